@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// Runs every suite (unit, browser, end-to-end), even when an earlier one fails, and ends
+// with one line `tests: N passed, M failed` summed over all suites. Exits non-zero on any
+// failure. `node scripts/test.js unit browser` runs a subset.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const RESULTS = '.test-results';
+const wanted = process.argv.slice(2);
+const run = (name) => wanted.length === 0 || wanted.includes(name);
+
+function exec(cmd, args) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+  return r.status ?? 1;
+}
+
+function vitestCounts(file) {
+  if (!existsSync(file)) return null;
+  const j = JSON.parse(readFileSync(file, 'utf8'));
+  let failed = j.numFailedTests ?? 0;
+  // A test file that fails to load has no assertions but must count as a failure.
+  for (const f of j.testResults ?? []) {
+    if (f.status === 'failed' && (f.assertionResults ?? []).length === 0) failed++;
+  }
+  return { passed: j.numPassedTests ?? 0, failed };
+}
+
+rmSync(RESULTS, { recursive: true, force: true });
+mkdirSync(RESULTS, { recursive: true });
+
+const suites = [];
+
+if (run('unit')) {
+  const code = exec('npx', ['vitest', 'run', '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}/unit.json`]);
+  suites.push({ name: 'unit', code, counts: vitestCounts(`${RESULTS}/unit.json`) });
+}
+
+if (run('browser')) {
+  const code = exec('npx', ['web-test-runner']);
+  const f = `${RESULTS}/browser.json`;
+  suites.push({ name: 'browser', code, counts: existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : null });
+}
+
+if (run('e2e')) {
+  // The e2e suite drives what `npm start` serves: the built package, embed and demo.
+  const buildCode = exec('node', ['scripts/build.js']);
+  if (buildCode !== 0) {
+    suites.push({ name: 'e2e', code: buildCode, counts: null });
+  } else {
+    const code = exec('npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts', '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}/e2e.json`]);
+    suites.push({ name: 'e2e', code, counts: vitestCounts(`${RESULTS}/e2e.json`) });
+  }
+}
+
+let passed = 0;
+let failed = 0;
+for (const s of suites) {
+  // A runner that crashed before reporting counts as one failure.
+  const c = s.counts ?? { passed: 0, failed: 1 };
+  const extra = s.code !== 0 && c.failed === 0 ? 1 : 0;
+  passed += c.passed;
+  failed += c.failed + extra;
+  console.log(`suite ${s.name}: ${c.passed} passed, ${c.failed + extra} failed (exit ${s.code})`);
+}
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

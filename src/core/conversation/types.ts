@@ -1,0 +1,143 @@
+import type { Chunk, ImageRef, OutgoingData } from '../protocol/types.js';
+import type { DeltaUnit, LiveText } from '../delta/types.js';
+
+/**
+ * The conversation as the element renders it: immutable plain data (plus the immutable
+ * LiveText of generations), produced only by `reduce(transcript, event)`.
+ * Ids are assigned from `nextId`; times come from the events (the clock is injected).
+ */
+export interface Transcript {
+  readonly messages: readonly Message[];
+  /**
+   * `idle`: nothing in flight. `waiting`: a request is out, no content yet (show typing).
+   * `streaming`: bot content is arriving (typing hidden once the first block exists).
+   */
+  readonly status: 'idle' | 'waiting' | 'streaming';
+  /** Shown under the transcript; `retry` means the element offers a retry button. */
+  readonly notice: Notice | null;
+  /** Recoverable problems, oldest first, capped (the element fires indigo-chat-warning for new ones). */
+  readonly warnings: readonly Warning[];
+  /** Total warnings ever added, so a consumer can tell new ones from old after capping. */
+  readonly warningCount: number;
+  readonly nextId: number;
+  readonly deltaUnit: DeltaUnit;
+}
+
+export interface Notice {
+  readonly kind: 'send-failed' | 'incomplete' | 'timeout' | 'error' | 'offline';
+  readonly message: string;
+  /** What to send again when the visitor presses retry (absent: no retry offered). */
+  readonly retry?: OutgoingData;
+}
+
+export interface Warning {
+  readonly code: 'degraded-generation' | 'ignored-chunk' | 'cap-reached' | 'invalid-chunk';
+  readonly message: string;
+  readonly at: number;
+}
+
+export type Message = UserMessage | BotMessage;
+
+export interface UserMessage {
+  readonly id: string;
+  readonly role: 'user';
+  /** What the visitor sees: the text typed or the button's label. */
+  readonly text: string;
+  readonly data: OutgoingData;
+  readonly status: 'sent' | 'failed';
+  readonly at: number;
+}
+
+export interface BotMessage {
+  readonly id: string;
+  readonly role: 'bot';
+  readonly blocks: readonly Block[];
+  /** `incomplete`: finalised without processing.end (EOF, timeout, abort, error). */
+  readonly state: 'streaming' | 'done' | 'incomplete';
+  readonly at: number;
+}
+
+export type Block = TextBlock | ImageBlock | VideoBlock | ActionsBlock | CarouselBlock | GenerationBlock;
+
+export interface TextBlock {
+  readonly kind: 'text';
+  readonly id: string;
+  /** Unsanitised HTML from the platform; the view sanitises. */
+  readonly html: string;
+  readonly caption: boolean;
+  readonly generated: boolean;
+}
+
+export interface ImageBlock {
+  readonly kind: 'image';
+  readonly id: string;
+  readonly src: string;
+  readonly alt: string;
+}
+
+export interface VideoBlock {
+  readonly kind: 'video';
+  readonly id: string;
+  readonly src: string;
+  readonly alt: string;
+}
+
+export type Action =
+  | { readonly type: 'button'; readonly label: string; readonly payload: string }
+  | { readonly type: 'link'; readonly label: string; readonly url: string };
+
+/** Consecutive `button`/`link` chunks of one turn: a quick-replies block. */
+export interface ActionsBlock {
+  readonly kind: 'actions';
+  readonly id: string;
+  readonly actions: readonly Action[];
+}
+
+export interface Card {
+  readonly index: number;
+  readonly title: string;
+  readonly description: string;
+  readonly image: ImageRef | null;
+  readonly actions: readonly Action[];
+  readonly state: 'streaming' | 'done';
+}
+
+export interface CarouselBlock {
+  readonly kind: 'carousel';
+  readonly id: string;
+  readonly carouselId: string;
+  readonly cards: readonly Card[];
+  readonly state: 'streaming' | 'done';
+}
+
+export interface GenerationBlock {
+  readonly kind: 'generation';
+  readonly id: string;
+  readonly generationId: string;
+  /** Every `chunk` appended, whatever happened to the deltas. */
+  readonly raw: string;
+  /** The current HTML (unsanitised); `String(live)` or `generationHtml(block)`. */
+  readonly live: LiveText;
+  /**
+   * `degraded`: a delta was invalid; the view shows `raw` (escaped, paragraphs and
+   * line breaks kept) and further deltas are ignored.
+   */
+  readonly state: 'streaming' | 'done' | 'degraded';
+  readonly degradedReason?: string;
+}
+
+/** Everything that can happen to a conversation. `at` is the injected clock (ms). */
+export type ConversationEvent =
+  | { readonly type: 'chunk'; readonly chunk: Chunk; readonly at: number }
+  /** The visitor sent something (text typed, button clicked, profile set). */
+  | { readonly type: 'send'; readonly data: OutgoingData; readonly at: number }
+  /** The request for the last send failed before any chunk (network, 4xx/5xx, text/html). */
+  | { readonly type: 'send-failed'; readonly message: string; readonly at: number }
+  /** The response body ended (EOF). Finalises an answer that had no processing.end. */
+  | { readonly type: 'stream-ended'; readonly at: number }
+  /** The stream was cancelled (new send, restart, page leaving). */
+  | { readonly type: 'stream-aborted'; readonly at: number }
+  /** No first byte in 20 s, or 45 s idle. */
+  | { readonly type: 'stream-timeout'; readonly at: number }
+  /** Browser went offline/online. */
+  | { readonly type: 'connectivity'; readonly online: boolean; readonly at: number };

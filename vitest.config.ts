@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit suite: pure code (core, relay, mock platform, transport) in Node.
+// Browser suites (*.browser.test.ts) run under @web/test-runner; e2e under vitest.e2e.config.ts.
+export default defineConfig({
+  test: {
+    environment: 'node',
+    include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'],
+    exclude: ['**/*.browser.test.ts', '**/node_modules/**', 'dist/**'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
