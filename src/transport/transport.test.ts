@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import type { Chunk } from '../core/protocol/types.js';
+import { createSession, sessionUrl, streamReply, TransportError } from './transport.js';
+import type { FetchLike } from './transport.js';
+
+const enc = new TextEncoder();
+
+/** A body that emits the given pieces, then stays open (stall) or closes. */
+function body(pieces: readonly string[], opts: { stall?: boolean; gapMs?: number } = {}): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(ctl) {
+      if (opts.gapMs) await new Promise((r) => setTimeout(r, opts.gapMs));
+      const p = pieces[i++];
+      if (p !== undefined) ctl.enqueue(enc.encode(p));
+      else if (!opts.stall) ctl.close();
+      else await new Promise(() => {}); // never resolves: a stalled upstream
+    },
+  });
+}
+
+const sse = (...chunks: object[]) => chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`);
+
+function respond(res: () => Response): { fetch: FetchLike; calls: { url: string; init: RequestInit }[] } {
+  const calls: { url: string; init: RequestInit }[] = [];
+  return {
+    calls,
+    fetch: async (url, init) => {
+      calls.push({ url, init });
+      return res();
+    },
+  };
+}
+
+const sseHeaders = { 'content-type': 'text/event-stream' };
+
+describe('createSession', () => {
+  it('posts an empty JSON body to {relay}/session and returns the sender', async () => {
+    const f = respond(() => Response.json({ sender: 's-1' }));
+    await expect(createSession('/api/chat/', { fetch: f.fetch })).resolves.toBe('s-1');
+    expect(f.calls[0]?.url).toBe('/api/chat/session');
+    expect(f.calls[0]?.init.method).toBe('POST');
+    expect(f.calls[0]?.init.body).toBe('{}');
+    expect(sessionUrl('https://x.example/api/chat')).toBe('https://x.example/api/chat/session');
+  });
+
+  it("reports the relay's error code and the status", async () => {
+    const f = respond(() => Response.json({ error: { code: 'origin', message: 'Origin not allowed' } }, { status: 403 }));
+    const err = await createSession('/r', { fetch: f.fetch }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransportError);
+    expect((err as TransportError).code).toBe('origin');
+    expect((err as TransportError).status).toBe(403);
+  });
+
+  it('rejects an answer without a sender', async () => {
+    const f = respond(() => Response.json({ nope: 1 }));
+    await expect(createSession('/r', { fetch: f.fetch })).rejects.toMatchObject({ code: 'bad-response' });
+  });
+
+  it('maps a network failure to code network', async () => {
+    const fetch: FetchLike = async () => {
+      throw new TypeError('Failed to fetch');
+    };
+    await expect(createSession('/r', { fetch })).rejects.toMatchObject({ code: 'network' });
+  });
+});
+
+describe('streamReply', () => {
+  it('posts {sender, data} and feeds every parsed chunk in order', async () => {
+    const f = respond(
+      () =>
+        new Response(
+          body(sse({ type: 'processing.start' }, { type: 'text', data: { text: '<p>Hi</p>' } }, { type: 'processing.end' })),
+          { headers: sseHeaders },
+        ),
+    );
+    const got: Chunk[] = [];
+    const out = await streamReply('/api/chat', 's-1', { type: 'text', text: 'hello' }, { fetch: f.fetch, onChunk: (c) => got.push(c) });
+    expect(out).toEqual({ kind: 'ended', chunks: 3 });
+    expect(got.map((c) => c.type)).toEqual(['processing.start', 'text', 'processing.end']);
+    expect(JSON.parse(String(f.calls[0]?.init.body))).toEqual({ sender: 's-1', data: { type: 'text', text: 'hello' } });
+  });
+
+  it('treats an HTTP error as failed, with the relay code and status', async () => {
+    const f = respond(() => Response.json({ error: { code: 'sender', message: 'Unknown sender' } }, { status: 403 }));
+    const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, { fetch: f.fetch, onChunk: () => {} });
+    expect(out).toMatchObject({ kind: 'failed', code: 'sender', status: 403 });
+  });
+
+  it('treats a 500 without a JSON body as failed http-500', async () => {
+    const f = respond(() => new Response('boom', { status: 500 }));
+    const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, { fetch: f.fetch, onChunk: () => {} });
+    expect(out).toMatchObject({ kind: 'failed', code: 'http-500', status: 500 });
+  });
+
+  it('never renders a 200 text/html answer (captive portal)', async () => {
+    const got: Chunk[] = [];
+    const f = respond(() => new Response('<html>{"type":"text"}</html>', { headers: { 'content-type': 'text/html; charset=utf-8' } }));
+    const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, { fetch: f.fetch, onChunk: (c) => got.push(c) });
+    expect(out).toMatchObject({ kind: 'failed', code: 'bad-content-type' });
+    expect(got).toEqual([]);
+  });
+
+  it('maps a network error to failed network', async () => {
+    const fetch: FetchLike = async () => {
+      throw new TypeError('Failed to fetch');
+    };
+    const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, { fetch, onChunk: () => {} });
+    expect(out).toMatchObject({ kind: 'failed', code: 'network' });
+  });
+
+  it('times out when no byte arrives (fetch hangs until aborted)', async () => {
+    const fetch: FetchLike = (_u, init) =>
+      new Promise((_res, rej) => init.signal?.addEventListener('abort', () => rej(new DOMException('aborted', 'AbortError'))));
+    const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, { fetch, onChunk: () => {}, timeouts: { firstByteMs: 30 } });
+    expect(out).toEqual({ kind: 'timeout', chunks: 0 });
+  });
+
+  it('times out when the body stalls after some chunks, keeping what arrived', async () => {
+    const got: Chunk[] = [];
+    const f = respond(() => new Response(body(sse({ type: 'processing.start' }), { stall: true }), { headers: sseHeaders }));
+    const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, {
+      fetch: f.fetch,
+      onChunk: (c) => got.push(c),
+      timeouts: { firstByteMs: 1000, idleMs: 40 },
+    });
+    expect(out).toEqual({ kind: 'timeout', chunks: 1 });
+    expect(got.map((c) => c.type)).toEqual(['processing.start']);
+  });
+
+  it('keeps the idle timer alive on keep-alive comments', async () => {
+    const pings = Array.from({ length: 8 }, () => ': ping\n\n');
+    const f = respond(() => new Response(body([...pings, ...sse({ type: 'processing.end' })], { gapMs: 25 }), { headers: sseHeaders }));
+    const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, { fetch: f.fetch, onChunk: () => {}, timeouts: { idleMs: 400 } });
+    expect(out).toEqual({ kind: 'ended', chunks: 1 });
+  });
+
+  it("reports aborted when the caller's signal fires mid-stream", async () => {
+    const ctl = new AbortController();
+    const f = respond(() => new Response(body(sse({ type: 'processing.start' }), { stall: true }), { headers: sseHeaders }));
+    const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, {
+      fetch: f.fetch,
+      signal: ctl.signal,
+      onChunk: () => ctl.abort(),
+    });
+    expect(out).toEqual({ kind: 'aborted', chunks: 1 });
+  });
+
+  it('survives a throwing onChunk and reports decode errors without stopping', async () => {
+    const errors: string[] = [];
+    let n = 0;
+    const f = respond(
+      () => new Response(body(['data: {oops\n\n', ...sse({ type: 'processing.start' }, { type: 'processing.end' })]), { headers: sseHeaders }),
+    );
+    const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, {
+      fetch: f.fetch,
+      onChunk: () => {
+        n++;
+        throw new Error('consumer bug');
+      },
+      onDecodeError: (code) => errors.push(code),
+    });
+    expect(out).toEqual({ kind: 'ended', chunks: 2 });
+    expect(n).toBe(2);
+    expect(errors).toEqual(['invalid-json']);
+  });
+});

@@ -1,0 +1,236 @@
+/**
+ * The widget's only network code: get a sender from the relay, post one visitor action and
+ * read its answer as chunks. No DOM, no Lit, so it runs (and is tested) in Node.
+ *
+ * Nothing here throws for a network, HTTP or stream problem: `streamReply` resolves to an
+ * outcome the session controller turns into one reducer event. Only `createSession`
+ * rejects (with a TransportError), because it has no transcript to report into.
+ */
+import { decodeChunks } from '../core/protocol/decode.js';
+import { parseChunk } from '../core/protocol/parse.js';
+import type { Chunk, OutgoingData } from '../core/protocol/types.js';
+
+export interface Timeouts {
+  /** No byte of the answer body within this many ms of sending: `timeout`. */
+  readonly firstByteMs: number;
+  /** No byte for this many ms once the body started (relay pings count): `timeout`. */
+  readonly idleMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { firstByteMs: 20_000, idleMs: 45_000 };
+
+/** The widget's cap on one reply (protocol.md: 2 MB in the widget). */
+export const MAX_REPLY_BYTES = 2 * 1024 * 1024;
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export type StreamOutcome =
+  /** The body ended (with or without processing.end: the reducer decides). */
+  | { readonly kind: 'ended'; readonly chunks: number }
+  /** The caller's signal aborted (restart, disconnect). */
+  | { readonly kind: 'aborted'; readonly chunks: number }
+  | { readonly kind: 'timeout'; readonly chunks: number }
+  /** The request failed before any chunk: network, HTTP status, wrong content type. */
+  | {
+      readonly kind: 'failed';
+      readonly chunks: 0;
+      readonly code: string;
+      readonly message: string;
+      readonly status?: number;
+    };
+
+export class TransportError extends Error {
+  readonly code: string;
+  readonly status: number | undefined;
+  constructor(code: string, message: string, status?: number) {
+    super(message);
+    this.name = 'TransportError';
+    this.code = code;
+    this.status = status;
+  }
+}
+
+/** `{relay}/session`, tolerating a trailing slash on the relay URL. */
+export function sessionUrl(relay: string): string {
+  return relay.replace(/\/+$/, '') + '/session';
+}
+
+/** Reads the relay's fixed error shape `{error: {code, message}}`; anything else is ignored. */
+async function readRelayError(res: Response): Promise<{ code?: string; message?: string }> {
+  try {
+    const type = res.headers.get('content-type') ?? '';
+    if (!type.includes('json')) return {};
+    const body: unknown = await res.json();
+    if (body && typeof body === 'object' && 'error' in body) {
+      const err = (body as { error: unknown }).error;
+      if (err && typeof err === 'object') {
+        const { code, message } = err as { code?: unknown; message?: unknown };
+        return {
+          ...(typeof code === 'string' ? { code } : {}),
+          ...(typeof message === 'string' ? { message } : {}),
+        };
+      }
+    }
+  } catch {
+    // A malformed error body is still an error; the status says enough.
+  }
+  return {};
+}
+
+/** POST `{relay}/session` -> the relay-signed sender id. */
+export async function createSession(
+  relay: string,
+  opts: { readonly fetch?: FetchLike; readonly signal?: AbortSignal } = {},
+): Promise<string> {
+  const doFetch = opts.fetch ?? ((u, i) => fetch(u, i));
+  let res: Response;
+  try {
+    res = await doFetch(sessionUrl(relay), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+      credentials: 'same-origin',
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  } catch (e) {
+    if (opts.signal?.aborted) throw new TransportError('aborted', 'Aborted');
+    throw new TransportError('network', e instanceof Error ? e.message : 'Network error');
+  }
+  if (!res.ok) {
+    const err = await readRelayError(res);
+    throw new TransportError(err.code ?? `http-${res.status}`, err.message ?? `Session request failed (${res.status})`, res.status);
+  }
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    throw new TransportError('bad-response', 'The session answer is not JSON', res.status);
+  }
+  const sender = body && typeof body === 'object' ? (body as { sender?: unknown }).sender : undefined;
+  if (typeof sender !== 'string' || sender.length === 0 || sender.length > 512) {
+    throw new TransportError('bad-response', 'The session answer has no sender', res.status);
+  }
+  return sender;
+}
+
+export interface StreamOptions {
+  readonly fetch?: FetchLike;
+  readonly signal?: AbortSignal;
+  readonly timeouts?: Partial<Timeouts>;
+  readonly maxTotalBytes?: number;
+  /** Called once per parsed chunk, in order. Must not throw (errors are swallowed). */
+  readonly onChunk: (chunk: Chunk) => void;
+  /** Decoder problems (invalid JSON line, oversize): reported, never fatal. */
+  readonly onDecodeError?: (code: string, message: string) => void;
+}
+
+/**
+ * POST `{sender, data}` to the relay and feed each chunk of the answer to `onChunk`.
+ * Resolves once the answer is over; never rejects.
+ */
+export async function streamReply(
+  relay: string,
+  sender: string,
+  data: OutgoingData,
+  opts: StreamOptions,
+): Promise<StreamOutcome> {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+  const doFetch = opts.fetch ?? ((u, i) => fetch(u, i));
+  // One controller for the request: the caller's abort and our timers both end it.
+  const ctl = new AbortController();
+  let timedOut = false;
+  let chunks = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (ms: number) => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = true;
+      ctl.abort();
+    }, ms);
+  };
+  const onOuterAbort = () => ctl.abort();
+  if (opts.signal?.aborted) return { kind: 'aborted', chunks };
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const settle = (): StreamOutcome | null => {
+    if (opts.signal?.aborted) return { kind: 'aborted', chunks };
+    if (timedOut) return { kind: 'timeout', chunks };
+    return null;
+  };
+
+  try {
+    arm(timeouts.firstByteMs);
+    let res: Response;
+    try {
+      res = await doFetch(relay, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ sender, data }),
+        credentials: 'same-origin',
+        signal: ctl.signal,
+      });
+    } catch (e) {
+      return (
+        settle() ?? {
+          kind: 'failed',
+          chunks: 0,
+          code: 'network',
+          message: e instanceof Error && e.message ? e.message : 'Network error',
+        }
+      );
+    }
+    if (!res.ok) {
+      const err = await readRelayError(res);
+      return (
+        settle() ?? {
+          kind: 'failed',
+          chunks: 0,
+          code: err.code ?? `http-${res.status}`,
+          message: err.message ?? `The chat service answered ${res.status}`,
+          status: res.status,
+        }
+      );
+    }
+    const type = (res.headers.get('content-type') ?? '').toLowerCase();
+    // A captive portal or a misrouted URL answers 200 text/html: an error, never rendered.
+    if (type.includes('text/html')) {
+      void res.body?.cancel().catch(() => {});
+      return { kind: 'failed', chunks: 0, code: 'bad-content-type', message: 'The chat service answered with a web page', status: res.status };
+    }
+    if (!res.body) return settle() ?? { kind: 'ended', chunks };
+
+    // Watch bytes (not chunks) so the relay's `: ping` comments keep the idle timer alive.
+    let sawByte = false;
+    const watched = res.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(bytes, out) {
+          if (!sawByte) sawByte = true;
+          arm(timeouts.idleMs);
+          out.enqueue(bytes);
+        },
+      }),
+      { signal: ctl.signal },
+    );
+    try {
+      const wires = decodeChunks(watched, {
+        maxTotalBytes: opts.maxTotalBytes ?? MAX_REPLY_BYTES,
+        signal: ctl.signal,
+        onError: (err) => opts.onDecodeError?.(err.code, err.message),
+      });
+      for await (const wire of wires) {
+        if (ctl.signal.aborted) break;
+        chunks++;
+        try {
+          opts.onChunk(parseChunk(wire));
+        } catch {
+          // A consumer bug must not kill the stream loop.
+        }
+      }
+    } catch {
+      // The decoder promises not to throw; an abort surfacing as a rejection lands here.
+    }
+    return settle() ?? { kind: 'ended', chunks };
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
