@@ -1,0 +1,172 @@
+import { emitValue, sample, utf8Length, type FrameSink } from './frame-sink.js';
+import { JsonScanner } from './json-scanner.js';
+
+/*
+ * Server-sent events, per the WHATWG event-stream rules: CR, LF or CRLF line ends (a CRLF
+ * split across two pushes is one line end), `data:` with one optional space, multi-line
+ * data joined with "\n", comment lines (`:`) and other fields (`event`, `id`, `retry`, any
+ * unknown name) ignored, an event dispatched on a blank line.
+ *
+ * Deliberate departures from the spec, because the platform's framing is undocumented:
+ * - a final event with no blank line after it is still delivered at end of input;
+ * - a payload of `[DONE]` (OpenAI's terminator) or only whitespace is skipped silently;
+ * - a payload that is a JSON array yields its objects; one that JSON.parse refuses but
+ *   starts with `{`/`[` goes through the JSON scanner, so several NDJSON lines or
+ *   concatenated objects in one event are still recovered.
+ * - A line over maxLineBytes, or an event whose data adds up to more, is reported once
+ *   ('line-too-long') and the whole event is dropped; decoding resumes with the next event.
+ */
+
+export class SseParser {
+  private readonly sink: FrameSink;
+  private readonly maxBytes: number;
+
+  /** Pieces of the line being read. */
+  private line: string[] = [];
+  private lineBytes = 0;
+  private lineOversize = false;
+  /** The previous push ended with CR: a LF opening the next push belongs to it. */
+  private pendingCR = false;
+
+  private data: string[] = [];
+  private dataBytes = 0;
+  /** The current event lost a line to the size cap: drop it whole at dispatch. */
+  private poisoned = false;
+
+  constructor(sink: FrameSink, maxBytes: number) {
+    this.sink = sink;
+    this.maxBytes = maxBytes;
+  }
+
+  push(text: string): void {
+    const n = text.length;
+    let i = 0;
+    if (this.pendingCR) {
+      this.pendingCR = false;
+      if (n > 0 && text.charCodeAt(0) === 0x0a) i = 1;
+    }
+    // Next LF / CR positions, each searched again only once passed: linear overall.
+    let lf = text.indexOf('\n', i);
+    let cr = text.indexOf('\r', i);
+    while (i < n) {
+      if (lf !== -1 && lf < i) lf = text.indexOf('\n', i);
+      if (cr !== -1 && cr < i) cr = text.indexOf('\r', i);
+      const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+      if (end === -1) {
+        this.append(text.slice(i));
+        return;
+      }
+      this.append(text.slice(i, end));
+      this.endLine();
+      if (end === cr) {
+        if (end + 1 < n) i = text.charCodeAt(end + 1) === 0x0a ? end + 2 : end + 1;
+        else {
+          this.pendingCR = true;
+          i = end + 1;
+        }
+      } else {
+        i = end + 1;
+      }
+    }
+  }
+
+  /** End of input: finish the last line and deliver a pending event. */
+  end(): void {
+    if (this.line.length > 0 || this.lineOversize) this.endLine();
+    this.dispatch();
+  }
+
+  private append(piece: string): void {
+    if (piece === '') return;
+    if (this.lineOversize) return;
+    this.lineBytes += utf8Length(piece);
+    if (this.lineBytes > this.maxBytes) {
+      this.sink.error({
+        code: 'line-too-long',
+        message: `a line is larger than ${this.maxBytes} bytes; its event is skipped`,
+        sample: sample(this.line.join('') + piece.slice(0, 200)),
+      });
+      this.lineOversize = true;
+      this.line = [];
+      return;
+    }
+    this.line.push(piece);
+  }
+
+  private endLine(): void {
+    const oversize = this.lineOversize;
+    const line = this.line.length === 1 ? (this.line[0] as string) : this.line.join('');
+    this.line = [];
+    this.lineBytes = 0;
+    this.lineOversize = false;
+    if (oversize) {
+      this.poison();
+      return;
+    }
+    if (line === '') {
+      this.dispatch();
+      return;
+    }
+    if (line.charCodeAt(0) === 0x3a) return; // a comment or keep-alive
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    if (field !== 'data') return; // event, id, retry and unknown fields carry no chunk
+    if (this.poisoned) return;
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 0x20) value = value.slice(1);
+    this.dataBytes += utf8Length(value) + 1;
+    if (this.dataBytes > this.maxBytes) {
+      this.sink.error({
+        code: 'line-too-long',
+        message: `an event's data is larger than ${this.maxBytes} bytes; skipped`,
+        sample: sample(this.data[0] ?? value),
+      });
+      this.poison();
+      return;
+    }
+    this.data.push(value);
+  }
+
+  private poison(): void {
+    this.poisoned = true;
+    this.data = [];
+    this.dataBytes = 0;
+  }
+
+  private dispatch(): void {
+    const data = this.data;
+    const poisoned = this.poisoned;
+    this.data = [];
+    this.dataBytes = 0;
+    this.poisoned = false;
+    if (poisoned || data.length === 0) return;
+    const payload = data.length === 1 ? (data[0] as string) : data.join('\n');
+    this.payload(payload);
+  }
+
+  private payload(payload: string): void {
+    const trimmed = payload.trim();
+    if (trimmed === '' || trimmed === '[DONE]') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(payload);
+    } catch (e) {
+      const first = trimmed.charCodeAt(0);
+      if (first === 0x7b || first === 0x5b) {
+        // Several objects in one event (NDJSON or concatenated), or a broken one: the
+        // scanner recovers the good ones and reports the rest.
+        const scanner = new JsonScanner(this.sink, this.maxBytes);
+        scanner.push(payload);
+        scanner.end();
+      } else {
+        this.sink.error({
+          code: 'invalid-json',
+          message: `invalid JSON in an SSE event: ${e instanceof Error ? e.message : String(e)}`,
+          sample: sample(payload),
+        });
+      }
+      return;
+    }
+    emitValue(value, payload, this.sink);
+  }
+}
