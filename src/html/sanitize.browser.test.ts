@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { rawTextToFragment, sanitizeToFragment, TRUSTED_TYPES_POLICY_NAMES } from './sanitize.js';
+import { afterEach, describe, it } from './mocha-globals.js';
 import { safeUrl } from './url-policy.js';
 
 declare global {
