@@ -1,0 +1,346 @@
+import { css } from 'lit';
+
+/**
+ * Styles of the bot blocks. They live in the element's shadow root (parts must sit on
+ * these very elements), so every selector is a class of ours: nothing styles `:host`.
+ * Colours come from the element's public variables; `--_*` are private shorthands.
+ */
+export const blockStyles = css`
+  :is(.bubble, .caption, .media, .quick-replies, .carousel) {
+    --_text: var(--indigo-chat-text, #1f2328);
+    --_surface: var(--indigo-chat-surface, #ffffff);
+    --_accent: var(--indigo-chat-accent, #4f46e5);
+    --_on-accent: var(--indigo-chat-on-accent, #ffffff);
+    --_radius: var(--indigo-chat-radius, 12px);
+    --_soft: color-mix(in srgb, var(--_text) 7%, var(--_surface));
+    --_line: color-mix(in srgb, var(--_text) 16%, transparent);
+    box-sizing: border-box;
+    max-width: 100%;
+    font-family: var(--indigo-chat-font, inherit);
+    color: var(--_text);
+  }
+  @media (prefers-color-scheme: dark) {
+    :is(.bubble, .caption, .media, .quick-replies, .carousel) {
+      --_text: var(--indigo-chat-text, #e7e7ea);
+      --_surface: var(--indigo-chat-surface, #1d1e22);
+      --_accent: var(--indigo-chat-accent, #9a9cff);
+      --_on-accent: var(--indigo-chat-on-accent, #111216);
+      --_soft: color-mix(in srgb, var(--_text) 12%, var(--_surface));
+    }
+  }
+  :is(.bubble, .caption, .media, .quick-replies, .carousel) + :is(.bubble, .caption, .media, .quick-replies, .carousel) {
+    margin-top: 0.4em;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+
+  /* Text bubbles and their (sanitized) content. */
+  .bubble {
+    width: fit-content;
+    padding: 0.6em 0.85em;
+    border-radius: var(--_radius);
+    background: var(--_soft);
+    line-height: 1.45;
+    overflow-wrap: anywhere;
+  }
+  .bubble :where(p, ul, ol, pre, blockquote, table, h1, h2, h3, h4, h5, h6, hr) {
+    margin: 0.5em 0;
+  }
+  .bubble :where(h1, h2, h3, h4, h5, h6) {
+    font-size: 1.05em;
+    line-height: 1.3;
+  }
+  .bubble :where(ul, ol) {
+    padding-inline-start: 1.4em;
+  }
+  .bubble > :first-child,
+  .bubble > .live > :first-child,
+  .bubble > .live > div > :first-child {
+    margin-top: 0;
+  }
+  .bubble > :last-child,
+  .bubble > .live > :last-child,
+  .bubble > .live > div:last-child > :last-child {
+    margin-bottom: 0;
+  }
+  .bubble a {
+    color: var(--_accent);
+    text-decoration: underline;
+    text-underline-offset: 2px;
+  }
+  .bubble img {
+    max-width: 100%;
+    height: auto;
+    border-radius: calc(var(--_radius) / 2);
+  }
+  .bubble table {
+    display: block;
+    max-width: 100%;
+    overflow-x: auto;
+    border-collapse: collapse;
+    font-size: 0.92em;
+  }
+  .bubble :is(th, td) {
+    border: 1px solid var(--_line);
+    padding: 0.3em 0.5em;
+    text-align: start;
+    vertical-align: top;
+  }
+  .bubble code {
+    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+    font-size: 0.9em;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  .bubble pre {
+    max-width: 100%;
+    overflow-x: auto;
+    padding: 0.6em 0.75em;
+    border-radius: calc(var(--_radius) / 2);
+    background: color-mix(in srgb, var(--_text) 8%, transparent);
+  }
+  .bubble pre code {
+    white-space: pre;
+    overflow-wrap: normal;
+  }
+  .bubble blockquote {
+    padding-inline-start: 0.75em;
+    border-inline-start: 3px solid var(--_line);
+    margin-inline: 0;
+  }
+  .caption {
+    padding: 0 0.25em;
+    font-size: 0.8em;
+    line-height: 1.35;
+    opacity: 0.75;
+  }
+  .caption :where(p) {
+    margin: 0;
+  }
+  .caption a {
+    color: inherit;
+  }
+
+  /* Images and videos: a reserved box first, the natural size once loaded. */
+  .media {
+    width: fit-content;
+  }
+  .image {
+    display: block;
+    width: 320px;
+    max-width: 100%;
+    aspect-ratio: 4 / 3;
+    min-height: 120px;
+    object-fit: cover;
+    border-radius: var(--_radius);
+    background: var(--_soft);
+  }
+  .image.loaded {
+    width: auto;
+    height: auto;
+    min-height: 0;
+    aspect-ratio: auto;
+    object-fit: contain;
+    background: none;
+  }
+  .image.failed {
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    padding: 0.5em;
+    font-size: 0.85em;
+  }
+  .video,
+  .video-embed {
+    display: block;
+    width: 320px;
+    max-width: 100%;
+    aspect-ratio: 16 / 9;
+    border-radius: var(--_radius);
+    background: #000;
+    overflow: hidden;
+  }
+  .video-frame {
+    display: block;
+    width: 100%;
+    height: 100%;
+    border: 0;
+  }
+  .video-placeholder {
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    gap: 0.35em;
+    width: 100%;
+    height: 100%;
+    padding: 0.75em;
+    border: 0;
+    background: #16171b;
+    color: #fff;
+    font: inherit;
+    text-align: center;
+    cursor: pointer;
+  }
+  .video-placeholder-label {
+    font-weight: 600;
+  }
+  .video-placeholder-note {
+    font-size: 0.75em;
+    opacity: 0.8;
+  }
+  .video-link {
+    display: inline-flex;
+    margin-top: 0.3em;
+    font-size: 0.85em;
+    color: var(--_accent);
+  }
+
+  /* Quick replies and card actions: native buttons and links. */
+  .quick-replies {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.4em;
+  }
+  :is(.quick-replies, .card-actions) :is(.button, .link) {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 0.35em;
+    min-height: 2.25em;
+    padding: 0.35em 0.9em;
+    border: 1px solid var(--_accent);
+    border-radius: 999px;
+    background: transparent;
+    color: var(--_accent);
+    font: inherit;
+    font-size: 0.92em;
+    line-height: 1.2;
+    text-align: center;
+    text-decoration: none;
+    cursor: pointer;
+  }
+  :is(.quick-replies, .card-actions) :is(.button:not(:disabled), .link):hover {
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+  .button:disabled {
+    opacity: 0.5;
+    cursor: default;
+  }
+  .icon {
+    flex: none;
+  }
+
+  /* Carousel: a native horizontal scroller with snap points (touch swipe for free). */
+  .carousel {
+    width: 100%;
+  }
+  .carousel-strip {
+    position: relative;
+    display: flex;
+    gap: 0.6em;
+    padding: 2px;
+    overflow-x: auto;
+    overscroll-behavior-x: contain;
+    scroll-snap-type: x mandatory;
+    scrollbar-width: thin;
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    .carousel-strip {
+      scroll-behavior: smooth;
+    }
+  }
+  .card {
+    display: flex;
+    flex: 0 0 80%;
+    flex-direction: column;
+    max-width: 260px;
+    overflow: hidden;
+    border: 1px solid var(--_line);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    scroll-snap-align: start;
+  }
+  .card-image {
+    display: block;
+    width: 100%;
+    aspect-ratio: 16 / 9;
+    object-fit: cover;
+    background: var(--_soft);
+  }
+  .card-body {
+    display: flex;
+    flex: 1;
+    flex-direction: column;
+    gap: 0.4em;
+    padding: 0.6em 0.75em 0.75em;
+  }
+  .card-title {
+    margin: 0;
+    font-size: 1em;
+    font-weight: 600;
+    line-height: 1.3;
+  }
+  .card-description {
+    margin: 0;
+    font-size: 0.9em;
+    line-height: 1.4;
+    opacity: 0.85;
+  }
+  .card-actions {
+    display: flex;
+    flex-direction: column;
+    gap: 0.35em;
+    margin-top: auto;
+  }
+  .carousel-controls {
+    display: flex;
+    justify-content: flex-end;
+    gap: 0.4em;
+    margin-top: 0.4em;
+  }
+  .carousel-prev,
+  .carousel-next {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    width: 2.25em;
+    height: 2.25em;
+    padding: 0;
+    border: 1px solid var(--_line);
+    border-radius: 50%;
+    background: var(--_surface);
+    color: var(--_text);
+    cursor: pointer;
+  }
+  .carousel-prev:disabled,
+  .carousel-next:disabled {
+    opacity: 0.4;
+    cursor: default;
+  }
+
+  :is(.bubble, .caption, .media, .quick-replies, .carousel) :focus-visible,
+  .carousel-strip:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  .card:focus-visible {
+    outline-offset: -2px;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    clip-path: inset(50%);
+    white-space: nowrap;
+    border: 0;
+  }
+`;

@@ -1,0 +1,201 @@
+import { nothing, type ElementPart } from 'lit';
+import { AsyncDirective } from 'lit/async-directive.js';
+import { directive, PartType, type PartInfo } from 'lit/directive.js';
+import type { BlockStrings } from './strings.js';
+
+/** How long the position must stay put before it is announced (swipes fire many scrolls). */
+const ANNOUNCE_DELAY_MS = 400;
+const SCROLL_SETTLE_MS = 120;
+
+function prefersReducedMotion(): boolean {
+  return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+}
+
+/**
+ * Keyboard, prev/next and position announcements for a carousel rendered by Lit. It
+ * sits on the carousel root and finds its pieces by class (our markup): the strip
+ * scrolls natively (touch swipe and scroll-snap need no code), this only tracks which
+ * card is current. The prev/next `disabled` state and the live text are written here,
+ * not bound in the template, so Lit never fights over them.
+ */
+class CarouselBehaviourDirective extends AsyncDirective {
+  private root: HTMLElement | null = null;
+  private strings: BlockStrings | null = null;
+  private current = 0;
+  /** Set while a scroll we asked for is running, so its end does not re-derive `current`. */
+  private programmatic = false;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
+  private announceTimer: ReturnType<typeof setTimeout> | undefined;
+  private announced = -1;
+
+  constructor(partInfo: PartInfo) {
+    super(partInfo);
+    if (partInfo.type !== PartType.ELEMENT) {
+      throw new Error('carouselBehaviour() must be used in an element position');
+    }
+  }
+
+  render(_cardCount: number, _strings: BlockStrings) {
+    return nothing;
+  }
+
+  override update(part: ElementPart, [, strings]: Parameters<this['render']>) {
+    this.strings = strings;
+    if (this.root !== part.element) {
+      this.root = part.element as HTMLElement;
+      this.attach(this.root);
+    }
+    // The cards are committed after this element part: sync once the render is done.
+    queueMicrotask(() => this.sync());
+    return nothing;
+  }
+
+  private attach(root: HTMLElement) {
+    root.addEventListener('click', (event) => {
+      const button = (event.target as Element | null)?.closest('button');
+      if (!button || !root.contains(button)) return;
+      if (button.classList.contains('carousel-prev')) this.go(this.current - 1, false);
+      else if (button.classList.contains('carousel-next')) this.go(this.current + 1, false);
+    });
+    root.addEventListener('keydown', (event) => this.onKeydown(event));
+    const strip = this.strip();
+    if (strip) {
+      strip.addEventListener('scroll', () => this.scheduleSettle(), { passive: true });
+      strip.addEventListener('scrollend', () => this.settle());
+    }
+  }
+
+  private strip(): HTMLElement | null {
+    return this.root?.querySelector<HTMLElement>(':scope > .carousel-strip') ?? null;
+  }
+
+  private cards(): HTMLElement[] {
+    const strip = this.strip();
+    return strip ? [...strip.querySelectorAll<HTMLElement>(':scope > .card')] : [];
+  }
+
+  private onKeydown(event: KeyboardEvent) {
+    const strip = this.strip();
+    const target = event.target as HTMLElement | null;
+    if (!strip || !target) return;
+    const cards = this.cards();
+    // Only on the strip itself or a card: a key inside a card's button keeps its meaning.
+    const fromCard = cards.indexOf(target);
+    if (target !== strip && fromCard < 0) return;
+    const from = fromCard >= 0 ? fromCard : this.current;
+    let to: number;
+    switch (event.key) {
+      case 'ArrowRight':
+        to = from + 1;
+        break;
+      case 'ArrowLeft':
+        to = from - 1;
+        break;
+      case 'Home':
+        to = 0;
+        break;
+      case 'End':
+        to = cards.length - 1;
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+    this.go(to, true);
+  }
+
+  /** Makes card `index` current: scrolls it into place and optionally focuses it. */
+  private go(index: number, focus: boolean) {
+    const cards = this.cards();
+    const strip = this.strip();
+    if (!strip || cards.length === 0) return;
+    const target = Math.max(0, Math.min(cards.length - 1, index));
+    const card = cards[target];
+    if (!card) return;
+    if (focus) card.focus({ preventScroll: true });
+    const left = Math.min(card.offsetLeft - strip.clientLeft, strip.scrollWidth - strip.clientWidth);
+    if (Math.abs(strip.scrollLeft - left) > 1) {
+      this.programmatic = true;
+      strip.scrollTo({ left, behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
+    }
+    this.setCurrent(target);
+  }
+
+  private scheduleSettle() {
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(() => this.settle(), SCROLL_SETTLE_MS);
+  }
+
+  /** The strip stopped moving: if the visitor swiped, the card nearest the start is current. */
+  private settle() {
+    clearTimeout(this.settleTimer);
+    if (this.programmatic) {
+      this.programmatic = false;
+      return;
+    }
+    const strip = this.strip();
+    const cards = this.cards();
+    if (!strip || cards.length === 0) return;
+    const max = strip.scrollWidth - strip.clientWidth;
+    let nearest = 0;
+    if (max > 0 && strip.scrollLeft >= max - 1) {
+      nearest = cards.length - 1;
+    } else {
+      let best = Infinity;
+      cards.forEach((card, i) => {
+        const distance = Math.abs(card.offsetLeft - strip.clientLeft - strip.scrollLeft);
+        if (distance < best) {
+          best = distance;
+          nearest = i;
+        }
+      });
+    }
+    this.setCurrent(nearest);
+  }
+
+  private setCurrent(index: number) {
+    const changed = index !== this.current;
+    this.current = index;
+    this.sync();
+    if (changed) this.scheduleAnnounce();
+  }
+
+  /** Clamps `current` to the cards that exist now and updates the controls. */
+  private sync() {
+    const root = this.root;
+    if (!root || !this.isConnected) return;
+    const count = this.cards().length;
+    this.current = Math.max(0, Math.min(count - 1, this.current));
+    const prev = root.querySelector<HTMLButtonElement>(':scope .carousel-prev');
+    const next = root.querySelector<HTMLButtonElement>(':scope .carousel-next');
+    const active = root.ownerDocument.activeElement;
+    const shadowActive = (root.getRootNode() as Document | ShadowRoot).activeElement ?? active;
+    if (prev) prev.disabled = this.current <= 0;
+    if (next) next.disabled = this.current >= count - 1;
+    // A button that just became disabled would drop focus to <body>: hand it to its twin.
+    if (prev?.disabled && shadowActive === prev && next && !next.disabled) next.focus();
+    if (next?.disabled && shadowActive === next && prev && !prev.disabled) prev.focus();
+  }
+
+  private scheduleAnnounce() {
+    clearTimeout(this.announceTimer);
+    this.announceTimer = setTimeout(() => {
+      const live = this.root?.querySelector<HTMLElement>(':scope > .carousel-status');
+      const strings = this.strings;
+      if (!live || !strings || this.announced === this.current) return;
+      this.announced = this.current;
+      live.textContent = strings.position(this.current + 1, this.cards().length);
+    }, ANNOUNCE_DELAY_MS);
+  }
+
+  protected override disconnected() {
+    clearTimeout(this.settleTimer);
+    clearTimeout(this.announceTimer);
+  }
+
+  protected override reconnected() {
+    queueMicrotask(() => this.sync());
+  }
+}
+
+export const carouselBehaviour = directive(CarouselBehaviourDirective);

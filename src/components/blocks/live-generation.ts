@@ -1,0 +1,104 @@
+import { nothing, type ElementPart } from 'lit';
+import { AsyncDirective } from 'lit/async-directive.js';
+import { directive, PartType, type PartInfo } from 'lit/directive.js';
+import type { GenerationBlock } from '../../core/conversation/types.js';
+import { generationHtml } from '../../core/conversation/reducer.js';
+import { LiveHtmlView } from '../../html/live-html.js';
+
+export interface LiveGenerationOptions {
+  readonly mediaOrigins: readonly string[];
+  /** The message is no longer streaming (done or incomplete): commit everything now. */
+  readonly finished: boolean;
+  readonly onDegraded: (block: GenerationBlock) => void;
+  /** Test hook: how the view schedules its commits (default requestAnimationFrame). */
+  readonly schedule?: (commit: () => void) => void;
+}
+
+/**
+ * Owns one LiveHtmlView per generation block, bound to the element it sits on. Lit keeps
+ * that element (and this directive instance) for as long as the block's template stays
+ * in place, so the container is never recreated between renders: the view edits its
+ * DOM in place, at most once per frame, and finished paragraphs (their images, the
+ * reader's selection) are never touched again.
+ */
+class LiveGenerationDirective extends AsyncDirective {
+  private view: LiveHtmlView | null = null;
+  private container: Element | null = null;
+  private blockId: string | null = null;
+  private phase: 'streaming' | 'finished' | 'raw' = 'streaming';
+  private lastHtml: string | null = null;
+  private lastRawLength = -1;
+
+  constructor(partInfo: PartInfo) {
+    super(partInfo);
+    if (partInfo.type !== PartType.ELEMENT) {
+      throw new Error('liveGeneration() must be used in an element position');
+    }
+  }
+
+  render(_block: GenerationBlock, _options: LiveGenerationOptions) {
+    return nothing;
+  }
+
+  override update(part: ElementPart, [block, options]: Parameters<this['render']>) {
+    const element = part.element;
+    if (this.view === null || this.container !== element || this.blockId !== block.id) {
+      this.view?.destroy();
+      this.container = element;
+      this.blockId = block.id;
+      this.phase = 'streaming';
+      this.lastHtml = null;
+      this.lastRawLength = -1;
+      this.view = this.createView(element, options);
+    }
+    const view = this.view;
+    if (block.state === 'degraded') {
+      // Raw keeps growing after degradation; re-render only when it did.
+      if (this.phase !== 'raw' || block.raw.length !== this.lastRawLength) {
+        if (this.phase !== 'raw') options.onDegraded(block);
+        this.phase = 'raw';
+        this.lastRawLength = block.raw.length;
+        view.showRaw(block.raw);
+      }
+      return nothing;
+    }
+    if (this.phase === 'raw') return nothing;
+    const html = generationHtml(block);
+    if (this.phase === 'finished') {
+      // The reducer may swap in the platform's final text after the end (an
+      // is_generated text with the same content): rare, so a fresh view is fine.
+      if (html !== this.lastHtml) {
+        this.lastHtml = html;
+        view.destroy();
+        element.replaceChildren();
+        this.view = this.createView(element, options);
+        this.view.finish(html);
+      }
+      return nothing;
+    }
+    if (block.state === 'done' || options.finished) {
+      this.phase = 'finished';
+      this.lastHtml = html;
+      view.finish(html);
+    } else if (html !== this.lastHtml) {
+      this.lastHtml = html;
+      view.set(html);
+    }
+    return nothing;
+  }
+
+  private createView(element: Element, options: LiveGenerationOptions): LiveHtmlView {
+    return new LiveHtmlView(element as HTMLElement, {
+      mediaOrigins: options.mediaOrigins,
+      ...(options.schedule ? { schedule: options.schedule } : {}),
+    });
+  }
+
+  protected override disconnected() {
+    // Commit what is pending so a detached-then-reattached bubble is not stale; the view
+    // itself stays, because Lit may reconnect this very element.
+    this.view?.flush();
+  }
+}
+
+export const liveGeneration = directive(LiveGenerationDirective);

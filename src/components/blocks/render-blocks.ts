@@ -1,0 +1,355 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type {
+  Action,
+  ActionsBlock,
+  Block,
+  BotMessage,
+  CarouselBlock,
+  GenerationBlock,
+  ImageBlock,
+  TextBlock,
+  VideoBlock,
+} from '../../core/conversation/types.js';
+import { safeUrl, urlAction } from '../../html/url-policy.js';
+import { blockStyles } from './blocks.styles.js';
+import { carouselBehaviour } from './carousel-behaviour.js';
+import { liveGeneration } from './live-generation.js';
+import { sanitizedContent } from './sanitized-content.js';
+import { blockStrings, type BlockStrings } from './strings.js';
+import { videoEmbed } from './video-embed.js';
+import { classifyVideo } from './video-source.js';
+
+export { blockStyles };
+
+export interface BlockContext {
+  /** 'en' | 'it' (others -> en). */
+  lang: string;
+  /** Extra allowed media origins for the URL policy. */
+  mediaOrigins: readonly string[];
+  /** Only this actions block's buttons are enabled (older quick replies inactive); links always work. */
+  activeActionsId: string | null;
+  /** A quick-reply or card button was clicked. */
+  onPayload(payload: string, label: string): void;
+  /** E.g. a URL was refused, a generation degraded. Called once per item, after the render. */
+  onWarning(code: string, message: string): void;
+}
+
+/**
+ * Items we already warned about. Keyed by the (immutable, structurally shared) transcript
+ * object that carried the refused value, so re-rendering the same message warns once.
+ */
+const warned = new WeakSet<object>();
+
+function warnOnce(ctx: BlockContext, item: object, code: string, message: string): void {
+  if (warned.has(item)) return;
+  warned.add(item);
+  // After the render: the element may update state from a warning, never mid-update.
+  queueMicrotask(() => {
+    try {
+      ctx.onWarning(code, message);
+    } catch {
+      // A throwing listener must not break rendering of the rest of the transcript.
+    }
+  });
+}
+
+function describe(value: unknown): string {
+  const text = typeof value === 'string' ? value : typeof value;
+  return JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text);
+}
+
+/**
+ * Renders one bot message's blocks as native UI. The element wraps the result in its
+ * `part="message message-bot"`. Captions go last, as a small line under the message.
+ */
+export function renderBotBlocks(message: BotMessage, ctx: BlockContext): TemplateResult {
+  const strings = blockStrings(ctx.lang);
+  const ordered: Block[] = [];
+  const captions: Block[] = [];
+  for (const block of message.blocks) {
+    (block.kind === 'text' && block.caption ? captions : ordered).push(block);
+  }
+  ordered.push(...captions);
+  return html`${repeat(
+    ordered,
+    (block) => block.id,
+    (block) => renderBlock(block, message, ctx, strings),
+  )}`;
+}
+
+function renderBlock(block: Block, message: BotMessage, ctx: BlockContext, strings: BlockStrings) {
+  switch (block.kind) {
+    case 'text':
+      return renderText(block, ctx);
+    case 'generation':
+      return renderGeneration(block, message, ctx);
+    case 'image':
+      return renderImage(block, ctx);
+    case 'video':
+      return renderVideo(block, ctx, strings);
+    case 'actions':
+      return renderActionsBlock(block, ctx, strings);
+    case 'carousel':
+      return renderCarousel(block, message, ctx, strings);
+    default:
+      // A block kind from a newer core: skip it rather than break the message.
+      return nothing;
+  }
+}
+
+function renderText(block: TextBlock, ctx: BlockContext) {
+  return block.caption
+    ? html`<div part="caption" class="caption" ${sanitizedContent(block.html, ctx.mediaOrigins)}></div>`
+    : html`<div part="bubble" class="bubble" ${sanitizedContent(block.html, ctx.mediaOrigins)}></div>`;
+}
+
+function renderGeneration(block: GenerationBlock, message: BotMessage, ctx: BlockContext) {
+  const finished = message.state !== 'streaming' || block.state !== 'streaming';
+  return html`<div part="bubble" class="bubble generation" aria-busy=${finished ? 'false' : 'true'}>
+    <div
+      class="live"
+      ${liveGeneration(block, {
+        mediaOrigins: ctx.mediaOrigins,
+        finished: message.state !== 'streaming',
+        onDegraded: (b) =>
+          warnOnce(
+            ctx,
+            b,
+            'degraded-generation',
+            `Generation ${b.generationId} shows its raw text: ${b.degradedReason ?? 'an invalid delta'}.`,
+          ),
+      })}
+    ></div>
+  </div>`;
+}
+
+function markLoaded(event: Event) {
+  (event.currentTarget as HTMLElement).classList.add('loaded');
+}
+
+function markFailed(event: Event) {
+  (event.currentTarget as HTMLElement).classList.add('failed');
+}
+
+function renderImage(block: ImageBlock, ctx: BlockContext) {
+  const src = safeUrl(block.src, 'media', { mediaOrigins: ctx.mediaOrigins });
+  if (src === null) {
+    warnOnce(ctx, block, 'refused-url', `Image ${block.id} dropped: refused URL ${describe(block.src)}.`);
+    return nothing;
+  }
+  return html`<div class="media">
+    <img
+      part="image"
+      class="image"
+      src=${src}
+      alt=${block.alt ?? ''}
+      loading="lazy"
+      decoding="async"
+      @load=${markLoaded}
+      @error=${markFailed}
+    />
+  </div>`;
+}
+
+const externalIcon = html`<svg class="icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
+  <path d="M9 2h5v5M14 2L7 9M12 9.5V14H2V4h4.5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round"></path>
+</svg>`;
+const phoneIcon = html`<svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+  <path d="M3.6 1.5l2.2 2.6-1.2 1.8a9 9 0 0 0 5.5 5.5l1.8-1.2 2.6 2.2-1.3 2.1C7.5 14.2 1.8 8.5 1.5 2.8z" fill="currentColor"></path>
+</svg>`;
+const mailIcon = html`<svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+  <path d="M1.5 3.5h13v9h-13zM1.5 3.5L8 9l6.5-5.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linejoin="round"></path>
+</svg>`;
+
+function decodeSafely(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+function renderVideo(block: VideoBlock, ctx: BlockContext, strings: BlockStrings) {
+  const safe = safeUrl(block.src, 'media', { mediaOrigins: ctx.mediaOrigins });
+  if (safe === null) {
+    warnOnce(ctx, block, 'refused-url', `Video ${block.id} dropped: refused URL ${describe(block.src)}.`);
+    return nothing;
+  }
+  const source = classifyVideo(safe);
+  switch (source.kind) {
+    case 'file':
+      return html`<div class="media">
+        <video
+          part="video"
+          class="video"
+          controls
+          preload="metadata"
+          playsinline
+          src=${source.src}
+          aria-label=${block.alt || nothing}
+          @error=${markFailed}
+        >
+          ${strings.videoUnsupported}
+          <a part="link" href=${source.src} target="_blank" rel="noopener noreferrer">${strings.openVideo}</a>
+        </video>
+      </div>`;
+    case 'embed':
+      return html`<div class="media">
+        <div part="video" class="video-embed" ${videoEmbed(source, strings)}></div>
+        ${webLink(source.pageUrl, strings.openOn(source.provider), strings, 'video-link')}
+      </div>`;
+    case 'link':
+      return html`<div class="media">
+        ${webLink(
+          source.href,
+          block.alt || (source.provider ? strings.openOn(source.provider) : strings.openVideo),
+          strings,
+          'video-link',
+        )}
+      </div>`;
+  }
+}
+
+function webLink(href: string, label: string, strings: BlockStrings, extraClass = '') {
+  return html`<a part="link" class="link ${extraClass}" href=${href} target="_blank" rel="noopener noreferrer"
+    >${label}<span class="visually-hidden"> ${strings.opensInNewTab}</span>${externalIcon}</a
+  >`;
+}
+
+function renderAction(action: Action, active: boolean, ctx: BlockContext, strings: BlockStrings) {
+  if (action.type === 'button') {
+    return html`<button
+      part="button"
+      class="button"
+      type="button"
+      ?disabled=${!active}
+      aria-disabled=${active ? nothing : 'true'}
+      @click=${() => {
+        if (active) ctx.onPayload(action.payload, action.label);
+      }}
+    >
+      ${action.label}
+    </button>`;
+  }
+  const href = safeUrl(action.url, 'link', { mediaOrigins: ctx.mediaOrigins });
+  if (href === null) {
+    warnOnce(ctx, action, 'refused-url', `Link ${describe(action.label)} dropped: refused URL ${describe(action.url)}.`);
+    return nothing;
+  }
+  const kind = urlAction(href);
+  const label = action.label || decodeSafely(href.replace(/^(tel|mailto):/i, ''));
+  if (kind === 'tel') {
+    const number = decodeSafely(href.slice(4));
+    const digits = number.replace(/\D/g, '');
+    const name = label.replace(/\D/g, '').includes(digits) ? strings.call(number) : `${strings.call(number)} (${label})`;
+    return html`<a part="link" class="link tel" href=${href} aria-label=${name}>${phoneIcon}${label}</a>`;
+  }
+  if (kind === 'mailto') {
+    const address = decodeSafely(href.slice(7).split('?')[0] ?? '');
+    const name = label.includes(address) ? strings.email(address) : `${strings.email(address)} (${label})`;
+    return html`<a part="link" class="link mailto" href=${href} aria-label=${name}>${mailIcon}${label}</a>`;
+  }
+  return webLink(href, label, strings);
+}
+
+function renderActionList(
+  actions: readonly Action[],
+  active: boolean,
+  ctx: BlockContext,
+  strings: BlockStrings,
+) {
+  return actions.map((action) => renderAction(action, active, ctx, strings));
+}
+
+function renderActionsBlock(block: ActionsBlock, ctx: BlockContext, strings: BlockStrings) {
+  if (block.actions.length === 0) return nothing;
+  const active = ctx.activeActionsId !== null && ctx.activeActionsId === block.id;
+  return html`<div part="quick-replies" class="quick-replies" role="group" aria-label=${strings.quickReplies}>
+    ${renderActionList(block.actions, active, ctx, strings)}
+  </div>`;
+}
+
+/**
+ * Card buttons follow the quick-reply rule (only the latest turn's work). The active id
+ * names an actions block; a carousel is part of the latest turn when it is that block or
+ * shares a message with it.
+ */
+function carouselActive(block: CarouselBlock, message: BotMessage, ctx: BlockContext): boolean {
+  const id = ctx.activeActionsId;
+  if (id === null) return false;
+  return id === block.id || message.blocks.some((b) => b.id === id);
+}
+
+const chevronLeft = html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
+  <path d="M10 3L5 8l5 5" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"></path>
+</svg>`;
+const chevronRight = html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
+  <path d="M6 3l5 5-5 5" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"></path>
+</svg>`;
+
+function renderCarousel(block: CarouselBlock, message: BotMessage, ctx: BlockContext, strings: BlockStrings) {
+  const cards = block.cards;
+  if (cards.length === 0) return nothing;
+  const active = carouselActive(block, message, ctx);
+  const total = cards.length;
+  return html`<div
+    part="carousel"
+    class="carousel"
+    role="region"
+    aria-roledescription=${strings.carouselRoleDescription}
+    aria-label=${strings.carousel}
+    ${carouselBehaviour(total, strings)}
+  >
+    <div class="carousel-strip" tabindex="0">
+      ${repeat(
+        cards,
+        (card) => card.index,
+        (card, i) => {
+          let image: TemplateResult | typeof nothing = nothing;
+          if (card.image !== null) {
+            const src = safeUrl(card.image.src, 'media', { mediaOrigins: ctx.mediaOrigins });
+            if (src === null) {
+              warnOnce(ctx, card.image, 'refused-url', `Card ${card.index} image dropped: refused URL ${describe(card.image.src)}.`);
+            } else {
+              image = html`<img
+                part="card-image"
+                class="card-image"
+                src=${src}
+                alt=${card.image.alt ?? ''}
+                loading="lazy"
+                decoding="async"
+                @load=${markLoaded}
+                @error=${markFailed}
+              />`;
+            }
+          }
+          return html`<div
+            part="card"
+            class="card"
+            role="group"
+            tabindex="-1"
+            aria-roledescription=${strings.slideRoleDescription}
+            aria-label=${strings.cardLabel(i + 1, total, card.title)}
+          >
+            ${image}
+            <div class="card-body">
+              ${card.title ? html`<h3 part="card-title" class="card-title">${card.title}</h3>` : nothing}
+              ${card.description ? html`<p part="card-description" class="card-description">${card.description}</p>` : nothing}
+              <div class="card-actions">${renderActionList(card.actions, active, ctx, strings)}</div>
+            </div>
+          </div>`;
+        },
+      )}
+    </div>
+    <div class="carousel-controls">
+      <button part="carousel-prev" class="carousel-prev" type="button" aria-label=${strings.previousCard} disabled>
+        ${chevronLeft}
+      </button>
+      <button part="carousel-next" class="carousel-next" type="button" aria-label=${strings.nextCard}>
+        ${chevronRight}
+      </button>
+    </div>
+    <div class="carousel-status visually-hidden" aria-live="polite" aria-atomic="true"></div>
+  </div>`;
+}

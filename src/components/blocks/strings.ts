@@ -1,0 +1,70 @@
+/**
+ * User-visible strings of the bot block renderers. English is the fallback for any
+ * language we do not ship; a region subtag (`it-IT`) resolves to its language.
+ */
+export interface BlockStrings {
+  readonly quickReplies: string;
+  readonly carousel: string;
+  readonly carouselRoleDescription: string;
+  readonly slideRoleDescription: string;
+  readonly position: (n: number, total: number) => string;
+  readonly cardLabel: (n: number, total: number, title: string) => string;
+  readonly previousCard: string;
+  readonly nextCard: string;
+  readonly opensInNewTab: string;
+  readonly call: (number: string) => string;
+  readonly email: (address: string) => string;
+  readonly playOn: (provider: string) => string;
+  readonly loadsFrom: (provider: string) => string;
+  readonly openOn: (provider: string) => string;
+  readonly videoTitle: (provider: string) => string;
+  readonly openVideo: string;
+  readonly videoUnsupported: string;
+}
+
+const en: BlockStrings = {
+  quickReplies: 'Quick replies',
+  carousel: 'Cards',
+  carouselRoleDescription: 'carousel',
+  slideRoleDescription: 'slide',
+  position: (n, total) => `Card ${n} of ${total}`,
+  cardLabel: (n, total, title) => (title ? `Card ${n} of ${total}: ${title}` : `Card ${n} of ${total}`),
+  previousCard: 'Previous card',
+  nextCard: 'Next card',
+  opensInNewTab: '(opens in a new tab)',
+  call: (number) => `Call ${number}`,
+  email: (address) => `Email ${address}`,
+  playOn: (provider) => `Play video on ${provider}`,
+  loadsFrom: (provider) => `Loads content from ${provider}, which may set cookies.`,
+  openOn: (provider) => `Open on ${provider}`,
+  videoTitle: (provider) => `${provider} video`,
+  openVideo: 'Open the video',
+  videoUnsupported: 'Your browser cannot play this video.',
+};
+
+const it: BlockStrings = {
+  quickReplies: 'Risposte rapide',
+  carousel: 'Schede',
+  carouselRoleDescription: 'carosello',
+  slideRoleDescription: 'scheda',
+  position: (n, total) => `Scheda ${n} di ${total}`,
+  cardLabel: (n, total, title) => (title ? `Scheda ${n} di ${total}: ${title}` : `Scheda ${n} di ${total}`),
+  previousCard: 'Scheda precedente',
+  nextCard: 'Scheda successiva',
+  opensInNewTab: '(si apre in una nuova scheda)',
+  call: (number) => `Chiama ${number}`,
+  email: (address) => `Scrivi a ${address}`,
+  playOn: (provider) => `Riproduci il video su ${provider}`,
+  loadsFrom: (provider) => `Carica contenuti da ${provider}, che può impostare cookie.`,
+  openOn: (provider) => `Apri su ${provider}`,
+  videoTitle: (provider) => `Video ${provider}`,
+  openVideo: 'Apri il video',
+  videoUnsupported: 'Il tuo browser non può riprodurre questo video.',
+};
+
+const table: Readonly<Record<string, BlockStrings>> = { en, it };
+
+export function blockStrings(lang: string): BlockStrings {
+  const base = (typeof lang === 'string' ? lang : '').toLowerCase().split(/[-_]/)[0] ?? '';
+  return Object.prototype.hasOwnProperty.call(table, base) ? (table[base] ?? en) : en;
+}
