@@ -1,0 +1,65 @@
+import { DEFAULT_LIMITS, RelayConfigError, type RelayConfig, type RelayLimits } from './handler.js';
+
+/** Env variable -> limit. Documented in README.md; keep the two in step. */
+export const ENV_LIMITS: Readonly<Record<string, keyof RelayLimits>> = Object.freeze({
+  RELAY_MAX_BODY_BYTES: 'bodyBytes',
+  RELAY_MAX_TEXT_CHARS: 'textChars',
+  RELAY_MAX_PROFILE_KEYS: 'profileKeys',
+  RELAY_MAX_REPLY_BYTES: 'replyBytes',
+  RELAY_FIRST_BYTE_TIMEOUT_MS: 'firstByteMs',
+  RELAY_IDLE_TIMEOUT_MS: 'idleMs',
+  RELAY_TOTAL_TIMEOUT_MS: 'totalMs',
+  RELAY_HEARTBEAT_MS: 'heartbeatMs',
+  RELAY_RATE_PER_MINUTE: 'perIpPerMinute',
+  RELAY_SENDER_RATE_PER_MINUTE: 'perSenderPerMinute',
+  RELAY_SESSIONS_PER_HOUR: 'sessionsPerIpPerHour',
+});
+
+/**
+ * Builds a RelayConfig from environment variables. Throws RelayConfigError (naming the
+ * variable, never its value) when a required one is missing or a number is malformed.
+ */
+export function relayConfigFromEnv(env: Record<string, string | undefined>): RelayConfig {
+  const get = (name: string) => {
+    const v = env[name]?.trim();
+    return v ? v : undefined;
+  };
+  const pat = get('INDIGO_PAT');
+  const projectToken = get('INDIGO_PROJECT_TOKEN');
+  if (!pat) throw new RelayConfigError('INDIGO_PAT is not set.');
+  if (!projectToken) throw new RelayConfigError('INDIGO_PROJECT_TOKEN is not set.');
+  const limits: Partial<RelayLimits> = {};
+  for (const [name, key] of Object.entries(ENV_LIMITS)) {
+    const raw = get(name);
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n <= 0) throw new RelayConfigError(`${name} must be a positive integer.`);
+    limits[key] = n;
+  }
+  const origins = get('ALLOWED_ORIGINS')
+    ?.split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+  const config: RelayConfig = {
+    apiBase: get('INDIGO_API_BASE') ?? 'https://platform.indigo.ai',
+    projectToken,
+    pat,
+    limits,
+  };
+  if (origins?.length) config.allowedOrigins = origins;
+  const optional: [keyof RelayConfig, string][] = [
+    ['secret', 'RELAY_SECRET'],
+    ['basePath', 'RELAY_BASE_PATH'],
+    ['source', 'RELAY_SOURCE'],
+    ['selfOrigin', 'RELAY_SELF_ORIGIN'],
+  ];
+  for (const [key, name] of optional) {
+    const v = get(name);
+    if (v !== undefined) (config as unknown as Record<string, unknown>)[key] = v;
+  }
+  const trust = get('RELAY_TRUST_PROXY');
+  if (trust) config.trustProxy = trust === '1' || trust.toLowerCase() === 'true';
+  return config;
+}
+
+export { DEFAULT_LIMITS };

@@ -1,0 +1,459 @@
+import { RateLimiter } from './rate-limit.js';
+import { createRedactor, redactFields } from './redact.js';
+import { createSenderSigner, randomSecret } from './sender.js';
+import { meteredBody, sseFromUpstream, type UpstreamState } from './stream.js';
+import { validateSendBody } from './validate.js';
+
+/**
+ * The relay as one web-standard `fetch(Request): Response` handler. No `node:` imports
+ * here or below: the same code runs on Node, Cloudflare Workers, Deno and Bun.
+ */
+
+export interface RelayLimits {
+  bodyBytes: number;
+  textChars: number;
+  profileKeys: number;
+  replyBytes: number;
+  firstByteMs: number;
+  idleMs: number;
+  totalMs: number;
+  heartbeatMs: number;
+  perIpPerMinute: number;
+  perSenderPerMinute: number;
+  sessionsPerIpPerHour: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
+  bodyBytes: 16384,
+  textChars: 4000,
+  profileKeys: 32,
+  replyBytes: 5_000_000,
+  firstByteMs: 20_000,
+  idleMs: 45_000,
+  totalMs: 180_000,
+  heartbeatMs: 15_000,
+  perIpPerMinute: 60,
+  perSenderPerMinute: 30,
+  sessionsPerIpPerHour: 30,
+});
+
+export type RelayLog = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+
+export interface RelayConfig {
+  /** e.g. https://platform.indigo.ai (a trailing slash is fine). */
+  apiBase: string;
+  projectToken: string;
+  /** The value after `pat-`; one already starting with `pat-` is used as is. */
+  pat: string;
+  /** Default `web`. */
+  source?: string;
+  /** HMAC key for sender ids. Absent: a random one per process, with a warning. */
+  secret?: string;
+  /** Exact-match origins. The relay's own origin (selfOrigin) is always allowed. */
+  allowedOrigins?: readonly string[];
+  /** The relay's own origin. Absent: the origin of the request URL (its Host). */
+  selfOrigin?: string;
+  /** Default `/api/chat`. */
+  basePath?: string;
+  limits?: Partial<RelayLimits>;
+  /** Upstream fetch (default globalThis.fetch); the Node server injects the mock platform here. */
+  fetch?: (req: Request) => Promise<Response>;
+  log?: RelayLog;
+  /** Clock for rate-limit windows. */
+  now?: () => number;
+  /** Take the client IP from the last `x-forwarded-for` entry (the one your proxy added). */
+  trustProxy?: boolean;
+}
+
+export type RelayHandler = (request: Request, info?: { ip?: string }) => Promise<Response>;
+
+/** What createRelay returns: a RelayHandler that also says where it is mounted. */
+export type MountedRelayHandler = RelayHandler & { readonly basePath: string };
+
+export class RelayConfigError extends Error {
+  override name = 'RelayConfigError';
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function defaultLog(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
+  const line = fields && Object.keys(fields).length > 0 ? `${message} ${JSON.stringify(fields)}` : message;
+  if (level === 'error') console.error(line);
+  else if (level === 'warn') console.warn(line);
+  else console.log(line);
+}
+
+export function normalizeBasePath(path: string | undefined): string {
+  const p = (path ?? '/api/chat').trim();
+  const withSlash = p.startsWith('/') ? p : `/${p}`;
+  return withSlash.length > 1 ? withSlash.replace(/\/+$/, '') : withSlash;
+}
+
+export function patToken(pat: string): string {
+  return pat.startsWith('pat-') ? pat : `pat-${pat}`;
+}
+
+function positive(n: unknown, fallback: number): number {
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+/** Settles with the promise, or rejects when the signal aborts (for fetches that ignore it). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error('aborted'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        // A response that lands after the abort is dropped unread.
+        if (signal.aborted) (value as { body?: ReadableStream | null } | undefined)?.body?.cancel().catch(() => {});
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+export function createRelay(config: RelayConfig): MountedRelayHandler {
+  if (!config.pat) throw new RelayConfigError('The relay needs a PAT (INDIGO_PAT).');
+  if (!config.projectToken) throw new RelayConfigError('The relay needs a project token (INDIGO_PROJECT_TOKEN).');
+  let apiUrl: URL;
+  try {
+    apiUrl = new URL(config.apiBase);
+  } catch {
+    throw new RelayConfigError('INDIGO_API_BASE is not a valid URL.');
+  }
+  if (apiUrl.protocol !== 'https:' && apiUrl.protocol !== 'http:')
+    throw new RelayConfigError('INDIGO_API_BASE must be an http(s) URL.');
+
+  const limits: RelayLimits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof RelayLimits)[]) {
+    limits[key] = positive(config.limits?.[key], DEFAULT_LIMITS[key]);
+  }
+  const token = patToken(config.pat);
+  const bare = token.slice('pat-'.length);
+  const secrets = [token, bare];
+  const redact = createRedactor(secrets);
+  const sink = config.log ?? defaultLog;
+  const log: RelayLog = (level, message, fields) => {
+    try {
+      sink(level, redact(message), fields ? (redactFields(fields, redact) as Record<string, unknown>) : undefined);
+    } catch {
+      // A broken logger must not break the relay.
+    }
+  };
+  let secret = config.secret;
+  if (!secret) {
+    secret = randomSecret();
+    log('warn', 'relay: RELAY_SECRET is not set; using a random one, so sender ids stop working on restart and differ between instances');
+  }
+  const signer = createSenderSigner(secret);
+  const now = config.now ?? Date.now;
+  const upstreamFetch = config.fetch ?? ((req: Request) => globalThis.fetch(req));
+  const basePath = normalizeBasePath(config.basePath);
+  const sessionPath = basePath === '/' ? '/session' : `${basePath}/session`;
+  const sendUrl = `${config.apiBase.replace(/\/+$/, '')}/chat/${encodeURIComponent(config.projectToken)}/send`;
+  const source = config.source || 'web';
+  const allowed = new Set(config.allowedOrigins ?? []);
+  if (config.selfOrigin) allowed.add(config.selfOrigin.replace(/\/+$/, ''));
+  const ipLimiter = new RateLimiter(limits.perIpPerMinute, 60_000, now);
+  const senderLimiter = new RateLimiter(limits.perSenderPerMinute, 60_000, now);
+  const sessionLimiter = new RateLimiter(limits.sessionsPerIpPerHour, 3_600_000, now);
+
+  const originAllowed = (origin: string | null, request: Request): origin is string => {
+    if (!origin || origin === 'null') return false;
+    if (allowed.has(origin)) return true;
+    if (config.selfOrigin) return false;
+    try {
+      return new URL(request.url).origin === origin;
+    } catch {
+      return false;
+    }
+  };
+
+  const corsHeaders = (origin: string | null): Record<string, string> =>
+    origin
+      ? {
+          'access-control-allow-origin': origin,
+          'access-control-expose-headers': 'retry-after',
+          vary: 'Origin',
+        }
+      : { vary: 'Origin' };
+
+  const errorResponse = (
+    status: number,
+    code: string,
+    message: string,
+    origin: string | null,
+    extra: Record<string, string> = {},
+  ): Response =>
+    new Response(JSON.stringify({ error: { code, message } }), {
+      status,
+      headers: {
+        'content-type': JSON_TYPE,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        ...corsHeaders(origin),
+        ...extra,
+      },
+    });
+
+  const clientIp = (request: Request, info?: { ip?: string }): string => {
+    if (config.trustProxy) {
+      const xff = request.headers.get('x-forwarded-for');
+      const last = xff?.split(',').map((s) => s.trim()).filter(Boolean).pop();
+      if (last) return last;
+    }
+    return info?.ip || 'unknown';
+  };
+
+  /** Reads at most `cap` bytes; never buffers more than cap plus one read. */
+  const readCapped = async (request: Request, cap: number): Promise<Uint8Array | 'too-large'> => {
+    const declared = Number(request.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > cap) {
+      request.body?.cancel().catch(() => {});
+      return 'too-large';
+    }
+    if (!request.body) return new Uint8Array(0);
+    const reader = request.body.getReader();
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > cap) {
+        reader.cancel().catch(() => {});
+        return 'too-large';
+      }
+      parts.push(value);
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.byteLength;
+    }
+    return out;
+  };
+
+  const isJsonType = (request: Request) =>
+    (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
+
+  const parseJson = (bytes: Uint8Array): { ok: true; value: unknown } | { ok: false } => {
+    try {
+      return { ok: true, value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) };
+    } catch {
+      return { ok: false };
+    }
+  };
+
+  const preflight = (request: Request, origin: string | null): Response => {
+    if (!originAllowed(origin, request)) return errorResponse(403, 'origin_not_allowed', 'This origin may not use the relay.', null);
+    const method = request.headers.get('access-control-request-method');
+    if (method !== 'POST') return errorResponse(403, 'method_not_allowed', 'Only POST is allowed.', origin);
+    return new Response(null, {
+      status: 204,
+      headers: {
+        'access-control-allow-origin': origin,
+        'access-control-allow-methods': 'POST, OPTIONS',
+        'access-control-allow-headers': 'content-type',
+        'access-control-max-age': '600',
+        vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
+      },
+    });
+  };
+
+  const session = async (request: Request, origin: string, ip: string): Promise<Response> => {
+    const rate = sessionLimiter.hit(ip);
+    if (!rate.ok)
+      return errorResponse(429, 'rate_limited', 'Too many new conversations; try again later.', origin, {
+        'retry-after': String(rate.retryAfter),
+      });
+    const body = await readCapped(request, 1024);
+    if (body === 'too-large') return errorResponse(413, 'body_too_large', 'The body must be empty or {}.', origin);
+    if (body.byteLength > 0) {
+      if (!isJsonType(request)) return errorResponse(415, 'unsupported_media_type', 'Send application/json.', origin);
+      if (!parseJson(body).ok) return errorResponse(400, 'invalid_json', 'The body is not valid JSON.', origin);
+    }
+    const sender = await signer.issue(origin);
+    return new Response(JSON.stringify({ sender }), {
+      status: 200,
+      headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...corsHeaders(origin) },
+    });
+  };
+
+  const send = async (request: Request, origin: string, ip: string): Promise<Response> => {
+    const ipRate = ipLimiter.hit(ip);
+    if (!ipRate.ok)
+      return errorResponse(429, 'rate_limited', 'Too many messages; slow down.', origin, { 'retry-after': String(ipRate.retryAfter) });
+    if (!isJsonType(request)) return errorResponse(415, 'unsupported_media_type', 'Send application/json.', origin);
+    const bytes = await readCapped(request, limits.bodyBytes);
+    if (bytes === 'too-large')
+      return errorResponse(413, 'body_too_large', `The body must be at most ${limits.bodyBytes} bytes.`, origin);
+    const parsed = parseJson(bytes);
+    if (!parsed.ok) return errorResponse(400, 'invalid_json', 'The body is not valid JSON.', origin);
+    const valid = validateSendBody(parsed.value, limits);
+    if (!valid.ok) return errorResponse(400, 'invalid_request', valid.message, origin);
+    if (!(await signer.verify(valid.sender, origin)))
+      return errorResponse(403, 'invalid_sender', 'Unknown sender; start a new conversation.', origin);
+    const senderRate = senderLimiter.hit(valid.sender);
+    if (!senderRate.ok)
+      return errorResponse(429, 'rate_limited', 'Too many messages in this conversation; slow down.', origin, {
+        'retry-after': String(senderRate.retryAfter),
+      });
+    return forward(request, origin, valid.sender, valid.data);
+  };
+
+  const forward = async (request: Request, origin: string, sender: string, data: unknown): Promise<Response> => {
+    const upstreamAbort = new AbortController();
+    let upstreamReader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    const abortUpstream = () => {
+      if (!upstreamAbort.signal.aborted) upstreamAbort.abort();
+      upstreamReader?.cancel().catch(() => {});
+    };
+    const onClientAbort = () => abortUpstream();
+    if (request.signal.aborted) return errorResponse(499, 'client_closed', 'The client went away.', origin);
+    request.signal.addEventListener('abort', onClientAbort, { once: true });
+    const release = () => request.signal.removeEventListener('abort', onClientAbort);
+
+    const fail = (status: number, code: string, message: string, extra?: Record<string, string>) => {
+      release();
+      abortUpstream();
+      return errorResponse(status, code, message, origin, extra);
+    };
+
+    // One deadline for "headers and the first body byte" (firstByteMs).
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      abortUpstream();
+    }, limits.firstByteMs);
+    try {
+      let upstream: Response;
+      try {
+        // Built from config and validated fields only: client data never reaches a URL or header.
+        upstream = await untilAborted(
+          upstreamFetch(
+          new Request(sendUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: 'text/event-stream, application/x-ndjson, application/json', authorization: `Bearer ${token}` },
+            body: JSON.stringify({ sender, source, data }),
+            signal: upstreamAbort.signal,
+          }),
+          ),
+          upstreamAbort.signal,
+        );
+      } catch (error) {
+        if (timedOut) return fail(504, 'upstream_timeout', 'The assistant did not answer in time.');
+        if (request.signal.aborted) return fail(499, 'client_closed', 'The client went away.');
+        log('warn', 'relay: upstream request failed', { error });
+        return fail(502, 'upstream_unavailable', 'The assistant is unavailable.');
+      }
+      const status = upstream.status;
+      if (status < 200 || status > 299) {
+        upstream.body?.cancel().catch(() => {});
+        log('warn', 'relay: upstream refused the request', { status });
+        if (status === 401 || status === 403) return fail(502, 'upstream_auth', 'The relay is not authorised by the platform.');
+        if (status === 429) {
+          const ra = Number(upstream.headers.get('retry-after'));
+          const retry = Number.isFinite(ra) && ra > 0 && ra <= 3600 ? Math.ceil(ra) : 30;
+          return fail(503, 'upstream_rate_limited', 'The assistant is busy; try again shortly.', { 'retry-after': String(retry) });
+        }
+        if (status >= 400 && status < 500) return fail(502, 'upstream_rejected', 'The platform rejected the message.');
+        return fail(502, 'upstream_unavailable', 'The assistant is unavailable.');
+      }
+      const contentType = (upstream.headers.get('content-type') ?? '').toLowerCase();
+      if (contentType.includes('text/html')) {
+        upstream.body?.cancel().catch(() => {});
+        log('warn', 'relay: upstream answered with HTML (captive portal or proxy page?)');
+        return fail(502, 'upstream_invalid', 'The platform sent an unexpected answer.');
+      }
+      if (!upstream.body) return fail(502, 'upstream_invalid', 'The platform sent an empty answer.');
+      upstreamReader = upstream.body.getReader();
+      // Wait for the first non-empty read within the same deadline, so a stalled platform
+      // gets a clean 504 instead of a stream that opens and says nothing.
+      let first: Uint8Array | undefined;
+      for (;;) {
+        let r: ReadableStreamReadResult<Uint8Array>;
+        try {
+          r = await upstreamReader.read();
+        } catch {
+          if (timedOut) return fail(504, 'upstream_timeout', 'The assistant did not answer in time.');
+          if (request.signal.aborted) return fail(499, 'client_closed', 'The client went away.');
+          return fail(502, 'upstream_unavailable', 'The connection to the assistant failed.');
+        }
+        if (timedOut) return fail(504, 'upstream_timeout', 'The assistant did not answer in time.');
+        if (request.signal.aborted) return fail(499, 'client_closed', 'The client went away.');
+        if (r.done) return fail(502, 'upstream_invalid', 'The platform sent an empty answer.');
+        if (r.value.byteLength > 0) {
+          first = r.value;
+          break;
+        }
+      }
+      // An HTML page served with a JSON or stream content type is still not a chat stream.
+      const head = new TextDecoder().decode(first.subarray(0, 64)).trimStart();
+      if (head.startsWith('<')) {
+        log('warn', 'relay: upstream body looks like HTML');
+        return fail(502, 'upstream_invalid', 'The platform sent an unexpected answer.');
+      }
+      clearTimeout(timer);
+      const state: UpstreamState = { bytes: first.byteLength, lastByteAt: Date.now(), failed: false, tooLarge: false };
+      const body = sseFromUpstream({
+        body: meteredBody(upstreamReader, first, state, limits.replyBytes),
+        state,
+        limits,
+        abortUpstream,
+        upstreamSignal: upstreamAbort.signal,
+        log,
+        redact,
+        secrets,
+        onFinish: release,
+      });
+      return new Response(body, {
+        status: 200,
+        headers: {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          'x-accel-buffering': 'no',
+          'x-content-type-options': 'nosniff',
+          ...corsHeaders(origin),
+        },
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const handler: RelayHandler = async (request, info) => {
+    let origin: string | null = null;
+    try {
+      const url = new URL(request.url);
+      const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+      const route = path === basePath ? 'send' : path === sessionPath ? 'session' : null;
+      if (!route) return errorResponse(404, 'not_found', 'No such relay route.', null);
+      const rawOrigin = request.headers.get('origin');
+      if (request.method === 'OPTIONS') return preflight(request, rawOrigin);
+      if (request.method !== 'POST')
+        return errorResponse(405, 'method_not_allowed', 'Only POST is allowed.', originAllowed(rawOrigin, request) ? rawOrigin : null, {
+          allow: 'POST, OPTIONS',
+        });
+      if (!originAllowed(rawOrigin, request)) {
+        request.body?.cancel().catch(() => {});
+        return errorResponse(403, 'origin_not_allowed', 'This origin may not use the relay.', null);
+      }
+      origin = rawOrigin;
+      const ip = clientIp(request, info);
+      return route === 'session' ? await session(request, origin, ip) : await send(request, origin, ip);
+    } catch (error) {
+      // Never forward a stack trace; log it (redacted) instead.
+      log('error', 'relay: internal error', { error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) });
+      return errorResponse(500, 'internal_error', 'The relay failed.', origin);
+    }
+  };
+  return Object.assign(handler, { basePath });
+}

@@ -1,0 +1,15 @@
+/**
+ * indigo-chat-widget/relay: the web-standard relay handler and its env configuration.
+ * Web platform APIs only (fetch, streams, Web Crypto): runs on Node, Workers, Deno, Bun.
+ */
+export {
+  createRelay,
+  DEFAULT_LIMITS,
+  RelayConfigError,
+  type RelayConfig,
+  type RelayHandler,
+  type RelayLimits,
+  type RelayLog,
+  type MountedRelayHandler,
+} from './handler.js';
+export { relayConfigFromEnv, ENV_LIMITS } from './env.js';

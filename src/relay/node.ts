@@ -1,0 +1,426 @@
+/**
+ * indigo-chat-widget/relay/node: the relay on Node's http module. Connect/Express-style
+ * middleware, a one-port server (relay + optional mock platform + static files) and the
+ * `indigo-chat-relay` CLI.
+ */
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, resolve, sep } from 'node:path';
+import { createMockPlatform } from '../mock-platform/index.js';
+import { createRelay, normalizeBasePath, type RelayConfig, type RelayHandler, type RelayLog } from './handler.js';
+import { relayConfigFromEnv } from './env.js';
+
+export type NextFunction = (error?: unknown) => void;
+export type RelayMiddleware = (req: http.IncomingMessage, res: http.ServerResponse, next?: NextFunction) => void;
+type Env = Record<string, string | undefined>;
+
+const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** IncomingMessage -> Request, with an AbortSignal that fires when the client goes away. */
+export function toWebRequest(req: http.IncomingMessage, res: http.ServerResponse, signal: AbortSignal): Request {
+  const host = req.headers.host ?? '127.0.0.1';
+  const tls = (req.socket as { encrypted?: boolean }).encrypted === true;
+  // Express strips the mount path from req.url; originalUrl keeps it.
+  const path = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name.startsWith(':')) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  const method = req.method ?? 'GET';
+  let body: ReadableStream<Uint8Array> | undefined;
+  if (!BODYLESS.has(method)) {
+    // Pull-based: the socket is resumed only while the handler reads, so an oversize body
+    // is never buffered beyond the handler's cap.
+    let ended = false;
+    body = new ReadableStream<Uint8Array>(
+      {
+        start(controller) {
+          req.on('end', () => {
+            ended = true;
+            controller.close();
+          });
+          req.on('error', (error) => controller.error(error));
+          req.pause();
+        },
+        pull(controller) {
+          if (ended) return;
+          return new Promise<void>((done) => {
+            const onData = (chunk: Buffer) => {
+              req.pause();
+              req.off('end', onEnd);
+              controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+              done();
+            };
+            const onEnd = () => {
+              req.off('data', onData);
+              done();
+            };
+            req.once('data', onData);
+            req.once('end', onEnd);
+            req.resume();
+          });
+        },
+        cancel() {
+          // Stop reading an oversize body; the response still goes out.
+          req.pause();
+          req.removeAllListeners('data');
+          req.resume(); // drain (discard) the rest so keep-alive connections stay usable
+          req.on('data', () => {});
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  }
+  void res;
+  return new Request(`${tls ? 'https' : 'http'}://${host}${path}`, {
+    method,
+    headers,
+    body,
+    signal,
+    // Node's fetch needs this for a streamed request body.
+    ...(body ? { duplex: 'half' } : {}),
+  } as RequestInit);
+}
+
+/** Writes a Response to a ServerResponse, honouring backpressure and client disconnects. */
+export async function sendWebResponse(response: Response, res: http.ServerResponse, signal: AbortSignal): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  res.writeHead(response.status, headers);
+  if (!response.body || res.req.method === 'HEAD') {
+    response.body?.cancel().catch(() => {});
+    res.end();
+    return;
+  }
+  // Event streams: send the headers now, not with the first chunk.
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  const onAbort = () => {
+    reader.cancel().catch(() => {});
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      if (signal.aborted) return;
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) {
+        // Wait for the socket to drain (or close) before pulling the next chunk.
+        await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      }
+    }
+    res.end();
+  } catch {
+    // The reader was cancelled (client gone) or the body errored: end what we can.
+    if (!res.writableEnded) res.destroy();
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Serve one web handler on a Node request; used for the relay and the mock platform. */
+export function serveWebHandler(
+  handler: (request: Request, info?: { ip?: string }) => Promise<Response>,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  onError: (error: unknown) => void,
+): void {
+  const controller = new AbortController();
+  // 'close' on the response fires when it is finished or when the socket died first.
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const request = toWebRequest(req, res, controller.signal);
+  handler(request, { ip: req.socket.remoteAddress ?? undefined })
+    .then((response) => sendWebResponse(response, res, controller.signal))
+    .catch((error: unknown) => {
+      onError(error);
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: { code: 'internal_error', message: 'The relay failed.' } }));
+      } else res.destroy();
+    });
+}
+
+function pathOf(req: http.IncomingMessage): string {
+  const raw = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+  const q = raw.indexOf('?');
+  return q === -1 ? raw : raw.slice(0, q);
+}
+
+function within(path: string, base: string): boolean {
+  return base === '/' || path === base || path.startsWith(`${base}/`);
+}
+
+/**
+ * Connect/Express-style middleware for the relay. Pass a handler from `createRelay` (its
+ * basePath is used) or a RelayConfig. Requests outside basePath go to `next()`.
+ */
+export function createRelayMiddleware(
+  handlerOrConfig: RelayHandler | RelayConfig,
+  options: { basePath?: string; log?: RelayLog } = {},
+): RelayMiddleware {
+  const handler = typeof handlerOrConfig === 'function' ? handlerOrConfig : createRelay(handlerOrConfig);
+  const basePath = normalizeBasePath(
+    options.basePath ??
+      (handler as { basePath?: string }).basePath ??
+      (typeof handlerOrConfig === 'function' ? undefined : handlerOrConfig.basePath),
+  );
+  const log = options.log ?? ((_l: string, m: string) => console.error(m));
+  return (req, res, next) => {
+    if (!within(pathOf(req), basePath)) {
+      if (next) next();
+      else {
+        res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: { code: 'not_found', message: 'Not found.' } }));
+      }
+      return;
+    }
+    serveWebHandler(handler, req, res, () => log('error', 'relay: failed to write a response'));
+  };
+}
+
+const MOCK_PREFIX = '/mock-platform';
+
+interface Mounted {
+  relay: RelayMiddleware;
+  mock: ((request: Request) => Promise<Response>) | null;
+}
+
+/** The relay from env, or (no INDIGO_PAT) the relay pointed at an in-process mock platform. */
+function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog): Mounted {
+  if (env.INDIGO_PAT?.trim()) {
+    const config = relayConfigFromEnv(env);
+    return { relay: createRelayMiddleware(createRelay({ ...config, log })), mock: null };
+  }
+  log('info', 'no INDIGO_PAT: using the built-in mock platform');
+  const mock = createMockPlatform({ mediaBase: `${publicOrigin}${MOCK_PREFIX}/media` });
+  const fetchMock = (request: Request) => mock.fetch(request);
+  const config = relayConfigFromEnv({
+    ...env,
+    INDIGO_PAT: 'mock-pat',
+    INDIGO_PROJECT_TOKEN: env.INDIGO_PROJECT_TOKEN?.trim() || 'demo-project',
+    INDIGO_API_BASE: `${publicOrigin}${MOCK_PREFIX}`,
+  });
+  // In-process fetch: no loopback hop between the relay and its mock.
+  return { relay: createRelayMiddleware(createRelay({ ...config, fetch: fetchMock, log })), mock: fetchMock };
+}
+
+function consoleLog(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
+  const line = fields && Object.keys(fields).length > 0 ? `${message} ${JSON.stringify(fields)}` : message;
+  (level === 'error' ? console.error : level === 'warn' ? console.warn : console.log)(line);
+}
+
+/**
+ * For Vite's dev server: the relay (and the mock platform, without INDIGO_PAT) as one
+ * middleware. The mock's media URLs need the public origin, known at the first request.
+ */
+export async function createDevMiddleware(options: { env?: Env; log?: RelayLog } = {}): Promise<RelayMiddleware> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? consoleLog;
+  let mounted: Mounted | undefined;
+  return (req, res, next) => {
+    mounted ??= mountFromEnv(env, `http://${req.headers.host ?? '127.0.0.1'}`, log);
+    if (mounted.mock && within(pathOf(req), MOCK_PREFIX)) {
+      serveWebHandler(mounted.mock, req, res, (e) => log('error', 'mock platform failed', { error: e }));
+      return;
+    }
+    mounted.relay(req, res, next);
+  };
+}
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/** Static files under `root`: no traversal (also through symlinks), index.html for directories. */
+export function createStaticHandler(root: string): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean> {
+  const base = resolve(root);
+  let realBase: Promise<string> | undefined;
+  return async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    let path: string;
+    try {
+      path = decodeURIComponent(pathOf(req));
+    } catch {
+      return false;
+    }
+    if (path.includes('\0') || path.includes('\\')) return false;
+    let file = resolve(base, `.${path}`);
+    if (file !== base && !file.startsWith(base + sep)) return false;
+    try {
+      let info = await stat(file);
+      if (info.isDirectory()) {
+        file = resolve(file, 'index.html');
+        info = await stat(file);
+      }
+      if (!info.isFile()) return false;
+      const real = await realpath(file);
+      realBase ??= realpath(base);
+      const rb = await realBase;
+      if (!real.startsWith(rb + sep)) return false;
+      res.writeHead(200, {
+        'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'content-length': String(info.size),
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-cache',
+      });
+      if (req.method === 'HEAD') {
+        res.end();
+        return true;
+      }
+      const stream = createReadStream(real);
+      stream.on('error', () => res.destroy());
+      stream.pipe(res);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}
+
+export interface RelayServerOptions {
+  port?: number;
+  host?: string;
+  staticDir?: string;
+  env?: Env;
+  log?: RelayLog;
+}
+
+export interface RelayServer {
+  url: string;
+  close(): Promise<void>;
+  server: http.Server;
+}
+
+/** One http server: relay at basePath, mock platform (without INDIGO_PAT), static files. */
+export async function startRelayServer(options: RelayServerOptions = {}): Promise<RelayServer> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? consoleLog;
+  const port = options.port ?? (env.PORT ? Number(env.PORT) : 5173);
+  const host = options.host ?? (env.HOST || '127.0.0.1');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('PORT must be an integer between 0 and 65535.');
+  const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : null;
+  let mounted: Mounted | undefined;
+
+  const notFound = (res: http.ServerResponse) => {
+    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ error: { code: 'not_found', message: 'Not found.' } }));
+  };
+
+  const server = http.createServer((req, res) => {
+    if (!mounted) return notFound(res);
+    const m = mounted;
+    if (m.mock && within(pathOf(req), MOCK_PREFIX)) {
+      serveWebHandler(m.mock, req, res, (e) => log('error', 'mock platform failed', { error: e }));
+      return;
+    }
+    m.relay(req, res, () => {
+      if (!serveStatic) return notFound(res);
+      serveStatic(req, res).then(
+        (served) => {
+          if (!served) notFound(res);
+        },
+        () => notFound(res),
+      );
+    });
+  });
+  // Keep-alive sockets and open streams must not keep close() waiting forever.
+  server.listen(port, host);
+  await once(server, 'listening');
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${shownHost}:${address.port}`;
+  try {
+    mounted = mountFromEnv(env, url, log);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  log('info', `indigo-chat-relay listening on ${url} (relay at ${normalizeBasePath(env.RELAY_BASE_PATH)})`);
+  return {
+    url,
+    server,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const USAGE = `Usage: indigo-chat-relay [--port <n>] [--host <addr>] [--static <dir>]
+
+Runs the indigo chat relay (it holds INDIGO_PAT; the browser never sees it).
+Without INDIGO_PAT it serves the built-in mock platform, for demos and tests.
+
+  --port <n>      port (default: $PORT or 5173; 0 picks a free one)
+  --host <addr>   interface (default: $HOST or 127.0.0.1)
+  --static <dir>  also serve the files in <dir> at /
+  --help          show this help
+
+Environment: INDIGO_API_BASE, INDIGO_PROJECT_TOKEN, INDIGO_PAT, ALLOWED_ORIGINS,
+RELAY_SECRET, RELAY_BASE_PATH, RELAY_SOURCE and RELAY_* limits (see the README).`;
+
+/** The CLI. Returns the running server (or null after --help). */
+export async function main(argv: readonly string[], env: Env = process.env): Promise<RelayServer | null> {
+  const options: RelayServerOptions = { env };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new Error(`${flag} needs a value.\n\n${USAGE}`);
+      return v;
+    };
+    switch (flag) {
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return null;
+      case '--port': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error('--port must be an integer between 0 and 65535.');
+        options.port = n;
+        break;
+      }
+      case '--host':
+        options.host = value();
+        break;
+      case '--static':
+        options.staticDir = value();
+        break;
+      default:
+        throw new Error(`Unknown option ${arg}.\n\n${USAGE}`);
+    }
+  }
+  const server = await startRelayServer(options);
+  console.log(`indigo-chat-relay: ${server.url}`);
+  const stop = () => {
+    server.close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return server;
+}
+
+export { createRelay, relayConfigFromEnv };
+export type { RelayConfig, RelayHandler, RelayLog };
