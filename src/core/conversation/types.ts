@@ -21,6 +21,52 @@ export interface Transcript {
   readonly warningCount: number;
   readonly nextId: number;
   readonly deltaUnit: DeltaUnit;
+  /**
+   * Caps from `TranscriptOptions`, kept here so `reduce(t, e)` stays a two-argument pure
+   * function. Absent: the defaults.
+   */
+  readonly limits?: TranscriptLimits;
+  /** The reducer's bookkeeping for the request in flight. Not for rendering. Absent: idle. */
+  readonly turn?: TurnState;
+}
+
+export interface TranscriptLimits {
+  /** Raw + HTML characters of one reply (everything answering one send). */
+  readonly maxReplyChars: number;
+  /** Characters shown in one bot message. */
+  readonly maxMessageChars: number;
+  readonly maxCards: number;
+  /** Per quick-replies block and per card. */
+  readonly maxActions: number;
+  readonly maxWarnings: number;
+  /** Blocks in one bot message (stops a flood of empty chunks growing arrays forever). */
+  readonly maxBlocks: number;
+}
+
+/** Reducer-internal state of the current request/answer. Plain data, replaced per event. */
+export interface TurnState {
+  /** What the last `send` carried (what retry sends again); null before any send. */
+  readonly sent: OutgoingData | null;
+  /** The visible user message of the last send (profile sends have none). */
+  readonly userMessageId: string | null;
+  /** A request is out or an answer is streaming: EOF/timeout/abort have something to finalise. */
+  readonly inFlight: boolean;
+  /** `processing.end` (or a finalisation) was seen: late content is ignored until a new turn. */
+  readonly closed: boolean;
+  /** Anything (processing.start, content, error) arrived since the last send. */
+  readonly received: boolean;
+  /** The relay reported an upstream error for this answer: finalise as incomplete. */
+  readonly errored: boolean;
+  /** Raw + HTML characters of this reply so far (for `maxReplyChars`). */
+  readonly replyChars: number;
+  /** Characters shown in the open bot message so far (for `maxMessageChars`). */
+  readonly messageChars: number;
+  /** Block ids of generations that got `generation.end` (a degraded one keeps its state). */
+  readonly endedGenerations: readonly string[];
+  /** Block ids of generations whose rendering an `is_generated` text already replaced. */
+  readonly replacedGenerations: readonly string[];
+  /** Keys of warnings already given in this turn, so a flood of bad chunks warns once. */
+  readonly warned: readonly string[];
 }
 
 export interface Notice {

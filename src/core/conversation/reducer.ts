@@ -1,0 +1,727 @@
+/**
+ * The conversation reducer: `reduce(transcript, event)` -> a new transcript. Pure (clock and
+ * ids come from events and `nextId`), never throws, applies a chunk completely or not at all,
+ * and never loses what is already shown. Untouched messages and blocks keep their identity
+ * so the element can skip them with `===`.
+ *
+ * Decisions (see also docs in the report):
+ * - An `is_generated` text equal (whitespace-collapsed) to a generation that ended in the same
+ *   message does not add a block: the generation block stays (same id, same kind, so the view
+ *   morphs instead of swapping elements, no flash), becomes `done`, and its `live` becomes the
+ *   platform's final HTML. A different text is added as a normal text block.
+ * - Warnings about the same thing (a flood of late chunks, a cap) are given once per turn.
+ * - Re-sending the data of a failed last user message (retry) flips it back to `sent`
+ *   instead of appending a duplicate bubble.
+ */
+import type { Chunk, ChunkOf } from '../protocol/types.js';
+import { createLiveText } from '../delta/live-text.js';
+import type {
+  Action,
+  ActionsBlock,
+  Block,
+  BotMessage,
+  Card,
+  CarouselBlock,
+  ConversationEvent,
+  GenerationBlock,
+  Message,
+  Notice,
+  Transcript,
+  TurnState,
+  UserMessage,
+  Warning,
+} from './types.js';
+import {
+  INITIAL_TURN,
+  blockSize,
+  cleanOutgoing,
+  finalizeMessage,
+  isRecord,
+  limitsOf,
+  normalizeHtml,
+  resolveLimits,
+  resolveUnit,
+  sameOutgoing,
+  turnOf,
+  visibleText,
+  type TranscriptOptions,
+} from './shared.js';
+
+export type { TranscriptOptions } from './shared.js';
+export { serializeTranscript, deserializeTranscript } from './serialize.js';
+
+const MAX_WARNED_KEYS = 64;
+const MAX_NOTICE_MESSAGE = 300;
+
+export const NOTICE_TEXT = Object.freeze({
+  incomplete: 'This answer may be incomplete.',
+  timeout: 'The assistant took too long to answer. This answer may be incomplete.',
+  timeoutNothing: 'The assistant did not answer in time.',
+  sendFailed: 'Your message could not be sent.',
+  noAnswer: 'No answer arrived.',
+  error: 'The assistant could not answer.',
+  offline: 'You are offline.',
+});
+
+export function createTranscript(options?: TranscriptOptions): Transcript {
+  return {
+    messages: [],
+    status: 'idle',
+    notice: null,
+    warnings: [],
+    warningCount: 0,
+    nextId: 1,
+    deltaUnit: resolveUnit(options?.deltaUnit),
+    limits: resolveLimits(options),
+    turn: INITIAL_TURN,
+  };
+}
+
+export function generationHtml(block: GenerationBlock): string {
+  return String(block.live);
+}
+
+/** The actions block whose buttons are still active: the last bot message's, if it is last. */
+export function activeActionsBlockId(t: Transcript): string | null {
+  const last = t.messages[t.messages.length - 1];
+  if (!last || last.role !== 'bot') return null;
+  for (let i = last.blocks.length - 1; i >= 0; i--) {
+    const b = last.blocks[i];
+    if (b && b.kind === 'actions') return b.id;
+  }
+  return null;
+}
+
+export function reduce(t: Transcript, e: ConversationEvent): Transcript {
+  try {
+    return step(t, e);
+  } catch (err) {
+    // A bug or a hostile object we did not foresee: keep everything, say what happened.
+    try {
+      const at = isRecord(e) && typeof e.at === 'number' && Number.isFinite(e.at) ? e.at : 0;
+      return warn(t, 'invalid-chunk', `Event ignored after an internal error: ${describe(err)}`, at);
+    } catch {
+      return t;
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.slice(0, 200);
+}
+
+function step(t: Transcript, e: ConversationEvent): Transcript {
+  if (!isRecord(e)) return t;
+  const at = typeof e.at === 'number' && Number.isFinite(e.at) ? e.at : 0;
+  switch (e.type) {
+    case 'chunk':
+      return onChunk(t, e.chunk, at);
+    case 'send':
+      return onSend(t, e.data, at);
+    case 'send-failed':
+      return onSendFailed(t);
+    case 'stream-ended':
+      return onStreamStopped(t, 'incomplete');
+    case 'stream-timeout':
+      return onStreamStopped(t, 'timeout');
+    case 'stream-aborted':
+      return onAborted(t);
+    case 'connectivity':
+      return onConnectivity(t, e.online === true);
+    default:
+      return warn(t, 'invalid-chunk', `Unknown event type ${JSON.stringify(String((e as { type?: unknown }).type)).slice(0, 60)} ignored.`, at);
+  }
+}
+
+// ---------------------------------------------------------------- transcript plumbing
+
+function withTurn(t: Transcript, patch: Partial<TurnState>): TurnState {
+  return { ...turnOf(t), ...patch };
+}
+
+/**
+ * Append a warning. With `key`, a warning already given under that key in this turn is not
+ * repeated (and the transcript is returned unchanged).
+ */
+function warn(t: Transcript, code: Warning['code'], message: string, at: number, key?: string): Transcript {
+  const turn = turnOf(t);
+  if (key !== undefined && turn.warned.includes(key)) return t;
+  const max = limitsOf(t).maxWarnings;
+  const warnings = [...t.warnings, { code, message, at }];
+  const warned = key !== undefined && turn.warned.length < MAX_WARNED_KEYS ? [...turn.warned, key] : turn.warned;
+  return {
+    ...t,
+    warnings: warnings.length > max ? warnings.slice(warnings.length - max) : warnings,
+    warningCount: t.warningCount + 1,
+    turn: warned === turn.warned ? turn : { ...turn, warned },
+  };
+}
+
+function lastMessage(t: Transcript): Message | undefined {
+  return t.messages[t.messages.length - 1];
+}
+
+/** The bot message content goes into, if one is open. */
+function openMessage(t: Transcript): BotMessage | null {
+  const last = lastMessage(t);
+  return last && last.role === 'bot' && last.state === 'streaming' && !turnOf(t).closed ? last : null;
+}
+
+function replaceLast(t: Transcript, m: Message): readonly Message[] {
+  const messages = t.messages.slice();
+  messages[messages.length - 1] = m;
+  return messages;
+}
+
+function replaceById(messages: readonly Message[], id: string, f: (m: Message) => Message): readonly Message[] {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m && m.id === id) {
+      const nm = f(m);
+      if (nm === m) return messages;
+      const out = messages.slice();
+      out[i] = nm;
+      return out;
+    }
+  }
+  return messages;
+}
+
+/** Open a new bot message (a new turn of content): waiting until its first block. */
+function startMessage(t: Transcript, at: number): { t: Transcript; msg: BotMessage } {
+  const msg: BotMessage = { id: `m${t.nextId}`, role: 'bot', blocks: [], state: 'streaming', at };
+  const turn = withTurn(t, {
+    inFlight: true,
+    closed: false,
+    received: true,
+    messageChars: 0,
+    endedGenerations: [],
+    replacedGenerations: [],
+  });
+  return { t: { ...t, messages: [...t.messages, msg], nextId: t.nextId + 1, status: 'waiting', turn }, msg };
+}
+
+type Open = { ok: true; t: Transcript; msg: BotMessage } | { ok: false; t: Transcript };
+
+/** The open bot message, opening one implicitly (processing.start missing) unless the turn ended. */
+function ensureOpen(t: Transcript, what: string, at: number): Open {
+  const msg = openMessage(t);
+  if (msg) return { ok: true, t, msg };
+  if (turnOf(t).closed) {
+    return { ok: false, t: warn(t, 'ignored-chunk', `A ${what} chunk after processing.end was ignored.`, at, 'late') };
+  }
+  return { ok: true, ...startMessage(t, at) };
+}
+
+/** The open bot message without opening one; warns like ensureOpen when there is none. */
+function requireOpen(t: Transcript, what: string, at: number, unknownKey: string): Open {
+  const msg = openMessage(t);
+  if (msg) return { ok: true, t, msg };
+  if (turnOf(t).closed) {
+    return { ok: false, t: warn(t, 'ignored-chunk', `A ${what} chunk after processing.end was ignored.`, at, 'late') };
+  }
+  return { ok: false, t: warn(t, 'ignored-chunk', `A ${what} chunk for an unknown ${unknownKey} was ignored.`, at, `unknown:${unknownKey}`) };
+}
+
+/**
+ * Put new blocks into the open message, checking the size caps. `pairs` lists each changed
+ * block as [before, after] (before null for a new block). On a cap, `t0` (the state before
+ * this chunk) is returned with a warning: the chunk applies completely or not at all.
+ */
+function commit(
+  t0: Transcript,
+  o: { t: Transcript; msg: BotMessage },
+  blocks: readonly Block[],
+  pairs: readonly (readonly [Block | null, Block])[],
+  at: number,
+  turnPatch: Partial<TurnState> = {},
+): Transcript {
+  const limits = limitsOf(o.t);
+  const turn = turnOf(o.t);
+  let shown = 0;
+  let total = 0;
+  for (const [before, after] of pairs) {
+    const a = blockSize(before);
+    const b = blockSize(after);
+    shown += b.shown - a.shown;
+    total += b.total - a.total;
+  }
+  if (shown > 0 && turn.messageChars + shown > limits.maxMessageChars) {
+    return warn(t0, 'cap-reached', `A bot message reached ${limits.maxMessageChars} characters; further content was ignored.`, at, 'cap:message');
+  }
+  if (total > 0 && turn.replyChars + total > limits.maxReplyChars) {
+    return warn(t0, 'cap-reached', `A reply reached ${limits.maxReplyChars} characters; further content was ignored.`, at, 'cap:reply');
+  }
+  const msg: BotMessage = { ...o.msg, blocks };
+  return {
+    ...o.t,
+    messages: replaceLast(o.t, msg),
+    status: blocks.length > 0 ? 'streaming' : o.t.status,
+    turn: { ...turn, ...turnPatch, messageChars: turn.messageChars + shown, replyChars: turn.replyChars + total },
+  };
+}
+
+function addBlock(t0: Transcript, what: string, at: number, make: (id: string) => Block): Transcript {
+  const o = ensureOpen(t0, what, at);
+  if (!o.ok) return o.t;
+  const max = limitsOf(o.t).maxBlocks;
+  if (o.msg.blocks.length >= max) {
+    return warn(t0, 'cap-reached', `A bot message reached ${max} blocks; further content was ignored.`, at, 'cap:blocks');
+  }
+  const block = make(`b${o.t.nextId}`);
+  const opened = { t: { ...o.t, nextId: o.t.nextId + 1 }, msg: o.msg };
+  return commit(t0, opened, [...o.msg.blocks, block], [[null, block]], at);
+}
+
+function replaceBlock(blocks: readonly Block[], index: number, b: Block): readonly Block[] {
+  const out = blocks.slice();
+  out[index] = b;
+  return out;
+}
+
+function findBlock<K extends Block['kind']>(
+  msg: BotMessage,
+  kind: K,
+  match: (b: Extract<Block, { kind: K }>) => boolean,
+): { index: number; block: Extract<Block, { kind: K }> } | null {
+  for (let i = msg.blocks.length - 1; i >= 0; i--) {
+    const b = msg.blocks[i];
+    if (b && b.kind === kind && match(b as Extract<Block, { kind: K }>)) return { index: i, block: b as Extract<Block, { kind: K }> };
+  }
+  return null;
+}
+
+const str = (x: unknown): x is string => typeof x === 'string';
+
+function invalid(t: Transcript, what: string, at: number): Transcript {
+  return warn(t, 'invalid-chunk', `A malformed ${what} chunk was ignored.`, at, `invalid:${what}`);
+}
+
+// ---------------------------------------------------------------- user and stream events
+
+function onSend(t: Transcript, raw: unknown, at: number): Transcript {
+  const data = cleanOutgoing(raw);
+  if (!data) return warn(t, 'invalid-chunk', 'A send with malformed data was ignored.', at);
+  // The element aborts the stale stream; its unfinished answer stays, marked incomplete.
+  const open = openMessage(t);
+  let messages = open ? replaceLast(t, finalizeMessage(open, 'incomplete')) : t.messages;
+  let nextId = t.nextId;
+  let userMessageId: string | null = null;
+  const text = visibleText(data);
+  if (text !== null) {
+    const last = messages[messages.length - 1];
+    if (last && last.role === 'user' && last.status === 'failed' && sameOutgoing(last.data, data)) {
+      // A retry of the failed message: the same bubble is sent again, no duplicate.
+      const retried: UserMessage = { ...last, status: 'sent', at };
+      messages = [...messages.slice(0, -1), retried];
+      userMessageId = last.id;
+    } else {
+      const user: UserMessage = { id: `m${nextId}`, role: 'user', text, data, status: 'sent', at };
+      nextId += 1;
+      messages = [...messages, user];
+      userMessageId = user.id;
+    }
+  }
+  const turn: TurnState = { ...INITIAL_TURN, sent: data, userMessageId, inFlight: true };
+  return { ...t, messages, nextId, status: 'waiting', notice: null, turn };
+}
+
+function markUserFailed(messages: readonly Message[], id: string | null): readonly Message[] {
+  if (id === null) return messages;
+  return replaceById(messages, id, (m) => (m.role === 'user' && m.status !== 'failed' ? { ...m, status: 'failed' } : m));
+}
+
+function retryOf(turn: TurnState): Pick<Notice, 'retry'> {
+  return turn.sent ? { retry: turn.sent } : {};
+}
+
+function onSendFailed(t: Transcript): Transcript {
+  const turn = turnOf(t);
+  const open = openMessage(t);
+  let messages = open ? replaceLast(t, finalizeMessage(open, 'incomplete')) : t.messages;
+  // The visitor's text stays in the transcript, marked failed, with a retry offered.
+  messages = markUserFailed(messages, turn.userMessageId);
+  const notice: Notice = { kind: 'send-failed', message: NOTICE_TEXT.sendFailed, ...retryOf(turn) };
+  return { ...t, messages, status: 'idle', notice, turn: { ...turn, inFlight: false, closed: true } };
+}
+
+/** EOF or timeout without processing.end. */
+function onStreamStopped(t: Transcript, kind: 'incomplete' | 'timeout'): Transcript {
+  const turn = turnOf(t);
+  if (!turn.inFlight) return t;
+  const open = openMessage(t);
+  let messages = t.messages;
+  let notice: Notice | null;
+  if (!turn.received && !open) {
+    // Nothing at all came back for the send: treat it as not delivered.
+    messages = markUserFailed(messages, turn.userMessageId);
+    notice =
+      kind === 'timeout'
+        ? { kind: 'timeout', message: NOTICE_TEXT.timeoutNothing, ...retryOf(turn) }
+        : { kind: 'send-failed', message: NOTICE_TEXT.noAnswer, ...retryOf(turn) };
+  } else {
+    if (open) messages = replaceLast(t, finalizeMessage(open, 'incomplete'));
+    notice =
+      turn.errored && t.notice?.kind === 'error'
+        ? t.notice // the relay's error says more than "may be incomplete"
+        : { kind, message: kind === 'timeout' ? NOTICE_TEXT.timeout : NOTICE_TEXT.incomplete, ...retryOf(turn) };
+  }
+  return { ...t, messages, status: 'idle', notice, turn: { ...turn, inFlight: false, closed: true } };
+}
+
+function onAborted(t: Transcript): Transcript {
+  const turn = turnOf(t);
+  if (!turn.inFlight) return t;
+  const open = openMessage(t);
+  const messages = open ? replaceLast(t, finalizeMessage(open, 'incomplete')) : t.messages;
+  return { ...t, messages, status: 'idle', turn: { ...turn, inFlight: false, closed: true } };
+}
+
+function onConnectivity(t: Transcript, online: boolean): Transcript {
+  if (online) return t.notice?.kind === 'offline' ? { ...t, notice: null } : t;
+  if (t.notice !== null) return t; // already offline, or a more important notice
+  return { ...t, notice: { kind: 'offline', message: NOTICE_TEXT.offline } };
+}
+
+// ---------------------------------------------------------------- chunks
+
+function onChunk(t: Transcript, c: Chunk, at: number): Transcript {
+  if (!isRecord(c) || !str(c.type)) return warn(t, 'invalid-chunk', 'A chunk that is not an object was ignored.', at, 'invalid:object');
+  switch (c.type) {
+    case 'processing.start':
+      return onProcessingStart(t, at);
+    case 'processing.end':
+      return onProcessingEnd(t);
+    case 'text':
+      return onText(t, c, at);
+    case 'image':
+    case 'video': {
+      if (!str(c.src) || !str(c.alt)) return invalid(t, c.type, at);
+      const { src, alt } = c;
+      const kind = c.type;
+      return addBlock(t, kind, at, (id) => ({ kind, id, src, alt }));
+    }
+    case 'button':
+    case 'link':
+      return onAction(t, c, at);
+    case 'generation.start':
+      return onGenerationStart(t, c, at);
+    case 'generation.chunk':
+      return onGenerationChunk(t, c, at);
+    case 'generation.end':
+      return onGenerationEnd(t, c, at);
+    case 'carousel.start':
+      return onCarouselStart(t, c, at);
+    case 'carousel.end':
+      return onCarouselEnd(t, c, at);
+    case 'carousel.card.start':
+      return onCardStart(t, c, at);
+    case 'carousel.card.end':
+    case 'carousel.card.button':
+    case 'carousel.card.link':
+      return onCardChunk(t, c, at);
+    case 'error':
+      return onError(t, c);
+    case 'unknown':
+      // Unknown types are skipped silently (forward compatibility); broken known ones are reported.
+      if (c.reason === 'unknown type') return t;
+      return warn(
+        t,
+        'invalid-chunk',
+        `A ${String(c.wireType).slice(0, 40)} chunk was ignored: ${String(c.reason).slice(0, 120)}.`,
+        at,
+        `invalid:${String(c.wireType).slice(0, 40)}:${String(c.reason).slice(0, 40)}`,
+      );
+    default:
+      return t;
+  }
+}
+
+function onProcessingStart(t: Transcript, at: number): Transcript {
+  if (openMessage(t)) return t; // duplicate: idempotent
+  return startMessage(t, at).t;
+}
+
+function onProcessingEnd(t: Transcript): Transcript {
+  const turn = turnOf(t);
+  const open = openMessage(t);
+  if (!open) {
+    if (turn.closed && !turn.inFlight) return t; // duplicate
+    return { ...t, status: 'idle', turn: { ...turn, inFlight: false, closed: true, received: true } };
+  }
+  const msg = finalizeMessage(open, turn.errored ? 'incomplete' : 'done');
+  return { ...t, messages: replaceLast(t, msg), status: 'idle', turn: { ...turn, inFlight: false, closed: true } };
+}
+
+function onError(t: Transcript, c: ChunkOf<'error'>): Transcript {
+  const turn = turnOf(t);
+  const message = str(c.message) && c.message.trim() !== '' ? c.message.slice(0, MAX_NOTICE_MESSAGE) : NOTICE_TEXT.error;
+  return {
+    ...t,
+    notice: { kind: 'error', message, ...retryOf(turn) },
+    turn: { ...turn, errored: true, received: true },
+  };
+}
+
+function onText(t: Transcript, c: ChunkOf<'text'>, at: number): Transcript {
+  if (!str(c.text)) return invalid(t, 'text', at);
+  const html = c.text;
+  const generated = c.isGenerated === true;
+  if (generated) {
+    const replaced = replaceGeneration(t, html, at);
+    if (replaced) return replaced;
+  }
+  const caption = c.isCaption === true;
+  return addBlock(t, 'text', at, (id) => ({ kind: 'text', id, html, caption, generated }));
+}
+
+/**
+ * The platform repeats a finished generation as an `is_generated` text: render it once.
+ * Returns null when no ended generation of the open message has the same content.
+ */
+function replaceGeneration(t: Transcript, html: string, at: number): Transcript | null {
+  const msg = openMessage(t);
+  if (!msg) return null;
+  const turn = turnOf(t);
+  const target = normalizeHtml(html);
+  const found = findBlock(
+    msg,
+    'generation',
+    (g) =>
+      turn.endedGenerations.includes(g.id) &&
+      !turn.replacedGenerations.includes(g.id) &&
+      normalizeHtml(String(g.live)) === target,
+  );
+  if (!found) return null;
+  const g = found.block;
+  const next: GenerationBlock = { kind: 'generation', id: g.id, generationId: g.generationId, raw: g.raw, live: createLiveText(t.deltaUnit, html), state: 'done' };
+  return commit(t, { t, msg }, replaceBlock(msg.blocks, found.index, next), [[g, next]], at, {
+    replacedGenerations: [...turn.replacedGenerations, g.id],
+  });
+}
+
+function onAction(t: Transcript, c: ChunkOf<'button'> | ChunkOf<'link'>, at: number): Transcript {
+  let action: Action;
+  if (c.type === 'button') {
+    if (!str(c.label) || !str(c.payload)) return invalid(t, c.type, at);
+    action = { type: 'button', label: c.label.trim() !== '' ? c.label : c.payload, payload: c.payload };
+  } else {
+    if (!str(c.label) || !str(c.url)) return invalid(t, c.type, at);
+    action = { type: 'link', label: c.label.trim() !== '' ? c.label : c.url, url: c.url };
+  }
+  const msg = openMessage(t);
+  const last = msg?.blocks[msg.blocks.length - 1];
+  if (msg && last && last.kind === 'actions') {
+    // Consecutive buttons/links form one quick-replies block.
+    const max = limitsOf(t).maxActions;
+    if (last.actions.length >= max) {
+      return warn(t, 'cap-reached', `A quick-replies block reached ${max} actions; further ones were ignored.`, at, `cap:actions:${last.id}`);
+    }
+    const next: ActionsBlock = { ...last, actions: [...last.actions, action] };
+    return commit(t, { t, msg }, replaceBlock(msg.blocks, msg.blocks.length - 1, next), [[last, next]], at);
+  }
+  return addBlock(t, c.type, at, (id) => ({ kind: 'actions', id, actions: [action] }));
+}
+
+function generationKey(id: string): string {
+  return id.slice(0, 80);
+}
+
+function onGenerationStart(t: Transcript, c: ChunkOf<'generation.start'>, at: number): Transcript {
+  if (!str(c.generationId)) return invalid(t, 'generation.start', at);
+  const gid = c.generationId;
+  const msg = openMessage(t);
+  const existing = msg ? findBlock(msg, 'generation', (g) => g.generationId === gid) : null;
+  if (existing) {
+    if (!turnOf(t).endedGenerations.includes(existing.block.id)) return t; // duplicate: idempotent
+    return warn(t, 'ignored-chunk', `A generation.start for ended generation ${generationKey(gid)} was ignored.`, at, `ended:g:${generationKey(gid)}`);
+  }
+  const live = createLiveText(t.deltaUnit, '');
+  return addBlock(t, 'generation.start', at, (id) => ({ kind: 'generation', id, generationId: gid, raw: '', live, state: 'streaming' }));
+}
+
+function findGeneration(
+  t: Transcript,
+  gid: string,
+  what: string,
+  at: number,
+): { ok: true; msg: BotMessage; index: number; block: GenerationBlock; ended: boolean } | { ok: false; t: Transcript } {
+  const o = requireOpen(t, what, at, `generation ${generationKey(gid)}`);
+  if (!o.ok) return o;
+  const found = findBlock(o.msg, 'generation', (g) => g.generationId === gid);
+  if (!found) {
+    return { ok: false, t: warn(t, 'ignored-chunk', `A ${what} chunk for unknown generation ${generationKey(gid)} was ignored.`, at, `unknown:g:${generationKey(gid)}`) };
+  }
+  return { ok: true, msg: o.msg, ...found, ended: turnOf(t).endedGenerations.includes(found.block.id) };
+}
+
+function onGenerationChunk(t: Transcript, c: ChunkOf<'generation.chunk'>, at: number): Transcript {
+  if (!str(c.generationId) || !str(c.chunk)) return invalid(t, 'generation.chunk', at);
+  const f = findGeneration(t, c.generationId, 'generation.chunk', at);
+  if (!f.ok) return f.t;
+  const g = f.block;
+  if (f.ended) {
+    return warn(t, 'ignored-chunk', `A generation.chunk after the end of generation ${generationKey(g.generationId)} was ignored.`, at, `ended:g:${generationKey(g.generationId)}`);
+  }
+  const raw = g.raw + c.chunk;
+  let next: GenerationBlock;
+  let degradedNow = false;
+  if (g.state === 'degraded') {
+    next = { ...g, raw }; // deltas ignored for good; the raw text keeps growing
+  } else {
+    let live = g.live;
+    let reason: string | null = null;
+    try {
+      live = g.live.apply(c.deltas);
+    } catch (err) {
+      reason = deltaReason(err);
+    }
+    if (reason === null) {
+      if (c.chunk === '' && live === g.live) return t;
+      next = { ...g, raw, live };
+    } else {
+      next = { ...g, raw, state: 'degraded', degradedReason: reason };
+      degradedNow = true;
+    }
+  }
+  const out = commit(t, { t, msg: f.msg }, replaceBlock(f.msg.blocks, f.index, next), [[g, next]], at);
+  if (!degradedNow || out.messages === t.messages) return out;
+  return warn(
+    out,
+    'degraded-generation',
+    `Generation ${generationKey(g.generationId)} received an invalid delta (${next.degradedReason ?? 'unknown'}); showing its raw text from now on.`,
+    at,
+    `degraded:${g.id}`,
+  );
+}
+
+function deltaReason(err: unknown): string {
+  if (isRecord(err) && str(err.reason)) return err.reason;
+  return describe(err);
+}
+
+function onGenerationEnd(t: Transcript, c: ChunkOf<'generation.end'>, at: number): Transcript {
+  if (!str(c.generationId)) return invalid(t, 'generation.end', at);
+  const f = findGeneration(t, c.generationId, 'generation.end', at);
+  if (!f.ok) return f.t;
+  if (f.ended) return t; // duplicate end
+  const g = f.block;
+  const turn = turnOf(t);
+  const next: GenerationBlock = g.state === 'streaming' ? { ...g, state: 'done' } : g; // degraded stays degraded
+  const messages = next === g ? t.messages : replaceLast(t, { ...f.msg, blocks: replaceBlock(f.msg.blocks, f.index, next) });
+  return { ...t, messages, turn: { ...turn, endedGenerations: [...turn.endedGenerations, g.id] } };
+}
+
+function carouselKey(id: string): string {
+  return id.slice(0, 80);
+}
+
+function onCarouselStart(t: Transcript, c: ChunkOf<'carousel.start'>, at: number): Transcript {
+  if (!str(c.carouselId)) return invalid(t, 'carousel.start', at);
+  const cid = c.carouselId;
+  const msg = openMessage(t);
+  const existing = msg ? findBlock(msg, 'carousel', (b) => b.carouselId === cid) : null;
+  if (existing) {
+    if (existing.block.state === 'streaming') return t; // duplicate: idempotent
+    return warn(t, 'ignored-chunk', `A carousel.start for ended carousel ${carouselKey(cid)} was ignored.`, at, `ended:c:${carouselKey(cid)}`);
+  }
+  return addBlock(t, 'carousel.start', at, (id) => ({ kind: 'carousel', id, carouselId: cid, cards: [], state: 'streaming' }));
+}
+
+function findCarousel(
+  t: Transcript,
+  cid: string,
+  what: string,
+  at: number,
+): { ok: true; msg: BotMessage; index: number; block: CarouselBlock } | { ok: false; t: Transcript } {
+  const o = requireOpen(t, what, at, `carousel ${carouselKey(cid)}`);
+  if (!o.ok) return o;
+  const found = findBlock(o.msg, 'carousel', (b) => b.carouselId === cid);
+  if (!found) {
+    return { ok: false, t: warn(t, 'ignored-chunk', `A ${what} chunk for unknown carousel ${carouselKey(cid)} was ignored.`, at, `unknown:c:${carouselKey(cid)}`) };
+  }
+  if (found.block.state !== 'streaming') {
+    return { ok: false, t: warn(t, 'ignored-chunk', `A ${what} chunk after the end of carousel ${carouselKey(cid)} was ignored.`, at, `ended:c:${carouselKey(cid)}`) };
+  }
+  return { ok: true, msg: o.msg, ...found };
+}
+
+function onCarouselEnd(t: Transcript, c: ChunkOf<'carousel.end'>, at: number): Transcript {
+  if (!str(c.carouselId)) return invalid(t, 'carousel.end', at);
+  const f = findCarousel(t, c.carouselId, 'carousel.end', at);
+  if (!f.ok) return f.t;
+  const next: CarouselBlock = {
+    ...f.block,
+    state: 'done',
+    cards: f.block.cards.map((card) => (card.state === 'done' ? card : { ...card, state: 'done' })),
+  };
+  return { ...t, messages: replaceLast(t, { ...f.msg, blocks: replaceBlock(f.msg.blocks, f.index, next) }) };
+}
+
+const validCardIndex = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 10;
+
+function onCardStart(t: Transcript, c: ChunkOf<'carousel.card.start'>, at: number): Transcript {
+  if (!str(c.carouselId) || !validCardIndex(c.cardIndex)) return invalid(t, 'carousel.card.start', at);
+  const image = c.image === null || c.image === undefined ? null : isRecord(c.image) && str(c.image.src) && str(c.image.alt) ? { src: c.image.src, alt: c.image.alt } : undefined;
+  if (image === undefined || (c.title !== undefined && !str(c.title)) || (c.description !== undefined && !str(c.description))) {
+    return invalid(t, 'carousel.card.start', at);
+  }
+  const f = findCarousel(t, c.carouselId, 'carousel.card.start', at);
+  if (!f.ok) return f.t;
+  const idx = c.cardIndex;
+  const existing = f.block.cards.find((card) => card.index === idx);
+  if (existing) {
+    if (existing.state === 'streaming') return t; // duplicate: idempotent
+    return warn(t, 'ignored-chunk', `A carousel.card.start for ended card ${idx} was ignored.`, at, `ended:card:${f.block.id}:${idx}`);
+  }
+  const max = limitsOf(t).maxCards;
+  if (f.block.cards.length >= max) {
+    return warn(t, 'cap-reached', `A carousel reached ${max} cards; further ones were ignored.`, at, `cap:cards:${f.block.id}`);
+  }
+  const card: Card = { index: idx, title: c.title ?? '', description: c.description ?? '', image, actions: [], state: 'streaming' };
+  const cards = [...f.block.cards, card].sort((a, b) => a.index - b.index);
+  const next: CarouselBlock = { ...f.block, cards };
+  return commit(t, { t, msg: f.msg }, replaceBlock(f.msg.blocks, f.index, next), [[f.block, next]], at);
+}
+
+function onCardChunk(
+  t: Transcript,
+  c: ChunkOf<'carousel.card.end'> | ChunkOf<'carousel.card.button'> | ChunkOf<'carousel.card.link'>,
+  at: number,
+): Transcript {
+  if (!str(c.carouselId) || !validCardIndex(c.cardIndex)) return invalid(t, c.type, at);
+  let action: Action | null = null;
+  if (c.type === 'carousel.card.button') {
+    if (!str(c.label) || !str(c.payload)) return invalid(t, c.type, at);
+    action = { type: 'button', label: c.label.trim() !== '' ? c.label : c.payload, payload: c.payload };
+  } else if (c.type === 'carousel.card.link') {
+    if (!str(c.label) || !str(c.url)) return invalid(t, c.type, at);
+    action = { type: 'link', label: c.label.trim() !== '' ? c.label : c.url, url: c.url };
+  }
+  const f = findCarousel(t, c.carouselId, c.type, at);
+  if (!f.ok) return f.t;
+  const idx = c.cardIndex;
+  const pos = f.block.cards.findIndex((card) => card.index === idx);
+  const card = f.block.cards[pos];
+  if (!card) {
+    return warn(t, 'ignored-chunk', `A ${c.type} chunk for unknown card ${idx} was ignored.`, at, `unknown:card:${f.block.id}:${idx}`);
+  }
+  if (card.state !== 'streaming') {
+    return warn(t, 'ignored-chunk', `A ${c.type} chunk after the end of card ${idx} was ignored.`, at, `ended:card:${f.block.id}:${idx}`);
+  }
+  let nextCard: Card;
+  if (action === null) {
+    nextCard = { ...card, state: 'done' };
+  } else {
+    const max = limitsOf(t).maxActions;
+    if (card.actions.length >= max) {
+      return warn(t, 'cap-reached', `A card reached ${max} actions; further ones were ignored.`, at, `cap:actions:${f.block.id}:${idx}`);
+    }
+    nextCard = { ...card, actions: [...card.actions, action] };
+  }
+  const cards = f.block.cards.slice();
+  cards[pos] = nextCard;
+  const next: CarouselBlock = { ...f.block, cards };
+  return commit(t, { t, msg: f.msg }, replaceBlock(f.msg.blocks, f.index, next), [[f.block, next]], at);
+}
