@@ -1,0 +1,84 @@
+/**
+ * A scripted relay for the element's browser tests (msw): each test gets its own relay
+ * path, counts session requests and scripts each answer. The realistic end-to-end flows
+ * use the mock platform's own handlers instead (src/mock-platform/msw.ts).
+ */
+import { http, HttpResponse } from 'msw';
+import type { RequestHandler } from 'msw';
+
+export type Wire = Record<string, unknown>;
+export type Reply = Wire[] | Response | ((body: SentBody) => Wire[] | Response | Promise<Wire[] | Response>);
+
+export interface SentBody {
+  sender: string;
+  data: { type: string; text?: string; payload?: string; label?: string; profile?: Record<string, string> };
+}
+
+const enc = new TextEncoder();
+
+/** An SSE response; `stall` keeps it open after the chunks; `gapMs` spaces reads out. */
+export function sseResponse(chunks: readonly Wire[], opts: { stall?: boolean; gapMs?: number; onePiece?: boolean } = {}): Response {
+  const pieces = opts.onePiece ? [chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('')] : chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`);
+  let i = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(ctl) {
+      if (opts.gapMs) await new Promise((r) => setTimeout(r, opts.gapMs));
+      const p = pieces[i++];
+      if (p !== undefined) ctl.enqueue(enc.encode(p));
+      else if (opts.stall) await new Promise(() => {});
+      else ctl.close();
+    },
+  });
+  return new Response(stream, { headers: { 'content-type': 'text/event-stream' } });
+}
+
+export const welcomeChunks = (text = 'Hello! How can I help?'): Wire[] => [
+  { type: 'processing.start' },
+  { type: 'text', data: { text: `<p>${text}</p>` } },
+  { type: 'button', data: { label: 'Show me a picture', payload: 'image' } },
+  { type: 'button', data: { label: 'Contact', payload: 'contact' } },
+  { type: 'processing.end' },
+];
+
+export class FakeRelay {
+  readonly path: string;
+  sessions = 0;
+  readonly sent: SentBody[] = [];
+  private readonly replies: Reply[] = [];
+  /** Used when the queue is empty. */
+  fallback: Reply = (b) => [
+    { type: 'processing.start' },
+    { type: 'text', data: { text: `<p>echo ${b.data.text ?? b.data.label ?? b.data.payload ?? ''}</p>` } },
+    { type: 'processing.end' },
+  ];
+  sessionStatus = 200;
+
+  constructor(name: string) {
+    this.path = `/${name}/api/chat`;
+  }
+
+  /** Script the next answers, in order (the welcome is the first). */
+  queue(...replies: Reply[]): this {
+    this.replies.push(...replies);
+    return this;
+  }
+
+  handlers(): RequestHandler[] {
+    return [
+      http.post(`${this.path}/session`, () => {
+        this.sessions++;
+        if (this.sessionStatus !== 200) {
+          return HttpResponse.json({ error: { code: 'unavailable', message: 'no' } }, { status: this.sessionStatus });
+        }
+        return HttpResponse.json({ sender: `sender-${this.path}-${this.sessions}` });
+      }),
+      http.post(this.path, async ({ request }) => {
+        const body = (await request.json()) as SentBody;
+        this.sent.push(body);
+        const reply = this.replies.shift() ?? this.fallback;
+        const r = typeof reply === 'function' ? await reply(body) : reply;
+        return r instanceof Response ? r : sseResponse(r);
+      }),
+    ];
+  }
+}

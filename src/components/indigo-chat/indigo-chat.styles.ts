@@ -1,0 +1,361 @@
+import { css } from 'lit';
+
+/**
+ * Theming: two variables carry the brand (`--indigo-chat-accent`, `--indigo-chat-surface`);
+ * everything else derives from them. Dark mode changes only the defaults, so a site that
+ * sets the variables wins in both schemes. Adopted stylesheets only: works under a CSP
+ * without `unsafe-inline` styles.
+ */
+export const indigoChatStyles = css`
+  :host {
+    --_accent: var(--indigo-chat-accent, #4f46e5);
+    --_surface: var(--indigo-chat-surface, #ffffff);
+    --_text: var(--indigo-chat-text, #1f2330);
+    --_radius: var(--indigo-chat-radius, 14px);
+    --_muted: color-mix(in srgb, var(--_text) 60%, var(--_surface));
+    --_line: color-mix(in srgb, var(--_text) 14%, var(--_surface));
+    --_bot-bg: color-mix(in srgb, var(--_text) 7%, var(--_surface));
+    --_on-accent: #ffffff;
+    font-family: var(--indigo-chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    font-size: 15px;
+    line-height: 1.45;
+    color: var(--_text);
+    display: block;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_surface: var(--indigo-chat-surface, #17181d);
+      --_text: var(--indigo-chat-text, #eceef4);
+      --_accent: var(--indigo-chat-accent, #8b85ff);
+    }
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  :host([mode='launcher']) {
+    position: fixed;
+    z-index: var(--indigo-chat-z-index, 2147483000);
+    bottom: 20px;
+    right: 20px;
+  }
+  :host([mode='launcher'][position='left']) {
+    right: auto;
+    left: 20px;
+  }
+  :host([mode='fullscreen']) {
+    position: fixed;
+    inset: 0;
+    z-index: var(--indigo-chat-z-index, 2147483000);
+  }
+  :host([mode='inline']) {
+    height: var(--indigo-chat-height, 560px);
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+  .root {
+    height: 100%;
+  }
+  [part~='launcher'] {
+    position: relative;
+    width: 56px;
+    height: 56px;
+    border-radius: 50%;
+    border: none;
+    background: var(--_accent);
+    color: var(--_on-accent);
+    cursor: pointer;
+    box-shadow: 0 6px 20px rgb(0 0 0 / 0.25);
+    display: grid;
+    place-items: center;
+  }
+  [part~='launcher'] svg {
+    width: 26px;
+    height: 26px;
+  }
+  [part~='launcher']:focus-visible,
+  button:focus-visible,
+  textarea:focus-visible {
+    outline: 3px solid color-mix(in srgb, var(--_accent) 60%, transparent);
+    outline-offset: 2px;
+  }
+  [part~='badge'] {
+    position: absolute;
+    top: -4px;
+    right: -4px;
+    min-width: 20px;
+    height: 20px;
+    padding: 0 6px;
+    border-radius: 10px;
+    background: #d93025;
+    color: #fff;
+    font-size: 12px;
+    line-height: 20px;
+    font-weight: 600;
+  }
+  [part~='panel'] {
+    display: flex;
+    flex-direction: column;
+    background: var(--_surface);
+    color: var(--_text);
+    overflow: hidden;
+    height: 100%;
+    width: 100%;
+  }
+  .launcher [part~='panel'] {
+    position: absolute;
+    bottom: 72px;
+    right: 0;
+    width: var(--indigo-chat-width, 380px);
+    height: var(--indigo-chat-height, 600px);
+    max-height: calc(100dvh - 110px);
+    max-width: calc(100vw - 40px);
+    border-radius: var(--_radius);
+    box-shadow: 0 12px 40px rgb(0 0 0 / 0.28);
+  }
+  :host([position='left']) .launcher [part~='panel'] {
+    right: auto;
+    left: 0;
+  }
+  .launcher.small [part~='panel'] {
+    position: fixed;
+    inset: 0 0 auto 0;
+    width: 100vw;
+    max-width: none;
+    height: var(--indigo-chat-vvh, 100dvh);
+    max-height: none;
+    border-radius: 0;
+  }
+  .inline [part~='panel'] {
+    border: 1px solid var(--_line);
+    border-radius: var(--_radius);
+  }
+  [part~='panel'][hidden] {
+    display: none;
+  }
+  [part~='header'] {
+    display: flex;
+    align-items: center;
+    gap: 10px;
+    padding: 10px 12px;
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+  [part~='avatar'] {
+    width: 34px;
+    height: 34px;
+    border-radius: 50%;
+    object-fit: cover;
+    background: var(--_surface);
+  }
+  .titles {
+    flex: 1;
+    min-width: 0;
+  }
+  [part~='title'] {
+    margin: 0;
+    font-size: 16px;
+    font-weight: 600;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  [part~='subtitle'] {
+    margin: 0;
+    font-size: 13px;
+    opacity: 0.85;
+  }
+  .icon-button {
+    width: 34px;
+    height: 34px;
+    border: none;
+    border-radius: 8px;
+    background: transparent;
+    color: inherit;
+    cursor: pointer;
+    display: grid;
+    place-items: center;
+  }
+  .icon-button:hover {
+    background: rgb(255 255 255 / 0.15);
+  }
+  .icon-button svg {
+    width: 20px;
+    height: 20px;
+  }
+  .body {
+    position: relative;
+    flex: 1;
+    min-height: 0;
+    display: flex;
+    flex-direction: column;
+  }
+  [part~='transcript'] {
+    flex: 1;
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    padding: 14px 12px 6px;
+    display: flex;
+    flex-direction: column;
+    gap: 10px;
+    margin: 0;
+    list-style: none;
+  }
+  [part~='message'] {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+    max-width: 88%;
+  }
+  /* Finished messages skip layout and paint while off screen (long transcripts). */
+  [part~='message'].settled {
+    content-visibility: auto;
+    contain-intrinsic-size: auto 80px;
+  }
+  [part~='message-user'] {
+    align-self: flex-end;
+    align-items: flex-end;
+  }
+  [part~='message-bot'] {
+    align-self: flex-start;
+  }
+  .user-bubble {
+    background: var(--_accent);
+    color: var(--_on-accent);
+    padding: 8px 12px;
+    border-radius: var(--_radius) var(--_radius) 4px var(--_radius);
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  .status {
+    font-size: 12px;
+    color: var(--_muted);
+  }
+  .status.failed {
+    color: #d93025;
+  }
+  [part~='message-bot'] [part~='bubble'] {
+    background: var(--_bot-bg);
+    padding: 8px 12px;
+    border-radius: var(--_radius) var(--_radius) var(--_radius) 4px;
+    overflow-wrap: anywhere;
+  }
+  [part~='message'].queued .user-bubble {
+    opacity: 0.6;
+  }
+  [part~='typing'] {
+    display: inline-flex;
+    gap: 4px;
+    padding: 10px 12px;
+    border-radius: var(--_radius);
+    background: var(--_bot-bg);
+    align-self: flex-start;
+  }
+  [part~='typing'] span {
+    width: 7px;
+    height: 7px;
+    border-radius: 50%;
+    background: var(--_muted);
+    animation: blink 1.2s infinite ease-in-out;
+  }
+  [part~='typing'] span:nth-child(2) {
+    animation-delay: 0.2s;
+  }
+  [part~='typing'] span:nth-child(3) {
+    animation-delay: 0.4s;
+  }
+  @keyframes blink {
+    0%,
+    80%,
+    100% {
+      opacity: 0.3;
+    }
+    40% {
+      opacity: 1;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    [part~='typing'] span {
+      animation: none;
+    }
+  }
+  [part~='jump'] {
+    position: absolute;
+    bottom: 8px;
+    left: 50%;
+    transform: translateX(-50%);
+    border: 1px solid var(--_line);
+    background: var(--_surface);
+    color: var(--_text);
+    border-radius: 16px;
+    padding: 4px 12px;
+    cursor: pointer;
+    box-shadow: 0 2px 8px rgb(0 0 0 / 0.15);
+  }
+  [part~='notice'] {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    margin: 0 12px 6px;
+    padding: 6px 10px;
+    font-size: 13px;
+    border-radius: 8px;
+    background: color-mix(in srgb, #f9ab00 18%, var(--_surface));
+  }
+  [part~='retry'] {
+    margin-left: auto;
+    border: 1px solid currentColor;
+    background: transparent;
+    color: inherit;
+    border-radius: 6px;
+    padding: 2px 10px;
+    cursor: pointer;
+  }
+  [part~='composer'] {
+    display: flex;
+    align-items: flex-end;
+    gap: 8px;
+    padding: 8px 10px 10px;
+    border-top: 1px solid var(--_line);
+  }
+  [part~='input'] {
+    flex: 1;
+    resize: none;
+    max-height: 120px;
+    min-height: 40px;
+    padding: 9px 12px;
+    border: 1px solid var(--_line);
+    border-radius: 10px;
+    background: var(--_surface);
+    color: var(--_text);
+    font: inherit;
+  }
+  [part~='send'] {
+    width: 40px;
+    height: 40px;
+    border: none;
+    border-radius: 10px;
+    background: var(--_accent);
+    color: var(--_on-accent);
+    cursor: pointer;
+    display: grid;
+    place-items: center;
+  }
+  [part~='send'] svg {
+    width: 20px;
+    height: 20px;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+`;

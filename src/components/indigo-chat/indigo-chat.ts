@@ -1,0 +1,514 @@
+import { html, LitElement, nothing } from 'lit';
+import type { PropertyValues, TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { activeActionsBlockId } from '../../core/index.js';
+import type { BotMessage, DeltaUnit, Message, Transcript, UserMessage } from '../../core/index.js';
+import { AutoScrollController } from '../../controllers/auto-scroll-controller.js';
+import { PersistenceController } from '../../controllers/persistence-controller.js';
+import type { StorageKind } from '../../controllers/persistence-controller.js';
+import { SessionController } from '../../controllers/session-controller.js';
+import { ViewportController } from '../../controllers/viewport-controller.js';
+import {
+  IndigoChatCloseEvent,
+  IndigoChatErrorEvent,
+  IndigoChatMessageEvent,
+  IndigoChatOpenEvent,
+  IndigoChatReadyEvent,
+  IndigoChatWarningEvent,
+} from '../../events/index.js';
+import type { FetchLike, Timeouts } from '../../transport/transport.js';
+import { blockStyles, renderBotBlocks } from './bot-blocks-placeholder.js';
+import { indigoChatStyles } from './indigo-chat.styles.js';
+import { stringsFor } from './strings.js';
+
+export type ChatMode = 'launcher' | 'inline' | 'fullscreen';
+
+const DELTA_UNITS: readonly string[] = ['grapheme', 'codepoint', 'utf16'];
+const STORAGE_KINDS: readonly string[] = ['local', 'session', 'none'];
+
+let instances = 0;
+
+/** `https://a.example, https://b.example` or space separated -> a list of origins. */
+export function parseOrigins(value: string | null | undefined): readonly string[] {
+  return (value ?? '').split(/[\s,]+/).filter((s) => s.length > 0);
+}
+
+const chatIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>`;
+const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"><path d="M6 6l12 12M18 6L6 18"/></svg>`;
+const restartIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M4 12a8 8 0 1 0 2.3-5.6M4 4v5h5"/></svg>`;
+const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M3 20.5l18-8.5L3 3.5v6.6l12 1.9-12 1.9z"/></svg>`;
+
+/**
+ * A chat with an indigo.ai assistant, through a relay that holds the platform token.
+ *
+ * @summary Embeddable chat: launcher bubble, inline or fullscreen panel, streaming answers.
+ *
+ * @fires indigo-chat-ready - Connected, state restored, ready for `send()`.
+ * @fires indigo-chat-open - The launcher's panel opened.
+ * @fires indigo-chat-close - The launcher's panel closed.
+ * @fires indigo-chat-message - `{message, direction}`: a visitor message sent (`out`), a bot answer finished (`in`).
+ * @fires indigo-chat-error - `{code, message}`: a send failed, timed out, or the session could not start.
+ * @fires indigo-chat-warning - A core Warning (degraded generation, ignored chunk, cap reached).
+ *
+ * @csspart launcher - The round button that opens the panel.
+ * @csspart badge - The unread count on the launcher.
+ * @csspart panel - The chat window.
+ * @csspart header - The panel's header bar.
+ * @csspart avatar - The assistant's picture in the header.
+ * @csspart title - The header title.
+ * @csspart subtitle - The header subtitle.
+ * @csspart restart - The "new conversation" button.
+ * @csspart close - The close button (launcher mode).
+ * @csspart transcript - The scrolling list of messages.
+ * @csspart message - Every message; also carries `message-user` or `message-bot`.
+ * @csspart message-user - A visitor message.
+ * @csspart message-bot - An assistant message.
+ * @csspart bubble - A bot text bubble (rendered by the blocks module; also caption, quick-replies, button, link, image, video, carousel, card, card-image, card-title, card-description).
+ * @csspart typing - The typing indicator.
+ * @csspart jump - The "jump to latest" button.
+ * @csspart notice - A status line (failed send, timeout, offline).
+ * @csspart retry - The retry button inside the notice.
+ * @csspart composer - The message form.
+ * @csspart input - The message textarea.
+ * @csspart send - The send button.
+ *
+ * @cssprop --indigo-chat-accent - Brand colour (launcher, header, visitor bubbles).
+ * @cssprop --indigo-chat-surface - Panel background.
+ * @cssprop --indigo-chat-text - Text colour.
+ * @cssprop --indigo-chat-radius - Corner radius of panel and bubbles.
+ * @cssprop --indigo-chat-font - Font family.
+ * @cssprop --indigo-chat-z-index - Stacking order of the launcher and fullscreen panel.
+ * @cssprop --indigo-chat-width - Launcher panel width.
+ * @cssprop --indigo-chat-height - Launcher panel height, inline element height.
+ */
+export class IndigoChat extends LitElement {
+  static override styles = [indigoChatStyles, blockStyles];
+
+  /** Relay URL: `POST {relay}/session` and `POST {relay}`. */
+  @property({ reflect: true }) relay = '/api/chat';
+  @property({ reflect: true }) mode: ChatMode = 'launcher';
+  /** Launcher mode: the panel is shown. */
+  @property({ type: Boolean, reflect: true }) open = false;
+  /**
+   * Header title. It is the native `title` attribute too: the shadow root's wrapper carries
+   * an empty `title` so the browser does not show it as a tooltip over the whole widget.
+   */
+  @property({ reflect: true }) override title = '';
+  @property({ reflect: true }) subtitle = '';
+  /** Assistant picture (https, or an allowed media origin). */
+  @property({ reflect: true }) avatar = '';
+  /** Payload sent (hidden) to start a conversation. */
+  @property({ reflect: true }) welcome = 'init';
+  /** Informational: the relay's configuration decides the real source. */
+  @property({ reflect: true }) source = 'web';
+  /** `en` or `it`; anything else falls back to English. */
+  @property({ reflect: true }) override lang = 'en';
+  @property({ attribute: 'delta-unit', reflect: true }) deltaUnit: DeltaUnit = 'grapheme';
+  @property({ reflect: true }) storage: StorageKind = 'local';
+  @property({ reflect: true }) position: 'right' | 'left' = 'right';
+  /** Extra origins allowed for images and videos, space or comma separated. */
+  @property({ attribute: 'media-origins', reflect: true }) mediaOrigins = '';
+
+  /** Not part of the public contract: first-byte and idle timeouts (tests, slow backends). */
+  timeouts: Partial<Timeouts> | undefined;
+  /** Not part of the public contract: a fetch replacement (in-page transports, benchmarks). */
+  fetchImpl: FetchLike | undefined;
+
+  @state() private unread = 0;
+  @state() private offline = false;
+  @state() private announcement = '';
+
+  @query('[part~="input"]') private inputEl!: HTMLTextAreaElement | null;
+  @query('[part~="launcher"]') private launcherEl!: HTMLButtonElement | null;
+
+  readonly session: SessionController = new SessionController(this, {
+    onTranscript: (prev, next) => this.onTranscript(prev, next),
+    onError: (code, message) => this.dispatchEvent(new IndigoChatErrorEvent({ code, message })),
+    onSender: () => this.persistence.schedule(false),
+  });
+  private readonly persistence = new PersistenceController(this, () => ({
+    transcript: this.session.transcript,
+    sender: this.session.sender,
+    open: this.open,
+  }));
+  private readonly scroller = new AutoScrollController(this);
+  private readonly viewport = new ViewportController(this);
+
+  private readonly uid = `indigo-chat-${++instances}`;
+  private restored = false;
+  private toAnnounce: string[] = [];
+  private draft = '';
+
+  /** Effective delta unit (an unknown attribute value falls back to the default). */
+  private get unit(): DeltaUnit {
+    return DELTA_UNITS.includes(this.deltaUnit) ? this.deltaUnit : 'grapheme';
+  }
+
+  override connectedCallback(): void {
+    if (!this.restored) {
+      this.restored = true;
+      if (!STORAGE_KINDS.includes(this.storage)) this.storage = 'local';
+      // Before the first render, so a reload shows the conversation at once, not a flash.
+      const saved = this.persistence.load();
+      if (saved) {
+        if (saved.transcript) this.session.restore(saved.transcript, saved.sender);
+        else if (saved.sender) this.session.sender = saved.sender;
+        if (saved.open && this.mode === 'launcher') this.open = true;
+      }
+    }
+    super.connectedCallback();
+    this.offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+    globalThis.addEventListener('online', this.onConnectivity);
+    globalThis.addEventListener('offline', this.onConnectivity);
+  }
+
+  override disconnectedCallback(): void {
+    globalThis.removeEventListener('online', this.onConnectivity);
+    globalThis.removeEventListener('offline', this.onConnectivity);
+    super.disconnectedCallback();
+  }
+
+  // --- public API -------------------------------------------------------------------
+
+  show(): void {
+    this.open = true;
+  }
+
+  hide(): void {
+    this.open = false;
+  }
+
+  toggle(): void {
+    this.open = !this.open;
+  }
+
+  /** Send visitor text. Returns false for empty text. Queued while an answer streams. */
+  send(text: string): boolean {
+    if (typeof text !== 'string') return false;
+    this.session.start();
+    return this.session.send({ type: 'text', text }) !== 'rejected';
+  }
+
+  /** Send a button payload; `label` is what the visitor's message shows. */
+  sendPayload(payload: string, label?: string): boolean {
+    if (typeof payload !== 'string' || payload === '') return false;
+    this.session.start();
+    const data = label === undefined ? { type: 'payload' as const, payload } : { type: 'payload' as const, payload, label };
+    return this.session.send(data) !== 'rejected';
+  }
+
+  /** Set profile variables (strings only; other values are dropped). Never shown. */
+  setProfile(record: Readonly<Record<string, unknown>>): boolean {
+    if (!record || typeof record !== 'object') return false;
+    const profile: Record<string, string> = {};
+    for (const [k, v] of Object.entries(record)) {
+      if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
+      if (typeof v === 'string') profile[k] = v;
+      else if (typeof v === 'number' || typeof v === 'boolean') profile[k] = String(v);
+    }
+    if (Object.keys(profile).length === 0) return false;
+    this.session.start();
+    // Through the reducer: a profile shows no bubble there, and a failure is reported normally.
+    return this.session.send({ type: 'profile', profile }) !== 'rejected';
+  }
+
+  /** New conversation: abort, new sender, empty transcript, welcome sent again. */
+  restart(): void {
+    this.unread = 0;
+    this.announcement = '';
+    this.persistence.clear();
+    this.session.restart();
+  }
+
+  // --- Lit lifecycle -------------------------------------------------------------------
+
+  /**
+   * Lit renders once per microtask, i.e. once per chunk. While an answer streams, wait
+   * for the next animation frame so hundreds of chunks cost one render per frame.
+   */
+  protected override async scheduleUpdate(): Promise<void> {
+    if (
+      this.session.transcript.status === 'streaming' &&
+      typeof requestAnimationFrame === 'function' &&
+      !document.hidden
+    ) {
+      await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+    }
+    await super.scheduleUpdate();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('open') && this.open) this.unread = 0;
+    if (this.mode !== 'launcher' || this.open) this.session.start();
+  }
+
+  protected override firstUpdated(): void {
+    this.dispatchEvent(new IndigoChatReadyEvent());
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    this.scroller.attach(this.renderRoot.querySelector<HTMLElement>('[part~="transcript"]'));
+    if (changed.has('open') && changed.get('open') !== undefined) {
+      if (this.open) {
+        this.dispatchEvent(new IndigoChatOpenEvent());
+        this.inputEl?.focus();
+      } else {
+        this.dispatchEvent(new IndigoChatCloseEvent());
+      }
+      this.persistence.schedule(false);
+    }
+    if (this.toAnnounce.length > 0) {
+      // Text of the rendered answer (already sanitised DOM), announced once by the polite
+      // live region; the streaming bubble itself is never a live region.
+      const ids = this.toAnnounce;
+      this.toAnnounce = [];
+      const text = ids
+        .map((id) => this.renderRoot.querySelector(`[data-message-id="${CSS.escape(id)}"]`)?.textContent ?? '')
+        .join(' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+      if (text) this.announcement = text;
+    }
+  }
+
+  // --- state plumbing --------------------------------------------------------------------
+
+  private onTranscript(prev: Transcript, next: Transcript): void {
+    if (next.messages.length >= prev.messages.length) {
+      for (let i = Math.max(0, prev.messages.length - 1); i < next.messages.length; i++) {
+        const m = next.messages[i];
+        if (!m) continue;
+        const before = prev.messages[i];
+        const isNew = !before || before.id !== m.id;
+        if (m.role === 'user') {
+          if (isNew) this.dispatchEvent(new IndigoChatMessageEvent({ message: m, direction: 'out' }));
+        } else if (m.state !== 'streaming' && (isNew || (before.role === 'bot' && before.state === 'streaming'))) {
+          this.dispatchEvent(new IndigoChatMessageEvent({ message: m, direction: 'in' }));
+          this.toAnnounce.push(m.id);
+          if (this.mode === 'launcher' && !this.open) this.unread++;
+        }
+      }
+    }
+    if (next.warningCount > prev.warningCount) {
+      const fresh = Math.min(next.warningCount - prev.warningCount, next.warnings.length);
+      for (const w of next.warnings.slice(next.warnings.length - fresh)) {
+        this.dispatchEvent(new IndigoChatWarningEvent(w));
+      }
+    }
+    this.persistence.schedule(next.status !== 'idle');
+  }
+
+  private readonly onConnectivity = (e: Event): void => {
+    const online = e.type === 'online';
+    this.offline = !online;
+    this.session.apply({ type: 'connectivity', online, at: Date.now() });
+  };
+
+  private close(): void {
+    if (this.mode !== 'launcher' || !this.open) return;
+    this.open = false;
+    // Focus goes back where the visitor opened the panel from.
+    void this.updateComplete.then(() => this.launcherEl?.focus());
+  }
+
+  private onPanelKeydown = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape' && this.mode === 'launcher') {
+      e.stopPropagation();
+      this.close();
+    }
+  };
+
+  private onInputKeydown = (e: KeyboardEvent): void => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      this.submit();
+    }
+  };
+
+  private onInput = (e: Event): void => {
+    this.draft = (e.target as HTMLTextAreaElement).value;
+  };
+
+  private onSubmit = (e: Event): void => {
+    e.preventDefault();
+    this.submit();
+  };
+
+  private submit(): void {
+    const text = this.inputEl?.value ?? this.draft;
+    if (text.trim() === '') return;
+    // Cleared only once the session accepted it (reduced, or queued and shown as queued).
+    if (this.send(text)) {
+      this.draft = '';
+      if (this.inputEl) this.inputEl.value = '';
+    }
+    this.inputEl?.focus();
+  }
+
+  private onPayload = (payload: string, label: string): void => {
+    this.sendPayload(payload, label);
+  };
+
+  private onBlockWarning = (code: string, message: string): void => {
+    this.dispatchEvent(
+      new IndigoChatWarningEvent({ code: code as 'invalid-chunk', message, at: Date.now() }),
+    );
+  };
+
+  // --- rendering ---------------------------------------------------------------------------
+
+  private renderUser(m: UserMessage, s: ReturnType<typeof stringsFor>): TemplateResult {
+    return html`<div
+      part="message message-user"
+      class="settled"
+      role="listitem"
+      data-message-id=${m.id}
+    >
+      <span class="visually-hidden">${s.you}:</span>
+      <div class="user-bubble">${m.text}</div>
+      ${m.status === 'failed' ? html`<span class="status failed">${s.failed}</span>` : nothing}
+    </div>`;
+  }
+
+  private renderBot(m: BotMessage, activeId: string | null, s: ReturnType<typeof stringsFor>): TemplateResult {
+    return html`<div
+      part="message message-bot"
+      class=${m.state === 'streaming' ? '' : 'settled'}
+      role="listitem"
+      data-message-id=${m.id}
+      aria-busy=${m.state === 'streaming' ? 'true' : 'false'}
+    >
+      <span class="visually-hidden">${s.assistant}:</span>
+      ${renderBotBlocks(m, {
+        lang: this.lang,
+        mediaOrigins: parseOrigins(this.mediaOrigins),
+        activeActionsId: activeId,
+        onPayload: this.onPayload,
+        onWarning: this.onBlockWarning,
+      })}
+      ${m.state === 'incomplete' ? html`<span class="status">${s.incomplete}</span>` : nothing}
+    </div>`;
+  }
+
+  private renderMessage(m: Message, activeId: string | null, s: ReturnType<typeof stringsFor>): TemplateResult {
+    return m.role === 'user' ? this.renderUser(m, s) : this.renderBot(m, activeId, s);
+  }
+
+  private showTyping(t: Transcript): boolean {
+    if (t.status === 'waiting') return true;
+    const last = t.messages[t.messages.length - 1];
+    if (t.status === 'streaming') return !last || last.role !== 'bot' || last.blocks.length === 0;
+    return this.session.hiddenPending;
+  }
+
+  private renderPanel(s: ReturnType<typeof stringsFor>): TemplateResult {
+    const t = this.session.transcript;
+    const activeId = activeActionsBlockId(t);
+    const title = this.title || s.defaultTitle;
+    const launcher = this.mode === 'launcher';
+    const notice = t.notice && t.notice.kind !== 'offline' ? t.notice : null;
+    const retry = this.session.retryData;
+    const lang = this.lang;
+    const origins = this.mediaOrigins;
+    return html`<section
+      id="${this.uid}-panel"
+      part="panel"
+      role=${launcher ? 'dialog' : 'region'}
+      aria-label=${title}
+      ?hidden=${launcher && !this.open}
+      @keydown=${this.onPanelKeydown}
+    >
+      <header part="header">
+        ${this.avatar ? html`<img part="avatar" src=${this.avatar} alt="" referrerpolicy="no-referrer" />` : nothing}
+        <div class="titles">
+          <h2 part="title">${title}</h2>
+          ${this.subtitle ? html`<p part="subtitle">${this.subtitle}</p>` : nothing}
+        </div>
+        <button part="restart" class="icon-button" type="button" aria-label=${s.restart} title=${s.restart} @click=${() => this.restart()}>
+          ${restartIcon}
+        </button>
+        ${launcher
+          ? html`<button part="close" class="icon-button" type="button" aria-label=${s.closeChat} title=${s.closeChat} @click=${() => this.close()}>
+              ${closeIcon}
+            </button>`
+          : nothing}
+      </header>
+      <div class="body">
+        <div part="transcript" role="list" aria-label=${s.transcript} tabindex="0">
+          ${repeat(
+            t.messages,
+            (m) => m.id,
+            (m) => {
+              // Only the message holding the live quick replies depends on activeId.
+              const mine = m.role === 'bot' && activeId !== null && m.blocks.some((b) => b.id === activeId) ? activeId : null;
+              return guard([m, mine, lang, origins], () => this.renderMessage(m, mine, s));
+            },
+          )}
+          ${this.session.queued.map((q) =>
+            q.hidden
+              ? nothing
+              : html`<div part="message message-user" class="queued" role="listitem">
+                  <div class="user-bubble">${q.data.type === 'text' ? q.data.text : q.data.type === 'payload' ? (q.data.label ?? q.data.payload) : ''}</div>
+                  <span class="status">${s.queued}</span>
+                </div>`,
+          )}
+          ${this.showTyping(t)
+            ? html`<div part="typing" role="listitem" aria-label=${s.typing}><span></span><span></span><span></span></div>`
+            : nothing}
+        </div>
+        ${this.scroller.showJump
+          ? html`<button part="jump" type="button" @click=${() => this.scroller.jumpToLatest()}>${s.jump}</button>`
+          : nothing}
+      </div>
+      ${this.offline ? html`<div part="notice" role="status" class="offline">${s.offline}</div>` : nothing}
+      ${notice
+        ? html`<div part="notice" role="status" class=${notice.kind}>
+            <span>${notice.message}</span>
+            ${retry ? html`<button part="retry" type="button" @click=${() => this.session.retry()}>${s.retry}</button>` : nothing}
+          </div>`
+        : nothing}
+      <form part="composer" @submit=${this.onSubmit}>
+        <label class="visually-hidden" for="${this.uid}-input">${s.inputLabel}</label>
+        <textarea
+          id="${this.uid}-input"
+          part="input"
+          rows="1"
+          maxlength="4000"
+          placeholder=${s.placeholder}
+          .value=${this.draft}
+          @input=${this.onInput}
+          @keydown=${this.onInputKeydown}
+        ></textarea>
+        <button part="send" type="submit" aria-label=${s.send}>${sendIcon}</button>
+      </form>
+      <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+    </section>`;
+  }
+
+  protected override render(): TemplateResult {
+    const s = stringsFor(this.lang);
+    const launcher = this.mode === 'launcher';
+    const classes = `root ${this.mode === 'inline' || this.mode === 'fullscreen' ? 'inline' : 'launcher'}${this.viewport.small ? ' small' : ''}`;
+    // title="" stops the host's title attribute from showing as a tooltip everywhere.
+    return html`<div class=${classes} title="">
+      ${launcher
+        ? html`<button
+            part="launcher"
+            type="button"
+            aria-label=${this.open ? s.closeChat : s.openChat}
+            aria-expanded=${this.open ? 'true' : 'false'}
+            aria-controls="${this.uid}-panel"
+            @click=${() => (this.open ? this.close() : this.show())}
+          >
+            ${this.open ? closeIcon : chatIcon}
+            ${this.unread > 0 && !this.open
+              ? html`<span part="badge" aria-label=${s.unread(this.unread)}>${this.unread}</span>`
+              : nothing}
+          </button>`
+        : nothing}
+      ${this.renderPanel(s)}
+    </div>`;
+  }
+}

@@ -1,0 +1,71 @@
+/** The element's own UI strings (bot content comes from the platform as is). */
+export interface ChatStrings {
+  readonly defaultTitle: string;
+  readonly openChat: string;
+  readonly closeChat: string;
+  readonly restart: string;
+  readonly jump: string;
+  readonly inputLabel: string;
+  readonly placeholder: string;
+  readonly send: string;
+  readonly typing: string;
+  readonly retry: string;
+  readonly offline: string;
+  readonly queued: string;
+  readonly failed: string;
+  readonly incomplete: string;
+  readonly transcript: string;
+  readonly you: string;
+  readonly assistant: string;
+  unread(count: number): string;
+}
+
+const en: ChatStrings = {
+  defaultTitle: 'Chat',
+  openChat: 'Open chat',
+  closeChat: 'Close chat',
+  restart: 'New conversation',
+  jump: 'Jump to latest',
+  inputLabel: 'Your message',
+  placeholder: 'Write a message…',
+  send: 'Send',
+  typing: 'The assistant is typing',
+  retry: 'Retry',
+  offline: 'You are offline. Messages will fail until the connection is back.',
+  queued: 'Waiting to send',
+  failed: 'Not sent',
+  incomplete: 'This answer may be incomplete.',
+  transcript: 'Conversation',
+  you: 'You',
+  assistant: 'Assistant',
+  unread: (n) => (n === 1 ? '1 unread message' : `${n} unread messages`),
+};
+
+const it: ChatStrings = {
+  defaultTitle: 'Chat',
+  openChat: 'Apri la chat',
+  closeChat: 'Chiudi la chat',
+  restart: 'Nuova conversazione',
+  jump: 'Vai agli ultimi messaggi',
+  inputLabel: 'Il tuo messaggio',
+  placeholder: 'Scrivi un messaggio…',
+  send: 'Invia',
+  typing: "L'assistente sta scrivendo",
+  retry: 'Riprova',
+  offline: 'Sei offline. I messaggi non partiranno finché la connessione non torna.',
+  queued: 'In attesa di invio',
+  failed: 'Non inviato',
+  incomplete: 'Questa risposta potrebbe essere incompleta.',
+  transcript: 'Conversazione',
+  you: 'Tu',
+  assistant: 'Assistente',
+  unread: (n) => (n === 1 ? '1 messaggio non letto' : `${n} messaggi non letti`),
+};
+
+const table: Readonly<Record<string, ChatStrings>> = { en, it };
+
+/** `it`, `it-IT`, `IT` -> Italian; anything unknown -> English. */
+export function stringsFor(lang: string | null | undefined): ChatStrings {
+  const base = (lang ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  return table[base] ?? en;
+}

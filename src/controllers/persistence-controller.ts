@@ -1,0 +1,149 @@
+/**
+ * Saves the conversation (transcript, sender, open state) so it survives reloads and page
+ * navigation. One key per relay URL + element id, so two instances do not clash.
+ * Storage may be disabled, full or throwing (Safari private mode, quota, sandboxed
+ * iframes): every access is caught and the widget keeps working in memory.
+ *
+ * Saving serialises the whole transcript, so while an answer streams it is throttled
+ * (at most once per `throttleMs`); a finished turn, `pagehide` and disconnect save at once.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { deserializeTranscript, serializeTranscript } from '../core/index.js';
+import type { DeltaUnit, Transcript } from '../core/index.js';
+
+export type StorageKind = 'local' | 'session' | 'none';
+
+export interface SavedState {
+  readonly transcript: Transcript | null;
+  readonly sender: string | null;
+  readonly open: boolean;
+}
+
+export interface PersistenceHost extends ReactiveControllerHost {
+  readonly storage: StorageKind;
+  readonly relay: string;
+  readonly id: string;
+  readonly deltaUnit: DeltaUnit;
+}
+
+/** The snapshot the host hands over on each save. */
+export type Snapshot = () => { transcript: Transcript; sender: string | null; open: boolean };
+
+interface Stored {
+  v: 1;
+  sender: string | null;
+  open: boolean;
+  transcript: string | null;
+}
+
+export function storageKey(relay: string, id: string): string {
+  return `indigo-chat:v1:${relay}#${id}`;
+}
+
+export function pickStorage(kind: StorageKind): Storage | null {
+  if (kind === 'none') return null;
+  try {
+    const s = kind === 'session' ? globalThis.sessionStorage : globalThis.localStorage;
+    return s ?? null;
+  } catch {
+    // Accessing the property itself throws when storage is blocked.
+    return null;
+  }
+}
+
+export class PersistenceController implements ReactiveController {
+  private readonly host: PersistenceHost;
+  private readonly snapshot: Snapshot;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly throttleMs: number;
+  /** Last storage error, for diagnostics and tests. */
+  lastError: unknown = null;
+
+  constructor(host: PersistenceHost, snapshot: Snapshot, throttleMs = 1000) {
+    this.host = host;
+    this.snapshot = snapshot;
+    this.throttleMs = throttleMs;
+    host.addController(this);
+  }
+
+  get key(): string {
+    return storageKey(this.host.relay, this.host.id);
+  }
+
+  hostConnected(): void {
+    globalThis.addEventListener?.('pagehide', this.flush);
+  }
+
+  hostDisconnected(): void {
+    globalThis.removeEventListener?.('pagehide', this.flush);
+    this.flush();
+  }
+
+  load(): SavedState | null {
+    const store = pickStorage(this.host.storage);
+    if (!store) return null;
+    let raw: string | null;
+    try {
+      raw = store.getItem(this.key);
+    } catch (e) {
+      this.lastError = e;
+      return null;
+    }
+    if (!raw) return null;
+    try {
+      const parsed = JSON.parse(raw) as Partial<Stored>;
+      if (!parsed || parsed.v !== 1) return null;
+      let transcript: Transcript | null = null;
+      if (typeof parsed.transcript === 'string') {
+        try {
+          transcript = deserializeTranscript(parsed.transcript, { deltaUnit: this.host.deltaUnit }) ?? null;
+        } catch (e) {
+          this.lastError = e;
+        }
+      }
+      return {
+        transcript,
+        sender: typeof parsed.sender === 'string' ? parsed.sender : null,
+        open: parsed.open === true,
+      };
+    } catch (e) {
+      this.lastError = e;
+      return null;
+    }
+  }
+
+  /** Save now if idle, or within `throttleMs` while streaming. */
+  schedule(streaming: boolean): void {
+    if (!streaming) {
+      this.flush();
+      return;
+    }
+    if (this.timer === undefined) this.timer = setTimeout(this.flush, this.throttleMs);
+  }
+
+  readonly flush = (): void => {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const store = pickStorage(this.host.storage);
+    if (!store) return;
+    try {
+      const { transcript, sender, open } = this.snapshot();
+      const stored: Stored = { v: 1, sender, open, transcript: serializeTranscript(transcript) };
+      store.setItem(this.key, JSON.stringify(stored));
+    } catch (e) {
+      // Quota exceeded or storage disabled: keep going in memory.
+      this.lastError = e;
+    }
+  };
+
+  clear(): void {
+    const store = pickStorage(this.host.storage);
+    try {
+      store?.removeItem(this.key);
+    } catch (e) {
+      this.lastError = e;
+    }
+  }
+}

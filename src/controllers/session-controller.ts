@@ -1,0 +1,264 @@
+/**
+ * Owns the conversation: the transcript (only ever replaced by `reduce`), the sender, and
+ * the one request in flight. A Lit ReactiveController over a small host interface, so it
+ * is testable with a fake host and a fake fetch.
+ *
+ * Runs follow Lit's Task pattern: a run counter plus one AbortController per run, so a
+ * stale run (after `restart()` or a disconnect) can never touch the transcript.
+ *
+ * Decision: a send while an answer is still streaming is queued, not cancelling. The
+ * visitor's new message goes out as soon as the current answer ends (the old turn's quick
+ * replies are disabled by the reducer anyway); cancelling would throw away an answer the
+ * visitor may be reading. Queued sends are visible (`queued`) so nothing typed is lost.
+ *
+ * Hidden sends (the welcome payload, profiles) never reduce a `send` event: they must not
+ * show as a visitor message. While one is out, `hiddenPending` lets the view show typing.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { createTranscript, reduce } from '../core/index.js';
+import type { ConversationEvent, DeltaUnit, OutgoingData, Transcript } from '../core/index.js';
+import { createSession, streamReply, TransportError } from '../transport/transport.js';
+import type { FetchLike, StreamOutcome, Timeouts } from '../transport/transport.js';
+
+export interface SessionHost extends ReactiveControllerHost {
+  readonly relay: string;
+  readonly welcome: string;
+  readonly deltaUnit: DeltaUnit;
+  readonly timeouts?: Partial<Timeouts> | undefined;
+  /** Injected for tests; defaults to the global fetch. */
+  readonly fetchImpl?: FetchLike | undefined;
+}
+
+export interface SessionCallbacks {
+  /** Every transcript replacement, in order (the host diffs for events). */
+  onTranscript?(prev: Transcript, next: Transcript): void;
+  onError?(code: string, message: string): void;
+  /** The sender changed (new session or restart): persist it. */
+  onSender?(sender: string | null): void;
+}
+
+export interface QueuedSend {
+  readonly data: OutgoingData;
+  readonly hidden: boolean;
+}
+
+export type SendResult = 'sent' | 'queued' | 'rejected';
+
+/** Relay answers meaning "this sender is not (or no longer) valid": get a new one, retry once. */
+function isSenderProblem(o: StreamOutcome): boolean {
+  if (o.kind !== 'failed' || o.status === undefined) return false;
+  if (o.status === 401 || o.status === 403) return true;
+  return o.status >= 400 && o.status < 500 && /sender/i.test(o.code);
+}
+
+export class SessionController implements ReactiveController {
+  transcript: Transcript;
+  sender: string | null = null;
+  /** A hidden send (welcome, profile) is out and no bot content has arrived yet. */
+  hiddenPending = false;
+  /** Sends waiting for the current answer to end, oldest first. */
+  queued: readonly QueuedSend[] = [];
+
+  private readonly host: SessionHost;
+  private readonly cb: SessionCallbacks;
+  private run = 0;
+  private abortCtl: AbortController | null = null;
+  private busy = false;
+  private started = false;
+  private hiddenRetry: OutgoingData | null = null;
+  private readonly now: () => number;
+
+  constructor(host: SessionHost, cb: SessionCallbacks = {}, now: () => number = () => Date.now()) {
+    this.host = host;
+    this.cb = cb;
+    this.now = now;
+    this.transcript = createTranscript({ deltaUnit: host.deltaUnit });
+    host.addController(this);
+  }
+
+  /** True while a request is out or an answer streams. */
+  get inFlight(): boolean {
+    return this.busy;
+  }
+
+  /** What the retry button sends: the reducer's notice, or a failed hidden send. */
+  get retryData(): OutgoingData | null {
+    return this.transcript.notice?.retry ?? this.hiddenRetry;
+  }
+
+  hostConnected(): void {
+    // Nothing to do: the host calls start() when the panel is first shown.
+  }
+
+  hostDisconnected(): void {
+    // The page is leaving or the element moved: end the run and keep what was shown.
+    if (this.busy) {
+      this.run++;
+      this.abortCtl?.abort();
+      this.abortCtl = null;
+      this.busy = false;
+      this.hiddenPending = false;
+      this.apply({ type: 'stream-aborted', at: this.now() });
+    }
+    this.started = false;
+  }
+
+  /** Replace the state with a restored one (persistence), before anything was sent. */
+  restore(transcript: Transcript, sender: string | null): void {
+    this.transcript = transcript;
+    this.sender = sender;
+    if (transcript.status !== 'idle') {
+      // A reload in the middle of an answer: it will never continue, show it incomplete.
+      this.apply({ type: 'stream-aborted', at: this.now() });
+    }
+  }
+
+  /** First show: send the welcome payload unless this conversation already started. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    if (this.transcript.messages.length === 0 && !this.busy) {
+      this.send({ type: 'payload', payload: this.host.welcome, label: 'START' }, true);
+    }
+  }
+
+  /** Reduce one event and tell the host. Exposed for connectivity and tests. */
+  apply(event: ConversationEvent): void {
+    const prev = this.transcript;
+    const next = reduce(prev, event);
+    if (next === prev) return;
+    this.transcript = next;
+    if (this.hiddenPending && next.messages.length > prev.messages.length) this.hiddenPending = false;
+    this.cb.onTranscript?.(prev, next);
+    this.host.requestUpdate();
+  }
+
+  send(data: OutgoingData, hidden = false): SendResult {
+    if (data.type === 'text' && data.text.trim() === '') return 'rejected';
+    if (this.busy) {
+      this.queued = [...this.queued, { data, hidden }];
+      this.host.requestUpdate();
+      return 'queued';
+    }
+    void this.execute(data, hidden);
+    return 'sent';
+  }
+
+  /** Resend what the notice offers. */
+  retry(): SendResult {
+    const data = this.retryData;
+    if (!data) return 'rejected';
+    const hidden = this.hiddenRetry !== null && this.transcript.notice?.retry === undefined;
+    return this.send(data, hidden);
+  }
+
+  /** New conversation: abort, forget the sender, empty transcript, welcome again. */
+  restart(): void {
+    this.run++;
+    this.abortCtl?.abort();
+    this.abortCtl = null;
+    this.busy = false;
+    this.hiddenPending = false;
+    this.hiddenRetry = null;
+    this.queued = [];
+    this.sender = null;
+    this.cb.onSender?.(null);
+    const prev = this.transcript;
+    this.transcript = createTranscript({ deltaUnit: this.host.deltaUnit });
+    this.cb.onTranscript?.(prev, this.transcript);
+    this.started = false;
+    this.start();
+    this.host.requestUpdate();
+  }
+
+  private async ensureSender(signal: AbortSignal, fresh: boolean): Promise<string> {
+    if (this.sender && !fresh) return this.sender;
+    const sender = await createSession(this.host.relay, {
+      signal,
+      ...(this.host.fetchImpl ? { fetch: this.host.fetchImpl } : {}),
+    });
+    this.sender = sender;
+    this.cb.onSender?.(sender);
+    return sender;
+  }
+
+  private async execute(data: OutgoingData, hidden: boolean): Promise<void> {
+    const id = ++this.run;
+    const ctl = new AbortController();
+    this.abortCtl = ctl;
+    this.busy = true;
+    this.hiddenRetry = null;
+    const stale = () => id !== this.run;
+    if (hidden) {
+      this.hiddenPending = true;
+      this.host.requestUpdate();
+    } else {
+      this.apply({ type: 'send', data, at: this.now() });
+    }
+    try {
+      let outcome: StreamOutcome;
+      try {
+        outcome = await this.attempt(data, ctl.signal, false, stale);
+        if (!stale() && isSenderProblem(outcome)) {
+          // The relay no longer accepts this sender (expired key, other browser): one retry.
+          outcome = await this.attempt(data, ctl.signal, true, stale);
+        }
+      } catch (e) {
+        const err = e instanceof TransportError ? e : new TransportError('session', String(e));
+        outcome = err.code === 'aborted'
+          ? { kind: 'aborted', chunks: 0 }
+          : { kind: 'failed', chunks: 0, code: err.code === 'network' ? 'network' : `session-${err.code}`, message: err.message };
+      }
+      if (stale()) return;
+      this.finish(outcome, data, hidden);
+    } finally {
+      if (!stale()) {
+        this.busy = false;
+        this.hiddenPending = false;
+        this.abortCtl = null;
+        this.host.requestUpdate();
+        this.drain();
+      }
+    }
+  }
+
+  private async attempt(data: OutgoingData, signal: AbortSignal, fresh: boolean, stale: () => boolean): Promise<StreamOutcome> {
+    const sender = await this.ensureSender(signal, fresh);
+    return streamReply(this.host.relay, sender, data, {
+      signal,
+      ...(this.host.timeouts ? { timeouts: this.host.timeouts } : {}),
+      ...(this.host.fetchImpl ? { fetch: this.host.fetchImpl } : {}),
+      onChunk: (chunk) => {
+        if (!stale()) this.apply({ type: 'chunk', chunk, at: this.now() });
+      },
+    });
+  }
+
+  private finish(outcome: StreamOutcome, data: OutgoingData, hidden: boolean): void {
+    const at = this.now();
+    switch (outcome.kind) {
+      case 'ended':
+        this.apply({ type: 'stream-ended', at });
+        break;
+      case 'aborted':
+        this.apply({ type: 'stream-aborted', at });
+        break;
+      case 'timeout':
+        this.apply({ type: 'stream-timeout', at });
+        this.cb.onError?.('timeout', 'The answer took too long');
+        break;
+      case 'failed':
+        if (hidden) this.hiddenRetry = data;
+        this.apply({ type: 'send-failed', message: outcome.message, at });
+        this.cb.onError?.(outcome.code, outcome.message);
+        break;
+    }
+  }
+
+  private drain(): void {
+    const [next, ...rest] = this.queued;
+    if (!next) return;
+    this.queued = rest;
+    void this.execute(next.data, next.hidden);
+  }
+}
