@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { scanBlocks } from './blocks.js';
+
+const cut = (src: string, final = false): string[] =>
+  scanBlocks(src, 0, final).blocks.map((b) => src.slice(b.start, b.end) + (b.complete ? '' : '…'));
+
+describe('scanBlocks', () => {
+  it('cuts balanced top-level elements, text runs, comments and void elements', () => {
+    expect(cut('<p>a <b>b</b></p>\n<ul><li>x</li></ul>text<!-- c --><hr><img src="x">tail')).to.deep.equal([
+      '<p>a <b>b</b></p>', '\n', '<ul><li>x</li></ul>', 'text', '<!-- c -->', '<hr>', '<img src="x">', 'tail…',
+    ]);
+  });
+
+  it('keeps `>` and `</p>` inside quoted attributes in their tag', () => {
+    expect(cut('<p title="a > b </p><img onerror=x>">t</p><p>u</p>')).to.deep.equal([
+      '<p title="a > b </p><img onerror=x>">t</p>', '<p>u</p>',
+    ]);
+    expect(cut("<p title='</p>'>t</p>")).to.deep.equal(["<p title='</p>'>t</p>"]);
+  });
+
+  it('treats raw-text element content as text, and comments as opaque', () => {
+    expect(cut('<style></p><img></style><p>x</p>')).to.deep.equal(['<style></p><img></style>', '<p>x</p>']);
+    expect(cut('<textarea><p></TEXTAREA ><p>x</p>')).to.deep.equal(['<textarea><p></TEXTAREA >', '<p>x</p>']);
+    expect(cut('<!-- </p><p> --><p>x</p>')).to.deep.equal(['<!-- </p><p> -->', '<p>x</p>']);
+    expect(cut('<pre><code>a &lt; b</code></pre>')).to.deep.equal(['<pre><code>a &lt; b</code></pre>']);
+    expect(cut('a < b <p>c</p>')).to.deep.equal(['a < b ', '<p>c</p>']);
+  });
+
+  it('makes the rest one block when the markup is unbalanced', () => {
+    expect(cut('<p>a</p><ul><li>x<li>y</ul><p>z</p>')).to.deep.equal(['<p>a</p>', '<ul><li>x<li>y</ul><p>z</p>…']);
+    expect(cut('<p>a</p><b><i>x</b>y</i>')).to.deep.equal(['<p>a</p>', '<b><i>x</b>y</i>…']);
+    expect(cut('<p>a</p><plaintext></p><p>')).to.deep.equal(['<p>a</p>', '<plaintext></p><p>…']);
+    expect(cut('<p>a</p><script>x</p>')).to.deep.equal(['<p>a</p>', '<script>x</p>…']);
+  });
+
+  it('handles foreign content self-closing tags and CDATA', () => {
+    expect(cut('<svg><path d="x"/><![CDATA[</svg><img>]]></svg><p>x</p>')).to.deep.equal([
+      '<svg><path d="x"/><![CDATA[</svg><img>]]></svg>', '<p>x</p>',
+    ]);
+  });
+
+  it.each([
+    ['<p>Hello <stro', '<p>Hello '],
+    ['<p>Hello <a href="ht', '<p>Hello '],
+    ['<p>Hello <a href="x>y', '<p>Hello '],
+    ['<p>Hello </', '<p>Hello '],
+    ['<p>Hello </str', '<p>Hello '],
+    ['<p>Hello <', '<p>Hello '],
+    ['<p>Hello <!-', '<p>Hello '],
+    ['<p>Hello <!-- x', '<p>Hello '],
+    ['<p>Hello &am', '<p>Hello '],
+    ['<p>Hello &#12', '<p>Hello '],
+    ['<p>Hello &amp; x', '<p>Hello &amp; x'],
+    ['<p>a</p>&', '<p>a</p>'],
+  ])('holds back the incomplete tail of %j', (src, visible) => {
+    const r = scanBlocks(src, 0, false);
+    expect(src.slice(0, r.visibleEnd)).toBe(visible);
+    // At the end of the generation nothing is held back.
+    expect(scanBlocks(src, 0, true).visibleEnd).toBe(src.length);
+  });
+
+  it('reports the open elements and whether the tail ends in text', () => {
+    expect(scanBlocks('<p>a <b>bo', 0, false)).toMatchObject({ openStack: ['p', 'b'], endsInText: true });
+    expect(scanBlocks('<p>a <b>', 0, false)).toMatchObject({ openStack: ['p', 'b'], endsInText: false });
+    expect(scanBlocks('<p>a</p>tail', 0, false)).toMatchObject({ openStack: [], endsInText: true });
+    expect(scanBlocks('<p><style>x', 0, false).openStack).toBeNull();
+    expect(scanBlocks('<svg><text>x', 0, false).openStack).toBeNull();
+  });
+
+  it('is consistent: blocks tile the visible text, and rescanning from any block boundary gives the same blocks (fuzz)', () => {
+    const piece = fc.constantFrom(
+      '<p>', '</p>', '<b>', '</b>', '<ul>', '<li>', '</li>', '</ul>', 'text', ' ', '\n', '<br>', '<img src="a>b">',
+      '<!--', '-->', '<style>', '</style>', '<svg>', '</svg>', '<path/>', '"', "'", '>', '<', '&amp;', '&', '</', '<a href=x>', '</a>',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), fc.boolean(), (parts, final) => {
+        const src = parts.join('');
+        const r = scanBlocks(src, 0, final);
+        let pos = 0;
+        for (const b of r.blocks) {
+          expect(b.start).toBe(pos);
+          expect(b.end).toBeGreaterThan(b.start);
+          pos = b.end;
+        }
+        expect(pos).toBe(r.visibleEnd);
+        r.blocks.forEach((b, k) => {
+          if (!b.complete) return;
+          const again = scanBlocks(src, b.end, final);
+          expect(again.blocks).toEqual(r.blocks.slice(k + 1));
+          // A block closed by its own markup keeps its extent whatever is appended after it
+          // (the last block of a final scan is complete only because the text ended).
+          if (final && k === r.blocks.length - 1) return;
+          const longer = scanBlocks(src + '<p>more</p>', 0, final);
+          expect(longer.blocks[k]).toEqual(b);
+        });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
