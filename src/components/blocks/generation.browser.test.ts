@@ -120,6 +120,25 @@ describe('generation blocks', () => {
     expect(bubble.querySelector('a')?.getAttribute('rel')).to.contain('noopener');
   });
 
+  it('keeps the streamed DOM when the platform repeats the answer as an is_generated text', async () => {
+    const m = mount();
+    const c = new Conversation();
+    const final = `<p>Answer <img src="${media('pic.png')}" alt="p"></p><p>Second   line</p>`;
+    c.feed({ type: 'processing.start' });
+    c.feed({ type: 'generation.start', generationId: 'g1' });
+    c.grow(final);
+    m.draw(c.message);
+    await nextFrame();
+    c.feed({ type: 'generation.end', generationId: 'g1' });
+    m.draw(c.message);
+    const img = m.one('[part~="bubble"] img');
+    c.feed({ type: 'text', text: final.replace('Second   line', 'Second line'), isCaption: false, isGenerated: true });
+    c.feed({ type: 'processing.end' });
+    m.draw(c.message);
+    expect(m.all('[part~="bubble"]')).to.have.length(1);
+    expect(m.one('[part~="bubble"] img')).to.equal(img);
+  });
+
   it('sanitizes hostile markup arriving through deltas', async () => {
     const m = mount();
     const c = new Conversation();

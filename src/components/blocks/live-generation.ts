@@ -27,6 +27,8 @@ class LiveGenerationDirective extends AsyncDirective {
   private blockId: string | null = null;
   private phase: 'streaming' | 'finished' | 'raw' = 'streaming';
   private lastHtml: string | null = null;
+  /** LiveText is immutable: the same instance means the same HTML, no need to read it. */
+  private lastLive: unknown = null;
   private lastRawLength = -1;
 
   constructor(partInfo: PartInfo) {
@@ -48,6 +50,7 @@ class LiveGenerationDirective extends AsyncDirective {
       this.blockId = block.id;
       this.phase = 'streaming';
       this.lastHtml = null;
+      this.lastLive = null;
       this.lastRawLength = -1;
       this.view = this.createView(element, options);
     }
@@ -63,11 +66,17 @@ class LiveGenerationDirective extends AsyncDirective {
       return nothing;
     }
     if (this.phase === 'raw') return nothing;
+    const done = block.state === 'done' || options.finished;
+    // The hot path: other chunks re-render the transcript; an untouched block costs nothing.
+    if (block.live === this.lastLive && (this.phase === 'finished' || !done)) return nothing;
+    this.lastLive = block.live;
     const html = generationHtml(block);
     if (this.phase === 'finished') {
-      // The reducer may swap in the platform's final text after the end (an
-      // is_generated text with the same content): rare, so a fresh view is fine.
-      if (html !== this.lastHtml) {
+      // The reducer swaps in the platform's final text after the end when an
+      // is_generated text repeats the generation. Equal up to whitespace: keep the DOM
+      // (no flash, images stay). Really different (rare): rebuild once.
+      const collapse = (value: string | null) => (value ?? '').replace(/\s+/g, ' ').trim();
+      if (html !== this.lastHtml && collapse(html) !== collapse(this.lastHtml)) {
         this.lastHtml = html;
         view.destroy();
         element.replaceChildren();
@@ -76,7 +85,7 @@ class LiveGenerationDirective extends AsyncDirective {
       }
       return nothing;
     }
-    if (block.state === 'done' || options.finished) {
+    if (done) {
       this.phase = 'finished';
       this.lastHtml = html;
       view.finish(html);

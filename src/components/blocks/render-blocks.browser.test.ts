@@ -83,6 +83,17 @@ describe('images', () => {
     expect(img.getBoundingClientRect().height).to.be.greaterThan(50);
   });
 
+  it('keeps the natural size once loaded', async () => {
+    const m = mount();
+    // A real 16x16 PNG served by the test server (loopback only).
+    const src = `${location.origin}/node_modules/istanbul-reports/lib/html/assets/favicon.png`;
+    m.draw(botMessage([{ kind: 'image', id: 'b1', src, alt: 'Icon' }]));
+    const img = m.one<HTMLImageElement>('img[part~="image"]');
+    await waitUntil(() => img.classList.contains('loaded'), 'image loaded');
+    expect(img.getBoundingClientRect().height).to.equal(img.naturalHeight);
+    expect(img.getBoundingClientRect().width).to.equal(img.naturalWidth);
+  });
+
   it('drops an image with a hostile URL, warns once, keeps the rest of the message', async () => {
     for (const src of HOSTILE_URLS) {
       const m = mount();

@@ -10,7 +10,8 @@ import { sanitizeToFragment } from '../../html/sanitize.js';
  * so an unchanged bubble keeps its nodes (decoded images, selection) across renders.
  */
 class SanitizedContentDirective extends Directive {
-  private key: string | undefined;
+  private html: string | undefined;
+  private origins: string | undefined;
 
   constructor(partInfo: PartInfo) {
     super(partInfo);
@@ -24,9 +25,10 @@ class SanitizedContentDirective extends Directive {
   }
 
   override update(part: ElementPart, [html, mediaOrigins]: Parameters<this['render']>) {
-    const key = `${mediaOrigins.join(' ')}\n${html}`;
-    if (key !== this.key) {
-      this.key = key;
+    const origins = mediaOrigins.join(' ');
+    if (html !== this.html || origins !== this.origins) {
+      this.html = html;
+      this.origins = origins;
       part.element.replaceChildren(sanitizeToFragment(html, { mediaOrigins }));
     }
     return nothing;

@@ -1,0 +1,77 @@
+import { expect } from '@open-wc/testing';
+import type { Block } from '../../core/conversation/types.js';
+import { botMessage, generation, microtask, mocha, mount } from './test-helpers.js';
+
+const { describe, it, afterEach } = mocha;
+
+interface AxeResult {
+  violations: { id: string; help: string; nodes: { html: string }[] }[];
+}
+interface Axe {
+  run(context: Element, options: object): Promise<AxeResult>;
+}
+
+async function loadAxe(): Promise<Axe> {
+  const w = window as unknown as { axe?: Axe };
+  if (!w.axe) {
+    await new Promise<void>((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = '/node_modules/axe-core/axe.min.js';
+      script.onload = () => resolve();
+      script.onerror = () => reject(new Error('axe-core did not load'));
+      document.head.append(script);
+    });
+  }
+  return w.axe!;
+}
+
+afterEach(() => document.body.replaceChildren());
+
+describe('accessibility', () => {
+  it('has no axe violations with every block kind rendered', async () => {
+    const axe = await loadAxe();
+    const m = mount();
+    const blocks: Block[] = [
+      { kind: 'text', id: 'b1', html: '<p>Hello <a href="https://indigo.ai/">site</a></p>', caption: false, generated: false },
+      generation('<h3>Title</h3><p>Body</p>', 'done'),
+      { kind: 'image', id: 'b2', src: `${location.origin}/__blocks_test__/x.png`, alt: 'A cat' },
+      { kind: 'video', id: 'b3', src: 'https://youtu.be/dQw4w9WgXcQ', alt: 'Song' },
+      {
+        kind: 'actions',
+        id: 'b4',
+        actions: [
+          { type: 'button', label: 'Yes', payload: 'y' },
+          { type: 'link', label: 'Call', url: 'tel:+39021234567' },
+          { type: 'link', label: 'Site', url: 'https://indigo.ai/' },
+        ],
+      },
+      {
+        kind: 'carousel',
+        id: 'b5',
+        carouselId: 'c1',
+        state: 'done',
+        cards: [1, 2, 3].map((i) => ({
+          index: i,
+          title: `T${i}`,
+          description: `D${i}`,
+          image: null,
+          actions: [{ type: 'button' as const, label: `Pick ${i}`, payload: `p${i}` }],
+          state: 'done' as const,
+        })),
+      },
+      { kind: 'text', id: 'b6', html: '<p>Caption</p>', caption: true, generated: false },
+    ];
+    m.draw(botMessage(blocks), { activeActionsId: 'b4' });
+    await microtask();
+    const result = await axe.run(m.message, { resultTypes: ['violations'] });
+    const summary = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.html).join(' | ')})`);
+    expect(summary).to.deep.equal([]);
+
+    // Control: axe does see inside this shadow root (an unnamed button is reported).
+    const control = document.createElement('div');
+    control.append(document.createElement('button'));
+    m.root.append(control);
+    const bad = await axe.run(control, { resultTypes: ['violations'] });
+    expect(bad.violations.map((v) => v.id)).to.include('button-name');
+  });
+});
