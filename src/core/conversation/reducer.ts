@@ -33,6 +33,7 @@ import type {
 } from './types.js';
 import {
   INITIAL_TURN,
+  MAX_ID_CHARS,
   blockSize,
   cleanOutgoing,
   finalizeMessage,
@@ -294,6 +295,8 @@ function findBlock<K extends Block['kind']>(
 
 const str = (x: unknown): x is string => typeof x === 'string';
 
+const goodId = (x: unknown): x is string => typeof x === 'string' && x.length <= MAX_ID_CHARS;
+
 function invalid(t: Transcript, what: string, at: number): Transcript {
   return warn(t, 'invalid-chunk', `A malformed ${what} chunk was ignored.`, at, `invalid:${what}`);
 }
@@ -529,7 +532,7 @@ function generationKey(id: string): string {
 }
 
 function onGenerationStart(t: Transcript, c: ChunkOf<'generation.start'>, at: number): Transcript {
-  if (!str(c.generationId)) return invalid(t, 'generation.start', at);
+  if (!goodId(c.generationId)) return invalid(t, 'generation.start', at);
   const gid = c.generationId;
   const msg = openMessage(t);
   const existing = msg ? findBlock(msg, 'generation', (g) => g.generationId === gid) : null;
@@ -557,7 +560,7 @@ function findGeneration(
 }
 
 function onGenerationChunk(t: Transcript, c: ChunkOf<'generation.chunk'>, at: number): Transcript {
-  if (!str(c.generationId) || !str(c.chunk)) return invalid(t, 'generation.chunk', at);
+  if (!goodId(c.generationId) || !str(c.chunk)) return invalid(t, 'generation.chunk', at);
   const f = findGeneration(t, c.generationId, 'generation.chunk', at);
   if (!f.ok) return f.t;
   const g = f.block;
@@ -602,7 +605,7 @@ function deltaReason(err: unknown): string {
 }
 
 function onGenerationEnd(t: Transcript, c: ChunkOf<'generation.end'>, at: number): Transcript {
-  if (!str(c.generationId)) return invalid(t, 'generation.end', at);
+  if (!goodId(c.generationId)) return invalid(t, 'generation.end', at);
   const f = findGeneration(t, c.generationId, 'generation.end', at);
   if (!f.ok) return f.t;
   if (f.ended) return t; // duplicate end
@@ -618,7 +621,7 @@ function carouselKey(id: string): string {
 }
 
 function onCarouselStart(t: Transcript, c: ChunkOf<'carousel.start'>, at: number): Transcript {
-  if (!str(c.carouselId)) return invalid(t, 'carousel.start', at);
+  if (!goodId(c.carouselId)) return invalid(t, 'carousel.start', at);
   const cid = c.carouselId;
   const msg = openMessage(t);
   const existing = msg ? findBlock(msg, 'carousel', (b) => b.carouselId === cid) : null;
@@ -648,7 +651,7 @@ function findCarousel(
 }
 
 function onCarouselEnd(t: Transcript, c: ChunkOf<'carousel.end'>, at: number): Transcript {
-  if (!str(c.carouselId)) return invalid(t, 'carousel.end', at);
+  if (!goodId(c.carouselId)) return invalid(t, 'carousel.end', at);
   const f = findCarousel(t, c.carouselId, 'carousel.end', at);
   if (!f.ok) return f.t;
   const next: CarouselBlock = {
@@ -662,7 +665,7 @@ function onCarouselEnd(t: Transcript, c: ChunkOf<'carousel.end'>, at: number): T
 const validCardIndex = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 10;
 
 function onCardStart(t: Transcript, c: ChunkOf<'carousel.card.start'>, at: number): Transcript {
-  if (!str(c.carouselId) || !validCardIndex(c.cardIndex)) return invalid(t, 'carousel.card.start', at);
+  if (!goodId(c.carouselId) || !validCardIndex(c.cardIndex)) return invalid(t, 'carousel.card.start', at);
   const image = c.image === null || c.image === undefined ? null : isRecord(c.image) && str(c.image.src) && str(c.image.alt) ? { src: c.image.src, alt: c.image.alt } : undefined;
   if (image === undefined || (c.title !== undefined && !str(c.title)) || (c.description !== undefined && !str(c.description))) {
     return invalid(t, 'carousel.card.start', at);
@@ -690,7 +693,7 @@ function onCardChunk(
   c: ChunkOf<'carousel.card.end'> | ChunkOf<'carousel.card.button'> | ChunkOf<'carousel.card.link'>,
   at: number,
 ): Transcript {
-  if (!str(c.carouselId) || !validCardIndex(c.cardIndex)) return invalid(t, c.type, at);
+  if (!goodId(c.carouselId) || !validCardIndex(c.cardIndex)) return invalid(t, c.type, at);
   let action: Action | null = null;
   if (c.type === 'carousel.card.button') {
     if (!str(c.label) || !str(c.payload)) return invalid(t, c.type, at);

@@ -6,12 +6,12 @@
 import type { OutgoingData } from '../protocol/types.js';
 import { createLiveText } from '../delta/live-text.js';
 import type { Action, Block, BotMessage, Card, Message, Notice, Transcript, TranscriptLimits } from './types.js';
-import { INITIAL_TURN, cleanOutgoing, finalizeMessage, isRecord, resolveLimits, resolveUnit, turnOf, type TranscriptOptions } from './shared.js';
+import { INITIAL_TURN, MAX_ID_CHARS, cleanOutgoing, finalizeMessage, isRecord, resolveLimits, resolveUnit, turnOf, type TranscriptOptions } from './shared.js';
 
 /** Bump when the stored shape changes; older versions are discarded (null). */
 export const TRANSCRIPT_FORMAT_VERSION = 1;
 
-const MAX_MESSAGES = 10_000;
+const MAX_MESSAGES = 100_000;
 
 export function serializeTranscript(t: Transcript): string {
   const turn = turnOf(t);
@@ -140,7 +140,7 @@ class Reader {
     if (x.role === 'user') {
       const data: OutgoingData | null = cleanOutgoing(x.data);
       if (!data || (x.status !== 'sent' && x.status !== 'failed')) return null;
-      return { id: this.id(x.id, 'm'), role: 'user', text: this.str(x.text, this.limits.maxMessageChars), data, status: x.status, at: this.at(x.at) };
+      return { id: this.id(x.id, 'm'), role: 'user', text: this.str(x.text), data, status: x.status, at: this.at(x.at) };
     }
     if (x.role !== 'bot') return null;
     // A saved message is never still streaming (serializeTranscript finalises it).
@@ -199,12 +199,12 @@ class Reader {
           const cur = cards[i];
           if (!prev || !cur || prev.index >= cur.index) fail(); // sorted, unique
         }
-        return { kind: 'carousel', id: this.id(x.id, 'b'), carouselId: this.str(x.carouselId, 200), cards, state: 'done' };
+        return { kind: 'carousel', id: this.id(x.id, 'b'), carouselId: this.str(x.carouselId, MAX_ID_CHARS), cards, state: 'done' };
       }
       case 'generation': {
         if (x.state !== 'done' && x.state !== 'degraded') fail();
         const id = this.id(x.id, 'b');
-        const generationId = this.str(x.generationId, 200);
+        const generationId = this.str(x.generationId, MAX_ID_CHARS);
         const raw = this.str(x.raw);
         const live = createLiveText(this.unit, this.str(x.html));
         if (x.state === 'degraded') {

@@ -42,6 +42,9 @@ export const DEFAULT_LIMITS: TranscriptLimits = Object.freeze({
   maxBlocks: 1_000,
 });
 
+/** Generation and carousel ids longer than this are refused (they are persisted and compared). */
+export const MAX_ID_CHARS = 200;
+
 export const INITIAL_TURN: TurnState = Object.freeze({
   sent: null,
   userMessageId: null,
