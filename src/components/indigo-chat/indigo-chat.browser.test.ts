@@ -111,16 +111,18 @@ describe('<indigo-chat>', () => {
     const r = relay().queue(welcomeChunks(), generation('g1', ['Streaming', 'answers', 'are', 'smooth']));
     const el = await mount(r);
     await openAndWelcome(el);
-    const out = oneEvent(el, 'indigo-chat-message') as Promise<IndigoChatMessageEvent>;
+    const events: IndigoChatMessageEvent[] = [];
+    el.addEventListener('indigo-chat-message', (ev) => events.push(ev));
     await typeAndEnter(el, 'tell me something');
-    const e = await out;
+    const e = events[0]!;
     expect(e.detail.direction).to.equal('out');
     expect(e.detail.message.role).to.equal('user');
     expect($<HTMLTextAreaElement>(el, '[part~="input"]')!.value).to.equal('');
     await waitUntil(() => r.sent.length === 2);
     expect(r.sent[1]?.data).to.deep.equal({ type: 'text', text: 'tell me something' });
-    const answer = (await oneEvent(el, 'indigo-chat-message')) as IndigoChatMessageEvent;
-    expect(answer.detail.direction).to.equal('in');
+    await waitUntil(() => events.length === 2, 'answer finished');
+    expect(events[1]!.detail.direction).to.equal('in');
+    expect(events[1]!.detail.message.role).to.equal('bot');
     await el.updateComplete;
     await aTimeout(50); // the live-generation directive commits on the next frame
     expect(userMessages(el)[0]!.querySelector('.user-bubble')!.textContent).to.equal('tell me something');

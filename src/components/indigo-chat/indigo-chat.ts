@@ -19,7 +19,7 @@ import {
   IndigoChatWarningEvent,
 } from '../../events/index.js';
 import type { FetchLike, Timeouts } from '../../transport/transport.js';
-import { blockStyles, renderBotBlocks } from './bot-blocks-placeholder.js';
+import { blockStyles, renderBotBlocks } from '../blocks/render-blocks.js';
 import { indigoChatStyles } from './indigo-chat.styles.js';
 import { stringsFor } from './strings.js';
 
