@@ -104,7 +104,7 @@ describe('decodeChunks: every framing, every split', () => {
           expect(chunks).toEqual(roundTrip(objs));
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 
@@ -168,6 +168,15 @@ describe('decodeChunks: faults', () => {
     expect(errors.map((e) => e.code)).toEqual(['invalid-json', 'invalid-json']);
     expect(errors[0]?.sample).toBe('{"b": nope}');
     expect(errors[1]?.sample).toBe('not json at all');
+  });
+
+  it('recovers NDJSON whose first line is junk (detected as SSE)', async () => {
+    const { chunks, errors } = await decodeString('not json\n{"a":1}\n[{"b":2}]\r\n{"c":\n{"d":4}\n');
+    expect(chunks).toEqual([{ a: 1 }, { b: 2 }, { d: 4 }]);
+    expect(errors.map((e) => e.code)).toEqual(['invalid-json', 'invalid-json']);
+    expect(errors[0]?.sample).toBe('not json');
+    // Spec-shaped unknown fields stay silent.
+    expect(await decodeString('x-custom: 1\nevent: a\ndata: {"a":1}\n\n')).toEqual({ chunks: [{ a: 1 }], errors: [] });
   });
 
   it('skips and reports only an invalid SSE event', async () => {

@@ -13,9 +13,15 @@ import { JsonScanner } from './json-scanner.js';
  * - a payload that is a JSON array yields its objects; one that JSON.parse refuses but
  *   starts with `{`/`[` goes through the JSON scanner, so several NDJSON lines or
  *   concatenated objects in one event are still recovered.
+ * - A line starting with `{` or `[` (never an SSE field) is decoded as a JSON frame of its
+ *   own, and a line whose "field name" no server would use (spaces, quotes...) is reported
+ *   as 'invalid-json': that is NDJSON whose first line was junk, so detection said SSE.
  * - A line over maxLineBytes, or an event whose data adds up to more, is reported once
  *   ('line-too-long') and the whole event is dropped; decoding resumes with the next event.
  */
+
+/** What an SSE field name plausibly looks like (event, id, retry, x-custom...). */
+const FIELD_NAME = /^[A-Za-z0-9_.-]*$/;
 
 export class SseParser {
   private readonly sink: FrameSink;
@@ -107,10 +113,24 @@ export class SseParser {
       this.dispatch();
       return;
     }
-    if (line.charCodeAt(0) === 0x3a) return; // a comment or keep-alive
+    const c0 = line.charCodeAt(0);
+    if (c0 === 0x3a) return; // a comment or keep-alive
+    if (c0 === 0x7b || c0 === 0x5b) {
+      // A bare JSON line (`{` or `[`) is never an SSE field: NDJSON whose first line was
+      // junk (so detection chose SSE). Decode it on its own rather than drop it silently.
+      this.payload(line);
+      return;
+    }
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
-    if (field !== 'data') return; // event, id, retry and unknown fields carry no chunk
+    if (field !== 'data') {
+      // event, id, retry and other field names carry no chunk. A "field" that no server
+      // would name (spaces, quotes, braces...) is junk in a non-SSE stream: say so.
+      if (!FIELD_NAME.test(field)) {
+        this.sink.error({ code: 'invalid-json', message: 'a line that is neither SSE nor JSON', sample: sample(line) });
+      }
+      return;
+    }
     if (this.poisoned) return;
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 0x20) value = value.slice(1);
