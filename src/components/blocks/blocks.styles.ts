@@ -56,14 +56,15 @@ export const blockStyles = css`
   .bubble :where(ul, ol) {
     padding-inline-start: 1.4em;
   }
+  /* The live view groups settled blocks in [data-live-group] wrappers of its own. */
   .bubble > :first-child,
   .bubble > .live > :first-child,
-  .bubble > .live > div > :first-child {
+  .bubble > .live > [data-live-group]:first-child > :first-child {
     margin-top: 0;
   }
   .bubble > :last-child,
   .bubble > .live > :last-child,
-  .bubble > .live > div:last-child > :last-child {
+  .bubble > .live > [data-live-group]:last-child > :last-child {
     margin-bottom: 0;
   }
   .bubble a {

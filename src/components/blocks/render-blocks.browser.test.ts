@@ -333,6 +333,19 @@ describe('carousel', () => {
     expect(button.disabled).to.equal(true);
   });
 
+  it('keeps card buttons of the latest carousel-only turn active', () => {
+    const m = mount();
+    const button = () => m.one<HTMLButtonElement>('[part~="card"] button[part~="button"]');
+    m.draw(botMessage([carousel(five())]), { activeActionsId: null });
+    expect(button().disabled).to.equal(false);
+    m.draw(botMessage([carousel(five())]), { activeActionsId: null, activeMessageId: 'm1' });
+    expect(button().disabled).to.equal(false);
+    m.draw(botMessage([carousel(five())]), { activeActionsId: null, activeMessageId: 'm2' });
+    expect(button().disabled).to.equal(true);
+    m.draw(botMessage([carousel(five())]), { activeActionsId: null, activeMessageId: null });
+    expect(button().disabled).to.equal(true);
+  });
+
   it('prev/next move one card, are disabled at the ends, and announce the position', async () => {
     const m = mount();
     m.draw(botMessage([carousel(five())]));

@@ -29,6 +29,12 @@ export interface BlockContext {
   mediaOrigins: readonly string[];
   /** Only this actions block's buttons are enabled (older quick replies inactive); links always work. */
   activeActionsId: string | null;
+  /**
+   * Optional: the bot message whose carousel buttons are active (the last bot message when
+   * no visitor message follows it, else null). Covers turns with a carousel but no quick
+   * replies, where `activeActionsId` is null.
+   */
+  activeMessageId?: string | null;
   /** A quick-reply or card button was clicked. */
   onPayload(payload: string, label: string): void;
   /** E.g. a URL was refused, a generation degraded. Called once per item, after the render. */
@@ -271,14 +277,18 @@ function renderActionsBlock(block: ActionsBlock, ctx: BlockContext, strings: Blo
 }
 
 /**
- * Card buttons follow the quick-reply rule (only the latest turn's work). The active id
- * names an actions block; a carousel is part of the latest turn when it is that block or
- * shares a message with it.
+ * Card buttons follow the quick-reply rule: only the latest turn's work. The active id
+ * names an actions block, so a carousel is current when it shares a message with it.
+ * A turn with a carousel and no quick replies has no active id: then `activeMessageId`
+ * (when the element passes it) decides; without it, a carousel is inactive only when
+ * the active quick replies belong to another message (dead buttons in the latest turn
+ * would be worse than live ones in an older one).
  */
 function carouselActive(block: CarouselBlock, message: BotMessage, ctx: BlockContext): boolean {
   const id = ctx.activeActionsId;
-  if (id === null) return false;
-  return id === block.id || message.blocks.some((b) => b.id === id);
+  if (id !== null && (id === block.id || message.blocks.some((b) => b.id === id))) return true;
+  if (ctx.activeMessageId !== undefined) return ctx.activeMessageId === message.id;
+  return id === null;
 }
 
 const chevronLeft = html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
