@@ -1,0 +1,109 @@
+// The session controller over a fake host and a fake fetch, in Node (no DOM).
+import { describe, expect, it } from 'vitest';
+import type { ReactiveController } from 'lit';
+import { SessionController } from './session-controller.js';
+import type { SessionHost } from './session-controller.js';
+import type { FetchLike } from '../transport/transport.js';
+
+const enc = new TextEncoder();
+
+interface Pending {
+  body: { sender: string; data: { type: string; text?: string } };
+  push(c: object): void;
+  end(): void;
+  signal: AbortSignal | null | undefined;
+}
+
+/** A relay whose answers stay open until the test pushes chunks and ends them. */
+function fakeRelay() {
+  const pending: Pending[] = [];
+  let sessions = 0;
+  const fetch: FetchLike = async (url, init) => {
+    if (url.endsWith('/session')) return Response.json({ sender: `s${++sessions}` });
+    let ctl!: ReadableStreamDefaultController<Uint8Array>;
+    const stream = new ReadableStream<Uint8Array>({ start: (c) => void (ctl = c) });
+    pending.push({
+      body: JSON.parse(String(init.body)),
+      push: (c) => ctl.enqueue(enc.encode(`data: ${JSON.stringify(c)}\n\n`)),
+      end: () => ctl.close(),
+      signal: init.signal,
+    });
+    return new Response(stream, { headers: { 'content-type': 'text/event-stream' } });
+  };
+  return { fetch, pending, sessions: () => sessions };
+}
+
+function host(fetchImpl: FetchLike): SessionHost & { updates: number } {
+  const controllers: ReactiveController[] = [];
+  const h = {
+    relay: '/api/chat',
+    welcome: 'init',
+    deltaUnit: 'grapheme' as const,
+    fetchImpl,
+    updates: 0,
+    addController: (c: ReactiveController) => void controllers.push(c),
+    removeController: () => {},
+    requestUpdate: () => void h.updates++,
+    updateComplete: Promise.resolve(true),
+  };
+  return h;
+}
+
+const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+async function until(f: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !f(); i++) await tick();
+  expect(f()).toBe(true);
+}
+
+describe('SessionController', () => {
+  it('sends the welcome hidden, then queues a send made while the answer streams', async () => {
+    const relay = fakeRelay();
+    const s = new SessionController(host(relay.fetch));
+    s.start();
+    s.start(); // idempotent
+    await until(() => relay.pending.length === 1);
+    expect(relay.pending[0]!.body).toEqual({ sender: 's1', data: { type: 'payload', payload: 'init', label: 'START' } });
+    expect(s.hiddenPending).toBe(true);
+    relay.pending[0]!.push({ type: 'processing.start' });
+    relay.pending[0]!.push({ type: 'text', data: { text: '<p>hi</p>' } });
+    await until(() => s.transcript.messages.length === 1);
+    expect(s.send({ type: 'text', text: 'next' })).toBe('queued');
+    expect(s.queued).toHaveLength(1);
+    expect(relay.pending).toHaveLength(1); // nothing sent while the answer streams
+    relay.pending[0]!.push({ type: 'processing.end' });
+    relay.pending[0]!.end();
+    await until(() => relay.pending.length === 2);
+    expect(relay.pending[1]!.body.data).toEqual({ type: 'text', text: 'next' });
+    expect(s.queued).toHaveLength(0);
+    expect(s.transcript.messages.map((m) => m.role)).toEqual(['bot', 'user']);
+    expect(relay.sessions()).toBe(1);
+  });
+
+  it('restart aborts the run; its late chunks never reach the new transcript', async () => {
+    const relay = fakeRelay();
+    const s = new SessionController(host(relay.fetch));
+    s.start();
+    await until(() => relay.pending.length === 1);
+    const stale = relay.pending[0]!;
+    s.restart();
+    expect(stale.signal?.aborted).toBe(true);
+    await until(() => relay.pending.length === 2);
+    expect(relay.pending[1]!.body.sender).toBe('s2');
+    try {
+      stale.push({ type: 'processing.start' });
+      stale.push({ type: 'text', data: { text: '<p>stale</p>' } });
+    } catch {
+      // The aborted stream may already be closed: either way nothing may arrive.
+    }
+    await tick(30);
+    expect(s.transcript.messages).toHaveLength(0);
+  });
+
+  it('rejects empty text without touching the transcript', () => {
+    const relay = fakeRelay();
+    const s = new SessionController(host(relay.fetch));
+    const before = s.transcript;
+    expect(s.send({ type: 'text', text: '   ' })).toBe('rejected');
+    expect(s.transcript).toBe(before);
+  });
+});
