@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseChunk } from '../protocol/parse.js';
 import { activeActionsBlockId, createTranscript, generationHtml, reduce } from './reducer.js';
 import type { ActionsBlock, CarouselBlock, GenerationBlock, TextBlock, Transcript } from './types.js';
 import {
@@ -83,6 +84,11 @@ describe('processing.start / processing.end', () => {
   it('is idempotent for a duplicate processing.start', () => {
     const t = asked();
     expect(reduce(t, chunk(c.start()))).toBe(t);
+  });
+  it('keeps waiting (typing shown) while a generation has no text yet', () => {
+    const t1 = reduce(asked(), chunk(c.genStart('g')));
+    expect(t1.status).toBe('waiting');
+    expect(reduce(t1, chunk(c.genChunk('g', 'H', append(0, 'H')))).status).toBe('streaming');
   });
   it('switches to streaming at the first content', () => {
     const t = reduce(asked(), chunk(c.text('<p>Hi</p>')));
@@ -538,5 +544,37 @@ describe('structural sharing', () => {
     const t = reduce(t0, chunk(evil as never));
     expect(t.messages).toBe(t0.messages);
     expect(codes(t)).toEqual(['invalid-chunk']);
+  });
+});
+
+describe('with the real parser (seed-shaped wire chunks)', () => {
+  it('renders a whole answer from wire objects, numeric ids and the seed defects included', () => {
+    const wire: unknown[] = [
+      { type: 'processing.start' },
+      { type: 'text', data: { is_caption: false, text: '<p class="slate-p">Hi 👋</p>' }, is_generated: false },
+      { type: 'button', data: { label: 'Click here', payload: 'target_answer_label' } },
+      { type: 'link', data: { label: 'Call us', url: 'tel: +393333333333' } },
+      { type: 'generation.start', data: { generation_id: 1271 } },
+      { type: 'generation.chunk', data: { chunk: 'Hi', deltas: [{ command: 'ins', value: '<p>Hi</p>' }], generation_id: 1271 } },
+      { type: 'generation.chunk', data: { chunk: '!', deltas: [{ command: 'mov', value: 5 }, { command: 'ins', value: '!' }], generation_id: 1271 } },
+      { type: 'generation.start', data: { generation_id: 1271 } }, // the seed's generation.end copy error
+      { type: 'carousel.start', data: { carousel_id: 1234 } },
+      { type: 'carousel.card.start', card_index: 1, carousel_id: 1234, data: { description: 'A card', image: null, title: 'Card 1' } },
+      { type: 'carousel.card.button', card_index: 1, carousel_id: 1234, data: { label: 'Buy', payload: 'buy' } },
+      { type: 'carousel.card.end', card_index: 1, carousel_id: 1234 },
+      { type: 'carousel.end', data: { carousel_id: 1234 } },
+      { type: 'some.future.chunk', data: {} },
+      { type: 'processing.end' },
+    ];
+    const t = run(reduce(fresh(), send('hi')), wire.map((w) => chunk(parseChunk(w))));
+    const bot = lastBot(t);
+    expect(bot.state).toBe('done');
+    expect(bot.blocks.map((b) => b.kind)).toEqual(['text', 'actions', 'generation', 'carousel']);
+    expect((bot.blocks[1] as ActionsBlock).actions[1]).toEqual({ type: 'link', label: 'Call us', url: 'tel:+393333333333' });
+    expect(generationHtml(gen(t, 2))).toBe('<p>Hi!</p>');
+    expect(gen(t, 2)).toMatchObject({ generationId: '1271', raw: 'Hi!', state: 'done' });
+    expect((bot.blocks[3] as CarouselBlock).cards[0]).toMatchObject({ index: 1, title: 'Card 1', image: null, state: 'done' });
+    expect(t.warnings).toEqual([]);
+    expect(t.status).toBe('idle');
   });
 });

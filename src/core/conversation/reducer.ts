@@ -258,9 +258,14 @@ function commit(
   return {
     ...o.t,
     messages: replaceLast(o.t, msg),
-    status: blocks.length > 0 ? 'streaming' : o.t.status,
+    status: o.t.status === 'streaming' || hasContent(blocks) ? 'streaming' : o.t.status,
     turn: { ...turn, ...turnPatch, messageChars: turn.messageChars + shown, replyChars: turn.replyChars + total },
   };
+}
+
+/** Something to show: the typing indicator gives way only then (an empty generation is not yet). */
+function hasContent(blocks: readonly Block[]): boolean {
+  return blocks.some((b) => b.kind !== 'generation' || b.live.utf16Length > 0 || b.raw !== '');
 }
 
 function addBlock(t0: Transcript, what: string, at: number, make: (id: string) => Block): Transcript {
