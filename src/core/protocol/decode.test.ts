@@ -287,6 +287,14 @@ describe('decodeChunks: faults', () => {
     expect(errors.map((e) => e.code)).toEqual(['stream-too-large']);
   });
 
+  it('lets a larger reply through when the relay raises the total cap to 5 MB', async () => {
+    const line = bytesOf(`data: {"t":"${'z'.repeat(99_982)}"}\n\n`); // 100,000 bytes
+    const pieces = Array.from({ length: 45 }, () => line);
+    const { chunks, errors } = await collect(streamOf(pieces), { maxTotalBytes: 5_000_000 });
+    expect(errors).toEqual([]);
+    expect(chunks).toHaveLength(45);
+  });
+
   it('reports a reader that fails mid-way, after delivering what came before, without throwing', async () => {
     let n = 0;
     const body = new ReadableStream<Uint8Array>({
