@@ -374,6 +374,19 @@ describe('carousel', () => {
     expect(next.disabled).to.equal(false);
   });
 
+  it('follows a swipe (native scrolling): the visible card becomes current and is announced', async () => {
+    const m = mount();
+    m.draw(botMessage([carousel(five())]));
+    await microtask();
+    const strip = m.one('.carousel-strip');
+    const cards = m.all('[part~="card"]') as HTMLElement[];
+    strip.scrollLeft = cards[2]!.offsetLeft;
+    await waitUntil(() => m.one('.carousel-status').textContent === 'Card 3 of 5', 'announced card 3');
+    expect(m.one<HTMLButtonElement>('[part~="carousel-prev"]').disabled).to.equal(false);
+    m.one<HTMLButtonElement>('[part~="carousel-next"]').click();
+    await waitUntil(() => m.one('.carousel-status').textContent === 'Card 4 of 5', 'next goes on from the swiped card');
+  });
+
   it('arrow keys, Home and End move focus between cards', async () => {
     const m = mount();
     m.draw(botMessage([carousel(five())]));
