@@ -45,6 +45,11 @@ const POLICY: Readonly<Config> = Object.freeze({
   ALLOW_SELF_CLOSE_IN_ATTR: false,
   SAFE_FOR_XML: true,
   WHOLE_DOCUMENT: false,
+  // Parse as content of <body> from the first character. Without it a lone block such as
+  // `</p>` or `<noscript>…` is parsed in the document's "before head" state and comes out
+  // differently than in the middle of an answer; the live renderer sanitizes block by
+  // block and relies on every block parsing as it would in context.
+  FORCE_BODY: true,
   KEEP_CONTENT: true,
   RETURN_DOM_FRAGMENT: true,
 });

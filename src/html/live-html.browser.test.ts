@@ -1,0 +1,381 @@
+import { expect } from '@open-wc/testing';
+import fc from 'fast-check';
+import { LIVE_GROUP_ATTRIBUTE, LiveHtmlView } from './live-html.js';
+import { afterEach, describe, it } from './mocha-globals.js';
+import { sanitizeToFragment } from './sanitize.js';
+import { safeUrl } from './url-policy.js';
+
+declare global {
+  interface Window {
+    __pwned?: number;
+  }
+}
+
+/** A manual frame clock: callbacks run only when the test says a frame passed. */
+function manualFrames() {
+  const queue: Array<() => void> = [];
+  return {
+    schedule: (cb: () => void) => void queue.push(cb),
+    get queued() {
+      return queue.length;
+    },
+    frame() {
+      const run = queue.splice(0);
+      for (const cb of run) cb();
+    },
+  };
+}
+
+/** innerHTML with our group wrappers unwrapped. */
+function contentHtml(container: HTMLElement): string {
+  const copy = container.cloneNode(true) as HTMLElement;
+  for (const g of copy.querySelectorAll(`[${LIVE_GROUP_ATTRIBUTE}]`)) g.replaceWith(...g.childNodes);
+  return copy.innerHTML;
+}
+
+function sanitizedHtml(html: string): string {
+  const div = document.createElement('div');
+  div.append(sanitizeToFragment(html));
+  return div.innerHTML;
+}
+
+function textNodes(root: Node): Text[] {
+  const out: Text[] = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) out.push(walker.currentNode as Text);
+  return out;
+}
+
+const ALLOWED_ATTRS = new Set([
+  'href', 'src', 'alt', 'title', 'colspan', 'rowspan', 'start', 'reversed', 'scope', 'lang', 'dir',
+  'target', 'rel', 'loading', 'decoding', 'referrerpolicy',
+]);
+function unsafeBits(container: HTMLElement): string[] {
+  const found: string[] = [];
+  for (const el of container.querySelectorAll('*')) {
+    if (el.hasAttribute(LIVE_GROUP_ATTRIBUTE) && el.parentElement === container) continue;
+    for (const attr of el.attributes) if (!ALLOWED_ATTRS.has(attr.name)) found.push(`${el.localName}[${attr.name}]`);
+    if (['script', 'style', 'svg', 'math', 'iframe', 'form', 'template', 'object', 'embed', 'base', 'meta', 'link'].includes(el.localName)) {
+      found.push(el.localName);
+    }
+    const href = el.getAttribute('href');
+    if (href !== null && safeUrl(href, 'link') !== href) found.push(`href=${href}`);
+    const src = el.getAttribute('src');
+    if (src !== null && safeUrl(src, 'media') !== src) found.push(`src=${src}`);
+  }
+  return found;
+}
+
+const containers: HTMLElement[] = [];
+function makeContainer(): HTMLElement {
+  const el = document.createElement('div');
+  document.body.append(el);
+  containers.push(el);
+  return el;
+}
+
+/** Grows `final` in chunks of `size` characters: the snapshots a stream would deliver. */
+function prefixes(final: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = size; i < final.length; i += size) out.push(final.slice(0, i));
+  out.push(final);
+  return out;
+}
+
+const ANSWER =
+  '<h2>Title</h2>\n<p>First paragraph with <strong>bold</strong> and <a href="https://example.com/x">a link</a>.</p>\n' +
+  '<p><img src="https://cdn.example.com/a.png" alt="pic"></p>\n<ul><li>one</li><li>two &amp; three</li></ul>\n' +
+  '<table><thead><tr><th>h</th></tr></thead><tbody><tr><td>c</td></tr></tbody></table>\n' +
+  '<pre><code>if (a &lt; b) return;</code></pre>\n<blockquote><p>quote</p></blockquote>\n<p>Last words.</p>';
+
+describe('LiveHtmlView', () => {
+  afterEach(() => {
+    for (const c of containers.splice(0)) c.remove();
+    delete window.__pwned;
+  });
+
+  it('ends with exactly the sanitized final HTML, streamed in many chunk sizes', () => {
+    for (const size of [1, 2, 3, 7, 16, 64]) {
+      const container = makeContainer();
+      const frames = manualFrames();
+      const view = new LiveHtmlView(container, { schedule: frames.schedule });
+      for (const snapshot of prefixes(ANSWER, size)) {
+        view.set(snapshot);
+        frames.frame();
+        expect(unsafeBits(container)).to.deep.equal([]);
+      }
+      view.finish(ANSWER);
+      expect(contentHtml(container), `chunk size ${size}`).to.equal(sanitizedHtml(ANSWER));
+    }
+  });
+
+  it('follows rewrites of earlier blocks and the **bo -> <strong>bold</strong> case', () => {
+    const container = makeContainer();
+    const frames = manualFrames();
+    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    const snapshots = [
+      '<p>**bo',
+      '<p>**bo</p>',
+      '<p><strong>bold</strong></p>',
+      '<p><strong>bold</strong></p>\n<p>next</p>',
+      '<p><strong>bold</strong> text</p>\n<p>next</p>', // reaches back into a finished block
+      '<h1>Heading</h1>\n<p><strong>bold</strong> text</p>\n<p>next</p>', // a block inserted before
+      '<h1>Heading</h1>\n<p>next</p>', // a block removed in the middle
+      '<h1>Heading</h1>\n<p>next, and more</p><ul><li>a',
+    ];
+    for (const snapshot of snapshots) {
+      view.set(snapshot);
+      frames.frame();
+      // Complete snapshots must render exactly like a fresh sanitize of the whole.
+      if (!snapshot.endsWith('<li>a') && !snapshot.endsWith('**bo')) {
+        expect(contentHtml(container)).to.equal(sanitizedHtml(snapshot));
+      }
+    }
+    expect(container.textContent).to.equal('Heading\nnext, and morea');
+    view.finish('<h1>Heading</h1>\n<p>next, and more</p><ul><li>a</li></ul>');
+    expect(contentHtml(container)).to.equal(sanitizedHtml('<h1>Heading</h1>\n<p>next, and more</p><ul><li>a</li></ul>'));
+  });
+
+  it('commits at most once per frame however many chunks arrive', () => {
+    const container = makeContainer();
+    const frames = manualFrames();
+    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    const snapshots = prefixes(ANSWER, 5);
+    for (let k = 0; k < snapshots.length; k++) {
+      view.set(snapshots[k]!);
+      expect(frames.queued).to.equal(1);
+      // Nothing is drawn until the frame runs.
+      if (k % 10 === 9) {
+        const before = view.commits;
+        frames.frame();
+        expect(view.commits).to.equal(before + 1);
+      }
+    }
+    frames.frame();
+    expect(frames.queued).to.equal(0);
+    const commitsBeforeFinish = view.commits;
+    expect(commitsBeforeFinish).to.equal(Math.ceil(snapshots.length / 10));
+    view.finish(ANSWER);
+    expect(view.commits).to.equal(commitsBeforeFinish + 1);
+    // After finish, set() is ignored and schedules nothing.
+    view.set('<p>late</p>');
+    expect(frames.queued).to.equal(0);
+    expect(contentHtml(container)).to.equal(sanitizedHtml(ANSWER));
+  });
+
+  it('uses requestAnimationFrame by default', async () => {
+    const container = makeContainer();
+    const view = new LiveHtmlView(container);
+    view.set('<p>a</p>');
+    view.set('<p>ab</p>');
+    expect(container.textContent).to.equal('');
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    expect(view.commits).to.equal(1);
+    expect(contentHtml(container)).to.equal('<p>ab</p>');
+  });
+
+  it('keeps an image in a finished block as the same node through 100 more chunks', () => {
+    const container = makeContainer();
+    const frames = manualFrames();
+    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    let html = '<p>intro</p><p><img src="https://cdn.example.com/a.png" alt="a"></p>';
+    view.set(html);
+    frames.frame();
+    const img = container.querySelector('img');
+    expect(img).to.not.equal(null);
+    for (let k = 0; k < 100; k++) {
+      html += k % 10 === 0 ? `<p>para ${k}` : k % 10 === 9 ? ' end.</p>' : ` word${k}`;
+      view.set(html);
+      frames.frame();
+    }
+    view.finish(html + '</p>');
+    expect(container.querySelector('img')).to.equal(img);
+    expect(img!.isConnected).to.equal(true);
+    // Groups of ~32 blocks were used.
+    expect(container.querySelectorAll(`[${LIVE_GROUP_ATTRIBUTE}]`).length).to.be.greaterThan(0);
+    expect(contentHtml(container)).to.equal(sanitizedHtml(html + '</p>'));
+  });
+
+  it('keeps a text selection inside an earlier paragraph while streaming', () => {
+    const container = makeContainer();
+    const frames = manualFrames();
+    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    let html = '<p>Select some of this text please.</p>\n<p>Second';
+    view.set(html);
+    frames.frame();
+    const text = container.querySelector('p')!.firstChild as Text;
+    const range = document.createRange();
+    range.setStart(text, 7);
+    range.setEnd(text, 16);
+    const selection = window.getSelection()!;
+    selection.removeAllRanges();
+    selection.addRange(range);
+    expect(selection.toString()).to.equal('some of t');
+    for (let k = 0; k < 60; k++) {
+      html += k % 6 === 5 ? '</p>\n<p>New' : ` w${k}`;
+      view.set(html);
+      frames.frame();
+    }
+    view.finish(html + '</p>');
+    expect(range.startContainer).to.equal(text);
+    expect(text.isConnected).to.equal(true);
+    expect(range.toString()).to.equal('some of t');
+    expect(selection.rangeCount).to.equal(1);
+    expect(selection.toString()).to.equal('some of t');
+    selection.removeAllRanges();
+  });
+
+  it('takes the plain-append fast path: the tail text node is extended, not replaced', () => {
+    const container = makeContainer();
+    const frames = manualFrames();
+    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    view.set('<p>Hello <em>wor');
+    frames.frame();
+    const node = container.querySelector('em')!.firstChild;
+    view.set('<p>Hello <em>world, again');
+    frames.frame();
+    expect(container.querySelector('em')!.firstChild).to.equal(node);
+    expect(node!.textContent).to.equal('world, again');
+    // Text inside a raw-text element must not leak out through the fast path.
+    view.set('<p>Hello <em>world, again</em> <style>p{}');
+    frames.frame();
+    view.set('<p>Hello <em>world, again</em> <style>p{} body{background:red}');
+    frames.frame();
+    expect(container.textContent).to.equal('Hello world, again ');
+  });
+
+  it('never shows a half-received tag or entity', () => {
+    const final =
+      '<p>Hello <strong>there</strong>, see <a href="https://example.com/a?b=1&amp;c=2">this</a> &amp; that&#33;</p>' +
+      '<!-- a comment --><ul><li>x</li></ul><p>end</p>';
+    const container = makeContainer();
+    const frames = manualFrames();
+    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    for (const snapshot of prefixes(final, 1)) {
+      view.set(snapshot);
+      frames.frame();
+      for (const t of textNodes(container)) {
+        expect(t.data, snapshot).to.not.match(/[<>]|&[#a-z0-9]|\/(a|p|li|strong)\b|--/i);
+      }
+      expect(unsafeBits(container)).to.deep.equal([]);
+    }
+    view.finish(final);
+    expect(contentHtml(container)).to.equal(sanitizedHtml(final));
+  });
+
+  it('sanitizes hostile content arriving through a delta that edits an existing attribute', async () => {
+    const container = makeContainer();
+    const frames = manualFrames();
+    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    const pwn = 'window.__pwned=1';
+    const steps = [
+      '<p><img src="https://cdn.example.com/a.png" alt="x"></p><p>tail <a href="https://example.com/">l</a>',
+      // No `<` in the edit: an attribute grows a handler inside an existing tag.
+      `<p><img src="https://cdn.example.com/a.png" alt="x" onerror="${pwn}"></p><p>tail <a href="https://example.com/">l</a>`,
+      `<p><img src="https://cdn.example.com/a.png" alt="x" onerror="${pwn}"></p><p>tail <a href="javascript:${pwn}" onmouseover="${pwn}">l</a>`,
+      `<p><img src="x" alt="x" onerror="${pwn}"></p><p>tail <a href="https://example.com/" style="position:fixed">l</a> <img src=x onerror=${pwn}>`,
+    ];
+    for (const step of steps) {
+      view.set(step);
+      frames.frame();
+      expect(unsafeBits(container)).to.deep.equal([]);
+    }
+    view.finish(steps[steps.length - 1]!);
+    expect(unsafeBits(container)).to.deep.equal([]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(window.__pwned).to.equal(undefined);
+  });
+
+  it('a payload split across a block boundary yields nothing whole-document sanitizing would not', () => {
+    const cases = [
+      '<p title="</p><img src=x onerror=alert(1)>">t</p><p>u</p>',
+      '<p>a</p><!--</p><img src=x onerror=alert(1)>--><p>b</p>',
+      '<p>a</p><style></p><img src=x onerror=alert(1)></style><p>b</p>',
+      '<p>a</p><textarea></p><img src=x onerror=alert(1)></textarea><p>b</p>',
+      '<p>a</p><noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+      '<p>a</p><svg><style><img src=x onerror=alert(1)></style></svg><p>b</p>',
+      '<p>a</p><math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
+      '<p>a</p><xmp></p><img src=x onerror=alert(1)></xmp>',
+      '<p>a</p><plaintext></p><img src=x onerror=alert(1)>',
+      '<p>a</p><b><i>x</b>y</i><p>z</p>',
+      '<p>a</p><a href="https://example.com/" title="x"></a><img src="https://cdn.example.com/a.png">',
+    ];
+    for (const html of cases) {
+      const container = makeContainer();
+      const frames = manualFrames();
+      const view = new LiveHtmlView(container, { schedule: frames.schedule });
+      for (const snapshot of prefixes(html, 3)) {
+        view.set(snapshot);
+        frames.frame();
+        expect(unsafeBits(container), snapshot).to.deep.equal([]);
+      }
+      view.finish(html);
+      expect(contentHtml(container), html).to.equal(sanitizedHtml(html));
+    }
+  });
+
+  it('matches whole-document sanitizing on random markup streamed in random chunks (fuzz)', () => {
+    const piece = fc.constantFrom(
+      '<p>', '</p>', '<b>', '</b>', '<i>', '</i>', '<ul>', '<li>', '</li>', '</ul>', 'text', ' ', '\n', '<br>',
+      '<img src="https://cdn.example.com/a.png">', '<img src=x onerror=alert(1)>', '<!--', '-->', '<style>', '</style>',
+      '<svg>', '</svg>', '<table>', '<td>', '</table>', '"', '>', '<', '&amp;', '&', '<a href="https://example.com/">',
+      '<a href="javascript:alert(1)">', '</a>', '<h2>', '</h2>', '<pre>', '</pre>', '<textarea>', '</textarea>',
+      '<noscript>', '</noscript>', '<math>', '<mtext>', '</math>', '<tr>', '</td>', '<![CDATA[', ']]>', '<path/>',
+      '<title>', '</title>', '&lt;', '<select>', '<option>', '<form>', '</form>', '<caption>', '<p/>', '</br>',
+      '<div>', '</div>', '<dd>', '<plaintext>', '<xmp>', '<template>', '</template>',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), fc.integer({ min: 1, max: 12 }), (parts, size) => {
+        const html = parts.join('');
+        const container = makeContainer();
+        const frames = manualFrames();
+        const view = new LiveHtmlView(container, { schedule: frames.schedule });
+        for (const snapshot of prefixes(html, size)) {
+          view.set(snapshot);
+          frames.frame();
+          expect(unsafeBits(container)).to.deep.equal([]);
+        }
+        view.finish(html);
+        expect(contentHtml(container)).to.equal(sanitizedHtml(html));
+        container.remove();
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('showRaw replaces the content with escaped text, and never blanks it', () => {
+    const container = makeContainer();
+    const frames = manualFrames();
+    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    view.set('<p>partial <b>html');
+    frames.frame();
+    view.showRaw('');
+    expect(container.textContent).to.equal('partial html');
+    view.showRaw('raw <b>text</b>\n\nsecond');
+    expect(container.innerHTML).to.equal('<p>raw &lt;b&gt;text&lt;/b&gt;</p><p>second</p>');
+    view.set('<p>ignored</p>');
+    frames.frame();
+    view.finish('<p>ignored</p>');
+    expect(container.innerHTML).to.equal('<p>raw &lt;b&gt;text&lt;/b&gt;</p><p>second</p>');
+  });
+
+  it('destroy stops pending commits', () => {
+    const container = makeContainer();
+    const frames = manualFrames();
+    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    view.set('<p>a</p>');
+    view.destroy();
+    frames.frame();
+    expect(view.commits).to.equal(0);
+    expect(container.childNodes.length).to.equal(0);
+  });
+
+  it('applies the media origins option to images', () => {
+    const container = makeContainer();
+    const view = new LiveHtmlView(container, { mediaOrigins: ['http://127.0.0.1:5173'], schedule: () => {} });
+    view.finish('<p><img src="http://127.0.0.1:5173/a.png" alt="local"><img src="http://127.0.0.1:9999/b.png"></p>');
+    const imgs = container.querySelectorAll('img');
+    expect(imgs.length).to.equal(1);
+    expect(imgs[0]!.getAttribute('src')).to.equal('http://127.0.0.1:5173/a.png');
+  });
+});

@@ -1,0 +1,288 @@
+/**
+ * Renders the growing HTML of one generation into a container, at most once per frame,
+ * touching only what changed (performance.md, "The pipeline to build", steps 2-5).
+ *
+ * - `set()` only records the newest full HTML and schedules one commit per frame.
+ * - A commit splits the HTML into top-level blocks (./blocks.ts). Complete blocks whose
+ *   source did not change keep their DOM nodes untouched (images decoded once, text
+ *   selection survives). Changed or new blocks are sanitized on their own and swapped in;
+ *   a delta that reaches back into an earlier block re-renders just that block.
+ * - Incomplete tails (`<stro`, `<a href="ht`, `&am`) are held back until they complete.
+ * - Plain text appended to the last text node of the tail goes straight into that node.
+ * - Blocks live in wrapper groups of ~32 under `content-visibility: auto` (ours, not bot
+ *   content), so the browser skips layout/paint of far-away finished content.
+ *
+ * Why per-block sanitizing is safe: every node we insert comes out of DOMPurify (or is a
+ * text node whose data has no markup at all, on the append fast path), and fragments are
+ * joined as DOM nodes, never re-serialized and re-parsed. Putting sanitized siblings next
+ * to each other cannot create an element or attribute, so a payload split across a block
+ * boundary is still held to the same allowlist. Cuts are only made where the HTML parser
+ * is back in a clean state, so each block also *looks* the same as in the whole text.
+ */
+import { scanBlocks } from './blocks.js';
+import { rawTextToFragment, sanitizeToFragment } from './sanitize.js';
+import type { UrlPolicyOptions } from './url-policy.js';
+
+export type LiveHtmlOptions = UrlPolicyOptions & {
+  /** Runs a commit later; default `requestAnimationFrame`. */
+  schedule?: (cb: () => void) => void;
+};
+
+/** Attribute marking our wrapper groups (not bot content). */
+export const LIVE_GROUP_ATTRIBUTE = 'data-live-group';
+const GROUP_SIZE = 32;
+
+// Open elements inside which appending plain text to the last text node is exactly what
+// the parser would do. Table structure is excluded (text there is foster-parented).
+const APPENDABLE = new Set([
+  'a', 'abbr', 'b', 'blockquote', 'caption', 'code', 'dd', 'del', 'div', 'dl', 'dt', 'em', 'h1', 'h2',
+  'h3', 'h4', 'h5', 'h6', 'i', 'ins', 'kbd', 'li', 'mark', 'ol', 'p', 'pre', 's', 'small', 'span',
+  'strong', 'sub', 'sup', 'td', 'th', 'u', 'ul',
+]);
+
+interface Group {
+  readonly el: HTMLElement;
+  count: number;
+}
+
+interface Block {
+  start: number;
+  src: string;
+  complete: boolean;
+  nodes: Node[];
+  group: Group;
+}
+
+interface TailState {
+  readonly openStack: readonly string[] | null;
+  readonly endsInText: boolean;
+}
+
+export class LiveHtmlView {
+  private readonly container: HTMLElement;
+  private readonly urlOptions: UrlPolicyOptions;
+  private readonly schedule: (cb: () => void) => void;
+  private blocks: Block[] = [];
+  private lastRaw = '';
+  private tail: TailState = { openStack: [], endsInText: false };
+  private pending: string | null = null;
+  private scheduled = false;
+  private finished = false;
+  private rawMode = false;
+  private destroyed = false;
+  private commitCount = 0;
+
+  constructor(container: HTMLElement, options: LiveHtmlOptions = {}) {
+    this.container = container;
+    this.urlOptions = options.mediaOrigins ? { mediaOrigins: [...options.mediaOrigins] } : {};
+    this.schedule = options.schedule ?? ((cb) => void requestAnimationFrame(() => cb()));
+  }
+
+  /** How many DOM commits happened (tests, benchmarks). */
+  get commits(): number {
+    return this.commitCount;
+  }
+
+  /** The full raw HTML of the generation so far. Cheap: commits at most once per frame. */
+  set(html: string): void {
+    if (this.finished || this.rawMode || this.destroyed || typeof html !== 'string') return;
+    this.pending = html;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Commits now if a `set()` is pending (tests; or before reading layout). */
+  flush(): void {
+    if (this.pending === null || this.destroyed) return;
+    const html = this.pending;
+    this.pending = null;
+    this.commit(html, false);
+  }
+
+  /** Final commit, synchronous, nothing held back; later `set()` calls are ignored. */
+  finish(html: string): void {
+    if (this.finished || this.destroyed) return;
+    this.pending = null;
+    this.finished = true;
+    // After a fallback to raw text the HTML is not trusted to be whole: keep the text.
+    if (this.rawMode || typeof html !== 'string') return;
+    this.commit(html, true);
+  }
+
+  /**
+   * Degraded generation: shows `raw` as escaped text in place of the HTML. A blank `raw`
+   * keeps what is shown (never remove text without a replacement). Later `set()` calls
+   * are ignored; `finish()` only freezes.
+   */
+  showRaw(raw: string): void {
+    if (this.destroyed) return;
+    this.pending = null;
+    this.rawMode = true;
+    const fragment = rawTextToFragment(String(raw));
+    if (fragment.childNodes.length === 0) return;
+    this.blocks = [];
+    this.container.replaceChildren(fragment);
+    this.commitCount++;
+  }
+
+  /** Stops scheduling; the content stays in the container. */
+  destroy(): void {
+    this.destroyed = true;
+    this.pending = null;
+    this.blocks = [];
+  }
+
+  private commit(html: string, final: boolean): void {
+    if (!final && html === this.lastRaw) return;
+    this.commitCount++;
+    try {
+      this.reconcile(html, final);
+      this.lastRaw = html;
+    } catch (error) {
+      // Never throw into the caller's stream loop; without a working sanitizer the only
+      // safe rendering is plain text.
+      console.error('indigo-chat: rendering HTML failed, showing text', error);
+      this.showRaw(html);
+    }
+  }
+
+  private reconcile(raw: string, final: boolean): void {
+    const blocks = this.blocks;
+    // 1. Complete blocks whose source is unchanged at the same offset survive as is.
+    //    Usual case: everything before the live tail is unchanged (one native compare).
+    const last = blocks[blocks.length - 1];
+    const settled = last && !last.complete ? blocks.length - 1 : blocks.length;
+    let keep = 0;
+    const settledEnd = settled > 0 ? blockEnd(blocks[settled - 1]!) : 0;
+    if (settledEnd <= raw.length && raw.startsWith(this.lastRaw.slice(0, settledEnd))) {
+      keep = settled;
+    } else {
+      while (keep < settled && raw.startsWith(blocks[keep]!.src, blocks[keep]!.start)) keep++;
+    }
+
+    // 2. Re-scan only from there.
+    const from = keep > 0 ? blockEnd(blocks[keep - 1]!) : 0;
+    const scan = scanBlocks(raw, from, final);
+    const fresh = scan.blocks.map((b) => ({ start: b.start, src: raw.slice(b.start, b.end), complete: b.complete }));
+    const old = blocks.slice(keep);
+
+    // 3. Unchanged blocks at both ends of the changed region keep their nodes.
+    let p = 0;
+    while (p < old.length && p < fresh.length && old[p]!.src === fresh[p]!.src) p++;
+    let s = 0;
+    while (s < old.length - p && s < fresh.length - p && old[old.length - 1 - s]!.src === fresh[fresh.length - 1 - s]!.src) s++;
+    const oldMid = old.slice(p, old.length - s);
+    const freshMid = fresh.slice(p, fresh.length - s);
+    const suffix = old.slice(old.length - s);
+
+    // Positions and completeness of kept blocks follow the new scan.
+    for (let k = 0; k < p; k++) old[k]!.complete = fresh[k]!.complete;
+    suffix.forEach((b, k) => {
+      const f = fresh[fresh.length - s + k]!;
+      b.start = f.start;
+      b.complete = f.complete;
+    });
+
+    const tailBefore = this.tail;
+    this.tail = { openStack: scan.openStack, endsInText: scan.endsInText };
+    if (oldMid.length === 0 && freshMid.length === 0) return;
+
+    // 4. Fast path: the tail only grew by plain text.
+    if (oldMid.length === 1 && freshMid.length === 1 && s === 0 && oldMid[0] === blocks[blocks.length - 1]) {
+      const block = oldMid[0]!;
+      const next = freshMid[0]!;
+      if (next.src.startsWith(block.src)) {
+        const text = appendTarget(block, tailBefore, next.src.slice(block.src.length));
+        if (text) {
+          text.appendData(next.src.slice(block.src.length));
+          block.src = next.src;
+          block.start = next.start;
+          block.complete = next.complete;
+          return;
+        }
+      }
+    }
+
+    // 5. Swap the changed blocks.
+    const touched = new Set<Group>();
+    for (const b of oldMid) {
+      for (const node of b.nodes) node.parentNode?.removeChild(node);
+      b.group.count--;
+      touched.add(b.group);
+    }
+    const head = blocks.slice(0, keep + p);
+    const inserted: Block[] = [];
+    let prev = head[head.length - 1];
+    for (const f of freshMid) {
+      const group = this.groupAfter(prev, suffix[0]);
+      const fragment = sanitizeToFragment(f.src, this.urlOptions);
+      const nodes = Array.from(fragment.childNodes);
+      group.el.insertBefore(fragment, firstNodeIn(group, suffix));
+      group.count++;
+      const block: Block = { start: f.start, src: f.src, complete: f.complete, nodes, group };
+      inserted.push(block);
+      prev = block;
+    }
+    for (const g of touched) if (g.count === 0) g.el.remove();
+    this.blocks = head.concat(inserted, suffix);
+  }
+
+  /** The group a block placed after `prev` (and before `next`) goes into. */
+  private groupAfter(prev: Block | undefined, next: Block | undefined): Group {
+    if (prev && prev.group.el.parentNode === this.container) {
+      const g = prev.group;
+      if (g.count < GROUP_SIZE || (next !== undefined && next.group === g)) return g;
+      return this.newGroup(g.el.nextSibling);
+    }
+    if (next) return next.group;
+    return this.newGroup(null);
+  }
+
+  private newGroup(before: Node | null): Group {
+    const el = this.container.ownerDocument.createElement('div');
+    el.setAttribute(LIVE_GROUP_ATTRIBUTE, '');
+    // CSSOM, not a style attribute: allowed under a CSP without 'unsafe-inline' styles.
+    el.style.setProperty('content-visibility', 'auto');
+    el.style.setProperty('contain-intrinsic-size', 'auto 500px');
+    this.container.insertBefore(el, before);
+    return { el, count: 0 };
+  }
+}
+
+function blockEnd(b: Block): number {
+  return b.start + b.src.length;
+}
+
+/** First node, inside `group`, of the following blocks (insert before it), or null. */
+function firstNodeIn(group: Group, following: readonly Block[]): Node | null {
+  for (const b of following) {
+    if (b.group !== group) return null;
+    if (b.nodes.length > 0) return b.nodes[0]!;
+  }
+  return null;
+}
+
+/**
+ * The text node that `appended` can go into with the same result as re-parsing, or null.
+ * Safe by construction: the appended text contains no `<` or `&`, so it is character data
+ * and can only ever become text.
+ */
+function appendTarget(block: Block, tail: TailState, appended: string): Text | null {
+  if (!tail.endsInText || tail.openStack === null || appended.length === 0) return null;
+  if (/[<&\r\0]/.test(appended)) return null;
+  if (!tail.openStack.every((name) => APPENDABLE.has(name))) return null;
+  // The deepest last node must be a text node whose ancestors are exactly the open elements.
+  let node: Node | null | undefined = block.nodes[block.nodes.length - 1];
+  let depth = 0;
+  while (node && node.nodeType === Node.ELEMENT_NODE) {
+    if ((node as Element).localName !== tail.openStack[depth]) return null;
+    depth++;
+    node = node.lastChild;
+  }
+  if (!node || node.nodeType !== Node.TEXT_NODE || depth !== tail.openStack.length) return null;
+  return node as Text;
+}
