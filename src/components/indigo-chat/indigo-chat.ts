@@ -372,7 +372,7 @@ export class IndigoChat extends LitElement {
     </div>`;
   }
 
-  private renderBot(m: BotMessage, activeId: string | null, s: ReturnType<typeof stringsFor>): TemplateResult {
+  private renderBot(m: BotMessage, activeId: string | null, latest: boolean, s: ReturnType<typeof stringsFor>): TemplateResult {
     return html`<div
       part="message message-bot"
       class=${m.state === 'streaming' ? '' : 'settled'}
@@ -385,6 +385,8 @@ export class IndigoChat extends LitElement {
         lang: this.lang,
         mediaOrigins: parseOrigins(this.mediaOrigins),
         activeActionsId: activeId,
+        // The latest turn's carousel buttons stay live even when it has no quick replies.
+        activeMessageId: latest ? m.id : null,
         onPayload: this.onPayload,
         onWarning: this.onBlockWarning,
       })}
@@ -392,8 +394,8 @@ export class IndigoChat extends LitElement {
     </div>`;
   }
 
-  private renderMessage(m: Message, activeId: string | null, s: ReturnType<typeof stringsFor>): TemplateResult {
-    return m.role === 'user' ? this.renderUser(m, s) : this.renderBot(m, activeId, s);
+  private renderMessage(m: Message, activeId: string | null, latest: boolean, s: ReturnType<typeof stringsFor>): TemplateResult {
+    return m.role === 'user' ? this.renderUser(m, s) : this.renderBot(m, activeId, latest, s);
   }
 
   private showTyping(t: Transcript): boolean {
@@ -406,6 +408,7 @@ export class IndigoChat extends LitElement {
   private renderPanel(s: ReturnType<typeof stringsFor>): TemplateResult {
     const t = this.session.transcript;
     const activeId = activeActionsBlockId(t);
+    const lastMessage = t.messages[t.messages.length - 1];
     const title = this.title || s.defaultTitle;
     const launcher = this.mode === 'launcher';
     const notice = t.notice && t.notice.kind !== 'offline' ? t.notice : null;
@@ -443,7 +446,8 @@ export class IndigoChat extends LitElement {
             (m) => {
               // Only the message holding the live quick replies depends on activeId.
               const mine = m.role === 'bot' && activeId !== null && m.blocks.some((b) => b.id === activeId) ? activeId : null;
-              return guard([m, mine, lang, origins], () => this.renderMessage(m, mine, s));
+              const latest = m === lastMessage && m.role === 'bot';
+              return guard([m, mine, latest, lang, origins], () => this.renderMessage(m, mine, latest, s));
             },
           )}
           ${this.session.queued.map((q) =>
