@@ -57,6 +57,11 @@ describe('send', () => {
     expect(t.messages).toHaveLength(0);
     expect(t.status).toBe('waiting');
   });
+  it('adds no visible message for a silent send (the welcome payload) but offers its retry', () => {
+    const t = run(fresh(), [{ type: 'send', data: { type: 'payload', payload: 'init', label: 'START' }, at: 1, silent: true }, ended()]);
+    expect(t.messages).toHaveLength(0);
+    expect(t.notice?.retry).toEqual({ type: 'payload', payload: 'init', label: 'START' });
+  });
   it('clears the notice', () => {
     const t = run(fresh(), [send('a'), sendFailed(), send('b')]);
     expect(t.notice).toBeNull();

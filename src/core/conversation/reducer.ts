@@ -119,7 +119,7 @@ function step(t: Transcript, e: ConversationEvent): Transcript {
     case 'chunk':
       return onChunk(t, e.chunk, at);
     case 'send':
-      return onSend(t, e.data, at);
+      return onSend(t, e.data, at, e.silent === true);
     case 'send-failed':
       return onSendFailed(t);
     case 'stream-ended':
@@ -308,7 +308,7 @@ function invalid(t: Transcript, what: string, at: number): Transcript {
 
 // ---------------------------------------------------------------- user and stream events
 
-function onSend(t: Transcript, raw: unknown, at: number): Transcript {
+function onSend(t: Transcript, raw: unknown, at: number, silent: boolean): Transcript {
   const data = cleanOutgoing(raw);
   if (!data) return warn(t, 'invalid-chunk', 'A send with malformed data was ignored.', at);
   // The element aborts the stale stream; its unfinished answer stays, marked incomplete.
@@ -316,7 +316,7 @@ function onSend(t: Transcript, raw: unknown, at: number): Transcript {
   let messages = open ? replaceLast(t, finalizeMessage(open, 'incomplete')) : t.messages;
   let nextId = t.nextId;
   let userMessageId: string | null = null;
-  const text = visibleText(data);
+  const text = silent ? null : visibleText(data);
   if (text !== null) {
     const last = messages[messages.length - 1];
     if (last && last.role === 'user' && last.status === 'failed' && sameOutgoing(last.data, data)) {

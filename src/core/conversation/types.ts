@@ -176,7 +176,13 @@ export interface GenerationBlock {
 export type ConversationEvent =
   | { readonly type: 'chunk'; readonly chunk: Chunk; readonly at: number }
   /** The visitor sent something (text typed, button clicked, profile set). */
-  | { readonly type: 'send'; readonly data: OutgoingData; readonly at: number }
+  | {
+      readonly type: 'send';
+      readonly data: OutgoingData;
+      readonly at: number;
+      /** No visible user message (e.g. the welcome `init` payload); retry and failure still apply. */
+      readonly silent?: boolean;
+    }
   /** The request for the last send failed before any chunk (network, 4xx/5xx, text/html). */
   | { readonly type: 'send-failed'; readonly message: string; readonly at: number }
   /** The response body ended (EOF). Finalises an answer that had no processing.end. */
