@@ -236,6 +236,19 @@ describe('LiveHtmlView', () => {
     frames.frame();
     expect(container.querySelector('em')!.firstChild).to.equal(node);
     expect(node!.textContent).to.equal('world, again');
+    // marked-style snapshots close their tags: text typed before the closing tags too.
+    view.set('<p>Hello <em>world, again</em></p>');
+    frames.frame();
+    const closed = container.querySelector('em')!.firstChild;
+    view.set('<p>Hello <em>world, again and again</em></p>');
+    frames.frame();
+    expect(container.querySelector('em')!.firstChild).to.equal(closed);
+    expect(view.textAppends).to.equal(2);
+    expect(contentHtml(container)).to.equal('<p>Hello <em>world, again and again</em></p>');
+    // Text after the closers is not an insertion before them: re-rendered, still right.
+    view.set('<p>Hello <em>world, again and again</em> more</p>');
+    frames.frame();
+    expect(contentHtml(container)).to.equal('<p>Hello <em>world, again and again</em> more</p>');
     // Text inside a raw-text element must not leak out through the fast path.
     view.set('<p>Hello <em>world, again</em> <style>p{}');
     frames.frame();
@@ -341,6 +354,45 @@ describe('LiveHtmlView', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('matches whole-document sanitizing at every frame of a marked-style stream (closed tags, text typed inside)', () => {
+    const shape = fc.constantFrom(
+      (t: string) => `<p>${t}</p>`,
+      (t: string) => `<p>Some <strong>${t}</strong></p>`,
+      (t: string) => `<ul>\n<li>${t}</li>\n</ul>`,
+      (t: string) => `<h2>${t}</h2>`,
+      (t: string) => `<pre><code>${t}</code></pre>`,
+      (t: string) => `<blockquote>\n<p>${t}</p>\n</blockquote>`,
+      (t: string) => `<table><tbody><tr><td>${t}</td></tr></tbody></table>`,
+    );
+    let totalAppends = 0;
+    const word = fc.constantFrom('alpha', 'b', ' ', '\n', 'x > y', '"q"', '&amp;', 'é', '👩‍👩‍👧', '  ');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(shape, fc.array(word, { minLength: 1, maxLength: 6 })), { minLength: 1, maxLength: 5 }), (doc) => {
+        const snapshots: string[] = [];
+        for (let b = 0; b < doc.length; b++) {
+          const [render, words] = doc[b]!;
+          const before = doc.slice(0, b).map(([r, w]) => r(w.join(''))).join('\n');
+          for (let w = 1; w <= words.length; w++) {
+            snapshots.push((before ? before + '\n' : '') + render(words.slice(0, w).join('')));
+          }
+        }
+        const container = makeContainer();
+        const frames = manualFrames();
+        const view = new LiveHtmlView(container, { schedule: frames.schedule });
+        for (const snapshot of snapshots) {
+          view.set(snapshot);
+          frames.frame();
+          expect(contentHtml(container), snapshot).to.equal(sanitizedHtml(snapshot));
+        }
+        totalAppends += view.textAppends;
+        container.remove();
+      }),
+      { numRuns: 200 },
+    );
+    // The run exercised the text fast path, not only full re-renders.
+    expect(totalAppends).to.be.greaterThan(100);
   });
 
   it('showRaw replaces the content with escaped text, and never blanks it', () => {

@@ -53,10 +53,6 @@ interface Block {
   group: Group;
 }
 
-interface TailState {
-  readonly openStack: readonly string[] | null;
-  readonly endsInText: boolean;
-}
 
 export class LiveHtmlView {
   private readonly container: HTMLElement;
@@ -64,13 +60,13 @@ export class LiveHtmlView {
   private readonly schedule: (cb: () => void) => void;
   private blocks: Block[] = [];
   private lastRaw = '';
-  private tail: TailState = { openStack: [], endsInText: false };
   private pending: string | null = null;
   private scheduled = false;
   private finished = false;
   private rawMode = false;
   private destroyed = false;
   private commitCount = 0;
+  private fastCount = 0;
 
   constructor(container: HTMLElement, options: LiveHtmlOptions = {}) {
     this.container = container;
@@ -81,6 +77,11 @@ export class LiveHtmlView {
   /** How many DOM commits happened (tests, benchmarks). */
   get commits(): number {
     return this.commitCount;
+  }
+
+  /** How many of those commits only appended text to an existing text node (tests, benchmarks). */
+  get textAppends(): number {
+    return this.fastCount;
   }
 
   /** The full raw HTML of the generation so far. Cheap: commits at most once per frame. */
@@ -187,23 +188,21 @@ export class LiveHtmlView {
       b.complete = f.complete;
     });
 
-    const tailBefore = this.tail;
-    this.tail = { openStack: scan.openStack, endsInText: scan.endsInText };
     if (oldMid.length === 0 && freshMid.length === 0) return;
 
-    // 4. Fast path: the tail only grew by plain text.
-    if (oldMid.length === 1 && freshMid.length === 1 && s === 0 && oldMid[0] === blocks[blocks.length - 1]) {
+    // 4. Fast path: one block changed by plain text typed at the end of its last text
+    //    (`<p>Hello wor</p>` -> `<p>Hello world</p>`, or an open tail that just grew).
+    if (oldMid.length === 1 && freshMid.length === 1) {
       const block = oldMid[0]!;
       const next = freshMid[0]!;
-      if (next.src.startsWith(block.src)) {
-        const text = appendTarget(block, tailBefore, next.src.slice(block.src.length));
-        if (text) {
-          text.appendData(next.src.slice(block.src.length));
-          block.src = next.src;
-          block.start = next.start;
-          block.complete = next.complete;
-          return;
-        }
+      const text = textInsertTarget(block, next.src);
+      if (text) {
+        text.target.appendData(text.inserted);
+        this.fastCount++;
+        block.src = next.src;
+        block.start = next.start;
+        block.complete = next.complete;
+        return;
       }
     }
 
@@ -267,22 +266,55 @@ function firstNodeIn(group: Group, following: readonly Block[]): Node | null {
 }
 
 /**
- * The text node that `appended` can go into with the same result as re-parsing, or null.
- * Safe by construction: the appended text contains no `<` or `&`, so it is character data
- * and can only ever become text.
+ * When `next` is `block.src` with plain text inserted just before a trailing run of end
+ * tags (or at the very end), the text node that text goes into with the same result as
+ * re-parsing; otherwise null. Safe by construction: the inserted text has no `<` or `&`,
+ * so it is character data and can only ever become text.
  */
-function appendTarget(block: Block, tail: TailState, appended: string): Text | null {
-  if (!tail.endsInText || tail.openStack === null || appended.length === 0) return null;
-  if (/[<&\r\0]/.test(appended)) return null;
-  if (!tail.openStack.every((name) => APPENDABLE.has(name))) return null;
+function textInsertTarget(block: Block, next: string): { target: Text; inserted: string } | null {
+  const old = block.src;
+  if (next.length <= old.length) return null;
+  const closers = trailingEndTags(old);
+  const headLength = old.length - closers.length;
+  const tail = old.slice(headLength);
+  if (!next.startsWith(old.slice(0, headLength)) || !next.endsWith(tail)) return null;
+  const inserted = next.slice(headLength, next.length - tail.length);
+  if (/[<&\r\0]/.test(inserted)) return null;
+  // The parser state where the text goes: scanning the block's own head is cheap (one block).
+  const head = old.slice(0, headLength);
+  const state = scanBlocks(head, 0, false);
+  const stack = state.openStack;
+  if (!state.endsInText || stack === null || state.visibleEnd !== head.length) return null;
+  if (!stack.every((name) => APPENDABLE.has(name))) return null;
+  // The trailing end tags must close exactly the innermost open elements, in order.
+  if (closers.names.length > stack.length) return null;
+  for (let k = 0; k < closers.names.length; k++) {
+    if (closers.names[k] !== stack[stack.length - 1 - k]) return null;
+  }
   // The deepest last node must be a text node whose ancestors are exactly the open elements.
   let node: Node | null | undefined = block.nodes[block.nodes.length - 1];
   let depth = 0;
   while (node && node.nodeType === Node.ELEMENT_NODE) {
-    if ((node as Element).localName !== tail.openStack[depth]) return null;
+    if ((node as Element).localName !== stack[depth]) return null;
     depth++;
     node = node.lastChild;
   }
-  if (!node || node.nodeType !== Node.TEXT_NODE || depth !== tail.openStack.length) return null;
-  return node as Text;
+  if (!node || node.nodeType !== Node.TEXT_NODE || depth !== stack.length) return null;
+  return { target: node as Text, inserted };
+}
+
+/** The run of plain `</name>` tags ending `src`, names in source order, and its length. */
+function trailingEndTags(src: string): { length: number; names: string[] } {
+  const names: string[] = [];
+  let end = src.length;
+  for (;;) {
+    if (src.charCodeAt(end - 1) !== 62 /* > */) break;
+    const open = src.lastIndexOf('</', end - 1);
+    if (open < 0) break;
+    const name = src.slice(open + 2, end - 1);
+    if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(name)) break;
+    names.unshift(name.toLowerCase());
+    end = open;
+  }
+  return { length: src.length - end, names };
 }
