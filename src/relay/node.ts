@@ -9,7 +9,7 @@ import { realpath, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
-import { createMockPlatform } from '../mock-platform/index.js';
+import { createMockPlatform, type MockPlatformOptions } from '../mock-platform/index.js';
 import { createRelay, normalizeBasePath, type RelayConfig, type RelayHandler, type RelayLog } from './handler.js';
 import { relayConfigFromEnv } from './env.js';
 
@@ -36,41 +36,47 @@ export function toWebRequest(req: http.IncomingMessage, res: http.ServerResponse
   if (!BODYLESS.has(method)) {
     // Pull-based: the socket is resumed only while the handler reads, so an oversize body
     // is never buffered beyond the handler's cap.
-    let ended = false;
+    // `settled`: ended, failed or cancelled; after that the controller is never touched.
+    let settled = false;
+    let wake: (() => void) | undefined;
     body = new ReadableStream<Uint8Array>(
       {
         start(controller) {
           req.on('end', () => {
-            ended = true;
+            if (settled) return;
+            settled = true;
             controller.close();
+            wake?.();
           });
-          req.on('error', (error) => controller.error(error));
+          req.on('error', (error) => {
+            if (settled) return;
+            settled = true;
+            controller.error(error);
+            wake?.();
+          });
           req.pause();
         },
         pull(controller) {
-          if (ended) return;
+          if (settled) return;
           return new Promise<void>((done) => {
-            const onData = (chunk: Buffer) => {
+            wake = done;
+            req.once('data', (chunk: Buffer) => {
               req.pause();
-              req.off('end', onEnd);
-              controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+              wake = undefined;
+              if (!settled) controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
               done();
-            };
-            const onEnd = () => {
-              req.off('data', onData);
-              done();
-            };
-            req.once('data', onData);
-            req.once('end', onEnd);
+            });
             req.resume();
           });
         },
         cancel() {
-          // Stop reading an oversize body; the response still goes out.
-          req.pause();
+          // The handler stopped reading (an oversize body): discard the rest so the
+          // response still goes out and a keep-alive connection stays usable.
+          settled = true;
+          wake?.();
           req.removeAllListeners('data');
-          req.resume(); // drain (discard) the rest so keep-alive connections stay usable
           req.on('data', () => {});
+          req.resume();
         },
       },
       { highWaterMark: 0 },
@@ -195,13 +201,18 @@ interface Mounted {
 }
 
 /** The relay from env, or (no INDIGO_PAT) the relay pointed at an in-process mock platform. */
-function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog): Mounted {
+function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions: MockPlatformOptions = {}): Mounted {
   if (env.INDIGO_PAT?.trim()) {
     const config = relayConfigFromEnv(env);
     return { relay: createRelayMiddleware(createRelay({ ...config, log })), mock: null };
   }
   log('info', 'no INDIGO_PAT: using the built-in mock platform');
-  const mock = createMockPlatform({ mediaBase: `${publicOrigin}${MOCK_PREFIX}/media` });
+  const realtime = env.MOCK_REALTIME?.trim();
+  const mock = createMockPlatform({
+    mediaBase: `${publicOrigin}${MOCK_PREFIX}/media`,
+    ...(realtime ? { realtime: realtime !== '0' && realtime.toLowerCase() !== 'false' } : {}),
+    ...mockOptions,
+  });
   const fetchMock = (request: Request) => mock.fetch(request);
   const config = relayConfigFromEnv({
     ...env,
@@ -303,6 +314,8 @@ export interface RelayServerOptions {
   staticDir?: string;
   env?: Env;
   log?: RelayLog;
+  /** Options for the built-in mock platform (used only without INDIGO_PAT), e.g. `{ realtime: false }` in tests. */
+  mock?: MockPlatformOptions;
 }
 
 export interface RelayServer {
@@ -350,7 +363,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}`;
   try {
-    mounted = mountFromEnv(env, url, log);
+    mounted = mountFromEnv(env, url, log, options.mock);
   } catch (error) {
     server.close();
     throw error;
