@@ -157,12 +157,26 @@ export class LiveHtmlView {
     //    Usual case: everything before the live tail is unchanged (one native compare).
     const last = blocks[blocks.length - 1];
     const settled = last && !last.complete ? blocks.length - 1 : blocks.length;
-    let keep = 0;
-    const settledEnd = settled > 0 ? blockEnd(blocks[settled - 1]!) : 0;
-    if (settledEnd <= raw.length && raw.startsWith(this.lastRaw.slice(0, settledEnd))) {
+    const prevRaw = this.lastRaw;
+    // `slice ===` is a native memory compare (~10x faster than startsWith in Chromium).
+    const unchangedUpTo = (end: number): boolean => end <= raw.length && raw.slice(0, end) === prevRaw.slice(0, end);
+    let keep: number;
+    if (settled === 0 || unchangedUpTo(blockEnd(blocks[settled - 1]!))) {
       keep = settled;
+    } else if (unchangedUpTo(blocks[settled - 1]!.start)) {
+      // Marked-style streams edit inside the last, already closed block.
+      keep = settled - 1;
     } else {
-      while (keep < settled && raw.startsWith(blocks[keep]!.src, blocks[keep]!.start)) keep++;
+      // A delta reached further back: keep the blocks that end before the first change.
+      const common = commonPrefixLength(prevRaw, raw);
+      let lo = 0;
+      let hi = settled;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (blockEnd(blocks[mid]!) <= common) lo = mid + 1;
+        else hi = mid;
+      }
+      keep = lo;
     }
 
     // 2. Re-scan only from there.
@@ -250,6 +264,18 @@ export class LiveHtmlView {
     this.container.insertBefore(el, before);
     return { el, count: 0 };
   }
+}
+
+/** Length of the common prefix of two strings (binary search over native compares). */
+function commonPrefixLength(a: string, b: string): number {
+  let lo = 0;
+  let hi = Math.min(a.length, b.length);
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (a.slice(0, mid) === b.slice(0, mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 function blockEnd(b: Block): number {
