@@ -330,3 +330,25 @@ afterAll(() => {
   expect(all.length).toBeGreaterThan(1000);
   for (const secret of [...patFragments(PAT), 'mock-pat']) expect(all).not.toContain(secret);
 });
+
+describe('createDevMiddleware (Vite)', () => {
+  it('serves the relay and, without INDIGO_PAT, the mock platform and its media', async () => {
+    const { createDevMiddleware } = await import('./node.js');
+    const mw = await createDevMiddleware({ env: { RELAY_SECRET: 's', MOCK_REALTIME: '0' }, log });
+    const server = http.createServer((req, res) => mw(req, res, () => res.writeHead(418).end()));
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const { sender } = (await (await fetch(`${url}/api/chat/session`, { method: 'POST', headers: { origin: url } })).json()) as { sender: string };
+    const res = await fetch(`${url}/api/chat`, {
+      method: 'POST',
+      headers: { origin: url, 'content-type': 'application/json' },
+      body: JSON.stringify({ sender, data: { type: 'payload', payload: 'image' } }),
+    });
+    const events = parse(await collect(res));
+    const src = events.find((e) => e.type === 'image')?.data?.src ?? '';
+    expect(src.startsWith(`${url}/mock-platform/media/`)).toBe(true);
+    expect((await fetch(src)).status).toBe(200);
+    expect((await fetch(`${url}/src/main.ts`)).status).toBe(418);
+  });
+});

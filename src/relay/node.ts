@@ -106,7 +106,7 @@ export async function sendWebResponse(response: Response, res: http.ServerRespon
     return;
   }
   // Event streams: send the headers now, not with the first chunk.
-  res.flushHeaders();
+  if (response.headers.get('content-type')?.startsWith('text/event-stream')) res.flushHeaders();
   const reader = response.body.getReader();
   const onAbort = () => {
     reader.cancel().catch(() => {});
