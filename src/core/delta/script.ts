@@ -1,0 +1,168 @@
+import { MAX_INSERT, MAX_OPS, type DeltaErrorReason, type DeltaUnit } from './types.js';
+import { countUnits, DELTA_UNIT_NAMES, hasLoneSurrogate, isHighSurrogate, isLowSurrogate } from './units.js';
+
+/** A refused delta script. Whatever it was applied to is unchanged. */
+export class DeltaError extends Error {
+  readonly reason: DeltaErrorReason;
+  /** Index of the offending op, when one op is to blame. */
+  readonly opIndex?: number;
+
+  constructor(reason: DeltaErrorReason, message: string, opIndex?: number) {
+    super(opIndex === undefined ? message : `delta op ${opIndex}: ${message}`);
+    this.name = 'DeltaError';
+    this.reason = reason;
+    if (opIndex !== undefined) this.opIndex = opIndex;
+  }
+}
+
+/**
+ * The text a script is validated against, in old-text coordinates. `locate` is called
+ * with non-decreasing unit positions during one validation (implementations may rely on
+ * that to walk forward).
+ */
+export interface OldText {
+  readonly utf16Length: number;
+  /** UTF-16 offset of the boundary `u` units from the start, or -1 past the end. */
+  locate(u: number): number;
+  charCodeAt(i: number): number;
+  slice(start: number, end: number): string;
+}
+
+/**
+ * One contiguous replacement in old coordinates: old[a, z) becomes t. `ua`/`uz` are the
+ * same positions in units. Edits are sorted and never touch: an edit that starts where the
+ * previous one ended is merged into it.
+ */
+export interface Edit {
+  readonly a: number;
+  z: number;
+  t: string;
+  readonly ua: number;
+  uz: number;
+}
+
+export function resolveUnit(unit: unknown): DeltaUnit {
+  if (unit === undefined) return 'grapheme';
+  if (typeof unit === 'string' && DELTA_UNIT_NAMES.has(unit)) return unit as DeltaUnit;
+  throw new RangeError(`unknown delta unit ${JSON.stringify(unit)} (expected grapheme, codepoint or utf16)`);
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+}
+
+/**
+ * Validates a whole script against `old` and turns it into edits, without touching
+ * anything: the caller builds the new text only once this returns, so a bad op anywhere
+ * leaves the text as it was.
+ */
+export function compileScript(deltas: unknown, old: OldText, unit: DeltaUnit): Edit[] {
+  if (!Array.isArray(deltas)) {
+    throw new DeltaError('not-a-list', `deltas must be an array, got ${describe(deltas)}`);
+  }
+  if (deltas.length > MAX_OPS) {
+    throw new DeltaError(
+      'too-many-ops',
+      `a script may hold at most ${MAX_OPS} ops, this one has ${deltas.length}`,
+      MAX_OPS,
+    );
+  }
+  const edits: Edit[] = [];
+  let u = 0; // cursor in units of the old text
+  let pos = 0; // the same cursor in UTF-16 code units
+  let inserted = 0;
+
+  // In utf16 unit a cursor may land between the halves of a surrogate pair; refuse that
+  // rather than produce a string with lone surrogates.
+  const checkSplit = (p: number, i: number): void => {
+    if (
+      unit === 'utf16' &&
+      p > 0 &&
+      isHighSurrogate(old.charCodeAt(p - 1)) &&
+      isLowSurrogate(old.charCodeAt(p))
+    ) {
+      throw new DeltaError('split-surrogate', `position ${p} falls inside a surrogate pair`, i);
+    }
+  };
+  const seek = (target: number, i: number, what: string): number => {
+    const p = old.locate(target);
+    if (p < 0) {
+      throw new DeltaError('past-end', `${what} moves the cursor to ${target}, past the end of the text`, i);
+    }
+    checkSplit(p, i);
+    return p;
+  };
+
+  for (let i = 0; i < deltas.length; i++) {
+    const op: unknown = deltas[i];
+    if (typeof op !== 'object' || op === null || Array.isArray(op)) {
+      throw new DeltaError('bad-op', `expected an object {command, value}, got ${describe(op)}`, i);
+    }
+    const { command, value } = op as { command?: unknown; value?: unknown };
+    if (command === undefined || value === undefined) {
+      throw new DeltaError('bad-op', `expected an object with "command" and "value"`, i);
+    }
+    if (command === 'mov') {
+      if (!isCount(value)) throw new DeltaError('bad-value', `mov needs an integer >= 0, got ${describe(value)}`, i);
+      if (value === 0) continue;
+      pos = seek(u + value, i, `mov ${value}`);
+      u += value;
+    } else if (command === 'del') {
+      let end: number;
+      let uEnd: number;
+      if (typeof value === 'string') {
+        if (value === '') continue;
+        // The string's length counts in the same unit; the old text there must be exactly it.
+        uEnd = u + countUnits(value, unit);
+        end = seek(uEnd, i, `del ${JSON.stringify(value)}`);
+        if (old.slice(pos, end) !== value) {
+          throw new DeltaError('del-mismatch', `del ${JSON.stringify(value)} does not match the text at ${u}`, i);
+        }
+      } else {
+        if (!isCount(value)) {
+          throw new DeltaError('bad-value', `del needs an integer >= 0 or a string, got ${describe(value)}`, i);
+        }
+        if (value === 0) continue;
+        uEnd = u + value;
+        end = seek(uEnd, i, `del ${value}`);
+      }
+      const last = edits[edits.length - 1];
+      if (last !== undefined && last.z === pos) {
+        last.z = end;
+        last.uz = uEnd;
+      } else {
+        edits.push({ a: pos, z: end, t: '', ua: u, uz: uEnd });
+      }
+      pos = end;
+      u = uEnd;
+    } else if (command === 'ins') {
+      if (typeof value !== 'string') throw new DeltaError('bad-value', `ins needs a string, got ${describe(value)}`, i);
+      if (value === '') continue;
+      inserted += value.length;
+      if (inserted > MAX_INSERT) {
+        throw new DeltaError(
+          'insert-too-large',
+          `a script may insert at most ${MAX_INSERT} UTF-16 code units, this one reaches ${inserted}`,
+          i,
+        );
+      }
+      if (hasLoneSurrogate(value)) {
+        throw new DeltaError('split-surrogate', 'ins value holds a lone surrogate', i);
+      }
+      const last = edits[edits.length - 1];
+      if (last !== undefined && last.z === pos) last.t += value;
+      else edits.push({ a: pos, z: pos, t: value, ua: u, uz: u });
+    } else {
+      throw new DeltaError('unknown-command', `unknown command ${describe(command)} (expected mov, ins or del)`, i);
+    }
+  }
+  return edits;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${String(v)}`;
+}

@@ -1,0 +1,272 @@
+import type { DeltaUnit } from './types.js';
+
+/**
+ * Unit arithmetic shared by the stateless applier and LiveText.
+ *
+ * Intl.Segmenter is slow per call in V8 (~4 µs to create a `Segments` object, ~1 µs per
+ * grapheme when iterating or calling `containing`), so everything here walks the string
+ * itself and only asks the segmenter about code units that can take part in a multi-unit
+ * grapheme. Ordinary text (ASCII, Latin, CJK, ...) never reaches ICU.
+ */
+
+let segmenter: Intl.Segmenter | undefined;
+
+/** One segmenter for the whole module: grapheme segmentation does not depend on locale. */
+export function graphemeSegmenter(): Intl.Segmenter {
+  return (segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' }));
+}
+
+export const DELTA_UNIT_NAMES: ReadonlySet<string> = new Set(['grapheme', 'codepoint', 'utf16']);
+
+export function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+export function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
+
+/** True when `s` holds a high surrogate without its low half or a low one without its high. */
+export function hasLoneSurrogate(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c <= 0xdbff && i + 1 < s.length && isLowSurrogate(s.charCodeAt(i + 1))) {
+      i++;
+      continue;
+    }
+    return true;
+  }
+  return false;
+}
+
+/**
+ * A "simple" code unit is a whole grapheme by itself next to any other simple code unit:
+ * its Grapheme_Cluster_Break is Other or a Control other than CR (or an LV/LVT Hangul
+ * syllable, which only joins with conjoining jamo, not included), it is not
+ * Extended_Pictographic and not an Indic conjunct consonant. So between two simple code
+ * units there is always a grapheme boundary, whatever precedes them. The set is
+ * conservative (units.test.ts checks every member against Intl.Segmenter); anything else
+ * just takes the slow path.
+ */
+export function isSimpleGraphemeCode(c: number): boolean {
+  if (c < 0x7f) return c >= 0x20 || c === 0x0a || c === 0x09;
+  if (c < 0x300) return c >= 0xa0 && c !== 0xa9 && c !== 0xae; // © and ® are pictographic
+  if (c < 0x530) return c >= 0x370 && (c <= 0x482 || c >= 0x48a); // Greek, Cyrillic (no combining marks)
+  if (c < 0x2010) return false;
+  if (c <= 0x2027) return true; // dashes, quotes, bullet, ellipsis
+  if (c < 0x2030) return false; // line/paragraph separators, bidi controls
+  if (c <= 0x203b) return true; // per mille, primes, guillemets (U+203C ‼ is pictographic)
+  if (c < 0x20a0) return false;
+  if (c <= 0x20c0) return true; // currency signs
+  if (c < 0x3000) return false;
+  if (c <= 0x3029) return true; // CJK punctuation (U+302A.. are combining)
+  if (c < 0x3041) return false;
+  if (c <= 0x3096) return true; // hiragana (U+3099/309A are combining)
+  if (c < 0x30a1) return false;
+  if (c <= 0x30fa) return true; // katakana
+  if (c < 0x3400) return false;
+  if (c <= 0x4dbf) return true; // CJK extension A
+  if (c < 0x4e00) return false;
+  if (c <= 0x9fff) return true; // CJK unified ideographs
+  if (c < 0xac00) return false;
+  if (c <= 0xd7a3) return true; // Hangul syllables (LV/LVT)
+  if (c < 0xff01) return false;
+  return c <= 0xff5e; // fullwidth ASCII forms
+}
+
+/** Whether every code unit of `s` is one unit that never merges with a simple neighbour. */
+export function isSimpleString(unit: DeltaUnit, s: string): boolean {
+  if (unit === 'utf16') return true;
+  if (unit === 'codepoint') {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0xd800 && c <= 0xdfff) return false;
+    }
+    return true;
+  }
+  for (let i = 0; i < s.length; i++) {
+    if (!isSimpleGraphemeCode(s.charCodeAt(i))) return false;
+  }
+  return true;
+}
+
+/**
+ * A short string viewed as a sequence of units (V8's Segments get slow on long strings:
+ * use ForwardWalker for those). Valid only for strings that start and end on a true unit
+ * boundary of the text they came from (the start of the text, a piece boundary, ...):
+ * grapheme rules only look back within the current cluster, so such a string segments
+ * exactly like that part of the whole text.
+ */
+export class UnitString {
+  readonly s: string;
+  readonly unit: DeltaUnit;
+  private segs: Intl.Segments | undefined;
+
+  constructor(s: string, unit: DeltaUnit) {
+    this.s = s;
+    this.unit = unit;
+  }
+
+  /** End of the unit that starts at boundary `x` (`x < s.length`). */
+  next(x: number): number {
+    const s = this.s;
+    if (this.unit === 'utf16') return x + 1;
+    const c = s.charCodeAt(x);
+    if (this.unit === 'codepoint') {
+      return isHighSurrogate(c) && x + 1 < s.length && isLowSurrogate(s.charCodeAt(x + 1))
+        ? x + 2
+        : x + 1;
+    }
+    if (isSimpleGraphemeCode(c) && (x + 1 >= s.length || isSimpleGraphemeCode(s.charCodeAt(x + 1)))) {
+      return x + 1;
+    }
+    const seg = (this.segs ??= graphemeSegmenter().segment(s)).containing(x);
+    return seg === undefined ? x + 1 : seg.index + seg.segment.length;
+  }
+
+  /** Start of the unit that ends at boundary `y` (`y > 0`). */
+  prev(y: number): number {
+    const s = this.s;
+    if (this.unit === 'utf16') return y - 1;
+    const c = s.charCodeAt(y - 1);
+    if (this.unit === 'codepoint') {
+      return isLowSurrogate(c) && y >= 2 && isHighSurrogate(s.charCodeAt(y - 2)) ? y - 2 : y - 1;
+    }
+    if (isSimpleGraphemeCode(c) && (y - 1 === 0 || isSimpleGraphemeCode(s.charCodeAt(y - 2)))) {
+      return y - 1;
+    }
+    const seg = (this.segs ??= graphemeSegmenter().segment(s)).containing(y - 1);
+    return seg === undefined ? y - 1 : seg.index;
+  }
+
+  /** The boundary `k` units after boundary `x`, or -1 if the string ends first. */
+  forward(x: number, k: number): number {
+    const len = this.s.length;
+    if (this.unit === 'utf16') return x + k <= len ? x + k : -1;
+    while (k > 0) {
+      if (x >= len) return -1;
+      x = this.next(x);
+      k--;
+    }
+    return x;
+  }
+
+  /** The boundary `k` units before boundary `y`, or -1 if the string starts first. */
+  backward(y: number, k: number): number {
+    if (this.unit === 'utf16') return y - k >= 0 ? y - k : -1;
+    while (k > 0) {
+      if (y <= 0) return -1;
+      y = this.prev(y);
+      k--;
+    }
+    return y;
+  }
+
+}
+
+/** Graphemes are looked up in windows of about this many code units. */
+const WINDOW = 256;
+
+/**
+ * A forward walk over a string of any length, one unit at a time. V8's Intl.Segmenter
+ * gets slower than linear on long strings (tens of µs per `containing` call at 40K), so
+ * the segmenter only ever sees a short window starting at a known boundary; a step whose
+ * end is too close to the window's edge to be trusted (the next code point must be inside
+ * the window, since it decides the boundary) is retried in a wider window.
+ */
+export class ForwardWalker {
+  readonly s: string;
+  readonly unit: DeltaUnit;
+  /** The current position: always a true unit boundary of `s`. */
+  pos: number;
+  private win: UnitString | undefined;
+  private base = 0;
+
+  constructor(s: string, unit: DeltaUnit, pos = 0) {
+    this.s = s;
+    this.unit = unit;
+    this.pos = pos;
+  }
+
+  /** Moves one unit forward; false (and no move) at the end of the string. */
+  step(): boolean {
+    const s = this.s;
+    const x = this.pos;
+    const len = s.length;
+    if (x >= len) return false;
+    if (this.unit === 'utf16') {
+      this.pos = x + 1;
+      return true;
+    }
+    const c = s.charCodeAt(x);
+    if (this.unit === 'codepoint') {
+      this.pos = isHighSurrogate(c) && x + 1 < len && isLowSurrogate(s.charCodeAt(x + 1)) ? x + 2 : x + 1;
+      return true;
+    }
+    if (isSimpleGraphemeCode(c) && (x + 1 >= len || isSimpleGraphemeCode(s.charCodeAt(x + 1)))) {
+      this.pos = x + 1;
+      return true;
+    }
+    let want = x + WINDOW;
+    for (;;) {
+      let win = this.win;
+      if (win === undefined || this.base > x || this.base + win.s.length < Math.min(want, len)) {
+        // A window always starts at a true boundary (a position the walk reached).
+        this.base = x;
+        win = this.win = new UnitString(s.slice(x, Math.min(len, Math.max(want, x + WINDOW))), this.unit);
+      }
+      const end = this.base + win.s.length;
+      const y = this.base + win.next(x - this.base);
+      if (y <= end - 2 || end >= len) {
+        this.pos = y;
+        return true;
+      }
+      want = x + 2 * (end - x) + WINDOW;
+    }
+  }
+
+  /** Moves k units forward; false (position unspecified) if the string ends first. */
+  forward(k: number): boolean {
+    if (this.unit === 'utf16') {
+      this.pos += k;
+      return this.pos <= this.s.length;
+    }
+    for (; k > 0; k--) if (!this.step()) return false;
+    return true;
+  }
+}
+
+/** Number of `unit`s in `s` segmented on its own. */
+export function countUnits(s: string, unit: DeltaUnit): number {
+  if (unit === 'utf16' || isSimpleString(unit, s)) return s.length;
+  const w = new ForwardWalker(s, unit);
+  let n = 0;
+  while (w.step()) n++;
+  return n;
+}
+
+/**
+ * Units in `w` when `w` is followed by `next` (the first code point after it, or "" at the
+ * end of the text), and whether the end of `w` is still a unit boundary with `next` after
+ * it. `w` must start on a true boundary. One code point of lookahead is enough: every
+ * grapheme break rule decides a boundary from the text before it and the single code
+ * point after it.
+ */
+export function scanWindow(
+  w: string,
+  next: string,
+  unit: DeltaUnit,
+): { count: number; boundary: boolean } {
+  if (unit === 'utf16') return { count: w.length, boundary: true };
+  if (isSimpleString(unit, w) && (next === '' || isSimpleString(unit, next))) {
+    return { count: w.length, boundary: true };
+  }
+  const walker = new ForwardWalker(w + next, unit);
+  let n = 0;
+  while (walker.pos < w.length) {
+    walker.step();
+    n++;
+  }
+  return { count: n, boundary: walker.pos === w.length };
+}
