@@ -4,7 +4,8 @@ import { marked } from 'marked';
 import { DELTA_UNITS } from '../core/delta/types.js';
 import { generateAnswerStream, generateAnswerSteps, tokenizeMarkdown, diffToDeltas } from './generate.js';
 import { scenarios, LONG_ANSWER } from './scenarios.js';
-import { applyInPlace, referenceApply } from './test-support.test-helper.js';
+import { applyDeltas } from '../core/delta/apply.js';
+import { createLiveText } from '../core/delta/live-text.js';
 
 const parse = (md: string): string => marked.parse(md, { async: false });
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
@@ -28,7 +29,7 @@ function checkStream(markdown: string, unit: (typeof DELTA_UNITS)[number], every
   let source = '';
   let dels = 0;
   for (const s of steps) {
-    html = referenceApply(html, s.deltas, unit);
+    html = applyDeltas(html, s.deltas, { unit });
     source += s.chunk;
     expect(html).toBe(s.html);
     // The incremental renderer (frozen blocks + live tail) must equal a full render.
@@ -66,21 +67,21 @@ describe('generateAnswerStream', () => {
 
   test('the ~200 KB answer: deltas rebuild the final HTML (sampled steps checked against marked)', () => {
     expect(LONG_ANSWER.length).toBeGreaterThan(190_000);
-    const atoms: string[] = [];
+    let live = createLiveText('grapheme');
     let source = '';
     let i = 0;
     let lastStepFirstMov = 0;
     for (const s of generateAnswerSteps(LONG_ANSWER)) {
-      applyInPlace(atoms, s.deltas);
+      live = live.apply(s.deltas);
       source += s.chunk;
       if (i++ % 5000 === 0) {
-        expect(atoms.join('')).toBe(s.html);
+        expect(live.toString()).toBe(s.html);
         expect(s.html).toBe(parse(source));
       }
       const first = s.deltas[0];
       if (first?.command === 'mov') lastStepFirstMov = first.value as number;
     }
-    expect(atoms.join('')).toBe(parse(LONG_ANSWER));
+    expect(live.toString()).toBe(parse(LONG_ANSWER));
     // Late tokens keep the frozen prefix with one `mov`, not a rewrite of the answer.
     expect(lastStepFirstMov).toBeGreaterThan(100_000);
   });
@@ -137,7 +138,7 @@ describe('diffToDeltas', () => {
   test('utf16 edits never split a surrogate pair', () => {
     // 😀 and 😃 share their high surrogate: a per-code-unit diff would keep half a pair.
     const d = diffToDeltas('x😀', 'x😃', 'utf16');
-    expect(referenceApply('x😀', d, 'utf16')).toBe('x😃');
+    expect(applyDeltas('x😀', d, { unit: 'utf16' })).toBe('x😃');
     expect(d).toEqual([{ command: 'mov', value: 1 }, { command: 'del', value: 2 }, { command: 'ins', value: '😃' }]);
   });
 
