@@ -11,7 +11,7 @@
 import type { Framing } from '../core/protocol/types.js';
 import type { DeltaUnit } from '../core/delta/types.js';
 import { MEDIA, mediaContentType } from './media.js';
-import { frameEncoder, interpret, replyStream, seededRandom, type MockFault } from './reply.js';
+import { frameEncoder, interpret, replyStream, seededRandom, type FrameEncoder, type MockFault } from './reply.js';
 import { looksItalian, scenarios, type Scenario } from './scenarios.js';
 
 export type { MockFault } from './reply.js';
@@ -103,6 +103,14 @@ export function validateBody(value: unknown): MockRequestBody | string {
 }
 
 export function createMockPlatform(options: MockPlatformOptions = {}): MockPlatform {
+  return createPlatform(options);
+}
+
+/**
+ * Internal: the platform with the reply framing replaced (msw.ts re-emits the relay's
+ * canonical SSE through `encodeSSE`). Not part of the public API.
+ */
+export function createPlatform(options: MockPlatformOptions, encoderOverride?: FrameEncoder): MockPlatform {
   const projectToken = options.projectToken ?? 'demo-project';
   const pat = options.pat ?? 'mock-pat';
   const realtime = options.realtime ?? true;
@@ -152,7 +160,7 @@ export function createMockPlatform(options: MockPlatformOptions = {}): MockPlatf
     }
     const mediaBase = options.mediaBase ?? `${url.origin}${prefix}/media`;
     const scenario = pickScenario(body.data as Record<string, unknown>);
-    const encoder = frameEncoder(framing);
+    const encoder = encoderOverride ?? frameEncoder(framing);
     const stream = replyStream(interpret(scenario.steps, { mediaBase, unit, nextId }), {
       encoder,
       fault,
