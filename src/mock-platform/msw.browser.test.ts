@@ -1,9 +1,11 @@
 import { expect } from '@open-wc/testing';
 import { setupWorker } from 'msw/browser';
+import { applyDeltas } from '../core/delta/apply.js';
 import { decodeChunks } from '../core/protocol/decode.js';
 import type { WireChunk } from '../core/protocol/types.js';
 import { relayMswHandlers } from './msw.js';
 import type { MockFault } from './reply.js';
+import { after, afterEach, before, describe, it } from './mocha-globals.test-helper.js';
 
 // One worker for the file; per-test behaviour (faults) comes from a mutable fault function.
 let fault: MockFault | undefined;
@@ -62,7 +64,6 @@ describe('relayMswHandlers (browser, service worker)', () => {
   });
 
   it('streams an LLM answer whose deltas rebuild the final generated HTML', async () => {
-    const { applyDeltas } = await import('../core/delta/apply.js');
     const chunks = await readAll(await send(await session(), { type: 'payload', payload: 'llm' }));
     let html = '';
     for (const c of chunks) {
