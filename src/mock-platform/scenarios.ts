@@ -183,6 +183,8 @@ export const section${i} = { index: ${i}, ok: true };
 }
 
 export const LONG_ANSWER = buildLongAnswer();
+/** ~20 KB: the benchmark's small corpus size; its stream (~1 MB on the wire) fits the widget's 2 MB cap. */
+export const MEDIUM_ANSWER = buildLongAnswer(20_000);
 
 const PRODUCTS: readonly CardSpec[] = [
   {
@@ -288,14 +290,21 @@ export const scenarios: ScenarioTable = {
     },
     llm: {
       description: 'A generated answer in English.',
-      steps: [{ generate: ANSWER_EN }, { buttons: [MENU, { label: 'A very long answer', payload: 'long' }] }],
+      steps: [
+        { generate: ANSWER_EN },
+        { buttons: [MENU, { label: 'A long answer', payload: 'medium' }, { label: 'A very long answer', payload: 'long' }] },
+      ],
     },
     llm_it: {
       description: 'A generated answer in Italian.',
       steps: [{ generate: ANSWER_IT }, { buttons: [MENU_IT] }],
     },
+    medium: {
+      description: 'A ~20 KB generated answer.',
+      steps: [{ generate: MEDIUM_ANSWER }, { buttons: [MENU] }],
+    },
     long: {
-      description: 'A ~200 KB generated answer, for manual performance checks.',
+      description: 'A ~200 KB generated answer, for manual performance checks (~11 MB of chunks on the wire).',
       steps: [{ generate: LONG_ANSWER }, { buttons: [MENU] }],
     },
   },
