@@ -61,7 +61,7 @@ describe('generateAnswerStream', () => {
       fc.property(fc.array(piece, { minLength: 1, maxLength: 60 }), fc.constantFrom(...DELTA_UNITS), (pieces, unit) => {
         checkStream(pieces.join(''), unit);
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env['MOCK_FUZZ_RUNS'] ?? 300) },
     );
   });
 
@@ -88,6 +88,22 @@ describe('generateAnswerStream', () => {
     // Late tokens keep the frozen prefix with one `mov`, not a rewrite of the answer.
     expect(lastStepFirstMov).toBeGreaterThan(minLateMov);
   }, 120_000);
+
+  test.each([
+    ['trailing spaces are not a blank line', ['1.', ' word', '    \n#', 'word']],
+    ['an ordered list continued after a blank line', ['1. a', '\n\n', '2', '. b', '\n\n', 'c']],
+    ['a paragraph becoming a list item', ['- a', '\n\n', 'x', '\n\n', '-', ' b']],
+  ])('freezing never changes the result: %s', (_name, tokens) => {
+    const steps = generateAnswerStream(tokens.join(''), { tokens });
+    let source = '';
+    let html = '';
+    for (const s of steps) {
+      source += s.chunk;
+      html = applyDeltas(html, s.deltas, { unit: 'grapheme' });
+      expect(s.html).toBe(parse(source));
+      expect(html).toBe(s.html);
+    }
+  });
 
   test('explicit tokens are used as chunks and must concatenate to the markdown', () => {
     const steps = generateAnswerStream('Hi **there**', { tokens: ['Hi ', '**th', 'ere**'] });

@@ -119,9 +119,9 @@ export function tokenizeMarkdown(markdown: string): string[] {
 
 /**
  * Renders growing markdown incrementally. `html` always equals `marked.parse(markdown)`:
- * the frozen part is the rendering of whole top-level blocks that are followed by a blank
- * line and a block starting at column 0 — nothing appended later can change them (the
- * content avoids link reference definitions, the one construct that reaches back).
+ * the frozen part is the rendering of whole top-level blocks that nothing appended later
+ * can change (see `freezePoint`; the content avoids link reference definitions, the one
+ * construct that reaches back); only the live tail (the last block or two) is re-rendered.
  */
 class IncrementalRenderer {
   // Only the live markdown is kept: slicing a growing concatenated string would flatten
@@ -133,7 +133,7 @@ class IncrementalRenderer {
   /** Appends a token; returns the HTML of blocks that became final with it. */
   append(text: string): string {
     let tail = this.tail + text;
-    const freezeAt = freezePoint(md.lexer(tail), tail.length);
+    const freezeAt = freezePoint(md.lexer(tail), tail);
     let newlyFrozen = '';
     if (freezeAt > 0) {
       newlyFrozen = render(tail.slice(0, freezeAt));
@@ -146,28 +146,40 @@ class IncrementalRenderer {
   }
 }
 
-/** Markdown offset (in the tail) up to which blocks are final; 0 when none. */
-function freezePoint(tokens: readonly Token[], tailLength: number): number {
+/**
+ * Markdown offset (in the tail) up to which blocks are final; 0 when none.
+ *
+ * A boundary is the start of a block at column 0 right after a blank line. The block
+ * after the *last* boundary is still being typed and may change kind (`2` becomes `2. b`,
+ * which would continue an ordered list before it), so only the second-to-last boundary is
+ * used: everything before it is followed by a finished block and can no longer change.
+ */
+function freezePoint(tokens: readonly Token[], tail: string): number {
   // Offsets rely on raws concatenating to the source; if they do not, freeze nothing
   // (still correct, only slower).
   let total = 0;
   for (const t of tokens) total += t.raw.length;
-  if (total !== tailLength) return 0;
-  let offset = total;
-  for (let i = tokens.length - 1; i >= 1; i--) {
-    const t = tokens[i] as Token;
-    offset -= t.raw.length;
-    const prev = tokens[i - 1] as Token;
-    if (t.type !== 'space' && prev.type === 'space' && /^\S/u.test(t.raw) && t.type !== 'def' && hasContentBefore(tokens, i - 1)) {
-      return offset;
+  if (total !== tail.length) return 0;
+  const boundaries: number[] = [];
+  let offset = 0;
+  let contentBefore = false;
+  let prev: Token | undefined;
+  for (const t of tokens) {
+    if (
+      contentBefore &&
+      prev?.type === 'space' &&
+      t.type !== 'space' &&
+      t.type !== 'def' &&
+      /^\S/u.test(t.raw) &&
+      /\n[ \t]*\n$/u.test(tail.slice(Math.max(0, offset - 256), offset))
+    ) {
+      boundaries.push(offset);
     }
+    if (t.type !== 'space') contentBefore = true;
+    offset += t.raw.length;
+    prev = t;
   }
-  return 0;
-}
-
-function hasContentBefore(tokens: readonly Token[], end: number): boolean {
-  for (let i = 0; i < end; i++) if ((tokens[i] as Token).type !== 'space') return true;
-  return false;
+  return boundaries.length >= 2 ? (boundaries[boundaries.length - 2] as number) : 0;
 }
 
 /** Myers edit script from `a` to `b` in `unit`s, common prefix and suffix trimmed first. */
