@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { LIVE_GROUP_ATTRIBUTE, LiveHtmlView } from './live-html.js';
-import { afterEach, describe, it } from './mocha-globals.js';
+import { attributeAllowed } from './policy.test-helper.js';
 import { sanitizeToFragment } from './sanitize.js';
 import { safeUrl } from './url-policy.js';
 
@@ -46,15 +46,11 @@ function textNodes(root: Node): Text[] {
   return out;
 }
 
-const ALLOWED_ATTRS = new Set([
-  'href', 'src', 'alt', 'title', 'colspan', 'rowspan', 'start', 'reversed', 'scope', 'lang', 'dir',
-  'target', 'rel', 'loading', 'decoding', 'referrerpolicy',
-]);
 function unsafeBits(container: HTMLElement): string[] {
   const found: string[] = [];
   for (const el of container.querySelectorAll('*')) {
     if (el.hasAttribute(LIVE_GROUP_ATTRIBUTE) && el.parentElement === container) continue;
-    for (const attr of el.attributes) if (!ALLOWED_ATTRS.has(attr.name)) found.push(`${el.localName}[${attr.name}]`);
+    for (const attr of el.attributes) if (!attributeAllowed(el.localName, attr)) found.push(`${el.localName}[${attr.name}]`);
     if (['script', 'style', 'svg', 'math', 'iframe', 'form', 'template', 'object', 'embed', 'base', 'meta', 'link'].includes(el.localName)) {
       found.push(el.localName);
     }

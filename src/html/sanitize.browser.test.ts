@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { rawTextToFragment, sanitizeToFragment, TRUSTED_TYPES_POLICY_NAMES } from './sanitize.js';
-import { afterEach, describe, it } from './mocha-globals.js';
 import { safeUrl } from './url-policy.js';
+import { attributeAllowed } from './policy.test-helper.js';
 
 declare global {
   interface Window {
@@ -74,11 +74,6 @@ const ALLOWED = new Set([
   'pre', 's', 'small', 'span', 'strong', 'sub', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th',
   'thead', 'tr', 'u', 'ul',
 ]);
-const ALLOWED_ATTRS = new Set([
-  'href', 'src', 'alt', 'title', 'colspan', 'rowspan', 'start', 'reversed', 'scope', 'lang', 'dir',
-  // set by our hook, never taken from the input
-  'target', 'rel', 'loading', 'decoding', 'referrerpolicy',
-]);
 
 /** Every violation of the policy found in a sanitized tree (empty = clean). */
 function violations(root: ParentNode): string[] {
@@ -88,7 +83,7 @@ function violations(root: ParentNode): string[] {
     if (el.namespaceURI !== 'http://www.w3.org/1999/xhtml') found.push(`namespace ${el.namespaceURI} <${tag}>`);
     if (!ALLOWED.has(tag)) found.push(`element <${tag}>`);
     for (const attr of el.attributes) {
-      if (!ALLOWED_ATTRS.has(attr.name)) found.push(`attribute ${tag}[${attr.name}]`);
+      if (!attributeAllowed(tag, attr)) found.push(`attribute ${tag}[${attr.name}]`);
       if (attr.name.startsWith('on')) found.push(`handler ${tag}[${attr.name}]`);
     }
     const href = el.getAttribute('href');
@@ -192,6 +187,15 @@ describe('sanitizeToFragment', () => {
     expect(td.hasAttribute('rowspan')).to.equal(false);
     expect(host.querySelector('p')!.hasAttribute('dir')).to.equal(false);
     expect(host.querySelector('p')!.getAttribute('lang')).to.equal('en-US');
+  });
+
+  it('makes code blocks and tables keyboard-scrollable, and drops tabindex the bot sends', () => {
+    const div = document.createElement('div');
+    div.append(sanitizeToFragment('<pre tabindex="-1"><code>x</code></pre><table><tr><td>1</td></tr></table><p tabindex="3">p</p><a href="https://indigo.ai" tabindex="-1">a</a>'));
+    expect(div.querySelector('pre')?.getAttribute('tabindex')).to.equal('0');
+    expect(div.querySelector('table')?.getAttribute('tabindex')).to.equal('0');
+    expect(div.querySelector('p')?.hasAttribute('tabindex')).to.equal(false);
+    expect(div.querySelector('a')?.hasAttribute('tabindex')).to.equal(false);
   });
 
   it('names its Trusted Types policy', () => {

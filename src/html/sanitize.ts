@@ -110,6 +110,11 @@ function getPurifier(): DOMPurifyInstance {
       node.setAttribute('loading', 'lazy');
       node.setAttribute('decoding', 'async');
       node.setAttribute('referrerpolicy', 'no-referrer');
+    } else if (node.nodeName === 'PRE' || node.nodeName === 'TABLE') {
+      // Ours: code blocks and tables scroll sideways inside a narrow bubble, and a
+      // scrollable region must be reachable by keyboard (WCAG 2.1.1, axe
+      // scrollable-region-focusable).
+      node.setAttribute('tabindex', '0');
     }
   });
 

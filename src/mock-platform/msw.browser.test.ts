@@ -5,7 +5,6 @@ import { decodeChunks } from '../core/protocol/decode.js';
 import type { WireChunk } from '../core/protocol/types.js';
 import { relayMswHandlers } from './msw.js';
 import type { MockFault } from './reply.js';
-import { after, afterEach, before, describe, it } from './mocha-globals.test-helper.js';
 
 // One worker for the file; per-test behaviour (faults) comes from a mutable fault function.
 let fault: MockFault | undefined;

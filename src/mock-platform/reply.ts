@@ -169,6 +169,22 @@ export function frameEncoder(framing: Framing): FrameEncoder {
   }
 }
 
+/** In no-delay mode, give the event loop a turn every this many frames. */
+const YIELD_EVERY = 64;
+
+/** A macrotask turn without a timer (no-delay mode sets none): a MessageChannel message. */
+function yieldToEventLoop(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
 export interface StreamOptions {
   readonly encoder: FrameEncoder;
   readonly fault?: MockFault | undefined;
@@ -256,6 +272,11 @@ export function replyStream(chunks: Iterator<PacedChunk>, options: StreamOptions
         const ms = isContent && !contentSeen ? delayFor('think', random) : delayFor(pace, random);
         if (isContent) contentSeen = true;
         if (ms > 0) await wait(ms);
+        if (cancelled) return;
+      } else if (sent > 0 && sent % YIELD_EVERY === 0) {
+        // Without delays every pull resolves in a microtask, so a fast reader would drain a
+        // long answer without ever letting timers (timeouts, heartbeats) or I/O run.
+        await yieldToEventLoop();
         if (cancelled) return;
       }
       if (fault?.kind === 'invalid-line' && fault.atChunk === sent) {

@@ -1,8 +1,7 @@
 import { expect } from '@open-wc/testing';
 import type { Block } from '../../core/conversation/types.js';
-import { botMessage, generation, microtask, mocha, mount } from './test-helpers.js';
+import { botMessage, generation, microtask, mount } from './test-helpers.js';
 
-const { describe, it, afterEach } = mocha;
 
 interface AxeResult {
   violations: { id: string; help: string; nodes: { html: string }[] }[];

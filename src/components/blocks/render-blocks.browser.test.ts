@@ -1,8 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { Action, ActionsBlock, Block, CarouselBlock, Card } from '../../core/conversation/types.js';
-import { botMessage, microtask, mocha, mount } from './test-helpers.js';
+import { botMessage, microtask, mount } from './test-helpers.js';
 
-const { describe, it, afterEach } = mocha;
 
 declare global {
   interface Window {

@@ -85,11 +85,3 @@ export function generation(
 
 export const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
 export const microtask = () => Promise.resolve();
-
-/** Mocha's globals, typed locally (no @types/mocha here; nothing leaks into other files). */
-export interface MochaGlobals {
-  describe(name: string, body: () => void): void;
-  it(name: string, body: () => void | Promise<void>): void;
-  afterEach(body: () => void): void;
-}
-export const mocha = globalThis as unknown as MochaGlobals;

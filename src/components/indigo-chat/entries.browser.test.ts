@@ -1,8 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { defineIndigoChat, IndigoChat } from '../../define.js';
 
-declare function describe(name: string, fn: () => void): void;
-declare function it(name: string, fn: () => Promise<void> | void): void;
 
 describe('define and embed entries', () => {
   it('defines indigo-chat once and warns (never throws) when another copy owns the tag', () => {

@@ -8,13 +8,6 @@ import { FakeRelay, sseResponse, welcomeChunks } from './fake-relay.test-helper.
 import type { Wire } from './fake-relay.test-helper.js';
 import type { IndigoChatErrorEvent, IndigoChatMessageEvent, IndigoChatWarningEvent } from '../../events/index.js';
 
-// Mocha's globals (web-test-runner); @types/mocha is not installed in this repo.
-declare function describe(name: string, fn: () => void): void;
-declare function it(name: string, fn: () => Promise<void> | void): void;
-declare function before(fn: () => Promise<void> | void): void;
-declare function after(fn: () => Promise<void> | void): void;
-declare function beforeEach(fn: () => Promise<void> | void): void;
-declare function afterEach(fn: () => Promise<void> | void): void;
 
 let worker: SetupWorker;
 let n = 0;

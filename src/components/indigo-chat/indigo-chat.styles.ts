@@ -165,7 +165,8 @@ export const indigoChatStyles = css`
   [part~='subtitle'] {
     margin: 0;
     font-size: 13px;
-    opacity: 0.85;
+    /* Full colour, no opacity: the header is painted with the site's brand colour, and a
+       faded subtitle fails contrast on many of them. */
   }
   .icon-button {
     width: 34px;

@@ -1,0 +1,198 @@
+// In-page half of `npm run bench`: streams a corpus of generation chunks at a fixed rate
+// (a) through the real <indigo-chat> element, fed by an in-page fetch (no network), and
+// (b) through the naive renderer every popular widget uses (sanitize all + innerHTML per chunk).
+import DOMPurify from 'dompurify';
+import '../../src/define.js';
+import { applyDeltas } from '../../src/core/index.js';
+import { sanitizeToFragment } from '../../src/html/sanitize.js';
+
+interface Step { chunk: string; deltas: { command: string; value: number | string }[]; html: string }
+interface Result {
+  chunks: number;
+  chunksApplied: number;
+  wallMs: number;
+  lagMs: number;
+  longTasks: number;
+  longTaskMs: number;
+  p95FrameMs: number;
+  framesOver50: number;
+  commits: number;
+  selectionPreserved: boolean;
+  finalHtmlCorrect: boolean;
+}
+
+const enc = new TextEncoder();
+const frame = (o: unknown) => enc.encode(`data: ${JSON.stringify(o)}\n\n`);
+
+function observeFrames() {
+  const intervals: number[] = [];
+  let last = performance.now();
+  let on = true;
+  const tick = (t: number) => {
+    intervals.push(t - last);
+    last = t;
+    if (on) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  const longs: PerformanceEntry[] = [];
+  const po = new PerformanceObserver((l) => longs.push(...l.getEntries()));
+  po.observe({ type: 'longtask' });
+  return () => {
+    on = false;
+    po.disconnect();
+    const sorted = [...intervals].sort((a, b) => a - b);
+    return {
+      longTasks: longs.length,
+      longTaskMs: longs.reduce((s, e) => s + e.duration, 0),
+      p95FrameMs: sorted[Math.floor(sorted.length * 0.95)] ?? 0,
+      framesOver50: intervals.filter((i) => i > 50).length,
+    };
+  };
+}
+
+/** Calls onChunk(i) for each step on a schedule of `rate` chunks/s; stops at deadline. */
+function pace(n: number, rate: number, deadlineMs: number, onChunk: (i: number) => void): Promise<number> {
+  return new Promise((done) => {
+    const t0 = performance.now();
+    let i = 0;
+    const loop = () => {
+      const now = performance.now();
+      if (now - t0 > deadlineMs) return done(i);
+      const due = Math.min(n, Math.floor(((now - t0) * rate) / 1000) + 1);
+      while (i < due) onChunk(i++);
+      if (i >= n) return done(i);
+      setTimeout(loop, 1);
+    };
+    loop();
+  });
+}
+
+function normalise(node: Node): string {
+  // The live view groups settled blocks in wrapper divs of its own; compare the content only.
+  const div = document.createElement('div');
+  const walk = (from: Node, to: Node) => {
+    for (const c of Array.from(from.childNodes)) {
+      if (c instanceof HTMLElement && c.dataset.liveGroup !== undefined) walk(c, to);
+      else to.appendChild(c.cloneNode(true));
+    }
+  };
+  walk(node, div);
+  return div.innerHTML;
+}
+
+function expectedHtml(html: string): string {
+  const d = document.createElement('div');
+  d.appendChild(sanitizeToFragment(html));
+  return d.innerHTML;
+}
+
+async function runWidget(steps: Step[], rate: number, deadlineMs: number): Promise<Result> {
+  const stage = document.getElementById('stage')!;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let sent = 0;
+  const realFetch = window.fetch.bind(window);
+  window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (url.endsWith('/session')) return new Response(JSON.stringify({ sender: 'bench' }), { headers: { 'content-type': 'application/json' } });
+    if (url.endsWith('/bench-chat')) {
+      const body = new ReadableStream<Uint8Array>({ start: (c) => { controller = c; } });
+      return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+    }
+    return realFetch(input, init);
+  };
+  const el = document.createElement('indigo-chat');
+  el.setAttribute('mode', 'inline');
+  el.setAttribute('storage', 'none');
+  el.setAttribute('relay', '/bench-chat');
+  const done = new Promise<number>((resolve) => {
+    el.addEventListener('indigo-chat-message', (e) => {
+      const d = (e as unknown as CustomEvent<{ direction: string }>).detail;
+      if (d.direction === 'in') resolve(performance.now());
+    });
+  });
+  stage.appendChild(el);
+  while (!controller) await new Promise((r) => setTimeout(r, 5));
+  // Count DOM commits into the answer: one MutationObserver callback per task that changed it.
+  let commits = 0;
+  const mo = new MutationObserver(() => commits++);
+  mo.observe(el.shadowRoot!, { subtree: true, childList: true, characterData: true });
+
+  const stop = observeFrames();
+  const t0 = performance.now();
+  controller.enqueue(frame({ type: 'processing.start' }));
+  controller.enqueue(frame({ type: 'generation.start', data: { generation_id: 1 } }));
+  let range: Range | null = null;
+  let selected = '';
+  const applied = await pace(steps.length, rate, deadlineMs, (i) => {
+    const s = steps[i]!;
+    controller.enqueue(frame({ type: 'generation.chunk', data: { chunk: s.chunk, deltas: s.deltas, generation_id: 1 } }));
+    sent++;
+    if (!range && i > steps.length / 10) {
+      const p = el.shadowRoot!.querySelector('[part~="message-bot"] [part~="bubble"] p');
+      const text = p?.firstChild;
+      if (text && text.nodeType === 3 && (text.textContent?.length ?? 0) > 4) {
+        range = document.createRange();
+        range.setStart(text, 0);
+        range.setEnd(text, 4);
+        selected = range.toString();
+      }
+    }
+  });
+  const lastChunkAt = performance.now();
+  controller.enqueue(frame({ type: 'generation.end', data: { generation_id: 1 } }));
+  controller.enqueue(frame({ type: 'processing.end' }));
+  controller.close();
+  const end = await done;
+  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const frames = stop();
+  mo.disconnect();
+  const bubble = el.shadowRoot!.querySelectorAll('[part~="message-bot"] [part~="bubble"]');
+  const last = bubble[bubble.length - 1]!;
+  const container = last.firstElementChild ?? last;
+  const finalHtmlCorrect = applied === steps.length && normalise(container) === expectedHtml(steps[steps.length - 1]!.html);
+  const r = range as Range | null;
+  const selectionPreserved = !!r && r.startContainer.isConnected && r.toString() === selected;
+  window.fetch = realFetch;
+  el.remove();
+  return { chunks: steps.length, chunksApplied: applied, wallMs: end - t0, lagMs: end - lastChunkAt, commits, selectionPreserved, finalHtmlCorrect, ...frames } as Result & { sent: number };
+}
+
+async function runNaive(steps: Step[], rate: number, deadlineMs: number): Promise<Result> {
+  const div = document.createElement('div');
+  div.id = 'naive';
+  document.getElementById('stage')!.appendChild(div);
+  let html = '';
+  let commits = 0;
+  let range: Range | null = null;
+  let selected = '';
+  const stop = observeFrames();
+  const t0 = performance.now();
+  const applied = await pace(steps.length, rate, deadlineMs, (i) => {
+    html = applyDeltas(html, steps[i]!.deltas, { unit: 'grapheme' });
+    div.innerHTML = DOMPurify.sanitize(html);
+    commits++;
+    if (!range && i > steps.length / 10) {
+      const text = div.querySelector('p')?.firstChild;
+      if (text && text.nodeType === 3 && (text.textContent?.length ?? 0) > 4) {
+        range = document.createRange();
+        range.setStart(text, 0);
+        range.setEnd(text, 4);
+        selected = range.toString();
+      }
+    }
+  });
+  const end = performance.now();
+  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const frames = stop();
+  const r = range as Range | null;
+  const selectionPreserved = !!r && r.startContainer.isConnected && r.toString() === selected;
+  const finalHtmlCorrect = applied === steps.length && html === steps[steps.length - 1]!.html;
+  div.remove();
+  return { chunks: steps.length, chunksApplied: applied, wallMs: end - t0, lagMs: 0, commits, selectionPreserved, finalHtmlCorrect, ...frames };
+}
+
+(globalThis as Record<string, unknown>).runBench = async (mode: 'widget' | 'naive', url: string, rate: number, deadlineMs: number) => {
+  const steps = (await (await fetch(url)).json()) as Step[];
+  return mode === 'widget' ? runWidget(steps, rate, deadlineMs) : runNaive(steps, rate, deadlineMs);
+};
+(globalThis as Record<string, unknown>).benchReady = true;

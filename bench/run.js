@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// `npm run bench`: render pipeline vs the naive baseline in the same Chromium run, bundle
+// size, and relay figures. Prints a table and writes bench/results.json. Ratios are the
+// figures that matter: the machine is shared and absolute times move between runs.
+// Env: BENCH_QUICK=1 (20 KB only), BENCH_RATE (chunks/s, default 1000), BENCH_STREAMS.
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join, resolve, extname } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { gzipSync, brotliCompressSync } from 'node:zlib';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { build } from 'vite';
+import { chromium } from 'playwright-core';
+import { corpusMarkdown } from './corpus.js';
+import { benchRelay } from './relay.js';
+
+const root = resolve(import.meta.dirname, '..');
+const RATE = Number(process.env.BENCH_RATE ?? 1000);
+const QUICK = process.env.BENCH_QUICK === '1';
+
+if (!existsSync(join(root, 'dist/mock-platform.js')) || !existsSync(join(root, 'dist/indigo-chat.iife.js'))) {
+  const r = spawnSync(process.execPath, [join(root, 'scripts/build.js'), '--no-types'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(1);
+}
+
+// 1. Bundle size of the script-tag build.
+const iife = readFileSync(join(root, 'dist/indigo-chat.iife.js'));
+const bundle = { rawBytes: iife.length, gzipBytes: gzipSync(iife, { level: 9 }).length, brotliBytes: brotliCompressSync(iife).length };
+console.log(`bundle dist/indigo-chat.iife.js: ${bundle.rawBytes} B raw, ${bundle.gzipBytes} B gzip, ${bundle.brotliBytes} B brotli`);
+
+// 2. Corpora: markdown rendered to HTML token by token with real Myers deltas (the mock's generator).
+const { generateAnswerStream } = await import(pathToFileURL(join(root, 'dist/mock-platform.js')).href);
+const { marked } = await import('marked');
+const render = (md) => marked.parse(md, { async: false });
+const outDir = join(root, 'dist/bench');
+await build({ root: join(root, 'bench/render'), configFile: false, logLevel: 'warn', base: '/', build: { outDir, emptyOutDir: true, target: 'es2022', modulePreload: { polyfill: false } } });
+const corpora = QUICK ? [['20KB', 20_000]] : [['20KB', 20_000], ['200KB', 200_000]];
+const files = {};
+for (const [name, bytes] of corpora) {
+  const t = Date.now();
+  const steps = generateAnswerStream(corpusMarkdown(bytes, render), { unit: 'grapheme' });
+  files[`/corpus-${name}.json`] = JSON.stringify(steps);
+  console.log(`corpus ${name}: ${steps.length} chunks, final HTML ${steps[steps.length - 1].html.length} chars (generated in ${Date.now() - t} ms)`);
+}
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
+const server = createServer((req, res) => {
+  const path = (req.url ?? '/').split('?')[0];
+  if (files[path]) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return res.end(files[path]);
+  }
+  const file = join(outDir, path === '/' ? 'index.html' : path);
+  if (!file.startsWith(outDir) || !existsSync(file)) {
+    res.writeHead(404);
+    return res.end();
+  }
+  res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+  res.end(readFileSync(file));
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'indigo-bench-')), {
+  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+
+async function measure(mode, name, deadlineMs) {
+  const page = await context.newPage();
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => globalThis.benchReady === true);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metric = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const get = (n) => metrics.find((m) => m.name === n)?.value ?? 0;
+    return { task: get('TaskDuration'), script: get('ScriptDuration'), layout: get('LayoutDuration') + get('RecalcStyleDuration') };
+  };
+  const before = await metric();
+  const r = await page.evaluate(([m, url, rate, dl]) => globalThis.runBench(m, url, rate, dl), [mode, `/corpus-${name}.json`, RATE, deadlineMs]);
+  const after = await metric();
+  await page.close();
+  const taskMs = (after.task - before.task) * 1000;
+  return {
+    ...r,
+    mainThreadMs: +taskMs.toFixed(0),
+    scriptMs: +((after.script - before.script) * 1000).toFixed(0),
+    layoutMs: +((after.layout - before.layout) * 1000).toFixed(0),
+    perChunkUs: +((taskMs * 1000) / Math.max(1, r.chunksApplied)).toFixed(1),
+    busyPct: +((100 * taskMs) / Math.max(1, r.wallMs)).toFixed(1),
+    rendersPerSec: +((1000 * r.commits) / Math.max(1, r.wallMs)).toFixed(1),
+  };
+}
+
+const results = { date: new Date().toISOString(), rate: RATE, bundle, render: {}, relay: null };
+for (const [name] of corpora) {
+  const widget = await measure('widget', name, 600_000);
+  // The naive renderer is quadratic: at 200 KB it cannot keep up, so it gets 60 s.
+  const naive = await measure('naive', name, name === '20KB' ? 600_000 : 60_000);
+  const ratio = +((naive.perChunkUs / widget.perChunkUs)).toFixed(1);
+  results.render[name] = { widget, naive, naiveOverWidgetCpuPerChunk: ratio };
+  console.log(`\n${name} answer, ${widget.chunks} chunks at ${RATE}/s`);
+  console.table({ widget, naive });
+  console.log(`ratio naive/widget (main-thread CPU per chunk): ${ratio}x`);
+}
+await context.close();
+server.close();
+if (results.render['200KB']) {
+  results.render.flatness200over20 = +(results.render['200KB'].widget.perChunkUs / results.render['20KB'].widget.perChunkUs).toFixed(2);
+  console.log(`widget CPU per chunk, 200 KB / 20 KB: ${results.render.flatness200over20}`);
+}
+
+// 3. Relay.
+results.relay = await benchRelay();
+console.log('\nrelay', results.relay);
+
+mkdirSync(join(root, 'bench'), { recursive: true });
+writeFileSync(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+console.log('\nwritten bench/results.json');
