@@ -7,6 +7,7 @@ export default defineConfig({
     environment: 'node',
     include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'],
     exclude: ['**/*.browser.test.ts', '**/node_modules/**', 'dist/**'],
+    setupFiles: ['test/unit/setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

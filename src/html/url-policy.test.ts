@@ -93,6 +93,11 @@ const hostile: Row[] = [
   ['http://app.localhost/', 'link', null],
   ['http://printer.local/', 'link', null],
   ['http://intranet/', 'link', null],
+  // near-IP spellings the URL parser treats as domain names (fuzz found 127.0.0.1a)
+  ['https://127.0.0.1a/', 'link', null],
+  ['https://10.0.0.1x/', 'link', null],
+  ['https://example.123/', 'link', null],
+  ['https://printer.corp1/', 'link', null],
   // media is https only
   ['http://example.com/a.png', 'media', null],
   ['tel:+391234567', 'media', null],
@@ -130,6 +135,7 @@ const valid: Row[] = [
   ['https://172.32.0.1/', 'link', 'https://172.32.0.1/'],
   ['https://[2606:4700:4700::1111]/', 'link', 'https://[2606:4700:4700::1111]/'],
   ['https://münchen.example/', 'link', 'https://xn--mnchen-3ya.example/'],
+  ['https://пример.рф/', 'link', 'https://xn--e1afmkfd.xn--p1ai/'],
   ['https://example.com:8443/x', 'link', 'https://example.com:8443/x'],
   ['tel:+39 02 1234 5678', 'link', 'tel:+390212345678'],
   ['TEL:+1 (555) 123-4567', 'link', 'tel:+1(555)123-4567'],

@@ -145,7 +145,11 @@ function isPublicHost(rawHostname: string): boolean {
   if (hostname === 'localhost' || LOCAL_SUFFIXES.some((s) => hostname.endsWith(s))) return false;
   // A single-label name ("intranet", "router") only resolves inside a private network.
   if (!hostname.includes('.')) return false;
-  return true;
+  // A name whose top-level label is not a real-looking TLD (letters, or punycode) is not a
+  // public web host: it is a near-IP spelling like `127.0.0.1a` (a domain to the URL
+  // parser, but never a site a bot should link to) or an internal name.
+  const tld = hostname.slice(hostname.lastIndexOf('.') + 1);
+  return /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/.test(tld);
 }
 
 function parseDottedIpv4(host: string): number | null {

@@ -19,8 +19,13 @@ export interface Timeouts {
 
 export const DEFAULT_TIMEOUTS: Timeouts = { firstByteMs: 20_000, idleMs: 45_000 };
 
-/** The widget's cap on one reply (protocol.md: 2 MB in the widget). */
-export const MAX_REPLY_BYTES = 2 * 1024 * 1024;
+/**
+ * The widget's cap on the bytes of one reply on the wire: a runaway-stream guard only.
+ * protocol.md's "2 MB reply in the widget" is enforced on the reply's content by the
+ * reducer (`maxReplyChars`), because generation deltas carry ~50x their content on the
+ * wire: a 200 KB answer is ~11 MB of chunks. See docs/decisions/reply-caps.md.
+ */
+export const MAX_REPLY_BYTES = 16 * 1024 * 1024;
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 

@@ -31,8 +31,27 @@ const STORAGE_KINDS: readonly string[] = ['local', 'session', 'none'];
 let instances = 0;
 
 /** `https://a.example, https://b.example` or space separated -> a list of origins. */
+/**
+ * `media-origins`: origins separated by spaces or commas. `self` stands for the page's own
+ * origin (a site serving its own media, like the demo). Entries that are not exactly an
+ * origin (`https://host[:port]`) are ignored: a path or a typo must not widen the policy.
+ */
 export function parseOrigins(value: string | null | undefined): readonly string[] {
-  return (value ?? '').split(/[\s,]+/).filter((s) => s.length > 0);
+  const out: string[] = [];
+  for (const token of (value ?? '').split(/[\s,]+/)) {
+    if (token === '') continue;
+    if (token === 'self') {
+      if (typeof location !== 'undefined' && /^https?:$/.test(location.protocol)) out.push(location.origin);
+      continue;
+    }
+    try {
+      const origin = new URL(token).origin;
+      if (origin === token.replace(/\/$/, '') && /^https?:/.test(origin)) out.push(origin);
+    } catch {
+      // not a URL: ignored
+    }
+  }
+  return out;
 }
 
 const chatIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>`;
