@@ -50,8 +50,12 @@ function observeFrames() {
   };
 }
 
-/** Calls onChunk(i) for each step on a schedule of `rate` chunks/s; stops at deadline. */
-function pace(n: number, rate: number, deadlineMs: number, onChunk: (i: number) => void): Promise<number> {
+/**
+ * Calls onChunk(i) for each step on a schedule of `rate` chunks/s, then onTick() once per
+ * timer tick (a network read delivers every chunk that arrived since the last one);
+ * stops at the deadline.
+ */
+function pace(n: number, rate: number, deadlineMs: number, onChunk: (i: number) => void, onTick: () => void = () => {}): Promise<number> {
   return new Promise((done) => {
     const t0 = performance.now();
     let i = 0;
@@ -60,11 +64,27 @@ function pace(n: number, rate: number, deadlineMs: number, onChunk: (i: number) 
       if (now - t0 > deadlineMs) return done(i);
       const due = Math.min(n, Math.floor(((now - t0) * rate) / 1000) + 1);
       while (i < due) onChunk(i++);
+      onTick();
       if (i >= n) return done(i);
       setTimeout(loop, 1);
     };
     loop();
   });
+}
+
+/** Collects SSE frames and hands them to the stream as one read per tick. */
+function batcher(controller: () => ReadableStreamDefaultController<Uint8Array>) {
+  let parts: string[] = [];
+  return {
+    add(o: unknown) {
+      parts.push(`data: ${JSON.stringify(o)}\n\n`);
+    },
+    flush() {
+      if (parts.length === 0) return;
+      controller().enqueue(enc.encode(parts.join('')));
+      parts = [];
+    },
+  };
 }
 
 function normalise(node: Node): string {
@@ -89,7 +109,6 @@ function expectedHtml(html: string): string {
 async function runWidget(steps: Step[], rate: number, deadlineMs: number): Promise<Result> {
   const stage = document.getElementById('stage')!;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let sent = 0;
   const realFetch = window.fetch.bind(window);
   window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input instanceof Request ? input.url : input);
@@ -123,10 +142,10 @@ async function runWidget(steps: Step[], rate: number, deadlineMs: number): Promi
   controller.enqueue(frame({ type: 'generation.start', data: { generation_id: 1 } }));
   let range: Range | null = null;
   let selected = '';
+  const batch = batcher(() => controller);
   const applied = await pace(steps.length, rate, deadlineMs, (i) => {
     const s = steps[i]!;
-    controller.enqueue(frame({ type: 'generation.chunk', data: { chunk: s.chunk, deltas: s.deltas, generation_id: 1 } }));
-    sent++;
+    batch.add({ type: 'generation.chunk', data: { chunk: s.chunk, deltas: s.deltas, generation_id: 1 } });
     if (!range && i > steps.length / 10) {
       const p = el.shadowRoot!.querySelector('[part~="message-bot"] [part~="bubble"] p');
       const text = p?.firstChild;
@@ -137,7 +156,7 @@ async function runWidget(steps: Step[], rate: number, deadlineMs: number): Promi
         selected = range.toString();
       }
     }
-  });
+  }, () => batch.flush());
   const lastChunkAt = performance.now();
   controller.enqueue(frame({ type: 'generation.end', data: { generation_id: 1 } }));
   controller.enqueue(frame({ type: 'processing.end' }));
@@ -154,7 +173,7 @@ async function runWidget(steps: Step[], rate: number, deadlineMs: number): Promi
   const selectionPreserved = !!r && r.startContainer.isConnected && r.toString() === selected;
   window.fetch = realFetch;
   el.remove();
-  return { chunks: steps.length, chunksApplied: applied, wallMs: end - t0, lagMs: end - lastChunkAt, commits, selectionPreserved, finalHtmlCorrect, ...frames } as Result & { sent: number };
+  return { chunks: steps.length, chunksApplied: applied, wallMs: end - t0, lagMs: end - lastChunkAt, commits, selectionPreserved, finalHtmlCorrect, ...frames };
 }
 
 async function runNaive(steps: Step[], rate: number, deadlineMs: number): Promise<Result> {
@@ -191,8 +210,31 @@ async function runNaive(steps: Step[], rate: number, deadlineMs: number): Promis
   return { chunks: steps.length, chunksApplied: applied, wallMs: end - t0, lagMs: 0, commits, selectionPreserved, finalHtmlCorrect, ...frames };
 }
 
-(globalThis as Record<string, unknown>).runBench = async (mode: 'widget' | 'naive', url: string, rate: number, deadlineMs: number) => {
+/** The harness alone: the same pacing and in-page SSE stream, read and discarded. */
+async function runHarness(steps: Step[], rate: number, deadlineMs: number): Promise<Result> {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({ start: (c) => { controller = c; } });
+  const reader = body.getReader();
+  const drained = (async () => {
+    for (;;) if ((await reader.read()).done) return;
+  })();
+  const stop = observeFrames();
+  const t0 = performance.now();
+  const batch = batcher(() => controller);
+  const applied = await pace(steps.length, rate, deadlineMs, (i) => {
+    const s = steps[i]!;
+    batch.add({ type: 'generation.chunk', data: { chunk: s.chunk, deltas: s.deltas, generation_id: 1 } });
+  }, () => batch.flush());
+  controller.close();
+  await drained;
+  const end = performance.now();
+  const frames = stop();
+  return { chunks: steps.length, chunksApplied: applied, wallMs: end - t0, lagMs: 0, commits: 0, selectionPreserved: false, finalHtmlCorrect: false, ...frames };
+}
+
+(globalThis as Record<string, unknown>).runBench = async (mode: 'widget' | 'naive' | 'harness', url: string, rate: number, deadlineMs: number) => {
   const steps = (await (await fetch(url)).json()) as Step[];
+  if (mode === 'harness') return runHarness(steps, rate, deadlineMs);
   return mode === 'widget' ? runWidget(steps, rate, deadlineMs) : runNaive(steps, rate, deadlineMs);
 };
 (globalThis as Record<string, unknown>).benchReady = true;
