@@ -1,8 +1,8 @@
 /**
  * Stick-to-bottom for the transcript: follows new content while the reader is at the
  * bottom, stops when they scroll up, and offers "jump to latest" meanwhile.
- * Layout is read (scrollHeight & co.) at most once per animation frame: scroll events and
- * updates only mark the frame dirty, one rAF callback reads and writes.
+ * Layout is read (scrollHeight & co.) at most once per animation frame: scroll events,
+ * updates and content mutations only mark the frame dirty; one rAF callback reads and writes.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
@@ -18,7 +18,10 @@ export class AutoScrollController implements ReactiveController {
   private readonly host: ReactiveControllerHost;
   private el: HTMLElement | null = null;
   private frame = 0;
-  private userScrolled = false;
+  private scrolled = false;
+  /** scrollTop as of the last frame (ours or the reader's): tells up from down. */
+  private lastTop = 0;
+  private mutations: MutationObserver | null = null;
 
   constructor(host: ReactiveControllerHost) {
     this.host = host;
@@ -29,8 +32,22 @@ export class AutoScrollController implements ReactiveController {
   attach(el: HTMLElement | null): void {
     if (el === this.el) return;
     this.el?.removeEventListener('scroll', this.onScroll);
+    this.mutations?.disconnect();
+    this.mutations = null;
     this.el = el;
-    el?.addEventListener('scroll', this.onScroll, { passive: true });
+    if (el) {
+      el.addEventListener('scroll', this.onScroll, { passive: true });
+      this.lastTop = el.scrollTop;
+      // Streaming answers grow outside the host's renders (the live-HTML view commits in
+      // its own frame, images load later): follow those too.
+      if (typeof MutationObserver === 'function') {
+        this.mutations = new MutationObserver(() => {
+          if (this.stuck) this.schedule();
+        });
+        this.mutations.observe(el, { childList: true, subtree: true, characterData: true });
+      }
+      el.addEventListener('load', this.onMediaLoad, { capture: true });
+    }
     this.schedule();
   }
 
@@ -41,18 +58,23 @@ export class AutoScrollController implements ReactiveController {
   hostDisconnected(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
+    this.el?.removeEventListener('load', this.onMediaLoad, { capture: true });
     this.attach(null);
   }
 
   jumpToLatest(): void {
     this.stuck = true;
-    this.userScrolled = false;
+    this.scrolled = false;
     this.schedule();
   }
 
   private readonly onScroll = (): void => {
-    this.userScrolled = true;
+    this.scrolled = true;
     this.schedule();
+  };
+
+  private readonly onMediaLoad = (): void => {
+    if (this.stuck) this.schedule();
   };
 
   private schedule(): void {
@@ -66,13 +88,16 @@ export class AutoScrollController implements ReactiveController {
     if (!el) return;
     const { scrollTop, scrollHeight, clientHeight } = el;
     const atBottom = scrollHeight - scrollTop - clientHeight <= SLACK;
-    // Only a scroll since the last frame can change the reader's intent; content growth
-    // alone must not unstick (it moves the end away without the reader doing anything).
-    if (this.userScrolled) this.stuck = atBottom;
-    this.userScrolled = false;
-    if (this.stuck && !atBottom) {
-      el.scrollTop = scrollHeight;
+    // Only the reader moving *up* unsticks. Content growth moves the end away without any
+    // scroll, and our own jump to the end fires a scroll event too (downwards): neither is
+    // the reader leaving. Scrolling back down to the end sticks again.
+    if (this.scrolled) {
+      if (scrollTop < this.lastTop - 1) this.stuck = atBottom;
+      else if (atBottom) this.stuck = true;
     }
+    this.scrolled = false;
+    if (this.stuck && !atBottom) el.scrollTop = scrollHeight;
+    this.lastTop = el.scrollTop;
     const showJump = !this.stuck && !atBottom;
     if (showJump !== this.showJump) {
       this.showJump = showJump;

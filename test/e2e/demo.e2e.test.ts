@@ -89,6 +89,11 @@ describe('demo through the real relay and mock platform', () => {
     }, undefined, { timeout: 30_000 });
     await settled(page);
     expect(await input.inputValue()).toBe('');
+    // The transcript followed the answer to its end: nobody scrolled up, so no jump button.
+    await expect
+      .poll(() => page.locator(part('transcript')).evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight))
+      .toBeLessThanOrEqual(24);
+    expect(await page.locator(part('jump')).count()).toBe(0);
     await page.screenshot({ path: join(screenshotDir, 'launcher-llm-answer.png') });
 
     // Everything survives a reload: same messages, open state, same sender (no new session).

@@ -207,7 +207,10 @@ export class IndigoChat extends LitElement {
   send(text: string): boolean {
     if (typeof text !== 'string') return false;
     this.session.start();
-    return this.session.send({ type: 'text', text }) !== 'rejected';
+    const accepted = this.session.send({ type: 'text', text }) !== 'rejected';
+    // The visitor just acted: show their message and follow the answer.
+    if (accepted) this.scroller.jumpToLatest();
+    return accepted;
   }
 
   /** Send a button payload; `label` is what the visitor's message shows. */
@@ -215,7 +218,9 @@ export class IndigoChat extends LitElement {
     if (typeof payload !== 'string' || payload === '') return false;
     this.session.start();
     const data = label === undefined ? { type: 'payload' as const, payload } : { type: 'payload' as const, payload, label };
-    return this.session.send(data) !== 'rejected';
+    const accepted = this.session.send(data) !== 'rejected';
+    if (accepted) this.scroller.jumpToLatest();
+    return accepted;
   }
 
   /** Set profile variables (strings only; other values are dropped). Never shown. */

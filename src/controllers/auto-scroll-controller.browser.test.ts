@@ -1,0 +1,94 @@
+import { expect } from '@open-wc/testing';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { AutoScrollController } from './auto-scroll-controller.js';
+
+const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+const frames = async (n = 3) => {
+  for (let i = 0; i < n; i++) await frame();
+};
+
+class Host implements ReactiveControllerHost {
+  controllers: ReactiveController[] = [];
+  updates = 0;
+  addController(c: ReactiveController) {
+    this.controllers.push(c);
+  }
+  removeController() {}
+  requestUpdate() {
+    this.updates++;
+  }
+  get updateComplete() {
+    return Promise.resolve(true);
+  }
+}
+
+function setup() {
+  const el = document.createElement('div');
+  el.style.cssText = 'height:200px;overflow:auto';
+  document.body.append(el);
+  const host = new Host();
+  const ctl = new AutoScrollController(host);
+  ctl.attach(el);
+  const add = (px = 150) => {
+    const p = document.createElement('p');
+    p.style.cssText = `height:${px}px;margin:0`;
+    p.textContent = 'x';
+    el.append(p);
+  };
+  const atBottom = () => el.scrollHeight - el.scrollTop - el.clientHeight <= 1;
+  return { el, host, ctl, add, atBottom, done: () => { ctl.hostDisconnected(); el.remove(); } };
+}
+
+describe('AutoScrollController', () => {
+  it('follows content that grows outside host updates, across many frames', async () => {
+    const { el, ctl, add, atBottom, done } = setup();
+    for (let i = 0; i < 8; i++) {
+      add();
+      await frames(2);
+      expect(atBottom(), `after block ${i}`).to.equal(true);
+    }
+    expect(ctl.stuck).to.equal(true);
+    expect(ctl.showJump).to.equal(false);
+    expect(el.scrollTop).to.be.greaterThan(0);
+    done();
+  });
+
+  it('stops following when the reader scrolls up, offers the jump, and jumps back', async () => {
+    const { el, ctl, host, add, atBottom, done } = setup();
+    for (let i = 0; i < 5; i++) add();
+    await frames();
+    expect(atBottom()).to.equal(true);
+    el.scrollTop = 0;
+    await frames();
+    expect(ctl.stuck).to.equal(false);
+    expect(ctl.showJump).to.equal(true);
+    expect(host.updates).to.be.greaterThan(0);
+    add();
+    await frames();
+    expect(el.scrollTop).to.equal(0); // the reader's place is kept
+    ctl.jumpToLatest();
+    await frames();
+    expect(atBottom()).to.equal(true);
+    expect(ctl.showJump).to.equal(false);
+    add();
+    await frames();
+    expect(atBottom()).to.equal(true);
+    done();
+  });
+
+  it('sticks again when the reader scrolls back down to the end', async () => {
+    const { el, ctl, add, atBottom, done } = setup();
+    for (let i = 0; i < 5; i++) add();
+    await frames();
+    el.scrollTop = 10;
+    await frames();
+    expect(ctl.stuck).to.equal(false);
+    el.scrollTop = el.scrollHeight;
+    await frames();
+    expect(ctl.stuck).to.equal(true);
+    add();
+    await frames();
+    expect(atBottom()).to.equal(true);
+    done();
+  });
+});
