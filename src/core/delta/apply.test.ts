@@ -269,3 +269,13 @@ describe('fuzz: random op lists match the reference or throw DeltaError, never a
     );
   });
 });
+
+describe('public entry point (src/core/index.ts)', () => {
+  test('re-exports the applier, the error class and LiveText', async () => {
+    const core = await import('../index.js');
+    expect(core.applyDeltas('<p>a</p>', [{ command: 'mov', value: 4 }, { command: 'ins', value: '👋' }])).toBe('<p>a👋</p>');
+    expect(core.DeltaError).toBe(DeltaError);
+    expect(core.createLiveText('utf16', 'ab').apply([{ command: 'del', value: 1 }]).toString()).toBe('b');
+    expect(core.MAX_OPS).toBe(MAX_OPS);
+  });
+});

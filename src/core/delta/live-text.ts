@@ -87,25 +87,13 @@ class PieceText implements OldText {
   constructor(
     readonly pieces: readonly Piece[],
     private readonly unit: DeltaUnit,
+    starts16: number[],
+    startsU: number[],
   ) {
-    const m = pieces.length;
-    const starts16 = new Array<number>(m + 1);
-    const startsU = new Array<number>(m + 1);
-    let o16 = 0;
-    let oU = 0;
-    for (let i = 0; i < m; i++) {
-      starts16[i] = o16;
-      startsU[i] = oU;
-      const p = pieces[i] as Piece;
-      o16 += p.s.length;
-      oU += p.n;
-    }
-    starts16[m] = o16;
-    startsU[m] = oU;
     this.starts16 = starts16;
     this.startsU = startsU;
-    this.utf16Length = o16;
-    this.unitLength = oU;
+    this.utf16Length = starts16[pieces.length] as number;
+    this.unitLength = startsU[pieces.length] as number;
   }
 
   private unitString(i: number): UnitString {
@@ -178,6 +166,31 @@ class PieceText implements OldText {
   }
 }
 
+/**
+ * Prefix sums of piece lengths, reusing `prev` (sums of an older piece array that shares
+ * its first `from` pieces): copying is a memcpy, only the sums after `from` are computed.
+ */
+function prefixSums(
+  pieces: readonly Piece[],
+  from: number,
+  prev16?: readonly number[],
+  prevU?: readonly number[],
+): [number[], number[]] {
+  const starts16 = prev16 ? prev16.slice(0, from + 1) : [0];
+  const startsU = prevU ? prevU.slice(0, from + 1) : [0];
+  if (!prev16) from = 0;
+  let o16 = starts16[from] as number;
+  let oU = startsU[from] as number;
+  for (let i = from; i < pieces.length; i++) {
+    const p = pieces[i] as Piece;
+    o16 += p.s.length;
+    oU += p.n;
+    starts16.push(o16);
+    startsU.push(oU);
+  }
+  return [starts16, startsU];
+}
+
 /** A stretch of old text [b, e) (ub/ue in units) and what replaces it. */
 interface Window {
   readonly b: number;
@@ -239,28 +252,31 @@ class PieceLiveText implements LiveText {
   readonly utf16Length: number;
   /** @internal */
   readonly pieces: readonly Piece[];
+  private readonly starts16: number[];
+  private readonly startsU: number[];
   private text: PieceText | undefined;
   private str: string | undefined;
 
-  constructor(unit: DeltaUnit, pieces: readonly Piece[], length: number, utf16Length: number) {
+  constructor(unit: DeltaUnit, pieces: readonly Piece[], starts16: number[], startsU: number[]) {
     this.unit = unit;
     this.pieces = pieces;
-    this.length = length;
-    this.utf16Length = utf16Length;
+    this.starts16 = starts16;
+    this.startsU = startsU;
+    this.length = startsU[pieces.length] as number;
+    this.utf16Length = starts16[pieces.length] as number;
   }
 
   apply(deltas: unknown): LiveText {
-    const text = (this.text ??= new PieceText(this.pieces, this.unit));
+    const text = (this.text ??= new PieceText(this.pieces, this.unit, this.starts16, this.startsU));
     const edits = compileScript(deltas, text, this.unit);
     if (edits.length === 0) return this;
     const windows = windowsFor(edits, text, this.unit);
 
     const old = this.pieces;
     const m = old.length;
-    const out: Piece[] = [];
+    let out: Piece[] = [];
     let copied = 0; // old pieces before this index are already in `out`
-    let length = this.length;
-    let utf16Length = this.utf16Length;
+    let firstChanged = -1;
     let wi = 0;
     while (wi < windows.length) {
       const first = windows[wi] as Window;
@@ -275,13 +291,17 @@ class PieceLiveText implements LiveText {
       for (let win = windows[wi]; win !== undefined && (win === first || text.pieceAt(win.b) <= j); win = windows[wi]) {
         parts.push(text.slice(end, win.b), win.w);
         delta += win.newCount - win.oldCount;
-        utf16Length += win.w.length - (win.e - win.b);
         simple &&= win.simple;
         if (win.e > win.b) j = Math.max(j, text.pieceAt(win.e - 1));
         end = win.e;
         wi++;
       }
       if (j >= 0) parts.push(text.slice(end, text.starts16[j + 1] as number));
+      if (firstChanged < 0) {
+        firstChanged = i;
+        out = old.slice(0, i); // shared pieces: a pointer copy
+        copied = i;
+      }
       for (; copied < i; copied++) out.push(old[copied] as Piece);
       let n = delta;
       for (let q = i; q <= j; q++) {
@@ -289,12 +309,12 @@ class PieceLiveText implements LiveText {
         n += p.n;
         simple &&= p.simple;
       }
-      length += delta;
       makePieces(parts.join(''), this.unit, out, n, simple);
       copied = j + 1;
     }
-    for (; copied < m; copied++) out.push(old[copied] as Piece);
-    return new PieceLiveText(this.unit, out, length, utf16Length);
+    if (copied < m) out = out.concat(old.slice(copied));
+    const [starts16, startsU] = prefixSums(out, firstChanged, this.starts16, this.startsU);
+    return new PieceLiveText(this.unit, out, starts16, startsU);
   }
 
   toString(): string {
@@ -316,9 +336,8 @@ export function createLiveText(unit?: DeltaUnit, initial = ''): LiveText {
   if (typeof initial !== 'string') throw new TypeError('createLiveText: initial must be a string');
   const pieces: Piece[] = [];
   makePieces(initial, u, pieces);
-  let n = 0;
-  for (const p of pieces) n += p.n;
-  return new PieceLiveText(u, pieces, n, initial.length);
+  const [starts16, startsU] = prefixSums(pieces, 0);
+  return new PieceLiveText(u, pieces, starts16, startsU);
 }
 
 /** For tests: the pieces of a LiveText made by createLiveText. */

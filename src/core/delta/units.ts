@@ -75,6 +75,53 @@ export function isSimpleGraphemeCode(c: number): boolean {
   return c <= 0xff5e; // fullwidth ASCII forms
 }
 
+const PICTOGRAPHIC = /^\p{Extended_Pictographic}$/u;
+
+/**
+ * A lone astral pictograph (most emoji) between simple code units is a grapheme of its
+ * own: only Extend, ZWJ or SpacingMark after it, or ZWJ/Prepend/RI before it, could join
+ * it to a neighbour, and no simple code unit is one of those. Skin tones (U+1F3FB..FF) are
+ * Extend and regional indicators pair up, so both are left to the segmenter.
+ */
+function isLonePictograph(hi: number, lo: number): boolean {
+  if (!isHighSurrogate(hi) || !isLowSurrogate(lo)) return false;
+  const cp = (hi - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
+  if (cp >= 0x1f3fb && cp <= 0x1f3ff) return false;
+  return PICTOGRAPHIC.test(String.fromCharCode(hi, lo));
+}
+
+/** End of the grapheme starting at boundary x when it can be told without ICU, else -1. */
+function quickGraphemeEnd(s: string, x: number): number {
+  const c = s.charCodeAt(x);
+  if (isSimpleGraphemeCode(c)) {
+    return x + 1 >= s.length || isSimpleGraphemeCode(s.charCodeAt(x + 1)) ? x + 1 : -1;
+  }
+  if (
+    x + 2 <= s.length &&
+    (x + 2 === s.length || isSimpleGraphemeCode(s.charCodeAt(x + 2))) &&
+    isLonePictograph(c, s.charCodeAt(x + 1))
+  ) {
+    return x + 2;
+  }
+  return -1;
+}
+
+/** Start of the grapheme ending at boundary y when it can be told without ICU, else -1. */
+function quickGraphemeStart(s: string, y: number): number {
+  const c = s.charCodeAt(y - 1);
+  if (isSimpleGraphemeCode(c)) {
+    return y - 1 === 0 || isSimpleGraphemeCode(s.charCodeAt(y - 2)) ? y - 1 : -1;
+  }
+  if (
+    y >= 2 &&
+    (y === 2 || isSimpleGraphemeCode(s.charCodeAt(y - 3))) &&
+    isLonePictograph(s.charCodeAt(y - 2), c)
+  ) {
+    return y - 2;
+  }
+  return -1;
+}
+
 /** Whether every code unit of `s` is one unit that never merges with a simple neighbour. */
 export function isSimpleString(unit: DeltaUnit, s: string): boolean {
   if (unit === 'utf16') return true;
@@ -118,9 +165,8 @@ export class UnitString {
         ? x + 2
         : x + 1;
     }
-    if (isSimpleGraphemeCode(c) && (x + 1 >= s.length || isSimpleGraphemeCode(s.charCodeAt(x + 1)))) {
-      return x + 1;
-    }
+    const quick = quickGraphemeEnd(s, x);
+    if (quick >= 0) return quick;
     const seg = (this.segs ??= graphemeSegmenter().segment(s)).containing(x);
     return seg === undefined ? x + 1 : seg.index + seg.segment.length;
   }
@@ -133,9 +179,8 @@ export class UnitString {
     if (this.unit === 'codepoint') {
       return isLowSurrogate(c) && y >= 2 && isHighSurrogate(s.charCodeAt(y - 2)) ? y - 2 : y - 1;
     }
-    if (isSimpleGraphemeCode(c) && (y - 1 === 0 || isSimpleGraphemeCode(s.charCodeAt(y - 2)))) {
-      return y - 1;
-    }
+    const quick = quickGraphemeStart(s, y);
+    if (quick >= 0) return quick;
     const seg = (this.segs ??= graphemeSegmenter().segment(s)).containing(y - 1);
     return seg === undefined ? y - 1 : seg.index;
   }
@@ -166,7 +211,7 @@ export class UnitString {
 }
 
 /** Graphemes are looked up in windows of about this many code units. */
-const WINDOW = 256;
+const WINDOW = 512;
 
 /**
  * A forward walk over a string of any length, one unit at a time. V8's Intl.Segmenter
@@ -204,17 +249,19 @@ export class ForwardWalker {
       this.pos = isHighSurrogate(c) && x + 1 < len && isLowSurrogate(s.charCodeAt(x + 1)) ? x + 2 : x + 1;
       return true;
     }
-    if (isSimpleGraphemeCode(c) && (x + 1 >= len || isSimpleGraphemeCode(s.charCodeAt(x + 1)))) {
-      this.pos = x + 1;
+    const quick = quickGraphemeEnd(s, x);
+    if (quick >= 0) {
+      this.pos = quick;
       return true;
     }
-    let want = x + WINDOW;
+    // Reuse the current window while it reaches a little past x; build a new one from x
+    // (a true boundary) otherwise, or a wider one when a grapheme runs to its edge.
+    let need = x + 32;
     for (;;) {
       let win = this.win;
-      if (win === undefined || this.base > x || this.base + win.s.length < Math.min(want, len)) {
-        // A window always starts at a true boundary (a position the walk reached).
+      if (win === undefined || this.base > x || this.base + win.s.length < Math.min(need, len)) {
         this.base = x;
-        win = this.win = new UnitString(s.slice(x, Math.min(len, Math.max(want, x + WINDOW))), this.unit);
+        win = this.win = new UnitString(s.slice(x, Math.min(len, Math.max(need, x + WINDOW))), this.unit);
       }
       const end = this.base + win.s.length;
       const y = this.base + win.next(x - this.base);
@@ -222,7 +269,7 @@ export class ForwardWalker {
         this.pos = y;
         return true;
       }
-      want = x + 2 * (end - x) + WINDOW;
+      need = x + 2 * (end - x) + WINDOW;
     }
   }
 
