@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
+import { chromeArgs, chromePath } from './test/chromium.js';
 
-const chromePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 const mswWorker = fileURLToPath(new URL('./node_modules/msw/lib/mockServiceWorker.js', import.meta.url));
 
 /** Counts passed/failed tests (a file that fails to load counts as one failure) for scripts/test.js. */
@@ -44,16 +44,7 @@ export default {
       launchOptions: {
         executablePath: chromePath,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--disable-dev-shm-usage',
-        ],
+        args: [...chromeArgs],
       },
     }),
   ],

@@ -15,6 +15,7 @@ import { build } from 'vite';
 import { chromium } from 'playwright-core';
 import { corpusMarkdown } from './corpus.js';
 import { benchRelay } from './relay.js';
+import { chromeArgs, chromePath } from '../test/chromium.js';
 
 const root = resolve(import.meta.dirname, '..');
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -66,9 +67,9 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
 const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'indigo-bench-')), {
-  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+  executablePath: chromePath,
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  args: [...chromeArgs],
 });
 
 async function measure(mode, name, deadlineMs) {

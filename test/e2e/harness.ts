@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromeArgs, chromePath } from '../chromium.js';
 
 const root = resolve(import.meta.dirname, '../..');
 export const screenshotDir = join(root, 'docs/screenshots');
@@ -31,20 +32,11 @@ export async function startDemoServer(env: Record<string, string | undefined> = 
 
 export async function launchBrowser(options: { viewport?: { width: number; height: number }; bypassCSP?: boolean } = {}): Promise<BrowserContext> {
   return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'indigo-e2e-')), {
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    executablePath: chromePath,
     headless: true,
     viewport: options.viewport ?? { width: 1280, height: 800 },
     bypassCSP: options.bypassCSP ?? false,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
+    args: [...chromeArgs],
   });
 }
 
