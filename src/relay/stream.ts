@@ -192,9 +192,19 @@ export function sseFromUpstream(options: SseOptions): ReadableStream<Uint8Array>
           }
           const chunk = outcome.result.value;
           if (typeof chunk !== 'object' || chunk === null || Array.isArray(chunk)) continue;
+          let event: string;
+          try {
+            event = encodeSSE(chunk);
+          } catch {
+            // JSON.stringify recurses: a chunk nested a few thousand levels deep (which
+            // JSON.parse accepts) overflows the stack here. Skip that one chunk like any
+            // malformed frame instead of erroring the whole browser stream mid-answer.
+            log('warn', 'relay: skipped an upstream chunk that cannot be re-encoded', { chunks });
+            continue;
+          }
           chunks++;
           lastEmitAt = Date.now();
-          controller.enqueue(encoder.encode(scrub(encodeSSE(chunk))));
+          controller.enqueue(encoder.encode(scrub(event)));
           if (chunk.type === 'processing.end') {
             // The platform's answer is over; do not hold the browser's connection open.
             controller.close();

@@ -1,4 +1,4 @@
-import { emitValue, sample, type FrameSink } from './frame-sink.js';
+import { emitValue, isPlainObject, sample, type FrameSink } from './frame-sink.js';
 
 /*
  * One string-aware scanner for every non-SSE framing: NDJSON, concatenated objects
@@ -160,6 +160,7 @@ export class JsonScanner {
       this.reset();
       if (!wasOversize) {
         this.sink.error({ code: 'invalid-json', message: 'stream ended inside a JSON value (truncated)', sample: sample(text) });
+        this.salvage(text);
       }
     } else if (this.kind === Kind.loose) {
       this.finish('', 0);
@@ -254,6 +255,7 @@ export class JsonScanner {
       value = JSON.parse(source);
     } catch (e) {
       this.sink.error({ code: 'invalid-json', message: `invalid JSON: ${errorText(e)}`, sample: sample(source) });
+      this.salvage(source);
       return;
     }
     emitValue(value, source, this.sink);
@@ -263,7 +265,31 @@ export class JsonScanner {
     const oversize = this.oversize;
     const source = oversize ? '' : this.text(text, end);
     this.reset();
-    if (!oversize) this.sink.error({ code: 'invalid-json', message: `invalid JSON: ${why}`, sample: sample(source) });
+    if (oversize) return;
+    this.sink.error({ code: 'invalid-json', message: `invalid JSON: ${why}`, sample: sample(source) });
+    this.salvage(source);
+  }
+
+  /**
+   * A value that turned out broken may have swallowed whole NDJSON lines after its first
+   * line (`{"bad":` + newline + `{"type":"text",...}`: the `{` is legal after `:`, so the
+   * scanner could not know). Recover each later line that is, on its own, a complete JSON
+   * object starting at column 0: NDJSON lines do; the indented members of pretty-printed
+   * JSON do not, so nested objects are never promoted to chunks. Valid JSON never gets here.
+   */
+  private salvage(source: string): void {
+    const lines = source.split(/\r\n|\r|\n/);
+    for (let k = 1; k < lines.length; k++) {
+      const line = (lines[k] as string).trimEnd();
+      if (line.charCodeAt(0) !== OPEN_BRACE) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      if (isPlainObject(value)) this.sink.chunk(value);
+    }
   }
 
   private reset(): void {

@@ -20,6 +20,14 @@ import { JsonScanner } from './json-scanner.js';
  *   ('line-too-long') and the whole event is dropped; decoding resumes with the next event.
  */
 
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09) return false;
+  }
+  return true;
+}
+
 /** What an SSE field name plausibly looks like (event, id, retry, x-custom...). */
 const FIELD_NAME = /^[A-Za-z0-9_.-]*$/;
 
@@ -109,7 +117,9 @@ export class SseParser {
       this.poison();
       return;
     }
-    if (line === '') {
+    if (line === '' || isBlank(line)) {
+      // A line of only spaces/tabs is no SSE field (its "name" would be blank): servers
+      // that pad keep-alives or terminators mean a blank line. Dispatch, never report junk.
       this.dispatch();
       return;
     }
