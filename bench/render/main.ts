@@ -63,7 +63,8 @@ function pace(n: number, rate: number, deadlineMs: number, onChunk: (i: number) 
       const now = performance.now();
       if (now - t0 > deadlineMs) return done(i);
       const due = Math.min(n, Math.floor(((now - t0) * rate) / 1000) + 1);
-      while (i < due) onChunk(i++);
+      // The deadline is checked per chunk: a slow renderer must not run far past it.
+      while (i < due && performance.now() - t0 <= deadlineMs) onChunk(i++);
       onTick();
       if (i >= n) return done(i);
       setTimeout(loop, 1);

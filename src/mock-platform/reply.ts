@@ -8,6 +8,7 @@ import type { Framing } from '../core/protocol/types.js';
 import type { DeltaUnit } from '../core/delta/types.js';
 import { generateAnswerSteps } from './generate.js';
 import type { CardSpec, LinkSpec, MediaSpec, Step } from './scenarios.js';
+import { yieldToEventLoop } from '../core/yield.js';
 
 export type MockFault =
   | { kind: 'stall'; afterChunks: number }
@@ -171,19 +172,6 @@ export function frameEncoder(framing: Framing): FrameEncoder {
 
 /** In no-delay mode, give the event loop a turn every this many frames. */
 const YIELD_EVERY = 64;
-
-/** A macrotask turn without a timer (no-delay mode sets none): a MessageChannel message. */
-function yieldToEventLoop(): Promise<void> {
-  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
-}
 
 export interface StreamOptions {
   readonly encoder: FrameEncoder;

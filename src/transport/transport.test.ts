@@ -81,6 +81,32 @@ describe('streamReply', () => {
     expect(JSON.parse(String(f.calls[0]?.init.body))).toEqual({ sender: 's-1', data: { type: 'text', text: 'hello' } });
   });
 
+  it('slices a huge read: timers and input get a turn while hundreds of chunks are handled', async () => {
+    // One read with 400 chunks, each taking ~0.2 ms to handle: ~80 ms of work. Without
+    // slicing the timer below could only fire after the last chunk.
+    const frames = Array.from({ length: 400 }, (_, i) => ({ type: 'text', data: { text: `<p>${i}</p>` } }));
+    const f = respond(() => new Response(body([sse(...frames).join('')]), { headers: sseHeaders }));
+    let handled = 0;
+    let handledWhenTimerFired = -1;
+    setTimeout(() => {
+      handledWhenTimerFired = handled;
+    }, 0);
+    const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, {
+      fetch: f.fetch,
+      onChunk: () => {
+        const until = performance.now() + 0.2;
+        while (performance.now() < until) {
+          // busy: a slow device handling a chunk
+        }
+        handled++;
+      },
+    });
+    expect(out).toEqual({ kind: 'ended', chunks: 400 });
+    expect(handled).toBe(400);
+    expect(handledWhenTimerFired).toBeGreaterThan(0);
+    expect(handledWhenTimerFired).toBeLessThan(400);
+  });
+
   it('treats an HTTP error as failed, with the relay code and status', async () => {
     const f = respond(() => Response.json({ error: { code: 'sender', message: 'Unknown sender' } }, { status: 403 }));
     const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, { fetch: f.fetch, onChunk: () => {} });

@@ -7,6 +7,7 @@
  * rejects (with a TransportError), because it has no transcript to report into.
  */
 import { decodeChunks } from '../core/protocol/decode.js';
+import { yieldToEventLoop } from '../core/yield.js';
 import { parseChunk } from '../core/protocol/parse.js';
 import type { Chunk, OutgoingData } from '../core/protocol/types.js';
 
@@ -26,6 +27,11 @@ export const DEFAULT_TIMEOUTS: Timeouts = { firstByteMs: 20_000, idleMs: 45_000 
  * wire: a 200 KB answer is ~11 MB of chunks. See docs/decisions/reply-caps.md.
  */
 export const MAX_REPLY_BYTES = 16 * 1024 * 1024;
+
+/** Longest run of chunk handling before the transport yields to the event loop. */
+export const SLICE_MS = 8;
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -221,6 +227,7 @@ export async function streamReply(
         signal: ctl.signal,
         onError: (err) => opts.onDecodeError?.(err.code, err.message),
       });
+      let sliceStart = now();
       for await (const wire of wires) {
         if (ctl.signal.aborted) break;
         chunks++;
@@ -228,6 +235,13 @@ export async function streamReply(
           opts.onChunk(parseChunk(wire));
         } catch {
           // A consumer bug must not kill the stream loop.
+        }
+        // One network read can hold hundreds of chunks, and the decoder hands them over in
+        // microtasks: on a slow device that would be one long task. Give the browser a
+        // turn (input, rendering) whenever a slice has run for SLICE_MS.
+        if (now() - sliceStart > SLICE_MS) {
+          await yieldToEventLoop();
+          sliceStart = now();
         }
       }
     } catch {
