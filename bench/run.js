@@ -35,7 +35,8 @@ console.log(`bundle dist/indigo-chat.iife.js: ${bundle.rawBytes} B raw, ${bundle
 const { generateAnswerStream } = await import(pathToFileURL(join(root, 'dist/mock-platform.js')).href);
 const { marked } = await import('marked');
 const render = (md) => marked.parse(md, { async: false });
-const outDir = join(root, 'dist/bench');
+// Its own directory: `npm run build` empties dist/, and may run while a benchmark does.
+const outDir = mkdtempSync(join(tmpdir(), 'indigo-bench-page-'));
 await build({ root: join(root, 'bench/render'), configFile: false, logLevel: 'warn', base: '/', build: { outDir, emptyOutDir: true, target: 'es2022', modulePreload: { polyfill: false } } });
 const corpora = QUICK ? [['20KB', 20_000]] : [['20KB', 20_000], ['200KB', 200_000]];
 const files = {};
