@@ -131,7 +131,7 @@ for (const [name, core] of impls) {
     it('NDJSON with blank lines and CRLF; concatenated objects with commas, newlines, spaces', async () => {
       expect((await decode(['\r\n{"type":"a"}\r\n\r\n\r\n{"type":"b"}\r\n\n'])).chunks).toEqual([{ type: 'a' }, { type: 'b' }]);
       const r = await decode(['{"type":"a"},{"type":"b"} {"type":"c"}\n{"type":"d"}{"type":"e"} ,, {"type":"f","s":"}{"}']);
-      expect(r.chunks).toEqual(['a', 'b', 'c', 'd', 'e'].map((type) => ({ type })).concat([{ type: 'f', s: '}{' }]));
+      expect(r.chunks).toEqual([...['a', 'b', 'c', 'd', 'e'].map((type) => ({ type })), { type: 'f', s: '}{' }]);
       expect(r.errors).toEqual([]);
     });
 
