@@ -4,6 +4,11 @@
  * Storage may be disabled, full or throwing (Safari private mode, quota, sandboxed
  * iframes): every access is caught and the widget keeps working in memory.
  *
+ * One key, one owner: two connected instances that would use the same key (same relay and
+ * the same id, typically two without an `id`) must not restore and overwrite one
+ * conversation (they would share its sender too). The first to connect owns the key; the
+ * other keeps its conversation in memory only and warns once, asking for distinct ids.
+ *
  * Saving serialises the whole transcript, so while an answer streams it is throttled
  * (at most once per `throttleMs`); a finished turn, `pagehide` and disconnect save at once.
  */
@@ -36,6 +41,9 @@ interface Stored {
   transcript: string | null;
 }
 
+/** Keys held by a connected instance (module-wide: one page, one owner per key). */
+const owners = new Map<string, object>();
+
 export function storageKey(relay: string, id: string): string {
   return `indigo-chat:v1:${relay}#${id}`;
 }
@@ -58,6 +66,9 @@ export class PersistenceController implements ReactiveController {
   private readonly throttleMs: number;
   /** Last storage error, for diagnostics and tests. */
   lastError: unknown = null;
+  private claimed: string | null = null;
+  /** The key another instance held when this one asked for it. */
+  private refused: string | null = null;
 
   constructor(host: PersistenceHost, snapshot: Snapshot, throttleMs = 1000) {
     this.host = host;
@@ -77,11 +88,39 @@ export class PersistenceController implements ReactiveController {
   hostDisconnected(): void {
     globalThis.removeEventListener?.('pagehide', this.flush);
     this.flush();
+    this.release();
+  }
+
+  /** Take the key for this instance; false if another connected instance holds it. */
+  private claim(): boolean {
+    const key = this.key;
+    if (this.claimed !== null && this.claimed !== key) this.release();
+    const owner = owners.get(key);
+    // Once refused, always refused: taking the key over later (when the owner disconnects,
+    // e.g. on page unload) would overwrite the owner's conversation with this one.
+    if (this.refused === key || (owner !== undefined && owner !== this)) {
+      if (this.refused !== key) {
+        this.refused = key;
+        console.warn(
+          `indigo-chat: another <indigo-chat> on this page already stores its conversation under "${key}"; ` +
+            'this one is kept in memory only. Give each instance its own id.',
+        );
+      }
+      return false;
+    }
+    owners.set(key, this);
+    this.claimed = key;
+    return true;
+  }
+
+  private release(): void {
+    if (this.claimed !== null && owners.get(this.claimed) === this) owners.delete(this.claimed);
+    this.claimed = null;
   }
 
   load(): SavedState | null {
     const store = pickStorage(this.host.storage);
-    if (!store) return null;
+    if (!store || !this.claim()) return null;
     let raw: string | null;
     try {
       raw = store.getItem(this.key);
@@ -127,7 +166,7 @@ export class PersistenceController implements ReactiveController {
       this.timer = undefined;
     }
     const store = pickStorage(this.host.storage);
-    if (!store) return;
+    if (!store || !this.claim()) return;
     try {
       const { transcript, sender, open } = this.snapshot();
       const stored: Stored = { v: 1, sender, open, transcript: serializeTranscript(transcript) };
@@ -140,6 +179,7 @@ export class PersistenceController implements ReactiveController {
 
   clear(): void {
     const store = pickStorage(this.host.storage);
+    if (!this.claim()) return;
     try {
       store?.removeItem(this.key);
     } catch (e) {

@@ -13,6 +13,9 @@
  *
  * Hidden sends (the welcome payload, profiles) never reduce a `send` event: they must not
  * show as a visitor message. While one is out, `hiddenPending` lets the view show typing.
+ * For the same reason their failures stay out of the reducer (its `send-failed` belongs to
+ * the last *visible* turn: it would mark the visitor's previous message failed and offer
+ * to resend it): a failed hidden send is kept here as `hiddenFailure`, with its retry.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { createTranscript, reduce } from '../core/index.js';
@@ -44,6 +47,15 @@ export interface QueuedSend {
 
 export type SendResult = 'sent' | 'queued' | 'rejected';
 
+/** A hidden send (welcome, profile) that got no answer: the view shows a notice + retry. */
+export interface HiddenFailure {
+  /** `failed`: no session or the request was refused; `timeout`: nothing came back in time. */
+  readonly kind: 'failed' | 'timeout';
+  readonly code: string;
+  readonly message: string;
+  readonly data: OutgoingData;
+}
+
 /** Relay answers meaning "this sender is not (or no longer) valid": get a new one, retry once. */
 function isSenderProblem(o: StreamOutcome): boolean {
   if (o.kind !== 'failed' || o.status === undefined) return false;
@@ -65,7 +77,8 @@ export class SessionController implements ReactiveController {
   private abortCtl: AbortController | null = null;
   private busy = false;
   private started = false;
-  private hiddenRetry: OutgoingData | null = null;
+  /** The last hidden send failed (cleared by the next run or a restart). */
+  hiddenFailure: HiddenFailure | null = null;
   private readonly now: () => number;
 
   constructor(host: SessionHost, cb: SessionCallbacks = {}, now: () => number = () => Date.now()) {
@@ -81,9 +94,9 @@ export class SessionController implements ReactiveController {
     return this.busy;
   }
 
-  /** What the retry button sends: the reducer's notice, or a failed hidden send. */
+  /** What the retry button sends: a failed hidden send, or the reducer's notice. */
   get retryData(): OutgoingData | null {
-    return this.transcript.notice?.retry ?? this.hiddenRetry;
+    return this.hiddenFailure?.data ?? this.transcript.notice?.retry ?? null;
   }
 
   hostConnected(): void {
@@ -148,8 +161,7 @@ export class SessionController implements ReactiveController {
   retry(): SendResult {
     const data = this.retryData;
     if (!data) return 'rejected';
-    const hidden = this.hiddenRetry !== null && this.transcript.notice?.retry === undefined;
-    return this.send(data, hidden);
+    return this.send(data, this.hiddenFailure !== null);
   }
 
   /** New conversation: abort, forget the sender, empty transcript, welcome again. */
@@ -159,7 +171,7 @@ export class SessionController implements ReactiveController {
     this.abortCtl = null;
     this.busy = false;
     this.hiddenPending = false;
-    this.hiddenRetry = null;
+    this.hiddenFailure = null;
     this.queued = [];
     this.sender = null;
     this.cb.onSender?.(null);
@@ -187,7 +199,7 @@ export class SessionController implements ReactiveController {
     const ctl = new AbortController();
     this.abortCtl = ctl;
     this.busy = true;
-    this.hiddenRetry = null;
+    this.hiddenFailure = null;
     const stale = () => id !== this.run;
     if (hidden) {
       this.hiddenPending = true;
@@ -236,6 +248,14 @@ export class SessionController implements ReactiveController {
 
   private finish(outcome: StreamOutcome, data: OutgoingData, hidden: boolean): void {
     const at = this.now();
+    if (hidden && outcome.chunks === 0 && (outcome.kind === 'failed' || outcome.kind === 'timeout')) {
+      // Nothing of the hidden send's answer exists in the transcript: report it here only.
+      const code = outcome.kind === 'failed' ? outcome.code : 'timeout';
+      const message = outcome.kind === 'failed' ? outcome.message : 'The answer took too long';
+      this.hiddenFailure = { kind: outcome.kind, code, message, data };
+      this.cb.onError?.(code, message);
+      return;
+    }
     switch (outcome.kind) {
       case 'ended':
         this.apply({ type: 'stream-ended', at });
@@ -248,7 +268,6 @@ export class SessionController implements ReactiveController {
         this.cb.onError?.('timeout', 'The answer took too long');
         break;
       case 'failed':
-        if (hidden) this.hiddenRetry = data;
         this.apply({ type: 'send-failed', message: outcome.message, at });
         this.cb.onError?.(outcome.code, outcome.message);
         break;

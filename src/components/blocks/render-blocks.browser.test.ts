@@ -145,7 +145,7 @@ describe('videos', () => {
       const iframe = m.one<HTMLIFrameElement>('[part~="video"] iframe');
       expect(iframe.src).to.match(/^https:\/\/www\.youtube-nocookie\.com\/embed\/dQw4w9WgXcQ(\?|$)/);
       expect(iframe.getAttribute('sandbox')).to.contain('allow-scripts');
-      expect(iframe.hasAttribute('allowfullscreen')).to.equal(true);
+      expect(iframe.getAttribute('allow')).to.contain('fullscreen');
       expect(wrapper.querySelector('button')).to.equal(null);
 
       // A later render of the same message keeps the player.

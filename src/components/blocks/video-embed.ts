@@ -49,7 +49,6 @@ class VideoEmbedDirective extends Directive {
           title=${strings.videoTitle(embed.provider)}
           sandbox="allow-scripts allow-same-origin allow-presentation allow-popups allow-popups-to-escape-sandbox"
           allow="autoplay; encrypted-media; picture-in-picture; fullscreen"
-          allowfullscreen
           referrerpolicy="strict-origin-when-cross-origin"
         ></iframe>`
       : html`<button

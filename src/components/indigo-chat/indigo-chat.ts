@@ -4,7 +4,8 @@ import { property, query, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { activeActionsBlockId } from '../../core/index.js';
-import type { BotMessage, DeltaUnit, Message, Transcript, UserMessage } from '../../core/index.js';
+import { NOTICE_TEXT } from '../../core/conversation/reducer.js';
+import type { BotMessage, DeltaUnit, Message, Notice, Transcript, UserMessage } from '../../core/index.js';
 import { AutoScrollController } from '../../controllers/auto-scroll-controller.js';
 import { PersistenceController } from '../../controllers/persistence-controller.js';
 import type { StorageKind } from '../../controllers/persistence-controller.js';
@@ -22,6 +23,7 @@ import type { FetchLike, Timeouts } from '../../transport/transport.js';
 import { blockStyles, renderBotBlocks } from '../blocks/render-blocks.js';
 import { indigoChatStyles } from './indigo-chat.styles.js';
 import { stringsFor } from './strings.js';
+import type { ChatStrings } from './strings.js';
 
 export type ChatMode = 'launcher' | 'inline' | 'fullscreen';
 
@@ -30,7 +32,6 @@ const STORAGE_KINDS: readonly string[] = ['local', 'session', 'none'];
 
 let instances = 0;
 
-/** `https://a.example, https://b.example` or space separated -> a list of origins. */
 /**
  * `media-origins`: origins separated by spaces or commas. `self` stands for the page's own
  * origin (a site serving its own media, like the demo). Entries that are not exactly an
@@ -57,6 +58,29 @@ export function parseOrigins(value: string | null | undefined): readonly string[
 const chatIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>`;
 const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"><path d="M6 6l12 12M18 6L6 18"/></svg>`;
 const restartIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M4 12a8 8 0 1 0 2.3-5.6M4 4v5h5"/></svg>`;
+/**
+ * The core's notices carry fixed English texts; show them in the element's language.
+ * A text we do not know (a relay's own error message) is shown as it is.
+ */
+function noticeText(notice: Notice, s: ChatStrings): string {
+  switch (notice.message) {
+    case NOTICE_TEXT.sendFailed:
+      return s.noticeSendFailed;
+    case NOTICE_TEXT.noAnswer:
+      return s.noticeNoAnswer;
+    case NOTICE_TEXT.timeout:
+      return s.noticeTimeout;
+    case NOTICE_TEXT.timeoutNothing:
+      return s.noticeTimeoutNothing;
+    case NOTICE_TEXT.incomplete:
+      return s.incomplete;
+    case NOTICE_TEXT.error:
+      return s.noticeError;
+    default:
+      return notice.message;
+  }
+}
+
 const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M3 20.5l18-8.5L3 3.5v6.6l12 1.9-12 1.9z"/></svg>`;
 
 /**
@@ -156,9 +180,24 @@ export class IndigoChat extends LitElement {
   private readonly viewport = new ViewportController(this);
 
   private readonly uid = `indigo-chat-${++instances}`;
+  private originsKey: string | null = null;
+  private originsValue: readonly string[] = [];
   private restored = false;
   private toAnnounce: string[] = [];
   private draft = '';
+
+  /**
+   * `media-origins` parsed, memoised on the attribute's text: the same array for as long as
+   * it is unchanged, so renders (one per frame while streaming) neither re-parse it nor
+   * hand the blocks a new identity each time.
+   */
+  private get origins(): readonly string[] {
+    if (this.mediaOrigins !== this.originsKey) {
+      this.originsKey = this.mediaOrigins;
+      this.originsValue = Object.freeze(parseOrigins(this.mediaOrigins));
+    }
+    return this.originsValue;
+  }
 
   /** Effective delta unit (an unknown attribute value falls back to the default). */
   private get unit(): DeltaUnit {
@@ -293,7 +332,12 @@ export class IndigoChat extends LitElement {
         .join(' ')
         .replace(/\s+/g, ' ')
         .trim();
-      if (text) this.announcement = text;
+      // Closed launcher: the answer itself is out of sight; say that something arrived.
+      if (this.mode === 'launcher' && !this.open) {
+        if (this.unread > 0) this.announcement = stringsFor(this.lang).unread(this.unread);
+      } else if (text) {
+        this.announcement = text;
+      }
     }
   }
 
@@ -407,7 +451,7 @@ export class IndigoChat extends LitElement {
       <span class="visually-hidden">${s.assistant}:</span>
       ${renderBotBlocks(m, {
         lang: this.lang,
-        mediaOrigins: parseOrigins(this.mediaOrigins),
+        mediaOrigins: this.origins,
         activeActionsId: activeId,
         // The latest turn's carousel buttons stay live even when it has no quick replies.
         activeMessageId: latest ? m.id : null,
@@ -435,7 +479,12 @@ export class IndigoChat extends LitElement {
     const lastMessage = t.messages[t.messages.length - 1];
     const title = this.title || s.defaultTitle;
     const launcher = this.mode === 'launcher';
-    const notice = t.notice && t.notice.kind !== 'offline' ? t.notice : null;
+    const hidden = this.session.hiddenFailure;
+    const notice = hidden
+      ? { kind: hidden.kind === 'timeout' ? 'timeout' : 'send-failed', text: s.noticeConnect }
+      : t.notice && t.notice.kind !== 'offline'
+        ? { kind: t.notice.kind, text: noticeText(t.notice, s) }
+        : null;
     const retry = this.session.retryData;
     const lang = this.lang;
     const origins = this.mediaOrigins;
@@ -493,7 +542,7 @@ export class IndigoChat extends LitElement {
       ${this.offline ? html`<div part="notice" role="status" class="offline">${s.offline}</div>` : nothing}
       ${notice
         ? html`<div part="notice" role="status" class=${notice.kind}>
-            <span>${notice.message}</span>
+            <span>${notice.text}</span>
             ${retry ? html`<button part="retry" type="button" @click=${() => this.session.retry()}>${s.retry}</button>` : nothing}
           </div>`
         : nothing}
@@ -511,7 +560,6 @@ export class IndigoChat extends LitElement {
         ></textarea>
         <button part="send" type="submit" aria-label=${s.send}>${sendIcon}</button>
       </form>
-      <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     </section>`;
   }
 
@@ -525,18 +573,19 @@ export class IndigoChat extends LitElement {
         ? html`<button
             part="launcher"
             type="button"
-            aria-label=${this.open ? s.closeChat : s.openChat}
+            aria-label=${this.open ? s.closeChat : this.unread > 0 ? `${s.openChat}, ${s.unread(this.unread)}` : s.openChat}
             aria-expanded=${this.open ? 'true' : 'false'}
             aria-controls="${this.uid}-panel"
             @click=${() => (this.open ? this.close() : this.show())}
           >
             ${this.open ? closeIcon : chatIcon}
             ${this.unread > 0 && !this.open
-              ? html`<span part="badge" aria-label=${s.unread(this.unread)}>${this.unread}</span>`
+              ? html`<span part="badge" aria-hidden="true">${this.unread}</span>`
               : nothing}
           </button>`
         : nothing}
       ${this.renderPanel(s)}
+      <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     </div>`;
   }
 }

@@ -17,6 +17,14 @@ export interface ChatStrings {
   readonly transcript: string;
   readonly you: string;
   readonly assistant: string;
+  /** Notices (the core's notice texts are English; these replace them by meaning). */
+  readonly noticeSendFailed: string;
+  readonly noticeNoAnswer: string;
+  readonly noticeTimeout: string;
+  readonly noticeTimeoutNothing: string;
+  readonly noticeError: string;
+  /** The welcome (or another hidden request) could not reach the assistant. */
+  readonly noticeConnect: string;
   unread(count: number): string;
 }
 
@@ -38,6 +46,12 @@ const en: ChatStrings = {
   transcript: 'Conversation',
   you: 'You',
   assistant: 'Assistant',
+  noticeSendFailed: 'Your message could not be sent.',
+  noticeNoAnswer: 'No answer arrived.',
+  noticeTimeout: 'The assistant took too long to answer. This answer may be incomplete.',
+  noticeTimeoutNothing: 'The assistant did not answer in time.',
+  noticeError: 'The assistant could not answer.',
+  noticeConnect: 'Could not connect to the assistant.',
   unread: (n) => (n === 1 ? '1 unread message' : `${n} unread messages`),
 };
 
@@ -59,6 +73,12 @@ const it: ChatStrings = {
   transcript: 'Conversazione',
   you: 'Tu',
   assistant: 'Assistente',
+  noticeSendFailed: 'Non è stato possibile inviare il messaggio.',
+  noticeNoAnswer: 'Non è arrivata nessuna risposta.',
+  noticeTimeout: "L'assistente ha impiegato troppo a rispondere. La risposta potrebbe essere incompleta.",
+  noticeTimeoutNothing: "L'assistente non ha risposto in tempo.",
+  noticeError: "L'assistente non ha potuto rispondere.",
+  noticeConnect: "Impossibile collegarsi all'assistente.",
   unread: (n) => (n === 1 ? '1 messaggio non letto' : `${n} messaggi non letti`),
 };
 

@@ -1,0 +1,250 @@
+/**
+ * Behaviour found missing or wrong in the review against the spec (issue #4): each test
+ * here failed before its fix.
+ */
+import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { setupWorker } from 'msw/browser';
+import type { SetupWorker } from 'msw/browser';
+import { HttpResponse, http } from 'msw';
+import '../../define.js';
+import type { IndigoChat } from './indigo-chat.js';
+import { FakeRelay, sseResponse, welcomeChunks } from './fake-relay.test-helper.js';
+import type { IndigoChatErrorEvent } from '../../events/index.js';
+
+let worker: SetupWorker;
+let n = 0;
+
+before(async () => {
+  worker = setupWorker();
+  await worker.start({ quiet: true, serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledRequest: 'bypass' });
+});
+after(() => worker.stop());
+beforeEach(() => {
+  localStorage.clear();
+  sessionStorage.clear();
+});
+afterEach(() => worker.resetHandlers());
+
+function relay(): FakeRelay {
+  const r = new FakeRelay(`review${++n}`);
+  worker.use(...r.handlers());
+  return r;
+}
+
+const $ = <T extends Element = HTMLElement>(el: IndigoChat, sel: string) => el.shadowRoot!.querySelector<T>(sel);
+const $$ = (el: IndigoChat, sel: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(sel)];
+const botMessages = (el: IndigoChat) => $$(el, '[part~="message"][part~="message-bot"]');
+const userMessages = (el: IndigoChat) => $$(el, '[part~="message"][part~="message-user"]');
+const idle = (el: IndigoChat) => el.session.transcript.status === 'idle' && !el.session.inFlight;
+
+async function mount(r: FakeRelay, attrs: { mode?: string; lang?: string; id?: string } = {}): Promise<IndigoChat> {
+  return fixture<IndigoChat>(html`<indigo-chat
+    relay=${r.path}
+    id=${attrs.id ?? `review-${n}`}
+    mode=${attrs.mode ?? 'launcher'}
+    lang=${attrs.lang ?? 'en'}
+  ></indigo-chat>`);
+}
+
+describe('<indigo-chat> review fixes', () => {
+  it('counts answers finished while closed on the launcher label and clears them on open', async () => {
+    const r = relay().queue(welcomeChunks('hello'), [
+      { type: 'processing.start' },
+      { type: 'text', data: { text: '<p>one</p>' } },
+      { type: 'processing.end' },
+    ]);
+    const el = await mount(r);
+    el.show();
+    await waitUntil(() => botMessages(el).length === 1 && idle(el));
+    el.hide();
+    await el.updateComplete;
+    el.send('while closed');
+    await waitUntil(() => botMessages(el).length === 2 && idle(el));
+    await el.updateComplete;
+    const launcher = $<HTMLButtonElement>(el, '[part~="launcher"]')!;
+    expect($(el, '[part~="badge"]')!.textContent!.trim()).to.equal('1');
+    // The button's own aria-label hides its content from screen readers: the count must be in it.
+    expect(launcher.getAttribute('aria-label')).to.contain('1 unread message');
+    // Announced while closed as a count (the panel and its content are hidden).
+    await waitUntil(() => $$(el, '[aria-live="polite"]').some((l) => l.textContent!.includes('1 unread message') && !l.closest('[hidden]')));
+    launcher.click();
+    await el.updateComplete;
+    expect($(el, '[part~="badge"]')).to.equal(null);
+    expect(launcher.getAttribute('aria-label')).not.to.contain('unread');
+  });
+
+  it('shows typing while the welcome is on its way, and focuses the input on first open', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((res) => (release = res));
+    const r = relay().queue(async () => {
+      await gate;
+      return welcomeChunks('Here I am');
+    });
+    const el = await mount(r);
+    $<HTMLButtonElement>(el, '[part~="launcher"]')!.click();
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement).to.equal($(el, '[part~="input"]'));
+    await waitUntil(() => r.sessions === 1);
+    await el.updateComplete;
+    expect($(el, '[part~="typing"]'), 'typing before the welcome').to.exist;
+    release();
+    await waitUntil(() => botMessages(el).length === 1 && idle(el));
+    await el.updateComplete;
+    expect($(el, '[part~="typing"]')).to.equal(null);
+  });
+
+  it('after restart() nothing from the old stream reaches the new transcript', async () => {
+    const old = sseResponse(
+      [
+        { type: 'processing.start' },
+        { type: 'text', data: { text: '<p>OLD-1</p>' } },
+        { type: 'text', data: { text: '<p>OLD-2</p>' } },
+        { type: 'text', data: { text: '<p>OLD-3</p>' } },
+        { type: 'processing.end' },
+      ],
+      { gapMs: 80 },
+    );
+    const r = relay().queue(welcomeChunks('first'), old, welcomeChunks('fresh'));
+    const el = await mount(r, { mode: 'inline' });
+    await waitUntil(() => botMessages(el).length === 1 && idle(el));
+    el.send('old question');
+    await waitUntil(() => el.shadowRoot!.textContent!.includes('OLD-1'));
+    el.restart();
+    await waitUntil(() => botMessages(el).length === 1 && idle(el) && r.sent.length === 3);
+    await aTimeout(400); // longer than the rest of the old stream
+    await el.updateComplete;
+    expect(el.shadowRoot!.textContent).not.to.contain('OLD');
+    expect(JSON.stringify(el.session.transcript)).not.to.contain('OLD');
+    expect(botMessages(el)[0]!.textContent).to.contain('fresh');
+  });
+
+  it('a relay answering /session with 404 or HTML: clear notice, retry, indigo-chat-error', async () => {
+    for (const bad of [
+      () => new HttpResponse('Not found', { status: 404, headers: { 'content-type': 'text/plain' } }),
+      () => new HttpResponse('<!doctype html><title>Shop</title>', { status: 200, headers: { 'content-type': 'text/html' } }),
+    ]) {
+      const path = `/review-bad-${++n}/api/chat`;
+      let fixed = false;
+      worker.use(
+        http.post(`${path}/session`, () => (fixed ? HttpResponse.json({ sender: 'ok-sender' }) : bad())),
+        http.post(path, () => sseResponse(welcomeChunks('Recovered'))),
+      );
+      const errors: IndigoChatErrorEvent[] = [];
+      const onError = (e: Event) => errors.push(e as IndigoChatErrorEvent);
+      document.addEventListener('indigo-chat-error', onError);
+      const el = await fixture<IndigoChat>(html`<indigo-chat relay=${path} id=${`bad-${n}`} mode="inline"></indigo-chat>`);
+      await waitUntil(() => errors.length === 1, 'indigo-chat-error');
+      document.removeEventListener('indigo-chat-error', onError);
+      expect(errors[0]!.detail.code).to.match(/^session-/);
+      await el.updateComplete;
+      const notice = $(el, '[part~="notice"]');
+      expect(notice, 'notice').to.exist;
+      expect(notice!.textContent!.trim().length).to.be.greaterThan(10);
+      expect($(el, '[part~="typing"]')).to.equal(null);
+      expect(userMessages(el)).to.have.length(0);
+      fixed = true;
+      $<HTMLButtonElement>(el, '[part~="retry"]')!.click();
+      await waitUntil(() => botMessages(el).length === 1 && idle(el), 'welcome after retry');
+      await el.updateComplete;
+      expect(botMessages(el)[0]!.textContent).to.contain('Recovered');
+      expect($(el, '[part~="notice"]')).to.equal(null);
+    }
+  });
+
+  it('a failed hidden send (profile) never marks the previous visitor message as failed', async () => {
+    const r = relay().queue(
+      welcomeChunks(),
+      [{ type: 'processing.start' }, { type: 'text', data: { text: '<p>answer</p>' } }, { type: 'processing.end' }],
+      HttpResponse.json({ error: { code: 'unavailable', message: 'down' } }, { status: 503 }),
+    );
+    const el = await mount(r, { mode: 'inline' });
+    await waitUntil(() => botMessages(el).length === 1 && idle(el));
+    el.send('a question');
+    await waitUntil(() => botMessages(el).length === 2 && idle(el));
+    const err = oneEvent(el, 'indigo-chat-error');
+    el.setProfile({ plan: 'pro' });
+    await err;
+    await waitUntil(() => idle(el));
+    await el.updateComplete;
+    expect(userMessages(el)[0]!.textContent).not.to.contain('Not sent');
+    // Retry (if offered) must resend the profile, never the earlier visitor message.
+    const retry = $<HTMLButtonElement>(el, '[part~="retry"]');
+    if (retry) {
+      retry.click();
+      await waitUntil(() => r.sent.length === 4 && idle(el));
+      expect(r.sent[3]!.data.type).to.equal('profile');
+    }
+  });
+
+  it('shows notices in the element language', async () => {
+    const r = relay().queue(welcomeChunks(), HttpResponse.json({ error: { code: 'unavailable', message: 'down' } }, { status: 500 }));
+    const el = await mount(r, { mode: 'inline', lang: 'it' });
+    await waitUntil(() => botMessages(el).length === 1 && idle(el));
+    el.send('ciao');
+    await waitUntil(() => $(el, '[part~="notice"]') !== null);
+    expect($(el, '[part~="notice"]')!.textContent).not.to.contain('Your message could not be sent');
+    expect($(el, '[part~="retry"]')!.textContent!.trim()).to.equal('Riprova');
+  });
+
+  it('two instances without an id on the same relay do not share (and overwrite) one stored conversation', async () => {
+    const r = relay().queue(welcomeChunks('A'), welcomeChunks('B'));
+    const wrap = await fixture<HTMLDivElement>(html`<div>
+      <indigo-chat mode="inline" relay=${r.path}></indigo-chat>
+      <indigo-chat mode="inline" relay=${r.path}></indigo-chat>
+    </div>`);
+    const [a, b] = [...wrap.querySelectorAll('indigo-chat')] as IndigoChat[];
+    await waitUntil(() => botMessages(a!).length === 1 && botMessages(b!).length === 1 && idle(a!) && idle(b!));
+    a!.send('only A');
+    await waitUntil(() => botMessages(a!).length === 2 && idle(a!));
+    await b!.updateComplete;
+    const senderA = a!.session.sender;
+    wrap.remove();
+    // Reload: the first id-less instance gets its conversation back; the second starts fresh
+    // rather than adopting A's conversation (and its sender).
+    const again = await fixture<HTMLDivElement>(html`<div>
+      <indigo-chat mode="inline" relay=${r.path}></indigo-chat>
+      <indigo-chat mode="inline" relay=${r.path}></indigo-chat>
+    </div>`);
+    const [a2, b2] = [...again.querySelectorAll('indigo-chat')] as IndigoChat[];
+    expect(a2!.session.sender).to.equal(senderA);
+    expect(userMessages(a2!).map((m) => m.querySelector('.user-bubble')!.textContent)).to.deep.equal(['only A']);
+    expect(b2!.session.sender).not.to.equal(senderA);
+    expect(userMessages(b2!)).to.have.length(0);
+  });
+
+  it('two instances with different ids on the same relay keep separate storage', async () => {
+    const r = relay().queue(welcomeChunks('A'), welcomeChunks('B'));
+    const wrap = await fixture<HTMLDivElement>(html`<div>
+      <indigo-chat id="sales" mode="inline" relay=${r.path}></indigo-chat>
+      <indigo-chat id="support" mode="inline" relay=${r.path}></indigo-chat>
+    </div>`);
+    const [a, b] = [...wrap.querySelectorAll('indigo-chat')] as IndigoChat[];
+    await waitUntil(() => botMessages(a!).length === 1 && botMessages(b!).length === 1 && idle(a!) && idle(b!));
+    a!.send('to sales');
+    await waitUntil(() => botMessages(a!).length === 2 && idle(a!));
+    const [sa, sb] = [a!.session.sender, b!.session.sender];
+    expect(sa).not.to.equal(sb);
+    wrap.remove();
+    const again = await fixture<HTMLDivElement>(html`<div>
+      <indigo-chat id="support" mode="inline" relay=${r.path}></indigo-chat>
+      <indigo-chat id="sales" mode="inline" relay=${r.path}></indigo-chat>
+    </div>`);
+    const [b2, a2] = [...again.querySelectorAll('indigo-chat')] as IndigoChat[];
+    expect(a2!.session.sender).to.equal(sa);
+    expect(b2!.session.sender).to.equal(sb);
+    expect(userMessages(a2!)).to.have.length(1);
+    expect(userMessages(b2!)).to.have.length(0);
+  });
+
+  it('passes the same media-origins array to the blocks while the attribute is unchanged', async () => {
+    const r = relay().queue(welcomeChunks());
+    const el = await mount(r, { mode: 'inline' });
+    el.mediaOrigins = 'https://cdn.example.com self';
+    await el.updateComplete;
+    const origins = (el as unknown as { origins: readonly string[] }).origins;
+    expect(origins).to.deep.equal(['https://cdn.example.com', location.origin]);
+    expect((el as unknown as { origins: readonly string[] }).origins).to.equal(origins);
+    el.mediaOrigins = 'https://other.example.com';
+    expect((el as unknown as { origins: readonly string[] }).origins).to.deep.equal(['https://other.example.com']);
+  });
+});
