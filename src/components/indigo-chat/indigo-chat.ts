@@ -86,14 +86,18 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
 /**
  * A chat with an indigo.ai assistant, through a relay that holds the platform token.
  *
+ * Registered as `<indigo-chat>` by `indigo-chat-widget/define` (importing the class
+ * registers nothing).
+ *
+ * @tagname indigo-chat
  * @summary Embeddable chat: launcher bubble, inline or fullscreen panel, streaming answers.
  *
- * @fires indigo-chat-ready - Connected, state restored, ready for `send()`.
- * @fires indigo-chat-open - The launcher's panel opened.
- * @fires indigo-chat-close - The launcher's panel closed.
- * @fires indigo-chat-message - `{message, direction}`: a visitor message sent (`out`), a bot answer finished (`in`).
- * @fires indigo-chat-error - `{code, message}`: a send failed, timed out, or the session could not start.
- * @fires indigo-chat-warning - A core Warning (degraded generation, ignored chunk, cap reached).
+ * @fires {IndigoChatReadyEvent} indigo-chat-ready - Connected, state restored, ready for `send()`.
+ * @fires {IndigoChatOpenEvent} indigo-chat-open - The launcher's panel opened.
+ * @fires {IndigoChatCloseEvent} indigo-chat-close - The launcher's panel closed.
+ * @fires {IndigoChatMessageEvent} indigo-chat-message - `detail: {message, direction}`: a visitor message sent (`out`), a bot answer finished (`in`).
+ * @fires {IndigoChatErrorEvent} indigo-chat-error - `detail: {code, message}`: a send failed, timed out, or the session could not start.
+ * @fires {IndigoChatWarningEvent} indigo-chat-warning - `detail`: a core Warning (degraded generation, ignored chunk, refused URL, cap reached).
  *
  * @csspart launcher - The round button that opens the panel.
  * @csspart badge - The unread count on the launcher.
@@ -108,7 +112,20 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
  * @csspart message - Every message; also carries `message-user` or `message-bot`.
  * @csspart message-user - A visitor message.
  * @csspart message-bot - An assistant message.
- * @csspart bubble - A bot text bubble (rendered by the blocks module; also caption, quick-replies, button, link, image, video, carousel, card, card-image, card-title, card-description).
+ * @csspart bubble - A bot text or generated (LLM) answer bubble.
+ * @csspart caption - A caption: a smaller line under the bot's message.
+ * @csspart quick-replies - The group of a bot turn's quick-reply buttons and links.
+ * @csspart button - A quick-reply or card button (sends its payload).
+ * @csspart link - A link, call (`tel:`) or mail (`mailto:`) action.
+ * @csspart image - An image in a bot message.
+ * @csspart video - A video: `<video controls>` for files, a click-to-load box for YouTube/Vimeo.
+ * @csspart carousel - A horizontal strip of cards.
+ * @csspart carousel-prev - The carousel's previous-card button.
+ * @csspart carousel-next - The carousel's next-card button.
+ * @csspart card - One card of a carousel.
+ * @csspart card-image - A card's picture.
+ * @csspart card-title - A card's title.
+ * @csspart card-description - A card's description.
  * @csspart typing - The typing indicator.
  * @csspart jump - The "jump to latest" button.
  * @csspart notice - A status line (failed send, timeout, offline).
@@ -131,6 +148,7 @@ export class IndigoChat extends LitElement {
 
   /** Relay URL: `POST {relay}/session` and `POST {relay}`. */
   @property({ reflect: true }) relay = '/api/chat';
+  /** `launcher` (a bubble opening a panel), `inline` (fills its box) or `fullscreen`. */
   @property({ reflect: true }) mode: ChatMode = 'launcher';
   /** Launcher mode: the panel is shown. */
   @property({ type: Boolean, reflect: true }) open = false;
@@ -148,15 +166,30 @@ export class IndigoChat extends LitElement {
   @property({ reflect: true }) source = 'web';
   /** `en` or `it`; anything else falls back to English. */
   @property({ reflect: true }) override lang = 'en';
+  /** How the platform counts generation deltas: `grapheme` (default), `codepoint` or `utf16`. */
   @property({ attribute: 'delta-unit', reflect: true }) deltaUnit: DeltaUnit = 'grapheme';
+  /**
+   * Where transcript, sender and open state survive reloads: `local` (default), `session`
+   * or `none`. The key is the relay URL plus the element's `id`: give each instance on a
+   * page its own `id`. Two instances with the same key (e.g. two without an `id`): the
+   * first connected one stores; the other keeps its conversation in memory only (and
+   * warns), so they never restore or overwrite each other's conversation.
+   */
   @property({ reflect: true }) storage: StorageKind = 'local';
+  /** Launcher corner: `right` (default) or `left`. */
   @property({ reflect: true }) position: 'right' | 'left' = 'right';
   /** Extra origins allowed for images and videos, space or comma separated. */
   @property({ attribute: 'media-origins', reflect: true }) mediaOrigins = '';
 
-  /** Not part of the public contract: first-byte and idle timeouts (tests, slow backends). */
+  /**
+   * Not part of the public contract: first-byte and idle timeouts (tests, slow backends).
+   * @internal
+   */
   timeouts: Partial<Timeouts> | undefined;
-  /** Not part of the public contract: a fetch replacement (in-page transports, benchmarks). */
+  /**
+   * Not part of the public contract: a fetch replacement (in-page transports, benchmarks).
+   * @internal
+   */
   fetchImpl: FetchLike | undefined;
 
   @state() private unread = 0;
@@ -166,9 +199,10 @@ export class IndigoChat extends LitElement {
   @query('[part~="input"]') private inputEl!: HTMLTextAreaElement | null;
   @query('[part~="launcher"]') private launcherEl!: HTMLButtonElement | null;
 
+  /** @internal The conversation state (tests, benchmarks). */
   readonly session: SessionController = new SessionController(this, {
     onTranscript: (prev, next) => this.onTranscript(prev, next),
-    onError: (code, message) => this.dispatchEvent(new IndigoChatErrorEvent({ code, message })),
+    onError: (code, message) => this.emit(new IndigoChatErrorEvent({ code, message })),
     onSender: () => this.persistence.schedule(false),
   });
   private readonly persistence = new PersistenceController(this, () => ({
@@ -308,17 +342,17 @@ export class IndigoChat extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    this.dispatchEvent(new IndigoChatReadyEvent());
+    this.emit(new IndigoChatReadyEvent());
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     this.scroller.attach(this.renderRoot.querySelector<HTMLElement>('[part~="transcript"]'));
     if (changed.has('open') && changed.get('open') !== undefined) {
       if (this.open) {
-        this.dispatchEvent(new IndigoChatOpenEvent());
+        this.emit(new IndigoChatOpenEvent());
         this.inputEl?.focus();
       } else {
-        this.dispatchEvent(new IndigoChatCloseEvent());
+        this.emit(new IndigoChatCloseEvent());
       }
       this.persistence.schedule(false);
     }
@@ -341,6 +375,14 @@ export class IndigoChat extends LitElement {
     }
   }
 
+  /**
+   * Every public event goes out here: one place, and the manifest analyzer documents the
+   * events from the class JSDoc (`@fires`) instead of guessing from constructor calls.
+   */
+  private emit(event: Event): void {
+    this.dispatchEvent(event);
+  }
+
   // --- state plumbing --------------------------------------------------------------------
 
   private onTranscript(prev: Transcript, next: Transcript): void {
@@ -351,9 +393,9 @@ export class IndigoChat extends LitElement {
         const before = prev.messages[i];
         const isNew = !before || before.id !== m.id;
         if (m.role === 'user') {
-          if (isNew) this.dispatchEvent(new IndigoChatMessageEvent({ message: m, direction: 'out' }));
+          if (isNew) this.emit(new IndigoChatMessageEvent({ message: m, direction: 'out' }));
         } else if (m.state !== 'streaming' && (isNew || (before.role === 'bot' && before.state === 'streaming'))) {
-          this.dispatchEvent(new IndigoChatMessageEvent({ message: m, direction: 'in' }));
+          this.emit(new IndigoChatMessageEvent({ message: m, direction: 'in' }));
           this.toAnnounce.push(m.id);
           if (this.mode === 'launcher' && !this.open) this.unread++;
         }
@@ -362,7 +404,7 @@ export class IndigoChat extends LitElement {
     if (next.warningCount > prev.warningCount) {
       const fresh = Math.min(next.warningCount - prev.warningCount, next.warnings.length);
       for (const w of next.warnings.slice(next.warnings.length - fresh)) {
-        this.dispatchEvent(new IndigoChatWarningEvent(w));
+        this.emit(new IndigoChatWarningEvent(w));
       }
     }
     this.persistence.schedule(next.status !== 'idle');
@@ -420,7 +462,7 @@ export class IndigoChat extends LitElement {
   };
 
   private onBlockWarning = (code: string, message: string): void => {
-    this.dispatchEvent(
+    this.emit(
       new IndigoChatWarningEvent({ code: code as 'invalid-chunk', message, at: Date.now() }),
     );
   };
