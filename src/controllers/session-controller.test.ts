@@ -106,4 +106,34 @@ describe('SessionController', () => {
     expect(s.send({ type: 'text', text: '   ' })).toBe('rejected');
     expect(s.transcript).toBe(before);
   });
+
+  it('reports an answer cut off mid-stream (no processing.end) as an error, and a clean end as none', async () => {
+    const relay = fakeRelay();
+    const errors: string[] = [];
+    const s = new SessionController(host(relay.fetch), { onError: (code) => errors.push(code) });
+    s.start();
+    await until(() => relay.pending.length === 1);
+    relay.pending[0]!.push({ type: 'processing.start' });
+    relay.pending[0]!.push({ type: 'text', data: { text: '<p>hi</p>' } });
+    relay.pending[0]!.push({ type: 'processing.end' });
+    relay.pending[0]!.end();
+    await until(() => !s.inFlight);
+    expect(errors).toEqual([]);
+    s.send({ type: 'text', text: 'tell me' });
+    await until(() => relay.pending.length === 2);
+    relay.pending[1]!.push({ type: 'processing.start' });
+    relay.pending[1]!.push({ type: 'text', data: { text: '<p>half</p>' } });
+    relay.pending[1]!.end(); // the connection dies: no processing.end
+    await until(() => !s.inFlight);
+    expect(s.transcript.notice?.kind).toBe('incomplete');
+    expect(errors).toEqual(['incomplete']);
+    // The next (hidden) run ending cleanly does not report the old notice again.
+    s.send({ type: 'payload', payload: 'init' }, true);
+    await until(() => relay.pending.length === 3);
+    relay.pending[2]!.push({ type: 'processing.start' });
+    relay.pending[2]!.push({ type: 'processing.end' });
+    relay.pending[2]!.end();
+    await until(() => !s.inFlight);
+    expect(errors).toEqual(['incomplete']);
+  });
 });

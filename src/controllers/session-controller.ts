@@ -257,9 +257,18 @@ export class SessionController implements ReactiveController {
       return;
     }
     switch (outcome.kind) {
-      case 'ended':
+      case 'ended': {
+        // The body ended; without processing.end the reducer keeps what came and says the
+        // answer may be incomplete (or that none arrived). Tell the page too: a connection
+        // that died mid-answer is an error, not a normal end.
+        const before = this.transcript.notice;
         this.apply({ type: 'stream-ended', at });
+        const notice = this.transcript.notice;
+        if (notice && notice !== before && (notice.kind === 'incomplete' || notice.kind === 'send-failed')) {
+          this.cb.onError?.(notice.kind === 'incomplete' ? 'incomplete' : 'no-answer', notice.message);
+        }
         break;
+      }
       case 'aborted':
         this.apply({ type: 'stream-aborted', at });
         break;

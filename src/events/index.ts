@@ -15,7 +15,11 @@ export interface IndigoChatMessageDetail {
 }
 
 export interface IndigoChatErrorDetail {
-  /** `network`, `http-<status>`, `bad-content-type`, `session`, `timeout`, or a relay error code. */
+  /**
+   * `network`, `http-<status>`, `bad-content-type`, `session-<code>` (no sender could be
+   * obtained), `timeout`, `incomplete` (the answer stopped before its end), `no-answer`,
+   * or a relay error code.
+   */
   readonly code: string;
   readonly message: string;
 }

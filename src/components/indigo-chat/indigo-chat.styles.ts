@@ -29,6 +29,14 @@ export const indigoChatStyles = css`
       --_accent: var(--indigo-chat-accent, #8b85ff);
     }
   }
+  /* Text on the accent: white or near-black, whichever reads on it (the OKLCH lightness
+     0.62 is about where the two contrasts cross), so a light brand colour (or the dark
+     scheme's lighter default) never ends up with white text at 3:1. */
+  @supports (color: oklch(from red l c h)) {
+    :host {
+      --_on-accent: oklch(from var(--_accent) clamp(0.13, (0.62 - l) * 1000, 1) 0 0);
+    }
+  }
   :host([hidden]) {
     display: none;
   }

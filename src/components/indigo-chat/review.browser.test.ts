@@ -247,4 +247,21 @@ describe('<indigo-chat> review fixes', () => {
     el.mediaOrigins = 'https://other.example.com';
     expect((el as unknown as { origins: readonly string[] }).origins).to.deep.equal(['https://other.example.com']);
   });
+
+  it('picks readable text on the accent: white on a dark brand colour, dark on a light one', async () => {
+    const r = relay();
+    const el = await mount(r);
+    const launcher = $<HTMLButtonElement>(el, '[part~="launcher"]')!;
+    const lum = (c: string) => {
+      const probe = document.createElement('canvas').getContext('2d')!;
+      probe.fillStyle = c;
+      probe.fillRect(0, 0, 1, 1);
+      const [R, G, B] = probe.getImageData(0, 0, 1, 1).data;
+      return (0.2126 * R! + 0.7152 * G! + 0.0722 * B!) / 255;
+    };
+    el.style.setProperty('--indigo-chat-accent', '#4f46e5');
+    expect(lum(getComputedStyle(launcher).color)).to.be.greaterThan(0.9);
+    el.style.setProperty('--indigo-chat-accent', '#ffd400');
+    expect(lum(getComputedStyle(launcher).color)).to.be.lessThan(0.2);
+  });
 });
