@@ -21,6 +21,7 @@ import {
 } from '../../events/index.js';
 import type { FetchLike, Timeouts } from '../../transport/transport.js';
 import { blockStyles, renderBotBlocks } from '../blocks/render-blocks.js';
+import { safeUrl } from '../../html/url-policy.js';
 import { indigoChatStyles } from './indigo-chat.styles.js';
 import { stringsFor } from './strings.js';
 import type { ChatStrings } from './strings.js';
@@ -158,7 +159,11 @@ export class IndigoChat extends LitElement {
    */
   @property({ reflect: true }) override title = '';
   @property({ reflect: true }) subtitle = '';
-  /** Assistant picture (https, or an allowed media origin). */
+  /**
+   * Assistant picture: an `https:` URL, or one on the page's own origin or a
+   * `media-origins` origin (relative URLs resolve against the page). Anything else
+   * (`data:`, `javascript:`, plain `http:` elsewhere) shows no picture.
+   */
   @property({ reflect: true }) avatar = '';
   /** Payload sent (hidden) to start a conversation. */
   @property({ reflect: true }) welcome = 'init';
@@ -231,6 +236,22 @@ export class IndigoChat extends LitElement {
       this.originsValue = Object.freeze(parseOrigins(this.mediaOrigins));
     }
     return this.originsValue;
+  }
+
+  /**
+   * The avatar through the same media URL policy as bot images. It is the site owner's
+   * setting, not bot content, so a relative URL and the page's own origin are accepted.
+   */
+  private get avatarSrc(): string | null {
+    if (!this.avatar) return null;
+    let absolute: string;
+    try {
+      absolute = typeof document === 'undefined' ? this.avatar : new URL(this.avatar, document.baseURI).href;
+    } catch {
+      return null;
+    }
+    const page = typeof location !== 'undefined' && /^https?:$/.test(location.protocol) ? [location.origin] : [];
+    return safeUrl(absolute, 'media', { mediaOrigins: [...this.origins, ...page] });
   }
 
   /** Effective delta unit (an unknown attribute value falls back to the default). */
@@ -520,6 +541,7 @@ export class IndigoChat extends LitElement {
     const activeId = activeActionsBlockId(t);
     const lastMessage = t.messages[t.messages.length - 1];
     const title = this.title || s.defaultTitle;
+    const avatar = this.avatarSrc;
     const launcher = this.mode === 'launcher';
     const hidden = this.session.hiddenFailure;
     const notice = hidden
@@ -539,7 +561,7 @@ export class IndigoChat extends LitElement {
       @keydown=${this.onPanelKeydown}
     >
       <header part="header">
-        ${this.avatar ? html`<img part="avatar" src=${this.avatar} alt="" referrerpolicy="no-referrer" />` : nothing}
+        ${avatar ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />` : nothing}
         <div class="titles">
           <h2 part="title">${title}</h2>
           ${this.subtitle ? html`<p part="subtitle">${this.subtitle}</p>` : nothing}

@@ -264,4 +264,22 @@ describe('<indigo-chat> review fixes', () => {
     el.style.setProperty('--indigo-chat-accent', '#ffd400');
     expect(lum(getComputedStyle(launcher).color)).to.be.lessThan(0.2);
   });
+
+  it('puts the avatar through the media URL policy', async () => {
+    const r = relay();
+    const el = await mount(r, { mode: 'inline' });
+    const src = () => $<HTMLImageElement>(el, '[part~="avatar"]')?.getAttribute('src') ?? null;
+    for (const bad of ['javascript:alert(1)', 'data:image/svg+xml,<svg onload=alert(1)>', 'http://tracker.example/p.png', '//evil.example/a.png', 'https://user:pw@cdn.example.com/a.png']) {
+      el.avatar = bad;
+      await el.updateComplete;
+      expect(src(), bad).to.equal(null);
+    }
+    el.avatar = 'https://cdn.example.com/bot.png';
+    await el.updateComplete;
+    expect(src()).to.equal('https://cdn.example.com/bot.png');
+    el.avatar = '/bot.png'; // the site's own picture, relative to the page
+    await el.updateComplete;
+    expect(src()).to.equal(`${location.origin}/bot.png`);
+  });
 });
+
