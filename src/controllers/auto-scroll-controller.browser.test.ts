@@ -58,6 +58,7 @@ describe('AutoScrollController', () => {
     for (let i = 0; i < 5; i++) add();
     await frames();
     expect(atBottom()).to.equal(true);
+    el.dispatchEvent(new WheelEvent('wheel', { deltaY: -100 }));
     el.scrollTop = 0;
     await frames();
     expect(ctl.stuck).to.equal(false);
@@ -80,6 +81,7 @@ describe('AutoScrollController', () => {
     const { el, ctl, add, atBottom, done } = setup();
     for (let i = 0; i < 5; i++) add();
     await frames();
+    el.dispatchEvent(new WheelEvent('wheel', { deltaY: -100 }));
     el.scrollTop = 10;
     await frames();
     expect(ctl.stuck).to.equal(false);
@@ -91,4 +93,47 @@ describe('AutoScrollController', () => {
     expect(atBottom()).to.equal(true);
     done();
   });
+
+  it('stays stuck when the end moves up by itself (content shrinks, then grows again)', async () => {
+    const { el, ctl, add, atBottom, done } = setup();
+    for (let i = 0; i < 5; i++) add();
+    await frames();
+    expect(atBottom()).to.equal(true);
+    // The typing indicator goes and the answer's bubble comes: the browser clamps scrollTop
+    // (an upward scroll nobody asked for), then the content grows before the next frame.
+    el.lastElementChild!.remove();
+    void el.scrollTop; // layout: the clamp happens now
+    add(300);
+    await frames();
+    expect(ctl.stuck).to.equal(true);
+    expect(ctl.showJump).to.equal(false);
+    expect(atBottom()).to.equal(true);
+    done();
+  });
+
+  it('unsticks when the reader moves focus or uses the keyboard to go up', async () => {
+    const { el, ctl, add, done } = setup();
+    for (let i = 0; i < 5; i++) add();
+    await frames();
+    el.dispatchEvent(new KeyboardEvent('keydown', { key: 'PageUp', bubbles: true }));
+    el.scrollTop = 100;
+    await frames();
+    expect(ctl.stuck).to.equal(false);
+    done();
+  });
+
+  it('ignores an upward scroll nobody asked for (scroll anchoring, clamps): only reader input unsticks', async () => {
+    const { el, ctl, add, atBottom, done } = setup();
+    for (let i = 0; i < 5; i++) add();
+    await frames();
+    // What the demo showed: the browser nudged scrollTop up 16 px while the answer grew.
+    el.scrollTop -= 16;
+    add(300);
+    await frames();
+    expect(ctl.stuck).to.equal(true);
+    expect(ctl.showJump).to.equal(false);
+    expect(atBottom()).to.equal(true);
+    done();
+  });
 });
+

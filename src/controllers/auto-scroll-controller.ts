@@ -3,11 +3,24 @@
  * bottom, stops when they scroll up, and offers "jump to latest" meanwhile.
  * Layout is read (scrollHeight & co.) at most once per animation frame: scroll events,
  * updates and content mutations only mark the frame dirty; one rAF callback reads and writes.
+ *
+ * Only the reader unsticks it: an upward scroll counts when it follows their input (wheel,
+ * touch, keys, scrollbar drag, focus moving inside). The browser also moves scrollTop up
+ * on its own while an answer streams (scroll anchoring around `content-visibility`
+ * messages, clamps when the typing indicator goes): seen in the demo, and without this
+ * rule the transcript stopped following a streaming answer nobody had touched.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 /** Within this many px of the end counts as "at the bottom" (sub-pixel rounding, zoom). */
 const SLACK = 24;
+/** A scroll this soon after the reader's wheel, touch, key or focus counts as theirs. */
+const INTENT_MS = 700;
+
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/** Input on the transcript that means the reader is moving through it. */
+const INTENT_EVENTS = ['wheel', 'touchstart', 'touchmove', 'keydown', 'focusin'] as const;
 
 export class AutoScrollController implements ReactiveController {
   /** Follow new content. */
@@ -22,6 +35,11 @@ export class AutoScrollController implements ReactiveController {
   /** scrollTop as of the last frame (ours or the reader's): tells up from down. */
   private lastTop = 0;
   private mutations: MutationObserver | null = null;
+  /** The reader acted on the transcript until this time (performance.now()). */
+  private intentUntil = -Infinity;
+  private pointerDown = false;
+  /** A scroll event in this frame came while the reader was acting. */
+  private scrolledByReader = false;
 
   constructor(host: ReactiveControllerHost) {
     this.host = host;
@@ -32,11 +50,17 @@ export class AutoScrollController implements ReactiveController {
   attach(el: HTMLElement | null): void {
     if (el === this.el) return;
     this.el?.removeEventListener('scroll', this.onScroll);
+    for (const type of INTENT_EVENTS) this.el?.removeEventListener(type, this.onIntent);
+    this.el?.removeEventListener('pointerdown', this.onPointerDown);
+    globalThis.removeEventListener?.('pointerup', this.onPointerUp);
+    globalThis.removeEventListener?.('pointercancel', this.onPointerUp);
     this.mutations?.disconnect();
     this.mutations = null;
     this.el = el;
     if (el) {
       el.addEventListener('scroll', this.onScroll, { passive: true });
+      for (const type of INTENT_EVENTS) el.addEventListener(type, this.onIntent, { passive: true });
+      el.addEventListener('pointerdown', this.onPointerDown, { passive: true });
       this.lastTop = el.scrollTop;
       // Streaming answers grow outside the host's renders (the live-HTML view commits in
       // its own frame, images load later): follow those too.
@@ -65,12 +89,36 @@ export class AutoScrollController implements ReactiveController {
   jumpToLatest(): void {
     this.stuck = true;
     this.scrolled = false;
+    // The click that led here (a quick reply inside the transcript) is not a reader
+    // scrolling away: the answer it asked for must be followed.
+    this.intentUntil = -Infinity;
+    this.scrolledByReader = false;
     this.schedule();
   }
 
   private readonly onScroll = (): void => {
     this.scrolled = true;
+    if (this.pointerDown || now() <= this.intentUntil) this.scrolledByReader = true;
     this.schedule();
+  };
+
+  private readonly onIntent = (): void => {
+    this.intentUntil = now() + INTENT_MS;
+  };
+
+  /** A scrollbar drag can last long: the reader acts for as long as the pointer is down. */
+  private readonly onPointerDown = (): void => {
+    this.pointerDown = true;
+    this.onIntent();
+    globalThis.addEventListener?.('pointerup', this.onPointerUp);
+    globalThis.addEventListener?.('pointercancel', this.onPointerUp);
+  };
+
+  private readonly onPointerUp = (): void => {
+    this.pointerDown = false;
+    this.onIntent(); // the scroll events of the last drag step still arrive
+    globalThis.removeEventListener?.('pointerup', this.onPointerUp);
+    globalThis.removeEventListener?.('pointercancel', this.onPointerUp);
   };
 
   private readonly onMediaLoad = (): void => {
@@ -92,10 +140,11 @@ export class AutoScrollController implements ReactiveController {
     // scroll, and our own jump to the end fires a scroll event too (downwards): neither is
     // the reader leaving. Scrolling back down to the end sticks again.
     if (this.scrolled) {
-      if (scrollTop < this.lastTop - 1) this.stuck = atBottom;
+      if (this.scrolledByReader && scrollTop < this.lastTop - 1) this.stuck = atBottom;
       else if (atBottom) this.stuck = true;
     }
     this.scrolled = false;
+    this.scrolledByReader = false;
     if (this.stuck && !atBottom) el.scrollTop = scrollHeight;
     this.lastTop = el.scrollTop;
     const showJump = !this.stuck && !atBottom;
