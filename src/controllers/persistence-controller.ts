@@ -22,6 +22,8 @@ export interface SavedState {
   readonly transcript: Transcript | null;
   readonly sender: string | null;
   readonly open: boolean;
+  /** What the visitor had typed and not sent. */
+  readonly draft: string;
 }
 
 export interface PersistenceHost extends ReactiveControllerHost {
@@ -32,13 +34,15 @@ export interface PersistenceHost extends ReactiveControllerHost {
 }
 
 /** The snapshot the host hands over on each save. */
-export type Snapshot = () => { transcript: Transcript; sender: string | null; open: boolean };
+export type Snapshot = () => { transcript: Transcript; sender: string | null; open: boolean; draft?: string };
 
 interface Stored {
   v: 1;
   sender: string | null;
   open: boolean;
   transcript: string | null;
+  /** Optional (absent in older saves). Capped: a composer holds at most 4,000 characters. */
+  draft?: string;
 }
 
 /** Keys held by a connected instance (module-wide: one page, one owner per key). */
@@ -144,6 +148,7 @@ export class PersistenceController implements ReactiveController {
         transcript,
         sender: typeof parsed.sender === 'string' ? parsed.sender : null,
         open: parsed.open === true,
+        draft: typeof parsed.draft === 'string' ? parsed.draft.slice(0, 4000) : '',
       };
     } catch (e) {
       this.lastError = e;
@@ -168,8 +173,9 @@ export class PersistenceController implements ReactiveController {
     const store = pickStorage(this.host.storage);
     if (!store || !this.claim()) return;
     try {
-      const { transcript, sender, open } = this.snapshot();
+      const { transcript, sender, open, draft } = this.snapshot();
       const stored: Stored = { v: 1, sender, open, transcript: serializeTranscript(transcript) };
+      if (draft) stored.draft = draft.slice(0, 4000);
       store.setItem(this.key, JSON.stringify(stored));
     } catch (e) {
       // Quota exceeded or storage disabled: keep going in memory.

@@ -214,6 +214,7 @@ export class IndigoChat extends LitElement {
     transcript: this.session.transcript,
     sender: this.session.sender,
     open: this.open,
+    draft: this.draft,
   }));
   private readonly scroller = new AutoScrollController(this);
   private readonly viewport = new ViewportController(this);
@@ -269,6 +270,8 @@ export class IndigoChat extends LitElement {
         if (saved.transcript) this.session.restore(saved.transcript, saved.sender);
         else if (saved.sender) this.session.sender = saved.sender;
         if (saved.open && this.mode === 'launcher') this.open = true;
+        // Unsent text survives a reload too (saved on pagehide and disconnect).
+        if (saved.draft) this.draft = saved.draft;
       }
     }
     super.connectedCallback();

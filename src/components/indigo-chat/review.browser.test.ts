@@ -281,5 +281,18 @@ describe('<indigo-chat> review fixes', () => {
     await el.updateComplete;
     expect(src()).to.equal(`${location.origin}/bot.png`);
   });
+
+  it('keeps the unsent composer text across a reload', async () => {
+    const r = relay().queue(welcomeChunks());
+    const el = await mount(r, { id: 'draft-keeper', mode: 'inline' });
+    await waitUntil(() => botMessages(el).length === 1 && idle(el));
+    const input = $<HTMLTextAreaElement>(el, '[part~="input"]')!;
+    input.value = 'half a thought';
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+    el.remove(); // the page goes away (pagehide / disconnect save)
+    const again = await mount(r, { id: 'draft-keeper', mode: 'inline' });
+    await again.updateComplete;
+    expect($<HTMLTextAreaElement>(again, '[part~="input"]')!.value).to.equal('half a thought');
+  });
 });
 
