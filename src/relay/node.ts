@@ -211,6 +211,8 @@ function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions
   const mock = createMockPlatform({
     mediaBase: `${publicOrigin}${MOCK_PREFIX}/media`,
     ...(realtime ? { realtime: realtime !== '0' && realtime.toLowerCase() !== 'false' } : {}),
+    // Reproducible demos and tests: the same seed picks the same answers and timings.
+    ...(env.MOCK_SEED && Number.isFinite(Number(env.MOCK_SEED)) ? { seed: Number(env.MOCK_SEED) } : {}),
     ...mockOptions,
   });
   const fetchMock = (request: Request) => mock.fetch(request);

@@ -85,7 +85,8 @@ describe('demo through the real relay and mock platform', () => {
       const root = document.querySelector('indigo-chat')?.shadowRoot;
       const bots = root?.querySelectorAll('[part~="message-bot"]');
       const last = bots?.[bots.length - 1];
-      return !!last?.querySelector('[part~="bubble"] table') && !!last.querySelector('[part~="bubble"] strong');
+      // The mock picks one of its scripted answers; each has bold text and a list or table.
+      return !!last?.querySelector('[part~="bubble"] :is(table, ul, ol)') && !!last.querySelector('[part~="bubble"] strong');
     }, undefined, { timeout: 30_000 });
     await settled(page);
     expect(await input.inputValue()).toBe('');

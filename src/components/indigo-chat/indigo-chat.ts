@@ -74,7 +74,8 @@ function noticeText(notice: Notice, s: ChatStrings): string {
     case NOTICE_TEXT.timeoutNothing:
       return s.noticeTimeoutNothing;
     case NOTICE_TEXT.incomplete:
-      return s.incomplete;
+      // The cut-off message already says "may be incomplete"; the notice says why.
+      return s.noticeIncomplete;
     case NOTICE_TEXT.error:
       return s.noticeError;
     default:

@@ -186,6 +186,22 @@ describe('<indigo-chat> review fixes', () => {
     expect($(el, '[part~="retry"]')!.textContent!.trim()).to.equal('Riprova');
   });
 
+  it('an answer cut off mid-way says so once on the message and the notice says why', async () => {
+    // Content, then the body ends with no processing.end.
+    const cut = [{ type: 'processing.start' }, { type: 'text', data: { text: '<p>Half an ans</p>' } }];
+    const r = relay().queue(welcomeChunks(), cut);
+    const el = await mount(r, { mode: 'inline' });
+    await waitUntil(() => botMessages(el).length === 1 && idle(el));
+    el.send('tell me');
+    await waitUntil(() => $(el, '[part~="notice"]') !== null && idle(el));
+    // What is on screen (the polite live region re-reads the finished message, by design).
+    const text = `${$(el, '[part~="transcript"]')!.textContent} ${$(el, '[part~="notice"]')!.textContent}`;
+    expect(text.split('This answer may be incomplete.').length - 1).to.equal(1);
+    expect($(el, '[part~="notice"]')!.textContent).to.contain('interrupted');
+    expect($(el, '[part~="retry"]')).to.not.equal(null);
+    expect(botMessages(el)[1]!.textContent).to.contain('Half an ans');
+  });
+
   it('two instances without an id on the same relay do not share (and overwrite) one stored conversation', async () => {
     const r = relay().queue(welcomeChunks('A'), welcomeChunks('B'));
     const wrap = await fixture<HTMLDivElement>(html`<div>

@@ -14,6 +14,8 @@ export interface ChatStrings {
   readonly queued: string;
   readonly failed: string;
   readonly incomplete: string;
+  /** The notice for an answer cut off mid-way (the message itself shows `incomplete`). */
+  readonly noticeIncomplete: string;
   readonly transcript: string;
   readonly you: string;
   readonly assistant: string;
@@ -51,6 +53,7 @@ const en: ChatStrings = {
   noticeTimeout: 'The assistant took too long to answer. This answer may be incomplete.',
   noticeTimeoutNothing: 'The assistant did not answer in time.',
   noticeError: 'The assistant could not answer.',
+  noticeIncomplete: 'The connection was interrupted before the answer ended.',
   noticeConnect: 'Could not connect to the assistant.',
   unread: (n) => (n === 1 ? '1 unread message' : `${n} unread messages`),
 };
@@ -78,6 +81,7 @@ const it: ChatStrings = {
   noticeTimeout: "L'assistente ha impiegato troppo a rispondere. La risposta potrebbe essere incompleta.",
   noticeTimeoutNothing: "L'assistente non ha risposto in tempo.",
   noticeError: "L'assistente non ha potuto rispondere.",
+  noticeIncomplete: 'La connessione si è interrotta prima della fine della risposta.',
   noticeConnect: "Impossibile collegarsi all'assistente.",
   unread: (n) => (n === 1 ? '1 messaggio non letto' : `${n} messaggi non letti`),
 };
