@@ -1,3 +1,4 @@
+import { setupWorker, type SetupWorker } from 'msw/browser';
 /**
  * A scripted relay for the element's browser tests (msw): each test gets its own relay
  * path, counts session requests and scripts each answer. The realistic end-to-end flows
@@ -82,3 +83,36 @@ export class FakeRelay {
     ];
   }
 }
+
+/**
+ * The msw worker and per-test storage reset the element suites share (call once at the
+ * top of a suite file), and a fresh FakeRelay mounted on it per call.
+ */
+export function useFakeRelays(prefix: string): { relay(): FakeRelay; use: SetupWorker['use'] } {
+  let worker: SetupWorker;
+  let n = 0;
+  before(async () => {
+    worker = setupWorker();
+    await worker.start({ quiet: true, serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledRequest: 'bypass' });
+  });
+  after(() => worker.stop());
+  beforeEach(() => {
+    localStorage.clear();
+    sessionStorage.clear();
+  });
+  afterEach(() => worker.resetHandlers());
+  return {
+    relay: () => {
+      const r = new FakeRelay(`${prefix}${++n}`);
+      worker.use(...r.handlers());
+      return r;
+    },
+    use: (...handlers) => worker.use(...handlers),
+  };
+}
+
+/** Shadow-root queries on the element. */
+export const $ = <T extends Element = HTMLElement>(el: HTMLElement, sel: string) => el.shadowRoot!.querySelector<T>(sel);
+export const $$ = (el: HTMLElement, sel: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(sel)];
+export const botMessages = (el: HTMLElement) => $$(el, '[part~="message"][part~="message-bot"]');
+export const userMessages = (el: HTMLElement) => $$(el, '[part~="message"][part~="message-user"]');

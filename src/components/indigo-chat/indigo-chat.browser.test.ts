@@ -1,38 +1,18 @@
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { setupWorker } from 'msw/browser';
-import type { SetupWorker } from 'msw/browser';
 import { HttpResponse, http } from 'msw';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
-import { FakeRelay, sseResponse, welcomeChunks } from './fake-relay.test-helper.js';
+import { $, $$, botMessages, FakeRelay, sseResponse, useFakeRelays, userMessages, welcomeChunks } from './fake-relay.test-helper.js';
 import type { Wire } from './fake-relay.test-helper.js';
 import type { IndigoChatErrorEvent, IndigoChatMessageEvent, IndigoChatWarningEvent } from '../../events/index.js';
 
 
-let worker: SetupWorker;
+const relays = useFakeRelays('t');
 let n = 0;
-
-before(async () => {
-  worker = setupWorker();
-  await worker.start({ quiet: true, serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledRequest: 'bypass' });
-});
-after(() => worker.stop());
-beforeEach(() => {
-  localStorage.clear();
-  sessionStorage.clear();
-});
-afterEach(() => worker.resetHandlers());
-
 function relay(): FakeRelay {
-  const r = new FakeRelay(`t${++n}`);
-  worker.use(...r.handlers());
-  return r;
+  n++; // element ids and storage keys stay distinct per test
+  return relays.relay();
 }
-
-const $ = <T extends Element = HTMLElement>(el: IndigoChat, sel: string) => el.shadowRoot!.querySelector<T>(sel);
-const $$ = (el: IndigoChat, sel: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(sel)];
-const botMessages = (el: IndigoChat) => $$(el, '[part~="message"][part~="message-bot"]');
-const userMessages = (el: IndigoChat) => $$(el, '[part~="message"][part~="message-user"]');
 
 async function mount(r: FakeRelay, attrs: { mode?: string; lang?: string; id?: string; storage?: string } = {}): Promise<IndigoChat> {
   return fixture<IndigoChat>(html`<indigo-chat

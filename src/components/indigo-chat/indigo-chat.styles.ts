@@ -356,15 +356,5 @@ export const indigoChatStyles = css`
     width: 20px;
     height: 20px;
   }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-    border: 0;
-  }
+  /* .visually-hidden comes from blockStyles (same shadow root). */
 `;

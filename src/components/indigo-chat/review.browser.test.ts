@@ -3,38 +3,18 @@
  * here failed before its fix.
  */
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { setupWorker } from 'msw/browser';
-import type { SetupWorker } from 'msw/browser';
 import { HttpResponse, http } from 'msw';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
-import { FakeRelay, sseResponse, welcomeChunks } from './fake-relay.test-helper.js';
+import { $, $$, botMessages, FakeRelay, sseResponse, useFakeRelays, userMessages, welcomeChunks } from './fake-relay.test-helper.js';
 import type { IndigoChatErrorEvent } from '../../events/index.js';
 
-let worker: SetupWorker;
+const relays = useFakeRelays('review');
 let n = 0;
-
-before(async () => {
-  worker = setupWorker();
-  await worker.start({ quiet: true, serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledRequest: 'bypass' });
-});
-after(() => worker.stop());
-beforeEach(() => {
-  localStorage.clear();
-  sessionStorage.clear();
-});
-afterEach(() => worker.resetHandlers());
-
 function relay(): FakeRelay {
-  const r = new FakeRelay(`review${++n}`);
-  worker.use(...r.handlers());
-  return r;
+  n++; // element ids and storage keys stay distinct per test
+  return relays.relay();
 }
-
-const $ = <T extends Element = HTMLElement>(el: IndigoChat, sel: string) => el.shadowRoot!.querySelector<T>(sel);
-const $$ = (el: IndigoChat, sel: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(sel)];
-const botMessages = (el: IndigoChat) => $$(el, '[part~="message"][part~="message-bot"]');
-const userMessages = (el: IndigoChat) => $$(el, '[part~="message"][part~="message-user"]');
 const idle = (el: IndigoChat) => el.session.transcript.status === 'idle' && !el.session.inFlight;
 
 async function mount(r: FakeRelay, attrs: { mode?: string; lang?: string; id?: string } = {}): Promise<IndigoChat> {
@@ -125,7 +105,7 @@ describe('<indigo-chat> review fixes', () => {
     ]) {
       const path = `/review-bad-${++n}/api/chat`;
       let fixed = false;
-      worker.use(
+      relays.use(
         http.post(`${path}/session`, () => (fixed ? HttpResponse.json({ sender: 'ok-sender' }) : bad())),
         http.post(path, () => sseResponse(welcomeChunks('Recovered'))),
       );
