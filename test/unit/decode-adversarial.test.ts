@@ -19,7 +19,11 @@ async function* reads(parts: readonly Uint8Array[]): AsyncGenerator<Uint8Array> 
   for (const p of parts) yield p;
 }
 
-/** Cuts `b` at the given sorted byte offsets. */
+/**
+ * Cuts `b` at the given sorted byte offsets, keeping empty pieces (offsets 0, the length,
+ * repeats): empty reads are part of what is tested here, so not the fixtures' `splitAt`,
+ * which drops them.
+ */
 function cut(b: Uint8Array, at: readonly number[]): Uint8Array[] {
   const out: Uint8Array[] = [];
   let prev = 0;
