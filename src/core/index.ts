@@ -12,6 +12,7 @@ export { decodeChunks, type DecodeOptions } from './protocol/decode.js';
 export { parseChunk, normalizeTel } from './protocol/parse.js';
 export { applyDeltas, DeltaError } from './delta/apply.js';
 export { createLiveText } from './delta/live-text.js';
+export { NOTICE_TEXT, WARNING_CODES } from './conversation/codes.js';
 export {
   createTranscript,
   reduce,

@@ -10,7 +10,9 @@ import type {
   ImageBlock,
   TextBlock,
   VideoBlock,
+  WarningCode,
 } from '../../core/conversation/types.js';
+import { skipNever } from '../../core/never.js';
 import { safeUrl, urlAction } from '../../html/url-policy.js';
 import { blockStyles } from './blocks.styles.js';
 import { carouselBehaviour } from './carousel-behaviour.js';
@@ -38,7 +40,7 @@ export interface BlockContext {
   /** A quick-reply or card button was clicked. */
   onPayload(payload: string, label: string): void;
   /** E.g. a URL was refused, a generation degraded. Called once per item, after the render. */
-  onWarning(code: string, message: string): void;
+  onWarning(code: WarningCode, message: string): void;
 }
 
 /**
@@ -47,7 +49,7 @@ export interface BlockContext {
  */
 const warned = new WeakSet<object>();
 
-function warnOnce(ctx: BlockContext, item: object, code: string, message: string): void {
+function warnOnce(ctx: BlockContext, item: object, code: WarningCode, message: string): void {
   if (warned.has(item)) return;
   warned.add(item);
   // After the render: the element may update state from a warning, never mid-update.
@@ -99,8 +101,9 @@ function renderBlock(block: Block, message: BotMessage, ctx: BlockContext, strin
     case 'carousel':
       return renderCarousel(block, message, ctx, strings);
     default:
-      // A block kind from a newer core: skip it rather than break the message.
-      return nothing;
+      // Compile time: every kind has a case. Run time (a kind from a newer core): skip it
+      // rather than break the message.
+      return skipNever(block, nothing);
   }
 }
 

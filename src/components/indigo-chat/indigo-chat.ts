@@ -4,8 +4,8 @@ import { property, query, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { activeActionsBlockId } from '../../core/index.js';
-import { NOTICE_TEXT } from '../../core/conversation/reducer.js';
-import type { BotMessage, DeltaUnit, Message, Notice, Transcript, UserMessage } from '../../core/index.js';
+import { skipNever } from '../../core/never.js';
+import type { BotMessage, DeltaUnit, Message, Notice, Transcript, UserMessage, WarningCode } from '../../core/index.js';
 import { AutoScrollController } from '../../controllers/auto-scroll-controller.js';
 import { PersistenceController } from '../../controllers/persistence-controller.js';
 import type { StorageKind } from '../../controllers/persistence-controller.js';
@@ -60,26 +60,30 @@ const chatIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
 const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"><path d="M6 6l12 12M18 6L6 18"/></svg>`;
 const restartIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M4 12a8 8 0 1 0 2.3-5.6M4 4v5h5"/></svg>`;
 /**
- * The core's notices carry fixed English texts; show them in the element's language.
- * A text we do not know (a relay's own error message) is shown as it is.
+ * The core's notices are codes: show each in the element's language. Only the relay's own
+ * error message (`relay-error`) is shown as it came.
  */
 function noticeText(notice: Notice, s: ChatStrings): string {
-  switch (notice.message) {
-    case NOTICE_TEXT.sendFailed:
+  switch (notice.code) {
+    case 'send-failed':
       return s.noticeSendFailed;
-    case NOTICE_TEXT.noAnswer:
+    case 'no-answer':
       return s.noticeNoAnswer;
-    case NOTICE_TEXT.timeout:
+    case 'timeout':
       return s.noticeTimeout;
-    case NOTICE_TEXT.timeoutNothing:
+    case 'no-answer-in-time':
       return s.noticeTimeoutNothing;
-    case NOTICE_TEXT.incomplete:
+    case 'incomplete':
       // The cut-off message already says "may be incomplete"; the notice says why.
       return s.noticeIncomplete;
-    case NOTICE_TEXT.error:
+    case 'error':
       return s.noticeError;
-    default:
+    case 'relay-error':
       return notice.message;
+    case 'offline':
+      return s.offline;
+    default:
+      return skipNever(notice.code, notice.message);
   }
 }
 
@@ -486,10 +490,8 @@ export class IndigoChat extends LitElement {
     this.sendPayload(payload, label);
   };
 
-  private onBlockWarning = (code: string, message: string): void => {
-    this.emit(
-      new IndigoChatWarningEvent({ code: code as 'invalid-chunk', message, at: Date.now() }),
-    );
+  private onBlockWarning = (code: WarningCode, message: string): void => {
+    this.emit(new IndigoChatWarningEvent({ code, message, at: Date.now() }));
   };
 
   // --- rendering ---------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+import { NOTICE_TEXT } from '../../core/conversation/codes.js';
+
 /** The element's own UI strings (bot content comes from the platform as is). */
 export interface ChatStrings {
   readonly defaultTitle: string;
@@ -19,7 +21,7 @@ export interface ChatStrings {
   readonly transcript: string;
   readonly you: string;
   readonly assistant: string;
-  /** Notices (the core's notice texts are English; these replace them by meaning). */
+  /** Notices, by the core's notice code (English: the core's NOTICE_TEXT, the one copy). */
   readonly noticeSendFailed: string;
   readonly noticeNoAnswer: string;
   readonly noticeTimeout: string;
@@ -48,12 +50,12 @@ const en: ChatStrings = {
   transcript: 'Conversation',
   you: 'You',
   assistant: 'Assistant',
-  noticeSendFailed: 'Your message could not be sent.',
-  noticeNoAnswer: 'No answer arrived.',
-  noticeTimeout: 'The assistant took too long to answer. This answer may be incomplete.',
-  noticeTimeoutNothing: 'The assistant did not answer in time.',
-  noticeError: 'The assistant could not answer.',
-  noticeIncomplete: 'The connection was interrupted before the answer ended.',
+  noticeSendFailed: NOTICE_TEXT['send-failed'],
+  noticeNoAnswer: NOTICE_TEXT['no-answer'],
+  noticeTimeout: NOTICE_TEXT.timeout,
+  noticeTimeoutNothing: NOTICE_TEXT['no-answer-in-time'],
+  noticeError: NOTICE_TEXT.error,
+  noticeIncomplete: NOTICE_TEXT.incomplete,
   noticeConnect: 'Could not connect to the assistant.',
   unread: (n) => (n === 1 ? '1 unread message' : `${n} unread messages`),
 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseChunk } from '../protocol/parse.js';
 import { activeActionsBlockId, createTranscript, generationHtml, reduce } from './reducer.js';
+import { NOTICE_TEXT } from './codes.js';
 import type { ActionsBlock, CarouselBlock, GenerationBlock, TextBlock, Transcript } from './types.js';
 import {
   aborted,
@@ -429,7 +430,7 @@ describe('lifecycle faults', () => {
     expect(lastBot(t).state).toBe('incomplete');
     expect(gen(t).state).toBe('done');
     expect(generationHtml(gen(t))).toBe('abc');
-    expect(t.notice).toEqual({ kind: 'incomplete', message: 'This answer may be incomplete.', retry: { type: 'text', text: 'hi' } });
+    expect(t.notice).toEqual({ kind: 'incomplete', code: 'incomplete', message: NOTICE_TEXT.incomplete, retry: { type: 'text', text: 'hi' } });
     expect(t.status).toBe('idle');
   });
   it('timeout without processing.end: same, kind timeout', () => {
@@ -488,7 +489,7 @@ describe('lifecycle faults', () => {
   });
   it('an error chunk shows an error notice with retry; the answer ends incomplete at processing.end', () => {
     const t1 = run(asked(), [chunk(c.text('part')), chunk(c.error('The assistant is unavailable.'))]);
-    expect(t1.notice).toEqual({ kind: 'error', message: 'The assistant is unavailable.', retry: { type: 'text', text: 'hi' } });
+    expect(t1.notice).toEqual({ kind: 'error', code: 'relay-error', message: 'The assistant is unavailable.', retry: { type: 'text', text: 'hi' } });
     const t2 = reduce(t1, chunk(c.end()));
     expect(lastBot(t2).state).toBe('incomplete');
     expect(t2.notice?.kind).toBe('error');
@@ -496,13 +497,18 @@ describe('lifecycle faults', () => {
   it('an error chunk then EOF keeps the error notice', () => {
     const t = run(asked(), [chunk(c.error()), ended()]);
     expect(t.notice?.kind).toBe('error');
+    expect(t.notice?.code).toBe('relay-error');
+  });
+  it('an error chunk without a message of its own: the generic error notice', () => {
+    const t = run(asked(), [chunk(c.error(' '))]);
+    expect(t.notice).toMatchObject({ kind: 'error', code: 'error', message: NOTICE_TEXT.error });
   });
 });
 
 describe('connectivity', () => {
   it('offline shows a notice without retry; online clears it', () => {
     const t1 = reduce(fresh(), connectivity(false));
-    expect(t1.notice).toEqual({ kind: 'offline', message: expect.any(String) });
+    expect(t1.notice).toEqual({ kind: 'offline', code: 'offline', message: NOTICE_TEXT.offline });
     expect(reduce(t1, connectivity(false))).toBe(t1);
     expect(reduce(t1, connectivity(true)).notice).toBeNull();
   });

@@ -47,22 +47,14 @@ import {
   visibleText,
   type TranscriptOptions,
 } from './shared.js';
+import { makeNotice } from './codes.js';
+import { skipNever } from '../never.js';
 
 export type { TranscriptOptions } from './shared.js';
 export { serializeTranscript, deserializeTranscript } from './serialize.js';
 
 const MAX_WARNED_KEYS = 64;
 const MAX_NOTICE_MESSAGE = 300;
-
-export const NOTICE_TEXT = Object.freeze({
-  incomplete: 'This answer may be incomplete.',
-  timeout: 'The assistant took too long to answer. This answer may be incomplete.',
-  timeoutNothing: 'The assistant did not answer in time.',
-  sendFailed: 'Your message could not be sent.',
-  noAnswer: 'No answer arrived.',
-  error: 'The assistant could not answer.',
-  offline: 'You are offline.',
-});
 
 export function createTranscript(options?: TranscriptOptions): Transcript {
   return {
@@ -131,7 +123,7 @@ function step(t: Transcript, e: ConversationEvent): Transcript {
     case 'connectivity':
       return onConnectivity(t, e.online === true);
     default:
-      return warn(t, 'invalid-chunk', `Unknown event type ${JSON.stringify(String((e as { type?: unknown }).type)).slice(0, 60)} ignored.`, at);
+      return skipNever(e, warn(t, 'invalid-chunk', `Unknown event type ${JSON.stringify(String((e as { type?: unknown }).type)).slice(0, 60)} ignored.`, at));
   }
 }
 
@@ -350,8 +342,7 @@ function onSendFailed(t: Transcript): Transcript {
   let messages = open ? replaceLast(t, finalizeMessage(open, 'incomplete')) : t.messages;
   // The visitor's text stays in the transcript, marked failed, with a retry offered.
   messages = markUserFailed(messages, turn.userMessageId);
-  const notice: Notice = { kind: 'send-failed', message: NOTICE_TEXT.sendFailed, ...retryOf(turn) };
-  return { ...t, messages, status: 'idle', notice, turn: { ...turn, inFlight: false, closed: true } };
+  return { ...t, messages, status: 'idle', notice: makeNotice('send-failed', retryOf(turn)), turn: { ...turn, inFlight: false, closed: true } };
 }
 
 /** EOF or timeout without processing.end. */
@@ -366,14 +357,14 @@ function onStreamStopped(t: Transcript, kind: 'incomplete' | 'timeout'): Transcr
     messages = markUserFailed(messages, turn.userMessageId);
     notice =
       kind === 'timeout'
-        ? { kind: 'timeout', message: NOTICE_TEXT.timeoutNothing, ...retryOf(turn) }
-        : { kind: 'send-failed', message: NOTICE_TEXT.noAnswer, ...retryOf(turn) };
+        ? makeNotice('no-answer-in-time', retryOf(turn))
+        : makeNotice('no-answer', retryOf(turn));
   } else {
     if (open) messages = replaceLast(t, finalizeMessage(open, 'incomplete'));
     notice =
       turn.errored && t.notice?.kind === 'error'
         ? t.notice // the relay's error says more than "may be incomplete"
-        : { kind, message: kind === 'timeout' ? NOTICE_TEXT.timeout : NOTICE_TEXT.incomplete, ...retryOf(turn) };
+        : makeNotice(kind, retryOf(turn));
   }
   return { ...t, messages, status: 'idle', notice, turn: { ...turn, inFlight: false, closed: true } };
 }
@@ -389,7 +380,7 @@ function onAborted(t: Transcript): Transcript {
 function onConnectivity(t: Transcript, online: boolean): Transcript {
   if (online) return t.notice?.kind === 'offline' ? { ...t, notice: null } : t;
   if (t.notice !== null) return t; // already offline, or a more important notice
-  return { ...t, notice: { kind: 'offline', message: NOTICE_TEXT.offline } };
+  return { ...t, notice: makeNotice('offline') };
 }
 
 // ---------------------------------------------------------------- chunks
@@ -442,7 +433,9 @@ function onChunk(t: Transcript, c: Chunk, at: number): Transcript {
         `invalid:${String(c.wireType).slice(0, 40)}:${String(c.reason).slice(0, 40)}`,
       );
     default:
-      return t;
+      // Every Chunk type has a case (the type checker enforces it); a value from outside
+      // the types is left alone.
+      return skipNever(c, t);
   }
 }
 
@@ -464,10 +457,10 @@ function onProcessingEnd(t: Transcript): Transcript {
 
 function onError(t: Transcript, c: ChunkOf<'error'>): Transcript {
   const turn = turnOf(t);
-  const message = str(c.message) && c.message.trim() !== '' ? c.message.slice(0, MAX_NOTICE_MESSAGE) : NOTICE_TEXT.error;
+  const own = str(c.message) && c.message.trim() !== '';
   return {
     ...t,
-    notice: { kind: 'error', message, ...retryOf(turn) },
+    notice: own ? makeNotice('relay-error', retryOf(turn), c.message.slice(0, MAX_NOTICE_MESSAGE)) : makeNotice('error', retryOf(turn)),
     turn: { ...turn, errored: true, received: true },
   };
 }

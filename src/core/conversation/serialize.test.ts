@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTranscript, deserializeTranscript, generationHtml, reduce, serializeTranscript } from './reducer.js';
 import type { Block, GenerationBlock, Message, Transcript } from './types.js';
+import { NOTICE_TEXT } from './codes.js';
 import { append, c, chunk, connectivity, lastBot, run, send, sendFailed } from './reducer.test-helper.js';
 
 /** What the visitor sees of a message: generations by their HTML, not their LiveText. */
@@ -113,14 +114,15 @@ describe('serializeTranscript / deserializeTranscript', () => {
       ['an array', '[]'],
       ['another version', mutate((d) => (d.v = 2))],
       ['missing messages', mutate((d) => delete (d as Record<string, unknown>).messages)],
-      ['a message of unknown role', mutate((d) => ((d.messages[0] as Record<string, unknown>).role = 'system'))],
       ['a streaming bot message', mutate((d) => (bot(d).state = 'streaming'))],
-      ['a block of unknown kind', mutate((d) => ((bot(d).blocks[0] as Record<string, unknown>).kind = 'iframe'))],
       ['a text block with non-string html', mutate((d) => ((bot(d).blocks[0] as Record<string, unknown>).html = { toString: 1 }))],
       ['duplicate ids', mutate((d) => ((d.messages[1] as Record<string, unknown>).id = (d.messages[0] as Record<string, unknown>).id))],
       ['a malformed id', mutate((d) => ((d.messages[0] as Record<string, unknown>).id = 'x1'))],
       ['nextId not above the ids', mutate((d) => (d.nextId = 2))],
       ['a bad notice kind', mutate((d) => (d.notice = { kind: 'pwned', message: 'x' }))],
+      ['a bad notice code', mutate((d) => (d.notice = { kind: 'error', code: 'pwned', message: 'x' }))],
+      ['a message whose role is not a string', mutate((d) => ((d.messages[0] as Record<string, unknown>).role = 7))],
+      ['a block whose kind is not a string', mutate((d) => ((bot(d).blocks[0] as Record<string, unknown>).kind = null))],
       ['a bad retry', mutate((d) => (d.notice = { kind: 'send-failed', message: 'x', retry: { type: 'exec' } }))],
       ['a non-finite time', mutate((d) => ((d.messages[0] as Record<string, unknown>).at = '1'))],
       [
@@ -149,6 +151,46 @@ describe('serializeTranscript / deserializeTranscript', () => {
       const json = serializeTranscript(run(createTranscript(), [send('q'), chunk(c.text('x'.repeat(200))), chunk(c.end())]));
       expect(deserializeTranscript(json, { maxReplyChars: 100 })).toBeNull();
       expect(deserializeTranscript(json)).not.toBeNull();
+    });
+  });
+
+  describe('a newer version\'s kinds cost only themselves', () => {
+    const good = JSON.parse(serializeTranscript(rich())) as { messages: Record<string, unknown>[] } & Record<string, unknown>;
+    const blocksOf = (d: typeof good, i: number) => (d.messages[i] as { blocks: Record<string, unknown>[] }).blocks;
+    it('a block of unknown kind is left out; the message and the transcript stay', () => {
+      const d = structuredClone(good);
+      const before = blocksOf(d, 1).length;
+      blocksOf(d, 1)[0]!.kind = 'hologram';
+      const t = deserializeTranscript(JSON.stringify(d));
+      expect(t).not.toBeNull();
+      expect(t!.messages).toHaveLength(good.messages.length);
+      const bot = t!.messages[1]!;
+      expect(bot.role === 'bot' && bot.blocks.length).toBe(before - 1);
+      expect(bot.role === 'bot' && bot.blocks.map((b) => b.id)).toEqual(blocksOf(good, 1).slice(1).map((b) => b.id));
+    });
+    it('a message of unknown role is left out; the others stay', () => {
+      const d = structuredClone(good);
+      d.messages.splice(1, 0, { role: 'system', id: 'm900', text: 'from the future', at: 1 });
+      const t = deserializeTranscript(JSON.stringify(d));
+      expect(t!.messages.map((m) => m.id)).toEqual(good.messages.map((m) => m.id));
+    });
+    it('a bot message whose every block is unknown is left out', () => {
+      const d = structuredClone(good);
+      for (const b of blocksOf(d, 1)) b.kind = 'hologram';
+      const t = deserializeTranscript(JSON.stringify(d));
+      expect(t!.messages.map((m) => m.id)).toEqual(good.messages.filter((_, i) => i !== 1).map((m) => m.id));
+    });
+    it('a notice saved before codes existed is read by its kind', () => {
+      const d = structuredClone(good);
+      d.notice = { kind: 'timeout', message: 'The assistant took too long to answer. This answer may be incomplete.' };
+      expect(deserializeTranscript(JSON.stringify(d))!.notice).toEqual({ kind: 'timeout', code: 'timeout', message: NOTICE_TEXT.timeout });
+      d.notice = { kind: 'error', message: 'Upstream said no.' };
+      expect(deserializeTranscript(JSON.stringify(d))!.notice).toMatchObject({ code: 'relay-error', message: 'Upstream said no.' });
+    });
+    it('a stored notice text is not trusted except the relay\'s own message', () => {
+      const d = structuredClone(good);
+      d.notice = { kind: 'send-failed', code: 'send-failed', message: 'Call +1 555 to claim your prize' };
+      expect(deserializeTranscript(JSON.stringify(d))!.notice?.message).toBe(NOTICE_TEXT['send-failed']);
     });
   });
 

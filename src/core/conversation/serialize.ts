@@ -6,6 +6,7 @@
 import type { OutgoingData } from '../protocol/types.js';
 import { createLiveText } from '../delta/live-text.js';
 import type { Action, Block, BotMessage, Card, Message, Notice, Transcript, TranscriptLimits } from './types.js';
+import { NOTICE_TEXT, isNoticeCode, makeNotice, type NoticeCode } from './codes.js';
 import { INITIAL_TURN, MAX_ID_CHARS, cleanOutgoing, finalizeMessage, isRecord, resolveLimits, resolveUnit, turnOf, type TranscriptOptions } from './shared.js';
 
 /** Bump when the stored shape changes; older versions are discarded (null). */
@@ -22,7 +23,7 @@ export function serializeTranscript(t: Transcript): string {
     // Whatever was still arriving will not arrive after a reload.
     messages = [...messages.slice(0, -1), finalizeMessage(last, 'incomplete')];
     if (notice === null || notice.kind === 'offline') {
-      notice = { kind: 'incomplete', message: 'This answer may be incomplete.', ...(turn.sent ? { retry: turn.sent } : {}) };
+      notice = makeNotice('incomplete', turn.sent ? { retry: turn.sent } : {});
     }
   }
   // Being offline is a fact about this page's moment, not about the conversation.
@@ -64,7 +65,7 @@ export function deserializeTranscript(json: string, options?: TranscriptOptions)
     for (const m of doc.messages) {
       const msg = reader.message(m);
       if (!msg) return null;
-      messages.push(msg);
+      if (msg !== SKIP) messages.push(msg);
     }
     if (reader.maxId >= doc.nextId) return null; // ids would collide with new ones
     const notice = doc.notice === null || doc.notice === undefined ? null : readNotice(doc.notice);
@@ -87,15 +88,28 @@ export function deserializeTranscript(json: string, options?: TranscriptOptions)
   }
 }
 
-const NOTICE_KINDS: readonly Notice['kind'][] = ['send-failed', 'incomplete', 'timeout', 'error', 'offline'];
+/** Notices saved before codes existed carry only a kind: the code that kind stood for. */
+const LEGACY_NOTICE_CODE: Readonly<Record<Notice['kind'], NoticeCode>> = {
+  'send-failed': 'send-failed',
+  incomplete: 'incomplete',
+  timeout: 'timeout',
+  error: 'error',
+  offline: 'offline',
+};
 
 function readNotice(x: unknown): Notice | undefined {
-  if (!isRecord(x) || !NOTICE_KINDS.includes(x.kind as Notice['kind']) || typeof x.message !== 'string') return undefined;
-  if (x.message.length > 1000) return undefined;
-  const kind = x.kind as Notice['kind'];
-  if (x.retry === undefined) return { kind, message: x.message };
+  if (!isRecord(x) || typeof x.message !== 'string' || x.message.length > 1000) return undefined;
+  let code: NoticeCode;
+  if (isNoticeCode(x.code)) code = x.code;
+  else if (x.code === undefined && typeof x.kind === 'string' && Object.hasOwn(LEGACY_NOTICE_CODE, x.kind)) {
+    code = LEGACY_NOTICE_CODE[x.kind as Notice['kind']];
+    if (code === 'error' && x.message !== NOTICE_TEXT.error) code = 'relay-error';
+  } else return undefined;
+  // Only the relay's own message is stored text; every other notice reads its text from the code.
+  const message = code === 'relay-error' ? x.message : NOTICE_TEXT[code];
+  if (x.retry === undefined) return makeNotice(code, {}, message);
   const retry = cleanOutgoing(x.retry);
-  return retry ? { kind, message: x.message, retry } : undefined;
+  return retry ? makeNotice(code, { retry }, message) : undefined;
 }
 
 const ID = /^[mb]([0-9]{1,15})$/;
@@ -111,8 +125,8 @@ class Reader {
   maxId = 0;
 
   constructor(
-    private readonly limits: TranscriptLimits,
-    private readonly unit: Transcript['deltaUnit'],
+    readonly limits: TranscriptLimits,
+    readonly unit: Transcript['deltaUnit'],
     private readonly ids: Set<string>,
   ) {}
 
@@ -135,19 +149,27 @@ class Reader {
     return x;
   }
 
-  message(x: unknown): Message | null {
+  /** A message, SKIP for one of a kind this version does not know, null when invalid. */
+  message(x: unknown): Message | typeof SKIP | null {
     if (!isRecord(x)) return null;
     if (x.role === 'user') {
       const data: OutgoingData | null = cleanOutgoing(x.data);
       if (!data || (x.status !== 'sent' && x.status !== 'failed')) return null;
       return { id: this.id(x.id, 'm'), role: 'user', text: this.str(x.text), data, status: x.status, at: this.at(x.at) };
     }
-    if (x.role !== 'bot') return null;
+    // A role from a newer version: that message is left out, the rest of the transcript kept.
+    if (x.role !== 'bot') return typeof x.role === 'string' ? SKIP : null;
     // A saved message is never still streaming (serializeTranscript finalises it).
     if (x.state !== 'done' && x.state !== 'incomplete') return null;
     if (!Array.isArray(x.blocks) || x.blocks.length > this.limits.maxBlocks) return null;
     const id = this.id(x.id, 'm');
-    const blocks = x.blocks.map((b: unknown) => this.block(b));
+    const blocks: Block[] = [];
+    for (const b of x.blocks as unknown[]) {
+      const block = this.block(b);
+      if (block !== SKIP) blocks.push(block);
+    }
+    // Every block was of an unknown kind: nothing of it can be shown.
+    if (blocks.length === 0 && x.blocks.length > 0) return SKIP;
     const msg: BotMessage = { id, role: 'bot', blocks, state: x.state, at: this.at(x.at) };
     return msg;
   }
@@ -177,46 +199,59 @@ class Reader {
     return { index, title: this.str(x.title), description: this.str(x.description), image, actions: this.actions(x.actions), state: 'done' };
   }
 
-  block(x: unknown): Block {
-    if (!isRecord(x)) fail();
-    switch (x.kind) {
-      case 'text':
-        if (typeof x.caption !== 'boolean' || typeof x.generated !== 'boolean') fail();
-        return { kind: 'text', id: this.id(x.id, 'b'), html: this.str(x.html), caption: x.caption, generated: x.generated };
-      case 'image':
-      case 'video':
-        return { kind: x.kind, id: this.id(x.id, 'b'), src: this.str(x.src), alt: this.str(x.alt) };
-      case 'actions': {
-        const actions = this.actions(x.actions);
-        if (actions.length === 0) fail();
-        return { kind: 'actions', id: this.id(x.id, 'b'), actions };
-      }
-      case 'carousel': {
-        if (x.state !== 'done' || !Array.isArray(x.cards) || x.cards.length > this.limits.maxCards) fail();
-        const cards = x.cards.map((c: unknown) => this.card(c));
-        for (let i = 1; i < cards.length; i++) {
-          const prev = cards[i - 1];
-          const cur = cards[i];
-          if (!prev || !cur || prev.index >= cur.index) fail(); // sorted, unique
-        }
-        return { kind: 'carousel', id: this.id(x.id, 'b'), carouselId: this.str(x.carouselId, MAX_ID_CHARS), cards, state: 'done' };
-      }
-      case 'generation': {
-        if (x.state !== 'done' && x.state !== 'degraded') fail();
-        const id = this.id(x.id, 'b');
-        const generationId = this.str(x.generationId, MAX_ID_CHARS);
-        const raw = this.str(x.raw);
-        const live = createLiveText(this.unit, this.str(x.html));
-        if (x.state === 'degraded') {
-          const reason = x.degradedReason === undefined ? undefined : this.str(x.degradedReason, 500);
-          return reason === undefined
-            ? { kind: 'generation', id, generationId, raw, live, state: 'degraded' }
-            : { kind: 'generation', id, generationId, raw, live, state: 'degraded', degradedReason: reason };
-        }
-        return { kind: 'generation', id, generationId, raw, live, state: 'done' };
-      }
-      default:
-        fail();
-    }
+  /** A block, or SKIP for a kind this version does not know (a newer script saved it). */
+  block(x: unknown): Block | typeof SKIP {
+    if (!isRecord(x) || typeof x.kind !== 'string') fail();
+    if (!Object.hasOwn(BLOCK_READERS, x.kind)) return SKIP;
+    return BLOCK_READERS[x.kind as Block['kind']](this, x);
   }
 }
+
+/** Left out of the restored transcript: a message or block of a kind this version does not know. */
+const SKIP: unique symbol = Symbol('skip');
+
+type BlockReaders = { readonly [K in Block['kind']]: (r: Reader, x: Record<string, unknown>) => Extract<Block, { kind: K }> };
+
+/**
+ * One reader per block kind. A mapped type over `Block['kind']`: a kind added to `Block`
+ * without a reader here fails to compile. A kind not listed (saved by a newer version) is
+ * skipped on its own; a known kind that does not validate fails the whole transcript
+ * (storage edited by another script).
+ */
+const BLOCK_READERS: BlockReaders = {
+  text(r, x) {
+    if (typeof x.caption !== 'boolean' || typeof x.generated !== 'boolean') fail();
+    return { kind: 'text', id: r.id(x.id, 'b'), html: r.str(x.html), caption: x.caption, generated: x.generated };
+  },
+  image: (r, x) => ({ kind: 'image', id: r.id(x.id, 'b'), src: r.str(x.src), alt: r.str(x.alt) }),
+  video: (r, x) => ({ kind: 'video', id: r.id(x.id, 'b'), src: r.str(x.src), alt: r.str(x.alt) }),
+  actions(r, x) {
+    const actions = r.actions(x.actions);
+    if (actions.length === 0) fail();
+    return { kind: 'actions', id: r.id(x.id, 'b'), actions };
+  },
+  carousel(r, x) {
+    if (x.state !== 'done' || !Array.isArray(x.cards) || x.cards.length > r.limits.maxCards) fail();
+    const cards = x.cards.map((c: unknown) => r.card(c));
+    for (let i = 1; i < cards.length; i++) {
+      const prev = cards[i - 1];
+      const cur = cards[i];
+      if (!prev || !cur || prev.index >= cur.index) fail(); // sorted, unique
+    }
+    return { kind: 'carousel', id: r.id(x.id, 'b'), carouselId: r.str(x.carouselId, MAX_ID_CHARS), cards, state: 'done' };
+  },
+  generation(r, x) {
+    if (x.state !== 'done' && x.state !== 'degraded') fail();
+    const id = r.id(x.id, 'b');
+    const generationId = r.str(x.generationId, MAX_ID_CHARS);
+    const raw = r.str(x.raw);
+    const live = createLiveText(r.unit, r.str(x.html));
+    if (x.state === 'degraded') {
+      const reason = x.degradedReason === undefined ? undefined : r.str(x.degradedReason, 500);
+      return reason === undefined
+        ? { kind: 'generation', id, generationId, raw, live, state: 'degraded' }
+        : { kind: 'generation', id, generationId, raw, live, state: 'degraded', degradedReason: reason };
+    }
+    return { kind: 'generation', id, generationId, raw, live, state: 'done' };
+  },
+};

@@ -5,6 +5,7 @@
 import type { OutgoingData } from '../protocol/types.js';
 import type { DeltaUnit } from '../delta/types.js';
 import { DELTA_UNITS } from '../delta/types.js';
+import { assertNever } from '../never.js';
 import type {
   Action,
   Block,
@@ -167,6 +168,8 @@ export function blockSize(b: Block | null): { shown: number; total: number } {
       const html = b.live.utf16Length;
       return { shown: b.state === 'degraded' ? b.raw.length : html, total: b.raw.length + html };
     }
+    default:
+      return assertNever(b, 'block kind');
   }
 }
 

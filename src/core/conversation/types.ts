@@ -1,5 +1,8 @@
 import type { Chunk, ImageRef, OutgoingData } from '../protocol/types.js';
 import type { DeltaUnit, LiveText } from '../delta/types.js';
+import type { NoticeCode, WarningCode } from './codes.js';
+
+export type { NoticeCode, WarningCode } from './codes.js';
 
 /**
  * The conversation as the element renders it: immutable plain data (plus the immutable
@@ -70,14 +73,18 @@ export interface TurnState {
 }
 
 export interface Notice {
+  /** The notice's category (styling, what retry means); `code` says which notice it is. */
   readonly kind: 'send-failed' | 'incomplete' | 'timeout' | 'error' | 'offline';
+  /** Which notice: the element shows the localized text for it (see codes.ts). */
+  readonly code: NoticeCode;
+  /** English text (`NOTICE_TEXT[code]`), or the relay's own message for `relay-error`. */
   readonly message: string;
   /** What to send again when the visitor presses retry (absent: no retry offered). */
   readonly retry?: OutgoingData;
 }
 
 export interface Warning {
-  readonly code: 'degraded-generation' | 'ignored-chunk' | 'cap-reached' | 'invalid-chunk';
+  readonly code: WarningCode;
   readonly message: string;
   readonly at: number;
 }
