@@ -89,11 +89,11 @@ function batcher(controller: () => ReadableStreamDefaultController<Uint8Array>) 
 }
 
 function normalise(node: Node): string {
-  // The live view groups settled blocks in wrapper divs of its own; compare the content only.
+  // The streaming view groups settled segments in wrapper divs of its own; compare the content only.
   const div = document.createElement('div');
   const walk = (from: Node, to: Node) => {
     for (const c of Array.from(from.childNodes)) {
-      if (c instanceof HTMLElement && c.dataset.liveGroup !== undefined) walk(c, to);
+      if (c instanceof HTMLElement && c.dataset.segmentGroup !== undefined) walk(c, to);
       else to.appendChild(c.cloneNode(true));
     }
   };

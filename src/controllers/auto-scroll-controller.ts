@@ -62,7 +62,7 @@ export class AutoScrollController implements ReactiveController {
       for (const type of INTENT_EVENTS) el.addEventListener(type, this.onIntent, { passive: true });
       el.addEventListener('pointerdown', this.onPointerDown, { passive: true });
       this.lastTop = el.scrollTop;
-      // Streaming answers grow outside the host's renders (the live-HTML view commits in
+      // Streaming answers grow outside the host's renders (the streaming HTML view commits in
       // its own frame, images load later): follow those too.
       if (typeof MutationObserver === 'function') {
         this.mutations = new MutationObserver(() => {

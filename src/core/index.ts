@@ -6,7 +6,7 @@ export type * from './protocol/types.js';
 export type * from './delta/types.js';
 export type * from './conversation/types.js';
 
-export { DELTA_UNITS, MAX_OPS, MAX_INSERT } from './delta/types.js';
+export { DELTA_UNITS, MAX_OPS, MAX_INSERT, isDeltaUnit } from './delta/types.js';
 export { encodeSSE, encodeComment, encodeFrame, encodeArrayEnd } from './protocol/encode.js';
 export { decodeChunks, type DecodeOptions } from './protocol/decode.js';
 export { parseChunk, normalizeTel } from './protocol/parse.js';

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { rawTextToFragment, sanitizeToFragment, TRUSTED_TYPES_POLICY_NAMES } from './sanitize.js';
+import { plainTextToFragment, sanitizeToFragment, TRUSTED_TYPES_POLICY_NAMES } from './sanitize.js';
 import { safeUrl } from './url-policy.js';
 import { attributeAllowed } from './policy.test-helper.js';
 
@@ -248,15 +248,15 @@ describe('sanitizeToFragment under enforced Trusted Types', () => {
   });
 });
 
-describe('rawTextToFragment', () => {
+describe('plainTextToFragment', () => {
   it('escapes markup and builds paragraphs and line breaks', () => {
     const host = document.createElement('div');
-    host.append(rawTextToFragment('Hello <img src=x onerror=alert(1)>\nsecond line\r\n\r\n\n\nnew & paragraph\n'));
+    host.append(plainTextToFragment('Hello <img src=x onerror=alert(1)>\nsecond line\r\n\r\n\n\nnew & paragraph\n'));
     expect(host.innerHTML).to.equal('<p>Hello &lt;img src=x onerror=alert(1)&gt;<br>second line</p><p>new &amp; paragraph</p>');
     expect(host.querySelector('img')).to.equal(null);
   });
 
   it('returns an empty fragment for blank input', () => {
-    expect(rawTextToFragment('\n \n').childNodes.length).to.equal(0);
+    expect(plainTextToFragment('\n \n').childNodes.length).to.equal(0);
   });
 });

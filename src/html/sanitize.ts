@@ -45,10 +45,10 @@ const POLICY: Readonly<Config> = Object.freeze({
   ALLOW_SELF_CLOSE_IN_ATTR: false,
   SAFE_FOR_XML: true,
   WHOLE_DOCUMENT: false,
-  // Parse as content of <body> from the first character. Without it a lone block such as
+  // Parse as content of <body> from the first character. Without it a lone segment such as
   // `</p>` or `<noscript>…` is parsed in the document's "before head" state and comes out
-  // differently than in the middle of an answer; the live renderer sanitizes block by
-  // block and relies on every block parsing as it would in context.
+  // differently than in the middle of an answer; the streaming view sanitizes segment by
+  // segment and relies on every segment parsing as it would in context.
   FORCE_BODY: true,
   KEEP_CONTENT: true,
   RETURN_DOM_FRAGMENT: true,
@@ -131,7 +131,7 @@ function getPurifier(): DOMPurifyInstance {
     }
   }
   // setConfig parses the policy once instead of on every call (the hot path runs this
-  // up to once per frame per changed block).
+  // up to once per frame per changed segment).
   instance.setConfig(config);
   purifier = instance;
   return instance;
@@ -157,7 +157,7 @@ export function sanitizeToFragment(html: string, options?: UrlPolicyOptions): Do
  * paragraphs on blank lines, `<br>` on single newlines. Built with DOM APIs only, so the
  * text can never become markup.
  */
-export function rawTextToFragment(raw: string): DocumentFragment {
+export function plainTextToFragment(raw: string): DocumentFragment {
   const fragment = document.createDocumentFragment();
   const text = String(raw).replace(/\r\n?/g, '\n');
   for (const paragraph of text.split(/\n[ \t]*\n/)) {

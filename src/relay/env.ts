@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS, RelayConfigError, type RelayConfig, type RelayLimits } from './handler.js';
+import { DEFAULT_LIMITS, DEFAULT_RELAY_LIMITS, RelayConfigError, type RelayConfig, type RelayLimits } from './handler.js';
 
 /** Env variable -> limit. Documented in README.md; keep the two in step. */
 export const ENV_LIMITS: Readonly<Record<string, keyof RelayLimits>> = Object.freeze({
@@ -62,4 +62,4 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
   return config;
 }
 
-export { DEFAULT_LIMITS };
+export { DEFAULT_RELAY_LIMITS, DEFAULT_LIMITS };

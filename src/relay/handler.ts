@@ -23,7 +23,8 @@ export interface RelayLimits {
   sessionsPerIpPerHour: number;
 }
 
-export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
+/** The relay's limits and timeouts when not configured (the `RELAY_*` variables). */
+export const DEFAULT_RELAY_LIMITS: Readonly<RelayLimits> = Object.freeze({
   bodyBytes: 16384,
   textChars: 4000,
   profileKeys: 32,
@@ -36,6 +37,9 @@ export const DEFAULT_LIMITS: Readonly<RelayLimits> = Object.freeze({
   perSenderPerMinute: 30,
   sessionsPerIpPerHour: 30,
 });
+
+/** @deprecated Renamed `DEFAULT_RELAY_LIMITS` (the core has transcript limits too). */
+export const DEFAULT_LIMITS = DEFAULT_RELAY_LIMITS;
 
 export type RelayLog = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 
@@ -130,9 +134,9 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
   if (apiUrl.protocol !== 'https:' && apiUrl.protocol !== 'http:')
     throw new RelayConfigError('INDIGO_API_BASE must be an http(s) URL.');
 
-  const limits: RelayLimits = { ...DEFAULT_LIMITS };
-  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof RelayLimits)[]) {
-    limits[key] = positive(config.limits?.[key], DEFAULT_LIMITS[key]);
+  const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS };
+  for (const key of Object.keys(DEFAULT_RELAY_LIMITS) as (keyof RelayLimits)[]) {
+    limits[key] = positive(config.limits?.[key], DEFAULT_RELAY_LIMITS[key]);
   }
   const token = patToken(config.pat);
   const bare = token.slice('pat-'.length);

@@ -4,6 +4,7 @@
  */
 export {
   createRelay,
+  DEFAULT_RELAY_LIMITS,
   DEFAULT_LIMITS,
   RelayConfigError,
   type RelayConfig,

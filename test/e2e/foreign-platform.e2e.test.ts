@@ -278,7 +278,7 @@ describe('demo in Chromium against the foreign platform', () => {
         .locator('[part~="bubble"]')
         .last()
         .evaluate((el) => {
-          // Compare structure, not wrappers the live view may add around blocks.
+          // Compare structure, not wrappers the streaming view may add around segments.
           const clone = el.cloneNode(true) as HTMLElement;
           for (const w of Array.from(clone.querySelectorAll('div, span:not([class])'))) w.replaceWith(...Array.from(w.childNodes));
           return clone.innerHTML.trim();

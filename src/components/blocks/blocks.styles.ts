@@ -56,15 +56,15 @@ export const blockStyles = css`
   .bubble :where(ul, ol) {
     padding-inline-start: 1.4em;
   }
-  /* The live view groups settled blocks in [data-live-group] wrappers of its own. */
+  /* The streaming view groups settled segments in [data-segment-group] wrappers of its own. */
   .bubble > :first-child,
-  .bubble > .live > :first-child,
-  .bubble > .live > [data-live-group]:first-child > :first-child {
+  .bubble > .generation-body > :first-child,
+  .bubble > .generation-body > [data-segment-group]:first-child > :first-child {
     margin-top: 0;
   }
   .bubble > :last-child,
-  .bubble > .live > :last-child,
-  .bubble > .live > [data-live-group]:last-child > :last-child {
+  .bubble > .generation-body > :last-child,
+  .bubble > .generation-body > [data-segment-group]:last-child > :last-child {
     margin-bottom: 0;
   }
   .bubble a {

@@ -16,7 +16,7 @@ import { skipNever } from '../../core/never.js';
 import { safeUrl, urlAction } from '../../html/url-policy.js';
 import { blockStyles } from './blocks.styles.js';
 import { carouselBehaviour } from './carousel-behaviour.js';
-import { liveGeneration } from './live-generation.js';
+import { generationView } from './generation-view.js';
 import { sanitizedContent } from './sanitized-content.js';
 import { blockStrings, type BlockStrings } from './strings.js';
 import { videoEmbed } from './video-embed.js';
@@ -117,8 +117,8 @@ function renderGeneration(block: GenerationBlock, message: BotMessage, ctx: Bloc
   const finished = message.state !== 'streaming' || block.state !== 'streaming';
   return html`<div part="bubble" class="bubble generation" aria-busy=${finished ? 'false' : 'true'}>
     <div
-      class="live"
-      ${liveGeneration(block, {
+      class="generation-body"
+      ${generationView(block, {
         mediaOrigins: ctx.mediaOrigins,
         finished: message.state !== 'streaming',
         onDegraded: (b) =>

@@ -77,10 +77,10 @@ export function fixedLive(text: string): LiveText {
 export function generation(
   html: string,
   state: GenerationBlock['state'] = 'streaming',
-  raw = '',
+  markdown = '',
   id = 'b9',
 ): GenerationBlock {
-  return { kind: 'generation', id, generationId: 'g1', raw, live: fixedLive(html), state };
+  return { kind: 'generation', id, generationId: 'g1', markdown, live: fixedLive(html), state };
 }
 
 export const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));

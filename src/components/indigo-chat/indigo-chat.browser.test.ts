@@ -34,7 +34,7 @@ async function typeAndEnter(el: IndigoChat, text: string): Promise<void> {
 
 async function openAndWelcome(el: IndigoChat): Promise<void> {
   $<HTMLButtonElement>(el, '[part~="launcher"]')!.click();
-  await waitUntil(() => botMessages(el).length === 1 && el.session.transcript.status === 'idle', 'welcome answer rendered');
+  await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome answer rendered');
   await el.updateComplete;
 }
 
@@ -68,7 +68,7 @@ describe('<indigo-chat>', () => {
     launcher.click();
     await opened;
     await waitUntil(() => botMessages(el).length === 1, 'bot message');
-    await waitUntil(() => el.session.transcript.status === 'idle');
+    await waitUntil(() => el.conversation.transcript.status === 'idle');
     await el.updateComplete;
     expect(r.sessions).to.equal(1);
     expect(r.sent[0]?.data).to.deep.equal({ type: 'payload', payload: 'init', label: 'START' });
@@ -97,7 +97,7 @@ describe('<indigo-chat>', () => {
     expect(events[1]!.detail.direction).to.equal('in');
     expect(events[1]!.detail.message.role).to.equal('bot');
     await el.updateComplete;
-    await aTimeout(50); // the live-generation directive commits on the next frame
+    await aTimeout(50); // the generation-view directive commits on the next frame
     expect(userMessages(el)[0]!.querySelector('.user-bubble')!.textContent).to.equal('tell me something');
     const last = botMessages(el).at(-1)!;
     await waitUntil(() => last.querySelector('p')?.textContent === 'Streaming answers are smooth', 'final generation HTML');
@@ -117,7 +117,7 @@ describe('<indigo-chat>', () => {
     const first = $$(el, '[part~="button"]')[0] as HTMLButtonElement;
     expect(first.disabled).to.equal(false);
     first.click();
-    await waitUntil(() => botMessages(el).length === 2 && el.session.transcript.status === 'idle', 'second answer');
+    await waitUntil(() => botMessages(el).length === 2 && el.conversation.transcript.status === 'idle', 'second answer');
     await el.updateComplete;
     expect(r.sent[1]?.data).to.deep.equal({ type: 'payload', payload: 'image', label: 'Show me a picture' });
     expect(userMessages(el)[0]!.querySelector('.user-bubble')!.textContent).to.equal('Show me a picture');
@@ -175,13 +175,13 @@ describe('<indigo-chat>', () => {
     const el = await mount(r, { id: 'persisted' });
     await openAndWelcome(el);
     el.send('remember this');
-    await waitUntil(() => botMessages(el).length === 2 && el.session.transcript.status === 'idle');
-    const sender = el.session.sender;
+    await waitUntil(() => botMessages(el).length === 2 && el.conversation.transcript.status === 'idle');
+    const sender = el.conversation.sender;
     el.remove(); // the page goes away
 
     const again = await mount(r, { id: 'persisted' });
     expect(again.open).to.equal(true);
-    expect(again.session.sender).to.equal(sender);
+    expect(again.conversation.sender).to.equal(sender);
     expect(botMessages(again)[0]!.textContent).to.contain('Persist me');
     expect(userMessages(again)[0]!.textContent).to.contain('remember this');
     expect(r.sessions).to.equal(1);
@@ -192,7 +192,7 @@ describe('<indigo-chat>', () => {
     expect(r.sent[2]?.sender).to.equal(sender);
     // A different id on the same relay is a different conversation.
     const other = await mount(r, { id: 'someone-else' });
-    expect(other.session.transcript.messages).to.have.length(0);
+    expect(other.conversation.transcript.messages).to.have.length(0);
   });
 
   it('keeps a failed message with its text, reports the error, and retry sends it again', async () => {
@@ -208,7 +208,7 @@ describe('<indigo-chat>', () => {
     const retry = $<HTMLButtonElement>(el, '[part~="notice"] [part~="retry"]')!;
     expect(retry).to.exist;
     retry.click();
-    await waitUntil(() => botMessages(el).length === 2 && el.session.transcript.status === 'idle', 'answer after retry');
+    await waitUntil(() => botMessages(el).length === 2 && el.conversation.transcript.status === 'idle', 'answer after retry');
     await el.updateComplete;
     expect(r.sent.at(-1)?.data).to.deep.equal({ type: 'text', text: 'please work' });
     expect(userMessages(el)).to.have.length(1); // the same bubble, not a duplicate
@@ -221,7 +221,7 @@ describe('<indigo-chat>', () => {
     const el = await mount(r);
     await openAndWelcome(el);
     el.send('hello again');
-    await waitUntil(() => botMessages(el).length === 2 && el.session.transcript.status === 'idle');
+    await waitUntil(() => botMessages(el).length === 2 && el.conversation.transcript.status === 'idle');
     expect(r.sessions).to.equal(2);
     expect(r.sent.at(-1)?.sender).to.equal(`sender-${r.path}-2`);
     expect(r.sent.at(-1)?.data).to.deep.equal({ type: 'text', text: 'hello again' });
@@ -236,7 +236,7 @@ describe('<indigo-chat>', () => {
     el.send('slow one');
     expect((await err).detail.code).to.equal('timeout');
     await el.updateComplete;
-    expect(el.session.transcript.notice?.kind).to.equal('timeout');
+    expect(el.conversation.transcript.notice?.kind).to.equal('timeout');
     expect($(el, '[part~="notice"]')).to.exist;
     expect($(el, '[part~="retry"]')).to.exist;
     expect($<HTMLTextAreaElement>(el, '[part~="input"]')!.disabled).to.equal(false);
@@ -264,7 +264,7 @@ describe('<indigo-chat>', () => {
     const [ea, eb] = [...wrap.querySelectorAll('indigo-chat')] as IndigoChat[];
     await waitUntil(() => botMessages(ea!).length === 1 && botMessages(eb!).length === 1);
     ea!.send('only for A');
-    await waitUntil(() => botMessages(ea!).length === 2 && ea!.session.transcript.status === 'idle');
+    await waitUntil(() => botMessages(ea!).length === 2 && ea!.conversation.transcript.status === 'idle');
     await eb!.updateComplete;
     expect(botMessages(ea!)[0]!.textContent).to.contain('From A');
     expect(botMessages(eb!)[0]!.textContent).to.contain('From B');
@@ -303,11 +303,11 @@ describe('<indigo-chat>', () => {
   it('restart() aborts, gets a new sender, empties the transcript and sends the welcome again', async () => {
     const r = relay().queue(welcomeChunks('first'), sseResponse([{ type: 'processing.start' }], { stall: true }), welcomeChunks('second'));
     const el = await mount(r, { mode: 'inline' });
-    await waitUntil(() => botMessages(el).length === 1 && el.session.transcript.status === 'idle');
+    await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle');
     el.send('never answered');
     await waitUntil(() => r.sent.length === 2);
     el.restart();
-    await waitUntil(() => botMessages(el).length === 1 && el.session.transcript.status === 'idle' && r.sent.length === 3);
+    await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle' && r.sent.length === 3);
     await el.updateComplete;
     expect(botMessages(el)[0]!.textContent).to.contain('second');
     expect(userMessages(el)).to.have.length(0);
@@ -318,13 +318,13 @@ describe('<indigo-chat>', () => {
   it('queues a send made while an answer streams and sends it after', async () => {
     const r = relay().queue(welcomeChunks(), sseResponse(welcomeChunks('slow'), { gapMs: 60 }));
     const el = await mount(r, { mode: 'inline' });
-    await waitUntil(() => el.session.transcript.status === 'idle' && botMessages(el).length === 1);
+    await waitUntil(() => el.conversation.transcript.status === 'idle' && botMessages(el).length === 1);
     el.send('one');
     await waitUntil(() => r.sent.length === 2);
     expect(el.send('two')).to.equal(true);
     await el.updateComplete;
     expect($$(el, '[part~="message-user"].queued').length).to.equal(1);
-    await waitUntil(() => r.sent.length === 3 && el.session.transcript.status === 'idle' && botMessages(el).length === 3);
+    await waitUntil(() => r.sent.length === 3 && el.conversation.transcript.status === 'idle' && botMessages(el).length === 3);
     expect(r.sent[2]?.data).to.deep.equal({ type: 'text', text: 'two' });
     expect(botMessages(el)[1]!.textContent).to.contain('slow');
   });
@@ -333,7 +333,7 @@ describe('<indigo-chat>', () => {
     const chunks = generation('g2', Array.from({ length: 300 }, (_, i) => `w${i}`));
     const r = relay().queue(welcomeChunks(), sseResponse(chunks, { onePiece: true }));
     const el = await mount(r, { mode: 'inline' });
-    await waitUntil(() => el.session.transcript.status === 'idle' && botMessages(el).length === 1);
+    await waitUntil(() => el.conversation.transcript.status === 'idle' && botMessages(el).length === 1);
     let renders = 0;
     const orig = (el as unknown as { render(): unknown }).render.bind(el);
     (el as unknown as { render(): unknown }).render = () => {
@@ -341,7 +341,7 @@ describe('<indigo-chat>', () => {
       return orig();
     };
     el.send('long');
-    await waitUntil(() => botMessages(el).length === 2 && el.session.transcript.status === 'idle');
+    await waitUntil(() => botMessages(el).length === 2 && el.conversation.transcript.status === 'idle');
     await el.updateComplete;
     // 300+ chunks arrived in one read: without frame batching Lit renders once per chunk.
     expect(renders).to.be.lessThan(60);

@@ -3,13 +3,13 @@ import type { PropertyValues, TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { activeActionsBlockId } from '../../core/index.js';
+import { activeActionsBlockId, isDeltaUnit } from '../../core/index.js';
 import { skipNever } from '../../core/never.js';
 import type { BotMessage, DeltaUnit, Message, Notice, Transcript, UserMessage, WarningCode } from '../../core/index.js';
 import { AutoScrollController } from '../../controllers/auto-scroll-controller.js';
 import { PersistenceController } from '../../controllers/persistence-controller.js';
 import type { StorageKind } from '../../controllers/persistence-controller.js';
-import { SessionController } from '../../controllers/session-controller.js';
+import { ConversationController } from '../../controllers/conversation-controller.js';
 import { ViewportController } from '../../controllers/viewport-controller.js';
 import {
   IndigoChatCloseEvent,
@@ -28,7 +28,6 @@ import type { ChatStrings } from './strings.js';
 
 export type ChatMode = 'launcher' | 'inline' | 'fullscreen';
 
-const DELTA_UNITS: readonly string[] = ['grapheme', 'codepoint', 'utf16'];
 const STORAGE_KINDS: readonly string[] = ['local', 'session', 'none'];
 
 let instances = 0;
@@ -209,15 +208,22 @@ export class IndigoChat extends LitElement {
   @query('[part~="input"]') private inputEl!: HTMLTextAreaElement | null;
   @query('[part~="launcher"]') private launcherEl!: HTMLButtonElement | null;
 
-  /** @internal The conversation state (tests, benchmarks). */
-  readonly session: SessionController = new SessionController(this, {
+  /** @internal The conversation: transcript, sender, the request in flight (tests, benchmarks). */
+  readonly conversation: ConversationController = new ConversationController(this, {
     onTranscript: (prev, next) => this.onTranscript(prev, next),
     onError: (code, message) => this.emit(new IndigoChatErrorEvent({ code, message })),
     onSender: () => this.persistence.schedule(false),
   });
+  /**
+   * @internal
+   * @deprecated Renamed `conversation`: it is the conversation controller, not a relay session.
+   */
+  get session(): ConversationController {
+    return this.conversation;
+  }
   private readonly persistence = new PersistenceController(this, () => ({
-    transcript: this.session.transcript,
-    sender: this.session.sender,
+    transcript: this.conversation.transcript,
+    sender: this.conversation.sender,
     open: this.open,
     draft: this.draft,
   }));
@@ -262,7 +268,7 @@ export class IndigoChat extends LitElement {
 
   /** Effective delta unit (an unknown attribute value falls back to the default). */
   private get unit(): DeltaUnit {
-    return DELTA_UNITS.includes(this.deltaUnit) ? this.deltaUnit : 'grapheme';
+    return isDeltaUnit(this.deltaUnit) ? this.deltaUnit : 'grapheme';
   }
 
   override connectedCallback(): void {
@@ -272,8 +278,8 @@ export class IndigoChat extends LitElement {
       // Before the first render, so a reload shows the conversation at once, not a flash.
       const saved = this.persistence.load();
       if (saved) {
-        if (saved.transcript) this.session.restore(saved.transcript, saved.sender);
-        else if (saved.sender) this.session.sender = saved.sender;
+        if (saved.transcript) this.conversation.restore(saved.transcript, saved.sender);
+        else if (saved.sender) this.conversation.sender = saved.sender;
         if (saved.open && this.mode === 'launcher') this.open = true;
         // Unsent text survives a reload too (saved on pagehide and disconnect).
         if (saved.draft) this.draft = saved.draft;
@@ -308,8 +314,8 @@ export class IndigoChat extends LitElement {
   /** Send visitor text. Returns false for empty text. Queued while an answer streams. */
   send(text: string): boolean {
     if (typeof text !== 'string') return false;
-    this.session.start();
-    const accepted = this.session.send({ type: 'text', text }) !== 'rejected';
+    this.conversation.start();
+    const accepted = this.conversation.send({ type: 'text', text }) !== 'rejected';
     // The visitor just acted: show their message and follow the answer.
     if (accepted) this.scroller.jumpToLatest();
     return accepted;
@@ -318,9 +324,9 @@ export class IndigoChat extends LitElement {
   /** Send a button payload; `label` is what the visitor's message shows. */
   sendPayload(payload: string, label?: string): boolean {
     if (typeof payload !== 'string' || payload === '') return false;
-    this.session.start();
+    this.conversation.start();
     const data = label === undefined ? { type: 'payload' as const, payload } : { type: 'payload' as const, payload, label };
-    const accepted = this.session.send(data) !== 'rejected';
+    const accepted = this.conversation.send(data) !== 'rejected';
     if (accepted) this.scroller.jumpToLatest();
     return accepted;
   }
@@ -335,9 +341,9 @@ export class IndigoChat extends LitElement {
       else if (typeof v === 'number' || typeof v === 'boolean') profile[k] = String(v);
     }
     if (Object.keys(profile).length === 0) return false;
-    this.session.start();
+    this.conversation.start();
     // Through the reducer: a profile shows no bubble there, and a failure is reported normally.
-    return this.session.send({ type: 'profile', profile }) !== 'rejected';
+    return this.conversation.send({ type: 'profile', profile }) !== 'rejected';
   }
 
   /** New conversation: abort, new sender, empty transcript, welcome sent again. */
@@ -345,7 +351,7 @@ export class IndigoChat extends LitElement {
     this.unread = 0;
     this.announcement = '';
     this.persistence.clear();
-    this.session.restart();
+    this.conversation.restart();
   }
 
   // --- Lit lifecycle -------------------------------------------------------------------
@@ -356,7 +362,7 @@ export class IndigoChat extends LitElement {
    */
   protected override async scheduleUpdate(): Promise<void> {
     if (
-      this.session.transcript.status === 'streaming' &&
+      this.conversation.transcript.status === 'streaming' &&
       typeof requestAnimationFrame === 'function' &&
       !document.hidden
     ) {
@@ -367,7 +373,7 @@ export class IndigoChat extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('open') && this.open) this.unread = 0;
-    if (this.mode !== 'launcher' || this.open) this.session.start();
+    if (this.mode !== 'launcher' || this.open) this.conversation.start();
   }
 
   protected override firstUpdated(): void {
@@ -442,7 +448,7 @@ export class IndigoChat extends LitElement {
   private readonly onConnectivity = (e: Event): void => {
     const online = e.type === 'online';
     this.offline = !online;
-    this.session.apply({ type: 'connectivity', online, at: Date.now() });
+    this.conversation.apply({ type: 'connectivity', online, at: Date.now() });
   };
 
   private close(): void {
@@ -478,7 +484,7 @@ export class IndigoChat extends LitElement {
   private submit(): void {
     const text = this.inputEl?.value ?? this.draft;
     if (text.trim() === '') return;
-    // Cleared only once the session accepted it (reduced, or queued and shown as queued).
+    // Cleared only once the conversation accepted it (reduced, or queued and shown as queued).
     if (this.send(text)) {
       this.draft = '';
       if (this.inputEl) this.inputEl.value = '';
@@ -539,23 +545,23 @@ export class IndigoChat extends LitElement {
     if (t.status === 'waiting') return true;
     const last = t.messages[t.messages.length - 1];
     if (t.status === 'streaming') return !last || last.role !== 'bot' || last.blocks.length === 0;
-    return this.session.hiddenPending;
+    return this.conversation.hiddenPending;
   }
 
   private renderPanel(s: ReturnType<typeof stringsFor>): TemplateResult {
-    const t = this.session.transcript;
+    const t = this.conversation.transcript;
     const activeId = activeActionsBlockId(t);
     const lastMessage = t.messages[t.messages.length - 1];
     const title = this.title || s.defaultTitle;
     const avatar = this.avatarSrc;
     const launcher = this.mode === 'launcher';
-    const hidden = this.session.hiddenFailure;
+    const hidden = this.conversation.hiddenFailure;
     const notice = hidden
       ? { kind: hidden.kind === 'timeout' ? 'timeout' : 'send-failed', text: s.noticeConnect }
       : t.notice && t.notice.kind !== 'offline'
         ? { kind: t.notice.kind, text: noticeText(t.notice, s) }
         : null;
-    const retry = this.session.retryData;
+    const retry = this.conversation.retryData;
     const lang = this.lang;
     const origins = this.mediaOrigins;
     return html`<section
@@ -593,7 +599,7 @@ export class IndigoChat extends LitElement {
               return guard([m, mine, latest, lang, origins], () => this.renderMessage(m, mine, latest, s));
             },
           )}
-          ${this.session.queued.map((q) =>
+          ${this.conversation.queued.map((q) =>
             q.hidden
               ? nothing
               : html`<div part="message message-user" class="queued" role="listitem">
@@ -613,7 +619,7 @@ export class IndigoChat extends LitElement {
       ${notice
         ? html`<div part="notice" role="status" class=${notice.kind}>
             <span>${notice.text}</span>
-            ${retry ? html`<button part="retry" type="button" @click=${() => this.session.retry()}>${s.retry}</button>` : nothing}
+            ${retry ? html`<button part="retry" type="button" @click=${() => this.conversation.retry()}>${s.retry}</button>` : nothing}
           </div>`
         : nothing}
       <form part="composer" @submit=${this.onSubmit}>

@@ -15,7 +15,7 @@ function relay(): FakeRelay {
   n++; // element ids and storage keys stay distinct per test
   return relays.relay();
 }
-const idle = (el: IndigoChat) => el.session.transcript.status === 'idle' && !el.session.inFlight;
+const idle = (el: IndigoChat) => el.conversation.transcript.status === 'idle' && !el.conversation.inFlight;
 
 async function mount(r: FakeRelay, attrs: { mode?: string; lang?: string; id?: string } = {}): Promise<IndigoChat> {
   return fixture<IndigoChat>(html`<indigo-chat
@@ -94,7 +94,7 @@ describe('<indigo-chat> review fixes', () => {
     await aTimeout(400); // longer than the rest of the old stream
     await el.updateComplete;
     expect(el.shadowRoot!.textContent).not.to.contain('OLD');
-    expect(JSON.stringify(el.session.transcript)).not.to.contain('OLD');
+    expect(JSON.stringify(el.conversation.transcript)).not.to.contain('OLD');
     expect(botMessages(el)[0]!.textContent).to.contain('fresh');
   });
 
@@ -193,7 +193,7 @@ describe('<indigo-chat> review fixes', () => {
     a!.send('only A');
     await waitUntil(() => botMessages(a!).length === 2 && idle(a!));
     await b!.updateComplete;
-    const senderA = a!.session.sender;
+    const senderA = a!.conversation.sender;
     wrap.remove();
     // Reload: the first id-less instance gets its conversation back; the second starts fresh
     // rather than adopting A's conversation (and its sender).
@@ -202,9 +202,9 @@ describe('<indigo-chat> review fixes', () => {
       <indigo-chat mode="inline" relay=${r.path}></indigo-chat>
     </div>`);
     const [a2, b2] = [...again.querySelectorAll('indigo-chat')] as IndigoChat[];
-    expect(a2!.session.sender).to.equal(senderA);
+    expect(a2!.conversation.sender).to.equal(senderA);
     expect(userMessages(a2!).map((m) => m.querySelector('.user-bubble')!.textContent)).to.deep.equal(['only A']);
-    expect(b2!.session.sender).not.to.equal(senderA);
+    expect(b2!.conversation.sender).not.to.equal(senderA);
     expect(userMessages(b2!)).to.have.length(0);
   });
 
@@ -218,7 +218,7 @@ describe('<indigo-chat> review fixes', () => {
     await waitUntil(() => botMessages(a!).length === 1 && botMessages(b!).length === 1 && idle(a!) && idle(b!));
     a!.send('to sales');
     await waitUntil(() => botMessages(a!).length === 2 && idle(a!));
-    const [sa, sb] = [a!.session.sender, b!.session.sender];
+    const [sa, sb] = [a!.conversation.sender, b!.conversation.sender];
     expect(sa).not.to.equal(sb);
     wrap.remove();
     const again = await fixture<HTMLDivElement>(html`<div>
@@ -226,8 +226,8 @@ describe('<indigo-chat> review fixes', () => {
       <indigo-chat id="sales" mode="inline" relay=${r.path}></indigo-chat>
     </div>`);
     const [b2, a2] = [...again.querySelectorAll('indigo-chat')] as IndigoChat[];
-    expect(a2!.session.sender).to.equal(sa);
-    expect(b2!.session.sender).to.equal(sb);
+    expect(a2!.conversation.sender).to.equal(sa);
+    expect(b2!.conversation.sender).to.equal(sb);
     expect(userMessages(a2!)).to.have.length(1);
     expect(userMessages(b2!)).to.have.length(0);
   });

@@ -101,7 +101,7 @@ function toEvent(t: Transcript, s: Step): ConversationEvent {
 /** What a finished message shows. */
 function shown(m: Message): unknown {
   if (m.role === 'user') return m.text;
-  return m.blocks.map((b) => (b.kind === 'generation' ? { raw: b.raw, html: String(b.live), state: b.state === 'degraded' } : stripState(b)));
+  return m.blocks.map((b) => (b.kind === 'generation' ? { raw: b.markdown, html: String(b.live), state: b.state === 'degraded' } : stripState(b)));
 }
 
 function stripState(b: Block): unknown {
@@ -120,7 +120,7 @@ function checkGrowth(prev: Message, next: Message | undefined): void {
     expect(nb?.kind).toBe(b.kind);
     if (!nb) continue;
     if (b.kind === 'generation' && nb.kind === 'generation') {
-      expect(nb.raw.startsWith(b.raw)).toBe(true);
+      expect(nb.markdown.startsWith(b.markdown)).toBe(true);
       if (b.state === 'degraded') expect(String(nb.live)).toBe(String(b.live));
     } else if (b.kind === 'actions' && nb.kind === 'actions') {
       expect(nb.actions.slice(0, b.actions.length)).toEqual(b.actions);

@@ -199,7 +199,7 @@ describe('generations', () => {
     const t = streamed(['<p>Hel', 'lo</p>']);
     const g = gen(t);
     expect(generationHtml(g)).toBe('<p>Hello</p>');
-    expect(g.raw).toBe('<p>Hello</p>');
+    expect(g.markdown).toBe('<p>Hello</p>');
     expect(g.state).toBe('streaming');
     expect(t.status).toBe('streaming');
   });
@@ -216,7 +216,7 @@ describe('generations', () => {
       ),
     );
     expect(generationHtml(gen(t))).toBe('<p><strong>bold</strong></p>');
-    expect(gen(t).raw).toBe('**bold**');
+    expect(gen(t).markdown).toBe('**bold**');
   });
   it('a duplicate generation.start is idempotent', () => {
     const t = streamed(['abc']);
@@ -243,12 +243,12 @@ describe('generations', () => {
     const g2 = gen(t2);
     expect(g2.state).toBe('degraded');
     expect(g2.degradedReason).toBe('past-end');
-    expect(g2.raw).toBe('<p>abcdef');
+    expect(g2.markdown).toBe('<p>abcdef');
     expect(generationHtml(g2)).toBe('<p>abc'); // nothing shown before is lost
     expect(codes(t2)).toEqual(['degraded-generation']);
     // Later chunks: deltas ignored (even valid ones), raw keeps growing, no new warning.
     const t3 = reduce(t2, chunk(c.genChunk('g1', 'ghi', append(6, 'ghi'))));
-    expect(gen(t3).raw).toBe('<p>abcdefghi');
+    expect(gen(t3).markdown).toBe('<p>abcdefghi');
     expect(generationHtml(gen(t3))).toBe('<p>abc');
     expect(gen(t3).state).toBe('degraded');
     expect(t3.warningCount).toBe(1);
@@ -258,7 +258,7 @@ describe('generations', () => {
   it('ended degraded generations ignore further chunks', () => {
     const t0 = run(streamed(['a']), [chunk(c.genChunk('g1', 'b', 'oops' as never)), chunk(c.genEnd('g1'))]);
     const t = reduce(t0, chunk(c.genChunk('g1', 'c', [])));
-    expect(gen(t).raw).toBe('ab');
+    expect(gen(t).markdown).toBe('ab');
   });
   it('respects the configured delta unit', () => {
     // "👍🏽" is 1 grapheme, 2 code points, 4 UTF-16 units.
@@ -294,7 +294,7 @@ describe('generations', () => {
     expect(g.id).toBe(before.id); // same block: the view morphs, no flash
     expect(g.state).toBe('done');
     expect(generationHtml(g)).toBe('<p>Hello <b>world</b></p>');
-    expect(g.raw).toBe(before.raw);
+    expect(g.markdown).toBe(before.markdown);
   });
   it('an is_generated text with different content is added as a normal text block', () => {
     const t0 = run(streamed(['<p>Hello</p>']), [chunk(c.genEnd('g1'))]);
@@ -393,7 +393,7 @@ describe('caps', () => {
     const t0 = run(asked(createTranscript({ maxMessageChars: 10 })), [chunk(c.text('12345')), chunk(c.genStart('g')), chunk(c.genChunk('g', 'abc', append(0, 'abc')))]);
     const t = run(t0, [chunk(c.genChunk('g', 'defg', append(3, 'defg'))), chunk(c.text('xyz'))]);
     expect(generationHtml(gen(t, 1))).toBe('abc');
-    expect(gen(t, 1).raw).toBe('abc'); // the refused chunk applied not at all
+    expect(gen(t, 1).markdown).toBe('abc'); // the refused chunk applied not at all
     expect(lastBot(t).blocks).toHaveLength(2);
     expect((lastBot(t).blocks[0] as TextBlock).html).toBe('12345');
     expect(codes(t)).toContain('cap-reached');
@@ -583,7 +583,7 @@ describe('with the real parser (seed-shaped wire chunks)', () => {
     expect(bot.blocks.map((b) => b.kind)).toEqual(['text', 'actions', 'generation', 'carousel']);
     expect((bot.blocks[1] as ActionsBlock).actions[1]).toEqual({ type: 'link', label: 'Call us', url: 'tel:+393333333333' });
     expect(generationHtml(gen(t, 2))).toBe('<p>Hi!</p>');
-    expect(gen(t, 2)).toMatchObject({ generationId: '1271', raw: 'Hi!', state: 'done' });
+    expect(gen(t, 2)).toMatchObject({ generationId: '1271', markdown: 'Hi!', state: 'done' });
     expect((bot.blocks[3] as CarouselBlock).cards[0]).toMatchObject({ index: 1, title: 'Card 1', image: null, state: 'done' });
     expect(t.warnings).toEqual([]);
     expect(t.status).toBe('idle');

@@ -40,8 +40,8 @@ import {
   isRecord,
   limitsOf,
   normalizeHtml,
+  deltaUnitOr,
   resolveLimits,
-  resolveUnit,
   sameOutgoing,
   turnOf,
   visibleText,
@@ -64,7 +64,7 @@ export function createTranscript(options?: TranscriptOptions): Transcript {
     warnings: [],
     warningCount: 0,
     nextId: 1,
-    deltaUnit: resolveUnit(options?.deltaUnit),
+    deltaUnit: deltaUnitOr(options?.deltaUnit),
     limits: resolveLimits(options),
     turn: INITIAL_TURN,
   };
@@ -257,7 +257,7 @@ function commit(
 
 /** Something to show: the typing indicator gives way only then (an empty generation is not yet). */
 function hasContent(blocks: readonly Block[]): boolean {
-  return blocks.some((b) => b.kind !== 'generation' || b.live.utf16Length > 0 || b.raw !== '');
+  return blocks.some((b) => b.kind !== 'generation' || b.live.utf16Length > 0 || b.markdown !== '');
 }
 
 function addBlock(t0: Transcript, what: string, at: number, make: (id: string) => Block): Transcript {
@@ -496,7 +496,7 @@ function replaceGeneration(t: Transcript, html: string, at: number): Transcript 
   );
   if (!found) return null;
   const g = found.block;
-  const next: GenerationBlock = { kind: 'generation', id: g.id, generationId: g.generationId, raw: g.raw, live: createLiveText(t.deltaUnit, html), state: 'done' };
+  const next: GenerationBlock = { kind: 'generation', id: g.id, generationId: g.generationId, markdown: g.markdown, live: createLiveText(t.deltaUnit, html), state: 'done' };
   return commit(t, { t, msg }, replaceBlock(msg.blocks, found.index, next), [[g, next]], at, {
     replacedGenerations: [...turn.replacedGenerations, g.id],
   });
@@ -539,7 +539,7 @@ function onGenerationStart(t: Transcript, c: ChunkOf<'generation.start'>, at: nu
     return warn(t, 'ignored-chunk', `A generation.start for ended generation ${generationKey(gid)} was ignored.`, at, `ended:g:${generationKey(gid)}`);
   }
   const live = createLiveText(t.deltaUnit, '');
-  return addBlock(t, 'generation.start', at, (id) => ({ kind: 'generation', id, generationId: gid, raw: '', live, state: 'streaming' }));
+  return addBlock(t, 'generation.start', at, (id) => ({ kind: 'generation', id, generationId: gid, markdown: '', live, state: 'streaming' }));
 }
 
 function findGeneration(
@@ -565,11 +565,11 @@ function onGenerationChunk(t: Transcript, c: ChunkOf<'generation.chunk'>, at: nu
   if (f.ended) {
     return warn(t, 'ignored-chunk', `A generation.chunk after the end of generation ${generationKey(g.generationId)} was ignored.`, at, `ended:g:${generationKey(g.generationId)}`);
   }
-  const raw = g.raw + c.chunk;
+  const markdown = g.markdown + c.chunk;
   let next: GenerationBlock;
   let degradedNow = false;
   if (g.state === 'degraded') {
-    next = { ...g, raw }; // deltas ignored for good; the raw text keeps growing
+    next = { ...g, markdown }; // deltas ignored for good; the plain text keeps growing
   } else {
     let live = g.live;
     let reason: string | null = null;
@@ -580,9 +580,9 @@ function onGenerationChunk(t: Transcript, c: ChunkOf<'generation.chunk'>, at: nu
     }
     if (reason === null) {
       if (c.chunk === '' && live === g.live) return t;
-      next = { ...g, raw, live };
+      next = { ...g, markdown, live };
     } else {
-      next = { ...g, raw, state: 'degraded', degradedReason: reason };
+      next = { ...g, markdown, state: 'degraded', degradedReason: reason };
       degradedNow = true;
     }
   }
@@ -591,7 +591,7 @@ function onGenerationChunk(t: Transcript, c: ChunkOf<'generation.chunk'>, at: nu
   return warn(
     out,
     'degraded-generation',
-    `Generation ${generationKey(g.generationId)} received an invalid delta (${next.degradedReason ?? 'unknown'}); showing its raw text from now on.`,
+    `Generation ${generationKey(g.generationId)} received an invalid delta (${next.degradedReason ?? 'unknown'}); showing its text as plain text from now on.`,
     at,
     `degraded:${g.id}`,
   );

@@ -61,7 +61,7 @@ describe('serializeTranscript / deserializeTranscript', () => {
     const firstBot = back!.messages[1];
     if (firstBot?.role !== 'bot') throw new Error('expected the bot answer');
     const degraded = firstBot.blocks.find((b): b is GenerationBlock => b.kind === 'generation' && b.state === 'degraded');
-    expect(degraded?.raw).toBe('raw text');
+    expect(degraded?.markdown).toBe('raw text');
     expect(degraded?.degradedReason).toBe('past-end');
     // Stable: saving the restored transcript gives the same text.
     expect(serializeTranscript(back!)).toBe(serializeTranscript(t));

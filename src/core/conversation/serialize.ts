@@ -7,7 +7,7 @@ import type { OutgoingData } from '../protocol/types.js';
 import { createLiveText } from '../delta/live-text.js';
 import type { Action, Block, BotMessage, Card, Message, Notice, Transcript, TranscriptLimits } from './types.js';
 import { NOTICE_TEXT, isNoticeCode, makeNotice, type NoticeCode } from './codes.js';
-import { INITIAL_TURN, MAX_ID_CHARS, cleanOutgoing, finalizeMessage, isRecord, resolveLimits, resolveUnit, turnOf, type TranscriptOptions } from './shared.js';
+import { INITIAL_TURN, MAX_ID_CHARS, cleanOutgoing, finalizeMessage, isRecord, resolveLimits, deltaUnitOr, turnOf, type TranscriptOptions } from './shared.js';
 
 /** Bump when the stored shape changes; older versions are discarded (null). */
 export const TRANSCRIPT_FORMAT_VERSION = 1;
@@ -44,8 +44,9 @@ function toJson(m: Message): unknown {
     ...m,
     blocks: m.blocks.map((b) => {
       if (b.kind !== 'generation') return b;
-      const { live, ...rest } = b;
-      return { ...rest, html: String(live) };
+      // Stored keys stay `raw` and `html` (the format scripts already deployed read).
+      const { live, markdown, ...rest } = b;
+      return { ...rest, raw: markdown, html: String(live) };
     }),
   };
 }
@@ -56,7 +57,7 @@ export function deserializeTranscript(json: string, options?: TranscriptOptions)
     const doc: unknown = JSON.parse(json);
     if (!isRecord(doc) || doc.v !== TRANSCRIPT_FORMAT_VERSION) return null;
     const limits = resolveLimits(options);
-    const unit = options?.deltaUnit !== undefined ? resolveUnit(options.deltaUnit) : resolveUnit(doc.deltaUnit, 'grapheme');
+    const unit = options?.deltaUnit !== undefined ? deltaUnitOr(options.deltaUnit) : deltaUnitOr(doc.deltaUnit, 'grapheme');
     if (!Array.isArray(doc.messages) || doc.messages.length > MAX_MESSAGES) return null;
     if (typeof doc.nextId !== 'number' || !Number.isSafeInteger(doc.nextId) || doc.nextId < 1) return null;
     const ids = new Set<string>();
@@ -244,14 +245,14 @@ const BLOCK_READERS: BlockReaders = {
     if (x.state !== 'done' && x.state !== 'degraded') fail();
     const id = r.id(x.id, 'b');
     const generationId = r.str(x.generationId, MAX_ID_CHARS);
-    const raw = r.str(x.raw);
+    const markdown = r.str(x.raw);
     const live = createLiveText(r.unit, r.str(x.html));
     if (x.state === 'degraded') {
       const reason = x.degradedReason === undefined ? undefined : r.str(x.degradedReason, 500);
       return reason === undefined
-        ? { kind: 'generation', id, generationId, raw, live, state: 'degraded' }
-        : { kind: 'generation', id, generationId, raw, live, state: 'degraded', degradedReason: reason };
+        ? { kind: 'generation', id, generationId, markdown, live, state: 'degraded' }
+        : { kind: 'generation', id, generationId, markdown, live, state: 'degraded', degradedReason: reason };
     }
-    return { kind: 'generation', id, generationId, raw, live, state: 'done' };
+    return { kind: 'generation', id, generationId, markdown, live, state: 'done' };
   },
 };

@@ -4,7 +4,7 @@
  */
 import type { OutgoingData } from '../protocol/types.js';
 import type { DeltaUnit } from '../delta/types.js';
-import { DELTA_UNITS } from '../delta/types.js';
+import { isDeltaUnit } from '../delta/types.js';
 import { assertNever } from '../never.js';
 import type {
   Action,
@@ -20,7 +20,7 @@ import type {
 export interface TranscriptOptions {
   /** Unit of generation delta positions (default `grapheme`, see protocol.md). */
   deltaUnit?: DeltaUnit;
-  /** Raw + HTML characters of one reply (default 2,000,000). */
+  /** Markdown + HTML characters of one reply (default 2,000,000). */
   maxReplyChars?: number;
   /** Characters shown in one bot message (default 256,000). */
   maxMessageChars?: number;
@@ -34,7 +34,7 @@ export interface TranscriptOptions {
   maxBlocks?: number;
 }
 
-export const DEFAULT_LIMITS: TranscriptLimits = Object.freeze({
+export const DEFAULT_TRANSCRIPT_LIMITS: TranscriptLimits = Object.freeze({
   maxReplyChars: 2_000_000,
   maxMessageChars: 256_000,
   maxCards: 10,
@@ -64,23 +64,24 @@ function limit(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
-export function resolveUnit(unit: unknown, fallback: DeltaUnit = 'grapheme'): DeltaUnit {
-  return DELTA_UNITS.includes(unit as DeltaUnit) ? (unit as DeltaUnit) : fallback;
+/** The unit if it is one, else `fallback`: options and storage are untrusted, never throws. */
+export function deltaUnitOr(unit: unknown, fallback: DeltaUnit = 'grapheme'): DeltaUnit {
+  return isDeltaUnit(unit) ? unit : fallback;
 }
 
 export function resolveLimits(options: TranscriptOptions | undefined): TranscriptLimits {
   const o = options ?? {};
   return {
-    maxReplyChars: limit(o.maxReplyChars, DEFAULT_LIMITS.maxReplyChars),
-    maxMessageChars: limit(o.maxMessageChars, DEFAULT_LIMITS.maxMessageChars),
-    maxCards: limit(o.maxCards, DEFAULT_LIMITS.maxCards),
-    maxActions: limit(o.maxActions, DEFAULT_LIMITS.maxActions),
-    maxWarnings: limit(o.maxWarnings, DEFAULT_LIMITS.maxWarnings),
-    maxBlocks: limit(o.maxBlocks, DEFAULT_LIMITS.maxBlocks),
+    maxReplyChars: limit(o.maxReplyChars, DEFAULT_TRANSCRIPT_LIMITS.maxReplyChars),
+    maxMessageChars: limit(o.maxMessageChars, DEFAULT_TRANSCRIPT_LIMITS.maxMessageChars),
+    maxCards: limit(o.maxCards, DEFAULT_TRANSCRIPT_LIMITS.maxCards),
+    maxActions: limit(o.maxActions, DEFAULT_TRANSCRIPT_LIMITS.maxActions),
+    maxWarnings: limit(o.maxWarnings, DEFAULT_TRANSCRIPT_LIMITS.maxWarnings),
+    maxBlocks: limit(o.maxBlocks, DEFAULT_TRANSCRIPT_LIMITS.maxBlocks),
   };
 }
 
-export const limitsOf = (t: Transcript): TranscriptLimits => t.limits ?? DEFAULT_LIMITS;
+export const limitsOf = (t: Transcript): TranscriptLimits => t.limits ?? DEFAULT_TRANSCRIPT_LIMITS;
 export const turnOf = (t: Transcript): TurnState => t.turn ?? INITIAL_TURN;
 
 export function isRecord(x: unknown): x is Record<string, unknown> {
@@ -141,8 +142,8 @@ function cardChars(c: Card): number {
 }
 
 /**
- * `shown`: characters a block puts on screen (for maxMessageChars); `total`: raw + HTML
- * characters it holds (for maxReplyChars). A generation shows its raw text once degraded.
+ * `shown`: characters a block puts on screen (for maxMessageChars); `total`: markdown + HTML
+ * characters it holds (for maxReplyChars). A generation shows its markdown as plain text once degraded.
  */
 export function blockSize(b: Block | null): { shown: number; total: number } {
   if (!b) return { shown: 0, total: 0 };
@@ -166,7 +167,7 @@ export function blockSize(b: Block | null): { shown: number; total: number } {
     }
     case 'generation': {
       const html = b.live.utf16Length;
-      return { shown: b.state === 'degraded' ? b.raw.length : html, total: b.raw.length + html };
+      return { shown: b.state === 'degraded' ? b.markdown.length : html, total: b.markdown.length + html };
     }
     default:
       return assertNever(b, 'block kind');

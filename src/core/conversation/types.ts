@@ -34,7 +34,7 @@ export interface Transcript {
 }
 
 export interface TranscriptLimits {
-  /** Raw + HTML characters of one reply (everything answering one send). */
+  /** Markdown + HTML characters of one reply (everything answering one send). */
   readonly maxReplyChars: number;
   /** Characters shown in one bot message. */
   readonly maxMessageChars: number;
@@ -60,7 +60,7 @@ export interface TurnState {
   readonly received: boolean;
   /** The relay reported an upstream error for this answer: finalise as incomplete. */
   readonly errored: boolean;
-  /** Raw + HTML characters of this reply so far (for `maxReplyChars`). */
+  /** Markdown + HTML characters of this reply so far (for `maxReplyChars`). */
   readonly replyChars: number;
   /** Characters shown in the open bot message so far (for `maxMessageChars`). */
   readonly messageChars: number;
@@ -167,12 +167,15 @@ export interface GenerationBlock {
   readonly kind: 'generation';
   readonly id: string;
   readonly generationId: string;
-  /** Every `chunk` appended, whatever happened to the deltas. */
-  readonly raw: string;
+  /**
+   * The model's text (markdown): every `generation.chunk`'s `chunk` appended, whatever
+   * happened to the deltas. Shown as plain text once the generation degraded.
+   */
+  readonly markdown: string;
   /** The current HTML (unsanitised); `String(live)` or `generationHtml(block)`. */
   readonly live: LiveText;
   /**
-   * `degraded`: a delta was invalid; the view shows `raw` (escaped, paragraphs and
+   * `degraded`: a delta was invalid; the view shows `markdown` as plain text (escaped, paragraphs and
    * line breaks kept) and further deltas are ignored.
    */
   readonly state: 'streaming' | 'done' | 'degraded';

@@ -1,5 +1,5 @@
 import type { ApplyOptions } from './types.js';
-import { compileScript, resolveUnit, type OldText } from './script.js';
+import { compileScript, requireDeltaUnit, type OldText } from './script.js';
 import { ForwardWalker } from './units.js';
 import type { DeltaUnit } from './types.js';
 
@@ -56,7 +56,7 @@ class StringText implements OldText {
  */
 export function applyDeltas(text: string, deltas: unknown, options?: ApplyOptions): string {
   if (typeof text !== 'string') throw new TypeError('applyDeltas: text must be a string');
-  const unit = resolveUnit(options?.unit);
+  const unit = requireDeltaUnit(options?.unit);
   const edits = compileScript(deltas, new StringText(text, unit), unit);
   if (edits.length === 0) return text;
   const out: string[] = [];

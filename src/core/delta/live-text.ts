@@ -1,5 +1,5 @@
 import type { DeltaUnit, LiveText } from './types.js';
-import { compileScript, resolveUnit, type Edit, type OldText } from './script.js';
+import { compileScript, requireDeltaUnit, type Edit, type OldText } from './script.js';
 import { ForwardWalker, isSimpleString, scanWindow, UnitString } from './units.js';
 
 /**
@@ -332,7 +332,7 @@ class PieceLiveText implements LiveText {
  * grapheme). Throws RangeError for an unknown unit.
  */
 export function createLiveText(unit?: DeltaUnit, initial = ''): LiveText {
-  const u = resolveUnit(unit);
+  const u = requireDeltaUnit(unit);
   if (typeof initial !== 'string') throw new TypeError('createLiveText: initial must be a string');
   const pieces: Piece[] = [];
   makePieces(initial, u, pieces);

@@ -1,5 +1,5 @@
-import { MAX_INSERT, MAX_OPS, type DeltaErrorReason, type DeltaUnit } from './types.js';
-import { countUnits, DELTA_UNIT_NAMES, hasLoneSurrogate, isHighSurrogate, isLowSurrogate } from './units.js';
+import { MAX_INSERT, MAX_OPS, isDeltaUnit, type DeltaErrorReason, type DeltaUnit } from './types.js';
+import { countUnits, hasLoneSurrogate, isHighSurrogate, isLowSurrogate } from './units.js';
 
 /** A refused delta script. Whatever it was applied to is unchanged. */
 export class DeltaError extends Error {
@@ -41,9 +41,10 @@ export interface Edit {
   uz: number;
 }
 
-export function resolveUnit(unit: unknown): DeltaUnit {
+/** The unit asked for (`grapheme` when absent); an unknown unit is a caller's bug: throws. */
+export function requireDeltaUnit(unit: unknown): DeltaUnit {
   if (unit === undefined) return 'grapheme';
-  if (typeof unit === 'string' && DELTA_UNIT_NAMES.has(unit)) return unit as DeltaUnit;
+  if (isDeltaUnit(unit)) return unit;
   throw new RangeError(`unknown delta unit ${JSON.stringify(unit)} (expected grapheme, codepoint or utf16)`);
 }
 

@@ -4,7 +4,12 @@
  */
 export type DeltaUnit = 'grapheme' | 'codepoint' | 'utf16';
 
-export const DELTA_UNITS: readonly DeltaUnit[] = ['grapheme', 'codepoint', 'utf16'];
+/** Every delta unit, once: the one list (the element, the reducer and the applier check against it). */
+export const DELTA_UNITS: readonly DeltaUnit[] = Object.freeze(['grapheme', 'codepoint', 'utf16'] as const);
+
+export function isDeltaUnit(x: unknown): x is DeltaUnit {
+  return (DELTA_UNITS as readonly unknown[]).includes(x);
+}
 
 /** Why a delta script was refused. The text it was applied to is left unchanged. */
 export type DeltaErrorReason =

@@ -16,8 +16,6 @@ export function graphemeSegmenter(): Intl.Segmenter {
   return (segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' }));
 }
 
-export const DELTA_UNIT_NAMES: ReadonlySet<string> = new Set(['grapheme', 'codepoint', 'utf16']);
-
 export function isHighSurrogate(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
 }

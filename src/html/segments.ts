@@ -1,27 +1,27 @@
 /**
- * Splits raw HTML into top-level blocks for the live renderer (pure: runs in Node too).
+ * Splits raw HTML into top-level segments for the streaming HTML view (pure: runs in Node too).
  *
- * A block is a top-level text run, a balanced top-level element (start tag to its matching
- * end tag), a void element, a comment, or a stray end tag. Blocks end only where the
- * parser would be back in a clean "in body" state, so each block parses the same in
+ * A segment is a top-level text run, a balanced top-level element (start tag to its matching
+ * end tag), a void element, a comment, or a stray end tag. Segments end only where the
+ * parser would be back in a clean "in body" state, so each segment parses the same in
  * isolation as inside the whole text. When that cannot be told cheaply (an end tag that
  * closes more than the innermost element, `<plaintext>`, an unclosed raw-text element)
- * the rest of the text is one block: correct, just slower.
+ * the rest of the text is one segment: correct, just slower.
  *
- * This scanner only decides *where to cut*; it never decides what is safe. Every block
+ * This scanner only decides *where to cut*; it never decides what is safe. Every segment
  * is sanitized on its own and inserted as DOM nodes, never re-parsed as a string, so a
  * wrong cut can cost fidelity but cannot let markup through the sanitizer.
  */
 
-export interface ScannedBlock {
+export interface HtmlSegment {
   readonly start: number;
   readonly end: number;
   /** Closed at top level: its source will not change meaning whatever follows. */
   readonly complete: boolean;
 }
 
-export interface ScanResult {
-  readonly blocks: readonly ScannedBlock[];
+export interface SegmentScan {
+  readonly segments: readonly HtmlSegment[];
   /** Source from here on is held back (an incomplete tag, comment or entity at the end). */
   readonly visibleEnd: number;
   /**
@@ -139,26 +139,26 @@ function findRawTextEnd(src: string, from: number, name: string): number {
 }
 
 /**
- * Scans `src` from `from` (which must be a block boundary, e.g. 0 or the end of a
- * complete block). `final`: the text will not grow, so nothing is held back and the last
- * block counts as complete.
+ * Scans `src` from `from` (which must be a segment boundary, e.g. 0 or the end of a
+ * complete segment). `final`: the text will not grow, so nothing is held back and the last
+ * segment counts as complete.
  */
-export function scanBlocks(src: string, from: number, final: boolean): ScanResult {
+export function scanSegments(src: string, from: number, final: boolean): SegmentScan {
   const n = src.length;
-  const blocks: ScannedBlock[] = [];
+  const segments: HtmlSegment[] = [];
   const stack: string[] = [];
-  let blockStart = from;
+  let segmentStart = from;
   let i = from;
   let heldBack = -1;
-  let sloppy = false; // the rest is one block
+  let sloppy = false; // the rest is one segment
   let plainState = true; // ended in ordinary markup (not raw text / plaintext)
   let lastConstructEnd = from;
   let foreign = 0; // open svg/math elements
 
   const closeTopLevel = (end: number): void => {
     if (stack.length === 0 && !sloppy) {
-      blocks.push({ start: blockStart, end, complete: true });
-      blockStart = end;
+      segments.push({ start: segmentStart, end, complete: true });
+      segmentStart = end;
     }
   };
 
@@ -181,10 +181,10 @@ export function scanBlocks(src: string, from: number, final: boolean): ScanResul
       i = t.end;
       continue;
     }
-    // A top-level text run before this construct is a block of its own.
-    if (stack.length === 0 && !sloppy && i > blockStart) {
-      blocks.push({ start: blockStart, end: i, complete: true });
-      blockStart = i;
+    // A top-level text run before this construct is a segment of its own.
+    if (stack.length === 0 && !sloppy && i > segmentStart) {
+      segments.push({ start: segmentStart, end: i, complete: true });
+      segmentStart = i;
     }
     lastConstructEnd = t.end;
     i = t.end;
@@ -228,7 +228,7 @@ export function scanBlocks(src: string, from: number, final: boolean): ScanResul
     // End tag.
     const at = stack.lastIndexOf(name);
     if (at < 0) {
-      // Stray: ignored inside an element, its own block at top level.
+      // Stray: ignored inside an element, its own segment at top level.
       if (stack.length === 0) closeTopLevel(i);
       continue;
     }
@@ -251,9 +251,9 @@ export function scanBlocks(src: string, from: number, final: boolean): ScanResul
       endsInText = visibleEnd > lastConstructEnd;
     }
   }
-  if (visibleEnd > blockStart) blocks.push({ start: blockStart, end: visibleEnd, complete: final });
+  if (visibleEnd > segmentStart) segments.push({ start: segmentStart, end: visibleEnd, complete: final });
   return {
-    blocks,
+    segments,
     visibleEnd,
     openStack: plainState && !sloppy && foreign === 0 ? [...stack] : null,
     endsInText,

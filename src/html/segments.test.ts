@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { scanBlocks } from './blocks.js';
+import { scanSegments } from './segments.js';
 
 const cut = (src: string, final = false): string[] =>
-  scanBlocks(src, 0, final).blocks.map((b) => src.slice(b.start, b.end) + (b.complete ? '' : '…'));
+  scanSegments(src, 0, final).segments.map((b) => src.slice(b.start, b.end) + (b.complete ? '' : '…'));
 
-describe('scanBlocks', () => {
+describe('scanSegments', () => {
   it('cuts balanced top-level elements, text runs, comments and void elements', () => {
     expect(cut('<p>a <b>b</b></p>\n<ul><li>x</li></ul>text<!-- c --><hr><img src="x">tail')).to.deep.equal([
       '<p>a <b>b</b></p>', '\n', '<ul><li>x</li></ul>', 'text', '<!-- c -->', '<hr>', '<img src="x">', 'tail…',
@@ -27,7 +27,7 @@ describe('scanBlocks', () => {
     expect(cut('a < b <p>c</p>')).to.deep.equal(['a < b ', '<p>c</p>']);
   });
 
-  it('makes the rest one block when the markup is unbalanced', () => {
+  it('makes the rest one segment when the markup is unbalanced', () => {
     expect(cut('<p>a</p><ul><li>x<li>y</ul><p>z</p>')).to.deep.equal(['<p>a</p>', '<ul><li>x<li>y</ul><p>z</p>…']);
     expect(cut('<p>a</p><b><i>x</b>y</i>')).to.deep.equal(['<p>a</p>', '<b><i>x</b>y</i>…']);
     expect(cut('<p>a</p><plaintext></p><p>')).to.deep.equal(['<p>a</p>', '<plaintext></p><p>…']);
@@ -54,21 +54,21 @@ describe('scanBlocks', () => {
     ['<p>Hello &amp; x', '<p>Hello &amp; x'],
     ['<p>a</p>&', '<p>a</p>'],
   ])('holds back the incomplete tail of %j', (src, visible) => {
-    const r = scanBlocks(src, 0, false);
+    const r = scanSegments(src, 0, false);
     expect(src.slice(0, r.visibleEnd)).toBe(visible);
     // At the end of the generation nothing is held back.
-    expect(scanBlocks(src, 0, true).visibleEnd).toBe(src.length);
+    expect(scanSegments(src, 0, true).visibleEnd).toBe(src.length);
   });
 
   it('reports the open elements and whether the tail ends in text', () => {
-    expect(scanBlocks('<p>a <b>bo', 0, false)).toMatchObject({ openStack: ['p', 'b'], endsInText: true });
-    expect(scanBlocks('<p>a <b>', 0, false)).toMatchObject({ openStack: ['p', 'b'], endsInText: false });
-    expect(scanBlocks('<p>a</p>tail', 0, false)).toMatchObject({ openStack: [], endsInText: true });
-    expect(scanBlocks('<p><style>x', 0, false).openStack).toBeNull();
-    expect(scanBlocks('<svg><text>x', 0, false).openStack).toBeNull();
+    expect(scanSegments('<p>a <b>bo', 0, false)).toMatchObject({ openStack: ['p', 'b'], endsInText: true });
+    expect(scanSegments('<p>a <b>', 0, false)).toMatchObject({ openStack: ['p', 'b'], endsInText: false });
+    expect(scanSegments('<p>a</p>tail', 0, false)).toMatchObject({ openStack: [], endsInText: true });
+    expect(scanSegments('<p><style>x', 0, false).openStack).toBeNull();
+    expect(scanSegments('<svg><text>x', 0, false).openStack).toBeNull();
   });
 
-  it('is consistent: blocks tile the visible text, and rescanning from any block boundary gives the same blocks (fuzz)', () => {
+  it('is consistent: segments tile the visible text, and rescanning from any segment boundary gives the same segments (fuzz)', () => {
     const piece = fc.constantFrom(
       '<p>', '</p>', '<b>', '</b>', '<ul>', '<li>', '</li>', '</ul>', 'text', ' ', '\n', '<br>', '<img src="a>b">',
       '<!--', '-->', '<style>', '</style>', '<svg>', '</svg>', '<path/>', '"', "'", '>', '<', '&amp;', '&', '</', '<a href=x>', '</a>',
@@ -76,23 +76,23 @@ describe('scanBlocks', () => {
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 30 }), fc.boolean(), (parts, final) => {
         const src = parts.join('');
-        const r = scanBlocks(src, 0, final);
+        const r = scanSegments(src, 0, final);
         let pos = 0;
-        for (const b of r.blocks) {
+        for (const b of r.segments) {
           expect(b.start).toBe(pos);
           expect(b.end).toBeGreaterThan(b.start);
           pos = b.end;
         }
         expect(pos).toBe(r.visibleEnd);
-        r.blocks.forEach((b, k) => {
+        r.segments.forEach((b, k) => {
           if (!b.complete) return;
-          const again = scanBlocks(src, b.end, final);
-          expect(again.blocks).toEqual(r.blocks.slice(k + 1));
-          // A block closed by its own markup keeps its extent whatever is appended after it
-          // (the last block of a final scan is complete only because the text ended).
-          if (final && k === r.blocks.length - 1) return;
-          const longer = scanBlocks(src + '<p>more</p>', 0, final);
-          expect(longer.blocks[k]).toEqual(b);
+          const again = scanSegments(src, b.end, final);
+          expect(again.segments).toEqual(r.segments.slice(k + 1));
+          // A segment closed by its own markup keeps its extent whatever is appended after it
+          // (the last segment of a final scan is complete only because the text ended).
+          if (final && k === r.segments.length - 1) return;
+          const longer = scanSegments(src + '<p>more</p>', 0, final);
+          expect(longer.segments[k]).toEqual(b);
         });
       }),
       { numRuns: 2000 },

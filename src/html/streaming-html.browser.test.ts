@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { LIVE_GROUP_ATTRIBUTE, LiveHtmlView } from './live-html.js';
+import { SEGMENT_GROUP_ATTRIBUTE, StreamingHtmlView } from './streaming-html.js';
 import { attributeAllowed } from './policy.test-helper.js';
 import { sanitizeToFragment } from './sanitize.js';
 import { safeUrl } from './url-policy.js';
@@ -29,7 +29,7 @@ function manualFrames() {
 /** innerHTML with our group wrappers unwrapped. */
 function contentHtml(container: HTMLElement): string {
   const copy = container.cloneNode(true) as HTMLElement;
-  for (const g of copy.querySelectorAll(`[${LIVE_GROUP_ATTRIBUTE}]`)) g.replaceWith(...g.childNodes);
+  for (const g of copy.querySelectorAll(`[${SEGMENT_GROUP_ATTRIBUTE}]`)) g.replaceWith(...g.childNodes);
   return copy.innerHTML;
 }
 
@@ -49,7 +49,7 @@ function textNodes(root: Node): Text[] {
 function unsafeBits(container: HTMLElement): string[] {
   const found: string[] = [];
   for (const el of container.querySelectorAll('*')) {
-    if (el.hasAttribute(LIVE_GROUP_ATTRIBUTE) && el.parentElement === container) continue;
+    if (el.hasAttribute(SEGMENT_GROUP_ATTRIBUTE) && el.parentElement === container) continue;
     for (const attr of el.attributes) if (!attributeAllowed(el.localName, attr)) found.push(`${el.localName}[${attr.name}]`);
     if (['script', 'style', 'svg', 'math', 'iframe', 'form', 'template', 'object', 'embed', 'base', 'meta', 'link'].includes(el.localName)) {
       found.push(el.localName);
@@ -84,7 +84,7 @@ const ANSWER =
   '<table><thead><tr><th>h</th></tr></thead><tbody><tr><td>c</td></tr></tbody></table>\n' +
   '<pre><code>if (a &lt; b) return;</code></pre>\n<blockquote><p>quote</p></blockquote>\n<p>Last words.</p>';
 
-describe('LiveHtmlView', () => {
+describe('StreamingHtmlView', () => {
   afterEach(() => {
     for (const c of containers.splice(0)) c.remove();
     delete window.__pwned;
@@ -94,7 +94,7 @@ describe('LiveHtmlView', () => {
     for (const size of [1, 2, 3, 7, 16, 64]) {
       const container = makeContainer();
       const frames = manualFrames();
-      const view = new LiveHtmlView(container, { schedule: frames.schedule });
+      const view = new StreamingHtmlView(container, { schedule: frames.schedule });
       for (const snapshot of prefixes(ANSWER, size)) {
         view.set(snapshot);
         frames.frame();
@@ -105,18 +105,18 @@ describe('LiveHtmlView', () => {
     }
   });
 
-  it('follows rewrites of earlier blocks and the **bo -> <strong>bold</strong> case', () => {
+  it('follows rewrites of earlier segments and the **bo -> <strong>bold</strong> case', () => {
     const container = makeContainer();
     const frames = manualFrames();
-    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule });
     const snapshots = [
       '<p>**bo',
       '<p>**bo</p>',
       '<p><strong>bold</strong></p>',
       '<p><strong>bold</strong></p>\n<p>next</p>',
-      '<p><strong>bold</strong> text</p>\n<p>next</p>', // reaches back into a finished block
-      '<h1>Heading</h1>\n<p><strong>bold</strong> text</p>\n<p>next</p>', // a block inserted before
-      '<h1>Heading</h1>\n<p>next</p>', // a block removed in the middle
+      '<p><strong>bold</strong> text</p>\n<p>next</p>', // reaches back into a finished segment
+      '<h1>Heading</h1>\n<p><strong>bold</strong> text</p>\n<p>next</p>', // a segment inserted before
+      '<h1>Heading</h1>\n<p>next</p>', // a segment removed in the middle
       '<h1>Heading</h1>\n<p>next, and more</p><ul><li>a',
     ];
     for (const snapshot of snapshots) {
@@ -135,7 +135,7 @@ describe('LiveHtmlView', () => {
   it('commits at most once per frame however many chunks arrive', () => {
     const container = makeContainer();
     const frames = manualFrames();
-    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule });
     const snapshots = prefixes(ANSWER, 5);
     for (let k = 0; k < snapshots.length; k++) {
       view.set(snapshots[k]!);
@@ -161,7 +161,7 @@ describe('LiveHtmlView', () => {
 
   it('uses requestAnimationFrame by default', async () => {
     const container = makeContainer();
-    const view = new LiveHtmlView(container);
+    const view = new StreamingHtmlView(container);
     view.set('<p>a</p>');
     view.set('<p>ab</p>');
     expect(container.textContent).to.equal('');
@@ -170,10 +170,10 @@ describe('LiveHtmlView', () => {
     expect(contentHtml(container)).to.equal('<p>ab</p>');
   });
 
-  it('keeps an image in a finished block as the same node through 100 more chunks', () => {
+  it('keeps an image in a finished segment as the same node through 100 more chunks', () => {
     const container = makeContainer();
     const frames = manualFrames();
-    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule });
     let html = '<p>intro</p><p><img src="https://cdn.example.com/a.png" alt="a"></p>';
     view.set(html);
     frames.frame();
@@ -187,15 +187,15 @@ describe('LiveHtmlView', () => {
     view.finish(html + '</p>');
     expect(container.querySelector('img')).to.equal(img);
     expect(img!.isConnected).to.equal(true);
-    // Groups of ~32 blocks were used.
-    expect(container.querySelectorAll(`[${LIVE_GROUP_ATTRIBUTE}]`).length).to.be.greaterThan(0);
+    // Groups of ~32 segments were used.
+    expect(container.querySelectorAll(`[${SEGMENT_GROUP_ATTRIBUTE}]`).length).to.be.greaterThan(0);
     expect(contentHtml(container)).to.equal(sanitizedHtml(html + '</p>'));
   });
 
   it('keeps a text selection inside an earlier paragraph while streaming', () => {
     const container = makeContainer();
     const frames = manualFrames();
-    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule });
     let html = '<p>Select some of this text please.</p>\n<p>Second';
     view.set(html);
     frames.frame();
@@ -224,7 +224,7 @@ describe('LiveHtmlView', () => {
   it('takes the plain-append fast path: the tail text node is extended, not replaced', () => {
     const container = makeContainer();
     const frames = manualFrames();
-    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule });
     view.set('<p>Hello <em>wor');
     frames.frame();
     const node = container.querySelector('em')!.firstChild;
@@ -259,7 +259,7 @@ describe('LiveHtmlView', () => {
       '<!-- a comment --><ul><li>x</li></ul><p>end</p>';
     const container = makeContainer();
     const frames = manualFrames();
-    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule });
     for (const snapshot of prefixes(final, 1)) {
       view.set(snapshot);
       frames.frame();
@@ -275,7 +275,7 @@ describe('LiveHtmlView', () => {
   it('sanitizes hostile content arriving through a delta that edits an existing attribute', async () => {
     const container = makeContainer();
     const frames = manualFrames();
-    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule });
     const pwn = 'window.__pwned=1';
     const steps = [
       '<p><img src="https://cdn.example.com/a.png" alt="x"></p><p>tail <a href="https://example.com/">l</a>',
@@ -295,7 +295,7 @@ describe('LiveHtmlView', () => {
     expect(window.__pwned).to.equal(undefined);
   });
 
-  it('a payload split across a block boundary yields nothing whole-document sanitizing would not', () => {
+  it('a payload split across a segment boundary yields nothing whole-document sanitizing would not', () => {
     const cases = [
       '<p title="</p><img src=x onerror=alert(1)>">t</p><p>u</p>',
       '<p>a</p><!--</p><img src=x onerror=alert(1)>--><p>b</p>',
@@ -312,7 +312,7 @@ describe('LiveHtmlView', () => {
     for (const html of cases) {
       const container = makeContainer();
       const frames = manualFrames();
-      const view = new LiveHtmlView(container, { schedule: frames.schedule });
+      const view = new StreamingHtmlView(container, { schedule: frames.schedule });
       for (const snapshot of prefixes(html, 3)) {
         view.set(snapshot);
         frames.frame();
@@ -338,7 +338,7 @@ describe('LiveHtmlView', () => {
         const html = parts.join('');
         const container = makeContainer();
         const frames = manualFrames();
-        const view = new LiveHtmlView(container, { schedule: frames.schedule });
+        const view = new StreamingHtmlView(container, { schedule: frames.schedule });
         for (const snapshot of prefixes(html, size)) {
           view.set(snapshot);
           frames.frame();
@@ -376,7 +376,7 @@ describe('LiveHtmlView', () => {
         }
         const container = makeContainer();
         const frames = manualFrames();
-        const view = new LiveHtmlView(container, { schedule: frames.schedule });
+        const view = new StreamingHtmlView(container, { schedule: frames.schedule });
         for (const snapshot of snapshots) {
           view.set(snapshot);
           frames.frame();
@@ -391,15 +391,15 @@ describe('LiveHtmlView', () => {
     expect(totalAppends).to.be.greaterThan(100);
   });
 
-  it('showRaw replaces the content with escaped text, and never blanks it', () => {
+  it('showPlainText replaces the content with escaped text, and never blanks it', () => {
     const container = makeContainer();
     const frames = manualFrames();
-    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule });
     view.set('<p>partial <b>html');
     frames.frame();
-    view.showRaw('');
+    view.showPlainText('');
     expect(container.textContent).to.equal('partial html');
-    view.showRaw('raw <b>text</b>\n\nsecond');
+    view.showPlainText('raw <b>text</b>\n\nsecond');
     expect(container.innerHTML).to.equal('<p>raw &lt;b&gt;text&lt;/b&gt;</p><p>second</p>');
     view.set('<p>ignored</p>');
     frames.frame();
@@ -410,7 +410,7 @@ describe('LiveHtmlView', () => {
   it('destroy stops pending commits', () => {
     const container = makeContainer();
     const frames = manualFrames();
-    const view = new LiveHtmlView(container, { schedule: frames.schedule });
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule });
     view.set('<p>a</p>');
     view.destroy();
     frames.frame();
@@ -420,7 +420,7 @@ describe('LiveHtmlView', () => {
 
   it('applies the media origins option to images', () => {
     const container = makeContainer();
-    const view = new LiveHtmlView(container, { mediaOrigins: ['http://127.0.0.1:5173'], schedule: () => {} });
+    const view = new StreamingHtmlView(container, { mediaOrigins: ['http://127.0.0.1:5173'], schedule: () => {} });
     view.finish('<p><img src="http://127.0.0.1:5173/a.png" alt="local"><img src="http://127.0.0.1:9999/b.png"></p>');
     const imgs = container.querySelectorAll('img');
     expect(imgs.length).to.equal(1);

@@ -3,33 +3,33 @@
  * touching only what changed (performance.md, "The pipeline to build", steps 2-5).
  *
  * - `set()` only records the newest full HTML and schedules one commit per frame.
- * - A commit splits the HTML into top-level blocks (./blocks.ts). Complete blocks whose
+ * - A commit splits the HTML into top-level segments (./segments.ts). Complete segments whose
  *   source did not change keep their DOM nodes untouched (images decoded once, text
- *   selection survives). Changed or new blocks are sanitized on their own and swapped in;
- *   a delta that reaches back into an earlier block re-renders just that block.
+ *   selection survives). Changed or new segments are sanitized on their own and swapped in;
+ *   a delta that reaches back into an earlier segment re-renders just that segment.
  * - Incomplete tails (`<stro`, `<a href="ht`, `&am`) are held back until they complete.
  * - Plain text appended to the last text node of the tail goes straight into that node.
- * - Blocks live in wrapper groups of ~32 under `content-visibility: auto` (ours, not bot
+ * - Segments live in wrapper groups of ~32 under `content-visibility: auto` (ours, not bot
  *   content), so the browser skips layout/paint of far-away finished content.
  *
- * Why per-block sanitizing is safe: every node we insert comes out of DOMPurify (or is a
+ * Why per-segment sanitizing is safe: every node we insert comes out of DOMPurify (or is a
  * text node whose data has no markup at all, on the append fast path), and fragments are
  * joined as DOM nodes, never re-serialized and re-parsed. Putting sanitized siblings next
- * to each other cannot create an element or attribute, so a payload split across a block
+ * to each other cannot create an element or attribute, so a payload split across a segment
  * boundary is still held to the same allowlist. Cuts are only made where the HTML parser
- * is back in a clean state, so each block also *looks* the same as in the whole text.
+ * is back in a clean state, so each segment also *looks* the same as in the whole text.
  */
-import { scanBlocks } from './blocks.js';
-import { rawTextToFragment, sanitizeToFragment } from './sanitize.js';
+import { scanSegments } from './segments.js';
+import { plainTextToFragment, sanitizeToFragment } from './sanitize.js';
 import type { UrlPolicyOptions } from './url-policy.js';
 
-export type LiveHtmlOptions = UrlPolicyOptions & {
+export type StreamingHtmlOptions = UrlPolicyOptions & {
   /** Runs a commit later; default `requestAnimationFrame`. */
   schedule?: (cb: () => void) => void;
 };
 
 /** Attribute marking our wrapper groups (not bot content). */
-export const LIVE_GROUP_ATTRIBUTE = 'data-live-group';
+export const SEGMENT_GROUP_ATTRIBUTE = 'data-segment-group';
 const GROUP_SIZE = 32;
 
 // Open elements inside which appending plain text to the last text node is exactly what
@@ -45,7 +45,7 @@ interface Group {
   count: number;
 }
 
-interface Block {
+interface Segment {
   start: number;
   src: string;
   complete: boolean;
@@ -54,21 +54,21 @@ interface Block {
 }
 
 
-export class LiveHtmlView {
+export class StreamingHtmlView {
   private readonly container: HTMLElement;
   private readonly urlOptions: UrlPolicyOptions;
   private readonly schedule: (cb: () => void) => void;
-  private blocks: Block[] = [];
+  private segments: Segment[] = [];
   private lastRaw = '';
   private pending: string | null = null;
   private scheduled = false;
   private finished = false;
-  private rawMode = false;
+  private plainTextMode = false;
   private destroyed = false;
   private commitCount = 0;
   private fastCount = 0;
 
-  constructor(container: HTMLElement, options: LiveHtmlOptions = {}) {
+  constructor(container: HTMLElement, options: StreamingHtmlOptions = {}) {
     this.container = container;
     this.urlOptions = options.mediaOrigins ? { mediaOrigins: [...options.mediaOrigins] } : {};
     this.schedule = options.schedule ?? ((cb) => void requestAnimationFrame(() => cb()));
@@ -86,7 +86,7 @@ export class LiveHtmlView {
 
   /** The full raw HTML of the generation so far. Cheap: commits at most once per frame. */
   set(html: string): void {
-    if (this.finished || this.rawMode || this.destroyed || typeof html !== 'string') return;
+    if (this.finished || this.plainTextMode || this.destroyed || typeof html !== 'string') return;
     this.pending = html;
     if (this.scheduled) return;
     this.scheduled = true;
@@ -110,7 +110,7 @@ export class LiveHtmlView {
     this.pending = null;
     this.finished = true;
     // After a fallback to raw text the HTML is not trusted to be whole: keep the text.
-    if (this.rawMode || typeof html !== 'string') return;
+    if (this.plainTextMode || typeof html !== 'string') return;
     this.commit(html, true);
   }
 
@@ -119,13 +119,13 @@ export class LiveHtmlView {
    * keeps what is shown (never remove text without a replacement). Later `set()` calls
    * are ignored; `finish()` only freezes.
    */
-  showRaw(raw: string): void {
+  showPlainText(text: string): void {
     if (this.destroyed) return;
     this.pending = null;
-    this.rawMode = true;
-    const fragment = rawTextToFragment(String(raw));
+    this.plainTextMode = true;
+    const fragment = plainTextToFragment(String(text));
     if (fragment.childNodes.length === 0) return;
-    this.blocks = [];
+    this.segments = [];
     this.container.replaceChildren(fragment);
     this.commitCount++;
   }
@@ -134,7 +134,7 @@ export class LiveHtmlView {
   destroy(): void {
     this.destroyed = true;
     this.pending = null;
-    this.blocks = [];
+    this.segments = [];
   }
 
   private commit(html: string, final: boolean): void {
@@ -147,45 +147,45 @@ export class LiveHtmlView {
       // Never throw into the caller's stream loop; without a working sanitizer the only
       // safe rendering is plain text.
       console.error('indigo-chat: rendering HTML failed, showing text', error);
-      this.showRaw(html);
+      this.showPlainText(html);
     }
   }
 
   private reconcile(raw: string, final: boolean): void {
-    const blocks = this.blocks;
-    // 1. Complete blocks whose source is unchanged at the same offset survive as is.
+    const segments = this.segments;
+    // 1. Complete segments whose source is unchanged at the same offset survive as is.
     //    Usual case: everything before the live tail is unchanged (one native compare).
-    const last = blocks[blocks.length - 1];
-    const settled = last && !last.complete ? blocks.length - 1 : blocks.length;
+    const last = segments[segments.length - 1];
+    const settled = last && !last.complete ? segments.length - 1 : segments.length;
     const prevRaw = this.lastRaw;
     // `slice ===` is a native memory compare (~10x faster than startsWith in Chromium).
     const unchangedUpTo = (end: number): boolean => end <= raw.length && raw.slice(0, end) === prevRaw.slice(0, end);
     let keep: number;
-    if (settled === 0 || unchangedUpTo(blockEnd(blocks[settled - 1]!))) {
+    if (settled === 0 || unchangedUpTo(segmentEnd(segments[settled - 1]!))) {
       keep = settled;
-    } else if (unchangedUpTo(blocks[settled - 1]!.start)) {
-      // Marked-style streams edit inside the last, already closed block.
+    } else if (unchangedUpTo(segments[settled - 1]!.start)) {
+      // Marked-style streams edit inside the last, already closed segment.
       keep = settled - 1;
     } else {
-      // A delta reached further back: keep the blocks that end before the first change.
+      // A delta reached further back: keep the segments that end before the first change.
       const common = commonPrefixLength(prevRaw, raw);
       let lo = 0;
       let hi = settled;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (blockEnd(blocks[mid]!) <= common) lo = mid + 1;
+        if (segmentEnd(segments[mid]!) <= common) lo = mid + 1;
         else hi = mid;
       }
       keep = lo;
     }
 
     // 2. Re-scan only from there.
-    const from = keep > 0 ? blockEnd(blocks[keep - 1]!) : 0;
-    const scan = scanBlocks(raw, from, final);
-    const fresh = scan.blocks.map((b) => ({ start: b.start, src: raw.slice(b.start, b.end), complete: b.complete }));
-    const old = blocks.slice(keep);
+    const from = keep > 0 ? segmentEnd(segments[keep - 1]!) : 0;
+    const scan = scanSegments(raw, from, final);
+    const fresh = scan.segments.map((b) => ({ start: b.start, src: raw.slice(b.start, b.end), complete: b.complete }));
+    const old = segments.slice(keep);
 
-    // 3. Unchanged blocks at both ends of the changed region keep their nodes.
+    // 3. Unchanged segments at both ends of the changed region keep their nodes.
     let p = 0;
     while (p < old.length && p < fresh.length && old[p]!.src === fresh[p]!.src) p++;
     let s = 0;
@@ -194,7 +194,7 @@ export class LiveHtmlView {
     const freshMid = fresh.slice(p, fresh.length - s);
     const suffix = old.slice(old.length - s);
 
-    // Positions and completeness of kept blocks follow the new scan.
+    // Positions and completeness of kept segments follow the new scan.
     for (let k = 0; k < p; k++) old[k]!.complete = fresh[k]!.complete;
     suffix.forEach((b, k) => {
       const f = fresh[fresh.length - s + k]!;
@@ -204,31 +204,31 @@ export class LiveHtmlView {
 
     if (oldMid.length === 0 && freshMid.length === 0) return;
 
-    // 4. Fast path: one block changed by plain text typed at the end of its last text
+    // 4. Fast path: one segment changed by plain text typed at the end of its last text
     //    (`<p>Hello wor</p>` -> `<p>Hello world</p>`, or an open tail that just grew).
     if (oldMid.length === 1 && freshMid.length === 1) {
-      const block = oldMid[0]!;
+      const segment = oldMid[0]!;
       const next = freshMid[0]!;
-      const text = textInsertTarget(block, next.src);
+      const text = textInsertTarget(segment, next.src);
       if (text) {
         text.target.appendData(text.inserted);
         this.fastCount++;
-        block.src = next.src;
-        block.start = next.start;
-        block.complete = next.complete;
+        segment.src = next.src;
+        segment.start = next.start;
+        segment.complete = next.complete;
         return;
       }
     }
 
-    // 5. Swap the changed blocks.
+    // 5. Swap the changed segments.
     const touched = new Set<Group>();
     for (const b of oldMid) {
       for (const node of b.nodes) node.parentNode?.removeChild(node);
       b.group.count--;
       touched.add(b.group);
     }
-    const head = blocks.slice(0, keep + p);
-    const inserted: Block[] = [];
+    const head = segments.slice(0, keep + p);
+    const inserted: Segment[] = [];
     let prev = head[head.length - 1];
     for (const f of freshMid) {
       const group = this.groupAfter(prev, suffix[0]);
@@ -236,16 +236,16 @@ export class LiveHtmlView {
       const nodes = Array.from(fragment.childNodes);
       group.el.insertBefore(fragment, firstNodeIn(group, suffix));
       group.count++;
-      const block: Block = { start: f.start, src: f.src, complete: f.complete, nodes, group };
-      inserted.push(block);
-      prev = block;
+      const segment: Segment = { start: f.start, src: f.src, complete: f.complete, nodes, group };
+      inserted.push(segment);
+      prev = segment;
     }
     for (const g of touched) if (g.count === 0) g.el.remove();
-    this.blocks = head.concat(inserted, suffix);
+    this.segments = head.concat(inserted, suffix);
   }
 
-  /** The group a block placed after `prev` (and before `next`) goes into. */
-  private groupAfter(prev: Block | undefined, next: Block | undefined): Group {
+  /** The group a segment placed after `prev` (and before `next`) goes into. */
+  private groupAfter(prev: Segment | undefined, next: Segment | undefined): Group {
     if (prev && prev.group.el.parentNode === this.container) {
       const g = prev.group;
       if (g.count < GROUP_SIZE || (next !== undefined && next.group === g)) return g;
@@ -257,7 +257,7 @@ export class LiveHtmlView {
 
   private newGroup(before: Node | null): Group {
     const el = this.container.ownerDocument.createElement('div');
-    el.setAttribute(LIVE_GROUP_ATTRIBUTE, '');
+    el.setAttribute(SEGMENT_GROUP_ATTRIBUTE, '');
     // CSSOM, not a style attribute: allowed under a CSP without 'unsafe-inline' styles.
     el.style.setProperty('content-visibility', 'auto');
     el.style.setProperty('contain-intrinsic-size', 'auto 500px');
@@ -278,12 +278,12 @@ function commonPrefixLength(a: string, b: string): number {
   return lo;
 }
 
-function blockEnd(b: Block): number {
+function segmentEnd(b: Segment): number {
   return b.start + b.src.length;
 }
 
-/** First node, inside `group`, of the following blocks (insert before it), or null. */
-function firstNodeIn(group: Group, following: readonly Block[]): Node | null {
+/** First node, inside `group`, of the following segments (insert before it), or null. */
+function firstNodeIn(group: Group, following: readonly Segment[]): Node | null {
   for (const b of following) {
     if (b.group !== group) return null;
     if (b.nodes.length > 0) return b.nodes[0]!;
@@ -292,13 +292,13 @@ function firstNodeIn(group: Group, following: readonly Block[]): Node | null {
 }
 
 /**
- * When `next` is `block.src` with plain text inserted just before a trailing run of end
+ * When `next` is `segment.src` with plain text inserted just before a trailing run of end
  * tags (or at the very end), the text node that text goes into with the same result as
  * re-parsing; otherwise null. Safe by construction: the inserted text has no `<` or `&`,
  * so it is character data and can only ever become text.
  */
-function textInsertTarget(block: Block, next: string): { target: Text; inserted: string } | null {
-  const old = block.src;
+function textInsertTarget(segment: Segment, next: string): { target: Text; inserted: string } | null {
+  const old = segment.src;
   if (next.length <= old.length) return null;
   const closers = trailingEndTags(old);
   const headLength = old.length - closers.length;
@@ -306,9 +306,9 @@ function textInsertTarget(block: Block, next: string): { target: Text; inserted:
   if (!next.startsWith(old.slice(0, headLength)) || !next.endsWith(tail)) return null;
   const inserted = next.slice(headLength, next.length - tail.length);
   if (/[<&\r\0]/.test(inserted)) return null;
-  // The parser state where the text goes: scanning the block's own head is cheap (one block).
+  // The parser state where the text goes: scanning the segment's own head is cheap (one segment).
   const head = old.slice(0, headLength);
-  const state = scanBlocks(head, 0, false);
+  const state = scanSegments(head, 0, false);
   const stack = state.openStack;
   if (!state.endsInText || stack === null || state.visibleEnd !== head.length) return null;
   if (!stack.every((name) => APPENDABLE.has(name))) return null;
@@ -318,7 +318,7 @@ function textInsertTarget(block: Block, next: string): { target: Text; inserted:
     if (closers.names[k] !== stack[stack.length - 1 - k]) return null;
   }
   // The deepest last node must be a text node whose ancestors are exactly the open elements.
-  let node: Node | null | undefined = block.nodes[block.nodes.length - 1];
+  let node: Node | null | undefined = segment.nodes[segment.nodes.length - 1];
   let depth = 0;
   while (node && node.nodeType === Node.ELEMENT_NODE) {
     if ((node as Element).localName !== stack[depth]) return null;

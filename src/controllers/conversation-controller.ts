@@ -23,7 +23,7 @@ import type { ConversationEvent, DeltaUnit, OutgoingData, Transcript } from '../
 import { createSession, streamReply, TransportError } from '../transport/transport.js';
 import type { FetchLike, StreamOutcome, Timeouts } from '../transport/transport.js';
 
-export interface SessionHost extends ReactiveControllerHost {
+export interface ConversationHost extends ReactiveControllerHost {
   readonly relay: string;
   readonly welcome: string;
   readonly deltaUnit: DeltaUnit;
@@ -32,7 +32,7 @@ export interface SessionHost extends ReactiveControllerHost {
   readonly fetchImpl?: FetchLike | undefined;
 }
 
-export interface SessionCallbacks {
+export interface ConversationCallbacks {
   /** Every transcript replacement, in order (the host diffs for events). */
   onTranscript?(prev: Transcript, next: Transcript): void;
   onError?(code: string, message: string): void;
@@ -63,7 +63,7 @@ function isSenderProblem(o: StreamOutcome): boolean {
   return o.status >= 400 && o.status < 500 && /sender/i.test(o.code);
 }
 
-export class SessionController implements ReactiveController {
+export class ConversationController implements ReactiveController {
   transcript: Transcript;
   sender: string | null = null;
   /** A hidden send (welcome, profile) is out and no bot content has arrived yet. */
@@ -71,8 +71,8 @@ export class SessionController implements ReactiveController {
   /** Sends waiting for the current answer to end, oldest first. */
   queued: readonly QueuedSend[] = [];
 
-  private readonly host: SessionHost;
-  private readonly cb: SessionCallbacks;
+  private readonly host: ConversationHost;
+  private readonly cb: ConversationCallbacks;
   private run = 0;
   private abortCtl: AbortController | null = null;
   private busy = false;
@@ -81,7 +81,7 @@ export class SessionController implements ReactiveController {
   hiddenFailure: HiddenFailure | null = null;
   private readonly now: () => number;
 
-  constructor(host: SessionHost, cb: SessionCallbacks = {}, now: () => number = () => Date.now()) {
+  constructor(host: ConversationHost, cb: ConversationCallbacks = {}, now: () => number = () => Date.now()) {
     this.host = host;
     this.cb = cb;
     this.now = now;

@@ -1,8 +1,8 @@
 // The session controller over a fake host and a fake fetch, in Node (no DOM).
 import { describe, expect, it } from 'vitest';
 import type { ReactiveController } from 'lit';
-import { SessionController } from './session-controller.js';
-import type { SessionHost } from './session-controller.js';
+import { ConversationController } from './conversation-controller.js';
+import type { ConversationHost } from './conversation-controller.js';
 import type { FetchLike } from '../transport/transport.js';
 
 const enc = new TextEncoder();
@@ -33,7 +33,7 @@ function fakeRelay() {
   return { fetch, pending, sessions: () => sessions };
 }
 
-function host(fetchImpl: FetchLike): SessionHost & { updates: number } {
+function host(fetchImpl: FetchLike): ConversationHost & { updates: number } {
   const controllers: ReactiveController[] = [];
   const h = {
     relay: '/api/chat',
@@ -55,10 +55,10 @@ async function until(f: () => boolean): Promise<void> {
   expect(f()).toBe(true);
 }
 
-describe('SessionController', () => {
+describe('ConversationController', () => {
   it('sends the welcome hidden, then queues a send made while the answer streams', async () => {
     const relay = fakeRelay();
-    const s = new SessionController(host(relay.fetch));
+    const s = new ConversationController(host(relay.fetch));
     s.start();
     s.start(); // idempotent
     await until(() => relay.pending.length === 1);
@@ -81,7 +81,7 @@ describe('SessionController', () => {
 
   it('restart aborts the run; its late chunks never reach the new transcript', async () => {
     const relay = fakeRelay();
-    const s = new SessionController(host(relay.fetch));
+    const s = new ConversationController(host(relay.fetch));
     s.start();
     await until(() => relay.pending.length === 1);
     const stale = relay.pending[0]!;
@@ -101,7 +101,7 @@ describe('SessionController', () => {
 
   it('rejects empty text without touching the transcript', () => {
     const relay = fakeRelay();
-    const s = new SessionController(host(relay.fetch));
+    const s = new ConversationController(host(relay.fetch));
     const before = s.transcript;
     expect(s.send({ type: 'text', text: '   ' })).toBe('rejected');
     expect(s.transcript).toBe(before);
@@ -110,7 +110,7 @@ describe('SessionController', () => {
   it('reports an answer cut off mid-stream (no processing.end) as an error, and a clean end as none', async () => {
     const relay = fakeRelay();
     const errors: string[] = [];
-    const s = new SessionController(host(relay.fetch), { onError: (code) => errors.push(code) });
+    const s = new ConversationController(host(relay.fetch), { onError: (code) => errors.push(code) });
     s.start();
     await until(() => relay.pending.length === 1);
     relay.pending[0]!.push({ type: 'processing.start' });

@@ -3,9 +3,9 @@ import { AsyncDirective } from 'lit/async-directive.js';
 import { directive, PartType, type PartInfo } from 'lit/directive.js';
 import type { GenerationBlock } from '../../core/conversation/types.js';
 import { generationHtml } from '../../core/conversation/reducer.js';
-import { LiveHtmlView } from '../../html/live-html.js';
+import { StreamingHtmlView } from '../../html/streaming-html.js';
 
-export interface LiveGenerationOptions {
+export interface GenerationViewOptions {
   readonly mediaOrigins: readonly string[];
   /** The message is no longer streaming (done or incomplete): commit everything now. */
   readonly finished: boolean;
@@ -15,30 +15,30 @@ export interface LiveGenerationOptions {
 }
 
 /**
- * Owns one LiveHtmlView per generation block, bound to the element it sits on. Lit keeps
+ * Owns one StreamingHtmlView per generation block, bound to the element it sits on. Lit keeps
  * that element (and this directive instance) for as long as the block's template stays
  * in place, so the container is never recreated between renders: the view edits its
  * DOM in place, at most once per frame, and finished paragraphs (their images, the
  * reader's selection) are never touched again.
  */
-class LiveGenerationDirective extends AsyncDirective {
-  private view: LiveHtmlView | null = null;
+class GenerationViewDirective extends AsyncDirective {
+  private view: StreamingHtmlView | null = null;
   private container: Element | null = null;
   private blockId: string | null = null;
-  private phase: 'streaming' | 'finished' | 'raw' = 'streaming';
+  private phase: 'streaming' | 'finished' | 'plain' = 'streaming';
   private lastHtml: string | null = null;
   /** LiveText is immutable: the same instance means the same HTML, no need to read it. */
   private lastLive: unknown = null;
-  private lastRawLength = -1;
+  private lastMarkdownLength = -1;
 
   constructor(partInfo: PartInfo) {
     super(partInfo);
     if (partInfo.type !== PartType.ELEMENT) {
-      throw new Error('liveGeneration() must be used in an element position');
+      throw new Error('generationView() must be used in an element position');
     }
   }
 
-  render(_block: GenerationBlock, _options: LiveGenerationOptions) {
+  render(_block: GenerationBlock, _options: GenerationViewOptions) {
     return nothing;
   }
 
@@ -51,21 +51,21 @@ class LiveGenerationDirective extends AsyncDirective {
       this.phase = 'streaming';
       this.lastHtml = null;
       this.lastLive = null;
-      this.lastRawLength = -1;
+      this.lastMarkdownLength = -1;
       this.view = this.createView(element, options);
     }
     const view = this.view;
     if (block.state === 'degraded') {
-      // Raw keeps growing after degradation; re-render only when it did.
-      if (this.phase !== 'raw' || block.raw.length !== this.lastRawLength) {
-        if (this.phase !== 'raw') options.onDegraded(block);
-        this.phase = 'raw';
-        this.lastRawLength = block.raw.length;
-        view.showRaw(block.raw);
+      // The markdown keeps growing after degradation; re-render only when it did.
+      if (this.phase !== 'plain' || block.markdown.length !== this.lastMarkdownLength) {
+        if (this.phase !== 'plain') options.onDegraded(block);
+        this.phase = 'plain';
+        this.lastMarkdownLength = block.markdown.length;
+        view.showPlainText(block.markdown);
       }
       return nothing;
     }
-    if (this.phase === 'raw') return nothing;
+    if (this.phase === 'plain') return nothing;
     const done = block.state === 'done' || options.finished;
     // The hot path: other chunks re-render the transcript; an untouched block costs nothing.
     if (block.live === this.lastLive && (this.phase === 'finished' || !done)) return nothing;
@@ -96,8 +96,8 @@ class LiveGenerationDirective extends AsyncDirective {
     return nothing;
   }
 
-  private createView(element: Element, options: LiveGenerationOptions): LiveHtmlView {
-    return new LiveHtmlView(element as HTMLElement, {
+  private createView(element: Element, options: GenerationViewOptions): StreamingHtmlView {
+    return new StreamingHtmlView(element as HTMLElement, {
       mediaOrigins: options.mediaOrigins,
       ...(options.schedule ? { schedule: options.schedule } : {}),
     });
@@ -110,4 +110,4 @@ class LiveGenerationDirective extends AsyncDirective {
   }
 }
 
-export const liveGeneration = directive(LiveGenerationDirective);
+export const generationView = directive(GenerationViewDirective);
