@@ -124,6 +124,14 @@ export const blockStyles = css`
   .caption a {
     color: inherit;
   }
+  /* Under an answer shown as plain text (a degraded generation). */
+  .plain-text-notice {
+    margin: 0;
+    padding: 0 0.25em;
+    font-size: 0.8em;
+    line-height: 1.35;
+    opacity: 0.75;
+  }
 
   /* Images and videos: a reserved box first, the natural size once loaded. */
   .media {

@@ -9,7 +9,6 @@ export interface GenerationViewOptions {
   readonly mediaOrigins: readonly string[];
   /** The message is no longer streaming (done or incomplete): commit everything now. */
   readonly finished: boolean;
-  readonly onDegraded: (block: GenerationBlock) => void;
   /** Test hook: how the view schedules its commits (default requestAnimationFrame). */
   readonly schedule?: (commit: () => void) => void;
 }
@@ -58,14 +57,24 @@ class GenerationViewDirective extends AsyncDirective {
     if (block.state === 'degraded') {
       // The markdown keeps growing after degradation; re-render only when it did.
       if (this.phase !== 'plain' || block.markdown.length !== this.lastMarkdownLength) {
-        if (this.phase !== 'plain') options.onDegraded(block);
         this.phase = 'plain';
         this.lastMarkdownLength = block.markdown.length;
         view.showPlainText(block.markdown);
       }
       return nothing;
     }
-    if (this.phase === 'plain') return nothing;
+    if (this.phase === 'plain') {
+      // No longer degraded: the platform's is_generated text replaced the generation
+      // (reducer). Back to rendered HTML, in a fresh view (the plain text is not HTML).
+      this.phase = 'finished';
+      this.lastHtml = generationHtml(block);
+      this.lastLive = block.live;
+      view.destroy();
+      element.replaceChildren();
+      this.view = this.createView(element, options);
+      this.view.finish(this.lastHtml);
+      return nothing;
+    }
     const done = block.state === 'done' || options.finished;
     // The hot path: other chunks re-render the transcript; an untouched block costs nothing.
     if (block.live === this.lastLive && (this.phase === 'finished' || !done)) return nothing;

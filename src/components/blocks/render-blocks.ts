@@ -91,7 +91,7 @@ function renderBlock(block: Block, message: BotMessage, ctx: BlockContext, strin
     case 'text':
       return renderText(block, ctx);
     case 'generation':
-      return renderGeneration(block, message, ctx);
+      return renderGeneration(block, message, ctx, strings);
     case 'image':
       return renderImage(block, ctx);
     case 'video':
@@ -113,24 +113,17 @@ function renderText(block: TextBlock, ctx: BlockContext) {
     : html`<div part="bubble" class="bubble" ${sanitizedContent(block.html, ctx.mediaOrigins)}></div>`;
 }
 
-function renderGeneration(block: GenerationBlock, message: BotMessage, ctx: BlockContext) {
+/**
+ * The reducer reports a degraded generation (its `degraded-generation` warning, fired by
+ * the element): the view does not warn again. The visitor gets a short line saying the
+ * answer is plain text, gone when an is_generated text brings the HTML back.
+ */
+function renderGeneration(block: GenerationBlock, message: BotMessage, ctx: BlockContext, strings: BlockStrings) {
   const finished = message.state !== 'streaming' || block.state !== 'streaming';
   return html`<div part="bubble" class="bubble generation" aria-busy=${finished ? 'false' : 'true'}>
-    <div
-      class="generation-body"
-      ${generationView(block, {
-        mediaOrigins: ctx.mediaOrigins,
-        finished: message.state !== 'streaming',
-        onDegraded: (b) =>
-          warnOnce(
-            ctx,
-            b,
-            'degraded-generation',
-            `Generation ${b.generationId} shows its raw text: ${b.degradedReason ?? 'an invalid delta'}.`,
-          ),
-      })}
-    ></div>
-  </div>`;
+      <div class="generation-body" ${generationView(block, { mediaOrigins: ctx.mediaOrigins, finished: message.state !== 'streaming' })}></div>
+    </div>
+    ${block.state === 'degraded' ? html`<p part="plain-text-notice" class="plain-text-notice">${strings.plainText}</p>` : nothing}`;
 }
 
 function markLoaded(event: Event) {

@@ -20,6 +20,8 @@ export interface BlockStrings {
   readonly videoTitle: (provider: string) => string;
   readonly openVideo: string;
   readonly videoUnsupported: string;
+  /** Under an answer whose formatting broke mid-stream (a degraded generation). */
+  readonly plainText: string;
 }
 
 const en: BlockStrings = {
@@ -40,6 +42,7 @@ const en: BlockStrings = {
   videoTitle: (provider) => `${provider} video`,
   openVideo: 'Open the video',
   videoUnsupported: 'Your browser cannot play this video.',
+  plainText: 'Shown as plain text: the formatting could not be applied.',
 };
 
 const it: BlockStrings = {
@@ -60,6 +63,7 @@ const it: BlockStrings = {
   videoTitle: (provider) => `Video ${provider}`,
   openVideo: 'Apri il video',
   videoUnsupported: 'Il tuo browser non può riprodurre questo video.',
+  plainText: 'Mostrata come testo semplice: non è stato possibile applicare la formattazione.',
 };
 
 const table: Readonly<Record<string, BlockStrings>> = { en, it };

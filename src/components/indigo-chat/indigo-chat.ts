@@ -119,6 +119,7 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
  * @csspart message-bot - An assistant message.
  * @csspart bubble - A bot text or generated (LLM) answer bubble.
  * @csspart caption - A caption: a smaller line under the bot's message.
+ * @csspart plain-text-notice - Under an answer whose formatting broke mid-stream: it is shown as plain text.
  * @csspart quick-replies - The group of a bot turn's quick-reply buttons and links.
  * @csspart button - A quick-reply or card button (sends its payload).
  * @csspart link - A link, call (`tel:`) or mail (`mailto:`) action.

@@ -303,6 +303,43 @@ describe('generations', () => {
     expect(lastBot(t).blocks[1]).toMatchObject({ generated: true, html: '<p>Something else</p>' });
     expect(lastBot(t).blocks[0]).toBe(lastBot(t0).blocks[0]);
   });
+  describe('an is_generated text after a degraded generation (the answer shown twice)', () => {
+    // Streamed, then a delta the applier refuses: the generation shows its markdown as
+    // plain text and its HTML is stale, so the platform's final text cannot match it.
+    const degraded = (): Transcript =>
+      run(streamed(['<p>Hello</p>']), [
+        chunk(c.genChunk('g1', ' **world**', [{ command: 'mov', value: 9999 }])),
+        chunk(c.genEnd('g1')),
+      ]);
+    it('replaces the generation: one block, back to rendered HTML', () => {
+      const t0 = degraded();
+      expect(gen(t0).state).toBe('degraded');
+      const t = reduce(t0, chunk(c.text('<p>Hello <strong>world</strong></p>', { generated: true })));
+      expect(lastBot(t).blocks.map((b) => b.kind)).toEqual(['generation']);
+      const g = gen(t);
+      expect(g.id).toBe(gen(t0).id);
+      expect(g.state).toBe('done');
+      expect(g.degradedReason).toBeUndefined();
+      expect(generationHtml(g)).toBe('<p>Hello <strong>world</strong></p>');
+      // Nothing shown is lost: the model's text stays with the block.
+      expect(g.markdown).toBe(gen(t0).markdown);
+    });
+    it('replaces only once: a second is_generated text is a text block of its own', () => {
+      const t1 = reduce(degraded(), chunk(c.text('<p>Hello <strong>world</strong></p>', { generated: true })));
+      const t2 = reduce(t1, chunk(c.text('<p>P.S.</p>', { generated: true })));
+      expect(lastBot(t2).blocks.map((b) => b.kind)).toEqual(['generation', 'text']);
+    });
+    it('a text that is not is_generated is still added after it', () => {
+      const t = reduce(degraded(), chunk(c.text('<p>Anything else?</p>')));
+      expect(lastBot(t).blocks.map((b) => b.kind)).toEqual(['generation', 'text']);
+      expect(gen(t).state).toBe('degraded');
+    });
+    it('a generation of an earlier turn is never replaced', () => {
+      const t0 = run(degraded(), [chunk(c.end()), send('again'), chunk(c.start())]);
+      const t = reduce(t0, chunk(c.text('<p>Hello <strong>world</strong></p>', { generated: true })));
+      expect(lastBot(t).blocks.map((b) => b.kind)).toEqual(['text']);
+    });
+  });
   it('an is_generated text before generation.end does not replace it', () => {
     const t0 = streamed(['<p>Hello</p>']);
     const t = reduce(t0, chunk(c.text('<p>Hello</p>', { generated: true })));

@@ -4,11 +4,12 @@
  * and never loses what is already shown. Untouched messages and blocks keep their identity
  * so the element can skip them with `===`.
  *
- * Decisions (see also docs in the report):
+ * Decisions (see also docs/protocol.md):
  * - An `is_generated` text equal (whitespace-collapsed) to a generation that ended in the same
- *   message does not add a block: the generation block stays (same id, same kind, so the view
- *   morphs instead of swapping elements, no flash), becomes `done`, and its `live` becomes the
- *   platform's final HTML. A different text is added as a normal text block.
+ *   message, or following one that degraded, does not add a block: the generation block stays
+ *   (same id, same kind, so the view morphs instead of swapping elements, no flash), becomes
+ *   `done`, and its `live` becomes the platform's final HTML. A different text is added as a
+ *   normal text block.
  * - Warnings about the same thing (a flood of late chunks, a cap) are given once per turn.
  * - Re-sending the data of a failed last user message (retry) flips it back to `sent`
  *   instead of appending a duplicate bubble.
@@ -478,8 +479,11 @@ function onText(t: Transcript, c: ChunkOf<'text'>, at: number): Transcript {
 }
 
 /**
- * The platform repeats a finished generation as an `is_generated` text: render it once.
- * Returns null when no ended generation of the open message has the same content.
+ * The platform repeats a finished generation as an `is_generated` text, its authoritative
+ * final answer: render it once. It replaces an ended generation of the open message (this
+ * turn) when the content matches, or when that generation degraded (its HTML is stale, so
+ * it could never match: appended, the visitor would read the answer twice); the bubble
+ * then shows rendered HTML again. Returns null when there is no such generation.
  */
 function replaceGeneration(t: Transcript, html: string, at: number): Transcript | null {
   const msg = openMessage(t);
@@ -492,7 +496,7 @@ function replaceGeneration(t: Transcript, html: string, at: number): Transcript 
     (g) =>
       turn.endedGenerations.includes(g.id) &&
       !turn.replacedGenerations.includes(g.id) &&
-      normalizeHtml(String(g.live)) === target,
+      (g.state === 'degraded' || normalizeHtml(String(g.live)) === target),
   );
   if (!found) return null;
   const g = found.block;
