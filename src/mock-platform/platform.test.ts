@@ -5,7 +5,7 @@ import type { DeltaUnit } from '../core/delta/types.js';
 import type { Framing, WireChunk } from '../core/protocol/types.js';
 import { createMockPlatform, scenarios, type MockPlatformOptions } from './index.js';
 import { ANSWER_EN, ANSWER_IT } from './scenarios.js';
-import { decodeAll, initBody, sendRequest } from './test-support.test-helper.js';
+import { decodeAll, initBody, sendRequest } from './requests.test-helper.js';
 
 const FRAMINGS: Framing[] = ['sse', 'ndjson', 'concatenated', 'array'];
 const parse = (md: string): string => marked.parse(md, { async: false });

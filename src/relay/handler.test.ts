@@ -16,7 +16,7 @@ import {
   splitBytes,
   sseEvents,
   type Behaviour,
-} from './test-utils.js';
+} from './fake-platform.test-helper.js';
 
 // Everything any test in this file saw leave the relay: scanned for the PAT at the end.
 const emitted = new Emitted();

@@ -7,7 +7,7 @@ import type { Framing } from '../core/protocol/types.js';
 import type { MockFault } from '../mock-platform/index.js';
 import { createRelay } from './handler.js';
 import { createRelayMiddleware, main, startRelayServer, type RelayServer } from './node.js';
-import { PAT, fakeUpstream, patFragments, sseEvents, type Behaviour } from './test-utils.js';
+import { PAT, fakeUpstream, patFragments, sseEvents, type Behaviour } from './fake-platform.test-helper.js';
 
 const servers: (RelayServer | http.Server)[] = [];
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRelay } from './handler.js';
-import { BASE, ORIGIN, PAT, fakeUpstream, sseEvents } from './test-utils.js';
+import { BASE, ORIGIN, PAT, fakeUpstream, sseEvents } from './fake-platform.test-helper.js';
 
 // Regression: JSON.parse accepts a chunk nested thousands of levels deep, but
 // JSON.stringify (used to re-encode it as canonical SSE) overflows the stack on it. That

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { Block } from '../../core/conversation/types.js';
-import { botMessage, generation, microtask, mount } from './test-helpers.js';
+import { botMessage, generation, microtask, mount } from './blocks.test-helper.js';
 
 
 interface AxeResult {

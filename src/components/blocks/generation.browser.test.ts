@@ -3,7 +3,7 @@ import type { Chunk } from '../../core/protocol/types.js';
 import type { BotMessage, GenerationBlock, Transcript } from '../../core/conversation/types.js';
 import { createTranscript, reduce } from '../../core/conversation/reducer.js';
 import { sanitizeToFragment } from '../../html/sanitize.js';
-import { botMessage, generation, microtask, mount, nextFrame } from './test-helpers.js';
+import { botMessage, generation, microtask, mount, nextFrame } from './blocks.test-helper.js';
 
 
 const media = (name: string) => `${location.origin}/__blocks_test__/${name}`;

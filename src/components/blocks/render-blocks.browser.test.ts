@@ -1,6 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import type { Action, ActionsBlock, Block, CarouselBlock, Card } from '../../core/conversation/types.js';
-import { botMessage, microtask, mount } from './test-helpers.js';
+import { botMessage, microtask, mount } from './blocks.test-helper.js';
 
 
 declare global {
