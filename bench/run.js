@@ -116,7 +116,7 @@ for (const [name] of corpora) {
   console.log(`\n${name} answer, ${widget.chunks} chunks at ${RATE}/s`);
   const cols = ['chunksApplied', 'mainThreadMs', 'perChunkUs', 'busyPct', 'longTasks', 'p95FrameMs', 'framesOver50', 'rendersPerSec', 'lagMs', 'selectionPreserved', 'finalHtmlCorrect'];
   const pick = (r) => Object.fromEntries(cols.map((c) => [c, typeof r[c] === 'number' ? +r[c].toFixed(1) : r[c]]));
-  // performance.md: "At 4x CPU throttle: 0 long tasks" (the widget only; naive is hopeless there).
+  // docs/performance.md: "At 4x CPU throttle: 0 long tasks" (the widget only; naive is hopeless there).
   const widget4x = await measure('widget', name, 600_000, 4);
   results.render[name].widgetCpuThrottle4x = widget4x;
   console.table({ harness: pick(harness), widget: pick(widget), 'widget @4x CPU': pick(widget4x), naive: pick(naive) });

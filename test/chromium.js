@@ -1,4 +1,4 @@
-// Debian's Chromium, as every suite and the benchmark launch it (docs/toolchain.md): the
+// Debian's Chromium, as every suite and the benchmark launch it (docs/development.md): the
 // path from CHROME_PATH, and the flags that work on these machines (no sandbox as root, no
 // background connections that the closed network would refuse).
 export const chromePath = process.env.CHROME_PATH || '/usr/bin/chromium';

@@ -1,6 +1,6 @@
 /**
  * Renders the growing HTML of one generation into a container, at most once per frame,
- * touching only what changed (performance.md, "The pipeline to build", steps 2-5).
+ * touching only what changed (docs/performance.md, "The pipeline", steps 2-5).
  *
  * - `set()` only records the newest full HTML and schedules one commit per frame.
  * - A commit splits the HTML into top-level segments (./segments.ts). Complete segments whose

@@ -1,6 +1,6 @@
 /**
  * The mock platform: a faithful, offline stand-in for the indigo.ai Chat API
- * (../../../shared/seeds/chat-api.md, docs/protocol.md) as a web-standard
+ * (the platform's Chat API page and our reading of it: docs/protocol.md) as a web-standard
  * `(Request) => Promise<Response>` handler. Used by the demo, the relay's Node server when
  * no PAT is configured, and every test (in Node directly, in the browser through msw).
  *

@@ -1,5 +1,5 @@
 /**
- * msw handlers that emulate the relay's browser contract (docs/product.md, "Relay
+ * msw handlers that emulate the relay's browser contract (docs/protocol.md, "The relay's
  * contract") on top of the mock platform, for client tests in a real browser:
  * - `POST {relay}/session` -> `{sender}` (signed, so it survives page reloads statelessly);
  * - `POST {relay}` `{sender, data}` -> the canonical SSE stream (`encodeSSE` per chunk),

@@ -213,7 +213,7 @@ describe('scenarios', () => {
 });
 
 describe('wire shapes match the seed examples', () => {
-  // The seed's example objects (chat-api.md), with its documented defects fixed (protocol.md).
+  // The seed's example objects (the Chat API page), with its documented defects fixed (docs/protocol.md).
   const seed = {
     text: { type: 'text', data: { is_caption: false, text: '<p class="slate-p">Hi 👋</p>' }, is_generated: false },
     image: { type: 'image', data: { alt: 'An alt text', src: 'https://platform.indigo.ai/image_1.jpg' } },

@@ -22,7 +22,7 @@ export const DEFAULT_TIMEOUTS: Timeouts = { firstByteMs: 20_000, idleMs: 45_000 
 
 /**
  * The widget's cap on the bytes of one reply on the wire: a runaway-stream guard only.
- * protocol.md's "2 MB reply in the widget" is enforced on the reply's content by the
+ * docs/protocol.md's reply cap in the widget is enforced on the reply's content by the
  * reducer (`maxReplyChars`), because generation deltas carry ~50x their content on the
  * wire: a 200 KB answer is ~11 MB of chunks. See docs/decisions/reply-caps.md.
  */

@@ -18,7 +18,7 @@ import type {
 } from './types.js';
 
 export interface TranscriptOptions {
-  /** Unit of generation delta positions (default `grapheme`, see protocol.md). */
+  /** Unit of generation delta positions (default `grapheme`, see docs/protocol.md). */
   deltaUnit?: DeltaUnit;
   /** Markdown + HTML characters of one reply (default 2,000,000). */
   maxReplyChars?: number;

@@ -1,6 +1,6 @@
 /**
- * Test fixtures for the protocol tests: the seed's chunk examples (chat-api.md, with the
- * seed's own defects kept), chunks with awkward strings, and encoders for every framing
+ * Test fixtures for the protocol tests: the seed's chunk examples (the platform's Chat API
+ * page, see docs/protocol.md; with the page's own defects kept), chunks with awkward strings, and encoders for every framing
  * variant the decoder must accept. Test-only; not exported from the package.
  */
 
