@@ -7,6 +7,7 @@ import type { OutgoingData } from '../protocol/types.js';
 import { createLiveText } from '../delta/live-text.js';
 import type { Action, Block, BotMessage, Card, Message, Notice, Transcript, TranscriptLimits } from './types.js';
 import { NOTICE_TEXT, isNoticeCode, makeNotice, type NoticeCode } from './codes.js';
+import { skipNever } from '../never.js';
 import { INITIAL_TURN, MAX_ID_CHARS, cleanOutgoing, finalizeMessage, isRecord, resolveLimits, deltaUnitOr, turnOf, type TranscriptOptions } from './shared.js';
 
 /** Bump when the stored shape changes; older versions are discarded (null). */
@@ -42,13 +43,27 @@ function toJson(m: Message): unknown {
   if (m.role === 'user') return m;
   return {
     ...m,
-    blocks: m.blocks.map((b) => {
-      if (b.kind !== 'generation') return b;
+    blocks: m.blocks.map(blockJson),
+  };
+}
+
+/** A block as stored. Plain-data kinds as they are; a new kind must say how it is stored. */
+function blockJson(b: Block): unknown {
+  switch (b.kind) {
+    case 'generation': {
       // Stored keys stay `raw` and `html` (the format scripts already deployed read).
       const { live, markdown, ...rest } = b;
       return { ...rest, raw: markdown, html: String(live) };
-    }),
-  };
+    }
+    case 'text':
+    case 'image':
+    case 'video':
+    case 'actions':
+    case 'carousel':
+      return b;
+    default:
+      return skipNever(b, b);
+  }
 }
 
 export function deserializeTranscript(json: string, options?: TranscriptOptions): Transcript | null {

@@ -174,6 +174,23 @@ export function blockSize(b: Block | null): { shown: number; total: number } {
   }
 }
 
+/** A block that can still be streaming, finished; any other kind as it is. */
+function finishBlock(b: Block): Block {
+  switch (b.kind) {
+    case 'generation':
+      return b.state === 'streaming' ? { ...b, state: 'done' } : b; // degraded stays degraded
+    case 'carousel':
+      return finishCarousel(b);
+    case 'text':
+    case 'image':
+    case 'video':
+    case 'actions':
+      return b;
+    default:
+      return assertNever(b, 'block kind');
+  }
+}
+
 function finishCarousel(b: CarouselBlock): CarouselBlock {
   if (b.state === 'done' && b.cards.every((c) => c.state === 'done')) return b;
   return {
@@ -190,9 +207,7 @@ function finishCarousel(b: CarouselBlock): CarouselBlock {
 export function finalizeMessage(m: BotMessage, state: 'done' | 'incomplete'): BotMessage {
   let changed = false;
   const blocks = m.blocks.map((b): Block => {
-    let nb: Block = b;
-    if (b.kind === 'generation' && b.state === 'streaming') nb = { ...b, state: 'done' };
-    else if (b.kind === 'carousel') nb = finishCarousel(b);
+    const nb = finishBlock(b);
     if (nb !== b) changed = true;
     return nb;
   });

@@ -7,7 +7,7 @@ import { SEED_EXAMPLES as S } from './fixtures.test-helper.js';
 const unknownReason = (c: Chunk): string => (c.type === 'unknown' ? c.reason : `not unknown: ${c.type}`);
 
 describe('parseChunk: the seed examples', () => {
-  it('parses every example of chat-api.md', () => {
+  it('parses every example of the Chat API page (the seed)', () => {
     expect(parseChunk(S.processingStart)).toEqual({ type: 'processing.start' });
     expect(parseChunk(S.processingEnd)).toEqual({ type: 'processing.end' });
     expect(parseChunk(S.text)).toEqual({
