@@ -67,12 +67,8 @@ class GenerationViewDirective extends AsyncDirective {
       // No longer degraded: the platform's is_generated text replaced the generation
       // (reducer). Back to rendered HTML, in a fresh view (the plain text is not HTML).
       this.phase = 'finished';
-      this.lastHtml = generationHtml(block);
       this.lastLive = block.live;
-      view.destroy();
-      element.replaceChildren();
-      this.view = this.createView(element, options);
-      this.view.finish(this.lastHtml);
+      this.rebuild(element, options, generationHtml(block));
       return nothing;
     }
     const done = block.state === 'done' || options.finished;
@@ -85,13 +81,7 @@ class GenerationViewDirective extends AsyncDirective {
       // is_generated text repeats the generation. Equal up to whitespace: keep the DOM
       // (no flash, images stay). Really different (rare): rebuild once.
       const collapse = (value: string | null) => (value ?? '').replace(/\s+/g, ' ').trim();
-      if (html !== this.lastHtml && collapse(html) !== collapse(this.lastHtml)) {
-        this.lastHtml = html;
-        view.destroy();
-        element.replaceChildren();
-        this.view = this.createView(element, options);
-        this.view.finish(html);
-      }
+      if (html !== this.lastHtml && collapse(html) !== collapse(this.lastHtml)) this.rebuild(element, options, html);
       return nothing;
     }
     if (done) {
@@ -103,6 +93,15 @@ class GenerationViewDirective extends AsyncDirective {
       view.set(html);
     }
     return nothing;
+  }
+
+  /** Drops the view and its DOM and shows `html` finished in a new one. */
+  private rebuild(element: Element, options: GenerationViewOptions, html: string): void {
+    this.lastHtml = html;
+    this.view?.destroy();
+    element.replaceChildren();
+    this.view = this.createView(element, options);
+    this.view.finish(html);
   }
 
   private createView(element: Element, options: GenerationViewOptions): StreamingHtmlView {
