@@ -33,6 +33,8 @@ describe('accessibility', () => {
     const blocks: Block[] = [
       { kind: 'text', id: 'b1', html: '<p>Hello <a href="https://indigo.ai/">site</a></p>', caption: false, generated: false },
       generation('<h3>Title</h3><p>Body</p>', 'done'),
+      // A degraded one: its markdown as plain text and the plain-text notice under it.
+      generation('<p>stale</p>', 'degraded', 'Some **markdown**\n\nin two paragraphs', 'b8'),
       { kind: 'image', id: 'b2', src: `${location.origin}/__blocks_test__/x.png`, alt: 'A cat' },
       { kind: 'video', id: 'b3', src: 'https://youtu.be/dQw4w9WgXcQ', alt: 'Song' },
       {
