@@ -25,7 +25,9 @@ export type {
   BotMessage,
   Block,
   Warning,
+  WarningCode,
   Notice,
+  NoticeCode,
   OutgoingData,
   DeltaUnit,
 } from './core/index.js';
