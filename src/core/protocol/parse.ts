@@ -1,4 +1,5 @@
-import type { Chunk, Delta, ImageRef, WireChunk } from './types.js';
+import type { Chunk, ChunkType, Delta, ImageRef, WireChunk } from './types.js';
+import { assertNever } from '../never.js';
 
 /**
  * The `command` of the one-op script put in place of a `deltas` field that is not a list.
@@ -59,7 +60,40 @@ function unknown(wireType: string, reason: string, raw: WireChunk): Chunk {
   return { type: 'unknown', wireType, reason, raw };
 }
 
-function parseKnown(type: string, wire: Record_): Chunk | null {
+/**
+ * Every wire spelling we read, and the chunk type it becomes. A `ChunkType` without a
+ * spelling here fails to compile (below), and `parseKnown`'s switch must handle every
+ * spelling: a new chunk type cannot be forgotten by the parser.
+ */
+const WIRE_TYPES = {
+  'processing.start': 'processing.start',
+  'processing.end': 'processing.end',
+  text: 'text',
+  image: 'image',
+  video: 'video',
+  button: 'button',
+  url: 'link',
+  link: 'link',
+  'generation.start': 'generation.start',
+  'generation.chunk': 'generation.chunk',
+  'generation.end': 'generation.end',
+  'carousel.start': 'carousel.start',
+  'carousel.end': 'carousel.end',
+  'carousel.card.start': 'carousel.card.start',
+  'carousel.card.end': 'carousel.card.end',
+  'carousel.card.button': 'carousel.card.button',
+  'carousel.card.link': 'carousel.card.link',
+  error: 'error',
+} as const satisfies Readonly<Record<string, Exclude<ChunkType, 'unknown'>>>;
+type WireType = keyof typeof WIRE_TYPES;
+/** `true` only when every chunk type but `unknown` has a wire spelling. */
+type NoChunkTypeUnread = [Exclude<ChunkType, 'unknown' | (typeof WIRE_TYPES)[WireType]>] extends [never] ? true : false;
+const everyChunkTypeRead: NoChunkTypeUnread = true;
+void everyChunkTypeRead;
+
+function parseKnown(wireType: string, wire: Record_): Chunk | null {
+  if (!Object.hasOwn(WIRE_TYPES, wireType)) return null;
+  const type = wireType as WireType;
   const data: Record_ = isRecord(wire['data']) ? wire['data'] : {};
   switch (type) {
     case 'processing.start':
@@ -121,7 +155,7 @@ function parseKnown(type: string, wire: Record_): Chunk | null {
       return { type, code: str(body['code']) ?? 'unknown', message };
     }
     default:
-      return null;
+      return assertNever(type, 'wire type');
   }
 }
 
