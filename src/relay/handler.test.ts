@@ -257,7 +257,8 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
     const table: [Behaviour, number, string, string | null][] = [
       [{ status: 401, body: [`bad token pat-${PAT}`] }, 502, 'upstream_auth', null],
       [{ status: 403, body: ['nope'] }, 502, 'upstream_auth', null],
-      [{ status: 404, body: ['no project'] }, 502, 'upstream_rejected', null],
+      [{ status: 404, body: ['no project'] }, 502, 'upstream_not_found', null],
+      [{ status: 413, body: ['too big'] }, 413, 'message_too_large', null],
       [{ status: 422, body: ['stack trace at x.ex:12'] }, 502, 'upstream_rejected', null],
       [{ status: 429, headers: { 'retry-after': '7' } }, 503, 'upstream_rate_limited', '7'],
       [{ status: 429 }, 503, 'upstream_rate_limited', '30'],
@@ -279,7 +280,7 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
       ]);
       expect(res.headers.get('retry-after')).toBe(retry);
       expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
-      expect(res.text).not.toMatch(/Elixir|stack|portal|Wi-Fi|no project|nope/);
+      expect(res.text).not.toMatch(/Elixir|stack|portal|Wi-Fi|no project|nope|too big/);
       if (behaviour.hang || behaviour.body?.[0] === 'stall') expect(t.upstream.calls[0]!.aborted()).toBe(true);
     }
   });

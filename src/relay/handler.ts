@@ -1,8 +1,14 @@
+import type { OutgoingData } from '../core/protocol/types.js';
 import { RateLimiter } from './rate-limit.js';
 import { createRedactor, redactFields } from './redact.js';
 import { createSenderSigner, randomSecret } from './sender.js';
 import { meteredBody, sseFromUpstream, type UpstreamState } from './stream.js';
 import { validateSendBody } from './validate.js';
+import { RelayConfigError } from './config-error.js';
+import { indigoUpstream, patToken } from './upstreams/indigo.js';
+import { isRefusal, type UpstreamAnswer, type UpstreamSpec } from './upstreams/types.js';
+
+export { RelayConfigError, patToken };
 
 /**
  * The relay as one web-standard `fetch(Request): Response` handler. No `node:` imports
@@ -44,12 +50,18 @@ export const DEFAULT_LIMITS = DEFAULT_RELAY_LIMITS;
 export type RelayLog = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 
 export interface RelayConfig {
-  /** e.g. https://platform.indigo.ai (a trailing slash is fine). */
-  apiBase: string;
-  projectToken: string;
-  /** The value after `pat-`; one already starting with `pat-` is used as is. */
-  pat: string;
-  /** Default `web`. */
+  /**
+   * The platform adapter (`indigoUpstream`, `botpressUpstream`, `chatMessagesUpstream` or
+   * your own). Absent: the indigo.ai Chat API from `apiBase`, `projectToken` and `pat`.
+   */
+  upstream?: UpstreamSpec;
+  /** indigo.ai only (when `upstream` is absent): e.g. https://platform.indigo.ai (a trailing slash is fine). */
+  apiBase?: string;
+  /** indigo.ai only (when `upstream` is absent). */
+  projectToken?: string;
+  /** indigo.ai only (when `upstream` is absent): the value after `pat-`; one already starting with `pat-` is used as is. */
+  pat?: string;
+  /** indigo.ai only: default `web`. */
   source?: string;
   /** HMAC key for sender ids. Absent: a random one per process, with a warning. */
   secret?: string;
@@ -74,10 +86,6 @@ export type RelayHandler = (request: Request, info?: { ip?: string }) => Promise
 /** What createRelay returns: a RelayHandler that also says where it is mounted. */
 export type MountedRelayHandler = RelayHandler & { readonly basePath: string };
 
-export class RelayConfigError extends Error {
-  override name = 'RelayConfigError';
-}
-
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 function defaultLog(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
@@ -91,10 +99,6 @@ export function normalizeBasePath(path: string | undefined): string {
   const p = (path ?? '/api/chat').trim();
   const withSlash = p.startsWith('/') ? p : `/${p}`;
   return withSlash.length > 1 ? withSlash.replace(/\/+$/, '') : withSlash;
-}
-
-export function patToken(pat: string): string {
-  return pat.startsWith('pat-') ? pat : `pat-${pat}`;
 }
 
 function positive(n: unknown, fallback: number): number {
@@ -123,24 +127,15 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 export function createRelay(config: RelayConfig): MountedRelayHandler {
-  if (!config.pat) throw new RelayConfigError('The relay needs a PAT (INDIGO_PAT).');
-  if (!config.projectToken) throw new RelayConfigError('The relay needs a project token (INDIGO_PROJECT_TOKEN).');
-  let apiUrl: URL;
-  try {
-    apiUrl = new URL(config.apiBase);
-  } catch {
-    throw new RelayConfigError('INDIGO_API_BASE is not a valid URL.');
-  }
-  if (apiUrl.protocol !== 'https:' && apiUrl.protocol !== 'http:')
-    throw new RelayConfigError('INDIGO_API_BASE must be an http(s) URL.');
+  const upstreamSpec =
+    config.upstream ??
+    indigoUpstream({ apiBase: config.apiBase ?? '', projectToken: config.projectToken ?? '', pat: config.pat ?? '', source: config.source ?? 'web' });
 
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS };
   for (const key of Object.keys(DEFAULT_RELAY_LIMITS) as (keyof RelayLimits)[]) {
     limits[key] = positive(config.limits?.[key], DEFAULT_RELAY_LIMITS[key]);
   }
-  const token = patToken(config.pat);
-  const bare = token.slice('pat-'.length);
-  const secrets = [token, bare];
+  const secrets = upstreamSpec.secrets.filter((s) => s.length > 0);
   const redact = createRedactor(secrets);
   const sink = config.log ?? defaultLog;
   const log: RelayLog = (level, message, fields) => {
@@ -160,8 +155,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
   const upstreamFetch = config.fetch ?? ((req: Request) => globalThis.fetch(req));
   const basePath = normalizeBasePath(config.basePath);
   const sessionPath = basePath === '/' ? '/session' : `${basePath}/session`;
-  const sendUrl = `${config.apiBase.replace(/\/+$/, '')}/chat/${encodeURIComponent(config.projectToken)}/send`;
-  const source = config.source || 'web';
+  const platform = upstreamSpec.create({ fetch: upstreamFetch, log });
   const allowed = new Set(config.allowedOrigins ?? []);
   if (config.selfOrigin) allowed.add(config.selfOrigin.replace(/\/+$/, ''));
   const ipLimiter = new RateLimiter(limits.perIpPerMinute, 60_000, now);
@@ -313,7 +307,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     return forward(request, origin, valid.sender, valid.data);
   };
 
-  const forward = async (request: Request, origin: string, sender: string, data: unknown): Promise<Response> => {
+  const forward = async (request: Request, origin: string, sender: string, data: OutgoingData): Promise<Response> => {
     const upstreamAbort = new AbortController();
     let upstreamReader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     const abortUpstream = () => {
@@ -338,26 +332,17 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
       abortUpstream();
     }, limits.firstByteMs);
     try {
-      let upstream: Response;
+      let answer: UpstreamAnswer;
       try {
-        // Built from config and validated fields only: client data never reaches a URL or header.
-        upstream = await untilAborted(
-          upstreamFetch(
-          new Request(sendUrl, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', accept: 'text/event-stream, application/x-ndjson, application/json', authorization: `Bearer ${token}` },
-            body: JSON.stringify({ sender, source, data }),
-            signal: upstreamAbort.signal,
-          }),
-          ),
-          upstreamAbort.signal,
-        );
+        answer = await untilAborted(platform.send({ sender, data, signal: upstreamAbort.signal }), upstreamAbort.signal);
       } catch (error) {
         if (timedOut) return fail(504, 'upstream_timeout', 'The assistant did not answer in time.');
         if (request.signal.aborted) return fail(499, 'client_closed', 'The client went away.');
         log('warn', 'relay: upstream request failed', { error });
         return fail(502, 'upstream_unavailable', 'The assistant is unavailable.');
       }
+      if (isRefusal(answer)) return fail(answer.refused.status, answer.refused.code, answer.refused.message);
+      const upstream = answer;
       const status = upstream.status;
       if (status < 200 || status > 299) {
         upstream.body?.cancel().catch(() => {});
@@ -368,6 +353,8 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
           const retry = Number.isFinite(ra) && ra > 0 && ra <= 3600 ? Math.ceil(ra) : 30;
           return fail(503, 'upstream_rate_limited', 'The assistant is busy; try again shortly.', { 'retry-after': String(retry) });
         }
+        if (status === 404) return fail(502, 'upstream_not_found', 'The platform does not know this bot or conversation.');
+        if (status === 413) return fail(413, 'message_too_large', 'The message is too large for the assistant.');
         if (status >= 400 && status < 500) return fail(502, 'upstream_rejected', 'The platform rejected the message.');
         return fail(502, 'upstream_unavailable', 'The assistant is unavailable.');
       }
