@@ -30,7 +30,14 @@ if (stale) {
 }
 
 const { startRelayServer } = await import(pathToFileURL(join(root, 'dist/relay-node.js')).href);
-const server = await startRelayServer({ staticDir: join(root, 'dist/demo'), env: process.env });
+let server;
+try {
+  server = await startRelayServer({ staticDir: join(root, 'dist/demo'), env: process.env });
+} catch (error) {
+  // A missing or malformed setting: one clear line, no stack trace.
+  console.error(`start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
 console.log(`\n  indigo-chat demo: ${server.url}/\n`);
 const stop = () => server.close().then(() => process.exit(0));
 process.on('SIGINT', stop);

@@ -211,3 +211,6 @@ export function createPlatform(options: MockPlatformOptions, encoderOverride?: F
     },
   };
 }
+
+export { createBotpressMock, type BotpressMock, type BotpressMockOptions } from './botpress/index.js';
+export { createChatMessagesMock, type ChatMessagesMock, type ChatMessagesMockOptions } from './chat-messages/index.js';

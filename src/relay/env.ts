@@ -1,4 +1,5 @@
 import { DEFAULT_LIMITS, DEFAULT_RELAY_LIMITS, RelayConfigError, type RelayConfig, type RelayLimits } from './handler.js';
+import { botpressFromEnv, chatMessagesFromEnv, upstreamName } from './upstreams/env.js';
 
 /** Env variable -> limit. Documented in README.md; keep the two in step. */
 export const ENV_LIMITS: Readonly<Record<string, keyof RelayLimits>> = Object.freeze({
@@ -24,10 +25,13 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
     const v = env[name]?.trim();
     return v ? v : undefined;
   };
+  const kind = upstreamName(env);
   const pat = get('INDIGO_PAT');
   const projectToken = get('INDIGO_PROJECT_TOKEN');
-  if (!pat) throw new RelayConfigError('INDIGO_PAT is not set.');
-  if (!projectToken) throw new RelayConfigError('INDIGO_PROJECT_TOKEN is not set.');
+  if (kind === 'indigo') {
+    if (!pat) throw new RelayConfigError('INDIGO_PAT is not set.');
+    if (!projectToken) throw new RelayConfigError('INDIGO_PROJECT_TOKEN is not set.');
+  }
   const limits: Partial<RelayLimits> = {};
   for (const [name, key] of Object.entries(ENV_LIMITS)) {
     const raw = get(name);
@@ -40,12 +44,10 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
     ?.split(',')
     .map((o) => o.trim().replace(/\/+$/, ''))
     .filter(Boolean);
-  const config: RelayConfig = {
-    apiBase: get('INDIGO_API_BASE') ?? 'https://platform.indigo.ai',
-    projectToken,
-    pat,
-    limits,
-  };
+  const config: RelayConfig =
+    kind === 'indigo'
+      ? { apiBase: get('INDIGO_API_BASE') ?? 'https://platform.indigo.ai', projectToken, pat, limits }
+      : { upstream: kind === 'botpress' ? botpressFromEnv(env) : chatMessagesFromEnv(env), limits };
   if (origins?.length) config.allowedOrigins = origins;
   const optional: [keyof RelayConfig, string][] = [
     ['secret', 'RELAY_SECRET'],

@@ -14,3 +14,20 @@ export {
   type MountedRelayHandler,
 } from './handler.js';
 export { relayConfigFromEnv, ENV_LIMITS } from './env.js';
+export {
+  indigoUpstream,
+  botpressUpstream,
+  chatMessagesUpstream,
+  isRefusal,
+  refuse,
+  UPSTREAMS,
+  type Upstream,
+  type UpstreamAnswer,
+  type UpstreamContext,
+  type UpstreamMessage,
+  type UpstreamRefusal,
+  type UpstreamSpec,
+  type IndigoSettings,
+  type BotpressSettings,
+  type ChatMessagesSettings,
+} from './upstreams/index.js';

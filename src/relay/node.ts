@@ -12,6 +12,8 @@ import { extname, resolve, sep } from 'node:path';
 import { createMockPlatform, type MockPlatformOptions } from '../mock-platform/index.js';
 import { createRelay, normalizeBasePath, type RelayConfig, type RelayHandler, type RelayLog } from './handler.js';
 import { relayConfigFromEnv } from './env.js';
+import { offlineUpstream } from './offline-upstreams.js';
+import { upstreamName } from './upstreams/env.js';
 
 export type NextFunction = (error?: unknown) => void;
 export type RelayMiddleware = (req: http.IncomingMessage, res: http.ServerResponse, next?: NextFunction) => void;
@@ -202,7 +204,12 @@ interface Mounted {
 
 /** The relay from env, or (no INDIGO_PAT) the relay pointed at an in-process mock platform. */
 function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions: MockPlatformOptions = {}): Mounted {
-  if (env.INDIGO_PAT?.trim()) {
+  const offline = offlineUpstream(env, `${publicOrigin}${MOCK_PREFIX}`, log);
+  if (offline) {
+    const config = relayConfigFromEnv({ ...env, ...offline.env });
+    return { relay: createRelayMiddleware(createRelay({ ...config, fetch: offline.fetch, log })), mock: offline.fetch };
+  }
+  if (upstreamName(env) !== 'indigo' || env.INDIGO_PAT?.trim()) {
     const config = relayConfigFromEnv(env);
     return { relay: createRelayMiddleware(createRelay({ ...config, log })), mock: null };
   }

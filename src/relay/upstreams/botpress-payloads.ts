@@ -1,0 +1,187 @@
+import { Marked } from 'marked';
+
+/**
+ * Botpress message payloads -> canonical chunks (docs/protocol.md plus the documented
+ * extensions `audio`, `file`, `location`, `select`).
+ *
+ * Field names follow Botpress's public message schemas (the seed lists the payload kinds
+ * but not their fields): text `{text}`, markdown `{markdown}`, image `{imageUrl}`, video
+ * `{videoUrl}`, audio `{audioUrl}`, file `{fileUrl, title?}`, location `{latitude,
+ * longitude, address?, title?}`, choice and dropdown `{text, options: [{label, value}]}`,
+ * card `{title, subtitle?, imageUrl?, actions: [{action: postback|url|say, label, value}]}`,
+ * carousel `{items: card[]}`, bloc `{items: [{type, payload}]}`. Unknown kinds and
+ * malformed payloads produce no chunk (logged by the caller), never an error.
+ */
+
+type Rec = { readonly [key: string]: unknown };
+type Wire = { readonly type: string; readonly [key: string]: unknown };
+
+const MAX_CARDS = 10;
+const MAX_OPTIONS = 100;
+const MAX_BLOC_ITEMS = 50;
+
+// A private instance: nobody else's marked.use() changes what we render.
+const markdown = new Marked({ gfm: true, breaks: true, async: false });
+
+function isRec(v: unknown): v is Rec {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function text(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+function nonEmpty(v: unknown): string | undefined {
+  const s = text(v);
+  return s !== undefined && s.trim() !== '' ? s : undefined;
+}
+
+/** Markdown (Botpress text is markdown) -> HTML. The widget sanitizes it like any bot HTML. */
+export function markdownToHtml(md: string): string {
+  return (markdown.parse(md) as string).trim();
+}
+
+function textChunk(md: string): Wire {
+  return { type: 'text', data: { text: markdownToHtml(md), is_caption: false }, is_generated: false };
+}
+
+function fileName(url: string): string {
+  try {
+    const last = new URL(url).pathname.split('/').filter(Boolean).pop();
+    return last ? decodeURIComponent(last) : url;
+  } catch {
+    return url;
+  }
+}
+
+interface Option {
+  label: string;
+  value: string;
+}
+
+function options(v: unknown): Option[] {
+  if (!Array.isArray(v)) return [];
+  const out: Option[] = [];
+  for (const o of v.slice(0, MAX_OPTIONS)) {
+    if (!isRec(o)) continue;
+    const value = nonEmpty(o['value']) ?? nonEmpty(o['label']);
+    if (value === undefined) continue;
+    out.push({ label: nonEmpty(o['label']) ?? value, value });
+  }
+  return out;
+}
+
+function card(p: Rec, carouselId: string, index: number): Wire[] {
+  const title = nonEmpty(p['title']) ?? '';
+  const description = nonEmpty(p['subtitle']) ?? '';
+  const imageUrl = nonEmpty(p['imageUrl']);
+  const out: Wire[] = [
+    {
+      type: 'carousel.card.start',
+      carousel_id: carouselId,
+      card_index: index,
+      data: { title, description, image: imageUrl ? { src: imageUrl, alt: title } : null },
+    },
+  ];
+  const actions = Array.isArray(p['actions']) ? p['actions'] : [];
+  for (const a of actions) {
+    if (!isRec(a)) continue;
+    const value = nonEmpty(a['value']);
+    if (value === undefined) continue;
+    const label = nonEmpty(a['label']) ?? value;
+    if (a['action'] === 'url') {
+      out.push({ type: 'carousel.card.link', carousel_id: carouselId, card_index: index, data: { label, url: value } });
+    } else {
+      // postback sends its value to the bot; say sends it as the visitor's words: both are a button.
+      out.push({ type: 'carousel.card.button', carousel_id: carouselId, card_index: index, data: { label, payload: value } });
+    }
+  }
+  out.push({ type: 'carousel.card.end', carousel_id: carouselId, card_index: index });
+  return out;
+}
+
+function carousel(cards: readonly Rec[], carouselId: string): Wire[] {
+  if (cards.length === 0) return [];
+  const out: Wire[] = [{ type: 'carousel.start', data: { carousel_id: carouselId } }];
+  cards.slice(0, MAX_CARDS).forEach((c, i) => out.push(...card(c, carouselId, i + 1)));
+  out.push({ type: 'carousel.end', data: { carousel_id: carouselId } });
+  return out;
+}
+
+/**
+ * One Botpress message (type + payload) -> chunks. `id` makes carousel ids unique per
+ * message. Returns [] for anything it cannot show.
+ */
+export function botpressChunks(type: unknown, payload: unknown, id: string, depth = 0): Wire[] {
+  if (!isRec(payload) || typeof type !== 'string') return [];
+  const p = payload;
+  switch (type) {
+    case 'text': {
+      const t = nonEmpty(p['text']);
+      return t === undefined ? [] : [textChunk(t)];
+    }
+    case 'markdown': {
+      const t = nonEmpty(p['markdown']);
+      return t === undefined ? [] : [textChunk(t)];
+    }
+    case 'image': {
+      const src = nonEmpty(p['imageUrl']);
+      return src === undefined ? [] : [{ type: 'image', data: { src, alt: nonEmpty(p['title']) ?? '' } }];
+    }
+    case 'video': {
+      const src = nonEmpty(p['videoUrl']);
+      return src === undefined ? [] : [{ type: 'video', data: { src, alt: nonEmpty(p['title']) ?? '' } }];
+    }
+    case 'audio': {
+      const src = nonEmpty(p['audioUrl']);
+      return src === undefined ? [] : [{ type: 'audio', data: { src, title: nonEmpty(p['title']) ?? '' } }];
+    }
+    case 'file': {
+      const url = nonEmpty(p['fileUrl']);
+      return url === undefined ? [] : [{ type: 'file', data: { url, name: nonEmpty(p['title']) ?? fileName(url) } }];
+    }
+    case 'location': {
+      const latitude = p['latitude'];
+      const longitude = p['longitude'];
+      if (typeof latitude !== 'number' || typeof longitude !== 'number') return [];
+      return [
+        {
+          type: 'location',
+          data: { latitude, longitude, title: nonEmpty(p['title']) ?? '', address: nonEmpty(p['address']) ?? '' },
+        },
+      ];
+    }
+    case 'choice':
+    case 'dropdown': {
+      const out: Wire[] = [];
+      const t = nonEmpty(p['text']);
+      if (t !== undefined) out.push(textChunk(t));
+      const opts = options(p['options']);
+      if (opts.length === 0) return out;
+      if (type === 'choice') {
+        for (const o of opts) out.push({ type: 'button', data: { label: o.label, payload: o.value } });
+      } else {
+        out.push({
+          type: 'select',
+          data: { label: t ?? '', options: opts.map((o) => ({ label: o.label, payload: o.value })) },
+        });
+      }
+      return out;
+    }
+    case 'card':
+      return carousel([p], `${id}`);
+    case 'carousel': {
+      const items = Array.isArray(p['items']) ? p['items'].filter(isRec) : [];
+      return carousel(items, `${id}`);
+    }
+    case 'bloc': {
+      if (depth > 0) return [];
+      const items = Array.isArray(p['items']) ? p['items'].slice(0, MAX_BLOC_ITEMS) : [];
+      return items.flatMap((item, i) => (isRec(item) ? botpressChunks(item['type'], item['payload'], `${id}-${i}`, depth + 1) : []));
+    }
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,245 @@
+import type { OutgoingData } from '../../core/protocol/types.js';
+import { RelayConfigError } from '../config-error.js';
+import { BoundedMap } from './bounded-map.js';
+import { botpressChunks } from './botpress-payloads.js';
+import { fixedAnswer, pollingAnswer, type PollItem, type PollResult, type PollTiming } from './polling.js';
+import { refuse, type UpstreamContext, type UpstreamSpec } from './types.js';
+import { uuidV5 } from './uuid.js';
+
+/**
+ * Botpress Cloud Chat API (../../../../shared/seeds/botpress-api.txt), or any server that
+ * speaks it. Per visitor: get-or-create a user and a conversation tagged with a key
+ * derived from the sender id; send the visitor's message as an incoming message; poll the
+ * conversation's messages (newest first, `meta.nextToken` pages) for outgoing ones created
+ * after it. See docs/decisions/upstream-adapters.md.
+ */
+
+export interface BotpressSettings {
+  /** Default https://api.botpress.cloud */
+  readonly apiBase?: string;
+  /** The bearer token (a PAT or a bot token). Held by the relay only. */
+  readonly token: string;
+  /** Sent as `x-bot-id`. */
+  readonly botId: string;
+  /** Optional `x-integration-id`. */
+  readonly integrationId?: string;
+  /** Default 1500. */
+  readonly replyQuietMs?: number;
+  /** Default 30000. */
+  readonly replyMaxMs?: number;
+  /** The conversation's channel. Default `channel` (the Chat integration's). */
+  readonly channel?: string;
+  /** Visitors remembered (sender -> user/conversation ids). Default 10,000. */
+  readonly cacheSize?: number;
+}
+
+export const BOTPRESS_DEFAULTS = Object.freeze({
+  apiBase: 'https://api.botpress.cloud',
+  replyQuietMs: 1500,
+  replyMaxMs: 30_000,
+});
+
+/** Tag that ties a Botpress user and conversation to our visitor key. */
+export const BOTPRESS_VISITOR_TAG = 'id';
+
+/** Profile keys a Botpress user can take (everything else is refused, not silently dropped). */
+const PROFILE_FIELDS: Readonly<Record<string, 'name' | 'pictureUrl'>> = {
+  name: 'name',
+  pictureUrl: 'pictureUrl',
+  picture_url: 'pictureUrl',
+  avatar: 'pictureUrl',
+};
+
+interface Visitor {
+  readonly userId: string;
+  readonly conversationId: string;
+}
+
+class PlatformStatus extends Error {
+  constructor(
+    readonly status: number,
+    readonly headers: Headers,
+  ) {
+    super(`platform answered ${status}`);
+  }
+}
+
+type Rec = { readonly [key: string]: unknown };
+const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+function validUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new RelayConfigError(`${name} is not a valid URL.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RelayConfigError(`${name} must be an http(s) URL.`);
+  return value.replace(/\/+$/, '');
+}
+
+function timing(settings: BotpressSettings): PollTiming {
+  return {
+    quietMs: settings.replyQuietMs ?? BOTPRESS_DEFAULTS.replyQuietMs,
+    maxMs: settings.replyMaxMs ?? BOTPRESS_DEFAULTS.replyMaxMs,
+  };
+}
+
+export function botpressUpstream(settings: BotpressSettings): UpstreamSpec {
+  if (!settings.token) throw new RelayConfigError('RELAY_UPSTREAM=botpress needs BOTPRESS_TOKEN.');
+  if (!settings.botId) throw new RelayConfigError('RELAY_UPSTREAM=botpress needs BOTPRESS_BOT_ID.');
+  const base = validUrl('BOTPRESS_API_BASE', settings.apiBase ?? BOTPRESS_DEFAULTS.apiBase);
+  const t = timing(settings);
+  if (!(t.quietMs > 0) || !(t.maxMs > 0)) throw new RelayConfigError('BOTPRESS_REPLY_QUIET_MS and BOTPRESS_REPLY_MAX_MS must be positive.');
+  const bare = settings.token.replace(/^bearer\s+/i, '');
+  return {
+    name: 'botpress',
+    secrets: [bare],
+    create: (context) => createBotpress(settings, base, bare, t, context),
+  };
+}
+
+function createBotpress(settings: BotpressSettings, base: string, token: string, t: PollTiming, { fetch, log }: UpstreamContext) {
+  const visitors = new BoundedMap<string, Visitor>(settings.cacheSize ?? 10_000);
+  const channel = settings.channel ?? 'channel';
+  const headers = (json: boolean): Record<string, string> => ({
+    authorization: `Bearer ${token}`,
+    'x-bot-id': settings.botId,
+    ...(settings.integrationId ? { 'x-integration-id': settings.integrationId } : {}),
+    accept: 'application/json',
+    ...(json ? { 'content-type': 'application/json' } : {}),
+  });
+
+  /** One API call; a non-2xx throws PlatformStatus (body discarded: never forwarded). */
+  const call = async (method: string, path: string, body: unknown, signal: AbortSignal): Promise<Rec> => {
+    const res = await fetch(
+      new Request(`${base}${path}`, {
+        method,
+        headers: headers(body !== undefined),
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal,
+      }),
+    );
+    if (res.status < 200 || res.status > 299) {
+      res.body?.cancel().catch(() => {});
+      throw new PlatformStatus(res.status, res.headers);
+    }
+    let json: unknown;
+    try {
+      json = await res.json();
+    } catch {
+      throw new PlatformStatus(502, new Headers());
+    }
+    if (!isRec(json)) throw new PlatformStatus(502, new Headers());
+    return json;
+  };
+
+  const visitorFor = async (sender: string, signal: AbortSignal): Promise<Visitor> => {
+    const known = visitors.get(sender);
+    if (known) return known;
+    const key = await uuidV5(sender);
+    const tags = { [BOTPRESS_VISITOR_TAG]: key };
+    const u = await call('POST', '/v1/chat/users/get-or-create', { tags }, signal);
+    const userId = isRec(u['user']) ? str(u['user']['id']) : undefined;
+    const c = await call('POST', '/v1/chat/conversations/get-or-create', { channel, tags }, signal);
+    const conversationId = isRec(c['conversation']) ? str(c['conversation']['id']) : undefined;
+    if (!userId || !conversationId) throw new PlatformStatus(502, new Headers());
+    const v = { userId, conversationId };
+    visitors.set(sender, v);
+    return v;
+  };
+
+  /** Runs `step` with the visitor's ids; on 404 (user or conversation gone) recreates them once. */
+  const withVisitor = async <T>(sender: string, signal: AbortSignal, step: (v: Visitor) => Promise<T>): Promise<T> => {
+    try {
+      return await step(await visitorFor(sender, signal));
+    } catch (e) {
+      if (!(e instanceof PlatformStatus) || e.status !== 404) throw e;
+      visitors.delete(sender);
+      log('info', 'relay: Botpress no longer knows this visitor; recreating user and conversation');
+      return step(await visitorFor(sender, signal));
+    }
+  };
+
+  const poll = (conversationId: string, after: { id: string; at: number }) => async (signal: AbortSignal): Promise<PollResult> => {
+    const found: Rec[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const q = new URLSearchParams({ conversationId });
+      if (nextToken) q.set('nextToken', nextToken);
+      let body: Rec;
+      try {
+        body = await call('GET', `/v1/chat/messages?${q}`, undefined, signal);
+      } catch (e) {
+        if (e instanceof PlatformStatus) return { ok: false, status: e.status, headers: e.headers };
+        throw e;
+      }
+      const messages = Array.isArray(body['messages']) ? body['messages'].filter(isRec) : [];
+      let reached = false;
+      for (const m of messages) {
+        const id = str(m['id']);
+        const at = Date.parse(String(m['createdAt']));
+        // Newest first: the visitor's own message, or anything older, ends the walk.
+        if (id === after.id || (Number.isFinite(at) && Number.isFinite(after.at) && at < after.at)) {
+          reached = true;
+          continue;
+        }
+        if (id && m['direction'] === 'outgoing') found.push(m);
+      }
+      nextToken = isRec(body['meta']) ? str(body['meta']['nextToken']) : undefined;
+      if (reached || !nextToken) break;
+    }
+    // Oldest first, in the order the bot sent them.
+    found.reverse();
+    found.sort((a, b) => (Date.parse(String(a['createdAt'])) || 0) - (Date.parse(String(b['createdAt'])) || 0));
+    const items: PollItem[] = [];
+    for (const m of found) {
+      const id = String(m['id']);
+      const chunks = botpressChunks(m['type'], m['payload'], id);
+      if (chunks.length === 0) log('info', 'relay: skipped a Botpress message with nothing to show', { type: String(m['type']).slice(0, 40) });
+      items.push({ id, chunks });
+    }
+    return { ok: true, items };
+  };
+
+  const sendProfile = async (sender: string, profile: Readonly<Record<string, string>>, signal: AbortSignal) => {
+    const update: Record<string, string> = {};
+    for (const [k, v] of Object.entries(profile)) {
+      const field = Object.hasOwn(PROFILE_FIELDS, k) ? PROFILE_FIELDS[k] : undefined;
+      if (!field)
+        return refuse(400, 'profile_not_supported', 'Botpress users take only name and pictureUrl; other profile keys cannot be stored.');
+      update[field] = v;
+    }
+    await withVisitor(sender, signal, (v) => call('PUT', `/v1/chat/users/${encodeURIComponent(v.userId)}`, update, signal));
+    return fixedAnswer([{ type: 'processing.start' }, { type: 'processing.end' }]);
+  };
+
+  /** A quick-reply payload goes as its value, the way a Botpress choice answer arrives. */
+  const payloadOf = (data: Exclude<OutgoingData, { type: 'profile' }>) => ({
+    type: 'text',
+    payload: { text: data.type === 'text' ? data.text : data.payload },
+  });
+
+  return {
+    async send({ sender, data, signal }: { sender: string; data: OutgoingData; signal: AbortSignal }) {
+      try {
+        if (data.type === 'profile') return await sendProfile(sender, data.profile, signal);
+        const sent = await withVisitor(sender, signal, async (v) => {
+          const r = await call(
+            'POST',
+            '/v1/chat/messages',
+            { userId: v.userId, conversationId: v.conversationId, ...payloadOf(data), tags: {} },
+            signal,
+          );
+          const m = isRec(r['message']) ? r['message'] : {};
+          return { conversationId: v.conversationId, id: str(m['id']) ?? '', at: Date.parse(String(m['createdAt'])) };
+        });
+        return pollingAnswer({ poll: poll(sent.conversationId, sent), timing: t, signal, log });
+      } catch (e) {
+        if (e instanceof PlatformStatus) return new Response(null, { status: e.status, headers: e.headers });
+        throw e;
+      }
+    },
+  };
+}

@@ -1,0 +1,176 @@
+import type { OutgoingData } from '../../core/protocol/types.js';
+import { RelayConfigError } from '../config-error.js';
+import { pollingAnswer, type PollItem, type PollResult, type PollTiming } from './polling.js';
+import { refuse, type UpstreamContext, type UpstreamSpec } from './types.js';
+import { isUuid, uuidV4, uuidV5 } from './uuid.js';
+
+/**
+ * A REST chat-messages API (../../../../shared/seeds/chat-messages-api.txt): `POST
+ * /api/v1/chat-messages` to write the visitor's message, `GET /api/v1/chat-messages?chatId=`
+ * polled for the answer. The seed documents no endpoint that creates a chat, so each
+ * visitor's `chatId` comes from a resolver: by default a stable UUID v5 of the sender id,
+ * for servers that open a chat on its first message. Owners who map chats themselves pass
+ * their own `resolveChatId`.
+ */
+
+export interface ChatMessagesSettings {
+  /** e.g. https://api.example.com (paths start with /api/v1). */
+  readonly apiBase: string;
+  /** The `authorization` header value, sent as is. */
+  readonly apiKey: string;
+  /** The UUID the relay posts as, for the visitor. */
+  readonly senderId: string;
+  /** Default 1500. */
+  readonly replyQuietMs?: number;
+  /** Default 30000. */
+  readonly replyMaxMs?: number;
+  /** The visitor's chat. Default: UUID v5 of the sender id. */
+  readonly resolveChatId?: (sender: string) => string | Promise<string>;
+}
+
+export const CHAT_MESSAGES_DEFAULTS = Object.freeze({ replyQuietMs: 1500, replyMaxMs: 30_000 });
+/** The seed's cap on `content`. */
+export const CHAT_MESSAGES_MAX_CONTENT = 4000;
+const USER_ROLE = 'user';
+
+type Rec = { readonly [key: string]: unknown };
+const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+/** Plain text -> HTML: escaped, blank lines make paragraphs, single newlines `<br>`. */
+export function plainTextToHtml(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+    .join('');
+}
+
+/** The list in a GET answer: an array, or the first array among the usual envelope fields. */
+function listOf(body: unknown): Rec[] {
+  if (Array.isArray(body)) return body.filter(isRec);
+  if (isRec(body)) {
+    for (const k of ['data', 'chatMessages', 'messages', 'items', 'results']) {
+      const v = body[k];
+      if (Array.isArray(v)) return v.filter(isRec);
+    }
+  }
+  return [];
+}
+
+function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+export function chatMessagesUpstream(settings: ChatMessagesSettings): UpstreamSpec {
+  if (!settings.apiBase) throw new RelayConfigError('RELAY_UPSTREAM=chat-messages needs CHAT_MESSAGES_API_BASE.');
+  if (!settings.apiKey) throw new RelayConfigError('RELAY_UPSTREAM=chat-messages needs CHAT_MESSAGES_API_KEY.');
+  if (!settings.senderId) throw new RelayConfigError('RELAY_UPSTREAM=chat-messages needs CHAT_MESSAGES_SENDER_ID.');
+  if (!isUuid(settings.senderId)) throw new RelayConfigError('CHAT_MESSAGES_SENDER_ID must be a UUID.');
+  let url: URL;
+  try {
+    url = new URL(settings.apiBase);
+  } catch {
+    throw new RelayConfigError('CHAT_MESSAGES_API_BASE is not a valid URL.');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RelayConfigError('CHAT_MESSAGES_API_BASE must be an http(s) URL.');
+  const t: PollTiming = {
+    quietMs: settings.replyQuietMs ?? CHAT_MESSAGES_DEFAULTS.replyQuietMs,
+    maxMs: settings.replyMaxMs ?? CHAT_MESSAGES_DEFAULTS.replyMaxMs,
+  };
+  if (!(t.quietMs > 0) || !(t.maxMs > 0))
+    throw new RelayConfigError('CHAT_MESSAGES_REPLY_QUIET_MS and CHAT_MESSAGES_REPLY_MAX_MS must be positive.');
+  const base = settings.apiBase.replace(/\/+$/, '');
+  return {
+    name: 'chat-messages',
+    secrets: [settings.apiKey, settings.apiKey.replace(/^(bearer|basic|token)\s+/i, '')],
+    create: (context) => createChatMessages(settings, base, t, context),
+  };
+}
+
+function createChatMessages(settings: ChatMessagesSettings, base: string, t: PollTiming, { fetch, log }: UpstreamContext) {
+  const resolve = settings.resolveChatId ?? ((sender: string) => uuidV5(sender));
+  const endpoint = `${base}/api/v1/chat-messages`;
+  const headers = (json: boolean): Record<string, string> => ({
+    authorization: settings.apiKey,
+    accept: 'application/json',
+    ...(json ? { 'content-type': 'application/json' } : {}),
+  });
+
+  const post = async (body: object, signal: AbortSignal): Promise<Response> => {
+    // One retry on a network error or a 5xx, with the same externalId: the platform can tell.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await fetch(new Request(endpoint, { method: 'POST', headers: headers(true), body: JSON.stringify(body), signal }));
+        if (res.status < 500 || attempt >= 1) return res;
+        res.body?.cancel().catch(() => {});
+      } catch (e) {
+        if (signal.aborted || attempt >= 1) throw e;
+      }
+      log('info', 'relay: retrying the chat-messages send once');
+    }
+  };
+
+  const poll = (chatId: string, after: { id: string; at: number }) => async (signal: AbortSignal): Promise<PollResult> => {
+    const res = await fetch(new Request(`${endpoint}?${new URLSearchParams({ chatId })}`, { headers: headers(false), signal }));
+    if (res.status < 200 || res.status > 299) {
+      res.body?.cancel().catch(() => {});
+      return { ok: false, status: res.status, headers: res.headers };
+    }
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch {
+      return { ok: false, status: 502 };
+    }
+    const all = listOf(body)
+      .map((m, i) => ({ m, i, at: Date.parse(String(m['createdAt'])) }))
+      .sort((a, b) => (Number.isFinite(a.at) && Number.isFinite(b.at) && a.at !== b.at ? a.at - b.at : a.i - b.i));
+    // Messages after the visitor's: by position when it is listed, else by time.
+    const mine = all.findIndex((x) => x.m['id'] === after.id);
+    const later = mine >= 0 ? all.slice(mine + 1) : all.filter((x) => Number.isFinite(x.at) && x.at >= after.at && x.m['id'] !== after.id);
+    const items: PollItem[] = [];
+    for (const { m } of later) {
+      if (m['role'] === USER_ROLE || typeof m['id'] !== 'string') continue;
+      const content = typeof m['content'] === 'string' ? m['content'] : '';
+      const html = plainTextToHtml(content);
+      items.push({ id: m['id'], chunks: html ? [{ type: 'text', data: { text: html, is_caption: false }, is_generated: false }] : [] });
+    }
+    return { ok: true, items };
+  };
+
+  return {
+    async send({ sender, data, signal }: { sender: string; data: OutgoingData; signal: AbortSignal }) {
+      if (data.type === 'profile')
+        return refuse(400, 'profile_not_supported', 'This platform has no visitor profile; profile updates cannot be stored.');
+      const content = data.type === 'text' ? data.text : data.payload;
+      if (codePoints(content) > CHAT_MESSAGES_MAX_CONTENT)
+        return refuse(413, 'message_too_large', `Messages can be at most ${CHAT_MESSAGES_MAX_CONTENT} characters.`);
+      const chatId = await resolve(sender);
+      if (!isUuid(chatId)) return refuse(500, 'chat_unresolved', 'The relay could not find this conversation.');
+      const externalId = `indigo-${uuidV4()}`;
+      const res = await post(
+        { chatId, chatThreadId: null, content, externalId, senderId: settings.senderId, role: USER_ROLE },
+        signal,
+      );
+      if (res.status < 200 || res.status > 299) return res;
+      let created: unknown;
+      try {
+        created = await res.json();
+      } catch {
+        created = {};
+      }
+      const m = isRec(created) ? (isRec(created['data']) ? created['data'] : created) : {};
+      const id = typeof m['id'] === 'string' ? m['id'] : '';
+      const at = Date.parse(String(m['createdAt']));
+      return pollingAnswer({ poll: poll(chatId, { id, at }), timing: t, signal, log });
+    },
+  };
+}
