@@ -16,6 +16,7 @@
  */
 import type { Chunk, ChunkOf } from '../protocol/types.js';
 import { createLiveText } from '../delta/live-text.js';
+import { extensionBlock } from './extension-blocks.js';
 import type {
   Action,
   ActionsBlock,
@@ -405,6 +406,14 @@ function onChunk(t: Transcript, c: Chunk, at: number): Transcript {
     case 'button':
     case 'link':
       return onAction(t, c, at);
+    case 'audio':
+    case 'file':
+    case 'location':
+    case 'select': {
+      // Protocol extensions (docs/protocol-extensions.md): one block each.
+      const make = extensionBlock(c);
+      return make ? addBlock(t, c.type, at, make) : invalid(t, c.type, at);
+    }
     case 'generation.start':
       return onGenerationStart(t, c, at);
     case 'generation.chunk':

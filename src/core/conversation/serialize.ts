@@ -5,6 +5,7 @@
  */
 import type { OutgoingData } from '../protocol/types.js';
 import { createLiveText } from '../delta/live-text.js';
+import { readExtensionBlock, type ExtensionBlock } from './extension-blocks.js';
 import type { Action, Block, BotMessage, Card, Message, Notice, Transcript, TranscriptLimits } from './types.js';
 import { NOTICE_TEXT, isNoticeCode, makeNotice, type NoticeCode } from './codes.js';
 import { skipNever } from '../never.js';
@@ -60,6 +61,10 @@ function blockJson(b: Block): unknown {
     case 'video':
     case 'actions':
     case 'carousel':
+    case 'audio':
+    case 'file':
+    case 'location':
+    case 'select':
       return b;
     default:
       return skipNever(b, b);
@@ -256,6 +261,11 @@ const BLOCK_READERS: BlockReaders = {
     }
     return { kind: 'carousel', id: r.id(x.id, 'b'), carouselId: r.str(x.carouselId, MAX_ID_CHARS), cards, state: 'done' };
   },
+  // Protocol extensions (docs/decisions/protocol-extensions.md).
+  audio: (r, x) => extension(r, x, 'audio'),
+  file: (r, x) => extension(r, x, 'file'),
+  location: (r, x) => extension(r, x, 'location'),
+  select: (r, x) => extension(r, x, 'select'),
   generation(r, x) {
     if (x.state !== 'done' && x.state !== 'degraded') fail();
     const id = r.id(x.id, 'b');
@@ -271,3 +281,9 @@ const BLOCK_READERS: BlockReaders = {
     return { kind: 'generation', id, generationId, markdown, live, state: 'done' };
   },
 };
+
+function extension<K extends ExtensionBlock['kind']>(r: Reader, x: Record<string, unknown>, kind: K): Extract<Block, { kind: K }> {
+  const block = readExtensionBlock(x, r.id(x.id, 'b'), r.limits.maxReplyChars);
+  if (!block || block.kind !== kind) fail();
+  return block as Extract<Block, { kind: K }>;
+}

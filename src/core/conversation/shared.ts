@@ -6,6 +6,7 @@ import type { OutgoingData } from '../protocol/types.js';
 import type { DeltaUnit } from '../delta/types.js';
 import { isDeltaUnit } from '../delta/types.js';
 import { assertNever } from '../never.js';
+import { extensionBlockChars } from './extension-blocks.js';
 import type {
   Action,
   Block,
@@ -165,6 +166,13 @@ export function blockSize(b: Block | null): { shown: number; total: number } {
       for (const c of b.cards) n += cardChars(c);
       return { shown: n, total: n };
     }
+    case 'audio':
+    case 'file':
+    case 'location':
+    case 'select': {
+      const n = extensionBlockChars(b);
+      return { shown: n, total: n };
+    }
     case 'generation': {
       const html = b.live.utf16Length;
       return { shown: b.state === 'degraded' ? b.markdown.length : html, total: b.markdown.length + html };
@@ -185,6 +193,10 @@ function finishBlock(b: Block): Block {
     case 'image':
     case 'video':
     case 'actions':
+    case 'audio':
+    case 'file':
+    case 'location':
+    case 'select':
       return b;
     default:
       return assertNever(b, 'block kind');

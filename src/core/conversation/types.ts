@@ -1,4 +1,4 @@
-import type { Chunk, ImageRef, OutgoingData } from '../protocol/types.js';
+import type { Chunk, ImageRef, OutgoingData, SelectOption } from '../protocol/types.js';
 import type { DeltaUnit, LiveText } from '../delta/types.js';
 import type { NoticeCode, WarningCode } from './codes.js';
 
@@ -110,7 +110,56 @@ export interface BotMessage {
   readonly at: number;
 }
 
-export type Block = TextBlock | ImageBlock | VideoBlock | ActionsBlock | CarouselBlock | GenerationBlock;
+export type Block =
+  | TextBlock
+  | ImageBlock
+  | VideoBlock
+  | ActionsBlock
+  | CarouselBlock
+  | GenerationBlock
+  | AudioBlock
+  | FileBlock
+  | LocationBlock
+  | SelectBlock;
+
+/** Protocol extension (docs/protocol-extensions.md): an audio clip. */
+export interface AudioBlock {
+  readonly kind: 'audio';
+  readonly id: string;
+  readonly src: string;
+  readonly title: string;
+}
+
+/** Protocol extension: a file to download. */
+export interface FileBlock {
+  readonly kind: 'file';
+  readonly id: string;
+  readonly url: string;
+  /** Shown; the URL's last path segment when the platform gives none. */
+  readonly name: string;
+  /** `''` when unknown. */
+  readonly mimeType: string;
+  /** Bytes, or null when unknown. */
+  readonly size: number | null;
+}
+
+/** Protocol extension: a place with a link to a map. */
+export interface LocationBlock {
+  readonly kind: 'location';
+  readonly id: string;
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly title: string;
+  readonly address: string;
+}
+
+/** Protocol extension: a dropdown whose chosen option is sent like a quick reply. */
+export interface SelectBlock {
+  readonly kind: 'select';
+  readonly id: string;
+  readonly label: string;
+  readonly options: readonly SelectOption[];
+}
 
 export interface TextBlock {
   readonly kind: 'text';

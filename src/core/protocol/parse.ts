@@ -1,5 +1,6 @@
 import type { Chunk, ChunkType, Delta, ImageRef, WireChunk } from './types.js';
 import { assertNever } from '../never.js';
+import { parseExtension } from './parse-extensions.js';
 
 /**
  * The `command` of the one-op script put in place of a `deltas` field that is not a list.
@@ -84,6 +85,11 @@ const WIRE_TYPES = {
   'carousel.card.button': 'carousel.card.button',
   'carousel.card.link': 'carousel.card.link',
   error: 'error',
+  // Protocol extensions (docs/decisions/protocol-extensions.md).
+  audio: 'audio',
+  file: 'file',
+  location: 'location',
+  select: 'select',
 } as const satisfies Readonly<Record<string, Exclude<ChunkType, 'unknown'>>>;
 type WireType = keyof typeof WIRE_TYPES;
 /** `true` only when every chunk type but `unknown` has a wire spelling. */
@@ -148,6 +154,14 @@ function parseKnown(wireType: string, wire: Record_): Chunk | null {
       return { type, carouselId: id(wire, data, 'carousel_id'), cardIndex: cardIndex(wire, data), ...button(data) };
     case 'carousel.card.link':
       return { type, carouselId: id(wire, data, 'carousel_id'), cardIndex: cardIndex(wire, data), ...link(data) };
+    case 'audio':
+    case 'file':
+    case 'location':
+    case 'select': {
+      const parsed = parseExtension(type, data);
+      if (typeof parsed === 'string') throw new Invalid(parsed);
+      return parsed;
+    }
     case 'error': {
       // Relay-added: `{error:{code,message}}`, `{data:{code,message}}` or flat fields.
       const body = isRecord(wire['error']) ? wire['error'] : isRecord(wire['data']) ? wire['data'] : wire;

@@ -20,6 +20,12 @@ export interface Delta {
   readonly value: unknown;
 }
 
+/** One option of a `select` chunk/block: `label` shown, `payload` sent. */
+export interface SelectOption {
+  readonly label: string;
+  readonly payload: string;
+}
+
 export interface ImageRef {
   readonly src: string;
   readonly alt: string;
@@ -75,6 +81,28 @@ export type Chunk =
       readonly label: string;
       readonly url: string;
     }
+  /*
+   * Documented extensions of the canonical protocol (docs/protocol-extensions.md). The
+   * indigo.ai platform never sends them; the relay's other adapters (Botpress,
+   * chat-messages) do. Wire shapes: `{type:"audio", data:{src, title?}}`,
+   * `{type:"file", data:{url, name?, mime_type?, size?}}`,
+   * `{type:"location", data:{latitude, longitude, title?, address?}}`,
+   * `{type:"select", data:{label?, options:[{label, payload}]}}`.
+   */
+  /** An audio clip: `<audio controls preload="none">`. */
+  | { readonly type: 'audio'; readonly src: string; readonly title: string }
+  /** A file to download; `size` in bytes when known. */
+  | { readonly type: 'file'; readonly url: string; readonly name: string; readonly mimeType: string; readonly size: number | null }
+  /** A place: title, address and a link to a map (no map tiles). */
+  | {
+      readonly type: 'location';
+      readonly latitude: number;
+      readonly longitude: number;
+      readonly title: string;
+      readonly address: string;
+    }
+  /** A dropdown: many options in a native `<select>`; the chosen one is sent like a quick reply. */
+  | { readonly type: 'select'; readonly label: string; readonly options: readonly SelectOption[] }
   /** Added by the relay (never by the platform): the upstream failed; see docs/protocol.md. */
   | { readonly type: 'error'; readonly code: string; readonly message: string }
   /**

@@ -38,6 +38,11 @@ function nonEmpty(v: unknown): string | undefined {
   return s !== undefined && s.trim() !== '' ? s : undefined;
 }
 
+/** URLs must be strings (a number is not a URL, unlike a label). */
+function url(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
+}
+
 /** Markdown (Botpress text is markdown) -> HTML. The widget sanitizes it like any bot HTML. */
 export function markdownToHtml(md: string): string {
   return (markdown.parse(md) as string).trim();
@@ -76,7 +81,7 @@ function options(v: unknown): Option[] {
 function card(p: Rec, carouselId: string, index: number): Wire[] {
   const title = nonEmpty(p['title']) ?? '';
   const description = nonEmpty(p['subtitle']) ?? '';
-  const imageUrl = nonEmpty(p['imageUrl']);
+  const imageUrl = url(p['imageUrl']);
   const out: Wire[] = [
     {
       type: 'carousel.card.start',
@@ -127,20 +132,20 @@ export function botpressChunks(type: unknown, payload: unknown, id: string, dept
       return t === undefined ? [] : [textChunk(t)];
     }
     case 'image': {
-      const src = nonEmpty(p['imageUrl']);
+      const src = url(p['imageUrl']);
       return src === undefined ? [] : [{ type: 'image', data: { src, alt: nonEmpty(p['title']) ?? '' } }];
     }
     case 'video': {
-      const src = nonEmpty(p['videoUrl']);
+      const src = url(p['videoUrl']);
       return src === undefined ? [] : [{ type: 'video', data: { src, alt: nonEmpty(p['title']) ?? '' } }];
     }
     case 'audio': {
-      const src = nonEmpty(p['audioUrl']);
+      const src = url(p['audioUrl']);
       return src === undefined ? [] : [{ type: 'audio', data: { src, title: nonEmpty(p['title']) ?? '' } }];
     }
     case 'file': {
-      const url = nonEmpty(p['fileUrl']);
-      return url === undefined ? [] : [{ type: 'file', data: { url, name: nonEmpty(p['title']) ?? fileName(url) } }];
+      const href = url(p['fileUrl']);
+      return href === undefined ? [] : [{ type: 'file', data: { url: href, name: nonEmpty(p['title']) ?? fileName(href) } }];
     }
     case 'location': {
       const latitude = p['latitude'];

@@ -1,0 +1,188 @@
+import { describe, expect, it } from 'vitest';
+import { parseChunk } from '../../core/protocol/parse.js';
+import { createBotpressMock, type BotpressMockOptions } from '../../mock-platform/botpress/index.js';
+import { RelayConfigError } from '../config-error.js';
+import { botpressChunks } from './botpress-payloads.js';
+import { botpressUpstream } from './botpress.js';
+import { botpressFromEnv } from './env.js';
+import { chunksOf, quietLog } from './test-helpers.test-helper.js';
+import { isRefusal } from './types.js';
+
+const BASE = 'http://botpress.test';
+const TOKEN = 'bp_pat_Q7mX2kLw9RtY4vNc8ZpS';
+const SENDER = 'c2VuZGVyLWlkLWZvci10ZXN0cw.c2lnbmF0dXJl';
+
+function setup(mockOptions: BotpressMockOptions = {}, quietMs = 40) {
+  const mock = createBotpressMock({ token: TOKEN, botId: 'bot-1', realtime: false, mediaBase: `${BASE}/media`, ...mockOptions });
+  const { log, lines } = quietLog();
+  const requests: Request[] = [];
+  const upstream = botpressUpstream({ apiBase: BASE, token: TOKEN, botId: 'bot-1', integrationId: 'int-9', replyQuietMs: quietMs, replyMaxMs: 3000 }).create({
+    fetch: (r) => {
+      requests.push(r.clone());
+      return mock.fetch(r);
+    },
+    log,
+  });
+  const send = (data: Parameters<typeof upstream.send>[0]['data'], signal = new AbortController().signal, sender = SENDER) =>
+    upstream.send({ sender, data, signal });
+  return { mock, upstream, send, lines, requests };
+}
+
+const kinds = (chunks: { type: string }[]) => chunks.map((c) => parseChunk(c).type);
+
+describe('Botpress adapter against the Botpress-compatible mock', () => {
+  it('creates the visitor once, sends with the seed headers, and answers with the bot messages in order', async () => {
+    const t = setup();
+    const chunks = await chunksOf(await t.send({ type: 'payload', payload: 'init', label: 'START' }));
+    expect(kinds(chunks)).toEqual(['processing.start', 'text', 'text', ...Array(11).fill('button'), 'processing.end']);
+    expect((chunks[1]!['data'] as { text: string }).text).toBe("<p>Hi! I&#39;m the <strong>Indigo Bikes</strong> bot, running on a Botpress-compatible API.</p>");
+    const first = t.requests[0]!;
+    expect(first.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
+    expect(first.headers.get('x-bot-id')).toBe('bot-1');
+    expect(first.headers.get('x-integration-id')).toBe('int-9');
+    await chunksOf(await t.send({ type: 'text', text: 'hello again' }));
+    expect(t.mock.state.users.size).toBe(1);
+    expect(t.mock.state.conversations.size).toBe(1);
+    const incoming = t.mock.state.messages.filter((m) => m.direction === 'incoming');
+    expect(incoming.map((m) => [m.type, m.payload])).toEqual([
+      ['text', { text: 'init' }],
+      ['text', { text: 'hello again' }],
+    ]);
+    // The platform never sees the sender id (a bearer secret), only a derived key.
+    expect(JSON.stringify([...t.mock.state.users.values()])).not.toContain(SENDER.slice(0, 12));
+  });
+
+  it('maps every payload type to chunks the core parses', async () => {
+    const t = setup();
+    const expectations: [string, string[]][] = [
+      ['image', ['image']],
+      ['video', ['video']],
+      ['audio', ['text', 'audio']],
+      ['file', ['file']],
+      ['location', ['location']],
+      ['card', ['carousel.start', 'carousel.card.start', 'carousel.card.button', 'carousel.card.link', 'carousel.card.button', 'carousel.card.end', 'carousel.end']],
+      ['dropdown', ['text', 'select']],
+      ['markdown', ['text']],
+      ['bloc', ['text', 'image', 'audio', 'file', 'location']],
+    ];
+    for (const [value, expected] of expectations) {
+      const chunks = await chunksOf(await t.send({ type: 'payload', payload: value }));
+      expect([value, kinds(chunks).slice(1, -1)]).toEqual([value, expected]);
+    }
+    const carousel = await chunksOf(await t.send({ type: 'payload', payload: 'carousel' }));
+    expect(kinds(carousel).filter((k) => k === 'carousel.card.start')).toHaveLength(3);
+    const dropdown = (await chunksOf(await t.send({ type: 'payload', payload: 'dropdown' }))).map(parseChunk);
+    const select = dropdown.find((c) => c.type === 'select');
+    expect(select).toMatchObject({ type: 'select', options: expect.arrayContaining([{ label: 'M', payload: 'size:M' }]) });
+  });
+
+  it('maps payload fields exactly (Botpress public schema names)', () => {
+    expect(botpressChunks('file', { fileUrl: 'https://x.test/a/Price%20list.pdf' }, 'm')).toEqual([{ type: 'file', data: { url: 'https://x.test/a/Price%20list.pdf', name: 'Price list.pdf' } }]);
+    expect(botpressChunks('location', { latitude: 1.5, longitude: 2.5, address: 'Via Roma 1' }, 'm')).toEqual([
+      { type: 'location', data: { latitude: 1.5, longitude: 2.5, title: '', address: 'Via Roma 1' } },
+    ]);
+    expect(botpressChunks('choice', { text: 'Pick', options: [{ label: 'Yes', value: 'y' }] }, 'm').map(parseChunk)).toEqual([
+      { type: 'text', text: '<p>Pick</p>', isCaption: false, isGenerated: false },
+      { type: 'button', label: 'Yes', payload: 'y' },
+    ]);
+    expect(botpressChunks('card', { title: 'T', actions: [{ action: 'say', label: 'Say', value: 'hi' }, { action: 'url', label: 'Go', value: 'https://x.test' }] }, 'm7').map(parseChunk)).toEqual([
+      { type: 'carousel.start', carouselId: 'm7' },
+      { type: 'carousel.card.start', carouselId: 'm7', cardIndex: 1, title: 'T', description: '', image: null },
+      { type: 'carousel.card.button', carouselId: 'm7', cardIndex: 1, label: 'Say', payload: 'hi' },
+      { type: 'carousel.card.link', carouselId: 'm7', cardIndex: 1, label: 'Go', url: 'https://x.test' },
+      { type: 'carousel.card.end', carouselId: 'm7', cardIndex: 1 },
+      { type: 'carousel.end', carouselId: 'm7' },
+    ]);
+    for (const bad of [null, 'x', { imageUrl: 3 }]) expect(botpressChunks('image', bad, 'm')).toEqual([]);
+    expect(botpressChunks('somethingNew', { text: 'x' }, 'm')).toEqual([]);
+  });
+
+  it('follows meta.nextToken across pages and emits every message once, in order', async () => {
+    const t = setup({ pageSize: 7 });
+    await chunksOf(await t.send({ type: 'text', text: 'hello' }));
+    const chunks = await chunksOf(await t.send({ type: 'payload', payload: 'many' }));
+    const texts = chunks.filter((c) => c.type === 'text').map((c) => (c['data'] as { text: string }).text);
+    expect(texts).toEqual(Array.from({ length: 25 }, (_, i) => `<p>Part ${i + 1} of 25 of a long answer.</p>`));
+    expect(t.mock.log.some((l) => l.includes('nextToken='))).toBe(true);
+    // It stops paging at the visitor's message: the older turn's pages are not read.
+    const lastPoll = t.mock.log.filter((l) => l.startsWith('GET /v1/chat/messages')).at(-1)!;
+    expect(lastPoll).toContain('nextToken=');
+  });
+
+  it('recreates the user and conversation when Botpress answers 404', async () => {
+    const t = setup();
+    await chunksOf(await t.send({ type: 'text', text: 'hi' }));
+    const [conversation] = [...t.mock.state.conversations.keys()];
+    await t.mock.fetch(new Request(`${BASE}/v1/chat/conversations/${conversation}`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}`, 'x-bot-id': 'bot-1' } }));
+    const chunks = await chunksOf(await t.send({ type: 'payload', payload: 'image' }));
+    expect(kinds(chunks)).toEqual(['processing.start', 'image', 'processing.end']);
+    expect(t.lines.join('\n')).toContain('recreating user and conversation');
+  });
+
+  it.each([
+    [401, {}],
+    [403, {}],
+    [413, {}],
+    [429, { 'retry-after': '9' }],
+    [500, {}],
+  ])('hands a %i on send to the relay with its status (and Retry-After)', async (status, headers) => {
+    const t = setup({ fault: ({ method, path }) => (method === 'POST' && path === '/v1/chat/messages' ? { status, headers } : undefined) });
+    const answer = await t.send({ type: 'text', text: 'hi' });
+    if (isRefusal(answer)) throw new Error('unexpected refusal');
+    expect(answer.status).toBe(status);
+    expect(answer.headers.get('retry-after')).toBe(status === 429 ? '9' : null);
+  });
+
+  it('a wrong token or bot id gives 401/403 from the platform', async () => {
+    const mock = createBotpressMock({ token: TOKEN, botId: 'bot-1', realtime: false });
+    const { log } = quietLog();
+    for (const [token, botId, status] of [['wrong', 'bot-1', 401], [TOKEN, 'other-bot', 403]] as const) {
+      const up = botpressUpstream({ apiBase: BASE, token, botId }).create({ fetch: (r) => mock.fetch(r), log });
+      const answer = await up.send({ sender: SENDER, data: { type: 'text', text: 'x' }, signal: new AbortController().signal });
+      expect(answer instanceof Response && answer.status).toBe(status);
+    }
+  });
+
+  it('backs off when polling is rate limited and still delivers the answer', async () => {
+    let limited = 0;
+    const t = setup({
+      fault: ({ method, path }) => (method === 'GET' && path.startsWith('/v1/chat/messages') && limited++ < 1 ? { status: 429, headers: { 'retry-after': '0' } } : undefined),
+    });
+    const chunks = await chunksOf(await t.send({ type: 'payload', payload: 'image' }));
+    expect(kinds(chunks)).toEqual(['processing.start', 'image', 'processing.end']);
+    expect(limited).toBeGreaterThan(1);
+  });
+
+  it('abort stops polling', async () => {
+    const t = setup({ realtime: true }, 10_000);
+    const abort = new AbortController();
+    const answer = await t.send({ type: 'text', text: 'hi' }, abort.signal);
+    if (isRefusal(answer) || !answer.body) throw new Error('no body');
+    const reader = answer.body.getReader();
+    await reader.read();
+    abort.abort();
+    await reader.cancel();
+    const polls = () => t.mock.log.filter((l) => l.startsWith('GET')).length;
+    const before = polls();
+    await new Promise((r) => setTimeout(r, 600));
+    expect(polls()).toBe(before);
+  });
+
+  it('updates the user for name/pictureUrl profiles and refuses other keys clearly', async () => {
+    const t = setup();
+    const ok = await chunksOf(await t.send({ type: 'profile', profile: { name: 'Ada', pictureUrl: 'https://x.test/a.png' } }));
+    expect(kinds(ok)).toEqual(['processing.start', 'processing.end']);
+    expect([...t.mock.state.users.values()][0]).toMatchObject({ name: 'Ada', pictureUrl: 'https://x.test/a.png' });
+    const refused = await t.send({ type: 'profile', profile: { email: 'ada@x.test' } });
+    expect(isRefusal(refused) && refused.refused).toMatchObject({ status: 400, code: 'profile_not_supported' });
+  });
+
+  it('reads its settings from the env names of the issue; a missing one stops with one clear line', () => {
+    expect(() => botpressFromEnv({})).toThrow(new RelayConfigError('RELAY_UPSTREAM=botpress needs BOTPRESS_TOKEN.'));
+    expect(() => botpressFromEnv({ BOTPRESS_TOKEN: 't' })).toThrow(/BOTPRESS_BOT_ID/);
+    expect(() => botpressFromEnv({ BOTPRESS_TOKEN: 't', BOTPRESS_BOT_ID: 'b', BOTPRESS_REPLY_QUIET_MS: 'soon' })).toThrow(/BOTPRESS_REPLY_QUIET_MS/);
+    expect(() => botpressFromEnv({ BOTPRESS_TOKEN: 't', BOTPRESS_BOT_ID: 'b', BOTPRESS_API_BASE: 'ftp://x' })).toThrow(/BOTPRESS_API_BASE/);
+    const spec = botpressFromEnv({ BOTPRESS_TOKEN: TOKEN, BOTPRESS_BOT_ID: 'b' });
+    expect([spec.name, spec.secrets]).toEqual(['botpress', [TOKEN]]);
+  });
+});
