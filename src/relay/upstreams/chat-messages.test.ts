@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { parseChunk } from '../../core/protocol/parse.js';
+import { createChatMessagesMock, type ChatMessagesMockOptions } from '../../mock-platform/chat-messages/index.js';
+import { chatMessagesUpstream, plainTextToHtml } from './chat-messages.js';
+import { chatMessagesFromEnv } from './env.js';
+import { chunksOf, quietLog } from './test-helpers.test-helper.js';
+import { isRefusal } from './types.js';
+import { isUuid, uuidV5 } from './uuid.js';
+
+const BASE = 'http://chat.test';
+const KEY = 'cm_live_9vQ2xR7tLp4mZ8wK3nB6';
+const SENDER_ID = '3f0b5f8e-2c1d-4a8e-9b7f-6a5c4d3e2f10';
+const SENDER = 'dmlzaXRvci1vbmU.c2ln';
+
+function setup(mockOptions: ChatMessagesMockOptions = {}, extra: { resolveChatId?: (s: string) => string } = {}) {
+  const mock = createChatMessagesMock({ apiKey: KEY, realtime: false, ...mockOptions });
+  const { log, lines } = quietLog();
+  const requests: { method: string; url: string; body: unknown; auth: string | null }[] = [];
+  const upstream = chatMessagesUpstream({ apiBase: BASE, apiKey: KEY, senderId: SENDER_ID, replyQuietMs: 40, replyMaxMs: 3000, ...extra }).create({
+    fetch: async (r) => {
+      const text = r.method === 'POST' ? await r.clone().text() : '';
+      requests.push({ method: r.method, url: r.url, body: text ? JSON.parse(text) : undefined, auth: r.headers.get('authorization') });
+      return mock.fetch(r);
+    },
+    log,
+  });
+  const send = (data: Parameters<typeof upstream.send>[0]['data'], signal = new AbortController().signal) => upstream.send({ sender: SENDER, data, signal });
+  return { mock, send, requests, lines };
+}
+
+describe('chat-messages adapter against the chat-messages mock', () => {
+  it('posts the seed body and polls for the assistant messages after the visitor’s', async () => {
+    const t = setup();
+    const chunks = await chunksOf(await t.send({ type: 'text', text: 'What about returns?' }));
+    expect(chunks.map((c) => parseChunk(c).type)).toEqual(['processing.start', 'text', 'text', 'text', 'processing.end']);
+    const post = t.requests.find((r) => r.method === 'POST')!;
+    const chatId = await uuidV5(SENDER);
+    expect(post).toMatchObject({
+      url: `${BASE}/api/v1/chat-messages`,
+      auth: KEY,
+      body: { chatId, chatThreadId: null, content: 'What about returns?', senderId: SENDER_ID, role: 'user', externalId: expect.stringMatching(/^.{3,250}$/) },
+    });
+    expect(t.requests.some((r) => r.method === 'GET' && r.url === `${BASE}/api/v1/chat-messages?chatId=${chatId}`)).toBe(true);
+    // A second turn shows only its own answer, never the first turn's again.
+    const second = await chunksOf(await t.send({ type: 'payload', payload: 'hours', label: 'Opening hours' }));
+    expect(second.filter((c) => c.type === 'text').map((c) => (c['data'] as { text: string }).text)).toEqual([
+      '<p>We are open Monday to Friday, 9 to 19.<br>Saturday 10 to 13.</p>',
+    ]);
+  });
+
+  it('escapes plain text and keeps paragraphs', () => {
+    expect(plainTextToHtml('a <b>&\n\nb\r\nc')).toBe('<p>a &lt;b&gt;&amp;</p><p>b<br>c</p>');
+  });
+
+  it('refuses over 4,000 characters with a 413-style error and sends nothing', async () => {
+    const t = setup();
+    const answer = await t.send({ type: 'text', text: 'x'.repeat(4001) });
+    expect(isRefusal(answer) && answer.refused).toMatchObject({ status: 413, code: 'message_too_large' });
+    expect(t.requests).toHaveLength(0);
+    const emoji = await t.send({ type: 'text', text: '😀'.repeat(4000) }); // 4,000 characters, 8,000 UTF-16 units
+    expect(isRefusal(emoji)).toBe(false);
+  });
+
+  it('refuses a profile (no such endpoint) clearly', async () => {
+    const answer = await setup().send({ type: 'profile', profile: { name: 'Ada' } });
+    expect(isRefusal(answer) && answer.refused.code).toBe('profile_not_supported');
+  });
+
+  it('uses a pluggable chat resolver', async () => {
+    const chatId = '11111111-2222-4333-8444-555555555555';
+    const t = setup({}, { resolveChatId: () => chatId });
+    await chunksOf(await t.send({ type: 'text', text: 'hi' }));
+    expect(t.mock.messages.every((m) => m.chatId === chatId)).toBe(true);
+  });
+
+  it('retries a failed send once with the same externalId', async () => {
+    let failed = 0;
+    const t = setup({ fault: ({ method }) => (method === 'POST' && failed++ === 0 ? { status: 503 } : undefined) });
+    const chunks = await chunksOf(await t.send({ type: 'text', text: 'hello' }));
+    expect(chunks.map((c) => c.type)).toEqual(['processing.start', 'text', 'processing.end']);
+    const posts = t.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { externalId: string }).externalId);
+    expect(posts).toHaveLength(2);
+    expect(posts[0]).toBe(posts[1]);
+  });
+
+  it.each([
+    [401, null],
+    [403, null],
+    [404, null],
+    [429, '5'],
+    [500, null],
+  ])('hands a %i on send to the relay with its status', async (status, retry) => {
+    const t = setup({ fault: ({ method }) => (method === 'POST' ? { status, ...(retry ? { headers: { 'retry-after': retry } } : {}) } : undefined) });
+    const answer = await t.send({ type: 'text', text: 'hi' });
+    if (isRefusal(answer)) throw new Error('refused');
+    expect([answer.status, answer.headers.get('retry-after')]).toEqual([status, retry]);
+  });
+
+  it('a wrong key is a 401', async () => {
+    const mock = createChatMessagesMock({ apiKey: KEY, realtime: false });
+    const up = chatMessagesUpstream({ apiBase: BASE, apiKey: 'nope', senderId: SENDER_ID }).create({ fetch: (r) => mock.fetch(r), log: () => {} });
+    const answer = await up.send({ sender: SENDER, data: { type: 'text', text: 'x' }, signal: new AbortController().signal });
+    expect(answer instanceof Response && answer.status).toBe(401);
+  });
+
+  it('abort stops polling', async () => {
+    const t = setup({ realtime: true });
+    const abort = new AbortController();
+    const answer = await t.send({ type: 'text', text: 'hi' }, abort.signal);
+    if (isRefusal(answer) || !answer.body) throw new Error('no body');
+    const reader = answer.body.getReader();
+    await reader.read();
+    abort.abort();
+    await reader.cancel();
+    const gets = () => t.requests.filter((r) => r.method === 'GET').length;
+    const before = gets();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(gets()).toBe(before);
+  });
+
+  it('env: the issue’s names; a missing one stops with one clear line', async () => {
+    expect(() => chatMessagesFromEnv({})).toThrow('RELAY_UPSTREAM=chat-messages needs CHAT_MESSAGES_API_BASE.');
+    expect(() => chatMessagesFromEnv({ CHAT_MESSAGES_API_BASE: BASE })).toThrow(/CHAT_MESSAGES_API_KEY/);
+    expect(() => chatMessagesFromEnv({ CHAT_MESSAGES_API_BASE: BASE, CHAT_MESSAGES_API_KEY: KEY })).toThrow(/CHAT_MESSAGES_SENDER_ID/);
+    expect(() => chatMessagesFromEnv({ CHAT_MESSAGES_API_BASE: BASE, CHAT_MESSAGES_API_KEY: KEY, CHAT_MESSAGES_SENDER_ID: 'me' })).toThrow(/UUID/);
+    expect(() =>
+      chatMessagesFromEnv({ CHAT_MESSAGES_API_BASE: BASE, CHAT_MESSAGES_API_KEY: KEY, CHAT_MESSAGES_SENDER_ID: SENDER_ID, CHAT_MESSAGES_REPLY_MAX_MS: '0' }),
+    ).toThrow(/CHAT_MESSAGES_REPLY_MAX_MS/);
+    expect(chatMessagesFromEnv({ CHAT_MESSAGES_API_BASE: BASE, CHAT_MESSAGES_API_KEY: KEY, CHAT_MESSAGES_SENDER_ID: SENDER_ID }).secrets).toContain(KEY);
+  });
+
+  it('derives a stable RFC 9562 UUID v5 per sender', async () => {
+    // Known vector: uuid v5 of "www.example.com" in the DNS namespace.
+    expect(await uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+    const a = await uuidV5(SENDER);
+    expect([isUuid(a), a === (await uuidV5(SENDER)), a === (await uuidV5(`${SENDER}x`))]).toEqual([true, true, false]);
+  });
+});
