@@ -124,7 +124,7 @@ describe('offline: RELAY_UPSTREAM without credentials uses the built-in mocks an
     const res = await r.send(await r.session(), data);
     expect(types(res.events)).toContain(kind);
     if (upstream === 'botpress') {
-      const audio = res.events.find((e) => e.type === 'audio') as { data: { src: string } };
+      const audio = res.events.find((e) => e.type === 'audio') as unknown as { data: { src: string } };
       const media = await fetch(audio.data.src);
       expect([media.status, media.headers.get('content-type')]).toEqual([200, 'audio/wav']);
       expect((await media.arrayBuffer()).byteLength).toBeGreaterThan(1000);

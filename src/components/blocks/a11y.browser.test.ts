@@ -61,6 +61,11 @@ describe('accessibility', () => {
         })),
       },
       { kind: 'text', id: 'b6', html: '<p>Caption</p>', caption: true, generated: false },
+      // Protocol extensions (Botpress, chat-messages adapters).
+      { kind: 'audio', id: 'b7', src: `${location.origin}/__blocks_test__/a.wav`, title: 'Bell' },
+      { kind: 'file', id: 'b8', url: 'https://cdn.example.com/guide.pdf', name: 'Guide', mimeType: 'application/pdf', size: 2048 },
+      { kind: 'location', id: 'b10', latitude: 45.46, longitude: 9.19, title: 'Shop', address: 'Via Roma 1' },
+      { kind: 'select', id: 'b11', label: '', options: [{ label: 'M', payload: 'size:M' }] },
     ];
     m.draw(botMessage(blocks), { activeActionsId: 'b4' });
     await microtask();

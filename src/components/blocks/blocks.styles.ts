@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { extensionBlockStyles } from './extension-blocks.styles.js';
 
 /**
  * Styles of the bot blocks. They live in the element's shadow root (parts must sit on
@@ -352,4 +353,5 @@ export const blockStyles = css`
     white-space: nowrap;
     border: 0;
   }
+  ${extensionBlockStyles}
 `;

@@ -8,6 +8,7 @@ import type {
   CarouselBlock,
   GenerationBlock,
   ImageBlock,
+  SelectBlock,
   TextBlock,
   VideoBlock,
   WarningCode,
@@ -20,6 +21,7 @@ import { generationView } from './generation-view.js';
 import { sanitizedContent } from './sanitized-content.js';
 import { blockStrings, type BlockStrings } from './strings.js';
 import { videoEmbed } from './video-embed.js';
+import { renderAudio, renderFile, renderLocation, renderSelect, type ExtensionContext } from './extension-blocks.js';
 import { classifyVideo } from './video-source.js';
 
 export { blockStyles };
@@ -100,11 +102,28 @@ function renderBlock(block: Block, message: BotMessage, ctx: BlockContext, strin
       return renderActionsBlock(block, ctx, strings);
     case 'carousel':
       return renderCarousel(block, message, ctx, strings);
+    case 'audio':
+      return renderAudio(block, extensionContext(ctx), strings);
+    case 'file':
+      return renderFile(block, extensionContext(ctx), strings);
+    case 'location':
+      return renderLocation(block, extensionContext(ctx), strings);
+    case 'select':
+      return renderSelect(block, carouselActive(block, message, ctx), extensionContext(ctx));
     default:
       // Compile time: every kind has a case. Run time (a kind from a newer core): skip it
       // rather than break the message.
       return skipNever(block, nothing);
   }
+}
+
+function extensionContext(ctx: BlockContext): ExtensionContext {
+  return {
+    lang: ctx.lang,
+    mediaOrigins: ctx.mediaOrigins,
+    onPayload: (payload, label) => ctx.onPayload(payload, label),
+    refused: (item, what) => warnOnce(ctx, item, 'refused-url', `${what} dropped: refused URL.`),
+  };
 }
 
 function renderText(block: TextBlock, ctx: BlockContext) {
@@ -280,7 +299,7 @@ function renderActionsBlock(block: ActionsBlock, ctx: BlockContext, strings: Blo
  * the active quick replies belong to another message (dead buttons in the latest turn
  * would be worse than live ones in an older one).
  */
-function carouselActive(block: CarouselBlock, message: BotMessage, ctx: BlockContext): boolean {
+function carouselActive(block: Pick<CarouselBlock | SelectBlock, 'id'>, message: BotMessage, ctx: BlockContext): boolean {
   const id = ctx.activeActionsId;
   if (id !== null && (id === block.id || message.blocks.some((b) => b.id === id))) return true;
   if (ctx.activeMessageId !== undefined) return ctx.activeMessageId === message.id;

@@ -132,6 +132,10 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
  * @csspart card-image - A card's picture.
  * @csspart card-title - A card's title.
  * @csspart card-description - A card's description.
+ * @csspart audio - An audio clip: `<audio controls preload="none">` (Botpress and other non-indigo platforms).
+ * @csspart file - A file link with its name, type and size (`download` only for same-origin files).
+ * @csspart location - A place: title, address and a map link (nothing loads before the click).
+ * @csspart select - The native `<select>` of a dropdown; its send button is part `button`.
  * @csspart typing - The typing indicator.
  * @csspart jump - The "jump to latest" button.
  * @csspart notice - A status line (failed send, timeout, offline).
