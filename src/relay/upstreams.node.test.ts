@@ -71,7 +71,7 @@ describe('RELAY_UPSTREAM=botpress over HTTP against the Botpress-compatible mock
     const sender = await r.session();
     const init = await r.send(sender, { type: 'payload', payload: 'init', label: 'START' });
     expect(init.status).toBe(200);
-    expect(types(init.events)).toEqual(['processing.start', 'text', 'text', ...Array(11).fill('button'), 'processing.end']);
+    expect(types(init.events)).toEqual(['processing.start', 'text', 'text', ...Array(10).fill('button'), 'processing.end']);
     for (const [payload, kind] of [['audio', 'audio'], ['file', 'file'], ['location', 'location'], ['dropdown', 'select'], ['carousel', 'carousel.start'], ['video', 'video']] as const) {
       const res = await r.send(sender, { type: 'payload', payload, label: payload });
       expect([payload, types(res.events)]).toEqual([payload, expect.arrayContaining([kind, 'processing.end'])]);

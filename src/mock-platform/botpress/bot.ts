@@ -25,7 +25,6 @@ const menu: BotMessage = {
       { label: 'Pick a size', value: 'dropdown' },
       { label: 'Markdown', value: 'markdown' },
       { label: 'Everything at once', value: 'bloc' },
-      { label: 'A long answer', value: 'many' },
     ],
   },
 };

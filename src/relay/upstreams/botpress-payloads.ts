@@ -18,6 +18,7 @@ type Wire = { readonly type: string; readonly [key: string]: unknown };
 
 const MAX_CARDS = 10;
 const MAX_OPTIONS = 100;
+const MAX_BUTTONS = 10;
 const MAX_BLOC_ITEMS = 50;
 
 // A private instance: nobody else's marked.use() changes what we render.
@@ -165,7 +166,8 @@ export function botpressChunks(type: unknown, payload: unknown, id: string, dept
       if (t !== undefined) out.push(textChunk(t));
       const opts = options(p['options']);
       if (opts.length === 0) return out;
-      if (type === 'choice') {
+      // The widget shows at most 10 quick replies: a longer choice becomes a select.
+      if (type === 'choice' && opts.length <= MAX_BUTTONS) {
         for (const o of opts) out.push({ type: 'button', data: { label: o.label, payload: o.value } });
       } else {
         out.push({

@@ -34,7 +34,7 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
   it('creates the visitor once, sends with the seed headers, and answers with the bot messages in order', async () => {
     const t = setup();
     const chunks = await chunksOf(await t.send({ type: 'payload', payload: 'init', label: 'START' }));
-    expect(kinds(chunks)).toEqual(['processing.start', 'text', 'text', ...Array(11).fill('button'), 'processing.end']);
+    expect(kinds(chunks)).toEqual(['processing.start', 'text', 'text', ...Array(10).fill('button'), 'processing.end']);
     expect((chunks[1]!['data'] as { text: string }).text).toBe("<p>Hi! I&#39;m the <strong>Indigo Bikes</strong> bot, running on a Botpress-compatible API.</p>");
     const first = t.requests[0]!;
     expect(first.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
@@ -93,6 +93,8 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
       { type: 'carousel.card.end', carouselId: 'm7', cardIndex: 1 },
       { type: 'carousel.end', carouselId: 'm7' },
     ]);
+    const many = Array.from({ length: 11 }, (_, i) => ({ label: `L${i}`, value: `v${i}` }));
+    expect(botpressChunks('choice', { text: 'Pick', options: many }, 'm').map((c) => c.type)).toEqual(['text', 'select']);
     for (const bad of [null, 'x', { imageUrl: 3 }]) expect(botpressChunks('image', bad, 'm')).toEqual([]);
     expect(botpressChunks('somethingNew', { text: 'x' }, 'm')).toEqual([]);
   });

@@ -1,0 +1,117 @@
+// The demo in Chromium against the two other upstreams, each through the real server that
+// `RELAY_UPSTREAM=… npm start` runs (built relay + built-in mock, offline): every block
+// renders as its part, a choice button and the select send their values, and a reload
+// keeps the transcript.
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, launchBrowser, part, startDemoServer, watchErrors, type Running } from './harness.js';
+
+let context: BrowserContext;
+const servers: Running[] = [];
+
+beforeAll(async () => {
+  context = await launchBrowser();
+});
+
+afterAll(async () => {
+  await context?.close();
+  for (const s of servers) await s.close();
+});
+
+async function open(env: Record<string, string>): Promise<{ page: Page; errors: string[]; server: Running }> {
+  const server = await startDemoServer({ RELAY_SECRET: 'platforms-e2e-secret-0123456789abcdef', ...env });
+  servers.push(server);
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(`${server.url}/fullscreen.html`);
+  return { page, errors, server };
+}
+
+/** Waits until no answer is in flight and the transcript has `bots` bot messages. */
+async function settled(page: Page, bots: number) {
+  await page.waitForFunction(
+    (n) => {
+      const root = (document.querySelector('indigo-chat') as HTMLElement | null)?.shadowRoot;
+      if (!root) return false;
+      return !root.querySelector('[part~="typing"]') && root.querySelectorAll('[part~="message-bot"]').length >= n && !root.querySelector('[aria-busy="true"]');
+    },
+    bots,
+    { timeout: 30_000 },
+  );
+}
+
+async function say(page: Page, text: string, bots: number) {
+  await page.locator(part('input')).fill(text);
+  await page.locator(part('send')).click();
+  await settled(page, bots);
+}
+
+describe('RELAY_UPSTREAM=botpress: the demo against the Botpress-compatible mock', () => {
+  it('renders every payload as its part; choice and select send their values; a reload keeps it all', async () => {
+    const { page, errors, server } = await open({ RELAY_UPSTREAM: 'botpress', BOTPRESS_REPLY_QUIET_MS: '400' });
+    expect(server.logs.join('\n')).toContain('Botpress-compatible mock');
+    await settled(page, 1);
+    const choices = page.locator(`${part('quick-replies')} [part~="button"]`);
+    expect(await choices.count()).toBe(10);
+
+    // A choice button sends its value (the bot answers "image" with an image).
+    await choices.filter({ hasText: 'An image' }).click();
+    await page.locator(part('message-user'), { hasText: 'An image' }).waitFor();
+    await page.locator(part('image')).waitFor();
+    await settled(page, 2);
+
+    let bots = 2;
+    for (const [value, selector] of [
+      ['audio', part('audio')],
+      ['file', part('file')],
+      ['location', part('location')],
+      ['carousel', part('card')],
+      ['markdown', `${part('bubble')} strong`],
+    ] as const) {
+      await say(page, value, ++bots);
+      await page.locator(selector).first().waitFor();
+    }
+    expect(await page.locator(part('audio')).getAttribute('preload')).toBe('none');
+    expect(await page.locator(part('file')).getAttribute('download')).toBe(''); // same-origin demo media
+    expect(await page.locator(`${part('location')} a`).getAttribute('href')).toMatch(/^https:\/\/www\.openstreetmap\.org\//);
+    expect(await page.locator(part('card')).count()).toBe(3);
+
+    // The dropdown: a native select whose send sends the chosen option's value.
+    await say(page, 'dropdown', ++bots);
+    const select = page.locator(part('select'));
+    await select.selectOption({ label: 'M' });
+    await page.locator(`${part('message-bot')} button[part~="button"]`, { hasText: 'Send' }).click();
+    await page.locator(part('message-user'), { hasText: /:\s*M\s*$/ }).waitFor();
+    await page.locator(part('bubble'), { hasText: 'Size M noted.' }).waitFor();
+    await settled(page, ++bots);
+
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.reload();
+    await settled(page, bots);
+    for (const name of ['image', 'audio', 'file', 'location', 'card', 'select']) {
+      expect(await page.locator(part(name)).count(), name).toBeGreaterThan(0);
+    }
+    expect(await page.locator(part('message-user'), { hasText: 'An image' }).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('RELAY_UPSTREAM=chat-messages: the demo against the chat-messages mock', () => {
+  it('answers free text in escaped paragraphs, message by message; a reload keeps the transcript', async () => {
+    const { page, errors, server } = await open({ RELAY_UPSTREAM: 'chat-messages', CHAT_MESSAGES_REPLY_QUIET_MS: '400' });
+    expect(server.logs.join('\n')).toContain('chat-messages mock');
+    await settled(page, 1);
+    await page.locator(part('bubble'), { hasText: 'Ask me about opening hours' }).waitFor();
+    await say(page, 'Do you deliver <b>fast</b>?', 2);
+    await page.locator(part('bubble'), { hasText: 'Orders over 50 € ship for free.' }).waitFor();
+    await say(page, 'something <img src=x onerror=alert(1)>', 3);
+    const echoed = page.locator(part('bubble'), { hasText: 'You wrote:' });
+    expect(await echoed.textContent()).toContain('<img src=x onerror=alert(1)>');
+    expect(await page.locator(`${part('bubble')} img`).count()).toBe(0);
+    await page.reload();
+    await settled(page, 3);
+    expect(await page.locator(part('bubble'), { hasText: 'Orders over 50 € ship for free.' }).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
+});
