@@ -1,6 +1,6 @@
 /**
  * Renderers of the protocol-extension blocks: `audio`, `file`, `location`, `select`
- * (docs/protocol-extensions.md). Every URL goes through the one URL policy; nothing here
+ * (docs/decisions/protocol-extensions.md). Every URL goes through the one URL policy; nothing here
  * makes a request before the visitor acts (`preload="none"`, a map *link*, no tiles).
  */
 import { html, nothing } from 'lit';

@@ -410,7 +410,7 @@ function onChunk(t: Transcript, c: Chunk, at: number): Transcript {
     case 'file':
     case 'location':
     case 'select': {
-      // Protocol extensions (docs/protocol-extensions.md): one block each.
+      // Protocol extensions (docs/decisions/protocol-extensions.md): one block each.
       const make = extensionBlock(c);
       return make ? addBlock(t, c.type, at, make) : invalid(t, c.type, at);
     }

@@ -122,7 +122,7 @@ export type Block =
   | LocationBlock
   | SelectBlock;
 
-/** Protocol extension (docs/protocol-extensions.md): an audio clip. */
+/** Protocol extension (docs/decisions/protocol-extensions.md): an audio clip. */
 export interface AudioBlock {
   readonly kind: 'audio';
   readonly id: string;

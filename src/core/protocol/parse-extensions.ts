@@ -2,7 +2,7 @@ import type { Chunk, SelectOption } from './types.js';
 
 /**
  * Parsing of the documented protocol extensions (`audio`, `file`, `location`, `select`;
- * docs/protocol-extensions.md). Same rules as parse.ts: tolerant of spelling variants
+ * docs/decisions/protocol-extensions.md). Same rules as parse.ts: tolerant of spelling variants
  * (`url`/`src`, `mime_type`/`mimeType`, `payload`/`value`), strict about what is required;
  * `null` result = a required field is missing or of the wrong kind (with the reason).
  */

@@ -82,7 +82,7 @@ export type Chunk =
       readonly url: string;
     }
   /*
-   * Documented extensions of the canonical protocol (docs/protocol-extensions.md). The
+   * Documented extensions of the canonical protocol (docs/decisions/protocol-extensions.md). The
    * indigo.ai platform never sends them; the relay's other adapters (Botpress,
    * chat-messages) do. Wire shapes: `{type:"audio", data:{src, title?}}`,
    * `{type:"file", data:{url, name?, mime_type?, size?}}`,

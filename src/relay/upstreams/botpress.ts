@@ -185,7 +185,9 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
           reached = true;
           continue;
         }
-        if (id && m['direction'] === 'outgoing') found.push(m);
+        // Outgoing (the bot's) messages of this conversation only, whatever the server filtered.
+        const conv = m['conversationId'];
+        if (id && m['direction'] === 'outgoing' && (conv === undefined || conv === conversationId)) found.push(m);
       }
       nextToken = isRec(body['meta']) ? str(body['meta']['nextToken']) : undefined;
       if (reached || !nextToken) break;
@@ -196,7 +198,10 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
     const items: PollItem[] = [];
     for (const m of found) {
       const id = String(m['id']);
-      const chunks = botpressChunks(m['type'], m['payload'], id);
+      // `type` sits on the message; older servers put it inside the payload.
+      const payload = m['payload'];
+      const type = m['type'] ?? (isRec(payload) ? payload['type'] : undefined);
+      const chunks = botpressChunks(type, payload, id);
       if (chunks.length === 0) log('info', 'relay: skipped a Botpress message with nothing to show', { type: String(m['type']).slice(0, 40) });
       items.push({ id, chunks });
     }
