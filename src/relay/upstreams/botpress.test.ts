@@ -5,7 +5,7 @@ import { RelayConfigError } from '../config-error.js';
 import { botpressChunks } from './botpress-payloads.js';
 import { botpressUpstream } from './botpress.js';
 import { botpressFromEnv } from './env.js';
-import { chunksOf, quietLog } from './test-helpers.test-helper.js';
+import { chunksOf, pollsAfterAbort, quietLog } from './test-helpers.test-helper.js';
 import { isRefusal } from './types.js';
 
 const BASE = 'http://botpress.test';
@@ -159,15 +159,8 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     const t = setup({ realtime: true }, 10_000);
     const abort = new AbortController();
     const answer = await t.send({ type: 'text', text: 'hi' }, abort.signal);
-    if (isRefusal(answer) || !answer.body) throw new Error('no body');
-    const reader = answer.body.getReader();
-    await reader.read();
-    abort.abort();
-    await reader.cancel();
-    const polls = () => t.mock.log.filter((l) => l.startsWith('GET')).length;
-    const before = polls();
-    await new Promise((r) => setTimeout(r, 600));
-    expect(polls()).toBe(before);
+    const [before, after] = await pollsAfterAbort(answer, abort, () => t.mock.log.filter((l) => l.startsWith('GET')).length, 600);
+    expect(after).toBe(before);
   });
 
   it('updates the user for name/pictureUrl profiles and refuses other keys clearly', async () => {

@@ -1,5 +1,5 @@
 import type { OutgoingData } from '../../core/protocol/types.js';
-import { RelayConfigError } from '../config-error.js';
+import { RelayConfigError, httpBase } from '../config-error.js';
 import { BoundedMap } from './bounded-map.js';
 import { botpressChunks } from './botpress-payloads.js';
 import { fixedAnswer, pollingAnswer, type PollItem, type PollResult, type PollTiming } from './polling.js';
@@ -68,17 +68,6 @@ type Rec = { readonly [key: string]: unknown };
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-function validUrl(name: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new RelayConfigError(`${name} is not a valid URL.`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RelayConfigError(`${name} must be an http(s) URL.`);
-  return value.replace(/\/+$/, '');
-}
-
 function timing(settings: BotpressSettings): PollTiming {
   return {
     quietMs: settings.replyQuietMs ?? BOTPRESS_DEFAULTS.replyQuietMs,
@@ -89,7 +78,7 @@ function timing(settings: BotpressSettings): PollTiming {
 export function botpressUpstream(settings: BotpressSettings): UpstreamSpec {
   if (!settings.token) throw new RelayConfigError('RELAY_UPSTREAM=botpress needs BOTPRESS_TOKEN.');
   if (!settings.botId) throw new RelayConfigError('RELAY_UPSTREAM=botpress needs BOTPRESS_BOT_ID.');
-  const base = validUrl('BOTPRESS_API_BASE', settings.apiBase ?? BOTPRESS_DEFAULTS.apiBase);
+  const base = httpBase('BOTPRESS_API_BASE', settings.apiBase ?? BOTPRESS_DEFAULTS.apiBase);
   const t = timing(settings);
   if (!(t.quietMs > 0) || !(t.maxMs > 0)) throw new RelayConfigError('BOTPRESS_REPLY_QUIET_MS and BOTPRESS_REPLY_MAX_MS must be positive.');
   const bare = settings.token.replace(/^bearer\s+/i, '');

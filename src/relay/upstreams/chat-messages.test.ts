@@ -3,7 +3,7 @@ import { parseChunk } from '../../core/protocol/parse.js';
 import { createChatMessagesMock, type ChatMessagesMockOptions } from '../../mock-platform/chat-messages/index.js';
 import { chatMessagesUpstream, plainTextToHtml } from './chat-messages.js';
 import { chatMessagesFromEnv } from './env.js';
-import { chunksOf, quietLog } from './test-helpers.test-helper.js';
+import { chunksOf, pollsAfterAbort, quietLog } from './test-helpers.test-helper.js';
 import { isRefusal } from './types.js';
 import { isUuid, uuidV5 } from './uuid.js';
 
@@ -107,15 +107,8 @@ describe('chat-messages adapter against the chat-messages mock', () => {
     const t = setup({ realtime: true });
     const abort = new AbortController();
     const answer = await t.send({ type: 'text', text: 'hi' }, abort.signal);
-    if (isRefusal(answer) || !answer.body) throw new Error('no body');
-    const reader = answer.body.getReader();
-    await reader.read();
-    abort.abort();
-    await reader.cancel();
-    const gets = () => t.requests.filter((r) => r.method === 'GET').length;
-    const before = gets();
-    await new Promise((r) => setTimeout(r, 400));
-    expect(gets()).toBe(before);
+    const [before, after] = await pollsAfterAbort(answer, abort, () => t.requests.filter((r) => r.method === 'GET').length, 400);
+    expect(after).toBe(before);
   });
 
   it('env: the issue’s names; a missing one stops with one clear line', async () => {

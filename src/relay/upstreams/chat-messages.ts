@@ -1,5 +1,5 @@
 import type { OutgoingData } from '../../core/protocol/types.js';
-import { RelayConfigError } from '../config-error.js';
+import { RelayConfigError, httpBase } from '../config-error.js';
 import { pollingAnswer, type PollItem, type PollResult, type PollTiming } from './polling.js';
 import { refuse, type UpstreamContext, type UpstreamSpec } from './types.js';
 import { isUuid, uuidV4, uuidV5 } from './uuid.js';
@@ -74,20 +74,13 @@ export function chatMessagesUpstream(settings: ChatMessagesSettings): UpstreamSp
   if (!settings.apiKey) throw new RelayConfigError('RELAY_UPSTREAM=chat-messages needs CHAT_MESSAGES_API_KEY.');
   if (!settings.senderId) throw new RelayConfigError('RELAY_UPSTREAM=chat-messages needs CHAT_MESSAGES_SENDER_ID.');
   if (!isUuid(settings.senderId)) throw new RelayConfigError('CHAT_MESSAGES_SENDER_ID must be a UUID.');
-  let url: URL;
-  try {
-    url = new URL(settings.apiBase);
-  } catch {
-    throw new RelayConfigError('CHAT_MESSAGES_API_BASE is not a valid URL.');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RelayConfigError('CHAT_MESSAGES_API_BASE must be an http(s) URL.');
+  const base = httpBase('CHAT_MESSAGES_API_BASE', settings.apiBase);
   const t: PollTiming = {
     quietMs: settings.replyQuietMs ?? CHAT_MESSAGES_DEFAULTS.replyQuietMs,
     maxMs: settings.replyMaxMs ?? CHAT_MESSAGES_DEFAULTS.replyMaxMs,
   };
   if (!(t.quietMs > 0) || !(t.maxMs > 0))
     throw new RelayConfigError('CHAT_MESSAGES_REPLY_QUIET_MS and CHAT_MESSAGES_REPLY_MAX_MS must be positive.');
-  const base = settings.apiBase.replace(/\/+$/, '');
   return {
     name: 'chat-messages',
     secrets: [settings.apiKey, settings.apiKey.replace(/^(bearer|basic|token)\s+/i, '')],

@@ -1,4 +1,4 @@
-import { RelayConfigError } from '../config-error.js';
+import { RelayConfigError, httpBase } from '../config-error.js';
 import type { UpstreamSpec } from './types.js';
 
 /**
@@ -24,13 +24,7 @@ export function patToken(pat: string): string {
 export function indigoUpstream(settings: IndigoSettings): UpstreamSpec {
   if (!settings.pat) throw new RelayConfigError('The relay needs a PAT (INDIGO_PAT).');
   if (!settings.projectToken) throw new RelayConfigError('The relay needs a project token (INDIGO_PROJECT_TOKEN).');
-  let apiUrl: URL;
-  try {
-    apiUrl = new URL(settings.apiBase);
-  } catch {
-    throw new RelayConfigError('INDIGO_API_BASE is not a valid URL.');
-  }
-  if (apiUrl.protocol !== 'https:' && apiUrl.protocol !== 'http:') throw new RelayConfigError('INDIGO_API_BASE must be an http(s) URL.');
+  httpBase('INDIGO_API_BASE', settings.apiBase);
   const token = patToken(settings.pat);
   const sendUrl = `${settings.apiBase.replace(/\/+$/, '')}/chat/${encodeURIComponent(settings.projectToken)}/send`;
   const source = settings.source || 'web';

@@ -16,3 +16,18 @@ export const quietLog = (): { lines: string[]; log: (l: string, m: string, f?: R
   const lines: string[] = [];
   return { lines, log: (l, m, f) => lines.push(`${l} ${m} ${JSON.stringify(f ?? {})}`) };
 };
+
+/**
+ * Reads the first chunk of a polling answer, aborts and cancels it, waits `ms`, and returns
+ * how many requests `count` saw right after the abort and after the wait.
+ */
+export async function pollsAfterAbort(answer: UpstreamAnswer, abort: AbortController, count: () => number, ms: number): Promise<[number, number]> {
+  if (isRefusal(answer) || !answer.body) throw new Error('no body');
+  const reader = answer.body.getReader();
+  await reader.read();
+  abort.abort();
+  await reader.cancel();
+  const before = count();
+  await new Promise((r) => setTimeout(r, ms));
+  return [before, count()];
+}
