@@ -121,7 +121,7 @@ describe('relay against a foreign platform (real HTTP)', () => {
   const statusFaults: [string, number, string][] = [
     ['401', 502, 'upstream_auth'],
     ['403', 502, 'upstream_auth'],
-    ['404', 502, 'upstream_rejected'],
+    ['404', 502, 'upstream_not_found'],
     ['429', 503, 'upstream_rate_limited'],
     ['500', 502, 'upstream_unavailable'],
     ['502-html', 502, 'upstream_unavailable'],
