@@ -111,6 +111,28 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     expect(lastPoll).toContain('nextToken=');
   });
 
+  it('a server that omits createdAt: only messages listed before the visitor’s count', async () => {
+    const { log } = quietLog();
+    const list = [
+      { id: 'new', type: 'text', payload: { text: 'new answer' }, direction: 'outgoing', conversationId: 'c1' },
+      { id: 'mine', type: 'text', payload: { text: 'hi' }, direction: 'incoming', conversationId: 'c1' },
+      { id: 'old', type: 'text', payload: { text: 'old answer' }, direction: 'outgoing', conversationId: 'c1' },
+    ];
+    const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+    const up = botpressUpstream({ apiBase: BASE, token: TOKEN, botId: 'b', replyQuietMs: 30 }).create({
+      log,
+      fetch: async (r) => {
+        const path = new URL(r.url).pathname;
+        if (path.endsWith('/users/get-or-create')) return json({ user: { id: 'u1' } });
+        if (path.endsWith('/conversations/get-or-create')) return json({ conversation: { id: 'c1' } });
+        if (r.method === 'POST') return json({ message: { id: 'mine' } });
+        return json({ messages: list, meta: {} });
+      },
+    });
+    const chunks = await chunksOf(await up.send({ sender: SENDER, data: { type: 'text', text: 'hi' }, signal: new AbortController().signal }));
+    expect(chunks.filter((c) => c.type === 'text').map((c) => (c['data'] as { text: string }).text)).toEqual(['<p>new answer</p>']);
+  });
+
   it('recreates the user and conversation when Botpress answers 404', async () => {
     const t = setup();
     await chunksOf(await t.send({ type: 'text', text: 'hi' }));

@@ -169,11 +169,14 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
       for (const m of messages) {
         const id = str(m['id']);
         const at = Date.parse(String(m['createdAt']));
+        const timed = Number.isFinite(at) && Number.isFinite(after.at);
         // Newest first: the visitor's own message, or anything older, ends the walk.
-        if (id === after.id || (Number.isFinite(at) && Number.isFinite(after.at) && at < after.at)) {
+        if (id === after.id || (timed && at < after.at)) {
           reached = true;
           continue;
         }
+        // Listed after the visitor's message: older, unless created in the same instant.
+        if (reached && !(timed && at >= after.at)) continue;
         // Outgoing (the bot's) messages of this conversation only, whatever the server filtered.
         const conv = m['conversationId'];
         if (id && m['direction'] === 'outgoing' && (conv === undefined || conv === conversationId)) found.push(m);
