@@ -400,7 +400,9 @@ Without INDIGO_PAT it serves the built-in mock platform, for demos and tests.
   --help          show this help
 
 Environment: INDIGO_API_BASE, INDIGO_PROJECT_TOKEN, INDIGO_PAT, ALLOWED_ORIGINS,
-RELAY_SECRET, RELAY_BASE_PATH, RELAY_SOURCE and RELAY_* limits (see the README).`;
+RELAY_SECRET, RELAY_BASE_PATH, RELAY_SOURCE and RELAY_* limits (see the README).
+RELAY_UPSTREAM=botpress|chat-messages: BOTPRESS_* or CHAT_MESSAGES_* (without a token,
+a built-in mock of that platform).`;
 
 /** The CLI. Returns the running server (or null after --help). */
 export async function main(argv: readonly string[], env: Env = process.env): Promise<RelayServer | null> {
