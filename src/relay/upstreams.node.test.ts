@@ -81,6 +81,22 @@ describe('RELAY_UPSTREAM=botpress over HTTP against the Botpress-compatible mock
     for (const fragment of patFragments(BOTPRESS_TOKEN)) expect(emitted.join('\n')).not.toContain(fragment);
   });
 
+  it('a bot slower than the relay idle timeout is not cut off (polling keeps the upstream alive)', async () => {
+    const mock = createBotpressMock({ token: BOTPRESS_TOKEN, botId: 'slow', realtime: true });
+    const base = await serve((r) => mock.fetch(r));
+    const r = await relay({
+      RELAY_UPSTREAM: 'botpress',
+      BOTPRESS_API_BASE: base,
+      BOTPRESS_TOKEN,
+      BOTPRESS_BOT_ID: 'slow',
+      BOTPRESS_REPLY_QUIET_MS: '800',
+      RELAY_IDLE_TIMEOUT_MS: '250',
+    });
+    // The mock bot waits 300–800 ms before each message: longer than the idle timeout.
+    const res = await r.send(await r.session(), { type: 'payload', payload: 'audio', label: 'A sound' });
+    expect(types(res.events)).toEqual(['processing.start', 'text', 'audio', 'processing.end']);
+  });
+
   it('maps a refused token to upstream_auth', async () => {
     const mock = createBotpressMock({ token: 'the-right-one', botId: 'b', realtime: false });
     const base = await serve((r) => mock.fetch(r));

@@ -87,6 +87,14 @@ describe('polling answer', () => {
     expect(types(await chunksOf(answer))).toEqual(['processing.start', 'text', 'text', 'processing.end']);
   });
 
+  it('keeps the relay’s idle timer alive with blank lines while the bot is silent', async () => {
+    const { answer } = run((t) => ({ ok: true, items: t >= 600 ? [{ id: 'a', chunks: [text('A')] }] : [] }), { quietMs: 400, maxMs: 30_000 });
+    if (!(answer instanceof Response)) throw new Error('refused');
+    const raw = await answer.text();
+    expect(raw.split('\n').filter((l) => l === '').length).toBeGreaterThan(2);
+    expect(raw.split('\n').filter(Boolean).map((l) => JSON.parse(l).type)).toEqual(['processing.start', 'text', 'processing.end']);
+  });
+
   it('backs off on 429 as Retry-After says, then carries on', async () => {
     const { answer, c } = run(
       (_t, call) =>

@@ -82,6 +82,12 @@ export function pollInterval(timing: PollTiming): number {
 }
 
 type Wire = object;
+/**
+ * Yielded after a poll that found nothing new: written as a blank NDJSON line (the decoder
+ * skips it), so the relay's upstream idle timeout sees a live platform while the bot
+ * thinks, and `*_REPLY_MAX_MS` may exceed `RELAY_IDLE_TIMEOUT_MS`.
+ */
+const KEEPALIVE: Wire = Object.freeze({});
 
 async function* answer(options: PollingOptions): AsyncGenerator<Wire> {
   const { timing, signal, log } = options;
@@ -108,12 +114,14 @@ async function* answer(options: PollingOptions): AsyncGenerator<Wire> {
     }
     if (signal.aborted) return;
     let wait = interval;
+    let fresh = false;
     if (result.ok) {
       failures = 0;
       backoff = interval;
       for (const item of result.items) {
         if (seen.has(item.id)) continue;
         seen.add(item.id);
+        fresh = true;
         lastNewAt = now();
         for (const chunk of item.chunks) yield chunk;
         if (signal.aborted) return;
@@ -141,6 +149,8 @@ async function* answer(options: PollingOptions): AsyncGenerator<Wire> {
     } else {
       wait = interval * 2 ** failures;
     }
+    if (!fresh) yield KEEPALIVE;
+    if (signal.aborted) return;
     const t = now();
     if (t >= deadline) break;
     if (lastNewAt !== null && t - lastNewAt >= timing.quietMs) break;
@@ -164,7 +174,7 @@ export function pollingAnswer(options: PollingOptions): Response {
         try {
           const next = await iterator.next();
           if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(`${JSON.stringify(next.value)}\n`));
+          else controller.enqueue(encoder.encode(next.value === KEEPALIVE ? '\n' : `${JSON.stringify(next.value)}\n`));
         } catch (e) {
           options.log('error', 'relay: the polling answer failed', { error: e });
           controller.close();
