@@ -89,10 +89,10 @@ describe('RELAY_UPSTREAM=botpress over HTTP against the Botpress-compatible mock
       BOTPRESS_API_BASE: base,
       BOTPRESS_TOKEN,
       BOTPRESS_BOT_ID: 'slow',
-      BOTPRESS_REPLY_QUIET_MS: '800',
-      RELAY_IDLE_TIMEOUT_MS: '250',
+      BOTPRESS_REPLY_QUIET_MS: '400', // polls every 100 ms
+      RELAY_IDLE_TIMEOUT_MS: '500',
     });
-    // The mock bot waits 300–800 ms before each message: longer than the idle timeout.
+    // The mock bot waits 300–800 ms before each message: mostly longer than the idle timeout.
     const res = await r.send(await r.session(), { type: 'payload', payload: 'audio', label: 'A sound' });
     expect(types(res.events)).toEqual(['processing.start', 'text', 'audio', 'processing.end']);
   });

@@ -4,7 +4,8 @@
 // keeps the transcript.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, launchBrowser, part, startDemoServer, watchErrors, type Running } from './harness.js';
+import { join } from 'node:path';
+import { axeViolations, launchBrowser, part, screenshotDir, startDemoServer, watchErrors, type Running } from './harness.js';
 
 let context: BrowserContext;
 const servers: Running[] = [];
@@ -76,6 +77,11 @@ describe('RELAY_UPSTREAM=botpress: the demo against the Botpress-compatible mock
     expect(await page.locator(`${part('location')} a`).getAttribute('href')).toMatch(/^https:\/\/www\.openstreetmap\.org\//);
     expect(await page.locator(part('card')).count()).toBe(3);
 
+    // A Botpress bloc: text, image, audio, file and location in one message.
+    await say(page, 'bloc', ++bots);
+    expect([await page.locator(part('location')).count(), await page.locator(part('audio')).count()]).toEqual([2, 2]);
+    await page.screenshot({ path: join(screenshotDir, 'botpress-blocks.png') });
+
     // The dropdown: a native select whose send sends the chosen option's value.
     await say(page, 'dropdown', ++bots);
     const select = page.locator(part('select'));
@@ -83,6 +89,8 @@ describe('RELAY_UPSTREAM=botpress: the demo against the Botpress-compatible mock
     await page.locator(`${part('message-bot')} button[part~="button"]`, { hasText: 'Send' }).click();
     await page.locator(part('message-user'), { hasText: /:\s*M\s*$/ }).waitFor();
     await page.locator(part('bubble'), { hasText: 'Size M noted.' }).waitFor();
+    // The dropdown's question is the select's label, not a second bubble.
+    expect(await page.locator(part('bubble'), { hasText: 'Which size do you wear?' }).count()).toBe(0);
     await settled(page, ++bots);
 
     expect(await axeViolations(page)).toEqual([]);

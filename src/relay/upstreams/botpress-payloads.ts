@@ -161,20 +161,15 @@ export function botpressChunks(type: unknown, payload: unknown, id: string, dept
     }
     case 'choice':
     case 'dropdown': {
-      const out: Wire[] = [];
       const t = nonEmpty(p['text']);
-      if (t !== undefined) out.push(textChunk(t));
       const opts = options(p['options']);
-      if (opts.length === 0) return out;
       // The widget shows at most 10 quick replies: a longer choice becomes a select.
-      if (type === 'choice' && opts.length <= MAX_BUTTONS) {
-        for (const o of opts) out.push({ type: 'button', data: { label: o.label, payload: o.value } });
-      } else {
-        out.push({
-          type: 'select',
-          data: { label: t ?? '', options: opts.map((o) => ({ label: o.label, payload: o.value })) },
-        });
+      if (opts.length > 0 && (type === 'dropdown' || opts.length > MAX_BUTTONS)) {
+        // The question is the select's label (plain text), not a second bubble.
+        return [{ type: 'select', data: { label: t ?? '', options: opts.map((o) => ({ label: o.label, payload: o.value })) } }];
       }
+      const out: Wire[] = t === undefined ? [] : [textChunk(t)];
+      for (const o of opts) out.push({ type: 'button', data: { label: o.label, payload: o.value } });
       return out;
     }
     case 'card':

@@ -61,7 +61,7 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
       ['file', ['file']],
       ['location', ['location']],
       ['card', ['carousel.start', 'carousel.card.start', 'carousel.card.button', 'carousel.card.link', 'carousel.card.button', 'carousel.card.end', 'carousel.end']],
-      ['dropdown', ['text', 'select']],
+      ['dropdown', ['select']],
       ['markdown', ['text']],
       ['bloc', ['text', 'image', 'audio', 'file', 'location']],
     ];
@@ -94,7 +94,7 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
       { type: 'carousel.end', carouselId: 'm7' },
     ]);
     const many = Array.from({ length: 11 }, (_, i) => ({ label: `L${i}`, value: `v${i}` }));
-    expect(botpressChunks('choice', { text: 'Pick', options: many }, 'm').map((c) => c.type)).toEqual(['text', 'select']);
+    expect(botpressChunks('choice', { text: 'Pick', options: many }, 'm').map(parseChunk)).toMatchObject([{ type: 'select', label: 'Pick' }]);
     for (const bad of [null, 'x', { imageUrl: 3 }]) expect(botpressChunks('image', bad, 'm')).toEqual([]);
     expect(botpressChunks('somethingNew', { text: 'x' }, 'm')).toEqual([]);
   });
