@@ -82,17 +82,17 @@ describe('RELAY_UPSTREAM=botpress over HTTP against the Botpress-compatible mock
   });
 
   it('a bot slower than the relay idle timeout is not cut off (polling keeps the upstream alive)', async () => {
-    const mock = createBotpressMock({ token: BOTPRESS_TOKEN, botId: 'slow', realtime: true });
+    const mock = createBotpressMock({ token: BOTPRESS_TOKEN, botId: 'slow', realtime: true, replyDelayMs: [900, 900] });
     const base = await serve((r) => mock.fetch(r));
     const r = await relay({
       RELAY_UPSTREAM: 'botpress',
       BOTPRESS_API_BASE: base,
       BOTPRESS_TOKEN,
       BOTPRESS_BOT_ID: 'slow',
-      BOTPRESS_REPLY_QUIET_MS: '400', // polls every 100 ms
-      RELAY_IDLE_TIMEOUT_MS: '500',
+      BOTPRESS_REPLY_QUIET_MS: '1200', // polls every 300 ms
+      RELAY_IDLE_TIMEOUT_MS: '700',
     });
-    // The mock bot waits 300–800 ms before each message: mostly longer than the idle timeout.
+    // The bot waits 900 ms before each message: longer than the idle timeout.
     const res = await r.send(await r.session(), { type: 'payload', payload: 'audio', label: 'A sound' });
     expect(types(res.events)).toEqual(['processing.start', 'text', 'audio', 'processing.end']);
   });

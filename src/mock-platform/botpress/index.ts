@@ -17,6 +17,8 @@ export interface BotpressMockOptions {
   botId?: string;
   /** Default true: the bot answers 300–800 ms after the visitor, and between its messages. false: at once. */
   realtime?: boolean;
+  /** With `realtime`: the bot's pause before each message, between min and max ms. Default [300, 800]. */
+  replyDelayMs?: readonly [number, number];
   /** Absolute media base; default `${request origin}${mount prefix}/media`. */
   mediaBase?: string;
   /** List page size. Default 20 (the seed's). */
@@ -152,7 +154,8 @@ export function createBotpressMock(options: BotpressMockOptions = {}): BotpressM
     }
     let delay = 0;
     for (const m of replies) {
-      delay += 300 + Math.floor(Math.random() * 500);
+      const [min, max] = options.replyDelayMs ?? [300, 800];
+      delay += min + Math.floor(Math.random() * (max - min));
       setTimeout(() => post(m), delay);
     }
   };

@@ -133,6 +133,18 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     expect(chunks.filter((c) => c.type === 'text').map((c) => (c['data'] as { text: string }).text)).toEqual(['<p>new answer</p>']);
   });
 
+  it('a bot message that lands after an answer ended comes with the next answer, once', async () => {
+    const t = setup();
+    await chunksOf(await t.send({ type: 'text', text: 'hi' }));
+    const first = t.mock.state.messages.find((m) => m.direction === 'outgoing')!;
+    // The bot speaks again after the quiet time: nobody is polling.
+    (t.mock.state.messages as typeof first[]).push({ ...first, id: 'msg_late', createdAt: new Date(Date.parse(first.createdAt) + 5).toISOString(), payload: { text: 'Late thought' } });
+    const texts = async (text: string) =>
+      (await chunksOf(await t.send({ type: 'text', text }))).filter((c) => c.type === 'text').map((c) => (c['data'] as { text: string }).text);
+    expect(await texts('second')).toEqual(['<p>Late thought</p>', '<p>You said: <em>second</em></p>', '<p>What would you like to see?</p>']);
+    expect(await texts('third')).toEqual(['<p>You said: <em>third</em></p>', '<p>What would you like to see?</p>']);
+  });
+
   it('recreates the user and conversation when Botpress answers 404', async () => {
     const t = setup();
     await chunksOf(await t.send({ type: 'text', text: 'hi' }));

@@ -4,6 +4,7 @@ import { BoundedMap } from './bounded-map.js';
 import { botpressChunks } from './botpress-payloads.js';
 import { fixedAnswer, pollingAnswer, type PollItem, type PollResult, type PollTiming } from './polling.js';
 import { refuse, type UpstreamContext, type UpstreamSpec } from './types.js';
+import { TurnMemory } from './turn-memory.js';
 import { uuidV5 } from './uuid.js';
 
 /**
@@ -151,7 +152,10 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
     }
   };
 
-  const poll = (conversationId: string, after: { id: string; at: number }) => async (signal: AbortSignal): Promise<PollResult> => {
+  const turns = new TurnMemory(settings.cacheSize ?? 10_000);
+
+  const poll = (conversationId: string, turn: ReturnType<TurnMemory['begin']>) => async (signal: AbortSignal): Promise<PollResult> => {
+    const { after, skip } = turn;
     const found: Rec[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < 50; page++) {
@@ -179,7 +183,7 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
         if (reached && !(timed && at >= after.at)) continue;
         // Outgoing (the bot's) messages of this conversation only, whatever the server filtered.
         const conv = m['conversationId'];
-        if (id && m['direction'] === 'outgoing' && (conv === undefined || conv === conversationId)) found.push(m);
+        if (id && !skip.has(id) && m['direction'] === 'outgoing' && (conv === undefined || conv === conversationId)) found.push(m);
       }
       nextToken = isRec(body['meta']) ? str(body['meta']['nextToken']) : undefined;
       if (reached || !nextToken) break;
@@ -197,6 +201,7 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
       if (chunks.length === 0) log('info', 'relay: skipped a Botpress message with nothing to show', { type: String(m['type']).slice(0, 40) });
       items.push({ id, chunks });
     }
+    turn.record(items.map((i) => i.id));
     return { ok: true, items };
   };
 
@@ -232,7 +237,8 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
           const m = isRec(r['message']) ? r['message'] : {};
           return { conversationId: v.conversationId, id: str(m['id']) ?? '', at: Date.parse(String(m['createdAt'])) };
         });
-        return pollingAnswer({ poll: poll(sent.conversationId, sent), timing: t, signal, log });
+        const turn = turns.begin(sent.conversationId, { id: sent.id, at: sent.at });
+        return pollingAnswer({ poll: poll(sent.conversationId, turn), timing: t, signal, log });
       } catch (e) {
         if (e instanceof PlatformStatus) return new Response(null, { status: e.status, headers: e.headers });
         throw e;

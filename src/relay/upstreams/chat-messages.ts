@@ -2,6 +2,7 @@ import type { OutgoingData } from '../../core/protocol/types.js';
 import { RelayConfigError, httpBase } from '../config-error.js';
 import { pollingAnswer, type PollItem, type PollResult, type PollTiming } from './polling.js';
 import { refuse, type UpstreamContext, type UpstreamSpec } from './types.js';
+import { TurnMemory } from './turn-memory.js';
 import { isUuid, uuidV4, uuidV5 } from './uuid.js';
 
 /**
@@ -111,7 +112,10 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
     }
   };
 
-  const poll = (chatId: string, after: { id: string; at: number }) => async (signal: AbortSignal): Promise<PollResult> => {
+  const turns = new TurnMemory();
+
+  const poll = (chatId: string, turn: ReturnType<TurnMemory['begin']>) => async (signal: AbortSignal): Promise<PollResult> => {
+    const { after, skip } = turn;
     const res = await fetch(new Request(`${endpoint}?${new URLSearchParams({ chatId })}`, { headers: headers(false), signal }));
     if (res.status < 200 || res.status > 299) {
       res.body?.cancel().catch(() => {});
@@ -131,11 +135,12 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
     const later = mine >= 0 ? all.slice(mine + 1) : all.filter((x) => Number.isFinite(x.at) && x.at >= after.at && x.m['id'] !== after.id);
     const items: PollItem[] = [];
     for (const { m } of later) {
-      if (m['role'] === USER_ROLE || typeof m['id'] !== 'string') continue;
+      if (m['role'] === USER_ROLE || typeof m['id'] !== 'string' || skip.has(m['id'])) continue;
       const content = typeof m['content'] === 'string' ? m['content'] : '';
       const html = plainTextToHtml(content);
       items.push({ id: m['id'], chunks: html ? [{ type: 'text', data: { text: html, is_caption: false }, is_generated: false }] : [] });
     }
+    turn.record(items.map((i) => i.id));
     return { ok: true, items };
   };
 
@@ -163,7 +168,7 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
       const m = isRec(created) ? (isRec(created['data']) ? created['data'] : created) : {};
       const id = typeof m['id'] === 'string' ? m['id'] : '';
       const at = Date.parse(String(m['createdAt']));
-      return pollingAnswer({ poll: poll(chatId, { id, at }), timing: t, signal, log });
+      return pollingAnswer({ poll: poll(chatId, turns.begin(chatId, { id, at })), timing: t, signal, log });
     },
   };
 }
