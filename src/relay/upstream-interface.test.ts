@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRelay } from './handler.js';
 import { relayConfigFromEnv } from './env.js';
-import { BASE, Emitted, ORIGIN, patFragments, sseEvents } from './test-utils.js';
+import { BASE, Emitted, ORIGIN, patFragments, sseEvents } from './fake-platform.test-helper.js';
 import { refuse, type UpstreamMessage, type UpstreamSpec } from './upstreams/types.js';
 
 const SECRET = 'own-platform-key-Kx82nQvT5wLm';

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createBotpressMock } from '../mock-platform/botpress/index.js';
 import { createChatMessagesMock } from '../mock-platform/chat-messages/index.js';
 import { serveWebHandler, startRelayServer, type RelayServer } from './node.js';
-import { patFragments, sseEvents } from './test-utils.js';
+import { patFragments, sseEvents } from './fake-platform.test-helper.js';
 
 const BOTPRESS_TOKEN = 'bp_pat_Hq3Zr8XkT2mWv6LcN9yPd4Fs';
 const CHAT_KEY = 'cmk_Jt5Rw2Qz8Lx4Vn7Ks3Md9Pb6';

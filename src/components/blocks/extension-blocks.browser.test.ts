@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import type { Block } from '../../core/conversation/types.js';
 import { fileType, formatSize, mapUrl } from './extension-blocks.js';
-import { botMessage, microtask, mount } from './test-helpers.js';
+import { botMessage, microtask, mount } from './blocks.test-helper.js';
 
 const own = (name: string) => `${location.origin}/__blocks_test__/${name}`;
 const audio = (src: string, title = ''): Block => ({ kind: 'audio', id: 'a1', src, title });

@@ -5,7 +5,7 @@ import { RelayConfigError } from '../config-error.js';
 import { botpressChunks } from './botpress-payloads.js';
 import { botpressUpstream } from './botpress.js';
 import { botpressFromEnv } from './env.js';
-import { chunksOf, pollsAfterAbort, quietLog } from './test-helpers.test-helper.js';
+import { chunksOf, pollsAfterAbort, quietLog } from './answers.test-helper.js';
 import { isRefusal } from './types.js';
 
 const BASE = 'http://botpress.test';

@@ -3,7 +3,7 @@ import { parseChunk } from '../../core/protocol/parse.js';
 import { createChatMessagesMock, type ChatMessagesMockOptions } from '../../mock-platform/chat-messages/index.js';
 import { chatMessagesUpstream, plainTextToHtml } from './chat-messages.js';
 import { chatMessagesFromEnv } from './env.js';
-import { chunksOf, pollsAfterAbort, quietLog } from './test-helpers.test-helper.js';
+import { chunksOf, pollsAfterAbort, quietLog } from './answers.test-helper.js';
 import { isRefusal } from './types.js';
 import { isUuid, uuidV5 } from './uuid.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pollingAnswer, retryAfterMs, type PollResult, type PollTiming } from './polling.js';
-import { chunksOf, quietLog } from './test-helpers.test-helper.js';
+import { chunksOf, quietLog } from './answers.test-helper.js';
 
 /** A fake clock: sleep advances it, so timing rules are checked without real waits. */
 function clock() {
