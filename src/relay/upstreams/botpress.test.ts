@@ -145,6 +145,31 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     expect(await texts('third')).toEqual(['<p>You said: <em>third</em></p>', '<p>What would you like to see?</p>']);
   });
 
+  it('a server that lists oldest first is read to its last page', async () => {
+    const { log } = quietLog();
+    const at = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString();
+    const list = [
+      ...Array.from({ length: 23 }, (_, i) => ({ id: `old${i}`, createdAt: at(i), type: 'text', payload: { text: `old ${i}` }, direction: i % 2 ? 'outgoing' : 'incoming' })),
+      { id: 'mine', createdAt: at(30), type: 'text', payload: { text: 'hi' }, direction: 'incoming' },
+      { id: 'new1', createdAt: at(31), type: 'text', payload: { text: 'new 1' }, direction: 'outgoing' },
+      { id: 'new2', createdAt: at(32), type: 'text', payload: { text: 'new 2' }, direction: 'outgoing' },
+    ];
+    const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+    const up = botpressUpstream({ apiBase: BASE, token: TOKEN, botId: 'b', replyQuietMs: 30 }).create({
+      log,
+      fetch: async (r) => {
+        const url = new URL(r.url);
+        if (url.pathname.endsWith('/users/get-or-create')) return json({ user: { id: 'u1' } });
+        if (url.pathname.endsWith('/conversations/get-or-create')) return json({ conversation: { id: 'c1' } });
+        if (r.method === 'POST') return json({ message: { id: 'mine', createdAt: at(30) } });
+        const from = Number(url.searchParams.get('nextToken') ?? 0);
+        return json({ messages: list.slice(from, from + 10), meta: from + 10 < list.length ? { nextToken: String(from + 10) } : {} });
+      },
+    });
+    const chunks = await chunksOf(await up.send({ sender: SENDER, data: { type: 'text', text: 'hi' }, signal: new AbortController().signal }));
+    expect(chunks.filter((c) => c.type === 'text').map((c) => (c['data'] as { text: string }).text)).toEqual(['<p>new 1</p>', '<p>new 2</p>']);
+  });
+
   it('recreates the user and conversation when Botpress answers 404', async () => {
     const t = setup();
     await chunksOf(await t.send({ type: 'text', text: 'hi' }));

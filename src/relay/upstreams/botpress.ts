@@ -68,6 +68,7 @@ class PlatformStatus extends Error {
 type Rec = { readonly [key: string]: unknown };
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const timeOf = (m: Rec | undefined): number => Date.parse(String(m?.['createdAt']));
 
 function timing(settings: BotpressSettings): PollTiming {
   return {
@@ -158,6 +159,8 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
     const { after, skip } = turn;
     const found: Rec[] = [];
     let nextToken: string | undefined;
+    let ascending = false;
+    let passed = false; // an oldest-first list went past the visitor's message
     for (let page = 0; page < 50; page++) {
       const q = new URLSearchParams({ conversationId });
       if (nextToken) q.set('nextToken', nextToken);
@@ -169,28 +172,33 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
         throw e;
       }
       const messages = Array.isArray(body['messages']) ? body['messages'].filter(isRec) : [];
+      // The seed lists newest first; a server that lists oldest first is read to its end.
+      if (messages.length > 1) ascending = timeOf(messages[0]) < timeOf(messages[messages.length - 1]);
       let reached = false;
       for (const m of messages) {
         const id = str(m['id']);
-        const at = Date.parse(String(m['createdAt']));
+        const at = timeOf(m);
         const timed = Number.isFinite(at) && Number.isFinite(after.at);
-        // Newest first: the visitor's own message, or anything older, ends the walk.
-        if (id === after.id || (timed && at < after.at)) {
-          reached = true;
+        if (id === after.id) {
+          reached = passed = true;
           continue;
         }
-        // Listed after the visitor's message: older, unless created in the same instant.
-        if (reached && !(timed && at >= after.at)) continue;
+        if (timed && at < after.at) {
+          reached = true; // older than the visitor's message
+          continue;
+        }
+        // Without times, list order says what is newer than the visitor's message.
+        if (!timed && (ascending ? !passed : reached)) continue;
         // Outgoing (the bot's) messages of this conversation only, whatever the server filtered.
         const conv = m['conversationId'];
         if (id && !skip.has(id) && m['direction'] === 'outgoing' && (conv === undefined || conv === conversationId)) found.push(m);
       }
       nextToken = isRec(body['meta']) ? str(body['meta']['nextToken']) : undefined;
-      if (reached || !nextToken) break;
+      if ((reached && !ascending) || !nextToken) break;
     }
     // Oldest first, in the order the bot sent them.
-    found.reverse();
-    found.sort((a, b) => (Date.parse(String(a['createdAt'])) || 0) - (Date.parse(String(b['createdAt'])) || 0));
+    if (!ascending) found.reverse();
+    found.sort((a, b) => (timeOf(a) || 0) - (timeOf(b) || 0));
     const items: PollItem[] = [];
     for (const m of found) {
       const id = String(m['id']);
