@@ -138,6 +138,27 @@ describe('polling answer', () => {
     expect(chunks[1]).toEqual({ type: 'error', error: { code: 'upstream_unavailable', message: expect.any(String) } });
   });
 
+  it('a poll that hangs is given up and retried, and its request is aborted', async () => {
+    const c = clock();
+    const { log } = quietLog();
+    const signals: AbortSignal[] = [];
+    let calls = 0;
+    const answer = pollingAnswer({
+      poll: (signal) => {
+        signals.push(signal);
+        return calls++ === 0 ? new Promise<PollResult>(() => {}) : Promise.resolve({ ok: true, items: [{ id: 'a', chunks: [text('A')] }] });
+      },
+      timing: { quietMs: 1000, maxMs: 30_000 },
+      signal: new AbortController().signal,
+      log,
+      pollTimeoutMs: 20,
+      now: c.now,
+      sleep: c.sleep,
+    });
+    expect(types(await chunksOf(answer))).toEqual(['processing.start', 'text', 'processing.end']);
+    expect(signals[0]?.aborted).toBe(true);
+  });
+
   it('abort stops polling at once: no further poll, no processing.end', async () => {
     const abort = new AbortController();
     const { answer, calls } = run(

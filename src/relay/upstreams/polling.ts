@@ -11,8 +11,8 @@ import type { UpstreamLog } from './types.js';
  * - Every message is emitted once: ids seen are remembered across polls.
  * - 429: waits as the platform's headers say (`retry-after`, seconds or a date, else
  *   `x-ratelimit-reset` / `ratelimit-reset`), else doubles its wait; never past `maxMs`.
- * - 5xx and network errors are retried (three in a row end the answer with an error
- *   chunk); 401/403/404 end it at once. Abort stops everything, including a pending wait.
+ * - 5xx, network errors and polls slower than `pollTimeoutMs` (10 s) are retried (three in
+ *   a row end the answer with an error chunk); 401/403/404 end it at once. Abort stops everything, including a pending wait.
  */
 
 export interface PollTiming {
@@ -35,6 +35,8 @@ export interface PollingOptions {
   readonly timing: PollTiming;
   readonly signal: AbortSignal;
   readonly log: UpstreamLog;
+  /** One poll that takes longer counts as a failed poll (retried). Default 10 s. */
+  readonly pollTimeoutMs?: number;
   /** Test seams: the clock and the wait. */
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -82,6 +84,26 @@ export function pollInterval(timing: PollTiming): number {
 }
 
 type Wire = object;
+
+/** One poll, aborted (and counted as failed) after `pollTimeoutMs` or when `signal` aborts. */
+async function boundedPoll(options: PollingOptions, signal: AbortSignal): Promise<PollResult> {
+  const child = new AbortController();
+  const stop = () => child.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      child.abort();
+      reject(new Error('poll timed out'));
+    }, options.pollTimeoutMs ?? 10_000);
+  });
+  try {
+    return await Promise.race([options.poll(child.signal), late]);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', stop);
+  }
+}
 /**
  * Yielded after a poll that found nothing new: written as a blank NDJSON line (the decoder
  * skips it), so the relay's upstream idle timeout sees a live platform while the bot
@@ -106,7 +128,7 @@ async function* answer(options: PollingOptions): AsyncGenerator<Wire> {
     if (signal.aborted) return;
     let result: PollResult;
     try {
-      result = await options.poll(signal);
+      result = await boundedPoll(options, signal);
     } catch (e) {
       if (signal.aborted) return;
       log('warn', 'relay: polling the platform failed', { error: e });
