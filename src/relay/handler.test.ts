@@ -426,7 +426,7 @@ describe('relayConfigFromEnv', () => {
       basePath: '/chat',
       source: 'kiosk',
       limits: { bodyBytes: 8000, perIpPerMinute: 10 },
-      trustProxy: true,
+      trustProxy: 1,
     });
   });
 

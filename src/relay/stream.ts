@@ -82,7 +82,8 @@ export function meteredBody(
 type Outcome =
   | { readonly kind: 'value'; readonly result: IteratorResult<WireChunk> }
   | { readonly kind: 'error'; readonly error: unknown }
-  | { readonly kind: 'timer' };
+  | { readonly kind: 'timer' }
+  | { readonly kind: 'shutdown' };
 
 export interface SseOptions {
   readonly body: ReadableStream<Uint8Array>;
@@ -97,6 +98,8 @@ export interface SseOptions {
   readonly secrets: readonly string[];
   /** Called once when the stream is over, whichever way. */
   readonly onFinish?: (outcome: string) => void;
+  /** Graceful shutdown: when it aborts, the answer ends now with `relay_restarting` + `processing.end`. */
+  readonly shutdownSignal?: AbortSignal;
 }
 
 const encoder = new TextEncoder();
@@ -122,9 +125,19 @@ export function sseFromUpstream(options: SseOptions): ReadableStream<Uint8Array>
     },
   })[Symbol.asyncIterator]();
 
+  // Removed in finish(): the signal lives as long as the server, streams come and go.
+  let onShutdown: (() => void) | undefined;
+  const shutdown = options.shutdownSignal
+    ? new Promise<Outcome>((resolve) => {
+        onShutdown = () => resolve({ kind: 'shutdown' });
+        options.shutdownSignal!.addEventListener('abort', onShutdown, { once: true });
+      })
+    : null;
+
   const finish = (outcome: string) => {
     if (finished) return;
     finished = true;
+    if (onShutdown) options.shutdownSignal?.removeEventListener('abort', onShutdown);
     options.abortUpstream();
     // The generator may be parked on a read; return() settles once that read does.
     iterator.return?.(undefined).catch(() => {});
@@ -166,8 +179,10 @@ export function sseFromUpstream(options: SseOptions): ReadableStream<Uint8Array>
           const idleAt = Math.max(state.lastByteAt, startedAt) + limits.idleMs;
           const totalAt = startedAt + limits.totalMs;
           const pingAt = lastEmitAt + limits.heartbeatMs;
-          const outcome = await waitFor(next, Math.max(0, Math.min(idleAt, totalAt, pingAt) - Date.now()));
+          if (options.shutdownSignal?.aborted) return fail(controller, 'relay_restarting', 'The relay is restarting; send your message again.');
+          const outcome = await waitFor(shutdown ? Promise.race([next, shutdown]) : next, Math.max(0, Math.min(idleAt, totalAt, pingAt) - Date.now()));
           if (finished) return; // cancelled while waiting
+          if (outcome.kind === 'shutdown') return fail(controller, 'relay_restarting', 'The relay is restarting; send your message again.');
           if (outcome.kind === 'timer') {
             const t = Date.now();
             if (t >= totalAt) return fail(controller, 'upstream_timeout', 'The assistant took too long to answer.');
