@@ -61,7 +61,9 @@ export interface RedisStoreOptions {
  * Never queues commands while disconnected (they fail at once, so the fallback store
  * answers) and reconnects forever in the background, so the relay recovers by itself.
  */
-export function createRedisStore(options: RedisStoreOptions): RelayStore & { readonly client: Redis } {
+export function createRedisStore(
+  options: RedisStoreOptions,
+): RelayStore & { readonly client: Redis; connected(timeoutMs?: number): Promise<boolean> } {
   const client = new Redis(options.url, {
     keyPrefix: options.prefix ?? 'indigo-relay:',
     enableOfflineQueue: false,
@@ -78,6 +80,20 @@ export function createRedisStore(options: RedisStoreOptions): RelayStore & { rea
   return {
     kind: 'redis',
     client,
+    /** Resolves true once connected (checks before that answer from the fallback). */
+    connected(timeoutMs = 2000) {
+      if (client.status === 'ready') return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const done = (ok: boolean) => {
+          clearTimeout(timer);
+          client.off('ready', onReady);
+          resolve(ok);
+        };
+        const onReady = () => done(true);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        client.on('ready', onReady);
+      });
+    },
     async increment(key, windowMs) {
       const [count, ttl] = await client.relayWindow(key, Math.ceil(windowMs));
       return { count: Number(count), resetMs: Number(ttl) };
