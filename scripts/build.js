@@ -31,6 +31,7 @@ const entries = {
   core: 'src/core/index.ts',
   relay: 'src/relay/index.ts',
   'relay-node': 'src/relay/node.ts',
+  'relay-worker': 'src/relay/worker.ts',
   'mock-platform': 'src/mock-platform/index.ts',
 };
 for (const [name, file] of Object.entries(entries)) {

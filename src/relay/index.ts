@@ -14,3 +14,14 @@ export {
   type MountedRelayHandler,
 } from './handler.js';
 export { relayConfigFromEnv, ENV_LIMITS } from './env.js';
+export {
+  createMemoryStore,
+  createFallbackStore,
+  ipKey,
+  forwardedClient,
+  type RelayStore,
+  type WindowCount,
+  type BucketTake,
+} from './store.js';
+export { instrumentRelay, type RelayMetricsSink, type RequestLogLine, type InstrumentedRelay } from './observe.js';
+export type { RequestObserver } from './handler.js';

@@ -26,7 +26,7 @@ beforeAll(async () => {
     MOCK_SEED: '3',
   };
   [a, b] = await Promise.all([startRelayProcess(env), startRelayProcess(env)]);
-});
+}, 180_000); // long enough for apt to install redis-server on a fresh machine
 
 afterAll(async () => {
   await Promise.all([a?.kill(), b?.kill()]);

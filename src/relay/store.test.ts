@@ -87,9 +87,10 @@ describe('fallback store', () => {
 
 describe('Redis store (real redis-server)', () => {
   let redis: TestRedisServer;
+  // Long enough for apt to install redis-server on a fresh machine.
   beforeAll(async () => {
     redis = await startRedisServer();
-  });
+  }, 180_000);
   afterAll(async () => {
     await redis?.stop();
   });
