@@ -17,7 +17,7 @@ const args = new Set(process.argv.slice(2));
 const quiet = { logLevel: 'warn' };
 
 const external = (id) =>
-  ['lit', 'dompurify', 'diff', 'marked'].some((d) => id === d || id.startsWith(`${d}/`)) ||
+  ['lit', 'dompurify', 'diff', 'marked', 'ioredis', 'prom-client'].some((d) => id === d || id.startsWith(`${d}/`)) ||
   id.startsWith('node:') ||
   builtinModules.includes(id) ||
   id.startsWith('@lit/');

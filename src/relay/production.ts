@@ -3,7 +3,7 @@
  * logs (LOG_LEVEL), metrics (RELAY_METRICS / RELAY_METRICS_PORT), /healthz, /readyz and
  * the graceful drain (RELAY_DRAIN_MS). Everything here is read from env once.
  */
-import { once } from 'node:events';
+import { once, setMaxListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MountedRelayHandler, RelayConfig, RelayLog } from './handler.js';
@@ -54,6 +54,8 @@ export function createProduction(env: Env, customLog?: RelayLog): Production {
   const drainMs = positiveMs(env.RELAY_DRAIN_MS, 'RELAY_DRAIN_MS', 30_000);
   const { store, connected } = storeFromEnv(env, log, () => metrics?.storeError());
   const shutdown = new AbortController();
+  // Every open answer listens to it: no 'possible leak' warning past 10 streams.
+  setMaxListeners(0, shutdown.signal);
   const relays: InstrumentedRelay[] = [];
   let draining = false;
   let metricsServer: http.Server | undefined;

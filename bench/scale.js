@@ -1,0 +1,209 @@
+// The relay at scale: two `indigo-chat-relay` instances (the built CLI) sharing a real
+// redis-server, a stand-in platform in a third process, and this process as the browsers.
+// Steps up the number of concurrent answers (BENCH_SCALE_STEPS, default 500,1000,2000,3000)
+// split across both instances, holds each step, and reports per step: streams held with no
+// error, RSS per stream, p50/p99 chunk latency from the platform's write to the browser's
+// read (an upper bound on what the relay adds: it includes both loopback hops and this
+// client's own event loop), and Redis round trips per request. Loopback only; the whole
+// run is capped at BENCH_SCALE_BUDGET_MS (default 180 s). `node bench/scale.js` runs it alone.
+import { fork, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(import.meta.dirname, '..');
+const STEPS = (process.env.BENCH_SCALE_STEPS ?? '500,1000,2000,3000').split(',').map(Number).filter((n) => n > 0);
+const HOLD_MS = Number(process.env.BENCH_SCALE_HOLD_MS ?? 5000);
+const BUDGET_MS = Number(process.env.BENCH_SCALE_BUDGET_MS ?? 180_000);
+const ORIGIN = 'http://bench.local';
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const pct = (arr, p) => {
+  if (arr.length === 0) return null;
+  const s = Float64Array.from(arr).sort();
+  return +s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))].toFixed(2);
+};
+
+function rssOf(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
+
+async function loadRedisHelper() {
+  const outfile = join(root, 'node_modules/.cache/indigo-bench/redis-server.mjs');
+  await build({ entryPoints: [join(root, 'test/support/redis-server.ts')], outfile, bundle: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'error' });
+  return import(pathToFileURL(outfile).href);
+}
+
+function startRelay(env) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [join(root, 'bin/indigo-chat-relay.js'), '--port', '0'], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const onData = (d) => {
+      out += d;
+      const m = /indigo-chat-relay: (http:\/\/\S+)/.exec(out);
+      if (m) {
+        child.stdout.off('data', onData);
+        child.stdout.resume(); // request log lines: read and dropped
+        resolvePromise({ child, url: new URL(m[1]) });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (d) => process.env.BENCH_VERBOSE && process.stderr.write(d));
+    child.once('exit', (code) => reject(new Error(`relay exited (${code}): ${out.slice(-400)}`)));
+  });
+}
+
+function post(url, path, body) {
+  return new Promise((resolvePromise, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path, method: 'POST', agent: false, headers: { 'content-type': 'application/json', origin: ORIGIN } }, resolvePromise);
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+async function readJson(res) {
+  let s = '';
+  for await (const c of res) s += c;
+  return JSON.parse(s);
+}
+
+async function evalCalls(client) {
+  const info = await client.info('commandstats');
+  let calls = 0;
+  for (const m of info.matchAll(/cmdstat_(evalsha|eval):calls=(\d+)/g)) calls += Number(m[2]);
+  return calls;
+}
+
+export async function benchScale() {
+  const deadline = Date.now() + BUDGET_MS;
+  if (!existsSync(join(root, 'dist/relay-node.js'))) throw new Error('run npm run build first');
+  const { startRedisServer } = await loadRedisHelper();
+  const redis = await startRedisServer();
+  const { Redis } = await import('ioredis');
+  const probe = new Redis(redis.url);
+
+  const upstream = fork(join(root, 'bench/upstream-child.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const upstreamPort = await new Promise((r) => upstream.once('message', (m) => r(m.port)));
+  const env = {
+    REDIS_URL: redis.url,
+    INDIGO_PAT: 'bench-pat',
+    INDIGO_PROJECT_TOKEN: 'bench',
+    INDIGO_API_BASE: `http://127.0.0.1:${upstreamPort}`,
+    RELAY_SECRET: 'bench-fleet-secret-0123456789abcdef',
+    ALLOWED_ORIGINS: ORIGIN,
+    // Every browser here shares 127.0.0.1: lift the per-IP buckets, keep the Redis checks.
+    RELAY_RATE_PER_MINUTE: '100000000',
+    RELAY_SESSIONS_PER_HOUR: '100000000',
+    RELAY_TOTAL_TIMEOUT_MS: '600000',
+    LOG_LEVEL: 'info',
+  };
+  const relays = [];
+  const cleanup = async () => {
+    for (const r of relays) r.child.kill('SIGKILL');
+    upstream.kill('SIGKILL');
+    probe.disconnect();
+    await redis.stop();
+  };
+  try {
+    relays.push(...(await Promise.all([startRelay(env), startRelay(env)])));
+    return await runSteps(relays, probe, deadline);
+  } finally {
+    await cleanup();
+  }
+}
+
+async function runSteps(relays, probe, deadline) {
+  const streams = [];
+  const latencies = [];
+  let errors = 0;
+  let requests = 0;
+
+  const open = async (i) => {
+    const relay = relays[i % 2];
+    requests++;
+    const session = await post(relay.url, '/api/chat/session', {});
+    if (session.statusCode !== 200) {
+      errors++;
+      session.resume();
+      return;
+    }
+    const { sender } = await readJson(session);
+    requests++;
+    const res = await post(relay.url, '/api/chat', { sender, data: { type: 'text', text: 'hello' } });
+    if (res.statusCode !== 200) {
+      errors++;
+      res.resume();
+      return;
+    }
+    const s = { res, ended: false, failed: false };
+    let buf = '';
+    res.setEncoding('utf8');
+    res.on('data', (d) => {
+      const t = now();
+      buf += d;
+      let at;
+      while ((at = buf.indexOf('\n\n')) >= 0) {
+        const frame = buf.slice(0, at);
+        buf = buf.slice(at + 2);
+        if (!frame.startsWith('data: ')) continue;
+        const c = JSON.parse(frame.slice(6));
+        if (c.type === 'error') s.failed = true;
+        if (typeof c.t === 'number') latencies.push(t - c.t);
+      }
+    });
+    res.on('close', () => (s.ended = true));
+    streams.push(s);
+  };
+
+  // Warm both instances up, then take the baseline RSS.
+  for (let i = 0; i < 20; i++) await open(i);
+  await sleep(1500);
+  for (const s of streams.splice(0)) s.res.destroy();
+  await sleep(1000);
+  const baseRss = relays.map((r) => rssOf(r.child.pid));
+  const evalBefore = await evalCalls(probe);
+  const requestsBefore = requests;
+
+  const steps = [];
+  for (const target of STEPS) {
+    if (Date.now() > deadline) break;
+    const t0 = Date.now();
+    while (streams.length < target && Date.now() < deadline) {
+      const batch = Math.min(100, target - streams.length);
+      await Promise.all(Array.from({ length: batch }, (_, k) => open(streams.length + k).catch(() => errors++)));
+    }
+    const rampMs = Date.now() - t0;
+    latencies.length = 0;
+    await sleep(HOLD_MS);
+    const alive = streams.filter((s) => !s.ended && !s.failed).length;
+    const rss = relays.map((r, i) => rssOf(r.child.pid) - baseRss[i]);
+    const evals = (await evalCalls(probe)) - evalBefore;
+    const step = {
+      target,
+      held: alive,
+      errors: errors + streams.filter((s) => s.failed || s.ended).length,
+      rampMs,
+      rssPerStreamKB: +((rss[0] + rss[1]) / 1024 / Math.max(1, alive)).toFixed(1),
+      rssMB: relays.map((r) => +(rssOf(r.child.pid) / 1e6).toFixed(1)),
+      chunkLatencyMs: { samples: latencies.length, p50: pct(latencies, 50), p99: pct(latencies, 99) },
+      redisRoundTripsPerRequest: +(evals / Math.max(1, requests - requestsBefore)).toFixed(2),
+    };
+    steps.push(step);
+    console.log(`scale: ${JSON.stringify(step)}`);
+    if (step.errors > 0 || alive < target) break;
+  }
+
+  for (const s of streams) s.res.destroy();
+  const clean = steps.filter((s) => s.errors === 0 && s.held >= s.target);
+  return { stepsRequested: STEPS, holdMs: HOLD_MS, maxConcurrentStreamsNoError: clean.length ? clean.at(-1).target : 0, steps };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const result = await benchScale();
+  console.log(JSON.stringify(result, null, 2));
+  process.exit(0);
+}
