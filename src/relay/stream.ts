@@ -125,14 +125,12 @@ export function sseFromUpstream(options: SseOptions): ReadableStream<Uint8Array>
     },
   })[Symbol.asyncIterator]();
 
-  // Removed in finish(): the signal lives as long as the server, streams come and go.
-  let onShutdown: (() => void) | undefined;
-  const shutdown = options.shutdownSignal
-    ? new Promise<Outcome>((resolve) => {
-        onShutdown = () => resolve({ kind: 'shutdown' });
-        options.shutdownSignal!.addEventListener('abort', onShutdown, { once: true });
-      })
-    : null;
+  // Shutdown wakes the current wait only (racing one long-lived promise on every chunk
+  // would pile up reactions for the whole answer). Removed in finish(): the signal lives
+  // as long as the server, streams come and go.
+  let interrupt: ((outcome: Outcome) => void) | undefined;
+  const onShutdown = options.shutdownSignal ? () => interrupt?.({ kind: 'shutdown' }) : undefined;
+  if (onShutdown) options.shutdownSignal!.addEventListener('abort', onShutdown, { once: true });
 
   const finish = (outcome: string) => {
     if (finished) return;
@@ -163,8 +161,12 @@ export function sseFromUpstream(options: SseOptions): ReadableStream<Uint8Array>
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<Outcome>((resolve) => {
       timer = setTimeout(() => resolve({ kind: 'timer' }), ms);
+      interrupt = resolve;
     });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([promise, timeout]).finally(() => {
+      clearTimeout(timer);
+      interrupt = undefined;
+    });
   };
 
   return new ReadableStream<Uint8Array>(
@@ -180,7 +182,7 @@ export function sseFromUpstream(options: SseOptions): ReadableStream<Uint8Array>
           const totalAt = startedAt + limits.totalMs;
           const pingAt = lastEmitAt + limits.heartbeatMs;
           if (options.shutdownSignal?.aborted) return fail(controller, 'relay_restarting', 'The relay is restarting; send your message again.');
-          const outcome = await waitFor(shutdown ? Promise.race([next, shutdown]) : next, Math.max(0, Math.min(idleAt, totalAt, pingAt) - Date.now()));
+          const outcome = await waitFor(next, Math.max(0, Math.min(idleAt, totalAt, pingAt) - Date.now()));
           if (finished) return; // cancelled while waiting
           if (outcome.kind === 'shutdown') return fail(controller, 'relay_restarting', 'The relay is restarting; send your message again.');
           if (outcome.kind === 'timer') {
