@@ -1,13 +1,14 @@
-// The relay at scale: two `indigo-chat-relay` instances (the built CLI) sharing a real
+// The relay at scale: two relay instances (the CLI's server from the built package, see
+// relay-instance.js) sharing a real
 // redis-server, a stand-in platform in a third process, and this process as the browsers.
 // Steps up the number of concurrent answers (BENCH_SCALE_STEPS, default 500,1000,2000,3000)
 // split across both instances, holds each step, and reports per step: streams held with no
-// error, RSS per stream, p50/p99 chunk latency from the platform's write to the browser's
+// error, RSS and JS heap (+ external) per stream after a GC, p50/p99 chunk latency from the platform's write to the browser's
 // read (an upper bound on what the relay adds: it includes both loopback hops and this
 // client's own event loop), and Redis round trips per request. Loopback only; the whole
 // run is capped at BENCH_SCALE_BUDGET_MS (default 180 s). `node bench/scale.js` runs it alone.
-import { fork, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,11 +28,6 @@ const pct = (arr, p) => {
   return +s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))].toFixed(2);
 };
 
-function rssOf(pid) {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
-
 async function loadRedisHelper() {
   const outfile = join(root, 'node_modules/.cache/indigo-bench/redis-server.mjs');
   await build({ entryPoints: [join(root, 'test/support/redis-server.ts')], outfile, bundle: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'error' });
@@ -40,7 +36,11 @@ async function loadRedisHelper() {
 
 function startRelay(env) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin/indigo-chat-relay.js'), '--port', '0'], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = fork(join(root, 'bench/relay-instance.js'), [], {
+      env: { PATH: process.env.PATH, ...env },
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
     let out = '';
     const onData = (d) => {
       out += d;
@@ -69,6 +69,19 @@ async function readJson(res) {
   let s = '';
   for await (const c of res) s += c;
   return JSON.parse(s);
+}
+
+/** Collects garbage in the relay, then reads its memory: { rss, heapUsed, external, ... }. */
+function memoryAfterGc(relay) {
+  return new Promise((resolvePromise) => {
+    const on = (m) => {
+      if (m?.type !== 'mem') return;
+      relay.child.off('message', on);
+      resolvePromise(m);
+    };
+    relay.child.on('message', on);
+    relay.child.send({ type: 'gc' });
+  });
 }
 
 async function evalCalls(client) {
@@ -100,6 +113,7 @@ export async function benchScale() {
     RELAY_SESSIONS_PER_HOUR: '100000000',
     RELAY_TOTAL_TIMEOUT_MS: '600000',
     LOG_LEVEL: 'info',
+    RELAY_METRICS: '1',
   };
   const relays = [];
   const cleanup = async () => {
@@ -164,7 +178,7 @@ async function runSteps(relays, probe, deadline) {
   await sleep(1500);
   for (const s of streams.splice(0)) s.res.destroy();
   await sleep(1000);
-  const baseRss = relays.map((r) => rssOf(r.child.pid));
+  const base = await Promise.all(relays.map(memoryAfterGc));
   const evalBefore = await evalCalls(probe);
   const requestsBefore = requests;
 
@@ -180,7 +194,9 @@ async function runSteps(relays, probe, deadline) {
     latencies.length = 0;
     await sleep(HOLD_MS);
     const alive = streams.filter((s) => !s.ended && !s.failed).length;
-    const rss = relays.map((r, i) => rssOf(r.child.pid) - baseRss[i]);
+    const mem = await Promise.all(relays.map(memoryAfterGc));
+    const rss = mem.map((m, i) => m.rss - base[i].rss);
+    const heap = mem.map((m, i) => m.heapUsed + m.external - base[i].heapUsed - base[i].external);
     const evals = (await evalCalls(probe)) - evalBefore;
     const step = {
       target,
@@ -188,7 +204,8 @@ async function runSteps(relays, probe, deadline) {
       errors: errors + streams.filter((s) => s.failed || s.ended).length,
       rampMs,
       rssPerStreamKB: +((rss[0] + rss[1]) / 1024 / Math.max(1, alive)).toFixed(1),
-      rssMB: relays.map((r) => +(rssOf(r.child.pid) / 1e6).toFixed(1)),
+      jsHeapPerStreamKB: +((heap[0] + heap[1]) / 1024 / Math.max(1, alive)).toFixed(1),
+      rssMB: mem.map((m) => +(m.rss / 1e6).toFixed(1)),
       chunkLatencyMs: { samples: latencies.length, p50: pct(latencies, 50), p99: pct(latencies, 99) },
       redisRoundTripsPerRequest: +(evals / Math.max(1, requests - requestsBefore)).toFixed(2),
     };
