@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, startMockUpstream, type MockUpstream } from '../../test/support/mock-upstream.js';
 import { startRelayProcess, type RelayProcess } from '../../test/support/relay-process.js';
+import { startRelayServer } from './node.js';
 
 /**
  * The CLI as a real process in front of the mock platform on its own port: health,
@@ -112,6 +113,18 @@ describe('relay in production (real process, real HTTP)', () => {
     await session();
     expect((await fetch(`${relay.url}/metrics`)).status).toBe(404);
     expect(relay.lines.some((l) => l.includes('"msg":"request"'))).toBe(false);
+  });
+
+  it('serves /metrics on RELAY_METRICS_PORT only, not on the public port', async () => {
+    const server = await startRelayServer({ port: 0, env: { RELAY_METRICS_PORT: '0', MOCK_REALTIME: '0' }, log: () => {}, mock: { realtime: false } });
+    try {
+      expect(server.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      expect(new URL(server.metricsUrl!).port).not.toBe(new URL(server.url).port);
+      expect(await (await fetch(server.metricsUrl!)).text()).toContain('relay_active_streams 0');
+      expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
   });
 
   it('drains on SIGTERM: readyz and new requests 503, the answer in flight finishes, then the process exits 0', async () => {
