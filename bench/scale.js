@@ -5,10 +5,11 @@
 // split across both instances, holds each step, and reports per step: streams held with no
 // error, RSS and JS heap (+ external) per stream after a GC, p50/p99 chunk latency from the platform's write to the browser's
 // read (an upper bound on what the relay adds: it includes both loopback hops and this
-// client's own event loop), and Redis round trips per request. Loopback only; the whole
+// client's own event loop; 50 answers read straight from the platform at the same time
+// give the machine's own latency to compare), and Redis round trips per request. Loopback only; the whole
 // run is capped at BENCH_SCALE_BUDGET_MS (default 180 s). `node bench/scale.js` runs it alone.
 import { fork } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,6 +28,12 @@ const pct = (arr, p) => {
   const s = Float64Array.from(arr).sort();
   return +s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))].toFixed(2);
 };
+
+/** CPU time (user + system, ms) a process has used so far. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks, USER_HZ = 100
+}
 
 async function loadRedisHelper() {
   const outfile = join(root, 'node_modules/.cache/indigo-bench/redis-server.mjs');
@@ -124,15 +131,40 @@ export async function benchScale() {
   };
   try {
     relays.push(...(await Promise.all([startRelay(env), startRelay(env)])));
-    return await runSteps(relays, probe, deadline);
+    return await runSteps(relays, probe, deadline, upstreamPort);
   } finally {
     await cleanup();
   }
 }
 
-async function runSteps(relays, probe, deadline) {
+/** Reads an SSE response: chunk latencies into `sink`, and whether it failed or ended. */
+function watch(res, sink) {
+  const s = { res, ended: false, failed: false };
+  let buf = '';
+  res.setEncoding('utf8');
+  res.on('data', (d) => {
+    const t = now();
+    buf += d;
+    let at;
+    while ((at = buf.indexOf('\n\n')) >= 0) {
+      const frame = buf.slice(0, at);
+      buf = buf.slice(at + 2);
+      if (!frame.startsWith('data: ')) continue;
+      const c = JSON.parse(frame.slice(6));
+      if (c.type === 'error') s.failed = true;
+      if (typeof c.t === 'number') sink.push(t - c.t);
+    }
+  });
+  res.on('close', () => (s.ended = true));
+  return s;
+}
+
+async function runSteps(relays, probe, deadline, upstreamPort) {
   const streams = [];
   const latencies = [];
+  // Control group: answers read straight from the platform stand-in, no relay, in the same
+  // client at the same time. Their latency is the machine's; the difference is the relay's.
+  const direct = [];
   let errors = 0;
   let requests = 0;
 
@@ -153,24 +185,7 @@ async function runSteps(relays, probe, deadline) {
       res.resume();
       return;
     }
-    const s = { res, ended: false, failed: false };
-    let buf = '';
-    res.setEncoding('utf8');
-    res.on('data', (d) => {
-      const t = now();
-      buf += d;
-      let at;
-      while ((at = buf.indexOf('\n\n')) >= 0) {
-        const frame = buf.slice(0, at);
-        buf = buf.slice(at + 2);
-        if (!frame.startsWith('data: ')) continue;
-        const c = JSON.parse(frame.slice(6));
-        if (c.type === 'error') s.failed = true;
-        if (typeof c.t === 'number') latencies.push(t - c.t);
-      }
-    });
-    res.on('close', () => (s.ended = true));
-    streams.push(s);
+    streams.push(watch(res, latencies));
   };
 
   // Warm both instances up, then take the baseline RSS.
@@ -181,6 +196,9 @@ async function runSteps(relays, probe, deadline) {
   const base = await Promise.all(relays.map(memoryAfterGc));
   const evalBefore = await evalCalls(probe);
   const requestsBefore = requests;
+  const upstreamUrl = new URL(`http://127.0.0.1:${upstreamPort}`);
+  const controls = [];
+  for (let i = 0; i < 50; i++) controls.push(watch(await post(upstreamUrl, '/chat/bench/send', {}), direct));
 
   const steps = [];
   for (const target of STEPS) {
@@ -192,7 +210,11 @@ async function runSteps(relays, probe, deadline) {
     }
     const rampMs = Date.now() - t0;
     latencies.length = 0;
+    direct.length = 0;
+    const cpu0 = relays.map((r) => cpuMs(r.child.pid));
     await sleep(HOLD_MS);
+    const cpu = relays.reduce((sum, r, i) => sum + cpuMs(r.child.pid) - cpu0[i], 0);
+    const delivered = latencies.length;
     const alive = streams.filter((s) => !s.ended && !s.failed).length;
     const mem = await Promise.all(relays.map(memoryAfterGc));
     const rss = mem.map((m, i) => m.rss - base[i].rss);
@@ -206,7 +228,9 @@ async function runSteps(relays, probe, deadline) {
       rssPerStreamKB: +((rss[0] + rss[1]) / 1024 / Math.max(1, alive)).toFixed(1),
       jsHeapPerStreamKB: +((heap[0] + heap[1]) / 1024 / Math.max(1, alive)).toFixed(1),
       rssMB: mem.map((m) => +(m.rss / 1e6).toFixed(1)),
+      relayCpuMsPerChunk: +(cpu / Math.max(1, delivered)).toFixed(3),
       chunkLatencyMs: { samples: latencies.length, p50: pct(latencies, 50), p99: pct(latencies, 99) },
+      directLatencyMs: { samples: direct.length, p50: pct(direct, 50), p99: pct(direct, 99) },
       redisRoundTripsPerRequest: +(evals / Math.max(1, requests - requestsBefore)).toFixed(2),
     };
     steps.push(step);
@@ -214,7 +238,7 @@ async function runSteps(relays, probe, deadline) {
     if (step.errors > 0 || alive < target) break;
   }
 
-  for (const s of streams) s.res.destroy();
+  for (const s of [...streams, ...controls]) s.res.destroy();
   const clean = steps.filter((s) => s.errors === 0 && s.held >= s.target);
   return { stepsRequested: STEPS, holdMs: HOLD_MS, maxConcurrentStreamsNoError: clean.length ? clean.at(-1).target : 0, steps };
 }
