@@ -129,6 +129,8 @@ export async function sendWebResponse(response: Response, res: http.ServerRespon
     if (!res.writableEnded) res.destroy();
   } finally {
     signal.removeEventListener('abort', onAbort);
+    // Aborted before the listener was added: cancel here, so the upstream stops too.
+    if (signal.aborted) reader.cancel().catch(() => {});
   }
 }
 
