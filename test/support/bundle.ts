@@ -4,7 +4,7 @@
  * external and are written inside node_modules/.cache so Node resolves them from the repo.
  */
 import { build } from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +13,15 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..'
 export async function bundle(entry: string, platform: 'node' | 'neutral'): Promise<string> {
   const dir = join(repoRoot, 'node_modules/.cache/indigo-test-bundles');
   mkdirSync(dir, { recursive: true });
+  // Bundles of earlier runs (one per process) older than an hour go.
+  for (const f of readdirSync(dir)) {
+    const path = join(dir, f);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { force: true });
+    } catch {
+      // another run removed it first
+    }
+  }
   const name = entry.replace(/[^A-Za-z0-9]+/g, '-');
   const outfile = join(dir, `${name}-${platform}-${process.pid}-${Date.now()}.mjs`);
   await build({
