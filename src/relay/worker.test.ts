@@ -20,9 +20,12 @@ beforeAll(async () => {
     INDIGO_PROJECT_TOKEN: upstream.projectToken,
     RELAY_SECRET: 'worker-test-secret-0123456789abcdef',
     ALLOWED_ORIGINS: SITE,
-    // No heartbeat or idle timeout within the test: only the disconnect can end the upstream.
-    RELAY_HEARTBEAT_MS: '600000',
+    // No idle or total timeout within the test: only the disconnect can end the upstream.
+    // Frequent heartbeats: workerd may notice a gone client only when it writes to it
+    // (request.signal does not always fire first), as a real Worker would.
+    RELAY_HEARTBEAT_MS: '250',
     RELAY_IDLE_TIMEOUT_MS: '600000',
+    RELAY_TOTAL_TIMEOUT_MS: '600000',
   });
 }, 60_000);
 
