@@ -2,7 +2,8 @@
 // `npm run bench`: render pipeline vs the naive baseline in the same Chromium run, bundle
 // size, and relay figures. Prints a table and writes bench/results.json. Ratios are the
 // figures that matter: the machine is shared and absolute times move between runs.
-// Env: BENCH_QUICK=1 (20 KB only), BENCH_RATE (chunks/s, default 1000), BENCH_STREAMS.
+// Env: BENCH_QUICK=1 (20 KB only), BENCH_RATE (chunks/s, default 1000), BENCH_STREAMS,
+// BENCH_SCALE=0 (skip the two-instance Redis run), BENCH_SCALE_STEPS, BENCH_SCALE_HOLD_MS.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve, extname } from 'node:path';
@@ -15,6 +16,7 @@ import { build } from 'vite';
 import { chromium } from 'playwright-core';
 import { corpusMarkdown } from './corpus.js';
 import { benchRelay } from './relay.js';
+import { benchScale } from './scale.js';
 import { chromeArgs, chromePath } from '../test/chromium.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -132,6 +134,13 @@ if (results.render['200KB']) {
 // 3. Relay.
 results.relay = await benchRelay();
 console.log('\nrelay', results.relay);
+
+// 4. Relay at scale: two instances sharing Redis, the platform in another process.
+// BENCH_SCALE=0 skips it (it needs redis-server and takes up to BENCH_SCALE_BUDGET_MS).
+if (process.env.BENCH_SCALE !== '0') {
+  results.scale = await benchScale();
+  console.log('\nrelay at scale', JSON.stringify(results.scale, null, 2));
+}
 
 mkdirSync(join(root, 'bench'), { recursive: true });
 writeFileSync(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -17,7 +17,7 @@ const args = new Set(process.argv.slice(2));
 const quiet = { logLevel: 'warn' };
 
 const external = (id) =>
-  ['lit', 'dompurify', 'diff', 'marked'].some((d) => id === d || id.startsWith(`${d}/`)) ||
+  ['lit', 'dompurify', 'diff', 'marked', 'ioredis', 'prom-client'].some((d) => id === d || id.startsWith(`${d}/`)) ||
   id.startsWith('node:') ||
   builtinModules.includes(id) ||
   id.startsWith('@lit/');
@@ -31,6 +31,7 @@ const entries = {
   core: 'src/core/index.ts',
   relay: 'src/relay/index.ts',
   'relay-node': 'src/relay/node.ts',
+  'relay-worker': 'src/relay/worker.ts',
   'mock-platform': 'src/mock-platform/index.ts',
 };
 for (const [name, file] of Object.entries(entries)) {

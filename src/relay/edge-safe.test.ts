@@ -32,3 +32,12 @@ describe('relay entry is web-standard', () => {
     expect([...nodeGraph.values()].flat().some((s) => BUILTINS.test(s))).toBe(true);
   });
 });
+
+describe('worker entry is web-standard', () => {
+  it('reaches no node: import', () => {
+    const graph = reach(resolve(here, 'worker.ts'));
+    const offenders = [...graph].flatMap(([file, specs]) => specs.filter((s) => BUILTINS.test(s)).map((s) => `${file}: ${s}`));
+    expect(offenders).toEqual([]);
+    expect([...graph.keys()].some((f) => f.endsWith('store.ts'))).toBe(true);
+  });
+});

@@ -12,8 +12,10 @@ export const ENV_LIMITS: Readonly<Record<string, keyof RelayLimits>> = Object.fr
   RELAY_TOTAL_TIMEOUT_MS: 'totalMs',
   RELAY_HEARTBEAT_MS: 'heartbeatMs',
   RELAY_RATE_PER_MINUTE: 'perIpPerMinute',
+  RELAY_RATE_BURST: 'perIpBurst',
   RELAY_SENDER_RATE_PER_MINUTE: 'perSenderPerMinute',
   RELAY_SESSIONS_PER_HOUR: 'sessionsPerIpPerHour',
+  RELAY_SESSIONS_BURST: 'sessionsPerIpBurst',
 });
 
 /**
@@ -60,8 +62,18 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
     if (v !== undefined) (config as unknown as Record<string, unknown>)[key] = v;
   }
   const trust = get('RELAY_TRUST_PROXY');
-  if (trust) config.trustProxy = trust === '1' || trust.toLowerCase() === 'true';
+  if (trust) config.trustProxy = trustProxyHops(trust);
   return config;
 }
 
 export { DEFAULT_RELAY_LIMITS, DEFAULT_LIMITS };
+
+/** RELAY_TRUST_PROXY: a hop count (0, 1, 2, ...); `true`/`false` are read as 1/0. */
+export function trustProxyHops(raw: string): number {
+  const v = raw.trim().toLowerCase();
+  if (v === 'true') return 1;
+  if (v === 'false') return 0;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 10) throw new RelayConfigError('RELAY_TRUST_PROXY must be a hop count (0-10) or true/false.');
+  return n;
+}

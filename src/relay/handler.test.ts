@@ -427,7 +427,7 @@ describe('relayConfigFromEnv', () => {
       basePath: '/chat',
       source: 'kiosk',
       limits: { bodyBytes: 8000, perIpPerMinute: 10 },
-      trustProxy: true,
+      trustProxy: 1,
     });
   });
 
@@ -454,5 +454,16 @@ describe('relayConfigFromEnv', () => {
     const untrusted = mk(false);
     expect((await ask(untrusted, '1.1.1.1')).status).toBe(200);
     expect((await ask(untrusted, '2.2.2.2')).status).toBe(429);
+  });
+
+  it('counts an IPv6 /64 as one client and takes the entry RELAY_TRUST_PROXY hops from the right', async () => {
+    const upstream = fakeUpstream(() => ({ body: [frame(SCRIPT, 'sse')] }));
+    const relay = createRelay({ apiBase: 'https://p.test', projectToken: 'p', pat: PAT, secret: 's', trustProxy: 2, fetch: upstream.fetch, log: emitted.log, limits: { sessionsPerIpPerHour: 1 } });
+    const ask = (xff: string) =>
+      relay(new Request(`${BASE}/api/chat/session`, { method: 'POST', headers: { origin: BASE, 'x-forwarded-for': xff } }), { ip: '10.0.0.1' });
+    // CDN appended the client, the load balancer appended the CDN: client is 2 from the right.
+    expect((await ask('forged, 2001:db8:1:2::10, 10.9.9.9')).status).toBe(200);
+    expect((await ask('other, 2001:db8:1:2:ffff::99, 10.9.9.9')).status).toBe(429);
+    expect((await ask('forged, 2001:db8:1:3::10, 10.9.9.9')).status).toBe(200);
   });
 });

@@ -1,7 +1,7 @@
 import type { OutgoingData } from '../core/protocol/types.js';
-import { RateLimiter } from './rate-limit.js';
 import { createRedactor, redactFields } from './redact.js';
 import { createSenderSigner, randomSecret } from './sender.js';
+import { createMemoryStore, forwardedClient, ipKey, limitBucket, limitWindow, type RelayStore } from './store.js';
 import { meteredBody, sseFromUpstream, type UpstreamState } from './stream.js';
 import { validateSendBody } from './validate.js';
 import { RelayConfigError } from './config-error.js';
@@ -24,9 +24,13 @@ export interface RelayLimits {
   idleMs: number;
   totalMs: number;
   heartbeatMs: number;
+  /** Per-IP token bucket for messages: refill per minute, and its burst (default: one minute's worth). */
   perIpPerMinute: number;
+  perIpBurst: number;
   perSenderPerMinute: number;
+  /** Per-IP token bucket for new conversations: refill per hour, and its burst (default: one hour's worth). */
   sessionsPerIpPerHour: number;
+  sessionsPerIpBurst: number;
 }
 
 /** The relay's limits and timeouts when not configured (the `RELAY_*` variables). */
@@ -39,9 +43,13 @@ export const DEFAULT_RELAY_LIMITS: Readonly<RelayLimits> = Object.freeze({
   idleMs: 45_000,
   totalMs: 180_000,
   heartbeatMs: 15_000,
-  perIpPerMinute: 60,
+  // Sized for hundreds of visitors behind one office or carrier-grade NAT address: per
+  // sender is the main defence, per IP only stops one client minting ids in bulk.
+  perIpPerMinute: 600,
+  perIpBurst: 600,
   perSenderPerMinute: 30,
-  sessionsPerIpPerHour: 30,
+  sessionsPerIpPerHour: 1000,
+  sessionsPerIpBurst: 1000,
 });
 
 /** @deprecated Renamed `DEFAULT_RELAY_LIMITS` (the core has transcript limits too). */
@@ -77,11 +85,26 @@ export interface RelayConfig {
   log?: RelayLog;
   /** Clock for rate-limit windows. */
   now?: () => number;
-  /** Take the client IP from the last `x-forwarded-for` entry (the one your proxy added). */
-  trustProxy?: boolean;
+  /**
+   * Proxies in front of the relay (RELAY_TRUST_PROXY): the client IP is the `x-forwarded-for`
+   * entry this many from the right. `true` means 1; absent, 0 or false ignores the header.
+   */
+  trustProxy?: boolean | number;
+  /** Where the rate-limit counters live (default: this process's memory, bounded). */
+  store?: RelayStore;
+  /** When it aborts (graceful shutdown), open answers end with an error chunk and `processing.end`. */
+  shutdownSignal?: AbortSignal;
 }
 
-export type RelayHandler = (request: Request, info?: { ip?: string }) => Promise<Response>;
+/** Per-request hooks for logs and metrics (see observe.ts); every one optional. */
+export interface RequestObserver {
+  rateLimited?(scope: 'ip' | 'sender' | 'session'): void;
+  upstreamStarted?(): void;
+  upstreamFirstByte?(): void;
+  streamFinished?(outcome: string): void;
+}
+
+export type RelayHandler = (request: Request, info?: { ip?: string; observer?: RequestObserver }) => Promise<Response>;
 
 /** What createRelay returns: a RelayHandler that also says where it is mounted. */
 export type MountedRelayHandler = RelayHandler & { readonly basePath: string };
@@ -135,6 +158,8 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
   for (const key of Object.keys(DEFAULT_RELAY_LIMITS) as (keyof RelayLimits)[]) {
     limits[key] = positive(config.limits?.[key], DEFAULT_RELAY_LIMITS[key]);
   }
+  if (!config.limits?.perIpBurst) limits.perIpBurst = limits.perIpPerMinute;
+  if (!config.limits?.sessionsPerIpBurst) limits.sessionsPerIpBurst = limits.sessionsPerIpPerHour;
   const secrets = upstreamSpec.secrets.filter((s) => s.length > 0);
   const redact = createRedactor(secrets);
   const sink = config.log ?? defaultLog;
@@ -158,9 +183,8 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
   const platform = upstreamSpec.create({ fetch: upstreamFetch, log });
   const allowed = new Set(config.allowedOrigins ?? []);
   if (config.selfOrigin) allowed.add(config.selfOrigin.replace(/\/+$/, ''));
-  const ipLimiter = new RateLimiter(limits.perIpPerMinute, 60_000, now);
-  const senderLimiter = new RateLimiter(limits.perSenderPerMinute, 60_000, now);
-  const sessionLimiter = new RateLimiter(limits.sessionsPerIpPerHour, 3_600_000, now);
+  const store = config.store ?? createMemoryStore({ now });
+  const trustHops = config.trustProxy === true ? 1 : typeof config.trustProxy === 'number' ? config.trustProxy : 0;
 
   const originAllowed = (origin: string | null, request: Request): origin is string => {
     if (!origin || origin === 'null') return false;
@@ -200,14 +224,8 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
       },
     });
 
-  const clientIp = (request: Request, info?: { ip?: string }): string => {
-    if (config.trustProxy) {
-      const xff = request.headers.get('x-forwarded-for');
-      const last = xff?.split(',').map((s) => s.trim()).filter(Boolean).pop();
-      if (last) return last;
-    }
-    return info?.ip || 'unknown';
-  };
+  const clientIp = (request: Request, info?: { ip?: string }): string =>
+    ipKey(forwardedClient(request.headers.get('x-forwarded-for'), info?.ip, trustHops) || 'unknown');
 
   /** Reads at most `cap` bytes; never buffers more than cap plus one read. */
   const readCapped = async (request: Request, cap: number): Promise<Uint8Array | 'too-large'> => {
@@ -266,8 +284,9 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     });
   };
 
-  const session = async (request: Request, origin: string, ip: string): Promise<Response> => {
-    const rate = sessionLimiter.hit(ip);
+  const session = async (request: Request, origin: string, ip: string, obs?: RequestObserver): Promise<Response> => {
+    const rate = await limitBucket(store, `session:${ip}`, limits.sessionsPerIpBurst, limits.sessionsPerIpPerHour, 3_600_000);
+    if (!rate.ok) obs?.rateLimited?.('session');
     if (!rate.ok)
       return errorResponse(429, 'rate_limited', 'Too many new conversations; try again later.', origin, {
         'retry-after': String(rate.retryAfter),
@@ -285,8 +304,9 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     });
   };
 
-  const send = async (request: Request, origin: string, ip: string): Promise<Response> => {
-    const ipRate = ipLimiter.hit(ip);
+  const send = async (request: Request, origin: string, ip: string, obs?: RequestObserver): Promise<Response> => {
+    const ipRate = await limitBucket(store, `ip:${ip}`, limits.perIpBurst, limits.perIpPerMinute, 60_000);
+    if (!ipRate.ok) obs?.rateLimited?.('ip');
     if (!ipRate.ok)
       return errorResponse(429, 'rate_limited', 'Too many messages; slow down.', origin, { 'retry-after': String(ipRate.retryAfter) });
     if (!isJsonType(request)) return errorResponse(415, 'unsupported_media_type', 'Send application/json.', origin);
@@ -299,15 +319,17 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     if (!valid.ok) return errorResponse(400, 'invalid_request', valid.message, origin);
     if (!(await signer.verify(valid.sender, origin)))
       return errorResponse(403, 'invalid_sender', 'Unknown sender; start a new conversation.', origin);
-    const senderRate = senderLimiter.hit(valid.sender);
+    // Keyed by the signature half: unique per sender, and not the bearer id itself.
+    const senderRate = await limitWindow(store, `sender:${valid.sender.slice(23, 45)}`, limits.perSenderPerMinute, 60_000);
+    if (!senderRate.ok) obs?.rateLimited?.('sender');
     if (!senderRate.ok)
       return errorResponse(429, 'rate_limited', 'Too many messages in this conversation; slow down.', origin, {
         'retry-after': String(senderRate.retryAfter),
       });
-    return forward(request, origin, valid.sender, valid.data);
+    return forward(request, origin, valid.sender, valid.data, obs);
   };
 
-  const forward = async (request: Request, origin: string, sender: string, data: OutgoingData): Promise<Response> => {
+  const forward = async (request: Request, origin: string, sender: string, data: OutgoingData, obs?: RequestObserver): Promise<Response> => {
     const upstreamAbort = new AbortController();
     let upstreamReader: ReadableStreamDefaultReader<Uint8Array> | undefined;
     const abortUpstream = () => {
@@ -333,6 +355,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     }, limits.firstByteMs);
     try {
       let answer: UpstreamAnswer;
+      obs?.upstreamStarted?.();
       try {
         answer = await untilAborted(platform.send({ sender, data, signal: upstreamAbort.signal }), upstreamAbort.signal);
       } catch (error) {
@@ -382,6 +405,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
         if (request.signal.aborted) return fail(499, 'client_closed', 'The client went away.');
         if (r.done) return fail(502, 'upstream_invalid', 'The platform sent an empty answer.');
         if (r.value.byteLength > 0) {
+          obs?.upstreamFirstByte?.();
           first = r.value;
           break;
         }
@@ -403,7 +427,11 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
         log,
         redact,
         secrets,
-        onFinish: release,
+        onFinish: (outcome) => {
+          release();
+          obs?.streamFinished?.(outcome);
+        },
+        ...(config.shutdownSignal ? { shutdownSignal: config.shutdownSignal } : {}),
       });
       return new Response(body, {
         status: 200,
@@ -439,7 +467,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
       }
       origin = rawOrigin;
       const ip = clientIp(request, info);
-      return route === 'session' ? await session(request, origin, ip) : await send(request, origin, ip);
+      return route === 'session' ? await session(request, origin, ip, info?.observer) : await send(request, origin, ip, info?.observer);
     } catch (error) {
       // Never forward a stack trace; log it (redacted) instead.
       log('error', 'relay: internal error', { error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) });

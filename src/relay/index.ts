@@ -31,3 +31,14 @@ export {
   type BotpressSettings,
   type ChatMessagesSettings,
 } from './upstreams/index.js';
+export {
+  createMemoryStore,
+  createFallbackStore,
+  ipKey,
+  forwardedClient,
+  type RelayStore,
+  type WindowCount,
+  type BucketTake,
+} from './store.js';
+export { instrumentRelay, type RelayMetricsSink, type RequestLogLine, type InstrumentedRelay } from './observe.js';
+export type { RequestObserver } from './handler.js';

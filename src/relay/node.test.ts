@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Framing } from '../core/protocol/types.js';
-import type { MockFault } from '../mock-platform/index.js';
+import { faultFor } from '../../test/support/mock-upstream.js';
 import { createRelay } from './handler.js';
 import { createRelayMiddleware, main, startRelayServer, type RelayServer } from './node.js';
 import { PAT, fakeUpstream, patFragments, sseEvents, type Behaviour } from './fake-platform.test-helper.js';
@@ -28,20 +28,6 @@ async function collect(res: Response): Promise<string> {
   const text = await res.text();
   seen.push(JSON.stringify([...res.headers]), text);
   return text;
-}
-
-/** Payload `fault:<kind>[:<n>]` asks the mock for that fault on this request only. */
-function faultFor(body: { data: unknown }): MockFault | undefined {
-  const payload = (body.data as { payload?: string }).payload ?? '';
-  const [tag, kind, n] = payload.split(':');
-  if (tag !== 'fault') return undefined;
-  const num = Number(n ?? 0);
-  if (kind === 'status') return { kind: 'status', status: num };
-  if (kind === 'html') return { kind: 'html' };
-  if (kind === 'stall') return { kind: 'stall', afterChunks: num };
-  if (kind === 'cut') return { kind: 'cut', afterChunks: num };
-  if (kind === 'no-end') return { kind: 'no-end' };
-  return undefined;
 }
 
 async function mockServer(framing: Framing = 'sse', env: Record<string, string> = {}) {

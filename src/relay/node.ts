@@ -10,10 +10,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
 import { createMockPlatform, type MockPlatformOptions } from '../mock-platform/index.js';
-import { createRelay, normalizeBasePath, type RelayConfig, type RelayHandler, type RelayLog } from './handler.js';
+import { createRelay, normalizeBasePath, type MountedRelayHandler, type RelayConfig, type RelayHandler, type RelayLog } from './handler.js';
 import { relayConfigFromEnv } from './env.js';
 import { offlineUpstream } from './offline-upstreams.js';
 import { upstreamName } from './upstreams/env.js';
+import { createProduction, type Production } from './production.js';
 
 export type NextFunction = (error?: unknown) => void;
 export type RelayMiddleware = (req: http.IncomingMessage, res: http.ServerResponse, next?: NextFunction) => void;
@@ -130,6 +131,8 @@ export async function sendWebResponse(response: Response, res: http.ServerRespon
     if (!res.writableEnded) res.destroy();
   } finally {
     signal.removeEventListener('abort', onAbort);
+    // Aborted before the listener was added: cancel here, so the upstream stops too.
+    if (signal.aborted) reader.cancel().catch(() => {});
   }
 }
 
@@ -203,15 +206,20 @@ interface Mounted {
 }
 
 /** The relay from env, or (no INDIGO_PAT) the relay pointed at an in-process mock platform. */
-function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions: MockPlatformOptions = {}): Mounted {
+function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions: MockPlatformOptions = {}, prod?: Production): Mounted {
+  // Production wiring (shared store, drain signal, logs and metrics) when the server has it.
+  const build = (config: RelayConfig): RelayMiddleware => {
+    const relay: MountedRelayHandler = createRelay({ ...config, log, ...(prod ? prod.relayOptions : {}) });
+    return createRelayMiddleware(prod ? prod.wrap(relay) : relay);
+  };
   const offline = offlineUpstream(env, `${publicOrigin}${MOCK_PREFIX}`, log);
   if (offline) {
     const config = relayConfigFromEnv({ ...env, ...offline.env });
-    return { relay: createRelayMiddleware(createRelay({ ...config, fetch: offline.fetch, log })), mock: offline.fetch };
+    return { relay: build({ ...config, fetch: offline.fetch }), mock: offline.fetch };
   }
   if (upstreamName(env) !== 'indigo' || env.INDIGO_PAT?.trim()) {
     const config = relayConfigFromEnv(env);
-    return { relay: createRelayMiddleware(createRelay({ ...config, log })), mock: null };
+    return { relay: build(config), mock: null };
   }
   log('info', 'no INDIGO_PAT: using the built-in mock platform');
   const realtime = env.MOCK_REALTIME?.trim();
@@ -230,7 +238,7 @@ function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions
     INDIGO_API_BASE: `${publicOrigin}${MOCK_PREFIX}`,
   });
   // In-process fetch: no loopback hop between the relay and its mock.
-  return { relay: createRelayMiddleware(createRelay({ ...config, fetch: fetchMock, log })), mock: fetchMock };
+  return { relay: build({ ...config, fetch: fetchMock }), mock: fetchMock };
 }
 
 function consoleLog(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
@@ -331,12 +339,21 @@ export interface RelayServer {
   url: string;
   close(): Promise<void>;
   server: http.Server;
+  /**
+   * Graceful shutdown: /readyz and new requests answer 503, open answers get up to
+   * RELAY_DRAIN_MS to finish, the rest end with an error chunk and `processing.end`, then
+   * the server closes.
+   */
+  drain(): Promise<void>;
+  /** With RELAY_METRICS_PORT: where /metrics is served. */
+  metricsUrl?: string;
 }
 
 /** One http server: relay at basePath, mock platform (without INDIGO_PAT), static files. */
 export async function startRelayServer(options: RelayServerOptions = {}): Promise<RelayServer> {
   const env = options.env ?? process.env;
-  const log = options.log ?? consoleLog;
+  const prod = createProduction(env, options.log);
+  const log = prod.log;
   const port = options.port ?? (env.PORT ? Number(env.PORT) : 5173);
   const host = options.host ?? (env.HOST || '127.0.0.1');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('PORT must be an integer between 0 and 65535.');
@@ -349,6 +366,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   };
 
   const server = http.createServer((req, res) => {
+    if (prod.serveOps(req, res)) return;
     if (!mounted) return notFound(res);
     const m = mounted;
     if (m.mock && within(pathOf(req), MOCK_PREFIX)) {
@@ -372,20 +390,26 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}`;
   try {
-    mounted = mountFromEnv(env, url, log, options.mock);
+    mounted = mountFromEnv(env, url, log, options.mock, prod);
   } catch (error) {
     server.close();
+    await prod.close();
     throw error;
   }
+  const metricsUrl = await prod.listenMetrics(host);
+  if (!(await prod.storeConnected)) log('warn', 'relay: Redis is not reachable yet; per-process limits until it is');
   log('info', `indigo-chat-relay listening on ${url} (relay at ${normalizeBasePath(env.RELAY_BASE_PATH)})`);
+  const close = () =>
+    new Promise<void>((done) => {
+      server.close(() => done());
+      server.closeAllConnections();
+    }).then(() => prod.close());
   return {
     url,
     server,
-    close: () =>
-      new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
-      }),
+    close,
+    drain: () => prod.drain().then(close),
+    ...(metricsUrl ? { metricsUrl } : {}),
   };
 }
 
@@ -400,7 +424,9 @@ Without INDIGO_PAT it serves the built-in mock platform, for demos and tests.
   --help          show this help
 
 Environment: INDIGO_API_BASE, INDIGO_PROJECT_TOKEN, INDIGO_PAT, ALLOWED_ORIGINS,
-RELAY_SECRET, RELAY_BASE_PATH, RELAY_SOURCE and RELAY_* limits (see the README).
+RELAY_SECRET, RELAY_BASE_PATH, RELAY_SOURCE and RELAY_* limits; REDIS_URL,
+RELAY_REDIS_PREFIX, RELAY_TRUST_PROXY, RELAY_METRICS, RELAY_METRICS_PORT,
+RELAY_DRAIN_MS, LOG_LEVEL (see the README).
 RELAY_UPSTREAM=botpress|chat-messages: BOTPRESS_* or CHAT_MESSAGES_* (without a token,
 a built-in mock of that platform).`;
 
@@ -438,13 +464,19 @@ export async function main(argv: readonly string[], env: Env = process.env): Pro
   }
   const server = await startRelayServer(options);
   console.log(`indigo-chat-relay: ${server.url}`);
+  let stopping = false;
   const stop = () => {
-    server.close().then(() => process.exit(0), () => process.exit(1));
+    // A second signal while draining: stop now.
+    if (stopping) process.exit(1);
+    stopping = true;
+    server.drain().then(() => process.exit(0), () => process.exit(1));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   return server;
 }
 
 export { createRelay, relayConfigFromEnv };
+export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
+export { createRelayMetrics, type RelayMetrics } from './ops.js';
 export type { RelayConfig, RelayHandler, RelayLog };

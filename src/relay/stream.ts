@@ -82,7 +82,8 @@ export function meteredBody(
 type Outcome =
   | { readonly kind: 'value'; readonly result: IteratorResult<WireChunk> }
   | { readonly kind: 'error'; readonly error: unknown }
-  | { readonly kind: 'timer' };
+  | { readonly kind: 'timer' }
+  | { readonly kind: 'shutdown' };
 
 export interface SseOptions {
   readonly body: ReadableStream<Uint8Array>;
@@ -97,6 +98,8 @@ export interface SseOptions {
   readonly secrets: readonly string[];
   /** Called once when the stream is over, whichever way. */
   readonly onFinish?: (outcome: string) => void;
+  /** Graceful shutdown: when it aborts, the answer ends now with `relay_restarting` + `processing.end`. */
+  readonly shutdownSignal?: AbortSignal;
 }
 
 const encoder = new TextEncoder();
@@ -122,9 +125,17 @@ export function sseFromUpstream(options: SseOptions): ReadableStream<Uint8Array>
     },
   })[Symbol.asyncIterator]();
 
+  // Shutdown wakes the current wait only (racing one long-lived promise on every chunk
+  // would pile up reactions for the whole answer). Removed in finish(): the signal lives
+  // as long as the server, streams come and go.
+  let interrupt: ((outcome: Outcome) => void) | undefined;
+  const onShutdown = options.shutdownSignal ? () => interrupt?.({ kind: 'shutdown' }) : undefined;
+  if (onShutdown) options.shutdownSignal!.addEventListener('abort', onShutdown, { once: true });
+
   const finish = (outcome: string) => {
     if (finished) return;
     finished = true;
+    if (onShutdown) options.shutdownSignal?.removeEventListener('abort', onShutdown);
     options.abortUpstream();
     // The generator may be parked on a read; return() settles once that read does.
     iterator.return?.(undefined).catch(() => {});
@@ -150,8 +161,12 @@ export function sseFromUpstream(options: SseOptions): ReadableStream<Uint8Array>
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<Outcome>((resolve) => {
       timer = setTimeout(() => resolve({ kind: 'timer' }), ms);
+      interrupt = resolve;
     });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([promise, timeout]).finally(() => {
+      clearTimeout(timer);
+      interrupt = undefined;
+    });
   };
 
   return new ReadableStream<Uint8Array>(
@@ -166,8 +181,10 @@ export function sseFromUpstream(options: SseOptions): ReadableStream<Uint8Array>
           const idleAt = Math.max(state.lastByteAt, startedAt) + limits.idleMs;
           const totalAt = startedAt + limits.totalMs;
           const pingAt = lastEmitAt + limits.heartbeatMs;
+          if (options.shutdownSignal?.aborted) return fail(controller, 'relay_restarting', 'The relay is restarting; send your message again.');
           const outcome = await waitFor(next, Math.max(0, Math.min(idleAt, totalAt, pingAt) - Date.now()));
           if (finished) return; // cancelled while waiting
+          if (outcome.kind === 'shutdown') return fail(controller, 'relay_restarting', 'The relay is restarting; send your message again.');
           if (outcome.kind === 'timer') {
             const t = Date.now();
             if (t >= totalAt) return fail(controller, 'upstream_timeout', 'The assistant took too long to answer.');

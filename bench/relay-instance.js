@@ -1,0 +1,14 @@
+// One relay instance for the scale bench: the same server as the CLI (startRelayServer
+// from the built package, configured by env), run with --expose-gc so the bench can ask
+// for a collection before reading memory (figures then count what answers retain, not
+// garbage the collector has not reached yet).
+import { startRelayServer } from '../dist/relay-node.js';
+
+const server = await startRelayServer({ port: 0, env: process.env });
+console.log(`indigo-chat-relay: ${server.url}`);
+process.on('message', (m) => {
+  if (m?.type !== 'gc') return;
+  globalThis.gc?.();
+  globalThis.gc?.();
+  process.send?.({ type: 'mem', ...process.memoryUsage() });
+});

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../test/support/bundle.js';
+import { eventually, startMockUpstream, type MockUpstream } from '../../test/support/mock-upstream.js';
+import { startWorkerd, type Workerd } from '../../test/support/workerd.js';
+
+/**
+ * The Worker entry (indigo-chat-widget/relay/worker) under workerd, Cloudflare's runtime,
+ * configured by bindings, in front of the mock platform on its own loopback port.
+ */
+const SITE = 'https://shop.example';
+let upstream: MockUpstream;
+let worker: Workerd;
+
+beforeAll(async () => {
+  upstream = await startMockUpstream({ realtime: false });
+  const file = await bundle('src/relay/worker.ts', 'neutral');
+  worker = await startWorkerd(file, {
+    INDIGO_API_BASE: upstream.apiBase,
+    INDIGO_PAT: upstream.pat,
+    INDIGO_PROJECT_TOKEN: upstream.projectToken,
+    RELAY_SECRET: 'worker-test-secret-0123456789abcdef',
+    ALLOWED_ORIGINS: SITE,
+    // No idle or total timeout within the test: only the disconnect can end the upstream.
+    // Frequent heartbeats: workerd may notice a gone client only when it writes to it
+    // (request.signal does not always fire first), as a real Worker would.
+    RELAY_HEARTBEAT_MS: '250',
+    RELAY_IDLE_TIMEOUT_MS: '600000',
+    RELAY_TOTAL_TIMEOUT_MS: '600000',
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await upstream?.close();
+});
+
+const post = (path: string, body: unknown, init: RequestInit = {}) =>
+  fetch(`${worker.url}${path}`, {
+    method: 'POST',
+    headers: { origin: SITE, 'content-type': 'application/json', 'cf-connecting-ip': '203.0.113.5' },
+    body: JSON.stringify(body),
+    ...init,
+  });
+
+async function session(): Promise<string> {
+  const res = await post('/api/chat/session', {});
+  expect(res.status).toBe(200);
+  expect(res.headers.get('access-control-allow-origin')).toBe(SITE);
+  return ((await res.json()) as { sender: string }).sender;
+}
+
+describe('the Worker entry under workerd', () => {
+  it('serves /session and a streamed answer from the mock platform', async () => {
+    expect(await (await fetch(`${worker.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const sender = await session();
+    const res = await post('/api/chat', { sender, data: { type: 'payload', payload: 'llm' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const events = (await res.text())
+      .split('\n\n')
+      .filter((e) => e.startsWith('data: '))
+      .map((e) => JSON.parse(e.slice(6)) as { type: string });
+    expect(events[0]).toEqual({ type: 'processing.start' });
+    expect(events.filter((e) => e.type === 'generation.chunk').length).toBeGreaterThan(3);
+    expect(events.at(-1)).toEqual({ type: 'processing.end' });
+    expect(upstream.completed).toBeGreaterThanOrEqual(1);
+    // Refusals work the same as on Node.
+    expect((await post('/api/chat', { sender: 'forged', data: { type: 'text', text: 'x' } })).status).toBe(400);
+    expect((await post('/api/chat/session', {}, { headers: { origin: 'https://evil.example', 'content-type': 'application/json' } })).status).toBe(403);
+  });
+
+  it('aborts the upstream request when the browser disconnects mid-answer', async () => {
+    const sender = await session();
+    const before = upstream.aborted;
+    const controller = new AbortController();
+    // The platform sends two chunks and then stalls: only a disconnect can end it early.
+    const res = await post('/api/chat', { sender, data: { type: 'payload', payload: 'fault:stall:2' } }, { signal: controller.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('data: ')) text += new TextDecoder().decode((await reader.read()).value);
+    expect(upstream.open).toBe(1);
+    controller.abort();
+    await eventually(() => upstream.aborted === before + 1 && upstream.open === 0, 15_000, 'the upstream request aborted');
+  });
+});
