@@ -258,7 +258,6 @@ export const blockStyles = css`
     scroll-snap-type: x mandatory;
     /* Snap cards to the padding edge, so the first card's snap position is 0 (the start). */
     scroll-padding-inline: 2px;
-    scrollbar-width: thin;
   }
   @media (prefers-reduced-motion: no-preference) {
     .carousel-strip {
