@@ -290,6 +290,24 @@ describe('<indigo-chat>', () => {
     expect(el.shadowRoot!.activeElement).to.equal($(el, '[part~="launcher"]'));
   });
 
+  it('a clicked control holds focus in every engine (WebKit focuses nothing on click), so Escape still closes', async () => {
+    const r = relay().queue(welcomeChunks()).queue(welcomeChunks());
+    const el = await mount(r);
+    await openAndWelcome(el);
+    // A synthetic click focuses nothing in any engine, like a real click in WebKit.
+    (document.activeElement as HTMLElement | null)?.blur();
+    const restart = $<HTMLButtonElement>(el, '[part~="restart"]')!;
+    restart.click();
+    await el.updateComplete;
+    const active = el.shadowRoot!.activeElement as HTMLElement | null;
+    expect(active, 'focus inside the panel').to.not.equal(null);
+    expect($(el, '[part~="panel"]')!.contains(active)).to.equal(true);
+    const closed = oneEvent(el, 'indigo-chat-close');
+    active!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    await closed;
+    expect(el.open).to.equal(false);
+  });
+
   it('shows Italian strings with lang="it" and English for unknown languages', async () => {
     const r = relay().queue(welcomeChunks());
     const el = await mount(r, { lang: 'it', mode: 'inline' });

@@ -24,6 +24,7 @@ import { blockStyles, renderBotBlocks } from '../blocks/render-blocks.js';
 import { safeUrl } from '../../html/url-policy.js';
 import { indigoChatStyles } from './indigo-chat.styles.js';
 import { scrollbarStyles } from '../scrollbars.styles.js';
+import { focusClickedControl } from '../focus-on-click.js';
 import { stringsFor } from './strings.js';
 import type { ChatStrings } from './strings.js';
 
@@ -573,6 +574,7 @@ export class IndigoChat extends LitElement {
       aria-label=${title}
       ?hidden=${launcher && !this.open}
       @keydown=${this.onPanelKeydown}
+      @click=${focusClickedControl}
     >
       <header part="header">
         ${avatar ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />` : nothing}
