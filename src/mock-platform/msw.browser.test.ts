@@ -40,8 +40,11 @@ describe('relayMswHandlers (browser, service worker)', () => {
   });
 
   it('opens a session and streams the greeting as canonical SSE, chunk by chunk', async () => {
+    // Paced as the platform paces it: without delays every chunk is ready at once and any
+    // engine may hand them over in a single read, which would prove nothing either way.
+    worker.use(...relayMswHandlers({ realtime: true, seed: 3 }));
     const sender = await session();
-    const res = await send(sender, { type: 'payload', payload: 'init', label: 'START' });
+    const res = await send(sender, { type: 'payload', payload: 'init', label: 'START' }).finally(() => worker.resetHandlers());
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.contain('text/event-stream');
     const reader = res.body!.getReader();
