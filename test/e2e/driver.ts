@@ -203,6 +203,8 @@ export class E2EPage {
   /** Writes a PNG (creating its folder). */
   async screenshot(options: { path: string; fullPage?: boolean }): Promise<void> {
     mkdirSync(dirname(options.path), { recursive: true });
+    // Let a rendering update happen first: WebKit's snapshot is the last painted frame.
+    await this.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => r(true), 100)))));
     await this.backend.screenshot(options.path, options.fullPage ?? false);
   }
 
