@@ -342,7 +342,8 @@ describe('<indigo-chat>', () => {
     expect(el.send('two')).to.equal(true);
     await el.updateComplete;
     expect($$(el, '[part~="message-user"].queued').length).to.equal(1);
-    await waitUntil(() => r.sent.length === 3 && el.conversation.transcript.status === 'idle' && botMessages(el).length === 3);
+    // Two paced streams: on a loaded machine that outlasts open-wc's 1 s default wait.
+    await waitUntil(() => r.sent.length === 3 && el.conversation.transcript.status === 'idle' && botMessages(el).length === 3, 'both answers', { timeout: 10000 });
     expect(r.sent[2]?.data).to.deep.equal({ type: 'text', text: 'two' });
     expect(botMessages(el)[1]!.textContent).to.contain('slow');
   });
