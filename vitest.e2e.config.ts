@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // End-to-end suite: starts the real server (relay + mock platform + built demo) on
-// 127.0.0.1 and drives Debian's Chromium with playwright-core.
+// 127.0.0.1 and drives Chromium, Firefox and WebKit (test/e2e/driver.ts; BROWSERS picks).
 export default defineConfig({
   test: {
     environment: 'node',

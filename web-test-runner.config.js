@@ -1,10 +1,13 @@
-// Browser suite: the real element and the HTML pipeline in Debian's Chromium.
+// Browser suite: the real element and the HTML pipeline in Chromium, Firefox and WebKit
+// (Debian's packages; `BROWSERS=chromium` or `BROWSERS=firefox,webkit` picks engines).
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
-import { chromeArgs, chromePath } from './test/chromium.js';
+import { webdriverLauncher } from '@web/test-runner-webdriver';
+import * as puppeteerCore from 'puppeteer-core';
+import { freshProfile, puppeteerLaunchOptions, removeProfile, selectedEngines, startWebKitDriver, webkitCapabilities } from './test/engines.js';
 
 const mswWorker = fileURLToPath(new URL('./node_modules/msw/lib/mockServiceWorker.js', import.meta.url));
 
@@ -14,23 +17,67 @@ function countReporter() {
     onTestRunFinished({ sessions }) {
       let passed = 0;
       let failed = 0;
-      const walk = (suite) => {
-        for (const t of suite.tests) {
-          if (t.skipped) continue;
-          if (t.passed) passed++;
-          else failed++;
-        }
-        for (const s of suite.suites) walk(s);
-      };
+      /** @type {Record<string, { passed: number; failed: number }>} */
+      const engines = {};
       for (const s of sessions) {
+        const e = (engines[String(s.browser.name).toLowerCase()] ??= { passed: 0, failed: 0 });
+        const walk = (suite) => {
+          for (const t of suite.tests) {
+            if (t.skipped) continue;
+            if (t.passed) e.passed++;
+            else e.failed++;
+          }
+          for (const child of suite.suites) walk(child);
+        };
         if (s.testResults) walk(s.testResults);
-        if (s.errors && s.errors.length > 0) failed++;
-        else if (!s.testResults && s.passed === false) failed++;
+        if (s.errors && s.errors.length > 0) e.failed++;
+        else if (!s.testResults && s.passed === false) e.failed++;
+      }
+      for (const e of Object.values(engines)) {
+        passed += e.passed;
+        failed += e.failed;
       }
       mkdirSync('.test-results', { recursive: true });
-      writeFileSync('.test-results/browser.json', JSON.stringify({ passed, failed }));
+      writeFileSync('.test-results/browser.json', JSON.stringify({ passed, failed, engines }));
     },
   };
+}
+
+/** Chromium and Firefox through puppeteer-core (CDP / WebDriver BiDi); names feed the per-engine counts. */
+function puppeteerLauncher(engine, name) {
+  const profile = engine === 'firefox' ? freshProfile(engine) : undefined;
+  const launcher = chromeLauncher({ puppeteer: puppeteerCore, launchOptions: puppeteerLaunchOptions(engine, profile) });
+  launcher.name = name;
+  const stop = launcher.stop.bind(launcher);
+  launcher.stop = async () => {
+    await stop();
+    if (profile) removeProfile(profile);
+  };
+  return launcher;
+}
+
+/** WebKitGTK: WebKitWebDriver under its own Xvfb, on a display and port picked at start, stopped with the run. */
+function webkitLauncher() {
+  const launcher = webdriverLauncher({ hostname: '127.0.0.1', port: 0, path: '/', logLevel: 'error', capabilities: webkitCapabilities() });
+  let driver;
+  const initialize = launcher.initialize.bind(launcher);
+  const stop = launcher.stop.bind(launcher);
+  launcher.initialize = async (config, files) => {
+    driver = await startWebKitDriver();
+    launcher.options.port = driver.port;
+    await initialize(config, files);
+    launcher.name = 'WebKit';
+  };
+  launcher.stop = async () => {
+    await stop();
+    await driver?.stop();
+  };
+  return launcher;
+}
+
+function launcherFor(engine) {
+  if (engine === 'webkit') return webkitLauncher();
+  return puppeteerLauncher(engine, engine === 'firefox' ? 'Firefox' : 'Chromium');
 }
 
 export default {
@@ -39,15 +86,7 @@ export default {
   concurrency: 1,
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 300000,
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath: chromePath,
-        headless: true,
-        args: [...chromeArgs],
-      },
-    }),
-  ],
+  browsers: selectedEngines().map(launcherFor),
   plugins: [esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) })],
   middleware: [
     // msw's worker only controls pages when served from the root scope.

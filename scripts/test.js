@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Runs every suite (unit, browser, end-to-end), even when an earlier one fails, and ends
 // with one line `tests: N passed, M failed` summed over all suites. Exits non-zero on any
-// failure. `node scripts/test.js unit browser` runs a subset.
+// failure. `node scripts/test.js unit browser` runs a subset; BROWSERS=chromium,firefox,webkit
+// (default all three) picks the engines of the browser and e2e suites. First it makes sure
+// every browser and tool is there (scripts/setup-engines.js).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { ensureEngines } from './setup-engines.js';
 
 const RESULTS = '.test-results';
 const wanted = process.argv.slice(2);
@@ -14,16 +17,30 @@ function exec(cmd, args) {
   return r.status ?? 1;
 }
 
+/** The engine a test ran in, from its describe title (`… in firefox …`); 'node' otherwise. */
+function engineOf(result) {
+  const m = /\bin (chromium|firefox|webkit)\b/.exec((result.ancestorTitles ?? []).join(' '));
+  return m ? m[1] : 'node';
+}
+
 function vitestCounts(file) {
   if (!existsSync(file)) return null;
   const j = JSON.parse(readFileSync(file, 'utf8'));
   let failed = j.numFailedTests ?? 0;
+  const engines = {};
   // A test file that fails to load has no assertions but must count as a failure.
   for (const f of j.testResults ?? []) {
     if (f.status === 'failed' && (f.assertionResults ?? []).length === 0) failed++;
+    for (const a of f.assertionResults ?? []) {
+      if (a.status !== 'passed' && a.status !== 'failed') continue;
+      const e = (engines[engineOf(a)] ??= { passed: 0, failed: 0 });
+      e[a.status]++;
+    }
   }
-  return { passed: j.numPassedTests ?? 0, failed };
+  return { passed: j.numPassedTests ?? 0, failed, engines };
 }
+
+ensureEngines(wanted.length > 0 ? wanted : ['unit', 'browser', 'e2e']);
 
 rmSync(RESULTS, { recursive: true, force: true });
 mkdirSync(RESULTS, { recursive: true });
@@ -61,6 +78,9 @@ for (const s of suites) {
   passed += c.passed;
   failed += c.failed + extra;
   console.log(`suite ${s.name}: ${c.passed} passed, ${c.failed + extra} failed (exit ${s.code})`);
+  for (const [engine, e] of Object.entries(c.engines ?? {})) {
+    if (s.name !== 'unit') console.log(`  ${s.name} ${engine}: ${e.passed} passed, ${e.failed} failed`);
+  }
 }
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -53,6 +53,22 @@ describe('AutoScrollController', () => {
     done();
   });
 
+  it('follows size changes that are no DOM mutation: a hidden transcript shown, messages growing in place', async () => {
+    // A returning visitor: the restored transcript is laid out while hidden, then shown;
+    // off-screen messages under content-visibility take their real height only once rendered.
+    const { el, add, atBottom, done } = setup();
+    el.style.display = 'none';
+    for (let i = 0; i < 6; i++) add(80);
+    await frames();
+    el.style.display = '';
+    await frames(4);
+    expect(atBottom(), 'after being shown').to.equal(true);
+    for (const p of Array.from(el.children) as HTMLElement[]) p.style.height = '300px';
+    await frames(4);
+    expect(atBottom(), 'after the messages grew').to.equal(true);
+    done();
+  });
+
   it('stops following when the reader scrolls up, offers the jump, and jumps back', async () => {
     const { el, ctl, host, add, atBottom, done } = setup();
     for (let i = 0; i < 5; i++) add();

@@ -35,6 +35,9 @@ export class AutoScrollController implements ReactiveController {
   /** scrollTop as of the last frame (ours or the reader's): tells up from down. */
   private lastTop = 0;
   private mutations: MutationObserver | null = null;
+  /** Sizes change without DOM mutations: `content-visibility` messages rendering at their
+   * real height, the panel becoming visible, fonts and images: each moves the end away. */
+  private resizes: ResizeObserver | null = null;
   /** The reader acted on the transcript until this time (performance.now()). */
   private intentUntil = -Infinity;
   private pointerDown = false;
@@ -56,6 +59,8 @@ export class AutoScrollController implements ReactiveController {
     globalThis.removeEventListener?.('pointercancel', this.onPointerUp);
     this.mutations?.disconnect();
     this.mutations = null;
+    this.resizes?.disconnect();
+    this.resizes = null;
     this.el = el;
     if (el) {
       el.addEventListener('scroll', this.onScroll, { passive: true });
@@ -64,8 +69,21 @@ export class AutoScrollController implements ReactiveController {
       this.lastTop = el.scrollTop;
       // Streaming answers grow outside the host's renders (the streaming HTML view commits in
       // its own frame, images load later): follow those too.
+      if (typeof ResizeObserver === 'function') {
+        const resizes = new ResizeObserver(() => {
+          if (this.stuck) this.schedule();
+        });
+        resizes.observe(el);
+        for (const child of Array.from(el.children)) resizes.observe(child);
+        this.resizes = resizes;
+      }
       if (typeof MutationObserver === 'function') {
-        this.mutations = new MutationObserver(() => {
+        this.mutations = new MutationObserver((records) => {
+          for (const r of records) {
+            if (r.target !== el) continue;
+            for (const n of Array.from(r.addedNodes)) if (n instanceof Element) this.resizes?.observe(n);
+            for (const n of Array.from(r.removedNodes)) if (n instanceof Element) this.resizes?.unobserve(n);
+          }
           if (this.stuck) this.schedule();
         });
         this.mutations.observe(el, { childList: true, subtree: true, characterData: true });

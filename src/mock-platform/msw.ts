@@ -58,6 +58,35 @@ function validSender(sender: unknown): sender is string {
   return m !== null && sign(m[1] as string) === m[2];
 }
 
+/**
+ * Whether msw can hand a mocked body to its service worker as a stream (transferable
+ * ReadableStream: Chromium, Firefox). Without it (WebKit) msw buffers each body first.
+ */
+export function streamsThroughWorker(): boolean {
+  try {
+    const stream = new ReadableStream({ start: (c) => c.close() });
+    new MessageChannel().port1.postMessage(stream, [stream as unknown as Transferable]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where msw must buffer (a browser without transferable streams), read the body here: a
+ * body that breaks midway (the `cut` fault) then becomes a network error for the page, as a
+ * reset connection is, instead of a rejection inside msw that no request ever sees.
+ */
+async function deliverable(res: Response): Promise<Response> {
+  if (typeof document === 'undefined' || streamsThroughWorker()) return res;
+  try {
+    const body = await res.arrayBuffer();
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  } catch {
+    return Response.error();
+  }
+}
+
 export function relayMswHandlers(options: RelayMswOptions = {}): RequestHandler[] {
   const relay = (options.relay ?? '/api/chat').replace(/\/+$/, '');
   const source = options.source ?? 'web';
@@ -85,16 +114,16 @@ export function relayMswHandlers(options: RelayMswOptions = {}): RequestHandler[
       });
       const res = await platform.fetch(upstream);
       if (res.ok && res.body && (res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
-        return new Response(res.body, {
+        return deliverable(new Response(res.body, {
           status: 200,
           headers: {
             'content-type': 'text/event-stream; charset=utf-8',
             'cache-control': 'no-cache, no-transform',
             'x-accel-buffering': 'no',
           },
-        });
+        }));
       }
-      return res; // errors and the captive-portal fault, as the platform produced them
+      return deliverable(res); // errors and the captive-portal fault, as the platform produced them
     }),
   ];
 }

@@ -1,10 +1,9 @@
 // The real server (`npm start`'s startRelayServer from dist) pointed at a foreign fake
 // platform (test/fixtures/foreign-platform.ts) that is not our mock: every framing and
-// fault over real HTTP, then the demo in Chromium, then the built core against corpora.
+// fault over real HTTP, then the demo in every engine, then the built core against corpora.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BAD_DELTA_RAW,
@@ -15,7 +14,7 @@ import {
   startForeignPlatform,
   type ForeignPlatform,
 } from '../fixtures/foreign-platform.js';
-import { launchBrowser, part, watchErrors } from './harness.js';
+import { engines, launchEngine, part, type E2EBrowser, type E2EPage } from './harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -185,23 +184,21 @@ describe('relay against a foreign platform (real HTTP)', () => {
   });
 });
 
-// ------------------------------------------------------------------ the demo in Chromium
+// ------------------------------------------------------------------ the demo in each engine
 
-describe('demo in Chromium against the foreign platform', () => {
-  let context: BrowserContext;
-  let page: Page;
-  let errors: string[];
+describe.each(engines)('demo in %s against the foreign platform', (engine) => {
+  let browser: E2EBrowser;
+  let page: E2EPage;
 
   beforeAll(async () => {
-    context = await launchBrowser();
-    page = await context.newPage();
-    errors = watchErrors(page);
+    browser = await launchEngine(engine);
+    page = await browser.newPage();
     await page.goto(`${relay.url}/index.html`);
     await page.locator(part('launcher')).click();
     await page.locator(part('panel')).waitFor({ state: 'visible' });
   });
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
   });
 
   /** Waits until no answer is in flight. */
@@ -315,7 +312,7 @@ describe('demo in Chromium against the foreign platform', () => {
     expect(await page.locator(part('message')).count()).toBeGreaterThan(before);
     expect(await page.locator(part('notice')).count()).toBe(0);
     expect(await page.locator(part('carousel')).count()).toBe(3);
-    expect(errors.filter((e) => !/Failed to load resource|ERR_|net::/.test(e))).toEqual([]);
+    expect((await page.errors()).filter((e) => !/Failed to load resource|ERR_|net::|NetworkError|Load failed/.test(e))).toEqual([]);
   });
 });
 

@@ -1,15 +1,16 @@
 // Shared set-up for the end-to-end suite: the real server that `npm start` runs (built
-// relay + mock platform + built demo) on 127.0.0.1, and Debian's Chromium via playwright-core.
-import { mkdtempSync, readFileSync } from 'node:fs';
+// relay + mock platform + built demo) on 127.0.0.1, and the three engines through
+// test/e2e/driver.ts (BROWSERS picks engines).
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { chromeArgs, chromePath } from '../chromium.js';
+import type { E2EPage } from './driver.js';
+
+export { engines, launchEngine, type E2EBrowser, type E2EPage, type Engine } from './driver.js';
 
 const root = resolve(import.meta.dirname, '../..');
-export const screenshotDir = join(root, 'docs/screenshots');
+const screenshotDir = join(root, 'docs/screenshots');
 
 export interface Running {
   url: string;
@@ -30,31 +31,20 @@ export async function startDemoServer(env: Record<string, string | undefined> = 
   return { url: server.url, close: () => server.close(), logs };
 }
 
-export async function launchBrowser(options: { viewport?: { width: number; height: number }; bypassCSP?: boolean } = {}): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'indigo-e2e-')), {
-    executablePath: chromePath,
-    headless: true,
-    viewport: options.viewport ?? { width: 1280, height: 800 },
-    bypassCSP: options.bypassCSP ?? false,
-    args: [...chromeArgs],
-  });
-}
-
-/** Collects page errors and console errors, which a healthy page has none of. */
-export function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  return errors;
+/**
+ * Screenshots for the README, per engine in docs/screenshots/<engine>/<name>.png, written
+ * only with UPDATE_SCREENSHOTS=1 so a normal run leaves the git tree clean.
+ */
+export async function screenshot(page: E2EPage, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
+  await page.screenshot({ path: join(screenshotDir, page.engine, `${name}.png`), fullPage: options.fullPage });
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Runs axe-core (WCAG 2.0-2.2 A/AA rules) on the page, shadow roots included. */
-export async function axeViolations(page: Page): Promise<{ id: string; help: string; nodes: string[] }[]> {
-  await page.evaluate(axeSource);
+export async function axeViolations(page: E2EPage): Promise<{ id: string; help: string; nodes: string[] }[]> {
+  await page.evaluate(`(function () { ${axeSource}\n}).call(window), true`);
   return page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[] }> } }).axe;
     const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
@@ -62,5 +52,5 @@ export async function axeViolations(page: Page): Promise<{ id: string; help: str
   });
 }
 
-/** The widget's part selector; Playwright's CSS engine pierces open shadow roots. */
+/** The widget's part selector; the driver's query pierces open shadow roots. */
 export const part = (name: string, host = 'indigo-chat') => `${host} [part~="${name}"]`;

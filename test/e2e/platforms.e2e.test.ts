@@ -1,31 +1,33 @@
-// The demo in Chromium against the two other upstreams, each through the real server that
+// The demo in every engine against the two other upstreams, each through the real server that
 // `RELAY_UPSTREAM=… npm start` runs (built relay + built-in mock, offline): every block
 // renders as its part, a choice button and the select send their values, and a reload
 // keeps the transcript.
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { axeViolations, launchBrowser, part, screenshotDir, startDemoServer, watchErrors, type Running } from './harness.js';
+import { axeViolations, engines, launchEngine, part, screenshot, startDemoServer, type E2EBrowser, type E2EPage as Page, type Running } from './harness.js';
 
-let context: BrowserContext;
 const servers: Running[] = [];
 
-beforeAll(async () => {
-  context = await launchBrowser();
-});
-
 afterAll(async () => {
-  await context?.close();
   for (const s of servers) await s.close();
 });
 
-async function open(env: Record<string, string>): Promise<{ page: Page; errors: string[]; server: Running }> {
+describe.each(engines)('other upstreams in %s', (engine) => {
+let browser: E2EBrowser;
+
+beforeAll(async () => {
+  browser = await launchEngine(engine);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function open(env: Record<string, string>): Promise<{ page: Page; server: Running }> {
   const server = await startDemoServer({ RELAY_SECRET: 'platforms-e2e-secret-0123456789abcdef', ...env });
   servers.push(server);
-  const page = await context.newPage();
-  const errors = watchErrors(page);
+  const page = await browser.newPage();
   await page.goto(`${server.url}/fullscreen.html`);
-  return { page, errors, server };
+  return { page, server };
 }
 
 /** Waits until no answer is in flight and the transcript has `bots` bot messages. */
@@ -49,14 +51,14 @@ async function say(page: Page, text: string, bots: number) {
 
 describe('RELAY_UPSTREAM=botpress: the demo against the Botpress-compatible mock', () => {
   it('renders every payload as its part; choice and select send their values; a reload keeps it all', async () => {
-    const { page, errors, server } = await open({ RELAY_UPSTREAM: 'botpress', BOTPRESS_REPLY_QUIET_MS: '400' });
+    const { page, server } = await open({ RELAY_UPSTREAM: 'botpress', BOTPRESS_REPLY_QUIET_MS: '400' });
     expect(server.logs.join('\n')).toContain('Botpress-compatible mock');
     await settled(page, 1);
     const choices = page.locator(`${part('quick-replies')} [part~="button"]`);
     expect(await choices.count()).toBe(10);
 
     // A choice button sends its value (the bot answers "image" with an image).
-    await choices.filter({ hasText: 'An image' }).click();
+    await page.locator(`${part('quick-replies')} [part~="button"]`, { hasText: 'An image' }).click();
     await page.locator(part('message-user'), { hasText: 'An image' }).waitFor();
     await page.locator(part('image')).waitFor();
     await settled(page, 2);
@@ -80,12 +82,17 @@ describe('RELAY_UPSTREAM=botpress: the demo against the Botpress-compatible mock
     // A Botpress bloc: text, image, audio, file and location in one message.
     await say(page, 'bloc', ++bots);
     expect([await page.locator(part('location')).count(), await page.locator(part('audio')).count()]).toEqual([2, 2]);
-    await page.screenshot({ path: join(screenshotDir, 'botpress-blocks.png') });
+    await screenshot(page, 'botpress-blocks');
 
     // The dropdown: a native select whose send sends the chosen option's value.
     await say(page, 'dropdown', ++bots);
     const select = page.locator(part('select'));
-    await select.selectOption({ label: 'M' });
+    await select.evaluate((el, label) => {
+      const s = el as unknown as HTMLSelectElement;
+      s.value = [...s.options].find((o) => o.label === label)!.value;
+      s.dispatchEvent(new Event('input', { bubbles: true }));
+      s.dispatchEvent(new Event('change', { bubbles: true }));
+    }, 'M');
     await page.locator(`${part('message-bot')} button[part~="button"]`, { hasText: 'Send' }).click();
     await page.locator(part('message-user'), { hasText: /:\s*M\s*$/ }).waitFor();
     await page.locator(part('bubble'), { hasText: 'Size M noted.' }).waitFor();
@@ -101,13 +108,13 @@ describe('RELAY_UPSTREAM=botpress: the demo against the Botpress-compatible mock
       expect(await page.locator(part(name)).count(), name).toBeGreaterThan(0);
     }
     expect(await page.locator(part('message-user'), { hasText: 'An image' }).count()).toBe(1);
-    expect(errors).toEqual([]);
+    expect(await page.errors()).toEqual([]);
   });
 });
 
 describe('RELAY_UPSTREAM=chat-messages: the demo against the chat-messages mock', () => {
   it('answers free text in escaped paragraphs, message by message; a reload keeps the transcript', async () => {
-    const { page, errors, server } = await open({ RELAY_UPSTREAM: 'chat-messages', CHAT_MESSAGES_REPLY_QUIET_MS: '400' });
+    const { page, server } = await open({ RELAY_UPSTREAM: 'chat-messages', CHAT_MESSAGES_REPLY_QUIET_MS: '400' });
     expect(server.logs.join('\n')).toContain('chat-messages mock');
     await settled(page, 1);
     await page.locator(part('bubble'), { hasText: 'Ask me about opening hours' }).waitFor();
@@ -120,6 +127,7 @@ describe('RELAY_UPSTREAM=chat-messages: the demo against the chat-messages mock'
     await page.reload();
     await settled(page, 3);
     expect(await page.locator(part('bubble'), { hasText: 'Orders over 50 € ship for free.' }).count()).toBe(1);
-    expect(errors).toEqual([]);
+    expect(await page.errors()).toEqual([]);
   });
+});
 });

@@ -257,7 +257,8 @@ export const blockStyles = css`
     overflow-x: auto;
     overscroll-behavior-x: contain;
     scroll-snap-type: x mandatory;
-    scrollbar-width: thin;
+    /* Snap cards to the padding edge, so the first card's snap position is 0 (the start). */
+    scroll-padding-inline: 2px;
   }
   @media (prefers-reduced-motion: no-preference) {
     .carousel-strip {

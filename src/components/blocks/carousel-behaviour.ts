@@ -24,6 +24,10 @@ class CarouselBehaviourDirective extends AsyncDirective {
   private current = 0;
   /** Set while a scroll we asked for is running, so its end does not re-derive `current`. */
   private programmatic = false;
+  /** Where the scroll we asked for must end (compared instead of a scrollLeft still animating). */
+  private targetLeft = 0;
+  /** Whether settle() already re-applied `targetLeft` once for the current request. */
+  private corrected = false;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private announceTimer: ReturnType<typeof setTimeout> | undefined;
   private announced = -1;
@@ -113,12 +117,23 @@ class CarouselBehaviourDirective extends AsyncDirective {
     const card = cards[target];
     if (!card) return;
     if (focus) card.focus({ preventScroll: true });
-    const left = Math.min(card.offsetLeft - strip.clientLeft, strip.scrollWidth - strip.clientWidth);
-    if (Math.abs(strip.scrollLeft - left) > 1) {
+    const left = Math.max(0, Math.min(this.snapLeft(strip, card), strip.scrollWidth - strip.clientWidth));
+    // Compare with where a pending smooth scroll will end, not where it is now: End then
+    // Home in one task must still come back (WebKit had not started the first animation).
+    const heading = this.programmatic ? this.targetLeft : strip.scrollLeft;
+    if (Math.abs(heading - left) > 1 || Math.abs(strip.scrollLeft - left) > 1) {
       this.programmatic = true;
+      this.corrected = false;
+      this.targetLeft = left;
       strip.scrollTo({ left, behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
     }
     this.setCurrent(target);
+  }
+
+  /** The scroll position that snaps `card` to the strip's start (scroll-padding included). */
+  private snapLeft(strip: HTMLElement, card: HTMLElement): number {
+    const padding = parseFloat(getComputedStyle(strip).scrollPaddingLeft) || 0;
+    return card.offsetLeft - strip.clientLeft - padding;
   }
 
   private scheduleSettle() {
@@ -129,11 +144,18 @@ class CarouselBehaviourDirective extends AsyncDirective {
   /** The strip stopped moving: if the visitor swiped, the card nearest the start is current. */
   private settle() {
     clearTimeout(this.settleTimer);
+    const strip = this.strip();
     if (this.programmatic) {
+      // An engine may let an earlier smooth scroll finish over a later one (WebKit): land
+      // where the last request asked, once, without animation.
+      if (strip && !this.corrected && Math.abs(strip.scrollLeft - this.targetLeft) > 1) {
+        this.corrected = true;
+        strip.scrollTo({ left: this.targetLeft, behavior: 'instant' });
+        return;
+      }
       this.programmatic = false;
       return;
     }
-    const strip = this.strip();
     const cards = this.cards();
     if (!strip || cards.length === 0) return;
     const max = strip.scrollWidth - strip.clientWidth;
@@ -143,7 +165,7 @@ class CarouselBehaviourDirective extends AsyncDirective {
     } else {
       let best = Infinity;
       cards.forEach((card, i) => {
-        const distance = Math.abs(card.offsetLeft - strip.clientLeft - strip.scrollLeft);
+        const distance = Math.abs(this.snapLeft(strip, card) - strip.scrollLeft);
         if (distance < best) {
           best = distance;
           nearest = i;

@@ -4,8 +4,9 @@ import { setupWorker, type SetupWorker } from 'msw/browser';
  * path, counts session requests and scripts each answer. The realistic end-to-end flows
  * use the mock platform's own handlers instead (src/mock-platform/msw.ts).
  */
-import { http, HttpResponse } from 'msw';
+import { getResponse, http, HttpResponse } from 'msw';
 import type { RequestHandler } from 'msw';
+import { streamsThroughWorker } from '../../mock-platform/msw.js';
 
 export type Wire = Record<string, unknown>;
 export type Reply = Wire[] | Response | ((body: SentBody) => Wire[] | Response | Promise<Wire[] | Response>);
@@ -85,15 +86,42 @@ export class FakeRelay {
 }
 
 /**
+ * The same handlers answered inside the page (a fetch wrapper around msw's getResponse), for engines whose
+ * service worker cannot receive a streamed body (WebKit: no transferable streams, so msw's
+ * worker would buffer every answer and a held or paced stream would arrive all at once).
+ */
+function inPageMocks(): Pick<SetupWorker, 'use' | 'resetHandlers'> & { start(): void; stop(): void } {
+  let handlers: RequestHandler[] = [];
+  const original = globalThis.fetch;
+  const mocked: typeof fetch = async (input, init) => {
+    const response = await getResponse(handlers, new Request(input, init));
+    return response ?? original(input, init);
+  };
+  return {
+    start: () => void (globalThis.fetch = mocked),
+    stop: () => void (globalThis.fetch = original),
+    use: (...more: RequestHandler[]) => void (handlers = [...more, ...handlers]),
+    resetHandlers: () => void (handlers = []),
+  } as never;
+}
+
+/**
  * The msw worker and per-test storage reset the element suites share (call once at the
  * top of a suite file), and a fresh FakeRelay mounted on it per call.
  */
 export function useFakeRelays(prefix: string): { relay(): FakeRelay; use: SetupWorker['use'] } {
-  let worker: SetupWorker;
+  let worker: Pick<SetupWorker, 'use' | 'resetHandlers' | 'stop'>;
   let n = 0;
   before(async () => {
-    worker = setupWorker();
-    await worker.start({ quiet: true, serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledRequest: 'bypass' });
+    if (streamsThroughWorker()) {
+      const w = setupWorker();
+      await w.start({ quiet: true, serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledRequest: 'bypass' });
+      worker = w;
+    } else {
+      const m = inPageMocks();
+      m.start();
+      worker = m;
+    }
   });
   after(() => worker.stop());
   beforeEach(() => {

@@ -290,6 +290,24 @@ describe('<indigo-chat>', () => {
     expect(el.shadowRoot!.activeElement).to.equal($(el, '[part~="launcher"]'));
   });
 
+  it('a clicked control holds focus in every engine (WebKit focuses nothing on click), so Escape still closes', async () => {
+    const r = relay().queue(welcomeChunks()).queue(welcomeChunks());
+    const el = await mount(r);
+    await openAndWelcome(el);
+    // A synthetic click focuses nothing in any engine, like a real click in WebKit.
+    (document.activeElement as HTMLElement | null)?.blur();
+    const restart = $<HTMLButtonElement>(el, '[part~="restart"]')!;
+    restart.click();
+    await el.updateComplete;
+    const active = el.shadowRoot!.activeElement as HTMLElement | null;
+    expect(active, 'focus inside the panel').to.not.equal(null);
+    expect($(el, '[part~="panel"]')!.contains(active)).to.equal(true);
+    const closed = oneEvent(el, 'indigo-chat-close');
+    active!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+    await closed;
+    expect(el.open).to.equal(false);
+  });
+
   it('shows Italian strings with lang="it" and English for unknown languages', async () => {
     const r = relay().queue(welcomeChunks());
     const el = await mount(r, { lang: 'it', mode: 'inline' });
@@ -324,7 +342,8 @@ describe('<indigo-chat>', () => {
     expect(el.send('two')).to.equal(true);
     await el.updateComplete;
     expect($$(el, '[part~="message-user"].queued').length).to.equal(1);
-    await waitUntil(() => r.sent.length === 3 && el.conversation.transcript.status === 'idle' && botMessages(el).length === 3);
+    // Two paced streams: on a loaded machine that outlasts open-wc's 1 s default wait.
+    await waitUntil(() => r.sent.length === 3 && el.conversation.transcript.status === 'idle' && botMessages(el).length === 3, 'both answers', { timeout: 10000 });
     expect(r.sent[2]?.data).to.deep.equal({ type: 'text', text: 'two' });
     expect(botMessages(el)[1]!.textContent).to.contain('slow');
   });

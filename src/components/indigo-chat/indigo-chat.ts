@@ -23,6 +23,8 @@ import type { FetchLike, Timeouts } from '../../transport/transport.js';
 import { blockStyles, renderBotBlocks } from '../blocks/render-blocks.js';
 import { safeUrl } from '../../html/url-policy.js';
 import { indigoChatStyles } from './indigo-chat.styles.js';
+import { scrollbarStyles } from '../scrollbars.styles.js';
+import { focusClickedControl } from '../focus-on-click.js';
 import { stringsFor } from './strings.js';
 import type { ChatStrings } from './strings.js';
 
@@ -154,7 +156,7 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
  * @cssprop --indigo-chat-height - Launcher panel height, inline element height.
  */
 export class IndigoChat extends LitElement {
-  static override styles = [indigoChatStyles, blockStyles];
+  static override styles = [indigoChatStyles, blockStyles, scrollbarStyles];
 
   /** Relay URL: `POST {relay}/session` and `POST {relay}`. */
   @property({ reflect: true }) relay = '/api/chat';
@@ -576,6 +578,7 @@ export class IndigoChat extends LitElement {
       aria-label=${title}
       ?hidden=${launcher && !this.open}
       @keydown=${this.onPanelKeydown}
+      @click=${focusClickedControl}
     >
       <header part="header">
         ${avatar ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />` : nothing}
