@@ -7,6 +7,21 @@ import type { BlockStrings } from './strings.js';
 const ANNOUNCE_DELAY_MS = 400;
 const SCROLL_SETTLE_MS = 120;
 
+function isRtl(el: Element): boolean {
+  return getComputedStyle(el).direction === 'rtl';
+}
+
+/**
+ * How far the strip must scroll (in scrollLeft units) to bring `card`'s start edge to the
+ * strip's start edge: the left edges in LTR, the right edges in RTL (where scrollLeft runs
+ * from 0 to negative values).
+ */
+function offsetToStart(strip: HTMLElement, card: HTMLElement, rtl: boolean): number {
+  const s = strip.getBoundingClientRect();
+  const c = card.getBoundingClientRect();
+  return rtl ? c.right - (s.right - strip.clientLeft) : c.left - (s.left + strip.clientLeft);
+}
+
 function prefersReducedMotion(): boolean {
   return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
@@ -84,12 +99,14 @@ class CarouselBehaviourDirective extends AsyncDirective {
     if (target !== strip && fromCard < 0) return;
     const from = fromCard >= 0 ? fromCard : this.current;
     let to: number;
+    // Right-to-left: the next card is on the left, so the arrows swap meaning.
+    const step = isRtl(strip) ? -1 : 1;
     switch (event.key) {
       case 'ArrowRight':
-        to = from + 1;
+        to = from + step;
         break;
       case 'ArrowLeft':
-        to = from - 1;
+        to = from - step;
         break;
       case 'Home':
         to = 0;
@@ -113,7 +130,10 @@ class CarouselBehaviourDirective extends AsyncDirective {
     const card = cards[target];
     if (!card) return;
     if (focus) card.focus({ preventScroll: true });
-    const left = Math.min(card.offsetLeft - strip.clientLeft, strip.scrollWidth - strip.clientWidth);
+    const rtl = isRtl(strip);
+    const max = strip.scrollWidth - strip.clientWidth;
+    const raw = strip.scrollLeft + offsetToStart(strip, card, rtl);
+    const left = rtl ? Math.max(raw, -max) : Math.min(raw, max);
     if (Math.abs(strip.scrollLeft - left) > 1) {
       this.programmatic = true;
       strip.scrollTo({ left, behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
@@ -137,13 +157,14 @@ class CarouselBehaviourDirective extends AsyncDirective {
     const cards = this.cards();
     if (!strip || cards.length === 0) return;
     const max = strip.scrollWidth - strip.clientWidth;
+    const rtl = isRtl(strip);
     let nearest = 0;
-    if (max > 0 && strip.scrollLeft >= max - 1) {
+    if (max > 0 && Math.abs(strip.scrollLeft) >= max - 1) {
       nearest = cards.length - 1;
     } else {
       let best = Infinity;
       cards.forEach((card, i) => {
-        const distance = Math.abs(card.offsetLeft - strip.clientLeft - strip.scrollLeft);
+        const distance = Math.abs(offsetToStart(strip, card, rtl));
         if (distance < best) {
           best = distance;
           nearest = i;
