@@ -79,6 +79,40 @@ describe('ConversationController', () => {
     expect(relay.sessions()).toBe(1);
   });
 
+  it('stop aborts the stream, keeps what was shown, marks it stopped, then sends the queued message', async () => {
+    const relay = fakeRelay();
+    const s = new ConversationController(host(relay.fetch));
+    s.start();
+    await until(() => relay.pending.length === 1);
+    relay.pending[0]!.push({ type: 'processing.start' });
+    relay.pending[0]!.push({ type: 'processing.end' });
+    relay.pending[0]!.end();
+    await until(() => !s.inFlight);
+    expect(s.stop()).toBe(false); // nothing in flight
+    expect(s.send({ type: 'text', text: 'tell me a story' })).toBe('sent');
+    await until(() => relay.pending.length === 2);
+    const live = relay.pending[1]!;
+    live.push({ type: 'processing.start' });
+    live.push({ type: 'text', data: { text: '<p>Once upon</p>' } });
+    await until(() => s.transcript.messages.at(-1)?.role === 'bot');
+    const count = s.transcript.messages.length;
+    expect(s.send({ type: 'text', text: 'next' })).toBe('queued');
+    expect(s.stop()).toBe(true);
+    expect(live.signal?.aborted).toBe(true);
+    const bot = s.transcript.messages[count - 1]!;
+    expect(bot).toMatchObject({ role: 'bot', state: 'incomplete', stopped: true });
+    expect(s.transcript.notice).toBeNull();
+    try {
+      live.push({ type: 'text', data: { text: '<p>late</p>' } });
+    } catch {
+      // already closed by the abort
+    }
+    // The queued message goes out; the stopped answer stays as it was.
+    await until(() => relay.pending.length === 3);
+    expect(relay.pending[2]!.body.data).toEqual({ type: 'text', text: 'next' });
+    expect(s.transcript.messages[count - 1]).toBe(bot);
+  });
+
   it('restart aborts the run; its late chunks never reach the new transcript', async () => {
     const relay = fakeRelay();
     const s = new ConversationController(host(relay.fetch));

@@ -76,6 +76,7 @@ export class ConversationController implements ReactiveController {
   private run = 0;
   private abortCtl: AbortController | null = null;
   private busy = false;
+  private currentHidden = false;
   private started = false;
   /** The last hidden send failed (cleared by the next run or a restart). */
   hiddenFailure: HiddenFailure | null = null;
@@ -92,6 +93,11 @@ export class ConversationController implements ReactiveController {
   /** True while a request is out or an answer streams. */
   get inFlight(): boolean {
     return this.busy;
+  }
+
+  /** An answer to something the visitor sent is on its way (the welcome does not count): Stop applies. */
+  get stoppable(): boolean {
+    return this.busy && !this.currentHidden;
   }
 
   /** What the retry button sends: a failed hidden send, or the reducer's notice. */
@@ -157,6 +163,24 @@ export class ConversationController implements ReactiveController {
     return 'sent';
   }
 
+  /**
+   * The visitor pressed Stop: abort the request in flight (the relay aborts upstream when
+   * the browser leaves), keep what was shown and mark the answer stopped. Queued sends
+   * then go out as usual. Returns false when nothing was in flight.
+   */
+  stop(): boolean {
+    if (!this.stoppable) return false;
+    this.run++;
+    this.abortCtl?.abort();
+    this.abortCtl = null;
+    this.busy = false;
+    this.hiddenPending = false;
+    this.apply({ type: 'stream-aborted', reason: 'stopped', at: this.now() });
+    this.host.requestUpdate();
+    this.drain();
+    return true;
+  }
+
   /** Resend what the notice offers. */
   retry(): SendResult {
     const data = this.retryData;
@@ -199,6 +223,7 @@ export class ConversationController implements ReactiveController {
     const ctl = new AbortController();
     this.abortCtl = ctl;
     this.busy = true;
+    this.currentHidden = hidden;
     this.hiddenFailure = null;
     const stale = () => id !== this.run;
     if (hidden) {

@@ -1,28 +1,7 @@
 import { expect } from '@open-wc/testing';
 import type { Block } from '../../core/conversation/types.js';
-import { botMessage, generation, microtask, mount } from './blocks.test-helper.js';
+import { botMessage, generation, loadAxe, microtask, mount } from './blocks.test-helper.js';
 
-
-interface AxeResult {
-  violations: { id: string; help: string; nodes: { html: string }[] }[];
-}
-interface Axe {
-  run(context: Element, options: object): Promise<AxeResult>;
-}
-
-async function loadAxe(): Promise<Axe> {
-  const w = window as unknown as { axe?: Axe };
-  if (!w.axe) {
-    await new Promise<void>((resolve, reject) => {
-      const script = document.createElement('script');
-      script.src = '/node_modules/axe-core/axe.min.js';
-      script.onload = () => resolve();
-      script.onerror = () => reject(new Error('axe-core did not load'));
-      document.head.append(script);
-    });
-  }
-  return w.axe!;
-}
 
 afterEach(() => document.body.replaceChildren());
 

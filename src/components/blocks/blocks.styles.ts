@@ -328,6 +328,10 @@ export const blockStyles = css`
     color: var(--_text);
     cursor: pointer;
   }
+  /* Right-to-left: the chevrons point the way the strip moves. */
+  [dir='rtl'] :is(.carousel-prev, .carousel-next) svg {
+    transform: scaleX(-1);
+  }
   .carousel-prev:disabled,
   .carousel-next:disabled {
     opacity: 0.4;

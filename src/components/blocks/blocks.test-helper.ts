@@ -85,3 +85,25 @@ export function generation(
 
 export const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
 export const microtask = () => Promise.resolve();
+
+export interface AxeResult {
+  violations: { id: string; help: string; nodes: { html: string }[] }[];
+}
+export interface Axe {
+  run(context: Element, options: object): Promise<AxeResult>;
+}
+
+/** axe-core, loaded once per page from node_modules (the test runner serves it). */
+export async function loadAxe(): Promise<Axe> {
+  const w = window as unknown as { axe?: Axe };
+  if (!w.axe) {
+    await new Promise<void>((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = '/node_modules/axe-core/axe.min.js';
+      script.onload = () => resolve();
+      script.onerror = () => reject(new Error('axe-core did not load'));
+      document.head.append(script);
+    });
+  }
+  return w.axe!;
+}

@@ -7,6 +7,21 @@ import type { BlockStrings } from './strings.js';
 const ANNOUNCE_DELAY_MS = 400;
 const SCROLL_SETTLE_MS = 120;
 
+function isRtl(el: Element): boolean {
+  return getComputedStyle(el).direction === 'rtl';
+}
+
+/**
+ * How far the strip must scroll (in scrollLeft units) to bring `card`'s start edge to the
+ * strip's start edge: the left edges in LTR, the right edges in RTL (where scrollLeft runs
+ * from 0 to negative values).
+ */
+function offsetToStart(strip: HTMLElement, card: HTMLElement, rtl: boolean): number {
+  const s = strip.getBoundingClientRect();
+  const c = card.getBoundingClientRect();
+  return rtl ? c.right - (s.right - strip.clientLeft) : c.left - (s.left + strip.clientLeft);
+}
+
 function prefersReducedMotion(): boolean {
   return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
@@ -88,12 +103,14 @@ class CarouselBehaviourDirective extends AsyncDirective {
     if (target !== strip && fromCard < 0) return;
     const from = fromCard >= 0 ? fromCard : this.current;
     let to: number;
+    // Right-to-left: the next card is on the left, so the arrows swap meaning.
+    const step = isRtl(strip) ? -1 : 1;
     switch (event.key) {
       case 'ArrowRight':
-        to = from + 1;
+        to = from + step;
         break;
       case 'ArrowLeft':
-        to = from - 1;
+        to = from - step;
         break;
       case 'Home':
         to = 0;
@@ -117,7 +134,11 @@ class CarouselBehaviourDirective extends AsyncDirective {
     const card = cards[target];
     if (!card) return;
     if (focus) card.focus({ preventScroll: true });
-    const left = Math.max(0, Math.min(this.snapLeft(strip, card), strip.scrollWidth - strip.clientWidth));
+    const rtl = isRtl(strip);
+    const max = strip.scrollWidth - strip.clientWidth;
+    const raw = this.snapLeft(strip, card, rtl);
+    // Right to left, scroll positions run from 0 down to -max.
+    const left = rtl ? Math.max(-max, Math.min(0, raw)) : Math.max(0, Math.min(raw, max));
     // Compare with where a pending smooth scroll will end, not where it is now: End then
     // Home in one task must still come back (WebKit had not started the first animation).
     const heading = this.programmatic ? this.targetLeft : strip.scrollLeft;
@@ -131,9 +152,11 @@ class CarouselBehaviourDirective extends AsyncDirective {
   }
 
   /** The scroll position that snaps `card` to the strip's start (scroll-padding included). */
-  private snapLeft(strip: HTMLElement, card: HTMLElement): number {
-    const padding = parseFloat(getComputedStyle(strip).scrollPaddingLeft) || 0;
-    return card.offsetLeft - strip.clientLeft - padding;
+  private snapLeft(strip: HTMLElement, card: HTMLElement, rtl: boolean): number {
+    const style = getComputedStyle(strip);
+    if (!rtl) return card.offsetLeft - strip.clientLeft - (parseFloat(style.scrollPaddingLeft) || 0);
+    // Right to left: align the card's right edge with the strip's start, inside its padding.
+    return strip.scrollLeft + offsetToStart(strip, card, true) + (parseFloat(style.scrollPaddingRight) || 0);
   }
 
   private scheduleSettle() {
@@ -159,13 +182,14 @@ class CarouselBehaviourDirective extends AsyncDirective {
     const cards = this.cards();
     if (!strip || cards.length === 0) return;
     const max = strip.scrollWidth - strip.clientWidth;
+    const rtl = isRtl(strip);
     let nearest = 0;
-    if (max > 0 && strip.scrollLeft >= max - 1) {
+    if (max > 0 && Math.abs(strip.scrollLeft) >= max - 1) {
       nearest = cards.length - 1;
     } else {
       let best = Infinity;
       cards.forEach((card, i) => {
-        const distance = Math.abs(this.snapLeft(strip, card) - strip.scrollLeft);
+        const distance = Math.abs(this.snapLeft(strip, card, rtl) - strip.scrollLeft);
         if (distance < best) {
           best = distance;
           nearest = i;

@@ -128,8 +128,8 @@ function extensionContext(ctx: BlockContext): ExtensionContext {
 
 function renderText(block: TextBlock, ctx: BlockContext) {
   return block.caption
-    ? html`<div part="caption" class="caption" ${sanitizedContent(block.html, ctx.mediaOrigins)}></div>`
-    : html`<div part="bubble" class="bubble" ${sanitizedContent(block.html, ctx.mediaOrigins)}></div>`;
+    ? html`<div part="caption" class="caption" dir="auto" ${sanitizedContent(block.html, ctx.mediaOrigins)}></div>`
+    : html`<div part="bubble" class="bubble" dir="auto" ${sanitizedContent(block.html, ctx.mediaOrigins)}></div>`;
 }
 
 /**
@@ -139,7 +139,8 @@ function renderText(block: TextBlock, ctx: BlockContext) {
  */
 function renderGeneration(block: GenerationBlock, message: BotMessage, ctx: BlockContext, strings: BlockStrings) {
   const finished = message.state !== 'streaming' || block.state !== 'streaming';
-  return html`<div part="bubble" class="bubble generation" aria-busy=${finished ? 'false' : 'true'}>
+  // dir="auto": the bot's text keeps its own direction whatever the interface language.
+  return html`<div part="bubble" class="bubble generation" dir="auto" aria-busy=${finished ? 'false' : 'true'}>
       <div class="generation-body" ${generationView(block, { mediaOrigins: ctx.mediaOrigins, finished: message.state !== 'streaming' })}></div>
     </div>
     ${block.state === 'degraded' ? html`<p part="plain-text-notice" class="plain-text-notice">${strings.plainText}</p>` : nothing}`;

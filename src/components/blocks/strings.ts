@@ -1,3 +1,5 @@
+import { loadedPack } from '../i18n/locales.js';
+
 /**
  * User-visible strings of the bot block renderers. English is the fallback for any
  * language we do not ship; a region subtag (`it-IT`) resolves to its language.
@@ -70,7 +72,7 @@ const table: Readonly<Record<string, BlockStrings>> = { en, it };
 
 export function blockStrings(lang: string): BlockStrings {
   const base = (typeof lang === 'string' ? lang : '').toLowerCase().split(/[-_]/)[0] ?? '';
-  return Object.prototype.hasOwnProperty.call(table, base) ? (table[base] ?? en) : en;
+  return Object.prototype.hasOwnProperty.call(table, base) ? (table[base] ?? en) : (loadedPack(base)?.blocks ?? en);
 }
 
 /**

@@ -144,3 +144,13 @@ export const $ = <T extends Element = HTMLElement>(el: HTMLElement, sel: string)
 export const $$ = (el: HTMLElement, sel: string) => [...el.shadowRoot!.querySelectorAll<HTMLElement>(sel)];
 export const botMessages = (el: HTMLElement) => $$(el, '[part~="message"][part~="message-bot"]');
 export const userMessages = (el: HTMLElement) => $$(el, '[part~="message"][part~="message-user"]');
+
+/** Types into the composer and presses Enter (as a visitor would). */
+export async function typeAndEnter(el: HTMLElement & { updateComplete?: Promise<unknown> }, text: string): Promise<void> {
+  const input = $<HTMLTextAreaElement>(el, '[part~="input"]')!;
+  input.focus();
+  input.value = text;
+  input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+  input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
+  await el.updateComplete;
+}

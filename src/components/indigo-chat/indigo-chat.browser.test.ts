@@ -2,7 +2,7 @@ import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/t
 import { HttpResponse, http } from 'msw';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
-import { $, $$, botMessages, FakeRelay, sseResponse, useFakeRelays, userMessages, welcomeChunks } from './fake-relay.test-helper.js';
+import { $, $$, botMessages, FakeRelay, sseResponse, typeAndEnter, useFakeRelays, userMessages, welcomeChunks } from './fake-relay.test-helper.js';
 import type { Wire } from './fake-relay.test-helper.js';
 import type { IndigoChatErrorEvent, IndigoChatMessageEvent, IndigoChatWarningEvent } from '../../events/index.js';
 
@@ -22,14 +22,6 @@ async function mount(r: FakeRelay, attrs: { mode?: string; lang?: string; id?: s
     lang=${attrs.lang ?? 'en'}
     storage=${attrs.storage ?? 'local'}
   ></indigo-chat>`);
-}
-
-async function typeAndEnter(el: IndigoChat, text: string): Promise<void> {
-  const input = $<HTMLTextAreaElement>(el, '[part~="input"]')!;
-  input.focus();
-  input.value = text;
-  input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
-  input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
 }
 
 async function openAndWelcome(el: IndigoChat): Promise<void> {
@@ -313,7 +305,7 @@ describe('<indigo-chat>', () => {
     const el = await mount(r, { lang: 'it', mode: 'inline' });
     expect($(el, '[part~="send"]')!.getAttribute('aria-label')).to.equal('Invia');
     expect($(el, 'label')!.textContent).to.equal('Il tuo messaggio');
-    el.lang = 'de';
+    el.lang = 'xx';
     await el.updateComplete;
     expect($(el, '[part~="send"]')!.getAttribute('aria-label')).to.equal('Send');
   });

@@ -92,7 +92,7 @@ export const indigoChatStyles = css`
   [part~='badge'] {
     position: absolute;
     top: -4px;
-    right: -4px;
+    inset-inline-end: -4px;
     min-width: 20px;
     height: 20px;
     padding: 0 6px;
@@ -234,7 +234,8 @@ export const indigoChatStyles = css`
     background: var(--_accent);
     color: var(--_on-accent);
     padding: 8px 12px;
-    border-radius: var(--_radius) var(--_radius) 4px var(--_radius);
+    border-radius: var(--_radius);
+    border-end-end-radius: 4px;
     white-space: pre-wrap;
     overflow-wrap: anywhere;
   }
@@ -248,7 +249,8 @@ export const indigoChatStyles = css`
   [part~='message-bot'] [part~='bubble'] {
     background: var(--_bot-bg);
     padding: 8px 12px;
-    border-radius: var(--_radius) var(--_radius) var(--_radius) 4px;
+    border-radius: var(--_radius);
+    border-end-start-radius: 4px;
     overflow-wrap: anywhere;
   }
   [part~='message'].queued .user-bubble {
@@ -293,8 +295,9 @@ export const indigoChatStyles = css`
   [part~='jump'] {
     position: absolute;
     bottom: 8px;
-    left: 50%;
-    transform: translateX(-50%);
+    inset-inline: 0;
+    margin-inline: auto;
+    width: fit-content;
     border: 1px solid var(--_line);
     background: var(--_surface);
     color: var(--_text);
@@ -314,7 +317,7 @@ export const indigoChatStyles = css`
     background: color-mix(in srgb, #f9ab00 18%, var(--_surface));
   }
   [part~='retry'] {
-    margin-left: auto;
+    margin-inline-start: auto;
     border: 1px solid currentColor;
     background: transparent;
     color: inherit;
@@ -341,7 +344,8 @@ export const indigoChatStyles = css`
     color: var(--_text);
     font: inherit;
   }
-  [part~='send'] {
+  [part~='send'],
+  [part~='stop'] {
     width: 40px;
     height: 40px;
     border: none;

@@ -27,6 +27,17 @@ import { scrollbarStyles } from '../scrollbars.styles.js';
 import { focusClickedControl } from '../focus-on-click.js';
 import { stringsFor } from './strings.js';
 import type { ChatStrings } from './strings.js';
+import { dirOf, isReady, loadLocale, resolveLang, visitorStringsFor } from '../i18n/locales.js';
+import type { VisitorStrings } from '../i18n/visitor-strings.js';
+import { answerContent, copyAnswer, isCopyable } from './answer-content.js';
+import { mayShowUnprompted } from './consent-gate.js';
+import { HeaderMenu } from './header-menu.js';
+import { lockPageScroll } from './page-scroll-lock.js';
+import { TeaserController } from './teaser-controller.js';
+import { dayLabel, dayStarts, fullDate, relativeTime } from './time-format.js';
+import type { TranscriptFormat } from './transcript-export.js';
+import { VoiceController } from './voice-controller.js';
+import { visitorStyles } from './visitor.styles.js';
 
 export type ChatMode = 'launcher' | 'inline' | 'fullscreen';
 
@@ -88,6 +99,17 @@ function noticeText(notice: Notice, s: ChatStrings): string {
   }
 }
 
+/** What the live region reads for a finished answer: the message without its time and actions. */
+function spokenText(el: Element | null): string {
+  if (!el) return '';
+  const copy = el.cloneNode(true) as Element;
+  for (const skip of copy.querySelectorAll('[part~="time"], .answer-actions')) skip.remove();
+  return copy.textContent ?? '';
+}
+
+const stopIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><rect x="6" y="6" width="12" height="12" rx="2"/></svg>`;
+const copyIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"><rect x="9" y="9" width="11" height="11" rx="2"/><path d="M5 15V5a2 2 0 0 1 2-2h8"/></svg>`;
+const micIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><rect x="9" y="3" width="6" height="11" rx="3"/><path d="M5 11a7 7 0 0 0 14 0M12 18v3"/></svg>`;
 const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M3 20.5l18-8.5L3 3.5v6.6l12 1.9-12 1.9z"/></svg>`;
 
 /**
@@ -145,6 +167,15 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
  * @csspart composer - The message form.
  * @csspart input - The message textarea.
  * @csspart send - The send button.
+ * @csspart stop - Replaces the send button while an answer streams: stops it (Escape in the composer too).
+ * @csspart copy - Copies a finished bot answer (plain text and sanitized HTML).
+ * @csspart time - A message's time: relative on hover/focus, the full date for screen readers.
+ * @csspart day - A day separator (conversations spanning several days).
+ * @csspart menu - The header's menu button.
+ * @csspart download - A menu item downloading the transcript (`data-format="txt"` or `"html"`).
+ * @csspart teaser - The proactive bubble beside the closed launcher (`teaser` attribute).
+ * @csspart teaser-close - The teaser's dismiss button.
+ * @csspart mic - Voice input (only where the browser has the Web Speech API).
  *
  * @cssprop --indigo-chat-accent - Brand colour (launcher, header, visitor bubbles).
  * @cssprop --indigo-chat-surface - Panel background.
@@ -156,7 +187,7 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
  * @cssprop --indigo-chat-height - Launcher panel height, inline element height.
  */
 export class IndigoChat extends LitElement {
-  static override styles = [indigoChatStyles, blockStyles, scrollbarStyles];
+  static override styles = [indigoChatStyles, blockStyles, scrollbarStyles, visitorStyles];
 
   /** Relay URL: `POST {relay}/session` and `POST {relay}`. */
   @property({ reflect: true }) relay = '/api/chat';
@@ -180,8 +211,22 @@ export class IndigoChat extends LitElement {
   @property({ reflect: true }) welcome = 'init';
   /** Informational: the relay's configuration decides the real source. */
   @property({ reflect: true }) source = 'web';
-  /** `en` or `it`; anything else falls back to English. */
+  /**
+   * `en`, `it`, `fr`, `de`, `es`, `ar`, `he` (region subtags accepted: `fr-CA`), or `auto`
+   * for the visitor's first supported language in `navigator.languages`. Anything else
+   * falls back to English. Arabic and Hebrew lay the panel out right to left. Languages
+   * other than English and Italian load on demand (English shows until they arrive).
+   */
   @property({ reflect: true }) override lang = 'en';
+  /**
+   * Launcher mode: a small bubble beside the closed launcher with this text, at most once
+   * per visitor per day, after `teaser-delay`. Present but empty: the welcome's first text
+   * (the conversation starts in the background). Never before consent when consent is
+   * required; never takes focus.
+   */
+  @property({ reflect: true }) teaser: string | null = null;
+  /** Milliseconds before the teaser shows (default 0). */
+  @property({ attribute: 'teaser-delay', type: Number, reflect: true }) teaserDelay = 0;
   /** How the platform counts generation deltas: `grapheme` (default), `codepoint` or `utf16`. */
   @property({ attribute: 'delta-unit', reflect: true }) deltaUnit: DeltaUnit = 'grapheme';
   /**
@@ -236,6 +281,14 @@ export class IndigoChat extends LitElement {
   }));
   private readonly scroller = new AutoScrollController(this);
   private readonly viewport = new ViewportController(this);
+  // Consent: i7's consent notice passes whether the visitor agreed (false until merged).
+  private readonly teaserCtl = new TeaserController(this, () => mayShowUnprompted(this.getAttribute('consent'), false));
+  private readonly voice = new VoiceController(this);
+  private readonly menu = new HeaderMenu(this);
+  private unlockScroll: (() => void) | null = null;
+  private teaserAnnounced = false;
+  private escapeHandled = false;
+  private dayCache: { n: number; first: number; starts: Set<number> } = { n: 0, first: 0, starts: new Set() };
 
   private readonly uid = `indigo-chat-${++instances}`;
   private originsKey: string | null = null;
@@ -273,6 +326,17 @@ export class IndigoChat extends LitElement {
     return safeUrl(absolute, 'media', { mediaOrigins: [...this.origins, ...page] });
   }
 
+  /** The language asked for (`auto` resolved), whether or not its strings have arrived. */
+  private get wantedLang(): string {
+    return resolveLang(this.lang);
+  }
+
+  /** The language shown now: the wanted one once its pack is loaded, English until then. */
+  private get uiLang(): string {
+    const wanted = this.wantedLang;
+    return isReady(wanted) ? wanted : 'en';
+  }
+
   /** Effective delta unit (an unknown attribute value falls back to the default). */
   private get unit(): DeltaUnit {
     return isDeltaUnit(this.deltaUnit) ? this.deltaUnit : 'grapheme';
@@ -299,6 +363,8 @@ export class IndigoChat extends LitElement {
   }
 
   override disconnectedCallback(): void {
+    this.unlockScroll?.();
+    this.unlockScroll = null;
     globalThis.removeEventListener('online', this.onConnectivity);
     globalThis.removeEventListener('offline', this.onConnectivity);
     super.disconnectedCallback();
@@ -379,6 +445,10 @@ export class IndigoChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('lang')) {
+      const wanted = this.wantedLang;
+      if (!isReady(wanted)) void loadLocale(wanted).then(() => this.requestUpdate());
+    }
     if (changed.has('open') && this.open) this.unread = 0;
     if (this.mode !== 'launcher' || this.open) this.conversation.start();
   }
@@ -388,7 +458,12 @@ export class IndigoChat extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    this.syncModal();
     this.scroller.attach(this.renderRoot.querySelector<HTMLElement>('[part~="transcript"]'));
+    if (this.teaserCtl.visible && !this.teaserAnnounced) {
+      this.teaserAnnounced = true;
+      this.announce(this.teaserCtl.text ?? '');
+    }
     if (changed.has('open') && changed.get('open') !== undefined) {
       if (this.open) {
         this.emit(new IndigoChatOpenEvent());
@@ -404,13 +479,13 @@ export class IndigoChat extends LitElement {
       const ids = this.toAnnounce;
       this.toAnnounce = [];
       const text = ids
-        .map((id) => this.renderRoot.querySelector(`[data-message-id="${CSS.escape(id)}"]`)?.textContent ?? '')
+        .map((id) => spokenText(this.renderRoot.querySelector(`[data-message-id="${CSS.escape(id)}"]`)))
         .join(' ')
         .replace(/\s+/g, ' ')
         .trim();
       // Closed launcher: the answer itself is out of sight; say that something arrived.
       if (this.mode === 'launcher' && !this.open) {
-        if (this.unread > 0) this.announcement = stringsFor(this.lang).unread(this.unread);
+        if (this.unread > 0) this.announcement = stringsFor(this.uiLang).unread(this.unread);
       } else if (text) {
         this.announcement = text;
       }
@@ -458,6 +533,142 @@ export class IndigoChat extends LitElement {
     this.conversation.apply({ type: 'connectivity', online, at: Date.now() });
   };
 
+  // --- visitor features ------------------------------------------------------------------
+
+  /** The polite live region says `text` (again, even when it is the same text as before). */
+  private announce(text: string): void {
+    this.announcement = this.announcement === text ? `${text}\u00a0` : text;
+  }
+
+  /** Stop the answer that is streaming: keep what was shown, composer ready. */
+  private stopAnswer(): void {
+    if (this.conversation.stop()) this.inputEl?.focus();
+  }
+
+  private async copy(m: BotMessage, button: HTMLElement): Promise<void> {
+    const v = visitorStringsFor(this.uiLang);
+    const ok = await copyAnswer(answerContent(m, this.origins));
+    this.announce(ok ? v.copied : v.copyFailed);
+    if (ok) {
+      button.dataset.copied = '';
+      setTimeout(() => delete button.dataset.copied, 2000);
+    }
+  }
+
+  /**
+   * Download the transcript as `txt` or standalone sanitized `html` (what the header menu's
+   * items do). The exporter loads on first use.
+   */
+  download(format: TranscriptFormat): void {
+    const s = stringsFor(this.uiLang);
+    const v = visitorStringsFor(this.uiLang);
+    const lang = this.uiLang;
+    void import('./transcript-export.js').then(({ buildTranscript, downloadFile }) => {
+      const file = buildTranscript(this.conversation.transcript, {
+        format,
+        title: this.title || s.defaultTitle,
+        siteTitle: typeof document !== 'undefined' ? document.title : '',
+        lang,
+        dir: dirOf(lang),
+        mediaOrigins: this.origins,
+        now: Date.now(),
+        you: s.you,
+        assistant: s.assistant,
+        heading: v.transcriptHeading,
+      });
+      downloadFile(file, this.renderRoot as ShadowRoot);
+    });
+  }
+
+  /** @internal Teaser: the welcome's first text, as plain text (null until it arrived). */
+  welcomeText(): string | null {
+    const first = this.conversation.transcript.messages.find((m): m is BotMessage => m.role === 'bot' && isCopyable(m));
+    if (!first) return null;
+    return answerContent(first, this.origins).text.split(/\n\s*\n/)[0]?.replace(/\s+/g, ' ').trim() || null;
+  }
+
+  /** @internal Teaser taken from the welcome: start the conversation while the panel is closed. */
+  startConversation(): void {
+    this.conversation.start();
+  }
+
+  private openFromTeaser = (): void => {
+    this.teaserCtl.dismiss();
+    this.show();
+  };
+
+  private dismissTeaser = (): void => {
+    this.teaserCtl.dismiss();
+  };
+
+  /** @internal Voice input: the composer's text. */
+  getDraft(): string {
+    return this.inputEl?.value ?? this.draft;
+  }
+
+  /** @internal Voice input: replace the composer's text (never sends). */
+  setDraft(text: string): void {
+    this.draft = text;
+    if (this.inputEl) this.inputEl.value = text;
+  }
+
+  /** @internal Voice input failed: say so politely. */
+  onVoiceError(): void {
+    this.announce(visitorStringsFor(this.uiLang).micError);
+  }
+
+  private toggleVoice = (): void => {
+    this.voice.toggle(this.uiLang);
+  };
+
+  /** Relative times are written when they are looked at (hover, focus): never stale, never re-rendered. */
+  private onTimeReveal = (e: Event): void => {
+    const message = (e.target as Element | null)?.closest?.('[part~="message"]');
+    const rel = message?.querySelector<HTMLElement>('[part~="time"] .rel');
+    const at = Number(rel?.dataset.at);
+    if (rel && Number.isFinite(at)) rel.textContent = relativeTime(at, Date.now(), this.uiLang);
+  };
+
+  /** Phones (<= 480 px) and fullscreen: the panel is a modal <dialog> (page inert, no scroll). */
+  private get modal(): boolean {
+    return this.mode === 'fullscreen' || (this.mode === 'launcher' && this.viewport.small);
+  }
+
+  private syncModal(): void {
+    const dialog = this.renderRoot.querySelector<HTMLDialogElement>('dialog[part~="panel"]');
+    const want = dialog !== null && this.isConnected && (this.mode === 'fullscreen' || this.open);
+    if (dialog && want && !dialog.open) {
+      try {
+        dialog.showModal();
+      } catch {
+        dialog.show(); // e.g. not yet in a document: at least visible
+      }
+    } else if (dialog && !want && dialog.open) {
+      dialog.close();
+    }
+    if (want && !this.unlockScroll) this.unlockScroll = lockPageScroll();
+    else if (!want && this.unlockScroll) {
+      this.unlockScroll();
+      this.unlockScroll = null;
+    }
+  }
+
+  /** Escape on the modal: close like the close button (focus back to the launcher). */
+  private onDialogCancel = (e: Event): void => {
+    e.preventDefault();
+    if (this.escapeHandled) return;
+    this.close();
+  };
+
+  /**
+   * Closed by the browser itself (a close request the page could not cancel): keep `open`
+   * in step, and put a fullscreen chat back (it is the page's content).
+   */
+  private onDialogClose = (): void => {
+    if (this.mode === 'launcher' && this.open) this.close();
+    else if (this.mode === 'fullscreen') this.requestUpdate();
+  };
+
   private close(): void {
     if (this.mode !== 'launcher' || !this.open) return;
     this.open = false;
@@ -468,11 +679,24 @@ export class IndigoChat extends LitElement {
   private onPanelKeydown = (e: KeyboardEvent): void => {
     if (e.key === 'Escape' && this.mode === 'launcher') {
       e.stopPropagation();
+      // Handled here, so a modal <dialog> does not also close itself (its close request).
+      e.preventDefault();
       this.close();
+    } else if (e.key === 'Escape' && this.modal) {
+      e.preventDefault(); // a fullscreen chat has nothing to close to
     }
   };
 
   private onInputKeydown = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape' && this.conversation.stoppable) {
+      // Escape stops the answer first; a second Escape closes the panel.
+      e.preventDefault();
+      e.stopPropagation();
+      this.escapeHandled = true;
+      setTimeout(() => (this.escapeHandled = false));
+      this.stopAnswer();
+      return;
+    }
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       this.submit();
@@ -509,7 +733,19 @@ export class IndigoChat extends LitElement {
 
   // --- rendering ---------------------------------------------------------------------------
 
-  private renderUser(m: UserMessage, s: ReturnType<typeof stringsFor>): TemplateResult {
+  private renderTime(at: number, v: VisitorStrings): TemplateResult {
+    // The relative text is written on hover/focus (onTimeReveal); the full date is always there for screen readers.
+    return html`<time part="time" datetime=${new Date(at).toISOString()}
+      ><span class="rel" aria-hidden="true" data-at=${at}></span
+      ><span class="visually-hidden">${v.sentAt(fullDate(at, this.uiLang))}</span></time
+    >`;
+  }
+
+  private renderDay(label: string | null): TemplateResult | typeof nothing {
+    return label === null ? nothing : html`<div part="day" role="listitem"><span>${label}</span></div>`;
+  }
+
+  private renderUser(m: UserMessage, s: ReturnType<typeof stringsFor>, v: VisitorStrings): TemplateResult {
     return html`<div
       part="message message-user"
       class="settled"
@@ -517,12 +753,24 @@ export class IndigoChat extends LitElement {
       data-message-id=${m.id}
     >
       <span class="visually-hidden">${s.you}:</span>
-      <div class="user-bubble">${m.text}</div>
-      ${m.status === 'failed' ? html`<span class="status failed">${s.failed}</span>` : nothing}
+      <div class="user-bubble" dir="auto">${m.text}</div>
+      <div class="meta">
+        ${m.status === 'failed' ? html`<span class="status failed">${s.failed}</span>` : nothing}
+        ${this.renderTime(m.at, v)}
+      </div>
     </div>`;
   }
 
-  private renderBot(m: BotMessage, activeId: string | null, latest: boolean, s: ReturnType<typeof stringsFor>): TemplateResult {
+  /** Per-answer actions, in their own group (feedback buttons join it there). */
+  private renderAnswerActions(m: BotMessage, v: VisitorStrings): TemplateResult | typeof nothing {
+    if (!isCopyable(m)) return nothing;
+    return html`<div class="answer-actions" role="group" aria-label=${v.answerActions}>
+      <button part="copy" class="icon-button" type="button" aria-label=${v.copy} title=${v.copy}
+        @click=${(e: Event) => void this.copy(m, e.currentTarget as HTMLElement)}>${copyIcon}</button>
+    </div>`;
+  }
+
+  private renderBot(m: BotMessage, activeId: string | null, latest: boolean, s: ReturnType<typeof stringsFor>, v: VisitorStrings): TemplateResult {
     return html`<div
       part="message message-bot"
       class=${m.state === 'streaming' ? '' : 'settled'}
@@ -532,7 +780,7 @@ export class IndigoChat extends LitElement {
     >
       <span class="visually-hidden">${s.assistant}:</span>
       ${renderBotBlocks(m, {
-        lang: this.lang,
+        lang: this.uiLang,
         mediaOrigins: this.origins,
         activeActionsId: activeId,
         // The latest turn's carousel buttons stay live even when it has no quick replies.
@@ -540,12 +788,22 @@ export class IndigoChat extends LitElement {
         onPayload: this.onPayload,
         onWarning: this.onBlockWarning,
       })}
-      ${m.state === 'incomplete' ? html`<span class="status">${s.incomplete}</span>` : nothing}
+      ${m.stopped ? html`<span class="status stopped">${v.stopped}</span>` : m.state === 'incomplete' ? html`<span class="status">${s.incomplete}</span>` : nothing}
+      ${m.state === 'streaming' ? nothing : html`<div class="meta">${this.renderTime(m.at, v)}${this.renderAnswerActions(m, v)}</div>`}
     </div>`;
   }
 
-  private renderMessage(m: Message, activeId: string | null, latest: boolean, s: ReturnType<typeof stringsFor>): TemplateResult {
-    return m.role === 'user' ? this.renderUser(m, s) : this.renderBot(m, activeId, latest, s);
+  private renderMessage(m: Message, activeId: string | null, latest: boolean, s: ReturnType<typeof stringsFor>, v: VisitorStrings, day: string | null): TemplateResult {
+    return html`${this.renderDay(day)}${m.role === 'user' ? this.renderUser(m, s, v) : this.renderBot(m, activeId, latest, s, v)}`;
+  }
+
+  /** Indices of messages that start a day (memoised: recomputed only when messages are added). */
+  private dayStartsOf(t: Transcript): Set<number> {
+    const first = t.messages[0]?.at ?? 0;
+    if (this.dayCache.n !== t.messages.length || this.dayCache.first !== first) {
+      this.dayCache = { n: t.messages.length, first, starts: dayStarts(t.messages.map((m) => m.at)) };
+    }
+    return this.dayCache.starts;
   }
 
   private showTyping(t: Transcript): boolean {
@@ -555,7 +813,7 @@ export class IndigoChat extends LitElement {
     return this.conversation.hiddenPending;
   }
 
-  private renderPanel(s: ReturnType<typeof stringsFor>): TemplateResult {
+  private renderPanel(s: ReturnType<typeof stringsFor>, v: VisitorStrings): TemplateResult {
     const t = this.conversation.transcript;
     const activeId = activeActionsBlockId(t);
     const lastMessage = t.messages[t.messages.length - 1];
@@ -569,23 +827,18 @@ export class IndigoChat extends LitElement {
         ? { kind: t.notice.kind, text: noticeText(t.notice, s) }
         : null;
     const retry = this.conversation.retryData;
-    const lang = this.lang;
+    const lang = this.uiLang;
     const origins = this.mediaOrigins;
-    return html`<section
-      id="${this.uid}-panel"
-      part="panel"
-      role=${launcher ? 'dialog' : 'region'}
-      aria-label=${title}
-      ?hidden=${launcher && !this.open}
-      @keydown=${this.onPanelKeydown}
-      @click=${focusClickedControl}
-    >
-      <header part="header">
+    const starts = this.dayStartsOf(t);
+    const now = Date.now();
+    const stoppable = this.conversation.stoppable;
+    const content = html`<header part="header">
         ${avatar ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />` : nothing}
         <div class="titles">
           <h2 part="title">${title}</h2>
           ${this.subtitle ? html`<p part="subtitle">${this.subtitle}</p>` : nothing}
         </div>
+        ${this.menu.render(this.uid, v)}
         <button part="restart" class="icon-button" type="button" aria-label=${s.restart} title=${s.restart} @click=${() => this.restart()}>
           ${restartIcon}
         </button>
@@ -596,15 +849,16 @@ export class IndigoChat extends LitElement {
           : nothing}
       </header>
       <div class="body">
-        <div part="transcript" role="list" aria-label=${s.transcript} tabindex="0">
+        <div part="transcript" role="list" aria-label=${s.transcript} tabindex="0" @pointerover=${this.onTimeReveal} @focusin=${this.onTimeReveal}>
           ${repeat(
             t.messages,
             (m) => m.id,
-            (m) => {
+            (m, i) => {
               // Only the message holding the live quick replies depends on activeId.
               const mine = m.role === 'bot' && activeId !== null && m.blocks.some((b) => b.id === activeId) ? activeId : null;
               const latest = m === lastMessage && m.role === 'bot';
-              return guard([m, mine, latest, lang, origins], () => this.renderMessage(m, mine, latest, s));
+              const day = starts.has(i) ? dayLabel(m.at, now, lang, v) : null;
+              return guard([m, mine, latest, lang, origins, day], () => this.renderMessage(m, mine, latest, s, v, day));
             },
           )}
           ${this.conversation.queued.map((q) =>
@@ -642,17 +896,57 @@ export class IndigoChat extends LitElement {
           @input=${this.onInput}
           @keydown=${this.onInputKeydown}
         ></textarea>
-        <button part="send" type="submit" aria-label=${s.send}>${sendIcon}</button>
-      </form>
-    </section>`;
+        ${this.voice.supported
+          ? html`<button part="mic" class="icon-button" type="button" aria-label=${this.voice.listening ? v.micStop : v.micStart}
+              title=${this.voice.listening ? v.micListening : v.micStart} ?data-listening=${this.voice.listening}
+              @click=${this.toggleVoice}>${micIcon}</button>`
+          : nothing}
+        ${stoppable
+          ? html`<button part="stop" type="button" aria-label=${v.stop} title=${v.stop} @click=${() => this.stopAnswer()}>${stopIcon}</button>`
+          : html`<button part="send" type="submit" aria-label=${s.send}>${sendIcon}</button>`}
+      </form>`;
+    if (this.modal) {
+      return html`<dialog
+        id="${this.uid}-panel"
+        part="panel"
+        class="modal"
+        aria-label=${title}
+        ?hidden=${launcher && !this.open}
+        @keydown=${this.onPanelKeydown}
+        @click=${focusClickedControl}
+        @cancel=${this.onDialogCancel}
+        @close=${this.onDialogClose}
+      >${content}</dialog>`;
+    }
+    return html`<section
+      id="${this.uid}-panel"
+      part="panel"
+      role=${launcher ? 'dialog' : 'region'}
+      aria-label=${title}
+      ?hidden=${launcher && !this.open}
+      @keydown=${this.onPanelKeydown}
+      @click=${focusClickedControl}
+    >${content}</section>`;
+  }
+
+  private renderTeaser(v: VisitorStrings): TemplateResult | typeof nothing {
+    if (!this.teaserCtl.visible || this.open) return nothing;
+    return html`<div part="teaser" class="teaser">
+      <button class="teaser-text" type="button" title=${v.teaserOpen} @click=${this.openFromTeaser}>${this.teaserCtl.text}</button>
+      <button part="teaser-close" type="button" aria-label=${v.teaserClose} title=${v.teaserClose} @click=${this.dismissTeaser}>${closeIcon}</button>
+    </div>`;
   }
 
   protected override render(): TemplateResult {
-    const s = stringsFor(this.lang);
+    const lang = this.uiLang;
+    const s = stringsFor(lang);
+    const v = visitorStringsFor(lang);
     const launcher = this.mode === 'launcher';
     const classes = `root ${this.mode === 'inline' || this.mode === 'fullscreen' ? 'inline' : 'launcher'}${this.viewport.small ? ' small' : ''}`;
     // title="" stops the host's title attribute from showing as a tooltip everywhere.
-    return html`<div class=${classes} title="">
+    // dir follows the wanted language at once (the layout does not wait for its strings).
+    return html`<div class=${classes} title="" lang=${lang} dir=${dirOf(this.wantedLang)}>
+      ${launcher ? this.renderTeaser(v) : nothing}
       ${launcher
         ? html`<button
             part="launcher"
@@ -668,7 +962,7 @@ export class IndigoChat extends LitElement {
               : nothing}
           </button>`
         : nothing}
-      ${this.renderPanel(s)}
+      ${this.renderPanel(s, v)}
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     </div>`;
   }

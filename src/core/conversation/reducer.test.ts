@@ -499,6 +499,18 @@ describe('lifecycle faults', () => {
     expect(t.notice).toBeNull();
     expect(t.status).toBe('idle');
   });
+  it('stream-aborted with reason stopped keeps what was shown and marks the answer stopped', () => {
+    const t0 = run(asked(), [chunk(c.text('partial answer'))]);
+    const t = reduce(t0, { type: 'stream-aborted', reason: 'stopped', at: 5 });
+    expect(lastBot(t)).toMatchObject({ state: 'incomplete', stopped: true });
+    expect(lastBot(t).blocks).toEqual(lastBot(t0).blocks);
+    expect(t.notice).toBeNull();
+    expect(t.status).toBe('idle');
+    // Late chunks of the stopped answer change nothing.
+    expect(reduce(t, chunk(c.text('late')))).toMatchObject({ messages: t.messages });
+    // A plain abort (restart, page leaving) is not a stop.
+    expect(lastBot(run(t0, [aborted()])).stopped).toBeUndefined();
+  });
   it('stream-aborted with nothing received leaves messages alone', () => {
     const t0 = reduce(fresh(), send('x'));
     const t = reduce(t0, aborted());

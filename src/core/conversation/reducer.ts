@@ -121,7 +121,7 @@ function step(t: Transcript, e: ConversationEvent): Transcript {
     case 'stream-timeout':
       return onStreamStopped(t, 'timeout');
     case 'stream-aborted':
-      return onAborted(t);
+      return onAborted(t, e.reason === 'stopped');
     case 'connectivity':
       return onConnectivity(t, e.online === true);
     default:
@@ -371,11 +371,12 @@ function onStreamStopped(t: Transcript, kind: 'incomplete' | 'timeout'): Transcr
   return { ...t, messages, status: 'idle', notice, turn: { ...turn, inFlight: false, closed: true } };
 }
 
-function onAborted(t: Transcript): Transcript {
+function onAborted(t: Transcript, stopped: boolean): Transcript {
   const turn = turnOf(t);
   if (!turn.inFlight) return t;
   const open = openMessage(t);
-  const messages = open ? replaceLast(t, finalizeMessage(open, 'incomplete')) : t.messages;
+  const done = open ? finalizeMessage(open, 'incomplete') : null;
+  const messages = done ? replaceLast(t, stopped ? { ...done, stopped: true } : done) : t.messages;
   return { ...t, messages, status: 'idle', turn: { ...turn, inFlight: false, closed: true } };
 }
 

@@ -87,6 +87,11 @@ describe('serializeTranscript / deserializeTranscript', () => {
     expect(lastBot(t).state).toBe('streaming');
   });
 
+  it('keeps the stopped mark of an answer the visitor stopped', () => {
+    const t = reduce(run(createTranscript(), [send('hi'), chunk(c.start()), chunk(c.text('half'))]), { type: 'stream-aborted', reason: 'stopped', at: 3 });
+    expect(lastBot(deserializeTranscript(serializeTranscript(t))!)).toMatchObject({ state: 'incomplete', stopped: true });
+  });
+
   it('does not persist the offline notice', () => {
     const t = reduce(createTranscript(), connectivity(false));
     expect(deserializeTranscript(serializeTranscript(t))!.notice).toBeNull();

@@ -191,7 +191,7 @@ class Reader {
     }
     // Every block was of an unknown kind: nothing of it can be shown.
     if (blocks.length === 0 && x.blocks.length > 0) return SKIP;
-    const msg: BotMessage = { id, role: 'bot', blocks, state: x.state, at: this.at(x.at) };
+    const msg: BotMessage = { id, role: 'bot', blocks, state: x.state, ...(x.stopped === true && x.state === 'incomplete' ? { stopped: true as const } : {}), at: this.at(x.at) };
     return msg;
   }
 

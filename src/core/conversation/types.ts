@@ -107,6 +107,8 @@ export interface BotMessage {
   readonly blocks: readonly Block[];
   /** `incomplete`: finalised without processing.end (EOF, timeout, abort, error). */
   readonly state: 'streaming' | 'done' | 'incomplete';
+  /** The visitor stopped this answer (state `incomplete`): what was shown stays. */
+  readonly stopped?: true;
   readonly at: number;
 }
 
@@ -246,8 +248,11 @@ export type ConversationEvent =
   | { readonly type: 'send-failed'; readonly message: string; readonly at: number }
   /** The response body ended (EOF). Finalises an answer that had no processing.end. */
   | { readonly type: 'stream-ended'; readonly at: number }
-  /** The stream was cancelled (new send, restart, page leaving). */
-  | { readonly type: 'stream-aborted'; readonly at: number }
+  /**
+   * The stream was cancelled (new send, restart, page leaving). `reason: 'stopped'`: the
+   * visitor pressed Stop; the answer is kept and marked `stopped`, and no notice shows.
+   */
+  | { readonly type: 'stream-aborted'; readonly at: number; readonly reason?: 'stopped' }
   /** No first byte in 20 s, or 45 s idle. */
   | { readonly type: 'stream-timeout'; readonly at: number }
   /** Browser went offline/online. */

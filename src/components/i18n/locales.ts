@@ -1,0 +1,108 @@
+/**
+ * Languages beyond the built-in English and Italian, each one file in `packs/`, loaded on
+ * demand with a dynamic `import()` so a page in English never downloads French.
+ *
+ * The table below is the one place that names the files: bundlers (ours, and whatever a
+ * site uses with the npm package) split a chunk per language only for static import
+ * specifiers. `locales.test.ts` fails when a pack file is missing from the table or a
+ * pack misses a string, so adding a language stays "write one file, add its line".
+ */
+import type { LocalePack } from './types.js';
+import { visitorEn, visitorIt } from './visitor-strings.js';
+import type { VisitorStrings } from './visitor-strings.js';
+
+type Loader = () => Promise<{ default: LocalePack }>;
+
+const LOADERS: Readonly<Record<string, Loader>> = {
+  fr: () => import('./packs/fr.js'),
+  de: () => import('./packs/de.js'),
+  es: () => import('./packs/es.js'),
+  ar: () => import('./packs/ar.js'),
+  he: () => import('./packs/he.js'),
+};
+
+/** In the bundle, no loading. */
+export const BUILT_IN: readonly string[] = ['en', 'it'];
+
+/** Right-to-left scripts, known before their pack arrives (layout does not wait for strings). */
+const RTL: readonly string[] = ['ar', 'he', 'fa', 'ur'];
+
+const loaded = new Map<string, LocalePack>();
+const pending = new Map<string, Promise<LocalePack | null>>();
+
+/** `fr-CA` -> `fr`; `` -> ``. */
+export function baseLang(tag: string | null | undefined): string {
+  return (typeof tag === 'string' ? tag : '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
+}
+
+export function isSupported(base: string): boolean {
+  return BUILT_IN.includes(base) || Object.prototype.hasOwnProperty.call(LOADERS, base);
+}
+
+/** Every language the widget speaks (built in or loadable). */
+export function supportedLanguages(): string[] {
+  return [...BUILT_IN, ...Object.keys(LOADERS)];
+}
+
+/**
+ * The language to speak for a `lang` attribute: `auto` picks the visitor's first
+ * supported language from `navigator.languages` (English when none is); any other value
+ * is its base subtag when supported, English otherwise.
+ */
+export function resolveLang(attr: string | null | undefined, preferred?: readonly string[]): string {
+  const value = (attr ?? '').trim().toLowerCase();
+  if (value === 'auto') {
+    const list = preferred ?? (typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : []);
+    for (const tag of list) {
+      const base = baseLang(tag);
+      if (isSupported(base)) return base;
+    }
+    return 'en';
+  }
+  const base = baseLang(value);
+  return isSupported(base) ? base : 'en';
+}
+
+export function dirOf(base: string): 'ltr' | 'rtl' {
+  return loaded.get(base)?.dir ?? (RTL.includes(base) ? 'rtl' : 'ltr');
+}
+
+/** The pack if it is loaded (synchronous, for rendering). */
+export function loadedPack(base: string): LocalePack | undefined {
+  return loaded.get(base);
+}
+
+/** True when strings for `base` can be rendered now. */
+export function isReady(base: string): boolean {
+  return BUILT_IN.includes(base) || loaded.has(base);
+}
+
+/** Load a pack once (concurrent callers share the request); null when unknown or failed. */
+export function loadLocale(base: string): Promise<LocalePack | null> {
+  const have = loaded.get(base);
+  if (have) return Promise.resolve(have);
+  const loader = Object.prototype.hasOwnProperty.call(LOADERS, base) ? LOADERS[base] : undefined;
+  if (!loader) return Promise.resolve(null);
+  let p = pending.get(base);
+  if (!p) {
+    p = loader().then(
+      (m) => {
+        loaded.set(base, m.default);
+        return m.default;
+      },
+      () => {
+        // A failed chunk load (offline, CDN hiccup): stay in English, try again next time.
+        pending.delete(base);
+        return null;
+      },
+    );
+    pending.set(base, p);
+  }
+  return p;
+}
+
+/** Strings of the visitor features for a resolved language (English until its pack loads). */
+export function visitorStringsFor(base: string): VisitorStrings {
+  if (base === 'it') return visitorIt;
+  return loaded.get(base)?.visitor ?? visitorEn;
+}

@@ -1,0 +1,13 @@
+import type { BlockStrings } from '../blocks/strings.js';
+import type { ChatStrings } from '../indigo-chat/strings.js';
+import type { VisitorStrings } from './visitor-strings.js';
+
+/** One language: everything the widget says, in one file (`packs/<lang>.ts`). */
+export interface LocalePack {
+  /** Base language subtag, lower case (`fr`, `ar`). */
+  readonly lang: string;
+  readonly dir: 'ltr' | 'rtl';
+  readonly chat: ChatStrings;
+  readonly blocks: BlockStrings;
+  readonly visitor: VisitorStrings;
+}

@@ -1,0 +1,78 @@
+/**
+ * Strings of the visitor features (stop, copy, timestamps, transcript menu, teaser, voice).
+ * English and Italian ship in the bundle; other languages bring theirs in their pack
+ * (`packs/<lang>.ts`), loaded on demand.
+ */
+export interface VisitorStrings {
+  /** The send button while an answer streams. */
+  readonly stop: string;
+  /** Under an answer the visitor stopped. */
+  readonly stopped: string;
+  /** The group of actions under a finished answer. */
+  readonly answerActions: string;
+  readonly copy: string;
+  /** Announced (politely) once the answer is on the clipboard. */
+  readonly copied: string;
+  readonly copyFailed: string;
+  /** The header's menu button and its items. */
+  readonly menu: string;
+  readonly downloadTxt: string;
+  readonly downloadHtml: string;
+  /** Header line of a downloaded transcript: `{title}: conversation of {date}`. */
+  transcriptHeading(title: string, date: string): string;
+  /** Day separators. */
+  readonly today: string;
+  readonly yesterday: string;
+  /** Prefix of a message's time for screen readers: `Sent {date}`. */
+  sentAt(date: string): string;
+  readonly teaserClose: string;
+  readonly teaserOpen: string;
+  readonly micStart: string;
+  readonly micStop: string;
+  readonly micListening: string;
+  readonly micError: string;
+}
+
+export const visitorEn: VisitorStrings = {
+  stop: 'Stop generating',
+  stopped: 'Stopped',
+  answerActions: 'Answer actions',
+  copy: 'Copy answer',
+  copied: 'Answer copied to the clipboard',
+  copyFailed: 'The answer could not be copied',
+  menu: 'More options',
+  downloadTxt: 'Download transcript (.txt)',
+  downloadHtml: 'Download transcript (.html)',
+  transcriptHeading: (title, date) => `${title}: conversation of ${date}`,
+  today: 'Today',
+  yesterday: 'Yesterday',
+  sentAt: (date) => `Sent ${date}`,
+  teaserClose: 'Dismiss',
+  teaserOpen: 'Open chat',
+  micStart: 'Start voice input',
+  micStop: 'Stop voice input',
+  micListening: 'Listening…',
+  micError: 'Voice input is not available',
+};
+
+export const visitorIt: VisitorStrings = {
+  stop: 'Interrompi la risposta',
+  stopped: 'Interrotta',
+  answerActions: 'Azioni sulla risposta',
+  copy: 'Copia la risposta',
+  copied: 'Risposta copiata negli appunti',
+  copyFailed: 'Impossibile copiare la risposta',
+  menu: 'Altre opzioni',
+  downloadTxt: 'Scarica la conversazione (.txt)',
+  downloadHtml: 'Scarica la conversazione (.html)',
+  transcriptHeading: (title, date) => `${title}: conversazione del ${date}`,
+  today: 'Oggi',
+  yesterday: 'Ieri',
+  sentAt: (date) => `Inviato ${date}`,
+  teaserClose: 'Chiudi',
+  teaserOpen: 'Apri la chat',
+  micStart: 'Avvia la dettatura',
+  micStop: 'Interrompi la dettatura',
+  micListening: 'In ascolto…',
+  micError: 'La dettatura non è disponibile',
+};

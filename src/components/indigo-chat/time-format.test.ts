@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { dayKey, dayLabel, dayStarts, fullDate, relativeTime } from './time-format.js';
+
+const NOW = new Date(2026, 10, 29, 15, 0, 0).getTime();
+const min = 60_000;
+const day = 24 * 60 * min;
+const words = { today: 'Today', yesterday: 'Yesterday' };
+
+describe('time formatting', () => {
+  it('relative times are localized and pick a sensible unit', () => {
+    expect(relativeTime(NOW - 10_000, NOW, 'en')).toBe('now');
+    expect(relativeTime(NOW - 3 * min, NOW, 'en')).toBe('3 minutes ago');
+    expect(relativeTime(NOW - 2 * 60 * min, NOW, 'en')).toBe('2 hours ago');
+    expect(relativeTime(NOW - day, NOW, 'en')).toBe('yesterday');
+    expect(relativeTime(NOW - 3 * min, NOW, 'fr')).toBe('il y a 3 minutes');
+    expect(relativeTime(NOW - 3 * min, NOW, 'de')).toBe('vor 3 Minuten');
+    expect(relativeTime(NOW - 3 * min, NOW, 'it')).toBe('3 minuti fa');
+  });
+
+  it('the full date names the day, the date and the time', () => {
+    const s = fullDate(NOW, 'en');
+    expect(s).toContain('Sunday');
+    expect(s).toContain('November');
+    expect(s).toContain('2026');
+    expect(s).toMatch(/3:00|15:00/);
+  });
+
+  it('day labels: today, yesterday, then the date', () => {
+    expect(dayLabel(NOW - 60 * min, NOW, 'en', words)).toBe('Today');
+    expect(dayLabel(NOW - day, NOW, 'en', words)).toBe('Yesterday');
+    expect(dayLabel(NOW - 3 * day, NOW, 'en', words)).toBe('Thursday, November 26');
+    expect(dayLabel(NOW - 400 * day, NOW, 'en', words)).toContain('2025');
+    expect(dayKey(NOW)).toBe('2026-11-29');
+  });
+
+  it('separators only when the conversation spans several days, before each day\'s first message', () => {
+    expect([...dayStarts([NOW - 3 * min, NOW - 2 * min, NOW])]).toEqual([]);
+    expect([...dayStarts([NOW - 2 * day, NOW - 2 * day + min, NOW - min, NOW])]).toEqual([0, 2]);
+    expect([...dayStarts([])]).toEqual([]);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Message times: relative on hover/focus (`Intl.RelativeTimeFormat`), the full date for
+ * screen readers, and day separators. Formatters are cached per language: a long
+ * transcript formats hundreds of dates.
+ */
+const cache = new Map<string, Intl.RelativeTimeFormat | Intl.DateTimeFormat>();
+
+function cached<T extends Intl.RelativeTimeFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let f = cache.get(key) as T | undefined;
+  if (!f) {
+    f = make();
+    cache.set(key, f);
+  }
+  return f;
+}
+
+const UNITS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** "now", "3 minutes ago", "yesterday" (`numeric: 'auto'`), in `lang`. */
+export function relativeTime(at: number, now: number, lang: string): string {
+  const rtf = cached(`rel:${lang}`, () => new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }));
+  const seconds = Math.round((at - now) / 1000);
+  for (const [unit, size] of UNITS) {
+    if (Math.abs(seconds) >= size) return rtf.format(Math.trunc(seconds / size), unit);
+  }
+  return rtf.format(0, 'second');
+}
+
+/** The full date and time, e.g. "Sunday 29 November 2026 at 09:14". */
+export function fullDate(at: number, lang: string): string {
+  return cached(`full:${lang}`, () => new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short' })).format(at);
+}
+
+/** The calendar day in local time, `YYYY-MM-DD` (also used in file names). */
+export function dayKey(at: number): string {
+  const d = new Date(at);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** A day separator's text: today, yesterday, else the long date (the year only when not this year). */
+export function dayLabel(at: number, now: number, lang: string, words: { today: string; yesterday: string }): string {
+  const key = dayKey(at);
+  if (key === dayKey(now)) return words.today;
+  const y = new Date(now);
+  y.setDate(y.getDate() - 1);
+  if (key === dayKey(y.getTime())) return words.yesterday;
+  const sameYear = new Date(at).getFullYear() === new Date(now).getFullYear();
+  const f = cached(`day:${lang}:${sameYear}`, () =>
+    new Intl.DateTimeFormat(lang, sameYear ? { weekday: 'long', day: 'numeric', month: 'long' } : { dateStyle: 'full' }),
+  );
+  return f.format(at);
+}
+
+/**
+ * Day separators go before the first message of each calendar day, and only when the
+ * conversation spans more than one day (a one-day chat needs none). Returns the indices
+ * of the messages that start a day.
+ */
+export function dayStarts(times: readonly number[]): Set<number> {
+  const out = new Set<number>();
+  let prev = '';
+  let days = 0;
+  times.forEach((at, i) => {
+    const k = dayKey(at);
+    if (k !== prev) {
+      out.add(i);
+      prev = k;
+      days++;
+    }
+  });
+  return days > 1 ? out : new Set();
+}

@@ -1,0 +1,220 @@
+import { css } from 'lit';
+
+/**
+ * Styles of the visitor features: stop, copy, times and day separators, the header menu,
+ * the teaser, voice input, and the modal panel on phones and in fullscreen. Logical
+ * properties throughout, so right-to-left languages mirror without extra rules; the
+ * launcher's corner (`position`) is the one physical choice, made by the site owner.
+ */
+export const visitorStyles = css`
+  :host {
+    /* Small print (12 px) needs 4.5:1: a stronger muted than the shared one. */
+    --_small-print: color-mix(in srgb, var(--_text) 75%, var(--_surface));
+  }
+  .meta {
+    display: flex;
+    align-items: center;
+    flex-wrap: wrap;
+    gap: 4px 8px;
+    min-height: 20px;
+    font-size: 12px;
+    color: var(--_small-print);
+  }
+  [part~='message-user'] .meta {
+    justify-content: flex-end;
+  }
+  [part~='time'] {
+    opacity: 0;
+  }
+  [part~='message']:hover [part~='time'],
+  [part~='message']:focus-within [part~='time'] {
+    opacity: 1;
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    [part~='time'] {
+      transition: opacity 0.15s;
+    }
+  }
+  .answer-actions {
+    display: inline-flex;
+    gap: 2px;
+  }
+  .answer-actions .icon-button {
+    width: 28px;
+    height: 28px;
+    color: var(--_small-print);
+  }
+  .answer-actions .icon-button:hover {
+    background: var(--_bot-bg);
+    color: var(--_text);
+  }
+  .answer-actions .icon-button svg {
+    width: 16px;
+    height: 16px;
+  }
+  [part~='copy'][data-copied] {
+    color: var(--_accent);
+  }
+  .status.stopped {
+    font-style: italic;
+    color: var(--_small-print);
+  }
+  [part~='day'] {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    align-self: stretch;
+    font-size: 12px;
+    color: var(--_small-print);
+  }
+  [part~='day']::before,
+  [part~='day']::after {
+    content: '';
+    flex: 1;
+    border-block-start: 1px solid var(--_line);
+  }
+
+  /* Header menu */
+  .menu-wrap {
+    position: relative;
+  }
+  .menu {
+    position: absolute;
+    inset-block-start: calc(100% + 4px);
+    inset-inline-end: 0;
+    z-index: 2;
+    display: flex;
+    flex-direction: column;
+    min-width: 16em;
+    padding: 4px;
+    border: 1px solid var(--_line);
+    border-radius: 10px;
+    background: var(--_surface);
+    color: var(--_text);
+    box-shadow: 0 8px 24px rgb(0 0 0 / 0.2);
+  }
+  .menu[hidden] {
+    display: none;
+  }
+  [part~='download'] {
+    padding: 8px 10px;
+    border: none;
+    border-radius: 6px;
+    background: transparent;
+    color: inherit;
+    font: inherit;
+    text-align: start;
+    cursor: pointer;
+  }
+  [part~='download']:hover,
+  [part~='download']:focus-visible {
+    background: var(--_bot-bg);
+  }
+
+  /* Stop and voice input, beside the send button */
+  /* [part~='stop'] shares the send button's look (indigo-chat.styles.ts). */
+  [part~='stop'] svg {
+    width: 18px;
+    height: 18px;
+  }
+  [part~='mic'] {
+    width: 40px;
+    height: 40px;
+    color: var(--_muted);
+  }
+  [part~='mic'][data-listening] {
+    color: var(--_accent);
+    background: var(--_bot-bg);
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    [part~='mic'][data-listening] {
+      animation: indigo-listen 1.2s ease-in-out infinite;
+    }
+  }
+  @keyframes indigo-listen {
+    50% {
+      opacity: 0.55;
+    }
+  }
+
+  /* Teaser beside the closed launcher (the launcher's corner is the site's physical choice) */
+  .teaser {
+    position: absolute;
+    bottom: 68px;
+    right: 0;
+    display: flex;
+    align-items: flex-start;
+    gap: 4px;
+    width: max-content;
+    max-width: min(280px, calc(100vw - 40px));
+    padding: 6px;
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    color: var(--_text);
+    box-shadow: 0 6px 24px rgb(0 0 0 / 0.22);
+  }
+  :host([position='left']) .teaser {
+    right: auto;
+    left: 0;
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    .teaser {
+      animation: indigo-teaser-in 0.25s ease-out;
+    }
+  }
+  @keyframes indigo-teaser-in {
+    from {
+      opacity: 0;
+      transform: translateY(8px);
+    }
+  }
+  .teaser-text {
+    padding: 6px 8px;
+    border: none;
+    background: transparent;
+    color: inherit;
+    font: inherit;
+    text-align: start;
+    cursor: pointer;
+  }
+  [part~='teaser-close'] {
+    flex: none;
+    width: 28px;
+    height: 28px;
+    padding: 4px;
+    border: none;
+    border-radius: 50%;
+    background: transparent;
+    color: var(--_muted);
+    cursor: pointer;
+  }
+  [part~='teaser-close'] svg {
+    width: 100%;
+    height: 100%;
+  }
+
+  /* The modal panel: phones (<= 480 px) and fullscreen, in the top layer. */
+  .root dialog.modal[part~='panel'] {
+    position: fixed;
+    inset: 0 0 auto 0;
+    margin: 0;
+    padding: 0;
+    border: 0;
+    border-radius: 0;
+    box-shadow: none;
+    width: 100vw;
+    max-width: none;
+    height: var(--indigo-chat-vvh, 100dvh);
+    max-height: none;
+  }
+  .root dialog.modal[part~='panel']:not([open]) {
+    display: none;
+  }
+  dialog.modal::backdrop {
+    background: rgb(0 0 0 / 0.3);
+  }
+  /* iOS zooms into inputs under 16 px. */
+  .modal [part~='input'] {
+    font-size: max(16px, 1em);
+  }
+`;
