@@ -17,7 +17,7 @@ const args = new Set(process.argv.slice(2));
 const quiet = { logLevel: 'warn' };
 
 const external = (id) =>
-  ['lit', 'dompurify', 'diff', 'marked', 'ioredis', 'prom-client'].some((d) => id === d || id.startsWith(`${d}/`)) ||
+  ['lit', 'dompurify', 'diff', 'marked', 'ioredis', 'prom-client', 'graphql', 'better-sqlite3'].some((d) => id === d || id.startsWith(`${d}/`)) ||
   id.startsWith('node:') ||
   builtinModules.includes(id) ||
   id.startsWith('@lit/');
@@ -55,22 +55,24 @@ await build({
   },
 });
 
-// 2. The script-tag build: everything bundled, production Lit, minified.
-if (existsSync(resolve(root, 'src/embed.ts'))) {
-  await build({
+/** A browser bundle: everything included, production Lit, minified. */
+const browserBundle = (outDir, lib) =>
+  build({
     ...quiet,
     root,
     configFile: false,
     define: { 'process.env.NODE_ENV': '"production"' },
-    build: {
-      outDir: 'dist',
-      emptyOutDir: false,
-      target: 'es2022',
-      minify: true,
-      sourcemap: true,
-      lib: { entry: resolve(root, 'src/embed.ts'), formats: ['iife'], name: 'IndigoChat', fileName: () => 'indigo-chat.iife.js' },
-    },
+    build: { outDir, emptyOutDir: false, target: 'es2022', minify: true, sourcemap: true, lib },
   });
+
+// 2. The script-tag build.
+if (existsSync(resolve(root, 'src/embed.ts'))) {
+  await browserBundle('dist', { entry: resolve(root, 'src/embed.ts'), formats: ['iife'], name: 'IndigoChat', fileName: () => 'indigo-chat.iife.js' });
+}
+
+// 2b. The owner console's browser app (its own bundle; the relay serves it at /console/assets/).
+if (existsSync(resolve(root, 'src/console/main.ts'))) {
+  await browserBundle('dist/console', { entry: resolve(root, 'src/console/main.ts'), formats: ['es'], fileName: () => 'console.js' });
 }
 
 // 3. The demo pages, served by `npm start` (relay + mock platform) at /.

@@ -19,7 +19,7 @@ function newestMtime(dir) {
   return newest;
 }
 
-const needed = ['dist/relay-node.js', 'dist/indigo-chat.iife.js', 'dist/demo/index.html'];
+const needed = ['dist/relay-node.js', 'dist/indigo-chat.iife.js', 'dist/demo/index.html', 'dist/console/console.js'];
 const stale =
   needed.some((f) => !existsSync(join(root, f))) ||
   Math.max(newestMtime(join(root, 'src')), newestMtime(join(root, 'demo'))) > statSync(stamp).mtimeMs;

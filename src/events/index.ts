@@ -5,6 +5,7 @@
  * `Event`, which Node 20 has too), so importing this file is SSR-safe.
  */
 import type { Message, Warning } from '../core/conversation/types.js';
+import type { FeedbackDetail } from '../core/platform/feedback.js';
 
 const init: EventInit = { bubbles: true, composed: true };
 
@@ -73,6 +74,16 @@ export class IndigoChatWarningEvent extends Event {
   }
 }
 
+/** The visitor rated an answer (thumbs) or the conversation (CSAT). */
+export class IndigoChatFeedbackEvent extends Event {
+  static readonly eventName = 'indigo-chat-feedback';
+  readonly detail: FeedbackDetail;
+  constructor(detail: FeedbackDetail) {
+    super(IndigoChatFeedbackEvent.eventName, init);
+    this.detail = detail;
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'indigo-chat-ready': IndigoChatReadyEvent;
@@ -81,5 +92,6 @@ declare global {
     'indigo-chat-message': IndigoChatMessageEvent;
     'indigo-chat-error': IndigoChatErrorEvent;
     'indigo-chat-warning': IndigoChatWarningEvent;
+    'indigo-chat-feedback': IndigoChatFeedbackEvent;
   }
 }

@@ -13,11 +13,18 @@ import type { DeltaUnit } from '../core/delta/types.js';
 import { MEDIA, mediaContentType } from './media.js';
 import { frameEncoder, interpret, replyStream, seededRandom, type FrameEncoder, type MockFault } from './reply.js';
 import { looksItalian, scenarios, type Scenario } from './scenarios.js';
+import { MockHistory, type HistoryOptions } from './history.js';
+import { createGraphqlRoute } from './graphql.js';
+import { createAnalyticsRoute, type AnalyticsMockOptions } from './analytics.js';
+import { DEFAULT_ANALYTICS_PATHS, type AnalyticsEndpoint } from '../core/platform/analytics.js';
+import type { FeedbackDetail } from '../core/platform/feedback.js';
 
 export type { MockFault } from './reply.js';
 export type { Framing, DeltaUnit };
 export { scenarios, looksItalian } from './scenarios.js';
 export type { Scenario, ScenarioTable, Step, CardSpec, ButtonSpec, LinkSpec, MediaSpec } from './scenarios.js';
+export { MockHistory, contentFromSteps, type HistoryOptions, type MockConversation, type MockMessage } from './history.js';
+export { MOCK_SCHEMA_SDL } from './graphql.js';
 export { generateAnswerStream, generateAnswerSteps, tokenizeMarkdown, type AnswerStep, type WireDelta } from './generate.js';
 
 export interface MockRequestBody {
@@ -42,17 +49,34 @@ export interface MockPlatformOptions {
   fault?: MockFault | ((body: MockRequestBody) => MockFault | undefined);
   /** Seed for timing jitter and answer choice. Default: random. */
   seed?: number;
+  /** The workspace id of the Analytics API's `{project_id}` (GraphQL accepts any id: one workspace). Default '39'. */
+  projectId?: string;
+  /** Analytics endpoint paths (default: core/platform/analytics.ts's table). */
+  analyticsPaths?: Readonly<Record<AnalyticsEndpoint, string>>;
+  /** Analytics rate limit (default the seed's 100 requests / 60 s per PAT). */
+  analyticsRateLimit?: AnalyticsMockOptions['rateLimit'];
+  /** Test hook: answer an analytics request with a 500. */
+  analyticsFault?: AnalyticsMockOptions['fault'];
+  /** The stored conversations (GraphQL + Analytics): options for a new history, or one to share. */
+  history?: HistoryOptions | MockHistory;
 }
 
 export interface MockPlatform {
   fetch(request: Request): Promise<Response>;
+  /** What the platform stored: served conversations plus a seeded past. */
+  readonly history: MockHistory;
+  /** Feedback the relay accepted for one of this platform's conversations. */
+  recordFeedback(sender: string, feedback: FeedbackDetail): void;
   readonly projectToken: string;
   readonly pat: string;
+  /** The workspace id its GraphQL and Analytics APIs answer for. */
+  readonly projectId: string;
 }
 
 const MAX_BODY = 64 * 1024;
 const SEND_ROUTE = /\/chat\/([^/]+)\/send\/?$/;
 const MEDIA_ROUTE = /\/media\/([A-Za-z0-9._-]+)$/;
+const GRAPHQL_ROUTE = /\/graphql\/?$/;
 
 function jsonError(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify({ error: { code, message } }), {
@@ -120,6 +144,20 @@ export function createPlatform(options: MockPlatformOptions, encoderOverride?: F
   // Ids in the range the seed shows (1234, 1271): numbers, growing per platform.
   let lastId = 1000 + Math.floor(random() * 1000);
   const nextId = (): number => ++lastId;
+  const projectId = options.projectId ?? '39';
+  const history =
+    options.history instanceof MockHistory
+      ? options.history
+      : new MockHistory({ ...(options.mediaBase ? { mediaBase: options.mediaBase } : {}), ...options.history });
+  const graphqlRoute = createGraphqlRoute({ history, pat });
+  const analyticsRoute = createAnalyticsRoute({
+    history,
+    projectId,
+    pat,
+    paths: options.analyticsPaths ?? DEFAULT_ANALYTICS_PATHS,
+    ...(options.analyticsRateLimit ? { rateLimit: options.analyticsRateLimit } : {}),
+    ...(options.analyticsFault ? { fault: options.analyticsFault } : {}),
+  });
 
   function pickScenario(data: Record<string, unknown>): Scenario {
     if (data['type'] === 'payload') {
@@ -152,6 +190,9 @@ export function createPlatform(options: MockPlatformOptions, encoderOverride?: F
     if (typeof body === 'string') return jsonError(400, 'invalid-body', body);
 
     const fault = typeof options.fault === 'function' ? options.fault(body) : options.fault;
+    const data = body.data as Record<string, unknown>;
+    history.recordUser(body.sender, data);
+    if (fault?.kind === 'status' || fault?.kind === 'html') history.recordError(body.sender);
     if (fault?.kind === 'status') {
       return jsonError(fault.status, `mock-status-${fault.status}`, `Mock platform fault: HTTP ${fault.status}`);
     }
@@ -159,7 +200,8 @@ export function createPlatform(options: MockPlatformOptions, encoderOverride?: F
       return new Response(CAPTIVE_PORTAL, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' } });
     }
     const mediaBase = options.mediaBase ?? `${url.origin}${prefix}/media`;
-    const scenario = pickScenario(body.data as Record<string, unknown>);
+    const scenario = pickScenario(data);
+    history.recordBot(body.sender, scenario, data['type'] === 'payload' ? (data['payload'] as string) : null, mediaBase);
     const encoder = encoderOverride ?? frameEncoder(framing);
     const stream = replyStream(interpret(scenario.steps, { mediaBase, unit, nextId }), {
       encoder,
@@ -191,9 +233,15 @@ export function createPlatform(options: MockPlatformOptions, encoderOverride?: F
   return {
     projectToken,
     pat,
+    projectId,
+    history,
+    recordFeedback: (sender, feedback) => history.recordFeedback(sender, feedback),
     async fetch(request: Request): Promise<Response> {
       try {
         const url = new URL(request.url);
+        if (GRAPHQL_ROUTE.test(url.pathname)) return await graphqlRoute(request);
+        const analytics = analyticsRoute(request, url);
+        if (analytics) return analytics;
         const sendMatch = SEND_ROUTE.exec(url.pathname);
         if (sendMatch) {
           if (request.method !== 'POST') return jsonError(405, 'method-not-allowed', 'Use POST', { allow: 'POST' });

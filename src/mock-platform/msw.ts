@@ -4,7 +4,9 @@
  * - `POST {relay}/session` -> `{sender}` (signed, so it survives page reloads statelessly);
  * - `POST {relay}` `{sender, data}` -> the canonical SSE stream (`encodeSSE` per chunk),
  *   chunk by chunk through a ReadableStream body (msw's `sse()` is GET-only);
- * - `GET {relay}/media/:name` -> the bundled media (scenario media URLs point here).
+ * - `GET {relay}/media/:name` -> the bundled media (scenario media URLs point here);
+ * - `POST {relay}/feedback` -> `{ok: true}` for a vote from a known sender (recorded on the
+ *   mock's history, like the real relay tells the Node server's mock).
  * Faults pass through untouched (status, HTML, stall, cut, invalid line, missing end), so
  * client code meets them exactly as the platform would produce them.
  *
@@ -14,6 +16,7 @@ import { http, type RequestHandler } from 'msw';
 import { encodeSSE } from '../core/protocol/encode.js';
 import { createPlatform, type MockPlatformOptions } from './index.js';
 import type { FrameEncoder } from './reply.js';
+import type { FeedbackDetail } from '../core/platform/feedback.js';
 
 export interface RelayMswOptions extends MockPlatformOptions {
   /** The relay URL the widget talks to. Default '/api/chat'. */
@@ -95,6 +98,14 @@ export function relayMswHandlers(options: RelayMswOptions = {}): RequestHandler[
   return [
     http.post(`${relay}/session`, () => Response.json({ sender: newSender() })),
     http.get(`${relay}/media/:name`, ({ request }) => platform.fetch(new Request(request.url))),
+    http.post(`${relay}/feedback`, async ({ request }) => {
+      const body = (await request.json().catch(() => null)) as (FeedbackDetail & { sender?: unknown }) | null;
+      if (!body || typeof body !== 'object') return jsonError(400, 'invalid-body', 'The body must be a JSON object');
+      if (!validSender(body.sender)) return jsonError(403, 'invalid-sender', 'Unknown or forged sender; start a session first');
+      if (body.kind !== 'thumbs' && body.kind !== 'csat') return jsonError(400, 'invalid-body', '`kind` must be thumbs or csat');
+      platform.recordFeedback(body.sender, body);
+      return Response.json({ ok: true, result: 'created' });
+    }),
     http.post(relay, async ({ request }) => {
       let body: unknown;
       try {

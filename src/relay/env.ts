@@ -61,6 +61,8 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
     const v = get(name);
     if (v !== undefined) (config as unknown as Record<string, unknown>)[key] = v;
   }
+  const feedback = feedbackFromEnv(get);
+  if (feedback) config.feedback = feedback;
   const trust = get('RELAY_TRUST_PROXY');
   if (trust) config.trustProxy = trustProxyHops(trust);
   return config;
@@ -76,4 +78,27 @@ export function trustProxyHops(raw: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 10) throw new RelayConfigError('RELAY_TRUST_PROXY must be a hop count (0-10) or true/false.');
   return n;
+}
+
+/** FEEDBACK_WEBHOOK_URL and RELAY_FEEDBACK_DAYS (the store itself is chosen by the Node server). */
+function feedbackFromEnv(get: (name: string) => string | undefined): RelayConfig['feedback'] {
+  const out: NonNullable<RelayConfig['feedback']> = {};
+  const days = get('RELAY_FEEDBACK_DAYS');
+  if (days !== undefined) {
+    const n = Number(days);
+    if (!Number.isInteger(n) || n <= 0 || n > 3650) throw new RelayConfigError('RELAY_FEEDBACK_DAYS must be a whole number of days (1-3650).');
+    out.retentionDays = n;
+  }
+  const hook = get('FEEDBACK_WEBHOOK_URL');
+  if (hook !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(hook);
+    } catch {
+      throw new RelayConfigError('FEEDBACK_WEBHOOK_URL is not a valid URL.');
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RelayConfigError('FEEDBACK_WEBHOOK_URL must be an http(s) URL.');
+    out.webhookUrl = url.href;
+  }
+  return Object.keys(out).length ? out : undefined;
 }

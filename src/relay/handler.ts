@@ -9,6 +9,9 @@ import { indigoUpstream, patToken } from './upstreams/indigo.js';
 import { isRefusal, type UpstreamAnswer, type UpstreamSpec } from './upstreams/types.js';
 
 export { RelayConfigError, patToken };
+import { createFeedbackService, type FeedbackConfig, type FeedbackService } from './feedback/route.js';
+import { RelayFigures } from './figures.js';
+import { createGenerationWatch } from './generation-watch.js';
 
 /**
  * The relay as one web-standard `fetch(Request): Response` handler. No `node:` imports
@@ -94,6 +97,10 @@ export interface RelayConfig {
   store?: RelayStore;
   /** When it aborts (graceful shutdown), open answers end with an error chunk and `processing.end`. */
   shutdownSignal?: AbortSignal;
+  /** `POST {basePath}/feedback`: store, webhook, retention (feedback/route.ts). */
+  feedback?: FeedbackConfig;
+  /** Where reply outcomes and first-chunk times are counted (the console shows them). */
+  figures?: RelayFigures;
 }
 
 /** Per-request hooks for logs and metrics (see observe.ts); every one optional. */
@@ -107,7 +114,11 @@ export interface RequestObserver {
 export type RelayHandler = (request: Request, info?: { ip?: string; observer?: RequestObserver }) => Promise<Response>;
 
 /** What createRelay returns: a RelayHandler that also says where it is mounted. */
-export type MountedRelayHandler = RelayHandler & { readonly basePath: string };
+export type MountedRelayHandler = RelayHandler & {
+  readonly basePath: string;
+  readonly feedback: FeedbackService;
+  readonly figures: RelayFigures;
+};
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -181,6 +192,10 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
   const basePath = normalizeBasePath(config.basePath);
   const sessionPath = basePath === '/' ? '/session' : `${basePath}/session`;
   const platform = upstreamSpec.create({ fetch: upstreamFetch, log });
+  const feedbackPath = basePath === '/' ? '/feedback' : `${basePath}/feedback`;
+  const figures = config.figures ?? new RelayFigures();
+  /** Error codes of the responses errorResponse built, for the figures. */
+  const errorCodes = new WeakMap<Response, string>();
   const allowed = new Set(config.allowedOrigins ?? []);
   if (config.selfOrigin) allowed.add(config.selfOrigin.replace(/\/+$/, ''));
   const store = config.store ?? createMemoryStore({ now });
@@ -212,8 +227,8 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     message: string,
     origin: string | null,
     extra: Record<string, string> = {},
-  ): Response =>
-    new Response(JSON.stringify({ error: { code, message } }), {
+  ): Response => {
+    const response = new Response(JSON.stringify({ error: { code, message } }), {
       status,
       headers: {
         'content-type': JSON_TYPE,
@@ -223,6 +238,9 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
         ...extra,
       },
     });
+    errorCodes.set(response, code);
+    return response;
+  };
 
   const clientIp = (request: Request, info?: { ip?: string }): string =>
     ipKey(forwardedClient(request.headers.get('x-forwarded-for'), info?.ip, trustHops) || 'unknown');
@@ -348,6 +366,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     };
 
     // One deadline for "headers and the first body byte" (firstByteMs).
+    const startedAt = Date.now();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -417,6 +436,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
         return fail(502, 'upstream_invalid', 'The platform sent an unexpected answer.');
       }
       clearTimeout(timer);
+      figures.firstChunk(Date.now() - startedAt);
       const state: UpstreamState = { bytes: first.byteLength, lastByteAt: Date.now(), failed: false, tooLarge: false };
       const body = sseFromUpstream({
         body: meteredBody(upstreamReader, first, state, limits.replyBytes),
@@ -432,6 +452,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
           obs?.streamFinished?.(outcome);
         },
         ...(config.shutdownSignal ? { shutdownSignal: config.shutdownSignal } : {}),
+        onChunk: createGenerationWatch(() => figures.degraded()),
       });
       return new Response(body, {
         status: 200,
@@ -453,7 +474,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     try {
       const url = new URL(request.url);
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
-      const route = path === basePath ? 'send' : path === sessionPath ? 'session' : null;
+      const route = path === basePath ? 'send' : path === sessionPath ? 'session' : path === feedbackPath ? 'feedback' : null;
       if (!route) return errorResponse(404, 'not_found', 'No such relay route.', null);
       const rawOrigin = request.headers.get('origin');
       if (request.method === 'OPTIONS') return preflight(request, rawOrigin);
@@ -467,12 +488,38 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
       }
       origin = rawOrigin;
       const ip = clientIp(request, info);
-      return route === 'session' ? await session(request, origin, ip, info?.observer) : await send(request, origin, ip, info?.observer);
+      if (route === 'feedback') return await feedback.handle(request, origin, ip);
+      if (route === 'session') return await session(request, origin, ip, info?.observer);
+      const response = await send(request, origin, ip, info?.observer);
+      figures.reply(errorCodes.get(response));
+      return response;
     } catch (error) {
       // Never forward a stack trace; log it (redacted) instead.
       log('error', 'relay: internal error', { error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) });
       return errorResponse(500, 'internal_error', 'The relay failed.', origin);
     }
   };
-  return Object.assign(handler, { basePath });
+  const feedback = createFeedbackService(config.feedback ?? {}, {
+    verifySender: (sender, origin) => signer.verify(sender, origin),
+    readJson: async (request, cap) => {
+      const origin = request.headers.get('origin');
+      if (!isJsonType(request)) return { ok: false, response: errorResponse(415, 'unsupported_media_type', 'Send application/json.', origin) };
+      const bytes = await readCapped(request, cap);
+      if (bytes === 'too-large') return { ok: false, response: errorResponse(413, 'body_too_large', `The body must be at most ${cap} bytes.`, origin) };
+      const parsed = parseJson(bytes);
+      return parsed.ok ? parsed : { ok: false, response: errorResponse(400, 'invalid_json', 'The body is not valid JSON.', origin) };
+    },
+    error: errorResponse,
+    ok: (body, origin) =>
+      new Response(JSON.stringify(body), {
+        status: 200,
+        headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...corsHeaders(origin) },
+      }),
+    limits,
+    limit: (key, max) => limitWindow(store, key, max, 60_000),
+    now,
+    secret,
+    log,
+  });
+  return Object.assign(handler, { basePath, feedback, figures });
 }

@@ -15,6 +15,9 @@ import { relayConfigFromEnv } from './env.js';
 import { offlineUpstream } from './offline-upstreams.js';
 import { upstreamName } from './upstreams/env.js';
 import { createProduction, type Production } from './production.js';
+import { nodeConsole, nodeFeedbackConfig } from './owner-node.js';
+import type { ConsoleHandler } from './console/handler.js';
+import type { FeedbackDetail } from '../core/platform/feedback.js';
 
 export type NextFunction = (error?: unknown) => void;
 export type RelayMiddleware = (req: http.IncomingMessage, res: http.ServerResponse, next?: NextFunction) => void;
@@ -203,23 +206,41 @@ const MOCK_PREFIX = '/mock-platform';
 interface Mounted {
   relay: RelayMiddleware;
   mock: ((request: Request) => Promise<Response>) | null;
+  /** The owner console (RELAY_CONSOLE_TOKEN), answering under /console. */
+  console: ConsoleHandler | null;
+  /** Stops the webhook worker and closes the feedback store. */
+  close(): Promise<void>;
+}
+
+/** Starts the feedback webhook worker; returns the closer for the mount. */
+function ownerParts(relayHandler: ReturnType<typeof createRelay>): () => Promise<void> {
+  relayHandler.feedback.webhook?.start();
+  return async () => {
+    await relayHandler.feedback.webhook?.stop();
+    await relayHandler.feedback.store.close();
+  };
 }
 
 /** The relay from env, or (no INDIGO_PAT) the relay pointed at an in-process mock platform. */
 function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions: MockPlatformOptions = {}, prod?: Production): Mounted {
   // Production wiring (shared store, drain signal, logs and metrics) when the server has it.
-  const build = (config: RelayConfig): RelayMiddleware => {
-    const relay: MountedRelayHandler = createRelay({ ...config, log, ...(prod ? prod.relayOptions : {}) });
-    return createRelayMiddleware(prod ? prod.wrap(relay) : relay);
+  // Feedback storage (SQLite, or Redis with REDIS_URL) and the owner console ride along.
+  const build = (
+    config: RelayConfig,
+    platform: { projectId: string | undefined; fetch?: (r: Request) => Promise<Response>; onStored?: (sender: string, detail: FeedbackDetail) => void },
+  ): Omit<Mounted, 'mock'> => {
+    const relay: MountedRelayHandler = createRelay({ ...config, log, ...(prod ? prod.relayOptions : {}), feedback: nodeFeedbackConfig(env, config.feedback, platform.onStored) });
+    const consoleHandler = nodeConsole(env, relay, { apiBase: config.apiBase, pat: config.pat, projectId: platform.projectId, ...(platform.fetch ? { fetch: platform.fetch } : {}) }, log);
+    return { relay: createRelayMiddleware(prod ? prod.wrap(relay) : relay), console: consoleHandler, close: ownerParts(relay) };
   };
   const offline = offlineUpstream(env, `${publicOrigin}${MOCK_PREFIX}`, log);
   if (offline) {
     const config = relayConfigFromEnv({ ...env, ...offline.env });
-    return { relay: build({ ...config, fetch: offline.fetch }), mock: offline.fetch };
+    return { ...build({ ...config, fetch: offline.fetch }, { projectId: env.INDIGO_PROJECT_ID?.trim(), fetch: offline.fetch }), mock: offline.fetch };
   }
   if (upstreamName(env) !== 'indigo' || env.INDIGO_PAT?.trim()) {
     const config = relayConfigFromEnv(env);
-    return { relay: build(config), mock: null };
+    return { ...build(config, { projectId: env.INDIGO_PROJECT_ID?.trim() }), mock: null };
   }
   log('info', 'no INDIGO_PAT: using the built-in mock platform');
   const realtime = env.MOCK_REALTIME?.trim();
@@ -237,8 +258,12 @@ function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions
     INDIGO_PROJECT_TOKEN: env.INDIGO_PROJECT_TOKEN?.trim() || 'demo-project',
     INDIGO_API_BASE: `${publicOrigin}${MOCK_PREFIX}`,
   });
-  // In-process fetch: no loopback hop between the relay and its mock.
-  return { relay: build({ ...config, fetch: fetchMock }), mock: fetchMock };
+  // In-process fetch: no loopback hop between the relay and its mock. Feedback the relay
+  // stores is told to the mock too, so its GraphQL and Analytics show it like the platform.
+  return {
+    ...build({ ...config, fetch: fetchMock }, { projectId: mock.projectId, fetch: fetchMock, onStored: (sender, detail) => mock.recordFeedback(sender, detail) }),
+    mock: fetchMock,
+  };
 }
 
 function consoleLog(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
@@ -369,6 +394,13 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     if (prod.serveOps(req, res)) return;
     if (!mounted) return notFound(res);
     const m = mounted;
+    if (within(pathOf(req), '/console')) {
+      const consoleHandler = m.console;
+      if (!consoleHandler) return notFound(res);
+      const h = async (request: Request, info?: { ip?: string }) => (await consoleHandler(request, info)) ?? new Response(null, { status: 404 });
+      serveWebHandler(h, req, res, (e) => log('error', 'console failed', { error: e }));
+      return;
+    }
     if (m.mock && within(pathOf(req), MOCK_PREFIX)) {
       serveWebHandler(m.mock, req, res, (e) => log('error', 'mock platform failed', { error: e }));
       return;
@@ -403,7 +435,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     new Promise<void>((done) => {
       server.close(() => done());
       server.closeAllConnections();
-    }).then(() => prod.close());
+    }).then(() => prod.close()).then(() => mounted?.close());
   return {
     url,
     server,

@@ -100,6 +100,8 @@ export interface SseOptions {
   readonly onFinish?: (outcome: string) => void;
   /** Graceful shutdown: when it aborts, the answer ends now with `relay_restarting` + `processing.end`. */
   readonly shutdownSignal?: AbortSignal;
+  /** Sees every chunk forwarded (the console's figures count degraded generations). */
+  readonly onChunk?: (chunk: WireChunk) => void;
 }
 
 const encoder = new TextEncoder();
@@ -219,6 +221,7 @@ export function sseFromUpstream(options: SseOptions): ReadableStream<Uint8Array>
             log('warn', 'relay: skipped an upstream chunk that cannot be re-encoded', { chunks });
             continue;
           }
+          options.onChunk?.(chunk);
           chunks++;
           lastEmitAt = Date.now();
           controller.enqueue(encoder.encode(scrub(event)));

@@ -14,6 +14,7 @@ import { ViewportController } from '../../controllers/viewport-controller.js';
 import {
   IndigoChatCloseEvent,
   IndigoChatErrorEvent,
+  IndigoChatFeedbackEvent,
   IndigoChatMessageEvent,
   IndigoChatOpenEvent,
   IndigoChatReadyEvent,
@@ -26,6 +27,7 @@ import { indigoChatStyles } from './indigo-chat.styles.js';
 import { scrollbarStyles } from '../scrollbars.styles.js';
 import { focusClickedControl } from '../focus-on-click.js';
 import { stringsFor } from './strings.js';
+import { FeedbackBinding, feedbackStyles } from '../feedback/feedback-binding.js';
 import type { ChatStrings } from './strings.js';
 import { dirOf, isReady, loadLocale, resolveLang, visitorStringsFor } from '../i18n/locales.js';
 import type { VisitorStrings } from '../i18n/visitor-strings.js';
@@ -126,6 +128,7 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
  * @fires {IndigoChatCloseEvent} indigo-chat-close - The launcher's panel closed.
  * @fires {IndigoChatMessageEvent} indigo-chat-message - `detail: {message, direction}`: a visitor message sent (`out`), a bot answer finished (`in`).
  * @fires {IndigoChatErrorEvent} indigo-chat-error - `detail: {code, message}`: a send failed, timed out, or the session could not start.
+ * @fires {IndigoChatFeedbackEvent} indigo-chat-feedback - `detail: {kind: 'thumbs'|'csat', value, reasons, comment, messageId}`: the visitor rated an answer (`up`/`down`, reasons and comment after a thumbs-down) or the conversation (CSAT 1–5). Also sent to `POST {relay}/feedback`.
  * @fires {IndigoChatWarningEvent} indigo-chat-warning - `detail`: a core Warning (degraded generation, ignored chunk, refused URL, cap reached).
  *
  * @csspart launcher - The round button that opens the panel.
@@ -160,6 +163,13 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
  * @csspart file - A file link with its name, type and size (`download` only for same-origin files).
  * @csspart location - A place: title, address and a map link (nothing loads before the click).
  * @csspart select - The native `<select>` of a dropdown; its send button is part `button`.
+ * @csspart feedback - The group of thumbs (and reasons) under a finished answer.
+ * @csspart thumb-up - The "helpful" button (`aria-pressed` when chosen).
+ * @csspart thumb-down - The "not helpful" button (`aria-pressed` when chosen).
+ * @csspart feedback-reason - A reason chip after a thumbs-down (wrong, not helpful, unsafe, other).
+ * @csspart feedback-comment - The optional comment box (thumbs-down and CSAT).
+ * @csspart csat - The end-of-conversation rating card.
+ * @csspart csat-score - A 1–5 score button of the CSAT card.
  * @csspart typing - The typing indicator.
  * @csspart jump - The "jump to latest" button.
  * @csspart notice - A status line (failed send, timeout, offline).
@@ -187,7 +197,7 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
  * @cssprop --indigo-chat-height - Launcher panel height, inline element height.
  */
 export class IndigoChat extends LitElement {
-  static override styles = [indigoChatStyles, blockStyles, scrollbarStyles, visitorStyles];
+  static override styles = [indigoChatStyles, blockStyles, scrollbarStyles, visitorStyles, feedbackStyles];
 
   /** Relay URL: `POST {relay}/session` and `POST {relay}`. */
   @property({ reflect: true }) relay = '/api/chat';
@@ -241,6 +251,12 @@ export class IndigoChat extends LitElement {
   @property({ reflect: true }) position: 'right' | 'left' = 'right';
   /** Extra origins allowed for images and videos, space or comma separated. */
   @property({ attribute: 'media-origins', reflect: true }) mediaOrigins = '';
+  /**
+   * End-of-conversation satisfaction survey (off when absent). Present: once per
+   * conversation, after at least N answers (`csat="3"`; empty or another value: 2), when
+   * the visitor closes the panel or is idle for a minute, ask for a 1–5 score.
+   */
+  @property({ reflect: true }) csat: string | null = null;
 
   /**
    * Not part of the public contract: first-byte and idle timeouts (tests, slow backends).
@@ -280,6 +296,9 @@ export class IndigoChat extends LitElement {
     draft: this.draft,
   }));
   private readonly scroller = new AutoScrollController(this);
+  /** @internal Idle time before CSAT is asked (tests shorten it). */
+  csatIdleMs = 60_000;
+  private readonly feedback = this.bindFeedback();
   private readonly viewport = new ViewportController(this);
   // Consent: i7's consent notice passes whether the visitor agreed (false until merged).
   private readonly teaserCtl = new TeaserController(this, () => mayShowUnprompted(this.getAttribute('consent'), false));
@@ -363,6 +382,7 @@ export class IndigoChat extends LitElement {
   }
 
   override disconnectedCallback(): void {
+    this.feedback.disconnected();
     this.unlockScroll?.();
     this.unlockScroll = null;
     globalThis.removeEventListener('online', this.onConnectivity);
@@ -421,6 +441,7 @@ export class IndigoChat extends LitElement {
 
   /** New conversation: abort, new sender, empty transcript, welcome sent again. */
   restart(): void {
+    this.feedback.reset();
     this.unread = 0;
     this.announcement = '';
     this.persistence.clear();
@@ -454,6 +475,7 @@ export class IndigoChat extends LitElement {
   }
 
   protected override firstUpdated(): void {
+    this.feedback.restored();
     this.emit(new IndigoChatReadyEvent());
   }
 
@@ -470,6 +492,7 @@ export class IndigoChat extends LitElement {
         this.inputEl?.focus();
       } else {
         this.emit(new IndigoChatCloseEvent());
+        this.feedback.closed();
       }
       this.persistence.schedule(false);
     }
@@ -525,6 +548,52 @@ export class IndigoChat extends LitElement {
       }
     }
     this.persistence.schedule(next.status !== 'idle');
+    this.feedback.transcriptChanged(prev, next);
+  }
+
+  /** Thumbs and CSAT (src/components/feedback/), reading what they need from here. */
+  private bindFeedback(): FeedbackBinding {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const el = this;
+    return new FeedbackBinding({
+      addController: (c) => el.addController(c),
+      removeController: (c) => el.removeController(c),
+      requestUpdate: () => el.requestUpdate(),
+      get updateComplete() {
+        return el.updateComplete;
+      },
+      get relay() {
+        return el.relay;
+      },
+      get storage() {
+        return el.storage;
+      },
+      get fetchImpl() {
+        return el.fetchImpl;
+      },
+      get lang() {
+        return el.lang;
+      },
+      get csat() {
+        return el.csat;
+      },
+      get csatIdleMs() {
+        return el.csatIdleMs;
+      },
+      get storageKey() {
+        return el.persistence.key;
+      },
+      get sender() {
+        return el.conversation.sender;
+      },
+      get messages() {
+        return el.conversation.transcript.messages;
+      },
+      get uid() {
+        return el.uid;
+      },
+      onFeedback: (detail) => el.emit(new IndigoChatFeedbackEvent(detail)),
+    });
   }
 
   private readonly onConnectivity = (e: Event): void => {
@@ -770,7 +839,7 @@ export class IndigoChat extends LitElement {
     </div>`;
   }
 
-  private renderBot(m: BotMessage, activeId: string | null, latest: boolean, s: ReturnType<typeof stringsFor>, v: VisitorStrings): TemplateResult {
+  private renderBot(m: BotMessage, activeId: string | null, latest: boolean, s: ReturnType<typeof stringsFor>, v: VisitorStrings, ratedId?: string): TemplateResult {
     return html`<div
       part="message message-bot"
       class=${m.state === 'streaming' ? '' : 'settled'}
@@ -789,12 +858,20 @@ export class IndigoChat extends LitElement {
         onWarning: this.onBlockWarning,
       })}
       ${m.stopped ? html`<span class="status stopped">${v.stopped}</span>` : m.state === 'incomplete' ? html`<span class="status">${s.incomplete}</span>` : nothing}
-      ${m.state === 'streaming' ? nothing : html`<div class="meta">${this.renderTime(m.at, v)}${this.renderAnswerActions(m, v)}</div>`}
+      ${m.state === 'streaming' ? nothing : html`<div class="meta">${this.renderTime(m.at, v)}${this.renderAnswerActions(m, v)}${this.feedback.renderThumbs(ratedId)}</div>`}
     </div>`;
   }
 
-  private renderMessage(m: Message, activeId: string | null, latest: boolean, s: ReturnType<typeof stringsFor>, v: VisitorStrings, day: string | null): TemplateResult {
-    return html`${this.renderDay(day)}${m.role === 'user' ? this.renderUser(m, s, v) : this.renderBot(m, activeId, latest, s, v)}`;
+  private renderMessage(
+    m: Message,
+    activeId: string | null,
+    latest: boolean,
+    s: ReturnType<typeof stringsFor>,
+    v: VisitorStrings,
+    day: string | null,
+    ratedId?: string,
+  ): TemplateResult {
+    return html`${this.renderDay(day)}${m.role === 'user' ? this.renderUser(m, s, v) : this.renderBot(m, activeId, latest, s, v, ratedId)}`;
   }
 
   /** Indices of messages that start a day (memoised: recomputed only when messages are added). */
@@ -829,6 +906,7 @@ export class IndigoChat extends LitElement {
     const retry = this.conversation.retryData;
     const lang = this.uiLang;
     const origins = this.mediaOrigins;
+    const rateable = this.feedback.rateable();
     const starts = this.dayStartsOf(t);
     const now = Date.now();
     const stoppable = this.conversation.stoppable;
@@ -858,7 +936,9 @@ export class IndigoChat extends LitElement {
               const mine = m.role === 'bot' && activeId !== null && m.blocks.some((b) => b.id === activeId) ? activeId : null;
               const latest = m === lastMessage && m.role === 'bot';
               const day = starts.has(i) ? dayLabel(m.at, now, lang, v) : null;
-              return guard([m, mine, latest, lang, origins, day], () => this.renderMessage(m, mine, latest, s, v, day));
+              const ratedId = rateable.get(m.id);
+              const vote = this.feedback.vote(ratedId);
+              return guard([m, mine, latest, lang, origins, day, ratedId, vote], () => this.renderMessage(m, mine, latest, s, v, day, ratedId));
             },
           )}
           ${this.conversation.queued.map((q) =>
@@ -884,6 +964,7 @@ export class IndigoChat extends LitElement {
             ${retry ? html`<button part="retry" type="button" @click=${() => this.conversation.retry()}>${s.retry}</button>` : nothing}
           </div>`
         : nothing}
+      ${this.feedback.renderCsat()}
       <form part="composer" @submit=${this.onSubmit}>
         <label class="visually-hidden" for="${this.uid}-input">${s.inputLabel}</label>
         <textarea

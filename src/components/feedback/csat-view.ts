@@ -1,0 +1,49 @@
+/**
+ * The end-of-conversation CSAT card (loaded with `import()` the first time it is asked:
+ * most pages never show it). Non-modal: the chat stays usable around it.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { CSAT_MAX, CSAT_MIN } from '../../core/platform/feedback.js';
+import { commentBox } from './feedback-view.js';
+import type { CsatState } from './feedback-controller.js';
+import type { FeedbackStrings } from './strings.js';
+
+export interface CsatActions {
+  score(n: number): void;
+  comment(text: string): void;
+  finish(): void;
+}
+
+export function renderCsat(uid: string, csat: CsatState, s: FeedbackStrings, a: CsatActions): TemplateResult | typeof nothing {
+  if (csat.state === 'none') return nothing;
+  if (csat.state === 'done')
+    return csat.score !== null ? html`<div part="csat" class="csat done" role="status">${s.csatThanks}</div>` : nothing;
+  const scores: number[] = [];
+  for (let n = CSAT_MIN; n <= CSAT_MAX; n++) scores.push(n);
+  return html`<form
+    part="csat"
+    class="csat"
+    aria-labelledby="${uid}-csat-q"
+    @submit=${(e: Event) => {
+      e.preventDefault();
+      a.finish();
+    }}
+  >
+    <p id="${uid}-csat-q" class="legend">${s.csatQuestion}</p>
+    <div class="scores" role="group" aria-labelledby="${uid}-csat-q">
+      ${scores.map(
+        (n) =>
+          html`<button part="csat-score" type="button" aria-pressed=${csat.score === n ? 'true' : 'false'} aria-label=${s.csatScore(n)} @click=${() => a.score(n)}>
+            ${n}
+          </button>`,
+      )}
+    </div>
+    ${csat.score !== null
+      ? commentBox(`${uid}-csat-comment`, s.csatComment, csat.comment, a.comment)
+      : nothing}
+    <div class="csat-actions">
+      <button type="submit" class="feedback-submit" ?disabled=${csat.score === null}>${s.csatSubmit}</button>
+      <button type="button" class="csat-later" @click=${() => a.finish()}>${s.csatLater}</button>
+    </div>
+  </form>`;
+}

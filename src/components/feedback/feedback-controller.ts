@@ -1,0 +1,267 @@
+/**
+ * Thumbs and CSAT state for one <indigo-chat>: which answers were rated, what is still to
+ * be sent, whether CSAT was asked. Saved next to the transcript (same storage, its own key)
+ * so choices survive reloads; sent to `POST {relay}/feedback` in the background with
+ * retries, never with an error shown to the visitor (a vote is a courtesy, not a task).
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { FeedbackDetail, FeedbackReason, ThumbValue } from '../../core/platform/feedback.js';
+import { FEEDBACK_COMMENT_MAX } from '../../core/platform/feedback.js';
+import { stableMessageId } from '../../core/platform/message-id.js';
+import type { Message } from '../../core/conversation/types.js';
+import { pickStorage, type StorageKind } from '../../controllers/persistence-controller.js';
+import type { FetchLike } from '../../transport/transport.js';
+
+export interface Vote {
+  readonly value: ThumbValue;
+  /** The first value: a vote may change once. */
+  readonly first: ThumbValue;
+  readonly changes: number;
+  readonly reasons: readonly FeedbackReason[];
+  readonly comment: string;
+  /** The reasons form is open (thumbs down, not yet submitted). */
+  readonly details: boolean;
+  /** Reasons/comment were submitted. */
+  readonly done: boolean;
+}
+
+export interface CsatState {
+  /** `asking`: the question is shown; `done`: answered or dismissed (never asked again). */
+  readonly state: 'none' | 'asking' | 'done';
+  readonly score: number | null;
+  readonly comment: string;
+}
+
+export interface FeedbackHost extends ReactiveControllerHost {
+  readonly relay: string;
+  readonly storage: StorageKind;
+  readonly fetchImpl: FetchLike | undefined;
+  /** The persistence key of the transcript; feedback uses `${key}:feedback`. */
+  readonly storageKey: string;
+  readonly sender: string | null;
+  /** Fired for every vote the visitor makes (the element's `indigo-chat-feedback`). */
+  onFeedback(detail: FeedbackDetail): void;
+}
+
+interface Saved {
+  v: 1;
+  votes: Record<string, Vote>;
+  csat: CsatState;
+  outbox: { detail: FeedbackDetail; sender: string }[];
+}
+
+const NO_CSAT: CsatState = Object.freeze({ state: 'none', score: null, comment: '' });
+const MAX_OUTBOX = 50;
+const MAX_VOTES = 500;
+
+/** Stable ids of the transcript's finished answers that may be rated (not the welcome). */
+export function rateableAnswers(messages: readonly Message[], sender: string | null): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!sender) return out;
+  let turn = 0;
+  let seenUser = false;
+  for (const m of messages) {
+    if (m.role === 'user') {
+      seenUser = true;
+      continue;
+    }
+    if (m.blocks.length === 0) continue;
+    turn++;
+    // The welcome (answers before the visitor said anything) and unfinished answers get no thumbs.
+    if (seenUser && m.state === 'done') out.set(m.id, stableMessageId(sender, turn));
+  }
+  return out;
+}
+
+export class FeedbackController implements ReactiveController {
+  votes = new Map<string, Vote>();
+  csat: CsatState = NO_CSAT;
+  private outbox: { detail: FeedbackDetail; sender: string }[] = [];
+  private loadedKey: string | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private attempt = 0;
+  private sending = false;
+
+  constructor(private readonly host: FeedbackHost) {
+    host.addController(this);
+  }
+
+  private get key(): string {
+    return `${this.host.storageKey}:feedback`;
+  }
+
+  hostConnected(): void {
+    this.load();
+    if (this.outbox.length) this.schedule(1000);
+  }
+
+  hostDisconnected(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  load(): void {
+    if (this.loadedKey === this.key) return;
+    this.loadedKey = this.key;
+    const store = pickStorage(this.host.storage);
+    try {
+      const raw = store?.getItem(this.key);
+      const saved = raw ? (JSON.parse(raw) as Partial<Saved>) : null;
+      if (saved?.v !== 1) return;
+      this.votes = new Map(Object.entries(saved.votes ?? {}).filter(([, v]) => v && (v.value === 'up' || v.value === 'down')));
+      this.csat = saved.csat && ['none', 'asking', 'done'].includes(saved.csat.state) ? saved.csat : NO_CSAT;
+      this.outbox = Array.isArray(saved.outbox) ? saved.outbox.slice(-MAX_OUTBOX) : [];
+    } catch {
+      // Unreadable: start empty.
+    }
+  }
+
+  private save(): void {
+    const store = pickStorage(this.host.storage);
+    if (!store) return;
+    const votes = Object.fromEntries([...this.votes].slice(-MAX_VOTES));
+    try {
+      store.setItem(this.key, JSON.stringify({ v: 1, votes, csat: this.csat, outbox: this.outbox } satisfies Saved));
+    } catch {
+      // Full or blocked: the votes live in memory.
+    }
+  }
+
+  /** A new conversation: forget votes and CSAT (the old conversation's outbox still goes out). */
+  reset(): void {
+    this.votes = new Map();
+    this.csat = NO_CSAT;
+    this.save();
+    this.host.requestUpdate();
+  }
+
+  /** Thumb pressed. Returns false when the vote may not change any more. */
+  thumb(messageId: string, value: ThumbValue): boolean {
+    const prev = this.votes.get(messageId);
+    if (prev?.value === value) return true;
+    if (prev && prev.changes >= 1) return false;
+    const vote: Vote = {
+      value,
+      first: prev?.first ?? value,
+      changes: prev ? prev.changes + 1 : 0,
+      reasons: [],
+      comment: '',
+      details: value === 'down',
+      done: value === 'up',
+    };
+    this.set(messageId, vote);
+    this.emit({ kind: 'thumbs', value, reasons: [], comment: '', messageId });
+    return true;
+  }
+
+  toggleReason(messageId: string, reason: FeedbackReason): void {
+    const v = this.votes.get(messageId);
+    if (!v || v.value !== 'down' || v.done) return;
+    const reasons = v.reasons.includes(reason) ? v.reasons.filter((r) => r !== reason) : [...v.reasons, reason];
+    this.set(messageId, { ...v, reasons });
+  }
+
+  setComment(messageId: string, comment: string): void {
+    const v = this.votes.get(messageId);
+    if (v) this.votes.set(messageId, { ...v, comment: comment.slice(0, FEEDBACK_COMMENT_MAX) });
+  }
+
+  submitDetails(messageId: string): void {
+    const v = this.votes.get(messageId);
+    if (!v || v.value !== 'down') return;
+    this.set(messageId, { ...v, details: false, done: true });
+    if (v.reasons.length || v.comment.trim()) this.emit({ kind: 'thumbs', value: 'down', reasons: [...v.reasons].sort(), comment: v.comment.trim(), messageId });
+  }
+
+  askCsat(): void {
+    if (this.csat.state !== 'none') return;
+    this.csat = { ...this.csat, state: 'asking' };
+    this.save();
+    this.host.requestUpdate();
+  }
+
+  csatScore(score: number): void {
+    if (this.csat.state !== 'asking') return;
+    this.csat = { ...this.csat, score };
+    this.host.requestUpdate();
+  }
+
+  csatComment(comment: string): void {
+    this.csat = { ...this.csat, comment: comment.slice(0, FEEDBACK_COMMENT_MAX) };
+  }
+
+  /** Send (with a score) or dismiss (without). Either way CSAT is not asked again. */
+  finishCsat(lastAnswerId: string | null): void {
+    if (this.csat.state !== 'asking') return;
+    const { score, comment } = this.csat;
+    this.csat = { ...this.csat, state: 'done' };
+    this.save();
+    this.host.requestUpdate();
+    if (score !== null && lastAnswerId) this.emit({ kind: 'csat', value: score, reasons: [], comment: comment.trim(), messageId: lastAnswerId });
+  }
+
+  private set(messageId: string, vote: Vote): void {
+    this.votes.set(messageId, vote);
+    this.save();
+    this.host.requestUpdate();
+  }
+
+  private emit(detail: FeedbackDetail): void {
+    this.host.onFeedback(detail);
+    const sender = this.host.sender;
+    if (!sender) return;
+    // The newest vote for an answer replaces one still waiting to go out.
+    this.outbox = this.outbox.filter((o) => !(o.detail.messageId === detail.messageId && o.detail.kind === detail.kind));
+    this.outbox.push({ detail, sender });
+    if (this.outbox.length > MAX_OUTBOX) this.outbox.shift();
+    this.save();
+    this.attempt = 0;
+    this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), ms);
+  }
+
+  /** Sends the outbox in order; a network error or 5xx/429 retries later with backoff. */
+  async flush(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      const doFetch: FetchLike = this.host.fetchImpl ?? ((u, i) => fetch(u, i));
+      const url = this.host.relay.replace(/\/+$/, '') + '/feedback';
+      while (this.outbox.length) {
+        const item = this.outbox[0]!;
+        let retry = false;
+        try {
+          const res = await doFetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ sender: item.sender, ...item.detail }),
+            credentials: 'same-origin',
+          });
+          retry = res.status === 429 || res.status >= 500;
+        } catch {
+          retry = true;
+        }
+        if (retry) {
+          this.attempt++;
+          if (this.attempt <= 6) this.schedule(Math.min(60_000, 1000 * 2 ** this.attempt));
+          return;
+        }
+        // Delivered, or refused for good (4xx): either way it leaves the outbox.
+        this.outbox.shift();
+        this.attempt = 0;
+        this.save();
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  /** Tests: what is waiting to be sent. */
+  get pending(): number {
+    return this.outbox.length;
+  }
+}

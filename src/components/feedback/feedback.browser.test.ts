@@ -1,0 +1,247 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { http, HttpResponse } from 'msw';
+import '../../define.js';
+import type { IndigoChat } from '../indigo-chat/indigo-chat.js';
+import { $, $$, botMessages, useFakeRelays, welcomeChunks, type FakeRelay } from '../indigo-chat/fake-relay.test-helper.js';
+import type { IndigoChatFeedbackEvent } from '../../events/index.js';
+import type { FeedbackDetail } from '../../core/platform/feedback.js';
+
+const relays = useFakeRelays('fb');
+let n = 0;
+const KEY = 'Qk3lVq0Yb1xR9nQ2sT8uWA';
+
+/** A relay with a well-formed sender and a `/feedback` route that records (and can fail). */
+function relay(feedbackStatus: number[] = []): { r: FakeRelay; votes: (FeedbackDetail & { sender: string })[] } {
+  n++;
+  const r = relays.relay().queue(welcomeChunks());
+  const votes: (FeedbackDetail & { sender: string })[] = [];
+  relays.use(
+    http.post(`${r.path}/session`, () => HttpResponse.json({ sender: `${KEY}${n % 10}.${'s'.repeat(43)}`.replace(`${KEY}${n % 10}`, `${KEY.slice(0, 21)}${n % 10}`) })),
+    http.post(`${r.path}/feedback`, async ({ request }) => {
+      const status = feedbackStatus.shift() ?? 200;
+      if (status === 200) votes.push((await request.json()) as FeedbackDetail & { sender: string });
+      return HttpResponse.json(status === 200 ? { ok: true } : { error: { code: 'x', message: 'x' } }, { status });
+    }),
+  );
+  return { r, votes };
+}
+
+async function mount(r: FakeRelay, extra: { lang?: string; csat?: string; id?: string } = {}): Promise<IndigoChat> {
+  const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${extra.id ?? `fb-${n}`} mode="inline" lang=${extra.lang ?? 'en'} csat=${extra.csat ?? undefined}></indigo-chat>`);
+  await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
+  return el;
+}
+
+async function ask(el: IndigoChat, text: string, count: number): Promise<void> {
+  el.send(text);
+  await waitUntil(() => botMessages(el).length === count && el.conversation.transcript.status === 'idle', `answer ${count}`);
+  await el.updateComplete;
+}
+
+const group = (m: HTMLElement) => m.querySelector<HTMLElement>('[part~="feedback"]');
+const thumb = (m: HTMLElement, which: 'up' | 'down') => m.querySelector<HTMLButtonElement>(`[part~="thumb-${which}"]`)!;
+
+describe('thumbs feedback', () => {
+  it('shows thumbs only on finished answers, not on the welcome and not while streaming', async () => {
+    const { r } = relay();
+    let release!: () => void;
+    const gate = new Promise<void>((res) => (release = res));
+    const enc = new TextEncoder();
+    r.queue(
+      () =>
+        new Response(
+          new ReadableStream({
+            async start(c) {
+              c.enqueue(enc.encode('data: {"type":"processing.start"}\n\ndata: {"type":"text","data":{"text":"<p>part</p>"}}\n\n'));
+              await gate;
+              c.enqueue(enc.encode('data: {"type":"processing.end"}\n\n'));
+              c.close();
+            },
+          }),
+          { headers: { 'content-type': 'text/event-stream' } },
+        ),
+    );
+    const el = await mount(r);
+    expect(group(botMessages(el)[0]!)).to.equal(null);
+    el.send('hi');
+    await waitUntil(() => botMessages(el).length === 2 && botMessages(el)[1]!.textContent!.includes('part'), 'streaming');
+    await el.updateComplete;
+    expect(group(botMessages(el)[1]!)).to.equal(null);
+    release();
+    await waitUntil(() => el.conversation.transcript.status === 'idle');
+    await el.updateComplete;
+    const g = group(botMessages(el)[1]!)!;
+    expect(g.getAttribute('role')).to.equal('group');
+    expect(g.getAttribute('aria-label')).to.equal('Rate this answer');
+    expect(thumb(botMessages(el)[1]!, 'up').getAttribute('aria-pressed')).to.equal('false');
+  });
+
+  it('a thumb up fires indigo-chat-feedback and reaches the relay with the stable id', async () => {
+    const { r, votes } = relay();
+    const el = await mount(r);
+    await ask(el, 'hello', 2);
+    const events: FeedbackDetail[] = [];
+    el.addEventListener('indigo-chat-feedback', (e: IndigoChatFeedbackEvent) => events.push(e.detail));
+    thumb(botMessages(el)[1]!, 'up').click();
+    await el.updateComplete;
+    const sender = el.conversation.sender!;
+    const id = `${sender.split('.')[0]}.2.0`;
+    expect(events).to.deep.equal([{ kind: 'thumbs', value: 'up', reasons: [], comment: '', messageId: id }]);
+    expect(group(botMessages(el)[1]!)!.dataset['answerId']).to.equal(id);
+    expect(thumb(botMessages(el)[1]!, 'up').getAttribute('aria-pressed')).to.equal('true');
+    await waitUntil(() => votes.length === 1, 'sent to the relay');
+    expect(votes[0]).to.deep.equal({ sender, kind: 'thumbs', value: 'up', reasons: [], comment: '', messageId: id });
+    expect($(el, '[part~="feedback"] [role="status"]')!.textContent).to.contain('Thanks');
+  });
+
+  it('a thumb down opens reasons and a comment; the choice can change once; all survives a reload', async () => {
+    const { r, votes } = relay();
+    const el = await mount(r, { id: `reload-${n}` });
+    await ask(el, 'hello', 2);
+    const msg = () => botMessages(el)[1]!;
+    const events: FeedbackDetail[] = [];
+    el.addEventListener('indigo-chat-feedback', (e: IndigoChatFeedbackEvent) => events.push(e.detail));
+    thumb(msg(), 'up').click();
+    await el.updateComplete;
+    thumb(msg(), 'down').click(); // the one change
+    await el.updateComplete;
+    const chips = [...msg().querySelectorAll<HTMLButtonElement>('[part~="feedback-reason"]')];
+    expect(chips.map((c) => c.textContent!.trim())).to.deep.equal(['Wrong', 'Not helpful', 'Unsafe', 'Other']);
+    chips[2]!.click();
+    chips[0]!.click();
+    await el.updateComplete;
+    expect(chips[0]!.getAttribute('aria-pressed')).to.equal('true');
+    const comment = msg().querySelector<HTMLTextAreaElement>('[part~="feedback-comment"]')!;
+    expect(comment.maxLength).to.equal(500);
+    comment.value = 'It made things up';
+    comment.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+    msg().querySelector<HTMLButtonElement>('.feedback-submit')!.click();
+    await el.updateComplete;
+    expect(events.map((e) => [e.value, e.reasons, e.comment])).to.deep.equal([
+      ['up', [], ''],
+      ['down', [], ''],
+      ['down', ['unsafe', 'wrong'], 'It made things up'],
+    ]);
+    // Changed once: going back is refused.
+    expect(thumb(msg(), 'up').getAttribute('aria-disabled')).to.equal('true');
+    thumb(msg(), 'up').click();
+    await el.updateComplete;
+    expect(events).to.have.length(3);
+    await waitUntil(() => votes.at(-1)?.comment === 'It made things up', 'last vote sent');
+
+    // Reload: the same element id and relay restore the transcript and the vote.
+    const id = el.id;
+    el.remove();
+    const again = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} mode="inline"></indigo-chat>`);
+    await waitUntil(() => botMessages(again).length === 2);
+    const restored = botMessages(again)[1]!;
+    expect(thumb(restored, 'down').getAttribute('aria-pressed')).to.equal('true');
+    expect(thumb(restored, 'up').getAttribute('aria-disabled')).to.equal('true');
+  });
+
+  it('retries a failed send in the background and shows the visitor no error', async () => {
+    const { r, votes } = relay([503]);
+    const el = await mount(r);
+    await ask(el, 'hello', 2);
+    const errors: Event[] = [];
+    el.addEventListener('indigo-chat-error', (e) => errors.push(e));
+    thumb(botMessages(el)[1]!, 'down').click();
+    await waitUntil(() => votes.length === 1, 'delivered on retry', { timeout: 8000 });
+    expect(errors).to.have.length(0);
+    expect($$(el, '[part~="notice"]')).to.have.length(0);
+  });
+
+  it('works from the keyboard and is labelled in Italian', async () => {
+    const { r } = relay();
+    const el = await mount(r, { lang: 'it' });
+    await ask(el, 'ciao', 2);
+    const up = thumb(botMessages(el)[1]!, 'up');
+    expect(up.getAttribute('aria-label')).to.equal('Utile');
+    expect(group(botMessages(el)[1]!)!.getAttribute('aria-label')).to.equal('Valuta questa risposta');
+    thumb(botMessages(el)[1]!, 'down').focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(thumb(botMessages(el)[1]!, 'down').getAttribute('aria-pressed')).to.equal('true');
+    await sendKeys({ press: 'Tab' });
+    expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('feedback-reason');
+    await sendKeys({ press: ' ' });
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement?.getAttribute('aria-pressed')).to.equal('true');
+    expect(el.shadowRoot!.activeElement?.textContent?.trim()).to.equal('Sbagliata');
+  });
+
+  it('is axe-clean with thumbs, reasons and CSAT shown', async () => {
+    const { r } = relay();
+    const el = await mount(r, { csat: '1' });
+    el.csatIdleMs = 10;
+    await ask(el, 'hello', 2);
+    thumb(botMessages(el)[1]!, 'down').click();
+    await waitUntil(() => $(el, '[part~="csat"]'), 'csat asked when idle');
+    const w = window as unknown as { axe?: { run(c: Element, o: object): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } };
+    if (!w.axe)
+      await new Promise<void>((res, rej) => {
+        const s = document.createElement('script');
+        s.src = '/node_modules/axe-core/axe.min.js';
+        s.onload = () => res();
+        s.onerror = () => rej(new Error('axe-core did not load'));
+        document.head.append(s);
+      });
+    const result = await w.axe!.run(el, { resultTypes: ['violations'] });
+    expect(result.violations.map((v) => v.id)).to.deep.equal([]);
+  });
+});
+
+describe('CSAT', () => {
+  it('is off without the attribute', async () => {
+    const { r } = relay();
+    const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id="nocsat-${n}"></indigo-chat>`);
+    el.csatIdleMs = 10;
+    el.show();
+    await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle');
+    await ask(el, 'a', 2);
+    el.hide();
+    await new Promise((res) => setTimeout(res, 50));
+    expect($(el, '[part~="csat"]')).to.equal(null);
+  });
+
+  it('asks once after N answers when the panel closes, sends the score, never asks again', async () => {
+    const { r, votes } = relay();
+    const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id="csat-${n}" csat="2"></indigo-chat>`);
+    el.show();
+    await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle');
+    await ask(el, 'one', 2);
+    el.hide();
+    await el.updateComplete;
+    el.show();
+    await new Promise((res) => setTimeout(res, 50));
+    expect($(el, '[part~="csat"]'), 'one answer is not enough').to.equal(null);
+    await ask(el, 'two', 3);
+    const events: FeedbackDetail[] = [];
+    el.addEventListener('indigo-chat-feedback', (e: IndigoChatFeedbackEvent) => events.push(e.detail));
+    el.hide();
+    await waitUntil(() => $(el, '[part~="csat"]'), 'asked on close');
+    el.show();
+    await el.updateComplete;
+    const scores = $$(el, '[part~="csat-score"]');
+    expect(scores.map((s) => s.getAttribute('aria-label'))).to.deep.equal(['1 of 5: very poor', '2 of 5: poor', '3 of 5: okay', '4 of 5: good', '5 of 5: excellent']);
+    // The chat stays usable while the card is shown.
+    expect($<HTMLTextAreaElement>(el, '[part~="input"]')!.disabled).to.equal(false);
+    scores[3]!.click();
+    await el.updateComplete;
+    const comment = $<HTMLTextAreaElement>(el, '[part~="csat"] [part~="feedback-comment"]')!;
+    comment.value = 'Quick and clear';
+    comment.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+    $<HTMLButtonElement>(el, '[part~="csat"] .feedback-submit')!.click();
+    await el.updateComplete;
+    const last = `${el.conversation.sender!.split('.')[0]}.3.0`;
+    expect(events).to.deep.equal([{ kind: 'csat', value: 4, reasons: [], comment: 'Quick and clear', messageId: last }]);
+    await waitUntil(() => votes.some((v) => v.kind === 'csat'), 'csat sent');
+    el.hide();
+    await el.updateComplete;
+    el.show();
+    await el.updateComplete;
+    expect($$(el, 'form[part~="csat"]')).to.have.length(0);
+    expect(events).to.have.length(1);
+  });
+});

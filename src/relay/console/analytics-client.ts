@@ -1,0 +1,202 @@
+/**
+ * The console's client for the Analytics REST API, following the seed exactly
+ * (docs/protocol.md, "GraphQL and Analytics"):
+ * - `from`/`to` (to exclusive), `limit` <= 365, page through `metadata.next_cursor` until
+ *   null (`after` instead of `cursor` for users/unique-daily);
+ * - at most 100 requests per 60 s per PAT: requests wait in a queue for a free slot, and a
+ *   429 is honoured by waiting its `retry_after` seconds before trying again;
+ * - historical days are stable: cached (per endpoint and day) and never fetched again;
+ *   only today is refetched;
+ * - the seed's error bodies (400/401/403/429/500) become an `AnalyticsError` carrying the
+ *   status and the platform's message, for the console to show as they are.
+ */
+import {
+  ANALYTICS_FIELDS,
+  DAY_MS,
+  MAX_ANALYTICS_LIMIT,
+  cursorParam,
+  isoDay,
+  type AnalyticsEndpoint,
+  type AnalyticsRow,
+} from '../../core/platform/analytics.js';
+
+/** Per endpoint: two years of days, a few hundred KB at most. */
+export const MAX_CACHED_DAYS = 731;
+
+export class AnalyticsError extends Error {
+  override name = 'AnalyticsError';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface AnalyticsClientOptions {
+  /** e.g. https://platform.indigo.ai */
+  base: string;
+  projectId: string;
+  /** `pat-…` */
+  pat: string;
+  paths: Readonly<Record<AnalyticsEndpoint, string>>;
+  fetch?: (request: Request) => Promise<Response>;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Default 100 per 60,000 ms (the seed's limit). */
+  maxRequests?: number;
+  windowMs?: number;
+  /** Retries of one request after 429/500/network errors (default 3). */
+  retries?: number;
+  timeoutMs?: number;
+}
+
+export interface AnalyticsClient {
+  /** Daily rows for [from, to) (YYYY-MM-DD), zero-filled by the platform, oldest first. */
+  daily(endpoint: AnalyticsEndpoint, from: string, to: string): Promise<AnalyticsRow[]>;
+  /** Requests sent so far (tests and the console's own figures). */
+  readonly requests: number;
+  readonly cachedDays: number;
+}
+
+export function createAnalyticsClient(options: AnalyticsClientOptions): AnalyticsClient {
+  const doFetch = options.fetch ?? ((r: Request) => globalThis.fetch(r));
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const max = options.maxRequests ?? 100;
+  const windowMs = options.windowMs ?? 60_000;
+  const retries = options.retries ?? 3;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const base = options.base.replace(/\/+$/, '');
+  const sent: number[] = [];
+  let requests = 0;
+  let queue: Promise<unknown> = Promise.resolve();
+  /** endpoint -> date -> row, past days only. */
+  const cache = new Map<AnalyticsEndpoint, Map<string, AnalyticsRow>>();
+
+  /** Waits for a slot in the sliding window; one caller at a time (a FIFO queue). */
+  const slot = (): Promise<void> => {
+    const mine = queue.then(async () => {
+      for (;;) {
+        const t = now();
+        while (sent.length > 0 && (sent[0] as number) <= t - windowMs) sent.shift();
+        if (sent.length < max) {
+          sent.push(t);
+          return;
+        }
+        await sleep((sent[0] as number) + windowMs - t);
+      }
+    });
+    queue = mine.catch(() => {});
+    return mine;
+  };
+
+  const get = async (url: URL): Promise<{ data: AnalyticsRow[]; next: string | null }> => {
+    for (let attempt = 0; ; attempt++) {
+      await slot();
+      requests++;
+      let res: Response;
+      try {
+        res = await doFetch(new Request(url, { headers: { authorization: `Bearer ${options.pat}`, accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) }));
+      } catch {
+        if (attempt < retries) {
+          await sleep(1000 * 2 ** attempt);
+          continue;
+        }
+        throw new AnalyticsError(0, 'The analytics API could not be reached.');
+      }
+      let body: Record<string, unknown> | null = null;
+      try {
+        body = (await res.json()) as Record<string, unknown>;
+      } catch {
+        body = null;
+      }
+      const message = typeof body?.['message'] === 'string' ? (body['message'] as string) : `HTTP ${res.status}`;
+      if (res.status === 429) {
+        const ra = Number(body?.['retry_after'] ?? res.headers.get('retry-after'));
+        const wait = Number.isFinite(ra) && ra > 0 ? Math.min(ra, 3600) : 60;
+        if (attempt < retries) {
+          await sleep(wait * 1000);
+          continue;
+        }
+        throw new AnalyticsError(429, message, wait);
+      }
+      if (res.status >= 500 && attempt < retries) {
+        await sleep(1000 * 2 ** attempt);
+        continue;
+      }
+      if (!res.ok) throw new AnalyticsError(res.status, message);
+      const data = body?.['data'];
+      const meta = body?.['metadata'] as { next_cursor?: unknown } | undefined;
+      if (!Array.isArray(data) || !meta) throw new AnalyticsError(res.status, 'The analytics API sent an unexpected body.');
+      return { data: data.filter((r): r is AnalyticsRow => !!r && typeof r === 'object' && typeof (r as AnalyticsRow).date === 'string'), next: typeof meta.next_cursor === 'string' ? meta.next_cursor : null };
+    }
+  };
+
+  const fetchRange = async (endpoint: AnalyticsEndpoint, from: string, to: string): Promise<AnalyticsRow[]> => {
+    const path = options.paths[endpoint].replace('{project_id}', encodeURIComponent(options.projectId));
+    const rows: AnalyticsRow[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 1000; page++) {
+      const url = new URL(`${base}${path}`);
+      url.searchParams.set('from', from);
+      url.searchParams.set('to', to);
+      url.searchParams.set('limit', String(MAX_ANALYTICS_LIMIT));
+      if (cursor) url.searchParams.set(cursorParam(endpoint), cursor);
+      const { data, next } = await get(url);
+      rows.push(...data);
+      if (!next) return rows;
+      cursor = next;
+    }
+    throw new AnalyticsError(0, 'The analytics API kept paging; stopped after 1000 pages.');
+  };
+
+  return {
+    get requests() {
+      return requests;
+    },
+    get cachedDays() {
+      let n = 0;
+      for (const m of cache.values()) n += m.size;
+      return n;
+    },
+    async daily(endpoint, from, to) {
+      const start = Date.parse(`${from}T00:00:00Z`);
+      const end = Date.parse(`${to}T00:00:00Z`);
+      if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) throw new AnalyticsError(400, 'Invalid params: from, to');
+      const today = Math.floor(now() / DAY_MS) * DAY_MS;
+      const days = cache.get(endpoint) ?? new Map<string, AnalyticsRow>();
+      cache.set(endpoint, days);
+      // The first day that is not cached (today and later never are): fetch from there.
+      let firstMissing = end;
+      for (let d = start; d < end; d += DAY_MS) {
+        if (d >= today || !days.has(isoDay(d))) {
+          firstMissing = d;
+          break;
+        }
+      }
+      if (firstMissing < end) {
+        // Today's row is kept for this answer only and dropped below, so it is refetched.
+        for (const row of await fetchRange(endpoint, isoDay(firstMissing), to)) {
+          days.delete(row.date); // re-inserted last: the Map's order is least recently fetched first
+          days.set(row.date, row);
+        }
+
+      }
+      const out: AnalyticsRow[] = [];
+      const zero = Object.fromEntries(ANALYTICS_FIELDS[endpoint].map((f) => [f, f === 'avg_score' ? null : 0]));
+      for (let d = start; d < end; d += DAY_MS) {
+        const date = isoDay(d);
+        out.push(days.get(date) ?? { date, ...zero });
+        if (d >= today) days.delete(date);
+      }
+      // Bounded: at most MAX_CACHED_DAYS per endpoint, the least recently fetched go first.
+      for (const date of days.keys()) {
+        if (days.size <= MAX_CACHED_DAYS) break;
+        days.delete(date);
+      }
+      return out;
+    },
+  };
+}

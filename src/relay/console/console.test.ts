@@ -1,0 +1,290 @@
+import http from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DAY_MS, DEFAULT_ANALYTICS_PATHS, isoDay } from '../../core/platform/analytics.js';
+import type { MockPlatformOptions } from '../../mock-platform/index.js';
+import { startRelayServer, type RelayServer } from '../node.js';
+import { createAnalyticsClient, AnalyticsError } from './analytics-client.js';
+import { createGraphqlClient, GraphqlError, MESSAGES_QUERY } from './graphql-client.js';
+import { createConsoleHandler } from './handler.js';
+import { MemoryFeedbackStore } from '../feedback/store.js';
+import { RelayFigures } from '../figures.js';
+import { createFeedbackService } from '../feedback/route.js';
+
+const TOKEN = 'console-unit-token-123456';
+const closers: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of closers.splice(0).reverse()) await c();
+});
+
+async function server(env: Record<string, string> = {}, mock: MockPlatformOptions = {}): Promise<RelayServer> {
+  const s = await startRelayServer({
+    port: 0,
+    env: { RELAY_DATA_DIR: mkdtempSync(join(tmpdir(), 'console-')), RELAY_CONSOLE_TOKEN: TOKEN, ...env },
+    log: () => {},
+    mock: { realtime: false, ...mock },
+  });
+  closers.push(() => s.close());
+  return s;
+}
+
+const form = (s: RelayServer, path: string, body: string, headers: Record<string, string> = {}) =>
+  fetch(`${s.url}${path}`, { method: 'POST', redirect: 'manual', headers: { origin: s.url, 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+
+async function signIn(s: RelayServer): Promise<string> {
+  const res = await form(s, '/console/login', `token=${TOKEN}`);
+  expect(res.status).toBe(303);
+  return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+}
+
+describe('console auth', () => {
+  it('is a 404 everywhere without RELAY_CONSOLE_TOKEN', async () => {
+    const s = await server({ RELAY_CONSOLE_TOKEN: '' });
+    for (const path of ['/console/', '/console/api/conversations', '/console/assets/console.js']) expect((await fetch(`${s.url}${path}`)).status).toBe(404);
+    expect((await form(s, '/console/login', `token=${TOKEN}`)).status).toBe(404);
+  });
+
+  it('refuses a wrong token with 401 and signs in with the right one: HttpOnly, SameSite=Strict session cookie', async () => {
+    const s = await server();
+    const page = await fetch(`${s.url}/console/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'self'/);
+    expect(await page.text()).toContain('name="token"');
+    const wrong = await form(s, '/console/login', 'token=console-unit-token-123457');
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('set-cookie')).toBeNull();
+    const ok = await form(s, '/console/login', `token=${TOKEN}`);
+    expect(ok.status).toBe(303);
+    const cookie = ok.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^indigo-console=\d+\.[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}; Path=\/console; HttpOnly; SameSite=Strict; Max-Age=28800$/);
+    const app = await fetch(`${s.url}/console/`, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(await app.text()).toContain('<indigo-console');
+  });
+
+  it('uses a __Host- Secure cookie over https', async () => {
+    const store = new MemoryFeedbackStore();
+    const feedback = createFeedbackService({ store }, { verifySender: async () => true, readJson: async () => ({ ok: true, value: {} }), error: () => new Response(), ok: () => new Response(), limits: { perIpPerMinute: 1, perSenderPerMinute: 1 }, limit: async () => ({ ok: true, retryAfter: 0 }), now: Date.now, secret: 's', log: () => {} });
+    const h = createConsoleHandler({ token: TOKEN, projectId: '39', graphql: createGraphqlClient({ endpoint: 'https://x.invalid/graphql', pat: 'pat-x' }), analytics: createAnalyticsClient({ base: 'https://x.invalid', projectId: '39', pat: 'pat-x', paths: DEFAULT_ANALYTICS_PATHS }), feedback, figures: new RelayFigures(), readAsset: async () => null });
+    const res = await h(new Request('https://relay.example/console/login', { method: 'POST', headers: { origin: 'https://relay.example', 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${TOKEN}` }));
+    expect(res!.headers.get('set-cookie')).toMatch(/^__Host-indigo-console=.*; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800; Secure$/);
+    expect(await h(new Request('https://relay.example/elsewhere'))).toBeNull();
+  });
+
+  it('is CSRF-safe: cross-site sign-in and sign-out are refused, sign-out needs the session CSRF token', async () => {
+    const s = await server();
+    expect((await form(s, '/console/login', `token=${TOKEN}`, { origin: 'https://evil.example' })).status).toBe(403);
+    const noOrigin = await fetch(`${s.url}/console/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' }, body: `token=${TOKEN}` });
+    expect(noOrigin.status).toBe(403);
+    const cookie = await signIn(s);
+    expect((await form(s, '/console/logout', 'csrf=nope', { cookie })).status).toBe(403);
+    const app = await (await fetch(`${s.url}/console/`, { headers: { cookie } })).text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(app)![1]!;
+    expect((await form(s, '/console/logout', `csrf=${csrf}`, { cookie, origin: 'https://evil.example' })).status).toBe(403);
+    const out = await form(s, '/console/logout', `csrf=${encodeURIComponent(csrf)}`, { cookie });
+    expect(out.status).toBe(303);
+    expect(out.headers.get('set-cookie')).toMatch(/^indigo-console=; .*Max-Age=0/);
+  });
+
+  it('guards the API: no cookie, a forged or altered cookie -> 401; never returns the PAT', async () => {
+    const s = await server();
+    expect((await fetch(`${s.url}/console/api/conversations`)).status).toBe(401);
+    const cookie = await signIn(s);
+    const [name, value] = cookie.split('=') as [string, string];
+    const [exp, nonce, mac] = value.split('.');
+    expect((await fetch(`${s.url}/console/api/conversations`, { headers: { cookie: `${name}=${Number(exp) + 1000}.${nonce}.${mac}` } })).status).toBe(401);
+    expect((await fetch(`${s.url}/console/api/conversations`, { headers: { cookie: `${name}=${exp}.${nonce}.${'A'.repeat(43)}` } })).status).toBe(401);
+    const res = await fetch(`${s.url}/console/api/conversations`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(JSON.parse(text)).toMatchObject({ totalCount: expect.any(Number), pageInfo: { hasNextPage: true } });
+    expect(text).not.toContain('mock-pat');
+  });
+});
+
+describe('console configuration', () => {
+  it('refuses a short token, and a real platform without INDIGO_PROJECT_ID, naming the variable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'console-'));
+    await expect(startRelayServer({ port: 0, env: { RELAY_DATA_DIR: dir, RELAY_CONSOLE_TOKEN: 'short' }, log: () => {} })).rejects.toThrow(/RELAY_CONSOLE_TOKEN must be at least 16/);
+    await expect(
+      startRelayServer({ port: 0, env: { RELAY_DATA_DIR: dir, RELAY_CONSOLE_TOKEN: TOKEN, INDIGO_PAT: 'x', INDIGO_PROJECT_TOKEN: 'p' }, log: () => {} }),
+    ).rejects.toThrow(/INDIGO_PROJECT_ID/);
+    await expect(
+      startRelayServer({ port: 0, env: { RELAY_DATA_DIR: dir, RELAY_CONSOLE_TOKEN: TOKEN, INDIGO_ANALYTICS_PATHS: 'nope=/x' }, log: () => {} }),
+    ).rejects.toThrow(/INDIGO_ANALYTICS_PATHS: unknown endpoint/);
+  });
+});
+
+describe('GraphQL client', () => {
+  async function fakePlatform(handler: http.RequestListener): Promise<string> {
+    const s = http.createServer(handler);
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise((r) => { s.closeAllConnections(); s.close(r); }));
+    return `http://127.0.0.1:${(s.address() as { port: number }).port}/graphql`;
+  }
+  const vars = { conversationId: '1', before: null, last: 5 };
+
+  it.each([
+    ['errors[]', (_: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":null,"errors":[{"message":"Invalid cursor"}]}'), 'graphql', /Invalid cursor/],
+    ['401', (_: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"errors":[{"message":"unauthenticated"}]}'), 'auth', /refused/],
+    ['500', (_: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(500).end('boom'), 'http', /HTTP 500/],
+    ['HTML', (_: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>portal</html>'), 'invalid', /not GraphQL/],
+    ['no data', (_: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 'invalid', /no data/],
+  ] as const)('turns %s into a GraphqlError', async (_name, handler, kind, message) => {
+    const client = createGraphqlClient({ endpoint: await fakePlatform(handler), pat: 'pat-x' });
+    const error = await client.request(MESSAGES_QUERY, vars).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphqlError);
+    expect((error as GraphqlError).kind).toBe(kind);
+    expect((error as GraphqlError).message).toMatch(message);
+  });
+
+  it('times out and reports unreachable platforms', async () => {
+    const hang = createGraphqlClient({ endpoint: await fakePlatform(() => {}), pat: 'pat-x', timeoutMs: 150 });
+    expect(await hang.request(MESSAGES_QUERY, vars).catch((e: GraphqlError) => e.kind)).toBe('timeout');
+    const down = createGraphqlClient({ endpoint: 'http://127.0.0.1:1/graphql', pat: 'pat-x' });
+    expect(await down.request(MESSAGES_QUERY, vars).catch((e: GraphqlError) => e.kind)).toBe('network');
+  });
+
+  it('sends variables, never string-built queries, and the PAT only in the header', async () => {
+    let seen: { auth?: string; body?: string } = {};
+    const endpoint = await fakePlatform((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        seen = { auth: req.headers.authorization, body };
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"messages":{"edges":[],"pageInfo":{"endCursor":null,"hasNextPage":false},"totalCount":0}}}');
+      });
+    });
+    const r = await createGraphqlClient({ endpoint, pat: 'pat-secret' }).request(MESSAGES_QUERY, { conversationId: '") { evil }', before: null, last: 5 });
+    expect(r.messages.totalCount).toBe(0);
+    expect(seen.auth).toBe('Bearer pat-secret');
+    const sent = JSON.parse(seen.body!) as { query: string; variables: Record<string, unknown> };
+    expect(sent.query).toBe(MESSAGES_QUERY);
+    expect(sent.variables['conversationId']).toBe('") { evil }');
+  });
+});
+
+describe('Analytics client', () => {
+  const NOW = Date.parse('2026-06-15T12:00:00Z');
+  const today = isoDay(NOW);
+
+  async function platform(mock: MockPlatformOptions = {}) {
+    let t = NOW;
+    const s = await server({}, { history: { now: () => t, pastConversations: 30 }, ...mock });
+    const urls: string[] = [];
+    const sleeps: number[] = [];
+    const make = (extra: Partial<Parameters<typeof createAnalyticsClient>[0]> = {}) =>
+      createAnalyticsClient({
+        base: `${s.url}/mock-platform`,
+        projectId: '39',
+        pat: 'pat-mock-pat',
+        paths: DEFAULT_ANALYTICS_PATHS,
+        now: () => t,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+          t += ms;
+        },
+        fetch: (r) => {
+          urls.push(r.url);
+          return fetch(r);
+        },
+        ...extra,
+      });
+    return { s, urls, sleeps, make, advance: (ms: number) => (t += ms) };
+  }
+
+  it('pages through next_cursor (after for users) with limit 365, zero-filled, oldest first', async () => {
+    const { make, urls } = await platform();
+    const client = make();
+    const from = isoDay(NOW - 399 * DAY_MS);
+    const to = isoDay(NOW + DAY_MS);
+    for (const endpoint of ['messages', 'users'] as const) {
+      const rows = await client.daily(endpoint, from, to);
+      expect(rows).toHaveLength(400);
+      expect(rows[0]!.date).toBe(from);
+      expect(rows.at(-1)!.date).toBe(today);
+      expect(new Set(rows.map((r) => r.date)).size).toBe(400);
+    }
+    expect(urls).toHaveLength(4);
+    expect(urls.every((u) => new URL(u).searchParams.get('limit') === '365')).toBe(true);
+    expect(new URL(urls[1]!).searchParams.get('cursor')).toBeTruthy();
+    expect(new URL(urls[3]!).searchParams.get('after')).toBeTruthy();
+    expect(new URL(urls[3]!).searchParams.get('cursor')).toBeNull();
+  });
+
+  it('caches past days and refetches only today', async () => {
+    const { make, urls } = await platform();
+    const client = make();
+    const from = isoDay(NOW - 9 * DAY_MS);
+    const to = isoDay(NOW + DAY_MS);
+    const first = await client.daily('chats', from, to);
+    expect(urls).toHaveLength(1);
+    const again = await client.daily('chats', from, to);
+    expect(again).toEqual(first);
+    expect(urls).toHaveLength(2);
+    const u = new URL(urls[1]!);
+    expect([u.searchParams.get('from'), u.searchParams.get('to')]).toEqual([today, to]);
+    // A range entirely in the past: no request at all.
+    await client.daily('chats', from, today);
+    expect(urls).toHaveLength(2);
+    expect(client.cachedDays).toBe(9);
+  });
+
+  it('keeps the cache bounded (least recently fetched days go first) and still answers whole ranges', async () => {
+    const { make, urls } = await platform();
+    const client = make();
+    const range = (k: number) => [isoDay(NOW - (k + 1) * 365 * DAY_MS), isoDay(NOW - k * 365 * DAY_MS)] as const;
+    const oldest = await client.daily('errors', ...range(2));
+    await client.daily('errors', ...range(1));
+    await client.daily('errors', ...range(0));
+    expect(urls).toHaveLength(3);
+    expect(client.cachedDays).toBe(731);
+    expect(await client.daily('errors', ...range(2))).toEqual(oldest); // evicted, so fetched again
+    expect(urls).toHaveLength(4);
+    expect(client.cachedDays).toBe(731);
+  });
+
+  it('honours 429 retry_after, then succeeds', async () => {
+    const { make, sleeps } = await platform({ analyticsRateLimit: { max: 1, windowMs: 30_000 } });
+    const client = make();
+    await client.daily('errors', isoDay(NOW - DAY_MS), isoDay(NOW));
+    const rows = await client.daily('csat', isoDay(NOW - DAY_MS), isoDay(NOW));
+    expect(rows).toHaveLength(1);
+    expect(sleeps).toEqual([30_000]);
+  });
+
+  it('queues requests to stay within 100 per 60 s (here 3 per 60 s)', async () => {
+    const { make, sleeps, urls } = await platform();
+    const client = make({ maxRequests: 3, windowMs: 60_000 });
+    const days = ['errors', 'chats', 'csat', 'ai_quality', 'messages'] as const;
+    await Promise.all(days.map((e) => client.daily(e, isoDay(NOW - 3 * DAY_MS), isoDay(NOW - DAY_MS))));
+    expect(urls).toHaveLength(5);
+    expect(sleeps).toEqual([60_000]);
+  });
+
+  it('surfaces the seed error shapes', async () => {
+    const { make, s } = await platform({ analyticsFault: (e) => e === 'errors' });
+    const err = (p: Promise<unknown>) => p.then(() => null, (e: AnalyticsError) => [e.status, e.message]);
+    expect(await err(make({ pat: 'pat-wrong' }).daily('chats', today, isoDay(NOW + DAY_MS)))).toEqual([401, 'unauthenticated']);
+    expect(await err(make({ projectId: '40' }).daily('chats', today, isoDay(NOW + DAY_MS)))).toEqual([403, 'unauthorized']);
+    expect(await err(make({ retries: 1 }).daily('errors', today, isoDay(NOW + DAY_MS)))).toEqual([500, 'Internal server error']);
+    const raw = await fetch(`${s.url}/mock-platform/api/analytics/39/chats/daily`, { headers: { authorization: 'Bearer pat-mock-pat' } });
+    expect([raw.status, await raw.json()]).toEqual([400, { status: 'ERROR', message: 'Missing required params: from, to' }]);
+    const bad = await fetch(`${s.url}/mock-platform/api/analytics/39/chats/daily?from=${today}&to=${today}&cursor=zzz`, { headers: { authorization: 'Bearer pat-mock-pat' } });
+    expect([bad.status, await bad.json()]).toEqual([400, { status: 'ERROR', message: 'Invalid cursor' }]);
+  });
+
+  it('the console route returns each endpoint or its error', async () => {
+    const { s } = await platform({ analyticsFault: (e) => e === 'csat' });
+    const cookie = await signIn(s);
+    const to = isoDay(Date.now() + DAY_MS);
+    const from = isoDay(Date.now() - 6 * DAY_MS);
+    const res = await fetch(`${s.url}/console/api/analytics?from=${from}&to=${to}`, { headers: { cookie } });
+    const body = (await res.json()) as { series: Record<string, unknown[]>; errors: Record<string, { status: number; message: string }> };
+    expect(Object.keys(body.series).sort()).toEqual(['ai_quality', 'chats', 'errors', 'messages', 'users']);
+    expect(body.series['chats']).toHaveLength(7);
+    expect(body.errors['csat']).toEqual({ status: 500, message: 'Internal server error' });
+    expect((await fetch(`${s.url}/console/api/analytics?from=${to}&to=${from}`, { headers: { cookie } })).status).toBe(400);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * JSONL and CSV exports of platform messages. CSV cells are quoted, and a cell that a
+ * spreadsheet would run as a formula (`= + - @`, tab, CR) gets a leading `'`.
+ */
+import type { MessageNode } from './graphql-client.js';
+
+export interface ExportRow {
+  conversationId: string;
+  id: string;
+  insertedAt: string;
+  role: 'visitor' | 'assistant';
+  text: string;
+  feedback: unknown;
+  content: unknown;
+}
+
+const TAGS = /<[^>]*>/g;
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&nbsp;': ' ' };
+
+/** Plain text of a message (bot HTML flattened; for exports only, never rendered). */
+export function plainText(node: MessageNode): string {
+  const c = node.content as Record<string, unknown> | null;
+  if (!c || typeof c !== 'object') return '';
+  if (typeof c['text'] === 'string') return c['text'];
+  const out: string[] = [];
+  const groups = Array.isArray(c['messages']) ? (c['messages'] as { messages?: unknown }[]) : [];
+  for (const g of groups) {
+    for (const m of Array.isArray(g?.messages) ? (g.messages as { type?: unknown; data?: Record<string, unknown> }[]) : []) {
+      const d = m?.data ?? {};
+      if (typeof d['text'] === 'string') out.push(d['text'].replace(TAGS, ' ').replace(/&[a-z#0-9]+;/g, (e) => ENTITIES[e] ?? e));
+      else if (typeof d['label'] === 'string') out.push(`[${String(m.type)}: ${d['label']}]`);
+      else out.push(`[${String(m?.type ?? 'unknown')}]`);
+    }
+  }
+  return out.join(' ').replace(/\s+/g, ' ').trim();
+}
+
+export function toRows(nodes: readonly MessageNode[]): ExportRow[] {
+  return nodes.map((n) => ({
+    conversationId: n.conversationId,
+    id: n.id,
+    insertedAt: n.insertedAt,
+    role: n.sender ? 'visitor' : 'assistant',
+    text: plainText(n),
+    feedback: n.feedback ?? null,
+    content: n.content,
+  }));
+}
+
+export function toJsonl(rows: readonly ExportRow[]): string {
+  return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
+}
+
+function cell(value: unknown): string {
+  let s = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+export const CSV_COLUMNS = ['conversationId', 'id', 'insertedAt', 'role', 'text', 'feedback'] as const;
+
+export function toCsv(rows: readonly ExportRow[]): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of rows) lines.push(CSV_COLUMNS.map((c) => cell(r[c])).join(','));
+  return lines.join('\r\n') + '\r\n';
+}

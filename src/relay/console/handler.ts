@@ -1,0 +1,222 @@
+/**
+ * The owner console at `/console/` (off unless RELAY_CONSOLE_TOKEN is set: every path is a
+ * 404 then). A web-standard handler like the relay's: Node mounts it in front of the
+ * relay; it returns null for paths that are not its own.
+ *
+ * It reads the platform with the relay's PAT through graphql-client.ts and
+ * analytics-client.ts; the browser only ever sees the console's own JSON, never the PAT.
+ */
+import { ANALYTICS_ENDPOINTS, DAY_MS, parseDay, type AnalyticsEndpoint, type AnalyticsRow } from '../../core/platform/analytics.js';
+import { createMemoryStore, limitWindow } from '../store.js';
+import type { FeedbackService } from '../feedback/route.js';
+import type { RelayFigures } from '../figures.js';
+import { AnalyticsError, type AnalyticsClient } from './analytics-client.js';
+import { createConsoleAuth } from './auth.js';
+import { toCsv, toJsonl, toRows } from './export.js';
+import { CONVERSATIONS_QUERY, GraphqlError, MESSAGES_QUERY, type GraphqlClient, type MessageNode } from './graphql-client.js';
+import { appPage, CONSOLE_CSP, CONSOLE_CSS, FAVICON_SVG, loginPage } from './pages.js';
+
+export interface ConsoleOptions {
+  token: string;
+  projectId: string;
+  graphql: GraphqlClient;
+  analytics: AnalyticsClient;
+  feedback: FeedbackService;
+  figures: RelayFigures;
+  /** Built browser assets (console.js); null when absent. */
+  readAsset(name: string): Promise<{ body: Uint8Array<ArrayBuffer>; type: string } | null>;
+  /** The console's public origin (RELAY_SELF_ORIGIN); default the request's. */
+  selfOrigin?: string;
+  now?: () => number;
+  log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  /** Page sizes (tests use small ones). */
+  pageSize?: number;
+}
+
+export type ConsoleHandler = (request: Request, info?: { ip?: string }) => Promise<Response | null>;
+
+export const CONSOLE_BASE = '/console';
+const MAX_RANGE_DAYS = 366;
+const MAX_EXPORT_MESSAGES = 5000;
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on the
+  // sign-in form's POST, and the CSRF check needs the real origin.
+  'referrer-policy': 'same-origin',
+  'x-frame-options': 'DENY',
+  'cross-origin-resource-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+function respond(status: number, body: BodyInit | null, type: string, extra: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { ...SECURITY_HEADERS, ...(type ? { 'content-type': type } : {}), ...extra } });
+}
+const html = (status: number, body: string, extra: Record<string, string> = {}) =>
+  respond(status, body, 'text/html; charset=utf-8', { 'content-security-policy': CONSOLE_CSP, ...extra });
+const json = (status: number, body: unknown, extra: Record<string, string> = {}) => respond(status, JSON.stringify(body), 'application/json; charset=utf-8', extra);
+const apiError = (status: number, code: string, message: string, extra?: Record<string, unknown>) => json(status, { error: { code, message, ...extra } });
+
+function platformError(error: unknown): Response {
+  if (error instanceof GraphqlError) return apiError(502, `graphql_${error.kind}`, error.message, error.status ? { status: error.status } : {});
+  if (error instanceof AnalyticsError)
+    return apiError(502, 'analytics_error', error.message, { status: error.status, ...(error.retryAfter ? { retryAfter: error.retryAfter } : {}) });
+  return apiError(500, 'internal_error', 'The console failed.');
+}
+
+const ID_RE = /^[0-9]{1,20}$/;
+const CURSOR_RE = /^[A-Za-z0-9+/=_-]{1,200}$/;
+
+export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
+  const now = options.now ?? Date.now;
+  const pageSize = options.pageSize ?? 20;
+  const authFor = new Map<boolean, ReturnType<typeof createConsoleAuth>>();
+  const auth = (secure: boolean) => {
+    let a = authFor.get(secure);
+    if (!a) authFor.set(secure, (a = createConsoleAuth(options.token, { secure, now, path: CONSOLE_BASE })));
+    return a;
+  };
+  // Per process on purpose: sign-in attempts are few; this only slows a guesser down.
+  const loginStore = createMemoryStore({ now });
+
+  const sameOrigin = (request: Request, url: URL): boolean => {
+    const expected = options.selfOrigin?.replace(/\/+$/, '') ?? url.origin;
+    const origin = request.headers.get('origin');
+    if (origin && origin !== 'null') return origin === expected;
+    return request.headers.get('sec-fetch-site') === 'same-origin';
+  };
+
+  const readForm = async (request: Request): Promise<URLSearchParams | null> => {
+    const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') return null;
+    const text = await request.text();
+    return text.length > 2048 ? null : new URLSearchParams(text);
+  };
+
+  const analytics = async (url: URL): Promise<Response> => {
+    const from = url.searchParams.get('from');
+    const to = url.searchParams.get('to');
+    const start = parseDay(from);
+    const end = parseDay(to);
+    if (start === null || end === null || end <= start || (end - start) / DAY_MS > MAX_RANGE_DAYS)
+      return apiError(400, 'invalid_range', `Give from and to (YYYY-MM-DD, to exclusive), at most ${MAX_RANGE_DAYS} days.`);
+    const series: Partial<Record<AnalyticsEndpoint, AnalyticsRow[]>> = {};
+    const errors: Partial<Record<AnalyticsEndpoint, { status: number; message: string; retryAfter?: number }>> = {};
+    await Promise.all(
+      ANALYTICS_ENDPOINTS.map(async (e) => {
+        try {
+          series[e] = await options.analytics.daily(e, from as string, to as string);
+        } catch (error) {
+          errors[e] =
+            error instanceof AnalyticsError
+              ? { status: error.status, message: error.message, ...(error.retryAfter ? { retryAfter: error.retryAfter } : {}) }
+              : { status: 0, message: 'The analytics request failed.' };
+        }
+      }),
+    );
+    return json(200, { from, to, series, errors });
+  };
+
+  const messagesPage = (id: string, before: string | null, last = pageSize) =>
+    options.graphql.request(MESSAGES_QUERY, { conversationId: id, before, last });
+
+  const allMessages = async (id: string): Promise<MessageNode[]> => {
+    const out: MessageNode[] = [];
+    let before: string | null = null;
+    for (;;) {
+      const page = await messagesPage(id, before, 100);
+      out.push(...page.messages.edges.map((e) => e.node));
+      if (!page.messages.pageInfo.hasNextPage || !page.messages.pageInfo.endCursor || out.length >= MAX_EXPORT_MESSAGES) break;
+      before = page.messages.pageInfo.endCursor;
+    }
+    return out.reverse(); // chronological in a file
+  };
+
+  const download = (format: string | null, name: string, nodes: MessageNode[]): Response => {
+    const rows = toRows(nodes);
+    if (format === 'csv') return respond(200, toCsv(rows), 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="${name}.csv"` });
+    return respond(200, toJsonl(rows), 'application/x-ndjson; charset=utf-8', { 'content-disposition': `attachment; filename="${name}.jsonl"` });
+  };
+
+  const api = async (path: string, url: URL): Promise<Response> => {
+    const q = url.searchParams;
+    const cursor = (name: string) => {
+      const v = q.get(name);
+      return v && CURSOR_RE.test(v) ? v : null;
+    };
+    if (path === '/analytics') return analytics(url);
+    if (path === '/relay') {
+      const since = now() - options.feedback.retentionDays * DAY_MS;
+      return json(200, { figures: options.figures.snapshot(), feedback: await options.feedback.store.summary(since), retentionDays: options.feedback.retentionDays });
+    }
+    if (path === '/conversations') {
+      const r = await options.graphql.request(CONVERSATIONS_QUERY, { projectId: options.projectId, order: 'DESC', cursor: cursor('after'), first: pageSize });
+      return json(200, r.conversations);
+    }
+    if (path === '/conversations/export') {
+      const format = q.get('format');
+      const r = await options.graphql.request(CONVERSATIONS_QUERY, { projectId: options.projectId, order: 'DESC', cursor: cursor('after'), first: pageSize });
+      const nodes: MessageNode[] = [];
+      for (const e of r.conversations.edges) nodes.push(...(await allMessages(e.node.conversationId)));
+      return download(format, 'conversations', nodes);
+    }
+    const m = /^\/conversations\/([^/]+)\/(messages|export)$/.exec(path);
+    if (m && ID_RE.test(m[1] ?? '')) {
+      const id = m[1] as string;
+      if (m[2] === 'messages') return json(200, (await messagesPage(id, cursor('before'))).messages);
+      return download(q.get('format'), `conversation-${id}`, await allMessages(id));
+    }
+    return apiError(404, 'not_found', 'No such console route.');
+  };
+
+  return async (request, info) => {
+    const url = new URL(request.url);
+    const path = url.pathname;
+    if (path !== CONSOLE_BASE && !path.startsWith(`${CONSOLE_BASE}/`)) return null;
+    if (!options.token) return apiError(404, 'not_found', 'Not found.');
+    const secure = url.protocol === 'https:';
+    const a = auth(secure);
+    const rest = path.slice(CONSOLE_BASE.length);
+    try {
+      if (rest === '') return respond(308, null, '', { location: `${CONSOLE_BASE}/` });
+      if (request.method === 'GET' && rest === '/assets/console.css') return respond(200, CONSOLE_CSS, 'text/css; charset=utf-8', { 'cache-control': 'no-cache' });
+      if (request.method === 'GET' && rest === '/assets/favicon.svg') return respond(200, FAVICON_SVG, 'image/svg+xml', { 'cache-control': 'max-age=86400' });
+      if (request.method === 'GET' && rest.startsWith('/assets/')) {
+        const name = rest.slice('/assets/'.length);
+        const asset = /^[A-Za-z0-9._-]+$/.test(name) ? await options.readAsset(name) : null;
+        return asset ? respond(200, asset.body, asset.type, { 'cache-control': 'no-cache' }) : apiError(404, 'not_found', 'No such asset.');
+      }
+      if (request.method === 'POST' && (rest === '/login' || rest === '/logout')) {
+        if (!sameOrigin(request, url)) return apiError(403, 'cross_origin', 'Cross-site request refused.');
+        const form = await readForm(request);
+        if (!form) return apiError(415, 'unsupported_media_type', 'Send a form.');
+        if (rest === '/login') {
+          const rate = await limitWindow(loginStore, `login:${info?.ip ?? 'unknown'}`, 10, 60_000);
+          if (!rate.ok) return html(429, loginPage(CONSOLE_BASE, 'Too many attempts; wait a minute.'), { 'retry-after': String(rate.retryAfter) });
+          if (!(await a.checkToken(form.get('token') ?? ''))) {
+            options.log?.('warn', 'console: failed sign-in', { ip: info?.ip });
+            return html(401, loginPage(CONSOLE_BASE, 'That token is not right.'));
+          }
+          const { cookie } = await a.issue();
+          return respond(303, null, '', { location: `${CONSOLE_BASE}/`, 'set-cookie': cookie });
+        }
+        const nonce = await a.session(request.headers.get('cookie'));
+        if (!nonce || !(await a.checkCsrf(nonce, form.get('csrf')))) return apiError(403, 'csrf', 'Missing or wrong CSRF token.');
+        return respond(303, null, '', { location: `${CONSOLE_BASE}/`, 'set-cookie': a.clearCookie() });
+      }
+      if (request.method !== 'GET' && request.method !== 'HEAD') return apiError(405, 'method_not_allowed', 'Method not allowed.', { allow: 'GET' });
+      const nonce = await a.session(request.headers.get('cookie'));
+      if (rest === '/' || rest === '/index.html') return nonce ? html(200, appPage(CONSOLE_BASE, await a.csrfToken(nonce))) : html(200, loginPage(CONSOLE_BASE));
+      if (rest.startsWith('/api/')) {
+        if (!nonce) return apiError(401, 'unauthenticated', 'Sign in first.');
+        // A cross-site page cannot read these (SameSite=Strict, no CORS, CORP same-origin).
+        return await api(rest.slice('/api'.length), url);
+      }
+      return apiError(404, 'not_found', 'No such console page.');
+    } catch (error) {
+      if (!(error instanceof GraphqlError) && !(error instanceof AnalyticsError)) options.log?.('error', 'console: internal error', { error: error instanceof Error ? error.message : String(error) });
+      return platformError(error);
+    }
+  };
+}

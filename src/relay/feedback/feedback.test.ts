@@ -1,0 +1,235 @@
+import http from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startRelayServer, type RelayServer } from '../node.js';
+import { openSqliteFeedbackStore } from './sqlite-store.js';
+import { MemoryFeedbackStore, type FeedbackStore } from './store.js';
+import { createWebhookWorker, signWebhook } from './webhook.js';
+import { validateFeedbackBody } from './validate.js';
+import { relayConfigFromEnv } from '../env.js';
+
+const closers: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of closers.splice(0).reverse()) await c();
+});
+
+const SENDER = 'AAAAAAAAAAAAAAAAAAAAAA.' + 'B'.repeat(43);
+
+describe('feedback validation', () => {
+  const ok = { sender: SENDER, kind: 'thumbs', value: 'down', reasons: ['wrong'], comment: ' meh ', messageId: 'AAAAAAAAAAAAAAAAAAAAAA.2.0' };
+  it('accepts a well-formed vote and rebuilds it', () => {
+    const v = validateFeedbackBody(ok);
+    expect(v).toEqual({ ok: true, sender: SENDER, conversation: 'AAAAAAAAAAAAAAAAAAAAAA', detail: { kind: 'thumbs', value: 'down', reasons: ['wrong'], comment: 'meh', messageId: ok.messageId } });
+  });
+  it.each([
+    [{ ...ok, extra: 1 }, /Unknown field/],
+    [{ ...ok, kind: 'stars' }, /kind/],
+    [{ ...ok, value: 'sideways' }, /value/],
+    [{ ...ok, kind: 'csat', value: 6, reasons: [] }, /integer from 1 to 5/],
+    [{ ...ok, kind: 'csat', value: 2.5, reasons: [] }, /integer/],
+    [{ ...ok, reasons: ['rude'] }, /reasons/],
+    [{ ...ok, value: 'up' }, /thumbs-down only/],
+    [{ ...ok, comment: 'x'.repeat(501) }, /500/],
+    [{ ...ok, comment: 'a\u0000b' }, /control/],
+    [{ ...ok, messageId: 'CCCCCCCCCCCCCCCCCCCCCC.2.0' }, /another conversation/],
+    [{ ...ok, messageId: '../../etc' }, /messageId/],
+    [{ ...ok, sender: 'forged' }, /sender/],
+    [JSON.parse('{"__proto__": {"x": 1}}'), /Unknown field|sender/],
+    [[], /object/],
+  ])('refuses %j', (body, message) => {
+    const v = validateFeedbackBody(body);
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.message).toMatch(message);
+  });
+  it('counts a 500-character comment of emoji as 500 characters', () => {
+    expect(validateFeedbackBody({ ...ok, comment: '👍'.repeat(500) }).ok).toBe(true);
+  });
+});
+
+async function server(env: Record<string, string> = {}) {
+  const dir = env['RELAY_DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'relay-fb-'));
+  const s = await startRelayServer({ port: 0, env: { RELAY_SECRET: 'fb-secret,older-secret', RELAY_DATA_DIR: dir, ...env }, log: () => {}, mock: { realtime: false, seed: 3 } });
+  closers.push(() => s.close());
+  return { s, dir };
+}
+
+async function session(s: RelayServer): Promise<string> {
+  const res = await fetch(`${s.url}/api/chat/session`, { method: 'POST', headers: { origin: s.url, 'content-type': 'application/json' }, body: '{}' });
+  return ((await res.json()) as { sender: string }).sender;
+}
+
+function vote(s: RelayServer, body: unknown, origin = s.url) {
+  return fetch(`${s.url}/api/chat/feedback`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+describe('POST {relay}/feedback', () => {
+  it('stores a vote, replaces it when changed once, refuses a second change, survives a restart', async () => {
+    const { s, dir } = await server();
+    const sender = await session(s);
+    const messageId = `${sender.split('.')[0]}.1.0`;
+    const base = { sender, kind: 'thumbs', reasons: [], comment: '', messageId };
+    expect(await (await vote(s, { ...base, value: 'up' })).json()).toEqual({ ok: true, result: 'created' });
+    expect(await (await vote(s, { ...base, value: 'up' })).json()).toEqual({ ok: true, result: 'unchanged' });
+    expect(await (await vote(s, { ...base, value: 'down', reasons: ['wrong'], comment: 'no' })).json()).toEqual({ ok: true, result: 'updated' });
+    const locked = await vote(s, { ...base, value: 'up' });
+    expect(locked.status).toBe(409);
+    expect(await (await vote(s, { ...base, value: 'down', reasons: ['wrong', 'unsafe'], comment: 'worse' })).json()).toMatchObject({ result: 'updated' });
+    await s.close();
+    closers.length = 0;
+    const store = openSqliteFeedbackStore(dir);
+    closers.push(() => store.close());
+    const [stored] = await store.list({});
+    expect(stored).toMatchObject({ value: 'down', reasons: ['unsafe', 'wrong'], comment: 'worse', changes: 1, messageId });
+  });
+
+  it('refuses foreign origins, forged senders, bad bodies and floods', async () => {
+    const { s } = await server({ RELAY_SENDER_RATE_PER_MINUTE: '3' });
+    const sender = await session(s);
+    const messageId = `${sender.split('.')[0]}.1.0`;
+    const body = { sender, kind: 'thumbs', value: 'up', reasons: [], comment: '', messageId };
+    expect((await vote(s, body, 'https://evil.example')).status).toBe(403);
+    const forged = `${sender.split('.')[0]}.${'A'.repeat(43)}`;
+    expect((await vote(s, { ...body, sender: forged })).status).toBe(403);
+    expect((await vote(s, { ...body, value: 'meh' })).status).toBe(400);
+    const big = await fetch(`${s.url}/api/chat/feedback`, { method: 'POST', headers: { origin: s.url, 'content-type': 'application/json' }, body: JSON.stringify({ ...body, comment: 'x'.repeat(5000) }) });
+    expect(big.status).toBe(413);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await vote(s, { ...body, messageId: `${sender.split('.')[0]}.${i + 1}.0` })).status);
+    expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+    expect(statuses[3]).toBe(429);
+  });
+
+  it('tells the mock platform, whose GraphQL then shows the feedback on that answer', async () => {
+    const { s } = await server();
+    const sender = await session(s);
+    const chat = await fetch(`${s.url}/api/chat`, { method: 'POST', headers: { origin: s.url, 'content-type': 'application/json' }, body: JSON.stringify({ sender, data: { type: 'payload', payload: 'init' } }) });
+    await chat.text();
+    const messageId = `${sender.split('.')[0]}.1.0`;
+    expect((await vote(s, { sender, kind: 'thumbs', value: 'down', reasons: ['not-helpful'], comment: 'hm', messageId })).status).toBe(200);
+    const gql = async (query: string, variables: unknown) =>
+      (await (await fetch(`${s.url}/mock-platform/graphql`, { method: 'POST', headers: { authorization: 'Bearer pat-mock-pat', 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })).json()) as { data: Record<string, { edges: { node: Record<string, unknown> }[] }> };
+    const list = await gql('query($p: Int_ID!) { conversations(projectId: $p, first: 1) { edges { node { conversationId } } } }', { p: 39 });
+    const id = list.data['conversations']!.edges[0]!.node['conversationId'];
+    const msgs = await gql('query($id: Int_ID!) { messages(conversationId: $id, showFeedback: true, last: 5) { edges { node { feedback sender { id } } } } }', { id });
+    expect(msgs.data['messages']!.edges[0]!.node).toMatchObject({ sender: null, feedback: { value: 'negative', reasons: ['not-helpful'], comment: 'hm' } });
+  });
+
+  it('forwards to FEEDBACK_WEBHOOK_URL with an HMAC signature from the first RELAY_SECRET', async () => {
+    const got: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+    const hook = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        got.push({ headers: req.headers, body });
+        res.writeHead(got.length === 1 ? 503 : 204).end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise((r) => hook.close(r)));
+    const port = (hook.address() as { port: number }).port;
+    const { s } = await server({ FEEDBACK_WEBHOOK_URL: `http://127.0.0.1:${port}/hook` });
+    const sender = await session(s);
+    const res = await vote(s, { sender, kind: 'csat', value: 4, reasons: [], comment: 'good', messageId: `${sender.split('.')[0]}.1.0` });
+    expect(res.status).toBe(200);
+    // The first delivery fails (503); the visitor's answer did not wait for it.
+    await expect.poll(() => got.length, { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+    const first = got[0]!;
+    const ts = Number(first.headers['x-indigo-timestamp']);
+    expect(first.headers['x-indigo-signature']).toBe(await signWebhook('fb-secret', ts, first.body));
+    expect(first.headers['x-indigo-signature']).not.toBe(await signWebhook('older-secret', ts, first.body));
+    const payload = JSON.parse(first.body) as Record<string, unknown>;
+    expect(payload).toMatchObject({ type: 'indigo-chat-feedback', kind: 'csat', value: 4, comment: 'good' });
+    expect(first.body).not.toContain(sender.split('.')[1]!);
+  });
+});
+
+describe('webhook outbox', () => {
+  async function receiver(statuses: number[]) {
+    const got: string[] = [];
+    const hook = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        got.push(body);
+        res.writeHead(statuses.shift() ?? 200).end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    closers.push(() => new Promise((r) => hook.close(r)));
+    return { got, url: `http://127.0.0.1:${(hook.address() as { port: number }).port}/` };
+  }
+
+  it.each([
+    ['memory', () => new MemoryFeedbackStore() as FeedbackStore],
+    ['sqlite', () => openSqliteFeedbackStore(mkdtempSync(join(tmpdir(), 'outbox-')))],
+  ])('%s: retries with exponential backoff until delivered, then stops', async (_name, make) => {
+    const store = make();
+    closers.push(() => store.close());
+    const { got, url } = await receiver([500, 500, 200]);
+    let t = 1_000_000;
+    const worker = createWebhookWorker({ store, url, secret: 's', now: () => t, baseDelayMs: 1000, random: () => 0.5 });
+    await store.enqueue({ id: 'a', body: '{"n":1}', attempts: 0, dueAt: t });
+    expect(await worker.tick()).toBe(1);
+    expect(got).toHaveLength(1);
+    expect(await worker.tick()).toBe(0); // not due yet
+    t += 999;
+    expect(await worker.tick()).toBe(0);
+    t += 1;
+    expect(await worker.tick()).toBe(1); // 1 s after the first failure
+    t += 1999;
+    expect(await worker.tick()).toBe(0);
+    t += 1;
+    expect(await worker.tick()).toBe(1); // 2 s after the second
+    expect(got).toHaveLength(3);
+    t += 10_000_000;
+    expect(await worker.tick()).toBe(0); // delivered: never again
+    expect((await store.summary(0)).outbox).toEqual({ pending: 0, failed: 0 });
+  });
+
+  it('the outbox survives a restart (SQLite): an item enqueued before is delivered after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outbox-'));
+    const first = openSqliteFeedbackStore(dir);
+    await first.enqueue({ id: 'x', body: '{"kept":true}', attempts: 0, dueAt: 0 });
+    await first.close();
+    const store = openSqliteFeedbackStore(dir);
+    closers.push(() => store.close());
+    const { got, url } = await receiver([]);
+    await createWebhookWorker({ store, url, secret: 's' }).tick();
+    expect(got).toEqual(['{"kept":true}']);
+  });
+
+  it('gives up after maxAttempts and reports the item as failed', async () => {
+    const store = new MemoryFeedbackStore();
+    const { url } = await receiver([500, 500]);
+    let t = 0;
+    const worker = createWebhookWorker({ store, url, secret: 's', now: () => t, baseDelayMs: 10, maxAttempts: 2 });
+    await store.enqueue({ id: 'a', body: '{}', attempts: 0, dueAt: 0 });
+    await worker.tick();
+    t += 1000;
+    await worker.tick();
+    expect((await store.summary(0)).outbox).toEqual({ pending: 0, failed: 1 });
+  });
+
+  it('retention deletes feedback older than the limit', async () => {
+    const store = openSqliteFeedbackStore(mkdtempSync(join(tmpdir(), 'ret-')));
+    closers.push(() => store.close());
+    const item = { kind: 'thumbs' as const, value: 'up' as const, reasons: [], comment: '', conversation: 'c', origin: 'o' };
+    await store.put({ ...item, messageId: 'c.1.0' }, 1000, 1);
+    await store.put({ ...item, messageId: 'c.2.0' }, 5000, 1);
+    expect(await store.prune(3000)).toBe(1);
+    expect((await store.list({})).map((f) => f.messageId)).toEqual(['c.2.0']);
+  });
+});
+
+describe('feedback settings from the environment', () => {
+  const base = { INDIGO_PAT: 'x', INDIGO_PROJECT_TOKEN: 'p' };
+  it('reads FEEDBACK_WEBHOOK_URL and RELAY_FEEDBACK_DAYS, refusing bad values by name', () => {
+    expect(relayConfigFromEnv({ ...base, FEEDBACK_WEBHOOK_URL: 'https://hooks.example/x', RELAY_FEEDBACK_DAYS: '30' }).feedback).toEqual({ webhookUrl: 'https://hooks.example/x', retentionDays: 30 });
+    expect(relayConfigFromEnv(base).feedback).toBeUndefined();
+    expect(() => relayConfigFromEnv({ ...base, RELAY_FEEDBACK_DAYS: '0' })).toThrow(/RELAY_FEEDBACK_DAYS/);
+    expect(() => relayConfigFromEnv({ ...base, FEEDBACK_WEBHOOK_URL: 'ftp://x' })).toThrow(/FEEDBACK_WEBHOOK_URL/);
+    expect(() => relayConfigFromEnv({ ...base, FEEDBACK_WEBHOOK_URL: 'not a url' })).toThrow(/FEEDBACK_WEBHOOK_URL/);
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * Forwards stored feedback to FEEDBACK_WEBHOOK_URL from a durable outbox: the route only
+ * enqueues (the visitor never waits on the webhook); a worker delivers with exponential
+ * backoff and jitter, and an item survives restarts until delivered or given up.
+ *
+ * Each POST carries `x-indigo-signature: sha256=<hex>`, an HMAC-SHA256 with the relay
+ * secret (the first of a comma-separated RELAY_SECRET list) over `<timestamp>.<body>`,
+ * and `x-indigo-timestamp` (Unix seconds) so a receiver can refuse replays.
+ * Web Crypto only: edge-safe.
+ */
+import type { FeedbackStore, OutboxItem } from './store.js';
+
+export interface WebhookOptions {
+  store: FeedbackStore;
+  url: string;
+  secret: string;
+  fetch?: (request: Request) => Promise<Response>;
+  now?: () => number;
+  log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+  /** First retry after this (default 2 s), doubling up to maxDelayMs (default 1 h). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Give up after this many attempts (default 12, about a day). */
+  maxAttempts?: number;
+  timeoutMs?: number;
+  random?: () => number;
+}
+
+const encoder = new TextEncoder();
+
+export function firstSecret(secret: string): string {
+  return secret.split(',')[0]?.trim() ?? '';
+}
+
+export async function signWebhook(secret: string, timestamp: number, body: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const sig = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`${timestamp}.${body}`)));
+  return `sha256=${[...sig].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export interface WebhookWorker {
+  /** Deliver what is due now; resolves when this round is done. */
+  tick(): Promise<number>;
+  /** Wake the worker soon (after an enqueue). */
+  kick(): void;
+  start(intervalMs?: number): void;
+  stop(): Promise<void>;
+}
+
+export function createWebhookWorker(options: WebhookOptions): WebhookWorker {
+  const now = options.now ?? Date.now;
+  const doFetch = options.fetch ?? ((r: Request) => globalThis.fetch(r));
+  const base = options.baseDelayMs ?? 2000;
+  const max = options.maxDelayMs ?? 3_600_000;
+  const maxAttempts = options.maxAttempts ?? 12;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const random = options.random ?? Math.random;
+  const secret = firstSecret(options.secret);
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let running: Promise<number> | null = null;
+  let again = false;
+
+  const deliver = async (item: OutboxItem): Promise<void> => {
+    const attempts = item.attempts + 1;
+    let error: string;
+    try {
+      const ts = Math.floor(now() / 1000);
+      const res = await doFetch(
+        new Request(options.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'indigo-chat-relay',
+            'x-indigo-delivery': item.id,
+            'x-indigo-timestamp': String(ts),
+            'x-indigo-signature': await signWebhook(secret, ts, item.body),
+          },
+          body: item.body,
+          signal: AbortSignal.timeout(timeoutMs),
+        }),
+      );
+      await res.body?.cancel().catch(() => {});
+      if (res.ok) {
+        await options.store.complete(item.id);
+        return;
+      }
+      error = `HTTP ${res.status}`;
+    } catch (e) {
+      error = e instanceof Error ? e.name : 'network error';
+    }
+    const delay = Math.min(max, base * 2 ** (attempts - 1)) * (0.8 + random() * 0.4);
+    const giveUp = attempts >= maxAttempts;
+    await options.store.retry(item.id, attempts, giveUp ? null : now() + Math.round(delay), error);
+    options.log?.(giveUp ? 'error' : 'warn', giveUp ? 'relay: feedback webhook gave up' : 'relay: feedback webhook failed; will retry', { attempts, error });
+  };
+
+  const round = async (): Promise<number> => {
+    let n = 0;
+    for (;;) {
+      const items = await options.store.claimDue(now(), 20, timeoutMs * 2);
+      if (items.length === 0) break;
+      await Promise.all(items.map(deliver));
+      n += items.length;
+    }
+    return n;
+  };
+
+  const tick = (): Promise<number> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = round().finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        void tick();
+      }
+    });
+    return running;
+  };
+
+  return {
+    tick,
+    kick: () => void tick().catch(() => {}),
+    start(intervalMs = 1000) {
+      timer ??= setInterval(() => void tick().catch(() => {}), intervalMs);
+      (timer as { unref?: () => void }).unref?.();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await running?.catch(() => {});
+    },
+  };
+}

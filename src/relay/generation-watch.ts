@@ -1,0 +1,33 @@
+/**
+ * Counts degraded generations for the console's relay figures: the relay applies each
+ * generation's deltas as the widget would (graphemes, the platform's unit) and reports a
+ * generation whose deltas stop applying. Observation only: chunks are forwarded unchanged.
+ */
+import { createLiveText } from '../core/delta/live-text.js';
+import type { DeltaUnit, LiveText } from '../core/delta/types.js';
+
+const MAX_GENERATIONS = 16;
+
+export function createGenerationWatch(onDegraded: () => void, unit: DeltaUnit = 'grapheme'): (chunk: { type?: unknown; data?: unknown }) => void {
+  const live = new Map<string, LiveText | null>();
+  return (chunk) => {
+    const type = chunk.type;
+    if (typeof type !== 'string' || !type.startsWith('generation.')) return;
+    const data = (chunk.data ?? {}) as { generation_id?: unknown; deltas?: unknown };
+    const id = String(data.generation_id ?? '');
+    if (type === 'generation.start') {
+      if (live.size < MAX_GENERATIONS && !live.has(id)) live.set(id, createLiveText(unit));
+    } else if (type === 'generation.chunk') {
+      const cur = live.get(id);
+      if (!cur) return;
+      try {
+        live.set(id, cur.apply(data.deltas ?? []));
+      } catch {
+        live.set(id, null); // degraded: counted once
+        onDegraded();
+      }
+    } else if (type === 'generation.end') {
+      live.delete(id);
+    }
+  };
+}
