@@ -11,6 +11,7 @@ import { chromeArgs, chromePath } from '../engines.js';
 import { axeViolations as axeOn, part, startDemoServer, type E2EPage, type Running } from './harness.js';
 
 // Chromium through playwright-core, like the visitor suite (downloads and cookies need it).
+// README screenshots are written only with UPDATE_SCREENSHOTS=1.
 const screenshotDir = join(resolve(import.meta.dirname, '../..'), 'docs/screenshots');
 function launchBrowser(): Promise<BrowserContext> {
   return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'indigo-e2e-')), {
@@ -111,7 +112,7 @@ describe('owner console', () => {
     const todayRow = page.locator(`indigo-console #chart-thumbs tbody tr:has(th:text-is("${today}"))`);
     expect(Number(await todayRow.locator('td').nth(1).textContent())).toBeGreaterThanOrEqual(1); // our 👎
     expect(await page.locator('indigo-console #chart-chats svg[role="img"]').getAttribute('aria-label')).toMatch(/^Chats, .* in total/);
-    await page.screenshot({ path: join(screenshotDir, 'console-analytics.png'), fullPage: true });
+    if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(screenshotDir, 'console-analytics.png'), fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
 
     // Conversations: ours is the newest; its transcript uses the widget's blocks and shows the vote.
@@ -122,7 +123,7 @@ describe('owner console', () => {
     await expect.poll(() => badge.count()).toBe(1);
     expect(await badge.textContent()).toMatch(/Not helpful.*wrong.*Not my order at all/s);
     expect(await page.locator('indigo-console .msg.bot [part~="bubble"]').count()).toBeGreaterThan(0);
-    await page.screenshot({ path: join(screenshotDir, 'console-conversation.png'), fullPage: true });
+    if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(screenshotDir, 'console-conversation.png'), fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
 
     // Exports download as files.
