@@ -11,6 +11,7 @@ import { createAnalyticsClient } from './console/analytics-client.js';
 import { createConsoleHandler, type ConsoleHandler } from './console/handler.js';
 import { createGraphqlClient } from './console/graphql-client.js';
 import type { FeedbackConfig } from './feedback/route.js';
+import { openRedisFeedbackStore } from './feedback/redis-store.js';
 import { openSqliteFeedbackStore } from './feedback/sqlite-store.js';
 import type { FeedbackStore } from './feedback/store.js';
 import { patToken, RelayConfigError, type MountedRelayHandler, type RelayLog } from './handler.js';
@@ -37,10 +38,17 @@ export function lazyStore(open: () => FeedbackStore): FeedbackStore {
   };
 }
 
-/** The feedback config of a Node relay: SQLite under RELAY_DATA_DIR (default ./.indigo-relay). */
+/**
+ * The feedback config of a Node relay: Redis when REDIS_URL is set (every instance sees the
+ * same votes and shares the webhook outbox; keys under RELAY_REDIS_PREFIX), else SQLite
+ * under RELAY_DATA_DIR (default ./.indigo-relay).
+ */
 export function nodeFeedbackConfig(env: Env, base: FeedbackConfig | undefined, onStored?: (sender: string, detail: FeedbackDetail) => void): FeedbackConfig {
+  const redisUrl = env.REDIS_URL?.trim();
+  const prefix = env.RELAY_REDIS_PREFIX?.trim() || 'indigo-relay:';
   const dir = resolve(env.RELAY_DATA_DIR?.trim() || '.indigo-relay');
-  return { ...base, store: base?.store ?? lazyStore(() => openSqliteFeedbackStore(dir)), ...(onStored ? { onStored } : {}) };
+  const open = redisUrl ? () => openRedisFeedbackStore(redisUrl, { prefix }) : () => openSqliteFeedbackStore(dir);
+  return { ...base, store: base?.store ?? lazyStore(open), ...(onStored ? { onStored } : {}) };
 }
 
 const ASSET_TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.map': 'application/json; charset=utf-8', '.css': 'text/css; charset=utf-8' };

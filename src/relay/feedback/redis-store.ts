@@ -1,0 +1,111 @@
+/**
+ * The feedback store on Redis (REDIS_URL), so every relay instance sees the same votes and
+ * shares one webhook outbox. The merge rule stays in JavaScript (store.ts): a write is a
+ * compare-and-set in Lua (it lands only if the item is still what was read), retried on a
+ * race. Outbox items are claimed with a lease by pushing their due time forward in one
+ * script, so two instances never deliver the same item at once and a crashed worker's
+ * claim expires.
+ *
+ * Keys (prefix default `indigo:`): `fb:item:<key>` (JSON), `fb:time` (zset by updatedAt),
+ * `fb:out:<id>` (JSON), `fb:due` (zset by due time), `fb:failed`, `fb:done` (zsets by time).
+ */
+import { Redis } from 'ioredis';
+import { feedbackKey, mergeFeedback, summarize, type FeedbackStore, type OutboxItem, type StoredFeedback } from './store.js';
+
+const CAS = `
+local cur = redis.call('GET', KEYS[1])
+if (cur or '') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+return 1`;
+
+const CLAIM = `
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], ARGV[3], id) end
+return ids`;
+
+export interface RedisFeedbackOptions {
+  prefix?: string;
+  /** An existing connection to reuse (it is not closed by `close()`). */
+  client?: Redis;
+}
+
+export function openRedisFeedbackStore(url: string, options: RedisFeedbackOptions = {}): FeedbackStore {
+  const own = !options.client;
+  const redis = options.client ?? new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const p = options.prefix ?? 'indigo:';
+  const k = {
+    item: (key: string) => `${p}fb:item:${key}`,
+    time: `${p}fb:time`,
+    out: (id: string) => `${p}fb:out:${id}`,
+    due: `${p}fb:due`,
+    failed: `${p}fb:failed`,
+    done: `${p}fb:done`,
+  };
+
+  const list = async (since: number, limit: number): Promise<StoredFeedback[]> => {
+    const keys = await redis.zrevrangebyscore(k.time, '+inf', since, 'LIMIT', 0, limit);
+    if (keys.length === 0) return [];
+    const raws = await redis.mget(keys.map((key) => k.item(key)));
+    return raws.flatMap((r) => (r ? [JSON.parse(r) as StoredFeedback] : []));
+  };
+
+  return {
+    async put(item, now, maxChanges) {
+      const key = feedbackKey(item);
+      for (let attempt = 0; attempt < 50; attempt++) {
+        // Lost a race: wait a random moment so concurrent writers spread out.
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * attempt)));
+        const raw = await redis.get(k.item(key));
+        const merged = mergeFeedback(raw ? (JSON.parse(raw) as StoredFeedback) : undefined, item, now, maxChanges);
+        if (merged.result !== 'created' && merged.result !== 'updated') return merged;
+        const ok = await redis.eval(CAS, 2, k.item(key), k.time, raw ?? '', JSON.stringify(merged.stored), merged.stored.updatedAt, key);
+        if (ok === 1) return merged;
+      }
+      throw new Error('feedback store: too much contention on one vote');
+    },
+    list: ({ since = 0, limit = 1000 }) => list(since, limit),
+    async summary(since, commentLimit) {
+      const [pending, failed] = await Promise.all([redis.zcard(k.due), redis.zcard(k.failed)]);
+      return summarize(await list(since, 1_000_000), { pending, failed }, commentLimit);
+    },
+    async prune(before) {
+      const old = await redis.zrangebyscore(k.time, '-inf', `(${before}`);
+      const deadOut = [...(await redis.zrangebyscore(k.done, '-inf', `(${before}`)), ...(await redis.zrangebyscore(k.failed, '-inf', `(${before}`))];
+      const m = redis.multi();
+      if (old.length) m.del(...old.map(k.item)).zrem(k.time, ...old);
+      if (deadOut.length) m.del(...deadOut.map(k.out)).zrem(k.done, ...deadOut).zrem(k.failed, ...deadOut);
+      await m.exec();
+      return old.length;
+    },
+    async enqueue(item) {
+      const set = await redis.set(k.out(item.id), JSON.stringify({ id: item.id, body: item.body, attempts: item.attempts }), 'NX');
+      if (set === 'OK') await redis.zadd(k.due, item.dueAt, item.id);
+    },
+    async claimDue(now, limit, leaseMs) {
+      const ids = (await redis.eval(CLAIM, 1, k.due, now, limit, now + leaseMs)) as string[];
+      if (ids.length === 0) return [];
+      const raws = await redis.mget(ids.map(k.out));
+      return raws.flatMap((r) => {
+        if (!r) return [];
+        const o = JSON.parse(r) as OutboxItem;
+        return [{ id: o.id, body: o.body, attempts: o.attempts, dueAt: now, ...(o.lastError ? { lastError: o.lastError } : {}) }];
+      });
+    },
+    async complete(id) {
+      await redis.multi().zrem(k.due, id).zadd(k.done, Date.now(), id).exec();
+    },
+    async retry(id, attempts, dueAt, error) {
+      const raw = await redis.get(k.out(id));
+      if (!raw) return;
+      const o = { ...(JSON.parse(raw) as OutboxItem), attempts, lastError: error.slice(0, 300) };
+      const m = redis.multi().set(k.out(id), JSON.stringify(o));
+      if (dueAt === null) m.zrem(k.due, id).zadd(k.failed, Date.now(), id);
+      else m.zadd(k.due, dueAt, id);
+      await m.exec();
+    },
+    async close() {
+      if (own) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
