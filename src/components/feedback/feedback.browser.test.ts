@@ -6,6 +6,7 @@ import type { IndigoChat } from '../indigo-chat/indigo-chat.js';
 import { $, $$, botMessages, useFakeRelays, welcomeChunks, type FakeRelay } from '../indigo-chat/fake-relay.test-helper.js';
 import type { IndigoChatFeedbackEvent } from '../../events/index.js';
 import type { FeedbackDetail } from '../../core/platform/feedback.js';
+import { loadAxe } from '../blocks/blocks.test-helper.js';
 
 const relays = useFakeRelays('fb');
 let n = 0;
@@ -178,16 +179,7 @@ describe('thumbs feedback', () => {
     await ask(el, 'hello', 2);
     thumb(botMessages(el)[1]!, 'down').click();
     await waitUntil(() => $(el, '[part~="csat"]'), 'csat asked when idle');
-    const w = window as unknown as { axe?: { run(c: Element, o: object): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } };
-    if (!w.axe)
-      await new Promise<void>((res, rej) => {
-        const s = document.createElement('script');
-        s.src = '/node_modules/axe-core/axe.min.js';
-        s.onload = () => res();
-        s.onerror = () => rej(new Error('axe-core did not load'));
-        document.head.append(s);
-      });
-    const result = await w.axe!.run(el, { resultTypes: ['violations'] });
+    const result = await (await loadAxe()).run(el, { resultTypes: ['violations'] });
     expect(result.violations.map((v) => v.id)).to.deep.equal([]);
   });
 });
