@@ -61,6 +61,11 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
     const v = get(name);
     if (v !== undefined) (config as unknown as Record<string, unknown>)[key] = v;
   }
+  // Platform media origins announced to the widget; `none` announces none.
+  const media = get('RELAY_MEDIA_ORIGINS');
+  if (media !== undefined) {
+    config.mediaOrigins = media.toLowerCase() === 'none' ? [] : media.split(',').map((o) => o.trim()).filter(Boolean);
+  }
   const trust = get('RELAY_TRUST_PROXY');
   if (trust) config.trustProxy = trustProxyHops(trust);
   return config;

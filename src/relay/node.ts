@@ -15,6 +15,7 @@ import { relayConfigFromEnv } from './env.js';
 import { offlineUpstream } from './offline-upstreams.js';
 import { upstreamName } from './upstreams/env.js';
 import { createProduction, type Production } from './production.js';
+import { securityHeaders, type CspOptions } from './security-headers.js';
 
 export type NextFunction = (error?: unknown) => void;
 export type RelayMiddleware = (req: http.IncomingMessage, res: http.ServerResponse, next?: NextFunction) => void;
@@ -215,7 +216,8 @@ function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions
   const offline = offlineUpstream(env, `${publicOrigin}${MOCK_PREFIX}`, log);
   if (offline) {
     const config = relayConfigFromEnv({ ...env, ...offline.env });
-    return { relay: build({ ...config, fetch: offline.fetch }), mock: offline.fetch };
+    // An offline mock, like the indigo one: no RELAY_SECRET needed.
+    return { relay: build({ ...config, fetch: offline.fetch, allowRandomSecret: true }), mock: offline.fetch };
   }
   if (upstreamName(env) !== 'indigo' || env.INDIGO_PAT?.trim()) {
     const config = relayConfigFromEnv(env);
@@ -238,7 +240,8 @@ function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions
     INDIGO_API_BASE: `${publicOrigin}${MOCK_PREFIX}`,
   });
   // In-process fetch: no loopback hop between the relay and its mock.
-  return { relay: build({ ...config, fetch: fetchMock }), mock: fetchMock };
+  // The mock keeps the demo's convenience: no RELAY_SECRET needed (a random one, warned).
+  return { relay: build({ ...config, fetch: fetchMock, allowRandomSecret: true }), mock: fetchMock };
 }
 
 function consoleLog(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
@@ -279,9 +282,16 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-/** Static files under `root`: no traversal (also through symlinks), index.html for directories. */
-export function createStaticHandler(root: string): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean> {
+/**
+ * Static files under `root`: no traversal (also through symlinks), index.html for
+ * directories, and the security headers (./security-headers.ts) on every file.
+ */
+export function createStaticHandler(
+  root: string,
+  csp: CspOptions = {},
+): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean> {
   const base = resolve(root);
+  const headers = securityHeaders(csp);
   let realBase: Promise<string> | undefined;
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -306,9 +316,9 @@ export function createStaticHandler(root: string): (req: http.IncomingMessage, r
       const rb = await realBase;
       if (!real.startsWith(rb + sep)) return false;
       res.writeHead(200, {
+        ...headers,
         'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
         'content-length': String(info.size),
-        'x-content-type-options': 'nosniff',
         'cache-control': 'no-cache',
       });
       if (req.method === 'HEAD') {
