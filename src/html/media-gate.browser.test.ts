@@ -21,7 +21,12 @@ describe('media gate: nothing in bot HTML requests an origin nobody allowed', ()
     box = document.createElement('div');
     document.body.append(box);
   });
-  afterEach(() => box.remove());
+  afterEach(async () => {
+    // Let every image that did load finish, so no late Resource Timing entry leaks into the next test.
+    const pending = () => Array.from(box.querySelectorAll('img')).filter((i) => !i.complete || performance.getEntriesByName(i.src).length === 0);
+    await waitUntil(() => pending().length === 0, 'images settled', { timeout: 5000 }).catch(() => {});
+    box.remove();
+  });
 
   it('the monitor sees what it must (an ungated image of the attacker is counted)', async () => {
     const img = document.createElement('img');

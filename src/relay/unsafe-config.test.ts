@@ -10,7 +10,7 @@ import { encodeSSE } from '../core/protocol/encode.js';
 import { createRelay, MISSING_SECRET } from './handler.js';
 import { main, startRelayServer, type RelayServer } from './node.js';
 import { contentSecurityPolicy } from './security-headers.js';
-import { PAT } from './test-utils.js';
+import { PAT } from './fake-platform.test-helper.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
