@@ -14,8 +14,10 @@
 
 export interface CspOptions {
   /**
-   * Extra origins images and videos may load from (the platform's media origin, your
-   * CDN). Default none: the page's own origin only.
+   * Origins images and videos may load from besides the page's (the platform's media
+   * origin, your CDN). Default: any `https:` origin, so the widget's click-to-load images
+   * and videos work; list your origins to lock `img-src`/`media-src` down (then an image
+   * the visitor asks for from another host stays blocked by the browser too).
    */
   readonly mediaOrigins?: readonly string[];
   /** Who may frame these pages: `'self'` (default), `'none'`, or origins. */
@@ -45,7 +47,7 @@ function origins(list: readonly string[] | undefined): string[] {
 
 /** The Content-Security-Policy value. */
 export function contentSecurityPolicy(options: CspOptions = {}): string {
-  const media = ["'self'", ...origins(options.mediaOrigins)].join(' ');
+  const media = ["'self'", ...(options.mediaOrigins ? origins(options.mediaOrigins) : ['https:'])].join(' ');
   const frameAncestors = options.frameAncestors && /^[a-z0-9'.:/ *-]+$/i.test(options.frameAncestors) ? options.frameAncestors : "'self'";
   return [
     "default-src 'self'",

@@ -185,6 +185,7 @@ describe('security headers on the pages the Node server serves', () => {
       expect(csp).toMatch(/script-src 'self'(;|$)/);
       expect(csp).toMatch(/object-src 'none'/);
       expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+      expect(csp).toMatch(/img-src 'self' https:;/);
       expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
       expect(res.headers.get('permissions-policy')).toMatch(/camera=\(\)/);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');

@@ -8,13 +8,11 @@ import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
 import { $, $$, botMessages, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
 import type { FakeRelay, Wire } from './fake-relay.test-helper.js';
-import { ALLOWED, ATTACKER, VECTORS } from '../../html/media-gate.test-helper.js';
+import { ALLOWED, ATTACKER, PNG, VECTORS } from '../../html/media-gate.test-helper.js';
 
 const relays = useFakeRelays('privacy');
 let n = 0;
 
-// 1x1 PNG for the fake media hosts.
-const PNG = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII='), (c) => c.charCodeAt(0));
 const PLATFORM_MEDIA = 'https://platform-media.example';
 
 /** Every request the page makes from now on (service worker), and the media hosts answered. */
