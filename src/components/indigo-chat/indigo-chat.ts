@@ -516,6 +516,8 @@ export class IndigoChat extends LitElement {
 
   /** New conversation: abort, new sender, empty transcript, welcome sent again. */
   restart(): void {
+    // Before consent there is no conversation to restart, and nothing may be sent.
+    if (this.consentState === 'pending') return;
     this.unread = 0;
     this.announcement = '';
     this.persistence.clear();

@@ -173,6 +173,8 @@ describe('consent="required"', () => {
       expect(el.shadowRoot!.activeElement).to.equal(accept);
       expect($(el, '[part~="composer"]')!.hidden).to.equal(true);
       expect(el.send('hello?')).to.equal(false);
+      el.restart(); // the header's restart button is there too: it must not start anything
+      $<HTMLButtonElement>(el, '[part~="restart"]')!.click();
       await frames(3);
       expect(r.sessions).to.equal(0);
       expect(storage.writes).to.deep.equal([]);
