@@ -267,7 +267,8 @@ export class IndigoChat extends LitElement {
   @property({ attribute: 'privacy-url', reflect: true }) privacyUrl = '';
   /**
    * What Decline does: `memory` (default) keeps the chat usable with nothing stored on
-   * the device; `close` closes the panel (the notice shows again on the next open).
+   * the device; `close` closes the launcher's panel (the notice shows again on the next
+   * open; inline and fullscreen keep showing the notice).
    */
   @property({ attribute: 'decline-action', reflect: true }) declineAction: DeclineAction = 'memory';
   /**
