@@ -3,8 +3,8 @@ import { waitUntil } from '@open-wc/testing';
 import { http, HttpResponse } from 'msw';
 import { setupWorker } from 'msw/browser';
 
-export { ALLOWED, ATTACKER, PNG, VECTORS } from '../../test/fixtures/hostile-html.js';
-import { ALLOWED, ATTACKER, PNG } from '../../test/fixtures/hostile-html.js';
+export { ALLOWED, ATTACKER, PNG, VECTORS } from './hostile-html.test-helper.js';
+import { ALLOWED, ATTACKER, PNG } from './hostile-html.test-helper.js';
 
 /** The service-worker request monitor, started once per test file. */
 export function useRequestMonitor(): { requests: string[]; reset(): void } {

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ATTACKER, PNG, VECTORS } from '../fixtures/hostile-html.js';
+import { appendOnlyGeneration, ATTACKER, PNG, VECTORS } from '../../src/html/hostile-html.test-helper.js';
 import { axeViolations, launchBrowser, part, screenshotDir, startDemoServer, watchErrors, type Running } from './harness.js';
 
 let server: Running;
@@ -114,14 +114,9 @@ describe('hostile bot HTML (built demo, real relay session, answers replaced on 
       return route.fulfill({ status: 200, contentType: 'image/png', body: Buffer.from(PNG) });
     });
     const all = VECTORS.map((v) => v.html).join('');
-    const gen: object[] = [{ type: 'processing.start' }, { type: 'generation.start', data: { generation_id: 'h1' } }];
-    for (let i = 0; i < all.length; i += 40) {
-      gen.push({ type: 'generation.chunk', data: { generation_id: 'h1', chunk: 'x', deltas: [{ command: 'mov', value: i }, { command: 'ins', value: all.slice(i, i + 40) }] } });
-    }
-    gen.push({ type: 'generation.end', data: { generation_id: 'h1' } }, { type: 'processing.end' });
     const replies = [
       sse([{ type: 'processing.start' }, { type: 'text', data: { text: `<p>Here is your chart:</p>${all}` } }, { type: 'processing.end' }]),
-      sse(gen),
+      sse(appendOnlyGeneration('h1', all)),
     ];
     // The session comes from the real relay (it announces the platform media origin);
     // the answers are hostile.

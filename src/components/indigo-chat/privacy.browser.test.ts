@@ -9,6 +9,7 @@ import type { IndigoChat } from './indigo-chat.js';
 import { $, $$, botMessages, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
 import type { FakeRelay, Wire } from './fake-relay.test-helper.js';
 import { ALLOWED, ATTACKER, PNG, VECTORS } from '../../html/media-gate.test-helper.js';
+import { appendOnlyGeneration } from '../../html/hostile-html.test-helper.js';
 
 const relays = useFakeRelays('privacy');
 let n = 0;
@@ -283,13 +284,7 @@ describe('hostile bot HTML through the element', () => {
   /** A welcome of static text holding every vector, then a generation holding them all. */
   function hostileReplies(): Wire[][] {
     const all = VECTORS.map((v) => v.html).join('');
-    const gen: Wire[] = [{ type: 'processing.start' }, { type: 'generation.start', data: { generation_id: 'h1' } }];
-    // Streamed in slices, as appends.
-    for (let i = 0; i < all.length; i += 40) {
-      gen.push({ type: 'generation.chunk', data: { generation_id: 'h1', chunk: 'x', deltas: [{ command: 'mov', value: i }, { command: 'ins', value: all.slice(i, i + 40) }] } });
-    }
-    gen.push({ type: 'generation.end', data: { generation_id: 'h1' } }, { type: 'processing.end' });
-    return [[{ type: 'processing.start' }, { type: 'text', data: { text: all } }, { type: 'processing.end' }], gen];
+    return [[{ type: 'processing.start' }, { type: 'text', data: { text: all } }, { type: 'processing.end' }], appendOnlyGeneration('h1', all) as Wire[]];
   }
 
   it('no request to a host nobody allowed, in static text or a generation; a click loads one image', async () => {
