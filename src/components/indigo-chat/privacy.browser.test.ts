@@ -8,8 +8,7 @@ import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
 import { $, $$, botMessages, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
 import type { FakeRelay, Wire } from './fake-relay.test-helper.js';
-import { ALLOWED, ATTACKER, PNG, VECTORS } from '../../html/media-gate.test-helper.js';
-import { appendOnlyGeneration } from '../../html/hostile-html.test-helper.js';
+import { ALLOWED, appendOnlyGeneration, ATTACKER, PNG, VECTORS } from '../../html/hostile-html.test-helper.js';
 
 const relays = useFakeRelays('privacy');
 let n = 0;
