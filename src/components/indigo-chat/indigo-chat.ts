@@ -369,7 +369,10 @@ export class IndigoChat extends LitElement {
     return this.mode === 'launcher' ? this.open || this.conversation.transcript.messages.length > 0 : this.visibility.seen;
   }
 
-  /** Persistence may write: revealed, and consent given (or not required). Declined: memory only. */
+  /**
+   * Persistence may write: revealed, and consent given (or not required). Declined: memory only.
+   * @internal
+   */
   get mayStore(): boolean {
     const c = this.consentState;
     return (c === 'not-required' || c === 'accepted') && (this.revealed || this.restoredConversation);
