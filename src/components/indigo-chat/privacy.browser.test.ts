@@ -241,7 +241,7 @@ describe('the AI disclosure', () => {
     expect(line()!.textContent).to.contain("You're chatting with an AI assistant");
     expect(line()!.getAttribute('role')).to.equal('listitem');
     el.restart();
-    await waitUntil(() => botMessages(el).length === 1 && el.session.transcript.status === 'idle');
+    await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle');
     expect(line()).to.not.equal(null);
     el.lang = 'it';
     await el.updateComplete;
@@ -269,11 +269,12 @@ describe('the AI disclosure', () => {
     ];
     const r = relays.relay().queue(welcomeChunks(), gen, generatedText);
     const el = await mount(r, { mode: 'inline' });
-    await waitUntil(() => botMessages(el).length === 1 && el.session.transcript.status === 'idle');
+    await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle');
     el.send('a');
-    await waitUntil(() => botMessages(el).length === 2 && el.session.transcript.status === 'idle');
+    await waitUntil(() => botMessages(el).length === 2 && el.conversation.transcript.status === 'idle');
     el.send('b');
-    await waitUntil(() => botMessages(el).length === 3 && el.session.transcript.status === 'idle');
+    await waitUntil(() => botMessages(el).length === 3 && el.conversation.transcript.status === 'idle');
+    await el.updateComplete; // the last render may still be waiting for its animation frame
     const labels = botMessages(el).map((m) => m.querySelector('.visually-hidden')!.textContent);
     expect(labels).to.deep.equal(['Assistant:', 'Assistant (AI-generated):', 'Assistant (AI-generated):']);
   });
@@ -290,9 +291,9 @@ describe('hostile bot HTML through the element', () => {
     const requests = watchRequests();
     const r = relays.relay().queue(...hostileReplies());
     const el = await mount(r, { mode: 'inline', 'delta-unit': 'utf16' });
-    await waitUntil(() => botMessages(el).length === 1 && el.session.transcript.status === 'idle', 'static hostile text');
+    await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'static hostile text');
     el.send('more');
-    await waitUntil(() => botMessages(el).length === 2 && el.session.transcript.status === 'idle', 'hostile generation');
+    await waitUntil(() => botMessages(el).length === 2 && el.conversation.transcript.status === 'idle', 'hostile generation');
     await frames(4);
     // Control: an allowed image loads, so requests made on render have had their chance.
     const control = document.createElement('img');
