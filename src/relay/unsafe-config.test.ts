@@ -189,6 +189,7 @@ describe('security headers on the pages the Node server serves', () => {
       expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
       expect(res.headers.get('permissions-policy')).toMatch(/camera=\(\)/);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-dns-prefetch-control')).toBe('off');
     }
   });
 
