@@ -966,7 +966,7 @@ export class IndigoChat extends LitElement {
           ${this.subtitle ? html`<p part="subtitle">${this.subtitle}</p>` : nothing}
         </div>
         ${this.menu.render(this.uid, v)}
-        <button part="restart" class="icon-button" type="button" aria-label=${s.restart} title=${s.restart} @click=${() => this.restart()}>
+        <button part="restart" class="icon-button" type="button" ?hidden=${consentPending} aria-label=${s.restart} title=${s.restart} @click=${() => this.restart()}>
           ${restartIcon}
         </button>
         ${launcher

@@ -166,7 +166,8 @@ export function renderConsent(v: ConsentView, s: PrivacyStrings): TemplateResult
 /** Styles of the notice, the disclosure line and the memory-only note. */
 export const privacyStyles = css`
   .body[hidden],
-  [part~='composer'][hidden] {
+  [part~='composer'][hidden],
+  [part~='restart'][hidden] {
     display: none;
   }
   [part~='disclosure'],
