@@ -4,6 +4,8 @@
 // wrapping the Storage and cookie setters.
 import { expect, waitUntil } from '@open-wc/testing';
 import { http, HttpResponse, passthrough } from 'msw';
+import { setupWorker, type SetupWorker } from 'msw/browser';
+import { streamsThroughWorker } from '../../mock-platform/msw.js';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
 import { $, $$, botMessages, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
@@ -15,10 +17,25 @@ let n = 0;
 
 const PLATFORM_MEDIA = 'https://platform-media.example';
 
+/**
+ * Where request handlers go so that they see image requests too: the fake relay's service
+ * worker, or (WebKit, where the fake relay answers inside the page and so has no worker) a
+ * worker of this file's own, for the media hosts and the catch-all monitor.
+ */
+let mediaWorker: SetupWorker | null = null;
+before(async () => {
+  if (streamsThroughWorker()) return;
+  mediaWorker = setupWorker();
+  await mediaWorker.start({ quiet: true, serviceWorker: { url: '/mockServiceWorker.js' }, onUnhandledRequest: 'bypass' });
+});
+after(() => mediaWorker?.stop());
+afterEach(() => mediaWorker?.resetHandlers());
+const useMonitor = (...handlers: Parameters<SetupWorker['use']>) => (mediaWorker ? mediaWorker.use(...handlers) : relays.use(...handlers));
+
 /** Every request the page makes from now on (service worker), and the media hosts answered. */
 function watchRequests(): string[] {
   const seen: string[] = [];
-  relays.use(
+  useMonitor(
     http.all(`${ATTACKER}/*`, ({ request }) => {
       seen.push(request.url);
       return new HttpResponse(PNG, { headers: { 'content-type': 'image/png' } });
