@@ -23,6 +23,11 @@ const DATA_ATTRIBUTES: Readonly<Record<string, string>> = {
   'data-delta-unit': 'delta-unit',
   'data-source': 'source',
   'data-id': 'id',
+  'data-consent': 'consent',
+  'data-consent-text': 'consent-text',
+  'data-privacy-url': 'privacy-url',
+  'data-decline-action': 'decline-action',
+  'data-disclosure': 'disclosure',
 };
 
 export interface IndigoChatGlobal {

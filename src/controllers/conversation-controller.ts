@@ -40,6 +40,8 @@ export interface ConversationCallbacks {
   onSender?(sender: string | null): void;
 }
 
+const NO_ORIGINS: readonly string[] = Object.freeze([]);
+
 export interface QueuedSend {
   readonly data: OutgoingData;
   readonly hidden: boolean;
@@ -66,6 +68,8 @@ function isSenderProblem(o: StreamOutcome): boolean {
 export class ConversationController implements ReactiveController {
   transcript: Transcript;
   sender: string | null = null;
+  /** Media origins the relay announced with the sender (the platform's media host). */
+  mediaOrigins: readonly string[] = NO_ORIGINS;
   /** A hidden send (welcome, profile) is out and no bot content has arrived yet. */
   hiddenPending = false;
   /** Sends waiting for the current answer to end, oldest first. */
@@ -212,6 +216,9 @@ export class ConversationController implements ReactiveController {
     const sender = await createSession(this.host.relay, {
       signal,
       ...(this.host.fetchImpl ? { fetch: this.host.fetchImpl } : {}),
+      onMediaOrigins: (origins) => {
+        this.mediaOrigins = Object.freeze([...origins]);
+      },
     });
     this.sender = sender;
     this.cb.onSender?.(sender);

@@ -24,6 +24,10 @@ export interface SavedState {
   readonly open: boolean;
   /** What the visitor had typed and not sent. */
   readonly draft: string;
+  /** The visitor accepted the consent notice (remembered only after Accept). */
+  readonly consent: boolean;
+  /** Media origins the relay announced for this conversation. */
+  readonly mediaOrigins: readonly string[];
 }
 
 export interface PersistenceHost extends ReactiveControllerHost {
@@ -31,10 +35,22 @@ export interface PersistenceHost extends ReactiveControllerHost {
   readonly relay: string;
   readonly id: string;
   readonly deltaUnit: DeltaUnit;
+  /**
+   * Optional: false while nothing may be written (before the visitor first opened or saw
+   * the widget, before consent, after a decline). Reading is always fine.
+   */
+  readonly mayStore?: boolean;
 }
 
 /** The snapshot the host hands over on each save. */
-export type Snapshot = () => { transcript: Transcript; sender: string | null; open: boolean; draft?: string };
+export type Snapshot = () => {
+  transcript: Transcript;
+  sender: string | null;
+  open: boolean;
+  draft?: string;
+  consent?: boolean;
+  mediaOrigins?: readonly string[];
+};
 
 interface Stored {
   v: 1;
@@ -43,6 +59,10 @@ interface Stored {
   transcript: string | null;
   /** Optional (absent in older saves). Capped: a composer holds at most 4,000 characters. */
   draft?: string;
+  /** Optional: the visitor accepted the consent notice. */
+  consent?: true;
+  /** Optional: media origins the relay announced. */
+  media?: string[];
 }
 
 /** Keys held by a connected instance (module-wide: one page, one owner per key). */
@@ -149,6 +169,8 @@ export class PersistenceController implements ReactiveController {
         sender: typeof parsed.sender === 'string' ? parsed.sender : null,
         open: parsed.open === true,
         draft: typeof parsed.draft === 'string' ? parsed.draft.slice(0, 4000) : '',
+        consent: parsed.consent === true,
+        mediaOrigins: Array.isArray(parsed.media) ? parsed.media.filter((o): o is string => typeof o === 'string').slice(0, 16) : [],
       };
     } catch (e) {
       this.lastError = e;
@@ -170,12 +192,16 @@ export class PersistenceController implements ReactiveController {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
+    // Nothing is written before the visitor acts (ePrivacy art. 5(3)): see `mayStore`.
+    if (this.host.mayStore === false) return;
     const store = pickStorage(this.host.storage);
     if (!store || !this.claim()) return;
     try {
-      const { transcript, sender, open, draft } = this.snapshot();
+      const { transcript, sender, open, draft, consent, mediaOrigins } = this.snapshot();
       const stored: Stored = { v: 1, sender, open, transcript: serializeTranscript(transcript) };
       if (draft) stored.draft = draft.slice(0, 4000);
+      if (consent) stored.consent = true;
+      if (mediaOrigins && mediaOrigins.length > 0) stored.media = [...mediaOrigins];
       store.setItem(this.key, JSON.stringify(stored));
     } catch (e) {
       // Quota exceeded or storage disabled: keep going in memory.
@@ -184,6 +210,7 @@ export class PersistenceController implements ReactiveController {
   };
 
   clear(): void {
+    if (this.host.mayStore === false) return;
     const store = pickStorage(this.host.storage);
     if (!this.claim()) return;
     try {

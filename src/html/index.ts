@@ -6,3 +6,6 @@ export { StreamingHtmlView, SEGMENT_GROUP_ATTRIBUTE } from './streaming-html.js'
 export type { StreamingHtmlOptions } from './streaming-html.js';
 export { scanSegments } from './segments.js';
 export type { HtmlSegment, SegmentScan } from './segments.js';
+export type { SanitizeOptions } from './sanitize.js';
+export { gateFragment, mayLoadOnRender } from './media-gate.js';
+export type { MediaGateOptions } from './media-gate.js';

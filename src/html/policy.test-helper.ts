@@ -12,5 +12,11 @@ export const ALLOWED_ATTRS: ReadonlySet<string> = new Set([
 export function attributeAllowed(tag: string, attr: Attr): boolean {
   if (ALLOWED_ATTRS.has(attr.name)) return true;
   // tabindex="0" is ours, on code blocks and tables that scroll sideways.
-  return attr.name === 'tabindex' && attr.value === '0' && (tag === 'pre' || tag === 'table');
+  if (attr.name === 'tabindex' && attr.value === '0' && (tag === 'pre' || tag === 'table')) return true;
+  // The media gate's click-to-load placeholder (media-gate.ts) is ours too.
+  const placeholder: Record<string, Record<string, string>> = {
+    span: { part: 'blocked-media', class: 'blocked-media' },
+    button: { type: 'button', class: 'blocked-media-load' },
+  };
+  return placeholder[tag]?.[attr.name] === attr.value;
 }

@@ -14,7 +14,11 @@
  */
 import DOMPurify from 'dompurify';
 import type { Config, DOMPurify as DOMPurifyInstance, UponSanitizeAttributeHookEvent } from 'dompurify';
+import { gateFragment, type MediaGateOptions } from './media-gate.js';
 import { safeUrl, type UrlPolicyOptions } from './url-policy.js';
+
+/** URL policy plus the on-render media gate (./media-gate.ts). */
+export type SanitizeOptions = UrlPolicyOptions & MediaGateOptions;
 
 /** Trusted Types policy names this layer creates (list them in a `trusted-types` CSP directive). */
 export const TRUSTED_TYPES_POLICY_NAMES: readonly string[] = Object.freeze(['indigo-chat-html']);
@@ -141,15 +145,22 @@ interface TrustedTypePolicyFactoryLike {
   createPolicy(name: string, rules: { createHTML(s: string): string; createScriptURL(s: string): string }): unknown;
 }
 
-/** Sanitizes bot HTML into an inert fragment owned by a parser document; insert it as is. */
-export function sanitizeToFragment(html: string, options?: UrlPolicyOptions): DocumentFragment {
+/**
+ * Sanitizes bot HTML into an inert fragment owned by a parser document; insert it as is.
+ * Then the media gate: nothing in it can make a request on render unless its origin is
+ * in `options.loadOrigins` (refused images become click-to-load placeholders).
+ */
+export function sanitizeToFragment(html: string, options?: SanitizeOptions): DocumentFragment {
   const instance = getPurifier();
   activeOptions = options;
+  let fragment: DocumentFragment;
   try {
-    return instance.sanitize(String(html), POLICY as Config & { RETURN_DOM_FRAGMENT: true });
+    fragment = instance.sanitize(String(html), POLICY as Config & { RETURN_DOM_FRAGMENT: true });
   } finally {
     activeOptions = undefined;
   }
+  gateFragment(fragment, options);
+  return fragment;
 }
 
 /**

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { SEGMENT_GROUP_ATTRIBUTE, StreamingHtmlView } from './streaming-html.js';
 import { attributeAllowed } from './policy.test-helper.js';
-import { sanitizeToFragment } from './sanitize.js';
+import { sanitizeToFragment, type SanitizeOptions } from './sanitize.js';
 import { safeUrl } from './url-policy.js';
 
 declare global {
@@ -33,9 +33,9 @@ function contentHtml(container: HTMLElement): string {
   return copy.innerHTML;
 }
 
-function sanitizedHtml(html: string): string {
+function sanitizedHtml(html: string, options?: SanitizeOptions): string {
   const div = document.createElement('div');
-  div.append(sanitizeToFragment(html));
+  div.append(sanitizeToFragment(html, options));
   return div.innerHTML;
 }
 
@@ -173,7 +173,7 @@ describe('StreamingHtmlView', () => {
   it('keeps an image in a finished segment as the same node through 100 more chunks', () => {
     const container = makeContainer();
     const frames = manualFrames();
-    const view = new StreamingHtmlView(container, { schedule: frames.schedule });
+    const view = new StreamingHtmlView(container, { loadOrigins: ['https://cdn.example.com'], schedule: frames.schedule });
     let html = '<p>intro</p><p><img src="https://cdn.example.com/a.png" alt="a"></p>';
     view.set(html);
     frames.frame();
@@ -189,7 +189,7 @@ describe('StreamingHtmlView', () => {
     expect(img!.isConnected).to.equal(true);
     // Groups of ~32 segments were used.
     expect(container.querySelectorAll(`[${SEGMENT_GROUP_ATTRIBUTE}]`).length).to.be.greaterThan(0);
-    expect(contentHtml(container)).to.equal(sanitizedHtml(html + '</p>'));
+    expect(contentHtml(container)).to.equal(sanitizedHtml(html + '</p>', { loadOrigins: ['https://cdn.example.com'] }));
   });
 
   it('keeps a text selection inside an earlier paragraph while streaming', async () => {

@@ -20,10 +20,9 @@
  * is back in a clean state, so each segment also *looks* the same as in the whole text.
  */
 import { scanSegments } from './segments.js';
-import { plainTextToFragment, sanitizeToFragment } from './sanitize.js';
-import type { UrlPolicyOptions } from './url-policy.js';
+import { plainTextToFragment, sanitizeToFragment, type SanitizeOptions } from './sanitize.js';
 
-export type StreamingHtmlOptions = UrlPolicyOptions & {
+export type StreamingHtmlOptions = SanitizeOptions & {
   /** Runs a commit later; default `requestAnimationFrame`. */
   schedule?: (cb: () => void) => void;
 };
@@ -56,7 +55,7 @@ interface Segment {
 
 export class StreamingHtmlView {
   private readonly container: HTMLElement;
-  private readonly urlOptions: UrlPolicyOptions;
+  private readonly urlOptions: SanitizeOptions;
   private readonly schedule: (cb: () => void) => void;
   private segments: Segment[] = [];
   private lastRaw = '';
@@ -70,7 +69,11 @@ export class StreamingHtmlView {
 
   constructor(container: HTMLElement, options: StreamingHtmlOptions = {}) {
     this.container = container;
-    this.urlOptions = options.mediaOrigins ? { mediaOrigins: [...options.mediaOrigins] } : {};
+    this.urlOptions = {
+      ...(options.mediaOrigins ? { mediaOrigins: [...options.mediaOrigins] } : {}),
+      ...(options.loadOrigins ? { loadOrigins: [...options.loadOrigins] } : {}),
+      ...(options.blockedLabel ? { blockedLabel: options.blockedLabel } : {}),
+    };
     this.schedule = options.schedule ?? ((cb) => void requestAnimationFrame(() => cb()));
   }
 

@@ -63,6 +63,11 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
   }
   const feedback = feedbackFromEnv(get);
   if (feedback) config.feedback = feedback;
+  // Platform media origins announced to the widget; `none` announces none.
+  const media = get('RELAY_MEDIA_ORIGINS');
+  if (media !== undefined) {
+    config.mediaOrigins = media.toLowerCase() === 'none' ? [] : media.split(',').map((o) => o.trim()).filter(Boolean);
+  }
   const trust = get('RELAY_TRUST_PROXY');
   if (trust) config.trustProxy = trustProxyHops(trust);
   return config;

@@ -388,9 +388,9 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
     for (const fragment of patFragments(PAT)) expect(lines.join('\n')).not.toContain(fragment);
   });
 
-  it('warns when RELAY_SECRET is missing and still signs senders', async () => {
+  it('with allowRandomSecret (the mock), warns when RELAY_SECRET is missing and still signs senders', async () => {
     const lines: string[] = [];
-    const t = setup(undefined, { secret: undefined, log: (_l, m) => lines.push(m) });
+    const t = setup(undefined, { secret: undefined, allowRandomSecret: true, log: (_l, m) => lines.push(m) });
     expect(lines.join('\n')).toMatch(/RELAY_SECRET/);
     const res = await emitted.response(await t.send(await t.session()));
     expect(res.status).toBe(200);

@@ -1,6 +1,6 @@
 import type { OutgoingData } from '../core/protocol/types.js';
 import { createRedactor, redactFields } from './redact.js';
-import { createSenderSigner, randomSecret } from './sender.js';
+import { createSenderSigner, parseSecrets, randomSecret } from './sender.js';
 import { createMemoryStore, forwardedClient, ipKey, limitBucket, limitWindow, type RelayStore } from './store.js';
 import { meteredBody, sseFromUpstream, type UpstreamState } from './stream.js';
 import { validateSendBody } from './validate.js';
@@ -74,8 +74,21 @@ export interface RelayConfig {
   pat?: string;
   /** indigo.ai only: default `web`. */
   source?: string;
-  /** HMAC key for sender ids. Absent: a random one per process, with a warning. */
-  secret?: string;
+  /**
+   * HMAC key(s) for sender ids: a string (a comma-separated list is split) or a list. The
+   * first signs, all verify (rotation). Absent: the relay refuses to start, unless
+   * `allowRandomSecret` (the mock platform's demos) accepts a random one per process.
+   */
+  secret?: string | readonly string[];
+  /** Without `secret`, use a random per-process one (with a warning) instead of refusing. */
+  allowRandomSecret?: boolean;
+  /**
+   * Origins the platform serves bot media from, announced to the widget in the `/session`
+   * answer (`mediaOrigins`) so images in bot HTML from there load without a click.
+   * Default: the origin of `apiBase` (indigo.ai's storage); none for other upstreams.
+   * `[]` announces none.
+   */
+  mediaOrigins?: readonly string[];
   /** Exact-match origins. The relay's own origin (selfOrigin) is always allowed. */
   allowedOrigins?: readonly string[];
   /** The relay's own origin. Absent: the origin of the request URL (its Host). */
@@ -120,6 +133,10 @@ export type MountedRelayHandler = RelayHandler & {
   readonly figures: RelayFigures;
 };
 
+/** The one line the relay refuses to start with when it has real credentials and no secret. */
+export const MISSING_SECRET =
+  'RELAY_SECRET is not set: refusing to start, because a random per-process secret would break every visitor\'s conversation on each restart and across instances (set RELAY_SECRET to 32+ random characters; a comma list rotates: the first signs, all verify).';
+
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 function defaultLog(level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void {
@@ -133,6 +150,23 @@ export function normalizeBasePath(path: string | undefined): string {
   const p = (path ?? '/api/chat').trim();
   const withSlash = p.startsWith('/') ? p : `/${p}`;
   return withSlash.length > 1 ? withSlash.replace(/\/+$/, '') : withSlash;
+}
+
+/**
+ * The media origins `/session` announces: the configured ones, or by default the origin of
+ * the indigo.ai API base (the platform stores uploaded media there). Exact origins only.
+ */
+function announcedMediaOrigins(config: RelayConfig): string[] {
+  const out: string[] = [];
+  for (const value of config.mediaOrigins ?? (config.upstream || !config.apiBase ? [] : [config.apiBase])) {
+    try {
+      const origin = new URL(value).origin;
+      if (/^https?:\/\//.test(origin) && !out.includes(origin)) out.push(origin);
+    } catch {
+      // not a URL: dropped
+    }
+  }
+  return out;
 }
 
 function positive(n: unknown, fallback: number): number {
@@ -181,12 +215,14 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
       // A broken logger must not break the relay.
     }
   };
-  let secret = config.secret;
-  if (!secret) {
-    secret = randomSecret();
+  const secretList = parseSecrets(config.secret);
+  if (secretList.length === 0) {
+    if (!config.allowRandomSecret) throw new RelayConfigError(MISSING_SECRET);
+    secretList.push(randomSecret());
     log('warn', 'relay: RELAY_SECRET is not set; using a random one, so sender ids stop working on restart and differ between instances');
   }
-  const signer = createSenderSigner(secret);
+  const signer = createSenderSigner(secretList);
+  const mediaOrigins = announcedMediaOrigins(config);
   const now = config.now ?? Date.now;
   const upstreamFetch = config.fetch ?? ((req: Request) => globalThis.fetch(req));
   const basePath = normalizeBasePath(config.basePath);
@@ -316,7 +352,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
       if (!parseJson(body).ok) return errorResponse(400, 'invalid_json', 'The body is not valid JSON.', origin);
     }
     const sender = await signer.issue(origin);
-    return new Response(JSON.stringify({ sender }), {
+    return new Response(JSON.stringify({ sender, mediaOrigins }), {
       status: 200,
       headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...corsHeaders(origin) },
     });
@@ -518,7 +554,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     limits,
     limit: (key, max) => limitWindow(store, key, max, 60_000),
     now,
-    secret,
+    secret: secretList[0]!,
     log,
   });
   return Object.assign(handler, { basePath, feedback, figures });

@@ -7,6 +7,7 @@ export {
   DEFAULT_RELAY_LIMITS,
   DEFAULT_LIMITS,
   RelayConfigError,
+  MISSING_SECRET,
   type RelayConfig,
   type RelayHandler,
   type RelayLimits,
@@ -42,3 +43,4 @@ export {
 } from './store.js';
 export { instrumentRelay, type RelayMetricsSink, type RequestLogLine, type InstrumentedRelay } from './observe.js';
 export type { RequestObserver } from './handler.js';
+export { contentSecurityPolicy, securityHeaders, PERMISSIONS_POLICY, type CspOptions } from './security-headers.js';

@@ -18,6 +18,7 @@ import { createProduction, type Production } from './production.js';
 import { nodeConsole, nodeFeedbackConfig } from './owner-node.js';
 import type { ConsoleHandler } from './console/handler.js';
 import type { FeedbackDetail } from '../core/platform/feedback.js';
+import { securityHeaders, type CspOptions } from './security-headers.js';
 
 export type NextFunction = (error?: unknown) => void;
 export type RelayMiddleware = (req: http.IncomingMessage, res: http.ServerResponse, next?: NextFunction) => void;
@@ -236,7 +237,8 @@ function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions
   const offline = offlineUpstream(env, `${publicOrigin}${MOCK_PREFIX}`, log);
   if (offline) {
     const config = relayConfigFromEnv({ ...env, ...offline.env });
-    return { ...build({ ...config, fetch: offline.fetch }, { projectId: env.INDIGO_PROJECT_ID?.trim(), fetch: offline.fetch }), mock: offline.fetch };
+    // An offline mock, like the indigo one: no RELAY_SECRET needed.
+    return { ...build({ ...config, fetch: offline.fetch, allowRandomSecret: true }, { projectId: env.INDIGO_PROJECT_ID?.trim(), fetch: offline.fetch }), mock: offline.fetch };
   }
   if (upstreamName(env) !== 'indigo' || env.INDIGO_PAT?.trim()) {
     const config = relayConfigFromEnv(env);
@@ -259,9 +261,10 @@ function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions
     INDIGO_API_BASE: `${publicOrigin}${MOCK_PREFIX}`,
   });
   // In-process fetch: no loopback hop between the relay and its mock. Feedback the relay
+  // The mock keeps the demo's convenience: no RELAY_SECRET needed (a random one, warned).
   // stores is told to the mock too, so its GraphQL and Analytics show it like the platform.
   return {
-    ...build({ ...config, fetch: fetchMock }, { projectId: mock.projectId, fetch: fetchMock, onStored: (sender, detail) => mock.recordFeedback(sender, detail) }),
+    ...build({ ...config, fetch: fetchMock, allowRandomSecret: true }, { projectId: mock.projectId, fetch: fetchMock, onStored: (sender, detail) => mock.recordFeedback(sender, detail) }),
     mock: fetchMock,
   };
 }
@@ -304,9 +307,16 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-/** Static files under `root`: no traversal (also through symlinks), index.html for directories. */
-export function createStaticHandler(root: string): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean> {
+/**
+ * Static files under `root`: no traversal (also through symlinks), index.html for
+ * directories, and the security headers (./security-headers.ts) on every file.
+ */
+export function createStaticHandler(
+  root: string,
+  csp: CspOptions = {},
+): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean> {
   const base = resolve(root);
+  const headers = securityHeaders(csp);
   let realBase: Promise<string> | undefined;
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
@@ -331,9 +341,9 @@ export function createStaticHandler(root: string): (req: http.IncomingMessage, r
       const rb = await realBase;
       if (!real.startsWith(rb + sep)) return false;
       res.writeHead(200, {
+        ...headers,
         'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
         'content-length': String(info.size),
-        'x-content-type-options': 'nosniff',
         'cache-control': 'no-cache',
       });
       if (req.method === 'HEAD') {

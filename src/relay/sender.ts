@@ -42,19 +42,30 @@ export interface SenderSigner {
   verify(sender: string, origin: string): Promise<boolean>;
 }
 
-export function createSenderSigner(secret: string): SenderSigner {
-  let key: Promise<CryptoKey> | undefined;
-  const getKey = () =>
-    (key ??= crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-      'verify',
-    ]));
+/**
+ * `secrets`: one secret, or several for rotation: the first signs new ids, every one of
+ * them verifies (so ids issued under the previous secret keep working while it is listed).
+ */
+export function createSenderSigner(secrets: string | readonly string[]): SenderSigner {
+  const list = typeof secrets === 'string' ? [secrets] : [...secrets];
+  if (list.length === 0 || list.some((s) => typeof s !== 'string' || s === '')) {
+    throw new TypeError('createSenderSigner needs at least one non-empty secret');
+  }
+  const keys = new Map<string, Promise<CryptoKey>>();
+  const getKey = (secret: string) => {
+    let key = keys.get(secret);
+    if (!key) {
+      key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+      keys.set(secret, key);
+    }
+    return key;
+  };
   const message = (id: string, origin: string) => encoder.encode(`indigo-sender\n${id}\n${origin}`);
 
   return {
     async issue(origin) {
       const id = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
-      const sig = new Uint8Array(await crypto.subtle.sign('HMAC', await getKey(), message(id, origin)));
+      const sig = new Uint8Array(await crypto.subtle.sign('HMAC', await getKey(list[0] as string), message(id, origin)));
       return `${id}.${toBase64Url(sig)}`;
     },
     async verify(sender, origin) {
@@ -62,10 +73,20 @@ export function createSenderSigner(secret: string): SenderSigner {
       const [id = '', sigText = ''] = sender.split('.');
       const sig = fromBase64Url(sigText);
       if (!sig || sig.byteLength !== 32) return false;
-      // subtle.verify compares in constant time.
-      return crypto.subtle.verify('HMAC', await getKey(), sig, message(id, origin));
+      // subtle.verify compares in constant time; every listed secret is tried.
+      for (const secret of list) {
+        if (await crypto.subtle.verify('HMAC', await getKey(secret), sig, message(id, origin))) return true;
+      }
+      return false;
     },
   };
+}
+
+/** `RELAY_SECRET` as a list: comma separated, blanks trimmed and dropped. */
+export function parseSecrets(value: string | readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  const parts = typeof value === 'string' ? value.split(',') : value;
+  return parts.map((s) => (typeof s === 'string' ? s.trim() : '')).filter((s) => s !== '');
 }
 
 /** A random secret for when none is configured (ids then die with the process). */

@@ -67,7 +67,8 @@ export function validateSendBody(body: unknown, limits: { textChars: number; pro
         return fail(`\`data.profile\` must have between 1 and ${limits.profileKeys} keys.`);
       const entries: [string, string][] = [];
       for (const key of keys) {
-        if (FORBIDDEN_KEYS.has(key)) return fail(`\`data.profile\` may not contain the key "${key}".`);
+        // Fixed text: an error body never echoes what the client sent.
+        if (FORBIDDEN_KEYS.has(key)) return fail('`data.profile` may not contain the keys __proto__, constructor or prototype.');
         if (!boundedString(key, MAX_PROFILE_KEY_CHARS))
           return fail(`\`data.profile\` keys must be non-empty and at most ${MAX_PROFILE_KEY_CHARS} characters.`);
         const value = profile[key];

@@ -91,7 +91,12 @@ async function readRelayError(res: Response): Promise<{ code?: string; message?:
 /** POST `{relay}/session` -> the relay-signed sender id. */
 export async function createSession(
   relay: string,
-  opts: { readonly fetch?: FetchLike; readonly signal?: AbortSignal } = {},
+  opts: {
+    readonly fetch?: FetchLike;
+    readonly signal?: AbortSignal;
+    /** The relay's announced media origins (`mediaOrigins` in the answer), exact origins only. */
+    readonly onMediaOrigins?: (origins: readonly string[]) => void;
+  } = {},
 ): Promise<string> {
   const doFetch = opts.fetch ?? ((u, i) => fetch(u, i));
   let res: Response;
@@ -120,6 +125,20 @@ export async function createSession(
   const sender = body && typeof body === 'object' ? (body as { sender?: unknown }).sender : undefined;
   if (typeof sender !== 'string' || sender.length === 0 || sender.length > 512) {
     throw new TransportError('bad-response', 'The session answer has no sender', res.status);
+  }
+  const media = (body as { mediaOrigins?: unknown }).mediaOrigins;
+  if (opts.onMediaOrigins && Array.isArray(media)) {
+    const origins: string[] = [];
+    for (const value of media.slice(0, 16)) {
+      if (typeof value !== 'string') continue;
+      try {
+        const origin = new URL(value).origin;
+        if (origin === value.replace(/\/+$/, '') && /^https?:\/\//.test(origin)) origins.push(origin);
+      } catch {
+        // not an origin: ignored
+      }
+    }
+    opts.onMediaOrigins(origins);
   }
   return sender;
 }

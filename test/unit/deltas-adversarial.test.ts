@@ -47,17 +47,13 @@ function hasLone(s: string) {
   return false;
 }
 
-/** In utf16, the applier refuses a script whose cursor stops inside a pair or that inserts a lone surrogate. */
-function utf16Refuses(prev: string, script: readonly WireDelta[]): boolean {
-  let p = 0;
-  for (const op of script) {
-    if (op.command === 'ins' && typeof op.value === 'string' && hasLone(op.value)) return true;
-    const n = op.command === 'ins' ? 0 : typeof op.value === 'string' ? op.value.length : (op.value as number);
-    if (n === 0) continue;
-    p += n;
-    if (p > 0 && p < prev.length && isHigh(prev.charCodeAt(p - 1)) && isLow(prev.charCodeAt(p))) return true;
-  }
-  return false;
+/**
+ * In utf16 a script may stop between the halves of a pair (a UTF-16 differ does); what the
+ * applier refuses is a result holding a lone surrogate that the old text did not have.
+ * Every string in these corpora is well-formed, so a script from prev to next never is.
+ */
+function utf16Refuses(prev: string, next: string): boolean {
+  return hasLone(next) && !hasLone(prev);
 }
 
 for (const [name, core] of impls) {
@@ -65,7 +61,7 @@ for (const [name, core] of impls) {
   function check(prev: string, next: string, unit: Unit, style: ScriptStyle) {
     const script = myersScript(prev, next, unit, style);
     const ctx = JSON.stringify({ prev, next, unit, script });
-    if (unit === 'utf16' && utf16Refuses(prev, script)) {
+    if (unit === 'utf16' && utf16Refuses(prev, next)) {
       let reason: unknown;
       try {
         core.applyDeltas(prev, script, { unit });
@@ -90,7 +86,7 @@ for (const [name, core] of impls) {
             for (const next of seq) {
               check(prev, next, unit, style);
               const script = myersScript(prev, next, unit, style);
-              if (!(unit === 'utf16' && utf16Refuses(prev, script))) {
+              if (!(unit === 'utf16' && utf16Refuses(prev, next))) {
                 live = live.apply(script);
                 expect(live.toString()).toBe(next);
                 expect(live.length).toBe(unitsOf(next, unit).length);
@@ -169,7 +165,7 @@ for (const [name, core] of impls) {
           expect(live.toString()).toBe(text);
         }
       }
-      // utf16: a cursor inside a surrogate pair.
+      // utf16: an insert inside a surrogate pair leaves two lone halves.
       expect(() => core.applyDeltas('😀x', [{ command: 'mov', value: 1 }, { command: 'ins', value: 'y' }], { unit: 'utf16' })).toThrow(
         expect.objectContaining({ reason: 'split-surrogate' }),
       );
@@ -193,7 +189,7 @@ for (const [name, core] of impls) {
           // Mostly edits near the end (streaming), sometimes anywhere.
           let at = rand(10) === 0 ? rand(ref.length) : Math.max(0, ref.length - 1 - rand(40));
           let end = Math.min(at + rand(3), ref.length);
-          // utf16: never stop inside a surrogate pair (that is a refused script, tested above).
+          // utf16: never insert inside a surrogate pair (that leaves lone halves: a refused script, tested above).
           const inside = (p: number) => p > 0 && p < ref.length && isHigh((ref[p - 1] as string).charCodeAt(0)) && isLow((ref[p] as string).charCodeAt(0));
           if (inside(at)) at--;
           if (inside(end)) end++;

@@ -209,6 +209,33 @@ export const blockStyles = css`
     color: var(--_accent);
   }
 
+  /* An image in bot HTML from an origin nobody allowed: loads on click (html/media-gate.ts). */
+  .blocked-media {
+    display: inline-block;
+    max-width: 100%;
+    vertical-align: middle;
+  }
+  .blocked-media-load {
+    display: inline-flex;
+    align-items: center;
+    min-height: 2.25em;
+    max-width: 100%;
+    padding: 0.35em 0.8em;
+    border: 1px dashed currentColor;
+    border-radius: var(--_radius);
+    background: transparent;
+    color: inherit;
+    font: inherit;
+    font-size: 0.9em;
+    text-align: start;
+    overflow-wrap: anywhere;
+    cursor: pointer;
+  }
+  .blocked-media-load:focus-visible {
+    outline: 2px solid var(--_accent);
+    outline-offset: 2px;
+  }
+
   /* Quick replies and card actions: native buttons and links. */
   .quick-replies {
     display: flex;

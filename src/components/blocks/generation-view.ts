@@ -4,8 +4,9 @@ import { directive, PartType, type PartInfo } from 'lit/directive.js';
 import type { GenerationBlock } from '../../core/conversation/types.js';
 import { generationHtml } from '../../core/conversation/reducer.js';
 import { StreamingHtmlView } from '../../html/streaming-html.js';
+import type { SanitizeOptions } from '../../html/sanitize.js';
 
-export interface GenerationViewOptions {
+export interface GenerationViewOptions extends SanitizeOptions {
   readonly mediaOrigins: readonly string[];
   /** The message is no longer streaming (done or incomplete): commit everything now. */
   readonly finished: boolean;
@@ -107,6 +108,8 @@ class GenerationViewDirective extends AsyncDirective {
   private createView(element: Element, options: GenerationViewOptions): StreamingHtmlView {
     return new StreamingHtmlView(element as HTMLElement, {
       mediaOrigins: options.mediaOrigins,
+      ...(options.loadOrigins ? { loadOrigins: options.loadOrigins } : {}),
+      ...(options.blockedLabel ? { blockedLabel: options.blockedLabel } : {}),
       ...(options.schedule ? { schedule: options.schedule } : {}),
     });
   }

@@ -14,6 +14,7 @@ import type {
   WarningCode,
 } from '../../core/conversation/types.js';
 import { skipNever } from '../../core/never.js';
+import type { SanitizeOptions } from '../../html/sanitize.js';
 import { safeUrl, urlAction } from '../../html/url-policy.js';
 import { blockStyles } from './blocks.styles.js';
 import { carouselBehaviour } from './carousel-behaviour.js';
@@ -31,6 +32,12 @@ export interface BlockContext {
   lang: string;
   /** Extra allowed media origins for the URL policy. */
   mediaOrigins: readonly string[];
+  /**
+   * Origins images in bot HTML may load from on render (page, relay, platform media,
+   * `media-origins`; `*` for any). Others become click-to-load placeholders. Absent: the
+   * page's origin and `mediaOrigins`.
+   */
+  loadOrigins?: readonly string[];
   /** Only this actions block's buttons are enabled (older quick replies inactive); links always work. */
   activeActionsId: string | null;
   /**
@@ -126,10 +133,20 @@ function extensionContext(ctx: BlockContext): ExtensionContext {
   };
 }
 
+/** What the sanitizer needs from the context: URL policy and on-render media gate. */
+function htmlOptions(ctx: BlockContext): SanitizeOptions & { mediaOrigins: readonly string[] } {
+  const page = typeof location !== 'undefined' && /^https?:$/.test(location.protocol) ? [location.origin] : [];
+  return {
+    mediaOrigins: ctx.mediaOrigins,
+    loadOrigins: ctx.loadOrigins ?? [...page, ...ctx.mediaOrigins],
+    blockedLabel: blockStrings(ctx.lang).showImage,
+  };
+}
+
 function renderText(block: TextBlock, ctx: BlockContext) {
   return block.caption
-    ? html`<div part="caption" class="caption" dir="auto" ${sanitizedContent(block.html, ctx.mediaOrigins)}></div>`
-    : html`<div part="bubble" class="bubble" dir="auto" ${sanitizedContent(block.html, ctx.mediaOrigins)}></div>`;
+    ? html`<div part="caption" class="caption" dir="auto" ${sanitizedContent(block.html, htmlOptions(ctx))}></div>`
+    : html`<div part="bubble" class="bubble" dir="auto" ${sanitizedContent(block.html, htmlOptions(ctx))}></div>`;
 }
 
 /**
@@ -141,7 +158,7 @@ function renderGeneration(block: GenerationBlock, message: BotMessage, ctx: Bloc
   const finished = message.state !== 'streaming' || block.state !== 'streaming';
   // dir="auto": the bot's text keeps its own direction whatever the interface language.
   return html`<div part="bubble" class="bubble generation" dir="auto" aria-busy=${finished ? 'false' : 'true'}>
-      <div class="generation-body" ${generationView(block, { mediaOrigins: ctx.mediaOrigins, finished: message.state !== 'streaming' })}></div>
+      <div class="generation-body" ${generationView(block, { ...htmlOptions(ctx), finished: message.state !== 'streaming' })}></div>
     </div>
     ${block.state === 'degraded' ? html`<p part="plain-text-notice" class="plain-text-notice">${strings.plainText}</p>` : nothing}`;
 }

@@ -1,6 +1,6 @@
 import { nothing, type ElementPart } from 'lit';
 import { Directive, directive, PartType, type PartInfo } from 'lit/directive.js';
-import { sanitizeToFragment } from '../../html/sanitize.js';
+import { sanitizeToFragment, type SanitizeOptions } from '../../html/sanitize.js';
 
 /**
  * Fills the element it is placed on with the sanitized DOM of a bot HTML string.
@@ -11,7 +11,8 @@ import { sanitizeToFragment } from '../../html/sanitize.js';
  */
 class SanitizedContentDirective extends Directive {
   private html: string | undefined;
-  private origins: string | undefined;
+  private key: string | undefined;
+  private label: SanitizeOptions['blockedLabel'];
 
   constructor(partInfo: PartInfo) {
     super(partInfo);
@@ -20,19 +21,26 @@ class SanitizedContentDirective extends Directive {
     }
   }
 
-  render(_html: string, _mediaOrigins: readonly string[]) {
+  /** `options`: a string[] is the media origins alone (URL policy; on-render gate: the page's origin and those). */
+  render(_html: string, _options: SanitizeOptions | readonly string[]) {
     return nothing;
   }
 
-  override update(part: ElementPart, [html, mediaOrigins]: Parameters<this['render']>) {
-    const origins = mediaOrigins.join(' ');
-    if (html !== this.html || origins !== this.origins) {
+  override update(part: ElementPart, [html, given]: Parameters<this['render']>) {
+    const options: SanitizeOptions = isOriginList(given) ? { mediaOrigins: given } : given;
+    const key = `${(options.mediaOrigins ?? []).join(' ')}|${(options.loadOrigins ?? ['-']).join(' ')}`;
+    if (html !== this.html || key !== this.key || options.blockedLabel !== this.label) {
       this.html = html;
-      this.origins = origins;
-      part.element.replaceChildren(sanitizeToFragment(html, { mediaOrigins }));
+      this.key = key;
+      this.label = options.blockedLabel;
+      part.element.replaceChildren(sanitizeToFragment(html, options));
     }
     return nothing;
   }
+}
+
+function isOriginList(v: SanitizeOptions | readonly string[]): v is readonly string[] {
+  return Array.isArray(v);
 }
 
 export const sanitizedContent = directive(SanitizedContentDirective);

@@ -24,6 +24,8 @@ export interface BlockStrings {
   readonly videoUnsupported: string;
   /** Under an answer whose formatting broke mid-stream (a degraded generation). */
   readonly plainText: string;
+  /** The click-to-load button of an image in bot HTML from an origin nobody allowed. */
+  readonly showImage: (host: string, alt: string) => string;
 }
 
 const en: BlockStrings = {
@@ -45,6 +47,7 @@ const en: BlockStrings = {
   openVideo: 'Open the video',
   videoUnsupported: 'Your browser cannot play this video.',
   plainText: 'Shown as plain text: the formatting could not be applied.',
+  showImage: (host, alt) => (alt ? `Show image “${alt}” from ${host}` : `Show image from ${host}`),
 };
 
 const it: BlockStrings = {
@@ -66,6 +69,7 @@ const it: BlockStrings = {
   openVideo: 'Apri il video',
   videoUnsupported: 'Il tuo browser non può riprodurre questo video.',
   plainText: 'Mostrata come testo semplice: non è stato possibile applicare la formattazione.',
+  showImage: (host, alt) => (alt ? `Mostra l'immagine “${alt}” da ${host}` : `Mostra l'immagine da ${host}`),
 };
 
 const table: Readonly<Record<string, BlockStrings>> = { en, it };

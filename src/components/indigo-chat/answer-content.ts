@@ -61,7 +61,9 @@ export function nodeText(root: Node): string {
  * ever parsed back into markup here: pages that enforce Trusted Types stay happy.)
  */
 export function fragmentHtml(fragment: DocumentFragment, imagesAsLinks = false): string {
-  const box = document.createElement('div');
+  // An inert document (no browsing context): an <img> adopted into it never loads, so
+  // copying or saving an answer makes no request (the page's document would fetch it).
+  const box = document.implementation.createHTMLDocument('').createElement('div');
   box.append(fragment);
   if (imagesAsLinks) {
     for (const img of box.querySelectorAll('img')) {
@@ -85,9 +87,12 @@ export function answerContent(message: BotMessage, mediaOrigins: readonly string
   const htmls: string[] = [];
   for (const b of message.blocks) {
     let fragment: DocumentFragment | null = null;
-    if (b.kind === 'text') fragment = sanitizeToFragment(b.html, { mediaOrigins });
+    // Never rendered: images keep their URLs (the media gate's placeholders are for the
+    // page; fragmentHtml serializes in an inert document, so nothing loads here).
+    const options = { mediaOrigins, loadOrigins: ['*'] };
+    if (b.kind === 'text') fragment = sanitizeToFragment(b.html, options);
     else if (b.kind === 'generation') {
-      fragment = b.state === 'degraded' ? plainTextToFragment(b.markdown) : sanitizeToFragment(generationHtml(b), { mediaOrigins });
+      fragment = b.state === 'degraded' ? plainTextToFragment(b.markdown) : sanitizeToFragment(generationHtml(b), options);
     }
     if (!fragment) continue;
     const text = nodeText(fragment);

@@ -11,6 +11,7 @@ import { PersistenceController } from '../../controllers/persistence-controller.
 import type { StorageKind } from '../../controllers/persistence-controller.js';
 import { ConversationController } from '../../controllers/conversation-controller.js';
 import { ViewportController } from '../../controllers/viewport-controller.js';
+import { VisibilityController } from '../../controllers/visibility-controller.js';
 import {
   IndigoChatCloseEvent,
   IndigoChatErrorEvent,
@@ -28,6 +29,8 @@ import { scrollbarStyles } from '../scrollbars.styles.js';
 import { focusClickedControl } from '../focus-on-click.js';
 import { stringsFor } from './strings.js';
 import { FeedbackBinding, feedbackStyles } from '../feedback/feedback-binding.js';
+import { hasGeneratedContent, privacyStrings, privacyStyles, renderConsent, renderDisclosure } from './privacy.js';
+import type { ConsentState, DeclineAction } from './privacy.js';
 import type { ChatStrings } from './strings.js';
 import { dirOf, isReady, loadLocale, resolveLang, visitorStringsFor } from '../i18n/locales.js';
 import type { VisitorStrings } from '../i18n/visitor-strings.js';
@@ -186,6 +189,11 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
  * @csspart teaser - The proactive bubble beside the closed launcher (`teaser` attribute).
  * @csspart teaser-close - The teaser's dismiss button.
  * @csspart mic - Voice input (only where the browser has the Web Speech API).
+ * @csspart blocked-media - An image in bot HTML from an origin nobody allowed: a click-to-load placeholder naming its host (its button loads it).
+ * @csspart disclosure - The line at the start of every conversation saying the visitor talks to an AI assistant.
+ * @csspart consent - The consent notice shown before anything is sent or stored (`consent="required"`).
+ * @csspart consent-accept - The consent notice's Accept button.
+ * @csspart consent-decline - The consent notice's Decline button.
  *
  * @cssprop --indigo-chat-accent - Brand colour (launcher, header, visitor bubbles).
  * @cssprop --indigo-chat-surface - Panel background.
@@ -197,7 +205,7 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
  * @cssprop --indigo-chat-height - Launcher panel height, inline element height.
  */
 export class IndigoChat extends LitElement {
-  static override styles = [indigoChatStyles, blockStyles, scrollbarStyles, visitorStyles, feedbackStyles];
+  static override styles = [indigoChatStyles, blockStyles, scrollbarStyles, visitorStyles, feedbackStyles, privacyStyles];
 
   /** Relay URL: `POST {relay}/session` and `POST {relay}`. */
   @property({ reflect: true }) relay = '/api/chat';
@@ -249,7 +257,13 @@ export class IndigoChat extends LitElement {
   @property({ reflect: true }) storage: StorageKind = 'local';
   /** Launcher corner: `right` (default) or `left`. */
   @property({ reflect: true }) position: 'right' | 'left' = 'right';
-  /** Extra origins allowed for images and videos, space or comma separated. */
+  /**
+   * Extra origins allowed for images and videos, space or comma separated (`self`: the
+   * page's origin). Images in bot HTML load on render only from the page's, the relay's,
+   * the platform's (announced by the relay) and these origins; others wait for a click.
+   * `*` lets images in bot HTML load from any origin: the owner's risk (LLM answers can be
+   * steered into leaking the conversation through an image URL).
+   */
   @property({ attribute: 'media-origins', reflect: true }) mediaOrigins = '';
   /**
    * End-of-conversation satisfaction survey (off when absent). Present: once per
@@ -257,6 +271,28 @@ export class IndigoChat extends LitElement {
    * the visitor closes the panel or is idle for a minute, ask for a 1–5 score.
    */
   @property({ reflect: true }) csat: string | null = null;
+  /**
+   * `required`: the panel first shows a consent notice (`consent-text`, `privacy-url`)
+   * with Accept/Decline; nothing is sent or stored before Accept. The choice is
+   * remembered only after Accept.
+   */
+  @property({ reflect: true }) consent = '';
+  /** The consent notice's text (default: a short localized notice). */
+  @property({ attribute: 'consent-text', reflect: true }) consentText = '';
+  /** Link to the owner's privacy policy, shown in the consent notice. */
+  @property({ attribute: 'privacy-url', reflect: true }) privacyUrl = '';
+  /**
+   * What Decline does: `memory` (default) keeps the chat usable with nothing stored on
+   * the device; `close` closes the launcher's panel (the notice shows again on the next
+   * open; inline and fullscreen keep showing the notice).
+   */
+  @property({ attribute: 'decline-action', reflect: true }) declineAction: DeclineAction = 'memory';
+  /**
+   * The AI disclosure line at the start of every conversation: empty for the localized
+   * default ("You're chatting with an AI assistant…"), a text of the owner's, or `off`
+   * when the site discloses it elsewhere.
+   */
+  @property({ reflect: true }) disclosure = '';
 
   /**
    * Not part of the public contract: first-byte and idle timeouts (tests, slow backends).
@@ -272,6 +308,10 @@ export class IndigoChat extends LitElement {
   @state() private unread = 0;
   @state() private offline = false;
   @state() private announcement = '';
+  /** The visitor accepted the consent notice (this page, or remembered from an earlier one). */
+  @state() private consentGiven = false;
+  /** The visitor declined it (memory-only chat, or closed). */
+  @state() private consentDeclined = false;
 
   @query('[part~="input"]') private inputEl!: HTMLTextAreaElement | null;
   @query('[part~="launcher"]') private launcherEl!: HTMLButtonElement | null;
@@ -294,14 +334,17 @@ export class IndigoChat extends LitElement {
     sender: this.conversation.sender,
     open: this.open,
     draft: this.draft,
+    consent: this.consentGiven,
+    mediaOrigins: this.conversation.mediaOrigins,
   }));
+  private readonly visibility = new VisibilityController(this);
   private readonly scroller = new AutoScrollController(this);
   /** @internal Idle time before CSAT is asked (tests shorten it). */
   csatIdleMs = 60_000;
   private readonly feedback = this.bindFeedback();
   private readonly viewport = new ViewportController(this);
-  // Consent: i7's consent notice passes whether the visitor agreed (false until merged).
-  private readonly teaserCtl = new TeaserController(this, () => mayShowUnprompted(this.getAttribute('consent'), false));
+  // The teaser never shows before consent when consent is required.
+  private readonly teaserCtl = new TeaserController(this, () => mayShowUnprompted(this.getAttribute('consent'), this.consentGiven));
   private readonly voice = new VoiceController(this);
   private readonly menu = new HeaderMenu(this);
   private unlockScroll: (() => void) | null = null;
@@ -327,6 +370,58 @@ export class IndigoChat extends LitElement {
       this.originsValue = Object.freeze(parseOrigins(this.mediaOrigins));
     }
     return this.originsValue;
+  }
+
+  /** Consent as the notice sees it. */
+  private get consentState(): ConsentState {
+    if (this.consent !== 'required') return 'not-required';
+    if (this.consentGiven) return 'accepted';
+    return this.consentDeclined ? 'declined' : 'pending';
+  }
+
+  /**
+   * The visitor has shown the widget: the launcher's panel was opened, or the inline or
+   * fullscreen element came into view (or a conversation was restored). Before that the
+   * widget sends nothing and loads nothing of its own but its script.
+   */
+  private get revealed(): boolean {
+    return this.mode === 'launcher' ? this.open || this.conversation.transcript.messages.length > 0 : this.visibility.seen;
+  }
+
+  /**
+   * Persistence may write: revealed, and consent given (or not required). Declined: memory only.
+   * @internal
+   */
+  get mayStore(): boolean {
+    const c = this.consentState;
+    return (c === 'not-required' || c === 'accepted') && (this.revealed || this.restoredConversation);
+  }
+
+  private restoredConversation = false;
+  private loadKey: string | null = null;
+  private loadValue: readonly string[] = [];
+
+  /**
+   * Origins images in bot HTML load from on render (html/media-gate.ts): the page's, the
+   * relay's, the platform media origins the relay announced, and `media-origins`; `*` in
+   * `media-origins` allows any. Memoised like `origins`.
+   */
+  private get loadOrigins(): readonly string[] {
+    const key = `${this.mediaOrigins}|${this.relay}|${this.conversation.mediaOrigins.join(' ')}`;
+    if (key !== this.loadKey) {
+      this.loadKey = key;
+      const list: string[] = [];
+      if (/(^|[\s,])\*($|[\s,])/.test(this.mediaOrigins)) list.push('*');
+      if (typeof location !== 'undefined' && /^https?:$/.test(location.protocol)) list.push(location.origin);
+      try {
+        if (typeof document !== 'undefined') list.push(new URL(this.relay, document.baseURI).origin);
+      } catch {
+        // an unparsable relay URL adds nothing
+      }
+      list.push(...this.conversation.mediaOrigins, ...this.origins);
+      this.loadValue = Object.freeze([...new Set(list)]);
+    }
+    return this.loadValue;
   }
 
   /**
@@ -367,7 +462,11 @@ export class IndigoChat extends LitElement {
       if (!STORAGE_KINDS.includes(this.storage)) this.storage = 'local';
       // Before the first render, so a reload shows the conversation at once, not a flash.
       const saved = this.persistence.load();
-      if (saved) {
+      // A conversation saved without the consent this element now requires is not restored.
+      if (saved && (this.consent !== 'required' || saved.consent)) {
+        this.consentGiven = saved.consent;
+        this.restoredConversation = saved.transcript !== null || saved.sender !== null;
+        if (saved.mediaOrigins.length > 0) this.conversation.mediaOrigins = Object.freeze([...saved.mediaOrigins]);
         if (saved.transcript) this.conversation.restore(saved.transcript, saved.sender);
         else if (saved.sender) this.conversation.sender = saved.sender;
         if (saved.open && this.mode === 'launcher') this.open = true;
@@ -406,7 +505,7 @@ export class IndigoChat extends LitElement {
 
   /** Send visitor text. Returns false for empty text. Queued while an answer streams. */
   send(text: string): boolean {
-    if (typeof text !== 'string') return false;
+    if (typeof text !== 'string' || this.consentState === 'pending') return false;
     this.conversation.start();
     const accepted = this.conversation.send({ type: 'text', text }) !== 'rejected';
     // The visitor just acted: show their message and follow the answer.
@@ -416,7 +515,7 @@ export class IndigoChat extends LitElement {
 
   /** Send a button payload; `label` is what the visitor's message shows. */
   sendPayload(payload: string, label?: string): boolean {
-    if (typeof payload !== 'string' || payload === '') return false;
+    if (typeof payload !== 'string' || payload === '' || this.consentState === 'pending') return false;
     this.conversation.start();
     const data = label === undefined ? { type: 'payload' as const, payload } : { type: 'payload' as const, payload, label };
     const accepted = this.conversation.send(data) !== 'rejected';
@@ -426,7 +525,7 @@ export class IndigoChat extends LitElement {
 
   /** Set profile variables (strings only; other values are dropped). Never shown. */
   setProfile(record: Readonly<Record<string, unknown>>): boolean {
-    if (!record || typeof record !== 'object') return false;
+    if (!record || typeof record !== 'object' || this.consentState === 'pending') return false;
     const profile: Record<string, string> = {};
     for (const [k, v] of Object.entries(record)) {
       if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
@@ -441,6 +540,8 @@ export class IndigoChat extends LitElement {
 
   /** New conversation: abort, new sender, empty transcript, welcome sent again. */
   restart(): void {
+    // Before consent there is no conversation to restart, and nothing may be sent.
+    if (this.consentState === 'pending') return;
     this.feedback.reset();
     this.unread = 0;
     this.announcement = '';
@@ -471,7 +572,8 @@ export class IndigoChat extends LitElement {
       if (!isReady(wanted)) void loadLocale(wanted).then(() => this.requestUpdate());
     }
     if (changed.has('open') && this.open) this.unread = 0;
-    if (this.mode !== 'launcher' || this.open) this.conversation.start();
+    // Nothing goes out before the visitor shows the widget, nor before consent.
+    if ((this.mode === 'launcher' ? this.open : this.visibility.seen) && this.consentState !== 'pending') this.conversation.start();
   }
 
   protected override firstUpdated(): void {
@@ -489,7 +591,8 @@ export class IndigoChat extends LitElement {
     if (changed.has('open') && changed.get('open') !== undefined) {
       if (this.open) {
         this.emit(new IndigoChatOpenEvent());
-        this.inputEl?.focus();
+        if (this.consentState === 'pending') this.renderRoot.querySelector<HTMLElement>('[part~="consent-accept"]')?.focus();
+        else this.inputEl?.focus();
       } else {
         this.emit(new IndigoChatCloseEvent());
         this.feedback.closed();
@@ -796,6 +899,26 @@ export class IndigoChat extends LitElement {
     this.sendPayload(payload, label);
   };
 
+  private onConsentAccept = (): void => {
+    this.consentGiven = true;
+    this.consentDeclined = false;
+    // Remembered from now on, with the conversation it starts.
+    void this.updateComplete.then(() => {
+      this.persistence.schedule(false);
+      this.inputEl?.focus();
+    });
+  };
+
+  private onConsentDecline = (): void => {
+    if (this.declineAction === 'close' && this.mode === 'launcher') {
+      this.close();
+      return;
+    }
+    if (this.declineAction === 'close') return;
+    this.consentDeclined = true;
+    void this.updateComplete.then(() => this.inputEl?.focus());
+  };
+
   private onBlockWarning = (code: WarningCode, message: string): void => {
     this.emit(new IndigoChatWarningEvent({ code, message, at: Date.now() }));
   };
@@ -847,10 +970,11 @@ export class IndigoChat extends LitElement {
       data-message-id=${m.id}
       aria-busy=${m.state === 'streaming' ? 'true' : 'false'}
     >
-      <span class="visually-hidden">${s.assistant}:</span>
+      <span class="visually-hidden">${s.assistant}${hasGeneratedContent(m) ? ` (${privacyStrings(this.lang).aiGenerated})` : ''}:</span>
       ${renderBotBlocks(m, {
         lang: this.uiLang,
         mediaOrigins: this.origins,
+        loadOrigins: this.loadOrigins,
         activeActionsId: activeId,
         // The latest turn's carousel buttons stay live even when it has no quick replies.
         activeMessageId: latest ? m.id : null,
@@ -907,17 +1031,20 @@ export class IndigoChat extends LitElement {
     const lang = this.uiLang;
     const origins = this.mediaOrigins;
     const rateable = this.feedback.rateable();
+    const load = this.loadOrigins;
+    const ps = privacyStrings(lang);
+    const consentPending = this.consentState === 'pending';
     const starts = this.dayStartsOf(t);
     const now = Date.now();
     const stoppable = this.conversation.stoppable;
     const content = html`<header part="header">
-        ${avatar ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />` : nothing}
+        ${avatar && this.revealed ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />` : nothing}
         <div class="titles">
           <h2 part="title">${title}</h2>
           ${this.subtitle ? html`<p part="subtitle">${this.subtitle}</p>` : nothing}
         </div>
         ${this.menu.render(this.uid, v)}
-        <button part="restart" class="icon-button" type="button" aria-label=${s.restart} title=${s.restart} @click=${() => this.restart()}>
+        <button part="restart" class="icon-button" type="button" ?hidden=${consentPending} aria-label=${s.restart} title=${s.restart} @click=${() => this.restart()}>
           ${restartIcon}
         </button>
         ${launcher
@@ -926,8 +1053,16 @@ export class IndigoChat extends LitElement {
             </button>`
           : nothing}
       </header>
-      <div class="body">
+      ${consentPending
+        ? renderConsent(
+            { id: this.uid, text: this.consentText, privacyUrl: this.privacyUrl, onAccept: this.onConsentAccept, onDecline: this.onConsentDecline },
+            ps,
+          )
+        : nothing}
+      <div class="body" ?hidden=${consentPending}>
         <div part="transcript" role="list" aria-label=${s.transcript} tabindex="0" @pointerover=${this.onTimeReveal} @focusin=${this.onTimeReveal}>
+          ${renderDisclosure(this.disclosure, ps)}
+          ${this.consentState === 'declined' ? html`<div class="memory-only" role="listitem">${ps.memoryOnly}</div>` : nothing}
           ${repeat(
             t.messages,
             (m) => m.id,
@@ -938,7 +1073,7 @@ export class IndigoChat extends LitElement {
               const day = starts.has(i) ? dayLabel(m.at, now, lang, v) : null;
               const ratedId = rateable.get(m.id);
               const vote = this.feedback.vote(ratedId);
-              return guard([m, mine, latest, lang, origins, day, ratedId, vote], () => this.renderMessage(m, mine, latest, s, v, day, ratedId));
+              return guard([m, mine, latest, lang, origins, day, ratedId, vote, load], () => this.renderMessage(m, mine, latest, s, v, day, ratedId));
             },
           )}
           ${this.conversation.queued.map((q) =>
@@ -965,7 +1100,7 @@ export class IndigoChat extends LitElement {
           </div>`
         : nothing}
       ${this.feedback.renderCsat()}
-      <form part="composer" @submit=${this.onSubmit}>
+      <form part="composer" ?hidden=${consentPending} @submit=${this.onSubmit}>
         <label class="visually-hidden" for="${this.uid}-input">${s.inputLabel}</label>
         <textarea
           id="${this.uid}-input"

@@ -264,6 +264,8 @@ describe('<indigo-chat> review fixes', () => {
   it('puts the avatar through the media URL policy', async () => {
     const r = relay();
     const el = await mount(r, { mode: 'inline' });
+    // The avatar is a request: it waits, like the conversation, until the chat is seen.
+    await waitUntil(() => r.sessions > 0, 'the inline chat was seen and started');
     const src = () => $<HTMLImageElement>(el, '[part~="avatar"]')?.getAttribute('src') ?? null;
     for (const bad of ['javascript:alert(1)', 'data:image/svg+xml,<svg onload=alert(1)>', 'http://tracker.example/p.png', '//evil.example/a.png', 'https://user:pw@cdn.example.com/a.png']) {
       el.avatar = bad;

@@ -45,6 +45,8 @@ async function mount(r: FakeRelay, o: MountOptions = {}): Promise<IndigoChat> {
 
 async function ready(el: IndigoChat): Promise<void> {
   if (el.mode === 'launcher' && !el.open) $<HTMLButtonElement>(el, '[part~="launcher"]')!.click();
+  // An inline chat starts once it is on screen (IntersectionObserver): show it.
+  if (el.mode !== 'launcher') el.scrollIntoView();
   await waitUntil(() => botMessages(el).length >= 1 && el.conversation.transcript.status === 'idle', 'welcome rendered');
   await el.updateComplete;
 }

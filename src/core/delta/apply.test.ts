@@ -123,12 +123,14 @@ describe('applyDeltas: every invalid script is refused with its reason and op in
     ['mov on empty text', '', [mov(1)], 'past-end', 0],
     ['del mismatch', '<p>**bo</p>', [mov(3), del('**bi')], 'del-mismatch', 1],
     ['del is case sensitive', 'Abc', [del('abc')], 'del-mismatch', 0],
-    ['utf16 mov into a pair', 'a👍b', [mov(2)], 'split-surrogate', 0, 'utf16'],
-    ['utf16 del into a pair', '👍b', [del(1)], 'split-surrogate', 0, 'utf16'],
-    ['utf16 del string of half a pair', '👍b', [del('\uD83D')], 'split-surrogate', 0, 'utf16'],
+    ['utf16 del half a pair (lone low left)', '👍b', [del(1)], 'split-surrogate', undefined, 'utf16'],
+    ['utf16 del the low half (lone high left)', 'a👍b', [mov(2), del(1)], 'split-surrogate', undefined, 'utf16'],
+    ['utf16 del string of half a pair', '👍b', [del('\uD83D')], 'split-surrogate', undefined, 'utf16'],
+    ['utf16 ins inside a pair', 'a👍b', [mov(2), ins('x')], 'split-surrogate', undefined, 'utf16'],
+    ['utf16 new half that pairs with nothing', '👍b', [mov(1), del(1), ins('\uD83D')], 'split-surrogate', undefined, 'utf16'],
     ['ins a lone high surrogate', 'ab', [mov(1), ins('x\uD83D')], 'split-surrogate', 1],
     ['ins a lone low surrogate (codepoint)', 'ab', [ins('\uDC4D')], 'split-surrogate', 0, 'codepoint'],
-    ['ins a lone surrogate (utf16)', 'ab', [ins('\uD83D')], 'split-surrogate', 0, 'utf16'],
+    ['ins a lone surrogate (utf16)', 'ab', [ins('\uD83D')], 'split-surrogate', undefined, 'utf16'],
     ['too many ops', 'abc', Array.from({ length: MAX_OPS + 1 }, () => mov(0)), 'too-many-ops', MAX_OPS],
     ['one huge insert', 'abc', [ins('x'.repeat(MAX_INSERT + 1))], 'insert-too-large', 0],
     ['inserts adding up', 'abc', [ins('x'.repeat(40000)), mov(1), ins('y'.repeat(30000))], 'insert-too-large', 2],
@@ -160,6 +162,32 @@ describe('applyDeltas: every invalid script is refused with its reason and op in
   test('a utf16 script that keeps pairs whole works', () => {
     expect(applyDeltas('a👍b', [mov(3), ins('!')], { unit: 'utf16' })).toBe('a👍!b');
     expect(applyDeltas('a👍b', [mov(1), del(2), ins('👎')], { unit: 'utf16' })).toBe('a👎b');
+  });
+
+  test('utf16: positions inside a pair are fine when the result is well-formed', () => {
+    // 😀 U+1F600 and 😃 U+1F603 share the high surrogate \uD83D: a UTF-16 differ keeps it
+    // and swaps only the low half, stopping between the two halves.
+    const cases: [string, Op[], string][] = [
+      ['😀', [mov(1), del(1), ins('\uDE03')], '😃'],
+      ['a😀b', [mov(2), del('\uDE00'), ins('\uDE03')], 'a😃b'],
+      ['😀', [mov(1), ins('\uDE03\uD83D')], '😃😀'],
+      ['x😀', [mov(2)], 'x😀'],
+      ['😀😀', [mov(1), del(3), ins('\uDE03')], '😃'],
+    ];
+    for (const [input, script, expected] of cases) {
+      expect(applyDeltas(input, script, { unit: 'utf16' })).toBe(expected);
+      expect(referenceApply(input, script, 'utf16')).toBe(expected);
+      const live = createLiveText('utf16', input).apply(script);
+      expect(live.toString()).toBe(expected);
+      expect(live.length).toBe(expected.length);
+    }
+  });
+
+  test('utf16: a lone surrogate that was already there is not the script\'s fault', () => {
+    expect(applyDeltas('a\uD83Db', [mov(3), ins('!')], { unit: 'utf16' })).toBe('a\uD83Db!');
+    expect(applyDeltas('a\uD83Db', [mov(1), ins('x')], { unit: 'utf16' })).toBe('ax\uD83Db');
+    // ... and an insert may complete it.
+    expect(applyDeltas('a\uD83Db', [mov(2), ins('\uDE00')], { unit: 'utf16' })).toBe('a😀b');
   });
 });
 
@@ -194,23 +222,13 @@ describe('property: Myers scripts from jsdiff turn a into b', () => {
     );
   });
 
-  test('utf16 over code units: correct, or split-surrogate exactly when a pair is split', () => {
+  test('utf16 over code units (jsdiff): every script applies, including ones that stop inside a pair', () => {
     fc.assert(
       fc.property(text, text, (a, b) => {
         const script = scriptFromDiff(a, b, 'utf16');
-        let expected: string | RefError;
-        try {
-          expected = referenceApply(a, script, 'utf16');
-        } catch (err) {
-          expected = err as RefError;
-        }
-        if (typeof expected === 'string') {
-          expect(expected).toBe(b);
-          expect(applyDeltas(a, script, { unit: 'utf16' })).toBe(b);
-        } else {
-          expect(expected.reason).toBe('split-surrogate');
-          expect(deltaError(() => applyDeltas(a, script, { unit: 'utf16' })).reason).toBe('split-surrogate');
-        }
+        expect(referenceApply(a, script, 'utf16')).toBe(b);
+        expect(applyDeltas(a, script, { unit: 'utf16' })).toBe(b);
+        expect(createLiveText('utf16', a).apply(script).toString()).toBe(b);
       }),
       { numRuns: 400 },
     );
@@ -277,5 +295,63 @@ describe('public entry point (src/core/index.ts)', () => {
     expect(core.DeltaError).toBe(DeltaError);
     expect(core.createLiveText('utf16', 'ab').apply([{ command: 'del', value: 1 }]).toString()).toBe('b');
     expect(core.MAX_OPS).toBe(MAX_OPS);
+  });
+});
+
+describe('utf16 deltas from a UTF-16 differ over random emoji strings (property)', () => {
+  // Emoji that share a high surrogate (\uD83D: 😀😃😁🙂👍, \uD83E: 🤖🥳), so jsdiff over
+  // code units keeps the high half and swaps only the low one; plus text and a ZWJ family.
+  const EMOJI = ['😀', '😃', '😁', '🙂', '👍', '🤖', '🥳', '👨\u200d👩\u200d👧', 'a', ' ', '<p>', 'é'];
+  const emojiText = fc.array(fc.constantFrom(...EMOJI), { maxLength: 24 }).map((t) => t.join(''));
+
+  test('a stream of UTF-16 diffs rebuilds every version exactly (applyDeltas and LiveText)', () => {
+    fc.assert(
+      fc.property(fc.array(emojiText, { minLength: 1, maxLength: 8 }), fc.boolean(), (versions, stringDel) => {
+        let live = createLiveText('utf16');
+        let prev = '';
+        for (const next of versions) {
+          const script = scriptFromDiff(prev, next, 'utf16', stringDel);
+          expect(applyDeltas(prev, script, { unit: 'utf16' })).toBe(next);
+          live = live.apply(script);
+          expect(live.toString()).toBe(next);
+          expect(live.length).toBe(next.length);
+          prev = next;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test('such diffs really do stop inside pairs (the case this is about)', () => {
+    const script = scriptFromDiff('😀', '😃', 'utf16');
+    expect(script).toEqual([mov(1), del(1), ins('\uDE03')]);
+  });
+
+  test('a script whose result gains a lone surrogate is refused whole, and matches the reference', () => {
+    const op = fc.oneof(
+      fc.nat({ max: 6 }).map((n) => mov(n)),
+      fc.nat({ max: 3 }).map((n) => del(n)),
+      fc.constantFrom('\uD83D', '\uDE00', '\uDE03', 'x', '😀', '\uDE03\uD83D').map((v) => ins(v)),
+    );
+    fc.assert(
+      fc.property(emojiText, fc.array(op, { maxLength: 6 }), (a, script) => {
+        let expected: string | RefError;
+        try {
+          expected = referenceApply(a, script, 'utf16');
+        } catch (err) {
+          expected = err as RefError;
+        }
+        const live = createLiveText('utf16', a);
+        if (typeof expected === 'string') {
+          expect(applyDeltas(a, script, { unit: 'utf16' })).toBe(expected);
+          expect(live.apply(script).toString()).toBe(expected);
+        } else {
+          expect(deltaError(() => applyDeltas(a, script, { unit: 'utf16' })).reason).toBe(expected.reason);
+          expect(deltaError(() => live.apply(script)).reason).toBe(expected.reason);
+          expect(live.toString()).toBe(a);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -77,11 +77,9 @@ export function referenceApply(text: string, deltas: unknown, unit: DeltaUnit): 
   const units = splitUnits(text, unit);
   const offsets = [0];
   for (const x of units) offsets.push((offsets[offsets.length - 1] as number) + x.length);
-  const splitsPair = (u: number): boolean => {
-    if (unit !== 'utf16' || u === 0 || u >= units.length) return false;
-    return /[\uD800-\uDBFF]/.test(units[u - 1] as string) && /[\uDC00-\uDFFF]/.test(units[u] as string);
-  };
   let out = '';
+  // utf16: which old code unit each output code unit came from (-1: inserted).
+  const origin: number[] = [];
   let cur = 0;
   let inserted = 0;
   deltas.forEach((op: unknown, i) => {
@@ -93,27 +91,48 @@ export function referenceApply(text: string, deltas: unknown, unit: DeltaUnit): 
       if (!count) throw new RefError('bad-value', i);
       const n = value as number;
       if (cur + n > units.length) throw new RefError('past-end', i);
-      if (n > 0 && splitsPair(cur + n)) throw new RefError('split-surrogate', i);
-      if (command === 'mov') out += units.slice(cur, cur + n).join('');
+      if (command === 'mov') {
+        out += units.slice(cur, cur + n).join('');
+        for (let k = offsets[cur] as number; k < (offsets[cur + n] as number); k++) origin.push(k);
+      }
       cur += n;
     } else if (command === 'del') {
       const s = value as string;
       const n = splitUnits(s, unit).length;
       if (cur + n > units.length) throw new RefError('past-end', i);
-      if (n > 0 && splitsPair(cur + n)) throw new RefError('split-surrogate', i);
       if (units.slice(cur, cur + n).join('') !== s) throw new RefError('del-mismatch', i);
       cur += n;
     } else if (command === 'ins') {
       if (typeof value !== 'string') throw new RefError('bad-value', i);
       inserted += value.length;
       if (inserted > MAX_INSERT) throw new RefError('insert-too-large', i);
-      if (lone(value)) throw new RefError('split-surrogate', i);
+      if (unit !== 'utf16' && lone(value)) throw new RefError('split-surrogate', i);
       out += value;
+      for (let k = 0; k < value.length; k++) origin.push(-1);
     } else {
       throw new RefError('unknown-command', i);
     }
   });
-  return out + text.slice(offsets[cur]);
+  const rest = offsets[cur] as number;
+  out += text.slice(rest);
+  for (let k = rest; k < text.length; k++) origin.push(k);
+  if (unit === 'utf16') {
+    // The spec for utf16: any cursor position is fine; the result may hold no lone
+    // surrogate that was not there before (inserted, or a kept half that lost its pair).
+    for (let k = 0; k < out.length; k++) {
+      if (!loneAt(out, k)) continue;
+      const from = origin[k] as number;
+      if (from < 0 || !loneAt(text, from)) throw new RefError('split-surrogate');
+    }
+  }
+  return out;
+}
+
+function loneAt(s: string, k: number): boolean {
+  const c = s.charCodeAt(k);
+  if (c >= 0xd800 && c <= 0xdbff) return !/[\uDC00-\uDFFF]/.test(s.charAt(k + 1));
+  if (c >= 0xdc00 && c <= 0xdfff) return k === 0 || !/[\uD800-\uDBFF]/.test(s.charAt(k - 1));
+  return false;
 }
 
 /**

@@ -73,24 +73,11 @@ export function compileScript(deltas: unknown, old: OldText, unit: DeltaUnit): E
   let pos = 0; // the same cursor in UTF-16 code units
   let inserted = 0;
 
-  // In utf16 unit a cursor may land between the halves of a surrogate pair; refuse that
-  // rather than produce a string with lone surrogates.
-  const checkSplit = (p: number, i: number): void => {
-    if (
-      unit === 'utf16' &&
-      p > 0 &&
-      isHighSurrogate(old.charCodeAt(p - 1)) &&
-      isLowSurrogate(old.charCodeAt(p))
-    ) {
-      throw new DeltaError('split-surrogate', `position ${p} falls inside a surrogate pair`, i);
-    }
-  };
   const seek = (target: number, i: number, what: string): number => {
     const p = old.locate(target);
     if (p < 0) {
       throw new DeltaError('past-end', `${what} moves the cursor to ${target}, past the end of the text`, i);
     }
-    checkSplit(p, i);
     return p;
   };
 
@@ -147,7 +134,9 @@ export function compileScript(deltas: unknown, old: OldText, unit: DeltaUnit): E
           i,
         );
       }
-      if (hasLoneSurrogate(value)) {
+      // utf16: an insert may carry one half of a pair whose other half is already in
+      // the text (a UTF-16 differ does that); the result is checked below instead.
+      if (unit !== 'utf16' && hasLoneSurrogate(value)) {
         throw new DeltaError('split-surrogate', 'ins value holds a lone surrogate', i);
       }
       const last = edits[edits.length - 1];
@@ -157,7 +146,70 @@ export function compileScript(deltas: unknown, old: OldText, unit: DeltaUnit): E
       throw new DeltaError('unknown-command', `unknown command ${describe(command)} (expected mov, ins or del)`, i);
     }
   }
+  if (unit === 'utf16') checkNoNewLoneSurrogate(edits, old);
   return edits;
+}
+
+/**
+ * utf16 unit: positions count code units, so a cursor may stop between the two halves of
+ * a surrogate pair, and an `ins` may carry one half. A UTF-16 differ (any JavaScript
+ * backend) does exactly that when two emoji share a high surrogate ("😀" -> "😃": keep
+ * \uD83D, replace the low half). What matters is the result: it must hold no lone
+ * surrogate that was not already in the old text.
+ *
+ * The new text is the old text's kept stretches and the inserted strings, in order. A
+ * code unit inside a kept stretch keeps both neighbours, so its status cannot change:
+ * only the first and last code unit of each kept stretch and every code unit of an insert
+ * need looking at. Cost: O(edits + inserted length), never the whole text.
+ */
+function checkNoNewLoneSurrogate(edits: readonly Edit[], old: OldText): void {
+  // The new text as pieces: [start, end) of the old text (kept) or a string (inserted).
+  type Piece = { readonly a: number; readonly z: number } | string;
+  const pieces: Piece[] = [];
+  let pos = 0;
+  for (const e of edits) {
+    if (e.a > pos) pieces.push({ a: pos, z: e.a });
+    if (e.t !== '') pieces.push(e.t);
+    pos = e.z;
+  }
+  if (old.utf16Length > pos) pieces.push({ a: pos, z: old.utf16Length });
+
+  const unitAt = (k: number, end: 'first' | 'last'): number => {
+    const p = pieces[k];
+    if (p === undefined) return NaN;
+    if (typeof p === 'string') return p.charCodeAt(end === 'first' ? 0 : p.length - 1);
+    return old.charCodeAt(end === 'first' ? p.a : p.z - 1);
+  };
+  // Is the code unit c lone, given the code units before and after it (NaN: none)?
+  const lone = (before: number, c: number, after: number): boolean =>
+    (isHighSurrogate(c) && !isLowSurrogate(after)) || (isLowSurrogate(c) && !isHighSurrogate(before));
+
+  for (let k = 0; k < pieces.length; k++) {
+    const p = pieces[k] as Piece;
+    const prev = unitAt(k - 1, 'last');
+    const next = unitAt(k + 1, 'first');
+    if (typeof p === 'string') {
+      for (let i = 0; i < p.length; i++) {
+        const c = p.charCodeAt(i);
+        const before = i > 0 ? p.charCodeAt(i - 1) : prev;
+        const after = i + 1 < p.length ? p.charCodeAt(i + 1) : next;
+        if (lone(before, c, after)) {
+          throw new DeltaError('split-surrogate', `the result would hold a lone surrogate inserted at ${i} of ${JSON.stringify(p.length > 40 ? `${p.slice(0, 40)}…` : p)}`);
+        }
+      }
+      continue;
+    }
+    // Kept stretch: its first and last code unit, with new neighbours on the outside.
+    for (const at of p.z - p.a === 1 ? [p.a] : [p.a, p.z - 1]) {
+      const c = old.charCodeAt(at);
+      if (c < 0xd800 || c > 0xdfff) continue;
+      const before = at === p.a ? prev : old.charCodeAt(at - 1);
+      const after = at === p.z - 1 ? next : old.charCodeAt(at + 1);
+      if (lone(before, c, after) && !lone(old.charCodeAt(at - 1), c, old.charCodeAt(at + 1))) {
+        throw new DeltaError('split-surrogate', `the result would leave a lone surrogate at ${at} of the old text`);
+      }
+    }
+  }
 }
 
 function describe(v: unknown): string {

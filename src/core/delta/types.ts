@@ -19,7 +19,7 @@ export type DeltaErrorReason =
   | 'bad-value' // mov/del value not an integer >= 0; ins value not a string; del string empty is fine
   | 'past-end' // the cursor would pass the end of the text
   | 'del-mismatch' // a string `del` does not match the text at the cursor
-  | 'split-surrogate' // an edit boundary falls inside a surrogate pair (utf16 unit), or an insert has a lone surrogate
+  | 'split-surrogate' // utf16: the result would hold a lone surrogate that was not there before; other units: an insert holds a lone surrogate
   | 'too-many-ops' // more than MAX_OPS ops in one script
   | 'insert-too-large'; // more than MAX_INSERT characters inserted by one script
 

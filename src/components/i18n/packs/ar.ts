@@ -60,6 +60,7 @@ const pack: LocalePack = {
     openVideo: 'فتح الفيديو',
     plainText: 'معروضة كنص عادي: تعذّر تطبيق التنسيق.',
     videoUnsupported: 'لا يستطيع متصفحك تشغيل هذا الفيديو.',
+    showImage: (host, alt) => (alt ? `عرض الصورة «${alt}» من ${host}` : `عرض الصورة من ${host}`),
   },
   visitor: {
     stop: 'إيقاف الإجابة',

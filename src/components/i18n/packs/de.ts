@@ -51,6 +51,7 @@ const pack: LocalePack = {
     openVideo: 'Video öffnen',
     plainText: 'Als reiner Text angezeigt: Die Formatierung konnte nicht angewendet werden.',
     videoUnsupported: 'Ihr Browser kann dieses Video nicht abspielen.',
+    showImage: (host, alt) => (alt ? `Bild „${alt}“ von ${host} anzeigen` : `Bild von ${host} anzeigen`),
   },
   visitor: {
     stop: 'Antwort stoppen',

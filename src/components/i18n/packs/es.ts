@@ -51,6 +51,7 @@ const pack: LocalePack = {
     openVideo: 'Abrir el vídeo',
     plainText: 'Se muestra como texto sin formato: no se pudo aplicar el formato.',
     videoUnsupported: 'Tu navegador no puede reproducir este vídeo.',
+    showImage: (host, alt) => (alt ? `Mostrar la imagen «${alt}» de ${host}` : `Mostrar la imagen de ${host}`),
   },
   visitor: {
     stop: 'Detener la respuesta',

@@ -51,6 +51,7 @@ const pack: LocalePack = {
     openVideo: 'Ouvrir la vidéo',
     plainText: 'Affichée en texte brut : la mise en forme n’a pas pu être appliquée.',
     videoUnsupported: 'Votre navigateur ne peut pas lire cette vidéo.',
+    showImage: (host, alt) => (alt ? `Afficher l’image « ${alt} » de ${host}` : `Afficher l’image de ${host}`),
   },
   visitor: {
     stop: 'Arrêter la réponse',

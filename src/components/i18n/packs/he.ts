@@ -52,6 +52,7 @@ const pack: LocalePack = {
     openVideo: 'פתיחת הסרטון',
     plainText: 'מוצג כטקסט פשוט: לא ניתן היה להחיל את העיצוב.',
     videoUnsupported: 'הדפדפן שלך לא יכול להפעיל את הסרטון הזה.',
+    showImage: (host, alt) => (alt ? `הצגת התמונה „${alt}” מ-${host}` : `הצגת התמונה מ-${host}`),
   },
   visitor: {
     stop: 'עצירת התשובה',

@@ -1,0 +1,202 @@
+// A relay that refuses to run unsafe (issue 7, point 5), over real HTTP on 127.0.0.1:
+// no RELAY_SECRET with a real PAT, secret rotation, security headers on served pages,
+// error bodies that never echo input, and the platform media origin announced in /session.
+import http from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { encodeSSE } from '../core/protocol/encode.js';
+import { createRelay, MISSING_SECRET } from './handler.js';
+import { main, startRelayServer, type RelayServer } from './node.js';
+import { contentSecurityPolicy } from './security-headers.js';
+import { PAT } from './fake-platform.test-helper.js';
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+const quiet = () => {};
+
+/** A fake platform on a real port: every send gets a short canonical answer. */
+async function fakePlatform(): Promise<string> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(encodeSSE({ type: 'processing.start' }) + encodeSSE({ type: 'text', data: { text: '<p>hi</p>' } }) + encodeSSE({ type: 'processing.end' }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  closers.push(() => new Promise<void>((r) => {
+    server.closeAllConnections();
+    server.close(() => r());
+  }));
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+/** The relay with a real PAT against the fake platform. */
+async function realRelay(env: Record<string, string>): Promise<RelayServer> {
+  const api = await fakePlatform();
+  const server = await startRelayServer({
+    port: 0,
+    env: { INDIGO_PAT: PAT, INDIGO_PROJECT_TOKEN: 'proj', INDIGO_API_BASE: api, ...env },
+    log: quiet,
+  });
+  closers.push(() => server.close());
+  return server;
+}
+
+async function session(relay: RelayServer): Promise<{ sender: string; mediaOrigins: string[] }> {
+  const res = await fetch(`${relay.url}/api/chat/session`, { method: 'POST', headers: { origin: relay.url, 'content-type': 'application/json' }, body: '{}' });
+  expect(res.status).toBe(200);
+  return (await res.json()) as { sender: string; mediaOrigins: string[] };
+}
+
+async function send(relay: RelayServer, sender: string, origin = relay.url): Promise<number> {
+  const res = await fetch(`${relay.url}/api/chat`, {
+    method: 'POST',
+    headers: { origin, 'content-type': 'application/json' },
+    body: JSON.stringify({ sender, data: { type: 'text', text: 'hello' } }),
+  });
+  await res.text();
+  return res.status;
+}
+
+describe('RELAY_SECRET is required with a real PAT', () => {
+  it('createRelay refuses, with one line saying why', () => {
+    expect(() => createRelay({ apiBase: 'https://p.test', projectToken: 'p', pat: PAT })).toThrow(MISSING_SECRET);
+    expect(MISSING_SECRET).not.toMatch(/\n/);
+    expect(MISSING_SECRET).toMatch(/RELAY_SECRET/);
+    expect(MISSING_SECRET).toMatch(/restart/);
+    // A blank or comma-only value is no secret either.
+    expect(() => createRelay({ apiBase: 'https://p.test', projectToken: 'p', pat: PAT, secret: ' , ' })).toThrow(MISSING_SECRET);
+  });
+
+  it('the CLI and the Node server refuse to start, and leave no port open', async () => {
+    const api = await fakePlatform();
+    const env = { INDIGO_PAT: PAT, INDIGO_PROJECT_TOKEN: 'proj', INDIGO_API_BASE: api, MOCK_REALTIME: '0' };
+    let error: unknown;
+    try {
+      const server = await main(['--port', '0'], env);
+      if (server) closers.push(() => server.close());
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(MISSING_SECRET);
+    await expect(startRelayServer({ port: 0, env, log: quiet })).rejects.toThrow(MISSING_SECRET);
+  });
+
+  it('the mock platform keeps the convenience: no secret needed', async () => {
+    const server = await startRelayServer({ port: 0, env: { MOCK_REALTIME: '0' }, log: quiet });
+    closers.push(() => server.close());
+    const { sender } = await session(server);
+    expect(await send(server, sender)).toBe(200);
+  });
+});
+
+describe('RELAY_SECRET as a comma list: the first signs, all verify', () => {
+  it('rotates without cutting conversations', async () => {
+    const OLD = 'old-secret-0123456789';
+    const NEW = 'new-secret-9876543210';
+    const during = await realRelay({ RELAY_SECRET: `${NEW}, ${OLD}` });
+    const after = await realRelay({ RELAY_SECRET: NEW });
+    // A conversation started before the rotation (signed with the old secret) goes on.
+    expect(await send(during, await mint(OLD, during.url))).toBe(200);
+    // New conversations are signed with the first secret ...
+    const fresh = await mint(`${NEW},${OLD}`, after.url);
+    expect(await send(after, fresh)).toBe(200);
+    expect(await send(during, (await session(during)).sender)).toBe(200);
+    // ... and once the old secret is dropped, its senders are refused.
+    expect(await send(after, await mint(OLD, after.url))).toBe(403);
+    expect(await send(after, await mint('unrelated-secret', after.url))).toBe(403);
+  });
+});
+
+/** A sender id as a relay with `secret` (comma list) would mint it for `origin`. */
+async function mint(secret: string, origin: string): Promise<string> {
+  const relay = createRelay({ apiBase: 'https://p.test', projectToken: 'p', pat: PAT, secret, selfOrigin: origin, log: quiet });
+  const res = await relay(new Request(`${origin}/api/chat/session`, { method: 'POST', headers: { origin } }), {});
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { sender: string }).sender;
+}
+
+describe('the platform media origin, announced in /session', () => {
+  it('defaults to the origin of INDIGO_API_BASE', async () => {
+    const api = await fakePlatform();
+    const relay = await realRelay({ RELAY_SECRET: 's', INDIGO_API_BASE: `${api}/some/path` });
+    expect((await session(relay)).mediaOrigins).toEqual([api]);
+  });
+
+  it('RELAY_MEDIA_ORIGINS replaces it (exact origins only), `none` announces none', async () => {
+    const relay = await realRelay({ RELAY_SECRET: 's', RELAY_MEDIA_ORIGINS: 'https://cdn.example/, https://media.example:8443/x, not a url' });
+    expect((await session(relay)).mediaOrigins).toEqual(['https://cdn.example', 'https://media.example:8443']);
+    const none = await realRelay({ RELAY_SECRET: 's', RELAY_MEDIA_ORIGINS: 'none' });
+    expect((await session(none)).mediaOrigins).toEqual([]);
+  });
+});
+
+describe('error bodies never echo input', () => {
+  it('no part of a hostile request comes back in any error', async () => {
+    const relay = await realRelay({ RELAY_SECRET: 's' });
+    const { sender } = await session(relay);
+    const MARK = 'ECHO<img src=x onerror=alert(1)>';
+    const enc = encodeURIComponent(MARK);
+    const requests: [string, RequestInit][] = [
+      [`/api/chat/${enc}`, { method: 'POST', headers: { origin: relay.url }, body: MARK }],
+      ['/api/chat', { method: 'POST', headers: { origin: relay.url, 'content-type': 'application/json' }, body: `{"sender":"${MARK}"` }],
+      ['/api/chat', { method: 'POST', headers: { origin: relay.url, 'content-type': 'application/json' }, body: JSON.stringify({ sender: MARK, data: { type: 'text', text: 'x' } }) }],
+      ['/api/chat', { method: 'POST', headers: { origin: relay.url, 'content-type': 'application/json' }, body: JSON.stringify({ sender, data: { type: MARK } }) }],
+      ['/api/chat', { method: 'POST', headers: { origin: relay.url, 'content-type': 'application/json' }, body: JSON.stringify({ sender, data: { type: 'text', text: MARK.repeat(600) } }) }],
+      ['/api/chat', { method: 'POST', headers: { origin: relay.url, 'content-type': 'application/json' }, body: JSON.stringify({ sender, data: { type: 'payload', payload: MARK, label: 7 } }) }],
+      ['/api/chat', { method: 'POST', headers: { origin: relay.url, 'content-type': 'application/json' }, body: `{"sender":"${sender}","data":{"type":"profile","profile":{"__proto__":"${MARK}"}}}` }],
+      ['/api/chat', { method: 'POST', headers: { origin: relay.url, 'content-type': 'application/json' }, body: JSON.stringify({ sender, data: { type: 'profile', profile: { [MARK]: 1 } } }) }],
+      ['/api/chat', { method: 'POST', headers: { origin: relay.url, 'content-type': MARK }, body: '{}' }],
+      ['/api/chat', { method: 'POST', headers: { origin: `https://${enc.toLowerCase().replace(/%/g, '')}.example`, 'content-type': 'application/json' }, body: MARK }],
+      ['/api/chat', { method: 'PUT', headers: { origin: relay.url }, body: MARK }],
+      [`/api/chat?${enc}`, { method: 'OPTIONS', headers: { origin: relay.url, 'access-control-request-method': MARK } }],
+      [`/${enc}`, { method: 'GET' }],
+    ];
+    for (const [path, init] of requests) {
+      const res = await fetch(`${relay.url}${path}`, init);
+      const body = await res.text();
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+      expect(body, `${init.method} ${path}`).not.toContain('ECHO');
+      expect(decodeURIComponent(body)).not.toContain('ECHO');
+      for (const [, value] of res.headers) expect(value).not.toContain('ECHO');
+    }
+  });
+});
+
+describe('security headers on the pages the Node server serves', () => {
+  it('every static file gets CSP with frame-ancestors, referrer-policy and permissions-policy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relay-headers-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>demo</title>');
+    writeFileSync(join(dir, 'app.js'), 'export {}');
+    const server = await startRelayServer({ port: 0, staticDir: dir, env: { MOCK_REALTIME: '0' }, log: quiet });
+    closers.push(() => server.close());
+    for (const path of ['/', '/app.js']) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.status).toBe(200);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toBe(contentSecurityPolicy());
+      expect(csp).toMatch(/frame-ancestors 'self'/);
+      expect(csp).toMatch(/script-src 'self'(;|$)/);
+      expect(csp).toMatch(/object-src 'none'/);
+      expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+      expect(csp).toMatch(/img-src 'self' https:;/);
+      expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+      expect(res.headers.get('permissions-policy')).toMatch(/camera=\(\)/);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-dns-prefetch-control')).toBe('off');
+    }
+  });
+
+  it('contentSecurityPolicy takes only exact origins (nothing can inject a directive)', () => {
+    const csp = contentSecurityPolicy({ mediaOrigins: ['https://cdn.example', "https://x.example; script-src 'unsafe-inline'"], trustedTypes: true });
+    expect(csp).toContain("img-src 'self' https://cdn.example;");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("require-trusted-types-for 'script'; trusted-types lit-html indigo-chat-html");
+  });
+});
