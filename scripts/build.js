@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // Builds everything `npm start`, the npm package and the tests need:
 //   dist/*.js               ESM package entries (dependencies external)
-//   dist/indigo-chat.iife.js script-tag build (everything bundled, minified)
+//   dist/indigo-chat.iife.js script-tag loader; dist/indigo-chat/ the widget it loads
 //   dist/types/**           .d.ts from tsc
 //   dist/demo/              the demo pages (served by `npm start`)
 //   custom-elements.json    from the element's JSDoc (cem analyze --litelement)
 // `node scripts/build.js --no-types` skips the slower .d.ts and manifest steps.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { resolve } from 'node:path';
 import { build } from 'vite';
+import { minifyTemplates } from './minify-templates.js';
 
 const root = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
@@ -55,24 +56,86 @@ await build({
   },
 });
 
-/** A browser bundle: everything included, production Lit, minified. */
-const browserBundle = (outDir, lib) =>
-  build({
+// 2. The script-tag build, launcher first:
+//    dist/indigo-chat/widget-<hash>.js (+ chunks)  the widget as ES modules, everything
+//                            bundled, production Lit, minified, CSS/HTML templates minified;
+//    dist/indigo-chat.iife.js the loader: launcher shell, window.IndigoChat, and the
+//                            widget's hashed paths, resolved against the script's own URL.
+//    dist/indigo-chat/manifest.json which files are the first load and the full widget
+//                            (read by the size gate, the bench and the server's caching).
+if (existsSync(resolve(root, 'src/loader.ts'))) {
+  const browser = {
     ...quiet,
     root,
     configFile: false,
     define: { 'process.env.NODE_ENV': '"production"' },
-    build: { outDir, emptyOutDir: false, target: 'es2022', minify: true, sourcemap: true, lib },
+  };
+  const widget = await build({
+    ...browser,
+    plugins: [
+      minifyTemplates(),
+      {
+        // The relay always re-emits canonical SSE: the browser needs no NDJSON/array scanner.
+        name: 'indigo-chat-sse-only',
+        enforce: 'pre',
+        resolveId(source, importer) {
+          if (source === './json-scanner.js' && importer?.includes('/src/core/protocol/')) return resolve(root, 'src/core/protocol/json-scanner.browser.ts');
+          return null;
+        },
+      },
+    ],
+    build: {
+      outDir: 'dist/indigo-chat',
+      emptyOutDir: true,
+      target: 'es2022',
+      minify: true,
+      sourcemap: true,
+      modulePreload: false,
+      rollupOptions: {
+        input: { widget: resolve(root, 'src/embed.ts') },
+        preserveEntrySignatures: 'exports-only',
+        output: { format: 'es', entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[hash].js' },
+      },
+    },
   });
-
-// 2. The script-tag build.
-if (existsSync(resolve(root, 'src/embed.ts'))) {
-  await browserBundle('dist', { entry: resolve(root, 'src/embed.ts'), formats: ['iife'], name: 'IndigoChat', fileName: () => 'indigo-chat.iife.js' });
-}
-
-// 2b. The owner console's browser app (its own bundle; the relay serves it at /console/assets/).
-if (existsSync(resolve(root, 'src/console/main.ts'))) {
-  await browserBundle('dist/console', { entry: resolve(root, 'src/console/main.ts'), formats: ['es'], fileName: () => 'console.js' });
+  const chunks = (Array.isArray(widget) ? widget[0] : widget).output.filter((o) => o.type === 'chunk');
+  const entry = chunks.find((c) => c.isEntry);
+  // What opening needs: the entry and what it imports statically (not the lazy chunks).
+  const needed = new Set([entry.fileName]);
+  for (const f of needed) for (const i of chunks.find((c) => c.fileName === f)?.imports ?? []) needed.add(i);
+  const dir = 'indigo-chat/';
+  await build({
+    ...browser,
+    define: {
+      ...browser.define,
+      __INDIGO_CHAT_WIDGET__: JSON.stringify(`./${dir}${entry.fileName}`),
+      __INDIGO_CHAT_CHUNKS__: JSON.stringify([...needed].map((f) => `./${dir}${f}`)),
+    },
+    plugins: [
+      {
+        name: 'indigo-chat-import-widget-by-url',
+        enforce: 'pre',
+        resolveId(source, importer) {
+          if (source === './loader/import-widget.js' && importer?.endsWith('/src/loader.ts')) return resolve(root, 'src/loader/import-widget.iife.ts');
+          return null;
+        },
+      },
+    ],
+    build: {
+      outDir: 'dist',
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: true,
+      sourcemap: true,
+      lib: { entry: resolve(root, 'src/loader.ts'), formats: ['iife'], name: 'IndigoChat', fileName: () => 'indigo-chat.iife.js' },
+    },
+  });
+  const manifest = {
+    loader: 'indigo-chat.iife.js',
+    widget: [...needed].map((f) => dir + f),
+    lazy: chunks.map((c) => dir + c.fileName).filter((f) => !needed.has(f.slice(dir.length))),
+  };
+  writeFileSync(resolve(root, 'dist/indigo-chat/manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 }
 
 // 3. The demo pages, served by `npm start` (relay + mock platform) at /.
@@ -96,6 +159,7 @@ await build({
 // The script-tag page loads the IIFE exactly as a site owner would.
 if (existsSync(resolve(root, 'dist/indigo-chat.iife.js'))) {
   copyFileSync(resolve(root, 'dist/indigo-chat.iife.js'), resolve(root, 'dist/demo/indigo-chat.iife.js'));
+  cpSync(resolve(root, 'dist/indigo-chat'), resolve(root, 'dist/demo/indigo-chat'), { recursive: true });
 }
 
 // 4. Types and the custom-elements manifest.

@@ -15,8 +15,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { deserializeTranscript, serializeTranscript } from '../core/index.js';
 import type { DeltaUnit, Transcript } from '../core/index.js';
+import { launcherKey, pickStorage, readLauncherState, storageKey } from './storage.js';
+import type { StorageKind } from './storage.js';
 
-export type StorageKind = 'local' | 'session' | 'none';
+export { pickStorage, storageKey };
+export type { StorageKind };
 
 export interface SavedState {
   readonly transcript: Transcript | null;
@@ -24,6 +27,8 @@ export interface SavedState {
   readonly open: boolean;
   /** What the visitor had typed and not sent. */
   readonly draft: string;
+  /** Answers that arrived while the launcher was closed. */
+  readonly unread: number;
 }
 
 export interface PersistenceHost extends ReactiveControllerHost {
@@ -34,7 +39,7 @@ export interface PersistenceHost extends ReactiveControllerHost {
 }
 
 /** The snapshot the host hands over on each save. */
-export type Snapshot = () => { transcript: Transcript; sender: string | null; open: boolean; draft?: string };
+export type Snapshot = () => { transcript: Transcript; sender: string | null; open: boolean; draft?: string; unread?: number };
 
 interface Stored {
   v: 1;
@@ -47,21 +52,6 @@ interface Stored {
 
 /** Keys held by a connected instance (module-wide: one page, one owner per key). */
 const owners = new Map<string, object>();
-
-export function storageKey(relay: string, id: string): string {
-  return `indigo-chat:v1:${relay}#${id}`;
-}
-
-export function pickStorage(kind: StorageKind): Storage | null {
-  if (kind === 'none') return null;
-  try {
-    const s = kind === 'session' ? globalThis.sessionStorage : globalThis.localStorage;
-    return s ?? null;
-  } catch {
-    // Accessing the property itself throws when storage is blocked.
-    return null;
-  }
-}
 
 export class PersistenceController implements ReactiveController {
   private readonly host: PersistenceHost;
@@ -149,6 +139,7 @@ export class PersistenceController implements ReactiveController {
         sender: typeof parsed.sender === 'string' ? parsed.sender : null,
         open: parsed.open === true,
         draft: typeof parsed.draft === 'string' ? parsed.draft.slice(0, 4000) : '',
+        unread: readLauncherState(store, this.host.relay, this.host.id).unread,
       };
     } catch (e) {
       this.lastError = e;
@@ -173,10 +164,11 @@ export class PersistenceController implements ReactiveController {
     const store = pickStorage(this.host.storage);
     if (!store || !this.claim()) return;
     try {
-      const { transcript, sender, open, draft } = this.snapshot();
+      const { transcript, sender, open, draft, unread = 0 } = this.snapshot();
       const stored: Stored = { v: 1, sender, open, transcript: serializeTranscript(transcript) };
       if (draft) stored.draft = draft.slice(0, 4000);
       store.setItem(this.key, JSON.stringify(stored));
+      store.setItem(launcherKey(this.host.relay, this.host.id), JSON.stringify({ open, unread }));
     } catch (e) {
       // Quota exceeded or storage disabled: keep going in memory.
       this.lastError = e;
@@ -188,6 +180,7 @@ export class PersistenceController implements ReactiveController {
     if (!this.claim()) return;
     try {
       store?.removeItem(this.key);
+      store?.removeItem(launcherKey(this.host.relay, this.host.id));
     } catch (e) {
       this.lastError = e;
     }

@@ -294,6 +294,7 @@ export class IndigoChat extends LitElement {
     sender: this.conversation.sender,
     open: this.open,
     draft: this.draft,
+    unread: this.unread,
   }));
   private readonly scroller = new AutoScrollController(this);
   /** @internal Idle time before CSAT is asked (tests shorten it). */
@@ -373,6 +374,8 @@ export class IndigoChat extends LitElement {
         if (saved.open && this.mode === 'launcher') this.open = true;
         // Unsent text survives a reload too (saved on pagehide and disconnect).
         if (saved.draft) this.draft = saved.draft;
+        // The launcher shell showed this badge before the widget loaded.
+        if (saved.unread && !this.open) this.unread = saved.unread;
       }
     }
     super.connectedCallback();
