@@ -29,6 +29,7 @@ rmSync(resolve(root, 'dist'), { recursive: true, force: true });
 const entries = {
   index: 'src/index.ts',
   define: 'src/define.ts',
+  lazy: 'src/lazy.ts',
   core: 'src/core/index.ts',
   relay: 'src/relay/index.ts',
   'relay-node': 'src/relay/node.ts',
