@@ -7,9 +7,10 @@
 //   custom-elements.json    from the element's JSDoc (cem analyze --litelement)
 // `node scripts/build.js --no-types` skips the slower .d.ts and manifest steps.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import zlib, { brotliCompressSync, gzipSync } from 'node:zlib';
 import { builtinModules } from 'node:module';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import { minifyTemplates } from './minify-templates.js';
 
@@ -161,6 +162,32 @@ await build({
 if (existsSync(resolve(root, 'dist/indigo-chat.iife.js'))) {
   copyFileSync(resolve(root, 'dist/indigo-chat.iife.js'), resolve(root, 'dist/demo/indigo-chat.iife.js'));
   cpSync(resolve(root, 'dist/indigo-chat'), resolve(root, 'dist/demo/indigo-chat'), { recursive: true });
+}
+
+// Precompressed siblings (.br, .gz level 9) for the script-tag files and the
+// demo, where they pay: the Node server and CLI send them as is (src/relay/static-response.ts).
+function precompress(dir, quality = 11) {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const file = join(entry.parentPath ?? entry.path, entry.name);
+    if (!entry.isFile() || !/\.(js|css|html|svg|json)$/.test(entry.name)) continue;
+    const raw = readFileSync(file);
+    if (raw.length < 1024) continue;
+    const br = brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality } });
+    const gz = gzipSync(raw, { level: 9 });
+    if (br.length < raw.length * 0.9) writeFileSync(`${file}.br`, br);
+    if (gz.length < raw.length * 0.9) writeFileSync(`${file}.gz`, gz);
+  }
+}
+precompress(resolve(root, 'dist/indigo-chat'));
+// The demo: quality 9 (a few % larger, many times faster to build).
+precompress(resolve(root, 'dist/demo'), 9);
+for (const f of ['dist/indigo-chat.iife.js']) {
+  const file = resolve(root, f);
+  if (!existsSync(file)) continue;
+  const raw = readFileSync(file);
+  writeFileSync(`${file}.br`, brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  writeFileSync(`${file}.gz`, gzipSync(raw, { level: 9 }));
 }
 
 // 4. Types and the custom-elements manifest.

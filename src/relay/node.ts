@@ -15,9 +15,7 @@ import { relayConfigFromEnv } from './env.js';
 import { offlineUpstream } from './offline-upstreams.js';
 import { upstreamName } from './upstreams/env.js';
 import { createProduction, type Production } from './production.js';
-import { nodeConsole, nodeFeedbackConfig } from './owner-node.js';
-import type { ConsoleHandler } from './console/handler.js';
-import type { FeedbackDetail } from '../core/platform/feedback.js';
+import { staticResponse } from './static-response.js';
 
 export type NextFunction = (error?: unknown) => void;
 export type RelayMiddleware = (req: http.IncomingMessage, res: http.ServerResponse, next?: NextFunction) => void;
@@ -330,14 +328,11 @@ export function createStaticHandler(root: string): (req: http.IncomingMessage, r
       realBase ??= realpath(base);
       const rb = await realBase;
       if (!real.startsWith(rb + sep)) return false;
-      res.writeHead(200, {
-        'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-        'content-length': String(info.size),
-        'x-content-type-options': 'nosniff',
-        'cache-control': 'no-cache',
-      });
-      if (req.method === 'HEAD') {
-        res.end();
+      // Compression (negotiated, precompressed where built) and caching: static-response.ts.
+      const out = await staticResponse(req, real, info, CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream');
+      res.writeHead(out.status, out.headers);
+      if (req.method === 'HEAD' || out.body) {
+        res.end(req.method === 'HEAD' ? undefined : out.body);
         return true;
       }
       const stream = createReadStream(real);
