@@ -40,6 +40,12 @@ export interface Launch {
   call(method: Method, args?: readonly unknown[]): unknown;
 }
 
+/** Soon, in a task of its own: when idle, or within 200 ms at the latest. */
+function afterEvaluation(fn: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 200 });
+  else setTimeout(fn, 0);
+}
+
 export function launch(el: HTMLElement, importWidget: () => Promise<WidgetModule>): Launch {
   let loading: Promise<WidgetModule> | null = null;
   let upgrading: Promise<HTMLElement> | null = null;
@@ -91,20 +97,28 @@ export function launch(el: HTMLElement, importWidget: () => Promise<WidgetModule
   };
 
   const mode = el.getAttribute('mode') ?? 'launcher';
-  const saved = readLauncherState(pickStorage((el.getAttribute('storage') ?? 'local') as StorageKind), el.getAttribute('relay') ?? '/api/chat', el.id);
   let shell: ReturnType<typeof mountShell> | null = null;
   if (customElements.get(tag)) {
     // Already defined (another copy of the widget): nothing to shell.
     ready = true;
-  } else if (mode !== 'launcher' || saved.open) {
-    // Inline/fullscreen, or a panel that was open on the previous page: needed now.
+  } else if (mode !== 'launcher') {
+    // Inline and fullscreen show the conversation itself: needed now.
     upgrade().catch(() => {});
   } else {
     shell = mountShell(el, {
       lang: el.getAttribute('lang') ?? 'en',
-      unread: saved.unread,
       onIntent: () => void load().catch(() => {}),
       onActivate: () => void call('show'),
+    });
+    // The first storage access of a page can block for milliseconds (the browser loads
+    // the origin's whole storage area), so it is not part of the script's evaluation:
+    // the badge (or the panel left open on the previous page) follows a moment later.
+    afterEvaluation(() => {
+      if (ready || upgrading) return;
+      const storage = pickStorage((el.getAttribute('storage') ?? 'local') as StorageKind);
+      const saved = readLauncherState(storage, el.getAttribute('relay') ?? '/api/chat', el.id);
+      if (saved.open) upgrade().catch(() => {});
+      else shell?.unread(saved.unread);
     });
   }
   return { load, upgrade, call };

@@ -28,7 +28,6 @@ const CHAT_ICON = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-
 
 export interface ShellOptions {
   readonly lang: string;
-  readonly unread: number;
   /** Pointer over, focus or touch: the visitor may open soon (load ahead). */
   onIntent(): void;
   /** Click (mouse, Enter, Space): open. */
@@ -38,6 +37,8 @@ export interface ShellOptions {
 export interface Shell {
   /** Waiting for the widget after an activation. */
   busy(on: boolean): void;
+  /** Show the unread count (0 hides the badge). */
+  unread(count: number): void;
   readonly button: HTMLButtonElement;
 }
 
@@ -69,7 +70,7 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
   const button = document.createElement('button');
   button.type = 'button';
   button.setAttribute('part', 'launcher');
-  button.setAttribute('aria-label', launcherText(o.lang, o.unread));
+  button.setAttribute('aria-label', launcherText(o.lang, 0));
   button.setAttribute('aria-expanded', 'false');
   button.setAttribute('aria-haspopup', 'dialog');
   const ns = 'http://www.w3.org/2000/svg';
@@ -81,13 +82,7 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
   path.setAttribute('d', CHAT_ICON);
   svg.append(path);
   button.append(svg);
-  if (o.unread > 0) {
-    const badge = document.createElement('span');
-    badge.setAttribute('part', 'badge');
-    badge.setAttribute('aria-hidden', 'true');
-    badge.textContent = String(o.unread);
-    button.append(badge);
-  }
+  let badge: HTMLSpanElement | null = null;
   for (const type of ['pointerenter', 'focus', 'touchstart']) button.addEventListener(type, o.onIntent, { once: true, passive: true });
   button.addEventListener('click', o.onActivate);
   root.append(button);
@@ -108,6 +103,21 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
   });
   return {
     button,
+    unread(count) {
+      button.setAttribute('aria-label', launcherText(o.lang, count));
+      if (count <= 0) {
+        badge?.remove();
+        badge = null;
+        return;
+      }
+      if (!badge) {
+        badge = document.createElement('span');
+        badge.setAttribute('part', 'badge');
+        badge.setAttribute('aria-hidden', 'true');
+        button.append(badge);
+      }
+      badge.textContent = String(count);
+    },
     busy(on) {
       if (on) button.setAttribute('aria-busy', 'true');
       else button.removeAttribute('aria-busy');
