@@ -13,6 +13,7 @@ import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import { minifyTemplates } from './minify-templates.js';
+import { browserWidgetPlugins } from './browser-plugins.js';
 
 const root = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
@@ -74,18 +75,7 @@ if (existsSync(resolve(root, 'src/loader.ts'))) {
   };
   const widget = await build({
     ...browser,
-    plugins: [
-      minifyTemplates(),
-      {
-        // The relay always re-emits canonical SSE: the browser needs no NDJSON/array scanner.
-        name: 'indigo-chat-sse-only',
-        enforce: 'pre',
-        resolveId(source, importer) {
-          if (source === './json-scanner.js' && importer?.includes('/src/core/protocol/')) return resolve(root, 'src/core/protocol/json-scanner.browser.ts');
-          return null;
-        },
-      },
-    ],
+    plugins: [minifyTemplates(), ...browserWidgetPlugins(root)],
     build: {
       outDir: 'dist/indigo-chat',
       emptyOutDir: true,
