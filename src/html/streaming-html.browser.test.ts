@@ -247,10 +247,23 @@ describe('StreamingHtmlView', () => {
     expect(container.querySelector('em')!.firstChild).to.equal(closed);
     expect(view.textAppends).to.equal(2);
     expect(contentHtml(container)).to.equal('<p>Hello <em>world, again and again</em></p>');
-    // Text after the closers is not an insertion before them: re-rendered, still right.
+    // Text after an inline element closed: a new text node in the paragraph, no re-render.
+    const em = container.querySelector('em');
     view.set('<p>Hello <em>world, again and again</em> more</p>');
     frames.frame();
     expect(contentHtml(container)).to.equal('<p>Hello <em>world, again and again</em> more</p>');
+    expect(container.querySelector('em')).to.equal(em);
+    // Character references (marked writes apostrophes as &#39;) stay on the fast path.
+    view.set('<p>Hello <em>world, again and again</em> more &amp; it&#39;s fine</p>');
+    frames.frame();
+    expect(contentHtml(container)).to.equal('<p>Hello <em>world, again and again</em> more &amp; it\'s fine</p>');
+    expect(container.querySelector('em')).to.equal(em);
+    expect(view.textAppends).to.equal(4);
+    // A reference the parser would remap is not decoded here: re-rendered, still right.
+    view.set('<p>Hello <em>world, again and again</em> more &amp; it&#39;s fine&#128;</p>');
+    frames.frame();
+    expect(contentHtml(container)).to.equal(sanitizedHtml('<p>Hello <em>world, again and again</em> more &amp; it&#39;s fine&#128;</p>'));
+    expect(view.textAppends).to.equal(4);
     // Text inside a raw-text element must not leak out through the fast path.
     view.set('<p>Hello <em>world, again</em> <style>p{}');
     frames.frame();
@@ -369,7 +382,7 @@ describe('StreamingHtmlView', () => {
       (t: string) => `<table><tbody><tr><td>${t}</td></tr></tbody></table>`,
     );
     let totalAppends = 0;
-    const word = fc.constantFrom('alpha', 'b', ' ', '\n', 'x > y', '"q"', '&amp;', 'é', '👩‍👩‍👧', '  ');
+    const word = fc.constantFrom('alpha', 'b', ' ', '\n', 'x > y', '"q"', '&amp;', 'é', '👩‍👩‍👧', '  ', 'it&#39;s', '&#x1F600;', '&#0;', '&nbsp;', '<em>in</em>', '<code>c</code> ');
     fc.assert(
       fc.property(fc.array(fc.tuple(shape, fc.array(word, { minLength: 1, maxLength: 6 })), { minLength: 1, maxLength: 5 }), (doc) => {
         const snapshots: string[] = [];
