@@ -114,6 +114,17 @@ async function lighthouseOnce(url) {
   }
 }
 
+/** Median of the runs (the machine is shared: read it beside the worst). */
+function median(runs) {
+  const out = {};
+  for (const k of Object.keys(runs[0])) {
+    const v = runs.map((r) => r[k]);
+    if (typeof v[0] === 'boolean') out[k] = v.filter(Boolean).length * 2 > v.length;
+    else out[k] = [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  }
+  return out;
+}
+
 /** Worst of the runs: the highest cost, the lowest score. */
 function worst(runs) {
   const out = {};
@@ -129,17 +140,19 @@ export async function benchHostPage() {
   const server = await serveVariants();
   try {
     const variants = { without: `${server.url}/without-widget.html`, with: `${server.url}/script-tag.html` };
-    const result = { runs: RUNS, chromium: {}, lighthouse: {} };
+    const result = { runs: RUNS, chromium: {}, lighthouse: {}, median: { chromium: {}, lighthouse: {} } };
     for (const [name, url] of Object.entries(variants)) {
       const runs = [];
       for (let i = 0; i < RUNS; i++) runs.push(await loadOnce(url));
       result.chromium[name] = worst(runs);
+      result.median.chromium[name] = median(runs);
     }
     for (const [name, url] of Object.entries(variants)) {
       const runs = [];
       try {
         for (let i = 0; i < RUNS; i++) runs.push(await lighthouseOnce(url));
         result.lighthouse[name] = worst(runs);
+        result.median.lighthouse[name] = median(runs);
       } catch (e) {
         result.lighthouse[name] = { error: String(e instanceof Error ? e.message : e) };
       }
@@ -169,4 +182,7 @@ if (process.argv[1] === import.meta.filename) {
   console.log('Lighthouse 12 (mobile, simulated throttling), worst of runs:');
   console.table(r.lighthouse);
   console.log('added by the script tag:', r.added);
+  console.log('medians:');
+  console.table(r.median.chromium);
+  console.table(r.median.lighthouse);
 }

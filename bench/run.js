@@ -156,6 +156,9 @@ if (!QUICK && process.env.BENCH_HOST !== '0') {
   console.table(results.hostPage.chromium);
   console.table(results.hostPage.lighthouse);
   console.log('added by the script tag:', results.hostPage.added);
+  console.log('medians:');
+  console.table(results.hostPage.median.chromium);
+  console.table(results.hostPage.median.lighthouse);
 }
 
 // 4. Relay.
