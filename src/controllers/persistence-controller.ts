@@ -122,7 +122,11 @@ export class PersistenceController implements ReactiveController {
       this.lastError = e;
       return null;
     }
-    if (!raw) return null;
+    if (!raw) {
+      // No conversation saved (or it did not fit), but the launcher's count may have.
+      const unread = readLauncherState(store, this.host.relay, this.host.id).unread;
+      return unread > 0 ? { transcript: null, sender: null, open: false, draft: '', unread } : null;
+    }
     try {
       const parsed = JSON.parse(raw) as Partial<Stored>;
       if (!parsed || parsed.v !== 1) return null;

