@@ -395,7 +395,8 @@ describe('StreamingHtmlView', () => {
         }
         const container = makeContainer();
         const frames = manualFrames();
-        const view = new StreamingHtmlView(container, { schedule: frames.schedule });
+        // A stopped clock: no commit budget, so every frame shows all of its snapshot.
+        const view = new StreamingHtmlView(container, { schedule: frames.schedule, now: () => 0 });
         for (const snapshot of snapshots) {
           view.set(snapshot);
           frames.frame();
@@ -408,6 +409,37 @@ describe('StreamingHtmlView', () => {
     );
     // The run exercised the text fast path, not only full re-renders.
     expect(totalAppends).to.be.greaterThan(100);
+  });
+
+  it('spreads a backlog of new segments over frames within a time budget, never removing what was shown', () => {
+    const container = makeContainer();
+    const frames = manualFrames();
+    let t = 0;
+    // A slow clock: every reading is 4 ms later, so the budget runs out after two segments.
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule, now: () => (t += 4) });
+    view.set('<p>first</p><p>sec');
+    frames.frame();
+    const blocks = Array.from({ length: 12 }, (_, i) => `<p>block ${i}</p>`).join('');
+    const full = `<p>first</p><p>second</p>${blocks}<p>tail`;
+    view.set(full);
+    frames.frame();
+    expect(contentHtml(container)).to.match(/^<p>first<\/p><p>second<\/p>/);
+    expect(contentHtml(container)).to.not.contain('tail');
+    let n = 1;
+    while (frames.queued > 0 && n < 50) {
+      const before = contentHtml(container);
+      frames.frame();
+      n++;
+      // Each frame only adds: what was shown stays shown.
+      expect(contentHtml(container).startsWith(before.replace(/<p>[^<]*$/, ''))).to.equal(true);
+    }
+    expect(n).to.be.greaterThan(2);
+    expect(contentHtml(container)).to.equal(sanitizedHtml(full));
+    // The final commit ignores the budget: everything at once.
+    const more = `${full}</p>${blocks}`;
+    view.set(more);
+    view.finish(more);
+    expect(contentHtml(container)).to.equal(sanitizedHtml(more));
   });
 
   it('showPlainText replaces the content with escaped text, and never blanks it', () => {

@@ -26,7 +26,17 @@ import type { UrlPolicyOptions } from './url-policy.js';
 export type StreamingHtmlOptions = UrlPolicyOptions & {
   /** Runs a commit later; default `requestAnimationFrame`. */
   schedule?: (cb: () => void) => void;
+  /** Clock for the commit budget (tests); default `performance.now`. */
+  now?: () => number;
 };
+
+/**
+ * A commit that has many new segments to sanitize (a backlog after a stalled frame, a
+ * long answer arriving in big reads) stops inserting after this many ms and leaves the
+ * rest for the next frame, so one frame does not become a long task on a slow phone.
+ * Never on the final commit, and never before what it removed has been replaced.
+ */
+const COMMIT_BUDGET_MS = 6;
 
 /** Attribute marking our wrapper groups (not bot content). */
 export const SEGMENT_GROUP_ATTRIBUTE = 'data-segment-group';
@@ -58,6 +68,7 @@ export class StreamingHtmlView {
   private readonly container: HTMLElement;
   private readonly urlOptions: UrlPolicyOptions;
   private readonly schedule: (cb: () => void) => void;
+  private readonly now: () => number;
   private segments: Segment[] = [];
   private lastRaw = '';
   private pending: string | null = null;
@@ -72,6 +83,7 @@ export class StreamingHtmlView {
     this.container = container;
     this.urlOptions = options.mediaOrigins ? { mediaOrigins: [...options.mediaOrigins] } : {};
     this.schedule = options.schedule ?? ((cb) => void requestAnimationFrame(() => cb()));
+    this.now = options.now ?? (() => performance.now());
   }
 
   /** How many DOM commits happened (tests, benchmarks). */
@@ -88,6 +100,10 @@ export class StreamingHtmlView {
   set(html: string): void {
     if (this.finished || this.plainTextMode || this.destroyed || typeof html !== 'string') return;
     this.pending = html;
+    this.scheduleCommit();
+  }
+
+  private scheduleCommit(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     this.schedule(() => {
@@ -141,8 +157,13 @@ export class StreamingHtmlView {
     if (!final && html === this.lastRaw) return;
     this.commitCount++;
     try {
-      this.reconcile(html, final);
-      this.lastRaw = html;
+      const committed = this.reconcile(html, final);
+      this.lastRaw = committed;
+      if (committed !== html) {
+        // Over budget: the rest of the segments go in next frame (unless newer HTML came).
+        this.pending ??= html;
+        this.scheduleCommit();
+      }
     } catch (error) {
       // Never throw into the caller's stream loop; without a working sanitizer the only
       // safe rendering is plain text.
@@ -151,7 +172,8 @@ export class StreamingHtmlView {
     }
   }
 
-  private reconcile(raw: string, final: boolean): void {
+  /** Brings the DOM to `raw`, or to a prefix of it ending at a segment (budget); returns it. */
+  private reconcile(raw: string, final: boolean): string {
     const segments = this.segments;
     // 1. Complete segments whose source is unchanged at the same offset survive as is.
     //    Usual case: everything before the live tail is unchanged (one native compare).
@@ -202,7 +224,7 @@ export class StreamingHtmlView {
       b.complete = f.complete;
     });
 
-    if (oldMid.length === 0 && freshMid.length === 0) return;
+    if (oldMid.length === 0 && freshMid.length === 0) return raw;
 
     // 4. Fast path: one segment changed by plain text typed at the end of its last text
     //    (`<p>Hello wor</p>` -> `<p>Hello world</p>`, or an open tail that just grew).
@@ -216,7 +238,7 @@ export class StreamingHtmlView {
         segment.src = next.src;
         segment.start = next.start;
         segment.complete = next.complete;
-        return;
+        return raw;
       }
     }
 
@@ -230,7 +252,17 @@ export class StreamingHtmlView {
     const head = segments.slice(0, keep + p);
     const inserted: Segment[] = [];
     let prev = head[head.length - 1];
+    // The budget applies only at the end of the answer (nothing after the changed segments)
+    // and once the segments just removed are covered again, so nothing shown disappears.
+    const budgeted = !final && suffix.length === 0 && freshMid.length > 1;
+    const removedEnd = oldMid.length > 0 ? segmentEnd(oldMid[oldMid.length - 1]!) : 0;
+    const started = budgeted ? this.now() : 0;
     for (const f of freshMid) {
+      if (budgeted && inserted.length > 0 && prev!.complete && segmentEnd(prev!) >= removedEnd && this.now() - started > COMMIT_BUDGET_MS) {
+        this.segments = head.concat(inserted);
+        for (const g of touched) if (g.count === 0) g.el.remove();
+        return raw.slice(0, segmentEnd(prev!));
+      }
       const group = this.groupAfter(prev, suffix[0]);
       const fragment = sanitizeToFragment(f.src, this.urlOptions);
       const nodes = Array.from(fragment.childNodes);
@@ -242,6 +274,7 @@ export class StreamingHtmlView {
     }
     for (const g of touched) if (g.count === 0) g.el.remove();
     this.segments = head.concat(inserted, suffix);
+    return raw;
   }
 
   /** The group a segment placed after `prev` (and before `next`) goes into. */
