@@ -88,10 +88,14 @@ describe('static files: compression', () => {
 
 describe('static files: caching', () => {
   it('hashed files are immutable for a year; HTML and unhashed files revalidate; an ETag gives a 304', async () => {
-    expect((await get('/widget-DyaBCymT.js')).headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const chunk = await get('/widget-DyaBCymT.js');
+    expect(chunk.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    // Module scripts are fetched in CORS mode: the chunk must be loadable from another origin.
+    expect(chunk.headers['access-control-allow-origin']).toBe('*');
     expect((await get('/indigo-chat-launcher.js')).headers['cache-control']).toBe('no-cache');
     const page = await get('/');
     expect(page.headers['cache-control']).toBe('no-cache');
+    expect(page.headers['access-control-allow-origin']).toBeUndefined();
     const etag = page.headers['etag'];
     expect(etag).toBeTruthy();
     const again = await get('/', { 'if-none-match': String(etag) });

@@ -7,7 +7,9 @@
  *   and kept in memory (keyed by path, size and mtime);
  * - caching: files whose name carries a content hash (`widget-DyaBCymT.js`) are
  *   `immutable` for a year; everything else, HTML first, is `no-cache` with an ETag, so a
- *   revisit costs a 304.
+ *   revisit costs a 304;
+ * - JavaScript goes out with `Access-Control-Allow-Origin: *`: the loader imports its
+ *   chunks as module scripts, fetched in CORS mode when hosted on another origin.
  */
 import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -115,6 +117,9 @@ export async function staticResponse(
     etag,
     'last-modified': info.mtime.toUTCString(),
   };
+  // The loader imports its chunks as module scripts, which are fetched in CORS mode: a
+  // site that serves them from another origin (a CDN, this server) needs this header.
+  if (/\.m?js$/.test(file)) headers['access-control-allow-origin'] = '*';
   const compressible = COMPRESSIBLE.test(contentType) && info.size >= MIN_COMPRESS_BYTES && info.size <= MAX_COMPRESS_BYTES;
   if (compressible) headers['vary'] = 'Accept-Encoding';
   const match = req.headers['if-none-match'];
