@@ -32,12 +32,14 @@ describe('script-tag loader', () => {
     expect(mod.default).to.equal(g);
     expect(g.siteOwnThing).to.equal(42);
     const el = g.element;
-    expect(el.parentElement).to.equal(document.body);
+    // Attached after the next paint.
+    await waitUntil(() => el.parentElement === document.body, 'element attached');
     expect(el.getAttribute('relay')).to.equal(relay.path);
     expect(el.getAttribute('title')).to.equal('Embedded');
     expect(el.getAttribute('media-origins')).to.equal('https://cdn.example');
     // The shell: a labelled launcher in the element's own shadow root, nothing defined.
     expect(customElements.get('indigo-chat')).to.equal(undefined);
+    await waitUntil(() => el.shadowRoot?.querySelector('[part~="launcher"]'), 'shell shown');
     const shellButton = $(el, '[part~="launcher"]')!;
     expect(shellButton.getAttribute('aria-label')).to.equal('Apri la chat');
     expect(shellButton.getAttribute('aria-expanded')).to.equal('false');

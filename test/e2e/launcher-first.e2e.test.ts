@@ -46,13 +46,18 @@ const widgetChunk = (s: Seen) => s.url.startsWith('/indigo-chat/') && s.url.ends
 const defined = (page: Page) => page.evaluate(() => customElements.get('indigo-chat') !== undefined);
 
 describe('launcher-first script tag', () => {
-  it('before any interaction: only the loader runs, the shell launcher is there, the widget is only prefetched', async () => {
+  it('before any interaction: only the loader runs and the shell launcher is there; after the first input the widget is only prefetched', async () => {
     const { page, errors, seen } = await open('/script-tag.html');
     const launcher = page.locator(part('launcher'));
     await launcher.waitFor();
     expect(await launcher.getAttribute('aria-label')).toBe('Open chat');
     expect(await launcher.getAttribute('aria-expanded')).toBe('false');
-    // Idle prefetch: a <link rel=prefetch> per widget file, marked by the browser.
+    // Nothing more until the visitor is there: no prefetch on a page nobody touches.
+    await page.waitForTimeout(500);
+    expect(await page.locator('link[rel="prefetch"]').count()).toBe(0);
+    expect(seen.filter(widgetChunk)).toEqual([]);
+    // First input on the page, then idle: a <link rel=prefetch> per widget file, marked by the browser.
+    await page.mouse.move(20, 20);
     await page.waitForFunction(() => document.querySelectorAll('link[rel="prefetch"]').length > 0);
     await page.waitForTimeout(300);
     expect(await defined(page)).toBe(false);
