@@ -65,5 +65,7 @@ describe('script-tag loader', () => {
     expect(launcherText('en', 0)).to.equal('Open chat');
     expect(launcherText('it-IT', 1)).to.equal('Apri la chat, 1 messaggio non letto');
     expect(launcherText('xx', 3)).to.equal('Open chat, 3 unread messages');
+    expect(launcherText('fr', 2)).to.equal('Ouvrir le chat, 2 messages non lus');
+    expect(launcherText('de-DE', 1)).to.equal('Chat öffnen, 1 ungelesene Nachricht');
   });
 });

@@ -7,10 +7,17 @@
  * `<indigo-chat>` gets defined it clears itself and hands focus over to the real launcher.
  */
 
-/** The launcher's accessible name and unread phrase, per language (en fallback). */
+/**
+ * The launcher's accessible name and unread phrase, per language (en fallback), as the
+ * language packs say them (src/components/i18n/packs). Arabic and Hebrew plurals do not
+ * fit `${n} ${word}`: their shell says it in English until the widget loads.
+ */
 const TEXT: Readonly<Record<string, readonly [open: string, one: string, many: string]>> = {
   en: ['Open chat', 'unread message', 'unread messages'],
   it: ['Apri la chat', 'messaggio non letto', 'messaggi non letti'],
+  fr: ['Ouvrir le chat', 'message non lu', 'messages non lus'],
+  de: ['Chat öffnen', 'ungelesene Nachricht', 'ungelesene Nachrichten'],
+  es: ['Abrir el chat', 'mensaje sin leer', 'mensajes sin leer'],
 };
 
 /** Mirrors the widget's launcher rules (indigo-chat.styles.ts) so the swap shows no jump. */
