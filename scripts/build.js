@@ -130,6 +130,24 @@ if (existsSync(resolve(root, 'src/loader.ts'))) {
   writeFileSync(resolve(root, 'dist/indigo-chat/manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 }
 
+// 2b. The owner console's browser app (its own bundle; the relay serves it at /console/assets/).
+if (existsSync(resolve(root, 'src/console/main.ts'))) {
+  await build({
+    ...quiet,
+    root,
+    configFile: false,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    build: {
+      outDir: 'dist/console',
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: true,
+      sourcemap: true,
+      lib: { entry: resolve(root, 'src/console/main.ts'), formats: ['es'], fileName: () => 'console.js' },
+    },
+  });
+}
+
 // 3. The demo pages, served by `npm start` (relay + mock platform) at /.
 const demoDir = resolve(root, 'demo');
 const pages = readdirSync(demoDir).filter((f) => f.endsWith('.html'));

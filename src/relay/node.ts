@@ -12,10 +12,13 @@ import { extname, resolve, sep } from 'node:path';
 import { createMockPlatform, type MockPlatformOptions } from '../mock-platform/index.js';
 import { createRelay, normalizeBasePath, type MountedRelayHandler, type RelayConfig, type RelayHandler, type RelayLog } from './handler.js';
 import { relayConfigFromEnv } from './env.js';
+import { staticResponse } from './static-response.js';
 import { offlineUpstream } from './offline-upstreams.js';
 import { upstreamName } from './upstreams/env.js';
 import { createProduction, type Production } from './production.js';
-import { staticResponse } from './static-response.js';
+import { nodeConsole, nodeFeedbackConfig } from './owner-node.js';
+import type { ConsoleHandler } from './console/handler.js';
+import type { FeedbackDetail } from '../core/platform/feedback.js';
 
 export type NextFunction = (error?: unknown) => void;
 export type RelayMiddleware = (req: http.IncomingMessage, res: http.ServerResponse, next?: NextFunction) => void;

@@ -6,14 +6,14 @@ import { BUDGETS, measureBundles } from '../../scripts/size.js';
 const m = measureBundles();
 
 /**
- * The full widget is over the issue's 40 KB: 69.4 KB gzip after rebasing on main of
- * 2026-11-29 10:14 (56.1 KB on this branch alone; the merged extension blocks and visitor
- * features added ~13 KB that loads on open; Lit + DOMPurify alone are ~19.5 KB, see
- * docs/decisions/launcher-first-loading.md). Until it is under, this ceiling (~1 KB of
- * headroom) keeps it from growing: new features go behind import(); raise it only with a
- * reason in the commit.
+ * The full widget is over the issue's 40 KB: 74.0 KB gzip after rebasing on main of
+ * 2026-11-29 10:30 (56.1 KB on this branch alone; main's extension blocks, visitor and
+ * feedback features added ~18 KB that loads on open; Lit + DOMPurify alone are ~19.5 KB,
+ * see docs/decisions/launcher-first-loading.md). Until it is under, this ceiling (~1 KB
+ * of headroom) keeps it from growing: new features go behind import(); raise it only
+ * with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 70_500;
+const FULL_WIDGET_CEILING_GZIP = 75_000;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
