@@ -1,6 +1,7 @@
 // CPU profile of one benchmark run (default: the widget on the 20 KB corpus), unminified,
 // printed as inclusive and self time per function. `node bench/profile.js [widget|naive|harness]`
-// after `npm run build`. For finding where the per-chunk time goes; numbers are samples.
+// after `npm run build` (PROFILE_BYTES=200000 for the long answer). For finding where
+// the per-chunk time goes; numbers are samples.
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
 import { readFileSync, existsSync, mkdtempSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { corpusMarkdown } from './corpus.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const { generateAnswerStream } = await import(new URL('../dist/mock-platform.js', import.meta.url).href);
-const steps = generateAnswerStream(corpusMarkdown(20000, (m) => marked.parse(m, { async: false })), { unit: 'grapheme' });
+const steps = generateAnswerStream(corpusMarkdown(Number(process.env.PROFILE_BYTES ?? 20000), (m) => marked.parse(m, { async: false })), { unit: 'grapheme' });
 const last = steps.length - 1;
 const corpus = JSON.stringify(steps.map((s, i) => (i === last ? s : { chunk: s.chunk, deltas: s.deltas })));
 const outDir = mkdtempSync(join(tmpdir(), 'prof-'));

@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // Builds everything `npm start`, the npm package and the tests need:
 //   dist/*.js               ESM package entries (dependencies external)
-//   dist/indigo-chat.iife.js script-tag build (everything bundled, minified)
+//   dist/indigo-chat.iife.js script-tag loader; dist/indigo-chat/ the widget it loads
 //   dist/types/**           .d.ts from tsc
 //   dist/demo/              the demo pages (served by `npm start`)
 //   custom-elements.json    from the element's JSDoc (cem analyze --litelement)
 // `node scripts/build.js --no-types` skips the slower .d.ts and manifest steps.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import zlib, { brotliCompressSync, gzipSync } from 'node:zlib';
 import { builtinModules } from 'node:module';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { build } from 'vite';
+import { minifyTemplates } from './minify-templates.js';
+import { browserWidgetPlugins } from './browser-plugins.js';
 
 const root = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
@@ -28,6 +31,7 @@ rmSync(resolve(root, 'dist'), { recursive: true, force: true });
 const entries = {
   index: 'src/index.ts',
   define: 'src/define.ts',
+  lazy: 'src/lazy.ts',
   core: 'src/core/index.ts',
   relay: 'src/relay/index.ts',
   'relay-node': 'src/relay/node.ts',
@@ -55,24 +59,93 @@ await build({
   },
 });
 
-/** A browser bundle: everything included, production Lit, minified. */
-const browserBundle = (outDir, lib) =>
-  build({
+// 2. The script-tag build, launcher first:
+//    dist/indigo-chat/widget-<hash>.js (+ chunks)  the widget as ES modules, everything
+//                            bundled, production Lit, minified, CSS/HTML templates minified;
+//    dist/indigo-chat.iife.js the loader: launcher shell, window.IndigoChat, and the
+//                            widget's hashed paths, resolved against the script's own URL.
+//    dist/indigo-chat/manifest.json which files are the first load and the full widget
+//                            (read by the size gate, the bench and the server's caching).
+if (existsSync(resolve(root, 'src/loader.ts'))) {
+  const browser = {
     ...quiet,
     root,
     configFile: false,
     define: { 'process.env.NODE_ENV': '"production"' },
-    build: { outDir, emptyOutDir: false, target: 'es2022', minify: true, sourcemap: true, lib },
+  };
+  const widget = await build({
+    ...browser,
+    plugins: [minifyTemplates(), ...browserWidgetPlugins(root)],
+    build: {
+      outDir: 'dist/indigo-chat',
+      emptyOutDir: true,
+      target: 'es2022',
+      minify: true,
+      sourcemap: true,
+      modulePreload: false,
+      rollupOptions: {
+        input: { widget: resolve(root, 'src/embed.ts') },
+        preserveEntrySignatures: 'exports-only',
+        output: { format: 'es', entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[hash].js' },
+      },
+    },
   });
-
-// 2. The script-tag build.
-if (existsSync(resolve(root, 'src/embed.ts'))) {
-  await browserBundle('dist', { entry: resolve(root, 'src/embed.ts'), formats: ['iife'], name: 'IndigoChat', fileName: () => 'indigo-chat.iife.js' });
+  const chunks = (Array.isArray(widget) ? widget[0] : widget).output.filter((o) => o.type === 'chunk');
+  const entry = chunks.find((c) => c.isEntry);
+  // What opening needs: the entry and what it imports statically (not the lazy chunks).
+  const needed = new Set([entry.fileName]);
+  for (const f of needed) for (const i of chunks.find((c) => c.fileName === f)?.imports ?? []) needed.add(i);
+  const dir = 'indigo-chat/';
+  await build({
+    ...browser,
+    define: {
+      ...browser.define,
+      __INDIGO_CHAT_WIDGET__: JSON.stringify(`./${dir}${entry.fileName}`),
+      __INDIGO_CHAT_CHUNKS__: JSON.stringify([...needed].map((f) => `./${dir}${f}`)),
+    },
+    plugins: [
+      {
+        name: 'indigo-chat-import-widget-by-url',
+        enforce: 'pre',
+        resolveId(source, importer) {
+          if (source === './loader/import-widget.js' && importer?.endsWith('/src/loader.ts')) return resolve(root, 'src/loader/import-widget.iife.ts');
+          return null;
+        },
+      },
+    ],
+    build: {
+      outDir: 'dist',
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: true,
+      sourcemap: true,
+      lib: { entry: resolve(root, 'src/loader.ts'), formats: ['iife'], name: 'IndigoChat', fileName: () => 'indigo-chat.iife.js' },
+    },
+  });
+  const manifest = {
+    loader: 'indigo-chat.iife.js',
+    widget: [...needed].map((f) => dir + f),
+    lazy: chunks.map((c) => dir + c.fileName).filter((f) => !needed.has(f.slice(dir.length))),
+  };
+  writeFileSync(resolve(root, 'dist/indigo-chat/manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 }
 
 // 2b. The owner console's browser app (its own bundle; the relay serves it at /console/assets/).
 if (existsSync(resolve(root, 'src/console/main.ts'))) {
-  await browserBundle('dist/console', { entry: resolve(root, 'src/console/main.ts'), formats: ['es'], fileName: () => 'console.js' });
+  await build({
+    ...quiet,
+    root,
+    configFile: false,
+    define: { 'process.env.NODE_ENV': '"production"' },
+    build: {
+      outDir: 'dist/console',
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: true,
+      sourcemap: true,
+      lib: { entry: resolve(root, 'src/console/main.ts'), formats: ['es'], fileName: () => 'console.js' },
+    },
+  });
 }
 
 // 3. The demo pages, served by `npm start` (relay + mock platform) at /.
@@ -96,6 +169,33 @@ await build({
 // The script-tag page loads the IIFE exactly as a site owner would.
 if (existsSync(resolve(root, 'dist/indigo-chat.iife.js'))) {
   copyFileSync(resolve(root, 'dist/indigo-chat.iife.js'), resolve(root, 'dist/demo/indigo-chat.iife.js'));
+  cpSync(resolve(root, 'dist/indigo-chat'), resolve(root, 'dist/demo/indigo-chat'), { recursive: true });
+}
+
+// Precompressed siblings (.br, .gz level 9) for the script-tag files and the
+// demo, where they pay: the Node server and CLI send them as is (src/relay/static-response.ts).
+function precompress(dir, quality = 11) {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const file = join(entry.parentPath ?? entry.path, entry.name);
+    if (!entry.isFile() || !/\.(js|css|html|svg|json)$/.test(entry.name)) continue;
+    const raw = readFileSync(file);
+    if (raw.length < 1024) continue;
+    const br = brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality } });
+    const gz = gzipSync(raw, { level: 9 });
+    if (br.length < raw.length * 0.9) writeFileSync(`${file}.br`, br);
+    if (gz.length < raw.length * 0.9) writeFileSync(`${file}.gz`, gz);
+  }
+}
+precompress(resolve(root, 'dist/indigo-chat'));
+// The demo: quality 9 (a few % larger, many times faster to build).
+precompress(resolve(root, 'dist/demo'), 9);
+for (const f of ['dist/indigo-chat.iife.js']) {
+  const file = resolve(root, f);
+  if (!existsSync(file)) continue;
+  const raw = readFileSync(file);
+  writeFileSync(`${file}.br`, brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  writeFileSync(`${file}.gz`, gzipSync(raw, { level: 9 }));
 }
 
 // 4. Types and the custom-elements manifest.

@@ -17,10 +17,14 @@ describe('entries in Node (SSR)', () => {
     expect(typeof (globalThis as { document?: unknown }).document).toBe('undefined');
   });
 
-  it('src/define and src/embed import without throwing', async () => {
+  it('src/define, src/embed, src/loader and src/lazy import without throwing', async () => {
     const define = await import('./define.js');
     expect(typeof define.defineIndigoChat).toBe('function');
     const embed = await import('./embed.js');
-    expect(embed.default).toBeNull();
+    expect(typeof embed.defineIndigoChat).toBe('function');
+    const loader = await import('./loader.js');
+    expect(loader.default).toBeNull();
+    const lazy = await import('./lazy.js');
+    expect(typeof lazy.loadIndigoChat).toBe('function');
   });
 });

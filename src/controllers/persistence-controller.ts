@@ -15,8 +15,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { deserializeTranscript, serializeTranscript } from '../core/index.js';
 import type { DeltaUnit, Transcript } from '../core/index.js';
+import { launcherKey, pickStorage, readLauncherState, storageKey } from './storage.js';
+import type { StorageKind } from './storage.js';
 
-export type StorageKind = 'local' | 'session' | 'none';
+export { pickStorage, storageKey };
+export type { StorageKind };
 
 export interface SavedState {
   readonly transcript: Transcript | null;
@@ -28,6 +31,8 @@ export interface SavedState {
   readonly consent: boolean;
   /** Media origins the relay announced for this conversation. */
   readonly mediaOrigins: readonly string[];
+  /** Answers that arrived while the launcher was closed. */
+  readonly unread: number;
 }
 
 export interface PersistenceHost extends ReactiveControllerHost {
@@ -50,6 +55,7 @@ export type Snapshot = () => {
   draft?: string;
   consent?: boolean;
   mediaOrigins?: readonly string[];
+  unread?: number;
 };
 
 interface Stored {
@@ -67,21 +73,6 @@ interface Stored {
 
 /** Keys held by a connected instance (module-wide: one page, one owner per key). */
 const owners = new Map<string, object>();
-
-export function storageKey(relay: string, id: string): string {
-  return `indigo-chat:v1:${relay}#${id}`;
-}
-
-export function pickStorage(kind: StorageKind): Storage | null {
-  if (kind === 'none') return null;
-  try {
-    const s = kind === 'session' ? globalThis.sessionStorage : globalThis.localStorage;
-    return s ?? null;
-  } catch {
-    // Accessing the property itself throws when storage is blocked.
-    return null;
-  }
-}
 
 export class PersistenceController implements ReactiveController {
   private readonly host: PersistenceHost;
@@ -152,7 +143,11 @@ export class PersistenceController implements ReactiveController {
       this.lastError = e;
       return null;
     }
-    if (!raw) return null;
+    if (!raw) {
+      // No conversation saved (or it did not fit), but the launcher's count may have.
+      const unread = readLauncherState(store, this.host.relay, this.host.id).unread;
+      return unread > 0 ? { transcript: null, sender: null, open: false, draft: '', consent: false, mediaOrigins: [], unread } : null;
+    }
     try {
       const parsed = JSON.parse(raw) as Partial<Stored>;
       if (!parsed || parsed.v !== 1) return null;
@@ -171,6 +166,7 @@ export class PersistenceController implements ReactiveController {
         draft: typeof parsed.draft === 'string' ? parsed.draft.slice(0, 4000) : '',
         consent: parsed.consent === true,
         mediaOrigins: Array.isArray(parsed.media) ? parsed.media.filter((o): o is string => typeof o === 'string').slice(0, 16) : [],
+        unread: readLauncherState(store, this.host.relay, this.host.id).unread,
       };
     } catch (e) {
       this.lastError = e;
@@ -197,12 +193,13 @@ export class PersistenceController implements ReactiveController {
     const store = pickStorage(this.host.storage);
     if (!store || !this.claim()) return;
     try {
-      const { transcript, sender, open, draft, consent, mediaOrigins } = this.snapshot();
+      const { transcript, sender, open, draft, consent, mediaOrigins, unread = 0 } = this.snapshot();
       const stored: Stored = { v: 1, sender, open, transcript: serializeTranscript(transcript) };
       if (draft) stored.draft = draft.slice(0, 4000);
       if (consent) stored.consent = true;
       if (mediaOrigins && mediaOrigins.length > 0) stored.media = [...mediaOrigins];
       store.setItem(this.key, JSON.stringify(stored));
+      store.setItem(launcherKey(this.host.relay, this.host.id), JSON.stringify({ open, unread }));
     } catch (e) {
       // Quota exceeded or storage disabled: keep going in memory.
       this.lastError = e;
@@ -215,6 +212,7 @@ export class PersistenceController implements ReactiveController {
     if (!this.claim()) return;
     try {
       store?.removeItem(this.key);
+      store?.removeItem(launcherKey(this.host.relay, this.host.id));
     } catch (e) {
       this.lastError = e;
     }

@@ -247,10 +247,23 @@ describe('StreamingHtmlView', () => {
     expect(container.querySelector('em')!.firstChild).to.equal(closed);
     expect(view.textAppends).to.equal(2);
     expect(contentHtml(container)).to.equal('<p>Hello <em>world, again and again</em></p>');
-    // Text after the closers is not an insertion before them: re-rendered, still right.
+    // Text after an inline element closed: a new text node in the paragraph, no re-render.
+    const em = container.querySelector('em');
     view.set('<p>Hello <em>world, again and again</em> more</p>');
     frames.frame();
     expect(contentHtml(container)).to.equal('<p>Hello <em>world, again and again</em> more</p>');
+    expect(container.querySelector('em')).to.equal(em);
+    // Character references (marked writes apostrophes as &#39;) stay on the fast path.
+    view.set('<p>Hello <em>world, again and again</em> more &amp; it&#39;s fine</p>');
+    frames.frame();
+    expect(contentHtml(container)).to.equal('<p>Hello <em>world, again and again</em> more &amp; it\'s fine</p>');
+    expect(container.querySelector('em')).to.equal(em);
+    expect(view.textAppends).to.equal(4);
+    // A reference the parser would remap is not decoded here: re-rendered, still right.
+    view.set('<p>Hello <em>world, again and again</em> more &amp; it&#39;s fine&#128;</p>');
+    frames.frame();
+    expect(contentHtml(container)).to.equal(sanitizedHtml('<p>Hello <em>world, again and again</em> more &amp; it&#39;s fine&#128;</p>'));
+    expect(view.textAppends).to.equal(4);
     // Text inside a raw-text element must not leak out through the fast path.
     view.set('<p>Hello <em>world, again</em> <style>p{}');
     frames.frame();
@@ -369,7 +382,7 @@ describe('StreamingHtmlView', () => {
       (t: string) => `<table><tbody><tr><td>${t}</td></tr></tbody></table>`,
     );
     let totalAppends = 0;
-    const word = fc.constantFrom('alpha', 'b', ' ', '\n', 'x > y', '"q"', '&amp;', 'é', '👩‍👩‍👧', '  ');
+    const word = fc.constantFrom('alpha', 'b', ' ', '\n', 'x > y', '"q"', '&amp;', 'é', '👩‍👩‍👧', '  ', 'it&#39;s', '&#x1F600;', '&#0;', '&nbsp;', '<em>in</em>', '<code>c</code> ');
     fc.assert(
       fc.property(fc.array(fc.tuple(shape, fc.array(word, { minLength: 1, maxLength: 6 })), { minLength: 1, maxLength: 5 }), (doc) => {
         const snapshots: string[] = [];
@@ -382,7 +395,8 @@ describe('StreamingHtmlView', () => {
         }
         const container = makeContainer();
         const frames = manualFrames();
-        const view = new StreamingHtmlView(container, { schedule: frames.schedule });
+        // A stopped clock: no commit budget, so every frame shows all of its snapshot.
+        const view = new StreamingHtmlView(container, { schedule: frames.schedule, now: () => 0 });
         for (const snapshot of snapshots) {
           view.set(snapshot);
           frames.frame();
@@ -395,6 +409,37 @@ describe('StreamingHtmlView', () => {
     );
     // The run exercised the text fast path, not only full re-renders.
     expect(totalAppends).to.be.greaterThan(100);
+  });
+
+  it('spreads a backlog of new segments over frames within a time budget, never removing what was shown', () => {
+    const container = makeContainer();
+    const frames = manualFrames();
+    let t = 0;
+    // A slow clock: every reading is 4 ms later, so the budget runs out after two segments.
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule, now: () => (t += 4) });
+    view.set('<p>first</p><p>sec');
+    frames.frame();
+    const blocks = Array.from({ length: 12 }, (_, i) => `<p>block ${i}</p>`).join('');
+    const full = `<p>first</p><p>second</p>${blocks}<p>tail`;
+    view.set(full);
+    frames.frame();
+    expect(contentHtml(container)).to.match(/^<p>first<\/p><p>second<\/p>/);
+    expect(contentHtml(container)).to.not.contain('tail');
+    let n = 1;
+    while (frames.queued > 0 && n < 50) {
+      const before = contentHtml(container);
+      frames.frame();
+      n++;
+      // Each frame only adds: what was shown stays shown.
+      expect(contentHtml(container).startsWith(before.replace(/<p>[^<]*$/, ''))).to.equal(true);
+    }
+    expect(n).to.be.greaterThan(2);
+    expect(contentHtml(container)).to.equal(sanitizedHtml(full));
+    // The final commit ignores the budget: everything at once.
+    const more = `${full}</p>${blocks}`;
+    view.set(more);
+    view.finish(more);
+    expect(contentHtml(container)).to.equal(sanitizedHtml(more));
   });
 
   it('showPlainText replaces the content with escaped text, and never blanks it', () => {

@@ -25,7 +25,17 @@ import { plainTextToFragment, sanitizeToFragment, type SanitizeOptions } from '.
 export type StreamingHtmlOptions = SanitizeOptions & {
   /** Runs a commit later; default `requestAnimationFrame`. */
   schedule?: (cb: () => void) => void;
+  /** Clock for the commit budget (tests); default `performance.now`. */
+  now?: () => number;
 };
+
+/**
+ * A commit that has many new segments to sanitize (a backlog after a stalled frame, a
+ * long answer arriving in big reads) stops inserting after this many ms and leaves the
+ * rest for the next frame, so one frame does not become a long task on a slow phone.
+ * Never on the final commit, and never before what it removed has been replaced.
+ */
+const COMMIT_BUDGET_MS = 6;
 
 /** Attribute marking our wrapper groups (not bot content). */
 export const SEGMENT_GROUP_ATTRIBUTE = 'data-segment-group';
@@ -57,6 +67,7 @@ export class StreamingHtmlView {
   private readonly container: HTMLElement;
   private readonly urlOptions: SanitizeOptions;
   private readonly schedule: (cb: () => void) => void;
+  private readonly now: () => number;
   private segments: Segment[] = [];
   private lastRaw = '';
   private pending: string | null = null;
@@ -75,6 +86,7 @@ export class StreamingHtmlView {
       ...(options.blockedLabel ? { blockedLabel: options.blockedLabel } : {}),
     };
     this.schedule = options.schedule ?? ((cb) => void requestAnimationFrame(() => cb()));
+    this.now = options.now ?? (() => performance.now());
   }
 
   /** How many DOM commits happened (tests, benchmarks). */
@@ -91,6 +103,10 @@ export class StreamingHtmlView {
   set(html: string): void {
     if (this.finished || this.plainTextMode || this.destroyed || typeof html !== 'string') return;
     this.pending = html;
+    this.scheduleCommit();
+  }
+
+  private scheduleCommit(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     this.schedule(() => {
@@ -144,8 +160,13 @@ export class StreamingHtmlView {
     if (!final && html === this.lastRaw) return;
     this.commitCount++;
     try {
-      this.reconcile(html, final);
-      this.lastRaw = html;
+      const committed = this.reconcile(html, final);
+      this.lastRaw = committed;
+      if (committed !== html) {
+        // Over budget: the rest of the segments go in next frame (unless newer HTML came).
+        this.pending ??= html;
+        this.scheduleCommit();
+      }
     } catch (error) {
       // Never throw into the caller's stream loop; without a working sanitizer the only
       // safe rendering is plain text.
@@ -154,7 +175,8 @@ export class StreamingHtmlView {
     }
   }
 
-  private reconcile(raw: string, final: boolean): void {
+  /** Brings the DOM to `raw`, or to a prefix of it ending at a segment (budget); returns it. */
+  private reconcile(raw: string, final: boolean): string {
     const segments = this.segments;
     // 1. Complete segments whose source is unchanged at the same offset survive as is.
     //    Usual case: everything before the live tail is unchanged (one native compare).
@@ -205,7 +227,7 @@ export class StreamingHtmlView {
       b.complete = f.complete;
     });
 
-    if (oldMid.length === 0 && freshMid.length === 0) return;
+    if (oldMid.length === 0 && freshMid.length === 0) return raw;
 
     // 4. Fast path: one segment changed by plain text typed at the end of its last text
     //    (`<p>Hello wor</p>` -> `<p>Hello world</p>`, or an open tail that just grew).
@@ -219,7 +241,7 @@ export class StreamingHtmlView {
         segment.src = next.src;
         segment.start = next.start;
         segment.complete = next.complete;
-        return;
+        return raw;
       }
     }
 
@@ -233,7 +255,17 @@ export class StreamingHtmlView {
     const head = segments.slice(0, keep + p);
     const inserted: Segment[] = [];
     let prev = head[head.length - 1];
+    // The budget applies only at the end of the answer (nothing after the changed segments)
+    // and once the segments just removed are covered again, so nothing shown disappears.
+    const budgeted = !final && suffix.length === 0 && freshMid.length > 1;
+    const removedEnd = oldMid.length > 0 ? segmentEnd(oldMid[oldMid.length - 1]!) : 0;
+    const started = budgeted ? this.now() : 0;
     for (const f of freshMid) {
+      if (budgeted && inserted.length > 0 && prev!.complete && segmentEnd(prev!) >= removedEnd && this.now() - started > COMMIT_BUDGET_MS) {
+        this.segments = head.concat(inserted);
+        for (const g of touched) if (g.count === 0) g.el.remove();
+        return raw.slice(0, segmentEnd(prev!));
+      }
       const group = this.groupAfter(prev, suffix[0]);
       const fragment = sanitizeToFragment(f.src, this.urlOptions);
       const nodes = Array.from(fragment.childNodes);
@@ -245,6 +277,7 @@ export class StreamingHtmlView {
     }
     for (const g of touched) if (g.count === 0) g.el.remove();
     this.segments = head.concat(inserted, suffix);
+    return raw;
   }
 
   /** The group a segment placed after `prev` (and before `next`) goes into. */
@@ -295,46 +328,90 @@ function firstNodeIn(group: Group, following: readonly Segment[]): Node | null {
 }
 
 /**
- * When `next` is `segment.src` with plain text inserted just before a trailing run of end
- * tags (or at the very end), the text node that text goes into with the same result as
- * re-parsing; otherwise null. Safe by construction: the inserted text has no `<` or `&`,
- * so it is character data and can only ever become text.
+ * When `next` is `segment.src` with plain text inserted just before some trailing end tags
+ * (or at the very end), the text node that text goes into with the same result as
+ * re-parsing, and the text itself; otherwise null. Safe by construction: the inserted
+ * source has no `<` and only complete, plain character references, so it can only ever
+ * become text. Covers text typed inside the innermost element (`<p>Hello wor</p>` ->
+ * `<p>Hello world</p>`), after an inline element closed (`<p><b>x</b></p>` ->
+ * `<p><b>x</b> and</p>`: a new text node), and apostrophes and ampersands (`&#39;`).
  */
 function textInsertTarget(segment: Segment, next: string): { target: Text; inserted: string } | null {
   const old = segment.src;
   if (next.length <= old.length) return null;
   const closers = trailingEndTags(old);
-  const headLength = old.length - closers.length;
-  const tail = old.slice(headLength);
-  if (!next.startsWith(old.slice(0, headLength)) || !next.endsWith(tail)) return null;
-  const inserted = next.slice(headLength, next.length - tail.length);
-  if (/[<&\r\0]/.test(inserted)) return null;
-  // The parser state where the text goes: scanning the segment's own head is cheap (one segment).
-  const head = old.slice(0, headLength);
-  const state = scanSegments(head, 0, false);
-  const stack = state.openStack;
-  if (!state.endsInText || stack === null || state.visibleEnd !== head.length) return null;
-  if (!stack.every((name) => APPENDABLE.has(name))) return null;
-  // The trailing end tags must close exactly the innermost open elements, in order.
-  if (closers.names.length > stack.length) return null;
-  for (let k = 0; k < closers.names.length; k++) {
-    if (closers.names[k] !== stack[stack.length - 1 - k]) return null;
+  // Split points, innermost first: before all the trailing end tags, then before fewer.
+  for (let k = closers.names.length; k >= 0; k--) {
+    const headLength = k === 0 ? old.length : closers.starts[closers.names.length - k]!;
+    const tail = old.slice(headLength);
+    if (!next.startsWith(old.slice(0, headLength)) || !next.endsWith(tail)) continue;
+    const inserted = decodeText(next.slice(headLength, next.length - tail.length));
+    if (inserted === null) return null;
+    return insertAt(segment, old.slice(0, headLength), closers.names.slice(closers.names.length - k), inserted);
   }
-  // The deepest last node must be a text node whose ancestors are exactly the open elements.
-  let node: Node | null | undefined = segment.nodes[segment.nodes.length - 1];
-  let depth = 0;
-  while (node && node.nodeType === Node.ELEMENT_NODE) {
-    if ((node as Element).localName !== stack[depth]) return null;
-    depth++;
-    node = node.lastChild;
-  }
-  if (!node || node.nodeType !== Node.TEXT_NODE || depth !== stack.length) return null;
-  return { target: node as Text, inserted };
+  return null;
 }
 
-/** The run of plain `</name>` tags ending `src`, names in source order, and its length. */
-function trailingEndTags(src: string): { length: number; names: string[] } {
+/** Text for source with no markup and only plain character references; else null. */
+function decodeText(src: string): string | null {
+  if (/[<\r\0]/.test(src)) return null;
+  if (!src.includes('&')) return src;
+  let bad = false;
+  const out = src.replace(/&(?:(amp|lt|gt|quot|apos|nbsp)|#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));|&/g, (m, name?: string, dec?: string, hex?: string) => {
+    if (name) return NAMED[name]!;
+    const cp = dec !== undefined ? Number(dec) : hex !== undefined ? parseInt(hex, 16) : -1;
+    // Printable code points only: the parser remaps or replaces the others.
+    if (cp === 9 || cp === 10 || (cp >= 0x20 && cp < 0x7f) || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfdcf) || (cp >= 0xfdf0 && cp <= 0x10ffff && (cp & 0xfffe) !== 0xfffe)) {
+      return String.fromCodePoint(cp);
+    }
+    bad = true;
+    return m;
+  });
+  return bad ? null : out;
+}
+
+const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+/** Where text goes at the end of `head` (closed by `closing`, innermost first), if plain. */
+function insertAt(segment: Segment, head: string, closing: readonly string[], inserted: string): { target: Text; inserted: string } | null {
+  // The parser state where the text goes: scanning the segment's own head is cheap (one segment).
+  const state = scanSegments(head, 0, false);
+  const stack = state.openStack;
+  if (stack === null || state.visibleEnd !== head.length) return null;
+  if (!stack.every((name) => APPENDABLE.has(name))) return null;
+  // The end tags after the text must close exactly the innermost open elements, in order.
+  if (closing.length > stack.length) return null;
+  for (let k = 0; k < closing.length; k++) {
+    if (closing[k] !== stack[stack.length - 1 - k]) return null;
+  }
+  // Walk the segment's DOM down the open elements; the text goes at the end of the innermost.
+  let node: Node | null | undefined = segment.nodes[segment.nodes.length - 1];
+  let parent: Element | null = null;
+  for (let depth = 0; depth < stack.length; depth++) {
+    if (!node || node.nodeType !== Node.ELEMENT_NODE || (node as Element).localName !== stack[depth]) return null;
+    parent = node as Element;
+    node = parent.lastChild;
+  }
+  if (state.endsInText) {
+    // Typed into the last text: it must be there, under exactly the open elements.
+    if (!node || node.nodeType !== Node.TEXT_NODE) return null;
+    return { target: node as Text, inserted };
+  }
+  // After a tag: a new text node at the end of the innermost open element (or the end of
+  // its last text, which renders the same). Not first in a <pre>: the parser drops a
+  // newline right after its start tag.
+  if (!parent || (node === null && parent.localName === 'pre')) return null;
+  if (node && node.nodeType === Node.TEXT_NODE) return { target: node as Text, inserted };
+  if (node && node.nodeType !== Node.ELEMENT_NODE) return null;
+  const text = parent.ownerDocument.createTextNode('');
+  parent.append(text);
+  return { target: text, inserted };
+}
+
+/** The run of plain `</name>` tags ending `src`: names and start offsets, in source order. */
+function trailingEndTags(src: string): { length: number; names: string[]; starts: number[] } {
   const names: string[] = [];
+  const starts: number[] = [];
   let end = src.length;
   for (;;) {
     if (src.charCodeAt(end - 1) !== 62 /* > */) break;
@@ -343,7 +420,8 @@ function trailingEndTags(src: string): { length: number; names: string[] } {
     const name = src.slice(open + 2, end - 1);
     if (!/^[a-zA-Z][a-zA-Z0-9]*$/.test(name)) break;
     names.unshift(name.toLowerCase());
+    starts.unshift(open);
     end = open;
   }
-  return { length: src.length - end, names };
+  return { length: src.length - end, names, starts };
 }

@@ -12,6 +12,7 @@ import { extname, resolve, sep } from 'node:path';
 import { createMockPlatform, type MockPlatformOptions } from '../mock-platform/index.js';
 import { createRelay, normalizeBasePath, type MountedRelayHandler, type RelayConfig, type RelayHandler, type RelayLog } from './handler.js';
 import { relayConfigFromEnv } from './env.js';
+import { staticResponse } from './static-response.js';
 import { offlineUpstream } from './offline-upstreams.js';
 import { upstreamName } from './upstreams/env.js';
 import { createProduction, type Production } from './production.js';
@@ -340,14 +341,11 @@ export function createStaticHandler(
       realBase ??= realpath(base);
       const rb = await realBase;
       if (!real.startsWith(rb + sep)) return false;
-      res.writeHead(200, {
-        ...headers,
-        'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-        'content-length': String(info.size),
-        'cache-control': 'no-cache',
-      });
-      if (req.method === 'HEAD') {
-        res.end();
+      // Compression (negotiated, precompressed where built) and caching: static-response.ts.
+      const out = await staticResponse(req, real, info, CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream');
+      res.writeHead(out.status, { ...headers, ...out.headers });
+      if (req.method === 'HEAD' || out.body) {
+        res.end(req.method === 'HEAD' ? undefined : out.body);
         return true;
       }
       const stream = createReadStream(real);

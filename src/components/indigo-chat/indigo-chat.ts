@@ -336,6 +336,7 @@ export class IndigoChat extends LitElement {
     draft: this.draft,
     consent: this.consentGiven,
     mediaOrigins: this.conversation.mediaOrigins,
+    unread: this.unread,
   }));
   private readonly visibility = new VisibilityController(this);
   private readonly scroller = new AutoScrollController(this);
@@ -472,6 +473,8 @@ export class IndigoChat extends LitElement {
         if (saved.open && this.mode === 'launcher') this.open = true;
         // Unsent text survives a reload too (saved on pagehide and disconnect).
         if (saved.draft) this.draft = saved.draft;
+        // The launcher shell showed this badge before the widget loaded.
+        if (saved.unread && !this.open) this.unread = saved.unread;
       }
     }
     super.connectedCallback();

@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+// Host-page impact of the script tag (issue 11), in one run: the demo's script-tag page
+// with and without its <script> tag, served by the real Node server (compression and
+// caching as shipped), in Chromium. Per variant, three fresh-profile loads:
+//   JS bytes fetched before interaction (as transferred; prefetch-marked requests apart,
+//   after one mouse move: the loader prefetches only once someone is there),
+//   main-thread script and task time, long tasks and total blocking time (sum of the part
+//   of each long task over 50 ms, until 3 s after load, prefetch included), launcher shown;
+// then Lighthouse 12 (mobile, simulated throttling; CHROME_PATH) three times each:
+//   performance score, LCP, TTI, TBT. The worst of the three runs is reported.
+// `node bench/host-page.js` runs it alone; `npm run bench` includes it.
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { chromeArgs, chromePath } from '../test/chromium.js';
+
+const root = resolve(import.meta.dirname, '..');
+const RUNS = Number(process.env.BENCH_HOST_RUNS ?? 3);
+
+async function serveVariants() {
+  // A copy of the built demo plus the same page without the script tag.
+  const dir = mkdtempSync(join(tmpdir(), 'indigo-host-page-'));
+  cpSync(join(root, 'dist/demo'), dir, { recursive: true });
+  const page = readFileSync(join(dir, 'script-tag.html'), 'utf8');
+  const without = page.replace(/\s*<script src="\/indigo-chat\.iife\.js"[^>]*><\/script>/, '');
+  if (without === page) throw new Error('bench/host-page: no script tag found in script-tag.html');
+  writeFileSync(join(dir, 'without-widget.html'), without);
+  const { startRelayServer } = await import(pathToFileURL(join(root, 'dist/relay-node.js')).href);
+  return startRelayServer({ port: 0, staticDir: dir, env: { MOCK_REALTIME: '0', RELAY_SECRET: 'bench' }, log: () => {} });
+}
+
+async function loadOnce(url) {
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'indigo-host-')), {
+    executablePath: chromePath,
+    headless: true,
+    args: [...chromeArgs],
+  });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    const w = /** @type {any} */ (globalThis);
+    w.__longTasks = [];
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Performance.enable');
+  const requests = new Map();
+  cdp.on('Network.requestWillBeSent', (e) => requests.set(e.requestId, { url: e.request.url, type: e.type, purpose: e.request.headers['Sec-Purpose'] ?? e.request.headers['sec-purpose'] }));
+  cdp.on('Network.requestWillBeSentExtraInfo', (e) => {
+    const r = requests.get(e.requestId);
+    const p = e.headers['Sec-Purpose'] ?? e.headers['sec-purpose'];
+    if (r && p) r.purpose = p;
+    else if (!r && p) requests.set(e.requestId, { purpose: p });
+  });
+  cdp.on('Network.responseReceived', (e) => {
+    const r = requests.get(e.requestId) ?? {};
+    requests.set(e.requestId, { ...r, url: e.response.url, type: e.type, mime: e.response.mimeType });
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    const r = requests.get(e.requestId);
+    if (r) r.bytes = e.encodedDataLength;
+  });
+  await page.goto(url, { waitUntil: 'load' });
+  // A visitor who moves the mouse but never touches the launcher: the loader's idle
+  // prefetch happens here (it waits for a first input), and nothing may be evaluated.
+  await page.waitForTimeout(1000);
+  await page.mouse.move(40, 40);
+  await page.waitForTimeout(2000);
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const metric = (n) => metrics.find((m) => m.name === n)?.value ?? 0;
+  const state = await page.evaluate(() => {
+    const w = /** @type {any} */ (globalThis);
+    const el = document.querySelector('indigo-chat');
+    const launcher = el?.shadowRoot?.querySelector('[part~="launcher"]');
+    const box = launcher?.getBoundingClientRect();
+    return { longTasks: w.__longTasks, launcherVisible: !!box && box.width > 0, widgetDefined: !!customElements.get('indigo-chat') };
+  });
+  await context.close();
+  const js = [...requests.values()].filter((r) => r.bytes !== undefined && (/javascript/.test(r.mime ?? '') || r.type === 'Script'));
+  const sum = (list) => list.reduce((a, r) => a + r.bytes, 0);
+  return {
+    jsBytes: sum(js.filter((r) => !r.purpose)),
+    prefetchedJsBytes: sum(js.filter((r) => r.purpose)),
+    scriptMs: +(metric('ScriptDuration') * 1000).toFixed(1),
+    taskMs: +(metric('TaskDuration') * 1000).toFixed(1),
+    longTasks: state.longTasks.length,
+    tbtMs: +state.longTasks.reduce((a, t) => a + Math.max(0, t.duration - 50), 0).toFixed(1),
+    launcherVisible: state.launcherVisible,
+    widgetEvaluated: state.widgetDefined,
+  };
+}
+
+async function lighthouseOnce(url) {
+  const { default: lighthouse } = await import('lighthouse');
+  const chromeLauncher = await import('chrome-launcher');
+  const chrome = await chromeLauncher.launch({
+    chromePath,
+    chromeFlags: ['--headless=new', ...chromeArgs],
+    userDataDir: mkdtempSync(join(tmpdir(), 'indigo-lh-')),
+    logLevel: 'silent',
+  });
+  try {
+    const r = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
+    const a = r.lhr.audits;
+    return {
+      score: Math.round((r.lhr.categories.performance.score ?? 0) * 100),
+      lcpMs: Math.round(a['largest-contentful-paint'].numericValue),
+      ttiMs: Math.round(a['interactive'].numericValue),
+      tbtMs: Math.round(a['total-blocking-time'].numericValue),
+      transferKB: +(a['total-byte-weight'].numericValue / 1000).toFixed(1),
+    };
+  } finally {
+    await chrome.kill();
+  }
+}
+
+/** Median of the runs (the machine is shared: read it beside the worst). */
+function median(runs) {
+  const out = {};
+  for (const k of Object.keys(runs[0])) {
+    const v = runs.map((r) => r[k]);
+    if (typeof v[0] === 'boolean') out[k] = v.filter(Boolean).length * 2 > v.length;
+    else out[k] = [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  }
+  return out;
+}
+
+/** Worst of the runs: the highest cost, the lowest score. */
+function worst(runs) {
+  const out = {};
+  for (const k of Object.keys(runs[0])) {
+    const v = runs.map((r) => r[k]);
+    if (typeof v[0] === 'boolean') out[k] = k === 'launcherVisible' ? v.every(Boolean) : v.some(Boolean);
+    else out[k] = k === 'score' ? Math.min(...v) : Math.max(...v);
+  }
+  return out;
+}
+
+export async function benchHostPage() {
+  const server = await serveVariants();
+  try {
+    const variants = { without: `${server.url}/without-widget.html`, with: `${server.url}/script-tag.html` };
+    const result = { runs: RUNS, chromium: {}, lighthouse: {}, median: { chromium: {}, lighthouse: {} } };
+    for (const [name, url] of Object.entries(variants)) {
+      const runs = [];
+      for (let i = 0; i < RUNS; i++) runs.push(await loadOnce(url));
+      result.chromium[name] = worst(runs);
+      result.median.chromium[name] = median(runs);
+    }
+    for (const [name, url] of Object.entries(variants)) {
+      const runs = [];
+      try {
+        for (let i = 0; i < RUNS; i++) runs.push(await lighthouseOnce(url));
+        result.lighthouse[name] = worst(runs);
+        result.median.lighthouse[name] = median(runs);
+      } catch (e) {
+        result.lighthouse[name] = { error: String(e instanceof Error ? e.message : e) };
+      }
+    }
+    const c = result.chromium;
+    result.added = {
+      jsBytesBeforeInteraction: c.with.jsBytes - c.without.jsBytes,
+      prefetchedJsBytes: c.with.prefetchedJsBytes - c.without.prefetchedJsBytes,
+      scriptMs: +(c.with.scriptMs - c.without.scriptMs).toFixed(1),
+      longTasks: c.with.longTasks - c.without.longTasks,
+      tbtMs: +(c.with.tbtMs - c.without.tbtMs).toFixed(1),
+    };
+    const l = result.lighthouse;
+    if (l.with?.score !== undefined && l.without?.score !== undefined) {
+      result.added.lighthouse = { scorePoints: l.with.score - l.without.score, lcpMs: l.with.lcpMs - l.without.lcpMs, ttiMs: l.with.ttiMs - l.without.ttiMs, tbtMs: l.with.tbtMs - l.without.tbtMs };
+    }
+    return result;
+  } finally {
+    await server.close();
+  }
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const r = await benchHostPage();
+  console.log(`host page, worst of ${r.runs} fresh loads each (Chromium):`);
+  console.table(r.chromium);
+  console.log('Lighthouse 12 (mobile, simulated throttling), worst of runs:');
+  console.table(r.lighthouse);
+  console.log('added by the script tag:', r.added);
+  console.log('medians:');
+  console.table(r.median.chromium);
+  console.table(r.median.lighthouse);
+}

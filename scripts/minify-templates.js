@@ -1,0 +1,66 @@
+// A Vite/Rolldown plugin for the browser builds: minifies the CSS in Lit `css` templates
+// (with lightningcss, already installed as Vite's CSS minifier) and collapses the
+// whitespace in `html`/`svg` templates. Minifiers leave template literals alone because
+// their text is data; for these tags it is markup whose layout whitespace does not matter.
+import MagicString from 'magic-string';
+import { transform } from 'lightningcss';
+
+/** Whitespace runs with a line break become one space; HTML renders them the same. */
+export function minifyHtmlText(text) {
+  return text.replace(/\s*\n\s*/g, ' ');
+}
+
+/** lightningcss over a template without `${}` (ours have none); anything odd is kept. */
+export function minifyCssText(text) {
+  try {
+    const { code } = transform({ filename: 'template.css', code: Buffer.from(text), minify: true });
+    return code.toString().replace(/[`\\]|\$\{/g, (m) => `\\${m}`);
+  } catch {
+    return text;
+  }
+}
+
+function walk(node, visit) {
+  if (!node || typeof node.type !== 'string') return;
+  visit(node);
+  for (const key in node) {
+    const v = node[key];
+    if (Array.isArray(v)) for (const c of v) walk(c, visit);
+    else if (v && typeof v === 'object' && typeof v.type === 'string') walk(v, visit);
+  }
+}
+
+export function minifyTemplates() {
+  return {
+    name: 'indigo-chat-minify-templates',
+    transform: {
+      order: 'post',
+      filter: { id: /\/src\/.*\.[jt]s$/ },
+      handler(code, id) {
+        if (!/\b(html|css|svg)`/.test(code)) return null;
+        // Rolldown's AST exposes fields as getters: a plain copy makes it walkable.
+        const ast = JSON.parse(JSON.stringify(this.parse(code)));
+        const s = new MagicString(code);
+        walk(ast, (n) => {
+          if (n.type !== 'TaggedTemplateExpression' || n.tag.type !== 'Identifier') return;
+          const tag = n.tag.name;
+          if (tag === 'css' && n.quasi.quasis.length === 1) {
+            const q = n.quasi.quasis[0];
+            const raw = code.slice(q.start, q.end);
+            // Only plain text: an escape sequence would be read differently by the CSS parser.
+            if (!raw.includes('\\')) s.overwrite(q.start, q.end, minifyCssText(raw));
+          } else if (tag === 'html' || tag === 'svg') {
+            for (const q of n.quasi.quasis) {
+              if (q.end > q.start) {
+                const raw = code.slice(q.start, q.end);
+                const min = minifyHtmlText(raw);
+                if (min !== raw) s.overwrite(q.start, q.end, min);
+              }
+            }
+          }
+        });
+        return s.hasChanged() ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
+      },
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Storage keys and access, shared by the persistence controller and the script-tag loader
+ * (which must read the launcher's state without loading the widget).
+ */
+export type StorageKind = 'local' | 'session' | 'none';
+
+export function storageKey(relay: string, id: string): string {
+  return `indigo-chat:v1:${relay}#${id}`;
+}
+
+/**
+ * A few bytes beside the conversation: open state and unread count, so the launcher
+ * shell can show the badge (or open at once) without parsing the whole transcript.
+ */
+export function launcherKey(relay: string, id: string): string {
+  return `${storageKey(relay, id)}:launcher`;
+}
+
+export interface LauncherState {
+  readonly open: boolean;
+  readonly unread: number;
+}
+
+export function pickStorage(kind: StorageKind): Storage | null {
+  if (kind === 'none') return null;
+  try {
+    const s = kind === 'session' ? globalThis.sessionStorage : globalThis.localStorage;
+    return s ?? null;
+  } catch {
+    // Accessing the property itself throws when storage is blocked.
+    return null;
+  }
+}
+
+/** The launcher's saved state; anything unreadable counts as closed with nothing unread. */
+export function readLauncherState(store: Storage | null, relay: string, id: string): LauncherState {
+  try {
+    const v = JSON.parse(store?.getItem(launcherKey(relay, id)) ?? 'null') as Partial<LauncherState> | null;
+    const unread = typeof v?.unread === 'number' && v.unread > 0 ? Math.min(Math.floor(v.unread), 99) : 0;
+    return { open: v?.open === true, unread };
+  } catch {
+    return { open: false, unread: 0 };
+  }
+}

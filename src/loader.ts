@@ -1,0 +1,111 @@
+/**
+ * The script-tag build (an IIFE, the only thing a page pays before the visitor touches
+ * the launcher):
+ *   <script src=".../indigo-chat.iife.js" data-relay="https://site/api/chat" async></script>
+ * mounts one `<indigo-chat>` with attributes from the tag's `data-*`, shows a launcher
+ * shell with the unread badge, and exposes `window.IndigoChat`, whose calls are queued
+ * until the widget is there. The widget chunk is prefetched (`<link rel=prefetch>`) when
+ * the browser is idle after the visitor's first input on the page, fetched on
+ * hover/focus of the launcher and defined on first open.
+ * A second copy of the script on the page warns and does nothing.
+ */
+import { elementFromScript, findScript } from './loader/script-config.js';
+import { importWidget, prefetchUrls } from './loader/import-widget.js';
+import { launch } from './loader/launch.js';
+
+export interface IndigoChatGlobal {
+  open(): void;
+  close(): void;
+  toggle(): void;
+  /** Queued (and `true`) until the widget has loaded. */
+  send(text: string): boolean;
+  sendPayload(payload: string, label?: string): boolean;
+  setProfile(record: Readonly<Record<string, unknown>>): boolean;
+  restart(): void;
+  /** The `<indigo-chat>` element (the same element before and after the widget loads). */
+  element: HTMLElement | null;
+}
+
+const MARK = '__indigoChatLoader';
+
+/** Page input that says a person is there (not a crawler, not a lab page-load test). */
+const PRESENCE_EVENTS = ['pointermove', 'pointerdown', 'keydown', 'scroll', 'touchstart', 'wheel'] as const;
+
+/**
+ * Prefetch the widget's chunks once the page has loaded, the visitor has moved, scrolled
+ * or typed, and the browser is idle. Waiting for that first input keeps the prefetch out
+ * of page-load measurements (Lighthouse's simulation put it before LCP, +90 ms), and
+ * the launcher's own hover/focus still fetches the widget for anyone faster than idle.
+ */
+function prefetchWhenIdle(urls: readonly string[]): void {
+  const nav = navigator as Navigator & { connection?: { saveData?: boolean } };
+  if (urls.length === 0 || nav.connection?.saveData) return;
+  const go = () => {
+    for (const href of urls) {
+      const link = document.createElement('link');
+      link.rel = 'prefetch';
+      link.href = href;
+      // Module scripts are fetched in CORS mode: the prefetch must match to be reused.
+      link.crossOrigin = 'anonymous';
+      document.head.append(link);
+    }
+  };
+  const idle = () => (typeof requestIdleCallback === 'function' ? requestIdleCallback(go, { timeout: 5000 }) : setTimeout(go, 1000));
+  const onPresence = () => {
+    for (const type of PRESENCE_EVENTS) removeEventListener(type, onPresence, true);
+    if (document.readyState === 'complete') idle();
+    else addEventListener('load', idle, { once: true });
+  };
+  for (const type of PRESENCE_EVENTS) addEventListener(type, onPresence, { capture: true, passive: true });
+}
+
+function mount(): IndigoChatGlobal | null {
+  const g = globalThis as unknown as Record<string, unknown> & { IndigoChat?: Partial<IndigoChatGlobal> };
+  if (g[MARK]) {
+    console.warn('indigo-chat: the script tag is on this page twice; keeping the first one.');
+    // This IIFE assigns its result to the global `IndigoChat` too: hand back the first one.
+    return (g.IndigoChat as IndigoChatGlobal | undefined) ?? null;
+  }
+  g[MARK] = true;
+  const script = findScript(document.currentScript);
+  const base = script?.src || null;
+  const el = elementFromScript(script);
+  // Started on attach, or at the first API call if that comes earlier (calls made before
+  // <body> exists queue too: a detached element waits for its upgrade).
+  let launched: ReturnType<typeof launch> | null = null;
+  const started = () => (launched ??= launch(el, () => importWidget(base)));
+  const call = (m: Parameters<ReturnType<typeof launch>['call']>[0], ...args: unknown[]) => started().call(m, args);
+  const api: IndigoChatGlobal = {
+    element: el,
+    open: () => void call('show'),
+    close: () => void call('hide'),
+    toggle: () => void call('toggle'),
+    send: (text) => call('send', text) === true,
+    sendPayload: (payload, label) => call('sendPayload', ...(label === undefined ? [payload] : [payload, label])) === true,
+    setProfile: (record) => call('setProfile', record) === true,
+    restart: () => void call('restart'),
+  };
+  // Merge: a page may have put its own things on window.IndigoChat.
+  const merged = (g.IndigoChat = Object.assign(g.IndigoChat ?? {}, api));
+  const attach = () => {
+    document.body.append(el);
+    started();
+    prefetchWhenIdle(prefetchUrls(base));
+  };
+  // After the page's next paint: the page's own content shows first (an async script may
+  // run before it; Lighthouse counts any work there against LCP).
+  const afterPaint = () => {
+    if (document.hidden || typeof requestAnimationFrame !== 'function') setTimeout(attach, 0);
+    else requestAnimationFrame(() => setTimeout(attach, 0));
+  };
+  if (document.body) afterPaint();
+  else document.addEventListener('DOMContentLoaded', afterPaint, { once: true });
+  return merged as IndigoChatGlobal;
+}
+
+/**
+ * The only export, so the IIFE build's global `IndigoChat` (Rollup assigns the entry's
+ * default export to it) is this same merged object, not a module namespace over it.
+ */
+const indigoChat: IndigoChatGlobal | null = typeof document !== 'undefined' ? mount() : null;
+export default indigoChat;

@@ -1,0 +1,11 @@
+/**
+ * How the loader gets the widget module. This file serves the npm build and the tests: a
+ * relative dynamic import that bundlers code-split. The script-tag build swaps it for
+ * import-widget.iife.ts, which imports the hashed chunk next to the script's own URL.
+ */
+import type { WidgetModule } from './launch.js';
+
+export const importWidget = (_base: string | null): Promise<WidgetModule> => import('../embed.js');
+
+/** URLs worth prefetching when the browser is idle (none: the bundler owns the chunks). */
+export const prefetchUrls = (_base: string | null): readonly string[] => [];

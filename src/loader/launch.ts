@@ -1,0 +1,125 @@
+/**
+ * Launcher-first loading for one `<indigo-chat>` element that is not defined yet: a shell
+ * launcher now, the widget module fetched ahead on intent (hover, focus, touch) and
+ * defined on first open; API calls made meanwhile are queued and replayed in order.
+ * Shared by the script-tag loader (src/loader.ts) and the npm entry (src/lazy.ts).
+ */
+import { mountShell } from './shell.js';
+import { pickStorage, readLauncherState } from '../controllers/storage.js';
+import type { StorageKind } from '../controllers/storage.js';
+
+/** The widget module as the loader sees it: src/embed.ts. */
+export interface WidgetModule {
+  defineIndigoChat(tagName?: string): CustomElementConstructor | undefined;
+}
+
+/** The element's public methods, as the loader calls them once it is defined. */
+interface FullElement extends HTMLElement {
+  updateComplete: Promise<unknown>;
+  show(): void;
+  hide(): void;
+  toggle(): void;
+  send(text: string): boolean;
+  sendPayload(payload: string, label?: string): boolean;
+  setProfile(record: Readonly<Record<string, unknown>>): boolean;
+  restart(): void;
+}
+
+type Method = 'show' | 'hide' | 'toggle' | 'send' | 'sendPayload' | 'setProfile' | 'restart';
+
+export interface Launch {
+  /** Fetch and evaluate the widget module (defines nothing). */
+  load(): Promise<WidgetModule>;
+  /** Define the element (loading first); resolves once it has rendered. */
+  upgrade(): Promise<HTMLElement>;
+  /**
+   * Call an element method now if defined, else queue it (in order) and upgrade.
+   * Before the upgrade, `send`-like calls answer `true` ("queued"); `hide` on a shell that
+   * nobody asked to open does nothing.
+   */
+  call(method: Method, args?: readonly unknown[]): unknown;
+}
+
+/** Soon, in a task of its own: when idle, or within 200 ms at the latest. */
+function afterEvaluation(fn: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 200 });
+  else setTimeout(fn, 0);
+}
+
+export function launch(el: HTMLElement, importWidget: () => Promise<WidgetModule>): Launch {
+  let loading: Promise<WidgetModule> | null = null;
+  let upgrading: Promise<HTMLElement> | null = null;
+  let ready = false;
+  const queue: [Method, readonly unknown[]][] = [];
+  const tag = el.localName;
+
+  const load = (): Promise<WidgetModule> =>
+    (loading ??= importWidget().catch((e: unknown) => {
+      loading = null; // the next intent or click tries again
+      throw e;
+    }));
+
+  const upgrade = (): Promise<HTMLElement> =>
+    (upgrading ??= (async () => {
+      shell?.busy(true);
+      try {
+        const mod = await load();
+        mod.defineIndigoChat(tag);
+        await customElements.whenDefined(tag);
+        // A detached element (no <body> yet) is not upgraded by define(); its first render
+        // (and so updateComplete) then waits for it to be attached.
+        customElements.upgrade(el);
+        await (el as FullElement).updateComplete;
+        ready = true;
+        // Replayed in order; one failing call must not drop the rest.
+        for (const [m, args] of queue.splice(0)) {
+          try {
+            (el as FullElement)[m](...(args as [never, never]));
+          } catch (e) {
+            console.warn('indigo-chat: a queued call failed:', e);
+          }
+        }
+        return el;
+      } catch (e) {
+        upgrading = null;
+        shell?.busy(false);
+        console.warn('indigo-chat: the widget could not be loaded:', e);
+        throw e;
+      }
+    })());
+
+  const call = (method: Method, args: readonly unknown[] = []): unknown => {
+    if (ready) return (el as FullElement)[method](...(args as [never, never]));
+    if (method === 'hide' && upgrading === null) return undefined;
+    queue.push([method === 'toggle' && upgrading === null ? 'show' : method, args]);
+    upgrade().catch(() => {});
+    return method === 'send' || method === 'sendPayload' || method === 'setProfile' ? true : undefined;
+  };
+
+  const mode = el.getAttribute('mode') ?? 'launcher';
+  let shell: ReturnType<typeof mountShell> | null = null;
+  if (customElements.get(tag)) {
+    // Already defined (another copy of the widget): nothing to shell.
+    ready = true;
+  } else if (mode !== 'launcher') {
+    // Inline and fullscreen show the conversation itself: needed now.
+    upgrade().catch(() => {});
+  } else {
+    shell = mountShell(el, {
+      lang: el.getAttribute('lang') ?? 'en',
+      onIntent: () => void load().catch(() => {}),
+      onActivate: () => void call('show'),
+    });
+    // The first storage access of a page can block for milliseconds (the browser loads
+    // the origin's whole storage area), so it is not part of the script's evaluation:
+    // the badge (or the panel left open on the previous page) follows a moment later.
+    afterEvaluation(() => {
+      if (ready || upgrading) return;
+      const storage = pickStorage((el.getAttribute('storage') ?? 'local') as StorageKind);
+      const saved = readLauncherState(storage, el.getAttribute('relay') ?? '/api/chat', el.id);
+      if (saved.open) upgrade().catch(() => {});
+      else shell?.unread(saved.unread);
+    });
+  }
+  return { load, upgrade, call };
+}

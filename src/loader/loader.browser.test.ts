@@ -1,0 +1,71 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import { $, useFakeRelays, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
+import { launcherText } from './shell.js';
+
+// The loader from source (its widget import is the npm build's `import('../embed.js')`):
+// data-* from the script tag, the shell before the widget, queued calls, the handover.
+const relays = useFakeRelays('loader');
+
+interface Global {
+  siteOwnThing: number;
+  element: HTMLElement & { open?: boolean; relay?: string };
+  open(): void;
+  close(): void;
+  send(t: string): boolean;
+}
+
+describe('script-tag loader', () => {
+  it('mounts a shell from its script tag, queues calls, defines the widget on open and replays them', async () => {
+    const relay = relays.relay().queue(welcomeChunks());
+    const script = document.createElement('script');
+    script.type = 'text/plain'; // found by the selector fallback, never executed
+    script.setAttribute('src', '/cdn/indigo-chat.iife.js');
+    script.dataset['relay'] = relay.path;
+    script.dataset['title'] = 'Embedded';
+    script.dataset['lang'] = 'it';
+    script.dataset['mediaOrigins'] = 'https://cdn.example';
+    document.head.append(script);
+    const w = window as unknown as { IndigoChat?: Record<string, unknown> };
+    w.IndigoChat = { siteOwnThing: 42 };
+    const mod = await import('../loader.js');
+    const g = w.IndigoChat as unknown as Global;
+    expect(mod.default).to.equal(g);
+    expect(g.siteOwnThing).to.equal(42);
+    const el = g.element;
+    // Attached after the next paint.
+    await waitUntil(() => el.parentElement === document.body, 'element attached');
+    expect(el.getAttribute('relay')).to.equal(relay.path);
+    expect(el.getAttribute('title')).to.equal('Embedded');
+    expect(el.getAttribute('media-origins')).to.equal('https://cdn.example');
+    // The shell: a labelled launcher in the element's own shadow root, nothing defined.
+    expect(customElements.get('indigo-chat')).to.equal(undefined);
+    await waitUntil(() => el.shadowRoot?.querySelector('[part~="launcher"]'), 'shell shown');
+    const shellButton = $(el, '[part~="launcher"]')!;
+    expect(shellButton.getAttribute('aria-label')).to.equal('Apri la chat');
+    expect(shellButton.getAttribute('aria-expanded')).to.equal('false');
+    g.close(); // nothing to close: must not load anything
+    expect(customElements.get('indigo-chat')).to.equal(undefined);
+    // Calls before the widget: queued (true), replayed in order once it is defined.
+    expect(g.send('before the widget')).to.equal(true);
+    shellButton.click();
+    await waitUntil(() => el.open === true, 'opened after the widget loaded', { timeout: 10000 });
+    expect(customElements.get('indigo-chat')).to.not.equal(undefined);
+    expect(el.relay).to.equal(relay.path);
+    await waitUntil(() => relay.sent.some((b) => b.data.text === 'before the widget'), 'queued send replayed');
+    // The shell is gone; one launcher, the widget's own.
+    expect(el.shadowRoot!.querySelectorAll('[part~="launcher"]').length).to.equal(1);
+    expect($(el, '[part~="launcher"]')).to.not.equal(shellButton);
+    g.close();
+    expect(el.open).to.equal(false);
+    el.remove();
+    script.remove();
+  });
+
+  it('launcher text: localized, with the unread count', () => {
+    expect(launcherText('en', 0)).to.equal('Open chat');
+    expect(launcherText('it-IT', 1)).to.equal('Apri la chat, 1 messaggio non letto');
+    expect(launcherText('xx', 3)).to.equal('Open chat, 3 unread messages');
+    expect(launcherText('fr', 2)).to.equal('Ouvrir le chat, 2 messages non lus');
+    expect(launcherText('de-DE', 1)).to.equal('Chat öffnen, 1 ungelesene Nachricht');
+  });
+});

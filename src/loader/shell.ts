@@ -1,0 +1,133 @@
+/**
+ * The launcher shell: what `<indigo-chat>` shows before the widget is loaded. No Lit, no
+ * template strings parsed as HTML (DOM calls only, so Trusted Types have nothing to
+ * check), styles through a constructed stylesheet (allowed under `style-src 'self'`).
+ * It renders into the element's own shadow root with the same parts as the widget
+ * (`launcher`, `badge`), so page CSS written for `::part(launcher)` applies to both; when
+ * `<indigo-chat>` gets defined it clears itself and hands focus over to the real launcher.
+ */
+
+/**
+ * The launcher's accessible name and unread phrase, per language (en fallback), as the
+ * language packs say them (src/components/i18n/packs). Arabic and Hebrew plurals do not
+ * fit `${n} ${word}`: their shell says it in English until the widget loads.
+ */
+const TEXT: Readonly<Record<string, readonly [open: string, one: string, many: string]>> = {
+  en: ['Open chat', 'unread message', 'unread messages'],
+  it: ['Apri la chat', 'messaggio non letto', 'messaggi non letti'],
+  fr: ['Ouvrir le chat', 'message non lu', 'messages non lus'],
+  de: ['Chat öffnen', 'ungelesene Nachricht', 'ungelesene Nachrichten'],
+  es: ['Abrir el chat', 'mensaje sin leer', 'mensajes sin leer'],
+};
+
+/** Mirrors the widget's launcher rules (indigo-chat.styles.ts) so the swap shows no jump. */
+const CSS =
+  ':host{--_a:var(--indigo-chat-accent,#4f46e5);--_o:#fff;position:fixed;z-index:var(--indigo-chat-z-index,2147483000);bottom:20px;right:20px;display:block}' +
+  ':host([position=left]){right:auto;left:20px}:host([hidden]){display:none}' +
+  '@media (prefers-color-scheme:dark){:host{--_a:var(--indigo-chat-accent,#8b85ff)}}' +
+  '@supports (color:oklch(from red l c h)){:host{--_o:oklch(from var(--_a) clamp(0.13,(0.62 - l)*1000,1) 0 0)}}' +
+  'button{position:relative;box-sizing:border-box;width:56px;height:56px;border-radius:50%;border:none;background:var(--_a);color:var(--_o);cursor:pointer;box-shadow:0 6px 20px rgb(0 0 0/.25);display:grid;place-items:center;padding:0}' +
+  'button:focus-visible{outline:3px solid color-mix(in srgb,var(--_a) 60%,transparent);outline-offset:2px}' +
+  'svg{width:26px;height:26px}' +
+  '[part~=badge]{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:#d93025;color:#fff;font:600 12px/20px system-ui,sans-serif;box-sizing:border-box}';
+
+const CHAT_ICON = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z';
+
+export interface ShellOptions {
+  readonly lang: string;
+  /** Pointer over, focus or touch: the visitor may open soon (load ahead). */
+  onIntent(): void;
+  /** Click (mouse, Enter, Space): open. */
+  onActivate(): void;
+}
+
+export interface Shell {
+  /** Waiting for the widget after an activation. */
+  busy(on: boolean): void;
+  /** Show the unread count (0 hides the badge). */
+  unread(count: number): void;
+  readonly button: HTMLButtonElement;
+}
+
+export function launcherText(lang: string, unread: number): string {
+  const base = lang.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  const [open, one, many] = TEXT[base] ?? TEXT['en']!;
+  return unread > 0 ? `${open}, ${unread} ${unread === 1 ? one : many}` : open;
+}
+
+let sheet: CSSStyleSheet | null = null;
+
+export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
+  const root = el.shadowRoot ?? el.attachShadow({ mode: 'open' });
+  // LitElement renders before the shadow root's first child as it was at upgrade time;
+  // this empty comment stays, so that anchor is still there after the shell has gone.
+  if (!root.firstChild) root.append(document.createComment(''));
+  let style: HTMLStyleElement | undefined;
+  if ('adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+    }
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    style = document.createElement('style');
+    style.textContent = CSS;
+    root.append(style);
+  }
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.setAttribute('part', 'launcher');
+  button.setAttribute('aria-label', launcherText(o.lang, 0));
+  button.setAttribute('aria-expanded', 'false');
+  button.setAttribute('aria-haspopup', 'dialog');
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('fill', 'currentColor');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('d', CHAT_ICON);
+  svg.append(path);
+  button.append(svg);
+  let badge: HTMLSpanElement | null = null;
+  for (const type of ['pointerenter', 'focus', 'touchstart']) button.addEventListener(type, o.onIntent, { once: true, passive: true });
+  button.addEventListener('click', o.onActivate);
+  root.append(button);
+
+  // Whoever defines <indigo-chat> (this loader, or another copy of the widget on the
+  // page), the shell steps aside before the widget's first render (the whenDefined
+  // callback runs before Lit's first update), and focus follows to the real launcher.
+  void customElements.whenDefined(el.localName).then(() => {
+    const focused = root.activeElement === button;
+    button.remove();
+    style?.remove();
+    if (!focused) return;
+    void (el as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete?.then(() => {
+      const next = root.querySelector<HTMLElement>('[part~="launcher"]');
+      // Opening moves focus into the panel itself; only an unopened launcher needs it back.
+      if (next && !root.activeElement) next.focus();
+    });
+  });
+  return {
+    button,
+    unread(count) {
+      button.setAttribute('aria-label', launcherText(o.lang, count));
+      if (count <= 0) {
+        badge?.remove();
+        badge = null;
+        return;
+      }
+      if (!badge) {
+        badge = document.createElement('span');
+        badge.setAttribute('part', 'badge');
+        badge.setAttribute('aria-hidden', 'true');
+        button.append(badge);
+      }
+      badge.textContent = String(count);
+    },
+    busy(on) {
+      if (on) button.setAttribute('aria-busy', 'true');
+      else button.removeAttribute('aria-busy');
+    },
+  };
+}
