@@ -6,14 +6,15 @@ import { BUDGETS, measureBundles } from '../../scripts/size.js';
 const m = measureBundles();
 
 /**
- * The full widget is over the issue's 40 KB: 74.0 KB gzip after rebasing on main of
- * 2026-11-29 10:30 (56.1 KB on this branch alone; main's extension blocks, visitor and
- * feedback features added ~18 KB that loads on open; Lit + DOMPurify alone are ~19.5 KB,
- * see docs/decisions/launcher-first-loading.md). Until it is under, this ceiling (~1 KB
- * of headroom) keeps it from growing: new features go behind import(); raise it only
- * with a reason in the commit.
+ * The full widget is over the issue's 40 KB: 78.5 KB gzip with every feature of
+ * 2026-11-29 merged (56.1 KB before the extension blocks, visitor, feedback and privacy
+ * features; Lit + DOMPurify alone are ~19.5 KB, see
+ * docs/decisions/launcher-first-loading.md). Until it is under, this ceiling (~1.5 KB of
+ * headroom) keeps it from growing: new features go behind import(); raise it only with a
+ * reason in the commit. Raised from 75,000 when the privacy work (media gate, consent,
+ * disclosure: +3.5 KB, all on the open path) was merged.
  */
-const FULL_WIDGET_CEILING_GZIP = 75_000;
+const FULL_WIDGET_CEILING_GZIP = 80_000;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
