@@ -98,7 +98,7 @@ export function toWebRequest(req: http.IncomingMessage, res: http.ServerResponse
     signal,
     // Node's fetch needs this for a streamed request body.
     ...(body ? { duplex: 'half' } : {}),
-  } as RequestInit);
+  });
 }
 
 /** Writes a Response to a ServerResponse, honouring backpressure and client disconnects. */
