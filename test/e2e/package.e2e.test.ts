@@ -26,7 +26,11 @@ let installed = '';
 let files: string[] = [];
 
 /** The package a bare specifier names (`lit/decorators.js` -> `lit`, `@a/b/c` -> `@a/b`). */
-const packageOf = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (spec: string) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 
 /** Bare imports of every packed .js file (static and dynamic). */
 function bareImports(): Set<string> {
@@ -45,7 +49,11 @@ function bareImports(): Set<string> {
 beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), 'indigo-pack-'));
   // --ignore-scripts: the suite runs after `npm run build`; prepack would rebuild.
-  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const [info] = JSON.parse(out) as [{ filename: string; files: { path: string }[] }];
   files = info.files.map((f) => f.path);
   installed = join(project, 'node_modules/indigo-chat-widget');
@@ -66,7 +74,19 @@ afterAll(() => {
 
 describe('the packed npm package', () => {
   it('ships the builds, types, manifest and licenses, and no sources, tests, test helpers or demo', () => {
-    for (const f of ['dist/index.js', 'dist/define.js', 'dist/core.js', 'dist/relay.js', 'dist/relay-node.js', 'dist/mock-platform.js', 'dist/indigo-chat.iife.js', 'dist/types/index.d.ts', 'custom-elements.json', 'dist/THIRD-PARTY-LICENSES.txt', 'bin/indigo-chat-relay.js']) {
+    for (const f of [
+      'dist/index.js',
+      'dist/define.js',
+      'dist/core.js',
+      'dist/relay.js',
+      'dist/relay-node.js',
+      'dist/mock-platform.js',
+      'dist/indigo-chat.iife.js',
+      'dist/types/index.d.ts',
+      'custom-elements.json',
+      'dist/THIRD-PARTY-LICENSES.txt',
+      'bin/indigo-chat-relay.js',
+    ]) {
       expect(files).toContain(f);
     }
     const unwanted = files.filter((f) => /^src\/|^test\/|^dist\/(demo|bench)\/|\.test\.|test-helper|test-utils|\/msw\.|\.tgz$/.test(f));
