@@ -517,6 +517,6 @@ export async function main(argv: readonly string[], env: Env = process.env): Pro
 }
 
 export { createRelay, relayConfigFromEnv };
-export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
+export { createRedisStore, type RedisStoreOptions, type RedisClient } from './redis-store.js';
 export { createRelayMetrics, type RelayMetrics } from './ops.js';
 export type { RelayConfig, RelayHandler, RelayLog };

@@ -35,10 +35,13 @@ const packageOf = (spec: string) =>
 /** Bare imports of every packed .js file (static and dynamic). */
 function bareImports(): Set<string> {
   const found = new Set<string>();
-  const specifier = /(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"'./][^"']*)["']/g;
+  // Static imports/re-exports at the start of a line (as the bundler writes them) and dynamic
+  // `import('…')`; not the word "from" inside bundled comments.
+  const specifier =
+    /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*["']([^"'./][^"']*)["']|^\s*import\s*["']([^"'./][^"']*)["']|\bimport\(\s*["']([^"'./][^"']*)["']\s*\)/gm;
   for (const file of files.filter((f) => f.endsWith('.js'))) {
     for (const m of readFileSync(join(installed, file), 'utf8').matchAll(specifier)) {
-      const spec = m[1] as string;
+      const spec = (m[1] ?? m[2] ?? m[3]) as string;
       if (spec.startsWith('node:') || builtinModules.includes(spec)) continue;
       found.add(packageOf(spec));
     }
