@@ -751,7 +751,7 @@ export class IndigoChat extends LitElement {
         assistant: s.assistant,
         heading: v.transcriptHeading,
       });
-      downloadFile(file, this.renderRoot as ShadowRoot);
+      downloadFile(file, this.renderRoot);
     });
   }
 
