@@ -62,8 +62,9 @@ beforeAll(() => {
   installed = join(project, 'node_modules/indigo-chat-widget');
   mkdirSync(installed, { recursive: true });
   execFileSync('tar', ['xzf', join(project, info.filename), '-C', installed, '--strip-components=1']);
-  // Only what the package declares (plus @types/node for the relay's Node types).
-  for (const dep of [...Object.keys(runtimeDeps), '@types/node']) {
+  // Only the hard dependencies (plus @types/node for the relay's Node types): optional peers
+  // (better-sqlite3, a native module) must not be needed to load or typecheck anything.
+  for (const dep of [...Object.keys(pkg.dependencies ?? {}), '@types/node']) {
     mkdirSync(dirname(join(project, 'node_modules', dep)), { recursive: true });
     symlinkSync(join(root, 'node_modules', dep), join(project, 'node_modules', dep), 'dir');
   }

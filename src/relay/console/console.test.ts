@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DAY_MS, DEFAULT_ANALYTICS_PATHS, isoDay } from '../../core/platform/analytics.js';
 import type { MockPlatformOptions } from '../../mock-platform/index.js';
 import { startRelayServer, type RelayServer } from '../node.js';
-import { createAnalyticsClient, AnalyticsError } from './analytics-client.js';
+import { createAnalyticsClient, type AnalyticsError } from './analytics-client.js';
 import { createGraphqlClient, GraphqlError, MESSAGES_QUERY } from './graphql-client.js';
 import { createConsoleHandler } from './handler.js';
 import { MemoryFeedbackStore } from '../feedback/store.js';
