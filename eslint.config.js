@@ -102,4 +102,9 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { ...globals.node } },
   },
+  // Benchmarks also hold functions that run in the page (`page.evaluate`).
+  {
+    files: ['bench/**/*.js'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
 );
