@@ -12,7 +12,7 @@ for (const size of [20000, 200000]) {
   for (const s of steps) frames.push(enc.encode(`data: ${JSON.stringify({ type: 'generation.chunk', data: { chunk: s.chunk, deltas: s.deltas, generation_id: 1 } })}\n\n`));
   async function* src() { for (const f of frames) yield f; }
   let t = performance.now(); let n = 0;
-  for await (const w of core.decodeChunks(src(), { maxTotalBytes: 1e9 })) n++;
+  for await (const _ of core.decodeChunks(src(), { maxTotalBytes: 1e9 })) n++;
   const dec = performance.now() - t;
   const wires = []; for await (const w of core.decodeChunks(src(), { maxTotalBytes: 1e9 })) wires.push(w);
   t = performance.now(); const chunks = wires.map(core.parseChunk); const par = performance.now() - t;

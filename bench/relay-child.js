@@ -27,7 +27,9 @@ function upstream(request) {
         process.send?.({ type: 'aborted', at: Date.now() });
         try {
           controller.error(new Error('aborted'));
-        } catch {}
+        } catch {
+          // Already closed or errored: nothing left to abort.
+        }
       });
     },
     cancel() {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds everything `npm start`, the npm package and the tests need:
-//   dist/*.js               ESM package entries (dependencies external)
+//   dist/*.js               ESM package entries (declared dependencies external, the rest bundled)
 //   dist/indigo-chat.iife.js script-tag loader; dist/indigo-chat/ the widget it loads
 //   dist/types/**           .d.ts from tsc
 //   dist/demo/              the demo pages (served by `npm start`)
@@ -12,6 +12,7 @@ import zlib, { brotliCompressSync, gzipSync } from 'node:zlib';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
+import { thirdPartyNotices } from './third-party-notices.js';
 import { minifyTemplates } from './minify-templates.js';
 import { browserWidgetPlugins } from './browser-plugins.js';
 
@@ -19,13 +20,19 @@ const root = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
 const quiet = { logLevel: 'warn' };
 
+// What the package declares as runtime dependencies (dependencies, peer and optional ones)
+// stays an import; everything else (marked and diff for the mock platform, ...) is bundled
+// into the entry that needs it, so a browser-only user installs only lit and dompurify.
+const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
+const runtimeDeps = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies });
 const external = (id) =>
-  ['lit', 'dompurify', 'diff', 'marked', 'ioredis', 'prom-client', 'graphql', 'better-sqlite3'].some((d) => id === d || id.startsWith(`${d}/`)) ||
+  runtimeDeps.some((d) => id === d || id.startsWith(`${d}/`)) ||
   id.startsWith('node:') ||
   builtinModules.includes(id) ||
   id.startsWith('@lit/');
 
 rmSync(resolve(root, 'dist'), { recursive: true, force: true });
+const notices = thirdPartyNotices();
 
 // 1. The ESM package. Each entry is its own file so `indigo-chat-widget/core` pulls no Lit.
 const entries = {
@@ -55,8 +62,15 @@ await build({
     minify: false,
     sourcemap: true,
     lib: { entry: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, resolve(root, v)])), formats: ['es'] },
-    rollupOptions: { external, output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' } },
+    rollupOptions: {
+      external,
+      // Bundled CommonJS (ioredis, prom-client) requires Node built-ins: with platform 'node'
+      // the chunk that needs it gets a `require` from createRequire (browser entries need none).
+      platform: 'node',
+      output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
   },
+  plugins: [notices.plugin()],
 });
 
 // 2. The script-tag build, launcher first:
@@ -75,7 +89,7 @@ if (existsSync(resolve(root, 'src/loader.ts'))) {
   };
   const widget = await build({
     ...browser,
-    plugins: [minifyTemplates(), ...browserWidgetPlugins(root)],
+    plugins: [minifyTemplates(), ...browserWidgetPlugins(root), notices.plugin()],
     build: {
       outDir: 'dist/indigo-chat',
       emptyOutDir: true,
@@ -112,6 +126,7 @@ if (existsSync(resolve(root, 'src/loader.ts'))) {
           return null;
         },
       },
+      notices.plugin(),
     ],
     build: {
       outDir: 'dist',
@@ -145,8 +160,11 @@ if (existsSync(resolve(root, 'src/console/main.ts'))) {
       sourcemap: true,
       lib: { entry: resolve(root, 'src/console/main.ts'), formats: ['es'], fileName: () => 'console.js' },
     },
+    plugins: [notices.plugin()],
   });
 }
+
+notices.write(resolve(root, 'dist/THIRD-PARTY-LICENSES.txt'));
 
 // 3. The demo pages, served by `npm start` (relay + mock platform) at /.
 const demoDir = resolve(root, 'demo');

@@ -36,7 +36,7 @@ export function minifyTemplates() {
     transform: {
       order: 'post',
       filter: { id: /\/src\/.*\.[jt]s$/ },
-      handler(code, id) {
+      handler(code) {
         if (!/\b(html|css|svg)`/.test(code)) return null;
         // Rolldown's AST exposes fields as getters: a plain copy makes it walkable.
         const ast = JSON.parse(JSON.stringify(this.parse(code)));

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Runs every suite (unit, browser, end-to-end), even when an earlier one fails, and ends
+// Runs every suite (lint, unit, browser, end-to-end), even when an earlier one fails, and ends
 // with one line `tests: N passed, M failed` summed over all suites. Exits non-zero on any
 // failure. `node scripts/test.js unit browser` runs a subset; BROWSERS=chromium,firefox,webkit
 // (default all three) picks the engines of the browser and e2e suites. First it makes sure
-// every browser and tool is there (scripts/setup-engines.js).
+// every browser and tool is there (scripts/setup-engines.js). Lint counts one passed per
+// clean file and one failure per ESLint error.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureEngines } from './setup-engines.js';
@@ -40,12 +41,33 @@ function vitestCounts(file) {
   return { passed: j.numPassedTests ?? 0, failed, engines };
 }
 
+function lintCounts(file) {
+  if (!existsSync(file)) return null;
+  let passed = 0;
+  let failed = 0;
+  for (const f of JSON.parse(readFileSync(file, 'utf8'))) {
+    if (f.errorCount === 0) passed++;
+    failed += f.errorCount;
+    for (const m of f.messages) {
+      if (m.severity === 2) console.log(`${f.filePath}:${m.line ?? 0}:${m.column ?? 0} ${m.message} (${m.ruleId ?? 'parse'})`);
+    }
+  }
+  return { passed, failed };
+}
+
 ensureEngines(wanted.length > 0 ? wanted : ['unit', 'browser', 'e2e']);
 
 rmSync(RESULTS, { recursive: true, force: true });
 mkdirSync(RESULTS, { recursive: true });
 
 const suites = [];
+
+if (run('lint')) {
+  // ESLint: one passed per clean file, one failure per error (warnings are not configured).
+  const file = `${RESULTS}/lint.json`;
+  const code = exec('npx', ['eslint', '--format', 'json', '--output-file', file, '.']);
+  suites.push({ name: 'lint', code, counts: lintCounts(file) });
+}
 
 if (run('unit')) {
   const code = exec('npx', ['vitest', 'run', '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}/unit.json`]);

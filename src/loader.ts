@@ -100,7 +100,7 @@ function mount(): IndigoChatGlobal | null {
   };
   if (document.body) afterPaint();
   else document.addEventListener('DOMContentLoaded', afterPaint, { once: true });
-  return merged as IndigoChatGlobal;
+  return merged;
 }
 
 /**

@@ -10,6 +10,7 @@ describe('public API after the renames', () => {
 
   it('element: session is a deprecated alias of conversation', async () => {
     const { IndigoChat } = await import('./index.js');
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .call(fake)
     const getter = Object.getOwnPropertyDescriptor(IndigoChat.prototype, 'session')?.get;
     expect(typeof getter).toBe('function');
     const fake = { conversation: { marker: 1 } };

@@ -131,6 +131,7 @@ async function runWidget(steps: Step[], rate: number, deadlineMs: number): Promi
     });
   });
   stage.appendChild(el);
+  // eslint-disable-next-line no-unmodified-loop-condition -- set by the stream's start() callback
   while (!controller) await new Promise((r) => setTimeout(r, 5));
   // Count DOM commits into the answer: one MutationObserver callback per task that changed it.
   let commits = 0;

@@ -112,7 +112,7 @@ export function renderChart(spec: ChartSpec): TemplateResult {
         <caption class="visually-hidden">${spec.title} by day</caption>
         <thead><tr><th scope="col">Date</th>${spec.series.map((s) => html`<th scope="col">${s.label}</th>`)}</tr></thead>
         <tbody>
-          ${spec.dates.map((d, i) => html`<tr><th scope="row">${d}</th>${spec.series.map((s) => html`<td>${s.values[i] === null || s.values[i] === undefined ? '—' : f(s.values[i] as number)}</td>`)}</tr>`)}
+          ${spec.dates.map((d, i) => html`<tr><th scope="row">${d}</th>${spec.series.map((s) => html`<td>${s.values[i] === null || s.values[i] === undefined ? '—' : f(s.values[i])}</td>`)}</tr>`)}
         </tbody>
       </table>
     </details>

@@ -164,7 +164,7 @@ export class IndigoConsole extends LitElement {
         title,
         kind,
         dates: rows(e).length ? rows(e).map((r) => r.date) : fallbackDates,
-        series: series.map(([label, field, color]) => ({ label, color, values: rows(e).map((r) => (typeof r[field] === 'number' ? (r[field] as number) : null)) })),
+        series: series.map(([label, field, color]) => ({ label, color, values: rows(e).map((r) => (typeof r[field] === 'number' ? r[field] : null)) })),
         ...(yMax === undefined ? {} : { yMax }),
         error: x ? `The platform refused: ${x.status ? `HTTP ${x.status}, ` : ''}“${x.message}”${x.retryAfter ? ` (retry after ${x.retryAfter} s)` : ''}.` : undefined,
       };
@@ -184,7 +184,7 @@ export class IndigoConsole extends LitElement {
 
   private renderAnalytics(): TemplateResult {
     const a = this.analytics;
-    const sum = (e: AnalyticsEndpoint, f: string) => (a?.series[e] ?? []).reduce((n, r) => n + (typeof r[f] === 'number' ? (r[f] as number) : 0), 0);
+    const sum = (e: AnalyticsEndpoint, f: string) => (a?.series[e] ?? []).reduce((n, r) => n + (typeof r[f] === 'number' ? r[f] : 0), 0);
     return html`<form
         class="toolbar"
         aria-label="Date range"

@@ -23,7 +23,7 @@ function fakeRelay() {
     let ctl!: ReadableStreamDefaultController<Uint8Array>;
     const stream = new ReadableStream<Uint8Array>({ start: (c) => void (ctl = c) });
     pending.push({
-      body: JSON.parse(String(init.body)),
+      body: JSON.parse(init.body as string) as Pending['body'],
       push: (c) => ctl.enqueue(enc.encode(`data: ${JSON.stringify(c)}\n\n`)),
       end: () => ctl.close(),
       signal: init.signal,

@@ -180,7 +180,7 @@ export class PersistenceController implements ReactiveController {
       this.flush();
       return;
     }
-    if (this.timer === undefined) this.timer = setTimeout(this.flush, this.throttleMs);
+    this.timer ??= setTimeout(this.flush, this.throttleMs);
   }
 
   readonly flush = (): void => {

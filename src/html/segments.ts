@@ -170,10 +170,8 @@ export function scanSegments(src: string, from: number, final: boolean): Segment
     }
     const t = readConstruct(src, i, foreign > 0);
     if (t === null) {
-      if (final) {
-        i = n; // at the very end the parser drops or shows it: let the sanitizer decide
-        break;
-      }
+      // At the very end the parser drops or shows it: let the sanitizer decide.
+      if (final) break;
       heldBack = i;
       break;
     }
@@ -197,7 +195,6 @@ export function scanSegments(src: string, from: number, final: boolean): Segment
       if (name === 'plaintext' && foreign === 0) {
         sloppy = true;
         plainState = false;
-        i = n;
         lastConstructEnd = n;
         break;
       }
@@ -212,7 +209,6 @@ export function scanSegments(src: string, from: number, final: boolean): Segment
           stack.push(name);
           sloppy = true;
           plainState = false;
-          i = n;
           lastConstructEnd = n;
           break;
         }

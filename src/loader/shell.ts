@@ -36,9 +36,9 @@ const CHAT_ICON = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-
 export interface ShellOptions {
   readonly lang: string;
   /** Pointer over, focus or touch: the visitor may open soon (load ahead). */
-  onIntent(): void;
+  readonly onIntent: () => void;
   /** Click (mouse, Enter, Space): open. */
-  onActivate(): void;
+  readonly onActivate: () => void;
 }
 
 export interface Shell {

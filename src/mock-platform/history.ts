@@ -161,7 +161,8 @@ export class MockHistory {
   recordUser(sender: string, data: Record<string, unknown>, at = this.now()): void {
     const c = this.#open(conversationKey(sender) || sender, at);
     if (data['type'] === 'profile') return;
-    const text = data['type'] === 'text' ? String(data['text']) : String(data['label'] ?? data['payload'] ?? '');
+    const { label, payload } = data;
+    const text = data['type'] === 'text' ? String(data['text']) : typeof label === 'string' ? label : typeof payload === 'string' ? payload : '';
     const hidden = data['type'] === 'payload' && data['payload'] === 'init';
     c.messages.push({
       id: String(++this.#lastMessageId),

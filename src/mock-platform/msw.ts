@@ -68,7 +68,7 @@ function validSender(sender: unknown): sender is string {
 export function streamsThroughWorker(): boolean {
   try {
     const stream = new ReadableStream({ start: (c) => c.close() });
-    new MessageChannel().port1.postMessage(stream, [stream as unknown as Transferable]);
+    new MessageChannel().port1.postMessage(stream, [stream]);
     return true;
   } catch {
     return false;

@@ -29,7 +29,7 @@ const types = (chunks: WireChunk[]): unknown[] => chunks.map((c) => c['type']);
 function shape(v: unknown): unknown {
   if (v === null) return 'null';
   if (Array.isArray(v)) return v.map(shape);
-  if (typeof v === 'object') return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, shape(x)]).sort());
+  if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)]).sort());
   return typeof v;
 }
 

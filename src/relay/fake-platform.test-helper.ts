@@ -38,7 +38,7 @@ export interface Behaviour {
   status?: number;
   headers?: Record<string, string>;
   /** Pieces of the body; a number is a pause in ms; 'stall' waits forever; 'reset' errors the stream. */
-  body?: (Uint8Array | string | number | 'stall' | 'reset')[];
+  body?: (Uint8Array | number | 'stall' | 'reset' | (string & {}))[];
   /** Never answer at all (headers never come). */
   hang?: boolean;
   /** Throw a network error with this message. */

@@ -14,7 +14,8 @@ export function createGenerationWatch(onDegraded: () => void, unit: DeltaUnit = 
     const type = chunk.type;
     if (typeof type !== 'string' || !type.startsWith('generation.')) return;
     const data = (chunk.data ?? {}) as { generation_id?: unknown; deltas?: unknown };
-    const id = String(data.generation_id ?? '');
+    const rawId = data.generation_id; // the platform sends ids as numbers or strings
+    const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : '';
     if (type === 'generation.start') {
       if (live.size < MAX_GENERATIONS && !live.has(id)) live.set(id, createLiveText(unit));
     } else if (type === 'generation.chunk') {

@@ -98,7 +98,7 @@ export function toWebRequest(req: http.IncomingMessage, res: http.ServerResponse
     signal,
     // Node's fetch needs this for a streamed request body.
     ...(body ? { duplex: 'half' } : {}),
-  } as RequestInit);
+  });
 }
 
 /** Writes a Response to a ServerResponse, honouring backpressure and client disconnects. */
@@ -517,6 +517,6 @@ export async function main(argv: readonly string[], env: Env = process.env): Pro
 }
 
 export { createRelay, relayConfigFromEnv };
-export { createRedisStore, type RedisStoreOptions } from './redis-store.js';
+export { createRedisStore, type RedisStoreOptions, type RedisClient } from './redis-store.js';
 export { createRelayMetrics, type RelayMetrics } from './ops.js';
 export type { RelayConfig, RelayHandler, RelayLog };

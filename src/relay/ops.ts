@@ -46,7 +46,8 @@ export function withLevel(log: RelayLog, level: Level): RelayLog {
 }
 
 export interface RelayMetrics {
-  readonly registry: Registry;
+  /** The prom-client registry (typed by what it offers, so the published types need no prom-client). */
+  readonly registry: { readonly contentType: string; metrics(): Promise<string> };
   readonly sink: RelayMetricsSink;
   storeError(): void;
   render(): Promise<{ contentType: string; body: string }>;

@@ -41,5 +41,6 @@ export function redactFields(value: unknown, redact: Redactor, depth = 0): unkno
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[redact(k)] = redactFields(v, redact, depth + 1);
     return out;
   }
-  return redact(String(value));
+  const rest = value as bigint | symbol | ((...args: unknown[]) => unknown); // all that is left
+  return redact(String(rest));
 }

@@ -58,12 +58,25 @@ export interface RedisStoreOptions {
 }
 
 /**
+ * The underlying ioredis client, typed by the commands callers use (prom-client and ioredis
+ * are bundled into the relay's Node build, so the published types cannot name them).
+ */
+export interface RedisClient {
+  readonly status: string;
+  keys(pattern: string): Promise<string[]>;
+  pttl(key: string): Promise<number>;
+  ping(): Promise<string>;
+  quit(): Promise<unknown>;
+  disconnect(): void;
+}
+
+/**
  * Never queues commands while disconnected (they fail at once, so the fallback store
  * answers) and reconnects forever in the background, so the relay recovers by itself.
  */
 export function createRedisStore(
   options: RedisStoreOptions,
-): RelayStore & { readonly client: Redis; connected(timeoutMs?: number): Promise<boolean> } {
+): RelayStore & { readonly client: RedisClient; connected(timeoutMs?: number): Promise<boolean> } {
   const client = new Redis(options.url, {
     keyPrefix: options.prefix ?? 'indigo-relay:',
     enableOfflineQueue: false,

@@ -78,7 +78,7 @@ describe('streamReply', () => {
     const out = await streamReply('/api/chat', 's-1', { type: 'text', text: 'hello' }, { fetch: f.fetch, onChunk: (c) => got.push(c) });
     expect(out).toEqual({ kind: 'ended', chunks: 3 });
     expect(got.map((c) => c.type)).toEqual(['processing.start', 'text', 'processing.end']);
-    expect(JSON.parse(String(f.calls[0]?.init.body))).toEqual({ sender: 's-1', data: { type: 'text', text: 'hello' } });
+    expect(JSON.parse(f.calls[0]?.init.body as string)).toEqual({ sender: 's-1', data: { type: 'text', text: 'hello' } });
   });
 
   it('slices a huge read: timers and input get a turn while hundreds of chunks are handled', async () => {

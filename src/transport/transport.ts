@@ -73,7 +73,7 @@ async function readRelayError(res: Response): Promise<{ code?: string; message?:
     if (!type.includes('json')) return {};
     const body: unknown = await res.json();
     if (body && typeof body === 'object' && 'error' in body) {
-      const err = (body as { error: unknown }).error;
+      const err = body.error;
       if (err && typeof err === 'object') {
         const { code, message } = err as { code?: unknown; message?: unknown };
         return {

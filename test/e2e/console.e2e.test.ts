@@ -130,7 +130,7 @@ describe('owner console', () => {
     for (const format of ['jsonl', 'csv']) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click(`indigo-console section[aria-labelledby="transcript-title"] a:text-is("${format.toUpperCase()}")`)]);
       expect(download.suggestedFilename()).toMatch(new RegExp(`^conversation-\\d+\\.${format}$`));
-      const content = readFileSync((await download.path())!, 'utf8');
+      const content = readFileSync(await download.path(), 'utf8');
       expect(content).toContain(text);
       if (format === 'jsonl') expect(content.trim().split('\n').every((l) => JSON.parse(l).conversationId)).toBe(true);
       else expect(content.split('\r\n')[0]).toBe('conversationId,id,insertedAt,role,text,feedback');

@@ -295,7 +295,7 @@ function puppeteerBackend(page: PPage): Backend {
       await page.reload({ waitUntil: 'load' });
     },
     screenshot: async (path, fullPage) => {
-      await page.screenshot({ path: path as `${string}.png`, fullPage });
+      await page.screenshot({ path, fullPage });
     },
     close: () => page.close(),
   };
@@ -333,9 +333,9 @@ async function setInnerSize(b: WebdriverIO.Browser, size: { width: number; heigh
 }
 
 function webdriverBackend(b: WebdriverIO.Browser, forget: () => void): Backend {
-  const element = async (expr: string) => b.$((await b.execute(`return ${expr}`)) as never);
+  const element = async (expr: string) => b.$(await b.execute<never, []>(`return ${expr}`));
   return {
-    evaluate: (expr) => b.execute(`return ${expr}`) as never,
+    evaluate: (expr) => b.execute<never, []>(`return ${expr}`),
     async click(expr) {
       await (await element(expr)).click();
     },

@@ -117,12 +117,12 @@ describe('visitor features through the real relay (Chromium)', () => {
     await shot(page, 'menu-download');
     const [txt] = await Promise.all([page.waitForEvent('download'), page.locator(`${part('download', '#help-inline')}[data-format="txt"]`).click()]);
     expect(txt.suggestedFilename()).toMatch(/^help-centre-indigo-bikes-\d{4}-\d\d-\d\d\.txt$/);
-    const text = readFileSync((await txt.path())!, 'utf8');
+    const text = readFileSync((await txt.path()), 'utf8');
     expect(text).toContain('Do you deliver to Milan?');
     await page.locator(part('menu', '#help-inline')).click();
     const [page2] = await Promise.all([page.waitForEvent('download'), page.locator(`${part('download', '#help-inline')}[data-format="html"]`).click()]);
     expect(page2.suggestedFilename()).toMatch(/\.html$/);
-    const markup = readFileSync((await page2.path())!, 'utf8');
+    const markup = readFileSync((await page2.path()), 'utf8');
     expect(markup).not.toMatch(/<script|<img|\son\w+=/i);
     // Opened on its own, the file shows the conversation and loads nothing.
     const viewer = await context.newPage();

@@ -40,8 +40,8 @@ export async function startRelayProcess(env: Record<string, string>): Promise<Re
         if (m?.[1]) resolve(m[1]);
       }
     };
-    child.stdout!.on('data', onLine);
-    child.stderr!.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
+    child.stdout.on('data', onLine);
+    child.stderr.on('data', (d: Buffer) => lines.push(...d.toString().split('\n').filter(Boolean)));
     void exited.then((c) => reject(new Error(`relay process exited (${c}) before listening:\n${lines.join('\n')}`)));
   });
   return {

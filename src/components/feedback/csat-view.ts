@@ -8,10 +8,11 @@ import { commentBox } from './feedback-view.js';
 import type { CsatState } from './feedback-controller.js';
 import type { FeedbackStrings } from './strings.js';
 
+// Function properties, not methods: they are passed on as event handlers unbound.
 export interface CsatActions {
-  score(n: number): void;
-  comment(text: string): void;
-  finish(): void;
+  score: (n: number) => void;
+  comment: (text: string) => void;
+  finish: () => void;
 }
 
 export function renderCsat(uid: string, csat: CsatState, s: FeedbackStrings, a: CsatActions): TemplateResult | typeof nothing {

@@ -66,7 +66,7 @@ describe('thumbs feedback', () => {
     const el = await mount(r);
     expect(group(botMessages(el)[0]!)).to.equal(null);
     el.send('hi');
-    await waitUntil(() => botMessages(el).length === 2 && botMessages(el)[1]!.textContent!.includes('part'), 'streaming');
+    await waitUntil(() => botMessages(el).length === 2 && botMessages(el)[1]!.textContent.includes('part'), 'streaming');
     await el.updateComplete;
     expect(group(botMessages(el)[1]!)).to.equal(null);
     release();
@@ -108,7 +108,7 @@ describe('thumbs feedback', () => {
     thumb(msg(), 'down').click(); // the one change
     await el.updateComplete;
     const chips = [...msg().querySelectorAll<HTMLButtonElement>('[part~="feedback-reason"]')];
-    expect(chips.map((c) => c.textContent!.trim())).to.deep.equal(['Wrong', 'Not helpful', 'Unsafe', 'Other']);
+    expect(chips.map((c) => c.textContent.trim())).to.deep.equal(['Wrong', 'Not helpful', 'Unsafe', 'Other']);
     chips[2]!.click();
     chips[0]!.click();
     await el.updateComplete;

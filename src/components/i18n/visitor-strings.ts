@@ -19,7 +19,7 @@ export interface VisitorStrings {
   readonly downloadTxt: string;
   readonly downloadHtml: string;
   /** Header line of a downloaded transcript: `{title}: conversation of {date}`. */
-  transcriptHeading(title: string, date: string): string;
+  transcriptHeading: (title: string, date: string) => string;
   /** Day separators. */
   readonly today: string;
   readonly yesterday: string;

@@ -2,7 +2,7 @@ import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
 import type { IndigoChatWarningEvent } from '../../events/index.js';
-import { $, $$, botMessages, FakeRelay, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
+import { $, $$, botMessages, type FakeRelay, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
 import type { Wire } from './fake-relay.test-helper.js';
 
 /**
@@ -79,14 +79,14 @@ describe('<indigo-chat> degraded generation', () => {
     expect(answer.querySelector('[part~="bubble"]')!.textContent).to.contain('**world**');
     const notice = answer.querySelector('[part~="plain-text-notice"]');
     expect(notice, 'plain-text notice').to.not.equal(null);
-    expect(notice!.textContent!.trim()).to.equal('Shown as plain text: the formatting could not be applied.');
+    expect(notice!.textContent.trim()).to.equal('Shown as plain text: the formatting could not be applied.');
   });
 
   it('the notice is localized', async () => {
     const r = relays.relay().queue(welcomeChunks(), degradedAnswer());
     const el = await mount(r, 'it');
     const answer = await ask(el, r);
-    expect(answer.querySelector('[part~="plain-text-notice"]')!.textContent!.trim()).to.equal(
+    expect(answer.querySelector('[part~="plain-text-notice"]')!.textContent.trim()).to.equal(
       'Mostrata come testo semplice: non è stato possibile applicare la formattazione.',
     );
   });
@@ -111,7 +111,7 @@ describe('<indigo-chat> degraded generation', () => {
     const bubbles = [...answer.querySelectorAll('[part~="bubble"]')];
     expect(bubbles).to.have.length(1);
     expect(bubbles[0]!.querySelector('strong')?.textContent).to.equal('world');
-    expect(answer.textContent!.match(/Hello/g)).to.have.length(1);
+    expect(answer.textContent.match(/Hello/g)).to.have.length(1);
     expect(answer.textContent).to.not.contain('**');
     expect(answer.querySelector('[part~="plain-text-notice"]')).to.equal(null);
     // It did degrade on the way: that is reported, once.

@@ -65,7 +65,7 @@ export class HeaderMenu {
   private readonly onMenuKeydown = (e: KeyboardEvent): void => {
     const items = this.items();
     const i = items.indexOf(e.target as HTMLElement);
-    let to: number | null = null;
+    let to: number;
     switch (e.key) {
       case 'ArrowDown':
         to = (i + 1) % items.length;

@@ -1,8 +1,8 @@
 import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { HttpResponse, http } from 'msw';
+import { HttpResponse } from 'msw';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
-import { $, $$, botMessages, FakeRelay, sseResponse, typeAndEnter, useFakeRelays, userMessages, welcomeChunks } from './fake-relay.test-helper.js';
+import { $, $$, botMessages, type FakeRelay, sseResponse, typeAndEnter, useFakeRelays, userMessages, welcomeChunks } from './fake-relay.test-helper.js';
 import type { Wire } from './fake-relay.test-helper.js';
 import type { IndigoChatErrorEvent, IndigoChatMessageEvent, IndigoChatWarningEvent } from '../../events/index.js';
 
@@ -94,7 +94,7 @@ describe('<indigo-chat>', () => {
     const last = botMessages(el).at(-1)!;
     await waitUntil(() => last.querySelector('p')?.textContent === 'Streaming answers are smooth', 'final generation HTML');
     // The finished answer is announced once through the polite live region.
-    await waitUntil(() => $(el, '[aria-live="polite"]')!.textContent!.includes('Streaming answers are smooth'));
+    await waitUntil(() => $(el, '[aria-live="polite"]')!.textContent.includes('Streaming answers are smooth'));
   });
 
   it('sends a quick reply payload, shows its label as the visitor message and disables the old replies', async () => {
@@ -126,7 +126,7 @@ describe('<indigo-chat>', () => {
       { type: 'text', data: { text: '<p>ok</p>' } },
       { type: 'processing.end' },
     ]);
-    const el = document.createElement('indigo-chat') as IndigoChat;
+    const el = document.createElement('indigo-chat');
     el.relay = r.path;
     el.id = `chat-events-${n}`;
     const ready = oneEvent(el, 'indigo-chat-ready');
@@ -140,7 +140,7 @@ describe('<indigo-chat>', () => {
       });
     }
     try {
-      const warning = oneEvent(document, 'indigo-chat-warning') as Promise<IndigoChatWarningEvent>;
+      const warning = oneEvent<IndigoChatWarningEvent>(document, 'indigo-chat-warning');
       el.show();
       await waitUntil(() => log.includes('indigo-chat-message:in:bot'));
       el.send('hi');
@@ -191,14 +191,14 @@ describe('<indigo-chat>', () => {
     const r = relay().queue(welcomeChunks(), HttpResponse.json({ error: { code: 'unavailable', message: 'down' } }, { status: 500 }));
     const el = await mount(r);
     await openAndWelcome(el);
-    const err = oneEvent(el, 'indigo-chat-error') as Promise<IndigoChatErrorEvent>;
+    const err = oneEvent<IndigoChatErrorEvent>(el, 'indigo-chat-error');
     el.send('please work');
     expect((await err).detail.code).to.equal('unavailable');
     await el.updateComplete;
     expect(userMessages(el)[0]!.querySelector('.user-bubble')!.textContent).to.equal('please work');
     expect(userMessages(el)[0]!.textContent).to.contain('Not sent');
     const retry = $<HTMLButtonElement>(el, '[part~="notice"] [part~="retry"]')!;
-    expect(retry).to.exist;
+    expect(retry).to.not.equal(null);
     retry.click();
     await waitUntil(() => botMessages(el).length === 2 && el.conversation.transcript.status === 'idle', 'answer after retry');
     await el.updateComplete;
@@ -224,13 +224,13 @@ describe('<indigo-chat>', () => {
     const el = await mount(r);
     el.timeouts = { firstByteMs: 2000, idleMs: 80 };
     await openAndWelcome(el);
-    const err = oneEvent(el, 'indigo-chat-error') as Promise<IndigoChatErrorEvent>;
+    const err = oneEvent<IndigoChatErrorEvent>(el, 'indigo-chat-error');
     el.send('slow one');
     expect((await err).detail.code).to.equal('timeout');
     await el.updateComplete;
     expect(el.conversation.transcript.notice?.kind).to.equal('timeout');
-    expect($(el, '[part~="notice"]')).to.exist;
-    expect($(el, '[part~="retry"]')).to.exist;
+    expect($(el, '[part~="notice"]')).to.not.equal(null);
+    expect($(el, '[part~="retry"]')).to.not.equal(null);
     expect($<HTMLTextAreaElement>(el, '[part~="input"]')!.disabled).to.equal(false);
   });
 
@@ -356,7 +356,7 @@ describe('<indigo-chat>', () => {
     await el.updateComplete;
     // 300+ chunks arrived in one read: without frame batching Lit renders once per chunk.
     expect(renders).to.be.lessThan(60);
-    await waitUntil(() => botMessages(el)[1]!.textContent!.includes('w299'));
+    await waitUntil(() => botMessages(el)[1]!.textContent.includes('w299'));
   });
 
 });

@@ -217,7 +217,7 @@ export class IndigoChat extends LitElement {
    * Header title. It is the native `title` attribute too: the shadow root's wrapper carries
    * an empty `title` so the browser does not show it as a tooltip over the whole widget.
    */
-  @property({ reflect: true }) override title = '';
+  @property({ reflect: true }) override title = ''; // eslint-disable-line lit/no-native-attributes -- the public `title` attribute (README); tooltip handled above
   @property({ reflect: true }) subtitle = '';
   /**
    * Assistant picture: an `https:` URL, or one on the page's own origin or a
@@ -235,7 +235,7 @@ export class IndigoChat extends LitElement {
    * falls back to English. Arabic and Hebrew lay the panel out right to left. Languages
    * other than English and Italian load on demand (English shows until they arrive).
    */
-  @property({ reflect: true }) override lang = 'en';
+  @property({ reflect: true }) override lang = 'en'; // eslint-disable-line lit/no-native-attributes -- the public `lang` attribute means what the native one does
   /**
    * Launcher mode: a small bubble beside the closed launcher with this text, at most once
    * per visitor per day, after `teaser-delay`. Present but empty: the welcome's first text
@@ -751,7 +751,7 @@ export class IndigoChat extends LitElement {
         assistant: s.assistant,
         heading: v.transcriptHeading,
       });
-      downloadFile(file, this.renderRoot as ShadowRoot);
+      downloadFile(file, this.renderRoot);
     });
   }
 

@@ -60,6 +60,7 @@ function watchRequests(): string[] {
 function watchStorageWrites(): { writes: string[]; stop(): void } {
   const writes: string[] = [];
   const proto = Storage.prototype;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept only to be put back by stop()
   const original = { setItem: proto.setItem, removeItem: proto.removeItem, clear: proto.clear };
   proto.setItem = function (key: string, value: string) {
     writes.push(`setItem ${key}`);
@@ -104,7 +105,7 @@ afterEach(() => {
 /** Every attribute is in place before the element connects, as in a page's HTML. */
 async function mount(r: FakeRelay, attrs: Record<string, string> = {}): Promise<IndigoChat> {
   n++;
-  const el = document.createElement('indigo-chat') as IndigoChat;
+  const el = document.createElement('indigo-chat');
   el.setAttribute('relay', r.path);
   el.setAttribute('id', `privacy-${n}`);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
@@ -185,8 +186,8 @@ describe('consent="required"', () => {
       expect(notice.textContent).to.contain('We use an AI provider.');
       expect($<HTMLAnchorElement>(el, '[part~="consent"] a')!.href).to.equal(`${location.origin}/privacy.html`);
       const accept = $<HTMLButtonElement>(el, '[part~="consent-accept"]')!;
-      expect(accept.textContent!.trim()).to.equal('Accept');
-      expect($(el, '[part~="consent-decline"]')!.textContent!.trim()).to.equal('Decline');
+      expect(accept.textContent.trim()).to.equal('Accept');
+      expect($(el, '[part~="consent-decline"]')!.textContent.trim()).to.equal('Decline');
       expect(el.shadowRoot!.activeElement).to.equal(accept);
       expect($(el, '[part~="composer"]')!.hidden).to.equal(true);
       expect(el.send('hello?')).to.equal(false);
@@ -220,7 +221,7 @@ describe('consent="required"', () => {
       const el = await mount(r, { consent: 'required', lang: 'it' });
       await openLauncher(el);
       const decline = $<HTMLButtonElement>(el, '[part~="consent-decline"]')!;
-      expect(decline.textContent!.trim()).to.equal('Rifiuto');
+      expect(decline.textContent.trim()).to.equal('Rifiuto');
       decline.click();
       await waitUntil(() => botMessages(el).length === 1, 'the chat works in memory');
       expect(el.shadowRoot!.querySelector('.memory-only')!.textContent).to.contain('Niente viene salvato');
@@ -338,7 +339,7 @@ describe('hostile bot HTML through the element', () => {
     const el = await mount(r, { mode: 'inline', 'media-origins': ALLOWED });
     await waitUntil(() => botMessages(el).length === 1);
     await waitUntil(() => requests.includes(`${PLATFORM_MEDIA}/a.png`) && requests.includes(`${ALLOWED}/b.png`), 'allowed images load');
-    expect($$(el, '[part~="blocked-media"]').map((p) => p.textContent!.trim())).to.deep.equal(['Show image “other” from attacker.example']);
+    expect($$(el, '[part~="blocked-media"]').map((p) => p.textContent.trim())).to.deep.equal(['Show image “other” from attacker.example']);
     el.mediaOrigins = '*';
     await waitUntil(() => requests.includes(`${ATTACKER}/c.png`), '`*` lets it load');
     expect($$(el, '[part~="blocked-media"]').length).to.equal(0);

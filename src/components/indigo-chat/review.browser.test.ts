@@ -6,7 +6,7 @@ import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/t
 import { HttpResponse, http } from 'msw';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
-import { $, $$, botMessages, FakeRelay, sseResponse, useFakeRelays, userMessages, welcomeChunks } from './fake-relay.test-helper.js';
+import { $, $$, botMessages, type FakeRelay, sseResponse, useFakeRelays, userMessages, welcomeChunks } from './fake-relay.test-helper.js';
 import type { IndigoChatErrorEvent } from '../../events/index.js';
 
 const relays = useFakeRelays('review');
@@ -42,11 +42,11 @@ describe('<indigo-chat> review fixes', () => {
     await waitUntil(() => botMessages(el).length === 2 && idle(el));
     await el.updateComplete;
     const launcher = $<HTMLButtonElement>(el, '[part~="launcher"]')!;
-    expect($(el, '[part~="badge"]')!.textContent!.trim()).to.equal('1');
+    expect($(el, '[part~="badge"]')!.textContent.trim()).to.equal('1');
     // The button's own aria-label hides its content from screen readers: the count must be in it.
     expect(launcher.getAttribute('aria-label')).to.contain('1 unread message');
     // Announced while closed as a count (the panel and its content are hidden).
-    await waitUntil(() => $$(el, '[aria-live="polite"]').some((l) => l.textContent!.includes('1 unread message') && !l.closest('[hidden]')));
+    await waitUntil(() => $$(el, '[aria-live="polite"]').some((l) => l.textContent.includes('1 unread message') && !l.closest('[hidden]')));
     launcher.click();
     await el.updateComplete;
     expect($(el, '[part~="badge"]')).to.equal(null);
@@ -66,7 +66,7 @@ describe('<indigo-chat> review fixes', () => {
     expect(el.shadowRoot!.activeElement).to.equal($(el, '[part~="input"]'));
     await waitUntil(() => r.sessions === 1);
     await el.updateComplete;
-    expect($(el, '[part~="typing"]'), 'typing before the welcome').to.exist;
+    expect($(el, '[part~="typing"]'), 'typing before the welcome').to.not.equal(null);
     release();
     await waitUntil(() => botMessages(el).length === 1 && idle(el));
     await el.updateComplete;
@@ -88,7 +88,7 @@ describe('<indigo-chat> review fixes', () => {
     const el = await mount(r, { mode: 'inline' });
     await waitUntil(() => botMessages(el).length === 1 && idle(el));
     el.send('old question');
-    await waitUntil(() => el.shadowRoot!.textContent!.includes('OLD-1'));
+    await waitUntil(() => el.shadowRoot!.textContent.includes('OLD-1'));
     el.restart();
     await waitUntil(() => botMessages(el).length === 1 && idle(el) && r.sent.length === 3);
     await aTimeout(400); // longer than the rest of the old stream
@@ -118,8 +118,8 @@ describe('<indigo-chat> review fixes', () => {
       expect(errors[0]!.detail.code).to.match(/^session-/);
       await el.updateComplete;
       const notice = $(el, '[part~="notice"]');
-      expect(notice, 'notice').to.exist;
-      expect(notice!.textContent!.trim().length).to.be.greaterThan(10);
+      expect(notice, 'notice').to.not.equal(null);
+      expect(notice!.textContent.trim().length).to.be.greaterThan(10);
       expect($(el, '[part~="typing"]')).to.equal(null);
       expect(userMessages(el)).to.have.length(0);
       fixed = true;
@@ -163,7 +163,7 @@ describe('<indigo-chat> review fixes', () => {
     el.send('ciao');
     await waitUntil(() => $(el, '[part~="notice"]') !== null);
     expect($(el, '[part~="notice"]')!.textContent).not.to.contain('Your message could not be sent');
-    expect($(el, '[part~="retry"]')!.textContent!.trim()).to.equal('Riprova');
+    expect($(el, '[part~="retry"]')!.textContent.trim()).to.equal('Riprova');
   });
 
   it('an answer cut off mid-way says so once on the message and the notice says why', async () => {

@@ -6,7 +6,7 @@ import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../define.js';
 import { createTranscript, reduce } from '../../core/index.js';
 import type { IndigoChat } from './indigo-chat.js';
-import { $, $$, botMessages, FakeRelay, typeAndEnter, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
+import { $, $$, botMessages, type FakeRelay, typeAndEnter, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
 import type { Wire } from './fake-relay.test-helper.js';
 import { loadAxe } from '../blocks/blocks.test-helper.js';
 
@@ -28,7 +28,7 @@ interface MountOptions {
 }
 
 async function mount(r: FakeRelay, o: MountOptions = {}): Promise<IndigoChat> {
-  const el = document.createElement('indigo-chat') as IndigoChat;
+  const el = document.createElement('indigo-chat');
   el.setAttribute('relay', r.path);
   el.id = o.id ?? `visitor-${n}`;
   el.setAttribute('mode', o.mode ?? 'launcher');
@@ -164,7 +164,7 @@ describe('stop generating', () => {
     expect($$(el, '.queued').length).to.equal(1);
     $<HTMLButtonElement>(el, '[part~="stop"]')!.click();
     await waitUntil(() => r.sent.some((b) => b.data.text === 'two'), 'queued message sent');
-    await waitUntil(() => botMessages(el).some((m) => m.textContent!.includes('echo two')), 'its answer');
+    await waitUntil(() => botMessages(el).some((m) => m.textContent.includes('echo two')), 'its answer');
   });
 });
 
@@ -259,9 +259,9 @@ describe('timestamps and day separators', () => {
     el.conversation.restore(t, 'sender-x');
     el.requestUpdate();
     await waitUntil(() => $$(el, '[part~="day"]').length === 2, 'two separators');
-    await waitUntil(() => $$(el, '[part~="day"]')[1]!.textContent!.trim() === 'Aujourd’hui', 'French labels');
+    await waitUntil(() => $$(el, '[part~="day"]')[1]!.textContent.trim() === 'Aujourd’hui', 'French labels');
     const [first, second] = $$(el, '[part~="day"]');
-    expect(first!.textContent!.trim()).to.equal(new Intl.DateTimeFormat('fr', { weekday: 'long', day: 'numeric', month: 'long', ...(new Date(now - 3 * day).getFullYear() === new Date(now).getFullYear() ? {} : { year: 'numeric' }) }).format(now - 3 * day));
+    expect(first!.textContent.trim()).to.equal(new Intl.DateTimeFormat('fr', { weekday: 'long', day: 'numeric', month: 'long', ...(new Date(now - 3 * day).getFullYear() === new Date(now).getFullYear() ? {} : { year: 'numeric' }) }).format(now - 3 * day));
     expect(second!.nextElementSibling!.textContent).to.contain('new question');
   });
 });
@@ -269,7 +269,9 @@ describe('timestamps and day separators', () => {
 describe('transcript download', () => {
   let blobs: Blob[];
   let names: string[];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept only to be put back after each test
   const realCreate = URL.createObjectURL;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept only to be put back after each test
   const realClick = HTMLAnchorElement.prototype.click;
   beforeEach(() => {
     blobs = [];
@@ -386,7 +388,7 @@ describe('teaser', () => {
     const r = relay().queue(welcomeChunks('Hello! Spring sale on every bike.'));
     const el = await mount(r, { teaser: '', id: 'teaser-c' });
     await waitUntil(() => $(el, '[part~="teaser"]') !== null, 'teaser shown');
-    expect($(el, '.teaser-text')!.textContent!.trim()).to.equal('Hello! Spring sale on every bike.');
+    expect($(el, '.teaser-text')!.textContent.trim()).to.equal('Hello! Spring sale on every bike.');
     expect(el.open).to.equal(false);
   });
 

@@ -57,7 +57,7 @@ describe('protocol extensions: audio, file, location, select', () => {
   });
 
   it('count towards the message caps like any block', () => {
-    let t = reduce(createTranscript({ maxMessageChars: 40 } as never), send('hi'));
+    let t = reduce(createTranscript({ maxMessageChars: 40 }), send('hi'));
     t = reduce(t, chunk({ type: 'processing.start' }));
     t = reduce(t, chunk(parseChunk({ type: 'audio', data: { src: `https://cdn.test/${'a'.repeat(60)}.mp3` } })));
     expect(bot(t).blocks).toHaveLength(0);

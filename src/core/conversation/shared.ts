@@ -56,9 +56,9 @@ export const INITIAL_TURN: TurnState = Object.freeze({
   errored: false,
   replyChars: 0,
   messageChars: 0,
-  endedGenerations: Object.freeze([]) as readonly string[],
-  replacedGenerations: Object.freeze([]) as readonly string[],
-  warned: Object.freeze([]) as readonly string[],
+  endedGenerations: Object.freeze([]),
+  replacedGenerations: Object.freeze([]),
+  warned: Object.freeze([]),
 });
 
 function limit(value: unknown, fallback: number): number {

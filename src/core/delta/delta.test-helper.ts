@@ -89,7 +89,7 @@ export function referenceApply(text: string, deltas: unknown, unit: DeltaUnit): 
     const count = typeof value === 'number' && Number.isInteger(value) && value >= 0;
     if (command === 'mov' || (command === 'del' && typeof value !== 'string')) {
       if (!count) throw new RefError('bad-value', i);
-      const n = value as number;
+      const n = value;
       if (cur + n > units.length) throw new RefError('past-end', i);
       if (command === 'mov') {
         out += units.slice(cur, cur + n).join('');

@@ -229,6 +229,7 @@ describe('LiveText: work per call stays local', () => {
 
   test('streaming a long emoji-rich answer never hands a long string to the segmenter', () => {
     const lengths: number[] = [];
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with .call(this, s)
     const original = Intl.Segmenter.prototype.segment;
     vi.spyOn(Intl.Segmenter.prototype, 'segment').mockImplementation(function (this: Intl.Segmenter, s: string) {
       lengths.push(s.length);

@@ -217,5 +217,7 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   if (typeof v === 'object') return 'an object';
-  return `${typeof v} ${String(v)}`;
+  if (typeof v === 'function') return 'a function';
+  const primitive = v as number | boolean | bigint | symbol | undefined;
+  return `${typeof v} ${String(primitive)}`;
 }

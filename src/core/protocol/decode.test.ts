@@ -406,6 +406,7 @@ describe('decodeChunks: faults', () => {
         cancelled = true;
       },
     });
+    // eslint-disable-next-line no-unreachable-loop -- a `break` after one chunk is the early stop under test
     for await (const c of decodeChunks(body)) {
       expect(c).toEqual({ a: 1 });
       break;

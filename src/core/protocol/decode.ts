@@ -80,7 +80,8 @@ export class FrameDecoder {
 
 /** A read source over either kind of body, with a cancel that never throws or waits. */
 interface Source {
-  read(): Promise<IteratorResult<Uint8Array | unknown>>;
+  /** Uint8Array chunks, or whatever a foreign async iterable yields (checked by the caller). */
+  read(): Promise<IteratorResult<unknown>>;
   cancel(): void;
   release(): void;
 }

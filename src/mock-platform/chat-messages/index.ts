@@ -109,7 +109,7 @@ export function createChatMessagesMock(options: ChatMessagesMockOptions = {}): C
       const again = messages.find((m) => m.chatId === chatId && m.externalId === externalId);
       if (again) return reply(200, again);
     }
-    const message = store({ chatId, chatThreadId: chatThreadId as string | null, content, externalId: externalId as string | null, rawContent: null, role, senderId });
+    const message = store({ chatId, chatThreadId, content, externalId, rawContent: null, role, senderId });
     answer(message);
     return reply(200, message);
   };

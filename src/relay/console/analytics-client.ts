@@ -106,13 +106,13 @@ export function createAnalyticsClient(options: AnalyticsClientOptions): Analytic
         }
         throw new AnalyticsError(0, 'The analytics API could not be reached.');
       }
-      let body: Record<string, unknown> | null = null;
+      let body: Record<string, unknown> | null;
       try {
         body = (await res.json()) as Record<string, unknown>;
       } catch {
         body = null;
       }
-      const message = typeof body?.['message'] === 'string' ? (body['message'] as string) : `HTTP ${res.status}`;
+      const message = typeof body?.['message'] === 'string' ? body['message'] : `HTTP ${res.status}`;
       if (res.status === 429) {
         const ra = Number(body?.['retry_after'] ?? res.headers.get('retry-after'));
         const wait = Number.isFinite(ra) && ra > 0 ? Math.min(ra, 3600) : 60;

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DAY_MS, DEFAULT_ANALYTICS_PATHS, isoDay } from '../../core/platform/analytics.js';
 import type { MockPlatformOptions } from '../../mock-platform/index.js';
 import { startRelayServer, type RelayServer } from '../node.js';
-import { createAnalyticsClient, AnalyticsError } from './analytics-client.js';
+import { createAnalyticsClient, type AnalyticsError } from './analytics-client.js';
 import { createGraphqlClient, GraphqlError, MESSAGES_QUERY } from './graphql-client.js';
 import { createConsoleHandler } from './handler.js';
 import { MemoryFeedbackStore } from '../feedback/store.js';
@@ -108,7 +108,12 @@ describe('console configuration', () => {
     const dir = mkdtempSync(join(tmpdir(), 'console-'));
     await expect(startRelayServer({ port: 0, env: { RELAY_DATA_DIR: dir, RELAY_CONSOLE_TOKEN: 'short' }, log: () => {} })).rejects.toThrow(/RELAY_CONSOLE_TOKEN must be at least 16/);
     await expect(
-      startRelayServer({ port: 0, env: { RELAY_DATA_DIR: dir, RELAY_CONSOLE_TOKEN: TOKEN, INDIGO_PAT: 'x', INDIGO_PROJECT_TOKEN: 'p', RELAY_SECRET: 'console-test-secret-0123456789abcdef' }, log: () => {} }),
+      // A real platform needs RELAY_SECRET too (checked first); with it, the console's own check speaks.
+      startRelayServer({
+        port: 0,
+        env: { RELAY_DATA_DIR: dir, RELAY_CONSOLE_TOKEN: TOKEN, INDIGO_PAT: 'x', INDIGO_PROJECT_TOKEN: 'p', RELAY_SECRET: 'console-test-secret' },
+        log: () => {},
+      }),
     ).rejects.toThrow(/INDIGO_PROJECT_ID/);
     await expect(
       startRelayServer({ port: 0, env: { RELAY_DATA_DIR: dir, RELAY_CONSOLE_TOKEN: TOKEN, INDIGO_ANALYTICS_PATHS: 'nope=/x' }, log: () => {} }),

@@ -29,7 +29,7 @@ export function plainText(node: MessageNode): string {
       const d = m?.data ?? {};
       if (typeof d['text'] === 'string') out.push(d['text'].replace(TAGS, ' ').replace(/&[a-z#0-9]+;/g, (e) => ENTITIES[e] ?? e));
       else if (typeof d['label'] === 'string') out.push(`[${String(m.type)}: ${d['label']}]`);
-      else out.push(`[${String(m?.type ?? 'unknown')}]`);
+      else out.push(`[${typeof m?.type === 'string' ? m.type : 'unknown'}]`);
     }
   }
   return out.join(' ').replace(/\s+/g, ' ').trim();

@@ -62,7 +62,7 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
       } catch {
         body = null;
       }
-      const messages = Array.isArray(body?.errors) ? body.errors.map((e) => String(e?.message ?? 'error')).slice(0, 10) : [];
+      const messages = Array.isArray(body?.errors) ? body.errors.map((e) => (typeof e?.message === 'string' ? e.message : 'error')).slice(0, 10) : [];
       if (res.status === 401 || res.status === 403)
         throw new GraphqlError('auth', 'The platform refused the relay\'s access token.', res.status, messages);
       if (!res.ok) throw new GraphqlError('http', `The platform answered HTTP ${res.status}.`, res.status, messages);

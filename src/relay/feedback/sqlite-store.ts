@@ -5,15 +5,33 @@
  * request's own cost, so it is wrapped in promises rather than moved to a worker.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type DatabaseConstructor from 'better-sqlite3';
 import { feedbackKey, mergeFeedback, summarize, type FeedbackStore, type OutboxItem, type StoredFeedback } from './store.js';
 
 interface Row {
   data: string;
 }
 
+/**
+ * better-sqlite3 is a native module, so it is an optional peer dependency of the package
+ * (a browser-only user never builds it): loaded on first use, with a clear error if absent.
+ */
+export function loadSqlite(load: (id: string) => unknown = createRequire(import.meta.url)): typeof DatabaseConstructor {
+  try {
+    return load('better-sqlite3') as typeof DatabaseConstructor;
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code !== 'MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      "The relay's feedback store needs better-sqlite3: run `npm install better-sqlite3`, or set REDIS_URL to keep feedback in Redis.",
+      { cause: error },
+    );
+  }
+}
+
 export function openSqliteFeedbackStore(dir: string): FeedbackStore {
+  const Database = loadSqlite();
   mkdirSync(dir, { recursive: true });
   const db = new Database(join(dir, 'feedback.sqlite'));
   db.pragma('journal_mode = WAL');

@@ -120,7 +120,12 @@ export class MemoryFeedbackStore implements FeedbackStore {
 
   async prune(before: number) {
     let n = 0;
-    for (const [k, f] of this.#items) if (f.updatedAt < before) (this.#items.delete(k), n++);
+    for (const [k, f] of this.#items) {
+      if (f.updatedAt < before) {
+        this.#items.delete(k);
+        n++;
+      }
+    }
     for (const [k, o] of this.#outbox) if ((o.doneAt ?? (o.failed ? o.dueAt : Infinity)) < before) this.#outbox.delete(k);
     return n;
   }

@@ -3,13 +3,14 @@
  * capped, the answer's id bound to the sender's own conversation (nobody rates answers in
  * someone else's conversation). Returns a freshly built object.
  */
-import { CSAT_MAX, CSAT_MIN, FEEDBACK_COMMENT_MAX, FEEDBACK_REASONS, isReason, type FeedbackDetail, type FeedbackReason } from '../../core/platform/feedback.js';
+import { CSAT_MAX, CSAT_MIN, FEEDBACK_COMMENT_MAX, FEEDBACK_REASONS, isReason, type FeedbackDetail } from '../../core/platform/feedback.js';
 import { conversationKey, parseMessageId } from '../../core/platform/message-id.js';
 import { isSenderFormat } from '../sender.js';
 
 export const FEEDBACK_BODY_BYTES = 4096;
 const KEYS = new Set(['sender', 'kind', 'value', 'reasons', 'comment', 'messageId']);
 // Control characters other than tab and newline have no place in a comment.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
 
 export type ValidFeedback = { ok: true; sender: string; conversation: string; detail: FeedbackDetail } | { ok: false; message: string };
@@ -29,7 +30,7 @@ export function validateFeedbackBody(body: unknown): ValidFeedback {
   const reasonsRaw = b['reasons'] ?? [];
   if (!Array.isArray(reasonsRaw) || reasonsRaw.length > FEEDBACK_REASONS.length || !reasonsRaw.every(isReason))
     return { ok: false, message: `\`reasons\` must be a list of: ${FEEDBACK_REASONS.join(', ')}.` };
-  const reasons = [...new Set(reasonsRaw as FeedbackReason[])].sort();
+  const reasons = [...new Set(reasonsRaw)].sort();
   if (reasons.length > 0 && !(kind === 'thumbs' && value === 'down')) return { ok: false, message: '`reasons` go with a thumbs-down only.' };
   const comment = b['comment'] ?? '';
   if (typeof comment !== 'string' || [...comment].length > FEEDBACK_COMMENT_MAX)

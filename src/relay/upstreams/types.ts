@@ -57,7 +57,7 @@ export interface UpstreamSpec {
 }
 
 export function isRefusal(answer: UpstreamAnswer): answer is UpstreamRefusal {
-  return !(answer instanceof Response) && typeof (answer as UpstreamRefusal).refused === 'object';
+  return !(answer instanceof Response) && typeof answer.refused === 'object';
 }
 
 export function refuse(status: number, code: string, message: string): UpstreamRefusal {
