@@ -94,7 +94,7 @@ describe('RELAY_UPSTREAM=botpress: the demo against the Botpress-compatible mock
       s.dispatchEvent(new Event('change', { bubbles: true }));
     }, 'M');
     await page.locator(`${part('message-bot')} button[part~="button"]`, { hasText: 'Send' }).click();
-    await page.locator(`${part('message-user')} .user-bubble`, { hasText: /:\s*M\s*$/ }).waitFor();
+    await page.locator(`${part('message-user')} .user-bubble`, { hasText: /^\s*M\s*$/ }).waitFor();
     await page.locator(part('bubble'), { hasText: 'Size M noted.' }).waitFor();
     // The dropdown's question is the select's label, not a second bubble.
     expect(await page.locator(part('bubble'), { hasText: 'Which size do you wear?' }).count()).toBe(0);
