@@ -118,7 +118,12 @@ export function launch(el: HTMLElement, importWidget: () => Promise<WidgetModule
       const storage = pickStorage((el.getAttribute('storage') ?? 'local') as StorageKind);
       const saved = readLauncherState(storage, el.getAttribute('relay') ?? '/api/chat', el.id);
       if (saved.open) upgrade().catch(() => {});
-      else shell?.unread(saved.unread);
+      else {
+        shell?.unread(saved.unread);
+        // A proactive teaser is the widget's own UI, asked for by the owner: load it now (it
+        // still sends and stores nothing before the visitor acts). Never before consent.
+        if (el.hasAttribute('teaser') && el.getAttribute('consent') !== 'required') upgrade().catch(() => {});
+      }
     });
   }
   return { load, upgrade, call };

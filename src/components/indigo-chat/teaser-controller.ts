@@ -70,9 +70,14 @@ export class TeaserController implements ReactiveController {
     return stored === today;
   }
 
+  /** Shown: remembered for this page load only (nothing is stored before the visitor acts). */
   private remember(): void {
+    memory.set(this.key, dayKey(Date.now()));
+  }
+
+  /** The visitor acted on the teaser (closed it, or opened the chat): once per day from now. */
+  private persist(): void {
     const today = dayKey(Date.now());
-    memory.set(this.key, today);
     try {
       this.store()?.setItem(this.key, today);
     } catch {
@@ -124,6 +129,7 @@ export class TeaserController implements ReactiveController {
     clearTimeout(this.timer);
     this.done = true;
     if (this.text !== null) {
+      this.persist();
       this.text = null;
       this.host.requestUpdate();
     }
