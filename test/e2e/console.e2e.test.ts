@@ -5,30 +5,15 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromeArgs, chromePath } from '../engines.js';
+import { launchChromium, watchErrors } from './playwright-chromium.js';
 import { axeViolations as axeOn, part, startDemoServer, type E2EPage, type Running } from './harness.js';
 
 // Chromium through playwright-core, like the visitor suite (downloads and cookies need it).
 // README screenshots are written only with UPDATE_SCREENSHOTS=1.
 const screenshotDir = join(resolve(import.meta.dirname, '../..'), 'docs/screenshots');
-function launchBrowser(): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'indigo-e2e-')), {
-    executablePath: chromePath,
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: [...chromeArgs],
-  });
-}
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  return errors;
-}
+const launchBrowser = launchChromium;
 /** axe over a playwright page (harness.axeViolations only needs evaluate). */
 const axeViolations = (page: Page) => axeOn(page as unknown as E2EPage);
 

@@ -2,12 +2,9 @@
 // what the page fetches before the visitor touches the launcher, queued API calls, the
 // unread badge from storage, intent loading, a second copy, and a strict CSP with Trusted
 // Types. No timings here (those are in `npm run bench`).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromeArgs, chromePath } from '../chromium.js';
+import { launchChromium, watchErrors } from './playwright-chromium.js';
 import { part, startDemoServer, type Running } from './harness.js';
 
 // Chromium only, through playwright-core: these checks need request interception, request
@@ -19,11 +16,7 @@ let context: BrowserContext;
 
 beforeAll(async () => {
   server = await startDemoServer();
-  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'indigo-launcher-first-')), {
-    executablePath: chromePath,
-    headless: true,
-    args: [...chromeArgs],
-  });
+  context = await launchChromium();
 });
 
 afterAll(async () => {
@@ -31,15 +24,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Page errors and console errors, which a healthy page has none of. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  return errors;
-}
 
 interface Seen {
   url: string;

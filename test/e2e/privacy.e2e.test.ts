@@ -9,14 +9,13 @@
 // foreign host answered without DNS), which the three-engine driver (./driver.ts) does not
 // offer. The element-level checks run in all three engines (src/**/privacy.browser.test.ts,
 // src/html/media-gate.browser.test.ts).
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { dirname, resolve } from 'node:path';
+import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendOnlyGeneration, ATTACKER, PNG, VECTORS } from '../../src/html/hostile-html.test-helper.js';
-import { chromeArgs, chromePath } from '../chromium.js';
+import { launchChromium, watchErrors } from './playwright-chromium.js';
 import { part, startDemoServer, type Running } from './harness.js';
 
 let server: Running;
@@ -24,12 +23,7 @@ let context: BrowserContext;
 
 beforeAll(async () => {
   server = await startDemoServer();
-  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'indigo-privacy-')), {
-    executablePath: chromePath,
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: [...chromeArgs],
-  });
+  context = await launchChromium();
 });
 
 /** README screenshots, as the harness does: docs/screenshots/chromium/, only with UPDATE_SCREENSHOTS=1. */
@@ -52,15 +46,6 @@ async function axeViolations(page: Page): Promise<{ id: string; nodes: string[] 
   });
 }
 
-/** Page errors and console errors. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  return errors;
-}
 
 afterAll(async () => {
   await context?.close();

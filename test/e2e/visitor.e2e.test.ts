@@ -3,33 +3,17 @@
 // Chromium only, through playwright-core: these tests need downloads, request events and
 // init scripts, which the three-engine driver (driver.ts) does not offer; the same
 // features run in all three engines in the browser suite (visitor.browser.test.ts).
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromeArgs, chromePath } from '../engines.js';
+import { launchChromium, watchErrors } from './playwright-chromium.js';
 import { axeViolations, part, startDemoServer, type E2EPage, type Running } from './harness.js';
 
 const screenshotDir = join(resolve(import.meta.dirname, '../..'), 'docs/screenshots');
 
-function launchBrowser(options: { viewport?: { width: number; height: number } } = {}): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'indigo-e2e-')), {
-    executablePath: chromePath,
-    headless: true,
-    viewport: options.viewport ?? { width: 1280, height: 800 },
-    args: [...chromeArgs],
-  });
-}
+const launchBrowser = launchChromium;
 
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  return errors;
-}
 
 /** README screenshots, written only with UPDATE_SCREENSHOTS=1 (a normal run leaves the tree clean). */
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
