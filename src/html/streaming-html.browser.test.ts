@@ -4,6 +4,10 @@ import { SEGMENT_GROUP_ATTRIBUTE, StreamingHtmlView } from './streaming-html.js'
 import { attributeAllowed } from './policy.test-helper.js';
 import { sanitizeToFragment, type SanitizeOptions } from './sanitize.js';
 import { safeUrl } from './url-policy.js';
+import { sanitizeWith } from './sanitizer-engine.test-helper.js';
+
+// Native where the browser has it; the *.dompurify.browser.test.ts twin forces the fallback.
+sanitizeWith('auto');
 
 declare global {
   interface Window {

@@ -1,0 +1,46 @@
+/**
+ * The fallback engine: one private DOMPurify instance for browsers without the HTML
+ * Sanitizer API (Safari/WebKit today). Loaded through `import()` (its own chunk), so
+ * browsers with the native API never fetch it. It imports nothing of ours: the
+ * configuration comes from the shared description (./sanitize-policy.ts), and the shared
+ * post-pass runs on what it returns (./sanitize.ts).
+ *
+ * Trusted Types: DOMPurify parses with `DOMParser.parseFromString`, a Trusted Types sink.
+ * On a page with `require-trusted-types-for 'script'` we hand DOMPurify our own policy,
+ * named `indigo-chat-html` (TRUSTED_TYPES_POLICY_NAMES). Its `createHTML` is the
+ * identity, and it is only ever used by DOMPurify to feed the *inert* parser document
+ * (scripts never run there, images never load); the policy object never leaves this
+ * module. If the page refuses that name, DOMPurify falls back to creating its own policy
+ * named `dompurify`; if that is refused too, parsing fails closed (empty output).
+ */
+import DOMPurify from 'dompurify';
+import type { Config } from 'dompurify';
+
+interface TrustedTypePolicyFactoryLike {
+  createPolicy(name: string, rules: { createHTML(s: string): string; createScriptURL(s: string): string }): unknown;
+}
+
+/** Builds the engine: `html` in, an inert fragment (owned by DOMPurify's parser document) out. */
+export function createDomPurifyEngine(policy: Record<string, unknown>, trustedTypesPolicyName: string): (html: string) => DocumentFragment {
+  if (typeof window === 'undefined') throw new Error('indigo-chat: sanitizing HTML needs a DOM (browser only)');
+  const instance = DOMPurify(window);
+  if (!instance.isSupported) throw new Error('indigo-chat: this browser cannot sanitize HTML safely');
+  const config = { ...policy } as Config;
+  const tt = (window as unknown as { trustedTypes?: TrustedTypePolicyFactoryLike }).trustedTypes;
+  if (tt && typeof tt.createPolicy === 'function') {
+    try {
+      config.TRUSTED_TYPES_POLICY = tt.createPolicy(trustedTypesPolicyName, {
+        createHTML: (html: string) => html,
+        createScriptURL: (url: string) => url,
+      }) as Config['TRUSTED_TYPES_POLICY'];
+    } catch {
+      // Name refused by the page's CSP: leave DOMPurify to try its own `dompurify` policy.
+    }
+  }
+  // setConfig parses the policy once instead of on every call (the hot path runs this
+  // up to once per frame per changed segment).
+  instance.setConfig(config);
+  const callConfig = { ...policy, RETURN_DOM_FRAGMENT: true } as Config & { RETURN_DOM_FRAGMENT: true };
+  // DOMPurify returns null when nothing of the body survives (a <frameset> replaced it).
+  return (html) => instance.sanitize(html, callConfig) ?? document.createDocumentFragment();
+}
