@@ -79,7 +79,8 @@ await build({
 //    dist/indigo-chat.iife.js the loader: launcher shell, window.IndigoChat, and the
 //                            widget's hashed paths, resolved against the script's own URL.
 //    dist/indigo-chat/manifest.json which files are the first load and the full widget
-//                            (read by the size gate, the bench and the server's caching).
+//                            (with the native sanitizer; `fallback`: what browsers without
+//                            it add), read by the size gate, the bench and the server's caching.
 if (existsSync(resolve(root, 'src/loader.ts'))) {
   const browser = {
     ...quiet,
@@ -137,10 +138,15 @@ if (existsSync(resolve(root, 'src/loader.ts'))) {
       lib: { entry: resolve(root, 'src/loader.ts'), formats: ['iife'], name: 'IndigoChat', fileName: () => 'indigo-chat.iife.js' },
     },
   });
+  // What browsers without the native HTML Sanitizer (WebKit/Safari) also fetch on open:
+  // the DOMPurify engine's chunk and what it imports (src/html/sanitize.ts).
+  const fallback = new Set(chunks.filter((c) => c.facadeModuleId?.endsWith('/src/html/sanitize-dompurify.ts')).map((c) => c.fileName));
+  for (const f of fallback) for (const i of chunks.find((c) => c.fileName === f)?.imports ?? []) if (!needed.has(i)) fallback.add(i);
   const manifest = {
     loader: 'indigo-chat.iife.js',
     widget: [...needed].map((f) => dir + f),
-    lazy: chunks.map((c) => dir + c.fileName).filter((f) => !needed.has(f.slice(dir.length))),
+    fallback: [...fallback].map((f) => dir + f),
+    lazy: chunks.map((c) => dir + c.fileName).filter((f) => !needed.has(f.slice(dir.length)) && !fallback.has(f.slice(dir.length))),
   };
   writeFileSync(resolve(root, 'dist/indigo-chat/manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 }

@@ -3,6 +3,8 @@
 //   first load  = the loader (dist/indigo-chat.iife.js): what every page view pays;
 //   full widget = the loader + every file the widget needs to open (its entry chunk and
 //                 its static imports), i.e. what a visitor who opens the chat fetched;
+//   full widget, fallback = the same where the browser lacks the HTML Sanitizer API
+//                 (WebKit/Safari): plus the DOMPurify chunk (manifest.fallback);
 //   lazy        = chunks loaded only when their content shows up (not in the full widget).
 // `node scripts/size.js` prints them; the e2e suite's bundle-size test gates them.
 import { readFileSync } from 'node:fs';
@@ -23,8 +25,18 @@ export function measureBundles(dist = join(root, 'dist')) {
   const sum = (files) => files.reduce((a, f) => ({ raw: a.raw + f.raw, gzip: a.gzip + f.gzip, brotli: a.brotli + f.brotli }), { raw: 0, gzip: 0, brotli: 0 });
   const loader = file(manifest.loader);
   const widget = manifest.widget.map(file);
+  const fallback = (manifest.fallback ?? []).map(file);
   const lazy = manifest.lazy.map(file);
-  return { loader, widget, lazy, firstLoad: sum([loader]), fullWidget: sum([loader, ...widget]), lazyTotal: sum(lazy) };
+  return {
+    loader,
+    widget,
+    fallback,
+    lazy,
+    firstLoad: sum([loader]),
+    fullWidget: sum([loader, ...widget]),
+    fullWidgetFallback: sum([loader, ...widget, ...fallback]),
+    lazyTotal: sum(lazy),
+  };
 }
 
 if (process.argv[1] === import.meta.filename) {
@@ -33,6 +45,9 @@ if (process.argv[1] === import.meta.filename) {
     console.log(`${name.padEnd(12)} ${String(s.raw).padStart(7)} B raw ${String(s.gzip).padStart(6)} B gzip ${String(s.brotli).padStart(6)} B brotli${budget ? `  (budget ${budget} B gzip: ${s.gzip <= budget ? `${budget - s.gzip} B headroom` : `${s.gzip - budget} B OVER`})` : ''}`);
   row('first load', m.firstLoad, BUDGETS.firstLoadGzip);
   row('full widget', m.fullWidget, BUDGETS.fullWidgetGzip);
+  row('  fallback', m.fullWidgetFallback, BUDGETS.fullWidgetGzip);
   row('lazy chunks', m.lazyTotal);
-  for (const f of [m.loader, ...m.widget, ...m.lazy]) console.log(`  ${f.file}: ${f.gzip} B gzip`);
+  for (const f of [m.loader, ...m.widget]) console.log(`  ${f.file}: ${f.gzip} B gzip`);
+  for (const f of m.fallback) console.log(`  ${f.file}: ${f.gzip} B gzip (without the native HTML Sanitizer only)`);
+  for (const f of m.lazy) console.log(`  ${f.file}: ${f.gzip} B gzip (lazy)`);
 }

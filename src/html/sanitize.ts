@@ -29,8 +29,11 @@ export const TRUSTED_TYPES_POLICY_NAMES: readonly string[] = Object.freeze(['ind
 
 /** Which engine sanitizes: `native` (HTML Sanitizer API) or the `dompurify` fallback. */
 export type SanitizerEngineName = 'native' | 'dompurify';
-/** `loading` until an engine is ready (always `ready` where the native API exists). */
-export type SanitizerStatus = 'ready' | 'loading' | 'failed';
+/**
+ * Always `ready` where the native API exists; else `idle` until {@link ensureSanitizer}
+ * starts the DOMPurify load, `loading` until it settles, then `ready` or `failed`.
+ */
+export type SanitizerStatus = 'ready' | 'idle' | 'loading' | 'failed';
 
 type Engine = (html: string) => DocumentFragment;
 type DomPurifyModule = typeof import('./sanitize-dompurify.js');
@@ -81,9 +84,9 @@ export function ensureSanitizer(): Promise<void> {
   return loading;
 }
 
-/** `ready`, `loading` (call {@link ensureSanitizer}) or `failed` (plain text until a retry succeeds). */
+/** See {@link SanitizerStatus}; `failed` sanitizes to plain text until a retry succeeds. */
 export function sanitizerStatus(): SanitizerStatus {
-  return tryNative() || engine ? 'ready' : failed ? 'failed' : 'loading';
+  return tryNative() || engine ? 'ready' : loading ? 'loading' : failed ? 'failed' : 'idle';
 }
 
 /** The engine in use, or null before one is ready. */

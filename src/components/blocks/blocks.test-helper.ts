@@ -3,6 +3,11 @@ import { render } from 'lit';
 import type { Block, BotMessage, GenerationBlock } from '../../core/conversation/types.js';
 import type { LiveText } from '../../core/delta/types.js';
 import { blockStyles, renderBotBlocks, type BlockContext } from './render-blocks.js';
+import { ensureSanitizer } from '../../html/sanitize.js';
+
+// The renderers are drawn without the element, which loads the sanitizer where the
+// browser has no native one (WebKit): every suite using these helpers loads it first.
+before(() => ensureSanitizer());
 
 export interface Recorded {
   payloads: [string, string][];

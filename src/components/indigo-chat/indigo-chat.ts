@@ -24,6 +24,8 @@ import {
 import type { FetchLike, Timeouts } from '../../transport/transport.js';
 import { blockStyles, renderBotBlocks } from '../blocks/render-blocks.js';
 import { safeUrl } from '../../html/url-policy.js';
+import { ensureSanitizer, sanitizerStatus } from '../../html/sanitize.js';
+import { blockStrings } from '../blocks/strings.js';
 import { indigoChatStyles } from './indigo-chat.styles.js';
 import { scrollbarStyles } from '../scrollbars.styles.js';
 import { focusClickedControl } from '../focus-on-click.js';
@@ -576,7 +578,24 @@ export class IndigoChat extends LitElement {
     }
     if (changed.has('open') && this.open) this.unread = 0;
     // Nothing goes out before the visitor shows the widget, nor before consent.
-    if ((this.mode === 'launcher' ? this.open : this.visibility.seen) && this.consentState !== 'pending') this.conversation.start();
+    if ((this.mode === 'launcher' ? this.open : this.visibility.seen) && this.consentState !== 'pending') {
+      this.conversation.start();
+      // Without the native HTML Sanitizer the DOMPurify chunk loads now, beside the session
+      // request; bot messages are held until it settles (render, getUpdateComplete).
+      if (sanitizerStatus() === 'idle') void ensureSanitizer().then(this.onSanitizerSettled, this.onSanitizerSettled);
+    }
+  }
+
+  private readonly onSanitizerSettled = (): void => this.requestUpdate();
+
+  /** Also waits for the sanitizer (held messages render once it is ready or has failed). */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let result = await super.getUpdateComplete();
+    if (sanitizerStatus() === 'loading' && this.isConnected) {
+      await ensureSanitizer().catch(() => undefined);
+      result = await super.getUpdateComplete();
+    }
+    return result;
   }
 
   protected override firstUpdated(): void {
@@ -1040,6 +1059,9 @@ export class IndigoChat extends LitElement {
     const starts = this.dayStartsOf(t);
     const now = Date.now();
     const stoppable = this.conversation.stoppable;
+    // Bot HTML is never shown unsanitized: held while the fallback sanitizer loads, plain
+    // text (with a notice) if it failed to load.
+    const sanitizing = sanitizerStatus();
     const content = html`<header part="header">
         ${avatar && this.revealed ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />` : nothing}
         <div class="titles">
@@ -1066,7 +1088,9 @@ export class IndigoChat extends LitElement {
         <div part="transcript" role="list" aria-label=${s.transcript} tabindex="0" @pointerover=${this.onTimeReveal} @focusin=${this.onTimeReveal}>
           ${renderDisclosure(this.disclosure, ps)}
           ${this.consentState === 'declined' ? html`<div class="memory-only" role="listitem">${ps.memoryOnly}</div>` : nothing}
-          ${repeat(
+          ${sanitizing === 'loading' || sanitizing === 'idle'
+            ? nothing
+            : repeat(
             t.messages,
             (m) => m.id,
             (m, i) => {
@@ -1096,6 +1120,7 @@ export class IndigoChat extends LitElement {
           : nothing}
       </div>
       ${this.offline ? html`<div part="notice" role="status" class="offline">${s.offline}</div>` : nothing}
+      ${sanitizing === 'failed' ? html`<div part="notice" role="status" class="plain-text">${blockStrings(lang).plainText}</div>` : nothing}
       ${notice
         ? html`<div part="notice" role="status" class=${notice.kind}>
             <span>${notice.text}</span>

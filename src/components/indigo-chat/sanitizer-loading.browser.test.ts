@@ -1,0 +1,63 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../define.js';
+import type { IndigoChat } from './indigo-chat.js';
+import { $, botMessages, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
+import { ensureSanitizer, resetSanitizerForTests, sanitizerEngine, sanitizerStatus } from '../../html/sanitize.js';
+
+/**
+ * The element with the DOMPurify fallback (the path WebKit/Safari take; forced here in
+ * every engine): bot HTML is held until the sanitizer chunk has loaded, and a failed load
+ * shows plain text with a notice, never unsanitized HTML (docs/decisions/native-sanitizer.md).
+ */
+const relays = useFakeRelays('sanitizer-loading');
+let n = 0;
+const hostile = 'Hi <b>there</b><img src=x onerror="window.__pwned=1"> &amp; welcome';
+
+async function mount(path: string): Promise<IndigoChat> {
+  n++;
+  return fixture<IndigoChat>(html`<indigo-chat relay=${path} id=${`sanitizer-loading-${n}`} mode="inline" storage="none"></indigo-chat>`);
+}
+
+describe('<indigo-chat> with the DOMPurify fallback', () => {
+  afterEach(async () => {
+    resetSanitizerForTests('auto');
+    await ensureSanitizer();
+  });
+
+  it('holds bot HTML until the chunk has loaded, then renders it sanitized', async () => {
+    let finishLoad!: () => void;
+    const gate = new Promise<void>((resolve) => (finishLoad = resolve));
+    resetSanitizerForTests('dompurify', async () => {
+      await gate;
+      return import('../../html/sanitize-dompurify.js');
+    });
+    const r = relays.relay().queue(welcomeChunks(hostile));
+    const el = await mount(r.path);
+    // The conversation started (the session request went out) while the chunk loads...
+    await waitUntil(() => el.conversation.transcript.messages.length === 1 && el.conversation.transcript.status === 'idle', 'welcome received');
+    expect(sanitizerStatus()).to.equal('loading');
+    // ...and nothing of the answer is shown yet, sanitized or not.
+    expect(botMessages(el)).to.have.length(0);
+    expect(el.shadowRoot!.innerHTML).to.not.include('there');
+    finishLoad();
+    await el.updateComplete;
+    expect(sanitizerEngine()).to.equal('dompurify');
+    const bubble = botMessages(el)[0]!.querySelector('[part~="bubble"]')!;
+    expect(bubble.innerHTML).to.equal('<p>Hi <b>there</b> &amp; welcome</p>');
+    expect($(el, '.plain-text')).to.equal(null);
+  });
+
+  it('a failed load shows the text as plain text and says so; nothing unsanitized', async () => {
+    resetSanitizerForTests('dompurify', () => Promise.reject(new Error('chunk unreachable')));
+    const r = relays.relay().queue(welcomeChunks(hostile));
+    const el = await mount(r.path);
+    await waitUntil(() => botMessages(el).length === 1, 'welcome shown as text');
+    expect(sanitizerStatus()).to.equal('failed');
+    const bubble = botMessages(el)[0]!.querySelector('[part~="bubble"]')!;
+    expect(bubble.querySelector('b, img')).to.equal(null);
+    expect(bubble.textContent).to.equal('Hi there & welcome');
+    const notice = $(el, '[part~="notice"].plain-text');
+    expect(notice?.textContent).to.equal('Shown as plain text: the formatting could not be applied.');
+    expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
+  });
+});
