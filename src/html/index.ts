@@ -1,7 +1,8 @@
 // The HTML layer: URL policy (pure), sanitizer and streaming HTML view (browser). No Lit here.
 export { safeUrl, urlAction, MAX_URL_LENGTH } from './url-policy.js';
 export type { UrlKind, UrlPolicyOptions } from './url-policy.js';
-export { sanitizeToFragment, plainTextToFragment, TRUSTED_TYPES_POLICY_NAMES } from './sanitize.js';
+export { sanitizeToFragment, ensureSanitizer, sanitizerStatus, plainTextToFragment, TRUSTED_TYPES_POLICY_NAMES } from './sanitize.js';
+export type { SanitizerStatus } from './sanitize.js';
 export { StreamingHtmlView, SEGMENT_GROUP_ATTRIBUTE } from './streaming-html.js';
 export type { StreamingHtmlOptions } from './streaming-html.js';
 export { scanSegments } from './segments.js';
