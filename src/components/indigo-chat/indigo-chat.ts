@@ -580,10 +580,17 @@ export class IndigoChat extends LitElement {
     // Nothing goes out before the visitor shows the widget, nor before consent.
     if ((this.mode === 'launcher' ? this.open : this.visibility.seen) && this.consentState !== 'pending') {
       this.conversation.start();
-      // Without the native HTML Sanitizer the DOMPurify chunk loads now, beside the session
-      // request; bot messages are held until it settles (render, getUpdateComplete).
-      if (sanitizerStatus() === 'idle') void ensureSanitizer().then(this.onSanitizerSettled, this.onSanitizerSettled);
+      this.loadSanitizer();
     }
+  }
+
+  /**
+   * Without the native HTML Sanitizer the DOMPurify chunk loads with the conversation,
+   * beside the session request (never before the visitor acts); bot messages are held
+   * until it settles (render, getUpdateComplete).
+   */
+  private loadSanitizer(): void {
+    if (sanitizerStatus() === 'idle') void ensureSanitizer().then(this.onSanitizerSettled, this.onSanitizerSettled);
   }
 
   private readonly onSanitizerSettled = (): void => this.requestUpdate();
@@ -757,7 +764,8 @@ export class IndigoChat extends LitElement {
     const s = stringsFor(this.uiLang);
     const v = visitorStringsFor(this.uiLang);
     const lang = this.uiLang;
-    void import('./transcript-export.js').then(({ buildTranscript, downloadFile }) => {
+    // The sanitizer too (it may not be loaded yet without the native one; failed: plain text).
+    void Promise.all([import('./transcript-export.js'), ensureSanitizer().catch(() => undefined)]).then(([{ buildTranscript, downloadFile }]) => {
       const file = buildTranscript(this.conversation.transcript, {
         format,
         title: this.title || s.defaultTitle,
@@ -777,13 +785,16 @@ export class IndigoChat extends LitElement {
   /** @internal Teaser: the welcome's first text, as plain text (null until it arrived). */
   welcomeText(): string | null {
     const first = this.conversation.transcript.messages.find((m): m is BotMessage => m.role === 'bot' && isCopyable(m));
-    if (!first) return null;
+    // Until the sanitizer is there (fallback path), the teaser asks again on the next update.
+    const sanitizer = sanitizerStatus();
+    if (!first || sanitizer === 'idle' || sanitizer === 'loading') return null;
     return answerContent(first, this.origins).text.split(/\n\s*\n/)[0]?.replace(/\s+/g, ' ').trim() || null;
   }
 
   /** @internal Teaser taken from the welcome: start the conversation while the panel is closed. */
   startConversation(): void {
     this.conversation.start();
+    this.loadSanitizer();
   }
 
   private openFromTeaser = (): void => {

@@ -13,8 +13,11 @@ const relays = useFakeRelays('sanitizer-loading');
 let n = 0;
 const hostile = 'Hi <b>there</b><img src=x onerror="window.__pwned=1"> &amp; welcome';
 
-async function mount(path: string): Promise<IndigoChat> {
+async function mount(path: string, teaser?: string): Promise<IndigoChat> {
   n++;
+  if (teaser !== undefined) {
+    return fixture<IndigoChat>(html`<indigo-chat relay=${path} id=${`sanitizer-loading-${n}`} storage="none" teaser=${teaser} teaser-delay="0"></indigo-chat>`);
+  }
   return fixture<IndigoChat>(html`<indigo-chat relay=${path} id=${`sanitizer-loading-${n}`} mode="inline" storage="none"></indigo-chat>`);
 }
 
@@ -59,5 +62,24 @@ describe('<indigo-chat> with the DOMPurify fallback', () => {
     const notice = $(el, '[part~="notice"].plain-text');
     expect(notice?.textContent).to.equal('Shown as plain text: the formatting could not be applied.');
     expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
+  });
+
+  it('a welcome teaser (closed launcher) loads the sanitizer with the conversation and shows the text', async () => {
+    resetSanitizerForTests('dompurify');
+    const r = relays.relay().queue(welcomeChunks('Spring <b>sale</b> on every bike.'));
+    const el = await mount(r.path, '');
+    await waitUntil(() => $(el, '[part~="teaser"]') !== null, 'teaser shown');
+    expect(sanitizerEngine()).to.equal('dompurify');
+    expect($(el, '.teaser-text')!.textContent!.trim()).to.equal('Spring sale on every bike.');
+    expect(el.open).to.equal(false);
+  });
+
+  it('nothing loads before the visitor acts: a closed launcher leaves the fallback idle', async () => {
+    resetSanitizerForTests('dompurify');
+    const r = relays.relay().queue(welcomeChunks());
+    const el = await mount(r.path, 'A text teaser');
+    await waitUntil(() => $(el, '[part~="teaser"]') !== null, 'teaser shown');
+    expect(sanitizerStatus()).to.equal('idle');
+    expect(r.sessions).to.equal(0);
   });
 });
