@@ -70,7 +70,7 @@ describe('<indigo-chat> with the DOMPurify fallback', () => {
     const el = await mount(r.path, '');
     await waitUntil(() => $(el, '[part~="teaser"]') !== null, 'teaser shown');
     expect(sanitizerEngine()).to.equal('dompurify');
-    expect($(el, '.teaser-text')!.textContent!.trim()).to.equal('Spring sale on every bike.');
+    expect($(el, '.teaser-text')!.textContent.trim()).to.equal('Spring sale on every bike.');
     expect(el.open).to.equal(false);
   });
 
