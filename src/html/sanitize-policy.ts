@@ -87,11 +87,10 @@ export function domPurifyConfig(): Record<string, unknown> {
     ALLOW_SELF_CLOSE_IN_ATTR: false,
     SAFE_FOR_XML: true,
     WHOLE_DOCUMENT: false,
-    // Parse as content of <body> from the first character. Without it a lone segment such as
-    // `</p>` or `<noscript>…` is parsed in the document's "before head" state and comes out
-    // differently than in the middle of an answer; the streaming view sanitizes segment by
-    // segment and relies on every segment parsing as it would in context.
-    FORCE_BODY: true,
+    // Not FORCE_BODY: the engine puts `<!doctype html><body>` before the input instead
+    // (./sanitize-dompurify.ts), which also parses as content of <body> from the first
+    // character, and in standards mode, as the native engine's setHTML does.
+    FORCE_BODY: false,
     KEEP_CONTENT: true,
     RETURN_DOM_FRAGMENT: true,
   };

@@ -180,7 +180,7 @@ describe('launcher-first script tag', () => {
         document.addEventListener('securitypolicyviolation', (e) => v.push(`${e.violatedDirective}: ${e.blockedURI}`));
         (globalThis as { __cspViolations?: string[] }).__cspViolations = v;
       });
-      if (!native) await page.addInitScript(() => delete (Document as { parseHTML?: unknown }).parseHTML);
+      if (!native) await page.addInitScript(() => delete (window as { Sanitizer?: unknown }).Sanitizer);
       if (!native) await page.reload();
       await page.locator(part('launcher')).click();
       await page.locator(part('panel')).waitFor({ state: 'visible' });
