@@ -7,6 +7,7 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { blockStyles, renderBotBlocks } from '../components/blocks/render-blocks.js';
+import { ensureSanitizer, sanitizerStatus } from '../html/sanitize.js';
 import { DAY_MS, isoDay, type AnalyticsEndpoint, type AnalyticsRow } from '../core/platform/analytics.js';
 import { renderChart, type ChartSpec } from './charts.js';
 import { consoleStyles } from './console.styles.js';
@@ -68,7 +69,11 @@ export class IndigoConsole extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.loadAnalytics();
+    // Without the native HTML Sanitizer (Safari) bot answers wait for the DOMPurify chunk.
+    if (sanitizerStatus() !== 'ready') void ensureSanitizer().then(this.refresh, this.refresh);
   }
+
+  private readonly refresh = (): void => this.requestUpdate();
 
   private async get<T>(path: string): Promise<T> {
     const res = await fetch(`${this.api}${path}`, { credentials: 'same-origin', headers: { accept: 'application/json' } });
@@ -246,6 +251,8 @@ export class IndigoConsole extends LitElement {
       </li>`;
     }
     const at = Date.parse(`${m.insertedAt}Z`) || 0;
+    const sanitizer = sanitizerStatus();
+    if (sanitizer === 'idle' || sanitizer === 'loading') return html`<li class="msg bot" data-message-id=${m.id} aria-busy="true"><div class="who">Assistant · ${time}</div></li>`;
     return html`<li class="msg bot" data-message-id=${m.id}>
       <div class="who">Assistant · ${time}</div>
       ${toSegments(m.id, m.content, at).map((s) =>

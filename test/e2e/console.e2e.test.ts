@@ -132,4 +132,20 @@ describe('owner console', () => {
     expect(emitted).not.toContain('pat-mock-pat');
     expect(emitted).not.toContain('mock-pat');
   });
+
+  // The test above left a conversation on the mock platform and a session cookie.
+  it('without the native HTML Sanitizer (the Safari path) a transcript loads the DOMPurify chunk and shows the answers', async () => {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.addInitScript(() => delete (window as { Sanitizer?: unknown }).Sanitizer);
+    const fetched: string[] = [];
+    page.on('request', (r) => fetched.push(r.url()));
+    await page.goto(`${server.url}/console/`);
+    await page.click('indigo-console [role="tab"]:has-text("Conversations")');
+    await page.locator('indigo-console .conv-list li button').first().click();
+    await page.waitForSelector('indigo-console .msg.bot [part~="bubble"]');
+    expect(fetched.some((u) => /\/console\/assets\/sanitize-dompurify-[^/]+\.js$/.test(u))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
