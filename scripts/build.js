@@ -99,7 +99,7 @@ if (existsSync(resolve(root, 'src/loader.ts'))) {
       modulePreload: false,
       rollupOptions: {
         input: { widget: resolve(root, 'src/embed.ts') },
-        preserveEntrySignatures: 'exports-only',
+        preserveEntrySignatures: 'allow-extension',
         output: { format: 'es', entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[hash].js' },
       },
     },
