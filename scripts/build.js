@@ -100,7 +100,15 @@ if (existsSync(resolve(root, 'src/loader.ts'))) {
       rollupOptions: {
         input: { widget: resolve(root, 'src/embed.ts') },
         preserveEntrySignatures: 'allow-extension',
-        output: { format: 'es', entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[hash].js' },
+        output: {
+          format: 'es',
+          entryFileNames: '[name]-[hash].js',
+          chunkFileNames: '[name]-[hash].js',
+          // What opening needs in one file: the entry and everything it imports statically.
+          // Without this, modules shared with a lazy chunk (Lit, the URL policy) are split
+          // into common chunks: more requests, and each file compresses on its own.
+          codeSplitting: { groups: [{ name: 'widget', test: /\/src\/embed\.ts$/ }] },
+        },
       },
     },
   });

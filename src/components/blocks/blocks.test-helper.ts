@@ -3,6 +3,11 @@ import { render } from 'lit';
 import type { Block, BotMessage, GenerationBlock } from '../../core/conversation/types.js';
 import type { LiveText } from '../../core/delta/types.js';
 import { blockStyles, renderBotBlocks, type BlockContext } from './render-blocks.js';
+import { prefetchParts } from './lazy-part.js';
+
+// Carousels, videos and the extension blocks load on demand (lazy-part.ts): load them
+// once here, so the suites render them synchronously as the element does once they are in.
+await prefetchParts(true);
 
 export interface Recorded {
   payloads: [string, string][];

@@ -23,6 +23,7 @@ import {
 } from '../../events/index.js';
 import type { FetchLike, Timeouts } from '../../transport/transport.js';
 import { blockStyles, renderBotBlocks } from '../blocks/render-blocks.js';
+import { prefetchParts } from '../blocks/lazy-part.js';
 import { safeUrl } from '../../html/url-policy.js';
 import { indigoChatStyles } from './indigo-chat.styles.js';
 import { scrollbarStyles } from '../scrollbars.styles.js';
@@ -351,6 +352,7 @@ export class IndigoChat extends LitElement {
   private unlockScroll: (() => void) | null = null;
   private teaserAnnounced = false;
   private escapeHandled = false;
+  private prefetched = false;
   private dayCache: { n: number; first: number; starts: Set<number> } = { n: 0, first: 0, starts: new Set() };
 
   private readonly uid = `indigo-chat-${++instances}`;
@@ -586,6 +588,12 @@ export class IndigoChat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     this.syncModal();
+    // Carousels, videos, extension blocks: fetched at idle once the chat is shown, so they
+    // rarely need their placeholder (docs/decisions/open-time-bytes.md).
+    if (this.revealed && !this.prefetched) {
+      this.prefetched = true;
+      (globalThis.requestIdleCallback ?? setTimeout)(() => void prefetchParts());
+    }
     this.scroller.attach(this.renderRoot.querySelector<HTMLElement>('[part~="transcript"]'));
     if (this.teaserCtl.visible && !this.teaserAnnounced) {
       this.teaserAnnounced = true;
