@@ -29,7 +29,7 @@ import { indigoChatStyles } from './indigo-chat.styles.js';
 import { scrollbarStyles } from '../scrollbars.styles.js';
 import { focusClickedControl } from '../focus-on-click.js';
 import { stringsFor } from './strings.js';
-import { FeedbackBinding, feedbackStyles } from '../feedback/feedback-binding.js';
+import { FeedbackBinding } from '../feedback/feedback-binding.js';
 import { hasGeneratedContent, privacyStrings, privacyStyles, renderConsent, renderDisclosure } from './privacy.js';
 import type { ConsentState, DeclineAction } from './privacy.js';
 import type { ChatStrings } from './strings.js';
@@ -206,7 +206,7 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
  * @cssprop --indigo-chat-height - Launcher panel height, inline element height.
  */
 export class IndigoChat extends LitElement {
-  static override styles = [indigoChatStyles, blockStyles, scrollbarStyles, visitorStyles, feedbackStyles, privacyStyles];
+  static override styles = [indigoChatStyles, blockStyles, scrollbarStyles, visitorStyles, privacyStyles];
 
   /** Relay URL: `POST {relay}/session` and `POST {relay}`. */
   @property({ reflect: true }) relay = '/api/chat';
@@ -705,6 +705,9 @@ export class IndigoChat extends LitElement {
       },
       get uid() {
         return el.uid;
+      },
+      get renderRoot() {
+        return el.renderRoot;
       },
       onFeedback: (detail) => el.emit(new IndigoChatFeedbackEvent(detail)),
     });
