@@ -14,6 +14,7 @@
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { BotMessage } from '../../core/index.js';
 import { safeUrl } from '../../html/url-policy.js';
+import { loadedPack } from '../i18n/locales.js';
 
 export type ConsentState = 'not-required' | 'pending' | 'accepted' | 'declined';
 export type DeclineAction = 'memory' | 'close';
@@ -60,51 +61,13 @@ const it: PrivacyStrings = {
   memoryOnly: 'Niente viene salvato su questo dispositivo: la conversazione finisce quando lasci la pagina.',
 };
 
-const fr: PrivacyStrings = {
-  disclosure: "Vous discutez avec un assistant d'intelligence artificielle. Les réponses sont générées automatiquement et peuvent contenir des erreurs.",
-  aiGenerated: 'généré par IA',
-  consentText:
-    'Ce chat est assuré par un assistant IA. Pour répondre, vos messages sont envoyés à notre prestataire, et la conversation est enregistrée dans ce navigateur pour survivre à un rechargement.',
-  consentTitle: 'Avant de commencer',
-  accept: 'Accepter',
-  decline: 'Refuser',
-  privacyPolicy: 'Politique de confidentialité',
-  opensInNewTab: "(s'ouvre dans un nouvel onglet)",
-  memoryOnly: "Rien n'est enregistré sur cet appareil : la conversation se termine quand vous quittez la page.",
-};
-
-const de: PrivacyStrings = {
-  disclosure: 'Sie chatten mit einem KI-Assistenten. Antworten werden automatisch erzeugt und können Fehler enthalten.',
-  aiGenerated: 'KI-generiert',
-  consentText:
-    'Dieser Chat wird von einem KI-Assistenten betrieben. Um zu antworten, werden Ihre Nachrichten an unseren Dienstleister gesendet, und das Gespräch wird in diesem Browser gespeichert, damit es ein Neuladen übersteht.',
-  consentTitle: 'Bevor Sie beginnen',
-  accept: 'Akzeptieren',
-  decline: 'Ablehnen',
-  privacyPolicy: 'Datenschutzerklärung',
-  opensInNewTab: '(öffnet in einem neuen Tab)',
-  memoryOnly: 'Auf diesem Gerät wird nichts gespeichert: Das Gespräch endet, wenn Sie die Seite verlassen.',
-};
-
-const es: PrivacyStrings = {
-  disclosure: 'Estás chateando con un asistente de inteligencia artificial. Las respuestas se generan automáticamente y pueden contener errores.',
-  aiGenerated: 'generado por IA',
-  consentText:
-    'Este chat lo atiende un asistente de IA. Para responder, tus mensajes se envían a nuestro proveedor del servicio y la conversación se guarda en este navegador para que sobreviva a una recarga.',
-  consentTitle: 'Antes de empezar',
-  accept: 'Aceptar',
-  decline: 'Rechazar',
-  privacyPolicy: 'Política de privacidad',
-  opensInNewTab: '(se abre en una pestaña nueva)',
-  memoryOnly: 'No se guarda nada en este dispositivo: la conversación termina cuando sales de la página.',
-};
-
-const table: Readonly<Record<string, PrivacyStrings>> = { en, it, fr, de, es };
+// Other languages carry theirs in their locale pack (loaded on demand; English until then).
+const table: Readonly<Record<string, PrivacyStrings>> = { en, it };
 
 /** Same resolution as the element's strings: `it-IT` -> Italian, unknown -> English. */
 export function privacyStrings(lang: string | null | undefined): PrivacyStrings {
   const base = (lang ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  return Object.prototype.hasOwnProperty.call(table, base) ? (table[base] ?? en) : en;
+  return Object.prototype.hasOwnProperty.call(table, base) ? (table[base] ?? en) : (loadedPack(base)?.privacy ?? en);
 }
 
 /** A bot message whose content (partly) comes from a language model. */
