@@ -30,7 +30,7 @@ import { scrollbarStyles } from '../scrollbars.styles.js';
 import { focusClickedControl } from '../focus-on-click.js';
 import { stringsFor } from './strings.js';
 import { FeedbackBinding } from '../feedback/feedback-binding.js';
-import { hasGeneratedContent, privacyStrings, privacyStyles, renderConsent, renderDisclosure } from './privacy.js';
+import { hasGeneratedContent, privacyStrings, privacyStyles, renderConsent, renderDisclosure, whenConsentShown } from './privacy.js';
 import type { ConsentState, DeclineAction } from './privacy.js';
 import type { ChatStrings } from './strings.js';
 import { dirOf, isReady, loadLocale, resolveLang, visitorStringsFor } from '../i18n/locales.js';
@@ -602,7 +602,8 @@ export class IndigoChat extends LitElement {
     if (changed.has('open') && changed.get('open') !== undefined) {
       if (this.open) {
         this.emit(new IndigoChatOpenEvent());
-        if (this.consentState === 'pending') this.renderRoot.querySelector<HTMLElement>('[part~="consent-accept"]')?.focus();
+        // The notice may still be loading (privacy.ts): focus its Accept once it shows.
+        if (this.consentState === 'pending') whenConsentShown(() => this.open && this.renderRoot.querySelector<HTMLElement>('[part~="consent-accept"]')?.focus());
         else this.inputEl?.focus();
       } else {
         this.emit(new IndigoChatCloseEvent());
@@ -1070,7 +1071,7 @@ export class IndigoChat extends LitElement {
       ${consentPending
         ? renderConsent(
             { id: this.uid, text: this.consentText, privacyUrl: this.privacyUrl, onAccept: this.onConsentAccept, onDecline: this.onConsentDecline },
-            ps,
+            lang,
           )
         : nothing}
       <div class="body" ?hidden=${consentPending}>

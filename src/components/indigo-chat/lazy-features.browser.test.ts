@@ -44,7 +44,7 @@ describe('teaser on demand', () => {
     const plain = await mount({});
     await aTimeout(30);
     expect(imports.count).to.equal(0);
-    expect($(plain, '[part~="teaser"]')).to.equal(null);
+    expect($(plain, '[part~="teaser"]') === null).to.equal(true);
     const teased = await mount({ teaser: 'Need a hand?' });
     await waitUntil(() => $(teased, '[part~="teaser"]'), 'teaser');
     expect(imports.count).to.equal(1);
@@ -55,7 +55,7 @@ describe('teaser on demand', () => {
     lazyTesting.override('teaser', () => Promise.reject(new Error('chunk failed')));
     const el = await mount({ teaser: 'Need a hand?' });
     await aTimeout(50);
-    expect($(el, '[part~="teaser"]')).to.equal(null);
+    expect($(el, '[part~="teaser"]') === null).to.equal(true);
     $<HTMLButtonElement>(el, '[part~="launcher"]')!.click();
     await waitUntil(() => botMessages(el).length === 1, 'welcome');
   });
@@ -92,6 +92,41 @@ describe('voice input on demand', () => {
     await el.updateComplete;
     $<HTMLButtonElement>(el, '[part~="mic"]')!.click();
     await waitUntil(() => $(el, '[aria-live="polite"]')!.textContent === 'Voice input is not available', 'announced');
-    expect($(el, '[part~="input"]')).to.not.equal(null);
+    expect($(el, '[part~="input"]') !== null).to.equal(true);
+  });
+});
+
+describe('consent notice on demand', () => {
+  it('an element without consent never imports it; with consent="required" a quiet box, then the notice with focus on Accept', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const imports = counted('consent', () => gate.then(() => import('./consent.js')));
+    const plain = await mount({});
+    $<HTMLButtonElement>(plain, '[part~="launcher"]')!.click();
+    await waitUntil(() => botMessages(plain).length === 1, 'welcome');
+    expect(imports.count).to.equal(0);
+    const el = await mount({ consent: 'required' });
+    $<HTMLButtonElement>(el, '[part~="launcher"]')!.click();
+    await el.updateComplete;
+    // (Booleans: chai would format a failing element match at length.)
+    expect($(el, '.consent[aria-busy="true"]') !== null, 'placeholder').to.equal(true);
+    expect($(el, '[part~="consent"]') === null, 'no notice yet').to.equal(true);
+    expect($(el, '[part~="composer"]')!.hidden, 'nothing to type into before the choice').to.equal(true);
+    release();
+    await waitUntil(() => $(el, '[part~="consent-accept"]') !== null && el.shadowRoot!.activeElement === $(el, '[part~="consent-accept"]'), 'focus on Accept');
+    expect($(el, '.consent[aria-busy]') === null, 'placeholder gone').to.equal(true);
+    // Its styles joined the shadow root with it.
+    expect(getComputedStyle($(el, '[part~="consent"]')!).display).to.equal('flex');
+  });
+
+  it('a failed import still lets the visitor accept (owner text, plain buttons), and the chat starts', async () => {
+    lazyTesting.override('consent', () => Promise.reject(new Error('chunk failed')));
+    const el = await mount({ consent: 'required', 'consent-text': 'We use an AI provider.' });
+    $<HTMLButtonElement>(el, '[part~="launcher"]')!.click();
+    await waitUntil(() => $(el, '[part~="consent"]'), 'fallback notice');
+    expect($(el, '[part~="consent"]')!.textContent).to.contain('We use an AI provider.');
+    expect(botMessages(el)).to.have.length(0);
+    $<HTMLButtonElement>(el, '[part~="consent-accept"]')!.click();
+    await waitUntil(() => botMessages(el).length === 1, 'welcome after Accept');
   });
 });

@@ -6,16 +6,16 @@ import { privacyStrings } from './privacy.js';
 
 describe('privacy strings', () => {
   it('English until a pack is loaded, the pack\'s own strings after', async () => {
-    expect(privacyStrings('de').accept).toBe('Accept');
+    expect(privacyStrings('de').aiGenerated).toBe('AI-generated');
     await loadLocale('de');
-    expect(privacyStrings('de-AT').accept).toBe('Akzeptieren');
+    expect(privacyStrings('de-AT').aiGenerated).toBe('KI-generiert');
     await Promise.all([loadLocale('fr'), loadLocale('es')]);
-    expect([privacyStrings('fr').decline, privacyStrings('es').decline]).toEqual(['Refuser', 'Rechazar']);
+    expect([privacyStrings('fr').aiGenerated, privacyStrings('es').aiGenerated]).toEqual(['généré par IA', 'generado por IA']);
   });
 
   it('Italian is built in; a pack without privacy strings (ar) stays English', async () => {
-    expect(privacyStrings('it').accept).toBe('Accetto');
+    expect(privacyStrings('it').aiGenerated).toBe("generato dall'IA");
     await loadLocale('ar');
-    expect(privacyStrings('ar').accept).toBe('Accept');
+    expect(privacyStrings('ar').aiGenerated).toBe('AI-generated');
   });
 });
