@@ -6,15 +6,14 @@ import { BUDGETS, measureBundles } from '../../scripts/size.js';
 const m = measureBundles();
 
 /**
- * The full widget is over the issue's 40 KB: 78.5 KB gzip with every feature of
- * 2026-11-29 merged (56.1 KB before the extension blocks, visitor, feedback and privacy
- * features; Lit + DOMPurify alone are ~19.5 KB, see
- * docs/decisions/launcher-first-loading.md). Until it is under, this ceiling (~1.5 KB of
+ * The full widget is over the issue's 40 KB: 66.7 KB gzip after moving rarely used UI
+ * behind import() (docs/decisions/open-time-bytes.md; 78.5 KB before, with every feature
+ * of 2026-11-29 merged; Lit + DOMPurify alone are ~19.5 KB, see
+ * docs/decisions/launcher-first-loading.md). Until it is under, this ceiling (~1.3 KB of
  * headroom) keeps it from growing: new features go behind import(); raise it only with a
- * reason in the commit. Raised from 75,000 when the privacy work (media gate, consent,
- * disclosure: +3.5 KB, all on the open path) was merged.
+ * reason in the commit. Lowered from 80,000 by the open-time-bytes work.
  */
-const FULL_WIDGET_CEILING_GZIP = 80_000;
+const FULL_WIDGET_CEILING_GZIP = 68_000;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
