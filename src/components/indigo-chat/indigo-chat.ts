@@ -35,7 +35,7 @@ import type { ConsentState, DeclineAction } from './privacy.js';
 import type { ChatStrings } from './strings.js';
 import { dirOf, isReady, loadLocale, resolveLang, visitorStringsFor } from '../i18n/locales.js';
 import type { VisitorStrings } from '../i18n/visitor-strings.js';
-import { answerContent, copyAnswer, isCopyable } from './answer-content.js';
+import { copyMessage, isCopyable, welcomeTextOf } from './answer-part.js';
 import { mayShowUnprompted } from './consent-gate.js';
 import { HeaderMenu } from './header-menu.js';
 import { lockPageScroll } from './page-scroll-lock.js';
@@ -734,7 +734,7 @@ export class IndigoChat extends LitElement {
 
   private async copy(m: BotMessage, button: HTMLElement): Promise<void> {
     const v = visitorStringsFor(this.uiLang);
-    const ok = await copyAnswer(answerContent(m, this.origins));
+    const ok = await copyMessage(m, this.origins);
     this.announce(ok ? v.copied : v.copyFailed);
     if (ok) {
       button.dataset.copied = '';
@@ -769,9 +769,7 @@ export class IndigoChat extends LitElement {
 
   /** @internal Teaser: the welcome's first text, as plain text (null until it arrived). */
   welcomeText(): string | null {
-    const first = this.conversation.transcript.messages.find((m): m is BotMessage => m.role === 'bot' && isCopyable(m));
-    if (!first) return null;
-    return answerContent(first, this.origins).text.split(/\n\s*\n/)[0]?.replace(/\s+/g, ' ').trim() || null;
+    return welcomeTextOf(this.conversation.transcript.messages, this.origins, () => this.requestUpdate());
   }
 
   /** @internal Teaser taken from the welcome: start the conversation while the panel is closed. */

@@ -130,3 +130,15 @@ describe('consent notice on demand', () => {
     await waitUntil(() => botMessages(el).length === 1, 'welcome after Accept');
   });
 });
+
+describe('copy on demand', () => {
+  it('a failed answer-content import says the copy failed; the answer stays', async () => {
+    lazyTesting.override('answer-content', () => Promise.reject(new Error('chunk failed')));
+    const el = await mount({ mode: 'inline' });
+    await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
+    await el.updateComplete;
+    $<HTMLButtonElement>(el, '[part~="copy"]')!.click();
+    await waitUntil(() => $(el, '[aria-live="polite"]')!.textContent === 'The answer could not be copied', 'announced');
+    expect(botMessages(el)[0]!.textContent).to.contain('Hello! How can I help?');
+  });
+});
