@@ -5,6 +5,7 @@ import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
 import { $, botMessages, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
 import { lazyTesting } from '../blocks/lazy-part.js';
+import { createTranscript, reduce } from '../../core/index.js';
 
 const relays = useFakeRelays('lazyfeat');
 let n = 0;
@@ -140,5 +141,42 @@ describe('copy on demand', () => {
     $<HTMLButtonElement>(el, '[part~="copy"]')!.click();
     await waitUntil(() => $(el, '[aria-live="polite"]')!.textContent === 'The answer could not be copied', 'announced');
     expect(botMessages(el)[0]!.textContent).to.contain('Hello! How can I help?');
+  });
+});
+
+describe('a restored conversation ending in a lazy block', () => {
+  it('shows the placeholder, then the carousel, and stays on the latest message', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    lazyTesting.override('carousel', () => gate.then(() => import('../blocks/carousel.js')));
+    const at = Date.now();
+    let t = createTranscript();
+    const answer = (chunks: object[]) => {
+      for (const c of [{ type: 'processing.start' }, ...chunks, { type: 'processing.end' }]) t = reduce(t, { type: 'chunk', chunk: c as never, at });
+      t = reduce(t, { type: 'stream-ended', at });
+    };
+    for (let i = 0; i < 8; i++) {
+      t = reduce(t, { type: 'send', data: { type: 'text', text: `question ${i}` }, at });
+      answer([{ type: 'text', text: `<p>answer ${i}</p>`, isCaption: false, isGenerated: false }]);
+    }
+    t = reduce(t, { type: 'send', data: { type: 'text', text: 'bikes?' }, at });
+    answer([
+      { type: 'carousel.start', carouselId: '7' },
+      ...[1, 2, 3].flatMap((i) => [
+        { type: 'carousel.card.start', carouselId: '7', cardIndex: i, title: `Bike ${i}`, description: 'A bike', image: null },
+        { type: 'carousel.card.end', carouselId: '7', cardIndex: i },
+      ]),
+      { type: 'carousel.end', carouselId: '7' },
+    ]);
+    const el = await mount({ mode: 'inline' });
+    el.style.height = '320px';
+    el.conversation.restore(t, 'sender-x');
+    el.requestUpdate();
+    await waitUntil(() => $(el, '.lazy-part.carousel') !== null, 'placeholder');
+    const list = $(el, '[part~="transcript"]')!;
+    release();
+    await waitUntil(() => $(el, '[part~="carousel"] [part~="card"]') !== null, 'carousel');
+    await waitUntil(() => list.scrollHeight - list.clientHeight - list.scrollTop <= 2, 'on the latest message');
+    expect(list.scrollHeight > list.clientHeight, 'the transcript scrolls').to.equal(true);
   });
 });
