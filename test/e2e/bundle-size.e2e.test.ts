@@ -6,14 +6,14 @@ import { BUDGETS, measureBundles } from '../../scripts/size.js';
 const m = measureBundles();
 
 /**
- * The full widget is over the issue's 40 KB: 66.0 KB gzip after moving rarely used UI
+ * The full widget is over the issue's 40 KB: 65.8 KB gzip after moving rarely used UI
  * behind import() (docs/decisions/open-time-bytes.md; 78.5 KB before, with every feature
  * of 2026-11-29 merged; Lit + DOMPurify alone are ~19.5 KB, see
  * docs/decisions/launcher-first-loading.md). Until it is under, this ceiling (~1 KB of
  * headroom) keeps it from growing: new features go behind import(); raise it only with a
- * reason in the commit. Lowered from 80,000 to 67,000 by the open-time-bytes work.
+ * reason in the commit. Lowered from 80,000 to 66,800 by the open-time-bytes work.
  */
-const FULL_WIDGET_CEILING_GZIP = 67_000;
+const FULL_WIDGET_CEILING_GZIP = 66_800;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

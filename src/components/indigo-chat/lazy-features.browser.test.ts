@@ -180,3 +180,17 @@ describe('a restored conversation ending in a lazy block', () => {
     expect(list.scrollHeight > list.clientHeight, 'the transcript scrolls').to.equal(true);
   });
 });
+
+describe('header menu behaviour on demand', () => {
+  it('loads once (idle prefetch or the first click) and the menu opens on its first item', async () => {
+    const imports = counted('header-menu', () => import('./header-menu-keys.js'));
+    const el = await mount({ mode: 'inline' });
+    const button = $<HTMLButtonElement>(el, '[part~="menu"]')!;
+    expect(button.getAttribute('aria-expanded')).to.equal('false');
+    expect($(el, '[role="menu"]')!.hidden).to.equal(true);
+    button.click();
+    await waitUntil(() => el.shadowRoot!.activeElement?.getAttribute('data-format') === 'txt', 'focus on the first item');
+    expect(imports.count).to.equal(1);
+    expect(button.getAttribute('aria-expanded')).to.equal('true');
+  });
+});
