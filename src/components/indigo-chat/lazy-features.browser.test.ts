@@ -23,6 +23,16 @@ async function mount(attrs: Record<string, string>): Promise<IndigoChat> {
   return el;
 }
 
+/** An inline element after its welcome (whose announcement would replace a later one). */
+async function welcomed(): Promise<IndigoChat> {
+  const el = await mount({ mode: 'inline' });
+  await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
+  await el.updateComplete;
+  return el;
+}
+
+const announced = (el: IndigoChat, text: string) => waitUntil(() => $(el, '[aria-live="polite"]')!.textContent === text, `announced: ${text}`);
+
 /** Counts imports of a lazy part (through the real module, or a failure). */
 function counted(name: string, importer: () => Promise<unknown>): { count: number } {
   const seen = { count: 0 };
@@ -87,12 +97,9 @@ describe('voice input on demand', () => {
   it('a failed import is said politely and nothing else changes', async () => {
     (window as unknown as Record<string, unknown>).SpeechRecognition = class {};
     lazyTesting.override('voice', () => Promise.reject(new Error('chunk failed')));
-    const el = await mount({ mode: 'inline' });
-    // After the welcome (whose announcement would replace ours).
-    await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
-    await el.updateComplete;
+    const el = await welcomed();
     $<HTMLButtonElement>(el, '[part~="mic"]')!.click();
-    await waitUntil(() => $(el, '[aria-live="polite"]')!.textContent === 'Voice input is not available', 'announced');
+    await announced(el, 'Voice input is not available');
     expect($(el, '[part~="input"]') !== null).to.equal(true);
   });
 });
@@ -135,11 +142,9 @@ describe('consent notice on demand', () => {
 describe('copy on demand', () => {
   it('a failed answer-content import says the copy failed; the answer stays', async () => {
     lazyTesting.override('answer-content', () => Promise.reject(new Error('chunk failed')));
-    const el = await mount({ mode: 'inline' });
-    await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
-    await el.updateComplete;
+    const el = await welcomed();
     $<HTMLButtonElement>(el, '[part~="copy"]')!.click();
-    await waitUntil(() => $(el, '[aria-live="polite"]')!.textContent === 'The answer could not be copied', 'announced');
+    await announced(el, 'The answer could not be copied');
     expect(botMessages(el)[0]!.textContent).to.contain('Hello! How can I help?');
   });
 });
