@@ -100,8 +100,16 @@ if (existsSync(resolve(root, 'src/loader.ts'))) {
       modulePreload: false,
       rollupOptions: {
         input: { widget: resolve(root, 'src/embed.ts') },
-        preserveEntrySignatures: 'exports-only',
-        output: { format: 'es', entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[hash].js' },
+        preserveEntrySignatures: 'allow-extension',
+        output: {
+          format: 'es',
+          entryFileNames: '[name]-[hash].js',
+          chunkFileNames: '[name]-[hash].js',
+          // What opening needs in one file: the entry and everything it imports statically.
+          // Without this, modules shared with a lazy chunk (Lit, the URL policy) are split
+          // into common chunks: more requests, and each file compresses on its own.
+          codeSplitting: { groups: [{ name: 'widget', test: /\/src\/embed\.ts$/ }] },
+        },
       },
     },
   });

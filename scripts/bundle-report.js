@@ -22,7 +22,7 @@ const out = await build({
     write: false,
     target: 'es2022',
     minify: true,
-    rollupOptions: { input: resolve(root, 'src/embed.ts'), preserveEntrySignatures: 'exports-only', output: { format: 'es' } },
+    rollupOptions: { input: resolve(root, 'src/embed.ts'), preserveEntrySignatures: 'allow-extension', output: { format: 'es', codeSplitting: { groups: [{ name: 'widget', test: /\/src\/embed\.ts$/ }] } } },
   },
 });
 for (const o of Array.isArray(out) ? out : [out]) {

@@ -15,13 +15,14 @@ const m = measureBundles();
  * features; Lit + DOMPurify alone are ~19.5 KB, see
  * docs/decisions/launcher-first-loading.md), 69.0 KB since bot HTML is sanitized by the
  * browser's HTML Sanitizer API where it exists and DOMPurify is fetched only elsewhere
- * (docs/decisions/native-sanitizer.md). Until it is under, these ceilings (~1 KB of
+ * (docs/decisions/native-sanitizer.md), 55.9 KB (67.5 KB with the fallback) once rarely
+ * used UI loads on demand (docs/decisions/open-time-bytes.md). Until it is under, these ceilings (~1 KB of
  * headroom) keep it from growing: new features go behind import(); lower them when it
  * shrinks, raise them only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 70_000;
+const FULL_WIDGET_CEILING_GZIP = 57_000;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 81_500;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 68_500;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

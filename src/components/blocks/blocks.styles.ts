@@ -1,5 +1,4 @@
 import { css } from 'lit';
-import { extensionBlockStyles } from './extension-blocks.styles.js';
 
 /**
  * Styles of the bot blocks. They live in the element's shadow root (parts must sit on
@@ -163,50 +162,21 @@ export const blockStyles = css`
     padding: 0.5em;
     font-size: 0.85em;
   }
-  .video,
-  .video-embed {
+  /* A block whose renderer is still loading (lazy-part.ts): a quiet box of about its size. */
+  .lazy-part {
     display: block;
     width: 320px;
     max-width: 100%;
-    aspect-ratio: 16 / 9;
+    min-height: 3em;
     border-radius: var(--_radius);
-    background: #000;
-    overflow: hidden;
+    background: var(--_soft);
   }
-  .video-frame {
-    display: block;
+  .lazy-part.carousel {
     width: 100%;
-    height: 100%;
-    border: 0;
+    min-height: 16em;
   }
-  .video-placeholder {
-    display: flex;
-    flex-direction: column;
-    align-items: center;
-    justify-content: center;
-    gap: 0.35em;
-    width: 100%;
-    height: 100%;
-    padding: 0.75em;
-    border: 0;
-    background: #16171b;
-    color: #fff;
-    font: inherit;
-    text-align: center;
-    cursor: pointer;
-  }
-  .video-placeholder-label {
-    font-weight: 600;
-  }
-  .video-placeholder-note {
-    font-size: 0.75em;
-    opacity: 0.8;
-  }
-  .video-link {
-    display: inline-flex;
-    margin-top: 0.3em;
-    font-size: 0.85em;
-    color: var(--_accent);
+  .lazy-part.video {
+    aspect-ratio: 16 / 9;
   }
 
   /* An image in bot HTML from an origin nobody allowed: loads on click (html/media-gate.ts). */
@@ -272,106 +242,9 @@ export const blockStyles = css`
     flex: none;
   }
 
-  /* Carousel: a native horizontal scroller with snap points (touch swipe for free). */
-  .carousel {
-    width: 100%;
-  }
-  .carousel-strip {
-    position: relative;
-    display: flex;
-    gap: 0.6em;
-    padding: 2px;
-    overflow-x: auto;
-    overscroll-behavior-x: contain;
-    scroll-snap-type: x mandatory;
-    /* Snap cards to the padding edge, so the first card's snap position is 0 (the start). */
-    scroll-padding-inline: 2px;
-  }
-  @media (prefers-reduced-motion: no-preference) {
-    .carousel-strip {
-      scroll-behavior: smooth;
-    }
-  }
-  .card {
-    display: flex;
-    flex: 0 0 80%;
-    flex-direction: column;
-    max-width: 260px;
-    overflow: hidden;
-    border: 1px solid var(--_line);
-    border-radius: var(--_radius);
-    background: var(--_surface);
-    scroll-snap-align: start;
-  }
-  .card-image {
-    display: block;
-    width: 100%;
-    aspect-ratio: 16 / 9;
-    object-fit: cover;
-    background: var(--_soft);
-  }
-  .card-body {
-    display: flex;
-    flex: 1;
-    flex-direction: column;
-    gap: 0.4em;
-    padding: 0.6em 0.75em 0.75em;
-  }
-  .card-title {
-    margin: 0;
-    font-size: 1em;
-    font-weight: 600;
-    line-height: 1.3;
-  }
-  .card-description {
-    margin: 0;
-    font-size: 0.9em;
-    line-height: 1.4;
-    opacity: 0.85;
-  }
-  .card-actions {
-    display: flex;
-    flex-direction: column;
-    gap: 0.35em;
-    margin-top: auto;
-  }
-  .carousel-controls {
-    display: flex;
-    justify-content: flex-end;
-    gap: 0.4em;
-    margin-top: 0.4em;
-  }
-  .carousel-prev,
-  .carousel-next {
-    display: inline-flex;
-    align-items: center;
-    justify-content: center;
-    width: 2.25em;
-    height: 2.25em;
-    padding: 0;
-    border: 1px solid var(--_line);
-    border-radius: 50%;
-    background: var(--_surface);
-    color: var(--_text);
-    cursor: pointer;
-  }
-  /* Right-to-left: the chevrons point the way the strip moves. */
-  [dir='rtl'] :is(.carousel-prev, .carousel-next) svg {
-    transform: scaleX(-1);
-  }
-  .carousel-prev:disabled,
-  .carousel-next:disabled {
-    opacity: 0.4;
-    cursor: default;
-  }
-
-  :is(.bubble, .caption, .media, .quick-replies, .carousel) :focus-visible,
-  .carousel-strip:focus-visible {
+  :is(.bubble, .caption, .media, .quick-replies, .carousel) :focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
-  }
-  .card:focus-visible {
-    outline-offset: -2px;
   }
   .visually-hidden {
     position: absolute;
@@ -385,5 +258,4 @@ export const blockStyles = css`
     white-space: nowrap;
     border: 0;
   }
-  ${extensionBlockStyles}
 `;

@@ -4,10 +4,15 @@ import type { Block, BotMessage, GenerationBlock } from '../../core/conversation
 import type { LiveText } from '../../core/delta/types.js';
 import { blockStyles, renderBotBlocks, type BlockContext } from './render-blocks.js';
 import { ensureSanitizer } from '../../html/sanitize.js';
+import { prefetchParts } from './lazy-part.js';
 
 // The renderers are drawn without the element, which loads the sanitizer where the
 // browser has no native one (WebKit): every suite using these helpers loads it first.
 before(() => ensureSanitizer());
+
+// Carousels, videos and the extension blocks load on demand (lazy-part.ts): load them
+// once here, so the suites render them synchronously as the element does once they are in.
+await prefetchParts(true);
 
 export interface Recorded {
   payloads: [string, string][];

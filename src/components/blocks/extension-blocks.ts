@@ -8,6 +8,9 @@ import type { AudioBlock, FileBlock, LocationBlock, SelectBlock } from '../../co
 import { safeUrl } from '../../html/url-policy.js';
 import { extensionStrings, type BlockStrings } from './strings.js';
 
+/** Loaded on demand (lazy-part.ts): these styles join the shadow root with the first block. */
+export { extensionBlockStyles as styles } from './extension-blocks.styles.js';
+
 export interface ExtensionContext {
   lang: string;
   mediaOrigins: readonly string[];

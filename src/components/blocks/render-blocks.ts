@@ -3,11 +3,14 @@ import { repeat } from 'lit/directives/repeat.js';
 import type {
   Action,
   ActionsBlock,
+  AudioBlock,
   Block,
   BotMessage,
   CarouselBlock,
+  FileBlock,
   GenerationBlock,
   ImageBlock,
+  LocationBlock,
   SelectBlock,
   TextBlock,
   VideoBlock,
@@ -17,13 +20,16 @@ import { skipNever } from '../../core/never.js';
 import type { SanitizeOptions } from '../../html/sanitize.js';
 import { safeUrl, urlAction } from '../../html/url-policy.js';
 import { blockStyles } from './blocks.styles.js';
-import { carouselBehaviour } from './carousel-behaviour.js';
 import { generationView } from './generation-view.js';
 import { sanitizedContent } from './sanitized-content.js';
-import { blockStrings, type BlockStrings } from './strings.js';
-import { videoEmbed } from './video-embed.js';
-import { renderAudio, renderFile, renderLocation, renderSelect, type ExtensionContext } from './extension-blocks.js';
-import { classifyVideo } from './video-source.js';
+import { blockStrings, extensionStrings, type BlockStrings } from './strings.js';
+import type { ExtensionContext } from './extension-blocks.js';
+import { lazyModule, lazyPart } from './lazy-part.js';
+
+// Rarely used blocks load on demand (docs/decisions/open-time-bytes.md).
+const carouselPart = lazyModule('carousel', () => import('./carousel.js'));
+const videoPart = lazyModule('video', () => import('./video.js'));
+const extensionPart = lazyModule('extension-blocks', () => import('./extension-blocks.js'));
 
 export { blockStyles };
 
@@ -58,7 +64,7 @@ export interface BlockContext {
  */
 const warned = new WeakSet<object>();
 
-function warnOnce(ctx: BlockContext, item: object, code: WarningCode, message: string): void {
+export function warnOnce(ctx: BlockContext, item: object, code: WarningCode, message: string): void {
   if (warned.has(item)) return;
   warned.add(item);
   // After the render: the element may update state from a warning, never mid-update.
@@ -71,7 +77,7 @@ function warnOnce(ctx: BlockContext, item: object, code: WarningCode, message: s
   });
 }
 
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   const text = typeof value === 'string' ? value : typeof value;
   return JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…` : text);
 }
@@ -108,15 +114,16 @@ function renderBlock(block: Block, message: BotMessage, ctx: BlockContext, strin
     case 'actions':
       return renderActionsBlock(block, ctx, strings);
     case 'carousel':
-      return renderCarousel(block, message, ctx, strings);
+      if (block.cards.length === 0) return nothing;
+      return lazy(block, message, ctx, strings, carouselPart, (m) => m.renderCarousel(block, message, ctx, strings));
     case 'audio':
-      return renderAudio(block, extensionContext(ctx), strings);
+      return lazy(block, message, ctx, strings, extensionPart, (m) => m.renderAudio(block, extensionContext(ctx), strings));
     case 'file':
-      return renderFile(block, extensionContext(ctx), strings);
+      return lazy(block, message, ctx, strings, extensionPart, (m) => m.renderFile(block, extensionContext(ctx), strings));
     case 'location':
-      return renderLocation(block, extensionContext(ctx), strings);
+      return lazy(block, message, ctx, strings, extensionPart, (m) => m.renderLocation(block, extensionContext(ctx), strings));
     case 'select':
-      return renderSelect(block, carouselActive(block, message, ctx), extensionContext(ctx));
+      return lazy(block, message, ctx, strings, extensionPart, (m) => m.renderSelect(block, carouselActive(block, message, ctx), extensionContext(ctx)));
     default:
       // Compile time: every kind has a case. Run time (a kind from a newer core): skip it
       // rather than break the message.
@@ -163,11 +170,11 @@ function renderGeneration(block: GenerationBlock, message: BotMessage, ctx: Bloc
     ${block.state === 'degraded' ? html`<p part="plain-text-notice" class="plain-text-notice">${strings.plainText}</p>` : nothing}`;
 }
 
-function markLoaded(event: Event) {
+export function markLoaded(event: Event) {
   (event.currentTarget as HTMLElement).classList.add('loaded');
 }
 
-function markFailed(event: Event) {
+export function markFailed(event: Event) {
   (event.currentTarget as HTMLElement).classList.add('failed');
 }
 
@@ -215,42 +222,35 @@ function renderVideo(block: VideoBlock, ctx: BlockContext, strings: BlockStrings
     warnOnce(ctx, block, 'refused-url', `Video ${block.id} dropped: refused URL ${describe(block.src)}.`);
     return nothing;
   }
-  const source = classifyVideo(safe);
-  switch (source.kind) {
-    case 'file':
-      return html`<div class="media">
-        <video
-          part="video"
-          class="video"
-          controls
-          preload="metadata"
-          playsinline
-          src=${source.src}
-          aria-label=${block.alt || nothing}
-          @error=${markFailed}
-        >
-          ${strings.videoUnsupported}
-          <a part="link" href=${source.src} target="_blank" rel="noopener noreferrer">${strings.openVideo}</a>
-        </video>
-      </div>`;
-    case 'embed':
-      return html`<div class="media">
-        <div part="video" class="video-embed" ${videoEmbed(source, strings)}></div>
-        ${webLink(source.pageUrl, strings.openOn(source.provider), strings, 'video-link')}
-      </div>`;
-    case 'link':
-      return html`<div class="media">
-        ${webLink(
-          source.href,
-          block.alt || (source.provider ? strings.openOn(source.provider) : strings.openVideo),
-          strings,
-          'video-link',
-        )}
-      </div>`;
-  }
+  return lazyPart(
+    videoPart,
+    (m) => m.renderVideoSource(safe, block, strings),
+    () => html`<div class="media lazy-part video" aria-busy="true"></div>`,
+    () => html`<div class="media">${webLink(safe, block.alt || strings.openVideo, strings, 'video-link')}</div>`,
+  );
 }
 
-function webLink(href: string, label: string, strings: BlockStrings, extraClass = '') {
+/**
+ * A block whose renderer loads on demand: a quiet box of about its size while it loads,
+ * its text and links if the import fails (lazy-fallbacks.ts).
+ */
+function lazy<M>(
+  block: LazyBlock,
+  message: BotMessage,
+  ctx: BlockContext,
+  strings: BlockStrings,
+  part: Parameters<typeof lazyPart<M>>[0],
+  draw: (mod: M) => unknown,
+) {
+  return lazyPart(
+    part,
+    draw,
+    () => html`<div class="media lazy-part ${block.kind}" aria-busy="true"></div>`,
+    () => renderLazyFallback(block, carouselActive(block, message, ctx), ctx, strings),
+  );
+}
+
+export function webLink(href: string, label: string, strings: BlockStrings, extraClass = '') {
   return html`<a part="link" class="link ${extraClass}" href=${href} target="_blank" rel="noopener noreferrer"
     >${label}<span class="visually-hidden"> ${strings.opensInNewTab}</span>${externalIcon}</a
   >`;
@@ -292,7 +292,7 @@ function renderAction(action: Action, active: boolean, ctx: BlockContext, string
   return webLink(href, label, strings);
 }
 
-function renderActionList(
+export function renderActionList(
   actions: readonly Action[],
   active: boolean,
   ctx: BlockContext,
@@ -317,82 +317,41 @@ function renderActionsBlock(block: ActionsBlock, ctx: BlockContext, strings: Blo
  * the active quick replies belong to another message (dead buttons in the latest turn
  * would be worse than live ones in an older one).
  */
-function carouselActive(block: Pick<CarouselBlock | SelectBlock, 'id'>, message: BotMessage, ctx: BlockContext): boolean {
+export function carouselActive(block: Pick<CarouselBlock | SelectBlock, 'id'>, message: BotMessage, ctx: BlockContext): boolean {
   const id = ctx.activeActionsId;
   if (id !== null && (id === block.id || message.blocks.some((b) => b.id === id))) return true;
   if (ctx.activeMessageId !== undefined) return ctx.activeMessageId === message.id;
   return id === null;
 }
 
-const chevronLeft = html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
-  <path d="M10 3L5 8l5 5" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"></path>
-</svg>`;
-const chevronRight = html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
-  <path d="M6 3l5 5-5 5" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"></path>
-</svg>`;
+type LazyBlock = CarouselBlock | AudioBlock | FileBlock | LocationBlock | SelectBlock;
 
-function renderCarousel(block: CarouselBlock, message: BotMessage, ctx: BlockContext, strings: BlockStrings) {
-  const cards = block.cards;
-  if (cards.length === 0) return nothing;
-  const active = carouselActive(block, message, ctx);
-  const total = cards.length;
-  return html`<div
-    part="carousel"
-    class="carousel"
-    role="region"
-    aria-roledescription=${strings.carouselRoleDescription}
-    aria-label=${strings.carousel}
-    ${carouselBehaviour(total, strings)}
-  >
-    <div class="carousel-strip" tabindex="0">
-      ${repeat(
-        cards,
-        (card) => card.index,
-        (card, i) => {
-          let image: TemplateResult | typeof nothing = nothing;
-          if (card.image !== null) {
-            const src = safeUrl(card.image.src, 'media', { mediaOrigins: ctx.mediaOrigins });
-            if (src === null) {
-              warnOnce(ctx, card.image, 'refused-url', `Card ${card.index} image dropped: refused URL ${describe(card.image.src)}.`);
-            } else {
-              image = html`<img
-                part="card-image"
-                class="card-image"
-                src=${src}
-                alt=${card.image.alt ?? ''}
-                loading="lazy"
-                decoding="async"
-                @load=${markLoaded}
-                @error=${markFailed}
-              />`;
-            }
-          }
-          return html`<div
-            part="card"
-            class="card"
-            role="group"
-            tabindex="-1"
-            aria-roledescription=${strings.slideRoleDescription}
-            aria-label=${strings.cardLabel(i + 1, total, card.title)}
-          >
-            ${image}
-            <div class="card-body">
-              ${card.title ? html`<h3 part="card-title" class="card-title">${card.title}</h3>` : nothing}
-              ${card.description ? html`<p part="card-description" class="card-description">${card.description}</p>` : nothing}
-              <div class="card-actions">${renderActionList(card.actions, active, ctx, strings)}</div>
-            </div>
-          </div>`;
-        },
-      )}
-    </div>
-    <div class="carousel-controls">
-      <button part="carousel-prev" class="carousel-prev" type="button" aria-label=${strings.previousCard} disabled>
-        ${chevronLeft}
-      </button>
-      <button part="carousel-next" class="carousel-next" type="button" aria-label=${strings.nextCard}>
-        ${chevronRight}
-      </button>
-    </div>
-    <div class="carousel-status visually-hidden" aria-live="polite" aria-atomic="true"></div>
-  </div>`;
+/**
+ * A lazy block whose module failed to load: its text, links and choices as plain native
+ * UI (the URL policy still applies), so nothing the bot sent is lost.
+ */
+function renderLazyFallback(block: LazyBlock, active: boolean, ctx: BlockContext, strings: BlockStrings) {
+  // Media the site allows, or any URL the link policy accepts: a link loads nothing by itself.
+  const link = (url: string, label: string) => {
+    const href = safeUrl(url, 'media', { mediaOrigins: ctx.mediaOrigins }) ?? safeUrl(url, 'link');
+    return href ? webLink(href, label || href, strings) : nothing;
+  };
+  switch (block.kind) {
+    case 'carousel':
+      return html`<div class="media">${block.cards.map(
+        (card) => html`<p>${card.title}${card.title && card.description ? ': ' : ''}${card.description}</p>
+          <div class="quick-replies">${renderActionList(card.actions, active, ctx, strings)}</div>`,
+      )}</div>`;
+    case 'select':
+      return html`<div class="quick-replies" role="group" aria-label=${block.label || strings.quickReplies}>
+        ${renderActionList(block.options.map((o) => ({ type: 'button', label: o.label, payload: o.payload })), active, ctx, strings)}
+      </div>`;
+    case 'audio':
+      return html`<div class="media">${link(block.src, block.title)}</div>`;
+    case 'file':
+      return html`<div class="media">${link(block.url, block.name)}</div>`;
+    case 'location':
+      return html`<div class="media">${[block.title, block.address].filter(Boolean).join(', ')}
+        ${link(`https://www.openstreetmap.org/?mlat=${block.latitude}&mlon=${block.longitude}`, extensionStrings(ctx.lang).openMap)}</div>`;
+  }
 }

@@ -103,10 +103,7 @@ export function answerContent(message: BotMessage, mediaOrigins: readonly string
   return { text: texts.join('\n\n'), html: htmls.join('\n') };
 }
 
-/** True when the answer has something to copy (text or generated content). */
-export function isCopyable(message: BotMessage): boolean {
-  return message.state !== 'streaming' && message.blocks.some((b) => b.kind === 'text' || b.kind === 'generation');
-}
+export { isCopyable } from './answer-part.js';
 
 /**
  * Put the answer on the clipboard as text/plain and text/html. Called from the copy

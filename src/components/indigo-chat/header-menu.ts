@@ -1,11 +1,15 @@
 /**
  * The header's menu (`part="menu"` button, a `role="menu"` list of `part="download"`
- * items): the menu-button pattern of the ARIA practices. Opening moves focus to the
- * first item; arrows, Home and End move; Escape closes and returns focus to the button;
- * Tab or a click elsewhere closes it.
+ * items). The markup is rendered here; the keyboard and focus behaviour
+ * (header-menu-keys.ts) loads on demand: prefetched at idle once the chat shows, else on
+ * the first click or arrow key on the button.
  */
 import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { lazyModule } from '../blocks/lazy-part.js';
+import type { MenuKeys } from './header-menu-keys.js';
 import type { TranscriptFormat } from './transcript-export.js';
+
+const keysPart = lazyModule('header-menu', () => import('./header-menu-keys.js'));
 
 export interface MenuHost extends ReactiveControllerHost {
   readonly renderRoot: HTMLElement | DocumentFragment;
@@ -20,88 +24,37 @@ export interface MenuStrings {
 
 const menuIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><circle cx="12" cy="5" r="2"/><circle cx="12" cy="12" r="2"/><circle cx="12" cy="19" r="2"/></svg>`;
 
-export class HeaderMenu {
+/** What the behaviour changes. */
+export interface MenuState {
+  open: boolean;
+}
+
+export class HeaderMenu implements MenuState {
   open = false;
-  private readonly host: MenuHost;
+  private keys: MenuKeys | null = null;
 
-  constructor(host: MenuHost) {
-    this.host = host;
+  constructor(private readonly host: MenuHost) {}
+
+  /** Run `act` with the behaviour, loading it first if needed. */
+  private with(act: (keys: MenuKeys) => void): void {
+    if (this.keys) act(this.keys);
+    else keysPart.load().then((m) => act((this.keys ??= new m.MenuKeys(this, this.host))), () => {});
   }
 
-  private items(): HTMLElement[] {
-    return [...this.host.renderRoot.querySelectorAll<HTMLElement>('[role="menu"] [role="menuitem"]')];
-  }
-
-  private button(): HTMLElement | null {
-    return this.host.renderRoot.querySelector<HTMLElement>('[part~="menu"]');
-  }
-
-  private async setOpen(open: boolean, focus: 'first' | 'last' | 'button' | null): Promise<void> {
-    this.open = open;
-    this.host.requestUpdate();
-    await this.host.updateComplete;
-    if (focus === 'button') this.button()?.focus();
-    else if (focus) {
-      const items = this.items();
-      (focus === 'first' ? items[0] : items[items.length - 1])?.focus();
-    }
-  }
-
-  close(returnFocus: boolean): void {
-    if (this.open) void this.setOpen(false, returnFocus ? 'button' : null);
-  }
-
-  private readonly onButtonClick = (): void => {
-    void this.setOpen(!this.open, this.open ? null : 'first');
-  };
+  private readonly onButtonClick = (): void => this.with((k) => k.toggle());
 
   private readonly onButtonKeydown = (e: KeyboardEvent): void => {
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      e.preventDefault();
-      void this.setOpen(true, e.key === 'ArrowDown' ? 'first' : 'last');
-    }
-  };
-
-  private readonly onMenuKeydown = (e: KeyboardEvent): void => {
-    const items = this.items();
-    const i = items.indexOf(e.target as HTMLElement);
-    let to: number;
-    switch (e.key) {
-      case 'ArrowDown':
-        to = (i + 1) % items.length;
-        break;
-      case 'ArrowUp':
-        to = (i - 1 + items.length) % items.length;
-        break;
-      case 'Home':
-        to = 0;
-        break;
-      case 'End':
-        to = items.length - 1;
-        break;
-      case 'Escape':
-        e.preventDefault();
-        e.stopPropagation(); // the panel must not close too
-        this.close(true);
-        return;
-      case 'Tab':
-        this.close(false);
-        return;
-      default:
-        return;
-    }
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     e.preventDefault();
-    items[to]?.focus();
+    this.with((k) => k.openAt(e.key));
   };
 
-  private readonly onFocusOut = (e: FocusEvent): void => {
-    const wrap = e.currentTarget as HTMLElement;
-    if (!wrap.contains(e.relatedTarget as Node | null)) this.close(false);
-  };
+  // The menu is only open once the behaviour is here.
+  private readonly onMenuKeydown = (e: KeyboardEvent): void => this.keys?.onMenuKeydown(e);
+  private readonly onFocusOut = (e: FocusEvent): void => this.keys?.onFocusOut(e);
 
   private choose(format: TranscriptFormat): void {
-    this.close(true);
-    this.host.download(format);
+    this.keys?.choose(format);
   }
 
   render(id: string, s: MenuStrings): TemplateResult {

@@ -23,6 +23,7 @@ import {
 } from '../../events/index.js';
 import type { FetchLike, Timeouts } from '../../transport/transport.js';
 import { blockStyles, renderBotBlocks } from '../blocks/render-blocks.js';
+import { prefetchParts } from '../blocks/lazy-part.js';
 import { safeUrl } from '../../html/url-policy.js';
 import { ensureSanitizer, sanitizerStatus } from '../../html/sanitize.js';
 import { blockStrings } from '../blocks/strings.js';
@@ -30,13 +31,13 @@ import { indigoChatStyles } from './indigo-chat.styles.js';
 import { scrollbarStyles } from '../scrollbars.styles.js';
 import { focusClickedControl } from '../focus-on-click.js';
 import { stringsFor } from './strings.js';
-import { FeedbackBinding, feedbackStyles } from '../feedback/feedback-binding.js';
-import { hasGeneratedContent, privacyStrings, privacyStyles, renderConsent, renderDisclosure } from './privacy.js';
+import { FeedbackBinding } from '../feedback/feedback-binding.js';
+import { hasGeneratedContent, privacyStrings, privacyStyles, renderConsent, renderDisclosure, whenConsentShown } from './privacy.js';
 import type { ConsentState, DeclineAction } from './privacy.js';
 import type { ChatStrings } from './strings.js';
 import { dirOf, isReady, loadLocale, resolveLang, visitorStringsFor } from '../i18n/locales.js';
 import type { VisitorStrings } from '../i18n/visitor-strings.js';
-import { answerContent, copyAnswer, isCopyable } from './answer-content.js';
+import { copyMessage, isCopyable, welcomeTextOf } from './answer-part.js';
 import { mayShowUnprompted } from './consent-gate.js';
 import { HeaderMenu } from './header-menu.js';
 import { lockPageScroll } from './page-scroll-lock.js';
@@ -207,7 +208,7 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
  * @cssprop --indigo-chat-height - Launcher panel height, inline element height.
  */
 export class IndigoChat extends LitElement {
-  static override styles = [indigoChatStyles, blockStyles, scrollbarStyles, visitorStyles, feedbackStyles, privacyStyles];
+  static override styles = [indigoChatStyles, blockStyles, scrollbarStyles, visitorStyles, privacyStyles];
 
   /** Relay URL: `POST {relay}/session` and `POST {relay}`. */
   @property({ reflect: true }) relay = '/api/chat';
@@ -353,6 +354,7 @@ export class IndigoChat extends LitElement {
   private unlockScroll: (() => void) | null = null;
   private teaserAnnounced = false;
   private escapeHandled = false;
+  private prefetched = false;
   private dayCache: { n: number; first: number; starts: Set<number> } = { n: 0, first: 0, starts: new Set() };
 
   private readonly uid = `indigo-chat-${++instances}`;
@@ -612,6 +614,12 @@ export class IndigoChat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     this.syncModal();
+    // Carousels, videos, extension blocks: fetched at idle once the chat is shown, so they
+    // rarely need their placeholder (docs/decisions/open-time-bytes.md).
+    if (this.revealed && !this.prefetched) {
+      this.prefetched = true;
+      (globalThis.requestIdleCallback ?? setTimeout)(() => void prefetchParts());
+    }
     this.scroller.attach(this.renderRoot.querySelector<HTMLElement>('[part~="transcript"]'));
     if (this.teaserCtl.visible && !this.teaserAnnounced) {
       this.teaserAnnounced = true;
@@ -620,7 +628,8 @@ export class IndigoChat extends LitElement {
     if (changed.has('open') && changed.get('open') !== undefined) {
       if (this.open) {
         this.emit(new IndigoChatOpenEvent());
-        if (this.consentState === 'pending') this.renderRoot.querySelector<HTMLElement>('[part~="consent-accept"]')?.focus();
+        // The notice may still be loading (privacy.ts): focus its Accept once it shows.
+        if (this.consentState === 'pending') whenConsentShown(() => this.open && this.renderRoot.querySelector<HTMLElement>('[part~="consent-accept"]')?.focus());
         else this.inputEl?.focus();
       } else {
         this.emit(new IndigoChatCloseEvent());
@@ -724,6 +733,9 @@ export class IndigoChat extends LitElement {
       get uid() {
         return el.uid;
       },
+      get renderRoot() {
+        return el.renderRoot;
+      },
       onFeedback: (detail) => el.emit(new IndigoChatFeedbackEvent(detail)),
     });
   }
@@ -748,7 +760,7 @@ export class IndigoChat extends LitElement {
 
   private async copy(m: BotMessage, button: HTMLElement): Promise<void> {
     const v = visitorStringsFor(this.uiLang);
-    const ok = await copyAnswer(answerContent(m, this.origins));
+    const ok = await copyMessage(m, this.origins);
     this.announce(ok ? v.copied : v.copyFailed);
     if (ok) {
       button.dataset.copied = '';
@@ -784,11 +796,7 @@ export class IndigoChat extends LitElement {
 
   /** @internal Teaser: the welcome's first text, as plain text (null until it arrived). */
   welcomeText(): string | null {
-    const first = this.conversation.transcript.messages.find((m): m is BotMessage => m.role === 'bot' && isCopyable(m));
-    // Until the sanitizer is there (fallback path), the teaser asks again on the next update.
-    const sanitizer = sanitizerStatus();
-    if (!first || sanitizer === 'idle' || sanitizer === 'loading') return null;
-    return answerContent(first, this.origins).text.split(/\n\s*\n/)[0]?.replace(/\s+/g, ' ').trim() || null;
+    return welcomeTextOf(this.conversation.transcript.messages, this.origins, () => this.requestUpdate());
   }
 
   /** @internal Teaser taken from the welcome: start the conversation while the panel is closed. */
@@ -1092,7 +1100,7 @@ export class IndigoChat extends LitElement {
       ${consentPending
         ? renderConsent(
             { id: this.uid, text: this.consentText, privacyUrl: this.privacyUrl, onAccept: this.onConsentAccept, onDecline: this.onConsentDecline },
-            ps,
+            lang,
           )
         : nothing}
       <div class="body" ?hidden=${consentPending}>

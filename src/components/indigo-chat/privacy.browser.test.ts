@@ -118,6 +118,8 @@ async function mount(r: FakeRelay, attrs: Record<string, string> = {}): Promise<
 const openLauncher = async (el: IndigoChat) => {
   $<HTMLButtonElement>(el, '[part~="launcher"]')!.click();
   await el.updateComplete;
+  // The consent notice loads on demand (consent.ts): wait for it, not for its placeholder.
+  await waitUntil(() => !$(el, '.consent[aria-busy]'), 'consent notice loaded');
 };
 
 describe('nothing before the visitor acts', () => {

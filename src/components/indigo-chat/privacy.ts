@@ -13,10 +13,17 @@
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { BotMessage } from '../../core/index.js';
-import { safeUrl } from '../../html/url-policy.js';
+import { loadedPack } from '../i18n/locales.js';
+import { lazyModule, lazyPart } from '../blocks/lazy-part.js';
+
+// The notice itself (renderer, strings, styles) loads when consent is required.
+const consentPart = lazyModule('consent', () => import('./consent.js'), false);
 
 export type ConsentState = 'not-required' | 'pending' | 'accepted' | 'declined';
 export type DeclineAction = 'memory' | 'close';
+
+/** What the open path needs; the consent notice's own strings load with it (consent.ts). */
+export type DisclosureStrings = Pick<PrivacyStrings, 'disclosure' | 'aiGenerated' | 'memoryOnly'>;
 
 export interface PrivacyStrings {
   /** The AI disclosure line. */
@@ -34,77 +41,25 @@ export interface PrivacyStrings {
   readonly memoryOnly: string;
 }
 
-const en: PrivacyStrings = {
+const en: DisclosureStrings = {
   disclosure: "You're chatting with an AI assistant. Answers are generated automatically and may contain mistakes.",
   aiGenerated: 'AI-generated',
-  consentText:
-    'This chat is run by an AI assistant. To answer, your messages are sent to our service provider, and the conversation is saved in this browser so it survives a reload.',
-  consentTitle: 'Before you start',
-  accept: 'Accept',
-  decline: 'Decline',
-  privacyPolicy: 'Privacy policy',
-  opensInNewTab: '(opens in a new tab)',
   memoryOnly: 'Nothing is saved on this device: the conversation ends when you leave the page.',
 };
 
-const it: PrivacyStrings = {
+const it: DisclosureStrings = {
   disclosure: 'Stai parlando con un assistente basato su intelligenza artificiale. Le risposte sono generate automaticamente e possono contenere errori.',
   aiGenerated: "generato dall'IA",
-  consentText:
-    'Questa chat è gestita da un assistente IA. Per rispondere, i tuoi messaggi vengono inviati al nostro fornitore del servizio e la conversazione viene salvata in questo browser per sopravvivere a un ricaricamento.',
-  consentTitle: 'Prima di iniziare',
-  accept: 'Accetto',
-  decline: 'Rifiuto',
-  privacyPolicy: 'Informativa sulla privacy',
-  opensInNewTab: '(si apre in una nuova scheda)',
   memoryOnly: 'Niente viene salvato su questo dispositivo: la conversazione finisce quando lasci la pagina.',
 };
 
-const fr: PrivacyStrings = {
-  disclosure: "Vous discutez avec un assistant d'intelligence artificielle. Les réponses sont générées automatiquement et peuvent contenir des erreurs.",
-  aiGenerated: 'généré par IA',
-  consentText:
-    'Ce chat est assuré par un assistant IA. Pour répondre, vos messages sont envoyés à notre prestataire, et la conversation est enregistrée dans ce navigateur pour survivre à un rechargement.',
-  consentTitle: 'Avant de commencer',
-  accept: 'Accepter',
-  decline: 'Refuser',
-  privacyPolicy: 'Politique de confidentialité',
-  opensInNewTab: "(s'ouvre dans un nouvel onglet)",
-  memoryOnly: "Rien n'est enregistré sur cet appareil : la conversation se termine quand vous quittez la page.",
-};
-
-const de: PrivacyStrings = {
-  disclosure: 'Sie chatten mit einem KI-Assistenten. Antworten werden automatisch erzeugt und können Fehler enthalten.',
-  aiGenerated: 'KI-generiert',
-  consentText:
-    'Dieser Chat wird von einem KI-Assistenten betrieben. Um zu antworten, werden Ihre Nachrichten an unseren Dienstleister gesendet, und das Gespräch wird in diesem Browser gespeichert, damit es ein Neuladen übersteht.',
-  consentTitle: 'Bevor Sie beginnen',
-  accept: 'Akzeptieren',
-  decline: 'Ablehnen',
-  privacyPolicy: 'Datenschutzerklärung',
-  opensInNewTab: '(öffnet in einem neuen Tab)',
-  memoryOnly: 'Auf diesem Gerät wird nichts gespeichert: Das Gespräch endet, wenn Sie die Seite verlassen.',
-};
-
-const es: PrivacyStrings = {
-  disclosure: 'Estás chateando con un asistente de inteligencia artificial. Las respuestas se generan automáticamente y pueden contener errores.',
-  aiGenerated: 'generado por IA',
-  consentText:
-    'Este chat lo atiende un asistente de IA. Para responder, tus mensajes se envían a nuestro proveedor del servicio y la conversación se guarda en este navegador para que sobreviva a una recarga.',
-  consentTitle: 'Antes de empezar',
-  accept: 'Aceptar',
-  decline: 'Rechazar',
-  privacyPolicy: 'Política de privacidad',
-  opensInNewTab: '(se abre en una pestaña nueva)',
-  memoryOnly: 'No se guarda nada en este dispositivo: la conversación termina cuando sales de la página.',
-};
-
-const table: Readonly<Record<string, PrivacyStrings>> = { en, it, fr, de, es };
+// Other languages carry theirs in their locale pack (loaded on demand; English until then).
+const table: Readonly<Record<string, DisclosureStrings>> = { en, it };
 
 /** Same resolution as the element's strings: `it-IT` -> Italian, unknown -> English. */
-export function privacyStrings(lang: string | null | undefined): PrivacyStrings {
+export function privacyStrings(lang: string | null | undefined): DisclosureStrings {
   const base = (lang ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  return Object.prototype.hasOwnProperty.call(table, base) ? (table[base] ?? en) : en;
+  return Object.prototype.hasOwnProperty.call(table, base) ? (table[base] ?? en) : (loadedPack(base)?.privacy ?? en);
 }
 
 /** A bot message whose content (partly) comes from a language model. */
@@ -113,7 +68,7 @@ export function hasGeneratedContent(m: BotMessage): boolean {
 }
 
 /** The disclosure line, or nothing with `disclosure="off"`. */
-export function renderDisclosure(setting: string, s: PrivacyStrings): TemplateResult | typeof nothing {
+export function renderDisclosure(setting: string, s: DisclosureStrings): TemplateResult | typeof nothing {
   const text = setting.trim();
   if (text.toLowerCase() === 'off') return nothing;
   return html`<div part="disclosure" class="disclosure" role="listitem">${text || s.disclosure}</div>`;
@@ -127,43 +82,7 @@ export interface ConsentView {
   readonly onDecline: () => void;
 }
 
-/**
- * The owner's privacy page: a relative URL resolves against the page, the page's own
- * origin is fine (the owner set it, not the bot); anything else goes through the link
- * policy (no `javascript:`, no private hosts).
- */
-export function ownerLink(value: string): string | null {
-  if (!value.trim()) return null;
-  let url: URL;
-  try {
-    url = new URL(value.trim(), typeof document !== 'undefined' ? document.baseURI : undefined);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  if (typeof location !== 'undefined' && url.origin === location.origin) return url.href;
-  return safeUrl(url.href, 'link');
-}
-
-/** The notice shown in place of the conversation until the visitor chooses. */
-export function renderConsent(v: ConsentView, s: PrivacyStrings): TemplateResult {
-  const href = ownerLink(v.privacyUrl);
-  return html`<div part="consent" class="consent" role="group" aria-labelledby="${v.id}-consent-title" aria-describedby="${v.id}-consent-text">
-    <h3 id="${v.id}-consent-title" class="consent-title">${s.consentTitle}</h3>
-    <p id="${v.id}-consent-text" class="consent-text">${v.text.trim() || s.consentText}</p>
-    ${href
-      ? html`<p class="consent-link">
-          <a href=${href} target="_blank" rel="noopener noreferrer">${s.privacyPolicy}<span class="visually-hidden"> ${s.opensInNewTab}</span></a>
-        </p>`
-      : nothing}
-    <div class="consent-actions">
-      <button part="consent-accept" class="consent-accept" type="button" @click=${v.onAccept}>${s.accept}</button>
-      <button part="consent-decline" class="consent-decline" type="button" @click=${v.onDecline}>${s.decline}</button>
-    </div>
-  </div>`;
-}
-
-/** Styles of the notice, the disclosure line and the memory-only note. */
+/** Styles of the disclosure line and the memory-only note (the notice's own: consent.ts). */
 export const privacyStyles = css`
   .body[hidden],
   [part~='composer'][hidden],
@@ -181,54 +100,30 @@ export const privacyStyles = css`
     color: inherit;
     opacity: 0.85;
   }
-  [part~='consent'] {
-    flex: 1;
-    overflow-y: auto;
-    display: flex;
-    flex-direction: column;
-    justify-content: center;
-    gap: 10px;
-    padding: 18px 16px;
-  }
-  .consent-title {
-    margin: 0;
-    font-size: 16px;
-  }
-  .consent-text,
-  .consent-link {
-    margin: 0;
-    font-size: 14px;
-    line-height: 1.45;
-  }
-  .consent-link a {
-    color: inherit;
-  }
-  .consent-actions {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 8px;
-    margin-top: 4px;
-  }
-  .consent-actions button {
-    min-height: 40px;
-    padding: 8px 16px;
-    border-radius: 8px;
-    font: inherit;
-    font-weight: 600;
-    cursor: pointer;
-  }
-  [part~='consent-accept'] {
-    border: 1px solid var(--_accent);
-    background: var(--_accent);
-    color: var(--_on-accent);
-  }
-  [part~='consent-decline'] {
-    border: 1px solid currentColor;
-    background: transparent;
-    color: inherit;
-  }
-  .consent-actions button:focus-visible {
-    outline: 2px solid var(--_accent);
-    outline-offset: 2px;
-  }
 `;
+
+/**
+ * The consent notice: rendered by consent.ts once loaded (a quiet box until then; if the
+ * import fails, the owner's text or the disclosure with plain Accept/Decline buttons, so
+ * the visitor can always choose).
+ */
+export function renderConsent(v: ConsentView, lang: string): unknown {
+  return lazyPart(
+    consentPart,
+    (m) => m.renderConsent(v, lang),
+    () => html`<div class="consent" aria-busy="true"></div>`,
+    () => html`<div part="consent" class="consent" role="group">
+      <p class="consent-text">${v.text.trim() || privacyStrings(lang).disclosure}</p>
+      <div class="consent-actions">
+        <button part="consent-accept" type="button" @click=${v.onAccept}>Accept</button>
+        <button part="consent-decline" type="button" @click=${v.onDecline}>Decline</button>
+      </div>
+    </div>`,
+  );
+}
+
+/** Run `then` once the consent notice can show (at once when it already can). */
+export function whenConsentShown(then: () => void): void {
+  if (consentPart.mod || consentPart.failed) then();
+  else consentPart.load().then(then, then);
+}

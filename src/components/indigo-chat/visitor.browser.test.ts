@@ -623,8 +623,8 @@ describe('voice input', () => {
     input.value = 'Ciao,';
     input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
     mic.click();
+    await waitUntil(() => made.length === 1, 'dictation loaded on the click');
     await el.updateComplete;
-    expect(made.length).to.equal(1);
     expect(made[0]!.started).to.equal(true);
     expect(made[0]!.lang).to.equal('it');
     expect(mic.getAttribute('aria-label')).to.equal('Interrompi la dettatura');

@@ -137,62 +137,6 @@ export const visitorStyles = css`
     }
   }
 
-  /* Teaser beside the closed launcher (the launcher's corner is the site's physical choice) */
-  .teaser {
-    position: absolute;
-    bottom: 68px;
-    right: 0;
-    display: flex;
-    align-items: flex-start;
-    gap: 4px;
-    width: max-content;
-    max-width: min(280px, calc(100vw - 40px));
-    padding: 6px;
-    border-radius: var(--_radius);
-    background: var(--_surface);
-    color: var(--_text);
-    box-shadow: 0 6px 24px rgb(0 0 0 / 0.22);
-  }
-  :host([position='left']) .teaser {
-    right: auto;
-    left: 0;
-  }
-  @media (prefers-reduced-motion: no-preference) {
-    .teaser {
-      animation: indigo-teaser-in 0.25s ease-out;
-    }
-  }
-  @keyframes indigo-teaser-in {
-    from {
-      opacity: 0;
-      transform: translateY(8px);
-    }
-  }
-  .teaser-text {
-    padding: 6px 8px;
-    border: none;
-    background: transparent;
-    color: inherit;
-    font: inherit;
-    text-align: start;
-    cursor: pointer;
-  }
-  [part~='teaser-close'] {
-    flex: none;
-    width: 28px;
-    height: 28px;
-    padding: 4px;
-    border: none;
-    border-radius: 50%;
-    background: transparent;
-    color: var(--_muted);
-    cursor: pointer;
-  }
-  [part~='teaser-close'] svg {
-    width: 100%;
-    height: 100%;
-  }
-
   /* The modal panel: phones (<= 480 px) and fullscreen, in the top layer. */
   .root dialog.modal[part~='panel'] {
     position: fixed;

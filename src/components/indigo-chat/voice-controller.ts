@@ -4,6 +4,11 @@
  * before the visitor clicks, so the permission prompt appears only then.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { lazyModule } from '../blocks/lazy-part.js';
+import type { Dictation } from './voice-dictation.js';
+
+// The recognition handling loads on the first click (voice-dictation.ts).
+const dictation = lazyModule('voice', () => import('./voice-dictation.js'), false);
 
 interface RecognitionResultLike {
   readonly isFinal: boolean;
@@ -13,7 +18,7 @@ interface RecognitionEventLike {
   readonly resultIndex: number;
   readonly results: ArrayLike<RecognitionResultLike>;
 }
-interface Recognition {
+export interface Recognition {
   lang: string;
   interimResults: boolean;
   continuous: boolean;
@@ -26,7 +31,7 @@ interface Recognition {
 }
 type RecognitionCtor = new () => Recognition;
 
-function recognitionCtor(): RecognitionCtor | null {
+export function recognitionCtor(): RecognitionCtor | null {
   const g = globalThis as { SpeechRecognition?: RecognitionCtor; webkitSpeechRecognition?: RecognitionCtor };
   return g.SpeechRecognition ?? g.webkitSpeechRecognition ?? null;
 }
@@ -39,13 +44,16 @@ export interface VoiceHost extends ReactiveControllerHost {
 }
 
 export class VoiceController implements ReactiveController {
-  listening = false;
   private readonly host: VoiceHost;
-  private rec: Recognition | null = null;
+  private dictation: Dictation | null = null;
 
   constructor(host: VoiceHost) {
     this.host = host;
     host.addController(this);
+  }
+
+  get listening(): boolean {
+    return this.dictation?.listening ?? false;
   }
 
   /** Decided per render: a polyfill or a test may install the API later. */
@@ -54,52 +62,13 @@ export class VoiceController implements ReactiveController {
   }
 
   toggle(lang: string): void {
-    if (this.listening) {
-      this.rec?.stop();
-      return;
-    }
-    const Ctor = recognitionCtor();
-    if (!Ctor) return;
-    let rec: Recognition;
-    try {
-      rec = new Ctor();
-    } catch {
-      this.host.onVoiceError();
-      return;
-    }
-    const before = this.host.getDraft();
-    const sep = before === '' || /\s$/.test(before) ? '' : ' ';
-    rec.lang = lang;
-    rec.interimResults = true;
-    rec.continuous = false;
-    rec.onresult = (e) => {
-      let heard = '';
-      for (let i = 0; i < e.results.length; i++) heard += e.results[i]?.[0].transcript ?? '';
-      this.host.setDraft(before + sep + heard.trim());
-    };
-    rec.onerror = (e) => {
-      if (e.error !== 'aborted' && e.error !== 'no-speech') this.host.onVoiceError();
-    };
-    rec.onend = () => {
-      this.listening = false;
-      this.rec = null;
-      this.host.requestUpdate();
-    };
-    this.rec = rec;
-    this.listening = true;
-    try {
-      rec.start();
-    } catch {
-      this.listening = false;
-      this.rec = null;
-      this.host.onVoiceError();
-    }
-    this.host.requestUpdate();
+    dictation.load().then(
+      (m) => (this.dictation ??= new m.Dictation(this.host)).toggle(lang),
+      () => this.host.onVoiceError(),
+    );
   }
 
   hostDisconnected(): void {
-    this.rec?.abort();
-    this.rec = null;
-    this.listening = false;
+    this.dictation?.abort();
   }
 }

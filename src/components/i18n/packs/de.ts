@@ -74,6 +74,18 @@ const pack: LocalePack = {
     micListening: 'Hört zu…',
     micError: 'Spracheingabe ist nicht verfügbar',
   },
+  privacy: {
+    disclosure: 'Sie chatten mit einem KI-Assistenten. Antworten werden automatisch erzeugt und können Fehler enthalten.',
+    aiGenerated: 'KI-generiert',
+    consentText:
+      'Dieser Chat wird von einem KI-Assistenten betrieben. Um zu antworten, werden Ihre Nachrichten an unseren Dienstleister gesendet, und das Gespräch wird in diesem Browser gespeichert, damit es ein Neuladen übersteht.',
+    consentTitle: 'Bevor Sie beginnen',
+    accept: 'Akzeptieren',
+    decline: 'Ablehnen',
+    privacyPolicy: 'Datenschutzerklärung',
+    opensInNewTab: '(öffnet in einem neuen Tab)',
+    memoryOnly: 'Auf diesem Gerät wird nichts gespeichert: Das Gespräch endet, wenn Sie die Seite verlassen.',
+  },
 };
 
 export default pack;

@@ -74,6 +74,18 @@ const pack: LocalePack = {
     micListening: 'Escuchando…',
     micError: 'El dictado no está disponible',
   },
+  privacy: {
+    disclosure: 'Estás chateando con un asistente de inteligencia artificial. Las respuestas se generan automáticamente y pueden contener errores.',
+    aiGenerated: 'generado por IA',
+    consentText:
+      'Este chat lo atiende un asistente de IA. Para responder, tus mensajes se envían a nuestro proveedor del servicio y la conversación se guarda en este navegador para que sobreviva a una recarga.',
+    consentTitle: 'Antes de empezar',
+    accept: 'Aceptar',
+    decline: 'Rechazar',
+    privacyPolicy: 'Política de privacidad',
+    opensInNewTab: '(se abre en una pestaña nueva)',
+    memoryOnly: 'No se guarda nada en este dispositivo: la conversación termina cuando sales de la página.',
+  },
 };
 
 export default pack;

@@ -74,6 +74,19 @@ const pack: LocalePack = {
     micListening: 'À l’écoute…',
     micError: 'La dictée n’est pas disponible',
   },
+  privacy: {
+    disclosure:
+      "Vous discutez avec un assistant d'intelligence artificielle. Les réponses sont générées automatiquement et peuvent contenir des erreurs.",
+    aiGenerated: 'généré par IA',
+    consentText:
+      'Ce chat est assuré par un assistant IA. Pour répondre, vos messages sont envoyés à notre prestataire, et la conversation est enregistrée dans ce navigateur pour survivre à un rechargement.',
+    consentTitle: 'Avant de commencer',
+    accept: 'Accepter',
+    decline: 'Refuser',
+    privacyPolicy: 'Politique de confidentialité',
+    opensInNewTab: "(s'ouvre dans un nouvel onglet)",
+    memoryOnly: "Rien n'est enregistré sur cet appareil : la conversation se termine quand vous quittez la page.",
+  },
 };
 
 export default pack;

@@ -1,0 +1,96 @@
+/**
+ * Video blocks, loaded on demand (lazy-part.ts): a file plays in `<video controls>`, a
+ * YouTube/Vimeo page becomes a click-to-load embed, anything else a link. The URL has
+ * already passed the media policy (render-blocks.ts).
+ */
+import { css, html, nothing } from 'lit';
+import type { VideoBlock } from '../../core/conversation/types.js';
+import { markFailed, webLink } from './render-blocks.js';
+import type { BlockStrings } from './strings.js';
+import { videoEmbed } from './video-embed.js';
+import { classifyVideo } from './video-source.js';
+
+export function renderVideoSource(safe: string, block: VideoBlock, strings: BlockStrings) {
+  const source = classifyVideo(safe);
+  switch (source.kind) {
+    case 'file':
+      return html`<div class="media">
+        <video
+          part="video"
+          class="video"
+          controls
+          preload="metadata"
+          playsinline
+          src=${source.src}
+          aria-label=${block.alt || nothing}
+          @error=${markFailed}
+        >
+          ${strings.videoUnsupported}
+          <a part="link" href=${source.src} target="_blank" rel="noopener noreferrer">${strings.openVideo}</a>
+        </video>
+      </div>`;
+    case 'embed':
+      return html`<div class="media">
+        <div part="video" class="video-embed" ${videoEmbed(source, strings)}></div>
+        ${webLink(source.pageUrl, strings.openOn(source.provider), strings, 'video-link')}
+      </div>`;
+    case 'link':
+      return html`<div class="media">
+        ${webLink(
+          source.href,
+          block.alt || (source.provider ? strings.openOn(source.provider) : strings.openVideo),
+          strings,
+          'video-link',
+        )}
+      </div>`;
+  }
+}
+
+/** Adopted into the shadow root when the first video renders. */
+export const styles = css`
+  .video,
+  .video-embed {
+    display: block;
+    width: 320px;
+    max-width: 100%;
+    aspect-ratio: 16 / 9;
+    border-radius: var(--_radius);
+    background: #000;
+    overflow: hidden;
+  }
+  .video-frame {
+    display: block;
+    width: 100%;
+    height: 100%;
+    border: 0;
+  }
+  .video-placeholder {
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    gap: 0.35em;
+    width: 100%;
+    height: 100%;
+    padding: 0.75em;
+    border: 0;
+    background: #16171b;
+    color: #fff;
+    font: inherit;
+    text-align: center;
+    cursor: pointer;
+  }
+  .video-placeholder-label {
+    font-weight: 600;
+  }
+  .video-placeholder-note {
+    font-size: 0.75em;
+    opacity: 0.8;
+  }
+  .video-link {
+    display: inline-flex;
+    margin-top: 0.3em;
+    font-size: 0.85em;
+    color: var(--_accent);
+  }
+`;

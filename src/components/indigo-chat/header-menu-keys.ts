@@ -1,0 +1,89 @@
+/**
+ * The header menu's behaviour (header-menu.ts renders it): the menu-button pattern of the
+ * ARIA practices. Opening moves focus to the first item; arrows, Home and End move; Escape
+ * closes and returns focus to the button; Tab or a click elsewhere closes it. Loaded on
+ * demand (prefetched at idle once the chat shows, or on the first click or arrow key).
+ */
+import type { MenuHost, MenuState } from './header-menu.js';
+import type { TranscriptFormat } from './transcript-export.js';
+
+export class MenuKeys {
+  constructor(
+    private readonly state: MenuState,
+    private readonly host: MenuHost,
+  ) {}
+
+  private items(): HTMLElement[] {
+    return [...this.host.renderRoot.querySelectorAll<HTMLElement>('[role="menu"] [role="menuitem"]')];
+  }
+
+  private button(): HTMLElement | null {
+    return this.host.renderRoot.querySelector<HTMLElement>('[part~="menu"]');
+  }
+
+  private async setOpen(open: boolean, focus: 'first' | 'last' | 'button' | null): Promise<void> {
+    this.state.open = open;
+    this.host.requestUpdate();
+    await this.host.updateComplete;
+    if (focus === 'button') this.button()?.focus();
+    else if (focus) {
+      const items = this.items();
+      (focus === 'first' ? items[0] : items[items.length - 1])?.focus();
+    }
+  }
+
+  close(returnFocus: boolean): void {
+    if (this.state.open) void this.setOpen(false, returnFocus ? 'button' : null);
+  }
+
+  toggle(): void {
+    void this.setOpen(!this.state.open, this.state.open ? null : 'first');
+  }
+
+  /** ArrowDown/ArrowUp on the button (the caller prevented the default already). */
+  openAt(key: string): void {
+    void this.setOpen(true, key === 'ArrowDown' ? 'first' : 'last');
+  }
+
+  readonly onMenuKeydown = (e: KeyboardEvent): void => {
+    const items = this.items();
+    const i = items.indexOf(e.target as HTMLElement);
+    let to: number;
+    switch (e.key) {
+      case 'ArrowDown':
+        to = (i + 1) % items.length;
+        break;
+      case 'ArrowUp':
+        to = (i - 1 + items.length) % items.length;
+        break;
+      case 'Home':
+        to = 0;
+        break;
+      case 'End':
+        to = items.length - 1;
+        break;
+      case 'Escape':
+        e.preventDefault();
+        e.stopPropagation(); // the panel must not close too
+        this.close(true);
+        return;
+      case 'Tab':
+        this.close(false);
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    items[to]?.focus();
+  };
+
+  readonly onFocusOut = (e: FocusEvent): void => {
+    const wrap = e.currentTarget as HTMLElement;
+    if (!wrap.contains(e.relatedTarget as Node | null)) this.close(false);
+  };
+
+  choose(format: TranscriptFormat): void {
+    this.close(true);
+    this.host.download(format);
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The proactive teaser: a small dismissible bubble beside the closed launcher, shown after
+ * `teaser-delay` ms, at most once per visitor per day (per relay and element id), never
+ * before consent when consent is required, never while the panel is open. It never takes
+ * focus; the element announces it once through its polite live region.
+ *
+ * Loaded on demand (teaser-controller.ts loads it only for a launcher with `teaser`).
+ */
+import { css } from 'lit';
+import { dayKey } from './time-format.js';
+import type { TeaserHost } from './teaser-controller.js';
+
+/** Days are remembered here when storage is `none` or refused (per page load). */
+const memory = new Map<string, string>();
+
+export class Teaser {
+  text: string | null = null;
+  private readonly host: TeaserHost;
+  /** May the teaser appear unprompted now (consent)? Asked on every update. */
+  private readonly allowed: () => boolean;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private due = false;
+  private done = false;
+
+  constructor(host: TeaserHost, allowed: () => boolean) {
+    this.host = host;
+    this.allowed = allowed;
+  }
+
+  get visible(): boolean {
+    return this.text !== null;
+  }
+
+  private get key(): string {
+    return `indigo-chat:teaser:${this.host.relay}#${this.host.id}`;
+  }
+
+  private store(): Storage | null {
+    try {
+      if (this.host.storage === 'local') return localStorage;
+      if (this.host.storage === 'session') return sessionStorage;
+    } catch {
+      // storage blocked (privacy settings): memory only
+    }
+    return null;
+  }
+
+  private shownToday(): boolean {
+    const today = dayKey(Date.now());
+    let stored: string | null | undefined = memory.get(this.key);
+    try {
+      stored = this.store()?.getItem(this.key) ?? stored;
+    } catch {
+      // ignore
+    }
+    return stored === today;
+  }
+
+  /** Shown: remembered for this page load only (nothing is stored before the visitor acts). */
+  private remember(): void {
+    memory.set(this.key, dayKey(Date.now()));
+  }
+
+  /** The visitor acted on the teaser (closed it, or opened the chat): once per day from now. */
+  private persist(): void {
+    const today = dayKey(Date.now());
+    try {
+      this.store()?.setItem(this.key, today);
+    } catch {
+      // quota or blocked: the in-memory note still stops a repeat on this page
+    }
+  }
+
+  private eligible(): boolean {
+    return this.host.mode === 'launcher' && !this.host.open && this.host.teaser !== null && this.allowed();
+  }
+
+  hostUpdated(): void {
+    if (this.done) return;
+    if (this.host.open && this.text !== null) {
+      // The visitor opened the chat: the teaser has done its job.
+      this.dismiss();
+      return;
+    }
+    if (this.text !== null) return;
+    if (!this.eligible() || this.shownToday()) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    if (this.due) {
+      this.tryShow();
+      return;
+    }
+    if (this.timer === undefined) {
+      const delay = Number.isFinite(this.host.teaserDelay) && this.host.teaserDelay > 0 ? this.host.teaserDelay : 0;
+      this.timer = setTimeout(() => {
+        this.due = true;
+        if (this.host.teaser === '') this.host.startConversation();
+        this.host.requestUpdate();
+      }, delay);
+    }
+  }
+
+  private tryShow(): void {
+    const text = this.host.teaser === '' ? this.host.welcomeText() : (this.host.teaser ?? '').trim();
+    if (!text) return; // the welcome has not arrived yet: the next update tries again
+    this.text = text.length > 160 ? `${text.slice(0, 157)}…` : text;
+    this.remember();
+    this.host.requestUpdate();
+  }
+
+  /** Hide for good (this page) — the close button, or the panel opened. */
+  dismiss(): void {
+    clearTimeout(this.timer);
+    this.done = true;
+    if (this.text !== null) {
+      this.persist();
+      this.text = null;
+      this.host.requestUpdate();
+    }
+  }
+
+  hostDisconnected(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** Adopted into the element's shadow root when the teaser module arrives. */
+export const styles = css`
+  /* Teaser beside the closed launcher (the launcher's corner is the site's physical choice) */
+  .teaser {
+    position: absolute;
+    bottom: 68px;
+    right: 0;
+    display: flex;
+    align-items: flex-start;
+    gap: 4px;
+    width: max-content;
+    max-width: min(280px, calc(100vw - 40px));
+    padding: 6px;
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    color: var(--_text);
+    box-shadow: 0 6px 24px rgb(0 0 0 / 0.22);
+  }
+  :host([position='left']) .teaser {
+    right: auto;
+    left: 0;
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    .teaser {
+      animation: indigo-teaser-in 0.25s ease-out;
+    }
+  }
+  @keyframes indigo-teaser-in {
+    from {
+      opacity: 0;
+      transform: translateY(8px);
+    }
+  }
+  .teaser-text {
+    padding: 6px 8px;
+    border: none;
+    background: transparent;
+    color: inherit;
+    font: inherit;
+    text-align: start;
+    cursor: pointer;
+  }
+  [part~='teaser-close'] {
+    flex: none;
+    width: 28px;
+    height: 28px;
+    padding: 4px;
+    border: none;
+    border-radius: 50%;
+    background: transparent;
+    color: var(--_muted);
+    cursor: pointer;
+  }
+  [part~='teaser-close'] svg {
+    width: 100%;
+    height: 100%;
+  }
+`;
