@@ -43,6 +43,7 @@ import { dayLabel, dayStarts, fullDate, relativeTime } from './time-format.js';
 import type { TranscriptFormat } from './transcript-export.js';
 import { VoiceController } from './voice-controller.js';
 import { visitorStyles } from './visitor.styles.js';
+import { FramePacer } from '../../html/frame-pacing.js';
 
 export type ChatMode = 'launcher' | 'inline' | 'fullscreen';
 
@@ -554,9 +555,12 @@ export class IndigoChat extends LitElement {
 
   // --- Lit lifecycle -------------------------------------------------------------------
 
+  /** While an answer streams: at most one render per STREAM_FRAME_MS (src/html/frame-pacing.ts). */
+  private readonly streamFrames = new FramePacer();
+
   /**
    * Lit renders once per microtask, i.e. once per chunk. While an answer streams, wait
-   * for the next animation frame so hundreds of chunks cost one render per frame.
+   * for a paced animation frame so hundreds of chunks cost one render.
    */
   protected override async scheduleUpdate(): Promise<void> {
     if (
@@ -564,7 +568,7 @@ export class IndigoChat extends LitElement {
       typeof requestAnimationFrame === 'function' &&
       !document.hidden
     ) {
-      await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+      await new Promise<void>((resolve) => this.streamFrames.next(resolve));
     }
     await super.scheduleUpdate();
   }
@@ -810,7 +814,9 @@ export class IndigoChat extends LitElement {
   }
 
   private syncModal(): void {
-    const dialog = this.renderRoot.querySelector<HTMLDialogElement>('dialog[part~="panel"]');
+    // Only a modal panel is a <dialog>: otherwise the query would walk the whole
+    // transcript after every render (a 200 KB answer's DOM, once per frame).
+    const dialog = this.modal ? this.renderRoot.querySelector<HTMLDialogElement>('dialog[part~="panel"]') : null;
     const want = dialog !== null && this.isConnected && (this.mode === 'fullscreen' || this.open);
     if (dialog && want && !dialog.open) {
       try {
