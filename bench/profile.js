@@ -39,7 +39,10 @@ const { profile } = await cdp.send('Profiler.stop');
 // total (inclusive) time per function name
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map(); for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const selfT = {}; profile.samples.forEach((id, k) => { selfT[id] = (selfT[id] ?? 0) + (profile.timeDeltas[k] ?? 0) / 1000; });
+// PROFILE_TAIL_MS=n: only the last n ms of the run (what happens when the answer ends).
+const times = []; let clock = profile.startTime; for (const d of profile.timeDeltas) times.push((clock += d));
+const from = process.env.PROFILE_TAIL_MS ? profile.endTime - Number(process.env.PROFILE_TAIL_MS) * 1000 : -Infinity;
+const selfT = {}; profile.samples.forEach((id, k) => { if (times[k] >= from) selfT[id] = (selfT[id] ?? 0) + (profile.timeDeltas[k] ?? 0) / 1000; });
 const incl = {}; const selfByName = {};
 for (const [id, t] of Object.entries(selfT)) {
   const seen = new Set(); let cur = Number(id);

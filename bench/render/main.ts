@@ -165,23 +165,17 @@ async function runWidget(steps: Step[], rate: number, deadlineMs: number): Promi
   controller.enqueue(frame({ type: 'processing.end' }));
   controller.close();
   await done;
-  // The answer is final once its DOM is: checked every frame after the answer's end
-  // event (the element renders it on its next frame), for at most 2 s.
-  const expected = expectedHtml(steps[steps.length - 1]!.html);
-  const shown = () => {
-    const bubble = el.shadowRoot!.querySelectorAll('[part~="message-bot"] [part~="bubble"]');
-    const last = bubble[bubble.length - 1];
-    return last ? normalise(last.firstElementChild ?? last) : '';
-  };
-  let end = performance.now();
-  let finalHtmlCorrect = false;
-  while (applied === steps.length && !(finalHtmlCorrect = shown() === expected) && performance.now() - end < 2000) {
-    await new Promise((r) => requestAnimationFrame(r));
-  }
-  end = performance.now();
+  // The answer's end event comes from the transcript; the element's next render (paced
+  // like the streaming ones) commits the final HTML: the answer is shown once it is done.
+  await (el as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+  const end = performance.now();
   await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   const frames = stop();
   mo.disconnect();
+  const bubble = el.shadowRoot!.querySelectorAll('[part~="message-bot"] [part~="bubble"]');
+  const last = bubble[bubble.length - 1]!;
+  const container = last.firstElementChild ?? last;
+  const finalHtmlCorrect = applied === steps.length && normalise(container) === expectedHtml(steps[steps.length - 1]!.html);
   const r = range as Range | null;
   const selectionPreserved = !!r && r.startContainer.isConnected && r.toString() === selected;
   window.fetch = realFetch;

@@ -108,9 +108,17 @@ function noticeText(notice: Notice, s: ChatStrings): string {
 /** What the live region reads for a finished answer: the message without its time and actions. */
 function spokenText(el: Element | null): string {
   if (!el) return '';
-  const copy = el.cloneNode(true) as Element;
-  for (const skip of copy.querySelectorAll('[part~="time"], .answer-actions')) skip.remove();
-  return copy.textContent ?? '';
+  // Walked in place: cloning a 200 KB answer's DOM to drop two parts was a long task.
+  const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, (node) =>
+    node.nodeType === Node.TEXT_NODE
+      ? NodeFilter.FILTER_ACCEPT
+      : (node as Element).matches('[part~="time"], .answer-actions')
+        ? NodeFilter.FILTER_REJECT
+        : NodeFilter.FILTER_SKIP,
+  );
+  const parts: string[] = [];
+  while (walker.nextNode()) parts.push((walker.currentNode as Text).data);
+  return parts.join('');
 }
 
 const stopIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><rect x="6" y="6" width="12" height="12" rx="2"/></svg>`;
