@@ -26,6 +26,8 @@ const enc = new TextEncoder();
 const frame = (o: unknown) => enc.encode(`data: ${JSON.stringify(o)}\n\n`);
 
 function observeFrames() {
+  // The measured window, for the bench's trace (long tasks by CPU time): marks are trace events.
+  performance.mark('bench-start');
   const intervals: number[] = [];
   let last = performance.now();
   let on = true;
@@ -39,6 +41,7 @@ function observeFrames() {
   const po = new PerformanceObserver((l) => longs.push(...l.getEntries()));
   po.observe({ type: 'longtask' });
   return () => {
+    performance.mark('bench-end');
     on = false;
     po.disconnect();
     const sorted = [...intervals].sort((a, b) => a - b);
