@@ -8,6 +8,9 @@
 //   of each long task over 50 ms, until 3 s after load, prefetch included), launcher shown;
 // then Lighthouse 12 (mobile, simulated throttling; CHROME_PATH) three times each:
 //   performance score, LCP, TTI, TBT. The worst of the three runs is reported.
+// The loader's own main-thread work comes from a trace of each load: its evaluation
+// (loaderEvalMs), the task that attaches and first renders the launcher shell
+// (loaderFirstRenderMs), and every task that ran its code (loaderTotalMs).
 // `node bench/host-page.js` runs it alone; `npm run bench` includes it.
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,6 +67,11 @@ async function loadOnce(url) {
     const r = requests.get(e.requestId);
     if (r) r.bytes = e.encodedDataLength;
   });
+  // A trace of the page's main thread: what the loader's own tasks cost (loaderTasks).
+  const traceEvents = [];
+  cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...e.value));
+  const traced = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline'] }, transferMode: 'ReportEvents' });
   await page.goto(url, { waitUntil: 'load' });
   // A visitor who moves the mouse but never touches the launcher: the loader's idle
   // prefetch happens here (it waits for a first input), and nothing may be evaluated.
@@ -79,7 +87,10 @@ async function loadOnce(url) {
     const box = launcher?.getBoundingClientRect();
     return { longTasks: w.__longTasks, launcherVisible: !!box && box.width > 0, widgetDefined: !!customElements.get('indigo-chat') };
   });
+  await cdp.send('Tracing.end');
+  await traced;
   await context.close();
+  const loader = loaderTasks(traceEvents);
   const js = [...requests.values()].filter((r) => r.bytes !== undefined && (/javascript/.test(r.mime ?? '') || r.type === 'Script'));
   const sum = (list) => list.reduce((a, r) => a + r.bytes, 0);
   return {
@@ -89,9 +100,46 @@ async function loadOnce(url) {
     taskMs: +(metric('TaskDuration') * 1000).toFixed(1),
     longTasks: state.longTasks.length,
     tbtMs: +state.longTasks.reduce((a, t) => a + Math.max(0, t.duration - 50), 0).toFixed(1),
+    loaderEvalMs: loader.evaluateMs,
+    loaderEvalCpuMs: loader.evaluateCpuMs,
+    loaderFirstRenderMs: loader.firstRenderMs,
+    loaderFirstRenderCpuMs: loader.firstRenderCpuMs,
+    loaderTotalMs: loader.totalMs,
+    loaderTotalCpuMs: loader.totalCpuMs,
     launcherVisible: state.launcherVisible,
     widgetEvaluated: state.widgetDefined,
   };
+}
+
+/**
+ * The loader's main-thread work from a trace: the script's evaluation (compile + run,
+ * `EvaluateScript`), its first render of the launcher shell (the task running its
+ * callback that attaches the element, with the style and layout it causes there), and
+ * every task running its code until the end of the trace (idle callbacks, listeners).
+ */
+function loaderTasks(events) {
+  if (process.env.BENCH_TRACE_DUMP) writeFileSync(process.env.BENCH_TRACE_DUMP, JSON.stringify(events));
+  const isLoader = (e) => /indigo-chat\.iife\.js/.test(e.args?.data?.url ?? '');
+  const evaluate = events.filter((e) => e.name === 'EvaluateScript' && e.ph === 'X' && isLoader(e));
+  if (evaluate.length === 0) return { evaluateMs: 0, evaluateCpuMs: 0, firstRenderMs: 0, firstRenderCpuMs: 0, totalMs: 0, totalCpuMs: 0 };
+  // The renderer's main thread is where the script was evaluated.
+  const { pid, tid } = evaluate[0];
+  const mine = events.filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && typeof e.dur === 'number');
+  const tasks = mine.filter((e) => e.name === 'RunTask');
+  const taskOf = (e) => tasks.find((t) => t.ts <= e.ts && t.ts + t.dur >= e.ts + e.dur);
+  const calls = mine.filter((e) => e.name === 'FunctionCall' && isLoader(e));
+  const ms = (us) => +(us / 1000).toFixed(2);
+  // Wall time and thread (CPU) time: on a loaded machine the wall time includes waiting.
+  const sum = (list) => [ms(list.reduce((a, e) => a + e.dur, 0)), ms(list.reduce((a, e) => a + (e.tdur ?? e.dur), 0))];
+  // The attach callback: the first timer after the evaluation that runs loader code.
+  const evalEnd = evaluate[0].ts + evaluate[0].dur;
+  const firstTimer = mine.find((e) => e.name === 'TimerFire' && e.ts >= evalEnd && calls.some((c) => c.ts >= e.ts && c.ts + c.dur <= e.ts + e.dur));
+  const firstRender = firstTimer ? taskOf(firstTimer) : undefined;
+  const all = [...new Set([...evaluate, ...calls].map(taskOf).filter(Boolean))];
+  const [evaluateMs, evaluateCpuMs] = sum(evaluate);
+  const [firstRenderMs, firstRenderCpuMs] = sum(firstRender ? [firstRender] : []);
+  const [totalMs, totalCpuMs] = sum(all);
+  return { evaluateMs, evaluateCpuMs, firstRenderMs, firstRenderCpuMs, totalMs, totalCpuMs };
 }
 
 async function lighthouseOnce(url) {
@@ -179,7 +227,14 @@ export async function benchHostPage() {
   }
 }
 
-if (process.argv[1] === import.meta.filename) {
+if (process.argv[1] === import.meta.filename && process.env.BENCH_LOADER_ONLY === '1') {
+  // Only the Chromium loads of the page with the tag (no Lighthouse): the loader's figures.
+  const server = await serveVariants();
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await loadOnce(`${server.url}/script-tag.html`));
+  await server.close();
+  console.table(runs);
+} else if (process.argv[1] === import.meta.filename) {
   const r = await benchHostPage();
   console.log(`host page, worst of ${r.runs} fresh loads each (Chromium):`);
   console.table(r.chromium);

@@ -4,6 +4,9 @@ import { SEGMENT_GROUP_ATTRIBUTE, StreamingHtmlView } from './streaming-html.js'
 import { attributeAllowed } from './policy.test-helper.js';
 import { sanitizeToFragment, type SanitizeOptions } from './sanitize.js';
 import { safeUrl } from './url-policy.js';
+import { createLiveText, sharedPrefixLength } from '../core/delta/live-text.js';
+import type { LiveText } from '../core/delta/types.js';
+import { scriptFromDiff } from '../core/delta/delta.test-helper.js';
 import { sanitizeWith } from './sanitizer-engine.test-helper.js';
 
 // Native where the browser has it; the *.dompurify.browser.test.ts twin forces the fallback.
@@ -415,6 +418,56 @@ describe('StreamingHtmlView', () => {
     );
     // The run exercised the text fast path, not only full re-renders.
     expect(totalAppends).to.be.greaterThan(100);
+  });
+
+  it('with unchanged-prefix hints from LiveText, every frame equals a fresh render and the end a full re-render (random deltas)', () => {
+    const token = fc.constantFrom(
+      '<p>', '</p>', '<b>', '</b>', '<ul>', '<li>', '</li>', '</ul>', 'text ', 'é', '👩‍👩‍👧', '\n', '<br>',
+      '<img src="https://cdn.example.com/a.png">', '<img src=x onerror=alert(1)>', '<h2>', '</h2>', '<pre>', '</pre>',
+      '<table>', '<tr>', '<td>', '</table>', '&amp;', '&', '<a href="https://example.com/">', '</a>', '<!--', '-->',
+      '<em>in</em>', '<strong>bold</strong> ', '<blockquote>', '</blockquote>', '<stro', '"', '<svg>', '</svg>',
+    );
+    // A stream step: replace `remove` tokens at a relative position by `add` (appends at the end are most common).
+    const edit = fc.record({ at: fc.oneof(fc.constant(1), fc.double({ min: 0, max: 1, noNaN: true })), remove: fc.nat({ max: 3 }), add: fc.array(token, { maxLength: 4 }) });
+    const frame = fc.record({ edits: fc.array(edit, { maxLength: 4 }), hint: fc.constantFrom('shared', 'lower', 'none') });
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 30 }), fc.array(frame, { minLength: 1, maxLength: 25 }), (start, frameSpecs) => {
+        let toks = start;
+        let live: LiveText = createLiveText('grapheme', toks.join(''));
+        const container = makeContainer();
+        const frames = manualFrames();
+        const view = new StreamingHtmlView(container, { schedule: frames.schedule, now: () => 0 });
+        view.set(String(live), 0);
+        frames.frame();
+        for (const { edits, hint } of frameSpecs) {
+          for (const e of edits) {
+            const at = Math.floor(e.at * toks.length);
+            const prevText = String(live);
+            toks = [...toks.slice(0, at), ...e.add, ...toks.slice(at + e.remove)];
+            const next: LiveText = live.apply(scriptFromDiff(prevText, toks.join(''), 'grapheme'));
+            // Any lower bound is a correct hint: sometimes pass less than what is shared, or none.
+            const shared = sharedPrefixLength(live, next);
+            view.set(String(next), hint === 'none' ? undefined : hint === 'lower' ? Math.floor(shared / 2) : shared);
+            live = next;
+          }
+          frames.frame();
+          const html = String(live);
+          const fresh = makeContainer();
+          const freshFrames = manualFrames();
+          const reference = new StreamingHtmlView(fresh, { schedule: freshFrames.schedule, now: () => 0 });
+          reference.set(html);
+          freshFrames.frame();
+          expect(contentHtml(container), html).to.equal(contentHtml(fresh));
+          expect(unsafeBits(container)).to.deep.equal([]);
+          fresh.remove();
+        }
+        const html = String(live);
+        view.finish(html);
+        expect(contentHtml(container), html).to.equal(sanitizedHtml(html));
+        container.remove();
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('spreads a backlog of new segments over frames within a time budget, never removing what was shown', () => {

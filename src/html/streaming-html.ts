@@ -20,10 +20,11 @@
  * is back in a clean state, so each segment also *looks* the same as in the whole text.
  */
 import { scanSegments } from './segments.js';
+import { FramePacer } from './frame-pacing.js';
 import { plainTextToFragment, sanitizeToFragment, type SanitizeOptions } from './sanitize.js';
 
 export type StreamingHtmlOptions = SanitizeOptions & {
-  /** Runs a commit later; default `requestAnimationFrame`. */
+  /** Runs a commit later; default: an animation frame, at most one per STREAM_FRAME_MS. */
   schedule?: (cb: () => void) => void;
   /** Clock for the commit budget (tests); default `performance.now`. */
   now?: () => number;
@@ -71,6 +72,11 @@ export class StreamingHtmlView {
   private segments: Segment[] = [];
   private lastRaw = '';
   private pending: string | null = null;
+  /**
+   * Code units at the start of the newest HTML (`pending`, or the next `set()`'s base)
+   * known to equal `lastRaw` from the caller's hints; -1 when unknown (compare strings).
+   */
+  private same = 0;
   private scheduled = false;
   private finished = false;
   private plainTextMode = false;
@@ -85,7 +91,11 @@ export class StreamingHtmlView {
       ...(options.loadOrigins ? { loadOrigins: [...options.loadOrigins] } : {}),
       ...(options.blockedLabel ? { blockedLabel: options.blockedLabel } : {}),
     };
-    this.schedule = options.schedule ?? ((cb) => void requestAnimationFrame(() => cb()));
+    if (options.schedule) this.schedule = options.schedule;
+    else {
+      const pacer = new FramePacer();
+      this.schedule = (cb) => pacer.next(cb);
+    }
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -99,9 +109,16 @@ export class StreamingHtmlView {
     return this.fastCount;
   }
 
-  /** The full raw HTML of the generation so far. Cheap: commits at most once per frame. */
-  set(html: string): void {
+  /**
+   * The full raw HTML of the generation so far. Cheap: commits at most once per frame.
+   * `unchangedPrefix`, when the caller knows it without comparing (LiveText pieces), is a
+   * length the HTML shares with the previous `set()`'s: the commit then finds what
+   * changed without comparing the whole answer. Any lower bound is correct.
+   */
+  set(html: string, unchangedPrefix?: number): void {
     if (this.finished || this.plainTextMode || this.destroyed || typeof html !== 'string') return;
+    const known = typeof unchangedPrefix === 'number' && unchangedPrefix >= 0 ? Math.min(unchangedPrefix, html.length) : -1;
+    this.same = known < 0 || this.same < 0 ? -1 : Math.min(this.same, known);
     this.pending = html;
     this.scheduleCommit();
   }
@@ -157,11 +174,16 @@ export class StreamingHtmlView {
   }
 
   private commit(html: string, final: boolean): void {
-    if (!final && html === this.lastRaw) return;
+    const same = this.same;
+    // Different lengths differ; otherwise the hint may prove equality without a compare.
+    const unchanged = html.length === this.lastRaw.length && (same === html.length || html === this.lastRaw);
+    if (!final && unchanged) return;
     this.commitCount++;
     try {
-      const committed = this.reconcile(html, final);
+      const committed = this.reconcile(html, final, final ? -1 : same);
       this.lastRaw = committed;
+      // What is still pending (the rest of `html`) starts with what was just committed.
+      this.same = committed.length;
       if (committed !== html) {
         // Over budget: the rest of the segments go in next frame (unless newer HTML came).
         this.pending ??= html;
@@ -175,8 +197,11 @@ export class StreamingHtmlView {
     }
   }
 
-  /** Brings the DOM to `raw`, or to a prefix of it ending at a segment (budget); returns it. */
-  private reconcile(raw: string, final: boolean): string {
+  /**
+   * Brings the DOM to `raw`, or to a prefix of it ending at a segment (budget); returns it.
+   * `same` >= 0: `raw` and the last committed source agree on that many code units.
+   */
+  private reconcile(raw: string, final: boolean, same: number): string {
     const segments = this.segments;
     // 1. Complete segments whose source is unchanged at the same offset survive as is.
     //    Usual case: everything before the live tail is unchanged (one native compare).
@@ -185,24 +210,21 @@ export class StreamingHtmlView {
     const prevRaw = this.lastRaw;
     // `slice ===` is a native memory compare (~10x faster than startsWith in Chromium).
     const unchangedUpTo = (end: number): boolean => end <= raw.length && raw.slice(0, end) === prevRaw.slice(0, end);
-    let keep: number;
-    if (settled === 0 || unchangedUpTo(segmentEnd(segments[settled - 1]!))) {
-      keep = settled;
-    } else if (unchangedUpTo(segments[settled - 1]!.start)) {
+    // How far the old and new source agree (a lower bound is enough). With a hint, a short
+    // compare from there (within the edited piece); without, one native compare of the
+    // settled part in the usual case (edits only at the live tail).
+    let common: number;
+    if (same >= 0) common = commonPrefixFrom(prevRaw, raw, same);
+    else {
+      const end = settled > 0 ? segmentEnd(segments[settled - 1]!) : 0;
+      const start = settled > 0 ? segments[settled - 1]!.start : 0;
+      if (unchangedUpTo(end)) common = commonPrefixFrom(prevRaw, raw, end);
       // Marked-style streams edit inside the last, already closed segment.
-      keep = settled - 1;
-    } else {
-      // A delta reached further back: keep the segments that end before the first change.
-      const common = commonPrefixLength(prevRaw, raw);
-      let lo = 0;
-      let hi = settled;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (segmentEnd(segments[mid]!) <= common) lo = mid + 1;
-        else hi = mid;
-      }
-      keep = lo;
+      else if (unchangedUpTo(start)) common = commonPrefixFrom(prevRaw, raw, start);
+      // A delta reached further back.
+      else common = commonPrefixLength(prevRaw, raw);
     }
+    const keep = segmentsKept(segments, settled, common);
 
     // 2. Re-scan only from there.
     const from = keep > 0 ? segmentEnd(segments[keep - 1]!) : 0;
@@ -311,6 +333,34 @@ function commonPrefixLength(a: string, b: string): number {
     if (a.slice(0, mid) === b.slice(0, mid)) lo = mid;
     else hi = mid - 1;
   }
+  return lo;
+}
+
+/** Common prefix length of two strings known to agree on their first `from` code units. */
+function commonPrefixFrom(a: string, b: string, from: number): number {
+  const n = Math.min(a.length, b.length);
+  let i = Math.min(from, n);
+  // Blocks of native compares, then code units: the hint is usually within a piece (~1 KB).
+  while (i + 64 <= n && a.slice(i, i + 64) === b.slice(i, i + 64)) i += 64;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/**
+ * How many of the first `count` segments keep their meaning when the source changes from
+ * `common` on: those ending before it, or at it with a tag's `>`. Text ending right at the
+ * change may join what is inserted after it (`&` + `amp;` is one `&amp;`; `\r` + `\n`).
+ */
+function segmentsKept(segments: readonly Segment[], count: number, common: number): number {
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (segmentEnd(segments[mid]!) <= common) lo = mid + 1;
+    else hi = mid;
+  }
+  const last = segments[lo - 1];
+  if (last && segmentEnd(last) === common && !last.src.endsWith('>')) lo--;
   return lo;
 }
 

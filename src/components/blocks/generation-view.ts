@@ -4,6 +4,8 @@ import { directive, PartType, type PartInfo } from 'lit/directive.js';
 import type { GenerationBlock } from '../../core/conversation/types.js';
 import { generationHtml } from '../../core/conversation/reducer.js';
 import { StreamingHtmlView } from '../../html/streaming-html.js';
+import { sharedPrefixLength } from '../../core/delta/live-text.js';
+import type { LiveText } from '../../core/delta/types.js';
 import type { SanitizeOptions } from '../../html/sanitize.js';
 
 export interface GenerationViewOptions extends SanitizeOptions {
@@ -28,7 +30,7 @@ class GenerationViewDirective extends AsyncDirective {
   private phase: 'streaming' | 'finished' | 'plain' = 'streaming';
   private lastHtml: string | null = null;
   /** LiveText is immutable: the same instance means the same HTML, no need to read it. */
-  private lastLive: unknown = null;
+  private lastLive: LiveText | null = null;
   private lastMarkdownLength = -1;
 
   constructor(partInfo: PartInfo) {
@@ -75,6 +77,7 @@ class GenerationViewDirective extends AsyncDirective {
     const done = block.state === 'done' || options.finished;
     // The hot path: other chunks re-render the transcript; an untouched block costs nothing.
     if (block.live === this.lastLive && (this.phase === 'finished' || !done)) return nothing;
+    const previousLive = this.lastLive;
     this.lastLive = block.live;
     const html = generationHtml(block);
     if (this.phase === 'finished') {
@@ -89,9 +92,13 @@ class GenerationViewDirective extends AsyncDirective {
       this.phase = 'finished';
       this.lastHtml = html;
       view.finish(html);
-    } else if (html !== this.lastHtml) {
-      this.lastHtml = html;
-      view.set(html);
+    } else {
+      // What the previous LiveText shares with this one is unchanged: no string compare.
+      const same = previousLive === null ? -1 : sharedPrefixLength(previousLive, block.live);
+      if (same !== html.length || html.length !== this.lastHtml?.length) {
+        this.lastHtml = html;
+        view.set(html, same < 0 ? undefined : same);
+      }
     }
     return nothing;
   }

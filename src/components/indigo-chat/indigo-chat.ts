@@ -46,6 +46,7 @@ import { dayLabel, dayStarts, fullDate, relativeTime } from './time-format.js';
 import type { TranscriptFormat } from './transcript-export.js';
 import { VoiceController } from './voice-controller.js';
 import { visitorStyles } from './visitor.styles.js';
+import { FramePacer } from '../../html/frame-pacing.js';
 
 export type ChatMode = 'launcher' | 'inline' | 'fullscreen';
 
@@ -110,9 +111,17 @@ function noticeText(notice: Notice, s: ChatStrings): string {
 /** What the live region reads for a finished answer: the message without its time and actions. */
 function spokenText(el: Element | null): string {
   if (!el) return '';
-  const copy = el.cloneNode(true) as Element;
-  for (const skip of copy.querySelectorAll('[part~="time"], .answer-actions')) skip.remove();
-  return copy.textContent ?? '';
+  // Walked in place: cloning a 200 KB answer's DOM to drop two parts was a long task.
+  const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, (node) =>
+    node.nodeType === Node.TEXT_NODE
+      ? NodeFilter.FILTER_ACCEPT
+      : (node as Element).matches('[part~="time"], .answer-actions')
+        ? NodeFilter.FILTER_REJECT
+        : NodeFilter.FILTER_SKIP,
+  );
+  const parts: string[] = [];
+  while (walker.nextNode()) parts.push((walker.currentNode as Text).data);
+  return parts.join('');
 }
 
 const stopIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><rect x="6" y="6" width="12" height="12" rx="2"/></svg>`;
@@ -558,9 +567,12 @@ export class IndigoChat extends LitElement {
 
   // --- Lit lifecycle -------------------------------------------------------------------
 
+  /** While an answer streams: at most one render per STREAM_FRAME_MS (src/html/frame-pacing.ts). */
+  private readonly streamFrames = new FramePacer();
+
   /**
    * Lit renders once per microtask, i.e. once per chunk. While an answer streams, wait
-   * for the next animation frame so hundreds of chunks cost one render per frame.
+   * for a paced animation frame so hundreds of chunks cost one render.
    */
   protected override async scheduleUpdate(): Promise<void> {
     if (
@@ -568,7 +580,7 @@ export class IndigoChat extends LitElement {
       typeof requestAnimationFrame === 'function' &&
       !document.hidden
     ) {
-      await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+      await new Promise<void>((resolve) => this.streamFrames.next(resolve));
     }
     await super.scheduleUpdate();
   }
@@ -848,7 +860,9 @@ export class IndigoChat extends LitElement {
   }
 
   private syncModal(): void {
-    const dialog = this.renderRoot.querySelector<HTMLDialogElement>('dialog[part~="panel"]');
+    // Only a modal panel is a <dialog>: otherwise the query would walk the whole
+    // transcript after every render (a 200 KB answer's DOM, once per frame).
+    const dialog = this.modal ? this.renderRoot.querySelector<HTMLDialogElement>('dialog[part~="panel"]') : null;
     const want = dialog !== null && this.isConnected && (this.mode === 'fullscreen' || this.open);
     if (dialog && want && !dialog.open) {
       try {

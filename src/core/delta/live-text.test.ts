@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import fc from 'fast-check';
 import { marked } from 'marked';
 import { applyDeltas, DeltaError } from './apply.js';
-import { createLiveText, inspectLiveText } from './live-text.js';
+import { createLiveText, inspectLiveText, sharedPrefixLength } from './live-text.js';
 import { isSimpleString } from './units.js';
 import { DELTA_UNITS, type DeltaUnit, type LiveText } from './types.js';
 import { scriptFromDiff, splitUnits, TOKENS } from './delta.test-helper.js';
@@ -263,5 +263,47 @@ describe('LiveText: work per call stays local', () => {
     const shared = pb.filter((p) => pa.includes(p)).length;
     expect(shared).toBeGreaterThanOrEqual(pa.length - 1);
     checkInvariants(b, `${s.slice(0, -5)}fine 🇮🇹</p>\n`);
+  });
+});
+
+describe('sharedPrefixLength: what a LiveText shares with the one it was made from', () => {
+  test.each(DELTA_UNITS)('%s: a prefix both texts really have, close to the first edit', (unit) => {
+    fc.assert(
+      fc.property(tokens(100, 600), fc.array(fc.array(splice, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 }), (base, steps) => {
+        let toks = base;
+        let prev = toks.join('');
+        let live = createLiveText(unit, prev);
+        const first = live;
+        for (const edits of steps) {
+          let next = prev;
+          for (const e of edits) {
+            const at = Math.floor(e.at * toks.length);
+            toks = [...toks.slice(0, at), ...e.add, ...toks.slice(at + e.remove)];
+            next = toks.join('');
+          }
+          const after = live.apply(scriptFromDiff(prev, next, modeFor(unit)));
+          const k = sharedPrefixLength(live, after);
+          let common = 0;
+          while (common < prev.length && common < next.length && prev[common] === next[common]) common++;
+          expect(k).toBeLessThanOrEqual(common);
+          // Only the pieces an edit touches are rebuilt: at most one piece before the change.
+          expect(common - k).toBeLessThanOrEqual(1024 + 64);
+          expect(sharedPrefixLength(after, after)).toBe(next.length);
+          live = after;
+          prev = next;
+        }
+        // Over several versions: still a real common prefix.
+        const k = sharedPrefixLength(first, live);
+        expect(first.toString().slice(0, k)).toBe(live.toString().slice(0, k));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  test('texts not made from one another share nothing known', () => {
+    const a = createLiveText('grapheme', 'same text');
+    const b = createLiveText('grapheme', 'same text');
+    expect(sharedPrefixLength(a, b)).toBe(0);
+    expect(sharedPrefixLength(a, { unit: 'grapheme', length: 0, utf16Length: 0, apply: () => a, toString: () => '' })).toBe(0);
   });
 });

@@ -317,6 +317,11 @@ class PieceLiveText implements LiveText {
     return new PieceLiveText(this.unit, out, starts16, startsU);
   }
 
+  /** @internal UTF-16 offset of piece `i` (the length for `i` = the piece count). */
+  prefix16(i: number): number {
+    return this.starts16[i] as number;
+  }
+
   toString(): string {
     if (this.str === undefined) {
       let s = '';
@@ -344,4 +349,22 @@ export function createLiveText(unit?: DeltaUnit, initial = ''): LiveText {
 export function inspectLiveText(live: LiveText): readonly Piece[] {
   if (!(live instanceof PieceLiveText)) throw new TypeError('not a LiveText from createLiveText');
   return live.pieces;
+}
+
+/**
+ * UTF-16 length of a prefix `before` and `after` are known to share without reading
+ * them: the pieces they hold as the same objects (an edit rebuilds only the pieces it
+ * touches, so a text and the ones made from it share everything before the first edit).
+ * A lower bound of the common prefix (0 for texts not related that way); costs one
+ * pointer compare per shared piece, never a string compare.
+ */
+export function sharedPrefixLength(before: LiveText, after: LiveText): number {
+  if (!(before instanceof PieceLiveText) || !(after instanceof PieceLiveText)) return 0;
+  if (before === after) return before.utf16Length;
+  const a = before.pieces;
+  const b = after.pieces;
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return before.prefix16(i);
 }
