@@ -3,10 +3,17 @@
 // for a collection before reading memory (figures then count what answers retain, not
 // garbage the collector has not reached yet).
 import { startRelayServer } from '../dist/relay-node.js';
+import { processStats } from './process-stats.js';
 
 const server = await startRelayServer({ port: 0, env: process.env });
 console.log(`indigo-chat-relay: ${server.url}`);
+const stats = processStats();
 process.on('message', (m) => {
+  if (m?.type === 'stats') {
+    process.send?.({ type: 'stats', ...stats.take() });
+    stats.reset();
+    return;
+  }
   if (m?.type !== 'gc') return;
   globalThis.gc?.();
   globalThis.gc?.();

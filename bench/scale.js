@@ -14,6 +14,7 @@ import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { processStats } from './process-stats.js';
 
 const root = resolve(import.meta.dirname, '..');
 const STEPS = (process.env.BENCH_SCALE_STEPS ?? '500,1000,2000,3000').split(',').map(Number).filter((n) => n > 0);
@@ -91,6 +92,19 @@ function memoryAfterGc(relay) {
   });
 }
 
+/** Asks a child for a message of `type` (sending `{type}`) and waits for the answer. */
+function ask(child, type) {
+  return new Promise((resolvePromise) => {
+    const on = (m) => {
+      if (m?.type !== type) return;
+      child.off('message', on);
+      resolvePromise(m);
+    };
+    child.on('message', on);
+    child.send({ type });
+  });
+}
+
 async function evalCalls(client) {
   const info = await client.info('commandstats');
   let calls = 0;
@@ -131,7 +145,7 @@ export async function benchScale() {
   };
   try {
     relays.push(...(await Promise.all([startRelay(env), startRelay(env)])));
-    return await runSteps(relays, probe, deadline, upstreamPort);
+    return await runSteps(relays, probe, deadline, upstreamPort, upstream);
   } finally {
     await cleanup();
   }
@@ -159,7 +173,10 @@ function watch(res, sink) {
   return s;
 }
 
-async function runSteps(relays, probe, deadline, upstreamPort) {
+const strip = ({ type: _type, ...rest }) => rest;
+
+async function runSteps(relays, probe, deadline, upstreamPort, upstream) {
+  const own = processStats();
   const streams = [];
   const latencies = [];
   // Control group: answers read straight from the platform stand-in, no relay, in the same
@@ -212,7 +229,12 @@ async function runSteps(relays, probe, deadline, upstreamPort) {
     latencies.length = 0;
     direct.length = 0;
     const cpu0 = relays.map((r) => cpuMs(r.child.pid));
+    // Each process's own event-loop lag and GC pauses over the hold only.
+    await Promise.all([...relays.map((r) => ask(r.child, 'stats')), ask(upstream, 'stats')]);
+    own.reset();
     await sleep(HOLD_MS);
+    const [relayA, relayB, platform] = await Promise.all([...relays.map((r) => ask(r.child, 'stats')), ask(upstream, 'stats')]);
+    const client = own.take();
     const cpu = relays.reduce((sum, r, i) => sum + cpuMs(r.child.pid) - cpu0[i], 0);
     const delivered = latencies.length;
     const alive = streams.filter((s) => !s.ended && !s.failed).length;
@@ -232,6 +254,7 @@ async function runSteps(relays, probe, deadline, upstreamPort) {
       chunkLatencyMs: { samples: latencies.length, p50: pct(latencies, 50), p99: pct(latencies, 99) },
       directLatencyMs: { samples: direct.length, p50: pct(direct, 50), p99: pct(direct, 99) },
       redisRoundTripsPerRequest: +(evals / Math.max(1, requests - requestsBefore)).toFixed(2),
+      lag: { relays: [strip(relayA), strip(relayB)], platform: strip(platform), client },
     };
     steps.push(step);
     console.log(`scale: ${JSON.stringify(step)}`);
