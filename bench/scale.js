@@ -19,6 +19,10 @@ import { processStats } from './process-stats.js';
 const root = resolve(import.meta.dirname, '..');
 const STEPS = (process.env.BENCH_SCALE_STEPS ?? '500,1000,2000,3000').split(',').map(Number).filter((n) => n > 0);
 const HOLD_MS = Number(process.env.BENCH_SCALE_HOLD_MS ?? 5000);
+// New answers per second while stepping up (0: as fast as they open, the burst case), and
+// the pause after the ramp before the steady window is measured.
+const RAMP_PER_S = Number(process.env.BENCH_SCALE_RAMP_PER_S ?? 200);
+const SETTLE_MS = Number(process.env.BENCH_SCALE_SETTLE_MS ?? 1000);
 const BUDGET_MS = Number(process.env.BENCH_SCALE_BUDGET_MS ?? 180_000);
 const ORIGIN = 'http://bench.local';
 const now = () => performance.timeOrigin + performance.now();
@@ -90,6 +94,36 @@ function memoryAfterGc(relay) {
     relay.child.on('message', on);
     relay.child.send({ type: 'gc' });
   });
+}
+
+/** The relay's relay_chunk_forward_seconds histogram: cumulative count per bucket bound (s). */
+async function forwardBuckets(relay) {
+  const res = await new Promise((resolvePromise, reject) => {
+    const req = request({ host: relay.url.hostname, port: relay.url.port, path: '/metrics', agent: false }, resolvePromise);
+    req.on('error', reject);
+    req.end();
+  });
+  let text = '';
+  for await (const c of res) text += c;
+  const buckets = new Map();
+  for (const m of text.matchAll(/^relay_chunk_forward_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)) buckets.set(m[1], Number(m[2]));
+  return buckets;
+}
+
+/**
+ * Both relays' histograms between two scrapes: writes, the bucket bound (ms) p50 and p99
+ * fall within, and the share of writes within 10 ms.
+ */
+function bucketFigures(before, after) {
+  const bounds = [...after[0].keys()];
+  const counts = bounds.map((le) => after.reduce((n, a, i) => n + (a.get(le) ?? 0) - (before[i].get(le) ?? 0), 0));
+  const total = counts.at(-1) ?? 0;
+  const at = (p) => {
+    const i = counts.findIndex((c) => c >= p * total);
+    return bounds[i] === '+Inf' ? '>1000' : +(Number(bounds[i]) * 1000).toFixed(2);
+  };
+  const tenMs = bounds.indexOf('0.01');
+  return { writes: total, p50AtMostMs: total ? at(0.5) : null, p99AtMostMs: total ? at(0.99) : null, within10ms: total ? +(counts[tenMs] / total).toFixed(4) : null };
 }
 
 /** Asks a child for a message of `type` (sending `{type}`) and waits for the answer. */
@@ -221,13 +255,26 @@ async function runSteps(relays, probe, deadline, upstreamPort, upstream) {
   for (const target of STEPS) {
     if (Date.now() > deadline) break;
     const t0 = Date.now();
-    while (streams.length < target && Date.now() < deadline) {
-      const batch = Math.min(100, target - streams.length);
-      await Promise.all(Array.from({ length: batch }, (_, k) => open(streams.length + k).catch(() => errors++)));
-    }
-    const rampMs = Date.now() - t0;
+    // Chunks delivered while answers keep opening: the ramp window.
     latencies.length = 0;
     direct.length = 0;
+    const rampForward0 = await Promise.all(relays.map(forwardBuckets));
+    while (streams.length < target && Date.now() < deadline) {
+      const batch = Math.min(RAMP_PER_S > 0 ? Math.max(1, Math.round(RAMP_PER_S / 10)) : 100, target - streams.length);
+      const tick = Date.now();
+      await Promise.all(Array.from({ length: batch }, (_, k) => open(streams.length + k).catch(() => errors++)));
+      // Paced: `batch` answers every 100 ms (RAMP_PER_S a second); 0 = as fast as they open.
+      if (RAMP_PER_S > 0) await sleep(Math.max(0, tick + (1000 * batch) / RAMP_PER_S - Date.now()));
+    }
+    const rampMs = Date.now() - t0;
+    const ramp = {
+      chunkLatencyMs: { samples: latencies.length, p50: pct(latencies, 50), p99: pct(latencies, 99) },
+      relayForwardMs: bucketFigures(rampForward0, await Promise.all(relays.map(forwardBuckets))),
+    };
+    await sleep(SETTLE_MS);
+    latencies.length = 0;
+    direct.length = 0;
+    const forward0 = await Promise.all(relays.map(forwardBuckets));
     const cpu0 = relays.map((r) => cpuMs(r.child.pid));
     // Each process's own event-loop lag and GC pauses over the hold only.
     await Promise.all([...relays.map((r) => ask(r.child, 'stats')), ask(upstream, 'stats')]);
@@ -235,6 +282,7 @@ async function runSteps(relays, probe, deadline, upstreamPort, upstream) {
     await sleep(HOLD_MS);
     const [relayA, relayB, platform] = await Promise.all([...relays.map((r) => ask(r.child, 'stats')), ask(upstream, 'stats')]);
     const client = own.take();
+    const forward = bucketFigures(forward0, await Promise.all(relays.map(forwardBuckets)));
     const cpu = relays.reduce((sum, r, i) => sum + cpuMs(r.child.pid) - cpu0[i], 0);
     const delivered = latencies.length;
     const alive = streams.filter((s) => !s.ended && !s.failed).length;
@@ -252,9 +300,11 @@ async function runSteps(relays, probe, deadline, upstreamPort, upstream) {
       rssMB: mem.map((m) => +(m.rss / 1e6).toFixed(1)),
       relayCpuMsPerChunk: +(cpu / Math.max(1, delivered)).toFixed(3),
       chunkLatencyMs: { samples: latencies.length, p50: pct(latencies, 50), p99: pct(latencies, 99) },
+      relayForwardMs: forward,
       directLatencyMs: { samples: direct.length, p50: pct(direct, 50), p99: pct(direct, 99) },
       redisRoundTripsPerRequest: +(evals / Math.max(1, requests - requestsBefore)).toFixed(2),
       lag: { relays: [strip(relayA), strip(relayB)], platform: strip(platform), client },
+      ramp,
     };
     steps.push(step);
     console.log(`scale: ${JSON.stringify(step)}`);

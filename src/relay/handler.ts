@@ -481,7 +481,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
           },
           ...(config.shutdownSignal ? { shutdownSignal: config.shutdownSignal } : {}),
           onChunk: createGenerationWatch(() => figures.degraded()),
-          ...(obs?.chunkForwarded ? { onForwarded: obs.chunkForwarded } : {}),
+          ...(obs?.chunkForwarded ? { onForwarded: (seconds: number) => obs.chunkForwarded?.(seconds) } : {}),
         },
         upstreamBody,
       );

@@ -90,9 +90,11 @@ export function readerSource(reader: ReadableStreamDefaultReader<Uint8Array>): P
     over = true;
     sink?.end(failed);
   };
+  const flowing = () => !paused && !over;
   const loop = async () => {
     reading = true;
-    while (!paused && !over) {
+    // pause() and cancel() change the flags while a read is pending.
+    while (flowing()) {
       let result: ReadableStreamReadResult<Uint8Array>;
       try {
         result = await reader.read();
