@@ -10,7 +10,8 @@ export function processStats() {
   loop.enable();
   let gc = [];
   const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gc.push(e.duration);
+    // kind 1: scavenge (young generation); 4: mark-compact (whole heap); 8, 16: incremental steps, weak callbacks.
+    for (const e of list.getEntries()) gc.push({ ms: e.duration, major: e.detail?.kind === 4 });
   });
   observer.observe({ entryTypes: ['gc'] });
   return {
@@ -28,8 +29,10 @@ export function processStats() {
         loopDelayP99: lag(loop.percentile(99)),
         loopDelayMax: lag(loop.max),
         gcPauses: pauses.length,
-        gcPauseMax: +Math.max(0, ...pauses).toFixed(1),
-        gcPauseTotal: +pauses.reduce((a, b) => a + b, 0).toFixed(1),
+        gcPauseMax: +Math.max(0, ...pauses.map((p) => p.ms)).toFixed(1),
+        gcPauseTotal: +pauses.reduce((a, p) => a + p.ms, 0).toFixed(1),
+        gcMajorPauses: pauses.filter((p) => p.major).length,
+        gcMajorPauseMax: +Math.max(0, ...pauses.filter((p) => p.major).map((p) => p.ms)).toFixed(1),
       };
     },
   };

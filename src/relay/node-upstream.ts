@@ -138,57 +138,66 @@ export function nodeHttpFetch(options: NodeFetchOptions = {}): (request: Request
       headers[name] = value;
     });
     if (body) headers['content-length'] = String(body.byteLength);
-    const lib = url.protocol === 'https:' ? https : http;
-    return new Promise<Response>((resolve, reject) => {
-      let incoming: Readable | undefined;
-      const onAbort = () => {
-        const error = abortError();
-        req.destroy(error);
-        incoming?.destroy();
-        reject(error);
-      };
-      const req = lib.request(url, {
-        method: request.method,
-        headers,
-        agent: url.protocol === 'https:' ? httpsAgent : httpAgent,
-      });
-      req.setNoDelay(true);
-      signal.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(new TypeError('fetch failed', { cause: error }));
-      });
-      req.once('response', (res) => {
-        const stream = decompressed(res);
-        incoming = stream;
-        // Errors are read through the PushSource or the web body; never an unhandled 'error'.
-        stream.on('error', () => {});
-        // The signal stays wired until the body is over: aborting mid-answer destroys it.
-        stream.once('close', () => signal.removeEventListener('abort', onAbort));
-        const responseHeaders = new Headers();
-        const raw = res.rawHeaders;
-        const inflated = stream !== res;
-        for (let i = 0; i + 1 < raw.length; i += 2) {
-          const name = raw[i]!.toLowerCase();
-          if (inflated && (name === 'content-encoding' || name === 'content-length')) continue;
-          try {
-            responseHeaders.append(name, raw[i + 1]!);
-          } catch {
-            // A header value the Headers class refuses: dropped, like fetch would.
-          }
-        }
-        const status = res.statusCode ?? 502;
-        const source = nodeSource(stream);
-        const nullBody = NULL_BODY.has(status) || request.method === 'HEAD';
-        if (nullBody) res.resume();
-        const response = new Response(nullBody ? null : webBody(source), {
-          status: status >= 200 && status <= 599 ? status : 502,
-          statusText: res.statusMessage ?? '',
-          headers: responseHeaders,
-        });
-        resolve(nullBody ? response : attachPushSource(response, source));
-      });
-      req.end(body);
-    });
+    const agent = url.protocol === 'https:' ? httpsAgent : httpAgent;
+    // Not a closure over `request`: what lives as long as the answer is the socket's state only.
+    return send(url, request.method, headers, body, signal, agent);
   };
+}
+
+function send(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: Uint8Array | undefined,
+  signal: AbortSignal,
+  agent: http.Agent,
+): Promise<Response> {
+  const lib = url.protocol === 'https:' ? https : http;
+  return new Promise<Response>((resolve, reject) => {
+    let incoming: Readable | undefined;
+    const onAbort = () => {
+      const error = abortError();
+      req.destroy(error);
+      incoming?.destroy();
+      reject(error);
+    };
+    const req = lib.request(url, { method, headers, agent });
+    req.setNoDelay(true);
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.on('error', (error) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(new TypeError('fetch failed', { cause: error }));
+    });
+    req.once('response', (res) => {
+      const stream = decompressed(res);
+      incoming = stream;
+      // Errors are read through the PushSource or the web body; never an unhandled 'error'.
+      stream.on('error', () => {});
+      // The signal stays wired until the body is over: aborting mid-answer destroys it.
+      stream.once('close', () => signal.removeEventListener('abort', onAbort));
+      const responseHeaders = new Headers();
+      const raw = res.rawHeaders;
+      const inflated = stream !== res;
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = raw[i]!.toLowerCase();
+        if (inflated && (name === 'content-encoding' || name === 'content-length')) continue;
+        try {
+          responseHeaders.append(name, raw[i + 1]!);
+        } catch {
+          // A header value the Headers class refuses: dropped, like fetch would.
+        }
+      }
+      const status = res.statusCode ?? 502;
+      const source = nodeSource(stream);
+      const nullBody = NULL_BODY.has(status) || method === 'HEAD';
+      if (nullBody) res.resume();
+      const response = new Response(nullBody ? null : webBody(source), {
+        status: status >= 200 && status <= 599 ? status : 502,
+        statusText: res.statusMessage ?? '',
+        headers: responseHeaders,
+      });
+      resolve(nullBody ? response : attachPushSource(response, source));
+    });
+    req.end(body);
+  });
 }
