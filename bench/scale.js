@@ -169,6 +169,8 @@ export async function benchScale() {
     RELAY_TOTAL_TIMEOUT_MS: '600000',
     LOG_LEVEL: 'info',
     RELAY_METRICS: '1',
+    ...(process.env.BENCH_SCALE_RELAY_MODULE ? { BENCH_SCALE_RELAY_MODULE: process.env.BENCH_SCALE_RELAY_MODULE } : {}),
+    ...(process.env.RELAY_UPSTREAM_CLIENT ? { RELAY_UPSTREAM_CLIENT: process.env.RELAY_UPSTREAM_CLIENT } : {}),
   };
   const relays = [];
   const cleanup = async () => {

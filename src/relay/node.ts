@@ -482,7 +482,7 @@ Without INDIGO_PAT it serves the built-in mock platform, for demos and tests.
 Environment: INDIGO_API_BASE, INDIGO_PROJECT_TOKEN, INDIGO_PAT, ALLOWED_ORIGINS,
 RELAY_SECRET, RELAY_BASE_PATH, RELAY_SOURCE and RELAY_* limits; REDIS_URL,
 RELAY_REDIS_PREFIX, RELAY_TRUST_PROXY, RELAY_METRICS, RELAY_METRICS_PORT,
-RELAY_DRAIN_MS, LOG_LEVEL (see the README).
+RELAY_DRAIN_MS, LOG_LEVEL, RELAY_UPSTREAM_CLIENT (see the README).
 RELAY_UPSTREAM=botpress|chat-messages: BOTPRESS_* or CHAT_MESSAGES_* (without a token,
 a built-in mock of that platform).`;
 
