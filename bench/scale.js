@@ -1,13 +1,25 @@
 // The relay at scale: two relay instances (the CLI's server from the built package, see
-// relay-instance.js) sharing a real
-// redis-server, a stand-in platform in a third process, and this process as the browsers.
-// Steps up the number of concurrent answers (BENCH_SCALE_STEPS, default 500,1000,2000,3000)
-// split across both instances, holds each step, and reports per step: streams held with no
-// error, RSS and JS heap (+ external) per stream after a GC, p50/p99 chunk latency from the platform's write to the browser's
-// read (an upper bound on what the relay adds: it includes both loopback hops and this
-// client's own event loop; 50 answers read straight from the platform at the same time
-// give the machine's own latency to compare), and Redis round trips per request. Loopback only; the whole
-// run is capped at BENCH_SCALE_BUDGET_MS (default 180 s). `node bench/scale.js` runs it alone.
+// relay-instance.js) sharing a real redis-server, a stand-in platform in a third process,
+// and this process as the browsers. Steps up the number of concurrent answers
+// (BENCH_SCALE_STEPS, default 500,1000,2000,3000) split across both instances, opening
+// BENCH_SCALE_RAMP_PER_S new answers a second (default 200; 0 = as fast as they open, the
+// burst case), waits BENCH_SCALE_SETTLE_MS (1 s), holds BENCH_SCALE_HOLD_MS (5 s) and
+// reports per step:
+// - held, errors, RSS and JS heap (+ external) per answer after a GC, relay CPU per chunk,
+//   Redis round trips per request;
+// - chunkLatencyMs: from the platform's write to this client's read (end to end: both
+//   loopback hops, the relay, and every process's scheduling on the shared cores);
+// - relayForwardMs: the relay's own part, from its relay_chunk_forward_seconds histogram
+//   (upstream bytes received -> SSE handed to the browser's socket), as the bucket bound
+//   p50/p99 fall within and the share of writes within 10 ms;
+// - directLatencyMs: 50 answers read straight from the platform by this client meanwhile
+//   (the machine's own latency, no relay);
+// - lag: each process's event-loop delay and GC pauses over the hold (relays, platform,
+//   client), so a tail can be pinned on the process that made it;
+// - ramp: the same latency figures while the step's answers were opening.
+// Loopback only; the whole run is capped at BENCH_SCALE_BUDGET_MS (default 180 s).
+// `node bench/scale.js` runs it alone; BENCH_SCALE_RELAY_MODULE=<path to another build's
+// relay-node.js> runs the relays from that build (to compare two builds in one sitting).
 import { fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
