@@ -23,12 +23,12 @@ export function writeAnswer(pipe: AnswerPipe, res: http.ServerResponse, signal: 
       done();
     };
     const output: AnswerOutput = {
-      write(bytes, receivedAt) {
+      write(text, receivedAt) {
         if (res.destroyed || res.writableEnded) return;
         const ok =
           receivedAt === undefined
-            ? res.write(bytes)
-            : res.write(bytes, (error) => {
+            ? res.write(text, 'utf8')
+            : res.write(text, 'utf8', (error) => {
                 if (!error) pipe.forwarded(receivedAt);
               });
         if (!ok) pipe.flow(false);

@@ -204,8 +204,12 @@ export class SourceStart implements ByteSink {
 
 /** Where an answer's SSE bytes go: the browser's response. */
 export interface AnswerOutput {
-  /** `receivedAt` (performance.now() when the upstream bytes arrived) is absent for pings and error chunks. */
-  write(bytes: Uint8Array, receivedAt?: number): void;
+  /**
+   * SSE text (one or more whole events); the output encodes it (the Node writer hands the
+   * string to the socket, no byte copy of ours). `receivedAt` (performance.now() when the
+   * upstream bytes arrived) is absent for pings and error chunks.
+   */
+  write(text: string, receivedAt?: number): void;
   /** The answer is over (complete, failed or cancelled). Must tolerate a browser already gone. */
   close(): void;
 }
@@ -235,7 +239,7 @@ export class AnswerPipe implements ByteSink {
   finished = false;
   private closed = false;
   private output: AnswerOutput | undefined;
-  private early: Uint8Array[] | undefined = [];
+  private early: string[] | undefined = [];
   private readonly startedAt = Date.now();
   private lastEmitAt = this.startedAt;
   /** The idle deadline counts from the later of the last byte and this (when waiting resumed). */
@@ -285,7 +289,7 @@ export class AnswerPipe implements ByteSink {
     this.output = output;
     const early = this.early ?? [];
     this.early = undefined;
-    for (const bytes of early) output.write(bytes);
+    for (const text of early) output.write(text);
     if (this.closed) {
       output.close();
       return true;
@@ -379,7 +383,7 @@ export class AnswerPipe implements ByteSink {
       const events = this.batch;
       this.batch = '';
       this.lastEmitAt = Date.now();
-      this.write(encoder.encode(this.scrub(events)), receivedAt);
+      this.write(this.scrub(events), receivedAt);
     }
     if (this.complete && !this.finished) {
       this.close();
@@ -393,10 +397,10 @@ export class AnswerPipe implements ByteSink {
     return out;
   }
 
-  private write(bytes: Uint8Array, receivedAt?: number): void {
+  private write(text: string, receivedAt?: number): void {
     if (this.closed) return;
-    if (this.output) this.output.write(bytes, receivedAt);
-    else this.early?.push(bytes);
+    if (this.output) this.output.write(text, receivedAt);
+    else this.early?.push(text);
   }
 
   private close(): void {
@@ -408,7 +412,7 @@ export class AnswerPipe implements ByteSink {
   private fail(code: string, message: string): void {
     if (this.finished) return;
     this.o.log('warn', 'relay: upstream stream ended badly', { code, chunks: this.chunks, bytes: this.o.state.bytes });
-    this.write(encoder.encode(encodeSSE({ type: 'error', error: { code, message } }) + encodeSSE({ type: 'processing.end' })));
+    this.write(encodeSSE({ type: 'error', error: { code, message } }) + encodeSSE({ type: 'processing.end' }));
     this.close();
     this.finish(code);
   }
@@ -451,7 +455,7 @@ export class AnswerPipe implements ByteSink {
       return this.fail('upstream_timeout', 'The assistant stopped answering.');
     if (t >= this.lastEmitAt + limits.heartbeatMs) {
       this.lastEmitAt = t;
-      this.write(encoder.encode(encodeComment('ping')));
+      this.write(encodeComment('ping'));
     }
     this.arm();
   }
@@ -469,8 +473,8 @@ export function answerBody(pipe: AnswerPipe): ReadableStream<Uint8Array> {
   let controller: ReadableStreamDefaultController<Uint8Array>;
   let closed = false;
   const output: AnswerOutput = {
-    write(bytes, receivedAt) {
-      controller.enqueue(bytes);
+    write(text, receivedAt) {
+      controller.enqueue(encoder.encode(text));
       if (receivedAt !== undefined) pipe.forwarded(receivedAt);
       // Hold the upstream until the next pull (the browser's next read).
       pipe.flow(false);
