@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, startMockUpstream, type MockUpstream } from '../../test/support/mock-upstream.js';
 import { sseEvents } from './fake-platform.test-helper.js';
 import { startRelayServer, type RelayServer } from './node.js';
-import { nodeHttpFetch } from './node-upstream.js';
+import { PassThrough } from 'node:stream';
+import { nodeHttpFetch, nodeSource } from './node-upstream.js';
 
 /**
  * The Node server's node:http upstream client (the default with a real INDIGO_PAT) against
@@ -164,6 +165,48 @@ describe('node:http upstream client vs fetch (real HTTP on 127.0.0.1)', () => {
     const count = Number(/^relay_chunk_forward_seconds_count (\d+)/m.exec(metrics)?.[1]);
     expect(count).toBeGreaterThan(0);
     expect(Number(/^relay_chunk_forward_seconds_bucket\{le="\+Inf"\} (\d+)/m.exec(metrics)?.[1])).toBe(count);
+  });
+});
+
+describe('nodeSource (the upstream socket as a PushSource)', () => {
+  const tick = () => new Promise((r) => setTimeout(r, 20));
+
+  it('delivers nothing while paused, everything after resume, then one end', async () => {
+    const stream = new PassThrough();
+    const got: string[] = [];
+    const ends: boolean[] = [];
+    const source = nodeSource(stream);
+    source.start({ data: (b) => got.push(Buffer.from(b).toString()), end: (failed) => ends.push(failed) });
+    stream.write('a');
+    await tick();
+    source.pause();
+    stream.write('b');
+    stream.write('c');
+    await tick();
+    expect(got).toEqual(['a']);
+    source.resume();
+    await tick();
+    expect(got.join('')).toBe('abc');
+    stream.end();
+    await tick();
+    expect(ends).toEqual([false]);
+  });
+
+  it('reports a destroyed stream as failed once, and cancel() is silent and destroys it', async () => {
+    const failing = new PassThrough();
+    const ends: boolean[] = [];
+    nodeSource(failing).start({ data: () => {}, end: (failed) => ends.push(failed) });
+    failing.destroy(new Error('reset'));
+    await tick();
+    expect(ends).toEqual([true]);
+
+    const cancelled = new PassThrough();
+    const heard: string[] = [];
+    const source = nodeSource(cancelled);
+    source.start({ data: () => heard.push('data'), end: () => heard.push('end') });
+    source.cancel();
+    await tick();
+    expect([cancelled.destroyed, heard]).toEqual([true, []]);
   });
 });
 
