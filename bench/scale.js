@@ -1,23 +1,40 @@
 // The relay at scale: two relay instances (the CLI's server from the built package, see
-// relay-instance.js) sharing a real
-// redis-server, a stand-in platform in a third process, and this process as the browsers.
-// Steps up the number of concurrent answers (BENCH_SCALE_STEPS, default 500,1000,2000,3000)
-// split across both instances, holds each step, and reports per step: streams held with no
-// error, RSS and JS heap (+ external) per stream after a GC, p50/p99 chunk latency from the platform's write to the browser's
-// read (an upper bound on what the relay adds: it includes both loopback hops and this
-// client's own event loop; 50 answers read straight from the platform at the same time
-// give the machine's own latency to compare), and Redis round trips per request. Loopback only; the whole
-// run is capped at BENCH_SCALE_BUDGET_MS (default 180 s). `node bench/scale.js` runs it alone.
+// relay-instance.js) sharing a real redis-server, a stand-in platform in a third process,
+// and this process as the browsers. Steps up the number of concurrent answers
+// (BENCH_SCALE_STEPS, default 500,1000,2000,3000) split across both instances, opening
+// BENCH_SCALE_RAMP_PER_S new answers a second (default 200; 0 = as fast as they open, the
+// burst case), waits BENCH_SCALE_SETTLE_MS (1 s), holds BENCH_SCALE_HOLD_MS (5 s) and
+// reports per step:
+// - held, errors, RSS and JS heap (+ external) per answer after a GC, relay CPU per chunk,
+//   Redis round trips per request;
+// - chunkLatencyMs: from the platform's write to this client's read (end to end: both
+//   loopback hops, the relay, and every process's scheduling on the shared cores);
+// - relayForwardMs: the relay's own part, from its relay_chunk_forward_seconds histogram
+//   (upstream bytes received -> SSE handed to the browser's socket), as the bucket bound
+//   p50/p99 fall within and the share of writes within 10 ms;
+// - directLatencyMs: 50 answers read straight from the platform by this client meanwhile
+//   (the machine's own latency, no relay);
+// - lag: each process's event-loop delay and GC pauses over the hold (relays, platform,
+//   client), so a tail can be pinned on the process that made it;
+// - ramp: the same latency figures while the step's answers were opening.
+// Loopback only; the whole run is capped at BENCH_SCALE_BUDGET_MS (default 180 s).
+// `node bench/scale.js` runs it alone; BENCH_SCALE_RELAY_MODULE=<path to another build's
+// relay-node.js> runs the relays from that build (to compare two builds in one sitting).
 import { fork } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { processStats } from './process-stats.js';
 
 const root = resolve(import.meta.dirname, '..');
 const STEPS = (process.env.BENCH_SCALE_STEPS ?? '500,1000,2000,3000').split(',').map(Number).filter((n) => n > 0);
 const HOLD_MS = Number(process.env.BENCH_SCALE_HOLD_MS ?? 5000);
+// New answers per second while stepping up (0: as fast as they open, the burst case), and
+// the pause after the ramp before the steady window is measured.
+const RAMP_PER_S = Number(process.env.BENCH_SCALE_RAMP_PER_S ?? 200);
+const SETTLE_MS = Number(process.env.BENCH_SCALE_SETTLE_MS ?? 1000);
 const BUDGET_MS = Number(process.env.BENCH_SCALE_BUDGET_MS ?? 180_000);
 const ORIGIN = 'http://bench.local';
 const now = () => performance.timeOrigin + performance.now();
@@ -91,6 +108,49 @@ function memoryAfterGc(relay) {
   });
 }
 
+/** The relay's relay_chunk_forward_seconds histogram: cumulative count per bucket bound (s). */
+async function forwardBuckets(relay) {
+  const res = await new Promise((resolvePromise, reject) => {
+    const req = request({ host: relay.url.hostname, port: relay.url.port, path: '/metrics', agent: false }, resolvePromise);
+    req.on('error', reject);
+    req.end();
+  });
+  let text = '';
+  for await (const c of res) text += c;
+  const buckets = new Map();
+  for (const m of text.matchAll(/^relay_chunk_forward_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)) buckets.set(m[1], Number(m[2]));
+  return buckets;
+}
+
+/**
+ * Both relays' histograms between two scrapes: writes, the bucket bound (ms) p50 and p99
+ * fall within, and the share of writes within 10 ms.
+ */
+function bucketFigures(before, after) {
+  const bounds = [...after[0].keys()];
+  const counts = bounds.map((le) => after.reduce((n, a, i) => n + (a.get(le) ?? 0) - (before[i].get(le) ?? 0), 0));
+  const total = counts.at(-1) ?? 0;
+  const at = (p) => {
+    const i = counts.findIndex((c) => c >= p * total);
+    return bounds[i] === '+Inf' ? '>1000' : +(Number(bounds[i]) * 1000).toFixed(2);
+  };
+  const tenMs = bounds.indexOf('0.01');
+  return { writes: total, p50AtMostMs: total ? at(0.5) : null, p99AtMostMs: total ? at(0.99) : null, within10ms: total ? +(counts[tenMs] / total).toFixed(4) : null };
+}
+
+/** Asks a child for a message of `type` (sending `{type}`) and waits for the answer. */
+function ask(child, type) {
+  return new Promise((resolvePromise) => {
+    const on = (m) => {
+      if (m?.type !== type) return;
+      child.off('message', on);
+      resolvePromise(m);
+    };
+    child.on('message', on);
+    child.send({ type });
+  });
+}
+
 async function evalCalls(client) {
   const info = await client.info('commandstats');
   let calls = 0;
@@ -121,6 +181,8 @@ export async function benchScale() {
     RELAY_TOTAL_TIMEOUT_MS: '600000',
     LOG_LEVEL: 'info',
     RELAY_METRICS: '1',
+    ...(process.env.BENCH_SCALE_RELAY_MODULE ? { BENCH_SCALE_RELAY_MODULE: process.env.BENCH_SCALE_RELAY_MODULE } : {}),
+    ...(process.env.RELAY_UPSTREAM_CLIENT ? { RELAY_UPSTREAM_CLIENT: process.env.RELAY_UPSTREAM_CLIENT } : {}),
   };
   const relays = [];
   const cleanup = async () => {
@@ -131,7 +193,7 @@ export async function benchScale() {
   };
   try {
     relays.push(...(await Promise.all([startRelay(env), startRelay(env)])));
-    return await runSteps(relays, probe, deadline, upstreamPort);
+    return await runSteps(relays, probe, deadline, upstreamPort, upstream);
   } finally {
     await cleanup();
   }
@@ -159,7 +221,10 @@ function watch(res, sink) {
   return s;
 }
 
-async function runSteps(relays, probe, deadline, upstreamPort) {
+const strip = ({ type: _type, ...rest }) => rest;
+
+async function runSteps(relays, probe, deadline, upstreamPort, upstream) {
+  const own = processStats();
   const streams = [];
   const latencies = [];
   // Control group: answers read straight from the platform stand-in, no relay, in the same
@@ -204,17 +269,40 @@ async function runSteps(relays, probe, deadline, upstreamPort) {
   for (const target of STEPS) {
     if (Date.now() > deadline) break;
     const t0 = Date.now();
-    while (streams.length < target && Date.now() < deadline) {
-      const batch = Math.min(100, target - streams.length);
-      await Promise.all(Array.from({ length: batch }, (_, k) => open(streams.length + k).catch(() => errors++)));
-    }
-    const rampMs = Date.now() - t0;
+    // Chunks delivered while answers keep opening: the ramp window.
     latencies.length = 0;
     direct.length = 0;
+    const rampForward0 = await Promise.all(relays.map(forwardBuckets));
+    while (streams.length < target && Date.now() < deadline) {
+      const batch = Math.min(RAMP_PER_S > 0 ? Math.max(1, Math.round(RAMP_PER_S / 10)) : 100, target - streams.length);
+      const tick = Date.now();
+      await Promise.all(Array.from({ length: batch }, (_, k) => open(streams.length + k).catch(() => errors++)));
+      // Paced: `batch` answers every 100 ms (RAMP_PER_S a second); 0 = as fast as they open.
+      if (RAMP_PER_S > 0) await sleep(Math.max(0, tick + (1000 * batch) / RAMP_PER_S - Date.now()));
+    }
+    const rampMs = Date.now() - t0;
+    const ramp = {
+      chunkLatencyMs: { samples: latencies.length, p50: pct(latencies, 50), p99: pct(latencies, 99) },
+      relayForwardMs: bucketFigures(rampForward0, await Promise.all(relays.map(forwardBuckets))),
+    };
+    await sleep(SETTLE_MS);
+    latencies.length = 0;
+    direct.length = 0;
+    const forward0 = await Promise.all(relays.map(forwardBuckets));
     const cpu0 = relays.map((r) => cpuMs(r.child.pid));
+    // Each process's own event-loop lag and GC pauses over the hold only.
+    await Promise.all([...relays.map((r) => ask(r.child, 'stats')), ask(upstream, 'stats')]);
+    own.reset();
     await sleep(HOLD_MS);
+    // The hold's samples, taken now: what follows (a forced GC in each relay to read its
+    // memory) stalls the relays on purpose and must not count as latency.
+    const holdSamples = latencies.splice(0);
+    const heldDirect = direct.splice(0);
+    const [relayA, relayB, platform] = await Promise.all([...relays.map((r) => ask(r.child, 'stats')), ask(upstream, 'stats')]);
+    const client = own.take();
+    const forward = bucketFigures(forward0, await Promise.all(relays.map(forwardBuckets)));
     const cpu = relays.reduce((sum, r, i) => sum + cpuMs(r.child.pid) - cpu0[i], 0);
-    const delivered = latencies.length;
+    const delivered = holdSamples.length;
     const alive = streams.filter((s) => !s.ended && !s.failed).length;
     const mem = await Promise.all(relays.map(memoryAfterGc));
     const rss = mem.map((m, i) => m.rss - base[i].rss);
@@ -229,9 +317,12 @@ async function runSteps(relays, probe, deadline, upstreamPort) {
       jsHeapPerStreamKB: +((heap[0] + heap[1]) / 1024 / Math.max(1, alive)).toFixed(1),
       rssMB: mem.map((m) => +(m.rss / 1e6).toFixed(1)),
       relayCpuMsPerChunk: +(cpu / Math.max(1, delivered)).toFixed(3),
-      chunkLatencyMs: { samples: latencies.length, p50: pct(latencies, 50), p99: pct(latencies, 99) },
-      directLatencyMs: { samples: direct.length, p50: pct(direct, 50), p99: pct(direct, 99) },
+      chunkLatencyMs: { samples: holdSamples.length, p50: pct(holdSamples, 50), p99: pct(holdSamples, 99) },
+      relayForwardMs: forward,
+      directLatencyMs: { samples: heldDirect.length, p50: pct(heldDirect, 50), p99: pct(heldDirect, 99) },
       redisRoundTripsPerRequest: +(evals / Math.max(1, requests - requestsBefore)).toFixed(2),
+      lag: { relays: [strip(relayA), strip(relayB)], platform: strip(platform), client },
+      ramp,
     };
     steps.push(step);
     console.log(`scale: ${JSON.stringify(step)}`);

@@ -3,6 +3,7 @@
 // the time it was written (`t`, ms since epoch, sub-ms), and holds it open until the
 // relay closes it. Reports its port over IPC.
 import { createServer } from 'node:http';
+import { processStats } from './process-stats.js';
 
 const intervalMs = Number(process.env.BENCH_CHUNK_INTERVAL_MS ?? 1000);
 const now = () => performance.timeOrigin + performance.now();
@@ -32,6 +33,11 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 120_000;
 server.listen(0, '127.0.0.1', () => process.send?.({ type: 'ready', port: server.address().port }));
+const stats = processStats();
 process.on('message', (m) => {
   if (m?.type === 'open') process.send?.({ type: 'open', open });
+  if (m?.type === 'stats') {
+    process.send?.({ type: 'stats', ...stats.take() });
+    stats.reset();
+  }
 });

@@ -2,7 +2,7 @@ import type { OutgoingData } from '../core/protocol/types.js';
 import { createRedactor, redactFields } from './redact.js';
 import { createSenderSigner, parseSecrets, randomSecret } from './sender.js';
 import { createMemoryStore, forwardedClient, ipKey, limitBucket, limitWindow, type RelayStore } from './store.js';
-import { meteredBody, sseFromUpstream, type UpstreamState } from './stream.js';
+import { AnswerPipe, SourceStart, answerResponse, pushSourceOf, type UpstreamState } from './stream.js';
 import { validateSendBody } from './validate.js';
 import { RelayConfigError } from './config-error.js';
 import { indigoUpstream, patToken } from './upstreams/indigo.js';
@@ -122,6 +122,8 @@ export interface RequestObserver {
   upstreamStarted?(): void;
   upstreamFirstByte?(): void;
   streamFinished?(outcome: string): void;
+  /** Seconds from upstream bytes received to their SSE handed to the browser's connection, per write. */
+  chunkForwarded?(seconds: number): void;
 }
 
 export type RelayHandler = (request: Request, info?: { ip?: string; observer?: RequestObserver }) => Promise<Response>;
@@ -385,12 +387,14 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
 
   const forward = async (request: Request, origin: string, sender: string, data: OutgoingData, obs?: RequestObserver): Promise<Response> => {
     const upstreamAbort = new AbortController();
-    let upstreamReader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let upstreamBody: SourceStart | undefined;
+    let pipe: AnswerPipe | undefined;
     const abortUpstream = () => {
       if (!upstreamAbort.signal.aborted) upstreamAbort.abort();
-      upstreamReader?.cancel().catch(() => {});
+      upstreamBody?.source.cancel();
     };
-    const onClientAbort = () => abortUpstream();
+    // Once the answer streams, the browser leaving ends it as 'cancelled' (and stops the upstream).
+    const onClientAbort = () => (pipe ? pipe.cancel() : abortUpstream());
     if (request.signal.aborted) return errorResponse(499, 'client_closed', 'The client went away.', origin);
     request.signal.addEventListener('abort', onClientAbort, { once: true });
     const release = () => request.signal.removeEventListener('abort', onClientAbort);
@@ -443,54 +447,45 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
         return fail(502, 'upstream_invalid', 'The platform sent an unexpected answer.');
       }
       if (!upstream.body) return fail(502, 'upstream_invalid', 'The platform sent an empty answer.');
-      upstreamReader = upstream.body.getReader();
+      upstreamBody = new SourceStart(pushSourceOf(upstream as Response & { body: ReadableStream<Uint8Array> }));
       // Wait for the first non-empty read within the same deadline, so a stalled platform
       // gets a clean 504 instead of a stream that opens and says nothing.
-      let first: Uint8Array | undefined;
-      for (;;) {
-        let r: ReadableStreamReadResult<Uint8Array>;
-        try {
-          r = await upstreamReader.read();
-        } catch {
-          if (timedOut) return fail(504, 'upstream_timeout', 'The assistant did not answer in time.');
-          if (request.signal.aborted) return fail(499, 'client_closed', 'The client went away.');
-          return fail(502, 'upstream_unavailable', 'The connection to the assistant failed.');
-        }
-        if (timedOut) return fail(504, 'upstream_timeout', 'The assistant did not answer in time.');
-        if (request.signal.aborted) return fail(499, 'client_closed', 'The client went away.');
-        if (r.done) return fail(502, 'upstream_invalid', 'The platform sent an empty answer.');
-        if (r.value.byteLength > 0) {
-          obs?.upstreamFirstByte?.();
-          first = r.value;
-          break;
-        }
+      const got = await upstreamBody.first(upstreamAbort.signal);
+      if (timedOut) return fail(504, 'upstream_timeout', 'The assistant did not answer in time.');
+      if (request.signal.aborted) return fail(499, 'client_closed', 'The client went away.');
+      if ('end' in got) {
+        if (got.end === 'done') return fail(502, 'upstream_invalid', 'The platform sent an empty answer.');
+        return fail(502, 'upstream_unavailable', 'The connection to the assistant failed.');
       }
+      obs?.upstreamFirstByte?.();
       // An HTML page served with a JSON or stream content type is still not a chat stream.
-      const head = new TextDecoder().decode(first.subarray(0, 64)).trimStart();
+      const head = new TextDecoder().decode(got.bytes.subarray(0, 64)).trimStart();
       if (head.startsWith('<')) {
         log('warn', 'relay: upstream body looks like HTML');
         return fail(502, 'upstream_invalid', 'The platform sent an unexpected answer.');
       }
       clearTimeout(timer);
       figures.firstChunk(Date.now() - startedAt);
-      const state: UpstreamState = { bytes: first.byteLength, lastByteAt: Date.now(), failed: false, tooLarge: false };
-      const body = sseFromUpstream({
-        body: meteredBody(upstreamReader, first, state, limits.replyBytes),
-        state,
-        limits,
-        abortUpstream,
-        upstreamSignal: upstreamAbort.signal,
-        log,
-        redact,
-        secrets,
-        onFinish: (outcome) => {
-          release();
-          obs?.streamFinished?.(outcome);
+      const state: UpstreamState = { bytes: 0, lastByteAt: Date.now(), failed: false, tooLarge: false };
+      pipe = new AnswerPipe(
+        {
+          state,
+          limits,
+          abortUpstream,
+          log,
+          redact,
+          secrets,
+          onFinish: (outcome) => {
+            release();
+            obs?.streamFinished?.(outcome);
+          },
+          ...(config.shutdownSignal ? { shutdownSignal: config.shutdownSignal } : {}),
+          onChunk: createGenerationWatch(() => figures.degraded()),
+          ...(obs?.chunkForwarded ? { onForwarded: (seconds: number) => obs.chunkForwarded?.(seconds) } : {}),
         },
-        ...(config.shutdownSignal ? { shutdownSignal: config.shutdownSignal } : {}),
-        onChunk: createGenerationWatch(() => figures.degraded()),
-      });
-      return new Response(body, {
+        upstreamBody,
+      );
+      return answerResponse(pipe, {
         status: 200,
         headers: {
           'content-type': 'text/event-stream; charset=utf-8',

@@ -20,6 +20,9 @@ import { nodeConsole, nodeFeedbackConfig } from './owner-node.js';
 import type { ConsoleHandler } from './console/handler.js';
 import type { FeedbackDetail } from '../core/platform/feedback.js';
 import { securityHeaders, type CspOptions } from './security-headers.js';
+import { answerPipeOf } from './stream.js';
+import { writeAnswer } from './node-answer.js';
+import { nodeHttpFetch } from './node-upstream.js';
 
 export type NextFunction = (error?: unknown) => void;
 export type RelayMiddleware = (req: http.IncomingMessage, res: http.ServerResponse, next?: NextFunction) => void;
@@ -115,6 +118,9 @@ export async function sendWebResponse(response: Response, res: http.ServerRespon
   }
   // Event streams: send the headers now, not with the first chunk.
   if (response.headers.get('content-type')?.startsWith('text/event-stream')) res.flushHeaders();
+  // An answer: its pipe writes to the socket directly (no web stream per chunk).
+  const pipe = answerPipeOf(response);
+  if (pipe) return writeAnswer(pipe, res, signal);
   const reader = response.body.getReader();
   const onAbort = () => {
     reader.cancel().catch(() => {});
@@ -223,6 +229,14 @@ function ownerParts(relayHandler: ReturnType<typeof createRelay>): () => Promise
   };
 }
 
+/** RELAY_UPSTREAM_CLIENT: `node` (default, node:http) or `fetch` (Node's global fetch). */
+function upstreamClient(env: Env): ((request: Request) => Promise<Response>) | undefined {
+  const v = (env.RELAY_UPSTREAM_CLIENT ?? '').trim().toLowerCase();
+  if (v === 'fetch') return undefined;
+  if (v !== '' && v !== 'node') throw new Error('RELAY_UPSTREAM_CLIENT must be node or fetch.');
+  return nodeHttpFetch();
+}
+
 /** The relay from env, or (no INDIGO_PAT) the relay pointed at an in-process mock platform. */
 function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions: MockPlatformOptions = {}, prod?: Production): Mounted {
   // Production wiring (shared store, drain signal, logs and metrics) when the server has it.
@@ -243,7 +257,9 @@ function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions
   }
   if (upstreamName(env) !== 'indigo' || env.INDIGO_PAT?.trim()) {
     const config = relayConfigFromEnv(env);
-    return { ...build(config, { projectId: env.INDIGO_PROJECT_ID?.trim() }), mock: null };
+    // The streamed platform goes through node:http (node-upstream.ts) unless told otherwise.
+    const fetch = upstreamName(env) === 'indigo' ? upstreamClient(env) : undefined;
+    return { ...build(fetch ? { ...config, fetch } : config, { projectId: env.INDIGO_PROJECT_ID?.trim() }), mock: null };
   }
   log('info', 'no INDIGO_PAT: using the built-in mock platform');
   const realtime = env.MOCK_REALTIME?.trim();
@@ -466,7 +482,7 @@ Without INDIGO_PAT it serves the built-in mock platform, for demos and tests.
 Environment: INDIGO_API_BASE, INDIGO_PROJECT_TOKEN, INDIGO_PAT, ALLOWED_ORIGINS,
 RELAY_SECRET, RELAY_BASE_PATH, RELAY_SOURCE and RELAY_* limits; REDIS_URL,
 RELAY_REDIS_PREFIX, RELAY_TRUST_PROXY, RELAY_METRICS, RELAY_METRICS_PORT,
-RELAY_DRAIN_MS, LOG_LEVEL (see the README).
+RELAY_DRAIN_MS, LOG_LEVEL, RELAY_UPSTREAM_CLIENT (see the README).
 RELAY_UPSTREAM=botpress|chat-messages: BOTPRESS_* or CHAT_MESSAGES_* (without a token,
 a built-in mock of that platform).`;
 

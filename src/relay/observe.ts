@@ -17,6 +17,8 @@ export interface RelayMetricsSink {
   upstreamDuration(seconds: number): void;
   error(code: string): void;
   rateLimited(scope: string): void;
+  /** Per write to the browser: seconds from the upstream bytes received to the SSE handed to the socket. */
+  chunkForwarded?(seconds: number): void;
 }
 
 export interface RequestLogLine {
@@ -125,6 +127,17 @@ export function instrumentRelay(handler: MountedRelayHandler, options: Instrumen
         firstByteMs = Math.round(now() - upstreamAt);
         safely(() => metrics?.upstreamFirstByte(firstByteMs! / 1000));
       },
+      ...(metrics?.chunkForwarded
+        ? {
+            chunkForwarded: (seconds: number) => {
+              try {
+                metrics.chunkForwarded!(seconds);
+              } catch {
+                // Metrics never break an answer (no closure per chunk here: this runs per write).
+              }
+            },
+          }
+        : {}),
       streamFinished: (outcome) => {
         if (streaming) endStream(outcome);
         else streamOutcome = outcome;

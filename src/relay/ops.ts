@@ -66,6 +66,12 @@ export function createRelayMetrics(): RelayMetrics {
   const duration = new Histogram({ name: 'relay_upstream_duration_seconds', help: 'Whole answer, request to last byte.', buckets, registers });
   const errors = new Counter({ name: 'relay_errors_total', help: 'Errors by code (JSON errors and in-stream errors).', labelNames: ['code'], registers });
   const limited = new Counter({ name: 'relay_rate_limited_total', help: 'Requests refused by a rate limit, by scope.', labelNames: ['scope'], registers });
+  const forward = new Histogram({
+    name: 'relay_chunk_forward_seconds',
+    help: 'Per write to the browser: upstream bytes received to their SSE handed to the socket (the latency the relay adds).',
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers,
+  });
   const storeErrors = new Counter({ name: 'relay_store_errors_total', help: 'Shared store (Redis) failures answered from memory.', registers });
   return {
     registry,
@@ -80,6 +86,7 @@ export function createRelayMetrics(): RelayMetrics {
       upstreamDuration: (s) => duration.observe(s),
       error: (code) => errors.inc({ code }),
       rateLimited: (scope) => limited.inc({ scope }),
+      chunkForwarded: (s) => forward.observe(s),
     },
     storeError: () => storeErrors.inc(),
     render: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
