@@ -79,6 +79,9 @@ describe('<indigo-chat>', () => {
     const events: IndigoChatMessageEvent[] = [];
     el.addEventListener('indigo-chat-message', (ev) => events.push(ev));
     await typeAndEnter(el, 'tell me something');
+    // The welcome's request may still be closing (status idle before its body ends): the
+    // send is then queued and goes out, with its event, a moment later.
+    await waitUntil(() => events.length >= 1, 'outgoing message event');
     const e = events[0]!;
     expect(e.detail.direction).to.equal('out');
     expect(e.detail.message.role).to.equal('user');
