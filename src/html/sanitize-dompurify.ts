@@ -40,12 +40,14 @@ export function createDomPurifyEngine(policy: Record<string, unknown>, trustedTy
   // setConfig parses the policy once instead of on every call (the hot path runs this
   // up to once per frame per changed segment).
   instance.setConfig(config);
-  const callConfig = { ...policy, RETURN_DOM_FRAGMENT: true } as Config & { RETURN_DOM_FRAGMENT: true };
+  // (After setConfig DOMPurify ignores a per-call config: the policy's RETURN_DOM_FRAGMENT
+  // applies; the argument only gives `sanitize` its fragment return type.)
+  const fragmentConfig = config as Config & { RETURN_DOM_FRAGMENT: true };
   // Parse as content of <body> from the first character: without it a lone segment such as
   // `</p>` or `<noscript>…` is parsed in the document's "before head" state and comes out
   // differently than in the middle of an answer (the streaming view sanitizes segment by
   // segment and relies on every segment parsing as it would in context). The doctype puts
   // the parser in standards mode (`<p><table>` closes the paragraph), and the explicit
   // <body> stops a later <frameset> from replacing it: both as the native engine parses.
-  return (html) => instance.sanitize(`<!doctype html><body>${html}`, callConfig) ?? document.createDocumentFragment();
+  return (html) => instance.sanitize(`<!doctype html><body>${html}`, fragmentConfig) ?? document.createDocumentFragment();
 }

@@ -19,7 +19,15 @@ export interface LazyModule<M> {
   load(): Promise<M>;
 }
 
-const registry = new Map<string, { lazy: LazyModule<unknown>; importer: () => Promise<unknown>; prefetch: boolean }>();
+interface Registered {
+  lazy: LazyModule<unknown>;
+  importer: () => Promise<unknown>;
+  prefetch: boolean;
+  /** Forgets what was loaded (tests replacing the importer, see lazyTesting). */
+  reset(): void;
+}
+
+const registry = new Map<string, Registered>();
 
 /**
  * A lazily imported module, loaded at most once (concurrent callers share the promise).
@@ -40,13 +48,12 @@ export function lazyModule<M>(name: string, importer: () => Promise<M>, prefetch
       return pending;
     },
   };
-  registry.set(name, { lazy, importer, prefetch });
-  // A test replacing the importer also resets the cached state (see lazyTesting).
-  (lazy as { reset?: () => void }).reset = () => {
+  const reset = () => {
     pending = undefined;
     delete lazy.mod;
     delete lazy.failed;
   };
+  registry.set(name, { lazy, importer, prefetch, reset });
   return lazy;
 }
 
@@ -69,13 +76,13 @@ export const lazyTesting = {
     if (!entry) throw new Error(`no lazy part ${name}`);
     if (!this.originals.has(name)) this.originals.set(name, entry.importer);
     entry.importer = importer;
-    (entry.lazy as { reset?: () => void }).reset?.();
+    entry.reset();
   },
   restore(): Promise<unknown> {
     for (const [name, importer] of this.originals) {
       const entry = registry.get(name)!;
       entry.importer = importer;
-      (entry.lazy as { reset?: () => void }).reset?.();
+      entry.reset();
     }
     this.originals.clear();
     return prefetchParts(true);

@@ -16,12 +16,9 @@ export function isCopyable(message: BotMessage): boolean {
 
 /** Copy an answer (text/plain and sanitized text/html); false when it could not. */
 export function copyMessage(message: BotMessage, mediaOrigins: readonly string[]): Promise<boolean> {
-  const m = answerPart.mod;
-  if (m) return m.copyAnswer(m.answerContent(message, mediaOrigins));
-  return answerPart.load().then(
-    (a) => a.copyAnswer(a.answerContent(message, mediaOrigins)),
-    () => false,
-  );
+  const copy = (m: NonNullable<typeof answerPart.mod>) => m.copyAnswer(m.answerContent(message, mediaOrigins));
+  // Loaded: copy within this task (the click's user activation).
+  return answerPart.mod ? copy(answerPart.mod) : answerPart.load().then(copy, () => false);
 }
 
 /**
