@@ -1,6 +1,6 @@
 // Build plugins shared by the script-tag widget build (scripts/build.js) and the bundle
 // report (scripts/bundle-report.js).
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 export function browserWidgetPlugins(root) {
   return [
@@ -10,6 +10,8 @@ export function browserWidgetPlugins(root) {
       enforce: 'pre',
       resolveId(source, importer) {
         if (source === './json-scanner.js' && importer?.includes('/src/core/protocol/')) return resolve(root, 'src/core/protocol/json-scanner.browser.ts');
+        // ...nor framing detection or async-iterable bodies: an SSE-only decoder of its own.
+        if (importer && source.endsWith('decode.js') && resolve(dirname(importer), source) === resolve(root, 'src/core/protocol/decode.js')) return resolve(root, 'src/core/protocol/decode.browser.ts');
         return null;
       },
     },

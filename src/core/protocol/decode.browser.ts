@@ -1,0 +1,166 @@
+/**
+ * The script-tag widget's `decodeChunks` (swapped in for decode.ts by
+ * scripts/browser-plugins.js; docs/decisions/browser-sse-decoder.md). The relay always
+ * re-emits canonical SSE, `data: <one JSON object>` events and `: ping` comments, so the
+ * browser needs neither framing detection, nor the NDJSON / concatenated / array scanner,
+ * nor async-iterable bodies. It reads a ReadableStream of bytes with the same SSE line
+ * rules (CR, LF, CRLF even split across reads; `data:` with one optional space, joined
+ * with "\n"; comments and other fields ignored; dispatch on a blank line and at the end)
+ * and the same caps, abort and error codes as the full decoder. What the relay never
+ * sends is reported, not decoded: an event that is not one JSON object, a line that is
+ * no SSE field. The full decoder stays in the npm package and the relay.
+ */
+import type { DecodeOptions } from './decode.js';
+import type { DecodeError, WireChunk } from './types.js';
+
+const positive = (value: number | undefined, fallback: number): number => (typeof value === 'number' && value > 0 ? value : fallback);
+
+/** UTF-8 bytes of `text` (a surrogate half counts 2, so a pair makes 4). */
+const utf8 = (text: string): number => {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
+  }
+  return n;
+};
+
+export async function* decodeChunks(body: ReadableStream<Uint8Array>, options: DecodeOptions = {}): AsyncGenerator<WireChunk> {
+  const { onError, signal } = options;
+  const maxLine = positive(options.maxLineBytes, 1_000_000);
+  const maxTotal = positive(options.maxTotalBytes, 2_000_000);
+  const out: (WireChunk | DecodeError)[] = [];
+  const errors = new WeakSet<object>();
+  const report = (code: DecodeError['code'], message: string, sample?: string): void => {
+    const e: DecodeError = sample === undefined ? { code, message } : { code, message, sample: sample.slice(0, 200) };
+    errors.add(e);
+    out.push(e);
+  };
+  if (signal?.aborted) return;
+
+  // SSE state: the unfinished line, its bytes (-1: over the cap, skipped to its end), the
+  // event's data lines and bytes (-1: the event lost a line to a cap, dropped whole).
+  let line = '';
+  let lineBytes = 0;
+  let pendingCR = false;
+  let data: string[] = [];
+  let dataBytes = 0;
+  const dispatch = (): void => {
+    const payload = data.join('\n');
+    const skip = dataBytes < 0 || data.length === 0;
+    data = [];
+    dataBytes = 0;
+    if (skip || payload.trim() === '' || payload.trim() === '[DONE]') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(payload);
+    } catch (e) {
+      report('invalid-json', `invalid JSON in an SSE event: ${String(e)}`, payload);
+      return;
+    }
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) out.push(value as WireChunk);
+    else report('not-an-object', 'expected one JSON object per SSE event', payload);
+  };
+  const endLine = (): void => {
+    const text = line;
+    const skipped = lineBytes < 0;
+    line = '';
+    lineBytes = 0;
+    if (skipped) {
+      data = [];
+      dataBytes = -1;
+    } else if (/^[ \t]*$/.test(text)) {
+      dispatch();
+    } else if (text.charCodeAt(0) !== 0x3a) {
+      const colon = text.indexOf(':');
+      const field = colon < 0 ? text : text.slice(0, colon);
+      if (field !== 'data') {
+        if (!/^[\w.-]*$/.test(field)) report('invalid-json', 'a line that is neither SSE nor JSON', text);
+      } else if (dataBytes >= 0) {
+        const value = colon < 0 ? '' : text.slice(colon + (text.charCodeAt(colon + 1) === 0x20 ? 2 : 1));
+        dataBytes += utf8(value) + 1;
+        if (dataBytes > maxLine) {
+          report('line-too-long', `an event's data is larger than ${maxLine} bytes; skipped`, data[0] ?? value);
+          data = [];
+          dataBytes = -1;
+        } else data.push(value);
+      }
+    }
+  };
+  const append = (piece: string): void => {
+    if (lineBytes < 0 || piece === '') return;
+    lineBytes += utf8(piece);
+    if (lineBytes > maxLine) {
+      report('line-too-long', `a line is larger than ${maxLine} bytes; its event is skipped`, line + piece);
+      line = '';
+      lineBytes = -1;
+    } else line += piece;
+  };
+  const push = (text: string): void => {
+    let i = pendingCR && text.charCodeAt(0) === 0x0a ? 1 : 0;
+    pendingCR = false;
+    const ends = /\r\n?|\n/g;
+    ends.lastIndex = i;
+    for (let m = ends.exec(text); m; m = ends.exec(text)) {
+      append(text.slice(i, m.index));
+      endLine();
+      i = ends.lastIndex;
+      // A CR ending this read: an LF opening the next one belongs to it.
+      pendingCR = i === text.length && m[0] === '\r';
+    }
+    append(text.slice(i));
+  };
+
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const tell = (e: DecodeError): void => {
+    try {
+      onError?.(e);
+    } catch {
+      // A faulty error handler must not break the stream loop.
+    }
+  };
+  // A pending read must not outlive an abort: race it against the signal.
+  let onAbort: (() => void) | undefined;
+  const aborted = signal && new Promise<'aborted'>((resolve) => signal.addEventListener('abort', (onAbort = () => resolve('aborted')), { once: true }));
+  let finished = false;
+  let total = 0;
+  try {
+    while (!finished) {
+      let over = false;
+      try {
+        const read = reader.read();
+        const result = aborted ? await Promise.race([read, aborted]) : await read;
+        if (result === 'aborted' || signal?.aborted) return;
+        if (result.done) {
+          finished = true;
+          push(decoder.decode());
+          if (line !== '' || lineBytes < 0) endLine();
+          dispatch();
+        } else {
+          let bytes = result.value;
+          total += bytes.byteLength;
+          over = total > maxTotal;
+          if (over) bytes = bytes.subarray(0, bytes.byteLength - (total - maxTotal));
+          push(decoder.decode(bytes, { stream: true }));
+        }
+      } catch (e) {
+        tell({ code: 'read-failed', message: `reading the stream failed: ${String(e)}` });
+        return;
+      }
+      for (const item of out.splice(0)) {
+        if (errors.has(item)) tell(item as DecodeError);
+        else yield item as WireChunk;
+        if (signal?.aborted) return;
+      }
+      if (over) {
+        tell({ code: 'stream-too-large', message: `the reply is larger than ${maxTotal} bytes; reading stopped` });
+        return;
+      }
+    }
+  } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    if (finished) reader.releaseLock();
+    else reader.cancel().catch(() => undefined);
+  }
+}
