@@ -5,12 +5,11 @@ import { dirname, resolve } from 'node:path';
 export function browserWidgetPlugins(root) {
   return [
     {
-      // The relay always re-emits canonical SSE: the browser needs no NDJSON/array scanner.
+      // The relay always re-emits canonical SSE: the browser needs no framing detection,
+      // NDJSON/array scanner or async-iterable bodies, only an SSE decoder of its own.
       name: 'indigo-chat-sse-only',
       enforce: 'pre',
       resolveId(source, importer) {
-        if (source === './json-scanner.js' && importer?.includes('/src/core/protocol/')) return resolve(root, 'src/core/protocol/json-scanner.browser.ts');
-        // ...nor framing detection or async-iterable bodies: an SSE-only decoder of its own.
         if (importer && source.endsWith('decode.js') && resolve(dirname(importer), source) === resolve(root, 'src/core/protocol/decode.js')) return resolve(root, 'src/core/protocol/decode.browser.ts');
         return null;
       },

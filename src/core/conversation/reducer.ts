@@ -39,6 +39,7 @@ import {
   blockSize,
   cleanOutgoing,
   finalizeMessage,
+  finishBlock,
   isRecord,
   limitsOf,
   normalizeHtml,
@@ -199,24 +200,22 @@ function startMessage(t: Transcript, at: number): { t: Transcript; msg: BotMessa
 
 type Open = { ok: true; t: Transcript; msg: BotMessage } | { ok: false; t: Transcript };
 
-/** The open bot message, opening one implicitly (processing.start missing) unless the turn ended. */
-function ensureOpen(t: Transcript, what: string, at: number): Open {
-  const msg = openMessage(t);
-  if (msg) return { ok: true, t, msg };
-  if (turnOf(t).closed) {
-    return { ok: false, t: warn(t, 'ignored-chunk', `A ${what} chunk after processing.end was ignored.`, at, 'late') };
-  }
-  return { ok: true, ...startMessage(t, at) };
+/** `A <what> chunk <why> was ignored.`, once per turn under `key`. */
+function ignored(t: Transcript, what: string, why: string, at: number, key: string): Transcript {
+  return warn(t, 'ignored-chunk', `A ${what} chunk ${why} was ignored.`, at, key);
 }
 
-/** The open bot message without opening one; warns like ensureOpen when there is none. */
-function requireOpen(t: Transcript, what: string, at: number, unknownKey: string): Open {
+/**
+ * The open bot message. Without one: unless the turn ended, one is opened implicitly
+ * (processing.start missing), or, for a chunk about an existing `unknown` thing (a
+ * generation, a carousel), the chunk is ignored with a warning.
+ */
+function ensureOpen(t: Transcript, what: string, at: number, unknown?: string): Open {
   const msg = openMessage(t);
   if (msg) return { ok: true, t, msg };
-  if (turnOf(t).closed) {
-    return { ok: false, t: warn(t, 'ignored-chunk', `A ${what} chunk after processing.end was ignored.`, at, 'late') };
-  }
-  return { ok: false, t: warn(t, 'ignored-chunk', `A ${what} chunk for an unknown ${unknownKey} was ignored.`, at, `unknown:${unknownKey}`) };
+  if (turnOf(t).closed) return { ok: false, t: ignored(t, what, 'after processing.end', at, 'late') };
+  if (unknown !== undefined) return { ok: false, t: ignored(t, what, `for an unknown ${unknown}`, at, `unknown:${unknown}`) };
+  return { ok: true, ...startMessage(t, at) };
 }
 
 /**
@@ -516,15 +515,21 @@ function replaceGeneration(t: Transcript, html: string, at: number): Transcript 
   });
 }
 
-function onAction(t: Transcript, c: ChunkOf<'button'> | ChunkOf<'link'>, at: number): Transcript {
-  let action: Action;
-  if (c.type === 'button') {
-    if (!str(c.label) || !str(c.payload)) return invalid(t, c.type, at);
-    action = { type: 'button', label: c.label.trim() !== '' ? c.label : c.payload, payload: c.payload };
-  } else {
-    if (!str(c.label) || !str(c.url)) return invalid(t, c.type, at);
-    action = { type: 'link', label: c.label.trim() !== '' ? c.label : c.url, url: c.url };
+/** A button or link from a chunk's fields (an empty label shows the payload or URL); null when malformed. */
+function toAction(
+  c: ChunkOf<'button'> | ChunkOf<'link'> | ChunkOf<'carousel.card.button'> | ChunkOf<'carousel.card.link'>,
+): Action | null {
+  if (!str(c.label)) return null;
+  const blank = c.label.trim() === '';
+  if (c.type === 'button' || c.type === 'carousel.card.button') {
+    return str(c.payload) ? { type: 'button', label: blank ? c.payload : c.label, payload: c.payload } : null;
   }
+  return str(c.url) ? { type: 'link', label: blank ? c.url : c.label, url: c.url } : null;
+}
+
+function onAction(t: Transcript, c: ChunkOf<'button'> | ChunkOf<'link'>, at: number): Transcript {
+  const action = toAction(c);
+  if (!action) return invalid(t, c.type, at);
   const msg = openMessage(t);
   const last = msg?.blocks[msg.blocks.length - 1];
   if (msg && last && last.kind === 'actions') {
@@ -539,46 +544,73 @@ function onAction(t: Transcript, c: ChunkOf<'button'> | ChunkOf<'link'>, at: num
   return addBlock(t, c.type, at, (id) => ({ kind: 'actions', id, actions: [action] }));
 }
 
-function generationKey(id: string): string {
-  return id.slice(0, 80);
+// ------------------------------------------- generations and carousels: blocks with an id
+
+type Live = GenerationBlock | CarouselBlock;
+type Found<B> = { ok: true; msg: BotMessage; index: number; block: B } | { ok: false; t: Transcript };
+
+const liveId = (b: Live): string => (b.kind === 'generation' ? b.generationId : b.carouselId);
+
+/** An id as shown in warnings and warning keys. */
+const key = (id: string): string => id.slice(0, 80);
+
+/** A generation is over once its end came (it stays done or degraded), a carousel once done. */
+const isEnded = (t: Transcript, b: Live): boolean =>
+  b.kind === 'generation' ? turnOf(t).endedGenerations.includes(b.id) : b.state !== 'streaming';
+
+function findLive<K extends Live['kind']>(msg: BotMessage, kind: K, id: string) {
+  return findBlock(msg, kind, (b) => liveId(b) === id);
+}
+
+/** `*.start`: a new block, unless one with this id exists (a duplicate start, or a late one). */
+function onLiveStart(t: Transcript, kind: Live['kind'], id: unknown, at: number, make: (blockId: string, id: string) => Live): Transcript {
+  const what = `${kind}.start`;
+  if (!goodId(id)) return invalid(t, what, at);
+  const msg = openMessage(t);
+  const existing = msg && findLive(msg, kind, id);
+  if (existing) {
+    if (!isEnded(t, existing.block)) return t; // duplicate: idempotent
+    return ignored(t, what, `for ended ${kind} ${key(id)}`, at, `ended:${kind[0]}:${key(id)}`);
+  }
+  return addBlock(t, what, at, (blockId) => make(blockId, id));
+}
+
+/**
+ * The open message's generation or carousel `id`, for a chunk about it: an unknown one,
+ * or an ended one, is ignored with a warning (quietly when ended and `quiet`).
+ */
+function findOpen<K extends Live['kind']>(
+  t: Transcript,
+  kind: K,
+  id: string,
+  what: string,
+  at: number,
+  quiet = false,
+): Found<Extract<Block, { kind: K }>> {
+  const k = key(id);
+  const o = ensureOpen(t, what, at, `${kind} ${k}`);
+  if (!o.ok) return o;
+  const found = findLive(o.msg, kind, id);
+  if (!found) return { ok: false, t: ignored(t, what, `for unknown ${kind} ${k}`, at, `unknown:${kind[0]}:${k}`) };
+  if (isEnded(t, found.block)) return { ok: false, t: quiet ? t : ignored(t, what, `after the end of ${kind} ${k}`, at, `ended:${kind[0]}:${k}`) };
+  return { ok: true, msg: o.msg, ...found };
+}
+
+/** The messages with the found block replaced (no size check: for ends, which add nothing). */
+function withBlock(t: Transcript, f: { msg: BotMessage; index: number }, b: Block): readonly Message[] {
+  return replaceLast(t, { ...f.msg, blocks: replaceBlock(f.msg.blocks, f.index, b) });
 }
 
 function onGenerationStart(t: Transcript, c: ChunkOf<'generation.start'>, at: number): Transcript {
-  if (!goodId(c.generationId)) return invalid(t, 'generation.start', at);
-  const gid = c.generationId;
-  const msg = openMessage(t);
-  const existing = msg ? findBlock(msg, 'generation', (g) => g.generationId === gid) : null;
-  if (existing) {
-    if (!turnOf(t).endedGenerations.includes(existing.block.id)) return t; // duplicate: idempotent
-    return warn(t, 'ignored-chunk', `A generation.start for ended generation ${generationKey(gid)} was ignored.`, at, `ended:g:${generationKey(gid)}`);
-  }
   const live = createLiveText(t.deltaUnit, '');
-  return addBlock(t, 'generation.start', at, (id) => ({ kind: 'generation', id, generationId: gid, markdown: '', live, state: 'streaming' }));
-}
-
-function findGeneration(
-  t: Transcript,
-  gid: string,
-  what: string,
-  at: number,
-): { ok: true; msg: BotMessage; index: number; block: GenerationBlock; ended: boolean } | { ok: false; t: Transcript } {
-  const o = requireOpen(t, what, at, `generation ${generationKey(gid)}`);
-  if (!o.ok) return o;
-  const found = findBlock(o.msg, 'generation', (g) => g.generationId === gid);
-  if (!found) {
-    return { ok: false, t: warn(t, 'ignored-chunk', `A ${what} chunk for unknown generation ${generationKey(gid)} was ignored.`, at, `unknown:g:${generationKey(gid)}`) };
-  }
-  return { ok: true, msg: o.msg, ...found, ended: turnOf(t).endedGenerations.includes(found.block.id) };
+  return onLiveStart(t, 'generation', c.generationId, at, (id, generationId) => ({ kind: 'generation', id, generationId, markdown: '', live, state: 'streaming' }));
 }
 
 function onGenerationChunk(t: Transcript, c: ChunkOf<'generation.chunk'>, at: number): Transcript {
   if (!goodId(c.generationId) || !str(c.chunk)) return invalid(t, 'generation.chunk', at);
-  const f = findGeneration(t, c.generationId, 'generation.chunk', at);
+  const f = findOpen(t, 'generation', c.generationId, 'generation.chunk', at);
   if (!f.ok) return f.t;
   const g = f.block;
-  if (f.ended) {
-    return warn(t, 'ignored-chunk', `A generation.chunk after the end of generation ${generationKey(g.generationId)} was ignored.`, at, `ended:g:${generationKey(g.generationId)}`);
-  }
   const markdown = g.markdown + c.chunk;
   let next: GenerationBlock;
   let degradedNow = false;
@@ -590,7 +622,7 @@ function onGenerationChunk(t: Transcript, c: ChunkOf<'generation.chunk'>, at: nu
     try {
       live = g.live.apply(c.deltas);
     } catch (err) {
-      reason = deltaReason(err);
+      reason = isRecord(err) && str(err.reason) ? err.reason : describe(err);
     }
     if (reason === null) {
       if (c.chunk === '' && live === g.live) return t;
@@ -605,73 +637,30 @@ function onGenerationChunk(t: Transcript, c: ChunkOf<'generation.chunk'>, at: nu
   return warn(
     out,
     'degraded-generation',
-    `Generation ${generationKey(g.generationId)} received an invalid delta (${next.degradedReason ?? 'unknown'}); showing its text as plain text from now on.`,
+    `Generation ${key(g.generationId)} received an invalid delta (${next.degradedReason ?? 'unknown'}); showing its text as plain text from now on.`,
     at,
     `degraded:${g.id}`,
   );
 }
 
-function deltaReason(err: unknown): string {
-  if (isRecord(err) && str(err.reason)) return err.reason;
-  return describe(err);
-}
-
 function onGenerationEnd(t: Transcript, c: ChunkOf<'generation.end'>, at: number): Transcript {
   if (!goodId(c.generationId)) return invalid(t, 'generation.end', at);
-  const f = findGeneration(t, c.generationId, 'generation.end', at);
+  const f = findOpen(t, 'generation', c.generationId, 'generation.end', at, true); // a duplicate end is quiet
   if (!f.ok) return f.t;
-  if (f.ended) return t; // duplicate end
   const g = f.block;
   const turn = turnOf(t);
-  const next: GenerationBlock = g.state === 'streaming' ? { ...g, state: 'done' } : g; // degraded stays degraded
-  const messages = next === g ? t.messages : replaceLast(t, { ...f.msg, blocks: replaceBlock(f.msg.blocks, f.index, next) });
-  return { ...t, messages, turn: { ...turn, endedGenerations: [...turn.endedGenerations, g.id] } };
-}
-
-function carouselKey(id: string): string {
-  return id.slice(0, 80);
+  const next = finishBlock(g); // degraded stays degraded
+  return { ...t, messages: next === g ? t.messages : withBlock(t, f, next), turn: { ...turn, endedGenerations: [...turn.endedGenerations, g.id] } };
 }
 
 function onCarouselStart(t: Transcript, c: ChunkOf<'carousel.start'>, at: number): Transcript {
-  if (!goodId(c.carouselId)) return invalid(t, 'carousel.start', at);
-  const cid = c.carouselId;
-  const msg = openMessage(t);
-  const existing = msg ? findBlock(msg, 'carousel', (b) => b.carouselId === cid) : null;
-  if (existing) {
-    if (existing.block.state === 'streaming') return t; // duplicate: idempotent
-    return warn(t, 'ignored-chunk', `A carousel.start for ended carousel ${carouselKey(cid)} was ignored.`, at, `ended:c:${carouselKey(cid)}`);
-  }
-  return addBlock(t, 'carousel.start', at, (id) => ({ kind: 'carousel', id, carouselId: cid, cards: [], state: 'streaming' }));
-}
-
-function findCarousel(
-  t: Transcript,
-  cid: string,
-  what: string,
-  at: number,
-): { ok: true; msg: BotMessage; index: number; block: CarouselBlock } | { ok: false; t: Transcript } {
-  const o = requireOpen(t, what, at, `carousel ${carouselKey(cid)}`);
-  if (!o.ok) return o;
-  const found = findBlock(o.msg, 'carousel', (b) => b.carouselId === cid);
-  if (!found) {
-    return { ok: false, t: warn(t, 'ignored-chunk', `A ${what} chunk for unknown carousel ${carouselKey(cid)} was ignored.`, at, `unknown:c:${carouselKey(cid)}`) };
-  }
-  if (found.block.state !== 'streaming') {
-    return { ok: false, t: warn(t, 'ignored-chunk', `A ${what} chunk after the end of carousel ${carouselKey(cid)} was ignored.`, at, `ended:c:${carouselKey(cid)}`) };
-  }
-  return { ok: true, msg: o.msg, ...found };
+  return onLiveStart(t, 'carousel', c.carouselId, at, (id, carouselId) => ({ kind: 'carousel', id, carouselId, cards: [], state: 'streaming' }));
 }
 
 function onCarouselEnd(t: Transcript, c: ChunkOf<'carousel.end'>, at: number): Transcript {
   if (!goodId(c.carouselId)) return invalid(t, 'carousel.end', at);
-  const f = findCarousel(t, c.carouselId, 'carousel.end', at);
-  if (!f.ok) return f.t;
-  const next: CarouselBlock = {
-    ...f.block,
-    state: 'done',
-    cards: f.block.cards.map((card) => (card.state === 'done' ? card : { ...card, state: 'done' })),
-  };
-  return { ...t, messages: replaceLast(t, { ...f.msg, blocks: replaceBlock(f.msg.blocks, f.index, next) }) };
+  const f = findOpen(t, 'carousel', c.carouselId, 'carousel.end', at);
+  return f.ok ? { ...t, messages: withBlock(t, f, finishBlock(f.block)) } : f.t;
 }
 
 const validCardIndex = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 10;
@@ -682,13 +671,13 @@ function onCardStart(t: Transcript, c: ChunkOf<'carousel.card.start'>, at: numbe
   if (image === undefined || (c.title !== undefined && !str(c.title)) || (c.description !== undefined && !str(c.description))) {
     return invalid(t, 'carousel.card.start', at);
   }
-  const f = findCarousel(t, c.carouselId, 'carousel.card.start', at);
+  const f = findOpen(t, 'carousel', c.carouselId, 'carousel.card.start', at);
   if (!f.ok) return f.t;
   const idx = c.cardIndex;
   const existing = f.block.cards.find((card) => card.index === idx);
   if (existing) {
     if (existing.state === 'streaming') return t; // duplicate: idempotent
-    return warn(t, 'ignored-chunk', `A carousel.card.start for ended card ${idx} was ignored.`, at, `ended:card:${f.block.id}:${idx}`);
+    return ignored(t, 'carousel.card.start', `for ended card ${idx}`, at, `ended:card:${f.block.id}:${idx}`);
   }
   const max = limitsOf(t).maxCards;
   if (f.block.cards.length >= max) {
@@ -706,24 +695,18 @@ function onCardChunk(
   at: number,
 ): Transcript {
   if (!goodId(c.carouselId) || !validCardIndex(c.cardIndex)) return invalid(t, c.type, at);
-  let action: Action | null = null;
-  if (c.type === 'carousel.card.button') {
-    if (!str(c.label) || !str(c.payload)) return invalid(t, c.type, at);
-    action = { type: 'button', label: c.label.trim() !== '' ? c.label : c.payload, payload: c.payload };
-  } else if (c.type === 'carousel.card.link') {
-    if (!str(c.label) || !str(c.url)) return invalid(t, c.type, at);
-    action = { type: 'link', label: c.label.trim() !== '' ? c.label : c.url, url: c.url };
-  }
-  const f = findCarousel(t, c.carouselId, c.type, at);
+  const action = c.type === 'carousel.card.end' ? null : toAction(c);
+  if (action === null && c.type !== 'carousel.card.end') return invalid(t, c.type, at);
+  const f = findOpen(t, 'carousel', c.carouselId, c.type, at);
   if (!f.ok) return f.t;
   const idx = c.cardIndex;
   const pos = f.block.cards.findIndex((card) => card.index === idx);
   const card = f.block.cards[pos];
   if (!card) {
-    return warn(t, 'ignored-chunk', `A ${c.type} chunk for unknown card ${idx} was ignored.`, at, `unknown:card:${f.block.id}:${idx}`);
+    return ignored(t, c.type, `for unknown card ${idx}`, at, `unknown:card:${f.block.id}:${idx}`);
   }
   if (card.state !== 'streaming') {
-    return warn(t, 'ignored-chunk', `A ${c.type} chunk after the end of card ${idx} was ignored.`, at, `ended:card:${f.block.id}:${idx}`);
+    return ignored(t, c.type, `after the end of card ${idx}`, at, `ended:card:${f.block.id}:${idx}`);
   }
   let nextCard: Card;
   if (action === null) {

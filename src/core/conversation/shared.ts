@@ -182,25 +182,11 @@ export function blockSize(b: Block | null): { shown: number; total: number } {
   }
 }
 
-/** A block that can still be streaming, finished; any other kind as it is. */
-function finishBlock(b: Block): Block {
-  switch (b.kind) {
-    case 'generation':
-      return b.state === 'streaming' ? { ...b, state: 'done' } : b; // degraded stays degraded
-    case 'carousel':
-      return finishCarousel(b);
-    case 'text':
-    case 'image':
-    case 'video':
-    case 'actions':
-    case 'audio':
-    case 'file':
-    case 'location':
-    case 'select':
-      return b;
-    default:
-      return assertNever(b, 'block kind');
-  }
+/** A block that can still be streaming, finished (a degraded generation stays degraded); any other as it is. */
+export function finishBlock<B extends Block>(b: B): B {
+  const block: Block = b;
+  if (block.kind === 'generation') return (block.state === 'streaming' ? { ...block, state: 'done' } : b) as B;
+  return (block.kind === 'carousel' ? finishCarousel(block) : b) as B;
 }
 
 function finishCarousel(b: CarouselBlock): CarouselBlock {
