@@ -66,26 +66,30 @@ export function sessionUrl(relay: string): string {
   return relay.replace(/\/+$/, '') + '/session';
 }
 
+const text = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
+
 /** Reads the relay's fixed error shape `{error: {code, message}}`; anything else is ignored. */
-async function readRelayError(res: Response): Promise<{ code?: string; message?: string }> {
+async function readRelayError(res: Response): Promise<{ code?: string | undefined; message?: string | undefined }> {
   try {
-    const type = res.headers.get('content-type') ?? '';
-    if (!type.includes('json')) return {};
-    const body: unknown = await res.json();
-    if (body && typeof body === 'object' && 'error' in body) {
-      const err = body.error;
-      if (err && typeof err === 'object') {
-        const { code, message } = err as { code?: unknown; message?: unknown };
-        return {
-          ...(typeof code === 'string' ? { code } : {}),
-          ...(typeof message === 'string' ? { message } : {}),
-        };
-      }
+    if (res.headers.get('content-type')?.includes('json')) {
+      const err = ((await res.json()) as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+      if (err && typeof err === 'object') return { code: text(err.code), message: text(err.message) };
     }
   } catch {
     // A malformed error body is still an error; the status says enough.
   }
   return {};
+}
+
+/** POST JSON to the relay (cookies for same-origin relays only). */
+function post(fetchImpl: FetchLike | undefined, url: string, body: string, signal: AbortSignal | undefined, accept?: string): Promise<Response> {
+  return (fetchImpl ?? fetch)(url, {
+    method: 'POST',
+    headers: accept ? { 'content-type': 'application/json', accept } : { 'content-type': 'application/json' },
+    body,
+    credentials: 'same-origin',
+    ...(signal ? { signal } : {}),
+  });
 }
 
 /** POST `{relay}/session` -> the relay-signed sender id. */
@@ -98,16 +102,9 @@ export async function createSession(
     readonly onMediaOrigins?: (origins: readonly string[]) => void;
   } = {},
 ): Promise<string> {
-  const doFetch = opts.fetch ?? ((u, i) => fetch(u, i));
   let res: Response;
   try {
-    res = await doFetch(sessionUrl(relay), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-      credentials: 'same-origin',
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
+    res = await post(opts.fetch, sessionUrl(relay), '{}', opts.signal);
   } catch (e) {
     if (opts.signal?.aborted) throw new TransportError('aborted', 'Aborted');
     throw new TransportError('network', e instanceof Error ? e.message : 'Network error');
@@ -165,7 +162,6 @@ export async function streamReply(
   opts: StreamOptions,
 ): Promise<StreamOutcome> {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
-  const doFetch = opts.fetch ?? ((u, i) => fetch(u, i));
   // One controller for the request: the caller's abort and our timers both end it.
   const ctl = new AbortController();
   let timedOut = false;
@@ -191,13 +187,7 @@ export async function streamReply(
     arm(timeouts.firstByteMs);
     let res: Response;
     try {
-      res = await doFetch(relay, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: JSON.stringify({ sender, data }),
-        credentials: 'same-origin',
-        signal: ctl.signal,
-      });
+      res = await post(opts.fetch, relay, JSON.stringify({ sender, data }), ctl.signal, 'text/event-stream');
     } catch (e) {
       return (
         settle() ?? {
@@ -228,22 +218,12 @@ export async function streamReply(
     }
     if (!res.body) return settle() ?? { kind: 'ended', chunks };
 
-    // Watch bytes (not chunks) so the relay's `: ping` comments keep the idle timer alive.
-    let sawByte = false;
-    const watched = res.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(bytes, out) {
-          if (!sawByte) sawByte = true;
-          arm(timeouts.idleMs);
-          out.enqueue(bytes);
-        },
-      }),
-      { signal: ctl.signal },
-    );
     try {
-      const wires = decodeChunks(watched, {
+      const wires = decodeChunks(res.body, {
         maxTotalBytes: opts.maxTotalBytes ?? MAX_REPLY_BYTES,
         signal: ctl.signal,
+        // Every read (not every chunk): the relay's `: ping` comments keep the idle timer alive.
+        onRead: () => arm(timeouts.idleMs),
         onError: (err) => opts.onDecodeError?.(err.code, err.message),
       });
       let sliceStart = now();

@@ -138,6 +138,7 @@ export async function* decodeChunks(body: ReadableStream<Uint8Array>, options: D
           if (line !== '' || lineBytes < 0) endLine();
           dispatch();
         } else {
+          options.onRead?.();
           let bytes = result.value;
           total += bytes.byteLength;
           over = total > maxTotal;

@@ -19,6 +19,8 @@ export interface DecodeOptions {
   maxTotalBytes?: number;
   /** Stops reading (cancels the reader) and returns quietly. */
   signal?: AbortSignal;
+  /** Called for each read that brought bytes (even bytes that make no chunk, like a ping). */
+  onRead?: () => void;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 1_000_000;
@@ -207,6 +209,11 @@ export async function* decodeChunks(
       if (result.done) {
         finished = true;
         break;
+      }
+      try {
+        options.onRead?.();
+      } catch {
+        // A faulty callback must not break the stream loop.
       }
       let bytes = toBytes(result.value);
       if (bytes === null) {
