@@ -4,7 +4,7 @@
  * the serializer each need one small case for all four.
  */
 import type { ChunkOf, SelectOption } from '../protocol/types.js';
-import { MAX_SELECT_OPTIONS } from '../protocol/parse-extensions.js';
+import { MAX_SELECT_OPTIONS } from '../protocol/parse.js';
 import type { AudioBlock, FileBlock, LocationBlock, SelectBlock } from './types.js';
 
 export type ExtensionBlock = AudioBlock | FileBlock | LocationBlock | SelectBlock;
@@ -24,24 +24,13 @@ function options(x: unknown, max = MAX_SELECT_OPTIONS): SelectOption[] | null {
   return out;
 }
 
-/** A chunk's block maker, or null when the chunk is malformed (a hand-made object). */
+/**
+ * A chunk's block maker, or null when the chunk is malformed (a hand-made object): checked
+ * like a stored block, so whatever the reducer accepts also reloads.
+ */
 export function extensionBlock(c: ExtensionChunk): ((id: string) => ExtensionBlock) | null {
-  switch (c.type) {
-    case 'audio':
-      return str(c.src) && str(c.title) ? (id) => ({ kind: 'audio', id, src: c.src, title: c.title }) : null;
-    case 'file':
-      return str(c.url) && str(c.name) && str(c.mimeType) && (c.size === null || num(c.size))
-        ? (id) => ({ kind: 'file', id, url: c.url, name: c.name, mimeType: c.mimeType, size: c.size })
-        : null;
-    case 'location':
-      return num(c.latitude) && num(c.longitude) && str(c.title) && str(c.address)
-        ? (id) => ({ kind: 'location', id, latitude: c.latitude, longitude: c.longitude, title: c.title, address: c.address })
-        : null;
-    case 'select': {
-      const opts = options(c.options);
-      return opts && str(c.label) ? (id) => ({ kind: 'select', id, label: c.label, options: opts }) : null;
-    }
-  }
+  const block = readExtensionBlock({ ...c, kind: c.type }, '', Infinity);
+  return block && ((id) => ({ ...block, id }));
 }
 
 /** Characters a block holds (shown = total: nothing is hidden). */

@@ -1,6 +1,5 @@
-import type { Chunk, ChunkType, Delta, ImageRef, WireChunk } from './types.js';
+import type { Chunk, ChunkType, Delta, ImageRef, SelectOption, WireChunk } from './types.js';
 import { assertNever } from '../never.js';
-import { parseExtension } from './parse-extensions.js';
 
 /**
  * The `command` of the one-op script put in place of a `deltas` field that is not a list.
@@ -154,13 +153,38 @@ function parseKnown(wireType: string, wire: Record_): Chunk | null {
       return { type, carouselId: id(wire, data, 'carousel_id'), cardIndex: cardIndex(wire, data), ...button(data) };
     case 'carousel.card.link':
       return { type, carouselId: id(wire, data, 'carousel_id'), cardIndex: cardIndex(wire, data), ...link(data) };
+    // Protocol extensions (docs/decisions/protocol-extensions.md): tolerant of spelling
+    // variants (`url`/`src`, `mime_type`/`mimeType`, `payload`/`value`), strict about what
+    // is required.
     case 'audio':
-    case 'file':
-    case 'location':
+      return { type, src: required(url(first(data['src'], data['url'])), 'data.src'), title: str(first(data['title'], data['alt'])) ?? '' };
+    case 'file': {
+      const size = data['size'];
+      return {
+        type,
+        url: required(url(first(data['url'], data['src'])), 'data.url'),
+        name: str(first(data['name'], data['title'])) ?? '',
+        mimeType: str(first(data['mime_type'], data['mimeType'])) ?? '',
+        size: typeof size === 'number' && Number.isFinite(size) && size >= 0 ? Math.floor(size) : null,
+      };
+    }
+    case 'location': {
+      const latitude = coordinate(data['latitude'], 90);
+      const longitude = coordinate(data['longitude'], 180);
+      if (latitude === undefined || longitude === undefined) throw new Invalid('data.latitude/longitude are missing or out of range');
+      return { type, latitude, longitude, title: str(data['title']) ?? '', address: str(data['address']) ?? '' };
+    }
     case 'select': {
-      const parsed = parseExtension(type, data);
-      if (typeof parsed === 'string') throw new Invalid(parsed);
-      return parsed;
+      const options: SelectOption[] = [];
+      for (const o of Array.isArray(data['options']) ? (data['options'] as unknown[]) : []) {
+        if (options.length >= MAX_SELECT_OPTIONS) break;
+        const payload = isRecord(o) ? str(first(o['payload'], o['value'])) : undefined;
+        if (payload === undefined || payload === '') continue;
+        const label = str((o as Record_)['label']);
+        options.push({ label: label !== undefined && label.trim() !== '' ? label : payload, payload });
+      }
+      if (options.length === 0) throw new Invalid('data.options has no option with a payload');
+      return { type, label: str(first(data['label'], data['text'])) ?? '', options };
     }
     case 'error': {
       // Relay-added: `{error:{code,message}}`, `{data:{code,message}}` or flat fields.
@@ -171,6 +195,16 @@ function parseKnown(wireType: string, wire: Record_): Chunk | null {
     default:
       return assertNever(type, 'wire type');
   }
+}
+
+/** Options in one select; more are dropped (a dropdown, not a data dump). */
+export const MAX_SELECT_OPTIONS = 100;
+
+const url = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+
+function coordinate(v: unknown, limit: number): number | undefined {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
+  return Number.isFinite(n) && Math.abs(n) <= limit ? n : undefined;
 }
 
 function required<T>(value: T | undefined, field: string): T {
