@@ -5,7 +5,6 @@
 import type { OutgoingData } from '../protocol/types.js';
 import type { DeltaUnit } from '../delta/types.js';
 import { isDeltaUnit } from '../delta/types.js';
-import { assertNever } from '../never.js';
 import { extensionBlockChars } from './extension-blocks.js';
 import type {
   Action,
@@ -13,6 +12,7 @@ import type {
   BotMessage,
   CarouselBlock,
   Card,
+  GenerationBlock,
   Transcript,
   TranscriptLimits,
   TurnState,
@@ -70,16 +70,12 @@ export function deltaUnitOr(unit: unknown, fallback: DeltaUnit = 'grapheme'): De
   return isDeltaUnit(unit) ? unit : fallback;
 }
 
+/** Each limit from `options` when it is a positive integer, else its default. */
 export function resolveLimits(options: TranscriptOptions | undefined): TranscriptLimits {
-  const o = options ?? {};
-  return {
-    maxReplyChars: limit(o.maxReplyChars, DEFAULT_TRANSCRIPT_LIMITS.maxReplyChars),
-    maxMessageChars: limit(o.maxMessageChars, DEFAULT_TRANSCRIPT_LIMITS.maxMessageChars),
-    maxCards: limit(o.maxCards, DEFAULT_TRANSCRIPT_LIMITS.maxCards),
-    maxActions: limit(o.maxActions, DEFAULT_TRANSCRIPT_LIMITS.maxActions),
-    maxWarnings: limit(o.maxWarnings, DEFAULT_TRANSCRIPT_LIMITS.maxWarnings),
-    maxBlocks: limit(o.maxBlocks, DEFAULT_TRANSCRIPT_LIMITS.maxBlocks),
-  };
+  const o: Partial<Record<keyof TranscriptLimits, unknown>> = options ?? {};
+  const out = { ...DEFAULT_TRANSCRIPT_LIMITS };
+  for (const k of Object.keys(out) as (keyof TranscriptLimits)[]) out[k] = limit(o[k], out[k]);
+  return out;
 }
 
 export const limitsOf = (t: Transcript): TranscriptLimits => t.limits ?? DEFAULT_TRANSCRIPT_LIMITS;
@@ -131,15 +127,28 @@ export function visibleText(data: OutgoingData): string | null {
   return null;
 }
 
-function actionChars(a: Action): number {
-  return a.label.length + (a.type === 'button' ? a.payload.length : a.url.length);
-}
+const actionChars = (a: Action): number => a.label.length + (a.type === 'button' ? a.payload.length : a.url.length);
 
-function cardChars(c: Card): number {
-  let n = c.title.length + c.description.length;
-  if (c.image) n += c.image.src.length + c.image.alt.length;
-  for (const a of c.actions) n += actionChars(a);
-  return n;
+const sum = <T>(items: readonly T[], size: (item: T) => number): number => items.reduce((n, x) => n + size(x), 0);
+
+const cardChars = (c: Card): number =>
+  c.title.length + c.description.length + (c.image ? c.image.src.length + c.image.alt.length : 0) + sum(c.actions, actionChars);
+
+/** Characters of a block that shows everything it holds. */
+function chars(b: Exclude<Block, GenerationBlock>): number {
+  switch (b.kind) {
+    case 'text':
+      return b.html.length;
+    case 'image':
+    case 'video':
+      return b.src.length + b.alt.length;
+    case 'actions':
+      return sum(b.actions, actionChars);
+    case 'carousel':
+      return sum(b.cards, cardChars);
+    default:
+      return extensionBlockChars(b);
+  }
 }
 
 /**
@@ -148,38 +157,12 @@ function cardChars(c: Card): number {
  */
 export function blockSize(b: Block | null): { shown: number; total: number } {
   if (!b) return { shown: 0, total: 0 };
-  switch (b.kind) {
-    case 'text':
-      return { shown: b.html.length, total: b.html.length };
-    case 'image':
-    case 'video': {
-      const n = b.src.length + b.alt.length;
-      return { shown: n, total: n };
-    }
-    case 'actions': {
-      let n = 0;
-      for (const a of b.actions) n += actionChars(a);
-      return { shown: n, total: n };
-    }
-    case 'carousel': {
-      let n = 0;
-      for (const c of b.cards) n += cardChars(c);
-      return { shown: n, total: n };
-    }
-    case 'audio':
-    case 'file':
-    case 'location':
-    case 'select': {
-      const n = extensionBlockChars(b);
-      return { shown: n, total: n };
-    }
-    case 'generation': {
-      const html = b.live.utf16Length;
-      return { shown: b.state === 'degraded' ? b.markdown.length : html, total: b.markdown.length + html };
-    }
-    default:
-      return assertNever(b, 'block kind');
+  if (b.kind !== 'generation') {
+    const n = chars(b);
+    return { shown: n, total: n };
   }
+  const html = b.live.utf16Length;
+  return { shown: b.state === 'degraded' ? b.markdown.length : html, total: b.markdown.length + html };
 }
 
 /** A block that can still be streaming, finished (a degraded generation stays degraded); any other as it is. */
