@@ -5,20 +5,19 @@
  */
 import type { ChunkOf, SelectOption } from '../protocol/types.js';
 import { MAX_SELECT_OPTIONS } from '../protocol/parse.js';
+import { isRecord, isString as str } from '../guards.js';
 import type { AudioBlock, FileBlock, LocationBlock, SelectBlock } from './types.js';
 
 export type ExtensionBlock = AudioBlock | FileBlock | LocationBlock | SelectBlock;
 export type ExtensionChunk = ChunkOf<'audio'> | ChunkOf<'file'> | ChunkOf<'location'> | ChunkOf<'select'>;
 
-const str = (x: unknown): x is string => typeof x === 'string';
 const num = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
-const isRec = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function options(x: unknown, max = MAX_SELECT_OPTIONS): SelectOption[] | null {
   if (!Array.isArray(x) || x.length === 0 || x.length > max) return null;
   const out: SelectOption[] = [];
   for (const o of x) {
-    if (!isRec(o) || !str(o['label']) || !str(o['payload']) || o['payload'] === '') return null;
+    if (!isRecord(o) || !str(o['label']) || !str(o['payload']) || o['payload'] === '') return null;
     out.push({ label: o['label'], payload: o['payload'] });
   }
   return out;

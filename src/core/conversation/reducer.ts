@@ -52,6 +52,7 @@ import {
 } from './shared.js';
 import { makeNotice } from './codes.js';
 import { skipNever } from '../never.js';
+import { isString as str } from '../guards.js';
 
 export type { TranscriptOptions } from './shared.js';
 export { serializeTranscript, deserializeTranscript } from './serialize.js';
@@ -291,9 +292,7 @@ function findBlock<K extends Block['kind']>(
   return null;
 }
 
-const str = (x: unknown): x is string => typeof x === 'string';
-
-const goodId = (x: unknown): x is string => typeof x === 'string' && x.length <= MAX_ID_CHARS;
+const goodId = (x: unknown): x is string => str(x) && x.length <= MAX_ID_CHARS;
 
 function invalid(t: Transcript, what: string, at: number): Transcript {
   return warn(t, 'invalid-chunk', `A malformed ${what} chunk was ignored.`, at, `invalid:${what}`);

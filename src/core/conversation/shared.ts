@@ -5,6 +5,7 @@
 import type { OutgoingData } from '../protocol/types.js';
 import type { DeltaUnit } from '../delta/types.js';
 import { isDeltaUnit } from '../delta/types.js';
+import { isRecord } from '../guards.js';
 import { extensionBlockChars } from './extension-blocks.js';
 import type {
   Action,
@@ -81,9 +82,7 @@ export function resolveLimits(options: TranscriptOptions | undefined): Transcrip
 export const limitsOf = (t: Transcript): TranscriptLimits => t.limits ?? DEFAULT_TRANSCRIPT_LIMITS;
 export const turnOf = (t: Transcript): TurnState => t.turn ?? INITIAL_TURN;
 
-export function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
+export { isRecord };
 
 /** A fresh copy of `data` if it is a valid OutgoingData, else null (never trusts its shape). */
 export function cleanOutgoing(data: unknown): OutgoingData | null {

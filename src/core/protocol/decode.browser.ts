@@ -12,6 +12,7 @@
  */
 import type { DecodeOptions } from './decode.js';
 import type { DecodeError, WireChunk } from './types.js';
+import { isRecord } from '../guards.js';
 
 const positive = (value: number | undefined, fallback: number): number => (typeof value === 'number' && value > 0 ? value : fallback);
 
@@ -58,7 +59,7 @@ export async function* decodeChunks(body: ReadableStream<Uint8Array>, options: D
       report('invalid-json', `invalid JSON in an SSE event: ${String(e)}`, payload);
       return;
     }
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) out.push(value as WireChunk);
+    if (isRecord(value)) out.push(value);
     else report('not-an-object', 'expected one JSON object per SSE event', payload);
   };
   const endLine = (): void => {

@@ -1,5 +1,6 @@
 import type { Chunk, ChunkType, Delta, ImageRef, SelectOption, WireChunk } from './types.js';
 import { assertNever } from '../never.js';
+import { isRecord } from '../guards.js';
 
 /**
  * The `command` of the one-op script put in place of a `deltas` field that is not a list.
@@ -11,10 +12,6 @@ import { assertNever } from '../never.js';
 export const INVALID_DELTAS_COMMAND = '!deltas-not-a-list';
 
 type Record_ = { readonly [key: string]: unknown };
-
-function isRecord(value: unknown): value is Record_ {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Numbers become strings (the seed sends numeric payloads and ids); other kinds do not. */
 function str(value: unknown): string | undefined {
