@@ -135,6 +135,16 @@ describe('browser decoder: what the relay sends, decoded like the full decoder',
     expect(untouched.locked).toBe(false);
   });
 
+  it('onRead: once per read that brought bytes, pings included (both decoders)', async () => {
+    for (const decode of [browserDecode, fullDecode as typeof browserDecode]) {
+      let reads = 0;
+      const pieces = [bytesOf(encodeComment()), bytesOf('data: {"a"'), bytesOf(':1}\n\n'), bytesOf(encodeComment())];
+      const { chunks } = await collect(decode, streamOf(pieces), { onRead: () => reads++ });
+      expect(chunks).toEqual([{ a: 1 }]);
+      expect(reads).toBe(4);
+    }
+  });
+
   it('a throwing onError handler does not break the loop', async () => {
     const chunks: WireChunk[] = [];
     const body = streamOf([bytesOf('data: nope\n\ndata: {"a":1}\n\n')]);
