@@ -1,6 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import type { PropertyValues, TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import type { PropertyDeclarations, PropertyValues, TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { activeActionsBlockId, isDeltaUnit } from '../../core/index.js';
@@ -49,6 +48,10 @@ import { visitorStyles } from './visitor.styles.js';
 import { FramePacer } from '../../html/frame-pacing.js';
 
 export type ChatMode = 'launcher' | 'inline' | 'fullscreen';
+
+const reflect = { reflect: true };
+const dashed = (attribute: string) => ({ attribute, reflect: true });
+const internal = { state: true };
 
 const STORAGE_KINDS: readonly string[] = ['local', 'session', 'none'];
 
@@ -219,46 +222,79 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
 export class IndigoChat extends LitElement {
   static override styles = [indigoChatStyles, blockStyles, scrollbarStyles, visitorStyles, privacyStyles];
 
+  /**
+   * The reactive properties (static, not decorators: smaller in the bundle). Every public
+   * one reflects; `attribute` names the dashed ones; the private ones are internal state.
+   */
+  static override properties: PropertyDeclarations = {
+    relay: reflect,
+    mode: reflect,
+    open: { type: Boolean, reflect: true },
+    title: reflect,
+    subtitle: reflect,
+    avatar: reflect,
+    welcome: reflect,
+    source: reflect,
+    lang: reflect,
+    teaser: reflect,
+    teaserDelay: { attribute: 'teaser-delay', type: Number, reflect: true },
+    deltaUnit: dashed('delta-unit'),
+    storage: reflect,
+    position: reflect,
+    mediaOrigins: dashed('media-origins'),
+    csat: reflect,
+    consent: reflect,
+    consentText: dashed('consent-text'),
+    privacyUrl: dashed('privacy-url'),
+    declineAction: dashed('decline-action'),
+    disclosure: reflect,
+    unread: internal,
+    offline: internal,
+    announcement: internal,
+    consentGiven: internal,
+    consentDeclined: internal,
+  };
+
   /** Relay URL: `POST {relay}/session` and `POST {relay}`. */
-  @property({ reflect: true }) relay = '/api/chat';
+  relay = '/api/chat';
   /** `launcher` (a bubble opening a panel), `inline` (fills its box) or `fullscreen`. */
-  @property({ reflect: true }) mode: ChatMode = 'launcher';
+  mode: ChatMode = 'launcher';
   /** Launcher mode: the panel is shown. */
-  @property({ type: Boolean, reflect: true }) open = false;
+  open = false;
   /**
    * Header title. It is the native `title` attribute too: the shadow root's wrapper carries
    * an empty `title` so the browser does not show it as a tooltip over the whole widget.
    */
-  @property({ reflect: true }) override title = ''; // eslint-disable-line lit/no-native-attributes -- the public `title` attribute (README); tooltip handled above
-  @property({ reflect: true }) subtitle = '';
+  override title = ''; // the public `title` attribute (README); tooltip handled above
+  subtitle = '';
   /**
    * Assistant picture: an `https:` URL, or one on the page's own origin or a
    * `media-origins` origin (relative URLs resolve against the page). Anything else
    * (`data:`, `javascript:`, plain `http:` elsewhere) shows no picture.
    */
-  @property({ reflect: true }) avatar = '';
+  avatar = '';
   /** Payload sent (hidden) to start a conversation. */
-  @property({ reflect: true }) welcome = 'init';
+  welcome = 'init';
   /** Informational: the relay's configuration decides the real source. */
-  @property({ reflect: true }) source = 'web';
+  source = 'web';
   /**
    * `en`, `it`, `fr`, `de`, `es`, `ar`, `he` (region subtags accepted: `fr-CA`), or `auto`
    * for the visitor's first supported language in `navigator.languages`. Anything else
    * falls back to English. Arabic and Hebrew lay the panel out right to left. Languages
    * other than English and Italian load on demand (English shows until they arrive).
    */
-  @property({ reflect: true }) override lang = 'en'; // eslint-disable-line lit/no-native-attributes -- the public `lang` attribute means what the native one does
+  override lang = 'en'; // the public `lang` attribute means what the native one does
   /**
    * Launcher mode: a small bubble beside the closed launcher with this text, at most once
    * per visitor per day, after `teaser-delay`. Present but empty: the welcome's first text
    * (the conversation starts in the background). Never before consent when consent is
    * required; never takes focus.
    */
-  @property({ reflect: true }) teaser: string | null = null;
+  teaser: string | null = null;
   /** Milliseconds before the teaser shows (default 0). */
-  @property({ attribute: 'teaser-delay', type: Number, reflect: true }) teaserDelay = 0;
+  teaserDelay = 0;
   /** How the platform counts generation deltas: `grapheme` (default), `codepoint` or `utf16`. */
-  @property({ attribute: 'delta-unit', reflect: true }) deltaUnit: DeltaUnit = 'grapheme';
+  deltaUnit: DeltaUnit = 'grapheme';
   /**
    * Where transcript, sender and open state survive reloads: `local` (default), `session`
    * or `none`. The key is the relay URL plus the element's `id`: give each instance on a
@@ -266,9 +302,9 @@ export class IndigoChat extends LitElement {
    * first connected one stores; the other keeps its conversation in memory only (and
    * warns), so they never restore or overwrite each other's conversation.
    */
-  @property({ reflect: true }) storage: StorageKind = 'local';
+  storage: StorageKind = 'local';
   /** Launcher corner: `right` (default) or `left`. */
-  @property({ reflect: true }) position: 'right' | 'left' = 'right';
+  position: 'right' | 'left' = 'right';
   /**
    * Extra origins allowed for images and videos, space or comma separated (`self`: the
    * page's origin). Images in bot HTML load on render only from the page's, the relay's,
@@ -276,35 +312,35 @@ export class IndigoChat extends LitElement {
    * `*` lets images in bot HTML load from any origin: the owner's risk (LLM answers can be
    * steered into leaking the conversation through an image URL).
    */
-  @property({ attribute: 'media-origins', reflect: true }) mediaOrigins = '';
+  mediaOrigins = '';
   /**
    * End-of-conversation satisfaction survey (off when absent). Present: once per
    * conversation, after at least N answers (`csat="3"`; empty or another value: 2), when
    * the visitor closes the panel or is idle for a minute, ask for a 1–5 score.
    */
-  @property({ reflect: true }) csat: string | null = null;
+  csat: string | null = null;
   /**
    * `required`: the panel first shows a consent notice (`consent-text`, `privacy-url`)
    * with Accept/Decline; nothing is sent or stored before Accept. The choice is
    * remembered only after Accept.
    */
-  @property({ reflect: true }) consent = '';
+  consent = '';
   /** The consent notice's text (default: a short localized notice). */
-  @property({ attribute: 'consent-text', reflect: true }) consentText = '';
+  consentText = '';
   /** Link to the owner's privacy policy, shown in the consent notice. */
-  @property({ attribute: 'privacy-url', reflect: true }) privacyUrl = '';
+  privacyUrl = '';
   /**
    * What Decline does: `memory` (default) keeps the chat usable with nothing stored on
    * the device; `close` closes the launcher's panel (the notice shows again on the next
    * open; inline and fullscreen keep showing the notice).
    */
-  @property({ attribute: 'decline-action', reflect: true }) declineAction: DeclineAction = 'memory';
+  declineAction: DeclineAction = 'memory';
   /**
    * The AI disclosure line at the start of every conversation: empty for the localized
    * default ("You're chatting with an AI assistant…"), a text of the owner's, or `off`
    * when the site discloses it elsewhere.
    */
-  @property({ reflect: true }) disclosure = '';
+  disclosure = '';
 
   /**
    * Not part of the public contract: first-byte and idle timeouts (tests, slow backends).
@@ -317,16 +353,20 @@ export class IndigoChat extends LitElement {
    */
   fetchImpl: FetchLike | undefined;
 
-  @state() private unread = 0;
-  @state() private offline = false;
-  @state() private announcement = '';
+  private unread = 0;
+  private offline = false;
+  private announcement = '';
   /** The visitor accepted the consent notice (this page, or remembered from an earlier one). */
-  @state() private consentGiven = false;
+  private consentGiven = false;
   /** The visitor declined it (memory-only chat, or closed). */
-  @state() private consentDeclined = false;
+  private consentDeclined = false;
 
-  @query('[part~="input"]') private inputEl!: HTMLTextAreaElement | null;
-  @query('[part~="launcher"]') private launcherEl!: HTMLButtonElement | null;
+  private get inputEl(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector('[part~="input"]');
+  }
+  private get launcherEl(): HTMLButtonElement | null {
+    return this.renderRoot.querySelector('[part~="launcher"]');
+  }
 
   /** @internal The conversation: transcript, sender, the request in flight (tests, benchmarks). */
   readonly conversation: ConversationController = new ConversationController(this, {
