@@ -1,7 +1,7 @@
 import { nothing, type ElementPart } from 'lit';
 import { AsyncDirective } from 'lit/async-directive.js';
 import { directive, PartType, type PartInfo } from 'lit/directive.js';
-import type { BlockStrings } from './strings.js';
+import type { CarouselStrings } from './carousel-strings.js';
 
 /** How long the position must stay put before it is announced (swipes fire many scrolls). */
 const ANNOUNCE_DELAY_MS = 400;
@@ -35,7 +35,7 @@ function prefersReducedMotion(): boolean {
  */
 class CarouselBehaviourDirective extends AsyncDirective {
   private root: HTMLElement | null = null;
-  private strings: BlockStrings | null = null;
+  private strings: CarouselStrings | null = null;
   private current = 0;
   /** Set while a scroll we asked for is running, so its end does not re-derive `current`. */
   private programmatic = false;
@@ -54,7 +54,7 @@ class CarouselBehaviourDirective extends AsyncDirective {
     }
   }
 
-  render(_cardCount: number, _strings: BlockStrings) {
+  render(_cardCount: number, _strings: CarouselStrings) {
     return nothing;
   }
 

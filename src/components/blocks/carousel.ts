@@ -8,7 +8,8 @@ import type { BotMessage, CarouselBlock } from '../../core/conversation/types.js
 import { safeUrl } from '../../html/url-policy.js';
 import { carouselBehaviour } from './carousel-behaviour.js';
 import { carouselActive, describe, markFailed, markLoaded, renderActionList, warnOnce, type BlockContext } from './render-blocks.js';
-import type { BlockStrings } from './strings.js';
+import type { CoreBlockStrings } from './strings.js';
+import { carouselStrings } from './carousel-strings.js';
 
 const chevronLeft = html`<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
   <path d="M10 3L5 8l5 5" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"></path>
@@ -17,7 +18,8 @@ const chevronRight = html`<svg viewBox="0 0 16 16" width="16" height="16" aria-h
   <path d="M6 3l5 5-5 5" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"></path>
 </svg>`;
 
-export function renderCarousel(block: CarouselBlock, message: BotMessage, ctx: BlockContext, strings: BlockStrings) {
+export function renderCarousel(block: CarouselBlock, message: BotMessage, ctx: BlockContext, strings: CoreBlockStrings) {
+  const cs = carouselStrings(ctx.lang);
   const cards = block.cards;
   if (cards.length === 0) return nothing;
   const active = carouselActive(block, message, ctx);
@@ -26,9 +28,9 @@ export function renderCarousel(block: CarouselBlock, message: BotMessage, ctx: B
     part="carousel"
     class="carousel"
     role="region"
-    aria-roledescription=${strings.carouselRoleDescription}
-    aria-label=${strings.carousel}
-    ${carouselBehaviour(total, strings)}
+    aria-roledescription=${cs.carouselRoleDescription}
+    aria-label=${cs.carousel}
+    ${carouselBehaviour(total, cs)}
   >
     <div class="carousel-strip" tabindex="0">
       ${repeat(
@@ -58,8 +60,8 @@ export function renderCarousel(block: CarouselBlock, message: BotMessage, ctx: B
             class="card"
             role="group"
             tabindex="-1"
-            aria-roledescription=${strings.slideRoleDescription}
-            aria-label=${strings.cardLabel(i + 1, total, card.title)}
+            aria-roledescription=${cs.slideRoleDescription}
+            aria-label=${cs.cardLabel(i + 1, total, card.title)}
           >
             ${image}
             <div class="card-body">
@@ -72,10 +74,10 @@ export function renderCarousel(block: CarouselBlock, message: BotMessage, ctx: B
       )}
     </div>
     <div class="carousel-controls">
-      <button part="carousel-prev" class="carousel-prev" type="button" aria-label=${strings.previousCard} disabled>
+      <button part="carousel-prev" class="carousel-prev" type="button" aria-label=${cs.previousCard} disabled>
         ${chevronLeft}
       </button>
-      <button part="carousel-next" class="carousel-next" type="button" aria-label=${strings.nextCard}>
+      <button part="carousel-next" class="carousel-next" type="button" aria-label=${cs.nextCard}>
         ${chevronRight}
       </button>
     </div>

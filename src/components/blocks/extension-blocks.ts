@@ -6,7 +6,8 @@
 import { html, nothing } from 'lit';
 import type { AudioBlock, FileBlock, LocationBlock, SelectBlock } from '../../core/conversation/types.js';
 import { safeUrl } from '../../html/url-policy.js';
-import { extensionStrings, type BlockStrings } from './strings.js';
+import type { CoreBlockStrings } from './strings.js';
+import { extensionStrings } from './extension-strings.js';
 
 /** Loaded on demand (lazy-part.ts): these styles join the shadow root with the first block. */
 export { extensionBlockStyles as styles } from './extension-blocks.styles.js';
@@ -27,7 +28,7 @@ const pinIcon = html`<svg class="icon" viewBox="0 0 16 16" width="16" height="16
   <circle cx="8" cy="6" r="1.8" fill="currentColor"></circle>
 </svg>`;
 
-export function renderAudio(block: AudioBlock, ctx: ExtensionContext, strings: BlockStrings) {
+export function renderAudio(block: AudioBlock, ctx: ExtensionContext, strings: CoreBlockStrings) {
   const src = safeUrl(block.src, 'media', { mediaOrigins: ctx.mediaOrigins });
   if (src === null) {
     ctx.refused(block, `Audio ${block.id}`);
@@ -78,7 +79,7 @@ function fileName(block: FileBlock): string {
   }
 }
 
-export function renderFile(block: FileBlock, ctx: ExtensionContext, strings: BlockStrings) {
+export function renderFile(block: FileBlock, ctx: ExtensionContext, strings: CoreBlockStrings) {
   // A file is fetched like media (so the site's media origins apply) or opened like a link.
   const href = safeUrl(block.url, 'media', { mediaOrigins: ctx.mediaOrigins }) ?? safeUrl(block.url, 'link');
   if (href === null || !/^https?:/i.test(href)) {
@@ -116,7 +117,7 @@ export function mapUrl(latitude: number, longitude: number): string {
   return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=16/${lat}/${lon}`;
 }
 
-export function renderLocation(block: LocationBlock, ctx: ExtensionContext, strings: BlockStrings) {
+export function renderLocation(block: LocationBlock, ctx: ExtensionContext, strings: CoreBlockStrings) {
   const s = extensionStrings(ctx.lang);
   const href = safeUrl(mapUrl(block.latitude, block.longitude), 'link');
   const title = block.title || s.location;

@@ -22,7 +22,7 @@ import { safeUrl, urlAction } from '../../html/url-policy.js';
 import { blockStyles } from './blocks.styles.js';
 import { generationView } from './generation-view.js';
 import { sanitizedContent } from './sanitized-content.js';
-import { blockStrings, extensionStrings, type BlockStrings } from './strings.js';
+import { blockStrings, openMapText, type CoreBlockStrings } from './strings.js';
 import type { ExtensionContext } from './extension-blocks.js';
 import { lazyModule, lazyPart } from './lazy-part.js';
 
@@ -101,7 +101,7 @@ export function renderBotBlocks(message: BotMessage, ctx: BlockContext): Templat
   )}`;
 }
 
-function renderBlock(block: Block, message: BotMessage, ctx: BlockContext, strings: BlockStrings) {
+function renderBlock(block: Block, message: BotMessage, ctx: BlockContext, strings: CoreBlockStrings) {
   switch (block.kind) {
     case 'text':
       return renderText(block, ctx);
@@ -161,7 +161,7 @@ function renderText(block: TextBlock, ctx: BlockContext) {
  * the element): the view does not warn again. The visitor gets a short line saying the
  * answer is plain text, gone when an is_generated text brings the HTML back.
  */
-function renderGeneration(block: GenerationBlock, message: BotMessage, ctx: BlockContext, strings: BlockStrings) {
+function renderGeneration(block: GenerationBlock, message: BotMessage, ctx: BlockContext, strings: CoreBlockStrings) {
   const finished = message.state !== 'streaming' || block.state !== 'streaming';
   // dir="auto": the bot's text keeps its own direction whatever the interface language.
   return html`<div part="bubble" class="bubble generation" dir="auto" aria-busy=${finished ? 'false' : 'true'}>
@@ -216,7 +216,7 @@ function decodeSafely(value: string): string {
   }
 }
 
-function renderVideo(block: VideoBlock, ctx: BlockContext, strings: BlockStrings) {
+function renderVideo(block: VideoBlock, ctx: BlockContext, strings: CoreBlockStrings) {
   const safe = safeUrl(block.src, 'media', { mediaOrigins: ctx.mediaOrigins });
   if (safe === null) {
     warnOnce(ctx, block, 'refused-url', `Video ${block.id} dropped: refused URL ${describe(block.src)}.`);
@@ -224,7 +224,7 @@ function renderVideo(block: VideoBlock, ctx: BlockContext, strings: BlockStrings
   }
   return lazyPart(
     videoPart,
-    (m) => m.renderVideoSource(safe, block, strings),
+    (m) => m.renderVideoSource(safe, block, strings, ctx.lang),
     () => html`<div class="media lazy-part video" aria-busy="true"></div>`,
     () => html`<div class="media">${webLink(safe, block.alt || strings.openVideo, strings, 'video-link')}</div>`,
   );
@@ -238,7 +238,7 @@ function lazy<M>(
   block: LazyBlock,
   message: BotMessage,
   ctx: BlockContext,
-  strings: BlockStrings,
+  strings: CoreBlockStrings,
   part: Parameters<typeof lazyPart<M>>[0],
   draw: (mod: M) => unknown,
 ) {
@@ -250,13 +250,13 @@ function lazy<M>(
   );
 }
 
-export function webLink(href: string, label: string, strings: BlockStrings, extraClass = '') {
+export function webLink(href: string, label: string, strings: CoreBlockStrings, extraClass = '') {
   return html`<a part="link" class="link ${extraClass}" href=${href} target="_blank" rel="noopener noreferrer"
     >${label}<span class="visually-hidden"> ${strings.opensInNewTab}</span>${externalIcon}</a
   >`;
 }
 
-function renderAction(action: Action, active: boolean, ctx: BlockContext, strings: BlockStrings) {
+function renderAction(action: Action, active: boolean, ctx: BlockContext, strings: CoreBlockStrings) {
   if (action.type === 'button') {
     return html`<button
       part="button"
@@ -296,12 +296,12 @@ export function renderActionList(
   actions: readonly Action[],
   active: boolean,
   ctx: BlockContext,
-  strings: BlockStrings,
+  strings: CoreBlockStrings,
 ) {
   return actions.map((action) => renderAction(action, active, ctx, strings));
 }
 
-function renderActionsBlock(block: ActionsBlock, ctx: BlockContext, strings: BlockStrings) {
+function renderActionsBlock(block: ActionsBlock, ctx: BlockContext, strings: CoreBlockStrings) {
   if (block.actions.length === 0) return nothing;
   const active = ctx.activeActionsId !== null && ctx.activeActionsId === block.id;
   return html`<div part="quick-replies" class="quick-replies" role="group" aria-label=${strings.quickReplies}>
@@ -330,7 +330,7 @@ type LazyBlock = CarouselBlock | AudioBlock | FileBlock | LocationBlock | Select
  * A lazy block whose module failed to load: its text, links and choices as plain native
  * UI (the URL policy still applies), so nothing the bot sent is lost.
  */
-function renderLazyFallback(block: LazyBlock, active: boolean, ctx: BlockContext, strings: BlockStrings) {
+function renderLazyFallback(block: LazyBlock, active: boolean, ctx: BlockContext, strings: CoreBlockStrings) {
   // Media the site allows, or any URL the link policy accepts: a link loads nothing by itself.
   const link = (url: string, label: string) => {
     const href = safeUrl(url, 'media', { mediaOrigins: ctx.mediaOrigins }) ?? safeUrl(url, 'link');
@@ -352,6 +352,6 @@ function renderLazyFallback(block: LazyBlock, active: boolean, ctx: BlockContext
       return html`<div class="media">${link(block.url, block.name)}</div>`;
     case 'location':
       return html`<div class="media">${[block.title, block.address].filter(Boolean).join(', ')}
-        ${link(`https://www.openstreetmap.org/?mlat=${block.latitude}&mlon=${block.longitude}`, extensionStrings(ctx.lang).openMap)}</div>`;
+        ${link(`https://www.openstreetmap.org/?mlat=${block.latitude}&mlon=${block.longitude}`, openMapText(ctx.lang))}</div>`;
   }
 }

@@ -1,6 +1,6 @@
 import { html, nothing, render, type ElementPart } from 'lit';
 import { Directive, directive, PartType, type PartInfo } from 'lit/directive.js';
-import type { BlockStrings } from './strings.js';
+import type { VideoStrings } from './video-strings.js';
 import type { VideoSource } from './video-source.js';
 
 type Embed = Extract<VideoSource, { kind: 'embed' }>;
@@ -27,7 +27,7 @@ class VideoEmbedDirective extends Directive {
     }
   }
 
-  render(_embed: Embed, _strings: BlockStrings) {
+  render(_embed: Embed, _strings: VideoStrings) {
     return nothing;
   }
 
@@ -40,7 +40,7 @@ class VideoEmbedDirective extends Directive {
     return nothing;
   }
 
-  private draw(host: HTMLElement, embed: Embed, strings: BlockStrings) {
+  private draw(host: HTMLElement, embed: Embed, strings: VideoStrings) {
     // A nested render owns the wrapper's children; the outer template never touches them.
     const content = this.activated
       ? html`<iframe

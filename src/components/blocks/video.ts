@@ -6,11 +6,13 @@
 import { css, html, nothing } from 'lit';
 import type { VideoBlock } from '../../core/conversation/types.js';
 import { markFailed, webLink } from './render-blocks.js';
-import type { BlockStrings } from './strings.js';
+import type { CoreBlockStrings } from './strings.js';
+import { videoStrings } from './video-strings.js';
 import { videoEmbed } from './video-embed.js';
 import { classifyVideo } from './video-source.js';
 
-export function renderVideoSource(safe: string, block: VideoBlock, strings: BlockStrings) {
+export function renderVideoSource(safe: string, block: VideoBlock, strings: CoreBlockStrings, lang: string) {
+  const vs = videoStrings(lang);
   const source = classifyVideo(safe);
   switch (source.kind) {
     case 'file':
@@ -25,20 +27,20 @@ export function renderVideoSource(safe: string, block: VideoBlock, strings: Bloc
           aria-label=${block.alt || nothing}
           @error=${markFailed}
         >
-          ${strings.videoUnsupported}
+          ${vs.videoUnsupported}
           <a part="link" href=${source.src} target="_blank" rel="noopener noreferrer">${strings.openVideo}</a>
         </video>
       </div>`;
     case 'embed':
       return html`<div class="media">
-        <div part="video" class="video-embed" ${videoEmbed(source, strings)}></div>
-        ${webLink(source.pageUrl, strings.openOn(source.provider), strings, 'video-link')}
+        <div part="video" class="video-embed" ${videoEmbed(source, vs)}></div>
+        ${webLink(source.pageUrl, vs.openOn(source.provider), strings, 'video-link')}
       </div>`;
     case 'link':
       return html`<div class="media">
         ${webLink(
           source.href,
-          block.alt || (source.provider ? strings.openOn(source.provider) : strings.openVideo),
+          block.alt || (source.provider ? vs.openOn(source.provider) : strings.openVideo),
           strings,
           'video-link',
         )}

@@ -2,6 +2,8 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { blockStrings } from '../blocks/strings.js';
+import { carouselStrings } from '../blocks/carousel-strings.js';
+import { videoStrings } from '../blocks/video-strings.js';
 import { stringsFor } from '../indigo-chat/strings.js';
 import { dirOf, isReady, loadLocale, resolveLang, supportedLanguages, visitorStringsFor } from './locales.js';
 import { plural } from './plural.js';
@@ -31,10 +33,10 @@ describe('locale packs', () => {
   });
 
   it('each pack is complete: every string of English exists, is non-empty and translated', async () => {
-    const en = { chat: render(stringsFor('en')), blocks: render(blockStrings('en')), visitor: render(visitorEn) };
+    const en = { chat: render(stringsFor('en')), blocks: render({ ...blockStrings('en'), ...carouselStrings('en'), ...videoStrings('en') }), visitor: render(visitorEn) };
     for (const base of packFiles) {
       await loadLocale(base);
-      const got = { chat: render(stringsFor(base)), blocks: render(blockStrings(base)), visitor: render(visitorStringsFor(base)) };
+      const got = { chat: render(stringsFor(base)), blocks: render({ ...blockStrings(base), ...carouselStrings(base), ...videoStrings(base) }), visitor: render(visitorStringsFor(base)) };
       for (const group of ['chat', 'blocks', 'visitor'] as const) {
         expect(Object.keys(got[group]).sort(), `${base}.${group}`).toEqual(Object.keys(en[group]).sort());
         for (const [k, v] of Object.entries(got[group])) {

@@ -67,6 +67,16 @@ export function dirOf(base: string): 'ltr' | 'rtl' {
   return loaded.get(base)?.dir ?? (RTL.includes(base) ? 'rtl' : 'ltr');
 }
 
+/**
+ * One string table for a language tag: the built-in table's (`it`, `it-IT`, `IT`), else
+ * the loaded pack's (`pick`), else English. Every string module resolves through here.
+ */
+export function localized<T>(table: Readonly<Record<string, T>>, tag: string | null | undefined, pick: (pack: LocalePack) => T | undefined): T {
+  const base = baseLang(tag);
+  const pack = loaded.get(base);
+  return (Object.prototype.hasOwnProperty.call(table, base) ? table[base] : pack && pick(pack)) ?? (table.en as T);
+}
+
 /** The pack if it is loaded (synchronous, for rendering). */
 export function loadedPack(base: string): LocalePack | undefined {
   return loaded.get(base);
@@ -103,6 +113,5 @@ export function loadLocale(base: string): Promise<LocalePack | null> {
 
 /** Strings of the visitor features for a resolved language (English until its pack loads). */
 export function visitorStringsFor(base: string): VisitorStrings {
-  if (base === 'it') return visitorIt;
-  return loaded.get(base)?.visitor ?? visitorEn;
+  return localized({ en: visitorEn, it: visitorIt }, base, (p) => p.visitor);
 }

@@ -13,7 +13,7 @@
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { BotMessage } from '../../core/index.js';
-import { loadedPack } from '../i18n/locales.js';
+import { localized } from '../i18n/locales.js';
 import { lazyModule, lazyPart } from '../blocks/lazy-part.js';
 
 // The notice itself (renderer, strings, styles) loads when consent is required.
@@ -58,8 +58,7 @@ const table: Readonly<Record<string, DisclosureStrings>> = { en, it };
 
 /** Same resolution as the element's strings: `it-IT` -> Italian, unknown -> English. */
 export function privacyStrings(lang: string | null | undefined): DisclosureStrings {
-  const base = (lang ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  return Object.prototype.hasOwnProperty.call(table, base) ? (table[base] ?? en) : (loadedPack(base)?.privacy ?? en);
+  return localized(table, lang, (p) => p.privacy);
 }
 
 /** A bot message whose content (partly) comes from a language model. */

@@ -1,5 +1,5 @@
 import { NOTICE_TEXT } from '../../core/conversation/codes.js';
-import { loadedPack } from '../i18n/locales.js';
+import { localized } from '../i18n/locales.js';
 
 /** The element's own UI strings (bot content comes from the platform as is). */
 export interface ChatStrings {
@@ -93,6 +93,5 @@ const table: Readonly<Record<string, ChatStrings>> = { en, it };
 
 /** `it`, `it-IT`, `IT` -> Italian; a loaded pack (`../i18n/packs/`); anything else -> English. */
 export function stringsFor(lang: string | null | undefined): ChatStrings {
-  const base = (lang ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  return table[base] ?? loadedPack(base)?.chat ?? en;
+  return localized(table, lang, (p) => p.chat);
 }
