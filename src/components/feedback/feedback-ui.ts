@@ -3,7 +3,5 @@
  * imports this module once the conversation has a visitor message (thumbs can show from
  * the next finished answer on) or a CSAT question may be pending, never at open.
  */
-export { FeedbackController, rateableAnswers } from './feedback-controller.js';
-export { renderFeedback } from './feedback-view.js';
-export { feedbackStrings } from './strings.js';
+export { FeedbackSession } from './feedback-session.js';
 export { feedbackStyles as styles } from './feedback.styles.js';

@@ -1,0 +1,70 @@
+/**
+ * Thumbs and CSAT once their chunk is here (feedback-ui.ts): the controller, which answers
+ * get thumbs, their rendering, and asking CSAT. The binding on the open path
+ * (feedback-binding.ts) only decides when to load this and forwards to it.
+ */
+import { nothing, type TemplateResult } from 'lit';
+import type { FeedbackElement } from './feedback-binding.js';
+import { FeedbackController, rateableAnswers, type Vote } from './feedback-controller.js';
+import { renderFeedback, type FeedbackActions } from './feedback-view.js';
+import { feedbackStrings } from './strings.js';
+
+export class FeedbackSession {
+  readonly ctl: FeedbackController;
+  private readonly actions: FeedbackActions;
+  private csatView: typeof import('./csat-view.js') | null = null;
+
+  constructor(private readonly el: FeedbackElement) {
+    const c = (this.ctl = new FeedbackController(el));
+    this.actions = {
+      thumb: (id, value) => c.thumb(id, value),
+      reason: (id, reason) => c.toggleReason(id, reason),
+      comment: (id, text) => c.setComment(id, text),
+      submit: (id) => c.submitDetails(id),
+    };
+  }
+
+  /** Message id -> stable id of the answers that get thumbs (call once per render). */
+  rateable(): Map<string, string> {
+    return rateableAnswers(this.el.messages, this.el.sender);
+  }
+
+  vote(stableId: string | undefined): Vote | undefined {
+    return stableId ? this.ctl.votes.get(stableId) : undefined;
+  }
+
+  renderThumbs(stableId: string | undefined): TemplateResult | typeof nothing {
+    return stableId ? renderFeedback(stableId, this.vote(stableId), feedbackStrings(this.el.lang), this.actions) : nothing;
+  }
+
+  /** First render: a CSAT question left open before a reload is shown again. */
+  restored(): void {
+    if (this.ctl.csat.state !== 'none') this.loadCsat().then(() => this.el.requestUpdate(), () => {});
+  }
+
+  renderCsat(): TemplateResult | typeof nothing {
+    const view = this.csatView;
+    const c = this.ctl;
+    if (!view || c.csat.state === 'none') return nothing;
+    const answers = [...this.rateable().values()];
+    return view.renderCsat(this.el.uid, c.csat, feedbackStrings(this.el.lang), {
+      score: (n) => c.csatScore(n),
+      comment: (text) => c.csatComment(text),
+      finish: () => c.finishCsat(answers.at(-1) ?? null),
+    });
+  }
+
+  private async loadCsat(): Promise<void> {
+    this.csatView ??= await import('./csat-view.js');
+  }
+
+  /** Once per conversation, after enough answers (`csat="N"`, default 2). */
+  maybeAskCsat(): void {
+    const csat = this.el.csat;
+    const c = this.ctl;
+    if (csat === null || c.csat.state !== 'none') return;
+    const n = Number.parseInt(csat, 10);
+    if (this.rateable().size < (Number.isInteger(n) && n > 0 ? n : 2)) return;
+    void this.loadCsat().then(() => c.askCsat());
+  }
+}
