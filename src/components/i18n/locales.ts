@@ -9,7 +9,7 @@
  */
 import type { LocalePack } from './types.js';
 import { visitorEn, visitorIt } from './visitor-strings.js';
-import type { VisitorStrings } from './visitor-strings.js';
+import type { CoreVisitorStrings } from './visitor-strings.js';
 
 type Loader = () => Promise<{ default: LocalePack }>;
 
@@ -112,6 +112,6 @@ export function loadLocale(base: string): Promise<LocalePack | null> {
 }
 
 /** Strings of the visitor features for a resolved language (English until its pack loads). */
-export function visitorStringsFor(base: string): VisitorStrings {
+export function visitorStringsFor(base: string): CoreVisitorStrings {
   return localized({ en: visitorEn, it: visitorIt }, base, (p) => p.visitor);
 }

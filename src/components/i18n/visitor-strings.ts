@@ -33,7 +33,10 @@ export interface VisitorStrings {
   readonly micError: string;
 }
 
-export const visitorEn: VisitorStrings = {
+/** What the open path shows; the teaser's two strings load with it (teaser.ts). A pack carries all. */
+export type CoreVisitorStrings = Omit<VisitorStrings, 'teaserOpen' | 'teaserClose'>;
+
+export const visitorEn: CoreVisitorStrings = {
   stop: 'Stop generating',
   stopped: 'Stopped',
   answerActions: 'Answer actions',
@@ -47,15 +50,13 @@ export const visitorEn: VisitorStrings = {
   today: 'Today',
   yesterday: 'Yesterday',
   sentAt: (date) => `Sent ${date}`,
-  teaserClose: 'Dismiss',
-  teaserOpen: 'Open chat',
   micStart: 'Start voice input',
   micStop: 'Stop voice input',
   micListening: 'Listening…',
   micError: 'Voice input is not available',
 };
 
-export const visitorIt: VisitorStrings = {
+export const visitorIt: CoreVisitorStrings = {
   stop: 'Interrompi la risposta',
   stopped: 'Interrotta',
   answerActions: 'Azioni sulla risposta',
@@ -69,8 +70,6 @@ export const visitorIt: VisitorStrings = {
   today: 'Oggi',
   yesterday: 'Ieri',
   sentAt: (date) => `Inviato ${date}`,
-  teaserClose: 'Chiudi',
-  teaserOpen: 'Apri la chat',
   micStart: 'Avvia la dettatura',
   micStop: 'Interrompi la dettatura',
   micListening: 'In ascolto…',

@@ -35,7 +35,7 @@ import { hasGeneratedContent, privacyStrings, privacyStyles, renderConsent, rend
 import type { ConsentState, DeclineAction } from './privacy.js';
 import type { ChatStrings } from './strings.js';
 import { dirOf, isReady, loadLocale, resolveLang, visitorStringsFor } from '../i18n/locales.js';
-import type { VisitorStrings } from '../i18n/visitor-strings.js';
+import type { CoreVisitorStrings as VisitorStrings } from '../i18n/visitor-strings.js';
 import { copyMessage, isCopyable, welcomeTextOf } from './answer-part.js';
 import { mayShowUnprompted } from './consent-gate.js';
 import { HeaderMenu } from './header-menu.js';
@@ -44,6 +44,7 @@ import { TeaserController } from './teaser-controller.js';
 import { dayLabel, dayStarts, fullDate, relativeTime } from './time-format.js';
 import type { TranscriptFormat } from './transcript-export.js';
 import { VoiceController } from './voice-controller.js';
+import { closeIcon } from './icons.js';
 import { visitorStyles } from './visitor.styles.js';
 import { FramePacer } from '../../html/frame-pacing.js';
 
@@ -81,7 +82,6 @@ export function parseOrigins(value: string | null | undefined): readonly string[
 }
 
 const chatIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>`;
-const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round"><path d="M6 6l12 12M18 6L6 18"/></svg>`;
 const restartIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M4 12a8 8 0 1 0 2.3-5.6M4 4v5h5"/></svg>`;
 /**
  * The core's notices are codes: show each in the element's language. Only the relay's own
@@ -857,15 +857,6 @@ export class IndigoChat extends LitElement {
     this.loadSanitizer();
   }
 
-  private openFromTeaser = (): void => {
-    this.teaserCtl.dismiss();
-    this.show();
-  };
-
-  private dismissTeaser = (): void => {
-    this.teaserCtl.dismiss();
-  };
-
   /** @internal Voice input: the composer's text. */
   getDraft(): string {
     return this.inputEl?.value ?? this.draft;
@@ -1246,14 +1237,6 @@ export class IndigoChat extends LitElement {
     >${content}</section>`;
   }
 
-  private renderTeaser(v: VisitorStrings): TemplateResult | typeof nothing {
-    if (!this.teaserCtl.visible || this.open) return nothing;
-    return html`<div part="teaser" class="teaser">
-      <button class="teaser-text" type="button" title=${v.teaserOpen} @click=${this.openFromTeaser}>${this.teaserCtl.text}</button>
-      <button part="teaser-close" type="button" aria-label=${v.teaserClose} title=${v.teaserClose} @click=${this.dismissTeaser}>${closeIcon}</button>
-    </div>`;
-  }
-
   protected override render(): TemplateResult {
     const lang = this.uiLang;
     const s = stringsFor(lang);
@@ -1263,7 +1246,7 @@ export class IndigoChat extends LitElement {
     // title="" stops the host's title attribute from showing as a tooltip everywhere.
     // dir follows the wanted language at once (the layout does not wait for its strings).
     return html`<div class=${classes} title="" lang=${lang} dir=${dirOf(this.wantedLang)}>
-      ${launcher ? this.renderTeaser(v) : nothing}
+      ${launcher ? this.teaserCtl.render(lang) : nothing}
       ${launcher
         ? html`<button
             part="launcher"

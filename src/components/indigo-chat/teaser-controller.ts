@@ -2,7 +2,7 @@
  * The teaser's switch (teaser.ts holds the logic and styles, loaded on demand): only a
  * launcher with a `teaser` attribute loads it; every other element carries nothing more.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { StorageKind } from '../../controllers/persistence-controller.js';
 import { adoptStyles, lazyModule } from '../blocks/lazy-part.js';
 import type { Teaser } from './teaser.js';
@@ -20,6 +20,7 @@ export interface TeaserHost extends ReactiveControllerHost {
   readonly teaserDelay: number;
   /** The welcome's first text as plain text, when the conversation has one. */
   welcomeText(): string | null;
+  show(): void;
   /** Start the conversation in the background (for a teaser taken from the welcome). */
   startConversation(): void;
   /** The teaser's styles join it when they arrive. */
@@ -62,6 +63,11 @@ export class TeaserController implements ReactiveController {
   }
 
   /** Hide for good (this page) — the close button, or the panel opened. */
+  /** The bubble (rendered by the teaser module: it only shows once that is here). */
+  render(lang: string): unknown {
+    return this.teaser?.render(lang) ?? nothing;
+  }
+
   dismiss(): void {
     this.dismissed = true;
     this.teaser?.dismiss();

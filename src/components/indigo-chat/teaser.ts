@@ -6,9 +6,11 @@
  *
  * Loaded on demand (teaser-controller.ts loads it only for a launcher with `teaser`).
  */
-import { css } from 'lit';
+import { css, html, nothing, type TemplateResult } from 'lit';
+import { closeIcon } from './icons.js';
 import { dayKey } from './time-format.js';
 import type { TeaserHost } from './teaser-controller.js';
+import { teaserStrings } from './teaser-strings.js';
 
 /** Days are remembered here when storage is `none` or refused (per page load). */
 const memory = new Map<string, string>();
@@ -108,6 +110,22 @@ export class Teaser {
     this.text = text.length > 160 ? `${text.slice(0, 157)}…` : text;
     this.remember();
     this.host.requestUpdate();
+  }
+
+  private readonly openChat = (): void => {
+    this.dismiss();
+    this.host.show();
+  };
+
+  private readonly close = (): void => this.dismiss();
+
+  render(lang: string): TemplateResult | typeof nothing {
+    if (this.text === null || this.host.open) return nothing;
+    const v = teaserStrings(lang);
+    return html`<div part="teaser" class="teaser">
+      <button class="teaser-text" type="button" title=${v.teaserOpen} @click=${this.openChat}>${this.text}</button>
+      <button part="teaser-close" type="button" aria-label=${v.teaserClose} title=${v.teaserClose} @click=${this.close}>${closeIcon}</button>
+    </div>`;
   }
 
   /** Hide for good (this page) — the close button, or the panel opened. */
