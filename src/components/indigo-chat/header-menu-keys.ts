@@ -4,6 +4,7 @@
  * closes and returns focus to the button; Tab or a click elsewhere closes it. Loaded on
  * demand (prefetched at idle once the chat shows, or on the first click or arrow key).
  */
+import { css } from 'lit';
 import type { MenuHost, MenuState } from './header-menu.js';
 import type { TranscriptFormat } from './transcript-export.js';
 
@@ -87,3 +88,45 @@ export class MenuKeys {
     this.host.download(format);
   }
 }
+
+/**
+ * The menu list's styles, adopted when the behaviour arrives: the list can only open once
+ * it is here (closed, the `hidden` attribute hides it by itself).
+ */
+export const styles = css`
+  .menu-wrap {
+    position: relative;
+  }
+  .menu {
+    position: absolute;
+    inset-block-start: calc(100% + 4px);
+    inset-inline-end: 0;
+    z-index: 2;
+    display: flex;
+    flex-direction: column;
+    min-width: 16em;
+    padding: 4px;
+    border: 1px solid var(--_line);
+    border-radius: 10px;
+    background: var(--_surface);
+    color: var(--_text);
+    box-shadow: 0 8px 24px rgb(0 0 0 / 0.2);
+  }
+  .menu[hidden] {
+    display: none;
+  }
+  [part~='download'] {
+    padding: 8px 10px;
+    border: none;
+    border-radius: 6px;
+    background: transparent;
+    color: inherit;
+    font: inherit;
+    text-align: start;
+    cursor: pointer;
+  }
+  [part~='download']:hover,
+  [part~='download']:focus-visible {
+    background: var(--_bot-bg);
+  }
+`;

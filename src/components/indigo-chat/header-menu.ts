@@ -5,7 +5,7 @@
  * the first click or arrow key on the button.
  */
 import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { lazyModule } from '../blocks/lazy-part.js';
+import { adoptStyles, lazyModule } from '../blocks/lazy-part.js';
 import type { MenuKeys } from './header-menu-keys.js';
 import type { TranscriptFormat } from './transcript-export.js';
 
@@ -38,7 +38,15 @@ export class HeaderMenu implements MenuState {
   /** Run `act` with the behaviour, loading it first if needed. */
   private with(act: (keys: MenuKeys) => void): void {
     if (this.keys) act(this.keys);
-    else keysPart.load().then((m) => act((this.keys ??= new m.MenuKeys(this, this.host))), () => {});
+    else
+      keysPart.load().then(
+        (m) => {
+          // The list's styles come with its behaviour: it cannot open before.
+          adoptStyles(this.host.renderRoot, m.styles);
+          act((this.keys ??= new m.MenuKeys(this, this.host)));
+        },
+        () => {},
+      );
   }
 
   private readonly onButtonClick = (): void => this.with((k) => k.toggle());

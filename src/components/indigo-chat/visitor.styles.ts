@@ -1,10 +1,11 @@
 import { css } from 'lit';
 
 /**
- * Styles of the visitor features: stop, copy, times and day separators, the header menu,
- * the teaser, voice input, and the modal panel on phones and in fullscreen. Logical
- * properties throughout, so right-to-left languages mirror without extra rules; the
- * launcher's corner (`position`) is the one physical choice, made by the site owner.
+ * Styles of the visitor features: stop, copy, times and day separators, voice input, and
+ * the modal panel on phones and in fullscreen (the header menu's list comes with its
+ * behaviour, header-menu-keys.ts; the teaser's with teaser.ts). Logical properties
+ * throughout, so right-to-left languages mirror without extra rules; the launcher's
+ * corner (`position`) is the one physical choice, made by the site owner.
  */
 export const visitorStyles = css`
   :host {
@@ -72,43 +73,6 @@ export const visitorStyles = css`
     content: '';
     flex: 1;
     border-block-start: 1px solid var(--_line);
-  }
-
-  /* Header menu */
-  .menu-wrap {
-    position: relative;
-  }
-  .menu {
-    position: absolute;
-    inset-block-start: calc(100% + 4px);
-    inset-inline-end: 0;
-    z-index: 2;
-    display: flex;
-    flex-direction: column;
-    min-width: 16em;
-    padding: 4px;
-    border: 1px solid var(--_line);
-    border-radius: 10px;
-    background: var(--_surface);
-    color: var(--_text);
-    box-shadow: 0 8px 24px rgb(0 0 0 / 0.2);
-  }
-  .menu[hidden] {
-    display: none;
-  }
-  [part~='download'] {
-    padding: 8px 10px;
-    border: none;
-    border-radius: 6px;
-    background: transparent;
-    color: inherit;
-    font: inherit;
-    text-align: start;
-    cursor: pointer;
-  }
-  [part~='download']:hover,
-  [part~='download']:focus-visible {
-    background: var(--_bot-bg);
   }
 
   /* Stop and voice input, beside the send button */
