@@ -9,6 +9,7 @@ import { dirOf, isReady, loadLocale, resolveLang, supportedLanguages, visitorStr
 import { plural } from './plural.js';
 import { visitorEn } from './visitor-strings.js';
 import { teaserStrings } from '../indigo-chat/teaser-strings.js';
+import { transcriptHeading } from '../indigo-chat/export-strings.js';
 
 const packFiles = readdirSync(fileURLToPath(new URL('./packs/', import.meta.url)))
   .filter((f) => f.endsWith('.ts'))
@@ -34,10 +35,10 @@ describe('locale packs', () => {
   });
 
   it('each pack is complete: every string of English exists, is non-empty and translated', async () => {
-    const en = { chat: render(stringsFor('en')), blocks: render({ ...blockStrings('en'), ...carouselStrings('en'), ...videoStrings('en') }), visitor: render({ ...visitorEn, ...teaserStrings('en') }) };
+    const en = { chat: render(stringsFor('en')), blocks: render({ ...blockStrings('en'), ...carouselStrings('en'), ...videoStrings('en') }), visitor: render({ ...visitorEn, ...teaserStrings('en'), transcriptHeading: transcriptHeading('en') }) };
     for (const base of packFiles) {
       await loadLocale(base);
-      const got = { chat: render(stringsFor(base)), blocks: render({ ...blockStrings(base), ...carouselStrings(base), ...videoStrings(base) }), visitor: render({ ...visitorStringsFor(base), ...teaserStrings(base) }) };
+      const got = { chat: render(stringsFor(base)), blocks: render({ ...blockStrings(base), ...carouselStrings(base), ...videoStrings(base) }), visitor: render({ ...visitorStringsFor(base), ...teaserStrings(base), transcriptHeading: transcriptHeading(base) }) };
       for (const group of ['chat', 'blocks', 'visitor'] as const) {
         expect(Object.keys(got[group]).sort(), `${base}.${group}`).toEqual(Object.keys(en[group]).sort());
         for (const [k, v] of Object.entries(got[group])) {

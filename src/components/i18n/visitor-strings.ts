@@ -33,8 +33,11 @@ export interface VisitorStrings {
   readonly micError: string;
 }
 
-/** What the open path shows; the teaser's two strings load with it (teaser.ts). A pack carries all. */
-export type CoreVisitorStrings = Omit<VisitorStrings, 'teaserOpen' | 'teaserClose'>;
+/**
+ * What the open path shows; the teaser's two strings load with it (teaser-strings.ts), the
+ * transcript heading with the export (transcript-export.ts). A pack carries all.
+ */
+export type CoreVisitorStrings = Omit<VisitorStrings, 'teaserOpen' | 'teaserClose' | 'transcriptHeading'>;
 
 export const visitorEn: CoreVisitorStrings = {
   stop: 'Stop generating',
@@ -46,7 +49,6 @@ export const visitorEn: CoreVisitorStrings = {
   menu: 'More options',
   downloadTxt: 'Download transcript (.txt)',
   downloadHtml: 'Download transcript (.html)',
-  transcriptHeading: (title, date) => `${title}: conversation of ${date}`,
   today: 'Today',
   yesterday: 'Yesterday',
   sentAt: (date) => `Sent ${date}`,
@@ -66,7 +68,6 @@ export const visitorIt: CoreVisitorStrings = {
   menu: 'Altre opzioni',
   downloadTxt: 'Scarica la conversazione (.txt)',
   downloadHtml: 'Scarica la conversazione (.html)',
-  transcriptHeading: (title, date) => `${title}: conversazione del ${date}`,
   today: 'Oggi',
   yesterday: 'Ieri',
   sentAt: (date) => `Inviato ${date}`,

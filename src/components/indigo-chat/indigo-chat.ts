@@ -825,25 +825,11 @@ export class IndigoChat extends LitElement {
    * items do). The exporter loads on first use.
    */
   download(format: TranscriptFormat): void {
-    const s = stringsFor(this.uiLang);
-    const v = visitorStringsFor(this.uiLang);
     const lang = this.uiLang;
     // The sanitizer too (it may not be loaded yet without the native one; failed: plain text).
-    void Promise.all([import('./transcript-export.js'), ensureSanitizer().catch(() => undefined)]).then(([{ buildTranscript, downloadFile }]) => {
-      const file = buildTranscript(this.conversation.transcript, {
-        format,
-        title: this.title || s.defaultTitle,
-        siteTitle: typeof document !== 'undefined' ? document.title : '',
-        lang,
-        dir: dirOf(lang),
-        mediaOrigins: this.origins,
-        now: Date.now(),
-        you: s.you,
-        assistant: s.assistant,
-        heading: v.transcriptHeading,
-      });
-      downloadFile(file, this.renderRoot);
-    });
+    void Promise.all([import('./transcript-export.js'), ensureSanitizer().catch(() => undefined)]).then(([m]) =>
+      m.exportTranscript(this.conversation.transcript, format, this.title, lang, this.origins, this.renderRoot),
+    );
   }
 
   /** @internal Teaser: the welcome's first text, as plain text (null until it arrived). */

@@ -7,7 +7,10 @@
  * Content-Security-Policy, styles itself inline, and loads nothing: images become links.
  */
 import type { Message, Transcript } from '../../core/conversation/types.js';
+import { dirOf } from '../i18n/locales.js';
 import { answerContent } from './answer-content.js';
+import { stringsFor } from './strings.js';
+import { transcriptHeading } from './export-strings.js';
 import { dayKey, fullDate } from './time-format.js';
 
 export type TranscriptFormat = 'txt' | 'html';
@@ -137,4 +140,29 @@ export function downloadFile(file: ExportedFile, parent: Node & ParentNode): voi
   a.remove();
   // Give the download a moment to start before the URL dies.
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** The header menu's download (the element's `download()`): the file in the widget's language. */
+export function exportTranscript(
+  t: Transcript,
+  format: TranscriptFormat,
+  title: string,
+  lang: string,
+  mediaOrigins: readonly string[],
+  parent: Node & ParentNode,
+): void {
+  const s = stringsFor(lang);
+  const file = buildTranscript(t, {
+    format,
+    title: title || s.defaultTitle,
+    siteTitle: typeof document !== 'undefined' ? document.title : '',
+    lang,
+    dir: dirOf(lang),
+    mediaOrigins,
+    now: Date.now(),
+    you: s.you,
+    assistant: s.assistant,
+    heading: transcriptHeading(lang),
+  });
+  downloadFile(file, parent);
 }
