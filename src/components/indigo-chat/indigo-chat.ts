@@ -36,7 +36,7 @@ import type { ConsentState, DeclineAction } from './privacy.js';
 import type { ChatStrings } from './strings.js';
 import { dirOf, isReady, loadLocale, resolveLang, visitorStringsFor } from '../i18n/locales.js';
 import type { CoreVisitorStrings as VisitorStrings } from '../i18n/visitor-strings.js';
-import { copyMessage, isCopyable, welcomeTextOf } from './answer-part.js';
+import { copyMessage, isCopyable } from './answer-part.js';
 import { mayShowUnprompted } from './consent-gate.js';
 import { HeaderMenu } from './header-menu.js';
 import { lockPageScroll } from './page-scroll-lock.js';
@@ -832,9 +832,9 @@ export class IndigoChat extends LitElement {
     );
   }
 
-  /** @internal Teaser: the welcome's first text, as plain text (null until it arrived). */
-  welcomeText(): string | null {
-    return welcomeTextOf(this.conversation.transcript.messages, this.origins, () => this.requestUpdate());
+  /** @internal Teaser (teaser.ts): the messages its welcome text comes from, and the media origins. */
+  welcomeSource(): [readonly Message[], readonly string[]] {
+    return [this.conversation.transcript.messages, this.origins];
   }
 
   /** @internal Teaser taken from the welcome: start the conversation while the panel is closed. */

@@ -6,6 +6,7 @@ import { nothing, type ReactiveController, type ReactiveControllerHost } from 'l
 import type { StorageKind } from '../../controllers/persistence-controller.js';
 import { adoptStyles, lazyModule } from '../blocks/lazy-part.js';
 import type { Teaser } from './teaser.js';
+import type { Message } from '../../core/conversation/types.js';
 
 const teaserPart = lazyModule('teaser', () => import('./teaser.js'), false);
 
@@ -18,8 +19,8 @@ export interface TeaserHost extends ReactiveControllerHost {
   /** The `teaser` attribute: null absent, '' = use the welcome's first text. */
   readonly teaser: string | null;
   readonly teaserDelay: number;
-  /** The welcome's first text as plain text, when the conversation has one. */
-  welcomeText(): string | null;
+  /** The messages the welcome's first text comes from, and the media origins (teaser.ts). */
+  welcomeSource(): [readonly Message[], readonly string[]];
   show(): void;
   /** Start the conversation in the background (for a teaser taken from the welcome). */
   startConversation(): void;

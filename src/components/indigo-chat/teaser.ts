@@ -7,10 +7,31 @@
  * Loaded on demand (teaser-controller.ts loads it only for a launcher with `teaser`).
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
+import type { BotMessage, Message } from '../../core/conversation/types.js';
+import { sanitizerStatus } from '../../html/sanitize.js';
+import { answerPart, isCopyable } from './answer-part.js';
 import { closeIcon } from './icons.js';
 import { dayKey } from './time-format.js';
 import type { TeaserHost } from './teaser-controller.js';
 import { teaserStrings } from './teaser-strings.js';
+
+/**
+ * The welcome's first paragraph as plain text (the teaser's text), null until there is
+ * one; `retry` is called once the module arrives if it was not loaded yet.
+ */
+function welcomeTextOf(messages: readonly Message[], mediaOrigins: readonly string[], retry: () => void): string | null {
+  const first = messages.find((m): m is BotMessage => m.role === 'bot' && isCopyable(m));
+  if (!first) return null;
+  // Until the sanitizer is there (fallback path), the teaser asks again on the next update.
+  const sanitizer = sanitizerStatus();
+  if (sanitizer === 'idle' || sanitizer === 'loading') return null;
+  const m = answerPart.mod;
+  if (!m) {
+    answerPart.load().then(retry, () => {});
+    return null;
+  }
+  return m.answerContent(first, mediaOrigins).text.split(/\n\s*\n/)[0]?.replace(/\s+/g, ' ').trim() || null;
+}
 
 /** Days are remembered here when storage is `none` or refused (per page load). */
 const memory = new Map<string, string>();
@@ -105,7 +126,7 @@ export class Teaser {
   }
 
   private tryShow(): void {
-    const text = this.host.teaser === '' ? this.host.welcomeText() : (this.host.teaser ?? '').trim();
+    const text = this.host.teaser === '' ? welcomeTextOf(...this.host.welcomeSource(), () => this.host.requestUpdate()) : (this.host.teaser ?? '').trim();
     if (!text) return; // the welcome has not arrived yet: the next update tries again
     this.text = text.length > 160 ? `${text.slice(0, 157)}…` : text;
     this.remember();
