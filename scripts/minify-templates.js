@@ -10,11 +10,24 @@ export function minifyHtmlText(text) {
   return text.replace(/\s*\n\s*/g, ' ');
 }
 
+/**
+ * lightningcss writes the numbers of a `var()` fallback or a custom property with six
+ * significant digits (`var(--indigo-chat-z-index, 2147483000)` came out as 2147480000, below
+ * the loader shell's 2147483000): put back each integer of the source it rounded.
+ */
+export function keepLargeIntegers(source, css) {
+  for (const n of new Set(source.match(/\b\d{7,}\b/g))) {
+    const rounded = String(Number(Number(n).toPrecision(6)));
+    if (rounded !== n) css = css.replace(new RegExp(`\\b${rounded}\\b`, 'g'), n);
+  }
+  return css;
+}
+
 /** lightningcss over a template without `${}` (ours have none); anything odd is kept. */
 export function minifyCssText(text) {
   try {
     const { code } = transform({ filename: 'template.css', code: Buffer.from(text), minify: true });
-    return code.toString().replace(/[`\\]|\$\{/g, (m) => `\\${m}`);
+    return keepLargeIntegers(text, code.toString()).replace(/[`\\]|\$\{/g, (m) => `\\${m}`);
   } catch {
     return text;
   }
