@@ -4,9 +4,12 @@
  * (feedback-ui.ts: controller, thumbs, strings, styles, and feedback-session.ts, which
  * does the work) and forwards to it; the CSAT card loads on first use (csat-view.ts).
  */
-import { nothing, type TemplateResult } from 'lit';
+import { nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Message, Transcript } from '../../core/conversation/types.js';
-import type { FeedbackHost, Vote } from './feedback-controller.js';
+import type { FeedbackDetail } from '../../core/platform/feedback.js';
+import type { StorageKind } from '../../controllers/persistence-controller.js';
+import type { FetchLike } from '../../transport/transport.js';
+import type { Vote } from './feedback-controller.js';
 import type { FeedbackSession } from './feedback-session.js';
 import { adoptStyles, lazyModule } from '../blocks/lazy-part.js';
 
@@ -14,17 +17,28 @@ import { adoptStyles, lazyModule } from '../blocks/lazy-part.js';
 // once it can be needed; nothing of it runs at open.
 const feedbackUi = lazyModule('feedback', () => import('./feedback-ui.js'), false);
 
-/** What the binding reads from the element (getters: the values change). */
-export interface FeedbackElement extends FeedbackHost {
+/** What the binding reads from the element itself (its public properties). */
+export interface FeedbackElement extends ReactiveControllerHost {
+  readonly relay: string;
+  readonly storage: StorageKind;
+  readonly fetchImpl: FetchLike | undefined;
   readonly lang: string;
   /** The `csat` attribute: null = off. */
   readonly csat: string | null;
   readonly csatIdleMs: number;
-  readonly messages: readonly Message[];
-  /** Unique per instance, for element ids. */
-  readonly uid: string;
   /** Where the feedback styles are adopted when the UI arrives. */
   readonly renderRoot: Node;
+  readonly conversation: { readonly sender: string | null; readonly transcript: { readonly messages: readonly Message[] } };
+}
+
+/** What only the element knows (its private state), as calls. */
+export interface FeedbackPrivate {
+  /** The persistence key of the transcript; feedback uses `${key}:feedback`. */
+  storageKey(): string;
+  /** Unique per instance, for element ids. */
+  uid(): string;
+  /** Fired for every vote the visitor makes (the element's `indigo-chat-feedback`). */
+  onFeedback(detail: FeedbackDetail): void;
 }
 
 const NONE: Map<string, string> = new Map();
@@ -33,14 +47,17 @@ export class FeedbackBinding {
   private s: FeedbackSession | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly el: FeedbackElement) {}
+  constructor(
+    private readonly el: FeedbackElement,
+    private readonly own: FeedbackPrivate,
+  ) {}
 
   /** Load the UI (once) and start its controller; the element re-renders with it. */
   private load(): Promise<FeedbackSession> {
     return feedbackUi.load().then((ui) => {
       if (!this.s) {
         adoptStyles(this.el.renderRoot, ui.styles);
-        this.s = new ui.FeedbackSession(this.el);
+        this.s = new ui.FeedbackSession(this.el, this.own);
         this.el.requestUpdate();
       }
       return this.s;
@@ -53,7 +70,8 @@ export class FeedbackBinding {
    */
   rateable(): Map<string, string> {
     if (this.s) return this.s.rateable();
-    if (this.el.sender && this.el.messages.some((m) => m.role === 'user')) void this.load().catch(() => {});
+    const c = this.el.conversation;
+    if (c.sender && c.transcript.messages.some((m) => m.role === 'user')) void this.load().catch(() => {});
     return NONE;
   }
 
@@ -85,7 +103,7 @@ export class FeedbackBinding {
   /** A new conversation: forget votes and CSAT (stored ones too, so load first if needed). */
   reset(): void {
     if (this.s) this.s.ctl.reset();
-    else if (this.el.sender) void this.load().then((s) => s.ctl.reset(), () => {});
+    else if (this.el.conversation.sender) void this.load().then((s) => s.ctl.reset(), () => {});
   }
 
   disconnected(): void {

@@ -4,7 +4,7 @@
  * (feedback-binding.ts) only decides when to load this and forwards to it.
  */
 import { nothing, type TemplateResult } from 'lit';
-import type { FeedbackElement } from './feedback-binding.js';
+import type { FeedbackElement, FeedbackPrivate } from './feedback-binding.js';
 import { FeedbackController, rateableAnswers, type Vote } from './feedback-controller.js';
 import { renderFeedback, type FeedbackActions } from './feedback-view.js';
 import { feedbackStrings } from './strings.js';
@@ -14,8 +14,35 @@ export class FeedbackSession {
   private readonly actions: FeedbackActions;
   private csatView: typeof import('./csat-view.js') | null = null;
 
-  constructor(private readonly el: FeedbackElement) {
-    const c = (this.ctl = new FeedbackController(el));
+  constructor(
+    private readonly el: FeedbackElement,
+    private readonly own: FeedbackPrivate,
+  ) {
+    // The controller's host: the element's properties read live, its private state through `own`.
+    const c = (this.ctl = new FeedbackController({
+      addController: (x) => el.addController(x),
+      removeController: (x) => el.removeController(x),
+      requestUpdate: () => el.requestUpdate(),
+      get updateComplete() {
+        return el.updateComplete;
+      },
+      get relay() {
+        return el.relay;
+      },
+      get storage() {
+        return el.storage;
+      },
+      get fetchImpl() {
+        return el.fetchImpl;
+      },
+      get storageKey() {
+        return own.storageKey();
+      },
+      get sender() {
+        return el.conversation.sender;
+      },
+      onFeedback: (detail) => own.onFeedback(detail),
+    }));
     this.actions = {
       thumb: (id, value) => c.thumb(id, value),
       reason: (id, reason) => c.toggleReason(id, reason),
@@ -26,7 +53,7 @@ export class FeedbackSession {
 
   /** Message id -> stable id of the answers that get thumbs (call once per render). */
   rateable(): Map<string, string> {
-    return rateableAnswers(this.el.messages, this.el.sender);
+    return rateableAnswers(this.el.conversation.transcript.messages, this.el.conversation.sender);
   }
 
   vote(stableId: string | undefined): Vote | undefined {
@@ -47,7 +74,7 @@ export class FeedbackSession {
     const c = this.ctl;
     if (!view || c.csat.state === 'none') return nothing;
     const answers = [...this.rateable().values()];
-    return view.renderCsat(this.el.uid, c.csat, feedbackStrings(this.el.lang), {
+    return view.renderCsat(this.own.uid(), c.csat, feedbackStrings(this.el.lang), {
       score: (n) => c.csatScore(n),
       comment: (text) => c.csatComment(text),
       finish: () => c.finishCsat(answers.at(-1) ?? null),

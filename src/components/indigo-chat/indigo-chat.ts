@@ -394,7 +394,12 @@ export class IndigoChat extends LitElement {
   private readonly scroller = new AutoScrollController(this);
   /** @internal Idle time before CSAT is asked (tests shorten it). */
   csatIdleMs = 60_000;
-  private readonly feedback = this.bindFeedback();
+  /** Thumbs and CSAT (src/components/feedback/): the element's properties, and these. */
+  private readonly feedback = new FeedbackBinding(this, {
+    storageKey: () => this.persistence.key,
+    uid: () => this.uid,
+    onFeedback: (detail) => this.emit(new IndigoChatFeedbackEvent(detail)),
+  });
   private readonly viewport = new ViewportController(this);
   // The teaser never shows before consent when consent is required.
   private readonly teaserCtl = new TeaserController(this, () => mayShowUnprompted(this.getAttribute('consent'), this.consentGiven));
@@ -742,54 +747,6 @@ export class IndigoChat extends LitElement {
     }
     this.persistence.schedule(next.status !== 'idle');
     this.feedback.transcriptChanged(prev, next);
-  }
-
-  /** Thumbs and CSAT (src/components/feedback/), reading what they need from here. */
-  private bindFeedback(): FeedbackBinding {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const el = this;
-    return new FeedbackBinding({
-      addController: (c) => el.addController(c),
-      removeController: (c) => el.removeController(c),
-      requestUpdate: () => el.requestUpdate(),
-      get updateComplete() {
-        return el.updateComplete;
-      },
-      get relay() {
-        return el.relay;
-      },
-      get storage() {
-        return el.storage;
-      },
-      get fetchImpl() {
-        return el.fetchImpl;
-      },
-      get lang() {
-        return el.lang;
-      },
-      get csat() {
-        return el.csat;
-      },
-      get csatIdleMs() {
-        return el.csatIdleMs;
-      },
-      get storageKey() {
-        return el.persistence.key;
-      },
-      get sender() {
-        return el.conversation.sender;
-      },
-      get messages() {
-        return el.conversation.transcript.messages;
-      },
-      get uid() {
-        return el.uid;
-      },
-      get renderRoot() {
-        return el.renderRoot;
-      },
-      onFeedback: (detail) => el.emit(new IndigoChatFeedbackEvent(detail)),
-    });
   }
 
   private readonly onConnectivity = (e: Event): void => {
