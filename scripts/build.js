@@ -15,6 +15,7 @@ import { build } from 'vite';
 import { thirdPartyNotices } from './third-party-notices.js';
 import { minifyTemplates } from './minify-templates.js';
 import { browserWidgetPlugins } from './browser-plugins.js';
+import { widgetCodeSplitting } from './widget-chunks.js';
 
 const root = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
@@ -105,10 +106,7 @@ if (existsSync(resolve(root, 'src/loader.ts'))) {
           format: 'es',
           entryFileNames: '[name]-[hash].js',
           chunkFileNames: '[name]-[hash].js',
-          // What opening needs in one file: the entry and everything it imports statically.
-          // Without this, modules shared with a lazy chunk (Lit, the URL policy) are split
-          // into common chunks: more requests, and each file compresses on its own.
-          codeSplitting: { groups: [{ name: 'widget', test: /\/src\/embed\.ts$/ }] },
+          codeSplitting: widgetCodeSplitting,
         },
       },
     },
@@ -125,6 +123,8 @@ if (existsSync(resolve(root, 'src/loader.ts'))) {
       ...browser.define,
       __INDIGO_CHAT_WIDGET__: JSON.stringify(`./${dir}${entry.fileName}`),
       __INDIGO_CHAT_CHUNKS__: JSON.stringify([...needed].map((f) => `./${dir}${f}`)),
+      // The reader of a saved conversation: the loader imports it beside the widget when one is saved.
+      __INDIGO_CHAT_SAVED__: JSON.stringify(`./${dir}${chunks.find((c) => c.moduleIds.some((id) => id.endsWith('/src/controllers/persist-codec.ts'))).fileName}`),
     },
     plugins: [
       {

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { minifyTemplates } from './minify-templates.js';
 import { browserWidgetPlugins } from './browser-plugins.js';
+import { widgetCodeSplitting } from './widget-chunks.js';
 
 const root = resolve(import.meta.dirname, '..');
 const top = Number(process.argv[process.argv.indexOf('--top') + 1]) || 40;
@@ -22,7 +23,7 @@ const out = await build({
     write: false,
     target: 'es2022',
     minify: true,
-    rollupOptions: { input: resolve(root, 'src/embed.ts'), preserveEntrySignatures: 'allow-extension', output: { format: 'es', codeSplitting: { groups: [{ name: 'widget', test: /\/src\/embed\.ts$/ }] } } },
+    rollupOptions: { input: resolve(root, 'src/embed.ts'), preserveEntrySignatures: 'allow-extension', output: { format: 'es', codeSplitting: widgetCodeSplitting } },
   },
 });
 for (const o of Array.isArray(out) ? out : [out]) {

@@ -7,7 +7,7 @@
  * load it at once. Safe to import during SSR (does nothing without a document).
  * `import 'indigo-chat-widget/define'` stays the eager, everything-now registration.
  */
-import { importWidget } from './loader/import-widget.js';
+import { importSaved, importWidget } from './loader/import-widget.js';
 import { launch, type Launch } from './loader/launch.js';
 
 const TAG = 'indigo-chat';
@@ -17,7 +17,7 @@ const launched = new WeakMap<HTMLElement, Launch>();
 function scan(root: ParentNode): void {
   if (customElements.get(TAG)) return;
   for (const el of root.querySelectorAll<HTMLElement>(TAG)) {
-    if (!launched.has(el)) launched.set(el, launch(el, () => importWidget(null)));
+    if (!launched.has(el)) launched.set(el, launch(el, () => importWidget(null), () => importSaved(null)));
   }
 }
 

@@ -10,7 +10,8 @@
  * A second copy of the script on the page warns and does nothing.
  */
 import { elementFromScript, findScript } from './loader/script-config.js';
-import { importWidget, prefetchUrls } from './loader/import-widget.js';
+import { importSaved, importWidget, prefetchUrls } from './loader/import-widget.js';
+import { hasSavedConversation } from './controllers/storage.js';
 import { launch } from './loader/launch.js';
 
 export interface IndigoChatGlobal {
@@ -37,11 +38,11 @@ const PRESENCE_EVENTS = ['pointermove', 'pointerdown', 'keydown', 'scroll', 'tou
  * of page-load measurements (Lighthouse's simulation put it before LCP, +90 ms), and
  * the launcher's own hover/focus still fetches the widget for anyone faster than idle.
  */
-function prefetchWhenIdle(urls: readonly string[]): void {
+function prefetchWhenIdle(urls: () => readonly string[]): void {
   const nav = navigator as Navigator & { connection?: { saveData?: boolean } };
-  if (urls.length === 0 || nav.connection?.saveData) return;
+  if (nav.connection?.saveData) return;
   const go = () => {
-    for (const href of urls) {
+    for (const href of urls()) {
       const link = document.createElement('link');
       link.rel = 'prefetch';
       link.href = href;
@@ -73,7 +74,7 @@ function mount(): IndigoChatGlobal | null {
   // Started on attach, or at the first API call if that comes earlier (calls made before
   // <body> exists queue too: a detached element waits for its upgrade).
   let launched: ReturnType<typeof launch> | null = null;
-  const started = () => (launched ??= launch(el, () => importWidget(base)));
+  const started = () => (launched ??= launch(el, () => importWidget(base), () => importSaved(base)));
   const call = (m: Parameters<ReturnType<typeof launch>['call']>[0], ...args: unknown[]) => started().call(m, args);
   const api: IndigoChatGlobal = {
     element: el,
@@ -90,7 +91,8 @@ function mount(): IndigoChatGlobal | null {
   const attach = () => {
     document.body.append(el);
     started();
-    prefetchWhenIdle(prefetchUrls(base));
+    // With a saved conversation, the code that reads it too (it is imported beside the widget).
+    prefetchWhenIdle(() => prefetchUrls(base, hasSavedConversation(el)));
   };
   // After the page's next paint: the page's own content shows first (an async script may
   // run before it; Lighthouse counts any work there against LCP).

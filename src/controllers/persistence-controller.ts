@@ -9,17 +9,28 @@
  * conversation (they would share its sender too). The first to connect owns the key; the
  * other keeps its conversation in memory only and warns once, asking for distinct ids.
  *
+ * The stored format (persist-codec.ts, with the transcript serializer) is a lazy chunk
+ * (docs/decisions/persistence-off-the-open-path.md): `load()` answers at once when nothing
+ * is saved or the chunk is here, else with a promise (the element renders nothing until
+ * it settles). Saves asked for before it arrives are written once it does, from the latest
+ * snapshot. If it cannot be loaded this page keeps the conversation in memory and never
+ * writes, so the saved one is left intact for the next page.
+ *
  * Saving serialises the whole transcript, so while an answer streams it is throttled
  * (at most once per `throttleMs`); a finished turn, `pagehide` and disconnect save at once.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { deserializeTranscript, serializeTranscript } from '../core/index.js';
 import type { DeltaUnit, Transcript } from '../core/index.js';
+import { lazyModule } from '../components/blocks/lazy-part.js';
+import type * as Codec from './persist-codec.js';
 import { launcherKey, pickStorage, readLauncherState, storageKey } from './storage.js';
 import type { StorageKind } from './storage.js';
 
 export { pickStorage, storageKey };
 export type { StorageKind };
+
+/** The stored format's reader and writer, loaded on demand (`lazyTesting` name: `persistence`). */
+export const persistCodec = lazyModule<typeof Codec>('persistence', () => import('./persist-codec.js'));
 
 export interface SavedState {
   readonly transcript: Transcript | null;
@@ -58,19 +69,6 @@ export type Snapshot = () => {
   unread?: number;
 };
 
-interface Stored {
-  v: 1;
-  sender: string | null;
-  open: boolean;
-  transcript: string | null;
-  /** Optional (absent in older saves). Capped: a composer holds at most 4,000 characters. */
-  draft?: string;
-  /** Optional: the visitor accepted the consent notice. */
-  consent?: true;
-  /** Optional: media origins the relay announced. */
-  media?: string[];
-}
-
 /** Keys held by a connected instance (module-wide: one page, one owner per key). */
 const owners = new Map<string, object>();
 
@@ -81,9 +79,17 @@ export class PersistenceController implements ReactiveController {
   private readonly throttleMs: number;
   /** Last storage error, for diagnostics and tests. */
   lastError: unknown = null;
+  /**
+   * The stored format could not be loaded: the saved conversation was not restored (or
+   * saves could not be written), and this page never writes over it.
+   */
+  failed = false;
   private claimed: string | null = null;
   /** The key another instance held when this one asked for it. */
   private refused: string | null = null;
+  private connected = false;
+  /** A save is waiting for the stored format to arrive. */
+  private waiting = false;
 
   constructor(host: PersistenceHost, snapshot: Snapshot, throttleMs = 1000) {
     this.host = host;
@@ -97,10 +103,12 @@ export class PersistenceController implements ReactiveController {
   }
 
   hostConnected(): void {
+    this.connected = true;
     globalThis.addEventListener?.('pagehide', this.flush);
   }
 
   hostDisconnected(): void {
+    this.connected = false;
     globalThis.removeEventListener?.('pagehide', this.flush);
     this.flush();
     this.release();
@@ -133,7 +141,11 @@ export class PersistenceController implements ReactiveController {
     this.claimed = null;
   }
 
-  load(): SavedState | null {
+  /**
+   * The saved state: now when nothing is saved or the stored format is loaded, else a
+   * promise of it (null, with `failed` set, if the format could not be loaded).
+   */
+  load(): SavedState | null | Promise<SavedState | null> {
     const store = pickStorage(this.host.storage);
     if (!store || !this.claim()) return null;
     let raw: string | null;
@@ -143,35 +155,22 @@ export class PersistenceController implements ReactiveController {
       this.lastError = e;
       return null;
     }
-    if (!raw) {
-      // No conversation saved (or it did not fit), but the launcher's count may have.
-      const unread = readLauncherState(store, this.host.relay, this.host.id).unread;
-      return unread > 0 ? { transcript: null, sender: null, open: false, draft: '', consent: false, mediaOrigins: [], unread } : null;
-    }
-    try {
-      const parsed = JSON.parse(raw) as Partial<Stored>;
-      if (!parsed || parsed.v !== 1) return null;
-      let transcript: Transcript | null = null;
-      if (typeof parsed.transcript === 'string') {
-        try {
-          transcript = deserializeTranscript(parsed.transcript, { deltaUnit: this.host.deltaUnit }) ?? null;
-        } catch (e) {
-          this.lastError = e;
-        }
-      }
-      return {
-        transcript,
-        sender: typeof parsed.sender === 'string' ? parsed.sender : null,
-        open: parsed.open === true,
-        draft: typeof parsed.draft === 'string' ? parsed.draft.slice(0, 4000) : '',
-        consent: parsed.consent === true,
-        mediaOrigins: Array.isArray(parsed.media) ? parsed.media.filter((o): o is string => typeof o === 'string').slice(0, 16) : [],
-        unread: readLauncherState(store, this.host.relay, this.host.id).unread,
-      };
-    } catch (e) {
-      this.lastError = e;
-      return null;
-    }
+    const launcher = readLauncherState(store, this.host.relay, this.host.id);
+    // No conversation saved (or it did not fit), but the launcher's count may have.
+    if (!raw) return launcher.unread > 0 ? { transcript: null, sender: null, open: false, draft: '', consent: false, mediaOrigins: [], unread: launcher.unread } : null;
+    const decode = (codec: typeof Codec) => codec.decode(raw, this.host.deltaUnit, launcher.unread, (e) => (this.lastError = e));
+    if (persistCodec.mod) return decode(persistCodec.mod);
+    return persistCodec.load().then(decode, (e: unknown) => {
+      this.fail(e);
+      // The launcher as it was (the panel left open shows why its conversation is missing).
+      return { transcript: null, sender: null, open: launcher.open, draft: '', consent: false, mediaOrigins: [], unread: launcher.unread };
+    });
+  }
+
+  private fail(e: unknown): void {
+    if (!this.failed) console.warn('indigo-chat: the code that reads and writes saved conversations could not be loaded; this page keeps the chat in memory only (what was saved stays).', e);
+    this.failed = true;
+    this.lastError = e;
   }
 
   /** Save now if idle, or within `throttleMs` while streaming. */
@@ -189,25 +188,49 @@ export class PersistenceController implements ReactiveController {
       this.timer = undefined;
     }
     // Nothing is written before the visitor acts (ePrivacy art. 5(3)): see `mayStore`.
-    if (this.host.mayStore === false) return;
+    if (this.host.mayStore === false || this.failed) return;
     const store = pickStorage(this.host.storage);
     if (!store || !this.claim()) return;
+    const codec = persistCodec.mod;
+    if (!codec) {
+      this.await();
+      return;
+    }
     try {
-      const { transcript, sender, open, draft, consent, mediaOrigins, unread = 0 } = this.snapshot();
-      const stored: Stored = { v: 1, sender, open, transcript: serializeTranscript(transcript) };
-      if (draft) stored.draft = draft.slice(0, 4000);
-      if (consent) stored.consent = true;
-      if (mediaOrigins && mediaOrigins.length > 0) stored.media = [...mediaOrigins];
-      store.setItem(this.key, JSON.stringify(stored));
-      store.setItem(launcherKey(this.host.relay, this.host.id), JSON.stringify({ open, unread }));
+      const snapshot = this.snapshot();
+      const raw = codec.encode(snapshot);
+      store.setItem(this.key, raw);
+      store.setItem(launcherKey(this.host.relay, this.host.id), JSON.stringify({ open: snapshot.open, unread: snapshot.unread ?? 0 }));
     } catch (e) {
       // Quota exceeded or storage disabled: keep going in memory.
       this.lastError = e;
     }
   };
 
+  /**
+   * Saves asked for before the stored format is here: one write when it arrives, of the
+   * snapshot as it is then (the latest wins). A conversation (a message sent, an answer
+   * started) fetches it at once; an open panel with nothing in it yet, at idle.
+   */
+  private await(): void {
+    if (this.waiting) return;
+    this.waiting = true;
+    const arrived = () => {
+      this.waiting = false;
+      if (this.connected) this.flush();
+      else if (!owners.has(this.key)) {
+        // Removed meanwhile (and nobody took its key): write what it had, then let go.
+        this.flush();
+        this.release();
+      }
+    };
+    const fetch = () => void persistCodec.load().then(arrived, (e: unknown) => this.fail(e));
+    if (this.snapshot().transcript.messages.length > 0) fetch();
+    else (globalThis.requestIdleCallback ?? setTimeout)(fetch);
+  }
+
   clear(): void {
-    if (this.host.mayStore === false) return;
+    if (this.host.mayStore === false || this.failed) return;
     const store = pickStorage(this.host.storage);
     if (!this.claim()) return;
     try {

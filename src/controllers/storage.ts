@@ -42,3 +42,17 @@ export function readLauncherState(store: Storage | null, relay: string, id: stri
     return { open: false, unread: 0 };
   }
 }
+
+/**
+ * Whether a conversation is saved for this (not yet upgraded) element, from its attributes
+ * as the element reads them: the loaders then fetch the code that reads it beside the
+ * widget. Anything unreadable counts as nothing saved.
+ */
+export function hasSavedConversation(el: Element): boolean {
+  try {
+    const kind = (el.getAttribute('storage') ?? 'local') as StorageKind;
+    return pickStorage(kind)?.getItem(storageKey(el.getAttribute('relay') ?? '/api/chat', el.id)) != null;
+  } catch {
+    return false;
+  }
+}

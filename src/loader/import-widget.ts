@@ -7,5 +7,8 @@ import type { WidgetModule } from './launch.js';
 
 export const importWidget = (_base: string | null): Promise<WidgetModule> => import('../embed.js');
 
+/** The reader of a saved conversation: the widget's own lazy chunk (the same module). */
+export const importSaved = (_base: string | null): Promise<unknown> => import('../controllers/persist-codec.js');
+
 /** URLs worth prefetching when the browser is idle (none: the bundler owns the chunks). */
-export const prefetchUrls = (_base: string | null): readonly string[] => [];
+export const prefetchUrls = (_base: string | null, _saved: boolean): readonly string[] => [];

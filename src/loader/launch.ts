@@ -5,7 +5,7 @@
  * Shared by the script-tag loader (src/loader.ts) and the npm entry (src/lazy.ts).
  */
 import { mountShell } from './shell.js';
-import { pickStorage, readLauncherState } from '../controllers/storage.js';
+import { hasSavedConversation, pickStorage, readLauncherState } from '../controllers/storage.js';
 import type { StorageKind } from '../controllers/storage.js';
 
 /** The widget module as the loader sees it: src/embed.ts. */
@@ -46,24 +46,36 @@ function afterEvaluation(fn: () => void): void {
   else setTimeout(fn, 0);
 }
 
-export function launch(el: HTMLElement, importWidget: () => Promise<WidgetModule>): Launch {
+/**
+ * `importSaved`: the code that reads a saved conversation (a lazy chunk of the widget),
+ * fetched beside the widget only when storage holds one for this element, so the element
+ * restores it in its first render (docs/decisions/persistence-off-the-open-path.md).
+ */
+export function launch(el: HTMLElement, importWidget: () => Promise<WidgetModule>, importSaved?: () => Promise<unknown>): Launch {
   let loading: Promise<WidgetModule> | null = null;
   let upgrading: Promise<HTMLElement> | null = null;
+  let saved: Promise<unknown> | null = null;
   let ready = false;
   const queue: [Method, readonly unknown[]][] = [];
   const tag = el.localName;
 
-  const load = (): Promise<WidgetModule> =>
-    (loading ??= importWidget().catch((e: unknown) => {
+  const load = (): Promise<WidgetModule> => {
+    // Its failure is the element's to report (it then keeps the chat in memory).
+    if (importSaved && !saved && hasSavedConversation(el)) saved = importSaved().catch(() => {});
+    return (loading ??= importWidget().catch((e: unknown) => {
       loading = null; // the next intent or click tries again
       throw e;
     }));
+  };
 
   const upgrade = (): Promise<HTMLElement> =>
     (upgrading ??= (async () => {
       shell?.busy(true);
       try {
         const mod = await load();
+        // A saved conversation's reader is here before the element connects: the shell
+        // hands over to a widget that renders the conversation at once.
+        await saved;
         mod.defineIndigoChat(tag);
         await customElements.whenDefined(tag);
         // A detached element (no <body> yet) is not upgraded by define(); its first render
@@ -116,10 +128,10 @@ export function launch(el: HTMLElement, importWidget: () => Promise<WidgetModule
     afterEvaluation(() => {
       if (ready || upgrading) return;
       const storage = pickStorage((el.getAttribute('storage') ?? 'local') as StorageKind);
-      const saved = readLauncherState(storage, el.getAttribute('relay') ?? '/api/chat', el.id);
-      if (saved.open) upgrade().catch(() => {});
+      const state = readLauncherState(storage, el.getAttribute('relay') ?? '/api/chat', el.id);
+      if (state.open) upgrade().catch(() => {});
       else {
-        shell?.unread(saved.unread);
+        shell?.unread(state.unread);
         // A proactive teaser is the widget's own UI, asked for by the owner: load it now (it
         // still sends and stores nothing before the visitor acts). Never before consent.
         if (el.hasAttribute('teaser') && el.getAttribute('consent') !== 'required') upgrade().catch(() => {});

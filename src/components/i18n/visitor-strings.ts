@@ -31,6 +31,8 @@ export interface VisitorStrings {
   readonly micStop: string;
   readonly micListening: string;
   readonly micError: string;
+  /** A notice: the saved conversation's code did not load; this page keeps the chat in memory. */
+  readonly restoreFailed: string;
 }
 
 /**
@@ -56,6 +58,7 @@ export const visitorEn: CoreVisitorStrings = {
   micStop: 'Stop voice input',
   micListening: 'Listening…',
   micError: 'Voice input is not available',
+  restoreFailed: 'Your earlier conversation could not be loaded. This chat will not be saved.',
 };
 
 export const visitorIt: CoreVisitorStrings = {
@@ -75,4 +78,5 @@ export const visitorIt: CoreVisitorStrings = {
   micStop: 'Interrompi la dettatura',
   micListening: 'In ascolto…',
   micError: 'La dettatura non è disponibile',
+  restoreFailed: 'Impossibile caricare la conversazione precedente. Questa chat non verrà salvata.',
 };

@@ -7,7 +7,7 @@ import { skipNever } from '../../core/never.js';
 import type { BotMessage, DeltaUnit, Message, Notice, Transcript, UserMessage, WarningCode } from '../../core/index.js';
 import { AutoScrollController } from '../../controllers/auto-scroll-controller.js';
 import { PersistenceController } from '../../controllers/persistence-controller.js';
-import type { StorageKind } from '../../controllers/persistence-controller.js';
+import type { SavedState, StorageKind } from '../../controllers/persistence-controller.js';
 import { ConversationController } from '../../controllers/conversation-controller.js';
 import { ViewportController } from '../../controllers/viewport-controller.js';
 import { VisibilityController } from '../../controllers/visibility-controller.js';
@@ -415,6 +415,10 @@ export class IndigoChat extends LitElement {
   private originsKey: string | null = null;
   private originsValue: readonly string[] = [];
   private restored = false;
+  /** A saved conversation is being read (its code loading): renders and calls wait. */
+  private restoring: Promise<void> | null = null;
+  /** The saved conversation could not be read (its code did not load): memory only. */
+  @state() private restoreFailed = false;
   private toAnnounce: string[] = [];
   private draft = '';
 
@@ -520,25 +524,42 @@ export class IndigoChat extends LitElement {
       this.restored = true;
       if (!STORAGE_KINDS.includes(this.storage)) this.storage = 'local';
       // Before the first render, so a reload shows the conversation at once, not a flash.
+      // The code that reads it may still be loading: nothing renders or starts until then.
       const saved = this.persistence.load();
-      // A conversation saved without the consent this element now requires is not restored.
-      if (saved && (this.consent !== 'required' || saved.consent)) {
-        this.consentGiven = saved.consent;
-        this.restoredConversation = saved.transcript !== null || saved.sender !== null;
-        if (saved.mediaOrigins.length > 0) this.conversation.mediaOrigins = Object.freeze([...saved.mediaOrigins]);
-        if (saved.transcript) this.conversation.restore(saved.transcript, saved.sender);
-        else if (saved.sender) this.conversation.sender = saved.sender;
-        if (saved.open && this.mode === 'launcher') this.open = true;
-        // Unsent text survives a reload too (saved on pagehide and disconnect).
-        if (saved.draft) this.draft = saved.draft;
-        // The launcher shell showed this badge before the widget loaded.
-        if (saved.unread && !this.open) this.unread = saved.unread;
-      }
+      if (saved instanceof Promise) {
+        this.restoring = saved.then((s) => {
+          this.restoring = null;
+          this.applySaved(s);
+        });
+      } else this.applySaved(saved);
     }
     super.connectedCallback();
     this.offline = typeof navigator !== 'undefined' && navigator.onLine === false;
     globalThis.addEventListener('online', this.onConnectivity);
     globalThis.addEventListener('offline', this.onConnectivity);
+  }
+
+  private applySaved(saved: SavedState | null): void {
+    // A conversation saved without the consent this element now requires is not restored.
+    if (saved && (this.consent !== 'required' || saved.consent)) {
+      this.consentGiven = saved.consent;
+      this.restoredConversation = saved.transcript !== null || saved.sender !== null;
+      if (saved.mediaOrigins.length > 0) this.conversation.mediaOrigins = Object.freeze([...saved.mediaOrigins]);
+      if (saved.transcript) this.conversation.restore(saved.transcript, saved.sender);
+      else if (saved.sender) this.conversation.sender = saved.sender;
+      if (saved.open && this.mode === 'launcher') this.open = true;
+      // Unsent text survives a reload too (saved on pagehide and disconnect).
+      if (saved.draft) this.draft = saved.draft;
+      // The launcher shell showed this badge before the widget loaded.
+      if (saved.unread && !this.open) this.unread = saved.unread;
+    }
+    this.restoreFailed = this.persistence.failed;
+  }
+
+  /** Calls made while a saved conversation is still being read run once it is restored. */
+  private afterRestore(call: () => unknown): boolean {
+    if (this.restoring) void this.restoring.then(call);
+    return this.restoring !== null;
   }
 
   override disconnectedCallback(): void {
@@ -566,6 +587,7 @@ export class IndigoChat extends LitElement {
 
   /** Send visitor text. Returns false for empty text. Queued while an answer streams. */
   send(text: string): boolean {
+    if (this.afterRestore(() => this.send(text))) return true;
     if (typeof text !== 'string' || this.consentState === 'pending') return false;
     this.conversation.start();
     const accepted = this.conversation.send({ type: 'text', text }) !== 'rejected';
@@ -576,6 +598,7 @@ export class IndigoChat extends LitElement {
 
   /** Send a button payload; `label` is what the visitor's message shows. */
   sendPayload(payload: string, label?: string): boolean {
+    if (this.afterRestore(() => this.sendPayload(payload, label))) return true;
     if (typeof payload !== 'string' || payload === '' || this.consentState === 'pending') return false;
     this.conversation.start();
     const data = label === undefined ? { type: 'payload' as const, payload } : { type: 'payload' as const, payload, label };
@@ -586,6 +609,7 @@ export class IndigoChat extends LitElement {
 
   /** Set profile variables (strings only; other values are dropped). Never shown. */
   setProfile(record: Readonly<Record<string, unknown>>): boolean {
+    if (this.afterRestore(() => this.setProfile(record))) return true;
     if (!record || typeof record !== 'object' || this.consentState === 'pending') return false;
     const profile: Record<string, string> = {};
     for (const [k, v] of Object.entries(record)) {
@@ -601,6 +625,7 @@ export class IndigoChat extends LitElement {
 
   /** New conversation: abort, new sender, empty transcript, welcome sent again. */
   restart(): void {
+    if (this.afterRestore(() => this.restart())) return;
     // Before consent there is no conversation to restart, and nothing may be sent.
     if (this.consentState === 'pending') return;
     this.feedback.reset();
@@ -620,6 +645,7 @@ export class IndigoChat extends LitElement {
    * for a paced animation frame so hundreds of chunks cost one render.
    */
   protected override async scheduleUpdate(): Promise<void> {
+    if (this.restoring) await this.restoring;
     if (
       this.conversation.transcript.status === 'streaming' &&
       typeof requestAnimationFrame === 'function' &&
@@ -1128,6 +1154,7 @@ export class IndigoChat extends LitElement {
       </div>
       ${this.offline ? html`<div part="notice" role="status" class="offline">${s.offline}</div>` : nothing}
       ${sanitizing === 'failed' ? html`<div part="notice" role="status" class="plain-text">${blockStrings(lang).plainText}</div>` : nothing}
+      ${this.restoreFailed ? html`<div part="notice" role="status" class="restore-failed">${v.restoreFailed}</div>` : nothing}
       ${notice
         ? html`<div part="notice" role="status" class=${notice.kind}>
             <span>${notice.text}</span>

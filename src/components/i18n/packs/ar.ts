@@ -82,6 +82,7 @@ const pack: LocalePack = {
     micStop: 'إيقاف الإدخال الصوتي',
     micListening: 'جارٍ الاستماع…',
     micError: 'الإدخال الصوتي غير متاح',
+    restoreFailed: 'تعذّر تحميل المحادثة السابقة. لن يتم حفظ هذه الدردشة.',
   },
 };
 

@@ -73,6 +73,7 @@ const pack: LocalePack = {
     micStop: 'Spracheingabe beenden',
     micListening: 'Hört zu…',
     micError: 'Spracheingabe ist nicht verfügbar',
+    restoreFailed: 'Die frühere Unterhaltung konnte nicht geladen werden. Dieser Chat wird nicht gespeichert.',
   },
   privacy: {
     disclosure: 'Sie chatten mit einem KI-Assistenten. Antworten werden automatisch erzeugt und können Fehler enthalten.',

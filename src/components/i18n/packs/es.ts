@@ -73,6 +73,7 @@ const pack: LocalePack = {
     micStop: 'Detener el dictado',
     micListening: 'Escuchando…',
     micError: 'El dictado no está disponible',
+    restoreFailed: 'No se pudo cargar la conversación anterior. Este chat no se guardará.',
   },
   privacy: {
     disclosure: 'Estás chateando con un asistente de inteligencia artificial. Las respuestas se generan automáticamente y pueden contener errores.',

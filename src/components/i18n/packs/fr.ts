@@ -73,6 +73,7 @@ const pack: LocalePack = {
     micStop: 'Arrêter la dictée',
     micListening: 'À l’écoute…',
     micError: 'La dictée n’est pas disponible',
+    restoreFailed: 'La conversation précédente n’a pas pu être chargée. Cette discussion ne sera pas enregistrée.',
   },
   privacy: {
     disclosure:

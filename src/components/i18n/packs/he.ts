@@ -74,6 +74,7 @@ const pack: LocalePack = {
     micStop: 'עצירת ההקלטה הקולית',
     micListening: 'מקשיב…',
     micError: 'הקלט קולי אינו זמין',
+    restoreFailed: 'לא ניתן היה לטעון את השיחה הקודמת. שיחה זו לא תישמר.',
   },
 };
 

@@ -1,0 +1,63 @@
+/**
+ * The stored conversation's format, both ways: loaded behind `import()` (not on the open
+ * path, docs/decisions/persistence-off-the-open-path.md). The persistence controller
+ * fetches it when storage holds a conversation to restore (the script-tag loader starts
+ * it beside the widget), at the first save worth writing, or at idle after the chat shows.
+ */
+import { deserializeTranscript, serializeTranscript } from '../core/conversation/serialize.js';
+import type { DeltaUnit, Transcript } from '../core/index.js';
+import type { SavedState, Snapshot } from './persistence-controller.js';
+
+interface Stored {
+  v: 1;
+  sender: string | null;
+  open: boolean;
+  transcript: string | null;
+  /** Optional (absent in older saves). Capped: a composer holds at most 4,000 characters. */
+  draft?: string;
+  /** Optional: the visitor accepted the consent notice. */
+  consent?: true;
+  /** Optional: media origins the relay announced. */
+  media?: string[];
+}
+
+/** What `flush` writes under the conversation's key. */
+export function encode(snapshot: ReturnType<Snapshot>): string {
+  const { transcript, sender, open, draft, consent, mediaOrigins } = snapshot;
+  const stored: Stored = { v: 1, sender, open, transcript: serializeTranscript(transcript) };
+  if (draft) stored.draft = draft.slice(0, 4000);
+  if (consent) stored.consent = true;
+  if (mediaOrigins && mediaOrigins.length > 0) stored.media = [...mediaOrigins];
+  return JSON.stringify(stored);
+}
+
+/**
+ * A saved conversation read back; null for anything unreadable (storage may have been
+ * edited by another script). `onError` hears why a transcript was dropped.
+ */
+export function decode(raw: string, deltaUnit: DeltaUnit, unread: number, onError: (e: unknown) => void): SavedState | null {
+  try {
+    const parsed = JSON.parse(raw) as Partial<Stored>;
+    if (!parsed || parsed.v !== 1) return null;
+    let transcript: Transcript | null = null;
+    if (typeof parsed.transcript === 'string') {
+      try {
+        transcript = deserializeTranscript(parsed.transcript, { deltaUnit }) ?? null;
+      } catch (e) {
+        onError(e);
+      }
+    }
+    return {
+      transcript,
+      sender: typeof parsed.sender === 'string' ? parsed.sender : null,
+      open: parsed.open === true,
+      draft: typeof parsed.draft === 'string' ? parsed.draft.slice(0, 4000) : '',
+      consent: parsed.consent === true,
+      mediaOrigins: Array.isArray(parsed.media) ? parsed.media.filter((o): o is string => typeof o === 'string').slice(0, 16) : [],
+      unread,
+    };
+  } catch (e) {
+    onError(e);
+    return null;
+  }
+}
