@@ -88,8 +88,8 @@ export class PersistenceController implements ReactiveController {
   /** The key another instance held when this one asked for it. */
   private refused: string | null = null;
   private connected = false;
-  /** A save is waiting for the stored format to arrive. */
-  private waiting = false;
+  /** Saves are waiting for the stored format to arrive. */
+  private arrival: Promise<void> | null = null;
 
   constructor(host: PersistenceHost, snapshot: Snapshot, throttleMs = 1000) {
     this.host = host;
@@ -213,21 +213,19 @@ export class PersistenceController implements ReactiveController {
    * started) fetches it at once; an open panel with nothing in it yet, at idle.
    */
   private await(): void {
-    if (this.waiting) return;
-    this.waiting = true;
-    const arrived = () => {
-      this.waiting = false;
-      if (this.connected) this.flush();
-      else if (!owners.has(this.key)) {
-        // Removed meanwhile (and nobody took its key): write what it had, then let go.
-        this.flush();
-        this.release();
-      }
-    };
-    const fetch = () => void persistCodec.load().then(arrived, (e: unknown) => this.fail(e));
+    const fetch = () => void (this.arrival ??= persistCodec.load().then(this.arrived, (e: unknown) => this.fail(e)));
     if (this.snapshot().transcript.messages.length > 0) fetch();
     else (globalThis.requestIdleCallback ?? setTimeout)(fetch);
   }
+
+  private readonly arrived = (): void => {
+    if (this.connected) this.flush();
+    else if (!owners.has(this.key)) {
+      // Removed meanwhile (and nobody took its key): write what it had, then let go.
+      this.flush();
+      this.release();
+    }
+  };
 
   clear(): void {
     if (this.host.mayStore === false || this.failed) return;

@@ -23,7 +23,7 @@ function held(): { importer: () => Promise<unknown>; release(): void; fail(): vo
 }
 
 function create(relay: string, id: string): IndigoChat {
-  const el = document.createElement('indigo-chat') as IndigoChat;
+  const el = document.createElement('indigo-chat');
   el.setAttribute('relay', relay);
   el.id = id;
   return el;
@@ -36,10 +36,10 @@ async function savedConversation(relay: ReturnType<typeof relays.relay>, id: str
   await waitUntil(() => botMessages(first).length === 1 && first.conversation.transcript.status === 'idle', 'welcome');
   first.send('remember this');
   await waitUntil(() => botMessages(first).length === 2 && first.conversation.transcript.status === 'idle', 'answer');
-  first.remove(); // the page goes away (saves on disconnect)
-  const raw = localStorage.getItem(storageKey(relay.path, id));
-  expect(raw).to.be.a('string');
-  return raw!;
+  first.remove(); // the page goes away (saves on disconnect, or when the code it saves with arrives)
+  const key = storageKey(relay.path, id);
+  await waitUntil(() => localStorage.getItem(key) !== null, 'saved');
+  return localStorage.getItem(key)!;
 }
 
 describe('persistence with its code loaded on demand', () => {
@@ -96,17 +96,21 @@ describe('persistence with its code loaded on demand', () => {
     expect(localStorage.getItem(key)).to.equal(null);
 
     const writes: string[] = [];
-    const setItem = Storage.prototype.setItem;
-    Storage.prototype.setItem = function (k: string, v: string) {
-      if (k === key) writes.push(v);
-      setItem.call(this, k, v);
-    };
+    const proto = Storage.prototype;
+    const setItem = Object.getOwnPropertyDescriptor(proto, 'setItem')!;
+    Object.defineProperty(proto, 'setItem', {
+      ...setItem,
+      value(this: Storage, k: string, v: string) {
+        if (k === key) writes.push(v);
+        (setItem.value as (this: Storage, k: string, v: string) => void).call(this, k, v);
+      },
+    });
     try {
       gate.release();
       await waitUntil(() => writes.length > 0, 'written when the code arrived');
       await aTimeout(50);
     } finally {
-      Storage.prototype.setItem = setItem;
+      Object.defineProperty(proto, 'setItem', setItem);
     }
     expect(writes).to.have.length(1); // coalesced: one write
     const stored = JSON.parse(localStorage.getItem(key)!) as { open: boolean; sender: string; transcript: string };
