@@ -170,6 +170,48 @@ describe('launcher-first script tag', () => {
     await page.close();
   });
 
+  it('a saved conversation: the reload imports its reader beside the widget and shows it, no new session, under the strict CSP', async () => {
+    const watchCsp = () => {
+      const v: string[] = [];
+      document.addEventListener('securitypolicyviolation', (e) => v.push(`${e.violatedDirective}: ${e.blockedURI}`));
+      (globalThis as { __cspViolations?: string[] }).__cspViolations = v;
+    };
+    const first = await open('/script-tag-csp.html', watchCsp);
+    await first.page.locator(part('launcher')).click();
+    await first.page.locator(part('message-bot')).first().waitFor();
+    await first.page.locator(`${part('quick-replies')} [part~="button"]`).first().click();
+    await first.page.waitForFunction(() => (document.querySelector('indigo-chat')?.shadowRoot?.querySelectorAll('[part~="message-bot"]').length ?? 0) >= 2);
+    await first.page.waitForFunction(() => localStorage.getItem('indigo-chat:v1:/api/chat#') !== null);
+    expect(first.errors).toEqual([]);
+    await first.page.close();
+
+    // The next page view (storage kept): the panel was left open, so the loader fetches the
+    // widget at once, and the saved conversation's reader with it.
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const requests: string[] = [];
+    const events: string[] = [];
+    page.on('request', (r) => {
+      requests.push(r.url().replace(server.url, ''));
+      events.push(`request ${r.url()}`);
+    });
+    page.on('requestfinished', (r) => events.push(`finished ${r.url()}`));
+    await page.addInitScript(watchCsp);
+    await page.goto(`${server.url}/script-tag-csp.html`);
+    await page.waitForFunction(() => (document.querySelector('indigo-chat')?.shadowRoot?.querySelectorAll('[part~="message-bot"]').length ?? 0) >= 2);
+    expect(await page.locator(part('panel')).isVisible()).toBe(true);
+    // In parallel: the reader is requested before the widget chunk has even arrived.
+    const codec = events.findIndex((e) => /^request .*\/indigo-chat\/persist-codec-[^/]+\.js$/.test(e));
+    const widget = events.findIndex((e) => /^finished .*\/indigo-chat\/widget-[^/]+\.js$/.test(e));
+    expect(codec).toBeGreaterThanOrEqual(0);
+    expect(widget).toBeGreaterThan(codec);
+    expect(requests.filter((u) => u.startsWith('/api/chat'))).toEqual([]); // no new session, no welcome
+    expect(await page.evaluate(() => (globalThis as { __cspViolations?: string[] }).__cspViolations)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.evaluate(() => localStorage.clear());
+    await page.close();
+  });
+
   // Chromium has the HTML Sanitizer API: DOMPurify is never fetched. Without it (as in
   // WebKit/Safari, simulated by removing the API) the DOMPurify chunk loads on open, and
   // both work under the strict CSP with Trusted Types (docs/decisions/native-sanitizer.md).
