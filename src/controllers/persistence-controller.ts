@@ -155,15 +155,17 @@ export class PersistenceController implements ReactiveController {
       this.lastError = e;
       return null;
     }
-    const launcher = readLauncherState(store, this.host.relay, this.host.id);
+    const { open, unread } = readLauncherState(store, this.host.relay, this.host.id);
+    // Only what the launcher's few bytes say (the panel left open, the unread count).
+    const launcherOnly = (left: boolean): SavedState => ({ transcript: null, sender: null, open: left, draft: '', consent: false, mediaOrigins: [], unread });
     // No conversation saved (or it did not fit), but the launcher's count may have.
-    if (!raw) return launcher.unread > 0 ? { transcript: null, sender: null, open: false, draft: '', consent: false, mediaOrigins: [], unread: launcher.unread } : null;
-    const decode = (codec: typeof Codec) => codec.decode(raw, this.host.deltaUnit, launcher.unread, (e) => (this.lastError = e));
+    if (!raw) return unread > 0 ? launcherOnly(false) : null;
+    const decode = (codec: typeof Codec) => codec.decode(raw, this.host.deltaUnit, unread, (e) => (this.lastError = e));
     if (persistCodec.mod) return decode(persistCodec.mod);
     return persistCodec.load().then(decode, (e: unknown) => {
       this.fail(e);
-      // The launcher as it was (the panel left open shows why its conversation is missing).
-      return { transcript: null, sender: null, open: launcher.open, draft: '', consent: false, mediaOrigins: [], unread: launcher.unread };
+      // The panel left open opens and shows why its conversation is missing.
+      return launcherOnly(open);
     });
   }
 
@@ -198,8 +200,7 @@ export class PersistenceController implements ReactiveController {
     }
     try {
       const snapshot = this.snapshot();
-      const raw = codec.encode(snapshot);
-      store.setItem(this.key, raw);
+      store.setItem(this.key, codec.encode(snapshot));
       store.setItem(launcherKey(this.host.relay, this.host.id), JSON.stringify({ open: snapshot.open, unread: snapshot.unread ?? 0 }));
     } catch (e) {
       // Quota exceeded or storage disabled: keep going in memory.
