@@ -69,6 +69,11 @@ await build({
       // the chunk that needs it gets a `require` from createRequire (browser entries need none).
       platform: 'node',
       output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      // Keep dynamic imports' own modules in their own chunks: by default Rolldown moves a
+      // module only a dynamic import needs (the transcript serializer, loaded by the element
+      // through persist-codec's import()) into a chunk its importer loads anyway, which put
+      // it back on the element's static path (docs/decisions/persistence-off-the-open-path.md).
+      experimental: { chunkOptimization: { avoidRedundantChunkLoads: false } },
     },
   },
   plugins: [notices.plugin()],
