@@ -220,6 +220,7 @@ export class PersistenceController implements ReactiveController {
   }
 
   private readonly arrived = (): void => {
+    this.arrival = null;
     if (this.connected) this.flush();
     else if (!owners.has(this.key)) {
       // Removed meanwhile (and nobody took its key): write what it had, then let go.
