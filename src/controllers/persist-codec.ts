@@ -6,6 +6,7 @@
  */
 import { deserializeTranscript, serializeTranscript } from '../core/conversation/serialize.js';
 import type { DeltaUnit, Transcript } from '../core/index.js';
+import { persistCodec } from './persistence-controller.js';
 import type { SavedState, Snapshot } from './persistence-controller.js';
 
 interface Stored {
@@ -61,3 +62,8 @@ export function decode(raw: string, deltaUnit: DeltaUnit, unread: number, onErro
     return null;
   }
 }
+
+// Here as soon as evaluated: the script-tag loader imports this chunk beside the widget
+// when a conversation is saved, so the element connecting next restores it synchronously,
+// in its first render (not a few microtasks later, after the loader's shell has gone).
+persistCodec.mod ??= { encode, decode };
