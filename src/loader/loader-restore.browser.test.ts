@@ -27,17 +27,15 @@ describe('loader with a saved conversation', () => {
     localStorage.setItem(storageKey(relay.path, id), JSON.stringify({ v: 1, sender: 'saved-sender', open: true, transcript: JSON.stringify(transcript) }));
     localStorage.setItem(launcherKey(relay.path, id), JSON.stringify({ open: true, unread: 0 }));
     try {
-      const el = document.createElement('indigo-chat') as HTMLElement & {
-        conversation?: { transcript: { messages: unknown[] }; sender: string | null };
-        updateComplete?: Promise<unknown>;
-      };
+      // Typed as the element, though not defined yet: the loader defines it.
+      const el = document.createElement('indigo-chat');
       el.id = id;
       el.setAttribute('relay', relay.path);
       document.body.append(el);
       let atHandover: { messages: number; sender: string | null; rendered: boolean } | null = null;
       void customElements.whenDefined('indigo-chat').then(() => {
         // The shell steps aside here, before the widget's first render.
-        atHandover = { messages: el.conversation!.transcript.messages.length, sender: el.conversation!.sender, rendered: !!el.shadowRoot?.querySelector('[part~="panel"]') };
+        atHandover = { messages: el.conversation.transcript.messages.length, sender: el.conversation.sender, rendered: !!el.shadowRoot?.querySelector('[part~="panel"]') };
       });
       // The panel was left open: the loader upgrades at once (after its idle storage read).
       const launched = launch(el, () => importWidget(null), () => importSaved(null));
