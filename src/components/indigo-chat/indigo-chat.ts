@@ -253,6 +253,7 @@ export class IndigoChat extends LitElement {
     announcement: internal,
     consentGiven: internal,
     consentDeclined: internal,
+    restoreFailed: internal,
   };
 
   /** Relay URL: `POST {relay}/session` and `POST {relay}`. */
@@ -418,7 +419,7 @@ export class IndigoChat extends LitElement {
   /** A saved conversation is being read (its code loading): renders and calls wait. */
   private restoring: Promise<void> | null = null;
   /** The saved conversation could not be read (its code did not load): memory only. */
-  @state() private restoreFailed = false;
+  private restoreFailed = false;
   private toAnnounce: string[] = [];
   private draft = '';
 
