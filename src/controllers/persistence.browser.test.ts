@@ -5,6 +5,9 @@ import { $, botMessages, useFakeRelays, userMessages, welcomeChunks } from '../c
 import { lazyTesting } from '../components/blocks/lazy-part.js';
 import { launch, type WidgetModule } from '../loader/launch.js';
 import { storageKey } from './storage.js';
+import { persistCodec } from './persistence-controller.js';
+
+const persistCodecLoaded = () => persistCodec.load();
 
 // The stored conversation's format is a lazy chunk (docs/decisions/persistence-off-the-open-path.md):
 // held back or failing here through lazyTesting, as a slow or broken network would.
@@ -154,6 +157,26 @@ describe('persistence with its code loaded on demand', () => {
     expect(userMessages(again)[0]!.textContent).to.contain('remember this');
     expect($(again, '[part~="notice"].restore-failed')).to.equal(null);
     again.remove();
+  });
+
+  it('an element removed while its saved conversation is still being read writes nothing over it', async () => {
+    const r = relays.relay().queue(welcomeChunks('Keep me'));
+    const id = `removed-${++n}`;
+    const raw = await savedConversation(r, id);
+    const gate = held();
+    lazyTesting.override('persistence', gate.importer);
+    // Inline: shown as soon as it is on screen (revealed, so saves may be written).
+    const el = create(r.path, id);
+    el.setAttribute('mode', 'inline');
+    el.style.cssText = 'display:block;width:300px;height:300px';
+    document.body.append(el);
+    await aTimeout(100);
+    el.remove(); // a single-page app changes route
+    window.dispatchEvent(new Event('pagehide'));
+    gate.release();
+    await persistCodecLoaded();
+    await aTimeout(50);
+    expect(localStorage.getItem(storageKey(r.path, id))).to.equal(raw);
   });
 
   it('the loaders fetch the reader beside the widget only when a conversation is saved, and define after it', async () => {

@@ -458,7 +458,8 @@ export class IndigoChat extends LitElement {
    */
   get mayStore(): boolean {
     const c = this.consentState;
-    return (c === 'not-required' || c === 'accepted') && (this.revealed || this.restoredConversation);
+    // Never while a saved conversation is still being read: that would write over it.
+    return !this.restoring && (c === 'not-required' || c === 'accepted') && (this.revealed || this.restoredConversation);
   }
 
   private restoredConversation = false;
