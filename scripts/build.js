@@ -128,6 +128,16 @@ if (existsSync(resolve(root, 'src/loader.ts'))) {
       ...browser.define,
       __INDIGO_CHAT_WIDGET__: JSON.stringify(`./${dir}${entry.fileName}`),
       __INDIGO_CHAT_CHUNKS__: JSON.stringify([...needed].map((f) => `./${dir}${f}`)),
+      // The language packs (src/components/i18n/packs/<lang>.ts): the loader imports the
+      // one the element's lang asks for beside the widget.
+      __INDIGO_CHAT_PACKS__: JSON.stringify(
+        Object.fromEntries(
+          chunks.flatMap((c) => {
+            const m = /\/src\/components\/i18n\/packs\/(\w+)\.ts$/.exec(c.facadeModuleId ?? '');
+            return m ? [[m[1], `./${dir}${c.fileName}`]] : [];
+          }),
+        ),
+      ),
       // The reader of a saved conversation: the loader imports it beside the widget when one is saved.
       __INDIGO_CHAT_SAVED__: JSON.stringify(`./${dir}${chunks.find((c) => c.moduleIds.some((id) => id.endsWith('/src/controllers/persist-codec.ts'))).fileName}`),
     },

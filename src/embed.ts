@@ -5,3 +5,4 @@
  * launcher under the visitor's pointer; the loader defines `<indigo-chat>` on first open.
  */
 export { defineIndigoChat } from './define-element.js';
+export { preloadLocale } from './components/i18n/locales.js';

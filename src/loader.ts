@@ -10,7 +10,7 @@
  * A second copy of the script on the page warns and does nothing.
  */
 import { elementFromScript, findScript } from './loader/script-config.js';
-import { importSaved, importWidget, prefetchUrls } from './loader/import-widget.js';
+import { importLocale, importSaved, importWidget, prefetchUrls } from './loader/import-widget.js';
 import { hasSavedConversation } from './controllers/storage.js';
 import { launch } from './loader/launch.js';
 
@@ -74,7 +74,7 @@ function mount(): IndigoChatGlobal | null {
   // Started on attach, or at the first API call if that comes earlier (calls made before
   // <body> exists queue too: a detached element waits for its upgrade).
   let launched: ReturnType<typeof launch> | null = null;
-  const started = () => (launched ??= launch(el, () => importWidget(base), () => importSaved(base)));
+  const started = () => (launched ??= launch(el, () => importWidget(base), () => importSaved(base), (lang) => importLocale(base, lang)));
   const call = (m: Parameters<ReturnType<typeof launch>['call']>[0], ...args: unknown[]) => started().call(m, args);
   const api: IndigoChatGlobal = {
     element: el,
@@ -92,7 +92,7 @@ function mount(): IndigoChatGlobal | null {
     document.body.append(el);
     started();
     // With a saved conversation, the code that reads it too (it is imported beside the widget).
-    prefetchWhenIdle(() => prefetchUrls(base, hasSavedConversation(el)));
+    prefetchWhenIdle(() => prefetchUrls(base, hasSavedConversation(el), el.getAttribute('lang')));
   };
   // After the page's next paint: the page's own content shows first (an async script may
   // run before it; Lighthouse counts any work there against LCP).

@@ -10,6 +10,8 @@ import type { WidgetModule } from './launch.js';
 declare const __INDIGO_CHAT_WIDGET__: string;
 /** Every chunk the widget entry imports statically (its entry included). */
 declare const __INDIGO_CHAT_CHUNKS__: readonly string[];
+/** The language packs' chunks by base language (`fr`: './indigo-chat/fr-<hash>.js'). */
+declare const __INDIGO_CHAT_PACKS__: Readonly<Record<string, string>>;
 /** The lazy chunk that reads and writes saved conversations (src/controllers/persist-codec.ts). */
 declare const __INDIGO_CHAT_SAVED__: string;
 
@@ -21,5 +23,28 @@ export const importWidget = (base: string | null): Promise<WidgetModule> =>
 /** The same URL the widget's own `import()` of it resolves to: one module, fetched once. */
 export const importSaved = (base: string | null): Promise<unknown> => import(/* @vite-ignore */ resolve(__INDIGO_CHAT_SAVED__, base));
 
-export const prefetchUrls = (base: string | null, saved: boolean): readonly string[] =>
-  [...__INDIGO_CHAT_CHUNKS__, ...(saved ? [__INDIGO_CHAT_SAVED__] : [])].map((p) => resolve(p, base));
+/**
+ * The pack chunk a `lang` attribute asks for, as src/components/i18n/locales.ts resolves
+ * it (`auto`: the visitor's first supported language); none for English and Italian,
+ * which are built in, or an unsupported language (English).
+ */
+const packFor = (lang: string | null): string | undefined => {
+  const value = (lang ?? '').trim().toLowerCase();
+  for (const tag of value === 'auto' ? navigator.languages ?? [navigator.language] : [value]) {
+    const b = tag.toLowerCase().split(/[-_]/)[0] ?? '';
+    if (Object.prototype.hasOwnProperty.call(__INDIGO_CHAT_PACKS__, b)) return __INDIGO_CHAT_PACKS__[b];
+    if (b === 'en' || b === 'it') return undefined;
+  }
+  return undefined;
+};
+
+/** The same URL the widget's own `import()` of the pack resolves to: one module, fetched once. */
+export const importLocale = (base: string | null, lang: string | null): Promise<unknown> | undefined => {
+  const pack = packFor(lang);
+  return pack === undefined ? undefined : import(/* @vite-ignore */ resolve(pack, base));
+};
+
+export const prefetchUrls = (base: string | null, saved: boolean, lang: string | null): readonly string[] => {
+  const pack = packFor(lang);
+  return [...__INDIGO_CHAT_CHUNKS__, ...(saved ? [__INDIGO_CHAT_SAVED__] : []), ...(pack ? [pack] : [])].map((p) => resolve(p, base));
+};

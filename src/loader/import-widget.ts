@@ -10,5 +10,11 @@ export const importWidget = (_base: string | null): Promise<WidgetModule> => imp
 /** The reader of a saved conversation: the widget's own lazy chunk (the same module). */
 export const importSaved = (_base: string | null): Promise<unknown> => import('../controllers/persist-codec.js');
 
+/**
+ * The language pack: none from here, the bundler owns its chunk; the loader waits for the
+ * widget's own `preloadLocale` before defining the element instead.
+ */
+export const importLocale = (_base: string | null, _lang: string | null): Promise<unknown> | undefined => undefined;
+
 /** URLs worth prefetching when the browser is idle (none: the bundler owns the chunks). */
-export const prefetchUrls = (_base: string | null, _saved: boolean): readonly string[] => [];
+export const prefetchUrls = (_base: string | null, _saved: boolean, _lang: string | null): readonly string[] => [];

@@ -11,6 +11,8 @@ import type { StorageKind } from '../controllers/storage.js';
 /** The widget module as the loader sees it: src/embed.ts. */
 export interface WidgetModule {
   defineIndigoChat(tagName?: string): CustomElementConstructor | undefined;
+  /** Load the language pack a `lang` attribute asks for (src/components/i18n/locales.ts). */
+  preloadLocale?(lang: string | null): Promise<unknown>;
 }
 
 /** The element's public methods, as the loader calls them once it is defined. */
@@ -50,8 +52,17 @@ function afterEvaluation(fn: () => void): void {
  * `importSaved`: the code that reads a saved conversation (a lazy chunk of the widget),
  * fetched beside the widget only when storage holds one for this element, so the element
  * restores it in its first render (docs/decisions/persistence-off-the-open-path.md).
+ * `importLocale`: the language pack the element's `lang` asks for, fetched beside the
+ * widget too (undefined when its strings are built in); either way the element is defined
+ * only once its pack is here, so its first render is not in English
+ * (docs/decisions/language-pack-beside-widget.md).
  */
-export function launch(el: HTMLElement, importWidget: () => Promise<WidgetModule>, importSaved?: () => Promise<unknown>): Launch {
+export function launch(
+  el: HTMLElement,
+  importWidget: () => Promise<WidgetModule>,
+  importSaved?: () => Promise<unknown>,
+  importLocale?: (lang: string | null) => Promise<unknown> | undefined,
+): Launch {
   let loading: Promise<WidgetModule> | null = null;
   let upgrading: Promise<HTMLElement> | null = null;
   let saved: Promise<unknown> | null = null;
@@ -62,6 +73,8 @@ export function launch(el: HTMLElement, importWidget: () => Promise<WidgetModule
   const load = (): Promise<WidgetModule> => {
     // Its failure is the element's to report (it then keeps the chat in memory).
     if (importSaved && !saved && hasSavedConversation(el)) saved = importSaved().catch(() => {});
+    // A failed pack is the element's to handle too (English, and it tries again).
+    if (!loading) void importLocale?.(el.getAttribute('lang'))?.catch(() => {});
     return (loading ??= importWidget().catch((e: unknown) => {
       loading = null; // the next intent or click tries again
       throw e;
@@ -75,7 +88,9 @@ export function launch(el: HTMLElement, importWidget: () => Promise<WidgetModule
         const mod = await load();
         // A saved conversation's reader is here before the element connects: the shell
         // hands over to a widget that renders the conversation at once.
-        await saved;
+        // Its language pack too (already fetched beside the widget by the script tag's
+        // loader; imported now elsewhere): the first render speaks it.
+        await Promise.all([saved, mod.preloadLocale?.(el.getAttribute('lang'))]);
         mod.defineIndigoChat(tag);
         await customElements.whenDefined(tag);
         // A detached element (no <body> yet) is not upgraded by define(); its first render

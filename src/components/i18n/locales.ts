@@ -111,6 +111,15 @@ export function loadLocale(base: string): Promise<LocalePack | null> {
   return p;
 }
 
+/**
+ * Load the pack a `lang` attribute asks for (`auto` resolved), if it is not here yet: the
+ * launcher-first loaders wait for it before defining the element, so its first render
+ * speaks the visitor's language instead of flashing English.
+ */
+export function preloadLocale(attr: string | null): Promise<unknown> {
+  return loadLocale(resolveLang(attr));
+}
+
 /** Strings of the visitor features for a resolved language (English until its pack loads). */
 export function visitorStringsFor(base: string): CoreVisitorStrings {
   return localized({ en: visitorEn, it: visitorIt }, base, (p) => p.visitor);
