@@ -212,6 +212,40 @@ describe('launcher-first script tag', () => {
     await page.close();
   });
 
+  it('a page in French: the loader imports the pack beside the widget and the element\'s first render is French', async () => {
+    const { page, errors } = await open('/script-tag.html', () => {
+      // The site's tag says data-lang="fr" (set before the async script runs).
+      new MutationObserver((_, mo) => {
+        const s = document.querySelector('script[src$="indigo-chat.iife.js"]');
+        if (s) {
+          s.setAttribute('data-lang', 'fr');
+          mo.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+      void customElements.whenDefined('indigo-chat').then(async () => {
+        const el = document.querySelector('indigo-chat') as HTMLElement & { updateComplete: Promise<unknown> };
+        await el.updateComplete; // the real element's first render
+        (globalThis as { __first?: string | null }).__first = el.shadowRoot?.querySelector('[part~="launcher"]')?.getAttribute('aria-label') ?? null;
+      });
+    });
+    const events: string[] = [];
+    page.on('request', (r) => events.push(`request ${r.url()}`));
+    page.on('requestfinished', (r) => events.push(`finished ${r.url()}`));
+    const launcher = page.locator(part('launcher'));
+    await launcher.waitFor();
+    expect(await launcher.getAttribute('aria-label')).toBe('Ouvrir le chat'); // the shell's own text
+    await launcher.click();
+    await page.locator(part('message-bot')).first().waitFor();
+    expect(await page.evaluate(() => (globalThis as { __first?: string | null }).__first)).toBe('Ouvrir le chat');
+    // In parallel: the pack is requested before the widget chunk has even arrived.
+    const pack = events.findIndex((e) => /^request .*\/indigo-chat\/fr-[^/]+\.js$/.test(e));
+    const widget = events.findIndex((e) => /^finished .*\/indigo-chat\/widget-[^/]+\.js$/.test(e));
+    expect(pack).toBeGreaterThanOrEqual(0);
+    expect(widget).toBeGreaterThan(pack);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   // Chromium has the HTML Sanitizer API: DOMPurify is never fetched. Without it (as in
   // WebKit/Safari, simulated by removing the API) the DOMPurify chunk loads on open, and
   // both work under the strict CSP with Trusted Types (docs/decisions/native-sanitizer.md).
