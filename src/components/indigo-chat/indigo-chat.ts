@@ -112,19 +112,16 @@ function noticeText(notice: Notice, s: ChatStrings): string {
 }
 
 /** What the live region reads for a finished answer: the message without its time and actions. */
-function spokenText(el: Element | null): string {
-  if (!el) return '';
-  // Walked in place: cloning a 200 KB answer's DOM to drop two parts was a long task.
-  const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, (node) =>
-    node.nodeType === Node.TEXT_NODE
-      ? NodeFilter.FILTER_ACCEPT
-      : (node as Element).matches('[part~="time"], .answer-actions')
-        ? NodeFilter.FILTER_REJECT
-        : NodeFilter.FILTER_SKIP,
-  );
-  const parts: string[] = [];
-  while (walker.nextNode()) parts.push((walker.currentNode as Text).data);
-  return parts.join('');
+function spokenText(el: Element | null, skip = '[part~="time"], .answer-actions'): string {
+  // Native textContent of every subtree without those parts: a TreeWalker calling a filter
+  // per node took ~90 ms at the end of a 20 KB answer on a 4x slower CPU.
+  if (!el?.querySelector(skip)) return el?.textContent ?? '';
+  let text = '';
+  for (const n of Array.from(el.childNodes)) {
+    if (n.nodeType === Node.TEXT_NODE) text += (n as Text).data;
+    else if (n.nodeType === Node.ELEMENT_NODE && !(n as Element).matches(skip)) text += spokenText(n as Element, skip);
+  }
+  return text;
 }
 
 const stopIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><rect x="6" y="6" width="12" height="12" rx="2"/></svg>`;

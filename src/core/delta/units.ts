@@ -75,49 +75,75 @@ export function isSimpleGraphemeCode(c: number): boolean {
 
 const PICTOGRAPHIC = /^\p{Extended_Pictographic}$/u;
 
-/**
- * A lone astral pictograph (most emoji) between simple code units is a grapheme of its
- * own: only Extend, ZWJ or SpacingMark after it, or ZWJ/Prepend/RI before it, could join
- * it to a neighbour, and no simple code unit is one of those. Skin tones (U+1F3FB..FF) are
- * Extend and regional indicators pair up, so both are left to the segmenter.
- */
-function isLonePictograph(hi: number, lo: number): boolean {
-  if (!isHighSurrogate(hi) || !isLowSurrogate(lo)) return false;
-  const cp = (hi - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
-  if (cp >= 0x1f3fb && cp <= 0x1f3ff) return false;
-  return PICTOGRAPHIC.test(String.fromCharCode(hi, lo));
+/** Regional indicator (U+1F1E6..1F1FF) at `i`: they pair up into flags. */
+const isRegional = (s: string, i: number): boolean => s.charCodeAt(i) === 0xd83c && s.charCodeAt(i + 1) >= 0xdde6 && s.charCodeAt(i + 1) <= 0xddff;
+
+/** Skin tone modifier (U+1F3FB..1F3FF, Grapheme_Cluster_Break Extend) at `i`. */
+const isModifier = (s: string, i: number): boolean => s.charCodeAt(i) === 0xd83c && s.charCodeAt(i + 1) >= 0xdffb && s.charCodeAt(i + 1) <= 0xdfff;
+
+/** End of the Extended_Pictographic code point at `i` (not a skin tone), or -1. */
+function pictographEnd(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  const n = isHighSurrogate(c) && isLowSurrogate(s.charCodeAt(i + 1)) ? 2 : 1;
+  return c > 0x7f && !isModifier(s, i) && PICTOGRAPHIC.test(s.slice(i, i + n)) ? i + n : -1;
 }
+
+/**
+ * End of the emoji grapheme starting at boundary x, when it is one of the common shapes,
+ * else -1: a flag (two regional indicators, or a lone one), or a pictograph followed by
+ * variation selectors (U+FE0F), skin tones and ZWJ + pictograph (GB9, GB11, GB12).
+ */
+function emojiEnd(s: string, x: number): number {
+  if (isRegional(s, x)) return isRegional(s, x + 2) ? x + 4 : x + 2;
+  let e = pictographEnd(s, x);
+  while (e > 0) {
+    if (s.charCodeAt(e) === 0xfe0f) e++;
+    else if (isModifier(s, e)) e += 2;
+    else if (s.charCodeAt(e) === 0x200d) e = pictographEnd(s, e + 1);
+    else break;
+  }
+  return e;
+}
+
+/**
+ * A grapheme surely starts at `i` (given one ended just before): a simple code unit, a
+ * pictograph or a regional indicator. None of them is Extend, ZWJ or SpacingMark, so
+ * nothing before them joins them (a regional indicator after a flag's pair starts anew).
+ */
+const startsFresh = (s: string, i: number): boolean => i >= s.length || isSimpleGraphemeCode(s.charCodeAt(i)) || isRegional(s, i) || pictographEnd(s, i) > 0;
 
 /** End of the grapheme starting at boundary x when it can be told without ICU, else -1. */
 function quickGraphemeEnd(s: string, x: number): number {
-  const c = s.charCodeAt(x);
-  if (isSimpleGraphemeCode(c)) {
-    return x + 1 >= s.length || isSimpleGraphemeCode(s.charCodeAt(x + 1)) ? x + 1 : -1;
-  }
-  if (
-    x + 2 <= s.length &&
-    (x + 2 === s.length || isSimpleGraphemeCode(s.charCodeAt(x + 2))) &&
-    isLonePictograph(c, s.charCodeAt(x + 1))
-  ) {
-    return x + 2;
-  }
-  return -1;
+  const e = isSimpleGraphemeCode(s.charCodeAt(x)) ? x + 1 : emojiEnd(s, x);
+  return e > 0 && startsFresh(s, e) ? e : -1;
 }
 
-/** Start of the grapheme ending at boundary y when it can be told without ICU, else -1. */
+/**
+ * Start of the grapheme ending at boundary y when it can be told without ICU, else -1.
+ * A simple code unit starts a grapheme unless CR, a leading jamo or a Prepend precedes it:
+ * none of those is simple, an emoji code point or U+FE0F. An emoji sequence is read
+ * forwards from the simple code unit (or start) before its run.
+ */
 function quickGraphemeStart(s: string, y: number): number {
   const c = s.charCodeAt(y - 1);
   if (isSimpleGraphemeCode(c)) {
-    return y - 1 === 0 || isSimpleGraphemeCode(s.charCodeAt(y - 2)) ? y - 1 : -1;
+    if (y === 1) return 0;
+    const b = s.charCodeAt(y - 2);
+    const lastEmoji = b === 0xfe0f || (y >= 3 && isLowSurrogate(b) && (isRegional(s, y - 3) || isModifier(s, y - 3) || pictographEnd(s, y - 3) === y - 1)) || pictographEnd(s, y - 2) === y - 1;
+    return isSimpleGraphemeCode(b) || lastEmoji ? y - 1 : -1;
   }
-  if (
-    y >= 2 &&
-    (y === 2 || isSimpleGraphemeCode(s.charCodeAt(y - 3))) &&
-    isLonePictograph(s.charCodeAt(y - 2), c)
-  ) {
-    return y - 2;
+  let r = y;
+  while (r > 0 && !isSimpleGraphemeCode(s.charCodeAt(r - 1))) {
+    if (y - r > 64) return -1;
+    r--;
   }
-  return -1;
+  let start = -1;
+  for (let p = r; p < y; ) {
+    start = p;
+    p = emojiEnd(s, p);
+    if (p < 0 || p > y) return -1;
+  }
+  return start;
 }
 
 /** Whether every code unit of `s` is one unit that never merges with a simple neighbour. */
