@@ -32,11 +32,31 @@ export type StreamingHtmlOptions = SanitizeOptions & {
 
 /**
  * A commit that has many new segments to sanitize (a backlog after a stalled frame, a
- * long answer arriving in big reads) stops inserting after this many ms and leaves the
- * rest for the next frame, so one frame does not become a long task on a slow phone.
- * Never on the final commit, and never before what it removed has been replaced.
+ * long answer arriving in big reads, the end of a long answer) stops inserting after this
+ * many ms and leaves the rest for the next frame, so one frame does not become a long
+ * task on a slow phone. Never before what it removed has been replaced.
  */
 const COMMIT_BUDGET_MS = 6;
+
+/** Finished views whose final HTML is not all shown yet (see {@link afterFinalCommits}). */
+const behind = new Set<StreamingHtmlView>();
+let whenShown: (() => void)[] = [];
+
+/**
+ * Runs `cb` once every finished view shows all of its final HTML: at once when none is
+ * behind (the usual case), else after the frames that commit the rest of a long answer.
+ */
+export function afterFinalCommits(cb: () => void): void {
+  if (behind.size === 0) cb();
+  else whenShown.push(cb);
+}
+
+function caughtUp(view: StreamingHtmlView): void {
+  if (!behind.delete(view) || behind.size > 0) return;
+  const run = whenShown;
+  whenShown = [];
+  for (const cb of run) cb();
+}
 
 /** Attribute marking our wrapper groups (not bot content). */
 export const SEGMENT_GROUP_ATTRIBUTE = 'data-segment-group';
@@ -117,10 +137,14 @@ export class StreamingHtmlView {
    */
   set(html: string, unchangedPrefix?: number): void {
     if (this.finished || this.plainTextMode || this.destroyed || typeof html !== 'string') return;
-    const known = typeof unchangedPrefix === 'number' && unchangedPrefix >= 0 ? Math.min(unchangedPrefix, html.length) : -1;
-    this.same = known < 0 || this.same < 0 ? -1 : Math.min(this.same, known);
+    this.hint(html, unchangedPrefix);
     this.pending = html;
     this.scheduleCommit();
+  }
+
+  private hint(html: string, unchangedPrefix?: number): void {
+    const known = typeof unchangedPrefix === 'number' && unchangedPrefix >= 0 ? Math.min(unchangedPrefix, html.length) : -1;
+    this.same = known < 0 || this.same < 0 ? -1 : Math.min(this.same, known);
   }
 
   private scheduleCommit(): void {
@@ -137,16 +161,22 @@ export class StreamingHtmlView {
     if (this.pending === null || this.destroyed) return;
     const html = this.pending;
     this.pending = null;
-    this.commit(html, false);
+    this.commit(html, this.finished);
   }
 
-  /** Final commit, synchronous, nothing held back; later `set()` calls are ignored. */
-  finish(html: string): void {
+  /**
+   * Final commit, nothing held back; later `set()` calls are ignored (`unchangedPrefix`
+   * as in `set()`, relative to the last `set()`'s HTML). Within the commit
+   * budget like the others: a long backlog goes in over the next frames (each adding,
+   * never removing), and {@link afterFinalCommits} tells when all of it is shown.
+   */
+  finish(html: string, unchangedPrefix?: number): void {
     if (this.finished || this.destroyed) return;
     this.pending = null;
     this.finished = true;
     // After a fallback to raw text the HTML is not trusted to be whole: keep the text.
     if (this.plainTextMode || typeof html !== 'string') return;
+    this.hint(html, unchangedPrefix);
     this.commit(html, true);
   }
 
@@ -159,6 +189,7 @@ export class StreamingHtmlView {
     if (this.destroyed) return;
     this.pending = null;
     this.plainTextMode = true;
+    caughtUp(this);
     const fragment = plainTextToFragment(String(text));
     if (fragment.childNodes.length === 0) return;
     this.segments = [];
@@ -171,6 +202,7 @@ export class StreamingHtmlView {
     this.destroyed = true;
     this.pending = null;
     this.segments = [];
+    caughtUp(this);
   }
 
   private commit(html: string, final: boolean): void {
@@ -180,15 +212,16 @@ export class StreamingHtmlView {
     if (!final && unchanged) return;
     this.commitCount++;
     try {
-      const committed = this.reconcile(html, final, final ? -1 : same);
+      const committed = this.reconcile(html, final, same);
       this.lastRaw = committed;
       // What is still pending (the rest of `html`) starts with what was just committed.
       this.same = committed.length;
       if (committed !== html) {
         // Over budget: the rest of the segments go in next frame (unless newer HTML came).
         this.pending ??= html;
+        if (final) behind.add(this);
         this.scheduleCommit();
-      }
+      } else if (final) caughtUp(this);
     } catch (error) {
       // Never throw into the caller's stream loop; without a working sanitizer the only
       // safe rendering is plain text.
@@ -279,7 +312,7 @@ export class StreamingHtmlView {
     let prev = head[head.length - 1];
     // The budget applies only at the end of the answer (nothing after the changed segments)
     // and once the segments just removed are covered again, so nothing shown disappears.
-    const budgeted = !final && suffix.length === 0 && freshMid.length > 1;
+    const budgeted = suffix.length === 0 && freshMid.length > 1;
     const removedEnd = oldMid.length > 0 ? segmentEnd(oldMid[oldMid.length - 1]!) : 0;
     const started = budgeted ? this.now() : 0;
     for (const f of freshMid) {

@@ -47,6 +47,7 @@ import { VoiceController } from './voice-controller.js';
 import { closeIcon } from './icons.js';
 import { visitorStyles } from './visitor.styles.js';
 import { FramePacer } from '../../html/frame-pacing.js';
+import { afterFinalCommits } from '../../html/streaming-html.js';
 
 export type ChatMode = 'launcher' | 'inline' | 'fullscreen';
 
@@ -724,17 +725,20 @@ export class IndigoChat extends LitElement {
       // live region; the streaming bubble itself is never a live region.
       const ids = this.toAnnounce;
       this.toAnnounce = [];
-      const text = ids
-        .map((id) => spokenText(this.renderRoot.querySelector(`[data-message-id="${CSS.escape(id)}"]`)))
-        .join(' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-      // Closed launcher: the answer itself is out of sight; say that something arrived.
-      if (this.mode === 'launcher' && !this.open) {
-        if (this.unread > 0) this.announcement = stringsFor(this.uiLang).unread(this.unread);
-      } else if (text) {
-        this.announcement = text;
-      }
+      // Once the answer is all shown: a long one's last commit can take a few frames.
+      afterFinalCommits(() => {
+        const text = ids
+          .map((id) => spokenText(this.renderRoot.querySelector(`[data-message-id="${CSS.escape(id)}"]`)))
+          .join(' ')
+          .replace(/\s+/g, ' ')
+          .trim();
+        // Closed launcher: the answer itself is out of sight; say that something arrived.
+        if (this.mode === 'launcher' && !this.open) {
+          if (this.unread > 0) this.announcement = stringsFor(this.uiLang).unread(this.unread);
+        } else if (text) {
+          this.announcement = text;
+        }
+      });
     }
   }
 
