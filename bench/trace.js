@@ -32,7 +32,8 @@ for (const e of mine) {
   stack.push(e);
 }
 const total = mine.filter((e) => e.name === 'RunTask').reduce((s, e) => s + e.dur, 0);
-console.log('result', JSON.stringify({ chunks: r.chunks, commits: r.commits, ok: r.finalHtmlCorrect, longTasks: r.longTasks, framesOver50: r.framesOver50, wallMs: Math.round(r.wallMs) }), 'RunTask total ms', (total / 1000).toFixed(0));
+const cpuInWindow = mine.filter((e) => e.name === 'RunTask' && e.ts + e.dur >= from && e.ts <= to).reduce((s, e) => s + (e.tdur ?? 0), 0);
+console.log('result', JSON.stringify({ chunks: r.chunks, commits: r.commits, ok: r.finalHtmlCorrect, longTasks: r.longTasks, framesOver50: r.framesOver50, wallMs: Math.round(r.wallMs) }), 'RunTask total ms', (total / 1000).toFixed(0), 'thread CPU in the window ms', (cpuInWindow / 1000).toFixed(0));
 Object.entries(self).sort((a, c) => c[1] - a[1]).slice(0, 30).forEach(([k, v]) => console.log((v / 1000).toFixed(0).padStart(7), k));
 // CPU profile samples on the trace clock (both are microseconds of the same monotonic clock).
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
