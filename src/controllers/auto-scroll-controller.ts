@@ -10,11 +10,11 @@
  * messages, clamps when the typing indicator goes): seen in the demo, and without this
  * rule the transcript stopped following a streaming answer nobody had touched.
  *
- * Growth is followed from a ResizeObserver's callback, which runs after the browser's own
- * layout: reading scrollHeight there costs nothing, while reading it in an animation-frame
- * callback right after a streaming commit forced a second layout every frame (the largest
- * self time in the 20 KB profile). Scroll events are judged in the event itself (coalesced
- * per frame, before the frame's commits).
+ * Growth is followed from a ResizeObserver, in a task right after its callback (which
+ * runs after the browser's own layout): reading scrollHeight there costs nothing, while
+ * reading it in an animation-frame callback right after a streaming commit forced a second
+ * layout every frame (the largest self time in the 20 KB profile). Scroll events are
+ * judged in the event itself (coalesced per frame, before the frame's commits).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
@@ -49,6 +49,8 @@ export class AutoScrollController implements ReactiveController {
   private pointerDown = false;
   /** A scroll event in this frame came while the reader was acting. */
   private scrolledByReader = false;
+  /** A tick after a resize is queued. */
+  private following = false;
 
   constructor(host: ReactiveControllerHost) {
     this.host = host;
@@ -115,7 +117,17 @@ export class AutoScrollController implements ReactiveController {
   };
 
   private readonly onResize = (): void => {
-    if (this.stuck) this.tick();
+    // Not in the callback itself: scrolling there brings `content-visibility` groups on
+    // screen, which resize in the same frame ("ResizeObserver loop completed with
+    // undelivered notifications" on the host page: Firefox, WebKit, a long answer). In a
+    // task of its own right after the frame, layout is still clean: reading it is free.
+    if (this.stuck && !this.following) {
+      this.following = true;
+      setTimeout(() => {
+        this.following = false;
+        this.tick();
+      });
+    }
   };
 
   private readonly onIntent = (): void => {

@@ -299,7 +299,8 @@ export class StreamingHtmlView {
     let prev = head[head.length - 1];
     // The budget applies only at the end of the answer (nothing after the changed segments)
     // and once the segments just removed are covered again, so nothing shown disappears.
-    const budgeted = suffix.length === 0 && freshMid.length > 1;
+    // Not to a final commit in a hidden page: frames stop there, and nobody waits on it.
+    const budgeted = suffix.length === 0 && freshMid.length > 1 && !(final && this.container.ownerDocument.hidden);
     const removedEnd = oldMid.length > 0 ? segmentEnd(oldMid[oldMid.length - 1]!) : 0;
     const started = budgeted ? this.now() : 0;
     for (const f of freshMid) {
