@@ -242,8 +242,8 @@ export class StreamingHtmlView {
     const settled = last && !last.complete ? segments.length - 1 : segments.length;
     const prevRaw = this.lastRaw;
     // How far the old and new source agree. With a hint, a short compare from there (within
-    // the edited piece); without (the first commit, tests), a binary search of native compares.
-    const common = same >= 0 ? commonPrefixFrom(prevRaw, raw, same) : commonPrefixLength(prevRaw, raw);
+    // the edited piece); without (the first commit, tests), from the start.
+    const common = commonPrefixFrom(prevRaw, raw, Math.max(0, same));
     const keep = segmentsKept(segments, settled, common);
 
     // 2. Re-scan only from there.
@@ -343,18 +343,6 @@ export class StreamingHtmlView {
     this.container.insertBefore(el, before);
     return { el, count: 0 };
   }
-}
-
-/** Length of the common prefix of two strings (binary search over native compares). */
-function commonPrefixLength(a: string, b: string): number {
-  let lo = 0;
-  let hi = Math.min(a.length, b.length);
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (a.slice(0, mid) === b.slice(0, mid)) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** Common prefix length of two strings known to agree on their first `from` code units. */

@@ -48,30 +48,26 @@ export function hasLoneSurrogate(s: string): boolean {
  * just takes the slow path.
  */
 export function isSimpleGraphemeCode(c: number): boolean {
-  if (c < 0x7f) return c >= 0x20 || c === 0x0a || c === 0x09;
-  if (c < 0x300) return c >= 0xa0 && c !== 0xa9 && c !== 0xae; // © and ® are pictographic
-  if (c < 0x530) return c >= 0x370 && (c <= 0x482 || c >= 0x48a); // Greek, Cyrillic (no combining marks)
-  if (c < 0x2010) return false;
-  if (c <= 0x2027) return true; // dashes, quotes, bullet, ellipsis
-  if (c < 0x2030) return false; // line/paragraph separators, bidi controls
-  if (c <= 0x203b) return true; // per mille, primes, guillemets (U+203C ‼ is pictographic)
-  if (c < 0x20a0) return false;
-  if (c <= 0x20c0) return true; // currency signs
-  if (c < 0x3000) return false;
-  if (c <= 0x3029) return true; // CJK punctuation (U+302A.. are combining)
-  if (c < 0x3041) return false;
-  if (c <= 0x3096) return true; // hiragana (U+3099/309A are combining)
-  if (c < 0x30a1) return false;
-  if (c <= 0x30fa) return true; // katakana
-  if (c < 0x3400) return false;
-  if (c <= 0x4dbf) return true; // CJK extension A
-  if (c < 0x4e00) return false;
-  if (c <= 0x9fff) return true; // CJK unified ideographs
-  if (c < 0xac00) return false;
-  if (c <= 0xd7a3) return true; // Hangul syllables (LV/LVT)
-  if (c < 0xff01) return false;
-  return c <= 0xff5e; // fullwidth ASCII forms
+  for (let i = 0; i < SIMPLE.length; i += 2) {
+    if (c < SIMPLE[i]!) return false;
+    if (c <= SIMPLE[i + 1]!) return true;
+  }
+  return false;
 }
+
+/**
+ * The simple ranges, inclusive, ascending: tab and LF, printable ASCII, Latin-1 to the
+ * combining marks (not the pictographic © and ®), Greek and Cyrillic (not their combining
+ * marks), dashes, quotes, bullet and ellipsis, per mille to guillemets (U+203C ‼ is
+ * pictographic), currency signs, CJK punctuation (U+302A.. combine), hiragana (not
+ * U+3099/309A), katakana, CJK extension A, CJK unified ideographs, Hangul LV/LVT
+ * syllables, fullwidth ASCII.
+ */
+const SIMPLE = [
+  0x09, 0x0a, 0x20, 0x7e, 0xa0, 0xa8, 0xaa, 0xad, 0xaf, 0x2ff, 0x370, 0x482, 0x48a, 0x52f, 0x2010, 0x2027,
+  0x2030, 0x203b, 0x20a0, 0x20c0, 0x3000, 0x3029, 0x3041, 0x3096, 0x30a1, 0x30fa, 0x3400, 0x4dbf, 0x4e00,
+  0x9fff, 0xac00, 0xd7a3, 0xff01, 0xff5e,
+];
 
 const PICTOGRAPHIC = /^\p{Extended_Pictographic}$/u;
 
@@ -119,28 +115,18 @@ function quickGraphemeEnd(s: string, x: number): number {
 }
 
 /**
- * Start of the grapheme ending at boundary y when it can be told without ICU, else -1.
- * A simple code unit starts a grapheme unless CR, a leading jamo or a Prepend precedes it:
- * none of those is simple, an emoji code point or U+FE0F. An emoji sequence is read
- * forwards from the simple code unit (or start) before its run.
+ * Start of the grapheme ending at boundary y when it can be told without ICU, else -1:
+ * back to the simple code unit (or the start) before the run of others that ends at y,
+ * then forwards from there, each step a simple code unit or an emoji sequence. A simple
+ * code unit ends a grapheme before a code unit that starts one (`startsFresh`).
  */
 function quickGraphemeStart(s: string, y: number): number {
-  const c = s.charCodeAt(y - 1);
-  if (isSimpleGraphemeCode(c)) {
-    if (y === 1) return 0;
-    const b = s.charCodeAt(y - 2);
-    const lastEmoji = b === 0xfe0f || (y >= 3 && isLowSurrogate(b) && (isRegional(s, y - 3) || isModifier(s, y - 3) || pictographEnd(s, y - 3) === y - 1)) || pictographEnd(s, y - 2) === y - 1;
-    return isSimpleGraphemeCode(b) || lastEmoji ? y - 1 : -1;
-  }
-  let r = y;
-  while (r > 0 && !isSimpleGraphemeCode(s.charCodeAt(r - 1))) {
-    if (y - r > 64) return -1;
-    r--;
-  }
+  let r = y - 1;
+  while (r > 0 && !isSimpleGraphemeCode(s.charCodeAt(r - 1))) if (y - --r > 64) return -1;
   let start = -1;
   for (let p = r; p < y; ) {
     start = p;
-    p = emojiEnd(s, p);
+    p = isSimpleGraphemeCode(s.charCodeAt(p)) ? p + 1 : emojiEnd(s, p);
     if (p < 0 || p > y) return -1;
   }
   return start;
