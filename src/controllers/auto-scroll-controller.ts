@@ -1,8 +1,8 @@
 /**
  * Stick-to-bottom for the transcript: follows new content while the reader is at the
  * bottom, stops when they scroll up, and offers "jump to latest" meanwhile.
- * Layout is read (scrollHeight & co.) at most once per animation frame: scroll events,
- * updates and content mutations only mark the frame dirty; one rAF callback reads and writes.
+ * Layout is read (scrollHeight & co.) where it is already clean: in scroll events and in
+ * the ResizeObserver callback (after the browser's layout); a rAF tick only on attach and jump.
  *
  * Only the reader unsticks it: an upward scroll counts when it follows their input (wheel,
  * touch, keys, scrollbar drag, focus moving inside). The browser also moves scrollTop up
@@ -10,12 +10,11 @@
  * messages, clamps when the typing indicator goes): seen in the demo, and without this
  * rule the transcript stopped following a streaming answer nobody had touched.
  *
- * Where ResizeObserver exists, growth is followed from its callback, which runs after the
- * browser's own layout: reading scrollHeight there costs nothing, while reading it in an
- * animation-frame callback right after a streaming commit forced a second layout every
- * frame (the largest self time in the 20 KB profile). Scroll events are judged in the
- * event itself (coalesced per frame, before the frame's commits). Without it, the
- * controller falls back to one rAF read per frame.
+ * Growth is followed from a ResizeObserver, in a task right after its callback (which
+ * runs after the browser's own layout): reading scrollHeight there costs nothing, while
+ * reading it in an animation-frame callback right after a streaming commit forced a second
+ * layout every frame (the largest self time in the 20 KB profile). Scroll events are
+ * judged in the event itself (coalesced per frame, before the frame's commits).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
@@ -50,6 +49,8 @@ export class AutoScrollController implements ReactiveController {
   private pointerDown = false;
   /** A scroll event in this frame came while the reader was acting. */
   private scrolledByReader = false;
+  /** A tick after a resize is queued. */
+  private following = false;
 
   constructor(host: ReactiveControllerHost) {
     this.host = host;
@@ -75,40 +76,25 @@ export class AutoScrollController implements ReactiveController {
       el.addEventListener('pointerdown', this.onPointerDown, { passive: true });
       this.lastTop = el.scrollTop;
       // Streaming answers grow outside the host's renders (the streaming HTML view commits in
-      // its own frame, images load later): follow those too.
-      if (typeof ResizeObserver === 'function') {
-        const resizes = new ResizeObserver(this.onResize);
-        resizes.observe(el);
-        for (const child of Array.from(el.children)) resizes.observe(child);
-        this.resizes = resizes;
-      }
-      if (typeof MutationObserver === 'function') {
-        this.mutations = new MutationObserver((records) => {
-          for (const r of records) {
-            if (r.target !== el) continue;
-            for (const n of Array.from(r.addedNodes)) if (n instanceof Element) this.resizes?.observe(n);
-            for (const n of Array.from(r.removedNodes)) if (n instanceof Element) this.resizes?.unobserve(n);
-          }
-          // With a ResizeObserver, growth reports itself after layout (new children too).
-          if (this.stuck && !this.resizes) this.schedule();
-        });
-        // Only the transcript's children when sizes are observed: every text change of a
-        // streaming answer would otherwise wake this observer.
-        this.mutations.observe(el, this.resizes ? { childList: true } : { childList: true, subtree: true, characterData: true });
-      }
-      el.addEventListener('load', this.onMediaLoad, { capture: true });
+      // its own frame, images load later): the transcript's children report their sizes.
+      const resizes = (this.resizes = new ResizeObserver(this.onResize));
+      resizes.observe(el);
+      for (const child of Array.from(el.children)) resizes.observe(child);
+      this.mutations = new MutationObserver((records) => {
+        for (const r of records) {
+          for (const n of Array.from(r.addedNodes)) if (n instanceof Element) resizes.observe(n);
+          for (const n of Array.from(r.removedNodes)) if (n instanceof Element) resizes.unobserve(n);
+        }
+      });
+      // Only the transcript's children: text changes of a streaming answer resize them.
+      this.mutations.observe(el, { childList: true });
     }
     this.schedule();
-  }
-
-  hostUpdated(): void {
-    if (this.stuck && !this.resizes) this.schedule();
   }
 
   hostDisconnected(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
-    this.el?.removeEventListener('load', this.onMediaLoad, { capture: true });
     this.attach(null);
   }
 
@@ -127,12 +113,21 @@ export class AutoScrollController implements ReactiveController {
     if (this.pointerDown || now() <= this.intentUntil) this.scrolledByReader = true;
     // Scroll events run before the frame's callbacks, on the last frame's layout: judge
     // them now instead of reading layout again after this frame's commits.
-    if (this.resizes) this.tick();
-    else this.schedule();
+    this.tick();
   };
 
   private readonly onResize = (): void => {
-    if (this.stuck) this.tick();
+    // Not in the callback itself: scrolling there brings `content-visibility` groups on
+    // screen, which resize in the same frame ("ResizeObserver loop completed with
+    // undelivered notifications" on the host page: Firefox, WebKit, a long answer). In a
+    // task of its own right after the frame, layout is still clean: reading it is free.
+    if (this.stuck && !this.following) {
+      this.following = true;
+      setTimeout(() => {
+        this.following = false;
+        this.tick();
+      });
+    }
   };
 
   private readonly onIntent = (): void => {
@@ -152,10 +147,6 @@ export class AutoScrollController implements ReactiveController {
     this.onIntent(); // the scroll events of the last drag step still arrive
     globalThis.removeEventListener?.('pointerup', this.onPointerUp);
     globalThis.removeEventListener?.('pointercancel', this.onPointerUp);
-  };
-
-  private readonly onMediaLoad = (): void => {
-    if (this.stuck && !this.resizes) this.schedule();
   };
 
   private schedule(): void {

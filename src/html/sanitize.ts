@@ -126,7 +126,8 @@ export function sanitizeToFragment(html: string, options?: SanitizeOptions): Doc
   return fragment;
 }
 
-const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+/** The named character references both text decoders here know (lower case). */
+export const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 
 /**
  * The text of an HTML string without parsing it (no engine available): tags removed,

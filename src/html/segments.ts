@@ -238,8 +238,9 @@ export function scanSegments(src: string, from: number, final: boolean): Segment
 
   let visibleEnd = heldBack >= 0 ? heldBack : n;
   let endsInText = plainState && visibleEnd > lastConstructEnd;
-  if (!final && endsInText) {
+  if (!final && endsInText && heldBack < 0) {
     // Hold back a half-received character reference (`&am`), it would show as text.
+    // (Before a held-back `<` it cannot grow: its meaning is settled.)
     const tail = src.slice(Math.max(lastConstructEnd, visibleEnd - 40), visibleEnd);
     const m = /&[#a-zA-Z0-9]*$/.exec(tail);
     if (m) {

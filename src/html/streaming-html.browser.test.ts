@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { SEGMENT_GROUP_ATTRIBUTE, StreamingHtmlView } from './streaming-html.js';
+import { afterFinalCommits, SEGMENT_GROUP_ATTRIBUTE, StreamingHtmlView } from './streaming-html.js';
 import { attributeAllowed } from './policy.test-helper.js';
 import { sanitizeToFragment, type SanitizeOptions } from './sanitize.js';
 import { safeUrl } from './url-policy.js';
@@ -29,6 +29,13 @@ function manualFrames() {
     frame() {
       const run = queue.splice(0);
       for (const cb of run) cb();
+    },
+    /** Runs frames until nothing is scheduled (the rest of a budgeted final commit). */
+    settle() {
+      for (let n = 0; queue.length > 0; n++) {
+        if (n > 1000) throw new Error('frames never settle');
+        this.frame();
+      }
     },
   };
 }
@@ -108,6 +115,7 @@ describe('StreamingHtmlView', () => {
         expect(unsafeBits(container)).to.deep.equal([]);
       }
       view.finish(ANSWER);
+      frames.settle();
       expect(contentHtml(container), `chunk size ${size}`).to.equal(sanitizedHtml(ANSWER));
     }
   });
@@ -161,6 +169,7 @@ describe('StreamingHtmlView', () => {
     const commitsBeforeFinish = view.commits;
     expect(commitsBeforeFinish).to.equal(Math.ceil(snapshots.length / 10));
     view.finish(ANSWER);
+    frames.settle();
     expect(view.commits).to.equal(commitsBeforeFinish + 1);
     // After finish, set() is ignored and schedules nothing.
     view.set('<p>late</p>');
@@ -194,6 +203,7 @@ describe('StreamingHtmlView', () => {
       frames.frame();
     }
     view.finish(html + '</p>');
+    frames.settle();
     expect(container.querySelector('img')).to.equal(img);
     expect(img!.isConnected).to.equal(true);
     // Groups of ~32 segments were used.
@@ -227,6 +237,7 @@ describe('StreamingHtmlView', () => {
       frames.frame();
     }
     view.finish(html + '</p>');
+    frames.settle();
     expect(range.startContainer).to.equal(text);
     expect(text.isConnected).to.equal(true);
     expect(range.toString()).to.equal('some of t');
@@ -297,6 +308,7 @@ describe('StreamingHtmlView', () => {
       expect(unsafeBits(container)).to.deep.equal([]);
     }
     view.finish(final);
+    frames.settle();
     expect(contentHtml(container)).to.equal(sanitizedHtml(final));
   });
 
@@ -318,6 +330,7 @@ describe('StreamingHtmlView', () => {
       expect(unsafeBits(container)).to.deep.equal([]);
     }
     view.finish(steps[steps.length - 1]!);
+    frames.settle();
     expect(unsafeBits(container)).to.deep.equal([]);
     await new Promise((r) => setTimeout(r, 200));
     expect(window.__pwned).to.equal(undefined);
@@ -347,6 +360,7 @@ describe('StreamingHtmlView', () => {
         expect(unsafeBits(container), snapshot).to.deep.equal([]);
       }
       view.finish(html);
+      frames.settle();
       expect(contentHtml(container), html).to.equal(sanitizedHtml(html));
     }
   });
@@ -373,6 +387,7 @@ describe('StreamingHtmlView', () => {
           expect(unsafeBits(container)).to.deep.equal([]);
         }
         view.finish(html);
+        frames.settle();
         expect(contentHtml(container)).to.equal(sanitizedHtml(html));
         container.remove();
       }),
@@ -470,6 +485,27 @@ describe('StreamingHtmlView', () => {
     );
   });
 
+  it('shows a bare & before an incomplete construct like a fresh render does (found by the random-delta test)', () => {
+    const container = makeContainer();
+    const frames = manualFrames();
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule, now: () => 0 });
+    view.set('&<p>', 0);
+    frames.frame();
+    view.set('&<!--&<p>', 0);
+    frames.frame();
+    const fresh = makeContainer();
+    const freshFrames = manualFrames();
+    const reference = new StreamingHtmlView(fresh, { schedule: freshFrames.schedule, now: () => 0 });
+    reference.set('&<!--&<p>');
+    freshFrames.frame();
+    expect(contentHtml(container)).to.equal('&amp;');
+    expect(contentHtml(fresh)).to.equal('&amp;');
+    // At the very end it may still grow into a reference: held back.
+    reference.set('&<!--&<p>--><p>x &am');
+    freshFrames.frame();
+    expect(contentHtml(fresh)).to.equal('&amp;<p>x </p>');
+  });
+
   it('spreads a backlog of new segments over frames within a time budget, never removing what was shown', () => {
     const container = makeContainer();
     const frames = manualFrames();
@@ -494,11 +530,47 @@ describe('StreamingHtmlView', () => {
     }
     expect(n).to.be.greaterThan(2);
     expect(contentHtml(container)).to.equal(sanitizedHtml(full));
-    // The final commit ignores the budget: everything at once.
+    // The final commit keeps to the budget too: the rest goes in over the next frames,
+    // each only adding, and afterFinalCommits waits until all of it is shown.
     const more = `${full}</p>${blocks}`;
     view.set(more);
     view.finish(more);
+    let shown: string | null = null;
+    afterFinalCommits(() => (shown = contentHtml(container)));
+    expect(shown).to.equal(null);
+    expect(contentHtml(container)).to.not.equal(sanitizedHtml(more));
+    n = 0;
+    while (frames.queued > 0 && n < 50) {
+      const before = contentHtml(container);
+      frames.frame();
+      n++;
+      expect(contentHtml(container).startsWith(before)).to.equal(true);
+    }
+    expect(n).to.be.greaterThan(1);
     expect(contentHtml(container)).to.equal(sanitizedHtml(more));
+    expect(shown).to.equal(sanitizedHtml(more));
+    // Nothing behind: at once.
+    let now = false;
+    afterFinalCommits(() => (now = true));
+    expect(now).to.equal(true);
+  });
+
+  it('afterFinalCommits does not wait for a view destroyed or degraded while behind', () => {
+    let t = 0;
+    const slow = { now: () => (t += 4) };
+    const blocks = Array.from({ length: 12 }, (_, i) => `<p>block ${i}</p>`).join('');
+    for (const end of ['destroy', 'plain'] as const) {
+      const frames = manualFrames();
+      const view = new StreamingHtmlView(makeContainer(), { schedule: frames.schedule, ...slow });
+      view.finish(blocks);
+      let done = false;
+      afterFinalCommits(() => (done = true));
+      expect(done).to.equal(false);
+      if (end === 'destroy') view.destroy();
+      else view.showPlainText('text');
+      expect(done).to.equal(true);
+      frames.settle();
+    }
   });
 
   it('showPlainText replaces the content with escaped text, and never blanks it', () => {

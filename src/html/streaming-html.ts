@@ -21,7 +21,7 @@
  */
 import { scanSegments } from './segments.js';
 import { FramePacer } from './frame-pacing.js';
-import { plainTextToFragment, sanitizeToFragment, type SanitizeOptions } from './sanitize.js';
+import { ENTITIES, plainTextToFragment, sanitizeToFragment, type SanitizeOptions } from './sanitize.js';
 
 export type StreamingHtmlOptions = SanitizeOptions & {
   /** Runs a commit later; default: an animation frame, at most one per STREAM_FRAME_MS. */
@@ -32,11 +32,31 @@ export type StreamingHtmlOptions = SanitizeOptions & {
 
 /**
  * A commit that has many new segments to sanitize (a backlog after a stalled frame, a
- * long answer arriving in big reads) stops inserting after this many ms and leaves the
- * rest for the next frame, so one frame does not become a long task on a slow phone.
- * Never on the final commit, and never before what it removed has been replaced.
+ * long answer arriving in big reads, the end of a long answer) stops inserting after this
+ * many ms and leaves the rest for the next frame, so one frame does not become a long
+ * task on a slow phone. Never before what it removed has been replaced.
  */
 const COMMIT_BUDGET_MS = 6;
+
+/** Finished views whose final HTML is not all shown yet (see {@link afterFinalCommits}). */
+const behind = new Set<StreamingHtmlView>();
+let whenShown: (() => void)[] = [];
+
+/**
+ * Runs `cb` once every finished view shows all of its final HTML: at once when none is
+ * behind (the usual case), else after the frames that commit the rest of a long answer.
+ */
+export function afterFinalCommits(cb: () => void): void {
+  if (behind.size === 0) cb();
+  else whenShown.push(cb);
+}
+
+function caughtUp(view: StreamingHtmlView): void {
+  if (!behind.delete(view) || behind.size > 0) return;
+  const run = whenShown;
+  whenShown = [];
+  for (const cb of run) cb();
+}
 
 /** Attribute marking our wrapper groups (not bot content). */
 export const SEGMENT_GROUP_ATTRIBUTE = 'data-segment-group';
@@ -117,10 +137,14 @@ export class StreamingHtmlView {
    */
   set(html: string, unchangedPrefix?: number): void {
     if (this.finished || this.plainTextMode || this.destroyed || typeof html !== 'string') return;
-    const known = typeof unchangedPrefix === 'number' && unchangedPrefix >= 0 ? Math.min(unchangedPrefix, html.length) : -1;
-    this.same = known < 0 || this.same < 0 ? -1 : Math.min(this.same, known);
+    this.hint(html, unchangedPrefix);
     this.pending = html;
     this.scheduleCommit();
+  }
+
+  private hint(html: string, unchangedPrefix?: number): void {
+    const known = typeof unchangedPrefix === 'number' && unchangedPrefix >= 0 ? Math.min(unchangedPrefix, html.length) : -1;
+    this.same = known < 0 || this.same < 0 ? -1 : Math.min(this.same, known);
   }
 
   private scheduleCommit(): void {
@@ -137,16 +161,22 @@ export class StreamingHtmlView {
     if (this.pending === null || this.destroyed) return;
     const html = this.pending;
     this.pending = null;
-    this.commit(html, false);
+    this.commit(html, this.finished);
   }
 
-  /** Final commit, synchronous, nothing held back; later `set()` calls are ignored. */
-  finish(html: string): void {
+  /**
+   * Final commit, nothing held back; later `set()` calls are ignored (`unchangedPrefix`
+   * as in `set()`, relative to the last `set()`'s HTML). Within the commit
+   * budget like the others: a long backlog goes in over the next frames (each adding,
+   * never removing), and {@link afterFinalCommits} tells when all of it is shown.
+   */
+  finish(html: string, unchangedPrefix?: number): void {
     if (this.finished || this.destroyed) return;
     this.pending = null;
     this.finished = true;
     // After a fallback to raw text the HTML is not trusted to be whole: keep the text.
     if (this.plainTextMode || typeof html !== 'string') return;
+    this.hint(html, unchangedPrefix);
     this.commit(html, true);
   }
 
@@ -159,6 +189,7 @@ export class StreamingHtmlView {
     if (this.destroyed) return;
     this.pending = null;
     this.plainTextMode = true;
+    caughtUp(this);
     const fragment = plainTextToFragment(String(text));
     if (fragment.childNodes.length === 0) return;
     this.segments = [];
@@ -171,6 +202,7 @@ export class StreamingHtmlView {
     this.destroyed = true;
     this.pending = null;
     this.segments = [];
+    caughtUp(this);
   }
 
   private commit(html: string, final: boolean): void {
@@ -180,15 +212,16 @@ export class StreamingHtmlView {
     if (!final && unchanged) return;
     this.commitCount++;
     try {
-      const committed = this.reconcile(html, final, final ? -1 : same);
+      const committed = this.reconcile(html, final, same);
       this.lastRaw = committed;
       // What is still pending (the rest of `html`) starts with what was just committed.
       this.same = committed.length;
       if (committed !== html) {
         // Over budget: the rest of the segments go in next frame (unless newer HTML came).
         this.pending ??= html;
+        if (final) behind.add(this);
         this.scheduleCommit();
-      }
+      } else if (final) caughtUp(this);
     } catch (error) {
       // Never throw into the caller's stream loop; without a working sanitizer the only
       // safe rendering is plain text.
@@ -208,22 +241,9 @@ export class StreamingHtmlView {
     const last = segments[segments.length - 1];
     const settled = last && !last.complete ? segments.length - 1 : segments.length;
     const prevRaw = this.lastRaw;
-    // `slice ===` is a native memory compare (~10x faster than startsWith in Chromium).
-    const unchangedUpTo = (end: number): boolean => end <= raw.length && raw.slice(0, end) === prevRaw.slice(0, end);
-    // How far the old and new source agree (a lower bound is enough). With a hint, a short
-    // compare from there (within the edited piece); without, one native compare of the
-    // settled part in the usual case (edits only at the live tail).
-    let common: number;
-    if (same >= 0) common = commonPrefixFrom(prevRaw, raw, same);
-    else {
-      const end = settled > 0 ? segmentEnd(segments[settled - 1]!) : 0;
-      const start = settled > 0 ? segments[settled - 1]!.start : 0;
-      if (unchangedUpTo(end)) common = commonPrefixFrom(prevRaw, raw, end);
-      // Marked-style streams edit inside the last, already closed segment.
-      else if (unchangedUpTo(start)) common = commonPrefixFrom(prevRaw, raw, start);
-      // A delta reached further back.
-      else common = commonPrefixLength(prevRaw, raw);
-    }
+    // How far the old and new source agree. With a hint, a short compare from there (within
+    // the edited piece); without (the first commit, tests), from the start.
+    const common = commonPrefixFrom(prevRaw, raw, Math.max(0, same));
     const keep = segmentsKept(segments, settled, common);
 
     // 2. Re-scan only from there.
@@ -279,7 +299,8 @@ export class StreamingHtmlView {
     let prev = head[head.length - 1];
     // The budget applies only at the end of the answer (nothing after the changed segments)
     // and once the segments just removed are covered again, so nothing shown disappears.
-    const budgeted = !final && suffix.length === 0 && freshMid.length > 1;
+    // Not to a final commit in a hidden page: frames stop there, and nobody waits on it.
+    const budgeted = suffix.length === 0 && freshMid.length > 1 && !(final && this.container.ownerDocument.hidden);
     const removedEnd = oldMid.length > 0 ? segmentEnd(oldMid[oldMid.length - 1]!) : 0;
     const started = budgeted ? this.now() : 0;
     for (const f of freshMid) {
@@ -322,18 +343,6 @@ export class StreamingHtmlView {
     this.container.insertBefore(el, before);
     return { el, count: 0 };
   }
-}
-
-/** Length of the common prefix of two strings (binary search over native compares). */
-function commonPrefixLength(a: string, b: string): number {
-  let lo = 0;
-  let hi = Math.min(a.length, b.length);
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (a.slice(0, mid) === b.slice(0, mid)) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /** Common prefix length of two strings known to agree on their first `from` code units. */
@@ -408,7 +417,7 @@ function decodeText(src: string): string | null {
   if (!src.includes('&')) return src;
   let bad = false;
   const out = src.replace(/&(?:(amp|lt|gt|quot|apos|nbsp)|#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));|&/g, (m, name?: string, dec?: string, hex?: string) => {
-    if (name) return NAMED[name]!;
+    if (name) return ENTITIES[name]!;
     const cp = dec !== undefined ? Number(dec) : hex !== undefined ? parseInt(hex, 16) : -1;
     // Printable code points only: the parser remaps or replaces the others.
     if (cp === 9 || cp === 10 || (cp >= 0x20 && cp < 0x7f) || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfdcf) || (cp >= 0xfdf0 && cp <= 0x10ffff && (cp & 0xfffe) !== 0xfffe)) {
@@ -420,7 +429,6 @@ function decodeText(src: string): string | null {
   return bad ? null : out;
 }
 
-const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
 
 /** Where text goes at the end of `head` (closed by `closing`, innermost first), if plain. */
 function insertAt(segment: Segment, head: string, closing: readonly string[], inserted: string): { target: Text; inserted: string } | null {
@@ -459,7 +467,7 @@ function insertAt(segment: Segment, head: string, closing: readonly string[], in
 }
 
 /** The run of plain `</name>` tags ending `src`: names and start offsets, in source order. */
-function trailingEndTags(src: string): { length: number; names: string[]; starts: number[] } {
+function trailingEndTags(src: string): { names: string[]; starts: number[] } {
   const names: string[] = [];
   const starts: number[] = [];
   let end = src.length;
@@ -473,5 +481,5 @@ function trailingEndTags(src: string): { length: number; names: string[]; starts
     starts.unshift(open);
     end = open;
   }
-  return { length: src.length - end, names, starts };
+  return { names, starts };
 }

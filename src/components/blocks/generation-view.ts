@@ -88,13 +88,13 @@ class GenerationViewDirective extends AsyncDirective {
       if (html !== this.lastHtml && collapse(html) !== collapse(this.lastHtml)) this.rebuild(element, options, html);
       return nothing;
     }
+    // What the previous LiveText shares with this one is unchanged: no string compare.
+    const same = previousLive === null ? -1 : sharedPrefixLength(previousLive, block.live);
     if (done) {
       this.phase = 'finished';
       this.lastHtml = html;
-      view.finish(html);
+      view.finish(html, same < 0 ? undefined : same);
     } else {
-      // What the previous LiveText shares with this one is unchanged: no string compare.
-      const same = previousLive === null ? -1 : sharedPrefixLength(previousLive, block.live);
       if (same !== html.length || html.length !== this.lastHtml?.length) {
         this.lastHtml = html;
         view.set(html, same < 0 ? undefined : same);

@@ -47,6 +47,7 @@ import { VoiceController } from './voice-controller.js';
 import { closeIcon } from './icons.js';
 import { visitorStyles } from './visitor.styles.js';
 import { FramePacer } from '../../html/frame-pacing.js';
+import { afterFinalCommits } from '../../html/streaming-html.js';
 
 export type ChatMode = 'launcher' | 'inline' | 'fullscreen';
 
@@ -114,17 +115,21 @@ function noticeText(notice: Notice, s: ChatStrings): string {
 /** What the live region reads for a finished answer: the message without its time and actions. */
 function spokenText(el: Element | null): string {
   if (!el) return '';
-  // Walked in place: cloning a 200 KB answer's DOM to drop two parts was a long task.
-  const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, (node) =>
-    node.nodeType === Node.TEXT_NODE
-      ? NodeFilter.FILTER_ACCEPT
-      : (node as Element).matches('[part~="time"], .answer-actions')
-        ? NodeFilter.FILTER_REJECT
-        : NodeFilter.FILTER_SKIP,
-  );
-  const parts: string[] = [];
-  while (walker.nextNode()) parts.push((walker.currentNode as Text).data);
-  return parts.join('');
+  // Native text of the ranges between those parts (a TreeWalker calling a filter per node
+  // took ~90 ms at the end of a 20 KB answer on a 4x slower CPU).
+  const range = el.ownerDocument.createRange();
+  range.selectNodeContents(el);
+  let text = '';
+  let skipped: Element | null = null;
+  for (const part of el.querySelectorAll('[part~="time"], .answer-actions')) {
+    if (skipped?.contains(part)) continue;
+    range.setEndBefore(part);
+    text += range.toString();
+    range.setStartAfter(part);
+    skipped = part;
+  }
+  range.setEnd(el, el.childNodes.length);
+  return text + range.toString();
 }
 
 const stopIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><rect x="6" y="6" width="12" height="12" rx="2"/></svg>`;
@@ -727,17 +732,20 @@ export class IndigoChat extends LitElement {
       // live region; the streaming bubble itself is never a live region.
       const ids = this.toAnnounce;
       this.toAnnounce = [];
-      const text = ids
-        .map((id) => spokenText(this.renderRoot.querySelector(`[data-message-id="${CSS.escape(id)}"]`)))
-        .join(' ')
-        .replace(/\s+/g, ' ')
-        .trim();
-      // Closed launcher: the answer itself is out of sight; say that something arrived.
-      if (this.mode === 'launcher' && !this.open) {
-        if (this.unread > 0) this.announcement = stringsFor(this.uiLang).unread(this.unread);
-      } else if (text) {
-        this.announcement = text;
-      }
+      // Once the answer is all shown: a long one's last commit can take a few frames.
+      afterFinalCommits(() => {
+        const text = ids
+          .map((id) => spokenText(this.renderRoot.querySelector(`[data-message-id="${CSS.escape(id)}"]`)))
+          .join(' ')
+          .replace(/\s+/g, ' ')
+          .trim();
+        // Closed launcher: the answer itself is out of sight; say that something arrived.
+        if (this.mode === 'launcher' && !this.open) {
+          if (this.unread > 0) this.announcement = stringsFor(this.uiLang).unread(this.unread);
+        } else if (text) {
+          this.announcement = text;
+        }
+      });
     }
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import fc from 'fast-check';
 import {
   countUnits,
@@ -125,6 +125,68 @@ describe('UnitString walks agree with segmenting the whole string', () => {
         },
       ),
       { numRuns: 15 },
+    );
+  });
+});
+
+describe('emoji sequences are walked without the segmenter', () => {
+  /** Checks every boundary UnitString finds (both ways) against Intl.Segmenter on `s`. */
+  const agrees = (s: string): void => {
+    const ends = [0];
+    for (const g of graphemes(s)) ends.push(ends[ends.length - 1]! + g.length);
+    const us = new UnitString(s, 'grapheme');
+    for (let k = 0; k < ends.length; k++) {
+      expect(us.forward(0, k), JSON.stringify(s)).toBe(ends[k]);
+      expect(us.backward(s.length, k), JSON.stringify(s)).toBe(ends[ends.length - 1 - k]);
+    }
+  };
+
+  test('every Extended_Pictographic code point, alone, repeated, with FE0F, skin tone and ZWJ', () => {
+    let count = 0;
+    for (let cp = 0x80; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const e = String.fromCodePoint(cp);
+      if (!/\p{Extended_Pictographic}/u.test(e)) continue;
+      count++;
+      for (const s of [`a${e}b`, `${e}${e}`, `x ${e}\uFE0F.`, `${e}🏽${e}`, `${e}\u200D${e}\uFE0F`, `🇮🇹${e}🇮`, `${e}\u0301a`, `a\u200D${e}`]) agrees(s);
+    }
+    expect(count).toBeGreaterThan(2500);
+  });
+
+  test('flags, families, skin tones and keycaps in text', () => {
+    const spy = vi.spyOn(Intl.Segmenter.prototype, 'segment');
+    const text = 'Italy 🇮🇹 and 🇫🇷🇮🇹🇮, a family 👨‍👩‍👧 at 👩‍💻 work 👍🏽 ❤️ 📏 🚲. ©®';
+    const us = new UnitString(text, 'grapheme');
+    const n = countUnits(text, 'grapheme');
+    expect(us.forward(0, n)).toBe(text.length);
+    expect(us.backward(text.length, n)).toBe(0);
+    const calls = spy.mock.calls.length;
+    spy.mockRestore();
+    expect(n).toBe(graphemes(text).length);
+    expect(calls).toBe(0);
+    // What the quick path does not know still goes to the segmenter, and agrees with it.
+    for (const s of ['1️⃣ #️⃣', 'e\u0301👍', '👍\u0301', 'क्षि 👍', '\r\n👍', '\u1100한👍']) agrees(s);
+  });
+
+  test.each(DELTA_UNITS)('%s: random emoji-heavy text walks like the segmenter', (unit) => {
+    const emoji = ['🇮', '🇹', '🇮🇹', '👍', '🏽', '\u200D', '\uFE0F', '❤', '©', '👩‍💻', 'a', ' ', '\u0301', '1', '\r', '\n'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...emoji), { maxLength: 30 }), (t) => {
+        const s = t.join('');
+        const units = splitUnits(s, unit);
+        const us = new UnitString(s, unit);
+        let o = 0;
+        for (let k = 0; k <= units.length; k++) {
+          expect(us.forward(0, k)).toBe(o);
+          o += units[k]?.length ?? 0;
+        }
+        o = s.length;
+        for (let k = 0; k <= units.length; k++) {
+          expect(us.backward(s.length, k)).toBe(o);
+          o -= units[units.length - 1 - k]?.length ?? 0;
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -48,76 +48,88 @@ export function hasLoneSurrogate(s: string): boolean {
  * just takes the slow path.
  */
 export function isSimpleGraphemeCode(c: number): boolean {
-  if (c < 0x7f) return c >= 0x20 || c === 0x0a || c === 0x09;
-  if (c < 0x300) return c >= 0xa0 && c !== 0xa9 && c !== 0xae; // © and ® are pictographic
-  if (c < 0x530) return c >= 0x370 && (c <= 0x482 || c >= 0x48a); // Greek, Cyrillic (no combining marks)
-  if (c < 0x2010) return false;
-  if (c <= 0x2027) return true; // dashes, quotes, bullet, ellipsis
-  if (c < 0x2030) return false; // line/paragraph separators, bidi controls
-  if (c <= 0x203b) return true; // per mille, primes, guillemets (U+203C ‼ is pictographic)
-  if (c < 0x20a0) return false;
-  if (c <= 0x20c0) return true; // currency signs
-  if (c < 0x3000) return false;
-  if (c <= 0x3029) return true; // CJK punctuation (U+302A.. are combining)
-  if (c < 0x3041) return false;
-  if (c <= 0x3096) return true; // hiragana (U+3099/309A are combining)
-  if (c < 0x30a1) return false;
-  if (c <= 0x30fa) return true; // katakana
-  if (c < 0x3400) return false;
-  if (c <= 0x4dbf) return true; // CJK extension A
-  if (c < 0x4e00) return false;
-  if (c <= 0x9fff) return true; // CJK unified ideographs
-  if (c < 0xac00) return false;
-  if (c <= 0xd7a3) return true; // Hangul syllables (LV/LVT)
-  if (c < 0xff01) return false;
-  return c <= 0xff5e; // fullwidth ASCII forms
+  for (let i = 0; i < SIMPLE.length; i += 2) {
+    if (c < SIMPLE[i]!) return false;
+    if (c <= SIMPLE[i + 1]!) return true;
+  }
+  return false;
 }
+
+/**
+ * The simple ranges, inclusive, ascending: tab and LF, printable ASCII, Latin-1 to the
+ * combining marks (not the pictographic © and ®), Greek and Cyrillic (not their combining
+ * marks), dashes, quotes, bullet and ellipsis, per mille to guillemets (U+203C ‼ is
+ * pictographic), currency signs, CJK punctuation (U+302A.. combine), hiragana (not
+ * U+3099/309A), katakana, CJK extension A, CJK unified ideographs, Hangul LV/LVT
+ * syllables, fullwidth ASCII.
+ */
+const SIMPLE = [
+  0x09, 0x0a, 0x20, 0x7e, 0xa0, 0xa8, 0xaa, 0xad, 0xaf, 0x2ff, 0x370, 0x482, 0x48a, 0x52f, 0x2010, 0x2027,
+  0x2030, 0x203b, 0x20a0, 0x20c0, 0x3000, 0x3029, 0x3041, 0x3096, 0x30a1, 0x30fa, 0x3400, 0x4dbf, 0x4e00,
+  0x9fff, 0xac00, 0xd7a3, 0xff01, 0xff5e,
+];
 
 const PICTOGRAPHIC = /^\p{Extended_Pictographic}$/u;
 
-/**
- * A lone astral pictograph (most emoji) between simple code units is a grapheme of its
- * own: only Extend, ZWJ or SpacingMark after it, or ZWJ/Prepend/RI before it, could join
- * it to a neighbour, and no simple code unit is one of those. Skin tones (U+1F3FB..FF) are
- * Extend and regional indicators pair up, so both are left to the segmenter.
- */
-function isLonePictograph(hi: number, lo: number): boolean {
-  if (!isHighSurrogate(hi) || !isLowSurrogate(lo)) return false;
-  const cp = (hi - 0xd800) * 0x400 + (lo - 0xdc00) + 0x10000;
-  if (cp >= 0x1f3fb && cp <= 0x1f3ff) return false;
-  return PICTOGRAPHIC.test(String.fromCharCode(hi, lo));
+/** Regional indicator (U+1F1E6..1F1FF) at `i`: they pair up into flags. */
+const isRegional = (s: string, i: number): boolean => s.charCodeAt(i) === 0xd83c && s.charCodeAt(i + 1) >= 0xdde6 && s.charCodeAt(i + 1) <= 0xddff;
+
+/** Skin tone modifier (U+1F3FB..1F3FF, Grapheme_Cluster_Break Extend) at `i`. */
+const isModifier = (s: string, i: number): boolean => s.charCodeAt(i) === 0xd83c && s.charCodeAt(i + 1) >= 0xdffb && s.charCodeAt(i + 1) <= 0xdfff;
+
+/** End of the Extended_Pictographic code point at `i` (not a skin tone), or -1. */
+function pictographEnd(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  const n = isHighSurrogate(c) && isLowSurrogate(s.charCodeAt(i + 1)) ? 2 : 1;
+  return c > 0x7f && !isModifier(s, i) && PICTOGRAPHIC.test(s.slice(i, i + n)) ? i + n : -1;
 }
+
+/**
+ * End of the emoji grapheme starting at boundary x, when it is one of the common shapes,
+ * else -1: a flag (two regional indicators, or a lone one), or a pictograph followed by
+ * variation selectors (U+FE0F), skin tones and ZWJ + pictograph (GB9, GB11, GB12).
+ */
+function emojiEnd(s: string, x: number): number {
+  if (isRegional(s, x)) return isRegional(s, x + 2) ? x + 4 : x + 2;
+  let e = pictographEnd(s, x);
+  while (e > 0) {
+    if (s.charCodeAt(e) === 0xfe0f) e++;
+    else if (isModifier(s, e)) e += 2;
+    else if (s.charCodeAt(e) === 0x200d) e = pictographEnd(s, e + 1);
+    else break;
+  }
+  return e;
+}
+
+/**
+ * A grapheme surely starts at `i` (given one ended just before): a simple code unit, a
+ * pictograph or a regional indicator. None of them is Extend, ZWJ or SpacingMark, so
+ * nothing before them joins them (a regional indicator after a flag's pair starts anew).
+ */
+const startsFresh = (s: string, i: number): boolean => i >= s.length || isSimpleGraphemeCode(s.charCodeAt(i)) || isRegional(s, i) || pictographEnd(s, i) > 0;
 
 /** End of the grapheme starting at boundary x when it can be told without ICU, else -1. */
 function quickGraphemeEnd(s: string, x: number): number {
-  const c = s.charCodeAt(x);
-  if (isSimpleGraphemeCode(c)) {
-    return x + 1 >= s.length || isSimpleGraphemeCode(s.charCodeAt(x + 1)) ? x + 1 : -1;
-  }
-  if (
-    x + 2 <= s.length &&
-    (x + 2 === s.length || isSimpleGraphemeCode(s.charCodeAt(x + 2))) &&
-    isLonePictograph(c, s.charCodeAt(x + 1))
-  ) {
-    return x + 2;
-  }
-  return -1;
+  const e = isSimpleGraphemeCode(s.charCodeAt(x)) ? x + 1 : emojiEnd(s, x);
+  return e > 0 && startsFresh(s, e) ? e : -1;
 }
 
-/** Start of the grapheme ending at boundary y when it can be told without ICU, else -1. */
+/**
+ * Start of the grapheme ending at boundary y when it can be told without ICU, else -1:
+ * back to the simple code unit (or the start) before the run of others that ends at y,
+ * then forwards from there, each step a simple code unit or an emoji sequence. A simple
+ * code unit ends a grapheme before a code unit that starts one (`startsFresh`).
+ */
 function quickGraphemeStart(s: string, y: number): number {
-  const c = s.charCodeAt(y - 1);
-  if (isSimpleGraphemeCode(c)) {
-    return y - 1 === 0 || isSimpleGraphemeCode(s.charCodeAt(y - 2)) ? y - 1 : -1;
+  let r = y - 1;
+  while (r > 0 && !isSimpleGraphemeCode(s.charCodeAt(r - 1))) if (y - --r > 64) return -1;
+  let start = -1;
+  for (let p = r; p < y; ) {
+    start = p;
+    p = isSimpleGraphemeCode(s.charCodeAt(p)) ? p + 1 : emojiEnd(s, p);
+    if (p < 0 || p > y) return -1;
   }
-  if (
-    y >= 2 &&
-    (y === 2 || isSimpleGraphemeCode(s.charCodeAt(y - 3))) &&
-    isLonePictograph(s.charCodeAt(y - 2), c)
-  ) {
-    return y - 2;
-  }
-  return -1;
+  return start;
 }
 
 /** Whether every code unit of `s` is one unit that never merges with a simple neighbour. */
