@@ -16,13 +16,16 @@ const m = measureBundles();
  * docs/decisions/launcher-first-loading.md), 69.0 KB since bot HTML is sanitized by the
  * browser's HTML Sanitizer API where it exists and DOMPurify is fetched only elsewhere
  * (docs/decisions/native-sanitizer.md), 55.9 KB (67.5 KB with the fallback) once rarely
- * used UI loads on demand (docs/decisions/open-time-bytes.md). Until it is under, these ceilings (~1 KB of
- * headroom) keep it from growing: new features go behind import(); lower them when it
- * shrinks, raise them only with a reason in the commit.
+ * used UI loads on demand (docs/decisions/open-time-bytes.md), 52.4 KB (63.9 KB) once the
+ * saved-conversation format, rarely shown strings and feedback work load on demand and the
+ * browser gets an SSE-only decoder (persistence-off-the-open-path.md, open-path-ui-trim.md,
+ * browser-sse-decoder.md). Until it is under, these ceilings (~0.6 KB of headroom) keep it
+ * from growing: new features go behind import(); lower them when it shrinks, raise them
+ * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 57_000;
+const FULL_WIDGET_CEILING_GZIP = 53_000;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 68_500;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 64_500;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
