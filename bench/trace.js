@@ -65,6 +65,13 @@ for (const t of tasks.slice(0, Number(process.env.TRACE_LONG ?? 12))) {
   const topFns = Object.entries(fns).filter(([k]) => !k.startsWith('(idle)')).sort((x, y) => y[1] - x[1]).slice(0, Number(process.env.TRACE_FNS ?? 8)).map(([k, v]) => `${(v / 1000).toFixed(1)} ${k}`).join('\n      ');
   const where = t.ts < from ? 'before the window' : t.ts > to ? 'after the window' : 'in the window';
   console.log(`long task at ${((t.ts - from) / 1000).toFixed(0)} ms (${where}): ${(t.dur / 1000).toFixed(0)} ms (cpu ${((t.tdur ?? 0) / 1000).toFixed(0)}): ${top}\n      ${topFns}`);
+  // What style and layout worked on: elements restyled, layout objects dirty of the total.
+  for (const e of mine) {
+    if (e.ts < t.ts || e.ts + e.dur > t.ts + t.dur || e.dur < 2000 || !['Layout', 'UpdateLayoutTree'].includes(e.name)) continue;
+    const b = e.args?.beginData ?? {};
+    const size = e.name === 'Layout' ? `dirty ${b.dirtyObjects} of ${b.totalObjects}${b.partialLayout ? ' (partial)' : ''}` : `elements ${e.args?.elementCount ?? e.args?.beginData?.elementCount ?? '?'}`;
+    console.log(`      ${e.name} ${(e.dur / 1000).toFixed(1)} ms: ${size}`);
+  }
 }
 console.log(`${tasks.length} tasks over 50 ms of ${wall ? 'wall' : 'CPU'} time; max task CPU ${(Math.max(0, ...mine.filter((e) => e.name === 'RunTask' && e.ts >= from && e.ts <= to).map((e) => e.tdur ?? 0)) / 1000).toFixed(0)} ms`);
 await close();

@@ -41,7 +41,7 @@ import { mayShowUnprompted } from './consent-gate.js';
 import { HeaderMenu } from './header-menu.js';
 import { lockPageScroll } from './page-scroll-lock.js';
 import { TeaserController } from './teaser-controller.js';
-import { dayLabel, dayStarts, fullDate, relativeTime } from './time-format.js';
+import { dayLabel, dayStarts, fullDate, relativeTime, warmTimeFormat } from './time-format.js';
 import type { TranscriptFormat } from './transcript-export.js';
 import { VoiceController } from './voice-controller.js';
 import { closeIcon } from './icons.js';
@@ -1183,6 +1183,7 @@ export class IndigoChat extends LitElement {
           .value=${this.draft}
           @input=${this.onInput}
           @keydown=${this.onInputKeydown}
+          @focus=${() => warmTimeFormat(this.uiLang)}
         ></textarea>
         ${this.voice.supported
           ? html`<button part="mic" class="icon-button" type="button" aria-label=${this.voice.listening ? v.micStop : v.micStart}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, dayLabel, dayStarts, fullDate, relativeTime } from './time-format.js';
+import { dayKey, dayLabel, dayStarts, fullDate, relativeTime, warmTimeFormat } from './time-format.js';
 
 const NOW = new Date(2026, 10, 29, 15, 0, 0).getTime();
 const min = 60_000;
@@ -37,5 +37,29 @@ describe('time formatting', () => {
     expect([...dayStarts([NOW - 3 * min, NOW - 2 * min, NOW])]).toEqual([]);
     expect([...dayStarts([NOW - 2 * day, NOW - 2 * day + min, NOW - min, NOW])]).toEqual([0, 2]);
     expect([...dayStarts([])]).toEqual([]);
+  });
+
+  it('warmTimeFormat builds the full-date formatter in a later task, once, and fullDate reuses it', async () => {
+    const Original = Intl.DateTimeFormat;
+    let made = 0;
+    Intl.DateTimeFormat = new Proxy(Original, {
+      construct(target, args: unknown[]) {
+        made++;
+        return Reflect.construct(target, args) as object;
+      },
+    });
+    const later = () => new Promise((r) => setTimeout(r, 0));
+    try {
+      warmTimeFormat('nl');
+      expect(made).toBe(0);
+      await later();
+      expect(made).toBe(1);
+      warmTimeFormat('nl');
+      await later();
+      expect(fullDate(NOW, 'nl')).toBe(new Original('nl', { dateStyle: 'full', timeStyle: 'short' }).format(NOW));
+      expect(made).toBe(1);
+    } finally {
+      Intl.DateTimeFormat = Original;
+    }
   });
 });
