@@ -50,7 +50,8 @@ describe('date formatter warm-up', () => {
 
     $<HTMLTextAreaElement>(el, '[part~="input"]')!.blur();
     await typeAndEnter(el, 'hello'); // focuses the composer again
-    await waitUntil(() => userMessages(el).length === 1, 'question shown');
+    // (Queued first while the conversation opens: no time until it is sent.)
+    await waitUntil(() => userMessages(el)[0]?.querySelector('[part~="time"]'), 'question shown with its time');
     await idle();
     const spoken = userMessages(el)[0]!.querySelector('[part~="time"] .visually-hidden')!.textContent;
     const at = Date.parse(userMessages(el)[0]!.querySelector('time')!.getAttribute('datetime')!);
