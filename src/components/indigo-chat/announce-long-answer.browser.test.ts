@@ -1,12 +1,13 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../../define.js';
-import type { IndigoChat } from './indigo-chat.js';
+import { MAX_ANNOUNCED, type IndigoChat } from './indigo-chat.js';
 import { $, botMessages, typeAndEnter, useFakeRelays, welcomeChunks, type Wire } from './fake-relay.test-helper.js';
 import { sanitizeToFragment } from '../../html/sanitize.js';
 
 // A long answer arriving in one read right before its end: the final commit has hundreds
 // of segments to sanitize, more than one frame's budget (streaming-html.ts), so it goes
-// in over several frames. The announcement waits for all of it, and reads it exactly.
+// in over several frames. The announcement waits for all of it, and reads its beginning
+// exactly, up to MAX_ANNOUNCED characters (the transcript holds the rest).
 const relays = useFakeRelays('announce');
 
 function longAnswer(id: string, html: string): Wire[] {
@@ -20,7 +21,7 @@ function longAnswer(id: string, html: string): Wire[] {
 }
 
 describe('announcing a long answer', () => {
-  it('announces the whole answer once all of it is shown, without its time and actions', async () => {
+  it('announces the answer once all of it is shown, its beginning up to the cap, without its time and actions', async () => {
     const paragraphs = Array.from({ length: 600 }, (_, i) => `<p>Paragraph ${i} with <strong>bold</strong> &amp; <a href="https://indigo.ai/${i}">a link</a>.</p>`);
     const answer = paragraphs.join('\n');
     const r = relays.relay().queue(welcomeChunks(), longAnswer('g1', answer));
@@ -32,7 +33,9 @@ describe('announcing a long answer', () => {
     const mo = new MutationObserver(() => heard.push(region.textContent ?? ''));
     mo.observe(region, { subtree: true, childList: true, characterData: true });
     await typeAndEnter(el, 'tell me everything');
-    await waitUntil(() => heard.some((t) => t.includes('Paragraph 599')), 'answer announced', { timeout: 20_000 });
+    await waitUntil(() => heard.some((t) => t.includes('Paragraph 0 ')), 'answer announced', { timeout: 20_000 });
+    // All of it was shown before anything was said.
+    expect(botMessages(el).at(-1)!.querySelectorAll('p').length).to.equal(600);
     mo.disconnect();
     // The text of a full render of the final HTML, as the region reads it.
     const div = document.createElement('div');
@@ -40,11 +43,33 @@ describe('announcing a long answer', () => {
     const expected = div.textContent.replace(/\s+/g, ' ').trim();
     const spoken = heard.filter((t) => t.includes('Paragraph 0 '));
     expect(spoken.length).to.be.greaterThan(0);
-    // Never a partial answer, and nothing of the time or the actions.
-    // (After the "Assistant (AI-generated):" label.)
-    for (const t of spoken) expect(t.trim().replace(/^[^:]*: /, '') === expected, t.slice(0, 80)).to.equal(true);
+    // Never a partial answer, and nothing of the time or the actions: the full render's
+    // text from its start, cut at a word within the cap, then "…" (the answer is longer).
+    expect(expected.length).to.be.greaterThan(MAX_ANNOUNCED);
+    for (const t of spoken) {
+      const said = t.trim();
+      expect(said.length, said.slice(-80)).to.be.within(MAX_ANNOUNCED - 200, MAX_ANNOUNCED + 1);
+      expect(said.endsWith('…'), said.slice(-80)).to.equal(true);
+      const body = said.slice(0, -1).replace(/^[^:]*: /, ''); // after the "Assistant (AI-generated):" label
+      expect(expected.startsWith(body), said.slice(0, 80)).to.equal(true);
+      expect(expected.charAt(body.length)).to.equal(' '); // cut at a word
+    }
     const last = botMessages(el).at(-1)!;
     expect(last.querySelectorAll('p').length).to.equal(600);
     expect(last.querySelector('[part~="time"]')).to.not.equal(null);
+  });
+
+  it('announces an answer under the cap whole', async () => {
+    const answer = Array.from({ length: 40 }, (_, i) => `<p>Line ${i} of a normal answer.</p>`).join('');
+    const r = relays.relay().queue(welcomeChunks(), longAnswer('g2', answer));
+    const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id="announce-2" mode="inline" lang="en" storage="none"></indigo-chat>`);
+    await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
+    await el.updateComplete;
+    const region = $(el, '[aria-live="polite"]')!;
+    await typeAndEnter(el, 'a normal question');
+    await waitUntil(() => (region.textContent ?? '').includes('Line 39 of a normal answer.'), 'answer announced', { timeout: 20_000 });
+    const said = (region.textContent ?? '').trim();
+    expect(said.endsWith('…')).to.equal(false);
+    expect(said).to.contain('Line 0 of a normal answer.');
   });
 });

@@ -112,6 +112,23 @@ function noticeText(notice: Notice, s: ChatStrings): string {
   }
 }
 
+/**
+ * The most the live region says of finished answers (characters). A longer answer is
+ * announced up to here, cut at a word, with "…": the whole of it stays in the transcript,
+ * where a screen reader reads on. A live region reading tens of kilobytes helps nobody,
+ * and the browser lays out all of its text on one line: ~90 ms at the end of a 200 KB
+ * answer on a 4x slower CPU (docs/decisions/streaming-throttle-end.md).
+ */
+export const MAX_ANNOUNCED = 4000;
+
+/** `text` within MAX_ANNOUNCED characters, cut at a word boundary when one is near. */
+export function announcedText(text: string): string {
+  if (text.length <= MAX_ANNOUNCED) return text;
+  const cut = text.slice(0, MAX_ANNOUNCED);
+  const space = cut.lastIndexOf(' ');
+  return `${space > MAX_ANNOUNCED - 200 ? cut.slice(0, space) : cut}…`;
+}
+
 /** What the live region reads for a finished answer: the message without its time and actions. */
 function spokenText(el: Element | null): string {
   if (!el) return '';
@@ -743,7 +760,7 @@ export class IndigoChat extends LitElement {
         if (this.mode === 'launcher' && !this.open) {
           if (this.unread > 0) this.announcement = stringsFor(this.uiLang).unread(this.unread);
         } else if (text) {
-          this.announcement = text;
+          this.announcement = announcedText(text);
         }
       });
     }
