@@ -5,6 +5,7 @@
  * so a site can host the files anywhere and `script-src 'self'` still covers them.
  */
 import type { WidgetModule } from './launch.js';
+import { BUILT_IN, pickLang } from '../components/i18n/lang-tag.js';
 
 /** The widget entry chunk, relative to the loader's URL. */
 declare const __INDIGO_CHAT_WIDGET__: string;
@@ -29,13 +30,9 @@ export const importSaved = (base: string | null): Promise<unknown> => import(/* 
  * which are built in, or an unsupported language (English).
  */
 const packFor = (lang: string | null): string | undefined => {
-  const value = (lang ?? '').trim().toLowerCase();
-  for (const tag of value === 'auto' ? navigator.languages ?? [navigator.language] : [value]) {
-    const b = tag.toLowerCase().split(/[-_]/)[0] ?? '';
-    if (Object.prototype.hasOwnProperty.call(__INDIGO_CHAT_PACKS__, b)) return __INDIGO_CHAT_PACKS__[b];
-    if (b === 'en' || b === 'it') return undefined;
-  }
-  return undefined;
+  const isPack = (b: string) => Object.prototype.hasOwnProperty.call(__INDIGO_CHAT_PACKS__, b);
+  const b = pickLang(lang, (base) => BUILT_IN.includes(base) || isPack(base));
+  return isPack(b) ? __INDIGO_CHAT_PACKS__[b] : undefined;
 };
 
 /** The same URL the widget's own `import()` of the pack resolves to: one module, fetched once. */

@@ -6,6 +6,7 @@
  * (`launcher`, `badge`), so page CSS written for `::part(launcher)` applies to both; when
  * `<indigo-chat>` gets defined it clears itself and hands focus over to the real launcher.
  */
+import { baseLang } from '../components/i18n/lang-tag.js';
 
 /**
  * The launcher's accessible name and unread phrase, per language (en fallback), as the
@@ -50,8 +51,7 @@ export interface Shell {
 }
 
 export function launcherText(lang: string, unread: number): string {
-  const base = lang.trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  const [open, one, many] = TEXT[base] ?? TEXT['en']!;
+  const [open, one, many] = TEXT[baseLang(lang)] ?? TEXT['en']!;
   return unread > 0 ? `${open}, ${unread} ${unread === 1 ? one : many}` : open;
 }
 

@@ -10,6 +10,10 @@
 import type { LocalePack } from './types.js';
 import { visitorEn, visitorIt } from './visitor-strings.js';
 import type { CoreVisitorStrings } from './visitor-strings.js';
+import { BUILT_IN, baseLang, pickLang } from './lang-tag.js';
+
+/** In the bundle, no loading (lang-tag.ts, shared with the loader). */
+export { BUILT_IN, baseLang };
 
 type Loader = () => Promise<{ default: LocalePack }>;
 
@@ -21,19 +25,12 @@ const LOADERS: Readonly<Record<string, Loader>> = {
   he: () => import('./packs/he.js'),
 };
 
-/** In the bundle, no loading. */
-export const BUILT_IN: readonly string[] = ['en', 'it'];
 
 /** Right-to-left scripts, known before their pack arrives (layout does not wait for strings). */
 const RTL: readonly string[] = ['ar', 'he', 'fa', 'ur'];
 
 const loaded = new Map<string, LocalePack>();
 const pending = new Map<string, Promise<LocalePack | null>>();
-
-/** `fr-CA` -> `fr`; `` -> ``. */
-export function baseLang(tag: string | null | undefined): string {
-  return (typeof tag === 'string' ? tag : '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
-}
 
 export function isSupported(base: string): boolean {
   return BUILT_IN.includes(base) || Object.prototype.hasOwnProperty.call(LOADERS, base);
@@ -50,17 +47,7 @@ export function supportedLanguages(): string[] {
  * is its base subtag when supported, English otherwise.
  */
 export function resolveLang(attr: string | null | undefined, preferred?: readonly string[]): string {
-  const value = (attr ?? '').trim().toLowerCase();
-  if (value === 'auto') {
-    const list = preferred ?? (typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : []);
-    for (const tag of list) {
-      const base = baseLang(tag);
-      if (isSupported(base)) return base;
-    }
-    return 'en';
-  }
-  const base = baseLang(value);
-  return isSupported(base) ? base : 'en';
+  return pickLang(attr, isSupported, preferred);
 }
 
 export function dirOf(base: string): 'ltr' | 'rtl' {
