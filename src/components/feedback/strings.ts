@@ -1,5 +1,6 @@
 /** Feedback and CSAT strings, in the structure of the element's own strings (en, it; others -> en). */
 import type { FeedbackReason } from '../../core/platform/feedback.js';
+import { localized } from '../i18n/locales.js';
 
 export interface FeedbackStrings {
   readonly group: string;
@@ -58,6 +59,6 @@ const it: FeedbackStrings = {
 const table: Readonly<Record<string, FeedbackStrings>> = { en, it };
 
 export function feedbackStrings(lang: string | null | undefined): FeedbackStrings {
-  const base = (lang ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  return table[base] ?? en;
+  // English and Italian only: no language pack carries these yet.
+  return localized(table, lang, () => undefined);
 }

@@ -5,7 +5,7 @@
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { safeUrl } from '../../html/url-policy.js';
-import { loadedPack } from '../i18n/locales.js';
+import { localized } from '../i18n/locales.js';
 import type { ConsentView, PrivacyStrings } from './privacy.js';
 
 type ConsentStrings = Omit<PrivacyStrings, 'disclosure' | 'aiGenerated' | 'memoryOnly'>;
@@ -31,8 +31,7 @@ const it: ConsentStrings = {
 };
 
 function consentStrings(lang: string): ConsentStrings {
-  const base = lang.trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  return base === 'it' ? it : base === 'en' ? en : (loadedPack(base)?.privacy ?? en);
+  return localized({ en, it }, lang, (p) => p.privacy);
 }
 
 /**

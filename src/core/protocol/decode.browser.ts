@@ -13,18 +13,9 @@
 import type { DecodeOptions } from './decode.js';
 import type { DecodeError, WireChunk } from './types.js';
 import { isRecord } from '../guards.js';
+import { sample, utf8Length as utf8 } from './frame-sink.js';
 
 const positive = (value: number | undefined, fallback: number): number => (typeof value === 'number' && value > 0 ? value : fallback);
-
-/** UTF-8 bytes of `text` (a surrogate half counts 2, so a pair makes 4). */
-const utf8 = (text: string): number => {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    n += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 2 : 3;
-  }
-  return n;
-};
 
 export async function* decodeChunks(body: ReadableStream<Uint8Array>, options: DecodeOptions = {}): AsyncGenerator<WireChunk> {
   const { onError, signal } = options;
@@ -32,8 +23,8 @@ export async function* decodeChunks(body: ReadableStream<Uint8Array>, options: D
   const maxTotal = positive(options.maxTotalBytes, 2_000_000);
   const out: (WireChunk | DecodeError)[] = [];
   const errors = new WeakSet<object>();
-  const report = (code: DecodeError['code'], message: string, sample?: string): void => {
-    const e: DecodeError = sample === undefined ? { code, message } : { code, message, sample: sample.slice(0, 200) };
+  const report = (code: DecodeError['code'], message: string, text?: string): void => {
+    const e: DecodeError = text === undefined ? { code, message } : { code, message, sample: sample(text) };
     errors.add(e);
     out.push(e);
   };
