@@ -7,7 +7,14 @@ import { chromeLauncher } from '@web/test-runner';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { webdriverLauncher } from '@web/test-runner-webdriver';
 import * as puppeteerCore from 'puppeteer-core';
-import { freshProfile, puppeteerLaunchOptions, removeProfile, selectedEngines, startWebKitDriver, webkitCapabilities } from './test/engines.js';
+import {
+  freshProfile,
+  puppeteerLaunchOptions,
+  removeProfile,
+  selectedEngines,
+  startWebKitDriver,
+  webkitCapabilities,
+} from './test/engines.js';
 
 const mswWorker = fileURLToPath(new URL('./node_modules/msw/lib/mockServiceWorker.js', import.meta.url));
 

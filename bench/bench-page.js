@@ -15,11 +15,20 @@ import { corpusMarkdown } from './corpus.js';
 export async function openBenchPage() {
   const root = new URL('..', import.meta.url).pathname;
   const { generateAnswerStream } = await import(new URL('../dist/mock-platform.js', import.meta.url).href);
-  const steps = generateAnswerStream(corpusMarkdown(Number(process.env.PROFILE_BYTES ?? 20000), (m) => marked.parse(m, { async: false })), { unit: 'grapheme' });
+  const steps = generateAnswerStream(
+    corpusMarkdown(Number(process.env.PROFILE_BYTES ?? 20000), (m) => marked.parse(m, { async: false })),
+    { unit: 'grapheme' },
+  );
   const last = steps.length - 1;
   const corpus = JSON.stringify(steps.map((s, i) => (i === last ? s : { chunk: s.chunk, deltas: s.deltas })));
   const outDir = mkdtempSync(join(tmpdir(), 'bench-page-'));
-  await build({ root: join(root, 'bench/render'), configFile: false, logLevel: 'warn', base: '/', build: { outDir, emptyOutDir: true, minify: false, target: 'es2022', modulePreload: { polyfill: false } } });
+  await build({
+    root: join(root, 'bench/render'),
+    configFile: false,
+    logLevel: 'warn',
+    base: '/',
+    build: { outDir, emptyOutDir: true, minify: false, target: 'es2022', modulePreload: { polyfill: false } },
+  });
   const server = createServer((req, res) => {
     const p = req.url.split('?')[0];
     if (p === '/c.json') {

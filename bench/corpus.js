@@ -1,8 +1,14 @@
 // Deterministic markdown answers of a target HTML size, for the render benchmark.
 const topics = [
-  ['Frame sizes', 'Our frames come in **five sizes**, from XS to XL. Measure your inseam 📏 and check the [size guide](https://indigo.ai/sizes).'],
+  [
+    'Frame sizes',
+    'Our frames come in **five sizes**, from XS to XL. Measure your inseam 📏 and check the [size guide](https://indigo.ai/sizes).',
+  ],
   ['Delivery', 'We deliver across Italy 🇮🇹 in *three to five* working days; islands take a little longer. Tracking arrives by e-mail.'],
-  ['Servizio a vita', 'Porta la tua bici in una delle **40 officine**: controllo dei freni, cambio e ruote è sempre gratuito. Perché aspettare?'],
+  [
+    'Servizio a vita',
+    'Porta la tua bici in una delle **40 officine**: controllo dei freni, cambio e ruote è sempre gratuito. Perché aspettare?',
+  ],
   ['Financing', 'Spread the cost over 12 months at **0%**. Approval takes about a minute 👩‍💻 and needs only an ID and an IBAN.'],
   ['Commuting', 'For daily rides pick the `City 7`: mudguards, lights and a rack are included, so you arrive dry and on time 🚲.'],
 ];
@@ -20,7 +26,13 @@ function section(i) {
     `- Third point, with emoji 👍🏽 and accents: perché, città, è`,
     '',
     i % 3 === 0
-      ? ['| Model | Weight | Price |', '| --- | --- | --- |', `| City ${n} | ${12 + (i % 5)} kg | €${600 + i} |`, `| Trail ${n} | ${14 + (i % 4)} kg | €${900 + i} |`, ''].join('\n')
+      ? [
+          '| Model | Weight | Price |',
+          '| --- | --- | --- |',
+          `| City ${n} | ${12 + (i % 5)} kg | €${600 + i} |`,
+          `| Trail ${n} | ${14 + (i % 4)} kg | €${900 + i} |`,
+          '',
+        ].join('\n')
       : i % 3 === 1
         ? ['```js', `const bike${n} = { size: 'M', gears: ${7 + (i % 4)} };`, 'console.log(bike' + n + ');', '```', ''].join('\n')
         : `> Tip ${n}: keep the tyres at the pressure printed on their side.\n`,

@@ -52,7 +52,13 @@ async function loadOnce(url) {
   await cdp.send('Network.enable');
   await cdp.send('Performance.enable');
   const requests = new Map();
-  cdp.on('Network.requestWillBeSent', (e) => requests.set(e.requestId, { url: e.request.url, type: e.type, purpose: e.request.headers['Sec-Purpose'] ?? e.request.headers['sec-purpose'] }));
+  cdp.on('Network.requestWillBeSent', (e) =>
+    requests.set(e.requestId, {
+      url: e.request.url,
+      type: e.type,
+      purpose: e.request.headers['Sec-Purpose'] ?? e.request.headers['sec-purpose'],
+    }),
+  );
   cdp.on('Network.requestWillBeSentExtraInfo', (e) => {
     const r = requests.get(e.requestId);
     const p = e.headers['Sec-Purpose'] ?? e.headers['sec-purpose'];
@@ -71,7 +77,10 @@ async function loadOnce(url) {
   const traceEvents = [];
   cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...e.value));
   const traced = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
-  await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline'] }, transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', {
+    traceConfig: { includedCategories: ['devtools.timeline', 'v8.execute', 'disabled-by-default-devtools.timeline'] },
+    transferMode: 'ReportEvents',
+  });
   await page.goto(url, { waitUntil: 'load' });
   // A visitor who moves the mouse but never touches the launcher: the loader's idle
   // prefetch happens here (it waits for a first input), and nothing may be evaluated.
@@ -133,7 +142,9 @@ function loaderTasks(events) {
   const sum = (list) => [ms(list.reduce((a, e) => a + e.dur, 0)), ms(list.reduce((a, e) => a + (e.tdur ?? e.dur), 0))];
   // The attach callback: the first timer after the evaluation that runs loader code.
   const evalEnd = evaluate[0].ts + evaluate[0].dur;
-  const firstTimer = mine.find((e) => e.name === 'TimerFire' && e.ts >= evalEnd && calls.some((c) => c.ts >= e.ts && c.ts + c.dur <= e.ts + e.dur));
+  const firstTimer = mine.find(
+    (e) => e.name === 'TimerFire' && e.ts >= evalEnd && calls.some((c) => c.ts >= e.ts && c.ts + c.dur <= e.ts + e.dur),
+  );
   const firstRender = firstTimer ? taskOf(firstTimer) : undefined;
   const all = [...new Set([...evaluate, ...calls].map(taskOf).filter(Boolean))];
   const [evaluateMs, evaluateCpuMs] = sum(evaluate);
@@ -232,7 +243,13 @@ export async function benchHostPage() {
     };
     const l = result.lighthouse;
     if (l.with?.score !== undefined && l.without?.score !== undefined) {
-      const delta = (w, wo) => ({ scorePoints: w.score - wo.score, lcpMs: w.lcpMs - wo.lcpMs, observedLcpMs: w.observedLcpMs - wo.observedLcpMs, ttiMs: w.ttiMs - wo.ttiMs, tbtMs: w.tbtMs - wo.tbtMs });
+      const delta = (w, wo) => ({
+        scorePoints: w.score - wo.score,
+        lcpMs: w.lcpMs - wo.lcpMs,
+        observedLcpMs: w.observedLcpMs - wo.observedLcpMs,
+        ttiMs: w.ttiMs - wo.ttiMs,
+        tbtMs: w.tbtMs - wo.tbtMs,
+      });
       result.added.lighthouse = delta(l.with, l.without);
       result.added.lighthouseMedian = delta(result.median.lighthouse.with, result.median.lighthouse.without);
     }

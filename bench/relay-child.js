@@ -51,7 +51,12 @@ const handler = createRelay({
   limits: { perIpPerMinute: 1e9, perSenderPerMinute: 1e9, sessionsPerIpPerHour: 1e9, totalMs: 10 * 60_000 },
 });
 const mw = createRelayMiddleware(handler);
-const server = createServer((req, res) => mw(req, res, () => { res.statusCode = 404; res.end(); }));
+const server = createServer((req, res) =>
+  mw(req, res, () => {
+    res.statusCode = 404;
+    res.end();
+  }),
+);
 server.keepAliveTimeout = 120_000;
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ type: 'ready', port: server.address().port });

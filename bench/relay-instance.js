@@ -6,7 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { processStats } from './process-stats.js';
 
 // BENCH_SCALE_RELAY_MODULE: another build's relay-node.js, to compare two builds in one run.
-const { startRelayServer } = await import(process.env.BENCH_SCALE_RELAY_MODULE ? pathToFileURL(process.env.BENCH_SCALE_RELAY_MODULE).href : '../dist/relay-node.js');
+const { startRelayServer } = await import(
+  process.env.BENCH_SCALE_RELAY_MODULE ? pathToFileURL(process.env.BENCH_SCALE_RELAY_MODULE).href : '../dist/relay-node.js'
+);
 const server = await startRelayServer({ port: 0, env: process.env });
 console.log(`indigo-chat-relay: ${server.url}`);
 const stats = processStats();

@@ -21,7 +21,14 @@ function once(child, type) {
 function post(port, path, body) {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://bench.local' }, agent: false },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: 'http://bench.local' },
+        agent: false,
+      },
       resolve,
     );
     req.on('error', reject);
@@ -42,7 +49,10 @@ const pct = (arr, p) => {
 };
 
 export async function benchRelay() {
-  const child = fork(new URL('./relay-child.js', import.meta.url), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(new URL('./relay-child.js', import.meta.url), [], {
+    execArgv: ['--expose-gc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const { port } = await once(child, 'ready');
   child.send({ type: 'rss' });
   const base = (await once(child, 'rss')).rss;

@@ -37,9 +37,19 @@ if (!existsSync(join(root, 'dist/mock-platform.js')) || !existsSync(join(root, '
 
 // 1. Bundle sizes of the script-tag build: the loader (first load) and the whole widget.
 const sizes = measureBundles(join(root, 'dist'));
-const bundle = { firstLoad: sizes.firstLoad, fullWidget: sizes.fullWidget, fullWidgetFallback: sizes.fullWidgetFallback, lazy: sizes.lazyTotal, budgets: BUDGETS };
-console.log(`first load (loader): ${sizes.firstLoad.gzip} B gzip, ${sizes.firstLoad.brotli} B brotli (budget ${BUDGETS.firstLoadGzip} B gzip)`);
-console.log(`full widget: ${sizes.fullWidget.gzip} B gzip, ${sizes.fullWidget.brotli} B brotli (budget ${BUDGETS.fullWidgetGzip} B gzip); without the native HTML Sanitizer (DOMPurify chunk): ${sizes.fullWidgetFallback.gzip} B gzip`);
+const bundle = {
+  firstLoad: sizes.firstLoad,
+  fullWidget: sizes.fullWidget,
+  fullWidgetFallback: sizes.fullWidgetFallback,
+  lazy: sizes.lazyTotal,
+  budgets: BUDGETS,
+};
+console.log(
+  `first load (loader): ${sizes.firstLoad.gzip} B gzip, ${sizes.firstLoad.brotli} B brotli (budget ${BUDGETS.firstLoadGzip} B gzip)`,
+);
+console.log(
+  `full widget: ${sizes.fullWidget.gzip} B gzip, ${sizes.fullWidget.brotli} B brotli (budget ${BUDGETS.fullWidgetGzip} B gzip); without the native HTML Sanitizer (DOMPurify chunk): ${sizes.fullWidgetFallback.gzip} B gzip`,
+);
 
 // 2. Corpora: markdown rendered to HTML token by token with real Myers deltas (the mock's generator).
 const { generateAnswerStream } = await import(pathToFileURL(join(root, 'dist/mock-platform.js')).href);
@@ -47,8 +57,21 @@ const { marked } = await import('marked');
 const render = (md) => marked.parse(md, { async: false });
 // Its own directory: `npm run build` empties dist/, and may run while a benchmark does.
 const outDir = mkdtempSync(join(tmpdir(), 'indigo-bench-page-'));
-await build({ root: join(root, 'bench/render'), configFile: false, logLevel: 'warn', base: '/', build: { outDir, emptyOutDir: true, target: 'es2022', modulePreload: { polyfill: false } } });
-const corpora = (QUICK ? [['20KB', 20_000]] : [['20KB', 20_000], ['200KB', 200_000]]).filter(([name]) => !process.env.BENCH_SIZES || process.env.BENCH_SIZES.split(',').includes(name));
+await build({
+  root: join(root, 'bench/render'),
+  configFile: false,
+  logLevel: 'warn',
+  base: '/',
+  build: { outDir, emptyOutDir: true, target: 'es2022', modulePreload: { polyfill: false } },
+});
+const corpora = (
+  QUICK
+    ? [['20KB', 20_000]]
+    : [
+        ['20KB', 20_000],
+        ['200KB', 200_000],
+      ]
+).filter(([name]) => !process.env.BENCH_SIZES || process.env.BENCH_SIZES.split(',').includes(name));
 const files = {};
 for (const [name, bytes] of corpora) {
   const t = Date.now();
@@ -56,7 +79,9 @@ for (const [name, bytes] of corpora) {
   // Only the final HTML is needed in the page (to check the result); every step's snapshot would be GBs.
   const last = steps.length - 1;
   files[`/corpus-${name}.json`] = JSON.stringify(steps.map((s, i) => (i === last ? s : { chunk: s.chunk, deltas: s.deltas })));
-  console.log(`corpus ${name}: ${steps.length} chunks, final HTML ${steps[steps.length - 1].html.length} chars (generated in ${Date.now() - t} ms)`);
+  console.log(
+    `corpus ${name}: ${steps.length} chunks, final HTML ${steps[steps.length - 1].html.length} chars (generated in ${Date.now() - t} ms)`,
+  );
 }
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
@@ -103,20 +128,27 @@ async function measure(mode, name, deadlineMs, throttle = 1) {
   const span = { 'bench-start': -Infinity, 'bench-end': Infinity };
   cdp.on('Tracing.dataCollected', (e) => {
     for (const ev of e.value) {
-      if (ev.ph === 'X' && ev.name === 'ThreadControllerImpl::RunTask' && ev.tdur !== undefined) tasks.push({ pid: ev.pid, tid: ev.tid, ts: ev.ts, dur: ev.dur, tdur: ev.tdur });
+      if (ev.ph === 'X' && ev.name === 'ThreadControllerImpl::RunTask' && ev.tdur !== undefined)
+        tasks.push({ pid: ev.pid, tid: ev.tid, ts: ev.ts, dur: ev.dur, tdur: ev.tdur });
       else if (ev.name === 'thread_name' && ev.args?.name === 'CrRendererMain') threads.set(`${ev.pid}:${ev.tid}`, true);
       else if (ev.name === 'bench-start' || ev.name === 'bench-end') span[ev.name] = ev.ts;
     }
   });
   await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['toplevel', 'blink.user_timing'] }, transferMode: 'ReportEvents' });
   const before = await metric();
-  const r = await page.evaluate(([m, url, rate, dl]) => globalThis.runBench(m, url, rate, dl), [mode, `/corpus-${name}.json`, RATE, deadlineMs]);
+  const r = await page.evaluate(
+    ([m, url, rate, dl]) => globalThis.runBench(m, url, rate, dl),
+    [mode, `/corpus-${name}.json`, RATE, deadlineMs],
+  );
   const after = await metric();
   const traced = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
   await cdp.send('Tracing.end');
   await traced;
   await page.close();
-  const cpu = cpuFigures(tasks.filter((t) => t.ts + t.dur >= span['bench-start'] && t.ts <= span['bench-end']), threads);
+  const cpu = cpuFigures(
+    tasks.filter((t) => t.ts + t.dur >= span['bench-start'] && t.ts <= span['bench-end']),
+    threads,
+  );
   const taskMs = (after.task - before.task) * 1000;
   return {
     ...r,
@@ -159,7 +191,11 @@ function cpuFigures(tasks, threads) {
     if (cpu > bestCpu) [best, bestCpu] = [outer, cpu];
   }
   const max = best.reduce((a, t) => Math.max(a, t.tdur), 0);
-  return { cpuMs: +(Math.max(0, bestCpu) / 1000).toFixed(0), longTasks: best.filter((t) => t.tdur > 50_000).length, maxTaskMs: +(max / 1000).toFixed(1) };
+  return {
+    cpuMs: +(Math.max(0, bestCpu) / 1000).toFixed(0),
+    longTasks: best.filter((t) => t.tdur > 50_000).length,
+    maxTaskMs: +(max / 1000).toFixed(1),
+  };
 }
 
 /** Worst of several runs: the most CPU, long tasks, lag; the least renders; any failure. */
@@ -173,8 +209,32 @@ function worst(runs) {
   return out;
 }
 
-const results = { date: new Date().toISOString(), rate: RATE, runs: RUNS, load: loadAverage(), bundle, hostPage: null, render: {}, relay: null };
-const cols = ['chunksApplied', 'mainThreadMs', 'perChunkUs', 'cpuPerChunkUs', 'busyPct', 'longTasks', 'longTasksCpu', 'maxTaskCpuMs', 'p95FrameMs', 'framesOver50', 'rendersPerSec', 'lagMs', 'selectionPreserved', 'finalHtmlCorrect'];
+const results = {
+  date: new Date().toISOString(),
+  rate: RATE,
+  runs: RUNS,
+  load: loadAverage(),
+  bundle,
+  hostPage: null,
+  render: {},
+  relay: null,
+};
+const cols = [
+  'chunksApplied',
+  'mainThreadMs',
+  'perChunkUs',
+  'cpuPerChunkUs',
+  'busyPct',
+  'longTasks',
+  'longTasksCpu',
+  'maxTaskCpuMs',
+  'p95FrameMs',
+  'framesOver50',
+  'rendersPerSec',
+  'lagMs',
+  'selectionPreserved',
+  'finalHtmlCorrect',
+];
 const pick = (r) => Object.fromEntries(cols.map((c) => [c, typeof r[c] === 'number' ? +r[c].toFixed(1) : r[c]]));
 for (const [name] of corpora) {
   // Each run measures all four in turn, so a ratio compares figures from the same minute.
@@ -191,15 +251,22 @@ for (const [name] of corpora) {
     const widgetNetUs = Math.max(1, widget.perChunkUs - harness.perChunkUs);
     const naiveNetUs = Math.max(1, naive.perChunkUs - harness.perChunkUs);
     runs.push({
-      harness, widget, naive, widget4x,
+      harness,
+      widget,
+      naive,
+      widget4x,
       ratio: +(naive.perChunkUs / widget.perChunkUs).toFixed(1),
       cpuRatio: +(naive.cpuPerChunkUs / Math.max(0.1, widget.cpuPerChunkUs)).toFixed(1),
-      cpuNetRatio: +(Math.max(1, naive.cpuPerChunkUs - harness.cpuPerChunkUs) / Math.max(1, widget.cpuPerChunkUs - harness.cpuPerChunkUs)).toFixed(1),
+      cpuNetRatio: +(
+        Math.max(1, naive.cpuPerChunkUs - harness.cpuPerChunkUs) / Math.max(1, widget.cpuPerChunkUs - harness.cpuPerChunkUs)
+      ).toFixed(1),
       widgetNetUs: +widgetNetUs.toFixed(1),
       netRatio: +(naiveNetUs / widgetNetUs).toFixed(1),
     });
     const last = runs.at(-1);
-    console.log(`${name} run ${i + 1}/${RUNS}: widget ${widget.perChunkUs} us/chunk (CPU ${widget.cpuPerChunkUs}; ${widget.longTasks} long tasks, ${widget.longTasksCpu} by CPU, ${widget.framesOver50} frames > 50 ms, ${widget.busyPct}% busy), @4x ${widget4x.perChunkUs} us/chunk (${widget4x.longTasks} long tasks, ${widget4x.longTasksCpu} by CPU, ${widget4x.framesOver50} frames > 50 ms), naive ${naive.perChunkUs} us/chunk (CPU ${naive.cpuPerChunkUs}), ratio ${last.ratio}x (net ${last.netRatio}x; by CPU ${last.cpuRatio}x, net ${last.cpuNetRatio}x), load ${loadAverage()}`);
+    console.log(
+      `${name} run ${i + 1}/${RUNS}: widget ${widget.perChunkUs} us/chunk (CPU ${widget.cpuPerChunkUs}; ${widget.longTasks} long tasks, ${widget.longTasksCpu} by CPU, ${widget.framesOver50} frames > 50 ms, ${widget.busyPct}% busy), @4x ${widget4x.perChunkUs} us/chunk (${widget4x.longTasks} long tasks, ${widget4x.longTasksCpu} by CPU, ${widget4x.framesOver50} frames > 50 ms), naive ${naive.perChunkUs} us/chunk (CPU ${naive.cpuPerChunkUs}), ratio ${last.ratio}x (net ${last.netRatio}x; by CPU ${last.cpuRatio}x, net ${last.cpuNetRatio}x), load ${loadAverage()}`,
+    );
   }
   const widget = worst(runs.map((r) => r.widget));
   const widget4x = worst(runs.map((r) => r.widget4x));
@@ -217,11 +284,28 @@ for (const [name] of corpora) {
     naiveOverWidgetCpuTime: Math.min(...runs.map((r) => r.cpuRatio)),
     naiveOverWidgetCpuTimeNet: Math.min(...runs.map((r) => r.cpuNetRatio)),
     widgetCpuThrottle4x: widget4x,
-    perRun: runs.map((r) => ({ ratio: r.ratio, netRatio: r.netRatio, cpuRatio: r.cpuRatio, cpuNetRatio: r.cpuNetRatio, widgetUs: r.widget.perChunkUs, widgetCpuUs: r.widget.cpuPerChunkUs, naiveUs: r.naive.perChunkUs, harnessUs: r.harness.perChunkUs, widget4xUs: r.widget4x.perChunkUs })),
+    perRun: runs.map((r) => ({
+      ratio: r.ratio,
+      netRatio: r.netRatio,
+      cpuRatio: r.cpuRatio,
+      cpuNetRatio: r.cpuNetRatio,
+      widgetUs: r.widget.perChunkUs,
+      widgetCpuUs: r.widget.cpuPerChunkUs,
+      naiveUs: r.naive.perChunkUs,
+      harnessUs: r.harness.perChunkUs,
+      widget4xUs: r.widget4x.perChunkUs,
+    })),
   };
   console.log(`\n${name} answer, ${widget.chunks} chunks at ${RATE}/s, worst of ${RUNS} run(s)`);
-  console.table({ harness: pick(results.render[name].harness), widget: pick(widget), 'widget @4x CPU': pick(widget4x), naive: pick(results.render[name].naive) });
-  console.log(`ratio naive/widget, main-thread CPU per chunk (lowest of the runs): ${ratio}x; both net of the harness: ${netRatio}x (widget ${results.render[name].widgetNetPerChunkUs} us/chunk net); from thread CPU time ${results.render[name].naiveOverWidgetCpuTime}x, net ${results.render[name].naiveOverWidgetCpuTimeNet}x`);
+  console.table({
+    harness: pick(results.render[name].harness),
+    widget: pick(widget),
+    'widget @4x CPU': pick(widget4x),
+    naive: pick(results.render[name].naive),
+  });
+  console.log(
+    `ratio naive/widget, main-thread CPU per chunk (lowest of the runs): ${ratio}x; both net of the harness: ${netRatio}x (widget ${results.render[name].widgetNetPerChunkUs} us/chunk net); from thread CPU time ${results.render[name].naiveOverWidgetCpuTime}x, net ${results.render[name].naiveOverWidgetCpuTimeNet}x`,
+  );
 }
 await context.close();
 server.close();
@@ -231,7 +315,9 @@ if (results.render['200KB'] && results.render['20KB']) {
   const small = results.render['20KB'].perRun;
   results.render.flatness200over20 = +Math.max(...big.map((r, i) => r.widgetUs / small[i].widgetUs)).toFixed(2);
   results.render.flatness200over20Cpu = +Math.max(...big.map((r, i) => r.widgetCpuUs / small[i].widgetCpuUs)).toFixed(2);
-  console.log(`widget CPU per chunk, 200 KB / 20 KB (worst run pair): ${results.render.flatness200over20} (thread CPU time: ${results.render.flatness200over20Cpu})`);
+  console.log(
+    `widget CPU per chunk, 200 KB / 20 KB (worst run pair): ${results.render.flatness200over20} (thread CPU time: ${results.render.flatness200over20Cpu})`,
+  );
 }
 
 // 3. Host-page impact of the script tag, with and without it (Chromium + Lighthouse 12).

@@ -29,7 +29,10 @@ import { build } from 'esbuild';
 import { processStats } from './process-stats.js';
 
 const root = resolve(import.meta.dirname, '..');
-const STEPS = (process.env.BENCH_SCALE_STEPS ?? '500,1000,2000,3000').split(',').map(Number).filter((n) => n > 0);
+const STEPS = (process.env.BENCH_SCALE_STEPS ?? '500,1000,2000,3000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const HOLD_MS = Number(process.env.BENCH_SCALE_HOLD_MS ?? 5000);
 // New answers per second while stepping up (0: as fast as they open, the burst case), and
 // the pause after the ramp before the steady window is measured.
@@ -54,7 +57,15 @@ function cpuMs(pid) {
 
 async function loadRedisHelper() {
   const outfile = join(root, 'node_modules/.cache/indigo-bench/redis-server.mjs');
-  await build({ entryPoints: [join(root, 'test/support/redis-server.ts')], outfile, bundle: true, format: 'esm', platform: 'node', packages: 'external', logLevel: 'error' });
+  await build({
+    entryPoints: [join(root, 'test/support/redis-server.ts')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    logLevel: 'error',
+  });
   return import(pathToFileURL(outfile).href);
 }
 
@@ -83,7 +94,17 @@ function startRelay(env) {
 
 function post(url, path, body) {
   return new Promise((resolvePromise, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path, method: 'POST', agent: false, headers: { 'content-type': 'application/json', origin: ORIGIN } }, resolvePromise);
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', origin: ORIGIN },
+      },
+      resolvePromise,
+    );
     req.on('error', reject);
     req.end(JSON.stringify(body));
   });
@@ -135,7 +156,12 @@ function bucketFigures(before, after) {
     return bounds[i] === '+Inf' ? '>1000' : +(Number(bounds[i]) * 1000).toFixed(2);
   };
   const tenMs = bounds.indexOf('0.01');
-  return { writes: total, p50AtMostMs: total ? at(0.5) : null, p99AtMostMs: total ? at(0.99) : null, within10ms: total ? +(counts[tenMs] / total).toFixed(4) : null };
+  return {
+    writes: total,
+    p50AtMostMs: total ? at(0.5) : null,
+    p99AtMostMs: total ? at(0.99) : null,
+    within10ms: total ? +(counts[tenMs] / total).toFixed(4) : null,
+  };
 }
 
 /** Asks a child for a message of `type` (sending `{type}`) and waits for the answer. */

@@ -22,7 +22,9 @@ const server = createServer((req, res) => {
   let timer;
   const start = setTimeout(() => {
     timer = setInterval(() => {
-      res.write(`data: ${JSON.stringify({ type: 'text', data: { text: '<p>tick</p>', is_caption: false }, is_generated: false, t: now() })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ type: 'text', data: { text: '<p>tick</p>', is_caption: false }, is_generated: false, t: now() })}\n\n`,
+      );
     }, intervalMs);
   }, Math.random() * intervalMs);
   res.on('close', () => {

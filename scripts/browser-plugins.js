@@ -10,7 +10,8 @@ export function browserWidgetPlugins(root) {
       name: 'indigo-chat-sse-only',
       enforce: 'pre',
       resolveId(source, importer) {
-        if (importer && source.endsWith('decode.js') && resolve(dirname(importer), source) === resolve(root, 'src/core/protocol/decode.js')) return resolve(root, 'src/core/protocol/decode.browser.ts');
+        if (importer && source.endsWith('decode.js') && resolve(dirname(importer), source) === resolve(root, 'src/core/protocol/decode.js'))
+          return resolve(root, 'src/core/protocol/decode.browser.ts');
         return null;
       },
     },

@@ -139,14 +139,17 @@ if (existsSync(resolve(root, 'src/loader.ts'))) {
         ),
       ),
       // The reader of a saved conversation: the loader imports it beside the widget when one is saved.
-      __INDIGO_CHAT_SAVED__: JSON.stringify(`./${dir}${chunks.find((c) => c.moduleIds.some((id) => id.endsWith('/src/controllers/persist-codec.ts'))).fileName}`),
+      __INDIGO_CHAT_SAVED__: JSON.stringify(
+        `./${dir}${chunks.find((c) => c.moduleIds.some((id) => id.endsWith('/src/controllers/persist-codec.ts'))).fileName}`,
+      ),
     },
     plugins: [
       {
         name: 'indigo-chat-import-widget-by-url',
         enforce: 'pre',
         resolveId(source, importer) {
-          if (source === './loader/import-widget.js' && importer?.endsWith('/src/loader.ts')) return resolve(root, 'src/loader/import-widget.iife.ts');
+          if (source === './loader/import-widget.js' && importer?.endsWith('/src/loader.ts'))
+            return resolve(root, 'src/loader/import-widget.iife.ts');
           return null;
         },
       },

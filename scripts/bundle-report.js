@@ -23,7 +23,11 @@ const out = await build({
     write: false,
     target: 'es2022',
     minify: true,
-    rollupOptions: { input: resolve(root, 'src/embed.ts'), preserveEntrySignatures: 'allow-extension', output: { format: 'es', codeSplitting: widgetCodeSplitting } },
+    rollupOptions: {
+      input: resolve(root, 'src/embed.ts'),
+      preserveEntrySignatures: 'allow-extension',
+      output: { format: 'es', codeSplitting: widgetCodeSplitting },
+    },
   },
 });
 for (const o of Array.isArray(out) ? out : [out]) {
@@ -39,7 +43,7 @@ for (const o of Array.isArray(out) ? out : [out]) {
       groups.set(key, g);
     }
     const rows = [...groups].map(([k, g]) => [k, g.raw, gzipSync(g.code, { level: 9 }).length]).sort((a, b) => b[2] - a[2]);
-    console.log("  own gzip  rendered (before minifying)  module");
+    console.log('  own gzip  rendered (before minifying)  module');
     for (const [k, raw, gz] of rows.slice(0, top)) console.log(`${String(gz).padStart(8)} B ${String(raw).padStart(9)} B  ${k}`);
   }
 }

@@ -22,7 +22,8 @@ export function measureBundles(dist = join(root, 'dist')) {
     const bytes = readFileSync(join(dist, f));
     return { file: f, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, brotli: brotliCompressSync(bytes).length };
   };
-  const sum = (files) => files.reduce((a, f) => ({ raw: a.raw + f.raw, gzip: a.gzip + f.gzip, brotli: a.brotli + f.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+  const sum = (files) =>
+    files.reduce((a, f) => ({ raw: a.raw + f.raw, gzip: a.gzip + f.gzip, brotli: a.brotli + f.brotli }), { raw: 0, gzip: 0, brotli: 0 });
   const loader = file(manifest.loader);
   const widget = manifest.widget.map(file);
   const fallback = (manifest.fallback ?? []).map(file);
@@ -42,7 +43,9 @@ export function measureBundles(dist = join(root, 'dist')) {
 if (process.argv[1] === import.meta.filename) {
   const m = measureBundles();
   const row = (name, s, budget) =>
-    console.log(`${name.padEnd(12)} ${String(s.raw).padStart(7)} B raw ${String(s.gzip).padStart(6)} B gzip ${String(s.brotli).padStart(6)} B brotli${budget ? `  (budget ${budget} B gzip: ${s.gzip <= budget ? `${budget - s.gzip} B headroom` : `${s.gzip - budget} B OVER`})` : ''}`);
+    console.log(
+      `${name.padEnd(12)} ${String(s.raw).padStart(7)} B raw ${String(s.gzip).padStart(6)} B gzip ${String(s.brotli).padStart(6)} B brotli${budget ? `  (budget ${budget} B gzip: ${s.gzip <= budget ? `${budget - s.gzip} B headroom` : `${s.gzip - budget} B OVER`})` : ''}`,
+    );
   row('first load', m.firstLoad, BUDGETS.firstLoadGzip);
   row('full widget', m.fullWidget, BUDGETS.fullWidgetGzip);
   row('  fallback', m.fullWidgetFallback, BUDGETS.fullWidgetGzip);

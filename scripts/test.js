@@ -4,7 +4,7 @@
 // failure. `node scripts/test.js unit browser` runs a subset; BROWSERS=chromium,firefox,webkit
 // (default all three) picks the engines of the browser and e2e suites. First it makes sure
 // every browser and tool is there (scripts/setup-engines.js). Lint counts one passed per
-// clean file and one failure per ESLint error.
+// clean file and one failure per ESLint error or per file Prettier would rewrite.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureEngines } from './setup-engines.js';
@@ -66,11 +66,25 @@ if (run('lint')) {
   // ESLint: one passed per clean file, one failure per error (warnings are not configured).
   const file = `${RESULTS}/lint.json`;
   const code = exec('npx', ['eslint', '--format', 'json', '--output-file', file, '.']);
-  suites.push({ name: 'lint', code, counts: lintCounts(file) });
+  const counts = lintCounts(file);
+  // Prettier: every file it would rewrite is one failure (`npm run format` fixes them).
+  const fmt = spawnSync('npx', ['prettier', '--list-different', '.'], { encoding: 'utf8', env: process.env });
+  const unformatted = fmt.stdout.split('\n').filter(Boolean);
+  for (const f of unformatted) console.log(`${f}: not formatted (run npm run format)`);
+  if (counts) counts.failed += unformatted.length;
+  const fmtCode = unformatted.length > 0 || (fmt.status !== 0 && fmt.status !== 1) ? 1 : 0;
+  suites.push({ name: 'lint', code: code || fmtCode, counts });
 }
 
 if (run('unit')) {
-  const code = exec('npx', ['vitest', 'run', '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}/unit.json`]);
+  const code = exec('npx', [
+    'vitest',
+    'run',
+    '--passWithNoTests',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${RESULTS}/unit.json`,
+  ]);
   suites.push({ name: 'unit', code, counts: vitestCounts(`${RESULTS}/unit.json`) });
 }
 
@@ -86,7 +100,16 @@ if (run('e2e')) {
   if (buildCode !== 0) {
     suites.push({ name: 'e2e', code: buildCode, counts: null });
   } else {
-    const code = exec('npx', ['vitest', 'run', '--config', 'vitest.e2e.config.ts', '--passWithNoTests', '--reporter=default', '--reporter=json', `--outputFile.json=${RESULTS}/e2e.json`]);
+    const code = exec('npx', [
+      'vitest',
+      'run',
+      '--config',
+      'vitest.e2e.config.ts',
+      '--passWithNoTests',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${RESULTS}/e2e.json`,
+    ]);
     suites.push({ name: 'e2e', code, counts: vitestCounts(`${RESULTS}/e2e.json`) });
   }
 }

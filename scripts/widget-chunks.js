@@ -7,7 +7,12 @@
 // its own group, first, without its dependencies (they stay on the open path).
 export const widgetCodeSplitting = {
   groups: [
-    { name: 'persist-codec', test: /\/src\/(controllers\/persist-codec|core\/conversation\/serialize)\.ts$/, priority: 1, includeDependenciesRecursively: false },
+    {
+      name: 'persist-codec',
+      test: /\/src\/(controllers\/persist-codec|core\/conversation\/serialize)\.ts$/,
+      priority: 1,
+      includeDependenciesRecursively: false,
+    },
     { name: 'widget', test: /\/src\/embed\.ts$/ },
   ],
 };

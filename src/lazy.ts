@@ -17,7 +17,15 @@ const launched = new WeakMap<HTMLElement, Launch>();
 function scan(root: ParentNode): void {
   if (customElements.get(TAG)) return;
   for (const el of root.querySelectorAll<HTMLElement>(TAG)) {
-    if (!launched.has(el)) launched.set(el, launch(el, () => importWidget(null), () => importSaved(null)));
+    if (!launched.has(el))
+      launched.set(
+        el,
+        launch(
+          el,
+          () => importWidget(null),
+          () => importSaved(null),
+        ),
+      );
   }
 }
 
@@ -29,10 +37,12 @@ export async function loadIndigoChat(): Promise<void> {
 
 if (typeof document !== 'undefined' && typeof customElements !== 'undefined') {
   const observer = new MutationObserver((records) => {
-    for (const r of records) for (const n of r.addedNodes) if (n instanceof Element) {
-      if (n.localName === TAG) scan(n.parentNode ?? document);
-      else if (n.getElementsByTagName(TAG).length > 0) scan(n);
-    }
+    for (const r of records)
+      for (const n of r.addedNodes)
+        if (n instanceof Element) {
+          if (n.localName === TAG) scan(n.parentNode ?? document);
+          else if (n.getElementsByTagName(TAG).length > 0) scan(n);
+        }
   });
   const start = () => {
     scan(document);

@@ -74,7 +74,13 @@ function mount(): IndigoChatGlobal | null {
   // Started on attach, or at the first API call if that comes earlier (calls made before
   // <body> exists queue too: a detached element waits for its upgrade).
   let launched: ReturnType<typeof launch> | null = null;
-  const started = () => (launched ??= launch(el, () => importWidget(base), () => importSaved(base), (lang) => importLocale(base, lang)));
+  const started = () =>
+    (launched ??= launch(
+      el,
+      () => importWidget(base),
+      () => importSaved(base),
+      (lang) => importLocale(base, lang),
+    ));
   const call = (m: Parameters<ReturnType<typeof launch>['call']>[0], ...args: unknown[]) => started().call(m, args);
   const api: IndigoChatGlobal = {
     element: el,

@@ -19,9 +19,16 @@ describe('public API after the renames', () => {
 
   it('core: notice texts by code, warning codes, delta units', async () => {
     const core = await import('./core/index.js');
-    expect(Object.keys(core.NOTICE_TEXT).sort()).toEqual(
-      ['error', 'incomplete', 'no-answer', 'no-answer-in-time', 'offline', 'relay-error', 'send-failed', 'timeout'],
-    );
+    expect(Object.keys(core.NOTICE_TEXT).sort()).toEqual([
+      'error',
+      'incomplete',
+      'no-answer',
+      'no-answer-in-time',
+      'offline',
+      'relay-error',
+      'send-failed',
+      'timeout',
+    ]);
     expect([...core.WARNING_CODES].sort()).toEqual(['cap-reached', 'degraded-generation', 'ignored-chunk', 'invalid-chunk', 'refused-url']);
     expect(core.DELTA_UNITS.filter(core.isDeltaUnit)).toEqual(['grapheme', 'codepoint', 'utf16']);
     expect(core.isDeltaUnit('bytes')).toBe(false);

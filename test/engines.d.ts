@@ -7,7 +7,10 @@ export declare const webkitDriverPath: string;
 export declare const miniBrowserPath: string;
 export declare const xvfbPath: string;
 export declare function freshProfile(engine: string): string;
-export declare function puppeteerLaunchOptions(engine: 'chromium' | 'firefox', userDataDir?: string): import('puppeteer-core').LaunchOptions;
+export declare function puppeteerLaunchOptions(
+  engine: 'chromium' | 'firefox',
+  userDataDir?: string,
+): import('puppeteer-core').LaunchOptions;
 export declare function webkitCapabilities(): WebdriverIO.Capabilities;
 export declare function freePort(): Promise<number>;
 export declare function startXvfb(): Promise<{ display: string; stop(): Promise<void> }>;

@@ -22,7 +22,10 @@ export const ENGINES = /** @type {const} */ (['chromium', 'firefox', 'webkit']);
  */
 export function selectedEngines(value = process.env.BROWSERS) {
   if (!value || !value.trim()) return [...ENGINES];
-  const names = value.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   for (const n of names) {
     if (!ENGINES.includes(/** @type {never} */ (n))) throw new Error(`BROWSERS: unknown engine "${n}" (use ${ENGINES.join(', ')})`);
   }
@@ -33,9 +36,11 @@ export const firefoxPath = process.env.FIREFOX_PATH || '/usr/bin/firefox-esr';
 export const webkitDriverPath = process.env.WEBKIT_DRIVER_PATH || '/usr/bin/WebKitWebDriver';
 export const miniBrowserPath =
   process.env.WEBKIT_BROWSER_PATH ||
-  ['/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser', '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.0/MiniBrowser'].find(
-    (p) => existsSync(p),
-  ) ||
+  [
+    '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+    '/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+    '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.0/MiniBrowser',
+  ].find((p) => existsSync(p)) ||
   '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 export const xvfbPath = process.env.XVFB_PATH || '/usr/bin/Xvfb';
 
@@ -132,7 +137,11 @@ function stopChild(child) {
 /** Starts Xvfb on a display it picks itself (`-displayfd`); resolves to `:N`. */
 export function startXvfb() {
   return new Promise((resolve, reject) => {
-    const child = track(spawn(xvfbPath, ['-displayfd', '3', '-screen', '0', '1600x1000x24', '-nolisten', 'tcp', '-noreset'], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] }));
+    const child = track(
+      spawn(xvfbPath, ['-displayfd', '3', '-screen', '0', '1600x1000x24', '-nolisten', 'tcp', '-noreset'], {
+        stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+      }),
+    );
     let out = '';
     let err = '';
     child.stderr.on('data', (d) => (err += d));
@@ -170,7 +179,9 @@ export async function startWebKitDriver() {
   const xvfb = await startXvfb();
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const child = track(spawn(webkitDriverPath, [`--port=${port}`, '--host=127.0.0.1'], { stdio: 'ignore', env: { ...process.env, DISPLAY: xvfb.display } }));
+    const child = track(
+      spawn(webkitDriverPath, [`--port=${port}`, '--host=127.0.0.1'], { stdio: 'ignore', env: { ...process.env, DISPLAY: xvfb.display } }),
+    );
     try {
       await waitForDriver(`http://127.0.0.1:${port}`, child);
       return {

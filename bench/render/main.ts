@@ -8,7 +8,11 @@ import { applyDeltas } from '../../src/core/index.js';
 import { sanitizeToFragment } from '../../src/html/sanitize.js';
 import { afterFinalCommits } from '../../src/html/streaming-html.js';
 
-interface Step { chunk: string; deltas: { command: string; value: number | string }[]; html: string }
+interface Step {
+  chunk: string;
+  deltas: { command: string; value: number | string }[];
+  html: string;
+}
 interface Result {
   chunks: number;
   chunksApplied: number;
@@ -123,9 +127,14 @@ async function runWidget(steps: Step[], rate: number, deadlineMs: number): Promi
   const realFetch = window.fetch.bind(window);
   window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = String(input instanceof Request ? input.url : input);
-    if (url.endsWith('/session')) return new Response(JSON.stringify({ sender: 'bench' }), { headers: { 'content-type': 'application/json' } });
+    if (url.endsWith('/session'))
+      return new Response(JSON.stringify({ sender: 'bench' }), { headers: { 'content-type': 'application/json' } });
     if (url.endsWith('/bench-chat')) {
-      const body = new ReadableStream<Uint8Array>({ start: (c) => { controller = c; } });
+      const body = new ReadableStream<Uint8Array>({
+        start: (c) => {
+          controller = c;
+        },
+      });
       return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
     }
     return realFetch(input, init);
@@ -155,20 +164,26 @@ async function runWidget(steps: Step[], rate: number, deadlineMs: number): Promi
   let range: Range | null = null;
   let selected = '';
   const batch = batcher(() => controller);
-  const applied = await pace(steps.length, rate, deadlineMs, (i) => {
-    const s = steps[i]!;
-    batch.add({ type: 'generation.chunk', data: { chunk: s.chunk, deltas: s.deltas, generation_id: 1 } });
-    if (!range && i > steps.length / 10) {
-      const p = el.shadowRoot!.querySelector('[part~="message-bot"] [part~="bubble"] p');
-      const text = p?.firstChild;
-      if (text && text.nodeType === 3 && (text.textContent?.length ?? 0) > 4) {
-        range = document.createRange();
-        range.setStart(text, 0);
-        range.setEnd(text, 4);
-        selected = range.toString();
+  const applied = await pace(
+    steps.length,
+    rate,
+    deadlineMs,
+    (i) => {
+      const s = steps[i]!;
+      batch.add({ type: 'generation.chunk', data: { chunk: s.chunk, deltas: s.deltas, generation_id: 1 } });
+      if (!range && i > steps.length / 10) {
+        const p = el.shadowRoot!.querySelector('[part~="message-bot"] [part~="bubble"] p');
+        const text = p?.firstChild;
+        if (text && text.nodeType === 3 && (text.textContent?.length ?? 0) > 4) {
+          range = document.createRange();
+          range.setStart(text, 0);
+          range.setEnd(text, 4);
+          selected = range.toString();
+        }
       }
-    }
-  }, () => batch.flush());
+    },
+    () => batch.flush(),
+  );
   const lastChunkAt = performance.now();
   controller.enqueue(frame({ type: 'generation.end', data: { generation_id: 1 } }));
   controller.enqueue(frame({ type: 'processing.end' }));
@@ -194,7 +209,16 @@ async function runWidget(steps: Step[], rate: number, deadlineMs: number): Promi
   const selectionPreserved = !!r && r.startContainer.isConnected && r.toString() === selected;
   window.fetch = realFetch;
   el.remove();
-  return { chunks: steps.length, chunksApplied: applied, wallMs: end - t0, lagMs: end - lastChunkAt, commits, selectionPreserved, finalHtmlCorrect, ...frames };
+  return {
+    chunks: steps.length,
+    chunksApplied: applied,
+    wallMs: end - t0,
+    lagMs: end - lastChunkAt,
+    commits,
+    selectionPreserved,
+    finalHtmlCorrect,
+    ...frames,
+  };
 }
 
 /**
@@ -207,7 +231,11 @@ async function runNaive(steps: Step[], rate: number, deadlineMs: number): Promis
   div.id = 'naive';
   document.getElementById('stage')!.appendChild(div);
   let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const body = new ReadableStream<Uint8Array>({ start: (c) => { controller = c; } });
+  const body = new ReadableStream<Uint8Array>({
+    start: (c) => {
+      controller = c;
+    },
+  });
   let html = '';
   let commits = 0;
   let applied = 0;
@@ -247,10 +275,16 @@ async function runNaive(steps: Step[], rate: number, deadlineMs: number): Promis
     }
   })();
   const batch = batcher(() => controller);
-  await pace(steps.length, rate, deadlineMs, (i) => {
-    const s = steps[i]!;
-    batch.add({ type: 'generation.chunk', data: { chunk: s.chunk, deltas: s.deltas, generation_id: 1 } });
-  }, () => batch.flush());
+  await pace(
+    steps.length,
+    rate,
+    deadlineMs,
+    (i) => {
+      const s = steps[i]!;
+      batch.add({ type: 'generation.chunk', data: { chunk: s.chunk, deltas: s.deltas, generation_id: 1 } });
+    },
+    () => batch.flush(),
+  );
   controller.close();
   await consumed;
   const end = performance.now();
@@ -260,13 +294,26 @@ async function runNaive(steps: Step[], rate: number, deadlineMs: number): Promis
   const selectionPreserved = !!r && r.startContainer.isConnected && r.toString() === selected;
   const finalHtmlCorrect = applied === steps.length && html === steps[steps.length - 1]!.html;
   div.remove();
-  return { chunks: steps.length, chunksApplied: applied, wallMs: end - t0, lagMs: 0, commits, selectionPreserved, finalHtmlCorrect, ...frames };
+  return {
+    chunks: steps.length,
+    chunksApplied: applied,
+    wallMs: end - t0,
+    lagMs: 0,
+    commits,
+    selectionPreserved,
+    finalHtmlCorrect,
+    ...frames,
+  };
 }
 
 /** The harness alone: the same pacing and in-page SSE stream, read and discarded. */
 async function runHarness(steps: Step[], rate: number, deadlineMs: number): Promise<Result> {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const body = new ReadableStream<Uint8Array>({ start: (c) => { controller = c; } });
+  const body = new ReadableStream<Uint8Array>({
+    start: (c) => {
+      controller = c;
+    },
+  });
   const reader = body.getReader();
   const drained = (async () => {
     for (;;) if ((await reader.read()).done) return;
@@ -274,18 +321,38 @@ async function runHarness(steps: Step[], rate: number, deadlineMs: number): Prom
   const stop = observeFrames();
   const t0 = performance.now();
   const batch = batcher(() => controller);
-  const applied = await pace(steps.length, rate, deadlineMs, (i) => {
-    const s = steps[i]!;
-    batch.add({ type: 'generation.chunk', data: { chunk: s.chunk, deltas: s.deltas, generation_id: 1 } });
-  }, () => batch.flush());
+  const applied = await pace(
+    steps.length,
+    rate,
+    deadlineMs,
+    (i) => {
+      const s = steps[i]!;
+      batch.add({ type: 'generation.chunk', data: { chunk: s.chunk, deltas: s.deltas, generation_id: 1 } });
+    },
+    () => batch.flush(),
+  );
   controller.close();
   await drained;
   const end = performance.now();
   const frames = stop();
-  return { chunks: steps.length, chunksApplied: applied, wallMs: end - t0, lagMs: 0, commits: 0, selectionPreserved: false, finalHtmlCorrect: false, ...frames };
+  return {
+    chunks: steps.length,
+    chunksApplied: applied,
+    wallMs: end - t0,
+    lagMs: 0,
+    commits: 0,
+    selectionPreserved: false,
+    finalHtmlCorrect: false,
+    ...frames,
+  };
 }
 
-(globalThis as Record<string, unknown>).runBench = async (mode: 'widget' | 'naive' | 'harness', url: string, rate: number, deadlineMs: number) => {
+(globalThis as Record<string, unknown>).runBench = async (
+  mode: 'widget' | 'naive' | 'harness',
+  url: string,
+  rate: number,
+  deadlineMs: number,
+) => {
   const steps = (await (await fetch(url)).json()) as Step[];
   if (mode === 'harness') return runHarness(steps, rate, deadlineMs);
   return mode === 'widget' ? runWidget(steps, rate, deadlineMs) : runNaive(steps, rate, deadlineMs);

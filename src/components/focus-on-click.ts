@@ -15,7 +15,11 @@ export function focusClickedControl(event: Event): void {
     const root = node.getRootNode() as Document | ShadowRoot;
     // The click handler may already have moved focus on purpose (into the input, …).
     const active = root.activeElement;
-    if (active === node || (active !== null && active !== root.ownerDocument?.body && (event.currentTarget as Node | null)?.contains(active))) return;
+    if (
+      active === node ||
+      (active !== null && active !== root.ownerDocument?.body && (event.currentTarget as Node | null)?.contains(active))
+    )
+      return;
     node.focus({ preventScroll: true });
     return;
   }

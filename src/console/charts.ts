@@ -93,12 +93,19 @@ export function renderChart(spec: ChartSpec): TemplateResult {
     <figcaption>
       <h3>${spec.title}</h3>
       <ul class="legend">
-        ${spec.series.map((s) => html`<li><svg viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" rx="2" fill=${s.color}></rect></svg>${s.label}</li>`)}
+        ${spec.series.map(
+          (s) =>
+            html`<li>
+              <svg viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" rx="2" fill=${s.color}></rect></svg>${s.label}
+            </li>`,
+        )}
       </ul>
     </figcaption>
     <svg class="plot" viewBox="0 0 ${W} ${H}" role="img" aria-label=${summary(spec, f)} preserveAspectRatio="none">
-      ${ticks.map((t) => svg`<line x1=${PAD.l} x2=${W - PAD.r} y1=${y(t)} y2=${y(t)} stroke="#d5d8e2" stroke-width="1"></line>
-        <text x=${PAD.l - 6} y=${y(t) + 4} text-anchor="end" font-size="11" fill="#4a5068">${Number.isInteger(t) ? t : t.toFixed(1)}</text>`)}
+      ${ticks.map(
+        (t) => svg`<line x1=${PAD.l} x2=${W - PAD.r} y1=${y(t)} y2=${y(t)} stroke="#d5d8e2" stroke-width="1"></line>
+        <text x=${PAD.l - 6} y=${y(t) + 4} text-anchor="end" font-size="11" fill="#4a5068">${Number.isInteger(t) ? t : t.toFixed(1)}</text>`,
+      )}
       ${labelAt.map((i) => {
         // Line charts put the first and last dates on the plot's edges: anchor them inside.
         const anchor = spec.kind === 'line' && n > 1 ? (i === 0 ? 'start' : i === n - 1 ? 'end' : 'middle') : 'middle';
@@ -109,10 +116,23 @@ export function renderChart(spec: ChartSpec): TemplateResult {
     <details class="table-view">
       <summary>Table: ${spec.title}</summary>
       <table>
-        <caption class="visually-hidden">${spec.title} by day</caption>
-        <thead><tr><th scope="col">Date</th>${spec.series.map((s) => html`<th scope="col">${s.label}</th>`)}</tr></thead>
+        <caption class="visually-hidden">
+          ${spec.title} by day
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Date</th>
+            ${spec.series.map((s) => html`<th scope="col">${s.label}</th>`)}
+          </tr>
+        </thead>
         <tbody>
-          ${spec.dates.map((d, i) => html`<tr><th scope="row">${d}</th>${spec.series.map((s) => html`<td>${s.values[i] === null || s.values[i] === undefined ? '—' : f(s.values[i])}</td>`)}</tr>`)}
+          ${spec.dates.map(
+            (d, i) =>
+              html`<tr>
+                <th scope="row">${d}</th>
+                ${spec.series.map((s) => html`<td>${s.values[i] === null || s.values[i] === undefined ? '—' : f(s.values[i])}</td>`)}
+              </tr>`,
+          )}
         </tbody>
       </table>
     </details>

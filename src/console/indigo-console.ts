@@ -21,7 +21,12 @@ interface AnalyticsAnswer {
   errors: Partial<Record<AnalyticsEndpoint, { status: number; message: string; retryAfter?: number }>>;
 }
 interface RelayAnswer {
-  figures: { since: number; replies: { total: number; ok: number; failed: number; byCode: Record<string, number> }; firstChunkMs: { count: number; p50: number | null; p95: number | null }; degradedGenerations: number };
+  figures: {
+    since: number;
+    replies: { total: number; ok: number; failed: number; byCode: Record<string, number> };
+    firstChunkMs: { count: number; p50: number | null; p95: number | null };
+    degradedGenerations: number;
+  };
   feedback: {
     up: number;
     down: number;
@@ -120,7 +125,9 @@ export class IndigoConsole extends LitElement {
 
   private async loadConversations(after: string | null): Promise<void> {
     try {
-      this.conversations = await this.get<Connection<ConversationNode>>(`/conversations${after ? `?after=${encodeURIComponent(after)}` : ''}`);
+      this.conversations = await this.get<Connection<ConversationNode>>(
+        `/conversations${after ? `?after=${encodeURIComponent(after)}` : ''}`,
+      );
     } catch (e) {
       this.error = (e as Error).message;
     }
@@ -138,7 +145,9 @@ export class IndigoConsole extends LitElement {
   private async loadMessages(before: string | null): Promise<void> {
     if (!this.openId) return;
     try {
-      const page = await this.get<Connection<MessageNode>>(`/conversations/${this.openId}/messages${before ? `?before=${encodeURIComponent(before)}` : ''}`);
+      const page = await this.get<Connection<MessageNode>>(
+        `/conversations/${this.openId}/messages${before ? `?before=${encodeURIComponent(before)}` : ''}`,
+      );
       // Pages come newest first; the transcript reads oldest first.
       this.messages = [...page.edges.map((e) => e.node).reverse(), ...this.messages];
       this.olderCursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
@@ -162,23 +171,45 @@ export class IndigoConsole extends LitElement {
     const rows = (e: AnalyticsEndpoint) => a.series[e] ?? [];
     const fallbackDates = (rows('chats').length ? rows('chats') : rows('messages')).map((r) => r.date);
     /** One chart of one endpoint: `[label, field, colour]` per series. */
-    const chart = (id: string, title: string, kind: 'bar' | 'line', e: AnalyticsEndpoint, series: [string, string, string][], yMax?: number): ChartSpec => {
+    const chart = (
+      id: string,
+      title: string,
+      kind: 'bar' | 'line',
+      e: AnalyticsEndpoint,
+      series: [string, string, string][],
+      yMax?: number,
+    ): ChartSpec => {
       const x = a.errors[e];
       return {
         id: `chart-${id}`,
         title,
         kind,
         dates: rows(e).length ? rows(e).map((r) => r.date) : fallbackDates,
-        series: series.map(([label, field, color]) => ({ label, color, values: rows(e).map((r) => (typeof r[field] === 'number' ? r[field] : null)) })),
+        series: series.map(([label, field, color]) => ({
+          label,
+          color,
+          values: rows(e).map((r) => (typeof r[field] === 'number' ? r[field] : null)),
+        })),
         ...(yMax === undefined ? {} : { yMax }),
-        error: x ? `The platform refused: ${x.status ? `HTTP ${x.status}, ` : ''}“${x.message}”${x.retryAfter ? ` (retry after ${x.retryAfter} s)` : ''}.` : undefined,
+        error: x
+          ? `The platform refused: ${x.status ? `HTTP ${x.status}, ` : ''}“${x.message}”${x.retryAfter ? ` (retry after ${x.retryAfter} s)` : ''}.`
+          : undefined,
       };
     };
     return [
       chart('chats', 'Chats', 'bar', 'chats', [['Chats', 'chats', COLORS.a]]),
-      chart('messages', 'Messages', 'line', 'messages', [['Inbound', 'inbound_messages', COLORS.a], ['Outbound', 'outbound_messages', COLORS.b]]),
-      chart('thumbs', 'Feedback 👍 / 👎', 'bar', 'messages', [['👍 Positive', 'positive_feedback', COLORS.up], ['👎 Negative', 'negative_feedback', COLORS.down]]),
-      chart('handover', 'Human handover', 'bar', 'messages', [['Requests', 'ht_requests', COLORS.c], ['Started', 'ht_starts', COLORS.b]]),
+      chart('messages', 'Messages', 'line', 'messages', [
+        ['Inbound', 'inbound_messages', COLORS.a],
+        ['Outbound', 'outbound_messages', COLORS.b],
+      ]),
+      chart('thumbs', 'Feedback 👍 / 👎', 'bar', 'messages', [
+        ['👍 Positive', 'positive_feedback', COLORS.up],
+        ['👎 Negative', 'negative_feedback', COLORS.down],
+      ]),
+      chart('handover', 'Human handover', 'bar', 'messages', [
+        ['Requests', 'ht_requests', COLORS.c],
+        ['Started', 'ht_starts', COLORS.b],
+      ]),
       chart('users', 'Returning users', 'bar', 'users', [['Returning users', 'returning_users', COLORS.b]]),
       chart('csat', 'CSAT (1–5)', 'line', 'csat', [['Average score', 'avg_score', COLORS.c]], 5),
       chart('csat-count', 'CSAT responses', 'bar', 'csat', [['Responses', 'total', COLORS.c]]),
@@ -198,8 +229,24 @@ export class IndigoConsole extends LitElement {
           void this.loadAnalytics();
         }}
       >
-        <label>From <input type="date" name="from" .value=${this.from} required @change=${(e: Event) => (this.from = (e.target as HTMLInputElement).value)} /></label>
-        <label>To (included) <input type="date" name="until" .value=${this.until} required @change=${(e: Event) => (this.until = (e.target as HTMLInputElement).value)} /></label>
+        <label
+          >From
+          <input
+            type="date"
+            name="from"
+            .value=${this.from}
+            required
+            @change=${(e: Event) => (this.from = (e.target as HTMLInputElement).value)}
+        /></label>
+        <label
+          >To (included)
+          <input
+            type="date"
+            name="until"
+            .value=${this.until}
+            required
+            @change=${(e: Event) => (this.until = (e.target as HTMLInputElement).value)}
+        /></label>
         <button class="btn" type="submit" ?disabled=${this.loading}>${this.loading ? 'Loading…' : 'Show'}</button>
         ${[7, 30, 90].map(
           (d) =>
@@ -217,16 +264,18 @@ export class IndigoConsole extends LitElement {
         )}
       </form>
       ${this.analyticsError ? html`<p class="error" role="alert">${this.analyticsError}</p>` : nothing}
-      ${a
-        ? html`<ul class="kpis" aria-label="Totals for the range">
-              <li><b>${sum('chats', 'chats')}</b>chats</li>
-              <li><b>${sum('messages', 'inbound_messages')}</b>visitor messages</li>
-              <li><b>${sum('messages', 'positive_feedback')} / ${sum('messages', 'negative_feedback')}</b>👍 / 👎</li>
-              <li><b>${sum('csat', 'total')}</b>CSAT responses</li>
-              <li><b>${sum('errors', 'api_errors')}</b>technical errors</li>
-            </ul>
-            <div class="grid">${this.charts(a).map(renderChart)}</div>`
-        : nothing}`;
+      ${
+        a
+          ? html`<ul class="kpis" aria-label="Totals for the range">
+                <li><b>${sum('chats', 'chats')}</b>chats</li>
+                <li><b>${sum('messages', 'inbound_messages')}</b>visitor messages</li>
+                <li><b>${sum('messages', 'positive_feedback')} / ${sum('messages', 'negative_feedback')}</b>👍 / 👎</li>
+                <li><b>${sum('csat', 'total')}</b>CSAT responses</li>
+                <li><b>${sum('errors', 'api_errors')}</b>technical errors</li>
+              </ul>
+              <div class="grid">${this.charts(a).map(renderChart)}</div>`
+          : nothing
+      }`;
   }
 
   private renderFeedback(f: unknown): TemplateResult | typeof nothing {
@@ -252,13 +301,21 @@ export class IndigoConsole extends LitElement {
     }
     const at = Date.parse(`${m.insertedAt}Z`) || 0;
     const sanitizer = sanitizerStatus();
-    if (sanitizer === 'idle' || sanitizer === 'loading') return html`<li class="msg bot" data-message-id=${m.id} aria-busy="true"><div class="who">Assistant · ${time}</div></li>`;
+    if (sanitizer === 'idle' || sanitizer === 'loading')
+      return html`<li class="msg bot" data-message-id=${m.id} aria-busy="true"><div class="who">Assistant · ${time}</div></li>`;
     return html`<li class="msg bot" data-message-id=${m.id}>
       <div class="who">Assistant · ${time}</div>
       ${toSegments(m.id, m.content, at).map((s) =>
         s.kind === 'unknown'
           ? html`<div class="unknown-block" role="note">Block of type “${s.type}” (not shown by the widget)</div>`
-          : renderBotBlocks(s.message, { lang: 'en', mediaOrigins: [location.origin], activeActionsId: null, activeMessageId: null, onPayload: noop, onWarning: noop }),
+          : renderBotBlocks(s.message, {
+              lang: 'en',
+              mediaOrigins: [location.origin],
+              activeActionsId: null,
+              activeMessageId: null,
+              onPayload: noop,
+              onWarning: noop,
+            }),
       )}
       ${this.renderFeedback(m.feedback)}
     </li>`;
@@ -271,60 +328,70 @@ export class IndigoConsole extends LitElement {
     return html`<div class="split">
       <section class="box" aria-labelledby="conv-title">
         <h3 id="conv-title">Conversations ${c ? html`<small>(${c.totalCount})</small>` : nothing}</h3>
-        ${c
-          ? html`<ul class="conv-list">
-                ${c.edges.map(
-                  ({ node }) =>
-                    html`<li>
-                      <button type="button" aria-current=${this.openId === node.conversationId ? 'true' : 'false'} @click=${() => this.openConversation(node.conversationId)}>
-                        #${node.conversationId}<small>${node.insertedAt?.replace('T', ' ') ?? ''}</small>
-                      </button>
-                    </li>`,
-                )}
-              </ul>
-              <div class="pager">
-                <button
-                  class="btn secondary"
-                  type="button"
-                  ?disabled=${this.cursors.length <= 1}
-                  @click=${() => {
-                    this.cursors = this.cursors.slice(0, -1);
-                    void this.loadConversations(this.cursors.at(-1) ?? null);
-                  }}
-                >
-                  Newer
-                </button>
-                <span>Page ${this.cursors.length}</span>
-                <button
-                  class="btn secondary"
-                  type="button"
-                  ?disabled=${!c.pageInfo.hasNextPage}
-                  @click=${() => {
-                    this.cursors = [...this.cursors, c.pageInfo.endCursor];
-                    void this.loadConversations(c.pageInfo.endCursor);
-                  }}
-                >
-                  Older
-                </button>
-              </div>
-              <div class="exports">
-                Export this page:
-                <a class="button secondary" href="${this.api}/conversations/export?${q('jsonl')}" download>JSONL</a>
-                <a class="button secondary" href="${this.api}/conversations/export?${q('csv')}" download>CSV</a>
-              </div>`
-          : html`<p>Loading…</p>`}
+        ${
+          c
+            ? html`<ul class="conv-list">
+                  ${c.edges.map(
+                    ({ node }) =>
+                      html`<li>
+                        <button
+                          type="button"
+                          aria-current=${this.openId === node.conversationId ? 'true' : 'false'}
+                          @click=${() => this.openConversation(node.conversationId)}
+                        >
+                          #${node.conversationId}<small>${node.insertedAt?.replace('T', ' ') ?? ''}</small>
+                        </button>
+                      </li>`,
+                  )}
+                </ul>
+                <div class="pager">
+                  <button
+                    class="btn secondary"
+                    type="button"
+                    ?disabled=${this.cursors.length <= 1}
+                    @click=${() => {
+                      this.cursors = this.cursors.slice(0, -1);
+                      void this.loadConversations(this.cursors.at(-1) ?? null);
+                    }}
+                  >
+                    Newer
+                  </button>
+                  <span>Page ${this.cursors.length}</span>
+                  <button
+                    class="btn secondary"
+                    type="button"
+                    ?disabled=${!c.pageInfo.hasNextPage}
+                    @click=${() => {
+                      this.cursors = [...this.cursors, c.pageInfo.endCursor];
+                      void this.loadConversations(c.pageInfo.endCursor);
+                    }}
+                  >
+                    Older
+                  </button>
+                </div>
+                <div class="exports">
+                  Export this page:
+                  <a class="button secondary" href="${this.api}/conversations/export?${q('jsonl')}" download>JSONL</a>
+                  <a class="button secondary" href="${this.api}/conversations/export?${q('csv')}" download>CSV</a>
+                </div>`
+            : html`<p>Loading…</p>`
+        }
       </section>
       <section class="box" aria-labelledby="transcript-title">
-        ${this.openId
-          ? html`<h3 id="transcript-title" tabindex="-1">Conversation #${this.openId} <small>(${this.totalMessages} messages)</small></h3>
-              <div class="exports">
-                Export:
-                <a class="button secondary" href="${this.api}/conversations/${this.openId}/export?format=jsonl" download>JSONL</a>
-                <a class="button secondary" href="${this.api}/conversations/${this.openId}/export?format=csv" download>CSV</a>
-              </div>
-              ${this.olderCursor ? html`<button class="btn secondary" type="button" @click=${() => this.loadMessages(this.olderCursor)}>Load older messages</button>` : nothing}
-              <ol class="transcript" aria-label="Messages, oldest first">${this.messages.map((m) => this.renderMessage(m))}</ol>`
-          : html`<h3 id="transcript-title" tabindex="-1">Pick a conversation</h3>`}
+        ${
+          this.openId
+            ? html`<h3 id="transcript-title" tabindex="-1">Conversation #${this.openId} <small>(${this.totalMessages} messages)</small></h3>
+                <div class="exports">
+                  Export:
+                  <a class="button secondary" href="${this.api}/conversations/${this.openId}/export?format=jsonl" download>JSONL</a>
+                  <a class="button secondary" href="${this.api}/conversations/${this.openId}/export?format=csv" download>CSV</a>
+                </div>
+                ${this.olderCursor ? html`<button class="btn secondary" type="button" @click=${() => this.loadMessages(this.olderCursor)}>Load older messages</button>` : nothing}
+                <ol class="transcript" aria-label="Messages, oldest first">
+                  ${this.messages.map((m) => this.renderMessage(m))}
+                </ol>`
+            : html`<h3 id="transcript-title" tabindex="-1">Pick a conversation</h3>`
+        }
       </section>
     </div>`;
   }
@@ -336,7 +403,10 @@ export class IndigoConsole extends LitElement {
     const reasons = Object.entries(f.reasons).sort((a, b) => b[1] - a[1]);
     const codes = Object.entries(r.figures.replies.byCode).sort((a, b) => b[1] - a[1]);
     const ms = (v: number | null) => (v === null ? '—' : `${Math.round(v)} ms`);
-    return html`<p>This relay instance since ${new Date(r.figures.since).toISOString().replace('T', ' ').slice(0, 19)} UTC; feedback kept ${r.retentionDays} days.</p>
+    return html`<p>
+        This relay instance since ${new Date(r.figures.since).toISOString().replace('T', ' ').slice(0, 19)} UTC; feedback kept
+        ${r.retentionDays} days.
+      </p>
       <ul class="kpis" aria-label="Relay figures">
         <li><b>${r.figures.replies.total}</b>replies served</li>
         <li><b>${r.figures.replies.ok}</b>streamed</li>
@@ -351,21 +421,61 @@ export class IndigoConsole extends LitElement {
       <div class="grid">
         <section class="box" aria-labelledby="codes-title">
           <h3 id="codes-title">Failed replies by error code</h3>
-          ${codes.length
-            ? html`<table><thead><tr><th scope="col">Code</th><th scope="col">Replies</th></tr></thead><tbody>${codes.map(([c, n]) => html`<tr><td>${c}</td><td>${n}</td></tr>`)}</tbody></table>`
-            : html`<p>None.</p>`}
+          ${
+            codes.length
+              ? html`<table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Code</th>
+                      <th scope="col">Replies</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${codes.map(
+                      ([c, n]) =>
+                        html`<tr>
+                          <td>${c}</td>
+                          <td>${n}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>`
+              : html`<p>None.</p>`
+          }
         </section>
         <section class="box" aria-labelledby="reasons-title">
           <h3 id="reasons-title">Top reasons for 👎</h3>
-          ${reasons.length
-            ? html`<table><thead><tr><th scope="col">Reason</th><th scope="col">Votes</th></tr></thead><tbody>${reasons.map(([c, n]) => html`<tr><td>${c}</td><td>${n}</td></tr>`)}</tbody></table>`
-            : html`<p>None yet.</p>`}
+          ${
+            reasons.length
+              ? html`<table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Reason</th>
+                      <th scope="col">Votes</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${reasons.map(
+                      ([c, n]) =>
+                        html`<tr>
+                          <td>${c}</td>
+                          <td>${n}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>`
+              : html`<p>None yet.</p>`
+          }
         </section>
         <section class="box" aria-labelledby="comments-title">
           <h3 id="comments-title">Latest comments</h3>
-          ${f.comments.length
-            ? html`<ul class="comments">${f.comments.map((c) => html`<li>${c.kind === 'csat' ? `CSAT ${c.value}` : c.value === 'up' ? '👍' : '👎'} “${c.comment}” <small>${new Date(c.at).toISOString().slice(0, 16).replace('T', ' ')}</small></li>`)}</ul>`
-            : html`<p>None yet.</p>`}
+          ${
+            f.comments.length
+              ? html`<ul class="comments">
+                  ${f.comments.map((c) => html`<li>${c.kind === 'csat' ? `CSAT ${c.value}` : c.value === 'up' ? '👍' : '👎'} “${c.comment}” <small>${new Date(c.at).toISOString().slice(0, 16).replace('T', ' ')}</small></li>`)}
+                </ul>`
+              : html`<p>None yet.</p>`
+          }
         </section>
       </div>`;
   }
@@ -374,7 +484,14 @@ export class IndigoConsole extends LitElement {
     return html`<div role="tablist" aria-label="Console sections" @keydown=${this.onTabKey}>
         ${TABS.map(
           ([t, label]) =>
-            html`<button role="tab" id="tab-${t}" aria-controls="panel-${t}" aria-selected=${this.tab === t ? 'true' : 'false'} tabindex=${this.tab === t ? '0' : '-1'} @click=${() => this.select(t)}>
+            html`<button
+              role="tab"
+              id="tab-${t}"
+              aria-controls="panel-${t}"
+              aria-selected=${this.tab === t ? 'true' : 'false'}
+              tabindex=${this.tab === t ? '0' : '-1'}
+              @click=${() => this.select(t)}
+            >
               ${label}
             </button>`,
         )}

@@ -11,7 +11,8 @@ export type Segment = { readonly kind: 'blocks'; readonly message: BotMessage } 
 
 type Part = { type?: unknown; data?: unknown };
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const rec = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const rec = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 function image(v: unknown): ImageRef | null {
   if (typeof v === 'string' && v) return { src: v, alt: '' };
@@ -55,7 +56,8 @@ export function toSegments(id: string, content: unknown, at: number): Segment[] 
   const segments: Segment[] = [];
   let blocks: Block[] = [];
   const flush = () => {
-    if (blocks.length) segments.push({ kind: 'blocks', message: { id: `${id}-${segments.length}`, role: 'bot', blocks, state: 'done', at } });
+    if (blocks.length)
+      segments.push({ kind: 'blocks', message: { id: `${id}-${segments.length}`, role: 'bot', blocks, state: 'done', at } });
     blocks = [];
   };
   let n = 0;
@@ -65,7 +67,13 @@ export function toSegments(id: string, content: unknown, at: number): Segment[] 
     const bid = `${id}-b${n++}`;
     switch (type) {
       case 'text':
-        blocks.push({ kind: 'text', id: bid, html: str(d['text']), caption: d['is_caption'] === true, generated: d['is_generated'] === true });
+        blocks.push({
+          kind: 'text',
+          id: bid,
+          html: str(d['text']),
+          caption: d['is_caption'] === true,
+          generated: d['is_generated'] === true,
+        });
         break;
       case 'image':
       case 'video': {
@@ -87,7 +95,14 @@ export function toSegments(id: string, content: unknown, at: number): Segment[] 
       case 'carousel': {
         const cards: Card[] = (Array.isArray(d['cards']) ? d['cards'] : []).slice(0, 10).map((c, i) => {
           const r = rec(c);
-          return { index: i + 1, title: str(r['title']), description: str(r['description']), image: image(r['image']), actions: actions(r), state: 'done' };
+          return {
+            index: i + 1,
+            title: str(r['title']),
+            description: str(r['description']),
+            image: image(r['image']),
+            actions: actions(r),
+            state: 'done',
+          };
         });
         blocks.push({ kind: 'carousel', id: bid, carouselId: bid, cards, state: 'done' });
         break;

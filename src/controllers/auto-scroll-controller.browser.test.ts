@@ -36,7 +36,17 @@ function setup() {
     el.append(p);
   };
   const atBottom = () => el.scrollHeight - el.scrollTop - el.clientHeight <= 1;
-  return { el, host, ctl, add, atBottom, done: () => { ctl.hostDisconnected(); el.remove(); } };
+  return {
+    el,
+    host,
+    ctl,
+    add,
+    atBottom,
+    done: () => {
+      ctl.hostDisconnected();
+      el.remove();
+    },
+  };
 }
 
 describe('AutoScrollController', () => {
@@ -152,4 +162,3 @@ describe('AutoScrollController', () => {
     done();
   });
 });
-

@@ -249,9 +249,10 @@ export class ConversationController implements ReactiveController {
         }
       } catch (e) {
         const err = e instanceof TransportError ? e : new TransportError('session', String(e));
-        outcome = err.code === 'aborted'
-          ? { kind: 'aborted', chunks: 0 }
-          : { kind: 'failed', chunks: 0, code: err.code === 'network' ? 'network' : `session-${err.code}`, message: err.message };
+        outcome =
+          err.code === 'aborted'
+            ? { kind: 'aborted', chunks: 0 }
+            : { kind: 'failed', chunks: 0, code: err.code === 'network' ? 'network' : `session-${err.code}`, message: err.message };
       }
       if (stale()) return;
       this.finish(outcome, data, hidden);

@@ -157,7 +157,15 @@ export class PersistenceController implements ReactiveController {
     }
     const { open, unread } = readLauncherState(store, this.host.relay, this.host.id);
     // Only what the launcher's few bytes say (the panel left open, the unread count).
-    const launcherOnly = (left: boolean): SavedState => ({ transcript: null, sender: null, open: left, draft: '', consent: false, mediaOrigins: [], unread });
+    const launcherOnly = (left: boolean): SavedState => ({
+      transcript: null,
+      sender: null,
+      open: left,
+      draft: '',
+      consent: false,
+      mediaOrigins: [],
+      unread,
+    });
     // No conversation saved (or it did not fit), but the launcher's count may have.
     if (!raw) return unread > 0 ? launcherOnly(false) : null;
     const decode = (codec: typeof Codec) => codec.decode(raw, this.host.deltaUnit, unread, (e) => (this.lastError = e));
@@ -170,7 +178,11 @@ export class PersistenceController implements ReactiveController {
   }
 
   private fail(e: unknown): void {
-    if (!this.failed) console.warn('indigo-chat: the code that reads and writes saved conversations could not be loaded; this page keeps the chat in memory only (what was saved stays).', e);
+    if (!this.failed)
+      console.warn(
+        'indigo-chat: the code that reads and writes saved conversations could not be loaded; this page keeps the chat in memory only (what was saved stays).',
+        e,
+      );
     this.failed = true;
     this.lastError = e;
   }

@@ -181,19 +181,24 @@ describe('persistence with its code loaded on demand', () => {
 
   it('the loaders fetch the reader beside the widget only when a conversation is saved, and define after it', async () => {
     const order: string[] = [];
-    const widget = (tag: string): (() => Promise<WidgetModule>) => async () => {
-      order.push('widget');
-      return {
-        defineIndigoChat(name = tag) {
-          order.push('define');
-          customElements.define(name, class extends HTMLElement {
-            updateComplete = Promise.resolve(true);
-            show(): void {}
-          });
-          return undefined;
-        },
+    const widget =
+      (tag: string): (() => Promise<WidgetModule>) =>
+      async () => {
+        order.push('widget');
+        return {
+          defineIndigoChat(name = tag) {
+            order.push('define');
+            customElements.define(
+              name,
+              class extends HTMLElement {
+                updateComplete = Promise.resolve(true);
+                show(): void {}
+              },
+            );
+            return undefined;
+          },
+        };
       };
-    };
     const reader = () => {
       order.push('reader');
       return new Promise<unknown>((resolve) => setTimeout(() => (order.push('reader loaded'), resolve({})), 50));

@@ -10,7 +10,10 @@
  * (a hostile object, a newer producer).
  */
 export function assertNever(value: never, what = 'value'): never {
-  const kind = typeof value === 'object' && value !== null ? JSON.stringify((value as { type?: unknown; kind?: unknown }).type ?? (value as { kind?: unknown }).kind) : String(value);
+  const kind =
+    typeof value === 'object' && value !== null
+      ? JSON.stringify((value as { type?: unknown; kind?: unknown }).type ?? (value as { kind?: unknown }).kind)
+      : String(value);
   throw new TypeError(`Unhandled ${what}: ${String(kind).slice(0, 60)}`);
 }
 

@@ -56,8 +56,6 @@ export async function settleWithControl(container: Element, requests: readonly s
   control.remove();
 }
 
-
-
 /** Every attribute value in the subtree (our placeholder must not carry the URL). */
 function allAttributeText(root: ParentNode): string {
   return Array.from(root.querySelectorAll('*'))
@@ -75,7 +73,8 @@ describe('media gate: nothing in bot HTML requests an origin nobody allowed', ()
   });
   afterEach(async () => {
     // Let every image that did load finish, so no late Resource Timing entry leaks into the next test.
-    const pending = () => Array.from(box.querySelectorAll('img')).filter((i) => !i.complete || performance.getEntriesByName(i.src).length === 0);
+    const pending = () =>
+      Array.from(box.querySelectorAll('img')).filter((i) => !i.complete || performance.getEntriesByName(i.src).length === 0);
     await waitUntil(() => pending().length === 0, 'images settled', { timeout: 5000 }).catch(() => {});
     box.remove();
   });

@@ -5,9 +5,23 @@ import { safeUrl } from './url-policy.js';
  * attributes may appear on sanitized bot content.
  */
 export const ALLOWED_ATTRS: ReadonlySet<string> = new Set([
-  'href', 'src', 'alt', 'title', 'colspan', 'rowspan', 'start', 'reversed', 'scope', 'lang', 'dir',
+  'href',
+  'src',
+  'alt',
+  'title',
+  'colspan',
+  'rowspan',
+  'start',
+  'reversed',
+  'scope',
+  'lang',
+  'dir',
   // set by our hooks, never taken from the input
-  'target', 'rel', 'loading', 'decoding', 'referrerpolicy',
+  'target',
+  'rel',
+  'loading',
+  'decoding',
+  'referrerpolicy',
 ]);
 
 /** True when `attr` may appear on a sanitized `<tag>`. */
@@ -25,10 +39,50 @@ export function attributeAllowed(tag: string, attr: Attr): boolean {
 
 /** The elements sanitized bot content may contain. */
 export const ALLOWED_ELEMENTS: ReadonlySet<string> = new Set([
-  'a', 'abbr', 'b', 'blockquote', 'br', 'caption', 'code', 'dd', 'del', 'div', 'dl', 'dt', 'em',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'ins', 'kbd', 'li', 'mark', 'ol', 'p',
-  'pre', 's', 'small', 'span', 'strong', 'sub', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th',
-  'thead', 'tr', 'u', 'ul',
+  'a',
+  'abbr',
+  'b',
+  'blockquote',
+  'br',
+  'caption',
+  'code',
+  'dd',
+  'del',
+  'div',
+  'dl',
+  'dt',
+  'em',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'i',
+  'img',
+  'ins',
+  'kbd',
+  'li',
+  'mark',
+  'ol',
+  'p',
+  'pre',
+  's',
+  'small',
+  'span',
+  'strong',
+  'sub',
+  'sup',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'tr',
+  'u',
+  'ul',
 ]);
 
 /** Every violation of the policy found in a sanitized tree (empty = clean). */
@@ -47,7 +101,11 @@ export function violations(root: ParentNode): string[] {
     if (href !== null && safeUrl(href, 'link') !== href) found.push(`href ${href}`);
     const src = el.getAttribute('src');
     if (src !== null && (tag !== 'img' || safeUrl(src, 'media') !== src)) found.push(`src ${src}`);
-    if (tag === 'a' && /^https?:/.test(href ?? '') && (el.getAttribute('target') !== '_blank' || el.getAttribute('rel') !== 'noopener noreferrer')) {
+    if (
+      tag === 'a' &&
+      /^https?:/.test(href ?? '') &&
+      (el.getAttribute('target') !== '_blank' || el.getAttribute('rel') !== 'noopener noreferrer')
+    ) {
       found.push(`link without target/rel: ${href}`);
     }
   }

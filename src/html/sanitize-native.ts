@@ -42,10 +42,13 @@ export function createNativeEngine(): ((html: string) => DocumentFragment) | nul
     // or attaches declarative shadow roots must not be trusted with bot HTML: DOMPurify
     // takes over. (No event handler, style attribute or <style> in the probe: the parser
     // reports those to a strict CSP even in its inert document, though they are removed.)
-    const probe = engine('<p title="t" class="c" data-x="1" is="x-y">a<svg><g></g></svg><template>c</template><foo>b</foo></p><div><template shadowrootmode="closed"><b>s</b></template></div>');
+    const probe = engine(
+      '<p title="t" class="c" data-x="1" is="x-y">a<svg><g></g></svg><template>c</template><foo>b</foo></p><div><template shadowrootmode="closed"><b>s</b></template></div>',
+    );
     const p = probe.firstElementChild;
     const host = probe.lastElementChild;
-    if (!p || p.localName !== 'p' || p.getAttributeNames().join() !== 'title,is' || p.textContent !== 'ab' || p.childElementCount !== 1) return null;
+    if (!p || p.localName !== 'p' || p.getAttributeNames().join() !== 'title,is' || p.textContent !== 'ab' || p.childElementCount !== 1)
+      return null;
     if (!host || host.localName !== 'div' || host.childNodes.length !== 0 || !canAttachShadow(host)) return null;
   } catch {
     return null;

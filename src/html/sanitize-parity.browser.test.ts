@@ -5,7 +5,14 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { ALLOWED, PARITY_VECTORS, VECTORS, XSS_PAYLOADS } from './hostile-html.test-helper.js';
-import { ensureSanitizer, resetSanitizerForTests, sanitizeToFragment, sanitizerEngine, type SanitizeOptions, type SanitizerEngineName } from './sanitize.js';
+import {
+  ensureSanitizer,
+  resetSanitizerForTests,
+  sanitizeToFragment,
+  sanitizerEngine,
+  type SanitizeOptions,
+  type SanitizerEngineName,
+} from './sanitize.js';
 import { hasNativeSanitizer } from './sanitizer-engine.test-helper.js';
 import { violations } from './policy.test-helper.js';
 
@@ -28,7 +35,9 @@ async function through(engine: SanitizerEngineName, inputs: readonly string[], o
 async function differences(inputs: readonly string[], options?: SanitizeOptions) {
   const viaDomPurify = await through('dompurify', inputs, options);
   const viaNative = await through('native', inputs, options);
-  return inputs.flatMap((html, i) => (viaNative[i] === viaDomPurify[i] ? [] : [{ html, native: viaNative[i], dompurify: viaDomPurify[i] }]));
+  return inputs.flatMap((html, i) =>
+    viaNative[i] === viaDomPurify[i] ? [] : [{ html, native: viaNative[i], dompurify: viaDomPurify[i] }],
+  );
 }
 
 const native = hasNativeSanitizer();
@@ -44,7 +53,9 @@ function parse(html: string): HTMLElement {
 /** What a tree holds, whatever the order: its elements with their attributes, and its characters. */
 function signature(html: string): string {
   const box = parse(html);
-  const elements = [...box.querySelectorAll('*')].map((el) => `${el.localName}[${[...el.attributes].map((a) => `${a.name}=${a.value}`).join(' ')}]`);
+  const elements = [...box.querySelectorAll('*')].map(
+    (el) => `${el.localName}[${[...el.attributes].map((a) => `${a.name}=${a.value}`).join(' ')}]`,
+  );
   return `${elements.sort().join(',')}|${[...(box.textContent ?? '')].sort().join('')}`;
 }
 
@@ -83,14 +94,66 @@ describe('one sanitizer policy, two engines', () => {
 
   it('random markup from a hostile vocabulary comes out the same (in Firefox: the same nodes)', async () => {
     const piece = fc.constantFrom(
-      '<p>', '</p>', '<b>', '</b>', '<i title="t">', '</i>', '<a href="https://example.com/x">', '<a href="javascript:alert(1)">', '</a>',
-      '<img src="https://allowed.example/i.png" alt="i">', '<img src=x onerror=alert(1)>', '<table>', '<tr>', '<td colspan="2">', '</table>',
-      '<ul>', '<li>', '</ul>', '<pre>', '</pre>', '<svg>', '</svg>', '<math>', '<mi>', '</math>', '<style>', '</style>', '<template>',
-      '</template>', '<form action="https://evil.example">', '</form>', '<button formaction="x">', '<foo>',
-      '</foo>', '<select>', '<option>', '<textarea>', '</textarea>', '<xmp>', '</xmp>', '<iframe>', '</iframe>', '<div dir="rtl" lang="en">',
-      '</div>', '<span style="color:red" class="c" data-x="1">', '</span>', 'text', ' ', '&amp;', '&lt;b&gt;', 'x &gt; y', '"', "'", '<br>', '<hr>',
+      '<p>',
+      '</p>',
+      '<b>',
+      '</b>',
+      '<i title="t">',
+      '</i>',
+      '<a href="https://example.com/x">',
+      '<a href="javascript:alert(1)">',
+      '</a>',
+      '<img src="https://allowed.example/i.png" alt="i">',
+      '<img src=x onerror=alert(1)>',
+      '<table>',
+      '<tr>',
+      '<td colspan="2">',
+      '</table>',
+      '<ul>',
+      '<li>',
+      '</ul>',
+      '<pre>',
+      '</pre>',
+      '<svg>',
+      '</svg>',
+      '<math>',
+      '<mi>',
+      '</math>',
+      '<style>',
+      '</style>',
+      '<template>',
+      '</template>',
+      '<form action="https://evil.example">',
+      '</form>',
+      '<button formaction="x">',
+      '<foo>',
+      '</foo>',
+      '<select>',
+      '<option>',
+      '<textarea>',
+      '</textarea>',
+      '<xmp>',
+      '</xmp>',
+      '<iframe>',
+      '</iframe>',
+      '<div dir="rtl" lang="en">',
+      '</div>',
+      '<span style="color:red" class="c" data-x="1">',
+      '</span>',
+      'text',
+      ' ',
+      '&amp;',
+      '&lt;b&gt;',
+      'x &gt; y',
+      '"',
+      "'",
+      '<br>',
+      '<hr>',
     );
-    const inputs = fc.sample(fc.array(piece, { maxLength: 30 }).map((parts) => parts.join('')), { numRuns: 300, seed: 11 });
+    const inputs = fc.sample(
+      fc.array(piece, { maxLength: 30 }).map((parts) => parts.join('')),
+      { numRuns: 300, seed: 11 },
+    );
     const found = await differences(inputs, { loadOrigins: [ALLOWED] });
     if (!firefox) {
       expect(found).to.deep.equal([]);
@@ -108,7 +171,12 @@ describe('one sanitizer policy, two engines', () => {
     // Firefox's Document.parseHTML parses with scripting on (its DOMParser, which DOMPurify
     // uses, with scripting off), so the text after an unclosed <noscript> is dropped there.
     // Either way nothing outside the allowlist comes out: both go through the same post-pass.
-    const inputs = [...noscript, '<ul><li>a<noscript></ul>after <b>bold</b>', '<noscript><p title="</noscript><b>b</b>">x</p></noscript>', '<p>a<noscript>b</p>c</noscript>d'];
+    const inputs = [
+      ...noscript,
+      '<ul><li>a<noscript></ul>after <b>bold</b>',
+      '<noscript><p title="</noscript><b>b</b>">x</p></noscript>',
+      '<p>a<noscript>b</p>c</noscript>d',
+    ];
     const viaDomPurify = await through('dompurify', inputs);
     const viaNative = await through('native', inputs);
     for (const html of [...viaDomPurify, ...viaNative]) expect(violations(parse(html)), html).to.deep.equal([]);
@@ -132,7 +200,10 @@ describe('declarative shadow DOM never survives sanitizing', () => {
   // cannot even be seen): no element of the output may host one.
   const hosts = ['div', 'span', 'p', 'blockquote', 'h2'];
   const inputs = hosts.flatMap((tag) =>
-    ['open', 'closed'].map((mode) => `<${tag}><template shadowrootmode="${mode}" shadowrootclonable><img src="https://attacker.example/dsd.png"><b>shadow</b></template>light</${tag}>`),
+    ['open', 'closed'].map(
+      (mode) =>
+        `<${tag}><template shadowrootmode="${mode}" shadowrootclonable><img src="https://attacker.example/dsd.png"><b>shadow</b></template>light</${tag}>`,
+    ),
   );
   for (const engine of native ? (['native', 'dompurify'] as const) : (['dompurify'] as const)) {
     it(`${engine}: no element hosts a shadow root`, async () => {

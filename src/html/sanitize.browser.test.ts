@@ -107,7 +107,11 @@ describe('sanitizeToFragment', () => {
 
   it('makes code blocks and tables keyboard-scrollable, and drops tabindex the bot sends', () => {
     const div = document.createElement('div');
-    div.append(sanitizeToFragment('<pre tabindex="-1"><code>x</code></pre><table><tr><td>1</td></tr></table><p tabindex="3">p</p><a href="https://indigo.ai" tabindex="-1">a</a>'));
+    div.append(
+      sanitizeToFragment(
+        '<pre tabindex="-1"><code>x</code></pre><table><tr><td>1</td></tr></table><p tabindex="3">p</p><a href="https://indigo.ai" tabindex="-1">a</a>',
+      ),
+    );
     expect(div.querySelector('pre')?.getAttribute('tabindex')).to.equal('0');
     expect(div.querySelector('table')?.getAttribute('tabindex')).to.equal('0');
     expect(div.querySelector('p')?.hasAttribute('tabindex')).to.equal(false);
@@ -123,14 +127,15 @@ describe('sanitizeToFragment', () => {
 describe('sanitizeToFragment under enforced Trusted Types', () => {
   // Both engines where the browser has both: the native one needs no policy, DOMPurify ours.
   const engines = hasNativeSanitizer() ? (['native', 'dompurify'] as const) : (['dompurify'] as const);
-  for (const engine of engines) it(`works in a page with require-trusted-types-for, with zero violations (${engine})`, async () => {
-    const frame = document.createElement('iframe');
-    const csp = `require-trusted-types-for 'script'; trusted-types ${TRUSTED_TYPES_POLICY_NAMES.join(' ')}`;
-    const moduleUrl = new URL('./sanitize.ts', import.meta.url).href;
-    // srcdoc inherits our origin, so the dev server serves the module into the frame.
-    frame.srcdoc =
-      `<!doctype html><meta http-equiv="Content-Security-Policy" content="${csp}">` +
-      `<script type="module">
+  for (const engine of engines)
+    it(`works in a page with require-trusted-types-for, with zero violations (${engine})`, async () => {
+      const frame = document.createElement('iframe');
+      const csp = `require-trusted-types-for 'script'; trusted-types ${TRUSTED_TYPES_POLICY_NAMES.join(' ')}`;
+      const moduleUrl = new URL('./sanitize.ts', import.meta.url).href;
+      // srcdoc inherits our origin, so the dev server serves the module into the frame.
+      frame.srcdoc =
+        `<!doctype html><meta http-equiv="Content-Security-Policy" content="${csp}">` +
+        `<script type="module">
         const violations = [];
         document.addEventListener('securitypolicyviolation', (e) => violations.push(e.violatedDirective + ' ' + e.sample));
         let enforced = false;
@@ -150,24 +155,24 @@ describe('sanitizeToFragment under enforced Trusted Types', () => {
           window.parent.postMessage({ tt: true, enforced, html: 'error: ' + error, violations }, '*');
         }
       </script>`;
-    const result = new Promise<{ enforced: boolean; engine?: string; html: string; violations: string[] }>((resolve) => {
-      window.addEventListener('message', function onMessage(e: MessageEvent) {
-        if (e.data?.tt) {
-          window.removeEventListener('message', onMessage);
-          resolve(e.data);
-        }
+      const result = new Promise<{ enforced: boolean; engine?: string; html: string; violations: string[] }>((resolve) => {
+        window.addEventListener('message', function onMessage(e: MessageEvent) {
+          if (e.data?.tt) {
+            window.removeEventListener('message', onMessage);
+            resolve(e.data);
+          }
+        });
       });
+      document.body.append(frame);
+      const { enforced, engine: used, html, violations: seen } = await result;
+      frame.remove();
+      // The frame really enforces Trusted Types (a raw innerHTML assignment was blocked)...
+      expect(enforced).to.equal(true);
+      expect(used).to.equal(engine);
+      // ...only that probe was reported, and sanitizing still produced the safe markup.
+      expect(seen.filter((v) => !v.includes('<b>x</b>'))).to.deep.equal([]);
+      expect(html).to.equal('<p>Hi <a href="https://example.com/" target="_blank" rel="noopener noreferrer">x</a></p>');
     });
-    document.body.append(frame);
-    const { enforced, engine: used, html, violations: seen } = await result;
-    frame.remove();
-    // The frame really enforces Trusted Types (a raw innerHTML assignment was blocked)...
-    expect(enforced).to.equal(true);
-    expect(used).to.equal(engine);
-    // ...only that probe was reported, and sanitizing still produced the safe markup.
-    expect(seen.filter((v) => !v.includes('<b>x</b>'))).to.deep.equal([]);
-    expect(html).to.equal('<p>Hi <a href="https://example.com/" target="_blank" rel="noopener noreferrer">x</a></p>');
-  });
 });
 
 describe('plainTextToFragment', () => {

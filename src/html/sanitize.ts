@@ -99,7 +99,10 @@ export function sanitizerEngine(): SanitizerEngineName | null {
  * API exists too (tests run every corpus through both); `load` replaces the chunk import
  * (to test a failed load).
  */
-export function resetSanitizerForTests(prefer: 'auto' | SanitizerEngineName = 'auto', load: () => Promise<DomPurifyModule> = importDomPurify): void {
+export function resetSanitizerForTests(
+  prefer: 'auto' | SanitizerEngineName = 'auto',
+  load: () => Promise<DomPurifyModule> = importDomPurify,
+): void {
   engine = null;
   engineName = null;
   loading = null;

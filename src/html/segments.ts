@@ -34,8 +34,24 @@ export interface SegmentScan {
 }
 
 const VOID = new Set([
-  'area', 'base', 'basefont', 'bgsound', 'br', 'col', 'embed', 'frame', 'hr', 'img', 'input', 'keygen',
-  'link', 'meta', 'param', 'source', 'track', 'wbr',
+  'area',
+  'base',
+  'basefont',
+  'bgsound',
+  'br',
+  'col',
+  'embed',
+  'frame',
+  'hr',
+  'img',
+  'input',
+  'keygen',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
 ]);
 // Raw text / RCDATA in HTML content: markup inside is text until the matching end tag.
 // (`noscript` is not here: DOMPurify's parser document runs without scripting, where

@@ -65,7 +65,9 @@ function unsafeBits(container: HTMLElement): string[] {
   for (const el of container.querySelectorAll('*')) {
     if (el.hasAttribute(SEGMENT_GROUP_ATTRIBUTE) && el.parentElement === container) continue;
     for (const attr of el.attributes) if (!attributeAllowed(el.localName, attr)) found.push(`${el.localName}[${attr.name}]`);
-    if (['script', 'style', 'svg', 'math', 'iframe', 'form', 'template', 'object', 'embed', 'base', 'meta', 'link'].includes(el.localName)) {
+    if (
+      ['script', 'style', 'svg', 'math', 'iframe', 'form', 'template', 'object', 'embed', 'base', 'meta', 'link'].includes(el.localName)
+    ) {
       found.push(el.localName);
     }
     const href = el.getAttribute('href');
@@ -276,7 +278,7 @@ describe('StreamingHtmlView', () => {
     // Character references (marked writes apostrophes as &#39;) stay on the fast path.
     view.set('<p>Hello <em>world, again and again</em> more &amp; it&#39;s fine</p>');
     frames.frame();
-    expect(contentHtml(container)).to.equal('<p>Hello <em>world, again and again</em> more &amp; it\'s fine</p>');
+    expect(contentHtml(container)).to.equal("<p>Hello <em>world, again and again</em> more &amp; it's fine</p>");
     expect(container.querySelector('em')).to.equal(em);
     expect(view.textAppends).to.equal(4);
     // A reference the parser would remap is not decoded here: re-rendered, still right.
@@ -367,13 +369,72 @@ describe('StreamingHtmlView', () => {
 
   it('matches whole-document sanitizing on random markup streamed in random chunks (fuzz)', () => {
     const piece = fc.constantFrom(
-      '<p>', '</p>', '<b>', '</b>', '<i>', '</i>', '<ul>', '<li>', '</li>', '</ul>', 'text', ' ', '\n', '<br>',
-      '<img src="https://cdn.example.com/a.png">', '<img src=x onerror=alert(1)>', '<!--', '-->', '<style>', '</style>',
-      '<svg>', '</svg>', '<table>', '<td>', '</table>', '"', '>', '<', '&amp;', '&', '<a href="https://example.com/">',
-      '<a href="javascript:alert(1)">', '</a>', '<h2>', '</h2>', '<pre>', '</pre>', '<textarea>', '</textarea>',
-      '<noscript>', '</noscript>', '<math>', '<mtext>', '</math>', '<tr>', '</td>', '<![CDATA[', ']]>', '<path/>',
-      '<title>', '</title>', '&lt;', '<select>', '<option>', '<form>', '</form>', '<caption>', '<p/>', '</br>',
-      '<div>', '</div>', '<dd>', '<plaintext>', '<xmp>', '<template>', '</template>',
+      '<p>',
+      '</p>',
+      '<b>',
+      '</b>',
+      '<i>',
+      '</i>',
+      '<ul>',
+      '<li>',
+      '</li>',
+      '</ul>',
+      'text',
+      ' ',
+      '\n',
+      '<br>',
+      '<img src="https://cdn.example.com/a.png">',
+      '<img src=x onerror=alert(1)>',
+      '<!--',
+      '-->',
+      '<style>',
+      '</style>',
+      '<svg>',
+      '</svg>',
+      '<table>',
+      '<td>',
+      '</table>',
+      '"',
+      '>',
+      '<',
+      '&amp;',
+      '&',
+      '<a href="https://example.com/">',
+      '<a href="javascript:alert(1)">',
+      '</a>',
+      '<h2>',
+      '</h2>',
+      '<pre>',
+      '</pre>',
+      '<textarea>',
+      '</textarea>',
+      '<noscript>',
+      '</noscript>',
+      '<math>',
+      '<mtext>',
+      '</math>',
+      '<tr>',
+      '</td>',
+      '<![CDATA[',
+      ']]>',
+      '<path/>',
+      '<title>',
+      '</title>',
+      '&lt;',
+      '<select>',
+      '<option>',
+      '<form>',
+      '</form>',
+      '<caption>',
+      '<p/>',
+      '</br>',
+      '<div>',
+      '</div>',
+      '<dd>',
+      '<plaintext>',
+      '<xmp>',
+      '<template>',
+      '</template>',
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), fc.integer({ min: 1, max: 12 }), (parts, size) => {
@@ -406,13 +467,33 @@ describe('StreamingHtmlView', () => {
       (t: string) => `<table><tbody><tr><td>${t}</td></tr></tbody></table>`,
     );
     let totalAppends = 0;
-    const word = fc.constantFrom('alpha', 'b', ' ', '\n', 'x > y', '"q"', '&amp;', 'é', '👩‍👩‍👧', '  ', 'it&#39;s', '&#x1F600;', '&#0;', '&nbsp;', '<em>in</em>', '<code>c</code> ');
+    const word = fc.constantFrom(
+      'alpha',
+      'b',
+      ' ',
+      '\n',
+      'x > y',
+      '"q"',
+      '&amp;',
+      'é',
+      '👩‍👩‍👧',
+      '  ',
+      'it&#39;s',
+      '&#x1F600;',
+      '&#0;',
+      '&nbsp;',
+      '<em>in</em>',
+      '<code>c</code> ',
+    );
     fc.assert(
       fc.property(fc.array(fc.tuple(shape, fc.array(word, { minLength: 1, maxLength: 6 })), { minLength: 1, maxLength: 5 }), (doc) => {
         const snapshots: string[] = [];
         for (let b = 0; b < doc.length; b++) {
           const [render, words] = doc[b]!;
-          const before = doc.slice(0, b).map(([r, w]) => r(w.join(''))).join('\n');
+          const before = doc
+            .slice(0, b)
+            .map(([r, w]) => r(w.join('')))
+            .join('\n');
           for (let w = 1; w <= words.length; w++) {
             snapshots.push((before ? before + '\n' : '') + render(words.slice(0, w).join('')));
           }
@@ -437,13 +518,50 @@ describe('StreamingHtmlView', () => {
 
   it('with unchanged-prefix hints from LiveText, every frame equals a fresh render and the end a full re-render (random deltas)', () => {
     const token = fc.constantFrom(
-      '<p>', '</p>', '<b>', '</b>', '<ul>', '<li>', '</li>', '</ul>', 'text ', 'é', '👩‍👩‍👧', '\n', '<br>',
-      '<img src="https://cdn.example.com/a.png">', '<img src=x onerror=alert(1)>', '<h2>', '</h2>', '<pre>', '</pre>',
-      '<table>', '<tr>', '<td>', '</table>', '&amp;', '&', '<a href="https://example.com/">', '</a>', '<!--', '-->',
-      '<em>in</em>', '<strong>bold</strong> ', '<blockquote>', '</blockquote>', '<stro', '"', '<svg>', '</svg>',
+      '<p>',
+      '</p>',
+      '<b>',
+      '</b>',
+      '<ul>',
+      '<li>',
+      '</li>',
+      '</ul>',
+      'text ',
+      'é',
+      '👩‍👩‍👧',
+      '\n',
+      '<br>',
+      '<img src="https://cdn.example.com/a.png">',
+      '<img src=x onerror=alert(1)>',
+      '<h2>',
+      '</h2>',
+      '<pre>',
+      '</pre>',
+      '<table>',
+      '<tr>',
+      '<td>',
+      '</table>',
+      '&amp;',
+      '&',
+      '<a href="https://example.com/">',
+      '</a>',
+      '<!--',
+      '-->',
+      '<em>in</em>',
+      '<strong>bold</strong> ',
+      '<blockquote>',
+      '</blockquote>',
+      '<stro',
+      '"',
+      '<svg>',
+      '</svg>',
     );
     // A stream step: replace `remove` tokens at a relative position by `add` (appends at the end are most common).
-    const edit = fc.record({ at: fc.oneof(fc.constant(1), fc.double({ min: 0, max: 1, noNaN: true })), remove: fc.nat({ max: 3 }), add: fc.array(token, { maxLength: 4 }) });
+    const edit = fc.record({
+      at: fc.oneof(fc.constant(1), fc.double({ min: 0, max: 1, noNaN: true })),
+      remove: fc.nat({ max: 3 }),
+      add: fc.array(token, { maxLength: 4 }),
+    });
     const frame = fc.record({ edits: fc.array(edit, { maxLength: 4 }), hint: fc.constantFrom('shared', 'lower', 'none') });
     fc.assert(
       fc.property(fc.array(token, { maxLength: 30 }), fc.array(frame, { minLength: 1, maxLength: 25 }), (start, frameSpecs) => {

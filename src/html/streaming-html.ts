@@ -65,9 +65,42 @@ const GROUP_SIZE = 32;
 // Open elements inside which appending plain text to the last text node is exactly what
 // the parser would do. Table structure is excluded (text there is foster-parented).
 const APPENDABLE = new Set([
-  'a', 'abbr', 'b', 'blockquote', 'caption', 'code', 'dd', 'del', 'div', 'dl', 'dt', 'em', 'h1', 'h2',
-  'h3', 'h4', 'h5', 'h6', 'i', 'ins', 'kbd', 'li', 'mark', 'ol', 'p', 'pre', 's', 'small', 'span',
-  'strong', 'sub', 'sup', 'td', 'th', 'u', 'ul',
+  'a',
+  'abbr',
+  'b',
+  'blockquote',
+  'caption',
+  'code',
+  'dd',
+  'del',
+  'div',
+  'dl',
+  'dt',
+  'em',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'i',
+  'ins',
+  'kbd',
+  'li',
+  'mark',
+  'ol',
+  'p',
+  'pre',
+  's',
+  'small',
+  'span',
+  'strong',
+  'sub',
+  'sup',
+  'td',
+  'th',
+  'u',
+  'ul',
 ]);
 
 interface Group {
@@ -82,7 +115,6 @@ interface Segment {
   nodes: Node[];
   group: Group;
 }
-
 
 export class StreamingHtmlView {
   private readonly container: HTMLElement;
@@ -416,19 +448,28 @@ function decodeText(src: string): string | null {
   if (/[<\r\0]/.test(src)) return null;
   if (!src.includes('&')) return src;
   let bad = false;
-  const out = src.replace(/&(?:(amp|lt|gt|quot|apos|nbsp)|#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));|&/g, (m, name?: string, dec?: string, hex?: string) => {
-    if (name) return ENTITIES[name]!;
-    const cp = dec !== undefined ? Number(dec) : hex !== undefined ? parseInt(hex, 16) : -1;
-    // Printable code points only: the parser remaps or replaces the others.
-    if (cp === 9 || cp === 10 || (cp >= 0x20 && cp < 0x7f) || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfdcf) || (cp >= 0xfdf0 && cp <= 0x10ffff && (cp & 0xfffe) !== 0xfffe)) {
-      return String.fromCodePoint(cp);
-    }
-    bad = true;
-    return m;
-  });
+  const out = src.replace(
+    /&(?:(amp|lt|gt|quot|apos|nbsp)|#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6}));|&/g,
+    (m, name?: string, dec?: string, hex?: string) => {
+      if (name) return ENTITIES[name]!;
+      const cp = dec !== undefined ? Number(dec) : hex !== undefined ? parseInt(hex, 16) : -1;
+      // Printable code points only: the parser remaps or replaces the others.
+      if (
+        cp === 9 ||
+        cp === 10 ||
+        (cp >= 0x20 && cp < 0x7f) ||
+        (cp >= 0xa0 && cp <= 0xd7ff) ||
+        (cp >= 0xe000 && cp <= 0xfdcf) ||
+        (cp >= 0xfdf0 && cp <= 0x10ffff && (cp & 0xfffe) !== 0xfffe)
+      ) {
+        return String.fromCodePoint(cp);
+      }
+      bad = true;
+      return m;
+    },
+  );
   return bad ? null : out;
 }
-
 
 /** Where text goes at the end of `head` (closed by `closing`, innermost first), if plain. */
 function insertAt(segment: Segment, head: string, closing: readonly string[], inserted: string): { target: Text; inserted: string } | null {

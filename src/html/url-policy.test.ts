@@ -180,8 +180,31 @@ describe('safeUrl', () => {
 
   it('never throws and only ever returns http(s)/tel/mailto hrefs (fuzz)', () => {
     const pieces = fc.constantFrom(
-      'javascript:', 'https://', 'http://', '//', 'tel:', 'mailto:', 'data:', '&#106;', '\u202e', '\t', ' ',
-      '@', ':', '[', ']', '::1', '127.0.0.1', '0x7f', 'example.com', 'localhost', '%0a', '\\', '#', '?', '.',
+      'javascript:',
+      'https://',
+      'http://',
+      '//',
+      'tel:',
+      'mailto:',
+      'data:',
+      '&#106;',
+      '\u202e',
+      '\t',
+      ' ',
+      '@',
+      ':',
+      '[',
+      ']',
+      '::1',
+      '127.0.0.1',
+      '0x7f',
+      'example.com',
+      'localhost',
+      '%0a',
+      '\\',
+      '#',
+      '?',
+      '.',
     );
     fc.assert(
       fc.property(fc.array(fc.oneof(pieces, fc.string()), { maxLength: 8 }), fc.constantFrom<UrlKind>('link', 'media'), (parts, kind) => {

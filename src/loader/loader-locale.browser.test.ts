@@ -25,7 +25,12 @@ describe('loader with a language pack', () => {
       first = $(el, '[part~="input"]')?.getAttribute('placeholder') ?? '';
     });
     // Inline: the loader upgrades at once.
-    const launched = launch(el, () => importWidget(null), () => importSaved(null), (lang) => importLocale(null, lang));
+    const launched = launch(
+      el,
+      () => importWidget(null),
+      () => importSaved(null),
+      (lang) => importLocale(null, lang),
+    );
     await launched.upgrade();
     await waitUntil(() => first !== null, 'first render seen', { timeout: 10000 });
     expect(first).to.equal('Nachricht schreiben…');

@@ -21,10 +21,19 @@ describe('loader with a saved conversation', () => {
       lastSent: null,
       messages: [
         { id: 'm1', role: 'user', text: 'hello before', data: { type: 'text', text: 'hello before' }, status: 'sent', at: 1 },
-        { id: 'm2', role: 'bot', state: 'done', at: 2, blocks: [{ kind: 'text', id: 'b3', html: '<p>Saved answer</p>', caption: false, generated: false }] },
+        {
+          id: 'm2',
+          role: 'bot',
+          state: 'done',
+          at: 2,
+          blocks: [{ kind: 'text', id: 'b3', html: '<p>Saved answer</p>', caption: false, generated: false }],
+        },
       ],
     };
-    localStorage.setItem(storageKey(relay.path, id), JSON.stringify({ v: 1, sender: 'saved-sender', open: true, transcript: JSON.stringify(transcript) }));
+    localStorage.setItem(
+      storageKey(relay.path, id),
+      JSON.stringify({ v: 1, sender: 'saved-sender', open: true, transcript: JSON.stringify(transcript) }),
+    );
     localStorage.setItem(launcherKey(relay.path, id), JSON.stringify({ open: true, unread: 0 }));
     try {
       // Typed as the element, though not defined yet: the loader defines it.
@@ -35,10 +44,18 @@ describe('loader with a saved conversation', () => {
       let atHandover: { messages: number; sender: string | null; rendered: boolean } | null = null;
       void customElements.whenDefined('indigo-chat').then(() => {
         // The shell steps aside here, before the widget's first render.
-        atHandover = { messages: el.conversation.transcript.messages.length, sender: el.conversation.sender, rendered: !!el.shadowRoot?.querySelector('[part~="panel"]') };
+        atHandover = {
+          messages: el.conversation.transcript.messages.length,
+          sender: el.conversation.sender,
+          rendered: !!el.shadowRoot?.querySelector('[part~="panel"]'),
+        };
       });
       // The panel was left open: the loader upgrades at once (after its idle storage read).
-      const launched = launch(el, () => importWidget(null), () => importSaved(null));
+      const launched = launch(
+        el,
+        () => importWidget(null),
+        () => importSaved(null),
+      );
       await waitUntil(() => atHandover !== null, 'defined', { timeout: 10000 });
       expect(atHandover).to.deep.equal({ messages: 2, sender: 'saved-sender', rendered: false });
       await launched.upgrade();

@@ -41,7 +41,10 @@ const COUNT_KEY: Record<AnalyticsEndpoint, string> = {
 
 /** Path templates -> matchers (`{project_id}` captures a segment). */
 function matcher(template: string): RegExp {
-  const escaped = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace('\\{project_id\\}', '{project_id}').replace('{project_id}', '([^/]+)');
+  const escaped = template
+    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    .replace('\\{project_id\\}', '{project_id}')
+    .replace('{project_id}', '([^/]+)');
   return new RegExp(`${escaped}/?$`);
 }
 
@@ -64,7 +67,8 @@ export function createAnalyticsRoute(options: AnalyticsMockOptions): (request: R
     }
     if (!endpoint) return null;
     if (request.method !== 'GET') return json(405, { status: 'ERROR', message: 'Use GET' }, { allow: 'GET' });
-    if (request.headers.get('authorization') !== `Bearer pat-${options.pat}`) return json(401, { status: false, message: 'unauthenticated' });
+    if (request.headers.get('authorization') !== `Bearer pat-${options.pat}`)
+      return json(401, { status: false, message: 'unauthenticated' });
     if (project !== options.projectId) return json(403, { status: false, message: 'unauthorized' });
     const t = now();
     if (t - window.start >= limit.windowMs) window = { start: t, count: 0 };

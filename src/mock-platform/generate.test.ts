@@ -54,8 +54,38 @@ describe('generateAnswerStream', () => {
 
   test('random markdown-ish texts, every unit', () => {
     const piece = fc.constantFrom(
-      'word', ' ', 'Hello', ' wörld', '**', '*', '_', '`', '#', '## ', '- ', '1. ', '\n', '\n\n', '|', '|---|', ' | ',
-      '```', '```js\n', '> ', '    ', '[a link](https://indigo.ai)', '👩‍💻', '🇮🇹', '👨‍👩‍👧‍👦', 'e\u0301', '😀', '---', '~~', '<b>', '&amp;', '\\',
+      'word',
+      ' ',
+      'Hello',
+      ' wörld',
+      '**',
+      '*',
+      '_',
+      '`',
+      '#',
+      '## ',
+      '- ',
+      '1. ',
+      '\n',
+      '\n\n',
+      '|',
+      '|---|',
+      ' | ',
+      '```',
+      '```js\n',
+      '> ',
+      '    ',
+      '[a link](https://indigo.ai)',
+      '👩‍💻',
+      '🇮🇹',
+      '👨‍👩‍👧‍👦',
+      'e\u0301',
+      '😀',
+      '---',
+      '~~',
+      '<b>',
+      '&amp;',
+      '\\',
     );
     fc.assert(
       fc.property(fc.array(piece, { minLength: 1, maxLength: 60 }), fc.constantFrom(...DELTA_UNITS), (pieces, unit) => {
@@ -68,26 +98,30 @@ describe('generateAnswerStream', () => {
   test.each([
     ['~200 KB', LONG_ANSWER, 190_000, 100_000],
     ['~20 KB', MEDIUM_ANSWER, 19_000, 10_000],
-  ])('the %s answer: deltas rebuild the final HTML (sampled steps checked against marked)', (_name, answer, minLength, minLateMov) => {
-    expect(answer.length).toBeGreaterThan(minLength);
-    let live = createLiveText('grapheme');
-    let source = '';
-    let i = 0;
-    let lastStepFirstMov = 0;
-    for (const s of generateAnswerSteps(answer)) {
-      live = live.apply(s.deltas);
-      source += s.chunk;
-      if (i++ % 1000 === 0) {
-        expect(live.toString()).toBe(s.html);
-        expect(s.html).toBe(parse(source));
+  ])(
+    'the %s answer: deltas rebuild the final HTML (sampled steps checked against marked)',
+    (_name, answer, minLength, minLateMov) => {
+      expect(answer.length).toBeGreaterThan(minLength);
+      let live = createLiveText('grapheme');
+      let source = '';
+      let i = 0;
+      let lastStepFirstMov = 0;
+      for (const s of generateAnswerSteps(answer)) {
+        live = live.apply(s.deltas);
+        source += s.chunk;
+        if (i++ % 1000 === 0) {
+          expect(live.toString()).toBe(s.html);
+          expect(s.html).toBe(parse(source));
+        }
+        const first = s.deltas[0];
+        if (first?.command === 'mov') lastStepFirstMov = first.value as number;
       }
-      const first = s.deltas[0];
-      if (first?.command === 'mov') lastStepFirstMov = first.value as number;
-    }
-    expect(live.toString()).toBe(parse(answer));
-    // Late tokens keep the frozen prefix with one `mov`, not a rewrite of the answer.
-    expect(lastStepFirstMov).toBeGreaterThan(minLateMov);
-  }, 120_000);
+      expect(live.toString()).toBe(parse(answer));
+      // Late tokens keep the frozen prefix with one `mov`, not a rewrite of the answer.
+      expect(lastStepFirstMov).toBeGreaterThan(minLateMov);
+    },
+    120_000,
+  );
 
   test.each([
     ['trailing spaces are not a blank line', ['1.', ' word', '    \n#', 'word']],
@@ -149,7 +183,11 @@ describe('tokenizeMarkdown', () => {
 
 describe('diffToDeltas', () => {
   test('counts in the unit: a flag is 1 grapheme, 2 code points, 4 UTF-16 units', () => {
-    expect(diffToDeltas('🇮🇹a', '🇮🇹b', 'grapheme')).toEqual([{ command: 'mov', value: 1 }, { command: 'del', value: 1 }, { command: 'ins', value: 'b' }]);
+    expect(diffToDeltas('🇮🇹a', '🇮🇹b', 'grapheme')).toEqual([
+      { command: 'mov', value: 1 },
+      { command: 'del', value: 1 },
+      { command: 'ins', value: 'b' },
+    ]);
     expect(diffToDeltas('🇮🇹a', '🇮🇹b', 'codepoint')[0]).toEqual({ command: 'mov', value: 2 });
     expect(diffToDeltas('🇮🇹a', '🇮🇹b', 'utf16')[0]).toEqual({ command: 'mov', value: 4 });
   });
@@ -158,11 +196,19 @@ describe('diffToDeltas', () => {
     // 😀 and 😃 share their high surrogate: a per-code-unit diff would keep half a pair.
     const d = diffToDeltas('x😀', 'x😃', 'utf16');
     expect(applyDeltas('x😀', d, { unit: 'utf16' })).toBe('x😃');
-    expect(d).toEqual([{ command: 'mov', value: 1 }, { command: 'del', value: 2 }, { command: 'ins', value: '😃' }]);
+    expect(d).toEqual([
+      { command: 'mov', value: 1 },
+      { command: 'del', value: 2 },
+      { command: 'ins', value: '😃' },
+    ]);
   });
 
   test('no trailing mov; identical texts give no ops', () => {
     expect(diffToDeltas('abc', 'abc', 'grapheme')).toEqual([]);
-    expect(diffToDeltas('abc', 'aXc', 'grapheme')).toEqual([{ command: 'mov', value: 1 }, { command: 'del', value: 1 }, { command: 'ins', value: 'X' }]);
+    expect(diffToDeltas('abc', 'aXc', 'grapheme')).toEqual([
+      { command: 'mov', value: 1 },
+      { command: 'del', value: 1 },
+      { command: 'ins', value: 'X' },
+    ]);
   });
 });

@@ -103,7 +103,13 @@ export function tokenizeMarkdown(markdown: string): string[] {
       flushWord();
       // Glue runs of the same punctuation (`**`, `---`, "```") into one token.
       const last = tokens.length - 1;
-      if (pending === '' && prevPunct === g && last >= 0 && (tokens[last] as string).endsWith(g) && (tokens[last] as string).length < 3 * g.length + 2) {
+      if (
+        pending === '' &&
+        prevPunct === g &&
+        last >= 0 &&
+        (tokens[last] as string).endsWith(g) &&
+        (tokens[last] as string).length < 3 * g.length + 2
+      ) {
         tokens[last] += g;
       } else {
         tokens.push(pending + g);

@@ -101,7 +101,15 @@ describe('mock GraphQL API', () => {
     for (let page = 0; page < 5; page++) {
       const res = await gql(platform, CONVERSATIONS, { projectId: 39, order: 'DESC', cursor });
       expect(res.status).toBe(200);
-      const body = (await res.json()) as { data: { conversations: { edges: { node: { conversationId: string } }[]; pageInfo: { endCursor: string | null; hasNextPage: boolean }; totalCount: number } } };
+      const body = (await res.json()) as {
+        data: {
+          conversations: {
+            edges: { node: { conversationId: string } }[];
+            pageInfo: { endCursor: string | null; hasNextPage: boolean };
+            totalCount: number;
+          };
+        };
+      };
       const c = body.data.conversations;
       expect(Object.keys(c).sort()).toEqual(['edges', 'pageInfo', 'totalCount']);
       expect(Object.keys(c.pageInfo).sort()).toEqual(['endCursor', 'hasNextPage']);
@@ -123,12 +131,24 @@ describe('mock GraphQL API', () => {
     const sender = 'AAAAAAAAAAAAAAAAAAAAAA.sig';
     await send(platform, sender, { type: 'payload', payload: 'init', label: 'START' });
     await send(platform, sender, { type: 'text', text: 'hello there' });
-    platform.recordFeedback(sender, { kind: 'thumbs', value: 'down', reasons: ['wrong'], comment: 'nope', messageId: 'AAAAAAAAAAAAAAAAAAAAAA.2.0' });
-    const list = (await (await gql(platform, CONVERSATIONS, { projectId: 39 })).json()) as { data: { conversations: { edges: { node: { conversationId: string } }[]; totalCount: number } } };
+    platform.recordFeedback(sender, {
+      kind: 'thumbs',
+      value: 'down',
+      reasons: ['wrong'],
+      comment: 'nope',
+      messageId: 'AAAAAAAAAAAAAAAAAAAAAA.2.0',
+    });
+    const list = (await (await gql(platform, CONVERSATIONS, { projectId: 39 })).json()) as {
+      data: { conversations: { edges: { node: { conversationId: string } }[]; totalCount: number } };
+    };
     expect(list.data.conversations.totalCount).toBe(1);
     const id = list.data.conversations.edges[0]!.node.conversationId;
     const res = await gql(platform, MESSAGES, { conversationId: id, last: 3 });
-    const body = (await res.json()) as { data: { messages: { edges: { node: Record<string, unknown> }[]; pageInfo: { endCursor: string; hasNextPage: boolean }; totalCount: number } } };
+    const body = (await res.json()) as {
+      data: {
+        messages: { edges: { node: Record<string, unknown> }[]; pageInfo: { endCursor: string; hasNextPage: boolean }; totalCount: number };
+      };
+    };
     const m = body.data.messages;
     expect(m.totalCount).toBe(4);
     expect(m.pageInfo.hasNextPage).toBe(true);
@@ -140,7 +160,9 @@ describe('mock GraphQL API', () => {
     expect(content.messages[0]!.messages.length).toBeGreaterThan(0);
     expect(second!['content']).toMatchObject({ text: 'hello there', type: 'text', hidden: false });
     expect(second!['sender']).toMatchObject({ id: expect.stringMatching(/^\d+$/) });
-    const older = (await (await gql(platform, MESSAGES, { conversationId: id, last: 3, before: m.pageInfo.endCursor })).json()) as typeof body;
+    const older = (await (
+      await gql(platform, MESSAGES, { conversationId: id, last: 3, before: m.pageInfo.endCursor })
+    ).json()) as typeof body;
     expect(older.data.messages.edges).toHaveLength(1);
     expect(older.data.messages.pageInfo.hasNextPage).toBe(false);
     expect(older.data.messages.edges[0]!.node['content']).toMatchObject({ hidden: true });
@@ -148,15 +170,22 @@ describe('mock GraphQL API', () => {
 
   it('userRoles, PAT auth, and errors[] for bad input', async () => {
     const platform = createMockPlatform({ realtime: false });
-    const roles = (await (await gql(platform, USER_ROLES)).json()) as { data: { userRoles: { totalCount: number; edges: { node: { role: { label: string }; user: { email: string } } }[] } } };
+    const roles = (await (await gql(platform, USER_ROLES)).json()) as {
+      data: { userRoles: { totalCount: number; edges: { node: { role: { label: string }; user: { email: string } } }[] } };
+    };
     expect(roles.data.userRoles.totalCount).toBe(roles.data.userRoles.edges.length);
     expect(roles.data.userRoles.edges[0]!.node.role.label).toBe('admin');
     const noAuth = await gql(platform, USER_ROLES, {}, 'Bearer pat-wrong');
     expect(noAuth.status).toBe(401);
     expect(await noAuth.json()).toEqual({ errors: [{ message: 'unauthenticated' }] });
-    const badCursor = (await (await gql(platform, CONVERSATIONS, { projectId: 39, cursor: 'nope' })).json()) as { errors: { message: string }[]; data: unknown };
+    const badCursor = (await (await gql(platform, CONVERSATIONS, { projectId: 39, cursor: 'nope' })).json()) as {
+      errors: { message: string }[];
+      data: unknown;
+    };
     expect(badCursor.errors[0]!.message).toBe('Invalid cursor');
-    const otherProject = (await (await gql(platform, CONVERSATIONS, { projectId: 1234 })).json()) as { data: { conversations: { totalCount: number } } };
+    const otherProject = (await (await gql(platform, CONVERSATIONS, { projectId: 1234 })).json()) as {
+      data: { conversations: { totalCount: number } };
+    };
     expect(otherProject.data.conversations.totalCount).toBeGreaterThan(0); // one workspace, whatever its id
     const malformed = (await (await gql(platform, CONVERSATIONS, { projectId: 'abc' })).json()) as { errors: { message: string }[] };
     expect(malformed.errors[0]!.message).toMatch(/numeric/);

@@ -14,8 +14,14 @@ export const MOCK_SCHEMA_SDL = /* GraphQL */ `
   "Free-form JSON (message content, feedback)."
   scalar JSON
 
-  enum SortType { ASC DESC }
-  enum Env { PRODUCTION DEVELOPMENT }
+  enum SortType {
+    ASC
+    DESC
+  }
+  enum Env {
+    PRODUCTION
+    DEVELOPMENT
+  }
 
   type PageInfo {
     endCursor: String
@@ -24,7 +30,9 @@ export const MOCK_SCHEMA_SDL = /* GraphQL */ `
     hasPreviousPage: Boolean!
   }
 
-  type BotUser { id: Int_ID! }
+  type BotUser {
+    id: Int_ID!
+  }
 
   type Conversation {
     conversationId: Int_ID!
@@ -32,8 +40,15 @@ export const MOCK_SCHEMA_SDL = /* GraphQL */ `
     user: BotUser!
     messagesCount: Int!
   }
-  type ConversationEdge { node: Conversation! cursor: String! }
-  type ConversationConnection { edges: [ConversationEdge!]! pageInfo: PageInfo! totalCount: Int! }
+  type ConversationEdge {
+    node: Conversation!
+    cursor: String!
+  }
+  type ConversationConnection {
+    edges: [ConversationEdge!]!
+    pageInfo: PageInfo!
+    totalCount: Int!
+  }
 
   type Message {
     id: Int_ID!
@@ -46,21 +61,61 @@ export const MOCK_SCHEMA_SDL = /* GraphQL */ `
     feedback: JSON
     read: String
   }
-  type MessageEdge { node: Message! cursor: String! }
-  type MessageConnection { edges: [MessageEdge!]! pageInfo: PageInfo! totalCount: Int! }
+  type MessageEdge {
+    node: Message!
+    cursor: String!
+  }
+  type MessageConnection {
+    edges: [MessageEdge!]!
+    pageInfo: PageInfo!
+    totalCount: Int!
+  }
 
-  type Role { label: String! }
-  type User { id: Int_ID! email: String! }
-  type UserRole { role: Role! user: User! }
-  type UserRoleEdge { node: UserRole! cursor: String! }
-  type UserRoleConnection { edges: [UserRoleEdge!]! pageInfo: PageInfo! totalCount: Int! }
+  type Role {
+    label: String!
+  }
+  type User {
+    id: Int_ID!
+    email: String!
+  }
+  type UserRole {
+    role: Role!
+    user: User!
+  }
+  type UserRoleEdge {
+    node: UserRole!
+    cursor: String!
+  }
+  type UserRoleConnection {
+    edges: [UserRoleEdge!]!
+    pageInfo: PageInfo!
+    totalCount: Int!
+  }
 
   type RootQueryType {
-    conversations(projectId: Int_ID!, env: Env, order: SortType, first: Int, after: String, last: Int, before: String): ConversationConnection
-    messages(conversationId: Int_ID!, env: Env, showFeedback: Boolean, first: Int, after: String, last: Int, before: String): MessageConnection
+    conversations(
+      projectId: Int_ID!
+      env: Env
+      order: SortType
+      first: Int
+      after: String
+      last: Int
+      before: String
+    ): ConversationConnection
+    messages(
+      conversationId: Int_ID!
+      env: Env
+      showFeedback: Boolean
+      first: Int
+      after: String
+      last: Int
+      before: String
+    ): MessageConnection
     userRoles(projectId: Int_ID!, first: Int, after: String): UserRoleConnection
   }
-  schema { query: RootQueryType }
+  schema {
+    query: RootQueryType
+  }
 `;
 
 const schema = buildSchema(MOCK_SCHEMA_SDL);
@@ -133,11 +188,24 @@ function checkProject(projectId: unknown): void {
 }
 
 function conversationNode(c: MockConversation) {
-  return { conversationId: c.conversationId, insertedAt: new Date(c.startedAt).toISOString().slice(0, 19), user: { id: c.userId }, messagesCount: c.messages.length };
+  return {
+    conversationId: c.conversationId,
+    insertedAt: new Date(c.startedAt).toISOString().slice(0, 19),
+    user: { id: c.userId },
+    messagesCount: c.messages.length,
+  };
 }
 
 function messageNode(m: MockMessage, showFeedback: boolean) {
-  return { id: m.id, content: m.content, sender: m.sender, insertedAt: m.insertedAt, conversationId: m.conversationId, feedback: showFeedback ? m.feedback : null, read: m.read };
+  return {
+    id: m.id,
+    content: m.content,
+    sender: m.sender,
+    insertedAt: m.insertedAt,
+    conversationId: m.conversationId,
+    feedback: showFeedback ? m.feedback : null,
+    read: m.read,
+  };
 }
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>

@@ -71,7 +71,12 @@ export function contentFromSteps(steps: readonly Step[], mediaBase: string): Par
           cards: step.carousel.map((c) => ({
             title: c.title,
             description: c.description,
-            image: c.image === null ? null : typeof c.image === 'string' ? resolveMedia(c.image, mediaBase) : { src: resolveMedia(c.image.src, mediaBase), alt: c.image.alt },
+            image:
+              c.image === null
+                ? null
+                : typeof c.image === 'string'
+                  ? resolveMedia(c.image, mediaBase)
+                  : { src: resolveMedia(c.image.src, mediaBase), alt: c.image.alt },
             buttons: c.buttons.map((b) => ({ label: b.label, payload: b.payload })),
             links: c.links.map((l) => ({ label: l.label, url: l.url })),
           })),
@@ -162,7 +167,8 @@ export class MockHistory {
     const c = this.#open(conversationKey(sender) || sender, at);
     if (data['type'] === 'profile') return;
     const { label, payload } = data;
-    const text = data['type'] === 'text' ? String(data['text']) : typeof label === 'string' ? label : typeof payload === 'string' ? payload : '';
+    const text =
+      data['type'] === 'text' ? String(data['text']) : typeof label === 'string' ? label : typeof payload === 'string' ? payload : '';
     const hidden = data['type'] === 'payload' && data['payload'] === 'init';
     c.messages.push({
       id: String(++this.#lastMessageId),
@@ -223,7 +229,13 @@ export class MockHistory {
       if (this.#pending.size < 1000) this.#pending.set(fb.messageId, fb);
       return;
     }
-    msg.feedback = { type: 'thumbs', value: fb.value === 'up' ? 'positive' : 'negative', reasons: [...fb.reasons], comment: fb.comment, insertedAt: stamp(at) };
+    msg.feedback = {
+      type: 'thumbs',
+      value: fb.value === 'up' ? 'positive' : 'negative',
+      reasons: [...fb.reasons],
+      comment: fb.comment,
+      insertedAt: stamp(at),
+    };
   }
 
   /** Zero-filled daily rows for [from, to) (UTC day starts). */
@@ -243,7 +255,12 @@ export class MockHistory {
       const date = isoDay(day);
       switch (endpoint) {
         case 'messages': {
-          let inbound = 0, outbound = 0, up = 0, down = 0, req = 0, starts = 0;
+          let inbound = 0,
+            outbound = 0,
+            up = 0,
+            down = 0,
+            req = 0,
+            starts = 0;
           for (const c of this.#order)
             for (const m of c.messages) {
               if (!inDay(m.at)) continue;
@@ -261,7 +278,15 @@ export class MockHistory {
               req += c.handover.requested;
               starts += c.handover.started;
             }
-          rows.push({ date, inbound_messages: inbound, outbound_messages: outbound, positive_feedback: up, negative_feedback: down, ht_requests: req, ht_starts: starts });
+          rows.push({
+            date,
+            inbound_messages: inbound,
+            outbound_messages: outbound,
+            positive_feedback: up,
+            negative_feedback: down,
+            ht_requests: req,
+            ht_starts: starts,
+          });
           break;
         }
         case 'chats':
@@ -283,7 +308,7 @@ export class MockHistory {
         case 'ai_quality': {
           const total = this.#order.filter((c) => inDay(c.startedAt)).reduce((n, c) => n + c.generated, 0);
           // A stable, plausible score per day (the real one combines grounding, relevance, resolution).
-          const score = total ? 70 + (Math.floor(day / DAY_MS) * 7919) % 26 : null;
+          const score = total ? 70 + ((Math.floor(day / DAY_MS) * 7919) % 26) : null;
           rows.push({ date, total, avg_score: score });
           break;
         }
@@ -327,11 +352,26 @@ export class MockHistory {
         const id = this.recordBot(key, scenario, scenario === scenarios.payloads['contact'] ? 'contact' : null, mediaBase, (at += 2500));
         if (id && random() < 0.45) {
           const up = random() < 0.7;
-          this.recordFeedback(key, { kind: 'thumbs', value: up ? 'up' : 'down', reasons: up ? [] : [pick(['wrong', 'not-helpful', 'other'] as const)], comment: up || random() < 0.5 ? '' : 'Not what I asked.', messageId: id }, at + 5000);
+          this.recordFeedback(
+            key,
+            {
+              kind: 'thumbs',
+              value: up ? 'up' : 'down',
+              reasons: up ? [] : [pick(['wrong', 'not-helpful', 'other'] as const)],
+              comment: up || random() < 0.5 ? '' : 'Not what I asked.',
+              messageId: id,
+            },
+            at + 5000,
+          );
         }
       }
       if (c.handover.requested && random() < 0.5) c.handover.started++;
-      if (random() < 0.3) this.recordFeedback(key, { kind: 'csat', value: 2 + Math.floor(random() * 4), reasons: [], comment: '', messageId: `${key}.1.0` }, at + 30_000);
+      if (random() < 0.3)
+        this.recordFeedback(
+          key,
+          { kind: 'csat', value: 2 + Math.floor(random() * 4), reasons: [], comment: '', messageId: `${key}.1.0` },
+          at + 30_000,
+        );
       if (random() < 0.1) this.recordError(key, at + 1000);
     }
   }

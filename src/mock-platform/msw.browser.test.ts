@@ -99,7 +99,11 @@ describe('relayMswHandlers (browser, service worker)', () => {
   it('takes feedback from a known sender and refuses a forged one', async () => {
     const sender = await session();
     const vote = (who: string) =>
-      fetch('/api/chat/feedback', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sender: who, kind: 'thumbs', value: 'up', reasons: [], comment: '', messageId: `${who.split('.')[0]}.1.0` }) });
+      fetch('/api/chat/feedback', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sender: who, kind: 'thumbs', value: 'up', reasons: [], comment: '', messageId: `${who.split('.')[0]}.1.0` }),
+      });
     expect(await (await vote(sender)).json()).to.deep.equal({ ok: true, result: 'created' });
     expect((await vote('mock-000000000000000000.abc')).status).to.equal(403);
   });

@@ -125,14 +125,16 @@ export function relayMswHandlers(options: RelayMswOptions = {}): RequestHandler[
       });
       const res = await platform.fetch(upstream);
       if (res.ok && res.body && (res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
-        return deliverable(new Response(res.body, {
-          status: 200,
-          headers: {
-            'content-type': 'text/event-stream; charset=utf-8',
-            'cache-control': 'no-cache, no-transform',
-            'x-accel-buffering': 'no',
-          },
-        }));
+        return deliverable(
+          new Response(res.body, {
+            status: 200,
+            headers: {
+              'content-type': 'text/event-stream; charset=utf-8',
+              'cache-control': 'no-cache, no-transform',
+              'x-accel-buffering': 'no',
+            },
+          }),
+        );
       }
       return deliverable(res); // errors and the captive-portal fault, as the platform produced them
     }),

@@ -29,7 +29,12 @@ const types = (chunks: WireChunk[]): unknown[] => chunks.map((c) => c['type']);
 function shape(v: unknown): unknown {
   if (v === null) return 'null';
   if (Array.isArray(v)) return v.map(shape);
-  if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shape(x)]).sort());
+  if (typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .map(([k, x]) => [k, shape(x)])
+        .sort(),
+    );
   return typeof v;
 }
 
@@ -107,7 +112,12 @@ describe('framings', () => {
   test.each(FRAMINGS)('%s: right content type, decodes, processing.start first and processing.end last', async (framing) => {
     const res = await platform({ framing }).fetch(sendRequest(initBody));
     expect(res.status).toBe(200);
-    const expected = { sse: 'text/event-stream', ndjson: 'application/x-ndjson', concatenated: 'application/json', array: 'application/json' }[framing];
+    const expected = {
+      sse: 'text/event-stream',
+      ndjson: 'application/x-ndjson',
+      concatenated: 'application/json',
+      array: 'application/json',
+    }[framing];
     expect(res.headers.get('content-type')).toContain(expected);
     const raw = await res.text();
     if (framing === 'sse') expect(raw.startsWith('data: {"type":"processing.start"}\n\n')).toBe(true);
@@ -150,14 +160,24 @@ describe('scenarios', () => {
     expect((texts[0]?.['data'] as { text: string }).text).toMatch(/^<p class="slate-p">.*👋/u);
     expect(texts.some((c) => (c['data'] as { is_caption: boolean }).is_caption)).toBe(true);
     const buttons = chunks.filter((c) => c['type'] === 'button').map((c) => c['data']);
-    for (const [label, p] of [['Show me an image', 'image'], ['Play a video', 'video'], ['Browse products', 'carousel'], ['Ask the AI', 'llm'], ['Call us', 'contact']]) {
+    for (const [label, p] of [
+      ['Show me an image', 'image'],
+      ['Play a video', 'video'],
+      ['Browse products', 'carousel'],
+      ['Ask the AI', 'llm'],
+      ['Call us', 'contact'],
+    ]) {
       expect(buttons).toContainEqual({ label, payload: p });
     }
-    expect(chunks.some((c) => (c['type'] === 'link' || c['type'] === 'url') && (c['data'] as { url: string }).url === 'https://indigo.ai')).toBe(true);
+    expect(
+      chunks.some((c) => (c['type'] === 'link' || c['type'] === 'url') && (c['data'] as { url: string }).url === 'https://indigo.ai'),
+    ).toBe(true);
   });
 
   test('video: a YouTube link and a file video with alt', async () => {
-    const videos = (await converse(payload('video'))).filter((c) => c['type'] === 'video').map((c) => c['data'] as { src: string; alt: string });
+    const videos = (await converse(payload('video')))
+      .filter((c) => c['type'] === 'video')
+      .map((c) => c['data'] as { src: string; alt: string });
     expect(videos.some((v) => /^https:\/\/www\.youtube\.com\/watch\?v=/.test(v.src))).toBe(true);
     expect(videos.some((v) => v.src === 'http://mock.test/media/sample.mp4' && v.alt !== '')).toBe(true);
   });
@@ -220,13 +240,33 @@ describe('wire shapes match the seed examples', () => {
     button: { type: 'button', data: { label: 'Click here', payload: 'target_answer_label' } },
     link: { type: 'link', data: { label: 'Visit our website', url: 'https://indigo.ai' } },
     'generation.start': { type: 'generation.start', data: { generation_id: 1234 } },
-    'generation.chunk': { type: 'generation.chunk', data: { chunk: '!', deltas: [{ command: 'mov', value: 90 }, { command: 'ins', value: '!' }], generation_id: 1271 } },
+    'generation.chunk': {
+      type: 'generation.chunk',
+      data: {
+        chunk: '!',
+        deltas: [
+          { command: 'mov', value: 90 },
+          { command: 'ins', value: '!' },
+        ],
+        generation_id: 1271,
+      },
+    },
     'generation.end': { type: 'generation.end', data: { generation_id: 1234 } },
     'carousel.start': { type: 'carousel.start', data: { carousel_id: 1234 } },
     'carousel.end': { type: 'carousel.end', data: { carousel_id: 1234 } },
     'carousel.card.end': { type: 'carousel.card.end', card_index: 1, carousel_id: 1234 },
-    'carousel.card.button': { type: 'carousel.card.button', card_index: 1, carousel_id: 1234, data: { label: 'Button Label', payload: 'x' } },
-    'carousel.card.link': { type: 'carousel.card.link', card_index: 1, carousel_id: 1234, data: { label: 'Visit', url: 'https://indigo.ai' } },
+    'carousel.card.button': {
+      type: 'carousel.card.button',
+      card_index: 1,
+      carousel_id: 1234,
+      data: { label: 'Button Label', payload: 'x' },
+    },
+    'carousel.card.link': {
+      type: 'carousel.card.link',
+      card_index: 1,
+      carousel_id: 1234,
+      data: { label: 'Visit', url: 'https://indigo.ai' },
+    },
   } as const;
 
   test('each chunk type has the seed example shape', async () => {
@@ -239,14 +279,20 @@ describe('wire shapes match the seed examples', () => {
     for (const [type, example] of Object.entries(seed)) {
       // For generation.chunk, one like the seed's example: a `mov` then an `ins`.
       const mine = all.find(
-        (c) => c['type'] === type && (type !== 'generation.chunk' || JSON.stringify(c).includes('"deltas":[{"command":"mov","value":') && (c['data'] as { deltas: unknown[] }).deltas.length === 2),
+        (c) =>
+          c['type'] === type &&
+          (type !== 'generation.chunk' ||
+            (JSON.stringify(c).includes('"deltas":[{"command":"mov","value":') &&
+              (c['data'] as { deltas: unknown[] }).deltas.length === 2)),
       );
       expect(mine, type).toBeDefined();
       expect(shape(mine), type).toEqual(shape(example));
     }
     // card.start: the seed's example has image null; other cards carry a string or {src, alt}.
     const card = all.find((c) => c['type'] === 'carousel.card.start' && (c['data'] as { image: unknown }).image === null);
-    expect(shape(card)).toEqual(shape({ type: 'carousel.card.start', card_index: 1, carousel_id: 1, data: { description: 'A card', image: null, title: 'Card 1' } }));
+    expect(shape(card)).toEqual(
+      shape({ type: 'carousel.card.start', card_index: 1, carousel_id: 1, data: { description: 'A card', image: null, title: 'Card 1' } }),
+    );
     // After the generation, the platform repeats the answer as a generated text block.
     const gen = all.find((c) => c['type'] === 'text' && c['is_generated'] === true);
     expect(shape(gen)).toEqual(shape(seed.text));
@@ -256,7 +302,12 @@ describe('wire shapes match the seed examples', () => {
 describe('media', () => {
   test('scenario media URLs follow the mount prefix and are served as SVG with cache headers', async () => {
     const p = platform();
-    const res = await p.fetch(sendRequest({ sender: 's', source: 'web', data: payload('image') }, { url: 'http://127.0.0.1:9/mock-platform/chat/demo-project/send' }));
+    const res = await p.fetch(
+      sendRequest(
+        { sender: 's', source: 'web', data: payload('image') },
+        { url: 'http://127.0.0.1:9/mock-platform/chat/demo-project/send' },
+      ),
+    );
     const { chunks } = await decodeAll(res.body);
     const src = (chunks.find((c) => c['type'] === 'image')?.['data'] as { src: string }).src;
     expect(src).toBe('http://127.0.0.1:9/mock-platform/media/assistant.svg');
@@ -277,7 +328,9 @@ describe('media', () => {
 });
 
 describe('faults', () => {
-  async function readUntilQuiet(body: ReadableStream<Uint8Array>): Promise<{ text: string; closed: boolean; reader: ReadableStreamDefaultReader<Uint8Array> }> {
+  async function readUntilQuiet(
+    body: ReadableStream<Uint8Array>,
+  ): Promise<{ text: string; closed: boolean; reader: ReadableStreamDefaultReader<Uint8Array> }> {
     const reader = body.getReader();
     const dec = new TextDecoder();
     let text = '';

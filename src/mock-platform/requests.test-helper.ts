@@ -16,10 +16,7 @@ export async function decodeAll(body: ReadableStream<Uint8Array> | null): Promis
   return { chunks, errors };
 }
 
-export function sendRequest(
-  body: unknown,
-  init: { token?: string; auth?: string | null; url?: string } = {},
-): Request {
+export function sendRequest(body: unknown, init: { token?: string; auth?: string | null; url?: string } = {}): Request {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   const auth = init.auth === undefined ? 'Bearer pat-mock-pat' : init.auth;
   if (auth !== null) headers['authorization'] = auth;
@@ -31,4 +28,3 @@ export function sendRequest(
 }
 
 export const initBody = { sender: 'visitor-1', source: 'web', data: { type: 'payload', payload: 'init', label: 'START' } };
-

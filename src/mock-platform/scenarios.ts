@@ -235,7 +235,9 @@ export const scenarios: ScenarioTable = {
     init: {
       description: 'Greeting: HTML text, caption, quick replies and a link.',
       steps: [
-        { text: '<p class="slate-p">Hi 👋 I’m your <strong>virtual assistant</strong>.</p><p class="slate-p">How can I help you today?</p>' },
+        {
+          text: '<p class="slate-p">Hi 👋 I’m your <strong>virtual assistant</strong>.</p><p class="slate-p">How can I help you today?</p>',
+        },
         { text: '<p class="slate-p">This is a demo running on the mock platform.</p>', is_caption: true },
         {
           buttons: [
@@ -269,10 +271,7 @@ export const scenarios: ScenarioTable = {
     },
     carousel: {
       description: 'A product carousel: five cards, image forms mixed, buttons and links.',
-      steps: [
-        { text: '<p class="slate-p">Here are some of our products 🛍️</p>' },
-        { carousel: PRODUCTS },
-      ],
+      steps: [{ text: '<p class="slate-p">Here are some of our products 🛍️</p>' }, { carousel: PRODUCTS }],
     },
     contact: {
       description: 'Contact links: tel (with the seed space), mailto and https.',
@@ -320,19 +319,20 @@ export const scenarios: ScenarioTable = {
   },
   unknownPayload: {
     description: 'A payload the script does not know.',
-    steps: [
-      { text: '<p class="slate-p">Sorry, I don’t know that option yet 🙈</p>' },
-      { buttons: [MENU] },
-    ],
+    steps: [{ text: '<p class="slate-p">Sorry, I don’t know that option yet 🙈</p>' }, { buttons: [MENU] }],
   },
   profile: { description: 'Profile stored: no content.', steps: [] },
 };
 
 const ITALIAN_WORDS = new Set(
-  'ciao buongiorno buonasera grazie prego il lo la gli le un una di da in con su per tra fra che non sono sei è come cosa quando dove perché vorrei voglio posso puoi mi ti ci vi del della dei delle al alla nel nella questo questa anche ma o e sì no mio tuo prodotti ordine spedizione aiuto'.split(' '),
+  'ciao buongiorno buonasera grazie prego il lo la gli le un una di da in con su per tra fra che non sono sei è come cosa quando dove perché vorrei voglio posso puoi mi ti ci vi del della dei delle al alla nel nella questo questa anche ma o e sì no mio tuo prodotti ordine spedizione aiuto'.split(
+    ' ',
+  ),
 );
 const ENGLISH_WORDS = new Set(
-  'hi hello thanks thank the a an of to in on with for that not is are am how what when where why would want can could me you we it this and but or yes no my your products order shipping help please'.split(' '),
+  'hi hello thanks thank the a an of to in on with for that not is are am how what when where why would want can could me you we it this and but or yes no my your products order shipping help please'.split(
+    ' ',
+  ),
 );
 
 /** Rough language guess for the visitor's text: Italian when it has more Italian words. */

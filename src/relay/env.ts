@@ -66,7 +66,13 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
   // Platform media origins announced to the widget; `none` announces none.
   const media = get('RELAY_MEDIA_ORIGINS');
   if (media !== undefined) {
-    config.mediaOrigins = media.toLowerCase() === 'none' ? [] : media.split(',').map((o) => o.trim()).filter(Boolean);
+    config.mediaOrigins =
+      media.toLowerCase() === 'none'
+        ? []
+        : media
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean);
   }
   const trust = get('RELAY_TRUST_PROXY');
   if (trust) config.trustProxy = trustProxyHops(trust);
@@ -91,7 +97,8 @@ function feedbackFromEnv(get: (name: string) => string | undefined): RelayConfig
   const days = get('RELAY_FEEDBACK_DAYS');
   if (days !== undefined) {
     const n = Number(days);
-    if (!Number.isInteger(n) || n <= 0 || n > 3650) throw new RelayConfigError('RELAY_FEEDBACK_DAYS must be a whole number of days (1-3650).');
+    if (!Number.isInteger(n) || n <= 0 || n > 3650)
+      throw new RelayConfigError('RELAY_FEEDBACK_DAYS must be a whole number of days (1-3650).');
     out.retentionDays = n;
   }
   const hook = get('FEEDBACK_WEBHOOK_URL');

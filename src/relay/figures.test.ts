@@ -16,14 +16,34 @@ const GOOD = [
   { type: 'processing.start' },
   { type: 'generation.start', data: { generation_id: 1 } },
   { type: 'generation.chunk', data: { chunk: 'Hi', deltas: [{ command: 'ins', value: '<p>Hi</p>' }], generation_id: 1 } },
-  { type: 'generation.chunk', data: { chunk: '!', deltas: [{ command: 'mov', value: 5 }, { command: 'ins', value: '!' }], generation_id: 1 } },
+  {
+    type: 'generation.chunk',
+    data: {
+      chunk: '!',
+      deltas: [
+        { command: 'mov', value: 5 },
+        { command: 'ins', value: '!' },
+      ],
+      generation_id: 1,
+    },
+  },
   { type: 'generation.end', data: { generation_id: 1 } },
   { type: 'processing.end' },
 ];
 const BAD = [
   { type: 'processing.start' },
   { type: 'generation.start', data: { generation_id: 2 } },
-  { type: 'generation.chunk', data: { chunk: 'x', deltas: [{ command: 'mov', value: 50 }, { command: 'ins', value: 'x' }], generation_id: 2 } },
+  {
+    type: 'generation.chunk',
+    data: {
+      chunk: 'x',
+      deltas: [
+        { command: 'mov', value: 50 },
+        { command: 'ins', value: 'x' },
+      ],
+      generation_id: 2,
+    },
+  },
   { type: 'generation.chunk', data: { chunk: 'y', deltas: [{ command: 'mov', value: 60 }], generation_id: 2 } },
   { type: 'processing.end' },
 ];
@@ -33,21 +53,39 @@ describe('relay figures', () => {
     const upstream = fakeUpstream((call) =>
       call === 0 ? { body: [frame(GOOD, 'sse')] } : call === 1 ? { body: [frame(BAD, 'sse')] } : { status: 401 },
     );
-    const relay = createRelay({ apiBase: BASE, projectToken: 'p', pat: PAT, secret: 's', allowedOrigins: [ORIGIN], fetch: upstream.fetch, log: () => {} });
+    const relay = createRelay({
+      apiBase: BASE,
+      projectToken: 'p',
+      pat: PAT,
+      secret: 's',
+      allowedOrigins: [ORIGIN],
+      fetch: upstream.fetch,
+      log: () => {},
+    });
     const middleware = createRelayMiddleware(relay);
     const server = http.createServer((req, res) => middleware(req, res));
     servers.push(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/chat`;
     const post = async (path: string, body: unknown) => {
-      const res = await fetch(`${url}${path}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { origin: ORIGIN, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       await res.text();
       return res.status;
     };
-    const res = await fetch(`${url}/session`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${url}/session`, {
+      method: 'POST',
+      headers: { origin: ORIGIN, 'content-type': 'application/json' },
+      body: '{}',
+    });
     const { sender } = (await res.json()) as { sender: string };
     const send = { sender, data: { type: 'text', text: 'hi' } };
-    expect([await post('', send), await post('', send), await post('', send), await post('', { sender: 'forged', data: {} })]).toEqual([200, 200, 502, 400]);
+    expect([await post('', send), await post('', send), await post('', send), await post('', { sender: 'forged', data: {} })]).toEqual([
+      200, 200, 502, 400,
+    ]);
     const f = relay.figures.snapshot();
     expect(f.replies).toEqual({ total: 4, ok: 2, failed: 2, byCode: { upstream_auth: 1, invalid_request: 1 } });
     expect(f.firstChunkMs.count).toBe(2);

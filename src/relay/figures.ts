@@ -6,7 +6,12 @@
  */
 export interface FiguresSnapshot {
   readonly since: number;
-  readonly replies: { readonly total: number; readonly ok: number; readonly failed: number; readonly byCode: Readonly<Record<string, number>> };
+  readonly replies: {
+    readonly total: number;
+    readonly ok: number;
+    readonly failed: number;
+    readonly byCode: Readonly<Record<string, number>>;
+  };
   readonly firstChunkMs: { readonly count: number; readonly p50: number | null; readonly p95: number | null };
   /** Generations whose deltas stopped applying (the widget showed their raw text instead). */
   readonly degradedGenerations: number;

@@ -8,7 +8,10 @@ import type { DeltaUnit, LiveText } from '../core/delta/types.js';
 
 const MAX_GENERATIONS = 16;
 
-export function createGenerationWatch(onDegraded: () => void, unit: DeltaUnit = 'grapheme'): (chunk: { type?: unknown; data?: unknown }) => void {
+export function createGenerationWatch(
+  onDegraded: () => void,
+  unit: DeltaUnit = 'grapheme',
+): (chunk: { type?: unknown; data?: unknown }) => void {
   const live = new Map<string, LiveText | null>();
   return (chunk) => {
     const type = chunk.type;

@@ -34,7 +34,11 @@ function setup(behave: (call: number) => Behaviour = () => ({ body: [frame(SCRIP
     ...extra,
     limits: { firstByteMs: 300, idleMs: 200, totalMs: 5000, heartbeatMs: 10_000, ...extra.limits },
   });
-  const post = (path: string, body: unknown, init: { origin?: string | null; headers?: Record<string, string>; signal?: AbortSignal; ip?: string } = {}) => {
+  const post = (
+    path: string,
+    body: unknown,
+    init: { origin?: string | null; headers?: Record<string, string>; signal?: AbortSignal; ip?: string } = {},
+  ) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...init.headers };
     if (init.origin !== null) headers.origin = init.origin ?? ORIGIN;
     return relay(
@@ -116,7 +120,11 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
       expect(JSON.parse(res.text)).toEqual({ error: { code: 'invalid_sender', message: expect.any(String) } });
       expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN);
     }
-    for (const body of [{ data: { type: 'text', text: 'x' } }, { sender: 42, data: { type: 'text', text: 'x' } }, { sender: 'short', data: { type: 'text', text: 'x' } }]) {
+    for (const body of [
+      { data: { type: 'text', text: 'x' } },
+      { sender: 42, data: { type: 'text', text: 'x' } },
+      { sender: 'short', data: { type: 'text', text: 'x' } },
+    ]) {
       const res = await emitted.response(await t.post('/api/chat', body));
       expect(res.status).toBe(400);
       expect(JSON.parse(res.text).error.code).toBe('invalid_request');
@@ -127,7 +135,14 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
   it('refuses a wrong or missing Origin with 403 and no upstream call', async () => {
     const t = setup();
     const sender = await t.session();
-    for (const origin of [null, 'https://evil.example', 'https://shop.example.evil.example', 'null', 'https://SHOP.example', 'http://shop.example']) {
+    for (const origin of [
+      null,
+      'https://evil.example',
+      'https://shop.example.evil.example',
+      'null',
+      'https://SHOP.example',
+      'http://shop.example',
+    ]) {
       for (const path of ['/api/chat', '/api/chat/session']) {
         const res = await emitted.response(await t.post(path, { sender, data: { type: 'text', text: 'x' } }, { origin }));
         expect(res.status).toBe(403);
@@ -195,7 +210,12 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
       [{ sender, data: { type: 'payload', payload: 'p', label: 5 } }, undefined, 400, 'invalid_request'],
       [`{"sender":"${sender}","data":{"type":"profile","profile":{"__proto__":"x"}}}`, undefined, 400, 'invalid_request'],
       [{ sender, data: { type: 'profile', profile: { constructor: 'x' } } }, undefined, 400, 'invalid_request'],
-      [{ sender, data: { type: 'profile', profile: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v'])) } }, undefined, 400, 'invalid_request'],
+      [
+        { sender, data: { type: 'profile', profile: Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`k${i}`, 'v'])) } },
+        undefined,
+        400,
+        'invalid_request',
+      ],
       [{ sender, data: { type: 'profile', profile: { a: 1 } } }, undefined, 400, 'invalid_request'],
       [{ sender, data: { type: 'profile', profile: ['a'] } }, undefined, 400, 'invalid_request'],
       [[1, 2], undefined, 400, 'invalid_request'],
@@ -216,14 +236,22 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
   it('reads an oversize body without a content-length only up to the cap', async () => {
     const t = setup();
     let pulled = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(c) {
-        pulled += 1024;
-        c.enqueue(new Uint8Array(1024).fill(0x20));
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(c) {
+          pulled += 1024;
+          c.enqueue(new Uint8Array(1024).fill(0x20));
+        },
       },
-    }, { highWaterMark: 0 });
+      { highWaterMark: 0 },
+    );
     const res = await t.relay(
-      new Request(`${BASE}/api/chat`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit),
+      new Request(`${BASE}/api/chat`, {
+        method: 'POST',
+        headers: { origin: ORIGIN, 'content-type': 'application/json' },
+        body,
+        duplex: 'half',
+      } as RequestInit),
     );
     expect(res.status).toBe(413);
     expect(pulled).toBeLessThanOrEqual(16384 + 2 * 1024);
@@ -264,8 +292,18 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
       [{ status: 429 }, 503, 'upstream_rate_limited', '30'],
       [{ status: 500, body: ['Internal error at Elixir.Foo'] }, 502, 'upstream_unavailable', null],
       [{ networkError: `connect ECONNREFUSED with pat-${PAT}` }, 502, 'upstream_unavailable', null],
-      [{ status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: ['<html>Login to Wi-Fi</html>'] }, 502, 'upstream_invalid', null],
-      [{ status: 200, headers: { 'content-type': 'application/json' }, body: ['  <!doctype html><html>portal</html>'] }, 502, 'upstream_invalid', null],
+      [
+        { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: ['<html>Login to Wi-Fi</html>'] },
+        502,
+        'upstream_invalid',
+        null,
+      ],
+      [
+        { status: 200, headers: { 'content-type': 'application/json' }, body: ['  <!doctype html><html>portal</html>'] },
+        502,
+        'upstream_invalid',
+        null,
+      ],
       [{ status: 200, body: [] }, 502, 'upstream_invalid', null],
       [{ hang: true }, 504, 'upstream_timeout', null],
       [{ body: ['stall'] }, 504, 'upstream_timeout', null],
@@ -288,7 +326,11 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
   const midStream: [string, Behaviour, string][] = [
     ['an idle stall', { body: ['data: {"type":"processing.start"}\n\n', 'stall'] }, 'upstream_timeout'],
     ['a reset', { body: ['data: {"type":"processing.start"}\n\n', 'data: {"type":"text","data":{"te', 'reset'] }, 'upstream_failed'],
-    ['an end without processing.end', { body: ['data: {"type":"processing.start"}\n\n', 'data: {"type":"text","data":{"text":"x"}}\n\n'] }, 'upstream_incomplete'],
+    [
+      'an end without processing.end',
+      { body: ['data: {"type":"processing.start"}\n\n', 'data: {"type":"text","data":{"text":"x"}}\n\n'] },
+      'upstream_incomplete',
+    ],
   ];
   for (const [name, behaviour, code] of midStream) {
     it(`turns ${name} mid-stream into an error chunk and processing.end`, async () => {
@@ -324,10 +366,9 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
   });
 
   it('sends a : ping comment after heartbeatMs of silence', async () => {
-    const t = setup(
-      () => ({ body: ['data: {"type":"processing.start"}\n\n', 250, 'data: {"type":"processing.end"}\n\n'] }),
-      { limits: { heartbeatMs: 40, idleMs: 2000 } },
-    );
+    const t = setup(() => ({ body: ['data: {"type":"processing.start"}\n\n', 250, 'data: {"type":"processing.end"}\n\n'] }), {
+      limits: { heartbeatMs: 40, idleMs: 2000 },
+    });
     const out = await emitted.response(await t.send(await t.session()));
     expect(out.text).toContain(': ping\n\n');
     expect(sseEvents(out.text)).toEqual(['{"type":"processing.start"}', '{"type":"processing.end"}']);
@@ -370,7 +411,9 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
 
   it('never echoes the PAT even if the upstream sends it', async () => {
     const t = setup(() => ({
-      body: [`data: {"type":"processing.start"}\n\ndata: {"type":"text","data":{"text":"pat-${PAT} ${PAT}"}}\n\ndata: {"type":"processing.end"}\n\n`],
+      body: [
+        `data: {"type":"processing.start"}\n\ndata: {"type":"text","data":{"text":"pat-${PAT} ${PAT}"}}\n\ndata: {"type":"processing.end"}\n\n`,
+      ],
     }));
     const out = await emitted.response(await t.send(await t.session()));
     expect(out.text).toContain('[redacted]');
@@ -443,9 +486,21 @@ describe('relayConfigFromEnv', () => {
   it('mounts at RELAY_BASE_PATH and takes the IP from x-forwarded-for only when trusted', async () => {
     const upstream = fakeUpstream(() => ({ body: [frame(SCRIPT, 'sse')] }));
     const mk = (trustProxy: boolean) =>
-      createRelay({ apiBase: 'https://p.test', projectToken: 'p', pat: PAT, secret: 's', basePath: '/chat/', trustProxy, fetch: upstream.fetch, log: emitted.log, limits: { sessionsPerIpPerHour: 1 } });
+      createRelay({
+        apiBase: 'https://p.test',
+        projectToken: 'p',
+        pat: PAT,
+        secret: 's',
+        basePath: '/chat/',
+        trustProxy,
+        fetch: upstream.fetch,
+        log: emitted.log,
+        limits: { sessionsPerIpPerHour: 1 },
+      });
     const ask = (relay: ReturnType<typeof mk>, xff: string) =>
-      relay(new Request(`${BASE}/chat/session`, { method: 'POST', headers: { origin: BASE, 'x-forwarded-for': xff } }), { ip: '127.0.0.1' });
+      relay(new Request(`${BASE}/chat/session`, { method: 'POST', headers: { origin: BASE, 'x-forwarded-for': xff } }), {
+        ip: '127.0.0.1',
+      });
     const trusted = mk(true);
     expect(trusted.basePath).toBe('/chat');
     expect((await ask(trusted, '1.1.1.1, 2.2.2.2')).status).toBe(200);
@@ -458,9 +513,20 @@ describe('relayConfigFromEnv', () => {
 
   it('counts an IPv6 /64 as one client and takes the entry RELAY_TRUST_PROXY hops from the right', async () => {
     const upstream = fakeUpstream(() => ({ body: [frame(SCRIPT, 'sse')] }));
-    const relay = createRelay({ apiBase: 'https://p.test', projectToken: 'p', pat: PAT, secret: 's', trustProxy: 2, fetch: upstream.fetch, log: emitted.log, limits: { sessionsPerIpPerHour: 1 } });
+    const relay = createRelay({
+      apiBase: 'https://p.test',
+      projectToken: 'p',
+      pat: PAT,
+      secret: 's',
+      trustProxy: 2,
+      fetch: upstream.fetch,
+      log: emitted.log,
+      limits: { sessionsPerIpPerHour: 1 },
+    });
     const ask = (xff: string) =>
-      relay(new Request(`${BASE}/api/chat/session`, { method: 'POST', headers: { origin: BASE, 'x-forwarded-for': xff } }), { ip: '10.0.0.1' });
+      relay(new Request(`${BASE}/api/chat/session`, { method: 'POST', headers: { origin: BASE, 'x-forwarded-for': xff } }), {
+        ip: '10.0.0.1',
+      });
     // CDN appended the client, the load balancer appended the CDN: client is 2 from the right.
     expect((await ask('forged, 2001:db8:1:2::10, 10.9.9.9')).status).toBe(200);
     expect((await ask('other, 2001:db8:1:2:ffff::99, 10.9.9.9')).status).toBe(429);

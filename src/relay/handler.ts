@@ -137,7 +137,7 @@ export type MountedRelayHandler = RelayHandler & {
 
 /** The one line the relay refuses to start with when it has real credentials and no secret. */
 export const MISSING_SECRET =
-  'RELAY_SECRET is not set: refusing to start, because a random per-process secret would break every visitor\'s conversation on each restart and across instances (set RELAY_SECRET to 32+ random characters; a comma list rotates: the first signs, all verify).';
+  "RELAY_SECRET is not set: refusing to start, because a random per-process secret would break every visitor's conversation on each restart and across instances (set RELAY_SECRET to 32+ random characters; a comma list rotates: the first signs, all verify).";
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -199,7 +199,12 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 export function createRelay(config: RelayConfig): MountedRelayHandler {
   const upstreamSpec =
     config.upstream ??
-    indigoUpstream({ apiBase: config.apiBase ?? '', projectToken: config.projectToken ?? '', pat: config.pat ?? '', source: config.source ?? 'web' });
+    indigoUpstream({
+      apiBase: config.apiBase ?? '',
+      projectToken: config.projectToken ?? '',
+      pat: config.pat ?? '',
+      source: config.source ?? 'web',
+    });
 
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS };
   for (const key of Object.keys(DEFAULT_RELAY_LIMITS) as (keyof RelayLimits)[]) {
@@ -367,8 +372,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
       return errorResponse(429, 'rate_limited', 'Too many messages; slow down.', origin, { 'retry-after': String(ipRate.retryAfter) });
     if (!isJsonType(request)) return errorResponse(415, 'unsupported_media_type', 'Send application/json.', origin);
     const bytes = await readCapped(request, limits.bodyBytes);
-    if (bytes === 'too-large')
-      return errorResponse(413, 'body_too_large', `The body must be at most ${limits.bodyBytes} bytes.`, origin);
+    if (bytes === 'too-large') return errorResponse(413, 'body_too_large', `The body must be at most ${limits.bodyBytes} bytes.`, origin);
     const parsed = parseJson(bytes);
     if (!parsed.ok) return errorResponse(400, 'invalid_json', 'The body is not valid JSON.', origin);
     const valid = validateSendBody(parsed.value, limits);
@@ -385,7 +389,13 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     return forward(request, origin, valid.sender, valid.data, obs);
   };
 
-  const forward = async (request: Request, origin: string, sender: string, data: OutgoingData, obs?: RequestObserver): Promise<Response> => {
+  const forward = async (
+    request: Request,
+    origin: string,
+    sender: string,
+    data: OutgoingData,
+    obs?: RequestObserver,
+  ): Promise<Response> => {
     const upstreamAbort = new AbortController();
     let upstreamBody: SourceStart | undefined;
     let pipe: AnswerPipe | undefined;
@@ -526,7 +536,9 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
       return response;
     } catch (error) {
       // Never forward a stack trace; log it (redacted) instead.
-      log('error', 'relay: internal error', { error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) });
+      log('error', 'relay: internal error', {
+        error: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
+      });
       return errorResponse(500, 'internal_error', 'The relay failed.', origin);
     }
   };
@@ -534,9 +546,11 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     verifySender: (sender, origin) => signer.verify(sender, origin),
     readJson: async (request, cap) => {
       const origin = request.headers.get('origin');
-      if (!isJsonType(request)) return { ok: false, response: errorResponse(415, 'unsupported_media_type', 'Send application/json.', origin) };
+      if (!isJsonType(request))
+        return { ok: false, response: errorResponse(415, 'unsupported_media_type', 'Send application/json.', origin) };
       const bytes = await readCapped(request, cap);
-      if (bytes === 'too-large') return { ok: false, response: errorResponse(413, 'body_too_large', `The body must be at most ${cap} bytes.`, origin) };
+      if (bytes === 'too-large')
+        return { ok: false, response: errorResponse(413, 'body_too_large', `The body must be at most ${cap} bytes.`, origin) };
       const parsed = parseJson(bytes);
       return parsed.ok ? parsed : { ok: false, response: errorResponse(400, 'invalid_json', 'The body is not valid JSON.', origin) };
     },

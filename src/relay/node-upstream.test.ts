@@ -50,7 +50,11 @@ async function relayFor(client: Client, env: Record<string, string> = {}) {
   });
   servers.push(server);
   const post = (path: string, body: unknown) =>
-    fetch(`${server.url}${path}`, { method: 'POST', headers: { origin: SITE, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { origin: SITE, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const sender = ((await (await post('/api/chat/session', {})).json()) as { sender: string }).sender;
   const send = (data: unknown) => post('/api/chat', { sender, data });
   return { upstream, server, send, sender };
@@ -109,7 +113,12 @@ describe('node:http upstream client vs fetch (real HTTP on 127.0.0.1)', () => {
         const res = await send({ type: 'payload', payload });
         expect([payload, res.status]).toEqual([payload, 200]);
         const events = parse(await res.text());
-        expect([payload, events[0]?.type, events.at(-2)?.error?.code, events.at(-1)?.type]).toEqual([payload, 'processing.start', code, 'processing.end']);
+        expect([payload, events[0]?.type, events.at(-2)?.error?.code, events.at(-1)?.type]).toEqual([
+          payload,
+          'processing.start',
+          code,
+          'processing.end',
+        ]);
       }
     });
 
@@ -131,7 +140,13 @@ describe('node:http upstream client vs fetch (real HTTP on 127.0.0.1)', () => {
     it(`${client}: aborts the upstream request when the browser disconnects mid-answer`, async () => {
       const { upstream, server, sender } = await relayFor(client, { RELAY_IDLE_TIMEOUT_MS: '60000' });
       const url = new URL(`${server.url}/api/chat`);
-      const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { origin: SITE, 'content-type': 'application/json' } });
+      const req = http.request({
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: { origin: SITE, 'content-type': 'application/json' },
+      });
       req.on('error', () => {});
       const res = await new Promise<http.IncomingMessage>((resolve) => {
         req.on('response', resolve);

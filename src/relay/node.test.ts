@@ -22,7 +22,8 @@ afterEach(async () => {
 
 // Everything the Node-side relay emitted in this file (bodies, headers, log lines).
 const seen: string[] = [];
-const log = (level: string, message: string, fields?: Record<string, unknown>) => seen.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
+const log = (level: string, message: string, fields?: Record<string, unknown>) =>
+  seen.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
 
 async function collect(res: Response): Promise<string> {
   const text = await res.text();
@@ -40,7 +41,11 @@ async function mockServer(framing: Framing = 'sse', env: Record<string, string> 
   servers.push(server);
   const origin = server.url;
   const session = async () => {
-    const res = await fetch(`${server.url}/api/chat/session`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${server.url}/api/chat/session`, {
+      method: 'POST',
+      headers: { origin, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(200);
     return ((await res.json()) as { sender: string }).sender;
   };
@@ -97,7 +102,12 @@ describe('Node server with the built-in mock platform (real HTTP on 127.0.0.1)',
       let all = '';
       for (const payload of ['init', 'carousel', 'llm']) all += await collect(await send(sender, { type: 'payload', payload }));
       // Media URLs carry each server's port; everything else must match byte for byte.
-      outputs.push(all.replace(/^: ping\n\n/gm, '').split(server.url).join('ORIGIN'));
+      outputs.push(
+        all
+          .replace(/^: ping\n\n/gm, '')
+          .split(server.url)
+          .join('ORIGIN'),
+      );
     }
     expect(outputs[0]!.length).toBeGreaterThan(1000);
     for (const out of outputs.slice(1)) expect(out).toBe(outputs[0]);
@@ -165,7 +175,11 @@ describe('Node server with the built-in mock platform (real HTTP on 127.0.0.1)',
     expect((await send(sender, { type: 'payload', payload: 'init' })).status).toBe(200);
     const pre = await fetch(`${server.url}/api/chat`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get('access-control-allow-origin')).toBe('https://shop.example');
@@ -179,7 +193,9 @@ describe('Node server with the built-in mock platform (real HTTP on 127.0.0.1)',
     });
     servers.push(server);
     expect((await fetch(`${server.url}/mock-platform/media/assistant.svg`)).status).toBe(404);
-    const s = (await (await fetch(`${server.url}/api/chat/session`, { method: 'POST', headers: { origin: server.url } })).json()) as { sender: string };
+    const s = (await (await fetch(`${server.url}/api/chat/session`, { method: 'POST', headers: { origin: server.url } })).json()) as {
+      sender: string;
+    };
     const res = await fetch(`${server.url}/api/chat`, {
       method: 'POST',
       headers: { origin: server.url, 'content-type': 'application/json' },
@@ -193,7 +209,15 @@ describe('Node server with the built-in mock platform (real HTTP on 127.0.0.1)',
 describe('middleware over real sockets', () => {
   async function middlewareServer(behave: (call: number) => Behaviour) {
     const upstream = fakeUpstream(behave);
-    const relay = createRelay({ apiBase: 'https://platform.test', projectToken: 'p', pat: PAT, secret: 's', fetch: upstream.fetch, log, limits: { idleMs: 60_000 } });
+    const relay = createRelay({
+      apiBase: 'https://platform.test',
+      projectToken: 'p',
+      pat: PAT,
+      secret: 's',
+      fetch: upstream.fetch,
+      log,
+      limits: { idleMs: 60_000 },
+    });
     const mw = createRelayMiddleware(relay);
     let nexted = 0;
     const server = http.createServer((req, res) =>
@@ -205,7 +229,8 @@ describe('middleware over real sockets', () => {
     servers.push(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    const session = async () => ((await (await fetch(`${url}/api/chat/session`, { method: 'POST', headers: { origin: url } })).json()) as { sender: string }).sender;
+    const session = async () =>
+      ((await (await fetch(`${url}/api/chat/session`, { method: 'POST', headers: { origin: url } })).json()) as { sender: string }).sender;
     return { url, upstream, session, nexted: () => nexted };
   }
 
@@ -275,11 +300,13 @@ describe('static files and the CLI', () => {
     const get = async (path: string) => {
       // Raw request: fetch would normalise the dot segments away before they reach us.
       return new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
-        http.get(`${server.url}${path}`, (res) => {
-          let body = '';
-          res.on('data', (c: Buffer) => (body += c.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body }));
-        }).on('error', reject);
+        http
+          .get(`${server.url}${path}`, (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body }));
+          })
+          .on('error', reject);
       });
     };
     expect(await get('/')).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', body: expect.stringContaining('demo') });
@@ -289,7 +316,14 @@ describe('static files and the CLI', () => {
     expect((await get('/i.svg')).type).toBe('image/svg+xml');
     expect((await get('/d.json')).type).toBe('application/json; charset=utf-8');
     expect((await get('/app.js.map')).type).toBe('application/json; charset=utf-8');
-    for (const path of ['/../relay-secret.txt', '/%2e%2e/relay-secret.txt', '/..%2frelay-secret.txt', '/sub/..%5c..%5crelay-secret.txt', '/%00', '/nope.js']) {
+    for (const path of [
+      '/../relay-secret.txt',
+      '/%2e%2e/relay-secret.txt',
+      '/..%2frelay-secret.txt',
+      '/sub/..%5c..%5crelay-secret.txt',
+      '/%00',
+      '/nope.js',
+    ]) {
       const res = await get(path);
       expect([path, res.status]).toEqual([path, 404]);
       expect(res.body).not.toContain('secret\n');
@@ -325,7 +359,9 @@ describe('createDevMiddleware (Vite)', () => {
     servers.push(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    const { sender } = (await (await fetch(`${url}/api/chat/session`, { method: 'POST', headers: { origin: url } })).json()) as { sender: string };
+    const { sender } = (await (await fetch(`${url}/api/chat/session`, { method: 'POST', headers: { origin: url } })).json()) as {
+      sender: string;
+    };
     const res = await fetch(`${url}/api/chat`, {
       method: 'POST',
       headers: { origin: url, 'content-type': 'application/json' },

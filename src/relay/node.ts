@@ -243,17 +243,37 @@ function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions
   // Feedback storage (SQLite, or Redis with REDIS_URL) and the owner console ride along.
   const build = (
     config: RelayConfig,
-    platform: { projectId: string | undefined; fetch?: (r: Request) => Promise<Response>; onStored?: (sender: string, detail: FeedbackDetail) => void },
+    platform: {
+      projectId: string | undefined;
+      fetch?: (r: Request) => Promise<Response>;
+      onStored?: (sender: string, detail: FeedbackDetail) => void;
+    },
   ): Omit<Mounted, 'mock'> => {
-    const relay: MountedRelayHandler = createRelay({ ...config, log, ...(prod ? prod.relayOptions : {}), feedback: nodeFeedbackConfig(env, config.feedback, platform.onStored) });
-    const consoleHandler = nodeConsole(env, relay, { apiBase: config.apiBase, pat: config.pat, projectId: platform.projectId, ...(platform.fetch ? { fetch: platform.fetch } : {}) }, log);
+    const relay: MountedRelayHandler = createRelay({
+      ...config,
+      log,
+      ...(prod ? prod.relayOptions : {}),
+      feedback: nodeFeedbackConfig(env, config.feedback, platform.onStored),
+    });
+    const consoleHandler = nodeConsole(
+      env,
+      relay,
+      { apiBase: config.apiBase, pat: config.pat, projectId: platform.projectId, ...(platform.fetch ? { fetch: platform.fetch } : {}) },
+      log,
+    );
     return { relay: createRelayMiddleware(prod ? prod.wrap(relay) : relay), console: consoleHandler, close: ownerParts(relay) };
   };
   const offline = offlineUpstream(env, `${publicOrigin}${MOCK_PREFIX}`, log);
   if (offline) {
     const config = relayConfigFromEnv({ ...env, ...offline.env });
     // An offline mock, like the indigo one: no RELAY_SECRET needed.
-    return { ...build({ ...config, fetch: offline.fetch, allowRandomSecret: true }, { projectId: env.INDIGO_PROJECT_ID?.trim(), fetch: offline.fetch }), mock: offline.fetch };
+    return {
+      ...build(
+        { ...config, fetch: offline.fetch, allowRandomSecret: true },
+        { projectId: env.INDIGO_PROJECT_ID?.trim(), fetch: offline.fetch },
+      ),
+      mock: offline.fetch,
+    };
   }
   if (upstreamName(env) !== 'indigo' || env.INDIGO_PAT?.trim()) {
     const config = relayConfigFromEnv(env);
@@ -281,7 +301,10 @@ function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions
   // The mock keeps the demo's convenience: no RELAY_SECRET needed (a random one, warned).
   // stores is told to the mock too, so its GraphQL and Analytics show it like the platform.
   return {
-    ...build({ ...config, fetch: fetchMock, allowRandomSecret: true }, { projectId: mock.projectId, fetch: fetchMock, onStored: (sender, detail) => mock.recordFeedback(sender, detail) }),
+    ...build(
+      { ...config, fetch: fetchMock, allowRandomSecret: true },
+      { projectId: mock.projectId, fetch: fetchMock, onStored: (sender, detail) => mock.recordFeedback(sender, detail) },
+    ),
     mock: fetchMock,
   };
 }
@@ -421,7 +444,8 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     if (within(pathOf(req), '/console')) {
       const consoleHandler = m.console;
       if (!consoleHandler) return notFound(res);
-      const h = async (request: Request, info?: { ip?: string }) => (await consoleHandler(request, info)) ?? new Response(null, { status: 404 });
+      const h = async (request: Request, info?: { ip?: string }) =>
+        (await consoleHandler(request, info)) ?? new Response(null, { status: 404 });
       serveWebHandler(h, req, res, (e) => log('error', 'console failed', { error: e }));
       return;
     }
@@ -459,7 +483,9 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     new Promise<void>((done) => {
       server.close(() => done());
       server.closeAllConnections();
-    }).then(() => prod.close()).then(() => mounted?.close());
+    })
+      .then(() => prod.close())
+      .then(() => mounted?.close());
   return {
     url,
     server,
@@ -525,7 +551,10 @@ export async function main(argv: readonly string[], env: Env = process.env): Pro
     // A second signal while draining: stop now.
     if (stopping) process.exit(1);
     stopping = true;
-    server.drain().then(() => process.exit(0), () => process.exit(1));
+    server.drain().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

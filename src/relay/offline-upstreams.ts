@@ -36,9 +36,16 @@ export function offlineUpstream(env: Env, mockBase: string, log: RelayLog): Offl
   }
   if (kind === 'chat-messages' && !env.CHAT_MESSAGES_API_KEY?.trim()) {
     const mock = createChatMessagesMock({ realtime: realtime(env) });
-    log('info', 'RELAY_UPSTREAM=chat-messages without CHAT_MESSAGES_API_KEY: using the built-in chat-messages mock (offline, no credentials)');
+    log(
+      'info',
+      'RELAY_UPSTREAM=chat-messages without CHAT_MESSAGES_API_KEY: using the built-in chat-messages mock (offline, no credentials)',
+    );
     return {
-      env: { CHAT_MESSAGES_API_BASE: mockBase, CHAT_MESSAGES_API_KEY: mock.apiKey, CHAT_MESSAGES_SENDER_ID: env.CHAT_MESSAGES_SENDER_ID?.trim() || MOCK_SENDER_ID },
+      env: {
+        CHAT_MESSAGES_API_BASE: mockBase,
+        CHAT_MESSAGES_API_KEY: mock.apiKey,
+        CHAT_MESSAGES_SENDER_ID: env.CHAT_MESSAGES_SENDER_ID?.trim() || MOCK_SENDER_ID,
+      },
       fetch: (request) => mock.fetch(request),
     };
   }

@@ -60,19 +60,43 @@ export function createRelayMetrics(): RelayMetrics {
   const registers = [registry];
   const active = new Gauge({ name: 'relay_active_streams', help: 'Answers streaming right now.', registers });
   const replies = new Counter({ name: 'relay_replies_total', help: 'Answers ended, by outcome.', labelNames: ['outcome'], registers });
-  const requests = new Counter({ name: 'relay_requests_total', help: 'Requests by route and status.', labelNames: ['route', 'status'], registers });
+  const requests = new Counter({
+    name: 'relay_requests_total',
+    help: 'Requests by route and status.',
+    labelNames: ['route', 'status'],
+    registers,
+  });
   const buckets = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 60, 180];
   const ttfb = new Histogram({ name: 'relay_upstream_first_byte_seconds', help: 'Platform time to first byte.', buckets, registers });
-  const duration = new Histogram({ name: 'relay_upstream_duration_seconds', help: 'Whole answer, request to last byte.', buckets, registers });
-  const errors = new Counter({ name: 'relay_errors_total', help: 'Errors by code (JSON errors and in-stream errors).', labelNames: ['code'], registers });
-  const limited = new Counter({ name: 'relay_rate_limited_total', help: 'Requests refused by a rate limit, by scope.', labelNames: ['scope'], registers });
+  const duration = new Histogram({
+    name: 'relay_upstream_duration_seconds',
+    help: 'Whole answer, request to last byte.',
+    buckets,
+    registers,
+  });
+  const errors = new Counter({
+    name: 'relay_errors_total',
+    help: 'Errors by code (JSON errors and in-stream errors).',
+    labelNames: ['code'],
+    registers,
+  });
+  const limited = new Counter({
+    name: 'relay_rate_limited_total',
+    help: 'Requests refused by a rate limit, by scope.',
+    labelNames: ['scope'],
+    registers,
+  });
   const forward = new Histogram({
     name: 'relay_chunk_forward_seconds',
     help: 'Per write to the browser: upstream bytes received to their SSE handed to the socket (the latency the relay adds).',
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers,
   });
-  const storeErrors = new Counter({ name: 'relay_store_errors_total', help: 'Shared store (Redis) failures answered from memory.', registers });
+  const storeErrors = new Counter({
+    name: 'relay_store_errors_total',
+    help: 'Shared store (Redis) failures answered from memory.',
+    registers,
+  });
   return {
     registry,
     sink: {

@@ -43,7 +43,11 @@ export function lazyStore(open: () => FeedbackStore): FeedbackStore {
  * same votes and shares the webhook outbox; keys under RELAY_REDIS_PREFIX), else SQLite
  * under RELAY_DATA_DIR (default ./.indigo-relay).
  */
-export function nodeFeedbackConfig(env: Env, base: FeedbackConfig | undefined, onStored?: (sender: string, detail: FeedbackDetail) => void): FeedbackConfig {
+export function nodeFeedbackConfig(
+  env: Env,
+  base: FeedbackConfig | undefined,
+  onStored?: (sender: string, detail: FeedbackDetail) => void,
+): FeedbackConfig {
   const redisUrl = env.REDIS_URL?.trim();
   const prefix = env.RELAY_REDIS_PREFIX?.trim() || 'indigo-relay:';
   const dir = resolve(env.RELAY_DATA_DIR?.trim() || '.indigo-relay');
@@ -51,21 +55,32 @@ export function nodeFeedbackConfig(env: Env, base: FeedbackConfig | undefined, o
   return { ...base, store: base?.store ?? lazyStore(open), ...(onStored ? { onStored } : {}) };
 }
 
-const ASSET_TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.map': 'application/json; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+const ASSET_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
 
 /** The console when RELAY_CONSOLE_TOKEN is set, else null. */
 export function nodeConsole(
   env: Env,
   relay: MountedRelayHandler,
-  platform: { apiBase: string | undefined; pat: string | undefined; projectId: string | undefined; fetch?: (r: Request) => Promise<Response> },
+  platform: {
+    apiBase: string | undefined;
+    pat: string | undefined;
+    projectId: string | undefined;
+    fetch?: (r: Request) => Promise<Response>;
+  },
   log: RelayLog,
   assetsDir = fileURLToPath(new URL(/* @vite-ignore */ './console/', import.meta.url)),
 ): ConsoleHandler | null {
   const token = env.RELAY_CONSOLE_TOKEN?.trim();
   if (!token) return null;
   if (token.length < 16) throw new RelayConfigError('RELAY_CONSOLE_TOKEN must be at least 16 characters.');
-  if (!platform.apiBase || !platform.pat) throw new RelayConfigError('The console reads the indigo platform: it needs INDIGO_PAT and INDIGO_API_BASE.');
-  if (!platform.projectId) throw new RelayConfigError('RELAY_CONSOLE_TOKEN needs INDIGO_PROJECT_ID (the workspace id of the GraphQL and Analytics APIs).');
+  if (!platform.apiBase || !platform.pat)
+    throw new RelayConfigError('The console reads the indigo platform: it needs INDIGO_PAT and INDIGO_API_BASE.');
+  if (!platform.projectId)
+    throw new RelayConfigError('RELAY_CONSOLE_TOKEN needs INDIGO_PROJECT_ID (the workspace id of the GraphQL and Analytics APIs).');
   let paths;
   try {
     paths = parseAnalyticsPaths(env.INDIGO_ANALYTICS_PATHS);

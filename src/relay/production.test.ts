@@ -29,7 +29,11 @@ async function setup(env: Record<string, string>, realtime = true) {
   });
   started.push({ relay, upstream });
   const post = (path: string, body: unknown) =>
-    fetch(`${relay.url}${path}`, { method: 'POST', headers: { origin: SITE, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${relay.url}${path}`, {
+      method: 'POST',
+      headers: { origin: SITE, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const session = async () => ((await (await post('/api/chat/session', {})).json()) as { sender: string }).sender;
   return { upstream, relay, post, session };
 }
@@ -116,7 +120,12 @@ describe('relay in production (real process, real HTTP)', () => {
   });
 
   it('serves /metrics on RELAY_METRICS_PORT only, not on the public port', async () => {
-    const server = await startRelayServer({ port: 0, env: { RELAY_METRICS_PORT: '0', MOCK_REALTIME: '0' }, log: () => {}, mock: { realtime: false } });
+    const server = await startRelayServer({
+      port: 0,
+      env: { RELAY_METRICS_PORT: '0', MOCK_REALTIME: '0' },
+      log: () => {},
+      mock: { realtime: false },
+    });
     try {
       expect(server.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
       expect(new URL(server.metricsUrl!).port).not.toBe(new URL(server.url).port);

@@ -101,7 +101,10 @@ export function createProduction(env: Env, customLog?: RelayLog): Production {
         if (draining) json(res, 503, { status: 'draining' });
         else
           store.ping().then(
-            (ok) => (ok ? json(res, 200, { status: 'ready', store: store.kind }) : json(res, 503, { status: 'store_unreachable', store: store.kind })),
+            (ok) =>
+              ok
+                ? json(res, 200, { status: 'ready', store: store.kind })
+                : json(res, 503, { status: 'store_unreachable', store: store.kind }),
             () => json(res, 503, { status: 'store_unreachable', store: store.kind }),
           );
         return true;
@@ -112,10 +115,15 @@ export function createProduction(env: Env, customLog?: RelayLog): Production {
       }
       if (draining) {
         req.resume();
-        json(res, 503, { error: { code: 'relay_draining', message: 'The relay is restarting; try again shortly.' } }, {
-          'retry-after': String(DRAIN_RETRY_AFTER_S),
-          connection: 'close',
-        });
+        json(
+          res,
+          503,
+          { error: { code: 'relay_draining', message: 'The relay is restarting; try again shortly.' } },
+          {
+            'retry-after': String(DRAIN_RETRY_AFTER_S),
+            connection: 'close',
+          },
+        );
         return true;
       }
       return false;

@@ -34,7 +34,11 @@ afterAll(async () => {
 });
 
 async function session(relay: RelayProcess): Promise<string> {
-  const res = await fetch(`${relay.url}/api/chat/session`, { method: 'POST', headers: { origin: SITE, 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${relay.url}/api/chat/session`, {
+    method: 'POST',
+    headers: { origin: SITE, 'content-type': 'application/json' },
+    body: '{}',
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { sender: string }).sender;
 }

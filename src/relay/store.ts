@@ -191,9 +191,16 @@ export function createFallbackStore(primary: RelayStore, options: FallbackOption
     get degraded() {
       return degraded;
     },
-    increment: (key, windowMs) => run(() => primary.increment(key, windowMs), () => fallback.increment(key, windowMs)),
+    increment: (key, windowMs) =>
+      run(
+        () => primary.increment(key, windowMs),
+        () => fallback.increment(key, windowMs),
+      ),
     take: (key, capacity, refillMs) =>
-      run(() => primary.take(key, capacity, refillMs), () => fallback.take(key, capacity, refillMs)),
+      run(
+        () => primary.take(key, capacity, refillMs),
+        () => fallback.take(key, capacity, refillMs),
+      ),
     ping: () => primary.ping().catch(() => false),
     async close() {
       await Promise.allSettled([primary.close(), fallback.close()]);

@@ -22,7 +22,14 @@ describe('sseFromUpstream re-encoding', () => {
       log: (_l, m) => logs.push(m),
     });
     const post = (path: string, b: unknown) =>
-      relay(new Request(`${BASE}${path}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json' }, body: JSON.stringify(b) }), { ip: '10.0.0.9' });
+      relay(
+        new Request(`${BASE}${path}`, {
+          method: 'POST',
+          headers: { origin: ORIGIN, 'content-type': 'application/json' },
+          body: JSON.stringify(b),
+        }),
+        { ip: '10.0.0.9' },
+      );
     const { sender } = (await (await post('/api/chat/session', {})).json()) as { sender: string };
     const res = await post('/api/chat', { sender, data: { type: 'text', text: 'hi' } });
     expect(res.status).toBe(200);

@@ -24,14 +24,21 @@ async function fakePlatform(): Promise<string> {
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.end(encodeSSE({ type: 'processing.start' }) + encodeSSE({ type: 'text', data: { text: '<p>hi</p>' } }) + encodeSSE({ type: 'processing.end' }));
+      res.end(
+        encodeSSE({ type: 'processing.start' }) +
+          encodeSSE({ type: 'text', data: { text: '<p>hi</p>' } }) +
+          encodeSSE({ type: 'processing.end' }),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  closers.push(() => new Promise<void>((r) => {
-    server.closeAllConnections();
-    server.close(() => r());
-  }));
+  closers.push(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
@@ -48,7 +55,11 @@ async function realRelay(env: Record<string, string>): Promise<RelayServer> {
 }
 
 async function session(relay: RelayServer): Promise<{ sender: string; mediaOrigins: string[] }> {
-  const res = await fetch(`${relay.url}/api/chat/session`, { method: 'POST', headers: { origin: relay.url, 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${relay.url}/api/chat/session`, {
+    method: 'POST',
+    headers: { origin: relay.url, 'content-type': 'application/json' },
+    body: '{}',
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as { sender: string; mediaOrigins: string[] };
 }
@@ -130,7 +141,10 @@ describe('the platform media origin, announced in /session', () => {
   });
 
   it('RELAY_MEDIA_ORIGINS replaces it (exact origins only), `none` announces none', async () => {
-    const relay = await realRelay({ RELAY_SECRET: 's', RELAY_MEDIA_ORIGINS: 'https://cdn.example/, https://media.example:8443/x, not a url' });
+    const relay = await realRelay({
+      RELAY_SECRET: 's',
+      RELAY_MEDIA_ORIGINS: 'https://cdn.example/, https://media.example:8443/x, not a url',
+    });
     expect((await session(relay)).mediaOrigins).toEqual(['https://cdn.example', 'https://media.example:8443']);
     const none = await realRelay({ RELAY_SECRET: 's', RELAY_MEDIA_ORIGINS: 'none' });
     expect((await session(none)).mediaOrigins).toEqual([]);
@@ -146,14 +160,63 @@ describe('error bodies never echo input', () => {
     const requests: [string, RequestInit][] = [
       [`/api/chat/${enc}`, { method: 'POST', headers: { origin: relay.url }, body: MARK }],
       ['/api/chat', { method: 'POST', headers: { origin: relay.url, 'content-type': 'application/json' }, body: `{"sender":"${MARK}"` }],
-      ['/api/chat', { method: 'POST', headers: { origin: relay.url, 'content-type': 'application/json' }, body: JSON.stringify({ sender: MARK, data: { type: 'text', text: 'x' } }) }],
-      ['/api/chat', { method: 'POST', headers: { origin: relay.url, 'content-type': 'application/json' }, body: JSON.stringify({ sender, data: { type: MARK } }) }],
-      ['/api/chat', { method: 'POST', headers: { origin: relay.url, 'content-type': 'application/json' }, body: JSON.stringify({ sender, data: { type: 'text', text: MARK.repeat(600) } }) }],
-      ['/api/chat', { method: 'POST', headers: { origin: relay.url, 'content-type': 'application/json' }, body: JSON.stringify({ sender, data: { type: 'payload', payload: MARK, label: 7 } }) }],
-      ['/api/chat', { method: 'POST', headers: { origin: relay.url, 'content-type': 'application/json' }, body: `{"sender":"${sender}","data":{"type":"profile","profile":{"__proto__":"${MARK}"}}}` }],
-      ['/api/chat', { method: 'POST', headers: { origin: relay.url, 'content-type': 'application/json' }, body: JSON.stringify({ sender, data: { type: 'profile', profile: { [MARK]: 1 } } }) }],
+      [
+        '/api/chat',
+        {
+          method: 'POST',
+          headers: { origin: relay.url, 'content-type': 'application/json' },
+          body: JSON.stringify({ sender: MARK, data: { type: 'text', text: 'x' } }),
+        },
+      ],
+      [
+        '/api/chat',
+        {
+          method: 'POST',
+          headers: { origin: relay.url, 'content-type': 'application/json' },
+          body: JSON.stringify({ sender, data: { type: MARK } }),
+        },
+      ],
+      [
+        '/api/chat',
+        {
+          method: 'POST',
+          headers: { origin: relay.url, 'content-type': 'application/json' },
+          body: JSON.stringify({ sender, data: { type: 'text', text: MARK.repeat(600) } }),
+        },
+      ],
+      [
+        '/api/chat',
+        {
+          method: 'POST',
+          headers: { origin: relay.url, 'content-type': 'application/json' },
+          body: JSON.stringify({ sender, data: { type: 'payload', payload: MARK, label: 7 } }),
+        },
+      ],
+      [
+        '/api/chat',
+        {
+          method: 'POST',
+          headers: { origin: relay.url, 'content-type': 'application/json' },
+          body: `{"sender":"${sender}","data":{"type":"profile","profile":{"__proto__":"${MARK}"}}}`,
+        },
+      ],
+      [
+        '/api/chat',
+        {
+          method: 'POST',
+          headers: { origin: relay.url, 'content-type': 'application/json' },
+          body: JSON.stringify({ sender, data: { type: 'profile', profile: { [MARK]: 1 } } }),
+        },
+      ],
       ['/api/chat', { method: 'POST', headers: { origin: relay.url, 'content-type': MARK }, body: '{}' }],
-      ['/api/chat', { method: 'POST', headers: { origin: `https://${enc.toLowerCase().replace(/%/g, '')}.example`, 'content-type': 'application/json' }, body: MARK }],
+      [
+        '/api/chat',
+        {
+          method: 'POST',
+          headers: { origin: `https://${enc.toLowerCase().replace(/%/g, '')}.example`, 'content-type': 'application/json' },
+          body: MARK,
+        },
+      ],
       ['/api/chat', { method: 'PUT', headers: { origin: relay.url }, body: MARK }],
       [`/api/chat?${enc}`, { method: 'OPTIONS', headers: { origin: relay.url, 'access-control-request-method': MARK } }],
       [`/${enc}`, { method: 'GET' }],
@@ -194,7 +257,10 @@ describe('security headers on the pages the Node server serves', () => {
   });
 
   it('contentSecurityPolicy takes only exact origins (nothing can inject a directive)', () => {
-    const csp = contentSecurityPolicy({ mediaOrigins: ['https://cdn.example', "https://x.example; script-src 'unsafe-inline'"], trustedTypes: true });
+    const csp = contentSecurityPolicy({
+      mediaOrigins: ['https://cdn.example', "https://x.example; script-src 'unsafe-inline'"],
+      trustedTypes: true,
+    });
     expect(csp).toContain("img-src 'self' https://cdn.example;");
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).toContain("require-trusted-types-for 'script'; trusted-types lit-html indigo-chat-html");

@@ -29,7 +29,14 @@ async function setup() {
   const seen: UpstreamMessage[] = [];
   const relay = createRelay({ upstream: ownPlatform(seen), secret: 'interface-test-secret', allowedOrigins: [ORIGIN], log: emitted.log });
   const post = (path: string, body: unknown) =>
-    relay(new Request(`${BASE}${path}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json' }, body: JSON.stringify(body) }), { ip: '10.0.0.9' });
+    relay(
+      new Request(`${BASE}${path}`, {
+        method: 'POST',
+        headers: { origin: ORIGIN, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+      { ip: '10.0.0.9' },
+    );
   const sender = (JSON.parse((await emitted.response(await post('/api/chat/session', {}))).text) as { sender: string }).sender;
   const send = async (data: unknown) => emitted.response(await post('/api/chat', { sender, data }));
   return { emitted, seen, sender, send };
@@ -49,7 +56,10 @@ describe('the upstream interface', () => {
   it('a refusal is answered with its status and code; a platform status is mapped', async () => {
     const t = await setup();
     const refused = await t.send({ type: 'profile', profile: { name: 'Ada' } });
-    expect([refused.status, JSON.parse(refused.text)]).toEqual([400, { error: { code: 'profile_not_supported', message: 'No profiles here.' } }]);
+    expect([refused.status, JSON.parse(refused.text)]).toEqual([
+      400,
+      { error: { code: 'profile_not_supported', message: 'No profiles here.' } },
+    ]);
     const failed = await t.send({ type: 'text', text: 'boom' });
     expect([failed.status, JSON.parse(failed.text).error.code]).toEqual([502, 'upstream_unavailable']);
   });
@@ -66,8 +76,12 @@ describe('the upstream interface', () => {
   it('RELAY_UPSTREAM selects the adapter; indigo stays the default and needs its own settings only', () => {
     expect(relayConfigFromEnv({ RELAY_UPSTREAM: 'botpress', BOTPRESS_TOKEN: 't', BOTPRESS_BOT_ID: 'b' }).upstream?.name).toBe('botpress');
     expect(
-      relayConfigFromEnv({ RELAY_UPSTREAM: 'chat-messages', CHAT_MESSAGES_API_BASE: 'https://x.test', CHAT_MESSAGES_API_KEY: 'k', CHAT_MESSAGES_SENDER_ID: '3f0b5f8e-2c1d-4a8e-9b7f-6a5c4d3e2f10' })
-        .upstream?.name,
+      relayConfigFromEnv({
+        RELAY_UPSTREAM: 'chat-messages',
+        CHAT_MESSAGES_API_BASE: 'https://x.test',
+        CHAT_MESSAGES_API_KEY: 'k',
+        CHAT_MESSAGES_SENDER_ID: '3f0b5f8e-2c1d-4a8e-9b7f-6a5c4d3e2f10',
+      }).upstream?.name,
     ).toBe('chat-messages');
     expect(relayConfigFromEnv({ INDIGO_PAT: 'p', INDIGO_PROJECT_TOKEN: 'x' }).upstream).toBeUndefined();
     expect(() => relayConfigFromEnv({ RELAY_UPSTREAM: 'Botpress ' })).toThrow(/BOTPRESS_TOKEN/); // case and spaces forgiven

@@ -22,7 +22,8 @@ afterEach(async () => {
 });
 
 const emitted: string[] = [];
-const log = (level: string, message: string, fields?: Record<string, unknown>) => emitted.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
+const log = (level: string, message: string, fields?: Record<string, unknown>) =>
+  emitted.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
 
 async function serve(handler: (r: Request) => Promise<Response>): Promise<string> {
   const server = http.createServer((req, res) => serveWebHandler(handler, req, res, () => {}));
@@ -38,7 +39,12 @@ async function serve(handler: (r: Request) => Promise<Response>): Promise<string
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function relay(env: Record<string, string>): Promise<RelayServer & { session(): Promise<string>; send(sender: string, data: unknown): Promise<{ status: number; events: { type: string; [k: string]: unknown }[]; text: string }> }> {
+async function relay(env: Record<string, string>): Promise<
+  RelayServer & {
+    session(): Promise<string>;
+    send(sender: string, data: unknown): Promise<{ status: number; events: { type: string; [k: string]: unknown }[]; text: string }>;
+  }
+> {
   const server = await startRelayServer({ port: 0, env: { RELAY_SECRET: 'upstreams-test-secret', ...env }, log });
   closers.push(() => server.close());
   const origin = server.url;
@@ -49,11 +55,19 @@ async function relay(env: Record<string, string>): Promise<RelayServer & { sessi
   };
   return Object.assign(server, {
     async session() {
-      const res = await fetch(`${origin}/api/chat/session`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{}' });
+      const res = await fetch(`${origin}/api/chat/session`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json' },
+        body: '{}',
+      });
       return (JSON.parse(await keep(res)) as { sender: string }).sender;
     },
     async send(sender: string, data: unknown) {
-      const res = await fetch(`${origin}/api/chat`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ sender, data }) });
+      const res = await fetch(`${origin}/api/chat`, {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/json' },
+        body: JSON.stringify({ sender, data }),
+      });
       const text = await keep(res);
       const events = res.headers.get('content-type')?.startsWith('text/event-stream') ? sseEvents(text).map((e) => JSON.parse(e)) : [];
       return { status: res.status, events, text };
@@ -67,12 +81,25 @@ describe('RELAY_UPSTREAM=botpress over HTTP against the Botpress-compatible mock
   it('answers every payload as canonical SSE and never emits the token', async () => {
     const mock = createBotpressMock({ token: BOTPRESS_TOKEN, botId: 'bot-http', realtime: false });
     const base = await serve((r) => mock.fetch(r));
-    const r = await relay({ RELAY_UPSTREAM: 'botpress', BOTPRESS_API_BASE: base, BOTPRESS_TOKEN, BOTPRESS_BOT_ID: 'bot-http', BOTPRESS_REPLY_QUIET_MS: '150' });
+    const r = await relay({
+      RELAY_UPSTREAM: 'botpress',
+      BOTPRESS_API_BASE: base,
+      BOTPRESS_TOKEN,
+      BOTPRESS_BOT_ID: 'bot-http',
+      BOTPRESS_REPLY_QUIET_MS: '150',
+    });
     const sender = await r.session();
     const init = await r.send(sender, { type: 'payload', payload: 'init', label: 'START' });
     expect(init.status).toBe(200);
     expect(types(init.events)).toEqual(['processing.start', 'text', 'text', ...Array(10).fill('button'), 'processing.end']);
-    for (const [payload, kind] of [['audio', 'audio'], ['file', 'file'], ['location', 'location'], ['dropdown', 'select'], ['carousel', 'carousel.start'], ['video', 'video']] as const) {
+    for (const [payload, kind] of [
+      ['audio', 'audio'],
+      ['file', 'file'],
+      ['location', 'location'],
+      ['dropdown', 'select'],
+      ['carousel', 'carousel.start'],
+      ['video', 'video'],
+    ] as const) {
       const res = await r.send(sender, { type: 'payload', payload, label: payload });
       expect([payload, types(res.events)]).toEqual([payload, expect.arrayContaining([kind, 'processing.end'])]);
     }
@@ -154,6 +181,8 @@ describe('offline: RELAY_UPSTREAM without credentials uses the built-in mocks an
     await expect(startRelayServer({ port: 0, env: { RELAY_UPSTREAM: 'chat-messages', CHAT_MESSAGES_API_KEY: 'k' }, log })).rejects.toThrow(
       /CHAT_MESSAGES_API_BASE/,
     );
-    await expect(startRelayServer({ port: 0, env: { RELAY_UPSTREAM: 'rasa' }, log })).rejects.toThrow(/RELAY_UPSTREAM must be one of indigo, botpress, chat-messages/);
+    await expect(startRelayServer({ port: 0, env: { RELAY_UPSTREAM: 'rasa' }, log })).rejects.toThrow(
+      /RELAY_UPSTREAM must be one of indigo, botpress, chat-messages/,
+    );
   });
 });

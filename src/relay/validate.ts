@@ -11,8 +11,7 @@ export const MAX_PROFILE_KEY_CHARS = 128;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export type Validated =
-  | { readonly ok: true; readonly sender: string; readonly data: OutgoingData }
-  | { readonly ok: false; readonly message: string };
+  { readonly ok: true; readonly sender: string; readonly data: OutgoingData } | { readonly ok: false; readonly message: string };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

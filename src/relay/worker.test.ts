@@ -66,7 +66,9 @@ describe('the Worker entry under workerd', () => {
     expect(upstream.completed).toBeGreaterThanOrEqual(1);
     // Refusals work the same as on Node.
     expect((await post('/api/chat', { sender: 'forged', data: { type: 'text', text: 'x' } })).status).toBe(400);
-    expect((await post('/api/chat/session', {}, { headers: { origin: 'https://evil.example', 'content-type': 'application/json' } })).status).toBe(403);
+    expect(
+      (await post('/api/chat/session', {}, { headers: { origin: 'https://evil.example', 'content-type': 'application/json' } })).status,
+    ).toBe(403);
   });
 
   it('aborts the upstream request when the browser disconnects mid-answer', async () => {

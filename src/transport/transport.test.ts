@@ -69,10 +69,9 @@ describe('streamReply', () => {
   it('posts {sender, data} and feeds every parsed chunk in order', async () => {
     const f = respond(
       () =>
-        new Response(
-          body(sse({ type: 'processing.start' }, { type: 'text', data: { text: '<p>Hi</p>' } }, { type: 'processing.end' })),
-          { headers: sseHeaders },
-        ),
+        new Response(body(sse({ type: 'processing.start' }, { type: 'text', data: { text: '<p>Hi</p>' } }, { type: 'processing.end' })), {
+          headers: sseHeaders,
+        }),
     );
     const got: Chunk[] = [];
     const out = await streamReply('/api/chat', 's-1', { type: 'text', text: 'hello' }, { fetch: f.fetch, onChunk: (c) => got.push(c) });
@@ -91,16 +90,21 @@ describe('streamReply', () => {
     setTimeout(() => {
       handledWhenTimerFired = handled;
     }, 0);
-    const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, {
-      fetch: f.fetch,
-      onChunk: () => {
-        const until = performance.now() + 0.2;
-        while (performance.now() < until) {
-          // busy: a slow device handling a chunk
-        }
-        handled++;
+    const out = await streamReply(
+      '/r',
+      's',
+      { type: 'text', text: 'x' },
+      {
+        fetch: f.fetch,
+        onChunk: () => {
+          const until = performance.now() + 0.2;
+          while (performance.now() < until) {
+            // busy: a slow device handling a chunk
+          }
+          handled++;
+        },
       },
-    });
+    );
     expect(out).toEqual({ kind: 'ended', chunks: 400 });
     expect(handled).toBe(400);
     expect(handledWhenTimerFired).toBeGreaterThan(0);
@@ -145,11 +149,16 @@ describe('streamReply', () => {
   it('times out when the body stalls after some chunks, keeping what arrived', async () => {
     const got: Chunk[] = [];
     const f = respond(() => new Response(body(sse({ type: 'processing.start' }), { stall: true }), { headers: sseHeaders }));
-    const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, {
-      fetch: f.fetch,
-      onChunk: (c) => got.push(c),
-      timeouts: { firstByteMs: 1000, idleMs: 40 },
-    });
+    const out = await streamReply(
+      '/r',
+      's',
+      { type: 'text', text: 'x' },
+      {
+        fetch: f.fetch,
+        onChunk: (c) => got.push(c),
+        timeouts: { firstByteMs: 1000, idleMs: 40 },
+      },
+    );
     expect(out).toEqual({ kind: 'timeout', chunks: 1 });
     expect(got.map((c) => c.type)).toEqual(['processing.start']);
   });
@@ -164,11 +173,16 @@ describe('streamReply', () => {
   it("reports aborted when the caller's signal fires mid-stream", async () => {
     const ctl = new AbortController();
     const f = respond(() => new Response(body(sse({ type: 'processing.start' }), { stall: true }), { headers: sseHeaders }));
-    const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, {
-      fetch: f.fetch,
-      signal: ctl.signal,
-      onChunk: () => ctl.abort(),
-    });
+    const out = await streamReply(
+      '/r',
+      's',
+      { type: 'text', text: 'x' },
+      {
+        fetch: f.fetch,
+        signal: ctl.signal,
+        onChunk: () => ctl.abort(),
+      },
+    );
     expect(out).toEqual({ kind: 'aborted', chunks: 1 });
   });
 
@@ -176,16 +190,22 @@ describe('streamReply', () => {
     const errors: string[] = [];
     let n = 0;
     const f = respond(
-      () => new Response(body(['data: {oops\n\n', ...sse({ type: 'processing.start' }, { type: 'processing.end' })]), { headers: sseHeaders }),
+      () =>
+        new Response(body(['data: {oops\n\n', ...sse({ type: 'processing.start' }, { type: 'processing.end' })]), { headers: sseHeaders }),
     );
-    const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, {
-      fetch: f.fetch,
-      onChunk: () => {
-        n++;
-        throw new Error('consumer bug');
+    const out = await streamReply(
+      '/r',
+      's',
+      { type: 'text', text: 'x' },
+      {
+        fetch: f.fetch,
+        onChunk: () => {
+          n++;
+          throw new Error('consumer bug');
+        },
+        onDecodeError: (code) => errors.push(code),
       },
-      onDecodeError: (code) => errors.push(code),
-    });
+    );
     expect(out).toEqual({ kind: 'ended', chunks: 2 });
     expect(n).toBe(2);
     expect(errors).toEqual(['invalid-json']);

@@ -82,7 +82,13 @@ async function readRelayError(res: Response): Promise<{ code?: string | undefine
 }
 
 /** POST JSON to the relay (cookies for same-origin relays only). */
-function post(fetchImpl: FetchLike | undefined, url: string, body: string, signal: AbortSignal | undefined, accept?: string): Promise<Response> {
+function post(
+  fetchImpl: FetchLike | undefined,
+  url: string,
+  body: string,
+  signal: AbortSignal | undefined,
+  accept?: string,
+): Promise<Response> {
   return (fetchImpl ?? fetch)(url, {
     method: 'POST',
     headers: accept ? { 'content-type': 'application/json', accept } : { 'content-type': 'application/json' },
@@ -155,12 +161,7 @@ export interface StreamOptions {
  * POST `{sender, data}` to the relay and feed each chunk of the answer to `onChunk`.
  * Resolves once the answer is over; never rejects.
  */
-export async function streamReply(
-  relay: string,
-  sender: string,
-  data: OutgoingData,
-  opts: StreamOptions,
-): Promise<StreamOutcome> {
+export async function streamReply(relay: string, sender: string, data: OutgoingData, opts: StreamOptions): Promise<StreamOutcome> {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
   // One controller for the request: the caller's abort and our timers both end it.
   const ctl = new AbortController();
@@ -214,7 +215,13 @@ export async function streamReply(
     // A captive portal or a misrouted URL answers 200 text/html: an error, never rendered.
     if (type.includes('text/html')) {
       void res.body?.cancel().catch(() => {});
-      return { kind: 'failed', chunks: 0, code: 'bad-content-type', message: 'The chat service answered with a web page', status: res.status };
+      return {
+        kind: 'failed',
+        chunks: 0,
+        code: 'bad-content-type',
+        message: 'The chat service answered with a web page',
+        status: res.status,
+      };
     }
     if (!res.body) return settle() ?? { kind: 'ended', chunks };
 

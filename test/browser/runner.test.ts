@@ -8,7 +8,13 @@ describe('browser runner', () => {
     div.innerHTML = '<p>hi</p>';
     expect(div.querySelector('p')?.textContent).to.equal('hi');
     const ua = navigator.userAgent;
-    const engine = /Chrome\//.test(ua) ? 'chromium' : /Gecko\/\d+ Firefox\//.test(ua) ? 'firefox' : /AppleWebKit\/.*Safari\//.test(ua) ? 'webkit' : 'unknown';
+    const engine = /Chrome\//.test(ua)
+      ? 'chromium'
+      : /Gecko\/\d+ Firefox\//.test(ua)
+        ? 'firefox'
+        : /AppleWebKit\/.*Safari\//.test(ua)
+          ? 'webkit'
+          : 'unknown';
     expect(engine).to.not.equal('unknown');
     expect(typeof document.body.attachShadow).to.equal('function');
     expect([...new Intl.Segmenter().segment('👩‍👩‍👧e\u0301')].length).to.equal(2);

@@ -23,10 +23,18 @@ let context: BrowserContext;
 const bodies: string[] = [];
 
 beforeAll(async () => {
-  server = await startDemoServer({ RELAY_CONSOLE_TOKEN: TOKEN, RELAY_DATA_DIR: mkdtempSync(join(tmpdir(), 'console-e2e-')), RELAY_SECRET: 'console-e2e-secret' });
+  server = await startDemoServer({
+    RELAY_CONSOLE_TOKEN: TOKEN,
+    RELAY_DATA_DIR: mkdtempSync(join(tmpdir(), 'console-e2e-')),
+    RELAY_SECRET: 'console-e2e-secret',
+  });
   context = await launchBrowser();
   context.on('response', (res) => {
-    if (res.url().includes('/console')) void res.text().then((t) => bodies.push(t, JSON.stringify(res.headers())), () => {});
+    if (res.url().includes('/console'))
+      void res.text().then(
+        (t) => bodies.push(t, JSON.stringify(res.headers())),
+        () => {},
+      );
   });
 });
 
@@ -97,7 +105,8 @@ describe('owner console', () => {
     const todayRow = page.locator(`indigo-console #chart-thumbs tbody tr:has(th:text-is("${today}"))`);
     expect(Number(await todayRow.locator('td').nth(1).textContent())).toBeGreaterThanOrEqual(1); // our 👎
     expect(await page.locator('indigo-console #chart-chats svg[role="img"]').getAttribute('aria-label')).toMatch(/^Chats, .* in total/);
-    if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(screenshotDir, 'console-analytics.png'), fullPage: true });
+    if (process.env.UPDATE_SCREENSHOTS === '1')
+      await page.screenshot({ path: join(screenshotDir, 'console-analytics.png'), fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
 
     // Conversations: ours is the newest; its transcript uses the widget's blocks and shows the vote.
@@ -108,16 +117,26 @@ describe('owner console', () => {
     await expect.poll(() => badge.count()).toBe(1);
     expect(await badge.textContent()).toMatch(/Not helpful.*wrong.*Not my order at all/s);
     expect(await page.locator('indigo-console .msg.bot [part~="bubble"]').count()).toBeGreaterThan(0);
-    if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(screenshotDir, 'console-conversation.png'), fullPage: true });
+    if (process.env.UPDATE_SCREENSHOTS === '1')
+      await page.screenshot({ path: join(screenshotDir, 'console-conversation.png'), fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
 
     // Exports download as files.
     for (const format of ['jsonl', 'csv']) {
-      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`indigo-console section[aria-labelledby="transcript-title"] a:text-is("${format.toUpperCase()}")`)]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click(`indigo-console section[aria-labelledby="transcript-title"] a:text-is("${format.toUpperCase()}")`),
+      ]);
       expect(download.suggestedFilename()).toMatch(new RegExp(`^conversation-\\d+\\.${format}$`));
       const content = readFileSync(await download.path(), 'utf8');
       expect(content).toContain(text);
-      if (format === 'jsonl') expect(content.trim().split('\n').every((l) => JSON.parse(l).conversationId)).toBe(true);
+      if (format === 'jsonl')
+        expect(
+          content
+            .trim()
+            .split('\n')
+            .every((l) => JSON.parse(l).conversationId),
+        ).toBe(true);
       else expect(content.split('\r\n')[0]).toBe('conversationId,id,insertedAt,role,text,feedback');
     }
 

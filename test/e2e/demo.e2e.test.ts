@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, engines, launchEngine, part, screenshot, startDemoServer, type E2EBrowser, type E2EPage, type Running } from './harness.js';
+import {
+  axeViolations,
+  engines,
+  launchEngine,
+  part,
+  screenshot,
+  startDemoServer,
+  type E2EBrowser,
+  type E2EPage,
+  type Running,
+} from './harness.js';
 
 let server: Running;
 
@@ -21,7 +31,11 @@ async function settled(page: E2EPage, host = 'indigo-chat') {
       const el = document.querySelector(h) as HTMLElement & { shadowRoot: ShadowRoot };
       const root = el?.shadowRoot;
       if (!root) return false;
-      return !root.querySelector('[part~="typing"]') && root.querySelectorAll('[part~="message-bot"]').length > 0 && !root.querySelector('[aria-busy="true"]');
+      return (
+        !root.querySelector('[part~="typing"]') &&
+        root.querySelectorAll('[part~="message-bot"]').length > 0 &&
+        !root.querySelector('[aria-busy="true"]')
+      );
     },
     host,
     { timeout: 30_000 },
@@ -67,7 +81,10 @@ describe.each(engines)('demo through the real relay and mock platform in %s', (e
     await screenshot(page, 'launcher-welcome');
 
     // A quick reply sends its payload and shows its label as the visitor's message.
-    await page.locator(`${part('quick-replies')} [part~="button"]`, { hasText: /products/i }).first().click();
+    await page
+      .locator(`${part('quick-replies')} [part~="button"]`, { hasText: /products/i })
+      .first()
+      .click();
     await page.locator(part('message-user'), { hasText: /products/i }).waitFor();
     await page.locator(part('carousel')).waitFor();
     await settled(page);
@@ -84,13 +101,17 @@ describe.each(engines)('demo through the real relay and mock platform in %s', (e
     await input.fill('Which bike is best for commuting?');
     await input.press('Enter');
     await page.locator(part('message-user'), { hasText: 'commuting' }).waitFor();
-    await page.waitForFunction(() => {
-      const root = document.querySelector('indigo-chat')?.shadowRoot;
-      const bots = root?.querySelectorAll('[part~="message-bot"]');
-      const last = bots?.[bots.length - 1];
-      // The mock picks one of its scripted answers; each has bold text and a list or table.
-      return !!last?.querySelector('[part~="bubble"] :is(table, ul, ol)') && !!last.querySelector('[part~="bubble"] strong');
-    }, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => {
+        const root = document.querySelector('indigo-chat')?.shadowRoot;
+        const bots = root?.querySelectorAll('[part~="message-bot"]');
+        const last = bots?.[bots.length - 1];
+        // The mock picks one of its scripted answers; each has bold text and a list or table.
+        return !!last?.querySelector('[part~="bubble"] :is(table, ul, ol)') && !!last.querySelector('[part~="bubble"] strong');
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
     await settled(page);
     expect(await input.inputValue()).toBe('');
     // The transcript followed the answer to its end: nobody scrolled up, so no jump button.
@@ -106,14 +127,18 @@ describe.each(engines)('demo through the real relay and mock platform in %s', (e
     await expect.poll(() => page.locator(part('message')).count()).toBe(before);
     await expect.poll(() => fromBottom(page)).toBeLessThanOrEqual(24);
     expect(await page.locator(part('jump')).count()).toBe(0);
-    const sessionRequests = await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/chat/session')).length);
+    const sessionRequests = await page.evaluate(
+      () => performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/api/chat/session')).length,
+    );
     expect(sessionRequests).toBe(0);
 
     // Escape closes the panel and returns focus to the launcher.
     await page.locator(part('input')).focus();
     await page.keyboard.press('Escape');
     await page.locator(part('panel')).waitFor({ state: 'hidden' });
-    expect(await page.evaluate(() => document.querySelector('indigo-chat')?.shadowRoot?.activeElement?.getAttribute('part'))).toContain('launcher');
+    expect(await page.evaluate(() => document.querySelector('indigo-chat')?.shadowRoot?.activeElement?.getAttribute('part'))).toContain(
+      'launcher',
+    );
 
     expect(await page.errors()).toEqual([]);
     await page.close();
@@ -183,12 +208,16 @@ describe.each(engines)('demo through the real relay and mock platform in %s', (e
     const hasTrustedTypes = await page.evaluate(() => typeof (globalThis as { trustedTypes?: unknown }).trustedTypes === 'object');
     if (engine === 'chromium') expect(hasTrustedTypes).toBe(true);
     const bots = () => page.locator(part('message-bot')).count();
-    const active = (label: RegExp) => page.locator(`${part('quick-replies')} button[part~="button"]:not([disabled])`, { hasText: label }).last();
+    const active = (label: RegExp) =>
+      page.locator(`${part('quick-replies')} button[part~="button"]:not([disabled])`, { hasText: label }).last();
     // A generated (sanitized HTML) answer, then back to the menu for an image.
     await active(/Ask the AI/i).click();
     await expect.poll(bots).toBeGreaterThanOrEqual(2);
     await settled(page);
-    await page.locator(`${part('bubble')} strong`).last().waitFor({ state: 'attached' });
+    await page
+      .locator(`${part('bubble')} strong`)
+      .last()
+      .waitFor({ state: 'attached' });
     await active(/Main menu/i).click();
     await expect.poll(bots).toBeGreaterThanOrEqual(3);
     await settled(page);
@@ -211,7 +240,6 @@ describe.each(engines)('demo through the real relay and mock platform in %s', (e
     await screenshot(page, 'mobile');
     await page.close();
   });
-
 });
 
 describe('relay logs', () => {

@@ -7,14 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import puppeteer, { type Browser as PBrowser, type ElementHandle, type Page as PPage } from 'puppeteer-core';
 import { remote } from 'webdriverio';
-import {
-  freshProfile,
-  puppeteerLaunchOptions,
-  removeProfile,
-  selectedEngines,
-  startWebKitDriver,
-  webkitCapabilities,
-} from '../engines.js';
+import { freshProfile, puppeteerLaunchOptions, removeProfile, selectedEngines, startWebKitDriver, webkitCapabilities } from '../engines.js';
 import { pageQuerySource } from './page-query.js';
 
 export type Engine = 'chromium' | 'firefox' | 'webkit';
@@ -68,7 +61,8 @@ interface Step {
   t: ReturnType<typeof encodeText>;
   i: number | null;
 }
-const queryCall = (op: string, chain: Step[], arg?: unknown) => `${pageQuerySource}(${JSON.stringify(op)}, ${JSON.stringify(chain)}, ${JSON.stringify(arg ?? null)})`;
+const queryCall = (op: string, chain: Step[], arg?: unknown) =>
+  `${pageQuerySource}(${JSON.stringify(op)}, ${JSON.stringify(chain)}, ${JSON.stringify(arg ?? null)})`;
 
 /** Playwright-like locator: resolved afresh in the page on every call. */
 export class Locator {
@@ -254,7 +248,10 @@ export interface LaunchOptions {
 
 async function launchPuppeteer(engine: 'chromium' | 'firefox', options: LaunchOptions): Promise<E2EBrowser> {
   const profile = freshProfile(engine);
-  const browser: PBrowser = await puppeteer.launch({ ...puppeteerLaunchOptions(engine, profile), defaultViewport: options.viewport ?? { width: 1280, height: 800 } });
+  const browser: PBrowser = await puppeteer.launch({
+    ...puppeteerLaunchOptions(engine, profile),
+    defaultViewport: options.viewport ?? { width: 1280, height: 800 },
+  });
   return {
     engine,
     async newPage(o: LaunchOptions = {}) {
@@ -311,10 +308,19 @@ async function launchWebKit(options: LaunchOptions): Promise<E2EBrowser> {
       // One WebDriver session per page, and WebKitWebDriver allows one session at a time:
       // a new page ends the previous one (a test that failed before closing its page).
       for (const old of sessions.splice(0)) await old.deleteSession().catch(() => {});
-      const b = await remote({ hostname: '127.0.0.1', port: driver.port, path: '/', logLevel: 'error', capabilities: webkitCapabilities() });
+      const b = await remote({
+        hostname: '127.0.0.1',
+        port: driver.port,
+        path: '/',
+        logLevel: 'error',
+        capabilities: webkitCapabilities(),
+      });
       sessions.push(b);
       await setInnerSize(b, o.viewport ?? viewport);
-      return new E2EPage('webkit', webdriverBackend(b, () => sessions.splice(sessions.indexOf(b), 1)));
+      return new E2EPage(
+        'webkit',
+        webdriverBackend(b, () => sessions.splice(sessions.indexOf(b), 1)),
+      );
     },
     async close() {
       for (const b of sessions.splice(0)) await b.deleteSession().catch(() => {});

@@ -329,10 +329,16 @@ describe('dist/core.js against the foreign corpora', () => {
       const parts: Uint8Array[] = [];
       for (let i = 0, k = 1; i < bytes.length; i += k, k = (k * 7 + 3) % 23 || 1) parts.push(bytes.slice(i, i + k));
       const got: unknown[] = [];
-      for await (const c of core.decodeChunks((async function* () { yield* parts; })())) got.push(c);
+      for await (const c of core.decodeChunks(
+        (async function* () {
+          yield* parts;
+        })(),
+      ))
+        got.push(c);
       expect(got, framing).toEqual(chunks);
       let html = '';
-      for (const c of chunks) if (c['type'] === 'generation.chunk') html = core.applyDeltas(html, (c['data'] as { deltas: unknown }).deltas);
+      for (const c of chunks)
+        if (c['type'] === 'generation.chunk') html = core.applyDeltas(html, (c['data'] as { deltas: unknown }).deltas);
       expect(html).toBe(GENERATION_HTML);
     }
   });

@@ -24,7 +24,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-
 interface Seen {
   url: string;
   purpose: string | undefined;
@@ -89,7 +88,8 @@ describe('launcher-first script tag', () => {
     await page.goto(`${server.url}/script-tag.html`);
     await page.locator(part('launcher')).waitFor();
     const answers = await page.evaluate(() => {
-      const g = (window as unknown as { IndigoChat: { send(t: string): boolean; setProfile(r: object): boolean; open(): void } }).IndigoChat;
+      const g = (window as unknown as { IndigoChat: { send(t: string): boolean; setProfile(r: object): boolean; open(): void } })
+        .IndigoChat;
       const r = [g.setProfile({ plan: 'pro' }), g.send('Queued before the widget')];
       g.open();
       return r;
@@ -134,9 +134,13 @@ describe('launcher-first script tag', () => {
     expect(await page.locator(part('launcher')).getAttribute('aria-label')).toBe('Open chat, 7 unread messages');
     expect(await defined(page)).toBe(false);
     // A call that needs the widget without opening it: the real launcher takes over the count.
-    await page.evaluate(() => (window as unknown as { IndigoChat: { setProfile(r: object): boolean } }).IndigoChat.setProfile({ plan: 'pro' }));
+    await page.evaluate(() =>
+      (window as unknown as { IndigoChat: { setProfile(r: object): boolean } }).IndigoChat.setProfile({ plan: 'pro' }),
+    );
     await page.waitForFunction(() => customElements.get('indigo-chat') !== undefined);
-    await page.waitForFunction(() => document.querySelector('indigo-chat')?.shadowRoot?.querySelector('[part~="launcher"]')?.getAttribute('aria-controls'));
+    await page.waitForFunction(() =>
+      document.querySelector('indigo-chat')?.shadowRoot?.querySelector('[part~="launcher"]')?.getAttribute('aria-controls'),
+    );
     // Restored 7, plus whatever the welcome (started by setProfile) added meanwhile.
     expect(Number(await badge.textContent())).toBeGreaterThanOrEqual(7);
     expect(await page.locator(part('launcher')).getAttribute('aria-label')).toMatch(/^Open chat, \d+ unread messages$/);
@@ -179,8 +183,13 @@ describe('launcher-first script tag', () => {
     const first = await open('/script-tag-csp.html', watchCsp);
     await first.page.locator(part('launcher')).click();
     await first.page.locator(part('message-bot')).first().waitFor();
-    await first.page.locator(`${part('quick-replies')} [part~="button"]`).first().click();
-    await first.page.waitForFunction(() => (document.querySelector('indigo-chat')?.shadowRoot?.querySelectorAll('[part~="message-bot"]').length ?? 0) >= 2);
+    await first.page
+      .locator(`${part('quick-replies')} [part~="button"]`)
+      .first()
+      .click();
+    await first.page.waitForFunction(
+      () => (document.querySelector('indigo-chat')?.shadowRoot?.querySelectorAll('[part~="message-bot"]').length ?? 0) >= 2,
+    );
     await first.page.waitForFunction(() => localStorage.getItem('indigo-chat:v1:/api/chat#') !== null);
     expect(first.errors).toEqual([]);
     await first.page.close();
@@ -198,7 +207,9 @@ describe('launcher-first script tag', () => {
     page.on('requestfinished', (r) => events.push(`finished ${r.url()}`));
     await page.addInitScript(watchCsp);
     await page.goto(`${server.url}/script-tag-csp.html`);
-    await page.waitForFunction(() => (document.querySelector('indigo-chat')?.shadowRoot?.querySelectorAll('[part~="message-bot"]').length ?? 0) >= 2);
+    await page.waitForFunction(
+      () => (document.querySelector('indigo-chat')?.shadowRoot?.querySelectorAll('[part~="message-bot"]').length ?? 0) >= 2,
+    );
     expect(await page.locator(part('panel')).isVisible()).toBe(true);
     // In parallel: the reader is requested before the widget chunk has even arrived.
     const codec = events.findIndex((e) => /^request .*\/indigo-chat\/persist-codec-[^/]+\.js$/.test(e));
@@ -212,7 +223,7 @@ describe('launcher-first script tag', () => {
     await page.close();
   });
 
-  it('a page in French: the loader imports the pack beside the widget and the element\'s first render is French', async () => {
+  it("a page in French: the loader imports the pack beside the widget and the element's first render is French", async () => {
     const { page, errors } = await open('/script-tag.html', () => {
       // The site's tag says data-lang="fr" (set before the async script runs).
       new MutationObserver((_, mo) => {
@@ -225,7 +236,8 @@ describe('launcher-first script tag', () => {
       void customElements.whenDefined('indigo-chat').then(async () => {
         const el = document.querySelector('indigo-chat') as HTMLElement & { updateComplete: Promise<unknown> };
         await el.updateComplete; // the real element's first render
-        (globalThis as { __first?: string | null }).__first = el.shadowRoot?.querySelector('[part~="launcher"]')?.getAttribute('aria-label') ?? null;
+        (globalThis as { __first?: string | null }).__first =
+          el.shadowRoot?.querySelector('[part~="launcher"]')?.getAttribute('aria-label') ?? null;
       });
     });
     const events: string[] = [];
@@ -261,8 +273,13 @@ describe('launcher-first script tag', () => {
       await page.locator(part('launcher')).click();
       await page.locator(part('panel')).waitFor({ state: 'visible' });
       await page.locator(part('message-bot')).first().waitFor();
-      await page.locator(`${part('quick-replies')} [part~="button"]`).first().click();
-      await page.waitForFunction(() => (document.querySelector('indigo-chat')?.shadowRoot?.querySelectorAll('[part~="message-bot"]').length ?? 0) >= 2);
+      await page
+        .locator(`${part('quick-replies')} [part~="button"]`)
+        .first()
+        .click();
+      await page.waitForFunction(
+        () => (document.querySelector('indigo-chat')?.shadowRoot?.querySelectorAll('[part~="message-bot"]').length ?? 0) >= 2,
+      );
       expect(await page.evaluate(() => (globalThis as { __cspViolations?: string[] }).__cspViolations)).toEqual([]);
       expect(seen.some((r) => /\/indigo-chat\/sanitize-dompurify-[^/]+\.js$/.test(r.url))).toBe(!native);
       expect(errors).toEqual([]);

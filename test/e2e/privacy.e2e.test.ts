@@ -40,12 +40,15 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 async function axeViolations(page: Page): Promise<{ id: string; nodes: string[] }[]> {
   await page.evaluate(axeSource);
   return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
+    const axe = (
+      globalThis as unknown as {
+        axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> };
+      }
+    ).axe;
     const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
     return r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
   });
 }
-
 
 afterAll(async () => {
   await context?.close();
@@ -151,7 +154,11 @@ describe('hostile bot HTML (built demo, real relay session, answers replaced on 
     // The session comes from the real relay (it announces the platform media origin);
     // the answers are hostile.
     await page.route(`${server.url}/api/chat`, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/event-stream', body: replies.shift() ?? sse([{ type: 'processing.start' }, { type: 'processing.end' }]) }),
+      route.fulfill({
+        status: 200,
+        contentType: 'text/event-stream',
+        body: replies.shift() ?? sse([{ type: 'processing.start' }, { type: 'processing.end' }]),
+      }),
     );
     await page.goto(`${server.url}/index.html`);
     await page.evaluate(() => document.querySelector('indigo-chat')!.setAttribute('delta-unit', 'utf16'));
@@ -176,11 +183,13 @@ describe('hostile bot HTML (built demo, real relay session, answers replaced on 
     await expect.poll(() => attacker.length).toBe(1);
     expect(attacker[0]).toBe(`${ATTACKER}/p.gif?d=secret`);
     await expect
-      .poll(() => page.evaluate(() => {
-        const root = document.querySelector('indigo-chat')!.shadowRoot!;
-        const img = [...root.querySelectorAll('img')].find((i) => i.src.startsWith('https://attacker.example/'));
-        return img ? img.complete && img.naturalWidth : 0;
-      }))
+      .poll(() =>
+        page.evaluate(() => {
+          const root = document.querySelector('indigo-chat')!.shadowRoot!;
+          const img = [...root.querySelectorAll('img')].find((i) => i.src.startsWith('https://attacker.example/'));
+          return img ? img.complete && img.naturalWidth : 0;
+        }),
+      )
       .toBe(1);
     // The demo's own CSP also refuses what the hostile HTML tries while DOMPurify parses it
     // in its inert document (`<base href>`, inline `style`): reported, blocked, harmless.
@@ -209,7 +218,10 @@ describe('AI disclosure and consent (built demo)', () => {
       const el = document.querySelector('indigo-chat')!;
       el.setAttribute('consent', 'required');
       el.setAttribute('privacy-url', '/privacy.html');
-      el.setAttribute('consent-text', 'Indigo Bikes uses an AI assistant. Your messages go to our provider, indigo.ai, and the conversation is kept in this browser.');
+      el.setAttribute(
+        'consent-text',
+        'Indigo Bikes uses an AI assistant. Your messages go to our provider, indigo.ai, and the conversation is kept in this browser.',
+      );
     });
     await page.locator(part('launcher')).click();
     await page.locator(part('consent')).waitFor();

@@ -14,7 +14,6 @@ const screenshotDir = join(resolve(import.meta.dirname, '../..'), 'docs/screensh
 
 const launchBrowser = launchChromium;
 
-
 /** README screenshots, written only with UPDATE_SCREENSHOTS=1 (a normal run leaves the tree clean). */
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   if (process.env.UPDATE_SCREENSHOTS !== '1') return;
@@ -48,7 +47,13 @@ async function idle(page: Page, host = 'indigo-chat') {
   await page.waitForFunction(
     (h) => {
       const root = document.querySelector(h)?.shadowRoot;
-      return !!root && !root.querySelector('[part~="typing"]') && root.querySelectorAll('[part~="message-bot"]').length > 0 && !root.querySelector('[aria-busy="true"]') && !root.querySelector('[part~="stop"]');
+      return (
+        !!root &&
+        !root.querySelector('[part~="typing"]') &&
+        root.querySelectorAll('[part~="message-bot"]').length > 0 &&
+        !root.querySelector('[aria-busy="true"]') &&
+        !root.querySelector('[part~="stop"]')
+      );
     },
     host,
     { timeout: 60_000 },
@@ -71,11 +76,15 @@ describe('visitor features through the real relay (Chromium)', () => {
     await page.locator(part('input')).fill('Tell me everything about commuting bikes');
     await page.locator(part('input')).press('Enter');
     // Stop once the LLM answer has started to show.
-    await page.waitForFunction(() => {
-      const root = document.querySelector('indigo-chat')?.shadowRoot;
-      const busy = root?.querySelector('[part~="message-bot"][aria-busy="true"] [part~="bubble"]');
-      return (busy?.textContent?.trim().length ?? 0) > 20;
-    }, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => {
+        const root = document.querySelector('indigo-chat')?.shadowRoot;
+        const busy = root?.querySelector('[part~="message-bot"][aria-busy="true"] [part~="bubble"]');
+        return (busy?.textContent?.trim().length ?? 0) > 20;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
     await page.locator(part('stop')).click();
     await page.locator(part('send')).waitFor();
     const last = page.locator(part('message-bot')).last();
@@ -99,14 +108,20 @@ describe('visitor features through the real relay (Chromium)', () => {
     await idle(page, '#help-inline');
     await page.locator(part('menu', '#help-inline')).click();
     await shot(page, 'menu-download');
-    const [txt] = await Promise.all([page.waitForEvent('download'), page.locator(`${part('download', '#help-inline')}[data-format="txt"]`).click()]);
+    const [txt] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator(`${part('download', '#help-inline')}[data-format="txt"]`).click(),
+    ]);
     expect(txt.suggestedFilename()).toMatch(/^help-centre-indigo-bikes-\d{4}-\d\d-\d\d\.txt$/);
-    const text = readFileSync((await txt.path()), 'utf8');
+    const text = readFileSync(await txt.path(), 'utf8');
     expect(text).toContain('Do you deliver to Milan?');
     await page.locator(part('menu', '#help-inline')).click();
-    const [page2] = await Promise.all([page.waitForEvent('download'), page.locator(`${part('download', '#help-inline')}[data-format="html"]`).click()]);
+    const [page2] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator(`${part('download', '#help-inline')}[data-format="html"]`).click(),
+    ]);
     expect(page2.suggestedFilename()).toMatch(/\.html$/);
-    const markup = readFileSync((await page2.path()), 'utf8');
+    const markup = readFileSync(await page2.path(), 'utf8');
     expect(markup).not.toMatch(/<script|<img|\son\w+=/i);
     // Opened on its own, the file shows the conversation and loads nothing.
     const viewer = await context.newPage();
@@ -166,7 +181,9 @@ describe('visitor features through the real relay (Chromium)', () => {
       await page.locator(part('input')).focus();
       await page.keyboard.press('Escape');
       await page.locator(part('panel')).waitFor({ state: 'hidden' });
-      expect(await page.evaluate(() => document.querySelector('indigo-chat')?.shadowRoot?.activeElement?.getAttribute('part'))).toContain('launcher');
+      expect(await page.evaluate(() => document.querySelector('indigo-chat')?.shadowRoot?.activeElement?.getAttribute('part'))).toContain(
+        'launcher',
+      );
       expect(await page.evaluate(() => getComputedStyle(document.documentElement).overflow)).not.toBe('hidden');
       expect(errors).toEqual([]);
     } finally {

@@ -50,7 +50,12 @@ export async function startMockUpstream(options: MockPlatformOptions = {}): Prom
         else aborted++;
       });
     }
-    serveWebHandler((r) => mock.fetch(r), req, res, () => {});
+    serveWebHandler(
+      (r) => mock.fetch(r),
+      req,
+      res,
+      () => {},
+    );
   });
   server.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));

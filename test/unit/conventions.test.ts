@@ -32,7 +32,9 @@ describe('test conventions', () => {
   });
 
   it('no other helper naming (test-utils, test-helpers, test-support)', () => {
-    expect(sources.filter((f) => /(^|\/)(test-utils|test-helpers|test-support)\b/.test(f) || (/helpers?\.ts$/.test(f) && !isHelper(f)))).toEqual([]);
+    expect(
+      sources.filter((f) => /(^|\/)(test-utils|test-helpers|test-support)\b/.test(f) || (/helpers?\.ts$/.test(f) && !isHelper(f))),
+    ).toEqual([]);
   });
 
   it('tests and test helpers stay out of dist/types', () => {

@@ -147,7 +147,11 @@ for (const [name, core] of impls) {
         expect(r.chunks, `split ${i}`).toEqual([{ type: 'a' }, { type: 'b' }, { type: 'c', x: [1, { y: ']' }] }]);
         expect(r.errors).toEqual([]);
       }
-      expect((await decode(['[[{"type":"a"},{"type":"b"}],[{"type":"c"}]]'])).chunks).toEqual([{ type: 'a' }, { type: 'b' }, { type: 'c' }]);
+      expect((await decode(['[[{"type":"a"},{"type":"b"}],[{"type":"c"}]]'])).chunks).toEqual([
+        { type: 'a' },
+        { type: 'b' },
+        { type: 'c' },
+      ]);
       expect(await decode(['[]'])).toEqual({ chunks: [], errors: [] });
     });
 
@@ -207,7 +211,9 @@ for (const [name, core] of impls) {
         expect(r.chunks).toEqual([{ type: 'a' }, { type: 'b' }]);
         expect(r.errors.map((e) => e.code)).toEqual(['line-too-long', 'invalid-json']);
       }
-      const sse = await decode([`data: {"type":"a"}\n\ndata: ${big}\n\ndata: {nope\n\ndata: {"type":"b"}\n\n`], { maxTotalBytes: 5_000_000 });
+      const sse = await decode([`data: {"type":"a"}\n\ndata: ${big}\n\ndata: {nope\n\ndata: {"type":"b"}\n\n`], {
+        maxTotalBytes: 5_000_000,
+      });
       expect(sse.chunks).toEqual([{ type: 'a' }, { type: 'b' }]);
       expect(sse.errors.map((e) => e.code)).toEqual(['line-too-long', 'invalid-json']);
     });

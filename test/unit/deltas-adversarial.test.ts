@@ -16,7 +16,11 @@ if (existsSync(distPath)) impls.push(['dist', (await import(pathToFileURL(distPa
 else console.warn('deltas-adversarial: dist/core.js is absent (run node scripts/build.js); testing src only');
 
 const UNITS: Unit[] = ['grapheme', 'codepoint', 'utf16'];
-const STYLES: ScriptStyle[] = [{}, { delAsStringEvery: 1, leadingMov0: true, trailingMov: true }, { splitInserts: true, delAsStringEvery: 2 }];
+const STYLES: ScriptStyle[] = [
+  {},
+  { delAsStringEvery: 1, leadingMov0: true, trailingMov: true },
+  { splitInserts: true, delAsStringEvery: 2 },
+];
 
 /** Strings built up the way a stream builds them, one piece at a time. */
 const SEQUENCES: string[][] = [
@@ -29,7 +33,28 @@ const SEQUENCES: string[][] = [
   ['✔', '✔\ufe0f', '✔\ufe0f❤', '✔\ufe0f❤\ufe0f', '✔\ufe0f❤\ufe0f\u200d🔥'],
   ['<p>**bo', '<p>**bold', '<p><strong>bold</strong></p>', '<p><strong>bold</strong> 😀</p>', '<p><em>bold</em> 😁</p>'],
 ];
-const PIECES = ['a', 'é', 'e\u0301', '\u0308', '\u200d', '👩', '🏽', '🇮', '🇹', '\ufe0f', '❤', '\r', '\n', '\u1112', '\u1161', '\u11ab', '<p>', '😀', '😁', ' '];
+const PIECES = [
+  'a',
+  'é',
+  'e\u0301',
+  '\u0308',
+  '\u200d',
+  '👩',
+  '🏽',
+  '🇮',
+  '🇹',
+  '\ufe0f',
+  '❤',
+  '\r',
+  '\n',
+  '\u1112',
+  '\u1161',
+  '\u11ab',
+  '<p>',
+  '😀',
+  '😁',
+  ' ',
+];
 
 function isHigh(c: number) {
   return c >= 0xd800 && c <= 0xdbff;
@@ -124,7 +149,16 @@ for (const [name, core] of impls) {
       }
       // An insert holding a lone surrogate is refused in every unit.
       for (const unit of UNITS) {
-        expect(() => core.applyDeltas('ab', [{ command: 'mov', value: 1 }, { command: 'ins', value: '\ud83d' }], { unit })).toThrow(core.DeltaError);
+        expect(() =>
+          core.applyDeltas(
+            'ab',
+            [
+              { command: 'mov', value: 1 },
+              { command: 'ins', value: '\ud83d' },
+            ],
+            { unit },
+          ),
+        ).toThrow(core.DeltaError);
       }
     });
 
@@ -143,12 +177,33 @@ for (const [name, core] of impls) {
         [[{ command: 'del', value: null }], 'abc', 'bad-value'],
         [[{ command: 'ins', value: 5 }], 'abc', 'bad-value'],
         [[{ command: 'mov', value: 4 }], 'abc', 'past-end'],
-        [[{ command: 'mov', value: 2 }, { command: 'del', value: 2 }], 'abc', 'past-end'],
-        [[{ command: 'mov', value: 2 }, { command: 'del', value: 'cd' }], 'abc', 'past-end'],
+        [
+          [
+            { command: 'mov', value: 2 },
+            { command: 'del', value: 2 },
+          ],
+          'abc',
+          'past-end',
+        ],
+        [
+          [
+            { command: 'mov', value: 2 },
+            { command: 'del', value: 'cd' },
+          ],
+          'abc',
+          'past-end',
+        ],
         [[{ command: 'del', value: 'b' }], 'abc', 'del-mismatch'],
         [[{ command: 'ins', value: '\udc00' }], 'abc', 'split-surrogate'],
         [Array.from({ length: 1001 }, () => ({ command: 'mov', value: 0 })), 'abc', 'too-many-ops'],
-        [[{ command: 'ins', value: 'x'.repeat(40_000) }, { command: 'ins', value: 'y'.repeat(30_000) }], 'abc', 'insert-too-large'],
+        [
+          [
+            { command: 'ins', value: 'x'.repeat(40_000) },
+            { command: 'ins', value: 'y'.repeat(30_000) },
+          ],
+          'abc',
+          'insert-too-large',
+        ],
       ];
       for (const [script, text, reason] of cases) {
         for (const unit of UNITS) {
@@ -166,12 +221,24 @@ for (const [name, core] of impls) {
         }
       }
       // utf16: an insert inside a surrogate pair leaves two lone halves.
-      expect(() => core.applyDeltas('😀x', [{ command: 'mov', value: 1 }, { command: 'ins', value: 'y' }], { unit: 'utf16' })).toThrow(
-        expect.objectContaining({ reason: 'split-surrogate' }),
-      );
+      expect(() =>
+        core.applyDeltas(
+          '😀x',
+          [
+            { command: 'mov', value: 1 },
+            { command: 'ins', value: 'y' },
+          ],
+          { unit: 'utf16' },
+        ),
+      ).toThrow(expect.objectContaining({ reason: 'split-surrogate' }));
       // Invalid late in a script: the valid ops before it are not applied either.
       const live = core.createLiveText('grapheme', 'hello');
-      expect(() => live.apply([{ command: 'ins', value: 'X' }, { command: 'mov', value: 99 }])).toThrow(core.DeltaError);
+      expect(() =>
+        live.apply([
+          { command: 'ins', value: 'X' },
+          { command: 'mov', value: 99 },
+        ]),
+      ).toThrow(core.DeltaError);
       expect(live.toString()).toBe('hello');
     });
 
@@ -190,11 +257,16 @@ for (const [name, core] of impls) {
           let at = rand(10) === 0 ? rand(ref.length) : Math.max(0, ref.length - 1 - rand(40));
           let end = Math.min(at + rand(3), ref.length);
           // utf16: never insert inside a surrogate pair (that leaves lone halves: a refused script, tested above).
-          const inside = (p: number) => p > 0 && p < ref.length && isHigh((ref[p - 1] as string).charCodeAt(0)) && isLow((ref[p] as string).charCodeAt(0));
+          const inside = (p: number) =>
+            p > 0 && p < ref.length && isHigh((ref[p - 1] as string).charCodeAt(0)) && isLow((ref[p] as string).charCodeAt(0));
           if (inside(at)) at--;
           if (inside(end)) end++;
           const ins = k % 7 === 0 ? '😀' : 'z';
-          const script: WireDelta[] = [{ command: 'mov', value: at }, { command: 'del', value: end - at }, { command: 'ins', value: ins }];
+          const script: WireDelta[] = [
+            { command: 'mov', value: at },
+            { command: 'del', value: end - at },
+            { command: 'ins', value: ins },
+          ];
           live = live.apply(script);
           ref.splice(at, end - at, ...unitsOf(ins, unit)); // in place: the reference stays cheap
         }

@@ -2,7 +2,6 @@ import { expect } from '@open-wc/testing';
 import type { Block } from '../../core/conversation/types.js';
 import { botMessage, generation, loadAxe, microtask, mount } from './blocks.test-helper.js';
 
-
 afterEach(() => document.body.replaceChildren());
 
 describe('accessibility', () => {

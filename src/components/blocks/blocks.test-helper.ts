@@ -84,12 +84,7 @@ export function fixedLive(text: string): LiveText {
   return live;
 }
 
-export function generation(
-  html: string,
-  state: GenerationBlock['state'] = 'streaming',
-  markdown = '',
-  id = 'b9',
-): GenerationBlock {
+export function generation(html: string, state: GenerationBlock['state'] = 'streaming', markdown = '', id = 'b9'): GenerationBlock {
   return { kind: 'generation', id, generationId: 'g1', markdown, live: fixedLive(html), state };
 }
 

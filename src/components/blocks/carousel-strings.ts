@@ -4,7 +4,10 @@
 import { localized } from '../i18n/locales.js';
 import type { BlockStrings } from './strings.js';
 
-export type CarouselStrings = Pick<BlockStrings, 'carousel' | 'carouselRoleDescription' | 'slideRoleDescription' | 'position' | 'cardLabel' | 'previousCard' | 'nextCard'>;
+export type CarouselStrings = Pick<
+  BlockStrings,
+  'carousel' | 'carouselRoleDescription' | 'slideRoleDescription' | 'position' | 'cardLabel' | 'previousCard' | 'nextCard'
+>;
 
 const en: CarouselStrings = {
   carousel: 'Cards',

@@ -74,12 +74,8 @@ export function renderCarousel(block: CarouselBlock, message: BotMessage, ctx: B
       )}
     </div>
     <div class="carousel-controls">
-      <button part="carousel-prev" class="carousel-prev" type="button" aria-label=${cs.previousCard} disabled>
-        ${chevronLeft}
-      </button>
-      <button part="carousel-next" class="carousel-next" type="button" aria-label=${cs.nextCard}>
-        ${chevronRight}
-      </button>
+      <button part="carousel-prev" class="carousel-prev" type="button" aria-label=${cs.previousCard} disabled>${chevronLeft}</button>
+      <button part="carousel-next" class="carousel-next" type="button" aria-label=${cs.nextCard}>${chevronRight}</button>
     </div>
     <div class="carousel-status visually-hidden" aria-live="polite" aria-atomic="true"></div>
   </div>`;

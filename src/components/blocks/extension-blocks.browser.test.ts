@@ -5,7 +5,14 @@ import { botMessage, microtask, mount } from './blocks.test-helper.js';
 
 const own = (name: string) => `${location.origin}/__blocks_test__/${name}`;
 const audio = (src: string, title = ''): Block => ({ kind: 'audio', id: 'a1', src, title });
-const file = (url: string, name = '', size: number | null = null, mimeType = ''): Block => ({ kind: 'file', id: 'f1', url, name, mimeType, size });
+const file = (url: string, name = '', size: number | null = null, mimeType = ''): Block => ({
+  kind: 'file',
+  id: 'f1',
+  url,
+  name,
+  mimeType,
+  size,
+});
 const select: Block = {
   kind: 'select',
   id: 's1',
@@ -85,7 +92,11 @@ describe('file block', () => {
 describe('location block', () => {
   it('shows title, address and a map link; loads nothing from a map provider', () => {
     const m = mount();
-    m.draw(botMessage([{ kind: 'location', id: 'l1', latitude: 45.4642, longitude: 9.19, title: 'Indigo Milano', address: 'Piazza del Duomo 1' }]));
+    m.draw(
+      botMessage([
+        { kind: 'location', id: 'l1', latitude: 45.4642, longitude: 9.19, title: 'Indigo Milano', address: 'Piazza del Duomo 1' },
+      ]),
+    );
     const box = m.one('[part~="location"]');
     expect(box.textContent).to.contain('Indigo Milano').and.contain('Piazza del Duomo 1');
     const link = box.querySelector<HTMLAnchorElement>('a[part~="link"]')!;

@@ -39,7 +39,9 @@ export function renderAudio(block: AudioBlock, ctx: ExtensionContext, strings: C
     ${block.title ? html`<span class="ext-title">${block.title}</span>` : nothing}
     <audio part="audio" class="audio" controls preload="none" src=${src} aria-label=${block.title || s.audio}>
       ${s.audioUnsupported}
-      <a part="link" href=${src} target="_blank" rel="noopener noreferrer">${s.download}<span class="visually-hidden"> ${strings.opensInNewTab}</span></a>
+      <a part="link" href=${src} target="_blank" rel="noopener noreferrer"
+        >${s.download}<span class="visually-hidden"> ${strings.opensInNewTab}</span></a
+      >
     </audio>
   </div>`;
 }
@@ -126,11 +128,13 @@ export function renderLocation(block: LocationBlock, ctx: ExtensionContext, stri
     <span class="location-text">
       <span class="ext-title">${title}</span>
       ${block.address ? html`<span class="location-address">${block.address}</span>` : nothing}
-      ${href
-        ? html`<a part="link" class="link map-link" href=${href} target="_blank" rel="noopener noreferrer"
-            >${s.openMap}<span class="visually-hidden"> ${strings.opensInNewTab}</span></a
-          >`
-        : nothing}
+      ${
+        href
+          ? html`<a part="link" class="link map-link" href=${href} target="_blank" rel="noopener noreferrer"
+              >${s.openMap}<span class="visually-hidden"> ${strings.opensInNewTab}</span></a
+            >`
+          : nothing
+      }
     </span>
   </div>`;
 }

@@ -5,7 +5,6 @@ import { createTranscript, reduce } from '../../core/conversation/reducer.js';
 import { sanitizeToFragment } from '../../html/sanitize.js';
 import { botMessage, generation, microtask, mount, nextFrame } from './blocks.test-helper.js';
 
-
 const media = (name: string) => `${location.origin}/__blocks_test__/${name}`;
 
 /** A Myers-like edit script (keep, delete, insert) turning `from` into `to`, in UTF-16 units. */
@@ -168,7 +167,10 @@ describe('generation blocks', () => {
     const bubble = m.one('[part~="bubble"]');
     const live = bubble.firstElementChild;
     // A delta that moves past the end: the reducer degrades the generation.
-    c.grow('<p>Hello</p>', 'g1', [{ command: 'mov', value: 9999 }, { command: 'ins', value: '<b>x</b>' }]);
+    c.grow('<p>Hello</p>', 'g1', [
+      { command: 'mov', value: 9999 },
+      { command: 'ins', value: '<b>x</b>' },
+    ]);
     c.feed({ type: 'generation.chunk', generationId: 'g1', chunk: '\n\nSecond <b>para', deltas: [] });
     expect(c.block.state).to.equal('degraded');
     m.draw(c.message);

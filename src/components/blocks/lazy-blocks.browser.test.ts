@@ -28,8 +28,23 @@ const carousel: Block = {
 const video: Block = { kind: 'video', id: 'v', src: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ', alt: 'Song' };
 const audio: Block = { kind: 'audio', id: 'a', src: own('bell.wav'), title: 'Bike bell' };
 const file: Block = { kind: 'file', id: 'f', url: own('menu.pdf'), name: 'menu.pdf', mimeType: 'application/pdf', size: 2048 };
-const location_: Block = { kind: 'location', id: 'l', latitude: 45.4642, longitude: 9.19, title: 'Duomo', address: 'Piazza del Duomo, Milano' };
-const select: Block = { kind: 'select', id: 's', label: 'Which size?', options: [{ label: 'S', payload: 'size:S' }, { label: 'M', payload: 'size:M' }] };
+const location_: Block = {
+  kind: 'location',
+  id: 'l',
+  latitude: 45.4642,
+  longitude: 9.19,
+  title: 'Duomo',
+  address: 'Piazza del Duomo, Milano',
+};
+const select: Block = {
+  kind: 'select',
+  id: 's',
+  label: 'Which size?',
+  options: [
+    { label: 'S', payload: 'size:S' },
+    { label: 'M', payload: 'size:M' },
+  ],
+};
 const text: Block = { kind: 'text', id: 't', html: '<p>kept</p>', caption: false, generated: false };
 
 /** An import the test holds back, then lets through with the real module. */

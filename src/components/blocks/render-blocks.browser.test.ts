@@ -2,7 +2,6 @@ import { expect, waitUntil } from '@open-wc/testing';
 import type { Action, ActionsBlock, Block, CarouselBlock, Card } from '../../core/conversation/types.js';
 import { botMessage, microtask, mount } from './blocks.test-helper.js';
 
-
 declare global {
   interface Window {
     __blocksPwned?: number;
@@ -37,9 +36,7 @@ describe('text blocks', () => {
   it('renders sanitized HTML in a bubble, inertly', async () => {
     const m = mount();
     m.draw(
-      botMessage([
-        text('b1', '<p>Hi <b>there</b><img src=x onerror="window.__blocksPwned=1"></p><script>window.__blocksPwned=2</script>'),
-      ]),
+      botMessage([text('b1', '<p>Hi <b>there</b><img src=x onerror="window.__blocksPwned=1"></p><script>window.__blocksPwned=2</script>')]),
     );
     const bubble = m.one('[part~="bubble"]');
     expect(bubble.tagName).to.equal('DIV');
@@ -101,8 +98,14 @@ describe('images', () => {
       m.draw(msg);
       await microtask();
       expect(m.all('img'), src).to.have.length(0);
-      expect(m.all('[part~="bubble"]').map((b) => b.textContent), src).to.deep.equal(['before', 'after']);
-      expect(m.warnings.map((w) => w[0]), src).to.deep.equal(['refused-url']);
+      expect(
+        m.all('[part~="bubble"]').map((b) => b.textContent),
+        src,
+      ).to.deep.equal(['before', 'after']);
+      expect(
+        m.warnings.map((w) => w[0]),
+        src,
+      ).to.deep.equal(['refused-url']);
     }
     expect(window.__blocksPwned).to.equal(undefined);
   });
@@ -261,11 +264,7 @@ describe('quick replies', () => {
     m.draw(botMessage([actions('b1', [...hostile, ...list])]), { activeActionsId: 'b1' });
     await microtask();
     const links = m.all('a[part~="link"]') as HTMLAnchorElement[];
-    expect(links.map((a) => a.getAttribute('href'))).to.deep.equal([
-      'https://indigo.ai/',
-      'tel:+393333333333',
-      'mailto:hello@indigo.ai',
-    ]);
+    expect(links.map((a) => a.getAttribute('href'))).to.deep.equal(['https://indigo.ai/', 'tel:+393333333333', 'mailto:hello@indigo.ai']);
     expect(m.all('button[part~="button"]')).to.have.length(2);
     expect(m.warnings.filter((w) => w[0] === 'refused-url')).to.have.length(HOSTILE_URLS.length);
     for (const a of links) a.addEventListener('click', (e) => e.preventDefault());
@@ -438,9 +437,7 @@ describe('carousel', () => {
     await microtask();
     expect(m.all('[part~="card"]')).to.have.length(cards.length);
     expect(m.all('img')).to.have.length(0);
-    expect(m.all('a[part~="link"]').map((a) => a.getAttribute('href'))).to.deep.equal(
-      HOSTILE_URLS.map(() => 'https://indigo.ai/'),
-    );
+    expect(m.all('a[part~="link"]').map((a) => a.getAttribute('href'))).to.deep.equal(HOSTILE_URLS.map(() => 'https://indigo.ai/'));
     expect(m.all('[part~="card-title"]').map((t) => t.textContent)).to.deep.equal(cards.map((c) => c.title));
   });
 

@@ -123,7 +123,9 @@ function renderBlock(block: Block, message: BotMessage, ctx: BlockContext, strin
     case 'location':
       return lazy(block, message, ctx, strings, extensionPart, (m) => m.renderLocation(block, extensionContext(ctx), strings));
     case 'select':
-      return lazy(block, message, ctx, strings, extensionPart, (m) => m.renderSelect(block, carouselActive(block, message, ctx), extensionContext(ctx)));
+      return lazy(block, message, ctx, strings, extensionPart, (m) =>
+        m.renderSelect(block, carouselActive(block, message, ctx), extensionContext(ctx)),
+      );
     default:
       // Compile time: every kind has a case. Run time (a kind from a newer core): skip it
       // rather than break the message.
@@ -199,7 +201,14 @@ function renderImage(block: ImageBlock, ctx: BlockContext) {
 }
 
 const externalIcon = html`<svg class="icon" viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
-  <path d="M9 2h5v5M14 2L7 9M12 9.5V14H2V4h4.5" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round"></path>
+  <path
+    d="M9 2h5v5M14 2L7 9M12 9.5V14H2V4h4.5"
+    fill="none"
+    stroke="currentColor"
+    stroke-width="1.6"
+    stroke-linecap="round"
+    stroke-linejoin="round"
+  ></path>
 </svg>`;
 const phoneIcon = html`<svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
   <path d="M3.6 1.5l2.2 2.6-1.2 1.8a9 9 0 0 0 5.5 5.5l1.8-1.2 2.6 2.2-1.3 2.1C7.5 14.2 1.8 8.5 1.5 2.8z" fill="currentColor"></path>
@@ -292,12 +301,7 @@ function renderAction(action: Action, active: boolean, ctx: BlockContext, string
   return webLink(href, label, strings);
 }
 
-export function renderActionList(
-  actions: readonly Action[],
-  active: boolean,
-  ctx: BlockContext,
-  strings: CoreBlockStrings,
-) {
+export function renderActionList(actions: readonly Action[], active: boolean, ctx: BlockContext, strings: CoreBlockStrings) {
   return actions.map((action) => renderAction(action, active, ctx, strings));
 }
 
@@ -338,20 +342,30 @@ function renderLazyFallback(block: LazyBlock, active: boolean, ctx: BlockContext
   };
   switch (block.kind) {
     case 'carousel':
-      return html`<div class="media">${block.cards.map(
-        (card) => html`<p>${card.title}${card.title && card.description ? ': ' : ''}${card.description}</p>
-          <div class="quick-replies">${renderActionList(card.actions, active, ctx, strings)}</div>`,
-      )}</div>`;
+      return html`<div class="media">
+        ${block.cards.map(
+          (card) =>
+            html`<p>${card.title}${card.title && card.description ? ': ' : ''}${card.description}</p>
+              <div class="quick-replies">${renderActionList(card.actions, active, ctx, strings)}</div>`,
+        )}
+      </div>`;
     case 'select':
       return html`<div class="quick-replies" role="group" aria-label=${block.label || strings.quickReplies}>
-        ${renderActionList(block.options.map((o) => ({ type: 'button', label: o.label, payload: o.payload })), active, ctx, strings)}
+        ${renderActionList(
+          block.options.map((o) => ({ type: 'button', label: o.label, payload: o.payload })),
+          active,
+          ctx,
+          strings,
+        )}
       </div>`;
     case 'audio':
       return html`<div class="media">${link(block.src, block.title)}</div>`;
     case 'file':
       return html`<div class="media">${link(block.url, block.name)}</div>`;
     case 'location':
-      return html`<div class="media">${[block.title, block.address].filter(Boolean).join(', ')}
-        ${link(`https://www.openstreetmap.org/?mlat=${block.latitude}&mlon=${block.longitude}`, openMapText(ctx.lang))}</div>`;
+      return html`<div class="media">
+        ${[block.title, block.address].filter(Boolean).join(', ')}
+        ${link(`https://www.openstreetmap.org/?mlat=${block.latitude}&mlon=${block.longitude}`, openMapText(ctx.lang))}
+      </div>`;
   }
 }

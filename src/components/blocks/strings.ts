@@ -33,7 +33,10 @@ export interface BlockStrings {
  * and video strings load with their renderers (carousel-strings.ts, video-strings.ts).
  * A locale pack carries the whole BlockStrings.
  */
-export type CoreBlockStrings = Pick<BlockStrings, 'quickReplies' | 'opensInNewTab' | 'call' | 'email' | 'openVideo' | 'plainText' | 'showImage'>;
+export type CoreBlockStrings = Pick<
+  BlockStrings,
+  'quickReplies' | 'opensInNewTab' | 'call' | 'email' | 'openVideo' | 'plainText' | 'showImage'
+>;
 
 const en: CoreBlockStrings = {
   quickReplies: 'Quick replies',

@@ -49,8 +49,7 @@ function youtubeId(url: URL): string | null {
   } else if (YOUTUBE_HOSTS.has(host)) {
     const segments = url.pathname.split('/');
     if (url.pathname === '/watch') candidate = url.searchParams.get('v');
-    else if (segments[1] === 'shorts' || segments[1] === 'embed' || segments[1] === 'live' || segments[1] === 'v')
-      candidate = segments[2];
+    else if (segments[1] === 'shorts' || segments[1] === 'embed' || segments[1] === 'live' || segments[1] === 'v') candidate = segments[2];
   }
   return candidate && YT_ID.test(candidate) ? candidate : null;
 }
@@ -60,7 +59,7 @@ function vimeoId(url: URL): string | null {
   if (!VIMEO_HOSTS.has(host)) return null;
   const segments = url.pathname.split('/').filter(Boolean);
   // vimeo.com/<id>, vimeo.com/channels/x/<id>, player.vimeo.com/video/<id>
-  const candidate = host === 'player.vimeo.com' ? segments[0] === 'video' ? segments[1] : undefined : segments.at(-1);
+  const candidate = host === 'player.vimeo.com' ? (segments[0] === 'video' ? segments[1] : undefined) : segments.at(-1);
   return candidate && VIMEO_ID.test(candidate) ? candidate : null;
 }
 

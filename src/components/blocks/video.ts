@@ -38,12 +38,7 @@ export function renderVideoSource(safe: string, block: VideoBlock, strings: Core
       </div>`;
     case 'link':
       return html`<div class="media">
-        ${webLink(
-          source.href,
-          block.alt || (source.provider ? vs.openOn(source.provider) : strings.openVideo),
-          strings,
-          'video-link',
-        )}
+        ${webLink(source.href, block.alt || (source.provider ? vs.openOn(source.provider) : strings.openVideo), strings, 'video-link')}
       </div>`;
   }
 }

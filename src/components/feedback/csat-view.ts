@@ -34,14 +34,18 @@ export function renderCsat(uid: string, csat: CsatState, s: FeedbackStrings, a: 
     <div class="scores" role="group" aria-labelledby="${uid}-csat-q">
       ${scores.map(
         (n) =>
-          html`<button part="csat-score" type="button" aria-pressed=${csat.score === n ? 'true' : 'false'} aria-label=${s.csatScore(n)} @click=${() => a.score(n)}>
+          html`<button
+            part="csat-score"
+            type="button"
+            aria-pressed=${csat.score === n ? 'true' : 'false'}
+            aria-label=${s.csatScore(n)}
+            @click=${() => a.score(n)}
+          >
             ${n}
           </button>`,
       )}
     </div>
-    ${csat.score !== null
-      ? commentBox(`${uid}-csat-comment`, s.csatComment, csat.comment, a.comment)
-      : nothing}
+    ${csat.score !== null ? commentBox(`${uid}-csat-comment`, s.csatComment, csat.comment, a.comment) : nothing}
     <div class="csat-actions">
       <button type="submit" class="feedback-submit" ?disabled=${csat.score === null}>${s.csatSubmit}</button>
       <button type="button" class="csat-later" @click=${() => a.finish()}>${s.csatLater}</button>

@@ -85,7 +85,11 @@ export class FeedbackBinding {
 
   /** First render: a CSAT question left open before a reload is shown again. */
   restored(): void {
-    if (this.el.csat !== null) void this.load().then((s) => s.restored(), () => {});
+    if (this.el.csat !== null)
+      void this.load().then(
+        (s) => s.restored(),
+        () => {},
+      );
   }
 
   /** The launcher's panel closed. */
@@ -103,7 +107,11 @@ export class FeedbackBinding {
   /** A new conversation: forget votes and CSAT (stored ones too, so load first if needed). */
   reset(): void {
     if (this.s) this.s.ctl.reset();
-    else if (this.el.conversation.sender) void this.load().then((s) => s.ctl.reset(), () => {});
+    else if (this.el.conversation.sender)
+      void this.load().then(
+        (s) => s.ctl.reset(),
+        () => {},
+      );
   }
 
   disconnected(): void {

@@ -170,7 +170,8 @@ export class FeedbackController implements ReactiveController {
     const v = this.votes.get(messageId);
     if (!v || v.value !== 'down') return;
     this.set(messageId, { ...v, details: false, done: true });
-    if (v.reasons.length || v.comment.trim()) this.emit({ kind: 'thumbs', value: 'down', reasons: [...v.reasons].sort(), comment: v.comment.trim(), messageId });
+    if (v.reasons.length || v.comment.trim())
+      this.emit({ kind: 'thumbs', value: 'down', reasons: [...v.reasons].sort(), comment: v.comment.trim(), messageId });
   }
 
   askCsat(): void {
@@ -197,7 +198,8 @@ export class FeedbackController implements ReactiveController {
     this.csat = { ...this.csat, state: 'done' };
     this.save();
     this.host.requestUpdate();
-    if (score !== null && lastAnswerId) this.emit({ kind: 'csat', value: score, reasons: [], comment: comment.trim(), messageId: lastAnswerId });
+    if (score !== null && lastAnswerId)
+      this.emit({ kind: 'csat', value: score, reasons: [], comment: comment.trim(), messageId: lastAnswerId });
   }
 
   private set(messageId: string, vote: Vote): void {

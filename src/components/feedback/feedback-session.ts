@@ -66,7 +66,11 @@ export class FeedbackSession {
 
   /** First render: a CSAT question left open before a reload is shown again. */
   restored(): void {
-    if (this.ctl.csat.state !== 'none') this.loadCsat().then(() => this.el.requestUpdate(), () => {});
+    if (this.ctl.csat.state !== 'none')
+      this.loadCsat().then(
+        () => this.el.requestUpdate(),
+        () => {},
+      );
   }
 
   renderCsat(): TemplateResult | typeof nothing {

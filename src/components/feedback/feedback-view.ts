@@ -29,7 +29,17 @@ export function commentBox(id: string, label: string, value: string, onInput: (t
 }
 
 const thumbIcon = (down: boolean) =>
-  html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" class=${down ? 'flip' : ''}><path d="M7 11v9H4v-9h3zm0 0l4-7c1.5 0 2.5 1 2.2 2.6L12.6 10H19a2 2 0 0 1 2 2.3l-1.2 6A2 2 0 0 1 17.8 20H7"/></svg>`;
+  html`<svg
+    viewBox="0 0 24 24"
+    aria-hidden="true"
+    fill="none"
+    stroke="currentColor"
+    stroke-width="1.8"
+    stroke-linejoin="round"
+    class=${down ? 'flip' : ''}
+  >
+    <path d="M7 11v9H4v-9h3zm0 0l4-7c1.5 0 2.5 1 2.2 2.6L12.6 10H19a2 2 0 0 1 2 2.3l-1.2 6A2 2 0 0 1 17.8 20H7" />
+  </svg>`;
 
 export function renderFeedback(id: string, vote: Vote | undefined, s: FeedbackStrings, a: FeedbackActions): TemplateResult {
   const locked = !!vote && vote.changes >= 1;
@@ -53,33 +63,35 @@ export function renderFeedback(id: string, vote: Vote | undefined, s: FeedbackSt
   // data-answer-id: the answer's stable id (core/platform/message-id.ts), as the relay sees it.
   return html`<div part="feedback" role="group" aria-label=${s.group} class="feedback" data-answer-id=${id}>
     <div class="thumbs">${thumb('up')}${thumb('down')}</div>
-    ${vote?.details
-      ? html`<form
-          class="feedback-details"
-          aria-labelledby="${formId}-legend"
-          @submit=${(e: Event) => {
-            e.preventDefault();
-            a.submit(id);
-          }}
-        >
-          <p id="${formId}-legend" class="legend">${s.reasonsLegend}</p>
-          <div class="reasons">
-            ${FEEDBACK_REASONS.map(
-              (r) =>
-                html`<button
-                  part="feedback-reason"
-                  type="button"
-                  aria-pressed=${vote.reasons.includes(r) ? 'true' : 'false'}
-                  @click=${() => a.reason(id, r)}
-                >
-                  ${s.reasons[r]}
-                </button>`,
-            )}
-          </div>
-          ${commentBox(`${formId}-comment`, s.comment, vote.comment, (text) => a.comment(id, text))}
-          <button type="submit" class="feedback-submit">${s.submit}</button>
-        </form>`
-      : nothing}
+    ${
+      vote?.details
+        ? html`<form
+            class="feedback-details"
+            aria-labelledby="${formId}-legend"
+            @submit=${(e: Event) => {
+              e.preventDefault();
+              a.submit(id);
+            }}
+          >
+            <p id="${formId}-legend" class="legend">${s.reasonsLegend}</p>
+            <div class="reasons">
+              ${FEEDBACK_REASONS.map(
+                (r) =>
+                  html`<button
+                    part="feedback-reason"
+                    type="button"
+                    aria-pressed=${vote.reasons.includes(r) ? 'true' : 'false'}
+                    @click=${() => a.reason(id, r)}
+                  >
+                    ${s.reasons[r]}
+                  </button>`,
+              )}
+            </div>
+            ${commentBox(`${formId}-comment`, s.comment, vote.comment, (text) => a.comment(id, text))}
+            <button type="submit" class="feedback-submit">${s.submit}</button>
+          </form>`
+        : nothing
+    }
     <span class="feedback-status" role="status">${vote && !vote.details ? s.thanks : ''}</span>
   </div>`;
 }

@@ -18,7 +18,9 @@ function relay(feedbackStatus: number[] = []): { r: FakeRelay; votes: (FeedbackD
   const r = relays.relay().queue(welcomeChunks());
   const votes: (FeedbackDetail & { sender: string })[] = [];
   relays.use(
-    http.post(`${r.path}/session`, () => HttpResponse.json({ sender: `${KEY}${n % 10}.${'s'.repeat(43)}`.replace(`${KEY}${n % 10}`, `${KEY.slice(0, 21)}${n % 10}`) })),
+    http.post(`${r.path}/session`, () =>
+      HttpResponse.json({ sender: `${KEY}${n % 10}.${'s'.repeat(43)}`.replace(`${KEY}${n % 10}`, `${KEY.slice(0, 21)}${n % 10}`) }),
+    ),
     http.post(`${r.path}/feedback`, async ({ request }) => {
       const status = feedbackStatus.shift() ?? 200;
       if (status === 200) votes.push((await request.json()) as FeedbackDetail & { sender: string });
@@ -29,7 +31,15 @@ function relay(feedbackStatus: number[] = []): { r: FakeRelay; votes: (FeedbackD
 }
 
 async function mount(r: FakeRelay, extra: { lang?: string; csat?: string; id?: string } = {}): Promise<IndigoChat> {
-  const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${extra.id ?? `fb-${n}`} mode="inline" lang=${extra.lang ?? 'en'} csat=${extra.csat ?? undefined}></indigo-chat>`);
+  const el = await fixture<IndigoChat>(
+    html`<indigo-chat
+      relay=${r.path}
+      id=${extra.id ?? `fb-${n}`}
+      mode="inline"
+      lang=${extra.lang ?? 'en'}
+      csat=${extra.csat ?? undefined}
+    ></indigo-chat>`,
+  );
   await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
   return el;
 }
@@ -219,7 +229,13 @@ describe('CSAT', () => {
     el.show();
     await el.updateComplete;
     const scores = $$(el, '[part~="csat-score"]');
-    expect(scores.map((s) => s.getAttribute('aria-label'))).to.deep.equal(['1 of 5: very poor', '2 of 5: poor', '3 of 5: okay', '4 of 5: good', '5 of 5: excellent']);
+    expect(scores.map((s) => s.getAttribute('aria-label'))).to.deep.equal([
+      '1 of 5: very poor',
+      '2 of 5: poor',
+      '3 of 5: okay',
+      '4 of 5: good',
+      '5 of 5: excellent',
+    ]);
     // The chat stays usable while the card is shown.
     expect($<HTMLTextAreaElement>(el, '[part~="input"]')!.disabled).to.equal(false);
     scores[3]!.click();

@@ -2,36 +2,117 @@ import { css } from 'lit';
 
 /** Thumbs, reasons and CSAT: quiet until used, the accent colour when pressed. */
 export const feedbackStyles = css`
-  .feedback { display: flex; flex-wrap: wrap; align-items: center; gap: 0.25rem; margin-top: 0.25rem; }
-  .thumbs { display: flex; gap: 0.125rem; }
+  .feedback {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.25rem;
+    margin-top: 0.25rem;
+  }
+  .thumbs {
+    display: flex;
+    gap: 0.125rem;
+  }
   .thumb {
-    display: inline-grid; place-items: center; inline-size: 1.75rem; block-size: 1.75rem; padding: 0;
-    border: 0; border-radius: 0.375rem; background: transparent; color: inherit; opacity: 0.6; cursor: pointer;
+    display: inline-grid;
+    place-items: center;
+    inline-size: 1.75rem;
+    block-size: 1.75rem;
+    padding: 0;
+    border: 0;
+    border-radius: 0.375rem;
+    background: transparent;
+    color: inherit;
+    opacity: 0.6;
+    cursor: pointer;
   }
-  .thumb svg { inline-size: 1.05rem; block-size: 1.05rem; }
-  .thumb svg.flip { transform: rotate(180deg); }
-  .thumb:hover, .thumb:focus-visible { opacity: 1; }
-  .thumb[aria-pressed='true'] { opacity: 1; color: var(--indigo-chat-accent, #3a2ecc); }
-  .thumb[aria-disabled='true'] { opacity: 0.3; cursor: not-allowed; }
-  .feedback button:focus-visible, .csat button:focus-visible, .feedback textarea:focus-visible, .csat textarea:focus-visible {
-    outline: 2px solid var(--indigo-chat-accent, #3a2ecc); outline-offset: 1px;
+  .thumb svg {
+    inline-size: 1.05rem;
+    block-size: 1.05rem;
   }
-  .feedback-status { font-size: 0.75rem; }
-  .feedback-details, .csat { display: grid; gap: 0.375rem; inline-size: 100%; margin: 0.25rem 0 0; }
-  .csat { padding: 0.625rem 0.75rem; border-top: 1px solid #0002; background: var(--indigo-chat-surface, #fff); }
-  .legend { margin: 0; font-size: 0.8125rem; }
-  .reasons, .scores, .csat-actions { display: flex; flex-wrap: wrap; gap: 0.25rem; }
-  [part~='feedback-reason'], [part~='csat-score'], .feedback-submit, .csat-later {
-    font: inherit; font-size: 0.8125rem; padding: 0.25rem 0.625rem; border-radius: 999px; cursor: pointer;
-    border: 1px solid #0004; background: transparent; color: inherit;
+  .thumb svg.flip {
+    transform: rotate(180deg);
   }
-  [part~='csat-score'] { min-inline-size: 2.25rem; }
-  [part~='feedback-reason'][aria-pressed='true'], [part~='csat-score'][aria-pressed='true'], .feedback-submit:not(:disabled) {
-    background: var(--indigo-chat-accent, #3a2ecc); border-color: var(--indigo-chat-accent, #3a2ecc); color: #fff;
+  .thumb:hover,
+  .thumb:focus-visible {
+    opacity: 1;
   }
-  .feedback-submit:disabled { opacity: 0.5; cursor: not-allowed; }
+  .thumb[aria-pressed='true'] {
+    opacity: 1;
+    color: var(--indigo-chat-accent, #3a2ecc);
+  }
+  .thumb[aria-disabled='true'] {
+    opacity: 0.3;
+    cursor: not-allowed;
+  }
+  .feedback button:focus-visible,
+  .csat button:focus-visible,
+  .feedback textarea:focus-visible,
+  .csat textarea:focus-visible {
+    outline: 2px solid var(--indigo-chat-accent, #3a2ecc);
+    outline-offset: 1px;
+  }
+  .feedback-status {
+    font-size: 0.75rem;
+  }
+  .feedback-details,
+  .csat {
+    display: grid;
+    gap: 0.375rem;
+    inline-size: 100%;
+    margin: 0.25rem 0 0;
+  }
+  .csat {
+    padding: 0.625rem 0.75rem;
+    border-top: 1px solid #0002;
+    background: var(--indigo-chat-surface, #fff);
+  }
+  .legend {
+    margin: 0;
+    font-size: 0.8125rem;
+  }
+  .reasons,
+  .scores,
+  .csat-actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem;
+  }
+  [part~='feedback-reason'],
+  [part~='csat-score'],
+  .feedback-submit,
+  .csat-later {
+    font: inherit;
+    font-size: 0.8125rem;
+    padding: 0.25rem 0.625rem;
+    border-radius: 999px;
+    cursor: pointer;
+    border: 1px solid #0004;
+    background: transparent;
+    color: inherit;
+  }
+  [part~='csat-score'] {
+    min-inline-size: 2.25rem;
+  }
+  [part~='feedback-reason'][aria-pressed='true'],
+  [part~='csat-score'][aria-pressed='true'],
+  .feedback-submit:not(:disabled) {
+    background: var(--indigo-chat-accent, #3a2ecc);
+    border-color: var(--indigo-chat-accent, #3a2ecc);
+    color: #fff;
+  }
+  .feedback-submit:disabled {
+    opacity: 0.5;
+    cursor: not-allowed;
+  }
   [part~='feedback-comment'] {
-    font: inherit; font-size: 0.8125rem; resize: vertical; padding: 0.375rem; border-radius: 0.375rem;
-    border: 1px solid #0005; background: transparent; color: inherit;
+    font: inherit;
+    font-size: 0.8125rem;
+    resize: vertical;
+    padding: 0.375rem;
+    border-radius: 0.375rem;
+    border: 1px solid #0005;
+    background: transparent;
+    color: inherit;
   }
 `;

@@ -42,7 +42,7 @@ const it: FeedbackStrings = {
   group: 'Valuta questa risposta',
   up: 'Utile',
   down: 'Non utile',
-  reasonsLegend: "Cosa non andava? (facoltativo)",
+  reasonsLegend: 'Cosa non andava? (facoltativo)',
   reasons: { wrong: 'Sbagliata', 'not-helpful': 'Non utile', unsafe: 'Non sicura', other: 'Altro' },
   comment: 'Raccontaci di più (facoltativo)',
   submit: 'Invia il feedback',

@@ -26,7 +26,11 @@ function render(table: object): Record<string, string> {
 
 describe('locale packs', () => {
   it('every file in packs/ is loadable through the table, and the table names no missing file', async () => {
-    expect(packFiles.sort()).toEqual(supportedLanguages().filter((l) => l !== 'en' && l !== 'it').sort());
+    expect(packFiles.sort()).toEqual(
+      supportedLanguages()
+        .filter((l) => l !== 'en' && l !== 'it')
+        .sort(),
+    );
     for (const base of packFiles) {
       const pack = await loadLocale(base);
       expect(pack?.lang, base).toBe(base);
@@ -35,10 +39,18 @@ describe('locale packs', () => {
   });
 
   it('each pack is complete: every string of English exists, is non-empty and translated', async () => {
-    const en = { chat: render(stringsFor('en')), blocks: render({ ...blockStrings('en'), ...carouselStrings('en'), ...videoStrings('en') }), visitor: render({ ...visitorEn, ...teaserStrings('en'), transcriptHeading: transcriptHeading('en') }) };
+    const en = {
+      chat: render(stringsFor('en')),
+      blocks: render({ ...blockStrings('en'), ...carouselStrings('en'), ...videoStrings('en') }),
+      visitor: render({ ...visitorEn, ...teaserStrings('en'), transcriptHeading: transcriptHeading('en') }),
+    };
     for (const base of packFiles) {
       await loadLocale(base);
-      const got = { chat: render(stringsFor(base)), blocks: render({ ...blockStrings(base), ...carouselStrings(base), ...videoStrings(base) }), visitor: render({ ...visitorStringsFor(base), ...teaserStrings(base), transcriptHeading: transcriptHeading(base) }) };
+      const got = {
+        chat: render(stringsFor(base)),
+        blocks: render({ ...blockStrings(base), ...carouselStrings(base), ...videoStrings(base) }),
+        visitor: render({ ...visitorStringsFor(base), ...teaserStrings(base), transcriptHeading: transcriptHeading(base) }),
+      };
       for (const group of ['chat', 'blocks', 'visitor'] as const) {
         expect(Object.keys(got[group]).sort(), `${base}.${group}`).toEqual(Object.keys(en[group]).sort());
         for (const [k, v] of Object.entries(got[group])) {
@@ -52,7 +64,7 @@ describe('locale packs', () => {
     }
   });
 
-  it('plurals follow each language\'s rules', async () => {
+  it("plurals follow each language's rules", async () => {
     await Promise.all(['fr', 'de', 'es', 'ar', 'he'].map((l) => loadLocale(l)));
     expect(stringsFor('fr').unread(1)).toBe('1 message non lu');
     expect(stringsFor('fr').unread(0)).toBe('0 message non lu'); // French: 0 is singular

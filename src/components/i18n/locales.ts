@@ -25,7 +25,6 @@ const LOADERS: Readonly<Record<string, Loader>> = {
   he: () => import('./packs/he.js'),
 };
 
-
 /** Right-to-left scripts, known before their pack arrives (layout does not wait for strings). */
 const RTL: readonly string[] = ['ar', 'he', 'fa', 'ur'];
 
@@ -58,7 +57,11 @@ export function dirOf(base: string): 'ltr' | 'rtl' {
  * One string table for a language tag: the built-in table's (`it`, `it-IT`, `IT`), else
  * the loaded pack's (`pick`), else English. Every string module resolves through here.
  */
-export function localized<T>(table: Readonly<Record<string, T>>, tag: string | null | undefined, pick: (pack: LocalePack) => T | undefined): T {
+export function localized<T>(
+  table: Readonly<Record<string, T>>,
+  tag: string | null | undefined,
+  pick: (pack: LocalePack) => T | undefined,
+): T {
   const base = baseLang(tag);
   const pack = loaded.get(base);
   return (Object.prototype.hasOwnProperty.call(table, base) ? table[base] : pack && pick(pack)) ?? (table.en as T);

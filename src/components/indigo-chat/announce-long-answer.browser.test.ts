@@ -22,10 +22,15 @@ function longAnswer(id: string, html: string): Wire[] {
 
 describe('announcing a long answer', () => {
   it('announces the answer once all of it is shown, its beginning up to the cap, without its time and actions', async () => {
-    const paragraphs = Array.from({ length: 600 }, (_, i) => `<p>Paragraph ${i} with <strong>bold</strong> &amp; <a href="https://indigo.ai/${i}">a link</a>.</p>`);
+    const paragraphs = Array.from(
+      { length: 600 },
+      (_, i) => `<p>Paragraph ${i} with <strong>bold</strong> &amp; <a href="https://indigo.ai/${i}">a link</a>.</p>`,
+    );
     const answer = paragraphs.join('\n');
     const r = relays.relay().queue(welcomeChunks(), longAnswer('g1', answer));
-    const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id="announce-1" mode="inline" lang="en" storage="none"></indigo-chat>`);
+    const el = await fixture<IndigoChat>(
+      html`<indigo-chat relay=${r.path} id="announce-1" mode="inline" lang="en" storage="none"></indigo-chat>`,
+    );
     await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
     await el.updateComplete;
     const region = $(el, '[aria-live="polite"]')!;
@@ -62,7 +67,9 @@ describe('announcing a long answer', () => {
   it('announces an answer under the cap whole', async () => {
     const answer = Array.from({ length: 40 }, (_, i) => `<p>Line ${i} of a normal answer.</p>`).join('');
     const r = relays.relay().queue(welcomeChunks(), longAnswer('g2', answer));
-    const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id="announce-2" mode="inline" lang="en" storage="none"></indigo-chat>`);
+    const el = await fixture<IndigoChat>(
+      html`<indigo-chat relay=${r.path} id="announce-2" mode="inline" lang="en" storage="none"></indigo-chat>`,
+    );
     await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
     await el.updateComplete;
     const region = $(el, '[aria-live="polite"]')!;

@@ -14,7 +14,25 @@ export interface AnswerContent {
   readonly html: string;
 }
 
-const BLOCK = new Set(['P', 'DIV', 'LI', 'UL', 'OL', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'PRE', 'BLOCKQUOTE', 'TABLE', 'TR', 'HR', 'FIGURE']);
+const BLOCK = new Set([
+  'P',
+  'DIV',
+  'LI',
+  'UL',
+  'OL',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'PRE',
+  'BLOCKQUOTE',
+  'TABLE',
+  'TR',
+  'HR',
+  'FIGURE',
+]);
 
 /** Plain text of sanitized markup: block boundaries become line breaks, list items get bullets. */
 export function nodeText(root: Node): string {
@@ -75,7 +93,8 @@ export function fragmentHtml(fragment: DocumentFragment, imagesAsLinks = false):
   }
   for (const el of box.querySelectorAll('*')) {
     for (const name of el.getAttributeNames()) {
-      if (name.startsWith('data-') || name === 'part' || name === 'tabindex' || name === 'class' || name === 'style') el.removeAttribute(name);
+      if (name.startsWith('data-') || name === 'part' || name === 'tabindex' || name === 'class' || name === 'style')
+        el.removeAttribute(name);
     }
   }
   return box.innerHTML;

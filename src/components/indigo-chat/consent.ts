@@ -56,14 +56,24 @@ export function ownerLink(value: string): string | null {
 export function renderConsent(v: ConsentView, lang: string): TemplateResult {
   const s = consentStrings(lang);
   const href = ownerLink(v.privacyUrl);
-  return html`<div part="consent" class="consent" role="group" aria-labelledby="${v.id}-consent-title" aria-describedby="${v.id}-consent-text">
+  return html`<div
+    part="consent"
+    class="consent"
+    role="group"
+    aria-labelledby="${v.id}-consent-title"
+    aria-describedby="${v.id}-consent-text"
+  >
     <h3 id="${v.id}-consent-title" class="consent-title">${s.consentTitle}</h3>
     <p id="${v.id}-consent-text" class="consent-text">${v.text.trim() || s.consentText}</p>
-    ${href
-      ? html`<p class="consent-link">
-          <a href=${href} target="_blank" rel="noopener noreferrer">${s.privacyPolicy}<span class="visually-hidden"> ${s.opensInNewTab}</span></a>
-        </p>`
-      : nothing}
+    ${
+      href
+        ? html`<p class="consent-link">
+            <a href=${href} target="_blank" rel="noopener noreferrer"
+              >${s.privacyPolicy}<span class="visually-hidden"> ${s.opensInNewTab}</span></a
+            >
+          </p>`
+        : nothing
+    }
     <div class="consent-actions">
       <button part="consent-accept" class="consent-accept" type="button" @click=${v.onAccept}>${s.accept}</button>
       <button part="consent-decline" class="consent-decline" type="button" @click=${v.onDecline}>${s.decline}</button>

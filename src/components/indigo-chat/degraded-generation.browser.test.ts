@@ -15,7 +15,9 @@ let n = 0;
 
 async function mount(r: FakeRelay, lang = 'en'): Promise<IndigoChat> {
   n++;
-  return fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${`degraded-${n}`} mode="inline" lang=${lang} storage="none"></indigo-chat>`);
+  return fixture<IndigoChat>(
+    html`<indigo-chat relay=${r.path} id=${`degraded-${n}`} mode="inline" lang=${lang} storage="none"></indigo-chat>`,
+  );
 }
 
 const gid = { generation_id: 'g1' };
@@ -24,7 +26,17 @@ const degradedAnswer = (extra: Wire[] = []): Wire[] => [
   { type: 'processing.start' },
   { type: 'generation.start', data: gid },
   { type: 'generation.chunk', data: { ...gid, chunk: 'Hello', deltas: [{ command: 'ins', value: '<p>Hello</p>' }] } },
-  { type: 'generation.chunk', data: { ...gid, chunk: ' **world**', deltas: [{ command: 'mov', value: 9999 }, { command: 'ins', value: 'x' }] } },
+  {
+    type: 'generation.chunk',
+    data: {
+      ...gid,
+      chunk: ' **world**',
+      deltas: [
+        { command: 'mov', value: 9999 },
+        { command: 'ins', value: 'x' },
+      ],
+    },
+  },
   { type: 'generation.end', data: gid },
   ...extra,
   { type: 'processing.end' },
@@ -51,7 +63,10 @@ async function ask(el: IndigoChat, r: FakeRelay): Promise<HTMLElement> {
   await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
   const before = r.sent.length;
   el.send('Say hello');
-  await waitUntil(() => r.sent.length === before + 1 && botMessages(el).length === 2 && el.conversation.transcript.status === 'idle', 'answer');
+  await waitUntil(
+    () => r.sent.length === before + 1 && botMessages(el).length === 2 && el.conversation.transcript.status === 'idle',
+    'answer',
+  );
   await el.updateComplete;
   await aTimeout(50); // the generation view commits on the next frame
   return botMessages(el)[1]!;

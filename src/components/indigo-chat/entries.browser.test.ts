@@ -1,7 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { defineIndigoChat, IndigoChat } from '../../define.js';
 
-
 describe('define entry', () => {
   it('defines indigo-chat once and warns (never throws) when another copy owns the tag', () => {
     expect(customElements.get('indigo-chat')).to.equal(IndigoChat);

@@ -20,7 +20,9 @@ const enc = new TextEncoder();
 
 /** An SSE response; `stall` keeps it open after the chunks; `gapMs` spaces reads out. */
 export function sseResponse(chunks: readonly Wire[], opts: { stall?: boolean; gapMs?: number; onePiece?: boolean } = {}): Response {
-  const pieces = opts.onePiece ? [chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('')] : chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`);
+  const pieces = opts.onePiece
+    ? [chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('')]
+    : chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`);
   let i = 0;
   const stream = new ReadableStream<Uint8Array>({
     async pull(ctl) {

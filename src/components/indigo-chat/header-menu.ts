@@ -22,7 +22,11 @@ export interface MenuStrings {
   readonly downloadHtml: string;
 }
 
-const menuIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><circle cx="12" cy="5" r="2"/><circle cx="12" cy="12" r="2"/><circle cx="12" cy="19" r="2"/></svg>`;
+const menuIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
+  <circle cx="12" cy="5" r="2" />
+  <circle cx="12" cy="12" r="2" />
+  <circle cx="12" cy="19" r="2" />
+</svg>`;
 
 /** What the behaviour changes. */
 export interface MenuState {
@@ -82,8 +86,12 @@ export class HeaderMenu implements MenuState {
         ${menuIcon}
       </button>
       <div id="${id}-menu" class="menu" role="menu" aria-label=${s.menu} ?hidden=${!this.open} @keydown=${this.onMenuKeydown}>
-        <button part="download" role="menuitem" type="button" tabindex="-1" data-format="txt" @click=${() => this.choose('txt')}>${s.downloadTxt}</button>
-        <button part="download" role="menuitem" type="button" tabindex="-1" data-format="html" @click=${() => this.choose('html')}>${s.downloadHtml}</button>
+        <button part="download" role="menuitem" type="button" tabindex="-1" data-format="txt" @click=${() => this.choose('txt')}>
+          ${s.downloadTxt}
+        </button>
+        <button part="download" role="menuitem" type="button" tabindex="-1" data-format="html" @click=${() => this.choose('html')}>
+          ${s.downloadHtml}
+        </button>
       </div>
     </div>`;
   }

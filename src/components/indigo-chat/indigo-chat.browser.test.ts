@@ -2,10 +2,19 @@ import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/t
 import { HttpResponse } from 'msw';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
-import { $, $$, botMessages, type FakeRelay, sseResponse, typeAndEnter, useFakeRelays, userMessages, welcomeChunks } from './fake-relay.test-helper.js';
+import {
+  $,
+  $$,
+  botMessages,
+  type FakeRelay,
+  sseResponse,
+  typeAndEnter,
+  useFakeRelays,
+  userMessages,
+  welcomeChunks,
+} from './fake-relay.test-helper.js';
 import type { Wire } from './fake-relay.test-helper.js';
 import type { IndigoChatErrorEvent, IndigoChatMessageEvent, IndigoChatWarningEvent } from '../../events/index.js';
-
 
 const relays = useFakeRelays('t');
 let n = 0;
@@ -15,13 +24,15 @@ function relay(): FakeRelay {
 }
 
 async function mount(r: FakeRelay, attrs: { mode?: string; lang?: string; id?: string; storage?: string } = {}): Promise<IndigoChat> {
-  return fixture<IndigoChat>(html`<indigo-chat
-    relay=${r.path}
-    id=${attrs.id ?? `chat-${n}`}
-    mode=${attrs.mode ?? 'launcher'}
-    lang=${attrs.lang ?? 'en'}
-    storage=${attrs.storage ?? 'local'}
-  ></indigo-chat>`);
+  return fixture<IndigoChat>(
+    html`<indigo-chat
+      relay=${r.path}
+      id=${attrs.id ?? `chat-${n}`}
+      mode=${attrs.mode ?? 'launcher'}
+      lang=${attrs.lang ?? 'en'}
+      storage=${attrs.storage ?? 'local'}
+    ></indigo-chat>`,
+  );
 }
 
 async function openAndWelcome(el: IndigoChat): Promise<void> {
@@ -39,7 +50,13 @@ function generation(id: string, words: readonly string[]): Wire[] {
     // Keep everything up to the closing tag, insert the new word.
     const keep = html === '' ? 0 : html.length - 4;
     const ins = html === '' ? next : next.slice(keep, next.length - 4);
-    const deltas = html === '' ? [{ command: 'ins', value: ins }] : [{ command: 'mov', value: keep }, { command: 'ins', value: ins }];
+    const deltas =
+      html === ''
+        ? [{ command: 'ins', value: ins }]
+        : [
+            { command: 'mov', value: keep },
+            { command: 'ins', value: ins },
+          ];
     out.push({ type: 'generation.chunk', data: { generation_id: id, chunk: `${w} `, deltas } });
     html = next;
   }
@@ -252,10 +269,12 @@ describe('<indigo-chat>', () => {
   it('runs two instances on one page without interference', async () => {
     const a = relay().queue(welcomeChunks('From A'));
     const b = relay().queue(welcomeChunks('From B'));
-    const wrap = await fixture<HTMLDivElement>(html`<div>
-      <indigo-chat id="a" mode="inline" relay=${a.path}></indigo-chat>
-      <indigo-chat id="b" mode="inline" relay=${b.path}></indigo-chat>
-    </div>`);
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <indigo-chat id="a" mode="inline" relay=${a.path}></indigo-chat>
+        <indigo-chat id="b" mode="inline" relay=${b.path}></indigo-chat>
+      </div>`,
+    );
     const [ea, eb] = [...wrap.querySelectorAll('indigo-chat')] as IndigoChat[];
     await waitUntil(() => botMessages(ea!).length === 1 && botMessages(eb!).length === 1);
     ea!.send('only for A');
@@ -338,13 +357,20 @@ describe('<indigo-chat>', () => {
     await el.updateComplete;
     expect($$(el, '[part~="message-user"].queued').length).to.equal(1);
     // Two paced streams: on a loaded machine that outlasts open-wc's 1 s default wait.
-    await waitUntil(() => r.sent.length === 3 && el.conversation.transcript.status === 'idle' && botMessages(el).length === 3, 'both answers', { timeout: 10000 });
+    await waitUntil(
+      () => r.sent.length === 3 && el.conversation.transcript.status === 'idle' && botMessages(el).length === 3,
+      'both answers',
+      { timeout: 10000 },
+    );
     expect(r.sent[2]?.data).to.deep.equal({ type: 'text', text: 'two' });
     expect(botMessages(el)[1]!.textContent).to.contain('slow');
   });
 
   it('renders at most once per frame while chunks stream in', async () => {
-    const chunks = generation('g2', Array.from({ length: 300 }, (_, i) => `w${i}`));
+    const chunks = generation(
+      'g2',
+      Array.from({ length: 300 }, (_, i) => `w${i}`),
+    );
     const r = relay().queue(welcomeChunks(), sseResponse(chunks, { onePiece: true }));
     const el = await mount(r, { mode: 'inline' });
     await waitUntil(() => el.conversation.transcript.status === 'idle' && botMessages(el).length === 1);
@@ -361,5 +387,4 @@ describe('<indigo-chat>', () => {
     expect(renders).to.be.lessThan(60);
     await waitUntil(() => botMessages(el)[1]!.textContent.includes('w299'));
   });
-
 });

@@ -82,8 +82,19 @@ export function parseOrigins(value: string | null | undefined): readonly string[
   return out;
 }
 
-const chatIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>`;
-const restartIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M4 12a8 8 0 1 0 2.3-5.6M4 4v5h5"/></svg>`;
+const chatIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
+  <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" />
+</svg>`;
+const restartIcon = html`<svg
+  viewBox="0 0 24 24"
+  aria-hidden="true"
+  fill="none"
+  stroke="currentColor"
+  stroke-width="2"
+  stroke-linecap="round"
+>
+  <path d="M4 12a8 8 0 1 0 2.3-5.6M4 4v5h5" />
+</svg>`;
 /**
  * The core's notices are codes: show each in the element's language. Only the relay's own
  * error message (`relay-error`) is shown as it came.
@@ -149,10 +160,27 @@ function spokenText(el: Element | null): string {
   return text + range.toString();
 }
 
-const stopIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><rect x="6" y="6" width="12" height="12" rx="2"/></svg>`;
-const copyIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"><rect x="9" y="9" width="11" height="11" rx="2"/><path d="M5 15V5a2 2 0 0 1 2-2h8"/></svg>`;
-const micIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><rect x="9" y="3" width="6" height="11" rx="3"/><path d="M5 11a7 7 0 0 0 14 0M12 18v3"/></svg>`;
-const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M3 20.5l18-8.5L3 3.5v6.6l12 1.9-12 1.9z"/></svg>`;
+const stopIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
+  <rect x="6" y="6" width="12" height="12" rx="2" />
+</svg>`;
+const copyIcon = html`<svg
+  viewBox="0 0 24 24"
+  aria-hidden="true"
+  fill="none"
+  stroke="currentColor"
+  stroke-width="2"
+  stroke-linejoin="round"
+>
+  <rect x="9" y="9" width="11" height="11" rx="2" />
+  <path d="M5 15V5a2 2 0 0 1 2-2h8" />
+</svg>`;
+const micIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">
+  <rect x="9" y="3" width="6" height="11" rx="3" />
+  <path d="M5 11a7 7 0 0 0 14 0M12 18v3" />
+</svg>`;
+const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
+  <path d="M3 20.5l18-8.5L3 3.5v6.6l12 1.9-12 1.9z" />
+</svg>`;
 
 /**
  * A chat with an indigo.ai assistant, through a relay that holds the platform token.
@@ -670,11 +698,7 @@ export class IndigoChat extends LitElement {
    */
   protected override async scheduleUpdate(): Promise<void> {
     if (this.restoring) await this.restoring;
-    if (
-      this.conversation.transcript.status === 'streaming' &&
-      typeof requestAnimationFrame === 'function' &&
-      !document.hidden
-    ) {
+    if (this.conversation.transcript.status === 'streaming' && typeof requestAnimationFrame === 'function' && !document.hidden) {
       await new Promise<void>((resolve) => this.streamFrames.next(resolve));
     }
     await super.scheduleUpdate();
@@ -736,7 +760,8 @@ export class IndigoChat extends LitElement {
       if (this.open) {
         this.emit(new IndigoChatOpenEvent());
         // The notice may still be loading (privacy.ts): focus its Accept once it shows.
-        if (this.consentState === 'pending') whenConsentShown(() => this.open && this.renderRoot.querySelector<HTMLElement>('[part~="consent-accept"]')?.focus());
+        if (this.consentState === 'pending')
+          whenConsentShown(() => this.open && this.renderRoot.querySelector<HTMLElement>('[part~="consent-accept"]')?.focus());
         else this.inputEl?.focus();
       } else {
         this.emit(new IndigoChatCloseEvent());
@@ -1020,17 +1045,11 @@ export class IndigoChat extends LitElement {
   }
 
   private renderUser(m: UserMessage, s: ReturnType<typeof stringsFor>, v: VisitorStrings): TemplateResult {
-    return html`<div
-      part="message message-user"
-      class="settled"
-      role="listitem"
-      data-message-id=${m.id}
-    >
+    return html`<div part="message message-user" class="settled" role="listitem" data-message-id=${m.id}>
       <span class="visually-hidden">${s.you}:</span>
       <div class="user-bubble" dir="auto">${m.text}</div>
       <div class="meta">
-        ${m.status === 'failed' ? html`<span class="status failed">${s.failed}</span>` : nothing}
-        ${this.renderTime(m.at, v)}
+        ${m.status === 'failed' ? html`<span class="status failed">${s.failed}</span>` : nothing} ${this.renderTime(m.at, v)}
       </div>
     </div>`;
   }
@@ -1039,12 +1058,27 @@ export class IndigoChat extends LitElement {
   private renderAnswerActions(m: BotMessage, v: VisitorStrings): TemplateResult | typeof nothing {
     if (!isCopyable(m)) return nothing;
     return html`<div class="answer-actions" role="group" aria-label=${v.answerActions}>
-      <button part="copy" class="icon-button" type="button" aria-label=${v.copy} title=${v.copy}
-        @click=${(e: Event) => void this.copy(m, e.currentTarget as HTMLElement)}>${copyIcon}</button>
+      <button
+        part="copy"
+        class="icon-button"
+        type="button"
+        aria-label=${v.copy}
+        title=${v.copy}
+        @click=${(e: Event) => void this.copy(m, e.currentTarget as HTMLElement)}
+      >
+        ${copyIcon}
+      </button>
     </div>`;
   }
 
-  private renderBot(m: BotMessage, activeId: string | null, latest: boolean, s: ReturnType<typeof stringsFor>, v: VisitorStrings, ratedId?: string): TemplateResult {
+  private renderBot(
+    m: BotMessage,
+    activeId: string | null,
+    latest: boolean,
+    s: ReturnType<typeof stringsFor>,
+    v: VisitorStrings,
+    ratedId?: string,
+  ): TemplateResult {
     return html`<div
       part="message message-bot"
       class=${m.state === 'streaming' ? '' : 'settled'}
@@ -1129,65 +1163,109 @@ export class IndigoChat extends LitElement {
           ${this.subtitle ? html`<p part="subtitle">${this.subtitle}</p>` : nothing}
         </div>
         ${this.menu.render(this.uid, v)}
-        <button part="restart" class="icon-button" type="button" ?hidden=${consentPending} aria-label=${s.restart} title=${s.restart} @click=${() => this.restart()}>
+        <button
+          part="restart"
+          class="icon-button"
+          type="button"
+          ?hidden=${consentPending}
+          aria-label=${s.restart}
+          title=${s.restart}
+          @click=${() => this.restart()}
+        >
           ${restartIcon}
         </button>
-        ${launcher
-          ? html`<button part="close" class="icon-button" type="button" aria-label=${s.closeChat} title=${s.closeChat} @click=${() => this.close()}>
-              ${closeIcon}
-            </button>`
-          : nothing}
+        ${
+          launcher
+            ? html`<button
+                part="close"
+                class="icon-button"
+                type="button"
+                aria-label=${s.closeChat}
+                title=${s.closeChat}
+                @click=${() => this.close()}
+              >
+                ${closeIcon}
+              </button>`
+            : nothing
+        }
       </header>
-      ${consentPending
-        ? renderConsent(
-            { id: this.uid, text: this.consentText, privacyUrl: this.privacyUrl, onAccept: this.onConsentAccept, onDecline: this.onConsentDecline },
-            lang,
-          )
-        : nothing}
+      ${
+        consentPending
+          ? renderConsent(
+              {
+                id: this.uid,
+                text: this.consentText,
+                privacyUrl: this.privacyUrl,
+                onAccept: this.onConsentAccept,
+                onDecline: this.onConsentDecline,
+              },
+              lang,
+            )
+          : nothing
+      }
       <div class="body" ?hidden=${consentPending}>
-        <div part="transcript" role="list" aria-label=${s.transcript} tabindex="0" @pointerover=${this.onTimeReveal} @focusin=${this.onTimeReveal}>
+        <div
+          part="transcript"
+          role="list"
+          aria-label=${s.transcript}
+          tabindex="0"
+          @pointerover=${this.onTimeReveal}
+          @focusin=${this.onTimeReveal}
+        >
           ${renderDisclosure(this.disclosure, ps)}
           ${this.consentState === 'declined' ? html`<div class="memory-only" role="listitem">${ps.memoryOnly}</div>` : nothing}
-          ${sanitizing === 'loading' || sanitizing === 'idle'
-            ? nothing
-            : repeat(
-            t.messages,
-            (m) => m.id,
-            (m, i) => {
-              // Only the message holding the live quick replies depends on activeId.
-              const mine = m.role === 'bot' && activeId !== null && m.blocks.some((b) => b.id === activeId) ? activeId : null;
-              const latest = m === lastMessage && m.role === 'bot';
-              const day = starts.has(i) ? dayLabel(m.at, now, lang, v) : null;
-              const ratedId = rateable.get(m.id);
-              const vote = this.feedback.vote(ratedId);
-              return guard([m, mine, latest, lang, origins, day, ratedId, vote, load], () => this.renderMessage(m, mine, latest, s, v, day, ratedId));
-            },
-          )}
+          ${
+            sanitizing === 'loading' || sanitizing === 'idle'
+              ? nothing
+              : repeat(
+                  t.messages,
+                  (m) => m.id,
+                  (m, i) => {
+                    // Only the message holding the live quick replies depends on activeId.
+                    const mine = m.role === 'bot' && activeId !== null && m.blocks.some((b) => b.id === activeId) ? activeId : null;
+                    const latest = m === lastMessage && m.role === 'bot';
+                    const day = starts.has(i) ? dayLabel(m.at, now, lang, v) : null;
+                    const ratedId = rateable.get(m.id);
+                    const vote = this.feedback.vote(ratedId);
+                    return guard([m, mine, latest, lang, origins, day, ratedId, vote, load], () =>
+                      this.renderMessage(m, mine, latest, s, v, day, ratedId),
+                    );
+                  },
+                )
+          }
           ${this.conversation.queued.map((q) =>
             q.hidden
               ? nothing
               : html`<div part="message message-user" class="queued" role="listitem">
-                  <div class="user-bubble">${q.data.type === 'text' ? q.data.text : q.data.type === 'payload' ? (q.data.label ?? q.data.payload) : ''}</div>
+                  <div class="user-bubble">
+                    ${q.data.type === 'text' ? q.data.text : q.data.type === 'payload' ? (q.data.label ?? q.data.payload) : ''}
+                  </div>
                   <span class="status">${s.queued}</span>
                 </div>`,
           )}
-          ${this.showTyping(t)
-            ? html`<div part="typing" role="listitem" aria-label=${s.typing}><span></span><span></span><span></span></div>`
-            : nothing}
+          ${
+            this.showTyping(t)
+              ? html`<div part="typing" role="listitem" aria-label=${s.typing}><span></span><span></span><span></span></div>`
+              : nothing
+          }
         </div>
-        ${this.scroller.showJump
-          ? html`<button part="jump" type="button" @click=${() => this.scroller.jumpToLatest()}>${s.jump}</button>`
-          : nothing}
+        ${
+          this.scroller.showJump
+            ? html`<button part="jump" type="button" @click=${() => this.scroller.jumpToLatest()}>${s.jump}</button>`
+            : nothing
+        }
       </div>
       ${this.offline ? html`<div part="notice" role="status" class="offline">${s.offline}</div>` : nothing}
       ${sanitizing === 'failed' ? html`<div part="notice" role="status" class="plain-text">${blockStrings(lang).plainText}</div>` : nothing}
       ${this.restoreFailed ? html`<div part="notice" role="status" class="restore-failed">${v.restoreFailed}</div>` : nothing}
-      ${notice
-        ? html`<div part="notice" role="status" class=${notice.kind}>
-            <span>${notice.text}</span>
-            ${retry ? html`<button part="retry" type="button" @click=${() => this.conversation.retry()}>${s.retry}</button>` : nothing}
-          </div>`
-        : nothing}
+      ${
+        notice
+          ? html`<div part="notice" role="status" class=${notice.kind}>
+              <span>${notice.text}</span>
+              ${retry ? html`<button part="retry" type="button" @click=${() => this.conversation.retry()}>${s.retry}</button>` : nothing}
+            </div>`
+          : nothing
+      }
       ${this.feedback.renderCsat()}
       <form part="composer" ?hidden=${consentPending} @submit=${this.onSubmit}>
         <label class="visually-hidden" for="${this.uid}-input">${s.inputLabel}</label>
@@ -1202,14 +1280,28 @@ export class IndigoChat extends LitElement {
           @keydown=${this.onInputKeydown}
           @focus=${() => warmTimeFormat(this.uiLang)}
         ></textarea>
-        ${this.voice.supported
-          ? html`<button part="mic" class="icon-button" type="button" aria-label=${this.voice.listening ? v.micStop : v.micStart}
-              title=${this.voice.listening ? v.micListening : v.micStart} ?data-listening=${this.voice.listening}
-              @click=${this.toggleVoice}>${micIcon}</button>`
-          : nothing}
-        ${stoppable
-          ? html`<button part="stop" type="button" aria-label=${v.stop} title=${v.stop} @click=${() => this.stopAnswer()}>${stopIcon}</button>`
-          : html`<button part="send" type="submit" aria-label=${s.send}>${sendIcon}</button>`}
+        ${
+          this.voice.supported
+            ? html`<button
+                part="mic"
+                class="icon-button"
+                type="button"
+                aria-label=${this.voice.listening ? v.micStop : v.micStart}
+                title=${this.voice.listening ? v.micListening : v.micStart}
+                ?data-listening=${this.voice.listening}
+                @click=${this.toggleVoice}
+              >
+                ${micIcon}
+              </button>`
+            : nothing
+        }
+        ${
+          stoppable
+            ? html`<button part="stop" type="button" aria-label=${v.stop} title=${v.stop} @click=${() => this.stopAnswer()}>
+                ${stopIcon}
+              </button>`
+            : html`<button part="send" type="submit" aria-label=${s.send}>${sendIcon}</button>`
+        }
       </form>`;
     if (this.modal) {
       return html`<dialog
@@ -1222,7 +1314,9 @@ export class IndigoChat extends LitElement {
         @click=${focusClickedControl}
         @cancel=${this.onDialogCancel}
         @close=${this.onDialogClose}
-      >${content}</dialog>`;
+      >
+        ${content}
+      </dialog>`;
     }
     return html`<section
       id="${this.uid}-panel"
@@ -1232,7 +1326,9 @@ export class IndigoChat extends LitElement {
       ?hidden=${launcher && !this.open}
       @keydown=${this.onPanelKeydown}
       @click=${focusClickedControl}
-    >${content}</section>`;
+    >
+      ${content}
+    </section>`;
   }
 
   protected override render(): TemplateResult {
@@ -1245,21 +1341,21 @@ export class IndigoChat extends LitElement {
     // dir follows the wanted language at once (the layout does not wait for its strings).
     return html`<div class=${classes} title="" lang=${lang} dir=${dirOf(this.wantedLang)}>
       ${launcher ? this.teaserCtl.render(lang) : nothing}
-      ${launcher
-        ? html`<button
-            part="launcher"
-            type="button"
-            aria-label=${this.open ? s.closeChat : this.unread > 0 ? `${s.openChat}, ${s.unread(this.unread)}` : s.openChat}
-            aria-expanded=${this.open ? 'true' : 'false'}
-            aria-controls="${this.uid}-panel"
-            @click=${() => (this.open ? this.close() : this.show())}
-          >
-            ${this.open ? closeIcon : chatIcon}
-            ${this.unread > 0 && !this.open
-              ? html`<span part="badge" aria-hidden="true">${this.unread}</span>`
-              : nothing}
-          </button>`
-        : nothing}
+      ${
+        launcher
+          ? html`<button
+              part="launcher"
+              type="button"
+              aria-label=${this.open ? s.closeChat : this.unread > 0 ? `${s.openChat}, ${s.unread(this.unread)}` : s.openChat}
+              aria-expanded=${this.open ? 'true' : 'false'}
+              aria-controls="${this.uid}-panel"
+              @click=${() => (this.open ? this.close() : this.show())}
+            >
+              ${this.open ? closeIcon : chatIcon}
+              ${this.unread > 0 && !this.open ? html`<span part="badge" aria-hidden="true">${this.unread}</span>` : nothing}
+            </button>`
+          : nothing
+      }
       ${this.renderPanel(s, v)}
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     </div>`;

@@ -31,7 +31,8 @@ async function welcomed(): Promise<IndigoChat> {
   return el;
 }
 
-const announced = (el: IndigoChat, text: string) => waitUntil(() => $(el, '[aria-live="polite"]')!.textContent === text, `announced: ${text}`);
+const announced = (el: IndigoChat, text: string) =>
+  waitUntil(() => $(el, '[aria-live="polite"]')!.textContent === text, `announced: ${text}`);
 
 /** Counts imports of a lazy part (through the real module, or a failure). */
 function counted(name: string, importer: () => Promise<unknown>): { count: number } {
@@ -121,7 +122,10 @@ describe('consent notice on demand', () => {
     expect($(el, '[part~="consent"]') === null, 'no notice yet').to.equal(true);
     expect($(el, '[part~="composer"]')!.hidden, 'nothing to type into before the choice').to.equal(true);
     release();
-    await waitUntil(() => $(el, '[part~="consent-accept"]') !== null && el.shadowRoot!.activeElement === $(el, '[part~="consent-accept"]'), 'focus on Accept');
+    await waitUntil(
+      () => $(el, '[part~="consent-accept"]') !== null && el.shadowRoot!.activeElement === $(el, '[part~="consent-accept"]'),
+      'focus on Accept',
+    );
     expect($(el, '.consent[aria-busy]') === null, 'placeholder gone').to.equal(true);
     // Its styles joined the shadow root with it.
     expect(getComputedStyle($(el, '[part~="consent"]')!).display).to.equal('flex');
@@ -157,7 +161,8 @@ describe('a restored conversation ending in a lazy block', () => {
     const at = Date.now();
     let t = createTranscript();
     const answer = (chunks: object[]) => {
-      for (const c of [{ type: 'processing.start' }, ...chunks, { type: 'processing.end' }]) t = reduce(t, { type: 'chunk', chunk: c as never, at });
+      for (const c of [{ type: 'processing.start' }, ...chunks, { type: 'processing.end' }])
+        t = reduce(t, { type: 'chunk', chunk: c as never, at });
       t = reduce(t, { type: 'stream-ended', at });
     };
     for (let i = 0; i < 8; i++) {

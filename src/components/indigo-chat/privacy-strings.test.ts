@@ -5,7 +5,7 @@ import { loadLocale } from '../i18n/locales.js';
 import { privacyStrings } from './privacy.js';
 
 describe('privacy strings', () => {
-  it('English until a pack is loaded, the pack\'s own strings after', async () => {
+  it("English until a pack is loaded, the pack's own strings after", async () => {
     expect(privacyStrings('de').aiGenerated).toBe('AI-generated');
     await loadLocale('de');
     expect(privacyStrings('de-AT').aiGenerated).toBe('KI-generiert');

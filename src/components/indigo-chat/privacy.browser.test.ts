@@ -92,10 +92,11 @@ function watchStorageWrites(): { writes: string[]; stop(): void } {
   };
 }
 
-const frames = (k = 3) => new Promise<void>((r) => {
-  const step = (i: number) => (i === 0 ? r() : requestAnimationFrame(() => step(i - 1)));
-  step(k);
-});
+const frames = (k = 3) =>
+  new Promise<void>((r) => {
+    const step = (i: number) => (i === 0 ? r() : requestAnimationFrame(() => step(i - 1)));
+    step(k);
+  });
 
 const mounted: HTMLElement[] = [];
 afterEach(() => {
@@ -181,7 +182,12 @@ describe('consent="required"', () => {
     const storage = watchStorageWrites();
     try {
       const r = relays.relay().queue(welcomeChunks(), welcomeChunks('Welcome back'));
-      const el = await mount(r, { consent: 'required', 'consent-text': 'We use an AI provider.', 'privacy-url': '/privacy.html', id: 'consent-keeper' });
+      const el = await mount(r, {
+        consent: 'required',
+        'consent-text': 'We use an AI provider.',
+        'privacy-url': '/privacy.html',
+        id: 'consent-keeper',
+      });
       await openLauncher(el);
       const notice = $(el, '[part~="consent"]')!;
       expect(notice).to.not.equal(null);
@@ -304,7 +310,10 @@ describe('hostile bot HTML through the element', () => {
   /** A welcome of static text holding every vector, then a generation holding them all. */
   function hostileReplies(): Wire[][] {
     const all = VECTORS.map((v) => v.html).join('');
-    return [[{ type: 'processing.start' }, { type: 'text', data: { text: all } }, { type: 'processing.end' }], appendOnlyGeneration('h1', all) as Wire[]];
+    return [
+      [{ type: 'processing.start' }, { type: 'text', data: { text: all } }, { type: 'processing.end' }],
+      appendOnlyGeneration('h1', all) as Wire[],
+    ];
   }
 
   it('no request to a host nobody allowed, in static text or a generation; a click loads one image', async () => {

@@ -48,7 +48,8 @@ const en: DisclosureStrings = {
 };
 
 const it: DisclosureStrings = {
-  disclosure: 'Stai parlando con un assistente basato su intelligenza artificiale. Le risposte sono generate automaticamente e possono contenere errori.',
+  disclosure:
+    'Stai parlando con un assistente basato su intelligenza artificiale. Le risposte sono generate automaticamente e possono contenere errori.',
   aiGenerated: "generato dall'IA",
   memoryOnly: 'Niente viene salvato su questo dispositivo: la conversazione finisce quando lasci la pagina.',
 };
@@ -111,13 +112,14 @@ export function renderConsent(v: ConsentView, lang: string): unknown {
     consentPart,
     (m) => m.renderConsent(v, lang),
     () => html`<div class="consent" aria-busy="true"></div>`,
-    () => html`<div part="consent" class="consent" role="group">
-      <p class="consent-text">${v.text.trim() || privacyStrings(lang).disclosure}</p>
-      <div class="consent-actions">
-        <button part="consent-accept" type="button" @click=${v.onAccept}>Accept</button>
-        <button part="consent-decline" type="button" @click=${v.onDecline}>Decline</button>
-      </div>
-    </div>`,
+    () =>
+      html`<div part="consent" class="consent" role="group">
+        <p class="consent-text">${v.text.trim() || privacyStrings(lang).disclosure}</p>
+        <div class="consent-actions">
+          <button part="consent-accept" type="button" @click=${v.onAccept}>Accept</button>
+          <button part="consent-decline" type="button" @click=${v.onDecline}>Decline</button>
+        </div>
+      </div>`,
   );
 }
 

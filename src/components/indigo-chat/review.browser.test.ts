@@ -18,12 +18,14 @@ function relay(): FakeRelay {
 const idle = (el: IndigoChat) => el.conversation.transcript.status === 'idle' && !el.conversation.inFlight;
 
 async function mount(r: FakeRelay, attrs: { mode?: string; lang?: string; id?: string } = {}): Promise<IndigoChat> {
-  return fixture<IndigoChat>(html`<indigo-chat
-    relay=${r.path}
-    id=${attrs.id ?? `review-${n}`}
-    mode=${attrs.mode ?? 'launcher'}
-    lang=${attrs.lang ?? 'en'}
-  ></indigo-chat>`);
+  return fixture<IndigoChat>(
+    html`<indigo-chat
+      relay=${r.path}
+      id=${attrs.id ?? `review-${n}`}
+      mode=${attrs.mode ?? 'launcher'}
+      lang=${attrs.lang ?? 'en'}
+    ></indigo-chat>`,
+  );
 }
 
 describe('<indigo-chat> review fixes', () => {
@@ -184,10 +186,12 @@ describe('<indigo-chat> review fixes', () => {
 
   it('two instances without an id on the same relay do not share (and overwrite) one stored conversation', async () => {
     const r = relay().queue(welcomeChunks('A'), welcomeChunks('B'));
-    const wrap = await fixture<HTMLDivElement>(html`<div>
-      <indigo-chat mode="inline" relay=${r.path}></indigo-chat>
-      <indigo-chat mode="inline" relay=${r.path}></indigo-chat>
-    </div>`);
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <indigo-chat mode="inline" relay=${r.path}></indigo-chat>
+        <indigo-chat mode="inline" relay=${r.path}></indigo-chat>
+      </div>`,
+    );
     const [a, b] = [...wrap.querySelectorAll('indigo-chat')] as IndigoChat[];
     await waitUntil(() => botMessages(a!).length === 1 && botMessages(b!).length === 1 && idle(a!) && idle(b!));
     a!.send('only A');
@@ -197,10 +201,12 @@ describe('<indigo-chat> review fixes', () => {
     wrap.remove();
     // Reload: the first id-less instance gets its conversation back; the second starts fresh
     // rather than adopting A's conversation (and its sender).
-    const again = await fixture<HTMLDivElement>(html`<div>
-      <indigo-chat mode="inline" relay=${r.path}></indigo-chat>
-      <indigo-chat mode="inline" relay=${r.path}></indigo-chat>
-    </div>`);
+    const again = await fixture<HTMLDivElement>(
+      html`<div>
+        <indigo-chat mode="inline" relay=${r.path}></indigo-chat>
+        <indigo-chat mode="inline" relay=${r.path}></indigo-chat>
+      </div>`,
+    );
     const [a2, b2] = [...again.querySelectorAll('indigo-chat')] as IndigoChat[];
     expect(a2!.conversation.sender).to.equal(senderA);
     expect(userMessages(a2!).map((m) => m.querySelector('.user-bubble')!.textContent)).to.deep.equal(['only A']);
@@ -210,10 +216,12 @@ describe('<indigo-chat> review fixes', () => {
 
   it('two instances with different ids on the same relay keep separate storage', async () => {
     const r = relay().queue(welcomeChunks('A'), welcomeChunks('B'));
-    const wrap = await fixture<HTMLDivElement>(html`<div>
-      <indigo-chat id="sales" mode="inline" relay=${r.path}></indigo-chat>
-      <indigo-chat id="support" mode="inline" relay=${r.path}></indigo-chat>
-    </div>`);
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div>
+        <indigo-chat id="sales" mode="inline" relay=${r.path}></indigo-chat>
+        <indigo-chat id="support" mode="inline" relay=${r.path}></indigo-chat>
+      </div>`,
+    );
     const [a, b] = [...wrap.querySelectorAll('indigo-chat')] as IndigoChat[];
     await waitUntil(() => botMessages(a!).length === 1 && botMessages(b!).length === 1 && idle(a!) && idle(b!));
     a!.send('to sales');
@@ -221,10 +229,12 @@ describe('<indigo-chat> review fixes', () => {
     const [sa, sb] = [a!.conversation.sender, b!.conversation.sender];
     expect(sa).not.to.equal(sb);
     wrap.remove();
-    const again = await fixture<HTMLDivElement>(html`<div>
-      <indigo-chat id="support" mode="inline" relay=${r.path}></indigo-chat>
-      <indigo-chat id="sales" mode="inline" relay=${r.path}></indigo-chat>
-    </div>`);
+    const again = await fixture<HTMLDivElement>(
+      html`<div>
+        <indigo-chat id="support" mode="inline" relay=${r.path}></indigo-chat>
+        <indigo-chat id="sales" mode="inline" relay=${r.path}></indigo-chat>
+      </div>`,
+    );
     const [b2, a2] = [...again.querySelectorAll('indigo-chat')] as IndigoChat[];
     expect(a2!.conversation.sender).to.equal(sa);
     expect(b2!.conversation.sender).to.equal(sb);
@@ -267,7 +277,13 @@ describe('<indigo-chat> review fixes', () => {
     // The avatar is a request: it waits, like the conversation, until the chat is seen.
     await waitUntil(() => r.sessions > 0, 'the inline chat was seen and started');
     const src = () => $<HTMLImageElement>(el, '[part~="avatar"]')?.getAttribute('src') ?? null;
-    for (const bad of ['javascript:alert(1)', 'data:image/svg+xml,<svg onload=alert(1)>', 'http://tracker.example/p.png', '//evil.example/a.png', 'https://user:pw@cdn.example.com/a.png']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'data:image/svg+xml,<svg onload=alert(1)>',
+      'http://tracker.example/p.png',
+      '//evil.example/a.png',
+      'https://user:pw@cdn.example.com/a.png',
+    ]) {
       el.avatar = bad;
       await el.updateComplete;
       expect(src(), bad).to.equal(null);
@@ -293,4 +309,3 @@ describe('<indigo-chat> review fixes', () => {
     expect($<HTMLTextAreaElement>(again, '[part~="input"]')!.value).to.equal('half a thought');
   });
 });
-

@@ -16,7 +16,9 @@ const hostile = 'Hi <b>there</b><img src=x onerror="window.__pwned=1"> &amp; wel
 async function mount(path: string, teaser?: string): Promise<IndigoChat> {
   n++;
   if (teaser !== undefined) {
-    return fixture<IndigoChat>(html`<indigo-chat relay=${path} id=${`sanitizer-loading-${n}`} storage="none" teaser=${teaser} teaser-delay="0"></indigo-chat>`);
+    return fixture<IndigoChat>(
+      html`<indigo-chat relay=${path} id=${`sanitizer-loading-${n}`} storage="none" teaser=${teaser} teaser-delay="0"></indigo-chat>`,
+    );
   }
   return fixture<IndigoChat>(html`<indigo-chat relay=${path} id=${`sanitizer-loading-${n}`} mode="inline" storage="none"></indigo-chat>`);
 }
@@ -37,7 +39,10 @@ describe('<indigo-chat> with the DOMPurify fallback', () => {
     const r = relays.relay().queue(welcomeChunks(hostile));
     const el = await mount(r.path);
     // The conversation started (the session request went out) while the chunk loads...
-    await waitUntil(() => el.conversation.transcript.messages.length === 1 && el.conversation.transcript.status === 'idle', 'welcome received');
+    await waitUntil(
+      () => el.conversation.transcript.messages.length === 1 && el.conversation.transcript.status === 'idle',
+      'welcome received',
+    );
     expect(sanitizerStatus()).to.equal('loading');
     // ...and nothing of the answer is shown yet, sanitized or not.
     expect(botMessages(el)).to.have.length(0);

@@ -30,7 +30,13 @@ function welcomeTextOf(messages: readonly Message[], mediaOrigins: readonly stri
     answerPart.load().then(retry, () => {});
     return null;
   }
-  return m.answerContent(first, mediaOrigins).text.split(/\n\s*\n/)[0]?.replace(/\s+/g, ' ').trim() || null;
+  return (
+    m
+      .answerContent(first, mediaOrigins)
+      .text.split(/\n\s*\n/)[0]
+      ?.replace(/\s+/g, ' ')
+      .trim() || null
+  );
 }
 
 /** Days are remembered here when storage is `none` or refused (per page load). */
@@ -126,7 +132,10 @@ export class Teaser {
   }
 
   private tryShow(): void {
-    const text = this.host.teaser === '' ? welcomeTextOf(...this.host.welcomeSource(), () => this.host.requestUpdate()) : (this.host.teaser ?? '').trim();
+    const text =
+      this.host.teaser === ''
+        ? welcomeTextOf(...this.host.welcomeSource(), () => this.host.requestUpdate())
+        : (this.host.teaser ?? '').trim();
     if (!text) return; // the welcome has not arrived yet: the next update tries again
     this.text = text.length > 160 ? `${text.slice(0, 157)}…` : text;
     this.remember();
@@ -145,7 +154,9 @@ export class Teaser {
     const v = teaserStrings(lang);
     return html`<div part="teaser" class="teaser">
       <button class="teaser-text" type="button" title=${v.teaserOpen} @click=${this.openChat}>${this.text}</button>
-      <button part="teaser-close" type="button" aria-label=${v.teaserClose} title=${v.teaserClose} @click=${this.close}>${closeIcon}</button>
+      <button part="teaser-close" type="button" aria-label=${v.teaserClose} title=${v.teaserClose} @click=${this.close}>
+        ${closeIcon}
+      </button>
     </div>`;
   }
 

@@ -33,7 +33,7 @@ describe('time formatting', () => {
     expect(dayKey(NOW)).toBe('2026-11-29');
   });
 
-  it('separators only when the conversation spans several days, before each day\'s first message', () => {
+  it("separators only when the conversation spans several days, before each day's first message", () => {
     expect([...dayStarts([NOW - 3 * min, NOW - 2 * min, NOW])]).toEqual([]);
     expect([...dayStarts([NOW - 2 * day, NOW - 2 * day + min, NOW - min, NOW])]).toEqual([0, 2]);
     expect([...dayStarts([])]).toEqual([]);

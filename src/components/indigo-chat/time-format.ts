@@ -62,8 +62,9 @@ export function dayLabel(at: number, now: number, lang: string, words: { today: 
   y.setDate(y.getDate() - 1);
   if (key === dayKey(y.getTime())) return words.yesterday;
   const sameYear = new Date(at).getFullYear() === new Date(now).getFullYear();
-  const f = cached(`day:${lang}:${sameYear}`, () =>
-    new Intl.DateTimeFormat(lang, sameYear ? { weekday: 'long', day: 'numeric', month: 'long' } : { dateStyle: 'full' }),
+  const f = cached(
+    `day:${lang}:${sameYear}`,
+    () => new Intl.DateTimeFormat(lang, sameYear ? { weekday: 'long', day: 'numeric', month: 'long' } : { dateStyle: 'full' }),
   );
   return f.format(at);
 }

@@ -94,7 +94,10 @@ const live = (el: IndigoChat) => $(el, '[aria-live="polite"]')!.textContent ?? '
 
 async function expectAxeClean(el: IndigoChat, what: string): Promise<void> {
   const axe = await loadAxe();
-  const result = await axe.run(el, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+  const result = await axe.run(el, {
+    resultTypes: ['violations'],
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+  });
   const found = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((x) => x.html.slice(0, 120)).join(' | ')})`);
   expect(found, what).to.deep.equal([]);
 }
@@ -261,7 +264,14 @@ describe('timestamps and day separators', () => {
     await waitUntil(() => $$(el, '[part~="day"]').length === 2, 'two separators');
     await waitUntil(() => $$(el, '[part~="day"]')[1]!.textContent.trim() === 'Aujourd’hui', 'French labels');
     const [first, second] = $$(el, '[part~="day"]');
-    expect(first!.textContent.trim()).to.equal(new Intl.DateTimeFormat('fr', { weekday: 'long', day: 'numeric', month: 'long', ...(new Date(now - 3 * day).getFullYear() === new Date(now).getFullYear() ? {} : { year: 'numeric' }) }).format(now - 3 * day));
+    expect(first!.textContent.trim()).to.equal(
+      new Intl.DateTimeFormat('fr', {
+        weekday: 'long',
+        day: 'numeric',
+        month: 'long',
+        ...(new Date(now - 3 * day).getFullYear() === new Date(now).getFullYear() ? {} : { year: 'numeric' }),
+      }).format(now - 3 * day),
+    );
     expect(second!.nextElementSibling!.textContent).to.contain('new question');
   });
 });
@@ -290,7 +300,12 @@ describe('transcript download', () => {
   });
 
   it('the header menu opens with the keyboard pattern and downloads .txt and a standalone sanitized .html', async () => {
-    const r = relay().queue(welcomeChunks('Welcome to <b>Bikes</b>'), answer('<p>Our <a href="https://x.example/">shop</a> <img src="https://cdn.example/a.png" alt="a bike"></p><script>steal()</script><p onclick="x()">ok</p>'));
+    const r = relay().queue(
+      welcomeChunks('Welcome to <b>Bikes</b>'),
+      answer(
+        '<p>Our <a href="https://x.example/">shop</a> <img src="https://cdn.example/a.png" alt="a bike"></p><script>steal()</script><p onclick="x()">ok</p>',
+      ),
+    );
     const el = await mount(r, { mode: 'inline' });
     el.title = 'Indigo Bikes';
     document.title = 'Bikes & Co | Shop';
@@ -384,7 +399,7 @@ describe('teaser', () => {
     expect($(el, '[part~="teaser"]')).to.equal(null);
   });
 
-  it('an empty teaser attribute shows the welcome\'s first text', async () => {
+  it("an empty teaser attribute shows the welcome's first text", async () => {
     const r = relay().queue(welcomeChunks('Hello! Spring sale on every bike.'));
     const el = await mount(r, { teaser: '', id: 'teaser-c' });
     await waitUntil(() => $(el, '[part~="teaser"]') !== null, 'teaser shown');
@@ -403,7 +418,10 @@ describe('teaser', () => {
   it('slides in, except under prefers-reduced-motion', async () => {
     const current: 'reduce' | 'no-preference' = matchMedia('(prefers-reduced-motion: reduce)').matches ? 'reduce' : 'no-preference';
     // Emulation needs CDP (Chromium); other engines check the setting they run with.
-    const emulated = await emulateMedia({ reducedMotion: 'no-preference' }).then(() => true, () => false);
+    const emulated = await emulateMedia({ reducedMotion: 'no-preference' }).then(
+      () => true,
+      () => false,
+    );
     try {
       for (const motion of emulated ? (['no-preference', 'reduce'] as const) : [current]) {
         if (emulated) await emulateMedia({ reducedMotion: motion });
@@ -456,7 +474,12 @@ describe('languages and right-to-left', () => {
       { type: 'text', data: { text: '<p>مرحبا</p>' } },
       { type: 'carousel.start', data: { carousel_id: 7 } },
       ...cards.flatMap((c, i) => [
-        { type: 'carousel.card.start', card_index: i + 1, carousel_id: 7, data: { title: c.title, description: c.description, image: null } },
+        {
+          type: 'carousel.card.start',
+          card_index: i + 1,
+          carousel_id: 7,
+          data: { title: c.title, description: c.description, image: null },
+        },
         { type: 'carousel.card.end', card_index: i + 1, carousel_id: 7 },
       ]),
       { type: 'carousel.end', data: { carousel_id: 7 } },
@@ -668,7 +691,13 @@ describe('axe in every mode', () => {
   it('inline, fullscreen, phone, right-to-left, with a teaser', async () => {
     Object.defineProperty(window, 'SpeechRecognition', { configurable: true, writable: true, value: class {} });
     try {
-      for (const o of [{ mode: 'inline' }, { mode: 'fullscreen' }, { mode: 'inline', lang: 'ar' }, { mode: 'inline', lang: 'he' }, { mode: 'inline', lang: 'auto' }] as MountOptions[]) {
+      for (const o of [
+        { mode: 'inline' },
+        { mode: 'fullscreen' },
+        { mode: 'inline', lang: 'ar' },
+        { mode: 'inline', lang: 'he' },
+        { mode: 'inline', lang: 'auto' },
+      ] as MountOptions[]) {
         const r = relay().queue(welcomeChunks(), finished());
         const el = await mount(r, o);
         await ready(el);
@@ -686,7 +715,11 @@ describe('axe in every mode', () => {
       const teased = await mount(relay(), { teaser: 'Need a hand?', id: 'teaser-axe' });
       await waitUntil(() => $(teased, '[part~="teaser"]') !== null, 'teaser');
       // Contrast is judged once the entrance fade is over.
-      await Promise.all($(teased, '[part~="teaser"]')!.getAnimations().map((a) => a.finished));
+      await Promise.all(
+        $(teased, '[part~="teaser"]')!
+          .getAnimations()
+          .map((a) => a.finished),
+      );
       await expectAxeClean(teased, 'teaser');
     } finally {
       delete (window as unknown as Record<string, unknown>).SpeechRecognition;

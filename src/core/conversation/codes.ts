@@ -17,15 +17,7 @@ import type { Notice } from './types.js';
  *   shown as it is.
  * - `offline`: the browser is offline.
  */
-export type NoticeCode =
-  | 'send-failed'
-  | 'no-answer'
-  | 'timeout'
-  | 'no-answer-in-time'
-  | 'incomplete'
-  | 'error'
-  | 'relay-error'
-  | 'offline';
+export type NoticeCode = 'send-failed' | 'no-answer' | 'timeout' | 'no-answer-in-time' | 'incomplete' | 'error' | 'relay-error' | 'offline';
 
 /** The notices' English text: the single place it lives (the element's `en` strings read it). */
 export const NOTICE_TEXT: Readonly<Record<NoticeCode, string>> = Object.freeze({

@@ -10,7 +10,10 @@ const WIRE = [
   { type: 'audio', data: { src: 'https://cdn.test/a.mp3', title: 'Bell' } },
   { type: 'file', data: { url: 'https://cdn.test/guide.pdf', name: 'Guide', mime_type: 'application/pdf', size: 2048 } },
   { type: 'location', data: { latitude: 45.46, longitude: '9.19', title: 'Shop', address: 'Via Roma 1' } },
-  { type: 'select', data: { label: 'Size?', options: [{ label: 'M', payload: 'size:M' }, { label: '', value: 'size:L' }, { label: 'no payload' }] } },
+  {
+    type: 'select',
+    data: { label: 'Size?', options: [{ label: 'M', payload: 'size:M' }, { label: '', value: 'size:L' }, { label: 'no payload' }] },
+  },
 ];
 
 function run(chunks: Chunk[]): Transcript {
@@ -27,7 +30,14 @@ describe('protocol extensions: audio, file, location, select', () => {
       { type: 'audio', src: 'https://cdn.test/a.mp3', title: 'Bell' },
       { type: 'file', url: 'https://cdn.test/guide.pdf', name: 'Guide', mimeType: 'application/pdf', size: 2048 },
       { type: 'location', latitude: 45.46, longitude: 9.19, title: 'Shop', address: 'Via Roma 1' },
-      { type: 'select', label: 'Size?', options: [{ label: 'M', payload: 'size:M' }, { label: 'size:L', payload: 'size:L' }] },
+      {
+        type: 'select',
+        label: 'Size?',
+        options: [
+          { label: 'M', payload: 'size:M' },
+          { label: 'size:L', payload: 'size:L' },
+        ],
+      },
     ]);
     const bad = [
       { type: 'audio', data: { src: 5 } },

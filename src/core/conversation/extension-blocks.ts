@@ -59,7 +59,8 @@ export function readExtensionBlock(x: Record<string, unknown>, id: string, maxCh
     }
     case 'location': {
       const { latitude, longitude } = x;
-      if (!num(latitude) || !num(longitude) || Math.abs(latitude) > 90 || Math.abs(longitude) > 180 || !ok(x['title'], x['address'])) return null;
+      if (!num(latitude) || !num(longitude) || Math.abs(latitude) > 90 || Math.abs(longitude) > 180 || !ok(x['title'], x['address']))
+        return null;
       return { kind: 'location', id, latitude, longitude, title: x['title'] as string, address: x['address'] as string };
     }
     case 'select': {

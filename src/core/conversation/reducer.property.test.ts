@@ -40,13 +40,26 @@ const chunkArb: fc.Arbitrary<Chunk> = fc.oneof(
     image: fc.constantFrom(null, { src: 'https://x/i.png', alt: '' }),
   }),
   fc.record({ type: fc.constant('carousel.card.end' as const), carouselId: kid, cardIndex: fc.integer({ min: 0, max: 12 }) }),
-  fc.record({ type: fc.constant('carousel.card.button' as const), carouselId: kid, cardIndex: fc.integer({ min: 1, max: 3 }), label: text, payload: text }),
-  fc.record({ type: fc.constant('carousel.card.link' as const), carouselId: kid, cardIndex: fc.integer({ min: 1, max: 3 }), label: text, url: text }),
+  fc.record({
+    type: fc.constant('carousel.card.button' as const),
+    carouselId: kid,
+    cardIndex: fc.integer({ min: 1, max: 3 }),
+    label: text,
+    payload: text,
+  }),
+  fc.record({
+    type: fc.constant('carousel.card.link' as const),
+    carouselId: kid,
+    cardIndex: fc.integer({ min: 1, max: 3 }),
+    label: text,
+    url: text,
+  }),
   fc.record({ type: fc.constant('error' as const), code: text, message: text }),
 );
 
 /** Steps of a run: events, plus "append to generation" resolved against the current text so valid deltas are common. */
-type Step = { e: ConversationEvent } | { append: string; to: string } | { degrade: string; to: string } | { wire: unknown } | { hostile: unknown };
+type Step =
+  { e: ConversationEvent } | { append: string; to: string } | { degrade: string; to: string } | { wire: unknown } | { hostile: unknown };
 
 const at = fc.integer({ min: 0, max: 1e9 });
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
@@ -61,7 +74,10 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
         data: fc.oneof(
           fc.record({ type: fc.constant('text' as const), text }),
           fc.record({ type: fc.constant('payload' as const), payload: text }),
-          fc.record({ type: fc.constant('profile' as const), profile: fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 })) }),
+          fc.record({
+            type: fc.constant('profile' as const),
+            profile: fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 })),
+          }),
         ),
         at,
       }),
@@ -78,9 +94,22 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   // Wire objects through the real parser (unknown types, wrong field types, ...).
-  { weight: 1, arbitrary: fc.record({ wire: fc.oneof(fc.object(), fc.record({ type: fc.constantFrom('text', 'button', 'generation.chunk', 'carousel.card.start'), data: fc.anything() })) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      wire: fc.oneof(
+        fc.object(),
+        fc.record({ type: fc.constantFrom('text', 'button', 'generation.chunk', 'carousel.card.start'), data: fc.anything() }),
+      ),
+    }),
+  },
   // Objects that never went through the parser: the reducer must defend itself.
-  { weight: 1, arbitrary: fc.record({ hostile: fc.oneof(fc.anything(), fc.record({ type: fc.constant('chunk'), chunk: fc.anything(), at: fc.anything() })) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      hostile: fc.oneof(fc.anything(), fc.record({ type: fc.constant('chunk'), chunk: fc.anything(), at: fc.anything() })),
+    }),
+  },
 );
 
 function toEvent(t: Transcript, s: Step): ConversationEvent {
@@ -94,14 +123,22 @@ function toEvent(t: Transcript, s: Step): ConversationEvent {
   const last = t.messages[t.messages.length - 1];
   const g = last?.role === 'bot' ? last.blocks.find((b) => b.kind === 'generation' && b.generationId === s.to) : undefined;
   const len = g?.kind === 'generation' ? g.live.length : 0;
-  const deltas: Delta[] = len > 0 ? [{ command: 'mov', value: len }, { command: 'ins', value: s.append }] : [{ command: 'ins', value: s.append }];
+  const deltas: Delta[] =
+    len > 0
+      ? [
+          { command: 'mov', value: len },
+          { command: 'ins', value: s.append },
+        ]
+      : [{ command: 'ins', value: s.append }];
   return { type: 'chunk', chunk: { type: 'generation.chunk', generationId: s.to, chunk: s.append, deltas }, at: 2 };
 }
 
 /** What a finished message shows. */
 function shown(m: Message): unknown {
   if (m.role === 'user') return m.text;
-  return m.blocks.map((b) => (b.kind === 'generation' ? { raw: b.markdown, html: String(b.live), state: b.state === 'degraded' } : stripState(b)));
+  return m.blocks.map((b) =>
+    b.kind === 'generation' ? { raw: b.markdown, html: String(b.live), state: b.state === 'degraded' } : stripState(b),
+  );
 }
 
 function stripState(b: Block): unknown {
@@ -165,23 +202,27 @@ function checkStep(prev: Transcript, next: Transcript): void {
 describe('reduce under random valid and hostile events', () => {
   it('never throws, never loses what was shown, and round-trips through storage', () => {
     fc.assert(
-      fc.property(fc.array(stepArb, { maxLength: 60 }), fc.constantFrom<'grapheme' | 'codepoint' | 'utf16'>('grapheme', 'codepoint', 'utf16'), (steps, unit) => {
-        let t = createTranscript({ deltaUnit: unit, maxMessageChars: 200, maxReplyChars: 400, maxWarnings: 5 });
-        for (const s of steps) {
-          const e = toEvent(t, s);
-          const next = reduce(t, e);
-          checkStep(t, next);
-          t = next;
-        }
-        const back = deserializeTranscript(serializeTranscript(t), { maxMessageChars: 200, maxReplyChars: 400 });
-        expect(back).not.toBeNull();
-        expect(back!.messages.map(shown)).toEqual(
-          t.messages.map((m) => {
-            const s = shown(m);
-            return s;
-          }),
-        );
-      }),
+      fc.property(
+        fc.array(stepArb, { maxLength: 60 }),
+        fc.constantFrom<'grapheme' | 'codepoint' | 'utf16'>('grapheme', 'codepoint', 'utf16'),
+        (steps, unit) => {
+          let t = createTranscript({ deltaUnit: unit, maxMessageChars: 200, maxReplyChars: 400, maxWarnings: 5 });
+          for (const s of steps) {
+            const e = toEvent(t, s);
+            const next = reduce(t, e);
+            checkStep(t, next);
+            t = next;
+          }
+          const back = deserializeTranscript(serializeTranscript(t), { maxMessageChars: 200, maxReplyChars: 400 });
+          expect(back).not.toBeNull();
+          expect(back!.messages.map(shown)).toEqual(
+            t.messages.map((m) => {
+              const s = shown(m);
+              return s;
+            }),
+          );
+        },
+      ),
       { numRuns: 400 },
     );
   });

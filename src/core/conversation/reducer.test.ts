@@ -101,7 +101,13 @@ describe('processing.start / processing.end', () => {
     expect(t.status).toBe('streaming');
   });
   it('given an open answer, when processing.end arrives, then it is done and status idle', () => {
-    const t = run(asked(), [chunk(c.text('<p>Hi</p>')), chunk(c.genStart('g')), chunk(c.carStart('k')), chunk(c.cardStart('k', 1)), chunk(c.end())]);
+    const t = run(asked(), [
+      chunk(c.text('<p>Hi</p>')),
+      chunk(c.genStart('g')),
+      chunk(c.carStart('k')),
+      chunk(c.cardStart('k', 1)),
+      chunk(c.end()),
+    ]);
     const bot = lastBot(t);
     expect(bot.state).toBe('done');
     expect(bot.blocks.map((b) => ('state' in b ? b.state : 'n/a'))).toEqual(['n/a', 'done', 'done']);
@@ -269,7 +275,12 @@ describe('generations', () => {
           run(asked(createTranscript({ deltaUnit: unit })), [
             chunk(c.genStart('g')),
             chunk(c.genChunk('g', '👍🏽', first)),
-            chunk(c.genChunk('g', '!', [{ command: 'mov', value: n }, { command: 'ins', value: '!' }])),
+            chunk(
+              c.genChunk('g', '!', [
+                { command: 'mov', value: n },
+                { command: 'ins', value: '!' },
+              ]),
+            ),
           ]),
         ),
       );
@@ -307,10 +318,7 @@ describe('generations', () => {
     // Streamed, then a delta the applier refuses: the generation shows its markdown as
     // plain text and its HTML is stale, so the platform's final text cannot match it.
     const degraded = (): Transcript =>
-      run(streamed(['<p>Hello</p>']), [
-        chunk(c.genChunk('g1', ' **world**', [{ command: 'mov', value: 9999 }])),
-        chunk(c.genEnd('g1')),
-      ]);
+      run(streamed(['<p>Hello</p>']), [chunk(c.genChunk('g1', ' **world**', [{ command: 'mov', value: 9999 }])), chunk(c.genEnd('g1'))]);
     it('replaces the generation: one block, back to rendered HTML', () => {
       const t0 = degraded();
       expect(gen(t0).state).toBe('degraded');
@@ -411,7 +419,10 @@ describe('caps', () => {
     expect(codes(t)).toEqual(['cap-reached']);
   });
   it('keeps at most maxCards cards', () => {
-    const t = run(asked(createTranscript({ maxCards: 3 })), [chunk(c.carStart('k')), ...[1, 2, 3, 4, 5].map((i) => chunk(c.cardStart('k', i)))]);
+    const t = run(asked(createTranscript({ maxCards: 3 })), [
+      chunk(c.carStart('k')),
+      ...[1, 2, 3, 4, 5].map((i) => chunk(c.cardStart('k', i))),
+    ]);
     const k = lastBot(t).blocks[0] as CarouselBlock;
     expect(k.cards.map((x) => x.index)).toEqual([1, 2, 3]);
     expect(codes(t)).toEqual(['cap-reached']);
@@ -422,12 +433,20 @@ describe('caps', () => {
     expect(t.warnings).toEqual([]);
   });
   it('keeps at most 10 actions per card', () => {
-    const t = run(asked(), [chunk(c.carStart('k')), chunk(c.cardStart('k', 1)), ...Array.from({ length: 11 }, (_, i) => chunk(c.cardButton('k', 1, `b${i}`)))]);
+    const t = run(asked(), [
+      chunk(c.carStart('k')),
+      chunk(c.cardStart('k', 1)),
+      ...Array.from({ length: 11 }, (_, i) => chunk(c.cardButton('k', 1, `b${i}`))),
+    ]);
     expect((lastBot(t).blocks[0] as CarouselBlock).cards[0]?.actions).toHaveLength(10);
     expect(codes(t)).toEqual(['cap-reached']);
   });
   it('ignores content past maxMessageChars without truncating what is shown', () => {
-    const t0 = run(asked(createTranscript({ maxMessageChars: 10 })), [chunk(c.text('12345')), chunk(c.genStart('g')), chunk(c.genChunk('g', 'abc', append(0, 'abc')))]);
+    const t0 = run(asked(createTranscript({ maxMessageChars: 10 })), [
+      chunk(c.text('12345')),
+      chunk(c.genStart('g')),
+      chunk(c.genChunk('g', 'abc', append(0, 'abc'))),
+    ]);
     const t = run(t0, [chunk(c.genChunk('g', 'defg', append(3, 'defg'))), chunk(c.text('xyz'))]);
     expect(generationHtml(gen(t, 1))).toBe('abc');
     expect(gen(t, 1).markdown).toBe('abc'); // the refused chunk applied not at all
@@ -467,7 +486,12 @@ describe('lifecycle faults', () => {
     expect(lastBot(t).state).toBe('incomplete');
     expect(gen(t).state).toBe('done');
     expect(generationHtml(gen(t))).toBe('abc');
-    expect(t.notice).toEqual({ kind: 'incomplete', code: 'incomplete', message: NOTICE_TEXT.incomplete, retry: { type: 'text', text: 'hi' } });
+    expect(t.notice).toEqual({
+      kind: 'incomplete',
+      code: 'incomplete',
+      message: NOTICE_TEXT.incomplete,
+      retry: { type: 'text', text: 'hi' },
+    });
     expect(t.status).toBe('idle');
   });
   it('timeout without processing.end: same, kind timeout', () => {
@@ -538,7 +562,12 @@ describe('lifecycle faults', () => {
   });
   it('an error chunk shows an error notice with retry; the answer ends incomplete at processing.end', () => {
     const t1 = run(asked(), [chunk(c.text('part')), chunk(c.error('The assistant is unavailable.'))]);
-    expect(t1.notice).toEqual({ kind: 'error', code: 'relay-error', message: 'The assistant is unavailable.', retry: { type: 'text', text: 'hi' } });
+    expect(t1.notice).toEqual({
+      kind: 'error',
+      code: 'relay-error',
+      message: 'The assistant is unavailable.',
+      retry: { type: 'text', text: 'hi' },
+    });
     const t2 = reduce(t1, chunk(c.end()));
     expect(lastBot(t2).state).toBe('incomplete');
     expect(t2.notice?.kind).toBe('error');
@@ -579,7 +608,14 @@ describe('activeActionsBlockId', () => {
 
 describe('structural sharing', () => {
   it('untouched messages and blocks keep their identity', () => {
-    const t0 = run(asked(), [chunk(c.text('first')), chunk(c.end()), send('two'), chunk(c.start()), chunk(c.text('a')), chunk(c.genStart('g'))]);
+    const t0 = run(asked(), [
+      chunk(c.text('first')),
+      chunk(c.end()),
+      send('two'),
+      chunk(c.start()),
+      chunk(c.text('a')),
+      chunk(c.genStart('g')),
+    ]);
     const t = reduce(t0, chunk(c.genChunk('g', 'x', append(0, 'x'))));
     for (let i = 0; i < t0.messages.length - 1; i++) expect(t.messages[i]).toBe(t0.messages[i]);
     expect(lastBot(t).blocks[0]).toBe(lastBot(t0).blocks[0]);
@@ -593,14 +629,30 @@ describe('structural sharing', () => {
   });
   it('never throws on garbage events', () => {
     const t0 = asked();
-    for (const e of [null, undefined, 42, {}, { type: 'chunk' }, { type: 'chunk', chunk: null }, { type: 'nope', at: 1 }, { type: 'send', data: null }]) {
+    for (const e of [
+      null,
+      undefined,
+      42,
+      {},
+      { type: 'chunk' },
+      { type: 'chunk', chunk: null },
+      { type: 'nope', at: 1 },
+      { type: 'send', data: null },
+    ]) {
       expect(() => reduce(t0, e as never)).not.toThrow();
       expect(reduce(t0, e as never).messages).toBe(t0.messages);
     }
   });
   it('an exception inside (a hostile getter) returns the input plus a warning', () => {
     const t0 = asked();
-    const evil = { type: 'text', isCaption: false, isGenerated: false, get text(): string { throw new Error('boom'); } };
+    const evil = {
+      type: 'text',
+      isCaption: false,
+      isGenerated: false,
+      get text(): string {
+        throw new Error('boom');
+      },
+    };
     const t = reduce(t0, chunk(evil as never));
     expect(t.messages).toBe(t0.messages);
     expect(codes(t)).toEqual(['invalid-chunk']);
@@ -616,7 +668,17 @@ describe('with the real parser (seed-shaped wire chunks)', () => {
       { type: 'link', data: { label: 'Call us', url: 'tel: +393333333333' } },
       { type: 'generation.start', data: { generation_id: 1271 } },
       { type: 'generation.chunk', data: { chunk: 'Hi', deltas: [{ command: 'ins', value: '<p>Hi</p>' }], generation_id: 1271 } },
-      { type: 'generation.chunk', data: { chunk: '!', deltas: [{ command: 'mov', value: 5 }, { command: 'ins', value: '!' }], generation_id: 1271 } },
+      {
+        type: 'generation.chunk',
+        data: {
+          chunk: '!',
+          deltas: [
+            { command: 'mov', value: 5 },
+            { command: 'ins', value: '!' },
+          ],
+          generation_id: 1271,
+        },
+      },
       { type: 'generation.start', data: { generation_id: 1271 } }, // the seed's generation.end copy error
       { type: 'carousel.start', data: { carousel_id: 1234 } },
       { type: 'carousel.card.start', card_index: 1, carousel_id: 1234, data: { description: 'A card', image: null, title: 'Card 1' } },
@@ -626,7 +688,10 @@ describe('with the real parser (seed-shaped wire chunks)', () => {
       { type: 'some.future.chunk', data: {} },
       { type: 'processing.end' },
     ];
-    const t = run(reduce(fresh(), send('hi')), wire.map((w) => chunk(parseChunk(w))));
+    const t = run(
+      reduce(fresh(), send('hi')),
+      wire.map((w) => chunk(parseChunk(w))),
+    );
     const bot = lastBot(t);
     expect(bot.state).toBe('done');
     expect(bot.blocks.map((b) => b.kind)).toEqual(['text', 'actions', 'generation', 'carousel']);

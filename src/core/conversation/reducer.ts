@@ -127,7 +127,10 @@ function step(t: Transcript, e: ConversationEvent): Transcript {
     case 'connectivity':
       return onConnectivity(t, e.online === true);
     default:
-      return skipNever(e, warn(t, 'invalid-chunk', `Unknown event type ${JSON.stringify(String((e as { type?: unknown }).type)).slice(0, 60)} ignored.`, at));
+      return skipNever(
+        e,
+        warn(t, 'invalid-chunk', `Unknown event type ${JSON.stringify(String((e as { type?: unknown }).type)).slice(0, 60)} ignored.`, at),
+      );
   }
 }
 
@@ -243,7 +246,13 @@ function commit(
     total += b.total - a.total;
   }
   if (shown > 0 && turn.messageChars + shown > limits.maxMessageChars) {
-    return warn(t0, 'cap-reached', `A bot message reached ${limits.maxMessageChars} characters; further content was ignored.`, at, 'cap:message');
+    return warn(
+      t0,
+      'cap-reached',
+      `A bot message reached ${limits.maxMessageChars} characters; further content was ignored.`,
+      at,
+      'cap:message',
+    );
   }
   if (total > 0 && turn.replyChars + total > limits.maxReplyChars) {
     return warn(t0, 'cap-reached', `A reply reached ${limits.maxReplyChars} characters; further content was ignored.`, at, 'cap:reply');
@@ -342,7 +351,13 @@ function onSendFailed(t: Transcript): Transcript {
   let messages = open ? replaceLast(t, finalizeMessage(open, 'incomplete')) : t.messages;
   // The visitor's text stays in the transcript, marked failed, with a retry offered.
   messages = markUserFailed(messages, turn.userMessageId);
-  return { ...t, messages, status: 'idle', notice: makeNotice('send-failed', retryOf(turn)), turn: { ...turn, inFlight: false, closed: true } };
+  return {
+    ...t,
+    messages,
+    status: 'idle',
+    notice: makeNotice('send-failed', retryOf(turn)),
+    turn: { ...turn, inFlight: false, closed: true },
+  };
 }
 
 /** EOF or timeout without processing.end. */
@@ -355,10 +370,7 @@ function onStreamStopped(t: Transcript, kind: 'incomplete' | 'timeout'): Transcr
   if (!turn.received && !open) {
     // Nothing at all came back for the send: treat it as not delivered.
     messages = markUserFailed(messages, turn.userMessageId);
-    notice =
-      kind === 'timeout'
-        ? makeNotice('no-answer-in-time', retryOf(turn))
-        : makeNotice('no-answer', retryOf(turn));
+    notice = kind === 'timeout' ? makeNotice('no-answer-in-time', retryOf(turn)) : makeNotice('no-answer', retryOf(turn));
   } else {
     if (open) messages = replaceLast(t, finalizeMessage(open, 'incomplete'));
     notice =
@@ -508,16 +520,21 @@ function replaceGeneration(t: Transcript, html: string, at: number): Transcript 
   );
   if (!found) return null;
   const g = found.block;
-  const next: GenerationBlock = { kind: 'generation', id: g.id, generationId: g.generationId, markdown: g.markdown, live: createLiveText(t.deltaUnit, html), state: 'done' };
+  const next: GenerationBlock = {
+    kind: 'generation',
+    id: g.id,
+    generationId: g.generationId,
+    markdown: g.markdown,
+    live: createLiveText(t.deltaUnit, html),
+    state: 'done',
+  };
   return commit(t, { t, msg }, replaceBlock(msg.blocks, found.index, next), [[g, next]], at, {
     replacedGenerations: [...turn.replacedGenerations, g.id],
   });
 }
 
 /** A button or link from a chunk's fields (an empty label shows the payload or URL); null when malformed. */
-function toAction(
-  c: ChunkOf<'button'> | ChunkOf<'link'> | ChunkOf<'carousel.card.button'> | ChunkOf<'carousel.card.link'>,
-): Action | null {
+function toAction(c: ChunkOf<'button'> | ChunkOf<'link'> | ChunkOf<'carousel.card.button'> | ChunkOf<'carousel.card.link'>): Action | null {
   if (!str(c.label)) return null;
   const blank = c.label.trim() === '';
   if (c.type === 'button' || c.type === 'carousel.card.button') {
@@ -535,7 +552,13 @@ function onAction(t: Transcript, c: ChunkOf<'button'> | ChunkOf<'link'>, at: num
     // Consecutive buttons/links form one quick-replies block.
     const max = limitsOf(t).maxActions;
     if (last.actions.length >= max) {
-      return warn(t, 'cap-reached', `A quick-replies block reached ${max} actions; further ones were ignored.`, at, `cap:actions:${last.id}`);
+      return warn(
+        t,
+        'cap-reached',
+        `A quick-replies block reached ${max} actions; further ones were ignored.`,
+        at,
+        `cap:actions:${last.id}`,
+      );
     }
     const next: ActionsBlock = { ...last, actions: [...last.actions, action] };
     return commit(t, { t, msg }, replaceBlock(msg.blocks, msg.blocks.length - 1, next), [[last, next]], at);
@@ -591,7 +614,8 @@ function findOpen<K extends Live['kind']>(
   if (!o.ok) return o;
   const found = findLive(o.msg, kind, id);
   if (!found) return { ok: false, t: ignored(t, what, `for unknown ${kind} ${k}`, at, `unknown:${kind[0]}:${k}`) };
-  if (isEnded(t, found.block)) return { ok: false, t: quiet ? t : ignored(t, what, `after the end of ${kind} ${k}`, at, `ended:${kind[0]}:${k}`) };
+  if (isEnded(t, found.block))
+    return { ok: false, t: quiet ? t : ignored(t, what, `after the end of ${kind} ${k}`, at, `ended:${kind[0]}:${k}`) };
   return { ok: true, msg: o.msg, ...found };
 }
 
@@ -602,7 +626,14 @@ function withBlock(t: Transcript, f: { msg: BotMessage; index: number }, b: Bloc
 
 function onGenerationStart(t: Transcript, c: ChunkOf<'generation.start'>, at: number): Transcript {
   const live = createLiveText(t.deltaUnit, '');
-  return onLiveStart(t, 'generation', c.generationId, at, (id, generationId) => ({ kind: 'generation', id, generationId, markdown: '', live, state: 'streaming' }));
+  return onLiveStart(t, 'generation', c.generationId, at, (id, generationId) => ({
+    kind: 'generation',
+    id,
+    generationId,
+    markdown: '',
+    live,
+    state: 'streaming',
+  }));
 }
 
 function onGenerationChunk(t: Transcript, c: ChunkOf<'generation.chunk'>, at: number): Transcript {
@@ -649,11 +680,21 @@ function onGenerationEnd(t: Transcript, c: ChunkOf<'generation.end'>, at: number
   const g = f.block;
   const turn = turnOf(t);
   const next = finishBlock(g); // degraded stays degraded
-  return { ...t, messages: next === g ? t.messages : withBlock(t, f, next), turn: { ...turn, endedGenerations: [...turn.endedGenerations, g.id] } };
+  return {
+    ...t,
+    messages: next === g ? t.messages : withBlock(t, f, next),
+    turn: { ...turn, endedGenerations: [...turn.endedGenerations, g.id] },
+  };
 }
 
 function onCarouselStart(t: Transcript, c: ChunkOf<'carousel.start'>, at: number): Transcript {
-  return onLiveStart(t, 'carousel', c.carouselId, at, (id, carouselId) => ({ kind: 'carousel', id, carouselId, cards: [], state: 'streaming' }));
+  return onLiveStart(t, 'carousel', c.carouselId, at, (id, carouselId) => ({
+    kind: 'carousel',
+    id,
+    carouselId,
+    cards: [],
+    state: 'streaming',
+  }));
 }
 
 function onCarouselEnd(t: Transcript, c: ChunkOf<'carousel.end'>, at: number): Transcript {
@@ -666,7 +707,12 @@ const validCardIndex = (n: unknown): n is number => typeof n === 'number' && Num
 
 function onCardStart(t: Transcript, c: ChunkOf<'carousel.card.start'>, at: number): Transcript {
   if (!goodId(c.carouselId) || !validCardIndex(c.cardIndex)) return invalid(t, 'carousel.card.start', at);
-  const image = c.image === null || c.image === undefined ? null : isRecord(c.image) && str(c.image.src) && str(c.image.alt) ? { src: c.image.src, alt: c.image.alt } : undefined;
+  const image =
+    c.image === null || c.image === undefined
+      ? null
+      : isRecord(c.image) && str(c.image.src) && str(c.image.alt)
+        ? { src: c.image.src, alt: c.image.alt }
+        : undefined;
   if (image === undefined || (c.title !== undefined && !str(c.title)) || (c.description !== undefined && !str(c.description))) {
     return invalid(t, 'carousel.card.start', at);
   }

@@ -31,7 +31,14 @@ function rich(): Transcript {
     chunk(c.button('Yes', 'yes')),
     chunk(c.link('Call', 'tel:+39333')),
     chunk(c.carStart('k')),
-    chunk({ type: 'carousel.card.start', carouselId: 'k', cardIndex: 2, title: 'T', description: 'D', image: { src: 'https://x/c.png', alt: 'c' } }),
+    chunk({
+      type: 'carousel.card.start',
+      carouselId: 'k',
+      cardIndex: 2,
+      title: 'T',
+      description: 'D',
+      image: { src: 'https://x/c.png', alt: 'c' },
+    }),
     chunk(c.cardStart('k', 1)),
     chunk(c.cardButton('k', 2, 'Buy', 'buy')),
     chunk(c.carEnd('k')),
@@ -76,7 +83,12 @@ describe('serializeTranscript / deserializeTranscript', () => {
   });
 
   it('saves a streaming message as incomplete, with the incomplete notice', () => {
-    const t = run(createTranscript(), [send('hi'), chunk(c.start()), chunk(c.genStart('g')), chunk(c.genChunk('g', 'ab', append(0, 'ab')))]);
+    const t = run(createTranscript(), [
+      send('hi'),
+      chunk(c.start()),
+      chunk(c.genStart('g')),
+      chunk(c.genChunk('g', 'ab', append(0, 'ab'))),
+    ]);
     const back = deserializeTranscript(serializeTranscript(t))!;
     expect(lastBot(back).state).toBe('incomplete');
     const g = lastBot(back).blocks[0] as GenerationBlock;
@@ -88,7 +100,11 @@ describe('serializeTranscript / deserializeTranscript', () => {
   });
 
   it('keeps the stopped mark of an answer the visitor stopped', () => {
-    const t = reduce(run(createTranscript(), [send('hi'), chunk(c.start()), chunk(c.text('half'))]), { type: 'stream-aborted', reason: 'stopped', at: 3 });
+    const t = reduce(run(createTranscript(), [send('hi'), chunk(c.start()), chunk(c.text('half'))]), {
+      type: 'stream-aborted',
+      reason: 'stopped',
+      at: 3,
+    });
     expect(lastBot(deserializeTranscript(serializeTranscript(t))!)).toMatchObject({ state: 'incomplete', stopped: true });
   });
 
@@ -159,7 +175,7 @@ describe('serializeTranscript / deserializeTranscript', () => {
     });
   });
 
-  describe('a newer version\'s kinds cost only themselves', () => {
+  describe("a newer version's kinds cost only themselves", () => {
     const good = JSON.parse(serializeTranscript(rich())) as { messages: Record<string, unknown>[] } & Record<string, unknown>;
     const blocksOf = (d: typeof good, i: number) => (d.messages[i] as { blocks: Record<string, unknown>[] }).blocks;
     it('a block of unknown kind is left out; the message and the transcript stay', () => {
@@ -171,7 +187,11 @@ describe('serializeTranscript / deserializeTranscript', () => {
       expect(t!.messages).toHaveLength(good.messages.length);
       const bot = t!.messages[1]!;
       expect(bot.role === 'bot' && bot.blocks.length).toBe(before - 1);
-      expect(bot.role === 'bot' && bot.blocks.map((b) => b.id)).toEqual(blocksOf(good, 1).slice(1).map((b) => b.id));
+      expect(bot.role === 'bot' && bot.blocks.map((b) => b.id)).toEqual(
+        blocksOf(good, 1)
+          .slice(1)
+          .map((b) => b.id),
+      );
     });
     it('a message of unknown role is left out; the others stay', () => {
       const d = structuredClone(good);
@@ -192,7 +212,7 @@ describe('serializeTranscript / deserializeTranscript', () => {
       d.notice = { kind: 'error', message: 'Upstream said no.' };
       expect(deserializeTranscript(JSON.stringify(d))!.notice).toMatchObject({ code: 'relay-error', message: 'Upstream said no.' });
     });
-    it('a stored notice text is not trusted except the relay\'s own message', () => {
+    it("a stored notice text is not trusted except the relay's own message", () => {
       const d = structuredClone(good);
       d.notice = { kind: 'send-failed', code: 'send-failed', message: 'Call +1 555 to claim your prize' };
       expect(deserializeTranscript(JSON.stringify(d))!.notice?.message).toBe(NOTICE_TEXT['send-failed']);
@@ -200,7 +220,8 @@ describe('serializeTranscript / deserializeTranscript', () => {
   });
 
   it('a __proto__ profile key stays a plain key', () => {
-    const json = '{"v":1,"deltaUnit":"grapheme","nextId":1,"notice":null,"messages":[],"lastSent":{"type":"profile","profile":{"__proto__":"x"}}}';
+    const json =
+      '{"v":1,"deltaUnit":"grapheme","nextId":1,"notice":null,"messages":[],"lastSent":{"type":"profile","profile":{"__proto__":"x"}}}';
     const t = deserializeTranscript(json)!;
     expect(t).not.toBeNull();
     const retried = reduce(reduce(t, send(t.turn!.sent!)), sendFailed());

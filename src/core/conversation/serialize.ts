@@ -9,7 +9,17 @@ import { readExtensionBlock, type ExtensionBlock } from './extension-blocks.js';
 import type { Action, Block, BotMessage, Card, Message, Notice, Transcript, TranscriptLimits } from './types.js';
 import { NOTICE_TEXT, isNoticeCode, makeNotice, type NoticeCode } from './codes.js';
 import { skipNever } from '../never.js';
-import { INITIAL_TURN, MAX_ID_CHARS, cleanOutgoing, finalizeMessage, isRecord, resolveLimits, deltaUnitOr, turnOf, type TranscriptOptions } from './shared.js';
+import {
+  INITIAL_TURN,
+  MAX_ID_CHARS,
+  cleanOutgoing,
+  finalizeMessage,
+  isRecord,
+  resolveLimits,
+  deltaUnitOr,
+  turnOf,
+  type TranscriptOptions,
+} from './shared.js';
 
 /** Bump when the stored shape changes; older versions are discarded (null). */
 export const TRANSCRIPT_FORMAT_VERSION = 1;
@@ -191,7 +201,14 @@ class Reader {
     }
     // Every block was of an unknown kind: nothing of it can be shown.
     if (blocks.length === 0 && x.blocks.length > 0) return SKIP;
-    const msg: BotMessage = { id, role: 'bot', blocks, state: x.state, ...(x.stopped === true && x.state === 'incomplete' ? { stopped: true as const } : {}), at: this.at(x.at) };
+    const msg: BotMessage = {
+      id,
+      role: 'bot',
+      blocks,
+      state: x.state,
+      ...(x.stopped === true && x.state === 'incomplete' ? { stopped: true as const } : {}),
+      at: this.at(x.at),
+    };
     return msg;
   }
 
@@ -217,7 +234,14 @@ class Reader {
       image = { src: this.str(x.image.src), alt: this.str(x.image.alt) };
     }
     if (x.state !== 'done') fail();
-    return { index, title: this.str(x.title), description: this.str(x.description), image, actions: this.actions(x.actions), state: 'done' };
+    return {
+      index,
+      title: this.str(x.title),
+      description: this.str(x.description),
+      image,
+      actions: this.actions(x.actions),
+      state: 'done',
+    };
   }
 
   /** A block, or SKIP for a kind this version does not know (a newer script saved it). */

@@ -7,17 +7,7 @@ import type { DeltaUnit } from '../delta/types.js';
 import { isDeltaUnit } from '../delta/types.js';
 import { isRecord } from '../guards.js';
 import { extensionBlockChars } from './extension-blocks.js';
-import type {
-  Action,
-  Block,
-  BotMessage,
-  CarouselBlock,
-  Card,
-  GenerationBlock,
-  Transcript,
-  TranscriptLimits,
-  TurnState,
-} from './types.js';
+import type { Action, Block, BotMessage, CarouselBlock, Card, GenerationBlock, Transcript, TranscriptLimits, TurnState } from './types.js';
 
 export interface TranscriptOptions {
   /** Unit of generation delta positions (default `grapheme`, see docs/protocol.md). */
@@ -197,5 +187,8 @@ export function finalizeMessage(m: BotMessage, state: 'done' | 'incomplete'): Bo
 
 /** Collapse whitespace so platform and streamed HTML compare equal despite formatting. */
 export function normalizeHtml(html: string): string {
-  return html.replace(/\s+/g, ' ').replace(/\s*(<|>)\s*/g, '$1').trim();
+  return html
+    .replace(/\s+/g, ' ')
+    .replace(/\s*(<|>)\s*/g, '$1')
+    .trim();
 }

@@ -3,14 +3,7 @@ import fc from 'fast-check';
 import { applyDeltas, DeltaError } from './apply.js';
 import { createLiveText } from './live-text.js';
 import { DELTA_UNITS, MAX_INSERT, MAX_OPS, type DeltaErrorReason, type DeltaUnit } from './types.js';
-import {
-  RefError,
-  referenceApply,
-  scriptFromDiff,
-  splitUnits,
-  TOKENS,
-  type Op,
-} from './delta.test-helper.js';
+import { RefError, referenceApply, scriptFromDiff, splitUnits, TOKENS, type Op } from './delta.test-helper.js';
 
 const mov = (value: unknown): Op => ({ command: 'mov', value });
 const ins = (value: unknown): Op => ({ command: 'ins', value });
@@ -183,7 +176,7 @@ describe('applyDeltas: every invalid script is refused with its reason and op in
     }
   });
 
-  test('utf16: a lone surrogate that was already there is not the script\'s fault', () => {
+  test("utf16: a lone surrogate that was already there is not the script's fault", () => {
     expect(applyDeltas('a\uD83Db', [mov(3), ins('!')], { unit: 'utf16' })).toBe('a\uD83Db!');
     expect(applyDeltas('a\uD83Db', [mov(1), ins('x')], { unit: 'utf16' })).toBe('ax\uD83Db');
     // ... and an insert may complete it.
@@ -291,9 +284,19 @@ describe('fuzz: random op lists match the reference or throw DeltaError, never a
 describe('public entry point (src/core/index.ts)', () => {
   test('re-exports the applier, the error class and LiveText', async () => {
     const core = await import('../index.js');
-    expect(core.applyDeltas('<p>a</p>', [{ command: 'mov', value: 4 }, { command: 'ins', value: '👋' }])).toBe('<p>a👋</p>');
+    expect(
+      core.applyDeltas('<p>a</p>', [
+        { command: 'mov', value: 4 },
+        { command: 'ins', value: '👋' },
+      ]),
+    ).toBe('<p>a👋</p>');
     expect(core.DeltaError).toBe(DeltaError);
-    expect(core.createLiveText('utf16', 'ab').apply([{ command: 'del', value: 1 }]).toString()).toBe('b');
+    expect(
+      core
+        .createLiveText('utf16', 'ab')
+        .apply([{ command: 'del', value: 1 }])
+        .toString(),
+    ).toBe('b');
     expect(core.MAX_OPS).toBe(MAX_OPS);
   });
 });

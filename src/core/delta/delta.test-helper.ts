@@ -30,18 +30,13 @@ export type ScriptMode = DeltaUnit | 'utf16-by-codepoint';
  */
 export function scriptFromDiff(a: string, b: string, mode: ScriptMode, stringDel = false): Op[] {
   const unit: DeltaUnit = mode === 'utf16-by-codepoint' ? 'codepoint' : mode;
-  const size = (tokens: string[]): number =>
-    mode === 'utf16-by-codepoint' ? tokens.join('').length : tokens.length;
+  const size = (tokens: string[]): number => (mode === 'utf16-by-codepoint' ? tokens.join('').length : tokens.length);
   const ta = splitUnits(a, unit);
   const tb = splitUnits(b, unit);
   let pre = 0;
   while (pre < ta.length && pre < tb.length && ta[pre] === tb[pre]) pre++;
   let suf = 0;
-  while (
-    suf < ta.length - pre &&
-    suf < tb.length - pre &&
-    ta[ta.length - 1 - suf] === tb[tb.length - 1 - suf]
-  ) {
+  while (suf < ta.length - pre && suf < tb.length - pre && ta[ta.length - 1 - suf] === tb[tb.length - 1 - suf]) {
     suf++;
   }
   const ops: Op[] = [];
@@ -141,9 +136,62 @@ function loneAt(s: string, k: number): boolean {
  * depending on what precedes, combining marks, CRLF halves, CJK, Indic conjuncts, HTML.
  */
 export const TOKENS: readonly string[] = [
-  'a', 'b', 'c', ' ', 'x', 'Z', '.', 'è', 'à', 'ò', 'perché', 'città', 'e\u0301', '\u0301', '\u0308',
-  '👨\u200d👩\u200d👧', '\u200d', '👩', '👍', '👍🏽', '🏽', '🇮', '🇹', '🇫', '🇷', '🇮🇹', '🇫🇷', '💡', '©',
-  '中', '文', '한', '\u1100', '\u1161', 'क', '्', 'ष', 'ि', '\r', '\n', '\r\n', '\t',
-  '<p>', '</p>', '<strong>', '</strong>', '<em>', '&amp;', '<br>', '\n\n', 'Hello ', 'world',
-  '\u0600', '\uFE0F', '❤', '1', '#', '*',
+  'a',
+  'b',
+  'c',
+  ' ',
+  'x',
+  'Z',
+  '.',
+  'è',
+  'à',
+  'ò',
+  'perché',
+  'città',
+  'e\u0301',
+  '\u0301',
+  '\u0308',
+  '👨\u200d👩\u200d👧',
+  '\u200d',
+  '👩',
+  '👍',
+  '👍🏽',
+  '🏽',
+  '🇮',
+  '🇹',
+  '🇫',
+  '🇷',
+  '🇮🇹',
+  '🇫🇷',
+  '💡',
+  '©',
+  '中',
+  '文',
+  '한',
+  '\u1100',
+  '\u1161',
+  'क',
+  '्',
+  'ष',
+  'ि',
+  '\r',
+  '\n',
+  '\r\n',
+  '\t',
+  '<p>',
+  '</p>',
+  '<strong>',
+  '</strong>',
+  '<em>',
+  '&amp;',
+  '<br>',
+  '\n\n',
+  'Hello ',
+  'world',
+  '\u0600',
+  '\uFE0F',
+  '❤',
+  '1',
+  '#',
+  '*',
 ];

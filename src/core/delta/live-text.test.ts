@@ -39,8 +39,7 @@ function checkInvariants(live: LiveText, expected: string): void {
   expect(total).toBe(units.length);
 }
 
-const tokens = (min: number, max: number) =>
-  fc.array(fc.constantFrom(...TOKENS), { minLength: min, maxLength: max });
+const tokens = (min: number, max: number) => fc.array(fc.constantFrom(...TOKENS), { minLength: min, maxLength: max });
 
 /** A random edit of a token list: splice a few tokens somewhere. */
 const splice = fc.record({
@@ -66,7 +65,10 @@ describe('LiveText: basics', () => {
 
   test('apply returns a new LiveText and leaves the old one as it was', () => {
     const a = createLiveText('grapheme', '<p>Ciao</p>');
-    const b = a.apply([{ command: 'mov', value: 7 }, { command: 'ins', value: ' 👋' }]);
+    const b = a.apply([
+      { command: 'mov', value: 7 },
+      { command: 'ins', value: ' 👋' },
+    ]);
     expect(a.toString()).toBe('<p>Ciao</p>');
     expect(b.toString()).toBe('<p>Ciao 👋</p>');
     expect(b.length).toBe(a.length + 2);
@@ -76,7 +78,11 @@ describe('LiveText: basics', () => {
   test('a refused script throws DeltaError and changes nothing, even after good ops', () => {
     const a = createLiveText('grapheme', '<p>Ciao</p>');
     expect(() =>
-      a.apply([{ command: 'mov', value: 3 }, { command: 'ins', value: 'X' }, { command: 'mov', value: 99 }]),
+      a.apply([
+        { command: 'mov', value: 3 },
+        { command: 'ins', value: 'X' },
+        { command: 'mov', value: 99 },
+      ]),
     ).toThrow(DeltaError);
     checkInvariants(a, '<p>Ciao</p>');
   });
@@ -90,8 +96,35 @@ describe('LiveText: graphemes built token by token merge like the whole string',
   // Each part arrives on its own, inserted before a closing tail, so the insertion has
   // to merge with the grapheme before it (and sometimes the one after it).
   const parts = [
-    '👨', '\u200d', '👩', '\u200d', '👧', ' ', '🇮', '🇹', '🇫', '🇷', '🇮', ' ', 'e', '\u0301', '\u0308',
-    '👍', '🏽', '\r', '\n', 'क', '्', 'ष', '\u1100', '\u1161', '\u11a8', '\u0600', '1', '❤', '\uFE0F',
+    '👨',
+    '\u200d',
+    '👩',
+    '\u200d',
+    '👧',
+    ' ',
+    '🇮',
+    '🇹',
+    '🇫',
+    '🇷',
+    '🇮',
+    ' ',
+    'e',
+    '\u0301',
+    '\u0308',
+    '👍',
+    '🏽',
+    '\r',
+    '\n',
+    'क',
+    '्',
+    'ष',
+    '\u1100',
+    '\u1161',
+    '\u11a8',
+    '\u0600',
+    '1',
+    '❤',
+    '\uFE0F',
   ];
   test.each(DELTA_UNITS)('%s', (unit) => {
     let live = createLiveText(unit, '<p></p>\n');
@@ -105,7 +138,10 @@ describe('LiveText: graphemes built token by token merge like the whole string',
     }
     // Flags typed one regional indicator at a time, then one removed from the front.
     const flags = createLiveText(unit, '🇮🇹🇫🇷🇩🇪');
-    const shifted = flags.apply([{ command: 'del', value: '🇮🇹' }, { command: 'ins', value: '🇮' }]);
+    const shifted = flags.apply([
+      { command: 'del', value: '🇮🇹' },
+      { command: 'ins', value: '🇮' },
+    ]);
     checkInvariants(shifted, '🇮🇫🇷🇩🇪');
   });
 });
@@ -113,16 +149,22 @@ describe('LiveText: graphemes built token by token merge like the whole string',
 describe('LiveText: chains of Myers scripts', () => {
   test.each(DELTA_UNITS)('%s: short random strings', (unit) => {
     fc.assert(
-      fc.property(fc.array(tokens(0, 25).map((t) => t.join('')), { minLength: 2, maxLength: 8 }), (texts) => {
-        let live = createLiveText(unit, texts[0]);
-        checkInvariants(live, texts[0] as string);
-        for (let i = 1; i < texts.length; i++) {
-          const script = scriptFromDiff(texts[i - 1] as string, texts[i] as string, modeFor(unit), i % 2 === 0);
-          live = live.apply(script);
-          checkInvariants(live, texts[i] as string);
-          expect(applyDeltas(texts[i - 1] as string, script, { unit })).toBe(texts[i]);
-        }
-      }),
+      fc.property(
+        fc.array(
+          tokens(0, 25).map((t) => t.join('')),
+          { minLength: 2, maxLength: 8 },
+        ),
+        (texts) => {
+          let live = createLiveText(unit, texts[0]);
+          checkInvariants(live, texts[0] as string);
+          for (let i = 1; i < texts.length; i++) {
+            const script = scriptFromDiff(texts[i - 1] as string, texts[i] as string, modeFor(unit), i % 2 === 0);
+            live = live.apply(script);
+            checkInvariants(live, texts[i] as string);
+            expect(applyDeltas(texts[i - 1] as string, script, { unit })).toBe(texts[i]);
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -256,7 +298,10 @@ describe('LiveText: work per call stays local', () => {
   test('an append near the end shares every untouched piece with the previous version', () => {
     const s = `<p>${'Lorem ipsum dolor sit amet, 👋 città. '.repeat(600)}</p>\n`;
     const a = createLiveText('grapheme', s);
-    const b = a.apply([{ command: 'mov', value: a.length - 5 }, { command: 'ins', value: 'fine 🇮🇹' }]);
+    const b = a.apply([
+      { command: 'mov', value: a.length - 5 },
+      { command: 'ins', value: 'fine 🇮🇹' },
+    ]);
     const pa = inspectLiveText(a);
     const pb = inspectLiveText(b);
     expect(pa.length).toBeGreaterThan(30);
@@ -269,33 +314,37 @@ describe('LiveText: work per call stays local', () => {
 describe('sharedPrefixLength: what a LiveText shares with the one it was made from', () => {
   test.each(DELTA_UNITS)('%s: a prefix both texts really have, close to the first edit', (unit) => {
     fc.assert(
-      fc.property(tokens(100, 600), fc.array(fc.array(splice, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 }), (base, steps) => {
-        let toks = base;
-        let prev = toks.join('');
-        let live = createLiveText(unit, prev);
-        const first = live;
-        for (const edits of steps) {
-          let next = prev;
-          for (const e of edits) {
-            const at = Math.floor(e.at * toks.length);
-            toks = [...toks.slice(0, at), ...e.add, ...toks.slice(at + e.remove)];
-            next = toks.join('');
+      fc.property(
+        tokens(100, 600),
+        fc.array(fc.array(splice, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 }),
+        (base, steps) => {
+          let toks = base;
+          let prev = toks.join('');
+          let live = createLiveText(unit, prev);
+          const first = live;
+          for (const edits of steps) {
+            let next = prev;
+            for (const e of edits) {
+              const at = Math.floor(e.at * toks.length);
+              toks = [...toks.slice(0, at), ...e.add, ...toks.slice(at + e.remove)];
+              next = toks.join('');
+            }
+            const after = live.apply(scriptFromDiff(prev, next, modeFor(unit)));
+            const k = sharedPrefixLength(live, after);
+            let common = 0;
+            while (common < prev.length && common < next.length && prev[common] === next[common]) common++;
+            expect(k).toBeLessThanOrEqual(common);
+            // Only the pieces an edit touches are rebuilt: at most one piece before the change.
+            expect(common - k).toBeLessThanOrEqual(1024 + 64);
+            expect(sharedPrefixLength(after, after)).toBe(next.length);
+            live = after;
+            prev = next;
           }
-          const after = live.apply(scriptFromDiff(prev, next, modeFor(unit)));
-          const k = sharedPrefixLength(live, after);
-          let common = 0;
-          while (common < prev.length && common < next.length && prev[common] === next[common]) common++;
-          expect(k).toBeLessThanOrEqual(common);
-          // Only the pieces an edit touches are rebuilt: at most one piece before the change.
-          expect(common - k).toBeLessThanOrEqual(1024 + 64);
-          expect(sharedPrefixLength(after, after)).toBe(next.length);
-          live = after;
-          prev = next;
-        }
-        // Over several versions: still a real common prefix.
-        const k = sharedPrefixLength(first, live);
-        expect(first.toString().slice(0, k)).toBe(live.toString().slice(0, k));
-      }),
+          // Over several versions: still a real common prefix.
+          const k = sharedPrefixLength(first, live);
+          expect(first.toString().slice(0, k)).toBe(live.toString().slice(0, k));
+        },
+      ),
       { numRuns: 30 },
     );
   });

@@ -170,12 +170,7 @@ class PieceText implements OldText {
  * Prefix sums of piece lengths, reusing `prev` (sums of an older piece array that shares
  * its first `from` pieces): copying is a memcpy, only the sums after `from` are computed.
  */
-function prefixSums(
-  pieces: readonly Piece[],
-  from: number,
-  prev16?: readonly number[],
-  prevU?: readonly number[],
-): [number[], number[]] {
+function prefixSums(pieces: readonly Piece[], from: number, prev16?: readonly number[], prevU?: readonly number[]): [number[], number[]] {
   const starts16 = prev16 ? prev16.slice(0, from + 1) : [0];
   const startsU = prevU ? prevU.slice(0, from + 1) : [0];
   if (!prev16) from = 0;

@@ -62,11 +62,7 @@ export function compileScript(deltas: unknown, old: OldText, unit: DeltaUnit): E
     throw new DeltaError('not-a-list', `deltas must be an array, got ${describe(deltas)}`);
   }
   if (deltas.length > MAX_OPS) {
-    throw new DeltaError(
-      'too-many-ops',
-      `a script may hold at most ${MAX_OPS} ops, this one has ${deltas.length}`,
-      MAX_OPS,
-    );
+    throw new DeltaError('too-many-ops', `a script may hold at most ${MAX_OPS} ops, this one has ${deltas.length}`, MAX_OPS);
   }
   const edits: Edit[] = [];
   let u = 0; // cursor in units of the old text
@@ -194,7 +190,10 @@ function checkNoNewLoneSurrogate(edits: readonly Edit[], old: OldText): void {
         const before = i > 0 ? p.charCodeAt(i - 1) : prev;
         const after = i + 1 < p.length ? p.charCodeAt(i + 1) : next;
         if (lone(before, c, after)) {
-          throw new DeltaError('split-surrogate', `the result would hold a lone surrogate inserted at ${i} of ${JSON.stringify(p.length > 40 ? `${p.slice(0, 40)}…` : p)}`);
+          throw new DeltaError(
+            'split-surrogate',
+            `the result would hold a lone surrogate inserted at ${i} of ${JSON.stringify(p.length > 40 ? `${p.slice(0, 40)}…` : p)}`,
+          );
         }
       }
       continue;

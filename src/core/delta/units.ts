@@ -64,18 +64,19 @@ export function isSimpleGraphemeCode(c: number): boolean {
  * syllables, fullwidth ASCII.
  */
 const SIMPLE = [
-  0x09, 0x0a, 0x20, 0x7e, 0xa0, 0xa8, 0xaa, 0xad, 0xaf, 0x2ff, 0x370, 0x482, 0x48a, 0x52f, 0x2010, 0x2027,
-  0x2030, 0x203b, 0x20a0, 0x20c0, 0x3000, 0x3029, 0x3041, 0x3096, 0x30a1, 0x30fa, 0x3400, 0x4dbf, 0x4e00,
-  0x9fff, 0xac00, 0xd7a3, 0xff01, 0xff5e,
+  0x09, 0x0a, 0x20, 0x7e, 0xa0, 0xa8, 0xaa, 0xad, 0xaf, 0x2ff, 0x370, 0x482, 0x48a, 0x52f, 0x2010, 0x2027, 0x2030, 0x203b, 0x20a0, 0x20c0,
+  0x3000, 0x3029, 0x3041, 0x3096, 0x30a1, 0x30fa, 0x3400, 0x4dbf, 0x4e00, 0x9fff, 0xac00, 0xd7a3, 0xff01, 0xff5e,
 ];
 
 const PICTOGRAPHIC = /^\p{Extended_Pictographic}$/u;
 
 /** Regional indicator (U+1F1E6..1F1FF) at `i`: they pair up into flags. */
-const isRegional = (s: string, i: number): boolean => s.charCodeAt(i) === 0xd83c && s.charCodeAt(i + 1) >= 0xdde6 && s.charCodeAt(i + 1) <= 0xddff;
+const isRegional = (s: string, i: number): boolean =>
+  s.charCodeAt(i) === 0xd83c && s.charCodeAt(i + 1) >= 0xdde6 && s.charCodeAt(i + 1) <= 0xddff;
 
 /** Skin tone modifier (U+1F3FB..1F3FF, Grapheme_Cluster_Break Extend) at `i`. */
-const isModifier = (s: string, i: number): boolean => s.charCodeAt(i) === 0xd83c && s.charCodeAt(i + 1) >= 0xdffb && s.charCodeAt(i + 1) <= 0xdfff;
+const isModifier = (s: string, i: number): boolean =>
+  s.charCodeAt(i) === 0xd83c && s.charCodeAt(i + 1) >= 0xdffb && s.charCodeAt(i + 1) <= 0xdfff;
 
 /** End of the Extended_Pictographic code point at `i` (not a skin tone), or -1. */
 function pictographEnd(s: string, i: number): number {
@@ -106,7 +107,8 @@ function emojiEnd(s: string, x: number): number {
  * pictograph or a regional indicator. None of them is Extend, ZWJ or SpacingMark, so
  * nothing before them joins them (a regional indicator after a flag's pair starts anew).
  */
-const startsFresh = (s: string, i: number): boolean => i >= s.length || isSimpleGraphemeCode(s.charCodeAt(i)) || isRegional(s, i) || pictographEnd(s, i) > 0;
+const startsFresh = (s: string, i: number): boolean =>
+  i >= s.length || isSimpleGraphemeCode(s.charCodeAt(i)) || isRegional(s, i) || pictographEnd(s, i) > 0;
 
 /** End of the grapheme starting at boundary x when it can be told without ICU, else -1. */
 function quickGraphemeEnd(s: string, x: number): number {
@@ -124,7 +126,7 @@ function quickGraphemeStart(s: string, y: number): number {
   let r = y - 1;
   while (r > 0 && !isSimpleGraphemeCode(s.charCodeAt(r - 1))) if (y - --r > 64) return -1;
   let start = -1;
-  for (let p = r; p < y; ) {
+  for (let p = r; p < y;) {
     start = p;
     p = isSimpleGraphemeCode(s.charCodeAt(p)) ? p + 1 : emojiEnd(s, p);
     if (p < 0 || p > y) return -1;
@@ -171,9 +173,7 @@ export class UnitString {
     if (this.unit === 'utf16') return x + 1;
     const c = s.charCodeAt(x);
     if (this.unit === 'codepoint') {
-      return isHighSurrogate(c) && x + 1 < s.length && isLowSurrogate(s.charCodeAt(x + 1))
-        ? x + 2
-        : x + 1;
+      return isHighSurrogate(c) && x + 1 < s.length && isLowSurrogate(s.charCodeAt(x + 1)) ? x + 2 : x + 1;
     }
     const quick = quickGraphemeEnd(s, x);
     if (quick >= 0) return quick;
@@ -217,7 +217,6 @@ export class UnitString {
     }
     return y;
   }
-
 }
 
 /** Graphemes are looked up in windows of about this many code units. */
@@ -310,11 +309,7 @@ export function countUnits(s: string, unit: DeltaUnit): number {
  * grapheme break rule decides a boundary from the text before it and the single code
  * point after it.
  */
-export function scanWindow(
-  w: string,
-  next: string,
-  unit: DeltaUnit,
-): { count: number; boundary: boolean } {
+export function scanWindow(w: string, next: string, unit: DeltaUnit): { count: number; boundary: boolean } {
   if (unit === 'utf16') return { count: w.length, boundary: true };
   if (isSimpleString(unit, w) && (next === '' || isSimpleString(unit, next))) {
     return { count: w.length, boundary: true };

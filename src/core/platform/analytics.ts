@@ -52,7 +52,12 @@ export interface AnalyticsRow {
 export interface AnalyticsEnvelope {
   readonly status: string;
   readonly data: readonly AnalyticsRow[];
-  readonly metadata: { readonly next_cursor: string | null; readonly total_count?: number; readonly total_days?: number; readonly days_count?: number };
+  readonly metadata: {
+    readonly next_cursor: string | null;
+    readonly total_count?: number;
+    readonly total_days?: number;
+    readonly days_count?: number;
+  };
 }
 
 /** Parses INDIGO_ANALYTICS_PATHS; throws an Error naming the problem (never echoing secrets: there are none here). */

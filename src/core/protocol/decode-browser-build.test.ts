@@ -58,7 +58,12 @@ describe('browser decoder: what the relay sends, decoded like the full decoder',
         fc.array(fc.nat(), { maxLength: 12 }),
         async (chunks, cuts) => {
           const bytes = bytesOf(chunks.map((c, i) => (i % 3 === 0 ? encodeComment() : '') + encodeSSE(c)).join(''));
-          const { chunks: got, errors } = await both(splitAt(bytes, cuts.map((c) => c % (bytes.length + 1))));
+          const { chunks: got, errors } = await both(
+            splitAt(
+              bytes,
+              cuts.map((c) => c % (bytes.length + 1)),
+            ),
+          );
           expect(errors).toEqual([]);
           expect(got).toEqual(JSON.parse(JSON.stringify(chunks)));
         },
@@ -148,7 +153,12 @@ describe('browser decoder: what the relay sends, decoded like the full decoder',
   it('a throwing onError handler does not break the loop', async () => {
     const chunks: WireChunk[] = [];
     const body = streamOf([bytesOf('data: nope\n\ndata: {"a":1}\n\n')]);
-    for await (const c of browserDecode(body, { onError: () => { throw new Error('handler bug'); } })) chunks.push(c);
+    for await (const c of browserDecode(body, {
+      onError: () => {
+        throw new Error('handler bug');
+      },
+    }))
+      chunks.push(c);
     expect(chunks).toEqual([{ a: 1 }]);
   });
 });

@@ -16,7 +16,10 @@ async function decode(text: string) {
 describe('decode regressions', () => {
   it('an SSE line of only spaces/tabs is a blank line: it dispatches and is never reported as junk', async () => {
     expect(await decode(': keep-alive\n\n   \n\t\n')).toEqual({ chunks: [], errors: [] });
-    expect(await decode('data: {"type":"a"}\n  \ndata: {"type":"b"}\n \t\n')).toEqual({ chunks: [{ type: 'a' }, { type: 'b' }], errors: [] });
+    expect(await decode('data: {"type":"a"}\n  \ndata: {"type":"b"}\n \t\n')).toEqual({
+      chunks: [{ type: 'a' }, { type: 'b' }],
+      errors: [],
+    });
   });
 
   it('an NDJSON line cut short does not swallow the complete lines after it', async () => {

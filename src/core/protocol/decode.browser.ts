@@ -114,7 +114,8 @@ export async function* decodeChunks(body: ReadableStream<Uint8Array>, options: D
   };
   // A pending read must not outlive an abort: race it against the signal.
   let onAbort: (() => void) | undefined;
-  const aborted = signal && new Promise<'aborted'>((resolve) => signal.addEventListener('abort', (onAbort = () => resolve('aborted')), { once: true }));
+  const aborted =
+    signal && new Promise<'aborted'>((resolve) => signal.addEventListener('abort', (onAbort = () => resolve('aborted')), { once: true }));
   let finished = false;
   let total = 0;
   try {

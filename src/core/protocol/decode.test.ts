@@ -3,15 +3,7 @@ import fc from 'fast-check';
 import { decodeChunks, detectFraming, FrameDecoder, type DecodeOptions } from './decode.js';
 import { encodeArrayEnd, encodeComment, encodeFrame, encodeSSE } from './encode.js';
 import type { DecodeError, Framing, WireChunk } from './types.js';
-import {
-  ENCODINGS,
-  TRICKY_CHUNKS,
-  iterableOf,
-  prng,
-  randomSplit,
-  splitAt,
-  streamOf,
-} from './fixtures.test-helper.js';
+import { ENCODINGS, TRICKY_CHUNKS, iterableOf, prng, randomSplit, splitAt, streamOf } from './fixtures.test-helper.js';
 
 const enc = new TextEncoder();
 const bytesOf = (s: string): Uint8Array => enc.encode(s);
@@ -186,7 +178,9 @@ describe('decodeChunks: faults', () => {
   });
 
   it('resyncs after a line cut short, unterminated string or stray closer in NDJSON', async () => {
-    const text = ['{"a":1', '{"b":2}', '{"c":"never closed', '{"d":4}', '{"e":5}}', '{"f":6,', '{"g":7}', '{"h":[1,2}', '{"i":9}'].join('\n');
+    const text = ['{"a":1', '{"b":2}', '{"c":"never closed', '{"d":4}', '{"e":5}}', '{"f":6,', '{"g":7}', '{"h":[1,2}', '{"i":9}'].join(
+      '\n',
+    );
     const { chunks, errors } = await decodeString(text);
     expect(chunks).toEqual([{ b: 2 }, { d: 4 }, { e: 5 }, { g: 7 }, { i: 9 }]);
     expect(errors.every((e) => e.code === 'invalid-json')).toBe(true);
@@ -212,7 +206,10 @@ describe('decodeChunks: faults', () => {
     for (const text of ['{"a":1}\n{"b":"tru', 'data: {"a":1}\n\ndata: {"b":"tru', '[{"a":1},{"b":"tru', '{"a":1}{"b":{"c":']) {
       const { chunks, errors } = await decodeString(text);
       expect(chunks, text).toEqual([{ a: 1 }]);
-      expect(errors.map((e) => e.code), text).toEqual(['invalid-json']);
+      expect(
+        errors.map((e) => e.code),
+        text,
+      ).toEqual(['invalid-json']);
       expect(errors[0]?.sample, text).toContain('{"b":');
     }
   });
@@ -226,7 +223,10 @@ describe('decodeChunks: faults', () => {
       for (let run = 0; run < 5; run++) {
         const { chunks, errors } = await collect(streamOf(randomSplit(bytes, random, 30)), { maxLineBytes: 200 });
         expect(chunks, encoding.name).toEqual([{ a: 1 }, { b: 2 }]);
-        expect(errors.map((e) => e.code), encoding.name).toEqual(['line-too-long']);
+        expect(
+          errors.map((e) => e.code),
+          encoding.name,
+        ).toEqual(['line-too-long']);
       }
     }
   });

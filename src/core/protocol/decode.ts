@@ -68,10 +68,7 @@ export class FrameDecoder {
     const start = text.search(/[^\s\uFEFF]/);
     if (start === -1) return;
     this.framing = detectFraming(text.charAt(start));
-    this.framer =
-      this.framing === 'sse'
-        ? new SseParser(this.sink, this.maxLineBytes)
-        : new JsonScanner(this.sink, this.maxLineBytes);
+    this.framer = this.framing === 'sse' ? new SseParser(this.sink, this.maxLineBytes) : new JsonScanner(this.sink, this.maxLineBytes);
     this.framer.push(start === 0 ? text : text.slice(start));
   }
 

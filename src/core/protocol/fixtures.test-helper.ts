@@ -68,9 +68,24 @@ export const TRICKY_CHUNKS: readonly object[] = [
   { type: 'text', data: { text: '"}' } },
   { type: 'text', data: { text: '\\' } },
   { type: 'text', data: { text: '' } },
-  { type: 'generation.chunk', data: { chunk: '**bo', deltas: [{ command: 'del', value: 3 }, { command: 'ins', value: '<strong>😀</strong>' }], generation_id: '42' } },
+  {
+    type: 'generation.chunk',
+    data: {
+      chunk: '**bo',
+      deltas: [
+        { command: 'del', value: 3 },
+        { command: 'ins', value: '<strong>😀</strong>' },
+      ],
+      generation_id: '42',
+    },
+  },
   { type: 'link', data: { label: 'Call us', url: 'tel: +39 333 333 3333' } },
-  { type: 'carousel.card.start', card_index: 2, carousel_id: 7, data: { title: 'Ⓣ', description: '{}', image: { src: 'https://x/y.png', alt: '[]' } } },
+  {
+    type: 'carousel.card.start',
+    card_index: 2,
+    carousel_id: 7,
+    data: { title: 'Ⓣ', description: '{}', image: { src: 'https://x/y.png', alt: '[]' } },
+  },
   { type: 'future.thing', nested: { deep: [1, { a: [] }, null, true, false, -1.5e10] }, empty: {}, list: [] },
 ];
 
@@ -96,17 +111,27 @@ export const ENCODINGS: readonly Encoding[] = [
     name: 'SSE multi-line data (pretty JSON across data: lines)',
     encode: (cs) =>
       cs
-        .map((c) =>
-          pretty(c)
-            .split('\n')
-            .map((l, i) => (i % 2 ? `data: ${l}` : `data:${l}`))
-            .join('\n') + '\n\n',
+        .map(
+          (c) =>
+            pretty(c)
+              .split('\n')
+              .map((l, i) => (i % 2 ? `data: ${l}` : `data:${l}`))
+              .join('\n') + '\n\n',
         )
         .join(''),
   },
   {
     name: 'SSE multi-line data, CRLF',
-    encode: (cs) => cs.map((c) => pretty(c).split('\n').map((l) => `data: ${l}\r\n`).join('') + '\r\n').join(''),
+    encode: (cs) =>
+      cs
+        .map(
+          (c) =>
+            pretty(c)
+              .split('\n')
+              .map((l) => `data: ${l}\r\n`)
+              .join('') + '\r\n',
+        )
+        .join(''),
   },
   { name: 'SSE without trailing blank line', encode: (cs) => cs.map((c) => `data: ${json(c)}`).join('\n\n') },
   { name: 'SSE final event ends with one newline', encode: (cs) => cs.map((c) => `data: ${json(c)}\n`).join('\n') },

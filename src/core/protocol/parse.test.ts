@@ -76,7 +76,9 @@ describe('parseChunk: the seed defects', () => {
       label: 'Call',
       url: 'tel:+393333333333',
     });
-    expect(parseChunk({ type: 'carousel.card.link', card_index: 3, carousel_id: 1, data: { label: 'Call', url: 'TEL:+39 02' } })).toMatchObject({
+    expect(
+      parseChunk({ type: 'carousel.card.link', card_index: 3, carousel_id: 1, data: { label: 'Call', url: 'TEL:+39 02' } }),
+    ).toMatchObject({
       url: 'tel:+3902',
     });
   });
@@ -138,7 +140,11 @@ describe('parseChunk: the seed defects', () => {
   });
 
   it('media: src or url, alt defaults to empty', () => {
-    expect(parseChunk({ type: 'video', data: { url: 'https://youtu.be/x' } })).toEqual({ type: 'video', src: 'https://youtu.be/x', alt: '' });
+    expect(parseChunk({ type: 'video', data: { url: 'https://youtu.be/x' } })).toEqual({
+      type: 'video',
+      src: 'https://youtu.be/x',
+      alt: '',
+    });
     expect(unknownReason(parseChunk({ type: 'image', data: { alt: 'x' } }))).toMatch(/src/);
   });
 
@@ -224,17 +230,56 @@ describe('parseChunk: unknown and garbage', () => {
 
   it('never throws, whatever it is given (fast-check)', () => {
     const types = fc.constantFrom(
-      'processing.start', 'processing.end', 'text', 'image', 'video', 'button', 'url', 'link',
-      'generation.start', 'generation.chunk', 'generation.end', 'carousel.start', 'carousel.end',
-      'carousel.card.start', 'carousel.card.end', 'carousel.card.button', 'carousel.card.link', 'error', 'zzz',
+      'processing.start',
+      'processing.end',
+      'text',
+      'image',
+      'video',
+      'button',
+      'url',
+      'link',
+      'generation.start',
+      'generation.chunk',
+      'generation.end',
+      'carousel.start',
+      'carousel.end',
+      'carousel.card.start',
+      'carousel.card.end',
+      'carousel.card.button',
+      'carousel.card.link',
+      'error',
+      'zzz',
     );
-    const shaped = fc.record({
-      type: types,
-      data: fc.oneof(fc.anything(), fc.dictionary(fc.constantFrom('text', 'src', 'url', 'label', 'payload', 'chunk', 'deltas', 'image', 'generation_id', 'carousel_id', 'card_index', 'code', 'message'), fc.anything())),
-      card_index: fc.anything(),
-      carousel_id: fc.anything(),
-      error: fc.anything(),
-    }, { requiredKeys: ['type'] });
+    const shaped = fc.record(
+      {
+        type: types,
+        data: fc.oneof(
+          fc.anything(),
+          fc.dictionary(
+            fc.constantFrom(
+              'text',
+              'src',
+              'url',
+              'label',
+              'payload',
+              'chunk',
+              'deltas',
+              'image',
+              'generation_id',
+              'carousel_id',
+              'card_index',
+              'code',
+              'message',
+            ),
+            fc.anything(),
+          ),
+        ),
+        card_index: fc.anything(),
+        carousel_id: fc.anything(),
+        error: fc.anything(),
+      },
+      { requiredKeys: ['type'] },
+    );
     fc.assert(
       fc.property(fc.oneof(fc.anything(), shaped), (input) => {
         const c = parseChunk(input);

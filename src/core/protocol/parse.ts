@@ -30,7 +30,13 @@ function first(...values: unknown[]): unknown {
 export function normalizeTel(url: string): string {
   const m = /^\s*tel\s*:/i.exec(url);
   if (!m) return url;
-  return 'tel:' + url.slice(m[0].length).replace(/[ \t]+/g, '').trimEnd();
+  return (
+    'tel:' +
+    url
+      .slice(m[0].length)
+      .replace(/[ \t]+/g, '')
+      .trimEnd()
+  );
 }
 
 class Invalid extends Error {}
@@ -228,8 +234,7 @@ function id(wire: Record_, data: Record_, key: string): string {
 
 function cardIndex(wire: Record_, data: Record_): number {
   const value = first(wire['card_index'], data['card_index']);
-  const n =
-    typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > 10) throw new Invalid('card_index is missing or not an integer 1..10');
   return n;
 }

@@ -57,7 +57,11 @@ export interface BotpressMock {
   readonly token: string;
   readonly botId: string;
   /** Read-only view for tests. */
-  readonly state: { readonly users: ReadonlyMap<string, User>; readonly conversations: ReadonlyMap<string, Conversation>; readonly messages: readonly Message[] };
+  readonly state: {
+    readonly users: ReadonlyMap<string, User>;
+    readonly conversations: ReadonlyMap<string, Conversation>;
+    readonly messages: readonly Message[];
+  };
   /** Requests seen (method + path + query), for tests. */
   readonly log: readonly string[];
 }
@@ -246,7 +250,13 @@ export function createBotpressMock(options: BotpressMockOptions = {}): BotpressM
       const b = await body(request);
       if (b instanceof Response) return b;
       const tags = stringTags(b['tags']);
-      if (!tags || typeof b['type'] !== 'string' || !isRec(b['payload']) || typeof b['userId'] !== 'string' || typeof b['conversationId'] !== 'string')
+      if (
+        !tags ||
+        typeof b['type'] !== 'string' ||
+        !isRec(b['payload']) ||
+        typeof b['userId'] !== 'string' ||
+        typeof b['conversationId'] !== 'string'
+      )
         return error(400);
       if (!users.has(b['userId']) || !conversations.has(b['conversationId'])) return error(404);
       const message: Message = {
@@ -274,7 +284,12 @@ export function createBotpressMock(options: BotpressMockOptions = {}): BotpressM
           if (typeof decoded.o !== 'number' || decoded.c !== conversationId) throw new Error('bad token');
           offset = decoded.o;
         } catch {
-          return error(400, {}, 'InvalidQuery', 'The provided query is invalid. This is usually caused when providing an invalid parameter for querying a resource.');
+          return error(
+            400,
+            {},
+            'InvalidQuery',
+            'The provided query is invalid. This is usually caused when providing an invalid parameter for querying a resource.',
+          );
         }
       }
       const page = list.slice(offset, offset + pageSize);
@@ -298,7 +313,8 @@ export function createBotpressMock(options: BotpressMockOptions = {}): BotpressM
       try {
         const url = new URL(request.url);
         const mediaMatch = MEDIA_ROUTE.exec(url.pathname);
-        if (mediaMatch && (request.method === 'GET' || request.method === 'HEAD')) return mediaResponse(request, mediaMatch[1] as string) ?? error(404);
+        if (mediaMatch && (request.method === 'GET' || request.method === 'HEAD'))
+          return mediaResponse(request, mediaMatch[1] as string) ?? error(404);
         const match = ROUTE.exec(url.pathname);
         seen.push(`${request.method} ${url.pathname.slice(match?.index ?? 0)}${url.search}`);
         if (!match) return error(404);

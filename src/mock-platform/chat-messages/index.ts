@@ -75,7 +75,15 @@ export function createChatMessagesMock(options: ChatMessagesMockOptions = {}): C
   const answer = (incoming: ChatMessage) => {
     const parts = assistantReply(incoming.content);
     const post = (content: string) =>
-      store({ chatId: incoming.chatId, chatThreadId: incoming.chatThreadId, content, rawContent: content, externalId: null, role: 'assistant', senderId: null });
+      store({
+        chatId: incoming.chatId,
+        chatThreadId: incoming.chatThreadId,
+        content,
+        rawContent: content,
+        externalId: null,
+        role: 'assistant',
+        senderId: null,
+      });
     if (!realtime) return parts.forEach(post);
     let delay = 0;
     for (const p of parts) {
@@ -101,7 +109,10 @@ export function createChatMessagesMock(options: ChatMessagesMockOptions = {}): C
       return problem(400, 'chatThreadId must be a UUID or null.');
     if (typeof content !== 'string') return problem(400, 'content must be a string.');
     if ([...content].length > 4000) return problem(400, 'content must be at most 4000 characters.');
-    if (!('externalId' in b) || (externalId !== null && (typeof externalId !== 'string' || externalId.length < 3 || externalId.length > 250)))
+    if (
+      !('externalId' in b) ||
+      (externalId !== null && (typeof externalId !== 'string' || externalId.length < 3 || externalId.length > 250))
+    )
       return problem(400, 'externalId must be 3 to 250 characters or null.');
     if (typeof senderId !== 'string' || !UUID.test(senderId)) return problem(400, 'senderId must be a UUID.');
     if (role !== 'user') return problem(400, 'role must be "user".');
@@ -128,7 +139,10 @@ export function createChatMessagesMock(options: ChatMessagesMockOptions = {}): C
         if (request.method === 'GET') {
           const chatId = url.searchParams.get('chatId');
           if (!chatId || !UUID.test(chatId)) return problem(400, 'chatId must be a UUID.');
-          return reply(200, messages.filter((m) => m.chatId === chatId));
+          return reply(
+            200,
+            messages.filter((m) => m.chatId === chatId),
+          );
         }
         return problem(405, 'Use GET or POST.', { allow: 'GET, POST' });
       } catch {

@@ -98,7 +98,12 @@ export function createAnalyticsClient(options: AnalyticsClientOptions): Analytic
       requests++;
       let res: Response;
       try {
-        res = await doFetch(new Request(url, { headers: { authorization: `Bearer ${options.pat}`, accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) }));
+        res = await doFetch(
+          new Request(url, {
+            headers: { authorization: `Bearer ${options.pat}`, accept: 'application/json' },
+            signal: AbortSignal.timeout(timeoutMs),
+          }),
+        );
       } catch {
         if (attempt < retries) {
           await sleep(1000 * 2 ** attempt);
@@ -130,7 +135,10 @@ export function createAnalyticsClient(options: AnalyticsClientOptions): Analytic
       const data = body?.['data'];
       const meta = body?.['metadata'] as { next_cursor?: unknown } | undefined;
       if (!Array.isArray(data) || !meta) throw new AnalyticsError(res.status, 'The analytics API sent an unexpected body.');
-      return { data: data.filter((r): r is AnalyticsRow => !!r && typeof r === 'object' && typeof (r as AnalyticsRow).date === 'string'), next: typeof meta.next_cursor === 'string' ? meta.next_cursor : null };
+      return {
+        data: data.filter((r): r is AnalyticsRow => !!r && typeof r === 'object' && typeof (r as AnalyticsRow).date === 'string'),
+        next: typeof meta.next_cursor === 'string' ? meta.next_cursor : null,
+      };
     }
   };
 
@@ -182,7 +190,6 @@ export function createAnalyticsClient(options: AnalyticsClientOptions): Analytic
           days.delete(row.date); // re-inserted last: the Map's order is least recently fetched first
           days.set(row.date, row);
         }
-
       }
       const out: AnalyticsRow[] = [];
       const zero = Object.fromEntries(ANALYTICS_FIELDS[endpoint].map((f) => [f, f === 'avg_score' ? null : 0]));

@@ -27,7 +27,13 @@ export interface ConsoleAuth {
 }
 
 async function hmacKey(secret: string | Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', typeof secret === 'string' ? encoder.encode(secret) : secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  return crypto.subtle.importKey(
+    'raw',
+    typeof secret === 'string' ? encoder.encode(secret) : secret,
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign', 'verify'],
+  );
 }
 
 export function createConsoleAuth(token: string, options: { secure: boolean; now?: () => number; path?: string }): ConsoleAuth {

@@ -31,7 +31,12 @@ async function server(env: Record<string, string> = {}, mock: MockPlatformOption
 }
 
 const form = (s: RelayServer, path: string, body: string, headers: Record<string, string> = {}) =>
-  fetch(`${s.url}${path}`, { method: 'POST', redirect: 'manual', headers: { origin: s.url, 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+  fetch(`${s.url}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { origin: s.url, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
 
 async function signIn(s: RelayServer): Promise<string> {
   const res = await form(s, '/console/login', `token=${TOKEN}`);
@@ -42,7 +47,8 @@ async function signIn(s: RelayServer): Promise<string> {
 describe('console auth', () => {
   it('is a 404 everywhere without RELAY_CONSOLE_TOKEN', async () => {
     const s = await server({ RELAY_CONSOLE_TOKEN: '' });
-    for (const path of ['/console/', '/console/api/conversations', '/console/assets/console.js']) expect((await fetch(`${s.url}${path}`)).status).toBe(404);
+    for (const path of ['/console/', '/console/api/conversations', '/console/assets/console.js'])
+      expect((await fetch(`${s.url}${path}`)).status).toBe(404);
     expect((await form(s, '/console/login', `token=${TOKEN}`)).status).toBe(404);
   });
 
@@ -58,16 +64,45 @@ describe('console auth', () => {
     const ok = await form(s, '/console/login', `token=${TOKEN}`);
     expect(ok.status).toBe(303);
     const cookie = ok.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/^indigo-console=\d+\.[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}; Path=\/console; HttpOnly; SameSite=Strict; Max-Age=28800$/);
+    expect(cookie).toMatch(
+      /^indigo-console=\d+\.[A-Za-z0-9_-]{24}\.[A-Za-z0-9_-]{43}; Path=\/console; HttpOnly; SameSite=Strict; Max-Age=28800$/,
+    );
     const app = await fetch(`${s.url}/console/`, { headers: { cookie: cookie.split(';')[0]! } });
     expect(await app.text()).toContain('<indigo-console');
   });
 
   it('uses a __Host- Secure cookie over https', async () => {
     const store = new MemoryFeedbackStore();
-    const feedback = createFeedbackService({ store }, { verifySender: async () => true, readJson: async () => ({ ok: true, value: {} }), error: () => new Response(), ok: () => new Response(), limits: { perIpPerMinute: 1, perSenderPerMinute: 1 }, limit: async () => ({ ok: true, retryAfter: 0 }), now: Date.now, secret: 's', log: () => {} });
-    const h = createConsoleHandler({ token: TOKEN, projectId: '39', graphql: createGraphqlClient({ endpoint: 'https://x.invalid/graphql', pat: 'pat-x' }), analytics: createAnalyticsClient({ base: 'https://x.invalid', projectId: '39', pat: 'pat-x', paths: DEFAULT_ANALYTICS_PATHS }), feedback, figures: new RelayFigures(), readAsset: async () => null });
-    const res = await h(new Request('https://relay.example/console/login', { method: 'POST', headers: { origin: 'https://relay.example', 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${TOKEN}` }));
+    const feedback = createFeedbackService(
+      { store },
+      {
+        verifySender: async () => true,
+        readJson: async () => ({ ok: true, value: {} }),
+        error: () => new Response(),
+        ok: () => new Response(),
+        limits: { perIpPerMinute: 1, perSenderPerMinute: 1 },
+        limit: async () => ({ ok: true, retryAfter: 0 }),
+        now: Date.now,
+        secret: 's',
+        log: () => {},
+      },
+    );
+    const h = createConsoleHandler({
+      token: TOKEN,
+      projectId: '39',
+      graphql: createGraphqlClient({ endpoint: 'https://x.invalid/graphql', pat: 'pat-x' }),
+      analytics: createAnalyticsClient({ base: 'https://x.invalid', projectId: '39', pat: 'pat-x', paths: DEFAULT_ANALYTICS_PATHS }),
+      feedback,
+      figures: new RelayFigures(),
+      readAsset: async () => null,
+    });
+    const res = await h(
+      new Request('https://relay.example/console/login', {
+        method: 'POST',
+        headers: { origin: 'https://relay.example', 'content-type': 'application/x-www-form-urlencoded' },
+        body: `token=${TOKEN}`,
+      }),
+    );
     expect(res!.headers.get('set-cookie')).toMatch(/^__Host-indigo-console=.*; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800; Secure$/);
     expect(await h(new Request('https://relay.example/elsewhere'))).toBeNull();
   });
@@ -75,7 +110,12 @@ describe('console auth', () => {
   it('is CSRF-safe: cross-site sign-in and sign-out are refused, sign-out needs the session CSRF token', async () => {
     const s = await server();
     expect((await form(s, '/console/login', `token=${TOKEN}`, { origin: 'https://evil.example' })).status).toBe(403);
-    const noOrigin = await fetch(`${s.url}/console/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' }, body: `token=${TOKEN}` });
+    const noOrigin = await fetch(`${s.url}/console/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' },
+      body: `token=${TOKEN}`,
+    });
     expect(noOrigin.status).toBe(403);
     const cookie = await signIn(s);
     expect((await form(s, '/console/logout', 'csrf=nope', { cookie })).status).toBe(403);
@@ -93,8 +133,12 @@ describe('console auth', () => {
     const cookie = await signIn(s);
     const [name, value] = cookie.split('=') as [string, string];
     const [exp, nonce, mac] = value.split('.');
-    expect((await fetch(`${s.url}/console/api/conversations`, { headers: { cookie: `${name}=${Number(exp) + 1000}.${nonce}.${mac}` } })).status).toBe(401);
-    expect((await fetch(`${s.url}/console/api/conversations`, { headers: { cookie: `${name}=${exp}.${nonce}.${'A'.repeat(43)}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${s.url}/console/api/conversations`, { headers: { cookie: `${name}=${Number(exp) + 1000}.${nonce}.${mac}` } })).status,
+    ).toBe(401);
+    expect(
+      (await fetch(`${s.url}/console/api/conversations`, { headers: { cookie: `${name}=${exp}.${nonce}.${'A'.repeat(43)}` } })).status,
+    ).toBe(401);
     const res = await fetch(`${s.url}/console/api/conversations`, { headers: { cookie } });
     expect(res.status).toBe(200);
     const text = await res.text();
@@ -106,17 +150,29 @@ describe('console auth', () => {
 describe('console configuration', () => {
   it('refuses a short token, and a real platform without INDIGO_PROJECT_ID, naming the variable', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'console-'));
-    await expect(startRelayServer({ port: 0, env: { RELAY_DATA_DIR: dir, RELAY_CONSOLE_TOKEN: 'short' }, log: () => {} })).rejects.toThrow(/RELAY_CONSOLE_TOKEN must be at least 16/);
+    await expect(startRelayServer({ port: 0, env: { RELAY_DATA_DIR: dir, RELAY_CONSOLE_TOKEN: 'short' }, log: () => {} })).rejects.toThrow(
+      /RELAY_CONSOLE_TOKEN must be at least 16/,
+    );
     await expect(
       // A real platform needs RELAY_SECRET too (checked first); with it, the console's own check speaks.
       startRelayServer({
         port: 0,
-        env: { RELAY_DATA_DIR: dir, RELAY_CONSOLE_TOKEN: TOKEN, INDIGO_PAT: 'x', INDIGO_PROJECT_TOKEN: 'p', RELAY_SECRET: 'console-test-secret' },
+        env: {
+          RELAY_DATA_DIR: dir,
+          RELAY_CONSOLE_TOKEN: TOKEN,
+          INDIGO_PAT: 'x',
+          INDIGO_PROJECT_TOKEN: 'p',
+          RELAY_SECRET: 'console-test-secret',
+        },
         log: () => {},
       }),
     ).rejects.toThrow(/INDIGO_PROJECT_ID/);
     await expect(
-      startRelayServer({ port: 0, env: { RELAY_DATA_DIR: dir, RELAY_CONSOLE_TOKEN: TOKEN, INDIGO_ANALYTICS_PATHS: 'nope=/x' }, log: () => {} }),
+      startRelayServer({
+        port: 0,
+        env: { RELAY_DATA_DIR: dir, RELAY_CONSOLE_TOKEN: TOKEN, INDIGO_ANALYTICS_PATHS: 'nope=/x' },
+        log: () => {},
+      }),
     ).rejects.toThrow(/INDIGO_ANALYTICS_PATHS: unknown endpoint/);
   });
 });
@@ -125,17 +181,45 @@ describe('GraphQL client', () => {
   async function fakePlatform(handler: http.RequestListener): Promise<string> {
     const s = http.createServer(handler);
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-    closers.push(() => new Promise((r) => { s.closeAllConnections(); s.close(r); }));
+    closers.push(
+      () =>
+        new Promise((r) => {
+          s.closeAllConnections();
+          s.close(r);
+        }),
+    );
     return `http://127.0.0.1:${(s.address() as { port: number }).port}/graphql`;
   }
   const vars = { conversationId: '1', before: null, last: 5 };
 
   it.each([
-    ['errors[]', (_: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":null,"errors":[{"message":"Invalid cursor"}]}'), 'graphql', /Invalid cursor/],
-    ['401', (_: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"errors":[{"message":"unauthenticated"}]}'), 'auth', /refused/],
+    [
+      'errors[]',
+      (_: http.IncomingMessage, res: http.ServerResponse) =>
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":null,"errors":[{"message":"Invalid cursor"}]}'),
+      'graphql',
+      /Invalid cursor/,
+    ],
+    [
+      '401',
+      (_: http.IncomingMessage, res: http.ServerResponse) =>
+        res.writeHead(401, { 'content-type': 'application/json' }).end('{"errors":[{"message":"unauthenticated"}]}'),
+      'auth',
+      /refused/,
+    ],
     ['500', (_: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(500).end('boom'), 'http', /HTTP 500/],
-    ['HTML', (_: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>portal</html>'), 'invalid', /not GraphQL/],
-    ['no data', (_: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 'invalid', /no data/],
+    [
+      'HTML',
+      (_: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>portal</html>'),
+      'invalid',
+      /not GraphQL/,
+    ],
+    [
+      'no data',
+      (_: http.IncomingMessage, res: http.ServerResponse) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
+      'invalid',
+      /no data/,
+    ],
   ] as const)('turns %s into a GraphqlError', async (_name, handler, kind, message) => {
     const client = createGraphqlClient({ endpoint: await fakePlatform(handler), pat: 'pat-x' });
     const error = await client.request(MESSAGES_QUERY, vars).catch((e: unknown) => e);
@@ -158,10 +242,16 @@ describe('GraphQL client', () => {
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         seen = { auth: req.headers.authorization, body };
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"messages":{"edges":[],"pageInfo":{"endCursor":null,"hasNextPage":false},"totalCount":0}}}');
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end('{"data":{"messages":{"edges":[],"pageInfo":{"endCursor":null,"hasNextPage":false},"totalCount":0}}}');
       });
     });
-    const r = await createGraphqlClient({ endpoint, pat: 'pat-secret' }).request(MESSAGES_QUERY, { conversationId: '") { evil }', before: null, last: 5 });
+    const r = await createGraphqlClient({ endpoint, pat: 'pat-secret' }).request(MESSAGES_QUERY, {
+      conversationId: '") { evil }',
+      before: null,
+      last: 5,
+    });
     expect(r.messages.totalCount).toBe(0);
     expect(seen.auth).toBe('Bearer pat-secret');
     const sent = JSON.parse(seen.body!) as { query: string; variables: Record<string, unknown> };
@@ -270,13 +360,19 @@ describe('Analytics client', () => {
 
   it('surfaces the seed error shapes', async () => {
     const { make, s } = await platform({ analyticsFault: (e) => e === 'errors' });
-    const err = (p: Promise<unknown>) => p.then(() => null, (e: AnalyticsError) => [e.status, e.message]);
+    const err = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: AnalyticsError) => [e.status, e.message],
+      );
     expect(await err(make({ pat: 'pat-wrong' }).daily('chats', today, isoDay(NOW + DAY_MS)))).toEqual([401, 'unauthenticated']);
     expect(await err(make({ projectId: '40' }).daily('chats', today, isoDay(NOW + DAY_MS)))).toEqual([403, 'unauthorized']);
     expect(await err(make({ retries: 1 }).daily('errors', today, isoDay(NOW + DAY_MS)))).toEqual([500, 'Internal server error']);
     const raw = await fetch(`${s.url}/mock-platform/api/analytics/39/chats/daily`, { headers: { authorization: 'Bearer pat-mock-pat' } });
     expect([raw.status, await raw.json()]).toEqual([400, { status: 'ERROR', message: 'Missing required params: from, to' }]);
-    const bad = await fetch(`${s.url}/mock-platform/api/analytics/39/chats/daily?from=${today}&to=${today}&cursor=zzz`, { headers: { authorization: 'Bearer pat-mock-pat' } });
+    const bad = await fetch(`${s.url}/mock-platform/api/analytics/39/chats/daily?from=${today}&to=${today}&cursor=zzz`, {
+      headers: { authorization: 'Bearer pat-mock-pat' },
+    });
     expect([bad.status, await bad.json()]).toEqual([400, { status: 'ERROR', message: 'Invalid cursor' }]);
   });
 

@@ -62,11 +62,14 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
       } catch {
         body = null;
       }
-      const messages = Array.isArray(body?.errors) ? body.errors.map((e) => (typeof e?.message === 'string' ? e.message : 'error')).slice(0, 10) : [];
+      const messages = Array.isArray(body?.errors)
+        ? body.errors.map((e) => (typeof e?.message === 'string' ? e.message : 'error')).slice(0, 10)
+        : [];
       if (res.status === 401 || res.status === 403)
-        throw new GraphqlError('auth', 'The platform refused the relay\'s access token.', res.status, messages);
+        throw new GraphqlError('auth', "The platform refused the relay's access token.", res.status, messages);
       if (!res.ok) throw new GraphqlError('http', `The platform answered HTTP ${res.status}.`, res.status, messages);
-      if (!body || typeof body !== 'object') throw new GraphqlError('invalid', 'The platform sent something that is not GraphQL JSON.', res.status);
+      if (!body || typeof body !== 'object')
+        throw new GraphqlError('invalid', 'The platform sent something that is not GraphQL JSON.', res.status);
       if (messages.length > 0) throw new GraphqlError('graphql', messages.join('; '), res.status, messages);
       if (!body.data || typeof body.data !== 'object') throw new GraphqlError('invalid', 'The platform sent no data.', res.status);
       return body.data as never;
@@ -85,7 +88,10 @@ export const CONVERSATIONS_QUERY = `query Conversations($projectId: Int_ID!, $or
     pageInfo { endCursor hasNextPage }
     totalCount
   }
-}` as TypedDocument<{ conversations: Connection<ConversationNode> }, { projectId: string; order: 'ASC' | 'DESC'; cursor: string | null; first: number }>;
+}` as TypedDocument<
+  { conversations: Connection<ConversationNode> },
+  { projectId: string; order: 'ASC' | 'DESC'; cursor: string | null; first: number }
+>;
 
 export const MESSAGES_QUERY = `query Messages($conversationId: Int_ID!, $before: String, $last: Int) {
   messages(conversationId: $conversationId, env: PRODUCTION, showFeedback: true, last: $last, before: $before) {

@@ -55,13 +55,19 @@ function respond(status: number, body: BodyInit | null, type: string, extra: Rec
 }
 const html = (status: number, body: string, extra: Record<string, string> = {}) =>
   respond(status, body, 'text/html; charset=utf-8', { 'content-security-policy': CONSOLE_CSP, ...extra });
-const json = (status: number, body: unknown, extra: Record<string, string> = {}) => respond(status, JSON.stringify(body), 'application/json; charset=utf-8', extra);
-const apiError = (status: number, code: string, message: string, extra?: Record<string, unknown>) => json(status, { error: { code, message, ...extra } });
+const json = (status: number, body: unknown, extra: Record<string, string> = {}) =>
+  respond(status, JSON.stringify(body), 'application/json; charset=utf-8', extra);
+const apiError = (status: number, code: string, message: string, extra?: Record<string, unknown>) =>
+  json(status, { error: { code, message, ...extra } });
 
 function platformError(error: unknown): Response {
-  if (error instanceof GraphqlError) return apiError(502, `graphql_${error.kind}`, error.message, error.status ? { status: error.status } : {});
+  if (error instanceof GraphqlError)
+    return apiError(502, `graphql_${error.kind}`, error.message, error.status ? { status: error.status } : {});
   if (error instanceof AnalyticsError)
-    return apiError(502, 'analytics_error', error.message, { status: error.status, ...(error.retryAfter ? { retryAfter: error.retryAfter } : {}) });
+    return apiError(502, 'analytics_error', error.message, {
+      status: error.status,
+      ...(error.retryAfter ? { retryAfter: error.retryAfter } : {}),
+    });
   return apiError(500, 'internal_error', 'The console failed.');
 }
 
@@ -135,8 +141,11 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
 
   const download = (format: string | null, name: string, nodes: MessageNode[]): Response => {
     const rows = toRows(nodes);
-    if (format === 'csv') return respond(200, toCsv(rows), 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="${name}.csv"` });
-    return respond(200, toJsonl(rows), 'application/x-ndjson; charset=utf-8', { 'content-disposition': `attachment; filename="${name}.jsonl"` });
+    if (format === 'csv')
+      return respond(200, toCsv(rows), 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="${name}.csv"` });
+    return respond(200, toJsonl(rows), 'application/x-ndjson; charset=utf-8', {
+      'content-disposition': `attachment; filename="${name}.jsonl"`,
+    });
   };
 
   const api = async (path: string, url: URL): Promise<Response> => {
@@ -148,15 +157,29 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
     if (path === '/analytics') return analytics(url);
     if (path === '/relay') {
       const since = now() - options.feedback.retentionDays * DAY_MS;
-      return json(200, { figures: options.figures.snapshot(), feedback: await options.feedback.store.summary(since), retentionDays: options.feedback.retentionDays });
+      return json(200, {
+        figures: options.figures.snapshot(),
+        feedback: await options.feedback.store.summary(since),
+        retentionDays: options.feedback.retentionDays,
+      });
     }
     if (path === '/conversations') {
-      const r = await options.graphql.request(CONVERSATIONS_QUERY, { projectId: options.projectId, order: 'DESC', cursor: cursor('after'), first: pageSize });
+      const r = await options.graphql.request(CONVERSATIONS_QUERY, {
+        projectId: options.projectId,
+        order: 'DESC',
+        cursor: cursor('after'),
+        first: pageSize,
+      });
       return json(200, r.conversations);
     }
     if (path === '/conversations/export') {
       const format = q.get('format');
-      const r = await options.graphql.request(CONVERSATIONS_QUERY, { projectId: options.projectId, order: 'DESC', cursor: cursor('after'), first: pageSize });
+      const r = await options.graphql.request(CONVERSATIONS_QUERY, {
+        projectId: options.projectId,
+        order: 'DESC',
+        cursor: cursor('after'),
+        first: pageSize,
+      });
       const nodes: MessageNode[] = [];
       for (const e of r.conversations.edges) nodes.push(...(await allMessages(e.node.conversationId)));
       return download(format, 'conversations', nodes);
@@ -180,8 +203,10 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
     const rest = path.slice(CONSOLE_BASE.length);
     try {
       if (rest === '') return respond(308, null, '', { location: `${CONSOLE_BASE}/` });
-      if (request.method === 'GET' && rest === '/assets/console.css') return respond(200, CONSOLE_CSS, 'text/css; charset=utf-8', { 'cache-control': 'no-cache' });
-      if (request.method === 'GET' && rest === '/assets/favicon.svg') return respond(200, FAVICON_SVG, 'image/svg+xml', { 'cache-control': 'max-age=86400' });
+      if (request.method === 'GET' && rest === '/assets/console.css')
+        return respond(200, CONSOLE_CSS, 'text/css; charset=utf-8', { 'cache-control': 'no-cache' });
+      if (request.method === 'GET' && rest === '/assets/favicon.svg')
+        return respond(200, FAVICON_SVG, 'image/svg+xml', { 'cache-control': 'max-age=86400' });
       if (request.method === 'GET' && rest.startsWith('/assets/')) {
         const name = rest.slice('/assets/'.length);
         const asset = /^[A-Za-z0-9._-]+$/.test(name) ? await options.readAsset(name) : null;
@@ -193,7 +218,8 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
         if (!form) return apiError(415, 'unsupported_media_type', 'Send a form.');
         if (rest === '/login') {
           const rate = await limitWindow(loginStore, `login:${info?.ip ?? 'unknown'}`, 10, 60_000);
-          if (!rate.ok) return html(429, loginPage(CONSOLE_BASE, 'Too many attempts; wait a minute.'), { 'retry-after': String(rate.retryAfter) });
+          if (!rate.ok)
+            return html(429, loginPage(CONSOLE_BASE, 'Too many attempts; wait a minute.'), { 'retry-after': String(rate.retryAfter) });
           if (!(await a.checkToken(form.get('token') ?? ''))) {
             options.log?.('warn', 'console: failed sign-in', { ip: info?.ip });
             return html(401, loginPage(CONSOLE_BASE, 'That token is not right.'));
@@ -205,9 +231,11 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
         if (!nonce || !(await a.checkCsrf(nonce, form.get('csrf')))) return apiError(403, 'csrf', 'Missing or wrong CSRF token.');
         return respond(303, null, '', { location: `${CONSOLE_BASE}/`, 'set-cookie': a.clearCookie() });
       }
-      if (request.method !== 'GET' && request.method !== 'HEAD') return apiError(405, 'method_not_allowed', 'Method not allowed.', { allow: 'GET' });
+      if (request.method !== 'GET' && request.method !== 'HEAD')
+        return apiError(405, 'method_not_allowed', 'Method not allowed.', { allow: 'GET' });
       const nonce = await a.session(request.headers.get('cookie'));
-      if (rest === '/' || rest === '/index.html') return nonce ? html(200, appPage(CONSOLE_BASE, await a.csrfToken(nonce))) : html(200, loginPage(CONSOLE_BASE));
+      if (rest === '/' || rest === '/index.html')
+        return nonce ? html(200, appPage(CONSOLE_BASE, await a.csrfToken(nonce))) : html(200, loginPage(CONSOLE_BASE));
       if (rest.startsWith('/api/')) {
         if (!nonce) return apiError(401, 'unauthenticated', 'Sign in first.');
         // A cross-site page cannot read these (SameSite=Strict, no CORS, CORP same-origin).
@@ -215,7 +243,8 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
       }
       return apiError(404, 'not_found', 'No such console page.');
     } catch (error) {
-      if (!(error instanceof GraphqlError) && !(error instanceof AnalyticsError)) options.log?.('error', 'console: internal error', { error: error instanceof Error ? error.message : String(error) });
+      if (!(error instanceof GraphqlError) && !(error instanceof AnalyticsError))
+        options.log?.('error', 'console: internal error', { error: error instanceof Error ? error.message : String(error) });
       return platformError(error);
     }
   };

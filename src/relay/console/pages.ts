@@ -71,4 +71,5 @@ h1 { font-size: 1.25rem; margin: 0; }
 indigo-console { display: block; padding: 1rem 1.25rem 3rem; }
 `;
 
-export const FAVICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#3a2ecc"/><path d="M8 9h16v11H14l-5 4v-4H8z" fill="#fff"/></svg>';
+export const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#3a2ecc"/><path d="M8 9h16v11H14l-5 4v-4H8z" fill="#fff"/></svg>';

@@ -18,10 +18,22 @@ afterEach(async () => {
 const SENDER = 'AAAAAAAAAAAAAAAAAAAAAA.' + 'B'.repeat(43);
 
 describe('feedback validation', () => {
-  const ok = { sender: SENDER, kind: 'thumbs', value: 'down', reasons: ['wrong'], comment: ' meh ', messageId: 'AAAAAAAAAAAAAAAAAAAAAA.2.0' };
+  const ok = {
+    sender: SENDER,
+    kind: 'thumbs',
+    value: 'down',
+    reasons: ['wrong'],
+    comment: ' meh ',
+    messageId: 'AAAAAAAAAAAAAAAAAAAAAA.2.0',
+  };
   it('accepts a well-formed vote and rebuilds it', () => {
     const v = validateFeedbackBody(ok);
-    expect(v).toEqual({ ok: true, sender: SENDER, conversation: 'AAAAAAAAAAAAAAAAAAAAAA', detail: { kind: 'thumbs', value: 'down', reasons: ['wrong'], comment: 'meh', messageId: ok.messageId } });
+    expect(v).toEqual({
+      ok: true,
+      sender: SENDER,
+      conversation: 'AAAAAAAAAAAAAAAAAAAAAA',
+      detail: { kind: 'thumbs', value: 'down', reasons: ['wrong'], comment: 'meh', messageId: ok.messageId },
+    });
   });
   it.each([
     [{ ...ok, extra: 1 }, /Unknown field/],
@@ -50,18 +62,31 @@ describe('feedback validation', () => {
 
 async function server(env: Record<string, string> = {}) {
   const dir = env['RELAY_DATA_DIR'] ?? mkdtempSync(join(tmpdir(), 'relay-fb-'));
-  const s = await startRelayServer({ port: 0, env: { RELAY_SECRET: 'fb-secret,older-secret', RELAY_DATA_DIR: dir, ...env }, log: () => {}, mock: { realtime: false, seed: 3 } });
+  const s = await startRelayServer({
+    port: 0,
+    env: { RELAY_SECRET: 'fb-secret,older-secret', RELAY_DATA_DIR: dir, ...env },
+    log: () => {},
+    mock: { realtime: false, seed: 3 },
+  });
   closers.push(() => s.close());
   return { s, dir };
 }
 
 async function session(s: RelayServer): Promise<string> {
-  const res = await fetch(`${s.url}/api/chat/session`, { method: 'POST', headers: { origin: s.url, 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${s.url}/api/chat/session`, {
+    method: 'POST',
+    headers: { origin: s.url, 'content-type': 'application/json' },
+    body: '{}',
+  });
   return ((await res.json()) as { sender: string }).sender;
 }
 
 function vote(s: RelayServer, body: unknown, origin = s.url) {
-  return fetch(`${s.url}/api/chat/feedback`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(`${s.url}/api/chat/feedback`, {
+    method: 'POST',
+    headers: { origin, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 describe('POST {relay}/feedback', () => {
@@ -72,10 +97,15 @@ describe('POST {relay}/feedback', () => {
     const base = { sender, kind: 'thumbs', reasons: [], comment: '', messageId };
     expect(await (await vote(s, { ...base, value: 'up' })).json()).toEqual({ ok: true, result: 'created' });
     expect(await (await vote(s, { ...base, value: 'up' })).json()).toEqual({ ok: true, result: 'unchanged' });
-    expect(await (await vote(s, { ...base, value: 'down', reasons: ['wrong'], comment: 'no' })).json()).toEqual({ ok: true, result: 'updated' });
+    expect(await (await vote(s, { ...base, value: 'down', reasons: ['wrong'], comment: 'no' })).json()).toEqual({
+      ok: true,
+      result: 'updated',
+    });
     const locked = await vote(s, { ...base, value: 'up' });
     expect(locked.status).toBe(409);
-    expect(await (await vote(s, { ...base, value: 'down', reasons: ['wrong', 'unsafe'], comment: 'worse' })).json()).toMatchObject({ result: 'updated' });
+    expect(await (await vote(s, { ...base, value: 'down', reasons: ['wrong', 'unsafe'], comment: 'worse' })).json()).toMatchObject({
+      result: 'updated',
+    });
     await s.close();
     closers.length = 0;
     const store = openSqliteFeedbackStore(dir);
@@ -93,7 +123,11 @@ describe('POST {relay}/feedback', () => {
     const forged = `${sender.split('.')[0]}.${'A'.repeat(43)}`;
     expect((await vote(s, { ...body, sender: forged })).status).toBe(403);
     expect((await vote(s, { ...body, value: 'meh' })).status).toBe(400);
-    const big = await fetch(`${s.url}/api/chat/feedback`, { method: 'POST', headers: { origin: s.url, 'content-type': 'application/json' }, body: JSON.stringify({ ...body, comment: 'x'.repeat(5000) }) });
+    const big = await fetch(`${s.url}/api/chat/feedback`, {
+      method: 'POST',
+      headers: { origin: s.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...body, comment: 'x'.repeat(5000) }),
+    });
     expect(big.status).toBe(413);
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await vote(s, { ...body, messageId: `${sender.split('.')[0]}.${i + 1}.0` })).status);
@@ -104,16 +138,34 @@ describe('POST {relay}/feedback', () => {
   it('tells the mock platform, whose GraphQL then shows the feedback on that answer', async () => {
     const { s } = await server();
     const sender = await session(s);
-    const chat = await fetch(`${s.url}/api/chat`, { method: 'POST', headers: { origin: s.url, 'content-type': 'application/json' }, body: JSON.stringify({ sender, data: { type: 'payload', payload: 'init' } }) });
+    const chat = await fetch(`${s.url}/api/chat`, {
+      method: 'POST',
+      headers: { origin: s.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ sender, data: { type: 'payload', payload: 'init' } }),
+    });
     await chat.text();
     const messageId = `${sender.split('.')[0]}.1.0`;
     expect((await vote(s, { sender, kind: 'thumbs', value: 'down', reasons: ['not-helpful'], comment: 'hm', messageId })).status).toBe(200);
     const gql = async (query: string, variables: unknown) =>
-      (await (await fetch(`${s.url}/mock-platform/graphql`, { method: 'POST', headers: { authorization: 'Bearer pat-mock-pat', 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })).json()) as { data: Record<string, { edges: { node: Record<string, unknown> }[] }> };
-    const list = await gql('query($p: Int_ID!) { conversations(projectId: $p, first: 1) { edges { node { conversationId } } } }', { p: 39 });
+      (await (
+        await fetch(`${s.url}/mock-platform/graphql`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer pat-mock-pat', 'content-type': 'application/json' },
+          body: JSON.stringify({ query, variables }),
+        })
+      ).json()) as { data: Record<string, { edges: { node: Record<string, unknown> }[] }> };
+    const list = await gql('query($p: Int_ID!) { conversations(projectId: $p, first: 1) { edges { node { conversationId } } } }', {
+      p: 39,
+    });
     const id = list.data['conversations']!.edges[0]!.node['conversationId'];
-    const msgs = await gql('query($id: Int_ID!) { messages(conversationId: $id, showFeedback: true, last: 5) { edges { node { feedback sender { id } } } } }', { id });
-    expect(msgs.data['messages']!.edges[0]!.node).toMatchObject({ sender: null, feedback: { value: 'negative', reasons: ['not-helpful'], comment: 'hm' } });
+    const msgs = await gql(
+      'query($id: Int_ID!) { messages(conversationId: $id, showFeedback: true, last: 5) { edges { node { feedback sender { id } } } } }',
+      { id },
+    );
+    expect(msgs.data['messages']!.edges[0]!.node).toMatchObject({
+      sender: null,
+      feedback: { value: 'negative', reasons: ['not-helpful'], comment: 'hm' },
+    });
   });
 
   it('forwards to FEEDBACK_WEBHOOK_URL with an HMAC signature from the first RELAY_SECRET', async () => {
@@ -226,7 +278,10 @@ describe('webhook outbox', () => {
 describe('feedback settings from the environment', () => {
   const base = { INDIGO_PAT: 'x', INDIGO_PROJECT_TOKEN: 'p' };
   it('reads FEEDBACK_WEBHOOK_URL and RELAY_FEEDBACK_DAYS, refusing bad values by name', () => {
-    expect(relayConfigFromEnv({ ...base, FEEDBACK_WEBHOOK_URL: 'https://hooks.example/x', RELAY_FEEDBACK_DAYS: '30' }).feedback).toEqual({ webhookUrl: 'https://hooks.example/x', retentionDays: 30 });
+    expect(relayConfigFromEnv({ ...base, FEEDBACK_WEBHOOK_URL: 'https://hooks.example/x', RELAY_FEEDBACK_DAYS: '30' }).feedback).toEqual({
+      webhookUrl: 'https://hooks.example/x',
+      retentionDays: 30,
+    });
     expect(relayConfigFromEnv(base).feedback).toBeUndefined();
     expect(() => relayConfigFromEnv({ ...base, RELAY_FEEDBACK_DAYS: '0' })).toThrow(/RELAY_FEEDBACK_DAYS/);
     expect(() => relayConfigFromEnv({ ...base, FEEDBACK_WEBHOOK_URL: 'ftp://x' })).toThrow(/FEEDBACK_WEBHOOK_URL/);

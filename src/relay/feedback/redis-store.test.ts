@@ -40,11 +40,19 @@ describe('Redis feedback store (REDIS_URL)', () => {
     const a = await relay({});
     // B sits behind the same public origin (a load balancer in front of both).
     const b = await relay({ ALLOWED_ORIGINS: '' });
-    const res = await fetch(`${a.url}/api/chat/session`, { method: 'POST', headers: { origin: a.url, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${a.url}/api/chat/session`, {
+      method: 'POST',
+      headers: { origin: a.url, 'content-type': 'application/json' },
+      body: '{}',
+    });
     const { sender } = (await res.json()) as { sender: string };
     const messageId = `${sender.split('.')[0]}.1.0`;
     const vote = (s: RelayServer, value: string) =>
-      fetch(`${s.url}/api/chat/feedback`, { method: 'POST', headers: { origin: a.url, 'content-type': 'application/json' }, body: JSON.stringify({ sender, kind: 'thumbs', value, reasons: [], comment: '', messageId }) });
+      fetch(`${s.url}/api/chat/feedback`, {
+        method: 'POST',
+        headers: { origin: a.url, 'content-type': 'application/json' },
+        body: JSON.stringify({ sender, kind: 'thumbs', value, reasons: [], comment: '', messageId }),
+      });
     expect(await (await vote(a, 'up')).json()).toEqual({ ok: true, result: 'created' });
     const bAllowed = await relay({ ALLOWED_ORIGINS: a.url });
     expect(await (await vote(bAllowed, 'up')).json()).toEqual({ ok: true, result: 'unchanged' });
@@ -56,7 +64,14 @@ describe('Redis feedback store (REDIS_URL)', () => {
   it('keeps votes when the relay restarts, and prunes past the retention', async () => {
     const p = prefix();
     const one = openRedisFeedbackStore(redis.url, { prefix: p });
-    const item = { kind: 'thumbs' as const, value: 'down' as const, reasons: ['wrong' as const], comment: 'x', conversation: 'c', origin: 'o' };
+    const item = {
+      kind: 'thumbs' as const,
+      value: 'down' as const,
+      reasons: ['wrong' as const],
+      comment: 'x',
+      conversation: 'c',
+      origin: 'o',
+    };
     await one.put({ ...item, messageId: 'c.1.0' }, 1000, 1);
     await one.put({ ...item, messageId: 'c.2.0' }, 9000, 1);
     await one.close();
@@ -99,7 +114,10 @@ describe('Redis feedback store (REDIS_URL)', () => {
     const url = `http://127.0.0.1:${(hook.address() as { port: number }).port}/`;
     const s1 = openRedisFeedbackStore(redis.url, { prefix: p });
     const s2 = openRedisFeedbackStore(redis.url, { prefix: p });
-    closers.push(() => s1.close(), () => s2.close());
+    closers.push(
+      () => s1.close(),
+      () => s2.close(),
+    );
     let t = 0;
     const w1 = createWebhookWorker({ store: s1, url, secret: 's', now: () => t, baseDelayMs: 10, random: () => 0.5 });
     const w2 = createWebhookWorker({ store: s2, url, secret: 's', now: () => t, baseDelayMs: 10, random: () => 0.5 });

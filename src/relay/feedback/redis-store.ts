@@ -71,10 +71,16 @@ export function openRedisFeedbackStore(url: string, options: RedisFeedbackOption
     },
     async prune(before) {
       const old = await redis.zrangebyscore(k.time, '-inf', `(${before}`);
-      const deadOut = [...(await redis.zrangebyscore(k.done, '-inf', `(${before}`)), ...(await redis.zrangebyscore(k.failed, '-inf', `(${before}`))];
+      const deadOut = [
+        ...(await redis.zrangebyscore(k.done, '-inf', `(${before}`)),
+        ...(await redis.zrangebyscore(k.failed, '-inf', `(${before}`)),
+      ];
       const m = redis.multi();
       if (old.length) m.del(...old.map(k.item)).zrem(k.time, ...old);
-      if (deadOut.length) m.del(...deadOut.map(k.out)).zrem(k.done, ...deadOut).zrem(k.failed, ...deadOut);
+      if (deadOut.length)
+        m.del(...deadOut.map(k.out))
+          .zrem(k.done, ...deadOut)
+          .zrem(k.failed, ...deadOut);
       await m.exec();
       return old.length;
     },

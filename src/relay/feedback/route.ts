@@ -56,7 +56,14 @@ export function createFeedbackService(config: FeedbackConfig, deps: FeedbackDeps
   const retentionDays = config.retentionDays && config.retentionDays > 0 ? config.retentionDays : 90;
   const maxChanges = config.maxChanges ?? 1;
   const webhook = config.webhookUrl
-    ? createWebhookWorker({ store, url: config.webhookUrl, secret: deps.secret, now: deps.now, log: deps.log, ...(config.webhookFetch ? { fetch: config.webhookFetch } : {}) })
+    ? createWebhookWorker({
+        store,
+        url: config.webhookUrl,
+        secret: deps.secret,
+        now: deps.now,
+        log: deps.log,
+        ...(config.webhookFetch ? { fetch: config.webhookFetch } : {}),
+      })
     : null;
   let prunedAt = 0;
 
@@ -70,20 +77,30 @@ export function createFeedbackService(config: FeedbackConfig, deps: FeedbackDeps
 
   const handle = async (request: Request, origin: string, ip: string): Promise<Response> => {
     const ipRate = await deps.limit(`feedback-ip:${ip}`, deps.limits.perIpPerMinute);
-    if (!ipRate.ok) return deps.error(429, 'rate_limited', 'Too much feedback; slow down.', origin, { 'retry-after': String(ipRate.retryAfter) });
+    if (!ipRate.ok)
+      return deps.error(429, 'rate_limited', 'Too much feedback; slow down.', origin, { 'retry-after': String(ipRate.retryAfter) });
     const body = await deps.readJson(request, FEEDBACK_BODY_BYTES);
     if (!body.ok) return body.response;
     const valid = validateFeedbackBody(body.value);
     if (!valid.ok) return deps.error(400, 'invalid_request', valid.message, origin);
-    if (!(await deps.verifySender(valid.sender, origin))) return deps.error(403, 'invalid_sender', 'Unknown sender; start a new conversation.', origin);
+    if (!(await deps.verifySender(valid.sender, origin)))
+      return deps.error(403, 'invalid_sender', 'Unknown sender; start a new conversation.', origin);
     const senderRate = await deps.limit(`feedback-sender:${valid.conversation}`, deps.limits.perSenderPerMinute);
-    if (!senderRate.ok) return deps.error(429, 'rate_limited', 'Too much feedback in this conversation; slow down.', origin, { 'retry-after': String(senderRate.retryAfter) });
+    if (!senderRate.ok)
+      return deps.error(429, 'rate_limited', 'Too much feedback in this conversation; slow down.', origin, {
+        'retry-after': String(senderRate.retryAfter),
+      });
     const now = deps.now();
     const { result, stored } = await store.put({ ...valid.detail, conversation: valid.conversation, origin }, now, maxChanges);
     if (result === 'locked') return deps.error(409, 'feedback_locked', 'This answer was already rated and changed once.', origin);
     if (result !== 'unchanged') {
       if (webhook) {
-        await store.enqueue({ id: `${stored.conversation}.${stored.kind}.${stored.messageId}.${now}`, body: webhookBody(stored), attempts: 0, dueAt: now });
+        await store.enqueue({
+          id: `${stored.conversation}.${stored.kind}.${stored.messageId}.${now}`,
+          body: webhookBody(stored),
+          attempts: 0,
+          dueAt: now,
+        });
         webhook.kick();
       }
       try {

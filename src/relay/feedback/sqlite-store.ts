@@ -46,18 +46,27 @@ export function openSqliteFeedbackStore(dir: string): FeedbackStore {
     CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, due_at);
   `);
   const get = db.prepare<[string], Row>('SELECT data FROM feedback WHERE key = ?');
-  const upsert = db.prepare('INSERT INTO feedback (key, updated_at, data) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET updated_at = excluded.updated_at, data = excluded.data');
+  const upsert = db.prepare(
+    'INSERT INTO feedback (key, updated_at, data) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET updated_at = excluded.updated_at, data = excluded.data',
+  );
   const since = db.prepare<[number, number], Row>('SELECT data FROM feedback WHERE updated_at >= ? ORDER BY updated_at DESC LIMIT ?');
   const pruneFeedback = db.prepare('DELETE FROM feedback WHERE updated_at < ?');
   const pruneOutbox = db.prepare("DELETE FROM outbox WHERE (state = 'done' AND done_at < ?) OR (state = 'failed' AND due_at < ?)");
   const insertOutbox = db.prepare('INSERT OR IGNORE INTO outbox (id, body, attempts, due_at) VALUES (?, ?, ?, ?)');
-  const due = db.prepare<[number, number, number], { id: string; body: string; attempts: number; due_at: number; last_error: string | null }>(
+  const due = db.prepare<
+    [number, number, number],
+    { id: string; body: string; attempts: number; due_at: number; last_error: string | null }
+  >(
     "SELECT id, body, attempts, due_at, last_error FROM outbox WHERE state = 'pending' AND due_at <= ? AND lease_until <= ? ORDER BY due_at LIMIT ?",
   );
   const lease = db.prepare('UPDATE outbox SET lease_until = ? WHERE id = ?');
   const done = db.prepare("UPDATE outbox SET state = 'done', done_at = ? WHERE id = ?");
-  const retry = db.prepare('UPDATE outbox SET attempts = ?, due_at = COALESCE(?, due_at), state = ?, last_error = ?, lease_until = 0 WHERE id = ?');
-  const counts = db.prepare<[], { state: string; n: number }>("SELECT state, COUNT(*) AS n FROM outbox WHERE state != 'done' GROUP BY state");
+  const retry = db.prepare(
+    'UPDATE outbox SET attempts = ?, due_at = COALESCE(?, due_at), state = ?, last_error = ?, lease_until = 0 WHERE id = ?',
+  );
+  const counts = db.prepare<[], { state: string; n: number }>(
+    "SELECT state, COUNT(*) AS n FROM outbox WHERE state != 'done' GROUP BY state",
+  );
 
   const put = db.transaction((item: Omit<StoredFeedback, 'createdAt' | 'updatedAt' | 'changes'>, now: number, maxChanges: number) => {
     const key = feedbackKey(item);
@@ -69,7 +78,13 @@ export function openSqliteFeedbackStore(dir: string): FeedbackStore {
   const claim = db.transaction((now: number, limit: number, leaseMs: number): OutboxItem[] => {
     const rows = due.all(now, now, limit);
     for (const r of rows) lease.run(now + leaseMs, r.id);
-    return rows.map((r) => ({ id: r.id, body: r.body, attempts: r.attempts, dueAt: r.due_at, ...(r.last_error ? { lastError: r.last_error } : {}) }));
+    return rows.map((r) => ({
+      id: r.id,
+      body: r.body,
+      attempts: r.attempts,
+      dueAt: r.due_at,
+      ...(r.last_error ? { lastError: r.last_error } : {}),
+    }));
   });
   const list = (from: number, limit: number) => since.all(from, limit).map((r) => JSON.parse(r.data) as StoredFeedback);
 

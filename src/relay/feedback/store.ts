@@ -34,13 +34,23 @@ export interface FeedbackSummary {
   readonly csatAverage: number | null;
   readonly reasons: Readonly<Record<string, number>>;
   /** Newest first, at most `commentLimit`. */
-  readonly comments: readonly { readonly messageId: string; readonly kind: FeedbackKind; readonly value: string | number; readonly comment: string; readonly at: number }[];
+  readonly comments: readonly {
+    readonly messageId: string;
+    readonly kind: FeedbackKind;
+    readonly value: string | number;
+    readonly comment: string;
+    readonly at: number;
+  }[];
   readonly outbox: { readonly pending: number; readonly failed: number };
 }
 
 export interface FeedbackStore {
   /** Idempotent per (conversation, kind, messageId; CSAT: one per conversation). */
-  put(item: Omit<StoredFeedback, 'createdAt' | 'updatedAt' | 'changes'>, now: number, maxChanges: number): Promise<{ result: PutResult; stored: StoredFeedback }>;
+  put(
+    item: Omit<StoredFeedback, 'createdAt' | 'updatedAt' | 'changes'>,
+    now: number,
+    maxChanges: number,
+  ): Promise<{ result: PutResult; stored: StoredFeedback }>;
   list(options: { since?: number; limit?: number }): Promise<StoredFeedback[]>;
   summary(since: number, commentLimit?: number): Promise<FeedbackSummary>;
   /** Deletes feedback (and delivered or dead outbox items) older than `before`. */
@@ -73,7 +83,11 @@ export function mergeFeedback(
   return { result: 'updated', stored: { ...next, createdAt: prev.createdAt, updatedAt: now, changes: prev.changes + (changed ? 1 : 0) } };
 }
 
-export function summarize(items: readonly StoredFeedback[], outbox: { pending: number; failed: number }, commentLimit = 20): FeedbackSummary {
+export function summarize(
+  items: readonly StoredFeedback[],
+  outbox: { pending: number; failed: number },
+  commentLimit = 20,
+): FeedbackSummary {
   let up = 0;
   let down = 0;
   let csatCount = 0;
@@ -110,12 +124,19 @@ export class MemoryFeedbackStore implements FeedbackStore {
   }
 
   async list({ since = 0, limit = 1000 }: { since?: number; limit?: number }) {
-    return [...this.#items.values()].filter((f) => f.updatedAt >= since).sort((a, b) => b.updatedAt - a.updatedAt).slice(0, limit);
+    return [...this.#items.values()]
+      .filter((f) => f.updatedAt >= since)
+      .sort((a, b) => b.updatedAt - a.updatedAt)
+      .slice(0, limit);
   }
 
   async summary(since: number, commentLimit?: number) {
     const all = [...this.#outbox.values()].filter((o) => o.doneAt === undefined);
-    return summarize(await this.list({ since, limit: Number.MAX_SAFE_INTEGER }), { pending: all.filter((o) => !o.failed).length, failed: all.filter((o) => o.failed).length }, commentLimit);
+    return summarize(
+      await this.list({ since, limit: Number.MAX_SAFE_INTEGER }),
+      { pending: all.filter((o) => !o.failed).length, failed: all.filter((o) => o.failed).length },
+      commentLimit,
+    );
   }
 
   async prune(before: number) {

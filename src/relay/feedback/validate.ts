@@ -31,7 +31,8 @@ export function validateFeedbackBody(body: unknown): ValidFeedback {
   if (!Array.isArray(reasonsRaw) || reasonsRaw.length > FEEDBACK_REASONS.length || !reasonsRaw.every(isReason))
     return { ok: false, message: `\`reasons\` must be a list of: ${FEEDBACK_REASONS.join(', ')}.` };
   const reasons = [...new Set(reasonsRaw)].sort();
-  if (reasons.length > 0 && !(kind === 'thumbs' && value === 'down')) return { ok: false, message: '`reasons` go with a thumbs-down only.' };
+  if (reasons.length > 0 && !(kind === 'thumbs' && value === 'down'))
+    return { ok: false, message: '`reasons` go with a thumbs-down only.' };
   const comment = b['comment'] ?? '';
   if (typeof comment !== 'string' || [...comment].length > FEEDBACK_COMMENT_MAX)
     return { ok: false, message: `\`comment\` must be a string of at most ${FEEDBACK_COMMENT_MAX} characters.` };
@@ -41,5 +42,10 @@ export function validateFeedbackBody(body: unknown): ValidFeedback {
   const conversation = conversationKey(sender);
   if (!parsed || typeof messageId !== 'string') return { ok: false, message: '`messageId` is missing or malformed.' };
   if (parsed.conversation !== conversation) return { ok: false, message: '`messageId` belongs to another conversation.' };
-  return { ok: true, sender, conversation, detail: { kind, value: value as FeedbackDetail['value'], reasons, comment: comment.trim(), messageId } };
+  return {
+    ok: true,
+    sender,
+    conversation,
+    detail: { kind, value: value as FeedbackDetail['value'], reasons, comment: comment.trim(), messageId },
+  };
 }

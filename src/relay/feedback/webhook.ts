@@ -91,7 +91,10 @@ export function createWebhookWorker(options: WebhookOptions): WebhookWorker {
     const delay = Math.min(max, base * 2 ** (attempts - 1)) * (0.8 + random() * 0.4);
     const giveUp = attempts >= maxAttempts;
     await options.store.retry(item.id, attempts, giveUp ? null : now() + Math.round(delay), error);
-    options.log?.(giveUp ? 'error' : 'warn', giveUp ? 'relay: feedback webhook gave up' : 'relay: feedback webhook failed; will retry', { attempts, error });
+    options.log?.(giveUp ? 'error' : 'warn', giveUp ? 'relay: feedback webhook gave up' : 'relay: feedback webhook failed; will retry', {
+      attempts,
+      error,
+    });
   };
 
   const round = async (): Promise<number> => {

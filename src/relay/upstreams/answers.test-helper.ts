@@ -21,7 +21,12 @@ export const quietLog = (): { lines: string[]; log: (l: string, m: string, f?: R
  * Reads the first chunk of a polling answer, aborts and cancels it, waits `ms`, and returns
  * how many requests `count` saw right after the abort and after the wait.
  */
-export async function pollsAfterAbort(answer: UpstreamAnswer, abort: AbortController, count: () => number, ms: number): Promise<[number, number]> {
+export async function pollsAfterAbort(
+  answer: UpstreamAnswer,
+  abort: AbortController,
+  count: () => number,
+  ms: number,
+): Promise<[number, number]> {
   if (isRefusal(answer) || !answer.body) throw new Error('no body');
   const reader = answer.body.getReader();
   await reader.read();

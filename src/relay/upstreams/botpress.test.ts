@@ -16,7 +16,14 @@ function setup(mockOptions: BotpressMockOptions = {}, quietMs = 40) {
   const mock = createBotpressMock({ token: TOKEN, botId: 'bot-1', realtime: false, mediaBase: `${BASE}/media`, ...mockOptions });
   const { log, lines } = quietLog();
   const requests: Request[] = [];
-  const upstream = botpressUpstream({ apiBase: BASE, token: TOKEN, botId: 'bot-1', integrationId: 'int-9', replyQuietMs: quietMs, replyMaxMs: 3000 }).create({
+  const upstream = botpressUpstream({
+    apiBase: BASE,
+    token: TOKEN,
+    botId: 'bot-1',
+    integrationId: 'int-9',
+    replyQuietMs: quietMs,
+    replyMaxMs: 3000,
+  }).create({
     fetch: (r) => {
       requests.push(r.clone());
       return mock.fetch(r);
@@ -35,7 +42,9 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     const t = setup();
     const chunks = await chunksOf(await t.send({ type: 'payload', payload: 'init', label: 'START' }));
     expect(kinds(chunks)).toEqual(['processing.start', 'text', 'text', ...Array(10).fill('button'), 'processing.end']);
-    expect((chunks[1]!['data'] as { text: string }).text).toBe("<p>Hi! I&#39;m the <strong>Indigo Bikes</strong> bot, running on a Botpress-compatible API.</p>");
+    expect((chunks[1]!['data'] as { text: string }).text).toBe(
+      '<p>Hi! I&#39;m the <strong>Indigo Bikes</strong> bot, running on a Botpress-compatible API.</p>',
+    );
     const first = t.requests[0]!;
     expect(first.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
     expect(first.headers.get('x-bot-id')).toBe('bot-1');
@@ -60,7 +69,18 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
       ['audio', ['text', 'audio']],
       ['file', ['file']],
       ['location', ['location']],
-      ['card', ['carousel.start', 'carousel.card.start', 'carousel.card.button', 'carousel.card.link', 'carousel.card.button', 'carousel.card.end', 'carousel.end']],
+      [
+        'card',
+        [
+          'carousel.start',
+          'carousel.card.start',
+          'carousel.card.button',
+          'carousel.card.link',
+          'carousel.card.button',
+          'carousel.card.end',
+          'carousel.end',
+        ],
+      ],
       ['dropdown', ['select']],
       ['markdown', ['text']],
       ['bloc', ['text', 'image', 'audio', 'file', 'location']],
@@ -77,7 +97,9 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
   });
 
   it('maps payload fields exactly (Botpress public schema names)', () => {
-    expect(botpressChunks('file', { fileUrl: 'https://x.test/a/Price%20list.pdf' }, 'm')).toEqual([{ type: 'file', data: { url: 'https://x.test/a/Price%20list.pdf', name: 'Price list.pdf' } }]);
+    expect(botpressChunks('file', { fileUrl: 'https://x.test/a/Price%20list.pdf' }, 'm')).toEqual([
+      { type: 'file', data: { url: 'https://x.test/a/Price%20list.pdf', name: 'Price list.pdf' } },
+    ]);
     expect(botpressChunks('location', { latitude: 1.5, longitude: 2.5, address: 'Via Roma 1' }, 'm')).toEqual([
       { type: 'location', data: { latitude: 1.5, longitude: 2.5, title: '', address: 'Via Roma 1' } },
     ]);
@@ -85,7 +107,19 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
       { type: 'text', text: '<p>Pick</p>', isCaption: false, isGenerated: false },
       { type: 'button', label: 'Yes', payload: 'y' },
     ]);
-    expect(botpressChunks('card', { title: 'T', actions: [{ action: 'say', label: 'Say', value: 'hi' }, { action: 'url', label: 'Go', value: 'https://x.test' }] }, 'm7').map(parseChunk)).toEqual([
+    expect(
+      botpressChunks(
+        'card',
+        {
+          title: 'T',
+          actions: [
+            { action: 'say', label: 'Say', value: 'hi' },
+            { action: 'url', label: 'Go', value: 'https://x.test' },
+          ],
+        },
+        'm7',
+      ).map(parseChunk),
+    ).toEqual([
       { type: 'carousel.start', carouselId: 'm7' },
       { type: 'carousel.card.start', carouselId: 'm7', cardIndex: 1, title: 'T', description: '', image: null },
       { type: 'carousel.card.button', carouselId: 'm7', cardIndex: 1, label: 'Say', payload: 'hi' },
@@ -94,7 +128,9 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
       { type: 'carousel.end', carouselId: 'm7' },
     ]);
     const many = Array.from({ length: 11 }, (_, i) => ({ label: `L${i}`, value: `v${i}` }));
-    expect(botpressChunks('choice', { text: 'Pick', options: many }, 'm').map(parseChunk)).toMatchObject([{ type: 'select', label: 'Pick' }]);
+    expect(botpressChunks('choice', { text: 'Pick', options: many }, 'm').map(parseChunk)).toMatchObject([
+      { type: 'select', label: 'Pick' },
+    ]);
     for (const bad of [null, 'x', { imageUrl: 3 }]) expect(botpressChunks('image', bad, 'm')).toEqual([]);
     expect(botpressChunks('somethingNew', { text: 'x' }, 'm')).toEqual([]);
   });
@@ -129,7 +165,9 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
         return json({ messages: list, meta: {} });
       },
     });
-    const chunks = await chunksOf(await up.send({ sender: SENDER, data: { type: 'text', text: 'hi' }, signal: new AbortController().signal }));
+    const chunks = await chunksOf(
+      await up.send({ sender: SENDER, data: { type: 'text', text: 'hi' }, signal: new AbortController().signal }),
+    );
     expect(chunks.filter((c) => c.type === 'text').map((c) => (c['data'] as { text: string }).text)).toEqual(['<p>new answer</p>']);
   });
 
@@ -138,10 +176,21 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     await chunksOf(await t.send({ type: 'text', text: 'hi' }));
     const first = t.mock.state.messages.find((m) => m.direction === 'outgoing')!;
     // The bot speaks again after the quiet time: nobody is polling.
-    (t.mock.state.messages as typeof first[]).push({ ...first, id: 'msg_late', createdAt: new Date(Date.parse(first.createdAt) + 5).toISOString(), payload: { text: 'Late thought' } });
+    (t.mock.state.messages as (typeof first)[]).push({
+      ...first,
+      id: 'msg_late',
+      createdAt: new Date(Date.parse(first.createdAt) + 5).toISOString(),
+      payload: { text: 'Late thought' },
+    });
     const texts = async (text: string) =>
-      (await chunksOf(await t.send({ type: 'text', text }))).filter((c) => c.type === 'text').map((c) => (c['data'] as { text: string }).text);
-    expect(await texts('second')).toEqual(['<p>Late thought</p>', '<p>You said: <em>second</em></p>', '<p>What would you like to see?</p>']);
+      (await chunksOf(await t.send({ type: 'text', text })))
+        .filter((c) => c.type === 'text')
+        .map((c) => (c['data'] as { text: string }).text);
+    expect(await texts('second')).toEqual([
+      '<p>Late thought</p>',
+      '<p>You said: <em>second</em></p>',
+      '<p>What would you like to see?</p>',
+    ]);
     expect(await texts('third')).toEqual(['<p>You said: <em>third</em></p>', '<p>What would you like to see?</p>']);
   });
 
@@ -149,7 +198,13 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     const { log } = quietLog();
     const at = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString();
     const list = [
-      ...Array.from({ length: 23 }, (_, i) => ({ id: `old${i}`, createdAt: at(i), type: 'text', payload: { text: `old ${i}` }, direction: i % 2 ? 'outgoing' : 'incoming' })),
+      ...Array.from({ length: 23 }, (_, i) => ({
+        id: `old${i}`,
+        createdAt: at(i),
+        type: 'text',
+        payload: { text: `old ${i}` },
+        direction: i % 2 ? 'outgoing' : 'incoming',
+      })),
       { id: 'mine', createdAt: at(30), type: 'text', payload: { text: 'hi' }, direction: 'incoming' },
       { id: 'new1', createdAt: at(31), type: 'text', payload: { text: 'new 1' }, direction: 'outgoing' },
       { id: 'new2', createdAt: at(32), type: 'text', payload: { text: 'new 2' }, direction: 'outgoing' },
@@ -166,15 +221,25 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
         return json({ messages: list.slice(from, from + 10), meta: from + 10 < list.length ? { nextToken: String(from + 10) } : {} });
       },
     });
-    const chunks = await chunksOf(await up.send({ sender: SENDER, data: { type: 'text', text: 'hi' }, signal: new AbortController().signal }));
-    expect(chunks.filter((c) => c.type === 'text').map((c) => (c['data'] as { text: string }).text)).toEqual(['<p>new 1</p>', '<p>new 2</p>']);
+    const chunks = await chunksOf(
+      await up.send({ sender: SENDER, data: { type: 'text', text: 'hi' }, signal: new AbortController().signal }),
+    );
+    expect(chunks.filter((c) => c.type === 'text').map((c) => (c['data'] as { text: string }).text)).toEqual([
+      '<p>new 1</p>',
+      '<p>new 2</p>',
+    ]);
   });
 
   it('recreates the user and conversation when Botpress answers 404', async () => {
     const t = setup();
     await chunksOf(await t.send({ type: 'text', text: 'hi' }));
     const [conversation] = [...t.mock.state.conversations.keys()];
-    await t.mock.fetch(new Request(`${BASE}/v1/chat/conversations/${conversation}`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}`, 'x-bot-id': 'bot-1' } }));
+    await t.mock.fetch(
+      new Request(`${BASE}/v1/chat/conversations/${conversation}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${TOKEN}`, 'x-bot-id': 'bot-1' },
+      }),
+    );
     const chunks = await chunksOf(await t.send({ type: 'payload', payload: 'image' }));
     expect(kinds(chunks)).toEqual(['processing.start', 'image', 'processing.end']);
     expect(t.lines.join('\n')).toContain('recreating user and conversation');
@@ -197,7 +262,10 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
   it('a wrong token or bot id gives 401/403 from the platform', async () => {
     const mock = createBotpressMock({ token: TOKEN, botId: 'bot-1', realtime: false });
     const { log } = quietLog();
-    for (const [token, botId, status] of [['wrong', 'bot-1', 401], [TOKEN, 'other-bot', 403]] as const) {
+    for (const [token, botId, status] of [
+      ['wrong', 'bot-1', 401],
+      [TOKEN, 'other-bot', 403],
+    ] as const) {
       const up = botpressUpstream({ apiBase: BASE, token, botId }).create({ fetch: (r) => mock.fetch(r), log });
       const answer = await up.send({ sender: SENDER, data: { type: 'text', text: 'x' }, signal: new AbortController().signal });
       expect(answer instanceof Response && answer.status).toBe(status);
@@ -207,7 +275,10 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
   it('backs off when polling is rate limited and still delivers the answer', async () => {
     let limited = 0;
     const t = setup({
-      fault: ({ method, path }) => (method === 'GET' && path.startsWith('/v1/chat/messages') && limited++ < 1 ? { status: 429, headers: { 'retry-after': '0' } } : undefined),
+      fault: ({ method, path }) =>
+        method === 'GET' && path.startsWith('/v1/chat/messages') && limited++ < 1
+          ? { status: 429, headers: { 'retry-after': '0' } }
+          : undefined,
     });
     const chunks = await chunksOf(await t.send({ type: 'payload', payload: 'image' }));
     expect(kinds(chunks)).toEqual(['processing.start', 'image', 'processing.end']);
@@ -234,7 +305,9 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
   it('reads its settings from the env names of the issue; a missing one stops with one clear line', () => {
     expect(() => botpressFromEnv({})).toThrow(new RelayConfigError('RELAY_UPSTREAM=botpress needs BOTPRESS_TOKEN.'));
     expect(() => botpressFromEnv({ BOTPRESS_TOKEN: 't' })).toThrow(/BOTPRESS_BOT_ID/);
-    expect(() => botpressFromEnv({ BOTPRESS_TOKEN: 't', BOTPRESS_BOT_ID: 'b', BOTPRESS_REPLY_QUIET_MS: 'soon' })).toThrow(/BOTPRESS_REPLY_QUIET_MS/);
+    expect(() => botpressFromEnv({ BOTPRESS_TOKEN: 't', BOTPRESS_BOT_ID: 'b', BOTPRESS_REPLY_QUIET_MS: 'soon' })).toThrow(
+      /BOTPRESS_REPLY_QUIET_MS/,
+    );
     expect(() => botpressFromEnv({ BOTPRESS_TOKEN: 't', BOTPRESS_BOT_ID: 'b', BOTPRESS_API_BASE: 'ftp://x' })).toThrow(/BOTPRESS_API_BASE/);
     const spec = botpressFromEnv({ BOTPRESS_TOKEN: TOKEN, BOTPRESS_BOT_ID: 'b' });
     expect([spec.name, spec.secrets]).toEqual(['botpress', [TOKEN]]);

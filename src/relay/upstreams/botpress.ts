@@ -155,63 +155,66 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
 
   const turns = new TurnMemory(settings.cacheSize ?? 10_000);
 
-  const poll = (conversationId: string, turn: ReturnType<TurnMemory['begin']>) => async (signal: AbortSignal): Promise<PollResult> => {
-    const { after, skip } = turn;
-    const found: Rec[] = [];
-    let nextToken: string | undefined;
-    let ascending = false;
-    let passed = false; // an oldest-first list went past the visitor's message
-    for (let page = 0; page < 50; page++) {
-      const q = new URLSearchParams({ conversationId });
-      if (nextToken) q.set('nextToken', nextToken);
-      let body: Rec;
-      try {
-        body = await call('GET', `/v1/chat/messages?${q}`, undefined, signal);
-      } catch (e) {
-        if (e instanceof PlatformStatus) return { ok: false, status: e.status, headers: e.headers };
-        throw e;
-      }
-      const messages = Array.isArray(body['messages']) ? body['messages'].filter(isRec) : [];
-      // The seed lists newest first; a server that lists oldest first is read to its end.
-      if (messages.length > 1) ascending = timeOf(messages[0]) < timeOf(messages[messages.length - 1]);
-      let reached = false;
-      for (const m of messages) {
-        const id = str(m['id']);
-        const at = timeOf(m);
-        const timed = Number.isFinite(at) && Number.isFinite(after.at);
-        if (id === after.id) {
-          reached = passed = true;
-          continue;
+  const poll =
+    (conversationId: string, turn: ReturnType<TurnMemory['begin']>) =>
+    async (signal: AbortSignal): Promise<PollResult> => {
+      const { after, skip } = turn;
+      const found: Rec[] = [];
+      let nextToken: string | undefined;
+      let ascending = false;
+      let passed = false; // an oldest-first list went past the visitor's message
+      for (let page = 0; page < 50; page++) {
+        const q = new URLSearchParams({ conversationId });
+        if (nextToken) q.set('nextToken', nextToken);
+        let body: Rec;
+        try {
+          body = await call('GET', `/v1/chat/messages?${q}`, undefined, signal);
+        } catch (e) {
+          if (e instanceof PlatformStatus) return { ok: false, status: e.status, headers: e.headers };
+          throw e;
         }
-        if (timed && at < after.at) {
-          reached = true; // older than the visitor's message
-          continue;
+        const messages = Array.isArray(body['messages']) ? body['messages'].filter(isRec) : [];
+        // The seed lists newest first; a server that lists oldest first is read to its end.
+        if (messages.length > 1) ascending = timeOf(messages[0]) < timeOf(messages[messages.length - 1]);
+        let reached = false;
+        for (const m of messages) {
+          const id = str(m['id']);
+          const at = timeOf(m);
+          const timed = Number.isFinite(at) && Number.isFinite(after.at);
+          if (id === after.id) {
+            reached = passed = true;
+            continue;
+          }
+          if (timed && at < after.at) {
+            reached = true; // older than the visitor's message
+            continue;
+          }
+          // Without times, list order says what is newer than the visitor's message.
+          if (!timed && (ascending ? !passed : reached)) continue;
+          // Outgoing (the bot's) messages of this conversation only, whatever the server filtered.
+          const conv = m['conversationId'];
+          if (id && !skip.has(id) && m['direction'] === 'outgoing' && (conv === undefined || conv === conversationId)) found.push(m);
         }
-        // Without times, list order says what is newer than the visitor's message.
-        if (!timed && (ascending ? !passed : reached)) continue;
-        // Outgoing (the bot's) messages of this conversation only, whatever the server filtered.
-        const conv = m['conversationId'];
-        if (id && !skip.has(id) && m['direction'] === 'outgoing' && (conv === undefined || conv === conversationId)) found.push(m);
+        nextToken = isRec(body['meta']) ? str(body['meta']['nextToken']) : undefined;
+        if ((reached && !ascending) || !nextToken) break;
       }
-      nextToken = isRec(body['meta']) ? str(body['meta']['nextToken']) : undefined;
-      if ((reached && !ascending) || !nextToken) break;
-    }
-    // Oldest first, in the order the bot sent them.
-    if (!ascending) found.reverse();
-    found.sort((a, b) => (timeOf(a) || 0) - (timeOf(b) || 0));
-    const items: PollItem[] = [];
-    for (const m of found) {
-      const id = String(m['id']);
-      // `type` sits on the message; older servers put it inside the payload.
-      const payload = m['payload'];
-      const type = m['type'] ?? (isRec(payload) ? payload['type'] : undefined);
-      const chunks = botpressChunks(type, payload, id);
-      if (chunks.length === 0) log('info', 'relay: skipped a Botpress message with nothing to show', { type: String(m['type']).slice(0, 40) });
-      items.push({ id, chunks });
-    }
-    turn.record(items.map((i) => i.id));
-    return { ok: true, items };
-  };
+      // Oldest first, in the order the bot sent them.
+      if (!ascending) found.reverse();
+      found.sort((a, b) => (timeOf(a) || 0) - (timeOf(b) || 0));
+      const items: PollItem[] = [];
+      for (const m of found) {
+        const id = String(m['id']);
+        // `type` sits on the message; older servers put it inside the payload.
+        const payload = m['payload'];
+        const type = m['type'] ?? (isRec(payload) ? payload['type'] : undefined);
+        const chunks = botpressChunks(type, payload, id);
+        if (chunks.length === 0)
+          log('info', 'relay: skipped a Botpress message with nothing to show', { type: String(m['type']).slice(0, 40) });
+        items.push({ id, chunks });
+      }
+      turn.record(items.map((i) => i.id));
+      return { ok: true, items };
+    };
 
   const sendProfile = async (sender: string, profile: Readonly<Record<string, string>>, signal: AbortSignal) => {
     const update: Record<string, string> = {};

@@ -16,7 +16,14 @@ function setup(mockOptions: ChatMessagesMockOptions = {}, extra: { resolveChatId
   const mock = createChatMessagesMock({ apiKey: KEY, realtime: false, ...mockOptions });
   const { log, lines } = quietLog();
   const requests: { method: string; url: string; body: unknown; auth: string | null }[] = [];
-  const upstream = chatMessagesUpstream({ apiBase: BASE, apiKey: KEY, senderId: SENDER_ID, replyQuietMs: 40, replyMaxMs: 3000, ...extra }).create({
+  const upstream = chatMessagesUpstream({
+    apiBase: BASE,
+    apiKey: KEY,
+    senderId: SENDER_ID,
+    replyQuietMs: 40,
+    replyMaxMs: 3000,
+    ...extra,
+  }).create({
     fetch: async (r) => {
       const text = r.method === 'POST' ? await r.clone().text() : '';
       requests.push({ method: r.method, url: r.url, body: text ? JSON.parse(text) : undefined, auth: r.headers.get('authorization') });
@@ -24,7 +31,8 @@ function setup(mockOptions: ChatMessagesMockOptions = {}, extra: { resolveChatId
     },
     log,
   });
-  const send = (data: Parameters<typeof upstream.send>[0]['data'], signal = new AbortController().signal) => upstream.send({ sender: SENDER, data, signal });
+  const send = (data: Parameters<typeof upstream.send>[0]['data'], signal = new AbortController().signal) =>
+    upstream.send({ sender: SENDER, data, signal });
   return { mock, send, requests, lines };
 }
 
@@ -38,7 +46,14 @@ describe('chat-messages adapter against the chat-messages mock', () => {
     expect(post).toMatchObject({
       url: `${BASE}/api/v1/chat-messages`,
       auth: KEY,
-      body: { chatId, chatThreadId: null, content: 'What about returns?', senderId: SENDER_ID, role: 'user', externalId: expect.stringMatching(/^.{3,250}$/) },
+      body: {
+        chatId,
+        chatThreadId: null,
+        content: 'What about returns?',
+        senderId: SENDER_ID,
+        role: 'user',
+        externalId: expect.stringMatching(/^.{3,250}$/),
+      },
     });
     expect(t.requests.some((r) => r.method === 'GET' && r.url === `${BASE}/api/v1/chat-messages?chatId=${chatId}`)).toBe(true);
     // A second turn shows only its own answer, never the first turn's again.
@@ -90,7 +105,9 @@ describe('chat-messages adapter against the chat-messages mock', () => {
     [429, '5'],
     [500, null],
   ])('hands a %i on send to the relay with its status', async (status, retry) => {
-    const t = setup({ fault: ({ method }) => (method === 'POST' ? { status, ...(retry ? { headers: { 'retry-after': retry } } : {}) } : undefined) });
+    const t = setup({
+      fault: ({ method }) => (method === 'POST' ? { status, ...(retry ? { headers: { 'retry-after': retry } } : {}) } : undefined),
+    });
     const answer = await t.send({ type: 'text', text: 'hi' });
     if (isRefusal(answer)) throw new Error('refused');
     expect([answer.status, answer.headers.get('retry-after')]).toEqual([status, retry]);
@@ -98,7 +115,10 @@ describe('chat-messages adapter against the chat-messages mock', () => {
 
   it('a wrong key is a 401', async () => {
     const mock = createChatMessagesMock({ apiKey: KEY, realtime: false });
-    const up = chatMessagesUpstream({ apiBase: BASE, apiKey: 'nope', senderId: SENDER_ID }).create({ fetch: (r) => mock.fetch(r), log: () => {} });
+    const up = chatMessagesUpstream({ apiBase: BASE, apiKey: 'nope', senderId: SENDER_ID }).create({
+      fetch: (r) => mock.fetch(r),
+      log: () => {},
+    });
     const answer = await up.send({ sender: SENDER, data: { type: 'text', text: 'x' }, signal: new AbortController().signal });
     expect(answer instanceof Response && answer.status).toBe(401);
   });
@@ -115,11 +135,20 @@ describe('chat-messages adapter against the chat-messages mock', () => {
     expect(() => chatMessagesFromEnv({})).toThrow('RELAY_UPSTREAM=chat-messages needs CHAT_MESSAGES_API_BASE.');
     expect(() => chatMessagesFromEnv({ CHAT_MESSAGES_API_BASE: BASE })).toThrow(/CHAT_MESSAGES_API_KEY/);
     expect(() => chatMessagesFromEnv({ CHAT_MESSAGES_API_BASE: BASE, CHAT_MESSAGES_API_KEY: KEY })).toThrow(/CHAT_MESSAGES_SENDER_ID/);
-    expect(() => chatMessagesFromEnv({ CHAT_MESSAGES_API_BASE: BASE, CHAT_MESSAGES_API_KEY: KEY, CHAT_MESSAGES_SENDER_ID: 'me' })).toThrow(/UUID/);
+    expect(() => chatMessagesFromEnv({ CHAT_MESSAGES_API_BASE: BASE, CHAT_MESSAGES_API_KEY: KEY, CHAT_MESSAGES_SENDER_ID: 'me' })).toThrow(
+      /UUID/,
+    );
     expect(() =>
-      chatMessagesFromEnv({ CHAT_MESSAGES_API_BASE: BASE, CHAT_MESSAGES_API_KEY: KEY, CHAT_MESSAGES_SENDER_ID: SENDER_ID, CHAT_MESSAGES_REPLY_MAX_MS: '0' }),
+      chatMessagesFromEnv({
+        CHAT_MESSAGES_API_BASE: BASE,
+        CHAT_MESSAGES_API_KEY: KEY,
+        CHAT_MESSAGES_SENDER_ID: SENDER_ID,
+        CHAT_MESSAGES_REPLY_MAX_MS: '0',
+      }),
     ).toThrow(/CHAT_MESSAGES_REPLY_MAX_MS/);
-    expect(chatMessagesFromEnv({ CHAT_MESSAGES_API_BASE: BASE, CHAT_MESSAGES_API_KEY: KEY, CHAT_MESSAGES_SENDER_ID: SENDER_ID }).secrets).toContain(KEY);
+    expect(
+      chatMessagesFromEnv({ CHAT_MESSAGES_API_BASE: BASE, CHAT_MESSAGES_API_KEY: KEY, CHAT_MESSAGES_SENDER_ID: SENDER_ID }).secrets,
+    ).toContain(KEY);
   });
 
   it('derives a stable RFC 9562 UUID v5 per sender', async () => {

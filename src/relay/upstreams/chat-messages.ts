@@ -114,35 +114,38 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
 
   const turns = new TurnMemory();
 
-  const poll = (chatId: string, turn: ReturnType<TurnMemory['begin']>) => async (signal: AbortSignal): Promise<PollResult> => {
-    const { after, skip } = turn;
-    const res = await fetch(new Request(`${endpoint}?${new URLSearchParams({ chatId })}`, { headers: headers(false), signal }));
-    if (res.status < 200 || res.status > 299) {
-      res.body?.cancel().catch(() => {});
-      return { ok: false, status: res.status, headers: res.headers };
-    }
-    let body: unknown;
-    try {
-      body = await res.json();
-    } catch {
-      return { ok: false, status: 502 };
-    }
-    const all = listOf(body)
-      .map((m, i) => ({ m, i, at: Date.parse(String(m['createdAt'])) }))
-      .sort((a, b) => (Number.isFinite(a.at) && Number.isFinite(b.at) && a.at !== b.at ? a.at - b.at : a.i - b.i));
-    // Messages after the visitor's: by position when it is listed, else by time.
-    const mine = all.findIndex((x) => x.m['id'] === after.id);
-    const later = mine >= 0 ? all.slice(mine + 1) : all.filter((x) => Number.isFinite(x.at) && x.at >= after.at && x.m['id'] !== after.id);
-    const items: PollItem[] = [];
-    for (const { m } of later) {
-      if (m['role'] === USER_ROLE || typeof m['id'] !== 'string' || skip.has(m['id'])) continue;
-      const content = typeof m['content'] === 'string' ? m['content'] : '';
-      const html = plainTextToHtml(content);
-      items.push({ id: m['id'], chunks: html ? [{ type: 'text', data: { text: html, is_caption: false }, is_generated: false }] : [] });
-    }
-    turn.record(items.map((i) => i.id));
-    return { ok: true, items };
-  };
+  const poll =
+    (chatId: string, turn: ReturnType<TurnMemory['begin']>) =>
+    async (signal: AbortSignal): Promise<PollResult> => {
+      const { after, skip } = turn;
+      const res = await fetch(new Request(`${endpoint}?${new URLSearchParams({ chatId })}`, { headers: headers(false), signal }));
+      if (res.status < 200 || res.status > 299) {
+        res.body?.cancel().catch(() => {});
+        return { ok: false, status: res.status, headers: res.headers };
+      }
+      let body: unknown;
+      try {
+        body = await res.json();
+      } catch {
+        return { ok: false, status: 502 };
+      }
+      const all = listOf(body)
+        .map((m, i) => ({ m, i, at: Date.parse(String(m['createdAt'])) }))
+        .sort((a, b) => (Number.isFinite(a.at) && Number.isFinite(b.at) && a.at !== b.at ? a.at - b.at : a.i - b.i));
+      // Messages after the visitor's: by position when it is listed, else by time.
+      const mine = all.findIndex((x) => x.m['id'] === after.id);
+      const later =
+        mine >= 0 ? all.slice(mine + 1) : all.filter((x) => Number.isFinite(x.at) && x.at >= after.at && x.m['id'] !== after.id);
+      const items: PollItem[] = [];
+      for (const { m } of later) {
+        if (m['role'] === USER_ROLE || typeof m['id'] !== 'string' || skip.has(m['id'])) continue;
+        const content = typeof m['content'] === 'string' ? m['content'] : '';
+        const html = plainTextToHtml(content);
+        items.push({ id: m['id'], chunks: html ? [{ type: 'text', data: { text: html, is_caption: false }, is_generated: false }] : [] });
+      }
+      turn.record(items.map((i) => i.id));
+      return { ok: true, items };
+    };
 
   return {
     async send({ sender, data, signal }: { sender: string; data: OutgoingData; signal: AbortSignal }) {
@@ -154,10 +157,7 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
       const chatId = await resolve(sender);
       if (!isUuid(chatId)) return refuse(500, 'chat_unresolved', 'The relay could not find this conversation.');
       const externalId = `indigo-${uuidV4()}`;
-      const res = await post(
-        { chatId, chatThreadId: null, content, externalId, senderId: settings.senderId, role: USER_ROLE },
-        signal,
-      );
+      const res = await post({ chatId, chatThreadId: null, content, externalId, senderId: settings.senderId, role: USER_ROLE }, signal);
       if (res.status < 200 || res.status > 299) return res;
       let created: unknown;
       try {

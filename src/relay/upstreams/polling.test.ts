@@ -48,7 +48,18 @@ function run(
 describe('polling answer', () => {
   it('starts with processing.start, emits each message once across polls, ends after the quiet time', async () => {
     const { answer, calls } = run(
-      (t) => ({ ok: true, items: t >= 200 ? [{ id: 'a', chunks: [text('A')] }, { id: 'b', chunks: [text('B')] }] : t >= 100 ? [{ id: 'a', chunks: [text('A')] }] : [] }),
+      (t) => ({
+        ok: true,
+        items:
+          t >= 200
+            ? [
+                { id: 'a', chunks: [text('A')] },
+                { id: 'b', chunks: [text('B')] },
+              ]
+            : t >= 100
+              ? [{ id: 'a', chunks: [text('A')] }]
+              : [],
+      }),
       { quietMs: 1000, maxMs: 30_000 },
     );
     const chunks = await chunksOf(answer);
@@ -88,11 +99,19 @@ describe('polling answer', () => {
   });
 
   it('keeps the relay’s idle timer alive with blank lines while the bot is silent', async () => {
-    const { answer } = run((t) => ({ ok: true, items: t >= 600 ? [{ id: 'a', chunks: [text('A')] }] : [] }), { quietMs: 400, maxMs: 30_000 });
+    const { answer } = run((t) => ({ ok: true, items: t >= 600 ? [{ id: 'a', chunks: [text('A')] }] : [] }), {
+      quietMs: 400,
+      maxMs: 30_000,
+    });
     if (!(answer instanceof Response)) throw new Error('refused');
     const raw = await answer.text();
     expect(raw.split('\n').filter((l) => l === '').length).toBeGreaterThan(2);
-    expect(raw.split('\n').filter(Boolean).map((l) => JSON.parse(l).type)).toEqual(['processing.start', 'text', 'processing.end']);
+    expect(
+      raw
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).type),
+    ).toEqual(['processing.start', 'text', 'processing.end']);
   });
 
   it('backs off on 429 as Retry-After says, then carries on', async () => {
@@ -123,16 +142,23 @@ describe('polling answer', () => {
   ])('ends with an error chunk on %i', async (status, code) => {
     const { answer } = run(() => ({ ok: false, status }), { quietMs: 1000, maxMs: 30_000 });
     const chunks = await chunksOf(answer);
-    expect(chunks).toEqual([{ type: 'processing.start' }, { type: 'error', error: { code, message: expect.any(String) } }, { type: 'processing.end' }]);
+    expect(chunks).toEqual([
+      { type: 'processing.start' },
+      { type: 'error', error: { code, message: expect.any(String) } },
+      { type: 'processing.end' },
+    ]);
   });
 
   it('retries 5xx and network errors, and gives up after three in a row', async () => {
     let n = 0;
-    const { answer } = run(() => {
-      n++;
-      if (n === 1) throw new TypeError('socket hang up');
-      return { ok: false, status: 503 };
-    }, { quietMs: 1000, maxMs: 30_000 });
+    const { answer } = run(
+      () => {
+        n++;
+        if (n === 1) throw new TypeError('socket hang up');
+        return { ok: false, status: 503 };
+      },
+      { quietMs: 1000, maxMs: 30_000 },
+    );
     const chunks = await chunksOf(answer);
     expect(n).toBe(3);
     expect(chunks[1]).toEqual({ type: 'error', error: { code: 'upstream_unavailable', message: expect.any(String) } });

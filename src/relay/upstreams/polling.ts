@@ -27,8 +27,7 @@ export interface PollItem {
 }
 
 export type PollResult =
-  | { readonly ok: true; readonly items: readonly PollItem[] }
-  | { readonly ok: false; readonly status: number; readonly headers?: Headers };
+  { readonly ok: true; readonly items: readonly PollItem[] } | { readonly ok: false; readonly status: number; readonly headers?: Headers };
 
 export interface PollingOptions {
   readonly poll: (signal: AbortSignal) => Promise<PollResult>;

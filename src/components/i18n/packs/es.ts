@@ -76,7 +76,8 @@ const pack: LocalePack = {
     restoreFailed: 'No se pudo cargar la conversación anterior. Este chat no se guardará.',
   },
   privacy: {
-    disclosure: 'Estás chateando con un asistente de inteligencia artificial. Las respuestas se generan automáticamente y pueden contener errores.',
+    disclosure:
+      'Estás chateando con un asistente de inteligencia artificial. Las respuestas se generan automáticamente y pueden contener errores.',
     aiGenerated: 'generado por IA',
     consentText:
       'Este chat lo atiende un asistente de IA. Para responder, tus mensajes se envían a nuestro proveedor del servicio y la conversación se guarda en este navegador para que sobreviva a una recarga.',
