@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Host-page impact of the script tag (issue 11), in one run: the demo's script-tag page
-// with and without its <script> tag, served by the real Node server (compression and
+// with and without its <script> tag, and with the README's after-load snippet instead of
+// the tag, served by the real Node server (compression and
 // caching as shipped), in Chromium. Per variant, three fresh-profile loads:
 //   JS bytes fetched before interaction (as transferred; prefetch-marked requests apart,
 //   after one mouse move: the loader prefetches only once someone is there),
@@ -27,9 +28,15 @@ async function serveVariants() {
   const dir = mkdtempSync(join(tmpdir(), 'indigo-host-page-'));
   cpSync(join(root, 'dist/demo'), dir, { recursive: true });
   const page = readFileSync(join(dir, 'script-tag.html'), 'utf8');
-  const without = page.replace(/\s*<script src="\/indigo-chat\.iife\.js"[^>]*><\/script>/, '');
+  const tag = /\s*<script\s+src="\/indigo-chat\.iife\.js"[^>]*><\/script>/;
+  const without = page.replace(tag, '');
   if (without === page) throw new Error('bench/host-page: no script tag found in script-tag.html');
   writeFileSync(join(dir, 'without-widget.html'), without);
+  // The same page with the tag replaced by the README's snippet (taken from the demo's
+  // script-tag-deferred.html), which inserts the loader after load and a paint.
+  const snippet = /<script>\s*\(function \(w, d\)[\s\S]*?<\/script>/.exec(readFileSync(join(dir, 'script-tag-deferred.html'), 'utf8'));
+  if (!snippet) throw new Error('bench/host-page: no snippet found in script-tag-deferred.html');
+  writeFileSync(join(dir, 'deferred-widget.html'), page.replace(tag, snippet[0]));
   const { startRelayServer } = await import(pathToFileURL(join(root, 'dist/relay-node.js')).href);
   return startRelayServer({ port: 0, staticDir: dir, env: { MOCK_REALTIME: '0', RELAY_SECRET: 'bench' }, log: () => {} });
 }
@@ -204,7 +211,12 @@ function worst(runs) {
 export async function benchHostPage() {
   const server = await serveVariants();
   try {
-    const variants = { without: `${server.url}/without-widget.html`, with: `${server.url}/script-tag.html` };
+    // `deferred`: the same loader inserted by the README's snippet after load and a paint.
+    const variants = {
+      without: `${server.url}/without-widget.html`,
+      with: `${server.url}/script-tag.html`,
+      deferred: `${server.url}/deferred-widget.html`,
+    };
     const result = { runs: RUNS, chromium: {}, lighthouse: {}, median: { chromium: {}, lighthouse: {} } };
     for (const [name, url] of Object.entries(variants)) {
       const runs = [];
@@ -214,7 +226,7 @@ export async function benchHostPage() {
     }
     // Interleaved (without, with, without, ...): the machine drifts during a run, and
     // Lighthouse's simulated LCP moves ~100 ms between runs of the same page.
-    const lh = { without: [], with: [] };
+    const lh = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
     const failed = {};
     for (let i = 0; i < RUNS; i++) {
       for (const [name, url] of Object.entries(variants)) {
@@ -234,25 +246,30 @@ export async function benchHostPage() {
       }
     }
     const c = result.chromium;
-    result.added = {
-      jsBytesBeforeInteraction: c.with.jsBytes - c.without.jsBytes,
-      prefetchedJsBytes: c.with.prefetchedJsBytes - c.without.prefetchedJsBytes,
-      scriptMs: +(c.with.scriptMs - c.without.scriptMs).toFixed(1),
-      longTasks: c.with.longTasks - c.without.longTasks,
-      tbtMs: +(c.with.tbtMs - c.without.tbtMs).toFixed(1),
-    };
     const l = result.lighthouse;
-    if (l.with?.score !== undefined && l.without?.score !== undefined) {
-      const delta = (w, wo) => ({
-        scorePoints: w.score - wo.score,
-        lcpMs: w.lcpMs - wo.lcpMs,
-        observedLcpMs: w.observedLcpMs - wo.observedLcpMs,
-        ttiMs: w.ttiMs - wo.ttiMs,
-        tbtMs: w.tbtMs - wo.tbtMs,
-      });
-      result.added.lighthouse = delta(l.with, l.without);
-      result.added.lighthouseMedian = delta(result.median.lighthouse.with, result.median.lighthouse.without);
-    }
+    const delta = (w, wo) => ({
+      scorePoints: w.score - wo.score,
+      lcpMs: w.lcpMs - wo.lcpMs,
+      observedLcpMs: w.observedLcpMs - wo.observedLcpMs,
+      ttiMs: w.ttiMs - wo.ttiMs,
+      tbtMs: w.tbtMs - wo.tbtMs,
+    });
+    const added = (name) => {
+      const a = {
+        jsBytesBeforeInteraction: c[name].jsBytes - c.without.jsBytes,
+        prefetchedJsBytes: c[name].prefetchedJsBytes - c.without.prefetchedJsBytes,
+        scriptMs: +(c[name].scriptMs - c.without.scriptMs).toFixed(1),
+        longTasks: c[name].longTasks - c.without.longTasks,
+        tbtMs: +(c[name].tbtMs - c.without.tbtMs).toFixed(1),
+      };
+      if (l[name]?.score !== undefined && l.without?.score !== undefined) {
+        a.lighthouse = delta(l[name], l.without);
+        a.lighthouseMedian = delta(result.median.lighthouse[name], result.median.lighthouse.without);
+      }
+      return a;
+    };
+    result.added = added('with');
+    result.addedDeferred = added('deferred');
     return result;
   } finally {
     await server.close();
@@ -273,6 +290,7 @@ if (process.argv[1] === import.meta.filename && process.env.BENCH_LOADER_ONLY ==
   console.log('Lighthouse 12 (mobile, simulated throttling), worst of runs:');
   console.table(r.lighthouse);
   console.log('added by the script tag:', r.added);
+  console.log('added by the snippet inserting it after load:', r.addedDeferred);
   console.log('medians:');
   console.table(r.median.chromium);
   console.table(r.median.lighthouse);

@@ -327,6 +327,7 @@ if (!QUICK && process.env.BENCH_HOST !== '0') {
   console.table(results.hostPage.chromium);
   console.table(results.hostPage.lighthouse);
   console.log('added by the script tag:', results.hostPage.added);
+  console.log('added by the snippet inserting it after load:', results.hostPage.addedDeferred);
   console.log('medians:');
   console.table(results.hostPage.median.chromium);
   console.table(results.hostPage.median.lighthouse);

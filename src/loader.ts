@@ -25,6 +25,11 @@ export interface IndigoChatGlobal {
   restart(): void;
   /** The `<indigo-chat>` element (the same element before and after the widget loads). */
   element: HTMLElement | null;
+  /**
+   * The command queue of the deferred snippet (README): entries like `['send', 'Hi']`
+   * pushed before this script arrived are replayed in order; a push afterwards runs at once.
+   */
+  q: { push(...commands: unknown[]): void };
 }
 
 const MARK = '__indigoChatLoader';
@@ -81,6 +86,12 @@ function mount(): IndigoChatGlobal | null {
       () => importSaved(base),
       (lang) => importLocale(base, lang),
     ));
+  function run(command: unknown) {
+    const [name, ...args] = [command].flat() as [string, ...unknown[]];
+    const fn = name !== 'q' && Object.hasOwn(api, name) && (api as unknown as Record<string, unknown>)[name];
+    if (typeof fn === 'function') (fn as (...a: unknown[]) => unknown)(...args);
+    else console.warn('indigo-chat: unknown IndigoChat.q command', command);
+  }
   const call = (m: Parameters<ReturnType<typeof launch>['call']>[0], ...args: unknown[]) => started().call(m, args);
   const api: IndigoChatGlobal = {
     element: el,
@@ -91,9 +102,14 @@ function mount(): IndigoChatGlobal | null {
     sendPayload: (payload, label) => call('sendPayload', ...(label === undefined ? [payload] : [payload, label])) === true,
     setProfile: (record) => call('setProfile', record) === true,
     restart: () => void call('restart'),
+    q: { push: (...commands) => commands.forEach(run) },
   };
-  // Merge: a page may have put its own things on window.IndigoChat.
+  const queued = (g.IndigoChat as { q?: unknown } | undefined)?.q;
+  // Merge: a page may have put its own things on window.IndigoChat, among them a command
+  // queue `q` (`['send', 'Hi']` entries) filled by the page's snippet before this script
+  // arrived: replayed in order, and later pushes run at once.
   const merged = (g.IndigoChat = Object.assign(g.IndigoChat ?? {}, api));
+  if (Array.isArray(queued)) queued.forEach(run);
   const attach = () => {
     document.body.append(el);
     started();

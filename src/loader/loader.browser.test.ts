@@ -67,5 +67,15 @@ describe('script-tag loader', () => {
     expect(launcherText('xx', 3)).to.equal('Open chat, 3 unread messages');
     expect(launcherText('fr', 2)).to.equal('Ouvrir le chat, 2 messages non lus');
     expect(launcherText('de-DE', 1)).to.equal('Chat öffnen, 1 ungelesene Nachricht');
+    // `auto`: the visitor's first language the shell speaks, as the widget will pick it.
+    const own = Object.getOwnPropertyDescriptor(navigator, 'languages');
+    Object.defineProperty(navigator, 'languages', { value: ['pt-BR', 'de-AT', 'en'], configurable: true });
+    try {
+      expect(launcherText('auto', 2)).to.equal('Chat öffnen, 2 ungelesene Nachrichten');
+      expect(launcherText('AUTO', 0)).to.equal('Chat öffnen');
+    } finally {
+      if (own) Object.defineProperty(navigator, 'languages', own);
+      else delete (navigator as { languages?: unknown }).languages;
+    }
   });
 });

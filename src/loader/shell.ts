@@ -6,7 +6,7 @@
  * (`launcher`, `badge`), so page CSS written for `::part(launcher)` applies to both; when
  * `<indigo-chat>` gets defined it clears itself and hands focus over to the real launcher.
  */
-import { baseLang } from '../components/i18n/lang-tag.js';
+import { pickLang } from '../components/i18n/lang-tag.js';
 
 /**
  * The launcher's accessible name and unread phrase, per language (en fallback), as the
@@ -50,8 +50,9 @@ export interface Shell {
   readonly button: HTMLButtonElement;
 }
 
+/** `lang` as on the element: a tag, or `auto` (the visitor's first language the shell speaks). */
 export function launcherText(lang: string, unread: number): string {
-  const [open, one, many] = TEXT[baseLang(lang)] ?? TEXT['en']!;
+  const [open, one, many] = TEXT[pickLang(lang, (base) => base in TEXT)] ?? TEXT['en']!;
   return unread > 0 ? `${open}, ${unread} ${unread === 1 ? one : many}` : open;
 }
 

@@ -3,9 +3,10 @@
  * middleware, a one-port server (relay + optional mock platform + static files) and the
  * `indigo-chat-relay` CLI.
  */
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { createReadStream, type Stats } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
@@ -19,7 +20,7 @@ import { createProduction, type Production } from './production.js';
 import { nodeConsole, nodeFeedbackConfig } from './owner-node.js';
 import type { ConsoleHandler } from './console/handler.js';
 import type { FeedbackDetail } from '../core/platform/feedback.js';
-import { securityHeaders, type CspOptions } from './security-headers.js';
+import { inlineScriptTexts, securityHeaders, type CspOptions } from './security-headers.js';
 import { answerPipeOf } from './stream.js';
 import { writeAnswer } from './node-answer.js';
 import { nodeHttpFetch } from './node-upstream.js';
@@ -347,6 +348,21 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.webmanifest': 'application/manifest+json',
 };
 
+const pageHashes = new Map<string, string[]>();
+
+/** `'sha256-…'` of each inline script of an HTML file, cached by path, size and mtime. */
+async function pageScriptHashes(file: string, info: Stats): Promise<string[]> {
+  const key = `${file}:${info.size}:${info.mtimeMs}`;
+  let hashes = pageHashes.get(key);
+  if (!hashes) {
+    const html = info.size <= 2 * 1024 * 1024 ? await readFile(file, 'utf8') : '';
+    hashes = inlineScriptTexts(html).map((t) => `'sha256-${createHash('sha256').update(t, 'utf8').digest('base64')}'`);
+    if (pageHashes.size >= 256) pageHashes.clear();
+    pageHashes.set(key, hashes);
+  }
+  return hashes;
+}
+
 /**
  * Static files under `root`: no traversal (also through symlinks), index.html for
  * directories, and the security headers (./security-headers.ts) on every file.
@@ -381,8 +397,12 @@ export function createStaticHandler(
       const rb = await realBase;
       if (!real.startsWith(rb + sep)) return false;
       // Compression (negotiated, precompressed where built) and caching: static-response.ts.
-      const out = await staticResponse(req, real, info, CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream');
-      res.writeHead(out.status, { ...headers, ...out.headers });
+      const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+      const out = await staticResponse(req, real, info, type);
+      // A page's own inline scripts (the README's after-load snippet) run by their hash.
+      const page = type.startsWith('text/html') ? await pageScriptHashes(real, info) : [];
+      const pageHeaders = page.length > 0 ? securityHeaders({ ...csp, scriptHashes: page }) : headers;
+      res.writeHead(out.status, { ...pageHeaders, ...out.headers });
       if (req.method === 'HEAD' || out.body) {
         res.end(req.method === 'HEAD' ? undefined : out.body);
         return true;

@@ -6,7 +6,7 @@
  *
  * The CSP is the one the README recommends to site owners (Security section), and the
  * one the widget is tested under: scripts and styles from the page's origin only (no
- * inline, no eval), images and
+ * inline but the page's own hashed scripts, no eval), images and
  * media from the page's origin plus the listed media origins, connections to the page's
  * origin (the relay) only, YouTube/Vimeo players only after the visitor's click; with
  * `trustedTypes`, Trusted Types enforced with the widget's two policy names.
@@ -30,6 +30,27 @@ export interface CspOptions {
   readonly trustedTypes?: boolean;
   /** Extra `connect-src` origins (a relay on another origin). */
   readonly connectOrigins?: readonly string[];
+  /**
+   * `'sha256-…'` sources for `script-src`: the inline scripts of a static page the server
+   * serves (the README's after-load snippet), hashed by the Node server per file
+   * (`inlineScriptTexts`). Anything else inline still does not run.
+   */
+  readonly scriptHashes?: readonly string[];
+}
+
+const HASH_SOURCE = /^'sha(256|384|512)-[A-Za-z0-9+/]+={0,2}'$/;
+
+/**
+ * The text of each inline `<script>` (no `src`) of an HTML document, as the browser hashes
+ * it for CSP: raw (no entity decoding), line breaks normalized to LF by the HTML parser.
+ * Only for the server's own static files: their scripts are the site's, not visitors' input.
+ */
+export function inlineScriptTexts(html: string): string[] {
+  const out: string[] = [];
+  for (const m of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script\s*>/gi)) {
+    if (!/\ssrc\s*=/i.test(` ${m[1] ?? ''}`)) out.push((m[2] ?? '').replace(/\r\n?/g, '\n'));
+  }
+  return out;
 }
 
 /** The video players the widget's click-to-load embed opens. */
@@ -51,7 +72,7 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
   const frameAncestors = options.frameAncestors && /^[a-z0-9'.:/ *-]+$/i.test(options.frameAncestors) ? options.frameAncestors : "'self'";
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    ["script-src 'self'", ...(options.scriptHashes ?? []).filter((h) => HASH_SOURCE.test(h))].join(' '),
     "style-src 'self'",
     `img-src ${media}`,
     `media-src ${media}`,

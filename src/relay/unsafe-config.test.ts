@@ -256,6 +256,31 @@ describe('security headers on the pages the Node server serves', () => {
     }
   });
 
+  it("an HTML page's own inline scripts run by their SHA-256 (CRLF as the parser sees it); nothing else inline", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relay-hashes-'));
+    writeFileSync(
+      join(dir, 'snippet.html'),
+      '<!doctype html><script>alert(1)</script><script src="/app.js"></script>\n<SCRIPT type="module">let a = 1;\r\nlet b = 2;\r\n</SCRIPT >',
+    );
+    writeFileSync(join(dir, 'plain.html'), '<!doctype html><title>no inline script</title><script src="/app.js"></script>');
+    writeFileSync(join(dir, 'app.js'), '/* <script>alert(1)</script> */');
+    const server = await startRelayServer({ port: 0, staticDir: dir, env: { MOCK_REALTIME: '0' }, log: quiet });
+    closers.push(() => server.close());
+    const csp = async (path: string) => (await fetch(`${server.url}${path}`)).headers.get('content-security-policy') ?? '';
+    // Hashes from openssl (`printf 'alert(1)' | openssl dgst -sha256 -binary | base64`).
+    expect(await csp('/snippet.html')).toContain(
+      "script-src 'self' 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI=' 'sha256-wZzqGZdDXVLhwqDpGcWPuadJsxcCe6IEECzZ2qHiUtI=';",
+    );
+    expect(await csp('/plain.html')).toBe(contentSecurityPolicy());
+    expect(await csp('/app.js')).toBe(contentSecurityPolicy());
+    // Only hash sources pass: a value that would open the policy is dropped.
+    expect(
+      contentSecurityPolicy({
+        scriptHashes: ["'unsafe-inline'", "'sha256-x' https:", "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"],
+      }),
+    ).toContain("script-src 'self' 'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI=';");
+  });
+
   it('contentSecurityPolicy takes only exact origins (nothing can inject a directive)', () => {
     const csp = contentSecurityPolicy({
       mediaOrigins: ['https://cdn.example', "https://x.example; script-src 'unsafe-inline'"],

@@ -201,6 +201,24 @@ describe.each(engines)('demo through the real relay and mock platform in %s', (e
     await page.close();
   });
 
+  it('script tag after load: the snippet queues calls, the loader is fetched after the load event and replays them', async () => {
+    const { page } = await openPage('/script-tag-deferred.html');
+    // The page's own button calls IndigoChat.open() and .send(): the snippet's stub queues
+    // them when the loader is not there yet, the loader runs them when it is.
+    await page.locator('#ask').click();
+    await page.locator(part('message-user'), { hasText: 'How long does delivery take?' }).waitFor();
+    await settled(page);
+    await page.locator(part('panel')).waitFor({ state: 'visible' });
+    const timing = await page.evaluate<{ loadEnd: number; loaderStart: number }>(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const loader = performance.getEntriesByType('resource').find((e) => new URL(e.name).pathname === '/indigo-chat.iife.js');
+      return { loadEnd: nav.loadEventEnd, loaderStart: loader?.startTime ?? -1 };
+    });
+    expect(timing.loaderStart).toBeGreaterThanOrEqual(timing.loadEnd);
+    expect(await page.errors()).toEqual([]);
+    await page.close();
+  });
+
   it('strict CSP (Trusted Types where the engine has them): a whole conversation with zero violations', async () => {
     const { page } = await openPage('/csp.html');
     await settled(page);

@@ -1,0 +1,61 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import { useFakeRelays, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
+
+// The deferred snippet (README "Script tag after load", demo/script-tag-deferred.html)
+// defines window.IndigoChat as a stub whose methods push `[name, ...args]` onto `q`; the
+// loader, arriving later, replays that queue in order and runs later pushes at once.
+const relays = useFakeRelays('loader-queue');
+
+interface Global {
+  siteOwnThing: number;
+  element: HTMLElement & { open?: boolean };
+  q: { push(...commands: unknown[]): void };
+  open(): void;
+}
+
+describe('script-tag loader: the snippet command queue', () => {
+  it('replays the queue in order, warns about unknown commands, runs later pushes at once', async () => {
+    const relay = relays.relay().queue(welcomeChunks());
+    const script = document.createElement('script');
+    script.type = 'text/plain'; // found by the selector fallback, never executed
+    script.setAttribute('src', '/cdn/indigo-chat.iife.js');
+    script.dataset['relay'] = relay.path;
+    document.head.append(script);
+    // What the snippet leaves behind before the loader arrives.
+    const stub: Record<string, unknown> & { q: unknown[] } = { siteOwnThing: 7, q: [] };
+    for (const m of ['open', 'close', 'send']) stub[m] = (...args: unknown[]) => stub.q.push([m, ...args]);
+    (stub['open'] as () => void)();
+    (stub['send'] as (t: string) => void)('queued before the loader');
+    stub.q.push(['no-such-command', 1], 'open-as-a-string');
+    const w = window as unknown as { IndigoChat?: unknown };
+    w.IndigoChat = stub;
+    const warnings: unknown[][] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args);
+    let g: Global;
+    try {
+      await import('../loader.js');
+      g = w.IndigoChat as Global;
+    } finally {
+      console.warn = warn;
+    }
+    expect(g).to.equal(stub);
+    expect(g.siteOwnThing).to.equal(7);
+    expect(warnings.map((a) => a[0])).to.deep.equal([
+      'indigo-chat: unknown IndigoChat.q command',
+      'indigo-chat: unknown IndigoChat.q command',
+    ]);
+    expect(warnings.map((a) => a[1])).to.deep.equal([['no-such-command', 1], 'open-as-a-string']);
+    const el = g.element;
+    // The queued open and send ran: the widget loaded, opened and sent the text.
+    await waitUntil(() => el.open === true, 'queued open replayed', { timeout: 10000 });
+    await waitUntil(() => relay.sent.some((b) => b.data.text === 'queued before the loader'), 'queued send replayed');
+    // A push after the loader is there runs at once.
+    g.q.push(['close']);
+    expect(el.open).to.equal(false);
+    g.q.push(['toggle']);
+    expect(el.open).to.equal(true);
+    el.remove();
+    script.remove();
+  });
+});
