@@ -30,7 +30,8 @@ const it: ConsentStrings = {
   opensInNewTab: '(si apre in una nuova scheda)',
 };
 
-function consentStrings(lang: string): ConsentStrings {
+/** The notice's strings in `lang` (exported for the language packs' completeness test). */
+export function consentStrings(lang: string): ConsentStrings {
   return localized({ en, it }, lang, (p) => p.privacy);
 }
 
