@@ -11,7 +11,7 @@ import { carouselStrings } from '../blocks/carousel-strings.js';
 import { extensionStrings } from '../blocks/extension-strings.js';
 import { videoStrings } from '../blocks/video-strings.js';
 import { feedbackStrings } from '../feedback/strings.js';
-import { consentStrings } from '../indigo-chat/consent.js';
+import { consentStrings } from '../indigo-chat/consent-strings.js';
 import { transcriptHeading } from '../indigo-chat/export-strings.js';
 import { privacyStrings } from '../indigo-chat/privacy.js';
 import { stringsFor } from '../indigo-chat/strings.js';
@@ -31,7 +31,7 @@ const TABLES: Readonly<Record<string, Readonly<Record<string, (lang: string) => 
   'components/indigo-chat/teaser-strings.ts': { teaser: teaserStrings },
   'components/indigo-chat/export-strings.ts': { transcript: (l) => ({ transcriptHeading: transcriptHeading(l) }) },
   'components/indigo-chat/privacy.ts': { disclosure: privacyStrings },
-  'components/indigo-chat/consent.ts': { consent: consentStrings },
+  'components/indigo-chat/consent-strings.ts': { consent: consentStrings },
   'components/feedback/strings.ts': { feedback: feedbackStrings },
 };
 
