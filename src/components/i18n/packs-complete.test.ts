@@ -94,6 +94,17 @@ describe('every visitor-facing string in every language', () => {
     expect(modules.sort()).toEqual(Object.keys(TABLES).sort());
   });
 
+  it('the string modules keep English and Italian only: other languages live in their packs', () => {
+    const others = languages.filter((l) => l !== 'it');
+    const entry = new RegExp(`^\\s*['"]?(${others.join('|')})['"]?\\s*:`, 'm');
+    // locales.ts is the one file that names the packs (its loader table, one lazy chunk each).
+    for (const file of Object.keys(TABLES).filter((f) => f !== 'components/i18n/locales.ts')) {
+      const code = readFileSync(join(src, file), 'utf8');
+      expect(entry.exec(code)?.[0] ?? null, `${file} has a table of its own for another language`).toBe(null);
+      expect(code, `${file} imports a pack`).not.toMatch(/(from|import\()\s*['"][^'"]*\/packs\//);
+    }
+  });
+
   it.each(languages)('%s: every key of English, non-empty, translated', (lang) => {
     const en = everyString('en');
     const got = everyString(lang);

@@ -103,9 +103,9 @@ const pack: LocalePack = {
   feedback: {
     group: 'Valora esta respuesta',
     up: 'Útil',
-    down: 'No útil',
+    down: 'No es útil',
     reasonsLegend: '¿Qué falló? (opcional)',
-    reasons: { wrong: 'Incorrecta', 'not-helpful': 'No útil', unsafe: 'Peligrosa', other: 'Otro motivo' },
+    reasons: { wrong: 'Incorrecta', 'not-helpful': 'No es útil', unsafe: 'Peligrosa', other: 'Otro motivo' },
     comment: 'Cuéntanos más (opcional)',
     submit: 'Enviar comentarios',
     thanks: 'Gracias por tus comentarios.',
