@@ -131,7 +131,7 @@ export function renderLocation(block: LocationBlock, ctx: ExtensionContext, stri
       ${
         href
           ? html`<a part="link" class="link map-link" href=${href} target="_blank" rel="noopener noreferrer"
-              >${s.openMap}<span class="visually-hidden"> ${strings.opensInNewTab}</span></a
+              >${strings.openMap}<span class="visually-hidden"> ${strings.opensInNewTab}</span></a
             >`
           : nothing
       }

@@ -1,15 +1,12 @@
 /**
  * Strings of the protocol-extension blocks, in their lazy chunk with their renderers
  * (extension-blocks.ts): only those blocks show them (docs/decisions/open-time-bytes.md).
+ * English and Italian here; other languages from their loaded pack (English until then).
+ * The map link's text is a block string (strings.ts): the open-path fallback shows it too.
  */
 import { localized } from '../i18n/locales.js';
-import { openMapText } from './strings.js';
 
-/**
- * Strings of the protocol-extension blocks (audio, file, location, select). A table of its
- * own, so a language added to BlockStrings without them falls back to English here
- * instead of failing the build.
- */
+/** Strings of the protocol-extension blocks (audio, file, location, select). */
 export interface ExtensionStrings {
   readonly audio: string;
   readonly audioUnsupported: string;
@@ -18,7 +15,6 @@ export interface ExtensionStrings {
   /** Read after a file's name: its type (`PDF`, or "file" when unknown). */
   readonly fileKind: (type: string) => string;
   readonly location: string;
-  readonly openMap: string;
   readonly chooseOption: string;
   readonly choosePlaceholder: string;
   readonly sendChoice: string;
@@ -31,7 +27,6 @@ const extensionEn: ExtensionStrings = {
   file: 'file',
   fileKind: (type) => `(${type})`,
   location: 'Location',
-  openMap: openMapText('en'),
   chooseOption: 'Choose an option',
   choosePlaceholder: 'Choose…',
   sendChoice: 'Send',
@@ -44,7 +39,6 @@ const extensionIt: ExtensionStrings = {
   file: 'file',
   fileKind: (type) => `(${type})`,
   location: 'Posizione',
-  openMap: openMapText('it'),
   chooseOption: "Scegli un'opzione",
   choosePlaceholder: 'Scegli…',
   sendChoice: 'Invia',
@@ -53,6 +47,5 @@ const extensionIt: ExtensionStrings = {
 const extensionTable: Readonly<Record<string, ExtensionStrings>> = { en: extensionEn, it: extensionIt };
 
 export function extensionStrings(lang: string): ExtensionStrings {
-  // No pack carries these: other languages read English.
-  return localized(extensionTable, lang, () => undefined);
+  return localized(extensionTable, lang, (p) => p.extension);
 }

@@ -22,7 +22,7 @@ import { safeUrl, urlAction } from '../../html/url-policy.js';
 import { blockStyles } from './blocks.styles.js';
 import { generationView } from './generation-view.js';
 import { sanitizedContent } from './sanitized-content.js';
-import { blockStrings, openMapText, type CoreBlockStrings } from './strings.js';
+import { blockStrings, type CoreBlockStrings } from './strings.js';
 import type { ExtensionContext } from './extension-blocks.js';
 import { lazyModule, lazyPart } from './lazy-part.js';
 
@@ -365,7 +365,7 @@ function renderLazyFallback(block: LazyBlock, active: boolean, ctx: BlockContext
     case 'location':
       return html`<div class="media">
         ${[block.title, block.address].filter(Boolean).join(', ')}
-        ${link(`https://www.openstreetmap.org/?mlat=${block.latitude}&mlon=${block.longitude}`, openMapText(ctx.lang))}
+        ${link(`https://www.openstreetmap.org/?mlat=${block.latitude}&mlon=${block.longitude}`, strings.openMap)}
       </div>`;
   }
 }

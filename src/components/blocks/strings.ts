@@ -1,4 +1,4 @@
-import { baseLang, localized } from '../i18n/locales.js';
+import { localized } from '../i18n/locales.js';
 
 /**
  * User-visible strings of the bot block renderers. English is the fallback for any
@@ -26,6 +26,8 @@ export interface BlockStrings {
   readonly plainText: string;
   /** The click-to-load button of an image in bot HTML from an origin nobody allowed. */
   readonly showImage: (host: string, alt: string) => string;
+  /** The map link of a location block (its lazy renderer and the open-path fallback). */
+  readonly openMap: string;
 }
 
 /**
@@ -35,7 +37,7 @@ export interface BlockStrings {
  */
 export type CoreBlockStrings = Pick<
   BlockStrings,
-  'quickReplies' | 'opensInNewTab' | 'call' | 'email' | 'openVideo' | 'plainText' | 'showImage'
+  'quickReplies' | 'opensInNewTab' | 'call' | 'email' | 'openVideo' | 'plainText' | 'showImage' | 'openMap'
 >;
 
 const en: CoreBlockStrings = {
@@ -46,6 +48,7 @@ const en: CoreBlockStrings = {
   openVideo: 'Open the video',
   plainText: 'Shown as plain text: the formatting could not be applied.',
   showImage: (host, alt) => (alt ? `Show image “${alt}” from ${host}` : `Show image from ${host}`),
+  openMap: 'Open in OpenStreetMap',
 };
 
 const it: CoreBlockStrings = {
@@ -56,6 +59,7 @@ const it: CoreBlockStrings = {
   openVideo: 'Apri il video',
   plainText: 'Mostrata come testo semplice: non è stato possibile applicare la formattazione.',
   showImage: (host, alt) => (alt ? `Mostra l'immagine “${alt}” da ${host}` : `Mostra l'immagine da ${host}`),
+  openMap: 'Apri in OpenStreetMap',
 };
 
 const table: Readonly<Record<string, CoreBlockStrings>> = { en, it };
@@ -63,6 +67,3 @@ const table: Readonly<Record<string, CoreBlockStrings>> = { en, it };
 export function blockStrings(lang: string): CoreBlockStrings {
   return localized(table, lang, (p) => p.blocks);
 }
-
-/** The map link of a location block: its lazy renderer and the open-path fallback share it. */
-export const openMapText = (lang: string): string => (baseLang(lang) === 'it' ? 'Apri in OpenStreetMap' : 'Open in OpenStreetMap');

@@ -1,6 +1,9 @@
-/** Feedback and CSAT strings, in the structure of the element's own strings (en, it; others -> en). */
+/**
+ * Feedback and CSAT strings, in the feedback chunk. English and Italian here; other
+ * languages from their loaded pack (English until then).
+ */
 import type { FeedbackReason } from '../../core/platform/feedback.js';
-import { localized } from '../i18n/locales.js';
+import { localized, resolveLang } from '../i18n/locales.js';
 
 export interface FeedbackStrings {
   readonly group: string;
@@ -58,7 +61,7 @@ const it: FeedbackStrings = {
 
 const table: Readonly<Record<string, FeedbackStrings>> = { en, it };
 
+/** For the element's `lang` attribute as written (`auto` resolved like the element does). */
 export function feedbackStrings(lang: string | null | undefined): FeedbackStrings {
-  // English and Italian only: no language pack carries these yet.
-  return localized(table, lang, () => undefined);
+  return localized(table, resolveLang(lang), (p) => p.feedback);
 }

@@ -5,34 +5,8 @@
  */
 import { css, html, nothing, type TemplateResult } from 'lit';
 import { safeUrl } from '../../html/url-policy.js';
-import { localized } from '../i18n/locales.js';
-import type { ConsentView, PrivacyStrings } from './privacy.js';
-
-type ConsentStrings = Omit<PrivacyStrings, 'disclosure' | 'aiGenerated' | 'memoryOnly'>;
-
-const en: ConsentStrings = {
-  consentText:
-    'This chat is run by an AI assistant. To answer, your messages are sent to our service provider, and the conversation is saved in this browser so it survives a reload.',
-  consentTitle: 'Before you start',
-  accept: 'Accept',
-  decline: 'Decline',
-  privacyPolicy: 'Privacy policy',
-  opensInNewTab: '(opens in a new tab)',
-};
-
-const it: ConsentStrings = {
-  consentText:
-    'Questa chat è gestita da un assistente IA. Per rispondere, i tuoi messaggi vengono inviati al nostro fornitore del servizio e la conversazione viene salvata in questo browser per sopravvivere a un ricaricamento.',
-  consentTitle: 'Prima di iniziare',
-  accept: 'Accetto',
-  decline: 'Rifiuto',
-  privacyPolicy: 'Informativa sulla privacy',
-  opensInNewTab: '(si apre in una nuova scheda)',
-};
-
-function consentStrings(lang: string): ConsentStrings {
-  return localized({ en, it }, lang, (p) => p.privacy);
-}
+import { consentStrings } from './consent-strings.js';
+import type { ConsentView } from './privacy.js';
 
 /**
  * The owner's privacy page: a relative URL resolves against the page, the page's own

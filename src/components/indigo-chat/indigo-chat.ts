@@ -1086,7 +1086,7 @@ export class IndigoChat extends LitElement {
       data-message-id=${m.id}
       aria-busy=${m.state === 'streaming' ? 'true' : 'false'}
     >
-      <span class="visually-hidden">${s.assistant}${hasGeneratedContent(m) ? ` (${privacyStrings(this.lang).aiGenerated})` : ''}:</span>
+      <span class="visually-hidden">${s.assistant}${hasGeneratedContent(m) ? ` (${privacyStrings(this.uiLang).aiGenerated})` : ''}:</span>
       ${renderBotBlocks(m, {
         lang: this.uiLang,
         mediaOrigins: this.origins,

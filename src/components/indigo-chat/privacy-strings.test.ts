@@ -1,4 +1,4 @@
-// French, German and Spanish consent/disclosure strings travel in their locale packs
+// Consent/disclosure strings of every language but English and Italian travel in their locale packs
 // (loaded on demand), not in the widget's open-time bytes.
 import { describe, expect, it } from 'vitest';
 import { loadLocale } from '../i18n/locales.js';
@@ -13,9 +13,11 @@ describe('privacy strings', () => {
     expect([privacyStrings('fr').aiGenerated, privacyStrings('es').aiGenerated]).toEqual(['généré par IA', 'generado por IA']);
   });
 
-  it('Italian is built in; a pack without privacy strings (ar) stays English', async () => {
+  it('Italian is built in; Arabic and Hebrew come with their packs', async () => {
     expect(privacyStrings('it').aiGenerated).toBe("generato dall'IA");
-    await loadLocale('ar');
-    expect(privacyStrings('ar').aiGenerated).toBe('AI-generated');
+    expect(privacyStrings('he').aiGenerated).toBe('AI-generated');
+    await Promise.all([loadLocale('ar'), loadLocale('he')]);
+    expect(privacyStrings('ar').aiGenerated).toBe('من إنشاء الذكاء الاصطناعي');
+    expect(privacyStrings('he-IL').aiGenerated).toBe('נוצר על ידי בינה מלאכותית');
   });
 });

@@ -1,4 +1,5 @@
-// Français. Reviewed for tone (vouvoiement, typographic apostrophes, non-breaking space before « : »).
+// Français. Reviewed for tone (vouvoiement, typographic apostrophes, a non-breaking space
+// (\u00a0) before « : », « ? », « ! » and inside guillemets).
 import { plural } from '../plural.js';
 import type { LocalePack } from '../types.js';
 
@@ -38,7 +39,7 @@ const pack: LocalePack = {
     carouselRoleDescription: 'carrousel',
     slideRoleDescription: 'fiche',
     position: (n, total) => `Fiche ${n} sur ${total}`,
-    cardLabel: (n, total, title) => (title ? `Fiche ${n} sur ${total} : ${title}` : `Fiche ${n} sur ${total}`),
+    cardLabel: (n, total, title) => (title ? `Fiche ${n} sur ${total}\u00a0: ${title}` : `Fiche ${n} sur ${total}`),
     previousCard: 'Fiche précédente',
     nextCard: 'Fiche suivante',
     opensInNewTab: '(s’ouvre dans un nouvel onglet)',
@@ -49,9 +50,21 @@ const pack: LocalePack = {
     openOn: (provider) => `Ouvrir sur ${provider}`,
     videoTitle: (provider) => `Vidéo ${provider}`,
     openVideo: 'Ouvrir la vidéo',
-    plainText: 'Affichée en texte brut : la mise en forme n’a pas pu être appliquée.',
+    plainText: 'Affichée en texte brut\u00a0: la mise en forme n’a pas pu être appliquée.',
     videoUnsupported: 'Votre navigateur ne peut pas lire cette vidéo.',
-    showImage: (host, alt) => (alt ? `Afficher l’image « ${alt} » de ${host}` : `Afficher l’image de ${host}`),
+    openMap: 'Ouvrir dans OpenStreetMap',
+    showImage: (host, alt) => (alt ? `Afficher l’image «\u00a0${alt}\u00a0» de ${host}` : `Afficher l’image de ${host}`),
+  },
+  extension: {
+    audio: 'Message audio',
+    audioUnsupported: 'Votre navigateur ne peut pas lire ce fichier audio.',
+    download: 'Télécharger',
+    file: 'fichier',
+    fileKind: (type) => `(${type})`,
+    location: 'Position',
+    chooseOption: 'Choisissez une option',
+    choosePlaceholder: 'Choisir…',
+    sendChoice: 'Envoyer',
   },
   visitor: {
     stop: 'Arrêter la réponse',
@@ -63,7 +76,7 @@ const pack: LocalePack = {
     menu: 'Plus d’options',
     downloadTxt: 'Télécharger la conversation (.txt)',
     downloadHtml: 'Télécharger la conversation (.html)',
-    transcriptHeading: (title, date) => `${title} : conversation du ${date}`,
+    transcriptHeading: (title, date) => `${title}\u00a0: conversation du ${date}`,
     today: 'Aujourd’hui',
     yesterday: 'Hier',
     sentAt: (date) => `Envoyé le ${date}`,
@@ -77,7 +90,7 @@ const pack: LocalePack = {
   },
   privacy: {
     disclosure:
-      "Vous discutez avec un assistant d'intelligence artificielle. Les réponses sont générées automatiquement et peuvent contenir des erreurs.",
+      'Vous discutez avec un assistant d’intelligence artificielle. Les réponses sont générées automatiquement et peuvent contenir des erreurs.',
     aiGenerated: 'généré par IA',
     consentText:
       'Ce chat est assuré par un assistant IA. Pour répondre, vos messages sont envoyés à notre prestataire, et la conversation est enregistrée dans ce navigateur pour survivre à un rechargement.',
@@ -85,8 +98,25 @@ const pack: LocalePack = {
     accept: 'Accepter',
     decline: 'Refuser',
     privacyPolicy: 'Politique de confidentialité',
-    opensInNewTab: "(s'ouvre dans un nouvel onglet)",
-    memoryOnly: "Rien n'est enregistré sur cet appareil : la conversation se termine quand vous quittez la page.",
+    opensInNewTab: '(s’ouvre dans un nouvel onglet)',
+    memoryOnly: 'Rien n’est enregistré sur cet appareil\u00a0: la conversation se termine quand vous quittez la page.',
+  },
+  feedback: {
+    group: 'Évaluer cette réponse',
+    up: 'Utile',
+    down: 'Pas utile',
+    reasonsLegend: 'Qu’est-ce qui n’allait pas\u00a0? (facultatif)',
+    reasons: { wrong: 'Incorrecte', 'not-helpful': 'Pas utile', unsafe: 'Dangereuse', other: 'Autre' },
+    comment: 'Dites-nous-en plus (facultatif)',
+    submit: 'Envoyer l’avis',
+    thanks: 'Merci pour votre avis.',
+    locked: 'Vous avez déjà modifié votre évaluation.',
+    csatQuestion: 'Comment évalueriez-vous cette conversation\u00a0?',
+    csatScore: (n) => `${n} sur 5\u00a0: ${['très mauvaise', 'mauvaise', 'correcte', 'bonne', 'excellente'][n - 1]}`,
+    csatComment: 'Quelque chose à ajouter\u00a0? (facultatif)',
+    csatSubmit: 'Envoyer la note',
+    csatLater: 'Pas maintenant',
+    csatThanks: 'Merci d’avoir évalué cette conversation.',
   },
 };
 
