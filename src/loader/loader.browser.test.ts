@@ -1,5 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { $, useFakeRelays, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
+import { loadLocale } from '../components/i18n/locales.js';
+import { stringsFor } from '../components/indigo-chat/strings.js';
 import { launcherText } from './shell.js';
 
 // The loader from source (its widget import is the npm build's `import('../embed.js')`):
@@ -61,12 +63,23 @@ describe('script-tag loader', () => {
     script.remove();
   });
 
-  it('launcher text: localized, with the unread count', () => {
+  it('launcher text: localized, with the unread count', async () => {
     expect(launcherText('en', 0)).to.equal('Open chat');
     expect(launcherText('it-IT', 1)).to.equal('Apri la chat, 1 messaggio non letto');
     expect(launcherText('xx', 3)).to.equal('Open chat, 3 unread messages');
     expect(launcherText('fr', 2)).to.equal('Ouvrir le chat, 2 messages non lus');
     expect(launcherText('de-DE', 1)).to.equal('Chat öffnen, 1 ungelesene Nachricht');
+    // Word for word what the widget's launcher will say (no change at the swap).
+    for (const lang of ['en', 'it', 'fr', 'de', 'es', 'ar', 'he']) {
+      await loadLocale(lang);
+      const s = stringsFor(lang);
+      expect(launcherText(lang, 0)).to.equal(s.openChat);
+      for (const n of [1, 2, 3, 11, 100, 102]) {
+        // Arabic and Hebrew: the name and the bare count until the widget is there (bytes: shell.ts).
+        const expected = lang === 'ar' || lang === 'he' ? `${s.openChat}, ${n}` : `${s.openChat}, ${s.unread(n)}`;
+        expect([lang, n, launcherText(lang, n)]).to.deep.equal([lang, n, expected]);
+      }
+    }
     // `auto`: the visitor's first language the shell speaks, as the widget will pick it.
     const own = Object.getOwnPropertyDescriptor(navigator, 'languages');
     Object.defineProperty(navigator, 'languages', { value: ['pt-BR', 'de-AT', 'en'], configurable: true });

@@ -10,15 +10,18 @@ import { pickLang } from '../components/i18n/lang-tag.js';
 
 /**
  * The launcher's accessible name and unread phrase, per language (en fallback), as the
- * language packs say them (src/components/i18n/packs). Arabic and Hebrew plurals do not
- * fit `${n} ${word}`: their shell says it in English until the widget loads.
+ * language packs say them (src/components/i18n/packs). Arabic and Hebrew: the name, and
+ * the count as a bare number (their plural phrases would cost every page ~250 B gzip; the
+ * widget's launcher says them once it is there).
  */
-const TEXT: Readonly<Record<string, readonly [open: string, one: string, many: string]>> = {
+const TEXT: Readonly<Record<string, readonly [open: string, one?: string, many?: string]>> = {
   en: ['Open chat', 'unread message', 'unread messages'],
   it: ['Apri la chat', 'messaggio non letto', 'messaggi non letti'],
   fr: ['Ouvrir le chat', 'message non lu', 'messages non lus'],
   de: ['Chat öffnen', 'ungelesene Nachricht', 'ungelesene Nachrichten'],
   es: ['Abrir el chat', 'mensaje sin leer', 'mensajes sin leer'],
+  ar: ['فتح الدردشة'],
+  he: ['פתיחת הצ׳אט'],
 };
 
 /** Mirrors the widget's launcher rules (indigo-chat.styles.ts) so the swap shows no jump. */
@@ -52,8 +55,8 @@ export interface Shell {
 
 /** `lang` as on the element: a tag, or `auto` (the visitor's first language the shell speaks). */
 export function launcherText(lang: string, unread: number): string {
-  const [open, one, many] = TEXT[pickLang(lang, (base) => base in TEXT)] ?? TEXT['en']!;
-  return unread > 0 ? `${open}, ${unread} ${unread === 1 ? one : many}` : open;
+  const [open, one = '', many = ''] = TEXT[pickLang(lang, (b) => b in TEXT)]!;
+  return unread > 0 ? `${open}, ${unread} ${unread === 1 ? one : many}`.trim() : open;
 }
 
 let sheet: CSSStyleSheet | null = null;
