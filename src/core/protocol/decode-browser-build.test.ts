@@ -86,6 +86,41 @@ describe('browser decoder: what the relay sends, decoded like the full decoder',
     for (let run = 0; run < 10; run++) await both(randomSplit(bytesOf(text), random), { maxLineBytes: 200 });
   });
 
+  it('caps count exact UTF-8 bytes at the boundary: a line or an event of exactly maxLineBytes passes, one more byte does not', async () => {
+    // Mixed 1-, 2-, 3- and 4-byte characters, so a per-code-unit estimate is wrong both ways.
+    const value = `{"t":"${'aé€😀'.repeat(20)}"}`; // 8 + 20 * (1 + 2 + 3 + 4) = 208 bytes
+    const line = `data: ${value}`; // 214 bytes
+    expect(bytesOf(line).byteLength).toBe(214);
+    const random = prng(7);
+    for (const [cap, passes] of [
+      [214, true],
+      [213, false],
+    ] as const) {
+      for (let run = 0; run < 8; run++) {
+        const pieces =
+          run === 0
+            ? [
+                bytesOf(`${line}
+
+`),
+              ]
+            : randomSplit(
+                bytesOf(`${line}
+
+`),
+                random,
+              );
+        expect((await both(pieces, { maxLineBytes: cap })).chunks).toHaveLength(passes ? 1 : 0);
+      }
+    }
+    // One JSON object over two data lines: their values' bytes plus one per line
+    // (208 + 1 + 207 + 1 = 417).
+    const x = 'aé€😀'.repeat(20);
+    const two = `data: {"t":"${x}",\ndata: "u":"${x}"}\n\n`;
+    expect((await both([bytesOf(two)], { maxLineBytes: 417 })).chunks).toEqual([{ t: x, u: x }]);
+    expect((await both([bytesOf(two)], { maxLineBytes: 416 })).errors.map((e) => e.code)).toEqual(['line-too-long']);
+  });
+
   it('same total cap: keeps what fit, reports once, cancels the reader', async () => {
     let cancelled = false;
     const frame = bytesOf('data: {"n":1}\n\n'); // 15 bytes

@@ -13,7 +13,7 @@
 import type { DecodeOptions } from './decode.js';
 import type { DecodeError, WireChunk } from './types.js';
 import { isRecord } from '../guards.js';
-import { sample, utf8Length as utf8 } from './frame-sink.js';
+import { boundedBytes, sample } from './frame-sink.js';
 
 const positive = (value: number | undefined, fallback: number): number => (typeof value === 'number' && value > 0 ? value : fallback);
 
@@ -70,7 +70,8 @@ export async function* decodeChunks(body: ReadableStream<Uint8Array>, options: D
         if (!/^[\w.-]*$/.test(field)) report('invalid-json', 'a line that is neither SSE nor JSON', text);
       } else if (dataBytes >= 0) {
         const value = colon < 0 ? '' : text.slice(colon + (text.charCodeAt(colon + 1) === 0x20 ? 2 : 1));
-        dataBytes += utf8(value) + 1;
+        // The event's data as it will be joined, plus one: a byte per line like the full decoder.
+        dataBytes = boundedBytes(dataBytes + value.length * 3 + 1, maxLine, () => `${data.concat(value).join('\n')}\n`);
         if (dataBytes > maxLine) {
           report('line-too-long', `an event's data is larger than ${maxLine} bytes; skipped`, data[0] ?? value);
           data = [];
@@ -81,7 +82,7 @@ export async function* decodeChunks(body: ReadableStream<Uint8Array>, options: D
   };
   const append = (piece: string): void => {
     if (lineBytes < 0 || piece === '') return;
-    lineBytes += utf8(piece);
+    lineBytes = boundedBytes(lineBytes + piece.length * 3, maxLine, () => line + piece);
     if (lineBytes > maxLine) {
       report('line-too-long', `a line is larger than ${maxLine} bytes; its event is skipped`, line + piece);
       line = '';

@@ -27,6 +27,16 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+/**
+ * A running UTF-8 size checked against `cap` without counting every piece: callers add 3
+ * bytes per UTF-16 code unit to `bound` (never less than UTF-8: a pair is 2 units and 4
+ * bytes), and only a bound past `cap` is replaced by the exact size of `whole()`, the text
+ * so far. Lines far below the cap (all real ones) are never walked character by character.
+ */
+export function boundedBytes(bound: number, cap: number, whole: () => string): number {
+  return bound > cap ? utf8Length(whole()) : bound;
+}
+
 export function isPlainObject(value: unknown): value is WireChunk {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,4 @@
-import { emitValue, sample, utf8Length, type FrameSink } from './frame-sink.js';
+import { boundedBytes, emitValue, sample, type FrameSink } from './frame-sink.js';
 import { JsonScanner } from './json-scanner.js';
 
 /*
@@ -93,7 +93,7 @@ export class SseParser {
   private append(piece: string): void {
     if (piece === '') return;
     if (this.lineOversize) return;
-    this.lineBytes += utf8Length(piece);
+    this.lineBytes = boundedBytes(this.lineBytes + piece.length * 3, this.maxBytes, () => this.line.join('') + piece);
     if (this.lineBytes > this.maxBytes) {
       this.sink.error({
         code: 'line-too-long',
@@ -144,7 +144,7 @@ export class SseParser {
     if (this.poisoned) return;
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 0x20) value = value.slice(1);
-    this.dataBytes += utf8Length(value) + 1;
+    this.dataBytes = boundedBytes(this.dataBytes + value.length * 3 + 1, this.maxBytes, () => `${this.data.concat(value).join('\n')}\n`);
     if (this.dataBytes > this.maxBytes) {
       this.sink.error({
         code: 'line-too-long',
