@@ -42,6 +42,14 @@ describe('scanSegments', () => {
     expect(cut('<p>a</p><script>x</p>')).to.deep.equal(['<p>a</p>', '<script>x</p>…']);
   });
 
+  it('stops cutting where an HTML tag breaks out of foreign content (WebKit fuzz counterexample)', () => {
+    // The parser leaves <svg> at `<p`: the <p> stays open, `</svg>` is ignored, `</br>` is a <br> inside it.
+    expect(cut('<svg><p/></svg></br>', true)).to.deep.equal(['<svg><p/></svg></br>']);
+    expect(cut('<svg><circle/></svg><p>x</p>')).to.deep.equal(['<svg><circle/></svg>', '<p>x</p>']);
+    expect(cut('<math><mi>x</mi><div>y</div></math><p>z</p>')).to.deep.equal(['<math><mi>x</mi><div>y</div></math><p>z</p>…']);
+    expect(cut('<svg></p></svg><p>z</p>')).to.deep.equal(['<svg></p></svg><p>z</p>…']);
+  });
+
   it('handles foreign content self-closing tags and CDATA', () => {
     expect(cut('<svg><path d="x"/><![CDATA[</svg><img>]]></svg><p>x</p>')).to.deep.equal([
       '<svg><path d="x"/><![CDATA[</svg><img>]]></svg>',

@@ -456,6 +456,24 @@ describe('StreamingHtmlView', () => {
     );
   });
 
+  it('matches whole-document sanitizing where an HTML tag breaks out of svg/math (fuzz counterexample in WebKit)', () => {
+    for (const html of ['<svg><p/></svg></br>', '<svg><b>x</b></svg><i>y</i>', '<math><div>a</div></math></p>b', '<svg></br></svg>c']) {
+      for (const size of [1, 3, html.length]) {
+        const container = makeContainer();
+        const frames = manualFrames();
+        const view = new StreamingHtmlView(container, { schedule: frames.schedule });
+        for (const snapshot of prefixes(html, size)) {
+          view.set(snapshot);
+          frames.frame();
+        }
+        view.finish(html);
+        frames.settle();
+        expect([html, size, contentHtml(container)]).to.deep.equal([html, size, sanitizedHtml(html)]);
+        container.remove();
+      }
+    }
+  });
+
   it('matches whole-document sanitizing at every frame of a marked-style stream (closed tags, text typed inside)', () => {
     const shape = fc.constantFrom(
       (t: string) => `<p>${t}</p>`,
