@@ -45,15 +45,16 @@ describe('scanSegments', () => {
   it('stops cutting where an HTML tag breaks out of foreign content (WebKit fuzz counterexample)', () => {
     // The parser leaves <svg> at `<p`: the <p> stays open, `</svg>` is ignored, `</br>` is a <br> inside it.
     expect(cut('<svg><p/></svg></br>', true)).to.deep.equal(['<svg><p/></svg></br>']);
-    expect(cut('<svg><circle/></svg><p>x</p>')).to.deep.equal(['<svg><circle/></svg>', '<p>x</p>']);
+    expect(cut('<svg></svg><p>x</p>')).to.deep.equal(['<svg></svg>', '<p>x</p>']);
+    expect(cut('<svg><circle/></svg><p>x</p>')).to.deep.equal(['<svg><circle/></svg><p>x</p>…']);
     expect(cut('<math><mi>x</mi><div>y</div></math><p>z</p>')).to.deep.equal(['<math><mi>x</mi><div>y</div></math><p>z</p>…']);
     expect(cut('<svg></p></svg><p>z</p>')).to.deep.equal(['<svg></p></svg><p>z</p>…']);
   });
 
-  it('handles foreign content self-closing tags and CDATA', () => {
-    expect(cut('<svg><path d="x"/><![CDATA[</svg><img>]]></svg><p>x</p>')).to.deep.equal([
-      '<svg><path d="x"/><![CDATA[</svg><img>]]></svg>',
-      '<p>x</p>',
+  it('handles CDATA in foreign content; elements inside it end the cutting', () => {
+    expect(cut('<svg><![CDATA[</svg><img>]]></svg><p>x</p>')).to.deep.equal(['<svg><![CDATA[</svg><img>]]></svg>', '<p>x</p>']);
+    expect(cut('<svg><path d="x"/><![CDATA[</svg><img>]]></svg><p>x</p>', true)).to.deep.equal([
+      '<svg><path d="x"/><![CDATA[</svg><img>]]></svg><p>x</p>',
     ]);
   });
 

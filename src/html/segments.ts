@@ -58,14 +58,6 @@ const VOID = new Set([
 // noscript content is parsed as markup.)
 const RAW_TEXT = new Set(['script', 'style', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes']);
 const FOREIGN_ROOTS = new Set(['svg', 'math']);
-// HTML start tags that end foreign content (the parser pops back out of svg/math and
-// treats them as HTML: `<svg><p/>` opens a <p> that a later `</svg>` does not close);
-// `font` only with color/face/size, counted always here. End tags `</br>` and `</p>` too.
-const BREAKOUT = new Set(
-  'b big blockquote body br center code dd div dl dt em embed font h1 h2 h3 h4 h5 h6 head hr i img li listing menu meta nobr ol p pre ruby s small span strike strong sub sup table tt u ul var'.split(
-    ' ',
-  ),
-);
 
 type Construct =
   | { readonly kind: 'text'; readonly end: number }
@@ -215,9 +207,11 @@ export function scanSegments(src: string, from: number, final: boolean): Segment
       continue;
     }
     const name = t.name;
-    // Out of foreign content by the parser's own rules (HTML integration points aside):
-    // our stack no longer matches its tree, so the rest is one segment.
-    if (foreign > 0 && (t.kind === 'start' ? BREAKOUT.has(name) : name === 'br' || name === 'p')) sloppy = true;
+    // Inside svg/math, an HTML start tag (`<p>`, `<div>`, `<b>`..., even self-closed) or
+    // `</br>`, `</p>` takes the parser back out of foreign content, so `<svg><p/></svg>`
+    // leaves a <p> open. Rather than carry the spec's list of such names, any element or
+    // those end tags inside foreign content end the cutting: the rest is one segment.
+    if (foreign > 0 && (t.kind === 'start' || name === 'br' || name === 'p')) sloppy = true;
     if (t.kind === 'start') {
       if (name === 'plaintext' && foreign === 0) {
         sloppy = true;
