@@ -212,14 +212,13 @@ export const indigoChatStyles = css`
     margin: 0;
     list-style: none;
   }
+  /* Messages skip layout and paint while off screen (long transcripts); the streaming one
+     too: containment switched on when a 200 KB answer ended restyled all of it at once. */
   [part~='message'] {
     display: flex;
     flex-direction: column;
     gap: 6px;
     max-width: 88%;
-  }
-  /* Finished messages skip layout and paint while off screen (long transcripts). */
-  [part~='message'].settled {
     content-visibility: auto;
     contain-intrinsic-size: auto 80px;
   }

@@ -1045,7 +1045,7 @@ export class IndigoChat extends LitElement {
   }
 
   private renderUser(m: UserMessage, s: ReturnType<typeof stringsFor>, v: VisitorStrings): TemplateResult {
-    return html`<div part="message message-user" class="settled" role="listitem" data-message-id=${m.id}>
+    return html`<div part="message message-user" role="listitem" data-message-id=${m.id}>
       <span class="visually-hidden">${s.you}:</span>
       <div class="user-bubble" dir="auto">${m.text}</div>
       <div class="meta">
@@ -1081,7 +1081,6 @@ export class IndigoChat extends LitElement {
   ): TemplateResult {
     return html`<div
       part="message message-bot"
-      class=${m.state === 'streaming' ? '' : 'settled'}
       role="listitem"
       data-message-id=${m.id}
       aria-busy=${m.state === 'streaming' ? 'true' : 'false'}
