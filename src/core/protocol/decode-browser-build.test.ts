@@ -1,7 +1,7 @@
 // The script-tag widget's SSE-only decoder (decode.browser.ts, swapped in by
 // scripts/browser-plugins.js) against the full one: the same output for every SSE framing
 // and split, the same caps, abort and failure handling; non-SSE input reported, not decoded.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { decodeChunks as fullDecode, type DecodeOptions } from './decode.js';
 import { decodeChunks as browserDecode } from './decode.browser.js';
@@ -84,6 +84,24 @@ describe('browser decoder: what the relay sends, decoded like the full decoder',
     expect(multi.chunks).toEqual([{ a: 1 }, { b: 2 }]);
     const random = prng(3);
     for (let run = 0; run < 10; run++) await both(randomSplit(bytesOf(text), random), { maxLineBytes: 200 });
+  });
+
+  it('splits one read lazily: an event is parsed only when the consumer asks for it (time slicing covers the work)', async () => {
+    const events = Array.from({ length: 50 }, (_, n) => `data: {"n":${n}}\n\n`).join('');
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const it = browserDecode(streamOf([bytesOf(events)]))[Symbol.asyncIterator]();
+      expect((await it.next()).value).toEqual({ n: 0 });
+      expect(parse).toHaveBeenCalledTimes(1);
+      expect((await it.next()).value).toEqual({ n: 1 });
+      expect(parse).toHaveBeenCalledTimes(2);
+      let n = 2;
+      for (let r = await it.next(); !r.done; r = await it.next()) expect(r.value).toEqual({ n: n++ });
+      expect(n).toBe(50);
+      expect(parse).toHaveBeenCalledTimes(50);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('caps count exact UTF-8 bytes at the boundary: a line or an event of exactly maxLineBytes passes, one more byte does not', async () => {

@@ -89,19 +89,33 @@ export async function* decodeChunks(body: ReadableStream<Uint8Array>, options: D
       lineBytes = -1;
     } else line += piece;
   };
-  const push = (text: string): void => {
-    let i = pendingCR && text.charCodeAt(0) === 0x0a ? 1 : 0;
+  // The last read's text is split into lines lazily, one event at a time (`pump`), so a
+  // read holding a thousand chunks is not one task: the consumer's time slicing
+  // (transport.ts) covers this work too. `at` < 0: nothing left of it.
+  let text = '';
+  let at = -1;
+  const ends = /\r\n?|\n/g;
+  const feed = (next: string): void => {
+    text = next;
+    at = pendingCR && next.charCodeAt(0) === 0x0a ? 1 : 0;
     pendingCR = false;
-    const ends = /\r\n?|\n/g;
-    ends.lastIndex = i;
+  };
+  /** Splits lines until an event or error is out; true once the read's text is used up. */
+  const pump = (): boolean => {
+    if (at < 0) return true;
+    ends.lastIndex = at;
     for (let m = ends.exec(text); m; m = ends.exec(text)) {
-      append(text.slice(i, m.index));
+      append(text.slice(at, m.index));
       endLine();
-      i = ends.lastIndex;
+      at = ends.lastIndex;
       // A CR ending this read: an LF opening the next one belongs to it.
-      pendingCR = i === text.length && m[0] === '\r';
+      pendingCR = at === text.length && m[0] === '\r';
+      if (out.length > 0) return false;
     }
-    append(text.slice(i));
+    append(text.slice(at));
+    text = '';
+    at = -1;
+    return true;
   };
 
   const reader = body.getReader();
@@ -120,24 +134,30 @@ export async function* decodeChunks(body: ReadableStream<Uint8Array>, options: D
   let finished = false;
   let total = 0;
   try {
-    while (!finished) {
-      let over = false;
+    let over = false;
+    for (;;) {
+      let used: boolean;
       try {
-        const read = reader.read();
-        const result = aborted ? await Promise.race([read, aborted]) : await read;
-        if (result === 'aborted' || signal?.aborted) return;
-        if (result.done) {
-          finished = true;
-          push(decoder.decode());
+        if (at < 0) {
+          const read = reader.read();
+          const result = aborted ? await Promise.race([read, aborted]) : await read;
+          if (result === 'aborted' || signal?.aborted) return;
+          if (result.done) {
+            finished = true;
+            feed(decoder.decode());
+          } else {
+            options.onRead?.();
+            let bytes = result.value;
+            total += bytes.byteLength;
+            over = total > maxTotal;
+            if (over) bytes = bytes.subarray(0, bytes.byteLength - (total - maxTotal));
+            feed(decoder.decode(bytes, { stream: true }));
+          }
+        }
+        used = pump();
+        if (used && finished) {
           if (line !== '' || lineBytes < 0) endLine();
           dispatch();
-        } else {
-          options.onRead?.();
-          let bytes = result.value;
-          total += bytes.byteLength;
-          over = total > maxTotal;
-          if (over) bytes = bytes.subarray(0, bytes.byteLength - (total - maxTotal));
-          push(decoder.decode(bytes, { stream: true }));
         }
       } catch (e) {
         tell({ code: 'read-failed', message: `reading the stream failed: ${String(e)}` });
@@ -148,10 +168,12 @@ export async function* decodeChunks(body: ReadableStream<Uint8Array>, options: D
         else yield item as WireChunk;
         if (signal?.aborted) return;
       }
+      if (!used) continue;
       if (over) {
         tell({ code: 'stream-too-large', message: `the reply is larger than ${maxTotal} bytes; reading stopped` });
         return;
       }
+      if (finished) break;
     }
   } finally {
     if (onAbort) signal?.removeEventListener('abort', onAbort);
