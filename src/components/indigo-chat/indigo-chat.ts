@@ -140,12 +140,12 @@ export function announcedText(text: string): string {
   return `${space > MAX_ANNOUNCED - 200 ? cut.slice(0, space) : cut}…`;
 }
 
-/** What the live region reads for a finished answer: the message without its time and actions. */
+/** What the live region reads for a finished answer: the message without its time, actions and thumbs. */
 function spokenText(el: Element | null): string {
   if (!el) return '';
-  // Time and actions live in the `.meta` row at the end. Before it, text node by text node
-  // (no filter callback), and only until there is more than the live region will say: the
-  // end of a 200 KB answer does not walk or copy all of it.
+  // Up to the `.meta` row at the end (time, action buttons, thumbs: no text to say), text
+  // node by text node (no filter callback), and only until there is more than the live
+  // region will say: the end of a 200 KB answer does not walk or copy all of it.
   const meta = el.querySelector(':scope > .meta');
   const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
   let text = '';
@@ -153,24 +153,11 @@ function spokenText(el: Element | null): string {
   for (let node = walker.nextNode(); node && !meta?.contains(node); node = walker.nextNode()) {
     text += (node as Text).data;
     if (text.length > check) {
-      if (text.replace(/\s+/g, ' ').trim().length > MAX_ANNOUNCED) return text;
+      if (text.replace(/\s+/g, ' ').trim().length > MAX_ANNOUNCED) break;
       check *= 2;
     }
   }
-  if (!meta) return text;
-  // The row itself without the time and the action buttons (what is left: feedback text).
-  const range = el.ownerDocument.createRange();
-  range.selectNodeContents(meta);
-  let skipped: Element | null = null;
-  for (const part of meta.querySelectorAll('[part~="time"], .answer-actions')) {
-    if (skipped?.contains(part)) continue;
-    range.setEndBefore(part);
-    text += range.toString();
-    range.setStartAfter(part);
-    skipped = part;
-  }
-  range.setEnd(meta, meta.childNodes.length);
-  return text + range.toString();
+  return text;
 }
 
 const stopIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
