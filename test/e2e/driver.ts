@@ -5,7 +5,7 @@
 // real input events from the driver, not synthetic DOM events.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import puppeteer, { type Browser as PBrowser, type ElementHandle, type Page as PPage } from 'puppeteer-core';
+import puppeteer, { type Browser as PBrowser, type ElementHandle, type LaunchOptions as PLaunchOptions, type Page as PPage } from 'puppeteer-core';
 import { remote } from 'webdriverio';
 import { freshProfile, puppeteerLaunchOptions, removeProfile, selectedEngines, startWebKitDriver, webkitCapabilities } from '../engines.js';
 import { pageQuerySource } from './page-query.js';
@@ -49,6 +49,8 @@ interface Backend {
   key(expression: string | null, key: string): Promise<void>;
   /** Types into the element the expression evaluates to (focused first). */
   type(expression: string, text: string): Promise<void>;
+  /** Moves the pointer to viewport coordinates (real pointer input). */
+  mouseMove(x: number, y: number): Promise<void>;
   goto(url: string): Promise<void>;
   reload(): Promise<void>;
   screenshot(path: string, fullPage: boolean): Promise<void>;
@@ -194,6 +196,9 @@ export class E2EPage {
   /** Presses a key on whatever has focus. */
   readonly keyboard = { press: (key: string) => this.backend.key(null, key) };
 
+  /** Moves the real pointer to viewport coordinates. */
+  readonly mouse = { move: (x: number, y: number) => this.backend.mouseMove(x, y) };
+
   /** Writes a PNG (creating its folder). */
   async screenshot(options: { path: string; fullPage?: boolean }): Promise<void> {
     mkdirSync(dirname(options.path), { recursive: true });
@@ -244,20 +249,58 @@ export interface E2EBrowser {
 
 export interface LaunchOptions {
   viewport?: { width: number; height: number };
+  /**
+   * newPage only: the page gets its own browser context, so no HTTP cache, cookies or
+   * storage are shared with other pages (what a server-side request log needs: a cached
+   * file never reaches the server). WebKit pages are always separate sessions.
+   */
+  isolated?: boolean;
+  /**
+   * `127.0.0.1:port` of an HTTP proxy every request to a host other than loopback goes
+   * through, its certificates accepted (test/e2e/foreign-proxy.ts): the witness of what a
+   * page asks of other hosts, in every engine. Absent: no proxy, certificates checked.
+   */
+  proxy?: string;
+}
+
+/** Launch options with `proxy` applied per engine (a flag, prefs, a WebDriver capability). */
+function puppeteerOptions(engine: 'chromium' | 'firefox', profile: string, proxy: string | undefined): PLaunchOptions {
+  const base = puppeteerLaunchOptions(engine, profile);
+  if (!proxy) return base;
+  const [host, port] = proxy.split(':') as [string, string];
+  if (engine === 'chromium') {
+    // Chromium never sends loopback through a proxy (the e2e server stays direct).
+    return { ...base, acceptInsecureCerts: true, args: [...(base.args ?? []), `--proxy-server=http://${proxy}`, '--ignore-certificate-errors'] };
+  }
+  return {
+    ...base,
+    acceptInsecureCerts: true,
+    extraPrefsFirefox: {
+      ...base.extraPrefsFirefox,
+      'network.proxy.type': 1,
+      'network.proxy.http': host,
+      'network.proxy.http_port': Number(port),
+      'network.proxy.ssl': host,
+      'network.proxy.ssl_port': Number(port),
+      'network.proxy.no_proxies_on': 'localhost, 127.0.0.1',
+    },
+  };
 }
 
 async function launchPuppeteer(engine: 'chromium' | 'firefox', options: LaunchOptions): Promise<E2EBrowser> {
   const profile = freshProfile(engine);
   const browser: PBrowser = await puppeteer.launch({
-    ...puppeteerLaunchOptions(engine, profile),
+    ...puppeteerOptions(engine, profile, options.proxy),
     defaultViewport: options.viewport ?? { width: 1280, height: 800 },
   });
   return {
     engine,
     async newPage(o: LaunchOptions = {}) {
-      const page: PPage = await browser.newPage();
+      const context = o.isolated ? await browser.createBrowserContext() : null;
+      const page: PPage = await (context ?? browser).newPage();
       if (o.viewport) await page.setViewport(o.viewport);
-      const p = new E2EPage(engine, puppeteerBackend(page));
+      else if (context) await page.setViewport(options.viewport ?? { width: 1280, height: 800 });
+      const p = new E2EPage(engine, puppeteerBackend(page, context ? () => context.close() : undefined));
       page.on('pageerror', (e) => p.driverErrors.push(`pageerror: ${e instanceof Error ? e.message : String(e)}`));
       page.on('console', (m) => {
         if (m.type() === 'error') p.driverErrors.push(`console: ${m.text()}`);
@@ -271,7 +314,7 @@ async function launchPuppeteer(engine: 'chromium' | 'firefox', options: LaunchOp
   };
 }
 
-function puppeteerBackend(page: PPage): Backend {
+function puppeteerBackend(page: PPage, closeContext?: () => Promise<void>): Backend {
   return {
     evaluate: (expr) => page.evaluate(expr) as never,
     async click(expr) {
@@ -285,6 +328,7 @@ function puppeteerBackend(page: PPage): Backend {
     // The element was focused by the caller; keys go to the focused element.
     key: (_expr, key) => page.keyboard.press(key === 'Space' ? ' ' : (key as Parameters<PPage['keyboard']['press']>[0])),
     type: (_expr, text) => page.keyboard.type(text),
+    mouseMove: (x, y) => page.mouse.move(x, y),
     goto: async (url) => {
       await page.goto(url, { waitUntil: 'load' });
     },
@@ -294,7 +338,10 @@ function puppeteerBackend(page: PPage): Backend {
     screenshot: async (path, fullPage) => {
       await page.screenshot({ path, fullPage });
     },
-    close: () => page.close(),
+    close: async () => {
+      await page.close();
+      await closeContext?.();
+    },
   };
 }
 
@@ -313,7 +360,13 @@ async function launchWebKit(options: LaunchOptions): Promise<E2EBrowser> {
         port: driver.port,
         path: '/',
         logLevel: 'error',
-        capabilities: webkitCapabilities(),
+        capabilities: options.proxy
+          ? {
+              ...webkitCapabilities(),
+              acceptInsecureCerts: true,
+              proxy: { proxyType: 'manual', httpProxy: options.proxy, sslProxy: options.proxy, noProxy: ['127.0.0.1', 'localhost'] },
+            }
+          : webkitCapabilities(),
       });
       sessions.push(b);
       await setInnerSize(b, o.viewport ?? viewport);
@@ -355,6 +408,7 @@ function webdriverBackend(b: WebdriverIO.Browser, forget: () => void): Backend {
     async type(expr, text) {
       await (await element(expr)).addValue(text);
     },
+    mouseMove: (x, y) => b.action('pointer').move({ x: Math.round(x), y: Math.round(y), origin: 'viewport' }).perform(),
     goto: async (url) => {
       await b.url(url);
     },
