@@ -5,7 +5,12 @@
 // real input events from the driver, not synthetic DOM events.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import puppeteer, { type Browser as PBrowser, type ElementHandle, type LaunchOptions as PLaunchOptions, type Page as PPage } from 'puppeteer-core';
+import puppeteer, {
+  type Browser as PBrowser,
+  type ElementHandle,
+  type LaunchOptions as PLaunchOptions,
+  type Page as PPage,
+} from 'puppeteer-core';
 import { remote } from 'webdriverio';
 import { freshProfile, puppeteerLaunchOptions, removeProfile, selectedEngines, startWebKitDriver, webkitCapabilities } from '../engines.js';
 import { pageQuerySource } from './page-query.js';
@@ -270,7 +275,11 @@ function puppeteerOptions(engine: 'chromium' | 'firefox', profile: string, proxy
   const [host, port] = proxy.split(':') as [string, string];
   if (engine === 'chromium') {
     // Chromium never sends loopback through a proxy (the e2e server stays direct).
-    return { ...base, acceptInsecureCerts: true, args: [...(base.args ?? []), `--proxy-server=http://${proxy}`, '--ignore-certificate-errors'] };
+    return {
+      ...base,
+      acceptInsecureCerts: true,
+      args: [...(base.args ?? []), `--proxy-server=http://${proxy}`, '--ignore-certificate-errors'],
+    };
   }
   return {
     ...base,
@@ -408,7 +417,11 @@ function webdriverBackend(b: WebdriverIO.Browser, forget: () => void): Backend {
     async type(expr, text) {
       await (await element(expr)).addValue(text);
     },
-    mouseMove: (x, y) => b.action('pointer').move({ x: Math.round(x), y: Math.round(y), origin: 'viewport' }).perform(),
+    mouseMove: (x, y) =>
+      b
+        .action('pointer')
+        .move({ x: Math.round(x), y: Math.round(y), origin: 'viewport' })
+        .perform(),
     goto: async (url) => {
       await b.url(url);
     },

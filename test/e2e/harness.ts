@@ -165,7 +165,10 @@ export async function startDemoServer(
           const html = await original.text();
           const headers: Record<string, string> = {};
           original.headers.forEach((v, k) => {
-            if (!/^(content-length|content-encoding|etag|last-modified|cache-control|transfer-encoding|connection|keep-alive|date)$/.test(k)) headers[k] = v;
+            if (
+              !/^(content-length|content-encoding|etag|last-modified|cache-control|transfer-encoding|connection|keep-alive|date)$/.test(k)
+            )
+              headers[k] = v;
           });
           res.writeHead(original.status, { ...headers, 'cache-control': 'no-store' });
           res.end(html.replace(/<head[^>]*>/i, (h) => `${h}<script src="${scriptPath}"></script>`));
@@ -203,7 +206,9 @@ function recordBody(res: ServerResponse, entry: LoggedRequest): void {
   const chunks: Buffer[] = [];
   const keep = (chunk: unknown, encoding?: unknown) => {
     if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
-    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'));
+    chunks.push(
+      Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'),
+    );
     entry.body = Buffer.concat(chunks).toString('utf8');
   };
   const write = res.write.bind(res) as (...a: unknown[]) => boolean;

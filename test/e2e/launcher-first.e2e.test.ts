@@ -249,7 +249,10 @@ describe.each(engines)('launcher-first script tag in %s', (engine) => {
     // comes, and the order check below fails.
     const after = server.requests.at(-1)?.seq ?? 0;
     const codec = (r: LoggedRequest) => r.seq > after && /^\/indigo-chat\/persist-codec-[^/]+\.js$/.test(pathOf(r));
-    const held = server.hold(widgetMain, server.waitForRequest(codec, 15_000).catch(() => {}));
+    const held = server.hold(
+      widgetMain,
+      server.waitForRequest(codec, 15_000).catch(() => {}),
+    );
     try {
       const { page, view } = await open('/script-tag-csp.html', { init: WATCH_CSP, storage });
       await page.waitForFunction(botMessages);
@@ -271,7 +274,10 @@ describe.each(engines)('launcher-first script tag in %s', (engine) => {
     // The widget chunk waits at the server until the pack is asked for (as above).
     const after = server.requests.at(-1)?.seq ?? 0;
     const pack = (r: LoggedRequest) => r.seq > after && /^\/indigo-chat\/fr-[^/]+\.js$/.test(pathOf(r));
-    const held = server.hold(widgetMain, server.waitForRequest(pack, 15_000).catch(() => {}));
+    const held = server.hold(
+      widgetMain,
+      server.waitForRequest(pack, 15_000).catch(() => {}),
+    );
     try {
       const { page, view } = await open('/script-tag.html', {
         init: `(() => {
@@ -311,7 +317,9 @@ describe.each(engines)('launcher-first script tag in %s', (engine) => {
     it(`strict CSP (script-src self) with Trusted Types: the loader and its chunks work with zero violations (${native ? 'native sanitizer where the engine has one' : 'DOMPurify fallback'})`, async () => {
       const { page, view } = await open('/script-tag-csp.html', { init: native ? WATCH_CSP : `${WATCH_CSP}\n${NO_SANITIZER}` });
       const hasApi = await page.evaluate(
-        () => typeof (window as { Sanitizer?: unknown }).Sanitizer === 'function' && typeof (Element.prototype as { setHTML?: unknown }).setHTML === 'function',
+        () =>
+          typeof (window as { Sanitizer?: unknown }).Sanitizer === 'function' &&
+          typeof (Element.prototype as { setHTML?: unknown }).setHTML === 'function',
       );
       expect(hasApi).toBe(native && NATIVE_SANITIZER[engine]);
       await page.locator(part('launcher')).click();

@@ -1,61 +1,43 @@
-// Issue 7 end to end, on the built demo through the real relay and mock platform: a page
-// load with the launcher untouched makes no request beyond the page's own files and writes
-// no storage; hostile bot HTML makes no request to a host outside the allowlist (browser
-// network monitor: every request the page makes); the AI disclosure, the consent notice
-// and the click-to-load placeholder, screenshotted for the README; security headers.
+// Issue 7 end to end, on the built demo through the real relay and mock platform, in
+// Chromium, Firefox and WebKit: a page load with the launcher untouched makes no request
+// beyond the page's own files and writes no storage; hostile bot HTML makes no request to
+// a host outside the allowlist; the AI disclosure, the consent notice and the click-to-load
+// placeholder, screenshotted for the README; security headers.
 //
-// Chromium only, through playwright-core directly: these tests need a network monitor
-// and request routing at the browser level (every request the page makes, including a
-// foreign host answered without DNS), which the three-engine driver (./driver.ts) does not
-// offer. The element-level checks run in all three engines (src/**/privacy.browser.test.ts,
-// src/html/media-gate.browser.test.ts).
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
-import type { BrowserContext, Page, Request } from 'playwright-core';
+// Witnesses, the same in every engine: the demo server's request log (harness.ts) for the
+// page's own origin, and a logging proxy (foreign-proxy.ts) that each browser sends every
+// other request through (answered there with a 1x1 PNG, no DNS needed; in WebKit it sees
+// plain HTTP and only the attempt of an HTTPS request, so the hostile-HTML test, whose
+// attacker is an HTTPS host, runs in Chromium and Firefox). The storage spy is served in
+// the page itself, before its scripts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendOnlyGeneration, ATTACKER, PNG, VECTORS } from '../../src/html/hostile-html.test-helper.js';
-import { launchChromium, watchErrors } from './playwright-chromium.js';
-import { part, startDemoServer, type Running } from './harness.js';
+import { startForeignProxy, type ForeignProxy } from './foreign-proxy.js';
+import {
+  axeViolations,
+  engines,
+  launchEngine,
+  part,
+  screenshot,
+  settle,
+  startDemoServer,
+  type E2EBrowser,
+  type E2EPage,
+  type LoggedRequest,
+  type Running,
+} from './harness.js';
 
 let server: Running;
-let context: BrowserContext;
 
 beforeAll(async () => {
   server = await startDemoServer();
-  context = await launchChromium();
 });
 
-/** README screenshots, as the harness does: docs/screenshots/chromium/, only with UPDATE_SCREENSHOTS=1. */
-async function screenshot(target: Page | ReturnType<Page['locator']>, name: string): Promise<void> {
-  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
-  const path = resolve(import.meta.dirname, '../../docs/screenshots/chromium', `${name}.png`);
-  mkdirSync(dirname(path), { recursive: true });
-  await target.screenshot({ path });
-}
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core (WCAG 2.0-2.2 A/AA), shadow roots included. */
-async function axeViolations(page: Page): Promise<{ id: string; nodes: string[] }[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> };
-      }
-    ).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
-  });
-}
-
 afterAll(async () => {
-  await context?.close();
   await server?.close();
 });
 
-/** Counts every storage write the page makes (installed before any page script runs). */
+/** Counts every storage write the page makes (served first in the page, before its scripts). */
 const STORAGE_SPY = `(() => {
   const writes = [];
   Object.defineProperty(window, '__storageWrites', { value: writes });
@@ -74,168 +56,192 @@ const STORAGE_SPY = `(() => {
   IDBFactory.prototype.open = function (...args) { writes.push('indexedDB ' + args[0]); return open.apply(this, args); };
 })();`;
 
-/**
- * A page on a clean origin: the browser context is shared by the suite, so storage other
- * tests left behind is cleared first (on a plain file of the origin, before the spy and
- * the request log start).
- */
-async function freshPage(): Promise<{ page: Page; requests: Request[]; errors: string[] }> {
-  const page = await context.newPage();
-  await page.goto(`${server.url}/favicon.svg`);
-  await page.evaluate(() => {
-    localStorage.clear();
-    sessionStorage.clear();
-  });
-  await context.clearCookies();
-  await page.addInitScript(STORAGE_SPY);
-  const requests: Request[] = [];
-  page.on('request', (r) => requests.push(r));
-  const errors = watchErrors(page);
-  return { page, requests, errors };
-}
-
+const pathOf = (r: LoggedRequest) => r.path.replace(/\?.*$/, '');
 /** The page's own static files: the document, its CSS, favicon and the widget's script files. */
-function isPageFile(url: string): boolean {
-  const u = new URL(url);
-  if (u.origin !== server.url) return false;
-  return /^\/(?:[\w-]+\.html)?$|^\/assets\/[\w.-]+\.(?:js|css)$|^\/favicon\.svg$|^\/indigo-chat\.iife\.js$/.test(u.pathname);
-}
-
-describe('nothing before the visitor acts (built demo)', () => {
-  for (const path of ['/index.html', '/script-tag.html']) {
-    it(`${path}: the launcher untouched makes no request beyond the page's files and writes no storage`, async () => {
-      const { page, requests, errors } = await freshPage();
-      await page.goto(`${server.url}${path}`, { waitUntil: 'networkidle' });
-      await page.locator(part('launcher')).waitFor();
-      // Give timers, observers and idle callbacks their chance, then leave the page state behind.
-      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
-      await page.evaluate(() => dispatchEvent(new PageTransitionEvent('pagehide')));
-      const foreign = requests.map((r) => r.url()).filter((u) => !isPageFile(u));
-      expect(foreign).toEqual([]);
-      const state = await page.evaluate(async () => ({
-        writes: (window as unknown as { __storageWrites: string[] }).__storageWrites,
-        local: localStorage.length,
-        session: sessionStorage.length,
-        cookie: document.cookie,
-        idb: (await indexedDB.databases()).length,
-      }));
-      expect(state).toEqual({ writes: [], local: 0, session: 0, cookie: '', idb: 0 });
-      expect(await context.cookies(server.url)).toEqual([]);
-
-      // The monitor sees the widget the moment the visitor acts.
-      await page.locator(part('launcher')).click();
-      await page.locator(part('message-bot')).first().waitFor();
-      expect(requests.some((r) => r.url().endsWith('/api/chat/session'))).toBe(true);
-      await expect.poll(() => page.evaluate(() => localStorage.length)).toBeGreaterThan(0);
-      expect(errors).toEqual([]);
-      await page.close();
-    });
-  }
-});
+const isPageFile = (r: LoggedRequest) =>
+  pathOf(r).startsWith('/__e2e/') || // the test's own init script
+  (r.method === 'GET' &&
+    /^\/(?:[\w-]+\.html)?$|^\/assets\/[\w.-]+\.(?:js|css)$|^\/favicon\.svg$|^\/indigo-chat\.iife\.js$/.test(pathOf(r)));
 
 /** A relay answer of canonical SSE. */
 function sse(chunks: object[]): string {
   return chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`).join('');
 }
 
-describe('hostile bot HTML (built demo, real relay session, answers replaced on the wire)', () => {
-  it('no request to a host outside the allowlist, in static text or a generation; a click loads one image', async () => {
-    const { page, requests, errors } = await freshPage();
-    const attacker: string[] = [];
-    await page.route(`${ATTACKER}/**`, (route) => {
-      attacker.push(route.request().url());
-      return route.fulfill({ status: 200, contentType: 'image/png', body: Buffer.from(PNG) });
-    });
-    const all = VECTORS.map((v) => v.html).join('');
-    const replies = [
-      sse([{ type: 'processing.start' }, { type: 'text', data: { text: `<p>Here is your chart:</p>${all}` } }, { type: 'processing.end' }]),
-      sse(appendOnlyGeneration('h1', all)),
-    ];
-    // The session comes from the real relay (it announces the platform media origin);
-    // the answers are hostile.
-    await page.route(`${server.url}/api/chat`, (route) =>
-      route.fulfill({
-        status: 200,
-        contentType: 'text/event-stream',
-        body: replies.shift() ?? sse([{ type: 'processing.start' }, { type: 'processing.end' }]),
-      }),
+describe.each(engines)('privacy on the built demo in %s', (engine) => {
+  let browser: E2EBrowser;
+  let proxy: ForeignProxy;
+
+  beforeAll(async () => {
+    proxy = await startForeignProxy(PNG);
+    browser = await launchEngine(engine, { proxy: proxy.address });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await proxy?.close();
+  });
+
+  /**
+   * `path` in a page of its own (a clean origin: no storage, cookies or cache from other
+   * pages), `init` run first in it. `view()`: what the demo server received since.
+   */
+  async function open(path: string, init?: string): Promise<{ page: E2EPage; view: () => LoggedRequest[] }> {
+    const page = await browser.newPage({ isolated: true });
+    const undo = init ? server.injectScript(path, init) : null;
+    const from = server.requests.length;
+    proxy.requests.splice(0);
+    try {
+      await page.goto(`${server.url}${path}`);
+    } finally {
+      undo?.();
+    }
+    return { page, view: () => server.requests.slice(from) };
+  }
+
+  describe('nothing before the visitor acts', () => {
+    for (const path of ['/index.html', '/script-tag.html']) {
+      it(`${path}: the launcher untouched makes no request beyond the page's files and writes no storage`, async () => {
+        const { page, view } = await open(path, STORAGE_SPY);
+        await page.locator(part('launcher')).waitFor();
+        // Give timers, observers and idle callbacks their chance, then leave the page state behind.
+        await settle(500);
+        await page.evaluate(() => dispatchEvent(new PageTransitionEvent('pagehide')));
+        await settle(100);
+        expect(
+          view()
+            .filter((r) => !isPageFile(r))
+            .map((r) => `${r.method} ${r.path}`),
+        ).toEqual([]);
+        expect(proxy.requests).toEqual([]); // nothing to any other host
+        const state = await page.evaluate(async () => ({
+          writes: (window as unknown as { __storageWrites: string[] }).__storageWrites,
+          local: localStorage.length,
+          session: sessionStorage.length,
+          cookie: document.cookie,
+          idb: (await indexedDB.databases()).length,
+        }));
+        expect(state).toEqual({ writes: [], local: 0, session: 0, cookie: '', idb: 0 });
+        // No cookie was set by an answer, and none went back.
+        expect(view().filter((r) => r.responseHeaders?.['set-cookie'] !== undefined || r.headers.cookie !== undefined)).toEqual([]);
+
+        // The log sees the widget the moment the visitor acts.
+        await page.locator(part('launcher')).click();
+        await page.locator(part('message-bot')).first().waitFor();
+        expect(view().some((r) => pathOf(r) === '/api/chat/session')).toBe(true);
+        await expect.poll(() => page.evaluate(() => localStorage.length)).toBeGreaterThan(0);
+        expect(await page.errors()).toEqual([]);
+        await page.close();
+      });
+    }
+  });
+
+  describe('hostile bot HTML (real relay session, answers replaced at the server)', () => {
+    // Not in WebKit: WebKitGTK's WebDriver sends HTTPS to the proxy over TLS and refuses its
+    // test certificate, so the witness cannot see the attacker's HTTPS host there.
+    it.skipIf(engine === 'webkit')(
+      'no request to a host outside the allowlist, in static text or a generation; a click loads one image',
+      async () => {
+        const all = VECTORS.map((v) => v.html).join('');
+        const replies = [
+          sse([
+            { type: 'processing.start' },
+            { type: 'text', data: { text: `<p>Here is your chart:</p>${all}` } },
+            { type: 'processing.end' },
+          ]),
+          sse(appendOnlyGeneration('h1', all)),
+        ];
+        // The session comes from the real relay (it announces the platform media origin);
+        // the answers are hostile.
+        const unroute = server.route(
+          (r) => r.method === 'POST' && pathOf(r) === '/api/chat',
+          (_req, res) => {
+            res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+            res.end(replies.shift() ?? sse([{ type: 'processing.start' }, { type: 'processing.end' }]));
+          },
+        );
+        try {
+          const { page, view } = await open('/index.html');
+          await page.evaluate(() => document.querySelector('indigo-chat')!.setAttribute('delta-unit', 'utf16'));
+          await page.locator(part('launcher')).click();
+          await page.locator(part('blocked-media')).first().waitFor();
+          await page.locator(part('input')).fill('show me more');
+          await page.locator(part('input')).press('Enter');
+          const images = VECTORS.filter((v) => v.img).length * 2;
+          await expect.poll(() => page.locator(part('blocked-media')).count()).toBeGreaterThanOrEqual(images);
+          await expect.poll(() => view().filter((r) => r.method === 'POST' && pathOf(r) === '/api/chat').length).toBe(2);
+          await settle(500);
+          // Nothing went to another host (the proxy sees every such request, the tunnel included).
+          expect(proxy.requests).toEqual([]);
+          await screenshot(page, 'blocked-media');
+          const axe = await axeViolations(page);
+          expect(axe, JSON.stringify(axe)).toEqual([]);
+
+          // One click loads exactly that image, and nothing else (the latest answer's first
+          // image: the first answer may be scrolled out of view, content-visibility skipped).
+          const first = page.locator(part('message-bot')).last().locator('[part~="blocked-media"] button').first();
+          expect(await first.textContent()).toContain('attacker.example');
+          await first.click();
+          await expect
+            .poll(() =>
+              page.evaluate(() => {
+                const root = document.querySelector('indigo-chat')!.shadowRoot!;
+                const img = [...root.querySelectorAll('img')].find((i) => i.src.startsWith('https://attacker.example/'));
+                return img ? img.complete && img.naturalWidth : 0;
+              }),
+            )
+            .toBe(1);
+          expect(proxy.requests).toEqual([`CONNECT ${new URL(ATTACKER).host}:443`, `GET ${ATTACKER}/p.gif?d=secret`]);
+          // The demo's own CSP also refuses what the hostile HTML tries while DOMPurify parses it
+          // in its inert document (`<base href>`, inline `style`): reported, blocked, harmless.
+          expect((await page.errors()).filter((e) => !/Content.Security.Policy|CSP/i.test(e))).toEqual([]);
+          await page.close();
+        } finally {
+          unroute();
+        }
+      },
     );
-    await page.goto(`${server.url}/index.html`);
-    await page.evaluate(() => document.querySelector('indigo-chat')!.setAttribute('delta-unit', 'utf16'));
-    await page.locator(part('launcher')).click();
-    await page.locator(part('blocked-media')).first().waitFor();
-    await page.locator(part('input')).fill('show me more');
-    await page.locator(part('input')).press('Enter');
-    await expect.poll(() => page.locator(part('blocked-media')).count()).toBeGreaterThanOrEqual(VECTORS.filter((v) => v.img).length * 2);
-    await page.waitForLoadState('networkidle');
-    // Everything the page requested stayed on the demo's origin.
-    const outside = requests.map((r) => r.url()).filter((u) => new URL(u).origin !== server.url);
-    expect(outside).toEqual([]);
-    expect(attacker).toEqual([]);
-    await screenshot(page.locator(part('panel')), 'blocked-media');
-    const axe = await axeViolations(page);
-    expect(axe, JSON.stringify(axe)).toEqual([]);
-
-    // One click loads exactly that image, and nothing else.
-    const first = page.locator(`${part('blocked-media')} button`).first();
-    expect(await first.textContent()).toContain('attacker.example');
-    await first.click();
-    await expect.poll(() => attacker.length).toBe(1);
-    expect(attacker[0]).toBe(`${ATTACKER}/p.gif?d=secret`);
-    await expect
-      .poll(() =>
-        page.evaluate(() => {
-          const root = document.querySelector('indigo-chat')!.shadowRoot!;
-          const img = [...root.querySelectorAll('img')].find((i) => i.src.startsWith('https://attacker.example/'));
-          return img ? img.complete && img.naturalWidth : 0;
-        }),
-      )
-      .toBe(1);
-    // The demo's own CSP also refuses what the hostile HTML tries while DOMPurify parses it
-    // in its inert document (`<base href>`, inline `style`): reported, blocked, harmless.
-    expect(errors.filter((e) => !/Content Security Policy/.test(e))).toEqual([]);
-    await page.close();
-  });
-});
-
-describe('AI disclosure and consent (built demo)', () => {
-  it('the disclosure line opens the conversation (screenshot for the README)', async () => {
-    const { page } = await freshPage();
-    await page.goto(`${server.url}/index.html`);
-    await page.locator(part('launcher')).click();
-    await page.locator(part('message-bot')).first().waitFor();
-    const line = page.locator(part('disclosure'));
-    expect(await line.textContent()).toContain("You're chatting with an AI assistant");
-    await page.waitForFunction(() => !document.querySelector('indigo-chat')!.shadowRoot!.querySelector('[part~="typing"]'));
-    await screenshot(page, 'ai-disclosure');
-    await page.close();
   });
 
-  it('consent="required": the notice, axe-clean, nothing sent before Accept (screenshot)', async () => {
-    const { page, requests } = await freshPage();
-    await page.goto(`${server.url}/index.html`);
-    await page.evaluate(() => {
-      const el = document.querySelector('indigo-chat')!;
-      el.setAttribute('consent', 'required');
-      el.setAttribute('privacy-url', '/privacy.html');
-      el.setAttribute(
-        'consent-text',
-        'Indigo Bikes uses an AI assistant. Your messages go to our provider, indigo.ai, and the conversation is kept in this browser.',
-      );
+  describe('AI disclosure and consent', () => {
+    it('the disclosure line opens the conversation (screenshot for the README)', async () => {
+      const { page } = await open('/index.html');
+      await page.locator(part('launcher')).click();
+      await page.locator(part('message-bot')).first().waitFor();
+      expect(await page.locator(part('disclosure')).textContent()).toContain("You're chatting with an AI assistant");
+      await page.waitForFunction(() => !document.querySelector('indigo-chat')!.shadowRoot!.querySelector('[part~="typing"]'));
+      await screenshot(page, 'ai-disclosure');
+      await page.close();
     });
-    await page.locator(part('launcher')).click();
-    await page.locator(part('consent')).waitFor();
-    expect(await axeViolations(page)).toEqual([]);
-    await screenshot(page, 'consent');
-    expect(requests.filter((r) => r.url().includes('/api/chat'))).toEqual([]);
-    expect(await page.evaluate(() => localStorage.length)).toBe(0);
-    await page.locator(part('consent-accept')).click();
-    await page.locator(part('message-bot')).first().waitFor();
-    await expect.poll(() => page.evaluate(() => localStorage.length)).toBeGreaterThan(0);
-    await page.close();
+
+    it('consent="required": the notice, axe-clean, nothing sent before Accept (screenshot)', async () => {
+      const { page, view } = await open('/index.html');
+      await page.evaluate(() => {
+        const el = document.querySelector('indigo-chat')!;
+        el.setAttribute('consent', 'required');
+        el.setAttribute('privacy-url', '/privacy.html');
+        el.setAttribute(
+          'consent-text',
+          'Indigo Bikes uses an AI assistant. Your messages go to our provider, indigo.ai, and the conversation is kept in this browser.',
+        );
+      });
+      await page.locator(part('launcher')).click();
+      await page.locator(part('consent')).waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'consent');
+      expect(view().filter((r) => r.path.includes('/api/chat'))).toEqual([]);
+      expect(await page.evaluate(() => localStorage.length)).toBe(0);
+      await page.locator(part('consent-accept')).click();
+      await page.locator(part('message-bot')).first().waitFor();
+      expect(view().some((r) => r.path.includes('/api/chat'))).toBe(true);
+      await expect.poll(() => page.evaluate(() => localStorage.length)).toBeGreaterThan(0);
+      expect(proxy.requests).toEqual([]);
+      await page.close();
+    });
   });
 });
 
+// Response headers: no browser needed, fetched from Node.
 describe('security headers on the demo server', () => {
   it('every page carries CSP with frame-ancestors, referrer-policy and permissions-policy', async () => {
     for (const path of ['/', '/index.html', '/csp.html', '/indigo-chat.iife.js']) {
