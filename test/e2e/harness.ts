@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerR
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { E2EPage } from './driver.js';
 
 export { engines, launchEngine, type E2EBrowser, type E2EPage, type Engine } from './driver.js';
@@ -88,13 +89,24 @@ export async function startDemoServer(
     if (req.headers[INTERNAL]) return pass();
     const entry: LoggedRequest = { seq: ++seq, method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers };
     requests.push(entry);
-    if (options.recordBodies?.(entry.path)) recordBody(res, entry);
+    // Headers given to writeHead directly are not in getHeaders(): keep those too.
+    let written: OutgoingHttpHeaders = {};
+    const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
+    res.writeHead = (...a: unknown[]) => {
+      const h = a.find((x, i) => i > 0 && typeof x === 'object' && x !== null);
+      if (Array.isArray(h)) {
+        const flat = (h as unknown[]).flat() as string[];
+        for (let i = 0; i + 1 < flat.length; i += 2) written[String(flat[i]).toLowerCase()] = flat[i + 1];
+      } else if (h) written = Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v as string]));
+      return writeHead(...a);
+    };
     res.on('close', () => {
       entry.doneSeq = ++seq;
       entry.status = res.statusCode;
-      entry.responseHeaders = res.getHeaders();
+      entry.responseHeaders = { ...written, ...res.getHeaders() };
       entry.aborted = !res.writableFinished;
     });
+    if (options.recordBodies?.(entry.path)) recordBody(res, entry); // its 'close' runs after the one above
     for (const w of [...waiters]) {
       if (w.match(entry)) {
         waiters.delete(w);
@@ -201,7 +213,7 @@ export async function startDemoServer(
   return running;
 }
 
-/** Keeps a copy of what the server writes as the answer's body (text). */
+/** Keeps a copy of the answer's body as the browser reads it (decompressed), as text. */
 function recordBody(res: ServerResponse, entry: LoggedRequest): void {
   const chunks: Buffer[] = [];
   const keep = (chunk: unknown, encoding?: unknown) => {
@@ -209,7 +221,6 @@ function recordBody(res: ServerResponse, entry: LoggedRequest): void {
     chunks.push(
       Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'),
     );
-    entry.body = Buffer.concat(chunks).toString('utf8');
   };
   const write = res.write.bind(res) as (...a: unknown[]) => boolean;
   const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
@@ -221,6 +232,23 @@ function recordBody(res: ServerResponse, entry: LoggedRequest): void {
     keep(a[0], a[1]);
     return end(...a);
   }) as typeof res.end;
+  res.on('close', () => {
+    const raw = Buffer.concat(chunks);
+    const encoding = String(entry.responseHeaders?.['content-encoding'] ?? '');
+    try {
+      const plain =
+        encoding === 'gzip'
+          ? gunzipSync(raw)
+          : encoding === 'br'
+            ? brotliDecompressSync(raw)
+            : encoding === 'deflate'
+              ? inflateSync(raw)
+              : raw;
+      entry.body = plain.toString('utf8');
+    } catch {
+      entry.body = raw.toString('utf8'); // cut short: what there is
+    }
+  });
 }
 
 /** Waits `ms`: only for absence checks ("nothing more happens"), never to let something finish. */

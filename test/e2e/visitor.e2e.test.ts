@@ -75,6 +75,7 @@ function watchDownloads(page: E2EPage): Promise<unknown> {
       if (obj instanceof Blob) blobs.set(url, obj);
       return url;
     };
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with .call(this) below
     const click = HTMLAnchorElement.prototype.click;
     HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
       const blob = blobs.get(this.href);
