@@ -6,12 +6,13 @@
 // session cookie as set and as sent back, the export answers and every /console body.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axeViolations,
   engines,
   launchEngine,
+  readmeScreenshot,
   part,
   startDemoServer,
   type E2EBrowser,
@@ -20,14 +21,6 @@ import {
   type LoggedRequest,
   type Running,
 } from './harness.js';
-
-const screenshotDir = join(resolve(import.meta.dirname, '../..'), 'docs/screenshots');
-/** README screenshots (UPDATE_SCREENSHOTS=1): Chromium's where the README shows them, others per engine. */
-async function shot(page: E2EPage, name: string): Promise<void> {
-  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
-  const dir = page.engine === 'chromium' ? screenshotDir : join(screenshotDir, page.engine);
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
-}
 
 const TOKEN = 'e2e-console-token-0123456789';
 const QUESTION = 'Where is my order, please?';
@@ -91,7 +84,6 @@ describe.each(engines)('owner console in %s', (engine) => {
     await page.locator(part('input')).press('Enter');
     const second = page.locator(part('message-bot')).nth(1);
     await second.locator('[part~="thumb-down"]').waitFor({ timeout: 30_000 });
-    const from = server.requests.length;
     // Hover first: the pointer over the answer changes its action row's layout, so a click
     // aimed before that would land on the neighbouring thumb.
     const down = second.locator('[part~="thumb-down"]');
@@ -101,9 +93,11 @@ describe.each(engines)('owner console in %s', (engine) => {
     expect(await down.getAttribute('aria-pressed')).toBe('true');
     await second.locator('[part~="feedback-reason"]', { hasText: 'Wrong' }).click();
     await second.locator('[part~="feedback-comment"]').fill('Not my order at all');
+    const from = server.requests.length;
     await second.locator('.feedback-submit').click();
     await second.locator('[role="status"]', { hasText: 'Thanks' }).waitFor();
-    // The background send with the comment has reached the relay and been answered.
+    // The background send with the reason and comment (after the vote's own) has reached
+    // the relay and been answered.
     await expect
       .poll(() =>
         server.requests
@@ -179,7 +173,7 @@ describe.each(engines)('owner console in %s', (engine) => {
     );
     expect(Number(downVotes)).toBeGreaterThanOrEqual(1); // our 👎
     expect(await page.locator('indigo-console #chart-chats svg[role="img"]').getAttribute('aria-label')).toMatch(/^Chats, .* in total/);
-    await shot(page, 'console-analytics');
+    await readmeScreenshot(page, 'console-analytics', { fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
 
     // Conversations: ours is the newest; its transcript uses the widget's blocks and shows the vote.
@@ -190,7 +184,7 @@ describe.each(engines)('owner console in %s', (engine) => {
     await expect.poll(() => badge.count()).toBe(1);
     expect(await badge.textContent()).toMatch(/Not helpful.*wrong.*Not my order at all/s);
     expect(await page.locator('indigo-console .msg.bot [part~="bubble"]').count()).toBeGreaterThan(0);
-    await shot(page, 'console-conversation');
+    await readmeScreenshot(page, 'console-conversation', { fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
 
     // Exports are download links: what they answer when followed with the session.

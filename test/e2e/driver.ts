@@ -263,7 +263,8 @@ export interface LaunchOptions {
   /**
    * `127.0.0.1:port` of an HTTP proxy every request to a host other than loopback goes
    * through, its certificates accepted (test/e2e/foreign-proxy.ts): the witness of what a
-   * page asks of other hosts, in every engine. Absent: no proxy, certificates checked.
+   * page asks of other hosts. WebKit: plain HTTP only (see launchWebKit). Absent: no
+   * proxy, certificates checked.
    */
   proxy?: string;
 }
@@ -373,7 +374,9 @@ async function launchWebKit(options: LaunchOptions): Promise<E2EBrowser> {
           ? {
               ...webkitCapabilities(),
               acceptInsecureCerts: true,
-              proxy: { proxyType: 'manual', httpProxy: options.proxy, sslProxy: options.proxy, noProxy: ['127.0.0.1', 'localhost'] },
+              // Plain HTTP only: WebKitGTK speaks TLS to an `sslProxy` and refuses a test
+              // certificate there (HTTPS to other hosts then fails at DNS, unwitnessed).
+              proxy: { proxyType: 'manual', httpProxy: options.proxy, noProxy: ['127.0.0.1', 'localhost'] },
             }
           : webkitCapabilities(),
       });

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import type { E2EPage } from './driver.js';
+import type { E2EBrowser, E2EPage, LaunchOptions } from './driver.js';
 
 export { engines, launchEngine, type E2EBrowser, type E2EPage, type Engine } from './driver.js';
 
@@ -261,6 +261,46 @@ export const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
 export async function screenshot(page: E2EPage, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   if (process.env.UPDATE_SCREENSHOTS !== '1') return;
   await page.screenshot({ path: join(screenshotDir, page.engine, `${name}.png`), fullPage: options.fullPage });
+}
+
+/**
+ * README screenshots of the flows the README shows from Chromium at
+ * docs/screenshots/<name>.png: Chromium's there, the other engines' in
+ * docs/screenshots/<engine>/. Written only with UPDATE_SCREENSHOTS=1.
+ */
+export async function readmeScreenshot(page: E2EPage, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
+  const dir = page.engine === 'chromium' ? screenshotDir : join(screenshotDir, page.engine);
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: options.fullPage });
+}
+
+/**
+ * Opens `path` in a page of its own (no cache, cookies or storage shared with other pages,
+ * so every file it needs reaches the server's log). `storage` is written first on an empty
+ * page of the origin; `init` runs in the page before any of its scripts (served in it).
+ * `view()`: what the server received since the page was requested.
+ */
+export async function openIsolated(
+  browser: E2EBrowser,
+  server: Running,
+  path: string,
+  options: { init?: string; storage?: Record<string, string>; viewport?: LaunchOptions['viewport'] } = {},
+): Promise<{ page: E2EPage; view: () => LoggedRequest[] }> {
+  const page = await browser.newPage({ isolated: true, viewport: options.viewport });
+  if (options.storage) {
+    await page.goto(`${server.url}${BLANK}`);
+    await page.evaluate((items: Record<string, string>) => {
+      for (const [k, v] of Object.entries(items)) localStorage.setItem(k, v);
+    }, options.storage);
+  }
+  const undo = options.init ? server.injectScript(path, options.init) : null;
+  const from = server.requests.length;
+  try {
+    await page.goto(`${server.url}${path}`);
+  } finally {
+    undo?.();
+  }
+  return { page, view: () => server.requests.slice(from) };
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   engines,
   launchEngine,
+  openIsolated,
   part,
   settle,
   startDemoServer,
@@ -17,7 +18,6 @@ import {
   type Engine,
   type LoggedRequest,
   type Running,
-  BLANK,
 } from './harness.js';
 
 let server: Running;
@@ -66,32 +66,9 @@ describe.each(engines)('launcher-first script tag in %s', (engine) => {
     await browser?.close();
   });
 
-  /**
-   * Opens `path` as a first visit, in a page of its own (no cache, cookies or storage from
-   * other pages: every file it needs reaches the server's log). `storage` is written first
-   * on a plain file of the origin; `init` runs in the page before any of its scripts.
-   * `view()` is what the server received since the page was requested.
-   */
-  async function open(
-    path: string,
-    options: { init?: string; storage?: Record<string, string> } = {},
-  ): Promise<{ page: E2EPage; view: () => LoggedRequest[] }> {
-    const page = await browser.newPage({ isolated: true });
-    if (options.storage) {
-      await page.goto(`${server.url}${BLANK}`);
-      await page.evaluate((items: Record<string, string>) => {
-        for (const [k, v] of Object.entries(items)) localStorage.setItem(k, v);
-      }, options.storage);
-    }
-    const undo = options.init ? server.injectScript(path, options.init) : null;
-    const from = server.requests.length;
-    try {
-      await page.goto(`${server.url}${path}`);
-    } finally {
-      undo?.();
-    }
-    return { page, view: () => server.requests.slice(from) };
-  }
+  /** `path` as a first visit (harness.openIsolated). */
+  const open = (path: string, options: { init?: string; storage?: Record<string, string> } = {}) =>
+    openIsolated(browser, server, path, options);
 
   it('before any interaction: only the loader runs and the shell launcher is there; after the first input the widget is only prefetched', async () => {
     const { page, view } = await open('/script-tag.html');

@@ -6,9 +6,9 @@
 //
 // Witnesses, the same in every engine: the demo server's request log (harness.ts) for the
 // page's own origin, and a logging proxy (foreign-proxy.ts) that each browser sends every
-// other request through (answered there with a 1x1 PNG, no DNS needed; in WebKit it sees
-// plain HTTP and only the attempt of an HTTPS request, so the hostile-HTML test, whose
-// attacker is an HTTPS host, runs in Chromium and Firefox). The storage spy is served in
+// other request through (answered there with a 1x1 PNG, no DNS needed; in WebKit plain
+// HTTP only, so the hostile-HTML test, whose attacker is an HTTPS host, runs in Chromium
+// and Firefox). The storage spy is served in
 // the page itself, before its scripts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendOnlyGeneration, ATTACKER, PNG, VECTORS } from '../../src/html/hostile-html.test-helper.js';
@@ -17,12 +17,12 @@ import {
   axeViolations,
   engines,
   launchEngine,
+  openIsolated,
   part,
   screenshot,
   settle,
   startDemoServer,
   type E2EBrowser,
-  type E2EPage,
   type LoggedRequest,
   type Running,
 } from './harness.js';
@@ -82,22 +82,11 @@ describe.each(engines)('privacy on the built demo in %s', (engine) => {
     await proxy?.close();
   });
 
-  /**
-   * `path` in a page of its own (a clean origin: no storage, cookies or cache from other
-   * pages), `init` run first in it. `view()`: what the demo server received since.
-   */
-  async function open(path: string, init?: string): Promise<{ page: E2EPage; view: () => LoggedRequest[] }> {
-    const page = await browser.newPage({ isolated: true });
-    const undo = init ? server.injectScript(path, init) : null;
-    const from = server.requests.length;
+  /** `path` in a page of its own (harness.openIsolated), the proxy's log emptied first. */
+  const open = (path: string, init?: string) => {
     proxy.requests.splice(0);
-    try {
-      await page.goto(`${server.url}${path}`);
-    } finally {
-      undo?.();
-    }
-    return { page, view: () => server.requests.slice(from) };
-  }
+    return openIsolated(browser, server, path, { init });
+  };
 
   describe('nothing before the visitor acts', () => {
     for (const path of ['/index.html', '/script-tag.html']) {
@@ -119,7 +108,8 @@ describe.each(engines)('privacy on the built demo in %s', (engine) => {
           local: localStorage.length,
           session: sessionStorage.length,
           cookie: document.cookie,
-          idb: (await indexedDB.databases()).length,
+          // -1: no answer in 5 s (a hung engine fails here with a name, not a test timeout).
+          idb: await Promise.race([indexedDB.databases().then((d) => d.length), new Promise<number>((r) => setTimeout(() => r(-1), 5000))]),
         }));
         expect(state).toEqual({ writes: [], local: 0, session: 0, cookie: '', idb: 0 });
         // No cookie was set by an answer, and none went back.
@@ -137,8 +127,8 @@ describe.each(engines)('privacy on the built demo in %s', (engine) => {
   });
 
   describe('hostile bot HTML (real relay session, answers replaced at the server)', () => {
-    // Not in WebKit: WebKitGTK's WebDriver sends HTTPS to the proxy over TLS and refuses its
-    // test certificate, so the witness cannot see the attacker's HTTPS host there.
+    // Not in WebKit: its proxy carries plain HTTP only (driver.ts), so the witness cannot
+    // see the attacker's HTTPS host there.
     it.skipIf(engine === 'webkit')(
       'no request to a host outside the allowlist, in static text or a generation; a click loads one image',
       async () => {

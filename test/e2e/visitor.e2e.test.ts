@@ -4,12 +4,13 @@
 // answer's request was cut by the browser); a download is the file the page hands the
 // browser (the object URL behind the widget's `<a download>`); init scripts are served
 // in the page.
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axeViolations,
   engines,
   launchEngine,
+  openIsolated,
+  readmeScreenshot,
   part,
   settle,
   startDemoServer,
@@ -18,18 +19,6 @@ import {
   type LoggedRequest,
   type Running,
 } from './harness.js';
-
-const screenshotDir = join(resolve(import.meta.dirname, '../..'), 'docs/screenshots');
-
-/**
- * README screenshots, written only with UPDATE_SCREENSHOTS=1: Chromium's where the README
- * shows them (docs/screenshots/<name>.png), the other engines' in docs/screenshots/<engine>/.
- */
-async function shot(page: E2EPage, name: string, fullPage = false): Promise<void> {
-  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
-  const dir = page.engine === 'chromium' ? screenshotDir : join(screenshotDir, page.engine);
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
-}
 
 let server: Running;
 
@@ -103,21 +92,13 @@ describe.each(engines)('visitor features through the real relay in %s', (engine)
     await browser?.close();
   });
 
-  async function openPage(path: string, options: { viewport?: { width: number; height: number }; init?: string } = {}) {
-    const page = await browser.newPage({ isolated: true, viewport: options.viewport });
-    const undo = options.init ? server.injectScript(path, options.init) : null;
-    try {
-      await page.goto(`${server.url}${path}`);
-    } finally {
-      undo?.();
-    }
-    return page;
-  }
+  const openPage = async (path: string, options: { viewport?: { width: number; height: number }; init?: string } = {}) =>
+    (await openIsolated(browser, server, path, options)).page;
 
   it('teaser beside the closed launcher, then stop an answer half-way: the stream is aborted and what was shown stays', async () => {
     const page = await openPage('/index.html');
     await page.locator(part('teaser')).waitFor({ timeout: 10_000 });
-    await shot(page, 'teaser');
+    await readmeScreenshot(page, 'teaser');
     await page.locator(part('launcher')).click();
     await expect.poll(() => page.locator(part('teaser')).count()).toBe(0);
     await idle(page);
@@ -148,7 +129,7 @@ describe.each(engines)('visitor features through the real relay in %s', (engine)
     expect(answer()?.aborted).toBe(true);
     await settle(1000);
     expect(await last.locator('[part~="bubble"]').first().textContent()).toBe(shown); // nothing more arrived
-    await shot(page, 'stopped');
+    await readmeScreenshot(page, 'stopped');
     expect(await axeViolations(page)).toEqual([]);
     expect(await page.errors()).toEqual([]);
     await page.close();
@@ -162,7 +143,7 @@ describe.each(engines)('visitor features through the real relay in %s', (engine)
     await idle(page, '#help-inline');
     await watchDownloads(page);
     await page.locator(part('menu', '#help-inline')).click();
-    await shot(page, 'menu-download');
+    await readmeScreenshot(page, 'menu-download');
     await page.locator(`${part('download', '#help-inline')}[data-format="txt"]`).click();
     await expect.poll(async () => (await downloads(page))[0]?.text ?? null).not.toBeNull();
     const [txt] = await downloads(page);
@@ -232,7 +213,7 @@ describe.each(engines)('visitor features through the real relay in %s', (engine)
     await expect.poll(() => page.locator(part('send', '#lang-auto')).getAttribute('aria-label')).toBe('Enviar');
     await expect.poll(() => page.locator(part('send', '#lang-ar')).getAttribute('aria-label')).toBe('إرسال');
     expect(await page.locator('#lang-ar').evaluate((el) => el.shadowRoot!.querySelector('.root')!.getAttribute('dir'))).toBe('rtl');
-    await shot(page, 'languages-rtl', true);
+    await readmeScreenshot(page, 'languages-rtl', { fullPage: true });
     expect(await axeViolations(page)).toEqual([]);
     expect(await page.errors()).toEqual([]);
     await page.close();
@@ -258,7 +239,7 @@ describe.each(engines)('visitor features through the real relay in %s', (engine)
     }
     expect(inside).toBeGreaterThan(10);
     expect(await axeViolations(page)).toEqual([]);
-    await shot(page, 'mobile-modal');
+    await readmeScreenshot(page, 'mobile-modal');
     await page.locator(part('input')).press('Escape');
     await page.locator(part('panel')).waitFor({ state: 'hidden' });
     expect(await page.evaluate(() => document.querySelector('indigo-chat')?.shadowRoot?.activeElement?.getAttribute('part'))).toContain(
