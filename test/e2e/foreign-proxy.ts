@@ -3,7 +3,7 @@
 // (driver.ts LaunchOptions.proxy). HTTPS is opened (CONNECT, then TLS with a throw-away
 // certificate the browser is told to accept), so the log has full URLs, and every request
 // is answered with the given body (a 1x1 PNG): nothing leaves the machine, no DNS needed.
-// WebKit sends it plain HTTP only (driver.ts).
+// Chromium and Firefox (WebKit has none: driver.ts).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
