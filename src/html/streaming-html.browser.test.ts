@@ -94,6 +94,26 @@ function prefixes(final: string, size: number): string[] {
   return out;
 }
 
+/**
+ * Streams `html` into a fresh view in chunks of `size` characters, one frame each (nothing
+ * unsafe shown at any frame), finishes it and returns what it shows at the end.
+ */
+function streamed(html: string, size: number): string {
+  const container = makeContainer();
+  const frames = manualFrames();
+  const view = new StreamingHtmlView(container, { schedule: frames.schedule });
+  for (const snapshot of prefixes(html, size)) {
+    view.set(snapshot);
+    frames.frame();
+    expect(unsafeBits(container)).to.deep.equal([]);
+  }
+  view.finish(html);
+  frames.settle();
+  const shown = contentHtml(container);
+  container.remove();
+  return shown;
+}
+
 const ANSWER =
   '<h2>Title</h2>\n<p>First paragraph with <strong>bold</strong> and <a href="https://example.com/x">a link</a>.</p>\n' +
   '<p><img src="https://cdn.example.com/a.png" alt="pic"></p>\n<ul><li>one</li><li>two &amp; three</li></ul>\n' +
@@ -107,19 +127,7 @@ describe('StreamingHtmlView', () => {
   });
 
   it('ends with exactly the sanitized final HTML, streamed in many chunk sizes', () => {
-    for (const size of [1, 2, 3, 7, 16, 64]) {
-      const container = makeContainer();
-      const frames = manualFrames();
-      const view = new StreamingHtmlView(container, { schedule: frames.schedule });
-      for (const snapshot of prefixes(ANSWER, size)) {
-        view.set(snapshot);
-        frames.frame();
-        expect(unsafeBits(container)).to.deep.equal([]);
-      }
-      view.finish(ANSWER);
-      frames.settle();
-      expect(contentHtml(container), `chunk size ${size}`).to.equal(sanitizedHtml(ANSWER));
-    }
+    for (const size of [1, 2, 3, 7, 16, 64]) expect(streamed(ANSWER, size), `chunk size ${size}`).to.equal(sanitizedHtml(ANSWER));
   });
 
   it('follows rewrites of earlier segments and the **bo -> <strong>bold</strong> case', () => {
@@ -439,18 +447,7 @@ describe('StreamingHtmlView', () => {
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), fc.integer({ min: 1, max: 12 }), (parts, size) => {
         const html = parts.join('');
-        const container = makeContainer();
-        const frames = manualFrames();
-        const view = new StreamingHtmlView(container, { schedule: frames.schedule });
-        for (const snapshot of prefixes(html, size)) {
-          view.set(snapshot);
-          frames.frame();
-          expect(unsafeBits(container)).to.deep.equal([]);
-        }
-        view.finish(html);
-        frames.settle();
-        expect(contentHtml(container)).to.equal(sanitizedHtml(html));
-        container.remove();
+        expect(streamed(html, size)).to.equal(sanitizedHtml(html));
       }),
       { numRuns: 400 },
     );
@@ -458,19 +455,7 @@ describe('StreamingHtmlView', () => {
 
   it('matches whole-document sanitizing where an HTML tag breaks out of svg/math (fuzz counterexample in WebKit)', () => {
     for (const html of ['<svg><p/></svg></br>', '<svg><b>x</b></svg><i>y</i>', '<math><div>a</div></math></p>b', '<svg></br></svg>c']) {
-      for (const size of [1, 3, html.length]) {
-        const container = makeContainer();
-        const frames = manualFrames();
-        const view = new StreamingHtmlView(container, { schedule: frames.schedule });
-        for (const snapshot of prefixes(html, size)) {
-          view.set(snapshot);
-          frames.frame();
-        }
-        view.finish(html);
-        frames.settle();
-        expect([html, size, contentHtml(container)]).to.deep.equal([html, size, sanitizedHtml(html)]);
-        container.remove();
-      }
+      for (const size of [1, 3, html.length]) expect([html, size, streamed(html, size)]).to.deep.equal([html, size, sanitizedHtml(html)]);
     }
   });
 
