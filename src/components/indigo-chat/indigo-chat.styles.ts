@@ -205,6 +205,10 @@ export const indigoChatStyles = css`
     flex: 1;
     overflow-y: auto;
     overscroll-behavior: contain;
+    /* Opaque like the panel behind it, so Chromium scrolls it on the compositor at 1x
+       device pixels too (keeping LCD text); a transparent scroller there repaints and
+       re-layerizes on every scroll, a cost that grew with the answer. */
+    background: var(--_surface);
     padding: 14px 12px 6px;
     display: flex;
     flex-direction: column;

@@ -1,0 +1,65 @@
+// The transcript paints the panel's surface colour itself: an opaque scroller is one
+// Chromium scrolls on the compositor even at 1x device pixels (a transparent one repaints
+// and re-layerizes on every scroll of a streaming answer; bench/README.md has the figures).
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { emulateMedia } from '@web/test-runner-commands';
+import '../../define.js';
+import type { IndigoChat } from './indigo-chat.js';
+import { $, botMessages, useFakeRelays } from './fake-relay.test-helper.js';
+
+const relays = useFakeRelays('surface');
+
+async function mountInline(style = ''): Promise<IndigoChat> {
+  const el = document.createElement('indigo-chat');
+  el.setAttribute('relay', relays.relay().path);
+  el.setAttribute('mode', 'inline');
+  el.setAttribute('lang', 'en');
+  el.setAttribute('storage', 'none');
+  el.setAttribute('style', style);
+  const wrap = await fixture<HTMLDivElement>(html`<div style="height:400px"></div>`);
+  wrap.append(el);
+  el.scrollIntoView();
+  await waitUntil(() => botMessages(el).length >= 1, 'welcome rendered');
+  return el;
+}
+
+/** [r, g, b, alpha] of a computed colour (rgb()/rgba()/color(srgb …)). */
+function channels(color: string): number[] {
+  const nums = (color.match(/-?[\d.]+/g) ?? []).map(Number);
+  if (color === 'transparent') return [0, 0, 0, 0];
+  return nums.length === 3 ? [...nums, 1] : nums;
+}
+
+function surfaces(el: IndigoChat): { transcript: string; panel: string } {
+  const transcript = $(el, '[part~="transcript"]')!;
+  const panel = $(el, '[part~="panel"]')!;
+  return { transcript: getComputedStyle(transcript).backgroundColor, panel: getComputedStyle(panel).backgroundColor };
+}
+
+describe('transcript surface', () => {
+  it('is opaque and the panel’s colour, light and dark', async () => {
+    const current = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+    // Emulation needs CDP (Chromium); other engines check the scheme they run with.
+    const emulated = await emulateMedia({ colorScheme: 'light' }).then(
+      () => true,
+      () => false,
+    );
+    try {
+      for (const colorScheme of emulated ? (['light', 'dark'] as const) : [current]) {
+        if (emulated) await emulateMedia({ colorScheme });
+        const el = await mountInline();
+        const { transcript, panel } = surfaces(el);
+        expect(channels(transcript).at(-1), `${colorScheme}: ${transcript}`).to.equal(1);
+        expect(transcript, colorScheme).to.equal(panel);
+        el.remove();
+      }
+    } finally {
+      if (emulated) await emulateMedia({ colorScheme: 'light' });
+    }
+  });
+
+  it('follows --indigo-chat-surface', async () => {
+    const el = await mountInline('--indigo-chat-surface: rgb(10, 20, 30)');
+    expect(channels(surfaces(el).transcript)).to.deep.equal([10, 20, 30, 1]);
+  });
+});
