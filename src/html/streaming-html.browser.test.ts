@@ -1,10 +1,10 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { afterFinalCommits, SEGMENT_GROUP_ATTRIBUTE, StreamingHtmlView } from './streaming-html.js';
+import { afterFinalCommits, SEGMENT_GROUP_ATTRIBUTE, StreamingHtmlView, type HtmlSource } from './streaming-html.js';
 import { attributeAllowed } from './policy.test-helper.js';
 import { sanitizeToFragment, type SanitizeOptions } from './sanitize.js';
 import { safeUrl } from './url-policy.js';
-import { createLiveText, sharedPrefixLength } from '../core/delta/live-text.js';
+import { createLiveText, liveTextTail, sharedPrefixLength } from '../core/delta/live-text.js';
 import type { LiveText } from '../core/delta/types.js';
 import { scriptFromDiff } from '../core/delta/delta.test-helper.js';
 import { sanitizeWith } from './sanitizer-engine.test-helper.js';
@@ -16,6 +16,11 @@ declare global {
   interface Window {
     __pwned?: number;
   }
+}
+
+/** A LiveText as the widget hands it to the view: a source building only the tail asked for. */
+function liveSource(live: LiveText): HtmlSource {
+  return { length: live.utf16Length, tail: (start) => liveTextTail(live, start) };
 }
 
 /** A manual frame clock: callbacks run only when the test says a frame passed. */
@@ -565,7 +570,12 @@ describe('StreamingHtmlView', () => {
       remove: fc.nat({ max: 3 }),
       add: fc.array(token, { maxLength: 4 }),
     });
-    const frame = fc.record({ edits: fc.array(edit, { maxLength: 4 }), hint: fc.constantFrom('shared', 'lower', 'none') });
+    // The HTML as a string, or as a source that builds only the tail asked for (as the widget passes it).
+    const frame = fc.record({
+      edits: fc.array(edit, { maxLength: 4 }),
+      hint: fc.constantFrom('shared', 'lower', 'none'),
+      source: fc.boolean(),
+    });
     fc.assert(
       fc.property(fc.array(token, { maxLength: 30 }), fc.array(frame, { minLength: 1, maxLength: 25 }), (start, frameSpecs) => {
         let toks = start;
@@ -575,7 +585,7 @@ describe('StreamingHtmlView', () => {
         const view = new StreamingHtmlView(container, { schedule: frames.schedule, now: () => 0 });
         view.set(String(live), 0);
         frames.frame();
-        for (const { edits, hint } of frameSpecs) {
+        for (const { edits, hint, source } of frameSpecs) {
           for (const e of edits) {
             const at = Math.floor(e.at * toks.length);
             const prevText = String(live);
@@ -583,7 +593,8 @@ describe('StreamingHtmlView', () => {
             const next: LiveText = live.apply(scriptFromDiff(prevText, toks.join(''), 'grapheme'));
             // Any lower bound is a correct hint: sometimes pass less than what is shared, or none.
             const shared = sharedPrefixLength(live, next);
-            view.set(String(next), hint === 'none' ? undefined : hint === 'lower' ? Math.floor(shared / 2) : shared);
+            const given = source ? liveSource(next) : String(next);
+            view.set(given, hint === 'none' ? undefined : hint === 'lower' ? Math.floor(shared / 2) : shared);
             live = next;
           }
           frames.frame();
@@ -604,6 +615,35 @@ describe('StreamingHtmlView', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('given a source, reads only the tail it re-renders: text typed into the last of 300 paragraphs', () => {
+    const paragraphs = Array.from({ length: 300 }, (_, i) => `<p>Paragraph ${i} with <b>some</b> words in it.</p>`);
+    let live: LiveText = createLiveText('grapheme', paragraphs.join('') + '<p>Last');
+    const settled = paragraphs.join('').length;
+    const container = makeContainer();
+    const frames = manualFrames();
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule, now: () => 0 });
+    view.set(liveSource(live), 0);
+    frames.frame();
+    const reads: number[] = [];
+    const hints: number[] = [];
+    for (let k = 0; k < 20; k++) {
+      const next = live.apply(scriptFromDiff(String(live), `${String(live)} word${k}`, 'grapheme'));
+      const source = liveSource(next);
+      hints.push(sharedPrefixLength(live, next));
+      view.set({ length: source.length, tail: (start) => (reads.push(start), source.tail(start)) }, hints.at(-1));
+      live = next;
+      frames.frame();
+      expect(contentHtml(container)).to.equal(sanitizedHtml(String(live)));
+    }
+    expect(reads.length).to.be.greaterThan(0);
+    // Nothing before what the hints call unchanged (the start of the text piece typed into,
+    // within ~1 KB of the end) is read again; the whole answer was, every frame.
+    expect(Math.min(...hints)).to.be.above(settled - 1100);
+    expect(Math.min(...reads)).to.be.at.least(Math.min(...hints));
+    view.finish(String(live));
+    expect(contentHtml(container)).to.equal(sanitizedHtml(String(live)));
   });
 
   it('shows a bare & before an incomplete construct like a fresh render does (found by the random-delta test)', () => {

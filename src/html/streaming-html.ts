@@ -23,6 +23,34 @@ import { scanSegments } from './segments.js';
 import { FramePacer } from './frame-pacing.js';
 import { ENTITIES, plainTextToFragment, sanitizeToFragment, type SanitizeOptions } from './sanitize.js';
 
+/**
+ * HTML the view reads from an offset on, without the whole of it being built: a long
+ * generation's text held in pieces builds only its tail (a string of the whole answer
+ * every frame cost time that grew with the answer). `tail(start)` is the HTML from UTF-16
+ * offset `start` on.
+ */
+export interface HtmlSource {
+  readonly length: number;
+  tail(start: number): string;
+}
+
+/** The HTML a view is given: a string, or a source of it. */
+export type StreamingHtml = string | HtmlSource;
+
+/** A string as a source; sources as they are; anything else null. */
+const sourceOf = (html: unknown): HtmlSource | null =>
+  typeof html === 'string'
+    ? { length: html.length, tail: (start) => html.slice(start) }
+    : typeof (html as HtmlSource | null)?.tail === 'function'
+      ? (html as HtmlSource)
+      : null;
+
+/** The first `end` code units of `html` (nothing is built until read). */
+const prefixOf = (html: HtmlSource, end: number): HtmlSource => ({
+  length: end,
+  tail: (start) => html.tail(start).slice(0, Math.max(0, end - start)),
+});
+
 export type StreamingHtmlOptions = SanitizeOptions & {
   /** Runs a commit later; default: an animation frame, at most one per STREAM_FRAME_MS. */
   schedule?: (cb: () => void) => void;
@@ -122,8 +150,8 @@ export class StreamingHtmlView {
   private readonly schedule: (cb: () => void) => void;
   private readonly now: () => number;
   private segments: Segment[] = [];
-  private lastRaw = '';
-  private pending: string | null = null;
+  private lastRaw: HtmlSource = sourceOf('')!;
+  private pending: HtmlSource | null = null;
   /**
    * Code units at the start of the newest HTML (`pending`, or the next `set()`'s base)
    * known to equal `lastRaw` from the caller's hints; -1 when unknown (compare strings).
@@ -167,14 +195,15 @@ export class StreamingHtmlView {
    * length the HTML shares with the previous `set()`'s: the commit then finds what
    * changed without comparing the whole answer. Any lower bound is correct.
    */
-  set(html: string, unchangedPrefix?: number): void {
-    if (this.finished || this.plainTextMode || this.destroyed || typeof html !== 'string') return;
-    this.hint(html, unchangedPrefix);
-    this.pending = html;
+  set(html: StreamingHtml, unchangedPrefix?: number): void {
+    const source = sourceOf(html);
+    if (this.finished || this.plainTextMode || this.destroyed || !source) return;
+    this.hint(source, unchangedPrefix);
+    this.pending = source;
     this.scheduleCommit();
   }
 
-  private hint(html: string, unchangedPrefix?: number): void {
+  private hint(html: HtmlSource, unchangedPrefix?: number): void {
     const known = typeof unchangedPrefix === 'number' && unchangedPrefix >= 0 ? Math.min(unchangedPrefix, html.length) : -1;
     this.same = known < 0 || this.same < 0 ? -1 : Math.min(this.same, known);
   }
@@ -202,14 +231,15 @@ export class StreamingHtmlView {
    * budget like the others: a long backlog goes in over the next frames (each adding,
    * never removing), and {@link afterFinalCommits} tells when all of it is shown.
    */
-  finish(html: string, unchangedPrefix?: number): void {
+  finish(html: StreamingHtml, unchangedPrefix?: number): void {
     if (this.finished || this.destroyed) return;
     this.pending = null;
     this.finished = true;
     // After a fallback to raw text the HTML is not trusted to be whole: keep the text.
-    if (this.plainTextMode || typeof html !== 'string') return;
-    this.hint(html, unchangedPrefix);
-    this.commit(html, true);
+    const source = sourceOf(html);
+    if (this.plainTextMode || !source) return;
+    this.hint(source, unchangedPrefix);
+    this.commit(source, true);
   }
 
   /**
@@ -237,10 +267,10 @@ export class StreamingHtmlView {
     caughtUp(this);
   }
 
-  private commit(html: string, final: boolean): void {
+  private commit(html: HtmlSource, final: boolean): void {
     const same = this.same;
     // Different lengths differ; otherwise the hint may prove equality without a compare.
-    const unchanged = html.length === this.lastRaw.length && (same === html.length || html === this.lastRaw);
+    const unchanged = html.length === this.lastRaw.length && (same === html.length || html.tail(0) === this.lastRaw.tail(0));
     if (!final && unchanged) return;
     this.commitCount++;
     try {
@@ -248,7 +278,7 @@ export class StreamingHtmlView {
       this.lastRaw = committed;
       // What is still pending (the rest of `html`) starts with what was just committed.
       this.same = committed.length;
-      if (committed !== html) {
+      if (committed.length !== html.length) {
         // Over budget: the rest of the segments go in next frame (unless newer HTML came).
         this.pending ??= html;
         if (final) behind.add(this);
@@ -258,7 +288,7 @@ export class StreamingHtmlView {
       // Never throw into the caller's stream loop; without a working sanitizer the only
       // safe rendering is plain text.
       console.error('indigo-chat: rendering HTML failed, showing text', error);
-      this.showPlainText(html);
+      this.showPlainText(html.tail(0));
     }
   }
 
@@ -266,7 +296,7 @@ export class StreamingHtmlView {
    * Brings the DOM to `raw`, or to a prefix of it ending at a segment (budget); returns it.
    * `same` >= 0: `raw` and the last committed source agree on that many code units.
    */
-  private reconcile(raw: string, final: boolean, same: number): string {
+  private reconcile(raw: HtmlSource, final: boolean, same: number): HtmlSource {
     const segments = this.segments;
     // 1. Complete segments whose source is unchanged at the same offset survive as is.
     //    Usual case: everything before the live tail is unchanged (one native compare).
@@ -280,8 +310,10 @@ export class StreamingHtmlView {
 
     // 2. Re-scan only from there.
     const from = keep > 0 ? segmentEnd(segments[keep - 1]!) : 0;
-    const scan = scanSegments(raw, from, final);
-    const fresh = scan.segments.map((b) => ({ start: b.start, src: raw.slice(b.start, b.end), complete: b.complete }));
+    // Only the HTML from there on is read (a segment boundary: the scan needs nothing before).
+    const tail = raw.tail(from);
+    const scan = scanSegments(tail, 0, final);
+    const fresh = scan.segments.map((b) => ({ start: from + b.start, src: tail.slice(b.start, b.end), complete: b.complete }));
     const old = segments.slice(keep);
 
     // 3. Unchanged segments at both ends of the changed region keep their nodes.
@@ -339,7 +371,7 @@ export class StreamingHtmlView {
       if (budgeted && inserted.length > 0 && prev!.complete && segmentEnd(prev!) >= removedEnd && this.now() - started > COMMIT_BUDGET_MS) {
         this.segments = head.concat(inserted);
         for (const g of touched) if (g.count === 0) g.el.remove();
-        return raw.slice(0, segmentEnd(prev!));
+        return prefixOf(raw, segmentEnd(prev!));
       }
       const group = this.groupAfter(prev, suffix[0]);
       const fragment = sanitizeToFragment(f.src, this.urlOptions);
@@ -377,14 +409,17 @@ export class StreamingHtmlView {
   }
 }
 
-/** Common prefix length of two strings known to agree on their first `from` code units. */
-function commonPrefixFrom(a: string, b: string, from: number): number {
+/** Common prefix length of two HTMLs known to agree on their first `from` code units. */
+function commonPrefixFrom(x: HtmlSource, y: HtmlSource, from: number): number {
+  const start = Math.min(from, x.length, y.length);
+  const a = x.tail(start);
+  const b = y.tail(start);
   const n = Math.min(a.length, b.length);
-  let i = Math.min(from, n);
+  let i = 0;
   // Blocks of native compares, then code units: the hint is usually within a piece (~1 KB).
   while (i + 64 <= n && a.slice(i, i + 64) === b.slice(i, i + 64)) i += 64;
   while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  return i;
+  return start + i;
 }
 
 /**

@@ -19,13 +19,14 @@ const m = measureBundles();
  * used UI loads on demand (docs/decisions/open-time-bytes.md), 52.4 KB (63.9 KB) once the
  * saved-conversation format, rarely shown strings and feedback work load on demand and the
  * browser gets an SSE-only decoder (persistence-off-the-open-path.md, open-path-ui-trim.md,
- * browser-sse-decoder.md). Until it is under, these ceilings (~0.6 KB of headroom) keep it
+ * browser-sse-decoder.md); +0.25 KB for the streaming view reading only the tail of a long
+ * answer (docs/performance.md, step 3). Until it is under, these ceilings (~0.6 KB of headroom) keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 53_000;
+const FULL_WIDGET_CEILING_GZIP = 53_250;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 64_500;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 64_830;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

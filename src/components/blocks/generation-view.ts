@@ -3,8 +3,8 @@ import { AsyncDirective } from 'lit/async-directive.js';
 import { directive, PartType, type PartInfo } from 'lit/directive.js';
 import type { GenerationBlock } from '../../core/conversation/types.js';
 import { generationHtml } from '../../core/conversation/reducer.js';
-import { StreamingHtmlView } from '../../html/streaming-html.js';
-import { sharedPrefixLength } from '../../core/delta/live-text.js';
+import { StreamingHtmlView, type HtmlSource } from '../../html/streaming-html.js';
+import { liveTextTail, sharedPrefixLength } from '../../core/delta/live-text.js';
 import type { LiveText } from '../../core/delta/types.js';
 import type { SanitizeOptions } from '../../html/sanitize.js';
 
@@ -28,7 +28,10 @@ class GenerationViewDirective extends AsyncDirective {
   private container: Element | null = null;
   private blockId: string | null = null;
   private phase: 'streaming' | 'finished' | 'plain' = 'streaming';
+  /** The finished HTML (compared with the platform's final text), once finished. */
   private lastHtml: string | null = null;
+  /** Length of the HTML last given to the view while streaming. */
+  private lastLength = -1;
   /** LiveText is immutable: the same instance means the same HTML, no need to read it. */
   private lastLive: LiveText | null = null;
   private lastMarkdownLength = -1;
@@ -52,6 +55,7 @@ class GenerationViewDirective extends AsyncDirective {
       this.blockId = block.id;
       this.phase = 'streaming';
       this.lastHtml = null;
+      this.lastLength = -1;
       this.lastLive = null;
       this.lastMarkdownLength = -1;
       this.view = this.createView(element, options);
@@ -78,9 +82,10 @@ class GenerationViewDirective extends AsyncDirective {
     // The hot path: other chunks re-render the transcript; an untouched block costs nothing.
     if (block.live === this.lastLive && (this.phase === 'finished' || !done)) return nothing;
     const previousLive = this.lastLive;
-    this.lastLive = block.live;
-    const html = generationHtml(block);
+    const live = block.live;
+    this.lastLive = live;
     if (this.phase === 'finished') {
+      const html = generationHtml(block);
       // The reducer swaps in the platform's final text after the end when an
       // is_generated text repeats the generation. Equal up to whitespace: keep the DOM
       // (no flash, images stay). Really different (rare): rebuild once.
@@ -89,16 +94,17 @@ class GenerationViewDirective extends AsyncDirective {
       return nothing;
     }
     // What the previous LiveText shares with this one is unchanged: no string compare.
-    const same = previousLive === null ? -1 : sharedPrefixLength(previousLive, block.live);
+    const same = previousLive === null ? -1 : sharedPrefixLength(previousLive, live);
+    const length = live.utf16Length;
     if (done) {
       this.phase = 'finished';
-      this.lastHtml = html;
-      view.finish(html, same < 0 ? undefined : same);
-    } else {
-      if (same !== html.length || html.length !== this.lastHtml?.length) {
-        this.lastHtml = html;
-        view.set(html, same < 0 ? undefined : same);
-      }
+      this.lastHtml = generationHtml(block);
+      view.finish(this.lastHtml, same < 0 ? undefined : same);
+    } else if (same !== length || length !== this.lastLength) {
+      this.lastLength = length;
+      // The view reads only what it re-renders: the tail, built from the pieces it covers.
+      const source: HtmlSource = { length, tail: (start) => liveTextTail(live, start) };
+      view.set(source, same < 0 ? undefined : same);
     }
     return nothing;
   }

@@ -38,7 +38,7 @@ function surfaces(el: IndigoChat): { transcript: string; panel: string } {
 
 describe('transcript surface', () => {
   it('is opaque and the panel’s colour, light and dark', async () => {
-    const current = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+    const current: 'dark' | 'light' = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
     // Emulation needs CDP (Chromium); other engines check the scheme they run with.
     const emulated = await emulateMedia({ colorScheme: 'light' }).then(
       () => true,

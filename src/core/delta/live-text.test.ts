@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import fc from 'fast-check';
 import { marked } from 'marked';
 import { applyDeltas, DeltaError } from './apply.js';
-import { createLiveText, inspectLiveText, sharedPrefixLength } from './live-text.js';
+import { createLiveText, inspectLiveText, liveTextTail, sharedPrefixLength } from './live-text.js';
 import { isSimpleString } from './units.js';
 import { DELTA_UNITS, type DeltaUnit, type LiveText } from './types.js';
 import { scriptFromDiff, splitUnits, TOKENS } from './delta.test-helper.js';
@@ -354,5 +354,47 @@ describe('sharedPrefixLength: what a LiveText shares with the one it was made fr
     const b = createLiveText('grapheme', 'same text');
     expect(sharedPrefixLength(a, b)).toBe(0);
     expect(sharedPrefixLength(a, { unit: 'grapheme', length: 0, utf16Length: 0, apply: () => a, toString: () => '' })).toBe(0);
+  });
+});
+
+describe('liveTextTail: the text from an offset on, built from the pieces it covers', () => {
+  test.each(DELTA_UNITS)('%s: equals the whole text sliced there, before and after the whole text is built', (unit) => {
+    fc.assert(
+      fc.property(
+        tokens(100, 600),
+        fc.array(fc.array(splice, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.double({ min: 0, max: 1.2, noNaN: true }), { minLength: 1, maxLength: 6 }),
+        (base, steps, offsets) => {
+          let toks = base;
+          let prev = toks.join('');
+          let live = createLiveText(unit, prev);
+          for (const edits of steps) {
+            let next = prev;
+            for (const e of edits) {
+              const at = Math.floor(e.at * toks.length);
+              toks = [...toks.slice(0, at), ...e.add, ...toks.slice(at + e.remove)];
+              next = toks.join('');
+            }
+            live = live.apply(scriptFromDiff(prev, next, modeFor(unit)));
+            prev = next;
+            // Offsets inside, at piece starts, at the end and past it; first from the pieces only.
+            const starts = [0, next.length, ...offsets.map((f) => Math.floor(f * next.length))];
+            let at = 0;
+            for (const p of inspectLiveText(live)) starts.push((at += p.s.length), at - 1);
+            const tails = starts.map((k) => liveTextTail(live, k));
+            expect(tails).toEqual(starts.map((k) => next.slice(k)));
+            expect(live.toString()).toBe(next);
+            expect(starts.map((k) => liveTextTail(live, k))).toEqual(tails);
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  test('other LiveText implementations: their string, sliced', () => {
+    const other: LiveText = { unit: 'grapheme', length: 5, utf16Length: 5, apply: () => other, toString: () => 'hello' };
+    expect(liveTextTail(other, 2)).toBe('llo');
+    expect(liveTextTail(createLiveText('grapheme'), 0)).toBe('');
   });
 });

@@ -317,6 +317,18 @@ class PieceLiveText implements LiveText {
     return this.starts16[i] as number;
   }
 
+  /** @internal The text from UTF-16 offset `start` on, built from the pieces it covers only. */
+  tail16(start: number): string {
+    if (this.str !== undefined) return this.str.slice(start);
+    // The last piece starting at or before `start`: near the end, where the view reads.
+    let i = Math.max(0, this.pieces.length - 1);
+    while (i > 0 && (this.starts16[i] as number) > start) i--;
+    const from = i;
+    let s = '';
+    for (; i < this.pieces.length; i++) s += (this.pieces[i] as Piece).s;
+    return s.slice(Math.max(0, start - (this.starts16[from] as number)));
+  }
+
   toString(): string {
     if (this.str === undefined) {
       let s = '';
@@ -344,6 +356,15 @@ export function createLiveText(unit?: DeltaUnit, initial = ''): LiveText {
 export function inspectLiveText(live: LiveText): readonly Piece[] {
   if (!(live instanceof PieceLiveText)) throw new TypeError('not a LiveText from createLiveText');
   return live.pieces;
+}
+
+/**
+ * `live`'s text from UTF-16 offset `start` on. For a long generation this builds only the
+ * pieces from there (`String(live).slice(start)` builds, and the engine then copies, the
+ * whole text: a cost per frame that grew with the answer).
+ */
+export function liveTextTail(live: LiveText, start: number): string {
+  return live instanceof PieceLiveText ? live.tail16(start) : String(live).slice(start);
 }
 
 /**
