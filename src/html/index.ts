@@ -4,7 +4,7 @@ export type { UrlKind, UrlPolicyOptions } from './url-policy.js';
 export { sanitizeToFragment, ensureSanitizer, sanitizerStatus, plainTextToFragment, TRUSTED_TYPES_POLICY_NAMES } from './sanitize.js';
 export type { SanitizerStatus } from './sanitize.js';
 export { StreamingHtmlView, SEGMENT_GROUP_ATTRIBUTE } from './streaming-html.js';
-export type { StreamingHtmlOptions } from './streaming-html.js';
+export type { HtmlSource, StreamingHtml, StreamingHtmlOptions } from './streaming-html.js';
 export { scanSegments } from './segments.js';
 export type { HtmlSegment, SegmentScan } from './segments.js';
 export type { SanitizeOptions } from './sanitize.js';
