@@ -48,6 +48,29 @@ const splice = fc.record({
   add: tokens(0, 4),
 });
 
+type Splice = { at: number; remove: number; add: string[] };
+
+/**
+ * Versions of a text made by token splices, each LiveText made from the one before by a
+ * Myers script: `before`/`after` and their strings `prev`/`next`.
+ */
+function* versions(unit: DeltaUnit, base: string[], steps: Splice[][], first = createLiveText(unit, base.join(''))) {
+  let toks = base;
+  let prev = toks.join('');
+  let before = first;
+  for (const edits of steps) {
+    for (const e of edits) {
+      const at = Math.floor(e.at * toks.length);
+      toks = [...toks.slice(0, at), ...e.add, ...toks.slice(at + e.remove)];
+    }
+    const next = toks.join('');
+    const after = before.apply(scriptFromDiff(prev, next, modeFor(unit)));
+    yield { before, after, prev, next };
+    before = after;
+    prev = next;
+  }
+}
+
 describe('LiveText: basics', () => {
   test('empty by default, grapheme unit by default', () => {
     const live = createLiveText();
@@ -318,19 +341,10 @@ describe('sharedPrefixLength: what a LiveText shares with the one it was made fr
         tokens(100, 600),
         fc.array(fc.array(splice, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 }),
         (base, steps) => {
-          let toks = base;
-          let prev = toks.join('');
-          let live = createLiveText(unit, prev);
-          const first = live;
-          for (const edits of steps) {
-            let next = prev;
-            for (const e of edits) {
-              const at = Math.floor(e.at * toks.length);
-              toks = [...toks.slice(0, at), ...e.add, ...toks.slice(at + e.remove)];
-              next = toks.join('');
-            }
-            const after = live.apply(scriptFromDiff(prev, next, modeFor(unit)));
-            const k = sharedPrefixLength(live, after);
+          const first = createLiveText(unit, base.join(''));
+          let live = first;
+          for (const { before, after, prev, next } of versions(unit, base, steps, first)) {
+            const k = sharedPrefixLength(before, after);
             let common = 0;
             while (common < prev.length && common < next.length && prev[common] === next[common]) common++;
             expect(k).toBeLessThanOrEqual(common);
@@ -338,7 +352,6 @@ describe('sharedPrefixLength: what a LiveText shares with the one it was made fr
             expect(common - k).toBeLessThanOrEqual(1024 + 64);
             expect(sharedPrefixLength(after, after)).toBe(next.length);
             live = after;
-            prev = next;
           }
           // Over several versions: still a real common prefix.
           const k = sharedPrefixLength(first, live);
@@ -365,18 +378,7 @@ describe('liveTextTail: the text from an offset on, built from the pieces it cov
         fc.array(fc.array(splice, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }),
         fc.array(fc.double({ min: 0, max: 1.2, noNaN: true }), { minLength: 1, maxLength: 6 }),
         (base, steps, offsets) => {
-          let toks = base;
-          let prev = toks.join('');
-          let live = createLiveText(unit, prev);
-          for (const edits of steps) {
-            let next = prev;
-            for (const e of edits) {
-              const at = Math.floor(e.at * toks.length);
-              toks = [...toks.slice(0, at), ...e.add, ...toks.slice(at + e.remove)];
-              next = toks.join('');
-            }
-            live = live.apply(scriptFromDiff(prev, next, modeFor(unit)));
-            prev = next;
+          for (const { after: live, next } of versions(unit, base, steps)) {
             // Offsets inside, at piece starts, at the end and past it; first from the pieces only.
             const starts = [0, next.length, ...offsets.map((f) => Math.floor(f * next.length))];
             let at = 0;
