@@ -13,10 +13,11 @@ import { extname, resolve, sep } from 'node:path';
 import { createMockPlatform, type MockPlatformOptions } from '../mock-platform/index.js';
 import { createRelay, normalizeBasePath, type MountedRelayHandler, type RelayConfig, type RelayHandler, type RelayLog } from './handler.js';
 import { relayConfigFromEnv } from './env.js';
+import { RelayConfigError } from './config-error.js';
 import { staticResponse } from './static-response.js';
 import { offlineUpstream } from './offline-upstreams.js';
 import { upstreamName } from './upstreams/env.js';
-import { createProduction, type Production } from './production.js';
+import { createProduction, listenOrExplain, type Production } from './production.js';
 import { nodeConsole, nodeFeedbackConfig } from './owner-node.js';
 import type { ConsoleHandler } from './console/handler.js';
 import type { FeedbackDetail } from '../core/platform/feedback.js';
@@ -444,16 +445,29 @@ export interface RelayServer {
 /** One http server: relay at basePath, mock platform (without INDIGO_PAT), static files. */
 export async function startRelayServer(options: RelayServerOptions = {}): Promise<RelayServer> {
   const env = options.env ?? process.env;
+  const port = options.port ?? (env.PORT?.trim() ? Number(env.PORT) : 5173);
+  const host = options.host ?? (env.HOST?.trim() || '127.0.0.1');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('PORT must be an integer between 0 and 65535.');
+  // A mistyped --static would otherwise start fine and answer 404 to every page.
+  if (
+    options.staticDir &&
+    !(await stat(options.staticDir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    throw new RelayConfigError(`--static: ${resolve(options.staticDir)} is not a directory.`);
+  const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : null;
   const prod = createProduction(env, options.log);
   const log = prod.log;
-  const port = options.port ?? (env.PORT ? Number(env.PORT) : 5173);
-  const host = options.host ?? (env.HOST || '127.0.0.1');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('PORT must be an integer between 0 and 65535.');
-  const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : null;
   let mounted: Mounted | undefined;
 
   const notFound = (res: http.ServerResponse) => {
-    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+    res.writeHead(404, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
     res.end(JSON.stringify({ error: { code: 'not_found', message: 'Not found.' } }));
   };
 
@@ -484,8 +498,12 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     });
   });
   // Keep-alive sockets and open streams must not keep close() waiting forever.
-  server.listen(port, host);
-  await once(server, 'listening');
+  try {
+    await listenOrExplain(server, port, host, options.port === undefined ? 'PORT' : '--port');
+  } catch (error) {
+    await prod.close();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}`;
@@ -496,7 +514,15 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     await prod.close();
     throw error;
   }
-  const metricsUrl = await prod.listenMetrics(host);
+  let metricsUrl: string | undefined;
+  try {
+    metricsUrl = await prod.listenMetrics(host);
+  } catch (error) {
+    server.close();
+    await prod.close();
+    await mounted.close();
+    throw error;
+  }
   if (!(await prod.storeConnected)) log('warn', 'relay: Redis is not reachable yet; per-process limits until it is');
   log('info', `indigo-chat-relay listening on ${url} (relay at ${normalizeBasePath(env.RELAY_BASE_PATH)})`);
   const close = () =>

@@ -15,6 +15,7 @@ import { openRedisFeedbackStore } from './feedback/redis-store.js';
 import { openSqliteFeedbackStore } from './feedback/sqlite-store.js';
 import type { FeedbackStore } from './feedback/store.js';
 import { patToken, RelayConfigError, type MountedRelayHandler, type RelayLog } from './handler.js';
+import { exactOrigin } from './config-error.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -97,7 +98,7 @@ export function nodeConsole(
     analytics: createAnalyticsClient({ base, projectId: platform.projectId, pat, paths, ...fetch }),
     feedback: relay.feedback,
     figures: relay.figures,
-    ...(env.RELAY_SELF_ORIGIN?.trim() ? { selfOrigin: env.RELAY_SELF_ORIGIN.trim() } : {}),
+    ...(env.RELAY_SELF_ORIGIN?.trim() ? { selfOrigin: exactOrigin('RELAY_SELF_ORIGIN', env.RELAY_SELF_ORIGIN.trim()) } : {}),
     log,
     async readAsset(name) {
       try {

@@ -1,0 +1,135 @@
+// What a site owner meets when a setting is wrong: one clear line at start (never a relay
+// that runs and refuses every visitor, or a bare `listen EADDRINUSE`), over real HTTP on
+// 127.0.0.1. Also: the Node server's own JSON answers carry nosniff like the relay's.
+import http from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RelayConfigError } from './config-error.js';
+import { relayConfigFromEnv } from './env.js';
+import { main, startRelayServer, type RelayServer } from './node.js';
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+const quiet = () => {};
+const MOCK = { MOCK_REALTIME: '0' };
+
+async function start(env: Record<string, string>, options: { staticDir?: string; port?: number } = {}): Promise<RelayServer> {
+  const server = await startRelayServer({ port: 0, env: { ...MOCK, ...env }, log: quiet, ...options });
+  closers.push(() => server.close());
+  return server;
+}
+
+/** A port some other process holds (a plain server of this test). */
+async function busyPort(): Promise<number> {
+  const other = http.createServer((_req, res) => res.end());
+  await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+  closers.push(() => new Promise<void>((r) => other.close(() => r())));
+  return (other.address() as { port: number }).port;
+}
+
+/** Is anything listening on this port of 127.0.0.1? */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/healthz' }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('error', () => resolve(false));
+  });
+}
+
+const session = (relay: RelayServer, origin: string) =>
+  fetch(`${relay.url}/api/chat/session`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{}' });
+
+describe('ALLOWED_ORIGINS and RELAY_SELF_ORIGIN take exact origins', () => {
+  it('normalises what a browser would send: case, trailing slash, default port', () => {
+    const config = relayConfigFromEnv({
+      RELAY_UPSTREAM: 'indigo',
+      INDIGO_PAT: 'x',
+      INDIGO_PROJECT_TOKEN: 'p',
+      ALLOWED_ORIGINS: 'https://Shop.Example/, https://shop.example:443 , http://127.0.0.1:8080',
+      RELAY_SELF_ORIGIN: 'HTTPS://Relay.Example:443/',
+    });
+    expect(config.allowedOrigins).toEqual(['https://shop.example', 'https://shop.example', 'http://127.0.0.1:8080']);
+    expect(config.selfOrigin).toBe('https://relay.example');
+  });
+
+  it('an entry that could never match stops the relay with one line naming the variable and the entry', () => {
+    const env = { INDIGO_PAT: 'x', INDIGO_PROJECT_TOKEN: 'p' };
+    for (const bad of [
+      'shop.example',
+      '*',
+      'https://shop.example/checkout',
+      'https://shop.example/?a',
+      'ftp://shop.example',
+      'https://user@shop.example',
+    ]) {
+      let error: unknown;
+      try {
+        relayConfigFromEnv({ ...env, ALLOWED_ORIGINS: `https://ok.example, ${bad}` });
+      } catch (e) {
+        error = e;
+      }
+      expect(error, bad).toBeInstanceOf(RelayConfigError);
+      const message = (error as Error).message;
+      expect(message).toMatch(/^ALLOWED_ORIGINS takes exact origins such as https:\/\/shop\.example/);
+      expect(message).toContain(bad === '*' ? '"*" is not supported' : `"${bad}"`);
+      expect(message).not.toMatch(/\n/);
+    }
+    expect(() => relayConfigFromEnv({ ...env, RELAY_SELF_ORIGIN: 'relay.example' })).toThrow(/^RELAY_SELF_ORIGIN takes exact origins/);
+  });
+
+  it('over HTTP: a mixed-case entry lets the browser in; a bad one stops the CLI before it listens', async () => {
+    const relay = await start({ ALLOWED_ORIGINS: 'https://Shop.Example:443/' });
+    expect((await session(relay, 'https://shop.example')).status).toBe(200);
+    expect((await session(relay, 'https://other.example')).status).toBe(403);
+    await expect(main(['--port', '0'], { ...MOCK, ALLOWED_ORIGINS: 'shop.example', LOG_LEVEL: 'silent' })).rejects.toThrow(
+      /^ALLOWED_ORIGINS takes exact origins/,
+    );
+  });
+});
+
+describe('the Node server and CLI at start', () => {
+  it('--static naming no directory stops at start (instead of a 404 for every page)', async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), 'indigo-static-')), 'pubilc');
+    await expect(main(['--port', '0', '--static', missing], { ...MOCK, LOG_LEVEL: 'silent' })).rejects.toThrow(
+      `--static: ${missing} is not a directory.`,
+    );
+  });
+
+  it('a port already in use: one line saying so and what to do, and nothing left open', async () => {
+    const port = await busyPort();
+    await expect(startRelayServer({ port, env: MOCK, log: quiet })).rejects.toThrow(
+      `Port ${port} on 127.0.0.1 is already in use (another relay or npm start?): stop that process, or choose another port with --port (0 picks a free one).`,
+    );
+    await expect(startRelayServer({ env: { ...MOCK, PORT: String(port) }, log: quiet })).rejects.toThrow(/choose another port with PORT /);
+  });
+
+  it('a busy RELAY_METRICS_PORT says so and does not leave the relay listening', async () => {
+    const taken = await busyPort();
+    // Find a free port for the relay itself, then release it for the relay to take.
+    const probe = http.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    await expect(startRelayServer({ port, env: { ...MOCK, RELAY_METRICS_PORT: String(taken) }, log: quiet })).rejects.toThrow(
+      `Port ${taken} on 127.0.0.1 is already in use (another relay or npm start?): stop that process, or choose another port with RELAY_METRICS_PORT (0 picks a free one).`,
+    );
+    expect(await listening(port)).toBe(false);
+  });
+
+  it("the server's own JSON answers (404, /healthz, /readyz) carry nosniff and no-store like the relay's", async () => {
+    const relay = await start({});
+    for (const path of ['/nope', '/healthz', '/readyz']) {
+      const res = await fetch(`${relay.url}${path}`);
+      await res.text();
+      expect(res.headers.get('content-type'), path).toBe('application/json; charset=utf-8');
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('cache-control'), path).toBe('no-store');
+    }
+  });
+});
