@@ -4,7 +4,7 @@
 //   dist/indigo-chat.iife.js script-tag loader; dist/indigo-chat/ the widget it loads
 //   dist/types/**           .d.ts from tsc
 //   dist/demo/              the demo pages (served by `npm start`)
-//   custom-elements.json    from the element's JSDoc (cem analyze --litelement)
+//   custom-elements.json    from the element's JSDoc (cem analyze, scripts/custom-elements-manifest.config.js)
 // `node scripts/build.js --no-types` skips the slower .d.ts and manifest steps.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -254,7 +254,8 @@ if (!args.has('--no-types')) {
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
   const cem = spawnSync(
     'npx',
-    ['cem', 'analyze', '--litelement', '--globs', 'src/components/**/*.ts', '--exclude', 'src/**/*.test.ts', '--outdir', '.'],
+    // Globs, excludes and the plugin that reads the element's `static properties` helpers.
+    ['cem', 'analyze', '--config', 'scripts/custom-elements-manifest.config.js'],
     { cwd: root, stdio: 'inherit' },
   );
   if (cem.status !== 0) process.exit(cem.status ?? 1);
