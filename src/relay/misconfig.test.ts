@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RelayConfigError } from './config-error.js';
+import { encodeSSE } from '../core/protocol/encode.js';
 import { relayConfigFromEnv } from './env.js';
-import { main, startRelayServer, type RelayServer } from './node.js';
+import { createRelay } from './handler.js';
+import { BODY_ALREADY_READ, createRelayMiddleware, main, startRelayServer, type RelayServer } from './node.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -131,5 +133,82 @@ describe('the Node server and CLI at start', () => {
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(res.headers.get('cache-control'), path).toBe('no-store');
     }
+  });
+});
+
+describe('createRelayMiddleware mounted after a body parser (Express: app.use(express.json()) first)', () => {
+  /** An app whose parser reads every body first, as express.json()/raw()/text() do, then the relay. */
+  async function app(keep: (raw: Buffer) => unknown) {
+    const logged: string[] = [];
+    const relay = createRelay({
+      apiBase: 'https://platform.test',
+      projectToken: 'p',
+      pat: 'pat-test',
+      secret: 'misconfig-secret',
+      log: (level, message, fields) => logged.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`),
+      fetch: async () =>
+        new Response(
+          encodeSSE({ type: 'processing.start' }) +
+            encodeSSE({ type: 'text', data: { text: '<p>hi</p>' } }) +
+            encodeSSE({ type: 'processing.end' }),
+          {
+            headers: { 'content-type': 'text/event-stream' },
+          },
+        ),
+    });
+    const middleware = createRelayMiddleware(relay);
+    const server = http.createServer((req, res) => {
+      const parts: Buffer[] = [];
+      req.on('data', (c: Buffer) => parts.push(c));
+      req.on('end', () => {
+        const kept = keep(Buffer.concat(parts));
+        if (kept !== undefined) (req as { body?: unknown }).body = kept;
+        middleware(req, res, () => res.writeHead(404).end());
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    closers.push(
+      () =>
+        new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    );
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const post = (path: string, body: string) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { origin: url, 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+    return { post, logged };
+  }
+
+  const json = (raw: Buffer) => JSON.parse(raw.toString('utf8') || '{}') as unknown;
+  for (const [kind, keep] of [
+    ['a parsed JSON value (express.json)', json],
+    ['the raw bytes (express.raw)', (raw: Buffer) => raw],
+    ['the text (express.text)', (raw: Buffer) => raw.toString('utf8')],
+  ] as const) {
+    it(`answers instead of hanging, from ${kind}`, async () => {
+      const { post } = await app(keep);
+      const session = await post('/api/chat/session', '{}');
+      expect(session.status).toBe(200);
+      const { sender } = (await session.json()) as { sender: string };
+      const answer = await post('/api/chat', JSON.stringify({ sender, data: { type: 'text', text: 'hello' } }));
+      expect(answer.status).toBe(200);
+      expect(await answer.text()).toContain('"processing.end"');
+      const bad = await post('/api/chat', '{"sender": 1}');
+      expect(bad.status).toBe(400);
+    });
+  }
+
+  it('a body read and not kept: 500 at once, and the log says to mount the relay first', async () => {
+    const { post, logged } = await app(() => undefined);
+    const res = await post('/api/chat/session', '{}');
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('internal_error');
+    expect(logged.join('\n')).toContain(BODY_ALREADY_READ);
   });
 });

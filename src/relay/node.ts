@@ -32,6 +32,34 @@ type Env = Record<string, string | undefined>;
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The message a request gets (500, logged) when another middleware read its body and kept nothing. */
+export const BODY_ALREADY_READ =
+  'relay: the request body was already read by another middleware and not kept as req.body; mount createRelayMiddleware before any body parser';
+
+/**
+ * The body a parser left on `req.body` once it has read the stream: bytes or text as they
+ * are, a parsed JSON value serialised again. Nothing kept: a stream that fails with
+ * BODY_ALREADY_READ, so the handler answers 500 at once instead of waiting forever.
+ */
+function parsedBody(req: http.IncomingMessage): ReadableStream<Uint8Array> {
+  const parsed = (req as { body?: unknown }).body;
+  const bytes =
+    parsed instanceof Uint8Array
+      ? new Uint8Array(parsed)
+      : typeof parsed === 'string'
+        ? new TextEncoder().encode(parsed)
+        : parsed !== undefined && parsed !== null && typeof parsed === 'object'
+          ? new TextEncoder().encode(JSON.stringify(parsed))
+          : null;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (!bytes) return controller.error(new Error(BODY_ALREADY_READ));
+      if (bytes.byteLength > 0) controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
+
 /** IncomingMessage -> Request, with an AbortSignal that fires when the client goes away. */
 export function toWebRequest(req: http.IncomingMessage, res: http.ServerResponse, signal: AbortSignal): Request {
   const host = req.headers.host ?? '127.0.0.1';
@@ -46,7 +74,13 @@ export function toWebRequest(req: http.IncomingMessage, res: http.ServerResponse
   }
   const method = req.method ?? 'GET';
   let body: ReadableStream<Uint8Array> | undefined;
-  if (!BODYLESS.has(method)) {
+  if (!BODYLESS.has(method) && req.readableEnded) {
+    // A body parser (express.json(), express.raw(), ...) mounted before the relay has read
+    // the stream already: waiting for it would hang every request. Use what it parsed.
+    body = parsedBody(req);
+    headers.delete('content-length');
+    headers.delete('content-encoding');
+  } else if (!BODYLESS.has(method)) {
     // Pull-based: the socket is resumed only while the handler reads, so an oversize body
     // is never buffered beyond the handler's cap.
     // `settled`: ended, failed or cancelled; after that the controller is never touched.
