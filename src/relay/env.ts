@@ -47,7 +47,7 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
     ?.split(',')
     .map((o) => o.trim())
     .filter(Boolean)
-    .map((o) => exactOrigin('ALLOWED_ORIGINS', o));
+    .map((o, i) => exactOrigin('ALLOWED_ORIGINS', o, i + 1));
   const config: RelayConfig =
     kind === 'indigo'
       ? { apiBase: get('INDIGO_API_BASE') ?? 'https://platform.indigo.ai', projectToken, pat, limits }

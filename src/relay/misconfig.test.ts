@@ -63,12 +63,12 @@ describe('ALLOWED_ORIGINS and RELAY_SELF_ORIGIN take exact origins', () => {
   it('an entry that could never match stops the relay with one line naming the variable and the entry', () => {
     const env = { INDIGO_PAT: 'x', INDIGO_PROJECT_TOKEN: 'p' };
     for (const bad of [
-      'shop.example',
+      'store.test',
       '*',
-      'https://shop.example/checkout',
-      'https://shop.example/?a',
-      'ftp://shop.example',
-      'https://user@shop.example',
+      'https://store.test/checkout',
+      'https://store.test/?a',
+      'ftp://store.test',
+      'https://user@store.test',
     ]) {
       let error: unknown;
       try {
@@ -79,7 +79,9 @@ describe('ALLOWED_ORIGINS and RELAY_SELF_ORIGIN take exact origins', () => {
       expect(error, bad).toBeInstanceOf(RelayConfigError);
       const message = (error as Error).message;
       expect(message).toMatch(/^ALLOWED_ORIGINS takes exact origins such as https:\/\/shop\.example/);
-      expect(message).toContain(bad === '*' ? '"*" is not supported' : `"${bad}"`);
+      // Which entry, never its value (the Worker answers with this message).
+      expect(message).toContain(bad === '*' ? '"*" is not supported' : 'entry 2 is not one');
+      if (bad !== '*') expect(message).not.toContain(bad);
       expect(message).not.toMatch(/\n/);
     }
     expect(() => relayConfigFromEnv({ ...env, RELAY_SELF_ORIGIN: 'relay.example' })).toThrow(/^RELAY_SELF_ORIGIN takes exact origins/);
