@@ -126,6 +126,21 @@ describe('the Node server and CLI at start', () => {
     expect(await listening(port)).toBe(false);
   });
 
+  it('LOG_LEVEL, RELAY_METRICS and RELAY_METRICS_PORT it does not understand stop it in one line (they were ignored or crashed)', async () => {
+    await expect(main(['--port', '0'], { ...MOCK, LOG_LEVEL: 'warning' })).rejects.toThrow(
+      'LOG_LEVEL must be one of debug, info, warn, error, silent.',
+    );
+    await expect(main(['--port', '0'], { ...MOCK, RELAY_METRICS: 'yes' })).rejects.toThrow('RELAY_METRICS must be 1 (on) or 0 (off).');
+    await expect(main(['--port', '0'], { ...MOCK, RELAY_METRICS_PORT: '70000' })).rejects.toThrow(
+      'RELAY_METRICS_PORT must be a port number (0-65535).',
+    );
+    // `true` reads as on, like RELAY_TRUST_PROXY; upper case and blanks are fine.
+    const relay = await start({ RELAY_METRICS: 'true', LOG_LEVEL: ' WARN ' });
+    const metrics = await fetch(`${relay.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('relay_active_streams');
+  });
+
   it("the server's own JSON answers (404, /healthz, /readyz) carry nosniff and no-store like the relay's", async () => {
     const relay = await start({});
     for (const path of ['/nope', '/healthz', '/readyz']) {

@@ -9,7 +9,16 @@ import type { AddressInfo } from 'node:net';
 import { RelayConfigError } from './config-error.js';
 import type { MountedRelayHandler, RelayConfig, RelayLog } from './handler.js';
 import { instrumentRelay, type InstrumentedRelay } from './observe.js';
-import { createJsonLog, createRelayMetrics, logLevel, positiveMs, storeFromEnv, withLevel, type RelayMetrics } from './ops.js';
+import {
+  createJsonLog,
+  createRelayMetrics,
+  logLevel,
+  metricsSwitch,
+  positiveMs,
+  storeFromEnv,
+  withLevel,
+  type RelayMetrics,
+} from './ops.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -73,9 +82,9 @@ export function createProduction(env: Env, customLog?: RelayLog): Production {
   const level = logLevel(env.LOG_LEVEL);
   const log = customLog ? withLevel(customLog, level) : createJsonLog(level);
   const metricsPort = env.RELAY_METRICS_PORT?.trim();
-  if (metricsPort !== undefined && metricsPort !== '' && !/^\d{1,5}$/.test(metricsPort))
-    throw new Error('RELAY_METRICS_PORT must be a port number.');
-  const metricsOn = env.RELAY_METRICS?.trim() === '1' || !!metricsPort;
+  if (metricsPort !== undefined && metricsPort !== '' && !(/^\d{1,5}$/.test(metricsPort) && Number(metricsPort) <= 65535))
+    throw new RelayConfigError('RELAY_METRICS_PORT must be a port number (0-65535).');
+  const metricsOn = metricsSwitch(env.RELAY_METRICS) || !!metricsPort;
   const metrics = metricsOn ? createRelayMetrics() : null;
   const drainMs = positiveMs(env.RELAY_DRAIN_MS, 'RELAY_DRAIN_MS', 30_000);
   const { store, connected } = storeFromEnv(env, log, () => metrics?.storeError());
