@@ -418,6 +418,9 @@ export function createStaticHandler(
       return false;
     }
     if (path.includes('\0') || path.includes('\\')) return false;
+    // Hidden files and folders (.env, .git/, .npmrc) are never served, whatever --static
+    // points at; /.well-known/ (security.txt, app links) is the one exception.
+    if (path.split('/').some((segment, i) => segment.startsWith('.') && !(i === 1 && segment === '.well-known'))) return false;
     let file = resolve(base, `.${path}`);
     if (file !== base && !file.startsWith(base + sep)) return false;
     try {
