@@ -289,7 +289,7 @@ function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions
       ...config,
       log,
       ...(prod ? prod.relayOptions : {}),
-      feedback: nodeFeedbackConfig(env, config.feedback, platform.onStored),
+      feedback: nodeFeedbackConfig(env, config.feedback, platform.onStored, log),
     });
     const consoleHandler = nodeConsole(
       env,
