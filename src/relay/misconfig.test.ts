@@ -10,6 +10,7 @@ import { RelayConfigError } from './config-error.js';
 import { encodeSSE } from '../core/protocol/encode.js';
 import { relayConfigFromEnv } from './env.js';
 import { createRelay } from './handler.js';
+import { listenOnLoopback } from './fake-platform.test-helper.js';
 import { BODY_ALREADY_READ, createRelayMiddleware, main, startRelayServer, type RelayServer } from './node.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -27,10 +28,14 @@ async function start(env: Record<string, string>, options: { staticDir?: string;
 
 /** A port some other process holds (a plain server of this test). */
 async function busyPort(): Promise<number> {
-  const other = http.createServer((_req, res) => res.end());
-  await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
-  closers.push(() => new Promise<void>((r) => other.close(() => r())));
-  return (other.address() as { port: number }).port;
+  return Number(
+    new URL(
+      await listenOnLoopback(
+        http.createServer((_req, res) => res.end()),
+        closers,
+      ),
+    ).port,
+  );
 }
 
 /** Is anything listening on this port of 127.0.0.1? */
@@ -183,15 +188,7 @@ describe('createRelayMiddleware mounted after a body parser (Express: app.use(ex
         middleware(req, res, () => res.writeHead(404).end());
       });
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    closers.push(
-      () =>
-        new Promise<void>((r) => {
-          server.closeAllConnections();
-          server.close(() => r());
-        }),
-    );
-    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    const url = await listenOnLoopback(server, closers);
     const post = (path: string, body: string) =>
       fetch(`${url}${path}`, {
         method: 'POST',
