@@ -11,7 +11,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync,
 import zlib, { brotliCompressSync, gzipSync } from 'node:zlib';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
-import { build } from 'vite';
+import { build, createLogger } from 'vite';
 import { thirdPartyNotices } from './third-party-notices.js';
 import { minifyTemplates } from './minify-templates.js';
 import { browserWidgetPlugins } from './browser-plugins.js';
@@ -201,8 +201,17 @@ notices.write(resolve(root, 'dist/THIRD-PARTY-LICENSES.txt'));
 // 3. The demo pages, served by `npm start` (relay + mock platform) at /.
 const demoDir = resolve(root, 'demo');
 const pages = readdirSync(demoDir).filter((f) => f.endsWith('.html'));
+// The script-tag pages load the IIFE as a classic script on purpose (exactly as a site
+// owner would); Vite's note that it cannot bundle it is expected, not a warning for
+// whoever runs `npm start`.
+const demoLogger = createLogger('warn');
+const warn = demoLogger.warn.bind(demoLogger);
+demoLogger.warn = (message, options) => {
+  if (!/indigo-chat\.iife\.js.*can't be bundled without type="module"/.test(message)) warn(message, options);
+};
 await build({
   ...quiet,
+  customLogger: demoLogger,
   root: demoDir,
   configFile: false,
   base: '/',
