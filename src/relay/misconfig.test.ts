@@ -110,6 +110,17 @@ describe('the Node server and CLI at start', () => {
     );
   });
 
+  it('--static with the relay mounted at / (which would answer every page) stops at start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'indigo-static-'));
+    await expect(main(['--port', '0', '--static', dir], { ...MOCK, RELAY_BASE_PATH: '/', LOG_LEVEL: 'silent' })).rejects.toThrow(
+      '--static needs the relay under a path of its own: with RELAY_BASE_PATH=/ it would answer every page.',
+    );
+    // Without --static the relay may live at / (its own host).
+    const relay = await start({ RELAY_BASE_PATH: '/' });
+    const res = await fetch(`${relay.url}/session`, { method: 'POST', headers: { origin: relay.url } });
+    expect(res.status).toBe(200);
+  });
+
   it('a port already in use: one line saying so and what to do, and nothing left open', async () => {
     const port = await busyPort();
     await expect(startRelayServer({ port, env: MOCK, log: quiet })).rejects.toThrow(

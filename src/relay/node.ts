@@ -494,6 +494,9 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     ))
   )
     throw new RelayConfigError(`--static: ${resolve(options.staticDir)} is not a directory.`);
+  // The relay at / would answer every path, so no static page could ever be reached.
+  if (options.staticDir && normalizeBasePath(env.RELAY_BASE_PATH) === '/')
+    throw new RelayConfigError('--static needs the relay under a path of its own: with RELAY_BASE_PATH=/ it would answer every page.');
   const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : null;
   const prod = createProduction(env, options.log);
   const log = prod.log;
