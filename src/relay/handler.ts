@@ -223,6 +223,12 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     }
   };
   const secretList = parseSecrets(config.secret);
+  // Works, but a short or guessable key lets anyone mint sender ids: said once, at start.
+  if (secretList.some((secret) => secret.length < 32))
+    log(
+      'warn',
+      'relay: RELAY_SECRET is shorter than 32 characters, so sender ids are easier to forge; use 32+ random characters (openssl rand -base64 32)',
+    );
   if (secretList.length === 0) {
     if (!config.allowRandomSecret) throw new RelayConfigError(MISSING_SECRET);
     secretList.push(randomSecret());

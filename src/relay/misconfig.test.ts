@@ -157,6 +157,25 @@ describe('the Node server and CLI at start', () => {
     expect(await metrics.text()).toContain('relay_active_streams');
   });
 
+  it('a RELAY_SECRET under 32 characters works but is warned about at start, without its value', async () => {
+    const warned = async (secret: string) => {
+      const lines: string[] = [];
+      const server = await startRelayServer({
+        port: 0,
+        env: { ...MOCK, RELAY_SECRET: secret },
+        log: (level, message) => lines.push(`${level} ${message}`),
+      });
+      closers.push(() => server.close());
+      return lines.filter((l) => l.includes('RELAY_SECRET is shorter than 32 characters'));
+    };
+    const short = await warned('hunter2-but-longer');
+    expect(short).toHaveLength(1);
+    expect(short[0]).toMatch(/^warn /);
+    expect(short[0]).not.toContain('hunter2');
+    expect(await warned('k3J9x0Qm2VbL7tRz5WcY8nHp4sDf6GaE,old-and-short')).toHaveLength(1);
+    expect(await warned('k3J9x0Qm2VbL7tRz5WcY8nHp4sDf6GaE')).toHaveLength(0);
+  });
+
   it("the server's own JSON answers (404, /healthz, /readyz) carry nosniff and no-store like the relay's", async () => {
     const relay = await start({});
     for (const path of ['/nope', '/healthz', '/readyz']) {
