@@ -176,6 +176,29 @@ describe('the Node server and CLI at start', () => {
     expect(await warned('k3J9x0Qm2VbL7tRz5WcY8nHp4sDf6GaE')).toHaveLength(0);
   });
 
+  it('a platform API base in plain http to another host is warned about at start (loopback is not)', async () => {
+    const warnings = async (env: Record<string, string>) => {
+      const lines: string[] = [];
+      const server = await startRelayServer({
+        port: 0,
+        env: { RELAY_SECRET: 'k3J9x0Qm2VbL7tRz5WcY8nHp4sDf6GaE', ...env },
+        log: (level, message) => lines.push(`${level} ${message}`),
+      });
+      closers.push(() => server.close());
+      return lines.filter((l) => l.includes('unencrypted'));
+    };
+    const indigo = { INDIGO_PAT: 'pat-value', INDIGO_PROJECT_TOKEN: 'p' };
+    expect(await warnings({ ...indigo, INDIGO_API_BASE: 'http://platform.internal.example' })).toEqual([
+      'warn relay: INDIGO_API_BASE is plain http to another host, so the platform token crosses the network unencrypted; use https',
+    ]);
+    expect(await warnings({ ...indigo, INDIGO_API_BASE: 'http://127.0.0.1:9000' })).toEqual([]);
+    expect(await warnings({ ...indigo, INDIGO_API_BASE: 'https://platform.indigo.ai' })).toEqual([]);
+    const botpress = { RELAY_UPSTREAM: 'botpress', BOTPRESS_TOKEN: 't', BOTPRESS_BOT_ID: 'b' };
+    expect(await warnings({ ...botpress, BOTPRESS_API_BASE: 'http://bots.example' })).toHaveLength(1);
+    // The offline mocks are served in-process: nothing to warn about.
+    expect(await warnings({ MOCK_REALTIME: '0' })).toEqual([]);
+  });
+
   it("the server's own JSON answers (404, /healthz, /readyz) carry nosniff and no-store like the relay's", async () => {
     const relay = await start({});
     for (const path of ['/nope', '/healthz', '/readyz']) {

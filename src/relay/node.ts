@@ -265,6 +265,24 @@ function ownerParts(relayHandler: ReturnType<typeof createRelay>): () => Promise
   };
 }
 
+/**
+ * The platform's token in clear text over the network: an `http:` API base on a host other
+ * than loopback works (an internal gateway) but is said once at start.
+ */
+function warnIfCleartext(env: Env, log: RelayLog): void {
+  const name = { indigo: 'INDIGO_API_BASE', botpress: 'BOTPRESS_API_BASE', 'chat-messages': 'CHAT_MESSAGES_API_BASE' }[upstreamName(env)];
+  const raw = env[name]?.trim();
+  if (!raw) return;
+  try {
+    const url = new URL(raw);
+    const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(url.hostname);
+    if (url.protocol === 'http:' && !loopback)
+      log('warn', `relay: ${name} is plain http to another host, so the platform token crosses the network unencrypted; use https`);
+  } catch {
+    // malformed: relayConfigFromEnv has already refused it
+  }
+}
+
 /** RELAY_UPSTREAM_CLIENT: `node` (default, node:http) or `fetch` (Node's global fetch). */
 function upstreamClient(env: Env): ((request: Request) => Promise<Response>) | undefined {
   const v = (env.RELAY_UPSTREAM_CLIENT ?? '').trim().toLowerCase();
@@ -313,6 +331,7 @@ function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions
   }
   if (upstreamName(env) !== 'indigo' || env.INDIGO_PAT?.trim()) {
     const config = relayConfigFromEnv(env);
+    warnIfCleartext(env, log);
     // The streamed platform goes through node:http (node-upstream.ts) unless told otherwise.
     const fetch = upstreamName(env) === 'indigo' ? upstreamClient(env) : undefined;
     return { ...build(fetch ? { ...config, fetch } : config, { projectId: env.INDIGO_PROJECT_ID?.trim() }), mock: null };
