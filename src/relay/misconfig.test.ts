@@ -142,7 +142,7 @@ describe('the Node server and CLI at start', () => {
     expect(await listening(port)).toBe(false);
   });
 
-  it('LOG_LEVEL, RELAY_METRICS and RELAY_METRICS_PORT it does not understand stop it in one line (they were ignored or crashed)', async () => {
+  it('LOG_LEVEL, RELAY_METRICS, RELAY_METRICS_PORT, MOCK_REALTIME and MOCK_SEED values it does not understand stop it in one line (they were ignored or crashed)', async () => {
     await expect(main(['--port', '0'], { ...MOCK, LOG_LEVEL: 'warning' })).rejects.toThrow(
       'LOG_LEVEL must be one of debug, info, warn, error, silent.',
     );
@@ -150,6 +150,11 @@ describe('the Node server and CLI at start', () => {
     await expect(main(['--port', '0'], { ...MOCK, RELAY_METRICS_PORT: '70000' })).rejects.toThrow(
       'RELAY_METRICS_PORT must be a port number (0-65535).',
     );
+    await expect(main(['--port', '0'], { MOCK_REALTIME: 'fast' })).rejects.toThrow(
+      'MOCK_REALTIME must be 1 (simulated delays) or 0 (none).',
+    );
+    await expect(main(['--port', '0'], { RELAY_UPSTREAM: 'botpress', MOCK_REALTIME: 'no' })).rejects.toThrow(/^MOCK_REALTIME must be/);
+    await expect(main(['--port', '0'], { ...MOCK, MOCK_SEED: 'forty-two' })).rejects.toThrow('MOCK_SEED must be a number.');
     // `true` reads as on, like RELAY_TRUST_PROXY; upper case and blanks are fine.
     const relay = await start({ RELAY_METRICS: 'true', LOG_LEVEL: ' WARN ' });
     const metrics = await fetch(`${relay.url}/metrics`);

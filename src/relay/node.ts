@@ -15,7 +15,7 @@ import { createRelay, normalizeBasePath, type MountedRelayHandler, type RelayCon
 import { relayConfigFromEnv } from './env.js';
 import { RelayConfigError } from './config-error.js';
 import { staticResponse } from './static-response.js';
-import { offlineUpstream } from './offline-upstreams.js';
+import { mockRealtime, mockSeed, offlineUpstream } from './offline-upstreams.js';
 import { upstreamName } from './upstreams/env.js';
 import { createProduction, listenOrExplain, type Production } from './production.js';
 import { nodeConsole, nodeFeedbackConfig } from './owner-node.js';
@@ -337,12 +337,12 @@ function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions
     return { ...build(fetch ? { ...config, fetch } : config, { projectId: env.INDIGO_PROJECT_ID?.trim() }), mock: null };
   }
   log('info', 'no INDIGO_PAT: using the built-in mock platform');
-  const realtime = env.MOCK_REALTIME?.trim();
+  const seed = mockSeed(env);
   const mock = createMockPlatform({
     mediaBase: `${publicOrigin}${MOCK_PREFIX}/media`,
-    ...(realtime ? { realtime: realtime !== '0' && realtime.toLowerCase() !== 'false' } : {}),
+    realtime: mockRealtime(env),
     // Reproducible demos and tests: the same seed picks the same answers and timings.
-    ...(env.MOCK_SEED && Number.isFinite(Number(env.MOCK_SEED)) ? { seed: Number(env.MOCK_SEED) } : {}),
+    ...(seed !== undefined ? { seed } : {}),
     ...mockOptions,
   });
   const fetchMock = (request: Request) => mock.fetch(request);
