@@ -18,7 +18,7 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 const quiet = () => {};
-const MOCK = { MOCK_REALTIME: '0' };
+const MOCK = { MOCK_REALTIME: '0', LOG_LEVEL: 'silent' };
 
 async function start(env: Record<string, string>, options: { staticDir?: string; port?: number } = {}): Promise<RelayServer> {
   const server = await startRelayServer({ port: 0, env: { ...MOCK, ...env }, log: quiet, ...options });
@@ -150,10 +150,12 @@ describe('the Node server and CLI at start', () => {
     await expect(main(['--port', '0'], { ...MOCK, RELAY_METRICS_PORT: '70000' })).rejects.toThrow(
       'RELAY_METRICS_PORT must be a port number (0-65535).',
     );
-    await expect(main(['--port', '0'], { MOCK_REALTIME: 'fast' })).rejects.toThrow(
+    await expect(main(['--port', '0'], { MOCK_REALTIME: 'fast', LOG_LEVEL: 'silent' })).rejects.toThrow(
       'MOCK_REALTIME must be 1 (simulated delays) or 0 (none).',
     );
-    await expect(main(['--port', '0'], { RELAY_UPSTREAM: 'botpress', MOCK_REALTIME: 'no' })).rejects.toThrow(/^MOCK_REALTIME must be/);
+    await expect(main(['--port', '0'], { RELAY_UPSTREAM: 'botpress', MOCK_REALTIME: 'no', LOG_LEVEL: 'silent' })).rejects.toThrow(
+      /^MOCK_REALTIME must be/,
+    );
     await expect(main(['--port', '0'], { ...MOCK, MOCK_SEED: 'forty-two' })).rejects.toThrow('MOCK_SEED must be a number.');
     // `true` reads as on, like RELAY_TRUST_PROXY; upper case and blanks are fine.
     const relay = await start({ RELAY_METRICS: 'true', LOG_LEVEL: ' WARN ' });
@@ -167,7 +169,7 @@ describe('the Node server and CLI at start', () => {
       const lines: string[] = [];
       const server = await startRelayServer({
         port: 0,
-        env: { ...MOCK, RELAY_SECRET: secret },
+        env: { MOCK_REALTIME: '0', RELAY_SECRET: secret },
         log: (level, message) => lines.push(`${level} ${message}`),
       });
       closers.push(() => server.close());
