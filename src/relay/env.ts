@@ -62,6 +62,10 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
     const v = get(name);
     if (v !== undefined) (config as unknown as Record<string, unknown>)[key] = v;
   }
+  // A path, not a URL: `https://shop.example/api/chat` would mount the relay nowhere reachable.
+  const basePath = get('RELAY_BASE_PATH');
+  if (basePath !== undefined && !/^\/?[A-Za-z0-9._~!$&'()*+,;=@%/-]*$/.test(basePath))
+    throw new RelayConfigError('RELAY_BASE_PATH must be a path such as /api/chat (no scheme, host, query or spaces).');
   const self = get('RELAY_SELF_ORIGIN');
   if (self !== undefined) config.selfOrigin = exactOrigin('RELAY_SELF_ORIGIN', self);
   const feedback = feedbackFromEnv(get);

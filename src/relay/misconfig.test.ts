@@ -52,7 +52,7 @@ function listening(port: number): Promise<boolean> {
 const session = (relay: RelayServer, origin: string) =>
   fetch(`${relay.url}/api/chat/session`, { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: '{}' });
 
-describe('ALLOWED_ORIGINS and RELAY_SELF_ORIGIN take exact origins', () => {
+describe('ALLOWED_ORIGINS, RELAY_SELF_ORIGIN and RELAY_BASE_PATH: origins and a path, as browsers send them', () => {
   it('normalises what a browser would send: case, trailing slash, default port', () => {
     const config = relayConfigFromEnv({
       RELAY_UPSTREAM: 'indigo',
@@ -90,6 +90,16 @@ describe('ALLOWED_ORIGINS and RELAY_SELF_ORIGIN take exact origins', () => {
       expect(message).not.toMatch(/\n/);
     }
     expect(() => relayConfigFromEnv({ ...env, RELAY_SELF_ORIGIN: 'relay.example' })).toThrow(/^RELAY_SELF_ORIGIN takes exact origins/);
+  });
+
+  it('RELAY_BASE_PATH takes a path, not a URL', () => {
+    const env = { INDIGO_PAT: 'x', INDIGO_PROJECT_TOKEN: 'p' };
+    for (const bad of ['https://shop.example/api/chat', '/api/chat?x=1', '/api chat', '/api/chat#top'])
+      expect(() => relayConfigFromEnv({ ...env, RELAY_BASE_PATH: bad }), bad).toThrow(
+        'RELAY_BASE_PATH must be a path such as /api/chat (no scheme, host, query or spaces).',
+      );
+    for (const good of ['/chat', 'chat/', '/', '/v1/chat-relay_2', '/%7Euser/chat'])
+      expect(relayConfigFromEnv({ ...env, RELAY_BASE_PATH: good }).basePath).toBe(good);
   });
 
   it('over HTTP: a mixed-case entry lets the browser in; a bad one stops the CLI before it listens', async () => {
