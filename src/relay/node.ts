@@ -400,6 +400,22 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.map': 'application/json; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
   '.webmanifest': 'application/manifest+json',
+  // What an owner's own site (`--static ./public`) also holds; unlisted types go out as
+  // application/octet-stream, which a browser downloads instead of showing (a PDF) or
+  // refuses to compile (WebAssembly).
+  '.htm': 'text/html; charset=utf-8',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.mp3': 'audio/mpeg',
+  '.pdf': 'application/pdf',
+  '.xml': 'application/xml; charset=utf-8',
+  '.wasm': 'application/wasm',
 };
 
 const pageHashes = new Map<string, string[]>();

@@ -12,7 +12,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('static files: hidden ones stay hidden', () => {
+describe('static files: hidden ones stay hidden, the rest with their own type', () => {
   it('404 for dotfiles and dot-folders in any spelling; /.well-known/ and ordinary files served', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'indigo-static-hidden-'));
     mkdirSync(join(dir, '.git'));
@@ -45,5 +45,35 @@ describe('static files: hidden ones stay hidden', () => {
     const index = await fetch(`${server.url}/`);
     expect(index.status).toBe(200);
     expect(await index.text()).toContain('<h1>shop</h1>');
+  });
+
+  it("an owner's site files go out with their types (a PDF shown, not downloaded; WebAssembly compiles)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'indigo-static-types-'));
+    const types: Record<string, string> = {
+      'photo.jpeg': 'image/jpeg',
+      'a.gif': 'image/gif',
+      'a.webp': 'image/webp',
+      'a.avif': 'image/avif',
+      'font.woff2': 'font/woff2',
+      'font.woff': 'font/woff',
+      'clip.mp4': 'video/mp4',
+      'clip.webm': 'video/webm',
+      'jingle.mp3': 'audio/mpeg',
+      'terms.pdf': 'application/pdf',
+      'sitemap.xml': 'application/xml; charset=utf-8',
+      'module.wasm': 'application/wasm',
+      'old.htm': 'text/html; charset=utf-8',
+    };
+    for (const name of Object.keys(types)) writeFileSync(join(dir, name), 'x');
+    const site = await startRelayServer({ port: 0, staticDir: dir, env: { MOCK_REALTIME: '0', LOG_LEVEL: 'silent' } });
+    try {
+      for (const [name, type] of Object.entries(types)) {
+        const res = await fetch(`${site.url}/${name}`);
+        await res.arrayBuffer();
+        expect(res.headers.get('content-type'), name).toBe(type);
+      }
+    } finally {
+      await site.close();
+    }
   });
 });
