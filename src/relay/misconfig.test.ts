@@ -139,6 +139,13 @@ describe('the Node server and CLI at start', () => {
     await expect(startRelayServer({ env: { ...MOCK, PORT: String(port) }, log: quiet })).rejects.toThrow(/choose another port with PORT /);
   });
 
+  it('a HOST this machine does not have says so', async () => {
+    // 192.0.2.1 is TEST-NET-1: never an address of this machine, and binding sends nothing.
+    await expect(startRelayServer({ port: 0, env: { ...MOCK, HOST: '192.0.2.1' }, log: quiet })).rejects.toThrow(
+      '192.0.2.1 is not an address of this machine: set HOST or --host to one (127.0.0.1, or 0.0.0.0 for all).',
+    );
+  });
+
   it('a busy RELAY_METRICS_PORT says so and does not leave the relay listening', async () => {
     const taken = await busyPort();
     // Find a free port for the relay itself, then release it for the relay to take.
