@@ -195,7 +195,22 @@ export function serveWebHandler(
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
-  const request = toWebRequest(req, res, controller.signal);
+  let request: Request;
+  try {
+    request = toWebRequest(req, res, controller.signal);
+  } catch {
+    // A Host header no URL can be made of (`a b`, `x:99999`): it used to throw out of the
+    // request listener and take the whole process down. A fixed answer; nothing echoed.
+    req.resume();
+    res.writeHead(400, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      connection: 'close',
+    });
+    res.end(JSON.stringify({ error: { code: 'invalid_request', message: 'The request has no valid Host.' } }));
+    return;
+  }
   handler(request, { ip: req.socket.remoteAddress ?? undefined })
     .then((response) => sendWebResponse(response, res, controller.signal))
     .catch((error: unknown) => {
