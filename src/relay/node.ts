@@ -478,6 +478,17 @@ export function createStaticHandler(
       if (info.isDirectory()) {
         file = resolve(file, 'index.html');
         info = await stat(file);
+        // `/docs` serves docs/index.html only as `/docs/`: otherwise its relative links
+        // (`style.css`, `img/a.png`) would resolve against `/` and break.
+        const raw = req.url ?? '/';
+        const q = raw.indexOf('?');
+        // One leading slash: `//host` in a Location would send the browser to another site.
+        const asked = `/${(q === -1 ? raw : raw.slice(0, q)).replace(/^\/+/, '')}`;
+        if (!asked.endsWith('/') && info.isFile()) {
+          res.writeHead(301, { ...headers, location: `${asked}/${q === -1 ? '' : raw.slice(q)}`, 'cache-control': 'no-cache' });
+          res.end();
+          return true;
+        }
       }
       if (!info.isFile()) return false;
       const real = await realpath(file);

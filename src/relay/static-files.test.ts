@@ -47,6 +47,33 @@ describe('static files: hidden ones stay hidden, the rest with their own type', 
     expect(await index.text()).toContain('<h1>shop</h1>');
   });
 
+  it('a folder asked without its slash redirects to it (relative links keep working), never to another host', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'indigo-static-dirs-'));
+    mkdirSync(join(dir, 'docs'));
+    mkdirSync(join(dir, 'evil.example'));
+    mkdirSync(join(dir, 'empty'));
+    writeFileSync(join(dir, 'docs/index.html'), '<link rel="stylesheet" href="style.css"><h1>docs</h1>');
+    writeFileSync(join(dir, 'evil.example/index.html'), 'x');
+    const site = await startRelayServer({ port: 0, staticDir: dir, env: { MOCK_REALTIME: '0', LOG_LEVEL: 'silent' } });
+    try {
+      const get = (path: string) => fetch(`${site.url}${path}`, { redirect: 'manual' });
+      const bare = await get('/docs?lang=it');
+      expect(bare.status).toBe(301);
+      expect(bare.headers.get('location')).toBe('/docs/?lang=it');
+      expect(bare.headers.get('content-security-policy')).toContain("default-src 'self'");
+      const slashed = await get('/docs/');
+      expect(slashed.status).toBe(200);
+      expect(await slashed.text()).toContain('<h1>docs</h1>');
+      const sneaky = await get('//evil.example');
+      expect(sneaky.status).toBe(301);
+      expect(sneaky.headers.get('location')).toBe('/evil.example/');
+      // A folder without index.html is no page: 404, no redirect.
+      expect((await get('/empty')).status).toBe(404);
+    } finally {
+      await site.close();
+    }
+  });
+
   it("an owner's site files go out with their types (a PDF shown, not downloaded; WebAssembly compiles)", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'indigo-static-types-'));
     const types: Record<string, string> = {
