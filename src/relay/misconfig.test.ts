@@ -303,3 +303,22 @@ describe('createRelayMiddleware mounted after a body parser (Express: app.use(ex
     expect(logged.join('\n')).toContain(BODY_ALREADY_READ);
   });
 });
+
+describe('behind a proxy that terminates TLS (the page is https, the relay sees http)', () => {
+  const asked = (relay: RelayServer, headers: Record<string, string>) =>
+    fetch(`${relay.url}/api/chat/session`, { method: 'POST', headers: { origin: relay.url.replace('http:', 'https:'), ...headers } });
+
+  it('with RELAY_TRUST_PROXY, the own-origin check takes the scheme from the proxy’s X-Forwarded-Proto', async () => {
+    const relay = await start({ RELAY_TRUST_PROXY: '1' });
+    expect((await asked(relay, { 'x-forwarded-proto': 'https' })).status).toBe(200);
+    // The nearest proxy's entry is the last one.
+    expect((await asked(relay, { 'x-forwarded-proto': 'http, https' })).status).toBe(200);
+    expect((await asked(relay, { 'x-forwarded-proto': 'https, http' })).status).toBe(403);
+    expect((await asked(relay, {})).status).toBe(403);
+  });
+
+  it('without RELAY_TRUST_PROXY the header is not believed', async () => {
+    const relay = await start({});
+    expect((await asked(relay, { 'x-forwarded-proto': 'https' })).status).toBe(403);
+  });
+});
