@@ -159,7 +159,7 @@ describe('the Node server and CLI at start', () => {
     expect(await listening(port)).toBe(false);
   });
 
-  it('LOG_LEVEL, RELAY_METRICS, RELAY_METRICS_PORT, MOCK_REALTIME and MOCK_SEED values it does not understand stop it in one line (they were ignored or crashed)', async () => {
+  it('LOG_LEVEL, RELAY_METRICS, RELAY_METRICS_PORT, MOCK_REALTIME, MOCK_SEED and REDIS_URL values it does not understand stop it in one line (they were ignored or crashed)', async () => {
     await expect(main(['--port', '0'], { ...MOCK, LOG_LEVEL: 'warning' })).rejects.toThrow(
       'LOG_LEVEL must be one of debug, info, warn, error, silent.',
     );
@@ -174,6 +174,10 @@ describe('the Node server and CLI at start', () => {
       /^MOCK_REALTIME must be/,
     );
     await expect(main(['--port', '0'], { ...MOCK, MOCK_SEED: 'forty-two' })).rejects.toThrow('MOCK_SEED must be a number.');
+    for (const bad of ['localhost:6379', '127.0.0.1:6379', 'http://127.0.0.1:6379'])
+      await expect(main(['--port', '0'], { ...MOCK, REDIS_URL: bad }), bad).rejects.toThrow(
+        'REDIS_URL is not a valid redis:// or rediss:// URL.',
+      );
     // `true` reads as on, like RELAY_TRUST_PROXY; upper case and blanks are fine.
     const relay = await start({ RELAY_METRICS: 'true', LOG_LEVEL: ' WARN ' });
     const metrics = await fetch(`${relay.url}/metrics`);

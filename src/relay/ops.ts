@@ -137,6 +137,8 @@ export function storeFromEnv(env: Env, log: RelayLog, onError?: () => void): { s
   const url = env.REDIS_URL?.trim();
   if (!url) return { store: createMemoryStore(), connected: Promise.resolve(true) };
   let redis: ReturnType<typeof createRedisStore>;
+  // `localhost:6379` (no scheme) would be read by the client as something else entirely.
+  if (!/^rediss?:\/\//i.test(url)) throw new RelayConfigError('REDIS_URL is not a valid redis:// or rediss:// URL.');
   try {
     const prefix = env.RELAY_REDIS_PREFIX?.trim();
     redis = createRedisStore({ url, ...(prefix ? { prefix } : {}) });
