@@ -506,7 +506,7 @@ export function createStaticHandler(
         res.end(req.method === 'HEAD' ? undefined : out.body);
         return true;
       }
-      const stream = createReadStream(real);
+      const stream = createReadStream(real, out.range ?? {});
       stream.on('error', () => res.destroy());
       stream.pipe(res);
       return true;

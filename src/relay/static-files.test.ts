@@ -74,6 +74,45 @@ describe('static files: hidden ones stay hidden, the rest with their own type', 
     }
   });
 
+  it('answers byte ranges (Safari plays video only so; players seek with them)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'indigo-static-ranges-'));
+    const bytes = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
+    writeFileSync(join(dir, 'clip.mp4'), bytes);
+    writeFileSync(join(dir, 'page.html'), `<p>${'x'.repeat(4000)}</p>`);
+    const site = await startRelayServer({ port: 0, staticDir: dir, env: { MOCK_REALTIME: '0', LOG_LEVEL: 'silent' } });
+    try {
+      const get = async (path: string, headers: Record<string, string> = {}) => {
+        const res = await fetch(`${site.url}${path}`, { headers });
+        return { res, body: Buffer.from(await res.arrayBuffer()) };
+      };
+      const whole = await get('/clip.mp4');
+      expect([whole.res.status, whole.res.headers.get('accept-ranges'), whole.body.length]).toEqual([200, 'bytes', 5000]);
+      const etag = whole.res.headers.get('etag')!;
+      for (const [range, start, end] of [
+        ['bytes=0-99', 0, 99],
+        ['bytes=4900-', 4900, 4999],
+        ['bytes=-10', 4990, 4999],
+        ['bytes=4990-9999', 4990, 4999],
+      ] as const) {
+        const part = await get('/clip.mp4', { range });
+        expect(part.res.status, range).toBe(206);
+        expect(part.res.headers.get('content-range'), range).toBe(`bytes ${start}-${end}/5000`);
+        expect(part.body.equals(bytes.subarray(start, end + 1)), range).toBe(true);
+      }
+      const beyond = await get('/clip.mp4', { range: 'bytes=6000-' });
+      expect([beyond.res.status, beyond.res.headers.get('content-range')]).toEqual([416, 'bytes */5000']);
+      // Several ranges, or an If-Range that no longer matches: the whole file.
+      expect((await get('/clip.mp4', { range: 'bytes=0-1,5-6' })).res.status).toBe(200);
+      expect((await get('/clip.mp4', { range: 'bytes=0-1', 'if-range': 'W/"stale"' })).res.status).toBe(200);
+      expect((await get('/clip.mp4', { range: 'bytes=0-1', 'if-range': etag })).res.status).toBe(206);
+      // A compressible page asked for a range: the stored bytes, not a compressed body.
+      const html = await get('/page.html', { range: 'bytes=0-2', 'accept-encoding': 'br, gzip' });
+      expect([html.res.status, html.res.headers.get('content-encoding'), html.body.toString()]).toEqual([206, null, '<p>']);
+    } finally {
+      await site.close();
+    }
+  });
+
   it("an owner's site files go out with their types (a PDF shown, not downloaded; WebAssembly compiles)", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'indigo-static-types-'));
     const types: Record<string, string> = {
