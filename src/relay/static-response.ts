@@ -155,7 +155,8 @@ export async function staticResponse(
   // Byte ranges (one per request, on the file as stored): Safari plays a video only from a
   // server that answers them, and players seek with them.
   headers['accept-ranges'] = 'bytes';
-  const range = byteRange(req.headers['range'], req.headers['if-range'], etag, info.size);
+  const ifRange = req.headers['if-range'];
+  const range = byteRange(req.headers['range'], Array.isArray(ifRange) ? ifRange[0] : ifRange, etag, info.size);
   if (range === 'unsatisfiable') {
     headers['content-range'] = `bytes */${info.size}`;
     headers['content-length'] = '0';
