@@ -4,14 +4,14 @@
 //   dist/indigo-chat.iife.js script-tag loader; dist/indigo-chat/ the widget it loads
 //   dist/types/**           .d.ts from tsc
 //   dist/demo/              the demo pages (served by `npm start`)
-//   custom-elements.json    from the element's JSDoc (cem analyze --litelement)
+//   custom-elements.json    from the element's JSDoc (cem analyze, scripts/custom-elements-manifest.config.js)
 // `node scripts/build.js --no-types` skips the slower .d.ts and manifest steps.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import zlib, { brotliCompressSync, gzipSync } from 'node:zlib';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
-import { build } from 'vite';
+import { build, createLogger } from 'vite';
 import { thirdPartyNotices } from './third-party-notices.js';
 import { minifyTemplates } from './minify-templates.js';
 import { browserWidgetPlugins } from './browser-plugins.js';
@@ -201,8 +201,17 @@ notices.write(resolve(root, 'dist/THIRD-PARTY-LICENSES.txt'));
 // 3. The demo pages, served by `npm start` (relay + mock platform) at /.
 const demoDir = resolve(root, 'demo');
 const pages = readdirSync(demoDir).filter((f) => f.endsWith('.html'));
+// The script-tag pages load the IIFE as a classic script on purpose (exactly as a site
+// owner would); Vite's note that it cannot bundle it is expected, not a warning for
+// whoever runs `npm start`.
+const demoLogger = createLogger('warn');
+const warn = demoLogger.warn.bind(demoLogger);
+demoLogger.warn = (message, options) => {
+  if (!/indigo-chat\.iife\.js.*can't be bundled without type="module"/.test(message)) warn(message, options);
+};
 await build({
   ...quiet,
+  customLogger: demoLogger,
   root: demoDir,
   configFile: false,
   base: '/',
@@ -254,7 +263,8 @@ if (!args.has('--no-types')) {
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
   const cem = spawnSync(
     'npx',
-    ['cem', 'analyze', '--litelement', '--globs', 'src/components/**/*.ts', '--exclude', 'src/**/*.test.ts', '--outdir', '.'],
+    // Globs, excludes and the plugin that reads the element's `static properties` helpers.
+    ['cem', 'analyze', '--config', 'scripts/custom-elements-manifest.config.js'],
     { cwd: root, stdio: 'inherit' },
   );
   if (cem.status !== 0) process.exit(cem.status ?? 1);

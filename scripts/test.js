@@ -10,7 +10,24 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureEngines } from './setup-engines.js';
 
 const RESULTS = '.test-results';
+const SUITES = ['lint', 'unit', 'browser', 'e2e'];
+const USAGE = `Usage: node scripts/test.js [${SUITES.join('|')} ...]   (npm test -- unit e2e)
+
+Runs every suite, or the ones named, and ends with one line \`tests: N passed, M failed\`.
+BROWSERS=chromium,firefox,webkit (default all three) picks the engines of browser and e2e.
+Missing browsers and tools are installed from Debian's packages as root; otherwise it stops
+with the apt-get command to run.`;
 const wanted = process.argv.slice(2);
+if (wanted.some((a) => a === '--help' || a === '-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+// A mistyped suite name must not end in a green `tests: 0 passed, 0 failed`.
+const unknown = wanted.filter((a) => !SUITES.includes(a));
+if (unknown.length > 0) {
+  console.error(`npm test: unknown suite ${unknown.join(', ')}; the suites are ${SUITES.join(', ')}.\n\n${USAGE}`);
+  process.exit(2);
+}
 const run = (name) => wanted.length === 0 || wanted.includes(name);
 
 function exec(cmd, args) {

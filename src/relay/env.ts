@@ -1,3 +1,4 @@
+import { exactOrigin } from './config-error.js';
 import { DEFAULT_LIMITS, DEFAULT_RELAY_LIMITS, RelayConfigError, type RelayConfig, type RelayLimits } from './handler.js';
 import { botpressFromEnv, chatMessagesFromEnv, upstreamName } from './upstreams/env.js';
 
@@ -44,8 +45,9 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
   }
   const origins = get('ALLOWED_ORIGINS')
     ?.split(',')
-    .map((o) => o.trim().replace(/\/+$/, ''))
-    .filter(Boolean);
+    .map((o) => o.trim())
+    .filter(Boolean)
+    .map((o, i) => exactOrigin('ALLOWED_ORIGINS', o, i + 1));
   const config: RelayConfig =
     kind === 'indigo'
       ? { apiBase: get('INDIGO_API_BASE') ?? 'https://platform.indigo.ai', projectToken, pat, limits }
@@ -55,12 +57,17 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
     ['secret', 'RELAY_SECRET'],
     ['basePath', 'RELAY_BASE_PATH'],
     ['source', 'RELAY_SOURCE'],
-    ['selfOrigin', 'RELAY_SELF_ORIGIN'],
   ];
   for (const [key, name] of optional) {
     const v = get(name);
     if (v !== undefined) (config as unknown as Record<string, unknown>)[key] = v;
   }
+  // A path, not a URL: `https://shop.example/api/chat` would mount the relay nowhere reachable.
+  const basePath = get('RELAY_BASE_PATH');
+  if (basePath !== undefined && !/^\/?[A-Za-z0-9._~!$&'()*+,;=@%/-]*$/.test(basePath))
+    throw new RelayConfigError('RELAY_BASE_PATH must be a path such as /api/chat (no scheme, host, query or spaces).');
+  const self = get('RELAY_SELF_ORIGIN');
+  if (self !== undefined) config.selfOrigin = exactOrigin('RELAY_SELF_ORIGIN', self);
   const feedback = feedbackFromEnv(get);
   if (feedback) config.feedback = feedback;
   // Platform media origins announced to the widget; `none` announces none.

@@ -140,3 +140,19 @@ export function patFragments(pat: string, size = 8): string[] {
   for (let i = 0; i + size <= pat.length; i++) out.push(pat.slice(i, i + size));
   return out;
 }
+
+/**
+ * Listens on a free port of 127.0.0.1, registers the server's closer (connections cut, then
+ * closed) in `closers`, and returns its origin, `http://127.0.0.1:<port>`.
+ */
+export async function listenOnLoopback(server: import('node:http').Server, closers: (() => Promise<void>)[]): Promise<string> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  closers.push(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
+  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+}

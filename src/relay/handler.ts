@@ -223,6 +223,12 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     }
   };
   const secretList = parseSecrets(config.secret);
+  // Works, but a short or guessable key lets anyone mint sender ids: said once, at start.
+  if (secretList.some((secret) => secret.length < 32))
+    log(
+      'warn',
+      'relay: RELAY_SECRET is shorter than 32 characters, so sender ids are easier to forge; use 32+ random characters (openssl rand -base64 32)',
+    );
   if (secretList.length === 0) {
     if (!config.allowRandomSecret) throw new RelayConfigError(MISSING_SECRET);
     secretList.push(randomSecret());
@@ -249,7 +255,12 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     if (allowed.has(origin)) return true;
     if (config.selfOrigin) return false;
     try {
-      return new URL(request.url).origin === origin;
+      const url = new URL(request.url);
+      if (url.origin === origin) return true;
+      // Behind trusted proxies that terminate TLS the request arrives as http: the scheme the
+      // visitor used is the last X-Forwarded-Proto entry (the one the nearest proxy set).
+      const proto = trustHops > 0 ? request.headers.get('x-forwarded-proto')?.split(',').at(-1)?.trim().toLowerCase() : undefined;
+      return (proto === 'https' || proto === 'http') && new URL(`${proto}://${url.host}`).origin === origin;
     } catch {
       return false;
     }

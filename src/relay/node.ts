@@ -13,10 +13,11 @@ import { extname, resolve, sep } from 'node:path';
 import { createMockPlatform, type MockPlatformOptions } from '../mock-platform/index.js';
 import { createRelay, normalizeBasePath, type MountedRelayHandler, type RelayConfig, type RelayHandler, type RelayLog } from './handler.js';
 import { relayConfigFromEnv } from './env.js';
+import { RelayConfigError } from './config-error.js';
 import { staticResponse } from './static-response.js';
-import { offlineUpstream } from './offline-upstreams.js';
+import { mockRealtime, mockSeed, offlineUpstream } from './offline-upstreams.js';
 import { upstreamName } from './upstreams/env.js';
-import { createProduction, type Production } from './production.js';
+import { createProduction, listenOrExplain, type Production } from './production.js';
 import { nodeConsole, nodeFeedbackConfig } from './owner-node.js';
 import type { ConsoleHandler } from './console/handler.js';
 import type { FeedbackDetail } from '../core/platform/feedback.js';
@@ -30,6 +31,34 @@ export type RelayMiddleware = (req: http.IncomingMessage, res: http.ServerRespon
 type Env = Record<string, string | undefined>;
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The message a request gets (500, logged) when another middleware read its body and kept nothing. */
+export const BODY_ALREADY_READ =
+  'relay: the request body was already read by another middleware and not kept as req.body; mount createRelayMiddleware before any body parser';
+
+/**
+ * The body a parser left on `req.body` once it has read the stream: bytes or text as they
+ * are, a parsed JSON value serialised again. Nothing kept: a stream that fails with
+ * BODY_ALREADY_READ, so the handler answers 500 at once instead of waiting forever.
+ */
+function parsedBody(req: http.IncomingMessage): ReadableStream<Uint8Array> {
+  const parsed = (req as { body?: unknown }).body;
+  const bytes =
+    parsed instanceof Uint8Array
+      ? new Uint8Array(parsed)
+      : typeof parsed === 'string'
+        ? new TextEncoder().encode(parsed)
+        : parsed !== undefined && parsed !== null && typeof parsed === 'object'
+          ? new TextEncoder().encode(JSON.stringify(parsed))
+          : null;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (!bytes) return controller.error(new Error(BODY_ALREADY_READ));
+      if (bytes.byteLength > 0) controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+}
 
 /** IncomingMessage -> Request, with an AbortSignal that fires when the client goes away. */
 export function toWebRequest(req: http.IncomingMessage, res: http.ServerResponse, signal: AbortSignal): Request {
@@ -45,7 +74,13 @@ export function toWebRequest(req: http.IncomingMessage, res: http.ServerResponse
   }
   const method = req.method ?? 'GET';
   let body: ReadableStream<Uint8Array> | undefined;
-  if (!BODYLESS.has(method)) {
+  if (!BODYLESS.has(method) && req.readableEnded) {
+    // A body parser (express.json(), express.raw(), ...) mounted before the relay has read
+    // the stream already: waiting for it would hang every request. Use what it parsed.
+    body = parsedBody(req);
+    headers.delete('content-length');
+    headers.delete('content-encoding');
+  } else if (!BODYLESS.has(method)) {
     // Pull-based: the socket is resumed only while the handler reads, so an oversize body
     // is never buffered beyond the handler's cap.
     // `settled`: ended, failed or cancelled; after that the controller is never touched.
@@ -160,7 +195,22 @@ export function serveWebHandler(
   res.on('close', () => {
     if (!res.writableFinished) controller.abort();
   });
-  const request = toWebRequest(req, res, controller.signal);
+  let request: Request;
+  try {
+    request = toWebRequest(req, res, controller.signal);
+  } catch {
+    // A Host header no URL can be made of (`a b`, `x:99999`): it used to throw out of the
+    // request listener and take the whole process down. A fixed answer; nothing echoed.
+    req.resume();
+    res.writeHead(400, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      connection: 'close',
+    });
+    res.end(JSON.stringify({ error: { code: 'invalid_request', message: 'The request has no valid Host.' } }));
+    return;
+  }
   handler(request, { ip: req.socket.remoteAddress ?? undefined })
     .then((response) => sendWebResponse(response, res, controller.signal))
     .catch((error: unknown) => {
@@ -230,6 +280,24 @@ function ownerParts(relayHandler: ReturnType<typeof createRelay>): () => Promise
   };
 }
 
+/**
+ * The platform's token in clear text over the network: an `http:` API base on a host other
+ * than loopback works (an internal gateway) but is said once at start.
+ */
+function warnIfCleartext(env: Env, log: RelayLog): void {
+  const name = { indigo: 'INDIGO_API_BASE', botpress: 'BOTPRESS_API_BASE', 'chat-messages': 'CHAT_MESSAGES_API_BASE' }[upstreamName(env)];
+  const raw = env[name]?.trim();
+  if (!raw) return;
+  try {
+    const url = new URL(raw);
+    const loopback = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(url.hostname);
+    if (url.protocol === 'http:' && !loopback)
+      log('warn', `relay: ${name} is plain http to another host, so the platform token crosses the network unencrypted; use https`);
+  } catch {
+    // malformed: relayConfigFromEnv has already refused it
+  }
+}
+
 /** RELAY_UPSTREAM_CLIENT: `node` (default, node:http) or `fetch` (Node's global fetch). */
 function upstreamClient(env: Env): ((request: Request) => Promise<Response>) | undefined {
   const v = (env.RELAY_UPSTREAM_CLIENT ?? '').trim().toLowerCase();
@@ -254,7 +322,7 @@ function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions
       ...config,
       log,
       ...(prod ? prod.relayOptions : {}),
-      feedback: nodeFeedbackConfig(env, config.feedback, platform.onStored),
+      feedback: nodeFeedbackConfig(env, config.feedback, platform.onStored, log),
     });
     const consoleHandler = nodeConsole(
       env,
@@ -278,17 +346,18 @@ function mountFromEnv(env: Env, publicOrigin: string, log: RelayLog, mockOptions
   }
   if (upstreamName(env) !== 'indigo' || env.INDIGO_PAT?.trim()) {
     const config = relayConfigFromEnv(env);
+    warnIfCleartext(env, log);
     // The streamed platform goes through node:http (node-upstream.ts) unless told otherwise.
     const fetch = upstreamName(env) === 'indigo' ? upstreamClient(env) : undefined;
     return { ...build(fetch ? { ...config, fetch } : config, { projectId: env.INDIGO_PROJECT_ID?.trim() }), mock: null };
   }
   log('info', 'no INDIGO_PAT: using the built-in mock platform');
-  const realtime = env.MOCK_REALTIME?.trim();
+  const seed = mockSeed(env);
   const mock = createMockPlatform({
     mediaBase: `${publicOrigin}${MOCK_PREFIX}/media`,
-    ...(realtime ? { realtime: realtime !== '0' && realtime.toLowerCase() !== 'false' } : {}),
+    realtime: mockRealtime(env),
     // Reproducible demos and tests: the same seed picks the same answers and timings.
-    ...(env.MOCK_SEED && Number.isFinite(Number(env.MOCK_SEED)) ? { seed: Number(env.MOCK_SEED) } : {}),
+    ...(seed !== undefined ? { seed } : {}),
     ...mockOptions,
   });
   const fetchMock = (request: Request) => mock.fetch(request);
@@ -346,6 +415,22 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.map': 'application/json; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
   '.webmanifest': 'application/manifest+json',
+  // What an owner's own site (`--static ./public`) also holds; unlisted types go out as
+  // application/octet-stream, which a browser downloads instead of showing (a PDF) or
+  // refuses to compile (WebAssembly).
+  '.htm': 'text/html; charset=utf-8',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.mp3': 'audio/mpeg',
+  '.pdf': 'application/pdf',
+  '.xml': 'application/xml; charset=utf-8',
+  '.wasm': 'application/wasm',
 };
 
 const pageHashes = new Map<string, string[]>();
@@ -383,6 +468,9 @@ export function createStaticHandler(
       return false;
     }
     if (path.includes('\0') || path.includes('\\')) return false;
+    // Hidden files and folders (.env, .git/, .npmrc) are never served, whatever --static
+    // points at; /.well-known/ (security.txt, app links) is the one exception.
+    if (path.split('/').some((segment, i) => segment.startsWith('.') && !(i === 1 && segment === '.well-known'))) return false;
     let file = resolve(base, `.${path}`);
     if (file !== base && !file.startsWith(base + sep)) return false;
     try {
@@ -390,6 +478,17 @@ export function createStaticHandler(
       if (info.isDirectory()) {
         file = resolve(file, 'index.html');
         info = await stat(file);
+        // `/docs` serves docs/index.html only as `/docs/`: otherwise its relative links
+        // (`style.css`, `img/a.png`) would resolve against `/` and break.
+        const raw = req.url ?? '/';
+        const q = raw.indexOf('?');
+        // One leading slash: `//host` in a Location would send the browser to another site.
+        const asked = `/${(q === -1 ? raw : raw.slice(0, q)).replace(/^\/+/, '')}`;
+        if (!asked.endsWith('/') && info.isFile()) {
+          res.writeHead(301, { ...headers, location: `${asked}/${q === -1 ? '' : raw.slice(q)}`, 'cache-control': 'no-cache' });
+          res.end();
+          return true;
+        }
       }
       if (!info.isFile()) return false;
       const real = await realpath(file);
@@ -407,7 +506,7 @@ export function createStaticHandler(
         res.end(req.method === 'HEAD' ? undefined : out.body);
         return true;
       }
-      const stream = createReadStream(real);
+      const stream = createReadStream(real, out.range ?? {});
       stream.on('error', () => res.destroy());
       stream.pipe(res);
       return true;
@@ -444,16 +543,32 @@ export interface RelayServer {
 /** One http server: relay at basePath, mock platform (without INDIGO_PAT), static files. */
 export async function startRelayServer(options: RelayServerOptions = {}): Promise<RelayServer> {
   const env = options.env ?? process.env;
+  const port = options.port ?? (env.PORT?.trim() ? Number(env.PORT) : 5173);
+  const host = options.host ?? (env.HOST?.trim() || '127.0.0.1');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('PORT must be an integer between 0 and 65535.');
+  // A mistyped --static would otherwise start fine and answer 404 to every page.
+  if (
+    options.staticDir &&
+    !(await stat(options.staticDir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    throw new RelayConfigError(`--static: ${resolve(options.staticDir)} is not a directory.`);
+  // The relay at / would answer every path, so no static page could ever be reached.
+  if (options.staticDir && normalizeBasePath(env.RELAY_BASE_PATH) === '/')
+    throw new RelayConfigError('--static needs the relay under a path of its own: with RELAY_BASE_PATH=/ it would answer every page.');
+  const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : null;
   const prod = createProduction(env, options.log);
   const log = prod.log;
-  const port = options.port ?? (env.PORT ? Number(env.PORT) : 5173);
-  const host = options.host ?? (env.HOST || '127.0.0.1');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('PORT must be an integer between 0 and 65535.');
-  const serveStatic = options.staticDir ? createStaticHandler(options.staticDir) : null;
   let mounted: Mounted | undefined;
 
   const notFound = (res: http.ServerResponse) => {
-    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+    res.writeHead(404, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
     res.end(JSON.stringify({ error: { code: 'not_found', message: 'Not found.' } }));
   };
 
@@ -484,8 +599,12 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     });
   });
   // Keep-alive sockets and open streams must not keep close() waiting forever.
-  server.listen(port, host);
-  await once(server, 'listening');
+  try {
+    await listenOrExplain(server, port, host, options.port === undefined ? 'PORT' : '--port');
+  } catch (error) {
+    await prod.close();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}`;
@@ -496,7 +615,15 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     await prod.close();
     throw error;
   }
-  const metricsUrl = await prod.listenMetrics(host);
+  let metricsUrl: string | undefined;
+  try {
+    metricsUrl = await prod.listenMetrics(host);
+  } catch (error) {
+    server.close();
+    await prod.close();
+    await mounted.close();
+    throw error;
+  }
   if (!(await prod.storeConnected)) log('warn', 'relay: Redis is not reachable yet; per-process limits until it is');
   log('info', `indigo-chat-relay listening on ${url} (relay at ${normalizeBasePath(env.RELAY_BASE_PATH)})`);
   const close = () =>

@@ -58,6 +58,7 @@ export function instrumentRelay(handler: MountedRelayHandler, options: Instrumen
   const now = options.now ?? (() => performance.now());
   const basePath = handler.basePath;
   const sessionPath = basePath === '/' ? '/session' : `${basePath}/session`;
+  const feedbackPath = basePath === '/' ? '/feedback' : `${basePath}/feedback`;
   let active = 0;
   let waiters: (() => void)[] = [];
   const settle = () => {
@@ -70,7 +71,7 @@ export function instrumentRelay(handler: MountedRelayHandler, options: Instrumen
   const routeOf = (request: Request): string => {
     try {
       const p = new URL(request.url).pathname.replace(/(.)\/+$/, '$1');
-      return p === basePath ? 'send' : p === sessionPath ? 'session' : 'other';
+      return p === basePath ? 'send' : p === sessionPath ? 'session' : p === feedbackPath ? 'feedback' : 'other';
     } catch {
       return 'other';
     }

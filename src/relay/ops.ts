@@ -4,6 +4,7 @@
  * graceful drain. node.ts wires these into startRelayServer.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RelayConfigError } from './config-error.js';
 import type { RelayLog } from './handler.js';
 import type { RelayMetricsSink } from './observe.js';
 import { createRedisStore } from './redis-store.js';
@@ -13,9 +14,20 @@ type Env = Record<string, string | undefined>;
 type Level = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const LEVELS: Readonly<Record<Level, number>> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
+/** LOG_LEVEL (default `info`); a value it does not know stops the relay with one line (`warning` used to mean info). */
 export function logLevel(raw: string | undefined): Level {
   const v = (raw ?? '').trim().toLowerCase();
-  return v in LEVELS ? (v as Level) : 'info';
+  if (v === '') return 'info';
+  if (Object.hasOwn(LEVELS, v)) return v as Level;
+  throw new RelayConfigError(`LOG_LEVEL must be one of ${Object.keys(LEVELS).join(', ')}.`);
+}
+
+/** RELAY_METRICS: `1`/`true` on, `0`/`false` or unset off; anything else stops the relay with one line. */
+export function metricsSwitch(raw: string | undefined): boolean {
+  const v = (raw ?? '').trim().toLowerCase();
+  if (v === '1' || v === 'true') return true;
+  if (v === '' || v === '0' || v === 'false') return false;
+  throw new RelayConfigError('RELAY_METRICS must be 1 (on) or 0 (off).');
 }
 
 /**
@@ -125,6 +137,8 @@ export function storeFromEnv(env: Env, log: RelayLog, onError?: () => void): { s
   const url = env.REDIS_URL?.trim();
   if (!url) return { store: createMemoryStore(), connected: Promise.resolve(true) };
   let redis: ReturnType<typeof createRedisStore>;
+  // `localhost:6379` (no scheme) would be read by the client as something else entirely.
+  if (!/^rediss?:\/\//i.test(url)) throw new RelayConfigError('REDIS_URL is not a valid redis:// or rediss:// URL.');
   try {
     const prefix = env.RELAY_REDIS_PREFIX?.trim();
     redis = createRedisStore({ url, ...(prefix ? { prefix } : {}) });

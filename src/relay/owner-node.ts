@@ -12,9 +12,10 @@ import { createConsoleHandler, type ConsoleHandler } from './console/handler.js'
 import { createGraphqlClient } from './console/graphql-client.js';
 import type { FeedbackConfig } from './feedback/route.js';
 import { openRedisFeedbackStore } from './feedback/redis-store.js';
-import { openSqliteFeedbackStore } from './feedback/sqlite-store.js';
+import { openSqliteFeedbackStore, sqliteInstalled } from './feedback/sqlite-store.js';
 import type { FeedbackStore } from './feedback/store.js';
 import { patToken, RelayConfigError, type MountedRelayHandler, type RelayLog } from './handler.js';
+import { exactOrigin } from './config-error.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -47,8 +48,15 @@ export function nodeFeedbackConfig(
   env: Env,
   base: FeedbackConfig | undefined,
   onStored?: (sender: string, detail: FeedbackDetail) => void,
+  log?: RelayLog,
 ): FeedbackConfig {
   const redisUrl = env.REDIS_URL?.trim();
+  // Said at start, not first at a visitor's vote (which then fails with a 500).
+  if (!redisUrl && !base?.store && !sqliteInstalled())
+    log?.(
+      'warn',
+      'relay: better-sqlite3 is not installed, so feedback votes will fail until you run `npm install better-sqlite3` (or set REDIS_URL to keep them in Redis)',
+    );
   const prefix = env.RELAY_REDIS_PREFIX?.trim() || 'indigo-relay:';
   const dir = resolve(env.RELAY_DATA_DIR?.trim() || '.indigo-relay');
   const open = redisUrl ? () => openRedisFeedbackStore(redisUrl, { prefix }) : () => openSqliteFeedbackStore(dir);
@@ -97,7 +105,7 @@ export function nodeConsole(
     analytics: createAnalyticsClient({ base, projectId: platform.projectId, pat, paths, ...fetch }),
     feedback: relay.feedback,
     figures: relay.figures,
-    ...(env.RELAY_SELF_ORIGIN?.trim() ? { selfOrigin: env.RELAY_SELF_ORIGIN.trim() } : {}),
+    ...(env.RELAY_SELF_ORIGIN?.trim() ? { selfOrigin: exactOrigin('RELAY_SELF_ORIGIN', env.RELAY_SELF_ORIGIN.trim()) } : {}),
     log,
     async readAsset(name) {
       try {

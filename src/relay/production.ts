@@ -6,9 +6,19 @@
 import { once, setMaxListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RelayConfigError } from './config-error.js';
 import type { MountedRelayHandler, RelayConfig, RelayLog } from './handler.js';
 import { instrumentRelay, type InstrumentedRelay } from './observe.js';
-import { createJsonLog, createRelayMetrics, logLevel, positiveMs, storeFromEnv, withLevel, type RelayMetrics } from './ops.js';
+import {
+  createJsonLog,
+  createRelayMetrics,
+  logLevel,
+  metricsSwitch,
+  positiveMs,
+  storeFromEnv,
+  withLevel,
+  type RelayMetrics,
+} from './ops.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -29,6 +39,31 @@ export interface Production {
   close(): Promise<void>;
 }
 
+/**
+ * Listens, or rejects with one line an owner can act on (the port taken, no permission, an
+ * address this machine does not have) instead of a bare `listen EADDRINUSE`. `setting` names
+ * what chose the port, e.g. `PORT or --port`.
+ */
+export async function listenOrExplain(server: http.Server, port: number, host: string, setting: string): Promise<void> {
+  server.listen(port, host);
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new RelayConfigError(
+        `Port ${port} on ${host} is already in use (another relay or npm start?): stop that process, or choose another port with ${setting} (0 picks a free one).`,
+      );
+    if (code === 'EACCES')
+      throw new RelayConfigError(
+        `Port ${port} on ${host} needs privileges this process does not have: choose a port above 1023 with ${setting}.`,
+      );
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      throw new RelayConfigError(`${host} is not an address of this machine: set HOST or --host to one (127.0.0.1, or 0.0.0.0 for all).`);
+    throw error;
+  }
+}
+
 const DRAIN_RETRY_AFTER_S = 2;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -39,7 +74,7 @@ function pathOnly(req: http.IncomingMessage): string {
 }
 
 function json(res: http.ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': JSON_TYPE, 'cache-control': 'no-store', ...extra });
+  res.writeHead(status, { 'content-type': JSON_TYPE, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...extra });
   res.end(JSON.stringify(body));
 }
 
@@ -47,9 +82,9 @@ export function createProduction(env: Env, customLog?: RelayLog): Production {
   const level = logLevel(env.LOG_LEVEL);
   const log = customLog ? withLevel(customLog, level) : createJsonLog(level);
   const metricsPort = env.RELAY_METRICS_PORT?.trim();
-  if (metricsPort !== undefined && metricsPort !== '' && !/^\d{1,5}$/.test(metricsPort))
-    throw new Error('RELAY_METRICS_PORT must be a port number.');
-  const metricsOn = env.RELAY_METRICS?.trim() === '1' || !!metricsPort;
+  if (metricsPort !== undefined && metricsPort !== '' && !(/^\d{1,5}$/.test(metricsPort) && Number(metricsPort) <= 65535))
+    throw new RelayConfigError('RELAY_METRICS_PORT must be a port number (0-65535).');
+  const metricsOn = metricsSwitch(env.RELAY_METRICS) || !!metricsPort;
   const metrics = metricsOn ? createRelayMetrics() : null;
   const drainMs = positiveMs(env.RELAY_DRAIN_MS, 'RELAY_DRAIN_MS', 30_000);
   const { store, connected } = storeFromEnv(env, log, () => metrics?.storeError());
@@ -130,13 +165,13 @@ export function createProduction(env: Env, customLog?: RelayLog): Production {
     },
     async listenMetrics(host) {
       if (!metrics || !metricsPort) return undefined;
-      metricsServer = http.createServer((req, res) => {
+      const server = http.createServer((req, res) => {
         if ((req.method === 'GET' || req.method === 'HEAD') && pathOnly(req) === '/metrics') serveMetrics(res);
         else json(res, 404, { error: { code: 'not_found', message: 'Not found.' } });
       });
-      metricsServer.listen(Number(metricsPort), host);
-      await once(metricsServer, 'listening');
-      const a = metricsServer.address() as AddressInfo;
+      await listenOrExplain(server, Number(metricsPort), host, 'RELAY_METRICS_PORT');
+      metricsServer = server;
+      const a = server.address() as AddressInfo;
       return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}/metrics`;
     },
     async drain() {

@@ -100,6 +100,32 @@ async function encoded(file: string, info: Stats, encoding: Encoding): Promise<B
 }
 
 /**
+ * A single `Range: bytes=…` of a file of `size` bytes: the inclusive byte span, null for the
+ * whole file (no header, several ranges, another unit, or an `If-Range` that no longer
+ * matches), or 'unsatisfiable' (416).
+ */
+export function byteRange(
+  header: string | undefined,
+  ifRange: string | undefined,
+  etag: string,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | null {
+  if (!header || (ifRange !== undefined && ifRange !== etag)) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') {
+    // The last n bytes.
+    const n = Number(m[2]);
+    if (n === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size || end < start) return 'unsatisfiable';
+  return { start, end };
+}
+
+/**
  * Headers and body for `file` (already resolved and checked by the caller). Returns the
  * status, headers and either a buffer to send or null (stream the file itself).
  */
@@ -108,7 +134,7 @@ export async function staticResponse(
   file: string,
   info: Stats,
   contentType: string,
-): Promise<{ status: number; headers: Record<string, string>; body: Buffer | null }> {
+): Promise<{ status: number; headers: Record<string, string>; body: Buffer | null; range?: { start: number; end: number } }> {
   const etag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
   const headers: Record<string, string> = {
     'content-type': contentType,
@@ -125,6 +151,21 @@ export async function staticResponse(
   const match = req.headers['if-none-match'];
   if (match && match.split(',').some((t) => t.trim() === etag || t.trim() === '*')) {
     return { status: 304, headers, body: Buffer.alloc(0) };
+  }
+  // Byte ranges (one per request, on the file as stored): Safari plays a video only from a
+  // server that answers them, and players seek with them.
+  headers['accept-ranges'] = 'bytes';
+  const ifRange = req.headers['if-range'];
+  const range = byteRange(req.headers['range'], Array.isArray(ifRange) ? ifRange[0] : ifRange, etag, info.size);
+  if (range === 'unsatisfiable') {
+    headers['content-range'] = `bytes */${info.size}`;
+    headers['content-length'] = '0';
+    return { status: 416, headers, body: Buffer.alloc(0) };
+  }
+  if (range) {
+    headers['content-range'] = `bytes ${range.start}-${range.end}/${info.size}`;
+    headers['content-length'] = String(range.end - range.start + 1);
+    return { status: 206, headers, body: null, range };
   }
   const encoding = compressible ? negotiateEncoding(req.headers['accept-encoding']) : null;
   if (encoding) {

@@ -10,7 +10,7 @@ import { encodeSSE } from '../core/protocol/encode.js';
 import { createRelay, MISSING_SECRET } from './handler.js';
 import { main, startRelayServer, type RelayServer } from './node.js';
 import { contentSecurityPolicy } from './security-headers.js';
-import { PAT } from './fake-platform.test-helper.js';
+import { PAT, listenOnLoopback } from './fake-platform.test-helper.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -31,15 +31,7 @@ async function fakePlatform(): Promise<string> {
       );
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  closers.push(
-    () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return listenOnLoopback(server, closers);
 }
 
 /** The relay with a real PAT against the fake platform. */

@@ -30,7 +30,9 @@ export function createWorker(): { fetch(request: Request, env: WorkerEnv): Promi
   return {
     async fetch(request, env) {
       if (new URL(request.url).pathname === '/healthz')
-        return new Response('{"status":"ok"}', { headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store' } });
+        return new Response('{"status":"ok"}', {
+          headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
+        });
       if (!relay || builtFor !== env) {
         try {
           relay = createRelay(relayConfigFromEnv(strings(env)));
@@ -41,7 +43,7 @@ export function createWorker(): { fetch(request: Request, env: WorkerEnv): Promi
           console.error(`relay: ${message}`);
           return new Response(JSON.stringify({ error: { code: 'relay_misconfigured', message } }), {
             status: 500,
-            headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store' },
+            headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
           });
         }
       }

@@ -89,6 +89,8 @@ describe('the packed npm package', () => {
       'dist/types/index.d.ts',
       'custom-elements.json',
       'dist/THIRD-PARTY-LICENSES.txt',
+      // package.json says MIT: the license text (with its copyright line) ships with it.
+      'LICENSE',
       'bin/indigo-chat-relay.js',
     ]) {
       expect(files).toContain(f);
@@ -118,7 +120,8 @@ describe('the packed npm package', () => {
   it('loads every entry with only its declared dependencies; the relay + mock stream an LLM answer', () => {
     const out = execFileSync(process.execPath, ['consume.mjs'], { cwd: project, encoding: 'utf8', timeout: 60_000 });
     const report = JSON.parse(out.trim().split('\n').at(-1) as string) as Record<string, unknown>;
-    expect(report).toMatchObject({ element: true, relay: true, mock: true, status: 200 });
+    expect(report).toMatchObject({ element: true, relay: true, mock: true, lazy: true, sqliteWarning: true, status: 200 });
+    expect(report['worker']).toEqual([200, 500, 'relay_misconfigured']);
     expect(report['markdownHtml']).toBe('<p>Hello <strong>world</strong>, a <a href="https://example.com">link</a>.</p>\n');
     expect(report['chunkTypes']).toEqual(expect.arrayContaining(['generation.start', 'generation.chunk', 'generation.end']));
   });

@@ -107,6 +107,16 @@ describe('console auth', () => {
     expect(await h(new Request('https://relay.example/elsewhere'))).toBeNull();
   });
 
+  it('behind a TLS-terminating proxy (RELAY_SELF_ORIGIN https, the request plain http) the cookie is still __Host- and Secure', async () => {
+    const s = await server({ RELAY_SELF_ORIGIN: 'https://console.shop.example' });
+    const res = await form(s, '/console/login', `token=${TOKEN}`, { origin: 'https://console.shop.example' });
+    expect(res.status).toBe(303);
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^__Host-indigo-console=.*; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800; Secure$/);
+    const app = await fetch(`${s.url}/console/`, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(app.status).toBe(200);
+  });
+
   it('is CSRF-safe: cross-site sign-in and sign-out are refused, sign-out needs the session CSRF token', async () => {
     const s = await server();
     expect((await form(s, '/console/login', `token=${TOKEN}`, { origin: 'https://evil.example' })).status).toBe(403);

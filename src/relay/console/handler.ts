@@ -193,12 +193,20 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
     return apiError(404, 'not_found', 'No such console route.');
   };
 
+  let publicProtocol: string | undefined;
+  try {
+    publicProtocol = options.selfOrigin ? new URL(options.selfOrigin).protocol : undefined;
+  } catch {
+    publicProtocol = undefined;
+  }
   return async (request, info) => {
     const url = new URL(request.url);
     const path = url.pathname;
     if (path !== CONSOLE_BASE && !path.startsWith(`${CONSOLE_BASE}/`)) return null;
     if (!options.token) return apiError(404, 'not_found', 'Not found.');
-    const secure = url.protocol === 'https:';
+    // Behind a proxy that terminates TLS the request reaches us as http: the public origin
+    // (RELAY_SELF_ORIGIN) says whether visitors use https, so the cookie is Secure there.
+    const secure = (publicProtocol ?? url.protocol) === 'https:';
     const a = auth(secure);
     const rest = path.slice(CONSOLE_BASE.length);
     try {

@@ -30,6 +30,16 @@ export function loadSqlite(load: (id: string) => unknown = createRequire(import.
   }
 }
 
+/** Whether better-sqlite3 can be found from here (resolved, not loaded: no native code runs). */
+export function sqliteInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('better-sqlite3');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function openSqliteFeedbackStore(dir: string): FeedbackStore {
   const Database = loadSqlite();
   mkdirSync(dir, { recursive: true });
