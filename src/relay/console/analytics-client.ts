@@ -19,6 +19,7 @@ import {
   type AnalyticsEndpoint,
   type AnalyticsRow,
 } from '../../core/platform/analytics.js';
+import { withDeadline } from '../deadline.js';
 
 /** Per endpoint: two years of days, a few hundred KB at most. */
 export const MAX_CACHED_DAYS = 731;
@@ -97,25 +98,21 @@ export function createAnalyticsClient(options: AnalyticsClientOptions): Analytic
       await slot();
       requests++;
       let res: Response;
+      let body: Record<string, unknown> | null;
       try {
-        res = await doFetch(
-          new Request(url, {
-            headers: { authorization: `Bearer ${options.pat}`, accept: 'application/json' },
-            signal: AbortSignal.timeout(timeoutMs),
-          }),
-        );
+        // The answer and its body within the time limit.
+        [res, body] = await withDeadline(timeoutMs, async (signal) => {
+          const r = await doFetch(
+            new Request(url, { headers: { authorization: `Bearer ${options.pat}`, accept: 'application/json' }, signal }),
+          );
+          return [r, (await r.json().catch(() => null)) as Record<string, unknown> | null] as const;
+        });
       } catch {
         if (attempt < retries) {
           await sleep(1000 * 2 ** attempt);
           continue;
         }
         throw new AnalyticsError(0, 'The analytics API could not be reached.');
-      }
-      let body: Record<string, unknown> | null;
-      try {
-        body = (await res.json()) as Record<string, unknown>;
-      } catch {
-        body = null;
       }
       const message = typeof body?.['message'] === 'string' ? body['message'] : `HTTP ${res.status}`;
       if (res.status === 429) {

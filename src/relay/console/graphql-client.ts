@@ -5,6 +5,7 @@
  * carries the result and variable types with the query text, so a call site cannot pass
  * the wrong variables or misread the result.
  */
+import { withDeadline } from '../deadline.js';
 
 export type TypedDocument<TResult, TVariables> = string & { readonly __result?: TResult; readonly __variables?: TVariables };
 
@@ -40,27 +41,26 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
   const timeoutMs = options.timeoutMs ?? 15_000;
   return {
     async request(document, variables) {
+      type Body = { data?: unknown; errors?: { message?: unknown }[] };
       let res: Response;
+      let body: Body | null;
       try {
-        res = await doFetch(
-          new Request(options.endpoint, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${options.pat}` },
-            body: JSON.stringify({ query: document, variables }),
-            signal: AbortSignal.timeout(timeoutMs),
-          }),
-        );
+        // The answer and its body within the time limit.
+        [res, body] = await withDeadline(timeoutMs, async (signal) => {
+          const r = await doFetch(
+            new Request(options.endpoint, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${options.pat}` },
+              body: JSON.stringify({ query: document, variables }),
+              signal,
+            }),
+          );
+          return [r, (await r.json().catch(() => null)) as Body | null] as const;
+        });
       } catch (error) {
         if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
           throw new GraphqlError('timeout', `The platform did not answer within ${timeoutMs / 1000} s.`);
         throw new GraphqlError('network', 'The platform could not be reached.');
-      }
-      type Body = { data?: unknown; errors?: { message?: unknown }[] };
-      let body: Body | null;
-      try {
-        body = (await res.json()) as Body | null;
-      } catch {
-        body = null;
       }
       const messages = Array.isArray(body?.errors)
         ? body.errors.map((e) => (typeof e?.message === 'string' ? e.message : 'error')).slice(0, 10)

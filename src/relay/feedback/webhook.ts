@@ -9,6 +9,7 @@
  * Web Crypto only: edge-safe.
  */
 import type { FeedbackStore, OutboxItem } from './store.js';
+import { withDeadline } from '../deadline.js';
 
 export interface WebhookOptions {
   store: FeedbackStore;
@@ -65,19 +66,22 @@ export function createWebhookWorker(options: WebhookOptions): WebhookWorker {
     let error: string;
     try {
       const ts = Math.floor(now() / 1000);
-      const res = await doFetch(
-        new Request(options.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'indigo-chat-relay',
-            'x-indigo-delivery': item.id,
-            'x-indigo-timestamp': String(ts),
-            'x-indigo-signature': await signWebhook(secret, ts, item.body),
-          },
-          body: item.body,
-          signal: AbortSignal.timeout(timeoutMs),
-        }),
+      const signature = await signWebhook(secret, ts, item.body);
+      const res = await withDeadline(timeoutMs, (signal) =>
+        doFetch(
+          new Request(options.url, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'user-agent': 'indigo-chat-relay',
+              'x-indigo-delivery': item.id,
+              'x-indigo-timestamp': String(ts),
+              'x-indigo-signature': signature,
+            },
+            body: item.body,
+            signal,
+          }),
+        ),
       );
       await res.body?.cancel().catch(() => {});
       if (res.ok) {
