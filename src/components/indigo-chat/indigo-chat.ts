@@ -472,6 +472,10 @@ export class IndigoChat extends LitElement {
   private restoreFailed = false;
   private toAnnounce: string[] = [];
   private draft = '';
+  /** The focused control before a render; the status line (offline, error) shown, and last said. */
+  private focused?: Element | null;
+  private status = '';
+  private said = '';
 
   /**
    * `media-origins` parsed, memoised on the attribute's text: the same array for as long as
@@ -705,6 +709,7 @@ export class IndigoChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.focused = this.shadowRoot?.activeElement;
     if (changed.has('lang')) {
       const wanted = this.wantedLang;
       if (!isReady(wanted)) void loadLocale(wanted).then(() => this.requestUpdate());
@@ -745,6 +750,14 @@ export class IndigoChat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     this.syncModal();
+    // The focused control went away in this render (a quick reply disabled by its own
+    // send, retry or the teaser gone, the panel hidden): focus the conversation, or the
+    // launcher when the panel is closed, never <body> (keys would go nowhere, Escape too).
+    const was = this.focused;
+    if (was && (!was.isConnected || was.matches(':disabled,[hidden] *')))
+      this.renderRoot.querySelector<HTMLElement>(`[part~=${this.open || this.mode !== 'launcher' ? 'transcript' : 'launcher'}]`)?.focus();
+    // Errors and offline through the live region: a status inserted with its text is not read everywhere.
+    if (this.status !== this.said && (this.said = this.status) && (this.open || this.mode !== 'launcher')) this.announce(this.status);
     // Carousels, videos, extension blocks: fetched at idle once the chat is shown, so they
     // rarely need their placeholder (docs/decisions/open-time-bytes.md).
     if (this.revealed && !this.prefetched) {
@@ -1152,6 +1165,7 @@ export class IndigoChat extends LitElement {
     const starts = this.dayStartsOf(t);
     const now = Date.now();
     const stoppable = this.conversation.stoppable;
+    this.status = `${this.offline ? s.offline : ''} ${notice?.text ?? ''}`.trim();
     // Bot HTML is never shown unsanitized: held while the fallback sanitizer loads, plain
     // text (with a notice) if it failed to load.
     const sanitizing = sanitizerStatus();
@@ -1254,12 +1268,12 @@ export class IndigoChat extends LitElement {
             : nothing
         }
       </div>
-      ${this.offline ? html`<div part="notice" role="status" class="offline">${s.offline}</div>` : nothing}
+      ${this.offline ? html`<div part="notice" class="offline">${s.offline}</div>` : nothing}
       ${sanitizing === 'failed' ? html`<div part="notice" role="status" class="plain-text">${blockStrings(lang).plainText}</div>` : nothing}
       ${this.restoreFailed ? html`<div part="notice" role="status" class="restore-failed">${v.restoreFailed}</div>` : nothing}
       ${
         notice
-          ? html`<div part="notice" role="status" class=${notice.kind}>
+          ? html`<div part="notice" class=${notice.kind}>
               <span>${notice.text}</span>
               ${retry ? html`<button part="retry" type="button" @click=${() => this.conversation.retry()}>${s.retry}</button>` : nothing}
             </div>`

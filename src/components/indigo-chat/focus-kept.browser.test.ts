@@ -1,0 +1,104 @@
+/**
+ * Fresh-eyes review of what a keyboard and screen-reader visitor meets: focus is never lost
+ * to <body> when the focused control disappears, and error states are announced.
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { nothing } from 'lit';
+import { sendKeys } from '@web/test-runner-commands';
+import { HttpResponse } from 'msw';
+import '../../define.js';
+import type { IndigoChat } from './indigo-chat.js';
+import { $, botMessages, type FakeRelay, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
+
+const relays = useFakeRelays('focus');
+let n = 0;
+function relay(): FakeRelay {
+  n++;
+  return relays.relay();
+}
+const idle = (el: IndigoChat) => el.conversation.transcript.status === 'idle' && !el.conversation.inFlight;
+const live = (el: IndigoChat) => $(el, '[aria-live="polite"]')!.textContent ?? '';
+/** Where focus is, as text (chai's diff of two elements can hang the runner). */
+const focusedPart = (el: IndigoChat) =>
+  document.activeElement === el
+    ? (el.shadowRoot!.activeElement?.getAttribute('part') ?? 'none')
+    : (document.activeElement?.tagName ?? 'none');
+
+async function mount(r: FakeRelay, attrs: { mode?: string; teaser?: string } = {}): Promise<IndigoChat> {
+  return fixture<IndigoChat>(
+    html`<indigo-chat
+      relay=${r.path}
+      id=${`focus-${n}`}
+      mode=${attrs.mode ?? 'launcher'}
+      lang="en"
+      teaser=${attrs.teaser ?? nothing}
+    ></indigo-chat>`,
+  );
+}
+
+async function opened(el: IndigoChat): Promise<void> {
+  el.show();
+  await waitUntil(() => botMessages(el).length >= 1 && idle(el), 'welcome');
+  await el.updateComplete;
+}
+
+describe('focus and announcements (review)', () => {
+  it('a quick reply pressed from the keyboard leaves focus in the chat, not on <body>', async () => {
+    const r = relay().queue(welcomeChunks());
+    const el = await mount(r);
+    await opened(el);
+    const button = $<HTMLButtonElement>(el, '[part~="quick-replies"] [part~="button"]')!;
+    button.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => botMessages(el).length === 2 && idle(el), 'answer');
+    await el.updateComplete;
+    expect(focusedPart(el)).to.equal('transcript');
+  });
+
+  it('retry pressed from the keyboard leaves focus in the chat', async () => {
+    const r = relay().queue(welcomeChunks(), HttpResponse.json({ error: { code: 'unavailable', message: 'down' } }, { status: 500 }));
+    const el = await mount(r);
+    await opened(el);
+    el.send('please work');
+    await waitUntil(() => $(el, '[part~="retry"]') !== null, 'retry shown');
+    await el.updateComplete;
+    expect(live(el)).to.contain('could not be sent');
+    $<HTMLButtonElement>(el, '[part~="retry"]')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => botMessages(el).length === 2 && idle(el), 'answer after retry');
+    await el.updateComplete;
+    expect(focusedPart(el)).to.equal('transcript');
+  });
+
+  it('the teaser dismissed from the keyboard gives focus to the launcher', async () => {
+    const r = relay();
+    const el = await mount(r, { teaser: 'Hi there' });
+    await waitUntil(() => $(el, '[part~="teaser-close"]') !== null, 'teaser');
+    $<HTMLButtonElement>(el, '[part~="teaser-close"]')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(focusedPart(el)).to.equal('launcher');
+  });
+
+  it('hide() while focus is in the panel gives focus to the launcher', async () => {
+    const r = relay().queue(welcomeChunks());
+    const el = await mount(r);
+    await opened(el);
+    $<HTMLTextAreaElement>(el, '[part~="input"]')!.focus();
+    el.hide();
+    await el.updateComplete;
+    expect(focusedPart(el)).to.equal('launcher');
+  });
+
+  it('going offline is said by the live region, in the element’s language', async () => {
+    const r = relay().queue(welcomeChunks());
+    const el = await mount(r);
+    el.lang = 'it';
+    await opened(el);
+    window.dispatchEvent(new Event('offline'));
+    await el.updateComplete;
+    expect(live(el)).to.contain('Sei offline');
+    window.dispatchEvent(new Event('online'));
+    await el.updateComplete;
+  });
+});
