@@ -96,8 +96,8 @@ const restartIcon = html`<svg
   <path d="M4 12a8 8 0 1 0 2.3-5.6M4 4v5h5" />
 </svg>`;
 /**
- * The core's notices are codes: show each in the element's language. Only the relay's own
- * error message (`relay-error`) is shown as it came.
+ * The core's notices are codes: show each in the element's language. The relay's own
+ * error message (`relay-error`, English) is shown as it came to English visitors only.
  */
 function noticeText(notice: Notice, s: ChatStrings): string {
   switch (notice.code) {
@@ -115,7 +115,8 @@ function noticeText(notice: Notice, s: ChatStrings): string {
     case 'error':
       return s.noticeError;
     case 'relay-error':
-      return notice.message;
+      // The relay's own words are English: other languages say their own "could not answer".
+      return s === stringsFor('en') ? notice.message : s.noticeError;
     case 'offline':
       return s.offline;
     default:
@@ -798,7 +799,8 @@ export class IndigoChat extends LitElement {
         if (this.mode === 'launcher' && !this.open) {
           if (this.unread > 0) this.announcement = stringsFor(this.uiLang).unread(this.unread);
         } else if (text) {
-          this.announcement = announcedText(text);
+          // With the notice that came with it (a cut answer): said together, not one over the other.
+          this.announcement = `${announcedText(text)} ${this.said}`.trim();
         }
       });
     }

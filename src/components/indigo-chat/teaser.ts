@@ -224,7 +224,7 @@ export const styles = css`
     width: 28px;
     height: 28px;
     padding: 4px;
-    border: none;
+    border: 1px solid transparent;
     border-radius: 50%;
     background: transparent;
     color: var(--_muted);

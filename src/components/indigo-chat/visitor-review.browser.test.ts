@@ -102,3 +102,48 @@ describe('focus and announcements (review)', () => {
     await el.updateComplete;
   });
 });
+
+describe('error text (review)', () => {
+  const cut = (message: string) => [
+    { type: 'processing.start' },
+    { type: 'text', data: { text: '<p>Half an ans</p>' } },
+    { type: 'error', error: { code: 'upstream_failed', message } },
+    { type: 'processing.end' },
+  ];
+  for (const [lang, expected] of [
+    ['it', "L'assistente non ha potuto rispondere."],
+    ['en', 'The connection to the assistant was lost.'],
+  ] as const) {
+    it(`an answer cut by the relay says so in the visitor's language, keeps what was shown and offers retry (${lang})`, async () => {
+      const r = relay().queue(welcomeChunks(), cut('The connection to the assistant was lost.'));
+      const el = await mount(r);
+      el.lang = lang;
+      await opened(el);
+      el.send('question');
+      await waitUntil(() => $(el, '[part~="retry"]') !== null && idle(el), 'notice');
+      await el.updateComplete;
+      expect($(el, '[part~="notice"] span')!.textContent).to.equal(expected);
+      expect(live(el)).to.contain(expected);
+      expect(botMessages(el)[1]!.textContent).to.contain('Half an ans');
+    });
+  }
+});
+
+describe('forced colors (review)', () => {
+  // Windows High Contrast replaces backgrounds with the system's: a button drawn only by
+  // its background (launcher, send, header icons) would lose its outline there. A
+  // transparent border is invisible until forced colors paint it. The drivers here cannot
+  // turn forced colors on, so this checks the border every such button carries.
+  it('buttons drawn by their background carry a border forced colors can paint', async () => {
+    const r = relay().queue(welcomeChunks());
+    const el = await mount(r);
+    await opened(el);
+    for (const part of ['launcher', 'close', 'restart', 'menu', 'copy', 'send']) {
+      const b = $(el, `[part~="${part}"]`)!;
+      const style = getComputedStyle(b);
+      expect(`${part} ${style.borderTopStyle} ${style.borderBottomStyle} ${parseFloat(style.borderTopWidth) >= 1}`).to.equal(
+        `${part} solid solid true`,
+      );
+    }
+  });
+});
