@@ -1167,7 +1167,7 @@ export class IndigoChat extends LitElement {
     const starts = this.dayStartsOf(t);
     const now = Date.now();
     const stoppable = this.conversation.stoppable;
-    this.status = `${this.offline ? s.offline : ''} ${notice?.text ?? ''}`.trim();
+    this.status = notice?.text ?? (this.offline ? s.offline : '');
     // Bot HTML is never shown unsanitized: held while the fallback sanitizer loads, plain
     // text (with a notice) if it failed to load.
     const sanitizing = sanitizerStatus();
