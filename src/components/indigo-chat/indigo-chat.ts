@@ -144,15 +144,17 @@ export function announcedText(text: string): string {
 /** What the live region reads for a finished answer: the message without its time, actions and thumbs. */
 function spokenText(el: Element | null): string {
   if (!el) return '';
-  // Up to the `.meta` row at the end (time, action buttons, thumbs: no text to say), text
-  // node by text node (no filter callback), and only until there is more than the live
-  // region will say: the end of a 200 KB answer does not walk or copy all of it.
+  // Up to the `.meta` row at the end (time, action buttons, thumbs: no text to say), node
+  // by node (no filter callback), and only until there is more than the live region will
+  // say: the end of a 200 KB answer does not walk or copy all of it. Elements too (5 =
+  // SHOW_ELEMENT | SHOW_TEXT): each one's start is a space, so paragraphs and list items
+  // are not read run together ("first.Second"); a tag inside a word splits it, rarer.
   const meta = el.querySelector(':scope > .meta');
-  const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const walker = el.ownerDocument.createTreeWalker(el, 5);
   let text = '';
   let check = MAX_ANNOUNCED;
   for (let node = walker.nextNode(); node && !meta?.contains(node); node = walker.nextNode()) {
-    text += (node as Text).data;
+    text += (node as Text).data ?? ' ';
     if (text.length > check) {
       if (text.replace(/\s+/g, ' ').trim().length > MAX_ANNOUNCED) break;
       check *= 2;

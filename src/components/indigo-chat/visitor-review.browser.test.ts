@@ -147,3 +147,18 @@ describe('forced colors (review)', () => {
     }
   });
 });
+
+describe('what the live region says (review)', () => {
+  it('paragraphs and list items of an answer are said as separate words, not run together', async () => {
+    const r = relay().queue(welcomeChunks(), [
+      { type: 'processing.start' },
+      { type: 'text', data: { text: '<p>First.</p><p>Second</p><ul><li>one</li><li>two</li></ul>' } },
+      { type: 'processing.end' },
+    ]);
+    const el = await mount(r);
+    await opened(el);
+    el.send('list please');
+    await waitUntil(() => live(el).includes('First.'), 'announced');
+    expect(live(el)).to.equal('Assistant: First. Second one two');
+  });
+});
