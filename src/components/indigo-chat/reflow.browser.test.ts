@@ -68,4 +68,18 @@ describe('reflow at 320 px (review)', () => {
       expect(composer.right).to.be.at.most($(el, '[part~="panel"]')!.getBoundingClientRect().right + 1);
     });
   }
+
+  it('a teaser with a long unbroken word stays inside its bubble, close button included', async () => {
+    n++;
+    const el = await fixture<IndigoChat>(
+      html`<indigo-chat relay=${relay().path} id=${`reflow-${n}`} teaser=${`See ${url}`}></indigo-chat>`,
+    );
+    await waitUntil(() => $(el, '[part~="teaser-close"]') !== null, 'teaser');
+    const bubble = $(el, '[part~="teaser"]')!.getBoundingClientRect();
+    const edges = ['.teaser-text', '[part~="teaser-close"]'].map((sel) => {
+      const r = $(el, sel)!.getBoundingClientRect();
+      return `${sel} ${r.left >= bubble.left - 1 && r.right <= bubble.right + 1 ? 'inside' : 'out'}`;
+    });
+    expect(edges).to.deep.equal(['.teaser-text inside', '[part~="teaser-close"] inside']);
+  });
 });

@@ -218,6 +218,8 @@ export const styles = css`
     font: inherit;
     text-align: start;
     cursor: pointer;
+    min-width: 0;
+    overflow-wrap: anywhere;
   }
   [part~='teaser-close'] {
     flex: none;
