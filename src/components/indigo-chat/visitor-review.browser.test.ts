@@ -19,6 +19,8 @@ function relay(): FakeRelay {
   n++;
   return relays.relay();
 }
+/** waitUntil with room for a loaded machine (the default second is not always enough). */
+const until = (check: () => boolean, what: string) => waitUntil(check, what, { timeout: 10_000 });
 const idle = (el: IndigoChat) => el.conversation.transcript.status === 'idle' && !el.conversation.inFlight;
 const live = (el: IndigoChat) => $(el, '[aria-live="polite"]')!.textContent ?? '';
 /** Where focus is, as text (chai's diff of two elements can hang the runner). */
@@ -41,7 +43,7 @@ async function mount(r: FakeRelay, attrs: { mode?: string; teaser?: string } = {
 
 async function opened(el: IndigoChat): Promise<void> {
   el.show();
-  await waitUntil(() => botMessages(el).length >= 1 && idle(el), 'welcome');
+  await until(() => botMessages(el).length >= 1 && idle(el), 'welcome');
   await el.updateComplete;
 }
 
@@ -53,7 +55,7 @@ describe('focus and announcements (review)', () => {
     const button = $<HTMLButtonElement>(el, '[part~="quick-replies"] [part~="button"]')!;
     button.focus();
     await sendKeys({ press: 'Enter' });
-    await waitUntil(() => botMessages(el).length === 2 && idle(el), 'answer');
+    await until(() => botMessages(el).length === 2 && idle(el), 'answer');
     await el.updateComplete;
     expect(focusedPart(el)).to.equal('transcript');
   });
@@ -63,12 +65,12 @@ describe('focus and announcements (review)', () => {
     const el = await mount(r);
     await opened(el);
     el.send('please work');
-    await waitUntil(() => $(el, '[part~="retry"]') !== null, 'retry shown');
+    await until(() => $(el, '[part~="retry"]') !== null, 'retry shown');
     await el.updateComplete;
     expect(live(el)).to.contain('could not be sent');
     $<HTMLButtonElement>(el, '[part~="retry"]')!.focus();
     await sendKeys({ press: 'Enter' });
-    await waitUntil(() => botMessages(el).length === 2 && idle(el), 'answer after retry');
+    await until(() => botMessages(el).length === 2 && idle(el), 'answer after retry');
     await el.updateComplete;
     expect(focusedPart(el)).to.equal('transcript');
   });
@@ -76,7 +78,7 @@ describe('focus and announcements (review)', () => {
   it('the teaser dismissed from the keyboard gives focus to the launcher', async () => {
     const r = relay();
     const el = await mount(r, { teaser: 'Hi there' });
-    await waitUntil(() => $(el, '[part~="teaser-close"]') !== null, 'teaser');
+    await until(() => $(el, '[part~="teaser-close"]') !== null, 'teaser');
     $<HTMLButtonElement>(el, '[part~="teaser-close"]')!.focus();
     await sendKeys({ press: 'Enter' });
     await el.updateComplete;
@@ -123,7 +125,7 @@ describe('error text (review)', () => {
       el.lang = lang;
       await opened(el);
       el.send('question');
-      await waitUntil(() => $(el, '[part~="retry"]') !== null && idle(el), 'notice');
+      await until(() => $(el, '[part~="retry"]') !== null && idle(el), 'notice');
       await el.updateComplete;
       expect($(el, '[part~="notice"] span')!.textContent).to.equal(expected);
       expect(live(el)).to.contain(expected);
@@ -161,7 +163,7 @@ describe('what the live region says (review)', () => {
     const el = await mount(r);
     await opened(el);
     el.send('list please');
-    await waitUntil(() => live(el).includes('First.'), 'announced');
+    await until(() => live(el).includes('First.'), 'announced');
     expect(live(el)).to.equal('Assistant: First. Second one two');
   });
 });
@@ -181,7 +183,7 @@ async function mountNarrow(r: FakeRelay, lang: string): Promise<IndigoChat> {
   );
   const el = wrap.querySelector('indigo-chat') as IndigoChat;
   el.scrollIntoView();
-  await waitUntil(() => botMessages(el).length >= 1 && idle(el), 'welcome');
+  await until(() => botMessages(el).length >= 1 && idle(el), 'welcome');
   await el.updateComplete;
   return el;
 }
@@ -214,7 +216,7 @@ describe('reflow at 320 px (review)', () => {
       const r = relay().queue(welcome);
       const el = await mountNarrow(r, lang);
       el.send(long);
-      await waitUntil(() => botMessages(el).length === 2 && idle(el), 'echo');
+      await until(() => botMessages(el).length === 2 && idle(el), 'echo');
       await el.updateComplete;
       const transcript = $(el, '[part~="transcript"]')!;
       expect(sticksOut(el)).to.deep.equal([]);
@@ -229,7 +231,7 @@ describe('reflow at 320 px (review)', () => {
     const el = await fixture<IndigoChat>(
       html`<indigo-chat relay=${relay().path} id=${`reflow-${n}`} teaser=${`See ${url}`}></indigo-chat>`,
     );
-    await waitUntil(() => $(el, '[part~="teaser-close"]') !== null, 'teaser');
+    await until(() => $(el, '[part~="teaser-close"]') !== null, 'teaser');
     const bubble = $(el, '[part~="teaser"]')!.getBoundingClientRect();
     const edges = ['.teaser-text', '[part~="teaser-close"]'].map((sel) => {
       const r = $(el, sel)!.getBoundingClientRect();
