@@ -239,4 +239,37 @@ describe('reflow at 320 px (review)', () => {
     });
     expect(edges).to.deep.equal(['.teaser-text inside', '[part~="teaser-close"] inside']);
   });
+
+  it('a carousel card with a long unbroken title and description shows all of it (the card clips what overflows)', async () => {
+    const r = relay().queue([
+      { type: 'processing.start' },
+      { type: 'carousel.start', data: { carousel_id: 3 } },
+      { type: 'carousel.card.start', card_index: 1, carousel_id: 3, data: { title: long, description: url, image: null } },
+      { type: 'carousel.card.end', card_index: 1, carousel_id: 3 },
+      { type: 'carousel.end', data: { carousel_id: 3 } },
+      { type: 'processing.end' },
+    ]);
+    const el = await mountNarrow(r, 'en');
+    await until(() => $(el, '[part~="card-title"]') !== null, 'card');
+    const clipped = ['card-title', 'card-description'].map((part) => {
+      // Its text runs past its own box when it does not wrap.
+      const node = $(el, `[part~="${part}"]`)!;
+      return `${part} ${node.scrollWidth <= node.clientWidth + 1 ? 'whole' : 'clipped'}`;
+    });
+    expect(clipped).to.deep.equal(['card-title whole', 'card-description whole']);
+  });
+
+  it('a consent text with a long unbroken word wraps: no sideways scroll', async () => {
+    n++;
+    const wrap = await fixture<HTMLDivElement>(
+      html`<div style="width: 320px">
+        <indigo-chat relay=${relay().path} id=${`reflow-${n}`} mode="inline" consent="required" consent-text=${`Read ${url}`}></indigo-chat>
+      </div>`,
+    );
+    const el = wrap.querySelector('indigo-chat') as IndigoChat;
+    el.scrollIntoView();
+    await until(() => $(el, '.consent-text') !== null, 'consent notice');
+    const notice = $(el, '[part~="consent"]')!;
+    expect(notice.scrollWidth).to.be.at.most(notice.clientWidth + 1);
+  });
 });
