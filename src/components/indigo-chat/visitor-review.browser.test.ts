@@ -272,4 +272,16 @@ describe('reflow at 320 px (review)', () => {
     const notice = $(el, '[part~="consent"]')!;
     expect(notice.scrollWidth).to.be.at.most(notice.clientWidth + 1);
   });
+
+  it('an audio clip with a long unbroken title wraps it', async () => {
+    const r = relay().queue([
+      { type: 'processing.start' },
+      { type: 'audio', data: { src: 'https://example.com/clip.mp3', title: long } },
+      { type: 'processing.end' },
+    ]);
+    const el = await mountNarrow(r, 'en');
+    await until(() => $(el, '.ext-title') !== null, 'audio');
+    const title = $(el, '.ext-title')!;
+    expect(title.scrollWidth).to.be.at.most(title.clientWidth + 1);
+  });
 });
