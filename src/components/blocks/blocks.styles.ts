@@ -229,6 +229,8 @@ export const blockStyles = css`
     text-align: center;
     text-decoration: none;
     cursor: pointer;
+    max-width: 100%;
+    overflow-wrap: anywhere;
   }
   :is(.quick-replies, .card-actions) :is(.button:not(:disabled), .link):hover {
     background: var(--_accent);

@@ -127,6 +127,8 @@ export const styles = css`
     flex-direction: column;
     gap: 0.4em;
     padding: 0.6em 0.75em 0.75em;
+    /* A long word or URL wraps: the card clips what overflows it. */
+    overflow-wrap: anywhere;
   }
   .card-title {
     margin: 0;

@@ -7,6 +7,7 @@ export const extensionBlockStyles = css`
     flex-direction: column;
     gap: 0.35em;
     max-width: 100%;
+    overflow-wrap: anywhere;
   }
   .ext-title {
     font-weight: 600;

@@ -19,7 +19,7 @@ export const feedbackStyles = css`
     inline-size: 1.75rem;
     block-size: 1.75rem;
     padding: 0;
-    border: 0;
+    border: 1px solid transparent;
     border-radius: 0.375rem;
     background: transparent;
     color: inherit;

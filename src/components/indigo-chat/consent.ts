@@ -75,6 +75,7 @@ export const styles = css`
     margin: 0;
     font-size: 14px;
     line-height: 1.45;
+    overflow-wrap: anywhere;
   }
   .consent-link a {
     color: inherit;

@@ -71,7 +71,7 @@ export const indigoChatStyles = css`
     width: 56px;
     height: 56px;
     border-radius: 50%;
-    border: none;
+    border: 1px solid transparent;
     background: var(--_accent);
     color: var(--_on-accent);
     cursor: pointer;
@@ -179,7 +179,7 @@ export const indigoChatStyles = css`
   .icon-button {
     width: 34px;
     height: 34px;
-    border: none;
+    border: 1px solid transparent;
     border-radius: 8px;
     background: transparent;
     color: inherit;
@@ -351,7 +351,7 @@ export const indigoChatStyles = css`
   [part~='stop'] {
     width: 40px;
     height: 40px;
-    border: none;
+    border: 1px solid transparent;
     border-radius: 10px;
     background: var(--_accent);
     color: var(--_on-accent);

@@ -96,8 +96,8 @@ const restartIcon = html`<svg
   <path d="M4 12a8 8 0 1 0 2.3-5.6M4 4v5h5" />
 </svg>`;
 /**
- * The core's notices are codes: show each in the element's language. Only the relay's own
- * error message (`relay-error`) is shown as it came.
+ * The core's notices are codes: show each in the element's language. The relay's own
+ * error message (`relay-error`, English) is shown as it came to English visitors only.
  */
 function noticeText(notice: Notice, s: ChatStrings): string {
   switch (notice.code) {
@@ -115,7 +115,8 @@ function noticeText(notice: Notice, s: ChatStrings): string {
     case 'error':
       return s.noticeError;
     case 'relay-error':
-      return notice.message;
+      // The relay's own words are English: other languages say their own "could not answer".
+      return s === stringsFor('en') ? notice.message : s.noticeError;
     case 'offline':
       return s.offline;
     default:
@@ -143,15 +144,17 @@ export function announcedText(text: string): string {
 /** What the live region reads for a finished answer: the message without its time, actions and thumbs. */
 function spokenText(el: Element | null): string {
   if (!el) return '';
-  // Up to the `.meta` row at the end (time, action buttons, thumbs: no text to say), text
-  // node by text node (no filter callback), and only until there is more than the live
-  // region will say: the end of a 200 KB answer does not walk or copy all of it.
+  // Up to the `.meta` row at the end (time, action buttons, thumbs: no text to say), node
+  // by node (no filter callback), and only until there is more than the live region will
+  // say: the end of a 200 KB answer does not walk or copy all of it. Elements too (5 =
+  // SHOW_ELEMENT | SHOW_TEXT): each one's start is a space, so paragraphs and list items
+  // are not read run together ("first.Second"); a tag inside a word splits it, rarer.
   const meta = el.querySelector(':scope > .meta');
-  const walker = el.ownerDocument.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const walker = el.ownerDocument.createTreeWalker(el, 5);
   let text = '';
   let check = MAX_ANNOUNCED;
   for (let node = walker.nextNode(); node && !meta?.contains(node); node = walker.nextNode()) {
-    text += (node as Text).data;
+    text += (node as Text).data ?? ' ';
     if (text.length > check) {
       if (text.replace(/\s+/g, ' ').trim().length > MAX_ANNOUNCED) break;
       check *= 2;
@@ -472,6 +475,10 @@ export class IndigoChat extends LitElement {
   private restoreFailed = false;
   private toAnnounce: string[] = [];
   private draft = '';
+  /** The focused control before a render; the status line (offline, error) shown, and last said. */
+  private focused?: Element | null;
+  private status = '';
+  private said = '';
 
   /**
    * `media-origins` parsed, memoised on the attribute's text: the same array for as long as
@@ -705,6 +712,7 @@ export class IndigoChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.focused = this.shadowRoot?.activeElement;
     if (changed.has('lang')) {
       const wanted = this.wantedLang;
       if (!isReady(wanted)) void loadLocale(wanted).then(() => this.requestUpdate());
@@ -745,6 +753,14 @@ export class IndigoChat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     this.syncModal();
+    // The focused control went away in this render (a quick reply disabled by its own
+    // send, retry or the teaser gone, the panel hidden): focus the conversation, or the
+    // launcher when the panel is closed, never <body> (keys would go nowhere, Escape too).
+    const was = this.focused;
+    if (was && (!was.isConnected || was.matches(':disabled,[hidden] *')))
+      this.renderRoot.querySelector<HTMLElement>(`[part~=${this.open || this.mode !== 'launcher' ? 'transcript' : 'launcher'}]`)?.focus();
+    // Errors and offline through the live region: a status inserted with its text is not read everywhere.
+    if (this.status !== this.said && (this.said = this.status) && (this.open || this.mode !== 'launcher')) this.announce(this.status);
     // Carousels, videos, extension blocks: fetched at idle once the chat is shown, so they
     // rarely need their placeholder (docs/decisions/open-time-bytes.md).
     if (this.revealed && !this.prefetched) {
@@ -785,7 +801,8 @@ export class IndigoChat extends LitElement {
         if (this.mode === 'launcher' && !this.open) {
           if (this.unread > 0) this.announcement = stringsFor(this.uiLang).unread(this.unread);
         } else if (text) {
-          this.announcement = announcedText(text);
+          // With the notice that came with it (a cut answer): said together, not one over the other.
+          this.announcement = `${announcedText(text)} ${this.said}`.trim();
         }
       });
     }
@@ -1152,6 +1169,7 @@ export class IndigoChat extends LitElement {
     const starts = this.dayStartsOf(t);
     const now = Date.now();
     const stoppable = this.conversation.stoppable;
+    this.status = notice?.text ?? (this.offline ? s.offline : '');
     // Bot HTML is never shown unsanitized: held while the fallback sanitizer loads, plain
     // text (with a notice) if it failed to load.
     const sanitizing = sanitizerStatus();
@@ -1254,12 +1272,12 @@ export class IndigoChat extends LitElement {
             : nothing
         }
       </div>
-      ${this.offline ? html`<div part="notice" role="status" class="offline">${s.offline}</div>` : nothing}
+      ${this.offline ? html`<div part="notice" class="offline">${s.offline}</div>` : nothing}
       ${sanitizing === 'failed' ? html`<div part="notice" role="status" class="plain-text">${blockStrings(lang).plainText}</div>` : nothing}
       ${this.restoreFailed ? html`<div part="notice" role="status" class="restore-failed">${v.restoreFailed}</div>` : nothing}
       ${
         notice
-          ? html`<div part="notice" role="status" class=${notice.kind}>
+          ? html`<div part="notice" class=${notice.kind}>
               <span>${notice.text}</span>
               ${retry ? html`<button part="retry" type="button" @click=${() => this.conversation.retry()}>${s.retry}</button>` : nothing}
             </div>`

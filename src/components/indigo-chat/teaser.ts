@@ -218,13 +218,15 @@ export const styles = css`
     font: inherit;
     text-align: start;
     cursor: pointer;
+    min-width: 0;
+    overflow-wrap: anywhere;
   }
   [part~='teaser-close'] {
     flex: none;
     width: 28px;
     height: 28px;
     padding: 4px;
-    border: none;
+    border: 1px solid transparent;
     border-radius: 50%;
     background: transparent;
     color: var(--_muted);
