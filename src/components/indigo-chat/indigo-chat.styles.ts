@@ -363,5 +363,9 @@ export const indigoChatStyles = css`
     width: 20px;
     height: 20px;
   }
+  /* The paper plane points the way the text runs. */
+  [dir='rtl'] [part~='send'] svg {
+    scale: -1 1;
+  }
   /* .visually-hidden comes from blockStyles (same shadow root). */
 `;

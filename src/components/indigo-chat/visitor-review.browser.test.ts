@@ -168,6 +168,25 @@ describe('what the live region says (review)', () => {
   });
 });
 
+describe('right to left (review)', () => {
+  it('the send arrow points the way the text runs', async () => {
+    const seen: string[] = [];
+    for (const lang of ['en', 'he']) {
+      const el = await mount(relay().queue(welcomeChunks()));
+      el.lang = lang;
+      await opened(el);
+      await waitUntil(() => $(el, '.root')!.getAttribute('dir') === (lang === 'he' ? 'rtl' : 'ltr'), 'direction');
+      const svg = $(el, '[part~="send"] svg')!;
+      // Whether the icon is drawn mirrored: its painted box flipped (scale or transform).
+      const style = getComputedStyle(svg);
+      seen.push(
+        `${lang} ${style.scale !== 'none' && style.scale.startsWith('-1') ? 'mirrored' : style.transform.startsWith('matrix(-1') ? 'mirrored' : 'plain'}`,
+      );
+    }
+    expect(seen).to.deep.equal(['en plain', 'he mirrored']);
+  });
+});
+
 /*
  * Reflow at 320 CSS px (WCAG 1.4.10, what 400% zoom of a 1280 px window gives): nothing a
  * bot or visitor sends makes the conversation scroll sideways or pushes a control out of
