@@ -20,13 +20,16 @@ const m = measureBundles();
  * saved-conversation format, rarely shown strings and feedback work load on demand and the
  * browser gets an SSE-only decoder (persistence-off-the-open-path.md, open-path-ui-trim.md,
  * browser-sse-decoder.md); +0.25 KB for the streaming view reading only the tail of a long
- * answer (docs/performance.md, step 3). Until it is under, these ceilings (~0.6 KB of headroom) keep it
+ * answer (docs/performance.md, step 3); +0.17 KB for a visitor review's fixes (focus kept
+ * off <body>, errors said by the live region, localized cut-answer text, long labels
+ * wrapping, forced-colors borders, the send arrow mirrored right to left). Until it is
+ * under, these ceilings (~0.15 KB of headroom) keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 53_250;
+const FULL_WIDGET_CEILING_GZIP = 53_400;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 64_830;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 64_980;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
