@@ -269,9 +269,10 @@ export class StreamingHtmlView {
 
   private commit(html: HtmlSource, final: boolean): void {
     const same = this.same;
-    // Different lengths differ; otherwise the hint may prove equality without a compare.
-    const unchanged = html.length === this.lastRaw.length && (same === html.length || html.tail(0) === this.lastRaw.tail(0));
-    if (!final && unchanged) return;
+    // Nothing new: different lengths differ; otherwise the hint may prove equality without
+    // a compare. Not asked of a final commit, which goes on either way (comparing would
+    // build the whole answer once more at its end).
+    if (!final && html.length === this.lastRaw.length && (same === html.length || html.tail(0) === this.lastRaw.tail(0))) return;
     this.commitCount++;
     try {
       const committed = this.reconcile(html, final, same);

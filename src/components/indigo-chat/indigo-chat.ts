@@ -759,7 +759,8 @@ export class IndigoChat extends LitElement {
     const was = this.focused;
     if (was && (!was.isConnected || was.matches(':disabled,[hidden] *')))
       this.renderRoot.querySelector<HTMLElement>(`[part~=${this.open || this.mode !== 'launcher' ? 'transcript' : 'launcher'}]`)?.focus();
-    // Errors and offline through the live region: a status inserted with its text is not read everywhere.
+    // Errors and offline through the live region too: a status inserted with its text (the
+    // notice keeps role=status, WCAG 4.1.3) is not read by every screen reader.
     if (this.status !== this.said && (this.said = this.status) && (this.open || this.mode !== 'launcher')) this.announce(this.status);
     // Carousels, videos, extension blocks: fetched at idle once the chat is shown, so they
     // rarely need their placeholder (docs/decisions/open-time-bytes.md).
@@ -1272,12 +1273,12 @@ export class IndigoChat extends LitElement {
             : nothing
         }
       </div>
-      ${this.offline ? html`<div part="notice" class="offline">${s.offline}</div>` : nothing}
+      ${this.offline ? html`<div part="notice" role="status" class="offline">${s.offline}</div>` : nothing}
       ${sanitizing === 'failed' ? html`<div part="notice" role="status" class="plain-text">${blockStrings(lang).plainText}</div>` : nothing}
       ${this.restoreFailed ? html`<div part="notice" role="status" class="restore-failed">${v.restoreFailed}</div>` : nothing}
       ${
         notice
-          ? html`<div part="notice" class=${notice.kind}>
+          ? html`<div part="notice" role="status" class=${notice.kind}>
               <span>${notice.text}</span>
               ${retry ? html`<button part="retry" type="button" @click=${() => this.conversation.retry()}>${s.retry}</button>` : nothing}
             </div>`
