@@ -188,7 +188,8 @@ describe('thumbs feedback', () => {
     el.csatIdleMs = 10;
     await ask(el, 'hello', 2);
     thumb(botMessages(el)[1]!, 'down').click();
-    await waitUntil(() => $(el, '[part~="csat"]'), 'csat asked when idle');
+    // Its chunk loads on demand: give a loaded machine's dev server time (waitUntil's default is 1 s).
+    await waitUntil(() => $(el, '[part~="csat"]'), 'csat asked when idle', { timeout: 5000 });
     // The clicked message's time fades in (a 0.15 s opacity transition on focus-within):
     // axe measures contrast mid-fade as a violation, so let running transitions end first.
     await Promise.all([...el.shadowRoot!.querySelectorAll('*')].flatMap((e) => e.getAnimations()).map((a) => a.finished));
