@@ -1,11 +1,13 @@
 /**
- * Small screens: the launcher's panel goes fullscreen at <= 480 px and tracks the visual
- * viewport, so the on-screen keyboard never covers the composer. The height goes to the
- * CSS variable `--indigo-chat-vvh` (the stylesheet falls back to `100dvh`).
+ * Small screens: the launcher's panel goes fullscreen at <= 480 px wide, or <= 440 px tall
+ * (a phone on its side: 360-430 px; the floating panel left a sliver of transcript there,
+ * under the keyboard once it opened), and tracks the visual viewport, so the on-screen
+ * keyboard never covers the composer. The height goes to the CSS variable
+ * `--indigo-chat-vvh` (the stylesheet falls back to `100dvh`).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
-export const SMALL_SCREEN_QUERY = '(max-width: 480px)';
+export const SMALL_SCREEN_QUERY = '(max-width: 480px), (max-height: 440px)';
 
 export interface ViewportHost extends ReactiveControllerHost {
   readonly style: CSSStyleDeclaration;

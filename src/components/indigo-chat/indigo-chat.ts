@@ -924,7 +924,7 @@ export class IndigoChat extends LitElement {
     if (rel && Number.isFinite(at)) rel.textContent = relativeTime(at, Date.now(), this.uiLang);
   };
 
-  /** Phones (<= 480 px) and fullscreen: the panel is a modal <dialog> (page inert, no scroll). */
+  /** Phones (<= 480 px wide or <= 440 px tall) and fullscreen: the panel is a modal <dialog> (page inert, no scroll). */
   private get modal(): boolean {
     return this.mode === 'fullscreen' || (this.mode === 'launcher' && this.viewport.small);
   }

@@ -582,6 +582,18 @@ describe('modal panel on phones and in fullscreen', () => {
     expect(getComputedStyle(document.documentElement).overflow).to.not.equal('hidden');
   });
 
+  it('a phone on its side (844 x 390) gets the modal panel too, the keyboard-safe height with it', async function () {
+    if (!(await resize(844, 390))) this.skip(); // WebKit's WebDriver cannot resize
+    const r = relay().queue(welcomeChunks());
+    const el = await mount(r);
+    await ready(el);
+    const panel = $<HTMLDialogElement>(el, '[part~="panel"]')!;
+    expect(panel.tagName).to.equal('DIALOG');
+    expect(panel.matches(':modal')).to.equal(true);
+    // The whole height of the visual viewport, not a floating box's.
+    expect(panel.getBoundingClientRect().height).to.be.closeTo(visualViewport!.height, 2);
+  });
+
   it('on a wide screen the launcher panel stays a non-modal panel', async () => {
     const r = relay().queue(welcomeChunks());
     const el = await mount(r);

@@ -101,7 +101,7 @@ export const visitorStyles = css`
     }
   }
 
-  /* The modal panel: phones (<= 480 px) and fullscreen, in the top layer. */
+  /* The modal panel: phones (<= 480 px wide, <= 440 px tall) and fullscreen, in the top layer. */
   .root dialog.modal[part~='panel'] {
     position: fixed;
     inset: 0 0 auto 0;
