@@ -70,7 +70,9 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
   if (self !== undefined) config.selfOrigin = exactOrigin('RELAY_SELF_ORIGIN', self);
   const feedback = feedbackFromEnv(get);
   if (feedback) config.feedback = feedback;
-  // Platform media origins announced to the widget; `none` announces none.
+  // Platform media origins announced to the widget; `none` announces none. A URL with a
+  // path counts as its origin; an entry that is no http(s) URL stops the start (dropping it
+  // would leave the owner wondering why images from there wait for a click).
   const media = get('RELAY_MEDIA_ORIGINS');
   if (media !== undefined) {
     config.mediaOrigins =
@@ -79,7 +81,20 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
         : media
             .split(',')
             .map((o) => o.trim())
-            .filter(Boolean);
+            .filter(Boolean)
+            .map((o, i) => {
+              let ok = /^https?:\/\/[^/?#\s]+/i.test(o);
+              try {
+                new URL(o);
+              } catch {
+                ok = false;
+              }
+              if (!ok)
+                throw new RelayConfigError(
+                  `RELAY_MEDIA_ORIGINS takes origins such as https://cdn.example (comma-separated), or none; entry ${i + 1} is not one.`,
+                );
+              return o;
+            });
   }
   const trust = get('RELAY_TRUST_PROXY');
   if (trust) config.trustProxy = trustProxyHops(trust);

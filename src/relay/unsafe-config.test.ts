@@ -10,6 +10,7 @@ import { encodeSSE } from '../core/protocol/encode.js';
 import { createRelay, MISSING_SECRET } from './handler.js';
 import { main, startRelayServer, type RelayServer } from './node.js';
 import { contentSecurityPolicy } from './security-headers.js';
+import { relayConfigFromEnv } from './env.js';
 import { PAT, listenOnLoopback } from './fake-platform.test-helper.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -132,12 +133,17 @@ describe('the platform media origin, announced in /session', () => {
     expect((await session(relay)).mediaOrigins).toEqual([api]);
   });
 
-  it('RELAY_MEDIA_ORIGINS replaces it (exact origins only), `none` announces none', async () => {
+  it('RELAY_MEDIA_ORIGINS replaces it (origins; a path counts as its origin), `none` announces none, anything else stops the start', async () => {
     const relay = await realRelay({
       RELAY_SECRET: 's',
-      RELAY_MEDIA_ORIGINS: 'https://cdn.example/, https://media.example:8443/x, not a url',
+      RELAY_MEDIA_ORIGINS: 'https://cdn.example/, https://media.example:8443/x',
     });
     expect((await session(relay)).mediaOrigins).toEqual(['https://cdn.example', 'https://media.example:8443']);
+    for (const bad of ['https://cdn.example, not a url', 'cdn.example', 'ftp://files.example', 'https://'])
+      expect(
+        () => relayConfigFromEnv({ INDIGO_PAT: PAT, INDIGO_PROJECT_TOKEN: 'proj', RELAY_SECRET: 's', RELAY_MEDIA_ORIGINS: bad }),
+        bad,
+      ).toThrow(/RELAY_MEDIA_ORIGINS takes origins such as https:\/\/cdn\.example .*entry \d is not one/);
     const none = await realRelay({ RELAY_SECRET: 's', RELAY_MEDIA_ORIGINS: 'none' });
     expect((await session(none)).mediaOrigins).toEqual([]);
   });
