@@ -85,9 +85,14 @@ export const indigoChatStyles = css`
   }
   [part~='launcher']:focus-visible,
   button:focus-visible,
-  textarea:focus-visible {
+  textarea:focus-visible,
+  [part~='transcript']:focus-visible {
     outline: 3px solid color-mix(in srgb, var(--_accent) 60%, transparent);
     outline-offset: 2px;
+  }
+  /* Inside its box: the panel clips what goes past the transcript's sides. */
+  [part~='transcript']:focus-visible {
+    outline-offset: -3px;
   }
   [part~='badge'] {
     position: absolute;

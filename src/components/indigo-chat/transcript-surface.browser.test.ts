@@ -2,7 +2,7 @@
 // Chromium scrolls on the compositor even at 1x device pixels (a transparent one repaints
 // and re-layerizes on every scroll of a streaming answer; bench/README.md has the figures).
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { emulateMedia } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
 import { $, botMessages, useFakeRelays } from './fake-relay.test-helper.js';
@@ -61,5 +61,18 @@ describe('transcript surface', () => {
   it('follows --indigo-chat-surface', async () => {
     const el = await mountInline('--indigo-chat-surface: rgb(10, 20, 30)');
     expect(channels(surfaces(el).transcript)).to.deep.equal([10, 20, 30, 1]);
+  });
+
+  it('shows a focus ring of ours when focused from the keyboard, inside its box (the panel clips its sides)', async () => {
+    const el = await mountInline();
+    const transcript = $(el, '[part~="transcript"]')!;
+    await sendKeys({ press: 'Shift' }); // keyboard modality: programmatic focus is then :focus-visible
+    transcript.focus();
+    expect(transcript.matches(':focus-visible')).to.equal(true);
+    const style = getComputedStyle(transcript);
+    expect(style.outlineStyle).to.equal('solid');
+    const width = parseFloat(style.outlineWidth);
+    expect(width).to.be.at.least(2);
+    expect(parseFloat(style.outlineOffset)).to.be.at.most(-width);
   });
 });
