@@ -1,5 +1,5 @@
 import { exactOrigin } from './config-error.js';
-import { DEFAULT_LIMITS, DEFAULT_RELAY_LIMITS, RelayConfigError, type RelayConfig, type RelayLimits } from './handler.js';
+import { DEFAULT_LIMITS, DEFAULT_RELAY_LIMITS, mediaOriginOf, RelayConfigError, type RelayConfig, type RelayLimits } from './handler.js';
 import { botpressFromEnv, chatMessagesFromEnv, upstreamName } from './upstreams/env.js';
 
 /** Env variable -> limit. Documented in README.md; keep the two in step. */
@@ -83,13 +83,7 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
             .map((o) => o.trim())
             .filter(Boolean)
             .map((o, i) => {
-              let ok = /^https?:\/\/[^/?#\s]+/i.test(o);
-              try {
-                new URL(o);
-              } catch {
-                ok = false;
-              }
-              if (!ok)
+              if (mediaOriginOf(o) === null)
                 throw new RelayConfigError(
                   `RELAY_MEDIA_ORIGINS takes origins such as https://cdn.example (comma-separated), or none; entry ${i + 1} is not one.`,
                 );

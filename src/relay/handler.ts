@@ -161,14 +161,20 @@ export function normalizeBasePath(path: string | undefined): string {
 function announcedMediaOrigins(config: RelayConfig): string[] {
   const out: string[] = [];
   for (const value of config.mediaOrigins ?? (config.upstream || !config.apiBase ? [] : [config.apiBase])) {
-    try {
-      const origin = new URL(value).origin;
-      if (/^https?:\/\//.test(origin) && !out.includes(origin)) out.push(origin);
-    } catch {
-      // not a URL: dropped
-    }
+    const origin = mediaOriginOf(value); // not an http(s) URL: dropped
+    if (origin !== null && !out.includes(origin)) out.push(origin);
   }
   return out;
+}
+
+/** The http(s) origin of a media-origin entry (a URL with a path counts as its origin), or null. */
+export function mediaOriginOf(value: string): string | null {
+  try {
+    const origin = new URL(value).origin;
+    return /^https?:\/\//.test(origin) ? origin : null;
+  } catch {
+    return null;
+  }
 }
 
 function positive(n: unknown, fallback: number): number {
