@@ -11,15 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axeViolations,
   engines,
-  launchEngine,
   readmeScreenshot,
   part,
   startDemoServer,
-  type E2EBrowser,
   type E2EPage,
   type Engine,
   type LoggedRequest,
   type Running,
+  useEngineBrowser,
 } from './harness.js';
 
 const TOKEN = 'e2e-console-token-0123456789';
@@ -64,19 +63,11 @@ it('the console is a 404 without RELAY_CONSOLE_TOKEN', async () => {
 });
 
 describe.each(engines)('owner console in %s', (engine) => {
-  let browser: E2EBrowser;
-
-  beforeAll(async () => {
-    browser = await launchEngine(engine);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useEngineBrowser(engine);
 
   /** A visitor asks, rates the answer 👎 with a reason and a comment; resolves once the relay stored it. */
   async function visitorRatesAnAnswer(): Promise<void> {
-    const page = await browser.newPage({ isolated: true });
+    const page = await browser().newPage({ isolated: true });
     await page.goto(`${server.url}/`);
     await page.locator(part('launcher')).click();
     await page.locator(part('message-bot')).first().waitFor();
@@ -130,7 +121,7 @@ describe.each(engines)('owner console in %s', (engine) => {
 
   it('signs in, charts analytics with table views, opens the rated conversation, exports it', async () => {
     await visitorRatesAnAnswer();
-    const page = await browser.newPage({ isolated: true });
+    const page = await browser().newPage({ isolated: true });
 
     const refused = await signIn(page, 'not-the-token-at-all');
     expect(refused.status).toBe(401);
@@ -229,7 +220,7 @@ describe.each(engines)('owner console in %s', (engine) => {
   });
 
   it('without the native HTML Sanitizer (the Safari path) a transcript loads the DOMPurify chunk and shows the answers', async () => {
-    const page = await browser.newPage({ isolated: true });
+    const page = await browser().newPage({ isolated: true });
     await signIn(page, TOKEN);
     await page.locator('indigo-console [role="tab"]').first().waitFor();
     // The console page again, with the API removed before any of its scripts.

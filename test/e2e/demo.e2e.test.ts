@@ -1,15 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  axeViolations,
-  engines,
-  launchEngine,
-  part,
-  screenshot,
-  startDemoServer,
-  type E2EBrowser,
-  type E2EPage,
-  type Running,
-} from './harness.js';
+import { axeViolations, engines, part, screenshot, startDemoServer, type E2EPage, type Running, useEngineBrowser } from './harness.js';
 
 let server: Running;
 
@@ -43,18 +33,10 @@ async function settled(page: E2EPage, host = 'indigo-chat') {
 }
 
 describe.each(engines)('demo through the real relay and mock platform in %s', (engine) => {
-  let browser: E2EBrowser;
-
-  beforeAll(async () => {
-    browser = await launchEngine(engine);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useEngineBrowser(engine);
 
   async function openPage(path: string): Promise<{ page: E2EPage }> {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(`${server.url}${path}`);
     return { page };
   }
@@ -249,7 +231,7 @@ describe.each(engines)('demo through the real relay and mock platform in %s', (e
   });
 
   it('mobile: the launcher opens fullscreen on a small screen', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const page = await browser().newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${server.url}/index.html`);
     await page.locator(part('launcher')).click();
     await settled(page);

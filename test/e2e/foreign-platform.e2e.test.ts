@@ -14,7 +14,7 @@ import {
   startForeignPlatform,
   type ForeignPlatform,
 } from '../fixtures/foreign-platform.js';
-import { engines, launchEngine, part, type E2EBrowser, type E2EPage } from './harness.js';
+import { engines, part, useEngineBrowser, type E2EPage } from './harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -187,18 +187,14 @@ describe('relay against a foreign platform (real HTTP)', () => {
 // ------------------------------------------------------------------ the demo in each engine
 
 describe.each(engines)('demo in %s against the foreign platform', (engine) => {
-  let browser: E2EBrowser;
+  const browser = useEngineBrowser(engine);
   let page: E2EPage;
 
   beforeAll(async () => {
-    browser = await launchEngine(engine);
-    page = await browser.newPage();
+    page = await browser().newPage();
     await page.goto(`${relay.url}/index.html`);
     await page.locator(part('launcher')).click();
     await page.locator(part('panel')).waitFor({ state: 'visible' });
-  });
-  afterAll(async () => {
-    await browser?.close();
   });
 
   /** Waits until no answer is in flight. */

@@ -7,9 +7,28 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import type { E2EBrowser, E2EPage, LaunchOptions } from './driver.js';
+import { afterAll, beforeAll } from 'vitest';
+import { launchEngine, type E2EBrowser, type E2EPage, type Engine, type LaunchOptions } from './driver.js';
 
 export { engines, launchEngine, type E2EBrowser, type E2EPage, type Engine } from './driver.js';
+
+/**
+ * The engine's browser for the tests of the enclosing `describe`: launched before them,
+ * closed after. Call it in the describe body; the getter is for the tests and hooks.
+ */
+export function useEngineBrowser(engine: Engine): () => E2EBrowser {
+  let browser: E2EBrowser | undefined;
+  beforeAll(async () => {
+    browser = await launchEngine(engine);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error(`${engine} did not start`);
+    return browser;
+  };
+}
 
 const root = resolve(import.meta.dirname, '../..');
 const screenshotDir = join(root, 'docs/screenshots');

@@ -8,16 +8,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   engines,
-  launchEngine,
   openIsolated,
   part,
   settle,
   startDemoServer,
-  type E2EBrowser,
   type E2EPage,
   type Engine,
   type LoggedRequest,
   type Running,
+  useEngineBrowser,
 } from './harness.js';
 
 let server: Running;
@@ -56,19 +55,11 @@ const PREFETCH_HEADERS: Record<Engine, Record<string, string | undefined> | null
 };
 
 describe.each(engines)('launcher-first script tag in %s', (engine) => {
-  let browser: E2EBrowser;
-
-  beforeAll(async () => {
-    browser = await launchEngine(engine);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useEngineBrowser(engine);
 
   /** `path` as a first visit (harness.openIsolated). */
   const open = (path: string, options: { init?: string; storage?: Record<string, string> } = {}) =>
-    openIsolated(browser, server, path, options);
+    openIsolated(browser(), server, path, options);
 
   it('before any interaction: only the loader runs and the shell launcher is there; after the first input the widget is only prefetched', async () => {
     const { page, view } = await open('/script-tag.html');

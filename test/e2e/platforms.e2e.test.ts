@@ -2,17 +2,16 @@
 // `RELAY_UPSTREAM=… npm start` runs (built relay + built-in mock, offline): every block
 // renders as its part, a choice button and the select send their values, and a reload
 // keeps the transcript.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   axeViolations,
   engines,
-  launchEngine,
   part,
   screenshot,
   startDemoServer,
-  type E2EBrowser,
   type E2EPage as Page,
   type Running,
+  useEngineBrowser,
 } from './harness.js';
 
 const servers: Running[] = [];
@@ -22,20 +21,12 @@ afterAll(async () => {
 });
 
 describe.each(engines)('other upstreams in %s', (engine) => {
-  let browser: E2EBrowser;
-
-  beforeAll(async () => {
-    browser = await launchEngine(engine);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useEngineBrowser(engine);
 
   async function open(env: Record<string, string>): Promise<{ page: Page; server: Running }> {
     const server = await startDemoServer({ RELAY_SECRET: 'platforms-e2e-secret-0123456789abcdef', ...env });
     servers.push(server);
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(`${server.url}/fullscreen.html`);
     return { page, server };
   }

@@ -8,16 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   axeViolations,
   engines,
-  launchEngine,
   openIsolated,
   readmeScreenshot,
   part,
   settle,
   startDemoServer,
-  type E2EBrowser,
   type E2EPage,
   type LoggedRequest,
   type Running,
+  useEngineBrowser,
 } from './harness.js';
 
 let server: Running;
@@ -82,18 +81,10 @@ const downloads = (page: E2EPage) =>
   );
 
 describe.each(engines)('visitor features through the real relay in %s', (engine) => {
-  let browser: E2EBrowser;
-
-  beforeAll(async () => {
-    browser = await launchEngine(engine);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useEngineBrowser(engine);
 
   const openPage = async (path: string, options: { viewport?: { width: number; height: number }; init?: string } = {}) =>
-    (await openIsolated(browser, server, path, options)).page;
+    (await openIsolated(browser(), server, path, options)).page;
 
   it('teaser beside the closed launcher, then stop an answer half-way: the stream is aborted and what was shown stays', async () => {
     const page = await openPage('/index.html');
@@ -184,7 +175,7 @@ describe.each(engines)('visitor features through the real relay in %s', (engine)
       },
     );
     try {
-      const viewer = await browser.newPage({ isolated: true });
+      const viewer = await browser().newPage({ isolated: true });
       const from = server.requests.length;
       await viewer.goto(`${server.url}${viewerPath}`);
       expect(await viewer.locator('li').count()).toBeGreaterThanOrEqual(3);
