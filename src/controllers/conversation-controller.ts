@@ -310,7 +310,7 @@ export class ConversationController implements ReactiveController {
         this.cb.onError?.('timeout', 'The answer took too long');
         break;
       case 'failed':
-        this.apply({ type: 'send-failed', message: outcome.message, at });
+        this.apply({ type: 'send-failed', message: outcome.message, at, retryAfter: outcome.retryAfter });
         this.cb.onError?.(outcome.code, outcome.message);
         break;
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Chunk } from '../core/protocol/types.js';
-import { createSession, sessionUrl, streamReply, TransportError } from './transport.js';
+import { createSession, retryAfterOf, sessionUrl, streamReply, TransportError } from './transport.js';
 import type { FetchLike } from './transport.js';
 
 const enc = new TextEncoder();
@@ -117,6 +117,22 @@ describe('streamReply', () => {
     expect(out).toMatchObject({ kind: 'failed', code: 'sender', status: 403 });
   });
 
+  it("a 429 or 503 carries the relay's Retry-After as retryAfter seconds", async () => {
+    const limited = respond(() =>
+      Response.json({ error: { code: 'rate_limited', message: 'slow down' } }, { status: 429, headers: { 'retry-after': '17' } }),
+    );
+    const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, { fetch: limited.fetch, onChunk: () => {} });
+    expect(out).toEqual({ kind: 'failed', chunks: 0, code: 'rate_limited', message: 'slow down', status: 429, retryAfter: 17 });
+    const busy = respond(() => new Response('', { status: 503, headers: { 'retry-after': '5' } }));
+    expect(await streamReply('/r', 's', { type: 'text', text: 'x' }, { fetch: busy.fetch, onChunk: () => {} })).toMatchObject({
+      retryAfter: 5,
+    });
+    const plain = respond(() => new Response('', { status: 500, headers: { 'retry-after': '5' } }));
+    expect(await streamReply('/r', 's', { type: 'text', text: 'x' }, { fetch: plain.fetch, onChunk: () => {} })).not.toHaveProperty(
+      'retryAfter',
+    );
+  });
+
   it('treats a 500 without a JSON body as failed http-500', async () => {
     const f = respond(() => new Response('boom', { status: 500 }));
     const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, { fetch: f.fetch, onChunk: () => {} });
@@ -209,5 +225,25 @@ describe('streamReply', () => {
     expect(out).toEqual({ kind: 'ended', chunks: 2 });
     expect(n).toBe(2);
     expect(errors).toEqual(['invalid-json']);
+  });
+});
+
+describe('retryAfterOf', () => {
+  const res = (status: number, value?: string) =>
+    new Response(null, { status, headers: value === undefined ? {} : { 'retry-after': value } });
+  it('reads the delay-seconds of a 429/503, at most a day', () => {
+    expect(retryAfterOf(res(429, '30'))).toBe(30);
+    expect(retryAfterOf(res(503, ' 2 '))).toBe(2);
+    expect(retryAfterOf(res(429, '999999'))).toBe(86_400);
+  });
+  it('is undefined for other statuses, no header, zero and junk (dates included: the relay sends seconds)', () => {
+    expect(retryAfterOf(res(500, '30'))).toBeUndefined();
+    expect(retryAfterOf(res(403, '30'))).toBeUndefined();
+    expect(retryAfterOf(res(429))).toBeUndefined();
+    expect(retryAfterOf(res(429, '0'))).toBeUndefined();
+    expect(retryAfterOf(res(429, '-5'))).toBeUndefined();
+    expect(retryAfterOf(res(429, '1.5'))).toBeUndefined();
+    expect(retryAfterOf(res(429, 'soon'))).toBeUndefined();
+    expect(retryAfterOf(res(429, 'Sun, 29 Nov 2026 12:00:00 GMT'))).toBeUndefined();
   });
 });

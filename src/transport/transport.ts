@@ -48,6 +48,8 @@ export type StreamOutcome =
       readonly code: string;
       readonly message: string;
       readonly status?: number;
+      /** Seconds the relay asked to wait before sending again (`Retry-After` on 429/503). */
+      readonly retryAfter?: number;
     };
 
 export class TransportError extends Error {
@@ -59,6 +61,17 @@ export class TransportError extends Error {
     this.code = code;
     this.status = status;
   }
+}
+
+/**
+ * `Retry-After` of a 429 or 503 in seconds (the relay sends whole seconds, at most an hour);
+ * undefined for other statuses and for a missing, zero or unreadable header.
+ */
+export function retryAfterOf(res: Response): number | undefined {
+  const value = res.headers.get('retry-after');
+  return (res.status === 429 || res.status === 503) && value && /^\s*\d+\s*$/.test(value) && +value > 0
+    ? Math.min(+value, 86_400)
+    : undefined;
 }
 
 /** `{relay}/session`, tolerating a trailing slash on the relay URL. */
@@ -201,6 +214,7 @@ export async function streamReply(relay: string, sender: string, data: OutgoingD
     }
     if (!res.ok) {
       const err = await readRelayError(res);
+      const wait = retryAfterOf(res);
       return (
         settle() ?? {
           kind: 'failed',
@@ -208,6 +222,7 @@ export async function streamReply(relay: string, sender: string, data: OutgoingD
           code: err.code ?? `http-${res.status}`,
           message: err.message ?? `The chat service answered ${res.status}`,
           status: res.status,
+          ...(wait ? { retryAfter: wait } : {}),
         }
       );
     }

@@ -22,14 +22,16 @@ const m = measureBundles();
  * browser-sse-decoder.md); +0.25 KB for the streaming view reading only the tail of a long
  * answer (docs/performance.md, step 3); +0.17 KB for a visitor review's fixes (focus kept
  * off <body>, errors said by the live region, localized cut-answer text, long labels
- * wrapping, forced-colors borders, the send arrow mirrored right to left). Until it is
+ * wrapping, forced-colors borders, the send arrow mirrored right to left); +0.25 KB for
+ * the relay's Retry-After said as "try again in 30 seconds" in the visitor's language
+ * (sixth session: transport, reducer notice code, en/it strings). Until it is
  * under, these ceilings (~0.15 KB of headroom) keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 53_400;
+const FULL_WIDGET_CEILING_GZIP = 53_650;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 64_980;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_230;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

@@ -41,7 +41,7 @@ import { mayShowUnprompted } from './consent-gate.js';
 import { HeaderMenu } from './header-menu.js';
 import { lockPageScroll } from './page-scroll-lock.js';
 import { TeaserController } from './teaser-controller.js';
-import { dayLabel, dayStarts, fullDate, relativeTime, warmTimeFormat } from './time-format.js';
+import { dayLabel, dayStarts, fullDate, inTime, relativeTime, warmTimeFormat } from './time-format.js';
 import type { TranscriptFormat } from './transcript-export.js';
 import { VoiceController } from './voice-controller.js';
 import { closeIcon } from './icons.js';
@@ -99,8 +99,11 @@ const restartIcon = html`<svg
  * The core's notices are codes: show each in the element's language. The relay's own
  * error message (`relay-error`, English) is shown as it came to English visitors only.
  */
-function noticeText(notice: Notice, s: ChatStrings): string {
+function noticeText(notice: Notice, s: ChatStrings, lang: string): string {
   switch (notice.code) {
+    case 'rate-limited':
+      // Restored from storage the wait is gone (not saved): the plain "could not be sent".
+      return notice.retryAfter ? s.noticeRateLimited(inTime(notice.retryAfter, lang)) : s.noticeSendFailed;
     case 'send-failed':
       return s.noticeSendFailed;
     case 'no-answer':
@@ -1158,7 +1161,7 @@ export class IndigoChat extends LitElement {
     const notice = hidden
       ? { kind: hidden.kind === 'timeout' ? 'timeout' : 'send-failed', text: s.noticeConnect }
       : t.notice && t.notice.kind !== 'offline'
-        ? { kind: t.notice.kind, text: noticeText(t.notice, s) }
+        ? { kind: t.notice.kind, text: noticeText(t.notice, s, this.uiLang) }
         : null;
     const retry = this.conversation.retryData;
     const lang = this.uiLang;

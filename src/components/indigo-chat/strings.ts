@@ -24,6 +24,8 @@ export interface ChatStrings {
   readonly assistant: string;
   /** Notices, by the core's notice code (English: the core's NOTICE_TEXT, the one copy). */
   readonly noticeSendFailed: string;
+  /** Refused for now (429/503 with `Retry-After`); `when` is e.g. "in 30 seconds". */
+  noticeRateLimited(when: string): string;
   readonly noticeNoAnswer: string;
   readonly noticeTimeout: string;
   readonly noticeTimeoutNothing: string;
@@ -52,6 +54,7 @@ const en: ChatStrings = {
   you: 'You',
   assistant: 'Assistant',
   noticeSendFailed: NOTICE_TEXT['send-failed'],
+  noticeRateLimited: (when) => `${NOTICE_TEXT['rate-limited']} Try again ${when}.`,
   noticeNoAnswer: NOTICE_TEXT['no-answer'],
   noticeTimeout: NOTICE_TEXT.timeout,
   noticeTimeoutNothing: NOTICE_TEXT['no-answer-in-time'],
@@ -80,6 +83,7 @@ const it: ChatStrings = {
   you: 'Tu',
   assistant: 'Assistente',
   noticeSendFailed: 'Non è stato possibile inviare il messaggio.',
+  noticeRateLimited: (when) => `Non è stato possibile inviare il messaggio ora. Riprova ${when}.`,
   noticeNoAnswer: 'Non è arrivata nessuna risposta.',
   noticeTimeout: "L'assistente ha impiegato troppo a rispondere. La risposta potrebbe essere incompleta.",
   noticeTimeoutNothing: "L'assistente non ha risposto in tempo.",

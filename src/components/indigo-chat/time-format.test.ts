@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, dayLabel, dayStarts, fullDate, relativeTime, warmTimeFormat } from './time-format.js';
+import { dayKey, dayLabel, dayStarts, fullDate, inTime, relativeTime, warmTimeFormat } from './time-format.js';
 
 const NOW = new Date(2026, 10, 29, 15, 0, 0).getTime();
 const min = 60_000;
@@ -15,6 +15,16 @@ describe('time formatting', () => {
     expect(relativeTime(NOW - 3 * min, NOW, 'fr')).toBe('il y a 3 minutes');
     expect(relativeTime(NOW - 3 * min, NOW, 'de')).toBe('vor 3 Minuten');
     expect(relativeTime(NOW - 3 * min, NOW, 'it')).toBe('3 minuti fa');
+  });
+
+  it('when to try again: seconds, then whole minutes and hours rounded up, localized with plurals', () => {
+    expect(inTime(1, 'en')).toBe('in 1 second');
+    expect(inTime(30, 'en')).toBe('in 30 seconds');
+    expect(inTime(61, 'en')).toBe('in 2 minutes');
+    expect(inTime(3600, 'en')).toBe('in 60 minutes');
+    expect(inTime(30, 'it')).toBe('tra 30 secondi');
+    expect(inTime(45, 'de')).toBe('in 45 Sekunden');
+    expect(inTime(1, 'fr')).toBe('dans 1 seconde');
   });
 
   it('the full date names the day, the date and the time', () => {

@@ -33,6 +33,14 @@ export function relativeTime(at: number, now: number, lang: string): string {
   return rtf.format(0, 'second');
 }
 
+/** "in 30 seconds", "in 2 minutes" (rounded up): when to try again. */
+export function inTime(seconds: number, lang: string): string {
+  return cached(`in:${lang}`, () => new Intl.RelativeTimeFormat(lang)).format(
+    seconds < 60 ? seconds : Math.ceil(seconds / 60),
+    seconds < 60 ? 'second' : 'minute',
+  );
+}
+
 /** The full date and time, e.g. "Sunday 29 November 2026 at 09:14". */
 export function fullDate(at: number, lang: string): string {
   return cached(`full:${lang}`, () => new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short' })).format(at);

@@ -8,6 +8,8 @@ import type { Notice } from './types.js';
 
 /**
  * - `send-failed`: the request for the visitor's message failed (network, HTTP error).
+ * - `rate-limited`: the relay refused it for now and said how long to wait (`Retry-After`
+ *   on a 429 or 503; `Notice.retryAfter` holds the seconds).
  * - `no-answer`: the stream ended with nothing at all for the send (treated as not delivered).
  * - `timeout`: the answer stopped arriving in time; what came is kept.
  * - `no-answer-in-time`: nothing arrived before the timeout.
@@ -17,11 +19,13 @@ import type { Notice } from './types.js';
  *   shown as it is.
  * - `offline`: the browser is offline.
  */
-export type NoticeCode = 'send-failed' | 'no-answer' | 'timeout' | 'no-answer-in-time' | 'incomplete' | 'error' | 'relay-error' | 'offline';
+export type NoticeCode =
+  'send-failed' | 'rate-limited' | 'no-answer' | 'timeout' | 'no-answer-in-time' | 'incomplete' | 'error' | 'relay-error' | 'offline';
 
 /** The notices' English text: the single place it lives (the element's `en` strings read it). */
 export const NOTICE_TEXT: Readonly<Record<NoticeCode, string>> = Object.freeze({
   'send-failed': 'Your message could not be sent.',
+  'rate-limited': 'Your message could not be sent right now.',
   'no-answer': 'No answer arrived.',
   timeout: 'The assistant took too long to answer. This answer may be incomplete.',
   'no-answer-in-time': 'The assistant did not answer in time.',
@@ -57,6 +61,7 @@ export function isNoticeCode(x: unknown): x is NoticeCode {
 /** Each notice code's category (`Notice.kind`). */
 const NOTICE_KIND: Readonly<Record<NoticeCode, 'send-failed' | 'incomplete' | 'timeout' | 'error' | 'offline'>> = {
   'send-failed': 'send-failed',
+  'rate-limited': 'send-failed',
   'no-answer': 'send-failed',
   timeout: 'timeout',
   'no-answer-in-time': 'timeout',

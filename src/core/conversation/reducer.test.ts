@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseChunk } from '../protocol/parse.js';
 import { activeActionsBlockId, createTranscript, generationHtml, reduce } from './reducer.js';
 import { NOTICE_TEXT } from './codes.js';
-import type { ActionsBlock, CarouselBlock, GenerationBlock, TextBlock, Transcript } from './types.js';
+import type { ActionsBlock, CarouselBlock, ConversationEvent, GenerationBlock, TextBlock, Transcript } from './types.js';
 import {
   aborted,
   append,
@@ -554,6 +554,25 @@ describe('lifecycle faults', () => {
     expect(t.messages).toHaveLength(1);
     expect(lastUser(t)).toMatchObject({ id: lastUser(t0).id, status: 'sent' });
     expect(t.notice).toBeNull();
+  });
+  it("send-failed with the relay's wait (Retry-After) is rate-limited: retry offered, the seconds kept", () => {
+    const t = run(fresh(), [send('again'), { type: 'send-failed', message: 'Too many', at: 5, retryAfter: 29.2 }]);
+    expect(lastUser(t)).toMatchObject({ text: 'again', status: 'failed' });
+    expect(t.notice).toEqual({
+      kind: 'send-failed',
+      code: 'rate-limited',
+      message: NOTICE_TEXT['rate-limited'],
+      retry: { type: 'text', text: 'again' },
+      retryAfter: 30,
+    });
+  });
+  it('a wait that is not a positive number of seconds is a plain send-failed', () => {
+    for (const retryAfter of [0, -3, NaN, '30', null, undefined]) {
+      const e = { type: 'send-failed', message: 'x', at: 5, retryAfter } as unknown as ConversationEvent;
+      const t = run(fresh(), [send('q'), e]);
+      expect(t.notice).toMatchObject({ code: 'send-failed' });
+      expect(t.notice).not.toHaveProperty('retryAfter');
+    }
   });
   it('send-failed of a profile send offers retry of the profile', () => {
     const t = run(fresh(), [send({ type: 'profile', profile: { a: '1' } }), sendFailed()]);

@@ -117,7 +117,7 @@ function step(t: Transcript, e: ConversationEvent): Transcript {
     case 'send':
       return onSend(t, e.data, at, e.silent === true);
     case 'send-failed':
-      return onSendFailed(t);
+      return onSendFailed(t, e.retryAfter);
     case 'stream-ended':
       return onStreamStopped(t, 'incomplete');
     case 'stream-timeout':
@@ -345,7 +345,7 @@ function retryOf(turn: TurnState): Pick<Notice, 'retry'> {
   return turn.sent ? { retry: turn.sent } : {};
 }
 
-function onSendFailed(t: Transcript): Transcript {
+function onSendFailed(t: Transcript, retryAfter: unknown): Transcript {
   const turn = turnOf(t);
   const open = openMessage(t);
   let messages = open ? replaceLast(t, finalizeMessage(open, 'incomplete')) : t.messages;
@@ -355,7 +355,10 @@ function onSendFailed(t: Transcript): Transcript {
     ...t,
     messages,
     status: 'idle',
-    notice: makeNotice('send-failed', retryOf(turn)),
+    notice:
+      typeof retryAfter === 'number' && retryAfter > 0
+        ? { ...makeNotice('rate-limited', retryOf(turn)), retryAfter: Math.ceil(retryAfter) }
+        : makeNotice('send-failed', retryOf(turn)),
     turn: { ...turn, inFlight: false, closed: true },
   };
 }

@@ -108,6 +108,17 @@ describe('serializeTranscript / deserializeTranscript', () => {
     expect(lastBot(deserializeTranscript(serializeTranscript(t))!)).toMatchObject({ state: 'incomplete', stopped: true });
   });
 
+  it('restores a rate-limited notice without its wait (the seconds are stale after a reload)', () => {
+    const t = run(createTranscript(), [send('hi'), { type: 'send-failed', message: 'x', at: 1, retryAfter: 30 }]);
+    expect(t.notice).toMatchObject({ code: 'rate-limited', retryAfter: 30 });
+    const back = deserializeTranscript(serializeTranscript(t))!;
+    expect(back.notice).toEqual({
+      kind: 'send-failed',
+      code: 'rate-limited',
+      message: NOTICE_TEXT['rate-limited'],
+      retry: { type: 'text', text: 'hi' },
+    });
+  });
   it('does not persist the offline notice', () => {
     const t = reduce(createTranscript(), connectivity(false));
     expect(deserializeTranscript(serializeTranscript(t))!.notice).toBeNull();

@@ -81,6 +81,8 @@ export interface Notice {
   readonly message: string;
   /** What to send again when the visitor presses retry (absent: no retry offered). */
   readonly retry?: OutgoingData;
+  /** `rate-limited`: seconds the relay asked to wait, as of the notice (not saved). */
+  readonly retryAfter?: number;
 }
 
 export interface Warning {
@@ -245,7 +247,13 @@ export type ConversationEvent =
       readonly silent?: boolean;
     }
   /** The request for the last send failed before any chunk (network, 4xx/5xx, text/html). */
-  | { readonly type: 'send-failed'; readonly message: string; readonly at: number }
+  | {
+      readonly type: 'send-failed';
+      readonly message: string;
+      readonly at: number;
+      /** Seconds the relay asked to wait (`Retry-After`): the notice says when to try again. */
+      readonly retryAfter?: number | undefined;
+    }
   /** The response body ended (EOF). Finalises an answer that had no processing.end. */
   | { readonly type: 'stream-ended'; readonly at: number }
   /**

@@ -25,6 +25,7 @@ const pack: LocalePack = {
     you: 'أنت',
     assistant: 'المساعد',
     noticeSendFailed: 'تعذّر إرسال رسالتك.',
+    noticeRateLimited: (when) => `تعذّر إرسال رسالتك الآن. أعد المحاولة ${when}.`,
     noticeNoAnswer: 'لم تصل أي إجابة.',
     noticeTimeout: 'استغرق المساعد وقتًا طويلاً للرد. قد تكون هذه الإجابة غير مكتملة.',
     noticeTimeoutNothing: 'لم يرد المساعد في الوقت المحدد.',

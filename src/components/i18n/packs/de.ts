@@ -24,6 +24,7 @@ const pack: LocalePack = {
     you: 'Sie',
     assistant: 'Assistent',
     noticeSendFailed: 'Ihre Nachricht konnte nicht gesendet werden.',
+    noticeRateLimited: (when) => `Ihre Nachricht konnte gerade nicht gesendet werden. Versuchen Sie es ${when} erneut.`,
     noticeNoAnswer: 'Es ist keine Antwort eingegangen.',
     noticeTimeout: 'Der Assistent hat zu lange gebraucht. Diese Antwort ist möglicherweise unvollständig.',
     noticeTimeoutNothing: 'Der Assistent hat nicht rechtzeitig geantwortet.',

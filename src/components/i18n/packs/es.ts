@@ -24,6 +24,7 @@ const pack: LocalePack = {
     you: 'Tú',
     assistant: 'Asistente',
     noticeSendFailed: 'No se pudo enviar tu mensaje.',
+    noticeRateLimited: (when) => `No se pudo enviar tu mensaje ahora. Vuelve a intentarlo ${when}.`,
     noticeNoAnswer: 'No llegó ninguna respuesta.',
     noticeTimeout: 'El asistente tardó demasiado en responder. Esta respuesta puede estar incompleta.',
     noticeTimeoutNothing: 'El asistente no respondió a tiempo.',

@@ -25,6 +25,7 @@ const pack: LocalePack = {
     you: 'Vous',
     assistant: 'Assistant',
     noticeSendFailed: 'Votre message n’a pas pu être envoyé.',
+    noticeRateLimited: (when) => `Votre message n’a pas pu être envoyé pour l’instant. Réessayez ${when}.`,
     noticeNoAnswer: 'Aucune réponse n’est arrivée.',
     noticeTimeout: 'L’assistant a mis trop de temps à répondre. Cette réponse est peut-être incomplète.',
     noticeTimeoutNothing: 'L’assistant n’a pas répondu à temps.',

@@ -25,6 +25,7 @@ const pack: LocalePack = {
     you: 'את/ה',
     assistant: 'העוזר',
     noticeSendFailed: 'לא ניתן היה לשלוח את ההודעה.',
+    noticeRateLimited: (when) => `לא ניתן היה לשלוח את ההודעה כעת. נסו שוב ${when}.`,
     noticeNoAnswer: 'לא התקבלה תשובה.',
     noticeTimeout: 'לעוזר לקח יותר מדי זמן לענות. ייתכן שהתשובה חלקית.',
     noticeTimeoutNothing: 'העוזר לא ענה בזמן.',
