@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import puppeteer, {
   type Browser as PBrowser,
+  type CDPSession,
   type ElementHandle,
   type LaunchOptions as PLaunchOptions,
   type Page as PPage,
@@ -60,6 +61,8 @@ interface Backend {
   reload(): Promise<void>;
   screenshot(path: string, fullPage: boolean): Promise<void>;
   close(): Promise<void>;
+  /** Turns emulated forced colors (Windows High Contrast) on or off; absent where the driver cannot. */
+  forcedColors?(active: boolean): Promise<void>;
 }
 
 /** One step of a locator: a (shadow-piercing) selector, a text filter, and which match (null: all). */
@@ -240,6 +243,17 @@ export class E2EPage {
     });
   }
 
+  /**
+   * Emulates forced colors (the system palette replaces the page's colours, as in Windows
+   * High Contrast). Chromium only (CDP `Emulation.setEmulatedMedia`: real forced-colors
+   * rendering, not just the media query); false where the driver cannot.
+   */
+  async forcedColors(active: boolean): Promise<boolean> {
+    if (!this.backend.forcedColors) return false;
+    await this.backend.forcedColors(active);
+    return true;
+  }
+
   close(): Promise<void> {
     return this.backend.close();
   }
@@ -312,7 +326,7 @@ async function launchPuppeteer(engine: 'chromium' | 'firefox', options: LaunchOp
       const page: PPage = await (context ?? browser).newPage();
       if (o.viewport) await page.setViewport(o.viewport);
       else if (context) await page.setViewport(options.viewport ?? { width: 1280, height: 800 });
-      const p = new E2EPage(engine, puppeteerBackend(page, context ? () => context.close() : undefined));
+      const p = new E2EPage(engine, puppeteerBackend(engine, page, context ? () => context.close() : undefined));
       page.on('pageerror', (e) => p.driverErrors.push(`pageerror: ${e instanceof Error ? e.message : String(e)}`));
       page.on('console', (m) => {
         if (m.type() === 'error') p.driverErrors.push(`console: ${m.text()}`);
@@ -326,7 +340,8 @@ async function launchPuppeteer(engine: 'chromium' | 'firefox', options: LaunchOp
   };
 }
 
-function puppeteerBackend(page: PPage, closeContext?: () => Promise<void>): Backend {
+function puppeteerBackend(engine: 'chromium' | 'firefox', page: PPage, closeContext?: () => Promise<void>): Backend {
+  let cdp: CDPSession | undefined;
   return {
     evaluate: (expr) => page.evaluate(expr) as never,
     async click(expr) {
@@ -354,6 +369,16 @@ function puppeteerBackend(page: PPage, closeContext?: () => Promise<void>): Back
       await page.close();
       await closeContext?.();
     },
+    // Puppeteer's emulateMediaFeatures refuses forced-colors; Chromium's CDP takes it (kept
+    // on one session: its overrides end with it). Firefox's BiDi has no such command.
+    ...(engine === 'chromium'
+      ? {
+          forcedColors: async (active: boolean) => {
+            cdp ??= await page.createCDPSession();
+            await cdp.send('Emulation.setEmulatedMedia', { features: [{ name: 'forced-colors', value: active ? 'active' : 'none' }] });
+          },
+        }
+      : {}),
   };
 }
 

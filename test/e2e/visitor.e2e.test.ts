@@ -195,6 +195,48 @@ describe.each(engines)('visitor features through the real relay in %s', (engine)
     }
   });
 
+  it('forced colors (Windows High Contrast): every bubble keeps a visible edge when backgrounds go', async () => {
+    const page = await openPage('/inline.html');
+    const host = '#help-inline';
+    await idle(page, host);
+    await page.locator(part('input', host)).fill('Do you deliver to Milan?');
+    await page.locator(part('input', host)).press('Enter');
+    await idle(page, host);
+    // Chromium renders real forced colors (CDP); Firefox and WebKit check the edge the style declares.
+    const forced = await page.forcedColors(true);
+    const edges = await page.evaluate<{ what: string; style: string; width: number; color: string; forced: boolean }[]>((h: string) => {
+      const root = document.querySelector(h)!.shadowRoot!;
+      const user = root.querySelector('[part~="message-user"] .user-bubble')!;
+      const bot = [...root.querySelectorAll('[part~="message-bot"] [part~="bubble"]')].pop()!;
+      return [
+        ['user bubble', user],
+        ['bot bubble', bot],
+      ].map(([what, el]) => {
+        const cs = getComputedStyle(el as Element);
+        // Whichever of border or outline draws the edge (the border when it has one).
+        const border = cs.borderTopStyle === 'solid' && parseFloat(cs.borderTopWidth) >= 1;
+        return {
+          what: what as string,
+          style: border ? cs.borderTopStyle : cs.outlineStyle,
+          width: parseFloat(border ? cs.borderTopWidth : cs.outlineWidth),
+          color: border ? cs.borderTopColor : cs.outlineColor,
+          forced: matchMedia('(forced-colors: active)').matches,
+        };
+      });
+    }, host);
+    for (const e of edges) {
+      expect(`${e.what}: ${e.style}`).toBe(`${e.what}: solid`);
+      expect(e.width, e.what).toBeGreaterThanOrEqual(1);
+      expect(e.forced).toBe(forced);
+      // Painted by the system's colour under forced colors: opaque, never the transparent it declares.
+      if (forced) expect(e.color, e.what).toMatch(/^rgb\(/);
+    }
+    if (forced) await readmeScreenshot(page, 'forced-colors');
+    await page.forcedColors(false);
+    expect(await page.errors()).toEqual([]);
+    await page.close();
+  });
+
   it('languages page: lang="auto" and Arabic right to left, axe-clean', async () => {
     const page = await openPage('/languages.html', {
       init: "Object.defineProperty(Navigator.prototype, 'languages', { get: () => ['es-MX', 'en'] });",

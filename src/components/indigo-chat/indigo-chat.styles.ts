@@ -261,6 +261,13 @@ export const indigoChatStyles = css`
     border-end-start-radius: 4px;
     overflow-wrap: anywhere;
   }
+  /* Forced colors paint a transparent outline in the system's text colour: the bubbles keep
+     an edge there when their backgrounds go (an outline: no layout change elsewhere). */
+  .user-bubble,
+  [part~='message-bot'] [part~='bubble'] {
+    outline: 1px solid transparent;
+    outline-offset: -1px;
+  }
   [part~='message'].queued .user-bubble {
     opacity: 0.6;
   }
