@@ -24,14 +24,16 @@ const m = measureBundles();
  * off <body>, errors said by the live region, localized cut-answer text, long labels
  * wrapping, forced-colors borders, the send arrow mirrored right to left); +0.25 KB for
  * the relay's Retry-After said as "try again in 30 seconds" in the visitor's language
- * (sixth session: transport, reducer notice code, en/it strings). Until it is
+ * (sixth session: transport, reducer notice code, en/it strings); +0.2 KB for the composer's
+ * character count (its length check, aria bindings and refusal; the count itself is a lazy
+ * chunk: docs/decisions/composer-limit.md). Until it is
  * under, these ceilings (~0.15 KB of headroom) keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 53_650;
+const FULL_WIDGET_CEILING_GZIP = 53_870;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_230;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_450;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

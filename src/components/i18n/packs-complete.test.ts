@@ -12,6 +12,7 @@ import { extensionStrings } from '../blocks/extension-strings.js';
 import { videoStrings } from '../blocks/video-strings.js';
 import { feedbackStrings } from '../feedback/strings.js';
 import { consentStrings } from '../indigo-chat/consent-strings.js';
+import { countText } from '../indigo-chat/char-count.js';
 import { transcriptHeading } from '../indigo-chat/export-strings.js';
 import { privacyStrings } from '../indigo-chat/privacy.js';
 import { stringsFor } from '../indigo-chat/strings.js';
@@ -30,6 +31,9 @@ const TABLES: Readonly<Record<string, Readonly<Record<string, (lang: string) => 
   'components/i18n/locales.ts': { visitor: visitorStringsFor },
   'components/indigo-chat/teaser-strings.ts': { teaser: teaserStrings },
   'components/indigo-chat/export-strings.ts': { transcript: (l) => ({ transcriptHeading: transcriptHeading(l) }) },
+  'components/indigo-chat/char-count.ts': {
+    count: (l) => ({ left: countText(3990, 4000, l), over: countText(4002, 4000, l) }),
+  },
   'components/indigo-chat/privacy.ts': { disclosure: privacyStrings },
   'components/indigo-chat/consent-strings.ts': { consent: consentStrings },
   'components/feedback/strings.ts': { feedback: feedbackStrings },

@@ -33,13 +33,18 @@ export interface VisitorStrings {
   readonly micError: string;
   /** A notice: the saved conversation's code did not load; this page keeps the chat in memory. */
   readonly restoreFailed: string;
+  /** Under the composer near its limit: `{n} characters left` (n >= 0). */
+  charsLeft(n: number): string;
+  /** Over the limit (the message is not sent): `{n} characters too many`. */
+  charsOver(n: number): string;
 }
 
 /**
  * What the open path shows; the teaser's two strings load with it (teaser-strings.ts), the
- * transcript heading with the export (transcript-export.ts). A pack carries all.
+ * transcript heading with the export (transcript-export.ts), the composer's character count
+ * with it (char-count.ts). A pack carries all.
  */
-export type CoreVisitorStrings = Omit<VisitorStrings, 'teaserOpen' | 'teaserClose' | 'transcriptHeading'>;
+export type CoreVisitorStrings = Omit<VisitorStrings, 'teaserOpen' | 'teaserClose' | 'transcriptHeading' | 'charsLeft' | 'charsOver'>;
 
 export const visitorEn: CoreVisitorStrings = {
   stop: 'Stop generating',

@@ -22,7 +22,7 @@ import {
 } from '../../events/index.js';
 import type { FetchLike, Timeouts } from '../../transport/transport.js';
 import { blockStyles, renderBotBlocks } from '../blocks/render-blocks.js';
-import { prefetchParts } from '../blocks/lazy-part.js';
+import { adoptStyles, lazyModule, prefetchParts } from '../blocks/lazy-part.js';
 import { safeUrl } from '../../html/url-policy.js';
 import { ensureSanitizer, sanitizerStatus } from '../../html/sanitize.js';
 import { blockStrings } from '../blocks/strings.js';
@@ -58,6 +58,10 @@ const internal = { state: true };
 const STORAGE_KINDS: readonly string[] = ['local', 'session', 'none'];
 
 let instances = 0;
+
+/** The composer's limit, the relay's `RELAY_MAX_TEXT_CHARS` default; its count loads near it. */
+const MAX_CHARS = 4000;
+const countPart = lazyModule('char-count', () => import('./char-count.js'), false);
 
 /**
  * `media-origins`: origins separated by spaces or commas. `self` stands for the page's own
@@ -250,6 +254,7 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
  * @csspart retry - The retry button inside the notice.
  * @csspart composer - The message form.
  * @csspart input - The message textarea.
+ * @csspart char-count - Above the composer near its 4,000-character limit: what is left, or too many (class `over`).
  * @csspart send - The send button.
  * @csspart stop - Replaces the send button while an answer streams: stops it (Escape in the composer too).
  * @csspart copy - Copies a finished bot answer (plain text and sanitized HTML).
@@ -310,6 +315,7 @@ export class IndigoChat extends LitElement {
     consentGiven: internal,
     consentDeclined: internal,
     restoreFailed: internal,
+    counted: internal,
   };
 
   /** Relay URL: `POST {relay}/session` and `POST {relay}`. */
@@ -478,6 +484,8 @@ export class IndigoChat extends LitElement {
   private restoreFailed = false;
   private toAnnounce: string[] = [];
   private draft = '';
+  /** The draft's characters once it nears MAX_CHARS (null below): the count shows. */
+  private counted: number | null = null;
   /** The focused control before a render; the status line (offline, error) shown, and last said. */
   private focused?: Element | null;
   private status = '';
@@ -611,7 +619,7 @@ export class IndigoChat extends LitElement {
       else if (saved.sender) this.conversation.sender = saved.sender;
       if (saved.open && this.mode === 'launcher') this.open = true;
       // Unsent text survives a reload too (saved on pagehide and disconnect).
-      if (saved.draft) this.draft = saved.draft;
+      if (saved.draft) this.measure((this.draft = saved.draft));
       // The launcher shell showed this badge before the widget loaded.
       if (saved.unread && !this.open) this.unread = saved.unread;
     }
@@ -906,8 +914,33 @@ export class IndigoChat extends LitElement {
 
   /** @internal Voice input: replace the composer's text (never sends). */
   setDraft(text: string): void {
-    this.draft = text;
+    this.measure((this.draft = text));
     if (this.inputEl) this.inputEl.value = text;
+  }
+
+  /**
+   * Near the limit the composer shows what is left, over it what is too many, and a send is
+   * refused there (the relay's `RELAY_MAX_TEXT_CHARS` default): nothing is cut silently, as
+   * `maxlength` did with a long paste. Going over is said once by the live region.
+   */
+  private measure(draft: string): void {
+    const near = draft.length > MAX_CHARS * 0.9;
+    const m = countPart.mod;
+    if (near && !m)
+      void countPart.load().then(
+        (m) => {
+          adoptStyles(this.renderRoot, m.styles);
+          this.measure(this.getDraft());
+        },
+        () => {},
+      );
+    const n = near && m ? m.charLength(draft) : null;
+    if (m && n! > MAX_CHARS && !this.over) this.announce(m.countText(n!, MAX_CHARS, this.uiLang));
+    this.counted = n;
+  }
+
+  private get over(): boolean {
+    return (this.counted ?? 0) > MAX_CHARS;
   }
 
   /** @internal Voice input failed: say so politely. */
@@ -1004,7 +1037,7 @@ export class IndigoChat extends LitElement {
   };
 
   private onInput = (e: Event): void => {
-    this.draft = (e.target as HTMLTextAreaElement).value;
+    this.measure((this.draft = (e.target as HTMLTextAreaElement).value));
   };
 
   private onSubmit = (e: Event): void => {
@@ -1014,12 +1047,9 @@ export class IndigoChat extends LitElement {
 
   private submit(): void {
     const text = this.inputEl?.value ?? this.draft;
-    if (text.trim() === '') return;
+    if (this.over) this.announce(countPart.mod!.countText(this.counted!, MAX_CHARS, this.uiLang));
     // Cleared only once the conversation accepted it (reduced, or queued and shown as queued).
-    if (this.send(text)) {
-      this.draft = '';
-      if (this.inputEl) this.inputEl.value = '';
-    }
+    else if (text.trim() !== '' && this.send(text)) this.setDraft('');
     this.inputEl?.focus();
   }
 
@@ -1288,13 +1318,15 @@ export class IndigoChat extends LitElement {
           : nothing
       }
       ${this.feedback.renderCsat()}
+      ${this.counted === null ? nothing : countPart.mod!.countView(`${this.uid}-count`, this.counted, MAX_CHARS, lang)}
       <form part="composer" ?hidden=${consentPending} @submit=${this.onSubmit}>
         <label class="visually-hidden" for="${this.uid}-input">${s.inputLabel}</label>
         <textarea
           id="${this.uid}-input"
           part="input"
           rows="1"
-          maxlength="4000"
+          aria-describedby=${this.counted === null ? nothing : `${this.uid}-count`}
+          aria-invalid=${this.over ? 'true' : nothing}
           placeholder=${s.placeholder}
           .value=${this.draft}
           @input=${this.onInput}

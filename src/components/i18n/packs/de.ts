@@ -87,6 +87,8 @@ const pack: LocalePack = {
     micListening: 'Hört zu…',
     micError: 'Spracheingabe ist nicht verfügbar',
     restoreFailed: 'Die frühere Unterhaltung konnte nicht geladen werden. Dieser Chat wird nicht gespeichert.',
+    charsLeft: (n) => plural('de', n, { one: 'Noch {n} Zeichen', other: 'Noch {n} Zeichen' }),
+    charsOver: (n) => plural('de', n, { one: '{n} Zeichen zu viel', other: '{n} Zeichen zu viel' }),
   },
   privacy: {
     disclosure: 'Sie chatten mit einem KI-Assistenten. Antworten werden automatisch erzeugt und können Fehler enthalten.',

@@ -87,6 +87,8 @@ const pack: LocalePack = {
     micListening: 'Escuchando…',
     micError: 'El dictado no está disponible',
     restoreFailed: 'No se pudo cargar la conversación anterior. Este chat no se guardará.',
+    charsLeft: (n) => plural('es', n, { one: 'Queda {n} carácter', other: 'Quedan {n} caracteres' }),
+    charsOver: (n) => plural('es', n, { one: '{n} carácter de más', other: '{n} caracteres de más' }),
   },
   privacy: {
     disclosure:

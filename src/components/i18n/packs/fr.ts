@@ -88,6 +88,8 @@ const pack: LocalePack = {
     micListening: 'À l’écoute…',
     micError: 'La dictée n’est pas disponible',
     restoreFailed: 'La conversation précédente n’a pas pu être chargée. Cette discussion ne sera pas enregistrée.',
+    charsLeft: (n) => plural('fr', n, { one: '{n} caractère restant', other: '{n} caractères restants' }),
+    charsOver: (n) => plural('fr', n, { one: '{n} caractère en trop', other: '{n} caractères en trop' }),
   },
   privacy: {
     disclosure:

@@ -1,0 +1,80 @@
+/**
+ * The composer near and over its limit (4,000 characters, the relay's default): a long
+ * paste is never cut, the count says what is left or too many (in the visitor's language),
+ * a send over the limit is refused and said, and the field says it is invalid.
+ */
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../define.js';
+import type { IndigoChat } from './indigo-chat.js';
+import { $, type FakeRelay, useFakeRelays, userMessages, welcomeChunks } from './fake-relay.test-helper.js';
+
+const relays = useFakeRelays('count');
+let n = 0;
+const until = (check: () => boolean, what: string) => waitUntil(check, what, { timeout: 10_000 });
+const live = (el: IndigoChat) => $(el, '[aria-live="polite"]')!.textContent ?? '';
+const input = (el: IndigoChat) => $<HTMLTextAreaElement>(el, '[part~="input"]')!;
+const count = (el: IndigoChat) => $(el, '[part~="char-count"]')?.textContent?.trim() ?? null;
+
+async function opened(lang = 'en'): Promise<{ el: IndigoChat; r: FakeRelay }> {
+  const r = relays.relay().queue(welcomeChunks());
+  const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${`count-${++n}`} mode="inline" lang=${lang}></indigo-chat>`);
+  await until(() => r.sent.length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
+  return { el, r };
+}
+
+/** Replaces the composer's text as a paste does (a real input event, subject to maxlength). */
+async function paste(el: IndigoChat, text: string): Promise<void> {
+  const field = input(el);
+  field.focus();
+  field.select();
+  document.execCommand('insertText', false, text);
+  await el.updateComplete;
+}
+
+describe('composer character count', () => {
+  it('a paste over the limit is kept whole, counted, marked invalid and not sent; trimmed, it sends', async () => {
+    const { el, r } = await opened();
+    await paste(el, 'a'.repeat(3000));
+    expect(count(el)).to.equal(null); // far from the limit: no count
+
+    await paste(el, 'b'.repeat(4100));
+    expect(input(el).value.length).to.equal(4100); // never cut
+    await until(() => count(el) === '100 characters too many', 'over count');
+    expect(input(el).getAttribute('aria-invalid')).to.equal('true');
+    const counter = $(el, '[part~="char-count"]')!;
+    expect(input(el).getAttribute('aria-describedby')).to.equal(counter.id);
+    await until(() => live(el).includes('100 characters too many'), 'said once over');
+
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(r.sent.length).to.equal(1); // only the welcome
+    expect(userMessages(el).length).to.equal(0);
+    expect(input(el).value.length).to.equal(4100);
+
+    await paste(el, 'c'.repeat(3990));
+    await until(() => count(el) === '10 characters left', 'left count');
+    expect(input(el).hasAttribute('aria-invalid')).to.equal(false);
+    await sendKeys({ press: 'Enter' });
+    await until(() => r.sent.length === 2, 'sent');
+    expect(r.sent[1]!.data.text).to.equal('c'.repeat(3990));
+    await el.updateComplete;
+    expect(count(el)).to.equal(null);
+    expect(input(el).value).to.equal('');
+  });
+
+  it('counts characters as the relay does (an emoji is one), and says it in Italian and French', async () => {
+    const it = await opened('it');
+    await paste(it.el, `${'x'.repeat(3989)}😀`); // 3,990 characters, 3,991 UTF-16 units
+    await until(() => count(it.el) === 'Restano 10 caratteri', 'Italian count');
+    await paste(it.el, 'x'.repeat(4001));
+    await until(() => count(it.el) === '1 carattere di troppo', 'Italian over');
+
+    const fr = await opened('fr');
+    await paste(fr.el, 'x'.repeat(3999));
+    await until(() => count(fr.el) === '1 caractère restant', 'French count');
+    // Written in one language, the count follows the element's language when it changes.
+    fr.el.lang = 'de';
+    await until(() => count(fr.el) === 'Noch 1 Zeichen', 'German count after the language changed');
+  });
+});
