@@ -129,6 +129,42 @@ describe.each(engines)('privacy on the built demo in %s', (engine) => {
     }
   });
 
+  describe("a restored conversation before this page's first open", () => {
+    it('a video from an earlier visit fetches nothing until the visitor opens the chat on this page', async () => {
+      const { page } = await open('/index.html');
+      const isClip = (r: LoggedRequest) => /\/sample\.mp4$/.test(pathOf(r));
+      const clip = 'indigo-chat video[part~="video"]';
+      await page.locator(part('launcher')).click();
+      await page.locator(part('button'), { hasText: 'Play a video' }).click();
+      await page.locator(clip).first().waitFor();
+      await page.locator(part('close')).click();
+      await settle(300);
+      const from = server.requests.length;
+      await page.reload();
+      await page.locator(part('launcher')).waitFor();
+      // The conversation is restored with the panel closed: its video is in the page, not fetched
+      // (WebKit renders no bot message before the sanitizer's chunk, fetched on open: none yet).
+      if (engine !== 'webkit') await expect.poll(() => page.locator(clip).count()).toBe(1);
+      await settle(800);
+      const since = () => server.requests.slice(from);
+      expect(
+        since()
+          .filter(isClip)
+          .map((r) => `${r.method} ${r.path}`),
+      ).toEqual([]);
+      const before = await page.locator(clip).count();
+      expect(before).toBe(engine === 'webkit' ? 0 : 1);
+      if (before) expect(await page.locator(clip).first().getAttribute('preload')).toBe('none');
+      // Opened: the video may show its first frame and length (preload="metadata").
+      await page.locator(part('launcher')).click();
+      await expect.poll(() => page.locator(clip).first().getAttribute('preload')).toBe('metadata');
+      await expect.poll(() => since().some(isClip)).toBe(true);
+      // The demo ships no video file: the browser's 404 for the clip is the one error expected.
+      expect((await page.errors()).filter((e) => !/404/.test(e))).toEqual([]);
+      await page.close();
+    });
+  });
+
   describe('hostile bot HTML (real relay session, answers replaced at the server)', () => {
     // Not in WebKit: no proxy there (driver.ts), so nothing would witness the attacker's host.
     it.skipIf(!witnessed)(

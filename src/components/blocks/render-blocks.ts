@@ -52,6 +52,12 @@ export interface BlockContext {
    * replies, where `activeActionsId` is null.
    */
   activeMessageId?: string | null;
+  /**
+   * The conversation is on screen (the launcher's panel open, an inline chat seen). Until
+   * then videos do not preload (`preload="none"`): a conversation restored from an earlier
+   * visit fetches nothing before the visitor opens the chat on this page. Absent: on screen.
+   */
+  shown?: boolean;
   /** A quick-reply or card button was clicked. */
   onPayload(payload: string, label: string): void;
   /** E.g. a URL was refused, a generation degraded. Called once per item, after the render. */
@@ -233,7 +239,7 @@ function renderVideo(block: VideoBlock, ctx: BlockContext, strings: CoreBlockStr
   }
   return lazyPart(
     videoPart,
-    (m) => m.renderVideoSource(safe, block, strings, ctx.lang),
+    (m) => m.renderVideoSource(safe, block, strings, ctx.lang, ctx.shown !== false),
     () => html`<div class="media lazy-part video" aria-busy="true"></div>`,
     () => html`<div class="media">${webLink(safe, block.alt || strings.openVideo, strings, 'video-link')}</div>`,
   );

@@ -11,7 +11,8 @@ import { videoStrings } from './video-strings.js';
 import { videoEmbed } from './video-embed.js';
 import { classifyVideo } from './video-source.js';
 
-export function renderVideoSource(safe: string, block: VideoBlock, strings: CoreBlockStrings, lang: string) {
+/** `shown`: the chat is on screen; a video off screen preloads nothing (BlockContext.shown). */
+export function renderVideoSource(safe: string, block: VideoBlock, strings: CoreBlockStrings, lang: string, shown = true) {
   const vs = videoStrings(lang);
   const source = classifyVideo(safe);
   switch (source.kind) {
@@ -21,7 +22,7 @@ export function renderVideoSource(safe: string, block: VideoBlock, strings: Core
           part="video"
           class="video"
           controls
-          preload="metadata"
+          preload=${shown ? 'metadata' : 'none'}
           playsinline
           src=${source.src}
           aria-label=${block.alt || nothing}

@@ -484,6 +484,8 @@ export class IndigoChat extends LitElement {
   private restoreFailed = false;
   private toAnnounce: string[] = [];
   private draft = '';
+  /** The conversation has been on screen on this page: videos may preload (BlockContext.shown). */
+  private shown = false;
   /** The draft's characters once it nears MAX_CHARS (null below): the count shows. */
   private counted: number | null = null;
   /** The focused control before a render; the status line (offline, error) shown, and last said. */
@@ -1144,6 +1146,7 @@ export class IndigoChat extends LitElement {
         activeActionsId: activeId,
         // The latest turn's carousel buttons stay live even when it has no quick replies.
         activeMessageId: latest ? m.id : null,
+        shown: this.shown,
         onPayload: this.onPayload,
         onWarning: this.onBlockWarning,
       })}
@@ -1203,6 +1206,8 @@ export class IndigoChat extends LitElement {
     const starts = this.dayStartsOf(t);
     const now = Date.now();
     const stoppable = this.conversation.stoppable;
+    // On screen once on this page (sticky: messages re-render once, at the first open).
+    this.shown ||= this.mode === 'launcher' ? this.open : this.visibility.seen;
     this.status = notice?.text ?? (this.offline ? s.offline : '');
     // Bot HTML is never shown unsanitized: held while the fallback sanitizer loads, plain
     // text (with a notice) if it failed to load.
@@ -1278,7 +1283,7 @@ export class IndigoChat extends LitElement {
                     const day = starts.has(i) ? dayLabel(m.at, now, lang, v) : null;
                     const ratedId = rateable.get(m.id);
                     const vote = this.feedback.vote(ratedId);
-                    return guard([m, mine, latest, lang, origins, day, ratedId, vote, load], () =>
+                    return guard([m, mine, latest, lang, origins, day, ratedId, vote, load, this.shown], () =>
                       this.renderMessage(m, mine, latest, s, v, day, ratedId),
                     );
                   },
