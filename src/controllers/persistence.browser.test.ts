@@ -270,3 +270,28 @@ describe('a saved conversation edited by another script', () => {
     el.remove();
   });
 });
+
+describe('a saved transcript with an impossible time', () => {
+  it('is discarded like any transcript that does not validate: the element renders and starts afresh', async () => {
+    const r = relays.relay().queue(welcomeChunks('First'), welcomeChunks('Fresh start'));
+    const id = `bad-time-${++n}`;
+    const first = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id}></indigo-chat>`);
+    $<HTMLButtonElement>(first, '[part~="launcher"]')!.click();
+    await waitUntil(() => botMessages(first).length === 1 && first.conversation.transcript.status === 'idle', 'welcome');
+    first.remove();
+    const key = storageKey(r.path, id);
+    await waitUntil(() => localStorage.getItem(key) !== null, 'saved');
+    const saved = JSON.parse(localStorage.getItem(key)!) as { transcript: string };
+    const transcript = JSON.parse(saved.transcript) as { messages: { at: number }[] };
+    // Finite, so it passed for a time, but past what a Date can hold: toISOString() throws.
+    transcript.messages[0]!.at = 1e300;
+    saved.transcript = JSON.stringify(transcript);
+    localStorage.setItem(key, JSON.stringify(saved));
+
+    const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} mode="inline"></indigo-chat>`);
+    el.scrollIntoView();
+    await waitUntil(() => botMessages(el).some((m) => m.textContent.includes('Fresh start')), 'a fresh conversation');
+    expect(el.conversation.transcript.messages.every((m) => Math.abs(m.at) <= 8.64e15)).to.equal(true);
+    el.remove();
+  });
+});
