@@ -231,6 +231,24 @@ describe('persistence with its code loaded on demand', () => {
   });
 });
 
+/** Opens a chat, waits for its first answer, leaves the page; returns the saved key. */
+async function savedFirstAnswer(r: ReturnType<typeof relays.relay>, id: string): Promise<string> {
+  const first = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id}></indigo-chat>`);
+  $<HTMLButtonElement>(first, '[part~="launcher"]')!.click();
+  await waitUntil(() => botMessages(first).length === 1 && first.conversation.transcript.status === 'idle', 'answer');
+  first.remove();
+  const key = storageKey(r.path, id);
+  await waitUntil(() => localStorage.getItem(key) !== null, 'saved');
+  return key;
+}
+
+/** Another script on the page edits the saved value. */
+function editSaved(key: string, edit: (saved: Record<string, unknown>) => void): void {
+  const saved = JSON.parse(localStorage.getItem(key)!) as Record<string, unknown>;
+  edit(saved);
+  localStorage.setItem(key, JSON.stringify(saved));
+}
+
 describe('a saved conversation edited by another script', () => {
   it('restores only exact http(s) media origins: `*` or a URL with a path in storage lets no image load on render', async () => {
     const r = relays.relay().queue([
@@ -244,21 +262,15 @@ describe('a saved conversation edited by another script', () => {
       { type: 'processing.end' },
     ]);
     const id = `tampered-${++n}`;
-    const first = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id}></indigo-chat>`);
-    $<HTMLButtonElement>(first, '[part~="launcher"]')!.click();
-    await waitUntil(() => botMessages(first).length === 1 && first.conversation.transcript.status === 'idle', 'answer');
-    first.remove();
-    const key = storageKey(r.path, id);
-    await waitUntil(() => localStorage.getItem(key) !== null, 'saved');
-    const saved = JSON.parse(localStorage.getItem(key)!) as Record<string, unknown>;
-    saved['media'] = [
-      '*',
-      'https://attacker.example/any/path',
-      ' https://attacker.example',
-      'javascript:alert(1)',
-      'https://allowed.example',
-    ];
-    localStorage.setItem(key, JSON.stringify(saved));
+    editSaved(await savedFirstAnswer(r, id), (saved) => {
+      saved['media'] = [
+        '*',
+        'https://attacker.example/any/path',
+        ' https://attacker.example',
+        'javascript:alert(1)',
+        'https://allowed.example',
+      ];
+    });
 
     const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} mode="inline"></indigo-chat>`);
     await waitUntil(() => botMessages(el).length === 1, 'restored');
@@ -275,18 +287,12 @@ describe('a saved transcript with an impossible time', () => {
   it('is discarded like any transcript that does not validate: the element renders and starts afresh', async () => {
     const r = relays.relay().queue(welcomeChunks('First'), welcomeChunks('Fresh start'));
     const id = `bad-time-${++n}`;
-    const first = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id}></indigo-chat>`);
-    $<HTMLButtonElement>(first, '[part~="launcher"]')!.click();
-    await waitUntil(() => botMessages(first).length === 1 && first.conversation.transcript.status === 'idle', 'welcome');
-    first.remove();
-    const key = storageKey(r.path, id);
-    await waitUntil(() => localStorage.getItem(key) !== null, 'saved');
-    const saved = JSON.parse(localStorage.getItem(key)!) as { transcript: string };
-    const transcript = JSON.parse(saved.transcript) as { messages: { at: number }[] };
-    // Finite, so it passed for a time, but past what a Date can hold: toISOString() throws.
-    transcript.messages[0]!.at = 1e300;
-    saved.transcript = JSON.stringify(transcript);
-    localStorage.setItem(key, JSON.stringify(saved));
+    editSaved(await savedFirstAnswer(r, id), (saved) => {
+      const transcript = JSON.parse(saved['transcript'] as string) as { messages: { at: number }[] };
+      // Finite, so it passed for a time, but past what a Date can hold: toISOString() throws.
+      transcript.messages[0]!.at = 1e300;
+      saved['transcript'] = JSON.stringify(transcript);
+    });
 
     const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} mode="inline"></indigo-chat>`);
     el.scrollIntoView();
