@@ -22,6 +22,7 @@ import {
 } from '../../html/hostile-html.test-helper.js';
 import { ALLOWED_ATTR, ALLOWED_TAGS } from '../../html/sanitize-policy.js';
 import { safeUrl } from '../../html/url-policy.js';
+import { buildTranscript } from './transcript-export.js';
 
 const relays = useFakeRelays('privacy');
 let n = 0;
@@ -446,5 +447,32 @@ describe('the security review’s payload table through the element', () => {
     // The attacker's images wait behind click-to-load placeholders in all three renderings.
     const held = botMessages(el).map((m) => m.querySelectorAll('[part~="blocked-media"]').length);
     expect(held.every((k) => k > 0)).to.equal(true);
+
+    // The downloaded file is that sanitized DOM serialized: parsed again as the visitor's
+    // browser opens it, it holds only the policy's elements (images as links) and ours.
+    const file = buildTranscript(el.conversation.transcript, {
+      format: 'html',
+      title: 'Shop',
+      siteTitle: 'Shop',
+      lang: 'en',
+      dir: 'ltr',
+      mediaOrigins: [ALLOWED],
+      now: Date.now(),
+      you: 'You',
+      assistant: 'Assistant',
+      heading: (t) => t,
+    });
+    const doc = new DOMParser().parseFromString(file.content, 'text/html');
+    const fileTags = new Set([...ALLOWED_TAGS, 'h1', 'ol', 'li', 'time']);
+    const fileAttrs = new Set([...ALLOWED_ATTR, 'target', 'rel', 'class']);
+    const outside = [...doc.body.querySelectorAll('*')].flatMap((e) => [
+      ...(fileTags.has(e.localName) && e.localName !== 'img' ? [] : [`<${e.localName}>`]),
+      ...e
+        .getAttributeNames()
+        .filter((a) => !fileAttrs.has(a))
+        .map((a) => `<${e.localName}> ${a}`),
+    ]);
+    expect(outside).to.deep.equal([]);
+    expect([...doc.head.children].map((e) => e.localName)).to.deep.equal(['meta', 'meta', 'meta', 'meta', 'title', 'style']);
   });
 });
