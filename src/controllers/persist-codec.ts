@@ -54,12 +54,25 @@ export function decode(raw: string, deltaUnit: DeltaUnit, unread: number, onErro
       open: parsed.open === true,
       draft: typeof parsed.draft === 'string' ? parsed.draft.slice(0, 4000) : '',
       consent: parsed.consent === true,
-      mediaOrigins: Array.isArray(parsed.media) ? parsed.media.filter((o): o is string => typeof o === 'string').slice(0, 16) : [],
+      mediaOrigins: Array.isArray(parsed.media) ? parsed.media.filter(isOrigin).slice(0, 16) : [],
       unread,
     };
   } catch (e) {
     onError(e);
     return null;
+  }
+}
+
+/**
+ * What the relay can announce (an exact http(s) origin, as transport.ts takes them): these
+ * origins let bot images load on render, so an entry edited into storage must not widen
+ * that (`*` would allow every host).
+ */
+function isOrigin(value: unknown): value is string {
+  try {
+    return typeof value === 'string' && /^https?:\/\/[^/]+$/.test(value) && new URL(value).origin === value;
+  } catch {
+    return false;
   }
 }
 

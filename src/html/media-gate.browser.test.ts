@@ -125,6 +125,18 @@ describe('media gate: nothing in bot HTML requests an origin nobody allowed', ()
     expect(box.querySelector('[part="blocked-media"]')).to.equal(null);
   });
 
+  it('the alt text cannot reorder or hide the host in the placeholder (bidi and control characters dropped)', () => {
+    // With U+202E the host after the alt would show reversed ("elpmaxe.rekcatta"), leaving the
+    // alt's made-up host the only readable one, on the button that loads the image.
+    const alt = 'logo\u201d from shop.example\u202e\u2066\u200f\u0007';
+    const fragment = sanitizeToFragment(`<img src="${ATTACKER}/x.png" alt="${alt}">`, {
+      loadOrigins: [ALLOWED],
+      blockedLabel: (host, a) => `Show image \u201c${a}\u201d from ${host}`,
+    });
+    const label = fragment.querySelector('[part="blocked-media"] button')!.textContent;
+    expect(label).to.equal('Show image \u201clogo\u201d from shop.example\u201d from attacker.example');
+  });
+
   it('the placeholder names the host, is a labelled button, and a click loads exactly that image', async () => {
     box.append(
       sanitizeToFragment(`<p>Chart: <img src="${ATTACKER}/chart.png?d=1" alt="sales chart"></p>`, {

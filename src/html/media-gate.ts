@@ -23,6 +23,7 @@
  * explicit opt-out). Image and video *chunks* are not gated here: they are platform blocks,
  * not model output, and keep the URL policy (see the README's Security section).
  */
+import { FORBIDDEN_CHARS } from './url-policy.js';
 
 export interface MediaGateOptions {
   /**
@@ -170,7 +171,9 @@ export function gateFragment(fragment: DocumentFragment, options: MediaGateOptio
  */
 function placeholder(img: HTMLImageElement, src: string, label: (host: string, alt: string) => string): HTMLElement {
   const doc = img.ownerDocument;
-  const alt = (img.getAttribute('alt') ?? '').trim();
+  // Without the bot's bidi and control characters, which could reorder the label and leave
+  // a host written in the alt as the only readable one (a split ignores the regex's lack of /g).
+  const alt = (img.getAttribute('alt') ?? '').split(FORBIDDEN_CHARS).join('').trim();
   let host: string;
   try {
     host = new URL(src).host;

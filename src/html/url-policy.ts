@@ -28,7 +28,7 @@ const MAX_TEL_DIGITS = 15;
 // C0/C1 controls, DEL, bidi embeddings/overrides/isolates and marks (Trojan-Source style
 // spoofing), zero-width characters and BOM. Any of them anywhere refuses the URL.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/u;
+export const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]/u;
 
 // An explicit scheme must start the value. Anything else (relative, `//host`, `&#106;…`
 // entity spellings, leading whitespace) has no scheme and is refused: we never resolve

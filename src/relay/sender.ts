@@ -22,12 +22,18 @@ export function toBase64Url(bytes: Uint8Array): string {
   return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/**
+ * The bytes of `text`, or null unless `text` is their canonical unpadded base64url spelling:
+ * decoding ignores a last character's spare bits, so without this check three other
+ * spellings of every signature would verify too (sender ids the relay never issued, each
+ * a conversation of its own on the platform; console cookies likewise).
+ */
 export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   try {
     const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
     const out = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
+    return toBase64Url(out) === text ? out : null;
   } catch {
     return null;
   }

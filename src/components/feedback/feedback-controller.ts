@@ -6,7 +6,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { FeedbackDetail, FeedbackReason, ThumbValue } from '../../core/platform/feedback.js';
-import { FEEDBACK_COMMENT_MAX } from '../../core/platform/feedback.js';
+import { CSAT_MAX, CSAT_MIN, FEEDBACK_COMMENT_MAX, FEEDBACK_REASONS } from '../../core/platform/feedback.js';
 import { stableMessageId } from '../../core/platform/message-id.js';
 import type { Message } from '../../core/conversation/types.js';
 import { pickStorage, type StorageKind } from '../../controllers/persistence-controller.js';
@@ -73,6 +73,22 @@ export function rateableAnswers(messages: readonly Message[], sender: string | n
   return out;
 }
 
+const isThumb = (v: unknown): v is ThumbValue => v === 'up' || v === 'down';
+const text = (v: unknown): string => (typeof v === 'string' ? v.slice(0, FEEDBACK_COMMENT_MAX) : '');
+
+/** A saved vote from valid fields only (`v.value` already checked). */
+function readVote(v: Vote): Vote {
+  return {
+    value: v.value,
+    first: isThumb(v.first) ? v.first : v.value,
+    changes: v.changes >= 1 ? 1 : 0,
+    reasons: Array.isArray(v.reasons) ? FEEDBACK_REASONS.filter((r) => v.reasons.includes(r)) : [],
+    comment: text(v.comment),
+    details: v.details === true,
+    done: v.done === true,
+  };
+}
+
 export class FeedbackController implements ReactiveController {
   votes = new Map<string, Vote>();
   csat: CsatState = NO_CSAT;
@@ -108,9 +124,24 @@ export class FeedbackController implements ReactiveController {
       const raw = store?.getItem(this.key);
       const saved = raw ? (JSON.parse(raw) as Partial<Saved>) : null;
       if (saved?.v !== 1) return;
-      this.votes = new Map(Object.entries(saved.votes ?? {}).filter(([, v]) => v && (v.value === 'up' || v.value === 'down')));
-      this.csat = saved.csat && ['none', 'asking', 'done'].includes(saved.csat.state) ? saved.csat : NO_CSAT;
-      this.outbox = Array.isArray(saved.outbox) ? saved.outbox.slice(-MAX_OUTBOX) : [];
+      // Rebuilt field by field (another script may have edited it): a missing list or a
+      // comment that is not a string would throw in the view, breaking the element.
+      const votes: [string, Vote][] = [];
+      for (const [id, v] of Object.entries(saved.votes ?? {})) if (isThumb(v?.value)) votes.push([id, readVote(v)]);
+      this.votes = new Map(votes);
+      const c = saved.csat;
+      this.csat =
+        c && ['none', 'asking', 'done'].includes(c.state)
+          ? {
+              state: c.state,
+              score: Number.isInteger(c.score) && c.score! >= CSAT_MIN && c.score! <= CSAT_MAX ? c.score : null,
+              comment: text(c.comment),
+            }
+          : NO_CSAT;
+      // The relay validates what is sent; only the shape the sender loop reads is checked here.
+      this.outbox = (Array.isArray(saved.outbox) ? saved.outbox : [])
+        .filter((o) => typeof o?.sender === 'string' && typeof o.detail === 'object' && o.detail !== null)
+        .slice(-MAX_OUTBOX);
     } catch {
       // Unreadable: start empty.
     }

@@ -151,6 +151,43 @@ describe('thumbs feedback', () => {
     expect(thumb(restored, 'up').getAttribute('aria-disabled')).to.equal('true');
   });
 
+  it('saved feedback edited by another script is rebuilt from valid fields: the thumbs still render, nothing throws', async () => {
+    const { r } = relay();
+    const el = await mount(r, { id: `tampered-${n}` });
+    await ask(el, 'hello', 2);
+    thumb(botMessages(el)[1]!, 'down').click();
+    await el.updateComplete;
+    const id = el.id;
+    el.remove();
+    const key = Object.keys(localStorage).find((k) => k.endsWith(`#${id}:feedback`))!;
+    const saved = JSON.parse(localStorage.getItem(key)!) as {
+      votes: Record<string, Record<string, unknown>>;
+      csat: unknown;
+      outbox: unknown;
+    };
+    for (const vote of Object.values(saved.votes)) {
+      delete vote['reasons'];
+      vote['comment'] = { toString: 1 };
+      vote['first'] = 'sideways';
+    }
+    saved.csat = { state: 'asking', score: 'x', comment: 7 };
+    saved.outbox = [null, 5];
+    localStorage.setItem(key, JSON.stringify(saved));
+    const errors: unknown[] = [];
+    const onError = (e: ErrorEvent) => errors.push(e.error);
+    window.addEventListener('error', onError);
+    const again = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} mode="inline"></indigo-chat>`);
+    await waitUntil(() => botMessages(again).length === 2 && group(botMessages(again)[1]!) !== null, 'thumbs shown');
+    await again.updateComplete;
+    window.removeEventListener('error', onError);
+    const restored = botMessages(again)[1]!;
+    expect(thumb(restored, 'down').getAttribute('aria-pressed')).to.equal('true');
+    const chips = [...restored.querySelectorAll('[part~="feedback-reason"]')];
+    expect(chips.map((c) => c.getAttribute('aria-pressed'))).to.deep.equal(['false', 'false', 'false', 'false']);
+    expect(restored.querySelector<HTMLTextAreaElement>('[part~="feedback-comment"]')!.value).to.equal('');
+    expect(errors).to.deep.equal([]);
+  });
+
   it('retries a failed send in the background and shows the visitor no error', async () => {
     const { r, votes } = relay([503]);
     const el = await mount(r);

@@ -7,6 +7,7 @@
  */
 import type { BotMessage } from '../../core/conversation/types.js';
 import { generationHtml } from '../../core/index.js';
+import { mayLoadOnRender } from '../../html/media-gate.js';
 import { plainTextToFragment, sanitizeToFragment } from '../../html/sanitize.js';
 
 export interface AnswerContent {
@@ -74,17 +75,25 @@ export function nodeText(root: Node): string {
 }
 
 /**
- * Serialize sanitized nodes, dropping the attributes only the view uses. `imagesAsLinks`:
- * a saved file must not call home when opened, so its images become links. (No string is
- * ever parsed back into markup here: pages that enforce Trusted Types stay happy.)
+ * Images as links: `true` all of them (a saved file must not call home when opened), a list
+ * of load origins those the screen holds behind a click-to-load placeholder (pasted HTML
+ * must not fetch what the visitor never let load: the URL may carry the conversation).
  */
-export function fragmentHtml(fragment: DocumentFragment, imagesAsLinks = false): string {
+export type ImagesAsLinks = boolean | readonly string[];
+
+/**
+ * Serialize sanitized nodes, dropping the attributes only the view uses, images per
+ * {@link ImagesAsLinks}. (No string is ever parsed back into markup here: pages that
+ * enforce Trusted Types stay happy.)
+ */
+export function fragmentHtml(fragment: DocumentFragment, imagesAsLinks: ImagesAsLinks = false): string {
   // An inert document (no browsing context): an <img> adopted into it never loads, so
   // copying or saving an answer makes no request (the page's document would fetch it).
   const box = document.implementation.createHTMLDocument('').createElement('div');
   box.append(fragment);
-  if (imagesAsLinks) {
+  if (imagesAsLinks !== false) {
     for (const img of box.querySelectorAll('img')) {
+      if (imagesAsLinks !== true && mayLoadOnRender(img.getAttribute('src') ?? '', imagesAsLinks)) continue;
       const a = document.createElement('a');
       a.href = img.getAttribute('src') ?? '';
       a.textContent = img.getAttribute('alt') || a.href;
@@ -101,7 +110,7 @@ export function fragmentHtml(fragment: DocumentFragment, imagesAsLinks = false):
 }
 
 /** The answer's text and generated blocks (what the visitor reads), sanitized. */
-export function answerContent(message: BotMessage, mediaOrigins: readonly string[], imagesAsLinks = false): AnswerContent {
+export function answerContent(message: BotMessage, mediaOrigins: readonly string[], imagesAsLinks: ImagesAsLinks = false): AnswerContent {
   const texts: string[] = [];
   const htmls: string[] = [];
   for (const b of message.blocks) {

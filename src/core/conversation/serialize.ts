@@ -176,7 +176,8 @@ class Reader {
   }
 
   at(x: unknown): number {
-    if (typeof x !== 'number' || !Number.isFinite(x)) fail();
+    // A time a Date can hold (±8.64e15 ms): past it, rendering the message's <time> throws.
+    if (typeof x !== 'number' || !(Math.abs(x) <= 8.64e15)) fail();
     return x;
   }
 

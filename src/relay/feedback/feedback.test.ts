@@ -55,6 +55,11 @@ describe('feedback validation', () => {
     expect(v.ok).toBe(false);
     if (!v.ok) expect(v.message).toMatch(message);
   });
+  it('never echoes an unknown key in its message', () => {
+    const v = validateFeedbackBody({ ...ok, '<img src=x onerror=alert(1)>': 1 });
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.message).not.toMatch(/img|onerror|</);
+  });
   it('counts a 500-character comment of emoji as 500 characters', () => {
     expect(validateFeedbackBody({ ...ok, comment: '👍'.repeat(500) }).ok).toBe(true);
   });

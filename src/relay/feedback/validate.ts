@@ -18,7 +18,10 @@ export type ValidFeedback = { ok: true; sender: string; conversation: string; de
 export function validateFeedbackBody(body: unknown): ValidFeedback {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, message: 'The body must be a JSON object.' };
   const b = body as Record<string, unknown>;
-  for (const key of Object.keys(b)) if (!KEYS.has(key)) return { ok: false, message: `Unknown field "${key.slice(0, 40)}".` };
+  // Fixed text: an error body never echoes what the client sent (not even a key's name).
+  for (const key of Object.keys(b))
+    if (!KEYS.has(key))
+      return { ok: false, message: 'Unknown field; the known ones are sender, kind, value, reasons, comment, messageId.' };
   if (!isSenderFormat(b['sender'])) return { ok: false, message: '`sender` is missing or malformed.' };
   const sender = b['sender'];
   const kind = b['kind'];
