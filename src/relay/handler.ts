@@ -1,7 +1,7 @@
 import type { OutgoingData } from '../core/protocol/types.js';
 import { createRedactor, redactFields } from './redact.js';
 import { createSenderSigner, parseSecrets, randomSecret } from './sender.js';
-import { createMemoryStore, forwardedClient, ipKey, limitBucket, limitWindow, type RelayStore } from './store.js';
+import { createMemoryStore, forwardedClient, ipKey, limitBucket, limitWindow, publicOrigin, type RelayStore } from './store.js';
 import { AnswerPipe, SourceStart, answerResponse, pushSourceOf, type UpstreamState } from './stream.js';
 import { validateSendBody } from './validate.js';
 import { RelayConfigError } from './config-error.js';
@@ -261,12 +261,9 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     if (allowed.has(origin)) return true;
     if (config.selfOrigin) return false;
     try {
-      const url = new URL(request.url);
-      if (url.origin === origin) return true;
       // Behind trusted proxies that terminate TLS the request arrives as http: the scheme the
-      // visitor used is the last X-Forwarded-Proto entry (the one the nearest proxy set).
-      const proto = trustHops > 0 ? request.headers.get('x-forwarded-proto')?.split(',').at(-1)?.trim().toLowerCase() : undefined;
-      return (proto === 'https' || proto === 'http') && new URL(`${proto}://${url.host}`).origin === origin;
+      // visitor used is the nearest proxy's X-Forwarded-Proto.
+      return new URL(request.url).origin === origin || publicOrigin(request, trustHops) === origin;
     } catch {
       return false;
     }

@@ -16,6 +16,7 @@ import { openSqliteFeedbackStore, sqliteInstalled } from './feedback/sqlite-stor
 import type { FeedbackStore } from './feedback/store.js';
 import { patToken, RelayConfigError, type MountedRelayHandler, type RelayLog } from './handler.js';
 import { exactOrigin } from './config-error.js';
+import { trustProxyHops } from './env.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -106,6 +107,7 @@ export function nodeConsole(
     feedback: relay.feedback,
     figures: relay.figures,
     ...(env.RELAY_SELF_ORIGIN?.trim() ? { selfOrigin: exactOrigin('RELAY_SELF_ORIGIN', env.RELAY_SELF_ORIGIN.trim()) } : {}),
+    ...(env.RELAY_TRUST_PROXY?.trim() ? { trustProxy: trustProxyHops(env.RELAY_TRUST_PROXY.trim()) } : {}),
     log,
     async readAsset(name) {
       try {

@@ -241,6 +241,17 @@ export function ipKey(ip: string): string {
  * counting as the rightmost). 0 ignores the header. A header shorter than `hops` (a request
  * that skipped a proxy) falls back to its leftmost entry.
  */
+/**
+ * The origin the visitor's browser used for `request`: the request's own, or behind
+ * `hops` trusted proxies that terminate TLS its host with the scheme of the last
+ * `X-Forwarded-Proto` entry (the one the nearest proxy wrote; http or https only).
+ */
+export function publicOrigin(request: Request, hops: number): string {
+  const url = new URL(request.url);
+  const proto = hops > 0 ? request.headers.get('x-forwarded-proto')?.split(',').at(-1)?.trim().toLowerCase() : undefined;
+  return proto === 'https' || proto === 'http' ? new URL(`${proto}://${url.host}`).origin : url.origin;
+}
+
 export function forwardedClient(xff: string | null, peer: string | undefined, hops: number): string | undefined {
   if (hops <= 0 || !xff) return peer;
   const list = xff

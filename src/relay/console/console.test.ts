@@ -117,6 +117,22 @@ describe('console auth', () => {
     expect(app.status).toBe(200);
   });
 
+  it('behind a TLS-terminating proxy with RELAY_TRUST_PROXY alone (no RELAY_SELF_ORIGIN): signs in from the https page, Secure cookie', async () => {
+    const behind = { 'x-forwarded-proto': 'https' };
+    const httpsPage = (s: RelayServer) => s.url.replace(/^http:/, 'https:');
+    const trusted = await server({ RELAY_TRUST_PROXY: '1' });
+    const res = await form(trusted, '/console/login', `token=${TOKEN}`, { ...behind, origin: httpsPage(trusted) });
+    expect(res.status).toBe(303);
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^__Host-indigo-console=.*; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800; Secure$/);
+    expect((await fetch(`${trusted.url}/console/`, { headers: { ...behind, cookie: cookie.split(';')[0]! } })).status).toBe(200);
+    // Another site is still another site behind the proxy.
+    expect((await form(trusted, '/console/login', `token=${TOKEN}`, { ...behind, origin: 'https://evil.example' })).status).toBe(403);
+    // Without the owner saying proxies sit in front, the header is not believed.
+    const untrusted = await server();
+    expect((await form(untrusted, '/console/login', `token=${TOKEN}`, { ...behind, origin: httpsPage(untrusted) })).status).toBe(403);
+  });
+
   it('is CSRF-safe: cross-site sign-in and sign-out are refused, sign-out needs the session CSRF token', async () => {
     const s = await server();
     expect((await form(s, '/console/login', `token=${TOKEN}`, { origin: 'https://evil.example' })).status).toBe(403);

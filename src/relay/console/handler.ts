@@ -7,7 +7,7 @@
  * analytics-client.ts; the browser only ever sees the console's own JSON, never the PAT.
  */
 import { ANALYTICS_ENDPOINTS, DAY_MS, parseDay, type AnalyticsEndpoint, type AnalyticsRow } from '../../core/platform/analytics.js';
-import { createMemoryStore, limitWindow } from '../store.js';
+import { createMemoryStore, limitWindow, publicOrigin } from '../store.js';
 import type { FeedbackService } from '../feedback/route.js';
 import type { RelayFigures } from '../figures.js';
 import { AnalyticsError, type AnalyticsClient } from './analytics-client.js';
@@ -27,6 +27,11 @@ export interface ConsoleOptions {
   readAsset(name: string): Promise<{ body: Uint8Array<ArrayBuffer>; type: string } | null>;
   /** The console's public origin (RELAY_SELF_ORIGIN); default the request's. */
   selfOrigin?: string;
+  /**
+   * Proxies in front (RELAY_TRUST_PROXY, a hop count): without selfOrigin the public origin
+   * takes the nearest proxy's X-Forwarded-Proto, as the relay's own-origin check does.
+   */
+  trustProxy?: number;
   now?: () => number;
   log?: (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
   /** Page sizes (tests use small ones). */
@@ -86,8 +91,11 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
   // Per process on purpose: sign-in attempts are few; this only slows a guesser down.
   const loginStore = createMemoryStore({ now });
 
-  const sameOrigin = (request: Request, url: URL): boolean => {
-    const expected = options.selfOrigin?.replace(/\/+$/, '') ?? url.origin;
+  /** The origin visitors use: RELAY_SELF_ORIGIN, else the request's (behind trusted proxies, as they report it). */
+  const consoleOrigin = (request: Request): string =>
+    options.selfOrigin?.replace(/\/+$/, '') ?? publicOrigin(request, options.trustProxy ?? 0);
+  const sameOrigin = (request: Request): boolean => {
+    const expected = consoleOrigin(request);
     const origin = request.headers.get('origin');
     if (origin && origin !== 'null') return origin === expected;
     return request.headers.get('sec-fetch-site') === 'same-origin';
@@ -193,20 +201,15 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
     return apiError(404, 'not_found', 'No such console route.');
   };
 
-  let publicProtocol: string | undefined;
-  try {
-    publicProtocol = options.selfOrigin ? new URL(options.selfOrigin).protocol : undefined;
-  } catch {
-    publicProtocol = undefined;
-  }
   return async (request, info) => {
     const url = new URL(request.url);
     const path = url.pathname;
     if (path !== CONSOLE_BASE && !path.startsWith(`${CONSOLE_BASE}/`)) return null;
     if (!options.token) return apiError(404, 'not_found', 'Not found.');
     // Behind a proxy that terminates TLS the request reaches us as http: the public origin
-    // (RELAY_SELF_ORIGIN) says whether visitors use https, so the cookie is Secure there.
-    const secure = (publicProtocol ?? url.protocol) === 'https:';
+    // (RELAY_SELF_ORIGIN, or the trusted proxy's X-Forwarded-Proto) says whether visitors
+    // use https, so the cookie is Secure there.
+    const secure = consoleOrigin(request).startsWith('https:');
     const a = auth(secure);
     const rest = path.slice(CONSOLE_BASE.length);
     try {
@@ -221,7 +224,7 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
         return asset ? respond(200, asset.body, asset.type, { 'cache-control': 'no-cache' }) : apiError(404, 'not_found', 'No such asset.');
       }
       if (request.method === 'POST' && (rest === '/login' || rest === '/logout')) {
-        if (!sameOrigin(request, url)) return apiError(403, 'cross_origin', 'Cross-site request refused.');
+        if (!sameOrigin(request)) return apiError(403, 'cross_origin', 'Cross-site request refused.');
         const form = await readForm(request);
         if (!form) return apiError(415, 'unsupported_media_type', 'Send a form.');
         if (rest === '/login') {
