@@ -171,3 +171,28 @@ describe('ConversationController', () => {
     expect(errors).toEqual(['incomplete']);
   });
 });
+
+describe('ConversationController against the real relay (HTTP on 127.0.0.1)', () => {
+  it('a stored sender the relay finds malformed (400 invalid_request) is replaced once and the message still goes out', async () => {
+    const { startRelayServer } = await import('../relay/node.js');
+    const relay = await startRelayServer({ port: 0, host: '127.0.0.1', env: {}, log: () => {}, mock: { realtime: false } });
+    try {
+      const origin = relay.url;
+      // The relay checks Origin: send the page's, as a browser on the relay's own origin would.
+      const viaPage: FetchLike = (url, init) =>
+        fetch(new URL(url, origin), { ...init, headers: { ...(init.headers as Record<string, string>), origin } });
+      const s = new ConversationController({ ...host(viaPage), relay: `${origin}/api/chat` });
+      // A conversation restored from storage whose sender was edited into junk.
+      s.restore(s.transcript, 'not-a-relay-sender');
+      expect(s.send({ type: 'text', text: 'hello' })).toBe('sent');
+      await until(() => !s.inFlight && s.transcript.status === 'idle');
+      expect(s.transcript.notice).toBeNull();
+      expect(s.sender).not.toBe('not-a-relay-sender');
+      const [user, bot] = s.transcript.messages;
+      expect(user).toMatchObject({ role: 'user', text: 'hello', status: 'sent' });
+      expect(bot?.role).toBe('bot');
+    } finally {
+      await relay.close();
+    }
+  });
+});

@@ -58,11 +58,14 @@ export interface HiddenFailure {
   readonly data: OutgoingData;
 }
 
-/** Relay answers meaning "this sender is not (or no longer) valid": get a new one, retry once. */
+/**
+ * Relay answers meaning "this sender is not (or no longer) valid": get a new one, retry once.
+ * A malformed one (a stored value edited by hand) is a 400 whose message names the sender.
+ */
 function isSenderProblem(o: StreamOutcome): boolean {
   if (o.kind !== 'failed' || o.status === undefined) return false;
   if (o.status === 401 || o.status === 403) return true;
-  return o.status >= 400 && o.status < 500 && /sender/i.test(o.code);
+  return o.status >= 400 && o.status < 500 && /sender/i.test(o.code + o.message);
 }
 
 export class ConversationController implements ReactiveController {
