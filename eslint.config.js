@@ -92,6 +92,19 @@ export default defineConfig(
         'error',
         { allowForKnownSafeCalls: [{ from: 'package', package: 'chai', name: ['Equal'] }] },
       ],
+      // Waits get 10 s on a loaded CI machine (test/support/wait-until.ts), not @open-wc's 1 s.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@open-wc/testing',
+              importNames: ['waitUntil'],
+              message: "Import waitUntil from test/support/wait-until.js (10 s by default; @open-wc's 1 s fails on a loaded machine).",
+            },
+          ],
+        },
+      ],
     },
   },
 

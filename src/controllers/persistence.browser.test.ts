@@ -1,4 +1,5 @@
-import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../../test/support/wait-until.js';
 import '../define.js';
 import type { IndigoChat } from '../components/indigo-chat/indigo-chat.js';
 import { $, $$, botMessages, useFakeRelays, userMessages, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';

@@ -1,7 +1,8 @@
 // The on-render media gate (media-gate.ts), in a real browser with a request monitor: a
 // service worker (msw) sees every request the page makes and answers the "attacker" and
 // "allowed" hosts itself, so nothing leaves 127.0.0.1 and every attempt is counted.
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../../test/support/wait-until.js';
 import { http, HttpResponse } from 'msw';
 import { setupWorker } from 'msw/browser';
 import { sanitizeToFragment } from './sanitize.js';

@@ -1,4 +1,5 @@
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../../test/support/wait-until.js';
 import { useFakeRelays, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
 
 // The deferred snippet (README "Script tag after load", demo/script-tag-deferred.html)

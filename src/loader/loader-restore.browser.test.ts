@@ -1,4 +1,5 @@
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../../test/support/wait-until.js';
 import { botMessages, useFakeRelays, userMessages } from '../components/indigo-chat/fake-relay.test-helper.js';
 import { launcherKey, storageKey } from '../controllers/storage.js';
 import { importSaved, importWidget } from './import-widget.js';

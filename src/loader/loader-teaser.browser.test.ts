@@ -1,4 +1,5 @@
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../../test/support/wait-until.js';
 import { $, useFakeRelays } from '../components/indigo-chat/fake-relay.test-helper.js';
 
 // A script tag with data-teaser: the loader loads the widget without an open, so the

@@ -1,4 +1,5 @@
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../../test/support/wait-until.js';
 import { $, useFakeRelays, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
 import { loadLocale } from '../components/i18n/locales.js';
 import { stringsFor } from '../components/indigo-chat/strings.js';

@@ -1,7 +1,8 @@
 // Carousels, videos and the extension blocks load on demand (lazy-part.ts): a placeholder
 // while their module loads, the real block when it arrives, their text and links when
 // the import fails.
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
 import type { Block } from '../../core/conversation/types.js';
 import { lazyTesting } from './lazy-part.js';
 import { botMessage, microtask, mount } from './blocks.test-helper.js';

@@ -1,4 +1,5 @@
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
 import type { Action, ActionsBlock, Block, CarouselBlock, Card } from '../../core/conversation/types.js';
 import { botMessage, microtask, mount } from './blocks.test-helper.js';
 

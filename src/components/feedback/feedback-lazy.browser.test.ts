@@ -1,6 +1,7 @@
 // The feedback UI is its own chunk (feedback-ui.ts): not loaded at open, loaded once the
 // visitor has said something, and a failed import costs the thumbs, never the answer.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
 import { http, HttpResponse } from 'msw';
 import '../../define.js';
 import type { IndigoChat } from '../indigo-chat/indigo-chat.js';

@@ -1,7 +1,8 @@
 // The language packs in the real element: a French, German or Arabic visitor reads the
 // extension blocks, thumbs, CSAT and consent notice in their language (these tables were
 // English and Italian only), and what the owner or the bot wrote still wins over them.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
 import '../../define.js';
 import type { IndigoChat } from '../indigo-chat/indigo-chat.js';
 import { $, $$, botMessages, useFakeRelays, type FakeRelay, type Wire } from '../indigo-chat/fake-relay.test-helper.js';

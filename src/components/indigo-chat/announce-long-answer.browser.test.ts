@@ -1,4 +1,5 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
 import '../../define.js';
 import { MAX_ANNOUNCED, type IndigoChat } from './indigo-chat.js';
 import { $, botMessages, typeAndEnter, useFakeRelays, welcomeChunks, type Wire } from './fake-relay.test-helper.js';

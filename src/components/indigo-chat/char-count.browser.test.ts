@@ -3,7 +3,8 @@
  * paste is never cut, the count says what is left or too many (in the visitor's language),
  * a send over the limit is refused and said, and the field says it is invalid.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';

@@ -1,4 +1,5 @@
-import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
 import { HttpResponse } from 'msw';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';

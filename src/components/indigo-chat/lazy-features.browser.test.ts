@@ -1,6 +1,7 @@
 // Teaser and voice input load on demand (docs/decisions/open-time-bytes.md): an element
 // without them imports nothing of theirs, and a failed import leaves the chat working.
-import { aTimeout, expect, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
 import { $, botMessages, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';

@@ -2,7 +2,8 @@
 // and hostile bot HTML that must not make a request on render. Requests are watched at
 // the service worker (msw sees every request the page makes) and storage writes by
 // wrapping the Storage and cookie setters.
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
 import { http, HttpResponse, passthrough } from 'msw';
 import { setupWorker, type SetupWorker } from 'msw/browser';
 import { streamsThroughWorker } from '../../mock-platform/msw.js';

@@ -2,7 +2,8 @@
  * Behaviour found missing or wrong in the review against the spec (issue #4): each test
  * here failed before its fix.
  */
-import { aTimeout, expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
 import { HttpResponse, http } from 'msw';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';

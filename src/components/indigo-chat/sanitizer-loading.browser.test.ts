@@ -1,4 +1,5 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
 import { $, botMessages, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';

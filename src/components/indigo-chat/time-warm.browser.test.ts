@@ -2,7 +2,8 @@
 // launcher focuses it), never on a page where nobody chats, and the first message's time
 // then reuses it (the first Intl.DateTimeFormat loads ICU's date data: an INP cost).
 // Its own file: a fresh page, so no other test has built the formatter yet.
-import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
 import '../../define.js';
 import { $, sseResponse, typeAndEnter, useFakeRelays, userMessages } from './fake-relay.test-helper.js';
 

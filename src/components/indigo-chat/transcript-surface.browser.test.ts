@@ -1,7 +1,8 @@
 // The transcript paints the panel's surface colour itself: an opaque scroller is one
 // Chromium scrolls on the compositor even at 1x device pixels (a transparent one repaints
 // and re-layerizes on every scroll of a streaming answer; bench/README.md has the figures).
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';

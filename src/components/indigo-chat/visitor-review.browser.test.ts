@@ -4,7 +4,8 @@
  * answers are said word by word, forced colors and right to left hold, and nothing
  * overflows at 320 px.
  */
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
 import { nothing } from 'lit';
 import { sendKeys } from '@web/test-runner-commands';
 import { HttpResponse } from 'msw';

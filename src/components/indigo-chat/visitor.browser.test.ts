@@ -1,7 +1,8 @@
 // Browser tests of the visitor features (issue 9): stop, copy, times and day separators,
 // transcript download, teaser, languages and right-to-left, the modal panel, voice input,
 // and axe in every mode. Real element, real Chromium; msw stands in for the relay.
-import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
 import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../define.js';
 import { createTranscript, reduce } from '../../core/index.js';
