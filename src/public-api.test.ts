@@ -25,6 +25,7 @@ describe('public API after the renames', () => {
       'no-answer',
       'no-answer-in-time',
       'offline',
+      'rate-limited',
       'relay-error',
       'send-failed',
       'timeout',
