@@ -235,6 +235,21 @@ describe.each(engines)('visitor features through the real relay in %s', (engine)
     await page.forcedColors(false);
     expect(await page.errors()).toEqual([]);
     await page.close();
+
+    // The launcher's floating panel: its shadow is dropped under forced colors, its outline stays.
+    const home = await openPage('/index.html');
+    await home.locator(part('launcher')).click();
+    await idle(home);
+    const homeForced = await home.forcedColors(true);
+    const panel = await home.evaluate<{ style: string; width: number; color: string }>(() => {
+      const cs = getComputedStyle(document.querySelector('indigo-chat')!.shadowRoot!.querySelector('[part~="panel"]')!);
+      return { style: cs.outlineStyle, width: parseFloat(cs.outlineWidth), color: cs.outlineColor };
+    });
+    expect(panel.style).toBe('solid');
+    expect(panel.width).toBeGreaterThanOrEqual(1);
+    if (homeForced) expect(panel.color).toMatch(/^rgb\(/);
+    await home.forcedColors(false);
+    await home.close();
   });
 
   it('languages page: lang="auto" and Arabic right to left, axe-clean', async () => {

@@ -261,10 +261,12 @@ export const indigoChatStyles = css`
     border-end-start-radius: 4px;
     overflow-wrap: anywhere;
   }
-  /* Forced colors paint a transparent outline in the system's text colour: the bubbles keep
-     an edge there when their backgrounds go (an outline: no layout change elsewhere). */
+  /* Forced colors paint a transparent outline in the system's text colour: the bubbles and
+     the floating panel (whose edge is a shadow, dropped there) keep an edge when their
+     backgrounds go (an outline: no layout change elsewhere). */
   .user-bubble,
-  [part~='message-bot'] [part~='bubble'] {
+  [part~='message-bot'] [part~='bubble'],
+  .launcher [part~='panel'] {
     outline: 1px solid transparent;
     outline-offset: -1px;
   }
