@@ -77,6 +77,17 @@ describe('polling answer', () => {
     expect(types(await chunksOf(answer))).toEqual(['processing.start', 'text', 'processing.end']);
   });
 
+  it('a carried message (late from the previous answer) does not start the quiet time: a slow reply still comes', async () => {
+    const { answer } = run(
+      (t) => ({
+        ok: true,
+        items: [{ id: 'late', chunks: [text('late')], carried: true }, ...(t >= 3000 ? [{ id: 'reply', chunks: [text('reply')] }] : [])],
+      }),
+      { quietMs: 500, maxMs: 30_000 },
+    );
+    expect((await chunksOf(answer)).filter((c) => c.type === 'text')).toEqual([text('late'), text('reply')]);
+  });
+
   it('stops at the max time even while messages keep coming, and never emits past it', async () => {
     const { answer, c } = run((t, call) => ({ ok: true, items: [{ id: `m${call}`, chunks: [text(String(t))] }] }), {
       quietMs: 1000,

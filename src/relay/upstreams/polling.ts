@@ -7,7 +7,8 @@ import type { UpstreamLog } from './types.js';
  *
  * - `processing.start` goes out at once, so the widget shows its typing indicator.
  * - Stops `quietMs` after the last new message, or at `maxMs` (before the first message
- *   only `maxMs` applies: a bot that thinks for three seconds must not be cut off).
+ *   only `maxMs` applies: a bot that thinks for three seconds must not be cut off; a
+ *   `carried` message, late from the previous answer, is not a first message).
  * - Every message is emitted once: ids seen are remembered across polls.
  * - 429: waits as the platform's headers say (`retry-after`, seconds or a date, else
  *   `x-ratelimit-reset` / `ratelimit-reset`), else doubles its wait; never past `maxMs`.
@@ -24,6 +25,8 @@ export interface PollItem {
   /** The platform's message id (dedupe key). */
   readonly id: string;
   readonly chunks: readonly object[];
+  /** A late message of the previous answer: emitted, but it does not start the quiet time. */
+  readonly carried?: boolean;
 }
 
 export type PollResult =
@@ -143,7 +146,7 @@ async function* answer(options: PollingOptions): AsyncGenerator<Wire> {
         if (seen.has(item.id)) continue;
         seen.add(item.id);
         fresh = true;
-        lastNewAt = now();
+        if (!item.carried) lastNewAt = now();
         for (const chunk of item.chunks) yield chunk;
         if (signal.aborted) return;
       }
