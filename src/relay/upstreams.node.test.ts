@@ -298,3 +298,34 @@ describe('polled platforms: every answer shows its own reply, once', () => {
     expect(answers).toEqual(['alpha', 'bravo', 'charlie', 'delta'].map((q) => platform.reply(q)));
   });
 });
+
+describe('polled platforms: the browser leaving stops polling', () => {
+  it.each(POLLED)('$name: no request reaches the platform after the browser disconnects mid-answer', async (platform) => {
+    // The bot never answers within the test: only the disconnect can end the polling.
+    const mock = platform.start([60_000, 60_001]);
+    let requests = 0;
+    const base = await serve((r) => {
+      requests++;
+      return mock.fetch(r);
+    });
+    const r = await relay({ ...mock.env(base, 1000), RELAY_IDLE_TIMEOUT_MS: '60000' });
+    const sender = await r.session();
+    const browser = new AbortController();
+    const res = await fetch(`${r.url}/api/chat`, {
+      method: 'POST',
+      headers: { origin: r.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ sender, data: { type: 'text', text: 'hi' } }),
+      signal: browser.signal,
+    });
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('processing.start');
+    await eventually(() => requests >= 4, 10_000, 'a few polls');
+    browser.abort();
+    await reader.cancel().catch(() => {});
+    // Whatever was in flight at the abort may still arrive; after that, silence.
+    await new Promise((done) => setTimeout(done, 600));
+    const settled = requests;
+    await new Promise((done) => setTimeout(done, 1500));
+    expect(requests).toBe(settled);
+  });
+});
