@@ -137,6 +137,17 @@ describe('polling answer', () => {
     expect(c.sleeps[0]).toBe(4000);
   });
 
+  it('still rate limited (or failing) when the max time comes: an error chunk, not a silent empty answer', async () => {
+    const limited = run(() => ({ ok: false, status: 429, headers: new Headers({ 'retry-after': '60' }) }), { quietMs: 500, maxMs: 5000 });
+    expect(await chunksOf(limited.answer)).toEqual([
+      { type: 'processing.start' },
+      { type: 'error', error: { code: 'upstream_rate_limited', message: expect.any(String) } },
+      { type: 'processing.end' },
+    ]);
+    const failing = run((_, call) => (call === 0 ? { ok: true, items: [] } : { ok: false, status: 503 }), { quietMs: 500, maxMs: 300 });
+    expect(types(await chunksOf(failing.answer))).toEqual(['processing.start', 'error', 'processing.end']);
+  });
+
   it('reads a Retry-After date and rate-limit reset headers', () => {
     const now = Date.parse('2026-01-01T00:00:00Z');
     expect(retryAfterMs(new Headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' }), now)).toBe(5000);
