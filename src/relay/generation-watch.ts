@@ -17,7 +17,8 @@ export function createGenerationWatch(
     const type = chunk.type;
     if (typeof type !== 'string' || !type.startsWith('generation.')) return;
     const data = (chunk.data ?? {}) as { generation_id?: unknown; deltas?: unknown };
-    const rawId = data.generation_id; // the platform sends ids as numbers or strings
+    // Numbers or strings, in `data` or at the top level (docs/protocol.md: read both places).
+    const rawId = (chunk as { generation_id?: unknown }).generation_id ?? data.generation_id;
     const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : '';
     if (type === 'generation.start') {
       if (live.size < MAX_GENERATIONS && !live.has(id)) live.set(id, createLiveText(unit));
