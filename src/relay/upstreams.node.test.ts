@@ -4,14 +4,12 @@
  * the offline mode of `RELAY_UPSTREAM=… npm start`. Everything the relay emits is scanned
  * for the tokens.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBotpressMock } from '../mock-platform/botpress/index.js';
 import { createChatMessagesMock } from '../mock-platform/chat-messages/index.js';
-import { serveWebHandler, startRelayServer, type RelayServer } from './node.js';
+import { startRelayServer, type RelayServer } from './node.js';
 import { patFragments, sseEvents } from './fake-platform.test-helper.js';
-import { eventually } from '../../test/support/mock-upstream.js';
+import { eventually, serveOnLoopback } from '../../test/support/mock-upstream.js';
 
 const BOTPRESS_TOKEN = 'bp_pat_Hq3Zr8XkT2mWv6LcN9yPd4Fs';
 const CHAT_KEY = 'cmk_Jt5Rw2Qz8Lx4Vn7Ks3Md9Pb6';
@@ -27,17 +25,9 @@ const log = (level: string, message: string, fields?: Record<string, unknown>) =
   emitted.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
 
 async function serve(handler: (r: Request) => Promise<Response>): Promise<string> {
-  const server = http.createServer((req, res) => serveWebHandler(handler, req, res, () => {}));
-  server.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  closers.push(
-    () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await serveOnLoopback(handler);
+  closers.push(server.close);
+  return server.url;
 }
 
 /** A relay from env; `site` (default: the relay's own URL) is the page origin it serves. */

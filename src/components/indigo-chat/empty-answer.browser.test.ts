@@ -14,7 +14,7 @@ it('setProfile answered with processing.start/end only: no empty "Assistant:" it
   );
   await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'the welcome');
   await el.updateComplete;
-  const live = () => $$<HTMLButtonElement>(el, '[part~="quick-replies"] [part~="button"]').filter((b) => !b.disabled).length;
+  const live = () => $$(el, '[part~="quick-replies"] [part~="button"]').filter((b) => !(b as HTMLButtonElement).disabled).length;
   const before = live();
   expect(before).to.be.greaterThan(0);
   expect(el.setProfile({ name: 'Ada' })).to.equal(true);
