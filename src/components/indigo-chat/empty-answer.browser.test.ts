@@ -17,6 +17,10 @@ it('setProfile answered with processing.start/end only: no empty "Assistant:" it
   const live = () => $$(el, '[part~="quick-replies"] [part~="button"]').filter((b) => !(b as HTMLButtonElement).disabled).length;
   const before = live();
   expect(before).to.be.greaterThan(0);
+  const incoming: unknown[] = [];
+  el.addEventListener('indigo-chat-message', (e) => {
+    if (e.detail.direction === 'in') incoming.push(e);
+  });
   expect(el.setProfile({ name: 'Ada' })).to.equal(true);
   await waitUntil(
     () => r.sent.length === 2 && !el.conversation.inFlight && el.conversation.transcript.status === 'idle',
@@ -28,4 +32,6 @@ it('setProfile answered with processing.start/end only: no empty "Assistant:" it
   expect($$(el, '[part~="message"]')).to.have.length(1);
   expect(live()).to.equal(before);
   expect($$(el, '[part~="typing"]')).to.have.length(0);
+  // No bot message for the page either (an analytics listener would have counted an empty one).
+  expect(incoming).to.have.length(0);
 });
