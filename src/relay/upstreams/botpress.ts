@@ -95,20 +95,23 @@ export function botpressUpstream(settings: BotpressSettings): UpstreamSpec {
 function createBotpress(settings: BotpressSettings, base: string, token: string, t: PollTiming, { fetch, log }: UpstreamContext) {
   const visitors = new BoundedMap<string, Visitor>(settings.cacheSize ?? 10_000);
   const channel = settings.channel ?? 'channel';
-  const headers = (json: boolean): Record<string, string> => ({
+  // The seed: "The API endpoints will expect the Content-type: application/json HTTP header
+  // to be present in the request": on every request, GETs included (a server that checks
+  // it would refuse every poll with 415 otherwise).
+  const headers: Record<string, string> = {
     authorization: `Bearer ${token}`,
     'x-bot-id': settings.botId,
     ...(settings.integrationId ? { 'x-integration-id': settings.integrationId } : {}),
     accept: 'application/json',
-    ...(json ? { 'content-type': 'application/json' } : {}),
-  });
+    'content-type': 'application/json',
+  };
 
   /** One API call; a non-2xx throws PlatformStatus (body discarded: never forwarded). */
   const call = async (method: string, path: string, body: unknown, signal: AbortSignal): Promise<Rec> => {
     const res = await fetch(
       new Request(`${base}${path}`, {
         method,
-        headers: headers(body !== undefined),
+        headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal,
       }),
