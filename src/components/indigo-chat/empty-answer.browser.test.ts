@@ -12,7 +12,7 @@ it('setProfile answered with processing.start/end only: no empty "Assistant:" it
   const el = await fixture<IndigoChat>(
     html`<indigo-chat relay=${r.path} id="empty-answer-1" mode="inline" lang="en" storage="none"></indigo-chat>`,
   );
-  await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'the welcome');
+  await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'the welcome', { timeout: 5000 });
   await el.updateComplete;
   const live = () => $$(el, '[part~="quick-replies"] [part~="button"]').filter((b) => !(b as HTMLButtonElement).disabled).length;
   const before = live();
@@ -25,6 +25,7 @@ it('setProfile answered with processing.start/end only: no empty "Assistant:" it
   await waitUntil(
     () => r.sent.length === 2 && !el.conversation.inFlight && el.conversation.transcript.status === 'idle',
     'the profile answer',
+    { timeout: 5000 },
   );
   await el.updateComplete;
   expect(r.sent[1]!.data.type).to.equal('profile');
