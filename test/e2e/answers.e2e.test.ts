@@ -2,7 +2,7 @@
 // `npm start` runs (built relay + built-in mocks) in every engine: an answer without
 // content (a profile stored), and a polled bot slower than the relay's quiet time.
 import { afterAll, describe, expect, it } from 'vitest';
-import { engines, part, startDemoServer, type E2EPage as Page, type Running, useEngineBrowser } from './harness.js';
+import { answersSettled, engines, part, startDemoServer, type E2EPage as Page, type Running, useEngineBrowser } from './harness.js';
 
 const servers: Running[] = [];
 afterAll(async () => {
@@ -20,22 +20,7 @@ describe.each(engines)('answers through the relay in %s', (engine) => {
     return page;
   }
 
-  /** No answer in flight, at least `bots` bot messages. */
-  async function settled(page: Page, bots: number) {
-    await page.waitForFunction(
-      (n) => {
-        const root = (document.querySelector('indigo-chat') as HTMLElement | null)?.shadowRoot;
-        if (!root) return false;
-        return (
-          !root.querySelector('[part~="typing"]') &&
-          root.querySelectorAll('[part~="message-bot"]').length >= n &&
-          !root.querySelector('[aria-busy="true"]')
-        );
-      },
-      bots,
-      { timeout: 30_000 },
-    );
-  }
+  const settled = answersSettled;
 
   const liveQuickReplies = (page: Page) =>
     page
