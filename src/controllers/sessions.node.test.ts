@@ -2,11 +2,13 @@
  * The conversation controller against the real relay and the mock platform over HTTP on
  * 127.0.0.1 (no DOM): what the platform receives when the relay refuses a sender.
  */
+import http from 'node:http';
 import type { ReactiveController } from 'lit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMockPlatform } from '../mock-platform/index.js';
-import { startRelayServer } from '../relay/node.js';
-import { eventually, serveOnLoopback } from '../../test/support/mock-upstream.js';
+import { serveWebHandler, startRelayServer } from '../relay/node.js';
+import { eventually } from '../../test/support/mock-upstream.js';
+import { listenOnLoopback } from '../relay/fake-platform.test-helper.js';
 import { ConversationController, type ConversationHost } from './conversation-controller.js';
 
 const SITE = 'https://shop.test';
@@ -19,12 +21,21 @@ afterEach(async () => {
 async function platform() {
   const mock = createMockPlatform({ realtime: false, seed: 3 });
   const received: { sender: string; data: { type: string; text?: string; payload?: string } }[] = [];
-  const server = await serveOnLoopback(async (r) => {
-    if (r.method === 'POST' && r.url.endsWith('/send')) received.push(await r.clone().json());
-    return mock.fetch(r);
-  });
-  closers.push(server.close);
-  return { mock, received, base: server.url };
+  const base = await listenOnLoopback(
+    http.createServer((req, res) =>
+      serveWebHandler(
+        async (r) => {
+          if (r.method === 'POST' && r.url.endsWith('/send')) received.push(await r.clone().json());
+          return mock.fetch(r);
+        },
+        req,
+        res,
+        () => {},
+      ),
+    ),
+    closers,
+  );
+  return { mock, received, base };
 }
 
 async function relay(p: Awaited<ReturnType<typeof platform>>, secret: string): Promise<string> {

@@ -4,12 +4,13 @@
  * the offline mode of `RELAY_UPSTREAM=… npm start`. Everything the relay emits is scanned
  * for the tokens.
  */
+import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBotpressMock } from '../mock-platform/botpress/index.js';
 import { createChatMessagesMock } from '../mock-platform/chat-messages/index.js';
-import { startRelayServer, type RelayServer } from './node.js';
-import { patFragments, sseEvents } from './fake-platform.test-helper.js';
-import { eventually, serveOnLoopback } from '../../test/support/mock-upstream.js';
+import { serveWebHandler, startRelayServer, type RelayServer } from './node.js';
+import { listenOnLoopback, patFragments, sseEvents } from './fake-platform.test-helper.js';
+import { eventually } from '../../test/support/mock-upstream.js';
 
 const BOTPRESS_TOKEN = 'bp_pat_Hq3Zr8XkT2mWv6LcN9yPd4Fs';
 const CHAT_KEY = 'cmk_Jt5Rw2Qz8Lx4Vn7Ks3Md9Pb6';
@@ -24,11 +25,11 @@ const emitted: string[] = [];
 const log = (level: string, message: string, fields?: Record<string, unknown>) =>
   emitted.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
 
-async function serve(handler: (r: Request) => Promise<Response>): Promise<string> {
-  const server = await serveOnLoopback(handler);
-  closers.push(server.close);
-  return server.url;
-}
+const serve = (handler: (r: Request) => Promise<Response>): Promise<string> =>
+  listenOnLoopback(
+    http.createServer((req, res) => serveWebHandler(handler, req, res, () => {})),
+    closers,
+  );
 
 /** A relay from env; `site` (default: the relay's own URL) is the page origin it serves. */
 async function relay(

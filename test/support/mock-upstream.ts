@@ -90,20 +90,3 @@ export async function eventually(check: () => boolean | Promise<boolean>, ms = 1
     await new Promise((r) => setTimeout(r, 25));
   }
 }
-
-/** A web-standard handler as an HTTP server on a free 127.0.0.1 port: its base URL and a close. */
-export async function serveOnLoopback(
-  handler: (request: Request) => Promise<Response>,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => serveWebHandler(handler, req, res, () => {}));
-  server.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
-  };
-}
