@@ -323,7 +323,13 @@ export class ConversationController implements ReactiveController {
         this.cb.onError?.('timeout', 'The answer took too long');
         break;
       case 'failed':
-        this.apply({ type: 'send-failed', message: outcome.message, at, retryAfter: outcome.retryAfter });
+        // A profile the relay refuses as such (400: a platform with no place for it) fails
+        // the same on every retry, and the visitor sent nothing: the page hears it, no notice.
+        this.apply(
+          data.type === 'profile' && outcome.status === 400
+            ? { type: 'stream-aborted', at }
+            : { type: 'send-failed', message: outcome.message, at, retryAfter: outcome.retryAfter },
+        );
         this.cb.onError?.(outcome.code, outcome.message);
         break;
     }

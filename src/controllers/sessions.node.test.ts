@@ -38,15 +38,15 @@ async function platform() {
   return { mock, received, base };
 }
 
-async function relay(p: Awaited<ReturnType<typeof platform>>, secret: string): Promise<string> {
+async function relay(p: Awaited<ReturnType<typeof platform>> | null, secret: string, env: Record<string, string> = {}): Promise<string> {
   const server = await startRelayServer({
     port: 0,
     env: {
       RELAY_SECRET: secret,
       ALLOWED_ORIGINS: SITE,
-      INDIGO_API_BASE: p.base,
-      INDIGO_PAT: p.mock.pat,
-      INDIGO_PROJECT_TOKEN: p.mock.projectToken,
+      MOCK_REALTIME: '0',
+      ...(p ? { INDIGO_API_BASE: p.base, INDIGO_PAT: p.mock.pat, INDIGO_PROJECT_TOKEN: p.mock.projectToken } : {}),
+      ...env,
     },
     log: () => {},
   });
@@ -94,5 +94,24 @@ describe('a sender the relay no longer accepts (its secret changed)', () => {
     expect(c.transcript.messages.map((m) => m.role)).toEqual(['bot', 'user', 'bot', 'user', 'bot']);
     expect(c.transcript.messages.map((m) => (m.role === 'user' ? m.status : m.state))).toEqual(['done', 'sent', 'done', 'sent', 'done']);
     expect(c.transcript.notice).toBeNull();
+  });
+});
+
+describe('a profile the platform has no place for', () => {
+  it('chat-messages refuses setProfile: the page hears the error, the visitor gets no notice and no retry', async () => {
+    // The built-in chat-messages mock (offline): its adapter refuses profiles (400 profile_not_supported).
+    const h = host(await relay(null, 'profile-refusal-secret-0123456789abcdef', { RELAY_UPSTREAM: 'chat-messages' }));
+    const errors: string[] = [];
+    const c = new ConversationController(h, { onError: (code) => errors.push(code) });
+    c.start();
+    await eventually(() => c.transcript.messages.length === 1 && !c.inFlight, 10_000, 'the welcome');
+    const shown = c.transcript.messages;
+    expect(c.send({ type: 'profile', profile: { name: 'Ada' } })).toBe('sent');
+    await eventually(() => !c.inFlight, 10_000, 'the profile answer');
+    expect(errors).toEqual(['profile_not_supported']);
+    expect(c.transcript.notice).toBeNull();
+    expect(c.retryData).toBeNull();
+    expect(c.transcript.messages).toEqual(shown);
+    expect(c.transcript.status).toBe('idle');
   });
 });
