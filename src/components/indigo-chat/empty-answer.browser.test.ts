@@ -1,6 +1,7 @@
 // An answer without content (the platform stores a profile and says nothing; a polled bot
 // that stays silent): the element adds nothing for it and the quick replies stay live.
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
 import { $$, botMessages, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
@@ -12,7 +13,7 @@ it('setProfile answered with processing.start/end only: no empty "Assistant:" it
   const el = await fixture<IndigoChat>(
     html`<indigo-chat relay=${r.path} id="empty-answer-1" mode="inline" lang="en" storage="none"></indigo-chat>`,
   );
-  await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'the welcome', { timeout: 5000 });
+  await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'the welcome');
   await el.updateComplete;
   const live = () => $$(el, '[part~="quick-replies"] [part~="button"]').filter((b) => !(b as HTMLButtonElement).disabled).length;
   const before = live();
@@ -25,7 +26,6 @@ it('setProfile answered with processing.start/end only: no empty "Assistant:" it
   await waitUntil(
     () => r.sent.length === 2 && !el.conversation.inFlight && el.conversation.transcript.status === 'idle',
     'the profile answer',
-    { timeout: 5000 },
   );
   await el.updateComplete;
   expect(r.sent[1]!.data.type).to.equal('profile');
