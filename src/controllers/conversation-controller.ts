@@ -19,7 +19,8 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { createTranscript, reduce } from '../core/index.js';
-import type { ConversationEvent, DeltaUnit, OutgoingData, Transcript } from '../core/index.js';
+import type { Chunk, ConversationEvent, DeltaUnit, OutgoingData, Transcript } from '../core/index.js';
+import { sameOutgoing } from '../core/conversation/shared.js';
 import { createSession, streamReply, TransportError } from '../transport/transport.js';
 import type { FetchLike, StreamOutcome, Timeouts } from '../transport/transport.js';
 
@@ -144,7 +145,7 @@ export class ConversationController implements ReactiveController {
     if (this.started) return;
     this.started = true;
     if (this.transcript.messages.length === 0 && !this.busy) {
-      this.send({ type: 'payload', payload: this.host.welcome, label: 'START' }, true);
+      this.send(this.welcome(), true);
     }
   }
 
@@ -272,14 +273,23 @@ export class ConversationController implements ReactiveController {
 
   private async attempt(data: OutgoingData, signal: AbortSignal, fresh: boolean, stale: () => boolean): Promise<StreamOutcome> {
     const sender = await this.ensureSender(signal, fresh);
-    return streamReply(this.host.relay, sender, data, {
+    const options = {
       signal,
       ...(this.host.timeouts ? { timeouts: this.host.timeouts } : {}),
       ...(this.host.fetchImpl ? { fetch: this.host.fetchImpl } : {}),
-      onChunk: (chunk) => {
+      onChunk: (chunk: Chunk) => {
         if (!stale()) this.apply({ type: 'chunk', chunk, at: this.now() });
       },
-    });
+    };
+    const welcome = this.welcome();
+    // A new sender is a new conversation upstream, which must start with the welcome
+    // payload (the Chat API seed); its greeting is already on screen: not shown again.
+    if (fresh && !sameOutgoing(data, welcome)) await streamReply(this.host.relay, sender, welcome, { ...options, onChunk() {} });
+    return streamReply(this.host.relay, sender, data, options);
+  }
+
+  private welcome(): OutgoingData {
+    return { type: 'payload', payload: this.host.welcome, label: 'START' };
   }
 
   private finish(outcome: StreamOutcome, data: OutgoingData, hidden: boolean): void {
@@ -313,7 +323,13 @@ export class ConversationController implements ReactiveController {
         this.cb.onError?.('timeout', 'The answer took too long');
         break;
       case 'failed':
-        this.apply({ type: 'send-failed', message: outcome.message, at, retryAfter: outcome.retryAfter });
+        // A profile the relay refuses as such (400: a platform with no place for it) fails
+        // the same on every retry, and the visitor sent nothing: the page hears it, no notice.
+        this.apply(
+          data.type === 'profile' && outcome.status === 400
+            ? { type: 'stream-aborted', at }
+            : { type: 'send-failed', message: outcome.message, at, retryAfter: outcome.retryAfter },
+        );
         this.cb.onError?.(outcome.code, outcome.message);
         break;
     }

@@ -91,7 +91,7 @@ describe('relayMswHandlers (browser, service worker)', () => {
   it('refuses a forged sender and a missing data with JSON errors', async () => {
     const forged = await send('mock-000000000000000000.abc', { type: 'text', text: 'hi' });
     expect(forged.status).to.equal(403);
-    expect(((await forged.json()) as { error: { code: string } }).error.code).to.equal('invalid-sender');
+    expect(((await forged.json()) as { error: { code: string } }).error.code).to.equal('invalid_sender');
     const res = await fetch('/api/chat', { method: 'POST', body: JSON.stringify({ sender: await session() }) });
     expect(res.status).to.equal(400);
   });

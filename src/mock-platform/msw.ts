@@ -7,6 +7,7 @@
  * - `GET {relay}/media/:name` -> the bundled media (scenario media URLs point here);
  * - `POST {relay}/feedback` -> `{ok: true}` for a vote from a known sender (recorded on the
  *   mock's history, like the real relay tells the Node server's mock).
+ * Its own refusals use the relay's codes (`invalid_sender`, `invalid_json`, `invalid_request`).
  * Faults pass through untouched (status, HTML, stall, cut, invalid line, missing end), so
  * client code meets them exactly as the platform would produce them.
  *
@@ -100,9 +101,9 @@ export function relayMswHandlers(options: RelayMswOptions = {}): RequestHandler[
     http.get(`${relay}/media/:name`, ({ request }) => platform.fetch(new Request(request.url))),
     http.post(`${relay}/feedback`, async ({ request }) => {
       const body = (await request.json().catch(() => null)) as (FeedbackDetail & { sender?: unknown }) | null;
-      if (!body || typeof body !== 'object') return jsonError(400, 'invalid-body', 'The body must be a JSON object');
-      if (!validSender(body.sender)) return jsonError(403, 'invalid-sender', 'Unknown or forged sender; start a session first');
-      if (body.kind !== 'thumbs' && body.kind !== 'csat') return jsonError(400, 'invalid-body', '`kind` must be thumbs or csat');
+      if (!body || typeof body !== 'object') return jsonError(400, 'invalid_request', 'The body must be a JSON object.');
+      if (!validSender(body.sender)) return jsonError(403, 'invalid_sender', 'Unknown sender; start a new conversation.');
+      if (body.kind !== 'thumbs' && body.kind !== 'csat') return jsonError(400, 'invalid_request', '`kind` must be thumbs or csat.');
       platform.recordFeedback(body.sender, body);
       return Response.json({ ok: true, result: 'created' });
     }),
@@ -111,12 +112,12 @@ export function relayMswHandlers(options: RelayMswOptions = {}): RequestHandler[
       try {
         body = await request.json();
       } catch {
-        return jsonError(400, 'invalid-json', 'The body is not valid JSON');
+        return jsonError(400, 'invalid_json', 'The body is not valid JSON.');
       }
-      if (typeof body !== 'object' || body === null) return jsonError(400, 'invalid-body', 'The body must be a JSON object');
+      if (typeof body !== 'object' || body === null) return jsonError(400, 'invalid_request', 'The body must be a JSON object.');
       const { sender, data } = body as { sender?: unknown; data?: unknown };
-      if (!validSender(sender)) return jsonError(403, 'invalid-sender', 'Unknown or forged sender; start a session first');
-      if (typeof data !== 'object' || data === null) return jsonError(400, 'invalid-body', '`data` must be an object');
+      if (!validSender(sender)) return jsonError(403, 'invalid_sender', 'Unknown sender; start a new conversation.');
+      if (typeof data !== 'object' || data === null) return jsonError(400, 'invalid_request', '`data` must be an object.');
       // Mounted at the relay's path, so scenario media URLs default to `${relay}/media/…`.
       const upstream = new Request(new URL(`${relay}/chat/${encodeURIComponent(platform.projectToken)}/send`, request.url), {
         method: 'POST',

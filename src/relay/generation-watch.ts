@@ -11,13 +11,14 @@ const MAX_GENERATIONS = 16;
 export function createGenerationWatch(
   onDegraded: () => void,
   unit: DeltaUnit = 'grapheme',
-): (chunk: { type?: unknown; data?: unknown }) => void {
+): (chunk: { type?: unknown; data?: unknown; generation_id?: unknown }) => void {
   const live = new Map<string, LiveText | null>();
   return (chunk) => {
     const type = chunk.type;
     if (typeof type !== 'string' || !type.startsWith('generation.')) return;
     const data = (chunk.data ?? {}) as { generation_id?: unknown; deltas?: unknown };
-    const rawId = data.generation_id; // the platform sends ids as numbers or strings
+    // Numbers or strings, in `data` or at the top level (docs/protocol.md: read both places).
+    const rawId = chunk.generation_id ?? data.generation_id;
     const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : '';
     if (type === 'generation.start') {
       if (live.size < MAX_GENERATIONS && !live.has(id)) live.set(id, createLiveText(unit));

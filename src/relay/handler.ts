@@ -7,6 +7,7 @@ import { validateSendBody } from './validate.js';
 import { RelayConfigError } from './config-error.js';
 import { indigoUpstream, patToken } from './upstreams/indigo.js';
 import { isRefusal, type UpstreamAnswer, type UpstreamSpec } from './upstreams/types.js';
+import { retryAfterMs } from './upstreams/polling.js';
 
 export { RelayConfigError, patToken };
 import { createFeedbackService, type FeedbackConfig, type FeedbackService } from './feedback/route.js';
@@ -455,8 +456,9 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
         log('warn', 'relay: upstream refused the request', { status });
         if (status === 401 || status === 403) return fail(502, 'upstream_auth', 'The relay is not authorised by the platform.');
         if (status === 429) {
-          const ra = Number(upstream.headers.get('retry-after'));
-          const retry = Number.isFinite(ra) && ra > 0 && ra <= 3600 ? Math.ceil(ra) : 30;
+          // Seconds or an HTTP date, else the rate-limit reset headers (polling.ts reads them alike).
+          const ms = retryAfterMs(upstream.headers, Date.now());
+          const retry = ms !== undefined && ms > 0 && ms <= 3_600_000 ? Math.ceil(ms / 1000) : 30;
           return fail(503, 'upstream_rate_limited', 'The assistant is busy; try again shortly.', { 'retry-after': String(retry) });
         }
         if (status === 404) return fail(502, 'upstream_not_found', 'The platform does not know this bot or conversation.');

@@ -5,12 +5,12 @@
  * for the tokens.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBotpressMock } from '../mock-platform/botpress/index.js';
 import { createChatMessagesMock } from '../mock-platform/chat-messages/index.js';
 import { serveWebHandler, startRelayServer, type RelayServer } from './node.js';
-import { patFragments, sseEvents } from './fake-platform.test-helper.js';
+import { listenOnLoopback, patFragments, sseEvents } from './fake-platform.test-helper.js';
+import { eventually } from '../../test/support/mock-upstream.js';
 
 const BOTPRESS_TOKEN = 'bp_pat_Hq3Zr8XkT2mWv6LcN9yPd4Fs';
 const CHAT_KEY = 'cmk_Jt5Rw2Qz8Lx4Vn7Ks3Md9Pb6';
@@ -25,29 +25,29 @@ const emitted: string[] = [];
 const log = (level: string, message: string, fields?: Record<string, unknown>) =>
   emitted.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`);
 
-async function serve(handler: (r: Request) => Promise<Response>): Promise<string> {
-  const server = http.createServer((req, res) => serveWebHandler(handler, req, res, () => {}));
-  server.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  closers.push(
-    () =>
-      new Promise<void>((done) => {
-        server.closeAllConnections();
-        server.close(() => done());
-      }),
+const serve = (handler: (r: Request) => Promise<Response>): Promise<string> =>
+  listenOnLoopback(
+    http.createServer((req, res) => serveWebHandler(handler, req, res, () => {})),
+    closers,
   );
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
-async function relay(env: Record<string, string>): Promise<
+/** A relay from env; `site` (default: the relay's own URL) is the page origin it serves. */
+async function relay(
+  env: Record<string, string>,
+  site?: string,
+): Promise<
   RelayServer & {
     session(): Promise<string>;
     send(sender: string, data: unknown): Promise<{ status: number; events: { type: string; [k: string]: unknown }[]; text: string }>;
   }
 > {
-  const server = await startRelayServer({ port: 0, env: { RELAY_SECRET: 'upstreams-test-secret', ...env }, log });
+  const server = await startRelayServer({
+    port: 0,
+    env: { RELAY_SECRET: 'upstreams-test-secret', ...(site ? { ALLOWED_ORIGINS: site } : {}), ...env },
+    log,
+  });
   closers.push(() => server.close());
-  const origin = server.url;
+  const origin = site ?? server.url;
   const keep = async (res: Response) => {
     const text = await res.text();
     emitted.push(JSON.stringify([...res.headers]), text);
@@ -55,7 +55,7 @@ async function relay(env: Record<string, string>): Promise<
   };
   return Object.assign(server, {
     async session() {
-      const res = await fetch(`${origin}/api/chat/session`, {
+      const res = await fetch(`${server.url}/api/chat/session`, {
         method: 'POST',
         headers: { origin, 'content-type': 'application/json' },
         body: '{}',
@@ -63,7 +63,7 @@ async function relay(env: Record<string, string>): Promise<
       return (JSON.parse(await keep(res)) as { sender: string }).sender;
     },
     async send(sender: string, data: unknown) {
-      const res = await fetch(`${origin}/api/chat`, {
+      const res = await fetch(`${server.url}/api/chat`, {
         method: 'POST',
         headers: { origin, 'content-type': 'application/json' },
         body: JSON.stringify({ sender, data }),
@@ -184,5 +184,139 @@ describe('offline: RELAY_UPSTREAM without credentials uses the built-in mocks an
     await expect(startRelayServer({ port: 0, env: { RELAY_UPSTREAM: 'rasa' }, log })).rejects.toThrow(
       /RELAY_UPSTREAM must be one of indigo, botpress, chat-messages/,
     );
+  });
+});
+
+/**
+ * Polled platforms end an answer after a quiet time; a bot message that comes later is
+ * shown first in the next answer. Per platform: its mock, its env, a question the bot
+ * echoes, and how many bot messages one answer has.
+ */
+const POLLED = [
+  {
+    name: 'botpress',
+    start(replyDelayMs?: readonly [number, number]) {
+      const mock = createBotpressMock({
+        token: BOTPRESS_TOKEN,
+        botId: 'b',
+        realtime: replyDelayMs !== undefined,
+        replyDelayMs: replyDelayMs ?? [0, 1],
+      });
+      return {
+        fetch: (r: Request) => mock.fetch(r),
+        botMessages: () => mock.state.messages.filter((m) => m.direction === 'outgoing').length,
+        env: (base: string, quietMs: number) => ({
+          RELAY_UPSTREAM: 'botpress',
+          BOTPRESS_API_BASE: base,
+          BOTPRESS_TOKEN,
+          BOTPRESS_BOT_ID: 'b',
+          BOTPRESS_REPLY_QUIET_MS: String(quietMs),
+        }),
+      };
+    },
+    // "You said: *x*" then the menu.
+    reply: (x: string) => [`<p>You said: <em>${x}</em></p>`, '<p>What would you like to see?</p>'],
+  },
+  {
+    name: 'chat-messages',
+    start(replyDelayMs?: readonly [number, number]) {
+      const mock = createChatMessagesMock({ apiKey: CHAT_KEY, realtime: replyDelayMs !== undefined, replyDelayMs: replyDelayMs ?? [0, 1] });
+      return {
+        fetch: (r: Request) => mock.fetch(r),
+        botMessages: () => mock.messages.filter((m) => m.role === 'assistant').length,
+        env: (base: string, quietMs: number) => ({
+          RELAY_UPSTREAM: 'chat-messages',
+          CHAT_MESSAGES_API_BASE: base,
+          CHAT_MESSAGES_API_KEY: CHAT_KEY,
+          CHAT_MESSAGES_SENDER_ID: SENDER_ID,
+          CHAT_MESSAGES_REPLY_QUIET_MS: String(quietMs),
+        }),
+      };
+    },
+    reply: (x: string) => [
+      `<p>You wrote: &quot;${x}&quot; &lt;- plain text, shown as such.</p>`,
+      '<p>Ask me about opening hours, delivery or returns.</p>',
+    ],
+  },
+] as const;
+
+const textsOf = (events: { type: string; [k: string]: unknown }[]) =>
+  events.filter((e) => e.type === 'text').map((e) => (e['data'] as { text: string }).text);
+
+describe('polled platforms: every answer shows its own reply, once', () => {
+  it.each(POLLED)(
+    '$name: a bot slower than the quiet time is not cut off by its own late message (no answer shifted one turn)',
+    async (platform) => {
+      // Each bot message 400 ms after the one before; quiet time 250 ms: the second message
+      // of every answer comes after its answer ended.
+      const mock = platform.start([400, 401]);
+      const r = await relay(mock.env(await serve(mock.fetch), 250));
+      const sender = await r.session();
+      const answers: string[][] = [];
+      for (const [i, question] of ['alpha', 'bravo', 'charlie'].entries()) {
+        answers.push(textsOf((await r.send(sender, { type: 'text', text: question })).events));
+        // The visitor reads, then types: the late message lands before the next question.
+        await eventually(() => mock.botMessages() >= 2 * (i + 1), 10_000, 'the bot to finish');
+      }
+      // Each answer holds the reply to its own question (the late message of the one before first).
+      expect(answers.map((a) => a.includes(platform.reply('alpha')[0]!))).toEqual([true, false, false]);
+      expect(answers[1]).toContain(platform.reply('bravo')[0]);
+      expect(answers[2]).toContain(platform.reply('charlie')[0]);
+      // Nothing twice, nothing lost, in the bot's order (the last late message may still be out).
+      const all = ['alpha', 'bravo', 'charlie'].flatMap((q) => platform.reply(q));
+      expect(all.slice(0, answers.flat().length)).toEqual(answers.flat());
+      expect(answers.flat().length).toBeGreaterThanOrEqual(5);
+    },
+    20_000,
+  );
+
+  it.each(POLLED)('$name: relay instances taking turns never repeat what another one showed', async (platform) => {
+    const mock = platform.start();
+    const base = await serve(mock.fetch);
+    const site = 'https://shop.test';
+    const one = await relay(mock.env(base, 100), site);
+    const two = await relay(mock.env(base, 100), site);
+    const sender = await one.session();
+    const answers: string[][] = [];
+    for (const [r, question] of [
+      [one, 'alpha'],
+      [two, 'bravo'],
+      [one, 'charlie'],
+      [two, 'delta'],
+    ] as const) {
+      answers.push(textsOf((await r.send(sender, { type: 'text', text: question })).events));
+    }
+    expect(answers).toEqual(['alpha', 'bravo', 'charlie', 'delta'].map((q) => platform.reply(q)));
+  });
+});
+
+describe('polled platforms: the browser leaving stops polling', () => {
+  it.each(POLLED)('$name: no request reaches the platform after the browser disconnects mid-answer', async (platform) => {
+    // The bot never answers within the test: only the disconnect can end the polling.
+    const mock = platform.start([60_000, 60_001]);
+    let requests = 0;
+    const base = await serve((r) => {
+      requests++;
+      return mock.fetch(r);
+    });
+    const r = await relay({ ...mock.env(base, 1000), RELAY_IDLE_TIMEOUT_MS: '60000' });
+    const sender = await r.session();
+    const browser = new AbortController();
+    const res = await fetch(`${r.url}/api/chat`, {
+      method: 'POST',
+      headers: { origin: r.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ sender, data: { type: 'text', text: 'hi' } }),
+      signal: browser.signal,
+    });
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('processing.start');
+    await eventually(() => requests >= 4, 10_000, 'a few polls');
+    browser.abort();
+    await reader.cancel().catch(() => {});
+    // Whatever was in flight at the abort may still arrive; after that, silence.
+    await new Promise((done) => setTimeout(done, 600));
+    const settled = requests;
+    await new Promise((done) => setTimeout(done, 1500));
+    expect(requests).toBe(settled);
   });
 });

@@ -277,6 +277,23 @@ export const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
  * Screenshots for the README, per engine in docs/screenshots/<engine>/<name>.png, written
  * only with UPDATE_SCREENSHOTS=1 so a normal run leaves the git tree clean.
  */
+/** Waits until no answer is in flight (no typing, nothing busy) and at least `bots` bot messages show. */
+export async function answersSettled(page: E2EPage, bots: number): Promise<void> {
+  await page.waitForFunction(
+    (n) => {
+      const root = (document.querySelector('indigo-chat') as HTMLElement | null)?.shadowRoot;
+      if (!root) return false;
+      return (
+        !root.querySelector('[part~="typing"]') &&
+        root.querySelectorAll('[part~="message-bot"]').length >= n &&
+        !root.querySelector('[aria-busy="true"]')
+      );
+    },
+    bots,
+    { timeout: 30_000 },
+  );
+}
+
 export async function screenshot(page: E2EPage, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   if (process.env.UPDATE_SCREENSHOTS !== '1') return;
   await page.screenshot({ path: join(screenshotDir, page.engine, `${name}.png`), fullPage: options.fullPage });

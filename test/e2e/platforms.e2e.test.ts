@@ -12,6 +12,7 @@ import {
   type E2EPage as Page,
   type Running,
   useEngineBrowser,
+  answersSettled,
 } from './harness.js';
 
 const servers: Running[] = [];
@@ -31,22 +32,7 @@ describe.each(engines)('other upstreams in %s', (engine) => {
     return { page, server };
   }
 
-  /** Waits until no answer is in flight and the transcript has `bots` bot messages. */
-  async function settled(page: Page, bots: number) {
-    await page.waitForFunction(
-      (n) => {
-        const root = (document.querySelector('indigo-chat') as HTMLElement | null)?.shadowRoot;
-        if (!root) return false;
-        return (
-          !root.querySelector('[part~="typing"]') &&
-          root.querySelectorAll('[part~="message-bot"]').length >= n &&
-          !root.querySelector('[aria-busy="true"]')
-        );
-      },
-      bots,
-      { timeout: 30_000 },
-    );
-  }
+  const settled = answersSettled;
 
   async function say(page: Page, text: string, bots: number) {
     await page.locator(part('input')).fill(text);

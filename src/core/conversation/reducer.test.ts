@@ -480,6 +480,47 @@ describe('caps', () => {
   });
 });
 
+describe('an answer without content', () => {
+  /** The welcome with its quick replies, answered and done. */
+  const welcomed = () => run(fresh(), [chunk(c.start()), chunk(c.text('<p>Hi</p>')), chunk(c.button('Prices')), chunk(c.end())]);
+
+  it('given a profile send, when the platform answers processing.start/end only, then no message is added and the quick replies before stay live', () => {
+    const t0 = welcomed();
+    const t = run(t0, [send({ type: 'profile', profile: { name: 'Ada' } }), chunk(c.start()), chunk(c.end())]);
+    expect(t.messages).toEqual(t0.messages);
+    expect(activeActionsBlockId(t)).toBe(activeActionsBlockId(t0));
+    expect(activeActionsBlockId(t)).not.toBeNull();
+    expect([t.status, t.notice]).toEqual(['idle', null]);
+  });
+  it('a question a polled bot never answered: the question stays, no empty answer, no notice', () => {
+    const t = run(fresh(), [send('anyone?'), chunk(c.start()), chunk(c.end())]);
+    expect(t.messages.map((m) => m.role)).toEqual(['user']);
+    expect(lastUser(t).status).toBe('sent');
+    expect([t.status, t.notice]).toEqual(['idle', null]);
+  });
+  it('a generation that never got text is no content either', () => {
+    const t = run(asked(), [chunk(c.genStart('g')), chunk(c.genEnd('g')), chunk(c.end())]);
+    expect(t.messages.map((m) => m.role)).toEqual(['user']);
+  });
+  it('a relay error before any content: the notice says why, no empty answer', () => {
+    const t = run(asked(), [chunk({ type: 'error', code: 'upstream_timeout', message: 'Too slow.' }), chunk(c.end())]);
+    expect(t.messages.map((m) => m.role)).toEqual(['user']);
+    expect(t.notice).toMatchObject({ message: 'Too slow.', retry: { type: 'text', text: 'hi' } });
+  });
+  it('EOF, timeout or a new send after processing.start alone: no empty answer left behind', () => {
+    expect(run(asked(), [ended()]).messages.map((m) => m.role)).toEqual(['user']);
+    expect(run(asked(), [ended()]).notice?.kind).toBe('incomplete');
+    expect(run(asked(), [timeout()]).messages.map((m) => m.role)).toEqual(['user']);
+    expect(run(asked(), [aborted()]).messages.map((m) => m.role)).toEqual(['user']);
+    expect(run(asked(), [send('again')]).messages.map((m) => m.role)).toEqual(['user', 'user']);
+    expect(run(asked(), [sendFailed()]).messages.map((m) => m.role)).toEqual(['user']);
+  });
+  it('stopped before any content: the answer stays, marked stopped (the visitor asked for that)', () => {
+    const t = reduce(asked(), { type: 'stream-aborted', reason: 'stopped', at: 5 });
+    expect(lastBot(t)).toMatchObject({ blocks: [], stopped: true, state: 'incomplete' });
+  });
+});
+
 describe('lifecycle faults', () => {
   it('EOF without processing.end: finalised incomplete with a retry notice', () => {
     const t = run(asked(), [chunk(c.genStart('g')), chunk(c.genChunk('g', 'abc', append(0, 'abc'))), ended()]);

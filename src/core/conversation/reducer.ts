@@ -188,6 +188,16 @@ function replaceById(messages: readonly Message[], id: string, f: (m: Message) =
   return messages;
 }
 
+/**
+ * The open message closed as `state`. One that shows nothing (an answer without content:
+ * to a profile, from a polled bot that stayed silent) is dropped: kept, it was a list
+ * item saying only "Assistant:" and a time, and it took the live quick replies away from
+ * the message before.
+ */
+function closeOpen(t: Transcript, open: BotMessage, state: 'done' | 'incomplete'): readonly Message[] {
+  return hasContent(open.blocks) ? replaceLast(t, finalizeMessage(open, state)) : t.messages.slice(0, -1);
+}
+
 /** Open a new bot message (a new turn of content): waiting until its first block. */
 function startMessage(t: Transcript, at: number): { t: Transcript; msg: BotMessage } {
   const msg: BotMessage = { id: `m${t.nextId}`, role: 'bot', blocks: [], state: 'streaming', at };
@@ -314,7 +324,7 @@ function onSend(t: Transcript, raw: unknown, at: number, silent: boolean): Trans
   if (!data) return warn(t, 'invalid-chunk', 'A send with malformed data was ignored.', at);
   // The element aborts the stale stream; its unfinished answer stays, marked incomplete.
   const open = openMessage(t);
-  let messages = open ? replaceLast(t, finalizeMessage(open, 'incomplete')) : t.messages;
+  let messages = open ? closeOpen(t, open, 'incomplete') : t.messages;
   let nextId = t.nextId;
   let userMessageId: string | null = null;
   const text = silent ? null : visibleText(data);
@@ -348,7 +358,7 @@ function retryOf(turn: TurnState): Pick<Notice, 'retry'> {
 function onSendFailed(t: Transcript, retryAfter: unknown): Transcript {
   const turn = turnOf(t);
   const open = openMessage(t);
-  let messages = open ? replaceLast(t, finalizeMessage(open, 'incomplete')) : t.messages;
+  let messages = open ? closeOpen(t, open, 'incomplete') : t.messages;
   // The visitor's text stays in the transcript, marked failed, with a retry offered.
   messages = markUserFailed(messages, turn.userMessageId);
   return {
@@ -375,7 +385,7 @@ function onStreamStopped(t: Transcript, kind: 'incomplete' | 'timeout'): Transcr
     messages = markUserFailed(messages, turn.userMessageId);
     notice = kind === 'timeout' ? makeNotice('no-answer-in-time', retryOf(turn)) : makeNotice('no-answer', retryOf(turn));
   } else {
-    if (open) messages = replaceLast(t, finalizeMessage(open, 'incomplete'));
+    if (open) messages = closeOpen(t, open, 'incomplete');
     notice =
       turn.errored && t.notice?.kind === 'error'
         ? t.notice // the relay's error says more than "may be incomplete"
@@ -388,8 +398,12 @@ function onAborted(t: Transcript, stopped: boolean): Transcript {
   const turn = turnOf(t);
   if (!turn.inFlight) return t;
   const open = openMessage(t);
-  const done = open ? finalizeMessage(open, 'incomplete') : null;
-  const messages = done ? replaceLast(t, stopped ? { ...done, stopped: true } : done) : t.messages;
+  // A stopped answer keeps its message, even empty: it says "stopped".
+  const messages = !open
+    ? t.messages
+    : stopped
+      ? replaceLast(t, { ...finalizeMessage(open, 'incomplete'), stopped: true })
+      : closeOpen(t, open, 'incomplete');
   return { ...t, messages, status: 'idle', turn: { ...turn, inFlight: false, closed: true } };
 }
 
@@ -475,8 +489,8 @@ function onProcessingEnd(t: Transcript): Transcript {
     if (turn.closed && !turn.inFlight) return t; // duplicate
     return { ...t, status: 'idle', turn: { ...turn, inFlight: false, closed: true, received: true } };
   }
-  const msg = finalizeMessage(open, turn.errored ? 'incomplete' : 'done');
-  return { ...t, messages: replaceLast(t, msg), status: 'idle', turn: { ...turn, inFlight: false, closed: true } };
+  const messages = closeOpen(t, open, turn.errored ? 'incomplete' : 'done');
+  return { ...t, messages, status: 'idle', turn: { ...turn, inFlight: false, closed: true } };
 }
 
 function onError(t: Transcript, c: ChunkOf<'error'>): Transcript {

@@ -1,6 +1,7 @@
 /**
  * A Botpress-compatible mock (../../../../shared/seeds/botpress-api.txt) as a web-standard
- * `(Request) => Promise<Response>` handler: bearer token and `x-bot-id` checks, the seed's
+ * `(Request) => Promise<Response>` handler: bearer token, `x-bot-id` and (on every request,
+ * as the seed says) `Content-type: application/json` checks, the seed's
  * error objects (`{type, description, status}`), users and conversations with
  * get-or-create by tags, messages listed newest first in pages of 20 with an opaque
  * `meta.nextToken`, and a scripted bot (./bot.ts) that answers incoming messages with
@@ -105,6 +106,8 @@ function stringTags(v: unknown): Record<string, string> | null {
 }
 
 const MAX_BODY = 128 * 1024;
+
+const isJson = (request: Request) => (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
 const ROUTE = /\/v1\/chat\/(users|conversations|messages)(?:\/([^/]+))?\/?$/;
 const MEDIA_ROUTE = /\/media\/([A-Za-z0-9._-]+)$/;
 
@@ -165,8 +168,6 @@ export function createBotpressMock(options: BotpressMockOptions = {}): BotpressM
   };
 
   async function body(request: Request): Promise<Rec | Response> {
-    const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-    if (type !== 'application/json') return error(415);
     const text = await request.text();
     if (text.length > MAX_BODY) return error(413);
     try {
@@ -320,6 +321,8 @@ export function createBotpressMock(options: BotpressMockOptions = {}): BotpressM
         if (!match) return error(404);
         if (request.headers.get('authorization') !== `Bearer ${token}`) return error(401);
         if (request.headers.get('x-bot-id') !== botId) return error(403);
+        // The seed expects `Content-type: application/json` on every request, not only on bodies.
+        if (!isJson(request)) return error(415);
         const fault = options.fault?.({ method: request.method, path: `${url.pathname.slice(match.index)}${url.search}` });
         if (fault) return error(fault.status, fault.headers);
         const param = match[2] === undefined ? undefined : decodeURIComponent(match[2]);

@@ -11,6 +11,8 @@ export interface ChatMessagesMockOptions {
   apiKey?: string;
   /** Default true: the assistant answers 300–800 ms later, a multi-part answer message by message. */
   realtime?: boolean;
+  /** With `realtime`: the assistant's pause before each message, between min and max ms. Default [300, 800]. */
+  replyDelayMs?: readonly [number, number];
   /** Test hook: answer a request with this status instead. */
   fault?: (request: { method: string; search: string }) => { status: number; headers?: Record<string, string> } | undefined;
 }
@@ -86,8 +88,9 @@ export function createChatMessagesMock(options: ChatMessagesMockOptions = {}): C
       });
     if (!realtime) return parts.forEach(post);
     let delay = 0;
+    const [min, max] = options.replyDelayMs ?? [300, 800];
     for (const p of parts) {
-      delay += 300 + Math.floor(Math.random() * 500);
+      delay += min + Math.floor(Math.random() * (max - min));
       setTimeout(() => post(p), delay);
     }
   };

@@ -49,6 +49,9 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     expect(first.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
     expect(first.headers.get('x-bot-id')).toBe('bot-1');
     expect(first.headers.get('x-integration-id')).toBe('int-9');
+    // The seed expects Content-type: application/json on every request: the polls (GETs) too.
+    expect(t.requests.some((r) => r.method === 'GET')).toBe(true);
+    expect(t.requests.filter((r) => r.headers.get('content-type') !== 'application/json').map((r) => r.method)).toEqual([]);
     await chunksOf(await t.send({ type: 'text', text: 'hello again' }));
     expect(t.mock.state.users.size).toBe(1);
     expect(t.mock.state.conversations.size).toBe(1);
@@ -237,7 +240,7 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     await t.mock.fetch(
       new Request(`${BASE}/v1/chat/conversations/${conversation}`, {
         method: 'DELETE',
-        headers: { authorization: `Bearer ${TOKEN}`, 'x-bot-id': 'bot-1' },
+        headers: { authorization: `Bearer ${TOKEN}`, 'x-bot-id': 'bot-1', 'content-type': 'application/json' },
       }),
     );
     const chunks = await chunksOf(await t.send({ type: 'payload', payload: 'image' }));
@@ -257,6 +260,17 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     if (isRefusal(answer)) throw new Error('unexpected refusal');
     expect(answer.status).toBe(status);
     expect(answer.headers.get('retry-after')).toBe(status === 429 ? '9' : null);
+  });
+
+  it('the mock, like the seed, refuses a request without Content-type: application/json (415, the seed error object)', async () => {
+    const t = setup();
+    const res = await t.mock.fetch(
+      new Request(`${BASE}/v1/chat/messages?conversationId=c1`, { headers: { authorization: `Bearer ${TOKEN}`, 'x-bot-id': 'bot-1' } }),
+    );
+    expect([res.status, await res.json()]).toEqual([
+      415,
+      { type: 'UnsupportedMediaType', description: 'The request is invalid because the content-type is not supported.', status: 415 },
+    ]);
   });
 
   it('a wrong token or bot id gives 401/403 from the platform', async () => {

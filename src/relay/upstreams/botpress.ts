@@ -4,7 +4,7 @@ import { BoundedMap } from './bounded-map.js';
 import { botpressChunks } from './botpress-payloads.js';
 import { fixedAnswer, pollingAnswer, type PollItem, type PollResult, type PollTiming } from './polling.js';
 import { refuse, type UpstreamContext, type UpstreamSpec } from './types.js';
-import { TurnMemory } from './turn-memory.js';
+import { TurnMemory, botMessagesOfTurn, type Turn } from './turn-memory.js';
 import { uuidV5 } from './uuid.js';
 
 /**
@@ -69,6 +69,7 @@ type Rec = { readonly [key: string]: unknown };
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const timeOf = (m: Rec | undefined): number => Date.parse(String(m?.['createdAt']));
+const incoming = (m: Rec): boolean => m['direction'] === 'incoming';
 
 function timing(settings: BotpressSettings): PollTiming {
   return {
@@ -94,20 +95,23 @@ export function botpressUpstream(settings: BotpressSettings): UpstreamSpec {
 function createBotpress(settings: BotpressSettings, base: string, token: string, t: PollTiming, { fetch, log }: UpstreamContext) {
   const visitors = new BoundedMap<string, Visitor>(settings.cacheSize ?? 10_000);
   const channel = settings.channel ?? 'channel';
-  const headers = (json: boolean): Record<string, string> => ({
+  // The seed: "The API endpoints will expect the Content-type: application/json HTTP header
+  // to be present in the request": on every request, GETs included (a server that checks
+  // it would refuse every poll with 415 otherwise).
+  const headers: Record<string, string> = {
     authorization: `Bearer ${token}`,
     'x-bot-id': settings.botId,
     ...(settings.integrationId ? { 'x-integration-id': settings.integrationId } : {}),
     accept: 'application/json',
-    ...(json ? { 'content-type': 'application/json' } : {}),
-  });
+    'content-type': 'application/json',
+  };
 
   /** One API call; a non-2xx throws PlatformStatus (body discarded: never forwarded). */
   const call = async (method: string, path: string, body: unknown, signal: AbortSignal): Promise<Rec> => {
     const res = await fetch(
       new Request(`${base}${path}`, {
         method,
-        headers: headers(body !== undefined),
+        headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal,
       }),
@@ -156,7 +160,7 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
   const turns = new TurnMemory(settings.cacheSize ?? 10_000);
 
   const poll =
-    (conversationId: string, turn: ReturnType<TurnMemory['begin']>) =>
+    (conversationId: string, turn: Turn) =>
     async (signal: AbortSignal): Promise<PollResult> => {
       const { after, skip } = turn;
       const found: Rec[] = [];
@@ -191,9 +195,11 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
           }
           // Without times, list order says what is newer than the visitor's message.
           if (!timed && (ascending ? !passed : reached)) continue;
-          // Outgoing (the bot's) messages of this conversation only, whatever the server filtered.
+          // This conversation's messages only, whatever the server filtered: the bot's
+          // (outgoing) not yet emitted, and the visitor's (incoming) to place them.
           const conv = m['conversationId'];
-          if (id && !skip.has(id) && m['direction'] === 'outgoing' && (conv === undefined || conv === conversationId)) found.push(m);
+          if (!id || (conv !== undefined && conv !== conversationId)) continue;
+          if (m['direction'] === 'outgoing' ? !skip.has(id) : m['direction'] === 'incoming') found.push(m);
         }
         nextToken = isRec(body['meta']) ? str(body['meta']['nextToken']) : undefined;
         if ((reached && !ascending) || !nextToken) break;
@@ -202,7 +208,7 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
       if (!ascending) found.reverse();
       found.sort((a, b) => (timeOf(a) || 0) - (timeOf(b) || 0));
       const items: PollItem[] = [];
-      for (const m of found) {
+      for (const { message: m, carried } of botMessagesOfTurn(found, turn.current, (x) => x['id'], incoming)) {
         const id = String(m['id']);
         // `type` sits on the message; older servers put it inside the payload.
         const payload = m['payload'];
@@ -210,7 +216,7 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
         const chunks = botpressChunks(type, payload, id);
         if (chunks.length === 0)
           log('info', 'relay: skipped a Botpress message with nothing to show', { type: String(m['type']).slice(0, 40) });
-        items.push({ id, chunks });
+        items.push({ id, chunks, carried });
       }
       turn.record(items.map((i) => i.id));
       return { ok: true, items };

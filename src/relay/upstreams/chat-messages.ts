@@ -2,7 +2,7 @@ import type { OutgoingData } from '../../core/protocol/types.js';
 import { RelayConfigError, httpBase } from '../config-error.js';
 import { pollingAnswer, type PollItem, type PollResult, type PollTiming } from './polling.js';
 import { refuse, type UpstreamContext, type UpstreamSpec } from './types.js';
-import { TurnMemory } from './turn-memory.js';
+import { TurnMemory, botMessagesOfTurn, type Turn } from './turn-memory.js';
 import { isUuid, uuidV4, uuidV5 } from './uuid.js';
 
 /**
@@ -115,7 +115,7 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
   const turns = new TurnMemory();
 
   const poll =
-    (chatId: string, turn: ReturnType<TurnMemory['begin']>) =>
+    (chatId: string, turn: Turn) =>
     async (signal: AbortSignal): Promise<PollResult> => {
       const { after, skip } = turn;
       const res = await fetch(new Request(`${endpoint}?${new URLSearchParams({ chatId })}`, { headers: headers(false), signal }));
@@ -137,11 +137,18 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
       const later =
         mine >= 0 ? all.slice(mine + 1) : all.filter((x) => Number.isFinite(x.at) && x.at >= after.at && x.m['id'] !== after.id);
       const items: PollItem[] = [];
-      for (const { m } of later) {
-        if (m['role'] === USER_ROLE || typeof m['id'] !== 'string' || skip.has(m['id'])) continue;
+      const listed = later.map((x) => x.m);
+      for (const { message: m, carried } of botMessagesOfTurn(
+        listed,
+        turn.current,
+        (x) => x['id'],
+        (x) => x['role'] === USER_ROLE,
+      )) {
+        if (typeof m['id'] !== 'string' || skip.has(m['id'])) continue;
         const content = typeof m['content'] === 'string' ? m['content'] : '';
         const html = plainTextToHtml(content);
-        items.push({ id: m['id'], chunks: html ? [{ type: 'text', data: { text: html, is_caption: false }, is_generated: false }] : [] });
+        const chunks = html ? [{ type: 'text', data: { text: html, is_caption: false }, is_generated: false }] : [];
+        items.push({ id: m['id'], chunks, carried });
       }
       turn.record(items.map((i) => i.id));
       return { ok: true, items };

@@ -77,6 +77,17 @@ describe('polling answer', () => {
     expect(types(await chunksOf(answer))).toEqual(['processing.start', 'text', 'processing.end']);
   });
 
+  it('a carried message (late from the previous answer) does not start the quiet time: a slow reply still comes', async () => {
+    const { answer } = run(
+      (t) => ({
+        ok: true,
+        items: [{ id: 'late', chunks: [text('late')], carried: true }, ...(t >= 3000 ? [{ id: 'reply', chunks: [text('reply')] }] : [])],
+      }),
+      { quietMs: 500, maxMs: 30_000 },
+    );
+    expect((await chunksOf(answer)).filter((c) => c.type === 'text')).toEqual([text('late'), text('reply')]);
+  });
+
   it('stops at the max time even while messages keep coming, and never emits past it', async () => {
     const { answer, c } = run((t, call) => ({ ok: true, items: [{ id: `m${call}`, chunks: [text(String(t))] }] }), {
       quietMs: 1000,
@@ -124,6 +135,17 @@ describe('polling answer', () => {
     );
     expect(types(await chunksOf(answer))).toEqual(['processing.start', 'text', 'processing.end']);
     expect(c.sleeps[0]).toBe(4000);
+  });
+
+  it('still rate limited (or failing) when the max time comes: an error chunk, not a silent empty answer', async () => {
+    const limited = run(() => ({ ok: false, status: 429, headers: new Headers({ 'retry-after': '60' }) }), { quietMs: 500, maxMs: 5000 });
+    expect(await chunksOf(limited.answer)).toEqual([
+      { type: 'processing.start' },
+      { type: 'error', error: { code: 'upstream_rate_limited', message: expect.any(String) } },
+      { type: 'processing.end' },
+    ]);
+    const failing = run((_, call) => (call === 0 ? { ok: true, items: [] } : { ok: false, status: 503 }), { quietMs: 500, maxMs: 300 });
+    expect(types(await chunksOf(failing.answer))).toEqual(['processing.start', 'error', 'processing.end']);
   });
 
   it('reads a Retry-After date and rate-limit reset headers', () => {

@@ -7,10 +7,12 @@ import type { UpstreamLog } from './types.js';
  *
  * - `processing.start` goes out at once, so the widget shows its typing indicator.
  * - Stops `quietMs` after the last new message, or at `maxMs` (before the first message
- *   only `maxMs` applies: a bot that thinks for three seconds must not be cut off).
+ *   only `maxMs` applies: a bot that thinks for three seconds must not be cut off; a
+ *   `carried` message, late from the previous answer, is not a first message).
  * - Every message is emitted once: ids seen are remembered across polls.
  * - 429: waits as the platform's headers say (`retry-after`, seconds or a date, else
  *   `x-ratelimit-reset` / `ratelimit-reset`), else doubles its wait; never past `maxMs`.
+ *   Still refused (429 or a failure) when `maxMs` comes: an error chunk says so.
  * - 5xx, network errors and polls slower than `pollTimeoutMs` (10 s) are retried (three in
  *   a row end the answer with an error chunk); 401/403/404 end it at once. Abort stops everything, including a pending wait.
  */
@@ -24,6 +26,8 @@ export interface PollItem {
   /** The platform's message id (dedupe key). */
   readonly id: string;
   readonly chunks: readonly object[];
+  /** A late message of the previous answer: emitted, but it does not start the quiet time. */
+  readonly carried?: boolean;
 }
 
 export type PollResult =
@@ -143,7 +147,7 @@ async function* answer(options: PollingOptions): AsyncGenerator<Wire> {
         if (seen.has(item.id)) continue;
         seen.add(item.id);
         fresh = true;
-        lastNewAt = now();
+        if (!item.carried) lastNewAt = now();
         for (const chunk of item.chunks) yield chunk;
         if (signal.aborted) return;
       }
@@ -173,7 +177,14 @@ async function* answer(options: PollingOptions): AsyncGenerator<Wire> {
     if (!fresh) yield KEEPALIVE;
     if (signal.aborted) return;
     const t = now();
-    if (t >= deadline) break;
+    if (t >= deadline) {
+      // Out of time while the platform refused to be read: say so, not a silent end.
+      if (!result.ok)
+        yield result.status === 429
+          ? error('upstream_rate_limited', 'The assistant is busy; try again shortly.')
+          : error('upstream_unavailable', 'The assistant is unavailable.');
+      break;
+    }
     if (lastNewAt !== null && t - lastNewAt >= timing.quietMs) break;
     // Never sleep past the deadline or past the end of the quiet period.
     const until = Math.min(deadline, lastNewAt !== null ? lastNewAt + timing.quietMs : deadline);

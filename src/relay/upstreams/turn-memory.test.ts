@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { TurnMemory, botMessagesOfTurn } from './turn-memory.js';
+
+type M = { id: string; visitor?: boolean };
+const split = (list: M[], current: string) =>
+  botMessagesOfTurn(
+    list,
+    { id: current, at: NaN },
+    (m) => m.id,
+    (m) => m.visitor === true,
+  ).map(({ message, carried }) => `${message.id}${carried ? ' (carried)' : ''}`);
+
+describe('botMessagesOfTurn', () => {
+  it('bot messages listed before the current visitor message are carried, those after are new', () => {
+    expect(split([{ id: 'late' }, { id: 'q2', visitor: true }, { id: 'a2' }, { id: 'a3' }], 'q2')).toEqual(['late (carried)', 'a2', 'a3']);
+  });
+
+  it('another visitor message in between (another relay instance answered it): nothing is carried', () => {
+    expect(split([{ id: 'a1' }, { id: 'q2', visitor: true }, { id: 'a2' }, { id: 'q3', visitor: true }, { id: 'a3' }], 'q3')).toEqual([
+      'a3',
+    ]);
+  });
+
+  it('without the current message in the list (a first answer, or a server that omits it) every bot message is new', () => {
+    expect(split([{ id: 'a1' }, { id: 'x', visitor: true }, { id: 'a2' }], 'q9')).toEqual(['a1', 'a2']);
+    expect(split([{ id: 'a1' }], '')).toEqual(['a1']);
+  });
+});
+
+describe('TurnMemory', () => {
+  it('polls from the previous visitor message and says which one is answered now', () => {
+    const memory = new TurnMemory();
+    const first = memory.begin('c', { id: 'q1', at: 1 });
+    expect([first.after.id, first.current.id]).toEqual(['q1', 'q1']);
+    first.record(['a1']);
+    const second = memory.begin('c', { id: 'q2', at: 2 });
+    expect([second.after.id, second.current.id, [...second.skip]]).toEqual(['q1', 'q2', ['a1']]);
+  });
+});
