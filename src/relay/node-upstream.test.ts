@@ -74,7 +74,8 @@ describe('node:http upstream client vs fetch (real HTTP on 127.0.0.1)', () => {
   it('streams the same answers, byte for byte', async () => {
     const outputs: string[] = [];
     for (const client of ['node', 'fetch'] as const) {
-      const { send } = await relayFor(client);
+      // The fault tests' 300-400 ms limits are for stalls; here a loaded machine must not cut an answer.
+      const { send } = await relayFor(client, { RELAY_FIRST_BYTE_TIMEOUT_MS: '10000', RELAY_IDLE_TIMEOUT_MS: '10000' });
       let all = '';
       for (const payload of ['init', 'carousel', 'llm', 'image']) {
         const res = await send({ type: 'payload', payload });
