@@ -1,10 +1,12 @@
 // In-page half of `npm run bench`: streams a corpus of generation chunks at a fixed rate
 // (a) through the real <indigo-chat> element, fed by an in-page fetch (no network), and
 // (b) through the naive renderer every popular widget uses (sanitize all + innerHTML per chunk),
-// fed by the same in-page stream, and (c) the harness alone (pacing + stream, read and dropped).
+// fed by the same in-page stream, (c) the harness alone (pacing + stream, read and dropped), and
+// (d) `core`: the widget's transport and reducer on that stream, nothing rendered.
 import DOMPurify from 'dompurify';
 import '../../src/define.js';
-import { applyDeltas } from '../../src/core/index.js';
+import { applyDeltas, createTranscript, reduce } from '../../src/core/index.js';
+import { streamReply } from '../../src/transport/transport.js';
 import { sanitizeToFragment } from '../../src/html/sanitize.js';
 import { afterFinalCommits } from '../../src/html/streaming-html.js';
 
@@ -306,6 +308,67 @@ async function runNaive(steps: Step[], rate: number, deadlineMs: number): Promis
   };
 }
 
+/**
+ * The widget's per-chunk work without rendering: the same in-page SSE stream read by the
+ * widget's transport (decode, JSON, parse) and reduced into a transcript (deltas applied
+ * to the LiveText), nothing drawn. `core` minus `harness` is the widget's JS per chunk;
+ * `widget` minus `core` is rendering (the element's renders, the view's commits, the
+ * browser's style, layout and paint).
+ */
+async function runCore(steps: Step[], rate: number, deadlineMs: number): Promise<Result> {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({
+    start: (c) => {
+      controller = c;
+    },
+  });
+  let t = reduce(createTranscript({ deltaUnit: 'grapheme' }), { type: 'send', data: { type: 'text', text: 'hi' }, at: 0 });
+  const fetchBody = async () => new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+  const consumed = streamReply(
+    '/bench-core',
+    'bench',
+    { type: 'text', text: 'hi' },
+    {
+      fetch: fetchBody,
+      onChunk: (chunk) => {
+        t = reduce(t, { type: 'chunk', chunk, at: Date.now() });
+      },
+    },
+  );
+  const stop = observeFrames();
+  const t0 = performance.now();
+  controller.enqueue(frame({ type: 'processing.start' }));
+  controller.enqueue(frame({ type: 'generation.start', data: { generation_id: 1 } }));
+  const batch = batcher(() => controller);
+  const applied = await pace(
+    steps.length,
+    rate,
+    deadlineMs,
+    (i) => {
+      const s = steps[i]!;
+      batch.add({ type: 'generation.chunk', data: { chunk: s.chunk, deltas: s.deltas, generation_id: 1 } });
+    },
+    () => batch.flush(),
+  );
+  controller.enqueue(frame({ type: 'generation.end', data: { generation_id: 1 } }));
+  controller.enqueue(frame({ type: 'processing.end' }));
+  controller.close();
+  await consumed;
+  const end = performance.now();
+  const frames = stop();
+  const block = t.messages.at(-1)?.role === 'bot' ? (t.messages.at(-1) as { blocks: { live?: unknown }[] }).blocks.at(-1) : undefined;
+  return {
+    chunks: steps.length,
+    chunksApplied: applied,
+    wallMs: end - t0,
+    lagMs: 0,
+    commits: 0,
+    selectionPreserved: false,
+    finalHtmlCorrect: applied === steps.length && String(block?.live) === steps[steps.length - 1]!.html,
+    ...frames,
+  };
+}
+
 /** The harness alone: the same pacing and in-page SSE stream, read and discarded. */
 async function runHarness(steps: Step[], rate: number, deadlineMs: number): Promise<Result> {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -348,13 +411,14 @@ async function runHarness(steps: Step[], rate: number, deadlineMs: number): Prom
 }
 
 (globalThis as Record<string, unknown>).runBench = async (
-  mode: 'widget' | 'naive' | 'harness',
+  mode: 'widget' | 'naive' | 'harness' | 'core',
   url: string,
   rate: number,
   deadlineMs: number,
 ) => {
   const steps = (await (await fetch(url)).json()) as Step[];
   if (mode === 'harness') return runHarness(steps, rate, deadlineMs);
+  if (mode === 'core') return runCore(steps, rate, deadlineMs);
   return mode === 'widget' ? runWidget(steps, rate, deadlineMs) : runNaive(steps, rate, deadlineMs);
 };
 (globalThis as Record<string, unknown>).benchReady = true;

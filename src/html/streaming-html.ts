@@ -131,6 +131,9 @@ const APPENDABLE = new Set([
   'ul',
 ]);
 
+/** Table structure: text directly inside is foster-parented, but not text inside its cells. */
+const TABLE_PARTS = new Set(['table', 'thead', 'tbody', 'tfoot', 'tr']);
+
 interface Group {
   readonly el: HTMLElement;
   count: number;
@@ -513,19 +516,24 @@ function insertAt(segment: Segment, head: string, closing: readonly string[], in
   const state = scanSegments(head, 0, false);
   const stack = state.openStack;
   if (stack === null || state.visibleEnd !== head.length) return null;
-  if (!stack.every((name) => APPENDABLE.has(name))) return null;
+  // Text goes into the innermost element: it must take text as is; table structure above a
+  // cell is fine (the DOM walk below checks the parser built what the stack says).
+  if (!stack.every((name) => APPENDABLE.has(name) || TABLE_PARTS.has(name)) || TABLE_PARTS.has(stack[stack.length - 1]!)) return null;
   // The end tags after the text must close exactly the innermost open elements, in order.
   if (closing.length > stack.length) return null;
   for (let k = 0; k < closing.length; k++) {
     if (closing[k] !== stack[stack.length - 1 - k]) return null;
   }
   // Walk the segment's DOM down the open elements; the text goes at the end of the innermost.
+  // Below an element that is closed after the insertion point, whitespace text after its
+  // open child comes from that whitespace between the end tags: step over it.
   let node: Node | null | undefined = segment.nodes[segment.nodes.length - 1];
   let parent: Element | null = null;
   for (let depth = 0; depth < stack.length; depth++) {
     if (!node || node.nodeType !== Node.ELEMENT_NODE || (node as Element).localName !== stack[depth]) return null;
     parent = node as Element;
     node = parent.lastChild;
+    if (depth < stack.length - 1) while (isBlankText(node)) node = node!.previousSibling;
   }
   if (state.endsInText) {
     // Typed into the last text: it must be there, under exactly the open elements.
@@ -543,12 +551,16 @@ function insertAt(segment: Segment, head: string, closing: readonly string[], in
   return { target: text, inserted };
 }
 
-/** The run of plain `</name>` tags ending `src`: names and start offsets, in source order. */
+/**
+ * The run of plain `</name>` tags ending `src`, with only whitespace between them (marked
+ * writes `</li>\n</ul>`, `</td>\n</tr>`): names and start offsets, in source order.
+ */
 function trailingEndTags(src: string): { names: string[]; starts: number[] } {
   const names: string[] = [];
   const starts: number[] = [];
   let end = src.length;
   for (;;) {
+    if (names.length > 0) while (isSpace(src.charCodeAt(end - 1))) end--;
     if (src.charCodeAt(end - 1) !== 62 /* > */) break;
     const open = src.lastIndexOf('</', end - 1);
     if (open < 0) break;
@@ -560,3 +572,9 @@ function trailingEndTags(src: string): { names: string[]; starts: number[] } {
   }
   return { names, starts };
 }
+
+/** HTML whitespace, as the tokenizer reads it between tags. */
+const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 12 || c === 13;
+
+/** A text node of HTML whitespace only (`\n` between `</li>` and `</ul>`). */
+const isBlankText = (node: Node | null): boolean => node?.nodeType === Node.TEXT_NODE && /^[ \n\t\f]*$/.test((node as Text).data);
