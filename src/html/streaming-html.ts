@@ -19,7 +19,7 @@
  * boundary is still held to the same allowlist. Cuts are only made where the HTML parser
  * is back in a clean state, so each segment also *looks* the same as in the whole text.
  */
-import { scanSegments } from './segments.js';
+import { isSpace, scanSegments } from './segments.js';
 import { FramePacer } from './frame-pacing.js';
 import { ENTITIES, plainTextToFragment, sanitizeToFragment, type SanitizeOptions } from './sanitize.js';
 
@@ -132,7 +132,7 @@ const APPENDABLE = new Set([
 ]);
 
 /** Table structure: text directly inside is foster-parented, but not text inside its cells. */
-const TABLE_PARTS = new Set(['table', 'thead', 'tbody', 'tfoot', 'tr']);
+const TABLE_PARTS = ['table', 'thead', 'tbody', 'tfoot', 'tr'];
 
 interface Group {
   readonly el: HTMLElement;
@@ -518,22 +518,23 @@ function insertAt(segment: Segment, head: string, closing: readonly string[], in
   if (stack === null || state.visibleEnd !== head.length) return null;
   // Text goes into the innermost element: it must take text as is; table structure above a
   // cell is fine (the DOM walk below checks the parser built what the stack says).
-  if (!stack.every((name) => APPENDABLE.has(name) || TABLE_PARTS.has(name)) || TABLE_PARTS.has(stack[stack.length - 1]!)) return null;
+  if (!stack.every((name) => APPENDABLE.has(name) || TABLE_PARTS.includes(name)) || TABLE_PARTS.includes(stack[stack.length - 1]!))
+    return null;
   // The end tags after the text must close exactly the innermost open elements, in order.
   if (closing.length > stack.length) return null;
   for (let k = 0; k < closing.length; k++) {
     if (closing[k] !== stack[stack.length - 1 - k]) return null;
   }
   // Walk the segment's DOM down the open elements; the text goes at the end of the innermost.
-  // Below an element that is closed after the insertion point, whitespace text after its
-  // open child comes from that whitespace between the end tags: step over it.
+  // After an open child, only the end tags and the whitespace between them follow in the
+  // source: the text nodes there are that whitespace, step over them.
   let node: Node | null | undefined = segment.nodes[segment.nodes.length - 1];
   let parent: Element | null = null;
   for (let depth = 0; depth < stack.length; depth++) {
     if (!node || node.nodeType !== Node.ELEMENT_NODE || (node as Element).localName !== stack[depth]) return null;
     parent = node as Element;
     node = parent.lastChild;
-    if (depth < stack.length - 1) while (isBlankText(node)) node = node!.previousSibling;
+    if (depth < stack.length - 1) while (node?.nodeType === Node.TEXT_NODE) node = node.previousSibling;
   }
   if (state.endsInText) {
     // Typed into the last text: it must be there, under exactly the open elements.
@@ -572,9 +573,3 @@ function trailingEndTags(src: string): { names: string[]; starts: number[] } {
   }
   return { names, starts };
 }
-
-/** HTML whitespace, as the tokenizer reads it between tags. */
-const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 12 || c === 13;
-
-/** A text node of HTML whitespace only (`\n` between `</li>` and `</ul>`). */
-const isBlankText = (node: Node | null): boolean => node?.nodeType === Node.TEXT_NODE && /^[ \n\t\f]*$/.test((node as Text).data);
