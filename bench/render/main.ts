@@ -356,7 +356,8 @@ async function runCore(steps: Step[], rate: number, deadlineMs: number): Promise
   await consumed;
   const end = performance.now();
   const frames = stop();
-  const block = t.messages.at(-1)?.role === 'bot' ? (t.messages.at(-1) as { blocks: { live?: unknown }[] }).blocks.at(-1) : undefined;
+  const last = t.messages.at(-1);
+  const block = last?.role === 'bot' ? last.blocks.at(-1) : undefined;
   return {
     chunks: steps.length,
     chunksApplied: applied,
@@ -364,7 +365,7 @@ async function runCore(steps: Step[], rate: number, deadlineMs: number): Promise
     lagMs: 0,
     commits: 0,
     selectionPreserved: false,
-    finalHtmlCorrect: applied === steps.length && String(block?.live) === steps[steps.length - 1]!.html,
+    finalHtmlCorrect: applied === steps.length && block?.kind === 'generation' && String(block.live) === steps[steps.length - 1]!.html,
     ...frames,
   };
 }

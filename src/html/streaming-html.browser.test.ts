@@ -345,6 +345,16 @@ describe('StreamingHtmlView', () => {
     expect(contentHtml(container)).to.equal(sanitizedHtml('<table><tbody><tr><td>a</td>\nb</tr></tbody></table>'));
   });
 
+  it('renders top-level text between blocks as text, references decoded, never as markup', () => {
+    const html = 'a &amp; b&#39;s\n<p>x</p>\n&lt;img src=x onerror=alert(1)&gt; &nbsp;\n<p>y</p>\n\t&#128; &bogus; & c';
+    for (const size of [1, 3, 7, html.length]) expect(streamed(html, size), `chunks of ${size}`).to.equal(sanitizedHtml(html));
+    const container = makeContainer();
+    const view = new StreamingHtmlView(container, { schedule: (cb) => cb() });
+    view.finish('<p>x</p>\n&lt;b&gt;bold?&lt;/b&gt;');
+    expect(container.querySelector('b')).to.equal(null);
+    expect(container.textContent).to.equal('x\n<b>bold?</b>');
+  });
+
   it('never shows a half-received tag or entity', () => {
     const final =
       '<p>Hello <strong>there</strong>, see <a href="https://example.com/a?b=1&amp;c=2">this</a> &amp; that&#33;</p>' +
