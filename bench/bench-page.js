@@ -1,7 +1,8 @@
 // One benchmark page for the profiling tools (bench/profile.js, bench/trace.js): the
 // corpus of PROFILE_BYTES (default 20 KB), the render page built unminified, a local
 // server, and Chromium on it, ready for `runBench` (BENCH_THROTTLE / PROFILE_THROTTLE=4
-// for a 4x slower CPU). Needs `npm run build` first (the mock's generator).
+// for a 4x slower CPU; PROFILE_RATE for chunks/s, default 1,000). Needs `npm run build`
+// first (the mock's generator).
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
 import { readFileSync, existsSync, mkdtempSync } from 'node:fs';
@@ -55,8 +56,9 @@ export async function openBenchPage() {
     browser,
     page,
     cdp,
-    /** Streams the corpus in `mode` (widget, naive or harness) at 1,000 chunks/s. */
-    run: (mode) => page.evaluate(([m]) => globalThis.runBench(m, '/c.json', 1000, 600000), [mode]),
+    /** Streams the corpus in `mode` (widget, naive, harness or core) at PROFILE_RATE chunks/s. */
+    run: (mode) =>
+      page.evaluate(([m, rate]) => globalThis.runBench(m, '/c.json', rate, 600000), [mode, Number(process.env.PROFILE_RATE ?? 1000)]),
     close: async () => {
       await browser.close();
       server.close();

@@ -1,10 +1,12 @@
 // In-page half of `npm run bench`: streams a corpus of generation chunks at a fixed rate
 // (a) through the real <indigo-chat> element, fed by an in-page fetch (no network), and
 // (b) through the naive renderer every popular widget uses (sanitize all + innerHTML per chunk),
-// fed by the same in-page stream, and (c) the harness alone (pacing + stream, read and dropped).
+// fed by the same in-page stream, (c) the harness alone (pacing + stream, read and dropped), and
+// (d) `core`: the widget's transport and reducer on that stream, nothing rendered.
 import DOMPurify from 'dompurify';
 import '../../src/define.js';
-import { applyDeltas } from '../../src/core/index.js';
+import { applyDeltas, createTranscript, reduce } from '../../src/core/index.js';
+import { streamReply } from '../../src/transport/transport.js';
 import { sanitizeToFragment } from '../../src/html/sanitize.js';
 import { afterFinalCommits } from '../../src/html/streaming-html.js';
 
@@ -97,6 +99,42 @@ function batcher(controller: () => ReadableStreamDefaultController<Uint8Array>) 
   };
 }
 
+/** A byte stream the page writes into (the in-page network), and its controller. */
+function inPageStream() {
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const body = new ReadableStream<Uint8Array>({
+    start: (c) => {
+      controller = c;
+    },
+  });
+  return { body, controller: () => controller };
+}
+
+/**
+ * Writes the steps as generation.chunk SSE events at `rate` chunks/s, one read per timer
+ * tick; `each(i)` runs after chunk i is written. Resolves to the number written.
+ */
+function paceSteps(
+  steps: Step[],
+  rate: number,
+  deadlineMs: number,
+  controller: () => ReadableStreamDefaultController<Uint8Array>,
+  each: (i: number) => void = () => {},
+): Promise<number> {
+  const batch = batcher(controller);
+  return pace(
+    steps.length,
+    rate,
+    deadlineMs,
+    (i) => {
+      const s = steps[i]!;
+      batch.add({ type: 'generation.chunk', data: { chunk: s.chunk, deltas: s.deltas, generation_id: 1 } });
+      each(i);
+    },
+    () => batch.flush(),
+  );
+}
+
 function normalise(node: Node): string {
   // The streaming view groups settled segments in wrapper divs of its own; compare the content only.
   const div = document.createElement('div');
@@ -163,14 +201,12 @@ async function runWidget(steps: Step[], rate: number, deadlineMs: number): Promi
   controller.enqueue(frame({ type: 'generation.start', data: { generation_id: 1 } }));
   let range: Range | null = null;
   let selected = '';
-  const batch = batcher(() => controller);
-  const applied = await pace(
-    steps.length,
+  const applied = await paceSteps(
+    steps,
     rate,
     deadlineMs,
+    () => controller,
     (i) => {
-      const s = steps[i]!;
-      batch.add({ type: 'generation.chunk', data: { chunk: s.chunk, deltas: s.deltas, generation_id: 1 } });
       if (!range && i > steps.length / 10) {
         const p = el.shadowRoot!.querySelector('[part~="message-bot"] [part~="bubble"] p');
         const text = p?.firstChild;
@@ -182,7 +218,6 @@ async function runWidget(steps: Step[], rate: number, deadlineMs: number): Promi
         }
       }
     },
-    () => batch.flush(),
   );
   const lastChunkAt = performance.now();
   controller.enqueue(frame({ type: 'generation.end', data: { generation_id: 1 } }));
@@ -230,12 +265,7 @@ async function runNaive(steps: Step[], rate: number, deadlineMs: number): Promis
   const div = document.createElement('div');
   div.id = 'naive';
   document.getElementById('stage')!.appendChild(div);
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const body = new ReadableStream<Uint8Array>({
-    start: (c) => {
-      controller = c;
-    },
-  });
+  const { body, controller } = inPageStream();
   let html = '';
   let commits = 0;
   let applied = 0;
@@ -274,18 +304,8 @@ async function runNaive(steps: Step[], rate: number, deadlineMs: number): Promis
       buf = buf.slice(pos);
     }
   })();
-  const batch = batcher(() => controller);
-  await pace(
-    steps.length,
-    rate,
-    deadlineMs,
-    (i) => {
-      const s = steps[i]!;
-      batch.add({ type: 'generation.chunk', data: { chunk: s.chunk, deltas: s.deltas, generation_id: 1 } });
-    },
-    () => batch.flush(),
-  );
-  controller.close();
+  await paceSteps(steps, rate, deadlineMs, controller);
+  controller().close();
   await consumed;
   const end = performance.now();
   await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
@@ -306,55 +326,90 @@ async function runNaive(steps: Step[], rate: number, deadlineMs: number): Promis
   };
 }
 
+/**
+ * The widget's per-chunk work without rendering: the same in-page SSE stream read by the
+ * widget's transport (decode, JSON, parse) and reduced into a transcript (deltas applied
+ * to the LiveText), nothing drawn. `core` minus `harness` is the widget's JS per chunk;
+ * `widget` minus `core` is rendering (the element's renders, the view's commits, the
+ * browser's style, layout and paint).
+ */
+async function runCore(steps: Step[], rate: number, deadlineMs: number): Promise<Result> {
+  const { body, controller } = inPageStream();
+  let t = reduce(createTranscript({ deltaUnit: 'grapheme' }), { type: 'send', data: { type: 'text', text: 'hi' }, at: 0 });
+  const fetchBody = async () => new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+  const consumed = streamReply(
+    '/bench-core',
+    'bench',
+    { type: 'text', text: 'hi' },
+    {
+      fetch: fetchBody,
+      onChunk: (chunk) => {
+        t = reduce(t, { type: 'chunk', chunk, at: Date.now() });
+      },
+    },
+  );
+  const stop = observeFrames();
+  const t0 = performance.now();
+  controller().enqueue(frame({ type: 'processing.start' }));
+  controller().enqueue(frame({ type: 'generation.start', data: { generation_id: 1 } }));
+  const applied = await paceSteps(steps, rate, deadlineMs, controller);
+  controller().enqueue(frame({ type: 'generation.end', data: { generation_id: 1 } }));
+  controller().enqueue(frame({ type: 'processing.end' }));
+  controller().close();
+  await consumed;
+  const end = performance.now();
+  const frames = stop();
+  const last = t.messages.at(-1);
+  const block = last?.role === 'bot' ? last.blocks.at(-1) : undefined;
+  const correct = applied === steps.length && block?.kind === 'generation' && String(block.live) === steps[steps.length - 1]!.html;
+  return unrendered(steps, applied, end - t0, frames, correct);
+}
+
+/** The result of a mode that renders nothing (no commits, no selection to keep). */
+function unrendered(
+  steps: Step[],
+  applied: number,
+  wallMs: number,
+  frames: ReturnType<ReturnType<typeof observeFrames>>,
+  correct: boolean,
+): Result {
+  return {
+    chunks: steps.length,
+    chunksApplied: applied,
+    wallMs,
+    lagMs: 0,
+    commits: 0,
+    selectionPreserved: false,
+    finalHtmlCorrect: correct,
+    ...frames,
+  };
+}
+
 /** The harness alone: the same pacing and in-page SSE stream, read and discarded. */
 async function runHarness(steps: Step[], rate: number, deadlineMs: number): Promise<Result> {
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const body = new ReadableStream<Uint8Array>({
-    start: (c) => {
-      controller = c;
-    },
-  });
+  const { body, controller } = inPageStream();
   const reader = body.getReader();
   const drained = (async () => {
     for (;;) if ((await reader.read()).done) return;
   })();
   const stop = observeFrames();
   const t0 = performance.now();
-  const batch = batcher(() => controller);
-  const applied = await pace(
-    steps.length,
-    rate,
-    deadlineMs,
-    (i) => {
-      const s = steps[i]!;
-      batch.add({ type: 'generation.chunk', data: { chunk: s.chunk, deltas: s.deltas, generation_id: 1 } });
-    },
-    () => batch.flush(),
-  );
-  controller.close();
+  const applied = await paceSteps(steps, rate, deadlineMs, controller);
+  controller().close();
   await drained;
   const end = performance.now();
-  const frames = stop();
-  return {
-    chunks: steps.length,
-    chunksApplied: applied,
-    wallMs: end - t0,
-    lagMs: 0,
-    commits: 0,
-    selectionPreserved: false,
-    finalHtmlCorrect: false,
-    ...frames,
-  };
+  return unrendered(steps, applied, end - t0, stop(), false);
 }
 
 (globalThis as Record<string, unknown>).runBench = async (
-  mode: 'widget' | 'naive' | 'harness',
+  mode: 'widget' | 'naive' | 'harness' | 'core',
   url: string,
   rate: number,
   deadlineMs: number,
 ) => {
   const steps = (await (await fetch(url)).json()) as Step[];
   if (mode === 'harness') return runHarness(steps, rate, deadlineMs);
+  if (mode === 'core') return runCore(steps, rate, deadlineMs);
   return mode === 'widget' ? runWidget(steps, rate, deadlineMs) : runNaive(steps, rate, deadlineMs);
 };
 (globalThis as Record<string, unknown>).benchReady = true;

@@ -65,7 +65,8 @@ type Construct =
   | { readonly kind: 'start' | 'end'; readonly name: string; readonly end: number; readonly selfClosing: boolean };
 
 const isAsciiAlpha = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-const isSpace = (c: number): boolean => c === 9 || c === 10 || c === 12 || c === 13 || c === 32;
+/** HTML whitespace, as the tokenizer reads it. */
+export const isSpace = (c: number): boolean => c === 9 || c === 10 || c === 12 || c === 13 || c === 32;
 
 /** Index just past the `>` closing a tag whose name ends at `i`, or -1 if incomplete. */
 function scanTagEnd(src: string, i: number): number {

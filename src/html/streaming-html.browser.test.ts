@@ -307,6 +307,54 @@ describe('StreamingHtmlView', () => {
     expect(container.textContent).to.equal('Hello world, again ');
   });
 
+  it('takes the fast path inside lists, quotes and table cells closed by end tags with newlines between (marked)', () => {
+    const container = makeContainer();
+    const frames = manualFrames();
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule });
+    const steps: [string, string, string][] = [
+      ['<ul>\n<li>one</li>\n<li>tw</li>\n</ul>', '<ul>\n<li>one</li>\n<li>two, three</li>\n</ul>', 'li:last-child'],
+      ['<blockquote>\n<p>Tip: keep</p>\n</blockquote>', '<blockquote>\n<p>Tip: keep the tyres &amp; chain</p>\n</blockquote>', 'p'],
+      [
+        '<table>\n<thead>\n<tr>\n<th>Model</th>\n</tr>\n</thead>\n<tbody><tr>\n<td>City</td>\n<td>€6</td>\n</tr>\n</tbody></table>',
+        '<table>\n<thead>\n<tr>\n<th>Model</th>\n</tr>\n</thead>\n<tbody><tr>\n<td>City</td>\n<td>€609</td>\n</tr>\n</tbody></table>',
+        'td:last-child',
+      ],
+      // After an item closed: text typed into the list itself, beside the newline (no re-render).
+      ['<ul>\n<li>one</li>\n</ul>', '<ul>\n<li>one</li>\n more</ul>', 'li'],
+    ];
+    let appends = view.textAppends;
+    for (const [before, after, selector] of steps) {
+      view.set(before);
+      frames.frame();
+      const el = container.querySelector(selector);
+      view.set(after);
+      frames.frame();
+      expect(contentHtml(container), after).to.equal(sanitizedHtml(after));
+      // Same element: the text went into the DOM that was there, nothing was re-rendered.
+      expect(container.querySelector(selector), after).to.equal(el);
+      expect(view.textAppends, after).to.equal(++appends);
+      view.set('');
+      frames.frame();
+    }
+    // Text right inside table structure is moved out by the parser: never appended in place.
+    view.set('<table><tbody><tr><td>a</td>\n</tr></tbody></table>');
+    frames.frame();
+    view.set('<table><tbody><tr><td>a</td>\nb</tr></tbody></table>');
+    frames.frame();
+    expect(view.textAppends).to.equal(appends);
+    expect(contentHtml(container)).to.equal(sanitizedHtml('<table><tbody><tr><td>a</td>\nb</tr></tbody></table>'));
+  });
+
+  it('renders top-level text between blocks as text, references decoded, never as markup', () => {
+    const html = 'a &amp; b&#39;s\n<p>x</p>\n&lt;img src=x onerror=alert(1)&gt; &nbsp;\n<p>y</p>\n\t&#128; &bogus; & c';
+    for (const size of [1, 3, 7, html.length]) expect(streamed(html, size), `chunks of ${size}`).to.equal(sanitizedHtml(html));
+    const container = makeContainer();
+    const view = new StreamingHtmlView(container, { schedule: (cb) => cb() });
+    view.finish('<p>x</p>\n&lt;b&gt;bold?&lt;/b&gt;');
+    expect(container.querySelector('b')).to.equal(null);
+    expect(container.textContent).to.equal('x\n<b>bold?</b>');
+  });
+
   it('never shows a half-received tag or entity', () => {
     const final =
       '<p>Hello <strong>there</strong>, see <a href="https://example.com/a?b=1&amp;c=2">this</a> &amp; that&#33;</p>' +

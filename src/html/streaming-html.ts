@@ -19,7 +19,7 @@
  * boundary is still held to the same allowlist. Cuts are only made where the HTML parser
  * is back in a clean state, so each segment also *looks* the same as in the whole text.
  */
-import { scanSegments } from './segments.js';
+import { isSpace, scanSegments } from './segments.js';
 import { FramePacer } from './frame-pacing.js';
 import { ENTITIES, plainTextToFragment, sanitizeToFragment, type SanitizeOptions } from './sanitize.js';
 
@@ -130,6 +130,9 @@ const APPENDABLE = new Set([
   'u',
   'ul',
 ]);
+
+/** Table structure: text directly inside is foster-parented, but not text inside its cells. */
+const TABLE_PARTS = ['table', 'thead', 'tbody', 'tfoot', 'tr'];
 
 interface Group {
   readonly el: HTMLElement;
@@ -375,8 +378,11 @@ export class StreamingHtmlView {
         return prefixOf(raw, segmentEnd(prev!));
       }
       const group = this.groupAfter(prev, suffix[0]);
-      const fragment = sanitizeToFragment(f.src, this.urlOptions);
-      const nodes = Array.from(fragment.childNodes);
+      // A top-level run of plain text (the newline between two blocks, every other segment)
+      // is a text node: a sanitizer call costs ~50 µs whatever the length.
+      const text = decodeText(f.src);
+      const fragment = text === null ? sanitizeToFragment(f.src, this.urlOptions) : this.container.ownerDocument.createTextNode(text);
+      const nodes = text === null ? Array.from(fragment.childNodes) : [fragment];
       group.el.insertBefore(fragment, firstNodeIn(group, suffix));
       group.count++;
       const segment: Segment = { start: f.start, src: f.src, complete: f.complete, nodes, group };
@@ -513,19 +519,25 @@ function insertAt(segment: Segment, head: string, closing: readonly string[], in
   const state = scanSegments(head, 0, false);
   const stack = state.openStack;
   if (stack === null || state.visibleEnd !== head.length) return null;
-  if (!stack.every((name) => APPENDABLE.has(name))) return null;
+  // Text goes into the innermost element: it must take text as is; table structure above a
+  // cell is fine (the DOM walk below checks the parser built what the stack says).
+  if (!stack.every((name) => APPENDABLE.has(name) || TABLE_PARTS.includes(name)) || TABLE_PARTS.includes(stack[stack.length - 1]!))
+    return null;
   // The end tags after the text must close exactly the innermost open elements, in order.
   if (closing.length > stack.length) return null;
   for (let k = 0; k < closing.length; k++) {
     if (closing[k] !== stack[stack.length - 1 - k]) return null;
   }
   // Walk the segment's DOM down the open elements; the text goes at the end of the innermost.
+  // After an open child, only the end tags and the whitespace between them follow in the
+  // source: the text nodes there are that whitespace, step over them.
   let node: Node | null | undefined = segment.nodes[segment.nodes.length - 1];
   let parent: Element | null = null;
   for (let depth = 0; depth < stack.length; depth++) {
     if (!node || node.nodeType !== Node.ELEMENT_NODE || (node as Element).localName !== stack[depth]) return null;
     parent = node as Element;
     node = parent.lastChild;
+    if (depth < stack.length - 1) while (node?.nodeType === Node.TEXT_NODE) node = node.previousSibling;
   }
   if (state.endsInText) {
     // Typed into the last text: it must be there, under exactly the open elements.
@@ -543,12 +555,16 @@ function insertAt(segment: Segment, head: string, closing: readonly string[], in
   return { target: text, inserted };
 }
 
-/** The run of plain `</name>` tags ending `src`: names and start offsets, in source order. */
+/**
+ * The run of plain `</name>` tags ending `src`, with only whitespace between them (marked
+ * writes `</li>\n</ul>`, `</td>\n</tr>`): names and start offsets, in source order.
+ */
 function trailingEndTags(src: string): { names: string[]; starts: number[] } {
   const names: string[] = [];
   const starts: number[] = [];
   let end = src.length;
   for (;;) {
+    if (names.length > 0) while (isSpace(src.charCodeAt(end - 1))) end--;
     if (src.charCodeAt(end - 1) !== 62 /* > */) break;
     const open = src.lastIndexOf('</', end - 1);
     if (open < 0) break;
