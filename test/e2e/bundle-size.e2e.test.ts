@@ -26,14 +26,18 @@ const m = measureBundles();
  * the relay's Retry-After said as "try again in 30 seconds" in the visitor's language
  * (sixth session: transport, reducer notice code, en/it strings); +0.2 KB for the composer's
  * character count (its length check, aria bindings and refusal; the count itself is a lazy
- * chunk: docs/decisions/composer-limit.md). Until it is
+ * chunk: docs/decisions/composer-limit.md); +0.24 KB from the sixth session's reviews and
+ * fixes (platforms: a new sender's conversation starts with the welcome, empty answers
+ * dropped, refused profiles quiet; security: clipboard follows the media gate; forced-colors
+ * edges, restored videos preload nothing, a malformed stored sender replaced; the streaming
+ * view's list/quote/table and between-block text fast paths, +0.11 KB). Until it is
  * under, these ceilings (~0.15 KB of headroom) keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 53_870;
+const FULL_WIDGET_CEILING_GZIP = 54_100;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_450;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_680;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
