@@ -88,7 +88,7 @@ class GenerationViewDirective extends AsyncDirective {
       const html = generationHtml(block);
       // The reducer swaps in the platform's final text after the end when an
       // is_generated text repeats the generation. Equal up to whitespace: keep the DOM
-      // (no flash, images stay). Really different (rare): rebuild once.
+      // (no flash, images stay). Different markup (the platform's classes, rare): rebuild once.
       const collapse = (value: string | null) => (value ?? '').replace(/\s+/g, ' ').trim();
       if (html !== this.lastHtml && collapse(html) !== collapse(this.lastHtml)) this.rebuild(element, options, html);
       return nothing;

@@ -307,6 +307,14 @@ describe('generations', () => {
     expect(generationHtml(g)).toBe('<p>Hello <b>world</b></p>');
     expect(g.markdown).toBe(before.markdown);
   });
+  it('an is_generated text serialized differently (the platform\'s class="slate-p", <strong> for <b>) still replaces it', () => {
+    const t0 = run(streamed(['<p>Hello <b>world</b></p>\n<ul><li>one</li></ul>']), [chunk(c.genEnd('g1'))]);
+    const final = '<p class="slate-p">Hello <strong>world</strong></p><ul class="slate-ul"><li class="slate-li">one</li></ul>';
+    const t = reduce(t0, chunk(c.text(final, { generated: true })));
+    expect(lastBot(t).blocks.map((b) => b.kind)).toEqual(['generation']);
+    expect(gen(t).id).toBe(gen(t0).id);
+    expect(generationHtml(gen(t))).toBe(final);
+  });
   it('an is_generated text with different content is added as a normal text block', () => {
     const t0 = run(streamed(['<p>Hello</p>']), [chunk(c.genEnd('g1'))]);
     const t = reduce(t0, chunk(c.text('<p>Something else</p>', { generated: true })));

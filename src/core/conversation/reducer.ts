@@ -5,7 +5,7 @@
  * so the element can skip them with `===`.
  *
  * Decisions (see also docs/protocol.md):
- * - An `is_generated` text equal (whitespace-collapsed) to a generation that ended in the same
+ * - An `is_generated` text with the same visible text (tags and whitespace aside) as a generation that ended in the same
  *   message, or following one that degraded, does not add a block: the generation block stays
  *   (same id, same kind, so the view morphs instead of swapping elements, no flash), becomes
  *   `done`, and its `live` becomes the platform's final HTML. A different text is added as a
@@ -42,7 +42,7 @@ import {
   finishBlock,
   isRecord,
   limitsOf,
-  normalizeHtml,
+  readableText,
   deltaUnitOr,
   resolveLimits,
   sameOutgoing,
@@ -518,7 +518,7 @@ function onText(t: Transcript, c: ChunkOf<'text'>, at: number): Transcript {
 /**
  * The platform repeats a finished generation as an `is_generated` text, its authoritative
  * final answer: render it once. It replaces an ended generation of the open message (this
- * turn) when the content matches, or when that generation degraded (its HTML is stale, so
+ * turn) when their visible text matches (markup may differ), or when that generation degraded (its HTML is stale, so
  * it could never match: appended, the visitor would read the answer twice); the bubble
  * then shows rendered HTML again. Returns null when there is no such generation.
  */
@@ -526,14 +526,14 @@ function replaceGeneration(t: Transcript, html: string, at: number): Transcript 
   const msg = openMessage(t);
   if (!msg) return null;
   const turn = turnOf(t);
-  const target = normalizeHtml(html);
+  const target = readableText(html);
   const found = findBlock(
     msg,
     'generation',
     (g) =>
       turn.endedGenerations.includes(g.id) &&
       !turn.replacedGenerations.includes(g.id) &&
-      (g.state === 'degraded' || normalizeHtml(String(g.live)) === target),
+      (g.state === 'degraded' || readableText(String(g.live)) === target),
   );
   if (!found) return null;
   const g = found.block;

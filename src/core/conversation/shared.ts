@@ -185,10 +185,15 @@ export function finalizeMessage(m: BotMessage, state: 'done' | 'incomplete'): Bo
   return { ...m, state, blocks: changed ? blocks : m.blocks };
 }
 
-/** Collapse whitespace so platform and streamed HTML compare equal despite formatting. */
-export function normalizeHtml(html: string): string {
+/**
+ * What a reader sees of `html`, for telling whether two renderings are one answer: tags
+ * dropped (with them attributes such as the platform's `class="slate-p"`, and `<b>` vs
+ * `<strong>`), whitespace collapsed. The platform's final `is_generated` text of a
+ * generation may be serialized differently from the HTML the deltas built.
+ */
+export function readableText(html: string): string {
   return html
+    .replace(/<[^>]*>/g, ' ')
     .replace(/\s+/g, ' ')
-    .replace(/\s*(<|>)\s*/g, '$1')
     .trim();
 }
