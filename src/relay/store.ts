@@ -236,12 +236,6 @@ export function ipKey(ip: string): string {
 }
 
 /**
- * The client address behind `hops` trusted proxies: each proxy appends the address it saw
- * to `X-Forwarded-For`, so the client is the entry `hops` from the right (the peer address
- * counting as the rightmost). 0 ignores the header. A header shorter than `hops` (a request
- * that skipped a proxy) falls back to its leftmost entry.
- */
-/**
  * The origin the visitor's browser used for `request`: the request's own, or behind
  * `hops` trusted proxies that terminate TLS its host with the scheme of the last
  * `X-Forwarded-Proto` entry (the one the nearest proxy wrote; http or https only).
@@ -252,6 +246,12 @@ export function publicOrigin(request: Request, hops: number): string {
   return proto === 'https' || proto === 'http' ? new URL(`${proto}://${url.host}`).origin : url.origin;
 }
 
+/**
+ * The client address behind `hops` trusted proxies: each proxy appends the address it saw
+ * to `X-Forwarded-For`, so the client is the entry `hops` from the right (the peer address
+ * counting as the rightmost). 0 ignores the header. A header shorter than `hops` (a request
+ * that skipped a proxy) falls back to its leftmost entry.
+ */
 export function forwardedClient(xff: string | null, peer: string | undefined, hops: number): string | undefined {
   if (hops <= 0 || !xff) return peer;
   const list = xff

@@ -5,11 +5,11 @@
  * so the element can skip them with `===`.
  *
  * Decisions (see also docs/protocol.md):
- * - An `is_generated` text with the same visible text (tags and whitespace aside) as a generation that ended in the same
- *   message, or following one that degraded, does not add a block: the generation block stays
- *   (same id, same kind, so the view morphs instead of swapping elements, no flash), becomes
- *   `done`, and its `live` becomes the platform's final HTML. A different text is added as a
- *   normal text block.
+ * - An `is_generated` text with the same visible text (tags and whitespace aside) as a
+ *   generation that ended in the same message, or following one that degraded, does not add
+ *   a block: the generation block stays (same id, same kind, so the view morphs instead of
+ *   swapping elements, no flash), becomes `done`, and its `live` becomes the platform's final
+ *   HTML. A different text is added as a normal text block.
  * - Warnings about the same thing (a flood of late chunks, a cap) are given once per turn.
  * - Re-sending the data of a failed last user message (retry) flips it back to `sent`
  *   instead of appending a duplicate bubble.
@@ -518,8 +518,8 @@ function onText(t: Transcript, c: ChunkOf<'text'>, at: number): Transcript {
 /**
  * The platform repeats a finished generation as an `is_generated` text, its authoritative
  * final answer: render it once. It replaces an ended generation of the open message (this
- * turn) when their visible text matches (markup may differ), or when that generation degraded (its HTML is stale, so
- * it could never match: appended, the visitor would read the answer twice); the bubble
+ * turn) when their visible text matches (markup may differ), or when that generation
+ * degraded (its HTML is stale, so it could never match: appended, the visitor would read the answer twice); the bubble
  * then shows rendered HTML again. Returns null when there is no such generation.
  */
 function replaceGeneration(t: Transcript, html: string, at: number): Transcript | null {
