@@ -937,7 +937,7 @@ export class IndigoChat extends LitElement {
         () => {},
       );
     const n = near && m ? m.charLength(draft) : null;
-    if (m && n! > MAX_CHARS && !this.over) this.announce(m.countText(n!, MAX_CHARS, this.uiLang));
+    if (m && n !== null && n > MAX_CHARS && !this.over) this.announce(m.countText(n, MAX_CHARS, this.uiLang));
     this.counted = n;
   }
 
