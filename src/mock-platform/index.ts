@@ -6,11 +6,11 @@
  *
  * Routes match on the path suffix, so it works mounted under any prefix:
  * - `POST …/chat/:project_token/send`: the chunk stream;
- * - `GET  …/media/:name`: bundled SVG media.
+ * - `GET  …/media/:name`: bundled media (shared-media.ts).
  */
 import type { Framing } from '../core/protocol/types.js';
 import type { DeltaUnit } from '../core/delta/types.js';
-import { MEDIA, mediaContentType } from './media.js';
+import { mediaResponse } from './shared-media.js';
 import { frameEncoder, interpret, replyStream, seededRandom, type FrameEncoder, type MockFault } from './reply.js';
 import { looksItalian, scenarios, type Scenario } from './scenarios.js';
 import { MockHistory, type HistoryOptions } from './history.js';
@@ -216,18 +216,7 @@ export function createPlatform(options: MockPlatformOptions, encoderOverride?: F
   }
 
   function media(request: Request, name: string): Response {
-    const type = mediaContentType(name);
-    if (type === undefined) return jsonError(404, 'not-found', `No media named ${name}`);
-    const headers = {
-      'content-type': type,
-      'cache-control': 'public, max-age=86400',
-      // Images are shown cross-origin by the widget; harmless for SVG served as an image.
-      'access-control-allow-origin': '*',
-      'x-content-type-options': 'nosniff',
-      // An SVG opened directly must not run anything.
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-    };
-    return new Response(request.method === 'HEAD' ? null : (MEDIA[name] as string), { status: 200, headers });
+    return mediaResponse(request, name) ?? jsonError(404, 'not-found', `No media named ${name}`);
   }
 
   return {

@@ -46,9 +46,3 @@ export const MEDIA: Readonly<Record<string, string>> = {
       '<rect x="130" y="110" width="60" height="50" rx="10" fill="#585c66"/><line x1="130" y1="125" x2="190" y2="125" stroke="#ff7a59" stroke-width="4"/>',
   ),
 };
-
-/** Content type of a bundled media name, or undefined when not bundled. */
-export function mediaContentType(name: string): string | undefined {
-  if (!Object.hasOwn(MEDIA, name)) return undefined;
-  return name.endsWith('.svg') ? 'image/svg+xml; charset=utf-8' : 'application/octet-stream';
-}

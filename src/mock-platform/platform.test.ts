@@ -317,7 +317,39 @@ describe('media', () => {
     expect(img.headers.get('cache-control')).toMatch(/max-age=\d+/);
     expect(await img.text()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^]*<\/svg>$/);
     expect((await p.fetch(new Request('http://x/media/nope.svg'))).status).toBe(404);
-    expect((await p.fetch(new Request('http://x/media/sample.mp4'))).status).toBe(404);
+    expect((await p.fetch(new Request('http://x/media/sample.mp4.svg'))).status).toBe(404);
+  });
+
+  test('the sample video is an MP4 served whole or by byte range', async () => {
+    const p = platform();
+    const whole = await p.fetch(new Request('http://x/media/sample.mp4'));
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-type')).toBe('video/mp4');
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    const bytes = new Uint8Array(await whole.arrayBuffer());
+    expect(Number(whole.headers.get('content-length'))).toBe(bytes.length);
+    // An ISO BMFF file: its first box is `ftyp`, and the index (`moov`) comes before the media.
+    expect(new TextDecoder().decode(bytes.slice(4, 8))).toBe('ftyp');
+    const text = new TextDecoder('latin1').decode(bytes);
+    expect(text.indexOf('moov')).toBeGreaterThan(0);
+    expect(text.indexOf('moov')).toBeLessThan(text.indexOf('mdat'));
+    const range = (r: string) => p.fetch(new Request('http://x/media/sample.mp4', { headers: { range: r } }));
+    const part = await range('bytes=4-7');
+    expect([part.status, part.headers.get('content-range'), new TextDecoder().decode(await part.arrayBuffer())]).toEqual([
+      206,
+      `bytes 4-7/${bytes.length}`,
+      'ftyp',
+    ]);
+    const tail = await range('bytes=-10');
+    expect(new Uint8Array(await tail.arrayBuffer())).toEqual(bytes.slice(-10));
+    const open = await range(`bytes=${bytes.length - 3}-`);
+    expect(open.headers.get('content-range')).toBe(`bytes ${bytes.length - 3}-${bytes.length - 1}/${bytes.length}`);
+    const past = await range(`bytes=${bytes.length}-`);
+    expect([past.status, past.headers.get('content-range')]).toEqual([416, `bytes */${bytes.length}`]);
+    // Not one single range: the whole file.
+    expect((await range('bytes=0-1,4-5')).status).toBe(200);
+    const head = await p.fetch(new Request('http://x/media/sample.mp4', { method: 'HEAD' }));
+    expect([head.status, await head.text()]).toEqual([200, '']);
   });
 
   test('mediaBase option wins', async () => {

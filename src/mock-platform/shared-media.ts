@@ -1,9 +1,10 @@
 /**
- * Media for the Botpress and chat-messages mocks: the chat mock's SVGs plus a short tone
- * (WAV, made here) and a one-page PDF, so audio and file blocks have something real to
- * load offline.
+ * Media for every mock (the Chat API mock, Botpress, chat-messages): the SVGs of
+ * media.ts, a short tone (WAV, made here), a one-page PDF and a 3 s video clip, so image,
+ * audio, file and video blocks have something real to load offline.
  */
 import { MEDIA } from './media.js';
+import { SAMPLE_MP4_BASE64 } from './sample-video.js';
 
 function tone(): Uint8Array {
   const rate = 8000;
@@ -40,10 +41,38 @@ const PDF =
   '5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
 
 let wav: Uint8Array | undefined;
+let mp4: Uint8Array | undefined;
 
-export const EXTRA_MEDIA_NAMES = ['chime.wav', 'size-guide.pdf'] as const;
+export const EXTRA_MEDIA_NAMES = ['chime.wav', 'size-guide.pdf', 'sample.mp4'] as const;
 
-/** A bundled file by name (GET or HEAD), or null when there is none. */
+const HEADERS = {
+  'cache-control': 'public, max-age=86400',
+  // Shown cross-origin by the widget.
+  'access-control-allow-origin': '*',
+  'x-content-type-options': 'nosniff',
+  // A file opened directly (an SVG above all) must not run anything.
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+};
+
+/**
+ * One `Range: bytes=a-b` (or `a-`, or `-n`) of a body of `size` bytes, as [start, end]
+ * inclusive; null without a usable single range (the whole body is sent), 'unsatisfiable'
+ * past the end. Safari plays a video only from a server that answers ranges.
+ */
+export function byteRange(header: string | null, size: number): [number, number] | null | 'unsatisfiable' {
+  const m = header === null ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') {
+    const n = Number(m[2]);
+    return n === 0 ? 'unsatisfiable' : [Math.max(0, size - n), size - 1];
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (start >= size) return 'unsatisfiable';
+  return start > end ? null : [start, end];
+}
+
+/** A bundled file by name (GET or HEAD, byte ranges answered), or null when there is none. */
 export function mediaResponse(request: Request, name: string): Response | null {
   let body: string | Uint8Array;
   let type: string;
@@ -53,18 +82,27 @@ export function mediaResponse(request: Request, name: string): Response | null {
   } else if (name === 'size-guide.pdf') {
     body = PDF;
     type = 'application/pdf';
+  } else if (name === 'sample.mp4') {
+    body = mp4 ??= Uint8Array.from(atob(SAMPLE_MP4_BASE64), (c) => c.charCodeAt(0));
+    type = 'video/mp4';
   } else if (Object.hasOwn(MEDIA, name) && name.endsWith('.svg')) {
     body = MEDIA[name] as string;
     type = 'image/svg+xml; charset=utf-8';
   } else return null;
-  return new Response(request.method === 'HEAD' ? null : (body as BodyInit), {
-    status: 200,
-    headers: {
-      'content-type': type,
-      'cache-control': 'public, max-age=86400',
-      'access-control-allow-origin': '*',
-      'x-content-type-options': 'nosniff',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-    },
-  });
+  const headers: Record<string, string> = { 'content-type': type, ...HEADERS };
+  if (typeof body !== 'string') {
+    headers['accept-ranges'] = 'bytes';
+    const range = byteRange(request.headers.get('range'), body.length);
+    if (range === 'unsatisfiable') {
+      return new Response(null, { status: 416, headers: { ...headers, 'content-range': `bytes */${body.length}` } });
+    }
+    if (range) {
+      headers['content-range'] = `bytes ${range[0]}-${range[1]}/${body.length}`;
+      headers['content-length'] = String(range[1] - range[0] + 1);
+      const part = body.slice(range[0], range[1] + 1);
+      return new Response(request.method === 'HEAD' ? null : (part as BodyInit), { status: 206, headers });
+    }
+    headers['content-length'] = String(body.length);
+  }
+  return new Response(request.method === 'HEAD' ? null : (body as BodyInit), { status: 200, headers });
 }
