@@ -43,6 +43,9 @@ export interface ConversationCallbacks {
 
 const NO_ORIGINS: readonly string[] = Object.freeze([]);
 
+/** The composer's limit until the relay says its own: the relay's `RELAY_MAX_TEXT_CHARS` default. */
+export const MAX_TEXT_CHARS = 4000;
+
 export interface QueuedSend {
   readonly data: OutgoingData;
   readonly hidden: boolean;
@@ -74,6 +77,8 @@ export class ConversationController implements ReactiveController {
   sender: string | null = null;
   /** Media origins the relay announced with the sender (the platform's media host). */
   mediaOrigins: readonly string[] = NO_ORIGINS;
+  /** The relay's text limit (`RELAY_MAX_TEXT_CHARS`), announced with the sender. */
+  maxChars = MAX_TEXT_CHARS;
   /** A hidden send (welcome, profile) is out and no bot content has arrived yet. */
   hiddenPending = false;
   /** Sends waiting for the current answer to end, oldest first. */
@@ -220,8 +225,9 @@ export class ConversationController implements ReactiveController {
     const sender = await createSession(this.host.relay, {
       signal,
       ...(this.host.fetchImpl ? { fetch: this.host.fetchImpl } : {}),
-      onMediaOrigins: (origins) => {
-        this.mediaOrigins = Object.freeze([...origins]);
+      onAnnounced: (origins, max) => {
+        this.mediaOrigins = Object.freeze(origins);
+        this.maxChars = max ?? MAX_TEXT_CHARS;
       },
     });
     this.sender = sender;

@@ -6,6 +6,7 @@
  */
 import { deserializeTranscript, serializeTranscript } from '../core/conversation/serialize.js';
 import type { DeltaUnit, Transcript } from '../core/index.js';
+import { MAX_TEXT_CHARS } from './conversation-controller.js';
 import { persistCodec } from './persistence-controller.js';
 import type { SavedState, Snapshot } from './persistence-controller.js';
 
@@ -14,21 +15,27 @@ interface Stored {
   sender: string | null;
   open: boolean;
   transcript: string | null;
-  /** Optional (absent in older saves). Capped: a composer holds at most 4,000 characters. */
+  /** Optional (absent in older saves). Capped (a paste may be far over the composer's limit). */
   draft?: string;
   /** Optional: the visitor accepted the consent notice. */
   consent?: true;
   /** Optional: media origins the relay announced. */
   media?: string[];
+  /** Optional: the relay's text limit, when not the default. */
+  max?: number;
 }
+
+/** A draft is kept up to this many UTF-16 units: whole for any sensible limit, no storage flood. */
+const DRAFT_CAP = 100_000;
 
 /** What `flush` writes under the conversation's key. */
 export function encode(snapshot: ReturnType<Snapshot>): string {
-  const { transcript, sender, open, draft, consent, mediaOrigins } = snapshot;
+  const { transcript, sender, open, draft, consent, mediaOrigins, maxChars } = snapshot;
   const stored: Stored = { v: 1, sender, open, transcript: serializeTranscript(transcript) };
-  if (draft) stored.draft = draft.slice(0, 4000);
+  if (draft) stored.draft = draft.slice(0, DRAFT_CAP);
   if (consent) stored.consent = true;
   if (mediaOrigins && mediaOrigins.length > 0) stored.media = [...mediaOrigins];
+  if (maxChars !== undefined && maxChars !== MAX_TEXT_CHARS) stored.max = maxChars;
   return JSON.stringify(stored);
 }
 
@@ -52,9 +59,10 @@ export function decode(raw: string, deltaUnit: DeltaUnit, unread: number, onErro
       transcript,
       sender: typeof parsed.sender === 'string' ? parsed.sender : null,
       open: parsed.open === true,
-      draft: typeof parsed.draft === 'string' ? parsed.draft.slice(0, 4000) : '',
+      draft: typeof parsed.draft === 'string' ? parsed.draft.slice(0, DRAFT_CAP) : '',
       consent: parsed.consent === true,
       mediaOrigins: Array.isArray(parsed.media) ? parsed.media.filter(isOrigin).slice(0, 16) : [],
+      ...(Number.isSafeInteger(parsed.max) && parsed.max! > 0 ? { maxChars: parsed.max! } : {}),
       unread,
     };
   } catch (e) {

@@ -42,6 +42,8 @@ export interface SavedState {
   readonly consent: boolean;
   /** Media origins the relay announced for this conversation. */
   readonly mediaOrigins: readonly string[];
+  /** The relay's text limit, when it announced one other than the default. */
+  readonly maxChars?: number;
   /** Answers that arrived while the launcher was closed. */
   readonly unread: number;
 }
@@ -66,6 +68,7 @@ export type Snapshot = () => {
   draft?: string;
   consent?: boolean;
   mediaOrigins?: readonly string[];
+  maxChars?: number;
   unread?: number;
 };
 

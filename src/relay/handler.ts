@@ -217,6 +217,9 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
   for (const key of Object.keys(DEFAULT_RELAY_LIMITS) as (keyof RelayLimits)[]) {
     limits[key] = positive(config.limits?.[key], DEFAULT_RELAY_LIMITS[key]);
   }
+  // A raised text limit raises the default body cap with it: a text that long in any script
+  // (JSON.stringify writes at most 4 bytes a character but for control characters) fits.
+  if (config.limits?.bodyBytes === undefined) limits.bodyBytes = Math.max(limits.bodyBytes, limits.textChars * 4 + 1024);
   if (!config.limits?.perIpBurst) limits.perIpBurst = limits.perIpPerMinute;
   if (!config.limits?.sessionsPerIpBurst) limits.sessionsPerIpBurst = limits.sessionsPerIpPerHour;
   const secrets = upstreamSpec.secrets.filter((s) => s.length > 0);
@@ -243,6 +246,8 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
   }
   const signer = createSenderSigner(secretList);
   const mediaOrigins = announcedMediaOrigins(config);
+  // What a visitor may type: the relay's limit, or the platform's when lower.
+  const maxTextChars = Math.min(limits.textChars, upstreamSpec.maxTextChars ?? Infinity);
   const now = config.now ?? Date.now;
   const upstreamFetch = config.fetch ?? ((req: Request) => globalThis.fetch(req));
   const basePath = normalizeBasePath(config.basePath);
@@ -374,7 +379,8 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
       if (!parseJson(body).ok) return errorResponse(400, 'invalid_json', 'The body is not valid JSON.', origin);
     }
     const sender = await signer.issue(origin);
-    return new Response(JSON.stringify({ sender, mediaOrigins }), {
+    // The composer's limit follows RELAY_MAX_TEXT_CHARS (docs/protocol.md, POST /session).
+    return new Response(JSON.stringify({ sender, mediaOrigins, maxTextChars }), {
       status: 200,
       headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...corsHeaders(origin) },
     });

@@ -44,6 +44,18 @@ describe('createSession', () => {
     expect(sessionUrl('https://x.example/api/chat')).toBe('https://x.example/api/chat/session');
   });
 
+  it('hands over what the relay announced: exact http(s) origins and a whole positive text limit', async () => {
+    const heard: unknown[] = [];
+    const onAnnounced = (origins: readonly string[], max: number | undefined) => heard.push([origins, max]);
+    const answer = (body: object) => respond(() => Response.json({ sender: 's', ...body })).fetch;
+    await createSession('/r', {
+      fetch: answer({ mediaOrigins: ['https://cdn.example', 'https://a.example/path', 'ftp://x.example', 7], maxTextChars: 9000 }),
+      onAnnounced,
+    });
+    for (const max of [0, -5, 12.5, '9000', null, 1e300]) await createSession('/r', { fetch: answer({ maxTextChars: max }), onAnnounced });
+    expect(heard).toEqual([[['https://cdn.example'], 9000], ...Array.from({ length: 6 }, () => [[], undefined])]);
+  });
+
   it("reports the relay's error code and the status", async () => {
     const f = respond(() => Response.json({ error: { code: 'origin', message: 'Origin not allowed' } }, { status: 403 }));
     const err = await createSession('/r', { fetch: f.fetch }).catch((e: unknown) => e);

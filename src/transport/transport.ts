@@ -117,8 +117,12 @@ export async function createSession(
   opts: {
     readonly fetch?: FetchLike;
     readonly signal?: AbortSignal;
-    /** The relay's announced media origins (`mediaOrigins` in the answer), exact origins only. */
-    readonly onMediaOrigins?: (origins: readonly string[]) => void;
+    /**
+     * What the relay announced with the sender: its media origins (`mediaOrigins`, exact
+     * origins only) and its text limit (`maxTextChars`, a whole number of characters, or
+     * undefined when it said none).
+     */
+    readonly onAnnounced?: (origins: readonly string[], maxTextChars: number | undefined) => void;
   } = {},
 ): Promise<string> {
   let res: Response;
@@ -142,9 +146,9 @@ export async function createSession(
   if (typeof sender !== 'string' || sender.length === 0 || sender.length > 512) {
     throw new TransportError('bad-response', 'The session answer has no sender', res.status);
   }
-  const media = (body as { mediaOrigins?: unknown }).mediaOrigins;
-  if (opts.onMediaOrigins && Array.isArray(media)) {
-    const origins: string[] = [];
+  const { mediaOrigins: media, maxTextChars: max } = body as { mediaOrigins?: unknown; maxTextChars?: unknown };
+  const origins: string[] = [];
+  if (Array.isArray(media))
     for (const value of media.slice(0, 16)) {
       if (typeof value !== 'string') continue;
       try {
@@ -154,8 +158,7 @@ export async function createSession(
         // not an origin: ignored
       }
     }
-    opts.onMediaOrigins(origins);
-  }
+  opts.onAnnounced?.(origins, Number.isSafeInteger(max) && (max as number) > 0 ? (max as number) : undefined);
   return sender;
 }
 

@@ -17,9 +17,12 @@ const live = (el: IndigoChat) => $(el, '[aria-live="polite"]')!.textContent ?? '
 const input = (el: IndigoChat) => $<HTMLTextAreaElement>(el, '[part~="input"]')!;
 const count = (el: IndigoChat) => $(el, '[part~="char-count"]')?.textContent?.trim() ?? null;
 
-async function opened(lang = 'en'): Promise<{ el: IndigoChat; r: FakeRelay }> {
+async function opened(lang = 'en', announce: Record<string, unknown> = {}, storage = 'local'): Promise<{ el: IndigoChat; r: FakeRelay }> {
   const r = relays.relay().queue(welcomeChunks());
-  const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${`count-${++n}`} mode="inline" lang=${lang}></indigo-chat>`);
+  r.announce = announce;
+  const el = await fixture<IndigoChat>(
+    html`<indigo-chat relay=${r.path} id=${`count-${++n}`} mode="inline" lang=${lang} storage=${storage}></indigo-chat>`,
+  );
   await until(() => r.sent.length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
   return { el, r };
 }
@@ -77,5 +80,37 @@ describe('composer character count', () => {
     // Written in one language, the count follows the element's language when it changes.
     fr.el.lang = 'de';
     await until(() => count(fr.el) === 'Noch 1 Zeichen', 'German count after the language changed');
+  });
+
+  it("follows the relay's announced limit (RELAY_MAX_TEXT_CHARS), also after a reload", async () => {
+    const { el, r } = await opened('en', { maxTextChars: 100 }, 'session');
+    await paste(el, 'a'.repeat(89));
+    expect(count(el)).to.equal(null); // under 90% of 100
+    await paste(el, 'a'.repeat(95));
+    await until(() => count(el) === '5 characters left', 'count near the announced limit');
+    await paste(el, 'a'.repeat(101));
+    await until(() => count(el) === '1 character too many', 'over the announced limit');
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(r.sent.length).to.equal(1); // refused here, not by the relay
+
+    // The same conversation restored (same relay and id): the limit comes back with it,
+    // without a new session.
+    const id = el.id;
+    el.remove();
+    const again = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} mode="inline" storage="session"></indigo-chat>`);
+    await until(() => again.conversation.transcript.messages.length > 0, 'restored');
+    expect(r.sessions).to.equal(1);
+    await paste(again, 'a'.repeat(101));
+    await until(() => count(again) === '1 character too many', 'restored limit');
+
+    // A relay with a higher limit lets a longer text go.
+    const high = await opened('en', { maxTextChars: 8000 });
+    await paste(high.el, 'z'.repeat(5000));
+    await high.el.updateComplete;
+    expect(count(high.el)).to.equal(null);
+    await sendKeys({ press: 'Enter' });
+    await until(() => high.r.sent.length === 2, 'a 5,000-character message sent');
+    expect(high.r.sent[1]!.data.text).to.equal('z'.repeat(5000));
   });
 });

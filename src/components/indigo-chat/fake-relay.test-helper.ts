@@ -56,6 +56,8 @@ export class FakeRelay {
     { type: 'processing.end' },
   ];
   sessionStatus = 200;
+  /** More of the session answer (what the relay announces: `maxTextChars`, `mediaOrigins`). */
+  announce: Record<string, unknown> = {};
 
   constructor(name: string) {
     this.path = `/${name}/api/chat`;
@@ -74,7 +76,7 @@ export class FakeRelay {
         if (this.sessionStatus !== 200) {
           return HttpResponse.json({ error: { code: 'unavailable', message: 'no' } }, { status: this.sessionStatus });
         }
-        return HttpResponse.json({ sender: `sender-${this.path}-${this.sessions}` });
+        return HttpResponse.json({ sender: `sender-${this.path}-${this.sessions}`, ...this.announce });
       }),
       http.post(this.path, async ({ request }) => {
         const body = (await request.json()) as SentBody;

@@ -59,8 +59,7 @@ const STORAGE_KINDS: readonly string[] = ['local', 'session', 'none'];
 
 let instances = 0;
 
-/** The composer's limit, the relay's `RELAY_MAX_TEXT_CHARS` default; its count loads near it. */
-const MAX_CHARS = 4000;
+/** The composer's count (near the relay's text limit, `conversation.maxChars`) loads near it. */
 const countPart = lazyModule('char-count', () => import('./char-count.js'), false);
 
 /**
@@ -451,6 +450,7 @@ export class IndigoChat extends LitElement {
     draft: this.draft,
     consent: this.consentGiven,
     mediaOrigins: this.conversation.mediaOrigins,
+    maxChars: this.conversation.maxChars,
     unread: this.unread,
   }));
   private readonly visibility = new VisibilityController(this);
@@ -486,7 +486,7 @@ export class IndigoChat extends LitElement {
   private draft = '';
   /** The conversation has been on screen on this page: videos may preload (BlockContext.shown). */
   private shown = false;
-  /** The draft's characters once it nears MAX_CHARS (null below): the count shows. */
+  /** The draft's characters once it nears the limit (null below): the count shows. */
   private counted: number | null = null;
   /** The focused control before a render; the status line (offline, error) shown, and last said. */
   private focused?: Element | null;
@@ -617,6 +617,7 @@ export class IndigoChat extends LitElement {
       this.consentGiven = saved.consent;
       this.restoredConversation = saved.transcript !== null || saved.sender !== null;
       if (saved.mediaOrigins.length > 0) this.conversation.mediaOrigins = Object.freeze([...saved.mediaOrigins]);
+      if (saved.maxChars) this.conversation.maxChars = saved.maxChars;
       if (saved.transcript) this.conversation.restore(saved.transcript, saved.sender);
       else if (saved.sender) this.conversation.sender = saved.sender;
       if (saved.open && this.mode === 'launcher') this.open = true;
@@ -922,11 +923,13 @@ export class IndigoChat extends LitElement {
 
   /**
    * Near the limit the composer shows what is left, over it what is too many, and a send is
-   * refused there (the relay's `RELAY_MAX_TEXT_CHARS` default): nothing is cut silently, as
-   * `maxlength` did with a long paste. Going over is said once by the live region.
+   * refused there (the relay's `RELAY_MAX_TEXT_CHARS`, announced with the sender; 4,000
+   * until then): nothing is cut silently, as `maxlength` did with a long paste. Going over is
+   * said once by the live region.
    */
   private measure(draft: string): void {
-    const near = draft.length > MAX_CHARS * 0.9;
+    const max = this.conversation.maxChars;
+    const near = draft.length > max * 0.9;
     const m = countPart.mod;
     if (near && !m)
       void countPart.load().then(
@@ -937,12 +940,12 @@ export class IndigoChat extends LitElement {
         () => {},
       );
     const n = near && m ? m.charLength(draft) : null;
-    if (m && n !== null && n > MAX_CHARS && !this.over) this.announce(m.countText(n, MAX_CHARS, this.uiLang));
+    if (m && n !== null && n > max && !this.over) this.announce(m.countText(n, max, this.uiLang));
     this.counted = n;
   }
 
   private get over(): boolean {
-    return (this.counted ?? 0) > MAX_CHARS;
+    return (this.counted ?? 0) > this.conversation.maxChars;
   }
 
   /** @internal Voice input failed: say so politely. */
@@ -1049,7 +1052,7 @@ export class IndigoChat extends LitElement {
 
   private submit(): void {
     const text = this.inputEl?.value ?? this.draft;
-    if (this.over) this.announce(countPart.mod!.countText(this.counted!, MAX_CHARS, this.uiLang));
+    if (this.over) this.announce(countPart.mod!.countText(this.counted!, this.conversation.maxChars, this.uiLang));
     // Cleared only once the conversation accepted it (reduced, or queued and shown as queued).
     else if (text.trim() !== '' && this.send(text)) this.setDraft('');
     this.inputEl?.focus();
@@ -1323,7 +1326,7 @@ export class IndigoChat extends LitElement {
           : nothing
       }
       ${this.feedback.renderCsat()}
-      ${this.counted === null ? nothing : countPart.mod!.countView(`${this.uid}-count`, this.counted, MAX_CHARS, lang)}
+      ${this.counted === null ? nothing : countPart.mod!.countView(`${this.uid}-count`, this.counted, this.conversation.maxChars, lang)}
       <form part="composer" ?hidden=${consentPending} @submit=${this.onSubmit}>
         <label class="visually-hidden" for="${this.uid}-input">${s.inputLabel}</label>
         <textarea

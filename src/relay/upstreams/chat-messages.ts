@@ -84,6 +84,7 @@ export function chatMessagesUpstream(settings: ChatMessagesSettings): UpstreamSp
     throw new RelayConfigError('CHAT_MESSAGES_REPLY_QUIET_MS and CHAT_MESSAGES_REPLY_MAX_MS must be positive.');
   return {
     name: 'chat-messages',
+    maxTextChars: CHAT_MESSAGES_MAX_CONTENT,
     secrets: [settings.apiKey, settings.apiKey.replace(/^(bearer|basic|token)\s+/i, '')],
     create: (context) => createChatMessages(settings, base, t, context),
   };

@@ -53,6 +53,8 @@ export interface UpstreamSpec {
   readonly name: string;
   /** Tokens that must never appear in a response, header or log line (also scrubbed as fragments). */
   readonly secrets: readonly string[];
+  /** The platform's own limit on a visitor's text, in characters, when it has one. */
+  readonly maxTextChars?: number;
   create(context: UpstreamContext): Upstream;
 }
 
