@@ -16,6 +16,7 @@ import { thirdPartyNotices } from './third-party-notices.js';
 import { minifyTemplates } from './minify-templates.js';
 import { browserWidgetPlugins } from './browser-plugins.js';
 import { widgetCodeSplitting } from './widget-chunks.js';
+import { BROWSER_TARGET } from './browser-target.js';
 
 const root = resolve(import.meta.dirname, '..');
 const args = new Set(process.argv.slice(2));
@@ -59,7 +60,7 @@ await build({
   build: {
     outDir: 'dist',
     emptyOutDir: false,
-    target: 'es2022',
+    target: BROWSER_TARGET,
     minify: false,
     sourcemap: true,
     lib: { entry: Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, resolve(root, v)])), formats: ['es'] },
@@ -100,7 +101,7 @@ if (existsSync(resolve(root, 'src/loader.ts'))) {
     build: {
       outDir: 'dist/indigo-chat',
       emptyOutDir: true,
-      target: 'es2022',
+      target: BROWSER_TARGET,
       minify: true,
       sourcemap: true,
       modulePreload: false,
@@ -158,7 +159,7 @@ if (existsSync(resolve(root, 'src/loader.ts'))) {
     build: {
       outDir: 'dist',
       emptyOutDir: false,
-      target: 'es2022',
+      target: BROWSER_TARGET,
       minify: true,
       sourcemap: true,
       lib: { entry: resolve(root, 'src/loader.ts'), formats: ['iife'], name: 'IndigoChat', fileName: () => 'indigo-chat.iife.js' },
@@ -187,7 +188,7 @@ if (existsSync(resolve(root, 'src/console/main.ts'))) {
     build: {
       outDir: 'dist/console',
       emptyOutDir: false,
-      target: 'es2022',
+      target: BROWSER_TARGET,
       minify: true,
       sourcemap: true,
       lib: { entry: resolve(root, 'src/console/main.ts'), formats: ['es'], fileName: () => 'console.js' },
@@ -219,7 +220,7 @@ await build({
   build: {
     outDir: resolve(root, 'dist/demo'),
     emptyOutDir: true,
-    target: 'es2022',
+    target: BROWSER_TARGET,
     // No inline module-preload polyfill: the strict-CSP page allows only 'self' scripts.
     modulePreload: { polyfill: false },
     rollupOptions: { input: Object.fromEntries(pages.map((p) => [p.replace(/\.html$/, ''), resolve(demoDir, p)])) },

@@ -10,6 +10,7 @@ import { build } from 'vite';
 import { minifyTemplates } from './minify-templates.js';
 import { browserWidgetPlugins } from './browser-plugins.js';
 import { widgetCodeSplitting } from './widget-chunks.js';
+import { BROWSER_TARGET } from './browser-target.js';
 
 const root = resolve(import.meta.dirname, '..');
 const top = Number(process.argv[process.argv.indexOf('--top') + 1]) || 40;
@@ -21,7 +22,7 @@ const out = await build({
   plugins: [minifyTemplates(), ...browserWidgetPlugins(root)],
   build: {
     write: false,
-    target: 'es2022',
+    target: BROWSER_TARGET,
     minify: true,
     rollupOptions: {
       input: resolve(root, 'src/embed.ts'),

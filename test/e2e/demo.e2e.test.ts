@@ -1,5 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, engines, part, screenshot, startDemoServer, type E2EPage, type Running, useEngineBrowser } from './harness.js';
+import {
+  axeViolations,
+  engines,
+  openIsolated,
+  part,
+  screenshot,
+  startDemoServer,
+  type E2EPage,
+  type Running,
+  useEngineBrowser,
+} from './harness.js';
 
 let server: Running;
 
@@ -231,7 +241,8 @@ describe.each(engines)('demo through the real relay and mock platform in %s', (e
   });
 
   it('"Play a video" plays the demo clip from the mock platform (ranges answered, no error)', async () => {
-    const { page } = await openPage('/index.html');
+    // Its own storage: the welcome's quick replies, not a conversation an earlier test left.
+    const { page } = await openIsolated(browser(), server, '/index.html');
     await page.locator(part('launcher')).click();
     await settled(page);
     await page.locator(part('button'), { hasText: 'Play a video' }).click();
