@@ -110,6 +110,7 @@ export function launch(
       } catch (e) {
         upgrading = null;
         shell?.busy(false);
+        shell?.failed();
         console.warn('indigo-chat: the widget could not be loaded:', e);
         throw e;
       }

@@ -33,7 +33,10 @@ const CSS =
   'button{position:relative;box-sizing:border-box;width:56px;height:56px;border-radius:50%;border:none;background:var(--_a);color:var(--_o);cursor:pointer;box-shadow:0 6px 20px rgb(0 0 0/.25);display:grid;place-items:center;padding:0}' +
   'button:focus-visible{outline:3px solid color-mix(in srgb,var(--_a) 60%,transparent);outline-offset:2px}' +
   'svg{width:26px;height:26px}' +
-  '[part~=badge]{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:#d93025;color:#fff;font:600 12px/20px system-ui,sans-serif;box-sizing:border-box}';
+  // Waiting for the widget after a click: the icon pulses (dims, without motion wanted).
+  '[aria-busy=true] svg{animation:p .6s infinite alternate}@keyframes p{to{opacity:.35}}' +
+  '@media (prefers-reduced-motion:reduce){[aria-busy=true] svg{animation:none;opacity:.6}}' +
+  '[part~=badge],.x{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:#d93025;color:#fff;font:600 12px/20px system-ui,sans-serif;box-sizing:border-box}.x{right:auto;left:-4px}';
 
 const CHAT_ICON = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z';
 
@@ -46,8 +49,13 @@ export interface ShellOptions {
 }
 
 export interface Shell {
-  /** Waiting for the widget after an activation. */
+  /** Waiting for the widget after an activation (a new wait clears a failure). */
   busy(on: boolean): void;
+  /**
+   * The widget could not be loaded: a "!" mark until the next try. Its name stays (words in
+   * seven languages would cost every page ~0.27 KB gzip for a rare moment).
+   */
+  failed(): void;
   /** Show the unread count (0 hides the badge). */
   unread(count: number): void;
   readonly button: HTMLButtonElement;
@@ -94,6 +102,7 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
   svg.append(path);
   button.append(svg);
   let badge: HTMLSpanElement | null = null;
+  let mark: HTMLSpanElement | null = null;
   for (const type of ['pointerenter', 'focus', 'touchstart']) button.addEventListener(type, o.onIntent, { once: true, passive: true });
   button.addEventListener('click', o.onActivate);
   root.append(button);
@@ -130,8 +139,20 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
       badge.textContent = String(count);
     },
     busy(on) {
-      if (on) button.setAttribute('aria-busy', 'true');
-      else button.removeAttribute('aria-busy');
+      if (on) {
+        button.setAttribute('aria-busy', 'true');
+        mark?.remove();
+        mark = null;
+      } else button.removeAttribute('aria-busy');
+    },
+    failed() {
+      if (!mark) {
+        mark = document.createElement('span');
+        mark.className = 'x';
+        mark.setAttribute('aria-hidden', 'true');
+        mark.textContent = '!';
+        button.append(mark);
+      }
     },
   };
 }

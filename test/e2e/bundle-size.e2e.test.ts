@@ -32,14 +32,16 @@ const m = measureBundles();
  * edges, restored videos preload nothing, a malformed stored sender replaced; the streaming
  * view's list/quote/table and between-block text fast paths, +0.11 KB); +0.1 KB for the
  * composer counting against the relay's announced limit (composer-limit.md) and +0.05 KB
- * for class static blocks lowered for Safari 15.4-16.3 (scripts/browser-target.js). Until it is
+ * for class static blocks lowered for Safari 15.4-16.3 (scripts/browser-target.js); +0.14 KB
+ * on the first load (so here too) for the launcher pulsing while the widget loads and
+ * marking a failed load. Until it is
  * under, these ceilings (~0.15 KB of headroom) keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 54_250;
+const FULL_WIDGET_CEILING_GZIP = 54_400;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_830;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_980;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
