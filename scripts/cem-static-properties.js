@@ -1,4 +1,4 @@
-// A custom-elements-manifest analyzer plugin: reads a Lit element's `static properties`
+// A custom-elements-manifest analyzer plugin: reads a Lit element's static `properties`
 // whose values are not object literals but a const (`internal = { state: true }`) or a call
 // of a one-line helper (`dashed = (attribute) => ({ attribute, reflect: true })`), in the
 // same file, and corrects the manifest: the declared attribute name, and no attribute at
@@ -70,8 +70,14 @@ export function staticPropertyHelpers() {
       const file = node.getSourceFile();
       for (const member of node.members) {
         const isStatic = member.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
-        if (!isStatic || !ts.isPropertyDeclaration(member) || member.name.getText() !== 'properties') continue;
-        const init = member.initializer;
+        if (!isStatic || member.name?.getText() !== 'properties') continue;
+        // `static properties = {…}`, or `static get properties() { return {…}; }` (the
+        // element's: a static field would be built as a class static block).
+        const init = ts.isPropertyDeclaration(member)
+          ? member.initializer
+          : ts.isGetAccessorDeclaration(member)
+            ? member.body?.statements.find((st) => ts.isReturnStatement(st))?.expression
+            : undefined;
         if (!init || !ts.isObjectLiteralExpression(init)) continue;
         const fields = new Map();
         for (const p of init.properties) {

@@ -4,7 +4,7 @@
  * renderer (read-only), exports, and the relay's own figures. It talks only to the
  * console's JSON routes (same origin, session cookie); the PAT stays on the server.
  */
-import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import { html, LitElement, nothing, type CSSResultGroup, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { blockStyles, renderBotBlocks } from '../components/blocks/render-blocks.js';
 import { ensureSanitizer, sanitizerStatus } from '../html/sanitize.js';
@@ -50,7 +50,9 @@ const COLORS = { a: '#3a2ecc', b: '#0f8b8d', up: '#1a7f37', down: '#c62828', c: 
 const noop = () => {};
 
 export class IndigoConsole extends LitElement {
-  static override styles = [consoleStyles, blockStyles];
+  static override get styles(): CSSResultGroup {
+    return [consoleStyles, blockStyles];
+  }
 
   /** The console's JSON API base, e.g. `/console/api`. */
   @property() api = '/console/api';

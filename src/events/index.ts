@@ -27,28 +27,36 @@ export interface IndigoChatErrorDetail {
 
 /** The element is connected, its state restored, and it is ready for `send()`. */
 export class IndigoChatReadyEvent extends Event {
-  static readonly eventName = 'indigo-chat-ready';
+  static get eventName(): 'indigo-chat-ready' {
+    return 'indigo-chat-ready';
+  }
   constructor() {
     super(IndigoChatReadyEvent.eventName, init);
   }
 }
 
 export class IndigoChatOpenEvent extends Event {
-  static readonly eventName = 'indigo-chat-open';
+  static get eventName(): 'indigo-chat-open' {
+    return 'indigo-chat-open';
+  }
   constructor() {
     super(IndigoChatOpenEvent.eventName, init);
   }
 }
 
 export class IndigoChatCloseEvent extends Event {
-  static readonly eventName = 'indigo-chat-close';
+  static get eventName(): 'indigo-chat-close' {
+    return 'indigo-chat-close';
+  }
   constructor() {
     super(IndigoChatCloseEvent.eventName, init);
   }
 }
 
 export class IndigoChatMessageEvent extends Event {
-  static readonly eventName = 'indigo-chat-message';
+  static get eventName(): 'indigo-chat-message' {
+    return 'indigo-chat-message';
+  }
   readonly detail: IndigoChatMessageDetail;
   constructor(detail: IndigoChatMessageDetail) {
     super(IndigoChatMessageEvent.eventName, init);
@@ -57,7 +65,9 @@ export class IndigoChatMessageEvent extends Event {
 }
 
 export class IndigoChatErrorEvent extends Event {
-  static readonly eventName = 'indigo-chat-error';
+  static get eventName(): 'indigo-chat-error' {
+    return 'indigo-chat-error';
+  }
   readonly detail: IndigoChatErrorDetail;
   constructor(detail: IndigoChatErrorDetail) {
     super(IndigoChatErrorEvent.eventName, init);
@@ -66,7 +76,9 @@ export class IndigoChatErrorEvent extends Event {
 }
 
 export class IndigoChatWarningEvent extends Event {
-  static readonly eventName = 'indigo-chat-warning';
+  static get eventName(): 'indigo-chat-warning' {
+    return 'indigo-chat-warning';
+  }
   readonly detail: Warning;
   constructor(detail: Warning) {
     super(IndigoChatWarningEvent.eventName, init);
@@ -76,7 +88,9 @@ export class IndigoChatWarningEvent extends Event {
 
 /** The visitor rated an answer (thumbs) or the conversation (CSAT). */
 export class IndigoChatFeedbackEvent extends Event {
-  static readonly eventName = 'indigo-chat-feedback';
+  static get eventName(): 'indigo-chat-feedback' {
+    return 'indigo-chat-feedback';
+  }
   readonly detail: FeedbackDetail;
   constructor(detail: FeedbackDetail) {
     super(IndigoChatFeedbackEvent.eventName, init);

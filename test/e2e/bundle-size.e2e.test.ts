@@ -31,8 +31,8 @@ const m = measureBundles();
  * dropped, refused profiles quiet; security: clipboard follows the media gate; forced-colors
  * edges, restored videos preload nothing, a malformed stored sender replaced; the streaming
  * view's list/quote/table and between-block text fast paths, +0.11 KB); +0.1 KB for the
- * composer counting against the relay's announced limit (composer-limit.md) and +0.05 KB
- * for class static blocks lowered for Safari 15.4-16.3 (scripts/browser-target.js); +0.14 KB
+ * composer counting against the relay's announced limit (composer-limit.md) and static
+ * class members as getters for Safari 15.4-16.3 (docs/decisions/browser-floor.md); +0.14 KB
  * on the first load (so here too) for the launcher pulsing while the widget loads and
  * marking a failed load. Until it is
  * under, these ceilings (~0.15 KB of headroom) keep it

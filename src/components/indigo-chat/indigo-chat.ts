@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import type { PropertyDeclarations, PropertyValues, TemplateResult } from 'lit';
+import type { CSSResultGroup, PropertyDeclarations, PropertyValues, TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { activeActionsBlockId, isDeltaUnit } from '../../core/index.js';
@@ -280,42 +280,48 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
  * @cssprop --indigo-chat-height - Launcher panel height, inline element height.
  */
 export class IndigoChat extends LitElement {
-  static override styles = [indigoChatStyles, blockStyles, scrollbarStyles, visitorStyles, privacyStyles];
+  // Static members as getters: Rolldown writes a static field as a class static block, which
+  // Safari parses only from 16.4 (docs/decisions/browser-floor.md).
+  static override get styles(): CSSResultGroup {
+    return [indigoChatStyles, blockStyles, scrollbarStyles, visitorStyles, privacyStyles];
+  }
 
   /**
    * The reactive properties (static, not decorators: smaller in the bundle). Every public
    * one reflects; `attribute` names the dashed ones; the private ones are internal state.
    */
-  static override properties: PropertyDeclarations = {
-    relay: reflect,
-    mode: reflect,
-    open: { type: Boolean, reflect: true },
-    title: reflect,
-    subtitle: reflect,
-    avatar: reflect,
-    welcome: reflect,
-    source: reflect,
-    lang: reflect,
-    teaser: reflect,
-    teaserDelay: { attribute: 'teaser-delay', type: Number, reflect: true },
-    deltaUnit: dashed('delta-unit'),
-    storage: reflect,
-    position: reflect,
-    mediaOrigins: dashed('media-origins'),
-    csat: reflect,
-    consent: reflect,
-    consentText: dashed('consent-text'),
-    privacyUrl: dashed('privacy-url'),
-    declineAction: dashed('decline-action'),
-    disclosure: reflect,
-    unread: internal,
-    offline: internal,
-    announcement: internal,
-    consentGiven: internal,
-    consentDeclined: internal,
-    restoreFailed: internal,
-    counted: internal,
-  };
+  static override get properties(): PropertyDeclarations {
+    return {
+      relay: reflect,
+      mode: reflect,
+      open: { type: Boolean, reflect: true },
+      title: reflect,
+      subtitle: reflect,
+      avatar: reflect,
+      welcome: reflect,
+      source: reflect,
+      lang: reflect,
+      teaser: reflect,
+      teaserDelay: { attribute: 'teaser-delay', type: Number, reflect: true },
+      deltaUnit: dashed('delta-unit'),
+      storage: reflect,
+      position: reflect,
+      mediaOrigins: dashed('media-origins'),
+      csat: reflect,
+      consent: reflect,
+      consentText: dashed('consent-text'),
+      privacyUrl: dashed('privacy-url'),
+      declineAction: dashed('decline-action'),
+      disclosure: reflect,
+      unread: internal,
+      offline: internal,
+      announcement: internal,
+      consentGiven: internal,
+      consentDeclined: internal,
+      restoreFailed: internal,
+      counted: internal,
+    };
+  }
 
   /** Relay URL: `POST {relay}/session` and `POST {relay}`. */
   relay = '/api/chat';
