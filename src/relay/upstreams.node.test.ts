@@ -38,7 +38,11 @@ async function relay(
 ): Promise<
   RelayServer & {
     session(): Promise<string>;
-    send(sender: string, data: unknown): Promise<{ status: number; events: { type: string; [k: string]: unknown }[]; text: string }>;
+    send(
+      sender: string,
+      data: unknown,
+      extra?: Record<string, unknown>,
+    ): Promise<{ status: number; events: { type: string; [k: string]: unknown }[]; text: string }>;
   }
 > {
   const server = await startRelayServer({
@@ -62,11 +66,11 @@ async function relay(
       });
       return (JSON.parse(await keep(res)) as { sender: string }).sender;
     },
-    async send(sender: string, data: unknown) {
+    async send(sender: string, data: unknown, extra?: Record<string, unknown>) {
       const res = await fetch(`${server.url}/api/chat`, {
         method: 'POST',
         headers: { origin, 'content-type': 'application/json' },
-        body: JSON.stringify({ sender, data }),
+        body: JSON.stringify({ sender, data, ...extra }),
       });
       const text = await keep(res);
       const events = res.headers.get('content-type')?.startsWith('text/event-stream') ? sseEvents(text).map((e) => JSON.parse(e)) : [];
@@ -287,6 +291,75 @@ describe('polled platforms: every answer shows its own reply, once', () => {
       answers.push(textsOf((await r.send(sender, { type: 'text', text: question })).events));
     }
     expect(answers).toEqual(['alpha', 'bravo', 'charlie', 'delta'].map((q) => platform.reply(q)));
+  });
+});
+
+describe('polled platforms: Stop', () => {
+  /** Sends `text` and leaves (as the element's Stop does) once the answer's first text arrived. */
+  async function stopAfterFirstText(url: string, sender: string, text: string): Promise<string> {
+    const browser = new AbortController();
+    const res = await fetch(`${url}/api/chat`, {
+      method: 'POST',
+      headers: { origin: url, 'content-type': 'application/json' },
+      body: JSON.stringify({ sender, data: { type: 'text', text } }),
+      signal: browser.signal,
+    });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let seen = '';
+    while (!seen.includes('"type":"text"')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += decoder.decode(value, { stream: true });
+    }
+    browser.abort();
+    await reader.cancel().catch(() => {});
+    return seen;
+  }
+
+  // Each bot message 300 ms after the one before; a quiet time long enough for both.
+  it.each(POLLED)('$name: after Stop, the rest of the stopped answer is not shown with the next one', async (platform) => {
+    const mock = platform.start([300, 301]);
+    const r = await relay(mock.env(await serve(mock.fetch), 900));
+    const sender = await r.session();
+    expect(await stopAfterFirstText(r.url, sender, 'alpha')).toContain(JSON.stringify(platform.reply('alpha')[0]));
+    // The rest of "alpha" lands while nobody listens; then the visitor asks something else.
+    await eventually(() => mock.botMessages() >= 2, 10_000, 'the bot to finish "alpha"');
+    const next = await r.send(sender, { type: 'text', text: 'bravo' }, { stopped: true });
+    expect(next.status).toBe(200);
+    expect(textsOf(next.events)).toEqual(platform.reply('bravo'));
+  });
+
+  it.each(POLLED)('$name: a dropped connection (no Stop) still carries the rest into the next answer', async (platform) => {
+    const mock = platform.start([300, 301]);
+    const r = await relay(mock.env(await serve(mock.fetch), 900));
+    const sender = await r.session();
+    await stopAfterFirstText(r.url, sender, 'alpha');
+    await eventually(() => mock.botMessages() >= 2, 10_000, 'the bot to finish "alpha"');
+    const next = await r.send(sender, { type: 'text', text: 'bravo' });
+    expect(textsOf(next.events)).toEqual([platform.reply('alpha')[1], ...platform.reply('bravo')]);
+  });
+
+  it.each(POLLED)('$name: Stop before anything showed drops the whole stopped answer', async (platform) => {
+    const mock = platform.start([300, 301]);
+    const r = await relay(mock.env(await serve(mock.fetch), 900));
+    const sender = await r.session();
+    expect(textsOf((await r.send(sender, { type: 'text', text: 'alpha' })).events)).toEqual(platform.reply('alpha'));
+    // "bravo" is stopped while the typing indicator shows, before the bot said anything.
+    const browser = new AbortController();
+    const res = await fetch(`${r.url}/api/chat`, {
+      method: 'POST',
+      headers: { origin: r.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ sender, data: { type: 'text', text: 'bravo' } }),
+      signal: browser.signal,
+    });
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('processing.start');
+    browser.abort();
+    await reader.cancel().catch(() => {});
+    await eventually(() => mock.botMessages() >= 4, 10_000, 'the bot to finish "bravo"');
+    const next = await r.send(sender, { type: 'text', text: 'charlie' }, { stopped: true });
+    expect(textsOf(next.events)).toEqual(platform.reply('charlie'));
   });
 });
 

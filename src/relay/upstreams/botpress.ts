@@ -3,7 +3,7 @@ import { RelayConfigError, httpBase } from '../config-error.js';
 import { BoundedMap } from './bounded-map.js';
 import { botpressChunks } from './botpress-payloads.js';
 import { fixedAnswer, pollingAnswer, type PollItem, type PollResult, type PollTiming } from './polling.js';
-import { refuse, type UpstreamContext, type UpstreamSpec } from './types.js';
+import { refuse, type UpstreamContext, type UpstreamMessage, type UpstreamSpec } from './types.js';
 import { TurnMemory, botMessagesOfTurn, type Turn } from './turn-memory.js';
 import { uuidV5 } from './uuid.js';
 
@@ -241,7 +241,7 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
   });
 
   return {
-    async send({ sender, data, signal }: { sender: string; data: OutgoingData; signal: AbortSignal }) {
+    async send({ sender, data, signal, stopped }: UpstreamMessage) {
       try {
         if (data.type === 'profile') return await sendProfile(sender, data.profile, signal);
         const sent = await withVisitor(sender, signal, async (v) => {
@@ -254,7 +254,7 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
           const m = isRec(r['message']) ? r['message'] : {};
           return { conversationId: v.conversationId, id: str(m['id']) ?? '', at: Date.parse(String(m['createdAt'])) };
         });
-        const turn = turns.begin(sent.conversationId, { id: sent.id, at: sent.at });
+        const turn = turns.begin(sent.conversationId, { id: sent.id, at: sent.at }, stopped);
         return pollingAnswer({ poll: poll(sent.conversationId, turn), timing: t, signal, log });
       } catch (e) {
         if (e instanceof PlatformStatus) return new Response(null, { status: e.status, headers: e.headers });

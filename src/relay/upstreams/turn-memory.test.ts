@@ -36,4 +36,13 @@ describe('TurnMemory', () => {
     const second = memory.begin('c', { id: 'q2', at: 2 });
     expect([second.after.id, second.current.id, [...second.skip]]).toEqual(['q1', 'q2', ['a1']]);
   });
+
+  it('after Stop polls from the current visitor message: nothing of the stopped answer is carried', () => {
+    const memory = new TurnMemory();
+    memory.begin('c', { id: 'q1', at: 1 }).record(['a1']);
+    const next = memory.begin('c', { id: 'q2', at: 2 }, true);
+    expect([next.after.id, next.current.id, [...next.skip]]).toEqual(['q2', 'q2', ['a1']]);
+    // The answer after it carries again as usual.
+    expect(memory.begin('c', { id: 'q3', at: 3 }).after.id).toBe('q2');
+  });
 });

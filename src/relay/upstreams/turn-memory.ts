@@ -57,13 +57,17 @@ export class TurnMemory {
     this.#turns = new BoundedMap(conversations);
   }
 
-  /** Starts an answer to `current`; returns where to poll from and the ids to skip. */
-  begin(conversation: string, current: Cutoff): Turn {
+  /**
+   * Starts an answer to `current`; returns where to poll from and the ids to skip. After
+   * the visitor stopped the previous answer (`stopped`), polling starts at `current`: what
+   * the bot adds to the stopped answer is never shown (Stop is not a dropped connection).
+   */
+  begin(conversation: string, current: Cutoff, stopped = false): Turn {
     const previous = this.#turns.get(conversation);
     const emitted = previous?.emitted ?? new Set<string>();
     this.#turns.set(conversation, { after: current, emitted });
     return {
-      after: previous?.after ?? current,
+      after: (!stopped && previous?.after) || current,
       current,
       skip: emitted,
       record: (ids) => {
