@@ -8,7 +8,7 @@ import type { FetchLike } from '../transport/transport.js';
 const enc = new TextEncoder();
 
 interface Pending {
-  body: { sender: string; data: { type: string; text?: string } };
+  body: { sender: string; data: { type: string; text?: string }; stopped?: boolean };
   push(c: object): void;
   end(): void;
   signal: AbortSignal | null | undefined;
@@ -111,6 +111,36 @@ describe('ConversationController', () => {
     await until(() => relay.pending.length === 3);
     expect(relay.pending[2]!.body.data).toEqual({ type: 'text', text: 'next' });
     expect(s.transcript.messages[count - 1]).toBe(bot);
+  });
+
+  it('the send after a stopped answer says so (`stopped: true`), the sends before and after it do not', async () => {
+    const relay = fakeRelay();
+    const s = new ConversationController(host(relay.fetch));
+    s.start();
+    await until(() => relay.pending.length === 1);
+    relay.pending[0]!.push({ type: 'processing.start' });
+    relay.pending[0]!.push({ type: 'text', data: { text: '<p>Hi</p>' } });
+    relay.pending[0]!.push({ type: 'processing.end' });
+    relay.pending[0]!.end();
+    await until(() => !s.inFlight);
+    const answer = async (i: number) => {
+      await until(() => relay.pending.length === i + 1);
+      relay.pending[i]!.push({ type: 'processing.start' });
+      relay.pending[i]!.push({ type: 'text', data: { text: `<p>answer ${i}</p>` } });
+    };
+    s.send({ type: 'text', text: 'one' });
+    await answer(1);
+    await until(() => s.transcript.messages.at(-1)?.role === 'bot');
+    s.stop();
+    s.send({ type: 'text', text: 'two' });
+    await answer(2);
+    relay.pending[2]!.push({ type: 'processing.end' });
+    relay.pending[2]!.end();
+    await until(() => !s.inFlight);
+    s.send({ type: 'text', text: 'three' });
+    await until(() => relay.pending.length === 4);
+    expect(relay.pending.map((p) => p.body.stopped)).toEqual([undefined, undefined, true, undefined]);
+    expect(Object.keys(relay.pending[3]!.body)).toEqual(['sender', 'data']);
   });
 
   it('restart aborts the run; its late chunks never reach the new transcript', async () => {
