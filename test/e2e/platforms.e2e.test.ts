@@ -132,7 +132,7 @@ describe.each(engines)('other upstreams in %s', (engine) => {
       await page.locator(part('stop')).click();
       await page.locator(part('send')).waitFor();
       // The assistant goes on without us: wait until the platform lists the rest of its answer.
-      const sender = await page.evaluate(
+      const sender: string = await page.evaluate(
         () => (document.querySelector('indigo-chat') as unknown as { conversation: { sender: string } }).conversation.sender,
       );
       const list = `${server.url}/mock-platform/api/v1/chat-messages?chatId=${await uuidV5(sender)}`;
