@@ -363,6 +363,79 @@ describe('polled platforms: Stop', () => {
   });
 });
 
+describe('Botpress: a bot that tags its replies with the question’s id', () => {
+  const botpress = (delayMs: number, replyTag?: string) => {
+    const mock = createBotpressMock({ token: BOTPRESS_TOKEN, botId: 'b', realtime: true, replyDelayMs: [delayMs, delayMs + 1], replyTag });
+    return {
+      mock,
+      botMessages: () => mock.state.messages.filter((m) => m.direction === 'outgoing').length,
+      env: async (quietMs: number) => ({
+        RELAY_UPSTREAM: 'botpress',
+        BOTPRESS_API_BASE: await serve((r) => mock.fetch(r)),
+        BOTPRESS_TOKEN,
+        BOTPRESS_BOT_ID: 'b',
+        BOTPRESS_REPLY_QUIET_MS: String(quietMs),
+      }),
+    };
+  };
+  const reply = POLLED[0].reply;
+  const settle = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+  it('a late message of the answer before, listed after the next question, does not end that answer before its reply', async () => {
+    // Each bot message 1.2 s after the one before, quiet time 300 ms: "alpha"'s answer ends
+    // after its first message, "bravo" is asked 0.4 s later, "alpha"'s second message lands
+    // after it, and "bravo"'s reply 1.2 s after that.
+    const bot = botpress(1200, 'answers');
+    const r = await relay(await bot.env(300));
+    const sender = await r.session();
+    const answers: string[][] = [];
+    answers.push(textsOf((await r.send(sender, { type: 'text', text: 'alpha' })).events));
+    expect(bot.botMessages()).toBe(1);
+    await settle(400);
+    answers.push(textsOf((await r.send(sender, { type: 'text', text: 'bravo' })).events));
+    expect(answers).toEqual([[reply('alpha')[0]], [reply('alpha')[1], reply('bravo')[0]]]);
+    await eventually(() => bot.botMessages() >= 4, 10_000, 'the bot to finish "bravo"');
+    answers.push(textsOf((await r.send(sender, { type: 'text', text: 'charlie' })).events));
+    // Nothing twice, nothing lost, in the bot's order.
+    expect(answers[2]!.slice(0, 2)).toEqual([reply('bravo')[1], reply('charlie')[0]]);
+  });
+
+  it('after Stop, the tagged rest of the stopped answer never shows, even when it lands after the next question', async () => {
+    const bot = botpress(1000, 'answers');
+    const r = await relay(await bot.env(1500));
+    const sender = await r.session();
+    // "alpha" is stopped at once; "bravo" goes out before the bot says anything more.
+    const browser = new AbortController();
+    const res = await fetch(`${r.url}/api/chat`, {
+      method: 'POST',
+      headers: { origin: r.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ sender, data: { type: 'text', text: 'alpha' } }),
+      signal: browser.signal,
+    });
+    const reader = res.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('processing.start');
+    browser.abort();
+    await reader.cancel().catch(() => {});
+    const next = await r.send(sender, { type: 'text', text: 'bravo' }, { stopped: true });
+    expect(bot.botMessages()).toBeGreaterThanOrEqual(3); // "alpha"'s two came during "bravo"'s answer
+    expect(textsOf(next.events)).toEqual(reply('bravo'));
+  });
+
+  it('without tags the list order decides, as before (the late message ends the next answer early)', async () => {
+    const bot = botpress(1200);
+    const r = await relay(await bot.env(300));
+    const sender = await r.session();
+    expect(textsOf((await r.send(sender, { type: 'text', text: 'alpha' })).events)).toEqual([reply('alpha')[0]]);
+    await settle(400);
+    const bravo = textsOf((await r.send(sender, { type: 'text', text: 'bravo' })).events);
+    expect(bravo[0]).toBe(reply('alpha')[1]);
+    await eventually(() => bot.botMessages() >= 4, 10_000, 'the bot to finish "bravo"');
+    const charlie = textsOf((await r.send(sender, { type: 'text', text: 'charlie' })).events);
+    // Shown once each, in order, whichever answer they landed in.
+    expect([...bravo, ...charlie].slice(0, 4)).toEqual([reply('alpha')[1], ...reply('bravo'), reply('charlie')[0]]);
+  });
+});
+
 describe('polled platforms: the browser leaving stops polling', () => {
   it.each(POLLED)('$name: no request reaches the platform after the browser disconnects mid-answer', async (platform) => {
     // The bot never answers within the test: only the disconnect can end the polling.

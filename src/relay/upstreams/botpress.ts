@@ -208,7 +208,11 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
       if (!ascending) found.reverse();
       found.sort((a, b) => (timeOf(a) || 0) - (timeOf(b) || 0));
       const items: PollItem[] = [];
-      for (const { message: m, carried } of botMessagesOfTurn(found, turn.current, (x) => x['id'], incoming)) {
+      // A bot that tags its replies with the incoming message's id (under any tag) ties each
+      // reply to its question (docs/decisions/late-bot-messages.md).
+      const asked = new Set(found.filter(incoming).map((x) => x['id']));
+      const tieOf = (x: Rec) => turn.tieOf(isRec(x['tags']) ? Object.values(x['tags']) : [], asked);
+      for (const { message: m, carried } of botMessagesOfTurn(found, turn.current, (x) => x['id'], incoming, tieOf)) {
         const id = String(m['id']);
         // `type` sits on the message; older servers put it inside the payload.
         const payload = m['payload'];
