@@ -55,6 +55,17 @@ async function until(f: () => boolean): Promise<void> {
   expect(f()).toBe(true);
 }
 
+/** Starts the controller and answers its hidden welcome in full. */
+async function welcomed(relay: ReturnType<typeof fakeRelay>, s: ConversationController): Promise<void> {
+  s.start();
+  await until(() => relay.pending.length === 1);
+  relay.pending[0]!.push({ type: 'processing.start' });
+  relay.pending[0]!.push({ type: 'text', data: { text: '<p>hi</p>' } });
+  relay.pending[0]!.push({ type: 'processing.end' });
+  relay.pending[0]!.end();
+  await until(() => !s.inFlight);
+}
+
 describe('ConversationController', () => {
   it('sends the welcome hidden, then queues a send made while the answer streams', async () => {
     const relay = fakeRelay();
@@ -116,13 +127,7 @@ describe('ConversationController', () => {
   it('the send after a stopped answer says so (`stopped: true`), the sends before and after it do not', async () => {
     const relay = fakeRelay();
     const s = new ConversationController(host(relay.fetch));
-    s.start();
-    await until(() => relay.pending.length === 1);
-    relay.pending[0]!.push({ type: 'processing.start' });
-    relay.pending[0]!.push({ type: 'text', data: { text: '<p>Hi</p>' } });
-    relay.pending[0]!.push({ type: 'processing.end' });
-    relay.pending[0]!.end();
-    await until(() => !s.inFlight);
+    await welcomed(relay, s);
     const answer = async (i: number) => {
       await until(() => relay.pending.length === i + 1);
       relay.pending[i]!.push({ type: 'processing.start' });
@@ -175,13 +180,7 @@ describe('ConversationController', () => {
     const relay = fakeRelay();
     const errors: string[] = [];
     const s = new ConversationController(host(relay.fetch), { onError: (code) => errors.push(code) });
-    s.start();
-    await until(() => relay.pending.length === 1);
-    relay.pending[0]!.push({ type: 'processing.start' });
-    relay.pending[0]!.push({ type: 'text', data: { text: '<p>hi</p>' } });
-    relay.pending[0]!.push({ type: 'processing.end' });
-    relay.pending[0]!.end();
-    await until(() => !s.inFlight);
+    await welcomed(relay, s);
     expect(errors).toEqual([]);
     s.send({ type: 'text', text: 'tell me' });
     await until(() => relay.pending.length === 2);

@@ -294,35 +294,39 @@ describe('polled platforms: every answer shows its own reply, once', () => {
   });
 });
 
-describe('polled platforms: Stop', () => {
-  /** Sends `text` and leaves (as the element's Stop does) once the answer's first text arrived. */
-  async function stopAfterFirstText(url: string, sender: string, text: string): Promise<string> {
-    const browser = new AbortController();
-    const res = await fetch(`${url}/api/chat`, {
-      method: 'POST',
-      headers: { origin: url, 'content-type': 'application/json' },
-      body: JSON.stringify({ sender, data: { type: 'text', text } }),
-      signal: browser.signal,
-    });
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let seen = '';
-    while (!seen.includes('"type":"text"')) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      seen += decoder.decode(value, { stream: true });
-    }
-    browser.abort();
-    await reader.cancel().catch(() => {});
-    return seen;
+/**
+ * Sends `text` and leaves, as the element's Stop does, once the answer so far contains
+ * `until` (`processing.start`: while the typing indicator shows; `"type":"text"`: after
+ * its first text). Returns what arrived.
+ */
+async function stopOnceShown(url: string, sender: string, text: string, until: string): Promise<string> {
+  const browser = new AbortController();
+  const res = await fetch(`${url}/api/chat`, {
+    method: 'POST',
+    headers: { origin: url, 'content-type': 'application/json' },
+    body: JSON.stringify({ sender, data: { type: 'text', text } }),
+    signal: browser.signal,
+  });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let seen = '';
+  while (!seen.includes(until)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += decoder.decode(value, { stream: true });
   }
+  browser.abort();
+  await reader.cancel().catch(() => {});
+  return seen;
+}
 
+describe('polled platforms: Stop', () => {
   // Each bot message 300 ms after the one before; a quiet time long enough for both.
   it.each(POLLED)('$name: after Stop, the rest of the stopped answer is not shown with the next one', async (platform) => {
     const mock = platform.start([300, 301]);
     const r = await relay(mock.env(await serve(mock.fetch), 900));
     const sender = await r.session();
-    expect(await stopAfterFirstText(r.url, sender, 'alpha')).toContain(JSON.stringify(platform.reply('alpha')[0]));
+    expect(await stopOnceShown(r.url, sender, 'alpha', '"type":"text"')).toContain(JSON.stringify(platform.reply('alpha')[0]));
     // The rest of "alpha" lands while nobody listens; then the visitor asks something else.
     await eventually(() => mock.botMessages() >= 2, 10_000, 'the bot to finish "alpha"');
     const next = await r.send(sender, { type: 'text', text: 'bravo' }, { stopped: true });
@@ -334,7 +338,7 @@ describe('polled platforms: Stop', () => {
     const mock = platform.start([300, 301]);
     const r = await relay(mock.env(await serve(mock.fetch), 900));
     const sender = await r.session();
-    await stopAfterFirstText(r.url, sender, 'alpha');
+    await stopOnceShown(r.url, sender, 'alpha', '"type":"text"');
     await eventually(() => mock.botMessages() >= 2, 10_000, 'the bot to finish "alpha"');
     const next = await r.send(sender, { type: 'text', text: 'bravo' });
     expect(textsOf(next.events)).toEqual([platform.reply('alpha')[1], ...platform.reply('bravo')]);
@@ -346,17 +350,7 @@ describe('polled platforms: Stop', () => {
     const sender = await r.session();
     expect(textsOf((await r.send(sender, { type: 'text', text: 'alpha' })).events)).toEqual(platform.reply('alpha'));
     // "bravo" is stopped while the typing indicator shows, before the bot said anything.
-    const browser = new AbortController();
-    const res = await fetch(`${r.url}/api/chat`, {
-      method: 'POST',
-      headers: { origin: r.url, 'content-type': 'application/json' },
-      body: JSON.stringify({ sender, data: { type: 'text', text: 'bravo' } }),
-      signal: browser.signal,
-    });
-    const reader = res.body!.getReader();
-    expect(new TextDecoder().decode((await reader.read()).value)).toContain('processing.start');
-    browser.abort();
-    await reader.cancel().catch(() => {});
+    expect(await stopOnceShown(r.url, sender, 'bravo', 'processing.start')).toContain('processing.start');
     await eventually(() => mock.botMessages() >= 4, 10_000, 'the bot to finish "bravo"');
     const next = await r.send(sender, { type: 'text', text: 'charlie' }, { stopped: true });
     expect(textsOf(next.events)).toEqual(platform.reply('charlie'));
@@ -405,17 +399,7 @@ describe('Botpress: a bot that tags its replies with the question’s id', () =>
     const r = await relay(await bot.env(1500));
     const sender = await r.session();
     // "alpha" is stopped at once; "bravo" goes out before the bot says anything more.
-    const browser = new AbortController();
-    const res = await fetch(`${r.url}/api/chat`, {
-      method: 'POST',
-      headers: { origin: r.url, 'content-type': 'application/json' },
-      body: JSON.stringify({ sender, data: { type: 'text', text: 'alpha' } }),
-      signal: browser.signal,
-    });
-    const reader = res.body!.getReader();
-    expect(new TextDecoder().decode((await reader.read()).value)).toContain('processing.start');
-    browser.abort();
-    await reader.cancel().catch(() => {});
+    expect(await stopOnceShown(r.url, sender, 'alpha', 'processing.start')).toContain('processing.start');
     const next = await r.send(sender, { type: 'text', text: 'bravo' }, { stopped: true });
     expect(bot.botMessages()).toBeGreaterThanOrEqual(3); // "alpha"'s two came during "bravo"'s answer
     expect(textsOf(next.events)).toEqual(reply('bravo'));
