@@ -8,7 +8,7 @@ import type { FetchLike } from '../transport/transport.js';
 const enc = new TextEncoder();
 
 interface Pending {
-  body: { sender: string; data: { type: string; text?: string } };
+  body: { sender: string; data: { type: string; text?: string }; stopped?: boolean };
   push(c: object): void;
   end(): void;
   signal: AbortSignal | null | undefined;
@@ -53,6 +53,17 @@ const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 async function until(f: () => boolean): Promise<void> {
   for (let i = 0; i < 400 && !f(); i++) await tick();
   expect(f()).toBe(true);
+}
+
+/** Starts the controller and answers its hidden welcome in full. */
+async function welcomed(relay: ReturnType<typeof fakeRelay>, s: ConversationController): Promise<void> {
+  s.start();
+  await until(() => relay.pending.length === 1);
+  relay.pending[0]!.push({ type: 'processing.start' });
+  relay.pending[0]!.push({ type: 'text', data: { text: '<p>hi</p>' } });
+  relay.pending[0]!.push({ type: 'processing.end' });
+  relay.pending[0]!.end();
+  await until(() => !s.inFlight);
 }
 
 describe('ConversationController', () => {
@@ -113,6 +124,30 @@ describe('ConversationController', () => {
     expect(s.transcript.messages[count - 1]).toBe(bot);
   });
 
+  it('the send after a stopped answer says so (`stopped: true`), the sends before and after it do not', async () => {
+    const relay = fakeRelay();
+    const s = new ConversationController(host(relay.fetch));
+    await welcomed(relay, s);
+    const answer = async (i: number) => {
+      await until(() => relay.pending.length === i + 1);
+      relay.pending[i]!.push({ type: 'processing.start' });
+      relay.pending[i]!.push({ type: 'text', data: { text: `<p>answer ${i}</p>` } });
+    };
+    s.send({ type: 'text', text: 'one' });
+    await answer(1);
+    await until(() => s.transcript.messages.at(-1)?.role === 'bot');
+    s.stop();
+    s.send({ type: 'text', text: 'two' });
+    await answer(2);
+    relay.pending[2]!.push({ type: 'processing.end' });
+    relay.pending[2]!.end();
+    await until(() => !s.inFlight);
+    s.send({ type: 'text', text: 'three' });
+    await until(() => relay.pending.length === 4);
+    expect(relay.pending.map((p) => p.body.stopped)).toEqual([undefined, undefined, true, undefined]);
+    expect(Object.keys(relay.pending[3]!.body)).toEqual(['sender', 'data']);
+  });
+
   it('restart aborts the run; its late chunks never reach the new transcript', async () => {
     const relay = fakeRelay();
     const s = new ConversationController(host(relay.fetch));
@@ -145,13 +180,7 @@ describe('ConversationController', () => {
     const relay = fakeRelay();
     const errors: string[] = [];
     const s = new ConversationController(host(relay.fetch), { onError: (code) => errors.push(code) });
-    s.start();
-    await until(() => relay.pending.length === 1);
-    relay.pending[0]!.push({ type: 'processing.start' });
-    relay.pending[0]!.push({ type: 'text', data: { text: '<p>hi</p>' } });
-    relay.pending[0]!.push({ type: 'processing.end' });
-    relay.pending[0]!.end();
-    await until(() => !s.inFlight);
+    await welcomed(relay, s);
     expect(errors).toEqual([]);
     s.send({ type: 'text', text: 'tell me' });
     await until(() => relay.pending.length === 2);

@@ -19,7 +19,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { createTranscript, reduce } from '../core/index.js';
-import type { Chunk, ConversationEvent, DeltaUnit, OutgoingData, Transcript } from '../core/index.js';
+import type { BotMessage, Chunk, ConversationEvent, DeltaUnit, OutgoingData, Transcript } from '../core/index.js';
 import { sameOutgoing } from '../core/conversation/shared.js';
 import { createSession, streamReply, TransportError } from '../transport/transport.js';
 import type { FetchLike, StreamOutcome, Timeouts } from '../transport/transport.js';
@@ -281,6 +281,9 @@ export class ConversationController implements ReactiveController {
     const sender = await this.ensureSender(signal, fresh);
     const options = {
       signal,
+      // The message before this send's is an answer the visitor stopped: the relay must not
+      // show what the bot adds to it (polled platforms; docs/decisions/stop-on-polled-platforms.md).
+      stopped: (this.transcript.messages.at(-2) as BotMessage | undefined)?.stopped,
       ...(this.host.timeouts ? { timeouts: this.host.timeouts } : {}),
       ...(this.host.fetchImpl ? { fetch: this.host.fetchImpl } : {}),
       onChunk: (chunk: Chunk) => {

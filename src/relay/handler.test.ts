@@ -92,6 +92,14 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
     expect(t.upstream.calls[0]!.body).toEqual({ sender: expect.any(String), source: 'kiosk', data: { type: 'text', text: 'hi' } });
   });
 
+  it('a send after Stop (`stopped: true`) reaches the indigo.ai platform unchanged', async () => {
+    const t = setup();
+    const sender = await t.session();
+    const res = await emitted.response(await t.post('/api/chat', { sender, data: { type: 'text', text: 'hi' }, stopped: true }));
+    expect(res.status).toBe(200);
+    expect(t.upstream.calls[0]!.body).toEqual({ sender, source: 'web', data: { type: 'text', text: 'hi' } });
+  });
+
   for (const framing of ['sse', 'ndjson', 'concatenated', 'array'] as Framing[]) {
     it(`re-emits ${framing} upstream framing as byte-identical canonical SSE, split at awkward places`, async () => {
       for (const size of [1, 3, 7, 64, 100_000]) {
@@ -219,6 +227,7 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
       [{ sender, data: { type: 'profile', profile: { a: 1 } } }, undefined, 400, 'invalid_request'],
       [{ sender, data: { type: 'profile', profile: ['a'] } }, undefined, 400, 'invalid_request'],
       [[1, 2], undefined, 400, 'invalid_request'],
+      [{ sender, data: { type: 'text', text: 'hi' }, stopped: 'yes' }, undefined, 400, 'invalid_request'],
     ];
     for (const [body, headers, status, code] of cases) {
       const res = await emitted.response(await t.post('/api/chat', body, { headers }));

@@ -407,7 +407,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
       return errorResponse(429, 'rate_limited', 'Too many messages in this conversation; slow down.', origin, {
         'retry-after': String(senderRate.retryAfter),
       });
-    return forward(request, origin, valid.sender, valid.data, obs);
+    return forward(request, origin, valid.sender, valid.data, obs, valid.stopped);
   };
 
   const forward = async (
@@ -416,6 +416,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     sender: string,
     data: OutgoingData,
     obs?: RequestObserver,
+    stopped = false,
   ): Promise<Response> => {
     const upstreamAbort = new AbortController();
     let upstreamBody: SourceStart | undefined;
@@ -447,7 +448,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
       let answer: UpstreamAnswer;
       obs?.upstreamStarted?.();
       try {
-        answer = await untilAborted(platform.send({ sender, data, signal: upstreamAbort.signal }), upstreamAbort.signal);
+        answer = await untilAborted(platform.send({ sender, data, stopped, signal: upstreamAbort.signal }), upstreamAbort.signal);
       } catch (error) {
         if (timedOut) return fail(504, 'upstream_timeout', 'The assistant did not answer in time.');
         if (request.signal.aborted) return fail(499, 'client_closed', 'The client went away.');

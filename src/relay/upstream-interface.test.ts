@@ -38,7 +38,7 @@ async function setup() {
       { ip: '10.0.0.9' },
     );
   const sender = (JSON.parse((await emitted.response(await post('/api/chat/session', {}))).text) as { sender: string }).sender;
-  const send = async (data: unknown) => emitted.response(await post('/api/chat', { sender, data }));
+  const send = async (data: unknown, stopped?: boolean) => emitted.response(await post('/api/chat', { sender, data, stopped }));
   return { emitted, seen, sender, send };
 }
 
@@ -51,6 +51,14 @@ describe('the upstream interface', () => {
     expect(t.seen[0]).toMatchObject({ sender: t.sender, data: { type: 'text', text: 'hi' } });
     expect(Object.keys(t.seen[0]!.data)).toEqual(['type', 'text']);
     expect(t.seen[0]!.signal).toBeInstanceOf(AbortSignal);
+  });
+
+  it('tells the adapter whether the visitor stopped the answer before this message', async () => {
+    const t = await setup();
+    await t.send({ type: 'text', text: 'hi' });
+    await t.send({ type: 'text', text: 'hi' }, true);
+    await t.send({ type: 'text', text: 'hi' }, false);
+    expect(t.seen.map((m) => m.stopped)).toEqual([false, true, false]);
   });
 
   it('a refusal is answered with its status and code; a platform status is mapped', async () => {

@@ -38,7 +38,11 @@ async function relay(
 ): Promise<
   RelayServer & {
     session(): Promise<string>;
-    send(sender: string, data: unknown): Promise<{ status: number; events: { type: string; [k: string]: unknown }[]; text: string }>;
+    send(
+      sender: string,
+      data: unknown,
+      extra?: Record<string, unknown>,
+    ): Promise<{ status: number; events: { type: string; [k: string]: unknown }[]; text: string }>;
   }
 > {
   const server = await startRelayServer({
@@ -62,11 +66,11 @@ async function relay(
       });
       return (JSON.parse(await keep(res)) as { sender: string }).sender;
     },
-    async send(sender: string, data: unknown) {
+    async send(sender: string, data: unknown, extra?: Record<string, unknown>) {
       const res = await fetch(`${server.url}/api/chat`, {
         method: 'POST',
         headers: { origin, 'content-type': 'application/json' },
-        body: JSON.stringify({ sender, data }),
+        body: JSON.stringify({ sender, data, ...extra }),
       });
       const text = await keep(res);
       const events = res.headers.get('content-type')?.startsWith('text/event-stream') ? sseEvents(text).map((e) => JSON.parse(e)) : [];
@@ -287,6 +291,130 @@ describe('polled platforms: every answer shows its own reply, once', () => {
       answers.push(textsOf((await r.send(sender, { type: 'text', text: question })).events));
     }
     expect(answers).toEqual(['alpha', 'bravo', 'charlie', 'delta'].map((q) => platform.reply(q)));
+  });
+});
+
+/**
+ * Sends `text` and leaves, as the element's Stop does, once the answer so far contains
+ * `until` (`processing.start`: while the typing indicator shows; `"type":"text"`: after
+ * its first text). Returns what arrived.
+ */
+async function stopOnceShown(url: string, sender: string, text: string, until: string): Promise<string> {
+  const browser = new AbortController();
+  const res = await fetch(`${url}/api/chat`, {
+    method: 'POST',
+    headers: { origin: url, 'content-type': 'application/json' },
+    body: JSON.stringify({ sender, data: { type: 'text', text } }),
+    signal: browser.signal,
+  });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let seen = '';
+  while (!seen.includes(until)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += decoder.decode(value, { stream: true });
+  }
+  browser.abort();
+  await reader.cancel().catch(() => {});
+  return seen;
+}
+
+describe('polled platforms: Stop', () => {
+  // Each bot message 300 ms after the one before; a quiet time long enough for both.
+  it.each(POLLED)('$name: after Stop, the rest of the stopped answer is not shown with the next one', async (platform) => {
+    const mock = platform.start([300, 301]);
+    const r = await relay(mock.env(await serve(mock.fetch), 900));
+    const sender = await r.session();
+    expect(await stopOnceShown(r.url, sender, 'alpha', '"type":"text"')).toContain(JSON.stringify(platform.reply('alpha')[0]));
+    // The rest of "alpha" lands while nobody listens; then the visitor asks something else.
+    await eventually(() => mock.botMessages() >= 2, 10_000, 'the bot to finish "alpha"');
+    const next = await r.send(sender, { type: 'text', text: 'bravo' }, { stopped: true });
+    expect(next.status).toBe(200);
+    expect(textsOf(next.events)).toEqual(platform.reply('bravo'));
+  });
+
+  it.each(POLLED)('$name: a dropped connection (no Stop) still carries the rest into the next answer', async (platform) => {
+    const mock = platform.start([300, 301]);
+    const r = await relay(mock.env(await serve(mock.fetch), 900));
+    const sender = await r.session();
+    await stopOnceShown(r.url, sender, 'alpha', '"type":"text"');
+    await eventually(() => mock.botMessages() >= 2, 10_000, 'the bot to finish "alpha"');
+    const next = await r.send(sender, { type: 'text', text: 'bravo' });
+    expect(textsOf(next.events)).toEqual([platform.reply('alpha')[1], ...platform.reply('bravo')]);
+  });
+
+  it.each(POLLED)('$name: Stop before anything showed drops the whole stopped answer', async (platform) => {
+    const mock = platform.start([300, 301]);
+    const r = await relay(mock.env(await serve(mock.fetch), 900));
+    const sender = await r.session();
+    expect(textsOf((await r.send(sender, { type: 'text', text: 'alpha' })).events)).toEqual(platform.reply('alpha'));
+    // "bravo" is stopped while the typing indicator shows, before the bot said anything.
+    expect(await stopOnceShown(r.url, sender, 'bravo', 'processing.start')).toContain('processing.start');
+    await eventually(() => mock.botMessages() >= 4, 10_000, 'the bot to finish "bravo"');
+    const next = await r.send(sender, { type: 'text', text: 'charlie' }, { stopped: true });
+    expect(textsOf(next.events)).toEqual(platform.reply('charlie'));
+  });
+});
+
+describe('Botpress: a bot that tags its replies with the question’s id', () => {
+  const botpress = (delayMs: number, replyTag?: string) => {
+    const mock = createBotpressMock({ token: BOTPRESS_TOKEN, botId: 'b', realtime: true, replyDelayMs: [delayMs, delayMs + 1], replyTag });
+    return {
+      mock,
+      botMessages: () => mock.state.messages.filter((m) => m.direction === 'outgoing').length,
+      env: async (quietMs: number) => ({
+        RELAY_UPSTREAM: 'botpress',
+        BOTPRESS_API_BASE: await serve((r) => mock.fetch(r)),
+        BOTPRESS_TOKEN,
+        BOTPRESS_BOT_ID: 'b',
+        BOTPRESS_REPLY_QUIET_MS: String(quietMs),
+      }),
+    };
+  };
+  const reply = POLLED[0].reply;
+  const settle = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+  /** alpha, then bravo 0.4 s after alpha's answer ended, then charlie once the bot is done with bravo. */
+  async function threeQuestions(bot: ReturnType<typeof botpress>, r: Awaited<ReturnType<typeof relay>>): Promise<string[][]> {
+    const sender = await r.session();
+    const answers: string[][] = [];
+    answers.push(textsOf((await r.send(sender, { type: 'text', text: 'alpha' })).events));
+    await settle(400);
+    answers.push(textsOf((await r.send(sender, { type: 'text', text: 'bravo' })).events));
+    await eventually(() => bot.botMessages() >= 4, 10_000, 'the bot to finish "bravo"');
+    answers.push(textsOf((await r.send(sender, { type: 'text', text: 'charlie' })).events));
+    // Whatever the interleaving: each message once, in the bot's order, nothing lost.
+    const order = ['alpha', 'bravo', 'charlie'].flatMap((q) => reply(q));
+    expect(answers.flat()).toEqual(order.slice(0, answers.flat().length));
+    expect(answers.flat().length).toBeGreaterThanOrEqual(5);
+    return answers;
+  }
+
+  it('a late message of the answer before, listed after the next question, does not end that answer before its reply', async () => {
+    // Each bot message 1.2 s after the one before, quiet time 300 ms: "alpha"'s answer ends
+    // after its first message, "bravo" is asked 0.4 s later, "alpha"'s second message lands
+    // after it, and "bravo"'s reply 1.2 s after that: untagged, that late message would
+    // start the quiet time and end "bravo"'s answer before its reply.
+    const bot = botpress(1200, 'answers');
+    const answers = await threeQuestions(bot, await relay(await bot.env(300)));
+    expect(answers[1]).toContain(reply('bravo')[0]);
+  });
+
+  it('after Stop, the tagged rest of the stopped answer never shows, even when it lands after the next question', async () => {
+    const bot = botpress(1000, 'answers');
+    const r = await relay(await bot.env(1500));
+    const sender = await r.session();
+    // "alpha" is stopped at once; "bravo" goes out before the bot says anything.
+    expect(await stopOnceShown(r.url, sender, 'alpha', 'processing.start')).toContain('processing.start');
+    const texts = textsOf((await r.send(sender, { type: 'text', text: 'bravo' }, { stopped: true })).events);
+    expect(texts.length).toBeGreaterThan(0);
+    expect(texts).toEqual(reply('bravo').slice(0, texts.length));
+  });
+
+  it('without tags the list order decides, as before: each message once, in order, whatever answer it lands in', async () => {
+    const bot = botpress(1200);
+    await threeQuestions(bot, await relay(await bot.env(300)));
   });
 });
 

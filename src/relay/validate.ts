@@ -2,7 +2,7 @@ import type { OutgoingData } from '../core/protocol/types.js';
 import { isSenderFormat } from './sender.js';
 
 /**
- * Validation of the browser's `{sender, data}` body. Returns a freshly built object with
+ * Validation of the browser's `{sender, data, stopped?}` body. Returns a freshly built object with
  * only the known fields, so nothing the client adds ever reaches the platform.
  */
 
@@ -11,7 +11,14 @@ export const MAX_PROFILE_KEY_CHARS = 128;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export type Validated =
-  { readonly ok: true; readonly sender: string; readonly data: OutgoingData } | { readonly ok: false; readonly message: string };
+  | {
+      readonly ok: true;
+      readonly sender: string;
+      readonly data: OutgoingData;
+      /** `stopped: true`: the visitor stopped the answer before this message (docs/protocol.md). */
+      readonly stopped: boolean;
+    }
+  | { readonly ok: false; readonly message: string };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -40,13 +47,22 @@ export function validateSendBody(body: unknown, limits: { textChars: number; pro
   const fail = (message: string): Validated => ({ ok: false, message });
   if (!isPlainObject(body)) return fail('The body must be a JSON object.');
   if (!isSenderFormat(body.sender)) return fail('`sender` is missing or malformed; get one from POST /session.');
-  const data = body.data;
+  if (body.stopped !== undefined && typeof body.stopped !== 'boolean') return fail('`stopped` must be true or false.');
+  const valid = validateData(body.data, limits);
+  return valid.ok ? { ok: true, sender: body.sender, data: valid.data, stopped: body.stopped === true } : valid;
+}
+
+function validateData(
+  data: unknown,
+  limits: { textChars: number; profileKeys: number },
+): { readonly ok: true; readonly data: OutgoingData } | { readonly ok: false; readonly message: string } {
+  const fail = (message: string) => ({ ok: false as const, message });
   if (!isPlainObject(data)) return fail('`data` must be an object.');
   switch (data.type) {
     case 'text':
       if (!boundedString(data.text, limits.textChars))
         return fail(`\`data.text\` must be a non-empty string of at most ${limits.textChars} characters.`);
-      return { ok: true, sender: body.sender, data: { type: 'text', text: data.text } };
+      return { ok: true, data: { type: 'text', text: data.text } };
     case 'payload': {
       if (!boundedString(data.payload, MAX_FIELD_CHARS))
         return fail(`\`data.payload\` must be a non-empty string of at most ${MAX_FIELD_CHARS} characters.`);
@@ -56,7 +72,7 @@ export function validateSendBody(body: unknown, limits: { textChars: number; pro
         data.label === undefined
           ? { type: 'payload', payload: data.payload }
           : { type: 'payload', payload: data.payload, label: data.label };
-      return { ok: true, sender: body.sender, data: out };
+      return { ok: true, data: out };
     }
     case 'profile': {
       const profile = data.profile;
@@ -76,7 +92,7 @@ export function validateSendBody(body: unknown, limits: { textChars: number; pro
         entries.push([key, value]);
       }
       // Object.fromEntries defines own data properties; forbidden keys were refused above.
-      return { ok: true, sender: body.sender, data: { type: 'profile', profile: Object.fromEntries(entries) } };
+      return { ok: true, data: { type: 'profile', profile: Object.fromEntries(entries) } };
     }
     default:
       return fail('`data.type` must be "text", "payload" or "profile".');

@@ -171,10 +171,12 @@ export interface StreamOptions {
   readonly onChunk: (chunk: Chunk) => void;
   /** Decoder problems (invalid JSON line, oversize): reported, never fatal. */
   readonly onDecodeError?: (code: string, message: string) => void;
+  /** The visitor stopped the answer before this send: sent as `stopped: true` (docs/protocol.md). */
+  readonly stopped?: true | undefined;
 }
 
 /**
- * POST `{sender, data}` to the relay and feed each chunk of the answer to `onChunk`.
+ * POST `{sender, data, stopped?}` to the relay and feed each chunk of the answer to `onChunk`.
  * Resolves once the answer is over; never rejects.
  */
 export async function streamReply(relay: string, sender: string, data: OutgoingData, opts: StreamOptions): Promise<StreamOutcome> {
@@ -204,7 +206,7 @@ export async function streamReply(relay: string, sender: string, data: OutgoingD
     arm(timeouts.firstByteMs);
     let res: Response;
     try {
-      res = await post(opts.fetch, relay, JSON.stringify({ sender, data }), ctl.signal, 'text/event-stream');
+      res = await post(opts.fetch, relay, JSON.stringify({ sender, data, stopped: opts.stopped }), ctl.signal, 'text/event-stream');
     } catch (e) {
       return (
         settle() ?? {

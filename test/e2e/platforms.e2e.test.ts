@@ -14,6 +14,7 @@ import {
   useEngineBrowser,
   answersSettled,
 } from './harness.js';
+import { uuidV5 } from '../../src/relay/upstreams/uuid.js';
 
 const servers: Running[] = [];
 
@@ -118,6 +119,37 @@ describe.each(engines)('other upstreams in %s', (engine) => {
       await page.reload();
       await settled(page, 3);
       expect(await page.locator(part('bubble'), { hasText: 'Orders over 50 € ship for free.' }).count()).toBe(1);
+      expect(await page.errors()).toEqual([]);
+    });
+
+    it('Stop: the rest of the stopped answer never shows, not after a reload, not with the next answer', async () => {
+      // The mock answers in real time (300-800 ms per message), so Stop lands mid-answer.
+      const { page, server } = await open({ RELAY_UPSTREAM: 'chat-messages', CHAT_MESSAGES_REPLY_QUIET_MS: '2000', MOCK_REALTIME: '1' });
+      await settled(page, 1);
+      await page.locator(part('input')).fill('How do returns work?');
+      await page.locator(part('send')).click();
+      await page.locator(part('bubble'), { hasText: 'You can return anything within 30 days.' }).waitFor();
+      await page.locator(part('stop')).click();
+      await page.locator(part('send')).waitFor();
+      // What showed before Stop took effect (the next part comes 300-800 ms after the first).
+      const rest = ['Keep the receipt.', 'Refunds take about a week.'];
+      const shown = async () => Promise.all(rest.map((text) => page.locator(part('bubble'), { hasText: text }).count()));
+      const atStop = await shown();
+      // The assistant goes on without us: wait until the platform lists the rest of its answer.
+      const sender: string = await page.evaluate(
+        () => (document.querySelector('indigo-chat') as unknown as { conversation: { sender: string } }).conversation.sender,
+      );
+      const list = `${server.url}/mock-platform/api/v1/chat-messages?chatId=${await uuidV5(sender)}`;
+      const listed = async () => (await fetch(list, { headers: { authorization: 'mock-chat-messages-key' } })).text();
+      await expect.poll(async () => (await listed()).includes('Refunds take'), { timeout: 15_000 }).toBe(true);
+      // A reload between Stop and the next question: the element still knows it stopped.
+      await page.reload();
+      await settled(page, 2);
+      expect(await page.locator(part('message-bot')).last().locator('.status').textContent()).toBe('Stopped');
+      await say(page, 'What are your opening hours?', 3);
+      await page.locator(part('bubble'), { hasText: 'We are open Monday to Friday' }).waitFor();
+      expect(await shown()).toEqual(atStop);
+      expect(await page.locator(part('message-bot')).count()).toBe(3);
       expect(await page.errors()).toEqual([]);
     });
   });

@@ -24,6 +24,11 @@ export interface BotpressMockOptions {
   mediaBase?: string;
   /** List page size. Default 20 (the seed's). */
   pageSize?: number;
+  /**
+   * A bot that tags each reply with the id of the incoming message it answers, under this
+   * tag name (Botpress bots may set message tags; none does this by itself). Default: none.
+   */
+  replyTag?: string;
   /** Test hook: answer a request with this status (and headers) instead. */
   fault?: (request: { method: string; path: string }) => { status: number; headers?: Record<string, string> } | undefined;
 }
@@ -152,7 +157,7 @@ export function createBotpressMock(options: BotpressMockOptions = {}): BotpressM
         direction: 'outgoing',
         userId: incoming.userId,
         conversationId: incoming.conversationId,
-        tags: {},
+        tags: options.replyTag ? { [options.replyTag]: incoming.id } : {},
       });
     };
     if (!realtime) {

@@ -3,7 +3,7 @@ import { RelayConfigError, httpBase } from '../config-error.js';
 import { BoundedMap } from './bounded-map.js';
 import { botpressChunks } from './botpress-payloads.js';
 import { fixedAnswer, pollingAnswer, type PollItem, type PollResult, type PollTiming } from './polling.js';
-import { refuse, type UpstreamContext, type UpstreamSpec } from './types.js';
+import { refuse, type UpstreamContext, type UpstreamMessage, type UpstreamSpec } from './types.js';
 import { TurnMemory, botMessagesOfTurn, type Turn } from './turn-memory.js';
 import { uuidV5 } from './uuid.js';
 
@@ -208,7 +208,11 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
       if (!ascending) found.reverse();
       found.sort((a, b) => (timeOf(a) || 0) - (timeOf(b) || 0));
       const items: PollItem[] = [];
-      for (const { message: m, carried } of botMessagesOfTurn(found, turn.current, (x) => x['id'], incoming)) {
+      // A bot that tags its replies with the incoming message's id (under any tag) ties each
+      // reply to its question (docs/decisions/late-bot-messages.md).
+      const asked = new Set(found.filter(incoming).map((x) => x['id']));
+      const tieOf = (x: Rec) => turn.tieOf(isRec(x['tags']) ? Object.values(x['tags']) : [], asked);
+      for (const { message: m, carried } of botMessagesOfTurn(found, turn.current, (x) => x['id'], incoming, tieOf)) {
         const id = String(m['id']);
         // `type` sits on the message; older servers put it inside the payload.
         const payload = m['payload'];
@@ -241,7 +245,7 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
   });
 
   return {
-    async send({ sender, data, signal }: { sender: string; data: OutgoingData; signal: AbortSignal }) {
+    async send({ sender, data, signal, stopped }: UpstreamMessage) {
       try {
         if (data.type === 'profile') return await sendProfile(sender, data.profile, signal);
         const sent = await withVisitor(sender, signal, async (v) => {
@@ -254,7 +258,7 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
           const m = isRec(r['message']) ? r['message'] : {};
           return { conversationId: v.conversationId, id: str(m['id']) ?? '', at: Date.parse(String(m['createdAt'])) };
         });
-        const turn = turns.begin(sent.conversationId, { id: sent.id, at: sent.at });
+        const turn = turns.begin(sent.conversationId, { id: sent.id, at: sent.at }, stopped);
         return pollingAnswer({ poll: poll(sent.conversationId, turn), timing: t, signal, log });
       } catch (e) {
         if (e instanceof PlatformStatus) return new Response(null, { status: e.status, headers: e.headers });

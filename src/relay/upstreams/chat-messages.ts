@@ -1,7 +1,6 @@
-import type { OutgoingData } from '../../core/protocol/types.js';
 import { RelayConfigError, httpBase } from '../config-error.js';
 import { pollingAnswer, type PollItem, type PollResult, type PollTiming } from './polling.js';
-import { refuse, type UpstreamContext, type UpstreamSpec } from './types.js';
+import { refuse, type UpstreamContext, type UpstreamMessage, type UpstreamSpec } from './types.js';
 import { TurnMemory, botMessagesOfTurn, type Turn } from './turn-memory.js';
 import { isUuid, uuidV4, uuidV5 } from './uuid.js';
 
@@ -156,7 +155,7 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
     };
 
   return {
-    async send({ sender, data, signal }: { sender: string; data: OutgoingData; signal: AbortSignal }) {
+    async send({ sender, data, signal, stopped }: UpstreamMessage) {
       if (data.type === 'profile')
         return refuse(400, 'profile_not_supported', 'This platform has no visitor profile; profile updates cannot be stored.');
       const content = data.type === 'text' ? data.text : data.payload;
@@ -176,7 +175,7 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
       const m = isRec(created) ? (isRec(created['data']) ? created['data'] : created) : {};
       const id = typeof m['id'] === 'string' ? m['id'] : '';
       const at = Date.parse(String(m['createdAt']));
-      return pollingAnswer({ poll: poll(chatId, turns.begin(chatId, { id, at })), timing: t, signal, log });
+      return pollingAnswer({ poll: poll(chatId, turns.begin(chatId, { id, at }, stopped)), timing: t, signal, log });
     },
   };
 }

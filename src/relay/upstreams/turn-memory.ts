@@ -15,6 +15,15 @@ export interface Cutoff {
 }
 
 const MAX_IDS = 500;
+/** Visitor messages remembered per conversation, to recognise a bot message that names one. */
+const MAX_ASKED = 50;
+
+/**
+ * Which visitor message a bot message says it answers, when it says so (a Botpress bot may
+ * tag its replies with the incoming message's id; no platform does it by itself):
+ * `current`, an `earlier` one, or one whose answer the visitor `stopped`.
+ */
+export type Tie = 'current' | 'earlier' | 'stopped';
 
 export interface Turn {
   /** Poll from here: the previous visitor message (the current one on a first answer). */
@@ -24,6 +33,12 @@ export interface Turn {
   /** Bot message ids already emitted in this conversation. */
   readonly skip: ReadonlySet<string>;
   record(ids: readonly string[]): void;
+  /**
+   * The tie of a bot message from values it carries (its tag values): one equal to the id
+   * of the current visitor message, of an earlier one (remembered here or listed in
+   * `listed`), or of one whose answer was stopped. Undefined when none names a visitor message.
+   */
+  tieOf(values: readonly unknown[], listed: ReadonlySet<unknown>): Tie | undefined;
 }
 
 /**
@@ -41,31 +56,63 @@ export function botMessagesOfTurn<M>(
   current: Cutoff,
   idOf: (m: M) => unknown,
   isVisitor: (m: M) => boolean,
+  tieOf: (m: M) => Tie | undefined = () => undefined,
 ): { readonly message: M; readonly carried: boolean }[] {
   const at = current.id === '' ? -1 : messages.findIndex((m) => idOf(m) === current.id);
   const before = messages.slice(0, Math.max(0, at));
-  const carry = !before.some(isVisitor);
-  const out: { message: M; carried: boolean }[] = carry ? before.map((message) => ({ message, carried: true })) : [];
-  for (const message of messages.slice(at + 1)) if (!isVisitor(message)) out.push({ message, carried: false });
+  const out: { message: M; carried: boolean }[] = [];
+  // A bot message that names the visitor message it answers is placed by that, not by the
+  // list order: a late one of an earlier turn listed after the current question is carried
+  // (it does not start the quiet time); one of a stopped turn is never shown.
+  const add = (message: M, carried: boolean) => {
+    const tie = tieOf(message);
+    if (tie !== 'stopped') out.push({ message, carried: tie === undefined ? carried : tie === 'earlier' });
+  };
+  if (!before.some(isVisitor)) for (const message of before) add(message, true);
+  for (const message of messages.slice(at + 1)) if (!isVisitor(message)) add(message, false);
   return out;
 }
 
+interface Remembered {
+  after: Cutoff;
+  emitted: Set<string>;
+  /** Recent visitor message ids, oldest first, and those whose answer was stopped. */
+  asked: string[];
+  stopped: Set<string>;
+}
+
 export class TurnMemory {
-  readonly #turns: BoundedMap<string, { after: Cutoff; emitted: Set<string> }>;
+  readonly #turns: BoundedMap<string, Remembered>;
 
   constructor(conversations = 10_000) {
     this.#turns = new BoundedMap(conversations);
   }
 
-  /** Starts an answer to `current`; returns where to poll from and the ids to skip. */
-  begin(conversation: string, current: Cutoff): Turn {
+  /**
+   * Starts an answer to `current`; returns where to poll from and the ids to skip. After
+   * the visitor stopped the previous answer (`stopped`), polling starts at `current`: what
+   * the bot adds to the stopped answer is never shown (Stop is not a dropped connection).
+   */
+  begin(conversation: string, current: Cutoff, stopped = false): Turn {
     const previous = this.#turns.get(conversation);
     const emitted = previous?.emitted ?? new Set<string>();
-    this.#turns.set(conversation, { after: current, emitted });
+    const asked = [...(previous?.asked ?? []), current.id].slice(-MAX_ASKED);
+    const halted = new Set([...(previous?.stopped ?? [])].filter((id) => asked.includes(id)));
+    if (stopped && previous) halted.add(previous.after.id);
+    this.#turns.set(conversation, { after: current, emitted, asked, stopped: halted });
     return {
-      after: previous?.after ?? current,
+      after: (!stopped && previous?.after) || current,
       current,
       skip: emitted,
+      tieOf: (values, listed) => {
+        for (const v of values) {
+          if (typeof v !== 'string' || v === '') continue;
+          if (v === current.id) return 'current';
+          if (halted.has(v)) return 'stopped';
+          if (asked.includes(v) || listed.has(v)) return 'earlier';
+        }
+        return undefined;
+      },
       record: (ids) => {
         for (const id of ids) emitted.add(id);
         // Oldest first out: only ids after the previous visitor message still matter.

@@ -18,6 +18,12 @@ export interface UpstreamMessage {
   readonly data: OutgoingData;
   /** Aborted when the browser goes away or a relay timeout fires: stop every request and poll. */
   readonly signal: AbortSignal;
+  /**
+   * The visitor pressed Stop on the answer before this message (the element says so in this
+   * send). A polled adapter then shows nothing of that answer that comes late; a streamed
+   * platform has nothing to do (its stream ended with the abort).
+   */
+  readonly stopped?: boolean;
 }
 
 /**
