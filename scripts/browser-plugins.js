@@ -50,7 +50,7 @@ export function secondMinifyPass({ module = true } = {}) {
           // An ES module's top level is its own (names mangled); a classic script's (the
           // loader's IIFE, whose `var IndigoChat` is the page's global) is not.
           module,
-          ecma: 2022,
+          ecma: 2020,
           compress: { passes: 2 },
           sourceMap: map?.type === 'asset' ? { content: String(map.source), url: `${basename(chunk.fileName)}.map` } : false,
         });
