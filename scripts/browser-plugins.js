@@ -2,6 +2,7 @@
 // report (scripts/bundle-report.js).
 import { basename, dirname, resolve } from 'node:path';
 import { minify } from 'terser';
+import { mangleableNames } from './private-names.js';
 
 export function browserWidgetPlugins(root) {
   return [
@@ -39,10 +40,14 @@ export function browserWidgetPlugins(root) {
  * stay (lazy chunks import from the entry); the source maps are chained through it.
  * Exported for the loader's build too (scripts/build.js).
  */
-export function secondMinifyPass({ module = true } = {}) {
+export function secondMinifyPass({ module = true, root = resolve(import.meta.dirname, '..') } = {}) {
+  // TypeScript-private member names used for nothing else (scripts/private-names.js) are
+  // mangled too, with one name cache for every chunk of the build so they agree.
+  const properties = module ? { regex: mangleableNames(root).regex, keep_quoted: true } : false;
   return {
     name: 'indigo-chat-second-minify-pass',
     async generateBundle(_options, bundle) {
+      const nameCache = {};
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue;
         const map = bundle[`${chunk.fileName}.map`];
@@ -52,6 +57,8 @@ export function secondMinifyPass({ module = true } = {}) {
           module,
           ecma: 2020,
           compress: { passes: 2 },
+          mangle: { properties },
+          nameCache,
           sourceMap: map?.type === 'asset' ? { content: String(map.source), url: `${basename(chunk.fileName)}.map` } : false,
         });
         if (out.code === undefined) throw new Error(`second minify pass: no output for ${chunk.fileName}`);
