@@ -1,6 +1,8 @@
 // Build plugins shared by the script-tag widget build (scripts/build.js) and the bundle
 // report (scripts/bundle-report.js).
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { minify } from 'terser';
+import { mangleableNames } from './private-names.js';
 
 export function browserWidgetPlugins(root) {
   return [
@@ -25,5 +27,44 @@ export function browserWidgetPlugins(root) {
         return null;
       },
     },
+    secondMinifyPass(),
   ];
+}
+
+/**
+ * A second minifier pass over each chunk Rolldown has minified (Oxc): Terser with two
+ * compress passes re-mangles names by frequency and finds a few more folds. Measured on the
+ * widget's entry: -0.4 KB gzip, the lazy chunks -0.2 KB; Terser alone did worse than Oxc
+ * alone, and Oxc's own options (more iterations, no sequences/joins) changed nothing or
+ * grew the file. Only safe options (no `unsafe*`, no `pure_getters`); the exports' names
+ * stay (lazy chunks import from the entry); the source maps are chained through it.
+ * Exported for the loader's build too (scripts/build.js).
+ */
+export function secondMinifyPass({ module = true, root = resolve(import.meta.dirname, '..') } = {}) {
+  // TypeScript-private member names used for nothing else (scripts/private-names.js) are
+  // mangled too, with one name cache for every chunk of the build so they agree.
+  const properties = module ? { regex: mangleableNames(root).regex, keep_quoted: true } : false;
+  return {
+    name: 'indigo-chat-second-minify-pass',
+    async generateBundle(_options, bundle) {
+      const nameCache = {};
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        const map = bundle[`${chunk.fileName}.map`];
+        const out = await minify(chunk.code, {
+          // An ES module's top level is its own (names mangled); a classic script's (the
+          // loader's IIFE, whose `var IndigoChat` is the page's global) is not.
+          module,
+          ecma: 2020,
+          compress: { passes: 2 },
+          mangle: { properties },
+          nameCache,
+          sourceMap: map?.type === 'asset' ? { content: String(map.source), url: `${basename(chunk.fileName)}.map` } : false,
+        });
+        if (out.code === undefined) throw new Error(`second minify pass: no output for ${chunk.fileName}`);
+        chunk.code = out.code;
+        if (map?.type === 'asset' && typeof out.map === 'string') map.source = out.map;
+      }
+    },
+  };
 }

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { build, createLogger } from 'vite';
 import { thirdPartyNotices } from './third-party-notices.js';
 import { minifyTemplates } from './minify-templates.js';
-import { browserWidgetPlugins } from './browser-plugins.js';
+import { browserWidgetPlugins, secondMinifyPass } from './browser-plugins.js';
 import { widgetCodeSplitting } from './widget-chunks.js';
 import { BROWSER_TARGET } from './browser-target.js';
 
@@ -155,6 +155,7 @@ if (existsSync(resolve(root, 'src/loader.ts'))) {
         },
       },
       notices.plugin(),
+      secondMinifyPass({ module: false }),
     ],
     build: {
       outDir: 'dist',

@@ -2,6 +2,8 @@
 // (with lightningcss, already installed as Vite's CSS minifier) and collapses the
 // whitespace in `html`/`svg` templates. Minifiers leave template literals alone because
 // their text is data; for these tags it is markup whose layout whitespace does not matter.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import MagicString from 'magic-string';
 import { transform } from 'lightningcss';
 
@@ -33,6 +35,28 @@ export function minifyCssText(text) {
   }
 }
 
+/**
+ * The element's private custom properties (`--_accent`, `--_text`, ...: shorthands its own
+ * stylesheets set and read; pages theme through the public `--indigo-chat-*` ones) get
+ * short names: `--_0`, `--_1`, ... in the order of the sorted names found in `files`, so
+ * every chunk of a build agrees. Digits, because the loader's shell has `--_a`/`--_o` of
+ * its own. Each property name is read whole (`--_on-accent` is not `--_on`).
+ */
+export function privatePropertyNames(files) {
+  const names = new Set();
+  for (const f of files) for (const m of readFileSync(f, 'utf8').matchAll(/--_[a-zA-Z][\w-]*/g)) names.add(m[0]);
+  return new Map([...names].sort().map((n, i) => [n, `--_${i}`]));
+}
+
+export function shortenPrivateProperties(css, names) {
+  return css.replace(/--_[a-zA-Z][\w-]*/g, (m) => names.get(m) ?? m);
+}
+
+const componentFiles = (root) =>
+  readdirSync(join(root, 'src/components'), { recursive: true })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+    .map((f) => join(root, 'src/components', f));
+
 function walk(node, visit) {
   if (!node || typeof node.type !== 'string') return;
   visit(node);
@@ -43,9 +67,19 @@ function walk(node, visit) {
   }
 }
 
-export function minifyTemplates() {
+export function minifyTemplates(root = resolve(import.meta.dirname, '..')) {
+  const names = privatePropertyNames(componentFiles(root));
   return {
     name: 'indigo-chat-minify-templates',
+    // A private property left long (outside a `css` template, where nothing renames it) would
+    // no longer match the short name its stylesheet sets: fail the build instead.
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        const left = [...names.keys()].find((n) => new RegExp(`${n}(?![\\w-])`).test(chunk.code));
+        if (left) this.error(`${chunk.fileName} still has ${left} outside a css template: it would miss its short name`);
+      }
+    },
     transform: {
       order: 'post',
       filter: { id: /\/src\/.*\.[jt]s$/ },
@@ -61,7 +95,7 @@ export function minifyTemplates() {
             const q = n.quasi.quasis[0];
             const raw = code.slice(q.start, q.end);
             // Only plain text: an escape sequence would be read differently by the CSS parser.
-            if (!raw.includes('\\')) s.overwrite(q.start, q.end, minifyCssText(raw));
+            if (!raw.includes('\\')) s.overwrite(q.start, q.end, shortenPrivateProperties(minifyCssText(raw), names));
           } else if (tag === 'html' || tag === 'svg') {
             for (const q of n.quasi.quasis) {
               if (q.end > q.start) {

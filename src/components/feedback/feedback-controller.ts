@@ -292,9 +292,4 @@ export class FeedbackController implements ReactiveController {
       this.sending = false;
     }
   }
-
-  /** Tests: what is waiting to be sent. */
-  get pending(): number {
-    return this.outbox.length;
-  }
 }

@@ -2,7 +2,7 @@ import { html, LitElement, nothing } from 'lit';
 import type { CSSResultGroup, PropertyDeclarations, PropertyValues, TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { activeActionsBlockId, isDeltaUnit } from '../../core/index.js';
+import { activeActionsBlockId } from '../../core/index.js';
 import { skipNever } from '../../core/never.js';
 import type { BotMessage, DeltaUnit, Message, Notice, Transcript, UserMessage, WarningCode } from '../../core/index.js';
 import { AutoScrollController } from '../../controllers/auto-scroll-controller.js';
@@ -590,11 +590,6 @@ export class IndigoChat extends LitElement {
   private get uiLang(): string {
     const wanted = this.wantedLang;
     return isReady(wanted) ? wanted : 'en';
-  }
-
-  /** Effective delta unit (an unknown attribute value falls back to the default). */
-  private get unit(): DeltaUnit {
-    return isDeltaUnit(this.deltaUnit) ? this.deltaUnit : 'grapheme';
   }
 
   override connectedCallback(): void {

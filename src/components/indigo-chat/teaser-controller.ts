@@ -30,7 +30,6 @@ export interface TeaserHost extends ReactiveControllerHost {
 
 export class TeaserController implements ReactiveController {
   private teaser: Teaser | null = null;
-  private dismissed = false;
 
   constructor(
     private readonly host: TeaserHost,
@@ -50,13 +49,12 @@ export class TeaserController implements ReactiveController {
 
   hostUpdated(): void {
     if (this.teaser) this.teaser.hostUpdated();
-    else if (!this.dismissed && this.host.teaser !== null && this.host.mode === 'launcher')
+    else if (this.host.teaser !== null && this.host.mode === 'launcher')
       teaserPart.load().then(
         (m) => {
           if (this.teaser) return;
           adoptStyles(this.host.renderRoot, m.styles);
           this.teaser = new m.Teaser(this.host, this.allowed);
-          if (this.dismissed) this.teaser.dismiss();
           this.host.requestUpdate();
         },
         () => {}, // no teaser: the launcher is all there is
@@ -67,11 +65,6 @@ export class TeaserController implements ReactiveController {
   /** The bubble (rendered by the teaser module: it only shows once that is here). */
   render(lang: string): unknown {
     return this.teaser?.render(lang) ?? nothing;
-  }
-
-  dismiss(): void {
-    this.dismissed = true;
-    this.teaser?.dismiss();
   }
 
   hostDisconnected(): void {

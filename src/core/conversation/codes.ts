@@ -52,7 +52,9 @@ const WARNING_CODE_SET: Readonly<Record<WarningCode, true>> = {
   'invalid-chunk': true,
   'refused-url': true,
 };
-export const WARNING_CODES: readonly WarningCode[] = Object.freeze(Object.keys(WARNING_CODE_SET) as WarningCode[]);
+// Pure: a bundle that never reads the list (the widget) drops it; `Object.freeze` is a call,
+// which bundlers otherwise keep for its possible side effects.
+export const WARNING_CODES: readonly WarningCode[] = /* @__PURE__ */ Object.freeze(Object.keys(WARNING_CODE_SET) as WarningCode[]);
 
 export function isNoticeCode(x: unknown): x is NoticeCode {
   return typeof x === 'string' && Object.hasOwn(NOTICE_TEXT, x);
