@@ -107,13 +107,13 @@ export class PersistenceController implements ReactiveController {
 
   hostConnected(): void {
     this.#connected = true;
-    globalThis.addEventListener?.('pagehide', this.flush);
+    globalThis.addEventListener?.('pagehide', this.#flush);
   }
 
   hostDisconnected(): void {
     this.#connected = false;
-    globalThis.removeEventListener?.('pagehide', this.flush);
-    this.flush();
+    globalThis.removeEventListener?.('pagehide', this.#flush);
+    this.#flush();
     this.#release();
   }
 
@@ -193,13 +193,13 @@ export class PersistenceController implements ReactiveController {
   /** Save now if idle, or within `throttleMs` while streaming. */
   schedule(streaming: boolean): void {
     if (!streaming) {
-      this.flush();
+      this.#flush();
       return;
     }
-    this.#timer ??= setTimeout(this.flush, this.#throttleMs);
+    this.#timer ??= setTimeout(this.#flush, this.#throttleMs);
   }
 
-  readonly flush = (): void => {
+  readonly #flush = (): void => {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -236,10 +236,10 @@ export class PersistenceController implements ReactiveController {
 
   readonly #arrived = (): void => {
     this.#arrival = null;
-    if (this.#connected) this.flush();
+    if (this.#connected) this.#flush();
     else if (!owners.has(this.key)) {
       // Removed meanwhile (and nobody took its key): write what it had, then let go.
-      this.flush();
+      this.#flush();
       this.#release();
     }
   };

@@ -107,7 +107,7 @@ export class FeedbackController implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.load();
+    this.#load();
     if (this.#outbox.length) this.#schedule(1000);
   }
 
@@ -116,7 +116,7 @@ export class FeedbackController implements ReactiveController {
     this.#timer = undefined;
   }
 
-  load(): void {
+  #load(): void {
     if (this.#loadedKey === this.#key) return;
     this.#loadedKey = this.#key;
     const store = pickStorage(this.host.storage);
@@ -254,11 +254,11 @@ export class FeedbackController implements ReactiveController {
 
   #schedule(ms: number): void {
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.flush(), ms);
+    this.#timer = setTimeout(() => void this.#flush(), ms);
   }
 
   /** Sends the outbox in order; a network error or 5xx/429 retries later with backoff. */
-  async flush(): Promise<void> {
+  async #flush(): Promise<void> {
     if (this.#sending) return;
     this.#sending = true;
     try {

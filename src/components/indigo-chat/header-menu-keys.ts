@@ -33,7 +33,7 @@ export class MenuKeys {
     }
   }
 
-  close(returnFocus: boolean): void {
+  #close(returnFocus: boolean): void {
     if (this.state.open) void this.#setOpen(false, returnFocus ? 'button' : null);
   }
 
@@ -66,10 +66,10 @@ export class MenuKeys {
       case 'Escape':
         e.preventDefault();
         e.stopPropagation(); // the panel must not close too
-        this.close(true);
+        this.#close(true);
         return;
       case 'Tab':
-        this.close(false);
+        this.#close(false);
         return;
       default:
         return;
@@ -80,11 +80,11 @@ export class MenuKeys {
 
   readonly onFocusOut = (e: FocusEvent): void => {
     const wrap = e.currentTarget as HTMLElement;
-    if (!wrap.contains(e.relatedTarget as Node | null)) this.close(false);
+    if (!wrap.contains(e.relatedTarget as Node | null)) this.#close(false);
   };
 
   choose(format: TranscriptFormat): void {
-    this.close(true);
+    this.#close(true);
     this.host.download(format);
   }
 }
