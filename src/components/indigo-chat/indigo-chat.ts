@@ -449,7 +449,7 @@ export class IndigoChat extends LitElement {
    * @deprecated Renamed `conversation`: it is the conversation controller, not a relay session.
    */
   get session(): ConversationController {
-    return this.#conversation;
+    return this.conversation; // the alias reads the public getter (public-api.test.ts)
   }
   /** @internal The conversation: transcript, sender, the request in flight (tests, benchmarks). */
   get conversation(): ConversationController {
