@@ -34,148 +34,148 @@ export class AutoScrollController implements ReactiveController {
   /** The reader is away from the end and there is more below: show the jump button. */
   showJump = false;
 
-  private readonly host: ReactiveControllerHost;
-  private el: HTMLElement | null = null;
-  private frame = 0;
-  private scrolled = false;
+  readonly #host: ReactiveControllerHost;
+  #el: HTMLElement | null = null;
+  #frame = 0;
+  #scrolled = false;
   /** scrollTop as of the last frame (ours or the reader's): tells up from down. */
-  private lastTop = 0;
-  private mutations: MutationObserver | null = null;
+  #lastTop = 0;
+  #mutations: MutationObserver | null = null;
   /** Sizes change without DOM mutations: `content-visibility` messages rendering at their
    * real height, the panel becoming visible, fonts and images: each moves the end away. */
-  private resizes: ResizeObserver | null = null;
+  #resizes: ResizeObserver | null = null;
   /** The reader acted on the transcript until this time (performance.now()). */
-  private intentUntil = -Infinity;
-  private pointerDown = false;
+  #intentUntil = -Infinity;
+  #pointerDown = false;
   /** A scroll event in this frame came while the reader was acting. */
-  private scrolledByReader = false;
+  #scrolledByReader = false;
   /** A tick after a resize is queued. */
-  private following = false;
+  #following = false;
 
   constructor(host: ReactiveControllerHost) {
-    this.host = host;
+    this.#host = host;
     host.addController(this);
   }
 
   /** Call when the scroll container is (re)rendered. */
   attach(el: HTMLElement | null): void {
-    if (el === this.el) return;
-    this.el?.removeEventListener('scroll', this.onScroll);
-    for (const type of INTENT_EVENTS) this.el?.removeEventListener(type, this.onIntent);
-    this.el?.removeEventListener('pointerdown', this.onPointerDown);
-    globalThis.removeEventListener?.('pointerup', this.onPointerUp);
-    globalThis.removeEventListener?.('pointercancel', this.onPointerUp);
-    this.mutations?.disconnect();
-    this.mutations = null;
-    this.resizes?.disconnect();
-    this.resizes = null;
-    this.el = el;
+    if (el === this.#el) return;
+    this.#el?.removeEventListener('scroll', this.#onScroll);
+    for (const type of INTENT_EVENTS) this.#el?.removeEventListener(type, this.#onIntent);
+    this.#el?.removeEventListener('pointerdown', this.#onPointerDown);
+    globalThis.removeEventListener?.('pointerup', this.#onPointerUp);
+    globalThis.removeEventListener?.('pointercancel', this.#onPointerUp);
+    this.#mutations?.disconnect();
+    this.#mutations = null;
+    this.#resizes?.disconnect();
+    this.#resizes = null;
+    this.#el = el;
     if (el) {
-      el.addEventListener('scroll', this.onScroll, { passive: true });
-      for (const type of INTENT_EVENTS) el.addEventListener(type, this.onIntent, { passive: true });
-      el.addEventListener('pointerdown', this.onPointerDown, { passive: true });
-      this.lastTop = el.scrollTop;
+      el.addEventListener('scroll', this.#onScroll, { passive: true });
+      for (const type of INTENT_EVENTS) el.addEventListener(type, this.#onIntent, { passive: true });
+      el.addEventListener('pointerdown', this.#onPointerDown, { passive: true });
+      this.#lastTop = el.scrollTop;
       // Streaming answers grow outside the host's renders (the streaming HTML view commits in
       // its own frame, images load later): the transcript's children report their sizes.
-      const resizes = (this.resizes = new ResizeObserver(this.onResize));
+      const resizes = (this.#resizes = new ResizeObserver(this.#onResize));
       resizes.observe(el);
       for (const child of Array.from(el.children)) resizes.observe(child);
-      this.mutations = new MutationObserver((records) => {
+      this.#mutations = new MutationObserver((records) => {
         for (const r of records) {
           for (const n of Array.from(r.addedNodes)) if (n instanceof Element) resizes.observe(n);
           for (const n of Array.from(r.removedNodes)) if (n instanceof Element) resizes.unobserve(n);
         }
       });
       // Only the transcript's children: text changes of a streaming answer resize them.
-      this.mutations.observe(el, { childList: true });
+      this.#mutations.observe(el, { childList: true });
     }
-    this.schedule();
+    this.#schedule();
   }
 
   hostDisconnected(): void {
-    if (this.frame) cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    if (this.#frame) cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
     this.attach(null);
   }
 
   jumpToLatest(): void {
     this.stuck = true;
-    this.scrolled = false;
+    this.#scrolled = false;
     // The click that led here (a quick reply inside the transcript) is not a reader
     // scrolling away: the answer it asked for must be followed.
-    this.intentUntil = -Infinity;
-    this.scrolledByReader = false;
-    this.schedule();
+    this.#intentUntil = -Infinity;
+    this.#scrolledByReader = false;
+    this.#schedule();
   }
 
-  private readonly onScroll = (): void => {
-    this.scrolled = true;
-    if (this.pointerDown || now() <= this.intentUntil) this.scrolledByReader = true;
+  readonly #onScroll = (): void => {
+    this.#scrolled = true;
+    if (this.#pointerDown || now() <= this.#intentUntil) this.#scrolledByReader = true;
     // Scroll events run before the frame's callbacks, on the last frame's layout: judge
     // them now instead of reading layout again after this frame's commits.
-    this.tick();
+    this.#tick();
   };
 
-  private readonly onResize = (): void => {
+  readonly #onResize = (): void => {
     // Not in the callback itself: scrolling there brings `content-visibility` groups on
     // screen, which resize in the same frame ("ResizeObserver loop completed with
     // undelivered notifications" on the host page: Firefox, WebKit, a long answer). In a
     // task of its own right after the frame, layout is still clean: reading it is free.
-    if (this.stuck && !this.following) {
-      this.following = true;
+    if (this.stuck && !this.#following) {
+      this.#following = true;
       setTimeout(() => {
-        this.following = false;
-        this.tick();
+        this.#following = false;
+        this.#tick();
       });
     }
   };
 
-  private readonly onIntent = (): void => {
-    this.intentUntil = now() + INTENT_MS;
+  readonly #onIntent = (): void => {
+    this.#intentUntil = now() + INTENT_MS;
   };
 
   /** A scrollbar drag can last long: the reader acts for as long as the pointer is down. */
-  private readonly onPointerDown = (): void => {
-    this.pointerDown = true;
-    this.onIntent();
-    globalThis.addEventListener?.('pointerup', this.onPointerUp);
-    globalThis.addEventListener?.('pointercancel', this.onPointerUp);
+  readonly #onPointerDown = (): void => {
+    this.#pointerDown = true;
+    this.#onIntent();
+    globalThis.addEventListener?.('pointerup', this.#onPointerUp);
+    globalThis.addEventListener?.('pointercancel', this.#onPointerUp);
   };
 
-  private readonly onPointerUp = (): void => {
-    this.pointerDown = false;
-    this.onIntent(); // the scroll events of the last drag step still arrive
-    globalThis.removeEventListener?.('pointerup', this.onPointerUp);
-    globalThis.removeEventListener?.('pointercancel', this.onPointerUp);
+  readonly #onPointerUp = (): void => {
+    this.#pointerDown = false;
+    this.#onIntent(); // the scroll events of the last drag step still arrive
+    globalThis.removeEventListener?.('pointerup', this.#onPointerUp);
+    globalThis.removeEventListener?.('pointercancel', this.#onPointerUp);
   };
 
-  private schedule(): void {
-    if (this.frame || !this.el || typeof requestAnimationFrame !== 'function') return;
-    this.frame = requestAnimationFrame(this.tick);
+  #schedule(): void {
+    if (this.#frame || !this.#el || typeof requestAnimationFrame !== 'function') return;
+    this.#frame = requestAnimationFrame(this.#tick);
   }
 
-  private readonly tick = (): void => {
-    if (this.frame) cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    const el = this.el;
+  readonly #tick = (): void => {
+    if (this.#frame) cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
+    const el = this.#el;
     if (!el) return;
     const { scrollTop, scrollHeight, clientHeight } = el;
     const atBottom = scrollHeight - scrollTop - clientHeight <= SLACK;
     // Only the reader moving *up* unsticks. Content growth moves the end away without any
     // scroll, and our own jump to the end fires a scroll event too (downwards): neither is
     // the reader leaving. Scrolling back down to the end sticks again.
-    if (this.scrolled) {
-      if (this.scrolledByReader && scrollTop < this.lastTop - 1) this.stuck = atBottom;
+    if (this.#scrolled) {
+      if (this.#scrolledByReader && scrollTop < this.#lastTop - 1) this.stuck = atBottom;
       else if (atBottom) this.stuck = true;
     }
-    this.scrolled = false;
-    this.scrolledByReader = false;
+    this.#scrolled = false;
+    this.#scrolledByReader = false;
     if (this.stuck && !atBottom) el.scrollTop = scrollHeight;
-    this.lastTop = el.scrollTop;
+    this.#lastTop = el.scrollTop;
     const showJump = !this.stuck && !atBottom;
     if (showJump !== this.showJump) {
       this.showJump = showJump;
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
     }
   };
 }

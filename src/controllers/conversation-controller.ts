@@ -84,33 +84,33 @@ export class ConversationController implements ReactiveController {
   /** Sends waiting for the current answer to end, oldest first. */
   queued: readonly QueuedSend[] = [];
 
-  private readonly host: ConversationHost;
-  private readonly cb: ConversationCallbacks;
-  private run = 0;
-  private abortCtl: AbortController | null = null;
-  private busy = false;
-  private currentHidden = false;
-  private started = false;
+  readonly #host: ConversationHost;
+  readonly #cb: ConversationCallbacks;
+  #run = 0;
+  #abortCtl: AbortController | null = null;
+  #busy = false;
+  #currentHidden = false;
+  #started = false;
   /** The last hidden send failed (cleared by the next run or a restart). */
   hiddenFailure: HiddenFailure | null = null;
-  private readonly now: () => number;
+  readonly #now: () => number;
 
   constructor(host: ConversationHost, cb: ConversationCallbacks = {}, now: () => number = () => Date.now()) {
-    this.host = host;
-    this.cb = cb;
-    this.now = now;
+    this.#host = host;
+    this.#cb = cb;
+    this.#now = now;
     this.transcript = createTranscript({ deltaUnit: host.deltaUnit });
     host.addController(this);
   }
 
   /** True while a request is out or an answer streams. */
   get inFlight(): boolean {
-    return this.busy;
+    return this.#busy;
   }
 
   /** An answer to something the visitor sent is on its way (the welcome does not count): Stop applies. */
   get stoppable(): boolean {
-    return this.busy && !this.currentHidden;
+    return this.#busy && !this.#currentHidden;
   }
 
   /** What the retry button sends: a failed hidden send, or the reducer's notice. */
@@ -124,15 +124,15 @@ export class ConversationController implements ReactiveController {
 
   hostDisconnected(): void {
     // The page is leaving or the element moved: end the run and keep what was shown.
-    if (this.busy) {
-      this.run++;
-      this.abortCtl?.abort();
-      this.abortCtl = null;
-      this.busy = false;
+    if (this.#busy) {
+      this.#run++;
+      this.#abortCtl?.abort();
+      this.#abortCtl = null;
+      this.#busy = false;
       this.hiddenPending = false;
-      this.apply({ type: 'stream-aborted', at: this.now() });
+      this.apply({ type: 'stream-aborted', at: this.#now() });
     }
-    this.started = false;
+    this.#started = false;
   }
 
   /** Replace the state with a restored one (persistence), before anything was sent. */
@@ -141,16 +141,16 @@ export class ConversationController implements ReactiveController {
     this.sender = sender;
     if (transcript.status !== 'idle') {
       // A reload in the middle of an answer: it will never continue, show it incomplete.
-      this.apply({ type: 'stream-aborted', at: this.now() });
+      this.apply({ type: 'stream-aborted', at: this.#now() });
     }
   }
 
   /** First show: send the welcome payload unless this conversation already started. */
   start(): void {
-    if (this.started) return;
-    this.started = true;
-    if (this.transcript.messages.length === 0 && !this.busy) {
-      this.send(this.welcome(), true);
+    if (this.#started) return;
+    this.#started = true;
+    if (this.transcript.messages.length === 0 && !this.#busy) {
+      this.send(this.#welcome(), true);
     }
   }
 
@@ -161,18 +161,18 @@ export class ConversationController implements ReactiveController {
     if (next === prev) return;
     this.transcript = next;
     if (this.hiddenPending && next.messages.length > prev.messages.length) this.hiddenPending = false;
-    this.cb.onTranscript?.(prev, next);
-    this.host.requestUpdate();
+    this.#cb.onTranscript?.(prev, next);
+    this.#host.requestUpdate();
   }
 
   send(data: OutgoingData, hidden = false): SendResult {
     if (data.type === 'text' && data.text.trim() === '') return 'rejected';
-    if (this.busy) {
+    if (this.#busy) {
       this.queued = [...this.queued, { data, hidden }];
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
       return 'queued';
     }
-    void this.execute(data, hidden);
+    void this.#execute(data, hidden);
     return 'sent';
   }
 
@@ -183,14 +183,14 @@ export class ConversationController implements ReactiveController {
    */
   stop(): boolean {
     if (!this.stoppable) return false;
-    this.run++;
-    this.abortCtl?.abort();
-    this.abortCtl = null;
-    this.busy = false;
+    this.#run++;
+    this.#abortCtl?.abort();
+    this.#abortCtl = null;
+    this.#busy = false;
     this.hiddenPending = false;
-    this.apply({ type: 'stream-aborted', reason: 'stopped', at: this.now() });
-    this.host.requestUpdate();
-    this.drain();
+    this.apply({ type: 'stream-aborted', reason: 'stopped', at: this.#now() });
+    this.#host.requestUpdate();
+    this.#drain();
     return true;
   }
 
@@ -203,59 +203,59 @@ export class ConversationController implements ReactiveController {
 
   /** New conversation: abort, forget the sender, empty transcript, welcome again. */
   restart(): void {
-    this.run++;
-    this.abortCtl?.abort();
-    this.abortCtl = null;
-    this.busy = false;
+    this.#run++;
+    this.#abortCtl?.abort();
+    this.#abortCtl = null;
+    this.#busy = false;
     this.hiddenPending = false;
     this.hiddenFailure = null;
     this.queued = [];
     this.sender = null;
-    this.cb.onSender?.(null);
+    this.#cb.onSender?.(null);
     const prev = this.transcript;
-    this.transcript = createTranscript({ deltaUnit: this.host.deltaUnit });
-    this.cb.onTranscript?.(prev, this.transcript);
-    this.started = false;
+    this.transcript = createTranscript({ deltaUnit: this.#host.deltaUnit });
+    this.#cb.onTranscript?.(prev, this.transcript);
+    this.#started = false;
     this.start();
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
-  private async ensureSender(signal: AbortSignal, fresh: boolean): Promise<string> {
+  async #ensureSender(signal: AbortSignal, fresh: boolean): Promise<string> {
     if (this.sender && !fresh) return this.sender;
-    const sender = await createSession(this.host.relay, {
+    const sender = await createSession(this.#host.relay, {
       signal,
-      ...(this.host.fetchImpl ? { fetch: this.host.fetchImpl } : {}),
+      ...(this.#host.fetchImpl ? { fetch: this.#host.fetchImpl } : {}),
       onAnnounced: (origins, max) => {
         this.mediaOrigins = Object.freeze(origins);
         this.maxChars = max ?? MAX_TEXT_CHARS;
       },
     });
     this.sender = sender;
-    this.cb.onSender?.(sender);
+    this.#cb.onSender?.(sender);
     return sender;
   }
 
-  private async execute(data: OutgoingData, hidden: boolean): Promise<void> {
-    const id = ++this.run;
+  async #execute(data: OutgoingData, hidden: boolean): Promise<void> {
+    const id = ++this.#run;
     const ctl = new AbortController();
-    this.abortCtl = ctl;
-    this.busy = true;
-    this.currentHidden = hidden;
+    this.#abortCtl = ctl;
+    this.#busy = true;
+    this.#currentHidden = hidden;
     this.hiddenFailure = null;
-    const stale = () => id !== this.run;
+    const stale = () => id !== this.#run;
     if (hidden) {
       this.hiddenPending = true;
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
     } else {
-      this.apply({ type: 'send', data, at: this.now() });
+      this.apply({ type: 'send', data, at: this.#now() });
     }
     try {
       let outcome: StreamOutcome;
       try {
-        outcome = await this.attempt(data, ctl.signal, false, stale);
+        outcome = await this.#attempt(data, ctl.signal, false, stale);
         if (!stale() && isSenderProblem(outcome)) {
           // The relay no longer accepts this sender (expired key, other browser): one retry.
-          outcome = await this.attempt(data, ctl.signal, true, stale);
+          outcome = await this.#attempt(data, ctl.signal, true, stale);
         }
       } catch (e) {
         const err = e instanceof TransportError ? e : new TransportError('session', String(e));
@@ -265,50 +265,50 @@ export class ConversationController implements ReactiveController {
             : { kind: 'failed', chunks: 0, code: err.code === 'network' ? 'network' : `session-${err.code}`, message: err.message };
       }
       if (stale()) return;
-      this.finish(outcome, data, hidden);
+      this.#finish(outcome, data, hidden);
     } finally {
       if (!stale()) {
-        this.busy = false;
+        this.#busy = false;
         this.hiddenPending = false;
-        this.abortCtl = null;
-        this.host.requestUpdate();
-        this.drain();
+        this.#abortCtl = null;
+        this.#host.requestUpdate();
+        this.#drain();
       }
     }
   }
 
-  private async attempt(data: OutgoingData, signal: AbortSignal, fresh: boolean, stale: () => boolean): Promise<StreamOutcome> {
-    const sender = await this.ensureSender(signal, fresh);
+  async #attempt(data: OutgoingData, signal: AbortSignal, fresh: boolean, stale: () => boolean): Promise<StreamOutcome> {
+    const sender = await this.#ensureSender(signal, fresh);
     const options = {
       signal,
       // The message before this send's is an answer the visitor stopped: the relay must not
       // show what the bot adds to it (polled platforms; docs/decisions/stop-on-polled-platforms.md).
       stopped: (this.transcript.messages.at(-2) as BotMessage | undefined)?.stopped,
-      ...(this.host.timeouts ? { timeouts: this.host.timeouts } : {}),
-      ...(this.host.fetchImpl ? { fetch: this.host.fetchImpl } : {}),
+      ...(this.#host.timeouts ? { timeouts: this.#host.timeouts } : {}),
+      ...(this.#host.fetchImpl ? { fetch: this.#host.fetchImpl } : {}),
       onChunk: (chunk: Chunk) => {
-        if (!stale()) this.apply({ type: 'chunk', chunk, at: this.now() });
+        if (!stale()) this.apply({ type: 'chunk', chunk, at: this.#now() });
       },
     };
-    const welcome = this.welcome();
+    const welcome = this.#welcome();
     // A new sender is a new conversation upstream, which must start with the welcome
     // payload (the Chat API seed); its greeting is already on screen: not shown again.
-    if (fresh && !sameOutgoing(data, welcome)) await streamReply(this.host.relay, sender, welcome, { ...options, onChunk() {} });
-    return streamReply(this.host.relay, sender, data, options);
+    if (fresh && !sameOutgoing(data, welcome)) await streamReply(this.#host.relay, sender, welcome, { ...options, onChunk() {} });
+    return streamReply(this.#host.relay, sender, data, options);
   }
 
-  private welcome(): OutgoingData {
-    return { type: 'payload', payload: this.host.welcome, label: 'START' };
+  #welcome(): OutgoingData {
+    return { type: 'payload', payload: this.#host.welcome, label: 'START' };
   }
 
-  private finish(outcome: StreamOutcome, data: OutgoingData, hidden: boolean): void {
-    const at = this.now();
+  #finish(outcome: StreamOutcome, data: OutgoingData, hidden: boolean): void {
+    const at = this.#now();
     if (hidden && outcome.chunks === 0 && (outcome.kind === 'failed' || outcome.kind === 'timeout')) {
       // Nothing of the hidden send's answer exists in the transcript: report it here only.
       const code = outcome.kind === 'failed' ? outcome.code : 'timeout';
       const message = outcome.kind === 'failed' ? outcome.message : 'The answer took too long';
       this.hiddenFailure = { kind: outcome.kind, code, message, data };
-      this.cb.onError?.(code, message);
+      this.#cb.onError?.(code, message);
       return;
     }
     switch (outcome.kind) {
@@ -320,7 +320,7 @@ export class ConversationController implements ReactiveController {
         this.apply({ type: 'stream-ended', at });
         const notice = this.transcript.notice;
         if (notice && notice !== before && (notice.kind === 'incomplete' || notice.kind === 'send-failed')) {
-          this.cb.onError?.(notice.kind === 'incomplete' ? 'incomplete' : 'no-answer', notice.message);
+          this.#cb.onError?.(notice.kind === 'incomplete' ? 'incomplete' : 'no-answer', notice.message);
         }
         break;
       }
@@ -329,7 +329,7 @@ export class ConversationController implements ReactiveController {
         break;
       case 'timeout':
         this.apply({ type: 'stream-timeout', at });
-        this.cb.onError?.('timeout', 'The answer took too long');
+        this.#cb.onError?.('timeout', 'The answer took too long');
         break;
       case 'failed':
         // A profile the relay refuses as such (400: a platform with no place for it) fails
@@ -339,15 +339,15 @@ export class ConversationController implements ReactiveController {
             ? { type: 'stream-aborted', at }
             : { type: 'send-failed', message: outcome.message, at, retryAfter: outcome.retryAfter },
         );
-        this.cb.onError?.(outcome.code, outcome.message);
+        this.#cb.onError?.(outcome.code, outcome.message);
         break;
     }
   }
 
-  private drain(): void {
+  #drain(): void {
     const [next, ...rest] = this.queued;
     if (!next) return;
     this.queued = rest;
-    void this.execute(next.data, next.hidden);
+    void this.#execute(next.data, next.hidden);
   }
 }

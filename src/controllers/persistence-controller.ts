@@ -76,10 +76,10 @@ export type Snapshot = () => {
 const owners = new Map<string, object>();
 
 export class PersistenceController implements ReactiveController {
-  private readonly host: PersistenceHost;
-  private readonly snapshot: Snapshot;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly throttleMs: number;
+  readonly #host: PersistenceHost;
+  readonly #snapshot: Snapshot;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #throttleMs: number;
   /** Last storage error, for diagnostics and tests. */
   lastError: unknown = null;
   /**
@@ -87,46 +87,46 @@ export class PersistenceController implements ReactiveController {
    * saves could not be written), and this page never writes over it.
    */
   failed = false;
-  private claimed: string | null = null;
+  #claimed: string | null = null;
   /** The key another instance held when this one asked for it. */
-  private refused: string | null = null;
-  private connected = false;
+  #refused: string | null = null;
+  #connected = false;
   /** Saves are waiting for the stored format to arrive. */
-  private arrival: Promise<void> | null = null;
+  #arrival: Promise<void> | null = null;
 
   constructor(host: PersistenceHost, snapshot: Snapshot, throttleMs = 1000) {
-    this.host = host;
-    this.snapshot = snapshot;
-    this.throttleMs = throttleMs;
+    this.#host = host;
+    this.#snapshot = snapshot;
+    this.#throttleMs = throttleMs;
     host.addController(this);
   }
 
   get key(): string {
-    return storageKey(this.host.relay, this.host.id);
+    return storageKey(this.#host.relay, this.#host.id);
   }
 
   hostConnected(): void {
-    this.connected = true;
-    globalThis.addEventListener?.('pagehide', this.flush);
+    this.#connected = true;
+    globalThis.addEventListener?.('pagehide', this.#flush);
   }
 
   hostDisconnected(): void {
-    this.connected = false;
-    globalThis.removeEventListener?.('pagehide', this.flush);
-    this.flush();
-    this.release();
+    this.#connected = false;
+    globalThis.removeEventListener?.('pagehide', this.#flush);
+    this.#flush();
+    this.#release();
   }
 
   /** Take the key for this instance; false if another connected instance holds it. */
-  private claim(): boolean {
+  #claim(): boolean {
     const key = this.key;
-    if (this.claimed !== null && this.claimed !== key) this.release();
+    if (this.#claimed !== null && this.#claimed !== key) this.#release();
     const owner = owners.get(key);
     // Once refused, always refused: taking the key over later (when the owner disconnects,
     // e.g. on page unload) would overwrite the owner's conversation with this one.
-    if (this.refused === key || (owner !== undefined && owner !== this)) {
-      if (this.refused !== key) {
-        this.refused = key;
+    if (this.#refused === key || (owner !== undefined && owner !== this)) {
+      if (this.#refused !== key) {
+        this.#refused = key;
         console.warn(
           `indigo-chat: another <indigo-chat> on this page already stores its conversation under "${key}"; ` +
             'this one is kept in memory only. Give each instance its own id.',
@@ -135,13 +135,13 @@ export class PersistenceController implements ReactiveController {
       return false;
     }
     owners.set(key, this);
-    this.claimed = key;
+    this.#claimed = key;
     return true;
   }
 
-  private release(): void {
-    if (this.claimed !== null && owners.get(this.claimed) === this) owners.delete(this.claimed);
-    this.claimed = null;
+  #release(): void {
+    if (this.#claimed !== null && owners.get(this.#claimed) === this) owners.delete(this.#claimed);
+    this.#claimed = null;
   }
 
   /**
@@ -149,8 +149,8 @@ export class PersistenceController implements ReactiveController {
    * promise of it (null, with `failed` set, if the format could not be loaded).
    */
   load(): SavedState | null | Promise<SavedState | null> {
-    const store = pickStorage(this.host.storage);
-    if (!store || !this.claim()) return null;
+    const store = pickStorage(this.#host.storage);
+    if (!store || !this.#claim()) return null;
     let raw: string | null;
     try {
       raw = store.getItem(this.key);
@@ -158,7 +158,7 @@ export class PersistenceController implements ReactiveController {
       this.lastError = e;
       return null;
     }
-    const { open, unread } = readLauncherState(store, this.host.relay, this.host.id);
+    const { open, unread } = readLauncherState(store, this.#host.relay, this.#host.id);
     // Only what the launcher's few bytes say (the panel left open, the unread count).
     const launcherOnly = (left: boolean): SavedState => ({
       transcript: null,
@@ -171,16 +171,16 @@ export class PersistenceController implements ReactiveController {
     });
     // No conversation saved (or it did not fit), but the launcher's count may have.
     if (!raw) return unread > 0 ? launcherOnly(false) : null;
-    const decode = (codec: typeof Codec) => codec.decode(raw, this.host.deltaUnit, unread, (e) => (this.lastError = e));
+    const decode = (codec: typeof Codec) => codec.decode(raw, this.#host.deltaUnit, unread, (e) => (this.lastError = e));
     if (persistCodec.mod) return decode(persistCodec.mod);
     return persistCodec.load().then(decode, (e: unknown) => {
-      this.fail(e);
+      this.#fail(e);
       // The panel left open opens and shows why its conversation is missing.
       return launcherOnly(open);
     });
   }
 
-  private fail(e: unknown): void {
+  #fail(e: unknown): void {
     if (!this.failed)
       console.warn(
         'indigo-chat: the code that reads and writes saved conversations could not be loaded; this page keeps the chat in memory only (what was saved stays).',
@@ -193,30 +193,30 @@ export class PersistenceController implements ReactiveController {
   /** Save now if idle, or within `throttleMs` while streaming. */
   schedule(streaming: boolean): void {
     if (!streaming) {
-      this.flush();
+      this.#flush();
       return;
     }
-    this.timer ??= setTimeout(this.flush, this.throttleMs);
+    this.#timer ??= setTimeout(this.#flush, this.#throttleMs);
   }
 
-  readonly flush = (): void => {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+  readonly #flush = (): void => {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
     }
     // Nothing is written before the visitor acts (ePrivacy art. 5(3)): see `mayStore`.
-    if (this.host.mayStore === false || this.failed) return;
-    const store = pickStorage(this.host.storage);
-    if (!store || !this.claim()) return;
+    if (this.#host.mayStore === false || this.failed) return;
+    const store = pickStorage(this.#host.storage);
+    if (!store || !this.#claim()) return;
     const codec = persistCodec.mod;
     if (!codec) {
-      this.await();
+      this.#await();
       return;
     }
     try {
-      const snapshot = this.snapshot();
+      const snapshot = this.#snapshot();
       store.setItem(this.key, codec.encode(snapshot));
-      store.setItem(launcherKey(this.host.relay, this.host.id), JSON.stringify({ open: snapshot.open, unread: snapshot.unread ?? 0 }));
+      store.setItem(launcherKey(this.#host.relay, this.#host.id), JSON.stringify({ open: snapshot.open, unread: snapshot.unread ?? 0 }));
     } catch (e) {
       // Quota exceeded or storage disabled: keep going in memory.
       this.lastError = e;
@@ -228,29 +228,29 @@ export class PersistenceController implements ReactiveController {
    * snapshot as it is then (the latest wins). A conversation (a message sent, an answer
    * started) fetches it at once; an open panel with nothing in it yet, at idle.
    */
-  private await(): void {
-    const fetch = () => void (this.arrival ??= persistCodec.load().then(this.arrived, (e: unknown) => this.fail(e)));
-    if (this.snapshot().transcript.messages.length > 0) fetch();
+  #await(): void {
+    const fetch = () => void (this.#arrival ??= persistCodec.load().then(this.#arrived, (e: unknown) => this.#fail(e)));
+    if (this.#snapshot().transcript.messages.length > 0) fetch();
     else (globalThis.requestIdleCallback ?? setTimeout)(fetch);
   }
 
-  private readonly arrived = (): void => {
-    this.arrival = null;
-    if (this.connected) this.flush();
+  readonly #arrived = (): void => {
+    this.#arrival = null;
+    if (this.#connected) this.#flush();
     else if (!owners.has(this.key)) {
       // Removed meanwhile (and nobody took its key): write what it had, then let go.
-      this.flush();
-      this.release();
+      this.#flush();
+      this.#release();
     }
   };
 
   clear(): void {
-    if (this.host.mayStore === false || this.failed) return;
-    const store = pickStorage(this.host.storage);
-    if (!this.claim()) return;
+    if (this.#host.mayStore === false || this.failed) return;
+    const store = pickStorage(this.#host.storage);
+    if (!this.#claim()) return;
     try {
       store?.removeItem(this.key);
-      store?.removeItem(launcherKey(this.host.relay, this.host.id));
+      store?.removeItem(launcherKey(this.#host.relay, this.#host.id));
     } catch (e) {
       this.lastError = e;
     }

@@ -15,45 +15,45 @@ export interface ViewportHost extends ReactiveControllerHost {
 
 export class ViewportController implements ReactiveController {
   small = false;
-  private readonly host: ViewportHost;
-  private mql: MediaQueryList | null = null;
-  private frame = 0;
+  readonly #host: ViewportHost;
+  #mql: MediaQueryList | null = null;
+  #frame = 0;
 
   constructor(host: ViewportHost) {
-    this.host = host;
+    this.#host = host;
     host.addController(this);
   }
 
   hostConnected(): void {
     if (typeof matchMedia === 'function') {
-      this.mql = matchMedia(SMALL_SCREEN_QUERY);
-      this.small = this.mql.matches;
-      this.mql.addEventListener('change', this.onMedia);
+      this.#mql = matchMedia(SMALL_SCREEN_QUERY);
+      this.small = this.#mql.matches;
+      this.#mql.addEventListener('change', this.#onMedia);
     }
-    globalThis.visualViewport?.addEventListener('resize', this.onViewport);
-    this.onViewport();
+    globalThis.visualViewport?.addEventListener('resize', this.#onViewport);
+    this.#onViewport();
   }
 
   hostDisconnected(): void {
-    this.mql?.removeEventListener('change', this.onMedia);
-    this.mql = null;
-    globalThis.visualViewport?.removeEventListener('resize', this.onViewport);
-    if (this.frame) cancelAnimationFrame(this.frame);
-    this.frame = 0;
+    this.#mql?.removeEventListener('change', this.#onMedia);
+    this.#mql = null;
+    globalThis.visualViewport?.removeEventListener('resize', this.#onViewport);
+    if (this.#frame) cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
   }
 
-  private readonly onMedia = (e: MediaQueryListEvent): void => {
+  readonly #onMedia = (e: MediaQueryListEvent): void => {
     this.small = e.matches;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   };
 
-  private readonly onViewport = (): void => {
-    if (this.frame || typeof requestAnimationFrame !== 'function') return;
+  readonly #onViewport = (): void => {
+    if (this.#frame || typeof requestAnimationFrame !== 'function') return;
     // The keyboard animates: coalesce resize storms into one style write per frame.
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
+    this.#frame = requestAnimationFrame(() => {
+      this.#frame = 0;
       const vv = globalThis.visualViewport;
-      if (vv) this.host.style.setProperty('--indigo-chat-vvh', `${Math.round(vv.height)}px`);
+      if (vv) this.#host.style.setProperty('--indigo-chat-vvh', `${Math.round(vv.height)}px`);
     });
   };
 }

@@ -9,35 +9,35 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 export class VisibilityController implements ReactiveController {
   /** The host has been on screen at least once. */
   seen = false;
-  private readonly host: ReactiveControllerHost & Element;
-  private observer: IntersectionObserver | null = null;
+  readonly #host: ReactiveControllerHost & Element;
+  #observer: IntersectionObserver | null = null;
 
   constructor(host: ReactiveControllerHost & Element) {
-    this.host = host;
+    this.#host = host;
     host.addController(this);
   }
 
   hostConnected(): void {
-    if (this.seen || this.observer) return;
+    if (this.seen || this.#observer) return;
     if (typeof IntersectionObserver !== 'function') {
       this.seen = true;
       return;
     }
-    this.observer = new IntersectionObserver((entries) => {
+    this.#observer = new IntersectionObserver((entries) => {
       if (!entries.some((e) => e.isIntersecting)) return;
       this.seen = true;
-      this.stop();
-      this.host.requestUpdate();
+      this.#stop();
+      this.#host.requestUpdate();
     });
-    this.observer.observe(this.host);
+    this.#observer.observe(this.#host);
   }
 
   hostDisconnected(): void {
-    this.stop();
+    this.#stop();
   }
 
-  private stop(): void {
-    this.observer?.disconnect();
-    this.observer = null;
+  #stop(): void {
+    this.#observer?.disconnect();
+    this.#observer = null;
   }
 }

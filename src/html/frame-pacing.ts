@@ -9,31 +9,31 @@
 export const STREAM_FRAME_MS = 25;
 
 export class FramePacer {
-  private last = -Infinity;
-  private waiting: (() => void)[] = [];
-  private frame = 0;
-  private readonly requestFrame: (cb: (time: number) => void) => number;
+  #last = -Infinity;
+  #waiting: (() => void)[] = [];
+  #frame = 0;
+  readonly #requestFrame: (cb: (time: number) => void) => number;
 
   /** `requestFrame`: default `requestAnimationFrame` (tests pass a manual clock). */
   constructor(requestFrame?: (cb: (time: number) => void) => number) {
-    this.requestFrame = requestFrame ?? ((cb) => requestAnimationFrame(cb));
+    this.#requestFrame = requestFrame ?? ((cb) => requestAnimationFrame(cb));
   }
 
   /** Runs `cb` on the first animation frame at least STREAM_FRAME_MS after the last run. */
   next(cb: () => void): void {
-    this.waiting.push(cb);
-    if (this.frame === 0) this.frame = this.requestFrame(this.tick);
+    this.#waiting.push(cb);
+    if (this.#frame === 0) this.#frame = this.#requestFrame(this.#tick);
   }
 
-  private readonly tick = (time: number): void => {
-    this.frame = 0;
-    if (time - this.last < STREAM_FRAME_MS) {
-      this.frame = this.requestFrame(this.tick);
+  readonly #tick = (time: number): void => {
+    this.#frame = 0;
+    if (time - this.#last < STREAM_FRAME_MS) {
+      this.#frame = this.#requestFrame(this.#tick);
       return;
     }
-    this.last = time;
-    const run = this.waiting;
-    this.waiting = [];
+    this.#last = time;
+    const run = this.#waiting;
+    this.#waiting = [];
     for (const cb of run) cb();
   };
 }

@@ -148,48 +148,48 @@ interface Segment {
 }
 
 export class StreamingHtmlView {
-  private readonly container: HTMLElement;
-  private readonly urlOptions: SanitizeOptions;
-  private readonly schedule: (cb: () => void) => void;
-  private readonly now: () => number;
-  private segments: Segment[] = [];
-  private lastRaw: HtmlSource = sourceOf('')!;
-  private pending: HtmlSource | null = null;
+  readonly #container: HTMLElement;
+  readonly #urlOptions: SanitizeOptions;
+  readonly #schedule: (cb: () => void) => void;
+  readonly #now: () => number;
+  #segments: Segment[] = [];
+  #lastRaw: HtmlSource = sourceOf('')!;
+  #pending: HtmlSource | null = null;
   /**
    * Code units at the start of the newest HTML (`pending`, or the next `set()`'s base)
    * known to equal `lastRaw` from the caller's hints; -1 when unknown (compare strings).
    */
-  private same = 0;
-  private scheduled = false;
-  private finished = false;
-  private plainTextMode = false;
-  private destroyed = false;
-  private commitCount = 0;
-  private fastCount = 0;
+  #same = 0;
+  #scheduled = false;
+  #finished = false;
+  #plainTextMode = false;
+  #destroyed = false;
+  #commitCount = 0;
+  #fastCount = 0;
 
   constructor(container: HTMLElement, options: StreamingHtmlOptions = {}) {
-    this.container = container;
-    this.urlOptions = {
+    this.#container = container;
+    this.#urlOptions = {
       ...(options.mediaOrigins ? { mediaOrigins: [...options.mediaOrigins] } : {}),
       ...(options.loadOrigins ? { loadOrigins: [...options.loadOrigins] } : {}),
       ...(options.blockedLabel ? { blockedLabel: options.blockedLabel } : {}),
     };
-    if (options.schedule) this.schedule = options.schedule;
+    if (options.schedule) this.#schedule = options.schedule;
     else {
       const pacer = new FramePacer();
-      this.schedule = (cb) => pacer.next(cb);
+      this.#schedule = (cb) => pacer.next(cb);
     }
-    this.now = options.now ?? (() => performance.now());
+    this.#now = options.now ?? (() => performance.now());
   }
 
   /** How many DOM commits happened (tests, benchmarks). */
   get commits(): number {
-    return this.commitCount;
+    return this.#commitCount;
   }
 
   /** How many of those commits only appended text to an existing text node (tests, benchmarks). */
   get textAppends(): number {
-    return this.fastCount;
+    return this.#fastCount;
   }
 
   /**
@@ -200,32 +200,32 @@ export class StreamingHtmlView {
    */
   set(html: StreamingHtml, unchangedPrefix?: number): void {
     const source = sourceOf(html);
-    if (this.finished || this.plainTextMode || this.destroyed || !source) return;
-    this.hint(source, unchangedPrefix);
-    this.pending = source;
-    this.scheduleCommit();
+    if (this.#finished || this.#plainTextMode || this.#destroyed || !source) return;
+    this.#hint(source, unchangedPrefix);
+    this.#pending = source;
+    this.#scheduleCommit();
   }
 
-  private hint(html: HtmlSource, unchangedPrefix?: number): void {
+  #hint(html: HtmlSource, unchangedPrefix?: number): void {
     const known = typeof unchangedPrefix === 'number' && unchangedPrefix >= 0 ? Math.min(unchangedPrefix, html.length) : -1;
-    this.same = known < 0 || this.same < 0 ? -1 : Math.min(this.same, known);
+    this.#same = known < 0 || this.#same < 0 ? -1 : Math.min(this.#same, known);
   }
 
-  private scheduleCommit(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    this.schedule(() => {
-      this.scheduled = false;
+  #scheduleCommit(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    this.#schedule(() => {
+      this.#scheduled = false;
       this.flush();
     });
   }
 
   /** Commits now if a `set()` is pending (tests; or before reading layout). */
   flush(): void {
-    if (this.pending === null || this.destroyed) return;
-    const html = this.pending;
-    this.pending = null;
-    this.commit(html, this.finished);
+    if (this.#pending === null || this.#destroyed) return;
+    const html = this.#pending;
+    this.#pending = null;
+    this.#commit(html, this.#finished);
   }
 
   /**
@@ -235,14 +235,14 @@ export class StreamingHtmlView {
    * never removing), and {@link afterFinalCommits} tells when all of it is shown.
    */
   finish(html: StreamingHtml, unchangedPrefix?: number): void {
-    if (this.finished || this.destroyed) return;
-    this.pending = null;
-    this.finished = true;
+    if (this.#finished || this.#destroyed) return;
+    this.#pending = null;
+    this.#finished = true;
     // After a fallback to raw text the HTML is not trusted to be whole: keep the text.
     const source = sourceOf(html);
-    if (this.plainTextMode || !source) return;
-    this.hint(source, unchangedPrefix);
-    this.commit(source, true);
+    if (this.#plainTextMode || !source) return;
+    this.#hint(source, unchangedPrefix);
+    this.#commit(source, true);
   }
 
   /**
@@ -251,42 +251,42 @@ export class StreamingHtmlView {
    * are ignored; `finish()` only freezes.
    */
   showPlainText(text: string): void {
-    if (this.destroyed) return;
-    this.pending = null;
-    this.plainTextMode = true;
+    if (this.#destroyed) return;
+    this.#pending = null;
+    this.#plainTextMode = true;
     caughtUp(this);
     const fragment = plainTextToFragment(String(text));
     if (fragment.childNodes.length === 0) return;
-    this.segments = [];
-    this.container.replaceChildren(fragment);
-    this.commitCount++;
+    this.#segments = [];
+    this.#container.replaceChildren(fragment);
+    this.#commitCount++;
   }
 
   /** Stops scheduling; the content stays in the container. */
   destroy(): void {
-    this.destroyed = true;
-    this.pending = null;
-    this.segments = [];
+    this.#destroyed = true;
+    this.#pending = null;
+    this.#segments = [];
     caughtUp(this);
   }
 
-  private commit(html: HtmlSource, final: boolean): void {
-    const same = this.same;
+  #commit(html: HtmlSource, final: boolean): void {
+    const same = this.#same;
     // Nothing new: different lengths differ; otherwise the hint may prove equality without
     // a compare. Not asked of a final commit, which goes on either way (comparing would
     // build the whole answer once more at its end).
-    if (!final && html.length === this.lastRaw.length && (same === html.length || html.tail(0) === this.lastRaw.tail(0))) return;
-    this.commitCount++;
+    if (!final && html.length === this.#lastRaw.length && (same === html.length || html.tail(0) === this.#lastRaw.tail(0))) return;
+    this.#commitCount++;
     try {
-      const committed = this.reconcile(html, final, same);
-      this.lastRaw = committed;
+      const committed = this.#reconcile(html, final, same);
+      this.#lastRaw = committed;
       // What is still pending (the rest of `html`) starts with what was just committed.
-      this.same = committed.length;
+      this.#same = committed.length;
       if (committed.length !== html.length) {
         // Over budget: the rest of the segments go in next frame (unless newer HTML came).
-        this.pending ??= html;
+        this.#pending ??= html;
         if (final) behind.add(this);
-        this.scheduleCommit();
+        this.#scheduleCommit();
       } else if (final) caughtUp(this);
     } catch (error) {
       // Never throw into the caller's stream loop; without a working sanitizer the only
@@ -300,13 +300,13 @@ export class StreamingHtmlView {
    * Brings the DOM to `raw`, or to a prefix of it ending at a segment (budget); returns it.
    * `same` >= 0: `raw` and the last committed source agree on that many code units.
    */
-  private reconcile(raw: HtmlSource, final: boolean, same: number): HtmlSource {
-    const segments = this.segments;
+  #reconcile(raw: HtmlSource, final: boolean, same: number): HtmlSource {
+    const segments = this.#segments;
     // 1. Complete segments whose source is unchanged at the same offset survive as is.
     //    Usual case: everything before the live tail is unchanged (one native compare).
     const last = segments[segments.length - 1];
     const settled = last && !last.complete ? segments.length - 1 : segments.length;
-    const prevRaw = this.lastRaw;
+    const prevRaw = this.#lastRaw;
     // How far the old and new source agree. With a hint, a short compare from there (within
     // the edited piece); without (the first commit, tests), from the start.
     const common = commonPrefixFrom(prevRaw, raw, Math.max(0, same));
@@ -347,7 +347,7 @@ export class StreamingHtmlView {
       const text = textInsertTarget(segment, next.src);
       if (text) {
         text.target.appendData(text.inserted);
-        this.fastCount++;
+        this.#fastCount++;
         segment.src = next.src;
         segment.start = next.start;
         segment.complete = next.complete;
@@ -368,20 +368,26 @@ export class StreamingHtmlView {
     // The budget applies only at the end of the answer (nothing after the changed segments)
     // and once the segments just removed are covered again, so nothing shown disappears.
     // Not to a final commit in a hidden page: frames stop there, and nobody waits on it.
-    const budgeted = suffix.length === 0 && freshMid.length > 1 && !(final && this.container.ownerDocument.hidden);
+    const budgeted = suffix.length === 0 && freshMid.length > 1 && !(final && this.#container.ownerDocument.hidden);
     const removedEnd = oldMid.length > 0 ? segmentEnd(oldMid[oldMid.length - 1]!) : 0;
-    const started = budgeted ? this.now() : 0;
+    const started = budgeted ? this.#now() : 0;
     for (const f of freshMid) {
-      if (budgeted && inserted.length > 0 && prev!.complete && segmentEnd(prev!) >= removedEnd && this.now() - started > COMMIT_BUDGET_MS) {
-        this.segments = head.concat(inserted);
+      if (
+        budgeted &&
+        inserted.length > 0 &&
+        prev!.complete &&
+        segmentEnd(prev!) >= removedEnd &&
+        this.#now() - started > COMMIT_BUDGET_MS
+      ) {
+        this.#segments = head.concat(inserted);
         for (const g of touched) if (g.count === 0) g.el.remove();
         return prefixOf(raw, segmentEnd(prev!));
       }
-      const group = this.groupAfter(prev, suffix[0]);
+      const group = this.#groupAfter(prev, suffix[0]);
       // A top-level run of plain text (the newline between two blocks, every other segment)
       // is a text node: a sanitizer call costs ~50 µs whatever the length.
       const text = decodeText(f.src);
-      const fragment = text === null ? sanitizeToFragment(f.src, this.urlOptions) : this.container.ownerDocument.createTextNode(text);
+      const fragment = text === null ? sanitizeToFragment(f.src, this.#urlOptions) : this.#container.ownerDocument.createTextNode(text);
       const nodes = text === null ? Array.from(fragment.childNodes) : [fragment];
       group.el.insertBefore(fragment, firstNodeIn(group, suffix));
       group.count++;
@@ -390,28 +396,28 @@ export class StreamingHtmlView {
       prev = segment;
     }
     for (const g of touched) if (g.count === 0) g.el.remove();
-    this.segments = head.concat(inserted, suffix);
+    this.#segments = head.concat(inserted, suffix);
     return raw;
   }
 
   /** The group a segment placed after `prev` (and before `next`) goes into. */
-  private groupAfter(prev: Segment | undefined, next: Segment | undefined): Group {
-    if (prev && prev.group.el.parentNode === this.container) {
+  #groupAfter(prev: Segment | undefined, next: Segment | undefined): Group {
+    if (prev && prev.group.el.parentNode === this.#container) {
       const g = prev.group;
       if (g.count < GROUP_SIZE || (next !== undefined && next.group === g)) return g;
-      return this.newGroup(g.el.nextSibling);
+      return this.#newGroup(g.el.nextSibling);
     }
     if (next) return next.group;
-    return this.newGroup(null);
+    return this.#newGroup(null);
   }
 
-  private newGroup(before: Node | null): Group {
-    const el = this.container.ownerDocument.createElement('div');
+  #newGroup(before: Node | null): Group {
+    const el = this.#container.ownerDocument.createElement('div');
     el.setAttribute(SEGMENT_GROUP_ATTRIBUTE, '');
     // CSSOM, not a style attribute: allowed under a CSP without 'unsafe-inline' styles.
     el.style.setProperty('content-visibility', 'auto');
     el.style.setProperty('contain-intrinsic-size', 'auto 500px');
-    this.container.insertBefore(el, before);
+    this.#container.insertBefore(el, before);
     return { el, count: 0 };
   }
 }

@@ -34,18 +34,18 @@ function prefersReducedMotion(): boolean {
  * not bound in the template, so Lit never fights over them.
  */
 class CarouselBehaviourDirective extends AsyncDirective {
-  private root: HTMLElement | null = null;
-  private strings: CarouselStrings | null = null;
-  private current = 0;
+  #root: HTMLElement | null = null;
+  #strings: CarouselStrings | null = null;
+  #current = 0;
   /** Set while a scroll we asked for is running, so its end does not re-derive `current`. */
-  private programmatic = false;
+  #programmatic = false;
   /** Where the scroll we asked for must end (compared instead of a scrollLeft still animating). */
-  private targetLeft = 0;
+  #targetLeft = 0;
   /** Whether settle() already re-applied `targetLeft` once for the current request. */
-  private corrected = false;
-  private settleTimer: ReturnType<typeof setTimeout> | undefined;
-  private announceTimer: ReturnType<typeof setTimeout> | undefined;
-  private announced = -1;
+  #corrected = false;
+  #settleTimer: ReturnType<typeof setTimeout> | undefined;
+  #announceTimer: ReturnType<typeof setTimeout> | undefined;
+  #announced = -1;
 
   constructor(partInfo: PartInfo) {
     super(partInfo);
@@ -59,49 +59,49 @@ class CarouselBehaviourDirective extends AsyncDirective {
   }
 
   override update(part: ElementPart, [, strings]: Parameters<this['render']>) {
-    this.strings = strings;
-    if (this.root !== part.element) {
-      this.root = part.element as HTMLElement;
-      this.attach(this.root);
+    this.#strings = strings;
+    if (this.#root !== part.element) {
+      this.#root = part.element as HTMLElement;
+      this.#attach(this.#root);
     }
     // The cards are committed after this element part: sync once the render is done.
-    queueMicrotask(() => this.sync());
+    queueMicrotask(() => this.#sync());
     return nothing;
   }
 
-  private attach(root: HTMLElement) {
+  #attach(root: HTMLElement) {
     root.addEventListener('click', (event) => {
       const button = (event.target as Element | null)?.closest('button');
       if (!button || !root.contains(button)) return;
-      if (button.classList.contains('carousel-prev')) this.go(this.current - 1, false);
-      else if (button.classList.contains('carousel-next')) this.go(this.current + 1, false);
+      if (button.classList.contains('carousel-prev')) this.#go(this.#current - 1, false);
+      else if (button.classList.contains('carousel-next')) this.#go(this.#current + 1, false);
     });
-    root.addEventListener('keydown', (event) => this.onKeydown(event));
-    const strip = this.strip();
+    root.addEventListener('keydown', (event) => this.#onKeydown(event));
+    const strip = this.#strip();
     if (strip) {
-      strip.addEventListener('scroll', () => this.scheduleSettle(), { passive: true });
-      strip.addEventListener('scrollend', () => this.settle());
+      strip.addEventListener('scroll', () => this.#scheduleSettle(), { passive: true });
+      strip.addEventListener('scrollend', () => this.#settle());
     }
   }
 
-  private strip(): HTMLElement | null {
-    return this.root?.querySelector<HTMLElement>(':scope > .carousel-strip') ?? null;
+  #strip(): HTMLElement | null {
+    return this.#root?.querySelector<HTMLElement>(':scope > .carousel-strip') ?? null;
   }
 
-  private cards(): HTMLElement[] {
-    const strip = this.strip();
+  #cards(): HTMLElement[] {
+    const strip = this.#strip();
     return strip ? [...strip.querySelectorAll<HTMLElement>(':scope > .card')] : [];
   }
 
-  private onKeydown(event: KeyboardEvent) {
-    const strip = this.strip();
+  #onKeydown(event: KeyboardEvent) {
+    const strip = this.#strip();
     const target = event.target as HTMLElement | null;
     if (!strip || !target) return;
-    const cards = this.cards();
+    const cards = this.#cards();
     // Only on the strip itself or a card: a key inside a card's button keeps its meaning.
     const fromCard = cards.indexOf(target);
     if (target !== strip && fromCard < 0) return;
-    const from = fromCard >= 0 ? fromCard : this.current;
+    const from = fromCard >= 0 ? fromCard : this.#current;
     let to: number;
     // Right-to-left: the next card is on the left, so the arrows swap meaning.
     const step = isRtl(strip) ? -1 : 1;
@@ -122,13 +122,13 @@ class CarouselBehaviourDirective extends AsyncDirective {
         return;
     }
     event.preventDefault();
-    this.go(to, true);
+    this.#go(to, true);
   }
 
   /** Makes card `index` current: scrolls it into place and optionally focuses it. */
-  private go(index: number, focus: boolean) {
-    const cards = this.cards();
-    const strip = this.strip();
+  #go(index: number, focus: boolean) {
+    const cards = this.#cards();
+    const strip = this.#strip();
     if (!strip || cards.length === 0) return;
     const target = Math.max(0, Math.min(cards.length - 1, index));
     const card = cards[target];
@@ -136,50 +136,50 @@ class CarouselBehaviourDirective extends AsyncDirective {
     if (focus) card.focus({ preventScroll: true });
     const rtl = isRtl(strip);
     const max = strip.scrollWidth - strip.clientWidth;
-    const raw = this.snapLeft(strip, card, rtl);
+    const raw = this.#snapLeft(strip, card, rtl);
     // Right to left, scroll positions run from 0 down to -max.
     const left = rtl ? Math.max(-max, Math.min(0, raw)) : Math.max(0, Math.min(raw, max));
     // Compare with where a pending smooth scroll will end, not where it is now: End then
     // Home in one task must still come back (WebKit had not started the first animation).
-    const heading = this.programmatic ? this.targetLeft : strip.scrollLeft;
+    const heading = this.#programmatic ? this.#targetLeft : strip.scrollLeft;
     if (Math.abs(heading - left) > 1 || Math.abs(strip.scrollLeft - left) > 1) {
-      this.programmatic = true;
-      this.corrected = false;
-      this.targetLeft = left;
+      this.#programmatic = true;
+      this.#corrected = false;
+      this.#targetLeft = left;
       strip.scrollTo({ left, behavior: prefersReducedMotion() ? 'auto' : 'smooth' });
     }
-    this.setCurrent(target);
+    this.#setCurrent(target);
   }
 
   /** The scroll position that snaps `card` to the strip's start (scroll-padding included). */
-  private snapLeft(strip: HTMLElement, card: HTMLElement, rtl: boolean): number {
+  #snapLeft(strip: HTMLElement, card: HTMLElement, rtl: boolean): number {
     const style = getComputedStyle(strip);
     if (!rtl) return card.offsetLeft - strip.clientLeft - (parseFloat(style.scrollPaddingLeft) || 0);
     // Right to left: align the card's right edge with the strip's start, inside its padding.
     return strip.scrollLeft + offsetToStart(strip, card, true) + (parseFloat(style.scrollPaddingRight) || 0);
   }
 
-  private scheduleSettle() {
-    clearTimeout(this.settleTimer);
-    this.settleTimer = setTimeout(() => this.settle(), SCROLL_SETTLE_MS);
+  #scheduleSettle() {
+    clearTimeout(this.#settleTimer);
+    this.#settleTimer = setTimeout(() => this.#settle(), SCROLL_SETTLE_MS);
   }
 
   /** The strip stopped moving: if the visitor swiped, the card nearest the start is current. */
-  private settle() {
-    clearTimeout(this.settleTimer);
-    const strip = this.strip();
-    if (this.programmatic) {
+  #settle() {
+    clearTimeout(this.#settleTimer);
+    const strip = this.#strip();
+    if (this.#programmatic) {
       // An engine may let an earlier smooth scroll finish over a later one (WebKit): land
       // where the last request asked, once, without animation.
-      if (strip && !this.corrected && Math.abs(strip.scrollLeft - this.targetLeft) > 1) {
-        this.corrected = true;
-        strip.scrollTo({ left: this.targetLeft, behavior: 'instant' });
+      if (strip && !this.#corrected && Math.abs(strip.scrollLeft - this.#targetLeft) > 1) {
+        this.#corrected = true;
+        strip.scrollTo({ left: this.#targetLeft, behavior: 'instant' });
         return;
       }
-      this.programmatic = false;
+      this.#programmatic = false;
       return;
     }
-    const cards = this.cards();
+    const cards = this.#cards();
     if (!strip || cards.length === 0) return;
     const max = strip.scrollWidth - strip.clientWidth;
     const rtl = isRtl(strip);
@@ -189,58 +189,58 @@ class CarouselBehaviourDirective extends AsyncDirective {
     } else {
       let best = Infinity;
       cards.forEach((card, i) => {
-        const distance = Math.abs(this.snapLeft(strip, card, rtl) - strip.scrollLeft);
+        const distance = Math.abs(this.#snapLeft(strip, card, rtl) - strip.scrollLeft);
         if (distance < best) {
           best = distance;
           nearest = i;
         }
       });
     }
-    this.setCurrent(nearest);
+    this.#setCurrent(nearest);
   }
 
-  private setCurrent(index: number) {
-    const changed = index !== this.current;
-    this.current = index;
-    this.sync();
-    if (changed) this.scheduleAnnounce();
+  #setCurrent(index: number) {
+    const changed = index !== this.#current;
+    this.#current = index;
+    this.#sync();
+    if (changed) this.#scheduleAnnounce();
   }
 
   /** Clamps `current` to the cards that exist now and updates the controls. */
-  private sync() {
-    const root = this.root;
+  #sync() {
+    const root = this.#root;
     if (!root || !this.isConnected) return;
-    const count = this.cards().length;
-    this.current = Math.max(0, Math.min(count - 1, this.current));
+    const count = this.#cards().length;
+    this.#current = Math.max(0, Math.min(count - 1, this.#current));
     const prev = root.querySelector<HTMLButtonElement>(':scope .carousel-prev');
     const next = root.querySelector<HTMLButtonElement>(':scope .carousel-next');
     const active = root.ownerDocument.activeElement;
     const shadowActive = (root.getRootNode() as Document | ShadowRoot).activeElement ?? active;
-    if (prev) prev.disabled = this.current <= 0;
-    if (next) next.disabled = this.current >= count - 1;
+    if (prev) prev.disabled = this.#current <= 0;
+    if (next) next.disabled = this.#current >= count - 1;
     // A button that just became disabled would drop focus to <body>: hand it to its twin.
     if (prev?.disabled && shadowActive === prev && next && !next.disabled) next.focus();
     if (next?.disabled && shadowActive === next && prev && !prev.disabled) prev.focus();
   }
 
-  private scheduleAnnounce() {
-    clearTimeout(this.announceTimer);
-    this.announceTimer = setTimeout(() => {
-      const live = this.root?.querySelector<HTMLElement>(':scope > .carousel-status');
-      const strings = this.strings;
-      if (!live || !strings || this.announced === this.current) return;
-      this.announced = this.current;
-      live.textContent = strings.position(this.current + 1, this.cards().length);
+  #scheduleAnnounce() {
+    clearTimeout(this.#announceTimer);
+    this.#announceTimer = setTimeout(() => {
+      const live = this.#root?.querySelector<HTMLElement>(':scope > .carousel-status');
+      const strings = this.#strings;
+      if (!live || !strings || this.#announced === this.#current) return;
+      this.#announced = this.#current;
+      live.textContent = strings.position(this.#current + 1, this.#cards().length);
     }, ANNOUNCE_DELAY_MS);
   }
 
   protected override disconnected() {
-    clearTimeout(this.settleTimer);
-    clearTimeout(this.announceTimer);
+    clearTimeout(this.#settleTimer);
+    clearTimeout(this.#announceTimer);
   }
 
   protected override reconnected() {
-    queueMicrotask(() => this.sync());
+    queueMicrotask(() => this.#sync());
   }
 }
 

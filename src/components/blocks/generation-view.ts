@@ -24,17 +24,17 @@ export interface GenerationViewOptions extends SanitizeOptions {
  * reader's selection) are never touched again.
  */
 class GenerationViewDirective extends AsyncDirective {
-  private view: StreamingHtmlView | null = null;
-  private container: Element | null = null;
-  private blockId: string | null = null;
-  private phase: 'streaming' | 'finished' | 'plain' = 'streaming';
+  #view: StreamingHtmlView | null = null;
+  #container: Element | null = null;
+  #blockId: string | null = null;
+  #phase: 'streaming' | 'finished' | 'plain' = 'streaming';
   /** The finished HTML (compared with the platform's final text), once finished. */
-  private lastHtml: string | null = null;
+  #lastHtml: string | null = null;
   /** Length of the HTML last given to the view while streaming. */
-  private lastLength = -1;
+  #lastLength = -1;
   /** LiveText is immutable: the same instance means the same HTML, no need to read it. */
-  private lastLive: LiveText | null = null;
-  private lastMarkdownLength = -1;
+  #lastLive: LiveText | null = null;
+  #lastMarkdownLength = -1;
 
   constructor(partInfo: PartInfo) {
     super(partInfo);
@@ -49,59 +49,59 @@ class GenerationViewDirective extends AsyncDirective {
 
   override update(part: ElementPart, [block, options]: Parameters<this['render']>) {
     const element = part.element;
-    if (this.view === null || this.container !== element || this.blockId !== block.id) {
-      this.view?.destroy();
-      this.container = element;
-      this.blockId = block.id;
-      this.phase = 'streaming';
-      this.lastHtml = null;
-      this.lastLength = -1;
-      this.lastLive = null;
-      this.lastMarkdownLength = -1;
-      this.view = this.createView(element, options);
+    if (this.#view === null || this.#container !== element || this.#blockId !== block.id) {
+      this.#view?.destroy();
+      this.#container = element;
+      this.#blockId = block.id;
+      this.#phase = 'streaming';
+      this.#lastHtml = null;
+      this.#lastLength = -1;
+      this.#lastLive = null;
+      this.#lastMarkdownLength = -1;
+      this.#view = this.#createView(element, options);
     }
-    const view = this.view;
+    const view = this.#view;
     if (block.state === 'degraded') {
       // The markdown keeps growing after degradation; re-render only when it did.
-      if (this.phase !== 'plain' || block.markdown.length !== this.lastMarkdownLength) {
-        this.phase = 'plain';
-        this.lastMarkdownLength = block.markdown.length;
+      if (this.#phase !== 'plain' || block.markdown.length !== this.#lastMarkdownLength) {
+        this.#phase = 'plain';
+        this.#lastMarkdownLength = block.markdown.length;
         view.showPlainText(block.markdown);
       }
       return nothing;
     }
-    if (this.phase === 'plain') {
+    if (this.#phase === 'plain') {
       // No longer degraded: the platform's is_generated text replaced the generation
       // (reducer). Back to rendered HTML, in a fresh view (the plain text is not HTML).
-      this.phase = 'finished';
-      this.lastLive = block.live;
-      this.rebuild(element, options, generationHtml(block));
+      this.#phase = 'finished';
+      this.#lastLive = block.live;
+      this.#rebuild(element, options, generationHtml(block));
       return nothing;
     }
     const done = block.state === 'done' || options.finished;
     // The hot path: other chunks re-render the transcript; an untouched block costs nothing.
-    if (block.live === this.lastLive && (this.phase === 'finished' || !done)) return nothing;
-    const previousLive = this.lastLive;
+    if (block.live === this.#lastLive && (this.#phase === 'finished' || !done)) return nothing;
+    const previousLive = this.#lastLive;
     const live = block.live;
-    this.lastLive = live;
-    if (this.phase === 'finished') {
+    this.#lastLive = live;
+    if (this.#phase === 'finished') {
       const html = generationHtml(block);
       // The reducer swaps in the platform's final text after the end when an
       // is_generated text repeats the generation. Equal up to whitespace: keep the DOM
       // (no flash, images stay). Different markup (the platform's classes, rare): rebuild once.
       const collapse = (value: string | null) => (value ?? '').replace(/\s+/g, ' ').trim();
-      if (html !== this.lastHtml && collapse(html) !== collapse(this.lastHtml)) this.rebuild(element, options, html);
+      if (html !== this.#lastHtml && collapse(html) !== collapse(this.#lastHtml)) this.#rebuild(element, options, html);
       return nothing;
     }
     // What the previous LiveText shares with this one is unchanged: no string compare.
     const same = previousLive === null ? -1 : sharedPrefixLength(previousLive, live);
     const length = live.utf16Length;
     if (done) {
-      this.phase = 'finished';
-      this.lastHtml = generationHtml(block);
-      view.finish(this.lastHtml, same < 0 ? undefined : same);
-    } else if (same !== length || length !== this.lastLength) {
-      this.lastLength = length;
+      this.#phase = 'finished';
+      this.#lastHtml = generationHtml(block);
+      view.finish(this.#lastHtml, same < 0 ? undefined : same);
+    } else if (same !== length || length !== this.#lastLength) {
+      this.#lastLength = length;
       // The view reads only what it re-renders: the tail, built from the pieces it covers.
       const source: HtmlSource = { length, tail: (start) => liveTextTail(live, start) };
       view.set(source, same < 0 ? undefined : same);
@@ -110,15 +110,15 @@ class GenerationViewDirective extends AsyncDirective {
   }
 
   /** Drops the view and its DOM and shows `html` finished in a new one. */
-  private rebuild(element: Element, options: GenerationViewOptions, html: string): void {
-    this.lastHtml = html;
-    this.view?.destroy();
+  #rebuild(element: Element, options: GenerationViewOptions, html: string): void {
+    this.#lastHtml = html;
+    this.#view?.destroy();
     element.replaceChildren();
-    this.view = this.createView(element, options);
-    this.view.finish(html);
+    this.#view = this.#createView(element, options);
+    this.#view.finish(html);
   }
 
-  private createView(element: Element, options: GenerationViewOptions): StreamingHtmlView {
+  #createView(element: Element, options: GenerationViewOptions): StreamingHtmlView {
     return new StreamingHtmlView(element as HTMLElement, {
       mediaOrigins: options.mediaOrigins,
       ...(options.loadOrigins ? { loadOrigins: options.loadOrigins } : {}),
@@ -130,7 +130,7 @@ class GenerationViewDirective extends AsyncDirective {
   protected override disconnected() {
     // Commit what is pending so a detached-then-reattached bubble is not stale; the view
     // itself stays, because Lit may reconnect this very element.
-    this.view?.flush();
+    this.#view?.flush();
   }
 }
 

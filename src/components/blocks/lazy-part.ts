@@ -106,40 +106,40 @@ type Args = [LazyModule<unknown>, Draw<unknown>, () => unknown, () => unknown];
 
 class LazyPartDirective extends AsyncDirective {
   /** The latest arguments (a load settling later draws with them). */
-  private args: Args | null = null;
-  private node: Node | null = null;
+  #args: Args | null = null;
+  #node: Node | null = null;
 
   render<M>(lazy: LazyModule<M>, draw: Draw<M>, placeholder: () => unknown, fallback: () => unknown): unknown {
-    this.args = [lazy, draw, placeholder, fallback] as Args;
-    if (lazy.mod || lazy.failed) return this.settled();
+    this.#args = [lazy, draw, placeholder, fallback] as Args;
+    if (lazy.mod || lazy.failed) return this.#settled();
     void lazy.load().then(
-      () => this.settleLater(lazy),
-      () => this.settleLater(lazy),
+      () => this.#settleLater(lazy),
+      () => this.#settleLater(lazy),
     );
     return placeholder();
   }
 
   override update(part: ChildPart, [lazy, draw, placeholder, fallback]: Parameters<this['render']>): unknown {
-    this.node = part.parentNode;
+    this.#node = part.parentNode;
     return this.render(lazy, draw, placeholder, fallback);
   }
 
   /** The module's content (its styles adopted first), or the fallback. */
-  private settled(): unknown {
-    const [lazy, draw, , fallback] = this.args!;
+  #settled(): unknown {
+    const [lazy, draw, , fallback] = this.#args!;
     const mod = lazy.mod as { styles?: CSSResult } | undefined;
     if (!mod) return fallback();
-    if (mod.styles && this.node) adoptStyles(this.node, mod.styles);
+    if (mod.styles && this.#node) adoptStyles(this.#node, mod.styles);
     return draw(mod);
   }
 
-  private settleLater(lazy: LazyModule<unknown>): void {
+  #settleLater(lazy: LazyModule<unknown>): void {
     // Still this part's content, and still on the page: show what arrived.
-    if (this.args?.[0] === lazy && this.isConnected) this.setValue(this.settled());
+    if (this.#args?.[0] === lazy && this.isConnected) this.setValue(this.#settled());
   }
 
   protected override reconnected(): void {
-    if (this.args && (this.args[0].mod || this.args[0].failed)) this.setValue(this.settled());
+    if (this.#args && (this.#args[0].mod || this.#args[0].failed)) this.setValue(this.#settled());
   }
 }
 

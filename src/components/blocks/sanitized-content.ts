@@ -10,9 +10,9 @@ import { sanitizeToFragment, type SanitizeOptions } from '../../html/sanitize.js
  * so an unchanged bubble keeps its nodes (decoded images, selection) across renders.
  */
 class SanitizedContentDirective extends Directive {
-  private html: string | undefined;
-  private key: string | undefined;
-  private label: SanitizeOptions['blockedLabel'];
+  #html: string | undefined;
+  #key: string | undefined;
+  #label: SanitizeOptions['blockedLabel'];
 
   constructor(partInfo: PartInfo) {
     super(partInfo);
@@ -29,10 +29,10 @@ class SanitizedContentDirective extends Directive {
   override update(part: ElementPart, [html, given]: Parameters<this['render']>) {
     const options: SanitizeOptions = isOriginList(given) ? { mediaOrigins: given } : given;
     const key = `${(options.mediaOrigins ?? []).join(' ')}|${(options.loadOrigins ?? ['-']).join(' ')}`;
-    if (html !== this.html || key !== this.key || options.blockedLabel !== this.label) {
-      this.html = html;
-      this.key = key;
-      this.label = options.blockedLabel;
+    if (html !== this.#html || key !== this.#key || options.blockedLabel !== this.#label) {
+      this.#html = html;
+      this.#key = key;
+      this.#label = options.blockedLabel;
       part.element.replaceChildren(sanitizeToFragment(html, options));
     }
     return nothing;

@@ -17,8 +17,8 @@ const playIcon = html`<svg class="icon" viewBox="0 0 24 24" width="28" height="2
  * re-renders of the message keep the player (and its playback) in place.
  */
 class VideoEmbedDirective extends Directive {
-  private activated = false;
-  private embedSrc: string | null = null;
+  #activated = false;
+  #embedSrc: string | null = null;
 
   constructor(partInfo: PartInfo) {
     super(partInfo);
@@ -32,17 +32,17 @@ class VideoEmbedDirective extends Directive {
   }
 
   override update(part: ElementPart, [embed, strings]: Parameters<this['render']>) {
-    if (embed.embedSrc !== this.embedSrc) {
-      this.embedSrc = embed.embedSrc;
-      this.activated = false;
+    if (embed.embedSrc !== this.#embedSrc) {
+      this.#embedSrc = embed.embedSrc;
+      this.#activated = false;
     }
-    this.draw(part.element as HTMLElement, embed, strings);
+    this.#draw(part.element as HTMLElement, embed, strings);
     return nothing;
   }
 
-  private draw(host: HTMLElement, embed: Embed, strings: VideoStrings) {
+  #draw(host: HTMLElement, embed: Embed, strings: VideoStrings) {
     // A nested render owns the wrapper's children; the outer template never touches them.
-    const content = this.activated
+    const content = this.#activated
       ? html`<iframe
           class="video-frame"
           src=${embed.embedSrc}
@@ -55,8 +55,8 @@ class VideoEmbedDirective extends Directive {
           type="button"
           class="video-placeholder"
           @click=${() => {
-            this.activated = true;
-            this.draw(host, embed, strings);
+            this.#activated = true;
+            this.#draw(host, embed, strings);
             host.querySelector('iframe')?.focus();
           }}
         >

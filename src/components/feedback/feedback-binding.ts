@@ -44,8 +44,8 @@ export interface FeedbackPrivate {
 const NONE: Map<string, string> = new Map();
 
 export class FeedbackBinding {
-  private s: FeedbackSession | null = null;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  #s: FeedbackSession | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly el: FeedbackElement,
@@ -53,14 +53,14 @@ export class FeedbackBinding {
   ) {}
 
   /** Load the UI (once) and start its controller; the element re-renders with it. */
-  private load(): Promise<FeedbackSession> {
+  #load(): Promise<FeedbackSession> {
     return feedbackUi.load().then((ui) => {
-      if (!this.s) {
+      if (!this.#s) {
         adoptStyles(this.el.renderRoot, ui.styles);
-        this.s = new ui.FeedbackSession(this.el, this.own);
+        this.#s = new ui.FeedbackSession(this.el, this.own);
         this.el.requestUpdate();
       }
-      return this.s;
+      return this.#s;
     });
   }
 
@@ -69,24 +69,24 @@ export class FeedbackBinding {
    * until the UI is loaded; a visitor message starts loading it.
    */
   rateable(): Map<string, string> {
-    if (this.s) return this.s.rateable();
+    if (this.#s) return this.#s.rateable();
     const c = this.el.conversation;
-    if (c.sender && c.transcript.messages.some((m) => m.role === 'user')) void this.load().catch(() => {});
+    if (c.sender && c.transcript.messages.some((m) => m.role === 'user')) void this.#load().catch(() => {});
     return NONE;
   }
 
   vote(stableId: string | undefined): Vote | undefined {
-    return this.s?.vote(stableId);
+    return this.#s?.vote(stableId);
   }
 
   renderThumbs(stableId: string | undefined): TemplateResult | typeof nothing {
-    return this.s ? this.s.renderThumbs(stableId) : nothing;
+    return this.#s ? this.#s.renderThumbs(stableId) : nothing;
   }
 
   /** First render: a CSAT question left open before a reload is shown again. */
   restored(): void {
     if (this.el.csat !== null)
-      void this.load().then(
+      void this.#load().then(
         (s) => s.restored(),
         () => {},
       );
@@ -94,31 +94,31 @@ export class FeedbackBinding {
 
   /** The launcher's panel closed. */
   closed(): void {
-    this.s?.maybeAskCsat();
+    this.#s?.maybeAskCsat();
   }
 
   /** An answer finished: CSAT may be asked after `csatIdleMs` without activity. */
   transcriptChanged(prev: Transcript, next: Transcript): void {
     if (this.el.csat === null || next.status !== 'idle' || prev.status === 'idle') return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.s?.maybeAskCsat(), this.el.csatIdleMs);
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.#s?.maybeAskCsat(), this.el.csatIdleMs);
   }
 
   /** A new conversation: forget votes and CSAT (stored ones too, so load first if needed). */
   reset(): void {
-    if (this.s) this.s.ctl.reset();
+    if (this.#s) this.#s.ctl.reset();
     else if (this.el.conversation.sender)
-      void this.load().then(
+      void this.#load().then(
         (s) => s.ctl.reset(),
         () => {},
       );
   }
 
   disconnected(): void {
-    clearTimeout(this.timer);
+    clearTimeout(this.#timer);
   }
 
   renderCsat(): TemplateResult | typeof nothing {
-    return this.s ? this.s.renderCsat() : nothing;
+    return this.#s ? this.#s.renderCsat() : nothing;
   }
 }

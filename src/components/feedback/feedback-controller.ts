@@ -92,36 +92,36 @@ function readVote(v: Vote): Vote {
 export class FeedbackController implements ReactiveController {
   votes = new Map<string, Vote>();
   csat: CsatState = NO_CSAT;
-  private outbox: { detail: FeedbackDetail; sender: string }[] = [];
-  private loadedKey: string | null = null;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private attempt = 0;
-  private sending = false;
+  #outbox: { detail: FeedbackDetail; sender: string }[] = [];
+  #loadedKey: string | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #attempt = 0;
+  #sending = false;
 
   constructor(private readonly host: FeedbackHost) {
     host.addController(this);
   }
 
-  private get key(): string {
+  get #key(): string {
     return `${this.host.storageKey}:feedback`;
   }
 
   hostConnected(): void {
-    this.load();
-    if (this.outbox.length) this.schedule(1000);
+    this.#load();
+    if (this.#outbox.length) this.#schedule(1000);
   }
 
   hostDisconnected(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
-  load(): void {
-    if (this.loadedKey === this.key) return;
-    this.loadedKey = this.key;
+  #load(): void {
+    if (this.#loadedKey === this.#key) return;
+    this.#loadedKey = this.#key;
     const store = pickStorage(this.host.storage);
     try {
-      const raw = store?.getItem(this.key);
+      const raw = store?.getItem(this.#key);
       const saved = raw ? (JSON.parse(raw) as Partial<Saved>) : null;
       if (saved?.v !== 1) return;
       // Rebuilt field by field (another script may have edited it): a missing list or a
@@ -139,7 +139,7 @@ export class FeedbackController implements ReactiveController {
             }
           : NO_CSAT;
       // The relay validates what is sent; only the shape the sender loop reads is checked here.
-      this.outbox = (Array.isArray(saved.outbox) ? saved.outbox : [])
+      this.#outbox = (Array.isArray(saved.outbox) ? saved.outbox : [])
         .filter((o) => typeof o?.sender === 'string' && typeof o.detail === 'object' && o.detail !== null)
         .slice(-MAX_OUTBOX);
     } catch {
@@ -147,12 +147,12 @@ export class FeedbackController implements ReactiveController {
     }
   }
 
-  private save(): void {
+  #save(): void {
     const store = pickStorage(this.host.storage);
     if (!store) return;
     const votes = Object.fromEntries([...this.votes].slice(-MAX_VOTES));
     try {
-      store.setItem(this.key, JSON.stringify({ v: 1, votes, csat: this.csat, outbox: this.outbox } satisfies Saved));
+      store.setItem(this.#key, JSON.stringify({ v: 1, votes, csat: this.csat, outbox: this.#outbox } satisfies Saved));
     } catch {
       // Full or blocked: the votes live in memory.
     }
@@ -162,7 +162,7 @@ export class FeedbackController implements ReactiveController {
   reset(): void {
     this.votes = new Map();
     this.csat = NO_CSAT;
-    this.save();
+    this.#save();
     this.host.requestUpdate();
   }
 
@@ -180,8 +180,8 @@ export class FeedbackController implements ReactiveController {
       details: value === 'down',
       done: value === 'up',
     };
-    this.set(messageId, vote);
-    this.emit({ kind: 'thumbs', value, reasons: [], comment: '', messageId });
+    this.#set(messageId, vote);
+    this.#emit({ kind: 'thumbs', value, reasons: [], comment: '', messageId });
     return true;
   }
 
@@ -189,7 +189,7 @@ export class FeedbackController implements ReactiveController {
     const v = this.votes.get(messageId);
     if (!v || v.value !== 'down' || v.done) return;
     const reasons = v.reasons.includes(reason) ? v.reasons.filter((r) => r !== reason) : [...v.reasons, reason];
-    this.set(messageId, { ...v, reasons });
+    this.#set(messageId, { ...v, reasons });
   }
 
   setComment(messageId: string, comment: string): void {
@@ -200,15 +200,15 @@ export class FeedbackController implements ReactiveController {
   submitDetails(messageId: string): void {
     const v = this.votes.get(messageId);
     if (!v || v.value !== 'down') return;
-    this.set(messageId, { ...v, details: false, done: true });
+    this.#set(messageId, { ...v, details: false, done: true });
     if (v.reasons.length || v.comment.trim())
-      this.emit({ kind: 'thumbs', value: 'down', reasons: [...v.reasons].sort(), comment: v.comment.trim(), messageId });
+      this.#emit({ kind: 'thumbs', value: 'down', reasons: [...v.reasons].sort(), comment: v.comment.trim(), messageId });
   }
 
   askCsat(): void {
     if (this.csat.state !== 'none') return;
     this.csat = { ...this.csat, state: 'asking' };
-    this.save();
+    this.#save();
     this.host.requestUpdate();
   }
 
@@ -227,45 +227,45 @@ export class FeedbackController implements ReactiveController {
     if (this.csat.state !== 'asking') return;
     const { score, comment } = this.csat;
     this.csat = { ...this.csat, state: 'done' };
-    this.save();
+    this.#save();
     this.host.requestUpdate();
     if (score !== null && lastAnswerId)
-      this.emit({ kind: 'csat', value: score, reasons: [], comment: comment.trim(), messageId: lastAnswerId });
+      this.#emit({ kind: 'csat', value: score, reasons: [], comment: comment.trim(), messageId: lastAnswerId });
   }
 
-  private set(messageId: string, vote: Vote): void {
+  #set(messageId: string, vote: Vote): void {
     this.votes.set(messageId, vote);
-    this.save();
+    this.#save();
     this.host.requestUpdate();
   }
 
-  private emit(detail: FeedbackDetail): void {
+  #emit(detail: FeedbackDetail): void {
     this.host.onFeedback(detail);
     const sender = this.host.sender;
     if (!sender) return;
     // The newest vote for an answer replaces one still waiting to go out.
-    this.outbox = this.outbox.filter((o) => !(o.detail.messageId === detail.messageId && o.detail.kind === detail.kind));
-    this.outbox.push({ detail, sender });
-    if (this.outbox.length > MAX_OUTBOX) this.outbox.shift();
-    this.save();
-    this.attempt = 0;
-    this.schedule(0);
+    this.#outbox = this.#outbox.filter((o) => !(o.detail.messageId === detail.messageId && o.detail.kind === detail.kind));
+    this.#outbox.push({ detail, sender });
+    if (this.#outbox.length > MAX_OUTBOX) this.#outbox.shift();
+    this.#save();
+    this.#attempt = 0;
+    this.#schedule(0);
   }
 
-  private schedule(ms: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), ms);
+  #schedule(ms: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#flush(), ms);
   }
 
   /** Sends the outbox in order; a network error or 5xx/429 retries later with backoff. */
-  async flush(): Promise<void> {
-    if (this.sending) return;
-    this.sending = true;
+  async #flush(): Promise<void> {
+    if (this.#sending) return;
+    this.#sending = true;
     try {
       const doFetch: FetchLike = this.host.fetchImpl ?? ((u, i) => fetch(u, i));
       const url = this.host.relay.replace(/\/+$/, '') + '/feedback';
-      while (this.outbox.length) {
-        const item = this.outbox[0]!;
+      while (this.#outbox.length) {
+        const item = this.#outbox[0]!;
         let retry = false;
         try {
           const res = await doFetch(url, {
@@ -279,17 +279,17 @@ export class FeedbackController implements ReactiveController {
           retry = true;
         }
         if (retry) {
-          this.attempt++;
-          if (this.attempt <= 6) this.schedule(Math.min(60_000, 1000 * 2 ** this.attempt));
+          this.#attempt++;
+          if (this.#attempt <= 6) this.#schedule(Math.min(60_000, 1000 * 2 ** this.#attempt));
           return;
         }
         // Delivered, or refused for good (4xx): either way it leaves the outbox.
-        this.outbox.shift();
-        this.attempt = 0;
-        this.save();
+        this.#outbox.shift();
+        this.#attempt = 0;
+        this.#save();
       }
     } finally {
-      this.sending = false;
+      this.#sending = false;
     }
   }
 }

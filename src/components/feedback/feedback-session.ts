@@ -11,8 +11,8 @@ import { feedbackStrings } from './strings.js';
 
 export class FeedbackSession {
   readonly ctl: FeedbackController;
-  private readonly actions: FeedbackActions;
-  private csatView: typeof import('./csat-view.js') | null = null;
+  readonly #actions: FeedbackActions;
+  #csatView: typeof import('./csat-view.js') | null = null;
 
   constructor(
     private readonly el: FeedbackElement,
@@ -43,7 +43,7 @@ export class FeedbackSession {
       },
       onFeedback: (detail) => own.onFeedback(detail),
     }));
-    this.actions = {
+    this.#actions = {
       thumb: (id, value) => c.thumb(id, value),
       reason: (id, reason) => c.toggleReason(id, reason),
       comment: (id, text) => c.setComment(id, text),
@@ -61,20 +61,20 @@ export class FeedbackSession {
   }
 
   renderThumbs(stableId: string | undefined): TemplateResult | typeof nothing {
-    return stableId ? renderFeedback(stableId, this.vote(stableId), feedbackStrings(this.el.lang), this.actions) : nothing;
+    return stableId ? renderFeedback(stableId, this.vote(stableId), feedbackStrings(this.el.lang), this.#actions) : nothing;
   }
 
   /** First render: a CSAT question left open before a reload is shown again. */
   restored(): void {
     if (this.ctl.csat.state !== 'none')
-      this.loadCsat().then(
+      this.#loadCsat().then(
         () => this.el.requestUpdate(),
         () => {},
       );
   }
 
   renderCsat(): TemplateResult | typeof nothing {
-    const view = this.csatView;
+    const view = this.#csatView;
     const c = this.ctl;
     if (!view || c.csat.state === 'none') return nothing;
     const answers = [...this.rateable().values()];
@@ -85,8 +85,8 @@ export class FeedbackSession {
     });
   }
 
-  private async loadCsat(): Promise<void> {
-    this.csatView ??= await import('./csat-view.js');
+  async #loadCsat(): Promise<void> {
+    this.#csatView ??= await import('./csat-view.js');
   }
 
   /** Once per conversation, after enough answers (`csat="N"`, default 2). */
@@ -96,6 +96,6 @@ export class FeedbackSession {
     if (csat === null || c.csat.state !== 'none') return;
     const n = Number.parseInt(csat, 10);
     if (this.rateable().size < (Number.isInteger(n) && n > 0 ? n : 2)) return;
-    void this.loadCsat().then(() => c.askCsat());
+    void this.#loadCsat().then(() => c.askCsat());
   }
 }

@@ -14,40 +14,40 @@ export class MenuKeys {
     private readonly host: MenuHost,
   ) {}
 
-  private items(): HTMLElement[] {
+  #items(): HTMLElement[] {
     return [...this.host.renderRoot.querySelectorAll<HTMLElement>('[role="menu"] [role="menuitem"]')];
   }
 
-  private button(): HTMLElement | null {
+  #button(): HTMLElement | null {
     return this.host.renderRoot.querySelector<HTMLElement>('[part~="menu"]');
   }
 
-  private async setOpen(open: boolean, focus: 'first' | 'last' | 'button' | null): Promise<void> {
+  async #setOpen(open: boolean, focus: 'first' | 'last' | 'button' | null): Promise<void> {
     this.state.open = open;
     this.host.requestUpdate();
     await this.host.updateComplete;
-    if (focus === 'button') this.button()?.focus();
+    if (focus === 'button') this.#button()?.focus();
     else if (focus) {
-      const items = this.items();
+      const items = this.#items();
       (focus === 'first' ? items[0] : items[items.length - 1])?.focus();
     }
   }
 
-  close(returnFocus: boolean): void {
-    if (this.state.open) void this.setOpen(false, returnFocus ? 'button' : null);
+  #close(returnFocus: boolean): void {
+    if (this.state.open) void this.#setOpen(false, returnFocus ? 'button' : null);
   }
 
   toggle(): void {
-    void this.setOpen(!this.state.open, this.state.open ? null : 'first');
+    void this.#setOpen(!this.state.open, this.state.open ? null : 'first');
   }
 
   /** ArrowDown/ArrowUp on the button (the caller prevented the default already). */
   openAt(key: string): void {
-    void this.setOpen(true, key === 'ArrowDown' ? 'first' : 'last');
+    void this.#setOpen(true, key === 'ArrowDown' ? 'first' : 'last');
   }
 
   readonly onMenuKeydown = (e: KeyboardEvent): void => {
-    const items = this.items();
+    const items = this.#items();
     const i = items.indexOf(e.target as HTMLElement);
     let to: number;
     switch (e.key) {
@@ -66,10 +66,10 @@ export class MenuKeys {
       case 'Escape':
         e.preventDefault();
         e.stopPropagation(); // the panel must not close too
-        this.close(true);
+        this.#close(true);
         return;
       case 'Tab':
-        this.close(false);
+        this.#close(false);
         return;
       default:
         return;
@@ -80,11 +80,11 @@ export class MenuKeys {
 
   readonly onFocusOut = (e: FocusEvent): void => {
     const wrap = e.currentTarget as HTMLElement;
-    if (!wrap.contains(e.relatedTarget as Node | null)) this.close(false);
+    if (!wrap.contains(e.relatedTarget as Node | null)) this.#close(false);
   };
 
   choose(format: TranscriptFormat): void {
-    this.close(true);
+    this.#close(true);
     this.host.download(format);
   }
 }

@@ -35,42 +35,42 @@ export interface MenuState {
 
 export class HeaderMenu implements MenuState {
   open = false;
-  private keys: MenuKeys | null = null;
+  #keys: MenuKeys | null = null;
 
   constructor(private readonly host: MenuHost) {}
 
   /** Run `act` with the behaviour, loading it first if needed. */
-  private with(act: (keys: MenuKeys) => void): void {
-    if (this.keys) act(this.keys);
+  #with(act: (keys: MenuKeys) => void): void {
+    if (this.#keys) act(this.#keys);
     else
       keysPart.load().then(
         (m) => {
           // The list's styles come with its behaviour: it cannot open before.
           adoptStyles(this.host.renderRoot, m.styles);
-          act((this.keys ??= new m.MenuKeys(this, this.host)));
+          act((this.#keys ??= new m.MenuKeys(this, this.host)));
         },
         () => {},
       );
   }
 
-  private readonly onButtonClick = (): void => this.with((k) => k.toggle());
+  readonly #onButtonClick = (): void => this.#with((k) => k.toggle());
 
-  private readonly onButtonKeydown = (e: KeyboardEvent): void => {
+  readonly #onButtonKeydown = (e: KeyboardEvent): void => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
     e.preventDefault();
-    this.with((k) => k.openAt(e.key));
+    this.#with((k) => k.openAt(e.key));
   };
 
   // The menu is only open once the behaviour is here.
-  private readonly onMenuKeydown = (e: KeyboardEvent): void => this.keys?.onMenuKeydown(e);
-  private readonly onFocusOut = (e: FocusEvent): void => this.keys?.onFocusOut(e);
+  readonly #onMenuKeydown = (e: KeyboardEvent): void => this.#keys?.onMenuKeydown(e);
+  readonly #onFocusOut = (e: FocusEvent): void => this.#keys?.onFocusOut(e);
 
-  private choose(format: TranscriptFormat): void {
-    this.keys?.choose(format);
+  #choose(format: TranscriptFormat): void {
+    this.#keys?.choose(format);
   }
 
   render(id: string, s: MenuStrings): TemplateResult {
-    return html`<div class="menu-wrap" @focusout=${this.onFocusOut}>
+    return html`<div class="menu-wrap" @focusout=${this.#onFocusOut}>
       <button
         part="menu"
         class="icon-button"
@@ -80,16 +80,16 @@ export class HeaderMenu implements MenuState {
         aria-haspopup="menu"
         aria-expanded=${this.open ? 'true' : 'false'}
         aria-controls="${id}-menu"
-        @click=${this.onButtonClick}
-        @keydown=${this.onButtonKeydown}
+        @click=${this.#onButtonClick}
+        @keydown=${this.#onButtonKeydown}
       >
         ${menuIcon}
       </button>
-      <div id="${id}-menu" class="menu" role="menu" aria-label=${s.menu} ?hidden=${!this.open} @keydown=${this.onMenuKeydown}>
-        <button part="download" role="menuitem" type="button" tabindex="-1" data-format="txt" @click=${() => this.choose('txt')}>
+      <div id="${id}-menu" class="menu" role="menu" aria-label=${s.menu} ?hidden=${!this.open} @keydown=${this.#onMenuKeydown}>
+        <button part="download" role="menuitem" type="button" tabindex="-1" data-format="txt" @click=${() => this.#choose('txt')}>
           ${s.downloadTxt}
         </button>
-        <button part="download" role="menuitem" type="button" tabindex="-1" data-format="html" @click=${() => this.choose('html')}>
+        <button part="download" role="menuitem" type="button" tabindex="-1" data-format="html" @click=${() => this.#choose('html')}>
           ${s.downloadHtml}
         </button>
       </div>

@@ -429,75 +429,81 @@ export class IndigoChat extends LitElement {
   /** The visitor declined it (memory-only chat, or closed). */
   private consentDeclined = false;
 
-  private get inputEl(): HTMLTextAreaElement | null {
+  get #inputEl(): HTMLTextAreaElement | null {
     return this.renderRoot.querySelector('[part~="input"]');
   }
-  private get launcherEl(): HTMLButtonElement | null {
+  get #launcherEl(): HTMLButtonElement | null {
     return this.renderRoot.querySelector('[part~="launcher"]');
   }
 
-  /** @internal The conversation: transcript, sender, the request in flight (tests, benchmarks). */
-  readonly conversation: ConversationController = new ConversationController(this, {
-    onTranscript: (prev, next) => this.onTranscript(prev, next),
-    onError: (code, message) => this.emit(new IndigoChatErrorEvent({ code, message })),
-    onSender: () => this.persistence.schedule(false),
+  // The controllers are ES private fields, created in this order (the order of their host
+  // callbacks): native fields are set before any TS-assigned one, so the first one is
+  // `#conversation`, read through a getter.
+  readonly #conversation: ConversationController = new ConversationController(this, {
+    onTranscript: (prev, next) => this.#onTranscript(prev, next),
+    onError: (code, message) => this.#emit(new IndigoChatErrorEvent({ code, message })),
+    onSender: () => this.#persistence.schedule(false),
   });
   /**
    * @internal
    * @deprecated Renamed `conversation`: it is the conversation controller, not a relay session.
    */
   get session(): ConversationController {
-    return this.conversation;
+    return this.conversation; // the alias reads the public getter (public-api.test.ts)
   }
-  private readonly persistence = new PersistenceController(this, () => ({
-    transcript: this.conversation.transcript,
-    sender: this.conversation.sender,
+  /** @internal The conversation: transcript, sender, the request in flight (tests, benchmarks). */
+  get conversation(): ConversationController {
+    return this.#conversation;
+  }
+  readonly #persistence = new PersistenceController(this, () => ({
+    transcript: this.#conversation.transcript,
+    sender: this.#conversation.sender,
     open: this.open,
-    draft: this.draft,
+    draft: this.#draft,
     consent: this.consentGiven,
-    mediaOrigins: this.conversation.mediaOrigins,
-    maxChars: this.conversation.maxChars,
+    mediaOrigins: this.#conversation.mediaOrigins,
+    maxChars: this.#conversation.maxChars,
     unread: this.unread,
   }));
-  private readonly visibility = new VisibilityController(this);
-  private readonly scroller = new AutoScrollController(this);
+  readonly #visibility = new VisibilityController(this);
+  readonly #scroller = new AutoScrollController(this);
   /** @internal Idle time before CSAT is asked (tests shorten it). */
   csatIdleMs = 60_000;
   /** Thumbs and CSAT (src/components/feedback/): the element's properties, and these. */
-  private readonly feedback = new FeedbackBinding(this, {
-    storageKey: () => this.persistence.key,
-    uid: () => this.uid,
-    onFeedback: (detail) => this.emit(new IndigoChatFeedbackEvent(detail)),
+  readonly #feedback = new FeedbackBinding(this, {
+    storageKey: () => this.#persistence.key,
+    uid: () => this.#uid,
+    onFeedback: (detail) => this.#emit(new IndigoChatFeedbackEvent(detail)),
   });
-  private readonly viewport = new ViewportController(this);
+  readonly #viewport = new ViewportController(this);
   // The teaser never shows before consent when consent is required.
-  private readonly teaserCtl = new TeaserController(this, () => mayShowUnprompted(this.getAttribute('consent'), this.consentGiven));
-  private readonly voice = new VoiceController(this);
-  private readonly menu = new HeaderMenu(this);
-  private unlockScroll: (() => void) | null = null;
-  private teaserAnnounced = false;
-  private escapeHandled = false;
-  private prefetched = false;
-  private dayCache: { n: number; first: number; starts: Set<number> } = { n: 0, first: 0, starts: new Set() };
+  readonly #teaserCtl = new TeaserController(this, () => mayShowUnprompted(this.getAttribute('consent'), this.consentGiven));
+  readonly #voice = new VoiceController(this);
+  readonly #menu = new HeaderMenu(this);
+  #unlockScroll: (() => void) | null = null;
+  #teaserAnnounced = false;
+  #escapeHandled = false;
+  #prefetched = false;
+  #dayCache: { n: number; first: number; starts: Set<number> } = { n: 0, first: 0, starts: new Set() };
 
-  private readonly uid = `indigo-chat-${++instances}`;
-  private originsKey: string | null = null;
-  private originsValue: readonly string[] = [];
-  private restored = false;
+  readonly #uid = `indigo-chat-${++instances}`;
+  #originsKey: string | null = null;
+  #originsValue: readonly string[] = [];
+  #restored = false;
   /** A saved conversation is being read (its code loading): renders and calls wait. */
-  private restoring: Promise<void> | null = null;
+  #restoring: Promise<void> | null = null;
   /** The saved conversation could not be read (its code did not load): memory only. */
   private restoreFailed = false;
-  private toAnnounce: string[] = [];
-  private draft = '';
+  #toAnnounce: string[] = [];
+  #draft = '';
   /** The conversation has been on screen on this page: videos may preload (BlockContext.shown). */
-  private shown = false;
+  #shown = false;
   /** The draft's characters once it nears the limit (null below): the count shows. */
   private counted: number | null = null;
   /** The focused control before a render; the status line (offline, error) shown, and last said. */
-  private focused?: Element | null;
-  private status = '';
-  private said = '';
+  #focused?: Element | null;
+  #status = '';
+  #said = '';
 
   /**
    * `media-origins` parsed, memoised on the attribute's text: the same array for as long as
@@ -505,15 +511,15 @@ export class IndigoChat extends LitElement {
    * hand the blocks a new identity each time.
    */
   private get origins(): readonly string[] {
-    if (this.mediaOrigins !== this.originsKey) {
-      this.originsKey = this.mediaOrigins;
-      this.originsValue = Object.freeze(parseOrigins(this.mediaOrigins));
+    if (this.mediaOrigins !== this.#originsKey) {
+      this.#originsKey = this.mediaOrigins;
+      this.#originsValue = Object.freeze(parseOrigins(this.mediaOrigins));
     }
-    return this.originsValue;
+    return this.#originsValue;
   }
 
   /** Consent as the notice sees it. */
-  private get consentState(): ConsentState {
+  get #consentState(): ConsentState {
     if (this.consent !== 'required') return 'not-required';
     if (this.consentGiven) return 'accepted';
     return this.consentDeclined ? 'declined' : 'pending';
@@ -524,8 +530,8 @@ export class IndigoChat extends LitElement {
    * fullscreen element came into view (or a conversation was restored). Before that the
    * widget sends nothing and loads nothing of its own but its script.
    */
-  private get revealed(): boolean {
-    return this.mode === 'launcher' ? this.open || this.conversation.transcript.messages.length > 0 : this.visibility.seen;
+  get #revealed(): boolean {
+    return this.mode === 'launcher' ? this.open || this.#conversation.transcript.messages.length > 0 : this.#visibility.seen;
   }
 
   /**
@@ -533,24 +539,24 @@ export class IndigoChat extends LitElement {
    * @internal
    */
   get mayStore(): boolean {
-    const c = this.consentState;
+    const c = this.#consentState;
     // Never while a saved conversation is still being read: that would write over it.
-    return !this.restoring && (c === 'not-required' || c === 'accepted') && (this.revealed || this.restoredConversation);
+    return !this.#restoring && (c === 'not-required' || c === 'accepted') && (this.#revealed || this.#restoredConversation);
   }
 
-  private restoredConversation = false;
-  private loadKey: string | null = null;
-  private loadValue: readonly string[] = [];
+  #restoredConversation = false;
+  #loadKey: string | null = null;
+  #loadValue: readonly string[] = [];
 
   /**
    * Origins images in bot HTML load from on render (html/media-gate.ts): the page's, the
    * relay's, the platform media origins the relay announced, and `media-origins`; `*` in
    * `media-origins` allows any. Memoised like `origins`.
    */
-  private get loadOrigins(): readonly string[] {
-    const key = `${this.mediaOrigins}|${this.relay}|${this.conversation.mediaOrigins.join(' ')}`;
-    if (key !== this.loadKey) {
-      this.loadKey = key;
+  get #loadOrigins(): readonly string[] {
+    const key = `${this.mediaOrigins}|${this.relay}|${this.#conversation.mediaOrigins.join(' ')}`;
+    if (key !== this.#loadKey) {
+      this.#loadKey = key;
       const list: string[] = [];
       if (/(^|[\s,])\*($|[\s,])/.test(this.mediaOrigins)) list.push('*');
       if (typeof location !== 'undefined' && /^https?:$/.test(location.protocol)) list.push(location.origin);
@@ -559,17 +565,17 @@ export class IndigoChat extends LitElement {
       } catch {
         // an unparsable relay URL adds nothing
       }
-      list.push(...this.conversation.mediaOrigins, ...this.origins);
-      this.loadValue = Object.freeze([...new Set(list)]);
+      list.push(...this.#conversation.mediaOrigins, ...this.origins);
+      this.#loadValue = Object.freeze([...new Set(list)]);
     }
-    return this.loadValue;
+    return this.#loadValue;
   }
 
   /**
    * The avatar through the same media URL policy as bot images. It is the site owner's
    * setting, not bot content, so a relative URL and the page's own origin are accepted.
    */
-  private get avatarSrc(): string | null {
+  get #avatarSrc(): string | null {
     if (!this.avatar) return null;
     let absolute: string;
     try {
@@ -582,66 +588,66 @@ export class IndigoChat extends LitElement {
   }
 
   /** The language asked for (`auto` resolved), whether or not its strings have arrived. */
-  private get wantedLang(): string {
+  get #wantedLang(): string {
     return resolveLang(this.lang);
   }
 
   /** The language shown now: the wanted one once its pack is loaded, English until then. */
-  private get uiLang(): string {
-    const wanted = this.wantedLang;
+  get #uiLang(): string {
+    const wanted = this.#wantedLang;
     return isReady(wanted) ? wanted : 'en';
   }
 
   override connectedCallback(): void {
-    if (!this.restored) {
-      this.restored = true;
+    if (!this.#restored) {
+      this.#restored = true;
       if (!STORAGE_KINDS.includes(this.storage)) this.storage = 'local';
       // Before the first render, so a reload shows the conversation at once, not a flash.
       // The code that reads it may still be loading: nothing renders or starts until then.
-      const saved = this.persistence.load();
+      const saved = this.#persistence.load();
       if (saved instanceof Promise) {
-        this.restoring = saved.then((s) => {
-          this.restoring = null;
-          this.applySaved(s);
+        this.#restoring = saved.then((s) => {
+          this.#restoring = null;
+          this.#applySaved(s);
         });
-      } else this.applySaved(saved);
+      } else this.#applySaved(saved);
     }
     super.connectedCallback();
     this.offline = typeof navigator !== 'undefined' && navigator.onLine === false;
-    globalThis.addEventListener('online', this.onConnectivity);
-    globalThis.addEventListener('offline', this.onConnectivity);
+    globalThis.addEventListener('online', this.#onConnectivity);
+    globalThis.addEventListener('offline', this.#onConnectivity);
   }
 
-  private applySaved(saved: SavedState | null): void {
+  #applySaved(saved: SavedState | null): void {
     // A conversation saved without the consent this element now requires is not restored.
     if (saved && (this.consent !== 'required' || saved.consent)) {
       this.consentGiven = saved.consent;
-      this.restoredConversation = saved.transcript !== null || saved.sender !== null;
-      if (saved.mediaOrigins.length > 0) this.conversation.mediaOrigins = Object.freeze([...saved.mediaOrigins]);
-      if (saved.maxChars) this.conversation.maxChars = saved.maxChars;
-      if (saved.transcript) this.conversation.restore(saved.transcript, saved.sender);
-      else if (saved.sender) this.conversation.sender = saved.sender;
+      this.#restoredConversation = saved.transcript !== null || saved.sender !== null;
+      if (saved.mediaOrigins.length > 0) this.#conversation.mediaOrigins = Object.freeze([...saved.mediaOrigins]);
+      if (saved.maxChars) this.#conversation.maxChars = saved.maxChars;
+      if (saved.transcript) this.#conversation.restore(saved.transcript, saved.sender);
+      else if (saved.sender) this.#conversation.sender = saved.sender;
       if (saved.open && this.mode === 'launcher') this.open = true;
       // Unsent text survives a reload too (saved on pagehide and disconnect).
-      if (saved.draft) this.measure((this.draft = saved.draft));
+      if (saved.draft) this.#measure((this.#draft = saved.draft));
       // The launcher shell showed this badge before the widget loaded.
       if (saved.unread && !this.open) this.unread = saved.unread;
     }
-    this.restoreFailed = this.persistence.failed;
+    this.restoreFailed = this.#persistence.failed;
   }
 
   /** Calls made while a saved conversation is still being read run once it is restored. */
-  private afterRestore(call: () => unknown): boolean {
-    if (this.restoring) void this.restoring.then(call);
-    return this.restoring !== null;
+  #afterRestore(call: () => unknown): boolean {
+    if (this.#restoring) void this.#restoring.then(call);
+    return this.#restoring !== null;
   }
 
   override disconnectedCallback(): void {
-    this.feedback.disconnected();
-    this.unlockScroll?.();
-    this.unlockScroll = null;
-    globalThis.removeEventListener('online', this.onConnectivity);
-    globalThis.removeEventListener('offline', this.onConnectivity);
+    this.#feedback.disconnected();
+    this.#unlockScroll?.();
+    this.#unlockScroll = null;
+    globalThis.removeEventListener('online', this.#onConnectivity);
+    globalThis.removeEventListener('offline', this.#onConnectivity);
     super.disconnectedCallback();
   }
 
@@ -661,30 +667,30 @@ export class IndigoChat extends LitElement {
 
   /** Send visitor text. Returns false for empty text. Queued while an answer streams. */
   send(text: string): boolean {
-    if (this.afterRestore(() => this.send(text))) return true;
-    if (typeof text !== 'string' || this.consentState === 'pending') return false;
-    this.conversation.start();
-    const accepted = this.conversation.send({ type: 'text', text }) !== 'rejected';
+    if (this.#afterRestore(() => this.send(text))) return true;
+    if (typeof text !== 'string' || this.#consentState === 'pending') return false;
+    this.#conversation.start();
+    const accepted = this.#conversation.send({ type: 'text', text }) !== 'rejected';
     // The visitor just acted: show their message and follow the answer.
-    if (accepted) this.scroller.jumpToLatest();
+    if (accepted) this.#scroller.jumpToLatest();
     return accepted;
   }
 
   /** Send a button payload; `label` is what the visitor's message shows. */
   sendPayload(payload: string, label?: string): boolean {
-    if (this.afterRestore(() => this.sendPayload(payload, label))) return true;
-    if (typeof payload !== 'string' || payload === '' || this.consentState === 'pending') return false;
-    this.conversation.start();
+    if (this.#afterRestore(() => this.sendPayload(payload, label))) return true;
+    if (typeof payload !== 'string' || payload === '' || this.#consentState === 'pending') return false;
+    this.#conversation.start();
     const data = label === undefined ? { type: 'payload' as const, payload } : { type: 'payload' as const, payload, label };
-    const accepted = this.conversation.send(data) !== 'rejected';
-    if (accepted) this.scroller.jumpToLatest();
+    const accepted = this.#conversation.send(data) !== 'rejected';
+    if (accepted) this.#scroller.jumpToLatest();
     return accepted;
   }
 
   /** Set profile variables (strings only; other values are dropped). Never shown. */
   setProfile(record: Readonly<Record<string, unknown>>): boolean {
-    if (this.afterRestore(() => this.setProfile(record))) return true;
-    if (!record || typeof record !== 'object' || this.consentState === 'pending') return false;
+    if (this.#afterRestore(() => this.setProfile(record))) return true;
+    if (!record || typeof record !== 'object' || this.#consentState === 'pending') return false;
     const profile: Record<string, string> = {};
     for (const [k, v] of Object.entries(record)) {
       if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
@@ -692,51 +698,51 @@ export class IndigoChat extends LitElement {
       else if (typeof v === 'number' || typeof v === 'boolean') profile[k] = String(v);
     }
     if (Object.keys(profile).length === 0) return false;
-    this.conversation.start();
+    this.#conversation.start();
     // Through the reducer: a profile shows no bubble there, and a failure is reported normally.
-    return this.conversation.send({ type: 'profile', profile }) !== 'rejected';
+    return this.#conversation.send({ type: 'profile', profile }) !== 'rejected';
   }
 
   /** New conversation: abort, new sender, empty transcript, welcome sent again. */
   restart(): void {
-    if (this.afterRestore(() => this.restart())) return;
+    if (this.#afterRestore(() => this.restart())) return;
     // Before consent there is no conversation to restart, and nothing may be sent.
-    if (this.consentState === 'pending') return;
-    this.feedback.reset();
+    if (this.#consentState === 'pending') return;
+    this.#feedback.reset();
     this.unread = 0;
     this.announcement = '';
-    this.persistence.clear();
-    this.conversation.restart();
+    this.#persistence.clear();
+    this.#conversation.restart();
   }
 
   // --- Lit lifecycle -------------------------------------------------------------------
 
   /** While an answer streams: at most one render per STREAM_FRAME_MS (src/html/frame-pacing.ts). */
-  private readonly streamFrames = new FramePacer();
+  readonly #streamFrames = new FramePacer();
 
   /**
    * Lit renders once per microtask, i.e. once per chunk. While an answer streams, wait
    * for a paced animation frame so hundreds of chunks cost one render.
    */
   protected override async scheduleUpdate(): Promise<void> {
-    if (this.restoring) await this.restoring;
-    if (this.conversation.transcript.status === 'streaming' && typeof requestAnimationFrame === 'function' && !document.hidden) {
-      await new Promise<void>((resolve) => this.streamFrames.next(resolve));
+    if (this.#restoring) await this.#restoring;
+    if (this.#conversation.transcript.status === 'streaming' && typeof requestAnimationFrame === 'function' && !document.hidden) {
+      await new Promise<void>((resolve) => this.#streamFrames.next(resolve));
     }
     await super.scheduleUpdate();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    this.focused = this.shadowRoot?.activeElement;
+    this.#focused = this.shadowRoot?.activeElement;
     if (changed.has('lang')) {
-      const wanted = this.wantedLang;
+      const wanted = this.#wantedLang;
       if (!isReady(wanted)) void loadLocale(wanted).then(() => this.requestUpdate());
     }
     if (changed.has('open') && this.open) this.unread = 0;
     // Nothing goes out before the visitor shows the widget, nor before consent.
-    if ((this.mode === 'launcher' ? this.open : this.visibility.seen) && this.consentState !== 'pending') {
-      this.conversation.start();
-      this.loadSanitizer();
+    if ((this.mode === 'launcher' ? this.open : this.#visibility.seen) && this.#consentState !== 'pending') {
+      this.#conversation.start();
+      this.#loadSanitizer();
     }
   }
 
@@ -745,11 +751,11 @@ export class IndigoChat extends LitElement {
    * beside the session request (never before the visitor acts); bot messages are held
    * until it settles (render, getUpdateComplete).
    */
-  private loadSanitizer(): void {
-    if (sanitizerStatus() === 'idle') void ensureSanitizer().then(this.onSanitizerSettled, this.onSanitizerSettled);
+  #loadSanitizer(): void {
+    if (sanitizerStatus() === 'idle') void ensureSanitizer().then(this.#onSanitizerSettled, this.#onSanitizerSettled);
   }
 
-  private readonly onSanitizerSettled = (): void => this.requestUpdate();
+  readonly #onSanitizerSettled = (): void => this.requestUpdate();
 
   /** Also waits for the sanitizer (held messages render once it is ready or has failed). */
   protected override async getUpdateComplete(): Promise<boolean> {
@@ -762,50 +768,50 @@ export class IndigoChat extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    this.feedback.restored();
-    this.emit(new IndigoChatReadyEvent());
+    this.#feedback.restored();
+    this.#emit(new IndigoChatReadyEvent());
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    this.syncModal();
+    this.#syncModal();
     // The focused control went away in this render (a quick reply disabled by its own
     // send, retry or the teaser gone, the panel hidden): focus the conversation, or the
     // launcher when the panel is closed, never <body> (keys would go nowhere, Escape too).
-    const was = this.focused;
+    const was = this.#focused;
     if (was && (!was.isConnected || was.matches(':disabled,[hidden] *')))
       this.renderRoot.querySelector<HTMLElement>(`[part~=${this.open || this.mode !== 'launcher' ? 'transcript' : 'launcher'}]`)?.focus();
     // Errors and offline through the live region too: a status inserted with its text (the
     // notice keeps role=status, WCAG 4.1.3) is not read by every screen reader.
-    if (this.status !== this.said && (this.said = this.status) && (this.open || this.mode !== 'launcher')) this.announce(this.status);
+    if (this.#status !== this.#said && (this.#said = this.#status) && (this.open || this.mode !== 'launcher')) this.#announce(this.#status);
     // Carousels, videos, extension blocks: fetched at idle once the chat is shown, so they
     // rarely need their placeholder (docs/decisions/open-time-bytes.md).
-    if (this.revealed && !this.prefetched) {
-      this.prefetched = true;
+    if (this.#revealed && !this.#prefetched) {
+      this.#prefetched = true;
       (globalThis.requestIdleCallback ?? setTimeout)(() => void prefetchParts());
     }
-    this.scroller.attach(this.renderRoot.querySelector<HTMLElement>('[part~="transcript"]'));
-    if (this.teaserCtl.visible && !this.teaserAnnounced) {
-      this.teaserAnnounced = true;
-      this.announce(this.teaserCtl.text ?? '');
+    this.#scroller.attach(this.renderRoot.querySelector<HTMLElement>('[part~="transcript"]'));
+    if (this.#teaserCtl.visible && !this.#teaserAnnounced) {
+      this.#teaserAnnounced = true;
+      this.#announce(this.#teaserCtl.text ?? '');
     }
     if (changed.has('open') && changed.get('open') !== undefined) {
       if (this.open) {
-        this.emit(new IndigoChatOpenEvent());
+        this.#emit(new IndigoChatOpenEvent());
         // The notice may still be loading (privacy.ts): focus its Accept once it shows.
-        if (this.consentState === 'pending')
+        if (this.#consentState === 'pending')
           whenConsentShown(() => this.open && this.renderRoot.querySelector<HTMLElement>('[part~="consent-accept"]')?.focus());
-        else this.inputEl?.focus();
+        else this.#inputEl?.focus();
       } else {
-        this.emit(new IndigoChatCloseEvent());
-        this.feedback.closed();
+        this.#emit(new IndigoChatCloseEvent());
+        this.#feedback.closed();
       }
-      this.persistence.schedule(false);
+      this.#persistence.schedule(false);
     }
-    if (this.toAnnounce.length > 0) {
+    if (this.#toAnnounce.length > 0) {
       // Text of the rendered answer (already sanitised DOM), announced once by the polite
       // live region; the streaming bubble itself is never a live region.
-      const ids = this.toAnnounce;
-      this.toAnnounce = [];
+      const ids = this.#toAnnounce;
+      this.#toAnnounce = [];
       // Once the answer is all shown: a long one's last commit can take a few frames.
       afterFinalCommits(() => {
         const text = ids
@@ -815,10 +821,10 @@ export class IndigoChat extends LitElement {
           .trim();
         // Closed launcher: the answer itself is out of sight; say that something arrived.
         if (this.mode === 'launcher' && !this.open) {
-          if (this.unread > 0) this.announcement = stringsFor(this.uiLang).unread(this.unread);
+          if (this.unread > 0) this.announcement = stringsFor(this.#uiLang).unread(this.unread);
         } else if (text) {
           // With the notice that came with it (a cut answer): said together, not one over the other.
-          this.announcement = `${announcedText(text)} ${this.said}`.trim();
+          this.announcement = `${announcedText(text)} ${this.#said}`.trim();
         }
       });
     }
@@ -828,13 +834,13 @@ export class IndigoChat extends LitElement {
    * Every public event goes out here: one place, and the manifest analyzer documents the
    * events from the class JSDoc (`@fires`) instead of guessing from constructor calls.
    */
-  private emit(event: Event): void {
+  #emit(event: Event): void {
     this.dispatchEvent(event);
   }
 
   // --- state plumbing --------------------------------------------------------------------
 
-  private onTranscript(prev: Transcript, next: Transcript): void {
+  #onTranscript(prev: Transcript, next: Transcript): void {
     if (next.messages.length >= prev.messages.length) {
       for (let i = Math.max(0, prev.messages.length - 1); i < next.messages.length; i++) {
         const m = next.messages[i];
@@ -842,10 +848,10 @@ export class IndigoChat extends LitElement {
         const before = prev.messages[i];
         const isNew = !before || before.id !== m.id;
         if (m.role === 'user') {
-          if (isNew) this.emit(new IndigoChatMessageEvent({ message: m, direction: 'out' }));
+          if (isNew) this.#emit(new IndigoChatMessageEvent({ message: m, direction: 'out' }));
         } else if (m.state !== 'streaming' && (isNew || (before.role === 'bot' && before.state === 'streaming'))) {
-          this.emit(new IndigoChatMessageEvent({ message: m, direction: 'in' }));
-          this.toAnnounce.push(m.id);
+          this.#emit(new IndigoChatMessageEvent({ message: m, direction: 'in' }));
+          this.#toAnnounce.push(m.id);
           if (this.mode === 'launcher' && !this.open) this.unread++;
         }
       }
@@ -853,35 +859,35 @@ export class IndigoChat extends LitElement {
     if (next.warningCount > prev.warningCount) {
       const fresh = Math.min(next.warningCount - prev.warningCount, next.warnings.length);
       for (const w of next.warnings.slice(next.warnings.length - fresh)) {
-        this.emit(new IndigoChatWarningEvent(w));
+        this.#emit(new IndigoChatWarningEvent(w));
       }
     }
-    this.persistence.schedule(next.status !== 'idle');
-    this.feedback.transcriptChanged(prev, next);
+    this.#persistence.schedule(next.status !== 'idle');
+    this.#feedback.transcriptChanged(prev, next);
   }
 
-  private readonly onConnectivity = (e: Event): void => {
+  readonly #onConnectivity = (e: Event): void => {
     const online = e.type === 'online';
     this.offline = !online;
-    this.conversation.apply({ type: 'connectivity', online, at: Date.now() });
+    this.#conversation.apply({ type: 'connectivity', online, at: Date.now() });
   };
 
   // --- visitor features ------------------------------------------------------------------
 
   /** The polite live region says `text` (again, even when it is the same text as before). */
-  private announce(text: string): void {
+  #announce(text: string): void {
     this.announcement = this.announcement === text ? `${text}\u00a0` : text;
   }
 
   /** Stop the answer that is streaming: keep what was shown, composer ready. */
-  private stopAnswer(): void {
-    if (this.conversation.stop()) this.inputEl?.focus();
+  #stopAnswer(): void {
+    if (this.#conversation.stop()) this.#inputEl?.focus();
   }
 
-  private async copy(m: BotMessage, button: HTMLElement): Promise<void> {
-    const v = visitorStringsFor(this.uiLang);
-    const ok = await copyMessage(m, this.origins, this.loadOrigins);
-    this.announce(ok ? v.copied : v.copyFailed);
+  async #copy(m: BotMessage, button: HTMLElement): Promise<void> {
+    const v = visitorStringsFor(this.#uiLang);
+    const ok = await copyMessage(m, this.origins, this.#loadOrigins);
+    this.#announce(ok ? v.copied : v.copyFailed);
     if (ok) {
       button.dataset.copied = '';
       setTimeout(() => delete button.dataset.copied, 2000);
@@ -893,33 +899,33 @@ export class IndigoChat extends LitElement {
    * items do). The exporter loads on first use.
    */
   download(format: TranscriptFormat): void {
-    const lang = this.uiLang;
+    const lang = this.#uiLang;
     // The sanitizer too (it may not be loaded yet without the native one; failed: plain text).
     void Promise.all([import('./transcript-export.js'), ensureSanitizer().catch(() => undefined)]).then(([m]) =>
-      m.exportTranscript(this.conversation.transcript, format, this.title, lang, this.origins, this.renderRoot),
+      m.exportTranscript(this.#conversation.transcript, format, this.title, lang, this.origins, this.renderRoot),
     );
   }
 
   /** @internal Teaser (teaser.ts): the messages its welcome text comes from, and the media origins. */
   welcomeSource(): [readonly Message[], readonly string[]] {
-    return [this.conversation.transcript.messages, this.origins];
+    return [this.#conversation.transcript.messages, this.origins];
   }
 
   /** @internal Teaser taken from the welcome: start the conversation while the panel is closed. */
   startConversation(): void {
-    this.conversation.start();
-    this.loadSanitizer();
+    this.#conversation.start();
+    this.#loadSanitizer();
   }
 
   /** @internal Voice input: the composer's text. */
   getDraft(): string {
-    return this.inputEl?.value ?? this.draft;
+    return this.#inputEl?.value ?? this.#draft;
   }
 
   /** @internal Voice input: replace the composer's text (never sends). */
   setDraft(text: string): void {
-    this.measure((this.draft = text));
-    if (this.inputEl) this.inputEl.value = text;
+    this.#measure((this.#draft = text));
+    if (this.#inputEl) this.#inputEl.value = text;
   }
 
   /**
@@ -928,53 +934,53 @@ export class IndigoChat extends LitElement {
    * until then): nothing is cut silently, as `maxlength` did with a long paste. Going over is
    * said once by the live region.
    */
-  private measure(draft: string): void {
-    const max = this.conversation.maxChars;
+  #measure(draft: string): void {
+    const max = this.#conversation.maxChars;
     const near = draft.length > max * 0.9;
     const m = countPart.mod;
     if (near && !m)
       void countPart.load().then(
         (m) => {
           adoptStyles(this.renderRoot, m.styles);
-          this.measure(this.getDraft());
+          this.#measure(this.getDraft());
         },
         () => {},
       );
     const n = near && m ? m.charLength(draft) : null;
-    if (m && n !== null && n > max && !this.over) this.announce(m.countText(n, max, this.uiLang));
+    if (m && n !== null && n > max && !this.#over) this.#announce(m.countText(n, max, this.#uiLang));
     this.counted = n;
   }
 
-  private get over(): boolean {
-    return (this.counted ?? 0) > this.conversation.maxChars;
+  get #over(): boolean {
+    return (this.counted ?? 0) > this.#conversation.maxChars;
   }
 
   /** @internal Voice input failed: say so politely. */
   onVoiceError(): void {
-    this.announce(visitorStringsFor(this.uiLang).micError);
+    this.#announce(visitorStringsFor(this.#uiLang).micError);
   }
 
-  private toggleVoice = (): void => {
-    this.voice.toggle(this.uiLang);
+  #toggleVoice = (): void => {
+    this.#voice.toggle(this.#uiLang);
   };
 
   /** Relative times are written when they are looked at (hover, focus): never stale, never re-rendered. */
-  private onTimeReveal = (e: Event): void => {
+  #onTimeReveal = (e: Event): void => {
     const message = (e.target as Element | null)?.closest?.('[part~="message"]');
     const rel = message?.querySelector<HTMLElement>('[part~="time"] .rel');
     const at = Number(rel?.dataset.at);
-    if (rel && Number.isFinite(at)) rel.textContent = relativeTime(at, Date.now(), this.uiLang);
+    if (rel && Number.isFinite(at)) rel.textContent = relativeTime(at, Date.now(), this.#uiLang);
   };
 
   /** Phones (<= 480 px wide or <= 440 px tall) and fullscreen: the panel is a modal <dialog> (page inert, no scroll). */
-  private get modal(): boolean {
-    return this.mode === 'fullscreen' || (this.mode === 'launcher' && this.viewport.small);
+  get #modal(): boolean {
+    return this.mode === 'fullscreen' || (this.mode === 'launcher' && this.#viewport.small);
   }
 
-  private syncModal(): void {
+  #syncModal(): void {
     // Only a modal panel is a <dialog>: otherwise the query would walk the whole
     // transcript after every render (a 200 KB answer's DOM, once per frame).
-    const dialog = this.modal ? this.renderRoot.querySelector<HTMLDialogElement>('dialog[part~="panel"]') : null;
+    const dialog = this.#modal ? this.renderRoot.querySelector<HTMLDialogElement>('dialog[part~="panel"]') : null;
     const want = dialog !== null && this.isConnected && (this.mode === 'fullscreen' || this.open);
     if (dialog && want && !dialog.open) {
       try {
@@ -985,134 +991,134 @@ export class IndigoChat extends LitElement {
     } else if (dialog && !want && dialog.open) {
       dialog.close();
     }
-    if (want && !this.unlockScroll) this.unlockScroll = lockPageScroll();
-    else if (!want && this.unlockScroll) {
-      this.unlockScroll();
-      this.unlockScroll = null;
+    if (want && !this.#unlockScroll) this.#unlockScroll = lockPageScroll();
+    else if (!want && this.#unlockScroll) {
+      this.#unlockScroll();
+      this.#unlockScroll = null;
     }
   }
 
   /** Escape on the modal: close like the close button (focus back to the launcher). */
-  private onDialogCancel = (e: Event): void => {
+  #onDialogCancel = (e: Event): void => {
     e.preventDefault();
-    if (this.escapeHandled) return;
-    this.close();
+    if (this.#escapeHandled) return;
+    this.#close();
   };
 
   /**
    * Closed by the browser itself (a close request the page could not cancel): keep `open`
    * in step, and put a fullscreen chat back (it is the page's content).
    */
-  private onDialogClose = (): void => {
-    if (this.mode === 'launcher' && this.open) this.close();
+  #onDialogClose = (): void => {
+    if (this.mode === 'launcher' && this.open) this.#close();
     else if (this.mode === 'fullscreen') this.requestUpdate();
   };
 
-  private close(): void {
+  #close(): void {
     if (this.mode !== 'launcher' || !this.open) return;
     this.open = false;
     // Focus goes back where the visitor opened the panel from.
-    void this.updateComplete.then(() => this.launcherEl?.focus());
+    void this.updateComplete.then(() => this.#launcherEl?.focus());
   }
 
-  private onPanelKeydown = (e: KeyboardEvent): void => {
+  #onPanelKeydown = (e: KeyboardEvent): void => {
     if (e.key === 'Escape' && this.mode === 'launcher') {
       e.stopPropagation();
       // Handled here, so a modal <dialog> does not also close itself (its close request).
       e.preventDefault();
-      this.close();
-    } else if (e.key === 'Escape' && this.modal) {
+      this.#close();
+    } else if (e.key === 'Escape' && this.#modal) {
       e.preventDefault(); // a fullscreen chat has nothing to close to
     }
   };
 
-  private onInputKeydown = (e: KeyboardEvent): void => {
-    if (e.key === 'Escape' && this.conversation.stoppable) {
+  #onInputKeydown = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape' && this.#conversation.stoppable) {
       // Escape stops the answer first; a second Escape closes the panel.
       e.preventDefault();
       e.stopPropagation();
-      this.escapeHandled = true;
-      setTimeout(() => (this.escapeHandled = false));
-      this.stopAnswer();
+      this.#escapeHandled = true;
+      setTimeout(() => (this.#escapeHandled = false));
+      this.#stopAnswer();
       return;
     }
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
-      this.submit();
+      this.#submit();
     }
   };
 
-  private onInput = (e: Event): void => {
-    this.measure((this.draft = (e.target as HTMLTextAreaElement).value));
+  #onInput = (e: Event): void => {
+    this.#measure((this.#draft = (e.target as HTMLTextAreaElement).value));
   };
 
-  private onSubmit = (e: Event): void => {
+  #onSubmit = (e: Event): void => {
     e.preventDefault();
-    this.submit();
+    this.#submit();
   };
 
-  private submit(): void {
-    const text = this.inputEl?.value ?? this.draft;
-    if (this.over) this.announce(countPart.mod!.countText(this.counted!, this.conversation.maxChars, this.uiLang));
+  #submit(): void {
+    const text = this.#inputEl?.value ?? this.#draft;
+    if (this.#over) this.#announce(countPart.mod!.countText(this.counted!, this.#conversation.maxChars, this.#uiLang));
     // Cleared only once the conversation accepted it (reduced, or queued and shown as queued).
     else if (text.trim() !== '' && this.send(text)) this.setDraft('');
-    this.inputEl?.focus();
+    this.#inputEl?.focus();
   }
 
-  private onPayload = (payload: string, label: string): void => {
+  #onPayload = (payload: string, label: string): void => {
     this.sendPayload(payload, label);
   };
 
-  private onConsentAccept = (): void => {
+  #onConsentAccept = (): void => {
     this.consentGiven = true;
     this.consentDeclined = false;
     // Remembered from now on, with the conversation it starts.
     void this.updateComplete.then(() => {
-      this.persistence.schedule(false);
-      this.inputEl?.focus();
+      this.#persistence.schedule(false);
+      this.#inputEl?.focus();
     });
   };
 
-  private onConsentDecline = (): void => {
+  #onConsentDecline = (): void => {
     if (this.declineAction === 'close' && this.mode === 'launcher') {
-      this.close();
+      this.#close();
       return;
     }
     if (this.declineAction === 'close') return;
     this.consentDeclined = true;
-    void this.updateComplete.then(() => this.inputEl?.focus());
+    void this.updateComplete.then(() => this.#inputEl?.focus());
   };
 
-  private onBlockWarning = (code: WarningCode, message: string): void => {
-    this.emit(new IndigoChatWarningEvent({ code, message, at: Date.now() }));
+  #onBlockWarning = (code: WarningCode, message: string): void => {
+    this.#emit(new IndigoChatWarningEvent({ code, message, at: Date.now() }));
   };
 
   // --- rendering ---------------------------------------------------------------------------
 
-  private renderTime(at: number, v: VisitorStrings): TemplateResult {
+  #renderTime(at: number, v: VisitorStrings): TemplateResult {
     // The relative text is written on hover/focus (onTimeReveal); the full date is always there for screen readers.
     return html`<time part="time" datetime=${new Date(at).toISOString()}
       ><span class="rel" aria-hidden="true" data-at=${at}></span
-      ><span class="visually-hidden">${v.sentAt(fullDate(at, this.uiLang))}</span></time
+      ><span class="visually-hidden">${v.sentAt(fullDate(at, this.#uiLang))}</span></time
     >`;
   }
 
-  private renderDay(label: string | null): TemplateResult | typeof nothing {
+  #renderDay(label: string | null): TemplateResult | typeof nothing {
     return label === null ? nothing : html`<div part="day" role="listitem"><span>${label}</span></div>`;
   }
 
-  private renderUser(m: UserMessage, s: ReturnType<typeof stringsFor>, v: VisitorStrings): TemplateResult {
+  #renderUser(m: UserMessage, s: ReturnType<typeof stringsFor>, v: VisitorStrings): TemplateResult {
     return html`<div part="message message-user" role="listitem" data-message-id=${m.id}>
       <span class="visually-hidden">${s.you}:</span>
       <div class="user-bubble" dir="auto">${m.text}</div>
       <div class="meta">
-        ${m.status === 'failed' ? html`<span class="status failed">${s.failed}</span>` : nothing} ${this.renderTime(m.at, v)}
+        ${m.status === 'failed' ? html`<span class="status failed">${s.failed}</span>` : nothing} ${this.#renderTime(m.at, v)}
       </div>
     </div>`;
   }
 
   /** Per-answer actions, in their own group (feedback buttons join it there). */
-  private renderAnswerActions(m: BotMessage, v: VisitorStrings): TemplateResult | typeof nothing {
+  #renderAnswerActions(m: BotMessage, v: VisitorStrings): TemplateResult | typeof nothing {
     if (!isCopyable(m)) return nothing;
     return html`<div class="answer-actions" role="group" aria-label=${v.answerActions}>
       <button
@@ -1121,14 +1127,14 @@ export class IndigoChat extends LitElement {
         type="button"
         aria-label=${v.copy}
         title=${v.copy}
-        @click=${(e: Event) => void this.copy(m, e.currentTarget as HTMLElement)}
+        @click=${(e: Event) => void this.#copy(m, e.currentTarget as HTMLElement)}
       >
         ${copyIcon}
       </button>
     </div>`;
   }
 
-  private renderBot(
+  #renderBot(
     m: BotMessage,
     activeId: string | null,
     latest: boolean,
@@ -1142,24 +1148,24 @@ export class IndigoChat extends LitElement {
       data-message-id=${m.id}
       aria-busy=${m.state === 'streaming' ? 'true' : 'false'}
     >
-      <span class="visually-hidden">${s.assistant}${hasGeneratedContent(m) ? ` (${privacyStrings(this.uiLang).aiGenerated})` : ''}:</span>
+      <span class="visually-hidden">${s.assistant}${hasGeneratedContent(m) ? ` (${privacyStrings(this.#uiLang).aiGenerated})` : ''}:</span>
       ${renderBotBlocks(m, {
-        lang: this.uiLang,
+        lang: this.#uiLang,
         mediaOrigins: this.origins,
-        loadOrigins: this.loadOrigins,
+        loadOrigins: this.#loadOrigins,
         activeActionsId: activeId,
         // The latest turn's carousel buttons stay live even when it has no quick replies.
         activeMessageId: latest ? m.id : null,
-        shown: this.shown,
-        onPayload: this.onPayload,
-        onWarning: this.onBlockWarning,
+        shown: this.#shown,
+        onPayload: this.#onPayload,
+        onWarning: this.#onBlockWarning,
       })}
       ${m.stopped ? html`<span class="status stopped">${v.stopped}</span>` : m.state === 'incomplete' ? html`<span class="status">${s.incomplete}</span>` : nothing}
-      ${m.state === 'streaming' ? nothing : html`<div class="meta">${this.renderTime(m.at, v)}${this.renderAnswerActions(m, v)}${this.feedback.renderThumbs(ratedId)}</div>`}
+      ${m.state === 'streaming' ? nothing : html`<div class="meta">${this.#renderTime(m.at, v)}${this.#renderAnswerActions(m, v)}${this.#feedback.renderThumbs(ratedId)}</div>`}
     </div>`;
   }
 
-  private renderMessage(
+  #renderMessage(
     m: Message,
     activeId: string | null,
     latest: boolean,
@@ -1168,61 +1174,61 @@ export class IndigoChat extends LitElement {
     day: string | null,
     ratedId?: string,
   ): TemplateResult {
-    return html`${this.renderDay(day)}${m.role === 'user' ? this.renderUser(m, s, v) : this.renderBot(m, activeId, latest, s, v, ratedId)}`;
+    return html`${this.#renderDay(day)}${m.role === 'user' ? this.#renderUser(m, s, v) : this.#renderBot(m, activeId, latest, s, v, ratedId)}`;
   }
 
   /** Indices of messages that start a day (memoised: recomputed only when messages are added). */
-  private dayStartsOf(t: Transcript): Set<number> {
+  #dayStartsOf(t: Transcript): Set<number> {
     const first = t.messages[0]?.at ?? 0;
-    if (this.dayCache.n !== t.messages.length || this.dayCache.first !== first) {
-      this.dayCache = { n: t.messages.length, first, starts: dayStarts(t.messages.map((m) => m.at)) };
+    if (this.#dayCache.n !== t.messages.length || this.#dayCache.first !== first) {
+      this.#dayCache = { n: t.messages.length, first, starts: dayStarts(t.messages.map((m) => m.at)) };
     }
-    return this.dayCache.starts;
+    return this.#dayCache.starts;
   }
 
-  private showTyping(t: Transcript): boolean {
+  #showTyping(t: Transcript): boolean {
     if (t.status === 'waiting') return true;
     const last = t.messages[t.messages.length - 1];
     if (t.status === 'streaming') return !last || last.role !== 'bot' || last.blocks.length === 0;
-    return this.conversation.hiddenPending;
+    return this.#conversation.hiddenPending;
   }
 
-  private renderPanel(s: ReturnType<typeof stringsFor>, v: VisitorStrings): TemplateResult {
-    const t = this.conversation.transcript;
+  #renderPanel(s: ReturnType<typeof stringsFor>, v: VisitorStrings): TemplateResult {
+    const t = this.#conversation.transcript;
     const activeId = activeActionsBlockId(t);
     const lastMessage = t.messages[t.messages.length - 1];
     const title = this.title || s.defaultTitle;
-    const avatar = this.avatarSrc;
+    const avatar = this.#avatarSrc;
     const launcher = this.mode === 'launcher';
-    const hidden = this.conversation.hiddenFailure;
+    const hidden = this.#conversation.hiddenFailure;
     const notice = hidden
       ? { kind: hidden.kind === 'timeout' ? 'timeout' : 'send-failed', text: s.noticeConnect }
       : t.notice && t.notice.kind !== 'offline'
-        ? { kind: t.notice.kind, text: noticeText(t.notice, s, this.uiLang) }
+        ? { kind: t.notice.kind, text: noticeText(t.notice, s, this.#uiLang) }
         : null;
-    const retry = this.conversation.retryData;
-    const lang = this.uiLang;
+    const retry = this.#conversation.retryData;
+    const lang = this.#uiLang;
     const origins = this.mediaOrigins;
-    const rateable = this.feedback.rateable();
-    const load = this.loadOrigins;
+    const rateable = this.#feedback.rateable();
+    const load = this.#loadOrigins;
     const ps = privacyStrings(lang);
-    const consentPending = this.consentState === 'pending';
-    const starts = this.dayStartsOf(t);
+    const consentPending = this.#consentState === 'pending';
+    const starts = this.#dayStartsOf(t);
     const now = Date.now();
-    const stoppable = this.conversation.stoppable;
+    const stoppable = this.#conversation.stoppable;
     // On screen once on this page (sticky: messages re-render once, at the first open).
-    this.shown ||= this.mode === 'launcher' ? this.open : this.visibility.seen;
-    this.status = notice?.text ?? (this.offline ? s.offline : '');
+    this.#shown ||= this.mode === 'launcher' ? this.open : this.#visibility.seen;
+    this.#status = notice?.text ?? (this.offline ? s.offline : '');
     // Bot HTML is never shown unsanitized: held while the fallback sanitizer loads, plain
     // text (with a notice) if it failed to load.
     const sanitizing = sanitizerStatus();
     const content = html`<header part="header">
-        ${avatar && this.revealed ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />` : nothing}
+        ${avatar && this.#revealed ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />` : nothing}
         <div class="titles">
           <h2 part="title">${title}</h2>
           ${this.subtitle ? html`<p part="subtitle">${this.subtitle}</p>` : nothing}
         </div>
-        ${this.menu.render(this.uid, v)}
+        ${this.#menu.render(this.#uid, v)}
         <button
           part="restart"
           class="icon-button"
@@ -1242,7 +1248,7 @@ export class IndigoChat extends LitElement {
                 type="button"
                 aria-label=${s.closeChat}
                 title=${s.closeChat}
-                @click=${() => this.close()}
+                @click=${() => this.#close()}
               >
                 ${closeIcon}
               </button>`
@@ -1253,11 +1259,11 @@ export class IndigoChat extends LitElement {
         consentPending
           ? renderConsent(
               {
-                id: this.uid,
+                id: this.#uid,
                 text: this.consentText,
                 privacyUrl: this.privacyUrl,
-                onAccept: this.onConsentAccept,
-                onDecline: this.onConsentDecline,
+                onAccept: this.#onConsentAccept,
+                onDecline: this.#onConsentDecline,
               },
               lang,
             )
@@ -1269,11 +1275,11 @@ export class IndigoChat extends LitElement {
           role="list"
           aria-label=${s.transcript}
           tabindex="0"
-          @pointerover=${this.onTimeReveal}
-          @focusin=${this.onTimeReveal}
+          @pointerover=${this.#onTimeReveal}
+          @focusin=${this.#onTimeReveal}
         >
           ${renderDisclosure(this.disclosure, ps)}
-          ${this.consentState === 'declined' ? html`<div class="memory-only" role="listitem">${ps.memoryOnly}</div>` : nothing}
+          ${this.#consentState === 'declined' ? html`<div class="memory-only" role="listitem">${ps.memoryOnly}</div>` : nothing}
           ${
             sanitizing === 'loading' || sanitizing === 'idle'
               ? nothing
@@ -1286,14 +1292,14 @@ export class IndigoChat extends LitElement {
                     const latest = m === lastMessage && m.role === 'bot';
                     const day = starts.has(i) ? dayLabel(m.at, now, lang, v) : null;
                     const ratedId = rateable.get(m.id);
-                    const vote = this.feedback.vote(ratedId);
-                    return guard([m, mine, latest, lang, origins, day, ratedId, vote, load, this.shown], () =>
-                      this.renderMessage(m, mine, latest, s, v, day, ratedId),
+                    const vote = this.#feedback.vote(ratedId);
+                    return guard([m, mine, latest, lang, origins, day, ratedId, vote, load, this.#shown], () =>
+                      this.#renderMessage(m, mine, latest, s, v, day, ratedId),
                     );
                   },
                 )
           }
-          ${this.conversation.queued.map((q) =>
+          ${this.#conversation.queued.map((q) =>
             q.hidden
               ? nothing
               : html`<div part="message message-user" class="queued" role="listitem">
@@ -1304,14 +1310,14 @@ export class IndigoChat extends LitElement {
                 </div>`,
           )}
           ${
-            this.showTyping(t)
+            this.#showTyping(t)
               ? html`<div part="typing" role="listitem" aria-label=${s.typing}><span></span><span></span><span></span></div>`
               : nothing
           }
         </div>
         ${
-          this.scroller.showJump
-            ? html`<button part="jump" type="button" @click=${() => this.scroller.jumpToLatest()}>${s.jump}</button>`
+          this.#scroller.showJump
+            ? html`<button part="jump" type="button" @click=${() => this.#scroller.jumpToLatest()}>${s.jump}</button>`
             : nothing
         }
       </div>
@@ -1322,36 +1328,36 @@ export class IndigoChat extends LitElement {
         notice
           ? html`<div part="notice" role="status" class=${notice.kind}>
               <span>${notice.text}</span>
-              ${retry ? html`<button part="retry" type="button" @click=${() => this.conversation.retry()}>${s.retry}</button>` : nothing}
+              ${retry ? html`<button part="retry" type="button" @click=${() => this.#conversation.retry()}>${s.retry}</button>` : nothing}
             </div>`
           : nothing
       }
-      ${this.feedback.renderCsat()}
-      ${this.counted === null ? nothing : countPart.mod!.countView(`${this.uid}-count`, this.counted, this.conversation.maxChars, lang)}
-      <form part="composer" ?hidden=${consentPending} @submit=${this.onSubmit}>
-        <label class="visually-hidden" for="${this.uid}-input">${s.inputLabel}</label>
+      ${this.#feedback.renderCsat()}
+      ${this.counted === null ? nothing : countPart.mod!.countView(`${this.#uid}-count`, this.counted, this.#conversation.maxChars, lang)}
+      <form part="composer" ?hidden=${consentPending} @submit=${this.#onSubmit}>
+        <label class="visually-hidden" for="${this.#uid}-input">${s.inputLabel}</label>
         <textarea
-          id="${this.uid}-input"
+          id="${this.#uid}-input"
           part="input"
           rows="1"
-          aria-describedby=${this.counted === null ? nothing : `${this.uid}-count`}
-          aria-invalid=${this.over ? 'true' : nothing}
+          aria-describedby=${this.counted === null ? nothing : `${this.#uid}-count`}
+          aria-invalid=${this.#over ? 'true' : nothing}
           placeholder=${s.placeholder}
-          .value=${this.draft}
-          @input=${this.onInput}
-          @keydown=${this.onInputKeydown}
-          @focus=${() => warmTimeFormat(this.uiLang)}
+          .value=${this.#draft}
+          @input=${this.#onInput}
+          @keydown=${this.#onInputKeydown}
+          @focus=${() => warmTimeFormat(this.#uiLang)}
         ></textarea>
         ${
-          this.voice.supported
+          this.#voice.supported
             ? html`<button
                 part="mic"
                 class="icon-button"
                 type="button"
-                aria-label=${this.voice.listening ? v.micStop : v.micStart}
-                title=${this.voice.listening ? v.micListening : v.micStart}
-                ?data-listening=${this.voice.listening}
-                @click=${this.toggleVoice}
+                aria-label=${this.#voice.listening ? v.micStop : v.micStart}
+                title=${this.#voice.listening ? v.micListening : v.micStart}
+                ?data-listening=${this.#voice.listening}
+                @click=${this.#toggleVoice}
               >
                 ${micIcon}
               </button>`
@@ -1359,34 +1365,34 @@ export class IndigoChat extends LitElement {
         }
         ${
           stoppable
-            ? html`<button part="stop" type="button" aria-label=${v.stop} title=${v.stop} @click=${() => this.stopAnswer()}>
+            ? html`<button part="stop" type="button" aria-label=${v.stop} title=${v.stop} @click=${() => this.#stopAnswer()}>
                 ${stopIcon}
               </button>`
             : html`<button part="send" type="submit" aria-label=${s.send}>${sendIcon}</button>`
         }
       </form>`;
-    if (this.modal) {
+    if (this.#modal) {
       return html`<dialog
-        id="${this.uid}-panel"
+        id="${this.#uid}-panel"
         part="panel"
         class="modal"
         aria-label=${title}
         ?hidden=${launcher && !this.open}
-        @keydown=${this.onPanelKeydown}
+        @keydown=${this.#onPanelKeydown}
         @click=${focusClickedControl}
-        @cancel=${this.onDialogCancel}
-        @close=${this.onDialogClose}
+        @cancel=${this.#onDialogCancel}
+        @close=${this.#onDialogClose}
       >
         ${content}
       </dialog>`;
     }
     return html`<section
-      id="${this.uid}-panel"
+      id="${this.#uid}-panel"
       part="panel"
       role=${launcher ? 'dialog' : 'region'}
       aria-label=${title}
       ?hidden=${launcher && !this.open}
-      @keydown=${this.onPanelKeydown}
+      @keydown=${this.#onPanelKeydown}
       @click=${focusClickedControl}
     >
       ${content}
@@ -1394,15 +1400,15 @@ export class IndigoChat extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const lang = this.uiLang;
+    const lang = this.#uiLang;
     const s = stringsFor(lang);
     const v = visitorStringsFor(lang);
     const launcher = this.mode === 'launcher';
-    const classes = `root ${this.mode === 'inline' || this.mode === 'fullscreen' ? 'inline' : 'launcher'}${this.viewport.small ? ' small' : ''}`;
+    const classes = `root ${this.mode === 'inline' || this.mode === 'fullscreen' ? 'inline' : 'launcher'}${this.#viewport.small ? ' small' : ''}`;
     // title="" stops the host's title attribute from showing as a tooltip everywhere.
     // dir follows the wanted language at once (the layout does not wait for its strings).
-    return html`<div class=${classes} title="" lang=${lang} dir=${dirOf(this.wantedLang)}>
-      ${launcher ? this.teaserCtl.render(lang) : nothing}
+    return html`<div class=${classes} title="" lang=${lang} dir=${dirOf(this.#wantedLang)}>
+      ${launcher ? this.#teaserCtl.render(lang) : nothing}
       ${
         launcher
           ? html`<button
@@ -1410,15 +1416,15 @@ export class IndigoChat extends LitElement {
               type="button"
               aria-label=${this.open ? s.closeChat : this.unread > 0 ? `${s.openChat}, ${s.unread(this.unread)}` : s.openChat}
               aria-expanded=${this.open ? 'true' : 'false'}
-              aria-controls="${this.uid}-panel"
-              @click=${() => (this.open ? this.close() : this.show())}
+              aria-controls="${this.#uid}-panel"
+              @click=${() => (this.open ? this.#close() : this.show())}
             >
               ${this.open ? closeIcon : chatIcon}
               ${this.unread > 0 && !this.open ? html`<span part="badge" aria-hidden="true">${this.unread}</span>` : nothing}
             </button>`
           : nothing
       }
-      ${this.renderPanel(s, v)}
+      ${this.#renderPanel(s, v)}
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     </div>`;
   }

@@ -29,7 +29,7 @@ export interface TeaserHost extends ReactiveControllerHost {
 }
 
 export class TeaserController implements ReactiveController {
-  private teaser: Teaser | null = null;
+  #teaser: Teaser | null = null;
 
   constructor(
     private readonly host: TeaserHost,
@@ -40,21 +40,21 @@ export class TeaserController implements ReactiveController {
   }
 
   get text(): string | null {
-    return this.teaser?.text ?? null;
+    return this.#teaser?.text ?? null;
   }
 
   get visible(): boolean {
-    return this.teaser?.visible ?? false;
+    return this.#teaser?.visible ?? false;
   }
 
   hostUpdated(): void {
-    if (this.teaser) this.teaser.hostUpdated();
+    if (this.#teaser) this.#teaser.hostUpdated();
     else if (this.host.teaser !== null && this.host.mode === 'launcher')
       teaserPart.load().then(
         (m) => {
-          if (this.teaser) return;
+          if (this.#teaser) return;
           adoptStyles(this.host.renderRoot, m.styles);
-          this.teaser = new m.Teaser(this.host, this.allowed);
+          this.#teaser = new m.Teaser(this.host, this.allowed);
           this.host.requestUpdate();
         },
         () => {}, // no teaser: the launcher is all there is
@@ -64,10 +64,10 @@ export class TeaserController implements ReactiveController {
   /** Hide for good (this page) — the close button, or the panel opened. */
   /** The bubble (rendered by the teaser module: it only shows once that is here). */
   render(lang: string): unknown {
-    return this.teaser?.render(lang) ?? nothing;
+    return this.#teaser?.render(lang) ?? nothing;
   }
 
   hostDisconnected(): void {
-    this.teaser?.hostDisconnected();
+    this.#teaser?.hostDisconnected();
   }
 }

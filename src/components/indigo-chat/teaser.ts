@@ -44,41 +44,41 @@ const memory = new Map<string, string>();
 
 export class Teaser {
   text: string | null = null;
-  private readonly host: TeaserHost;
+  readonly #host: TeaserHost;
   /** May the teaser appear unprompted now (consent)? Asked on every update. */
-  private readonly allowed: () => boolean;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private due = false;
-  private done = false;
+  readonly #allowed: () => boolean;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #due = false;
+  #done = false;
 
   constructor(host: TeaserHost, allowed: () => boolean) {
-    this.host = host;
-    this.allowed = allowed;
+    this.#host = host;
+    this.#allowed = allowed;
   }
 
   get visible(): boolean {
     return this.text !== null;
   }
 
-  private get key(): string {
-    return `indigo-chat:teaser:${this.host.relay}#${this.host.id}`;
+  get #key(): string {
+    return `indigo-chat:teaser:${this.#host.relay}#${this.#host.id}`;
   }
 
-  private store(): Storage | null {
+  #store(): Storage | null {
     try {
-      if (this.host.storage === 'local') return localStorage;
-      if (this.host.storage === 'session') return sessionStorage;
+      if (this.#host.storage === 'local') return localStorage;
+      if (this.#host.storage === 'session') return sessionStorage;
     } catch {
       // storage blocked (privacy settings): memory only
     }
     return null;
   }
 
-  private shownToday(): boolean {
+  #shownToday(): boolean {
     const today = dayKey(Date.now());
-    let stored: string | null | undefined = memory.get(this.key);
+    let stored: string | null | undefined = memory.get(this.#key);
     try {
-      stored = this.store()?.getItem(this.key) ?? stored;
+      stored = this.#store()?.getItem(this.#key) ?? stored;
     } catch {
       // ignore
     }
@@ -86,75 +86,75 @@ export class Teaser {
   }
 
   /** Shown: remembered for this page load only (nothing is stored before the visitor acts). */
-  private remember(): void {
-    memory.set(this.key, dayKey(Date.now()));
+  #remember(): void {
+    memory.set(this.#key, dayKey(Date.now()));
   }
 
   /** The visitor acted on the teaser (closed it, or opened the chat): once per day from now. */
-  private persist(): void {
+  #persist(): void {
     const today = dayKey(Date.now());
     try {
-      this.store()?.setItem(this.key, today);
+      this.#store()?.setItem(this.#key, today);
     } catch {
       // quota or blocked: the in-memory note still stops a repeat on this page
     }
   }
 
-  private eligible(): boolean {
-    return this.host.mode === 'launcher' && !this.host.open && this.host.teaser !== null && this.allowed();
+  #eligible(): boolean {
+    return this.#host.mode === 'launcher' && !this.#host.open && this.#host.teaser !== null && this.#allowed();
   }
 
   hostUpdated(): void {
-    if (this.done) return;
-    if (this.host.open && this.text !== null) {
+    if (this.#done) return;
+    if (this.#host.open && this.text !== null) {
       // The visitor opened the chat: the teaser has done its job.
       this.dismiss();
       return;
     }
     if (this.text !== null) return;
-    if (!this.eligible() || this.shownToday()) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+    if (!this.#eligible() || this.#shownToday()) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
       return;
     }
-    if (this.due) {
-      this.tryShow();
+    if (this.#due) {
+      this.#tryShow();
       return;
     }
-    if (this.timer === undefined) {
-      const delay = Number.isFinite(this.host.teaserDelay) && this.host.teaserDelay > 0 ? this.host.teaserDelay : 0;
-      this.timer = setTimeout(() => {
-        this.due = true;
-        if (this.host.teaser === '') this.host.startConversation();
-        this.host.requestUpdate();
+    if (this.#timer === undefined) {
+      const delay = Number.isFinite(this.#host.teaserDelay) && this.#host.teaserDelay > 0 ? this.#host.teaserDelay : 0;
+      this.#timer = setTimeout(() => {
+        this.#due = true;
+        if (this.#host.teaser === '') this.#host.startConversation();
+        this.#host.requestUpdate();
       }, delay);
     }
   }
 
-  private tryShow(): void {
+  #tryShow(): void {
     const text =
-      this.host.teaser === ''
-        ? welcomeTextOf(...this.host.welcomeSource(), () => this.host.requestUpdate())
-        : (this.host.teaser ?? '').trim();
+      this.#host.teaser === ''
+        ? welcomeTextOf(...this.#host.welcomeSource(), () => this.#host.requestUpdate())
+        : (this.#host.teaser ?? '').trim();
     if (!text) return; // the welcome has not arrived yet: the next update tries again
     this.text = text.length > 160 ? `${text.slice(0, 157)}…` : text;
-    this.remember();
-    this.host.requestUpdate();
+    this.#remember();
+    this.#host.requestUpdate();
   }
 
-  private readonly openChat = (): void => {
+  readonly #openChat = (): void => {
     this.dismiss();
-    this.host.show();
+    this.#host.show();
   };
 
-  private readonly close = (): void => this.dismiss();
+  readonly #close = (): void => this.dismiss();
 
   render(lang: string): TemplateResult | typeof nothing {
-    if (this.text === null || this.host.open) return nothing;
+    if (this.text === null || this.#host.open) return nothing;
     const v = teaserStrings(lang);
     return html`<div part="teaser" class="teaser">
-      <button class="teaser-text" type="button" title=${v.teaserOpen} @click=${this.openChat}>${this.text}</button>
-      <button part="teaser-close" type="button" aria-label=${v.teaserClose} title=${v.teaserClose} @click=${this.close}>
+      <button class="teaser-text" type="button" title=${v.teaserOpen} @click=${this.#openChat}>${this.text}</button>
+      <button part="teaser-close" type="button" aria-label=${v.teaserClose} title=${v.teaserClose} @click=${this.#close}>
         ${closeIcon}
       </button>
     </div>`;
@@ -162,18 +162,18 @@ export class Teaser {
 
   /** Hide for good (this page) — the close button, or the panel opened. */
   dismiss(): void {
-    clearTimeout(this.timer);
-    this.done = true;
+    clearTimeout(this.#timer);
+    this.#done = true;
     if (this.text !== null) {
-      this.persist();
+      this.#persist();
       this.text = null;
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
     }
   }
 
   hostDisconnected(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 }
 

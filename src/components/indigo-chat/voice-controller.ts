@@ -44,16 +44,16 @@ export interface VoiceHost extends ReactiveControllerHost {
 }
 
 export class VoiceController implements ReactiveController {
-  private readonly host: VoiceHost;
-  private dictation: Dictation | null = null;
+  readonly #host: VoiceHost;
+  #dictation: Dictation | null = null;
 
   constructor(host: VoiceHost) {
-    this.host = host;
+    this.#host = host;
     host.addController(this);
   }
 
   get listening(): boolean {
-    return this.dictation?.listening ?? false;
+    return this.#dictation?.listening ?? false;
   }
 
   /** Decided per render: a polyfill or a test may install the API later. */
@@ -63,12 +63,12 @@ export class VoiceController implements ReactiveController {
 
   toggle(lang: string): void {
     dictation.load().then(
-      (m) => (this.dictation ??= new m.Dictation(this.host)).toggle(lang),
-      () => this.host.onVoiceError(),
+      (m) => (this.#dictation ??= new m.Dictation(this.#host)).toggle(lang),
+      () => this.#host.onVoiceError(),
     );
   }
 
   hostDisconnected(): void {
-    this.dictation?.abort();
+    this.#dictation?.abort();
   }
 }

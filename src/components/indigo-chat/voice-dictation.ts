@@ -6,13 +6,13 @@ import { recognitionCtor, type Recognition, type VoiceHost } from './voice-contr
 
 export class Dictation {
   listening = false;
-  private rec: Recognition | null = null;
+  #rec: Recognition | null = null;
 
   constructor(private readonly host: VoiceHost) {}
 
   toggle(lang: string): void {
     if (this.listening) {
-      this.rec?.stop();
+      this.#rec?.stop();
       return;
     }
     const Ctor = recognitionCtor();
@@ -39,24 +39,24 @@ export class Dictation {
     };
     rec.onend = () => {
       this.listening = false;
-      this.rec = null;
+      this.#rec = null;
       this.host.requestUpdate();
     };
-    this.rec = rec;
+    this.#rec = rec;
     this.listening = true;
     try {
       rec.start();
     } catch {
       this.listening = false;
-      this.rec = null;
+      this.#rec = null;
       this.host.onVoiceError();
     }
     this.host.requestUpdate();
   }
 
   abort(): void {
-    this.rec?.abort();
-    this.rec = null;
+    this.#rec?.abort();
+    this.#rec = null;
     this.listening = false;
   }
 }

@@ -11,41 +11,41 @@ export { DeltaError } from './script.js';
  * the text the script reaches, and the text after the last op is never segmented.
  */
 class StringText implements OldText {
-  private readonly text: string;
-  private readonly unit: DeltaUnit;
-  private walker: ForwardWalker;
-  private walkerU = 0;
+  readonly #text: string;
+  readonly #unit: DeltaUnit;
+  #walker: ForwardWalker;
+  #walkerU = 0;
 
   constructor(text: string, unit: DeltaUnit) {
-    this.text = text;
-    this.unit = unit;
-    this.walker = new ForwardWalker(text, unit);
+    this.#text = text;
+    this.#unit = unit;
+    this.#walker = new ForwardWalker(text, unit);
   }
 
   get utf16Length(): number {
-    return this.text.length;
+    return this.#text.length;
   }
 
   locate(u: number): number {
-    if (u < this.walkerU) {
-      this.walker = new ForwardWalker(this.text, this.unit);
-      this.walkerU = 0;
+    if (u < this.#walkerU) {
+      this.#walker = new ForwardWalker(this.#text, this.#unit);
+      this.#walkerU = 0;
     }
-    if (!this.walker.forward(u - this.walkerU)) {
-      this.walker = new ForwardWalker(this.text, this.unit);
-      this.walkerU = 0;
+    if (!this.#walker.forward(u - this.#walkerU)) {
+      this.#walker = new ForwardWalker(this.#text, this.#unit);
+      this.#walkerU = 0;
       return -1;
     }
-    this.walkerU = u;
-    return this.walker.pos;
+    this.#walkerU = u;
+    return this.#walker.pos;
   }
 
   charCodeAt(i: number): number {
-    return this.text.charCodeAt(i);
+    return this.#text.charCodeAt(i);
   }
 
   slice(start: number, end: number): string {
-    return this.text.slice(start, end);
+    return this.#text.slice(start, end);
   }
 }
 

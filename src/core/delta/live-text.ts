@@ -78,11 +78,11 @@ class PieceText implements OldText {
   /** starts16[i] / startsU[i]: offset of piece i; the last entry is the total. */
   readonly starts16: number[];
   readonly startsU: number[];
-  private readonly strings = new Map<number, UnitString>();
+  readonly #strings = new Map<number, UnitString>();
   // Where the last locate inside a non-simple piece ended, to walk on from there.
-  private anchorPiece = -1;
-  private anchorK = 0;
-  private anchorX = 0;
+  #anchorPiece = -1;
+  #anchorK = 0;
+  #anchorX = 0;
 
   constructor(
     readonly pieces: readonly Piece[],
@@ -96,11 +96,11 @@ class PieceText implements OldText {
     this.unitLength = startsU[pieces.length] as number;
   }
 
-  private unitString(i: number): UnitString {
-    let us = this.strings.get(i);
+  #unitString(i: number): UnitString {
+    let us = this.#strings.get(i);
     if (us === undefined) {
       us = new UnitString((this.pieces[i] as Piece).s, this.unit);
-      this.strings.set(i, us);
+      this.#strings.set(i, us);
     }
     return us;
   }
@@ -115,18 +115,18 @@ class PieceText implements OldText {
     if (k === 0) return base;
     if (p.simple) return base + k;
     const rest = p.n - k;
-    const us = this.unitString(i);
+    const us = this.#unitString(i);
     let x: number;
-    if (this.anchorPiece === i && this.anchorK <= k && k - this.anchorK <= Math.min(k, rest)) {
-      x = us.forward(this.anchorX, k - this.anchorK);
+    if (this.#anchorPiece === i && this.#anchorK <= k && k - this.#anchorK <= Math.min(k, rest)) {
+      x = us.forward(this.#anchorX, k - this.#anchorK);
     } else if (k <= rest) {
       x = us.forward(0, k);
     } else {
       x = us.backward(p.s.length, rest);
     }
-    this.anchorPiece = i;
-    this.anchorK = k;
-    this.anchorX = x;
+    this.#anchorPiece = i;
+    this.#anchorK = k;
+    this.#anchorX = x;
     return base + x;
   }
 
@@ -247,22 +247,22 @@ class PieceLiveText implements LiveText {
   readonly utf16Length: number;
   /** @internal */
   readonly pieces: readonly Piece[];
-  private readonly starts16: number[];
-  private readonly startsU: number[];
-  private text: PieceText | undefined;
-  private str: string | undefined;
+  readonly #starts16: number[];
+  readonly #startsU: number[];
+  #text: PieceText | undefined;
+  #str: string | undefined;
 
   constructor(unit: DeltaUnit, pieces: readonly Piece[], starts16: number[], startsU: number[]) {
     this.unit = unit;
     this.pieces = pieces;
-    this.starts16 = starts16;
-    this.startsU = startsU;
+    this.#starts16 = starts16;
+    this.#startsU = startsU;
     this.length = startsU[pieces.length] as number;
     this.utf16Length = starts16[pieces.length] as number;
   }
 
   apply(deltas: unknown): LiveText {
-    const text = (this.text ??= new PieceText(this.pieces, this.unit, this.starts16, this.startsU));
+    const text = (this.#text ??= new PieceText(this.pieces, this.unit, this.#starts16, this.#startsU));
     const edits = compileScript(deltas, text, this.unit);
     if (edits.length === 0) return this;
     const windows = windowsFor(edits, text, this.unit);
@@ -308,34 +308,34 @@ class PieceLiveText implements LiveText {
       copied = j + 1;
     }
     if (copied < m) out = out.concat(old.slice(copied));
-    const [starts16, startsU] = prefixSums(out, firstChanged, this.starts16, this.startsU);
+    const [starts16, startsU] = prefixSums(out, firstChanged, this.#starts16, this.#startsU);
     return new PieceLiveText(this.unit, out, starts16, startsU);
   }
 
   /** @internal UTF-16 offset of piece `i` (the length for `i` = the piece count). */
   prefix16(i: number): number {
-    return this.starts16[i] as number;
+    return this.#starts16[i] as number;
   }
 
   /** @internal The text from UTF-16 offset `start` on, built from the pieces it covers only. */
   tail16(start: number): string {
-    if (this.str !== undefined) return this.str.slice(start);
+    if (this.#str !== undefined) return this.#str.slice(start);
     // The last piece starting at or before `start`: near the end, where the view reads.
     let i = Math.max(0, this.pieces.length - 1);
-    while (i > 0 && (this.starts16[i] as number) > start) i--;
+    while (i > 0 && (this.#starts16[i] as number) > start) i--;
     const from = i;
     let s = '';
     for (; i < this.pieces.length; i++) s += (this.pieces[i] as Piece).s;
-    return s.slice(Math.max(0, start - (this.starts16[from] as number)));
+    return s.slice(Math.max(0, start - (this.#starts16[from] as number)));
   }
 
   toString(): string {
-    if (this.str === undefined) {
+    if (this.#str === undefined) {
       let s = '';
       for (const p of this.pieces) s += p.s;
-      this.str = s;
+      this.#str = s;
     }
-    return this.str;
+    return this.#str;
   }
 }
 

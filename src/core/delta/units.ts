@@ -160,7 +160,7 @@ export function isSimpleString(unit: DeltaUnit, s: string): boolean {
 export class UnitString {
   readonly s: string;
   readonly unit: DeltaUnit;
-  private segs: Intl.Segments | undefined;
+  #segs: Intl.Segments | undefined;
 
   constructor(s: string, unit: DeltaUnit) {
     this.s = s;
@@ -177,7 +177,7 @@ export class UnitString {
     }
     const quick = quickGraphemeEnd(s, x);
     if (quick >= 0) return quick;
-    const seg = (this.segs ??= graphemeSegmenter().segment(s)).containing(x);
+    const seg = (this.#segs ??= graphemeSegmenter().segment(s)).containing(x);
     return seg === undefined ? x + 1 : seg.index + seg.segment.length;
   }
 
@@ -191,7 +191,7 @@ export class UnitString {
     }
     const quick = quickGraphemeStart(s, y);
     if (quick >= 0) return quick;
-    const seg = (this.segs ??= graphemeSegmenter().segment(s)).containing(y - 1);
+    const seg = (this.#segs ??= graphemeSegmenter().segment(s)).containing(y - 1);
     return seg === undefined ? y - 1 : seg.index;
   }
 
@@ -234,8 +234,8 @@ export class ForwardWalker {
   readonly unit: DeltaUnit;
   /** The current position: always a true unit boundary of `s`. */
   pos: number;
-  private win: UnitString | undefined;
-  private base = 0;
+  #win: UnitString | undefined;
+  #base = 0;
 
   constructor(s: string, unit: DeltaUnit, pos = 0) {
     this.s = s;
@@ -267,13 +267,13 @@ export class ForwardWalker {
     // (a true boundary) otherwise, or a wider one when a grapheme runs to its edge.
     let need = x + 32;
     for (;;) {
-      let win = this.win;
-      if (win === undefined || this.base > x || this.base + win.s.length < Math.min(need, len)) {
-        this.base = x;
-        win = this.win = new UnitString(s.slice(x, Math.min(len, Math.max(need, x + WINDOW))), this.unit);
+      let win = this.#win;
+      if (win === undefined || this.#base > x || this.#base + win.s.length < Math.min(need, len)) {
+        this.#base = x;
+        win = this.#win = new UnitString(s.slice(x, Math.min(len, Math.max(need, x + WINDOW))), this.unit);
       }
-      const end = this.base + win.s.length;
-      const y = this.base + win.next(x - this.base);
+      const end = this.#base + win.s.length;
+      const y = this.#base + win.next(x - this.#base);
       if (y <= end - 2 || end >= len) {
         this.pos = y;
         return true;

@@ -49,31 +49,31 @@ interface Framer {
  * that already holds text (tests, the mock platform); `decodeChunks` wraps it for streams.
  */
 export class FrameDecoder {
-  private framer: Framer | null = null;
-  private readonly sink: FrameSink;
-  private readonly maxLineBytes: number;
+  #framer: Framer | null = null;
+  readonly #sink: FrameSink;
+  readonly #maxLineBytes: number;
   framing: Framing | null = null;
 
   constructor(sink: FrameSink, maxLineBytes = DEFAULT_MAX_LINE_BYTES) {
-    this.sink = sink;
-    this.maxLineBytes = maxLineBytes;
+    this.#sink = sink;
+    this.#maxLineBytes = maxLineBytes;
   }
 
   push(text: string): void {
-    if (this.framer !== null) {
-      this.framer.push(text);
+    if (this.#framer !== null) {
+      this.#framer.push(text);
       return;
     }
     // Leading whitespace and a BOM (TextDecoder already strips one) decide nothing.
     const start = text.search(/[^\s\uFEFF]/);
     if (start === -1) return;
     this.framing = detectFraming(text.charAt(start));
-    this.framer = this.framing === 'sse' ? new SseParser(this.sink, this.maxLineBytes) : new JsonScanner(this.sink, this.maxLineBytes);
-    this.framer.push(start === 0 ? text : text.slice(start));
+    this.#framer = this.framing === 'sse' ? new SseParser(this.#sink, this.#maxLineBytes) : new JsonScanner(this.#sink, this.#maxLineBytes);
+    this.#framer.push(start === 0 ? text : text.slice(start));
   }
 
   end(): void {
-    this.framer?.end();
+    this.#framer?.end();
   }
 }
 

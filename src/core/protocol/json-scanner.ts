@@ -47,77 +47,77 @@ const CLOSE_BRACKET = 0x5d;
 const BOM = 0xfeff;
 
 export class JsonScanner {
-  private readonly sink: FrameSink;
-  private readonly maxBytes: number;
+  readonly #sink: FrameSink;
+  readonly #maxBytes: number;
 
-  private kind: ValueKind = Kind.none;
+  #kind: ValueKind = Kind.none;
   /** Open `{` / `[` of the current container value, innermost last. */
-  private stack: number[] = [];
-  private inString = false;
-  private escape = false;
+  #stack: number[] = [];
+  #inString = false;
+  #escape = false;
   /** Last non-whitespace character outside a string in the current container value. */
-  private lastSignificant = 0;
+  #lastSignificant = 0;
   /** Inside a top-level `[`: its `,` separate elements and its `]` closes it. */
-  private inOuterArray = false;
+  #inOuterArray = false;
 
   /** Pieces of the current value from earlier pushes. */
-  private parts: string[] = [];
+  #parts: string[] = [];
   /** Start of the current value in the piece being scanned; -1 when it began earlier. */
-  private start = -1;
-  private bytes = 0;
-  private oversize = false;
+  #start = -1;
+  #bytes = 0;
+  #oversize = false;
 
   constructor(sink: FrameSink, maxBytes: number) {
-    this.sink = sink;
-    this.maxBytes = maxBytes;
+    this.#sink = sink;
+    this.#maxBytes = maxBytes;
   }
 
   push(text: string): void {
     const n = text.length;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (this.kind === Kind.none) {
-        this.topLevel(c, i);
+      if (this.#kind === Kind.none) {
+        this.#topLevel(c, i);
         continue;
       }
-      this.count(c, text, i);
-      if (this.kind === Kind.container) {
-        if (this.inString) {
-          if (this.escape) this.escape = false;
-          else if (c === BACKSLASH) this.escape = true;
+      this.#count(c, text, i);
+      if (this.#kind === Kind.container) {
+        if (this.#inString) {
+          if (this.#escape) this.#escape = false;
+          else if (c === BACKSLASH) this.#escape = true;
           else if (c === QUOTE) {
-            this.inString = false;
-            this.lastSignificant = c;
+            this.#inString = false;
+            this.#lastSignificant = c;
           } else if (c === LF || c === CR) {
-            this.abandon(text, i, 'line break inside a string');
+            this.#abandon(text, i, 'line break inside a string');
           }
           continue;
         }
         switch (c) {
           case QUOTE:
-            this.inString = true;
+            this.#inString = true;
             break;
           case OPEN_BRACE:
             // Legal only as a value: after `:` in an object, after `[` or `,` in an array.
             if (
-              this.stack[this.stack.length - 1] === OPEN_BRACE
-                ? this.lastSignificant !== COLON
-                : this.lastSignificant !== OPEN_BRACKET && this.lastSignificant !== COMMA
+              this.#stack[this.#stack.length - 1] === OPEN_BRACE
+                ? this.#lastSignificant !== COLON
+                : this.#lastSignificant !== OPEN_BRACKET && this.#lastSignificant !== COMMA
             ) {
-              this.abandon(text, i, 'unexpected "{" (previous object unfinished)');
-              this.topLevel(c, i);
+              this.#abandon(text, i, 'unexpected "{" (previous object unfinished)');
+              this.#topLevel(c, i);
               continue;
             }
-            this.stack.push(c);
+            this.#stack.push(c);
             break;
           case OPEN_BRACKET:
-            this.stack.push(c);
+            this.#stack.push(c);
             break;
           case CLOSE_BRACE:
           case CLOSE_BRACKET:
-            this.stack.pop();
-            if (this.stack.length === 0) {
-              this.finish(text, i + 1);
+            this.#stack.pop();
+            if (this.#stack.length === 0) {
+              this.#finish(text, i + 1);
               continue;
             }
             break;
@@ -127,47 +127,47 @@ export class JsonScanner {
           case CR:
             continue;
         }
-        this.lastSignificant = c;
+        this.#lastSignificant = c;
       } else {
         // A loose token: string-aware so a `{` or `,` inside quotes does not end it.
-        if (this.inString) {
-          if (this.escape) this.escape = false;
-          else if (c === BACKSLASH) this.escape = true;
-          else if (c === QUOTE) this.inString = false;
-          else if (c === LF || c === CR) this.finish(text, i);
+        if (this.#inString) {
+          if (this.#escape) this.#escape = false;
+          else if (c === BACKSLASH) this.#escape = true;
+          else if (c === QUOTE) this.#inString = false;
+          else if (c === LF || c === CR) this.#finish(text, i);
           continue;
         }
-        if (c === QUOTE) this.inString = true;
-        else if (c === LF || c === CR) this.finish(text, i);
-        else if (c === OPEN_BRACE || (this.inOuterArray && (c === COMMA || c === CLOSE_BRACKET))) {
-          this.finish(text, i);
-          this.topLevel(c, i);
+        if (c === QUOTE) this.#inString = true;
+        else if (c === LF || c === CR) this.#finish(text, i);
+        else if (c === OPEN_BRACE || (this.#inOuterArray && (c === COMMA || c === CLOSE_BRACKET))) {
+          this.#finish(text, i);
+          this.#topLevel(c, i);
         }
       }
     }
     // Keep the unfinished value's text for the next push.
-    if (this.kind !== Kind.none && !this.oversize) {
-      this.parts.push(this.start >= 0 ? text.slice(this.start) : text);
+    if (this.#kind !== Kind.none && !this.#oversize) {
+      this.#parts.push(this.#start >= 0 ? text.slice(this.#start) : text);
     }
-    this.start = -1;
+    this.#start = -1;
   }
 
   /** End of input: an unfinished object is truncated; a pending loose token is judged. */
   end(): void {
-    if (this.kind === Kind.container) {
-      const text = this.parts.join('');
-      const wasOversize = this.oversize;
-      this.reset();
+    if (this.#kind === Kind.container) {
+      const text = this.#parts.join('');
+      const wasOversize = this.#oversize;
+      this.#reset();
       if (!wasOversize) {
-        this.sink.error({ code: 'invalid-json', message: 'stream ended inside a JSON value (truncated)', sample: sample(text) });
-        this.salvage(text);
+        this.#sink.error({ code: 'invalid-json', message: 'stream ended inside a JSON value (truncated)', sample: sample(text) });
+        this.#salvage(text);
       }
-    } else if (this.kind === Kind.loose) {
-      this.finish('', 0);
+    } else if (this.#kind === Kind.loose) {
+      this.#finish('', 0);
     }
   }
 
-  private topLevel(c: number, i: number): void {
+  #topLevel(c: number, i: number): void {
     switch (c) {
       case SPACE:
       case TAB:
@@ -177,65 +177,65 @@ export class JsonScanner {
       case BOM:
         return;
       case OPEN_BRACKET:
-        if (!this.inOuterArray) {
-          this.inOuterArray = true;
+        if (!this.#inOuterArray) {
+          this.#inOuterArray = true;
           return;
         }
-        this.begin(Kind.container, i, c);
-        this.stack.push(c);
+        this.#begin(Kind.container, i, c);
+        this.#stack.push(c);
         return;
       case OPEN_BRACE:
-        this.begin(Kind.container, i, c);
-        this.stack.push(c);
+        this.#begin(Kind.container, i, c);
+        this.#stack.push(c);
         return;
       case CLOSE_BRACKET:
-        if (this.inOuterArray) {
-          this.inOuterArray = false;
+        if (this.#inOuterArray) {
+          this.#inOuterArray = false;
           return;
         }
         break;
     }
-    this.begin(Kind.loose, i, c);
-    if (c === QUOTE) this.inString = true;
+    this.#begin(Kind.loose, i, c);
+    if (c === QUOTE) this.#inString = true;
   }
 
-  private begin(kind: ValueKind, i: number, c: number): void {
-    this.kind = kind;
-    this.start = i;
-    this.parts = [];
-    this.bytes = 0;
-    this.oversize = false;
-    this.inString = false;
-    this.escape = false;
-    this.lastSignificant = c;
-    this.count(c, '', i);
+  #begin(kind: ValueKind, i: number, c: number): void {
+    this.#kind = kind;
+    this.#start = i;
+    this.#parts = [];
+    this.#bytes = 0;
+    this.#oversize = false;
+    this.#inString = false;
+    this.#escape = false;
+    this.#lastSignificant = c;
+    this.#count(c, '', i);
   }
 
-  private count(c: number, text: string, i: number): void {
-    this.bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3;
-    if (this.bytes > this.maxBytes && !this.oversize) {
-      const head = this.text(text, i);
-      this.oversize = true;
-      this.parts = [];
-      this.sink.error({
+  #count(c: number, text: string, i: number): void {
+    this.#bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3;
+    if (this.#bytes > this.#maxBytes && !this.#oversize) {
+      const head = this.#text(text, i);
+      this.#oversize = true;
+      this.#parts = [];
+      this.#sink.error({
         code: 'line-too-long',
-        message: `a frame is larger than ${this.maxBytes} bytes; skipped`,
+        message: `a frame is larger than ${this.#maxBytes} bytes; skipped`,
         sample: sample(head),
       });
     }
   }
 
   /** The current value's text up to `end` (exclusive) in `text`. */
-  private text(text: string, end: number): string {
-    const tail = this.start >= 0 ? text.slice(this.start, end) : text.slice(0, end);
-    return this.parts.length === 0 ? tail : this.parts.join('') + tail;
+  #text(text: string, end: number): string {
+    const tail = this.#start >= 0 ? text.slice(this.#start, end) : text.slice(0, end);
+    return this.#parts.length === 0 ? tail : this.#parts.join('') + tail;
   }
 
-  private finish(text: string, end: number): void {
-    const kind = this.kind;
-    const oversize = this.oversize;
-    const source = oversize ? '' : this.text(text, end);
-    this.reset();
+  #finish(text: string, end: number): void {
+    const kind = this.#kind;
+    const oversize = this.#oversize;
+    const source = oversize ? '' : this.#text(text, end);
+    this.#reset();
     if (oversize) return;
     if (kind === Kind.loose) {
       const token = source.trim().replace(/,+$/, '').trimEnd();
@@ -244,30 +244,30 @@ export class JsonScanner {
       try {
         value = JSON.parse(token);
       } catch {
-        this.sink.error({ code: 'invalid-json', message: 'text outside any JSON object', sample: sample(token) });
+        this.#sink.error({ code: 'invalid-json', message: 'text outside any JSON object', sample: sample(token) });
         return;
       }
-      emitValue(value, token, this.sink);
+      emitValue(value, token, this.#sink);
       return;
     }
     let value: unknown;
     try {
       value = JSON.parse(source);
     } catch (e) {
-      this.sink.error({ code: 'invalid-json', message: `invalid JSON: ${errorText(e)}`, sample: sample(source) });
-      this.salvage(source);
+      this.#sink.error({ code: 'invalid-json', message: `invalid JSON: ${errorText(e)}`, sample: sample(source) });
+      this.#salvage(source);
       return;
     }
-    emitValue(value, source, this.sink);
+    emitValue(value, source, this.#sink);
   }
 
-  private abandon(text: string, end: number, why: string): void {
-    const oversize = this.oversize;
-    const source = oversize ? '' : this.text(text, end);
-    this.reset();
+  #abandon(text: string, end: number, why: string): void {
+    const oversize = this.#oversize;
+    const source = oversize ? '' : this.#text(text, end);
+    this.#reset();
     if (oversize) return;
-    this.sink.error({ code: 'invalid-json', message: `invalid JSON: ${why}`, sample: sample(source) });
-    this.salvage(source);
+    this.#sink.error({ code: 'invalid-json', message: `invalid JSON: ${why}`, sample: sample(source) });
+    this.#salvage(source);
   }
 
   /**
@@ -277,7 +277,7 @@ export class JsonScanner {
    * object starting at column 0: NDJSON lines do; the indented members of pretty-printed
    * JSON do not, so nested objects are never promoted to chunks. Valid JSON never gets here.
    */
-  private salvage(source: string): void {
+  #salvage(source: string): void {
     const lines = source.split(/\r\n|\r|\n/);
     for (let k = 1; k < lines.length; k++) {
       const line = (lines[k] as string).trimEnd();
@@ -288,19 +288,19 @@ export class JsonScanner {
       } catch {
         continue;
       }
-      if (isPlainObject(value)) this.sink.chunk(value);
+      if (isPlainObject(value)) this.#sink.chunk(value);
     }
   }
 
-  private reset(): void {
-    this.kind = Kind.none;
-    this.stack = [];
-    this.inString = false;
-    this.escape = false;
-    this.parts = [];
-    this.start = -1;
-    this.bytes = 0;
-    this.oversize = false;
+  #reset(): void {
+    this.#kind = Kind.none;
+    this.#stack = [];
+    this.#inString = false;
+    this.#escape = false;
+    this.#parts = [];
+    this.#start = -1;
+    this.#bytes = 0;
+    this.#oversize = false;
   }
 }
 

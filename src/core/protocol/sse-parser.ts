@@ -32,31 +32,31 @@ function isBlank(line: string): boolean {
 const FIELD_NAME = /^[A-Za-z0-9_.-]*$/;
 
 export class SseParser {
-  private readonly sink: FrameSink;
-  private readonly maxBytes: number;
+  readonly #sink: FrameSink;
+  readonly #maxBytes: number;
 
   /** Pieces of the line being read. */
-  private line: string[] = [];
-  private lineBytes = 0;
-  private lineOversize = false;
+  #line: string[] = [];
+  #lineBytes = 0;
+  #lineOversize = false;
   /** The previous push ended with CR: a LF opening the next push belongs to it. */
-  private pendingCR = false;
+  #pendingCR = false;
 
-  private data: string[] = [];
-  private dataBytes = 0;
+  #data: string[] = [];
+  #dataBytes = 0;
   /** The current event lost a line to the size cap: drop it whole at dispatch. */
-  private poisoned = false;
+  #poisoned = false;
 
   constructor(sink: FrameSink, maxBytes: number) {
-    this.sink = sink;
-    this.maxBytes = maxBytes;
+    this.#sink = sink;
+    this.#maxBytes = maxBytes;
   }
 
   push(text: string): void {
     const n = text.length;
     let i = 0;
-    if (this.pendingCR) {
-      this.pendingCR = false;
+    if (this.#pendingCR) {
+      this.#pendingCR = false;
       if (n > 0 && text.charCodeAt(0) === 0x0a) i = 1;
     }
     // Next LF / CR positions, each searched again only once passed: linear overall.
@@ -67,15 +67,15 @@ export class SseParser {
       if (cr !== -1 && cr < i) cr = text.indexOf('\r', i);
       const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
       if (end === -1) {
-        this.append(text.slice(i));
+        this.#append(text.slice(i));
         return;
       }
-      this.append(text.slice(i, end));
-      this.endLine();
+      this.#append(text.slice(i, end));
+      this.#endLine();
       if (end === cr) {
         if (end + 1 < n) i = text.charCodeAt(end + 1) === 0x0a ? end + 2 : end + 1;
         else {
-          this.pendingCR = true;
+          this.#pendingCR = true;
           i = end + 1;
         }
       } else {
@@ -86,41 +86,41 @@ export class SseParser {
 
   /** End of input: finish the last line and deliver a pending event. */
   end(): void {
-    if (this.line.length > 0 || this.lineOversize) this.endLine();
-    this.dispatch();
+    if (this.#line.length > 0 || this.#lineOversize) this.#endLine();
+    this.#dispatch();
   }
 
-  private append(piece: string): void {
+  #append(piece: string): void {
     if (piece === '') return;
-    if (this.lineOversize) return;
-    this.lineBytes = boundedBytes(this.lineBytes + piece.length * 3, this.maxBytes, () => this.line.join('') + piece);
-    if (this.lineBytes > this.maxBytes) {
-      this.sink.error({
+    if (this.#lineOversize) return;
+    this.#lineBytes = boundedBytes(this.#lineBytes + piece.length * 3, this.#maxBytes, () => this.#line.join('') + piece);
+    if (this.#lineBytes > this.#maxBytes) {
+      this.#sink.error({
         code: 'line-too-long',
-        message: `a line is larger than ${this.maxBytes} bytes; its event is skipped`,
-        sample: sample(this.line.join('') + piece.slice(0, 200)),
+        message: `a line is larger than ${this.#maxBytes} bytes; its event is skipped`,
+        sample: sample(this.#line.join('') + piece.slice(0, 200)),
       });
-      this.lineOversize = true;
-      this.line = [];
+      this.#lineOversize = true;
+      this.#line = [];
       return;
     }
-    this.line.push(piece);
+    this.#line.push(piece);
   }
 
-  private endLine(): void {
-    const oversize = this.lineOversize;
-    const line = this.line.length === 1 ? (this.line[0] as string) : this.line.join('');
-    this.line = [];
-    this.lineBytes = 0;
-    this.lineOversize = false;
+  #endLine(): void {
+    const oversize = this.#lineOversize;
+    const line = this.#line.length === 1 ? (this.#line[0] as string) : this.#line.join('');
+    this.#line = [];
+    this.#lineBytes = 0;
+    this.#lineOversize = false;
     if (oversize) {
-      this.poison();
+      this.#poison();
       return;
     }
     if (line === '' || isBlank(line)) {
       // A line of only spaces/tabs is no SSE field (its "name" would be blank): servers
       // that pad keep-alives or terminators mean a blank line. Dispatch, never report junk.
-      this.dispatch();
+      this.#dispatch();
       return;
     }
     const c0 = line.charCodeAt(0);
@@ -128,7 +128,7 @@ export class SseParser {
     if (c0 === 0x7b || c0 === 0x5b) {
       // A bare JSON line (`{` or `[`) is never an SSE field: NDJSON whose first line was
       // junk (so detection chose SSE). Decode it on its own rather than drop it silently.
-      this.payload(line);
+      this.#payload(line);
       return;
     }
     const colon = line.indexOf(':');
@@ -137,44 +137,48 @@ export class SseParser {
       // event, id, retry and other field names carry no chunk. A "field" that no server
       // would name (spaces, quotes, braces...) is junk in a non-SSE stream: say so.
       if (!FIELD_NAME.test(field)) {
-        this.sink.error({ code: 'invalid-json', message: 'a line that is neither SSE nor JSON', sample: sample(line) });
+        this.#sink.error({ code: 'invalid-json', message: 'a line that is neither SSE nor JSON', sample: sample(line) });
       }
       return;
     }
-    if (this.poisoned) return;
+    if (this.#poisoned) return;
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 0x20) value = value.slice(1);
-    this.dataBytes = boundedBytes(this.dataBytes + value.length * 3 + 1, this.maxBytes, () => `${this.data.concat(value).join('\n')}\n`);
-    if (this.dataBytes > this.maxBytes) {
-      this.sink.error({
+    this.#dataBytes = boundedBytes(
+      this.#dataBytes + value.length * 3 + 1,
+      this.#maxBytes,
+      () => `${this.#data.concat(value).join('\n')}\n`,
+    );
+    if (this.#dataBytes > this.#maxBytes) {
+      this.#sink.error({
         code: 'line-too-long',
-        message: `an event's data is larger than ${this.maxBytes} bytes; skipped`,
-        sample: sample(this.data[0] ?? value),
+        message: `an event's data is larger than ${this.#maxBytes} bytes; skipped`,
+        sample: sample(this.#data[0] ?? value),
       });
-      this.poison();
+      this.#poison();
       return;
     }
-    this.data.push(value);
+    this.#data.push(value);
   }
 
-  private poison(): void {
-    this.poisoned = true;
-    this.data = [];
-    this.dataBytes = 0;
+  #poison(): void {
+    this.#poisoned = true;
+    this.#data = [];
+    this.#dataBytes = 0;
   }
 
-  private dispatch(): void {
-    const data = this.data;
-    const poisoned = this.poisoned;
-    this.data = [];
-    this.dataBytes = 0;
-    this.poisoned = false;
+  #dispatch(): void {
+    const data = this.#data;
+    const poisoned = this.#poisoned;
+    this.#data = [];
+    this.#dataBytes = 0;
+    this.#poisoned = false;
     if (poisoned || data.length === 0) return;
     const payload = data.length === 1 ? (data[0] as string) : data.join('\n');
-    this.payload(payload);
+    this.#payload(payload);
   }
 
-  private payload(payload: string): void {
+  #payload(payload: string): void {
     const trimmed = payload.trim();
     if (trimmed === '' || trimmed === '[DONE]') return;
     let value: unknown;
@@ -185,11 +189,11 @@ export class SseParser {
       if (first === 0x7b || first === 0x5b) {
         // Several objects in one event (NDJSON or concatenated), or a broken one: the
         // scanner recovers the good ones and reports the rest.
-        const scanner = new JsonScanner(this.sink, this.maxBytes);
+        const scanner = new JsonScanner(this.#sink, this.#maxBytes);
         scanner.push(payload);
         scanner.end();
       } else {
-        this.sink.error({
+        this.#sink.error({
           code: 'invalid-json',
           message: `invalid JSON in an SSE event: ${e instanceof Error ? e.message : String(e)}`,
           sample: sample(payload),
@@ -197,6 +201,6 @@ export class SseParser {
       }
       return;
     }
-    emitValue(value, payload, this.sink);
+    emitValue(value, payload, this.#sink);
   }
 }
