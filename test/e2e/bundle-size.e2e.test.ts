@@ -34,14 +34,16 @@ const m = measureBundles();
  * composer counting against the relay's announced limit (composer-limit.md) and static
  * class members as getters for Safari 15.4-16.3 (docs/decisions/browser-floor.md); +0.14 KB
  * on the first load (so here too) for the launcher pulsing while the widget loads and
- * marking a failed load. Until it is
+ * marking a failed load; then -1.1 KB (53.1 KB, 64.5 KB with DOMPurify) from a second
+ * minify pass, short private CSS names and ES #private members (second-minify-pass.md,
+ * es-private-members.md). Until it is
  * under, these ceilings (~0.15 KB of headroom) keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 54_400;
+const FULL_WIDGET_CEILING_GZIP = 53_260;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_980;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 64_690;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
