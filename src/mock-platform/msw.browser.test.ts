@@ -86,6 +86,9 @@ describe('relayMswHandlers (browser, service worker)', () => {
     const img = await fetch(src);
     expect(img.headers.get('content-type')).to.match(/^image\/svg\+xml/);
     expect(await img.text()).to.match(/^<svg/);
+    // A video is fetched by byte range, as the media stack asks for it.
+    const part = await fetch(src.replace('assistant.svg', 'sample.mp4'), { headers: { range: 'bytes=4-7' } });
+    expect([part.status, part.headers.get('content-type'), await part.text()]).to.deep.equal([206, 'video/mp4', 'ftyp']);
   });
 
   it('refuses a forged sender and a missing data with JSON errors', async () => {

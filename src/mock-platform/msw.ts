@@ -98,7 +98,8 @@ export function relayMswHandlers(options: RelayMswOptions = {}): RequestHandler[
 
   return [
     http.post(`${relay}/session`, () => Response.json({ sender: newSender() })),
-    http.get(`${relay}/media/:name`, ({ request }) => platform.fetch(new Request(request.url))),
+    // The request's headers go along: a video is fetched by byte range (Range).
+    http.get(`${relay}/media/:name`, ({ request }) => platform.fetch(new Request(request.url, { headers: request.headers }))),
     http.post(`${relay}/feedback`, async ({ request }) => {
       const body = (await request.json().catch(() => null)) as (FeedbackDetail & { sender?: unknown }) | null;
       if (!body || typeof body !== 'object') return jsonError(400, 'invalid_request', 'The body must be a JSON object.');
