@@ -9,20 +9,22 @@
 import { pickLang } from '../components/i18n/lang-tag.js';
 
 /**
- * The launcher's accessible name and unread phrase, per language (en fallback), as the
- * language packs say them (src/components/i18n/packs). Arabic and Hebrew: the name, and
- * the count as a bare number (their plural phrases would cost every page ~250 B gzip; the
- * widget's launcher says them once it is there).
+ * The launcher's accessible name, what a failed load says, and the unread phrase, per
+ * language (en fallback), as the language packs say them (src/components/i18n/packs).
+ * Arabic and Hebrew: the count as a bare number (their plural phrases would cost every page
+ * ~250 B gzip; the widget's launcher says them once it is there).
  */
-const TEXT: Readonly<Record<string, readonly [open: string, one?: string, many?: string]>> = {
-  en: ['Open chat', 'unread message', 'unread messages'],
-  it: ['Apri la chat', 'messaggio non letto', 'messaggi non letti'],
-  fr: ['Ouvrir le chat', 'message non lu', 'messages non lus'],
-  de: ['Chat öffnen', 'ungelesene Nachricht', 'ungelesene Nachrichten'],
-  es: ['Abrir el chat', 'mensaje sin leer', 'mensajes sin leer'],
-  ar: ['فتح الدردشة'],
-  he: ['פתיחת הצ׳אט'],
+const TEXT: Readonly<Record<string, readonly [open: string, failed: string, one?: string, many?: string]>> = {
+  en: ['Open chat', 'Chat unavailable. Try again.', 'unread message', 'unread messages'],
+  it: ['Apri la chat', 'Chat non disponibile. Riprova.', 'messaggio non letto', 'messaggi non letti'],
+  fr: ['Ouvrir le chat', 'Chat indisponible. Réessayez.', 'message non lu', 'messages non lus'],
+  de: ['Chat öffnen', 'Chat nicht verfügbar. Erneut versuchen.', 'ungelesene Nachricht', 'ungelesene Nachrichten'],
+  es: ['Abrir el chat', 'Chat no disponible. Vuelve a intentarlo.', 'mensaje sin leer', 'mensajes sin leer'],
+  ar: ['فتح الدردشة', 'الدردشة غير متاحة. أعد المحاولة.'],
+  he: ['פתיחת הצ׳אט', 'הצ׳אט אינו זמין. נסו שוב.'],
 };
+
+const textOf = (lang: string) => TEXT[pickLang(lang, (b) => b in TEXT)]!;
 
 /** Mirrors the widget's launcher rules (indigo-chat.styles.ts) so the swap shows no jump. */
 const CSS =
@@ -36,7 +38,8 @@ const CSS =
   // Waiting for the widget after a click: the icon pulses (dims, without motion wanted).
   '[aria-busy=true] svg{animation:p .6s infinite alternate}@keyframes p{to{opacity:.35}}' +
   '@media (prefers-reduced-motion:reduce){[aria-busy=true] svg{animation:none;opacity:.6}}' +
-  '[part~=badge],.x{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:#d93025;color:#fff;font:600 12px/20px system-ui,sans-serif;box-sizing:border-box}.x{right:auto;left:-4px}';
+  '[part~=badge],.x{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:#d93025;color:#fff;font:600 12px/20px system-ui,sans-serif;box-sizing:border-box}.x{right:auto;left:-4px}' +
+  '.s{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}';
 
 const CHAT_ICON = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z';
 
@@ -52,8 +55,8 @@ export interface Shell {
   /** Waiting for the widget after an activation (a new wait clears a failure). */
   busy(on: boolean): void;
   /**
-   * The widget could not be loaded: a "!" mark until the next try. Its name stays (words in
-   * seven languages would cost every page ~0.27 KB gzip for a rare moment).
+   * The widget could not be loaded: a "!" mark until the next try, and words for screen
+   * readers (a status said once, and the launcher's description until the next try).
    */
   failed(): void;
   /** Show the unread count (0 hides the badge). */
@@ -63,7 +66,7 @@ export interface Shell {
 
 /** `lang` as on the element: a tag, or `auto` (the visitor's first language the shell speaks). */
 export function launcherText(lang: string, unread: number): string {
-  const [open, one = '', many = ''] = TEXT[pickLang(lang, (b) => b in TEXT)]!;
+  const [open, , one = '', many = ''] = textOf(lang);
   return unread > 0 ? `${open}, ${unread} ${unread === 1 ? one : many}`.trim() : open;
 }
 
@@ -105,7 +108,13 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
   let mark: HTMLSpanElement | null = null;
   for (const type of ['pointerenter', 'focus', 'touchstart']) button.addEventListener(type, o.onIntent, { once: true, passive: true });
   button.addEventListener('click', o.onActivate);
-  root.append(button);
+  // Says a failed load: the "!" is only seen. A status from the start, so that its words
+  // are announced when they come; the launcher points at it while it has them.
+  const said = document.createElement('span');
+  said.className = 's';
+  said.id = 's';
+  said.setAttribute('role', 'status');
+  root.append(button, said);
 
   // Whoever defines <indigo-chat> (this loader, or another copy of the widget on the
   // page), the shell steps aside before the widget's first render (the whenDefined
@@ -113,6 +122,7 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
   void customElements.whenDefined(el.localName).then(() => {
     const focused = root.activeElement === button;
     button.remove();
+    said.remove();
     style?.remove();
     if (!focused) return;
     void (el as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete?.then(() => {
@@ -141,6 +151,8 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
     busy(on) {
       if (on) {
         button.setAttribute('aria-busy', 'true');
+        button.removeAttribute('aria-describedby');
+        said.textContent = '';
         mark?.remove();
         mark = null;
       } else button.removeAttribute('aria-busy');
@@ -152,6 +164,8 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
         mark.setAttribute('aria-hidden', 'true');
         mark.textContent = '!';
         button.append(mark);
+        said.textContent = textOf(o.lang)[1];
+        button.setAttribute('aria-describedby', 's');
       }
     },
   };

@@ -36,14 +36,15 @@ const m = measureBundles();
  * on the first load (so here too) for the launcher pulsing while the widget loads and
  * marking a failed load; then -1.1 KB (53.1 KB, 64.5 KB with DOMPurify) from a second
  * minify pass, short private CSS names and ES #private members (second-minify-pass.md,
- * es-private-members.md). Until it is
+ * es-private-members.md); +0.31 KB on the first load (so here too) for the launcher's failure
+ * said in words to screen readers in its seven languages (launcher-first-loading.md). Until it is
  * under, these ceilings (~0.15 KB of headroom) keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 53_260;
+const FULL_WIDGET_CEILING_GZIP = 53_580;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 64_690;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_000;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
