@@ -9,6 +9,7 @@ import lit from 'eslint-plugin-lit';
 import litA11y from 'eslint-plugin-lit-a11y';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { BROWSER_FLOOR } from './scripts/browser-target.js';
 
 export default defineConfig(
   globalIgnores([
@@ -84,7 +85,7 @@ export default defineConfig(
     ignores: ['**/*.test.ts', '**/*.test-helper.ts'],
     plugins: { compat },
     settings: {
-      browsers: ['chrome >= 93', 'edge >= 93', 'firefox >= 125', 'safari >= 15.4', 'ios_saf >= 15.4'],
+      browsers: BROWSER_FLOOR,
       lintAllEsApis: true,
     },
     rules: {

@@ -12,9 +12,16 @@ import bcd, { type CompatStatement, type SupportStatement } from '@mdn/browser-c
 import postcss, { type AtRule, type ChildNode, type Container, type Declaration, type Root } from 'postcss';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { BROWSER_FLOOR } from '../../scripts/browser-target.js';
 
-const FLOOR = { chrome: 93, edge: 93, firefox: 125, safari: 15.4, safari_ios: 15.4 } as const;
-type Browser = keyof typeof FLOOR;
+type Browser = 'chrome' | 'edge' | 'firefox' | 'safari' | 'safari_ios';
+/** The floor's browserslist queries as MDN's browser names and versions. */
+const FLOOR = Object.fromEntries(
+  BROWSER_FLOOR.map((query) => {
+    const [, name, v] = /^(\w+) >= ([\d.]+)$/.exec(query)!;
+    return [name === 'ios_saf' ? 'safari_ios' : name, Number(v)];
+  }),
+) as Record<Browser, number>;
 
 /** Above the floor on purpose: what an engine without it does instead is fine. */
 const GRACEFUL: Record<string, string> = {
@@ -234,6 +241,7 @@ function browserSources(dir: string): string[] {
 
 describe('CSS at the browser floor (Chrome/Edge 93, Firefox 125, Safari 15.4)', () => {
   it('the check refuses what an old engine would lose, and takes the fallbacks', () => {
+    expect(FLOOR).toEqual({ chrome: 93, edge: 93, firefox: 125, safari: 15.4, safari_ios: 15.4 });
     expect(cssFindings(':host { --_x: color-mix(in srgb, red 50%, blue); }')).toEqual([
       'function color-mix() in --_x (chrome, edge, safari, safari_ios)',
     ]);
