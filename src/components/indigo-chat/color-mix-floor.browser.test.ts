@@ -66,7 +66,15 @@ async function mountWithTyping(): Promise<{ el: IndigoChat; release: () => void 
 async function paint(el: IndigoChat, release: () => void) {
   const dot = getComputedStyle($(el, '[part~="typing"] span')!).backgroundColor;
   release();
-  await waitUntil(() => botMessages(el).length === 1 && $(el, '[part~="typing"]') === null, 'welcome rendered');
+  // The bot HTML is sanitized and committed after the message itself renders: wait for it.
+  await waitUntil(
+    () =>
+      botMessages(el).length === 1 &&
+      $(el, '[part~="typing"]') === null &&
+      $(el, '.bubble blockquote') !== null &&
+      $(el, '.bubble pre') !== null,
+    'welcome rendered with its quote and code',
+  );
   const bubble = getComputedStyle($(el, '[part~="message-bot"] [part~="bubble"]')!);
   const composer = getComputedStyle($(el, '[part~="composer"]')!);
   const quote = getComputedStyle($(el, '.bubble blockquote')!);
