@@ -4,10 +4,12 @@
 // Formatting is Prettier's job (`npm run format`): no stylistic rules here.
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
+import compat from 'eslint-plugin-compat';
 import lit from 'eslint-plugin-lit';
 import litA11y from 'eslint-plugin-lit-a11y';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { BROWSER_FLOOR } from './scripts/browser-target.js';
 
 export default defineConfig(
   globalIgnores([
@@ -72,6 +74,38 @@ export default defineConfig(
       'lit/lifecycle-super': 'error',
       'lit/no-native-attributes': 'error',
       'lit/no-useless-template-literals': 'error',
+    },
+  },
+
+  // The browser floor (docs/decisions/browser-floor.md): every Web and ES API the browser
+  // sources call is checked against Chrome/Edge 93, Firefox 125 and Safari 15.4 (MDN's
+  // compat data). Not the relay, the Node server, the mock platforms, tests or scripts.
+  {
+    files: ['src/*.ts', 'src/{components,console,controllers,core,events,html,loader,transport}/**/*.ts', 'demo/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.test-helper.ts'],
+    plugins: { compat },
+    settings: {
+      browsers: BROWSER_FLOOR,
+      lintAllEsApis: true,
+    },
+    rules: {
+      'compat/compat': 'error',
+      // What the compat data cannot see: methods on a value whose type the plugin does not
+      // know, and statics it does not list. TypeScript's lib (ES2023) already rejects ES2024+
+      // statics (Object.groupBy, Promise.withResolvers…); these are within that lib but above
+      // the floor. Use them behind a feature test, with a fallback and a disable comment.
+      'no-restricted-properties': [
+        'error',
+        ...['toSorted', 'toReversed', 'toSpliced', 'findLast', 'findLastIndex', 'isWellFormed', 'toWellFormed', 'checkVisibility'].map(
+          (property) => ({ property, message: `${property}() is above the browser floor (Chrome 93 / Safari 15.4).` }),
+        ),
+        ...['timeout', 'any'].map((property) => ({
+          object: 'AbortSignal',
+          property,
+          message: `AbortSignal.${property}() is above the browser floor (Chrome 93 / Safari 15.4): abort from a timer.`,
+        })),
+        { object: 'navigator', property: 'userActivation', message: 'navigator.userActivation is above the floor (Safari 16.4).' },
+      ],
     },
   },
 

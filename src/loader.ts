@@ -56,6 +56,7 @@ function prefetchWhenIdle(urls: () => readonly string[]): void {
       document.head.append(link);
     }
   };
+  // eslint-disable-next-line compat/compat -- feature-tested here (Safari has none); the checker reads only `if` guards
   const idle = () => (typeof requestIdleCallback === 'function' ? requestIdleCallback(go, { timeout: 5000 }) : setTimeout(go, 1000));
   const onPresence = () => {
     for (const type of PRESENCE_EVENTS) removeEventListener(type, onPresence, true);

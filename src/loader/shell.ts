@@ -33,7 +33,8 @@ const CSS =
   '@media (prefers-color-scheme:dark){:host{--_a:var(--indigo-chat-accent,#8b85ff)}}' +
   '@supports (color:oklch(from red l c h)){:host{--_o:oklch(from var(--_a) clamp(0.13,(0.62 - l)*1000,1) 0 0)}}' +
   'button{position:relative;box-sizing:border-box;width:56px;height:56px;border-radius:50%;border:none;background:var(--_a);color:var(--_o);cursor:pointer;box-shadow:0 6px 20px rgb(0 0 0/.25);display:grid;place-items:center;padding:0}' +
-  'button:focus-visible{outline:3px solid color-mix(in srgb,var(--_a) 60%,transparent);outline-offset:2px}' +
+  // The ring in the accent, softened where color-mix() is known (Chrome 111, Safari 16.2).
+  'button:focus-visible{outline:3px solid var(--_a);outline-offset:2px}@supports (color:color-mix(in srgb,red,red)){button:focus-visible{outline-color:color-mix(in srgb,var(--_a) 60%,transparent)}}' +
   'svg{width:26px;height:26px}' +
   // Waiting for the widget after a click: the icon pulses (dims, without motion wanted).
   '[aria-busy=true] svg{animation:p .6s infinite alternate}@keyframes p{to{opacity:.35}}' +

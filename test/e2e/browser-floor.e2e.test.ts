@@ -1,7 +1,8 @@
 // The browser bundles parse in the oldest browsers the README promises (Safari 15.4,
 // Chrome/Edge 93, Firefox 125: scripts/browser-target.js): ES2022 with no class static
-// block (Safari 16.4) and no RegExp `v` flag (ES2024; acorn at ES2022 refuses it). A
-// syntax error there would leave a launcher that never opens. Read from the build in dist/.
+// block (Safari 16.4), no RegExp lookbehind (Safari 16.4) and no RegExp `v` flag (ES2024;
+// acorn at ES2022 refuses it). A syntax error there would leave a launcher that never
+// opens. Read from the build in dist/.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parse, type Node } from 'acorn';
@@ -36,13 +37,20 @@ function tooNew(code: string): string[] {
   } catch (e) {
     return [`not ES2022: ${(e as Error).message}`];
   }
-  return [...nodes(ast)].filter((n) => n.type === 'StaticBlock').map((n) => `class static block at ${n.start}`);
+  return [...nodes(ast)].flatMap((n) => {
+    if (n.type === 'StaticBlock') return [`class static block at ${n.start}`];
+    // RegExp lookbehind is ES2018, but Safari parses it only from 16.4: the module would not load.
+    const regex = (n as Node & { regex?: { pattern: string } }).regex;
+    if (n.type === 'Literal' && regex && /\(\?<[=!]/.test(regex.pattern)) return [`RegExp lookbehind at ${n.start}`];
+    return [];
+  });
 }
 
 describe('browser bundles parse in the oldest supported browsers', () => {
-  it('the check itself refuses a static block and a `v` regex, and takes class fields and private methods', () => {
+  it('the check itself refuses a static block, a lookbehind and a `v` regex, and takes class fields and private methods', () => {
     expect(tooNew('class A { static { this.x = 1; } }')).toEqual(['class static block at 10']);
     expect(tooNew('const r = /[\\p{L}--[a-z]]/v;')[0]).toMatch(/^not ES2022/);
+    expect(tooNew('const r = /(?<=a)b/, s = /(?<!a)b/, t = /(?<name>a)/;')).toEqual(['RegExp lookbehind at 10', 'RegExp lookbehind at 25']);
     expect(tooNew('class A { static x = 1; #y = 2; #m() { return this.#y ?? 0; } static has(o) { return #y in o; } }')).toEqual([]);
   });
 

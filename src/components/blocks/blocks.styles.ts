@@ -260,4 +260,15 @@ export const blockStyles = css`
     white-space: nowrap;
     border: 0;
   }
+  /* Before color-mix() (Chrome 111, Safari 16.2): translucent greys (indigo-chat.styles.ts),
+     last, so they win over the rules above. */
+  @supports not (color: color-mix(in srgb, red, red)) {
+    :is(.bubble, .caption, .media, .quick-replies, .carousel) {
+      --_soft: rgb(128 128 128 / 0.13);
+      --_line: rgb(128 128 128 / 0.3);
+    }
+    .bubble pre {
+      background: rgb(128 128 128 / 0.13);
+    }
+  }
 `;

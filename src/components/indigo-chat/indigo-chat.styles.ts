@@ -15,6 +15,7 @@ export const indigoChatStyles = css`
     --_muted: color-mix(in srgb, var(--_text) 60%, var(--_surface));
     --_line: color-mix(in srgb, var(--_text) 14%, var(--_surface));
     --_bot-bg: color-mix(in srgb, var(--_text) 7%, var(--_surface));
+    --_focus: color-mix(in srgb, var(--_accent) 60%, transparent);
     --_on-accent: #ffffff;
     font-family: var(--indigo-chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     font-size: 15px;
@@ -27,6 +28,17 @@ export const indigoChatStyles = css`
       --_surface: var(--indigo-chat-surface, #17181d);
       --_text: var(--indigo-chat-text, #eceef4);
       --_accent: var(--indigo-chat-accent, #8b85ff);
+    }
+  }
+  /* Before color-mix() (Chrome 111, Safari 16.2) the mixes above are invalid where used (no
+     tint, no line, no focus ring): translucent greys that read on light and dark surfaces
+     alike (the same tint as the mixes on the default themes) and the full colours instead. */
+  @supports not (color: color-mix(in srgb, red, red)) {
+    :host {
+      --_muted: var(--_text);
+      --_line: rgb(128 128 128 / 0.3);
+      --_bot-bg: rgb(128 128 128 / 0.13);
+      --_focus: var(--_accent);
     }
   }
   /* Text on the accent: white or near-black, whichever reads on it (the OKLCH lightness
@@ -87,7 +99,7 @@ export const indigoChatStyles = css`
   button:focus-visible,
   textarea:focus-visible,
   [part~='transcript']:focus-visible {
-    outline: 3px solid color-mix(in srgb, var(--_accent) 60%, transparent);
+    outline: 3px solid var(--_focus);
     outline-offset: 2px;
   }
   /* Inside its box: the panel clips what goes past the transcript's sides. */
@@ -123,6 +135,7 @@ export const indigoChatStyles = css`
     right: 0;
     width: var(--indigo-chat-width, 380px);
     height: var(--indigo-chat-height, 600px);
+    max-height: calc(100vh - 110px);
     max-height: calc(100dvh - 110px);
     max-width: calc(100vw - 40px);
     border-radius: var(--_radius);
@@ -331,7 +344,8 @@ export const indigoChatStyles = css`
     padding: 6px 10px;
     font-size: 13px;
     border-radius: 8px;
-    background: color-mix(in srgb, #f9ab00 18%, var(--_surface));
+    /* Over the panel's surface: the same colour as mixing 18% amber into it, in every engine. */
+    background: rgb(249 171 0 / 0.18);
   }
   [part~='retry'] {
     margin-inline-start: auto;

@@ -1,0 +1,2 @@
+export const BROWSER_TARGET: string;
+export const BROWSER_FLOOR: readonly string[];
