@@ -4,9 +4,9 @@
 // by some start; every `data-*` of the script tag is in the README's list and the reverse.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DATA_ATTRIBUTES } from '../loader/script-config.js';
-import { startRelayServer, type RelayServer } from './node.js';
+import { main, startRelayServer, type RelayServer } from './node.js';
 import { ENV_LIMITS, relayConfigFromEnv } from './env.js';
 import { DEFAULT_RELAY_LIMITS } from './handler.js';
 
@@ -105,6 +105,22 @@ describe('documented settings are the ones the code reads', () => {
     const at = await post(cap);
     expect(at.status).toBe(400); // read whole, then refused for its content: not too large
     expect(((await at.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+  });
+
+  it('the CLI --help names every documented variable (limits, Botpress and chat-messages as their families)', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    let help: string;
+    try {
+      expect(await main(['--help'], {})).toBeNull();
+      help = log.mock.calls.map((c) => String(c[0])).join('\n');
+    } finally {
+      log.mockRestore();
+    }
+    expect(help).toContain('RELAY_* limits');
+    expect(help).toContain('BOTPRESS_* or CHAT_MESSAGES_*');
+    const named = new Set(help.match(/\b[A-Z][A-Z0-9_]+\b/g));
+    const family = (v: string) => v in ENV_LIMITS || v.startsWith('BOTPRESS_') || v.startsWith('CHAT_MESSAGES_');
+    expect([...documentedVariables()].filter((v) => !named.has(v) && !family(v)).sort()).toEqual([]);
   });
 
   it("the script tag's data-* attributes are exactly the README's list", () => {
