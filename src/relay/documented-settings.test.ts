@@ -4,10 +4,11 @@
 // by some start; every `data-*` of the script tag is in the README's list and the reverse.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DATA_ATTRIBUTES } from '../loader/script-config.js';
-import { startRelayServer, type RelayServer } from './node.js';
-import { relayConfigFromEnv } from './env.js';
+import { main, startRelayServer, type RelayServer } from './node.js';
+import { ENV_LIMITS, relayConfigFromEnv } from './env.js';
+import { DEFAULT_RELAY_LIMITS } from './handler.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const servers: RelayServer[] = [];
@@ -24,6 +25,14 @@ function documentedVariables(): Set<string> {
     .filter((l) => l.startsWith('| `'))
     .flatMap((l) => [...(l.split('|')[1] ?? '').matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1] as string));
   return new Set(names);
+}
+
+/** The default column of one row of the relay README's Configuration table. */
+function documentedDefault(name: string): string {
+  const text = readFileSync(resolve(root, 'src/relay/README.md'), 'utf8');
+  const row = text.split('\n').find((l) => l.startsWith(`| \`${name}\` |`));
+  if (row === undefined) throw new Error(`no row for ${name}`);
+  return row.split('|')[2]?.trim() ?? '';
 }
 
 /** An env object that records every name read from it. */
@@ -69,6 +78,49 @@ describe('documented settings are the ones the code reads', () => {
     // REDIS_URL/RELAY_REDIS_PREFIX: read only when set (tested with a real Redis in shared-limits.test.ts).
     const readOrRedis = new Set([...names, 'RELAY_REDIS_PREFIX']);
     expect([...documented].filter((k) => !readOrRedis.has(k)).sort()).toEqual([]);
+  });
+
+  it("the documented limit defaults are the relay's, and the body cap holds over HTTP as documented", async () => {
+    // A row whose default is one number is that limit's default (bursts default to the rate).
+    const numeric = Object.entries(ENV_LIMITS).filter(([name]) => /^`\d+`$/.test(documentedDefault(name)));
+    expect(numeric.length).toBeGreaterThan(8);
+    for (const [name, key] of numeric) expect(Number(documentedDefault(name).slice(1, -1)), name).toBe(DEFAULT_RELAY_LIMITS[key]);
+    expect(documentedDefault('RELAY_MAX_TEXT_CHARS')).toBe(`\`${DEFAULT_RELAY_LIMITS.textChars}\``);
+    // The body cap follows the text limit (4 bytes a character + 1 KB, at least the base):
+    // the figure the table gives for the default text limit is the one a request meets.
+    const body = /`(\d+)` with the default text limit/.exec(documentedDefault('RELAY_MAX_BODY_BYTES'));
+    expect(body, 'RELAY_MAX_BODY_BYTES names its figure with the default text limit').not.toBeNull();
+    const cap = Number(body?.[1]);
+    const server = await startRelayServer({ env: { PORT: '0', LOG_LEVEL: 'silent', MOCK_REALTIME: '0' } });
+    servers.push(server);
+    const post = (bytes: number) =>
+      fetch(`${server.url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: server.url },
+        body: JSON.stringify({ pad: 'x'.repeat(bytes - 10) }), // {"pad":"…"}: 10 bytes around the padding
+      });
+    const over = await post(cap + 1);
+    expect(over.status).toBe(413);
+    expect(((await over.json()) as { error: { code: string } }).error.code).toBe('body_too_large');
+    const at = await post(cap);
+    expect(at.status).toBe(400); // read whole, then refused for its content: not too large
+    expect(((await at.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
+  });
+
+  it('the CLI --help names every documented variable (limits, Botpress and chat-messages as their families)', async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    let help: string;
+    try {
+      expect(await main(['--help'], {})).toBeNull();
+      help = log.mock.calls.map((c) => String(c[0])).join('\n');
+    } finally {
+      log.mockRestore();
+    }
+    expect(help).toContain('RELAY_* limits');
+    expect(help).toContain('BOTPRESS_* or CHAT_MESSAGES_*');
+    const named = new Set(help.match(/\b[A-Z][A-Z0-9_]+\b/g));
+    const family = (v: string) => v in ENV_LIMITS || v.startsWith('BOTPRESS_') || v.startsWith('CHAT_MESSAGES_');
+    expect([...documentedVariables()].filter((v) => !named.has(v) && !family(v)).sort()).toEqual([]);
   });
 
   it("the script tag's data-* attributes are exactly the README's list", () => {

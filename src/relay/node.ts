@@ -652,12 +652,18 @@ Without INDIGO_PAT it serves the built-in mock platform, for demos and tests.
   --static <dir>  also serve the files in <dir> at /
   --help          show this help
 
-Environment: INDIGO_API_BASE, INDIGO_PROJECT_TOKEN, INDIGO_PAT, ALLOWED_ORIGINS,
-RELAY_SECRET, RELAY_BASE_PATH, RELAY_SOURCE and RELAY_* limits; REDIS_URL,
-RELAY_REDIS_PREFIX, RELAY_TRUST_PROXY, RELAY_METRICS, RELAY_METRICS_PORT,
-RELAY_DRAIN_MS, LOG_LEVEL, RELAY_UPSTREAM_CLIENT (see the README).
-RELAY_UPSTREAM=botpress|chat-messages: BOTPRESS_* or CHAT_MESSAGES_* (without a token,
-a built-in mock of that platform).`;
+Environment (each one: the relay README, src/relay/README.md, Configuration):
+  platform    INDIGO_API_BASE, INDIGO_PROJECT_TOKEN, INDIGO_PAT, RELAY_UPSTREAM_CLIENT;
+              RELAY_UPSTREAM=botpress|chat-messages: BOTPRESS_* or CHAT_MESSAGES_*
+              (without a token, a built-in mock of that platform); MOCK_REALTIME,
+              MOCK_SEED (the built-in mocks)
+  security    RELAY_SECRET, ALLOWED_ORIGINS, RELAY_MEDIA_ORIGINS, RELAY_SELF_ORIGIN,
+              RELAY_TRUST_PROXY
+  relay       RELAY_BASE_PATH, RELAY_SOURCE and RELAY_* limits and timeouts
+  operations  PORT, HOST, REDIS_URL, RELAY_REDIS_PREFIX, RELAY_METRICS,
+              RELAY_METRICS_PORT, RELAY_DRAIN_MS, LOG_LEVEL
+  feedback    RELAY_DATA_DIR, RELAY_FEEDBACK_DAYS, FEEDBACK_WEBHOOK_URL
+  console     RELAY_CONSOLE_TOKEN, INDIGO_PROJECT_ID, INDIGO_ANALYTICS_PATHS`;
 
 /** The CLI. Returns the running server (or null after --help). */
 export async function main(argv: readonly string[], env: Env = process.env): Promise<RelayServer | null> {
