@@ -86,7 +86,7 @@ describe('documented settings are the ones the code reads', () => {
     expect(numeric.length).toBeGreaterThan(8);
     for (const [name, key] of numeric) expect(Number(documentedDefault(name).slice(1, -1)), name).toBe(DEFAULT_RELAY_LIMITS[key]);
     expect(documentedDefault('RELAY_MAX_TEXT_CHARS')).toBe(`\`${DEFAULT_RELAY_LIMITS.textChars}\``);
-    // The body cap follows the text limit (4 bytes a character + 1 KB, at least the base):
+    // The body cap follows the text limit (4 bytes a character + 384, at least the base):
     // the figure the table gives for the default text limit is the one a request meets.
     const body = /`(\d+)` with the default text limit/.exec(documentedDefault('RELAY_MAX_BODY_BYTES'));
     expect(body, 'RELAY_MAX_BODY_BYTES names its figure with the default text limit').not.toBeNull();

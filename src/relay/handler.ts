@@ -218,8 +218,10 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     limits[key] = positive(config.limits?.[key], DEFAULT_RELAY_LIMITS[key]);
   }
   // A raised text limit raises the default body cap with it: a text that long in any script
-  // (JSON.stringify writes at most 4 bytes a character but for control characters) fits.
-  if (config.limits?.bodyBytes === undefined) limits.bodyBytes = Math.max(limits.bodyBytes, limits.textChars * 4 + 1024);
+  // (JSON.stringify writes at most 4 bytes a character but for control characters) fits,
+  // with 384 bytes for the rest of the body (sender, keys: ~130). The default text limit
+  // keeps security.md's 16 KB exactly (4,000 x 4 + 384 = 16,384).
+  if (config.limits?.bodyBytes === undefined) limits.bodyBytes = Math.max(limits.bodyBytes, limits.textChars * 4 + 384);
   if (!config.limits?.perIpBurst) limits.perIpBurst = limits.perIpPerMinute;
   if (!config.limits?.sessionsPerIpBurst) limits.sessionsPerIpBurst = limits.sessionsPerIpPerHour;
   const secrets = upstreamSpec.secrets.filter((s) => s.length > 0);

@@ -32,7 +32,14 @@ async function session(r: RelayServer): Promise<{ sender: string; maxTextChars: 
 
 describe('the text limit, announced in /session', () => {
   it('is 4,000 by default and RELAY_MAX_TEXT_CHARS when set, and the relay takes a text of exactly that length', async () => {
-    expect((await session(await relay({ RELAY_UPSTREAM: 'botpress' }))).maxTextChars).toBe(4000);
+    const base = await relay({ RELAY_UPSTREAM: 'botpress' });
+    const first = await session(base);
+    expect(first.maxTextChars).toBe(4000);
+    // The longest text in 4-byte characters, with every field the widget sends, fits the
+    // default body cap (security.md's 16 KB).
+    const longest = await post(base, '', { sender: first.sender, data: { type: 'text', text: '😀'.repeat(4000) }, stopped: true });
+    expect(longest.status).toBe(200);
+    await longest.body?.cancel();
     const r = await relay({ RELAY_UPSTREAM: 'botpress', RELAY_MAX_TEXT_CHARS: '9000' });
     const { sender, maxTextChars } = await session(r);
     expect(maxTextChars).toBe(9000);
