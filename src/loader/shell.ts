@@ -28,10 +28,10 @@ const textOf = (lang: string) => TEXT[pickLang(lang, (b) => b in TEXT)]!;
 
 /** Mirrors the widget's launcher rules (indigo-chat.styles.ts) so the swap shows no jump. */
 const CSS =
-  ':host{--_a:var(--indigo-chat-accent,#4f46e5);--_o:#fff;position:fixed;z-index:var(--indigo-chat-z-index,2147483000);bottom:20px;right:20px;display:block}' +
+  ':host{--_a:var(--indigo-chat-accent,#4f46e5);--_o:var(--indigo-chat-on-accent,#fff);position:fixed;z-index:var(--indigo-chat-z-index,2147483000);bottom:20px;right:20px;display:block}' +
   ':host([position=left]){right:auto;left:20px}:host([hidden]){display:none}' +
   '@media (prefers-color-scheme:dark){:host{--_a:var(--indigo-chat-accent,#8b85ff)}}' +
-  '@supports (color:oklch(from red l c h)){:host{--_o:oklch(from var(--_a) clamp(0.13,(0.62 - l)*1000,1) 0 0)}}' +
+  '@supports (color:oklch(from red l c h)){:host{--_o:var(--indigo-chat-on-accent,oklch(from var(--_a) clamp(0.13,(0.62 - l)*1000,1) 0 0))}}' +
   'button{position:relative;box-sizing:border-box;width:56px;height:56px;border-radius:50%;border:none;background:var(--_a);color:var(--_o);cursor:pointer;box-shadow:0 6px 20px rgb(0 0 0/.25);display:grid;place-items:center;padding:0}' +
   // The ring in the accent, softened where color-mix() is known (Chrome 111, Safari 16.2).
   'button:focus-visible{outline:3px solid var(--_a);outline-offset:2px}@supports (color:color-mix(in srgb,red,red)){button:focus-visible{outline-color:color-mix(in srgb,var(--_a) 60%,transparent)}}' +

@@ -28,6 +28,13 @@ export const blockStyles = css`
       --_soft: color-mix(in srgb, var(--_text) 12%, var(--_surface));
     }
   }
+  /* Text on the accent as the element picks it (indigo-chat.styles.ts): a light brand
+     colour gets near-black on hover, not white. */
+  @supports (color: oklch(from red l c h)) {
+    :is(.bubble, .caption, .media, .quick-replies, .carousel) {
+      --_on-accent: var(--indigo-chat-on-accent, oklch(from var(--_accent) clamp(0.13, (0.62 - l) * 1000, 1) 0 0));
+    }
+  }
   :is(.bubble, .caption, .media, .quick-replies, .carousel) + :is(.bubble, .caption, .media, .quick-replies, .carousel) {
     margin-top: 0.4em;
   }

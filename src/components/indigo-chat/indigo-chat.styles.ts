@@ -16,7 +16,7 @@ export const indigoChatStyles = css`
     --_line: color-mix(in srgb, var(--_text) 14%, var(--_surface));
     --_bot-bg: color-mix(in srgb, var(--_text) 7%, var(--_surface));
     --_focus: color-mix(in srgb, var(--_accent) 60%, transparent);
-    --_on-accent: #ffffff;
+    --_on-accent: var(--indigo-chat-on-accent, #ffffff);
     font-family: var(--indigo-chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     font-size: 15px;
     line-height: 1.45;
@@ -43,10 +43,11 @@ export const indigoChatStyles = css`
   }
   /* Text on the accent: white or near-black, whichever reads on it (the OKLCH lightness
      0.62 is about where the two contrasts cross), so a light brand colour (or the dark
-     scheme's lighter default) never ends up with white text at 3:1. */
+     scheme's lighter default) never ends up with white text at 3:1. The owner's
+     --indigo-chat-on-accent wins over both. */
   @supports (color: oklch(from red l c h)) {
     :host {
-      --_on-accent: oklch(from var(--_accent) clamp(0.13, (0.62 - l) * 1000, 1) 0 0);
+      --_on-accent: var(--indigo-chat-on-accent, oklch(from var(--_accent) clamp(0.13, (0.62 - l) * 1000, 1) 0 0));
     }
   }
   :host([hidden]) {

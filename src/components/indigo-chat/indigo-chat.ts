@@ -271,6 +271,7 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
  * @csspart consent-decline - The consent notice's Decline button.
  *
  * @cssprop --indigo-chat-accent - Brand colour (launcher, header, visitor bubbles).
+ * @cssprop --indigo-chat-on-accent - Text and icons on the brand colour (default: white or near-black, whichever reads on it).
  * @cssprop --indigo-chat-surface - Panel background.
  * @cssprop --indigo-chat-text - Text colour.
  * @cssprop --indigo-chat-radius - Corner radius of panel and bubbles.
