@@ -199,6 +199,9 @@ if (existsSync(resolve(root, 'src/console/main.ts'))) {
 }
 
 notices.write(resolve(root, 'dist/THIRD-PARTY-LICENSES.txt'));
+// The relay's reference (routes, settings, error codes) ships with the package: the CLI's
+// --help points to it, and the tarball has no src/.
+copyFileSync(resolve(root, 'src/relay/README.md'), resolve(root, 'dist/RELAY.md'));
 
 // 3. The demo pages, served by `npm start` (relay + mock platform) at /.
 const demoDir = resolve(root, 'demo');

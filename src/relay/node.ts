@@ -652,7 +652,8 @@ Without INDIGO_PAT it serves the built-in mock platform, for demos and tests.
   --static <dir>  also serve the files in <dir> at /
   --help          show this help
 
-Environment (each one: the relay README, src/relay/README.md, Configuration):
+Environment (each one: RELAY.md in the package's dist/, src/relay/README.md in the
+repository, Configuration):
   platform    INDIGO_API_BASE, INDIGO_PROJECT_TOKEN, INDIGO_PAT, RELAY_UPSTREAM_CLIENT;
               RELAY_UPSTREAM=botpress|chat-messages: BOTPRESS_* or CHAT_MESSAGES_*
               (without a token, a built-in mock of that platform); MOCK_REALTIME,

@@ -89,6 +89,8 @@ describe('the packed npm package', () => {
       'dist/types/index.d.ts',
       'custom-elements.json',
       'dist/THIRD-PARTY-LICENSES.txt',
+      // The relay's reference, which the CLI's --help points to.
+      'dist/RELAY.md',
       // package.json says MIT: the license text (with its copyright line) ships with it.
       'LICENSE',
       'bin/indigo-chat-relay.js',
