@@ -1,0 +1,99 @@
+/**
+ * Third keyboard and screen-reader review (docs/decisions/focus-and-status-announcements.md):
+ * what the live region says for an answer with media, and the defects found in real
+ * browsers, each asserted as a visitor meets it.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../../../test/support/wait-until.js';
+import { setViewport } from '@web/test-runner-commands';
+import '../../define.js';
+import type { IndigoChat } from './indigo-chat.js';
+import { prefetchParts } from '../blocks/lazy-part.js';
+import { $, $$, botMessages, typeAndEnter, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
+
+const relays = useFakeRelays('third-review');
+let n = 0;
+const until = (check: () => boolean, what: string) => waitUntil(check, what, { timeout: 10_000 });
+const idle = (el: IndigoChat) => el.conversation.transcript.status === 'idle' && !el.conversation.inFlight;
+
+async function inline(path: string): Promise<IndigoChat> {
+  n++;
+  const el = await fixture<IndigoChat>(
+    html`<indigo-chat relay=${path} id=${`third-review-${n}`} mode="inline" lang="en" storage="none" media-origins="self"></indigo-chat>`,
+  );
+  await until(() => botMessages(el).length === 1 && idle(el), 'welcome');
+  await el.updateComplete;
+  return el;
+}
+
+describe('what the live region says for an answer with media (third review)', () => {
+  it('says an image’s alt and a video’s name, never the fallback text a playing <video>/<audio> hides', async () => {
+    // The video and audio renderers load on demand: loaded first, the answer renders them at once.
+    await prefetchParts(true);
+    const r = relays
+      .relay()
+      .queue(welcomeChunks(), [
+        { type: 'processing.start' },
+        { type: 'text', data: { text: '<p>Here it is.</p>' } },
+        { type: 'image', data: { src: `${location.origin}/red-bike.png`, alt: 'A red city bike' } },
+        { type: 'video', data: { src: `${location.origin}/clip.mp4`, alt: 'Assembling the bike' } },
+        { type: 'audio', data: { src: `${location.origin}/tour.mp3`, title: 'Shop tour' } },
+        { type: 'processing.end' },
+      ]);
+    const el = await inline(r.path);
+    const region = $(el, '[aria-live="polite"]')!;
+    await typeAndEnter(el, 'show me');
+    await until(() => region.textContent.includes('Here it is.'), 'answer announced');
+    const said = region.textContent.replace(/\s+/g, ' ').trim();
+    // The media are in the transcript as rendered (their fallback text too, inside them).
+    const answer = botMessages(el)[1]!;
+    expect(answer.querySelector('video')?.textContent).to.contain('cannot play');
+    expect(answer.querySelector('audio')?.textContent).to.contain('cannot play');
+    expect(said).to.contain('A red city bike');
+    expect(said).to.contain('Assembling the bike');
+    expect(said).to.contain('Shop tour');
+    expect(said).to.not.contain('cannot play');
+    expect(said.match(/Shop tour/g)?.length).to.equal(1);
+  });
+});
+
+/** setViewport where the engine's driver can (Chromium, Firefox); false elsewhere (WebKit's WebDriver). */
+async function resize(width: number, height: number): Promise<boolean> {
+  try {
+    await setViewport({ width, height });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('reflow at 320 px (third review)', () => {
+  afterEach(() => resize(800, 600));
+
+  it('the header menu opens inside a 320 px wide phone panel (launcher), every item whole', async function () {
+    if (!(await resize(320, 568))) this.skip(); // WebKit's WebDriver cannot resize
+    const r = relays.relay().queue(welcomeChunks());
+    n++;
+    const el = await fixture<IndigoChat>(
+      html`<indigo-chat relay=${r.path} id=${`third-review-${n}`} lang="en" storage="none"></indigo-chat>`,
+    );
+    el.show();
+    await until(() => botMessages(el).length === 1 && idle(el), 'welcome');
+    $<HTMLButtonElement>(el, '[part~="menu"]')!.click();
+    await until(
+      () => $(el, '[role="menu"]:not([hidden])') !== null && $(el, '[role="menu"]')!.getBoundingClientRect().width > 0,
+      'menu open',
+    );
+    const panel = $(el, '[part~="panel"]')!.getBoundingClientRect();
+    expect(Math.round(panel.width)).to.equal(320);
+    const menu = $(el, '[role="menu"]')!.getBoundingClientRect();
+    expect(Math.round(menu.left), 'menu left').to.be.at.least(Math.round(panel.left));
+    expect(Math.round(menu.right), 'menu right').to.be.at.most(Math.round(panel.right));
+    for (const item of $$(el, '[role="menuitem"]')) {
+      const r = item.getBoundingClientRect();
+      expect(item.scrollWidth, item.textContent).to.be.at.most(item.clientWidth + 1);
+      expect(r.left >= panel.left - 1 && r.right <= panel.right + 1, item.textContent).to.equal(true);
+    }
+    el.hide();
+  });
+});
