@@ -784,9 +784,14 @@ export class IndigoChat extends LitElement {
     // The focused control went away in this render (a quick reply disabled by its own
     // send, retry or the teaser gone, the panel hidden): focus the conversation, or the
     // launcher when the panel is closed, never <body> (keys would go nowhere, Escape too).
+    // Stop gone with its answer: Send, in its place.
     const was = this.#focused;
     if (was && (!was.isConnected || was.matches(':disabled,[hidden] *')))
-      this.renderRoot.querySelector<HTMLElement>(`[part~=${this.open || this.mode !== 'launcher' ? 'transcript' : 'launcher'}]`)?.focus();
+      this.renderRoot
+        .querySelector<HTMLElement>(
+          `[part~=${this.open || this.mode !== 'launcher' ? (was.part.contains('stop') ? 'send' : 'transcript') : 'launcher'}]`,
+        )
+        ?.focus();
     // Errors and offline through the live region too: a status inserted with its text (the
     // notice keeps role=status, WCAG 4.1.3) is not read by every screen reader.
     if (this.#status !== this.#said && (this.#said = this.#status) && (this.open || this.mode !== 'launcher')) this.#announce(this.#status);

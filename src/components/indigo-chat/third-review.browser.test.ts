@@ -97,3 +97,36 @@ describe('reflow at 320 px (third review)', () => {
     el.hide();
   });
 });
+
+describe('focus when Stop goes away (third review)', () => {
+  it('focus on Stop when the answer ends moves to Send, in the same place, not to the conversation', async () => {
+    const r = relays.relay().queue(welcomeChunks());
+    const el = await inline(r.path);
+    // The answer streams from the page itself (WebKit cannot stream a body through msw's
+    // worker) and ends when the test says so.
+    let end = () => {};
+    el.fetchImpl = async (url, init) => {
+      if (typeof init.body !== 'string' || !init.body.includes('a story')) return fetch(url, init);
+      const enc = new TextEncoder();
+      const line = (w: object) => enc.encode(`data: ${JSON.stringify(w)}\n\n`);
+      const stream = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(line({ type: 'processing.start' }));
+          c.enqueue(line({ type: 'text', data: { text: '<p>Once upon a time</p>' } }));
+          end = () => {
+            c.enqueue(line({ type: 'processing.end' }));
+            c.close();
+          };
+        },
+      });
+      return new Response(stream, { headers: { 'content-type': 'text/event-stream' } });
+    };
+    await typeAndEnter(el, 'tell me a story');
+    await until(() => $(el, '[part~="stop"]') !== null && botMessages(el).length === 2, 'answer streaming');
+    $<HTMLButtonElement>(el, '[part~="stop"]')!.focus();
+    end();
+    await until(() => idle(el) && $(el, '[part~="send"]') !== null, 'answer ended');
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('send');
+  });
+});
