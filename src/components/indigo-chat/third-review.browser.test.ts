@@ -3,9 +3,9 @@
  * what the live region says for an answer with media, and the defects found in real
  * browsers, each asserted as a visitor meets it.
  */
-import { expect, fixture, html } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
-import { setViewport } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
 import { prefetchParts } from '../blocks/lazy-part.js';
@@ -128,5 +128,43 @@ describe('focus when Stop goes away (third review)', () => {
     await until(() => idle(el) && $(el, '[part~="send"]') !== null, 'answer ended');
     await el.updateComplete;
     expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.equal('send');
+  });
+});
+
+describe('carousel announcements (third review)', () => {
+  it('arrow keys focus a card, which says its own position: the live region does not say it again; Next still says it', async () => {
+    await prefetchParts(true);
+    const cardOf = (i: number) => [
+      { type: 'carousel.card.start', card_index: i, carousel_id: 7, data: { title: `Bike ${i}`, description: 'A bike', image: null } },
+      { type: 'carousel.card.end', card_index: i, carousel_id: 7 },
+    ];
+    const r = relays
+      .relay()
+      .queue([
+        { type: 'processing.start' },
+        { type: 'carousel.start', data: { carousel_id: 7 } },
+        ...cardOf(1),
+        ...cardOf(2),
+        ...cardOf(3),
+        { type: 'carousel.end', data: { carousel_id: 7 } },
+        { type: 'processing.end' },
+      ]);
+    const el = await inline(r.path);
+    const strip = $(el, '.carousel-strip')!;
+    const status = $(el, '.carousel-status')!;
+    const heard: string[] = [];
+    new MutationObserver(() => heard.push(status.textContent)).observe(status, { childList: true, subtree: true, characterData: true });
+    strip.focus();
+    await sendKeys({ press: 'ArrowRight' });
+    const card = $$(el, '[part~="card"]')[1]!;
+    await until(() => el.shadowRoot!.activeElement === card, 'card 2 focused');
+    expect(card.getAttribute('aria-label')).to.equal('Card 2 of 3: Bike 2');
+    // Longer than the region's delay (400 ms): it stays silent.
+    await aTimeout(900);
+    expect(heard).to.deep.equal([]);
+    // Next leaves focus on itself: the region says where the strip went.
+    $<HTMLButtonElement>(el, '[part~="carousel-next"]')!.click();
+    await until(() => status.textContent === 'Card 3 of 3', 'card 3 said');
+    expect(heard).to.deep.equal(['Card 3 of 3']);
   });
 });
