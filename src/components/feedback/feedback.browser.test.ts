@@ -294,4 +294,30 @@ describe('CSAT', () => {
     expect($$(el, 'form[part~="csat"]')).to.have.length(0);
     expect(events).to.have.length(1);
   });
+
+  it('sent from the keyboard, its thanks is said by the live region once (third review)', async () => {
+    const { r, votes } = relay();
+    const el = await mount(r, { csat: '1' });
+    el.csatIdleMs = 10;
+    await ask(el, 'one', 2);
+    await waitUntil(() => $(el, '[part~="csat-score"]'), 'asked after idle');
+    const region = $(el, '[aria-live="polite"]')!;
+    const heard: string[] = [];
+    new MutationObserver(() => heard.push(region.textContent.trim())).observe(region, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+    });
+    $<HTMLButtonElement>(el, '[part~="csat-score"]:nth-child(5)')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    $<HTMLButtonElement>(el, '[part~="csat"] .feedback-submit')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => votes.some((v) => v.kind === 'csat'), 'csat sent');
+    await el.updateComplete;
+    expect($(el, '[part~="csat"]')!.textContent).to.contain('Thank you');
+    expect(heard.filter((t) => t.includes('Thank you'))).to.have.length(1);
+    // Focus stays in the chat, not on <body>.
+    expect(document.activeElement).to.equal(el);
+  });
 });
