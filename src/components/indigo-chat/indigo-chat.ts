@@ -155,18 +155,19 @@ function spokenText(el: Element | null): string {
   // say: the end of a 200 KB answer does not walk or copy all of it. Elements too (5 =
   // SHOW_ELEMENT | SHOW_TEXT): each one's start is a space, so paragraphs and list items
   // are not read run together ("first.Second"); a tag inside a word splits it, rarer.
-  // What a screen reader would read there: an image's alt, a video's name, not the text
-  // inside <video>/<audio> (shown only where they cannot play) nor what is aria-hidden.
+  // What a screen reader would read there: an image's alt, not the text inside
+  // <video>/<audio> (shown only where they cannot play).
   const meta = el.querySelector(':scope > .meta');
   const walker = el.ownerDocument.createTreeWalker(el, 5);
   let text = '';
   let check = MAX_ANNOUNCED;
-  let skip: Node | undefined;
   for (let node = walker.nextNode(); node && !meta?.contains(node); node = walker.nextNode()) {
-    if (skip?.contains(node)) continue;
-    const e = node as HTMLImageElement;
-    if (e.matches?.('video,audio,[aria-hidden=true]')) skip = e;
-    text += (node as Text).data ?? ` ${e.alt ?? ((e.localName === 'video' && e.ariaLabel) || '')} `;
+    text +=
+      (node as Text).data === undefined
+        ? ` ${(node as HTMLImageElement).alt ?? ''} `
+        : node.parentElement!.closest('video,audio')
+          ? ''
+          : (node as Text).data;
     if (text.length > check) {
       if (text.replace(/\s+/g, ' ').trim().length > MAX_ANNOUNCED) break;
       check *= 2;
