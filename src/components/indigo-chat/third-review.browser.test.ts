@@ -5,7 +5,8 @@
  */
 import { aTimeout, expect, fixture, html } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
-import { sendKeys, setViewport } from '@web/test-runner-commands';
+import { resize } from '../../../test/support/resize.js';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
 import { prefetchParts } from '../blocks/lazy-part.js';
@@ -55,16 +56,6 @@ describe('what the live region says for an answer with media (third review)', ()
     expect(said.match(/Shop tour/g)?.length).to.equal(1);
   });
 });
-
-/** setViewport where the engine's driver can (Chromium, Firefox); false elsewhere (WebKit's WebDriver). */
-async function resize(width: number, height: number): Promise<boolean> {
-  try {
-    await setViewport({ width, height });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('reflow at 320 px (third review)', () => {
   afterEach(() => resize(800, 600));
