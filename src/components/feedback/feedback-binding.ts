@@ -39,8 +39,6 @@ export interface FeedbackPrivate {
   uid(): string;
   /** Fired for every vote the visitor makes (the element's `indigo-chat-feedback`). */
   onFeedback(detail: FeedbackDetail): void;
-  /** Says `text` once through the element's polite live region. */
-  announce(text: string): void;
 }
 
 const NONE: Map<string, string> = new Map();

@@ -78,16 +78,10 @@ export class FeedbackSession {
     const c = this.ctl;
     if (!view || c.csat.state === 'none') return nothing;
     const answers = [...this.rateable().values()];
-    const s = feedbackStrings(this.el.lang);
-    return view.renderCsat(this.own.uid(), c.csat, s, {
+    return view.renderCsat(this.own.uid(), c.csat, feedbackStrings(this.el.lang), {
       score: (n) => c.csatScore(n),
       comment: (text) => c.csatComment(text),
-      finish: () => {
-        // The card gives way to its thanks, a status inserted with its text (not read by
-        // every screen reader): said through the element's live region too.
-        if (c.csat.state === 'asking' && c.csat.score !== null) this.own.announce(s.csatThanks);
-        c.finishCsat(answers.at(-1) ?? null);
-      },
+      finish: () => c.finishCsat(answers.at(-1) ?? null),
     });
   }
 

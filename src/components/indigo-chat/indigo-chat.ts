@@ -155,19 +155,14 @@ function spokenText(el: Element | null): string {
   // say: the end of a 200 KB answer does not walk or copy all of it. Elements too (5 =
   // SHOW_ELEMENT | SHOW_TEXT): each one's start is a space, so paragraphs and list items
   // are not read run together ("first.Second"); a tag inside a word splits it, rarer.
-  // What a screen reader would read there: an image's alt, not the text inside
-  // <video>/<audio> (shown only where they cannot play).
+  // An image is said by its alt, as a screen reader reads it there. (<video>/<audio> hold
+  // no fallback text to say: every browser of the floor plays them.)
   const meta = el.querySelector(':scope > .meta');
   const walker = el.ownerDocument.createTreeWalker(el, 5);
   let text = '';
   let check = MAX_ANNOUNCED;
   for (let node = walker.nextNode(); node && !meta?.contains(node); node = walker.nextNode()) {
-    text +=
-      (node as Text).data === undefined
-        ? ` ${(node as HTMLImageElement).alt ?? ''} `
-        : node.parentElement!.closest('video,audio')
-          ? ''
-          : (node as Text).data;
+    text += (node as Text).data ?? ` ${(node as HTMLImageElement).alt ?? ''} `;
     if (text.length > check) {
       if (text.replace(/\s+/g, ' ').trim().length > MAX_ANNOUNCED) break;
       check *= 2;
@@ -482,7 +477,6 @@ export class IndigoChat extends LitElement {
     storageKey: () => this.#persistence.key,
     uid: () => this.#uid,
     onFeedback: (detail) => this.#emit(new IndigoChatFeedbackEvent(detail)),
-    announce: (text) => this.#announce(text),
   });
   readonly #viewport = new ViewportController(this);
   // The teaser never shows before consent when consent is required.
