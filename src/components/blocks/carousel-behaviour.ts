@@ -133,7 +133,11 @@ class CarouselBehaviourDirective extends AsyncDirective {
     const target = Math.max(0, Math.min(cards.length - 1, index));
     const card = cards[target];
     if (!card) return;
-    if (focus) card.focus({ preventScroll: true });
+    // A focused card says its own "Card 2 of 5: title": the live region would say it twice.
+    if (focus) {
+      card.focus({ preventScroll: true });
+      this.#announced = target;
+    }
     const rtl = isRtl(strip);
     const max = strip.scrollWidth - strip.clientWidth;
     const raw = this.#snapLeft(strip, card, rtl);

@@ -28,7 +28,7 @@ const pinIcon = html`<svg class="icon" viewBox="0 0 16 16" width="16" height="16
   <circle cx="8" cy="6" r="1.8" fill="currentColor"></circle>
 </svg>`;
 
-export function renderAudio(block: AudioBlock, ctx: ExtensionContext, strings: CoreBlockStrings) {
+export function renderAudio(block: AudioBlock, ctx: ExtensionContext) {
   const src = safeUrl(block.src, 'media', { mediaOrigins: ctx.mediaOrigins });
   if (src === null) {
     ctx.refused(block, `Audio ${block.id}`);
@@ -37,12 +37,7 @@ export function renderAudio(block: AudioBlock, ctx: ExtensionContext, strings: C
   const s = extensionStrings(ctx.lang);
   return html`<div class="media ext audio-block">
     ${block.title ? html`<span class="ext-title">${block.title}</span>` : nothing}
-    <audio part="audio" class="audio" controls preload="none" src=${src} aria-label=${block.title || s.audio}>
-      ${s.audioUnsupported}
-      <a part="link" href=${src} target="_blank" rel="noopener noreferrer"
-        >${s.download}<span class="visually-hidden"> ${strings.opensInNewTab}</span></a
-      >
-    </audio>
+    <audio part="audio" class="audio" controls preload="none" src=${src} aria-label=${block.title || s.audio}></audio>
   </div>`;
 }
 

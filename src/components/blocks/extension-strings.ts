@@ -9,8 +9,6 @@ import { localized } from '../i18n/locales.js';
 /** Strings of the protocol-extension blocks (audio, file, location, select). */
 export interface ExtensionStrings {
   readonly audio: string;
-  readonly audioUnsupported: string;
-  readonly download: string;
   readonly file: string;
   /** Read after a file's name: its type (`PDF`, or "file" when unknown). */
   readonly fileKind: (type: string) => string;
@@ -22,8 +20,6 @@ export interface ExtensionStrings {
 
 const extensionEn: ExtensionStrings = {
   audio: 'Audio message',
-  audioUnsupported: 'Your browser cannot play this audio.',
-  download: 'Download',
   file: 'file',
   fileKind: (type) => `(${type})`,
   location: 'Location',
@@ -34,8 +30,6 @@ const extensionEn: ExtensionStrings = {
 
 const extensionIt: ExtensionStrings = {
   audio: 'Messaggio audio',
-  audioUnsupported: 'Il tuo browser non può riprodurre questo audio.',
-  download: 'Scarica',
   file: 'file',
   fileKind: (type) => `(${type})`,
   location: 'Posizione',

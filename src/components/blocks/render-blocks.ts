@@ -123,7 +123,7 @@ function renderBlock(block: Block, message: BotMessage, ctx: BlockContext, strin
       if (block.cards.length === 0) return nothing;
       return lazy(block, message, ctx, strings, carouselPart, (m) => m.renderCarousel(block, message, ctx, strings));
     case 'audio':
-      return lazy(block, message, ctx, strings, extensionPart, (m) => m.renderAudio(block, extensionContext(ctx), strings));
+      return lazy(block, message, ctx, strings, extensionPart, (m) => m.renderAudio(block, extensionContext(ctx)));
     case 'file':
       return lazy(block, message, ctx, strings, extensionPart, (m) => m.renderFile(block, extensionContext(ctx), strings));
     case 'location':

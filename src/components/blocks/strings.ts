@@ -21,7 +21,6 @@ export interface BlockStrings {
   readonly openOn: (provider: string) => string;
   readonly videoTitle: (provider: string) => string;
   readonly openVideo: string;
-  readonly videoUnsupported: string;
   /** Under an answer whose formatting broke mid-stream (a degraded generation). */
   readonly plainText: string;
   /** The click-to-load button of an image in bot HTML from an origin nobody allowed. */

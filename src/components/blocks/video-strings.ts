@@ -4,14 +4,13 @@
 import { localized } from '../i18n/locales.js';
 import type { BlockStrings } from './strings.js';
 
-export type VideoStrings = Pick<BlockStrings, 'playOn' | 'loadsFrom' | 'openOn' | 'videoTitle' | 'videoUnsupported'>;
+export type VideoStrings = Pick<BlockStrings, 'playOn' | 'loadsFrom' | 'openOn' | 'videoTitle'>;
 
 const en: VideoStrings = {
   playOn: (provider) => `Play video on ${provider}`,
   loadsFrom: (provider) => `Loads content from ${provider}, which may set cookies.`,
   openOn: (provider) => `Open on ${provider}`,
   videoTitle: (provider) => `${provider} video`,
-  videoUnsupported: 'Your browser cannot play this video.',
 };
 
 const it: VideoStrings = {
@@ -19,7 +18,6 @@ const it: VideoStrings = {
   loadsFrom: (provider) => `Carica contenuti da ${provider}, che può impostare cookie.`,
   openOn: (provider) => `Apri su ${provider}`,
   videoTitle: (provider) => `Video ${provider}`,
-  videoUnsupported: 'Il tuo browser non può riprodurre questo video.',
 };
 
 /** English and Italian here; other languages from their loaded pack (English until then). */

@@ -27,10 +27,7 @@ export function renderVideoSource(safe: string, block: VideoBlock, strings: Core
           src=${source.src}
           aria-label=${block.alt || nothing}
           @error=${markFailed}
-        >
-          ${vs.videoUnsupported}
-          <a part="link" href=${source.src} target="_blank" rel="noopener noreferrer">${strings.openVideo}</a>
-        </video>
+        ></video>
       </div>`;
     case 'embed':
       return html`<div class="media">

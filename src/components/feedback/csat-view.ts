@@ -17,8 +17,15 @@ export interface CsatActions {
 
 export function renderCsat(uid: string, csat: CsatState, s: FeedbackStrings, a: CsatActions): TemplateResult | typeof nothing {
   if (csat.state === 'none') return nothing;
-  if (csat.state === 'done')
-    return csat.score !== null ? html`<div part="csat" class="csat done" role="status">${s.csatThanks}</div>` : nothing;
+  // One template for the question and its thanks: the thanks lands in a status that was
+  // already there (empty, no part, while asking), which screen readers read; a status
+  // inserted with its text is not read by every one.
+  const thanks = csat.state === 'done' && csat.score !== null;
+  return html`${csat.state === 'done' ? nothing : question(uid, csat, s, a)}
+    <div part=${thanks ? 'csat' : ''} class=${thanks ? 'csat done' : ''} role="status">${thanks ? s.csatThanks : ''}</div>`;
+}
+
+function question(uid: string, csat: CsatState, s: FeedbackStrings, a: CsatActions): TemplateResult {
   const scores: number[] = [];
   for (let n = CSAT_MIN; n <= CSAT_MAX; n++) scores.push(n);
   return html`<form

@@ -294,4 +294,29 @@ describe('CSAT', () => {
     expect($$(el, 'form[part~="csat"]')).to.have.length(0);
     expect(events).to.have.length(1);
   });
+
+  it('sent from the keyboard, its thanks lands in a status already there, said once (third review)', async () => {
+    const { r, votes } = relay();
+    const el = await mount(r, { csat: '1' });
+    el.csatIdleMs = 10;
+    await ask(el, 'one', 2);
+    await waitUntil(() => $(el, '[part~="csat-score"]'), 'asked after idle');
+    await el.updateComplete;
+    // A status inserted with its text is not read by every screen reader: the one that will
+    // say the thanks is there, empty, while the question is asked.
+    const statusesBefore = $$(el, '[role="status"]');
+    $<HTMLButtonElement>(el, '[part~="csat-score"]:nth-child(5)')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    $<HTMLButtonElement>(el, '[part~="csat"] .feedback-submit')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => votes.some((v) => v.kind === 'csat'), 'csat sent');
+    await el.updateComplete;
+    const saying = $$(el, '[role="status"], [aria-live]').filter((s) => s.textContent.includes('Thank you for rating'));
+    expect(saying).to.have.length(1);
+    expect(statusesBefore.includes(saying[0]!)).to.equal(true);
+    expect(saying[0]!.getAttribute('part')).to.equal('csat');
+    // Focus stays in the chat, not on <body>.
+    expect(document.activeElement).to.equal(el);
+  });
 });

@@ -94,17 +94,20 @@ export class MenuKeys {
  * it is here (closed, the `hidden` attribute hides it by itself).
  */
 export const styles = css`
-  .menu-wrap {
+  /* Under the header's end, not the button's: hung from the button (which sits left of
+     restart and close), a 16em list ran off a 320 px panel (WCAG 1.4.10). */
+  [part~='header'] {
     position: relative;
   }
   .menu {
     position: absolute;
     inset-block-start: calc(100% + 4px);
-    inset-inline-end: 0;
+    inset-inline-end: 12px;
     z-index: 2;
     display: flex;
     flex-direction: column;
-    min-width: 16em;
+    min-width: min(16em, 100% - 24px);
+    max-width: calc(100% - 24px);
     padding: 4px;
     border: 1px solid var(--_line);
     border-radius: 10px;

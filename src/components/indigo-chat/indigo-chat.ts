@@ -155,12 +155,14 @@ function spokenText(el: Element | null): string {
   // say: the end of a 200 KB answer does not walk or copy all of it. Elements too (5 =
   // SHOW_ELEMENT | SHOW_TEXT): each one's start is a space, so paragraphs and list items
   // are not read run together ("first.Second"); a tag inside a word splits it, rarer.
+  // An image is said by its alt, as a screen reader reads it there. (<video>/<audio> hold
+  // no fallback text to say: every browser of the floor plays them.)
   const meta = el.querySelector(':scope > .meta');
   const walker = el.ownerDocument.createTreeWalker(el, 5);
   let text = '';
   let check = MAX_ANNOUNCED;
   for (let node = walker.nextNode(); node && !meta?.contains(node); node = walker.nextNode()) {
-    text += (node as Text).data ?? ' ';
+    text += (node as Text).data ?? ` ${(node as HTMLImageElement).alt ?? ''} `;
     if (text.length > check) {
       if (text.replace(/\s+/g, ' ').trim().length > MAX_ANNOUNCED) break;
       check *= 2;
@@ -778,9 +780,14 @@ export class IndigoChat extends LitElement {
     // The focused control went away in this render (a quick reply disabled by its own
     // send, retry or the teaser gone, the panel hidden): focus the conversation, or the
     // launcher when the panel is closed, never <body> (keys would go nowhere, Escape too).
+    // Stop gone with its answer: Send, in its place.
     const was = this.#focused;
     if (was && (!was.isConnected || was.matches(':disabled,[hidden] *')))
-      this.renderRoot.querySelector<HTMLElement>(`[part~=${this.open || this.mode !== 'launcher' ? 'transcript' : 'launcher'}]`)?.focus();
+      this.renderRoot
+        .querySelector<HTMLElement>(
+          `[part~=${this.open || this.mode !== 'launcher' ? (was.part.contains('stop') ? 'send' : 'transcript') : 'launcher'}]`,
+        )
+        ?.focus();
     // Errors and offline through the live region too: a status inserted with its text (the
     // notice keeps role=status, WCAG 4.1.3) is not read by every screen reader.
     if (this.#status !== this.#said && (this.#said = this.#status) && (this.open || this.mode !== 'launcher')) this.#announce(this.#status);

@@ -3,7 +3,8 @@
 // and axe in every mode. Real element, real Chromium; msw stands in for the relay.
 import { aTimeout, expect, fixture, html } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
-import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
+import { resize } from '../../../test/support/resize.js';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../define.js';
 import { createTranscript, reduce } from '../../core/index.js';
 import type { IndigoChat } from './indigo-chat.js';
@@ -79,16 +80,6 @@ function answerForever(el: IndigoChat, question: string, text: string): { aborte
     return new Response(stream, { headers: { 'content-type': 'text/event-stream' } });
   };
   return { aborted: () => aborted };
-}
-
-/** setViewport where the engine's driver can (Chromium, Firefox); false elsewhere (WebKit's WebDriver). */
-async function resize(width: number, height: number): Promise<boolean> {
-  try {
-    await setViewport({ width, height });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const live = (el: IndigoChat) => $(el, '[aria-live="polite"]')!.textContent ?? '';
