@@ -859,7 +859,11 @@ export class IndigoChat extends LitElement {
           if (isNew) this.#emit(new IndigoChatMessageEvent({ message: m, direction: 'out' }));
         } else if (m.state !== 'streaming' && (isNew || (before.role === 'bot' && before.state === 'streaming'))) {
           this.#emit(new IndigoChatMessageEvent({ message: m, direction: 'in' }));
-          this.#toAnnounce.push(m.id);
+          // An inline chat's welcome, before the visitor has said anything or come in, is not
+          // said aloud: it would cut into whatever they are reading on the page (twice with
+          // two chats). It is in the transcript when they get there.
+          if (this.mode === 'launcher' || this.matches(':focus-within') || next.messages.some((x) => x.role === 'user'))
+            this.#toAnnounce.push(m.id);
           if (this.mode === 'launcher' && !this.open) this.unread++;
         }
       }

@@ -158,3 +158,54 @@ describe('carousel announcements (third review)', () => {
     expect(heard).to.deep.equal(['Card 3 of 3']);
   });
 });
+
+describe('an inline chat’s welcome and the live region', () => {
+  const frames = async () => {
+    for (let i = 0; i < 4; i++) await new Promise((r) => requestAnimationFrame(r));
+    await aTimeout(150);
+  };
+
+  async function held(mode: string): Promise<{ el: IndigoChat; release: () => void }> {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const r = relays.relay().queue(async () => {
+      await gate;
+      return welcomeChunks('Welcome to the shop!');
+    }, [{ type: 'processing.start' }, { type: 'text', data: { text: '<p>Opening hours: 9 to 18.</p>' } }, { type: 'processing.end' }]);
+    n++;
+    const wrap = await fixture<HTMLDivElement>(html`<div><button id="elsewhere">A page button</button></div>`);
+    const el = document.createElement('indigo-chat');
+    Object.assign(el, { id: `third-review-${n}` });
+    for (const [k, v] of Object.entries({ relay: r.path, mode, lang: 'en', storage: 'none' })) el.setAttribute(k, v);
+    wrap.append(el);
+    await el.updateComplete;
+    return { el, release };
+  }
+
+  it('is not said while the visitor is elsewhere on the page; their first answer is', async () => {
+    const { el, release } = await held('inline');
+    wrap(el).querySelector<HTMLButtonElement>('#elsewhere')!.focus();
+    release();
+    await until(() => botMessages(el).length === 1 && idle(el), 'welcome');
+    await frames();
+    const region = $(el, '[aria-live="polite"]')!;
+    expect(region.textContent.trim()).to.equal('');
+    await typeAndEnter(el, 'hours?');
+    await until(() => region.textContent.includes('Opening hours'), 'the answer is said');
+    expect(region.textContent).to.not.contain('Welcome to the shop');
+  });
+
+  it('is said when the visitor is in the chat as it arrives, and in a launcher they opened', async () => {
+    const inl = await held('inline');
+    $<HTMLTextAreaElement>(inl.el, '[part~="input"]')!.focus();
+    inl.release();
+    await until(() => $(inl.el, '[aria-live="polite"]')!.textContent.includes('Welcome to the shop'), 'said inside');
+
+    const launcher = await held('launcher');
+    launcher.el.show();
+    launcher.release();
+    await until(() => $(launcher.el, '[aria-live="polite"]')!.textContent.includes('Welcome to the shop'), 'said on open');
+  });
+});
+
+const wrap = (el: HTMLElement) => el.parentElement!;
