@@ -37,14 +37,18 @@ const m = measureBundles();
  * marking a failed load; then -1.1 KB (53.1 KB, 64.5 KB with DOMPurify) from a second
  * minify pass, short private CSS names and ES #private members (second-minify-pass.md,
  * es-private-members.md); +0.31 KB on the first load (so here too) for the launcher's failure
- * said in words to screen readers in its seven languages (launcher-first-loading.md). Until it is
+ * said in words to screen readers in its seven languages (launcher-first-loading.md), +0.16 KB
+ * for color-mix() fallbacks at the browser floor (browser-floor.md), text on the accent
+ * following the element's contrast rule in the blocks, and the third accessibility review's
+ * fixes (an inline welcome not said at page load, the CSAT question said when asked;
+ * focus-and-status-announcements.md). Until it is
  * under, these ceilings (~0.15 KB of headroom) keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 53_580;
+const FULL_WIDGET_CEILING_GZIP = 53_740;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_000;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_170;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

@@ -39,6 +39,8 @@ export interface FeedbackPrivate {
   uid(): string;
   /** Fired for every vote the visitor makes (the element's `indigo-chat-feedback`). */
   onFeedback(detail: FeedbackDetail): void;
+  /** Says `text` by the element's live region where the chat is in sight (not in a closed launcher). */
+  announce(text: string): unknown;
 }
 
 const NONE: Map<string, string> = new Map();

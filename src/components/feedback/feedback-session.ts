@@ -96,6 +96,11 @@ export class FeedbackSession {
     if (csat === null || c.csat.state !== 'none') return;
     const n = Number.parseInt(csat, 10);
     if (this.rateable().size < (Number.isInteger(n) && n > 0 ? n : 2)) return;
-    void this.#loadCsat().then(() => c.askCsat());
+    // Asked while the visitor is elsewhere (idle): the card appears without focus, so the
+    // question is said (only where the chat is in sight; a closed launcher's is found on open).
+    void this.#loadCsat().then(() => {
+      c.askCsat();
+      this.own.announce(feedbackStrings(this.el.lang).csatQuestion);
+    });
   }
 }

@@ -295,6 +295,30 @@ describe('CSAT', () => {
     expect(events).to.have.length(1);
   });
 
+  it('asked after idle in a chat in sight, its question is said; asked as a launcher closes, it is not', async () => {
+    const live = (el: IndigoChat) => $(el, '[aria-live="polite"]')!.textContent;
+    const { r } = relay();
+    const el = await mount(r, { csat: '1' });
+    // Everything the live region says, in order (the answer's own text may come after).
+    const said: string[] = [];
+    const region = $(el, '[aria-live="polite"]')!;
+    new MutationObserver(() => said.push(region.textContent)).observe(region, { childList: true, subtree: true, characterData: true });
+    el.csatIdleMs = 10;
+    await ask(el, 'one', 2);
+    await waitUntil(() => $(el, '[part~="csat-score"]'), 'asked after idle', { timeout: 5000 });
+    await waitUntil(() => said.some((t) => t.includes('How would you rate this conversation?')), 'the question is said', { timeout: 3000 });
+
+    const other = relay();
+    const closed = await fixture<IndigoChat>(html`<indigo-chat relay=${other.r.path} id="csat-closed-${n}" csat="1"></indigo-chat>`);
+    closed.show();
+    await waitUntil(() => botMessages(closed).length === 1 && closed.conversation.transcript.status === 'idle');
+    await ask(closed, 'one', 2);
+    closed.hide();
+    await waitUntil(() => $(closed, '[part~="csat"]'), 'asked on close', { timeout: 5000 });
+    await el.updateComplete;
+    expect(live(closed)).to.not.contain('How would you rate');
+  });
+
   it('sent from the keyboard, its thanks lands in a status already there, said once (third review)', async () => {
     const { r, votes } = relay();
     const el = await mount(r, { csat: '1' });

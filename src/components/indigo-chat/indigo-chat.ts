@@ -477,6 +477,7 @@ export class IndigoChat extends LitElement {
     storageKey: () => this.#persistence.key,
     uid: () => this.#uid,
     onFeedback: (detail) => this.#emit(new IndigoChatFeedbackEvent(detail)),
+    announce: (text) => (this.open || this.mode !== 'launcher') && this.#announce(text),
   });
   readonly #viewport = new ViewportController(this);
   // The teaser never shows before consent when consent is required.
