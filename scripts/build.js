@@ -261,6 +261,13 @@ for (const f of ['dist/indigo-chat.iife.js']) {
   writeFileSync(`${file}.br`, brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
   writeFileSync(`${file}.gz`, gzipSync(raw, { level: 9 }));
 }
+// The demo serves the script-tag files a site gets, byte for byte: their quality-11
+// siblings, not the demo's quickly made ones (the bench's host page measures these).
+if (existsSync(resolve(root, 'dist/demo'))) {
+  cpSync(resolve(root, 'dist/indigo-chat'), resolve(root, 'dist/demo/indigo-chat'), { recursive: true });
+  for (const ext of ['.br', '.gz'])
+    copyFileSync(resolve(root, `dist/indigo-chat.iife.js${ext}`), resolve(root, `dist/demo/indigo-chat.iife.js${ext}`));
+}
 
 // 4. Types and the custom-elements manifest.
 if (!args.has('--no-types')) {

@@ -190,6 +190,9 @@ async function runWidget(steps: Step[], rate: number, deadlineMs: number): Promi
   stage.appendChild(el);
   // eslint-disable-next-line no-unmodified-loop-condition -- set by the stream's start() callback
   while (!controller) await new Promise((r) => setTimeout(r, 5));
+  // The visitor is in the chat (as after typing a question), so the answer's end is said by
+  // the live region, as it is for them: an inline chat's welcome seen from elsewhere is not.
+  el.shadowRoot!.querySelector<HTMLElement>('[part~="input"]')?.focus();
   // Count DOM commits into the answer: one MutationObserver callback per task that changed it.
   let commits = 0;
   const mo = new MutationObserver(() => commits++);
