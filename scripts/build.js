@@ -230,43 +230,32 @@ await build({
     rollupOptions: { input: Object.fromEntries(pages.map((p) => [p.replace(/\.html$/, ''), resolve(demoDir, p)])) },
   },
 });
-// The script-tag page loads the IIFE exactly as a site owner would.
-if (existsSync(resolve(root, 'dist/indigo-chat.iife.js'))) {
-  copyFileSync(resolve(root, 'dist/indigo-chat.iife.js'), resolve(root, 'dist/demo/indigo-chat.iife.js'));
-  cpSync(resolve(root, 'dist/indigo-chat'), resolve(root, 'dist/demo/indigo-chat'), { recursive: true });
-}
-
 // Precompressed siblings (.br, .gz level 9) for the script-tag files and the
 // demo, where they pay: the Node server and CLI send them as is (src/relay/static-response.ts).
+function compress(file, quality) {
+  const raw = readFileSync(file);
+  if (raw.length < 1024) return;
+  const br = brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality } });
+  const gz = gzipSync(raw, { level: 9 });
+  if (br.length < raw.length * 0.9) writeFileSync(`${file}.br`, br);
+  if (gz.length < raw.length * 0.9) writeFileSync(`${file}.gz`, gz);
+}
 function precompress(dir, quality = 11) {
   if (!existsSync(dir)) return;
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    const file = join(entry.parentPath ?? entry.path, entry.name);
-    if (!entry.isFile() || !/\.(js|css|html|svg|json)$/.test(entry.name)) continue;
-    const raw = readFileSync(file);
-    if (raw.length < 1024) continue;
-    const br = brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality } });
-    const gz = gzipSync(raw, { level: 9 });
-    if (br.length < raw.length * 0.9) writeFileSync(`${file}.br`, br);
-    if (gz.length < raw.length * 0.9) writeFileSync(`${file}.gz`, gz);
+    if (entry.isFile() && /\.(js|css|html|svg|json)$/.test(entry.name)) compress(join(entry.parentPath ?? entry.path, entry.name), quality);
   }
 }
-precompress(resolve(root, 'dist/indigo-chat'));
-// The demo: quality 9 (a few % larger, many times faster to build).
+// The demo's own pages: quality 9 (a few % larger, many times faster to build).
 precompress(resolve(root, 'dist/demo'), 9);
-for (const f of ['dist/indigo-chat.iife.js']) {
-  const file = resolve(root, f);
-  if (!existsSync(file)) continue;
-  const raw = readFileSync(file);
-  writeFileSync(`${file}.br`, brotliCompressSync(raw, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }));
-  writeFileSync(`${file}.gz`, gzipSync(raw, { level: 9 }));
-}
-// The demo serves the script-tag files a site gets, byte for byte: their quality-11
-// siblings, not the demo's quickly made ones (the bench's host page measures these).
-if (existsSync(resolve(root, 'dist/demo'))) {
+precompress(resolve(root, 'dist/indigo-chat'));
+const iife = resolve(root, 'dist/indigo-chat.iife.js');
+if (existsSync(iife)) {
+  compress(iife, 11);
+  // The script-tag page loads the IIFE exactly as a site owner would: the same files, with
+  // the same quality-11 siblings (the bench's host page measures these).
+  for (const ext of ['', '.br', '.gz']) copyFileSync(`${iife}${ext}`, resolve(root, `dist/demo/indigo-chat.iife.js${ext}`));
   cpSync(resolve(root, 'dist/indigo-chat'), resolve(root, 'dist/demo/indigo-chat'), { recursive: true });
-  for (const ext of ['.br', '.gz'])
-    copyFileSync(resolve(root, `dist/indigo-chat.iife.js${ext}`), resolve(root, `dist/demo/indigo-chat.iife.js${ext}`));
 }
 
 // 4. Types and the custom-elements manifest.
