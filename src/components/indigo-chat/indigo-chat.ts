@@ -477,7 +477,7 @@ export class IndigoChat extends LitElement {
     storageKey: () => this.#persistence.key,
     uid: () => this.#uid,
     onFeedback: (detail) => this.#emit(new IndigoChatFeedbackEvent(detail)),
-    announce: (text) => (this.open || this.mode !== 'launcher') && this.#announce(text),
+    announce: (text) => this.#panelShown && this.#announce(text),
   });
   readonly #viewport = new ViewportController(this);
   // The teaser never shows before consent when consent is required.
@@ -527,6 +527,11 @@ export class IndigoChat extends LitElement {
     if (this.consent !== 'required') return 'not-required';
     if (this.consentGiven) return 'accepted';
     return this.consentDeclined ? 'declined' : 'pending';
+  }
+
+  /** The panel is in sight: open, or inline and fullscreen (which have no closed state). */
+  get #panelShown(): boolean {
+    return this.open || this.mode !== 'launcher';
   }
 
   /**
@@ -785,13 +790,11 @@ export class IndigoChat extends LitElement {
     const was = this.#focused;
     if (was && (!was.isConnected || was.matches(':disabled,[hidden] *')))
       this.renderRoot
-        .querySelector<HTMLElement>(
-          `[part~=${this.open || this.mode !== 'launcher' ? (was.part.contains('stop') ? 'send' : 'transcript') : 'launcher'}]`,
-        )
+        .querySelector<HTMLElement>(`[part~=${this.#panelShown ? (was.part.contains('stop') ? 'send' : 'transcript') : 'launcher'}]`)
         ?.focus();
     // Errors and offline through the live region too: a status inserted with its text (the
     // notice keeps role=status, WCAG 4.1.3) is not read by every screen reader.
-    if (this.#status !== this.#said && (this.#said = this.#status) && (this.open || this.mode !== 'launcher')) this.#announce(this.#status);
+    if (this.#status !== this.#said && (this.#said = this.#status) && this.#panelShown) this.#announce(this.#status);
     // Carousels, videos, extension blocks: fetched at idle once the chat is shown, so they
     // rarely need their placeholder (docs/decisions/open-time-bytes.md).
     if (this.#revealed && !this.#prefetched) {
@@ -829,7 +832,7 @@ export class IndigoChat extends LitElement {
           .replace(/\s+/g, ' ')
           .trim();
         // Closed launcher: the answer itself is out of sight; say that something arrived.
-        if (this.mode === 'launcher' && !this.open) {
+        if (!this.#panelShown) {
           if (this.unread > 0) this.announcement = stringsFor(this.#uiLang).unread(this.unread);
         } else if (text) {
           // With the notice that came with it (a cut answer): said together, not one over the other.
@@ -865,7 +868,7 @@ export class IndigoChat extends LitElement {
           // two chats). It is in the transcript when they get there.
           if (this.mode === 'launcher' || this.matches(':focus-within') || next.messages.some((x) => x.role === 'user'))
             this.#toAnnounce.push(m.id);
-          if (this.mode === 'launcher' && !this.open) this.unread++;
+          if (!this.#panelShown) this.unread++;
         }
       }
     }
