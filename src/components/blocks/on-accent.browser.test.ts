@@ -3,24 +3,16 @@
 // select's send button) used to say white whatever the accent, so a light brand colour got
 // white on yellow there while the header had near-black. `--indigo-chat-on-accent` sets it
 // for all of them.
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import '../../define.js';
 import type { IndigoChat } from '../indigo-chat/indigo-chat.js';
-import { $, useFakeRelays, welcomeChunks } from '../indigo-chat/fake-relay.test-helper.js';
+import { $, mountInlineChat, useFakeRelays, welcomeChunks } from '../indigo-chat/fake-relay.test-helper.js';
 
 const relays = useFakeRelays('on-accent');
 
 async function mount(style: string): Promise<IndigoChat> {
-  const relay = relays.relay().queue(welcomeChunks());
-  const el = document.createElement('indigo-chat');
-  el.setAttribute('relay', relay.path);
-  el.setAttribute('mode', 'inline');
-  el.setAttribute('lang', 'en');
-  el.setAttribute('storage', 'none');
-  el.setAttribute('style', style);
-  const wrap = await fixture<HTMLDivElement>(html`<div style="height:500px"></div>`);
-  wrap.append(el);
+  const el = await mountInlineChat(relays.relay().queue(welcomeChunks()).path, { style });
   await waitUntil(() => $(el, '[part~="quick-replies"] [part~="button"]') !== null, 'quick replies shown');
   return el;
 }

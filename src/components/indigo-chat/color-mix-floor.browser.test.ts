@@ -10,7 +10,7 @@ import { waitUntil } from '../../../test/support/wait-until.js';
 import '../../define.js';
 import { mountShell } from '../../loader/shell.js';
 import type { IndigoChat } from './indigo-chat.js';
-import { $, botMessages, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
+import { $, botMessages, mountInlineChat, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
 
 const relays = useFakeRelays('color-floor');
 
@@ -51,13 +51,7 @@ async function mountWithTyping(): Promise<{ el: IndigoChat; release: () => void 
       { type: 'processing.end' },
     ];
   });
-  const el = document.createElement('indigo-chat');
-  el.setAttribute('relay', relay.path);
-  el.setAttribute('mode', 'inline');
-  el.setAttribute('lang', 'en');
-  el.setAttribute('storage', 'none');
-  const wrap = await fixture<HTMLDivElement>(html`<div style="height:500px"></div>`);
-  wrap.append(el);
+  const el = await mountInlineChat(relay.path);
   await waitUntil(() => $(el, '[part~="typing"] span') !== null, 'typing shown');
   return { el, release };
 }

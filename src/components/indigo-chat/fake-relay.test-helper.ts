@@ -1,3 +1,4 @@
+import { fixture, html } from '@open-wc/testing';
 import { setupWorker, type SetupWorker } from 'msw/browser';
 /**
  * A scripted relay for the element's browser tests (msw): each test gets its own relay
@@ -7,6 +8,7 @@ import { setupWorker, type SetupWorker } from 'msw/browser';
 import { getResponse, http, HttpResponse } from 'msw';
 import type { RequestHandler } from 'msw';
 import { streamsThroughWorker } from '../../mock-platform/msw.js';
+import type { IndigoChat } from './indigo-chat.js';
 
 export type Wire = Record<string, unknown>;
 export type Reply = Wire[] | Response | ((body: SentBody) => Wire[] | Response | Promise<Wire[] | Response>);
@@ -157,4 +159,23 @@ export async function typeAndEnter(el: HTMLElement & { updateComplete?: Promise<
   input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
   input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
   await el.updateComplete;
+}
+
+/**
+ * An inline `<indigo-chat>` on `path` (English, nothing stored, `style` on the element) in a
+ * box `height` px tall, attached; the caller waits for what it needs.
+ */
+export async function mountInlineChat(
+  path: string,
+  { style = '', height = 500 }: { style?: string; height?: number } = {},
+): Promise<IndigoChat> {
+  const el = document.createElement('indigo-chat');
+  el.setAttribute('relay', path);
+  el.setAttribute('mode', 'inline');
+  el.setAttribute('lang', 'en');
+  el.setAttribute('storage', 'none');
+  if (style) el.setAttribute('style', style);
+  const wrap = await fixture<HTMLDivElement>(html`<div style=${`height:${height}px`}></div>`);
+  wrap.append(el);
+  return el;
 }

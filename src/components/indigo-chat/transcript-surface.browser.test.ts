@@ -1,24 +1,17 @@
 // The transcript paints the panel's surface colour itself: an opaque scroller is one
 // Chromium scrolls on the compositor even at 1x device pixels (a transparent one repaints
 // and re-layerizes on every scroll of a streaming answer; bench/README.md has the figures).
-import { expect, fixture, html } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
-import { $, botMessages, useFakeRelays } from './fake-relay.test-helper.js';
+import { $, botMessages, mountInlineChat, useFakeRelays } from './fake-relay.test-helper.js';
 
 const relays = useFakeRelays('surface');
 
 async function mountInline(style = ''): Promise<IndigoChat> {
-  const el = document.createElement('indigo-chat');
-  el.setAttribute('relay', relays.relay().path);
-  el.setAttribute('mode', 'inline');
-  el.setAttribute('lang', 'en');
-  el.setAttribute('storage', 'none');
-  el.setAttribute('style', style);
-  const wrap = await fixture<HTMLDivElement>(html`<div style="height:400px"></div>`);
-  wrap.append(el);
+  const el = await mountInlineChat(relays.relay().path, { style, height: 400 });
   el.scrollIntoView();
   await waitUntil(() => botMessages(el).length >= 1, 'welcome rendered');
   return el;
