@@ -3,7 +3,7 @@
 // select's send button) used to say white whatever the accent, so a light brand colour got
 // white on yellow there while the header had near-black. `--indigo-chat-on-accent` sets it
 // for all of them.
-import { expect } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import '../../define.js';
 import type { IndigoChat } from '../indigo-chat/indigo-chat.js';
@@ -12,7 +12,7 @@ import { $, mountInlineChat, useFakeRelays, welcomeChunks } from '../indigo-chat
 const relays = useFakeRelays('on-accent');
 
 async function mount(style: string): Promise<IndigoChat> {
-  const el = await mountInlineChat(relays.relay().queue(welcomeChunks()).path, { style });
+  const el = mountInlineChat(relays.relay().queue(welcomeChunks()).path, await fixture(html`<div style="height:500px"></div>`), style);
   await waitUntil(() => $(el, '[part~="quick-replies"] [part~="button"]') !== null, 'quick replies shown');
   return el;
 }

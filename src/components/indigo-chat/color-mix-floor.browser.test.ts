@@ -51,7 +51,7 @@ async function mountWithTyping(): Promise<{ el: IndigoChat; release: () => void 
       { type: 'processing.end' },
     ];
   });
-  const el = await mountInlineChat(relay.path);
+  const el = mountInlineChat(relay.path, await fixture(html`<div style="height:500px"></div>`));
   await waitUntil(() => $(el, '[part~="typing"] span') !== null, 'typing shown');
   return { el, release };
 }

@@ -1,4 +1,3 @@
-import { fixture, html } from '@open-wc/testing';
 import { setupWorker, type SetupWorker } from 'msw/browser';
 /**
  * A scripted relay for the element's browser tests (msw): each test gets its own relay
@@ -162,20 +161,16 @@ export async function typeAndEnter(el: HTMLElement & { updateComplete?: Promise<
 }
 
 /**
- * An inline `<indigo-chat>` on `path` (English, nothing stored, `style` on the element) in a
- * box `height` px tall, attached; the caller waits for what it needs.
+ * An inline `<indigo-chat>` on `path` (English, nothing stored, `style` on the element),
+ * appended to `box` (a sized fixture of the test's); the caller waits for what it needs.
  */
-export async function mountInlineChat(
-  path: string,
-  { style = '', height = 500 }: { style?: string; height?: number } = {},
-): Promise<IndigoChat> {
+export function mountInlineChat(path: string, box: HTMLElement, style = ''): IndigoChat {
   const el = document.createElement('indigo-chat');
   el.setAttribute('relay', path);
   el.setAttribute('mode', 'inline');
   el.setAttribute('lang', 'en');
   el.setAttribute('storage', 'none');
   if (style) el.setAttribute('style', style);
-  const wrap = await fixture<HTMLDivElement>(html`<div style=${`height:${height}px`}></div>`);
-  wrap.append(el);
+  box.append(el);
   return el;
 }

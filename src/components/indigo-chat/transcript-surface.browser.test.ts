@@ -1,7 +1,7 @@
 // The transcript paints the panel's surface colour itself: an opaque scroller is one
 // Chromium scrolls on the compositor even at 1x device pixels (a transparent one repaints
 // and re-layerizes on every scroll of a streaming answer; bench/README.md has the figures).
-import { expect } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import '../../define.js';
@@ -11,7 +11,7 @@ import { $, botMessages, mountInlineChat, useFakeRelays } from './fake-relay.tes
 const relays = useFakeRelays('surface');
 
 async function mountInline(style = ''): Promise<IndigoChat> {
-  const el = await mountInlineChat(relays.relay().path, { style, height: 400 });
+  const el = mountInlineChat(relays.relay().path, await fixture(html`<div style="height:400px"></div>`), style);
   el.scrollIntoView();
   await waitUntil(() => botMessages(el).length >= 1, 'welcome rendered');
   return el;
