@@ -6,6 +6,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { webdriverLauncher } from '@web/test-runner-webdriver';
+import { a11ySnapshotPlugin } from '@web/test-runner-commands/plugins';
 import * as puppeteerCore from 'puppeteer-core';
 import {
   freshProfile,
@@ -82,6 +83,29 @@ function webkitLauncher() {
   return launcher;
 }
 
+/**
+ * The `forced-colors` command (test/support/forced-colors.ts): Chromium renders real forced
+ * colors (Windows High Contrast) over CDP `Emulation.setEmulatedMedia`, which puppeteer's
+ * `emulateMediaFeatures` (and so `emulateMedia`) refuses; the override lives as long as the
+ * CDP session, so one is kept per page. Firefox's BiDi and WebKit's WebDriver have no such
+ * command: the answer is false there.
+ */
+function forcedColorsPlugin() {
+  const cdp = new WeakMap();
+  return {
+    name: 'forced-colors-command',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'forced-colors') return undefined;
+      if (session.browser.type !== 'puppeteer' || session.browser.name !== 'Chromium') return false;
+      const page = session.browser.getPage(session.id);
+      if (!cdp.has(page)) cdp.set(page, await page.createCDPSession());
+      const value = payload?.active ? 'active' : 'none';
+      await cdp.get(page).send('Emulation.setEmulatedMedia', { features: [{ name: 'forced-colors', value }] });
+      return true;
+    },
+  };
+}
+
 function launcherFor(engine) {
   if (engine === 'webkit') return webkitLauncher();
   return puppeteerLauncher(engine, engine === 'firefox' ? 'Firefox' : 'Chromium');
@@ -94,7 +118,11 @@ export default {
   testFramework: { config: { timeout: 20000 } },
   testsFinishTimeout: 300000,
   browsers: selectedEngines().map(launcherFor),
-  plugins: [esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) })],
+  plugins: [
+    forcedColorsPlugin(),
+    a11ySnapshotPlugin(),
+    esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
+  ],
   middleware: [
     // msw's worker only controls pages when served from the root scope.
     function serveMswWorker(ctx, next) {

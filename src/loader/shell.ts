@@ -32,14 +32,14 @@ const CSS =
   ':host([position=left]){right:auto;left:20px}:host([hidden]){display:none}' +
   '@media (prefers-color-scheme:dark){:host{--_a:var(--indigo-chat-accent,#8b85ff)}}' +
   '@supports (color:oklch(from red l c h)){:host{--_o:var(--indigo-chat-on-accent,oklch(from var(--_a) clamp(0.13,(0.62 - l)*1000,1) 0 0))}}' +
-  'button{position:relative;box-sizing:border-box;width:56px;height:56px;border-radius:50%;border:none;background:var(--_a);color:var(--_o);cursor:pointer;box-shadow:0 6px 20px rgb(0 0 0/.25);display:grid;place-items:center;padding:0}' +
+  'button{position:relative;box-sizing:border-box;width:56px;height:56px;border-radius:50%;border:1px solid transparent;background:var(--_a);color:var(--_o);cursor:pointer;box-shadow:0 6px 20px rgb(0 0 0/.25);display:grid;place-items:center;padding:0}' +
   // The ring in the accent, softened where color-mix() is known (Chrome 111, Safari 16.2).
   'button:focus-visible{outline:3px solid var(--_a);outline-offset:2px}@supports (color:color-mix(in srgb,red,red)){button:focus-visible{outline-color:color-mix(in srgb,var(--_a) 60%,transparent)}}' +
   'svg{width:26px;height:26px}' +
   // Waiting for the widget after a click: the icon pulses (dims, without motion wanted).
   '[aria-busy=true] svg{animation:p .6s infinite alternate}@keyframes p{to{opacity:.35}}' +
   '@media (prefers-reduced-motion:reduce){[aria-busy=true] svg{animation:none;opacity:.6}}' +
-  '[part~=badge],.x{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:#d93025;color:#fff;font:600 12px/20px system-ui,sans-serif;box-sizing:border-box}.x{right:auto;left:-4px}' +
+  '[part~=badge],.x{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 6px;border-radius:10px;background:#d93025;color:#fff;font:600 12px/20px system-ui,sans-serif;box-sizing:border-box;outline:1px solid transparent;outline-offset:-1px}.x{right:auto;left:-4px}' +
   '.s{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}';
 
 const CHAT_ICON = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z';

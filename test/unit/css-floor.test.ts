@@ -32,6 +32,8 @@ const GRACEFUL: Record<string, string> = {
   'property scrollbar-color': 'Safari: the ::-webkit-scrollbar rules (scrollbars.styles.ts) style the bar instead',
   'property scrollbar-width': 'Safari: the ::-webkit-scrollbar rules (scrollbars.styles.ts) style the bar instead',
   'property resize': 'iOS: no resize handle on text areas (they grow with the text)',
+  'media feature forced-colors':
+    'Safari < 16 does not know it (Safari has no forced colors mode at all): the query is false there and what it holds only ever applies under Windows High Contrast',
   'property scale': 'Chrome/Edge < 104: the send icon is not mirrored in right-to-left languages',
   'value pointer in cursor': 'iOS shows no pointer',
   'value default in cursor': 'iOS shows no pointer',

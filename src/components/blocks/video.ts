@@ -68,7 +68,8 @@ export const styles = css`
     width: 100%;
     height: 100%;
     padding: 0.75em;
-    border: 0;
+    /* Painted by forced colors, which drop the dark background: the button keeps its edge. */
+    border: 1px solid transparent;
     background: #16171b;
     color: #fff;
     font: inherit;

@@ -101,6 +101,21 @@ export const feedbackStyles = css`
     border-color: var(--indigo-chat-accent, #3a2ecc);
     color: #fff;
   }
+  /* Forced colors drop the accent fill: a choice is filled with the system's selection
+     colours (a shape, not only a tint, beside the outlined others); a locked thumb is
+     greyed the way disabled controls are. */
+  @media (forced-colors: active) {
+    .thumb[aria-pressed='true'],
+    [part~='feedback-reason'][aria-pressed='true'],
+    [part~='csat-score'][aria-pressed='true'] {
+      background: Highlight;
+      border-color: Highlight;
+      color: HighlightText;
+    }
+    .thumb[aria-disabled='true'] {
+      color: GrayText;
+    }
+  }
   .feedback-submit:disabled {
     opacity: 0.5;
     cursor: not-allowed;

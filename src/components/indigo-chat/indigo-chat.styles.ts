@@ -275,11 +275,16 @@ export const indigoChatStyles = css`
     border-end-start-radius: 4px;
     overflow-wrap: anywhere;
   }
-  /* Forced colors paint a transparent outline in the system's text colour: the bubbles and
-     the floating panel (whose edge is a shadow, dropped there) keep an edge when their
-     backgrounds go (an outline: no layout change elsewhere). */
+  /* Forced colors paint a transparent outline in the system's text colour: the bubbles, the
+     typing indicator, notices, the unread badge and the floating panel (whose edge is a
+     shadow, dropped there) keep an edge when their backgrounds go (an outline: no layout
+     change elsewhere). What only a background drew gets a system colour there instead
+     (typing dots, the header's edge, the listening microphone): visitor.styles.ts. */
   .user-bubble,
   [part~='message-bot'] [part~='bubble'],
+  [part~='typing'],
+  [part~='notice'],
+  [part~='badge'],
   .launcher [part~='panel'] {
     outline: 1px solid transparent;
     outline-offset: -1px;

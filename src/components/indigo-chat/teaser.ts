@@ -194,6 +194,8 @@ export const styles = css`
     background: var(--_surface);
     color: var(--_text);
     box-shadow: 0 6px 24px rgb(0 0 0 / 0.22);
+    /* Its edge under forced colors, which drop the shadow and the background. */
+    outline: 1px solid transparent;
   }
   :host([position='left']) .teaser {
     right: auto;

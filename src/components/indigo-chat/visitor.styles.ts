@@ -90,6 +90,22 @@ export const visitorStyles = css`
     color: var(--_accent);
     background: var(--_bot-bg);
   }
+  /* Forced colors (one block for the whole widget, after the rules it overrides): what only
+     a background drew gets a system colour. The typing dots are drawn in the text colour,
+     the header keeps an edge over the conversation, listening is filled with the system's
+     selection colours. */
+  @media (forced-colors: active) {
+    [part~='typing'] span {
+      background: CanvasText;
+    }
+    [part~='header'] {
+      border-bottom: 1px solid;
+    }
+    [part~='mic'][data-listening] {
+      background: Highlight;
+      color: HighlightText;
+    }
+  }
   @media (prefers-reduced-motion: no-preference) {
     [part~='mic'][data-listening] {
       animation: indigo-listen 1.2s ease-in-out infinite;

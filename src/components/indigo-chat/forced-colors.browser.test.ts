@@ -1,0 +1,235 @@
+/**
+ * Forced colors (Windows High Contrast): the system palette replaces the page's colours and
+ * drops backgrounds' tints and shadows, so whatever only a background or a shadow drew must
+ * get an edge or a system colour. Chromium renders forced colors for real here and each
+ * test checks the computed styles there; Firefox's and WebKit's drivers cannot turn them on,
+ * so there each test checks what the stylesheet declares for them (WebKit has no forced
+ * colors at all: it must only be unaffected, which every test checks first, in every engine).
+ * Thumbs, reasons and CSAT: feedback.browser.test.ts.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { nothing } from 'lit';
+import { waitUntil } from '../../../test/support/wait-until.js';
+import { forcedColors, forcedRule, opaque, systemColor } from '../../../test/support/forced-colors.js';
+import '../../define.js';
+import { mountShell } from '../../loader/shell.js';
+import type { IndigoChat } from './indigo-chat.js';
+import { $, botMessages, sseResponse, useFakeRelays, welcomeChunks, type Reply } from './fake-relay.test-helper.js';
+
+const relays = useFakeRelays('forced');
+let n = 0;
+const idle = (el: IndigoChat) => el.conversation.transcript.status === 'idle' && !el.conversation.inFlight;
+const TRANSPARENT = 'rgba(0, 0, 0, 0)';
+
+afterEach(async () => {
+  await forcedColors(false);
+});
+
+async function chat(replies: Reply[], attrs: { mode?: string; teaser?: string } = {}): Promise<IndigoChat> {
+  n++;
+  const r = relays.relay().queue(welcomeChunks(), ...replies);
+  const el = await fixture<IndigoChat>(
+    html`<indigo-chat
+      relay=${r.path}
+      id=${`forced-${n}`}
+      mode=${attrs.mode ?? 'inline'}
+      lang="en"
+      storage="none"
+      teaser=${attrs.teaser ?? nothing}
+    ></indigo-chat>`,
+  );
+  if (attrs.mode === 'launcher' && !attrs.teaser) el.show();
+  if (!attrs.teaser) await waitUntil(() => botMessages(el).length === 1 && idle(el), 'welcome');
+  await el.updateComplete;
+  return el;
+}
+
+/** A box's edge as drawn by an outline or a border: style, and whether it is painted. */
+function edge(e: Element, side: 'outline' | 'border-top' | 'border-bottom'): string {
+  const s = getComputedStyle(e);
+  const style = s.getPropertyValue(`${side}-style`);
+  const width = parseFloat(s.getPropertyValue(`${side}-width`));
+  const color = s.getPropertyValue(`${side}-color`);
+  return `${style} ${width >= 1 ? 'wide' : 'thin'} ${color === TRANSPARENT ? 'transparent' : opaque(color) ? 'painted' : color}`;
+}
+
+describe('forced colors', () => {
+  it("the loader's launcher, its unread badge and its failure mark keep their edges (first load)", async () => {
+    // A host whose name is never defined: the shell stays (it steps aside when the widget is).
+    const host = document.createElement('forced-shell-host');
+    document.body.append(host);
+    const shell = mountShell(host, { lang: 'en', onIntent: () => {}, onActivate: () => {} });
+    shell.unread(3);
+    shell.failed();
+    const root = host.shadowRoot!;
+    const parts = { launcher: shell.button, badge: root.querySelector('[part~="badge"]')!, mark: root.querySelector('.x')! };
+    try {
+      // Unaffected without forced colors: invisible edges.
+      expect(edge(parts.launcher, 'border-top')).to.equal('solid wide transparent');
+      expect(edge(parts.badge, 'outline')).to.equal('solid wide transparent');
+      expect(edge(parts.mark, 'outline')).to.equal('solid wide transparent');
+      if (await forcedColors(true)) {
+        expect(edge(parts.launcher, 'border-top')).to.equal('solid wide painted');
+        expect(edge(parts.badge, 'outline')).to.equal('solid wide painted');
+        expect(edge(parts.mark, 'outline')).to.equal('solid wide painted');
+      }
+    } finally {
+      host.remove();
+    }
+  });
+
+  it('the typing indicator keeps its dots and its edge', async () => {
+    const el = await chat([sseResponse([{ type: 'processing.start' }], { stall: true })]);
+    el.send('hello?');
+    await waitUntil(() => $(el, '[part~="typing"] span'), 'typing');
+    const typing = $(el, '[part~="typing"]')!;
+    const dot = $(el, '[part~="typing"] span')!;
+    expect(edge(typing, 'outline')).to.equal('solid wide transparent');
+    expect(getComputedStyle(dot).backgroundColor).to.not.equal(systemColor('CanvasText'));
+    if (await forcedColors(true)) {
+      expect(edge(typing, 'outline')).to.equal('solid wide painted');
+      expect(getComputedStyle(dot).backgroundColor).to.equal(systemColor('CanvasText'));
+      expect(getComputedStyle(dot).backgroundColor).to.not.equal(getComputedStyle($(el, '[part~="transcript"]')!).backgroundColor);
+    } else {
+      expect(forcedRule(el.shadowRoot!, "[part~='typing'] span", 'background-color')).to.equal('canvastext');
+    }
+  });
+
+  it('the header keeps its edge over the conversation; a notice and the unread badge keep theirs', async () => {
+    const el = await chat([], { mode: 'launcher' });
+    const header = $(el, '[part~="header"]')!;
+    expect(getComputedStyle(header).borderBottomStyle).to.equal('none');
+    window.dispatchEvent(new Event('offline'));
+    await el.updateComplete;
+    const notice = $(el, '[part~="notice"]')!;
+    expect(edge(notice, 'outline')).to.equal('solid wide transparent');
+    const forced = await forcedColors(true);
+    try {
+      if (forced) {
+        expect(edge(header, 'border-bottom')).to.equal('solid wide painted');
+        expect(edge(notice, 'outline')).to.equal('solid wide painted');
+      } else {
+        expect(forcedRule(el.shadowRoot!, "[part~='header']", 'border-bottom-style')).to.equal('solid');
+      }
+    } finally {
+      window.dispatchEvent(new Event('online'));
+    }
+    // An answer that lands while the panel is closed: the badge.
+    el.hide();
+    el.send('while closed');
+    await waitUntil(() => $(el, '[part~="badge"]'), 'unread badge');
+    expect(edge($(el, '[part~="badge"]')!, 'outline')).to.equal(`solid wide ${forced ? 'painted' : 'transparent'}`);
+  });
+
+  it('the listening microphone is filled with the selection colours', async () => {
+    const el = await chat([]);
+    const mic = $(el, '[part~="mic"]');
+    // Chromium and WebKit have the Web Speech API; where the button is absent there is nothing to show.
+    if (!mic) return void expect(forcedRule(el.shadowRoot!, "[part~='mic'][data-listening]", 'background-color')).to.equal('highlight');
+    // Its look only (the attribute the template sets while dictation runs).
+    mic.toggleAttribute('data-listening', true);
+    expect(getComputedStyle(mic).backgroundColor).to.not.equal(systemColor('Highlight'));
+    if (await forcedColors(true)) {
+      expect(getComputedStyle(mic).backgroundColor).to.equal(systemColor('Highlight'));
+      expect(getComputedStyle(mic).color).to.equal(systemColor('HighlightText'));
+    } else {
+      expect(forcedRule(el.shadowRoot!, "[part~='mic'][data-listening]", 'background-color')).to.equal('highlight');
+    }
+  });
+
+  it('used quick replies are greyed like disabled controls; links and live buttons keep painted edges', async () => {
+    const el = await chat([]);
+    const [used] = [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~="quick-replies"] [part~="button"]')];
+    used!.click();
+    await waitUntil(() => botMessages(el).length === 2 && idle(el), 'answer');
+    await el.updateComplete;
+    expect(used!.disabled).to.equal(true);
+    const send = $(el, '[part~="send"]')!;
+    if (await forcedColors(true)) {
+      expect(getComputedStyle(used!).color).to.equal(systemColor('GrayText'));
+      expect(getComputedStyle(used!).borderTopColor).to.equal(systemColor('GrayText'));
+      expect(edge(send, 'border-top')).to.equal('solid wide painted');
+    } else {
+      expect(edge(send, 'border-top')).to.equal('solid wide transparent');
+    }
+  });
+
+  it('a click-to-load video keeps the edge of its button', async () => {
+    const el = await chat([
+      [
+        { type: 'processing.start' },
+        { type: 'video', data: { src: 'https://youtu.be/dQw4w9WgXcQ', alt: 'Song' } },
+        { type: 'processing.end' },
+      ],
+    ]);
+    el.send('video');
+    await waitUntil(() => $(el, '.video-placeholder'), 'placeholder');
+    const button = $(el, '.video-placeholder')!;
+    expect(edge(button, 'border-top')).to.equal('solid wide transparent');
+    if (await forcedColors(true)) expect(edge(button, 'border-top')).to.equal('solid wide painted');
+  });
+
+  it('the teaser keeps its edge when its shadow and background go', async () => {
+    const el = await chat([], { mode: 'launcher', teaser: 'Need a hand?' });
+    await waitUntil(() => $(el, '.teaser'), 'teaser');
+    const teaser = $(el, '.teaser')!;
+    expect(edge(teaser, 'outline')).to.equal('solid wide transparent');
+    if (await forcedColors(true)) {
+      expect(getComputedStyle(teaser).boxShadow).to.equal('none');
+      expect(edge(teaser, 'outline')).to.equal('solid wide painted');
+    }
+  });
+
+  it('every control reached with Tab shows a focus ring that forced colors keep (an outline, not a shadow)', async () => {
+    const el = await chat([
+      [
+        { type: 'processing.start' },
+        { type: 'text', data: { text: '<p>See <a href="https://indigo.ai/">the site</a>.</p>' } },
+        { type: 'link', data: { label: 'Call us', url: 'tel:+390212345678' } },
+        { type: 'carousel.start', data: { carousel_id: 5 } },
+        ...[1, 2].flatMap((i) => [
+          { type: 'carousel.card.start', card_index: i, carousel_id: 5, data: { title: `Bike ${i}`, description: 'A bike', image: null } },
+          { type: 'carousel.card.button', card_index: i, carousel_id: 5, data: { label: `Pick ${i}`, payload: `p${i}` } },
+          { type: 'carousel.card.end', card_index: i, carousel_id: 5 },
+        ]),
+        { type: 'carousel.end', data: { carousel_id: 5 } },
+        { type: 'processing.end' },
+      ],
+    ]);
+    el.send('show me');
+    await waitUntil(() => $(el, '.carousel-strip') && idle(el), 'answer');
+    await el.updateComplete;
+    const forced = await forcedColors(true);
+    // Forced colors paint a focused control's ring in the system's Highlight (translucent in
+    // Chromium's emulated palette) or text colours: never the page's.
+    const system = ['Highlight', 'CanvasText', 'ButtonText', 'LinkText'].map(systemColor);
+    const seen: string[] = [];
+    const check = () => {
+      const at = el.shadowRoot!.activeElement;
+      if (document.activeElement !== el || !at) return false;
+      const s = getComputedStyle(at);
+      const name = at.getAttribute('part') ?? at.className;
+      seen.push(name);
+      const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1 && (!forced || system.includes(s.outlineColor));
+      expect(`${name}: ${ring ? 'ring' : `no ring (${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor})`}`).to.equal(`${name}: ring`);
+      return true;
+    };
+    // The header menu's items, opened from the keyboard (focus lands on the first).
+    $(el, '[part~="menu"]')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => el.shadowRoot!.activeElement?.getAttribute('part') === 'download', 'menu item focused');
+    check();
+    await sendKeys({ press: 'Escape' });
+    await waitUntil(() => el.shadowRoot!.activeElement?.getAttribute('part') === 'menu', 'back on the menu button');
+    check();
+    // Then every Tab stop from the header to the end of the composer.
+    for (let i = 0; i < 40; i++) {
+      await sendKeys({ press: 'Tab' });
+      if (!check()) break;
+    }
+    // The walk went through the header, the answer's controls and on to the composer.
+    expect(seen.some((p) => p.includes('carousel-strip'))).to.equal(true);
+    expect(seen).to.include.members(['download', 'menu', 'restart', 'transcript', 'input']);
+  });
+});
