@@ -6,13 +6,14 @@ import type { BlockStrings } from './strings.js';
 
 export type CarouselStrings = Pick<
   BlockStrings,
-  'carousel' | 'carouselRoleDescription' | 'slideRoleDescription' | 'position' | 'cardLabel' | 'previousCard' | 'nextCard'
+  'carousel' | 'carouselRoleDescription' | 'slideRoleDescription' | 'cardList' | 'position' | 'cardLabel' | 'previousCard' | 'nextCard'
 >;
 
 const en: CarouselStrings = {
   carousel: 'Cards',
   carouselRoleDescription: 'carousel',
   slideRoleDescription: 'slide',
+  cardList: 'Card list',
   position: (n, total) => `Card ${n} of ${total}`,
   cardLabel: (n, total, title) => (title ? `Card ${n} of ${total}: ${title}` : `Card ${n} of ${total}`),
   previousCard: 'Previous card',
@@ -23,6 +24,7 @@ const it: CarouselStrings = {
   carousel: 'Schede',
   carouselRoleDescription: 'carosello',
   slideRoleDescription: 'scheda',
+  cardList: 'Elenco delle schede',
   position: (n, total) => `Scheda ${n} di ${total}`,
   cardLabel: (n, total, title) => (title ? `Scheda ${n} di ${total}: ${title}` : `Scheda ${n} di ${total}`),
   previousCard: 'Scheda precedente',

@@ -32,7 +32,7 @@ export function renderCarousel(block: CarouselBlock, message: BotMessage, ctx: B
     aria-label=${cs.carousel}
     ${carouselBehaviour(total, cs)}
   >
-    <div class="carousel-strip" tabindex="0">
+    <div class="carousel-strip" tabindex="0" role="group" aria-label=${cs.cardList}>
       ${repeat(
         cards,
         (card) => card.index,

@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { a11ySnapshot, findAccessibilityNode } from '@web/test-runner-commands';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import type { Action, ActionsBlock, Block, CarouselBlock, Card } from '../../core/conversation/types.js';
 import { botMessage, microtask, mount } from './blocks.test-helper.js';
@@ -324,6 +325,31 @@ describe('carousel', () => {
     // Same turn as the active quick replies: card buttons work.
     (cards[1]!.querySelector('button[part~="button"]') as HTMLButtonElement).click();
     expect(m.payloads).to.deep.equal([['pick_2', 'Pick 2']]);
+  });
+
+  // The strip is a Tab stop (the way in to the arrow keys, Home and End between cards, and
+  // to scrolling a strip of cards without buttons): a named group, not a nameless stop.
+  it("the scrolling strip, a Tab stop, is a group named in the visitor's language", async () => {
+    const named: string[] = [];
+    for (const lang of ['en', 'it']) {
+      const m = mount({ lang });
+      m.draw(botMessage([carousel(five())]), { activeActionsId: null, lang });
+      await microtask();
+      const strip = m.one('.carousel-strip');
+      expect(strip.tabIndex).to.equal(0);
+      expect(strip.getAttribute('role')).to.equal('group');
+      named.push(strip.getAttribute('aria-label')!);
+      expect(strip.getAttribute('aria-label')).to.not.equal(m.one('[part~="carousel"]').getAttribute('aria-label'));
+      if (lang === 'en' && navigator.userAgent.includes('Chrome/')) {
+        // Chromium's accessibility tree, as a screen reader gets it.
+        type AXNode = { role: string; name: string; children: AXNode[] };
+        const tree = (await a11ySnapshot({})) as unknown as AXNode;
+        const node = findAccessibilityNode<AXNode>(tree, (n) => n.name === 'Card list');
+        expect(node?.role).to.equal('group');
+      }
+      document.body.replaceChildren();
+    }
+    expect(named).to.deep.equal(['Card list', 'Elenco delle schede']);
   });
 
   it('disables card buttons of an older turn', () => {

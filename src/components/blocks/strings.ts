@@ -9,6 +9,8 @@ export interface BlockStrings {
   readonly carousel: string;
   readonly carouselRoleDescription: string;
   readonly slideRoleDescription: string;
+  /** The scrolling strip of cards: a Tab stop (the arrow keys move between its cards). */
+  readonly cardList: string;
   readonly position: (n: number, total: number) => string;
   readonly cardLabel: (n: number, total: number, title: string) => string;
   readonly previousCard: string;

@@ -8,6 +8,7 @@ import { $, $$, botMessages, useFakeRelays, welcomeChunks, type FakeRelay } from
 import type { IndigoChatFeedbackEvent } from '../../events/index.js';
 import type { FeedbackDetail } from '../../core/platform/feedback.js';
 import { loadAxe } from '../blocks/blocks.test-helper.js';
+import { forcedColors, forcedRule, systemColor } from '../../../test/support/forced-colors.js';
 
 const relays = useFakeRelays('fb');
 let n = 0;
@@ -119,7 +120,7 @@ describe('thumbs feedback', () => {
     thumb(msg(), 'down').click(); // the one change
     await el.updateComplete;
     const chips = [...msg().querySelectorAll<HTMLButtonElement>('[part~="feedback-reason"]')];
-    expect(chips.map((c) => c.textContent.trim())).to.deep.equal(['Wrong', 'Not helpful', 'Unsafe', 'Other']);
+    expect(chips.map((c) => c.textContent.trim())).to.deep.equal(['Wrong', 'Didn’t answer my question', 'Unsafe', 'Other']);
     chips[2]!.click();
     chips[0]!.click();
     await el.updateComplete;
@@ -233,6 +234,71 @@ describe('thumbs feedback', () => {
     await Promise.all([...el.shadowRoot!.querySelectorAll('*')].flatMap((e) => e.getAnimations()).map((a) => a.finished));
     const result = await (await loadAxe()).run(el, { resultTypes: ['violations'] });
     expect(result.violations.map((v) => v.id)).to.deep.equal([]);
+  });
+
+  it('the reason beside the thumbs-down has a name of its own, and still sends not-helpful', async () => {
+    const { r, votes } = relay();
+    const el = await mount(r);
+    await ask(el, 'hello', 2);
+    const msg = botMessages(el)[1]!;
+    thumb(msg, 'down').click();
+    await waitUntil(() => msg.querySelector('[part~="feedback-reason"]'), 'reasons');
+    // Accessible names: the thumbs' aria-label, the reasons' text.
+    const thumbs = [thumb(msg, 'up'), thumb(msg, 'down')].map((b) => b.getAttribute('aria-label'));
+    const reasons = [...msg.querySelectorAll<HTMLButtonElement>('[part~="feedback-reason"]')];
+    expect(reasons.map((b) => b.textContent.trim()).filter((name) => thumbs.includes(name))).to.deep.equal([]);
+    reasons[1]!.click();
+    await el.updateComplete;
+    msg.querySelector<HTMLButtonElement>('.feedback-submit')!.click();
+    await waitUntil(() => votes.some((v) => v.reasons.length > 0), 'reason sent');
+    expect(votes.at(-1)!.reasons).to.deep.equal(['not-helpful']);
+  });
+});
+
+describe('feedback under forced colors', () => {
+  afterEach(async () => {
+    await forcedColors(false);
+  });
+
+  // Forced colors drop the accent: a pressed thumb, a chosen reason and a chosen score were
+  // told from the others only by a tint (and the thumbs by opacity). Chromium renders forced
+  // colors here; Firefox and WebKit check the declared rule.
+  it('a pressed thumb, a chosen reason and a chosen score are filled; a locked thumb is greyed', async () => {
+    const { r } = relay();
+    const el = await mount(r, { csat: '1' });
+    el.csatIdleMs = 10;
+    await ask(el, 'hello', 2);
+    const msg = botMessages(el)[1]!;
+    thumb(msg, 'up').click();
+    await el.updateComplete;
+    thumb(msg, 'down').click(); // the one change: up is locked now
+    await waitUntil(() => msg.querySelector('[part~="feedback-reason"]') && $(el, '[part~="csat-score"]'), 'reasons and CSAT');
+    const reasons = [...msg.querySelectorAll<HTMLButtonElement>('[part~="feedback-reason"]')];
+    reasons[0]!.click();
+    const scores = $$(el, '[part~="csat-score"]');
+    scores[3]!.click();
+    await el.updateComplete;
+    const chosen = { thumb: thumb(msg, 'down'), reason: reasons[0]!, score: scores[3]! };
+    const other = { thumb: thumb(msg, 'up'), reason: reasons[1]!, score: scores[2]! };
+    expect(Object.values(chosen).map((b) => b.getAttribute('aria-pressed'))).to.deep.equal(['true', 'true', 'true']);
+    const fill = (b: Element) => getComputedStyle(b).backgroundColor;
+    // Unaffected without forced colors: the pressed thumb is not filled.
+    expect(fill(chosen.thumb)).to.equal('rgba(0, 0, 0, 0)');
+    if (await forcedColors(true)) {
+      const highlight = systemColor('Highlight');
+      expect(Object.values(chosen).map(fill)).to.deep.equal([highlight, highlight, highlight]);
+      expect(Object.values(other).map(fill)).to.not.include(highlight);
+      expect(getComputedStyle(chosen.thumb).color).to.equal(systemColor('HighlightText'));
+      expect(getComputedStyle(other.thumb).color).to.equal(systemColor('GrayText'));
+    } else {
+      for (const sel of [
+        ".thumb[aria-pressed='true']",
+        "[part~='feedback-reason'][aria-pressed='true']",
+        "[part~='csat-score'][aria-pressed='true']",
+      ])
+        expect(forcedRule(el.shadowRoot!, sel, 'background-color'), sel).to.equal('highlight');
+      expect(forcedRule(el.shadowRoot!, ".thumb[aria-disabled='true']", 'color')).to.equal('graytext');
+    }
   });
 });
 

@@ -127,6 +127,17 @@ describe('every visitor-facing string in every language', () => {
     }
   });
 
+  // Controls side by side are told apart by name (docs/decisions/focus-and-status-announcements.md):
+  // a thumbs-down reason is not named like a thumb, the card strip not like its carousel.
+  it.each(['en', ...languages])('%s: controls side by side have names of their own', (lang) => {
+    const f = feedbackStrings(lang);
+    const thumbs = [f.up, f.down].map((t) => t.toLowerCase());
+    const clashes = Object.entries(f.reasons).filter(([, name]) => thumbs.includes(name.toLowerCase()));
+    expect(clashes, `${lang} reasons named like a thumb`).toEqual([]);
+    const c = carouselStrings(lang);
+    expect(c.cardList.toLowerCase()).not.toBe(c.carousel.toLowerCase());
+  });
+
   it('punctuation follows each language: French spacing and apostrophes, Arabic marks', () => {
     const fr = Object.entries(everyString('fr'));
     // A normal space before a high punctuation mark lets it wrap to the next line alone.

@@ -82,7 +82,7 @@ describe('language packs in the element', () => {
     await waitUntil(() => answer.querySelector('[part~="feedback-reason"]'), 'reasons', CHUNK);
     expect([...answer.querySelectorAll('[part~="feedback-reason"]')].map((b) => b.textContent.trim())).to.deep.equal([
       'Incorrecte',
-      'Pas utile',
+      'Ne répond pas à ma question',
       'Dangereuse',
       'Autre',
     ]);
