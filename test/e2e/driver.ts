@@ -283,11 +283,22 @@ export interface LaunchOptions {
    * certificates checked.
    */
   proxy?: string;
+  /**
+   * Firefox: forced colors (Windows High Contrast) for the browser's whole life, by the pref
+   * its "Override the colours: always" setting writes (`browser.display.document_color_use`
+   * = 2; BiDi has no command to turn them on per page). Chromium turns them on per page
+   * (`E2EPage.forcedColors`); WebKit has none.
+   */
+  forcedColors?: boolean;
 }
 
 /** Launch options with `proxy` applied per engine (a flag, prefs, a WebDriver capability). */
-function puppeteerOptions(engine: 'chromium' | 'firefox', profile: string, proxy: string | undefined): PLaunchOptions {
-  const base = puppeteerLaunchOptions(engine, profile);
+function puppeteerOptions(engine: 'chromium' | 'firefox', profile: string, proxy: string | undefined, forced?: boolean): PLaunchOptions {
+  const launch = puppeteerLaunchOptions(engine, profile);
+  const base: PLaunchOptions =
+    forced && engine === 'firefox'
+      ? { ...launch, extraPrefsFirefox: { ...launch.extraPrefsFirefox, 'browser.display.document_color_use': 2 } }
+      : launch;
   if (!proxy) return base;
   const [host, port] = proxy.split(':') as [string, string];
   if (engine === 'chromium') {
@@ -316,7 +327,7 @@ function puppeteerOptions(engine: 'chromium' | 'firefox', profile: string, proxy
 async function launchPuppeteer(engine: 'chromium' | 'firefox', options: LaunchOptions): Promise<E2EBrowser> {
   const profile = freshProfile(engine);
   const browser: PBrowser = await puppeteer.launch({
-    ...puppeteerOptions(engine, profile, options.proxy),
+    ...puppeteerOptions(engine, profile, options.proxy, options.forcedColors),
     defaultViewport: options.viewport ?? { width: 1280, height: 800 },
   });
   return {

@@ -138,8 +138,9 @@ describe('error text (review)', () => {
 describe('forced colors (review)', () => {
   // Windows High Contrast replaces backgrounds with the system's: a button drawn only by
   // its background (launcher, send, header icons) would lose its outline there. A
-  // transparent border is invisible until forced colors paint it. The drivers here cannot
-  // turn forced colors on, so this checks the border every such button carries.
+  // transparent border is invisible until forced colors paint it. This checks the border
+  // every such button carries, in every engine; forced-colors.browser.test.ts and
+  // test/e2e/forced-colors.e2e.test.ts see them painted (Chromium, and Firefox end to end).
   it('buttons drawn by their background carry a border forced colors can paint', async () => {
     const r = relay().queue(welcomeChunks());
     const el = await mount(r);
