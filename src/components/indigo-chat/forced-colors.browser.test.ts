@@ -122,19 +122,28 @@ describe('forced colors', () => {
     expect(edge($(el, '[part~="badge"]')!, 'outline')).to.equal(`solid wide ${forced ? 'painted' : 'transparent'}`);
   });
 
-  it('the listening microphone is filled with the selection colours', async () => {
-    const el = await chat([]);
-    const mic = $(el, '[part~="mic"]');
-    // Chromium and WebKit have the Web Speech API; where the button is absent there is nothing to show.
-    if (!mic) return void expect(forcedRule(el.shadowRoot!, "[part~='mic'][data-listening]", 'background-color')).to.equal('highlight');
-    // Its look only (the attribute the template sets while dictation runs).
-    mic.toggleAttribute('data-listening', true);
-    expect(getComputedStyle(mic).backgroundColor).to.not.equal(systemColor('Highlight'));
+  it('the listening microphone and a copy button that just copied are filled with the selection colours', async () => {
+    const el = await chat([[{ type: 'processing.start' }, { type: 'text', data: { text: '<p>Copy me</p>' } }, { type: 'processing.end' }]]);
+    el.send('answer');
+    await waitUntil(() => botMessages(el).length === 2 && idle(el), 'answer');
+    await el.updateComplete;
+    const states: [Element | null, string, string][] = [
+      // Chromium and WebKit have the Web Speech API; without it there is no microphone.
+      [$(el, '[part~="mic"]'), 'data-listening', "[part~='mic'][data-listening]"],
+      [botMessages(el)[1]!.querySelector('[part~="copy"]'), 'data-copied', "[part~='copy'][data-copied]"],
+    ];
+    // Their look only: the attributes the element sets while dictating and for 2 s after a copy.
+    for (const [button, attr] of states) button?.toggleAttribute(attr, true);
+    const shown = states.filter(([b]) => b !== null).map(([b]) => b!);
+    expect(shown.length).to.be.greaterThan(0);
+    for (const b of shown) expect(getComputedStyle(b).backgroundColor).to.not.equal(systemColor('Highlight'));
     if (await forcedColors(true)) {
-      expect(getComputedStyle(mic).backgroundColor).to.equal(systemColor('Highlight'));
-      expect(getComputedStyle(mic).color).to.equal(systemColor('HighlightText'));
+      for (const b of shown) {
+        expect(getComputedStyle(b).backgroundColor).to.equal(systemColor('Highlight'));
+        expect(getComputedStyle(b).color).to.equal(systemColor('HighlightText'));
+      }
     } else {
-      expect(forcedRule(el.shadowRoot!, "[part~='mic'][data-listening]", 'background-color')).to.equal('highlight');
+      for (const [, , sel] of states) expect(forcedRule(el.shadowRoot!, sel, 'background-color'), sel).to.equal('highlight');
     }
   });
 

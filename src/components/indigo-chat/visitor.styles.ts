@@ -92,8 +92,8 @@ export const visitorStyles = css`
   }
   /* Forced colors (one block for the whole widget, after the rules it overrides): what only
      a background drew gets a system colour. The typing dots are drawn in the text colour,
-     the header keeps an edge over the conversation, listening is filled with the system's
-     selection colours. */
+     the header keeps an edge over the conversation; listening, and a copy button that just
+     copied, are filled with the system's selection colours. */
   @media (forced-colors: active) {
     [part~='typing'] span {
       background: CanvasText;
@@ -101,7 +101,8 @@ export const visitorStyles = css`
     [part~='header'] {
       border-bottom: 1px solid;
     }
-    [part~='mic'][data-listening] {
+    [part~='mic'][data-listening],
+    [part~='copy'][data-copied] {
       background: Highlight;
       color: HighlightText;
     }
