@@ -5,6 +5,7 @@
 // declared-rule checks are seen painted in Firefox too. WebKit has no forced colors: there
 // the same walk checks that nothing changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemColor } from '../support/system-color.js';
 import { engines, launchEngine, openIsolated, part, startDemoServer, type E2EBrowser, type E2EPage, type Running } from './harness.js';
 
 let server: Running;
@@ -18,28 +19,19 @@ afterAll(async () => {
 });
 
 /** How the page paints a part: an edge (`border-top`, `border-bottom`, `outline`) or `fill`. */
-function paint(page: E2EPage, selector: string, what: 'border-top' | 'border-bottom' | 'outline' | 'fill'): Promise<string> {
+async function paint(page: E2EPage, selector: string, what: 'border-top' | 'border-bottom' | 'outline' | 'fill'): Promise<string> {
   return page.evaluate<string>(
-    ([sel, w]: [string, string]) => {
+    ([sel, w, highlight]: [string, string, string]) => {
       const host = document.querySelector('indigo-chat')!.shadowRoot!;
       const el = host.querySelector(sel);
       if (!el) return `missing ${sel}`;
       const s = getComputedStyle(el);
-      // A system colour as painted now, to name what the page got.
-      const system = (name: string) => {
-        const probe = document.createElement('span');
-        probe.style.color = name;
-        document.body.append(probe);
-        const c = getComputedStyle(probe).color;
-        probe.remove();
-        return c;
-      };
       const name = (c: string) =>
-        c === 'rgba(0, 0, 0, 0)' ? 'transparent' : c === system('Highlight') ? 'Highlight' : /^rgb\(/.test(c) ? 'painted' : c;
+        c === 'rgba(0, 0, 0, 0)' ? 'transparent' : c === highlight ? 'Highlight' : /^rgb\(/.test(c) ? 'painted' : c;
       if (w === 'fill') return name(s.backgroundColor);
       return `${s.getPropertyValue(`${w}-style`)} ${name(s.getPropertyValue(`${w}-color`))}`;
     },
-    [selector, what],
+    [selector, what, await page.evaluate<string>(`(${systemColor.toString()})('Highlight')`)],
   );
 }
 

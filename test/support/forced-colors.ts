@@ -1,5 +1,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 
+export { systemColor } from './system-color.js';
+
 /**
  * Forced colors (Windows High Contrast) in the browser tests. Chromium renders them for real
  * (web-test-runner.config.js turns them on over CDP); Firefox's and WebKit's drivers cannot
@@ -11,16 +13,6 @@ import { executeServerCommand } from '@web/test-runner-commands';
 export async function forcedColors(active: boolean): Promise<boolean> {
   const done = await executeServerCommand<boolean, { active: boolean }>('forced-colors', { active });
   return done === true && matchMedia('(forced-colors: active)').matches === active;
-}
-
-/** A system colour (`Highlight`, `GrayText`…) as the engine paints it right now. */
-export function systemColor(name: string): string {
-  const probe = document.createElement('span');
-  probe.style.color = name;
-  document.body.append(probe);
-  const color = getComputedStyle(probe).color;
-  probe.remove();
-  return color;
 }
 
 /** Painted, not see-through: what a transparent colour becomes under forced colors. */

@@ -232,10 +232,20 @@ describe('forced colors', () => {
     await sendKeys({ press: 'Escape' });
     await waitUntil(() => el.shadowRoot!.activeElement?.getAttribute('part') === 'menu', 'back on the menu button');
     check();
-    // Then every Tab stop from the header to the end of the composer.
-    for (let i = 0; i < 40; i++) {
-      await sendKeys({ press: 'Tab' });
-      if (!check()) break;
+    // Then every Tab stop from the header to the end of the composer, onto a button after the
+    // chat (past the page's last stop, Firefox would move focus to its own toolbar and keep
+    // it there for the next test files).
+    const after = document.createElement('button');
+    after.textContent = 'after the chat';
+    el.after(after);
+    try {
+      for (let i = 0; i < 40; i++) {
+        await sendKeys({ press: 'Tab' });
+        if (!check()) break;
+      }
+      expect(document.activeElement === after, 'the walk ended after the chat').to.equal(true);
+    } finally {
+      after.remove();
     }
     // The walk went through the header, the answer's controls and on to the composer.
     expect(seen.some((p) => p.includes('carousel-strip'))).to.equal(true);
