@@ -240,16 +240,20 @@ describe('thumbs feedback', () => {
     const { r, votes } = relay();
     const el = await mount(r);
     await ask(el, 'hello', 2);
-    const msg = botMessages(el)[1]!;
-    thumb(msg, 'down').click();
-    await waitUntil(() => msg.querySelector('[part~="feedback-reason"]'), 'reasons');
+    const msg = () => botMessages(el)[1]!;
+    const reasons = () => [...msg().querySelectorAll<HTMLButtonElement>('[part~="feedback-reason"]')];
+    thumb(msg(), 'down').click();
+    await waitUntil(() => reasons().length === 4, 'reasons');
     // Accessible names: the thumbs' aria-label, the reasons' text.
-    const thumbs = [thumb(msg, 'up'), thumb(msg, 'down')].map((b) => b.getAttribute('aria-label'));
-    const reasons = [...msg.querySelectorAll<HTMLButtonElement>('[part~="feedback-reason"]')];
-    expect(reasons.map((b) => b.textContent.trim()).filter((name) => thumbs.includes(name))).to.deep.equal([]);
-    reasons[1]!.click();
-    await el.updateComplete;
-    msg.querySelector<HTMLButtonElement>('.feedback-submit')!.click();
+    const thumbs = [thumb(msg(), 'up'), thumb(msg(), 'down')].map((b) => b.getAttribute('aria-label'));
+    expect(
+      reasons()
+        .map((b) => b.textContent.trim())
+        .filter((name) => thumbs.includes(name)),
+    ).to.deep.equal([]);
+    reasons()[1]!.click();
+    await waitUntil(() => reasons()[1]!.getAttribute('aria-pressed') === 'true', 'reason chosen');
+    msg().querySelector<HTMLButtonElement>('.feedback-submit')!.click();
     await waitUntil(() => votes.some((v) => v.reasons.length > 0), 'reason sent');
     expect(votes.at(-1)!.reasons).to.deep.equal(['not-helpful']);
   });
