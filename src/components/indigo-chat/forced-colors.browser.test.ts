@@ -147,20 +147,35 @@ describe('forced colors', () => {
     }
   });
 
-  it('used quick replies are greyed like disabled controls; links and live buttons keep painted edges', async () => {
-    const el = await chat([]);
+  it('used quick replies are greyed like disabled controls; a tel: button and live buttons keep painted edges', async () => {
+    const el = await chat([
+      [
+        { type: 'processing.start' },
+        { type: 'text', data: { text: '<p>Call us</p>' } },
+        { type: 'link', data: { label: 'Call us', url: 'tel:+390212345678' } },
+        { type: 'button', data: { label: 'More', payload: 'more' } },
+        { type: 'processing.end' },
+      ],
+    ]);
     const [used] = [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~="quick-replies"] [part~="button"]')];
     used!.click();
     await waitUntil(() => botMessages(el).length === 2 && idle(el), 'answer');
     await el.updateComplete;
     expect(used!.disabled).to.equal(true);
+    const answer = botMessages(el)[1]!;
+    const tel = answer.querySelector('a.tel')!;
+    const live = answer.querySelector<HTMLButtonElement>('[part~="button"]')!;
+    expect(live.disabled).to.equal(false);
     const send = $(el, '[part~="send"]')!;
     if (await forcedColors(true)) {
       expect(getComputedStyle(used!).color).to.equal(systemColor('GrayText'));
       expect(getComputedStyle(used!).borderTopColor).to.equal(systemColor('GrayText'));
+      expect(getComputedStyle(tel).borderTopColor).to.equal(systemColor('LinkText'));
+      expect(getComputedStyle(live).borderTopColor).to.equal(systemColor('ButtonText'));
       expect(edge(send, 'border-top')).to.equal('solid wide painted');
     } else {
       expect(edge(send, 'border-top')).to.equal('solid wide transparent');
+      expect(edge(tel, 'border-top')).to.equal('solid wide painted');
     }
   });
 
