@@ -251,7 +251,8 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
   // What a visitor may type: the relay's limit, or the platform's when lower.
   const maxTextChars = Math.min(limits.textChars, upstreamSpec.maxTextChars ?? Infinity);
   const now = config.now ?? Date.now;
-  const upstreamFetch = config.fetch ?? ((req: Request) => globalThis.fetch(req));
+  // Redirects are not followed (as node-upstream.ts): a 3xx would carry the visitor's message to another host.
+  const upstreamFetch = config.fetch ?? ((req: Request) => globalThis.fetch(req, { redirect: 'manual' }));
   const basePath = normalizeBasePath(config.basePath);
   const sessionPath = basePath === '/' ? '/session' : `${basePath}/session`;
   const platform = upstreamSpec.create({ fetch: upstreamFetch, log });

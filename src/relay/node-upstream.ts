@@ -8,7 +8,8 @@
  * Response is an ordinary one too (`text()`, `json()`, `body`), for any other caller.
  *
  * Differences from fetch, on purpose: no redirects are followed (the platform's send URL
- * is fixed; a 3xx answer maps to `upstream_unavailable` like any unexpected status), and
+ * is fixed; a 3xx answer maps to `upstream_unavailable` like any unexpected status; the
+ * relay calls fetch with `redirect: 'manual'` for the same reason), and
  * `accept-encoding` is not sent, so the platform answers uncompressed (a compressed answer
  * is still decoded). No timeouts here: the relay's first-byte, idle and total deadlines
  * abort through the request's signal.

@@ -264,12 +264,10 @@ export class AnswerPipe implements ByteSink {
     this.framer = new FrameDecoder({
       chunk: (chunk) => this.chunk(chunk),
       error: (error: DecodeError) => {
-        // Malformed frames are skipped, never forwarded; the log keeps a redacted sample.
-        o.log('warn', 'relay: skipped a malformed upstream frame', {
-          code: error.code,
-          message: o.redact(error.message),
-          sample: error.sample === undefined ? undefined : o.redact(error.sample),
-        });
+        // Malformed frames are skipped, never forwarded. The log says which fault and how long
+        // the frame's start was, never its text: that is the bot's answer (a visitor's data),
+        // and JSON.parse's message quotes it too.
+        o.log('warn', 'relay: skipped a malformed upstream frame', { code: error.code, sampleChars: error.sample?.length });
       },
     });
     const signal = o.shutdownSignal;

@@ -6,6 +6,7 @@ import { fixedAnswer, pollingAnswer, type PollItem, type PollResult, type PollTi
 import { refuse, type UpstreamContext, type UpstreamMessage, type UpstreamSpec } from './types.js';
 import { TurnMemory, botMessagesOfTurn, type Turn } from './turn-memory.js';
 import { uuidV5 } from './uuid.js';
+import { readJson } from './json-body.js';
 
 /**
  * Botpress Cloud Chat API (../../../../shared/seeds/botpress-api.txt), or any server that
@@ -122,7 +123,7 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
     }
     let json: unknown;
     try {
-      json = await res.json();
+      json = await readJson(res);
     } catch {
       throw new PlatformStatus(502, new Headers());
     }

@@ -3,6 +3,7 @@ import { pollingAnswer, type PollItem, type PollResult, type PollTiming } from '
 import { refuse, type UpstreamContext, type UpstreamMessage, type UpstreamSpec } from './types.js';
 import { TurnMemory, botMessagesOfTurn, type Turn } from './turn-memory.js';
 import { isUuid, uuidV4, uuidV5 } from './uuid.js';
+import { readJson } from './json-body.js';
 
 /**
  * A REST chat-messages API (../../../../shared/seeds/chat-messages-api.txt): `POST
@@ -125,7 +126,7 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
       }
       let body: unknown;
       try {
-        body = await res.json();
+        body = await readJson(res);
       } catch {
         return { ok: false, status: 502 };
       }
@@ -168,7 +169,7 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
       if (res.status < 200 || res.status > 299) return res;
       let created: unknown;
       try {
-        created = await res.json();
+        created = await readJson(res);
       } catch {
         created = {};
       }
