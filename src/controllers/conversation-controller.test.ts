@@ -224,4 +224,42 @@ describe('ConversationController against the real relay (HTTP on 127.0.0.1)', ()
       await relay.close();
     }
   });
+
+  it('a send whose data has the wrong types (a page calling sendPayload with a numeric label) is refused before the relay: the message before it stays sent', async () => {
+    const { startRelayServer } = await import('../relay/node.js');
+    const relay = await startRelayServer({ port: 0, host: '127.0.0.1', env: {}, log: () => {}, mock: { realtime: false } });
+    try {
+      const origin = relay.url;
+      const posted: string[] = [];
+      const viaPage: FetchLike = (url, init) => {
+        posted.push(init.body as string);
+        return fetch(new URL(url, origin), { ...init, headers: { ...(init.headers as Record<string, string>), origin } });
+      };
+      const errors: string[] = [];
+      const s = new ConversationController({ ...host(viaPage), relay: `${origin}/api/chat` }, { onError: (code) => errors.push(code) });
+      expect(s.send({ type: 'text', text: 'hello' })).toBe('sent');
+      await until(() => !s.inFlight && s.transcript.status === 'idle');
+      const before = s.transcript;
+      const sent = posted.length;
+      // What page scripts pass through IndigoChat.sendPayload / el.conversation.send, untyped.
+      const wrong = [
+        { type: 'payload', payload: 'menu', label: 42 },
+        { type: 'payload', payload: 'menu', label: null },
+        { type: 'payload', payload: { toString: () => 'menu' } },
+        { type: 'text', text: ['hi'] },
+        { type: 'profile', profile: { name: 7 } },
+        { type: 'shout', text: 'hi' },
+        null,
+      ];
+      for (const data of wrong) expect([data, s.send(data as never)]).toEqual([data, 'rejected']);
+      await tick(50);
+      expect(posted.length).toBe(sent);
+      expect(s.transcript).toBe(before);
+      expect(s.transcript.notice).toBeNull();
+      expect(s.transcript.messages.find((m) => m.role === 'user')).toMatchObject({ text: 'hello', status: 'sent' });
+      expect(errors).toEqual([]);
+    } finally {
+      await relay.close();
+    }
+  });
 });

@@ -20,7 +20,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { createTranscript, reduce } from '../core/index.js';
 import type { BotMessage, Chunk, ConversationEvent, DeltaUnit, OutgoingData, Transcript } from '../core/index.js';
-import { sameOutgoing } from '../core/conversation/shared.js';
+import { cleanOutgoing, sameOutgoing } from '../core/conversation/shared.js';
 import { createSession, streamReply, TransportError } from '../transport/transport.js';
 import type { FetchLike, StreamOutcome, Timeouts } from '../transport/transport.js';
 
@@ -165,8 +165,11 @@ export class ConversationController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  send(data: OutgoingData, hidden = false): SendResult {
-    if (data.type === 'text' && data.text.trim() === '') return 'rejected';
+  send(raw: OutgoingData, hidden = false): SendResult {
+    // Pages call this untyped (IndigoChat.sendPayload('x', 42)): a malformed send is refused
+    // here, or the relay's 400 would mark the message before it failed and offer to resend it.
+    const data = cleanOutgoing(raw);
+    if (!data || (data.type === 'text' && data.text.trim() === '')) return 'rejected';
     if (this.#busy) {
       this.queued = [...this.queued, { data, hidden }];
       this.#host.requestUpdate();
