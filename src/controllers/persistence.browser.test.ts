@@ -302,3 +302,95 @@ describe('a saved transcript with an impossible time', () => {
     el.remove();
   });
 });
+
+describe('a saved conversation tampered with, truncated or from another format', () => {
+  it('hostile HTML and URLs edited into it are re-sanitized on restore: nothing runs, no javascript: link, the rest shows', async () => {
+    const r = relays.relay().queue(welcomeChunks('Saved welcome'));
+    const id = `tampered-${++n}`;
+    const w = window as unknown as { tamperedRan?: number };
+    w.tamperedRan = 0;
+    editSaved(await savedFirstAnswer(r, id), (saved) => {
+      const t = JSON.parse(saved['transcript'] as string) as {
+        nextId: number;
+        messages: { role: string; text?: string; data?: unknown; blocks?: { kind: string; html?: string; actions?: unknown[] }[] }[];
+      };
+      const bot = t.messages.find((m) => m.role === 'bot')!;
+      const text = bot.blocks!.find((b) => b.kind === 'text')!;
+      text.html +=
+        '<img src="x" onerror="window.tamperedRan++"><script>window.tamperedRan++</script>' +
+        '<a href="javascript:window.tamperedRan++">link</a><svg onload="window.tamperedRan++"></svg>' +
+        '<form action="https://attacker.example/"><button formaction="javascript:1">b</button></form>';
+      bot
+        .blocks!.find((b) => b.kind === 'actions')!
+        .actions!.push(
+          { type: 'link', label: 'Pay here', url: 'javascript:window.tamperedRan++' },
+          { type: 'link', label: 'Data', url: 'data:text/html,<script>1</script>' },
+        );
+      t.messages.push({
+        id: `m${t.nextId++}`,
+        role: 'user',
+        text: '<img src=x onerror="window.tamperedRan++">',
+        data: { type: 'text', text: '<img src=x onerror="window.tamperedRan++">' },
+        status: 'sent',
+        at: Date.now(),
+      } as never);
+      saved['transcript'] = JSON.stringify(t);
+      saved['draft'] = '<img src=x onerror="window.tamperedRan++">';
+    });
+
+    const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} mode="inline"></indigo-chat>`);
+    await waitUntil(() => botMessages(el).length === 1 && userMessages(el).length === 1, 'restored');
+    await el.updateComplete;
+    await aTimeout(100);
+    expect(w.tamperedRan).to.equal(0);
+    expect(botMessages(el)[0]!.textContent).to.contain('Saved welcome');
+    const root = el.shadowRoot!;
+    const all = [...root.querySelectorAll('*')];
+    // Nothing of the markup edited into the bubbles survives as elements (the element's own
+    // icons and composer form are outside them).
+    const shown = [...$$(el, '[part~="bubble"]'), ...userMessages(el)].flatMap((m) => [...m.querySelectorAll('*')]);
+    expect(shown.filter((e) => ['script', 'svg', 'form'].includes(e.localName)).map((e) => e.localName)).to.deep.equal([]);
+    expect(shown.filter((e) => e.localName === 'button' && !e.closest('[part~="quick-replies"]')).map((e) => e.outerHTML)).to.deep.equal(
+      [],
+    );
+    expect(
+      all.flatMap((e) => [...e.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${e.localName} ${a.name}`)),
+    ).to.deep.equal([]);
+    const hrefs = all.map((e) => e.getAttribute('href') ?? '').filter((h) => h !== '');
+    expect(hrefs.filter((h) => !/^https?:/.test(h))).to.deep.equal([]);
+    // The refused links are dropped alone: the welcome's quick replies are still there.
+    expect($$(el, '[part~="link"]').map((a) => a.textContent.trim())).to.not.include('Pay here');
+    expect($$(el, '[part~="button"]').map((b) => b.textContent.trim())).to.include('Contact');
+    // The visitor's stored text is text, never markup; so is the draft.
+    expect(userMessages(el)[0]!.textContent).to.contain('<img src=x onerror=');
+    expect($<HTMLTextAreaElement>(el, '[part~="input"]')!.value).to.equal('<img src=x onerror="window.tamperedRan++">');
+    el.remove();
+  });
+
+  for (const [name, edit] of [
+    ['cut short by a full quota', (raw: string) => raw.slice(0, Math.floor(raw.length / 2))],
+    ['of another format version', (raw: string) => JSON.stringify({ ...(JSON.parse(raw) as object), v: 2 })],
+    ['not JSON at all', () => '<html>'],
+    ['a JSON value of another shape', () => '[1,2,3]'],
+  ] as const) {
+    it(`${name}: dropped, nothing thrown, a fresh conversation starts and is saved over it`, async () => {
+      const r = relays.relay().queue(welcomeChunks('First'), welcomeChunks('Fresh start'));
+      const id = `broken-${++n}`;
+      const key = await savedFirstAnswer(r, id);
+      localStorage.setItem(key, edit(localStorage.getItem(key)!));
+      const errors: string[] = [];
+      const onError = (e: ErrorEvent) => errors.push(e.message);
+      window.addEventListener('error', onError);
+      try {
+        const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} mode="inline"></indigo-chat>`);
+        el.scrollIntoView();
+        await waitUntil(() => botMessages(el).some((m) => m.textContent.includes('Fresh start')), 'a fresh conversation');
+        await waitUntil(() => (localStorage.getItem(key) ?? '').includes('Fresh start'), 'saved over');
+        expect(errors).to.deep.equal([]);
+        el.remove();
+      } finally {
+        window.removeEventListener('error', onError);
+      }
+    });
+  }
+});

@@ -46,7 +46,9 @@ export function supportedLanguages(): string[] {
  * is its base subtag when supported, English otherwise.
  */
 export function resolveLang(attr: string | null | undefined, preferred?: readonly string[]): string {
-  return pickLang(attr, isSupported, preferred);
+  // String(): the element's `lang` property set from a script may be anything (the loader
+  // reads the attribute, always a string, so pickLang itself stays as small as it is).
+  return pickLang(String(attr ?? ''), isSupported, preferred);
 }
 
 export function dirOf(base: string): 'ltr' | 'rtl' {

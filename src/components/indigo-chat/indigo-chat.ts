@@ -3,6 +3,7 @@ import type { CSSResultGroup, PropertyDeclarations, PropertyValues, TemplateResu
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { activeActionsBlockId } from '../../core/index.js';
+import { isRecord } from '../../core/guards.js';
 import { skipNever } from '../../core/never.js';
 import type { BotMessage, DeltaUnit, Message, Notice, Transcript, UserMessage, WarningCode } from '../../core/index.js';
 import { AutoScrollController } from '../../controllers/auto-scroll-controller.js';
@@ -69,7 +70,8 @@ const countPart = lazyModule('char-count', () => import('./char-count.js'), fals
  */
 export function parseOrigins(value: string | null | undefined): readonly string[] {
   const out: string[] = [];
-  for (const token of (value ?? '').split(/[\s,]+/)) {
+  // String(): a page may set the property to an array of origins (or anything else).
+  for (const token of String(value ?? '').split(/[\s,]+/)) {
     if (token === '') continue;
     if (token === 'self') {
       if (typeof location !== 'undefined' && /^https?:$/.test(location.protocol)) out.push(location.origin);
@@ -699,7 +701,7 @@ export class IndigoChat extends LitElement {
   /** Set profile variables (strings only; other values are dropped). Never shown. */
   setProfile(record: Readonly<Record<string, unknown>>): boolean {
     if (this.#afterRestore(() => this.setProfile(record))) return true;
-    if (!record || typeof record !== 'object' || this.#consentState === 'pending') return false;
+    if (!isRecord(record) || this.#consentState === 'pending') return false;
     const profile: Record<string, string> = {};
     for (const [k, v] of Object.entries(record)) {
       if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;

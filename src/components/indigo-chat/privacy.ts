@@ -69,7 +69,8 @@ export function hasGeneratedContent(m: BotMessage): boolean {
 
 /** The disclosure line, or nothing with `disclosure="off"`. */
 export function renderDisclosure(setting: string, s: DisclosureStrings): TemplateResult | typeof nothing {
-  const text = setting.trim();
+  // String(): the `disclosure` property set from a script may be null or anything else.
+  const text = String(setting ?? '').trim();
   if (text.toLowerCase() === 'off') return nothing;
   return html`<div part="disclosure" class="disclosure" role="listitem">${text || s.disclosure}</div>`;
 }
