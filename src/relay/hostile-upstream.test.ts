@@ -290,3 +290,43 @@ describe('a polled platform answers with a JSON body too large to hold', () => {
     });
   }
 });
+
+describe('a polled platform writes numbers where the seed has strings', () => {
+  for (const client of CLIENTS) {
+    it(`${client}: chat-messages with numeric ids: the bot's reply still arrives, once`, async () => {
+      const stored: { id: number; role: string; content: string; createdAt: number }[] = [];
+      let nextId = 100;
+      const base = await platform((req, res) => {
+        let body = '';
+        req.on('data', (d: Buffer) => (body += d.toString()));
+        req.on('end', () => {
+          res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
+          if (req.method === 'POST') {
+            const asked = { id: ++nextId, role: 'user', content: (JSON.parse(body) as { content: string }).content, createdAt: Date.now() };
+            stored.push(asked, {
+              id: ++nextId,
+              role: 'assistant',
+              content: `Numbered answer to ${asked.content}`,
+              createdAt: Date.now() + 1,
+            });
+            return res.end(JSON.stringify(asked));
+          }
+          res.end(JSON.stringify({ data: stored }));
+        });
+      });
+      const r = await relay(client, {
+        RELAY_UPSTREAM: 'chat-messages',
+        CHAT_MESSAGES_API_BASE: base,
+        CHAT_MESSAGES_API_KEY: CHAT_KEY,
+        CHAT_MESSAGES_SENDER_ID: SENDER_ID,
+        CHAT_MESSAGES_REPLY_QUIET_MS: '200',
+        CHAT_MESSAGES_REPLY_MAX_MS: '3000',
+      });
+      for (const question of ['first', 'second']) {
+        const out = await r.send(question);
+        expect(out.shape).toEqual(['processing.start', 'text', 'processing.end']);
+        expect(out.events[1]?.data?.text).toBe(`<p>Numbered answer to ${question}</p>`);
+      }
+    });
+  }
+});

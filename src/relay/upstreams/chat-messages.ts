@@ -52,16 +52,19 @@ export function plainTextToHtml(text: string): string {
     .join('');
 }
 
-/** The list in a GET answer: an array, or the first array among the usual envelope fields. */
+/**
+ * The seed's ids are UUID strings and its times ISO strings; a server that numbers its
+ * messages or writes epoch milliseconds is read alike (its answers were dropped unseen).
+ */
+const idOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : Number.isFinite(v) ? String(v) : undefined);
+const timeOf = (v: unknown): number => (Number.isFinite(v) ? (v as number) : Date.parse(String(v)));
+
+/** The list in a GET answer (an array, or the first array among the usual envelope fields), ids as strings. */
 function listOf(body: unknown): Rec[] {
-  if (Array.isArray(body)) return body.filter(isRec);
-  if (isRec(body)) {
-    for (const k of ['data', 'chatMessages', 'messages', 'items', 'results']) {
-      const v = body[k];
-      if (Array.isArray(v)) return v.filter(isRec);
-    }
-  }
-  return [];
+  let list: unknown[] = [];
+  if (Array.isArray(body)) list = body;
+  else if (isRec(body)) list = ['data', 'chatMessages', 'messages', 'items', 'results'].map((k) => body[k]).find(Array.isArray) ?? [];
+  return list.filter(isRec).map((m) => (typeof m['id'] === 'number' ? { ...m, id: idOf(m['id']) } : m));
 }
 
 function codePoints(s: string): number {
@@ -131,7 +134,7 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
         return { ok: false, status: 502 };
       }
       const all = listOf(body)
-        .map((m, i) => ({ m, i, at: Date.parse(String(m['createdAt'])) }))
+        .map((m, i) => ({ m, i, at: timeOf(m['createdAt']) }))
         .sort((a, b) => (Number.isFinite(a.at) && Number.isFinite(b.at) && a.at !== b.at ? a.at - b.at : a.i - b.i));
       // Messages after the visitor's: by position when it is listed, else by time.
       const mine = all.findIndex((x) => x.m['id'] === after.id);
@@ -174,8 +177,8 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
         created = {};
       }
       const m = isRec(created) ? (isRec(created['data']) ? created['data'] : created) : {};
-      const id = typeof m['id'] === 'string' ? m['id'] : '';
-      const at = Date.parse(String(m['createdAt']));
+      const id = idOf(m['id']) ?? '';
+      const at = timeOf(m['createdAt']);
       return pollingAnswer({ poll: poll(chatId, turns.begin(chatId, { id, at }, stopped)), timing: t, signal, log });
     },
   };
