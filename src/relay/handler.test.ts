@@ -111,9 +111,20 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
   }
 
   it('skips malformed upstream frames without forwarding them', async () => {
+    const text = { type: 'text', data: { text: '<p>ok</p>' } };
+    const t = setup(() => ({ body: [`{"type":"processing.start"}\n{not json\n${JSON.stringify(text)}\n`, '{"type":"processing.end"}\n'] }));
+    const out = await emitted.response(await t.send(await t.session()));
+    expect(out.text).toBe(encodeSSE({ type: 'processing.start' }) + encodeSSE(text) + encodeSSE({ type: 'processing.end' }));
+  });
+
+  it('an answer of malformed frames only ends with upstream_invalid (the visitor is told, not shown nothing)', async () => {
     const t = setup(() => ({ body: ['{"type":"processing.start"}\n{not json\n', '{"type":"processing.end"}\n'] }));
     const out = await emitted.response(await t.send(await t.session()));
-    expect(out.text).toBe(encodeSSE({ type: 'processing.start' }) + encodeSSE({ type: 'processing.end' }));
+    expect(out.text).toBe(
+      encodeSSE({ type: 'processing.start' }) +
+        encodeSSE({ type: 'error', error: { code: 'upstream_invalid', message: 'The answer could not be read.' } }) +
+        encodeSSE({ type: 'processing.end' }),
+    );
   });
 
   it('refuses forged, absent and other-origin senders with no upstream call', async () => {

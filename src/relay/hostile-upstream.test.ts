@@ -164,6 +164,25 @@ describe('the indigo.ai upstream answers what it should not', () => {
     });
   }
 
+  it('an answer whose only content is unreadable (a line over 1 MB, or cut JSON) ends with upstream_invalid, not in silence', async () => {
+    const answers = [
+      `data: {"type":"processing.start"}\n\ndata: {"type":"text","data":{"text":"<p>${'x'.repeat(1_100_000)}</p>"}}\n\ndata: {"type":"processing.end"}\n\n`,
+      'data: {"type":"processing.start"}\n\ndata: {"type":"text","data":{"text":"<p>cut\n\ndata: {"type":"processing.end"}\n\n',
+      // Readable content beside a malformed frame: the answer stands, no error added.
+      'data: {"type":"processing.start"}\n\ndata: {"type":"text","data":{"text":"<p>ok</p>"}}\n\ndata: {"type":"text",\n\ndata: {"type":"processing.end"}\n\n',
+    ];
+    let call = 0;
+    const base = await platform((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(answers[call++]);
+    });
+    const r = await relay('node', indigo(base));
+    expect((await r.send()).shape).toEqual(['processing.start', 'upstream_invalid', 'processing.end']);
+    expect((await r.send()).shape).toEqual(['processing.start', 'upstream_invalid', 'processing.end']);
+    expect((await r.send()).shape).toEqual(['processing.start', 'text', 'processing.end']);
+  });
+
   it('a malformed frame is skipped and logged by its code: the bot’s text in it never reaches a log line', async () => {
     const secretText = 'IBAN DE89370400440532013000';
     const base = await platform((req, res) => {
@@ -178,7 +197,7 @@ describe('the indigo.ai upstream answers what it should not', () => {
     });
     const r = await relay('node', indigo(base));
     const out = await r.send();
-    expect(out.shape).toEqual(['processing.start', 'processing.end']);
+    expect(out.shape).toEqual(['processing.start', 'upstream_invalid', 'processing.end']);
     const warned = r.logs.filter((l) => l.includes('malformed upstream frame'));
     expect(warned.length).toBeGreaterThan(0);
     for (const line of r.logs) expect(line).not.toContain('DE8937');

@@ -250,6 +250,9 @@ export class AnswerPipe implements ByteSink {
   private timerAt = Infinity;
   private chunks = 0;
   private complete = false;
+  /** A frame was skipped as malformed / something besides processing.start|end was forwarded. */
+  private skipped = false;
+  private said = false;
   /** SSE events decoded from the current read, written as one. */
   private batch = '';
   private readonly text = new TextDecoder('utf-8');
@@ -267,6 +270,7 @@ export class AnswerPipe implements ByteSink {
         // Malformed frames are skipped, never forwarded. The log says which fault and how long
         // the frame's start was, never its text: that is the bot's answer (a visitor's data),
         // and JSON.parse's message quotes it too.
+        this.skipped = true;
         o.log('warn', 'relay: skipped a malformed upstream frame', { code: error.code, sampleChars: error.sample?.length });
       },
     });
@@ -371,9 +375,15 @@ export class AnswerPipe implements ByteSink {
     }
     this.o.onChunk?.(chunk);
     this.chunks++;
+    if (chunk.type === 'processing.end') {
+      // Everything the platform said was unreadable: say so, not an answer that silently
+      // shows nothing (the widget shows no message for an empty answer).
+      if (this.skipped && !this.said)
+        this.batch += encodeSSE({ type: 'error', error: { code: 'upstream_invalid', message: 'The answer could not be read.' } });
+      // The platform's answer is over; do not hold the browser's connection open.
+      this.complete = true;
+    } else if (chunk.type !== 'processing.start') this.said = true;
     this.batch += event;
-    // The platform's answer is over; do not hold the browser's connection open.
-    if (chunk.type === 'processing.end') this.complete = true;
   }
 
   private flush(receivedAt: number): void {
