@@ -13,6 +13,7 @@ export { RelayConfigError, patToken };
 import { createFeedbackService, type FeedbackConfig, type FeedbackService } from './feedback/route.js';
 import { RelayFigures } from './figures.js';
 import { createGenerationWatch } from './generation-watch.js';
+import { readCapped as readBody } from './read-capped.js';
 
 /**
  * The relay as one web-standard `fetch(Request): Response` handler. No `node:` imports
@@ -318,27 +319,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
       request.body?.cancel().catch(() => {});
       return 'too-large';
     }
-    if (!request.body) return new Uint8Array(0);
-    const reader = request.body.getReader();
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > cap) {
-        reader.cancel().catch(() => {});
-        return 'too-large';
-      }
-      parts.push(value);
-    }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.byteLength;
-    }
-    return out;
+    return readBody(request.body, cap);
   };
 
   const isJsonType = (request: Request) =>
