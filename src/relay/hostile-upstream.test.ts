@@ -13,6 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listenOnLoopback, patFragments, sseEvents } from './fake-platform.test-helper.js';
 import { startRelayServer } from './node.js';
+import { decodeChunks as browserDecode } from '../core/protocol/decode.browser.js';
 import { eventually } from '../../test/support/mock-upstream.js';
 
 const SITE = 'https://shop.example';
@@ -181,6 +182,31 @@ describe('the indigo.ai upstream answers what it should not', () => {
     expect((await r.send()).shape).toEqual(['processing.start', 'upstream_invalid', 'processing.end']);
     expect((await r.send()).shape).toEqual(['processing.start', 'upstream_invalid', 'processing.end']);
     expect((await r.send()).shape).toEqual(['processing.start', 'text', 'processing.end']);
+  });
+
+  it('an NDJSON line just under the 1 MB cap: what the relay forwards, the browser decoder reads (no silent drop at `data: `)', async () => {
+    // The relay caps an upstream line at 1,000,000 bytes; the browser caps the SSE line it
+    // re-emits, six bytes longer ("data: "), at the same figure.
+    const sizes = [999_990, 999_995, 1_000_000];
+    let call = 0;
+    const base = await platform((req, res) => {
+      req.resume();
+      const head = '{"type":"text","data":{"text":"';
+      const tail = '"}}';
+      const line = head + 'z'.repeat(sizes[call++]! - head.length - tail.length) + tail;
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      res.end(`{"type":"processing.start"}\n${line}\n{"type":"processing.end"}\n`);
+    });
+    const r = await relay('node', indigo(base));
+    for (const size of sizes) {
+      const out = await r.send();
+      const dropped: string[] = [];
+      const seen: string[] = [];
+      for await (const c of browserDecode(new Response(out.text).body!, { onError: (e) => dropped.push(e.code) }))
+        seen.push((c as Event).error?.code ?? (c as Event).type);
+      expect([size, dropped]).toEqual([size, []]);
+      expect([size, seen.length === 3 && seen[0] === 'processing.start' && seen[2] === 'processing.end']).toEqual([size, true]);
+    }
   });
 
   it('a malformed frame is skipped and logged by its code: the bot’s text in it never reaches a log line', async () => {

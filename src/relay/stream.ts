@@ -1,4 +1,5 @@
-import { FrameDecoder } from '../core/protocol/decode.js';
+import { DEFAULT_MAX_LINE_BYTES, FrameDecoder } from '../core/protocol/decode.js';
+import { utf8Length } from '../core/protocol/frame-sink.js';
 import { encodeComment, encodeSSE } from '../core/protocol/encode.js';
 import type { DecodeError, WireChunk } from '../core/protocol/types.js';
 import type { Redactor } from './redact.js';
@@ -371,6 +372,14 @@ export class AnswerPipe implements ByteSink {
       // JSON.parse accepts) overflows the stack here. Skip that one chunk like any
       // malformed frame instead of erroring the whole browser stream mid-answer.
       this.o.log('warn', 'relay: skipped an upstream chunk that cannot be re-encoded', { chunks: this.chunks });
+      return;
+    }
+    // The browser drops an SSE line over the same cap the relay reads with; "data: " makes
+    // the line six bytes longer than the upstream's, so a chunk just under the cap would
+    // pass here and vanish there unseen. Skipped here instead, like any frame over the cap.
+    if (event.length * 3 > DEFAULT_MAX_LINE_BYTES && utf8Length(event) - 2 > DEFAULT_MAX_LINE_BYTES) {
+      this.skipped = true;
+      this.o.log('warn', 'relay: skipped a malformed upstream frame', { code: 'line-too-long', sampleChars: 0 });
       return;
     }
     this.o.onChunk?.(chunk);
