@@ -337,6 +337,79 @@ describe('a polled platform answers with a JSON body too large to hold', () => {
 });
 
 describe('a polled platform writes numbers where the seed has strings', () => {
+  it('values no string can be made of (`{"toString": 1}` as a time or a type) are ignored: the answers still arrive', async () => {
+    const odd = { toString: 1 };
+    const chat: object[] = [];
+    const chatBase = await platform((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
+        if (req.method === 'POST') {
+          const asked = { id: `0a1b2c3d-0000-4000-8000-00000000000${chat.length}`, role: 'user', content: 'q', createdAt: odd };
+          chat.push(asked, {
+            id: `0a1b2c3d-0000-4000-8000-10000000000${chat.length}`,
+            role: 'assistant',
+            content: 'Odd times',
+            createdAt: odd,
+          });
+          return res.end(JSON.stringify(asked));
+        }
+        res.end(JSON.stringify(chat));
+      });
+    });
+    const cm = await relay('node', {
+      RELAY_UPSTREAM: 'chat-messages',
+      CHAT_MESSAGES_API_BASE: chatBase,
+      CHAT_MESSAGES_API_KEY: CHAT_KEY,
+      CHAT_MESSAGES_SENDER_ID: SENDER_ID,
+      CHAT_MESSAGES_REPLY_QUIET_MS: '200',
+      CHAT_MESSAGES_REPLY_MAX_MS: '3000',
+    });
+    expect((await cm.send()).shape).toEqual(['processing.start', 'text', 'processing.end']);
+
+    const messages: object[] = [];
+    const bpBase = await platform((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        if (req.url?.startsWith('/v1/chat/users/get-or-create')) return res.end('{"user":{"id":"u1"}}');
+        if (req.url?.startsWith('/v1/chat/conversations/get-or-create')) return res.end('{"conversation":{"id":"c1"}}');
+        if (req.method === 'POST') {
+          const asked = { id: `in${messages.length}`, direction: 'incoming', conversationId: 'c1', createdAt: odd };
+          messages.unshift({
+            id: `x${messages.length}`,
+            direction: 'outgoing',
+            conversationId: 'c1',
+            type: odd,
+            payload: {},
+            createdAt: odd,
+          });
+          messages.unshift({
+            id: `out${messages.length}`,
+            direction: 'outgoing',
+            conversationId: 'c1',
+            type: 'text',
+            payload: { text: 'Odd' },
+            createdAt: odd,
+          });
+          messages.push(asked);
+          return res.end(JSON.stringify({ message: asked }));
+        }
+        res.end(JSON.stringify({ messages, meta: {} }));
+      });
+    });
+    const bp = await relay('node', {
+      RELAY_UPSTREAM: 'botpress',
+      BOTPRESS_API_BASE: bpBase,
+      BOTPRESS_TOKEN: 'bp_pat_Wq4Lz8Xn2Kv7Hr5Tm3Jc9Fb',
+      BOTPRESS_BOT_ID: 'bot-hostile',
+      BOTPRESS_REPLY_QUIET_MS: '200',
+      BOTPRESS_REPLY_MAX_MS: '3000',
+    });
+    expect((await bp.send()).shape).toEqual(['processing.start', 'text', 'processing.end']);
+  });
+
   for (const client of CLIENTS) {
     it(`${client}: chat-messages with numeric ids: the bot's reply still arrives, once`, async () => {
       const stored: { id: number; role: string; content: string; createdAt: number }[] = [];

@@ -69,7 +69,9 @@ class PlatformStatus extends Error {
 type Rec = { readonly [key: string]: unknown };
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const timeOf = (m: Rec | undefined): number => Date.parse(String(m?.['createdAt']));
+/** A message's time; NaN unless a string (never String() on it: `{"toString": 1}` throws). */
+const dateOf = (v: unknown): number => (typeof v === 'string' ? Date.parse(v) : NaN);
+const timeOf = (m: Rec | undefined): number => dateOf(m?.['createdAt']);
 const incoming = (m: Rec): boolean => m['direction'] === 'incoming';
 
 function timing(settings: BotpressSettings): PollTiming {
@@ -220,7 +222,7 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
         const type = m['type'] ?? (isRec(payload) ? payload['type'] : undefined);
         const chunks = botpressChunks(type, payload, id);
         if (chunks.length === 0)
-          log('info', 'relay: skipped a Botpress message with nothing to show', { type: String(m['type']).slice(0, 40) });
+          log('info', 'relay: skipped a Botpress message with nothing to show', { type: str(m['type'])?.slice(0, 40) });
         items.push({ id, chunks, carried });
       }
       turn.record(items.map((i) => i.id));
@@ -257,7 +259,7 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
             signal,
           );
           const m = isRec(r['message']) ? r['message'] : {};
-          return { conversationId: v.conversationId, id: str(m['id']) ?? '', at: Date.parse(String(m['createdAt'])) };
+          return { conversationId: v.conversationId, id: str(m['id']) ?? '', at: timeOf(m) };
         });
         const turn = turns.begin(sent.conversationId, { id: sent.id, at: sent.at }, stopped);
         return pollingAnswer({ poll: poll(sent.conversationId, turn), timing: t, signal, log });

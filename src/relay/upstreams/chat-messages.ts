@@ -55,9 +55,10 @@ export function plainTextToHtml(text: string): string {
 /**
  * The seed's ids are UUID strings and its times ISO strings; a server that numbers its
  * messages or writes epoch milliseconds is read alike (its answers were dropped unseen).
+ * Never String() on a platform value: `{"toString": 1}` is valid JSON that String() throws on.
  */
 const idOf = (v: unknown): string | undefined => (typeof v === 'string' ? v : Number.isFinite(v) ? String(v) : undefined);
-const timeOf = (v: unknown): number => (Number.isFinite(v) ? (v as number) : Date.parse(String(v)));
+const timeOf = (v: unknown): number => (typeof v === 'string' ? Date.parse(v) : Number.isFinite(v) ? (v as number) : NaN);
 
 /** The list in a GET answer (an array, or the first array among the usual envelope fields), ids as strings. */
 function listOf(body: unknown): Rec[] {
