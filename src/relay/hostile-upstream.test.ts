@@ -262,27 +262,34 @@ function gzipBomb(res: http.ServerResponse, head: string, size: number) {
 
 const HUGE = 40 * 1024 * 1024;
 
-describe('a polled platform answers with a JSON body too large to hold', () => {
-  const chatMessages = (getPage: (res: http.ServerResponse, head: string) => void) =>
-    platform((req, res) => {
-      let body = '';
-      req.on('data', (d: Buffer) => (body += d.toString()));
-      req.on('end', () => {
-        if (req.method === 'POST') {
-          res.writeHead(201, { 'content-type': 'application/json' });
-          return res.end(JSON.stringify({ id: '0a1b2c3d-0000-4000-8000-000000000001', createdAt: new Date().toISOString() }));
-        }
-        getPage(res, '{"data":[]');
-      });
+/** A chat-messages platform: `post(content)` is the receipt of the visitor's message (201), `get` answers a poll. */
+const chatPlatform = (post: (content: string) => object, get: (res: http.ServerResponse) => void) =>
+  platform((req, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString()));
+    req.on('end', () => {
+      if (req.method !== 'POST') return get(res);
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(post((JSON.parse(body) as { content: string }).content)));
     });
-  const chatEnv = (base: string) => ({
-    RELAY_UPSTREAM: 'chat-messages',
-    CHAT_MESSAGES_API_BASE: base,
-    CHAT_MESSAGES_API_KEY: CHAT_KEY,
-    CHAT_MESSAGES_SENDER_ID: SENDER_ID,
-    CHAT_MESSAGES_REPLY_QUIET_MS: '200',
-    CHAT_MESSAGES_REPLY_MAX_MS: '4000',
   });
+const listing = (list: unknown) => (res: http.ServerResponse) => {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(list));
+};
+const chatEnv = (base: string) => ({
+  RELAY_UPSTREAM: 'chat-messages',
+  CHAT_MESSAGES_API_BASE: base,
+  CHAT_MESSAGES_API_KEY: CHAT_KEY,
+  CHAT_MESSAGES_SENDER_ID: SENDER_ID,
+  CHAT_MESSAGES_REPLY_QUIET_MS: '200',
+  CHAT_MESSAGES_REPLY_MAX_MS: '4000',
+});
+
+describe('a polled platform answers with a JSON body too large to hold', () => {
+  const receipt = () => ({ id: '0a1b2c3d-0000-4000-8000-000000000001', createdAt: new Date().toISOString() });
+  const chatMessages = (getPage: (res: http.ServerResponse, head: string) => void) =>
+    chatPlatform(receipt, (res) => getPage(res, '{"data":[]'));
 
   for (const client of CLIENTS) {
     it(`${client}: chat-messages: an endless poll answer is cut off, and the answer ends with an error`, async () => {
@@ -340,32 +347,17 @@ describe('a polled platform writes numbers where the seed has strings', () => {
   it('values no string can be made of (`{"toString": 1}` as a time or a type) are ignored: the answers still arrive', async () => {
     const odd = { toString: 1 };
     const chat: object[] = [];
-    const chatBase = await platform((req, res) => {
-      let body = '';
-      req.on('data', (d: Buffer) => (body += d.toString()));
-      req.on('end', () => {
-        res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
-        if (req.method === 'POST') {
-          const asked = { id: `0a1b2c3d-0000-4000-8000-00000000000${chat.length}`, role: 'user', content: 'q', createdAt: odd };
-          chat.push(asked, {
-            id: `0a1b2c3d-0000-4000-8000-10000000000${chat.length}`,
-            role: 'assistant',
-            content: 'Odd times',
-            createdAt: odd,
-          });
-          return res.end(JSON.stringify(asked));
-        }
-        res.end(JSON.stringify(chat));
+    const chatBase = await chatPlatform((content) => {
+      const asked = { id: `0a1b2c3d-0000-4000-8000-00000000000${chat.length}`, role: 'user', content, createdAt: odd };
+      chat.push(asked, {
+        id: `0a1b2c3d-0000-4000-8000-10000000000${chat.length}`,
+        role: 'assistant',
+        content: 'Odd times',
+        createdAt: odd,
       });
-    });
-    const cm = await relay('node', {
-      RELAY_UPSTREAM: 'chat-messages',
-      CHAT_MESSAGES_API_BASE: chatBase,
-      CHAT_MESSAGES_API_KEY: CHAT_KEY,
-      CHAT_MESSAGES_SENDER_ID: SENDER_ID,
-      CHAT_MESSAGES_REPLY_QUIET_MS: '200',
-      CHAT_MESSAGES_REPLY_MAX_MS: '3000',
-    });
+      return asked;
+    }, listing(chat));
+    const cm = await relay('node', chatEnv(chatBase));
     expect((await cm.send()).shape).toEqual(['processing.start', 'text', 'processing.end']);
 
     const messages: object[] = [];
@@ -414,32 +406,15 @@ describe('a polled platform writes numbers where the seed has strings', () => {
     it(`${client}: chat-messages with numeric ids: the bot's reply still arrives, once`, async () => {
       const stored: { id: number; role: string; content: string; createdAt: number }[] = [];
       let nextId = 100;
-      const base = await platform((req, res) => {
-        let body = '';
-        req.on('data', (d: Buffer) => (body += d.toString()));
-        req.on('end', () => {
-          res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/json' });
-          if (req.method === 'POST') {
-            const asked = { id: ++nextId, role: 'user', content: (JSON.parse(body) as { content: string }).content, createdAt: Date.now() };
-            stored.push(asked, {
-              id: ++nextId,
-              role: 'assistant',
-              content: `Numbered answer to ${asked.content}`,
-              createdAt: Date.now() + 1,
-            });
-            return res.end(JSON.stringify(asked));
-          }
-          res.end(JSON.stringify({ data: stored }));
-        });
-      });
-      const r = await relay(client, {
-        RELAY_UPSTREAM: 'chat-messages',
-        CHAT_MESSAGES_API_BASE: base,
-        CHAT_MESSAGES_API_KEY: CHAT_KEY,
-        CHAT_MESSAGES_SENDER_ID: SENDER_ID,
-        CHAT_MESSAGES_REPLY_QUIET_MS: '200',
-        CHAT_MESSAGES_REPLY_MAX_MS: '3000',
-      });
+      const base = await chatPlatform(
+        (content) => {
+          const asked = { id: ++nextId, role: 'user', content, createdAt: Date.now() };
+          stored.push(asked, { id: ++nextId, role: 'assistant', content: `Numbered answer to ${content}`, createdAt: Date.now() + 1 });
+          return asked;
+        },
+        listing({ data: stored }),
+      );
+      const r = await relay(client, chatEnv(base));
       for (const question of ['first', 'second']) {
         const out = await r.send(question);
         expect(out.shape).toEqual(['processing.start', 'text', 'processing.end']);
