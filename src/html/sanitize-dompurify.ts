@@ -1,8 +1,9 @@
 /**
  * The fallback engine: one private DOMPurify instance for browsers without the HTML
  * Sanitizer API (Safari/WebKit today). Loaded through `import()` (its own chunk), so
- * browsers with the native API never fetch it. It imports nothing of ours: the
- * configuration comes from the shared description (./sanitize-policy.ts), and the shared
+ * browsers with the native API never fetch it. Its configuration is derived here from the
+ * shared description (./sanitize-policy.ts: the lists, which the native engine's
+ * configuration and the post-pass use too, stay on the open path), and the shared
  * post-pass runs on what it returns (./sanitize.ts).
  *
  * Trusted Types: DOMPurify parses with `DOMParser.parseFromString`, a Trusted Types sink.
@@ -15,17 +16,42 @@
  */
 import DOMPurify from 'dompurify';
 import type { Config } from 'dompurify';
+import { ALLOWED_ATTR, ALLOWED_TAGS, DROP_WITH_CONTENT } from './sanitize-policy.js';
 
 interface TrustedTypePolicyFactoryLike {
   createPolicy(name: string, rules: { createHTML(s: string): string; createScriptURL(s: string): string }): unknown;
 }
 
+/**
+ * DOMPurify's configuration, from the shared description. Here, in the fallback's chunk:
+ * browsers with the native engine never need it (it was ~0.1 KB gzip on the open path).
+ */
+function domPurifyConfig(): Config {
+  return {
+    ALLOWED_TAGS: [...ALLOWED_TAGS],
+    ALLOWED_ATTR: [...ALLOWED_ATTR],
+    FORBID_CONTENTS: [...DROP_WITH_CONTENT],
+    ALLOW_DATA_ATTR: false,
+    ALLOW_ARIA_ATTR: false,
+    ALLOW_UNKNOWN_PROTOCOLS: false,
+    ALLOW_SELF_CLOSE_IN_ATTR: false,
+    SAFE_FOR_XML: true,
+    WHOLE_DOCUMENT: false,
+    // Not FORCE_BODY: the engine puts `<!doctype html><body>` before the input instead
+    // (below), which also parses as content of <body> from the first character, and in
+    // standards mode, as the native engine's setHTML does.
+    FORCE_BODY: false,
+    KEEP_CONTENT: true,
+    RETURN_DOM_FRAGMENT: true,
+  };
+}
+
 /** Builds the engine: `html` in, an inert fragment (owned by DOMPurify's parser document) out. */
-export function createDomPurifyEngine(policy: Record<string, unknown>, trustedTypesPolicyName: string): (html: string) => DocumentFragment {
+export function createDomPurifyEngine(trustedTypesPolicyName: string): (html: string) => DocumentFragment {
   if (typeof window === 'undefined') throw new Error('indigo-chat: sanitizing HTML needs a DOM (browser only)');
   const instance = DOMPurify(window);
   if (!instance.isSupported) throw new Error('indigo-chat: this browser cannot sanitize HTML safely');
-  const config = { ...policy } as Config;
+  const config = domPurifyConfig();
   const tt = (window as unknown as { trustedTypes?: TrustedTypePolicyFactoryLike }).trustedTypes;
   if (tt && typeof tt.createPolicy === 'function') {
     try {

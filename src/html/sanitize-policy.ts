@@ -4,7 +4,7 @@
  *
  * - One description: the allowed elements and attributes, the elements removed with
  *   their content, the attribute value rules. Both engines' configurations are derived
- *   from it ({@link domPurifyConfig}, {@link nativeSanitizerConfig}), so neither can keep
+ *   from it (`domPurifyConfig` in ./sanitize-dompurify.ts, {@link nativeSanitizerConfig}), so neither can keep
  *   an element or attribute the description does not name.
  * - One post-pass, {@link enforcePolicy}, run on the output of either engine before the
  *   media gate: it applies the description again (unwraps elements outside the allowlist,
@@ -150,27 +150,6 @@ const INSPECTED_ATTR: readonly string[] = ['is'];
 const ALLOWED_TAG_SET = new Set(ALLOWED_TAGS);
 const ALLOWED_ATTR_SET = new Set(ALLOWED_ATTR);
 const DROP_SET = new Set(DROP_WITH_CONTENT);
-
-/** DOMPurify's configuration, from the description (the lazy chunk applies it). */
-export function domPurifyConfig(): Record<string, unknown> {
-  return {
-    ALLOWED_TAGS: [...ALLOWED_TAGS],
-    ALLOWED_ATTR: [...ALLOWED_ATTR],
-    FORBID_CONTENTS: [...DROP_WITH_CONTENT],
-    ALLOW_DATA_ATTR: false,
-    ALLOW_ARIA_ATTR: false,
-    ALLOW_UNKNOWN_PROTOCOLS: false,
-    ALLOW_SELF_CLOSE_IN_ATTR: false,
-    SAFE_FOR_XML: true,
-    WHOLE_DOCUMENT: false,
-    // Not FORCE_BODY: the engine puts `<!doctype html><body>` before the input instead
-    // (./sanitize-dompurify.ts), which also parses as content of <body> from the first
-    // character, and in standards mode, as the native engine's setHTML does.
-    FORCE_BODY: false,
-    KEEP_CONTENT: true,
-    RETURN_DOM_FRAGMENT: true,
-  };
-}
 
 /**
  * The native Sanitizer's configuration, from the description. Its allowlist form would

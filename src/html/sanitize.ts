@@ -18,7 +18,7 @@
  */
 import { gateFragment, type MediaGateOptions } from './media-gate.js';
 import type { UrlPolicyOptions } from './url-policy.js';
-import { domPurifyConfig, enforcePolicy } from './sanitize-policy.js';
+import { enforcePolicy } from './sanitize-policy.js';
 import { createNativeEngine } from './sanitize-native.js';
 
 /** URL policy plus the on-render media gate (./media-gate.ts). */
@@ -71,7 +71,7 @@ export function ensureSanitizer(): Promise<void> {
   if (tryNative()) return Promise.resolve();
   loading ??= loadDomPurify().then(
     (m) => {
-      engine = m.createDomPurifyEngine(domPurifyConfig(), TRUSTED_TYPES_POLICY_NAMES[0]!);
+      engine = m.createDomPurifyEngine(TRUSTED_TYPES_POLICY_NAMES[0]!);
       engineName = 'dompurify';
       failed = false;
     },
