@@ -2,6 +2,9 @@
 // (with lightningcss, already installed as Vite's CSS minifier) and collapses the
 // whitespace in `html`/`svg` templates. Minifiers leave template literals alone because
 // their text is data; for these tags it is markup whose layout whitespace does not matter.
+// A `css` template (ours have no `${}`) becomes Lit's `unsafeCSS("...")` of its minified
+// text: the same CSSResult, and Lit's `css` tag (its checks of interpolated values, with
+// their error messages) is left out of the bundle.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import MagicString from 'magic-string';
@@ -29,10 +32,22 @@ export function keepLargeIntegers(source, css) {
 export function minifyCssText(text) {
   try {
     const { code } = transform({ filename: 'template.css', code: Buffer.from(text), minify: true });
-    return keepLargeIntegers(text, code.toString()).replace(/[`\\]|\$\{/g, (m) => `\\${m}`);
+    return keepLargeIntegers(text, code.toString());
   } catch {
     return text;
   }
+}
+
+/** The name the transform imports Lit's `unsafeCSS` as (nothing in src/ uses it). */
+export const CSS_FROM_STRING = '__indigoCss';
+
+/**
+ * What a `css` template without `${}` or escapes becomes: its text minified, private
+ * properties shortened, as a string literal to `unsafeCSS` (our own text, fixed at build
+ * time: nothing unsafe about it).
+ */
+export function cssFromString(raw, names) {
+  return `${CSS_FROM_STRING}(${JSON.stringify(shortenPrivateProperties(minifyCssText(raw), names))})`;
 }
 
 /**
@@ -88,6 +103,7 @@ export function minifyTemplates(root = resolve(import.meta.dirname, '..')) {
         // Rolldown's AST exposes fields as getters: a plain copy makes it walkable.
         const ast = JSON.parse(JSON.stringify(this.parse(code)));
         const s = new MagicString(code);
+        let css = false;
         walk(ast, (n) => {
           if (n.type !== 'TaggedTemplateExpression' || n.tag.type !== 'Identifier') return;
           const tag = n.tag.name;
@@ -95,7 +111,10 @@ export function minifyTemplates(root = resolve(import.meta.dirname, '..')) {
             const q = n.quasi.quasis[0];
             const raw = code.slice(q.start, q.end);
             // Only plain text: an escape sequence would be read differently by the CSS parser.
-            if (!raw.includes('\\')) s.overwrite(q.start, q.end, shortenPrivateProperties(minifyCssText(raw), names));
+            if (!raw.includes('\\')) {
+              s.overwrite(n.start, n.end, cssFromString(raw, names));
+              css = true;
+            }
           } else if (tag === 'html' || tag === 'svg') {
             for (const q of n.quasi.quasis) {
               if (q.end > q.start) {
@@ -106,6 +125,7 @@ export function minifyTemplates(root = resolve(import.meta.dirname, '..')) {
             }
           }
         });
+        if (css) s.prepend(`import { unsafeCSS as ${CSS_FROM_STRING} } from 'lit';\n`);
         return s.hasChanged() ? { code: s.toString(), map: s.generateMap({ hires: true }) } : null;
       },
     },

@@ -2,9 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- a build script in plain JavaScript, without types
-import { minifyCssText, privatePropertyNames, shortenPrivateProperties } from '../../scripts/minify-templates.js';
+import { cssFromString, minifyCssText, privatePropertyNames, shortenPrivateProperties } from '../../scripts/minify-templates.js';
 
 const minify = minifyCssText as (text: string) => string;
+const fromString = cssFromString as (raw: string, names: Map<string, string>) => string;
 
 describe('minifyCssText', () => {
   it('keeps large integers lightningcss would round in a var() fallback or custom property', () => {
@@ -15,6 +16,18 @@ describe('minifyCssText', () => {
 
   it('minifies the rest as before', () => {
     expect(minify('.a {\n  opacity: 0.50;\n  z-index: 2;\n}\n')).toBe('.a{opacity:.5;z-index:2}');
+  });
+});
+
+describe('a css template in the build', () => {
+  it("becomes Lit's unsafeCSS of its minified text, private names shortened, as a string literal", () => {
+    const out = fromString(
+      '\n  :host {\n    --_text: #111;\n    font-family: "Segoe UI", sans-serif;\n  }\n  p { color: var(--_text); }\n',
+      new Map([['--_text', '--_1']]),
+    );
+    expect(out).toBe('__indigoCss(":host{--_1:#111;font-family:Segoe UI,sans-serif}p{color:var(--_1)}")');
+    // A quote in the CSS stays a valid string literal.
+    expect(fromString('p::before { content: "\u00ab"; }', new Map())).toBe(`__indigoCss(${JSON.stringify('p:before{content:"\u00ab"}')})`);
   });
 });
 
@@ -55,5 +68,14 @@ describe('the built widget', () => {
     expect(code).toContain('--indigo-chat-accent');
     expect(code).toContain('--indigo-chat-z-index');
     expect(code.match(/--_[a-zA-Z][\w-]*/g) ?? []).toEqual([]);
+  });
+
+  it.skipIf(!existsSync(dist))('has no Lit css tag left: every stylesheet is a string to unsafeCSS', () => {
+    const code = readdirSync(dist)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(resolve(dist, f), 'utf8'))
+      .join('\n');
+    expect(code.includes("Value passed to 'css' function")).toBe(false);
+    expect(code.includes('--indigo-chat-accent')).toBe(true);
   });
 });
