@@ -1,6 +1,6 @@
 import { nothing, type ElementPart } from 'lit';
 import { AsyncDirective } from 'lit/async-directive.js';
-import { directive, PartType, type PartInfo } from 'lit/directive.js';
+import { directive } from 'lit/directive.js';
 import type { GenerationBlock } from '../../core/conversation/types.js';
 import { generationHtml } from '../../core/conversation/reducer.js';
 import { StreamingHtmlView, type HtmlSource } from '../../html/streaming-html.js';
@@ -21,7 +21,8 @@ export interface GenerationViewOptions extends SanitizeOptions {
  * that element (and this directive instance) for as long as the block's template stays
  * in place, so the container is never recreated between renders: the view edits its
  * DOM in place, at most once per frame, and finished paragraphs (their images, the
- * reader's selection) are never touched again.
+ * reader's selection) are never touched again. Element position only
+ * (`<div ${generationView(block, options)}>`: render-blocks.ts).
  */
 class GenerationViewDirective extends AsyncDirective {
   #view: StreamingHtmlView | null = null;
@@ -35,13 +36,6 @@ class GenerationViewDirective extends AsyncDirective {
   /** LiveText is immutable: the same instance means the same HTML, no need to read it. */
   #lastLive: LiveText | null = null;
   #lastMarkdownLength = -1;
-
-  constructor(partInfo: PartInfo) {
-    super(partInfo);
-    if (partInfo.type !== PartType.ELEMENT) {
-      throw new Error('generationView() must be used in an element position');
-    }
-  }
 
   render(_block: GenerationBlock, _options: GenerationViewOptions) {
     return nothing;

@@ -1,5 +1,5 @@
 import { nothing, type ElementPart } from 'lit';
-import { Directive, directive, PartType, type PartInfo } from 'lit/directive.js';
+import { Directive, directive } from 'lit/directive.js';
 import { sanitizeToFragment, type SanitizeOptions } from '../../html/sanitize.js';
 
 /**
@@ -8,26 +8,18 @@ import { sanitizeToFragment, type SanitizeOptions } from '../../html/sanitize.js
  * `unsafeHTML` (Lit's Trusted Types policy would wave the content through) and no
  * HTML string ever assigned. Re-sanitizes only when the html (or media origins) change,
  * so an unchanged bubble keeps its nodes (decoded images, selection) across renders.
+ * Element position only (`<div ${sanitizedContent(html, options)}>`: render-blocks.ts).
  */
 class SanitizedContentDirective extends Directive {
   #html: string | undefined;
   #key: string | undefined;
   #label: SanitizeOptions['blockedLabel'];
 
-  constructor(partInfo: PartInfo) {
-    super(partInfo);
-    if (partInfo.type !== PartType.ELEMENT) {
-      throw new Error('sanitizedContent() must be used in an element position');
-    }
-  }
-
-  /** `options`: a string[] is the media origins alone (URL policy; on-render gate: the page's origin and those). */
-  render(_html: string, _options: SanitizeOptions | readonly string[]) {
+  render(_html: string, _options: SanitizeOptions) {
     return nothing;
   }
 
-  override update(part: ElementPart, [html, given]: Parameters<this['render']>) {
-    const options: SanitizeOptions = isOriginList(given) ? { mediaOrigins: given } : given;
+  override update(part: ElementPart, [html, options]: Parameters<this['render']>) {
     const key = `${(options.mediaOrigins ?? []).join(' ')}|${(options.loadOrigins ?? ['-']).join(' ')}`;
     if (html !== this.#html || key !== this.#key || options.blockedLabel !== this.#label) {
       this.#html = html;
@@ -37,10 +29,6 @@ class SanitizedContentDirective extends Directive {
     }
     return nothing;
   }
-}
-
-function isOriginList(v: SanitizeOptions | readonly string[]): v is readonly string[] {
-  return Array.isArray(v);
 }
 
 export const sanitizedContent = directive(SanitizedContentDirective);
