@@ -3,9 +3,11 @@
 import { basename, dirname, resolve } from 'node:path';
 import { minify } from 'terser';
 import { mangleableNames } from './private-names.js';
+import { minifyLit } from './minify-lit.js';
 
 export function browserWidgetPlugins(root) {
   return [
+    minifyLit(),
     {
       // The relay always re-emits canonical SSE: the browser needs no framing detection,
       // NDJSON/array scanner or async-iterable bodies, only an SSE decoder of its own.

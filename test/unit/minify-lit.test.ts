@@ -1,0 +1,51 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseAst } from 'rolldown/parseAst';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error -- a build script in plain JavaScript, without types
+import { cutLit, LIT_CUTS } from '../../scripts/minify-lit.js';
+
+const cuts = LIT_CUTS as [string, string, string][];
+const cut = cutLit as (file: string, code: string) => { toString(): string };
+const files = [...new Set(cuts.map(([f]) => f))];
+const installed = (file: string) => readFileSync(resolve(import.meta.dirname, '../../node_modules', file), 'utf8');
+
+describe("the build's cuts of Lit's unused parts", () => {
+  it.each(files)('%s: every cut is found exactly once in the installed Lit, and the result still parses', (file) => {
+    const code = installed(file);
+    for (const [f, find] of cuts) if (f === file) expect(code.split(find).length - 1).toBe(1);
+    const out = cut(file, code).toString();
+    expect(() => parseAst(out, { sourceType: 'module' })).not.toThrow();
+    for (const [f, find] of cuts) if (f === file) expect(out.includes(find)).toBe(false);
+  });
+
+  it('keeps what the element uses: the reactive properties, styles, update cycle and rendering', () => {
+    const element = cut('@lit/reactive-element/reactive-element.js', installed('@lit/reactive-element/reactive-element.js')).toString();
+    for (const kept of [
+      'static createProperty(',
+      'static finalizeStyles(',
+      'this.createProperty(i,t[i])',
+      'addController(',
+      'performUpdate(',
+    ]) {
+      expect(element.includes(kept)).toBe(true);
+    }
+    const html = cut('lit-html/lit-html.js', installed('lit-html/lit-html.js')).toString();
+    expect(html.includes('invalid template strings array')).toBe(true); // the template-strings check stays
+  });
+
+  it('fails loudly when a cut is not there (a Lit update changed the code)', () => {
+    expect(() => cut('lit-html/lit-html.js', 'export const x = 1;')).toThrow(/no longer has/);
+  });
+
+  const dist = resolve(import.meta.dirname, '../../dist/indigo-chat');
+  it.skipIf(!existsSync(dist))('the built widget has none of the cut parts', () => {
+    const code = readdirSync(dist)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(resolve(dist, f), 'utf8'))
+      .join('\n');
+    for (const gone of ['addInitializer', 'litPropertyMetadata', 'PolyfillSupport', 'HydrateSupport', 'litHtmlVersions']) {
+      expect(code.includes(gone)).toBe(false);
+    }
+  });
+});
