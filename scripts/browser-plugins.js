@@ -3,7 +3,7 @@
 import { basename, dirname, resolve } from 'node:path';
 import { minify } from 'terser';
 import { mangleableNames } from './private-names.js';
-import { minifyLit } from './minify-lit.js';
+import { LIT_INTERNAL_NAMES, minifyLit } from './minify-lit.js';
 
 export function browserWidgetPlugins(root) {
   return [
@@ -44,8 +44,11 @@ export function browserWidgetPlugins(root) {
  */
 export function secondMinifyPass({ module = true, root = resolve(import.meta.dirname, '..') } = {}) {
   // TypeScript-private member names used for nothing else (scripts/private-names.js) are
-  // mangled too, with one name cache for every chunk of the build so they agree.
-  const properties = module ? { regex: mangleableNames(root).regex, keep_quoted: true } : false;
+  // mangled too, with one name cache for every chunk of the build so they agree; so are
+  // Lit's own internal names (scripts/minify-lit.js).
+  const properties = module
+    ? { regex: new RegExp(`${mangleableNames(root).regex.source}|${LIT_INTERNAL_NAMES.source}`), keep_quoted: true }
+    : false;
   return {
     name: 'indigo-chat-second-minify-pass',
     async generateBundle(_options, bundle) {

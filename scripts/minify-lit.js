@@ -14,6 +14,15 @@
 // (docs/decisions/open-path-ui-trim.md). The npm package keeps Lit external, untouched.
 import MagicString from 'magic-string';
 
+/**
+ * Lit's internal member names (`_$AH`, `_$AM`, ... on its parts, directives and elements):
+ * Lit keeps them stable so objects of different Lit copies work together, but everything
+ * of the widget's one copy runs in its own chunks, which the second minify pass
+ * (browser-plugins.js) mangles with one name cache. Not the longer `_$litType$`-style
+ * names (templates, directives and DOM nodes are marked with those). Measured: -62 B gzip.
+ */
+export const LIT_INTERNAL_NAMES = /^_\$[A-Z][A-Za-z]$/;
+
 /** [file under node_modules, the exact text, what replaces it] */
 export const LIT_CUTS = [
   ['@lit/reactive-element/reactive-element.js', 'p=a.reactiveElementPolyfillSupport,', ''],

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseAst } from 'rolldown/parseAst';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- a build script in plain JavaScript, without types
-import { cutLit, LIT_CUTS } from '../../scripts/minify-lit.js';
+import { cutLit, LIT_CUTS, LIT_INTERNAL_NAMES } from '../../scripts/minify-lit.js';
 
 const cuts = LIT_CUTS as [string, string, string][];
 const cut = cutLit as (file: string, code: string) => { toString(): string };
@@ -34,6 +34,12 @@ describe("the build's cuts of Lit's unused parts", () => {
     expect(html.includes('invalid template strings array')).toBe(true); // the template-strings check stays
   });
 
+  it("mangles only Lit's two-letter internal names, not its markers", () => {
+    const names = LIT_INTERNAL_NAMES as RegExp;
+    expect(['_$AH', '_$AM', '_$Em', '_$Do'].every((n) => names.test(n))).toBe(true);
+    expect(['_$litType$', '_$litPart$', '_$cssResult$', '_$E', '$AH', '_$AHx'].some((n) => names.test(n))).toBe(false);
+  });
+
   it('fails loudly when a cut is not there (a Lit update changed the code)', () => {
     expect(() => cut('lit-html/lit-html.js', 'export const x = 1;')).toThrow(/no longer has/);
   });
@@ -47,5 +53,8 @@ describe("the build's cuts of Lit's unused parts", () => {
     for (const gone of ['addInitializer', 'litPropertyMetadata', 'PolyfillSupport', 'HydrateSupport', 'litHtmlVersions']) {
       expect(code.includes(gone)).toBe(false);
     }
+    // Lit's short internal names are mangled (one name cache for every chunk); its markers stay.
+    expect(code.match(/_\$[A-Z][A-Za-z]\b/g) ?? []).toEqual([]);
+    expect(code.includes('_$litType$')).toBe(true);
   });
 });
