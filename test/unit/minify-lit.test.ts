@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAst } from 'rolldown/parseAst';
 import { describe, expect, it } from 'vitest';
+import { builtWidgetCode, WIDGET_DIST } from './built-widget.test-helper.js';
 // @ts-expect-error -- a build script in plain JavaScript, without types
 import { cutLit, LIT_CUTS, LIT_INTERNAL_NAMES } from '../../scripts/minify-lit.js';
 
@@ -44,12 +45,8 @@ describe("the build's cuts of Lit's unused parts", () => {
     expect(() => cut('lit-html/lit-html.js', 'export const x = 1;')).toThrow(/no longer has/);
   });
 
-  const dist = resolve(import.meta.dirname, '../../dist/indigo-chat');
-  it.skipIf(!existsSync(dist))('the built widget has none of the cut parts', () => {
-    const code = readdirSync(dist)
-      .filter((f) => f.endsWith('.js'))
-      .map((f) => readFileSync(resolve(dist, f), 'utf8'))
-      .join('\n');
+  it.skipIf(!existsSync(WIDGET_DIST))('the built widget has none of the cut parts', () => {
+    const code = builtWidgetCode();
     for (const gone of ['addInitializer', 'litPropertyMetadata', 'PolyfillSupport', 'HydrateSupport', 'litHtmlVersions']) {
       expect(code.includes(gone)).toBe(false);
     }

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { builtWidgetCode, WIDGET_DIST } from './built-widget.test-helper.js';
 // @ts-expect-error -- a build script in plain JavaScript, without types
 import { cssFromString, minifyCssText, privatePropertyNames, shortenPrivateProperties } from '../../scripts/minify-templates.js';
 
@@ -59,22 +60,15 @@ describe('private custom properties', () => {
 });
 
 describe('the built widget', () => {
-  const dist = resolve(import.meta.dirname, '../../dist/indigo-chat');
-  it.skipIf(!existsSync(dist))('keeps the public --indigo-chat-* properties and leaves no long private name behind', () => {
-    const code = readdirSync(dist)
-      .filter((f) => f.endsWith('.js'))
-      .map((f) => readFileSync(resolve(dist, f), 'utf8'))
-      .join('\n');
+  it.skipIf(!existsSync(WIDGET_DIST))('keeps the public --indigo-chat-* properties and leaves no long private name behind', () => {
+    const code = builtWidgetCode();
     expect(code).toContain('--indigo-chat-accent');
     expect(code).toContain('--indigo-chat-z-index');
     expect(code.match(/--_[a-zA-Z][\w-]*/g) ?? []).toEqual([]);
   });
 
-  it.skipIf(!existsSync(dist))('has no Lit css tag left: every stylesheet is a string to unsafeCSS', () => {
-    const code = readdirSync(dist)
-      .filter((f) => f.endsWith('.js'))
-      .map((f) => readFileSync(resolve(dist, f), 'utf8'))
-      .join('\n');
+  it.skipIf(!existsSync(WIDGET_DIST))('has no Lit css tag left: every stylesheet is a string to unsafeCSS', () => {
+    const code = builtWidgetCode();
     expect(code.includes("Value passed to 'css' function")).toBe(false);
     expect(code.includes('--indigo-chat-accent')).toBe(true);
   });

@@ -1,10 +1,11 @@
 // The widget build mangles TypeScript-private member names (scripts/private-names.js,
 // scripts/browser-plugins.js). A public name (attribute, property, method, event, part),
 // a wire or saved key must never be among them: this fails if one ever is.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { builtWidgetCode, WIDGET_DIST } from './built-widget.test-helper.js';
 // @ts-expect-error -- a build script in plain JavaScript, without types
 import { mangleableNames } from '../../scripts/private-names.js';
 
@@ -78,12 +79,8 @@ describe('mangled private member names', () => {
     for (const n of publicNames) expect(regex.test(n), n).toBe(false);
   });
 
-  const dist = resolve(root, 'dist/indigo-chat');
-  it.skipIf(!existsSync(dist))('are gone from the built widget, where the public names stay', () => {
-    const code = readdirSync(dist)
-      .filter((f) => f.endsWith('.js'))
-      .map((f) => readFileSync(resolve(dist, f), 'utf8'))
-      .join('\n');
+  it.skipIf(!existsSync(WIDGET_DIST))('are gone from the built widget, where the public names stay', () => {
+    const code = builtWidgetCode();
     expect(names.filter((n) => new RegExp(`\\.${n}\\b`).test(code))).toEqual([]);
     for (const n of ['mediaOrigins', 'deltaUnit', 'generationId', 'conversation', 'requestUpdate']) expect(code).toContain(`.${n}`);
   });
