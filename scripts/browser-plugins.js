@@ -51,25 +51,29 @@ export function secondMinifyPass({ module = true, root = resolve(import.meta.dir
     : false;
   return {
     name: 'indigo-chat-second-minify-pass',
-    async generateBundle(_options, bundle) {
-      const nameCache = {};
-      for (const chunk of Object.values(bundle)) {
-        if (chunk.type !== 'chunk') continue;
-        const map = bundle[`${chunk.fileName}.map`];
-        const out = await minify(chunk.code, {
-          // An ES module's top level is its own (names mangled); a classic script's (the
-          // loader's IIFE, whose `var IndigoChat` is the page's global) is not.
-          module,
-          ecma: 2020,
-          compress: { passes: 2 },
-          mangle: { properties },
-          nameCache,
-          sourceMap: map?.type === 'asset' ? { content: String(map.source), url: `${basename(chunk.fileName)}.map` } : false,
-        });
-        if (out.code === undefined) throw new Error(`second minify pass: no output for ${chunk.fileName}`);
-        chunk.code = out.code;
-        if (map?.type === 'asset' && typeof out.map === 'string') map.source = out.map;
-      }
-    },
+    // After Vite's own generateBundle work (it rewrites the preload markers and rebuilds
+    // each map from the chunk's pre-Terser map): run before it, the maps pointed every
+    // position of the Terser output into one line of lit-html.
+    generateBundle: { order: 'post', handler: secondPass },
   };
+  async function secondPass(_options, bundle) {
+    const nameCache = {};
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type !== 'chunk') continue;
+      const map = bundle[`${chunk.fileName}.map`];
+      const out = await minify(chunk.code, {
+        // An ES module's top level is its own (names mangled); a classic script's (the
+        // loader's IIFE, whose `var IndigoChat` is the page's global) is not.
+        module,
+        ecma: 2020,
+        compress: { passes: 2 },
+        mangle: { properties },
+        nameCache,
+        sourceMap: map?.type === 'asset' ? { content: String(map.source), url: `${basename(chunk.fileName)}.map` } : false,
+      });
+      if (out.code === undefined) throw new Error(`second minify pass: no output for ${chunk.fileName}`);
+      chunk.code = out.code;
+      if (map?.type === 'asset' && typeof out.map === 'string') map.source = out.map;
+    }
+  }
 }
