@@ -7,11 +7,13 @@
 //  - the hooks for Lit's polyfill-support and SSR hydration scripts (ShadyDOM/ShadyCSS for
 //    browsers without shadow DOM, far below the browser floor; no server rendering);
 //  - the `litHtmlVersions`-style globals, which only Lit's dev mode reads (its warning
-//    about several Lit copies on a page).
+//    about several Lit copies on a page);
+//  - `repeat()`'s check that it is bound in a text position (both of ours are: the
+//    transcript's messages and a message's blocks).
 // Each cut is the exact text of the installed Lit release and must be found exactly once:
 // a Lit update that changes it fails the build (check the cut against the new code, then
-// update its text here). Measured: -222 B gzip on the widget chunk
-// (docs/decisions/open-path-ui-trim.md). The npm package keeps Lit external, untouched.
+// update its text here). Measured: -248 B gzip on the widget chunk, and -50 B for the
+// repeat() check (docs/decisions/open-path-ui-trim.md). The npm package keeps Lit external, untouched.
 import MagicString from 'magic-string';
 
 /**
@@ -43,6 +45,11 @@ export const LIT_CUTS = [
     ';',
   ],
   ['lit-element/lit-element.js', '(s.litElementVersions??=[]).push("4.2.2");', ''],
+  [
+    'lit-html/directives/repeat.js',
+    'constructor(e){if(super(e),e.type!==r.CHILD)throw Error("repeat() can only be used in text expressions")}',
+    '',
+  ],
 ];
 
 /** Lit's module `code` (`file` as in LIT_CUTS) with its cuts made; throws if one is not there exactly once. */
@@ -67,7 +74,7 @@ export function minifyLit() {
   return {
     name: 'indigo-chat-minify-lit',
     transform: {
-      filter: { id: /\/node_modules\/(@lit\/reactive-element|lit-html|lit-element)\/[\w-]+\.js$/ },
+      filter: { id: /\/node_modules\/(@lit\/reactive-element|lit-html|lit-element)\/[\w/-]+\.js$/ },
       handler(code, id) {
         const file = FILES.find((f) => id.endsWith(`/node_modules/${f}`));
         if (!file) return null;
