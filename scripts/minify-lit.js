@@ -9,11 +9,14 @@
 //  - the `litHtmlVersions`-style globals, which only Lit's dev mode reads (its warning
 //    about several Lit copies on a page);
 //  - `repeat()`'s check that it is bound in a text position (both of ours are: the
-//    transcript's messages and a message's blocks).
+//    transcript's messages and a message's blocks);
+//  - the preparation of `svg`/`mathml` template results: the widget writes only `html`
+//    templates (its icons are <svg> elements inside them), and the build fails if one of
+//    its modules uses Lit's `svg` or `mathml` tag.
 // Each cut is the exact text of the installed Lit release and must be found exactly once:
 // a Lit update that changes it fails the build (check the cut against the new code, then
-// update its text here). Measured: -248 B gzip on the widget chunk, and -50 B for the
-// repeat() check (docs/decisions/open-path-ui-trim.md). The npm package keeps Lit external, untouched.
+// update its text here). Measured: -248 B gzip on the widget chunk, -50 B for the
+// repeat() check, -55 B for the svg/mathml results (docs/decisions/open-path-ui-trim.md). The npm package keeps Lit external, untouched.
 import MagicString from 'magic-string';
 
 /**
@@ -38,6 +41,12 @@ export const LIT_CUTS = [
   ],
   ['@lit/reactive-element/reactive-element.js', ',this.constructor.l?.forEach(t=>t(this))', ''],
   ['@lit/reactive-element/reactive-element.js', ',p?.({ReactiveElement:y}),(a.reactiveElementVersions??=[]).push("2.1.2")', ''],
+  ['lit-html/lit-html.js', 'l=2===i?"<svg>":3===i?"<math>":""', 'l=""'],
+  ['lit-html/lit-html.js', '(2===i?"</svg>":3===i?"</math>":"")', '""'],
+  ['lit-html/lit-html.js', ',2===i||3===i){const t=this.el.content.firstChild;t.replaceWith(...t.childNodes)}', ',0){}'],
+  ['lit-html/lit-html.js', 'l=2===i?"<svg>":3===i?"<math>":""', 'l=""'],
+  ['lit-html/lit-html.js', '(2===i?"</svg>":3===i?"</math>":"")', '""'],
+  ['lit-html/lit-html.js', ',2===i||3===i){const t=this.el.content.firstChild;t.replaceWith(...t.childNodes)}', ',0){}'],
   ['lit-html/lit-html.js', ',B=t.litHtmlPolyfillSupport;B?.(S,k),(t.litHtmlVersions??=[]).push("3.3.3");', ';'],
   [
     'lit-element/lit-element.js',
@@ -70,12 +79,20 @@ export function cutLit(file, code) {
 
 const FILES = [...new Set(LIT_CUTS.map(([f]) => f))];
 
+/** A Lit `svg`/`mathml` tagged template in a module's code (the cuts above leave them out). */
+export const FOREIGN_TEMPLATE = /(?<![\w.$-])(svg|mathml)\s*`/;
+
 export function minifyLit() {
   return {
     name: 'indigo-chat-minify-lit',
     transform: {
-      filter: { id: /\/node_modules\/(@lit\/reactive-element|lit-html|lit-element)\/[\w/-]+\.js$/ },
+      filter: { id: /\/node_modules\/(@lit\/reactive-element|lit-html|lit-element)\/[\w/-]+\.js$|\/src\/.*\.[jt]s$/ },
       handler(code, id) {
+        if (id.includes('/src/')) {
+          const m = FOREIGN_TEMPLATE.exec(code);
+          if (m) this.error(`${id} uses Lit's ${m[1]} tag: the widget's Lit is built without it (scripts/minify-lit.js)`);
+          return null;
+        }
         const file = FILES.find((f) => id.endsWith(`/node_modules/${f}`));
         if (!file) return null;
         const s = cutLit(file, code);

@@ -4,7 +4,7 @@ import { parseAst } from 'rolldown/parseAst';
 import { describe, expect, it } from 'vitest';
 import { builtWidgetCode, WIDGET_DIST } from './built-widget.test-helper.js';
 // @ts-expect-error -- a build script in plain JavaScript, without types
-import { cutLit, LIT_CUTS, LIT_INTERNAL_NAMES } from '../../scripts/minify-lit.js';
+import { cutLit, FOREIGN_TEMPLATE, LIT_CUTS, LIT_INTERNAL_NAMES, minifyLit } from '../../scripts/minify-lit.js';
 
 const cuts = LIT_CUTS as [string, string, string][];
 const cut = cutLit as (file: string, code: string) => { toString(): string };
@@ -39,6 +39,22 @@ describe("the build's cuts of Lit's unused parts", () => {
     const names = LIT_INTERNAL_NAMES as RegExp;
     expect(['_$AH', '_$AM', '_$Em', '_$Do'].every((n) => names.test(n))).toBe(true);
     expect(['_$litType$', '_$litPart$', '_$cssResult$', '_$E', '$AH', '_$AHx'].some((n) => names.test(n))).toBe(false);
+  });
+
+  it("fails the build when a widget module uses Lit's svg or mathml tag (their preparation is cut)", () => {
+    const foreign = FOREIGN_TEMPLATE as RegExp;
+    expect(['svg`<rect/>`', 'x = mathml `<mi></mi>`'].every((c) => foreign.test(c))).toBe(true);
+    expect(['html`<svg></svg>`', 'mug.svg`', 'my-svg`'].some((c) => foreign.test(c))).toBe(false);
+    const plugin = (minifyLit as () => { transform: { handler: (this: unknown, code: string, id: string) => unknown } })();
+    const context = {
+      error: (message: string) => {
+        throw new Error(message);
+      },
+    };
+    expect(() => plugin.transform.handler.call(context, 'export const a = svg`<rect/>`;', '/repo/src/components/a.ts')).toThrow(
+      /uses Lit's svg tag/,
+    );
+    expect(plugin.transform.handler.call(context, 'export const a = html`<svg></svg>`;', '/repo/src/components/a.ts')).toBe(null);
   });
 
   it('fails loudly when a cut is not there (a Lit update changed the code)', () => {
