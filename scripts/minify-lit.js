@@ -44,9 +44,6 @@ export const LIT_CUTS = [
   ['lit-html/lit-html.js', 'l=2===i?"<svg>":3===i?"<math>":""', 'l=""'],
   ['lit-html/lit-html.js', '(2===i?"</svg>":3===i?"</math>":"")', '""'],
   ['lit-html/lit-html.js', ',2===i||3===i){const t=this.el.content.firstChild;t.replaceWith(...t.childNodes)}', ',0){}'],
-  ['lit-html/lit-html.js', 'l=2===i?"<svg>":3===i?"<math>":""', 'l=""'],
-  ['lit-html/lit-html.js', '(2===i?"</svg>":3===i?"</math>":"")', '""'],
-  ['lit-html/lit-html.js', ',2===i||3===i){const t=this.el.content.firstChild;t.replaceWith(...t.childNodes)}', ',0){}'],
   ['lit-html/lit-html.js', ',B=t.litHtmlPolyfillSupport;B?.(S,k),(t.litHtmlVersions??=[]).push("3.3.3");', ';'],
   [
     'lit-element/lit-element.js',
