@@ -106,6 +106,38 @@ function forcedColorsPlugin() {
   };
 }
 
+/**
+ * The `phone` command (test/support/phone.ts): what a phone has that a desktop Chromium can
+ * emulate over CDP: no hover and a coarse pointer (`Emulation.setEmulatedMedia`), notch and
+ * home-indicator insets (`Emulation.setSafeAreaInsetsOverride`, the values of
+ * `env(safe-area-inset-*)`), and a finger's tap (`Input.dispatchTouchEvent`). One CDP session
+ * per page, kept, so overrides last until reset. Firefox's BiDi and WebKit's WebDriver have
+ * none of these: the answer is false there.
+ */
+function phonePlugin() {
+  const cdp = new WeakMap();
+  return {
+    name: 'phone-command',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'phone') return undefined;
+      if (session.browser.type !== 'puppeteer' || session.browser.name !== 'Chromium') return false;
+      const page = session.browser.getPage(session.id);
+      if (!cdp.has(page)) cdp.set(page, await page.createCDPSession());
+      const c = cdp.get(page);
+      if (payload.media) await c.send('Emulation.setEmulatedMedia', { features: payload.media });
+      if (payload.insets) await c.send('Emulation.setSafeAreaInsetsOverride', { insets: payload.insets });
+      if (payload.tap) {
+        await c.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
+        const touchPoints = [{ x: payload.tap.x, y: payload.tap.y }];
+        await c.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints });
+        await c.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+        await c.send('Emulation.setTouchEmulationEnabled', { enabled: false });
+      }
+      return true;
+    },
+  };
+}
+
 function launcherFor(engine) {
   if (engine === 'webkit') return webkitLauncher();
   return puppeteerLauncher(engine, engine === 'firefox' ? 'Firefox' : 'Chromium');
@@ -120,6 +152,7 @@ export default {
   browsers: selectedEngines().map(launcherFor),
   plugins: [
     forcedColorsPlugin(),
+    phonePlugin(),
     a11ySnapshotPlugin(),
     esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
   ],

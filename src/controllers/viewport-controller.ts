@@ -3,7 +3,9 @@
  * (a phone on its side: 360-430 px; the floating panel left a sliver of transcript there,
  * under the keyboard once it opened), and tracks the visual viewport, so the on-screen
  * keyboard never covers the composer. The height goes to the CSS variable
- * `--indigo-chat-vvh` (the stylesheet falls back to `100dvh`).
+ * `--indigo-chat-vvh` (the stylesheet falls back to `100dvh`), the top to `--indigo-chat-vvt`:
+ * iOS pans the visual viewport down to the focused composer as the keyboard opens (and
+ * scrolls it), so a panel at the layout viewport's top would lose its header above the screen.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
@@ -31,6 +33,8 @@ export class ViewportController implements ReactiveController {
       this.#mql.addEventListener('change', this.#onMedia);
     }
     globalThis.visualViewport?.addEventListener('resize', this.#onViewport);
+    // iOS also pans (scrolls) the visual viewport to the focused composer.
+    globalThis.visualViewport?.addEventListener('scroll', this.#onViewport);
     this.#onViewport();
   }
 
@@ -38,6 +42,7 @@ export class ViewportController implements ReactiveController {
     this.#mql?.removeEventListener('change', this.#onMedia);
     this.#mql = null;
     globalThis.visualViewport?.removeEventListener('resize', this.#onViewport);
+    globalThis.visualViewport?.removeEventListener('scroll', this.#onViewport);
     if (this.#frame) cancelAnimationFrame(this.#frame);
     this.#frame = 0;
   }
@@ -53,7 +58,12 @@ export class ViewportController implements ReactiveController {
     this.#frame = requestAnimationFrame(() => {
       this.#frame = 0;
       const vv = globalThis.visualViewport;
-      if (vv) this.#host.style.setProperty('--indigo-chat-vvh', `${Math.round(vv.height)}px`);
+      if (vv)
+        for (const [k, px] of [
+          ['h', vv.height],
+          ['t', vv.offsetTop],
+        ] as const)
+          this.#host.style.setProperty(`--indigo-chat-vv${k}`, `${px}px`);
     });
   };
 }

@@ -146,15 +146,6 @@ export const indigoChatStyles = css`
     right: auto;
     left: 0;
   }
-  .launcher.small [part~='panel'] {
-    position: fixed;
-    inset: 0 0 auto 0;
-    width: 100vw;
-    max-width: none;
-    height: var(--indigo-chat-vvh, 100dvh);
-    max-height: none;
-    border-radius: 0;
-  }
   .inline [part~='panel'] {
     border: 1px solid var(--_line);
     border-radius: var(--_radius);

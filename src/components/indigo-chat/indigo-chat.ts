@@ -1358,6 +1358,7 @@ export class IndigoChat extends LitElement {
           id="${this.#uid}-input"
           part="input"
           rows="1"
+          enterkeyhint="send"
           aria-describedby=${this.counted === null ? nothing : `${this.#uid}-count`}
           aria-invalid=${this.#over ? 'true' : nothing}
           placeholder=${s.placeholder}
@@ -1422,7 +1423,7 @@ export class IndigoChat extends LitElement {
     const s = stringsFor(lang);
     const v = visitorStringsFor(lang);
     const launcher = this.mode === 'launcher';
-    const classes = `root ${this.mode === 'inline' || this.mode === 'fullscreen' ? 'inline' : 'launcher'}${this.#viewport.small ? ' small' : ''}`;
+    const classes = `root ${this.mode === 'inline' || this.mode === 'fullscreen' ? 'inline' : 'launcher'}`;
     // title="" stops the host's title attribute from showing as a tooltip everywhere.
     // dir follows the wanted language at once (the layout does not wait for its strings).
     return html`<div class=${classes} title="" lang=${lang} dir=${dirOf(this.#wantedLang)}>

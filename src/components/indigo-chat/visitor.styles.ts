@@ -24,12 +24,12 @@ export const visitorStyles = css`
   [part~='message-user'] .meta {
     justify-content: flex-end;
   }
-  [part~='time'] {
-    opacity: 0;
-  }
-  [part~='message']:hover [part~='time'],
-  [part~='message']:focus-within [part~='time'] {
-    opacity: 1;
+  /* Hidden until looked at (hover, focus) where there is a hover; on a touch screen always
+     shown, its text written by the tap (pointerover). */
+  @media (hover: hover) {
+    [part~='message']:not(:hover, :focus-within) [part~='time'] {
+      opacity: 0;
+    }
   }
   @media (prefers-reduced-motion: no-preference) {
     [part~='time'] {
@@ -118,12 +118,14 @@ export const visitorStyles = css`
     }
   }
 
-  /* The modal panel: phones (<= 480 px wide, <= 440 px tall) and fullscreen, in the top layer. */
-  .root dialog.modal[part~='panel'] {
+  /* The modal panel: phones (<= 480 px wide, <= 440 px tall) and fullscreen, in the top layer,
+     on the visual viewport (its top moves when iOS pans to the composer), its content inside
+     the safe area (a notch, the home indicator; 0 without viewport-fit=cover). */
+  dialog.modal[part~='panel'] {
     position: fixed;
-    inset: 0 0 auto 0;
+    inset: var(--indigo-chat-vvt, 0) 0 auto 0;
     margin: 0;
-    padding: 0;
+    padding: env(safe-area-inset-top) env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left);
     border: 0;
     border-radius: 0;
     box-shadow: none;
@@ -132,7 +134,7 @@ export const visitorStyles = css`
     height: var(--indigo-chat-vvh, 100dvh);
     max-height: none;
   }
-  .root dialog.modal[part~='panel']:not([open]) {
+  dialog.modal[part~='panel']:not([open]) {
     display: none;
   }
   dialog.modal::backdrop {

@@ -1,0 +1,265 @@
+/**
+ * The widget on a phone (docs/decisions/phone-review.md): touch targets, times without
+ * hover, the on-screen keyboard's Enter key and visual viewport, notches and the home
+ * indicator. The fullscreen panel is the phone's modal panel in every engine (no resize
+ * needed, which WebKit's driver cannot do); what only a phone has (no hover, safe-area
+ * insets, a finger's tap) is emulated where the driver can (Chromium over CDP,
+ * test/support/phone.ts) and skipped elsewhere.
+ */
+import { expect, fixture, html } from '@open-wc/testing';
+import { http, HttpResponse } from 'msw';
+import { nothing } from 'lit';
+import { waitUntil } from '../../../test/support/wait-until.js';
+import { resize } from '../../../test/support/resize.js';
+import { safeAreaInsets, tap, touchScreen } from '../../../test/support/phone.js';
+import '../../define.js';
+import { mountShell } from '../../loader/shell.js';
+import type { IndigoChat } from './indigo-chat.js';
+import { $, $$, botMessages, typeAndEnter, useFakeRelays, welcomeChunks, type Reply } from './fake-relay.test-helper.js';
+
+const relays = useFakeRelays('phone');
+let n = 0;
+const idle = (el: IndigoChat) => el.conversation.transcript.status === 'idle' && !el.conversation.inFlight;
+/** A sender id of the relay's shape: thumbs show only for a conversation the relay signed. */
+const SENDER = (i: number) => `Qk3lVq0Yb1xR9nQ2sT8uW${i % 10}.${'s'.repeat(43)}`;
+
+async function chat(replies: Reply[], attrs: { mode?: string; teaser?: string; consent?: string } = {}): Promise<IndigoChat> {
+  n++;
+  const r = relays.relay().queue(welcomeChunks(), ...replies);
+  const sender = SENDER(n);
+  relays.use(
+    http.post(`${r.path}/session`, () => HttpResponse.json({ sender })),
+    http.post(`${r.path}/feedback`, () => HttpResponse.json({ ok: true })),
+  );
+  return fixture<IndigoChat>(
+    html`<indigo-chat
+      relay=${r.path}
+      id=${`phone-${n}`}
+      mode=${attrs.mode ?? 'fullscreen'}
+      lang="en"
+      storage="none"
+      teaser=${attrs.teaser ?? nothing}
+      consent=${attrs.consent ?? nothing}
+    ></indigo-chat>`,
+  );
+}
+
+const welcomed = (el: IndigoChat) => waitUntil(() => botMessages(el).length === 1 && idle(el), 'welcome');
+
+/** Everything a finger can aim at (what focus-on-click.ts treats as a control). */
+const CONTROLS = 'button, a[href], input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+
+/**
+ * WCAG 2.5.8 (target size, minimum): each target is at least 24 x 24 CSS px, or a 24 px
+ * circle on its centre touches no other target. Links inside a sentence are exempt
+ * (inline). Hidden targets (no box) are not aimed at.
+ */
+function undersized(root: ShadowRoot): string[] {
+  const targets = [...root.querySelectorAll<HTMLElement>(CONTROLS)]
+    .filter((e) => !e.closest('[part~="bubble"] p, [part~="bubble"] li'))
+    .map((e) => ({ e, r: e.getBoundingClientRect() }))
+    .filter(({ r }) => r.width > 0 && r.height > 0);
+  const small = targets.filter(({ r }) => r.width < 24 || r.height < 24);
+  return small
+    .filter(({ e, r }) => {
+      const cx = r.left + r.width / 2;
+      const cy = r.top + r.height / 2;
+      return targets.some(({ e: o, r: b }) => {
+        if (o === e || o.contains(e) || e.contains(o)) return false;
+        // Distance from the centre to the other box, less than the circle's radius.
+        const dx = Math.max(b.left - cx, 0, cx - b.right);
+        const dy = Math.max(b.top - cy, 0, cy - b.bottom);
+        return Math.hypot(dx, dy) < 12;
+      });
+    })
+    .map(({ e, r }) => `${e.getAttribute('part') ?? e.className}: ${r.width.toFixed(1)} x ${r.height.toFixed(1)}`);
+}
+
+const richAnswer: Reply = [
+  { type: 'processing.start' },
+  { type: 'text', data: { text: '<p>See <a href="https://indigo.ai/">the site</a>.</p>' } },
+  { type: 'link', data: { label: 'Call us', url: 'tel:+390212345678' } },
+  { type: 'carousel.start', data: { carousel_id: 5 } },
+  ...[1, 2, 3].flatMap((i) => [
+    { type: 'carousel.card.start', card_index: i, carousel_id: 5, data: { title: `Bike ${i}`, description: 'A bike', image: null } },
+    { type: 'carousel.card.button', card_index: i, carousel_id: 5, data: { label: `Pick ${i}`, payload: `p${i}` } },
+    { type: 'carousel.card.end', card_index: i, carousel_id: 5 },
+  ]),
+  { type: 'carousel.end', data: { carousel_id: 5 } },
+  { type: 'button', data: { label: 'More', payload: 'more' } },
+  { type: 'processing.end' },
+];
+
+describe('on a phone', () => {
+  let resized = false;
+  afterEach(async () => {
+    await touchScreen(false);
+    await safeAreaInsets(0, 0, 0, 0);
+    if (resized) await resize(800, 600);
+    resized = false;
+  });
+
+  it('every control of the phone panel, the consent step and the closed launcher with its teaser is a 24 x 24 px target (WCAG 2.5.8)', async () => {
+    resized = await resize(360, 740); // where the driver can (not WebKit): the fullscreen panel is the phone's either way
+    const el = await chat([richAnswer]);
+    await welcomed(el);
+    el.send('show me');
+    await waitUntil(() => $(el, '.carousel-strip [part~="button"]') && idle(el), 'answer');
+    await el.updateComplete;
+    // Thumbs down opens the reasons and the comment; the header menu its items.
+    const down = () => botMessages(el)[1]!.querySelector<HTMLButtonElement>('[part~="thumb-down"]');
+    await waitUntil(down, 'thumbs');
+    down()!.click();
+    await waitUntil(() => $(el, '[part~="feedback-reason"]'), 'reasons');
+    $(el, '[part~="menu"]')!.click();
+    await waitUntil(() => $(el, '[part~="download"]')?.getBoundingClientRect().width, 'menu open');
+    const parts = new Set($$(el, CONTROLS).map((e) => e.getAttribute('part')));
+    for (const part of [
+      'menu',
+      'download',
+      'restart',
+      'copy',
+      'thumb-up',
+      'thumb-down',
+      'feedback-reason',
+      'carousel-prev',
+      'carousel-next',
+      'button',
+      'link',
+      'input',
+      'send',
+    ])
+      expect(parts, part).to.include(part);
+    expect(undersized(el.shadowRoot!)).to.deep.equal([]);
+
+    const consent = await chat([], { mode: 'launcher', consent: 'required' });
+    consent.show();
+    await waitUntil(() => $(consent, '[part~="consent-decline"]'), 'consent');
+    expect($(consent, '[part~="close"]')!.getBoundingClientRect().width).to.be.greaterThan(0);
+    expect(undersized(consent.shadowRoot!)).to.deep.equal([]);
+
+    const teaser = await chat([], { mode: 'launcher', teaser: 'Need a hand?' });
+    await waitUntil(() => $(teaser, '.teaser button:last-child'), 'teaser');
+    expect(undersized(teaser.shadowRoot!)).to.deep.equal([]);
+  });
+
+  it("the composer's Enter key says Send on a phone keyboard, and sends", async () => {
+    const el = await chat([]);
+    await welcomed(el);
+    const input = $<HTMLTextAreaElement>(el, '[part~="input"]')!;
+    expect(input.getAttribute('enterkeyhint')).to.equal('send');
+    await typeAndEnter(el, 'from the phone');
+    await waitUntil(() => botMessages(el).length === 2 && idle(el), 'answer');
+    expect(input.value).to.equal('');
+    // Sentences are capitalized and corrected as the platform does by default: nothing turns that off.
+    expect(input.hasAttribute('autocapitalize') || input.hasAttribute('autocorrect') || input.hasAttribute('spellcheck')).to.equal(false);
+  });
+
+  it('without hover (a touch screen) message times are not hidden behind hover: a tap on a message writes its relative time', async function () {
+    const el = await chat([]);
+    await welcomed(el);
+    await el.updateComplete;
+    const message = botMessages(el)[0]!;
+    const time = message.querySelector<HTMLElement>('[part~="time"]')!;
+    const rel = time.querySelector<HTMLElement>('.rel')!;
+    // A desktop: hidden until hovered or focused.
+    if (matchMedia('(hover: hover)').matches) expect(getComputedStyle(time).opacity).to.equal('0');
+    if (!(await touchScreen(true))) {
+      // No emulation here (Firefox, WebKit): the hiding is declared for devices that hover only.
+      const rules = el.shadowRoot!.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules]);
+      const hidden = rules.filter(
+        (r) => r instanceof CSSStyleRule && /\[part~="?time"?\]$/.test(r.selectorText) && r.style.opacity === '0',
+      );
+      expect(hidden, 'no unconditional opacity: 0 on [part~=time]').to.deep.equal([]);
+      this.skip();
+    }
+    // A finger on the bubble: pointerover, as for a mouse, writes "now"-like text.
+    expect(rel.textContent).to.equal('');
+    const box = message.querySelector('[part~="bubble"]')!.getBoundingClientRect();
+    expect(await tap(box.left + 10, box.top + box.height / 2)).to.equal(true);
+    await waitUntil(() => rel.textContent !== '', 'relative time written by the tap');
+    expect(getComputedStyle(time).opacity).to.equal('1');
+  });
+
+  it('a notch and the home indicator (viewport-fit=cover): the phone panel keeps header and composer inside the safe area, the launcher (shell and widget) clears it', async function () {
+    const meta = document.createElement('meta');
+    meta.name = 'viewport';
+    meta.content = 'width=device-width, initial-scale=1, viewport-fit=cover';
+    document.head.append(meta);
+    const host = document.createElement('phone-shell-host'); // never defined: the shell stays
+    try {
+      if (!(await safeAreaInsets(47, 0, 34, 0))) this.skip(); // Firefox's and WebKit's drivers cannot set insets
+      const el = await chat([]);
+      await welcomed(el);
+      const panel = $(el, '[part~="panel"]')!;
+      expect(panel.getBoundingClientRect().top).to.equal(0); // the panel's surface still fills the screen
+      expect($(el, '[part~="header"]')!.getBoundingClientRect().top).to.be.at.least(47);
+      expect($(el, '[part~="composer"]')!.getBoundingClientRect().bottom).to.be.at.most(innerHeight - 34 + 0.5);
+      // On its side: the notch on the left, the home indicator below.
+      expect(await safeAreaInsets(0, 47, 21, 47)).to.equal(true);
+      await waitUntil(() => $(el, '[part~="header"]')!.getBoundingClientRect().left >= 47, 'header clear of the notch');
+      expect($(el, '[part~="composer"]')!.getBoundingClientRect().right).to.be.at.most(innerWidth - 47 + 0.5);
+      expect($(el, '[part~="composer"]')!.getBoundingClientRect().bottom).to.be.at.most(innerHeight - 21 + 0.5);
+      el.remove();
+
+      expect(await safeAreaInsets(47, 0, 34, 0)).to.equal(true);
+      document.body.append(host);
+      const shell = mountShell(host, { lang: 'en', onIntent: () => {}, onActivate: () => {} });
+      expect(shell.button.getBoundingClientRect().bottom).to.be.at.most(innerHeight - 34 - 20 + 0.5);
+      const launcher = await chat([], { mode: 'launcher' });
+      const button = $(launcher, '[part~="launcher"]')!;
+      expect(button.getBoundingClientRect().bottom).to.be.at.most(innerHeight - 34 - 20 + 0.5);
+      expect(button.getBoundingClientRect().bottom).to.be.closeTo(shell.button.getBoundingClientRect().bottom, 0.5); // no jump at the swap
+    } finally {
+      host.remove();
+      meta.remove();
+    }
+  });
+
+  it('the phone panel follows the visual viewport as the keyboard opens (iOS pans it to the composer): header on screen, composer above the keyboard, the latest message in view', async () => {
+    const real = Object.getOwnPropertyDescriptor(window, 'visualViewport');
+    // The controller's own event path: a visual viewport that shrinks and pans like iOS's.
+    const vv = Object.assign(new EventTarget(), {
+      width: innerWidth,
+      height: innerHeight,
+      offsetTop: 0,
+      offsetLeft: 0,
+      pageTop: 0,
+      pageLeft: 0,
+      scale: 1,
+    });
+    Object.defineProperty(window, 'visualViewport', { configurable: true, get: () => vv });
+    try {
+      const el = await chat([]);
+      await welcomed(el);
+      for (let i = 0; i < 6; i++) {
+        await typeAndEnter(el, `line ${i}`);
+        await waitUntil(() => botMessages(el).length === i + 2 && idle(el), `answer ${i}`);
+      }
+      const panel = $(el, '[part~="panel"]')!;
+      const transcript = $(el, '[part~="transcript"]')!;
+      const atEnd = () => transcript.scrollHeight - transcript.scrollTop - transcript.clientHeight <= 24;
+      await waitUntil(atEnd, 'at the end');
+      // The keyboard takes 300 px, and the browser pans 200 px down.
+      vv.height = innerHeight - 300;
+      vv.dispatchEvent(new Event('resize'));
+      vv.offsetTop = 200;
+      vv.dispatchEvent(new Event('scroll'));
+      await waitUntil(() => Math.round(panel.getBoundingClientRect().top) === 200, 'panel at the visual viewport top');
+      expect(panel.getBoundingClientRect().height).to.be.closeTo(innerHeight - 300, 1);
+      expect($(el, '[part~="composer"]')!.getBoundingClientRect().bottom).to.be.at.most(200 + innerHeight - 300 + 0.5);
+      await waitUntil(atEnd, 'the latest message still in view');
+      // The keyboard goes: back to the whole screen.
+      vv.height = innerHeight;
+      vv.offsetTop = 0;
+      vv.dispatchEvent(new Event('resize'));
+      await waitUntil(
+        () => panel.getBoundingClientRect().top === 0 && Math.abs(panel.getBoundingClientRect().height - innerHeight) < 1,
+        'whole screen',
+      );
+    } finally {
+      if (real) Object.defineProperty(window, 'visualViewport', real);
+      else delete (window as { visualViewport?: unknown }).visualViewport;
+    }
+  });
+});
