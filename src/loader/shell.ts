@@ -26,9 +26,9 @@ const TEXT: Readonly<Record<string, readonly [open: string, failed: string, one?
 
 const textOf = (lang: string) => TEXT[pickLang(lang, (b) => b in TEXT)]!;
 
-/** Mirrors the widget's launcher rules (indigo-chat.styles.ts) so the swap shows no jump. */
+/** Mirrors the widget's launcher rules (indigo-chat.styles.ts) so the swap shows no jump (its safe-area margin too). */
 const CSS =
-  ':host{--_a:var(--indigo-chat-accent,#4f46e5);--_o:var(--indigo-chat-on-accent,#fff);position:fixed;z-index:var(--indigo-chat-z-index,2147483000);bottom:20px;right:20px;display:block}' +
+  ':host{--_a:var(--indigo-chat-accent,#4f46e5);--_o:var(--indigo-chat-on-accent,#fff);position:fixed;z-index:var(--indigo-chat-z-index,2147483000);bottom:20px;right:20px;margin:0 env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left);display:block}' +
   ':host([position=left]){right:auto;left:20px}:host([hidden]){display:none}' +
   '@media (prefers-color-scheme:dark){:host{--_a:var(--indigo-chat-accent,#8b85ff)}}' +
   '@supports (color:oklch(from red l c h)){:host{--_o:var(--indigo-chat-on-accent,oklch(from var(--_a) clamp(0.13,(0.62 - l)*1000,1) 0 0))}}' +

@@ -53,11 +53,13 @@ export const indigoChatStyles = css`
   :host([hidden]) {
     display: none;
   }
+  /* Clear of a notch or the home indicator on a page with viewport-fit=cover (0 elsewhere). */
   :host([mode='launcher']) {
     position: fixed;
     z-index: var(--indigo-chat-z-index, 2147483000);
     bottom: 20px;
     right: 20px;
+    margin: 0 env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left);
   }
   :host([mode='launcher'][position='left']) {
     right: auto;
@@ -78,6 +80,10 @@ export const indigoChatStyles = css`
   }
   .root {
     height: 100%;
+  }
+  /* A quick second tap (carousel Next, thumbs, Send) is a tap, not a double-tap zoom. */
+  button {
+    touch-action: manipulation;
   }
   [part~='launcher'] {
     position: relative;
