@@ -84,6 +84,20 @@ function webkitLauncher() {
 }
 
 /**
+ * A CDP session per Chromium page, kept (an emulation override lives as long as its
+ * session); null for Firefox's BiDi and WebKit's WebDriver, which have no CDP.
+ */
+function cdpSessions() {
+  const cdp = new WeakMap();
+  return async (session) => {
+    if (session.browser.type !== 'puppeteer' || session.browser.name !== 'Chromium') return null;
+    const page = session.browser.getPage(session.id);
+    if (!cdp.has(page)) cdp.set(page, await page.createCDPSession());
+    return cdp.get(page);
+  };
+}
+
+/**
  * The `forced-colors` command (test/support/forced-colors.ts): Chromium renders real forced
  * colors (Windows High Contrast) over CDP `Emulation.setEmulatedMedia`, which puppeteer's
  * `emulateMediaFeatures` (and so `emulateMedia`) refuses; the override lives as long as the
@@ -91,16 +105,15 @@ function webkitLauncher() {
  * command: the answer is false there.
  */
 function forcedColorsPlugin() {
-  const cdp = new WeakMap();
+  const cdpOf = cdpSessions();
   return {
     name: 'forced-colors-command',
     async executeCommand({ command, payload, session }) {
       if (command !== 'forced-colors') return undefined;
-      if (session.browser.type !== 'puppeteer' || session.browser.name !== 'Chromium') return false;
-      const page = session.browser.getPage(session.id);
-      if (!cdp.has(page)) cdp.set(page, await page.createCDPSession());
+      const cdp = await cdpOf(session);
+      if (!cdp) return false;
       const value = payload?.active ? 'active' : 'none';
-      await cdp.get(page).send('Emulation.setEmulatedMedia', { features: [{ name: 'forced-colors', value }] });
+      await cdp.send('Emulation.setEmulatedMedia', { features: [{ name: 'forced-colors', value }] });
       return true;
     },
   };
@@ -115,15 +128,13 @@ function forcedColorsPlugin() {
  * none of these: the answer is false there.
  */
 function phonePlugin() {
-  const cdp = new WeakMap();
+  const cdpOf = cdpSessions();
   return {
     name: 'phone-command',
     async executeCommand({ command, payload, session }) {
       if (command !== 'phone') return undefined;
-      if (session.browser.type !== 'puppeteer' || session.browser.name !== 'Chromium') return false;
-      const page = session.browser.getPage(session.id);
-      if (!cdp.has(page)) cdp.set(page, await page.createCDPSession());
-      const c = cdp.get(page);
+      const c = await cdpOf(session);
+      if (!c) return false;
       if (payload.media) await c.send('Emulation.setEmulatedMedia', { features: payload.media });
       if (payload.insets) await c.send('Emulation.setSafeAreaInsetsOverride', { insets: payload.insets });
       if (payload.tap) {
