@@ -195,6 +195,8 @@ describe('on a phone', () => {
       const panel = $(el, '[part~="panel"]')!;
       expect(panel.getBoundingClientRect().top).to.equal(0); // the panel's surface still fills the screen
       expect($(el, '[part~="header"]')!.getBoundingClientRect().top).to.be.at.least(47);
+      // The strip under the status bar has the header's colour, not the conversation's.
+      expect(getComputedStyle(panel).borderTopColor).to.equal(getComputedStyle($(el, '[part~="header"]')!).backgroundColor);
       expect($(el, '[part~="composer"]')!.getBoundingClientRect().bottom).to.be.at.most(innerHeight - 34 + 0.5);
       // On its side: the notch on the left, the home indicator below.
       expect(await safeAreaInsets(0, 47, 21, 47)).to.equal(true);

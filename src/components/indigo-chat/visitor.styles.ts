@@ -120,13 +120,15 @@ export const visitorStyles = css`
 
   /* The modal panel: phones (<= 480 px wide, <= 440 px tall) and fullscreen, in the top layer,
      on the visual viewport (its top moves when iOS pans to the composer), its content inside
-     the safe area (a notch, the home indicator; 0 without viewport-fit=cover). */
+     the safe area (a notch, the home indicator; 0 without viewport-fit=cover), the strip under
+     the status bar in the header's colour. */
   dialog.modal[part~='panel'] {
     position: fixed;
     inset: var(--indigo-chat-vvt, 0) 0 auto 0;
     margin: 0;
-    padding: env(safe-area-inset-top) env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left);
+    padding: 0 env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left);
     border: 0;
+    border-top: env(safe-area-inset-top) solid var(--_accent);
     border-radius: 0;
     box-shadow: none;
     width: 100vw;
