@@ -277,4 +277,29 @@ describe('on a phone', () => {
     const transcript = $(el, '[part~="transcript"]')!.getBoundingClientRect().height;
     expect(transcript / panel.getBoundingClientRect().height).to.be.at.least(0.6);
   });
+
+  it("a finger's whole flow (Chromium's touch): tap the launcher, a quick reply, the composer and Send", async function () {
+    resized = await resize(390, 740);
+    const el = await chat([], { mode: 'launcher' });
+    await el.updateComplete;
+    const centre = (e: Element) => {
+      const r = e.getBoundingClientRect();
+      return [r.left + r.width / 2, r.top + r.height / 2] as const;
+    };
+    if (!(await tap(...centre($(el, '[part~="launcher"]')!)))) this.skip(); // Firefox's and WebKit's drivers cannot touch
+    await welcomed(el);
+    expect($(el, '[part~="panel"]')!.matches(':modal')).to.equal(resized);
+    const reply = $(el, '[part~="quick-replies"] [part~="button"]')!;
+    expect(await tap(...centre(reply))).to.equal(true);
+    await waitUntil(() => botMessages(el).length === 2 && idle(el), 'the quick reply answered');
+    const input = $<HTMLTextAreaElement>(el, '[part~="input"]')!;
+    expect(await tap(...centre(input))).to.equal(true);
+    await waitUntil(() => el.shadowRoot!.activeElement === input, 'the composer focused by the tap');
+    input.value = 'typed on glass';
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+    expect(await tap(...centre($(el, '[part~="send"]')!))).to.equal(true);
+    await waitUntil(() => botMessages(el).length === 3 && idle(el), 'the typed message answered');
+    // Sending keeps the focus, and so the keyboard, in the composer.
+    expect(el.shadowRoot!.activeElement).to.equal(input);
+  });
 });
