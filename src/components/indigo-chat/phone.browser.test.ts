@@ -23,7 +23,10 @@ const idle = (el: IndigoChat) => el.conversation.transcript.status === 'idle' &&
 /** A sender id of the relay's shape: thumbs show only for a conversation the relay signed. */
 const SENDER = (i: number) => `Qk3lVq0Yb1xR9nQ2sT8uW${i % 10}.${'s'.repeat(43)}`;
 
-async function chat(replies: Reply[], attrs: { mode?: string; teaser?: string; consent?: string } = {}): Promise<IndigoChat> {
+async function chat(
+  replies: Reply[],
+  attrs: { mode?: string; teaser?: string; consent?: string; csat?: string } = {},
+): Promise<IndigoChat> {
   n++;
   const r = relays.relay().queue(welcomeChunks(), ...replies);
   const sender = SENDER(n);
@@ -40,6 +43,7 @@ async function chat(replies: Reply[], attrs: { mode?: string; teaser?: string; c
       storage="none"
       teaser=${attrs.teaser ?? nothing}
       consent=${attrs.consent ?? nothing}
+      csat=${attrs.csat ?? nothing}
     ></indigo-chat>`,
   );
 }
@@ -101,7 +105,8 @@ describe('on a phone', () => {
 
   it('every control of the phone panel, the consent step and the closed launcher with its teaser is a 24 x 24 px target (WCAG 2.5.8)', async () => {
     resized = await resize(360, 740); // where the driver can (not WebKit): the fullscreen panel is the phone's either way
-    const el = await chat([richAnswer]);
+    const el = await chat([richAnswer], { csat: '1' });
+    el.csatIdleMs = 10;
     await welcomed(el);
     el.send('show me');
     await waitUntil(() => $(el, '.carousel-strip [part~="button"]') && idle(el), 'answer');
@@ -111,6 +116,11 @@ describe('on a phone', () => {
     await waitUntil(down, 'thumbs');
     down()!.click();
     await waitUntil(() => $(el, '[part~="feedback-reason"]'), 'reasons');
+    // CSAT is asked when an answer ends and the feedback module is there (the thumbs load it):
+    // one more answer, once it is.
+    el.send('one more');
+    await waitUntil(() => botMessages(el).length === 3 && idle(el), 'one more answer');
+    await waitUntil(() => $(el, '[part~="csat-score"]'), 'the CSAT card');
     $(el, '[part~="menu"]')!.click();
     await waitUntil(() => $(el, '[part~="download"]')?.getBoundingClientRect().width, 'menu open');
     const parts = new Set($$(el, CONTROLS).map((e) => e.getAttribute('part')));
@@ -126,6 +136,8 @@ describe('on a phone', () => {
       'carousel-next',
       'button',
       'link',
+      'csat-score',
+      'feedback-comment',
       'input',
       'send',
     ])
