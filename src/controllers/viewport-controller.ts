@@ -58,12 +58,10 @@ export class ViewportController implements ReactiveController {
     this.#frame = requestAnimationFrame(() => {
       this.#frame = 0;
       const vv = globalThis.visualViewport;
-      if (vv)
-        for (const [k, px] of [
-          ['h', vv.height],
-          ['t', vv.offsetTop],
-        ] as const)
-          this.#host.style.setProperty(`--indigo-chat-vv${k}`, `${px}px`);
+      if (vv) {
+        this.#host.style.setProperty('--indigo-chat-vvh', `${vv.height}px`);
+        this.#host.style.setProperty('--indigo-chat-vvt', `${vv.offsetTop}px`);
+      }
     });
   };
 }
