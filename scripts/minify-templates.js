@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import MagicString from 'magic-string';
 import { transform } from 'lightningcss';
+import { BROWSER_FLOOR } from './browser-target.js';
 
 /** Whitespace runs with a line break become one space; HTML renders them the same. */
 export function minifyHtmlText(text) {
@@ -28,10 +29,22 @@ export function keepLargeIntegers(source, css) {
   return css;
 }
 
+/**
+ * lightningcss's targets for the browser floor (`safari >= 15.4` is 15 << 16 | 4 << 8).
+ * Without targets it assumes every browser knows every value and drops a declaration's
+ * fallback written before it (`max-height: calc(100vh - ...)` before the `dvh` one).
+ */
+export const CSS_TARGETS = Object.fromEntries(
+  BROWSER_FLOOR.map((query) => {
+    const [, name, major, minor = '0'] = /^(\w+) >= (\d+)(?:\.(\d+))?$/.exec(query);
+    return [name, (Number(major) << 16) | (Number(minor) << 8)];
+  }),
+);
+
 /** lightningcss over a template without `${}` (ours have none); anything odd is kept. */
 export function minifyCssText(text) {
   try {
-    const { code } = transform({ filename: 'template.css', code: Buffer.from(text), minify: true });
+    const { code } = transform({ filename: 'template.css', code: Buffer.from(text), minify: true, targets: CSS_TARGETS });
     return keepLargeIntegers(text, code.toString());
   } catch {
     return text;

@@ -15,6 +15,14 @@ describe('minifyCssText', () => {
     );
   });
 
+  it('keeps a fallback declaration the browser floor needs (Chrome 93-107 and Safari 15.4 have no dvh)', () => {
+    expect(minify('.p { max-height: calc(100vh - 110px); max-height: calc(100dvh - 110px); }')).toBe(
+      '.p{max-height:calc(100vh - 110px);max-height:calc(100dvh - 110px)}',
+    );
+    // Range media queries came in Safari 16.4: written as min/max for the floor.
+    expect(minify('@media (width <= 52rem) { .a { color: red } }')).toBe('@media (max-width:52rem){.a{color:red}}');
+  });
+
   it('minifies the rest as before', () => {
     expect(minify('.a {\n  opacity: 0.50;\n  z-index: 2;\n}\n')).toBe('.a{opacity:.5;z-index:2}');
   });
@@ -65,6 +73,11 @@ describe('the built widget', () => {
     expect(code).toContain('--indigo-chat-accent');
     expect(code).toContain('--indigo-chat-z-index');
     expect(code.match(/--_[a-zA-Z][\w-]*/g) ?? []).toEqual([]);
+  });
+
+  it.skipIf(!existsSync(WIDGET_DIST))("keeps the panel's 100vh line before its dvh one", () => {
+    // lightningcss may move other declarations between them; the order of the two stays.
+    expect(builtWidgetCode()).toMatch(/max-height:calc\(100vh - 110px\);[^}]*max-height:calc\(100dvh - 110px\)/);
   });
 
   it.skipIf(!existsSync(WIDGET_DIST))('has no Lit css tag left: every stylesheet is a string to unsafeCSS', () => {
