@@ -72,9 +72,18 @@ export class FeedbackBinding {
    */
   rateable(): Map<string, string> {
     if (this.#s) return this.#s.rateable();
-    const c = this.el.conversation;
-    if (c.sender && c.transcript.messages.some((m) => m.role === 'user')) void this.#load().catch(() => {});
+    this.#once(() => {});
     return NONE;
+  }
+
+  /**
+   * `then` with the session: now, or once loaded where the visitor has written (thumbs and
+   * CSAT are only for them), so a CSAT timer or a close before the chunk arrived still asks.
+   */
+  #once(then: (s: FeedbackSession) => void): void {
+    const c = this.el.conversation;
+    if (this.#s) then(this.#s);
+    else if (c.sender && c.transcript.messages.some((m) => m.role === 'user')) void this.#load().then(then, () => {});
   }
 
   vote(stableId: string | undefined): Vote | undefined {
@@ -96,14 +105,14 @@ export class FeedbackBinding {
 
   /** The launcher's panel closed. */
   closed(): void {
-    this.#s?.maybeAskCsat();
+    this.#once((s) => s.maybeAskCsat());
   }
 
   /** An answer finished: CSAT may be asked after `csatIdleMs` without activity. */
   transcriptChanged(prev: Transcript, next: Transcript): void {
     if (this.el.csat === null || next.status !== 'idle' || prev.status === 'idle') return;
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#s?.maybeAskCsat(), this.el.csatIdleMs);
+    this.#timer = setTimeout(() => this.#once((s) => s.maybeAskCsat()), this.el.csatIdleMs);
   }
 
   /** A new conversation: forget votes and CSAT (stored ones too, so load first if needed). */

@@ -1,6 +1,7 @@
 // The feedback UI is its own chunk (feedback-ui.ts): not loaded at open, loaded once the
 // visitor has said something, and a failed import costs the thumbs, never the answer.
 import { expect, fixture, html } from '@open-wc/testing';
+import { nothing } from 'lit';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import { http, HttpResponse } from 'msw';
 import '../../define.js';
@@ -11,11 +12,14 @@ import { lazyTesting } from '../blocks/lazy-part.js';
 const relays = useFakeRelays('fblazy');
 let n = 0;
 
-async function mount(): Promise<IndigoChat> {
+async function mount(csat: string | null = null): Promise<IndigoChat> {
   n++;
   const r = relays.relay().queue(welcomeChunks());
   relays.use(http.post(`${r.path}/session`, () => HttpResponse.json({ sender: `Qk3lVq0Yb1xR9nQ2sT8uW${n % 10}.${'s'.repeat(43)}` })));
-  const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id="fblazy-${n}" mode="inline" storage="none"></indigo-chat>`);
+  const el = await fixture<IndigoChat>(
+    html`<indigo-chat relay=${r.path} id="fblazy-${n}" mode="inline" storage="none" csat=${csat ?? nothing}></indigo-chat>`,
+  );
+  el.csatIdleMs = 10;
   await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
   return el;
 }
@@ -56,5 +60,18 @@ describe('feedback UI on demand', () => {
     expect($(el, '[part~="copy"]')).to.not.equal(null);
     el.restart();
     await waitUntil(() => botMessages(el).length === 1, 'restarted');
+  });
+
+  it('asks CSAT when its idle time ran out before the chunk arrived (it asks once the chunk is here)', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    lazyTesting.override('feedback', () => gate.then(() => import('./feedback-ui.js')));
+    const el = await mount('1');
+    await ask(el, 'hello');
+    // The answer ended and csatIdleMs (10 ms) passed while the chunk was still on its way.
+    await new Promise((r) => setTimeout(r, 60));
+    expect($(el, '[part~="csat"]'), 'nothing to ask with yet').to.equal(null);
+    release();
+    await waitUntil(() => $(el, '[part~="csat-score"]'), 'CSAT asked once the chunk is here', { timeout: 5000 });
   });
 });
