@@ -41,14 +41,18 @@ const m = measureBundles();
  * for color-mix() fallbacks at the browser floor (browser-floor.md), text on the accent
  * following the element's contrast rule in the blocks, and the third accessibility review's
  * fixes (an inline welcome not said at page load, the CSAT question said when asked;
- * focus-and-status-announcements.md). Until it is
+ * focus-and-status-announcements.md); then -0.8 KB (52.9 KB, 64.5 KB with DOMPurify) from
+ * DOMPurify's configuration in its own chunk, css templates as unsafeCSS strings and Lit's
+ * unused parts cut at build time (open-path-ui-trim.md), +0.16 KB for forced colors, the
+ * phone review (safe areas, the keyboard's offset) and the hostile-input fixes
+ * (phone-review.md, adversarial-input.md): 53.0 KB, 64.6 KB. Until it is
  * under, these ceilings (~0.15 KB of headroom) keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 53_740;
+const FULL_WIDGET_CEILING_GZIP = 53_200;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_170;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 64_770;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
