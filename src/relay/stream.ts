@@ -251,8 +251,9 @@ export class AnswerPipe implements ByteSink {
   private timerAt = Infinity;
   private chunks = 0;
   private complete = false;
-  /** A frame was skipped as malformed / something besides processing.start|end was forwarded. */
+  /** A frame was skipped as malformed (see skipFrame). */
   private skipped = false;
+  /** Something besides processing.start/end was forwarded. */
   private said = false;
   /** SSE events decoded from the current read, written as one. */
   private batch = '';
@@ -267,13 +268,7 @@ export class AnswerPipe implements ByteSink {
   ) {
     this.framer = new FrameDecoder({
       chunk: (chunk) => this.chunk(chunk),
-      error: (error: DecodeError) => {
-        // Malformed frames are skipped, never forwarded. The log says which fault and how long
-        // the frame's start was, never its text: that is the bot's answer (a visitor's data),
-        // and JSON.parse's message quotes it too.
-        this.skipped = true;
-        o.log('warn', 'relay: skipped a malformed upstream frame', { code: error.code, sampleChars: error.sample?.length });
-      },
+      error: (error: DecodeError) => this.skipFrame(error.code, error.sample?.length),
     });
     const signal = o.shutdownSignal;
     if (signal?.aborted) {
@@ -361,6 +356,16 @@ export class AnswerPipe implements ByteSink {
     this.finish('cancelled');
   }
 
+  /**
+   * Malformed frames are skipped, never forwarded. The log says which fault and how long the
+   * frame's start was, never its text: that is the bot's answer (a visitor's data), and
+   * JSON.parse's message quotes it too.
+   */
+  private skipFrame(code: string, sampleChars: number | undefined): void {
+    this.skipped = true;
+    this.o.log('warn', 'relay: skipped a malformed upstream frame', { code, sampleChars });
+  }
+
   private chunk(chunk: WireChunk): void {
     if (this.complete || this.finished) return;
     if (typeof chunk !== 'object' || chunk === null || Array.isArray(chunk)) return;
@@ -378,8 +383,7 @@ export class AnswerPipe implements ByteSink {
     // the line six bytes longer than the upstream's, so a chunk just under the cap would
     // pass here and vanish there unseen. Skipped here instead, like any frame over the cap.
     if (event.length * 3 > DEFAULT_MAX_LINE_BYTES && utf8Length(event) - 2 > DEFAULT_MAX_LINE_BYTES) {
-      this.skipped = true;
-      this.o.log('warn', 'relay: skipped a malformed upstream frame', { code: 'line-too-long', sampleChars: 0 });
+      this.skipFrame('line-too-long', 0);
       return;
     }
     this.o.onChunk?.(chunk);
