@@ -10,5 +10,7 @@ export default defineConfig({
     setupFiles: ['test/unit/setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // As in the e2e suite: real HTTP on two shared cores can take more than vitest's 1 s.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -9,5 +9,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // expect.poll waits 10 s, not vitest's 1 s: a real browser on two shared cores can take
+    // seconds to decode a clip or paint (CI, 2026-11-30: WebKit read a video's size after
+    // 2.3 s). A poll that passes returns at once; only a failing one takes longer to say so.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -2,6 +2,7 @@
 // (Debian's packages; `BROWSERS=chromium` or `BROWSERS=firefox,webkit` picks engines).
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
@@ -27,26 +28,38 @@ function countReporter() {
       let failed = 0;
       /** @type {Record<string, { passed: number; failed: number }>} */
       const engines = {};
+      /** @type {string[]} `engine file > suite > test` of each failure, for the run's last lines. */
+      const failures = [];
       for (const s of sessions) {
-        const e = (engines[String(s.browser.name).toLowerCase()] ??= { passed: 0, failed: 0 });
-        const walk = (suite) => {
+        const engine = String(s.browser.name).toLowerCase();
+        const e = (engines[engine] ??= { passed: 0, failed: 0 });
+        const file = relative(process.cwd(), s.testFile);
+        const walk = (suite, path) => {
           for (const t of suite.tests) {
             if (t.skipped) continue;
             if (t.passed) e.passed++;
-            else e.failed++;
+            else {
+              e.failed++;
+              failures.push([`${engine} ${file}`, ...path, t.name].join(' > '));
+            }
           }
-          for (const child of suite.suites) walk(child);
+          for (const child of suite.suites) walk(child, [...path, child.name]);
         };
-        if (s.testResults) walk(s.testResults);
-        if (s.errors && s.errors.length > 0) e.failed++;
-        else if (!s.testResults && s.passed === false) e.failed++;
+        if (s.testResults) walk(s.testResults, []);
+        if (s.errors && s.errors.length > 0) {
+          e.failed++;
+          failures.push(`${engine} ${file}: ${String(s.errors[0]?.message ?? 'error').split('\n')[0]}`);
+        } else if (!s.testResults && s.passed === false) {
+          e.failed++;
+          failures.push(`${engine} ${file}: did not run`);
+        }
       }
       for (const e of Object.values(engines)) {
         passed += e.passed;
         failed += e.failed;
       }
       mkdirSync('.test-results', { recursive: true });
-      writeFileSync('.test-results/browser.json', JSON.stringify({ passed, failed, engines }));
+      writeFileSync('.test-results/browser.json', JSON.stringify({ passed, failed, engines, failures }));
     },
   };
 }

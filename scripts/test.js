@@ -7,6 +7,7 @@
 // clean file and one failure per ESLint error or per file Prettier would rewrite.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { relative } from 'node:path';
 import { ensureEngines } from './setup-engines.js';
 
 const RESULTS = '.test-results';
@@ -46,16 +47,22 @@ function vitestCounts(file) {
   const j = JSON.parse(readFileSync(file, 'utf8'));
   let failed = j.numFailedTests ?? 0;
   const engines = {};
+  const failures = [];
   // A test file that fails to load has no assertions but must count as a failure.
   for (const f of j.testResults ?? []) {
-    if (f.status === 'failed' && (f.assertionResults ?? []).length === 0) failed++;
+    const file = relative(process.cwd(), f.name ?? '');
+    if (f.status === 'failed' && (f.assertionResults ?? []).length === 0) {
+      failed++;
+      failures.push(`${file}: ${String(f.message ?? 'did not load').split('\n')[0]}`);
+    }
     for (const a of f.assertionResults ?? []) {
       if (a.status !== 'passed' && a.status !== 'failed') continue;
       const e = (engines[engineOf(a)] ??= { passed: 0, failed: 0 });
       e[a.status]++;
+      if (a.status === 'failed') failures.push([file, ...(a.ancestorTitles ?? []), a.title].join(' > '));
     }
   }
-  return { passed: j.numPassedTests ?? 0, failed, engines };
+  return { passed: j.numPassedTests ?? 0, failed, engines, failures };
 }
 
 function lintCounts(file) {
@@ -143,6 +150,8 @@ for (const s of suites) {
   for (const [engine, e] of Object.entries(c.engines ?? {})) {
     if (s.name !== 'unit') console.log(`  ${s.name} ${engine}: ${e.passed} passed, ${e.failed} failed`);
   }
+  // Named here, at the end, because a CI log is often read from its tail only.
+  for (const f of c.failures ?? []) console.log(`  failed: ${f}`);
 }
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
