@@ -251,7 +251,7 @@ export class AnswerPipe implements ByteSink {
   private timerAt = Infinity;
   private chunks = 0;
   private complete = false;
-  /** A frame was skipped as malformed (see skipFrame). */
+  /** A frame was skipped as malformed (see skipFrame) or as one that cannot be re-encoded. */
   private skipped = false;
   /** Something besides processing.start/end was forwarded. */
   private said = false;
@@ -375,7 +375,9 @@ export class AnswerPipe implements ByteSink {
     } catch {
       // JSON.stringify recurses: a chunk nested a few thousand levels deep (which
       // JSON.parse accepts) overflows the stack here. Skip that one chunk like any
-      // malformed frame instead of erroring the whole browser stream mid-answer.
+      // malformed frame instead of erroring the whole browser stream mid-answer (and, like
+      // one, an answer of nothing else ends with upstream_invalid).
+      this.skipped = true;
       this.o.log('warn', 'relay: skipped an upstream chunk that cannot be re-encoded', { chunks: this.chunks });
       return;
     }
