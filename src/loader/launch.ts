@@ -98,10 +98,12 @@ export function launch(
         customElements.upgrade(el);
         await (el as FullElement).updateComplete;
         ready = true;
-        // Replayed in order; one failing call must not drop the rest.
+        // Replayed in order; one failing call must not drop the rest. The page was told
+        // `true` ("queued") for a send-like call, so a refusal now is said in the console.
         for (const [m, args] of queue.splice(0)) {
           try {
-            (el as FullElement)[m](...(args as [never, never]));
+            if ((el as FullElement)[m](...(args as [never, never])) === false)
+              console.warn(`indigo-chat: IndigoChat.${m}() was refused (wrong arguments, or consent pending)`);
           } catch (e) {
             console.warn('indigo-chat: a queued call failed:', e);
           }
