@@ -107,6 +107,8 @@ export const blockStyles = css`
     max-width: 100%;
     overflow-x: auto;
     padding: 0.6em 0.75em;
+    /* See-through here; forced colors paint it where they drop the tint. */
+    border: 1px solid transparent;
     border-radius: calc(var(--_radius) / 2);
     background: color-mix(in srgb, var(--_text) 8%, transparent);
   }

@@ -179,6 +179,24 @@ describe('forced colors', () => {
     }
   });
 
+  it('a code block keeps an edge where its tint goes', async () => {
+    const el = await chat([
+      [
+        { type: 'processing.start' },
+        { type: 'text', data: { text: '<p>Run:</p><pre><code>npm start</code></pre>' } },
+        { type: 'processing.end' },
+      ],
+    ]);
+    el.send('how?');
+    await waitUntil(() => botMessages(el).length === 2 && idle(el), 'answer');
+    await el.updateComplete;
+    const pre = botMessages(el)[1]!.querySelector('pre')!;
+    expect(pre.textContent).to.equal('npm start');
+    expect(edge(pre, 'border-top')).to.equal('solid wide transparent');
+    expect(getComputedStyle(pre).backgroundColor).to.not.equal(TRANSPARENT);
+    if (await forcedColors(true)) expect(edge(pre, 'border-top')).to.equal('solid wide painted');
+  });
+
   it('a click-to-load video keeps the edge of its button', async () => {
     const el = await chat([
       [
