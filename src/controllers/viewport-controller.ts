@@ -6,6 +6,7 @@
  * `--indigo-chat-vvh` (the stylesheet falls back to `100dvh`), the top to `--indigo-chat-vvt`:
  * iOS pans the visual viewport down to the focused composer as the keyboard opens (and
  * scrolls it), so a panel at the layout viewport's top would lose its header above the screen.
+ * While a keyboard is up, `--indigo-chat-vvb: 0px` drops the bottom safe-area inset it covers.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
@@ -61,6 +62,10 @@ export class ViewportController implements ReactiveController {
       if (vv) {
         this.#host.style.setProperty('--indigo-chat-vvh', `${vv.height}px`);
         this.#host.style.setProperty('--indigo-chat-vvt', `${vv.offsetTop}px`);
+        // An on-screen keyboard (the visual viewport well short of the layout viewport, not
+        // by zoom) covers the home indicator: its safe-area inset would be an empty strip
+        // between the composer and the keyboard.
+        this.#host.style.setProperty('--indigo-chat-vvb', vv.height * vv.scale < innerHeight - 120 ? '0px' : '');
       }
     });
   };

@@ -274,6 +274,45 @@ describe('on a phone', () => {
     }
   });
 
+  it('with the keyboard up the home indicator is under it: no empty inset strip between the composer and the keyboard (a pinch zoom keeps it)', async function () {
+    const meta = document.createElement('meta');
+    meta.name = 'viewport';
+    meta.content = 'width=device-width, initial-scale=1, viewport-fit=cover';
+    document.head.append(meta);
+    const real = Object.getOwnPropertyDescriptor(window, 'visualViewport');
+    const vv = Object.assign(new EventTarget(), {
+      width: innerWidth,
+      height: innerHeight,
+      offsetTop: 0,
+      offsetLeft: 0,
+      pageTop: 0,
+      pageLeft: 0,
+      scale: 1,
+    });
+    Object.defineProperty(window, 'visualViewport', { configurable: true, get: () => vv });
+    try {
+      if (!(await safeAreaInsets(0, 0, 34, 0))) this.skip(); // Firefox's and WebKit's drivers cannot set insets
+      const el = await chat([]);
+      await welcomed(el);
+      const panel = $(el, '[part~="panel"]')!;
+      const composer = $(el, '[part~="composer"]')!;
+      const gap = () => Math.round(panel.getBoundingClientRect().bottom - composer.getBoundingClientRect().bottom);
+      const viewport = async (height: number, scale: number, want: number, what: string) => {
+        Object.assign(vv, { height, scale });
+        vv.dispatchEvent(new Event('resize'));
+        await waitUntil(() => Math.abs(panel.getBoundingClientRect().height - height) < 1 && gap() === want, what);
+      };
+      expect(gap()).to.equal(34);
+      await viewport(innerHeight - 300, 1, 0, 'keyboard up: the composer sits on it');
+      await viewport(innerHeight, 1, 34, 'keyboard gone: the inset is back');
+      await viewport(innerHeight / 2, 2, 34, 'pinch zoom: not a keyboard');
+    } finally {
+      if (real) Object.defineProperty(window, 'visualViewport', real);
+      else delete (window as { visualViewport?: unknown }).visualViewport;
+      meta.remove();
+    }
+  });
+
   it('a phone on its side (740 x 360): header and composer leave the conversation most of the height', async function () {
     resized = await resize(740, 360);
     if (!resized) this.skip(); // WebKit's WebDriver cannot resize

@@ -126,7 +126,7 @@ export const visitorStyles = css`
     position: fixed;
     inset: var(--indigo-chat-vvt, 0) 0 auto 0;
     margin: 0;
-    padding: 0 env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left);
+    padding: 0 env(safe-area-inset-right) var(--indigo-chat-vvb, env(safe-area-inset-bottom)) env(safe-area-inset-left);
     border: 0;
     border-top: env(safe-area-inset-top) solid var(--_accent);
     border-radius: 0;
