@@ -48,6 +48,30 @@ async function chat(
   );
 }
 
+/**
+ * The viewport controller's own event path: a visual viewport the test shrinks, pans and
+ * zooms like a phone's (set the fields, dispatch `resize`/`scroll`); `restore()` puts the
+ * browser's back.
+ */
+function fakeVisualViewport() {
+  const real = Object.getOwnPropertyDescriptor(window, 'visualViewport');
+  const vv = Object.assign(new EventTarget(), {
+    width: innerWidth,
+    height: innerHeight,
+    offsetTop: 0,
+    offsetLeft: 0,
+    pageTop: 0,
+    pageLeft: 0,
+    scale: 1,
+    restore() {
+      if (real) Object.defineProperty(window, 'visualViewport', real);
+      else delete (window as { visualViewport?: unknown }).visualViewport;
+    },
+  });
+  Object.defineProperty(window, 'visualViewport', { configurable: true, get: () => vv });
+  return vv;
+}
+
 const welcomed = (el: IndigoChat) => waitUntil(() => botMessages(el).length === 1 && idle(el), 'welcome');
 
 /** Everything a finger can aim at (what focus-on-click.ts treats as a control). */
@@ -228,18 +252,7 @@ describe('on a phone', () => {
   });
 
   it('the phone panel follows the visual viewport as the keyboard opens (iOS pans it to the composer): header on screen, composer above the keyboard, the latest message in view', async () => {
-    const real = Object.getOwnPropertyDescriptor(window, 'visualViewport');
-    // The controller's own event path: a visual viewport that shrinks and pans like iOS's.
-    const vv = Object.assign(new EventTarget(), {
-      width: innerWidth,
-      height: innerHeight,
-      offsetTop: 0,
-      offsetLeft: 0,
-      pageTop: 0,
-      pageLeft: 0,
-      scale: 1,
-    });
-    Object.defineProperty(window, 'visualViewport', { configurable: true, get: () => vv });
+    const vv = fakeVisualViewport();
     try {
       const el = await chat([]);
       await welcomed(el);
@@ -269,8 +282,7 @@ describe('on a phone', () => {
         'whole screen',
       );
     } finally {
-      if (real) Object.defineProperty(window, 'visualViewport', real);
-      else delete (window as { visualViewport?: unknown }).visualViewport;
+      vv.restore();
     }
   });
 
@@ -279,17 +291,7 @@ describe('on a phone', () => {
     meta.name = 'viewport';
     meta.content = 'width=device-width, initial-scale=1, viewport-fit=cover';
     document.head.append(meta);
-    const real = Object.getOwnPropertyDescriptor(window, 'visualViewport');
-    const vv = Object.assign(new EventTarget(), {
-      width: innerWidth,
-      height: innerHeight,
-      offsetTop: 0,
-      offsetLeft: 0,
-      pageTop: 0,
-      pageLeft: 0,
-      scale: 1,
-    });
-    Object.defineProperty(window, 'visualViewport', { configurable: true, get: () => vv });
+    const vv = fakeVisualViewport();
     try {
       if (!(await safeAreaInsets(0, 0, 34, 0))) this.skip(); // Firefox's and WebKit's drivers cannot set insets
       const el = await chat([]);
@@ -307,8 +309,7 @@ describe('on a phone', () => {
       await viewport(innerHeight, 1, 34, 'keyboard gone: the inset is back');
       await viewport(innerHeight / 2, 2, 34, 'pinch zoom: not a keyboard');
     } finally {
-      if (real) Object.defineProperty(window, 'visualViewport', real);
-      else delete (window as { visualViewport?: unknown }).visualViewport;
+      vv.restore();
       meta.remove();
     }
   });
