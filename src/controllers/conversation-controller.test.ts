@@ -199,6 +199,37 @@ describe('ConversationController', () => {
     await until(() => !s.inFlight);
     expect(errors).toEqual(['incomplete']);
   });
+
+  it('a body left open after processing.end is no timeout: nothing reported, the next send goes out', async () => {
+    // WebKit on loaded cores (browser suite, 2026-11-30): the welcome's EOF came after its
+    // 80 ms idle time; the page heard indigo-chat-error "timeout" for an answer that was whole.
+    const relay = fakeRelay();
+    const errors: string[] = [];
+    const s = new ConversationController(
+      { ...host(relay.fetch), timeouts: { firstByteMs: 5000, idleMs: 30 } },
+      {
+        onError: (code) => errors.push(code),
+      },
+    );
+    s.start();
+    await until(() => relay.pending.length === 1);
+    relay.pending[0]!.push({ type: 'processing.start' });
+    relay.pending[0]!.push({ type: 'text', data: { text: '<p>hi</p>' } });
+    relay.pending[0]!.push({ type: 'processing.end' });
+    // No end(): the idle timer ends the request.
+    await until(() => !s.inFlight);
+    expect(relay.pending[0]!.signal?.aborted).toBe(true);
+    expect(s.transcript.notice).toBeNull();
+    expect(errors).toEqual([]);
+    s.send({ type: 'text', text: 'next' });
+    await until(() => relay.pending.length === 2);
+    // An answer that does stall mid-way still is one.
+    relay.pending[1]!.push({ type: 'processing.start' });
+    relay.pending[1]!.push({ type: 'text', data: { text: '<p>half</p>' } });
+    await until(() => !s.inFlight);
+    expect(s.transcript.notice?.kind).toBe('timeout');
+    expect(errors).toEqual(['timeout']);
+  });
 });
 
 describe('ConversationController against the real relay (HTTP on 127.0.0.1)', () => {
