@@ -52,7 +52,7 @@ export async function settleWithControl(container: Element, requests: readonly s
   const url = `${ALLOWED}/control-${Math.random().toString(36).slice(2)}.png`;
   control.src = url;
   container.append(control);
-  await waitUntil(() => control.complete && requests.includes(url), 'control image requested and loaded', { timeout: 5000 });
+  await waitUntil(() => control.complete && requests.includes(url), 'control image requested and loaded');
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   control.remove();
 }
@@ -76,7 +76,7 @@ describe('media gate: nothing in bot HTML requests an origin nobody allowed', ()
     // Let every image that did load finish, so no late Resource Timing entry leaks into the next test.
     const pending = () =>
       Array.from(box.querySelectorAll('img')).filter((i) => !i.complete || performance.getEntriesByName(i.src).length === 0);
-    await waitUntil(() => pending().length === 0, 'images settled', { timeout: 5000 }).catch(() => {});
+    await waitUntil(() => pending().length === 0, 'images settled').catch(() => {});
     box.remove();
   });
 

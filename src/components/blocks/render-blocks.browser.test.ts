@@ -391,14 +391,14 @@ describe('carousel', () => {
     const cards = m.all('[part~="card"]') as HTMLElement[];
     // Card 2 comes to rest where card 1 started (just inside the strip's padding).
     const rest = cards[0]!.offsetLeft;
-    await waitUntil(() => Math.abs(strip.scrollLeft - (cards[1]!.offsetLeft - rest)) <= 1, 'scrolled to card 2', { timeout: 5000 });
-    await waitUntil(() => status.textContent === 'Card 2 of 5', 'announced card 2', { timeout: 5000 });
+    await waitUntil(() => Math.abs(strip.scrollLeft - (cards[1]!.offsetLeft - rest)) <= 1, 'scrolled to card 2');
+    await waitUntil(() => status.textContent === 'Card 2 of 5', 'announced card 2');
 
     for (let i = 0; i < 6; i++) next.click();
     expect(next.disabled).to.equal(true);
-    await waitUntil(() => status.textContent === 'Card 5 of 5', 'announced card 5', { timeout: 5000 });
+    await waitUntil(() => status.textContent === 'Card 5 of 5', 'announced card 5');
     prev.click();
-    await waitUntil(() => status.textContent === 'Card 4 of 5', 'announced card 4', { timeout: 5000 });
+    await waitUntil(() => status.textContent === 'Card 4 of 5', 'announced card 4');
     expect(next.disabled).to.equal(false);
   });
 
@@ -410,10 +410,10 @@ describe('carousel', () => {
     const cards = m.all('[part~="card"]') as HTMLElement[];
     strip.scrollLeft = cards[2]!.offsetLeft;
     // Firefox's smooth scroll is slower than open-wc's 1 s default wait: allow it to end.
-    await waitUntil(() => m.one('.carousel-status').textContent === 'Card 3 of 5', 'announced card 3', { timeout: 5000 });
+    await waitUntil(() => m.one('.carousel-status').textContent === 'Card 3 of 5', 'announced card 3');
     expect(m.one<HTMLButtonElement>('[part~="carousel-prev"]').disabled).to.equal(false);
     m.one<HTMLButtonElement>('[part~="carousel-next"]').click();
-    await waitUntil(() => m.one('.carousel-status').textContent === 'Card 4 of 5', 'next goes on from the swiped card', { timeout: 5000 });
+    await waitUntil(() => m.one('.carousel-status').textContent === 'Card 4 of 5', 'next goes on from the swiped card');
   });
 
   it('arrow keys, Home and End move focus between cards', async () => {
@@ -441,7 +441,7 @@ describe('carousel', () => {
     key('Home');
     expect(m.root.activeElement).to.equal(cards[0]);
     expect(m.one<HTMLButtonElement>('[part~="carousel-prev"]').disabled).to.equal(true);
-    await waitUntil(() => strip.scrollLeft <= 1, 'scrolled back to the start', { timeout: 5000 });
+    await waitUntil(() => strip.scrollLeft <= 1, 'scrolled back to the start');
     // …and stays there once every animation has ended (no earlier End scroll finishing late).
     await new Promise((r) => setTimeout(r, 600));
     expect(strip.scrollLeft).to.be.at.most(1);

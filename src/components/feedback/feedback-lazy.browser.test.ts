@@ -72,6 +72,6 @@ describe('feedback UI on demand', () => {
     await new Promise((r) => setTimeout(r, 60));
     expect($(el, '[part~="csat"]'), 'nothing to ask with yet').to.equal(null);
     release();
-    await waitUntil(() => $(el, '[part~="csat-score"]'), 'CSAT asked once the chunk is here', { timeout: 5000 });
+    await waitUntil(() => $(el, '[part~="csat-score"]'), 'CSAT asked once the chunk is here');
   });
 });

@@ -197,7 +197,7 @@ describe('thumbs feedback', () => {
     const errors: Event[] = [];
     el.addEventListener('indigo-chat-error', (e) => errors.push(e));
     thumb(botMessages(el)[1]!, 'down').click();
-    await waitUntil(() => votes.length === 1, 'delivered on retry', { timeout: 8000 });
+    await waitUntil(() => votes.length === 1, 'delivered on retry');
     expect(errors).to.have.length(0);
     expect($$(el, '[part~="notice"]')).to.have.length(0);
   });
@@ -228,7 +228,7 @@ describe('thumbs feedback', () => {
     await ask(el, 'hello', 2);
     thumb(botMessages(el)[1]!, 'down').click();
     // Its chunk loads on demand: give a loaded machine's dev server time (waitUntil's default is 1 s).
-    await waitUntil(() => $(el, '[part~="csat"]'), 'csat asked when idle', { timeout: 5000 });
+    await waitUntil(() => $(el, '[part~="csat"]'), 'csat asked when idle');
     // The clicked message's time fades in (a 0.15 s opacity transition on focus-within):
     // axe measures contrast mid-fade as a violation, so let running transitions end first.
     await Promise.all([...el.shadowRoot!.querySelectorAll('*')].flatMap((e) => e.getAnimations()).map((a) => a.finished));
@@ -375,8 +375,8 @@ describe('CSAT', () => {
     new MutationObserver(() => said.push(region.textContent)).observe(region, { childList: true, subtree: true, characterData: true });
     el.csatIdleMs = 10;
     await ask(el, 'one', 2);
-    await waitUntil(() => $(el, '[part~="csat-score"]'), 'asked after idle', { timeout: 5000 });
-    await waitUntil(() => said.some((t) => t.includes('How would you rate this conversation?')), 'the question is said', { timeout: 3000 });
+    await waitUntil(() => $(el, '[part~="csat-score"]'), 'asked after idle');
+    await waitUntil(() => said.some((t) => t.includes('How would you rate this conversation?')), 'the question is said');
 
     const other = relay();
     const closed = await fixture<IndigoChat>(html`<indigo-chat relay=${other.r.path} id="csat-closed-${n}" csat="1"></indigo-chat>`);
@@ -384,7 +384,7 @@ describe('CSAT', () => {
     await waitUntil(() => botMessages(closed).length === 1 && closed.conversation.transcript.status === 'idle');
     await ask(closed, 'one', 2);
     closed.hide();
-    await waitUntil(() => $(closed, '[part~="csat"]'), 'asked on close', { timeout: 5000 });
+    await waitUntil(() => $(closed, '[part~="csat"]'), 'asked on close');
     await el.updateComplete;
     expect(live(closed)).to.not.contain('How would you rate');
   });

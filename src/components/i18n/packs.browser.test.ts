@@ -40,13 +40,10 @@ async function mount(r: FakeRelay, attrs: Record<string, string>): Promise<Indig
 }
 
 async function welcomed(el: IndigoChat): Promise<void> {
-  await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome', CHUNK);
-  await waitUntil(() => $(el, '[part~="select"]') && $(el, '[part~="location"]'), 'extension blocks rendered', CHUNK);
+  await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
+  await waitUntil(() => $(el, '[part~="select"]') && $(el, '[part~="location"]'), 'extension blocks rendered');
   await el.updateComplete;
 }
-
-/** Waits that include fetching a pack or a lazy chunk (slow on a loaded machine with three engines). */
-const CHUNK = { timeout: 5000 };
 
 const text = (el: IndigoChat, sel: string) =>
   $(el, sel)
@@ -57,8 +54,8 @@ const text = (el: IndigoChat, sel: string) =>
 async function answered(el: IndigoChat, say: string): Promise<HTMLElement> {
   const count = botMessages(el).length + 1;
   el.send(say);
-  await waitUntil(() => botMessages(el).length === count && el.conversation.transcript.status === 'idle', 'answer', CHUNK);
-  await waitUntil(() => botMessages(el)[count - 1]!.querySelector('[part~="thumb-up"]'), 'thumbs under the answer', CHUNK);
+  await waitUntil(() => botMessages(el).length === count && el.conversation.transcript.status === 'idle', 'answer');
+  await waitUntil(() => botMessages(el)[count - 1]!.querySelector('[part~="thumb-up"]'), 'thumbs under the answer');
   return botMessages(el)[count - 1]!;
 }
 
@@ -66,7 +63,7 @@ describe('language packs in the element', () => {
   it('French: extension blocks, thumbs, reasons and CSAT are French', async () => {
     const el = await mount(relays.relay().queue(extensionWelcome()), { lang: 'fr', csat: '2', 'media-origins': 'self' });
     await welcomed(el);
-    await waitUntil(() => text(el, '.select-block .ext-title') === 'Choisissez une option', 'select label in French', CHUNK);
+    await waitUntil(() => text(el, '.select-block .ext-title') === 'Choisissez une option', 'select label in French');
     expect(text(el, '[part~="select"] option')).to.equal('Choisir…');
     expect(text(el, '.select-send')).to.equal('Envoyer');
     expect($(el, '[part~="location"]')!.getAttribute('aria-label')).to.equal('Position');
@@ -79,7 +76,7 @@ describe('language packs in the element', () => {
     expect(group.getAttribute('aria-label')).to.equal('Évaluer cette réponse');
     expect(answer.querySelector('[part~="thumb-up"]')!.getAttribute('aria-label')).to.equal('Utile');
     answer.querySelector<HTMLButtonElement>('[part~="thumb-down"]')!.click();
-    await waitUntil(() => answer.querySelector('[part~="feedback-reason"]'), 'reasons', CHUNK);
+    await waitUntil(() => answer.querySelector('[part~="feedback-reason"]'), 'reasons');
     expect([...answer.querySelectorAll('[part~="feedback-reason"]')].map((b) => b.textContent.trim())).to.deep.equal([
       'Incorrecte',
       'Ne répond pas à ma question',
@@ -89,7 +86,7 @@ describe('language packs in the element', () => {
     // The second answer, idle for a moment (the feedback UI is here: the first one has thumbs).
     el.csatIdleMs = 10;
     await answered(el, 'merci');
-    await waitUntil(() => $(el, '[part~="csat"]'), 'CSAT asked when idle', CHUNK);
+    await waitUntil(() => $(el, '[part~="csat"]'), 'CSAT asked when idle');
     expect(text(el, '[part~="csat"] .legend')).to.equal('Comment évalueriez-vous cette conversation\u00a0?');
     expect($$(el, '[part~="csat-score"]')[2]!.getAttribute('aria-label')).to.equal('3 sur 5\u00a0: correcte');
   });
@@ -98,7 +95,7 @@ describe('language packs in the element', () => {
     const r = relays.relay().queue(extensionWelcome({ select: 'Ihre Lieblingsfarbe', location: 'Unser Laden' }));
     const el = await mount(r, { lang: 'de-AT', disclosure: 'Hier antwortet Indigo, ein KI-Assistent.' });
     await welcomed(el);
-    await waitUntil(() => text(el, '.select-send') === 'Senden', 'German extension strings', CHUNK);
+    await waitUntil(() => text(el, '.select-send') === 'Senden', 'German extension strings');
     expect(text(el, '.select-block .ext-title')).to.equal('Ihre Lieblingsfarbe');
     expect($(el, '[part~="location"]')!.getAttribute('aria-label')).to.equal('Unser Laden');
     expect(text(el, '.map-link')).to.equal('In OpenStreetMap öffnen (öffnet in einem neuen Tab)');
@@ -118,7 +115,7 @@ describe('language packs in the element', () => {
       ];
       const el = await mount(relays.relay().queue(extensionWelcome(), generated), { lang: 'auto' });
       await welcomed(el);
-      await waitUntil(() => text(el, '.select-send') === 'Enviar', 'the Spanish pack is in', CHUNK);
+      await waitUntil(() => text(el, '.select-send') === 'Enviar', 'the Spanish pack is in');
       const answer = await answered(el, 'hola');
       expect(answer.querySelector('[part~="thumb-up"]')!.getAttribute('aria-label')).to.equal('Útil');
       expect(answer.querySelector('.visually-hidden')!.textContent).to.equal('Asistente (generado por IA):');
@@ -129,7 +126,7 @@ describe('language packs in the element', () => {
 
   it('Arabic: the consent notice and the disclosure are Arabic, right to left', async () => {
     const el = await mount(relays.relay().queue(extensionWelcome()), { lang: 'ar', consent: 'required' });
-    await waitUntil(() => text(el, '.consent-title') === 'قبل أن تبدأ', 'Arabic consent notice', CHUNK);
+    await waitUntil(() => text(el, '.consent-title') === 'قبل أن تبدأ', 'Arabic consent notice');
     expect(text(el, '[part~="consent-accept"]')).to.equal('قبول');
     expect(text(el, '[part~="consent-decline"]')).to.equal('رفض');
     expect($(el, '.root')!.getAttribute('dir')).to.equal('rtl');
