@@ -769,6 +769,40 @@ describe('StreamingHtmlView', () => {
     expect(now).to.equal(true);
   });
 
+  it('a view catching up on its final HTML says so until all of it is shown (onShown, once)', () => {
+    const frames = manualFrames();
+    let t = 0;
+    let shownCalls = 0;
+    const container = makeContainer();
+    // A slow clock: the final commit runs out of budget after two segments.
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule, now: () => (t += 4), onShown: () => shownCalls++ });
+    const blocks = Array.from({ length: 12 }, (_, i) => `<p>block ${i}</p>`).join('');
+    view.finish(blocks);
+    expect(view.catchingUp).to.equal(true);
+    expect(contentHtml(container)).to.not.equal(sanitizedHtml(blocks));
+    while (frames.queued > 0) {
+      expect(shownCalls).to.equal(0);
+      frames.frame();
+    }
+    expect(contentHtml(container)).to.equal(sanitizedHtml(blocks));
+    expect(view.catchingUp).to.equal(false);
+    expect(shownCalls).to.equal(1);
+    // Within the budget: never catching up, nothing to call.
+    let quick = 0;
+    const small = new StreamingHtmlView(makeContainer(), { schedule: frames.schedule, now: () => 0, onShown: () => quick++ });
+    small.finish(blocks);
+    expect(small.catchingUp).to.equal(false);
+    expect(quick).to.equal(0);
+    // Stopped while catching up (destroyed): told too, so nothing stays marked busy.
+    let stopped = 0;
+    const cut = new StreamingHtmlView(makeContainer(), { schedule: frames.schedule, now: () => (t += 4), onShown: () => stopped++ });
+    cut.finish(blocks);
+    expect(cut.catchingUp).to.equal(true);
+    cut.destroy();
+    expect(stopped).to.equal(1);
+    expect(cut.catchingUp).to.equal(false);
+  });
+
   it('afterFinalCommits does not wait for a view destroyed or degraded while behind', () => {
     let t = 0;
     const slow = { now: () => (t += 4) };

@@ -113,6 +113,9 @@ describe.each(engines)('visitor features through the real relay in %s', (engine)
     await page.locator(part('send')).waitFor();
     const last = page.locator(part('message-bot')).last();
     await expect.poll(() => last.locator('.status').textContent()).toBe('Stopped');
+    // What arrived before Stop, all of it on screen (a long final commit takes frames; WebKit
+    // on loaded cores read it a segment short and then saw it "change").
+    await idle(page);
     const shown = await last.locator('[part~="bubble"]').first().textContent();
     expect(shown!.trim().length).toBeGreaterThan(20);
     // The browser cut the request: the server saw its answer end unsent.
