@@ -219,7 +219,10 @@ describe('consent="required"', () => {
       expect(storage.writes).to.deep.equal([]);
 
       accept.click();
-      await waitUntil(() => botMessages(el).length === 1, 'started after Accept');
+      // The whole welcome, not its first chunk: processing.start alone makes an empty bot
+      // message, and a page left then saves no welcome to restore (Chromium under load: the
+      // reload below showed 0 messages).
+      await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'started after Accept');
       expect($(el, '[part~="consent"]')).to.equal(null);
       await waitUntil(() => storage.writes.some((w) => w.includes('consent-keeper')), 'remembered');
       expect(localStorage.getItem(`indigo-chat:v1:${r.path}#consent-keeper`)).to.contain('"consent":true');
