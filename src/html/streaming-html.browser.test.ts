@@ -125,6 +125,14 @@ const ANSWER =
   '<table><thead><tr><th>h</th></tr></thead><tbody><tr><td>c</td></tr></tbody></table>\n' +
   '<pre><code>if (a &lt; b) return;</code></pre>\n<blockquote><p>quote</p></blockquote>\n<p>Last words.</p>';
 
+/**
+ * The two per-frame property tests do fixed work (200 and 150 generated streams, a fresh
+ * reference render at every frame): ~4 s in WebKit with DOMPurify at load 8-10 on 2 cores,
+ * over mocha's 20 s at load 15-20 (browser runs 1 and 2, 2026-11-30). Their own limit, as
+ * for any CPU-bound test on shared cores; what they check is unchanged.
+ */
+const FUZZ_TIMEOUT_MS = 60_000;
+
 describe('StreamingHtmlView', () => {
   afterEach(() => {
     for (const c of containers.splice(0)) c.remove();
@@ -517,7 +525,8 @@ describe('StreamingHtmlView', () => {
     }
   });
 
-  it('matches whole-document sanitizing at every frame of a marked-style stream (closed tags, text typed inside)', () => {
+  it('matches whole-document sanitizing at every frame of a marked-style stream (closed tags, text typed inside)', function () {
+    this.timeout(FUZZ_TIMEOUT_MS);
     const shape = fc.constantFrom(
       (t: string) => `<p>${t}</p>`,
       (t: string) => `<p>Some <strong>${t}</strong></p>`,
@@ -577,7 +586,8 @@ describe('StreamingHtmlView', () => {
     expect(totalAppends).to.be.greaterThan(100);
   });
 
-  it('with unchanged-prefix hints from LiveText, every frame equals a fresh render and the end a full re-render (random deltas)', () => {
+  it('with unchanged-prefix hints from LiveText, every frame equals a fresh render and the end a full re-render (random deltas)', function () {
+    this.timeout(FUZZ_TIMEOUT_MS);
     const token = fc.constantFrom(
       '<p>',
       '</p>',
