@@ -72,7 +72,11 @@ function fakeVisualViewport() {
   return vv;
 }
 
-const welcomed = (el: IndigoChat) => waitUntil(() => botMessages(el).length === 1 && idle(el), 'welcome');
+/** The welcome received and rendered (a render during an answer waits for a paced frame). */
+const welcomed = async (el: IndigoChat) => {
+  await waitUntil(() => botMessages(el).length === 1 && idle(el), 'welcome');
+  await el.updateComplete;
+};
 
 /** Everything a finger can aim at (what focus-on-click.ts treats as a control). */
 const CONTROLS = 'button, a[href], input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
