@@ -21,6 +21,7 @@ async function mount(csat: string | null = null): Promise<IndigoChat> {
   );
   el.csatIdleMs = 10;
   await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
+  await el.updateComplete; // its last render waits for a paced frame (scheduleUpdate)
   return el;
 }
 

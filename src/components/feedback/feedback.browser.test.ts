@@ -43,6 +43,7 @@ async function mount(r: FakeRelay, extra: { lang?: string; csat?: string; id?: s
     ></indigo-chat>`,
   );
   await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
+  await el.updateComplete; // its last render waits for a paced frame (scheduleUpdate)
   return el;
 }
 

@@ -436,6 +436,7 @@ describe('the security review’s payload table through the element', () => {
     ] as const) {
       el.send(text);
       await waitUntil(() => botMessages(el).length === k && el.conversation.transcript.status === 'idle', text);
+      await el.updateComplete; // audit the answer's last render, not the frame before it
       expect(auditBotContent(el), text).to.deep.equal([]);
     }
     await frames(4);
