@@ -785,7 +785,8 @@ describe('StreamingHtmlView', () => {
     let shownCalls = 0;
     const container = makeContainer();
     // A slow clock: the final commit runs out of budget after two segments.
-    const view = new StreamingHtmlView(container, { schedule: frames.schedule, now: () => (t += 4), onShown: () => shownCalls++ });
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule, now: () => (t += 4) });
+    view.onShown = () => shownCalls++;
     const blocks = Array.from({ length: 12 }, (_, i) => `<p>block ${i}</p>`).join('');
     view.finish(blocks);
     expect(view.catchingUp).to.equal(true);
@@ -799,13 +800,15 @@ describe('StreamingHtmlView', () => {
     expect(shownCalls).to.equal(1);
     // Within the budget: never catching up, nothing to call.
     let quick = 0;
-    const small = new StreamingHtmlView(makeContainer(), { schedule: frames.schedule, now: () => 0, onShown: () => quick++ });
+    const small = new StreamingHtmlView(makeContainer(), { schedule: frames.schedule, now: () => 0 });
+    small.onShown = () => quick++;
     small.finish(blocks);
     expect(small.catchingUp).to.equal(false);
     expect(quick).to.equal(0);
     // Stopped while catching up (destroyed): told too, so nothing stays marked busy.
     let stopped = 0;
-    const cut = new StreamingHtmlView(makeContainer(), { schedule: frames.schedule, now: () => (t += 4), onShown: () => stopped++ });
+    const cut = new StreamingHtmlView(makeContainer(), { schedule: frames.schedule, now: () => (t += 4) });
+    cut.onShown = () => stopped++;
     cut.finish(blocks);
     expect(cut.catchingUp).to.equal(true);
     cut.destroy();

@@ -56,11 +56,6 @@ export type StreamingHtmlOptions = SanitizeOptions & {
   schedule?: (cb: () => void) => void;
   /** Clock for the commit budget (tests); default `performance.now`. */
   now?: () => number;
-  /**
-   * Called when a final commit that went over its budget (`catchingUp`) has shown the rest
-   * of the final HTML, or the view stopped (destroyed, plain text) before it did.
-   */
-  onShown?: () => void;
 };
 
 /**
@@ -74,8 +69,6 @@ const COMMIT_BUDGET_MS = 6;
 /** Finished views whose final HTML is not all shown yet (see {@link afterFinalCommits}). */
 const behind = new Set<StreamingHtmlView>();
 let whenShown: (() => void)[] = [];
-/** Each view's `onShown` option. */
-const onShownOf = new WeakMap<StreamingHtmlView, () => void>();
 
 /**
  * Runs `cb` once every finished view shows all of its final HTML: at once when none is
@@ -88,7 +81,7 @@ export function afterFinalCommits(cb: () => void): void {
 
 function caughtUp(view: StreamingHtmlView): void {
   if (!behind.delete(view)) return;
-  onShownOf.get(view)?.();
+  view.onShown?.();
   if (behind.size > 0) return;
   const run = whenShown;
   whenShown = [];
@@ -189,8 +182,13 @@ export class StreamingHtmlView {
       this.#schedule = (cb) => pacer.next(cb);
     }
     this.#now = options.now ?? (() => performance.now());
-    if (options.onShown) onShownOf.set(this, options.onShown);
   }
+
+  /**
+   * Called when a final commit that went over its budget (`catchingUp`) has shown the rest
+   * of the final HTML, or the view stopped (destroyed, plain text) before it did.
+   */
+  onShown?: () => void;
 
   /** Finished, but the rest of the final HTML still goes in over the next frames (budget). */
   get catchingUp(): boolean {

@@ -127,13 +127,14 @@ class GenerationViewDirective extends AsyncDirective {
   }
 
   #createView(element: Element, options: GenerationViewOptions): StreamingHtmlView {
-    return new StreamingHtmlView(element as HTMLElement, {
-      onShown: () => element.removeAttribute('aria-busy'),
+    const view = new StreamingHtmlView(element as HTMLElement, {
       mediaOrigins: options.mediaOrigins,
       ...(options.loadOrigins ? { loadOrigins: options.loadOrigins } : {}),
       ...(options.blockedLabel ? { blockedLabel: options.blockedLabel } : {}),
       ...(options.schedule ? { schedule: options.schedule } : {}),
     });
+    view.onShown = () => element.removeAttribute('aria-busy');
+    return view;
   }
 
   protected override disconnected() {
