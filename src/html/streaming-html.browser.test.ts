@@ -779,41 +779,45 @@ describe('StreamingHtmlView', () => {
     expect(now).to.equal(true);
   });
 
-  it('a view catching up on its final HTML says so until all of it is shown (onShown, once)', () => {
+  it('a view catching up on its final HTML marks its container aria-busy until all of it is shown', () => {
     const frames = manualFrames();
     let t = 0;
-    let shownCalls = 0;
     const container = makeContainer();
+    const busy = (c: HTMLElement) => c.getAttribute('aria-busy');
     // A slow clock: the final commit runs out of budget after two segments.
     const view = new StreamingHtmlView(container, { schedule: frames.schedule, now: () => (t += 4) });
-    view.onShown = () => shownCalls++;
     const blocks = Array.from({ length: 12 }, (_, i) => `<p>block ${i}</p>`).join('');
     view.finish(blocks);
-    expect(view.catchingUp).to.equal(true);
+    expect(busy(container)).to.equal('true');
     expect(contentHtml(container)).to.not.equal(sanitizedHtml(blocks));
     while (frames.queued > 0) {
-      expect(shownCalls).to.equal(0);
+      expect(busy(container)).to.equal('true');
       frames.frame();
     }
     expect(contentHtml(container)).to.equal(sanitizedHtml(blocks));
-    expect(view.catchingUp).to.equal(false);
-    expect(shownCalls).to.equal(1);
-    // Within the budget: never catching up, nothing to call.
-    let quick = 0;
-    const small = new StreamingHtmlView(makeContainer(), { schedule: frames.schedule, now: () => 0 });
-    small.onShown = () => quick++;
-    small.finish(blocks);
-    expect(small.catchingUp).to.equal(false);
-    expect(quick).to.equal(0);
-    // Stopped while catching up (destroyed): told too, so nothing stays marked busy.
-    let stopped = 0;
-    const cut = new StreamingHtmlView(makeContainer(), { schedule: frames.schedule, now: () => (t += 4) });
-    cut.onShown = () => stopped++;
-    cut.finish(blocks);
-    expect(cut.catchingUp).to.equal(true);
-    cut.destroy();
-    expect(stopped).to.equal(1);
-    expect(cut.catchingUp).to.equal(false);
+    expect(busy(container)).to.equal(null);
+    // Within the budget: never marked.
+    const quick = makeContainer();
+    new StreamingHtmlView(quick, { schedule: frames.schedule, now: () => 0 }).finish(blocks);
+    expect(busy(quick)).to.equal(null);
+    // Streaming (not final) over budget: not this mark (the bubble says it streams).
+    const streaming = makeContainer();
+    new StreamingHtmlView(streaming, { schedule: frames.schedule, now: () => (t += 4) }).set({
+      length: blocks.length,
+      tail: (k) => blocks.slice(k),
+    });
+    frames.frame();
+    expect(streaming.childElementCount).to.be.greaterThan(0);
+    expect(busy(streaming)).to.equal(null);
+    // Stopped while catching up (destroyed, or degraded to plain text): nothing stays marked busy.
+    for (const stop of [(v: StreamingHtmlView) => v.destroy(), (v: StreamingHtmlView) => v.showPlainText('plain')]) {
+      const cut = makeContainer();
+      const v = new StreamingHtmlView(cut, { schedule: frames.schedule, now: () => (t += 4) });
+      v.finish(blocks);
+      expect(busy(cut)).to.equal('true');
+      stop(v);
+      expect(busy(cut)).to.equal(null);
+    }
   });
 
   it('afterFinalCommits does not wait for a view destroyed or degraded while behind', () => {

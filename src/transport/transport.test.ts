@@ -191,6 +191,35 @@ describe('streamReply', () => {
     expect(got.map((c) => c.type)).toEqual(['processing.start']);
   });
 
+  it('ends at processing.end even when the body stays open (a proxy holding the connection): no idle wait, the body cancelled', async () => {
+    let cancelled = false;
+    let sent = false;
+    const open = new ReadableStream<Uint8Array>({
+      async pull(ctl) {
+        if (sent) return new Promise<void>(() => {}); // nothing more, never closed
+        sent = true;
+        ctl.enqueue(
+          enc.encode(sse({ type: 'processing.start' }, { type: 'text', data: { text: '<p>Hi</p>' } }, { type: 'processing.end' }).join('')),
+        );
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const f = respond(() => new Response(open, { headers: sseHeaders }));
+    const got: string[] = [];
+    // Without the end at processing.end this would be 'timeout' after the idle time.
+    const out = await streamReply(
+      '/r',
+      's',
+      { type: 'text', text: 'x' },
+      { fetch: f.fetch, onChunk: (c) => got.push(c.type), timeouts: { idleMs: 3000 } },
+    );
+    expect(out).toEqual({ kind: 'ended', chunks: 3 });
+    expect(got).toEqual(['processing.start', 'text', 'processing.end']);
+    expect(cancelled).toBe(true);
+  });
+
   it('keeps the idle timer alive on keep-alive comments', async () => {
     const pings = Array.from({ length: 8 }, () => ': ping\n\n');
     const f = respond(() => new Response(body([...pings, ...sse({ type: 'processing.end' })], { gapMs: 25 }), { headers: sseHeaders }));

@@ -262,6 +262,12 @@ export async function streamReply(relay: string, sender: string, data: OutgoingD
         } catch {
           // A consumer bug must not kill the stream loop.
         }
+        // The answer is over (the relay forwards nothing after it): a body a proxy keeps
+        // open must not hold the next message back until the idle timer.
+        if (wire.type === 'processing.end') {
+          ctl.abort();
+          break;
+        }
         // One network read can hold hundreds of chunks, and the decoder hands them over in
         // microtasks: on a slow device that would be one long task. Give the browser a
         // turn (input, rendering) whenever a slice has run for SLICE_MS.

@@ -94,7 +94,6 @@ class GenerationViewDirective extends AsyncDirective {
       this.#phase = 'finished';
       this.#lastHtml = generationHtml(block);
       view.finish(this.#lastHtml, same < 0 ? undefined : same);
-      this.#markCatchingUp(element, view);
     } else if (same !== length || length !== this.#lastLength) {
       this.#lastLength = length;
       // The view reads only what it re-renders: the tail, built from the pieces it covers.
@@ -111,30 +110,15 @@ class GenerationViewDirective extends AsyncDirective {
     element.replaceChildren();
     this.#view = this.#createView(element, options);
     this.#view.finish(html);
-    this.#markCatchingUp(element, this.#view);
-  }
-
-  /**
-   * A long final HTML goes in over several frames (the commit budget) after the message is
-   * done: its container says it is still being filled (aria-busy) until all of it is shown,
-   * so neither assistive technology nor a script reading "nothing busy" takes a part for
-   * the whole (e2e, WebKit on loaded cores: a finished answer read with its last paragraphs
-   * missing).
-   */
-  #markCatchingUp(element: Element, view: StreamingHtmlView): void {
-    if (view.catchingUp) element.setAttribute('aria-busy', 'true');
-    else element.removeAttribute('aria-busy');
   }
 
   #createView(element: Element, options: GenerationViewOptions): StreamingHtmlView {
-    const view = new StreamingHtmlView(element as HTMLElement, {
+    return new StreamingHtmlView(element as HTMLElement, {
       mediaOrigins: options.mediaOrigins,
       ...(options.loadOrigins ? { loadOrigins: options.loadOrigins } : {}),
       ...(options.blockedLabel ? { blockedLabel: options.blockedLabel } : {}),
       ...(options.schedule ? { schedule: options.schedule } : {}),
     });
-    view.onShown = () => element.removeAttribute('aria-busy');
-    return view;
   }
 
   protected override disconnected() {
