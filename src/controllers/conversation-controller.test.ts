@@ -203,6 +203,7 @@ describe('ConversationController', () => {
   it('a body left open after processing.end is no timeout: nothing reported, the next send goes out', async () => {
     // WebKit on loaded cores (browser suite, 2026-11-30): the welcome's EOF came after its
     // 80 ms idle time; the page heard indigo-chat-error "timeout" for an answer that was whole.
+    // The transport now ends the stream at processing.end, so the body is not waited for.
     const relay = fakeRelay();
     const errors: string[] = [];
     const s = new ConversationController(
@@ -216,7 +217,7 @@ describe('ConversationController', () => {
     relay.pending[0]!.push({ type: 'processing.start' });
     relay.pending[0]!.push({ type: 'text', data: { text: '<p>hi</p>' } });
     relay.pending[0]!.push({ type: 'processing.end' });
-    // No end(): the idle timer ends the request.
+    // No end(): the stream ends at processing.end and the body is cancelled.
     await until(() => !s.inFlight);
     expect(relay.pending[0]!.signal?.aborted).toBe(true);
     expect(s.transcript.notice).toBeNull();

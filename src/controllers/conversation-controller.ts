@@ -330,15 +330,12 @@ export class ConversationController implements ReactiveController {
       case 'aborted':
         this.apply({ type: 'stream-aborted', at });
         break;
-      case 'timeout': {
-        // A body still open after processing.end ended the answer (its close came late, or a
-        // proxy held the connection) times out with nothing in flight: nothing was cut, so
-        // the reducer changes nothing and the page hears nothing (as for 'ended' above).
-        const before = this.transcript;
+      case 'timeout':
+        // Only an answer cut before its processing.end: the transport ends the stream there,
+        // even when the body stays open (a late close, a proxy holding the connection).
         this.apply({ type: 'stream-timeout', at });
-        if (this.transcript !== before) this.#cb.onError?.('timeout', 'The answer took too long');
+        this.#cb.onError?.('timeout', 'The answer took too long');
         break;
-      }
       case 'failed':
         // A profile the relay refuses as such (400: a platform with no place for it) fails
         // the same on every retry, and the visitor sent nothing: the page hears it, no notice.
