@@ -30,6 +30,8 @@ function countReporter() {
       const engines = {};
       /** @type {string[]} `engine file > suite > test` of each failure, for the run's last lines. */
       const failures = [];
+      /** @type {[number, string][]} duration (ms) and name of each test, for the slowest few. */
+      const timed = [];
       for (const s of sessions) {
         const engine = String(s.browser.name).toLowerCase();
         const e = (engines[engine] ??= { passed: 0, failed: 0 });
@@ -37,10 +39,14 @@ function countReporter() {
         const walk = (suite, path) => {
           for (const t of suite.tests) {
             if (t.skipped) continue;
+            if (t.duration) timed.push([t.duration, [`${engine} ${file}`, ...path, t.name].join(' > ')]);
             if (t.passed) e.passed++;
             else {
               e.failed++;
-              failures.push([`${engine} ${file}`, ...path, t.name].join(' > '));
+              const why = String(t.error?.message ?? '')
+                .split('\n')[0]
+                .slice(0, 300);
+              failures.push([`${engine} ${file}`, ...path, t.name].join(' > ') + (why ? ` :: ${why}` : ''));
             }
           }
           for (const child of suite.suites) walk(child, [...path, child.name]);
@@ -59,7 +65,10 @@ function countReporter() {
         failed += e.failed;
       }
       mkdirSync('.test-results', { recursive: true });
-      writeFileSync('.test-results/browser.json', JSON.stringify({ passed, failed, engines, failures }));
+      writeFileSync(
+        '.test-results/browser.json',
+        JSON.stringify({ passed, failed, engines, failures, slowest: timed.sort((a, b) => b[0] - a[0]).slice(0, 5) }),
+      );
     },
   };
 }
