@@ -3,6 +3,7 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
+import { failureLine } from './scripts/failure-line.js';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
@@ -30,7 +31,7 @@ function countReporter() {
       const engines = {};
       /** @type {string[]} `engine file > suite > test` of each failure, for the run's last lines. */
       const failures = [];
-      /** @type {[number, string][]} duration (ms) and name of each test, for the slowest few. */
+      /** @type {[number, string][]} duration (ms) and name of each test (npm test prints the slowest). */
       const timed = [];
       for (const s of sessions) {
         const engine = String(s.browser.name).toLowerCase();
@@ -43,10 +44,7 @@ function countReporter() {
             if (t.passed) e.passed++;
             else {
               e.failed++;
-              const why = String(t.error?.message ?? '')
-                .split('\n')[0]
-                .slice(0, 300);
-              failures.push([`${engine} ${file}`, ...path, t.name].join(' > ') + (why ? ` :: ${why}` : ''));
+              failures.push(failureLine([`${engine} ${file}`, ...path, t.name].join(' > '), t.error?.message));
             }
           }
           for (const child of suite.suites) walk(child, [...path, child.name]);
@@ -65,10 +63,7 @@ function countReporter() {
         failed += e.failed;
       }
       mkdirSync('.test-results', { recursive: true });
-      writeFileSync(
-        '.test-results/browser.json',
-        JSON.stringify({ passed, failed, engines, failures, slowest: timed.sort((a, b) => b[0] - a[0]).slice(0, 5) }),
-      );
+      writeFileSync('.test-results/browser.json', JSON.stringify({ passed, failed, engines, failures, timed }));
     },
   };
 }

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { ensureEngines } from './setup-engines.js';
+import { failureLine } from './failure-line.js';
 import { selectedEngines } from '../test/engines.js';
 
 const RESULTS = '.test-results';
@@ -60,11 +61,8 @@ function vitestCounts(file) {
       if (a.status !== 'passed' && a.status !== 'failed') continue;
       const e = (engines[engineOf(a)] ??= { passed: 0, failed: 0 });
       e[a.status]++;
-      if (a.status !== 'failed') continue;
-      const why = String(a.failureMessages?.[0] ?? '')
-        .split('\n')[0]
-        .slice(0, 300);
-      failures.push([file, ...(a.ancestorTitles ?? []), a.title].join(' > ') + (why ? ` :: ${why}` : ''));
+      if (a.status === 'failed')
+        failures.push(failureLine([file, ...(a.ancestorTitles ?? []), a.title].join(' > '), a.failureMessages?.[0]));
     }
   }
   return { passed: j.numPassedTests ?? 0, failed, engines, failures };
@@ -123,8 +121,8 @@ if (run('browser')) {
   // browser.json (web-test-runner.config.js); the counts are summed here.
   let code = 0;
   const counts = { passed: 0, failed: 0, engines: {}, failures: [], slowest: [] };
+  const f = `${RESULTS}/browser.json`;
   for (const engine of selectedEngines()) {
-    const f = `${RESULTS}/browser.json`;
     rmSync(f, { force: true });
     const r = spawnSync('npx', ['web-test-runner'], { stdio: 'inherit', env: { ...process.env, BROWSERS: engine } });
     code ||= r.status ?? 1;
@@ -138,7 +136,7 @@ if (run('browser')) {
     counts.failed += c.failed;
     Object.assign(counts.engines, c.engines);
     counts.failures.push(...(c.failures ?? []));
-    counts.slowest.push(...(c.slowest ?? []));
+    counts.slowest.push(...(c.timed ?? []));
   }
   counts.slowest = counts.slowest.sort((a, b) => b[0] - a[0]).slice(0, 5);
   suites.push({ name: 'browser', code, counts });

@@ -1,0 +1,11 @@
+/**
+ * How `npm test`'s last lines name a failed test (scripts/test.js for the vitest suites,
+ * web-test-runner.config.js for the browser suite): its name, then ` :: ` and the first
+ * line of its error (at most 300 characters), when there is one.
+ */
+export function failureLine(name, message) {
+  const why = String(message ?? '')
+    .split('\n')[0]
+    .slice(0, 300);
+  return why ? `${name} :: ${why}` : name;
+}
