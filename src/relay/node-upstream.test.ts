@@ -245,6 +245,41 @@ describe('nodeHttpFetch on its own', () => {
     expect(seen).toEqual({ method: 'POST', type: 'application/json', encoding: undefined, body: '{"q":1}' });
   });
 
+  it('sends again on a fresh connection when a kept-alive one was closed under it, never when a fresh one fails', async () => {
+    // The platform closes an idle kept-alive connection as the next request goes out on it
+    // (its idle timeout and our request cross): modelled as a reset of every second request
+    // on a connection, before any answer. A failure on a fresh connection is the platform's.
+    const perSocket = new Map<unknown, number>();
+    let received = 0;
+    const connections = new Set<unknown>();
+    const base = await serve((req, res) => {
+      received++;
+      connections.add(req.socket);
+      const n = (perSocket.get(req.socket) ?? 0) + 1;
+      perSocket.set(req.socket, n);
+      if (n > 1 || req.url === '/reset') {
+        req.socket.destroy();
+        return;
+      }
+      req.resume();
+      req.on('end', () => res.end(`ok ${req.method} ${req.url}`));
+    });
+    const f = nodeHttpFetch();
+    expect(await (await f(new Request(`${base}/a`, { method: 'POST', body: 'x' }))).text()).toBe('ok POST /a');
+    // Reuses the first connection, which resets; the request goes again on a new one.
+    expect(await (await f(new Request(`${base}/b`, { method: 'POST', body: 'y' }))).text()).toBe('ok POST /b');
+    expect([received, connections.size]).toEqual([3, 2]);
+
+    // A fresh connection reset before the answer: reported, not sent twice.
+    const g = nodeHttpFetch();
+    received = 0;
+    await expect(g(new Request(`${base}/reset`, { method: 'POST', body: 'z' }))).rejects.toMatchObject({
+      message: 'fetch failed',
+      cause: { code: 'ECONNRESET' },
+    });
+    expect(received).toBe(1);
+  });
+
   it('rejects with an AbortError when aborted before the answer, and closes a body it was reading', async () => {
     let closedMidBody = false;
     const base = await serve((req, res) => {

@@ -165,11 +165,21 @@ function send(
     const req = lib.request(url, { method, headers, agent });
     req.setNoDelay(true);
     signal.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (error) => {
+    let answered = false;
+    req.on('error', (error: NodeJS.ErrnoException) => {
       signal.removeEventListener('abort', onAbort);
+      // A kept-alive socket the platform closed as we reused it (its idle timeout and our
+      // request crossed): nothing reached the platform's application, so send again; each
+      // such socket leaves the pool, so this ends on a fresh connection. A fresh socket's
+      // failure, or one after the answer began, is the platform's and is reported.
+      if (!answered && req.reusedSocket && !signal.aborted && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) {
+        resolve(send(url, method, headers, body, signal, agent));
+        return;
+      }
       reject(new TypeError('fetch failed', { cause: error }));
     });
     req.once('response', (res) => {
+      answered = true;
       const stream = decompressed(res);
       incoming = stream;
       // Errors are read through the PushSource or the web body; never an unhandled 'error'.
