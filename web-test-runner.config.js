@@ -21,49 +21,42 @@ import {
 
 const mswWorker = fileURLToPath(new URL('./node_modules/msw/lib/mockServiceWorker.js', import.meta.url));
 
-/** Counts passed/failed tests (a file that fails to load counts as one failure) for scripts/test.js. */
+/**
+ * Writes .test-results/browser.json for scripts/test.js (scripts/results.js reads it): per
+ * test file, every test passed and failed by name (`engine file > suite > test`) with its
+ * engine, a failure with its first error line, and file-level errors (a file that did not
+ * load or run counts as one failure); and every test's duration (npm test prints the slowest).
+ */
 function countReporter() {
   return {
     onTestRunFinished({ sessions }) {
-      let passed = 0;
-      let failed = 0;
-      /** @type {Record<string, { passed: number; failed: number }>} */
-      const engines = {};
-      /** @type {string[]} `engine file > suite > test` of each failure, for the run's last lines. */
-      const failures = [];
-      /** @type {[number, string][]} duration (ms) and name of each test (npm test prints the slowest). */
+      /** @type {Record<string, { passed: [string, string][]; failed: [string, string, string][]; errors: [string, string][] }>} */
+      const files = {};
+      /** @type {[number, string][]} */
       const timed = [];
       for (const s of sessions) {
         const engine = String(s.browser.name).toLowerCase();
-        const e = (engines[engine] ??= { passed: 0, failed: 0 });
         const file = relative(process.cwd(), s.testFile);
+        const f = (files[file] ??= { passed: [], failed: [], errors: [] });
         const walk = (suite, path) => {
           for (const t of suite.tests) {
             if (t.skipped) continue;
-            if (t.duration) timed.push([t.duration, [`${engine} ${file}`, ...path, t.name].join(' > ')]);
-            if (t.passed) e.passed++;
-            else {
-              e.failed++;
-              failures.push(failureLine([`${engine} ${file}`, ...path, t.name].join(' > '), t.error?.message));
-            }
+            const name = [`${engine} ${file}`, ...path, t.name].join(' > ');
+            if (t.duration) timed.push([t.duration, name]);
+            if (t.passed) f.passed.push([name, engine]);
+            else f.failed.push([name, engine, failureLine(name, t.error?.message)]);
           }
           for (const child of suite.suites) walk(child, [...path, child.name]);
         };
         if (s.testResults) walk(s.testResults, []);
         if (s.errors && s.errors.length > 0) {
-          e.failed++;
-          failures.push(`${engine} ${file}: ${String(s.errors[0]?.message ?? 'error').split('\n')[0]}`);
+          f.errors.push([engine, `${engine} ${file}: ${String(s.errors[0]?.message ?? 'error').split('\n')[0]}`]);
         } else if (!s.testResults && s.passed === false) {
-          e.failed++;
-          failures.push(`${engine} ${file}: did not run`);
+          f.errors.push([engine, `${engine} ${file}: did not run`]);
         }
       }
-      for (const e of Object.values(engines)) {
-        passed += e.passed;
-        failed += e.failed;
-      }
       mkdirSync('.test-results', { recursive: true });
-      writeFileSync('.test-results/browser.json', JSON.stringify({ passed, failed, engines, failures, timed }));
+      writeFileSync('.test-results/browser.json', JSON.stringify({ files, timed }));
     },
   };
 }

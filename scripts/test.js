@@ -4,12 +4,13 @@
 // failure. `node scripts/test.js unit browser` runs a subset; BROWSERS=chromium,firefox,webkit
 // (default all three) picks the engines of the browser and e2e suites. First it makes sure
 // every browser and tool is there (scripts/setup-engines.js). Lint counts one passed per
-// clean file and one failure per ESLint error or per file Prettier would rewrite.
+// clean file and one failure per ESLint error or per file Prettier would rewrite. The files
+// with a failure run once more; a test fails only when it fails both times, and one that
+// passed the second time is printed as `flaky:` (scripts/results.js).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { relative } from 'node:path';
 import { ensureEngines } from './setup-engines.js';
-import { failureLine } from './failure-line.js';
+import { failingFiles, fromBrowser, fromVitest, mergeRerun, tally } from './results.js';
 import { selectedEngines } from '../test/engines.js';
 
 const RESULTS = '.test-results';
@@ -36,36 +37,6 @@ const run = (name) => wanted.length === 0 || wanted.includes(name);
 function exec(cmd, args) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
   return r.status ?? 1;
-}
-
-/** The engine a test ran in, from its describe title (`… in firefox …`); 'node' otherwise. */
-function engineOf(result) {
-  const m = /\bin (chromium|firefox|webkit)\b/.exec((result.ancestorTitles ?? []).join(' '));
-  return m ? m[1] : 'node';
-}
-
-function vitestCounts(file) {
-  if (!existsSync(file)) return null;
-  const j = JSON.parse(readFileSync(file, 'utf8'));
-  let failed = j.numFailedTests ?? 0;
-  const engines = {};
-  const failures = [];
-  // A test file that fails to load has no assertions but must count as a failure.
-  for (const f of j.testResults ?? []) {
-    const file = relative(process.cwd(), f.name ?? '');
-    if (f.status === 'failed' && (f.assertionResults ?? []).length === 0) {
-      failed++;
-      failures.push(`${file}: ${String(f.message ?? 'did not load').split('\n')[0]}`);
-    }
-    for (const a of f.assertionResults ?? []) {
-      if (a.status !== 'passed' && a.status !== 'failed') continue;
-      const e = (engines[engineOf(a)] ??= { passed: 0, failed: 0 });
-      e[a.status]++;
-      if (a.status === 'failed')
-        failures.push(failureLine([file, ...(a.ancestorTitles ?? []), a.title].join(' > '), a.failureMessages?.[0]));
-    }
-  }
-  return { passed: j.numPassedTests ?? 0, failed, engines, failures };
 }
 
 function lintCounts(file) {
@@ -103,62 +74,88 @@ if (run('lint')) {
   suites.push({ name: 'lint', code: code || fmtCode, counts });
 }
 
-if (run('unit')) {
+/** A vitest run (unit or e2e config) over `files` (all when empty): its exit code and results. */
+function vitest(config, out, files) {
+  rmSync(out, { force: true });
   const code = exec('npx', [
     'vitest',
     'run',
+    ...(config ? ['--config', config] : []),
     '--passWithNoTests',
     '--reporter=default',
     '--reporter=json',
-    `--outputFile.json=${RESULTS}/unit.json`,
+    `--outputFile.json=${out}`,
+    ...files,
   ]);
-  suites.push({ name: 'unit', code, counts: vitestCounts(`${RESULTS}/unit.json`) });
+  return { code, run: existsSync(out) ? fromVitest(JSON.parse(readFileSync(out, 'utf8'))) : null };
+}
+
+/**
+ * A suite's results once the files that failed ran again (scripts/results.js): a test fails
+ * only when it fails in both runs; one that passed the second time is listed as flaky.
+ * `again(files)` runs those files and returns { code, run }.
+ */
+function withRerun(first, again) {
+  if (!first.run) return { code: first.code, counts: null, flaky: [] };
+  const files = failingFiles(first.run);
+  if (files.length === 0) return { code: first.code, counts: tally(first.run), flaky: [] };
+  console.log(`\nnpm test: running the ${files.length} file(s) with failures once more: ${files.join(' ')}\n`);
+  const second = again(files);
+  if (!second.run) return { code: first.code, counts: tally(first.run), flaky: [] };
+  const { run, flaky } = mergeRerun(first.run, second.run);
+  const counts = tally(run);
+  // The first run's exit code said "failed"; it stands unless every failure passed again.
+  return { code: counts.failed === 0 && second.code === 0 ? 0 : first.code || second.code, counts, flaky };
+}
+
+if (run('unit')) {
+  const first = vitest(null, `${RESULTS}/unit.json`, []);
+  suites.push({ name: 'unit', ...withRerun(first, (files) => vitest(null, `${RESULTS}/unit-again.json`, files)) });
 }
 
 if (run('browser')) {
   // One engine at a time: three browsers on two cores starved each other, and a CI run
   // failed on waits that pass alone (docs/decisions/test-waits.md). Each run writes
-  // browser.json (web-test-runner.config.js); the counts are summed here.
+  // browser.json (web-test-runner.config.js); the engines' results are summed here.
+  const f = `${RESULTS}/browser.json`;
+  const wtr = (engine, files) => {
+    rmSync(f, { force: true });
+    const r = spawnSync('npx', ['web-test-runner', ...files], { stdio: 'inherit', env: { ...process.env, BROWSERS: engine } });
+    const json = existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : null;
+    return { code: r.status ?? 1, run: json ? fromBrowser(json) : null, timed: json?.timed ?? [] };
+  };
   let code = 0;
   const counts = { passed: 0, failed: 0, engines: {}, failures: [], slowest: [] };
-  const f = `${RESULTS}/browser.json`;
+  const flaky = [];
   for (const engine of selectedEngines()) {
-    rmSync(f, { force: true });
-    const r = spawnSync('npx', ['web-test-runner'], { stdio: 'inherit', env: { ...process.env, BROWSERS: engine } });
-    code ||= r.status ?? 1;
-    if (!existsSync(f)) {
+    const first = wtr(engine, []);
+    counts.slowest.push(...first.timed);
+    const r = withRerun(first, (files) => wtr(engine, files));
+    code ||= r.code;
+    flaky.push(...r.flaky);
+    if (!r.counts) {
       counts.failed++;
-      counts.failures.push(`${engine}: the runner ended without results (exit ${r.status})`);
+      counts.failures.push(`${engine}: the runner ended without results (exit ${first.code})`);
       continue;
     }
-    const c = JSON.parse(readFileSync(f, 'utf8'));
-    counts.passed += c.passed;
-    counts.failed += c.failed;
-    Object.assign(counts.engines, c.engines);
-    counts.failures.push(...(c.failures ?? []));
-    counts.slowest.push(...(c.timed ?? []));
+    counts.passed += r.counts.passed;
+    counts.failed += r.counts.failed;
+    Object.assign(counts.engines, r.counts.engines);
+    counts.failures.push(...r.counts.failures);
   }
   counts.slowest = counts.slowest.sort((a, b) => b[0] - a[0]).slice(0, 5);
-  suites.push({ name: 'browser', code, counts });
+  suites.push({ name: 'browser', code, counts, flaky });
 }
 
 if (run('e2e')) {
   // The e2e suite drives what `npm start` serves: the built package, embed and demo.
   const buildCode = exec('node', ['scripts/build.js']);
   if (buildCode !== 0) {
-    suites.push({ name: 'e2e', code: buildCode, counts: null });
+    suites.push({ name: 'e2e', code: buildCode, counts: null, flaky: [] });
   } else {
-    const code = exec('npx', [
-      'vitest',
-      'run',
-      '--config',
-      'vitest.e2e.config.ts',
-      '--passWithNoTests',
-      '--reporter=default',
-      '--reporter=json',
-      `--outputFile.json=${RESULTS}/e2e.json`,
-    ]);
-    suites.push({ name: 'e2e', code, counts: vitestCounts(`${RESULTS}/e2e.json`) });
+    const config = 'vitest.e2e.config.ts';
+    const first = vitest(config, `${RESULTS}/e2e.json`, []);
+    suites.push({ name: 'e2e', ...withRerun(first, (files) => vitest(config, `${RESULTS}/e2e-again.json`, files)) });
   }
 }
 
@@ -170,12 +167,16 @@ for (const s of suites) {
   const extra = s.code !== 0 && c.failed === 0 ? 1 : 0;
   passed += c.passed;
   failed += c.failed + extra;
-  console.log(`suite ${s.name}: ${c.passed} passed, ${c.failed + extra} failed (exit ${s.code})`);
+  const flaky = s.flaky ?? [];
+  const again = flaky.length > 0 ? ` (${flaky.length} passed only when run again)` : '';
+  console.log(`suite ${s.name}: ${c.passed} passed, ${c.failed + extra} failed${again} (exit ${s.code})`);
   for (const [engine, e] of Object.entries(c.engines ?? {})) {
     if (s.name !== 'unit') console.log(`  ${s.name} ${engine}: ${e.passed} passed, ${e.failed} failed`);
   }
   // Named here, at the end, because a CI log is often read from its tail only.
   for (const f of c.failures ?? []) console.log(`  failed: ${f}`);
+  // Passed when its file ran again: counted as passed, and named so it is hunted, not hidden.
+  for (const f of flaky) console.log(`  flaky: ${f}`);
   // How close the slowest tests came to mocha's per-test limit (web-test-runner.config.js).
   for (const [ms, name] of c.slowest ?? []) console.log(`  slowest: ${(ms / 1000).toFixed(1)} s ${name}`);
 }

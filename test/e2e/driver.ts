@@ -143,7 +143,7 @@ export class Locator {
       const s = await this.q<{ attached: boolean; visible: boolean }>('state');
       const ok = state === 'attached' ? s.attached : state === 'visible' ? s.visible : state === 'hidden' ? !s.visible : !s.attached;
       if (ok) return;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${this.description} to be ${state}`);
+      if (Date.now() > end) throw new Error(`timed out waiting for ${this.description} to be ${state}; ${await this.page.widgetState()}`);
       await wait(100);
     }
   }
@@ -196,8 +196,34 @@ export class E2EPage {
     const end = Date.now() + (options.timeout ?? 30_000);
     for (;;) {
       if (await this.evaluate(fn, arg)) return;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${fn.toString().slice(0, 120)}`);
+      if (Date.now() > end) throw new Error(`timed out waiting for ${fn.toString().slice(0, 120)}; ${await this.widgetState()}`);
       await wait(100);
+    }
+  }
+
+  /**
+   * One line on what the widget shows, for a wait's timeout message (CI logs keep a failure's
+   * first line): whether the element is defined and open, its notices (a welcome that failed
+   * says why there), and the start of the transcript.
+   */
+  async widgetState(): Promise<string> {
+    try {
+      return await this.evaluate(() => {
+        const host = document.querySelector('indigo-chat') as (HTMLElement & { open?: boolean }) | null;
+        if (!host) return 'page: no indigo-chat';
+        const root = host.shadowRoot;
+        const text = (el: Element | null | undefined) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
+        const notices = root ? [...root.querySelectorAll('[part~="notice"], [role="alert"]')].map(text).filter(Boolean) : [];
+        const transcript = text(root?.querySelector('[part~="transcript"]'));
+        return (
+          `page: indigo-chat ${customElements.get('indigo-chat') ? 'defined' : 'not defined'}, open=${String(host.open)}, ` +
+          `${root?.querySelectorAll('[part~="message"]').length ?? 0} messages, notices ${JSON.stringify(notices.join(' | ').slice(0, 200))}, ` +
+          `transcript ${JSON.stringify(transcript.slice(-200))}, ` +
+          `error events ${JSON.stringify(((globalThis as { __e2eWidgetErrors?: string[] }).__e2eWidgetErrors ?? []).join(' | ').slice(0, 300))}`
+        );
+      });
+    } catch (e) {
+      return `page: unreadable (${String(e).split('\n')[0]})`;
     }
   }
 
@@ -228,6 +254,16 @@ export class E2EPage {
   readonly driverErrors: string[] = [];
 
   private async installErrorHooks(): Promise<void> {
+    // Every engine: the widget's error events, for widgetState() when a wait times out.
+    await this.evaluate(() => {
+      const g = globalThis as unknown as { __e2eWidgetErrors?: string[] };
+      if (g.__e2eWidgetErrors) return;
+      const seen: string[] = (g.__e2eWidgetErrors = []);
+      document.addEventListener('indigo-chat-error', (e) => {
+        const d = (e as CustomEvent<{ code?: string; message?: string }>).detail;
+        seen.push(`${String(d?.code)}: ${String(d?.message)}`);
+      });
+    });
     if (this.engine !== 'webkit') return;
     await this.evaluate(() => {
       const g = globalThis as unknown as { __e2eErrors?: string[] };
