@@ -1,5 +1,5 @@
 /**
- * How `npm test`'s last lines name a failed test (scripts/test.js for the vitest suites,
+ * How `npm test`'s last lines name a failed test (scripts/results.js for the vitest suites,
  * web-test-runner.config.js for the browser suite): its name, then ` :: ` and the first
  * line of its error (at most 300 characters), when there is one.
  */

@@ -204,7 +204,7 @@ export class E2EPage {
   /**
    * One line on what the widget shows, for a wait's timeout message (CI logs keep a failure's
    * first line): whether the element is defined and open, its notices (a welcome that failed
-   * says why there), and the start of the transcript.
+   * says why there), the end of the transcript, and the widget's error events since `goto`.
    */
   async widgetState(): Promise<string> {
     try {
