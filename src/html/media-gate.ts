@@ -164,6 +164,9 @@ export function gateFragment(fragment: DocumentFragment, options: MediaGateOptio
   return blocked;
 }
 
+/** Whether `root` holds a click-to-load stand-in (its URL is in a listener: equal-looking ones differ). */
+export const hasClickToLoad = (root: ParentNode): boolean => root.querySelector('.blocked-media') !== null;
+
 /**
  * The click-to-load stand-in for a refused image: a native button naming the host, in a
  * `part="blocked-media"` wrapper. The image's URL lives only in this closure, never in

@@ -242,6 +242,79 @@ describe('StreamingHtmlView', () => {
     expect(contentHtml(container)).to.equal(sanitizedHtml(html + '</p>', { loadOrigins: ['https://cdn.example.com'] }));
   });
 
+  it('patches the open tail when markup arrives in it: its image, earlier items and text stay the same nodes', () => {
+    const container = makeContainer();
+    const frames = manualFrames();
+    const options = { loadOrigins: ['https://cdn.example.com'] };
+    const view = new StreamingHtmlView(container, { ...options, schedule: frames.schedule, now: () => 0 });
+    const steps = [
+      '<p>Look: <img src="https://cdn.example.com/tail.png" alt="t"> and',
+      '<p>Look: <img src="https://cdn.example.com/tail.png" alt="t"> and <strong>bold</strong>',
+      '<p>Look: <img src="https://cdn.example.com/tail.png" alt="t"> and <strong>bold</strong> then <em>more</em></p>\n<ul>\n<li>one</li>\n<li>tw',
+      '<p>Look: <img src="https://cdn.example.com/tail.png" alt="t"> and <strong>bold</strong> then <em>more</em></p>\n<ul>\n<li>one</li>\n<li>two <code>x</code></li>\n<li>three',
+      // A delta rewriting the tail's start: the item changes in place, what follows it is new.
+      '<p>Look: <img src="https://cdn.example.com/tail.png" alt="t"> and <strong>bold</strong> then <em>more</em></p>\n<ul>\n<li>uno</li>\n<li>two <code>x</code></li>\n<li>three <b>3</b></li>\n</ul>',
+    ];
+    view.set(steps[0]!);
+    frames.frame();
+    const img = container.querySelector('img')!;
+    const look = container.querySelector('p')!.firstChild!;
+    for (const html of steps.slice(1, 3)) {
+      view.set(html);
+      frames.frame();
+      expect(contentHtml(container)).to.equal(sanitizedHtml(html, options));
+    }
+    const first = container.querySelector('li')!;
+    for (const html of steps.slice(3)) {
+      view.set(html);
+      frames.frame();
+      expect(contentHtml(container)).to.equal(sanitizedHtml(html, options));
+    }
+    expect(container.querySelector('img')).to.equal(img);
+    expect(container.querySelector('p')!.firstChild).to.equal(look);
+    expect(container.querySelector('li')).to.equal(first);
+    expect(first.textContent).to.equal('uno');
+    expect(view.textAppends).to.equal(0);
+  });
+
+  it('patching the tail across wrapper groups leaves no empty group and every frame equal to a fresh render', () => {
+    const container = makeContainer();
+    const frames = manualFrames();
+    const view = new StreamingHtmlView(container, { schedule: frames.schedule, now: () => 0 });
+    let html = '';
+    for (let k = 0; k < 50; k++) {
+      // Each paragraph grows in three frames, markup in every one: the patch path each time.
+      for (const piece of [`<p>p${k} <b>b</b>`, ` <i>i</i>`, ` <code>c</code></p>\n`]) {
+        html += piece;
+        view.set(html);
+        frames.frame();
+        const groups = [...container.querySelectorAll(`[${SEGMENT_GROUP_ATTRIBUTE}]`)];
+        expect(groups.filter((g) => g.childNodes.length === 0).length, `frame of paragraph ${k}`).to.equal(0);
+      }
+    }
+    expect(container.querySelectorAll(`[${SEGMENT_GROUP_ATTRIBUTE}]`).length).to.be.greaterThan(2);
+    expect(contentHtml(container)).to.equal(sanitizedHtml(html));
+  });
+
+  it('never keeps a click-to-load stand-in whose image a delta changed: the click loads the new URL', () => {
+    const container = makeContainer();
+    const frames = manualFrames();
+    const view = new StreamingHtmlView(container, { loadOrigins: ['https://cdn.example.com'], schedule: frames.schedule, now: () => 0 });
+    // Same host and alt: the two stand-ins look the same (isEqualNode), their URLs differ.
+    const before = '<p>See <img src="https://elsewhere.example/old-patch.png" alt="map"> and';
+    const after = '<p>See <img src="https://elsewhere.example/new-patch.png" alt="map"> and <b>bold</b>';
+    view.set(before);
+    frames.frame();
+    const stale = container.querySelector('.blocked-media-load');
+    expect(stale).to.not.equal(null);
+    view.set(after);
+    frames.frame();
+    const button = container.querySelector<HTMLButtonElement>('.blocked-media-load')!;
+    expect(button).to.not.equal(stale);
+    button.click();
+    expect(container.querySelector('img')!.getAttribute('src')).to.equal('https://elsewhere.example/new-patch.png');
+  });
+
   it('keeps a text selection inside an earlier paragraph while streaming', async () => {
     // Firefox decides whether `content-visibility: auto` groups are relevant at the next
     // rendering update and serialises a selection in a not-yet-rendered group as '': let

@@ -21,6 +21,7 @@
  */
 import { isSpace, scanSegments } from './segments.js';
 import { FramePacer } from './frame-pacing.js';
+import { hasClickToLoad } from './media-gate.js';
 import { ENTITIES, plainTextToFragment, sanitizeToFragment, type SanitizeOptions } from './sanitize.js';
 
 /**
@@ -364,13 +365,18 @@ export class StreamingHtmlView {
       }
     }
 
-    // 5. Swap the changed segments.
+    // 5. Swap the changed segments. One segment changed into one with markup (the live tail
+    //    grew: `<ul><li>a</li><li>b` -> `…<li>b</li><li>c`) is patched instead: its nodes that
+    //    equal the new ones stay (an image is not reloaded, a selection not lost), and the
+    //    browser lays out and paints only what changed.
+    let live = oldMid.length === 1 && freshMid.length > 0 ? oldMid[0] : undefined;
     const touched = new Set<Group>();
-    for (const b of oldMid) {
+    const drop = (b: Segment): void => {
       for (const node of b.nodes) node.parentNode?.removeChild(node);
       b.group.count--;
       touched.add(b.group);
-    }
+    };
+    for (const b of oldMid) if (b !== live) drop(b);
     const head = segments.slice(0, keep + p);
     const inserted: Segment[] = [];
     let prev = head[head.length - 1];
@@ -392,12 +398,25 @@ export class StreamingHtmlView {
         for (const g of touched) if (g.count === 0) g.el.remove();
         return prefixOf(raw, segmentEnd(prev!));
       }
-      const group = this.#groupAfter(prev, suffix[0]);
       // A top-level run of plain text (the newline between two blocks, every other segment)
       // is a text node: a sanitizer call costs ~50 µs whatever the length.
       const text = decodeText(f.src);
       const fragment = text === null ? sanitizeToFragment(f.src, this.#urlOptions) : this.#container.ownerDocument.createTextNode(text);
       const nodes = text === null ? Array.from(fragment.childNodes) : [fragment];
+      if (live) {
+        const parent = live.nodes[0]?.parentNode;
+        // Not when a node was moved since (a clicked image replaces its stand-in), nor over a
+        // click-to-load stand-in: its URL is in a listener, so equal-looking ones may differ.
+        if (text === null && parent && live.nodes.every((n) => n.parentNode === parent) && !hasClickToLoad(fragment as DocumentFragment)) {
+          Object.assign(live, f, { nodes: patchNodes(live.nodes, nodes) });
+          inserted.push((prev = live));
+          live = undefined;
+          continue;
+        }
+        drop(live);
+        live = undefined;
+      }
+      const group = this.#groupAfter(prev, suffix[0]);
       group.el.insertBefore(fragment, firstNodeIn(group, suffix));
       group.count++;
       const segment: Segment = { start: f.start, src: f.src, complete: f.complete, nodes, group };
@@ -460,6 +479,35 @@ function segmentsKept(segments: readonly Segment[], count: number, common: numbe
   const last = segments[lo - 1];
   if (last && segmentEnd(last) === common && !last.src.endsWith('>')) lo--;
   return lo;
+}
+
+/**
+ * Makes the consecutive siblings `old` equal to `fresh` (isEqualNode) moving as few nodes as
+ * it can: equal ones at the start stay, the first that differs is patched when both are text
+ * or the same element (name and attributes: its children, recursively), and the rest is
+ * swapped for `fresh`'s. Returns the nodes now in place of `old`.
+ */
+function patchNodes(old: readonly Node[], fresh: readonly Node[]): Node[] {
+  let i = 0;
+  while (i < old.length && i < fresh.length && old[i]!.isEqualNode(fresh[i]!)) i++;
+  const a = old[i];
+  const b = fresh[i];
+  if (a && b && a.nodeType === b.nodeType && (a.nodeType === Node.TEXT_NODE || a.cloneNode().isEqualNode(b.cloneNode()))) {
+    if (a.nodeType === Node.TEXT_NODE) {
+      // Appended where it can be: a selection in the text stays.
+      const was = (a as Text).data;
+      const now = (b as Text).data;
+      if (now.startsWith(was)) (a as Text).appendData(now.slice(was.length));
+      else (a as Text).data = now;
+    } else if (a.firstChild) patchNodes(Array.from(a.childNodes), Array.from(b.childNodes));
+    else (a as Element).append(...Array.from(b.childNodes));
+    i++;
+  }
+  const parent = old[0]!.parentNode!;
+  const after = old[old.length - 1]!.nextSibling;
+  for (const node of old.slice(i)) parent.removeChild(node);
+  for (const node of fresh.slice(i)) parent.insertBefore(node, after);
+  return old.slice(0, i).concat(fresh.slice(i));
 }
 
 function segmentEnd(b: Segment): number {
