@@ -167,6 +167,12 @@ export function gateFragment(fragment: DocumentFragment, options: MediaGateOptio
 /** Whether `root` holds a click-to-load stand-in (its URL is in a listener: equal-looking ones differ). */
 export const hasClickToLoad = (root: ParentNode): boolean => root.querySelector('.blocked-media') !== null;
 
+/** Stand-ins a click replaced, to the image that took their place. */
+const replaced = new WeakMap<Node, Node>();
+
+/** `node`, or the image that replaced it if it was a clicked stand-in (whoever kept the node finds what is shown). */
+export const shownNode = (node: Node): Node => replaced.get(node) ?? node;
+
 /**
  * The click-to-load stand-in for a refused image: a native button naming the host, in a
  * `part="blocked-media"` wrapper. The image's URL lives only in this closure, never in
@@ -201,6 +207,7 @@ function placeholder(img: HTMLImageElement, src: string, label: (host: string, a
     loaded.setAttribute('tabindex', '-1');
     loaded.setAttribute('src', src);
     wrapper.replaceWith(loaded);
+    replaced.set(wrapper, loaded);
     // Keep the keyboard where it was: on the image that replaced the button.
     loaded.focus();
   });

@@ -315,6 +315,37 @@ describe('StreamingHtmlView', () => {
     expect(container.querySelector('img')!.getAttribute('src')).to.equal('https://elsewhere.example/new-patch.png');
   });
 
+  it('follows a clicked top-level stand-in to its image: later commits insert beside it and remove it', () => {
+    const frames = manualFrames();
+    const options = { loadOrigins: ['https://cdn.example.com'] };
+    const click = (container: HTMLElement) => container.querySelector<HTMLButtonElement>('.blocked-media-load')!.click();
+    // An image of its own at the top level, clicked; then a rewrite before it adds a segment.
+    const first = makeContainer();
+    const view = new StreamingHtmlView(first, { ...options, schedule: frames.schedule, now: () => 0 });
+    view.set('<p>x</p><img src="https://elsewhere.example/top-a.png" alt="a"><p>y</p>');
+    frames.frame();
+    click(first);
+    const loaded = first.querySelector('img')!;
+    view.set('<p>x1</p><p>x2</p><img src="https://elsewhere.example/top-a.png" alt="a"><p>y</p>');
+    frames.frame();
+    expect(first.textContent).to.equal('x1x2y');
+    expect(loaded.isConnected).to.equal(true);
+    expect(loaded.previousSibling!.textContent).to.equal('x2');
+    // The stand-in at the top of the live tail (the parser puts an image in a table before
+    // it), clicked; the tail grows: the image is replaced by the fresh render's, not doubled
+    // (the paragraph before keeps their group, which would otherwise go with them).
+    const second = makeContainer();
+    const tail = new StreamingHtmlView(second, { ...options, schedule: frames.schedule, now: () => 0 });
+    tail.set('<p>intro</p><table><img src="https://elsewhere.example/top-b.png" alt="b"><tr><td>1');
+    frames.frame();
+    click(second);
+    const grown = '<p>intro</p><table><img src="https://elsewhere.example/top-b.png" alt="b"><tr><td>1</td><td>2';
+    tail.set(grown);
+    frames.frame();
+    expect(second.querySelectorAll('img').length).to.equal(1);
+    expect(contentHtml(second)).to.equal(sanitizedHtml(grown, options));
+  });
+
   it('keeps a text selection inside an earlier paragraph while streaming', async () => {
     // Firefox decides whether `content-visibility: auto` groups are relevant at the next
     // rendering update and serialises a selection in a not-yet-rendered group as '': let

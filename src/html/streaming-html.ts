@@ -21,7 +21,7 @@
  */
 import { isSpace, scanSegments } from './segments.js';
 import { FramePacer } from './frame-pacing.js';
-import { hasClickToLoad } from './media-gate.js';
+import { hasClickToLoad, shownNode } from './media-gate.js';
 import { ENTITIES, plainTextToFragment, sanitizeToFragment, type SanitizeOptions } from './sanitize.js';
 
 /**
@@ -372,7 +372,7 @@ export class StreamingHtmlView {
     let live = oldMid.length === 1 && freshMid.length > 0 ? oldMid[0] : undefined;
     const touched = new Set<Group>();
     const drop = (b: Segment): void => {
-      for (const node of b.nodes) node.parentNode?.removeChild(node);
+      for (const node of b.nodes.map(shownNode)) node.parentNode?.removeChild(node);
       b.group.count--;
       touched.add(b.group);
     };
@@ -404,11 +404,11 @@ export class StreamingHtmlView {
       const fragment = text === null ? sanitizeToFragment(f.src, this.#urlOptions) : this.#container.ownerDocument.createTextNode(text);
       const nodes = text === null ? Array.from(fragment.childNodes) : [fragment];
       if (live) {
-        const parent = live.nodes[0]?.parentNode;
-        // Not when a node was moved since (a clicked image replaces its stand-in), nor over a
-        // click-to-load stand-in: its URL is in a listener, so equal-looking ones may differ.
-        if (text === null && parent && live.nodes.every((n) => n.parentNode === parent) && !hasClickToLoad(fragment as DocumentFragment)) {
-          Object.assign(live, f, { nodes: patchNodes(live.nodes, nodes) });
+        const shown = live.nodes.map(shownNode);
+        const parent = shown[0]?.parentNode;
+        // Not over a click-to-load stand-in: its URL is in a listener, so equal-looking ones may differ.
+        if (text === null && parent && shown.every((n) => n.parentNode === parent) && !hasClickToLoad(fragment as DocumentFragment)) {
+          Object.assign(live, f, { nodes: patchNodes(shown, nodes) });
           inserted.push((prev = live));
           live = undefined;
           continue;
@@ -492,7 +492,7 @@ function patchNodes(old: readonly Node[], fresh: readonly Node[]): Node[] {
   while (i < old.length && i < fresh.length && old[i]!.isEqualNode(fresh[i]!)) i++;
   const a = old[i];
   const b = fresh[i];
-  if (a && b && a.nodeType === b.nodeType && (a.nodeType === Node.TEXT_NODE || a.cloneNode().isEqualNode(b.cloneNode()))) {
+  if (a && b && a.nodeType === b.nodeType && (a.nodeType === Node.TEXT_NODE || sameStartTag(a as Element, b as Element))) {
     if (a.nodeType === Node.TEXT_NODE) {
       // Appended where it can be: a selection in the text stays.
       const was = (a as Text).data;
@@ -510,6 +510,14 @@ function patchNodes(old: readonly Node[], fresh: readonly Node[]): Node[] {
   return old.slice(0, i).concat(fresh.slice(i));
 }
 
+/** Same name and attributes (not a clone: cloning a shown image would load it again). */
+function sameStartTag(a: Element, b: Element): boolean {
+  if (a.nodeType !== Node.ELEMENT_NODE || a.namespaceURI !== b.namespaceURI || a.localName !== b.localName) return false;
+  if (a.attributes.length !== b.attributes.length) return false;
+  for (const attr of Array.from(a.attributes)) if (b.getAttributeNS(attr.namespaceURI, attr.localName) !== attr.value) return false;
+  return true;
+}
+
 function segmentEnd(b: Segment): number {
   return b.start + b.src.length;
 }
@@ -518,7 +526,7 @@ function segmentEnd(b: Segment): number {
 function firstNodeIn(group: Group, following: readonly Segment[]): Node | null {
   for (const b of following) {
     if (b.group !== group) return null;
-    if (b.nodes.length > 0) return b.nodes[0]!;
+    if (b.nodes.length > 0) return shownNode(b.nodes[0]!);
   }
   return null;
 }
@@ -594,7 +602,7 @@ function insertAt(segment: Segment, head: string, closing: readonly string[], in
   // Walk the segment's DOM down the open elements; the text goes at the end of the innermost.
   // After an open child, only the end tags and the whitespace between them follow in the
   // source: the text nodes there are that whitespace, step over them.
-  let node: Node | null | undefined = segment.nodes[segment.nodes.length - 1];
+  let node: Node | null | undefined = segment.nodes.map(shownNode).pop();
   let parent: Element | null = null;
   for (let depth = 0; depth < stack.length; depth++) {
     if (!node || node.nodeType !== Node.ELEMENT_NODE || (node as Element).localName !== stack[depth]) return null;

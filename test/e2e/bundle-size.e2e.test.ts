@@ -45,15 +45,16 @@ const m = measureBundles();
  * DOMPurify's configuration in its own chunk, css templates as unsafeCSS strings and Lit's
  * unused parts cut at build time (open-path-ui-trim.md), +0.16 KB for forced colors, the
  * phone review (safe areas, the keyboard's offset) and the hostile-input fixes
- * (phone-review.md, adversarial-input.md): 53.0 KB, 64.6 KB; +0.32 KB for the streaming view
- * patching the live tail instead of replacing it (streaming-tail-patch.md). Until it is
+ * (phone-review.md, adversarial-input.md): 53.0 KB, 64.6 KB; +0.39 KB for the streaming view
+ * patching the live tail instead of replacing it and following clicked image stand-ins
+ * (streaming-tail-patch.md): 53.6 KB, 65.1 KB. Until it is
  * under, these ceilings (~0.15 KB of headroom) keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 53_520;
+const FULL_WIDGET_CEILING_GZIP = 53_600;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_090;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_170;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
