@@ -408,7 +408,7 @@ export class StreamingHtmlView {
         const parent = shown[0]?.parentNode;
         // Not over a click-to-load stand-in: its URL is in a listener, so equal-looking ones may differ.
         if (text === null && parent && shown.every((n) => n.parentNode === parent) && !hasClickToLoad(fragment as DocumentFragment)) {
-          Object.assign(live, f, { nodes: patchNodes(shown, nodes) });
+          Object.assign(live, f, { nodes: patchNodes(parent, shown, nodes) });
           inserted.push((prev = live));
           live = undefined;
           continue;
@@ -482,12 +482,13 @@ function segmentsKept(segments: readonly Segment[], count: number, common: numbe
 }
 
 /**
- * Makes the consecutive siblings `old` equal to `fresh` (isEqualNode) moving as few nodes as
- * it can: equal ones at the start stay, the first that differs is patched when both are text
- * or the same element (name and attributes: its children, recursively), and the rest is
- * swapped for `fresh`'s. Returns the nodes now in place of `old`.
+ * Makes the consecutive children `old` of `parent` equal to `fresh` (isEqualNode) moving as
+ * few nodes as it can: equal ones at the start stay, the first that differs is patched when
+ * both are text or the same element (name and attributes: its children, recursively), and
+ * the rest is swapped for `fresh`'s. Returns the nodes now in place of `old`. An empty `old`
+ * must be all of `parent`'s children (`fresh` is appended).
  */
-function patchNodes(old: readonly Node[], fresh: readonly Node[]): Node[] {
+function patchNodes(parent: Node, old: readonly Node[], fresh: readonly Node[]): Node[] {
   let i = 0;
   while (i < old.length && i < fresh.length && old[i]!.isEqualNode(fresh[i]!)) i++;
   const a = old[i];
@@ -499,12 +500,10 @@ function patchNodes(old: readonly Node[], fresh: readonly Node[]): Node[] {
       const now = (b as Text).data;
       if (now.startsWith(was)) (a as Text).appendData(now.slice(was.length));
       else (a as Text).data = now;
-    } else if (a.firstChild) patchNodes(Array.from(a.childNodes), Array.from(b.childNodes));
-    else (a as Element).append(...Array.from(b.childNodes));
+    } else patchNodes(a, Array.from(a.childNodes), Array.from(b.childNodes));
     i++;
   }
-  const parent = old[0]!.parentNode!;
-  const after = old[old.length - 1]!.nextSibling;
+  const after = old.length > 0 ? old[old.length - 1]!.nextSibling : null;
   for (const node of old.slice(i)) parent.removeChild(node);
   for (const node of fresh.slice(i)) parent.insertBefore(node, after);
   return old.slice(0, i).concat(fresh.slice(i));
@@ -602,7 +601,8 @@ function insertAt(segment: Segment, head: string, closing: readonly string[], in
   // Walk the segment's DOM down the open elements; the text goes at the end of the innermost.
   // After an open child, only the end tags and the whitespace between them follow in the
   // source: the text nodes there are that whitespace, step over them.
-  let node: Node | null | undefined = segment.nodes.map(shownNode).pop();
+  const last = segment.nodes[segment.nodes.length - 1];
+  let node: Node | null | undefined = last && shownNode(last);
   let parent: Element | null = null;
   for (let depth = 0; depth < stack.length; depth++) {
     if (!node || node.nodeType !== Node.ELEMENT_NODE || (node as Element).localName !== stack[depth]) return null;
