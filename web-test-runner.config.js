@@ -3,7 +3,7 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
-import { failureLine } from './scripts/failure-line.js';
+import { failureLine, firstLine } from './scripts/failure-line.js';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
@@ -50,7 +50,7 @@ function countReporter() {
         };
         if (s.testResults) walk(s.testResults, []);
         if (s.errors && s.errors.length > 0) {
-          f.errors.push([engine, `${engine} ${file}: ${String(s.errors[0]?.message ?? 'error').split('\n')[0]}`]);
+          f.errors.push([engine, `${engine} ${file}: ${firstLine(s.errors[0]?.message ?? 'error')}`]);
         } else if (!s.testResults && s.passed === false) {
           f.errors.push([engine, `${engine} ${file}: did not run`]);
         }

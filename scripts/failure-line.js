@@ -4,8 +4,11 @@
  * line of its error (at most 300 characters), when there is one.
  */
 export function failureLine(name, message) {
-  const why = String(message ?? '')
-    .split('\n')[0]
-    .slice(0, 300);
+  const why = firstLine(message).slice(0, 300);
   return why ? `${name} :: ${why}` : name;
+}
+
+/** The first line of an error message ('' for none); also how a file-level error is named. */
+export function firstLine(message) {
+  return String(message ?? '').split('\n')[0];
 }

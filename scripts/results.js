@@ -3,7 +3,7 @@
 // fails only when it fails in both runs; one that fails and then passes is named `flaky:`
 // at the end of the output, not hidden, and counts as passed.
 import { relative } from 'node:path';
-import { failureLine } from './failure-line.js';
+import { failureLine, firstLine } from './failure-line.js';
 
 /**
  * One run's results, per test file: every test by name (`file > suite > test`) with its
@@ -35,7 +35,7 @@ export function fromVitest(json, cwd = process.cwd()) {
     const e = fileEntry(run, file);
     // A file that failed with no failed test (it did not load, a hook failed) is one failure.
     if (f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')) {
-      e.errors.set(file, { engine: 'node', line: `${file}: ${String(f.message ?? 'did not load').split('\n')[0]}` });
+      e.errors.set(file, { engine: 'node', line: `${file}: ${firstLine(f.message ?? 'did not load')}` });
     }
     for (const a of f.assertionResults ?? []) {
       const name = [file, ...(a.ancestorTitles ?? []), a.title].join(' > ');
