@@ -47,14 +47,15 @@ const m = measureBundles();
  * phone review (safe areas, the keyboard's offset) and the hostile-input fixes
  * (phone-review.md, adversarial-input.md): 53.0 KB, 64.6 KB; +0.39 KB for the streaming view
  * patching the live tail instead of replacing it and following clicked image stand-ins
- * (streaming-tail-patch.md): 53.6 KB, 65.1 KB. Until it is
+ * (streaming-tail-patch.md): 53.6 KB, 65.1 KB; +0.06 KB for paced streaming work in a task after
+ * the frame, which cut the 4x-throttle long tasks ~4x (commit-after-the-frame.md). Until it is
  * under, these ceilings (~0.15 KB of headroom) keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 53_600;
+const FULL_WIDGET_CEILING_GZIP = 53_660;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_170;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_230;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
