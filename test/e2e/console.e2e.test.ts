@@ -76,10 +76,24 @@ describe.each(engines)('owner console in %s', (engine) => {
     const second = page.locator(part('message-bot')).nth(1);
     await second.locator('[part~="thumb-down"]').waitFor({ timeout: 30_000 });
     // Hover first: the pointer over the answer changes its action row's layout, so a click
-    // aimed before that would land on the neighbouring thumb.
+    // aimed before that would land on the neighbouring thumb. Aim once the thumb is where a
+    // pointer reaches it and has stopped moving: the transcript follows the finished answer a
+    // frame or two after the thumbs render (WebKit: "move target out of bounds" otherwise).
     const down = second.locator('[part~="thumb-down"]');
-    const box = await down.boundingBox();
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    let aim: number[] | null = null;
+    await expect
+      .poll(async () => {
+        const seen = aim;
+        aim = await down.evaluate((el) => {
+          const b = el.getBoundingClientRect();
+          const [x, y] = [b.x + b.width / 2, b.y + b.height / 2];
+          const hit = (el.getRootNode() as ShadowRoot).elementFromPoint(x, y);
+          return hit && el.contains(hit) ? [x, y] : null;
+        });
+        return aim !== null && JSON.stringify(aim) === JSON.stringify(seen);
+      })
+      .toBe(true);
+    await page.mouse.move(aim![0]!, aim![1]!);
     await down.click();
     await expect.poll(() => down.getAttribute('aria-pressed')).toBe('true');
     await second.locator('[part~="feedback-reason"]', { hasText: 'Wrong' }).click();
