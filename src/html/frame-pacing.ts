@@ -51,8 +51,9 @@ export class FramePacer {
       return;
     }
     this.#last = time;
-    // Callbacks asking for the next run meanwhile wait for a later frame (#frame stays set
-    // until the run: they join the waiting list, not this run).
+    // Callbacks asking for a run between this frame and the task join this run: #frame stays
+    // set until the task, so no frame is requested for them. Those asking during the run wait
+    // for a later frame.
     this.#runTask(() => {
       this.#frame = 0;
       const run = this.#waiting;
