@@ -123,3 +123,29 @@ export function tally(run) {
   }
   return { passed, failed, engines, failures };
 }
+
+/**
+ * A suite's outcome once the files that failed ran again: `first` is { code, run, unhandled }
+ * (exit code, RunResults or null when the runner wrote none, the unhandled errors' lines) and
+ * `again(files)` runs those files and returns the same shape. A test fails only when it fails
+ * in both runs. An unhandled error fails the suite whichever run it came from: it is not a
+ * test's, so a second run of the failing files that passes cannot clear it.
+ * @typedef {{ code: number, run: RunResults | null, unhandled?: string[] }} SuiteRun
+ * @param {SuiteRun} first
+ * @param {(files: string[]) => SuiteRun} again
+ */
+export function withRerun(first, again) {
+  if (!first.run) return { code: first.code, counts: null, flaky: [] };
+  const files = failingFiles(first.run);
+  const second = files.length > 0 ? again(files) : null;
+  const merged = second?.run ? mergeRerun(first.run, second.run) : { run: first.run, flaky: [] };
+  const counts = tally(merged.run);
+  const unhandled = [...new Set([...(first.unhandled ?? []), ...(second?.unhandled ?? [])])];
+  counts.failed += unhandled.length;
+  counts.failures.push(...unhandled.map((line) => `unhandled error: ${line}`));
+  // The first exit code said "failed"; it stands unless every failure passed again.
+  let code = first.code;
+  if (second?.run) code = counts.failed === 0 && second.code === 0 ? 0 : first.code || second.code;
+  if (unhandled.length > 0) code ||= 1;
+  return { code, counts, flaky: merged.flaky };
+}

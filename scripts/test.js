@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureEngines } from './setup-engines.js';
-import { failingFiles, fromBrowser, fromVitest, mergeRerun, tally } from './results.js';
+import { fromBrowser, fromVitest, withRerun } from './results.js';
 import { selectedEngines } from '../test/engines.js';
 
 const RESULTS = '.test-results';
@@ -74,43 +74,49 @@ if (run('lint')) {
   suites.push({ name: 'lint', code: code || fmtCode, counts });
 }
 
-/** A vitest run (unit or e2e config) over `files` (all when empty): its exit code and results. */
+/** A vitest run (unit or e2e config) over `files` (all when empty): its exit code, results and unhandled errors. */
 function vitest(config, out, files) {
+  const errors = out.replace(/\.json$/, '.errors.json');
   rmSync(out, { force: true });
-  const code = exec('npx', [
-    'vitest',
-    'run',
-    ...(config ? ['--config', config] : []),
-    '--passWithNoTests',
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${out}`,
-    ...files,
-  ]);
-  return { code, run: existsSync(out) ? fromVitest(JSON.parse(readFileSync(out, 'utf8'))) : null };
+  rmSync(errors, { force: true });
+  const r = spawnSync(
+    'npx',
+    [
+      'vitest',
+      'run',
+      ...(config ? ['--config', config] : []),
+      '--passWithNoTests',
+      '--reporter=default',
+      '--reporter=json',
+      '--reporter=./scripts/run-errors-reporter.js',
+      `--outputFile.json=${out}`,
+      ...files,
+    ],
+    { stdio: 'inherit', env: { ...process.env, INDIGO_RUN_ERRORS: errors } },
+  );
+  return {
+    code: r.status ?? 1,
+    run: existsSync(out) ? fromVitest(JSON.parse(readFileSync(out, 'utf8'))) : null,
+    // Errors outside any test (scripts/run-errors-reporter.js): they fail the suite even if a rerun passes.
+    unhandled: existsSync(errors) ? JSON.parse(readFileSync(errors, 'utf8')).unhandled : [],
+  };
 }
 
-/**
- * A suite's results once the files that failed ran again (scripts/results.js): a test fails
- * only when it fails in both runs; one that passed the second time is listed as flaky.
- * `again(files)` runs those files and returns { code, run }.
- */
-function withRerun(first, again) {
-  if (!first.run) return { code: first.code, counts: null, flaky: [] };
-  const files = failingFiles(first.run);
-  if (files.length === 0) return { code: first.code, counts: tally(first.run), flaky: [] };
+/** `again` for withRerun, saying in the log which files run once more. */
+const once = (runFiles) => (files) => {
   console.log(`\nnpm test: running the ${files.length} file(s) with failures once more: ${files.join(' ')}\n`);
-  const second = again(files);
-  if (!second.run) return { code: first.code, counts: tally(first.run), flaky: [] };
-  const { run, flaky } = mergeRerun(first.run, second.run);
-  const counts = tally(run);
-  // The first run's exit code said "failed"; it stands unless every failure passed again.
-  return { code: counts.failed === 0 && second.code === 0 ? 0 : first.code || second.code, counts, flaky };
-}
+  return runFiles(files);
+};
 
 if (run('unit')) {
   const first = vitest(null, `${RESULTS}/unit.json`, []);
-  suites.push({ name: 'unit', ...withRerun(first, (files) => vitest(null, `${RESULTS}/unit-again.json`, files)) });
+  suites.push({
+    name: 'unit',
+    ...withRerun(
+      first,
+      once((files) => vitest(null, `${RESULTS}/unit-again.json`, files)),
+    ),
+  });
 }
 
 if (run('browser')) {
@@ -130,7 +136,10 @@ if (run('browser')) {
   for (const engine of selectedEngines()) {
     const first = wtr(engine, []);
     counts.slowest.push(...first.timed);
-    const r = withRerun(first, (files) => wtr(engine, files));
+    const r = withRerun(
+      first,
+      once((files) => wtr(engine, files)),
+    );
     code ||= r.code;
     flaky.push(...r.flaky);
     if (!r.counts) {
@@ -155,7 +164,13 @@ if (run('e2e')) {
   } else {
     const config = 'vitest.e2e.config.ts';
     const first = vitest(config, `${RESULTS}/e2e.json`, []);
-    suites.push({ name: 'e2e', ...withRerun(first, (files) => vitest(config, `${RESULTS}/e2e-again.json`, files)) });
+    suites.push({
+      name: 'e2e',
+      ...withRerun(
+        first,
+        once((files) => vitest(config, `${RESULTS}/e2e-again.json`, files)),
+      ),
+    });
   }
 }
 

@@ -2,7 +2,11 @@
 // fails only when it fails in both runs; one that fails then passes is flaky (named, counted
 // as passed); a file that did not load and loads the second time takes its second results.
 import { describe, expect, it } from 'vitest';
-import { failingFiles, fromBrowser, fromVitest, mergeRerun, tally, type RunResults } from '../../scripts/results.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { failingFiles, fromBrowser, fromVitest, mergeRerun, tally, withRerun, type RunResults } from '../../scripts/results.js';
 
 /** A vitest JSON report with one file's tests (status per title), under `describe`. */
 function vitestJson(
@@ -122,5 +126,82 @@ describe('scripts/results.js', () => {
     const { run: merged, flaky } = mergeRerun(run, second);
     expect(flaky).toEqual(['webkit src/x.browser.test.ts > s > b :: Error: late', 'webkit src/y.browser.test.ts: browser disconnected']);
     expect(tally(merged)).toEqual({ passed: 3, failed: 0, engines: { webkit: { passed: 3, failed: 0 } }, failures: [] });
+  });
+
+  describe('withRerun: a suite with its second run', () => {
+    const flakyFirst = () => read(vitestJson({ 'a.test.ts': [['two', 'failed']], 'b.test.ts': [['ok', 'passed']] }));
+    const flakySecond = () => read(vitestJson({ 'a.test.ts': [['two', 'passed']] }));
+
+    it('every failure passing again turns the exit code to 0, the test named flaky', () => {
+      const r = withRerun({ code: 1, run: flakyFirst() }, () => ({ code: 0, run: flakySecond() }));
+      expect(r.code).toBe(0);
+      expect(r.counts).toMatchObject({ passed: 2, failed: 0, failures: [] });
+      expect(r.flaky).toEqual(['a.test.ts > demo in firefox > two :: Error: two broke']);
+    });
+
+    it("an unhandled error in the first run is not cleared by the failing files' second run passing", () => {
+      const asked: string[][] = [];
+      const r = withRerun({ code: 1, run: flakyFirst(), unhandled: ['Error: boom (from b.test.ts)'] }, (files) => {
+        asked.push(files);
+        return { code: 0, run: flakySecond(), unhandled: [] };
+      });
+      expect(asked).toEqual([['a.test.ts']]);
+      expect(r.code).toBe(1);
+      expect(r.counts).toMatchObject({ passed: 2, failed: 1, failures: ['unhandled error: Error: boom (from b.test.ts)'] });
+      expect(r.flaky).toEqual(['a.test.ts > demo in firefox > two :: Error: two broke']);
+    });
+
+    it('an unhandled error with every test passing is a named failure, and nothing runs again', () => {
+      const r = withRerun(
+        { code: 1, run: read(vitestJson({ 'b.test.ts': [['ok', 'passed']] })), unhandled: ['TypeError: x is undefined'] },
+        () => {
+          throw new Error('no file failed: nothing to run again');
+        },
+      );
+      expect(r).toMatchObject({ code: 1, counts: { passed: 1, failed: 1, failures: ['unhandled error: TypeError: x is undefined'] } });
+    });
+
+    it("the second run's unhandled errors count too, the same one once", () => {
+      const r = withRerun({ code: 1, run: flakyFirst(), unhandled: ['Error: boom'] }, () => ({
+        code: 1,
+        run: flakySecond(),
+        unhandled: ['Error: boom', 'Error: late'],
+      }));
+      expect(r.code).toBe(1);
+      expect(r.counts?.failures).toEqual(['unhandled error: Error: boom', 'unhandled error: Error: late']);
+    });
+
+    it('no results from the runner: its exit code, no counts', () => {
+      expect(withRerun({ code: 3, run: null }, () => ({ code: 0, run: null }))).toEqual({ code: 3, counts: null, flaky: [] });
+    });
+  });
+
+  it('scripts/run-errors-reporter.js writes what vitest reports outside any test, with the file it came from', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'run-errors-'));
+    const out = join(dir, 'errors.json');
+    const root = resolve(import.meta.dirname, '../fixtures/run-errors');
+    const r = spawnSync(
+      process.execPath,
+      [
+        resolve('node_modules/vitest/vitest.mjs'),
+        'run',
+        '--config',
+        join(root, 'vitest.config.ts'),
+        '--reporter=json',
+        `--outputFile.json=${join(dir, 'report.json')}`,
+        `--reporter=${resolve('scripts/run-errors-reporter.js')}`,
+      ],
+      { encoding: 'utf8', env: { ...process.env, INDIGO_RUN_ERRORS: out } },
+    );
+    // Vitest fails the run for it though its one test passed, and its JSON report cannot say why.
+    expect(r.status, r.stdout + r.stderr).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))).toMatchObject({
+      numPassedTests: 1,
+      numFailedTests: 0,
+      success: true,
+    });
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual({
+      unhandled: [`Error: thrown after the test passed (from ${join('test/fixtures/run-errors', 'leaves-an-error.test.ts')})`],
+    });
   });
 });
