@@ -40,9 +40,9 @@ export function browserWidgetPlugins(root) {
  * alone, and Oxc's own options (more iterations, no sequences/joins) changed nothing or
  * grew the file. Only safe options (no `unsafe*`, no `pure_getters`); the exports' names
  * stay (lazy chunks import from the entry); the source maps are chained through it.
- * Exported for the loader's build too (scripts/build.js).
+ * Exported for the loader's build too (scripts/build.js), which passes a `preamble`.
  */
-export function secondMinifyPass({ module = true, root = resolve(import.meta.dirname, '..') } = {}) {
+export function secondMinifyPass({ module = true, root = resolve(import.meta.dirname, '..'), preamble = undefined } = {}) {
   // TypeScript-private member names used for nothing else (scripts/private-names.js) are
   // mangled too, with one name cache for every chunk of the build so they agree; so are
   // Lit's own internal names (scripts/minify-lit.js).
@@ -68,6 +68,8 @@ export function secondMinifyPass({ module = true, root = resolve(import.meta.dir
         ecma: 2020,
         compress: { passes: 2 },
         mangle: { properties },
+        // A first line of the output (the loader's compile hint), with the map shifted for it.
+        ...(preamble ? { format: { preamble } } : {}),
         nameCache,
         sourceMap: map?.type === 'asset' ? { content: String(map.source), url: `${basename(chunk.fileName)}.map` } : false,
       });
