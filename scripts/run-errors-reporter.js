@@ -8,7 +8,7 @@ import { relative } from 'node:path';
 import { firstLine } from './failure-line.js';
 
 /** How an unhandled error is named at the end of `npm test`: type, first line, and the file when vitest knows it. */
-export function runErrorLine(error, cwd = process.cwd()) {
+function runErrorLine(error, cwd = process.cwd()) {
   const e = error ?? {};
   const what = `${e.name ?? 'Error'}: ${firstLine(e.message ?? String(error)).slice(0, 300)}`;
   return e.VITEST_TEST_PATH ? `${what} (from ${relative(cwd, e.VITEST_TEST_PATH)})` : what;

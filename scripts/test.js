@@ -34,8 +34,8 @@ if (unknown.length > 0) {
 }
 const run = (name) => wanted.length === 0 || wanted.includes(name);
 
-function exec(cmd, args) {
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+function exec(cmd, args, env = process.env) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env });
   return r.status ?? 1;
 }
 
@@ -79,7 +79,7 @@ function vitest(config, out, files) {
   const errors = out.replace(/\.json$/, '.errors.json');
   rmSync(out, { force: true });
   rmSync(errors, { force: true });
-  const r = spawnSync(
+  const code = exec(
     'npx',
     [
       'vitest',
@@ -92,10 +92,10 @@ function vitest(config, out, files) {
       `--outputFile.json=${out}`,
       ...files,
     ],
-    { stdio: 'inherit', env: { ...process.env, INDIGO_RUN_ERRORS: errors } },
+    { ...process.env, INDIGO_RUN_ERRORS: errors },
   );
   return {
-    code: r.status ?? 1,
+    code,
     run: existsSync(out) ? fromVitest(JSON.parse(readFileSync(out, 'utf8'))) : null,
     // Errors outside any test (scripts/run-errors-reporter.js): they fail the suite even if a rerun passes.
     unhandled: existsSync(errors) ? JSON.parse(readFileSync(errors, 'utf8')).unhandled : [],
