@@ -23,7 +23,7 @@ import { chromeArgs, chromePath } from '../test/chromium.js';
 const root = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_HOST_RUNS ?? 3);
 
-async function serveVariants() {
+export async function serveVariants() {
   // A copy of the built demo plus the same page without the script tag.
   const dir = mkdtempSync(join(tmpdir(), 'indigo-host-page-'));
   cpSync(join(root, 'dist/demo'), dir, { recursive: true });
@@ -41,13 +41,18 @@ async function serveVariants() {
   return startRelayServer({ port: 0, staticDir: dir, env: { MOCK_REALTIME: '0', RELAY_SECRET: 'bench' }, log: () => {} });
 }
 
-async function loadOnce(url) {
+/** Chromium with a profile of its own (an empty HTTP cache), and one page in it. */
+export async function freshPage() {
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'indigo-host-')), {
     executablePath: chromePath,
     headless: true,
     args: [...chromeArgs],
   });
-  const page = await context.newPage();
+  return { context, page: await context.newPage() };
+}
+
+async function loadOnce(url) {
+  const { context, page } = await freshPage();
   await page.addInitScript(() => {
     const w = /** @type {any} */ (globalThis);
     w.__longTasks = [];

@@ -6,6 +6,7 @@
 // 1000), BENCH_RUNS (default 3: every streaming figure is the worst of the runs),
 // BENCH_SIZES (e.g. 200KB: only those corpora),
 // BENCH_STREAMS, BENCH_RELAY=0 (skip the relay), BENCH_HOST=0 (skip the host-page/Lighthouse part),
+// BENCH_OPEN=0 (skip opening the chat: bench/open.js),
 // BENCH_SCALE=0 (skip the two-instance Redis run), BENCH_SCALE_STEPS, BENCH_SCALE_HOLD_MS.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -20,6 +21,7 @@ import { corpusMarkdown } from './corpus.js';
 import { benchRelay } from './relay.js';
 import { benchScale } from './scale.js';
 import { benchHostPage } from './host-page.js';
+import { benchOpen } from './open.js';
 import { BUDGETS, measureBundles } from '../scripts/size.js';
 import { chromeArgs, chromePath } from '../test/chromium.js';
 
@@ -216,6 +218,7 @@ const results = {
   load: loadAverage(),
   bundle,
   hostPage: null,
+  open: null,
   render: {},
   relay: null,
 };
@@ -331,6 +334,13 @@ if (!QUICK && process.env.BENCH_HOST !== '0') {
   console.log('medians:');
   console.table(results.hostPage.median.chromium);
   console.table(results.hostPage.median.lighthouse);
+}
+
+// 3b. Opening the chat on that page: prefetched or not, the pointer resting first or not, 1x and 4x.
+if (!QUICK && process.env.BENCH_OPEN !== '0') {
+  results.open = await benchOpen();
+  console.log(`\nopening the chat (script-tag page), median and worst of ${results.open.runs} fresh loads:`);
+  console.table(results.open.cases);
 }
 
 // 4. Relay.
