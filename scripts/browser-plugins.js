@@ -29,9 +29,19 @@ export function browserWidgetPlugins(root) {
         return null;
       },
     },
-    secondMinifyPass(),
+    // V8's compile hint on the widget's entry: opening runs a large part of it at once
+    // (define, first render), so Chromium compiles it off the main thread while it loads
+    // (docs/decisions/widget-compile-hint.md). Not on the lazy chunks.
+    secondMinifyPass({ preamble: (chunk) => (chunk.isEntry ? COMPILE_HINT : undefined) }),
   ];
 }
+
+/**
+ * V8's explicit compile hint (Chrome 136+; a comment to other engines): on a script's first
+ * line, Chromium compiles all its functions while it streams in, on a background thread,
+ * instead of each on the main thread when first called.
+ */
+export const COMPILE_HINT = '//# allFunctionsCalledOnLoad';
 
 /**
  * A second minifier pass over each chunk Rolldown has minified (Oxc): Terser with two
@@ -40,7 +50,8 @@ export function browserWidgetPlugins(root) {
  * alone, and Oxc's own options (more iterations, no sequences/joins) changed nothing or
  * grew the file. Only safe options (no `unsafe*`, no `pure_getters`); the exports' names
  * stay (lazy chunks import from the entry); the source maps are chained through it.
- * Exported for the loader's build too (scripts/build.js), which passes a `preamble`.
+ * Exported for the loader's build too (scripts/build.js). `preamble`: a first line for
+ * each chunk (a string, or a function of the chunk; the source map is shifted for it).
  */
 export function secondMinifyPass({ module = true, root = resolve(import.meta.dirname, '..'), preamble = undefined } = {}) {
   // TypeScript-private member names used for nothing else (scripts/private-names.js) are
@@ -68,8 +79,8 @@ export function secondMinifyPass({ module = true, root = resolve(import.meta.dir
         ecma: 2020,
         compress: { passes: 2 },
         mangle: { properties },
-        // A first line of the output (the loader's compile hint), with the map shifted for it.
-        ...(preamble ? { format: { preamble } } : {}),
+        // A first line of the output (a compile hint), with the map shifted for it.
+        format: { preamble: typeof preamble === 'function' ? preamble(chunk) : preamble },
         nameCache,
         sourceMap: map?.type === 'asset' ? { content: String(map.source), url: `${basename(chunk.fileName)}.map` } : false,
       });

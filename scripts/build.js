@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { build, createLogger } from 'vite';
 import { thirdPartyNotices } from './third-party-notices.js';
 import { minifyTemplates } from './minify-templates.js';
-import { browserWidgetPlugins, secondMinifyPass } from './browser-plugins.js';
+import { browserWidgetPlugins, COMPILE_HINT, secondMinifyPass } from './browser-plugins.js';
 import { widgetCodeSplitting } from './widget-chunks.js';
 import { BROWSER_TARGET } from './browser-target.js';
 
@@ -159,7 +159,7 @@ if (existsSync(resolve(root, 'src/loader.ts'))) {
       // elsewhere): nearly every function of the loader runs on every page view, so Chromium
       // compiles them while the script streams in, off the main thread, instead of one by one
       // when first called (docs/decisions/loader-compile-hint.md). It must be the first line.
-      secondMinifyPass({ module: false, preamble: '//# allFunctionsCalledOnLoad' }),
+      secondMinifyPass({ module: false, preamble: COMPILE_HINT }),
     ],
     build: {
       outDir: 'dist',

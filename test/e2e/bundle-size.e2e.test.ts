@@ -50,14 +50,16 @@ const m = measureBundles();
  * patching the live tail instead of replacing it and following clicked image stand-ins
  * (streaming-tail-patch.md): 53.6 KB, 65.1 KB; +0.06 KB for paced streaming work in a task after
  * the frame, which cut the 4x-throttle long tasks ~4x (commit-after-the-frame.md); +0.02 KB on
- * the first load (so here too) for the loader's compile hint (loader-compile-hint.md). Until it is
- * under, these ceilings (~0.15 KB of headroom) keep it
+ * the first load (so here too) for the loader's compile hint (loader-compile-hint.md); +0.1 KB
+ * for the widget entry's compile hint and the full date built at idle, never in a render, which
+ * took ~15-20 ms of main thread off opening at 1x and ~70-100 ms at 4x
+ * (widget-compile-hint.md): 53.7 KB, 65.3 KB. Until it is under, these ceilings keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 53_660;
+const FULL_WIDGET_CEILING_GZIP = 53_760;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_230;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_330;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
@@ -108,5 +110,19 @@ describe('the loader as built', () => {
     expect(code.split('\n')[0]).toBe('//# allFunctionsCalledOnLoad');
     expect(sourceOf(loader, 'DOMContentLoaded')).toMatch(/src\/loader\.ts$/);
     expect(sourceOf(loader, '"aria-haspopup"')).toMatch(/src\/loader\/shell\.ts$/);
+  });
+});
+
+describe('the widget as built', () => {
+  // docs/decisions/widget-compile-hint.md: the entry (define, first render: run on open)
+  // starts with the hint; the lazy chunks, which hold what a visit may never run, do not.
+  it("its entry starts with V8's compile hint, its source map shifted for it; the lazy chunks do not", () => {
+    const [entry, ...rest] = m.widget.map((f: { file: string }) => join(dist, f.file));
+    expect(entry).toMatch(/\/widget-[^/]+\.js$/);
+    expect(readFileSync(entry!, 'utf8').split('\n')[0]).toBe('//# allFunctionsCalledOnLoad');
+    expect(sourceOf(entry!, '"indigo-chat-open"')).toMatch(/src\/events\/index\.ts$/);
+    expect(sourceOf(entry!, 'part="launcher"')).toMatch(/src\/components\/indigo-chat\/indigo-chat\.ts$/);
+    for (const f of [...rest, ...m.lazy.map((l: { file: string }) => join(dist, l.file))])
+      expect(readFileSync(f, 'utf8').startsWith('//#'), f).toBe(false);
   });
 });

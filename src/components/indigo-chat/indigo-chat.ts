@@ -42,7 +42,7 @@ import { mayShowUnprompted } from './consent-gate.js';
 import { HeaderMenu } from './header-menu.js';
 import { lockPageScroll } from './page-scroll-lock.js';
 import { TeaserController } from './teaser-controller.js';
-import { dayLabel, dayStarts, fullDate, inTime, relativeTime, warmTimeFormat } from './time-format.js';
+import { dayLabel, dayStarts, fullDate, fullDateBuilt, inTime, relativeTime, warmTimeFormat } from './time-format.js';
 import type { TranscriptFormat } from './transcript-export.js';
 import { VoiceController } from './voice-controller.js';
 import { closeIcon } from './icons.js';
@@ -1114,10 +1114,13 @@ export class IndigoChat extends LitElement {
   // --- rendering ---------------------------------------------------------------------------
 
   #renderTime(at: number, v: VisitorStrings): TemplateResult {
-    // The relative text is written on hover/focus (onTimeReveal); the full date is always there for screen readers.
+    // The relative text is written on hover/focus (onTimeReveal); the full date is there for
+    // screen readers once its formatter is built at idle (a render never loads ICU's date
+    // data: that held the first message's paint for 30-80 ms), the messages then rendered again.
+    const lang = this.#uiLang;
+    const date = fullDateBuilt(lang) ? fullDate(at, lang) : void warmTimeFormat(lang).then(() => this.requestUpdate());
     return html`<time part="time" datetime=${new Date(at).toISOString()}
-      ><span class="rel" aria-hidden="true" data-at=${at}></span
-      ><span class="visually-hidden">${v.sentAt(fullDate(at, this.#uiLang))}</span></time
+      ><span class="rel" aria-hidden="true" data-at=${at}></span><span class="visually-hidden">${date && v.sentAt(date)}</span></time
     >`;
   }
 
@@ -1229,6 +1232,7 @@ export class IndigoChat extends LitElement {
     const origins = this.mediaOrigins;
     const rateable = this.#feedback.rateable();
     const load = this.#loadOrigins;
+    const dates = fullDateBuilt(lang);
     const ps = privacyStrings(lang);
     const consentPending = this.#consentState === 'pending';
     const starts = this.#dayStartsOf(t);
@@ -1311,7 +1315,7 @@ export class IndigoChat extends LitElement {
                     const day = starts.has(i) ? dayLabel(m.at, now, lang, v) : null;
                     const ratedId = rateable.get(m.id);
                     const vote = this.#feedback.vote(ratedId);
-                    return guard([m, mine, latest, lang, origins, day, ratedId, vote, load, this.#shown], () =>
+                    return guard([m, mine, latest, lang, origins, day, ratedId, vote, load, this.#shown, dates], () =>
                       this.#renderMessage(m, mine, latest, s, v, day, ratedId),
                     );
                   },
@@ -1365,7 +1369,7 @@ export class IndigoChat extends LitElement {
           .value=${this.#draft}
           @input=${this.#onInput}
           @keydown=${this.#onInputKeydown}
-          @focus=${() => warmTimeFormat(this.#uiLang)}
+          @focus=${() => void warmTimeFormat(this.#uiLang)}
         ></textarea>
         ${
           this.#voice.supported

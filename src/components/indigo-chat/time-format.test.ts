@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayKey, dayLabel, dayStarts, fullDate, inTime, relativeTime, warmTimeFormat } from './time-format.js';
+import { dayKey, dayLabel, dayStarts, fullDate, fullDateBuilt, inTime, relativeTime, warmTimeFormat } from './time-format.js';
 
 const NOW = new Date(2026, 10, 29, 15, 0, 0).getTime();
 const min = 60_000;
@@ -49,7 +49,7 @@ describe('time formatting', () => {
     expect([...dayStarts([])]).toEqual([]);
   });
 
-  it('warmTimeFormat builds the full-date formatter in a later task, once, and fullDate reuses it', async () => {
+  it('warmTimeFormat builds the full-date formatter in a later task, once, resolves then, and fullDate reuses it', async () => {
     const Original = Intl.DateTimeFormat;
     let made = 0;
     Intl.DateTimeFormat = new Proxy(Original, {
@@ -58,16 +58,18 @@ describe('time formatting', () => {
         return Reflect.construct(target, args) as object;
       },
     });
-    const later = () => new Promise((r) => setTimeout(r, 0));
     try {
-      warmTimeFormat('nl');
+      const built = warmTimeFormat('nl');
       expect(made).toBe(0);
-      await later();
+      expect(fullDateBuilt('nl')).toBe(false);
+      await built;
       expect(made).toBe(1);
-      warmTimeFormat('nl');
-      await later();
+      expect(fullDateBuilt('nl')).toBe(true);
+      expect(warmTimeFormat('nl'), 'the same wait, not a second build').toBe(built);
+      await new Promise((r) => setTimeout(r, 5));
       expect(fullDate(NOW, 'nl')).toBe(new Original('nl', { dateStyle: 'full', timeStyle: 'short' }).format(NOW));
       expect(made).toBe(1);
+      expect(fullDateBuilt('sv')).toBe(false);
     } finally {
       Intl.DateTimeFormat = Original;
     }

@@ -46,14 +46,27 @@ export function fullDate(at: number, lang: string): string {
   return cached(`full:${lang}`, () => new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'short' })).format(at);
 }
 
+/** Whether fullDate() has its formatter for `lang` (built by warmTimeFormat, or a first call). */
+export const fullDateBuilt = (lang: string): boolean => cache.has(`full:${lang}`);
+
+const warming = new Map<string, Promise<unknown>>();
+
 /**
- * Builds `lang`'s full-date formatter when the page is idle. The first `Intl.DateTimeFormat`
- * of a page loads ICU's date data (~30 ms, 110-140 ms on a 4x slower CPU): without this,
- * the visitor's first message pays it when its time is rendered. Called when the composer
- * gets focus (opening the launcher focuses it), so pages where nobody chats never pay it.
+ * Builds `lang`'s full-date formatter when the page is idle (within 500 ms); resolves once
+ * it is built. The first `Intl.DateTimeFormat` of a page loads ICU's date data (30-80 ms
+ * here, 110-140 ms on a 4x slower CPU), so no render builds it: a message's time is shown
+ * at once and its full date for screen readers follows (fullDateBuilt). Also called when
+ * the composer gets focus (opening the launcher focuses it), so the visitor's first message
+ * finds it built; pages where nobody chats never pay it.
  */
-export function warmTimeFormat(lang: string): void {
-  if (!cache.has(`full:${lang}`)) (globalThis.requestIdleCallback ?? setTimeout)(() => fullDate(0, lang));
+export function warmTimeFormat(lang: string): Promise<unknown> {
+  if (!warming.has(lang))
+    warming.set(
+      lang,
+      // (setTimeout, where there is no requestIdleCallback, reads the options as a 0 ms delay.)
+      new Promise((built) => (globalThis.requestIdleCallback ?? setTimeout)(() => built(fullDate(0, lang)), { timeout: 500 })),
+    );
+  return warming.get(lang)!;
 }
 
 /** The calendar day in local time, `YYYY-MM-DD` (also used in file names). */

@@ -5,7 +5,7 @@
 import { aTimeout, expect, fixture, html } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import '../../define.js';
-import { $, sseResponse, typeAndEnter, useFakeRelays, userMessages } from './fake-relay.test-helper.js';
+import { $, botMessages, sseResponse, typeAndEnter, useFakeRelays, userMessages, welcomeChunks } from './fake-relay.test-helper.js';
 
 const relays = useFakeRelays('warm');
 const idle = () => new Promise((r) => (globalThis.requestIdleCallback ?? setTimeout)(r));
@@ -13,11 +13,18 @@ const idle = () => new Promise((r) => (globalThis.requestIdleCallback ?? setTime
 describe('date formatter warm-up', () => {
   const Original = Intl.DateTimeFormat;
   const fullDate: unknown[][] = [];
+  // What the element under test was doing when a full-date formatter was built.
+  let watched: HTMLElement | null = null;
+  let inUpdate = false;
+  const builtWhile: { lang: unknown; inUpdate: boolean; timeShown: boolean }[] = [];
   before(() => {
     Intl.DateTimeFormat = new Proxy(Original, {
       construct(target, args: unknown[]) {
         const o = args[1] as Intl.DateTimeFormatOptions | undefined;
-        if (o?.dateStyle === 'full' && o.timeStyle === 'short') fullDate.push(args);
+        if (o?.dateStyle === 'full' && o.timeStyle === 'short') {
+          fullDate.push(args);
+          if (watched) builtWhile.push({ lang: args[0], inUpdate, timeShown: !!botMessages(watched)[0]?.querySelector('[part~="time"]') });
+        }
         return Reflect.construct(target, args) as object;
       },
     });
@@ -58,5 +65,37 @@ describe('date formatter warm-up', () => {
     const at = Date.parse(userMessages(el)[0]!.querySelector('time')!.getAttribute('datetime')!);
     expect(spoken).to.contain(new Original('en', { dateStyle: 'full', timeStyle: 'short' }).format(at));
     expect(fullDate, 'the first message reuses the warm formatter').to.have.length(1);
+  });
+
+  it("shows a first message's time at once and its full date once the formatter is built at idle, never in a render", async () => {
+    // Italian: no formatter built for it yet on this page (the test above builds English's).
+    const r = relays.relay().queue(sseResponse(welcomeChunks()));
+    const el = document.createElement('indigo-chat') as unknown as HTMLElement & { update: (this: HTMLElement, changed: unknown) => void };
+    // Its renders, marked (an own property wins over Lit's method).
+    const update = el.update;
+    el.update = function (changed) {
+      inUpdate = true;
+      try {
+        update.call(this, changed);
+      } finally {
+        inUpdate = false;
+      }
+    };
+    watched = el;
+    el.setAttribute('relay', r.path);
+    el.setAttribute('mode', 'inline');
+    el.setAttribute('lang', 'it');
+    el.setAttribute('storage', 'none');
+    (await fixture<HTMLDivElement>(html`<div></div>`)).append(el);
+    await waitUntil(() => botMessages(el)[0]?.querySelector('[part~="time"]'), 'welcome shown with its time');
+    const spoken = () => botMessages(el)[0]!.querySelector('[part~="time"] .visually-hidden')!.textContent.trim();
+    await waitUntil(() => spoken() !== '', 'the full date follows');
+    const at = Date.parse(botMessages(el)[0]!.querySelector('time')!.getAttribute('datetime')!);
+    expect(spoken()).to.equal(`Inviato ${new Original('it', { dateStyle: 'full', timeStyle: 'short' }).format(at)}`);
+    const italian = builtWhile.filter((b) => b.lang === 'it');
+    expect(italian, 'built once').to.have.length(1);
+    expect(italian[0]!.inUpdate, 'not inside a render').to.equal(false);
+    expect(italian[0]!.timeShown, 'after the welcome was shown with its time').to.equal(true);
+    watched = null;
   });
 });
