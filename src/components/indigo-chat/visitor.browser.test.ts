@@ -247,7 +247,8 @@ describe('timestamps and day separators', () => {
     const el = await mount(r, { mode: 'inline' });
     await ready(el);
     await typeAndEnter(el, 'hello');
-    await waitUntil(() => botMessages(el).length === 2, 'answer');
+    // A streaming answer has no time yet: wait for it to end (not only to appear).
+    await waitUntil(() => botMessages(el).length === 2 && el.conversation.transcript.status === 'idle', 'answer');
     await el.updateComplete;
     const times = $$(el, '[part~="message"] [part~="time"]');
     expect(times.length).to.equal(3);
