@@ -191,8 +191,8 @@ async function lighthouseOnce(url) {
   }
 }
 
-/** Median of the runs (the machine is shared: read it beside the worst). */
-function median(runs) {
+/** Median of the runs (the machine is shared: read it beside the worst); booleans by majority. */
+export function median(runs) {
   const out = {};
   for (const k of Object.keys(runs[0])) {
     const v = runs.map((r) => r[k]);
@@ -203,7 +203,7 @@ function median(runs) {
 }
 
 /** Worst of the runs: the highest cost, the lowest score. */
-function worst(runs) {
+export function worst(runs) {
   const out = {};
   for (const k of Object.keys(runs[0])) {
     const v = runs.map((r) => r[k]);

@@ -23,7 +23,7 @@
 // default "1,4"; BENCH_OPEN_DUMP=<file> writes the last load's trace); `npm run bench`
 // includes it (BENCH_OPEN=0 skips it).
 import { writeFileSync } from 'node:fs';
-import { freshPage, serveVariants } from './host-page.js';
+import { freshPage, median, serveVariants, worst } from './host-page.js';
 
 const RUNS = Number(process.env.BENCH_OPEN_RUNS ?? 5);
 const THROTTLES = (process.env.BENCH_OPEN_THROTTLE ?? '1,4').split(',').map(Number);
@@ -127,8 +127,7 @@ async function openOnce(url, { prefetched, dwell, throttle }) {
     const parsed = JSON.parse(json);
     const events = Array.isArray(parsed) ? parsed : parsed.traceEvents;
     if (process.env.BENCH_OPEN_DUMP) writeFileSync(process.env.BENCH_OPEN_DUMP, JSON.stringify({ events }));
-    const open = mainThread(events, 'indigo-open-end');
-    const welcome = mainThread(events, 'indigo-welcome-end');
+    const [open, welcome] = mainThread(events, ['indigo-open-end', 'indigo-welcome-end']);
     return {
       openMs: +(opened.end - start).toFixed(1),
       ...open,
@@ -143,36 +142,38 @@ async function openOnce(url, { prefetched, dwell, throttle }) {
   }
 }
 
-/** The main thread's work from the pointer going down to the `end` mark, from the trace. */
-function mainThread(events, end) {
+/**
+ * The main thread's work from the pointer going down to each of the `ends` marks, from the
+ * trace (its main-thread events picked once).
+ */
+function mainThread(events, ends) {
   const mark = (name) => events.find((e) => e.name === name && e.cat?.includes('blink.user_timing'));
   const a = mark('indigo-open-start');
-  const b = mark(end);
-  if (!a || !b) throw new Error('bench/open: the open marks are not in the trace');
+  if (!a) throw new Error('bench/open: the open marks are not in the trace');
   const { pid, tid } = a;
-  const mine = events.filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && typeof e.dur === 'number');
-  const tasks = mine.filter((e) => e.name === 'RunTask' && e.ts + e.dur >= a.ts && e.ts <= b.ts);
-  const compile = mine.filter((e) => COMPILE.test(e.name) && e.ts + e.dur >= a.ts && e.ts <= b.ts).sort((x, y) => x.ts - y.ts);
-  // Nested compile events (a function compiled inside another's compile) once.
-  let compileUs = 0;
-  let until = -Infinity;
-  for (const e of compile) {
-    const from = Math.max(e.ts, until);
-    if (e.ts + e.dur > from) compileUs += e.ts + e.dur - from;
-    until = Math.max(until, e.ts + e.dur);
-  }
+  const mine = events.filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && typeof e.dur === 'number' && e.ts + e.dur >= a.ts);
   const ms = (us) => +(us / 1000).toFixed(1);
-  return {
-    cpuMs: ms(tasks.reduce((s, e) => s + (e.tdur ?? e.dur), 0)),
-    compileMs: ms(compileUs),
-    longTasks: tasks.filter((e) => e.dur > 50_000).length,
-  };
+  return ends.map((end) => {
+    const b = mark(end);
+    if (!b) throw new Error(`bench/open: the mark ${end} is not in the trace`);
+    const span = mine.filter((e) => e.ts <= b.ts);
+    const tasks = span.filter((e) => e.name === 'RunTask');
+    const compile = span.filter((e) => COMPILE.test(e.name)).sort((x, y) => x.ts - y.ts);
+    // Nested compile events (a function compiled inside another's compile) once.
+    let compileUs = 0;
+    let until = -Infinity;
+    for (const e of compile) {
+      const from = Math.max(e.ts, until);
+      if (e.ts + e.dur > from) compileUs += e.ts + e.dur - from;
+      until = Math.max(until, e.ts + e.dur);
+    }
+    return {
+      cpuMs: ms(tasks.reduce((s, e) => s + (e.tdur ?? e.dur), 0)),
+      compileMs: ms(compileUs),
+      longTasks: tasks.filter((e) => e.dur > 50_000).length,
+    };
+  });
 }
-
-const pick = (runs, k, f) => {
-  const v = runs.map((r) => r[k]).sort((x, y) => x - y);
-  return f === 'median' ? v[Math.floor(v.length / 2)] : v.at(-1);
-};
 
 /** Median and worst of RUNS opens per case; the cases interleaved (the machine drifts). */
 export async function benchOpen() {
@@ -197,8 +198,9 @@ export async function benchOpen() {
     for (const c of cases) {
       const r = runs[c.name];
       const row = { fromPrefetch: r.filter((x) => x.fromPrefetch).length, focused: r.filter((x) => x.focused).length };
+      const [mid, high] = [median(r), worst(r)];
       for (const k of ['openMs', 'cpuMs', 'compileMs', 'longTasks', 'welcomeMs', 'welcomeCpuMs', 'welcomeLongTasks'])
-        Object.assign(row, { [`${k}Median`]: pick(r, k, 'median'), [`${k}Worst`]: pick(r, k, 'worst') });
+        Object.assign(row, { [`${k}Median`]: mid[k], [`${k}Worst`]: high[k] });
       result.cases[c.name] = row;
     }
     return result;
