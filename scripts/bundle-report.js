@@ -27,6 +27,7 @@ const out = await build({
     rollupOptions: {
       input: resolve(root, 'src/embed.ts'),
       preserveEntrySignatures: 'allow-extension',
+      checks: { bundlerTimings: false }, // as scripts/build.js: the second minify pass is slow by design
       output: { format: 'es', codeSplitting: widgetCodeSplitting },
     },
   },
