@@ -44,6 +44,34 @@ async function signIn(s: RelayServer): Promise<string> {
   return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
 }
 
+/** The console's handler alone (no server), on a made-up https origin. */
+function bareHandler() {
+  const store = new MemoryFeedbackStore();
+  const feedback = createFeedbackService(
+    { store },
+    {
+      verifySender: async () => true,
+      readJson: async () => ({ ok: true, value: {} }),
+      error: () => new Response(),
+      ok: () => new Response(),
+      limits: { perIpPerMinute: 1, perSenderPerMinute: 1 },
+      limit: async () => ({ ok: true, retryAfter: 0 }),
+      now: Date.now,
+      secret: 's',
+      log: () => {},
+    },
+  );
+  return createConsoleHandler({
+    token: TOKEN,
+    projectId: '39',
+    graphql: createGraphqlClient({ endpoint: 'https://x.invalid/graphql', pat: 'pat-x' }),
+    analytics: createAnalyticsClient({ base: 'https://x.invalid', projectId: '39', pat: 'pat-x', paths: DEFAULT_ANALYTICS_PATHS }),
+    feedback,
+    figures: new RelayFigures(),
+    readAsset: async () => null,
+  });
+}
+
 describe('console auth', () => {
   it('is a 404 everywhere without RELAY_CONSOLE_TOKEN', async () => {
     const s = await server({ RELAY_CONSOLE_TOKEN: '' });
@@ -72,30 +100,7 @@ describe('console auth', () => {
   });
 
   it('uses a __Host- Secure cookie over https', async () => {
-    const store = new MemoryFeedbackStore();
-    const feedback = createFeedbackService(
-      { store },
-      {
-        verifySender: async () => true,
-        readJson: async () => ({ ok: true, value: {} }),
-        error: () => new Response(),
-        ok: () => new Response(),
-        limits: { perIpPerMinute: 1, perSenderPerMinute: 1 },
-        limit: async () => ({ ok: true, retryAfter: 0 }),
-        now: Date.now,
-        secret: 's',
-        log: () => {},
-      },
-    );
-    const h = createConsoleHandler({
-      token: TOKEN,
-      projectId: '39',
-      graphql: createGraphqlClient({ endpoint: 'https://x.invalid/graphql', pat: 'pat-x' }),
-      analytics: createAnalyticsClient({ base: 'https://x.invalid', projectId: '39', pat: 'pat-x', paths: DEFAULT_ANALYTICS_PATHS }),
-      feedback,
-      figures: new RelayFigures(),
-      readAsset: async () => null,
-    });
+    const h = bareHandler();
     const res = await h(
       new Request('https://relay.example/console/login', {
         method: 'POST',
@@ -151,6 +156,51 @@ describe('console auth', () => {
     const out = await form(s, '/console/logout', `csrf=${encodeURIComponent(csrf)}`, { cookie });
     expect(out.status).toBe(303);
     expect(out.headers.get('set-cookie')).toMatch(/^indigo-console=; .*Max-Age=0/);
+  });
+
+  it('reads at most 2 KB of a sign-in form: a larger one is refused (413) without its body being read whole', async () => {
+    const s = await server();
+    const big = await form(s, '/console/login', `token=${TOKEN}&pad=${'x'.repeat(3000)}`);
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: { code: string } }).error.code).toBe('too_large');
+    expect((await form(s, '/console/login', `token=${TOKEN}&pad=${'x'.repeat(1900)}`)).status).toBe(303);
+    // A streamed body (no Content-Length) of 64 MB: the handler pulls a few KB, not all of it.
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (pulled >= 64 << 20) return c.close();
+        pulled += 16384;
+        c.enqueue(new Uint8Array(16384).fill(120));
+      },
+    });
+    const h = bareHandler();
+    const res = await h(
+      new Request('https://relay.example/console/login', {
+        method: 'POST',
+        headers: { origin: 'https://relay.example', 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(res!.status).toBe(413);
+    expect(pulled).toBeLessThan(256 << 10);
+  });
+
+  it('slows sign-in guessing per visitor address: 10 a minute, behind RELAY_TRUST_PROXY the address its proxy wrote, counted before the form is read', async () => {
+    const wrong = (s: RelayServer, ip: string, body = 'token=nope-nope-nope') => form(s, '/console/login', body, { 'x-forwarded-for': ip });
+    const trusted = await server({ RELAY_TRUST_PROXY: '1' });
+    for (let i = 0; i < 10; i++) expect((await wrong(trusted, '203.0.113.9')).status).toBe(401);
+    const locked = await wrong(trusted, '203.0.113.9');
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Refused before its body is read: an oversized form from that address is a 429 too.
+    expect((await wrong(trusted, '203.0.113.9', `pad=${'x'.repeat(5000)}`)).status).toBe(429);
+    // Another visitor behind the same proxy (the same socket address) still signs in.
+    expect((await wrong(trusted, '198.51.100.7', `token=${TOKEN}`)).status).toBe(303);
+    // Without RELAY_TRUST_PROXY the header is not believed: every request counts for the socket's address.
+    const direct = await server();
+    for (let i = 0; i < 10; i++) expect((await wrong(direct, `192.0.2.${i}`)).status).toBe(401);
+    expect((await wrong(direct, '192.0.2.200', `token=${TOKEN}`)).status).toBe(429);
   });
 
   it('guards the API: no cookie, a forged or altered cookie -> 401; never returns the PAT', async () => {

@@ -7,7 +7,8 @@
  * analytics-client.ts; the browser only ever sees the console's own JSON, never the PAT.
  */
 import { ANALYTICS_ENDPOINTS, DAY_MS, parseDay, type AnalyticsEndpoint, type AnalyticsRow } from '../../core/platform/analytics.js';
-import { createMemoryStore, limitWindow, publicOrigin } from '../store.js';
+import { createMemoryStore, forwardedClient, ipKey, limitWindow, publicOrigin } from '../store.js';
+import { readCapped } from '../read-capped.js';
 import type { FeedbackService } from '../feedback/route.js';
 import type { RelayFigures } from '../figures.js';
 import { AnalyticsError, type AnalyticsClient } from './analytics-client.js';
@@ -43,6 +44,7 @@ export type ConsoleHandler = (request: Request, info?: { ip?: string }) => Promi
 export const CONSOLE_BASE = '/console';
 const MAX_RANGE_DAYS = 366;
 const MAX_EXPORT_MESSAGES = 5000;
+const FORM_BYTES = 2048;
 
 const SECURITY_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
@@ -101,11 +103,12 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
     return request.headers.get('sec-fetch-site') === 'same-origin';
   };
 
+  const isForm = (request: Request): boolean =>
+    (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
+  /** The sign-in / sign-out form, read up to FORM_BYTES (anyone can send one: never the whole body). */
   const readForm = async (request: Request): Promise<URLSearchParams | null> => {
-    const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-    if (type !== 'application/x-www-form-urlencoded') return null;
-    const text = await request.text();
-    return text.length > 2048 ? null : new URLSearchParams(text);
+    const bytes = await readCapped(request.body, FORM_BYTES);
+    return bytes === 'too-large' ? null : new URLSearchParams(new TextDecoder().decode(bytes));
   };
 
   const analytics = async (url: URL): Promise<Response> => {
@@ -225,14 +228,20 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
       }
       if (request.method === 'POST' && (rest === '/login' || rest === '/logout')) {
         if (!sameOrigin(request)) return apiError(403, 'cross_origin', 'Cross-site request refused.');
-        const form = await readForm(request);
-        if (!form) return apiError(415, 'unsupported_media_type', 'Send a form.');
+        if (!isForm(request)) return apiError(415, 'unsupported_media_type', 'Send a form.');
+        // The visitor's address as the relay's own limits see it (behind RELAY_TRUST_PROXY
+        // proxies, the X-Forwarded-For entry they wrote), counted before the body is read.
+        const client = forwardedClient(request.headers.get('x-forwarded-for'), info?.ip, options.trustProxy ?? 0) ?? 'unknown';
         if (rest === '/login') {
-          const rate = await limitWindow(loginStore, `login:${info?.ip ?? 'unknown'}`, 10, 60_000);
+          const rate = await limitWindow(loginStore, `login:${ipKey(client)}`, 10, 60_000);
           if (!rate.ok)
             return html(429, loginPage(CONSOLE_BASE, 'Too many attempts; wait a minute.'), { 'retry-after': String(rate.retryAfter) });
+        }
+        const form = await readForm(request);
+        if (!form) return apiError(413, 'too_large', `The form is over ${FORM_BYTES} bytes.`);
+        if (rest === '/login') {
           if (!(await a.checkToken(form.get('token') ?? ''))) {
-            options.log?.('warn', 'console: failed sign-in', { ip: info?.ip });
+            options.log?.('warn', 'console: failed sign-in', { ip: client });
             return html(401, loginPage(CONSOLE_BASE, 'That token is not right.'));
           }
           const { cookie } = await a.issue();
