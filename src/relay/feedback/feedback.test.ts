@@ -269,6 +269,35 @@ describe('webhook outbox', () => {
     expect((await store.summary(0)).outbox).toEqual({ pending: 0, failed: 1 });
   });
 
+  it('a store that fails in a round asked for during another is logged, not an unhandled rejection', async () => {
+    const store = new MemoryFeedbackStore();
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let calls = 0;
+    store.claimDue = async () => {
+      if (++calls === 1) {
+        await gate;
+        return [];
+      }
+      throw new Error('store down');
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    closers.push(async () => void process.off('unhandledRejection', onUnhandled));
+    const logged: [string, string, Record<string, unknown>?][] = [];
+    const worker = createWebhookWorker({ store, url: 'http://127.0.0.1:9/', secret: 's', log: (...a) => void logged.push(a) });
+    worker.kick(); // a round starts and waits on the store
+    worker.kick(); // asked again meanwhile: another round follows the first
+    open();
+    await expect.poll(() => logged.length).toBe(1);
+    await new Promise((r) => setTimeout(r, 20)); // a rejection is reported after a macrotask
+    expect(unhandled).toEqual([]);
+    expect(calls).toBe(2);
+    expect(logged[0]![0]).toBe('error');
+    expect(logged[0]![2]).toEqual({ error: 'store down' });
+  });
+
   it('retention deletes feedback older than the limit', async () => {
     const store = openSqliteFeedbackStore(mkdtempSync(join(tmpdir(), 'ret-')));
     closers.push(() => store.close());

@@ -112,6 +112,13 @@ export function createWebhookWorker(options: WebhookOptions): WebhookWorker {
     return n;
   };
 
+  // A store that fails (SQLite busy or full, Redis down) is said, never an unhandled
+  // rejection (which ends a Node process); the next tick tries again.
+  const storeFailed = (e: unknown): void =>
+    options.log?.('error', 'relay: feedback webhook could not read or update its outbox; will try again', {
+      error: e instanceof Error ? e.message : String(e),
+    });
+
   const tick = (): Promise<number> => {
     if (running) {
       again = true;
@@ -121,7 +128,7 @@ export function createWebhookWorker(options: WebhookOptions): WebhookWorker {
       running = null;
       if (again) {
         again = false;
-        void tick();
+        tick().catch(storeFailed);
       }
     });
     return running;
@@ -129,9 +136,9 @@ export function createWebhookWorker(options: WebhookOptions): WebhookWorker {
 
   return {
     tick,
-    kick: () => void tick().catch(() => {}),
+    kick: () => void tick().catch(storeFailed),
     start(intervalMs = 1000) {
-      timer ??= setInterval(() => void tick().catch(() => {}), intervalMs);
+      timer ??= setInterval(() => void tick().catch(storeFailed), intervalMs);
       (timer as { unref?: () => void }).unref?.();
     },
     async stop() {
