@@ -137,6 +137,21 @@ describe('polling answer', () => {
     expect(c.sleeps[0]).toBe(4000);
   });
 
+  it.each([
+    ['Retry-After: 0', { 'retry-after': '0' }],
+    ['a Retry-After date already past', { 'retry-after': 'Thu, 01 Jan 1970 00:00:00 GMT' }],
+  ])('a 429 that says to retry now (%s) backs off all the same, never a tight loop', async (_name, headers) => {
+    const { answer, c, calls } = run(
+      (_t, call) =>
+        call < 50 ? { ok: false, status: 429, headers: new Headers(headers) } : { ok: true, items: [{ id: 'a', chunks: [text('A')] }] },
+      { quietMs: 1000, maxMs: 10_000 },
+    );
+    await chunksOf(answer);
+    // Interval 250 ms, doubled from 500 ms per 429 (capped): a handful of polls in 10 s, not 50.
+    expect(c.sleeps.slice(0, 4)).toEqual([500, 1000, 2000, 4000]);
+    expect(calls()).toBeLessThan(10);
+  });
+
   it('still rate limited (or failing) when the max time comes: an error chunk, not a silent empty answer', async () => {
     const limited = run(() => ({ ok: false, status: 429, headers: new Headers({ 'retry-after': '60' }) }), { quietMs: 500, maxMs: 5000 });
     expect(await chunksOf(limited.answer)).toEqual([

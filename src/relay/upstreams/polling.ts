@@ -153,7 +153,10 @@ async function* answer(options: PollingOptions): AsyncGenerator<Wire> {
       }
     } else if (result.status === 429) {
       backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
-      wait = retryAfterMs(result.headers, now()) ?? backoff;
+      // "Now" (Retry-After: 0, a reset time already past) is no wait at all: back off as
+      // with no hint, or one visitor's answer would poll the platform in a tight loop.
+      const asked = retryAfterMs(result.headers, now());
+      wait = asked !== undefined && asked > 0 ? Math.max(interval, asked) : backoff;
       log('info', 'relay: the platform rate-limited polling; waiting', { ms: wait });
     } else if (result.status === 401 || result.status === 403) {
       log('warn', 'relay: the platform refused polling', { status: result.status });
