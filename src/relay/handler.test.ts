@@ -537,6 +537,10 @@ describe('relayConfigFromEnv', () => {
     const untrusted = mk(false);
     expect((await ask(untrusted, '1.1.1.1')).status).toBe(200);
     expect((await ask(untrusted, '2.2.2.2')).status).toBe(429);
+    // A proxy that writes the client's port too: one client, whatever port it came from.
+    const ported = mk(true);
+    expect((await ask(ported, '4.4.4.4:50123')).status).toBe(200);
+    expect((await ask(ported, '4.4.4.4:50124')).status).toBe(429);
   });
 
   it('counts an IPv6 /64 as one client and takes the entry RELAY_TRUST_PROXY hops from the right', async () => {

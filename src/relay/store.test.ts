@@ -17,6 +17,13 @@ describe('ipKey', () => {
     expect(ipKey('2001:db8:1:3::1')).not.toBe(ipKey('2001:db8:1:2::1'));
     expect(ipKey('not an ip')).toBe('not an ip');
   });
+
+  it('drops a port, as proxies that write X-Forwarded-For entries with one have it (a new source port per connection)', () => {
+    expect(ipKey('203.0.113.9:50123')).toBe('203.0.113.9');
+    expect(ipKey('203.0.113.9:50123')).toBe(ipKey('203.0.113.9:443'));
+    expect(ipKey('[2001:db8:1:2::9]:443')).toBe('2001:db8:1:2::/64');
+    expect(ipKey('::ffff:203.0.113.9')).toBe('203.0.113.9');
+  });
 });
 
 describe('forwardedClient (RELAY_TRUST_PROXY hop count)', () => {

@@ -211,11 +211,14 @@ export function createFallbackStore(primary: RelayStore, options: FallbackOption
 /**
  * The rate-limit key for an address: IPv4 as is, IPv4-mapped IPv6 as IPv4, other IPv6 by
  * its /64 (one household, office or phone usually gets a whole /64, so per-address keys
- * would let one visitor rotate through 2^64 of them).
+ * would let one visitor rotate through 2^64 of them). A port is dropped (`1.2.3.4:50123`,
+ * `[2001:db8::1]:443`: some proxies write X-Forwarded-For entries so, and the source port
+ * changes with every connection).
  */
 export function ipKey(ip: string): string {
   let a = ip.trim().toLowerCase();
   if (a.startsWith('[')) a = a.slice(1, a.indexOf(']') > 0 ? a.indexOf(']') : undefined);
+  a = a.replace(/^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/, '$1');
   const zone = a.indexOf('%');
   if (zone >= 0) a = a.slice(0, zone);
   if (!a.includes(':')) return a;
