@@ -1,7 +1,10 @@
 /**
  * A body read whole, up to `cap` bytes: never buffers more than the cap plus one read.
- * Past the cap the rest is cancelled (the connection closes). The relay reads the
- * browser's request this way, and the platform's JSON answers (upstreams/json-body.ts).
+ * Past the cap the rest is cancelled: a platform answer's connection closes; the Node
+ * server (node.ts) reads and drops what the browser still sends, so its 413 goes out and
+ * a keep-alive connection stays usable (Node's request timeout, 300 s by default, ends
+ * an endless one). The relay reads the browser's request this way, and the platform's
+ * JSON answers (upstreams/json-body.ts).
  */
 export async function readCapped(body: ReadableStream<Uint8Array> | null, cap: number): Promise<Uint8Array | 'too-large'> {
   if (!body) return new Uint8Array(0);
