@@ -51,6 +51,16 @@ describe('browser decoder: what the relay sends, decoded like the full decoder',
     }
   });
 
+  it('a CRLF with an empty read between its CR and LF is still one line end (multi-line data kept)', async () => {
+    const bytes = bytesOf('data: {"a":\r\ndata: 1}\r\n\r\ndata: {"b":2}\r\n\r\n');
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const [head, tail] = splitAt(bytes, [cut]);
+      const r = await both([head!, new Uint8Array(0), tail!]);
+      expect(r.chunks).toEqual([{ a: 1 }, { b: 2 }]);
+      expect(r.errors).toEqual([]);
+    }
+  });
+
   it('property: canonical SSE with pings, any chunks, any split', async () => {
     await fc.assert(
       fc.asyncProperty(

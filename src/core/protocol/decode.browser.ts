@@ -96,6 +96,8 @@ export async function* decodeChunks(body: ReadableStream<Uint8Array>, options: D
   let at = -1;
   const ends = /\r\n?|\n/g;
   const feed = (next: string): void => {
+    // An empty read (or one ending mid-character) says nothing: a pending CR stays pending.
+    if (next === '') return;
     text = next;
     at = pendingCR && next.charCodeAt(0) === 0x0a ? 1 : 0;
     pendingCR = false;

@@ -54,6 +54,9 @@ export class SseParser {
 
   push(text: string): void {
     const n = text.length;
+    // An empty read (or one whose bytes end mid-character) says nothing: a CR before it
+    // still waits for its LF.
+    if (n === 0) return;
     let i = 0;
     if (this.#pendingCR) {
       this.#pendingCR = false;
