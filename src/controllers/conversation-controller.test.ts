@@ -148,6 +148,22 @@ describe('ConversationController', () => {
     expect(Object.keys(relay.pending[3]!.body)).toEqual(['sender', 'data']);
   });
 
+  it('a send that adds no visitor message (a profile) right after a stop says `stopped: true` too', async () => {
+    const relay = fakeRelay();
+    const s = new ConversationController(host(relay.fetch));
+    await welcomed(relay, s);
+    s.send({ type: 'text', text: 'one' });
+    await until(() => relay.pending.length === 2);
+    relay.pending[1]!.push({ type: 'processing.start' });
+    relay.pending[1]!.push({ type: 'text', data: { text: '<p>answer</p>' } });
+    await until(() => s.transcript.messages.at(-1)?.role === 'bot');
+    s.stop();
+    s.send({ type: 'profile', profile: { plan: 'pro' } });
+    await until(() => relay.pending.length === 3);
+    expect(relay.pending[2]!.body).toMatchObject({ data: { type: 'profile' }, stopped: true });
+    expect(s.transcript.messages.at(-1)).toMatchObject({ role: 'bot', stopped: true });
+  });
+
   it('restart aborts the run; its late chunks never reach the new transcript', async () => {
     const relay = fakeRelay();
     const s = new ConversationController(host(relay.fetch));

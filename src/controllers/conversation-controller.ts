@@ -286,7 +286,8 @@ export class ConversationController implements ReactiveController {
       signal,
       // The message before this send's is an answer the visitor stopped: the relay must not
       // show what the bot adds to it (polled platforms; docs/decisions/stop-on-polled-platforms.md).
-      stopped: (this.transcript.messages.at(-2) as BotMessage | undefined)?.stopped,
+      // This send's own message is the last one, if it shows one (a profile or hidden send does not).
+      stopped: (this.transcript.messages.at(this.transcript.messages.at(-1)?.role === 'user' ? -2 : -1) as BotMessage | undefined)?.stopped,
       ...(this.#host.timeouts ? { timeouts: this.#host.timeouts } : {}),
       ...(this.#host.fetchImpl ? { fetch: this.#host.fetchImpl } : {}),
       onChunk: (chunk: Chunk) => {
