@@ -19,6 +19,7 @@
 import { gateFragment, type MediaGateOptions } from './media-gate.js';
 import type { UrlPolicyOptions } from './url-policy.js';
 import { enforcePolicy } from './sanitize-policy.js';
+import { decodeCharRefs } from '../core/char-refs.js';
 import { createNativeEngine } from './sanitize-native.js';
 
 /** URL policy plus the on-render media gate (./media-gate.ts). */
@@ -129,26 +130,20 @@ export function sanitizeToFragment(html: string, options?: SanitizeOptions): Doc
   return fragment;
 }
 
-/** The named character references both text decoders here know (lower case). */
-export const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-
 /**
  * The text of an HTML string without parsing it (no engine available): tags removed,
  * block ends as line breaks, common character references decoded. For
  * {@link plainTextToFragment}, so the result can only ever be text.
  */
 export function htmlToPlainText(html: string): string {
-  return html
-    .replace(/<(script|style|template|svg|math|noscript|iframe|textarea|title|xmp)\b[\s\S]*?<\/\1\s*>/gi, '')
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<br\b[^>]*>|<\/(li|tr|dt|dd)\s*>/gi, '\n')
-    .replace(/<\/(p|div|h[1-6]|blockquote|pre|table|ul|ol|dl)\s*>/gi, '\n\n')
-    .replace(/<\/?[a-zA-Z!?][^>]*>/g, '')
-    .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, ref: string) => {
-      if (ref[0] !== '#') return ENTITIES[ref.toLowerCase()] ?? whole;
-      const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : '\ufffd';
-    });
+  return decodeCharRefs(
+    html
+      .replace(/<(script|style|template|svg|math|noscript|iframe|textarea|title|xmp)\b[\s\S]*?<\/\1\s*>/gi, '')
+      .replace(/<!--[\s\S]*?-->/g, '')
+      .replace(/<br\b[^>]*>|<\/(li|tr|dt|dd)\s*>/gi, '\n')
+      .replace(/<\/(p|div|h[1-6]|blockquote|pre|table|ul|ol|dl)\s*>/gi, '\n\n')
+      .replace(/<\/?[a-zA-Z!?][^>]*>/g, ''),
+  );
 }
 
 /**

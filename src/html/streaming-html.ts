@@ -22,7 +22,8 @@
 import { isSpace, scanSegments } from './segments.js';
 import { FramePacer } from './frame-pacing.js';
 import { hasClickToLoad, shownNode } from './media-gate.js';
-import { ENTITIES, plainTextToFragment, sanitizeToFragment, type SanitizeOptions } from './sanitize.js';
+import { plainTextToFragment, sanitizeToFragment, type SanitizeOptions } from './sanitize.js';
+import { ENTITIES } from '../core/char-refs.js';
 
 /**
  * HTML the view reads from an offset on, without the whole of it being built: a long

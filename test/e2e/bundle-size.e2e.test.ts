@@ -53,13 +53,15 @@ const m = measureBundles();
  * the first load (so here too) for the loader's compile hint (loader-compile-hint.md); +0.1 KB
  * for the widget entry's compile hint and the full date built at idle, never in a render, which
  * took ~15-20 ms of main thread off opening at 1x and ~70-100 ms at 4x
- * (widget-compile-hint.md): 53.7 KB, 65.3 KB. Until it is under, these ceilings keep it
+ * (widget-compile-hint.md): 53.7 KB, 65.3 KB; +0.05 KB for an is_generated answer compared
+ * with its character references decoded (else shown twice), the decoder moved from the
+ * sanitizer's fallback into src/core/char-refs.ts to be shared. Until it is under, these ceilings keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 53_760;
+const FULL_WIDGET_CEILING_GZIP = 53_780;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_330;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_350;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

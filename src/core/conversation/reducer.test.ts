@@ -315,6 +315,15 @@ describe('generations', () => {
     expect(gen(t).id).toBe(gen(t0).id);
     expect(generationHtml(gen(t))).toBe(final);
   });
+  it('an is_generated text whose character references are spelled otherwise (&#39; for \', &quot; for ") still replaces it', () => {
+    const t0 = run(streamed(['<p>It&#39;s &quot;ok&quot; &amp; fine</p>']), [chunk(c.genEnd('g1'))]);
+    const t = reduce(t0, chunk(c.text('<p>It\'s "ok" &amp; fine</p>', { generated: true })));
+    expect(lastBot(t).blocks.map((b) => b.kind)).toEqual(['generation']);
+    expect(generationHtml(gen(t))).toBe('<p>It\'s "ok" &amp; fine</p>');
+    // Different words are still a different text.
+    const other = reduce(t0, chunk(c.text('<p>It\'s "not" &amp; fine</p>', { generated: true })));
+    expect(lastBot(other).blocks.map((b) => b.kind)).toEqual(['generation', 'text']);
+  });
   it('an is_generated text with different content is added as a normal text block', () => {
     const t0 = run(streamed(['<p>Hello</p>']), [chunk(c.genEnd('g1'))]);
     const t = reduce(t0, chunk(c.text('<p>Something else</p>', { generated: true })));

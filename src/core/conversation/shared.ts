@@ -6,6 +6,7 @@ import type { OutgoingData } from '../protocol/types.js';
 import type { DeltaUnit } from '../delta/types.js';
 import { isDeltaUnit } from '../delta/types.js';
 import { isRecord } from '../guards.js';
+import { decodeCharRefs } from '../char-refs.js';
 import { extensionBlockChars } from './extension-blocks.js';
 import type { Action, Block, BotMessage, CarouselBlock, Card, GenerationBlock, Transcript, TranscriptLimits, TurnState } from './types.js';
 
@@ -188,12 +189,12 @@ export function finalizeMessage(m: BotMessage, state: 'done' | 'incomplete'): Bo
 /**
  * What a reader sees of `html`, for telling whether two renderings are one answer: tags
  * dropped (with them attributes such as the platform's `class="slate-p"`, and `<b>` vs
- * `<strong>`), whitespace collapsed. The platform's final `is_generated` text of a
- * generation may be serialized differently from the HTML the deltas built.
+ * `<strong>`), character references decoded (`&#39;` and `'`), whitespace collapsed. The
+ * platform's final `is_generated` text of a generation may be serialized differently from
+ * the HTML the deltas built.
  */
 export function readableText(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, ' ')
+  return decodeCharRefs(html.replace(/<[^>]*>/g, ' '))
     .replace(/\s+/g, ' ')
     .trim();
 }
