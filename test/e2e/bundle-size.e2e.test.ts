@@ -55,13 +55,15 @@ const m = measureBundles();
  * took ~15-20 ms of main thread off opening at 1x and ~70-100 ms at 4x
  * (widget-compile-hint.md): 53.7 KB, 65.3 KB; +0.05 KB for an is_generated answer compared
  * with its character references decoded (else shown twice), the decoder moved from the
- * sanitizer's fallback into src/core/char-refs.ts to be shared. Until it is under, these ceilings keep it
+ * sanitizer's fallback into src/core/char-refs.ts to be shared; +0.04 KB for a generation a cap
+ * refused a chunk of ignoring its later deltas (they were applied to a text the platform no
+ * longer had): 53.8 KB, 65.4 KB. Until it is under, these ceilings keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 53_780;
+const FULL_WIDGET_CEILING_GZIP = 53_820;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_350;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_390;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

@@ -472,6 +472,39 @@ describe('caps', () => {
     expect(codes(t)).toContain('cap-reached');
     expect(reduce(t, chunk(c.text('zzz'))).messages).toBe(t.messages); // and the cap holds
   });
+  it('a generation a cap refused a chunk of ignores its later deltas, even those that shrink it: they are for a text it does not have', () => {
+    const t0 = run(asked(createTranscript({ maxMessageChars: 10 })), [
+      chunk(c.genStart('g')),
+      chunk(c.genChunk('g', 'hello', append(0, 'hello'))),
+    ]);
+    const refused = reduce(
+      t0,
+      chunk(
+        c.genChunk('g', ' WORLD', [
+          { command: 'del', value: 5 },
+          { command: 'ins', value: 'HELLO WORLD' },
+        ]),
+      ),
+    );
+    expect(codes(refused)).toEqual(['cap-reached']);
+    // The platform now has "HELLO WORLD" and deletes its E: applied to "hello" it would show "hllo".
+    const t = reduce(
+      refused,
+      chunk(
+        c.genChunk('g', '', [
+          { command: 'mov', value: 1 },
+          { command: 'del', value: 1 },
+        ]),
+      ),
+    );
+    expect(t.messages).toBe(refused.messages);
+    expect(generationHtml(gen(t))).toBe('hello');
+    // It still ends normally, what was shown kept; another generation of the reply is not affected.
+    const ended = run(t, [chunk(c.genEnd('g')), chunk(c.genStart('h')), chunk(c.genChunk('h', 'x', append(0, 'x')))]);
+    expect(gen(ended).state).toBe('done');
+    expect(generationHtml(gen(ended))).toBe('hello');
+    expect(generationHtml(gen(ended, 1))).toBe('x');
+  });
   it('caps raw + HTML of one reply at maxReplyChars, across bot messages of the same send', () => {
     const t = run(asked(createTranscript({ maxReplyChars: 20 })), [
       chunk(c.genStart('g')),

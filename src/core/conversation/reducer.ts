@@ -658,6 +658,10 @@ function onGenerationChunk(t: Transcript, c: ChunkOf<'generation.chunk'>, at: nu
   const f = findOpen(t, 'generation', c.generationId, 'generation.chunk', at);
   if (!f.ok) return f.t;
   const g = f.block;
+  // A cap refused one of its chunks: the platform's text has moved on without us, so its
+  // later deltas (even those that shrink it) would edit the wrong places. What is shown stays.
+  const capped = `cap:${g.id}`;
+  if (turnOf(t).warned.includes(capped)) return t;
   const markdown = g.markdown + c.chunk;
   let next: GenerationBlock;
   let degradedNow = false;
@@ -680,7 +684,11 @@ function onGenerationChunk(t: Transcript, c: ChunkOf<'generation.chunk'>, at: nu
     }
   }
   const out = commit(t, { t, msg: f.msg }, replaceBlock(f.msg.blocks, f.index, next), [[g, next]], at);
-  if (!degradedNow || out.messages === t.messages) return out;
+  if (out.messages === t.messages) {
+    const turn = turnOf(out);
+    return { ...out, turn: { ...turn, warned: [...turn.warned, capped] } };
+  }
+  if (!degradedNow) return out;
   return warn(
     out,
     'degraded-generation',

@@ -68,7 +68,10 @@ export interface TurnState {
   readonly endedGenerations: readonly string[];
   /** Block ids of generations whose rendering an `is_generated` text already replaced. */
   readonly replacedGenerations: readonly string[];
-  /** Keys of warnings already given in this turn, so a flood of bad chunks warns once. */
+  /**
+   * Keys of warnings already given in this turn, so a flood of bad chunks warns once; and
+   * `cap:<block id>` for each generation a cap refused a chunk of (its later deltas are ignored).
+   */
   readonly warned: readonly string[];
 }
 
