@@ -10,6 +10,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream';
 import { createMockPlatform, type MockPlatformOptions } from '../mock-platform/index.js';
 import { createRelay, normalizeBasePath, type MountedRelayHandler, type RelayConfig, type RelayHandler, type RelayLog } from './handler.js';
 import { relayConfigFromEnv } from './env.js';
@@ -506,9 +507,10 @@ export function createStaticHandler(
         res.end(req.method === 'HEAD' ? undefined : out.body);
         return true;
       }
-      const stream = createReadStream(real, out.range ?? {});
-      stream.on('error', () => res.destroy());
-      stream.pipe(res);
+      // pipeline, not pipe: a client that goes away (video players abandon range requests
+      // all the time) destroys the read stream too, so the file is closed; a read error
+      // ends the response. Either way the error is settled here.
+      pipeline(createReadStream(real, out.range ?? {}), res, () => {});
       return true;
     } catch {
       return false;

@@ -1,7 +1,8 @@
 // `--static <dir>` (and startRelayServer's staticDir) never serves hidden files: an owner who
 // points it at a folder holding `.env` (with INDIGO_PAT) or `.git/` must not publish them.
 // `/.well-known/` stays served. Real HTTP on 127.0.0.1.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -138,6 +139,59 @@ describe('static files: hidden ones stay hidden, the rest with their own type', 
         await res.arrayBuffer();
         expect(res.headers.get('content-type'), name).toBe(type);
       }
+    } finally {
+      await site.close();
+    }
+  });
+
+  // Video players abandon range requests all the time; each abandoned download must close
+  // its file, or the server runs out of descriptors. Counted in /proc (Linux), where this
+  // process's open files are listed.
+  it.skipIf(!existsSync('/proc/self/fd'))('closes the file when the client goes away mid-download', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'indigo-static-abandon-'));
+    const file = join(dir, 'clip.mp4');
+    writeFileSync(file, Buffer.alloc(32 * 1024 * 1024, 7));
+    const openFiles = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === file;
+        } catch {
+          return false; // closed while listing
+        }
+      }).length;
+    const site = await startRelayServer({ port: 0, staticDir: dir, env: { MOCK_REALTIME: '0', LOG_LEVEL: 'silent' } });
+    try {
+      const before = openFiles();
+      const { hostname, port } = new URL(site.url);
+      // Read the first bytes, then hang up: half whole-file GETs, half ranges as players send.
+      await Promise.all(
+        Array.from(
+          { length: 20 },
+          (_, i) =>
+            new Promise<void>((done, fail) => {
+              const socket = net.connect(Number(port), hostname, () => {
+                const range = i % 2 ? `Range: bytes=${i * 1000}-\r\n` : '';
+                socket.write(`GET /clip.mp4 HTTP/1.1\r\nHost: ${hostname}\r\n${range}\r\n`);
+              });
+              socket.once('data', () => {
+                socket.destroy();
+                done();
+              });
+              socket.once('error', fail);
+            }),
+        ),
+      );
+      // Polled: the server learns of each hang-up a little later.
+      const deadline = Date.now() + 5000;
+      while (openFiles() > before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(openFiles(), 'files left open by abandoned downloads').toBe(before);
+      // The server is still fine: whole file, a range and HEAD.
+      const whole = await fetch(`${site.url}/clip.mp4`);
+      expect([whole.status, (await whole.arrayBuffer()).byteLength]).toEqual([200, 32 * 1024 * 1024]);
+      const part = await fetch(`${site.url}/clip.mp4`, { headers: { range: 'bytes=10-19' } });
+      expect([part.status, Buffer.from(await part.arrayBuffer()).equals(Buffer.alloc(10, 7))]).toEqual([206, true]);
+      const head = await fetch(`${site.url}/clip.mp4`, { method: 'HEAD' });
+      expect([head.status, head.headers.get('content-length')]).toEqual([200, String(32 * 1024 * 1024)]);
     } finally {
       await site.close();
     }
