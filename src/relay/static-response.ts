@@ -5,9 +5,9 @@
  *   for text types; a precompressed `file.br` / `file.gz` next to the file (written by
  *   `npm run build` where it pays) is sent as is, otherwise the file is compressed once
  *   and kept in memory (keyed by path, size and mtime);
- * - caching: files whose name carries a content hash (`widget-DyaBCymT.js`) are
- *   `immutable` for a year; everything else, HTML first, is `no-cache` with an ETag, so a
- *   revisit costs a 304;
+ * - caching: files whose name carries a content hash (`widget-DyaBCymT.js`, see
+ *   isHashedName) are `immutable` for a year; everything else, HTML first, is `no-cache`
+ *   with an ETag, so a revisit costs a 304;
  * - JavaScript goes out with `Access-Control-Allow-Origin: *`: the loader imports its
  *   chunks as module scripts, fetched in CORS mode when hosted on another origin.
  */
@@ -27,14 +27,27 @@ const MAX_COMPRESS_BYTES = 8 * 1024 * 1024;
 const CACHE_LIMIT_BYTES = 32 * 1024 * 1024;
 
 /**
- * A bundler's content hash before the extension: `-` or `.` then 8+ characters of
- * base64url with at least one digit or capital and one small letter (`-launcher.js` is a
- * word, not a hash).
+ * Whether a file name carries a bundler's content hash, so the file can be cached
+ * `immutable`. Our build (Vite/Rolldown, `[name]-[hash].js`) writes exactly 8 characters of
+ * base64url (`A-Z a-z 0-9 _ -`): `widget-MidcPLVu.js`, `de-DPo37E7_.js`,
+ * `url-policy-BK-E-M9B.js`. The rule, on the file's own name:
+ * - the last 8 characters before the extension are base64url and follow a `-` (taken by
+ *   length, not by splitting at `-`, as the hash may hold a `-` itself);
+ * - they hold a capital letter: `192x192`, `member-01`, `-regular`, `2024final`, dates
+ *   and other small-letter or digit names are words and numbers;
+ * - they are not words either: capitals alone (`LICENSES`), capitals then a number
+ *   (`IMG_1234`, `DSC01234`), two capital words (`FAQ-PAGE`), or Capitalized words with a
+ *   vowel each, then maybe a number (`HomePage`, `Summer24`).
+ * A hash that happens to look like a name (about 1 in 100 of Rolldown's, which nearly all
+ * start with a capital A-D; 2 in 100 of uniformly random ones) is only revalidated
+ * (`no-cache`): the safe direction, as a name taken for a hash would be cached for a year. Hex hashes (`index-4f9a1c2e.js`), hashes after a `.`, and siblings named after a
+ * hashed file (`.map`, `.br`, `.gz`) are not recognised, so revalidated too.
  */
 export function isHashedName(path: string): boolean {
-  const m = /[-.]([A-Za-z0-9_-]{8,})\.[a-z0-9]+$/.exec(basename(path));
-  const hash = m?.[1];
-  return !!hash && /[a-z]/.test(hash) && /[A-Z0-9]/.test(hash);
+  const hash = /-([A-Za-z0-9_-]{8})\.[a-z0-9]+$/.exec(basename(path))?.[1];
+  if (!hash || !/[A-Z]/.test(hash)) return false;
+  const words = /^(?:[A-Z]+(?:[-_]?\d+)?|[A-Z]+[-_][A-Z]+|(?:[A-Z][a-z]*[aeiouy][a-z]*)+\d*)$/;
+  return !words.test(hash);
 }
 
 export function cacheControl(path: string): string {
