@@ -27,6 +27,19 @@ describe('scanSegments', () => {
     expect(cut("<p title='</p>'>t</p>")).to.deep.equal(["<p title='</p>'>t</p>"]);
   });
 
+  it("opens a quoted value only right after an attribute's `=`, as the tokenizer: elsewhere a quote is a character and the first `>` ends the tag", () => {
+    // In an unquoted value `="` is part of the value (the parser reads alt="x=&quot;").
+    expect(cut('<img alt=x="><div>">text</div>')).to.deep.equal(['<img alt=x=">', '<div>">text</div>']);
+    expect(cut('<br title=a="><ul>"><li>one</li></ul>')).to.deep.equal(['<br title=a=">', '<ul>"><li>one</li></ul>']);
+    // `=` where a name starts is part of the name, and so is the quote after it.
+    expect(cut('<a =">x</a><p>y</p>')).to.deep.equal(['<a =">x</a>', '<p>y</p>']);
+    expect(cut("<p a/='x>y'>t</p>")).to.deep.equal(["<p a/='x>y'>t</p>"]);
+    // Spaces around `=` and a second attribute still lead into a quoted value.
+    expect(cut('<p title = "a>b">t</p><p c d="x>y">u</p>')).to.deep.equal(['<p title = "a>b">t</p>', '<p c d="x>y">u</p>']);
+    // While streaming, such a quote no longer holds back what follows.
+    expect(cut('<img alt=x="><p>done</p><p>mo')).to.deep.equal(['<img alt=x=">', '<p>done</p>', '<p>mo…']);
+  });
+
   it('treats raw-text element content as text, and comments as opaque', () => {
     expect(cut('<style></p><img></style><p>x</p>')).to.deep.equal(['<style></p><img></style>', '<p>x</p>']);
     expect(cut('<textarea><p></TEXTAREA ><p>x</p>')).to.deep.equal(['<textarea><p></TEXTAREA >', '<p>x</p>']);

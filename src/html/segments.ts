@@ -68,26 +68,25 @@ const isAsciiAlpha = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 &&
 /** HTML whitespace, as the tokenizer reads it. */
 export const isSpace = (c: number): boolean => c === 9 || c === 10 || c === 12 || c === 13 || c === 32;
 
-/** Index just past the `>` closing a tag whose name ends at `i`, or -1 if incomplete. */
+/**
+ * Index just past the `>` closing a tag whose name ends at `i`, or -1 if incomplete. As the
+ * HTML tokenizer: a quote opens a quoted value only right after an attribute's `=` (spaces
+ * between); elsewhere, and inside an unquoted value, quotes and `=` are plain characters
+ * and the first `>` ends the tag (`<img alt=x=">` ends at its `>`).
+ */
 function scanTagEnd(src: string, i: number): number {
-  const n = src.length;
-  let j = i;
-  while (j < n) {
+  // 0: between attributes, 1: in a name, 2: after a name, 3: before a value, 4: in an unquoted value.
+  for (let j = i, state = 0; j < src.length; j++) {
     const c = src.charCodeAt(j);
     if (c === 62 /* > */) return j + 1;
-    if (c === 61 /* = */) {
-      j++;
-      while (j < n && isSpace(src.charCodeAt(j))) j++;
-      const q = src.charCodeAt(j);
-      if (q === 34 || q === 39) {
-        // Quoted value: `>` inside quotes does not end the tag.
-        const close = src.indexOf(q === 34 ? '"' : "'", j + 1);
-        if (close < 0) return -1;
-        j = close + 1;
-      }
-      continue;
-    }
-    j++;
+    if (state === 3 && (c === 34 || c === 39)) {
+      // Quoted value: `>` inside quotes does not end the tag.
+      j = src.indexOf(src[j]!, j + 1);
+      if (j < 0) return -1;
+      state = 0;
+    } else if (isSpace(c)) state = state === 1 ? 2 : state === 4 ? 0 : state;
+    else if (state > 2) state = 4;
+    else state = c === 47 /* / */ ? 0 : c === 61 /* = */ && state ? 3 : 1;
   }
   return -1;
 }
