@@ -85,6 +85,8 @@ const hostile: Row[] = [
   ['http://[::ffff:7f00:1]/', 'link', null],
   ['http://[::127.0.0.1]/', 'link', null],
   ['http://[64:ff9b::10.0.0.1]/', 'link', null],
+  ['http://[2002:7f00:1::]/', 'link', null], // 6to4 of 127.0.0.1
+  ['http://[2002:c0a8:101::1]/', 'link', null], // 6to4 of 192.168.1.1
   ['http://[ff02::1]/', 'link', null],
   // local names
   ['http://localhost/', 'link', null],
@@ -92,6 +94,7 @@ const hostile: Row[] = [
   ['http://localhost./', 'link', null],
   ['http://app.localhost/', 'link', null],
   ['http://printer.local/', 'link', null],
+  ['http://localhost.localdomain/', 'link', null],
   ['http://intranet/', 'link', null],
   // near-IP spellings the URL parser treats as domain names (fuzz found 127.0.0.1a)
   ['https://127.0.0.1a/', 'link', null],
@@ -127,6 +130,7 @@ const hostile: Row[] = [
 
 const valid: Row[] = [
   ['https://example.com', 'link', 'https://example.com/'],
+  ['http://[2002:808:808::1]/', 'link', 'http://[2002:808:808::1]/'], // 6to4 of a public address
   ['https://EXAMPLE.com/Path?q=1#h', 'link', 'https://example.com/Path?q=1#h'],
   ['http://example.com/a b', 'link', 'http://example.com/a%20b'],
   ['  https://example.com/x  ', 'link', 'https://example.com/x'],

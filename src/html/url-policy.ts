@@ -36,7 +36,7 @@ export const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
 
 // Host names that always mean "this machine / this network".
-const LOCAL_SUFFIXES = ['.localhost', '.local', '.internal', '.home.arpa', '.lan'];
+const LOCAL_SUFFIXES = ['.localhost', '.localdomain', '.local', '.internal', '.home.arpa', '.lan'];
 
 /**
  * Returns the normalised href to use, or `null` to drop the item.
@@ -224,6 +224,7 @@ function isPublicIpv6(text: string): boolean {
     // NAT64 (64:ff9b::/96) embeds an IPv4 address: apply the IPv4 rules to it.
     return isPublicIpv4(g6 * 65536 + g7);
   }
+  if (g0 === 0x2002) return isPublicIpv4(g1 * 65536 + g2); // 6to4 (2002::/16) embeds one too
   if (g0 === 0x2001 && g1 === 0x0db8) return false; // documentation range
   return true;
 }

@@ -58,13 +58,14 @@ const m = measureBundles();
  * sanitizer's fallback into src/core/char-refs.ts to be shared; +0.04 KB for a generation a cap
  * refused a chunk of ignoring its later deltas (they were applied to a text the platform no
  * longer had); +0.02 KB for the segment scanner ending a tag where the HTML tokenizer does (a
- * quote opens a value only after an attribute's `=`): 53.8 KB, 65.4 KB. Until it is under, these ceilings keep it
+ * quote opens a value only after an attribute's `=`); +0.01 KB for `.localdomain` and 6to4 hosts
+ * refused like the local names and addresses they are (security.md): 53.8 KB, 65.4 KB. Until it is under, these ceilings keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 53_840;
+const FULL_WIDGET_CEILING_GZIP = 53_860;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_410;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_430;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
