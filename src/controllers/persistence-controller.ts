@@ -117,6 +117,11 @@ export class PersistenceController implements ReactiveController {
     this.#release();
   }
 
+  /** Whether this instance stores under its key (taking it if free); false while another holds it. */
+  owns(): boolean {
+    return this.#claim();
+  }
+
   /** Take the key for this instance; false if another connected instance holds it. */
   #claim(): boolean {
     const key = this.key;

@@ -59,13 +59,15 @@ const m = measureBundles();
  * refused a chunk of ignoring its later deltas (they were applied to a text the platform no
  * longer had); +0.02 KB for the segment scanner ending a tag where the HTML tokenizer does (a
  * quote opens a value only after an attribute's `=`); +0.01 KB for `.localdomain` and 6to4 hosts
- * refused like the local names and addresses they are (security.md): 53.8 KB, 65.4 KB. Until it is under, these ceilings keep it
+ * refused like the local names and addresses they are (security.md); +0.02 KB for votes stored
+ * only with consent and by the key's owner, and a teaser's welcome not counted as the visitor
+ * acting (nothing-before-the-visitor-acts.md): 53.9 KB, 65.4 KB. Until it is under, these ceilings keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 53_860;
+const FULL_WIDGET_CEILING_GZIP = 53_880;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_430;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_450;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

@@ -35,6 +35,8 @@ export interface FeedbackElement extends ReactiveControllerHost {
 export interface FeedbackPrivate {
   /** The persistence key of the transcript; feedback uses `${key}:feedback`. */
   storageKey(): string;
+  /** Feedback may be written now: the conversation may be stored (consent) and this element owns its key. */
+  mayStore(): boolean;
   /** Unique per instance, for element ids. */
   uid(): string;
   /** Fired for every vote the visitor makes (the element's `indigo-chat-feedback`). */

@@ -38,6 +38,8 @@ export interface FeedbackHost extends ReactiveControllerHost {
   readonly fetchImpl: FetchLike | undefined;
   /** The persistence key of the transcript; feedback uses `${key}:feedback`. */
   readonly storageKey: string;
+  /** Whether feedback may be written to storage now (consent given, this element owns the key); else memory only. */
+  readonly mayStore: boolean;
   readonly sender: string | null;
   /** Fired for every vote the visitor makes (the element's `indigo-chat-feedback`). */
   onFeedback(detail: FeedbackDetail): void;
@@ -148,7 +150,7 @@ export class FeedbackController implements ReactiveController {
   }
 
   #save(): void {
-    const store = pickStorage(this.host.storage);
+    const store = this.host.mayStore ? pickStorage(this.host.storage) : null;
     if (!store) return;
     const votes = Object.fromEntries([...this.votes].slice(-MAX_VOTES));
     try {

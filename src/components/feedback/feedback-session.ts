@@ -38,6 +38,9 @@ export class FeedbackSession {
       get storageKey() {
         return own.storageKey();
       },
+      get mayStore() {
+        return own.mayStore();
+      },
       get sender() {
         return el.conversation.sender;
       },

@@ -477,6 +477,8 @@ export class IndigoChat extends LitElement {
   /** Thumbs and CSAT (src/components/feedback/): the element's properties, and these. */
   readonly #feedback = new FeedbackBinding(this, {
     storageKey: () => this.#persistence.key,
+    // Votes are stored as the conversation is: after consent, and by the one owner of the key.
+    mayStore: () => this.mayStore && this.#persistence.owns(),
     uid: () => this.#uid,
     onFeedback: (detail) => this.#emit(new IndigoChatFeedbackEvent(detail)),
     announce: (text) => this.#panelShown && this.#announce(text),
@@ -537,12 +539,16 @@ export class IndigoChat extends LitElement {
   }
 
   /**
-   * The visitor has shown the widget: the launcher's panel was opened, or the inline or
-   * fullscreen element came into view (or a conversation was restored). Before that the
-   * widget sends nothing and loads nothing of its own but its script.
+   * The visitor has shown the widget: the launcher's panel was opened or something was sent
+   * (the page's IndigoChat.send() too), or the inline or fullscreen element came into view
+   * (or a conversation was restored). Before that the widget sends nothing and loads nothing
+   * of its own but its script. A teaser's welcome (`teaser=""`) fetched in the background is
+   * not the visitor acting: nothing is stored for it.
    */
   get #revealed(): boolean {
-    return this.mode === 'launcher' ? this.open || this.#conversation.transcript.messages.length > 0 : this.#visibility.seen;
+    return this.mode === 'launcher'
+      ? this.open || this.#conversation.transcript.messages.some((m) => m.role === 'user')
+      : this.#visibility.seen;
   }
 
   /**

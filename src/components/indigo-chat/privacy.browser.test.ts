@@ -170,6 +170,24 @@ describe('nothing before the visitor acts', () => {
     }
   });
 
+  it('a teaser of the welcome (teaser=""): the welcome is fetched, nothing is stored until the visitor opens', async () => {
+    const storage = watchStorageWrites();
+    try {
+      const r = relays.relay().queue(welcomeChunks('Hi! Questions about your order?'));
+      const el = await mount(r, { teaser: '', 'teaser-delay': '0' });
+      await waitUntil(() => $(el, '[part~="teaser"]')?.textContent?.includes('Questions about your order'), 'teaser shown');
+      await new Promise((r) => setTimeout(r, 300));
+      window.dispatchEvent(new PageTransitionEvent('pagehide'));
+      // (An earlier test's element may still finish its own save: only this element's keys count.)
+      const mine = () => storage.writes.filter((w) => w.includes(`${r.path}#${el.id}`));
+      expect(mine(), 'nothing stored for a welcome nobody asked for').to.deep.equal([]);
+      await openLauncher(el);
+      await waitUntil(() => storage.writes.some((w) => w === `setItem indigo-chat:v1:${r.path}#${el.id}`), 'saved once the visitor opened');
+    } finally {
+      storage.stop();
+    }
+  });
+
   it('inline below the fold: nothing until it scrolls into view (IntersectionObserver)', async () => {
     const r = relays.relay().queue(welcomeChunks());
     const spacer = document.createElement('div');
@@ -251,10 +269,43 @@ describe('consent="required"', () => {
       expect(el.shadowRoot!.querySelector('.memory-only')!.textContent).to.contain('Niente viene salvato');
       expect(el.send('ciao')).to.equal(true);
       await waitUntil(() => botMessages(el).length === 2, 'answered');
+      // A vote is kept in memory too (the feedback's own key is storage like the rest).
+      await waitUntil(() => botMessages(el)[1]!.querySelector('[part~="thumb-up"]'), 'thumbs');
+      const up = botMessages(el)[1]!.querySelector<HTMLButtonElement>('[part~="thumb-up"]')!;
+      up.click();
+      await waitUntil(() => up.getAttribute('aria-pressed') === 'true', 'vote taken');
       window.dispatchEvent(new PageTransitionEvent('pagehide'));
       el.remove();
       expect(storage.writes).to.deep.equal([]);
     } finally {
+      storage.stop();
+    }
+  });
+
+  it("a second chat on the same key (kept in memory only) stores no votes over the first one's", async () => {
+    const storage = watchStorageWrites();
+    const warn = console.warn;
+    console.warn = () => {}; // the second element's "kept in memory only" warning
+    try {
+      const r = relays.relay().queue(welcomeChunks(), welcomeChunks(), welcomeChunks('An answer'));
+      const [first, second] = [0, 1].map(() => {
+        const el = document.createElement('indigo-chat');
+        el.setAttribute('relay', r.path);
+        el.setAttribute('mode', 'inline');
+        document.body.append(el);
+        mounted.push(el);
+        return el;
+      });
+      await waitUntil(() => botMessages(first!).length === 1 && botMessages(second!).length === 1, 'both welcomed');
+      second!.send('hi');
+      await waitUntil(() => second!.shadowRoot!.querySelectorAll('[part~="thumb-up"]').length > 0, 'thumbs');
+      const up = botMessages(second!).at(-1)!.querySelector<HTMLButtonElement>('[part~="thumb-up"]')!;
+      up.click();
+      await waitUntil(() => up.getAttribute('aria-pressed') === 'true', 'vote taken');
+      window.dispatchEvent(new PageTransitionEvent('pagehide'));
+      expect(storage.writes.filter((w) => w.endsWith(`${r.path}#:feedback`))).to.deep.equal([]);
+    } finally {
+      console.warn = warn;
       storage.stop();
     }
   });
