@@ -1,4 +1,5 @@
 import { Marked } from 'marked';
+import { plainTextToHtml } from './plain-text-html.js';
 
 /**
  * Botpress message payloads -> canonical chunks (docs/protocol.md plus the documented
@@ -44,9 +45,41 @@ function url(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v : undefined;
 }
 
+/**
+ * Markdown past these is shown as plain text: marked's time grows much faster than the
+ * input with nesting (500 levels of list took seconds, on the relay's one thread, for
+ * every visitor), and deep enough nesting overflows its stack.
+ */
+const MAX_MARKDOWN_CHARS = 32_768;
+const MAX_MARKDOWN_DEPTH = 16;
+
+/**
+ * How deep a line of `md` nests at most, counted generously from what starts it: each `>`,
+ * each list marker (`- - - x` nests three lists on one line), and each 2 of indentation
+ * before them.
+ */
+function nestingOf(md: string): number {
+  let deepest = 0;
+  for (const [lead] of md.matchAll(/^(?:[ \t>]|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))*/gm)) {
+    const marks = lead.replace(/[ \t]/g, '').replace(/\d+[.)]/g, '-').length;
+    // Indentation alone (code, a paragraph's continuation) opens nothing.
+    const depth = marks && marks + Math.floor(lead.replace(/\t/g, '  ').replace(/[^ ]/g, '').length / 2);
+    if (depth > deepest) deepest = depth;
+    if (deepest > MAX_MARKDOWN_DEPTH) break;
+  }
+  return deepest;
+}
+
 /** Markdown (Botpress text is markdown) -> HTML. The widget sanitizes it like any bot HTML. */
 export function markdownToHtml(md: string): string {
-  return (markdown.parse(md) as string).trim();
+  if (md.length <= MAX_MARKDOWN_CHARS && nestingOf(md) <= MAX_MARKDOWN_DEPTH) {
+    try {
+      return (markdown.parse(md) as string).trim();
+    } catch {
+      // marked gave up (e.g. its stack): the words still reach the visitor, as text.
+    }
+  }
+  return plainTextToHtml(md);
 }
 
 function textChunk(md: string): Wire {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseChunk } from '../../core/protocol/parse.js';
 import { createBotpressMock, type BotpressMockOptions } from '../../mock-platform/botpress/index.js';
 import { RelayConfigError } from '../config-error.js';
-import { botpressChunks } from './botpress-payloads.js';
+import { botpressChunks, markdownToHtml } from './botpress-payloads.js';
 import { botpressUpstream } from './botpress.js';
 import { botpressFromEnv } from './env.js';
 import { chunksOf, pollsAfterAbort, quietLog } from './answers.test-helper.js';
@@ -97,6 +97,28 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     const dropdown = (await chunksOf(await t.send({ type: 'payload', payload: 'dropdown' }))).map(parseChunk);
     const select = dropdown.find((c) => c.type === 'select');
     expect(select).toMatchObject({ type: 'select', options: expect.arrayContaining([{ label: 'M', payload: 'size:M' }]) });
+  });
+
+  it('markdown nested past 16 levels or over 32 KB goes out as plain text (marked would block the relay for seconds or overflow)', () => {
+    const html = (md: string) => botpressChunks('text', { text: md }, 'm').map((c) => (c as { data: { text: string } }).data.text)[0]!;
+    // Each of these took marked 0.5-1.7 s and then threw (RangeError), or grows with nesting like it.
+    const hostile = [
+      '>'.repeat(6000) + ' x',
+      '- '.repeat(5000) + 'x',
+      Array.from({ length: 400 }, (_, i) => `${' '.repeat(i * 2)}- a`).join('\n'),
+      `**a** ${'b'.repeat(40_000)}`,
+    ];
+    for (const md of hostile) {
+      const out = html(md);
+      expect(out.startsWith('<p>'), md.slice(0, 20)).toBe(true);
+      expect(out).not.toMatch(/<(ul|li|blockquote|strong)\b/);
+    }
+    expect(html('> ' + '>'.repeat(6000) + ' <b>x</b>')).toContain('&lt;b&gt;x&lt;/b&gt;'); // escaped, as text
+    // Ordinary markdown is still markdown: emphasis, a list nested a few levels, code indented deeply.
+    expect(markdownToHtml('**a**\n\n- one\n  - two\n    - three')).toMatch(
+      /<strong>a<\/strong>[\s\S]*<ul>[\s\S]*<ul>[\s\S]*<li>three<\/li>/,
+    );
+    expect(markdownToHtml('```\n' + ' '.repeat(60) + '{"deep": 1}\n```')).toContain('<pre><code>');
   });
 
   it('maps payload fields exactly (Botpress public schema names)', () => {

@@ -4,6 +4,9 @@ import { refuse, type UpstreamContext, type UpstreamMessage, type UpstreamSpec }
 import { TurnMemory, botMessagesOfTurn, type Turn } from './turn-memory.js';
 import { isUuid, uuidV4, uuidV5 } from './uuid.js';
 import { readJson } from './json-body.js';
+import { plainTextToHtml } from './plain-text-html.js';
+
+export { plainTextToHtml };
 
 /**
  * A REST chat-messages API (../../../../shared/seeds/chat-messages-api.txt): `POST
@@ -36,21 +39,6 @@ const USER_ROLE = 'user';
 
 type Rec = { readonly [key: string]: unknown };
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}
-
-/** Plain text -> HTML: escaped, blank lines make paragraphs, single newlines `<br>`. */
-export function plainTextToHtml(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .split(/\n{2,}/)
-    .map((p) => p.trim())
-    .filter((p) => p !== '')
-    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
-    .join('');
-}
 
 /**
  * The seed's ids are UUID strings and its times ISO strings; a server that numbers its
