@@ -67,6 +67,9 @@ export function launch(
   let upgrading: Promise<HTMLElement> | null = null;
   let saved: Promise<unknown> | null = null;
   let ready = false;
+  // The page closed the chat before anything loaded: a panel left open on the previous page
+  // is not reopened over that.
+  let closed = false;
   const queue: [Method, readonly unknown[]][] = [];
   const tag = el.localName;
 
@@ -120,7 +123,10 @@ export function launch(
 
   const call = (method: Method, args: readonly unknown[] = []): unknown => {
     if (ready) return (el as FullElement)[method](...(args as [never, never]));
-    if (method === 'hide' && upgrading === null) return undefined;
+    if (method === 'hide' && upgrading === null) {
+      closed = true;
+      return undefined;
+    }
     queue.push([method === 'toggle' && upgrading === null ? 'show' : method, args]);
     upgrade().catch(() => {});
     return method === 'send' || method === 'sendPayload' || method === 'setProfile' ? true : undefined;
@@ -147,7 +153,7 @@ export function launch(
       if (ready || upgrading) return;
       const storage = pickStorage((el.getAttribute('storage') ?? 'local') as StorageKind);
       const state = readLauncherState(storage, el.getAttribute('relay') ?? '/api/chat', el.id);
-      if (state.open) upgrade().catch(() => {});
+      if (state.open && !closed) upgrade().catch(() => {});
       else {
         shell?.unread(state.unread);
         // A proactive teaser is the widget's own UI, asked for by the owner: load it now (it
