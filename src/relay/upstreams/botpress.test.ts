@@ -7,6 +7,7 @@ import { botpressUpstream } from './botpress.js';
 import { botpressFromEnv } from './env.js';
 import { chunksOf, pollsAfterAbort, quietLog } from './answers.test-helper.js';
 import { isRefusal } from './types.js';
+import { decodeChunks } from '../../core/protocol/decode.js';
 
 const BASE = 'http://botpress.test';
 const TOKEN = 'bp_pat_Q7mX2kLw9RtY4vNc8ZpS';
@@ -217,6 +218,31 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
       '<p>What would you like to see?</p>',
     ]);
     expect(await texts('third')).toEqual(['<p>You said: <em>third</em></p>', '<p>What would you like to see?</p>']);
+  });
+
+  it("messages fetched but not yet delivered when the visitor's connection drops come with the next answer", async () => {
+    const t = setup();
+    await chunksOf(await t.send({ type: 'text', text: 'hi' }));
+    const drop = new AbortController();
+    const answer = await t.send({ type: 'text', text: 'many' }, drop.signal); // 25 messages in one poll
+    if (isRefusal(answer) || !answer.body) throw new Error('no answer');
+    const seen: string[] = [];
+    for await (const c of decodeChunks(answer.body)) {
+      const text = (c as { data?: { text?: string } }).data?.text;
+      if (text) seen.push(text);
+      if (seen.length === 2) break; // the visitor's connection drops after two of them
+    }
+    drop.abort();
+    const next = (await chunksOf(await t.send({ type: 'text', text: 'image' })))
+      .filter((c) => c.type === 'text' || c.type === 'image')
+      .map((c) => (c.type === 'image' ? 'image' : (c['data'] as { text: string }).text));
+    const parts = next.filter((x) => /Part \d+ of 25/.test(x));
+    // The ones not delivered (all but the two read, give or take one the stream had pulled ahead), in order, then the new answer.
+    expect(parts.length).toBeGreaterThanOrEqual(22);
+    expect(parts.at(-1)).toContain('Part 25 of 25');
+    expect(parts.map((x) => Number(/Part (\d+)/.exec(x)![1]))).toEqual([...parts.keys()].map((i) => 26 - parts.length + i));
+    expect(next.indexOf('image')).toBeGreaterThan(next.lastIndexOf(parts.at(-1)!));
+    expect(seen).toEqual(['<p>Part 1 of 25 of a long answer.</p>', '<p>Part 2 of 25 of a long answer.</p>']);
   });
 
   it('a server that lists oldest first is read to its last page', async () => {

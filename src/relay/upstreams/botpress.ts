@@ -225,7 +225,6 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
           log('info', 'relay: skipped a Botpress message with nothing to show', { type: str(m['type'])?.slice(0, 40) });
         items.push({ id, chunks, carried });
       }
-      turn.record(items.map((i) => i.id));
       return { ok: true, items };
     };
 
@@ -262,7 +261,8 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
           return { conversationId: v.conversationId, id: str(m['id']) ?? '', at: timeOf(m) };
         });
         const turn = turns.begin(sent.conversationId, { id: sent.id, at: sent.at }, stopped);
-        return pollingAnswer({ poll: poll(sent.conversationId, turn), timing: t, signal, log });
+        // Recorded as shown once delivered, not once fetched: a dropped connection carries the rest.
+        return pollingAnswer({ poll: poll(sent.conversationId, turn), timing: t, signal, log, delivered: (id) => turn.record([id]) });
       } catch (e) {
         if (e instanceof PlatformStatus) return new Response(null, { status: e.status, headers: e.headers });
         throw e;

@@ -143,7 +143,6 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
         const chunks = html ? [{ type: 'text', data: { text: html, is_caption: false }, is_generated: false }] : [];
         items.push({ id: m['id'], chunks, carried });
       }
-      turn.record(items.map((i) => i.id));
       return { ok: true, items };
     };
 
@@ -168,7 +167,9 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
       const m = isRec(created) ? (isRec(created['data']) ? created['data'] : created) : {};
       const id = idOf(m['id']) ?? '';
       const at = timeOf(m['createdAt']);
-      return pollingAnswer({ poll: poll(chatId, turns.begin(chatId, { id, at }, stopped)), timing: t, signal, log });
+      const turn = turns.begin(chatId, { id, at }, stopped);
+      // Recorded as shown once delivered, not once fetched: a dropped connection carries the rest.
+      return pollingAnswer({ poll: poll(chatId, turn), timing: t, signal, log, delivered: (id) => turn.record([id]) });
     },
   };
 }

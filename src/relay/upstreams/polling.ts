@@ -40,6 +40,12 @@ export interface PollingOptions {
   readonly log: UpstreamLog;
   /** One poll that takes longer counts as a failed poll (retried). Default 10 s. */
   readonly pollTimeoutMs?: number;
+  /**
+   * A message's chunks were all taken by the reader (the browser's stream asked for more
+   * after them): the adapter records it as shown. One not taken, because the visitor's
+   * connection dropped first, is not, so the next answer carries it.
+   */
+  readonly delivered?: (id: string) => void;
   /** Test seams: the clock and the wait. */
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -149,6 +155,7 @@ async function* answer(options: PollingOptions): AsyncGenerator<Wire> {
         fresh = true;
         if (!item.carried) lastNewAt = now();
         for (const chunk of item.chunks) yield chunk;
+        options.delivered?.(item.id);
         if (signal.aborted) return;
       }
     } else if (result.status === 429) {
