@@ -68,7 +68,7 @@ export interface BotpressMock {
     readonly conversations: ReadonlyMap<string, Conversation>;
     readonly messages: readonly Message[];
   };
-  /** Requests seen (method + path + query), for tests. */
+  /** Requests seen (method + path + query), for tests: the last 1,000 to 2,000 (the demo runs for days). */
   readonly log: readonly string[];
 }
 
@@ -323,6 +323,7 @@ export function createBotpressMock(options: BotpressMockOptions = {}): BotpressM
           return mediaResponse(request, mediaMatch[1] as string) ?? error(404);
         const match = ROUTE.exec(url.pathname);
         seen.push(`${request.method} ${url.pathname.slice(match?.index ?? 0)}${url.search}`);
+        if (seen.length > 2000) seen.splice(0, 1000);
         if (!match) return error(404);
         if (request.headers.get('authorization') !== `Bearer ${token}`) return error(401);
         if (request.headers.get('x-bot-id') !== botId) return error(403);

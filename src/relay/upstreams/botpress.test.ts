@@ -245,6 +245,13 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     expect(seen).toEqual(['<p>Part 1 of 25 of a long answer.</p>', '<p>Part 2 of 25 of a long answer.</p>']);
   });
 
+  it('the mock keeps a bounded request log (the demo server runs it for days)', async () => {
+    const t = setup();
+    for (let i = 0; i < 2100; i++) await t.mock.fetch(new Request(`${BASE}/v1/chat/messages?i=${i}`));
+    expect(t.mock.log.length).toBeLessThanOrEqual(2000);
+    expect(t.mock.log.at(-1)).toContain('i=2099');
+  });
+
   it('a server that lists oldest first is read to its last page', async () => {
     const { log } = quietLog();
     const at = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString();
