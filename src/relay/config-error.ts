@@ -3,6 +3,21 @@ export class RelayConfigError extends Error {
   override name = 'RelayConfigError';
 }
 
+/** The longest delay a timer takes (2^31 - 1 ms, ~24.8 days): past it Node fires after 1 ms. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * A count or duration setting: decimal digits only (not `0x10`, `1e3`, `10abc`), from `min`
+ * to `max` (default 1 to MAX_TIMER_MS, so a delay never overflows to "at once"); otherwise
+ * one clear error naming `name`.
+ */
+export function wholeNumber(name: string, raw: string, min = 1, max = MAX_TIMER_MS): number {
+  const v = raw.trim();
+  const n = /^\d{1,16}$/.test(v) ? Number(v) : NaN;
+  if (!(n >= min && n <= max)) throw new RelayConfigError(`${name} must be a whole number from ${min} to ${max}.`);
+  return n;
+}
+
 /** An http(s) base URL setting, without trailing slashes; otherwise one clear error naming `name`. */
 export function httpBase(name: string, value: string): string {
   let url: URL;

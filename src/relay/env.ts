@@ -1,4 +1,4 @@
-import { exactOrigin } from './config-error.js';
+import { exactOrigin, wholeNumber } from './config-error.js';
 import { DEFAULT_LIMITS, DEFAULT_RELAY_LIMITS, mediaOriginOf, RelayConfigError, type RelayConfig, type RelayLimits } from './handler.js';
 import { botpressFromEnv, chatMessagesFromEnv, upstreamName } from './upstreams/env.js';
 
@@ -39,9 +39,7 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
   for (const [name, key] of Object.entries(ENV_LIMITS)) {
     const raw = get(name);
     if (raw === undefined) continue;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n <= 0) throw new RelayConfigError(`${name} must be a positive integer.`);
-    limits[key] = n;
+    limits[key] = wholeNumber(name, raw);
   }
   const origins = get('ALLOWED_ORIGINS')
     ?.split(',')
@@ -102,9 +100,8 @@ export function trustProxyHops(raw: string): number {
   const v = raw.trim().toLowerCase();
   if (v === 'true') return 1;
   if (v === 'false') return 0;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 10) throw new RelayConfigError('RELAY_TRUST_PROXY must be a hop count (0-10) or true/false.');
-  return n;
+  if (!/^\d{1,2}$/.test(v) || Number(v) > 10) throw new RelayConfigError('RELAY_TRUST_PROXY must be a hop count (0-10) or true/false.');
+  return Number(v);
 }
 
 /** FEEDBACK_WEBHOOK_URL and RELAY_FEEDBACK_DAYS (the store itself is chosen by the Node server). */

@@ -3,6 +3,7 @@ import { encodeSSE } from '../core/protocol/encode.js';
 import type { Framing } from '../core/protocol/types.js';
 import { createRelay, type RelayConfig } from './handler.js';
 import { relayConfigFromEnv } from './env.js';
+import { positiveMs } from './ops.js';
 import {
   BASE,
   Emitted,
@@ -500,6 +501,33 @@ describe('relayConfigFromEnv', () => {
       limits: { bodyBytes: 8000, perIpPerMinute: 10 },
       trustProxy: 1,
     });
+  });
+
+  it('takes counts and durations in decimal digits only, never past what a timer can wait (else a 504 at once)', () => {
+    const base = { INDIGO_PAT: 'x', INDIGO_PROJECT_TOKEN: 'p' };
+    const refused: [string, string][] = [
+      ['RELAY_FIRST_BYTE_TIMEOUT_MS', '3000000000'], // Node fires a timer over 2^31-1 ms after 1 ms
+      ['RELAY_TOTAL_TIMEOUT_MS', '2147483648'],
+      ['RELAY_MAX_TEXT_CHARS', '0x10'],
+      ['RELAY_RATE_PER_MINUTE', '1e3'],
+      ['RELAY_HEARTBEAT_MS', '0b11'],
+      ['RELAY_IDLE_TIMEOUT_MS', '10abc'],
+      ['RELAY_SESSIONS_PER_HOUR', '0'],
+      ['RELAY_TRUST_PROXY', '0x2'],
+    ];
+    for (const [name, value] of refused)
+      expect(() => relayConfigFromEnv({ ...base, [name]: value }), `${name}=${value}`).toThrow(new RegExp(`^${name} must be`));
+    const upstream = { RELAY_UPSTREAM: 'botpress', BOTPRESS_TOKEN: 't', BOTPRESS_BOT_ID: 'b', BOTPRESS_INTEGRATION_ID: 'i' };
+    expect(() => relayConfigFromEnv({ ...upstream, BOTPRESS_REPLY_MAX_MS: '3000000000' })).toThrow(/^BOTPRESS_REPLY_MAX_MS must be/);
+    expect(() => positiveMs('1e3', 'RELAY_DRAIN_MS', 30_000)).toThrow(/^RELAY_DRAIN_MS must be/);
+    expect(positiveMs(' 0 ', 'RELAY_DRAIN_MS', 30_000)).toBe(0);
+    const ok = relayConfigFromEnv({
+      ...base,
+      RELAY_TOTAL_TIMEOUT_MS: '2147483647',
+      RELAY_MAX_TEXT_CHARS: ' 2000 ',
+      RELAY_TRUST_PROXY: '2',
+    });
+    expect([ok.limits?.totalMs, ok.limits?.textChars, ok.trustProxy]).toEqual([2147483647, 2000, 2]);
   });
 
   it('names missing or malformed variables without echoing values', () => {

@@ -4,7 +4,7 @@
  * graceful drain. node.ts wires these into startRelayServer.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { RelayConfigError } from './config-error.js';
+import { RelayConfigError, wholeNumber } from './config-error.js';
 import type { RelayLog } from './handler.js';
 import type { RelayMetricsSink } from './observe.js';
 import { createRedisStore } from './redis-store.js';
@@ -156,7 +156,5 @@ export function storeFromEnv(env: Env, log: RelayLog, onError?: () => void): { s
 
 export function positiveMs(raw: string | undefined, name: string, fallback: number): number {
   if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of milliseconds.`);
-  return n;
+  return wholeNumber(name, raw, 0);
 }

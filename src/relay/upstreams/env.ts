@@ -1,4 +1,4 @@
-import { RelayConfigError } from '../config-error.js';
+import { RelayConfigError, wholeNumber } from '../config-error.js';
 import { botpressUpstream } from './botpress.js';
 import { chatMessagesUpstream } from './chat-messages.js';
 import type { UpstreamSpec } from './types.js';
@@ -17,9 +17,7 @@ function get(env: Env, name: string): string | undefined {
 function ms(env: Env, name: string): number | undefined {
   const raw = get(env, name);
   if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new RelayConfigError(`${name} must be a positive integer.`);
-  return n;
+  return wholeNumber(name, raw);
 }
 
 /** `RELAY_UPSTREAM` (default `indigo`); anything else stops the relay with one line. */
