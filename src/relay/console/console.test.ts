@@ -7,7 +7,7 @@ import { DAY_MS, DEFAULT_ANALYTICS_PATHS, isoDay } from '../../core/platform/ana
 import type { MockPlatformOptions } from '../../mock-platform/index.js';
 import { startRelayServer, type RelayServer } from '../node.js';
 import { createAnalyticsClient, type AnalyticsError } from './analytics-client.js';
-import { createGraphqlClient, GraphqlError, MESSAGES_QUERY } from './graphql-client.js';
+import { createGraphqlClient, GraphqlError, MESSAGES_QUERY, type GraphqlClient } from './graphql-client.js';
 import { createConsoleHandler } from './handler.js';
 import { MemoryFeedbackStore } from '../feedback/store.js';
 import { RelayFigures } from '../figures.js';
@@ -45,7 +45,7 @@ async function signIn(s: RelayServer): Promise<string> {
 }
 
 /** The console's handler alone (no server), on a made-up https origin. */
-function bareHandler() {
+function bareHandler(graphql: GraphqlClient = createGraphqlClient({ endpoint: 'https://x.invalid/graphql', pat: 'pat-x' })) {
   const store = new MemoryFeedbackStore();
   const feedback = createFeedbackService(
     { store },
@@ -64,7 +64,7 @@ function bareHandler() {
   return createConsoleHandler({
     token: TOKEN,
     projectId: '39',
-    graphql: createGraphqlClient({ endpoint: 'https://x.invalid/graphql', pat: 'pat-x' }),
+    graphql,
     analytics: createAnalyticsClient({ base: 'https://x.invalid', projectId: '39', pat: 'pat-x', paths: DEFAULT_ANALYTICS_PATHS }),
     feedback,
     figures: new RelayFigures(),
@@ -220,6 +220,81 @@ describe('console auth', () => {
     const text = await res.text();
     expect(JSON.parse(text)).toMatchObject({ totalCount: expect.any(Number), pageInfo: { hasNextPage: true } });
     expect(text).not.toContain('mock-pat');
+  });
+});
+
+describe('console API bounds', () => {
+  /** A platform whose every conversation has endless pages of 100 messages. */
+  function endlessPlatform() {
+    const calls: Record<string, unknown>[] = [];
+    let n = 0;
+    const graphql = {
+      request: async (_doc: unknown, vars: Record<string, unknown>) => {
+        calls.push(vars);
+        if ('projectId' in vars)
+          return {
+            conversations: {
+              edges: Array.from({ length: 20 }, (_, i) => ({ node: { conversationId: String(i + 1) } })),
+              pageInfo: { hasNextPage: true, endCursor: 'c2' },
+            },
+          };
+        return {
+          messages: {
+            edges: Array.from({ length: 100 }, () => ({
+              node: {
+                id: String(++n),
+                content: { text: 'x' },
+                sender: null,
+                insertedAt: '2026-11-01T00:00:00Z',
+                conversationId: vars['conversationId'],
+                feedback: null,
+              },
+            })),
+            pageInfo: { hasNextPage: true, endCursor: `m${n}` },
+          },
+        };
+      },
+    } as unknown as GraphqlClient;
+    return { graphql, calls };
+  }
+
+  async function signedIn(h: ReturnType<typeof bareHandler>) {
+    const res = await h(
+      new Request('https://relay.example/console/login', {
+        method: 'POST',
+        headers: { origin: 'https://relay.example', 'content-type': 'application/x-www-form-urlencoded' },
+        body: `token=${TOKEN}`,
+      }),
+    );
+    const cookie = (res!.headers.get('set-cookie') ?? '').split(';')[0]!;
+    return (path: string) => h(new Request(`https://relay.example/console/api${path}`, { headers: { cookie } }));
+  }
+
+  it('an export of a page of conversations holds at most 5,000 messages in all, and asks the platform no more than that needs', async () => {
+    const p = endlessPlatform();
+    const get = await signedIn(bareHandler(p.graphql));
+    const res = (await get('/conversations/export?format=jsonl'))!;
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).trim().split('\n');
+    expect(lines).toHaveLength(5000);
+    expect(p.calls.length).toBeLessThanOrEqual(1 + 50);
+  });
+
+  it('a malformed cursor is a 400, not the first page', async () => {
+    const p = endlessPlatform();
+    const get = await signedIn(bareHandler(p.graphql));
+    for (const path of [
+      `/conversations?after=${'a'.repeat(201)}`,
+      '/conversations/export?after=%3Cx%3E',
+      '/conversations/7/messages?before=a%20b',
+    ]) {
+      const res = (await get(path))!;
+      expect(res.status, path).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_cursor');
+    }
+    expect(p.calls).toEqual([]);
+    expect((await get('/conversations?after=Y3Vyc29y'))!.status).toBe(200);
+    expect(p.calls[0]).toMatchObject({ cursor: 'Y3Vyc29y' });
   });
 });
 

@@ -138,16 +138,17 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
   const messagesPage = (id: string, before: string | null, last = pageSize) =>
     options.graphql.request(MESSAGES_QUERY, { conversationId: id, before, last });
 
-  const allMessages = async (id: string): Promise<MessageNode[]> => {
+  /** A conversation's messages, newest `max` at most (MAX_EXPORT_MESSAGES for one export in all). */
+  const allMessages = async (id: string, max = MAX_EXPORT_MESSAGES): Promise<MessageNode[]> => {
     const out: MessageNode[] = [];
     let before: string | null = null;
-    for (;;) {
+    while (out.length < max) {
       const page = await messagesPage(id, before, 100);
       out.push(...page.messages.edges.map((e) => e.node));
-      if (!page.messages.pageInfo.hasNextPage || !page.messages.pageInfo.endCursor || out.length >= MAX_EXPORT_MESSAGES) break;
+      if (!page.messages.pageInfo.hasNextPage || !page.messages.pageInfo.endCursor) break;
       before = page.messages.pageInfo.endCursor;
     }
-    return out.reverse(); // chronological in a file
+    return out.slice(0, max).reverse(); // chronological in a file
   };
 
   const download = (format: string | null, name: string, nodes: MessageNode[]): Response => {
@@ -165,6 +166,12 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
       const v = q.get(name);
       return v && CURSOR_RE.test(v) ? v : null;
     };
+    // A cursor that is there but malformed is an error, not the first page (an "export
+    // this page" would quietly download another one).
+    for (const name of ['after', 'before']) {
+      const v = q.get(name);
+      if (v && !CURSOR_RE.test(v)) return apiError(400, 'invalid_cursor', `The ${name} cursor is not valid.`);
+    }
     if (path === '/analytics') return analytics(url);
     if (path === '/relay') {
       const since = now() - options.feedback.retentionDays * DAY_MS;
@@ -192,7 +199,12 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
         first: pageSize,
       });
       const nodes: MessageNode[] = [];
-      for (const e of r.conversations.edges) nodes.push(...(await allMessages(e.node.conversationId)));
+      // MAX_EXPORT_MESSAGES for the whole file, not per conversation (a page of 20 long ones
+      // was 20 times that, and as many platform requests).
+      for (const e of r.conversations.edges) {
+        if (nodes.length >= MAX_EXPORT_MESSAGES) break;
+        nodes.push(...(await allMessages(e.node.conversationId, MAX_EXPORT_MESSAGES - nodes.length)));
+      }
       return download(format, 'conversations', nodes);
     }
     const m = /^\/conversations\/([^/]+)\/(messages|export)$/.exec(path);
