@@ -109,10 +109,7 @@ function feedbackFromEnv(get: (name: string) => string | undefined): RelayConfig
   const out: NonNullable<RelayConfig['feedback']> = {};
   const days = get('RELAY_FEEDBACK_DAYS');
   if (days !== undefined) {
-    const n = Number(days);
-    if (!Number.isInteger(n) || n <= 0 || n > 3650)
-      throw new RelayConfigError('RELAY_FEEDBACK_DAYS must be a whole number of days (1-3650).');
-    out.retentionDays = n;
+    out.retentionDays = wholeNumber('RELAY_FEEDBACK_DAYS', days, 1, 3650);
   }
   const hook = get('FEEDBACK_WEBHOOK_URL');
   if (hook !== undefined) {

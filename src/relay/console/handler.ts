@@ -162,16 +162,13 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
 
   const api = async (path: string, url: URL): Promise<Response> => {
     const q = url.searchParams;
-    const cursor = (name: string) => {
-      const v = q.get(name);
-      return v && CURSOR_RE.test(v) ? v : null;
-    };
     // A cursor that is there but malformed is an error, not the first page (an "export
-    // this page" would quietly download another one).
+    // this page" would quietly download another one); past this check a cursor is valid.
     for (const name of ['after', 'before']) {
       const v = q.get(name);
       if (v && !CURSOR_RE.test(v)) return apiError(400, 'invalid_cursor', `The ${name} cursor is not valid.`);
     }
+    const cursor = (name: string) => q.get(name) || null;
     if (path === '/analytics') return analytics(url);
     if (path === '/relay') {
       const since = now() - options.feedback.retentionDays * DAY_MS;

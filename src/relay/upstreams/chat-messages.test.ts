@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseChunk } from '../../core/protocol/parse.js';
 import { createChatMessagesMock, type ChatMessagesMockOptions } from '../../mock-platform/chat-messages/index.js';
-import { chatMessagesUpstream, plainTextToHtml } from './chat-messages.js';
+import { chatMessagesUpstream } from './chat-messages.js';
+import { plainTextToHtml } from './plain-text-html.js';
 import { chatMessagesFromEnv } from './env.js';
 import { chunksOf, pollsAfterAbort, quietLog } from './answers.test-helper.js';
 import { isRefusal } from './types.js';

@@ -6,8 +6,6 @@ import { isUuid, uuidV4, uuidV5 } from './uuid.js';
 import { readJson } from './json-body.js';
 import { plainTextToHtml } from './plain-text-html.js';
 
-export { plainTextToHtml };
-
 /**
  * A REST chat-messages API (../../../../shared/seeds/chat-messages-api.txt): `POST
  * /api/v1/chat-messages` to write the visitor's message, `GET /api/v1/chat-messages?chatId=`
