@@ -72,6 +72,22 @@ export function decode(raw: string, deltaUnit: DeltaUnit, unread: number, onErro
 }
 
 /**
+ * Whether another tab's save of this conversation should replace what this tab holds
+ * (docs/decisions/two-tabs-one-conversation.md): a finished state (not a save taken
+ * mid-answer) that either goes on from here (this tab's messages begin it, by id and time:
+ * ids are per-tab counters, so two tabs that went their own ways reuse them) or is a new
+ * conversation the other tab started (another sender). Nothing shown here is dropped
+ * otherwise: two tabs that both went on keep their own, and the last save wins.
+ */
+export function follows(saved: SavedState, mine: ReturnType<Snapshot>): boolean {
+  const next = saved.transcript;
+  if (!next || next.status !== 'idle' || saved.sender === null) return false;
+  if (saved.sender !== mine.sender) return true;
+  const shown = mine.transcript.messages;
+  return next.messages.length > shown.length && shown.every((m, i) => next.messages[i]!.id === m.id && next.messages[i]!.at === m.at);
+}
+
+/**
  * What the relay can announce (an exact http(s) origin, as transport.ts takes them): these
  * origins let bot images load on render, so an entry edited into storage must not widen
  * that (`*` would allow every host).
@@ -87,4 +103,4 @@ function isOrigin(value: unknown): value is string {
 // Here as soon as evaluated: the script-tag loader imports this chunk beside the widget
 // when a conversation is saved, so the element connecting next restores it synchronously,
 // in its first render (not a few microtasks later, after the loader's shell has gone).
-persistCodec.mod ??= { encode, decode };
+persistCodec.mod ??= { encode, decode, follows };

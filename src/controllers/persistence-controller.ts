@@ -18,6 +18,11 @@
  *
  * Saving serialises the whole transcript, so while an answer streams it is throttled
  * (at most once per `throttleMs`); a finished turn, `pagehide` and disconnect save at once.
+ *
+ * Another tab of the site holds the same key (localStorage): when it saves, the browser
+ * tells this page (`storage` event) and `onOtherTab` gets the conversation it wrote, so
+ * this tab can show it instead of writing its older copy back over it on its next save
+ * (docs/decisions/two-tabs-one-conversation.md).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DeltaUnit, Transcript } from '../core/index.js';
@@ -94,9 +99,12 @@ export class PersistenceController implements ReactiveController {
   /** Saves are waiting for the stored format to arrive. */
   #arrival: Promise<void> | null = null;
 
-  constructor(host: PersistenceHost, snapshot: Snapshot, throttleMs = 1000) {
+  readonly #onOtherTab: (saved: SavedState) => void;
+
+  constructor(host: PersistenceHost, snapshot: Snapshot, onOtherTab: (saved: SavedState) => void, throttleMs = 1000) {
     this.#host = host;
     this.#snapshot = snapshot;
+    this.#onOtherTab = onOtherTab;
     this.#throttleMs = throttleMs;
     host.addController(this);
   }
@@ -108,11 +116,13 @@ export class PersistenceController implements ReactiveController {
   hostConnected(): void {
     this.#connected = true;
     globalThis.addEventListener?.('pagehide', this.#flush);
+    globalThis.addEventListener?.('storage', this.#otherTab);
   }
 
   hostDisconnected(): void {
     this.#connected = false;
     globalThis.removeEventListener?.('pagehide', this.#flush);
+    globalThis.removeEventListener?.('storage', this.#otherTab);
     this.#flush();
     this.#release();
   }
@@ -184,6 +194,31 @@ export class PersistenceController implements ReactiveController {
       return launcherOnly(open);
     });
   }
+
+  /**
+   * Another tab wrote this conversation. Only its owner here listens, and only to a save
+   * (a removal is that tab's restart, whose next save follows); what it wrote is read with
+   * the stored format, fetched if this page has not needed it yet.
+   */
+  readonly #otherTab = (e: StorageEvent): void => {
+    const store = pickStorage(this.#host.storage);
+    if (!store || e.storageArea !== store || e.key !== this.key || e.newValue === null || this.#claimed !== this.key) return;
+    const raw = e.newValue;
+    void persistCodec.load().then(
+      (codec) => {
+        try {
+          // Still the newest save, still this element's key: an older event must not win.
+          if (this.#claimed !== this.key || store.getItem(this.key) !== raw) return;
+        } catch (err) {
+          this.lastError = err;
+          return;
+        }
+        const saved = codec.decode(raw, this.#host.deltaUnit, 0, (err) => (this.lastError = err));
+        if (saved && codec.follows(saved, this.#snapshot())) this.#onOtherTab(saved);
+      },
+      (err: unknown) => (this.lastError = err),
+    );
+  };
 
   #fail(e: unknown): void {
     if (!this.failed)

@@ -2,7 +2,15 @@ import { aTimeout, expect, fixture, html } from '@open-wc/testing';
 import { waitUntil } from '../../test/support/wait-until.js';
 import '../define.js';
 import type { IndigoChat } from '../components/indigo-chat/indigo-chat.js';
-import { $, $$, botMessages, useFakeRelays, userMessages, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
+import {
+  $,
+  $$,
+  botMessages,
+  sseResponse,
+  useFakeRelays,
+  userMessages,
+  welcomeChunks,
+} from '../components/indigo-chat/fake-relay.test-helper.js';
 import { lazyTesting } from '../components/blocks/lazy-part.js';
 import { launch, type WidgetModule } from '../loader/launch.js';
 import { storageKey } from './storage.js';
@@ -393,4 +401,122 @@ describe('a saved conversation tampered with, truncated or from another format',
       }
     });
   }
+});
+
+describe('two tabs of the site holding one conversation', () => {
+  /** Another tab of the same origin writes (or removes) the key: a real `storage` event here. */
+  function otherTab(): { set(key: string, value: string): void; remove(key: string): void; close(): void } {
+    const frame = document.createElement('iframe');
+    document.body.append(frame);
+    const store = frame.contentWindow!.localStorage;
+    return { set: (k, v) => store.setItem(k, v), remove: (k) => store.removeItem(k), close: () => frame.remove() };
+  }
+
+  /** The page at an older save: it restores `raw` and shows it, idle. */
+  async function pageAt(r: ReturnType<typeof relays.relay>, id: string, raw: string, users: number): Promise<IndigoChat> {
+    localStorage.setItem(storageKey(r.path, id), raw);
+    const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} open></indigo-chat>`);
+    await waitUntil(() => userMessages(el).length === users && el.conversation.transcript.status === 'idle', 'restored');
+    return el;
+  }
+
+  /** Sends `text` and waits for its answer. */
+  async function exchange(el: IndigoChat, text: string): Promise<void> {
+    const bots = botMessages(el).length;
+    el.send(text);
+    await waitUntil(() => botMessages(el).length === bots + 1 && el.conversation.transcript.status === 'idle', `answer to ${text}`);
+  }
+
+  it('an idle chat shows what the other tab added, and its next save keeps it', async () => {
+    const r = relays.relay().queue(welcomeChunks('Both tabs'));
+    const id = `tabs-${++n}`;
+    const key = storageKey(r.path, id);
+    const older = await savedConversation(r, id); // welcome + 'remember this'
+    // The other tab goes on: one more exchange, saved.
+    const ahead = await pageAt(r, id, older, 1);
+    await exchange(ahead, 'from the other tab');
+    ahead.remove();
+    const newer = localStorage.getItem(key)!;
+
+    // This tab was opened before that and still shows the older save.
+    const el = await pageAt(r, id, older, 1);
+    const tab = otherTab();
+    try {
+      tab.set(key, newer);
+      await waitUntil(() => userMessages(el).length === 2, 'the other tab’s exchange shown');
+      expect(userMessages(el)[1]!.textContent).to.contain('from the other tab');
+      expect(botMessages(el)).to.have.length(3);
+      // Its own next message follows on: nothing the other tab said is written away.
+      await exchange(el, 'and from this one');
+      const saved = JSON.parse(JSON.parse(localStorage.getItem(key)!).transcript) as { messages: { text?: string }[] };
+      expect(saved.messages.map((m) => m.text).filter(Boolean)).to.deep.equal(['remember this', 'from the other tab', 'and from this one']);
+      expect(r.sent.at(-1)!.sender).to.equal(el.conversation.sender);
+    } finally {
+      tab.close();
+      el.remove();
+    }
+  });
+
+  it('keeps what it shows when the other tab’s save lacks it, ignores a removal, and never takes a save mid-answer', async () => {
+    const r = relays.relay().queue(welcomeChunks('Diverged'));
+    const id = `tabs-${++n}`;
+    const key = storageKey(r.path, id);
+    const older = await savedConversation(r, id);
+    const ahead = await pageAt(r, id, older, 1);
+    await exchange(ahead, 'other tab only');
+    ahead.remove();
+    const newer = localStorage.getItem(key)!;
+
+    const el = await pageAt(r, id, older, 1);
+    await exchange(el, 'this tab only');
+    const tab = otherTab();
+    try {
+      tab.set(key, newer); // the same conversation, but without this tab's last exchange
+      tab.remove(key);
+      await aTimeout(300);
+      expect(userMessages(el)).to.have.length(2);
+      expect(userMessages(el)[1]!.textContent).to.contain('this tab only');
+
+      // While an answer streams here, another tab's save waits for this tab's own.
+      r.queue(() => sseResponse([{ type: 'processing.start' }, { type: 'text', data: { text: '<p>still going</p>' } }], { stall: true }));
+      el.send('streaming here');
+      await waitUntil(() => el.conversation.inFlight && botMessages(el).at(-1)!.textContent.includes('still going'), 'streaming');
+      const before = userMessages(el).length;
+      tab.set(key, newer);
+      await aTimeout(300);
+      expect(userMessages(el)).to.have.length(before);
+      expect(userMessages(el).at(-1)!.textContent).to.contain('streaming here');
+    } finally {
+      tab.close();
+      el.remove();
+    }
+  });
+
+  it('follows a new conversation the other tab started (another sender)', async () => {
+    const r = relays.relay().queue(welcomeChunks('First conversation'));
+    const id = `tabs-${++n}`;
+    const key = storageKey(r.path, id);
+    const older = await savedConversation(r, id);
+    r.queue(welcomeChunks('Second conversation'));
+    // The other tab restarted: a new sender, a new welcome (saved under another id here, then moved).
+    const fresh = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${`${id}-new`} open></indigo-chat>`);
+    await waitUntil(() => botMessages(fresh).length === 1 && fresh.conversation.transcript.status === 'idle', 'new welcome');
+    const sender = fresh.conversation.sender;
+    fresh.remove();
+    const restarted = localStorage.getItem(storageKey(r.path, `${id}-new`))!;
+
+    const el = await pageAt(r, id, older, 1);
+    expect(el.conversation.sender).not.to.equal(sender);
+    const tab = otherTab();
+    try {
+      tab.set(key, restarted);
+      await waitUntil(() => el.conversation.sender === sender, 'the new conversation taken');
+      await el.updateComplete;
+      expect(userMessages(el)).to.have.length(0);
+      expect(botMessages(el)[0]!.textContent).to.contain('Second conversation');
+    } finally {
+      tab.close();
+      el.remove();
+    }
+  });
 });

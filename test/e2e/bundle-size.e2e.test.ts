@@ -61,13 +61,16 @@ const m = measureBundles();
  * quote opens a value only after an attribute's `=`); +0.01 KB for `.localdomain` and 6to4 hosts
  * refused like the local names and addresses they are (security.md); +0.02 KB for votes stored
  * only with consent and by the key's owner, and a teaser's welcome not counted as the visitor
- * acting (nothing-before-the-visitor-acts.md): 53.9 KB, 65.4 KB. Until it is under, these ceilings keep it
+ * acting (nothing-before-the-visitor-acts.md): 53.9 KB, 65.4 KB; +0.18 KB for an idle tab
+ * taking another tab's further save of the conversation (the `storage` listener and the
+ * element's take; the decision itself is in the lazy persist-codec chunk), which its next
+ * save wrote over before (two-tabs-one-conversation.md): 54.1 KB, 65.6 KB. Until it is under, these ceilings keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 53_880;
+const FULL_WIDGET_CEILING_GZIP = 54_060;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_450;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_630;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

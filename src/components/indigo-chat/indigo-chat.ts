@@ -460,16 +460,20 @@ export class IndigoChat extends LitElement {
   get conversation(): ConversationController {
     return this.#conversation;
   }
-  readonly #persistence = new PersistenceController(this, () => ({
-    transcript: this.#conversation.transcript,
-    sender: this.#conversation.sender,
-    open: this.open,
-    draft: this.#draft,
-    consent: this.consentGiven,
-    mediaOrigins: this.#conversation.mediaOrigins,
-    maxChars: this.#conversation.maxChars,
-    unread: this.unread,
-  }));
+  readonly #persistence = new PersistenceController(
+    this,
+    () => ({
+      transcript: this.#conversation.transcript,
+      sender: this.#conversation.sender,
+      open: this.open,
+      draft: this.#draft,
+      consent: this.consentGiven,
+      mediaOrigins: this.#conversation.mediaOrigins,
+      maxChars: this.#conversation.maxChars,
+      unread: this.unread,
+    }),
+    (saved) => this.#fromOtherTab(saved),
+  );
   readonly #visibility = new VisibilityController(this);
   readonly #scroller = new AutoScrollController(this);
   /** @internal Idle time before CSAT is asked (tests shorten it). */
@@ -638,12 +642,7 @@ export class IndigoChat extends LitElement {
   #applySaved(saved: SavedState | null): void {
     // A conversation saved without the consent this element now requires is not restored.
     if (saved && (this.consent !== 'required' || saved.consent)) {
-      this.consentGiven = saved.consent;
-      this.#restoredConversation = saved.transcript !== null || saved.sender !== null;
-      if (saved.mediaOrigins.length > 0) this.#conversation.mediaOrigins = Object.freeze([...saved.mediaOrigins]);
-      if (saved.maxChars) this.#conversation.maxChars = saved.maxChars;
-      if (saved.transcript) this.#conversation.restore(saved.transcript, saved.sender);
-      else if (saved.sender) this.#conversation.sender = saved.sender;
+      this.#takeConversation(saved);
       if (saved.open && this.mode === 'launcher') this.open = true;
       // Unsent text survives a reload too (saved on pagehide and disconnect).
       if (saved.draft) this.#measure((this.#draft = saved.draft));
@@ -651,6 +650,28 @@ export class IndigoChat extends LitElement {
       if (saved.unread && !this.open) this.unread = saved.unread;
     }
     this.restoreFailed = this.#persistence.failed;
+  }
+
+  /** The saved conversation's own parts (not this page's panel, draft or badge). */
+  #takeConversation(saved: SavedState): void {
+    this.consentGiven ||= saved.consent;
+    this.#restoredConversation ||= saved.transcript !== null || saved.sender !== null;
+    if (saved.mediaOrigins.length > 0) this.#conversation.mediaOrigins = Object.freeze([...saved.mediaOrigins]);
+    if (saved.maxChars) this.#conversation.maxChars = saved.maxChars;
+    if (saved.transcript) this.#conversation.restore(saved.transcript, saved.sender);
+    else if (saved.sender) this.#conversation.sender = saved.sender;
+  }
+
+  /**
+   * Another tab saved this conversation further (docs/decisions/two-tabs-one-conversation.md):
+   * an idle chat shows it (persist-codec.ts `follows` chose it), so its next save does not
+   * write the older copy back. Never mid-answer, never past a consent this tab still asks for.
+   */
+  #fromOtherTab(saved: SavedState): void {
+    const c = this.#conversation;
+    if (this.#restoring || c.inFlight || c.queued.length > 0 || (this.consent === 'required' && !saved.consent)) return;
+    this.#takeConversation(saved);
+    this.requestUpdate();
   }
 
   /** Calls made while a saved conversation is still being read run once it is restored. */
