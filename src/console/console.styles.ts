@@ -88,7 +88,8 @@ export const consoleStyles = css`
     background: #fff;
     color: #3a2ecc;
   }
-  .btn:disabled {
+  .btn:disabled,
+  .btn[aria-disabled='true'] {
     opacity: 0.5;
     cursor: not-allowed;
   }

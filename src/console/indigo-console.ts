@@ -69,9 +69,16 @@ export class IndigoConsole extends LitElement {
   @state() private openId: string | null = null;
   @state() private messages: MessageNode[] = [];
   @state() private olderCursor: string | null = null;
+  /** A page of older messages is on its way (a second "Load older" would ask for the same). */
+  @state() private loadingOlder = false;
   @state() private totalMessages = 0;
   @state() private relay: RelayAnswer | null = null;
   @state() private error = '';
+  /**
+   * Counts the conversations opened: a messages page answered after another one was opened
+   * (or the same one again) is for a transcript no longer shown, and is dropped.
+   */
+  private transcriptGeneration = 0;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -136,26 +143,46 @@ export class IndigoConsole extends LitElement {
   }
 
   private async openConversation(id: string): Promise<void> {
+    const generation = ++this.transcriptGeneration;
     this.openId = id;
     this.messages = [];
     this.olderCursor = null;
+    this.loadingOlder = false;
     await this.loadMessages(null);
+    if (generation !== this.transcriptGeneration) return;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('#transcript-title')?.focus();
   }
 
   private async loadMessages(before: string | null): Promise<void> {
     if (!this.openId) return;
+    const generation = this.transcriptGeneration;
     try {
       const page = await this.get<Connection<MessageNode>>(
         `/conversations/${this.openId}/messages${before ? `?before=${encodeURIComponent(before)}` : ''}`,
       );
-      // Pages come newest first; the transcript reads oldest first.
-      this.messages = [...page.edges.map((e) => e.node).reverse(), ...this.messages];
+      if (generation !== this.transcriptGeneration) return;
+      // Pages come newest first; the transcript reads oldest first. The platform's cursors are
+      // opaque: a page overlapping what is shown adds each message once.
+      const shown = new Set(this.messages.map((m) => m.id));
+      const older = page.edges.map((e) => e.node).filter((m) => !shown.has(m.id));
+      this.messages = [...older.reverse(), ...this.messages];
       this.olderCursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
       this.totalMessages = page.totalCount;
     } catch (e) {
-      this.error = (e as Error).message;
+      if (generation === this.transcriptGeneration) this.error = (e as Error).message;
+    }
+  }
+
+  private async loadOlder(): Promise<void> {
+    if (this.loadingOlder || !this.olderCursor) return;
+    const generation = this.transcriptGeneration;
+    this.loadingOlder = true;
+    try {
+      await this.loadMessages(this.olderCursor);
+    } finally {
+      // Opening another conversation already cleared it, and that one may be loading its own.
+      if (generation === this.transcriptGeneration) this.loadingOlder = false;
     }
   }
 
@@ -388,7 +415,20 @@ export class IndigoConsole extends LitElement {
                   <a class="button secondary" href="${this.api}/conversations/${this.openId}/export?format=jsonl" download>JSONL</a>
                   <a class="button secondary" href="${this.api}/conversations/${this.openId}/export?format=csv" download>CSV</a>
                 </div>
-                ${this.olderCursor ? html`<button class="btn secondary" type="button" @click=${() => this.loadMessages(this.olderCursor)}>Load older messages</button>` : nothing}
+                ${
+                  this.olderCursor
+                    ? // aria-disabled, not disabled: a disabled button would drop a keyboard user's focus.
+                      html`<button
+                        class="btn secondary"
+                        type="button"
+                        aria-busy=${this.loadingOlder ? 'true' : 'false'}
+                        aria-disabled=${this.loadingOlder ? 'true' : nothing}
+                        @click=${() => this.loadOlder()}
+                      >
+                        Load older messages
+                      </button>`
+                    : nothing
+                }
                 <ol class="transcript" aria-label="Messages, oldest first">
                   ${this.messages.map((m) => this.renderMessage(m))}
                 </ol>`

@@ -9,6 +9,7 @@ import { startRelayServer, type RelayServer } from '../node.js';
 import { createAnalyticsClient, type AnalyticsError } from './analytics-client.js';
 import { createGraphqlClient, GraphqlError, MESSAGES_QUERY, type GraphqlClient } from './graphql-client.js';
 import { createConsoleHandler } from './handler.js';
+import { toCsv, type ExportRow } from './export.js';
 import { MemoryFeedbackStore } from '../feedback/store.js';
 import { RelayFigures } from '../figures.js';
 import { createFeedbackService } from '../feedback/route.js';
@@ -538,5 +539,61 @@ describe('Analytics client', () => {
     expect(body.series['chats']).toHaveLength(7);
     expect(body.errors['csat']).toEqual({ status: 500, message: 'Internal server error' });
     expect((await fetch(`${s.url}/console/api/analytics?from=${to}&to=${from}`, { headers: { cookie } })).status).toBe(400);
+  });
+});
+
+describe('CSV export', () => {
+  /** The text cell of a one-row CSV (the fifth column) as written, without its quotes. */
+  const textCell = (text: string) => {
+    const row: ExportRow = {
+      conversationId: '7',
+      id: 'm1',
+      insertedAt: '2026-01-02T10:00:00',
+      role: 'visitor',
+      text,
+      feedback: null,
+      content: null,
+    };
+    const csv = toCsv([row]);
+    return csv.slice(csv.indexOf('\r\n') + 2, -2).split('","')[4];
+  };
+
+  it("prefixes with ' every cell a spreadsheet would run as a formula (OWASP), past leading blanks and in full-width form", () => {
+    const formulas = [
+      '=1+1',
+      '+1',
+      '-1',
+      '@SUM(A1)',
+      '\t=1',
+      '\r=1',
+      '\tplain',
+      ' =1',
+      '   =HYPERLINK("http://x.invalid")',
+      '\n=1',
+      '\r\n+1',
+      '\u00a0=1',
+      '\u3000=1',
+      '\uFF1D1+1',
+      '\uFF0B1',
+      '\uFF0D1',
+      '\uFF20SUM(A1)',
+      '  \uFF1D1',
+    ];
+    for (const f of formulas) expect(textCell(f), JSON.stringify(f)).toBe(`'${f.replace(/"/g, '""')}`);
+  });
+
+  it('leaves other cells as they are, quotes doubled', () => {
+    for (const t of ['hello', ' hello', '3 - 2', 'a=b', 'x@y.example', '', '\uFF41=1', 'say "hi"'])
+      expect(textCell(t), JSON.stringify(t)).toBe(t.replace(/"/g, '""'));
+    const row: ExportRow = {
+      conversationId: '=7',
+      id: '+m',
+      insertedAt: 'x',
+      role: 'assistant',
+      text: 't',
+      feedback: { value: 'up' },
+      content: null,
+    };
+    expect(toCsv([row]).split('\r\n')[1]).toBe('"\'=7","\'+m","x","assistant","t","{""value"":""up""}"');
   });
 });

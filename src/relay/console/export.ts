@@ -1,6 +1,7 @@
 /**
  * JSONL and CSV exports of platform messages. CSV cells are quoted, and a cell that a
- * spreadsheet would run as a formula (`= + - @`, tab, CR) gets a leading `'`.
+ * spreadsheet would run as a formula (starting with tab or CR, or with `= + - @` or their
+ * full-width forms after any blanks) gets a leading `'`.
  */
 import type { MessageNode } from './graphql-client.js';
 
@@ -51,9 +52,16 @@ export function toJsonl(rows: readonly ExportRow[]): string {
   return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
 }
 
+/**
+ * OWASP's CSV injection triggers. Past leading blanks too (spreadsheets may trim them on
+ * import, ` =1` then runs) and in full-width form (＝ ＋ － ＠, which CJK spreadsheets read
+ * as = + - @).
+ */
+const FORMULA = /^(?:[\t\r]|\s*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20])/;
+
 function cell(value: unknown): string {
   let s = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (FORMULA.test(s)) s = `'${s}`;
   return `"${s.replace(/"/g, '""')}"`;
 }
 

@@ -1,0 +1,227 @@
+// The owner console's transcript against a network the test holds: each request to the
+// console's API waits until the test answers it, so answers can arrive late and out of order.
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../../test/support/wait-until.js';
+import './main.js';
+import type { IndigoConsole } from './indigo-console.js';
+import type { Connection, ConversationNode, MessageNode } from '../core/platform/graphql-types.js';
+
+const API = '/console-test/api';
+
+interface Held {
+  url: string;
+  answered: boolean;
+  answer(body: unknown): void;
+}
+
+let held: Held[] = [];
+const realFetch = globalThis.fetch;
+
+beforeEach(() => {
+  held = [];
+  // What the console reads of a response (status, ok, json()); answered only by the test.
+  globalThis.fetch = (input: RequestInfo | URL) =>
+    new Promise<Response>((resolve) => {
+      const h: Held = {
+        url: String(input instanceof Request ? input.url : input),
+        answered: false,
+        answer: (body) => {
+          h.answered = true;
+          resolve({ status: 200, ok: true, json: async () => body } as Response);
+        },
+      };
+      held.push(h);
+    });
+});
+
+afterEach(() => {
+  globalThis.fetch = realFetch;
+  document.body.replaceChildren();
+});
+
+/** The one unanswered request for `path` (under the API base). */
+async function request(path: string): Promise<Held> {
+  await waitUntil(() => held.some((h) => !h.answered && h.url === `${API}${path}`), `a request for ${path}`);
+  return held.find((h) => !h.answered && h.url === `${API}${path}`)!;
+}
+
+/** Lets answered requests run their course (the fake answers resolve in microtasks) and render. */
+async function settle(el: IndigoConsole): Promise<void> {
+  await new Promise((r) => setTimeout(r, 0));
+  await el.updateComplete;
+}
+
+const message = (conversationId: string, id: string): MessageNode => ({
+  id,
+  conversationId,
+  content: { text: `text of ${id}` },
+  sender: { id: 'visitor' },
+  insertedAt: '2026-01-02T10:00:00',
+  feedback: null,
+});
+
+/** A messages page as the relay sends it: newest first. */
+function page(conversationId: string, ids: string[], older: string | null = null, totalCount = ids.length): Connection<MessageNode> {
+  return {
+    edges: ids.map((id) => ({ node: message(conversationId, id) })).reverse(),
+    pageInfo: { endCursor: older, hasNextPage: older !== null },
+    totalCount,
+  };
+}
+
+const shown = (el: IndigoConsole) =>
+  [...el.shadowRoot!.querySelectorAll<HTMLElement>('.transcript [data-message-id]')].map((li) => li.dataset['messageId']);
+const conversationButton = (el: IndigoConsole, id: string) =>
+  [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('.conv-list button')].find((b) => b.textContent.includes(`#${id}`))!;
+const loadOlderButton = (el: IndigoConsole) =>
+  [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent.includes('Load older')) ?? null;
+
+/** The console on its Conversations tab, listing conversations 101 and 102. */
+async function openConsole(): Promise<IndigoConsole> {
+  const el = await fixture<IndigoConsole>(html`<indigo-console api=${API}></indigo-console>`);
+  await waitUntil(() => held.some((h) => h.url.startsWith(`${API}/analytics?`)), 'the analytics request');
+  held.find((h) => h.url.startsWith(`${API}/analytics?`))!.answer({ from: '', to: '', series: {}, errors: {} });
+  el.shadowRoot!.querySelector<HTMLButtonElement>('#tab-conversations')!.click();
+  const list: Connection<ConversationNode> = {
+    edges: [{ node: { conversationId: '101' } }, { node: { conversationId: '102' } }],
+    pageInfo: { endCursor: null, hasNextPage: false },
+    totalCount: 2,
+  };
+  (await request('/conversations')).answer(list);
+  await waitUntil(() => el.shadowRoot!.querySelectorAll('.conv-list button').length === 2, 'the conversation list');
+  return el;
+}
+
+describe('owner console transcript', () => {
+  it('opening B while A is still loading shows B alone: A’s late page is dropped', async () => {
+    const el = await openConsole();
+    conversationButton(el, '101').click();
+    const a = await request('/conversations/101/messages');
+    conversationButton(el, '102').click();
+    const b = await request('/conversations/102/messages');
+
+    // A answers after B was opened (with an older page to offer): none of it is B's.
+    a.answer(page('101', ['a1', 'a2', 'a3'], 'a-older', 30));
+    await settle(el);
+    expect(el.shadowRoot!.querySelector('#transcript-title')!.textContent).to.contain('#102');
+    expect(shown(el)).to.deep.equal([]);
+    expect(loadOlderButton(el)).to.equal(null);
+
+    b.answer(page('102', ['b1', 'b2']));
+    await waitUntil(() => shown(el).length > 0, 'B’s messages');
+    await settle(el);
+    expect(shown(el)).to.deep.equal(['b1', 'b2']);
+    expect(el.shadowRoot!.querySelector('#transcript-title')!.textContent).to.contain('(2 messages)');
+    expect(loadOlderButton(el)).to.equal(null);
+  });
+
+  it('B answering first, then A’s late page: B stays as it is', async () => {
+    const el = await openConsole();
+    conversationButton(el, '101').click();
+    const a = await request('/conversations/101/messages');
+    conversationButton(el, '102').click();
+    (await request('/conversations/102/messages')).answer(page('102', ['b1', 'b2']));
+    await waitUntil(() => shown(el).length === 2, 'B’s messages');
+
+    a.answer(page('101', ['a1'], 'a-older'));
+    await settle(el);
+    expect(shown(el)).to.deep.equal(['b1', 'b2']);
+    expect(loadOlderButton(el)).to.equal(null);
+  });
+
+  it('opening the same conversation twice quickly shows its first page once', async () => {
+    const el = await openConsole();
+    conversationButton(el, '101').click();
+    conversationButton(el, '101').click();
+    await waitUntil(() => held.filter((h) => h.url === `${API}/conversations/101/messages`).length === 2, 'two requests');
+    for (const h of held.filter((x) => x.url === `${API}/conversations/101/messages`)) h.answer(page('101', ['a1', 'a2']));
+    await waitUntil(() => shown(el).length > 0, 'A’s messages');
+    await settle(el);
+    expect(shown(el)).to.deep.equal(['a1', 'a2']);
+  });
+
+  it('"Load older" clicked twice quickly asks once and shows each message once', async () => {
+    const el = await openConsole();
+    conversationButton(el, '101').click();
+    (await request('/conversations/101/messages')).answer(page('101', ['a3', 'a4'], 'c1', 4));
+    await waitUntil(() => loadOlderButton(el), 'the Load older button');
+
+    const button = loadOlderButton(el)!;
+    button.click();
+    button.click(); // before the console re-renders: a double click
+    await request('/conversations/101/messages?before=c1');
+    await settle(el);
+    loadOlderButton(el)!.click(); // and once more after it re-rendered
+    await settle(el);
+
+    const older = held.filter((h) => h.url === `${API}/conversations/101/messages?before=c1`);
+    for (const h of older) h.answer(page('101', ['a1', 'a2'], null, 4));
+    await waitUntil(() => shown(el).length > 2, 'the older messages');
+    await settle(el);
+    expect(shown(el)).to.deep.equal(['a1', 'a2', 'a3', 'a4']);
+    expect(older).to.have.length(1);
+    expect(loadOlderButton(el)).to.equal(null);
+  });
+
+  it('an older page that overlaps the messages shown adds each message once', async () => {
+    const el = await openConsole();
+    conversationButton(el, '101').click();
+    (await request('/conversations/101/messages')).answer(page('101', ['a3', 'a4'], 'c1', 4));
+    await waitUntil(() => loadOlderButton(el), 'the Load older button');
+    loadOlderButton(el)!.click();
+    (await request('/conversations/101/messages?before=c1')).answer(page('101', ['a1', 'a2', 'a3'], null, 4));
+    await waitUntil(() => shown(el).length > 2, 'the older messages');
+    await settle(el);
+    expect(shown(el)).to.deep.equal(['a1', 'a2', 'a3', 'a4']);
+  });
+
+  it('"Load older" says it is busy while its page loads, and keeps focus', async () => {
+    const el = await openConsole();
+    conversationButton(el, '101').click();
+    (await request('/conversations/101/messages')).answer(page('101', ['a5', 'a6'], 'c1', 6));
+    await waitUntil(() => loadOlderButton(el), 'the Load older button');
+    expect(loadOlderButton(el)!.getAttribute('aria-busy')).to.equal('false');
+
+    loadOlderButton(el)!.focus();
+    loadOlderButton(el)!.click();
+    const older = await request('/conversations/101/messages?before=c1');
+    await el.updateComplete;
+    expect(loadOlderButton(el)!.getAttribute('aria-busy')).to.equal('true');
+    expect(loadOlderButton(el)!.getAttribute('aria-disabled')).to.equal('true');
+    // aria-disabled, not disabled: a disabled button would drop a keyboard user's focus.
+    expect(el.shadowRoot!.activeElement).to.equal(loadOlderButton(el));
+
+    older.answer(page('101', ['a3', 'a4'], 'c2', 6));
+    await waitUntil(() => shown(el).length === 4, 'the older messages');
+    await el.updateComplete;
+    expect(loadOlderButton(el)!.getAttribute('aria-busy')).to.equal('false');
+    expect(loadOlderButton(el)!.hasAttribute('aria-disabled')).to.equal(false);
+    expect(el.shadowRoot!.activeElement).to.equal(loadOlderButton(el));
+  });
+
+  it('"Load older" stays usable after another conversation is opened while a page of older messages loads', async () => {
+    const el = await openConsole();
+    conversationButton(el, '101').click();
+    (await request('/conversations/101/messages')).answer(page('101', ['a3', 'a4'], 'c1', 4));
+    await waitUntil(() => loadOlderButton(el), 'A’s Load older button');
+    loadOlderButton(el)!.click();
+    const aOlder = await request('/conversations/101/messages?before=c1');
+
+    conversationButton(el, '102').click();
+    (await request('/conversations/102/messages')).answer(page('102', ['b3'], 'd1', 3));
+    await waitUntil(() => shown(el).length === 1, 'B’s first page');
+
+    // B's own older page can be asked for while A's is still out.
+    loadOlderButton(el)!.click();
+    const bOlder = await request('/conversations/102/messages?before=d1');
+
+    // A's older page, answering now, is not B's: dropped.
+    aOlder.answer(page('101', ['a1', 'a2'], null, 4));
+    await settle(el);
+    expect(shown(el)).to.deep.equal(['b3']);
+
+    bOlder.answer(page('102', ['b1', 'b2'], null, 3));
+    await waitUntil(() => shown(el).length === 3, 'B’s older messages');
+    expect(shown(el)).to.deep.equal(['b1', 'b2', 'b3']);
+  });
+});
