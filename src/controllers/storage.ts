@@ -21,6 +21,9 @@ export interface LauncherState {
   readonly unread: number;
 }
 
+/** An enumerated attribute's value as HTML reads them: blanks ignored, any case. */
+export const keywordOf = (value: string | null): string | null => value?.trim().toLowerCase() ?? null;
+
 export function pickStorage(kind: StorageKind): Storage | null {
   if (kind === 'none') return null;
   try {
@@ -50,7 +53,7 @@ export function readLauncherState(store: Storage | null, relay: string, id: stri
  */
 export function hasSavedConversation(el: Element): boolean {
   try {
-    const kind = (el.getAttribute('storage') ?? 'local') as StorageKind;
+    const kind = (keywordOf(el.getAttribute('storage')) ?? 'local') as StorageKind;
     return pickStorage(kind)?.getItem(storageKey(el.getAttribute('relay') ?? '/api/chat', el.id)) != null;
   } catch {
     return false;

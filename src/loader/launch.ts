@@ -5,7 +5,7 @@
  * Shared by the script-tag loader (src/loader.ts) and the npm entry (src/lazy.ts).
  */
 import { mountShell } from './shell.js';
-import { hasSavedConversation, pickStorage, readLauncherState } from '../controllers/storage.js';
+import { hasSavedConversation, keywordOf, pickStorage, readLauncherState } from '../controllers/storage.js';
 import type { StorageKind } from '../controllers/storage.js';
 
 /** The widget module as the loader sees it: src/embed.ts. */
@@ -132,7 +132,7 @@ export function launch(
     return method === 'send' || method === 'sendPayload' || method === 'setProfile' ? true : undefined;
   };
 
-  const mode = el.getAttribute('mode') ?? 'launcher';
+  const mode = keywordOf(el.getAttribute('mode')) ?? 'launcher';
   let shell: ReturnType<typeof mountShell> | null = null;
   if (customElements.get(tag)) {
     // Already defined (another copy of the widget): nothing to shell.
@@ -151,14 +151,14 @@ export function launch(
     // the badge (or the panel left open on the previous page) follows a moment later.
     afterEvaluation(() => {
       if (ready || upgrading) return;
-      const storage = pickStorage((el.getAttribute('storage') ?? 'local') as StorageKind);
+      const storage = pickStorage((keywordOf(el.getAttribute('storage')) ?? 'local') as StorageKind);
       const state = readLauncherState(storage, el.getAttribute('relay') ?? '/api/chat', el.id);
       if (state.open && !closed) upgrade().catch(() => {});
       else {
         shell?.unread(state.unread);
         // A proactive teaser is the widget's own UI, asked for by the owner: load it now (it
         // still sends and stores nothing before the visitor acts). Never before consent.
-        if (el.hasAttribute('teaser') && el.getAttribute('consent') !== 'required') upgrade().catch(() => {});
+        if (el.hasAttribute('teaser') && keywordOf(el.getAttribute('consent')) !== 'required') upgrade().catch(() => {});
       }
     });
   }

@@ -1,3 +1,5 @@
+import { keywordOf } from '../../controllers/storage.js';
+
 /**
  * The one question the visitor features ask about consent: may something appear unprompted
  * (the teaser) yet? With `consent="required"` the answer is no until the visitor has
@@ -6,6 +8,6 @@
  * records it, so "required" means never).
  */
 export function mayShowUnprompted(consentAttribute: string | null, consentGiven: boolean): boolean {
-  if ((consentAttribute ?? '').trim().toLowerCase() !== 'required') return true;
+  if (keywordOf(consentAttribute) !== 'required') return true;
   return consentGiven;
 }

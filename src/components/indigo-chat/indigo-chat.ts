@@ -9,6 +9,7 @@ import type { BotMessage, DeltaUnit, Message, Notice, Transcript, UserMessage, W
 import { AutoScrollController } from '../../controllers/auto-scroll-controller.js';
 import { PersistenceController } from '../../controllers/persistence-controller.js';
 import type { SavedState, StorageKind } from '../../controllers/persistence-controller.js';
+import { keywordOf } from '../../controllers/storage.js';
 import { ConversationController } from '../../controllers/conversation-controller.js';
 import { ViewportController } from '../../controllers/viewport-controller.js';
 import { VisibilityController } from '../../controllers/visibility-controller.js';
@@ -54,6 +55,11 @@ export type ChatMode = 'launcher' | 'inline' | 'fullscreen';
 
 const reflect = { reflect: true };
 const dashed = (attribute: string) => ({ attribute, reflect: true });
+/**
+ * An enumerated attribute, read as HTML reads its own (ASCII case-insensitive, blanks
+ * ignored): `consent="Required"` or `storage="None "` must not quietly mean the default.
+ */
+const keyword = (attribute?: string) => ({ attribute, reflect: true, converter: { fromAttribute: keywordOf } });
 const internal = { state: true };
 
 const STORAGE_KINDS: readonly string[] = ['local', 'session', 'none'];
@@ -298,7 +304,7 @@ export class IndigoChat extends LitElement {
   static override get properties(): PropertyDeclarations {
     return {
       relay: reflect,
-      mode: reflect,
+      mode: keyword(),
       open: { type: Boolean, reflect: true },
       title: reflect,
       subtitle: reflect,
@@ -308,15 +314,15 @@ export class IndigoChat extends LitElement {
       lang: reflect,
       teaser: reflect,
       teaserDelay: { attribute: 'teaser-delay', type: Number, reflect: true },
-      deltaUnit: dashed('delta-unit'),
-      storage: reflect,
-      position: reflect,
+      deltaUnit: keyword('delta-unit'),
+      storage: keyword(),
+      position: keyword(),
       mediaOrigins: dashed('media-origins'),
       csat: reflect,
-      consent: reflect,
+      consent: keyword(),
       consentText: dashed('consent-text'),
       privacyUrl: dashed('privacy-url'),
-      declineAction: dashed('decline-action'),
+      declineAction: keyword('decline-action'),
       disclosure: reflect,
       unread: internal,
       offline: internal,

@@ -256,6 +256,30 @@ describe('consent="required"', () => {
     }
   });
 
+  it('is read as HTML reads its own keywords: consent=" Required ", storage="NONE" and mode="Inline" are not the defaults', async () => {
+    const storage = watchStorageWrites();
+    try {
+      const r = relays.relay().queue(welcomeChunks());
+      const el = await mount(r, { consent: ' Required ' });
+      await openLauncher(el);
+      expect($(el, '[part~="consent"]')).to.not.equal(null);
+      await frames(3);
+      expect(r.sessions).to.equal(0);
+
+      const r2 = relays.relay().queue(welcomeChunks('Inline, kept in memory'));
+      const inline = await mount(r2, { storage: 'NONE', mode: 'Inline', style: 'display:block;height:400px' });
+      expect($(inline, '[part~="launcher"]')).to.equal(null);
+      await waitUntil(() => botMessages(inline).length === 1 && inline.conversation.transcript.status === 'idle', 'inline welcome');
+      inline.send('stored nowhere');
+      await waitUntil(() => botMessages(inline).length === 2 && inline.conversation.transcript.status === 'idle', 'answer');
+      inline.remove();
+      window.dispatchEvent(new Event('pagehide'));
+      expect(storage.writes).to.deep.equal([]);
+    } finally {
+      storage.stop();
+    }
+  });
+
   it('Decline (memory, the default): the chat works, nothing is stored on the device', async () => {
     const storage = watchStorageWrites();
     try {
