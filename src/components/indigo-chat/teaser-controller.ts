@@ -26,6 +26,7 @@ export interface TeaserHost extends ReactiveControllerHost {
   startConversation(): void;
   /** The teaser's styles join it when they arrive. */
   readonly renderRoot: Node;
+  readonly isConnected: boolean;
 }
 
 export class TeaserController implements ReactiveController {
@@ -48,11 +49,14 @@ export class TeaserController implements ReactiveController {
   }
 
   hostUpdated(): void {
+    // Lit updates a removed element too: its teaser would start a timer (and, for a teaser
+    // of the welcome, the conversation) for a chat nobody can see.
+    if (!this.host.isConnected) return;
     if (this.#teaser) this.#teaser.hostUpdated();
     else if (this.host.teaser !== null && this.host.mode === 'launcher')
       teaserPart.load().then(
         (m) => {
-          if (this.#teaser) return;
+          if (this.#teaser || !this.host.isConnected) return;
           adoptStyles(this.host.renderRoot, m.styles);
           this.#teaser = new m.Teaser(this.host, this.allowed);
           this.host.requestUpdate();

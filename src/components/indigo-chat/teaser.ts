@@ -76,13 +76,13 @@ export class Teaser {
 
   #shownToday(): boolean {
     const today = dayKey(Date.now());
-    let stored: string | null | undefined = memory.get(this.#key);
+    // Either note: a day stored earlier (yesterday's dismissal) must not hide this page's.
+    if (memory.get(this.#key) === today) return true;
     try {
-      stored = this.#store()?.getItem(this.#key) ?? stored;
+      return this.#store()?.getItem(this.#key) === today;
     } catch {
-      // ignore
+      return false;
     }
-    return stored === today;
   }
 
   /** Shown: remembered for this page load only (nothing is stored before the visitor acts). */

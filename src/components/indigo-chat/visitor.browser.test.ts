@@ -11,6 +11,7 @@ import type { IndigoChat } from './indigo-chat.js';
 import { $, $$, botMessages, type FakeRelay, typeAndEnter, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
 import type { Wire } from './fake-relay.test-helper.js';
 import { loadAxe } from '../blocks/blocks.test-helper.js';
+import { lazyTesting } from '../blocks/lazy-part.js';
 
 const relays = useFakeRelays('v');
 let n = 0;
@@ -425,6 +426,38 @@ describe('teaser', () => {
     expect(el.open).to.equal(false);
   });
 
+  it('its code arriving after the element was removed starts nothing (a teaser of the welcome would fetch it)', async () => {
+    const r = relay().queue(welcomeChunks());
+    let release!: () => void;
+    const gate = new Promise<void>((ok) => (release = ok));
+    lazyTesting.override('teaser', () => gate.then(() => import('./teaser.js')));
+    try {
+      const el = await mount(r, { teaser: '', teaserDelay: 0, id: 'teaser-removed', storage: 'none' });
+      el.remove();
+      release();
+      await aTimeout(400);
+      expect(r.sessions).to.equal(0);
+      expect(r.sent).to.have.length(0);
+    } finally {
+      await lazyTesting.restore();
+    }
+  });
+
+  it('shown on this page is not shown again on it, whatever day an earlier visit stored', async () => {
+    const r = relay();
+    localStorage.setItem(`indigo-chat:teaser:${r.path}#teaser-stale`, '2000-01-01');
+    try {
+      const el = await mount(r, { teaser: 'Sale today', teaserDelay: 0, id: 'teaser-stale' });
+      await waitUntil(() => $(el, '[part~="teaser"]') !== null, 'teaser shown');
+      el.remove(); // a single-page app re-creates the element on the next route
+      const again = await mount(r, { teaser: 'Sale today', teaserDelay: 0, id: 'teaser-stale' });
+      await aTimeout(150);
+      expect($(again, '[part~="teaser"]')).to.equal(null);
+    } finally {
+      localStorage.removeItem(`indigo-chat:teaser:${r.path}#teaser-stale`);
+    }
+  });
+
   it('never shows before consent when consent is required', async () => {
     const r = relay();
     const el = await mount(r, { teaser: 'Hi', consent: 'required', id: 'teaser-d' });
@@ -690,6 +723,44 @@ describe('voice input', () => {
     expect(mic.getAttribute('aria-label')).to.equal('Avvia la dettatura');
     await aTimeout(50);
     expect(r.sent.length).to.equal(1); // only the welcome: voice never sends
+  });
+
+  it('a result after the visitor sent (or typed) ends dictation instead of refilling the composer', async () => {
+    Object.defineProperty(window, 'SpeechRecognition', { configurable: true, writable: true, value: FakeRecognition });
+    const r = relay().queue(welcomeChunks());
+    const el = await mount(r, { mode: 'inline' });
+    await ready(el);
+    const input = $<HTMLTextAreaElement>(el, '[part~="input"]')!;
+    $<HTMLButtonElement>(el, '[part~="mic"]')!.click();
+    await waitUntil(() => made.length === 1 && made[0]!.started, 'listening');
+    made[0]!.say('where is my order', false);
+    expect(input.value).to.equal('where is my order');
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
+    await waitUntil(() => r.sent.length === 2, 'sent');
+    expect(input.value).to.equal('');
+    made[0]!.say('where is my order', true); // the final result, late
+    await el.updateComplete;
+    expect(input.value).to.equal('');
+    expect($(el, '[part~="mic"]')!.getAttribute('aria-label')).to.equal('Start voice input');
+  });
+
+  it('removed while its code loads: the microphone is not started for a chat that is gone', async () => {
+    Object.defineProperty(window, 'SpeechRecognition', { configurable: true, writable: true, value: FakeRecognition });
+    const r = relay().queue(welcomeChunks());
+    const el = await mount(r, { mode: 'inline' });
+    await ready(el);
+    let release!: () => void;
+    const gate = new Promise<void>((ok) => (release = ok));
+    lazyTesting.override('voice', () => gate.then(() => import('./voice-dictation.js')));
+    try {
+      $<HTMLButtonElement>(el, '[part~="mic"]')!.click();
+      el.remove();
+      release();
+      await aTimeout(100);
+      expect(made.filter((m) => m.started)).to.have.length(0);
+    } finally {
+      await lazyTesting.restore();
+    }
   });
 
   it('is hidden where the browser has no Web Speech API', async () => {

@@ -41,6 +41,7 @@ export interface VoiceHost extends ReactiveControllerHost {
   getDraft(): string;
   setDraft(text: string): void;
   onVoiceError(): void;
+  readonly isConnected: boolean;
 }
 
 export class VoiceController implements ReactiveController {
@@ -63,7 +64,8 @@ export class VoiceController implements ReactiveController {
 
   toggle(lang: string): void {
     dictation.load().then(
-      (m) => (this.#dictation ??= new m.Dictation(this.#host)).toggle(lang),
+      // Removed while its code loaded: no microphone for a chat that is gone.
+      (m) => this.#host.isConnected && (this.#dictation ??= new m.Dictation(this.#host)).toggle(lang),
       () => this.#host.onVoiceError(),
     );
   }

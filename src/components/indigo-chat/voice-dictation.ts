@@ -29,10 +29,17 @@ export class Dictation {
     rec.lang = lang;
     rec.interimResults = true;
     rec.continuous = false;
+    let wrote = before;
     rec.onresult = (e) => {
+      // The composer changed since (sent, or typed in): the visitor took over, dictation ends.
+      if (this.host.getDraft() !== wrote) {
+        this.abort();
+        this.host.requestUpdate();
+        return;
+      }
       let heard = '';
       for (let i = 0; i < e.results.length; i++) heard += e.results[i]?.[0].transcript ?? '';
-      this.host.setDraft(before + sep + heard.trim());
+      this.host.setDraft((wrote = before + sep + heard.trim()));
     };
     rec.onerror = (e) => {
       if (e.error !== 'aborted' && e.error !== 'no-speech') this.host.onVoiceError();
@@ -55,8 +62,12 @@ export class Dictation {
   }
 
   abort(): void {
-    this.#rec?.abort();
+    const rec = this.#rec;
     this.#rec = null;
     this.listening = false;
+    if (!rec) return;
+    // Its late events belong to no one now (a new dictation may have started meanwhile).
+    rec.onresult = rec.onerror = rec.onend = null;
+    rec.abort();
   }
 }
