@@ -1,15 +1,53 @@
 /**
- * Video blocks, loaded on demand (lazy-part.ts): a file plays in `<video controls>`, a
- * YouTube/Vimeo page becomes a click-to-load embed, anything else a link. The URL has
- * already passed the media policy (render-blocks.ts).
+ * Video blocks, loaded on demand (lazy-part.ts): a file plays in `<video controls>` (a
+ * link to it instead once it fails to play), a YouTube/Vimeo video page becomes a
+ * click-to-load embed, anything else a link. The URL has already passed the media policy
+ * (render-blocks.ts).
  */
 import { css, html, nothing } from 'lit';
+import { AsyncDirective, directive } from 'lit/async-directive.js';
 import type { VideoBlock } from '../../core/conversation/types.js';
-import { markFailed, webLink } from './render-blocks.js';
+import { webLink } from './render-blocks.js';
 import type { CoreBlockStrings } from './strings.js';
 import { videoStrings } from './video-strings.js';
 import { videoEmbed } from './video-embed.js';
 import { classifyVideo } from './video-source.js';
+
+/**
+ * A `<video>` that becomes a link to its URL when it cannot play (a web page, a dead or
+ * refused file): the visitor always keeps a way to the content. The failure lives in this
+ * directive instance, so later renders of the message keep the link.
+ */
+class VideoFileDirective extends AsyncDirective {
+  #failedSrc: string | null = null;
+
+  render(src: string, label: string | undefined, link: unknown, preload: 'metadata' | 'none') {
+    if (src === this.#failedSrc) return link;
+    return html`<video
+      part="video"
+      class="video"
+      controls
+      preload=${preload}
+      playsinline
+      src=${src}
+      aria-label=${label || nothing}
+      @error=${(event: Event) => this.#failed(event, src, link)}
+    ></video>`;
+  }
+
+  #failed(event: Event, src: string, link: unknown) {
+    const video = event.currentTarget as HTMLVideoElement;
+    const root = video.getRootNode() as Document | ShadowRoot;
+    const hadFocus = root.activeElement === video;
+    const media = video.parentElement;
+    this.#failedSrc = src;
+    this.setValue(link);
+    // Focus on the player (its controls) moves to the link that took its place.
+    if (hadFocus) media?.querySelector<HTMLElement>('a')?.focus();
+  }
+}
+
+const videoFile = directive(VideoFileDirective);
 
 /** `shown`: the chat is on screen; a video off screen preloads nothing (BlockContext.shown). */
 export function renderVideoSource(safe: string, block: VideoBlock, strings: CoreBlockStrings, lang: string, shown = true) {
@@ -18,16 +56,12 @@ export function renderVideoSource(safe: string, block: VideoBlock, strings: Core
   switch (source.kind) {
     case 'file':
       return html`<div class="media">
-        <video
-          part="video"
-          class="video"
-          controls
-          preload=${shown ? 'metadata' : 'none'}
-          playsinline
-          src=${source.src}
-          aria-label=${block.alt || nothing}
-          @error=${markFailed}
-        ></video>
+        ${videoFile(
+          source.src,
+          block.alt,
+          webLink(source.src, block.alt || strings.openVideo, strings, 'video-link'),
+          shown ? 'metadata' : 'none',
+        )}
       </div>`;
     case 'embed':
       return html`<div class="media">
