@@ -6,6 +6,8 @@ import type { CarouselStrings } from './carousel-strings.js';
 /** How long the position must stay put before it is announced (swipes fire many scrolls). */
 const ANNOUNCE_DELAY_MS = 400;
 const SCROLL_SETTLE_MS = 120;
+/** Keys an engine scrolls a scroller with (from a card's button or link: the strip's own are ours). */
+const SCROLL_KEYS = new Set(['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End', ' ']);
 
 function isRtl(el: Element): boolean {
   return getComputedStyle(el).direction === 'rtl';
@@ -37,7 +39,10 @@ class CarouselBehaviourDirective extends AsyncDirective {
   #root: HTMLElement | null = null;
   #strings: CarouselStrings | null = null;
   #current = 0;
-  /** Set while a scroll we asked for is running, so its end does not re-derive `current`. */
+  /**
+   * Set while a scroll we asked for is running, so its end does not re-derive `current`.
+   * Cleared by the visitor's own input on the strip: what they scroll to is theirs to keep.
+   */
   #programmatic = false;
   /** Where the scroll we asked for must end (compared instead of a scrollLeft still animating). */
   #targetLeft = 0;
@@ -81,6 +86,12 @@ class CarouselBehaviourDirective extends AsyncDirective {
     if (strip) {
       strip.addEventListener('scroll', () => this.#scheduleSettle(), { passive: true });
       strip.addEventListener('scrollend', () => this.#settle());
+      // A finger, the mouse (a drag, the scrollbar) or a wheel on the strip: the visitor
+      // scrolls now, maybe over our animation, so its end is theirs (see settle()).
+      const release = () => {
+        this.#programmatic = false;
+      };
+      for (const type of ['pointerdown', 'touchstart', 'wheel'] as const) strip.addEventListener(type, release, { passive: true });
     }
   }
 
@@ -100,7 +111,11 @@ class CarouselBehaviourDirective extends AsyncDirective {
     const cards = this.#cards();
     // Only on the strip itself or a card: a key inside a card's button keeps its meaning.
     const fromCard = cards.indexOf(target);
-    if (target !== strip && fromCard < 0) return;
+    if (target !== strip && fromCard < 0) {
+      // A scrolling key in a card's button or link: the engine scrolls the strip for the visitor.
+      if (strip.contains(target) && SCROLL_KEYS.has(event.key)) this.#programmatic = false;
+      return;
+    }
     const from = fromCard >= 0 ? fromCard : this.#current;
     let to: number;
     // Right-to-left: the next card is on the left, so the arrows swap meaning.
@@ -174,7 +189,8 @@ class CarouselBehaviourDirective extends AsyncDirective {
     const strip = this.#strip();
     if (this.#programmatic) {
       // An engine may let an earlier smooth scroll finish over a later one (WebKit): land
-      // where the last request asked, once, without animation.
+      // where the last request asked, once, without animation. (Not over the visitor's own
+      // scrolling: their input on the strip cleared `programmatic` first.)
       if (strip && !this.#corrected && Math.abs(strip.scrollLeft - this.#targetLeft) > 1) {
         this.#corrected = true;
         strip.scrollTo({ left: this.#targetLeft, behavior: 'instant' });
