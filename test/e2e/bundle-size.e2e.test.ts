@@ -67,14 +67,16 @@ const m = measureBundles();
  * save wrote over before (two-tabs-one-conversation.md): 54.1 KB, 65.6 KB; +0.07 KB (0.01 on the
  * first load) for enumerated attributes read as HTML reads them (`consent="Required"` turned
  * consent off, `storage="None"` stored): 54.1 KB, 65.7 KB; +0.02 KB for the teaser and the
- * microphone starting nothing for an element removed while their code loaded: 54.1 KB, 65.7 KB.
+ * microphone starting nothing for an element removed while their code loaded; +0.03 KB for
+ * one map link (`mapUrl()` moved to render-blocks.ts: the location block, its fallback while
+ * that loads, which built another URL, and the transcript file share it): 54.2 KB, 65.7 KB.
  * Until it is under, these ceilings keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 54_140;
+const FULL_WIDGET_CEILING_GZIP = 54_170;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_710;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_740;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import type { Block } from '../../core/conversation/types.js';
-import { fileType, formatSize, mapUrl } from './extension-blocks.js';
+import { fileType, formatSize } from './extension-blocks.js';
+import { mapUrl } from './render-blocks.js';
 import { botMessage, microtask, mount } from './blocks.test-helper.js';
 
 const own = (name: string) => `${location.origin}/__blocks_test__/${name}`;

@@ -8,6 +8,7 @@ import type { AudioBlock, FileBlock, LocationBlock, SelectBlock } from '../../co
 import { safeUrl } from '../../html/url-policy.js';
 import type { CoreBlockStrings } from './strings.js';
 import { extensionStrings } from './extension-strings.js';
+import { mapUrl } from './render-blocks.js';
 
 /** Loaded on demand (lazy-part.ts): these styles join the shadow root with the first block. */
 export { extensionBlockStyles as styles } from './extension-blocks.styles.js';
@@ -105,13 +106,6 @@ export function renderFile(block: FileBlock, ctx: ExtensionContext, strings: Cor
       ${sameOrigin ? nothing : html`<span class="visually-hidden">${strings.opensInNewTab}</span>`}
     </a>
   </div>`;
-}
-
-/** The map link: OpenStreetMap at the point; nothing is loaded until it is followed. */
-export function mapUrl(latitude: number, longitude: number): string {
-  const lat = latitude.toFixed(6);
-  const lon = longitude.toFixed(6);
-  return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=16/${lat}/${lon}`;
 }
 
 export function renderLocation(block: LocationBlock, ctx: ExtensionContext, strings: CoreBlockStrings) {

@@ -370,8 +370,17 @@ function renderLazyFallback(block: LazyBlock, active: boolean, ctx: BlockContext
       return html`<div class="media">${link(block.url, block.name)}</div>`;
     case 'location':
       return html`<div class="media">
-        ${[block.title, block.address].filter(Boolean).join(', ')}
-        ${link(`https://www.openstreetmap.org/?mlat=${block.latitude}&mlon=${block.longitude}`, strings.openMap)}
+        ${[block.title, block.address].filter(Boolean).join(', ')} ${link(mapUrl(block.latitude, block.longitude), strings.openMap)}
       </div>`;
   }
+}
+
+/**
+ * The map link: OpenStreetMap at the point; nothing is loaded until it is followed (the
+ * location block, its fallback while that loads, and the transcript file).
+ */
+export function mapUrl(latitude: number, longitude: number): string {
+  const lat = latitude.toFixed(6);
+  const lon = longitude.toFixed(6);
+  return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=16/${lat}/${lon}`;
 }

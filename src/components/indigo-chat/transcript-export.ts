@@ -6,7 +6,11 @@
  * policy, every other string as text), carries no script and forbids any with its own
  * Content-Security-Policy, styles itself inline, and loads nothing: images become links.
  */
-import type { Message, Transcript } from '../../core/conversation/types.js';
+import type { Action, Block, Card, Message, Transcript } from '../../core/conversation/types.js';
+import { safeUrl } from '../../html/url-policy.js';
+import { extensionStrings } from '../blocks/extension-strings.js';
+import { mapUrl } from '../blocks/render-blocks.js';
+import { blockStrings } from '../blocks/strings.js';
 import { dirOf } from '../i18n/locales.js';
 import { answerContent } from './answer-content.js';
 import { stringsFor } from './strings.js';
@@ -57,6 +61,61 @@ interface Entry {
   readonly user: boolean;
 }
 
+/**
+ * The blocks' lines besides the answer's text, each URL through the view's URL policy
+ * (a URL the view refuses is not written; nor is its item when the URL is all it has).
+ */
+function blockLines(b: Block, o: ExportOptions): string[] {
+  const media = (url: string) => safeUrl(url, 'media', { mediaOrigins: o.mediaOrigins });
+  const labelled = (label: string, href: string) => (label ? `[${label}] ${href}` : href);
+  const action = (a: Action) => {
+    if (a.type === 'button') return `[${a.label}]`;
+    const href = safeUrl(a.url, 'link', { mediaOrigins: o.mediaOrigins });
+    return href === null ? '' : labelled(a.label, href);
+  };
+  const actions = (list: readonly Action[]) => list.map(action).filter(Boolean).join(' ');
+  const card = (c: Card) => {
+    const src = c.image ? media(c.image.src) : null;
+    return [
+      `- ${[c.title, c.description].filter(Boolean).join(': ')}`,
+      src === null ? '' : labelled(c.image?.alt || 'image', src),
+      actions(c.actions),
+    ];
+  };
+  switch (b.kind) {
+    case 'image':
+    case 'video': {
+      const src = media(b.src);
+      return src === null ? [] : [labelled(b.alt || b.kind, src)];
+    }
+    case 'actions':
+      return [actions(b.actions)];
+    case 'carousel':
+      return b.cards.flatMap(card);
+    case 'audio': {
+      const src = media(b.src);
+      return src === null ? [] : [labelled(b.title || extensionStrings(o.lang).audio, src)];
+    }
+    case 'file': {
+      // As the view: fetched like media, or opened like a link; http(s) only.
+      const href = media(b.url) ?? safeUrl(b.url, 'link');
+      return href === null || !/^https?:/i.test(href) ? [] : [labelled(b.name.trim(), href)];
+    }
+    case 'location': {
+      const href = safeUrl(mapUrl(b.latitude, b.longitude), 'link');
+      return [
+        [b.title || extensionStrings(o.lang).location, b.address].filter(Boolean).join(', '),
+        href === null ? '' : labelled(blockStrings(o.lang).openMap, href),
+      ];
+    }
+    case 'select':
+      return [b.label || extensionStrings(o.lang).chooseOption, b.options.map((x) => `[${x.label}]`).join(' ')];
+    case 'text':
+    case 'generation':
+      return [];
+  }
+}
+
 function entries(messages: readonly Message[], o: ExportOptions): Entry[] {
   const out: Entry[] = [];
   for (const m of messages) {
@@ -66,14 +125,7 @@ function entries(messages: readonly Message[], o: ExportOptions): Entry[] {
       continue;
     }
     const content = answerContent(m, o.mediaOrigins, true);
-    const extra: string[] = [];
-    for (const b of m.blocks) {
-      if (b.kind === 'image' || b.kind === 'video') extra.push(`[${b.alt || b.kind}] ${b.src}`);
-      else if (b.kind === 'actions') extra.push(b.actions.map((a) => `[${a.label}]${a.type === 'link' ? ` ${a.url}` : ''}`).join(' '));
-      else if (b.kind === 'carousel') {
-        for (const c of b.cards) extra.push(`- ${[c.title, c.description].filter(Boolean).join(': ')}`);
-      }
-    }
+    const extra = m.blocks.flatMap((b) => blockLines(b, o)).filter(Boolean);
     const text = [content.text, ...extra].filter(Boolean).join('\n');
     if (text === '') continue;
     const extraHtml = extra.map((line) => `<p class="extra">${escapeHtml(line)}</p>`).join('');
