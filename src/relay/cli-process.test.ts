@@ -38,7 +38,10 @@ describe('indigo-chat-relay refusing to start', () => {
     [['--port', '0'], { ALLOWED_ORIGINS: 'shop.example' }, 'ALLOWED_ORIGINS takes exact origins'],
     [['--port', '0'], { INDIGO_PAT: 'real-looking-pat', INDIGO_PROJECT_TOKEN: 'p' }, 'RELAY_SECRET is not set: refusing to start'],
     [['--port', '0'], { LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of'],
-    [['--port', 'eighty'], {}, '--port must be an integer between 0 and 65535.'],
+    [['--port', 'eighty'], {}, '--port must be a whole number from 0 to 65535.'],
+    [['--port', ' '], {}, '--port must be a whole number from 0 to 65535.'],
+    [['--port', '0x50'], {}, '--port must be a whole number from 0 to 65535.'],
+    [[], { PORT: '1e3' }, 'PORT must be a whole number from 0 to 65535.'],
   ] as const)('%j %j: exit 1, one line', (args, env, line) => {
     const r = cli('built', [...args], env);
     expect(r.status).toBe(1);

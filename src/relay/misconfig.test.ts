@@ -165,7 +165,7 @@ describe('the Node server and CLI at start', () => {
     );
     await expect(main(['--port', '0'], { ...MOCK, RELAY_METRICS: 'yes' })).rejects.toThrow('RELAY_METRICS must be 1 (on) or 0 (off).');
     await expect(main(['--port', '0'], { ...MOCK, RELAY_METRICS_PORT: '70000' })).rejects.toThrow(
-      'RELAY_METRICS_PORT must be a port number (0-65535).',
+      'RELAY_METRICS_PORT must be a whole number from 0 to 65535.',
     );
     await expect(main(['--port', '0'], { MOCK_REALTIME: 'fast', LOG_LEVEL: 'silent' })).rejects.toThrow(
       'MOCK_REALTIME must be 1 (simulated delays) or 0 (none).',

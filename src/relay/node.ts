@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream';
 import { createMockPlatform, type MockPlatformOptions } from '../mock-platform/index.js';
 import { createRelay, normalizeBasePath, type MountedRelayHandler, type RelayConfig, type RelayHandler, type RelayLog } from './handler.js';
 import { relayConfigFromEnv } from './env.js';
-import { RelayConfigError } from './config-error.js';
+import { RelayConfigError, wholeNumber } from './config-error.js';
 import { staticResponse } from './static-response.js';
 import { mockRealtime, mockSeed, offlineUpstream } from './offline-upstreams.js';
 import { upstreamName } from './upstreams/env.js';
@@ -545,9 +545,9 @@ export interface RelayServer {
 /** One http server: relay at basePath, mock platform (without INDIGO_PAT), static files. */
 export async function startRelayServer(options: RelayServerOptions = {}): Promise<RelayServer> {
   const env = options.env ?? process.env;
-  const port = options.port ?? (env.PORT?.trim() ? Number(env.PORT) : 5173);
+  const port = options.port ?? (env.PORT?.trim() ? wholeNumber('PORT', env.PORT, 0, 65535) : 5173);
   const host = options.host ?? (env.HOST?.trim() || '127.0.0.1');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('PORT must be an integer between 0 and 65535.');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RelayConfigError('port must be a whole number from 0 to 65535.');
   // A mistyped --static would otherwise start fine and answer 404 to every page.
   if (
     options.staticDir &&
@@ -685,9 +685,8 @@ export async function main(argv: readonly string[], env: Env = process.env): Pro
         console.log(USAGE);
         return null;
       case '--port': {
-        const n = Number(value());
-        if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error('--port must be an integer between 0 and 65535.');
-        options.port = n;
+        // Digits only, as PORT: Number() read ' ' as 0 (a random port) and 0x50 as 80.
+        options.port = wholeNumber('--port', value(), 0, 65535);
         break;
       }
       case '--host':

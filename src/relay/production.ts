@@ -6,7 +6,7 @@
 import { once, setMaxListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RelayConfigError } from './config-error.js';
+import { RelayConfigError, wholeNumber } from './config-error.js';
 import type { MountedRelayHandler, RelayConfig, RelayLog } from './handler.js';
 import { instrumentRelay, type InstrumentedRelay } from './observe.js';
 import {
@@ -82,8 +82,7 @@ export function createProduction(env: Env, customLog?: RelayLog): Production {
   const level = logLevel(env.LOG_LEVEL);
   const log = customLog ? withLevel(customLog, level) : createJsonLog(level);
   const metricsPort = env.RELAY_METRICS_PORT?.trim();
-  if (metricsPort !== undefined && metricsPort !== '' && !(/^\d{1,5}$/.test(metricsPort) && Number(metricsPort) <= 65535))
-    throw new RelayConfigError('RELAY_METRICS_PORT must be a port number (0-65535).');
+  if (metricsPort) wholeNumber('RELAY_METRICS_PORT', metricsPort, 0, 65535);
   const metricsOn = metricsSwitch(env.RELAY_METRICS) || !!metricsPort;
   const metrics = metricsOn ? createRelayMetrics() : null;
   const drainMs = positiveMs(env.RELAY_DRAIN_MS, 'RELAY_DRAIN_MS', 30_000);
