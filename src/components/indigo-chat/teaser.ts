@@ -122,7 +122,9 @@ export class Teaser {
       return;
     }
     if (this.#timer === undefined) {
-      const delay = Number.isFinite(this.#host.teaserDelay) && this.#host.teaserDelay > 0 ? this.#host.teaserDelay : 0;
+      // Timers fire at once past 2^31-1 ms: a longer (or Infinity) delay waits that long instead.
+      const d = this.#host.teaserDelay;
+      const delay = d > 0 ? Math.min(d, 2147483647) : 0;
       this.#timer = setTimeout(() => {
         this.#due = true;
         if (this.#host.teaser === '') this.#host.startConversation();

@@ -458,6 +458,16 @@ describe('teaser', () => {
     }
   });
 
+  it('a delay past what a timer can wait (or Infinity) is a long wait, not none', async () => {
+    for (const delay of [3_000_000_000, Infinity]) {
+      const r = relay();
+      const el = await mount(r, { teaser: 'Much later', teaserDelay: delay, id: `teaser-long-${delay}`, storage: 'none' });
+      await aTimeout(150);
+      expect($(el, '[part~="teaser"]'), String(delay)).to.equal(null);
+      el.remove();
+    }
+  });
+
   it('never shows before consent when consent is required', async () => {
     const r = relay();
     const el = await mount(r, { teaser: 'Hi', consent: 'required', id: 'teaser-d' });
