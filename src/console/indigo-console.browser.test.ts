@@ -77,14 +77,14 @@ const loadOlderButton = (el: IndigoConsole) =>
   [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.textContent.includes('Load older')) ?? null;
 
 /** The console on its Conversations tab, listing conversations 101 and 102. */
-async function openConsole(): Promise<IndigoConsole> {
+async function openConsole(older: string | null = null): Promise<IndigoConsole> {
   const el = await fixture<IndigoConsole>(html`<indigo-console api=${API}></indigo-console>`);
   await waitUntil(() => held.some((h) => h.url.startsWith(`${API}/analytics?`)), 'the analytics request');
   held.find((h) => h.url.startsWith(`${API}/analytics?`))!.answer({ from: '', to: '', series: {}, errors: {} });
   el.shadowRoot!.querySelector<HTMLButtonElement>('#tab-conversations')!.click();
   const list: Connection<ConversationNode> = {
     edges: [{ node: { conversationId: '101' } }, { node: { conversationId: '102' } }],
-    pageInfo: { endCursor: null, hasNextPage: false },
+    pageInfo: { endCursor: older, hasNextPage: older !== null },
     totalCount: 2,
   };
   (await request('/conversations')).answer(list);
@@ -223,5 +223,30 @@ describe('owner console transcript', () => {
     bOlder.answer(page('102', ['b1', 'b2'], null, 3));
     await waitUntil(() => shown(el).length === 3, 'B’s older messages');
     expect(shown(el)).to.deep.equal(['b1', 'b2', 'b3']);
+  });
+});
+
+describe('owner console conversation list', () => {
+  const listButton = (el: IndigoConsole, label: string) =>
+    [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('.pager button')].find((b) => b.textContent.includes(label))!;
+
+  it('"Older" clicked twice while its page loads asks once and counts one page', async () => {
+    const el = await openConsole('c1');
+    const older = listButton(el, 'Older');
+    older.click();
+    await el.updateComplete;
+    expect(older.getAttribute('aria-disabled')).to.equal('true');
+    older.click();
+    const next = await request('/conversations?after=c1');
+    await settle(el);
+    expect(held.filter((h) => h.url.startsWith(`${API}/conversations?`))).to.have.length(1);
+    next.answer({ edges: [{ node: { conversationId: '100' } }], pageInfo: { endCursor: null, hasNextPage: false }, totalCount: 3 });
+    await waitUntil(() => el.shadowRoot!.querySelector('.pager span')!.textContent === 'Page 2', 'page 2');
+    await settle(el);
+    expect(el.shadowRoot!.querySelector('.pager span')!.textContent).to.equal('Page 2');
+    expect(older.hasAttribute('aria-disabled')).to.equal(false);
+    // Newer goes back to the first page in one step.
+    listButton(el, 'Newer').click();
+    await request('/conversations');
   });
 });

@@ -71,6 +71,8 @@ export class IndigoConsole extends LitElement {
   @state() private olderCursor: string | null = null;
   /** A page of older messages is on its way (a second "Load older" would ask for the same). */
   @state() private loadingOlder = false;
+  /** A page of the conversation list is on its way. */
+  @state() private loadingList = false;
   @state() private totalMessages = 0;
   @state() private relay: RelayAnswer | null = null;
   @state() private error = '';
@@ -132,14 +134,27 @@ export class IndigoConsole extends LitElement {
     }
   }
 
+  /**
+   * One page of the list at a time: a second Newer / Older while one loads would push the
+   * same cursor twice (the page count off by one) or let a slower answer land last.
+   */
   private async loadConversations(after: string | null): Promise<void> {
+    this.loadingList = true;
     try {
       this.conversations = await this.get<Connection<ConversationNode>>(
         `/conversations${after ? `?after=${encodeURIComponent(after)}` : ''}`,
       );
     } catch (e) {
       this.error = (e as Error).message;
+    } finally {
+      this.loadingList = false;
     }
+  }
+
+  private pageList(cursors: (string | null)[]): void {
+    if (this.loadingList) return;
+    this.cursors = cursors;
+    void this.loadConversations(cursors.at(-1) ?? null);
   }
 
   private async openConversation(id: string): Promise<void> {
@@ -378,10 +393,8 @@ export class IndigoConsole extends LitElement {
                     class="btn secondary"
                     type="button"
                     ?disabled=${this.cursors.length <= 1}
-                    @click=${() => {
-                      this.cursors = this.cursors.slice(0, -1);
-                      void this.loadConversations(this.cursors.at(-1) ?? null);
-                    }}
+                    aria-disabled=${this.loadingList ? 'true' : nothing}
+                    @click=${() => this.pageList(this.cursors.slice(0, -1))}
                   >
                     Newer
                   </button>
@@ -390,10 +403,8 @@ export class IndigoConsole extends LitElement {
                     class="btn secondary"
                     type="button"
                     ?disabled=${!c.pageInfo.hasNextPage}
-                    @click=${() => {
-                      this.cursors = [...this.cursors, c.pageInfo.endCursor];
-                      void this.loadConversations(c.pageInfo.endCursor);
-                    }}
+                    aria-disabled=${this.loadingList ? 'true' : nothing}
+                    @click=${() => this.pageList([...this.cursors, c.pageInfo.endCursor])}
                   >
                     Older
                   </button>
