@@ -83,7 +83,7 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
     expect(call.request.url).toBe('https://platform.test/chat/proj-1/send');
     expect(call.request.headers.get('authorization')).toBe(`Bearer pat-${PAT}`);
     expect(call.request.headers.get('content-type')).toBe('application/json');
-    expect(call.body).toEqual({ sender, source: 'web', data: { type: 'payload', payload: 'init', label: 'START' } });
+    expect(call.body).toEqual({ sender: sender.split('.')[0], source: 'web', data: { type: 'payload', payload: 'init', label: 'START' } });
   });
 
   it('uses a PAT that already starts with pat- as is, and the configured source', async () => {
@@ -98,7 +98,17 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
     const sender = await t.session();
     const res = await emitted.response(await t.post('/api/chat', { sender, data: { type: 'text', text: 'hi' }, stopped: true }));
     expect(res.status).toBe(200);
-    expect(t.upstream.calls[0]!.body).toEqual({ sender, source: 'web', data: { type: 'text', text: 'hi' } });
+    expect(t.upstream.calls[0]!.body).toEqual({ sender: sender.split('.')[0], source: 'web', data: { type: 'text', text: 'hi' } });
+  });
+
+  it('the platform gets the conversation part of the sender, never its signature (the bearer secret)', async () => {
+    const t = setup();
+    const sender = await t.session();
+    const [id, sig] = sender.split('.');
+    await emitted.response(await t.send(sender, { type: 'text', text: 'hi' }));
+    const sent = JSON.stringify(t.upstream.calls[0]!.body);
+    expect(t.upstream.calls[0]!.body).toMatchObject({ sender: id });
+    expect(sent).not.toContain(sig);
   });
 
   for (const framing of ['sse', 'ndjson', 'concatenated', 'array'] as Framing[]) {

@@ -1,3 +1,4 @@
+import { conversationKey } from '../../core/platform/message-id.js';
 import { RelayConfigError, httpBase } from '../config-error.js';
 import type { UpstreamSpec } from './types.js';
 
@@ -42,7 +43,10 @@ export function indigoUpstream(settings: IndigoSettings): UpstreamSpec {
               accept: 'text/event-stream, application/x-ndjson, application/json',
               authorization: `Bearer ${token}`,
             },
-            body: JSON.stringify({ sender, source, data }),
+            // The platform's sender is the conversation part of the signed id (`<id>` of
+            // `<id>.<sig>`): stable per visitor, the key of the answers' message ids and of
+            // the feedback, and never the signature, the bearer secret (sender-ids.md).
+            body: JSON.stringify({ sender: conversationKey(sender), source, data }),
             signal,
           }),
         ),
