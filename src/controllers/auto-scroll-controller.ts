@@ -121,7 +121,9 @@ export class AutoScrollController implements ReactiveController {
     // screen, which resize in the same frame ("ResizeObserver loop completed with
     // undelivered notifications" on the host page: Firefox, WebKit, a long answer). In a
     // task of its own right after the frame, layout is still clean: reading it is free.
-    if (this.stuck && !this.#following) {
+    // Also while the jump button shows: content that shrank (the reader at the very top, so
+    // no scroll event) may leave nothing below to jump to.
+    if ((this.stuck || this.showJump) && !this.#following) {
       this.#following = true;
       setTimeout(() => {
         this.#following = false;

@@ -69,14 +69,18 @@ const m = measureBundles();
  * consent off, `storage="None"` stored): 54.1 KB, 65.7 KB; +0.02 KB for the teaser and the
  * microphone starting nothing for an element removed while their code loaded; +0.03 KB for
  * one map link (`mapUrl()` moved to render-blocks.ts: the location block, its fallback while
- * that loads, which built another URL, and the transcript file share it): 54.2 KB, 65.7 KB.
+ * that loads, which built another URL, and the transcript file share it): 54.2 KB, 65.7 KB;
+ * +0.13 KB for the live region inside an open modal panel (on phones and in fullscreen
+ * nothing was said to screen readers: the region beside the dialog was inert), nothing said
+ * lost (repeats, joint announcements, offline beside an error), a moved modal made modal
+ * again and the jump button re-checked (focus-and-status-announcements.md): 54.3 KB, 65.9 KB.
  * Until it is under, these ceilings keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 54_170;
+const FULL_WIDGET_CEILING_GZIP = 54_310;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_740;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_880;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

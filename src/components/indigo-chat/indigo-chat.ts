@@ -513,6 +513,8 @@ export class IndigoChat extends LitElement {
   /** The saved conversation could not be read (its code did not load): memory only. */
   private restoreFailed = false;
   #toAnnounce: string[] = [];
+  /** Something was given to the live region that it has not rendered yet. */
+  #sayPending = false;
   #draft = '';
   /** The conversation has been on screen on this page: videos may preload (BlockContext.shown). */
   #shown = false;
@@ -640,6 +642,8 @@ export class IndigoChat extends LitElement {
       } else this.#applySaved(saved);
     }
     super.connectedCallback();
+    // Moved in the page: the modal panel and the page's scroll lock come back (updated()).
+    if (this.hasUpdated) this.requestUpdate();
     this.offline = typeof navigator !== 'undefined' && navigator.onLine === false;
     globalThis.addEventListener('online', this.#onConnectivity);
     globalThis.addEventListener('offline', this.#onConnectivity);
@@ -690,6 +694,9 @@ export class IndigoChat extends LitElement {
     this.#feedback.disconnected();
     this.#unlockScroll?.();
     this.#unlockScroll = null;
+    // The browser takes a removed modal out of the top layer but leaves it `open`: closed
+    // here (no close event), so a move in the page shows it modal again (#syncModal).
+    if (this.#modal) this.renderRoot?.querySelector('dialog[part~="panel"]')?.removeAttribute('open');
     globalThis.removeEventListener('online', this.#onConnectivity);
     globalThis.removeEventListener('offline', this.#onConnectivity);
     super.disconnectedCallback();
@@ -757,6 +764,8 @@ export class IndigoChat extends LitElement {
     this.announcement = '';
     this.#persistence.clear();
     this.#conversation.restart();
+    // The new conversation is followed from its first answer.
+    this.#scroller.jumpToLatest();
   }
 
   // --- Lit lifecycle -------------------------------------------------------------------
@@ -817,6 +826,7 @@ export class IndigoChat extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
+    this.#sayPending = false;
     this.#syncModal();
     // The focused control went away in this render (a quick reply disabled by its own
     // send, retry or the teaser gone, the panel hidden): focus the conversation, or the
@@ -868,10 +878,10 @@ export class IndigoChat extends LitElement {
           .trim();
         // Closed launcher: the answer itself is out of sight; say that something arrived.
         if (!this.#panelShown) {
-          if (this.unread > 0) this.announcement = stringsFor(this.#uiLang).unread(this.unread);
+          if (this.unread > 0) this.#announce(stringsFor(this.#uiLang).unread(this.unread));
         } else if (text) {
           // With the notice that came with it (a cut answer): said together, not one over the other.
-          this.announcement = `${announcedText(text)} ${this.#said}`.trim();
+          this.#announce(`${announcedText(text)} ${this.#said}`.trim());
         }
       });
     }
@@ -901,7 +911,9 @@ export class IndigoChat extends LitElement {
           // An inline chat's welcome, before the visitor has said anything or come in, is not
           // said aloud: it would cut into whatever they are reading on the page (twice with
           // two chats). It is in the transcript when they get there.
-          if (this.mode === 'launcher' || this.matches(':focus-within') || next.messages.some((x) => x.role === 'user'))
+          // (The shadow root's focus: the host does not match :focus-within in Chromium when
+          // focus is in the modal <dialog>, which is in the top layer.)
+          if (this.mode === 'launcher' || (this.renderRoot as ShadowRoot).activeElement || next.messages.some((x) => x.role === 'user'))
             this.#toAnnounce.push(m.id);
           if (!this.#panelShown) this.unread++;
         }
@@ -927,6 +939,10 @@ export class IndigoChat extends LitElement {
 
   /** The polite live region says `text` (again, even when it is the same text as before). */
   #announce(text: string): void {
+    // Said again before the region rendered the last one (the teaser, then the unread count
+    // it brought): both, in order, not the second over the first.
+    if (this.#sayPending && this.announcement.trim() && text !== this.announcement) text = `${this.announcement.trim()} ${text}`;
+    this.#sayPending = true;
     this.announcement = this.announcement === text ? `${text}\u00a0` : text;
   }
 
@@ -1026,6 +1042,18 @@ export class IndigoChat extends LitElement {
   /** Phones (<= 480 px wide or <= 440 px tall) and fullscreen: the panel is a modal <dialog> (page inert, no scroll). */
   get #modal(): boolean {
     return this.mode === 'fullscreen' || (this.mode === 'launcher' && this.#viewport.small);
+  }
+
+  /**
+   * An open modal makes everything outside the dialog inert, hidden from assistive
+   * technology, the live region too: it then lives inside the dialog.
+   */
+  get #liveInDialog(): boolean {
+    return this.#modal && (this.mode === 'fullscreen' || this.open);
+  }
+
+  #liveRegion(): TemplateResult {
+    return html`<div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>`;
   }
 
   #syncModal(): void {
@@ -1273,7 +1301,8 @@ export class IndigoChat extends LitElement {
     const stoppable = this.#conversation.stoppable;
     // On screen once on this page (sticky: messages re-render once, at the first open).
     this.#shown ||= this.mode === 'launcher' ? this.open : this.#visibility.seen;
-    this.#status = notice?.text ?? (this.offline ? s.offline : '');
+    // Offline beside an error notice too (the send fails, then the offline event comes).
+    this.#status = [notice?.text, this.offline && s.offline].filter(Boolean).join(' ');
     // Bot HTML is never shown unsanitized: held while the fallback sanitizer loads, plain
     // text (with a notice) if it failed to load.
     const sanitizing = sanitizerStatus();
@@ -1439,7 +1468,7 @@ export class IndigoChat extends LitElement {
         @cancel=${this.#onDialogCancel}
         @close=${this.#onDialogClose}
       >
-        ${content}
+        ${content} ${this.#liveInDialog ? this.#liveRegion() : nothing}
       </dialog>`;
     }
     return html`<section
@@ -1480,8 +1509,7 @@ export class IndigoChat extends LitElement {
             </button>`
           : nothing
       }
-      ${this.#renderPanel(s, v)}
-      <div class="visually-hidden" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+      ${this.#renderPanel(s, v)} ${this.#liveInDialog ? nothing : this.#liveRegion()}
     </div>`;
   }
 }
