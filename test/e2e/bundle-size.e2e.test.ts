@@ -73,14 +73,16 @@ const m = measureBundles();
  * +0.13 KB for the live region inside an open modal panel (on phones and in fullscreen
  * nothing was said to screen readers: the region beside the dialog was inert), nothing said
  * lost (repeats, joint announcements, offline beside an error), a moved modal made modal
- * again and the jump button re-checked (focus-and-status-announcements.md): 54.3 KB, 65.9 KB.
+ * again and the jump button re-checked (focus-and-status-announcements.md): 54.3 KB, 65.9 KB;
+ * +0.01 KB for the CSAT idle timer cancelled by an answer on its way (it asked mid-answer)
+ * and a second chat on a key not reading the first one's feedback: 54.3 KB, 65.9 KB.
  * Until it is under, these ceilings keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 54_310;
+const FULL_WIDGET_CEILING_GZIP = 54_320;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_880;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_890;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

@@ -13,6 +13,8 @@ export interface CsatActions {
   score: (n: number) => void;
   comment: (text: string) => void;
   finish: () => void;
+  /** "Not now": no score is sent, even one already picked. */
+  later: () => void;
 }
 
 export function renderCsat(uid: string, csat: CsatState, s: FeedbackStrings, a: CsatActions): TemplateResult | typeof nothing {
@@ -55,7 +57,7 @@ function question(uid: string, csat: CsatState, s: FeedbackStrings, a: CsatActio
     ${csat.score !== null ? commentBox(`${uid}-csat-comment`, s.csatComment, csat.comment, a.comment) : nothing}
     <div class="csat-actions">
       <button type="submit" class="feedback-submit" ?disabled=${csat.score === null}>${s.csatSubmit}</button>
-      <button type="button" class="csat-later" @click=${() => a.finish()}>${s.csatLater}</button>
+      <button type="button" class="csat-later" @click=${() => a.later()}>${s.csatLater}</button>
     </div>
   </form>`;
 }

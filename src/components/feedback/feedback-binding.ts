@@ -37,6 +37,8 @@ export interface FeedbackPrivate {
   storageKey(): string;
   /** Feedback may be written now: the conversation may be stored (consent) and this element owns its key. */
   mayStore(): boolean;
+  /** This element owns its storage key (another chat on the page may hold it). */
+  ownsKey(): boolean;
   /** Unique per instance, for element ids. */
   uid(): string;
   /** Fired for every vote the visitor makes (the element's `indigo-chat-feedback`). */
@@ -112,7 +114,10 @@ export class FeedbackBinding {
 
   /** An answer finished: CSAT may be asked after `csatIdleMs` without activity. */
   transcriptChanged(prev: Transcript, next: Transcript): void {
-    if (this.el.csat === null || next.status !== 'idle' || prev.status === 'idle') return;
+    if (this.el.csat === null) return;
+    // An answer on its way is activity: a timer from the last one must not ask over it.
+    if (next.status !== 'idle') clearTimeout(this.#timer);
+    if (next.status !== 'idle' || prev.status === 'idle') return;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => this.#once((s) => s.maybeAskCsat()), this.el.csatIdleMs);
   }

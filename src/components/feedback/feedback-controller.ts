@@ -6,7 +6,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { FeedbackDetail, FeedbackReason, ThumbValue } from '../../core/platform/feedback.js';
-import { CSAT_MAX, CSAT_MIN, FEEDBACK_COMMENT_MAX, FEEDBACK_REASONS } from '../../core/platform/feedback.js';
+import { COMMENT_CONTROL, CSAT_MAX, CSAT_MIN, FEEDBACK_COMMENT_MAX, FEEDBACK_REASONS } from '../../core/platform/feedback.js';
 import { stableMessageId } from '../../core/platform/message-id.js';
 import type { Message } from '../../core/conversation/types.js';
 import { pickStorage, type StorageKind } from '../../controllers/persistence-controller.js';
@@ -33,6 +33,8 @@ export interface CsatState {
 }
 
 export interface FeedbackHost extends ReactiveControllerHost {
+  /** This element stores the conversation under `storageKey` (another on the page may hold it). */
+  readonly ownsKey: boolean;
   readonly relay: string;
   readonly storage: StorageKind;
   readonly fetchImpl: FetchLike | undefined;
@@ -77,6 +79,8 @@ export function rateableAnswers(messages: readonly Message[], sender: string | n
 
 const isThumb = (v: unknown): v is ThumbValue => v === 'up' || v === 'down';
 const text = (v: unknown): string => (typeof v === 'string' ? v.slice(0, FEEDBACK_COMMENT_MAX) : '');
+/** A comment as the relay takes it: nothing it would refuse (a refused vote loses its reasons too). */
+const comment = (v: string): string => v.replace(new RegExp(COMMENT_CONTROL, 'g'), '').slice(0, FEEDBACK_COMMENT_MAX);
 
 /** A saved vote from valid fields only (`v.value` already checked). */
 function readVote(v: Vote): Vote {
@@ -99,6 +103,7 @@ export class FeedbackController implements ReactiveController {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
   #sending = false;
+  #connected = false;
 
   constructor(private readonly host: FeedbackHost) {
     host.addController(this);
@@ -109,17 +114,20 @@ export class FeedbackController implements ReactiveController {
   }
 
   hostConnected(): void {
+    this.#connected = true;
     this.#load();
     if (this.#outbox.length) this.#schedule(1000);
   }
 
   hostDisconnected(): void {
+    this.#connected = false;
     clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 
   #load(): void {
-    if (this.#loadedKey === this.#key) return;
+    // Another chat on the page holds the key: its votes, CSAT and outbox are not this one's.
+    if (this.#loadedKey === this.#key || !this.host.ownsKey) return;
     this.#loadedKey = this.#key;
     const store = pickStorage(this.host.storage);
     try {
@@ -194,9 +202,9 @@ export class FeedbackController implements ReactiveController {
     this.#set(messageId, { ...v, reasons });
   }
 
-  setComment(messageId: string, comment: string): void {
+  setComment(messageId: string, text: string): void {
     const v = this.votes.get(messageId);
-    if (v) this.votes.set(messageId, { ...v, comment: comment.slice(0, FEEDBACK_COMMENT_MAX) });
+    if (v) this.votes.set(messageId, { ...v, comment: comment(text) });
   }
 
   submitDetails(messageId: string): void {
@@ -220,19 +228,23 @@ export class FeedbackController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  csatComment(comment: string): void {
-    this.csat = { ...this.csat, comment: comment.slice(0, FEEDBACK_COMMENT_MAX) };
+  csatComment(text: string): void {
+    this.csat = { ...this.csat, comment: comment(text) };
   }
 
-  /** Send (with a score) or dismiss (without). Either way CSAT is not asked again. */
+  /**
+   * Send the score (none when `lastAnswerId` is null: "Not now", even after a score was
+   * picked). Either way CSAT is not asked again.
+   */
   finishCsat(lastAnswerId: string | null): void {
     if (this.csat.state !== 'asking') return;
     const { score, comment } = this.csat;
-    this.csat = { ...this.csat, state: 'done' };
+    const sent = score !== null && lastAnswerId !== null;
+    // Dismissed: no thanks for a score that was never sent.
+    this.csat = { ...this.csat, state: 'done', score: sent ? score : null };
     this.#save();
     this.host.requestUpdate();
-    if (score !== null && lastAnswerId)
-      this.#emit({ kind: 'csat', value: score, reasons: [], comment: comment.trim(), messageId: lastAnswerId });
+    if (sent) this.#emit({ kind: 'csat', value: score, reasons: [], comment: comment.trim(), messageId: lastAnswerId });
   }
 
   #set(messageId: string, vote: Vote): void {
@@ -282,11 +294,14 @@ export class FeedbackController implements ReactiveController {
         }
         if (retry) {
           this.#attempt++;
-          if (this.#attempt <= 6) this.#schedule(Math.min(60_000, 1000 * 2 ** this.#attempt));
+          // Removed meanwhile: the next connect (or page) sends what is left.
+          if (this.#attempt <= 6 && this.#connected) this.#schedule(Math.min(60_000, 1000 * 2 ** this.#attempt));
           return;
         }
-        // Delivered, or refused for good (4xx): either way it leaves the outbox.
-        this.#outbox.shift();
+        // Delivered, or refused for good (4xx): either way it leaves the outbox. That item, not
+        // the first: a newer vote for the same answer replaced it meanwhile (#emit).
+        const sent = this.#outbox.indexOf(item);
+        if (sent >= 0) this.#outbox.splice(sent, 1);
         this.#attempt = 0;
         this.#save();
       }

@@ -41,6 +41,9 @@ export class FeedbackSession {
       get mayStore() {
         return own.mayStore();
       },
+      get ownsKey() {
+        return own.ownsKey();
+      },
       get sender() {
         return el.conversation.sender;
       },
@@ -85,6 +88,7 @@ export class FeedbackSession {
       score: (n) => c.csatScore(n),
       comment: (text) => c.csatComment(text),
       finish: () => c.finishCsat(answers.at(-1) ?? null),
+      later: () => c.finishCsat(null),
     });
   }
 
@@ -97,8 +101,9 @@ export class FeedbackSession {
     const csat = this.el.csat;
     const c = this.ctl;
     if (csat === null || c.csat.state !== 'none') return;
-    const n = Number.parseInt(csat, 10);
-    if (this.rateable().size < (Number.isInteger(n) && n > 0 ? n : 2)) return;
+    // A whole number of answers; anything else (`10abc`, `2.9`, `1e3`) is the default, 2.
+    const n = /^\s*[1-9]\d{0,5}\s*$/.test(csat) ? Number(csat) : 2;
+    if (this.rateable().size < n) return;
     // Asked while the visitor is elsewhere (idle): the card appears without focus, so the
     // question is said (only where the chat is in sight; a closed launcher's is found on open).
     void this.#loadCsat().then(() => {

@@ -70,6 +70,9 @@ export function renderFeedback(id: string, vote: Vote | undefined, s: FeedbackSt
             aria-labelledby="${formId}-legend"
             @submit=${(e: Event) => {
               e.preventDefault();
+              // The form goes away: focus stays with this answer (its pressed thumb), not the
+              // whole transcript a keyboard or screen-reader user would be sent back to.
+              (e.currentTarget as HTMLElement).parentElement?.querySelector<HTMLElement>('[part~="thumb-down"]')?.focus();
               a.submit(id);
             }}
           >

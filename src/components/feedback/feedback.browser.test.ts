@@ -4,7 +4,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import { http, HttpResponse } from 'msw';
 import '../../define.js';
 import type { IndigoChat } from '../indigo-chat/indigo-chat.js';
-import { $, $$, botMessages, useFakeRelays, welcomeChunks, type FakeRelay } from '../indigo-chat/fake-relay.test-helper.js';
+import { $, $$, botMessages, sseResponse, useFakeRelays, welcomeChunks, type FakeRelay } from '../indigo-chat/fake-relay.test-helper.js';
 import type { IndigoChatFeedbackEvent } from '../../events/index.js';
 import type { FeedbackDetail } from '../../core/platform/feedback.js';
 import { loadAxe } from '../blocks/blocks.test-helper.js';
@@ -413,5 +413,151 @@ describe('CSAT', () => {
     expect(saying[0]!.getAttribute('part')).to.equal('csat');
     // Focus stays in the chat, not on <body>.
     expect(document.activeElement).to.equal(el);
+  });
+});
+
+describe('feedback, from the review of its paths', () => {
+  const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+
+  /** `/feedback` answering the first request after `delayMs` (with `status`), then at once. */
+  function slowFirst(r: FakeRelay, delayMs: number, status = 200): (FeedbackDetail & { sender: string })[] {
+    const got: (FeedbackDetail & { sender: string })[] = [];
+    let first = true;
+    relays.use(
+      http.post(`${r.path}/feedback`, async ({ request }) => {
+        const body = (await request.json()) as FeedbackDetail & { sender: string };
+        const wait = first;
+        first = false;
+        if (wait) await sleep(delayMs);
+        got.push(body);
+        const s = wait ? status : 200;
+        return HttpResponse.json(s === 200 ? { ok: true } : { error: { code: 'x', message: 'x' } }, { status: s });
+      }),
+    );
+    return got;
+  }
+
+  it('a vote changed while the first is on its way reaches the relay too', async () => {
+    const { r } = relay();
+    const got = slowFirst(r, 400);
+    const el = await mount(r);
+    await ask(el, 'hello', 2);
+    thumb(botMessages(el)[1]!, 'up').click();
+    await sleep(100);
+    thumb(botMessages(el)[1]!, 'down').click();
+    await waitUntil(() => got.length === 2, 'both sent');
+    await sleep(200);
+    expect(got.map((v) => v.value)).to.deep.equal(['up', 'down']);
+  });
+
+  it('a failed send for an element removed meanwhile is not retried from the removed element', async () => {
+    const { r } = relay();
+    const got = slowFirst(r, 300, 503);
+    const el = await mount(r);
+    await ask(el, 'hello', 2);
+    thumb(botMessages(el)[1]!, 'up').click();
+    await sleep(50);
+    el.remove();
+    await sleep(3500);
+    expect(got).to.have.length(1);
+  });
+
+  it('sending reasons keeps focus on the rated answer (its thumb), not the whole transcript', async () => {
+    const { r } = relay();
+    const el = await mount(r);
+    await ask(el, 'hello', 2);
+    const answer = botMessages(el)[1]!;
+    thumb(answer, 'down').click();
+    await el.updateComplete;
+    answer.querySelector<HTMLButtonElement>('[part~="feedback-reason"]')!.click();
+    await el.updateComplete;
+    const submit = answer.querySelector<HTMLButtonElement>('.feedback-submit')!;
+    submit.focus();
+    submit.click();
+    await el.updateComplete;
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement).to.equal(thumb(answer, 'down'));
+  });
+
+  it('a comment pasted with bidi isolates or control characters goes out without them, with its reasons', async () => {
+    const { r, votes } = relay();
+    const el = await mount(r);
+    await ask(el, 'hello', 2);
+    const answer = botMessages(el)[1]!;
+    thumb(answer, 'down').click();
+    await el.updateComplete;
+    answer.querySelector<HTMLButtonElement>('[part~="feedback-reason"]')!.click();
+    const comment = answer.querySelector<HTMLTextAreaElement>('[part~="feedback-comment"]')!;
+    comment.value = 'Il nome \u2067محمد\u2069 era\u000b sbagliato';
+    comment.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+    answer.querySelector<HTMLButtonElement>('.feedback-submit')!.click();
+    await waitUntil(() => votes.some((v) => v.comment !== ''), 'the details sent');
+    const details = votes.find((v) => v.comment !== '')!;
+    expect(details.comment).to.equal('Il nome محمد era sbagliato');
+    expect(details.reasons).to.have.length(1);
+  });
+});
+
+describe('CSAT, from the review of its paths', () => {
+  const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+  const card = (el: IndigoChat) => $(el, '[part~="csat"]');
+
+  it('"Not now" after picking a score sends no score', async () => {
+    const { r, votes } = relay();
+    const el = await mount(r, { csat: '1' });
+    el.csatIdleMs = 30;
+    await ask(el, 'one', 2);
+    await waitUntil(() => card(el), 'asked after idle');
+    const events: FeedbackDetail[] = [];
+    el.addEventListener('indigo-chat-feedback', (e: IndigoChatFeedbackEvent) => events.push(e.detail));
+    $$(el, '[part~="csat-score"]')[1]!.click();
+    await el.updateComplete;
+    $<HTMLButtonElement>(el, '.csat-later')!.click();
+    await el.updateComplete;
+    await sleep(300);
+    expect(card(el)).to.equal(null);
+    expect(events).to.deep.equal([]);
+    expect(votes.filter((v) => v.kind === 'csat')).to.deep.equal([]);
+  });
+
+  it('is not asked while an answer streams (the idle timer of the last answer is cancelled)', async () => {
+    const { r } = relay();
+    const el = await mount(r, { csat: '1' });
+    el.csatIdleMs = 600;
+    await ask(el, 'one', 2);
+    await sleep(300);
+    r.queue(() => sseResponse([{ type: 'processing.start' }, { type: 'text', data: { text: '<p>still going</p>' } }], { stall: true }));
+    el.send('two');
+    await waitUntil(() => el.conversation.transcript.status === 'streaming', 'streaming');
+    await sleep(700);
+    expect(el.conversation.transcript.status).to.equal('streaming');
+    expect(card(el)).to.equal(null);
+    el.conversation.stop();
+  });
+
+  it('csat="10abc" is not 10: another value means the default, 2', async () => {
+    const { r } = relay();
+    const el = await mount(r, { csat: '10abc' });
+    el.csatIdleMs = 30;
+    await ask(el, 'one', 2);
+    await sleep(150);
+    expect(card(el), 'one answer is not enough').to.equal(null);
+    await ask(el, 'two', 3);
+    await waitUntil(() => card(el), 'asked after two answers');
+  });
+
+  it('a second chat on the same key keeps its own CSAT (not the first one’s dismissal)', async () => {
+    const { r } = relay();
+    r.queue(welcomeChunks());
+    const first = await mount(r, { csat: '1', id: 'csat-shared' });
+    first.csatIdleMs = 30;
+    await ask(first, 'one', 2);
+    await waitUntil(() => card(first), 'first asked');
+    $<HTMLButtonElement>(first, '.csat-later')!.click();
+    await first.updateComplete;
+    const second = await mount(r, { csat: '1', id: 'csat-shared' });
+    second.csatIdleMs = 30;
+    await ask(second, 'uno', 2);
+    await waitUntil(() => card(second), 'the second chat asked too');
   });
 });

@@ -489,6 +489,7 @@ export class IndigoChat extends LitElement {
     storageKey: () => this.#persistence.key,
     // Votes are stored as the conversation is: after consent, and by the one owner of the key.
     mayStore: () => this.mayStore && this.#persistence.owns(),
+    ownsKey: () => this.#persistence.owns(),
     uid: () => this.#uid,
     onFeedback: (detail) => this.#emit(new IndigoChatFeedbackEvent(detail)),
     announce: (text) => this.#panelShown && this.#announce(text),

@@ -7,6 +7,13 @@ export const FEEDBACK_REASONS = ['wrong', 'not-helpful', 'unsafe', 'other'] as c
 export type FeedbackReason = (typeof FEEDBACK_REASONS)[number];
 
 export const FEEDBACK_COMMENT_MAX = 500;
+/**
+ * Characters a comment may not hold (control characters but tab and newline, and the bidi
+ * embeddings, overrides and isolates that could make stored text read otherwise): the
+ * relay refuses them, the widget leaves them out as the visitor types or pastes.
+ */
+// eslint-disable-next-line no-control-regex -- these characters are the point
+export const COMMENT_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
 export const CSAT_MIN = 1;
 export const CSAT_MAX = 5;
 
