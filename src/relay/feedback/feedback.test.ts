@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRelayServer, type RelayServer } from '../node.js';
-import { openSqliteFeedbackStore } from './sqlite-store.js';
+import { createFeedbackService } from './route.js';
+import { loadSqlite, openSqliteFeedbackStore } from './sqlite-store.js';
 import { MemoryFeedbackStore, type FeedbackStore } from './store.js';
 import { createWebhookWorker, signWebhook } from './webhook.js';
 import { validateFeedbackBody } from './validate.js';
@@ -47,6 +48,7 @@ describe('feedback validation', () => {
     [{ ...ok, comment: 'a\u0000b' }, /control/],
     [{ ...ok, messageId: 'CCCCCCCCCCCCCCCCCCCCCC.2.0' }, /another conversation/],
     [{ ...ok, messageId: '../../etc' }, /messageId/],
+    [{ ...ok, messageId: 'AAAAAAAAAAAAAAAAAAAAAA.2.1' }, /messageId/],
     [{ ...ok, sender: 'forged' }, /sender/],
     [JSON.parse('{"__proto__": {"x": 1}}'), /Unknown field|sender/],
     [[], /object/],
@@ -202,6 +204,88 @@ describe('POST {relay}/feedback', () => {
   });
 });
 
+const HOUR = 3_600_000;
+const stores: [string, () => FeedbackStore][] = [
+  ['memory', () => new MemoryFeedbackStore()],
+  ['sqlite', () => openSqliteFeedbackStore(mkdtempSync(join(tmpdir(), 'outbox-')))],
+];
+
+/** The route alone (no server): every sender verified, no rate limit, a webhook that records each body. */
+function feedbackService(store: FeedbackStore, now: () => number) {
+  const delivered: string[] = [];
+  const service = createFeedbackService(
+    {
+      store,
+      webhookUrl: 'https://hooks.example/feedback',
+      webhookFetch: async (request) => {
+        delivered.push(await request.text());
+        return new Response(null, { status: 204 });
+      },
+    },
+    {
+      verifySender: async () => true,
+      readJson: async (request) => ({ ok: true, value: await request.json() }),
+      error: (status, error, message) => Response.json({ error, message }, { status }),
+      ok: (body) => Response.json(body),
+      limits: { perIpPerMinute: 100, perSenderPerMinute: 100 },
+      limit: async () => ({ ok: true, retryAfter: 0 }),
+      now,
+      secret: 's',
+      log: () => {},
+    },
+  );
+  const post = (body: unknown) =>
+    service.handle(
+      new Request('https://relay.example/feedback', { method: 'POST', body: JSON.stringify(body) }),
+      'https://shop.example',
+      '192.0.2.1',
+    );
+  return { service, post, delivered };
+}
+
+describe('feedback route', () => {
+  const conversation = SENDER.split('.')[0]!;
+  const base = { sender: SENDER, kind: 'thumbs', reasons: [], comment: '' };
+
+  it.each(stores)('%s: every change stored in the same millisecond reaches the webhook', async (_name, make) => {
+    const store = make();
+    closers.push(() => store.close());
+    const { service, post, delivered } = feedbackService(store, () => 1_000_000);
+    const messageId = `${conversation}.1.0`;
+    expect(await (await post({ ...base, messageId, value: 'up' })).json()).toEqual({ ok: true, result: 'created' });
+    expect(await (await post({ ...base, messageId, value: 'down' })).json()).toEqual({ ok: true, result: 'updated' });
+    // Same value, new reasons: an update that leaves `changes` as it was.
+    expect(await (await post({ ...base, messageId, value: 'down', reasons: ['wrong'] })).json()).toEqual({ ok: true, result: 'updated' });
+    await service.webhook!.tick();
+    await service.webhook!.tick();
+    const got = delivered.map((b) => JSON.parse(b) as { value: string; reasons: string[]; changes: number });
+    expect(got.map((b) => `${b.value}/${b.reasons.join()}/${b.changes}`).sort()).toEqual(['down//1', 'down/wrong/1', 'up//0']);
+  });
+
+  it.each(stores)('%s: enqueueing an id again keeps the first item (as every store does)', async (_name, make) => {
+    const store = make();
+    closers.push(() => store.close());
+    await store.enqueue({ id: 'a', body: '{"n":1}', attempts: 0, dueAt: 0 });
+    await store.enqueue({ id: 'a', body: '{"n":2}', attempts: 0, dueAt: 0 });
+    expect((await store.claimDue(0, 10, 1000)).map((o) => o.body)).toEqual(['{"n":1}']);
+  });
+
+  it('one vote per answer: a block other than 0 is refused, not a second vote on the same answer', async () => {
+    const store = new MemoryFeedbackStore();
+    const { post } = feedbackService(store, Date.now);
+    const statuses: number[] = [];
+    const errors: unknown[] = [];
+    for (let block = 0; block < 5; block++) {
+      const res = await post({ ...base, value: 'down', messageId: `${conversation}.2.${block}` });
+      statuses.push(res.status);
+      if (res.status !== 200) errors.push(((await res.json()) as { error: string }).error);
+    }
+    expect(statuses).toEqual([200, 400, 400, 400, 400]);
+    expect(new Set(errors)).toEqual(new Set(['invalid_request']));
+    expect((await store.summary(0)).down).toBe(1);
+  });
+});
+
 describe('webhook outbox', () => {
   async function receiver(statuses: number[]) {
     const got: string[] = [];
@@ -255,6 +339,55 @@ describe('webhook outbox', () => {
     const { got, url } = await receiver([]);
     await createWebhookWorker({ store, url, secret: 's' }).tick();
     expect(got).toEqual(['{"kept":true}']);
+  });
+
+  it.each(stores)('%s: a receiver down for more than a day: retried for 24 h after the first attempt, then failed', async (_name, make) => {
+    const store = make();
+    closers.push(() => store.close());
+    let t = 0;
+    const calls: number[] = [];
+    const worker = createWebhookWorker({
+      store,
+      url: 'https://hooks.example/feedback',
+      secret: 's',
+      now: () => t,
+      random: () => 0.5,
+      fetch: async () => {
+        calls.push(t);
+        return new Response(null, { status: 503 });
+      },
+    });
+    await store.enqueue({ id: 'a', body: '{}', attempts: 0, dueAt: 0 });
+    let failedAt: number | undefined;
+    for (; t <= 26 * HOUR && failedAt === undefined; t += 60_000) {
+      await worker.tick();
+      if ((await store.summary(0)).outbox.failed === 1) failedAt = t;
+    }
+    expect(failedAt).toBe(24 * HOUR);
+    expect(calls[0]).toBe(0);
+    expect(calls.at(-1)).toBe(24 * HOUR);
+    // Backoff as before (2 s doubling, capped at 1 h), only no longer cut off after 12 attempts.
+    const gaps = calls.slice(1).map((c, i) => c - calls[i]!);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(HOUR + 60_000);
+    expect(calls.length).toBeGreaterThan(30);
+  });
+
+  it('an outbox file from before the 24 h budget gets the column on open, and keeps the first attempt from then on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outbox-'));
+    const Database = loadSqlite();
+    const old = new Database(join(dir, 'feedback.sqlite'));
+    old.exec(`CREATE TABLE outbox (
+      id TEXT PRIMARY KEY, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, due_at INTEGER NOT NULL,
+      lease_until INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'pending', last_error TEXT, done_at INTEGER)`);
+    old.prepare('INSERT INTO outbox (id, body, attempts, due_at) VALUES (?, ?, ?, ?)').run('old', '{}', 3, 0);
+    old.close();
+    const store = openSqliteFeedbackStore(dir);
+    closers.push(() => store.close());
+    expect(await store.claimDue(0, 10, 1000)).toEqual([{ id: 'old', body: '{}', attempts: 3, dueAt: 0 }]);
+    await store.retry('old', 4, 5000, 'HTTP 503', 1000);
+    expect(await store.claimDue(5000, 10, 1000)).toEqual([
+      { id: 'old', body: '{}', attempts: 4, dueAt: 5000, lastError: 'HTTP 503', firstAttemptAt: 1000 },
+    ]);
   });
 
   it('gives up after maxAttempts and reports the item as failed', async () => {

@@ -95,16 +95,25 @@ export function openRedisFeedbackStore(url: string, options: RedisFeedbackOption
       return raws.flatMap((r) => {
         if (!r) return [];
         const o = JSON.parse(r) as OutboxItem;
-        return [{ id: o.id, body: o.body, attempts: o.attempts, dueAt: now, ...(o.lastError ? { lastError: o.lastError } : {}) }];
+        return [
+          {
+            id: o.id,
+            body: o.body,
+            attempts: o.attempts,
+            dueAt: now,
+            ...(o.lastError ? { lastError: o.lastError } : {}),
+            ...(o.firstAttemptAt !== undefined ? { firstAttemptAt: o.firstAttemptAt } : {}),
+          },
+        ];
       });
     },
     async complete(id) {
       await redis.multi().zrem(k.due, id).zadd(k.done, Date.now(), id).exec();
     },
-    async retry(id, attempts, dueAt, error) {
+    async retry(id, attempts, dueAt, error, firstAttemptAt) {
       const raw = await redis.get(k.out(id));
       if (!raw) return;
-      const o = { ...(JSON.parse(raw) as OutboxItem), attempts, lastError: error.slice(0, 300) };
+      const o = { ...(JSON.parse(raw) as OutboxItem), attempts, lastError: error.slice(0, 300), firstAttemptAt };
       const m = redis.multi().set(k.out(id), JSON.stringify(o));
       if (dueAt === null) m.zrem(k.due, id).zadd(k.failed, Date.now(), id);
       else m.zadd(k.due, dueAt, id);

@@ -96,7 +96,9 @@ export function createFeedbackService(config: FeedbackConfig, deps: FeedbackDeps
     if (result !== 'unchanged') {
       if (webhook) {
         await store.enqueue({
-          id: `${stored.conversation}.${stored.kind}.${stored.messageId}.${now}`,
+          // Unique per stored change: two writes of one vote in the same millisecond differ
+          // in revision (an id already in the outbox would be dropped by every store).
+          id: `${stored.conversation}.${stored.kind}.${stored.messageId}.${now}.${stored.revision ?? 0}`,
           body: webhookBody(stored),
           attempts: 0,
           dueAt: now,

@@ -8,7 +8,15 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type DatabaseConstructor from 'better-sqlite3';
-import { feedbackKey, mergeFeedback, summarize, type FeedbackStore, type OutboxItem, type StoredFeedback } from './store.js';
+import {
+  feedbackKey,
+  mergeFeedback,
+  summarize,
+  type FeedbackInput,
+  type FeedbackStore,
+  type OutboxItem,
+  type StoredFeedback,
+} from './store.js';
 
 interface Row {
   data: string;
@@ -51,10 +59,20 @@ export function openSqliteFeedbackStore(dir: string): FeedbackStore {
     CREATE INDEX IF NOT EXISTS feedback_updated ON feedback(updated_at);
     CREATE TABLE IF NOT EXISTS outbox (
       id TEXT PRIMARY KEY, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, due_at INTEGER NOT NULL,
-      lease_until INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'pending', last_error TEXT, done_at INTEGER
+      lease_until INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL DEFAULT 'pending', last_error TEXT, done_at INTEGER,
+      first_at INTEGER
     );
     CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, due_at);
   `);
+  // A file from before first_at (the webhook's 24 h budget) gets the column; another process
+  // opening the same file may have added it in between.
+  if (!(db.pragma('table_info(outbox)') as { name: string }[]).some((c) => c.name === 'first_at')) {
+    try {
+      db.exec('ALTER TABLE outbox ADD COLUMN first_at INTEGER');
+    } catch (error) {
+      if (!/duplicate column/i.test(String(error))) throw error;
+    }
+  }
   const get = db.prepare<[string], Row>('SELECT data FROM feedback WHERE key = ?');
   const upsert = db.prepare(
     'INSERT INTO feedback (key, updated_at, data) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET updated_at = excluded.updated_at, data = excluded.data',
@@ -65,20 +83,20 @@ export function openSqliteFeedbackStore(dir: string): FeedbackStore {
   const insertOutbox = db.prepare('INSERT OR IGNORE INTO outbox (id, body, attempts, due_at) VALUES (?, ?, ?, ?)');
   const due = db.prepare<
     [number, number, number],
-    { id: string; body: string; attempts: number; due_at: number; last_error: string | null }
+    { id: string; body: string; attempts: number; due_at: number; last_error: string | null; first_at: number | null }
   >(
-    "SELECT id, body, attempts, due_at, last_error FROM outbox WHERE state = 'pending' AND due_at <= ? AND lease_until <= ? ORDER BY due_at LIMIT ?",
+    "SELECT id, body, attempts, due_at, last_error, first_at FROM outbox WHERE state = 'pending' AND due_at <= ? AND lease_until <= ? ORDER BY due_at LIMIT ?",
   );
   const lease = db.prepare('UPDATE outbox SET lease_until = ? WHERE id = ?');
   const done = db.prepare("UPDATE outbox SET state = 'done', done_at = ? WHERE id = ?");
   const retry = db.prepare(
-    'UPDATE outbox SET attempts = ?, due_at = COALESCE(?, due_at), state = ?, last_error = ?, lease_until = 0 WHERE id = ?',
+    'UPDATE outbox SET attempts = ?, due_at = COALESCE(?, due_at), state = ?, last_error = ?, first_at = ?, lease_until = 0 WHERE id = ?',
   );
   const counts = db.prepare<[], { state: string; n: number }>(
     "SELECT state, COUNT(*) AS n FROM outbox WHERE state != 'done' GROUP BY state",
   );
 
-  const put = db.transaction((item: Omit<StoredFeedback, 'createdAt' | 'updatedAt' | 'changes'>, now: number, maxChanges: number) => {
+  const put = db.transaction((item: FeedbackInput, now: number, maxChanges: number) => {
     const key = feedbackKey(item);
     const row = get.get(key);
     const merged = mergeFeedback(row ? (JSON.parse(row.data) as StoredFeedback) : undefined, item, now, maxChanges);
@@ -94,6 +112,7 @@ export function openSqliteFeedbackStore(dir: string): FeedbackStore {
       attempts: r.attempts,
       dueAt: r.due_at,
       ...(r.last_error ? { lastError: r.last_error } : {}),
+      ...(r.first_at !== null ? { firstAttemptAt: r.first_at } : {}),
     }));
   });
   const list = (from: number, limit: number) => since.all(from, limit).map((r) => JSON.parse(r.data) as StoredFeedback);
@@ -122,8 +141,8 @@ export function openSqliteFeedbackStore(dir: string): FeedbackStore {
     async complete(id) {
       done.run(Date.now(), id);
     },
-    async retry(id, attempts, dueAt, error) {
-      retry.run(attempts, dueAt, dueAt === null ? 'failed' : 'pending', error.slice(0, 300), id);
+    async retry(id, attempts, dueAt, error, firstAttemptAt) {
+      retry.run(attempts, dueAt, dueAt === null ? 'failed' : 'pending', error.slice(0, 300), firstAttemptAt, id);
     },
     async close() {
       db.close();

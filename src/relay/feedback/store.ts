@@ -15,7 +15,16 @@ export interface StoredFeedback extends FeedbackDetail {
   readonly updatedAt: number;
   /** How often the value changed (the widget allows one change). */
   readonly changes: number;
+  /**
+   * How often this vote was stored (1 when created, +1 on every update, value or not):
+   * part of the webhook outbox id, so two writes in the same millisecond are two deliveries.
+   * Absent on votes stored before it existed (read as 0).
+   */
+  readonly revision?: number;
 }
+
+/** What a caller stores; the store adds the times and counters. */
+export type FeedbackInput = Omit<StoredFeedback, 'createdAt' | 'updatedAt' | 'changes' | 'revision'>;
 
 export type PutResult = 'created' | 'updated' | 'unchanged' | 'locked';
 
@@ -25,6 +34,8 @@ export interface OutboxItem {
   readonly attempts: number;
   readonly dueAt: number;
   readonly lastError?: string;
+  /** When the first delivery was tried (set by the first `retry`): the webhook retries for a day from there. */
+  readonly firstAttemptAt?: number;
 }
 
 export interface FeedbackSummary {
@@ -46,21 +57,18 @@ export interface FeedbackSummary {
 
 export interface FeedbackStore {
   /** Idempotent per (conversation, kind, messageId; CSAT: one per conversation). */
-  put(
-    item: Omit<StoredFeedback, 'createdAt' | 'updatedAt' | 'changes'>,
-    now: number,
-    maxChanges: number,
-  ): Promise<{ result: PutResult; stored: StoredFeedback }>;
+  put(item: FeedbackInput, now: number, maxChanges: number): Promise<{ result: PutResult; stored: StoredFeedback }>;
   list(options: { since?: number; limit?: number }): Promise<StoredFeedback[]>;
   summary(since: number, commentLimit?: number): Promise<FeedbackSummary>;
   /** Deletes feedback (and delivered or dead outbox items) older than `before`. */
   prune(before: number): Promise<number>;
+  /** Adds an item; an id already in the outbox is left as it is (so ids must be unique per stored change). */
   enqueue(item: OutboxItem): Promise<void>;
   /** Items due at `now`, oldest first; a claimed item is not handed out again for `leaseMs`. */
   claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxItem[]>;
   complete(id: string): Promise<void>;
-  /** `dueAt: null`: given up (kept as failed until pruned). */
-  retry(id: string, attempts: number, dueAt: number | null, error: string): Promise<void>;
+  /** `dueAt: null`: given up (kept as failed until pruned). `firstAttemptAt` is kept with the item. */
+  retry(id: string, attempts: number, dueAt: number | null, error: string, firstAttemptAt: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,16 +79,25 @@ export function feedbackKey(f: { conversation: string; kind: FeedbackKind; messa
 /** The merge rule every store applies: same value = update (reasons/comment), new value = a change. */
 export function mergeFeedback(
   prev: StoredFeedback | undefined,
-  next: Omit<StoredFeedback, 'createdAt' | 'updatedAt' | 'changes'>,
+  next: FeedbackInput,
   now: number,
   maxChanges: number,
 ): { result: PutResult; stored: StoredFeedback } {
-  if (!prev) return { result: 'created', stored: { ...next, createdAt: now, updatedAt: now, changes: 0 } };
+  if (!prev) return { result: 'created', stored: { ...next, createdAt: now, updatedAt: now, changes: 0, revision: 1 } };
   const changed = prev.value !== next.value;
   if (changed && prev.changes >= maxChanges) return { result: 'locked', stored: prev };
   const same = !changed && prev.comment === next.comment && prev.reasons.join() === next.reasons.join();
   if (same) return { result: 'unchanged', stored: prev };
-  return { result: 'updated', stored: { ...next, createdAt: prev.createdAt, updatedAt: now, changes: prev.changes + (changed ? 1 : 0) } };
+  return {
+    result: 'updated',
+    stored: {
+      ...next,
+      createdAt: prev.createdAt,
+      updatedAt: now,
+      changes: prev.changes + (changed ? 1 : 0),
+      revision: (prev.revision ?? 0) + 1,
+    },
+  };
 }
 
 export function summarize(
@@ -116,7 +133,7 @@ export class MemoryFeedbackStore implements FeedbackStore {
   readonly #items = new Map<string, StoredFeedback>();
   readonly #outbox = new Map<string, OutboxItem & { leaseUntil: number; failed: boolean; doneAt?: number }>();
 
-  async put(item: Omit<StoredFeedback, 'createdAt' | 'updatedAt' | 'changes'>, now: number, maxChanges: number) {
+  async put(item: FeedbackInput, now: number, maxChanges: number) {
     const key = feedbackKey(item);
     const merged = mergeFeedback(this.#items.get(key), item, now, maxChanges);
     if (merged.result === 'created' || merged.result === 'updated') this.#items.set(key, merged.stored);
@@ -152,7 +169,8 @@ export class MemoryFeedbackStore implements FeedbackStore {
   }
 
   async enqueue(item: OutboxItem) {
-    this.#outbox.set(item.id, { ...item, leaseUntil: 0, failed: false });
+    // Like SQLite's INSERT OR IGNORE and Redis's SET NX: an id already there is kept.
+    if (!this.#outbox.has(item.id)) this.#outbox.set(item.id, { ...item, leaseUntil: 0, failed: false });
   }
 
   async claimDue(now: number, limit: number, leaseMs: number) {
@@ -161,7 +179,14 @@ export class MemoryFeedbackStore implements FeedbackStore {
       .sort((a, b) => a.dueAt - b.dueAt)
       .slice(0, limit);
     for (const o of due) o.leaseUntil = now + leaseMs;
-    return due.map(({ id, body, attempts, dueAt }) => ({ id, body, attempts, dueAt }));
+    return due.map(({ id, body, attempts, dueAt, lastError, firstAttemptAt }) => ({
+      id,
+      body,
+      attempts,
+      dueAt,
+      ...(lastError ? { lastError } : {}),
+      ...(firstAttemptAt !== undefined ? { firstAttemptAt } : {}),
+    }));
   }
 
   async complete(id: string) {
@@ -169,10 +194,18 @@ export class MemoryFeedbackStore implements FeedbackStore {
     if (o) o.doneAt = Date.now();
   }
 
-  async retry(id: string, attempts: number, dueAt: number | null, error: string) {
+  async retry(id: string, attempts: number, dueAt: number | null, error: string, firstAttemptAt: number) {
     const o = this.#outbox.get(id);
     if (!o) return;
-    this.#outbox.set(id, { ...o, attempts, dueAt: dueAt ?? o.dueAt, failed: dueAt === null, lastError: error, leaseUntil: 0 });
+    this.#outbox.set(id, {
+      ...o,
+      attempts,
+      dueAt: dueAt ?? o.dueAt,
+      failed: dueAt === null,
+      lastError: error,
+      leaseUntil: 0,
+      firstAttemptAt,
+    });
   }
 
   async close() {}

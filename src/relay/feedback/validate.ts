@@ -3,15 +3,20 @@
  * capped, the answer's id bound to the sender's own conversation (nobody rates answers in
  * someone else's conversation). Returns a freshly built object.
  */
-import { CSAT_MAX, CSAT_MIN, FEEDBACK_COMMENT_MAX, FEEDBACK_REASONS, isReason, type FeedbackDetail } from '../../core/platform/feedback.js';
+import {
+  COMMENT_CONTROL,
+  CSAT_MAX,
+  CSAT_MIN,
+  FEEDBACK_COMMENT_MAX,
+  FEEDBACK_REASONS,
+  isReason,
+  type FeedbackDetail,
+} from '../../core/platform/feedback.js';
 import { conversationKey, parseMessageId } from '../../core/platform/message-id.js';
 import { isSenderFormat } from '../sender.js';
 
 export const FEEDBACK_BODY_BYTES = 4096;
 const KEYS = new Set(['sender', 'kind', 'value', 'reasons', 'comment', 'messageId']);
-// Control characters other than tab and newline have no place in a comment.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
 
 export type ValidFeedback = { ok: true; sender: string; conversation: string; detail: FeedbackDetail } | { ok: false; message: string };
 
@@ -39,12 +44,16 @@ export function validateFeedbackBody(body: unknown): ValidFeedback {
   const comment = b['comment'] ?? '';
   if (typeof comment !== 'string' || [...comment].length > FEEDBACK_COMMENT_MAX)
     return { ok: false, message: `\`comment\` must be a string of at most ${FEEDBACK_COMMENT_MAX} characters.` };
-  if (CONTROL.test(comment)) return { ok: false, message: '`comment` holds control characters.' };
+  if (COMMENT_CONTROL.test(comment)) return { ok: false, message: '`comment` holds control characters.' };
   const messageId = b['messageId'];
   const parsed = typeof messageId === 'string' ? parseMessageId(messageId) : null;
   const conversation = conversationKey(sender);
   if (!parsed || typeof messageId !== 'string') return { ok: false, message: '`messageId` is missing or malformed.' };
   if (parsed.conversation !== conversation) return { ok: false, message: '`messageId` belongs to another conversation.' };
+  // One vote per answer: the store keys a vote by its whole id, so `<conv>.2.0` … `<conv>.2.999`
+  // would be a thousand votes on one answer. The widget shows one bubble per turn and only
+  // ever sends block 0 (stableMessageId(sender, turn)); any other block is refused.
+  if (parsed.block !== 0) return { ok: false, message: '`messageId` is malformed: feedback names an answer as `<conversation>.<turn>.0`.' };
   return {
     ok: true,
     sender,

@@ -3,6 +3,12 @@
  * enqueues (the visitor never waits on the webhook); a worker delivers with exponential
  * backoff and jitter, and an item survives restarts until delivered or given up.
  *
+ * Retries: 2 s after the first failure, doubling up to 1 h (each delay ±20 % jitter), for
+ * 24 h after the first attempt: the last retry is due exactly 24 h after it, and when that
+ * one fails too the item is `failed` for good (about 35 attempts). A receiver down for less
+ * than a day gets everything once it is back (retries are at most 72 min apart). The time
+ * of the first attempt is kept in the outbox, so a restart does not reset the budget.
+ *
  * Each POST carries `x-indigo-signature: sha256=<hex>`, an HMAC-SHA256 with the relay
  * secret (the first of a comma-separated RELAY_SECRET list) over `<timestamp>.<body>`,
  * and `x-indigo-timestamp` (Unix seconds) so a receiver can refuse replays.
@@ -21,7 +27,12 @@ export interface WebhookOptions {
   /** First retry after this (default 2 s), doubling up to maxDelayMs (default 1 h). */
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** Give up after this many attempts (default 12, about a day). */
+  /**
+   * Retry for this long after the first attempt (default 24 h): no retry is scheduled later
+   * than that, and an attempt that fails this long after the first or later is the last.
+   */
+  retryForMs?: number;
+  /** Also give up after this many attempts (default: no limit; the time budget decides, about 35 attempts with the defaults). */
   maxAttempts?: number;
   timeoutMs?: number;
   random?: () => number;
@@ -53,7 +64,8 @@ export function createWebhookWorker(options: WebhookOptions): WebhookWorker {
   const doFetch = options.fetch ?? ((r: Request) => globalThis.fetch(r));
   const base = options.baseDelayMs ?? 2000;
   const max = options.maxDelayMs ?? 3_600_000;
-  const maxAttempts = options.maxAttempts ?? 12;
+  const retryFor = options.retryForMs ?? 24 * 3_600_000;
+  const maxAttempts = options.maxAttempts ?? Infinity;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const random = options.random ?? Math.random;
   const secret = firstSecret(options.secret);
@@ -63,9 +75,12 @@ export function createWebhookWorker(options: WebhookOptions): WebhookWorker {
 
   const deliver = async (item: OutboxItem): Promise<void> => {
     const attempts = item.attempts + 1;
+    const startedAt = now();
+    // An item retried before the outbox kept this time (an older relay) starts its day now.
+    const firstAttemptAt = item.attempts === 0 ? startedAt : (item.firstAttemptAt ?? startedAt);
     let error: string;
     try {
-      const ts = Math.floor(now() / 1000);
+      const ts = Math.floor(startedAt / 1000);
       const signature = await signWebhook(secret, ts, item.body);
       const res = await withDeadline(timeoutMs, (signal) =>
         doFetch(
@@ -93,8 +108,10 @@ export function createWebhookWorker(options: WebhookOptions): WebhookWorker {
       error = e instanceof Error ? e.name : 'network error';
     }
     const delay = Math.min(max, base * 2 ** (attempts - 1)) * (0.8 + random() * 0.4);
-    const giveUp = attempts >= maxAttempts;
-    await options.store.retry(item.id, attempts, giveUp ? null : now() + Math.round(delay), error);
+    const deadline = firstAttemptAt + retryFor;
+    const giveUp = attempts >= maxAttempts || startedAt >= deadline;
+    const dueAt = giveUp ? null : Math.min(deadline, now() + Math.round(delay));
+    await options.store.retry(item.id, attempts, dueAt, error, firstAttemptAt);
     options.log?.(giveUp ? 'error' : 'warn', giveUp ? 'relay: feedback webhook gave up' : 'relay: feedback webhook failed; will retry', {
       attempts,
       error,
