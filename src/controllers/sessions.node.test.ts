@@ -5,6 +5,7 @@
 import http from 'node:http';
 import type { ReactiveController } from 'lit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { conversationKey } from '../core/platform/message-id.js';
 import { createMockPlatform } from '../mock-platform/index.js';
 import { serveWebHandler, startRelayServer } from '../relay/node.js';
 import { eventually } from '../../test/support/mock-upstream.js';
@@ -85,7 +86,9 @@ describe('a sender the relay no longer accepts (its secret changed)', () => {
     await eventually(() => c.transcript.messages.length === 5 && !c.inFlight, 10_000, 'the answer after the new session');
     expect(c.sender).not.toBe(firstSender);
     // The platform: the new conversation starts with init (chat-api seed), then the visitor's text.
-    const ofNew = p.received.filter((r) => r.sender === c.sender).map((r) => r.data);
+    // It knows the conversation by the sender's id part, never the signature (upstream-adapters.md).
+    expect(conversationKey(c.sender!)).not.toBe(conversationKey(firstSender!));
+    const ofNew = p.received.filter((r) => r.sender === conversationKey(c.sender!)).map((r) => r.data);
     expect(ofNew).toEqual([
       { type: 'payload', payload: 'init', label: 'START' },
       { type: 'text', text: 'still there?' },

@@ -257,9 +257,12 @@ describe.each(engines)('demo in %s against the foreign platform', (engine) => {
     expect(await lastBot().locator('[part~="image"]').count()).toBeGreaterThan(0);
     const bots = page.locator(part('message-bot'));
     const n = await bots.count();
+    // The clip's host is not reachable here: its player, or the link that replaces a player
+    // that cannot play (video.ts), whichever the engine has got to.
+    const clip = ':is(video[part~="video"][src*="assembly.mp4"], a.video-link[href*="assembly.mp4"])';
     let videos = 0;
-    for (let i = Math.max(0, n - 2); i < n; i++) videos += await bots.nth(i).locator('[part~="video"]').count();
-    expect(videos).toBeGreaterThan(0);
+    for (let i = Math.max(0, n - 2); i < n; i++) videos += await bots.nth(i).locator(clip).count();
+    expect(videos).toBe(1);
   });
 
   for (const fr of ['sse-event-id split', 'concat gzip']) {
