@@ -46,6 +46,11 @@ export class AutoScrollController implements ReactiveController {
   #resizes: ResizeObserver | null = null;
   /** The reader acted on the transcript until this time (performance.now()). */
   #intentUntil = -Infinity;
+  /** Frames still to come that count as the reader's, however long they take: a busy main
+   * thread (a long task of the host page, a loaded phone) delivers the scroll event of a
+   * wheel later than INTENT_MS, and their scroll was undone. */
+  #intentFrames = 0;
+  #intentFrame = 0;
   #pointerDown = false;
   /** A scroll event in this frame came while the reader was acting. */
   #scrolledByReader = false;
@@ -104,13 +109,19 @@ export class AutoScrollController implements ReactiveController {
     // The click that led here (a quick reply inside the transcript) is not a reader
     // scrolling away: the answer it asked for must be followed.
     this.#intentUntil = -Infinity;
+    this.#intentFrames = 0;
     this.#scrolledByReader = false;
     this.#schedule();
   }
 
+  /** The reader is acting on the transcript (or has just done so). */
+  #acting(): boolean {
+    return this.#pointerDown || this.#intentFrames > 0 || now() <= this.#intentUntil;
+  }
+
   readonly #onScroll = (): void => {
     this.#scrolled = true;
-    if (this.#pointerDown || now() <= this.#intentUntil) this.#scrolledByReader = true;
+    if (this.#acting()) this.#scrolledByReader = true;
     // Scroll events run before the frame's callbacks, on the last frame's layout: judge
     // them now instead of reading layout again after this frame's commits.
     this.#tick();
@@ -134,6 +145,16 @@ export class AutoScrollController implements ReactiveController {
 
   readonly #onIntent = (): void => {
     this.#intentUntil = now() + INTENT_MS;
+    // Scroll events come in a frame's first steps, before its animation-frame callbacks:
+    // the scroll of this input arrives in the next frame or the one after.
+    this.#intentFrames = 2;
+    // (Input events only come in a browser: requestAnimationFrame is there. The count ends
+    // by itself two frames later, the element gone or not.)
+    if (!this.#intentFrame) this.#intentFrame = requestAnimationFrame(this.#countIntentFrame);
+  };
+
+  readonly #countIntentFrame = (): void => {
+    this.#intentFrame = --this.#intentFrames > 0 ? requestAnimationFrame(this.#countIntentFrame) : 0;
   };
 
   /** A scrollbar drag can last long: the reader acts for as long as the pointer is down. */
@@ -166,8 +187,12 @@ export class AutoScrollController implements ReactiveController {
     // Only the reader moving *up* unsticks. Content growth moves the end away without any
     // scroll, and our own jump to the end fires a scroll event too (downwards): neither is
     // the reader leaving. Scrolling back down to the end sticks again.
-    if (this.#scrolled) {
-      if (this.#scrolledByReader && scrollTop < this.#lastTop - 1) this.stuck = atBottom;
+    const up = scrollTop < this.#lastTop - 1;
+    // A scroll whose event has not arrived yet (this tick follows a resize and the event
+    // comes with the next frame) is the reader's all the same while they are acting.
+    const byReader = this.#scrolledByReader || (up && this.#acting());
+    if (this.#scrolled || byReader) {
+      if (byReader && up) this.stuck = atBottom;
       else if (atBottom) this.stuck = true;
     }
     this.#scrolled = false;

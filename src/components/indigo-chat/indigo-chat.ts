@@ -912,9 +912,11 @@ export class IndigoChat extends LitElement {
           // An inline chat's welcome, before the visitor has said anything or come in, is not
           // said aloud: it would cut into whatever they are reading on the page (twice with
           // two chats). It is in the transcript when they get there.
+          // Fullscreen is the page: its welcome is said even before focus got there (a welcome
+          // quicker than the dialog's first render was not, in WebKit).
           // (The shadow root's focus: the host does not match :focus-within in Chromium when
           // focus is in the modal <dialog>, which is in the top layer.)
-          if (this.mode === 'launcher' || (this.renderRoot as ShadowRoot).activeElement || next.messages.some((x) => x.role === 'user'))
+          if (this.mode !== 'inline' || (this.renderRoot as ShadowRoot).activeElement || next.messages.some((x) => x.role === 'user'))
             this.#toAnnounce.push(m.id);
           if (!this.#panelShown) this.unread++;
         }
