@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRelayServer, type RelayServer } from '../node.js';
-import { createFeedbackService } from './route.js';
 import { loadSqlite, openSqliteFeedbackStore } from './sqlite-store.js';
 import { MemoryFeedbackStore, type FeedbackStore } from './store.js';
 import { createWebhookWorker, signWebhook } from './webhook.js';
 import { validateFeedbackBody } from './validate.js';
 import { relayConfigFromEnv } from '../env.js';
+import { expectRetriedForADay, expectSameMillisecondChangesDelivered, feedbackService } from './feedback-route.test-helper.js';
 
 const closers: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -204,44 +204,10 @@ describe('POST {relay}/feedback', () => {
   });
 });
 
-const HOUR = 3_600_000;
 const stores: [string, () => FeedbackStore][] = [
   ['memory', () => new MemoryFeedbackStore()],
   ['sqlite', () => openSqliteFeedbackStore(mkdtempSync(join(tmpdir(), 'outbox-')))],
 ];
-
-/** The route alone (no server): every sender verified, no rate limit, a webhook that records each body. */
-function feedbackService(store: FeedbackStore, now: () => number) {
-  const delivered: string[] = [];
-  const service = createFeedbackService(
-    {
-      store,
-      webhookUrl: 'https://hooks.example/feedback',
-      webhookFetch: async (request) => {
-        delivered.push(await request.text());
-        return new Response(null, { status: 204 });
-      },
-    },
-    {
-      verifySender: async () => true,
-      readJson: async (request) => ({ ok: true, value: await request.json() }),
-      error: (status, error, message) => Response.json({ error, message }, { status }),
-      ok: (body) => Response.json(body),
-      limits: { perIpPerMinute: 100, perSenderPerMinute: 100 },
-      limit: async () => ({ ok: true, retryAfter: 0 }),
-      now,
-      secret: 's',
-      log: () => {},
-    },
-  );
-  const post = (body: unknown) =>
-    service.handle(
-      new Request('https://relay.example/feedback', { method: 'POST', body: JSON.stringify(body) }),
-      'https://shop.example',
-      '192.0.2.1',
-    );
-  return { service, post, delivered };
-}
 
 describe('feedback route', () => {
   const conversation = SENDER.split('.')[0]!;
@@ -250,16 +216,7 @@ describe('feedback route', () => {
   it.each(stores)('%s: every change stored in the same millisecond reaches the webhook', async (_name, make) => {
     const store = make();
     closers.push(() => store.close());
-    const { service, post, delivered } = feedbackService(store, () => 1_000_000);
-    const messageId = `${conversation}.1.0`;
-    expect(await (await post({ ...base, messageId, value: 'up' })).json()).toEqual({ ok: true, result: 'created' });
-    expect(await (await post({ ...base, messageId, value: 'down' })).json()).toEqual({ ok: true, result: 'updated' });
-    // Same value, new reasons: an update that leaves `changes` as it was.
-    expect(await (await post({ ...base, messageId, value: 'down', reasons: ['wrong'] })).json()).toEqual({ ok: true, result: 'updated' });
-    await service.webhook!.tick();
-    await service.webhook!.tick();
-    const got = delivered.map((b) => JSON.parse(b) as { value: string; reasons: string[]; changes: number });
-    expect(got.map((b) => `${b.value}/${b.reasons.join()}/${b.changes}`).sort()).toEqual(['down//1', 'down/wrong/1', 'up//0']);
+    await expectSameMillisecondChangesDelivered(store);
   });
 
   it.each(stores)('%s: enqueueing an id again keeps the first item (as every store does)', async (_name, make) => {
@@ -344,32 +301,7 @@ describe('webhook outbox', () => {
   it.each(stores)('%s: a receiver down for more than a day: retried for 24 h after the first attempt, then failed', async (_name, make) => {
     const store = make();
     closers.push(() => store.close());
-    let t = 0;
-    const calls: number[] = [];
-    const worker = createWebhookWorker({
-      store,
-      url: 'https://hooks.example/feedback',
-      secret: 's',
-      now: () => t,
-      random: () => 0.5,
-      fetch: async () => {
-        calls.push(t);
-        return new Response(null, { status: 503 });
-      },
-    });
-    await store.enqueue({ id: 'a', body: '{}', attempts: 0, dueAt: 0 });
-    let failedAt: number | undefined;
-    for (; t <= 26 * HOUR && failedAt === undefined; t += 60_000) {
-      await worker.tick();
-      if ((await store.summary(0)).outbox.failed === 1) failedAt = t;
-    }
-    expect(failedAt).toBe(24 * HOUR);
-    expect(calls[0]).toBe(0);
-    expect(calls.at(-1)).toBe(24 * HOUR);
-    // Backoff as before (2 s doubling, capped at 1 h), only no longer cut off after 12 attempts.
-    const gaps = calls.slice(1).map((c, i) => c - calls[i]!);
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(HOUR + 60_000);
-    expect(calls.length).toBeGreaterThan(30);
+    await expectRetriedForADay(store, 60_000);
   });
 
   it('an outbox file from before the 24 h budget gets the column on open, and keeps the first attempt from then on', async () => {
