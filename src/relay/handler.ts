@@ -128,7 +128,18 @@ export interface RequestObserver {
   chunkForwarded?(seconds: number): void;
 }
 
-export type RelayHandler = (request: Request, info?: { ip?: string; observer?: RequestObserver }) => Promise<Response>;
+export interface RelayRequestInfo {
+  ip?: string;
+  observer?: RequestObserver;
+  /**
+   * A runtime that ends a request's work with its response (a Cloudflare Worker's
+   * `ctx.waitUntil`): the feedback webhook's deliveries are handed to it, and each request
+   * also delivers what is due for retry, since such a runtime has no timer between requests.
+   */
+  waitUntil?: (work: Promise<unknown>) => void;
+}
+
+export type RelayHandler = (request: Request, info?: RelayRequestInfo) => Promise<Response>;
 
 /** What createRelay returns: a RelayHandler that also says where it is mounted. */
 export type MountedRelayHandler = RelayHandler & {
@@ -519,6 +530,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
 
   const handler: RelayHandler = async (request, info) => {
     let origin: string | null = null;
+    if (info?.waitUntil && feedback.webhook) info.waitUntil(feedback.webhook.kick());
     try {
       const url = new URL(request.url);
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
@@ -536,7 +548,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
       }
       origin = rawOrigin;
       const ip = clientIp(request, info);
-      if (route === 'feedback') return await feedback.handle(request, origin, ip);
+      if (route === 'feedback') return await feedback.handle(request, origin, ip, info?.waitUntil);
       if (route === 'session') return await session(request, origin, ip, info?.observer);
       const response = await send(request, origin, ip, info?.observer);
       figures.reply(errorCodes.get(response));

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../test/support/bundle.js';
 import { eventually, startMockUpstream, type MockUpstream } from '../../test/support/mock-upstream.js';
@@ -84,5 +86,60 @@ describe('the Worker entry under workerd', () => {
     expect(upstream.open).toBe(1);
     controller.abort();
     await eventually(() => upstream.aborted === before + 1 && upstream.open === 0, 15_000, 'the upstream request aborted');
+  });
+});
+
+describe('the feedback webhook under workerd (no timer between requests)', () => {
+  let hooked: Workerd;
+  let receiver: http.Server;
+  const got: { body: string; signature: string | undefined }[] = [];
+
+  beforeAll(async () => {
+    // The first delivery is refused (503), the retry accepted.
+    receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        got.push({ body, signature: req.headers['x-indigo-signature'] as string | undefined });
+        res.writeHead(got.length === 1 ? 503 : 204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const file = await bundle('src/relay/worker.ts', 'neutral');
+    hooked = await startWorkerd(file, {
+      INDIGO_API_BASE: upstream.apiBase,
+      INDIGO_PAT: upstream.pat,
+      INDIGO_PROJECT_TOKEN: upstream.projectToken,
+      RELAY_SECRET: 'worker-test-secret-0123456789abcdef',
+      ALLOWED_ORIGINS: SITE,
+      FEEDBACK_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await hooked?.stop();
+    await new Promise((r) => receiver?.close(r));
+  });
+
+  it('a vote reaches the webhook after its response, and a refused delivery is retried with a later request', async () => {
+    const at = (path: string, body: unknown) =>
+      fetch(`${hooked.url}${path}`, {
+        method: 'POST',
+        headers: { origin: SITE, 'content-type': 'application/json', 'cf-connecting-ip': '203.0.113.6' },
+        body: JSON.stringify(body),
+      });
+    const { sender } = (await (await at('/api/chat/session', {})).json()) as { sender: string };
+    const vote = { sender, kind: 'thumbs', value: 'down', reasons: ['wrong'], comment: '', messageId: `${sender.split('.')[0]}.1.0` };
+    expect(await (await at('/api/chat/feedback', vote)).json()).toEqual({ ok: true, result: 'created' });
+    // Delivered in the request's waitUntil: without it the runtime may end the fetch with the response.
+    await eventually(() => got.length === 1, 10_000, 'the first delivery');
+    expect(JSON.parse(got[0]!.body)).toMatchObject({ type: 'indigo-chat-feedback', kind: 'thumbs', value: 'down', reasons: ['wrong'] });
+    expect(got[0]!.signature).toMatch(/^sha256=[0-9a-f]{64}$/);
+    // Refused: due again after the backoff (2 s, +-20 %). The next request of this isolate delivers it.
+    await new Promise((r) => setTimeout(r, 2_600));
+    expect(got.length).toBe(1);
+    expect((await at('/api/chat/session', {})).status).toBe(200);
+    await eventually(() => got.length === 2, 10_000, 'the retry');
+    expect(got[1]!.body).toBe(got[0]!.body);
   });
 });

@@ -23,12 +23,17 @@ function strings(env: WorkerEnv): Record<string, string> {
   return out;
 }
 
+/** The part of a Worker's `ExecutionContext` the relay uses. */
+export interface WorkerContext {
+  waitUntil(work: Promise<unknown>): void;
+}
+
 /** A Worker `{ fetch }` object; `createWorker()` is what the default export is made of. */
-export function createWorker(): { fetch(request: Request, env: WorkerEnv): Promise<Response> } {
+export function createWorker(): { fetch(request: Request, env: WorkerEnv, ctx?: WorkerContext): Promise<Response> } {
   let relay: MountedRelayHandler | undefined;
   let builtFor: WorkerEnv | undefined;
   return {
-    async fetch(request, env) {
+    async fetch(request, env, ctx) {
       if (new URL(request.url).pathname === '/healthz')
         return new Response('{"status":"ok"}', {
           headers: { 'content-type': JSON_TYPE, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
@@ -47,7 +52,12 @@ export function createWorker(): { fetch(request: Request, env: WorkerEnv): Promi
           });
         }
       }
-      return relay(request, { ip: request.headers.get('cf-connecting-ip') ?? undefined });
+      // The feedback webhook has no timer here: its deliveries and retries run in waitUntil,
+      // with this isolate's requests (feedback is kept in the isolate's memory).
+      return relay(request, {
+        ip: request.headers.get('cf-connecting-ip') ?? undefined,
+        ...(ctx ? { waitUntil: (work: Promise<unknown>) => ctx.waitUntil(work) } : {}),
+      });
     },
   };
 }

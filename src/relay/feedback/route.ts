@@ -43,7 +43,8 @@ export interface FeedbackService {
   readonly store: FeedbackStore;
   readonly webhook: WebhookWorker | null;
   readonly retentionDays: number;
-  handle(request: Request, origin: string, ip: string): Promise<Response>;
+  /** `waitUntil`: where a Worker keeps the webhook delivery alive past the response. */
+  handle(request: Request, origin: string, ip: string, waitUntil?: (work: Promise<unknown>) => void): Promise<Response>;
   /** Deletes what is older than the retention (at most once an hour unless forced). */
   maintain(force?: boolean): Promise<void>;
 }
@@ -75,7 +76,7 @@ export function createFeedbackService(config: FeedbackConfig, deps: FeedbackDeps
     if (removed) deps.log('info', 'relay: feedback past its retention deleted', { removed, retentionDays });
   };
 
-  const handle = async (request: Request, origin: string, ip: string): Promise<Response> => {
+  const handle = async (request: Request, origin: string, ip: string, waitUntil?: (work: Promise<unknown>) => void): Promise<Response> => {
     const ipRate = await deps.limit(`feedback-ip:${ip}`, deps.limits.perIpPerMinute);
     if (!ipRate.ok)
       return deps.error(429, 'rate_limited', 'Too much feedback; slow down.', origin, { 'retry-after': String(ipRate.retryAfter) });
@@ -103,7 +104,8 @@ export function createFeedbackService(config: FeedbackConfig, deps: FeedbackDeps
           attempts: 0,
           dueAt: now,
         });
-        webhook.kick();
+        const delivery = webhook.kick();
+        waitUntil?.(delivery);
       }
       try {
         config.onStored?.(valid.sender, valid.detail);

@@ -53,8 +53,10 @@ export async function signWebhook(secret: string, timestamp: number, body: strin
 export interface WebhookWorker {
   /** Deliver what is due now; resolves when this round is done. */
   tick(): Promise<number>;
-  /** Wake the worker soon (after an enqueue). */
-  kick(): void;
+  /** Wake the worker (after an enqueue): the round's promise, which never rejects (a store
+   * failure is logged). A Worker hands it to `ctx.waitUntil`, or the runtime may cancel the
+   * delivery with the response. */
+  kick(): Promise<void>;
   start(intervalMs?: number): void;
   stop(): Promise<void>;
 }
@@ -71,7 +73,8 @@ export function createWebhookWorker(options: WebhookOptions): WebhookWorker {
   const secret = firstSecret(options.secret);
   let timer: ReturnType<typeof setInterval> | undefined;
   let running: Promise<number> | null = null;
-  let again = false;
+  /** The one round asked for while another runs: it starts when that one ends. */
+  let queued: Promise<number> | null = null;
 
   const deliver = async (item: OutboxItem): Promise<void> => {
     const attempts = item.attempts + 1;
@@ -136,24 +139,28 @@ export function createWebhookWorker(options: WebhookOptions): WebhookWorker {
       error: e instanceof Error ? e.message : String(e),
     });
 
+  // A tick while a round runs gets the round after it (an item enqueued meanwhile is in
+  // that one), so whoever waits on a kick waits for the round that delivers their item.
   const tick = (): Promise<number> => {
+    if (queued) return queued;
     if (running) {
-      again = true;
-      return running;
+      queued = running
+        .catch(() => 0)
+        .then(() => {
+          queued = null;
+          return tick();
+        });
+      return queued;
     }
     running = round().finally(() => {
       running = null;
-      if (again) {
-        again = false;
-        tick().catch(storeFailed);
-      }
     });
     return running;
   };
 
   return {
     tick,
-    kick: () => void tick().catch(storeFailed),
+    kick: () => tick().then(() => {}, storeFailed),
     start(intervalMs = 1000) {
       timer ??= setInterval(() => void tick().catch(storeFailed), intervalMs);
       (timer as { unref?: () => void }).unref?.();
@@ -161,7 +168,7 @@ export function createWebhookWorker(options: WebhookOptions): WebhookWorker {
     async stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
-      await running?.catch(() => {});
+      await (queued ?? running)?.catch(() => {});
     },
   };
 }
