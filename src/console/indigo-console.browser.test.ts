@@ -104,6 +104,9 @@ describe('owner console transcript', () => {
     a.answer(page('101', ['a1', 'a2', 'a3'], 'a-older', 30));
     await settle(el);
     expect(el.shadowRoot!.querySelector('#transcript-title')!.textContent).to.contain('#102');
+    // Not A's count beside B's title while B loads.
+    expect(el.shadowRoot!.querySelector('#transcript-title')!.textContent).to.contain('(loading…)');
+    expect(el.shadowRoot!.querySelector('#transcript-title')!.textContent).not.to.contain('30 messages');
     expect(shown(el)).to.deep.equal([]);
     expect(loadOlderButton(el)).to.equal(null);
 
@@ -113,6 +116,22 @@ describe('owner console transcript', () => {
     expect(shown(el)).to.deep.equal(['b1', 'b2']);
     expect(el.shadowRoot!.querySelector('#transcript-title')!.textContent).to.contain('(2 messages)');
     expect(loadOlderButton(el)).to.equal(null);
+  });
+
+  it('the count of the conversation shown before is not kept beside the next one while it loads', async () => {
+    const el = await openConsole();
+    conversationButton(el, '101').click();
+    (await request('/conversations/101/messages')).answer(page('101', ['a1', 'a2'], 'a-older', 30));
+    await waitUntil(() => shown(el).length === 2, 'A’s messages');
+    const title = () => el.shadowRoot!.querySelector('#transcript-title')!.textContent.replace(/\s+/g, ' ').trim();
+    expect(title()).to.equal('Conversation #101 (30 messages)');
+    conversationButton(el, '102').click();
+    const b = await request('/conversations/102/messages');
+    await settle(el);
+    expect(title()).to.equal('Conversation #102 (loading…)');
+    b.answer(page('102', ['b1']));
+    await waitUntil(() => shown(el).length === 1, 'B’s messages');
+    expect(title()).to.equal('Conversation #102 (1 message)');
   });
 
   it('B answering first, then A’s late page: B stays as it is', async () => {

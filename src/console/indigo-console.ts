@@ -73,7 +73,9 @@ export class IndigoConsole extends LitElement {
   @state() private loadingOlder = false;
   /** A page of the conversation list is on its way. */
   @state() private loadingList = false;
-  @state() private totalMessages = 0;
+  /** The open conversation's message count: 'loading' until its first page is in (the last
+   * conversation's count stayed in the header meanwhile), null if that page failed. */
+  @state() private totalMessages: number | 'loading' | null = 'loading';
   @state() private relay: RelayAnswer | null = null;
   @state() private error = '';
   /**
@@ -163,6 +165,7 @@ export class IndigoConsole extends LitElement {
     this.messages = [];
     this.olderCursor = null;
     this.loadingOlder = false;
+    this.totalMessages = 'loading';
     await this.loadMessages(null);
     if (generation !== this.transcriptGeneration) return;
     await this.updateComplete;
@@ -185,7 +188,9 @@ export class IndigoConsole extends LitElement {
       this.olderCursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
       this.totalMessages = page.totalCount;
     } catch (e) {
-      if (generation === this.transcriptGeneration) this.error = (e as Error).message;
+      if (generation !== this.transcriptGeneration) return;
+      this.error = (e as Error).message;
+      if (this.totalMessages === 'loading') this.totalMessages = null;
     }
   }
 
@@ -420,7 +425,16 @@ export class IndigoConsole extends LitElement {
       <section class="box" aria-labelledby="transcript-title">
         ${
           this.openId
-            ? html`<h3 id="transcript-title" tabindex="-1">Conversation #${this.openId} <small>(${this.totalMessages} messages)</small></h3>
+            ? html`<h3 id="transcript-title" tabindex="-1">
+                  Conversation #${this.openId}
+                  ${
+                    this.totalMessages === 'loading'
+                      ? html`<small>(loading…)</small>`
+                      : this.totalMessages === null
+                        ? nothing
+                        : html`<small>(${this.totalMessages} ${this.totalMessages === 1 ? 'message' : 'messages'})</small>`
+                  }
+                </h3>
                 <div class="exports">
                   Export:
                   <a class="button secondary" href="${this.api}/conversations/${this.openId}/export?format=jsonl" download>JSONL</a>
