@@ -7,7 +7,7 @@ import { aTimeout, expect } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
-import { $, botMessages, mountInlineChat, typeAndEnter, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
+import { $, botMessages, mountInlineChat, sseResponse, typeAndEnter, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
 import type { FakeRelay, Wire } from './fake-relay.test-helper.js';
 
 const relays = useFakeRelays('announce');
@@ -102,6 +102,18 @@ describe('what the live region says', () => {
     await aTimeout(500);
     expect(texts.join(' | ')).to.contain('Spring sale on every bike.');
     expect(texts.join(' | ')).to.contain('1 unread message');
+  });
+
+  it('a message sent while an answer is on its way is said to wait, as its bubble shows', async () => {
+    const r = relays.relay().queue(welcomeChunks(), () => sseResponse([{ type: 'processing.start' }], { stall: true }));
+    const el = mount(r, { mode: 'launcher', open: '' });
+    await waitUntil(() => idleWith(el, 1), 'welcome');
+    await typeAndEnter(el, 'first');
+    await waitUntil(() => el.conversation.transcript.status !== 'idle', 'the answer on its way');
+    const texts = said(el);
+    await typeAndEnter(el, 'second');
+    await waitUntil(() => $(el, '.queued') !== null, 'the second message queued');
+    await waitUntil(() => texts.some((t) => t.includes('Waiting to send')), 'queued said');
   });
 
   it('going offline is said when an error notice is already up', async () => {

@@ -10,7 +10,7 @@ import { AutoScrollController } from '../../controllers/auto-scroll-controller.j
 import { PersistenceController } from '../../controllers/persistence-controller.js';
 import type { SavedState, StorageKind } from '../../controllers/persistence-controller.js';
 import { keywordOf } from '../../controllers/storage.js';
-import { ConversationController } from '../../controllers/conversation-controller.js';
+import { ConversationController, type SendResult } from '../../controllers/conversation-controller.js';
 import { ViewportController } from '../../controllers/viewport-controller.js';
 import { VisibilityController } from '../../controllers/visibility-controller.js';
 import {
@@ -722,10 +722,7 @@ export class IndigoChat extends LitElement {
     if (this.#afterRestore(() => this.send(text))) return true;
     if (typeof text !== 'string' || this.#consentState === 'pending') return false;
     this.#conversation.start();
-    const accepted = this.#conversation.send({ type: 'text', text }) !== 'rejected';
-    // The visitor just acted: show their message and follow the answer.
-    if (accepted) this.#scroller.jumpToLatest();
-    return accepted;
+    return this.#sent(this.#conversation.send({ type: 'text', text }));
   }
 
   /** Send a button payload; `label` is what the visitor's message shows. */
@@ -734,9 +731,16 @@ export class IndigoChat extends LitElement {
     if (typeof payload !== 'string' || payload === '' || this.#consentState === 'pending') return false;
     this.#conversation.start();
     const data = label === undefined ? { type: 'payload' as const, payload } : { type: 'payload' as const, payload, label };
-    const accepted = this.#conversation.send(data) !== 'rejected';
-    if (accepted) this.#scroller.jumpToLatest();
-    return accepted;
+    return this.#sent(this.#conversation.send(data));
+  }
+
+  #sent(result: SendResult): boolean {
+    if (result === 'rejected') return false;
+    // The visitor just acted: show their message and follow the answer.
+    this.#scroller.jumpToLatest();
+    // It waits for the answer on its way: said, as its bubble shows 'Waiting to send'.
+    if (result === 'queued' && this.#panelShown) this.#announce(stringsFor(this.#uiLang).queued);
+    return true;
   }
 
   /** Set profile variables (strings only; other values are dropped). Never shown. */
