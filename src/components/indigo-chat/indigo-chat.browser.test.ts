@@ -367,6 +367,31 @@ describe('<indigo-chat>', () => {
     expect(botMessages(el)[1]!.textContent).to.contain('slow');
   });
 
+  it('a double submit (Enter twice, or Enter then the send button, in one task) sends once, idle or while an answer streams', async () => {
+    const r = relay().queue(welcomeChunks(), sseResponse([{ type: 'processing.start' }], { stall: true }));
+    const el = await mount(r, { mode: 'inline' });
+    await waitUntil(() => el.conversation.transcript.status === 'idle' && botMessages(el).length === 1, 'welcome');
+    const input = $<HTMLTextAreaElement>(el, '[part~="input"]')!;
+    const form = $<HTMLFormElement>(el, 'form[part~="composer"]')!;
+    const twice = (text: string) => {
+      input.value = text;
+      input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
+      form.requestSubmit();
+    };
+    twice('once');
+    await waitUntil(() => r.sent.length === 2, 'the send');
+    await aTimeout(100);
+    expect(r.sent.length).to.equal(2);
+    expect(userMessages(el).length).to.equal(1);
+    expect(userMessages(el)[0]!.textContent).to.contain('once');
+    // The answer stalls: the next one is queued, once.
+    twice('queued once');
+    await el.updateComplete;
+    expect($$(el, '[part~="message-user"].queued').length).to.equal(1);
+    expect(input.value).to.equal('');
+  });
+
   it('renders at most once per frame while chunks stream in', async () => {
     const chunks = generation(
       'g2',
