@@ -13,15 +13,20 @@ const SITE = 'https://shop.example';
 let upstream: MockUpstream;
 let worker: Workerd;
 
+/** The bindings every Worker here needs: the mock platform, a secret, the site's origin. */
+const platform = () => ({
+  INDIGO_API_BASE: upstream.apiBase,
+  INDIGO_PAT: upstream.pat,
+  INDIGO_PROJECT_TOKEN: upstream.projectToken,
+  RELAY_SECRET: 'worker-test-secret-0123456789abcdef',
+  ALLOWED_ORIGINS: SITE,
+});
+
 beforeAll(async () => {
   upstream = await startMockUpstream({ realtime: false });
   const file = await bundle('src/relay/worker.ts', 'neutral');
   worker = await startWorkerd(file, {
-    INDIGO_API_BASE: upstream.apiBase,
-    INDIGO_PAT: upstream.pat,
-    INDIGO_PROJECT_TOKEN: upstream.projectToken,
-    RELAY_SECRET: 'worker-test-secret-0123456789abcdef',
-    ALLOWED_ORIGINS: SITE,
+    ...platform(),
     // No idle or total timeout within the test: only the disconnect can end the upstream.
     // Frequent heartbeats: workerd may notice a gone client only when it writes to it
     // (request.signal does not always fire first), as a real Worker would.
@@ -36,8 +41,9 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-const post = (path: string, body: unknown, init: RequestInit = {}) =>
-  fetch(`${worker.url}${path}`, {
+/** A POST from the site to a Worker (`to`, the first one by default). */
+const post = (path: string, body: unknown, init: RequestInit = {}, to: Workerd = worker) =>
+  fetch(`${to.url}${path}`, {
     method: 'POST',
     headers: { origin: SITE, 'content-type': 'application/json', 'cf-connecting-ip': '203.0.113.5' },
     body: JSON.stringify(body),
@@ -107,11 +113,7 @@ describe('the feedback webhook under workerd (no timer between requests)', () =>
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     const file = await bundle('src/relay/worker.ts', 'neutral');
     hooked = await startWorkerd(file, {
-      INDIGO_API_BASE: upstream.apiBase,
-      INDIGO_PAT: upstream.pat,
-      INDIGO_PROJECT_TOKEN: upstream.projectToken,
-      RELAY_SECRET: 'worker-test-secret-0123456789abcdef',
-      ALLOWED_ORIGINS: SITE,
+      ...platform(),
       FEEDBACK_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
     });
   }, 60_000);
@@ -122,12 +124,7 @@ describe('the feedback webhook under workerd (no timer between requests)', () =>
   });
 
   it('a vote reaches the webhook after its response, and a refused delivery is retried with a later request', async () => {
-    const at = (path: string, body: unknown) =>
-      fetch(`${hooked.url}${path}`, {
-        method: 'POST',
-        headers: { origin: SITE, 'content-type': 'application/json', 'cf-connecting-ip': '203.0.113.6' },
-        body: JSON.stringify(body),
-      });
+    const at = (path: string, body: unknown) => post(path, body, {}, hooked);
     const { sender } = (await (await at('/api/chat/session', {})).json()) as { sender: string };
     const vote = { sender, kind: 'thumbs', value: 'down', reasons: ['wrong'], comment: '', messageId: `${sender.split('.')[0]}.1.0` };
     expect(await (await at('/api/chat/feedback', vote)).json()).toEqual({ ok: true, result: 'created' });

@@ -1,7 +1,7 @@
 /**
- * The feedback route and webhook worker alone, for the store tests (memory and SQLite in feedback.test.ts, Redis
- * in redis-store.test.ts): no server, every sender verified, no rate limit, a webhook that
- * records each body.
+ * The feedback route and webhook worker alone, for the store tests (memory and SQLite in
+ * feedback.test.ts, Redis in redis-store.test.ts): no server, every sender verified, no
+ * rate limit, a webhook that records each body.
  */
 import { expect } from 'vitest';
 import { createFeedbackService } from './route.js';
@@ -40,7 +40,8 @@ export function feedbackService(store: FeedbackStore, now: () => number) {
   return { service, post, delivered };
 }
 
-const SENDER = 'AAAAAAAAAAAAAAAAAAAAAA.' + 'B'.repeat(43);
+/** A well-formed signed sender (the route's verifySender here accepts any). */
+export const SENDER = 'AAAAAAAAAAAAAAAAAAAAAA.' + 'B'.repeat(43);
 
 /** Three changes of one vote in the same millisecond: each reaches the webhook once. */
 export async function expectSameMillisecondChangesDelivered(store: FeedbackStore): Promise<void> {

@@ -9,14 +9,12 @@ import { MemoryFeedbackStore, type FeedbackStore } from './store.js';
 import { createWebhookWorker, signWebhook } from './webhook.js';
 import { validateFeedbackBody } from './validate.js';
 import { relayConfigFromEnv } from '../env.js';
-import { expectRetriedForADay, expectSameMillisecondChangesDelivered, feedbackService } from './feedback-route.test-helper.js';
+import { expectRetriedForADay, expectSameMillisecondChangesDelivered, feedbackService, SENDER } from './feedback-route.test-helper.js';
 
 const closers: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
 });
-
-const SENDER = 'AAAAAAAAAAAAAAAAAAAAAA.' + 'B'.repeat(43);
 
 describe('feedback validation', () => {
   const ok = {
