@@ -79,14 +79,17 @@ const m = measureBundles();
  * +0.09 KB for the reader's scroll kept when its event comes late (a busy main thread, or a
  * resize followed first): the reader's input counts for two frames as well as 700 ms
  * (auto-scroll-controller.ts): 54.4 KB, 66.0 KB; +0.02 KB for a message queued behind the
- * answer on its way said aloud ('Waiting to send', as its bubble shows): 54.4 KB, 66.0 KB.
+ * answer on its way said aloud ('Waiting to send', as its bubble shows): 54.4 KB, 66.0 KB;
+ * +0.02 KB for a tab that follows the new conversation another tab started re-reading its
+ * thumbs and CSAT (the old conversation's answered CSAT was never asked in the new one; the
+ * cross-tab vote sync itself is in the lazy feedback chunk): 54.4 KB, 66.0 KB.
  * Until it is under, these ceilings keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 54_430;
+const FULL_WIDGET_CEILING_GZIP = 54_445;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 65_990;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 66_010;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

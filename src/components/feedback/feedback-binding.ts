@@ -123,6 +123,11 @@ export class FeedbackBinding {
   }
 
   /** A new conversation: forget votes and CSAT (stored ones too, so load first if needed). */
+  /** This tab now shows the conversation another tab started (another sender). */
+  followed(): void {
+    this.#s?.ctl.followed();
+  }
+
   reset(): void {
     if (this.#s) this.#s.ctl.reset();
     else if (this.el.conversation.sender)

@@ -49,6 +49,8 @@ export interface FeedbackHost extends ReactiveControllerHost {
 
 interface Saved {
   v: 1;
+  /** The conversation these votes are for (absent in saves before 2026-12-02). */
+  sender?: string | null;
   votes: Record<string, Vote>;
   csat: CsatState;
   outbox: { detail: FeedbackDetail; sender: string }[];
@@ -81,6 +83,46 @@ const isThumb = (v: unknown): v is ThumbValue => v === 'up' || v === 'down';
 const text = (v: unknown): string => (typeof v === 'string' ? v.slice(0, FEEDBACK_COMMENT_MAX) : '');
 /** A comment as the relay takes it: nothing it would refuse (a refused vote loses its reasons too). */
 const comment = (v: string): string => v.replace(new RegExp(COMMENT_CONTROL, 'g'), '').slice(0, FEEDBACK_COMMENT_MAX);
+
+/** How far a vote went: changed beats first, completed (reasons sent or thumbs up) beats open. */
+const progress = (v: Vote): number => v.changes * 2 + (v.done ? 1 : 0);
+
+/**
+ * The saved feedback under `key` (or `raw`, a value just written there), rebuilt field by
+ * field (another script may have edited it: a missing list or a comment that is not a
+ * string would throw in the view, breaking the element). Null when absent or unreadable.
+ */
+function readSaved(
+  store: Storage | null,
+  key: string,
+  raw: string | null = store?.getItem(key) ?? null,
+): { sender: string | null; votes: Map<string, Vote>; csat: CsatState; outbox: Saved['outbox'] } | null {
+  try {
+    const saved = raw ? (JSON.parse(raw) as Partial<Saved>) : null;
+    if (saved?.v !== 1) return null;
+    const votes: [string, Vote][] = [];
+    for (const [id, v] of Object.entries(saved.votes ?? {})) if (isThumb(v?.value)) votes.push([id, readVote(v)]);
+    const c = saved.csat;
+    return {
+      sender: typeof saved.sender === 'string' ? saved.sender : null,
+      votes: new Map(votes),
+      csat:
+        c && ['none', 'asking', 'done'].includes(c.state)
+          ? {
+              state: c.state,
+              score: Number.isInteger(c.score) && c.score! >= CSAT_MIN && c.score! <= CSAT_MAX ? c.score : null,
+              comment: text(c.comment),
+            }
+          : NO_CSAT,
+      // The relay validates what is sent; only the shape the sender loop reads is checked here.
+      outbox: (Array.isArray(saved.outbox) ? saved.outbox : [])
+        .filter((o) => typeof o?.sender === 'string' && typeof o.detail === 'object' && o.detail !== null)
+        .slice(-MAX_OUTBOX),
+    };
+  } catch {
+    return null; // Unreadable: start empty.
+  }
+}
 
 /** A saved vote from valid fields only (`v.value` already checked). */
 function readVote(v: Vote): Vote {
@@ -116,11 +158,13 @@ export class FeedbackController implements ReactiveController {
   hostConnected(): void {
     this.#connected = true;
     this.#load();
+    addEventListener('storage', this.#onStorage);
     if (this.#outbox.length) this.#schedule(1000);
   }
 
   hostDisconnected(): void {
     this.#connected = false;
+    removeEventListener('storage', this.#onStorage);
     clearTimeout(this.#timer);
     this.#timer = undefined;
   }
@@ -129,40 +173,49 @@ export class FeedbackController implements ReactiveController {
     // Another chat on the page holds the key: its votes, CSAT and outbox are not this one's.
     if (this.#loadedKey === this.#key || !this.host.ownsKey) return;
     this.#loadedKey = this.#key;
-    const store = pickStorage(this.host.storage);
-    try {
-      const raw = store?.getItem(this.#key);
-      const saved = raw ? (JSON.parse(raw) as Partial<Saved>) : null;
-      if (saved?.v !== 1) return;
-      // Rebuilt field by field (another script may have edited it): a missing list or a
-      // comment that is not a string would throw in the view, breaking the element.
-      const votes: [string, Vote][] = [];
-      for (const [id, v] of Object.entries(saved.votes ?? {})) if (isThumb(v?.value)) votes.push([id, readVote(v)]);
-      this.votes = new Map(votes);
-      const c = saved.csat;
-      this.csat =
-        c && ['none', 'asking', 'done'].includes(c.state)
-          ? {
-              state: c.state,
-              score: Number.isInteger(c.score) && c.score! >= CSAT_MIN && c.score! <= CSAT_MAX ? c.score : null,
-              comment: text(c.comment),
-            }
-          : NO_CSAT;
-      // The relay validates what is sent; only the shape the sender loop reads is checked here.
-      this.#outbox = (Array.isArray(saved.outbox) ? saved.outbox : [])
-        .filter((o) => typeof o?.sender === 'string' && typeof o.detail === 'object' && o.detail !== null)
-        .slice(-MAX_OUTBOX);
-    } catch {
-      // Unreadable: start empty.
-    }
+    const saved = readSaved(pickStorage(this.host.storage), this.#key);
+    if (!saved) return;
+    this.votes = saved.votes;
+    this.csat = saved.csat;
+    this.#outbox = saved.outbox;
   }
+
+  /**
+   * Another tab of the site saved this conversation's feedback (a `storage` event: only
+   * other documents get it, only for localStorage). What the visitor did there shows here,
+   * so a vote is not offered again and this tab's next save does not write it away
+   * (docs/decisions/two-tabs-one-conversation.md). Only for the same conversation (sender),
+   * and only what is further on: a vote absent here or changed/completed there; a CSAT
+   * answered or dismissed there (never a question popped up here). Nothing here is removed,
+   * and this tab's outbox stays its own to deliver.
+   */
+  readonly #onStorage = (e: StorageEvent): void => {
+    const store = pickStorage(this.host.storage);
+    if (e.key !== this.#key || e.newValue === null || !store || e.storageArea !== store || !this.host.ownsKey) return;
+    const theirs = readSaved(store, this.#key, e.newValue);
+    if (!theirs || theirs.sender === null || theirs.sender !== this.host.sender) return;
+    let changed = false;
+    for (const [id, v] of theirs.votes) {
+      const mine = this.votes.get(id);
+      if (!mine || progress(v) > progress(mine)) {
+        this.votes.set(id, v);
+        changed = true;
+      }
+    }
+    if (theirs.csat.state === 'done' && this.csat.state !== 'done') {
+      this.csat = theirs.csat;
+      changed = true;
+    }
+    if (changed) this.host.requestUpdate();
+  };
 
   #save(): void {
     const store = this.host.mayStore ? pickStorage(this.host.storage) : null;
     if (!store) return;
     const votes = Object.fromEntries([...this.votes].slice(-MAX_VOTES));
     try {
-      store.setItem(this.#key, JSON.stringify({ v: 1, votes, csat: this.csat, outbox: this.#outbox } satisfies Saved));
+      const saved: Saved = { v: 1, sender: this.host.sender, votes, csat: this.csat, outbox: this.#outbox };
+      store.setItem(this.#key, JSON.stringify(saved));
     } catch {
       // Full or blocked: the votes live in memory.
     }
@@ -173,6 +226,19 @@ export class FeedbackController implements ReactiveController {
     this.votes = new Map();
     this.csat = NO_CSAT;
     this.#save();
+    this.host.requestUpdate();
+  }
+
+  /**
+   * This tab now shows another conversation, one another tab started: its feedback is what
+   * that tab saved for it, if anything, not this tab's for the old one (a CSAT answered
+   * there would never be asked in the new one). Not saved: the other tab holds it.
+   */
+  followed(): void {
+    const saved = readSaved(pickStorage(this.host.storage), this.#key);
+    const same = saved !== null && saved.sender !== null && saved.sender === this.host.sender;
+    this.votes = same ? saved.votes : new Map<string, Vote>();
+    this.csat = same ? saved.csat : NO_CSAT;
     this.host.requestUpdate();
   }
 

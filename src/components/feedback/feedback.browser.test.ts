@@ -4,10 +4,20 @@ import { sendKeys } from '@web/test-runner-commands';
 import { http, HttpResponse } from 'msw';
 import '../../define.js';
 import type { IndigoChat } from '../indigo-chat/indigo-chat.js';
-import { $, $$, botMessages, sseResponse, useFakeRelays, welcomeChunks, type FakeRelay } from '../indigo-chat/fake-relay.test-helper.js';
+import {
+  $,
+  $$,
+  botMessages,
+  sseResponse,
+  useFakeRelays,
+  userMessages,
+  welcomeChunks,
+  type FakeRelay,
+} from '../indigo-chat/fake-relay.test-helper.js';
 import type { IndigoChatFeedbackEvent } from '../../events/index.js';
 import type { FeedbackDetail } from '../../core/platform/feedback.js';
 import { loadAxe } from '../blocks/blocks.test-helper.js';
+import { storageKey } from '../../controllers/storage.js';
 import { forcedColors, forcedRule, systemColor } from '../../../test/support/forced-colors.js';
 
 const relays = useFakeRelays('fb');
@@ -559,5 +569,119 @@ describe('CSAT, from the review of its paths', () => {
     second.csatIdleMs = 30;
     await ask(second, 'uno', 2);
     await waitUntil(() => card(second), 'the second chat asked too');
+  });
+});
+
+describe('feedback in two tabs of one conversation', () => {
+  /** Another tab of the same origin writes the key: a real `storage` event here, seen by `seen()`. */
+  function otherTab(): { set(key: string, value: unknown): Promise<void>; close(): void } {
+    const frame = document.createElement('iframe');
+    document.body.append(frame);
+    const store = frame.contentWindow!.localStorage;
+    return {
+      set: (key, value) =>
+        new Promise<void>((res) => {
+          const raw = typeof value === 'string' ? value : JSON.stringify(value);
+          const seen = (e: StorageEvent) => {
+            if (e.key !== key || e.newValue !== raw) return;
+            removeEventListener('storage', seen);
+            setTimeout(res); // after every listener of this event, the element's included
+          };
+          addEventListener('storage', seen);
+          store.setItem(key, raw);
+        }),
+      close: () => frame.remove(),
+    };
+  }
+  const vote = (value: 'up' | 'down', changes: number, done: boolean, reasons: string[] = []) => ({
+    value,
+    first: value,
+    changes,
+    reasons,
+    comment: '',
+    details: value === 'down' && !done,
+    done,
+  });
+
+  it('shows a vote or a CSAT answer given in the other tab; an older or another conversation’s save changes nothing', async () => {
+    const { r } = relay();
+    const el = await mount(r, { id: `tabs-${n}`, csat: '2' });
+    el.csatIdleMs = 10;
+    await ask(el, 'one', 2);
+    await ask(el, 'two', 3);
+    await waitUntil(() => $(el, 'form[part~="csat"]'), 'CSAT asked here');
+    const key = `${storageKey(r.path, el.id)}:feedback`;
+    const sender = el.conversation.sender!;
+    const [a2, a3] = [2, 3].map((t) => `${sender.split('.')[0]}.${t}.0`) as [string, string];
+    const answer = (i: number) => botMessages(el)[i]!;
+    // Here: answer 3 up, then changed to down (its reasons form open).
+    thumb(answer(2), 'up').click();
+    await el.updateComplete;
+    thumb(answer(2), 'down').click();
+    await el.updateComplete;
+    const csatDone = { state: 'done', score: 4, comment: '' };
+    const tab = otherTab();
+    try {
+      // Another conversation's save (another sender): nothing of it here.
+      await tab.set(key, { v: 1, sender: `${sender}x`, votes: { [a2]: vote('up', 0, true) }, csat: csatDone, outbox: [] });
+      await el.updateComplete;
+      expect(thumb(answer(1), 'up').getAttribute('aria-pressed')).to.equal('false');
+      expect($(el, 'form[part~="csat"]'), 'CSAT still asked').not.to.equal(null);
+      // This conversation: answer 2 voted down there, CSAT answered there; its copy of answer 3 is older.
+      await tab.set(key, {
+        v: 1,
+        sender,
+        votes: { [a2]: vote('down', 0, true, ['wrong']), [a3]: vote('up', 0, true) },
+        csat: csatDone,
+        outbox: [],
+      });
+      await el.updateComplete;
+      expect(thumb(answer(1), 'down').getAttribute('aria-pressed')).to.equal('true');
+      expect(thumb(answer(2), 'down').getAttribute('aria-pressed'), 'the change made here stays').to.equal('true');
+      expect(answer(2).querySelector('[part~="feedback-reason"]'), 'its reasons still open').not.to.equal(null);
+      expect($(el, 'form[part~="csat"]'), 'answered there: not asked here any more').to.equal(null);
+      // This tab's next save keeps what the other tab did.
+      answer(2).querySelector<HTMLButtonElement>('[part~="feedback-reason"]')!.click();
+      await el.updateComplete;
+      const saved = JSON.parse(localStorage.getItem(key)!) as {
+        sender: string;
+        votes: Record<string, { value: string }>;
+        csat: { state: string };
+      };
+      expect(saved.sender).to.equal(sender);
+      expect(saved.votes[a2]!.value).to.equal('down');
+      expect(saved.votes[a3]!.value).to.equal('down');
+      expect(saved.csat.state).to.equal('done');
+    } finally {
+      tab.close();
+    }
+  });
+
+  it('following the new conversation another tab started, CSAT is asked for it (not carried from the old one)', async () => {
+    const { r } = relay();
+    const el = await mount(r, { id: `follow-${n}`, csat: '2' });
+    el.csatIdleMs = 10;
+    await ask(el, 'one', 2);
+    await ask(el, 'two', 3);
+    await waitUntil(() => $(el, 'form[part~="csat"]'), 'asked');
+    $<HTMLButtonElement>(el, '.csat-later')!.click();
+    await el.updateComplete;
+    expect($(el, 'form[part~="csat"]'), 'dismissed').to.equal(null);
+    // The other tab restarted: a new conversation (another sender) with one exchange, saved.
+    const other = relay();
+    const started = await mount(other.r, { id: el.id });
+    await ask(started, 'elsewhere', 2);
+    started.remove();
+    const raw = localStorage.getItem(storageKey(other.r.path, el.id))!;
+    const firstSender = el.conversation.sender;
+    const tab = otherTab();
+    try {
+      await tab.set(storageKey(r.path, el.id), raw);
+      await waitUntil(() => userMessages(el).length === 1 && el.conversation.sender !== firstSender, 'the new conversation followed');
+      await ask(el, 'three', 3);
+      await waitUntil(() => $(el, 'form[part~="csat"]'), 'asked in the new conversation');
+    } finally {
+      tab.close();
+    }
   });
 });

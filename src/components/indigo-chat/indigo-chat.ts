@@ -681,7 +681,9 @@ export class IndigoChat extends LitElement {
   #fromOtherTab(saved: SavedState): void {
     const c = this.#conversation;
     if (this.#restoring || c.inFlight || c.queued.length > 0 || (this.consent === 'required' && !saved.consent)) return;
+    const other = saved.sender !== c.sender;
     this.#takeConversation(saved);
+    if (other) this.#feedback.followed();
     this.requestUpdate();
   }
 
