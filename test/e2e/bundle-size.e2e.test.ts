@@ -82,14 +82,17 @@ const m = measureBundles();
  * answer on its way said aloud ('Waiting to send', as its bubble shows): 54.4 KB, 66.0 KB;
  * +0.02 KB for a tab that follows the new conversation another tab started re-reading its
  * thumbs and CSAT (the old conversation's answered CSAT was never asked in the new one; the
- * cross-tab vote sync itself is in the lazy feedback chunk): 54.4 KB, 66.0 KB.
+ * cross-tab vote sync itself is in the lazy feedback chunk): 54.4 KB, 66.0 KB; +0.11 KB for
+ * a part or language pack whose import failed (offline, a CDN hiccup) fetched again when the
+ * chat opens and when the connection comes back, its fallback replaced by the content (it
+ * stayed a fallback, or English, until a reload; open-time-bytes.md): 54.6 KB, 66.1 KB.
  * Until it is under, these ceilings keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 54_445;
+const FULL_WIDGET_CEILING_GZIP = 54_560;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 66_010;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 66_125;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

@@ -4,7 +4,7 @@
 import { expect } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import type { Block } from '../../core/conversation/types.js';
-import { lazyTesting } from './lazy-part.js';
+import { lazyTesting, retryFailedParts } from './lazy-part.js';
 import { mapUrl } from './render-blocks.js';
 import { botMessage, microtask, mount } from './blocks.test-helper.js';
 
@@ -158,5 +158,37 @@ describe('lazy blocks', () => {
     const again = mount();
     again.draw(botMessage([carousel]));
     expect(again.all('[part~="carousel"]')).to.have.length(1);
+  });
+
+  it('a failed import is tried again only when asked (retryFailedParts), and the fallback on screen becomes the carousel', async () => {
+    let fail = true;
+    let imports = 0;
+    lazyTesting.override('carousel', () => {
+      imports++;
+      return fail ? Promise.reject(new Error('chunk failed')) : import('./carousel.js');
+    });
+    const m = mount();
+    m.draw(botMessage([carousel]));
+    await waitUntil(() => m.all('.lazy-part').length === 0, 'fallback shown');
+    // Renders while it is failed show the fallback and fetch nothing.
+    m.draw(botMessage([text, carousel]));
+    await microtask();
+    expect([imports, m.all('[part~="carousel"]').length, m.all('.lazy-part').length]).to.deep.equal([1, 0, 0]);
+    expect(m.root.textContent).to.contain('Title 2');
+    // Still failing: the fallback stays (never a placeholder in its place).
+    retryFailedParts();
+    expect(m.all('.lazy-part')).to.have.length(0);
+    await waitUntil(() => imports === 2, 'tried again');
+    await microtask();
+    expect(m.root.textContent).to.contain('Title 2');
+    fail = false;
+    retryFailedParts();
+    await waitUntil(() => m.all('[part~="carousel"]').length === 1, 'the carousel in place of its fallback');
+    expect(m.all('[part~="card"]')).to.have.length(2);
+    expect(getComputedStyle(m.one('.carousel-strip')).scrollSnapType).to.contain('x');
+    // Loaded: nothing more to try.
+    retryFailedParts();
+    await microtask();
+    expect(imports).to.equal(3);
   });
 });

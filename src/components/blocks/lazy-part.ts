@@ -5,7 +5,8 @@
  *
  * `lazyPart(part, draw, placeholder, fallback)` renders `draw(module)` when the module is
  * loaded, else `placeholder()` (a box of the right kind) until it arrives, or `fallback()`
- * (the block's text and links, never less) when the import failed.
+ * (the block's text and links, never less) when the import failed, until a retry
+ * (retryFailedParts) brings the module.
  */
 import type { ChildPart, CSSResult } from 'lit';
 import { AsyncDirective } from 'lit/async-directive.js';
@@ -14,8 +15,10 @@ import { directive } from 'lit/directive.js';
 export interface LazyModule<M> {
   /** The module once loaded. */
   mod?: M;
-  /** The import failed (this page keeps the fallback; a reload tries again). */
+  /** The last import failed: the fallback shows until retryFailedParts() loads it. */
   failed?: boolean;
+  /** Settles when the module is loaded, after failures too (a fallback then swaps in the content). */
+  arrived: Promise<M>;
   load(): Promise<M>;
 }
 
@@ -25,6 +28,8 @@ interface Registered {
   prefetch: boolean;
   /** Forgets what was loaded (tests replacing the importer, see lazyTesting). */
   reset(): void;
+  /** Imports again if the last import failed. */
+  retry(): void;
 }
 
 const registry = new Map<string, Registered>();
@@ -36,12 +41,21 @@ const registry = new Map<string, Registered>();
  */
 export function lazyModule<M>(name: string, importer: () => Promise<M>, prefetch = true): LazyModule<M> {
   let pending: Promise<M> | undefined;
+  // Failed and not tried again yet (retryFailedParts). `failed` itself stays set while a
+  // retry runs, so a fallback on screen is not replaced by a placeholder meanwhile.
+  let retryable = false;
+  let arrive!: (mod: M) => void;
   const lazy: LazyModule<M> = {
+    arrived: new Promise((resolve) => (arrive = resolve)),
     load() {
       pending ??= (registry.get(name)!.importer() as Promise<M>).then(
-        (mod) => (lazy.mod = mod),
+        (mod) => {
+          delete lazy.failed;
+          arrive(mod);
+          return (lazy.mod = mod);
+        },
         (error: unknown) => {
-          lazy.failed = true;
+          lazy.failed = retryable = true;
           throw error;
         },
       );
@@ -50,11 +64,32 @@ export function lazyModule<M>(name: string, importer: () => Promise<M>, prefetch
   };
   const reset = () => {
     pending = undefined;
+    retryable = false;
+    lazy.arrived = new Promise((resolve) => (arrive = resolve));
     delete lazy.mod;
     delete lazy.failed;
   };
-  registry.set(name, { lazy, importer, prefetch, reset });
+  const retry = () => {
+    if (retryable) {
+      retryable = false;
+      pending = undefined;
+      // Only what was asked for (a fallback shows, or it was prefetched) is fetched again.
+      lazy.load().catch(() => {});
+    }
+  };
+  registry.set(name, { lazy, importer, prefetch, reset, retry });
   return lazy;
+}
+
+/**
+ * Import again every part whose import failed (offline, a CDN hiccup): the element calls
+ * it when the chat opens and when the connection comes back. A fallback on screen swaps in
+ * the content when it arrives. Chromium and WebKit fetch a failed module again; Firefox
+ * keeps a module that failed to load failed for the page (its module map), so there the
+ * fallback stays until a reload.
+ */
+export function retryFailedParts(): void {
+  for (const part of registry.values()) part.retry();
 }
 
 /**
@@ -128,7 +163,10 @@ class LazyPartDirective extends AsyncDirective {
   #settled(): unknown {
     const [lazy, draw, , fallback] = this.#args!;
     const mod = lazy.mod as { styles?: CSSResult } | undefined;
-    if (!mod) return fallback();
+    if (!mod) {
+      void lazy.arrived.then(() => this.#settleLater(lazy));
+      return fallback();
+    }
     if (mod.styles && this.#node) adoptStyles(this.#node, mod.styles);
     return draw(mod);
   }

@@ -24,7 +24,7 @@ import {
 } from '../../events/index.js';
 import type { FetchLike, Timeouts } from '../../transport/transport.js';
 import { blockStyles, renderBotBlocks } from '../blocks/render-blocks.js';
-import { adoptStyles, lazyModule, prefetchParts } from '../blocks/lazy-part.js';
+import { adoptStyles, lazyModule, prefetchParts, retryFailedParts } from '../blocks/lazy-part.js';
 import { safeUrl } from '../../html/url-policy.js';
 import { ensureSanitizer, sanitizerStatus } from '../../html/sanitize.js';
 import { blockStrings } from '../blocks/strings.js';
@@ -794,11 +794,9 @@ export class IndigoChat extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.#focused = this.shadowRoot?.activeElement;
-    if (changed.has('lang')) {
-      const wanted = this.#wantedLang;
-      if (!isReady(wanted)) void loadLocale(wanted).then(() => this.requestUpdate());
-    }
-    if (changed.has('open') && this.open) this.unread = 0;
+    const opened = changed.has('open') && this.open;
+    if (changed.has('lang') || opened) this.#fetchMissing();
+    if (opened) this.unread = 0;
     // Nothing goes out before the visitor shows the widget, nor before consent.
     if ((this.mode === 'launcher' ? this.open : this.#visibility.seen) && this.#consentState !== 'pending') {
       this.#conversation.start();
@@ -938,8 +936,19 @@ export class IndigoChat extends LitElement {
     this.#feedback.transcriptChanged(prev, next);
   }
 
+  /**
+   * The language pack, and parts whose import failed (offline, a CDN hiccup): fetched again
+   * when the chat opens and when the connection comes back (docs/decisions/open-time-bytes.md).
+   */
+  #fetchMissing(): void {
+    retryFailedParts();
+    const wanted = this.#wantedLang;
+    if (!isReady(wanted)) void loadLocale(wanted).then(() => this.requestUpdate());
+  }
+
   readonly #onConnectivity = (e: Event): void => {
     const online = e.type === 'online';
+    if (online) this.#fetchMissing();
     this.offline = !online;
     this.#conversation.apply({ type: 'connectivity', online, at: Date.now() });
   };

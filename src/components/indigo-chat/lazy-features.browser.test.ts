@@ -205,3 +205,51 @@ describe('header menu behaviour on demand', () => {
     expect(button.getAttribute('aria-expanded')).to.equal('true');
   });
 });
+
+describe('a part whose import failed', () => {
+  const bikes = [
+    { type: 'processing.start' },
+    { type: 'carousel.start', data: { carousel_id: 5 } },
+    ...[1, 2].flatMap((i) => [
+      { type: 'carousel.card.start', card_index: i, carousel_id: 5, data: { title: `Bike ${i}`, description: 'A bike', image: null } },
+      { type: 'carousel.card.button', card_index: i, carousel_id: 5, data: { label: `Pick ${i}`, payload: `p${i}` } },
+      { type: 'carousel.card.end', card_index: i, carousel_id: 5 },
+    ]),
+    { type: 'carousel.end', data: { carousel_id: 5 } },
+    { type: 'processing.end' },
+  ];
+
+  it('is fetched again when the chat opens again and when the connection comes back; the carousel replaces its fallback', async () => {
+    let fail = true;
+    const imports = counted('carousel', () => (fail ? Promise.reject(new Error('chunk failed')) : import('../blocks/carousel.js')));
+    const r = relays.relay().queue(welcomeChunks()).queue(bikes);
+    const el = document.createElement('indigo-chat');
+    el.setAttribute('relay', r.path);
+    el.setAttribute('storage', 'none');
+    el.id = `lazyfeat-retry-${++n}`;
+    document.body.append(el);
+    el.show();
+    await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
+    el.send('bikes');
+    await waitUntil(
+      () => botMessages(el)[1]?.textContent.includes('Bike 2') && el.conversation.transcript.status === 'idle',
+      'the fallback',
+    );
+    await aTimeout(50);
+    expect($(el, '[part~="carousel"]')).to.equal(null);
+    const tried = imports.count;
+    // Renders meanwhile fetch nothing; opening the chat again tries once more (still failing: the fallback stays).
+    el.hide();
+    await el.updateComplete;
+    expect(imports.count).to.equal(tried);
+    el.show();
+    await waitUntil(() => imports.count === tried + 1, 'tried again on open');
+    await aTimeout(20);
+    expect(botMessages(el)[1]!.textContent).to.contain('Bike 2');
+    expect($(el, '.lazy-part')).to.equal(null);
+    fail = false;
+    window.dispatchEvent(new Event('online'));
+    await waitUntil(() => $(el, '[part~="carousel"]'), 'the carousel once the connection is back');
+    expect(imports.count).to.equal(tried + 2);
+  });
+});
