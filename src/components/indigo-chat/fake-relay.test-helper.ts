@@ -45,6 +45,22 @@ export const welcomeChunks = (text = 'Hello! How can I help?'): Wire[] => [
   { type: 'processing.end' },
 ];
 
+/** An answer's chunks: a carousel (`carouselId`) of `cards` cards, `Bike i` with a button `Pick i` each. */
+export const carouselChunks = (carouselId: number, cards = 2): Wire[] => [
+  { type: 'carousel.start', data: { carousel_id: carouselId } },
+  ...Array.from({ length: cards }, (_, k) => k + 1).flatMap((i) => [
+    {
+      type: 'carousel.card.start',
+      card_index: i,
+      carousel_id: carouselId,
+      data: { title: `Bike ${i}`, description: 'A bike', image: null },
+    },
+    { type: 'carousel.card.button', card_index: i, carousel_id: carouselId, data: { label: `Pick ${i}`, payload: `p${i}` } },
+    { type: 'carousel.card.end', card_index: i, carousel_id: carouselId },
+  ]),
+  { type: 'carousel.end', data: { carousel_id: carouselId } },
+];
+
 export class FakeRelay {
   readonly path: string;
   sessions = 0;

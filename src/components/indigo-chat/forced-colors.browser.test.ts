@@ -15,7 +15,7 @@ import { forcedColors, forcedRule, opaque, systemColor } from '../../../test/sup
 import '../../define.js';
 import { mountShell } from '../../loader/shell.js';
 import type { IndigoChat } from './indigo-chat.js';
-import { $, botMessages, sseResponse, useFakeRelays, welcomeChunks, type Reply } from './fake-relay.test-helper.js';
+import { $, botMessages, carouselChunks, sseResponse, useFakeRelays, welcomeChunks, type Reply } from './fake-relay.test-helper.js';
 
 const relays = useFakeRelays('forced');
 let n = 0;
@@ -229,13 +229,7 @@ describe('forced colors', () => {
         { type: 'processing.start' },
         { type: 'text', data: { text: '<p>See <a href="https://indigo.ai/">the site</a>.</p>' } },
         { type: 'link', data: { label: 'Call us', url: 'tel:+390212345678' } },
-        { type: 'carousel.start', data: { carousel_id: 5 } },
-        ...[1, 2].flatMap((i) => [
-          { type: 'carousel.card.start', card_index: i, carousel_id: 5, data: { title: `Bike ${i}`, description: 'A bike', image: null } },
-          { type: 'carousel.card.button', card_index: i, carousel_id: 5, data: { label: `Pick ${i}`, payload: `p${i}` } },
-          { type: 'carousel.card.end', card_index: i, carousel_id: 5 },
-        ]),
-        { type: 'carousel.end', data: { carousel_id: 5 } },
+        ...carouselChunks(5),
         { type: 'processing.end' },
       ],
     ]);

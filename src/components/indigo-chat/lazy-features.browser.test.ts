@@ -4,7 +4,7 @@ import { aTimeout, expect } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
-import { $, botMessages, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
+import { $, botMessages, carouselChunks, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
 import { lazyTesting } from '../blocks/lazy-part.js';
 import { createTranscript, reduce } from '../../core/index.js';
 
@@ -207,17 +207,7 @@ describe('header menu behaviour on demand', () => {
 });
 
 describe('a part whose import failed', () => {
-  const bikes = [
-    { type: 'processing.start' },
-    { type: 'carousel.start', data: { carousel_id: 5 } },
-    ...[1, 2].flatMap((i) => [
-      { type: 'carousel.card.start', card_index: i, carousel_id: 5, data: { title: `Bike ${i}`, description: 'A bike', image: null } },
-      { type: 'carousel.card.button', card_index: i, carousel_id: 5, data: { label: `Pick ${i}`, payload: `p${i}` } },
-      { type: 'carousel.card.end', card_index: i, carousel_id: 5 },
-    ]),
-    { type: 'carousel.end', data: { carousel_id: 5 } },
-    { type: 'processing.end' },
-  ];
+  const bikes = [{ type: 'processing.start' }, ...carouselChunks(5), { type: 'processing.end' }];
 
   it('is fetched again when the chat opens again and when the connection comes back; the carousel replaces its fallback', async () => {
     let fail = true;
