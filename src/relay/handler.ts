@@ -133,8 +133,9 @@ export interface RelayRequestInfo {
   observer?: RequestObserver;
   /**
    * A runtime that ends a request's work with its response (a Cloudflare Worker's
-   * `ctx.waitUntil`): the feedback webhook's deliveries are handed to it, and each request
-   * also delivers what is due for retry, since such a runtime has no timer between requests.
+   * `ctx.waitUntil`): the feedback webhook's deliveries are handed to it, and requests (at
+   * most one a second) also deliver what is due for retry, since such a runtime has no
+   * timer between requests.
    */
   waitUntil?: (work: Promise<unknown>) => void;
 }
@@ -528,9 +529,16 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     }
   };
 
+  // Where nothing runs between requests (a Worker: `waitUntil`), requests drive the webhook's
+  // retries: at most one due-items read a second, not one per request (a shared store on
+  // the edge is a round trip). A vote's own delivery is handed over by its route.
+  let dueCheckedAt = -Infinity;
   const handler: RelayHandler = async (request, info) => {
     let origin: string | null = null;
-    if (info?.waitUntil && feedback.webhook) info.waitUntil(feedback.webhook.kick());
+    if (info?.waitUntil && feedback.webhook && now() - dueCheckedAt >= 1000) {
+      dueCheckedAt = now();
+      info.waitUntil(feedback.webhook.kick());
+    }
     try {
       const url = new URL(request.url);
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;

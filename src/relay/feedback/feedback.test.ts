@@ -9,6 +9,8 @@ import { MemoryFeedbackStore, type FeedbackStore } from './store.js';
 import { createWebhookWorker, signWebhook } from './webhook.js';
 import { validateFeedbackBody } from './validate.js';
 import { relayConfigFromEnv } from '../env.js';
+import { createRelay, type RelayRequestInfo } from '../handler.js';
+import { PAT } from '../fake-platform.test-helper.js';
 import { expectRetriedForADay, expectSameMillisecondChangesDelivered, feedbackService, SENDER } from './feedback-route.test-helper.js';
 
 const closers: (() => Promise<unknown>)[] = [];
@@ -362,6 +364,38 @@ describe('webhook outbox', () => {
     expect(calls).toBe(2);
     expect(logged[0]![0]).toBe('error');
     expect(logged[0]![2]).toEqual({ error: 'store down' });
+  });
+
+  it('where requests drive the retries (waitUntil), they read the due items at most once a second', async () => {
+    const store = new MemoryFeedbackStore();
+    let reads = 0;
+    const claimDue = store.claimDue.bind(store);
+    store.claimDue = (...args) => {
+      reads++;
+      return claimDue(...args);
+    };
+    let t = 1_000_000;
+    const relay = createRelay({
+      apiBase: 'https://platform.test/',
+      projectToken: 'proj-1',
+      pat: PAT,
+      secret: 'test-secret-test-secret-test-secret',
+      now: () => t,
+      feedback: { store, webhookUrl: 'https://hooks.example/feedback', webhookFetch: async () => new Response(null, { status: 204 }) },
+    });
+    const handed: Promise<unknown>[] = [];
+    const info: RelayRequestInfo = { waitUntil: (work) => void handed.push(work) };
+    const request = () => relay(new Request('https://relay.example/elsewhere'), info);
+    for (let i = 0; i < 5; i++) expect((await request()).status).toBe(404);
+    await Promise.all(handed);
+    expect([handed.length, reads]).toEqual([1, 1]);
+    t += 999;
+    await request();
+    expect(handed.length).toBe(1);
+    t += 1;
+    await request();
+    await Promise.all(handed);
+    expect([handed.length, reads]).toEqual([2, 2]);
   });
 
   it('retention deletes feedback older than the limit', async () => {
