@@ -32,7 +32,8 @@ export const TRUSTED_TYPES_POLICY_NAMES: readonly string[] = Object.freeze(['ind
 export type SanitizerEngineName = 'native' | 'dompurify';
 /**
  * Always `ready` where the native API exists; else `idle` until {@link ensureSanitizer}
- * starts the DOMPurify load, `loading` until it settles, then `ready` or `failed`.
+ * starts the DOMPurify load, `loading` until it settles, then `ready` or `failed` (also
+ * while a later {@link ensureSanitizer} tries again, until it succeeds).
  */
 export type SanitizerStatus = 'ready' | 'idle' | 'loading' | 'failed';
 
@@ -87,7 +88,8 @@ export function ensureSanitizer(): Promise<void> {
 
 /** See {@link SanitizerStatus}; `failed` sanitizes to plain text until a retry succeeds. */
 export function sanitizerStatus(): SanitizerStatus {
-  return tryNative() || engine ? 'ready' : loading ? 'loading' : failed ? 'failed' : 'idle';
+  // `failed` while a retry loads: what was shown as plain text stays shown meanwhile.
+  return tryNative() || engine ? 'ready' : failed ? 'failed' : loading ? 'loading' : 'idle';
 }
 
 /** The engine in use, or null before one is ready. */

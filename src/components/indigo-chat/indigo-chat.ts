@@ -937,11 +937,13 @@ export class IndigoChat extends LitElement {
   }
 
   /**
-   * The language pack, and parts whose import failed (offline, a CDN hiccup): fetched again
-   * when the chat opens and when the connection comes back (docs/decisions/open-time-bytes.md).
+   * The language pack, parts and the DOMPurify fallback whose import failed (offline, a CDN
+   * hiccup): fetched again when the chat opens and when the connection comes back
+   * (docs/decisions/open-time-bytes.md).
    */
   #fetchMissing(): void {
     retryFailedParts();
+    if (sanitizerStatus() === 'failed') void ensureSanitizer().then(this.#onSanitizerSettled, this.#onSanitizerSettled);
     const wanted = this.#wantedLang;
     if (!isReady(wanted)) void loadLocale(wanted).then(() => this.requestUpdate());
   }

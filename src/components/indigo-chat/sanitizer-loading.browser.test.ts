@@ -70,6 +70,38 @@ describe('<indigo-chat> with the DOMPurify fallback', () => {
     expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
   });
 
+  it('after a failed load, the connection coming back loads it: later answers are formatted, nothing shown disappears meanwhile', async () => {
+    let fail = true;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    resetSanitizerForTests('dompurify', async () => {
+      if (fail) throw new Error('chunk unreachable');
+      await gate;
+      return import('../../html/sanitize-dompurify.js');
+    });
+    const r = relays.relay().queue(welcomeChunks(hostile), welcomeChunks('Now <b>bold</b>'));
+    const el = await mount(r.path);
+    await waitUntil(() => botMessages(el)[0]?.querySelector('[part~="bubble"]'), 'welcome shown as text');
+    expect(sanitizerStatus()).to.equal('failed');
+    fail = false;
+    window.dispatchEvent(new Event('online'));
+    // Loading again: the plain-text answer and its notice stay on screen.
+    await el.updateComplete;
+    expect(sanitizerStatus()).to.equal('failed');
+    expect(botMessages(el)[0]!.querySelector('[part~="bubble"]')!.textContent).to.equal('Hi there & welcome');
+    expect($(el, '.plain-text')).not.to.equal(null);
+    release();
+    await waitUntil(() => sanitizerStatus() === 'ready', 'loaded');
+    await el.updateComplete;
+    expect($(el, '.plain-text'), 'the notice goes').to.equal(null);
+    el.send('more');
+    await waitUntil(() => botMessages(el).length === 2 && el.conversation.transcript.status === 'idle', 'the next answer');
+    await el.updateComplete;
+    expect(botMessages(el)[1]!.querySelector('[part~="bubble"]')!.innerHTML).to.equal('<p>Now <b>bold</b></p>');
+    expect(botMessages(el)[0]!.textContent).to.contain('Hi there & welcome');
+    expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
+  });
+
   it('a welcome teaser (closed launcher) loads the sanitizer with the conversation and shows the text', async () => {
     resetSanitizerForTests('dompurify');
     const r = relays.relay().queue(welcomeChunks('Spring <b>sale</b> on every bike.'));
