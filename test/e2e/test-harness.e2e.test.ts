@@ -31,7 +31,7 @@ function runBrowserTest(file: string, killMs: number): Promise<{ code: number | 
 
 describe('browser test harness', () => {
   it('an assertion failing on a DOM node reports its markup and the run ends (it hung the page until the 5-minute timeout)', async () => {
-    const { code, output, killed } = await runBrowserTest('test/fixtures/dom-assertion/fails-on-a-node.test.ts', 50_000);
+    const { code, output, killed } = await runBrowserTest('test/fixtures/dom-assertion/fails-on-a-node.browser.test.ts', 50_000);
     expect(killed, output.slice(-2000)).toBe(false);
     expect(code).not.toBe(0);
     expect(output).toContain('AssertionError: expected <textarea part="input"></textarea> to equal null');
