@@ -172,7 +172,7 @@ export default {
   // The test framework, then test/support/mocha-dom-errors.js: a failed assertion on a DOM
   // node reports its markup instead of hanging the page (see that file).
   testRunnerHtml: (testFramework) =>
-    `<html><head></head><body><script type="module" src="${testFramework}"></script><script type="module" src="/test/support/mocha-dom-errors.js"></script></body></html>`,
+    `<!DOCTYPE html><html><head></head><body><script type="module" src="${testFramework}"></script><script type="module" src="/test/support/mocha-dom-errors.js"></script></body></html>`,
   testsFinishTimeout: 300000,
   browsers: selectedEngines().map(launcherFor),
   plugins: [
