@@ -86,13 +86,14 @@ const m = measureBundles();
  * a part or language pack whose import failed (offline, a CDN hiccup) fetched again when the
  * chat opens and when the connection comes back, its fallback replaced by the content (it
  * stayed a fallback, or English, until a reload; open-time-bytes.md): 54.6 KB, 66.1 KB.
+ * +0.01 KB for a fallback waiting for its module once, not once per render: 54.6 KB, 66.1 KB.
  * Until it is under, these ceilings keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 54_560;
+const FULL_WIDGET_CEILING_GZIP = 54_570;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 66_125;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 66_135;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

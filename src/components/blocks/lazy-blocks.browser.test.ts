@@ -4,7 +4,8 @@
 import { expect } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import type { Block } from '../../core/conversation/types.js';
-import { lazyTesting, retryFailedParts } from './lazy-part.js';
+import { html, render } from 'lit';
+import { lazyModule, lazyPart, lazyTesting, retryFailedParts } from './lazy-part.js';
 import { mapUrl } from './render-blocks.js';
 import { botMessage, microtask, mount } from './blocks.test-helper.js';
 
@@ -190,5 +191,30 @@ describe('lazy blocks', () => {
     retryFailedParts();
     await microtask();
     expect(imports).to.equal(3);
+  });
+
+  it('a fallback rendered again and again waits for its module once, not once per render', async () => {
+    // Firefox never imports a failed module again, so `arrived` can stay pending for the
+    // page: each render of the fallback must not add a callback to it.
+    const part = lazyModule('fallback-waits-once', () => Promise.reject(new Error('chunk failed')), false);
+    const arrived = part.arrived;
+    let waits = 0;
+    part.arrived = { then: (...args: Parameters<typeof arrived.then>) => (waits++, arrived.then(...args)) } as typeof arrived;
+    const box = document.createElement('div');
+    document.body.append(box);
+    const draw = (label: string) =>
+      render(
+        html`${lazyPart(
+          part,
+          () => 'loaded',
+          () => 'waiting',
+          () => `fallback ${label}`,
+        )}`,
+        box,
+      );
+    draw('0');
+    await waitUntil(() => box.textContent === 'fallback 0', 'fallback shown');
+    for (let i = 1; i <= 5; i++) draw(String(i));
+    expect([box.textContent, waits]).to.deep.equal(['fallback 5', 1]);
   });
 });

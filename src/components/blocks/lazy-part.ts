@@ -143,6 +143,8 @@ class LazyPartDirective extends AsyncDirective {
   /** The latest arguments (a load settling later draws with them). */
   #args: Args | null = null;
   #node: Node | null = null;
+  /** The `arrived` this part waits on while its fallback shows. */
+  #awaiting: Promise<unknown> | null = null;
 
   render<M>(lazy: LazyModule<M>, draw: Draw<M>, placeholder: () => unknown, fallback: () => unknown): unknown {
     this.#args = [lazy, draw, placeholder, fallback] as Args;
@@ -164,7 +166,9 @@ class LazyPartDirective extends AsyncDirective {
     const [lazy, draw, , fallback] = this.#args!;
     const mod = lazy.mod as { styles?: CSSResult } | undefined;
     if (!mod) {
-      void lazy.arrived.then(() => this.#settleLater(lazy));
+      // Once per directive, not per render of the fallback (Firefox never retries, so
+      // `arrived` may stay pending for the page).
+      if (this.#awaiting !== lazy.arrived) void (this.#awaiting = lazy.arrived).then(() => this.#settleLater(lazy));
       return fallback();
     }
     if (mod.styles && this.#node) adoptStyles(this.#node, mod.styles);
