@@ -6,6 +6,7 @@ import {
   $,
   $$,
   botMessages,
+  otherTab,
   sseResponse,
   useFakeRelays,
   userMessages,
@@ -404,14 +405,6 @@ describe('a saved conversation tampered with, truncated or from another format',
 });
 
 describe('two tabs of the site holding one conversation', () => {
-  /** Another tab of the same origin writes (or removes) the key: a real `storage` event here. */
-  function otherTab(): { set(key: string, value: string): void; remove(key: string): void; close(): void } {
-    const frame = document.createElement('iframe');
-    document.body.append(frame);
-    const store = frame.contentWindow!.localStorage;
-    return { set: (k, v) => store.setItem(k, v), remove: (k) => store.removeItem(k), close: () => frame.remove() };
-  }
-
   /** The page at an older save: it restores `raw` and shows it, idle. */
   async function pageAt(r: ReturnType<typeof relays.relay>, id: string, raw: string, users: number): Promise<IndigoChat> {
     localStorage.setItem(storageKey(r.path, id), raw);
@@ -442,7 +435,7 @@ describe('two tabs of the site holding one conversation', () => {
     const el = await pageAt(r, id, older, 1);
     const tab = otherTab();
     try {
-      tab.set(key, newer);
+      await tab.set(key, newer);
       await waitUntil(() => userMessages(el).length === 2, 'the other tab’s exchange shown');
       expect(userMessages(el)[1]!.textContent).to.contain('from the other tab');
       expect(botMessages(el)).to.have.length(3);
@@ -471,7 +464,7 @@ describe('two tabs of the site holding one conversation', () => {
     await exchange(el, 'this tab only');
     const tab = otherTab();
     try {
-      tab.set(key, newer); // the same conversation, but without this tab's last exchange
+      await tab.set(key, newer); // the same conversation, but without this tab's last exchange
       tab.remove(key);
       await aTimeout(300);
       expect(userMessages(el)).to.have.length(2);
@@ -482,7 +475,7 @@ describe('two tabs of the site holding one conversation', () => {
       el.send('streaming here');
       await waitUntil(() => el.conversation.inFlight && botMessages(el).at(-1)!.textContent.includes('still going'), 'streaming');
       const before = userMessages(el).length;
-      tab.set(key, newer);
+      await tab.set(key, newer);
       await aTimeout(300);
       expect(userMessages(el)).to.have.length(before);
       expect(userMessages(el).at(-1)!.textContent).to.contain('streaming here');
@@ -509,7 +502,7 @@ describe('two tabs of the site holding one conversation', () => {
     expect(el.conversation.sender).not.to.equal(sender);
     const tab = otherTab();
     try {
-      tab.set(key, restarted);
+      await tab.set(key, restarted);
       await waitUntil(() => el.conversation.sender === sender, 'the new conversation taken');
       await el.updateComplete;
       expect(userMessages(el)).to.have.length(0);

@@ -88,14 +88,12 @@ const comment = (v: string): string => v.replace(new RegExp(COMMENT_CONTROL, 'g'
 const progress = (v: Vote): number => v.changes * 2 + (v.done ? 1 : 0);
 
 /**
- * The saved feedback under `key` (or `raw`, a value just written there), rebuilt field by
- * field (another script may have edited it: a missing list or a comment that is not a
- * string would throw in the view, breaking the element). Null when absent or unreadable.
+ * Saved feedback (`raw`, as stored), rebuilt field by field (another script may have
+ * edited it: a missing list or a comment that is not a string would throw in the view,
+ * breaking the element). Null when absent or unreadable.
  */
 function readSaved(
-  store: Storage | null,
-  key: string,
-  raw: string | null = store?.getItem(key) ?? null,
+  raw: string | null,
 ): { sender: string | null; votes: Map<string, Vote>; csat: CsatState; outbox: Saved['outbox'] } | null {
   try {
     const saved = raw ? (JSON.parse(raw) as Partial<Saved>) : null;
@@ -173,7 +171,7 @@ export class FeedbackController implements ReactiveController {
     // Another chat on the page holds the key: its votes, CSAT and outbox are not this one's.
     if (this.#loadedKey === this.#key || !this.host.ownsKey) return;
     this.#loadedKey = this.#key;
-    const saved = readSaved(pickStorage(this.host.storage), this.#key);
+    const saved = readSaved(this.#stored());
     if (!saved) return;
     this.votes = saved.votes;
     this.csat = saved.csat;
@@ -192,7 +190,7 @@ export class FeedbackController implements ReactiveController {
   readonly #onStorage = (e: StorageEvent): void => {
     const store = pickStorage(this.host.storage);
     if (e.key !== this.#key || e.newValue === null || !store || e.storageArea !== store || !this.host.ownsKey) return;
-    const theirs = readSaved(store, this.#key, e.newValue);
+    const theirs = readSaved(e.newValue);
     if (!theirs || theirs.sender === null || theirs.sender !== this.host.sender) return;
     let changed = false;
     for (const [id, v] of theirs.votes) {
@@ -208,6 +206,15 @@ export class FeedbackController implements ReactiveController {
     }
     if (changed) this.host.requestUpdate();
   };
+
+  /** What this conversation's key holds now, if storage can be read. */
+  #stored(): string | null {
+    try {
+      return pickStorage(this.host.storage)?.getItem(this.#key) ?? null;
+    } catch {
+      return null;
+    }
+  }
 
   #save(): void {
     const store = this.host.mayStore ? pickStorage(this.host.storage) : null;
@@ -235,7 +242,7 @@ export class FeedbackController implements ReactiveController {
    * there would never be asked in the new one). Not saved: the other tab holds it.
    */
   followed(): void {
-    const saved = readSaved(pickStorage(this.host.storage), this.#key);
+    const saved = readSaved(this.#stored());
     const same = saved !== null && saved.sender !== null && saved.sender === this.host.sender;
     this.votes = same ? saved.votes : new Map<string, Vote>();
     this.csat = same ? saved.csat : NO_CSAT;

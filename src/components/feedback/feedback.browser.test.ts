@@ -8,6 +8,7 @@ import {
   $,
   $$,
   botMessages,
+  otherTab,
   sseResponse,
   useFakeRelays,
   userMessages,
@@ -573,26 +574,6 @@ describe('CSAT, from the review of its paths', () => {
 });
 
 describe('feedback in two tabs of one conversation', () => {
-  /** Another tab of the same origin writes the key: a real `storage` event here, seen by `seen()`. */
-  function otherTab(): { set(key: string, value: unknown): Promise<void>; close(): void } {
-    const frame = document.createElement('iframe');
-    document.body.append(frame);
-    const store = frame.contentWindow!.localStorage;
-    return {
-      set: (key, value) =>
-        new Promise<void>((res) => {
-          const raw = typeof value === 'string' ? value : JSON.stringify(value);
-          const seen = (e: StorageEvent) => {
-            if (e.key !== key || e.newValue !== raw) return;
-            removeEventListener('storage', seen);
-            setTimeout(res); // after every listener of this event, the element's included
-          };
-          addEventListener('storage', seen);
-          store.setItem(key, raw);
-        }),
-      close: () => frame.remove(),
-    };
-  }
   const vote = (value: 'up' | 'down', changes: number, done: boolean, reasons: string[] = []) => ({
     value,
     first: value,

@@ -61,6 +61,31 @@ export const carouselChunks = (carouselId: number, cards = 2): Wire[] => [
   { type: 'carousel.end', data: { carousel_id: carouselId } },
 ];
 
+/**
+ * Another tab of this origin (a same-origin iframe) writing localStorage: this page gets
+ * real `storage` events. `set` resolves once its event has reached every listener here.
+ */
+export function otherTab(): { set(key: string, value: unknown): Promise<void>; remove(key: string): void; close(): void } {
+  const frame = document.createElement('iframe');
+  document.body.append(frame);
+  const store = frame.contentWindow!.localStorage;
+  return {
+    set: (key, value) =>
+      new Promise<void>((res) => {
+        const raw = typeof value === 'string' ? value : JSON.stringify(value);
+        const seen = (e: StorageEvent) => {
+          if (e.key !== key || e.newValue !== raw) return;
+          removeEventListener('storage', seen);
+          setTimeout(res); // after every listener of this event, the element's included
+        };
+        addEventListener('storage', seen);
+        store.setItem(key, raw);
+      }),
+    remove: (key) => store.removeItem(key),
+    close: () => frame.remove(),
+  };
+}
+
 export class FakeRelay {
   readonly path: string;
   sessions = 0;
