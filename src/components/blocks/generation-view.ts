@@ -6,7 +6,7 @@ import { generationHtml } from '../../core/conversation/reducer.js';
 import { StreamingHtmlView, type HtmlSource } from '../../html/streaming-html.js';
 import { liveTextTail, sharedPrefixLength } from '../../core/delta/live-text.js';
 import type { LiveText } from '../../core/delta/types.js';
-import type { SanitizeOptions } from '../../html/sanitize.js';
+import { sanitizerStatus, type SanitizeOptions } from '../../html/sanitize.js';
 
 export interface GenerationViewOptions extends SanitizeOptions {
   readonly mediaOrigins: readonly string[];
@@ -36,6 +36,8 @@ class GenerationViewDirective extends AsyncDirective {
   /** LiveText is immutable: the same instance means the same HTML, no need to read it. */
   #lastLive: LiveText | null = null;
   #lastMarkdownLength = -1;
+  /** Content was handed to the view while no sanitizer was available (plain text). */
+  #plainText = false;
 
   render(_block: GenerationBlock, _options: GenerationViewOptions) {
     return nothing;
@@ -43,8 +45,13 @@ class GenerationViewDirective extends AsyncDirective {
 
   override update(part: ElementPart, [block, options]: Parameters<this['render']>) {
     const element = part.element;
-    if (this.#view === null || this.#container !== element || this.#blockId !== block.id) {
+    const status = sanitizerStatus();
+    // Shown as plain text while the DOMPurify fallback was missing: drawn again, as HTML,
+    // in a fresh view once it has loaded.
+    const stale = this.#plainText && block.state !== 'degraded' && status === 'ready';
+    if (stale || this.#view === null || this.#container !== element || this.#blockId !== block.id) {
       this.#view?.destroy();
+      if (stale) element.replaceChildren();
       this.#container = element;
       this.#blockId = block.id;
       this.#phase = 'streaming';
@@ -54,6 +61,7 @@ class GenerationViewDirective extends AsyncDirective {
       this.#lastMarkdownLength = -1;
       this.#view = this.#createView(element, options);
     }
+    this.#plainText = status === 'failed';
     const view = this.#view;
     if (block.state === 'degraded') {
       // The markdown keeps growing after degradation; re-render only when it did.

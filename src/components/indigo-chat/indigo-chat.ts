@@ -1324,7 +1324,7 @@ export class IndigoChat extends LitElement {
     // Offline beside an error notice too (the send fails, then the offline event comes).
     this.#status = [notice?.text, this.offline && s.offline].filter(Boolean).join(' ');
     // Bot HTML is never shown unsanitized: held while the fallback sanitizer loads, plain
-    // text (with a notice) if it failed to load.
+    // text (with a notice) if it failed to load, formatted once a retry has loaded it.
     const sanitizing = sanitizerStatus();
     const content = html`<header part="header">
         ${avatar && this.#revealed ? html`<img part="avatar" src=${avatar} alt="" referrerpolicy="no-referrer" />` : nothing}
@@ -1397,7 +1397,7 @@ export class IndigoChat extends LitElement {
                     const day = starts.has(i) ? dayLabel(m.at, now, lang, v) : null;
                     const ratedId = rateable.get(m.id);
                     const vote = this.#feedback.vote(ratedId);
-                    return guard([m, mine, latest, lang, origins, day, ratedId, vote, load, this.#shown, dates], () =>
+                    return guard([m, mine, latest, lang, origins, day, ratedId, vote, load, this.#shown, dates, sanitizing], () =>
                       this.#renderMessage(m, mine, latest, s, v, day, ratedId),
                     );
                   },

@@ -2,7 +2,7 @@ import { expect, fixture, html } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
-import { $, botMessages, useFakeRelays, welcomeChunks } from './fake-relay.test-helper.js';
+import { $, botMessages, sseResponse, useFakeRelays, welcomeChunks, type Wire } from './fake-relay.test-helper.js';
 import { ensureSanitizer, resetSanitizerForTests, sanitizerEngine, sanitizerStatus } from '../../html/sanitize.js';
 
 /**
@@ -70,7 +70,7 @@ describe('<indigo-chat> with the DOMPurify fallback', () => {
     expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
   });
 
-  it('after a failed load, the connection coming back loads it: later answers are formatted, nothing shown disappears meanwhile', async () => {
+  it('after a failed load, the connection coming back loads it: every answer is formatted, nothing shown disappears meanwhile', async () => {
     let fail = true;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -94,12 +94,57 @@ describe('<indigo-chat> with the DOMPurify fallback', () => {
     await waitUntil(() => sanitizerStatus() === 'ready', 'loaded');
     await el.updateComplete;
     expect($(el, '.plain-text'), 'the notice goes').to.equal(null);
+    // The answer shown as plain text is formatted now, sanitized (no handler, no image).
+    expect(botMessages(el)[0]!.querySelector('[part~="bubble"]')!.innerHTML).to.equal('<p>Hi <b>there</b> &amp; welcome</p>');
     el.send('more');
     await waitUntil(() => botMessages(el).length === 2 && el.conversation.transcript.status === 'idle', 'the next answer');
     await el.updateComplete;
     expect(botMessages(el)[1]!.querySelector('[part~="bubble"]')!.innerHTML).to.equal('<p>Now <b>bold</b></p>');
-    expect(botMessages(el)[0]!.textContent).to.contain('Hi there & welcome');
     expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
+  });
+
+  it('a generation shown as plain text (finished, then one still streaming) is rendered as HTML once the chunk loads', async () => {
+    let fail = true;
+    resetSanitizerForTests('dompurify', async () => {
+      if (fail) throw new Error('chunk unreachable');
+      return import('../../html/sanitize-dompurify.js');
+    });
+    const gen = (id: string, first: string, rest: string, end: boolean): Wire[] => [
+      { type: 'processing.start' },
+      { type: 'generation.start', data: { generation_id: id } },
+      { type: 'generation.chunk', data: { generation_id: id, chunk: first, deltas: [{ command: 'ins', value: first }] } },
+      {
+        type: 'generation.chunk',
+        data: {
+          generation_id: id,
+          chunk: rest,
+          deltas: [
+            { command: 'mov', value: first.length },
+            { command: 'ins', value: rest },
+          ],
+        },
+      },
+      ...(end ? [{ type: 'generation.end', data: { generation_id: id } }, { type: 'processing.end' }] : []),
+    ];
+    const r = relays.relay().queue(gen('g1', '<p>One <em>done</em>', '</p>', true));
+    const el = await mount(r.path);
+    const bubble = (i: number) => botMessages(el)[i]?.querySelector('.generation-body');
+    await waitUntil(() => bubble(0)?.textContent === 'One done', 'the finished generation as text');
+    expect(bubble(0)!.querySelector('em')).to.equal(null);
+    r.queue(sseResponse(gen('g2', '<p>Two <strong>live', '</strong>', false), { stall: true }));
+    el.send('more');
+    await waitUntil(() => bubble(1)?.textContent === 'Two live', 'the streaming generation as text');
+    expect(bubble(1)!.querySelector('strong')).to.equal(null);
+    fail = false;
+    window.dispatchEvent(new Event('online'));
+    await waitUntil(() => bubble(0)?.querySelector('em') && bubble(1)?.querySelector('strong'), 'both formatted');
+    // Each in place of its text, once (the view's segment wrappers aside).
+    expect([bubble(0)!.textContent, bubble(0)!.querySelector('p')!.outerHTML]).to.deep.equal(['One done', '<p>One <em>done</em></p>']);
+    expect([bubble(1)!.textContent, bubble(1)!.querySelector('p')!.outerHTML]).to.deep.equal([
+      'Two live',
+      '<p>Two <strong>live</strong></p>',
+    ]);
+    expect($(el, '.plain-text')).to.equal(null);
   });
 
   it('a welcome teaser (closed launcher) loads the sanitizer with the conversation and shows the text', async () => {
