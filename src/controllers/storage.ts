@@ -52,10 +52,15 @@ export function readLauncherState(store: Storage | null, relay: string, id: stri
  * widget. Anything unreadable counts as nothing saved.
  */
 export function hasSavedConversation(el: Element): boolean {
+  const kind = (keywordOf(el.getAttribute('storage')) ?? 'local') as StorageKind;
+  return readStored(kind, storageKey(el.getAttribute('relay') ?? '/api/chat', el.id)) !== null;
+}
+
+/** What `key` holds in that storage; null when absent, or storage is off or blocked. */
+export function readStored(kind: StorageKind, key: string): string | null {
   try {
-    const kind = (keywordOf(el.getAttribute('storage')) ?? 'local') as StorageKind;
-    return pickStorage(kind)?.getItem(storageKey(el.getAttribute('relay') ?? '/api/chat', el.id)) != null;
+    return pickStorage(kind)?.getItem(key) ?? null;
   } catch {
-    return false;
+    return null;
   }
 }

@@ -12,6 +12,7 @@ import type { FetchLike } from '../../transport/transport.js';
 import type { Vote } from './feedback-controller.js';
 import type { FeedbackSession } from './feedback-session.js';
 import { adoptStyles, lazyModule } from '../blocks/lazy-part.js';
+import { readStored } from '../../controllers/storage.js';
 
 // The feedback UI (controller, thumbs, strings, styles) is its own chunk, loaded only
 // once it can be needed; nothing of it runs at open.
@@ -52,6 +53,8 @@ const NONE: Map<string, string> = new Map();
 export class FeedbackBinding {
   #s: FeedbackSession | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The saved outbox was looked at (shown()). */
+  #checked = false;
 
   constructor(
     private readonly el: FeedbackElement,
@@ -96,6 +99,17 @@ export class FeedbackBinding {
 
   renderThumbs(stableId: string | undefined): TemplateResult | typeof nothing {
     return this.#s ? this.#s.renderThumbs(stableId) : nothing;
+  }
+
+  /**
+   * The chat is shown (its conversation starts): votes an earlier page saved but could not
+   * deliver go out now, not only once the visitor writes again (a restart and a reload
+   * leave a conversation with no visitor message, which alone never loads the chunk).
+   */
+  shown(): void {
+    if (this.#s || this.#checked) return;
+    this.#checked = true;
+    if (readStored(this.el.storage, `${this.own.storageKey()}:feedback`)?.includes('"outbox":[{')) this.#load().catch(() => {});
   }
 
   /** First render: a CSAT question left open before a reload is shown again. */

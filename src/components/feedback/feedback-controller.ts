@@ -10,6 +10,7 @@ import { COMMENT_CONTROL, CSAT_MAX, CSAT_MIN, FEEDBACK_COMMENT_MAX, FEEDBACK_REA
 import { stableMessageId } from '../../core/platform/message-id.js';
 import type { Message } from '../../core/conversation/types.js';
 import { pickStorage, type StorageKind } from '../../controllers/persistence-controller.js';
+import { readStored } from '../../controllers/storage.js';
 import type { FetchLike } from '../../transport/transport.js';
 
 export interface Vote {
@@ -171,7 +172,7 @@ export class FeedbackController implements ReactiveController {
     // Another chat on the page holds the key: its votes, CSAT and outbox are not this one's.
     if (this.#loadedKey === this.#key || !this.host.ownsKey) return;
     this.#loadedKey = this.#key;
-    const saved = readSaved(this.#stored());
+    const saved = readSaved(readStored(this.host.storage, this.#key));
     if (!saved) return;
     this.votes = saved.votes;
     this.csat = saved.csat;
@@ -207,15 +208,6 @@ export class FeedbackController implements ReactiveController {
     if (changed) this.host.requestUpdate();
   };
 
-  /** What this conversation's key holds now, if storage can be read. */
-  #stored(): string | null {
-    try {
-      return pickStorage(this.host.storage)?.getItem(this.#key) ?? null;
-    } catch {
-      return null;
-    }
-  }
-
   #save(): void {
     const store = this.host.mayStore ? pickStorage(this.host.storage) : null;
     if (!store) return;
@@ -242,7 +234,7 @@ export class FeedbackController implements ReactiveController {
    * there would never be asked in the new one). Not saved: the other tab holds it.
    */
   followed(): void {
-    const saved = readSaved(this.#stored());
+    const saved = readSaved(readStored(this.host.storage, this.#key));
     const same = saved !== null && saved.sender !== null && saved.sender === this.host.sender;
     this.votes = same ? saved.votes : new Map<string, Vote>();
     this.csat = same ? saved.csat : NO_CSAT;

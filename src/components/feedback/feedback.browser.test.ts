@@ -473,6 +473,37 @@ describe('feedback, from the review of its paths', () => {
     expect(got).to.have.length(1);
   });
 
+  it('a vote left undelivered, then a restart and a reload: it goes out when the chat shows, before the visitor writes', async () => {
+    const { r } = relay();
+    let up = false;
+    const got: (FeedbackDetail & { sender: string })[] = [];
+    relays.use(
+      http.post(`${r.path}/feedback`, async ({ request }) => {
+        if (!up) return HttpResponse.json({ error: { code: 'x', message: 'x' } }, { status: 503 });
+        got.push((await request.json()) as FeedbackDetail & { sender: string });
+        return HttpResponse.json({ ok: true });
+      }),
+    );
+    const id = `fb-outbox-${n}`;
+    const el = await mount(r, { id });
+    await ask(el, 'hello', 2);
+    const sender = el.conversation.sender!;
+    thumb(botMessages(el)[1]!, 'up').click();
+    const saved = () => JSON.parse(localStorage.getItem(`${storageKey(r.path, id)}:feedback`) ?? '{}') as { outbox?: unknown[] };
+    await waitUntil(() => saved().outbox?.length === 1, 'the vote waits in the outbox');
+    el.restart();
+    await waitUntil(() => el.conversation.sender !== sender && el.conversation.transcript.status === 'idle', 'a new conversation');
+    el.remove();
+    up = true;
+    // Without `csat` (nothing else loads the feedback chunk before the visitor writes).
+    const again = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} mode="inline"></indigo-chat>`);
+    await waitUntil(() => botMessages(again).length === 1 && again.conversation.transcript.status === 'idle', 'restored');
+    expect([again.csat, userMessages(again).length]).to.deep.equal([null, 0]);
+    await waitUntil(() => got.length === 1, 'delivered after the reload');
+    expect([got[0]!.value, got[0]!.sender]).to.deep.equal(['up', sender]);
+    await waitUntil(() => saved().outbox?.length === 0, 'and no longer kept');
+  });
+
   it('sending reasons keeps focus on the rated answer (its thumb), not the whole transcript', async () => {
     const { r } = relay();
     const el = await mount(r);

@@ -801,6 +801,7 @@ export class IndigoChat extends LitElement {
     if ((this.mode === 'launcher' ? this.open : this.#visibility.seen) && this.#consentState !== 'pending') {
       this.#conversation.start();
       this.#loadSanitizer();
+      this.#feedback.shown();
     }
   }
 
