@@ -85,6 +85,10 @@ const text = (v: unknown): string => (typeof v === 'string' ? v.slice(0, FEEDBAC
 /** A comment as the relay takes it: nothing it would refuse (a refused vote loses its reasons too). */
 const comment = (v: string): string => v.replace(new RegExp(COMMENT_CONTROL, 'g'), '').slice(0, FEEDBACK_COMMENT_MAX);
 
+type Outbox = Saved['outbox'];
+/** Which answer (or CSAT) of which conversation an outbox item is about. */
+const answerOf = (o: Outbox[number]): string => `${o.sender} ${o.detail.kind} ${o.detail.messageId}`;
+
 /** How far a vote went: changed beats first, completed (reasons sent or thumbs up) beats open. */
 const progress = (v: Vote): number => v.changes * 2 + (v.done ? 1 : 0);
 
@@ -139,7 +143,9 @@ function readVote(v: Vote): Vote {
 export class FeedbackController implements ReactiveController {
   votes = new Map<string, Vote>();
   csat: CsatState = NO_CSAT;
-  #outbox: { detail: FeedbackDetail; sender: string }[] = [];
+  #outbox: Outbox = [];
+  /** Outbox items this tab delivered (or the relay refused), as saved: not saved again from another tab's copy. */
+  readonly #delivered = new Set<string>();
   #loadedKey: string | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #attempt = 0;
@@ -212,8 +218,16 @@ export class FeedbackController implements ReactiveController {
     const store = this.host.mayStore ? pickStorage(this.host.storage) : null;
     if (!store) return;
     const votes = Object.fromEntries([...this.votes].slice(-MAX_VOTES));
+    // Votes another tab saved and has not delivered yet stay saved (that tab may close
+    // before the relay is back; the next page sends them): not one this tab has a vote
+    // of its own for, nor one it delivered itself.
+    const mine = new Set(this.#outbox.map(answerOf));
+    const theirs = (readSaved(readStored(this.host.storage, this.#key))?.outbox ?? []).filter(
+      (o) => !mine.has(answerOf(o)) && !this.#delivered.has(JSON.stringify(o)),
+    );
     try {
-      const saved: Saved = { v: 1, sender: this.host.sender, votes, csat: this.csat, outbox: this.#outbox };
+      const outbox = [...theirs, ...this.#outbox].slice(-MAX_OUTBOX);
+      const saved: Saved = { v: 1, sender: this.host.sender, votes, csat: this.csat, outbox };
       store.setItem(this.#key, JSON.stringify(saved));
     } catch {
       // Full or blocked: the votes live in memory.
@@ -367,6 +381,7 @@ export class FeedbackController implements ReactiveController {
         // the first: a newer vote for the same answer replaced it meanwhile (#emit).
         const sent = this.#outbox.indexOf(item);
         if (sent >= 0) this.#outbox.splice(sent, 1);
+        this.#delivered.add(JSON.stringify(item));
         this.#attempt = 0;
         this.#save();
       }

@@ -696,4 +696,52 @@ describe('feedback in two tabs of one conversation', () => {
       tab.close();
     }
   });
+
+  it('a vote the other tab saved but could not deliver stays saved when this tab saves, and the next page sends it', async () => {
+    const { r } = relay();
+    let up = false;
+    const got: (FeedbackDetail & { sender: string })[] = [];
+    relays.use(
+      http.post(`${r.path}/feedback`, async ({ request }) => {
+        if (!up) return HttpResponse.json({ error: { code: 'x', message: 'x' } }, { status: 503 });
+        got.push((await request.json()) as FeedbackDetail & { sender: string });
+        return HttpResponse.json({ ok: true });
+      }),
+    );
+    const id = `tabs-outbox-${n}`;
+    const el = await mount(r, { id });
+    await ask(el, 'one', 2);
+    await ask(el, 'two', 3);
+    const key = `${storageKey(r.path, id)}:feedback`;
+    const sender = el.conversation.sender!;
+    const [a2, a3] = [2, 3].map((t) => `${sender.split('.')[0]}.${t}.0`) as [string, string];
+    thumb(botMessages(el)[1]!, 'up').click(); // here: answer 2 up, not delivered (503)
+    await waitUntil(() => (JSON.parse(localStorage.getItem(key)!) as { outbox: unknown[] }).outbox.length === 1, 'saved here');
+    const theirs = { detail: { kind: 'thumbs', value: 'down', reasons: [], comment: '', messageId: a3 }, sender };
+    const tab = otherTab();
+    try {
+      // The other tab voted answer 3 down, could not deliver it either, saved, and closes.
+      await tab.set(key, { v: 1, sender, votes: { [a3]: vote('down', 0, false) }, csat: { state: 'none' }, outbox: [theirs] });
+    } finally {
+      tab.close();
+    }
+    up = true; // this tab's retry delivers its own vote and saves
+    await waitUntil(() => got.length === 1, 'this tab’s vote delivered');
+    await el.updateComplete;
+    const saved = () => JSON.parse(localStorage.getItem(key)!) as { outbox: { detail: FeedbackDetail }[] };
+    await waitUntil(() => saved().outbox.every((o) => o.detail.messageId !== a2), 'saved after delivery');
+    expect(
+      saved().outbox.map((o) => o.detail.messageId),
+      'the other tab’s vote still saved',
+    ).to.deep.equal([a3]);
+    el.remove();
+    const next = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} mode="inline"></indigo-chat>`);
+    await waitUntil(() => got.length === 2, 'the next page sends it');
+    expect(got.map((v) => [v.messageId, v.value])).to.deep.equal([
+      [a2, 'up'],
+      [a3, 'down'],
+    ]);
+    await waitUntil(() => saved().outbox.length === 0, 'and keeps nothing');
+    next.remove();
+  });
 });
