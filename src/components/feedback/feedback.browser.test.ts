@@ -25,8 +25,11 @@ const relays = useFakeRelays('fb');
 let n = 0;
 const KEY = 'Qk3lVq0Yb1xR9nQ2sT8uWA';
 
-/** A relay with a well-formed sender and a `/feedback` route that records (and can fail). */
-function relay(feedbackStatus: number[] = []): { r: FakeRelay; votes: (FeedbackDetail & { sender: string })[] } {
+/**
+ * A relay with a well-formed sender and a `/feedback` route that records (and can fail:
+ * the statuses in turn, or what `feedbackStatus()` says at each request).
+ */
+function relay(feedbackStatus: number[] | (() => number) = []): { r: FakeRelay; votes: (FeedbackDetail & { sender: string })[] } {
   n++;
   const r = relays.relay().queue(welcomeChunks());
   const votes: (FeedbackDetail & { sender: string })[] = [];
@@ -35,7 +38,7 @@ function relay(feedbackStatus: number[] = []): { r: FakeRelay; votes: (FeedbackD
       HttpResponse.json({ sender: `${KEY}${n % 10}.${'s'.repeat(43)}`.replace(`${KEY}${n % 10}`, `${KEY.slice(0, 21)}${n % 10}`) }),
     ),
     http.post(`${r.path}/feedback`, async ({ request }) => {
-      const status = feedbackStatus.shift() ?? 200;
+      const status = typeof feedbackStatus === 'function' ? feedbackStatus() : (feedbackStatus.shift() ?? 200);
       if (status === 200) votes.push((await request.json()) as FeedbackDetail & { sender: string });
       return HttpResponse.json(status === 200 ? { ok: true } : { error: { code: 'x', message: 'x' } }, { status });
     }),
@@ -474,16 +477,8 @@ describe('feedback, from the review of its paths', () => {
   });
 
   it('a vote left undelivered, then a restart and a reload: it goes out when the chat shows, before the visitor writes', async () => {
-    const { r } = relay();
     let up = false;
-    const got: (FeedbackDetail & { sender: string })[] = [];
-    relays.use(
-      http.post(`${r.path}/feedback`, async ({ request }) => {
-        if (!up) return HttpResponse.json({ error: { code: 'x', message: 'x' } }, { status: 503 });
-        got.push((await request.json()) as FeedbackDetail & { sender: string });
-        return HttpResponse.json({ ok: true });
-      }),
-    );
+    const { r, votes: got } = relay(() => (up ? 200 : 503));
     const id = `fb-outbox-${n}`;
     const el = await mount(r, { id });
     await ask(el, 'hello', 2);
@@ -698,16 +693,8 @@ describe('feedback in two tabs of one conversation', () => {
   });
 
   it('a vote the other tab saved but could not deliver stays saved when this tab saves, and the next page sends it', async () => {
-    const { r } = relay();
     let up = false;
-    const got: (FeedbackDetail & { sender: string })[] = [];
-    relays.use(
-      http.post(`${r.path}/feedback`, async ({ request }) => {
-        if (!up) return HttpResponse.json({ error: { code: 'x', message: 'x' } }, { status: 503 });
-        got.push((await request.json()) as FeedbackDetail & { sender: string });
-        return HttpResponse.json({ ok: true });
-      }),
-    );
+    const { r, votes: got } = relay(() => (up ? 200 : 503));
     const id = `tabs-outbox-${n}`;
     const el = await mount(r, { id });
     await ask(el, 'one', 2);
