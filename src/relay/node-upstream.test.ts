@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -227,6 +228,22 @@ describe('nodeSource (the upstream socket as a PushSource)', () => {
 });
 
 describe('nodeHttpFetch on its own', () => {
+  it('a reason phrase with a control character (a proxy in front of the platform) answers, never ends the process', async () => {
+    // Node's parser takes it; the Response constructor refuses it (a throw in the socket's
+    // listener was an uncaught exception: the relay process exited).
+    const raw = net.createServer((socket) => {
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\x01\r\ncontent-type: text/plain\r\ncontent-length: 2\r\n\r\nhi'));
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    try {
+      const f = nodeHttpFetch();
+      const res = await f(new Request(`http://127.0.0.1:${(raw.address() as AddressInfo).port}/x`, { method: 'POST', body: '{}' }));
+      expect([res.status, res.statusText, await res.text()]).toEqual([200, 'OK', 'hi']);
+    } finally {
+      await new Promise((r) => raw.close(r));
+    }
+  });
+
   it('sends method, headers and body, and reads a body like fetch (text(), decompressed)', async () => {
     let seen: { method?: string; type?: string; encoding?: string; body: string } = { body: '' };
     const base = await serve((req, res) => {

@@ -202,9 +202,12 @@ function send(
       const source = nodeSource(stream);
       const nullBody = NULL_BODY.has(status) || method === 'HEAD';
       if (nullBody) res.resume();
+      // Node's parser takes control characters in the reason phrase, which Response refuses
+      // (a throw here, in a socket listener, would end the process): dropped, as fetch does.
+      const statusText = (res.statusMessage ?? '').replace(/[^\t\x20-\x7e\x80-\xff]/g, '');
       const response = new Response(nullBody ? null : webBody(source), {
         status: status >= 200 && status <= 599 ? status : 502,
-        statusText: res.statusMessage ?? '',
+        statusText,
         headers: responseHeaders,
       });
       resolve(nullBody ? response : attachPushSource(response, source));
