@@ -184,6 +184,52 @@ describe('ConversationController', () => {
     expect(s.transcript.messages).toHaveLength(0);
   });
 
+  it('moved in the page mid-answer (disconnected and connected in one task): the answer goes on, then the queued send', async () => {
+    const relay = fakeRelay();
+    const s = new ConversationController(host(relay.fetch));
+    await welcomed(relay, s);
+    s.send({ type: 'text', text: 'one' });
+    await until(() => relay.pending.length === 2);
+    relay.pending[1]!.push({ type: 'processing.start' });
+    relay.pending[1]!.push({ type: 'text', data: { text: '<p>part one</p>' } });
+    await until(() => s.transcript.messages.at(-1)?.role === 'bot');
+    expect(s.send({ type: 'text', text: 'two' })).toBe('queued');
+    s.hostDisconnected();
+    s.hostConnected();
+    s.start();
+    await tick(20);
+    expect([s.inFlight, relay.pending[1]!.signal?.aborted]).toEqual([true, false]);
+    relay.pending[1]!.push({ type: 'text', data: { text: '<p>part two</p>' } });
+    relay.pending[1]!.push({ type: 'processing.end' });
+    relay.pending[1]!.end();
+    await until(() => relay.pending.length === 3);
+    expect(relay.pending[2]!.body.data.text).toBe('two');
+    const answer = s.transcript.messages.filter((m) => m.role === 'bot')[1];
+    expect(answer?.role === 'bot' && [answer.state, answer.blocks.length]).toEqual(['done', 2]);
+  });
+
+  it('removed mid-answer: the run ends (what was shown kept) and nothing is sent until it is back and started', async () => {
+    const relay = fakeRelay();
+    const s = new ConversationController(host(relay.fetch));
+    await welcomed(relay, s);
+    s.send({ type: 'text', text: 'one' });
+    await until(() => relay.pending.length === 2);
+    relay.pending[1]!.push({ type: 'processing.start' });
+    relay.pending[1]!.push({ type: 'text', data: { text: '<p>part one</p>' } });
+    await until(() => s.transcript.messages.at(-1)?.role === 'bot');
+    s.send({ type: 'text', text: 'two' });
+    s.hostDisconnected();
+    await tick(20);
+    expect([s.inFlight, relay.pending[1]!.signal?.aborted, s.queued.length]).toEqual([false, true, 1]);
+    s.start(); // a removed element still updates: nothing goes out
+    await tick(20);
+    expect(relay.pending).toHaveLength(2);
+    s.hostConnected();
+    s.start();
+    await until(() => relay.pending.length === 3);
+    expect([relay.pending[2]!.body.data.text, s.queued.length]).toEqual(['two', 0]);
+  });
+
   it('rejects empty text without touching the transcript', () => {
     const relay = fakeRelay();
     const s = new ConversationController(host(relay.fetch));

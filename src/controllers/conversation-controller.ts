@@ -91,6 +91,8 @@ export class ConversationController implements ReactiveController {
   #busy = false;
   #currentHidden = false;
   #started = false;
+  /** Disconnected from the page (and not connected again since). */
+  #detached = false;
   /** The last hidden send failed (cleared by the next run or a restart). */
   hiddenFailure: HiddenFailure | null = null;
   readonly #now: () => number;
@@ -119,20 +121,26 @@ export class ConversationController implements ReactiveController {
   }
 
   hostConnected(): void {
-    // Nothing to do: the host calls start() when the panel is first shown.
+    // Nothing else: the host calls start() when the panel is first shown.
+    this.#detached = false;
   }
 
   hostDisconnected(): void {
-    // The page is leaving or the element moved: end the run and keep what was shown.
-    if (this.#busy) {
+    this.#detached = true;
+    this.#started = false;
+    if (!this.#busy) return;
+    // The page removed the element: end the run and keep what was shown. Moved in the page
+    // (disconnected and connected again in the same task): the answer goes on.
+    const run = this.#run;
+    queueMicrotask(() => {
+      if (!this.#detached || run !== this.#run || !this.#busy) return;
       this.#run++;
       this.#abortCtl?.abort();
       this.#abortCtl = null;
       this.#busy = false;
       this.hiddenPending = false;
       this.apply({ type: 'stream-aborted', at: this.#now() });
-    }
-    this.#started = false;
+    });
   }
 
   /** Replace the state with a restored one (persistence), before anything was sent. */
@@ -147,11 +155,15 @@ export class ConversationController implements ReactiveController {
 
   /** First show: send the welcome payload unless this conversation already started. */
   start(): void {
-    if (this.#started) return;
+    // A removed element sends nothing (its updates still run); put back, it starts again.
+    if (this.#started || this.#detached) return;
     this.#started = true;
-    if (this.transcript.messages.length === 0 && !this.#busy) {
+    if (this.#busy) return;
+    if (this.transcript.messages.length === 0) {
+      // The element's attributes are read by now (the constructor saw only the defaults).
+      if (this.transcript.deltaUnit !== this.#host.deltaUnit) this.transcript = createTranscript({ deltaUnit: this.#host.deltaUnit });
       this.send(this.#welcome(), true);
-    }
+    } else this.#drain(); // what the visitor queued before the page removed the element and put it back
   }
 
   /** Reduce one event and tell the host. Exposed for connectivity and tests. */
