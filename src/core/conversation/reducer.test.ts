@@ -359,6 +359,23 @@ describe('generations', () => {
       expect(lastBot(t).blocks.map((b) => b.kind)).toEqual(['generation', 'text']);
       expect(gen(t).state).toBe('degraded');
     });
+    it('another generated text of the turn (not the answer repeated) is added after it: what was shown stays', () => {
+      const t0 = run(streamed(['<p>Opening hours: 9 to 18</p>']), [
+        chunk(c.genChunk('g1', ' on weekdays', [{ command: 'mov', value: 9999 }])),
+        chunk(c.genEnd('g1')),
+      ]);
+      expect(gen(t0).state).toBe('degraded');
+      const t = reduce(t0, chunk(c.text('<p>Anything else I can help you with?</p>', { generated: true })));
+      expect(lastBot(t).blocks.map((b) => b.kind)).toEqual(['generation', 'text']);
+      expect(gen(t)).toBe(gen(t0));
+      // The answer repeated, its markdown's link and list written as HTML: replaced.
+      const t1 = run(streamed(['<p>See</p>']), [
+        chunk(c.genChunk('g1', ' [our hours](https://shop.example/hours):\n1. Monday', [{ command: 'mov', value: 9999 }])),
+        chunk(c.genEnd('g1')),
+      ]);
+      const final = '<p>See <a href="https://shop.example/hours">our hours</a>:</p><ol><li>Monday</li></ol>';
+      expect(lastBot(reduce(t1, chunk(c.text(final, { generated: true })))).blocks.map((b) => b.kind)).toEqual(['generation']);
+    });
     it('a generation of an earlier turn is never replaced', () => {
       const t0 = run(degraded(), [chunk(c.end()), send('again'), chunk(c.start())]);
       const t = reduce(t0, chunk(c.text('<p>Hello <strong>world</strong></p>', { generated: true })));

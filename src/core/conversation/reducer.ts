@@ -519,8 +519,8 @@ function onText(t: Transcript, c: ChunkOf<'text'>, at: number): Transcript {
  * The platform repeats a finished generation as an `is_generated` text, its authoritative
  * final answer: render it once. It replaces an ended generation of the open message (this
  * turn) when their visible text matches (markup may differ), or when that generation
- * degraded (its HTML is stale, so it could never match: appended, the visitor would read the answer twice); the bubble
- * then shows rendered HTML again. Returns null when there is no such generation.
+ * degraded (its HTML is stale, so it could never match: appended, the visitor would read the answer twice)
+ * and the text repeats its words; the bubble then shows rendered HTML again. Returns null when there is no such generation.
  */
 function replaceGeneration(t: Transcript, html: string, at: number): Transcript | null {
   const msg = openMessage(t);
@@ -533,7 +533,7 @@ function replaceGeneration(t: Transcript, html: string, at: number): Transcript 
     (g) =>
       turn.endedGenerations.includes(g.id) &&
       !turn.replacedGenerations.includes(g.id) &&
-      (g.state === 'degraded' || readableText(String(g.live)) === target),
+      (g.state === 'degraded' ? repeats(g.markdown, `${html} ${target}`) : readableText(String(g.live)) === target),
   );
   if (!found) return null;
   const g = found.block;
@@ -548,6 +548,18 @@ function replaceGeneration(t: Transcript, html: string, at: number): Transcript 
   return commit(t, { t, msg }, replaceBlock(msg.blocks, found.index, next), [[g, next]], at, {
     replacedGenerations: [...turn.replacedGenerations, g.id],
   });
+}
+
+/**
+ * The final text repeats what a degraded generation showed (its model text, markdown):
+ * most of those words are in it. Another generated text of the turn ("Anything else?")
+ * is added after it, never in its place.
+ */
+function repeats(markdown: string, text: string): boolean {
+  const words = (s: string) => s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const shown = words(markdown);
+  const final = new Set(words(text));
+  return shown.filter((w) => final.has(w)).length >= shown.length * 0.7;
 }
 
 /** A button or link from a chunk's fields (an empty label shows the payload or URL); null when malformed. */
