@@ -382,6 +382,7 @@ describe('<indigo-chat>', () => {
     twice('once');
     await waitUntil(() => r.sent.length === 2, 'the send');
     await aTimeout(100);
+    await el.updateComplete; // its render waits for a paced frame (slow on a loaded machine)
     expect(r.sent.length).to.equal(2);
     expect(userMessages(el).length).to.equal(1);
     expect(userMessages(el)[0]!.textContent).to.contain('once');
