@@ -137,8 +137,9 @@ export function launch(
   if (customElements.get(tag)) {
     // Already defined (another copy of the widget): nothing to shell.
     ready = true;
-  } else if (mode !== 'launcher') {
-    // Inline and fullscreen show the conversation itself: needed now.
+  } else if (mode === 'inline' || mode === 'fullscreen' || el.hasAttribute('open')) {
+    // Inline and fullscreen show the conversation itself, as does a launcher the owner
+    // wrote open (`<indigo-chat open>`): needed now. Another mode is the launcher.
     upgrade().catch(() => {});
   } else {
     shell = mountShell(el, {

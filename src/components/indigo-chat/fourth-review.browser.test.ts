@@ -6,7 +6,7 @@ import { aTimeout, expect, fixture, html } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
-import { botMessages, typeAndEnter, useFakeRelays, userMessages, welcomeChunks, type Wire } from './fake-relay.test-helper.js';
+import { $, botMessages, typeAndEnter, useFakeRelays, userMessages, welcomeChunks, type Wire } from './fake-relay.test-helper.js';
 
 const relays = useFakeRelays('fourth-review');
 let n = 0;
@@ -124,5 +124,82 @@ describe('delta-unit on the element', () => {
     await until(() => botMessages(el).length === 2 && idle(el), 'the answer after the restart');
     await aTimeout(50);
     expect(last()).to.equal('😀 hi!');
+  });
+});
+
+describe('the element as a site owner drives it', () => {
+  function make(path: string, attrs: Record<string, string> = {}): IndigoChat {
+    const el = document.createElement('indigo-chat');
+    el.id = `fourth-review-${++n}`;
+    el.setAttribute('relay', path);
+    el.setAttribute('lang', 'en');
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+    return el;
+  }
+
+  it('show() right after the element is added fires indigo-chat-open and focuses the composer; a panel written open does neither', async () => {
+    const r = relays.relay().queue(welcomeChunks(), welcomeChunks());
+    const el = make(r.path, { storage: 'none' });
+    let opens = 0;
+    el.addEventListener('indigo-chat-open', () => opens++);
+    document.body.append(el);
+    el.show();
+    await until(() => botMessages(el).length === 1 && idle(el), 'welcome');
+    await el.updateComplete;
+    expect([el.open, opens, el.shadowRoot!.activeElement?.getAttribute('part')]).to.deep.equal([true, 1, 'input']);
+    el.remove();
+    // Written open by the owner: shown, but no focus taken from the page and no event.
+    const written = make(r.path, { storage: 'none', open: '' });
+    let writtenOpens = 0;
+    written.addEventListener('indigo-chat-open', () => writtenOpens++);
+    document.body.append(written);
+    await until(() => botMessages(written).length === 1 && idle(written), 'welcome');
+    await written.updateComplete;
+    expect([written.open, writtenOpens, written.shadowRoot!.activeElement]).to.deep.equal([true, 0, null]);
+    written.remove();
+  });
+
+  it('two chats on one page: the second one’s character count is styled like the first one’s', async () => {
+    const mount = () => {
+      const r = relays.relay().queue(welcomeChunks());
+      const el = make(r.path, { mode: 'inline', storage: 'none' });
+      el.style.height = '400px';
+      document.body.append(el);
+      return el;
+    };
+    const over = async (el: IndigoChat) => {
+      await until(() => botMessages(el).length === 1 && idle(el), 'welcome');
+      await el.updateComplete;
+      const field = $<HTMLTextAreaElement>(el, '[part~="input"]')!;
+      field.value = 'x'.repeat(4100);
+      field.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+      await until(() => $(el, '[part~="char-count"]')?.textContent?.includes('too many'), 'over the limit');
+      return getComputedStyle($(el, '[part~="char-count"]')!);
+    };
+    const [a, b] = [mount(), mount()];
+    const first = await over(a);
+    const second = await over(b);
+    expect([second.color, second.textAlign]).to.deep.equal([first.color, first.textAlign]);
+    expect(first.color).to.not.equal(getComputedStyle($(a, '[part~="input"]')!).color);
+    a.remove();
+    b.remove();
+  });
+
+  it('an unknown mode ("popup") is the default launcher: closed until opened, nothing sent before', async () => {
+    const r = relays.relay().queue(welcomeChunks());
+    const el = make(r.path, { mode: 'popup', storage: 'none' });
+    document.body.append(el);
+    await el.updateComplete;
+    expect([el.mode, el.getAttribute('mode'), $(el, '[part~="panel"]')!.hidden]).to.deep.equal(['launcher', 'launcher', true]);
+    expect($(el, '[part~="launcher"]'), 'a launcher to open and close it').to.not.equal(null);
+    await aTimeout(100);
+    expect(r.sessions, 'nothing sent before the visitor acts').to.equal(0);
+    // Changed later, the same.
+    el.setAttribute('mode', 'inline');
+    await el.updateComplete;
+    el.setAttribute('mode', 'sidebar');
+    await el.updateComplete;
+    expect(el.mode).to.equal('launcher');
+    el.remove();
   });
 });

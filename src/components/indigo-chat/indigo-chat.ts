@@ -63,6 +63,7 @@ const keyword = (attribute?: string) => ({ attribute, reflect: true, converter: 
 const internal = { state: true };
 
 const STORAGE_KINDS: readonly string[] = ['local', 'session', 'none'];
+const MODES: readonly string[] = ['launcher', 'inline', 'fullscreen'];
 
 let instances = 0;
 
@@ -503,6 +504,8 @@ export class IndigoChat extends LitElement {
   #teaserAnnounced = false;
   #escapeHandled = false;
   #prefetched = false;
+  /** show() or toggle() opened the panel since the last render. */
+  #called = false;
   #dayCache: { n: number; first: number; starts: Set<number> } = { n: 0, first: 0, starts: new Set() };
 
   readonly #uid = `indigo-chat-${++instances}`;
@@ -632,6 +635,7 @@ export class IndigoChat extends LitElement {
     if (!this.#restored) {
       this.#restored = true;
       if (!STORAGE_KINDS.includes(this.storage)) this.storage = 'local';
+      this.#checkMode();
       // Before the first render, so a reload shows the conversation at once, not a flash.
       // The code that reads it may still be loading: nothing renders or starts until then.
       const saved = this.#persistence.load();
@@ -708,7 +712,7 @@ export class IndigoChat extends LitElement {
   // --- public API -------------------------------------------------------------------
 
   show(): void {
-    this.open = true;
+    this.#setOpen(true);
   }
 
   hide(): void {
@@ -716,7 +720,17 @@ export class IndigoChat extends LitElement {
   }
 
   toggle(): void {
-    this.open = !this.open;
+    this.#setOpen(!this.open);
+  }
+
+  /**
+   * Opened by a call (not by the `open` attribute or a restored panel): announced with
+   * `indigo-chat-open` and the composer focused, even before the first render (a page
+   * that adds the element and calls show() at once).
+   */
+  #setOpen(open: boolean): void {
+    this.#called ||= open;
+    this.open = open;
   }
 
   /** Send visitor text. Returns false for empty text. Queued while an answer streams. */
@@ -792,7 +806,13 @@ export class IndigoChat extends LitElement {
     await super.scheduleUpdate();
   }
 
+  /** Another `mode` (a typo: `popup`) means the default, the launcher, as the loader reads it. */
+  #checkMode(): void {
+    if (!MODES.includes(this.mode)) this.mode = 'launcher';
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
+    this.#checkMode();
     this.#focused = this.shadowRoot?.activeElement;
     const opened = changed.has('open') && this.open;
     if (changed.has('lang') || opened) this.#fetchMissing();
@@ -857,7 +877,7 @@ export class IndigoChat extends LitElement {
       this.#teaserAnnounced = true;
       this.#announce(this.#teaserCtl.text ?? '');
     }
-    if (changed.has('open') && changed.get('open') !== undefined) {
+    if (changed.has('open') && (changed.get('open') !== undefined || this.#called)) {
       if (this.open) {
         this.#emit(new IndigoChatOpenEvent());
         // The notice may still be loading (privacy.ts): focus its Accept once it shows.
@@ -870,6 +890,7 @@ export class IndigoChat extends LitElement {
       }
       this.#persistence.schedule(false);
     }
+    this.#called = false;
     if (this.#toAnnounce.length > 0) {
       // Text of the rendered answer (already sanitised DOM), announced once by the polite
       // live region; the streaming bubble itself is never a live region.
@@ -1028,15 +1049,19 @@ export class IndigoChat extends LitElement {
     const m = countPart.mod;
     if (near && !m)
       void countPart.load().then(
-        (m) => {
-          adoptStyles(this.renderRoot, m.styles);
-          this.#measure(this.getDraft());
-        },
+        () => this.#measure(this.getDraft()),
         () => {},
       );
     const n = near && m ? m.charLength(draft) : null;
     if (m && n !== null && n > max && !this.#over) this.#announce(m.countText(n, max, this.#uiLang));
     this.counted = n;
+  }
+
+  /** The count, its styles adopted here first (another chat on the page may have loaded them). */
+  #countView(lang: string): unknown {
+    const m = countPart.mod!;
+    adoptStyles(this.renderRoot, m.styles);
+    return m.countView(`${this.#uid}-count`, this.counted!, this.#conversation.maxChars, lang);
   }
 
   get #over(): boolean {
@@ -1437,8 +1462,7 @@ export class IndigoChat extends LitElement {
             </div>`
           : nothing
       }
-      ${this.#feedback.renderCsat()}
-      ${this.counted === null ? nothing : countPart.mod!.countView(`${this.#uid}-count`, this.counted, this.#conversation.maxChars, lang)}
+      ${this.#feedback.renderCsat()} ${this.counted === null ? nothing : this.#countView(lang)}
       <form part="composer" ?hidden=${consentPending} @submit=${this.#onSubmit}>
         <label class="visually-hidden" for="${this.#uid}-input">${s.inputLabel}</label>
         <textarea
