@@ -66,6 +66,19 @@ async function welcomed(relay: ReturnType<typeof fakeRelay>, s: ConversationCont
   await until(() => !s.inFlight);
 }
 
+/** Welcomed, then `one` sent and its answer streaming, `<p>${shown}</p>` shown so far. */
+async function midAnswer(shown = 'answer') {
+  const relay = fakeRelay();
+  const s = new ConversationController(host(relay.fetch));
+  await welcomed(relay, s);
+  s.send({ type: 'text', text: 'one' });
+  await until(() => relay.pending.length === 2);
+  relay.pending[1]!.push({ type: 'processing.start' });
+  relay.pending[1]!.push({ type: 'text', data: { text: `<p>${shown}</p>` } });
+  await until(() => s.transcript.messages.at(-1)?.role === 'bot');
+  return { relay, s };
+}
+
 describe('ConversationController', () => {
   it('sends the welcome hidden, then queues a send made while the answer streams', async () => {
     const relay = fakeRelay();
@@ -149,14 +162,7 @@ describe('ConversationController', () => {
   });
 
   it('a send that adds no visitor message (a profile) right after a stop says `stopped: true` too', async () => {
-    const relay = fakeRelay();
-    const s = new ConversationController(host(relay.fetch));
-    await welcomed(relay, s);
-    s.send({ type: 'text', text: 'one' });
-    await until(() => relay.pending.length === 2);
-    relay.pending[1]!.push({ type: 'processing.start' });
-    relay.pending[1]!.push({ type: 'text', data: { text: '<p>answer</p>' } });
-    await until(() => s.transcript.messages.at(-1)?.role === 'bot');
+    const { relay, s } = await midAnswer();
     s.stop();
     s.send({ type: 'profile', profile: { plan: 'pro' } });
     await until(() => relay.pending.length === 3);
@@ -185,14 +191,7 @@ describe('ConversationController', () => {
   });
 
   it('moved in the page mid-answer (disconnected and connected in one task): the answer goes on, then the queued send', async () => {
-    const relay = fakeRelay();
-    const s = new ConversationController(host(relay.fetch));
-    await welcomed(relay, s);
-    s.send({ type: 'text', text: 'one' });
-    await until(() => relay.pending.length === 2);
-    relay.pending[1]!.push({ type: 'processing.start' });
-    relay.pending[1]!.push({ type: 'text', data: { text: '<p>part one</p>' } });
-    await until(() => s.transcript.messages.at(-1)?.role === 'bot');
+    const { relay, s } = await midAnswer('part one');
     expect(s.send({ type: 'text', text: 'two' })).toBe('queued');
     s.hostDisconnected();
     s.hostConnected();
@@ -209,14 +208,7 @@ describe('ConversationController', () => {
   });
 
   it('removed mid-answer: the run ends (what was shown kept) and nothing is sent until it is back and started', async () => {
-    const relay = fakeRelay();
-    const s = new ConversationController(host(relay.fetch));
-    await welcomed(relay, s);
-    s.send({ type: 'text', text: 'one' });
-    await until(() => relay.pending.length === 2);
-    relay.pending[1]!.push({ type: 'processing.start' });
-    relay.pending[1]!.push({ type: 'text', data: { text: '<p>part one</p>' } });
-    await until(() => s.transcript.messages.at(-1)?.role === 'bot');
+    const { relay, s } = await midAnswer('part one');
     s.send({ type: 'text', text: 'two' });
     s.hostDisconnected();
     await tick(20);
