@@ -53,8 +53,13 @@ export async function expectSameMillisecondChangesDelivered(store: FeedbackStore
   expect(await (await post({ ...base, value: 'down', reasons: ['wrong'] })).json()).toEqual({ ok: true, result: 'updated' });
   await service.webhook!.tick();
   await service.webhook!.tick();
-  const got = delivered.map((b) => JSON.parse(b) as { value: string; reasons: string[]; changes: number });
-  expect(got.map((b) => `${b.value}/${b.reasons.join()}/${b.changes}`).sort()).toEqual(['down//1', 'down/wrong/1', 'up//0']);
+  const got = delivered.map((b) => JSON.parse(b) as { value: string; reasons: string[]; changes: number; revision: number });
+  // Each delivery says which write it is (a receiver keeps the highest: retries can reorder them).
+  expect(got.map((b) => `${b.value}/${b.reasons.join()}/${b.changes}/${b.revision}`).sort()).toEqual([
+    'down//1/2',
+    'down/wrong/1/3',
+    'up//0/1',
+  ]);
 }
 
 const HOUR = 3_600_000;

@@ -134,5 +134,8 @@ export function webhookBody(f: StoredFeedback): string {
     createdAt: new Date(f.createdAt).toISOString(),
     updatedAt: new Date(f.updatedAt).toISOString(),
     changes: f.changes,
+    // Grows with every stored write of this vote: a retried older delivery can arrive after
+    // a newer one, so a receiver keeps the highest per conversation, messageId and kind.
+    revision: f.revision ?? 0,
   });
 }
