@@ -137,6 +137,10 @@ export class PersistenceController implements ReactiveController {
     const key = this.key;
     if (this.#claimed !== null && this.#claimed !== key) this.#release();
     const owner = owners.get(key);
+    // Removed from the page (its last answer may still end, a vote still be saved): it
+    // writes only while nobody else holds the key, and never takes it again, so the chat
+    // mounted in its place (a single-page app's next route) restores and stores.
+    if (!this.#connected) return owner === undefined || owner === this;
     // Once refused, always refused: taking the key over later (when the owner disconnects,
     // e.g. on page unload) would overwrite the owner's conversation with this one.
     if (this.#refused === key || (owner !== undefined && owner !== this)) {
@@ -186,7 +190,12 @@ export class PersistenceController implements ReactiveController {
     });
     // No conversation saved (or it did not fit), but the launcher's count may have.
     if (!raw) return unread > 0 ? launcherOnly(false) : null;
-    const decode = (codec: typeof Codec) => codec.decode(raw, this.#host.deltaUnit, unread, (e) => (this.lastError = e));
+    // The launcher's bytes are written first and fit when the conversation no longer does:
+    // a panel closed since (its save refused by the quota) stays closed.
+    const decode = (codec: typeof Codec) => {
+      const saved = codec.decode(raw, this.#host.deltaUnit, unread, (e) => (this.lastError = e));
+      return saved && !open ? { ...saved, open: false } : saved;
+    };
     if (persistCodec.mod) return decode(persistCodec.mod);
     return persistCodec.load().then(decode, (e: unknown) => {
       this.#fail(e);
@@ -253,13 +262,18 @@ export class PersistenceController implements ReactiveController {
       this.#await();
       return;
     }
-    try {
-      const snapshot = this.#snapshot();
-      store.setItem(this.key, codec.encode(snapshot));
-      store.setItem(launcherKey(this.#host.relay, this.#host.id), JSON.stringify({ open: snapshot.open, unread: snapshot.unread ?? 0 }));
-    } catch (e) {
-      // Quota exceeded or storage disabled: keep going in memory.
-      this.lastError = e;
+    const snapshot = this.#snapshot();
+    // Quota exceeded or storage disabled: keep going in memory. The launcher's few bytes
+    // first, on their own: they still fit when the conversation has outgrown the quota.
+    for (const [key, value] of [
+      [launcherKey(this.#host.relay, this.#host.id), () => JSON.stringify({ open: snapshot.open, unread: snapshot.unread ?? 0 })],
+      [this.key, () => codec.encode(snapshot)],
+    ] as const) {
+      try {
+        store.setItem(key, value());
+      } catch (e) {
+        this.lastError = e;
+      }
     }
   };
 

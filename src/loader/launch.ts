@@ -99,6 +99,9 @@ export function launch(
         // A detached element (no <body> yet) is not upgraded by define(); its first render
         // (and so updateComplete) then waits for it to be attached.
         customElements.upgrade(el);
+        // Loaded for its teaser after the page closed it: the panel the previous page left
+        // open is closed before it first renders (no flash, no events).
+        if (closed) (el as FullElement).hide();
         await (el as FullElement).updateComplete;
         ready = true;
         // Replayed in order; one failing call must not drop the rest. The page was told

@@ -473,7 +473,11 @@ export class IndigoChat extends LitElement {
       transcript: this.#conversation.transcript,
       sender: this.#conversation.sender,
       open: this.open,
-      draft: this.#draft,
+      // A message still waiting behind an answer is not lost with the page: the next page
+      // has it in the composer, to send again (the answer it waited for ends there).
+      draft: [...this.#conversation.queued.map((q) => (q.hidden || q.data.type !== 'text' ? '' : q.data.text)), this.#draft]
+        .filter(Boolean)
+        .join('\n'),
       consent: this.consentGiven,
       mediaOrigins: this.#conversation.mediaOrigins,
       maxChars: this.#conversation.maxChars,
