@@ -11,6 +11,8 @@ export interface Series {
   readonly label: string;
   readonly values: readonly (number | null)[];
   readonly color: string;
+  /** What each day's value averages over (CSAT responses): the summary's average weighs by it. */
+  readonly weights?: readonly (number | null)[];
 }
 
 export interface ChartSpec {
@@ -39,13 +41,27 @@ function niceMax(v: number): number {
   return 10 * p;
 }
 
+/** The days' values averaged by their weights (Σ value × weight / Σ weight); null without weights. */
+function average(s: Series): number | null {
+  let sum = 0;
+  let n = 0;
+  s.values.forEach((v, i) => {
+    const w = s.weights?.[i];
+    if (v !== null && typeof w === 'number' && w > 0) {
+      sum += v * w;
+      n += w;
+    }
+  });
+  return n > 0 ? sum / n : null;
+}
+
 function summary(spec: ChartSpec, f: (v: number) => string): string {
   const parts = spec.series.map((s) => {
     const nums = s.values.filter((v): v is number => v !== null);
     if (nums.length === 0) return `${s.label}: no data`;
     const total = nums.reduce((a, b) => a + b, 0);
     return spec.yMax !== undefined
-      ? `${s.label}: average ${f(total / nums.length)}, from ${f(Math.min(...nums))} to ${f(Math.max(...nums))}`
+      ? `${s.label}: average ${f(average(s) ?? total / nums.length)}, from ${f(Math.min(...nums))} to ${f(Math.max(...nums))}`
       : `${s.label}: ${f(total)} in total, at most ${f(Math.max(...nums))} a day`;
   });
   return `${spec.title}, ${spec.dates[0] ?? ''} to ${spec.dates.at(-1) ?? ''}. ${parts.join('; ')}.`;

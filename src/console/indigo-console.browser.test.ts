@@ -263,9 +263,123 @@ describe('owner console conversation list', () => {
     await waitUntil(() => el.shadowRoot!.querySelector('.pager span')!.textContent === 'Page 2', 'page 2');
     await settle(el);
     expect(el.shadowRoot!.querySelector('.pager span')!.textContent).to.equal('Page 2');
-    expect(older.hasAttribute('aria-disabled')).to.equal(false);
+    // The last page: nothing older (aria-disabled, so a focused button keeps its focus).
+    expect([older.getAttribute('aria-disabled'), older.disabled]).to.deep.equal(['true', false]);
     // Newer goes back to the first page in one step.
     listButton(el, 'Newer').click();
     await request('/conversations');
+  });
+});
+
+describe('console error states and figures (fourth review)', () => {
+  /** Answers requests whose URL starts with `prefix` with an error status, the rest stay held. */
+  function failing(prefix: string, status = 502, message = 'The platform answered HTTP 500.') {
+    const held0 = globalThis.fetch;
+    globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.startsWith(`${API}${prefix}`))
+        return Promise.resolve({ status, ok: false, json: async () => ({ error: { code: 'graphql_http', message } }) } as Response);
+      return held0(input, init);
+    };
+    return () => (globalThis.fetch = held0);
+  }
+
+  it('a failed "Older" page leaves the pager on the page still shown', async () => {
+    const el = await openConsole('c1');
+    const restore = failing('/conversations?after=c1');
+    [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('.pager button')].find((b) => b.textContent.includes('Older'))!.click();
+    await waitUntil(() => el.shadowRoot!.querySelector('.error'), 'the error');
+    await settle(el);
+    restore();
+    // The list still shows page 1 (101, 102): the counter must say so.
+    expect(el.shadowRoot!.querySelectorAll('.conv-list button').length).to.equal(2);
+    expect(el.shadowRoot!.querySelector('.pager span')!.textContent).to.equal('Page 1');
+  });
+
+  it('an error alert goes away once the same action succeeds', async () => {
+    const el = await openConsole();
+    const restore = failing('/conversations/101/messages');
+    conversationButton(el, '101').click();
+    await waitUntil(() => el.shadowRoot!.querySelector('p.error[role="alert"]'), 'the error');
+    restore();
+    conversationButton(el, '101').click();
+    (await request('/conversations/101/messages')).answer(page('101', ['a1', 'a2']));
+    await waitUntil(() => shown(el).length === 2, 'the messages');
+    await settle(el);
+    expect(el.shadowRoot!.querySelector('p.error[role="alert"]')).to.equal(null);
+  });
+
+  it('a KPI whose endpoint failed is not shown as 0', async () => {
+    const el = await fixture<IndigoConsole>(html`<indigo-console api=${API}></indigo-console>`);
+    await waitUntil(() => held.some((h) => h.url.startsWith(`${API}/analytics?`)), 'the analytics request');
+    held
+      .find((h) => h.url.startsWith(`${API}/analytics?`))!
+      .answer({
+        from: '2026-01-01',
+        to: '2026-01-03',
+        series: {
+          chats: [
+            { date: '2026-01-01', chats: 4 },
+            { date: '2026-01-02', chats: 6 },
+          ],
+        },
+        errors: { csat: { status: 500, message: 'Internal server error' } },
+      });
+    await waitUntil(() => el.shadowRoot!.querySelector('.kpis'), 'the KPIs');
+    const kpi = [...el.shadowRoot!.querySelectorAll('.kpis li')].find((li) => li.textContent.includes('CSAT responses'))!;
+    expect(kpi.querySelector('b')!.textContent).not.to.equal('0');
+  });
+
+  it('the CSAT chart summary gives the average over responses, not over days', async () => {
+    const el = await fixture<IndigoConsole>(html`<indigo-console api=${API}></indigo-console>`);
+    await waitUntil(() => held.some((h) => h.url.startsWith(`${API}/analytics?`)), 'the analytics request');
+    held
+      .find((h) => h.url.startsWith(`${API}/analytics?`))!
+      .answer({
+        from: '2026-01-01',
+        to: '2026-01-03',
+        series: {
+          csat: [
+            { date: '2026-01-01', total: 1, avg_score: 1 },
+            { date: '2026-01-02', total: 9, avg_score: 5 },
+          ],
+        },
+        errors: {},
+      });
+    await waitUntil(() => el.shadowRoot!.querySelector('#chart-csat svg.plot'), 'the CSAT chart');
+    // 1 response of 1 and 9 of 5: (1 + 45) / 10 = 4.6, not (1 + 5) / 2 = 3.
+    expect(el.shadowRoot!.querySelector('#chart-csat svg.plot')!.getAttribute('aria-label')).to.contain('average 4.60');
+  });
+});
+
+describe('console keyboard focus at the end of paging (fourth review)', () => {
+  it('"Load older" answering with the last page leaves focus in the transcript', async () => {
+    const el = await openConsole();
+    conversationButton(el, '101').click();
+    (await request('/conversations/101/messages')).answer(page('101', ['a3', 'a4'], 'c1', 4));
+    await waitUntil(() => loadOlderButton(el), 'the Load older button');
+    loadOlderButton(el)!.focus();
+    expect(el.shadowRoot!.activeElement).to.equal(loadOlderButton(el));
+    loadOlderButton(el)!.click();
+    (await request('/conversations/101/messages?before=c1')).answer(page('101', ['a1', 'a2'], null, 4));
+    await waitUntil(() => shown(el).length === 4, 'the older messages');
+    await settle(el);
+    expect(el.shadowRoot!.activeElement, 'focus after the last page').not.to.equal(null);
+  });
+
+  it('"Older" reaching the last page of the list keeps keyboard focus', async () => {
+    const el = await openConsole('c1');
+    const older = [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('.pager button')].find((b) => b.textContent.includes('Older'))!;
+    older.focus();
+    expect(el.shadowRoot!.activeElement).to.equal(older);
+    older.click();
+    (await request('/conversations?after=c1')).answer({
+      edges: [{ node: { conversationId: '100' } }],
+      pageInfo: { endCursor: null, hasNextPage: false },
+      totalCount: 3,
+    });
+    await waitUntil(() => el.shadowRoot!.querySelector('.pager span')!.textContent === 'Page 2', 'page 2');
+    await settle(el);
+    expect(el.shadowRoot!.activeElement, 'focus after the last page').not.to.equal(null);
   });
 });

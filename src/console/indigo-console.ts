@@ -140,12 +140,15 @@ export class IndigoConsole extends LitElement {
    * One page of the list at a time: a second Newer / Older while one loads would push the
    * same cursor twice (the page count off by one) or let a slower answer land last.
    */
-  private async loadConversations(after: string | null): Promise<void> {
+  /** The list's page after `cursors`' last one; the pager moves only once it has loaded. */
+  private async loadConversations(after: string | null, cursors = this.cursors): Promise<void> {
     this.loadingList = true;
     try {
       this.conversations = await this.get<Connection<ConversationNode>>(
         `/conversations${after ? `?after=${encodeURIComponent(after)}` : ''}`,
       );
+      this.cursors = cursors;
+      this.error = '';
     } catch (e) {
       this.error = (e as Error).message;
     } finally {
@@ -155,8 +158,7 @@ export class IndigoConsole extends LitElement {
 
   private pageList(cursors: (string | null)[]): void {
     if (this.loadingList) return;
-    this.cursors = cursors;
-    void this.loadConversations(cursors.at(-1) ?? null);
+    void this.loadConversations(cursors.at(-1) ?? null, cursors);
   }
 
   private async openConversation(id: string): Promise<void> {
@@ -187,6 +189,7 @@ export class IndigoConsole extends LitElement {
       this.messages = [...older.reverse(), ...this.messages];
       this.olderCursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
       this.totalMessages = page.totalCount;
+      this.error = '';
     } catch (e) {
       if (generation !== this.transcriptGeneration) return;
       this.error = (e as Error).message;
@@ -204,11 +207,18 @@ export class IndigoConsole extends LitElement {
       // Opening another conversation already cleared it, and that one may be loading its own.
       if (generation === this.transcriptGeneration) this.loadingOlder = false;
     }
+    // The last page: the button goes, and a keyboard user's focus with it; it lands on the
+    // transcript's heading instead of the page's body.
+    if (generation === this.transcriptGeneration && !this.olderCursor) {
+      await this.updateComplete;
+      if (!(this.renderRoot as ShadowRoot).activeElement) this.renderRoot.querySelector<HTMLElement>('#transcript-title')?.focus();
+    }
   }
 
   private async loadRelay(): Promise<void> {
     try {
       this.relay = await this.get<RelayAnswer>('/relay');
+      this.error = '';
     } catch (e) {
       this.error = (e as Error).message;
     }
@@ -225,7 +235,7 @@ export class IndigoConsole extends LitElement {
       title: string,
       kind: 'bar' | 'line',
       e: AnalyticsEndpoint,
-      series: [string, string, string][],
+      series: [string, string, string, string?][],
       yMax?: number,
     ): ChartSpec => {
       const x = a.errors[e];
@@ -234,11 +244,10 @@ export class IndigoConsole extends LitElement {
         title,
         kind,
         dates: rows(e).length ? rows(e).map((r) => r.date) : fallbackDates,
-        series: series.map(([label, field, color]) => ({
-          label,
-          color,
-          values: rows(e).map((r) => (typeof r[field] === 'number' ? r[field] : null)),
-        })),
+        series: series.map(([label, field, color, weight]) => {
+          const values = (f: string) => rows(e).map((r) => (typeof r[f] === 'number' ? r[f] : null));
+          return { label, color, values: values(field), ...(weight ? { weights: values(weight) } : {}) };
+        }),
         ...(yMax === undefined ? {} : { yMax }),
         error: x
           ? `The platform refused: ${x.status ? `HTTP ${x.status}, ` : ''}“${x.message}”${x.retryAfter ? ` (retry after ${x.retryAfter} s)` : ''}.`
@@ -260,7 +269,7 @@ export class IndigoConsole extends LitElement {
         ['Started', 'ht_starts', COLORS.b],
       ]),
       chart('users', 'Returning users', 'bar', 'users', [['Returning users', 'returning_users', COLORS.b]]),
-      chart('csat', 'CSAT (1–5)', 'line', 'csat', [['Average score', 'avg_score', COLORS.c]], 5),
+      chart('csat', 'CSAT (1–5)', 'line', 'csat', [['Average score', 'avg_score', COLORS.c, 'total']], 5),
       chart('csat-count', 'CSAT responses', 'bar', 'csat', [['Responses', 'total', COLORS.c]]),
       chart('quality', 'AI quality (0–100)', 'line', 'ai_quality', [['AI quality', 'avg_score', COLORS.a]], 100),
       chart('errors', 'Technical errors', 'bar', 'errors', [['API errors', 'api_errors', COLORS.down]]),
@@ -269,7 +278,9 @@ export class IndigoConsole extends LitElement {
 
   private renderAnalytics(): TemplateResult {
     const a = this.analytics;
-    const sum = (e: AnalyticsEndpoint, f: string) => (a?.series[e] ?? []).reduce((n, r) => n + (typeof r[f] === 'number' ? r[f] : 0), 0);
+    // An endpoint the platform refused has no total (its chart says why): not a 0.
+    const sum = (e: AnalyticsEndpoint, f: string) =>
+      a?.errors[e] ? '—' : (a?.series[e] ?? []).reduce((n, r) => n + (typeof r[f] === 'number' ? r[f] : 0), 0);
     return html`<form
         class="toolbar"
         aria-label="Date range"
@@ -397,9 +408,8 @@ export class IndigoConsole extends LitElement {
                   <button
                     class="btn secondary"
                     type="button"
-                    ?disabled=${this.cursors.length <= 1}
-                    aria-disabled=${this.loadingList ? 'true' : nothing}
-                    @click=${() => this.pageList(this.cursors.slice(0, -1))}
+                    aria-disabled=${this.loadingList || this.cursors.length <= 1 ? 'true' : nothing}
+                    @click=${() => this.cursors.length > 1 && this.pageList(this.cursors.slice(0, -1))}
                   >
                     Newer
                   </button>
@@ -407,9 +417,8 @@ export class IndigoConsole extends LitElement {
                   <button
                     class="btn secondary"
                     type="button"
-                    ?disabled=${!c.pageInfo.hasNextPage}
-                    aria-disabled=${this.loadingList ? 'true' : nothing}
-                    @click=${() => this.pageList([...this.cursors, c.pageInfo.endCursor])}
+                    aria-disabled=${this.loadingList || !c.pageInfo.hasNextPage ? 'true' : nothing}
+                    @click=${() => c.pageInfo.hasNextPage && this.pageList([...this.cursors, c.pageInfo.endCursor])}
                   >
                     Older
                   </button>

@@ -79,7 +79,11 @@ export function toSegments(id: string, content: unknown, at: number): Segment[] 
       case 'video': {
         const img = image(d);
         if (img) blocks.push({ kind: type, id: bid, src: img.src, alt: img.alt });
-        else segments.push({ kind: 'unknown', type });
+        else {
+          // In its place: after the text before it, not above it.
+          flush();
+          segments.push({ kind: 'unknown', type });
+        }
         break;
       }
       case 'button':
