@@ -9,7 +9,7 @@ import { startRelayServer, type RelayServer } from '../node.js';
 import { createAnalyticsClient, type AnalyticsError } from './analytics-client.js';
 import { createGraphqlClient, GraphqlError, MESSAGES_QUERY, type GraphqlClient } from './graphql-client.js';
 import { createConsoleHandler } from './handler.js';
-import { toCsv, type ExportRow } from './export.js';
+import { plainText, toCsv, type ExportRow } from './export.js';
 import { MemoryFeedbackStore } from '../feedback/store.js';
 import { RelayFigures } from '../figures.js';
 import { createFeedbackService } from '../feedback/route.js';
@@ -595,5 +595,67 @@ describe('CSV export', () => {
       content: null,
     };
     expect(toCsv([row]).split('\r\n')[1]).toBe('"\'=7","\'+m","x","assistant","t","{""value"":""up""}"');
+  });
+});
+
+describe('export text (fourth review)', () => {
+  const bot = (text: string) =>
+    ({
+      id: '1',
+      conversationId: '7',
+      insertedAt: '2026-01-02T10:00:00',
+      sender: null,
+      feedback: null,
+      content: { messages: [{ input: { type: 'text' }, messages: [{ type: 'text', data: { text } }] }] },
+    }) as never;
+
+  it('flattens bot HTML to the text a reader saw: entities decoded, inline tags not splitting words', () => {
+    expect(plainText(bot('Il costo &egrave; di <b>10</b>&euro;, l&#8217;ordine arriva'))).toBe('Il costo è di 10€, l’ordine arriva');
+  });
+});
+
+describe('sign-out after the session expired (fourth review)', () => {
+  it('signing out of a console left open past 8 h ends on the sign-in page, not a JSON 403', async () => {
+    let t = Date.parse('2026-03-01T09:00:00Z');
+    const store = new MemoryFeedbackStore();
+    const feedback = createFeedbackService(
+      { store },
+      {
+        verifySender: async () => true,
+        readJson: async () => ({ ok: true, value: {} }),
+        error: () => new Response(),
+        ok: () => new Response(),
+        limits: { perIpPerMinute: 1, perSenderPerMinute: 1 },
+        limit: async () => ({ ok: true, retryAfter: 0 }),
+        now: () => t,
+        secret: 's',
+        log: () => {},
+      },
+    );
+    const h = createConsoleHandler({
+      token: TOKEN,
+      projectId: '39',
+      graphql: createGraphqlClient({ endpoint: 'https://x.invalid/graphql', pat: 'pat-x' }),
+      analytics: createAnalyticsClient({ base: 'https://x.invalid', projectId: '39', pat: 'pat-x', paths: DEFAULT_ANALYTICS_PATHS }),
+      feedback,
+      figures: new RelayFigures(),
+      readAsset: async () => null,
+      now: () => t,
+    });
+    const post = (path: string, body: string, cookie = '') =>
+      h(
+        new Request(`https://relay.example/console/${path}`, {
+          method: 'POST',
+          headers: { origin: 'https://relay.example', 'content-type': 'application/x-www-form-urlencoded', cookie },
+          body,
+        }),
+      );
+    const cookie = (await post('login', `token=${TOKEN}`))!.headers.get('set-cookie')!.split(';')[0]!;
+    const app = await (await h(new Request('https://relay.example/console/', { headers: { cookie } })))!.text();
+    const csrf = /name="csrf" value="([^"]+)"/.exec(app)![1]!;
+    t += 9 * 3_600_000; // the tab stayed open overnight; the browser still sends nothing newer
+    const out = (await post('logout', `csrf=${encodeURIComponent(csrf)}`, cookie))!;
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/console/');
   });
 });

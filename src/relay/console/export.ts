@@ -4,6 +4,7 @@
  * full-width forms after any blanks) gets a leading `'`.
  */
 import type { MessageNode } from './graphql-client.js';
+import { decodeHTML } from 'entities';
 
 export interface ExportRow {
   conversationId: string;
@@ -15,8 +16,9 @@ export interface ExportRow {
   content: unknown;
 }
 
+// A block's edge (or a line break) separates words; an inline tag (<b>, <a>) does not.
+const BLOCK_TAGS = /<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|pre|hr|section|article)\b[^>]*>/gi;
 const TAGS = /<[^>]*>/g;
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&nbsp;': ' ' };
 
 /** Plain text of a message (bot HTML flattened; for exports only, never rendered). */
 export function plainText(node: MessageNode): string {
@@ -28,7 +30,7 @@ export function plainText(node: MessageNode): string {
   for (const g of groups) {
     for (const m of Array.isArray(g?.messages) ? (g.messages as { type?: unknown; data?: Record<string, unknown> }[]) : []) {
       const d = m?.data ?? {};
-      if (typeof d['text'] === 'string') out.push(d['text'].replace(TAGS, ' ').replace(/&[a-z#0-9]+;/g, (e) => ENTITIES[e] ?? e));
+      if (typeof d['text'] === 'string') out.push(decodeHTML(d['text'].replace(BLOCK_TAGS, ' ').replace(TAGS, '')));
       else if (typeof d['label'] === 'string') out.push(`[${String(m.type)}: ${d['label']}]`);
       else out.push(`[${typeof m?.type === 'string' ? m.type : 'unknown'}]`);
     }
