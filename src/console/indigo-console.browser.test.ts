@@ -272,6 +272,14 @@ describe('owner console conversation list', () => {
 });
 
 describe('console error states and figures (fourth review)', () => {
+  /** A console whose first Analytics request is answered with `series` (and `errors`). */
+  async function withAnalytics(series: Record<string, unknown[]>, errors: Record<string, unknown> = {}): Promise<IndigoConsole> {
+    const el = await fixture<IndigoConsole>(html`<indigo-console api=${API}></indigo-console>`);
+    await waitUntil(() => held.some((h) => h.url.startsWith(`${API}/analytics?`)), 'the analytics request');
+    held.find((h) => h.url.startsWith(`${API}/analytics?`))!.answer({ from: '2026-01-01', to: '2026-01-03', series, errors });
+    return el;
+  }
+
   /** Answers requests whose URL starts with `prefix` with an error status, the rest stay held. */
   function failing(prefix: string, status = 502, message = 'The platform answered HTTP 500.') {
     const held0 = globalThis.fetch;
@@ -310,42 +318,27 @@ describe('console error states and figures (fourth review)', () => {
   });
 
   it('a KPI whose endpoint failed is not shown as 0', async () => {
-    const el = await fixture<IndigoConsole>(html`<indigo-console api=${API}></indigo-console>`);
-    await waitUntil(() => held.some((h) => h.url.startsWith(`${API}/analytics?`)), 'the analytics request');
-    held
-      .find((h) => h.url.startsWith(`${API}/analytics?`))!
-      .answer({
-        from: '2026-01-01',
-        to: '2026-01-03',
-        series: {
-          chats: [
-            { date: '2026-01-01', chats: 4 },
-            { date: '2026-01-02', chats: 6 },
-          ],
-        },
-        errors: { csat: { status: 500, message: 'Internal server error' } },
-      });
+    const el = await withAnalytics(
+      {
+        chats: [
+          { date: '2026-01-01', chats: 4 },
+          { date: '2026-01-02', chats: 6 },
+        ],
+      },
+      { csat: { status: 500, message: 'Internal server error' } },
+    );
     await waitUntil(() => el.shadowRoot!.querySelector('.kpis'), 'the KPIs');
     const kpi = [...el.shadowRoot!.querySelectorAll('.kpis li')].find((li) => li.textContent.includes('CSAT responses'))!;
     expect(kpi.querySelector('b')!.textContent).not.to.equal('0');
   });
 
   it('the CSAT chart summary gives the average over responses, not over days', async () => {
-    const el = await fixture<IndigoConsole>(html`<indigo-console api=${API}></indigo-console>`);
-    await waitUntil(() => held.some((h) => h.url.startsWith(`${API}/analytics?`)), 'the analytics request');
-    held
-      .find((h) => h.url.startsWith(`${API}/analytics?`))!
-      .answer({
-        from: '2026-01-01',
-        to: '2026-01-03',
-        series: {
-          csat: [
-            { date: '2026-01-01', total: 1, avg_score: 1 },
-            { date: '2026-01-02', total: 9, avg_score: 5 },
-          ],
-        },
-        errors: {},
-      });
+    const el = await withAnalytics({
+      csat: [
+        { date: '2026-01-01', total: 1, avg_score: 1 },
+        { date: '2026-01-02', total: 9, avg_score: 5 },
+      ],
+    });
     await waitUntil(() => el.shadowRoot!.querySelector('#chart-csat svg.plot'), 'the CSAT chart');
     // 1 response of 1 and 9 of 5: (1 + 45) / 10 = 4.6, not (1 + 5) / 2 = 3.
     expect(el.shadowRoot!.querySelector('#chart-csat svg.plot')!.getAttribute('aria-label')).to.contain('average 4.60');

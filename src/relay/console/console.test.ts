@@ -46,7 +46,10 @@ async function signIn(s: RelayServer): Promise<string> {
 }
 
 /** The console's handler alone (no server), on a made-up https origin. */
-function bareHandler(graphql: GraphqlClient = createGraphqlClient({ endpoint: 'https://x.invalid/graphql', pat: 'pat-x' })) {
+function bareHandler(
+  graphql: GraphqlClient = createGraphqlClient({ endpoint: 'https://x.invalid/graphql', pat: 'pat-x' }),
+  now: () => number = Date.now,
+) {
   const store = new MemoryFeedbackStore();
   const feedback = createFeedbackService(
     { store },
@@ -57,7 +60,7 @@ function bareHandler(graphql: GraphqlClient = createGraphqlClient({ endpoint: 'h
       ok: () => new Response(),
       limits: { perIpPerMinute: 1, perSenderPerMinute: 1 },
       limit: async () => ({ ok: true, retryAfter: 0 }),
-      now: Date.now,
+      now,
       secret: 's',
       log: () => {},
     },
@@ -70,6 +73,7 @@ function bareHandler(graphql: GraphqlClient = createGraphqlClient({ endpoint: 'h
     feedback,
     figures: new RelayFigures(),
     readAsset: async () => null,
+    now,
   });
 }
 
@@ -617,31 +621,7 @@ describe('export text (fourth review)', () => {
 describe('sign-out after the session expired (fourth review)', () => {
   it('signing out of a console left open past 8 h ends on the sign-in page, not a JSON 403', async () => {
     let t = Date.parse('2026-03-01T09:00:00Z');
-    const store = new MemoryFeedbackStore();
-    const feedback = createFeedbackService(
-      { store },
-      {
-        verifySender: async () => true,
-        readJson: async () => ({ ok: true, value: {} }),
-        error: () => new Response(),
-        ok: () => new Response(),
-        limits: { perIpPerMinute: 1, perSenderPerMinute: 1 },
-        limit: async () => ({ ok: true, retryAfter: 0 }),
-        now: () => t,
-        secret: 's',
-        log: () => {},
-      },
-    );
-    const h = createConsoleHandler({
-      token: TOKEN,
-      projectId: '39',
-      graphql: createGraphqlClient({ endpoint: 'https://x.invalid/graphql', pat: 'pat-x' }),
-      analytics: createAnalyticsClient({ base: 'https://x.invalid', projectId: '39', pat: 'pat-x', paths: DEFAULT_ANALYTICS_PATHS }),
-      feedback,
-      figures: new RelayFigures(),
-      readAsset: async () => null,
-      now: () => t,
-    });
+    const h = bareHandler(undefined, () => t);
     const post = (path: string, body: string, cookie = '') =>
       h(
         new Request(`https://relay.example/console/${path}`, {
