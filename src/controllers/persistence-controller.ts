@@ -96,6 +96,8 @@ export class PersistenceController implements ReactiveController {
   /** The key another instance held when this one asked for it. */
   #refused: string | null = null;
   #connected = false;
+  /** Disconnected after being connected (not yet connected at all: it loads, and claims). */
+  #removed = false;
   /** Saves are waiting for the stored format to arrive. */
   #arrival: Promise<void> | null = null;
 
@@ -115,12 +117,14 @@ export class PersistenceController implements ReactiveController {
 
   hostConnected(): void {
     this.#connected = true;
+    this.#removed = false;
     globalThis.addEventListener?.('pagehide', this.#flush);
     globalThis.addEventListener?.('storage', this.#otherTab);
   }
 
   hostDisconnected(): void {
     this.#connected = false;
+    this.#removed = true;
     globalThis.removeEventListener?.('pagehide', this.#flush);
     globalThis.removeEventListener?.('storage', this.#otherTab);
     this.#flush();
@@ -140,7 +144,7 @@ export class PersistenceController implements ReactiveController {
     // Removed from the page (its last answer may still end, a vote still be saved): it
     // writes only while nobody else holds the key, and never takes it again, so the chat
     // mounted in its place (a single-page app's next route) restores and stores.
-    if (!this.#connected) return owner === undefined || owner === this;
+    if (this.#removed) return owner === undefined || owner === this;
     // Once refused, always refused: taking the key over later (when the owner disconnects,
     // e.g. on page unload) would overwrite the owner's conversation with this one.
     if (this.#refused === key || (owner !== undefined && owner !== this)) {

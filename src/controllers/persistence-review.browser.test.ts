@@ -93,4 +93,35 @@ describe('what a reload keeps (fourth review)', () => {
     next.remove();
     expect(JSON.parse(localStorage.getItem(launcherKey(r.path, id))!).open, 'launcher state the loader reads').to.equal(false);
   });
+
+  it('two chats on one key: only the first restores the saved conversation, the second starts its own in memory', async () => {
+    const r = relays.relay().queue(welcomeChunks('Hi'), () => sseResponse(welcomeChunks('The answer')), welcomeChunks('Second chat'));
+    const id = `shared-${++n}`;
+    const first = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} mode="inline"></indigo-chat>`);
+    await waitUntil(() => botMessages(first).length === 1 && first.conversation.transcript.status === 'idle', 'welcome');
+    await typeAndEnter(first, 'saved question');
+    await waitUntil(() => botMessages(first).length === 2 && first.conversation.transcript.status === 'idle', 'answer');
+    window.dispatchEvent(new PageTransitionEvent('pagehide'));
+    first.remove();
+    const warn = console.warn;
+    const warned: unknown[] = [];
+    console.warn = (...args: unknown[]) => void warned.push(args[0]);
+    try {
+      // The next page has two elements on that key, in its markup (connected in one task).
+      const box = await fixture<HTMLElement>(
+        html`<div>
+          <indigo-chat relay=${r.path} id=${id} mode="inline"></indigo-chat
+          ><indigo-chat relay=${r.path} id=${id} mode="inline"></indigo-chat>
+        </div>`,
+      );
+      const [a, b] = [...box.querySelectorAll('indigo-chat')] as [IndigoChat, IndigoChat];
+      await Promise.all([a.updateComplete, b.updateComplete]);
+      const asked = (el: IndigoChat) => el.conversation.transcript.messages.some((m) => m.role === 'user' && m.text === 'saved question');
+      expect([asked(a), asked(b)]).to.deep.equal([true, false]);
+      expect(String(warned[0])).to.contain('kept in memory only');
+      box.remove();
+    } finally {
+      console.warn = warn;
+    }
+  });
 });
