@@ -142,9 +142,10 @@ export class PersistenceController implements ReactiveController {
     if (this.#claimed !== null && this.#claimed !== key) this.#release();
     const owner = owners.get(key);
     // Removed from the page (its last answer may still end, a vote still be saved): it
-    // writes only while nobody else holds the key, and never takes it again, so the chat
-    // mounted in its place (a single-page app's next route) restores and stores.
-    if (this.#removed) return owner === undefined || owner === this;
+    // writes only while nobody else holds the key (never if it was refused the key), and
+    // never takes it again, so the chat mounted in its place (a single-page app's next
+    // route) restores and stores.
+    if (this.#removed) return this.#refused !== key && (owner === undefined || owner === this);
     // Once refused, always refused: taking the key over later (when the owner disconnects,
     // e.g. on page unload) would overwrite the owner's conversation with this one.
     if (this.#refused === key || (owner !== undefined && owner !== this)) {
