@@ -268,18 +268,18 @@ export class PersistenceController implements ReactiveController {
       return;
     }
     const snapshot = this.#snapshot();
-    // Quota exceeded or storage disabled: keep going in memory. The launcher's few bytes
-    // first, on their own: they still fit when the conversation has outgrown the quota.
-    for (const [key, value] of [
-      [launcherKey(this.#host.relay, this.#host.id), () => JSON.stringify({ open: snapshot.open, unread: snapshot.unread ?? 0 })],
-      [this.key, () => codec.encode(snapshot)],
-    ] as const) {
+    // Quota exceeded or storage disabled: keep going in memory.
+    const write = (key: string, value: () => string): void => {
       try {
         store.setItem(key, value());
       } catch (e) {
         this.lastError = e;
       }
-    }
+    };
+    // The launcher's few bytes first, on their own: they still fit when the conversation
+    // has outgrown the quota.
+    write(launcherKey(this.#host.relay, this.#host.id), () => JSON.stringify({ open: snapshot.open, unread: snapshot.unread ?? 0 }));
+    write(this.key, () => codec.encode(snapshot));
   };
 
   /**

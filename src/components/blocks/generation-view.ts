@@ -37,7 +37,7 @@ class GenerationViewDirective extends AsyncDirective {
   #lastLive: LiveText | null = null;
   #lastMarkdownLength = -1;
   /** Content was handed to the view while no sanitizer was available (plain text). */
-  #plainText = false;
+  #withoutSanitizer = false;
 
   render(_block: GenerationBlock, _options: GenerationViewOptions) {
     return nothing;
@@ -48,7 +48,7 @@ class GenerationViewDirective extends AsyncDirective {
     const status = sanitizerStatus();
     // Shown as plain text while the DOMPurify fallback was missing: drawn again, as HTML,
     // in a fresh view once it has loaded.
-    const stale = this.#plainText && block.state !== 'degraded' && status === 'ready';
+    const stale = this.#withoutSanitizer && block.state !== 'degraded' && status === 'ready';
     if (stale || this.#view === null || this.#container !== element || this.#blockId !== block.id) {
       this.#view?.destroy();
       if (stale) element.replaceChildren();
@@ -61,7 +61,7 @@ class GenerationViewDirective extends AsyncDirective {
       this.#lastMarkdownLength = -1;
       this.#view = this.#createView(element, options);
     }
-    this.#plainText = status === 'failed';
+    this.#withoutSanitizer = status === 'failed';
     const view = this.#view;
     if (block.state === 'degraded') {
       // The markdown keeps growing after degradation; re-render only when it did.

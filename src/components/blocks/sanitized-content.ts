@@ -17,7 +17,7 @@ class SanitizedContentDirective extends Directive {
   #key: string | undefined;
   #label: SanitizeOptions['blockedLabel'];
   /** Shown as plain text: no sanitizer was available. */
-  #plain = false;
+  #withoutSanitizer = false;
 
   render(_html: string, _options: SanitizeOptions) {
     return nothing;
@@ -26,11 +26,16 @@ class SanitizedContentDirective extends Directive {
   override update(part: ElementPart, [html, options]: Parameters<this['render']>) {
     const key = `${(options.mediaOrigins ?? []).join(' ')}|${(options.loadOrigins ?? ['-']).join(' ')}`;
     const status = sanitizerStatus();
-    if (html !== this.#html || key !== this.#key || options.blockedLabel !== this.#label || (this.#plain && status === 'ready')) {
+    if (
+      html !== this.#html ||
+      key !== this.#key ||
+      options.blockedLabel !== this.#label ||
+      (this.#withoutSanitizer && status === 'ready')
+    ) {
       this.#html = html;
       this.#key = key;
       this.#label = options.blockedLabel;
-      this.#plain = status === 'failed';
+      this.#withoutSanitizer = status === 'failed';
       part.element.replaceChildren(sanitizeToFragment(html, options));
     }
     return nothing;

@@ -257,10 +257,9 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
           return respond(303, null, '', { location: `${CONSOLE_BASE}/`, 'set-cookie': cookie });
         }
         const nonce = await a.session(request.headers.get('cookie'));
-        // Already signed out (the session expired: a console left open overnight): the
-        // sign-in page, the cookie cleared. Same-origin only (checked above), so nothing to forge.
-        if (!nonce) return respond(303, null, '', { location: `${CONSOLE_BASE}/`, 'set-cookie': a.clearCookie() });
-        if (!(await a.checkCsrf(nonce, form.get('csrf')))) return apiError(403, 'csrf', 'Missing or wrong CSRF token.');
+        // Without a session (expired: a console left open overnight) it is already signed
+        // out: the sign-in page, the cookie cleared. Same-origin only (checked above).
+        if (nonce && !(await a.checkCsrf(nonce, form.get('csrf')))) return apiError(403, 'csrf', 'Missing or wrong CSRF token.');
         return respond(303, null, '', { location: `${CONSOLE_BASE}/`, 'set-cookie': a.clearCookie() });
       }
       if (request.method !== 'GET' && request.method !== 'HEAD')
