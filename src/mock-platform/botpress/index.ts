@@ -264,7 +264,10 @@ export function createBotpressMock(options: BotpressMockOptions = {}): BotpressM
         typeof b['conversationId'] !== 'string'
       )
         return error(400);
-      if (!users.has(b['userId']) || !conversations.has(b['conversationId'])) return error(404);
+      // An id in the body that does not exist: the seed's ReferenceNotFound (400); 404 is for
+      // the resource a path names.
+      if (!users.has(b['userId']) || !conversations.has(b['conversationId']))
+        return error(400, {}, 'ReferenceNotFound', 'The provided resource reference is missing.');
       const message: Message = {
         id: id('msg'),
         createdAt: stamp(),

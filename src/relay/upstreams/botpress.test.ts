@@ -288,19 +288,41 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     ]);
   });
 
-  it('recreates the user and conversation when Botpress answers 404', async () => {
+  it('recreates the user and conversation when Botpress answers 400 ReferenceNotFound (a deleted conversation named in the message body)', async () => {
     const t = setup();
     await chunksOf(await t.send({ type: 'text', text: 'hi' }));
     const [conversation] = [...t.mock.state.conversations.keys()];
-    await t.mock.fetch(
-      new Request(`${BASE}/v1/chat/conversations/${conversation}`, {
-        method: 'DELETE',
-        headers: { authorization: `Bearer ${TOKEN}`, 'x-bot-id': 'bot-1', 'content-type': 'application/json' },
+    const headers = { authorization: `Bearer ${TOKEN}`, 'x-bot-id': 'bot-1', 'content-type': 'application/json' };
+    await t.mock.fetch(new Request(`${BASE}/v1/chat/conversations/${conversation}`, { method: 'DELETE', headers }));
+    // The mock answers as the seed's error list documents: an invalid id inside the payload.
+    const refused = await t.mock.fetch(
+      new Request(`${BASE}/v1/chat/messages`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ userId: [...t.mock.state.users.keys()][0], conversationId: conversation, type: 'text', payload: { text: 'x' }, tags: {} }),
       }),
     );
+    expect([refused.status, ((await refused.json()) as { type: string }).type]).toEqual([400, 'ReferenceNotFound']);
     const chunks = await chunksOf(await t.send({ type: 'payload', payload: 'image' }));
     expect(kinds(chunks)).toEqual(['processing.start', 'image', 'processing.end']);
     expect(t.lines.join('\n')).toContain('recreating user and conversation');
+    expect(t.mock.state.conversations.size).toBe(1);
+  });
+
+  it('recreates them on a 404 too, once, and hands any other 400 on', async () => {
+    let faults = 0;
+    let status = 404;
+    const t = setup({
+      fault: ({ method, path }) => (method === 'POST' && path === '/v1/chat/messages' && faults++ === 1 ? { status } : undefined),
+    });
+    await chunksOf(await t.send({ type: 'text', text: 'hi' }));
+    expect(kinds(await chunksOf(await t.send({ type: 'payload', payload: 'image' })))).toEqual(['processing.start', 'image', 'processing.end']);
+    expect(t.lines.join('\n')).toContain('recreating user and conversation');
+    faults = 1;
+    status = 400; // InvalidPayload: not about the visitor, so not retried
+    const answer = await t.send({ type: 'text', text: 'again' });
+    expect(!isRefusal(answer) && answer.status).toBe(400);
+    expect(t.lines.join('\n').split('recreating').length).toBe(2);
   });
 
   it.each([

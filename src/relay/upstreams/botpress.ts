@@ -61,6 +61,8 @@ class PlatformStatus extends Error {
   constructor(
     readonly status: number,
     readonly headers: Headers,
+    /** Botpress's error `type`, read from a 400's body (ReferenceNotFound: an id it no longer knows). */
+    readonly type?: string,
   ) {
     super(`platform answered ${status}`);
   }
@@ -109,7 +111,7 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
     'content-type': 'application/json',
   };
 
-  /** One API call; a non-2xx throws PlatformStatus (body discarded: never forwarded). */
+  /** One API call; a non-2xx throws PlatformStatus (body never forwarded; a 400's `type` kept). */
   const call = async (method: string, path: string, body: unknown, signal: AbortSignal): Promise<Rec> => {
     const res = await fetch(
       new Request(`${base}${path}`, {
@@ -120,8 +122,12 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
       }),
     );
     if (res.status < 200 || res.status > 299) {
-      res.body?.cancel().catch(() => {});
-      throw new PlatformStatus(res.status, res.headers);
+      let type: string | undefined;
+      if (res.status === 400) {
+        const body: unknown = await readJson(res).catch(() => undefined);
+        type = isRec(body) ? str(body['type']) : undefined;
+      } else res.body?.cancel().catch(() => {});
+      throw new PlatformStatus(res.status, res.headers, type);
     }
     let json: unknown;
     try {
@@ -148,12 +154,16 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
     return v;
   };
 
-  /** Runs `step` with the visitor's ids; on 404 (user or conversation gone) recreates them once. */
+  /**
+   * Runs `step` with the visitor's ids; when Botpress no longer knows them (404 for an id in
+   * the path, 400 ReferenceNotFound for one in the body, as its error list documents)
+   * recreates them once.
+   */
   const withVisitor = async <T>(sender: string, signal: AbortSignal, step: (v: Visitor) => Promise<T>): Promise<T> => {
     try {
       return await step(await visitorFor(sender, signal));
     } catch (e) {
-      if (!(e instanceof PlatformStatus) || e.status !== 404) throw e;
+      if (!(e instanceof PlatformStatus) || (e.status !== 404 && e.type !== 'ReferenceNotFound')) throw e;
       visitors.delete(sender);
       log('info', 'relay: Botpress no longer knows this visitor; recreating user and conversation');
       return step(await visitorFor(sender, signal));
