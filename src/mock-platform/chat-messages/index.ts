@@ -37,6 +37,8 @@ export interface ChatMessagesMock {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Where the seed says "A UUID v4 string" (GET's chatId, POST's senderId). */
+const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 const ROUTE = /\/api\/v1\/chat-messages\/?$/;
 
 function reply(status: number, body: unknown, headers: Record<string, string> = {}): Response {
@@ -117,7 +119,7 @@ export function createChatMessagesMock(options: ChatMessagesMockOptions = {}): C
       (externalId !== null && (typeof externalId !== 'string' || externalId.length < 3 || externalId.length > 250))
     )
       return problem(400, 'externalId must be 3 to 250 characters or null.');
-    if (typeof senderId !== 'string' || !UUID.test(senderId)) return problem(400, 'senderId must be a UUID.');
+    if (typeof senderId !== 'string' || !UUID_V4.test(senderId)) return problem(400, 'senderId must be a UUID v4.');
     if (role !== 'user') return problem(400, 'role must be "user".');
     if (externalId !== null) {
       const again = messages.find((m) => m.chatId === chatId && m.externalId === externalId);
@@ -141,7 +143,7 @@ export function createChatMessagesMock(options: ChatMessagesMockOptions = {}): C
         if (request.method === 'POST') return await create(request);
         if (request.method === 'GET') {
           const chatId = url.searchParams.get('chatId');
-          if (!chatId || !UUID.test(chatId)) return problem(400, 'chatId must be a UUID.');
+          if (!chatId || !UUID_V4.test(chatId)) return problem(400, 'chatId must be a UUID v4.');
           return reply(
             200,
             messages.filter((m) => m.chatId === chatId),

@@ -6,7 +6,7 @@ import { plainTextToHtml } from './plain-text-html.js';
 import { chatMessagesFromEnv } from './env.js';
 import { chunksOf, pollsAfterAbort, quietLog } from './answers.test-helper.js';
 import { isRefusal } from './types.js';
-import { isUuid, uuidV5 } from './uuid.js';
+import { isUuid, isUuidV4, stableUuidV4, uuidV5 } from './uuid.js';
 
 const BASE = 'http://chat.test';
 const KEY = 'cm_live_9vQ2xR7tLp4mZ8wK3nB6';
@@ -43,7 +43,9 @@ describe('chat-messages adapter against the chat-messages mock', () => {
     const chunks = await chunksOf(await t.send({ type: 'text', text: 'What about returns?' }));
     expect(chunks.map((c) => parseChunk(c).type)).toEqual(['processing.start', 'text', 'text', 'text', 'processing.end']);
     const post = t.requests.find((r) => r.method === 'POST')!;
-    const chatId = await uuidV5(SENDER);
+    const chatId = await stableUuidV4(SENDER);
+    // The seed's GET takes "A UUID v4 string" as chatId (the mock refuses any other version).
+    expect(isUuidV4(chatId)).toBe(true);
     expect(post).toMatchObject({
       url: `${BASE}/api/v1/chat-messages`,
       auth: KEY,
@@ -139,6 +141,14 @@ describe('chat-messages adapter against the chat-messages mock', () => {
     expect(() => chatMessagesFromEnv({ CHAT_MESSAGES_API_BASE: BASE, CHAT_MESSAGES_API_KEY: KEY, CHAT_MESSAGES_SENDER_ID: 'me' })).toThrow(
       /UUID/,
     );
+    // A UUID of another version (v5 here): the seed's senderId is "A UUID v4 string".
+    expect(() =>
+      chatMessagesFromEnv({
+        CHAT_MESSAGES_API_BASE: BASE,
+        CHAT_MESSAGES_API_KEY: KEY,
+        CHAT_MESSAGES_SENDER_ID: '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+      }),
+    ).toThrow('CHAT_MESSAGES_SENDER_ID must be a UUID v4.');
     expect(() =>
       chatMessagesFromEnv({
         CHAT_MESSAGES_API_BASE: BASE,
@@ -152,10 +162,49 @@ describe('chat-messages adapter against the chat-messages mock', () => {
     ).toContain(KEY);
   });
 
-  it('derives a stable RFC 9562 UUID v5 per sender', async () => {
+  it('derives a stable RFC 9562 UUID v5 per sender, and the same hash in the v4 layout for chat ids', async () => {
     // Known vector: uuid v5 of "www.example.com" in the DNS namespace.
     expect(await uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+    expect(await stableUuidV4('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-468b-95e1-2665a8aea6a2');
     const a = await uuidV5(SENDER);
     expect([isUuid(a), a === (await uuidV5(SENDER)), a === (await uuidV5(`${SENDER}x`))]).toEqual([true, true, false]);
+    const b = await stableUuidV4(SENDER);
+    expect([isUuidV4(b), isUuidV4(a), b === (await stableUuidV4(SENDER)), b === (await stableUuidV4(`${SENDER}x`))]).toEqual([
+      true,
+      false,
+      true,
+      false,
+    ]);
+  });
+
+  it('the mock, like the seed, takes only a UUID v4 as GET chatId and POST senderId', async () => {
+    const { mock } = setup();
+    const v5 = '2ed6657d-e927-568b-95e1-2665a8aea6a2';
+    const get = await mock.fetch(new Request(`${BASE}/api/v1/chat-messages?chatId=${v5}`, { headers: { authorization: KEY } }));
+    const post = await mock.fetch(
+      new Request(`${BASE}/api/v1/chat-messages`, {
+        method: 'POST',
+        headers: { authorization: KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ chatId: SENDER_ID, chatThreadId: null, content: 'hi', externalId: 'ext-1', senderId: v5, role: 'user' }),
+      }),
+    );
+    expect([get.status, post.status]).toEqual([400, 400]);
+  });
+
+  it('finds the visitor’s message by its externalId when the send receipt has no body (the answer is not lost)', async () => {
+    const mock = createChatMessagesMock({ apiKey: KEY, realtime: false });
+    const { log } = quietLog();
+    const upstream = chatMessagesUpstream({ apiBase: BASE, apiKey: KEY, senderId: SENDER_ID, replyQuietMs: 40, replyMaxMs: 600 }).create({
+      fetch: async (r) => {
+        const res = await mock.fetch(r);
+        // A gateway in front of the API drops the receipt's body (the message is stored).
+        return r.method === 'POST' && res.status === 200 ? new Response(null, { status: 200 }) : res;
+      },
+      log,
+    });
+    const chunks = await chunksOf(
+      await upstream.send({ sender: SENDER, data: { type: 'text', text: 'What about returns?' }, signal: new AbortController().signal }),
+    );
+    expect(chunks.map((c) => parseChunk(c).type)).toEqual(['processing.start', 'text', 'text', 'text', 'processing.end']);
   });
 });

@@ -2,7 +2,7 @@ import { RelayConfigError, httpBase } from '../config-error.js';
 import { pollingAnswer, type PollItem, type PollResult, type PollTiming } from './polling.js';
 import { refuse, type UpstreamContext, type UpstreamMessage, type UpstreamSpec } from './types.js';
 import { TurnMemory, botMessagesOfTurn, type Turn } from './turn-memory.js';
-import { isUuid, uuidV4, uuidV5 } from './uuid.js';
+import { isUuid, isUuidV4, stableUuidV4, uuidV4 } from './uuid.js';
 import { readJson } from './json-body.js';
 import { plainTextToHtml } from './plain-text-html.js';
 
@@ -64,7 +64,8 @@ export function chatMessagesUpstream(settings: ChatMessagesSettings): UpstreamSp
   if (!settings.apiBase) throw new RelayConfigError('RELAY_UPSTREAM=chat-messages needs CHAT_MESSAGES_API_BASE.');
   if (!settings.apiKey) throw new RelayConfigError('RELAY_UPSTREAM=chat-messages needs CHAT_MESSAGES_API_KEY.');
   if (!settings.senderId) throw new RelayConfigError('RELAY_UPSTREAM=chat-messages needs CHAT_MESSAGES_SENDER_ID.');
-  if (!isUuid(settings.senderId)) throw new RelayConfigError('CHAT_MESSAGES_SENDER_ID must be a UUID.');
+  // The seed documents senderId as "A UUID v4 string": another version would be refused on every send.
+  if (!isUuidV4(settings.senderId)) throw new RelayConfigError('CHAT_MESSAGES_SENDER_ID must be a UUID v4.');
   const base = httpBase('CHAT_MESSAGES_API_BASE', settings.apiBase);
   const t: PollTiming = {
     quietMs: settings.replyQuietMs ?? CHAT_MESSAGES_DEFAULTS.replyQuietMs,
@@ -81,7 +82,8 @@ export function chatMessagesUpstream(settings: ChatMessagesSettings): UpstreamSp
 }
 
 function createChatMessages(settings: ChatMessagesSettings, base: string, t: PollTiming, { fetch, log }: UpstreamContext) {
-  const resolve = settings.resolveChatId ?? ((sender: string) => uuidV5(sender));
+  // GET documents chatId as "A UUID v4 string": the sender's hash in the v4 layout.
+  const resolve = settings.resolveChatId ?? ((sender: string) => stableUuidV4(sender));
   const endpoint = `${base}/api/v1/chat-messages`;
   const headers = (json: boolean): Record<string, string> => ({
     authorization: settings.apiKey,
@@ -105,22 +107,31 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
 
   const turns = new TurnMemory();
 
+  /** The chat's messages (GET), or what went wrong: its status, 502 for an unreadable body. */
+  const list = async (chatId: string, signal: AbortSignal): Promise<Rec[] | { status: number; headers?: Headers }> => {
+    const res = await fetch(new Request(`${endpoint}?${new URLSearchParams({ chatId })}`, { headers: headers(false), signal }));
+    if (res.status < 200 || res.status > 299) {
+      res.body?.cancel().catch(() => {});
+      return { status: res.status, headers: res.headers };
+    }
+    try {
+      return listOf(await readJson(res));
+    } catch {
+      return { status: 502 };
+    }
+  };
+  const listed = async (chatId: string, signal: AbortSignal): Promise<Rec[] | undefined> => {
+    const got = await list(chatId, signal).catch(() => undefined);
+    return Array.isArray(got) ? got : undefined;
+  };
+
   const poll =
     (chatId: string, turn: Turn) =>
     async (signal: AbortSignal): Promise<PollResult> => {
       const { after, skip } = turn;
-      const res = await fetch(new Request(`${endpoint}?${new URLSearchParams({ chatId })}`, { headers: headers(false), signal }));
-      if (res.status < 200 || res.status > 299) {
-        res.body?.cancel().catch(() => {});
-        return { ok: false, status: res.status, headers: res.headers };
-      }
-      let body: unknown;
-      try {
-        body = await readJson(res);
-      } catch {
-        return { ok: false, status: 502 };
-      }
-      const all = listOf(body)
+      const got = await list(chatId, signal);
+      if (!Array.isArray(got)) return { ok: false, ...got };
+      const all = got
         .map((m, i) => ({ m, i, at: timeOf(m['createdAt']) }))
         .sort((a, b) => (Number.isFinite(a.at) && Number.isFinite(b.at) && a.at !== b.at ? a.at - b.at : a.i - b.i));
       // Messages after the visitor's: by position when it is listed, else by time.
@@ -162,7 +173,10 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
       } catch {
         created = {};
       }
-      const m = isRec(created) ? (isRec(created['data']) ? created['data'] : created) : {};
+      let m = isRec(created) ? (isRec(created['data']) ? created['data'] : created) : {};
+      // A receipt without the message (an empty body, a gateway's own answer): the list
+      // carries the externalId this relay chose, so the turn still starts at its message.
+      if (idOf(m['id']) === undefined) m = (await listed(chatId, signal))?.find((x) => x['externalId'] === externalId) ?? m;
       const id = idOf(m['id']) ?? '';
       const at = timeOf(m['createdAt']);
       const turn = turns.begin(chatId, { id, at }, stopped);
