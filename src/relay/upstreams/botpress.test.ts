@@ -299,7 +299,13 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
       new Request(`${BASE}/v1/chat/messages`, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ userId: [...t.mock.state.users.keys()][0], conversationId: conversation, type: 'text', payload: { text: 'x' }, tags: {} }),
+        body: JSON.stringify({
+          userId: [...t.mock.state.users.keys()][0],
+          conversationId: conversation,
+          type: 'text',
+          payload: { text: 'x' },
+          tags: {},
+        }),
       }),
     );
     expect([refused.status, ((await refused.json()) as { type: string }).type]).toEqual([400, 'ReferenceNotFound']);
@@ -316,7 +322,11 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
       fault: ({ method, path }) => (method === 'POST' && path === '/v1/chat/messages' && faults++ === 1 ? { status } : undefined),
     });
     await chunksOf(await t.send({ type: 'text', text: 'hi' }));
-    expect(kinds(await chunksOf(await t.send({ type: 'payload', payload: 'image' })))).toEqual(['processing.start', 'image', 'processing.end']);
+    expect(kinds(await chunksOf(await t.send({ type: 'payload', payload: 'image' })))).toEqual([
+      'processing.start',
+      'image',
+      'processing.end',
+    ]);
     expect(t.lines.join('\n')).toContain('recreating user and conversation');
     faults = 1;
     status = 400; // InvalidPayload: not about the visitor, so not retried
