@@ -17,6 +17,18 @@ describe('time formatting', () => {
     expect(relativeTime(NOW - 3 * min, NOW, 'it')).toBe('3 minuti fa');
   });
 
+  it('counts days as the day separators do (calendar days), and says the number of weeks', () => {
+    const wednesday1am = new Date(2026, 11, 2, 1, 0).getTime();
+    const monday11pm = new Date(2026, 10, 30, 23, 0).getTime(); // 26 hours before, two midnights back
+    expect(dayLabel(monday11pm, wednesday1am, 'en', words)).not.toBe('Yesterday');
+    expect(relativeTime(monday11pm, wednesday1am, 'en')).toBe('2 days ago');
+    expect(relativeTime(new Date(2026, 11, 1, 0, 30).getTime(), wednesday1am, 'en')).toBe('yesterday'); // 24.5 h, one midnight
+    expect(relativeTime(new Date(2026, 11, 1, 23, 0).getTime(), wednesday1am, 'en')).toBe('2 hours ago');
+    expect(relativeTime(wednesday1am - 8 * day, wednesday1am, 'en')).toBe('1 week ago');
+    expect(relativeTime(wednesday1am - 40 * day, wednesday1am, 'en')).toBe('1 month ago');
+    expect(relativeTime(monday11pm, wednesday1am, 'it')).toBe('l’altro ieri'); // calendar 'the day before yesterday'
+  });
+
   it('when to try again: seconds, then whole minutes and hours rounded up, localized with plurals', () => {
     expect(inTime(1, 'en')).toBe('in 1 second');
     expect(inTime(30, 'en')).toBe('in 30 seconds');

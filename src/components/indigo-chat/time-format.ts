@@ -23,14 +23,25 @@ const UNITS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
   ['minute', 60],
 ];
 
-/** "now", "3 minutes ago", "yesterday" (`numeric: 'auto'`), in `lang`. */
+/**
+ * "now", "3 minutes ago", "yesterday", "2 days ago", "1 week ago", in `lang`. Days are
+ * calendar days, as the day separators count them (26 hours back across two midnights is
+ * "2 days ago", not "yesterday"); weeks and longer say their number (`numeric: 'always'`:
+ * a 24-hour block is not "last week" or "last month" on the calendar).
+ */
 export function relativeTime(at: number, now: number, lang: string): string {
-  const rtf = cached(`rel:${lang}`, () => new Intl.RelativeTimeFormat(lang, { numeric: 'auto' }));
+  const auto = (numeric: 'auto' | 'always') => cached(`rel:${numeric}:${lang}`, () => new Intl.RelativeTimeFormat(lang, { numeric }));
   const seconds = Math.round((at - now) / 1000);
   for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size) return rtf.format(Math.trunc(seconds / size), unit);
+    if (Math.abs(seconds) < size) continue;
+    if (unit === 'day') {
+      const midnight = (t: number) => new Date(t).setHours(0, 0, 0, 0);
+      // Rounded: a day with a clock change is 23 or 25 hours long.
+      return auto('auto').format(Math.round((midnight(at) - midnight(now)) / 864e5), unit);
+    }
+    return auto(size > 86400 ? 'always' : 'auto').format(Math.trunc(seconds / size), unit);
   }
-  return rtf.format(0, 'second');
+  return auto('auto').format(0, 'second');
 }
 
 /** "in 30 seconds", "in 2 minutes" (rounded up): when to try again. */
