@@ -65,8 +65,8 @@ export function renderCarousel(block: CarouselBlock, message: BotMessage, ctx: B
           >
             ${image}
             <div class="card-body">
-              ${card.title ? html`<h3 part="card-title" class="card-title">${card.title}</h3>` : nothing}
-              ${card.description ? html`<p part="card-description" class="card-description">${card.description}</p>` : nothing}
+              ${card.title ? html`<h3 part="card-title" class="card-title" dir="auto">${card.title}</h3>` : nothing}
+              ${card.description ? html`<p part="card-description" class="card-description" dir="auto">${card.description}</p>` : nothing}
               <div class="card-actions">${renderActionList(card.actions, active, ctx, strings)}</div>
             </div>
           </div>`;

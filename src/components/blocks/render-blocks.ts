@@ -267,16 +267,18 @@ function lazy<M>(
 
 export function webLink(href: string, label: string, strings: CoreBlockStrings, extraClass = '') {
   return html`<a part="link" class="link ${extraClass}" href=${href} target="_blank" rel="noopener noreferrer"
-    >${label}<span class="visually-hidden"> ${strings.opensInNewTab}</span>${externalIcon}</a
+    ><bdi>${label}</bdi><span class="visually-hidden"> ${strings.opensInNewTab}</span>${externalIcon}</a
   >`;
 }
 
 function renderAction(action: Action, active: boolean, ctx: BlockContext, strings: CoreBlockStrings) {
   if (action.type === 'button') {
+    // dir="auto" (and <bdi> in links): the bot's labels keep their own direction, like its text.
     return html`<button
       part="button"
       class="button"
       type="button"
+      dir="auto"
       ?disabled=${!active}
       aria-disabled=${active ? nothing : 'true'}
       @click=${() => {
@@ -297,12 +299,12 @@ function renderAction(action: Action, active: boolean, ctx: BlockContext, string
     const number = decodeSafely(href.slice(4));
     const digits = number.replace(/\D/g, '');
     const name = label.replace(/\D/g, '').includes(digits) ? strings.call(number) : `${strings.call(number)} (${label})`;
-    return html`<a part="link" class="link tel" href=${href} aria-label=${name}>${phoneIcon}${label}</a>`;
+    return html`<a part="link" class="link tel" href=${href} aria-label=${name}>${phoneIcon}<bdi>${label}</bdi></a>`;
   }
   if (kind === 'mailto') {
     const address = decodeSafely(href.slice(7).split('?')[0] ?? '');
     const name = label.includes(address) ? strings.email(address) : `${strings.email(address)} (${label})`;
-    return html`<a part="link" class="link mailto" href=${href} aria-label=${name}>${mailIcon}${label}</a>`;
+    return html`<a part="link" class="link mailto" href=${href} aria-label=${name}>${mailIcon}<bdi>${label}</bdi></a>`;
   }
   return webLink(href, label, strings);
 }

@@ -1437,7 +1437,7 @@ export class IndigoChat extends LitElement {
             q.hidden
               ? nothing
               : html`<div part="message message-user" class="queued" role="listitem">
-                  <div class="user-bubble">
+                  <div class="user-bubble" dir="auto">
                     ${q.data.type === 'text' ? q.data.text : q.data.type === 'payload' ? (q.data.label ?? q.data.payload) : ''}
                   </div>
                   <span class="status">${s.queued}</span>

@@ -155,7 +155,7 @@ export class Teaser {
     if (this.text === null || this.#host.open) return nothing;
     const v = teaserStrings(lang);
     return html`<div part="teaser" class="teaser">
-      <button class="teaser-text" type="button" title=${v.teaserOpen} @click=${this.#openChat}>${this.text}</button>
+      <button class="teaser-text" type="button" dir="auto" title=${v.teaserOpen} @click=${this.#openChat}>${this.text}</button>
       <button part="teaser-close" type="button" aria-label=${v.teaserClose} title=${v.teaserClose} @click=${this.#close}>
         ${closeIcon}
       </button>
