@@ -26,5 +26,6 @@ describe('entries in Node (SSR)', () => {
     expect(loader.default).toBeNull();
     const lazy = await import('./lazy.js');
     expect(typeof lazy.loadIndigoChat).toBe('function');
+    expect(typeof lazy.watchIndigoChat).toBe('function');
   });
 });

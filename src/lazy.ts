@@ -8,35 +8,51 @@
  * `import 'indigo-chat-widget/define'` stays the eager, everything-now registration.
  */
 import { importSaved, importWidget } from './loader/import-widget.js';
-import { launch, type Launch } from './loader/launch.js';
+import { launch } from './loader/launch.js';
 
 const TAG = 'indigo-chat';
-const launched = new WeakMap<HTMLElement, Launch>();
+/** Where `<indigo-chat>` elements are looked for: the document, and the roots an app hands over. */
+const roots = new Set<Document | ShadowRoot>();
+let observer: MutationObserver | undefined;
 
-/** Shell every not-yet-defined `<indigo-chat>` under `root`; returns the handles. */
+/** Shell every not-yet-defined `<indigo-chat>` under `root` (launch() skips one already launched). */
 function scan(root: ParentNode): void {
   if (customElements.get(TAG)) return;
-  for (const el of root.querySelectorAll<HTMLElement>(TAG)) {
-    if (!launched.has(el))
-      launched.set(
-        el,
-        launch(
-          el,
-          () => importWidget(null),
-          () => importSaved(null),
-        ),
-      );
-  }
+  for (const el of root.querySelectorAll<HTMLElement>(TAG))
+    launch(
+      el,
+      () => importWidget(null),
+      () => importSaved(null),
+    );
 }
 
-/** Load and define the widget now (e.g. to open it from code right away). */
+/**
+ * Launcher-first `<indigo-chat>` inside a shadow root of your app (the page-wide watch
+ * cannot see into shadow DOM): shells the elements under `root` now and those added later,
+ * until the widget is defined. Elements in the document need nothing.
+ */
+export function watchIndigoChat(root: Document | ShadowRoot): void {
+  if (roots.has(root) || customElements.get(TAG)) return;
+  roots.add(root);
+  scan(root);
+  observer?.observe(root, { childList: true, subtree: true });
+}
+
+/**
+ * Load and define the widget now (e.g. to open it from code right away). The language
+ * packs the elements ask for arrive first, so their first render speaks them.
+ */
 export async function loadIndigoChat(): Promise<void> {
-  (await importWidget(null)).defineIndigoChat();
+  const mod = await importWidget(null);
+  const langs = new Set<string | null>();
+  for (const root of roots) for (const el of root.querySelectorAll(TAG)) langs.add(el.getAttribute('lang'));
+  await Promise.all([...langs].map((lang) => mod.preloadLocale?.(lang)?.catch(() => {})));
+  mod.defineIndigoChat();
   await customElements.whenDefined(TAG);
 }
 
 if (typeof document !== 'undefined' && typeof customElements !== 'undefined') {
-  const observer = new MutationObserver((records) => {
+  observer = new MutationObserver((records) => {
     for (const r of records)
       for (const n of r.addedNodes)
         if (n instanceof Element) {
@@ -45,11 +61,12 @@ if (typeof document !== 'undefined' && typeof customElements !== 'undefined') {
         }
   });
   const start = () => {
+    roots.add(document);
     scan(document);
-    observer.observe(document.documentElement, { childList: true, subtree: true });
+    observer?.observe(document.documentElement, { childList: true, subtree: true });
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
   else start();
   // Once defined, the browser upgrades new elements by itself.
-  void customElements.whenDefined(TAG).then(() => observer.disconnect());
+  void customElements.whenDefined(TAG).then(() => observer?.disconnect());
 }

@@ -42,6 +42,8 @@ export interface Launch {
   call(method: Method, args?: readonly unknown[]): unknown;
 }
 
+const LAUNCHED = Symbol.for('indigo-chat.launch');
+
 /** Soon, in a task of its own: when idle, or within 200 ms at the latest. */
 function afterEvaluation(fn: () => void): void {
   if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 200 });
@@ -63,6 +65,11 @@ export function launch(
   importSaved?: () => Promise<unknown>,
   importLocale?: (lang: string | null) => Promise<unknown> | undefined,
 ): Launch {
+  // Launched once, whichever copy asks (the script tag's loader and the npm `/lazy` entry
+  // on one page share the global symbol registry): one shell, one queue.
+  const held = el as HTMLElement & { [LAUNCHED]?: Launch };
+  const prior = held[LAUNCHED];
+  if (prior) return prior;
   let loading: Promise<WidgetModule> | null = null;
   let upgrading: Promise<HTMLElement> | null = null;
   let saved: Promise<unknown> | null = null;
@@ -166,5 +173,5 @@ export function launch(
       }
     });
   }
-  return { load, upgrade, call };
+  return (held[LAUNCHED] = { load, upgrade, call });
 }

@@ -29,7 +29,8 @@ const textOf = (lang: string) => TEXT[pickLang(lang, (b) => b in TEXT)]!;
 /** Mirrors the widget's launcher rules (indigo-chat.styles.ts) so the swap shows no jump (its safe-area margin too). */
 const CSS =
   ':host{--_a:var(--indigo-chat-accent,#4f46e5);--_o:var(--indigo-chat-on-accent,#fff);position:fixed;z-index:var(--indigo-chat-z-index,2147483000);bottom:20px;right:20px;margin:0 env(safe-area-inset-right) env(safe-area-inset-bottom) env(safe-area-inset-left);display:block}' +
-  ':host([position=left]){right:auto;left:20px}:host([hidden]){display:none}' +
+  // Any case, blanks around (`~=`, `i`), as the widget reads the keyword (keywordOf).
+  ':host([position~=left i]){right:auto;left:20px}:host([hidden]){display:none}' +
   '@media (prefers-color-scheme:dark){:host{--_a:var(--indigo-chat-accent,#8b85ff)}}' +
   '@supports (color:oklch(from red l c h)){:host{--_o:var(--indigo-chat-on-accent,oklch(from var(--_a) clamp(0.13,(0.62 - l)*1000,1) 0 0))}}' +
   'button{position:relative;box-sizing:border-box;width:56px;height:56px;border-radius:50%;border:1px solid transparent;background:var(--_a);color:var(--_o);cursor:pointer;box-shadow:0 6px 20px rgb(0 0 0/.25);display:grid;place-items:center;padding:0}' +
