@@ -46,7 +46,8 @@ export async function loadIndigoChat(): Promise<void> {
   const mod = await importWidget(null);
   const langs = new Set<string | null>();
   for (const root of roots) for (const el of root.querySelectorAll(TAG)) langs.add(el.getAttribute('lang'));
-  await Promise.all([...langs].map((lang) => mod.preloadLocale?.(lang)?.catch(() => {})));
+  // A pack that fails is the element's to handle (English, and it tries again).
+  if (mod.preloadLocale) await Promise.all([...langs].map((lang) => mod.preloadLocale!(lang).catch(() => {})));
   mod.defineIndigoChat();
   await customElements.whenDefined(TAG);
 }
