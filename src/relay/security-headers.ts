@@ -56,8 +56,8 @@ export function inlineScriptTexts(html: string): string[] {
 /** The video players the widget's click-to-load embed opens. */
 export const VIDEO_FRAME_ORIGINS: readonly string[] = Object.freeze(['https://www.youtube-nocookie.com', 'https://player.vimeo.com']);
 
-/** Trusted Types policies the widget creates (Lit's and the sanitizer's). */
-export const TRUSTED_TYPES_POLICIES: readonly string[] = Object.freeze(['lit-html', 'indigo-chat-html']);
+/** Trusted Types policies the widget creates (Lit's and the sanitizer's), and the README's after-load snippet. */
+export const TRUSTED_TYPES_POLICIES: readonly string[] = Object.freeze(['lit-html', 'indigo-chat-html', 'indigo-chat-loader']);
 
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(?::\d{1,5})?$|^\[[0-9a-f:]+\](?::\d{1,5})?$/i;
 

@@ -286,6 +286,6 @@ describe('security headers on the pages the Node server serves', () => {
     });
     expect(csp).toContain("img-src 'self' https://cdn.example;");
     expect(csp).not.toContain('unsafe-inline');
-    expect(csp).toContain("require-trusted-types-for 'script'; trusted-types lit-html indigo-chat-html");
+    expect(csp).toContain("require-trusted-types-for 'script'; trusted-types lit-html indigo-chat-html indigo-chat-loader");
   });
 });
