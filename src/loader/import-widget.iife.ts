@@ -18,10 +18,33 @@ declare const __INDIGO_CHAT_SAVED__: string;
 
 const resolve = (path: string, base: string | null): string => new URL(path, base ?? document.baseURI).href;
 
-export const importWidget = (base: string | null): Promise<WidgetModule> =>
-  import(/* @vite-ignore */ resolve(__INDIGO_CHAT_WIDGET__, base)) as Promise<WidgetModule>;
+/**
+ * Firefox keeps a module that failed to load failed for the whole page (its module map, as
+ * the spec has it: whatwg/html#6768): one 503 or one offline click made every later click
+ * fail too. There the chunks are fetched first (into the HTTP cache, where the import finds
+ * them) and the import runs only once they came back: an error answer, or no network at all
+ * (`navigator.onLine` false), fails this try alone and the next click tries again; a fetch
+ * that throws otherwise (a dropped connection, or a CSP `connect-src` that leaves out the
+ * widget's origin) goes on to the import, as before. Chromium and WebKit fetch a failed
+ * module again, and WebKit would download the chunk twice, so they import at once. No
+ * feature tells a module map that keeps failures; Gecko is told by its CSS.
+ */
+const fetched = (href: string): Promise<unknown> =>
+  fetch(href).then(
+    (res) => {
+      if (!res.ok) throw new Error(`${res.status} for ${href}`);
+      return res.arrayBuffer();
+    },
+    (e: unknown) => {
+      if (navigator.onLine === false) throw e;
+    },
+  );
 
-/** The same URL the widget's own `import()` of it resolves to: one module, fetched once. */
+export const importWidget = async (base: string | null): Promise<WidgetModule> => {
+  if (CSS.supports('-moz-appearance', 'none')) await Promise.all(__INDIGO_CHAT_CHUNKS__.map((p) => fetched(resolve(p, base))));
+  return import(/* @vite-ignore */ resolve(__INDIGO_CHAT_WIDGET__, base)) as Promise<WidgetModule>;
+};
+
 export const importSaved = (base: string | null): Promise<unknown> => import(/* @vite-ignore */ resolve(__INDIGO_CHAT_SAVED__, base));
 
 /**
