@@ -87,7 +87,11 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
     }
     root.adoptedStyleSheets = [sheet];
   } else {
+    // Safari before 16.4: a <style>, which a strict `style-src` admits only with the page's
+    // nonce (`window.litNonce`, the one Lit's own fallback uses for the widget).
     style = document.createElement('style');
+    const nonce = (globalThis as { litNonce?: string }).litNonce;
+    if (nonce) style.setAttribute('nonce', nonce);
     style.textContent = CSS;
     root.append(style);
   }
