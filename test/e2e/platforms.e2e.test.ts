@@ -14,7 +14,7 @@ import {
   useEngineBrowser,
   answersSettled,
 } from './harness.js';
-import { uuidV5 } from '../../src/relay/upstreams/uuid.js';
+import { stableUuidV4 } from '../../src/relay/upstreams/uuid.js';
 
 const servers: Running[] = [];
 
@@ -139,7 +139,7 @@ describe.each(engines)('other upstreams in %s', (engine) => {
       const sender: string = await page.evaluate(
         () => (document.querySelector('indigo-chat') as unknown as { conversation: { sender: string } }).conversation.sender,
       );
-      const list = `${server.url}/mock-platform/api/v1/chat-messages?chatId=${await uuidV5(sender)}`;
+      const list = `${server.url}/mock-platform/api/v1/chat-messages?chatId=${await stableUuidV4(sender)}`;
       const listed = async () => (await fetch(list, { headers: { authorization: 'mock-chat-messages-key' } })).text();
       await expect.poll(async () => (await listed()).includes('Refunds take'), { timeout: 15_000 }).toBe(true);
       // A reload between Stop and the next question: the element still knows it stopped.

@@ -5,7 +5,6 @@
 import { expect } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import '../../define.js';
-import type { IndigoChat } from './indigo-chat.js';
 import {
   $,
   $$,
@@ -44,14 +43,14 @@ describe('bidi: bot-provided labels keep their own direction', () => {
     box.style.height = '500px';
     document.body.append(box);
     boxes.push(box);
-    const el = mountInlineChat(r.path, box) as IndigoChat;
+    const el = mountInlineChat(r.path, box);
     el.scrollIntoView();
     await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
     await el.updateComplete;
     const bubble = $(el, '[part~="bubble"]')!;
     expect(isRtl(bubble), 'the Hebrew text bubble (dir="auto")').to.equal(true);
     const button = $$(el, '[part~="quick-replies"] [part~="button"]')[0]!;
-    expect(button.textContent!.trim()).to.equal('מה שעות הפתיחה?');
+    expect(button.textContent.trim()).to.equal('מה שעות הפתיחה?');
     expect(isRtl(button), 'the Hebrew quick-reply label keeps its own direction').to.equal(true);
     const link = $$(el, 'a[part~="link"] bdi')[0]!;
     expect([link.textContent, isRtl(link)], 'the link label').to.deep.equal(['האתר שלנו', true]);
@@ -66,13 +65,13 @@ describe('bidi: bot-provided labels keep their own direction', () => {
     box.style.height = '500px';
     document.body.append(box);
     boxes.push(box);
-    const el = mountInlineChat(r.path, box) as IndigoChat;
+    const el = mountInlineChat(r.path, box);
     await waitUntil(() => el.conversation.transcript.status === 'idle' && botMessages(el).length === 1, 'welcome');
     await typeAndEnter(el, 'שלום');
     await waitUntil(() => el.conversation.transcript.status !== 'idle', 'the answer on its way');
     await typeAndEnter(el, 'מה נשמע?');
     await waitUntil(() => $(el, '.queued .user-bubble') !== null, 'the second message queued');
     const queued = $(el, '.queued .user-bubble')!;
-    expect([queued.textContent!.trim(), isRtl(queued)]).to.deep.equal(['מה נשמע?', true]);
+    expect([queued.textContent.trim(), isRtl(queued)]).to.deep.equal(['מה נשמע?', true]);
   });
 });
