@@ -218,6 +218,19 @@ export class ConversationController implements ReactiveController {
 
   /** New conversation: abort, forget the sender, empty transcript, welcome again. */
   restart(): void {
+    const prev = this.transcript;
+    this.reset();
+    this.#cb.onSender?.(null);
+    this.#cb.onTranscript?.(prev, this.transcript);
+    this.start();
+  }
+
+  /**
+   * Another conversation (the element moved to another relay or id): the run and its
+   * queue end, nothing of this one is kept, and nothing is said or saved; the next start()
+   * (the chat shown) sends the welcome unless a restored conversation is there.
+   */
+  reset(): void {
     this.#run++;
     this.#abortCtl?.abort();
     this.#abortCtl = null;
@@ -226,12 +239,8 @@ export class ConversationController implements ReactiveController {
     this.hiddenFailure = null;
     this.queued = [];
     this.sender = null;
-    this.#cb.onSender?.(null);
-    const prev = this.transcript;
     this.transcript = createTranscript({ deltaUnit: this.#host.deltaUnit });
-    this.#cb.onTranscript?.(prev, this.transcript);
     this.#started = false;
-    this.start();
     this.#host.requestUpdate();
   }
 

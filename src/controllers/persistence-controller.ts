@@ -253,7 +253,22 @@ export class PersistenceController implements ReactiveController {
     this.#timer ??= setTimeout(this.#flush, this.#throttleMs);
   }
 
-  readonly #flush = (): void => {
+  readonly #flush = (): void => this.#save(this.#host.relay, this.#host.id);
+
+  /**
+   * The element now answers to another relay or id (a framework reusing it across routes):
+   * what it had is written under the key it held, that key is let go, and the new key's
+   * conversation is read as on connecting (`load()`), never written over.
+   */
+  rekey(relay: string, id: string): SavedState | null | Promise<SavedState | null> {
+    this.#save(relay, id);
+    this.#release();
+    this.#refused = null;
+    return this.load();
+  }
+
+  /** Write under `relay` + `id`: the element's key (taken if free), or the one it still holds. */
+  #save(relay: string, id: string): void {
     if (this.#timer !== undefined) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
@@ -261,10 +276,11 @@ export class PersistenceController implements ReactiveController {
     // Nothing is written before the visitor acts (ePrivacy art. 5(3)): see `mayStore`.
     if (this.#host.mayStore === false || this.failed) return;
     const store = pickStorage(this.#host.storage);
-    if (!store || !this.#claim()) return;
+    const key = storageKey(relay, id);
+    if (!store || (key === this.key ? !this.#claim() : this.#claimed !== key)) return;
     const codec = persistCodec.mod;
     if (!codec) {
-      this.#await();
+      if (key === this.key) this.#await();
       return;
     }
     const snapshot = this.#snapshot();
@@ -278,9 +294,9 @@ export class PersistenceController implements ReactiveController {
     };
     // The launcher's few bytes first, on their own: they still fit when the conversation
     // has outgrown the quota.
-    write(launcherKey(this.#host.relay, this.#host.id), () => JSON.stringify({ open: snapshot.open, unread: snapshot.unread ?? 0 }));
-    write(this.key, () => codec.encode(snapshot));
-  };
+    write(launcherKey(relay, id), () => JSON.stringify({ open: snapshot.open, unread: snapshot.unread ?? 0 }));
+    write(key, () => codec.encode(snapshot));
+  }
 
   /**
    * Saves asked for before the stored format is here: one write when it arrives, of the

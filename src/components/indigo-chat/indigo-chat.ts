@@ -10,7 +10,7 @@ import { AutoScrollController } from '../../controllers/auto-scroll-controller.j
 import { PersistenceController } from '../../controllers/persistence-controller.js';
 import type { SavedState, StorageKind } from '../../controllers/persistence-controller.js';
 import { keywordOf } from '../../controllers/storage.js';
-import { ConversationController, type SendResult } from '../../controllers/conversation-controller.js';
+import { ConversationController, MAX_TEXT_CHARS, type SendResult } from '../../controllers/conversation-controller.js';
 import { ViewportController } from '../../controllers/viewport-controller.js';
 import { VisibilityController } from '../../controllers/visibility-controller.js';
 import {
@@ -294,6 +294,11 @@ const sendIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="currentC
 export class IndigoChat extends LitElement {
   // Static members as getters: Rolldown writes a static field as a class static block, which
   // Safari parses only from 16.4 (docs/decisions/browser-floor.md).
+  /** `id` too: the conversation is stored per relay and id (another id, another conversation). */
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'id'];
+  }
+
   static override get styles(): CSSResultGroup {
     return [indigoChatStyles, blockStyles, scrollbarStyles, visitorStyles, privacyStyles];
   }
@@ -516,6 +521,8 @@ export class IndigoChat extends LitElement {
   #originsKey: string | null = null;
   #originsValue: readonly string[] = [];
   #restored = false;
+  /** The relay and id the conversation belongs to (read from storage under them). */
+  #identity = '';
   /** A saved conversation is being read (its code loading): renders and calls wait. */
   #restoring: Promise<void> | null = null;
   /** The saved conversation could not be read (its code did not load): memory only. */
@@ -642,13 +649,7 @@ export class IndigoChat extends LitElement {
       this.#checkMode();
       // Before the first render, so a reload shows the conversation at once, not a flash.
       // The code that reads it may still be loading: nothing renders or starts until then.
-      const saved = this.#persistence.load();
-      if (saved instanceof Promise) {
-        this.#restoring = saved.then((s) => {
-          this.#restoring = null;
-          this.#applySaved(s);
-        });
-      } else this.#applySaved(saved);
+      this.#restore(this.#persistence.load());
     }
     super.connectedCallback();
     // Moved in the page: the modal panel and the page's scroll lock come back (updated()).
@@ -656,6 +657,45 @@ export class IndigoChat extends LitElement {
     this.offline = typeof navigator !== 'undefined' && navigator.onLine === false;
     globalThis.addEventListener('online', this.#onConnectivity);
     globalThis.addEventListener('offline', this.#onConnectivity);
+  }
+
+  #restore(saved: SavedState | null | Promise<SavedState | null>): void {
+    this.#identity = this.#identityNow;
+    if (saved instanceof Promise) {
+      this.#restoring = saved.then((s) => {
+        this.#restoring = null;
+        this.#applySaved(s);
+        this.requestUpdate();
+      });
+    } else this.#applySaved(saved);
+  }
+
+  get #identityNow(): string {
+    return `${this.relay}\n${this.id}`;
+  }
+
+  /**
+   * Set to another relay or id once connected (a framework reusing the element across
+   * routes): that is another conversation. The one shown is saved under its own key and
+   * ends (its answer, its queue); the new key's is restored, or the welcome starts afresh.
+   */
+  #rekey(): void {
+    const [relay = '', id = ''] = this.#identity.split('\n');
+    const saved = this.#persistence.rekey(relay, id);
+    this.#feedback.reset();
+    this.#conversation.reset();
+    this.#conversation.mediaOrigins = Object.freeze([]);
+    this.#conversation.maxChars = MAX_TEXT_CHARS;
+    this.#restoredConversation = false;
+    this.unread = 0;
+    this.announcement = '';
+    this.#measure((this.#draft = ''));
+    this.#restore(saved);
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'id') this.requestUpdate();
   }
 
   #applySaved(saved: SavedState | null): void {
@@ -817,12 +857,13 @@ export class IndigoChat extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.#checkMode();
+    if (this.#restored && this.#identityNow !== this.#identity) this.#rekey();
     this.#focused = this.shadowRoot?.activeElement;
     const opened = changed.has('open') && this.open;
     if (changed.has('lang') || opened) this.#fetchMissing();
     if (opened) this.unread = 0;
     // Nothing goes out before the visitor shows the widget, nor before consent.
-    if ((this.mode === 'launcher' ? this.open : this.#visibility.seen) && this.#consentState !== 'pending') {
+    if (!this.#restoring && (this.mode === 'launcher' ? this.open : this.#visibility.seen) && this.#consentState !== 'pending') {
       this.#conversation.start();
       this.#loadSanitizer();
       this.#feedback.shown();

@@ -1,0 +1,75 @@
+// A connected <indigo-chat> given another `id` or `relay` (a framework reusing the element
+// across routes) is in another conversation. It used to keep the one it showed, save it
+// over the new key's and restore nothing from it.
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from '../../test/support/wait-until.js';
+import '../define.js';
+import type { IndigoChat } from '../components/indigo-chat/indigo-chat.js';
+import { botMessages, sseResponse, typeAndEnter, useFakeRelays, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
+import { storageKey } from './storage.js';
+
+const relays = useFakeRelays('rekey');
+let n = 0;
+const texts = (el: IndigoChat) =>
+  el.conversation.transcript.messages.map((m) => (m.role === 'user' ? m.text : m.blocks.map((b) => ('html' in b ? b.html : '')).join('')));
+const idle = (el: IndigoChat, bots: number) => botMessages(el).length === bots && el.conversation.transcript.status === 'idle';
+
+describe('another id or relay on a connected element', () => {
+  it('another id: the conversation shown is saved under its own key, the new key starts its own; back again, the first is restored', async () => {
+    const r = relays
+      .relay()
+      .queue(welcomeChunks('Hi A'), [
+        { type: 'processing.start' },
+        { type: 'text', data: { text: '<p>Answer for A</p>' } },
+        { type: 'processing.end' },
+      ]);
+    r.queue(welcomeChunks('Hi B'));
+    const [a, b] = [`route-a-${++n}`, `route-b-${n}`];
+    const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${a} open></indigo-chat>`);
+    await waitUntil(() => idle(el, 1), 'welcome A');
+    await typeAndEnter(el, 'question for A');
+    await waitUntil(() => idle(el, 2), 'answer A');
+
+    el.id = b;
+    await waitUntil(() => idle(el, 1) && texts(el).join(' ').includes('Hi B'), 'welcome B');
+    expect(texts(el).join(' ')).not.to.contain('question for A');
+    expect(localStorage.getItem(storageKey(r.path, a))).to.contain('question for A');
+    await waitUntil(() => localStorage.getItem(storageKey(r.path, b))?.includes('Hi B'), 'B saved');
+    expect(localStorage.getItem(storageKey(r.path, b))).not.to.contain('question for A');
+
+    const sent = r.sent.length;
+    el.id = a;
+    await waitUntil(() => texts(el).join(' ').includes('question for A'), 'A restored');
+    await el.updateComplete;
+    expect(texts(el).join(' ')).not.to.contain('Hi B');
+    expect(r.sent.length, 'nothing sent: A goes on where it was').to.equal(sent);
+    expect(localStorage.getItem(storageKey(r.path, b))).to.contain('Hi B');
+    el.remove();
+  });
+
+  it('another relay mid-answer: the answer ends, nothing queued is sent to the new relay, and the new relay gets its own session', async () => {
+    const r1 = relays
+      .relay()
+      .queue(welcomeChunks('Hi one'), () =>
+        sseResponse([{ type: 'processing.start' }, { type: 'text', data: { text: '<p>long answer…</p>' } }], { stall: true }),
+      );
+    const r2 = relays.relay().queue(welcomeChunks('Hi two'));
+    const id = `relay-move-${++n}`;
+    const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r1.path} id=${id} open></indigo-chat>`);
+    await waitUntil(() => idle(el, 1), 'welcome one');
+    await typeAndEnter(el, 'first question');
+    await waitUntil(() => el.conversation.inFlight && texts(el).join(' ').includes('long answer'), 'streaming');
+    await typeAndEnter(el, 'queued follow-up');
+    expect(el.conversation.queued).to.have.length(1);
+
+    el.relay = r2.path;
+    await waitUntil(() => idle(el, 1) && texts(el).join(' ').includes('Hi two'), 'welcome two');
+    expect([el.conversation.inFlight, el.conversation.queued.length, r2.sessions]).to.deep.equal([false, 0, 1]);
+    expect(r2.sent.map((s) => s.data.text ?? s.data.payload)).to.deep.equal(['init']);
+    expect(r1.sent.map((s) => s.data.text ?? s.data.payload)).to.deep.equal(['init', 'first question']);
+    // What relay one's conversation had is saved under its key, the follow-up in its draft.
+    const saved = localStorage.getItem(storageKey(r1.path, id))!;
+    expect([saved.includes('long answer'), saved.includes('queued follow-up')]).to.deep.equal([true, true]);
+    el.remove();
+  });
+});
