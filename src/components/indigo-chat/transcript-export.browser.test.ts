@@ -4,6 +4,7 @@
 import { expect } from '@open-wc/testing';
 import { createTranscript } from '../../core/conversation/reducer.js';
 import type { AudioBlock, Block, FileBlock, LocationBlock, Message, SelectBlock, Transcript } from '../../core/conversation/types.js';
+import { ensureSanitizer } from '../../html/sanitize.js';
 import { buildTranscript, type ExportOptions } from './transcript-export.js';
 
 const AT = Date.UTC(2026, 10, 29, 10, 0);
@@ -176,5 +177,13 @@ describe('transcript export: every block', () => {
     }
     const doc = new DOMParser().parseFromString(buildTranscript(t, options('html')).content, 'text/html');
     expect(doc.querySelectorAll('li.bot img, li.bot a').length).to.equal(0);
+  });
+
+  it('each entry keeps its own direction in the .html (a Hebrew answer in an English transcript reads right to left)', async () => {
+    await ensureSanitizer(); // its HTML goes through the sanitizer (DOMPurify's chunk in WebKit)
+    const t = transcript({ kind: 'text', id: 't', html: '<p>שלום, איך אפשר לעזור?</p>', caption: false, generated: false });
+    const doc = new DOMParser().parseFromString(buildTranscript(t, options('html')).content, 'text/html');
+    const entries = [...doc.querySelectorAll('li > div')];
+    expect(entries.map((d) => d.getAttribute('dir'))).to.deep.equal(['auto', 'auto']);
   });
 });

@@ -156,7 +156,7 @@ export function buildTranscript(t: Transcript, o: ExportOptions): ExportedFile {
     .map(
       (e) =>
         `<li class="${e.user ? 'user' : 'bot'}"><p class="meta"><strong>${escapeHtml(e.who)}</strong> · <time>${escapeHtml(e.when)}</time></p>` +
-        `<div>${e.html ?? `<p>${escapeHtml(e.text).replace(/\n/g, '<br>')}</p>`}</div></li>`,
+        `<div dir="auto">${e.html ?? `<p>${escapeHtml(e.text).replace(/\n/g, '<br>')}</p>`}</div></li>`,
     )
     .join('\n');
   const content = `<!doctype html>
