@@ -277,10 +277,11 @@ export class PersistenceController implements ReactiveController {
     if (this.#host.mayStore === false || this.failed) return;
     const store = pickStorage(this.#host.storage);
     const key = storageKey(relay, id);
-    if (!store || (key === this.key ? !this.#claim() : this.#claimed !== key)) return;
+    const own = key === this.key;
+    if (!store || (own ? !this.#claim() : this.#claimed !== key)) return;
     const codec = persistCodec.mod;
     if (!codec) {
-      if (key === this.key) this.#await();
+      if (own) this.#await();
       return;
     }
     const snapshot = this.#snapshot();

@@ -45,6 +45,7 @@ export const importWidget = async (base: string | null): Promise<WidgetModule> =
   return import(/* @vite-ignore */ resolve(__INDIGO_CHAT_WIDGET__, base)) as Promise<WidgetModule>;
 };
 
+/** The same URL the widget's own `import()` of it resolves to: one module, fetched once. */
 export const importSaved = (base: string | null): Promise<unknown> => import(/* @vite-ignore */ resolve(__INDIGO_CHAT_SAVED__, base));
 
 /**

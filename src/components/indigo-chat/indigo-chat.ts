@@ -522,7 +522,7 @@ export class IndigoChat extends LitElement {
   #originsValue: readonly string[] = [];
   #restored = false;
   /** The relay and id the conversation belongs to (read from storage under them). */
-  #identity = '';
+  #identity: readonly [relay: string, id: string] = ['', ''];
   /** A saved conversation is being read (its code loading): renders and calls wait. */
   #restoring: Promise<void> | null = null;
   /** The saved conversation could not be read (its code did not load): memory only. */
@@ -660,7 +660,7 @@ export class IndigoChat extends LitElement {
   }
 
   #restore(saved: SavedState | null | Promise<SavedState | null>): void {
-    this.#identity = this.#identityNow;
+    this.#identity = [this.relay, this.id];
     if (saved instanceof Promise) {
       this.#restoring = saved.then((s) => {
         this.#restoring = null;
@@ -670,18 +670,13 @@ export class IndigoChat extends LitElement {
     } else this.#applySaved(saved);
   }
 
-  get #identityNow(): string {
-    return `${this.relay}\n${this.id}`;
-  }
-
   /**
    * Set to another relay or id once connected (a framework reusing the element across
    * routes): that is another conversation. The one shown is saved under its own key and
    * ends (its answer, its queue); the new key's is restored, or the welcome starts afresh.
    */
   #rekey(): void {
-    const [relay = '', id = ''] = this.#identity.split('\n');
-    const saved = this.#persistence.rekey(relay, id);
+    const saved = this.#persistence.rekey(...this.#identity);
     this.#feedback.reset();
     this.#conversation.reset();
     this.#conversation.mediaOrigins = Object.freeze([]);
@@ -857,7 +852,7 @@ export class IndigoChat extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.#checkMode();
-    if (this.#restored && this.#identityNow !== this.#identity) this.#rekey();
+    if (this.#restored && (this.relay !== this.#identity[0] || this.id !== this.#identity[1])) this.#rekey();
     this.#focused = this.shadowRoot?.activeElement;
     const opened = changed.has('open') && this.open;
     if (changed.has('lang') || opened) this.#fetchMissing();
