@@ -30,7 +30,14 @@ export interface BotpressMockOptions {
    */
   replyTag?: string;
   /** Test hook: answer a request with this status (and headers) instead. */
-  fault?: (request: { method: string; path: string }) => { status: number; headers?: Record<string, string> } | undefined;
+  fault?: (request: { method: string; path: string }) =>
+    | {
+        status: number;
+        headers?: Record<string, string>;
+        /** The error object's `type` when not the status's own (`QuotaExceeded` on a 403). */
+        type?: 'QuotaExceeded' | 'LimitExceeded';
+      }
+    | undefined;
 }
 
 interface Entity {
@@ -75,6 +82,7 @@ export interface BotpressMock {
 const ERRORS: Readonly<Record<number, [string, string]>> = {
   400: ['InvalidPayload', 'The request payload is invalid.'],
   401: ['Unauthorized', 'The request requires to be authenticated.'],
+  402: ['PaymentRequired', 'A payment is required to perform this request.'],
   403: ['Forbidden', "The requested action can't be peform by this resource."],
   404: ['ResourceNotFound', 'The requested resource does not exist.'],
   405: ['MethodNotFound', 'The requested method does not exist.'],
@@ -82,6 +90,12 @@ const ERRORS: Readonly<Record<number, [string, string]>> = {
   415: ['UnsupportedMediaType', 'The request is invalid because the content-type is not supported.'],
   429: ['RateLimited', 'The request has been rate limited.'],
   500: ['Internal', 'An internal error occurred'],
+};
+
+/** The seed's account-limit errors, which share a status with others (403 Forbidden, 413 PayloadTooLarge). */
+const TYPED_ERRORS: Readonly<Record<string, string>> = {
+  QuotaExceeded: 'The request exceeds the allowed quota. Quotas are a soft limit that can be increased.',
+  LimitExceeded: 'The request exceeds the allowed limit. Limits are a hard limit that cannot be increased.',
 };
 
 function error(status: number, headers: Record<string, string> = {}, type?: string, description?: string): Response {
@@ -333,7 +347,7 @@ export function createBotpressMock(options: BotpressMockOptions = {}): BotpressM
         // The seed expects `Content-type: application/json` on every request, not only on bodies.
         if (!isJson(request)) return error(415);
         const fault = options.fault?.({ method: request.method, path: `${url.pathname.slice(match.index)}${url.search}` });
-        if (fault) return error(fault.status, fault.headers);
+        if (fault) return error(fault.status, fault.headers, fault.type, fault.type ? TYPED_ERRORS[fault.type] : undefined);
         const param = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
         return await route(request, url, url.pathname.slice(0, match.index), match[1] as string, param);
       } catch {

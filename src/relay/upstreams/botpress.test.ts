@@ -349,6 +349,34 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     expect(answer.headers.get('retry-after')).toBe(status === 429 ? '9' : null);
   });
 
+  it.each([
+    [403, 'QuotaExceeded', 'QuotaExceeded' as const],
+    [413, 'LimitExceeded', 'LimitExceeded' as const],
+    [402, 'PaymentRequired', undefined],
+  ])("a %i %s (the workspace's plan) is refused as upstream_quota, not as the token or the message", async (status, _name, type) => {
+    const t = setup({ fault: ({ method, path }) => (method === 'POST' && path === '/v1/chat/messages' ? { status, type } : undefined) });
+    const answer = await t.send({ type: 'text', text: 'hi' });
+    expect(isRefusal(answer) && answer.refused).toEqual({ status: 502, code: 'upstream_quota', message: expect.any(String) });
+    expect(t.lines.join('\n')).toContain(`"status":${status}`);
+    if (type) expect(t.lines.join('\n')).toContain(`"type":"${type}"`);
+  });
+
+  it('a quota reached while polling ends the answer with upstream_quota (a plain 403 still says upstream_auth)', async () => {
+    let type: 'QuotaExceeded' | undefined = 'QuotaExceeded';
+    const t = setup({
+      fault: ({ method, path }) => (method === 'GET' && path.startsWith('/v1/chat/messages') ? { status: 403, type } : undefined),
+    });
+    const chunks = await chunksOf(await t.send({ type: 'text', text: 'hi' }));
+    expect(chunks).toEqual([
+      { type: 'processing.start' },
+      { type: 'error', error: { code: 'upstream_quota', message: expect.any(String) } },
+      { type: 'processing.end' },
+    ]);
+    type = undefined;
+    const forbidden = await chunksOf(await t.send({ type: 'text', text: 'again' }));
+    expect(forbidden[1]).toEqual({ type: 'error', error: { code: 'upstream_auth', message: expect.any(String) } });
+  });
+
   it('the mock, like the seed, refuses a request without Content-type: application/json (415, the seed error object)', async () => {
     const t = setup();
     const res = await t.mock.fetch(

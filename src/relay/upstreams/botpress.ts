@@ -61,12 +61,24 @@ class PlatformStatus extends Error {
   constructor(
     readonly status: number,
     readonly headers: Headers,
-    /** Botpress's error `type`, read from a 400's body (ReferenceNotFound: an id it no longer knows). */
+    /** Botpress's error `type`, read from a 4xx's body (ReferenceNotFound: an id it no longer knows). */
     readonly type?: string,
   ) {
     super(`platform answered ${status}`);
   }
+
+  /**
+   * The workspace's plan, not the visitor or the relay's token: Botpress's QuotaExceeded
+   * (403, a soft limit), LimitExceeded (413, a hard one) and PaymentRequired (402). Told as
+   * such, not as `upstream_auth` (a 403: "check the token") or `message_too_large` (a 413:
+   * "the visitor's message"), which would send the owner looking in the wrong place.
+   */
+  get accountLimit(): boolean {
+    return this.status === 402 || this.type === 'QuotaExceeded' || this.type === 'LimitExceeded';
+  }
 }
+
+const ACCOUNT_LIMIT = { code: 'upstream_quota', message: 'The assistant is unavailable right now.' } as const;
 
 type Rec = { readonly [key: string]: unknown };
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -123,7 +135,7 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
     );
     if (res.status < 200 || res.status > 299) {
       let type: string | undefined;
-      if (res.status === 400) {
+      if (res.status >= 400 && res.status < 500) {
         const body: unknown = await readJson(res).catch(() => undefined);
         type = isRec(body) ? str(body['type']) : undefined;
       } else res.body?.cancel().catch(() => {});
@@ -170,6 +182,17 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
     }
   };
 
+  /** An account limit, logged with Botpress's type (the owner's lead) and refused as such. */
+  const limited = (e: PlatformStatus): { refused?: typeof ACCOUNT_LIMIT } => {
+    if (!e.accountLimit) return {};
+    log('warn', "relay: Botpress refused the request for the workspace's plan (quota, limit or payment)", {
+      status: e.status,
+      // One of the two known names, never the platform's string as it came (the log is ours).
+      ...(e.type === 'QuotaExceeded' || e.type === 'LimitExceeded' ? { type: e.type } : {}),
+    });
+    return { refused: ACCOUNT_LIMIT };
+  };
+
   const turns = new TurnMemory(settings.cacheSize ?? 10_000);
 
   const poll =
@@ -187,7 +210,7 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
         try {
           body = await call('GET', `/v1/chat/messages?${q}`, undefined, signal);
         } catch (e) {
-          if (e instanceof PlatformStatus) return { ok: false, status: e.status, headers: e.headers };
+          if (e instanceof PlatformStatus) return { ok: false, status: e.status, headers: e.headers, ...limited(e) };
           throw e;
         }
         const messages = Array.isArray(body['messages']) ? body['messages'].filter(isRec) : [];
@@ -274,7 +297,10 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
         // Recorded as shown once delivered, not once fetched: a dropped connection carries the rest.
         return pollingAnswer({ poll: poll(sent.conversationId, turn), timing: t, signal, log, delivered: (id) => turn.record([id]) });
       } catch (e) {
-        if (e instanceof PlatformStatus) return new Response(null, { status: e.status, headers: e.headers });
+        if (e instanceof PlatformStatus) {
+          const { refused } = limited(e);
+          return refused ? refuse(502, refused.code, refused.message) : new Response(null, { status: e.status, headers: e.headers });
+        }
         throw e;
       }
     },

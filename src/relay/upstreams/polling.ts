@@ -31,7 +31,14 @@ export interface PollItem {
 }
 
 export type PollResult =
-  { readonly ok: true; readonly items: readonly PollItem[] } | { readonly ok: false; readonly status: number; readonly headers?: Headers };
+  | { readonly ok: true; readonly items: readonly PollItem[] }
+  | {
+      readonly ok: false;
+      readonly status: number;
+      readonly headers?: Headers;
+      /** The adapter knows what the refusal means (an account limit): ends the answer with this error. */
+      readonly refused?: { readonly code: string; readonly message: string };
+    };
 
 export interface PollingOptions {
   readonly poll: (signal: AbortSignal) => Promise<PollResult>;
@@ -158,6 +165,9 @@ async function* answer(options: PollingOptions): AsyncGenerator<Wire> {
         options.delivered?.(item.id);
         if (signal.aborted) return;
       }
+    } else if (result.refused) {
+      yield error(result.refused.code, result.refused.message);
+      break;
     } else if (result.status === 429) {
       backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
       // "Now" (Retry-After: 0, a reset time already past) is no wait at all: back off as
