@@ -267,6 +267,26 @@ export class PersistenceController implements ReactiveController {
     return this.load();
   }
 
+  /**
+   * `storage` changed from `from`: the conversation kept under `relay` + `id` leaves that
+   * store (if this instance wrote it) and is written to the new one, if any (`none`: kept
+   * nowhere from now on, as a visitor withdrawing consent expects).
+   */
+  move(from: StorageKind, relay: string, id: string): void {
+    const old = pickStorage(from);
+    const key = storageKey(relay, id);
+    // Its own key, taken if free (a copy a previous page wrote goes too), or the one it still holds.
+    if (old && old !== pickStorage(this.#host.storage) && (key === this.key ? this.#claim() : this.#claimed === key)) {
+      try {
+        old.removeItem(key);
+        old.removeItem(launcherKey(relay, id));
+      } catch (e) {
+        this.lastError = e;
+      }
+    }
+    this.#save(relay, id);
+  }
+
   /** Write under `relay` + `id`: the element's key (taken if free), or the one it still holds. */
   #save(relay: string, id: string): void {
     if (this.#timer !== undefined) {

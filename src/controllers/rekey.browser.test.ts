@@ -6,7 +6,7 @@ import { waitUntil } from '../../test/support/wait-until.js';
 import '../define.js';
 import type { IndigoChat } from '../components/indigo-chat/indigo-chat.js';
 import { botMessages, sseResponse, typeAndEnter, useFakeRelays, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
-import { storageKey } from './storage.js';
+import { launcherKey, storageKey } from './storage.js';
 
 const relays = useFakeRelays('rekey');
 let n = 0;
@@ -71,5 +71,43 @@ describe('another id or relay on a connected element', () => {
     const saved = localStorage.getItem(storageKey(r1.path, id))!;
     expect([saved.includes('long answer'), saved.includes('queued follow-up')]).to.deep.equal([true, true]);
     el.remove();
+  });
+
+  it('another storage: what is kept moves there, and nothing stays behind (`none` after a withdrawal), also a copy an earlier page wrote', async () => {
+    const r = relays
+      .relay()
+      .queue(welcomeChunks('Hi kept'), [
+        { type: 'processing.start' },
+        { type: 'text', data: { text: '<p>Answer after the switch</p>' } },
+        { type: 'processing.end' },
+      ]);
+    const id = `storage-move-${++n}`;
+    const key = storageKey(r.path, id);
+    const first = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} open></indigo-chat>`);
+    await waitUntil(() => idle(first, 1), 'welcome');
+    first.remove(); // flushes; the next page restores it
+    expect(localStorage.getItem(key)).to.contain('Hi kept');
+
+    const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} open></indigo-chat>`);
+    await waitUntil(() => idle(el, 1), 'restored');
+    el.setAttribute('storage', 'none');
+    await el.updateComplete;
+    expect([localStorage.getItem(key), localStorage.getItem(launcherKey(r.path, id))]).to.deep.equal([null, null]);
+    await typeAndEnter(el, 'asked after the switch');
+    await waitUntil(() => idle(el, 2), 'answer');
+    globalThis.dispatchEvent(new Event('pagehide'));
+    expect(localStorage.getItem(key), 'nothing written while `none`').to.equal(null);
+    expect(texts(el).join(' '), 'the chat keeps what it shows').to.contain('Hi kept');
+
+    el.setAttribute('storage', 'session');
+    await el.updateComplete;
+    expect(sessionStorage.getItem(key)).to.contain('asked after the switch');
+    expect(localStorage.getItem(key)).to.equal(null);
+    el.remove();
+    const next = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} storage="session" open></indigo-chat>`);
+    await waitUntil(() => texts(next).join(' ').includes('Answer after the switch'), 'restored from the session store');
+    expect(r.sessions, 'one conversation throughout').to.equal(1);
+    next.remove();
+    sessionStorage.removeItem(key);
   });
 });

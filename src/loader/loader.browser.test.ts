@@ -3,7 +3,7 @@ import { waitUntil } from '../../test/support/wait-until.js';
 import { $, useFakeRelays, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
 import { loadLocale } from '../components/i18n/locales.js';
 import { stringsFor } from '../components/indigo-chat/strings.js';
-import { launcherText } from './shell.js';
+import { launcherText, mountShell } from './shell.js';
 
 // The loader from source (its widget import is the npm build's `import('../embed.js')`):
 // data-* from the script tag, the shell before the widget, queued calls, the handover.
@@ -82,11 +82,26 @@ describe('script-tag loader', () => {
       }
     }
     // `auto`: the visitor's first language the shell speaks, as the widget will pick it.
+    // The button and its status say which language their words are in (a screen reader
+    // reads them with it), never the host's `auto`.
     const own = Object.getOwnPropertyDescriptor(navigator, 'languages');
     Object.defineProperty(navigator, 'languages', { value: ['pt-BR', 'de-AT', 'en'], configurable: true });
     try {
       expect(launcherText('auto', 2)).to.equal('Chat öffnen, 2 ungelesene Nachrichten');
       expect(launcherText('AUTO', 0)).to.equal('Chat öffnen');
+      const langs = ['auto', 'fr-CA', 'xx', 'he'].map((lang) => {
+        const host = document.createElement('shell-lang-probe');
+        host.setAttribute('lang', lang);
+        const shell = mountShell(host, { lang, onIntent: () => {}, onActivate: () => {} });
+        shell.failed();
+        return [shell.button.lang, host.shadowRoot!.querySelector('[role="status"]')!.getAttribute('lang')];
+      });
+      expect(langs).to.deep.equal([
+        ['de', 'de'],
+        ['fr', 'fr'],
+        ['en', 'en'],
+        ['he', 'he'],
+      ]);
     } finally {
       if (own) Object.defineProperty(navigator, 'languages', own);
       else delete (navigator as { languages?: unknown }).languages;

@@ -96,6 +96,9 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
     root.append(style);
   }
   const button = document.createElement('button');
+  // Its words' language, not the host's `lang` (`auto`, or a region the shell says as its base).
+  const said = document.createElement('span');
+  button.lang = said.lang = pickLang(o.lang, (b) => b in TEXT);
   button.type = 'button';
   button.setAttribute('part', 'launcher');
   button.setAttribute('aria-label', launcherText(o.lang, 0));
@@ -116,7 +119,6 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
   button.addEventListener('click', o.onActivate);
   // Says a failed load: the "!" is only seen. A status from the start, so that its words
   // are announced when they come; the launcher points at it while it has them.
-  const said = document.createElement('span');
   said.className = 's';
   said.id = 's';
   said.setAttribute('role', 'status');

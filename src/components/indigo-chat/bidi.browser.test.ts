@@ -74,4 +74,34 @@ describe('bidi: bot-provided labels keep their own direction', () => {
     const queued = $(el, '.queued .user-bubble')!;
     expect([queued.textContent.trim(), isRtl(queued)]).to.deep.equal(['מה נשמע?', true]);
   });
+
+  it('the composer follows what the visitor writes (dir="auto"), and empty keeps the interface\'s direction', async () => {
+    const dirs: [string, string, boolean][] = [];
+    for (const [lang, text] of [
+      ['en', 'שלום, מה שעות הפתיחה?'],
+      ['he', 'Hello, when do you open?'],
+    ] as const) {
+      const r = relays.relay().queue(welcomeChunks());
+      const box = document.createElement('div');
+      box.style.height = '500px';
+      document.body.append(box);
+      boxes.push(box);
+      const el = mountInlineChat(r.path, box);
+      el.setAttribute('lang', lang);
+      await waitUntil(() => el.conversation.transcript.status === 'idle' && botMessages(el).length === 1, 'welcome');
+      await el.updateComplete;
+      const input = $<HTMLTextAreaElement>(el, '[part~="input"]')!;
+      dirs.push([lang, 'empty', isRtl(input)]);
+      input.value = text;
+      input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      await el.updateComplete;
+      dirs.push([lang, 'typed', isRtl(input)]);
+    }
+    expect(dirs).to.deep.equal([
+      ['en', 'empty', false],
+      ['en', 'typed', true],
+      ['he', 'empty', true],
+      ['he', 'typed', false],
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import { HttpResponse } from 'msw';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
 import {
@@ -303,6 +304,33 @@ describe('<indigo-chat>', () => {
     expect(el.open).to.equal(false);
     expect($(el, '[part~="panel"]')!.hidden).to.equal(true);
     expect(el.shadowRoot!.activeElement).to.equal($(el, '[part~="launcher"]'));
+  });
+
+  it('Escape on the launcher of an open panel closes it, focus stays on the launcher, and the page hears no Escape', async () => {
+    const r = relay().queue(welcomeChunks());
+    const el = await mount(r);
+    await openAndWelcome(el);
+    const launcher = $<HTMLButtonElement>(el, '[part~="launcher"]')!;
+    launcher.focus();
+    const heard: string[] = [];
+    const listen = (e: KeyboardEvent) => heard.push(e.key);
+    document.addEventListener('keydown', listen);
+    try {
+      const closed = oneEvent(el, 'indigo-chat-close');
+      await sendKeys({ press: 'Escape' });
+      await closed;
+      await el.updateComplete;
+      expect(el.open).to.equal(false);
+      expect($(el, '[part~="panel"]')!.hidden).to.equal(true);
+      expect(el.shadowRoot!.activeElement).to.equal(launcher);
+      expect(heard).to.deep.equal([]);
+      // Closed, Escape on the launcher is the page's again (nothing of ours to close).
+      await sendKeys({ press: 'Escape' });
+      expect(heard).to.deep.equal(['Escape']);
+      expect(el.open).to.equal(false);
+    } finally {
+      document.removeEventListener('keydown', listen);
+    }
   });
 
   it('a clicked control holds focus in every engine (WebKit focuses nothing on click), so Escape still closes', async () => {

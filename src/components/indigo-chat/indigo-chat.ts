@@ -337,6 +337,7 @@ export class IndigoChat extends LitElement {
       consentDeclined: internal,
       restoreFailed: internal,
       counted: internal,
+      typed: internal,
     };
   }
 
@@ -523,6 +524,8 @@ export class IndigoChat extends LitElement {
   #restored = false;
   /** The relay and id the conversation belongs to (read from storage under them). */
   #identity: readonly [relay: string, id: string] = ['', ''];
+  /** The `storage` it is kept in (another, once connected: it moves there). */
+  #storedIn: StorageKind = 'local';
   /** A saved conversation is being read (its code loading): renders and calls wait. */
   #restoring: Promise<void> | null = null;
   /** The saved conversation could not be read (its code did not load): memory only. */
@@ -535,6 +538,12 @@ export class IndigoChat extends LitElement {
   #shown = false;
   /** The draft's characters once it nears the limit (null below): the count shows. */
   private counted: number | null = null;
+  /**
+   * The draft has text: the composer takes its direction from it (`dir="auto"`, a Hebrew
+   * message in an English widget reads right to left). Empty, the interface's: `auto` with
+   * nothing in it is left to right in every engine, the placeholder of an Arabic one too.
+   */
+  private typed = false;
   /** The focused control before a render; the status line (offline, error) shown, and last said. */
   #focused?: Element | null;
   #status = '';
@@ -661,6 +670,7 @@ export class IndigoChat extends LitElement {
 
   #restore(saved: SavedState | null | Promise<SavedState | null>): void {
     this.#identity = [this.relay, this.id];
+    this.#storedIn = this.storage;
     if (saved instanceof Promise) {
       this.#restoring = saved.then((s) => {
         this.#restoring = null;
@@ -852,6 +862,13 @@ export class IndigoChat extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     this.#checkMode();
+    if (this.#restored && this.storage !== this.#storedIn) {
+      // A consent tool switching `storage` (to `none` on withdrawal): what is kept moves,
+      // and nothing stays behind in the place it left.
+      if (!STORAGE_KINDS.includes(this.storage)) this.storage = 'local';
+      this.#persistence.move(this.#storedIn, ...this.#identity);
+      this.#storedIn = this.storage;
+    }
     if (this.#restored && (this.relay !== this.#identity[0] || this.id !== this.#identity[1])) this.#rekey();
     this.#focused = this.shadowRoot?.activeElement;
     const opened = changed.has('open') && this.open;
@@ -1084,6 +1101,7 @@ export class IndigoChat extends LitElement {
    * said once by the live region.
    */
   #measure(draft: string): void {
+    this.typed = draft !== '';
     const max = this.#conversation.maxChars;
     const near = draft.length > max * 0.9;
     const m = countPart.mod;
@@ -1186,8 +1204,9 @@ export class IndigoChat extends LitElement {
     void this.updateComplete.then(() => this.#launcherEl?.focus());
   }
 
+  /** On the panel and on the launcher too: Escape there, the panel open, closes it as well. */
   #onPanelKeydown = (e: KeyboardEvent): void => {
-    if (e.key === 'Escape' && this.mode === 'launcher') {
+    if (e.key === 'Escape' && this.mode === 'launcher' && this.open) {
       e.stopPropagation();
       // Handled here, so a modal <dialog> does not also close itself (its close request).
       e.preventDefault();
@@ -1509,6 +1528,7 @@ export class IndigoChat extends LitElement {
           id="${this.#uid}-input"
           part="input"
           rows="1"
+          dir=${this.typed ? 'auto' : nothing}
           enterkeyhint="send"
           aria-describedby=${this.counted === null ? nothing : `${this.#uid}-count`}
           aria-invalid=${this.#over ? 'true' : nothing}
@@ -1588,6 +1608,7 @@ export class IndigoChat extends LitElement {
               aria-expanded=${this.open ? 'true' : 'false'}
               aria-controls="${this.#uid}-panel"
               @click=${() => (this.open ? this.#close() : this.show())}
+              @keydown=${this.#onPanelKeydown}
             >
               ${this.open ? closeIcon : chatIcon}
               ${this.unread > 0 && !this.open ? html`<span part="badge" aria-hidden="true">${this.unread}</span>` : nothing}
