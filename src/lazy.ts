@@ -9,22 +9,20 @@
  */
 import { importSaved, importWidget } from './loader/import-widget.js';
 import { launch } from './loader/launch.js';
+import { watchElements, type Watch } from './loader/watch.js';
 
 const TAG = 'indigo-chat';
-/** Where `<indigo-chat>` elements are looked for: the document, and the roots an app hands over. */
-const roots = new Set<Document | ShadowRoot>();
-let observer: MutationObserver | undefined;
-
-/** Shell every not-yet-defined `<indigo-chat>` under `root` (launch() skips one already launched). */
-function scan(root: ParentNode): void {
-  if (customElements.get(TAG)) return;
-  for (const el of root.querySelectorAll<HTMLElement>(TAG))
-    launch(
-      el,
-      () => importWidget(null),
-      () => importSaved(null),
-    );
-}
+/** Every not-yet-defined `<indigo-chat>` gets the shell (launch() skips one already launched). */
+const watch: Watch | undefined =
+  typeof document !== 'undefined' && typeof customElements !== 'undefined'
+    ? watchElements((el) =>
+        launch(
+          el,
+          () => importWidget(null),
+          () => importSaved(null),
+        ),
+      )
+    : undefined;
 
 /**
  * Launcher-first `<indigo-chat>` inside a shadow root of your app (the page-wide watch
@@ -32,10 +30,7 @@ function scan(root: ParentNode): void {
  * until the widget is defined. Elements in the document need nothing.
  */
 export function watchIndigoChat(root: Document | ShadowRoot): void {
-  if (roots.has(root) || customElements.get(TAG)) return;
-  roots.add(root);
-  scan(root);
-  observer?.observe(root, { childList: true, subtree: true });
+  watch?.add(root);
 }
 
 /**
@@ -45,29 +40,15 @@ export function watchIndigoChat(root: Document | ShadowRoot): void {
 export async function loadIndigoChat(): Promise<void> {
   const mod = await importWidget(null);
   const langs = new Set<string | null>();
-  for (const root of roots) for (const el of root.querySelectorAll(TAG)) langs.add(el.getAttribute('lang'));
+  for (const root of watch?.roots ?? []) for (const el of root.querySelectorAll(TAG)) langs.add(el.getAttribute('lang'));
   // A pack that fails is the element's to handle (English, and it tries again).
   if (mod.preloadLocale) await Promise.all([...langs].map((lang) => mod.preloadLocale!(lang).catch(() => {})));
   mod.defineIndigoChat();
   await customElements.whenDefined(TAG);
 }
 
-if (typeof document !== 'undefined' && typeof customElements !== 'undefined') {
-  observer = new MutationObserver((records) => {
-    for (const r of records)
-      for (const n of r.addedNodes)
-        if (n instanceof Element) {
-          if (n.localName === TAG) scan(n.parentNode ?? document);
-          else if (n.getElementsByTagName(TAG).length > 0) scan(n);
-        }
-  });
-  const start = () => {
-    roots.add(document);
-    scan(document);
-    observer?.observe(document.documentElement, { childList: true, subtree: true });
-  };
+if (watch) {
+  const start = () => watch.add(document);
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
   else start();
-  // Once defined, the browser upgrades new elements by itself.
-  void customElements.whenDefined(TAG).then(() => observer?.disconnect());
 }

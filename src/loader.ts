@@ -2,7 +2,8 @@
  * The script-tag build (an IIFE, the only thing a page pays before the visitor touches
  * the launcher):
  *   <script src=".../indigo-chat.iife.js" data-relay="https://site/api/chat" async></script>
- * mounts one `<indigo-chat>` with attributes from the tag's `data-*`, shows a launcher
+ * mounts one `<indigo-chat>` with attributes from the tag's `data-*` (or drives the
+ * launcher the page wrote in its markup, docs/decisions/script-tag-and-markup.md), shows a launcher
  * shell with the unread badge, and exposes `window.IndigoChat`, whose calls are queued
  * until the widget is there. The widget chunk is prefetched (`<link rel=prefetch>`) when
  * the browser is idle after the visitor's first input on the page, fetched on
@@ -11,8 +12,9 @@
  */
 import { elementFromScript, findScript } from './loader/script-config.js';
 import { importLocale, importSaved, importWidget, prefetchUrls } from './loader/import-widget.js';
-import { hasSavedConversation } from './controllers/storage.js';
 import { launch } from './loader/launch.js';
+import { watchElements } from './loader/watch.js';
+import { hasSavedConversation, keywordOf } from './controllers/storage.js';
 
 export interface IndigoChatGlobal {
   open(): void;
@@ -76,17 +78,18 @@ function mount(): IndigoChatGlobal | null {
   g[MARK] = true;
   const script = findScript(document.currentScript);
   const base = script?.src || null;
-  const el = elementFromScript(script);
-  // Started on attach, or at the first API call if that comes earlier (calls made before
-  // <body> exists queue too: a detached element waits for its upgrade).
-  let launched: ReturnType<typeof launch> | null = null;
-  const started = () =>
-    (launched ??= launch(
-      el,
+  let el = elementFromScript(script);
+  const launchOne = (e: HTMLElement) =>
+    launch(
+      e,
       () => importWidget(base),
       () => importSaved(base),
       (lang) => importLocale(base, lang),
-    ));
+    );
+  // Started on attach, or at the first API call if that comes earlier (calls made before
+  // <body> exists queue too: a detached element waits for its upgrade).
+  let launched: ReturnType<typeof launch> | null = null;
+  const started = () => (launched ??= launchOne(el));
   function run(command: unknown) {
     const [name, ...args] = [command].flat() as [string, ...unknown[]];
     const fn = name !== 'q' && Object.hasOwn(api, name) && (api as unknown as Record<string, unknown>)[name];
@@ -111,9 +114,20 @@ function mount(): IndigoChatGlobal | null {
   // arrived: replayed in order, and later pushes run at once.
   const merged = (g.IndigoChat = Object.assign(g.IndigoChat ?? {}, api));
   if (Array.isArray(queued)) queued.forEach(run);
+  const isLauncher = (e: Element) => !/^(inline|fullscreen)$/.test(keywordOf(e.getAttribute('mode')) ?? '');
   const attach = () => {
-    document.body.append(el);
+    // A launcher the page wrote itself (`<indigo-chat>` in its markup) is the one the tag
+    // drives, not a second launcher in the same corner: the tag's data-* fill in what it
+    // does not set. Not once the page has called the API on the tag's own element.
+    const own = [...document.getElementsByTagName('indigo-chat')].find(isLauncher);
+    if (own && !launched && isLauncher(el)) {
+      for (const { name, value } of [...el.attributes]) if (!own.hasAttribute(name)) own.setAttribute(name, value);
+      api.element = merged.element = el = own as HTMLElement;
+    } else document.body.append(el);
     started();
+    // The page's other <indigo-chat> elements (an inline chat in its markup, one its
+    // scripts add later) are the widget's too, launcher-first like the tag's own.
+    watchElements(launchOne).add(document);
     // With a saved conversation, the code that reads it too (it is imported beside the widget).
     prefetchWhenIdle(() => prefetchUrls(base, hasSavedConversation(el), el.getAttribute('lang')));
   };
