@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { waitUntil } from '../../test/support/wait-until.js';
+import { addScriptTag } from './script-tag.test-helper.js';
 
 // A bundle that imports `indigo-chat-widget/lazy` plus the site's script tag on one page:
 // the loader's own <indigo-chat> was shelled by the loader, then the lazy entry's observer
@@ -7,12 +8,7 @@ import { waitUntil } from '../../test/support/wait-until.js';
 describe('npm lazy entry plus the script tag on one page', () => {
   it('the loader-mounted element shows one launcher, not two', async () => {
     await import('../lazy.js');
-    const script = document.createElement('script');
-    script.type = 'text/plain'; // found by the selector fallback, never executed
-    script.setAttribute('src', '/cdn/indigo-chat.iife.js');
-    script.dataset['relay'] = '/review-embed-lazy-and-tag/api/chat';
-    script.dataset['storage'] = 'none';
-    document.head.append(script);
+    const script = addScriptTag({ relay: '/review-embed-lazy-and-tag/api/chat', storage: 'none' });
     await import('../loader.js');
     const el = (window as unknown as { IndigoChat: { element: HTMLElement } }).IndigoChat.element;
     await waitUntil(() => el.isConnected && el.shadowRoot?.querySelector('[part~="launcher"]'), 'shell shown');

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { waitUntil } from '../../test/support/wait-until.js';
 import { $, botMessages, useFakeRelays, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
+import { addScriptTag } from './script-tag.test-helper.js';
 
 // A site with the script tag on every page whose contact page also has <indigo-chat> in its
 // markup: a launcher of its own and an inline chat. The tag added a second launcher in the
@@ -25,14 +26,7 @@ describe('the script tag on a page with <indigo-chat> in its markup', () => {
     launcher.setAttribute('title', "The page's own");
     document.body.append(box, launcher);
 
-    const script = document.createElement('script');
-    script.type = 'text/plain'; // found by the selector fallback, never executed
-    script.setAttribute('src', '/cdn/indigo-chat.iife.js');
-    script.dataset['relay'] = tagRelay.path;
-    script.dataset['title'] = 'From the tag';
-    script.dataset['lang'] = 'it';
-    script.dataset['storage'] = 'none';
-    document.head.append(script);
+    const script = addScriptTag({ relay: tagRelay.path, title: 'From the tag', lang: 'it', storage: 'none' });
     await import('../loader.js');
     const g = (window as unknown as { IndigoChat: { element: HTMLElement; open(): void } }).IndigoChat;
 

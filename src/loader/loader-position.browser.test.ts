@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { waitUntil } from '../../test/support/wait-until.js';
+import { addScriptTag } from './script-tag.test-helper.js';
 
 // README ("The element"): keyword attributes, `position` among them, are read as HTML reads
 // its own (any case, blanks around ignored), "as the script tag's loader reads it too".
@@ -7,13 +8,7 @@ import { waitUntil } from '../../test/support/wait-until.js';
 // widget loads must stand in the same corner.
 describe('script-tag loader: data-position in another case', () => {
   it('the shell launcher stands on the left for data-position="Left"', async () => {
-    const script = document.createElement('script');
-    script.type = 'text/plain'; // found by the selector fallback, never executed
-    script.setAttribute('src', '/cdn/indigo-chat.iife.js');
-    script.dataset['relay'] = '/review-embed-position/api/chat';
-    script.dataset['storage'] = 'none';
-    script.dataset['position'] = 'Left';
-    document.head.append(script);
+    const script = addScriptTag({ relay: '/review-embed-position/api/chat', storage: 'none', position: 'Left' });
     await import('../loader.js');
     const el = (window as unknown as { IndigoChat: { element: HTMLElement } }).IndigoChat.element;
     await waitUntil(() => el.shadowRoot?.querySelector('[part~="launcher"]'), 'shell shown');

@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { waitUntil } from '../../test/support/wait-until.js';
 import { useFakeRelays, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
+import { addScriptTag } from './script-tag.test-helper.js';
 
 // The deferred snippet (README "Script tag after load", demo/script-tag-deferred.html)
 // defines window.IndigoChat as a stub whose methods push `[name, ...args]` onto `q`; the
@@ -17,11 +18,7 @@ interface Global {
 describe('script-tag loader: the snippet command queue', () => {
   it('replays the queue in order, warns about unknown commands, runs later pushes at once', async () => {
     const relay = relays.relay().queue(welcomeChunks());
-    const script = document.createElement('script');
-    script.type = 'text/plain'; // found by the selector fallback, never executed
-    script.setAttribute('src', '/cdn/indigo-chat.iife.js');
-    script.dataset['relay'] = relay.path;
-    document.head.append(script);
+    const script = addScriptTag({ relay: relay.path });
     // What the snippet leaves behind before the loader arrives.
     const stub: Record<string, unknown> & { q: unknown[] } = { siteOwnThing: 7, q: [] };
     for (const m of ['open', 'close', 'send', 'sendPayload']) stub[m] = (...args: unknown[]) => stub.q.push([m, ...args]);

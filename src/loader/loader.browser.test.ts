@@ -4,6 +4,7 @@ import { $, useFakeRelays, welcomeChunks } from '../components/indigo-chat/fake-
 import { loadLocale } from '../components/i18n/locales.js';
 import { stringsFor } from '../components/indigo-chat/strings.js';
 import { launcherText, mountShell } from './shell.js';
+import { addScriptTag } from './script-tag.test-helper.js';
 
 // The loader from source (its widget import is the npm build's `import('../embed.js')`):
 // data-* from the script tag, the shell before the widget, queued calls, the handover.
@@ -20,14 +21,7 @@ interface Global {
 describe('script-tag loader', () => {
   it('mounts a shell from its script tag, queues calls, defines the widget on open and replays them', async () => {
     const relay = relays.relay().queue(welcomeChunks());
-    const script = document.createElement('script');
-    script.type = 'text/plain'; // found by the selector fallback, never executed
-    script.setAttribute('src', '/cdn/indigo-chat.iife.js');
-    script.dataset['relay'] = relay.path;
-    script.dataset['title'] = 'Embedded';
-    script.dataset['lang'] = 'it';
-    script.dataset['mediaOrigins'] = 'https://cdn.example';
-    document.head.append(script);
+    const script = addScriptTag({ relay: relay.path, title: 'Embedded', lang: 'it', mediaOrigins: 'https://cdn.example' });
     const w = window as unknown as { IndigoChat?: Record<string, unknown> };
     w.IndigoChat = { siteOwnThing: 42 };
     const mod = await import('../loader.js');
