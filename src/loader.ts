@@ -25,7 +25,10 @@ export interface IndigoChatGlobal {
   sendPayload(payload: string, label?: string): boolean;
   setProfile(record: Readonly<Record<string, unknown>>): boolean;
   restart(): void;
-  /** The `<indigo-chat>` element (the same element before and after the widget loads). */
+  /**
+   * The `<indigo-chat>` element the tag drives (the same element before and after the
+   * widget loads): its own, or, from when it attaches, a launcher the page wrote.
+   */
   element: HTMLElement | null;
   /**
    * The command queue of the deferred snippet (README): entries like `['send', 'Hi']`
@@ -86,19 +89,23 @@ function mount(): IndigoChatGlobal | null {
       () => importSaved(base),
       (lang) => importLocale(base, lang),
     );
-  // Started on attach, or at the first API call if that comes earlier (calls made before
-  // <body> exists queue too: a detached element waits for its upgrade).
-  let launched: ReturnType<typeof launch> | null = null;
-  const started = () => (launched ??= launchOne(el));
+  // Started on attach, once the element it drives is known (its own, or the page's
+  // launcher); calls made before wait here in order, as the launch's queue keeps them after.
+  type Launched = ReturnType<typeof launch>;
+  let launched: Launched | null = null;
+  const early: Parameters<Launched['call']>[] = [];
   function run(command: unknown) {
     const [name, ...args] = [command].flat() as [string, ...unknown[]];
     const fn = name !== 'q' && Object.hasOwn(api, name) && (api as unknown as Record<string, unknown>)[name];
     if (typeof fn === 'function') (fn as (...a: unknown[]) => unknown)(...args);
     else console.warn('indigo-chat: unknown IndigoChat.q command', command);
   }
-  const call = (m: Parameters<ReturnType<typeof launch>['call']>[0], ...args: unknown[]) => started().call(m, args);
-  const api: IndigoChatGlobal = {
-    element: el,
+  const call = (m: Parameters<Launched['call']>[0], ...args: unknown[]): unknown => {
+    if (launched) return launched.call(m, args);
+    early.push([m, args]);
+    return m === 'send' || m === 'sendPayload' || m === 'setProfile' || undefined;
+  };
+  const api: Omit<IndigoChatGlobal, 'element'> = {
     open: () => void call('show'),
     close: () => void call('hide'),
     toggle: () => void call('toggle'),
@@ -112,19 +119,24 @@ function mount(): IndigoChatGlobal | null {
   // Merge: a page may have put its own things on window.IndigoChat, among them a command
   // queue `q` (`['send', 'Hi']` entries) filled by the page's snippet before this script
   // arrived: replayed in order, and later pushes run at once.
-  const merged = (g.IndigoChat = Object.assign(g.IndigoChat ?? {}, api));
+  const merged = (g.IndigoChat = Object.defineProperty(Object.assign(g.IndigoChat ?? {}, api), 'element', {
+    get: () => el,
+    configurable: true,
+    enumerable: true,
+  }) as IndigoChatGlobal);
   if (Array.isArray(queued)) queued.forEach(run);
   const isLauncher = (e: Element) => !/^(inline|fullscreen)$/.test(keywordOf(e.getAttribute('mode')) ?? '');
   const attach = () => {
     // A launcher the page wrote itself (`<indigo-chat>` in its markup) is the one the tag
     // drives, not a second launcher in the same corner: the tag's data-* fill in what it
-    // does not set. Not once the page has called the API on the tag's own element.
+    // does not set.
     const own = [...document.getElementsByTagName('indigo-chat')].find(isLauncher);
-    if (own && !launched && isLauncher(el)) {
+    if (own && isLauncher(el)) {
       for (const { name, value } of [...el.attributes]) if (!own.hasAttribute(name)) own.setAttribute(name, value);
-      api.element = merged.element = el = own as HTMLElement;
+      el = own;
     } else document.body.append(el);
-    started();
+    launched = launchOne(el);
+    for (const [m, args] of early.splice(0)) launched.call(m, args);
     // The page's other <indigo-chat> elements (an inline chat in its markup, one its
     // scripts add later) are the widget's too, launcher-first like the tag's own.
     watchElements(launchOne).add(document);
@@ -137,7 +149,8 @@ function mount(): IndigoChatGlobal | null {
     if (document.hidden || typeof requestAnimationFrame !== 'function') setTimeout(attach, 0);
     else requestAnimationFrame(() => setTimeout(attach, 0));
   };
-  if (document.body) afterPaint();
+  // Once the markup is parsed, so a launcher the page wrote further down is found.
+  if (document.readyState !== 'loading') afterPaint();
   else document.addEventListener('DOMContentLoaded', afterPaint, { once: true });
   return merged;
 }

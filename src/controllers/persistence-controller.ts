@@ -275,8 +275,12 @@ export class PersistenceController implements ReactiveController {
   move(from: StorageKind, relay: string, id: string): void {
     const old = pickStorage(from);
     const key = storageKey(relay, id);
-    // Its own key, taken if free (a copy a previous page wrote goes too), or the one it still holds.
-    if (old && old !== pickStorage(this.#host.storage) && (key === this.key ? this.#claim() : this.#claimed === key)) {
+    const now = pickStorage(this.#host.storage);
+    // Its own key, taken if free (a copy a previous page wrote goes too), or the one it still
+    // holds. Not when this page cannot write it again (the stored format failed to load, or
+    // nothing may be stored yet): it stays where it is, unless the move is to nowhere.
+    const rewritable = !this.failed && this.#host.mayStore !== false;
+    if (old && old !== now && (rewritable || !now) && (key === this.key ? this.#claim() : this.#claimed === key)) {
       try {
         old.removeItem(key);
         old.removeItem(launcherKey(relay, id));

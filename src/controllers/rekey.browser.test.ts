@@ -6,7 +6,8 @@ import { waitUntil } from '../../test/support/wait-until.js';
 import '../define.js';
 import type { IndigoChat } from '../components/indigo-chat/indigo-chat.js';
 import { botMessages, sseResponse, typeAndEnter, useFakeRelays, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
-import { launcherKey, storageKey } from './storage.js';
+import { launcherKey, storageKey, type StorageKind } from './storage.js';
+import { PersistenceController } from './persistence-controller.js';
 
 const relays = useFakeRelays('rekey');
 let n = 0;
@@ -109,5 +110,38 @@ describe('another id or relay on a connected element', () => {
     expect(r.sessions, 'one conversation throughout').to.equal(1);
     next.remove();
     sessionStorage.removeItem(key);
+  });
+
+  it('another storage when this page cannot write it again (the stored format failed to load): the saved copy stays, unless the move is to `none`', () => {
+    const host = {
+      storage: 'local' as StorageKind,
+      relay: '/moving/api/chat',
+      id: `failed-move-${++n}`,
+      deltaUnit: 'grapheme' as const,
+      addController: () => {},
+      removeController: () => {},
+      requestUpdate: () => {},
+      updateComplete: Promise.resolve(true),
+    };
+    const controller = new PersistenceController(
+      host,
+      () => {
+        throw new Error('nothing is written');
+      },
+      () => {},
+    );
+    const key = storageKey(host.relay, host.id);
+    localStorage.setItem(key, 'what an earlier page saved');
+    controller.failed = true;
+    try {
+      host.storage = 'session';
+      controller.move('local', host.relay, host.id);
+      expect(localStorage.getItem(key), 'kept: this page could not write it anywhere else').to.equal('what an earlier page saved');
+      host.storage = 'none';
+      controller.move('local', host.relay, host.id);
+      expect(localStorage.getItem(key), 'a withdrawal removes it all the same').to.equal(null);
+    } finally {
+      localStorage.removeItem(key);
+    }
   });
 });

@@ -27,6 +27,9 @@ describe('the script tag on a page with <indigo-chat> in its markup', () => {
     document.body.append(box, launcher);
 
     const script = addScriptTag({ relay: tagRelay.path, title: 'From the tag', lang: 'it', storage: 'none' });
+    // What the README's after-load snippet leaves behind: a call queued before the loader came.
+    const w = window as unknown as { IndigoChat?: unknown };
+    w.IndigoChat = { q: [['open']] };
     await import('../loader.js');
     const g = (window as unknown as { IndigoChat: { element: HTMLElement; open(): void } }).IndigoChat;
 
@@ -41,11 +44,13 @@ describe('the script tag on a page with <indigo-chat> in its markup', () => {
     const says = (el: typeof inline, text: string) => Boolean(el.shadowRoot) && botMessages(el).some((m) => m.textContent.includes(text));
     await waitUntil(() => says(inline, 'Hi from the inline chat'), 'the inline welcome', { timeout: 10000 });
 
-    g.open();
-    await waitUntil(() => launcher.open && says(launcher, 'Hi from the page launcher'), 'the page launcher opened through the API', {
+    // The queued open reaches the page's launcher (it launched the tag's own element, a
+    // second launcher beside the page's, before the loader knew which one it drives).
+    await waitUntil(() => launcher.open && says(launcher, 'Hi from the page launcher'), 'the page launcher opened by the queued call', {
       timeout: 10000,
     });
     expect($(launcher, '[part~="launcher"]')).to.not.equal(null);
+    expect(document.querySelectorAll('indigo-chat').length, 'still no element added').to.equal(2);
     expect(tagRelay.sessions, 'nothing went to the relay only the tag named').to.equal(0);
     box.remove();
     launcher.remove();

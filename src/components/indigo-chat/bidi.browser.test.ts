@@ -92,6 +92,10 @@ describe('bidi: bot-provided labels keep their own direction', () => {
       await el.updateComplete;
       const input = $<HTMLTextAreaElement>(el, '[part~="input"]')!;
       dirs.push([lang, 'empty', isRtl(input)]);
+      input.value = '42 ';
+      input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+      await el.updateComplete;
+      dirs.push([lang, 'digits', isRtl(input)]);
       input.value = text;
       input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
       await el.updateComplete;
@@ -99,8 +103,10 @@ describe('bidi: bot-provided labels keep their own direction', () => {
     }
     expect(dirs).to.deep.equal([
       ['en', 'empty', false],
+      ['en', 'digits', false],
       ['en', 'typed', true],
       ['he', 'empty', true],
+      ['he', 'digits', true],
       ['he', 'typed', false],
     ]);
   });

@@ -2,6 +2,7 @@ import { aTimeout, expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { waitUntil } from '../../../test/support/wait-until.js';
 import { HttpResponse } from 'msw';
 import { sendKeys } from '@web/test-runner-commands';
+import { resize } from '../../../test/support/resize.js';
 import '../../define.js';
 import type { IndigoChat } from './indigo-chat.js';
 import {
@@ -330,6 +331,19 @@ describe('<indigo-chat>', () => {
       expect(el.open).to.equal(false);
     } finally {
       document.removeEventListener('keydown', listen);
+    }
+  });
+
+  it("closed, Escape on the launcher is the page's, also on a phone (where the panel is a modal)", async function () {
+    if (!(await resize(390, 740))) this.skip(); // WebKit's WebDriver cannot resize
+    try {
+      const el = await mount(relay().queue(welcomeChunks()));
+      await el.updateComplete;
+      const key = new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true, cancelable: true });
+      $(el, '[part~="launcher"]')!.dispatchEvent(key);
+      expect([el.open, key.defaultPrevented]).to.deep.equal([false, false]);
+    } finally {
+      await resize(800, 600);
     }
   });
 

@@ -539,9 +539,10 @@ export class IndigoChat extends LitElement {
   /** The draft's characters once it nears the limit (null below): the count shows. */
   private counted: number | null = null;
   /**
-   * The draft has text: the composer takes its direction from it (`dir="auto"`, a Hebrew
-   * message in an English widget reads right to left). Empty, the interface's: `auto` with
-   * nothing in it is left to right in every engine, the placeholder of an Arabic one too.
+   * The draft has a letter: the composer takes its direction from it (`dir="auto"`, a Hebrew
+   * message in an English widget reads right to left). Before, the interface's: `auto` with
+   * no letter in it (empty, digits, spaces) is left to right in every engine, the placeholder
+   * of an Arabic one too, and the caret would jump left on a first digit.
    */
   private typed = false;
   /** The focused control before a render; the status line (offline, error) shown, and last said. */
@@ -1101,7 +1102,7 @@ export class IndigoChat extends LitElement {
    * said once by the live region.
    */
   #measure(draft: string): void {
-    this.typed = draft !== '';
+    this.typed = /\p{L}/u.test(draft);
     const max = this.#conversation.maxChars;
     const near = draft.length > max * 0.9;
     const m = countPart.mod;
@@ -1204,9 +1205,13 @@ export class IndigoChat extends LitElement {
     void this.updateComplete.then(() => this.#launcherEl?.focus());
   }
 
-  /** On the panel and on the launcher too: Escape there, the panel open, closes it as well. */
+  /** Escape on the launcher closes the open panel too; closed, the key is the page's. */
+  #onLauncherKeydown = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape' && this.open) this.#onPanelKeydown(e);
+  };
+
   #onPanelKeydown = (e: KeyboardEvent): void => {
-    if (e.key === 'Escape' && this.mode === 'launcher' && this.open) {
+    if (e.key === 'Escape' && this.mode === 'launcher') {
       e.stopPropagation();
       // Handled here, so a modal <dialog> does not also close itself (its close request).
       e.preventDefault();
@@ -1608,7 +1613,7 @@ export class IndigoChat extends LitElement {
               aria-expanded=${this.open ? 'true' : 'false'}
               aria-controls="${this.#uid}-panel"
               @click=${() => (this.open ? this.#close() : this.show())}
-              @keydown=${this.#onPanelKeydown}
+              @keydown=${this.#onLauncherKeydown}
             >
               ${this.open ? closeIcon : chatIcon}
               ${this.unread > 0 && !this.open ? html`<span part="badge" aria-hidden="true">${this.unread}</span>` : nothing}
