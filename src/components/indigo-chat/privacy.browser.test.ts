@@ -234,7 +234,9 @@ describe('consent="required"', () => {
       $<HTMLButtonElement>(el, '[part~="restart"]')!.click();
       await frames(3);
       expect(r.sessions).to.equal(0);
-      expect(storage.writes).to.deep.equal([]);
+      // This chat's writes (and any cookie): an earlier test's chat may still flush its own
+      // (the save throttle, its stored format arriving after removal), which is not this one.
+      expect(storage.writes.filter((w) => !w.startsWith('setItem indigo-chat:') || w.includes(`${r.path}#`))).to.deep.equal([]);
 
       accept.click();
       // The whole welcome, not its first chunk: processing.start alone makes an empty bot
