@@ -12,9 +12,9 @@
  */
 import { elementFromScript, findScript } from './loader/script-config.js';
 import { importLocale, importSaved, importWidget, prefetchUrls } from './loader/import-widget.js';
-import { launch } from './loader/launch.js';
+import { launch, queuedAnswer, showsConversation } from './loader/launch.js';
 import { watchElements } from './loader/watch.js';
-import { hasSavedConversation, keywordOf } from './controllers/storage.js';
+import { hasSavedConversation } from './controllers/storage.js';
 
 export interface IndigoChatGlobal {
   open(): void;
@@ -82,6 +82,7 @@ function mount(): IndigoChatGlobal | null {
   const script = findScript(document.currentScript);
   const base = script?.src || null;
   let el = elementFromScript(script);
+  const tagOwn = el;
   const launchOne = (e: HTMLElement) =>
     launch(
       e,
@@ -103,7 +104,7 @@ function mount(): IndigoChatGlobal | null {
   const call = (m: Parameters<Launched['call']>[0], ...args: unknown[]): unknown => {
     if (launched) return launched.call(m, args);
     early.push([m, args]);
-    return m === 'send' || m === 'sendPayload' || m === 'setProfile' || undefined;
+    return queuedAnswer(m);
   };
   const api: Omit<IndigoChatGlobal, 'element'> = {
     open: () => void call('show'),
@@ -125,21 +126,43 @@ function mount(): IndigoChatGlobal | null {
     enumerable: true,
   }) as IndigoChatGlobal);
   if (Array.isArray(queued)) queued.forEach(run);
-  const isLauncher = (e: Element) => !/^(inline|fullscreen)$/.test(keywordOf(e.getAttribute('mode')) ?? '');
+  const isLauncher = (e: Element) => !showsConversation(e);
+  /** Drive `page`, a launcher the page wrote, in place of the tag's own: its data-* fill in what the page's does not set. */
+  const adopt = (page: Element) => {
+    for (const { name, value } of [...tagOwn.attributes]) if (!page.hasAttribute(name)) page.setAttribute(name, value);
+    tagOwn.remove();
+    el = page as HTMLElement;
+  };
+  const pageLauncher = () => [...document.getElementsByTagName('indigo-chat')].find((e) => e !== tagOwn && isLauncher(e));
   const attach = () => {
     // A launcher the page wrote itself (`<indigo-chat>` in its markup) is the one the tag
-    // drives, not a second launcher in the same corner: the tag's data-* fill in what it
-    // does not set.
-    const own = [...document.getElementsByTagName('indigo-chat')].find(isLauncher);
-    if (own && isLauncher(el)) {
-      for (const { name, value } of [...el.attributes]) if (!own.hasAttribute(name)) own.setAttribute(name, value);
-      el = own;
-    } else document.body.append(el);
+    // drives, not a second launcher in the same corner.
+    const page = pageLauncher();
+    if (page && isLauncher(el)) adopt(page);
+    else document.body.append(el);
     launched = launchOne(el);
     for (const [m, args] of early.splice(0)) launched.call(m, args);
+    // A page launcher the tag drives that the page takes away: the tag drives the page's
+    // next one (a route that renders its own), else its own comes back (a route without
+    // one), so the visitor always has one way to the chat, and only one.
+    new MutationObserver(() => {
+      if (el === tagOwn || el.isConnected) return;
+      const next = pageLauncher();
+      if (next) adopt(next);
+      else document.body.append((el = tagOwn));
+      launched = launchOne(el);
+    }).observe(document.documentElement, { childList: true, subtree: true });
     // The page's other <indigo-chat> elements (an inline chat in its markup, one its
-    // scripts add later) are the widget's too, launcher-first like the tag's own.
-    watchElements(launchOne).add(document);
+    // scripts add later) are the widget's too, launcher-first like the tag's own. A
+    // launcher the page adds later (a single-page app's route) takes the tag's place as at
+    // attach while the tag's own is only the shell (nobody opened it, nothing queued):
+    // one launcher in the corner, not two.
+    watchElements((found) => {
+      if (el === tagOwn && found !== el && isLauncher(found) && !(launched?.started?.() ?? true)) {
+        adopt(found);
+        launched = launchOne(el);
+      } else launchOne(found);
+    }).add(document);
     // With a saved conversation, the code that reads it too (it is imported beside the widget).
     prefetchWhenIdle(() => prefetchUrls(base, hasSavedConversation(el), el.getAttribute('lang')));
   };

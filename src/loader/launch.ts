@@ -27,7 +27,7 @@ interface FullElement extends HTMLElement {
   restart(): void;
 }
 
-type Method = 'show' | 'hide' | 'toggle' | 'send' | 'sendPayload' | 'setProfile' | 'restart';
+export type Method = 'show' | 'hide' | 'toggle' | 'send' | 'sendPayload' | 'setProfile' | 'restart';
 
 export interface Launch {
   /** Fetch and evaluate the widget module (defines nothing). */
@@ -40,7 +40,16 @@ export interface Launch {
    * nobody asked to open does nothing.
    */
   call(method: Method, args?: readonly unknown[]): unknown;
+  /** The widget is being loaded for this element, or is here: it is no longer only a shell. */
+  started(): boolean;
 }
+
+/** An inline or fullscreen element shows the conversation itself; any other mode is a launcher (as the widget reads an unknown mode). */
+export const showsConversation = (el: Element): boolean => /^(inline|fullscreen)$/.test(keywordOf(el.getAttribute('mode')) ?? '');
+
+/** What a call answers before the widget is here: `true` ("queued") for the send-like ones. */
+export const queuedAnswer = (method: Method): true | undefined =>
+  method === 'send' || method === 'sendPayload' || method === 'setProfile' || undefined;
 
 const LAUNCHED = Symbol.for('indigo-chat.launch');
 
@@ -139,15 +148,14 @@ export function launch(
     }
     queue.push([method === 'toggle' && upgrading === null ? 'show' : method, args]);
     upgrade().catch(() => {});
-    return method === 'send' || method === 'sendPayload' || method === 'setProfile' ? true : undefined;
+    return queuedAnswer(method);
   };
 
-  const mode = keywordOf(el.getAttribute('mode')) ?? 'launcher';
   let shell: ReturnType<typeof mountShell> | null = null;
   if (customElements.get(tag)) {
     // Already defined (another copy of the widget): nothing to shell.
     ready = true;
-  } else if (mode === 'inline' || mode === 'fullscreen' || el.hasAttribute('open')) {
+  } else if (showsConversation(el) || el.hasAttribute('open')) {
     // Inline and fullscreen show the conversation itself, as does a launcher the owner
     // wrote open (`<indigo-chat open>`): needed now. Another mode is the launcher.
     upgrade().catch(() => {});
@@ -161,7 +169,8 @@ export function launch(
     // the origin's whole storage area), so it is not part of the script's evaluation:
     // the badge (or the panel left open on the previous page) follows a moment later.
     afterEvaluation(() => {
-      if (ready || upgrading) return;
+      // Not for an element the page (or the script tag, handing over to the page's) took away.
+      if (ready || upgrading || !el.isConnected) return;
       const storage = pickStorage((keywordOf(el.getAttribute('storage')) ?? 'local') as StorageKind);
       const state = readLauncherState(storage, el.getAttribute('relay') ?? '/api/chat', el.id);
       if (state.open && !closed) upgrade().catch(() => {});
@@ -173,5 +182,5 @@ export function launch(
       }
     });
   }
-  return (held[LAUNCHED] = { load, upgrade, call });
+  return (held[LAUNCHED] = { load, upgrade, call, started: () => ready || upgrading !== null });
 }

@@ -351,6 +351,57 @@ describe.each(engines)('launcher-first script tag in %s', (engine) => {
   // be fetched opens the chat, in every engine, without a page reload (Firefox kept the
   // failed module for the page, whatwg/html#6768, until the loader fetched before importing),
   // and the chunk that came back is fetched once, not again by the import.
+  // An async tag runs as soon as it has arrived, often while the page is still being
+  // parsed: a launcher the page wrote further down is not there yet. The tag waits for the
+  // markup (and a launcher added after it attached takes its place too), so the page's
+  // launcher is the one it drives, never a second one in the same corner.
+  it("an async tag that runs before the page's launcher is parsed drives that launcher, not one of its own", async () => {
+    const undo = server.route(
+      (r) => pathOf(r) === '/late-launcher.html',
+      async (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.write(
+          '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A page that streams</title><link rel="icon" href="data:,"></head><body>' +
+            '<script async src="/indigo-chat.iife.js" data-relay="/api/chat" data-title="From the tag"></script>' +
+            `<h1>A page that streams</h1>${'<p>Some of the page.</p>'.repeat(100)}`,
+        );
+        // The rest of the markup once the tag has arrived (and run: a moment later).
+        const loader = await server.waitForRequest((r) => pathOf(r) === '/indigo-chat.iife.js', 20_000);
+        await expect.poll(() => loader.doneSeq, { timeout: 20_000 }).toBeDefined();
+        await settle(1000);
+        res.end(
+          `<script>window.__tagRanFirst = 'IndigoChat' in window;</script><footer><indigo-chat title="The page's" position="bottom-left"></indigo-chat></footer></body></html>`,
+        );
+      },
+    );
+    try {
+      const { page } = await open('/late-launcher.html');
+      // Chromium and Firefox run the arrived tag mid-parse; WebKit (GTK 2.50 here) was seen
+      // to hold it until the parser had the rest, which this page then checks the same way.
+      const ranFirst = await page.evaluate(() => (window as unknown as { __tagRanFirst: boolean }).__tagRanFirst);
+      if (engine !== 'webkit') expect(ranFirst, 'the tag ran while the page was being parsed').toBe(true);
+      await page.locator(part('launcher')).waitFor();
+      await settle(500);
+      const seen = await page.evaluate(() => {
+        const all = [...document.querySelectorAll('indigo-chat')];
+        const g = (window as unknown as { IndigoChat: { element: HTMLElement } }).IndigoChat;
+        return {
+          count: all.length,
+          driven: g.element === all[0],
+          attributes: ['title', 'position', 'relay'].map((a) => all[0]?.getAttribute(a)),
+          inFooter: all[0]?.parentElement?.localName,
+        };
+      });
+      expect(seen).toEqual({ count: 1, driven: true, attributes: ["The page's", 'bottom-left', '/api/chat'], inFooter: 'footer' });
+      await page.locator(part('launcher')).click();
+      await page.locator(part('message-bot')).first().waitFor();
+      expect(await page.errors()).toEqual([]);
+      await page.close();
+    } finally {
+      undo();
+    }
+  });
+
   it('the click after the failure opens the chat once the chunk can be fetched', async () => {
     const widgetEntry = (r: LoggedRequest) => /^\/indigo-chat\/widget-[^/]+\.js$/.test(pathOf(r));
     let failing = true;
