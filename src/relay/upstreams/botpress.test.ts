@@ -361,21 +361,30 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     if (type) expect(t.lines.join('\n')).toContain(`"type":"${type}"`);
   });
 
-  it('a quota reached while polling ends the answer with upstream_quota (a plain 403 still says upstream_auth)', async () => {
-    let type: 'QuotaExceeded' | undefined = 'QuotaExceeded';
-    const t = setup({
-      fault: ({ method, path }) => (method === 'GET' && path.startsWith('/v1/chat/messages') ? { status: 403, type } : undefined),
-    });
-    const chunks = await chunksOf(await t.send({ type: 'text', text: 'hi' }));
-    expect(chunks).toEqual([
-      { type: 'processing.start' },
-      { type: 'error', error: { code: 'upstream_quota', message: expect.any(String) } },
-      { type: 'processing.end' },
-    ]);
-    type = undefined;
-    const forbidden = await chunksOf(await t.send({ type: 'text', text: 'again' }));
-    expect(forbidden[1]).toEqual({ type: 'error', error: { code: 'upstream_auth', message: expect.any(String) } });
-  });
+  it.each([
+    [403, 'QuotaExceeded', 'QuotaExceeded' as const],
+    [413, 'LimitExceeded', 'LimitExceeded' as const],
+    [402, 'PaymentRequired', undefined],
+  ])(
+    'a %i %s reached while polling ends the answer with upstream_quota (a plain 403 still says upstream_auth)',
+    async (status, _name, quota) => {
+      let type: 'QuotaExceeded' | 'LimitExceeded' | undefined = quota;
+      let refusing: number = status;
+      const t = setup({
+        fault: ({ method, path }) => (method === 'GET' && path.startsWith('/v1/chat/messages') ? { status: refusing, type } : undefined),
+      });
+      const chunks = await chunksOf(await t.send({ type: 'text', text: 'hi' }));
+      expect(chunks).toEqual([
+        { type: 'processing.start' },
+        { type: 'error', error: { code: 'upstream_quota', message: expect.any(String) } },
+        { type: 'processing.end' },
+      ]);
+      type = undefined;
+      refusing = 403;
+      const forbidden = await chunksOf(await t.send({ type: 'text', text: 'again' }));
+      expect(forbidden[1]).toEqual({ type: 'error', error: { code: 'upstream_auth', message: expect.any(String) } });
+    },
+  );
 
   it('the mock, like the seed, refuses a request without Content-type: application/json (415, the seed error object)', async () => {
     const t = setup();
