@@ -101,4 +101,27 @@ describe('script-tag loader', () => {
       else delete (navigator as { languages?: unknown }).languages;
     }
   });
+
+  it("follows the element's lang when the page changes it before the widget is there", async () => {
+    // A site that switches its language in place sets the element's `lang`: the shell said
+    // the first language until the visitor opened the chat.
+    const host = document.createElement('shell-lang-switch');
+    host.setAttribute('lang', 'en');
+    const shell = mountShell(host, { lang: 'en', onIntent: () => {}, onActivate: () => {} });
+    shell.unread(2);
+    host.setAttribute('lang', 'it');
+    await waitUntil(() => shell.button.getAttribute('aria-label') === 'Apri la chat, 2 messaggi non letti', 'the name in Italian');
+    expect(shell.button.lang).to.equal('it');
+    shell.failed();
+    host.setAttribute('lang', 'fr-CA');
+    const status = host.shadowRoot!.querySelector('[role="status"]')!;
+    await waitUntil(() => status.textContent === 'Chat indisponible. Réessayez.', 'the failure said in French');
+    expect([shell.button.lang, status.getAttribute('lang'), shell.button.getAttribute('aria-label')]).to.deep.equal([
+      'fr',
+      'fr',
+      'Ouvrir le chat, 2 messages non lus',
+    ]);
+    host.removeAttribute('lang');
+    await waitUntil(() => shell.button.getAttribute('aria-label') === 'Open chat, 2 unread messages', 'no lang: English');
+  });
 });

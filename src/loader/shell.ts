@@ -98,10 +98,24 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
   const button = document.createElement('button');
   // Its words' language, not the host's `lang` (`auto`, or a region the shell says as its base).
   const said = document.createElement('span');
-  button.lang = said.lang = pickLang(o.lang, (b) => b in TEXT);
+  let lang = o.lang;
+  let count = 0;
+  let mark: HTMLSpanElement | null = null;
+  // In the element's language, and again when the page changes it before the widget is here
+  // (a site switching its language in place).
+  const speak = () => {
+    button.lang = said.lang = pickLang(lang, (b) => b in TEXT);
+    button.setAttribute('aria-label', launcherText(lang, count));
+    if (mark) said.textContent = textOf(lang)[1];
+  };
+  const follow = new MutationObserver(() => {
+    lang = el.getAttribute('lang') ?? 'en';
+    speak();
+  });
+  follow.observe(el, { attributeFilter: ['lang'] });
   button.type = 'button';
   button.setAttribute('part', 'launcher');
-  button.setAttribute('aria-label', launcherText(o.lang, 0));
+  speak();
   button.setAttribute('aria-expanded', 'false');
   button.setAttribute('aria-haspopup', 'dialog');
   const ns = 'http://www.w3.org/2000/svg';
@@ -114,7 +128,6 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
   svg.append(path);
   button.append(svg);
   let badge: HTMLSpanElement | null = null;
-  let mark: HTMLSpanElement | null = null;
   for (const type of ['pointerenter', 'focus', 'touchstart']) button.addEventListener(type, o.onIntent, { once: true, passive: true });
   button.addEventListener('click', o.onActivate);
   // Says a failed load: the "!" is only seen. A status from the start, so that its words
@@ -129,6 +142,7 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
   // callback runs before Lit's first update), and focus follows to the real launcher.
   void customElements.whenDefined(el.localName).then(() => {
     const focused = root.activeElement === button;
+    follow.disconnect();
     button.remove();
     said.remove();
     style?.remove();
@@ -141,8 +155,9 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
   });
   return {
     button,
-    unread(count) {
-      button.setAttribute('aria-label', launcherText(o.lang, count));
+    unread(n) {
+      count = n;
+      speak();
       if (count <= 0) {
         badge?.remove();
         badge = null;
@@ -172,7 +187,7 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
         mark.setAttribute('aria-hidden', 'true');
         mark.textContent = '!';
         button.append(mark);
-        said.textContent = textOf(o.lang)[1];
+        speak();
         button.setAttribute('aria-describedby', 's');
       }
     },
