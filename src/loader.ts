@@ -102,6 +102,7 @@ function mount(): IndigoChatGlobal | null {
     else console.warn('indigo-chat: unknown IndigoChat.q command', command);
   }
   const call = (m: Parameters<Launched['call']>[0], ...args: unknown[]): unknown => {
+    sync();
     if (launched) return launched.call(m, args);
     early.push([m, args]);
     return queuedAnswer(m);
@@ -121,7 +122,7 @@ function mount(): IndigoChatGlobal | null {
   // queue `q` (`['send', 'Hi']` entries) filled by the page's snippet before this script
   // arrived: replayed in order, and later pushes run at once.
   const merged = (g.IndigoChat = Object.defineProperty(Object.assign(g.IndigoChat ?? {}, api), 'element', {
-    get: () => el,
+    get: () => (sync(), el),
     configurable: true,
     enumerable: true,
   }) as IndigoChatGlobal);
@@ -134,6 +135,21 @@ function mount(): IndigoChatGlobal | null {
     el = page as HTMLElement;
   };
   const pageLauncher = () => [...document.getElementsByTagName('indigo-chat')].find((e) => e !== tagOwn && isLauncher(e));
+  /**
+   * The element the tag drives left the page (a route change, a swapped <body>): it drives
+   * the page's next launcher, else its own (back in the page), and the calls still waiting
+   * for the old one go along. Run when the document changes, and before a call or a read of
+   * `IndigoChat.element` (an app may remove it and call in the same task).
+   */
+  function sync() {
+    if (!launched || el.isConnected) return;
+    const old = launched;
+    const next = isLauncher(tagOwn) && pageLauncher();
+    if (next) adopt(next);
+    else document.body.append((el = tagOwn));
+    launched = launchOne(el);
+    if (launched !== old) for (const [m, args] of old.take?.() ?? []) launched.call(m, args);
+  }
   const attach = () => {
     // A launcher the page wrote itself (`<indigo-chat>` in its markup) is the one the tag
     // drives, not a second launcher in the same corner.
@@ -142,23 +158,16 @@ function mount(): IndigoChatGlobal | null {
     else document.body.append(el);
     launched = launchOne(el);
     for (const [m, args] of early.splice(0)) launched.call(m, args);
-    // A page launcher the tag drives that the page takes away: the tag drives the page's
-    // next one (a route that renders its own), else its own comes back (a route without
-    // one), so the visitor always has one way to the chat, and only one.
-    new MutationObserver(() => {
-      if (el === tagOwn || el.isConnected) return;
-      const next = pageLauncher();
-      if (next) adopt(next);
-      else document.body.append((el = tagOwn));
-      launched = launchOne(el);
-    }).observe(document.documentElement, { childList: true, subtree: true });
+    // Created before the watch below: a route that swaps one page launcher for another is
+    // followed here first (the watch then finds the new one launched).
+    new MutationObserver(sync).observe(document.documentElement, { childList: true, subtree: true });
     // The page's other <indigo-chat> elements (an inline chat in its markup, one its
     // scripts add later) are the widget's too, launcher-first like the tag's own. A
     // launcher the page adds later (a single-page app's route) takes the tag's place as at
     // attach while the tag's own is only the shell (nobody opened it, nothing queued):
     // one launcher in the corner, not two.
     watchElements((found) => {
-      if (el === tagOwn && found !== el && isLauncher(found) && !(launched?.started?.() ?? true)) {
+      if (el === tagOwn && isLauncher(el) && found !== el && isLauncher(found) && !(launched?.started?.() ?? true)) {
         adopt(found);
         launched = launchOne(el);
       } else launchOne(found);

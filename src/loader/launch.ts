@@ -40,8 +40,15 @@ export interface Launch {
    * nobody asked to open does nothing.
    */
   call(method: Method, args?: readonly unknown[]): unknown;
-  /** The widget is being loaded for this element, or is here: it is no longer only a shell. */
+  /**
+   * The element is no longer only a shell: the widget is being loaded for it or is here, or
+   * calls wait for it (a close included).
+   */
   started(): boolean;
+  /** Hands over the calls still waiting (a close first), for another element to make. */
+  take(): [Method, readonly unknown[]][];
+  /** Reads the saved launcher state (badge, a panel left open, a teaser) if that was skipped while the element was out of the page. */
+  check(): void;
 }
 
 /** An inline or fullscreen element shows the conversation itself; any other mode is a launcher (as the widget reads an unknown mode). */
@@ -78,7 +85,11 @@ export function launch(
   // on one page share the global symbol registry): one shell, one queue.
   const held = el as HTMLElement & { [LAUNCHED]?: Launch };
   const prior = held[LAUNCHED];
-  if (prior) return prior;
+  if (prior) {
+    // Back in the page (the script tag's own launcher after a route without one).
+    afterEvaluation(() => prior.check?.());
+    return prior;
+  }
   let loading: Promise<WidgetModule> | null = null;
   let upgrading: Promise<HTMLElement> | null = null;
   let saved: Promise<unknown> | null = null;
@@ -152,6 +163,8 @@ export function launch(
   };
 
   let shell: ReturnType<typeof mountShell> | null = null;
+  let checked = false;
+  let check = () => {};
   if (customElements.get(tag)) {
     // Already defined (another copy of the widget): nothing to shell.
     ready = true;
@@ -168,9 +181,11 @@ export function launch(
     // The first storage access of a page can block for milliseconds (the browser loads
     // the origin's whole storage area), so it is not part of the script's evaluation:
     // the badge (or the panel left open on the previous page) follows a moment later.
-    afterEvaluation(() => {
-      // Not for an element the page (or the script tag, handing over to the page's) took away.
-      if (ready || upgrading || !el.isConnected) return;
+    check = () => {
+      // Not for an element the page (or the script tag, handing over to the page's) took
+      // away: it reads it when it is launched again, back in the page.
+      if (checked || ready || upgrading || !el.isConnected) return;
+      checked = true;
       const storage = pickStorage((keywordOf(el.getAttribute('storage')) ?? 'local') as StorageKind);
       const state = readLauncherState(storage, el.getAttribute('relay') ?? '/api/chat', el.id);
       if (state.open && !closed) upgrade().catch(() => {});
@@ -180,7 +195,15 @@ export function launch(
         // still sends and stores nothing before the visitor acts). Never before consent.
         if (el.hasAttribute('teaser') && keywordOf(el.getAttribute('consent')) !== 'required') upgrade().catch(() => {});
       }
-    });
+    };
+    afterEvaluation(check);
   }
-  return (held[LAUNCHED] = { load, upgrade, call, started: () => ready || upgrading !== null });
+  return (held[LAUNCHED] = {
+    load,
+    upgrade,
+    call,
+    started: () => ready || upgrading !== null || queue.length > 0 || closed,
+    take: () => [...(closed ? [['hide', []] as [Method, readonly unknown[]]] : []), ...queue.splice(0)],
+    check: () => check(),
+  });
 }

@@ -29,7 +29,10 @@ describe('the script tag when the page adds a launcher after its own was opened'
       { timeout: 10000 },
     );
     await waitUntil(
-      () => Boolean(launcher.shadowRoot?.querySelector('[part~="launcher"]')),
+      () =>
+        customElements.get('indigo-chat') !== undefined &&
+        launcher instanceof customElements.get('indigo-chat')! &&
+        Boolean(launcher.shadowRoot?.querySelector('[part~="launcher"]')),
       "the route's launcher upgraded by the browser",
     );
 

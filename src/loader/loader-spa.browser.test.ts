@@ -7,8 +7,8 @@ import { addScriptTag } from './script-tag.test-helper.js';
 // the corner, then a route renders the app's own <indigo-chat> launcher. It stood beside
 // the tag's, two launchers in one corner, each with its shell. While nobody has opened the
 // tag's launcher, the page's takes its place, as it does when it is in the markup at attach;
-// the next route's launcher takes the place of that one, and a route without one brings the
-// tag's own back.
+// the next route's launcher takes the place of that one (with the calls that waited for the
+// old one), and a route without one brings the tag's own back.
 const relays = useFakeRelays('loader-spa');
 
 /** `IndigoChat.open()` opens `el` (the element the tag drives) and shows its welcome. */
@@ -24,8 +24,8 @@ async function opensWith(el: HTMLElement, welcome: string) {
 describe('the script tag when the page adds its own launcher later', () => {
   it("hands over to the page's launcher while its own is only the shell: one launcher, the page's attributes first", async () => {
     const tagRelay = relays.relay().queue(welcomeChunks('Hi from the tag launcher'));
-    const pageRelay = relays.relay().queue(welcomeChunks('Hi from the route launcher'));
-    const nextRelay = relays.relay();
+    const pageRelay = relays.relay();
+    const nextRelay = relays.relay().queue(welcomeChunks('Hi from the next route'));
     const script = addScriptTag({ relay: tagRelay.path, title: 'From the tag', lang: 'it', storage: 'none' });
     await import('../loader.js');
     const g = (window as unknown as { IndigoChat: { element: HTMLElement } }).IndigoChat;
@@ -49,25 +49,33 @@ describe('the script tag when the page adds its own launcher later', () => {
     ).to.deep.equal([pageRelay.path, "The route's own", 'it', 'none']);
     await waitUntil(() => $(launcher, 'button') !== null, "the route launcher's shell");
 
-    await opensWith(launcher, 'Hi from the route launcher');
-    expect(tagRelay.sessions, 'nothing went to the relay only the tag named').to.equal(0);
-
-    // The next route renders a launcher of its own in place of this one: the tag drives it.
+    // A message sent from the first route (queued: the widget starts loading), and in the
+    // same task the next route renders a launcher of its own in place of this one: the tag
+    // drives that one, and the message goes with it (it waited for an element now gone).
+    const g2 = window as unknown as { IndigoChat: { send(text: string): boolean } };
+    expect(g2.IndigoChat.send('Sent as the route changed'), 'queued').to.equal(true);
     const next = document.createElement('indigo-chat');
     next.setAttribute('relay', nextRelay.path);
     route.replaceChildren(next);
-    await waitUntil(() => g.element === next, "the tag drives the next route's launcher");
+    expect(g.element, "the tag drives the next route's launcher (read in the same task)").to.equal(next);
     expect([...document.querySelectorAll('indigo-chat')], 'one launcher').to.deep.equal([next]);
     expect(next.getAttribute('lang'), "the tag's data-* fill in").to.equal('it');
-    await waitUntil(() => $(next, '[part~="launcher"]') !== null, 'the widget upgraded it');
+    await waitUntil(() => nextRelay.sent.some((b) => b.data.text === 'Sent as the route changed'), 'the queued message sent by it', {
+      timeout: 10000,
+    });
+    await waitUntil(
+      () => customElements.get('indigo-chat') !== undefined && $(next, '[part~="launcher"]') !== null,
+      'the widget upgraded it',
+    );
+    expect(pageRelay.sessions + tagRelay.sessions, 'nothing went to the relays of the elements it left').to.equal(0);
 
     // A route without a launcher: the tag's own comes back, so the chat can still be opened.
+    // Opened in the same task (the app's route change and its call to open the chat).
     route.remove();
-    await waitUntil(() => g.element === tagOwn && tagOwn.isConnected, "the tag's own launcher back");
+    await opensWith(tagOwn, 'Hi from the tag launcher');
+    expect(g.element === tagOwn && tagOwn.isConnected, "the tag's own launcher back").to.equal(true);
     expect([...document.querySelectorAll('indigo-chat')], 'one launcher').to.deep.equal([tagOwn]);
     expect(tagOwn.getAttribute('title')).to.equal('From the tag');
-    await waitUntil(() => $(tagOwn, '[part~="launcher"]') !== null, "the tag's own, upgraded");
-    await opensWith(tagOwn, 'Hi from the tag launcher');
     tagOwn.remove();
     script.remove();
   });

@@ -100,13 +100,14 @@ const m = measureBundles();
  * +0.09 KB (0.05 on the first load) from the review of those two: calls queued before the loader attaches (the after-load snippet's queue) wait for it, so they reach the page's launcher rather than launching a second one, and it attaches once the markup is parsed; a move of `storage` never removes a copy this page cannot write again; Escape on a closed launcher left to the page on phones; the composer's dir="auto" from the first letter, not a digit: 56.0 KB, 67.6 KB.
  * +0.09 KB, all of it the loader's (on the first load too: 5.1 KB), for the script tag on a single-page app: a launcher a route adds takes the place of the tag's own while that is only the shell (two launchers stood in one corner), the next route's launcher takes the place of the one it replaces, and a route without one brings the tag's own back (script-tag-and-markup.md): 56.1 KB, 67.7 KB.
  * +0.05 KB, all of it the loader's (5.2 KB), for the launcher shell saying its name, unread count and failure in the element's `lang` when the page changes it before the widget loads (it kept the first language; launcher-first-loading.md): 56.2 KB, 67.7 KB.
+ * +0.11 KB, all of it the loader's (5.3 KB), from the review of the single-page-app handover: calls waiting for a launcher a route removes go to the one that takes its place, also when the app calls in the same task (they were lost), the tag's own launcher comes back when the page removes it too, a launch whose widget failed to load is not handed over with calls waiting, and a launcher back in the page reads its saved badge (script-tag-and-markup.md): 56.3 KB, 67.8 KB.
  * Until it is under, these ceilings keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 56_170;
+const FULL_WIDGET_CEILING_GZIP = 56_290;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 67_740;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 67_850;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {

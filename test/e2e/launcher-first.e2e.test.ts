@@ -346,14 +346,9 @@ describe.each(engines)('launcher-first script tag in %s', (engine) => {
     });
   }
 
-  // README (script tag): "a widget that could not be loaded (offline, a failed chunk) leaves a
-  // "!" on the launcher until the next click tries again". The next click once the chunk can
-  // be fetched opens the chat, in every engine, without a page reload (Firefox kept the
-  // failed module for the page, whatwg/html#6768, until the loader fetched before importing),
-  // and the chunk that came back is fetched once, not again by the import.
   // An async tag runs as soon as it has arrived, often while the page is still being
   // parsed: a launcher the page wrote further down is not there yet. The tag waits for the
-  // markup (and a launcher added after it attached takes its place too), so the page's
+  // markup (DOMContentLoaded, then a paint), so the page's
   // launcher is the one it drives, never a second one in the same corner.
   it("an async tag that runs before the page's launcher is parsed drives that launcher, not one of its own", async () => {
     const undo = server.route(
@@ -366,8 +361,10 @@ describe.each(engines)('launcher-first script tag in %s', (engine) => {
             `<h1>A page that streams</h1>${'<p>Some of the page.</p>'.repeat(100)}`,
         );
         // The rest of the markup once the tag has arrived (and run: a moment later).
-        const loader = await server.waitForRequest((r) => pathOf(r) === '/indigo-chat.iife.js', 20_000);
-        await expect.poll(() => loader.doneSeq, { timeout: 20_000 }).toBeDefined();
+        // (This page's request for it: earlier pages asked for it too.)
+        const from = server.requests.length;
+        const loaded = () => server.requests.slice(from).find((r) => pathOf(r) === '/indigo-chat.iife.js' && r.doneSeq !== undefined);
+        await expect.poll(loaded, { timeout: 20_000 }).toBeDefined();
         await settle(1000);
         res.end(
           `<script>window.__tagRanFirst = 'IndigoChat' in window;</script><footer><indigo-chat title="The page's" position="bottom-left"></indigo-chat></footer></body></html>`,
@@ -402,6 +399,11 @@ describe.each(engines)('launcher-first script tag in %s', (engine) => {
     }
   });
 
+  // README (script tag): "a widget that could not be loaded (offline, a failed chunk) leaves a
+  // "!" on the launcher until the next click tries again". The next click once the chunk can
+  // be fetched opens the chat, in every engine, without a page reload (Firefox kept the
+  // failed module for the page, whatwg/html#6768, until the loader fetched before importing),
+  // and the chunk that came back is fetched once, not again by the import.
   it('the click after the failure opens the chat once the chunk can be fetched', async () => {
     const widgetEntry = (r: LoggedRequest) => /^\/indigo-chat\/widget-[^/]+\.js$/.test(pathOf(r));
     let failing = true;
