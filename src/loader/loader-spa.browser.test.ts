@@ -76,7 +76,13 @@ describe('the script tag when the page adds its own launcher later', () => {
     expect(g.element === tagOwn && tagOwn.isConnected, "the tag's own launcher back").to.equal(true);
     expect([...document.querySelectorAll('indigo-chat')], 'one launcher').to.deep.equal([tagOwn]);
     expect(tagOwn.getAttribute('title')).to.equal('From the tag');
-    tagOwn.remove();
+
+    // Navigation that swaps the page's <body> (Turbo-like) takes the tag's own away too: it
+    // comes back, with its conversation.
+    document.body.replaceWith(document.createElement('body'));
+    expect(g.element, 'still the tag’s own').to.equal(tagOwn);
+    expect(tagOwn.isConnected, 'back in the new body').to.equal(true);
+    await waitUntil(() => botMessages(tagOwn).some((m) => m.textContent.includes('Hi from the tag launcher')), 'its conversation shown');
     script.remove();
   });
 });
