@@ -83,6 +83,8 @@ function mount(): IndigoChatGlobal | null {
   const base = script?.src || null;
   let el = elementFromScript(script);
   const tagOwn = el;
+  // The tag's data-* as element attributes, as made (the live element later mirrors its state, `open` too).
+  const tagAttributes = [...tagOwn.attributes].map((a) => [a.name, a.value] as const);
   const launchOne = (e: HTMLElement) =>
     launch(
       e,
@@ -130,7 +132,7 @@ function mount(): IndigoChatGlobal | null {
   const isLauncher = (e: Element) => !showsConversation(e);
   /** Drive `page`, a launcher the page wrote, in place of the tag's own: its data-* fill in what the page's does not set. */
   const adopt = (page: Element) => {
-    for (const { name, value } of [...tagOwn.attributes]) if (!page.hasAttribute(name)) page.setAttribute(name, value);
+    for (const [name, value] of tagAttributes) if (!page.hasAttribute(name)) page.setAttribute(name, value);
     tagOwn.remove();
     el = page as HTMLElement;
   };
@@ -142,7 +144,7 @@ function mount(): IndigoChatGlobal | null {
    * `IndigoChat.element` (an app may remove it and call in the same task).
    */
   function sync() {
-    if (!launched || el.isConnected) return;
+    if (!launched || el.isConnected || !document.body) return;
     const old = launched;
     const next = isLauncher(tagOwn) && pageLauncher();
     if (next) adopt(next);
@@ -160,7 +162,14 @@ function mount(): IndigoChatGlobal | null {
     for (const [m, args] of early.splice(0)) launched.call(m, args);
     // Created before the watch below: a route that swaps one page launcher for another is
     // followed here first (the watch then finds the new one launched).
-    new MutationObserver(sync).observe(document.documentElement, { childList: true, subtree: true });
+    // With no page launcher to take its place, the tag's own comes back a moment later: a
+    // route's launcher may be on its way (an out-in transition, a route's code loading), and
+    // the tag's own would flash in the corner meanwhile (a call or a read comes in at once).
+    new MutationObserver(() => {
+      if (el.isConnected) return;
+      if (pageLauncher()) sync();
+      else setTimeout(sync, 300);
+    }).observe(document.documentElement, { childList: true, subtree: true });
     // The page's other <indigo-chat> elements (an inline chat in its markup, one its
     // scripts add later) are the widget's too, launcher-first like the tag's own. A
     // launcher the page adds later (a single-page app's route) takes the tag's place as at

@@ -129,6 +129,7 @@ export function launch(
         // Loaded for its teaser after the page closed it: the panel the previous page left
         // open is closed before it first renders (no flash, no events).
         if (closed) (el as FullElement).hide();
+        closed = false;
         await (el as FullElement).updateComplete;
         ready = true;
         // Replayed in order; one failing call must not drop the rest. The page was told
@@ -151,8 +152,10 @@ export function launch(
       }
     })());
 
+  // Upgraded by the browser, not by this launch (another element loaded the widget first).
+  const upgraded = () => upgrading === null && el.matches(':defined');
   const call = (method: Method, args: readonly unknown[] = []): unknown => {
-    if (ready) return (el as FullElement)[method](...(args as [never, never]));
+    if (ready || upgraded()) return (el as FullElement)[method](...(args as [never, never]));
     if (method === 'hide' && upgrading === null) {
       closed = true;
       return undefined;
@@ -183,8 +186,10 @@ export function launch(
     // the badge (or the panel left open on the previous page) follows a moment later.
     check = () => {
       // Not for an element the page (or the script tag, handing over to the page's) took
-      // away: it reads it when it is launched again, back in the page.
-      if (checked || ready || upgrading || !el.isConnected) return;
+      // away: it reads it when it is launched again, back in the page. (One in a shadow root
+      // whose host is not in the page yet reads it now: nothing launches it again.) Not for
+      // one the browser upgraded: the widget reads its own state.
+      if (checked || ready || upgrading || upgraded() || (!el.isConnected && !(el.getRootNode() instanceof ShadowRoot))) return;
       checked = true;
       const storage = pickStorage((keywordOf(el.getAttribute('storage')) ?? 'local') as StorageKind);
       const state = readLauncherState(storage, el.getAttribute('relay') ?? '/api/chat', el.id);
@@ -203,7 +208,12 @@ export function launch(
     upgrade,
     call,
     started: () => ready || upgrading !== null || queue.length > 0 || closed,
-    take: () => [...(closed ? [['hide', []] as [Method, readonly unknown[]]] : []), ...queue.splice(0)],
+    take: () => {
+      // A close made before anything loaded, handed over once.
+      const close: [Method, readonly unknown[]][] = closed ? [['hide', []]] : [];
+      closed = false;
+      return [...close, ...queue.splice(0)];
+    },
     check: () => check(),
   });
 }

@@ -2,11 +2,14 @@ import { expect } from '@open-wc/testing';
 import { waitUntil } from '../../test/support/wait-until.js';
 import { launcherKey } from '../controllers/storage.js';
 import { launch } from './launch.js';
+import { useFakeRelays, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
 
 // The script tag's own launcher taken out of the page before its saved state was read (a
 // single-page app's first route renders a launcher of its own within the first 200 ms), then
 // put back by a route without one: the unread badge (and a panel left open, a teaser) was
 // never read again, since launching it again returned the first launch unchanged.
+const relays = useFakeRelays('loader-relaunch');
+
 describe('one launch handed between elements (the script tag on a single-page app)', () => {
   it('reads its saved state then: the unread badge shows', async () => {
     const relay = '/loader-relaunch/api/chat';
@@ -51,8 +54,33 @@ describe('one launch handed between elements (the script tag on a single-page ap
         ['hide', []],
         ['send', ['Hi']],
       ]);
+      expect(l.take(), 'handed over once').to.deep.equal([]);
     } finally {
       console.warn = warn;
+      el.remove();
+    }
+  });
+
+  it('drives an element the browser upgraded (another element loaded the widget): close() closes it', async () => {
+    const relay = relays.relay().queue(welcomeChunks('Hi'));
+    const el = document.createElement('indigo-chat') as HTMLElement & { open: boolean; show(): void; updateComplete: Promise<unknown> };
+    el.setAttribute('relay', relay.path);
+    el.setAttribute('storage', 'none');
+    document.body.append(el);
+    const l = launch(el, () => import('../embed.js'));
+    try {
+      // Another element (an inline chat, a route's launcher) loaded and defined the widget.
+      (await import('../embed.js')).defineIndigoChat();
+      await el.updateComplete;
+      el.show(); // the visitor, from the widget's own launcher
+      await el.updateComplete;
+      l.call('hide');
+      expect(el.open, 'closed at once').to.equal(false);
+      l.call('toggle');
+      expect(el.open, 'toggle opens').to.equal(true);
+      l.call('toggle');
+      expect(el.open, 'and closes').to.equal(false);
+    } finally {
       el.remove();
     }
   });

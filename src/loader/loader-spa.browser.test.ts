@@ -69,6 +69,22 @@ describe('the script tag when the page adds its own launcher later', () => {
     );
     expect(pageRelay.sessions + tagRelay.sessions, 'nothing went to the relays of the elements it left').to.equal(0);
 
+    // An out-in route transition: the old route's launcher goes, the new one's comes a moment
+    // later. The tag's own does not flash in the corner meanwhile, and the new one is driven.
+    const flashes: Node[] = [];
+    const watch = new MutationObserver((records) => records.forEach((r) => flashes.push(...[...r.addedNodes].filter((n) => n === tagOwn))));
+    watch.observe(document.body, { childList: true });
+    route.replaceChildren();
+    await new Promise((r) => setTimeout(r, 100));
+    const again = document.createElement('indigo-chat');
+    again.setAttribute('relay', nextRelay.path);
+    route.append(again);
+    await waitUntil(() => g.element === again, "the tag drives the new route's launcher");
+    await new Promise((r) => setTimeout(r, 400));
+    watch.disconnect();
+    expect(flashes.length, "the tag's own never shown in between").to.equal(0);
+    expect([...document.querySelectorAll('indigo-chat')], 'one launcher').to.deep.equal([again]);
+
     // A route without a launcher: the tag's own comes back, so the chat can still be opened.
     // Opened in the same task (the app's route change and its call to open the chat).
     route.remove();
@@ -83,6 +99,25 @@ describe('the script tag when the page adds its own launcher later', () => {
     expect(g.element, 'still the tag’s own').to.equal(tagOwn);
     expect(tagOwn.isConnected, 'back in the new body').to.equal(true);
     await waitUntil(() => botMessages(tagOwn).some((m) => m.textContent.includes('Hi from the tag launcher')), 'its conversation shown');
+
+    // IndigoChat drives the element the browser upgraded (the route's launcher loaded the
+    // widget): close() closes it (it only marked a close for a widget still to load).
+    const api = window as unknown as { IndigoChat: { close(): void; toggle(): void } };
+    api.IndigoChat.close();
+    expect((tagOwn as HTMLElement & { open?: boolean }).open, 'closed').to.equal(false);
+    api.IndigoChat.toggle();
+    expect((tagOwn as HTMLElement & { open?: boolean }).open, 'toggled open').to.equal(true);
+    expect(tagOwn.hasAttribute('open'), 'the live element mirrors its state').to.equal(true);
+
+    // The next page's body has a launcher of its own: the tag's data-* fill in what it lacks,
+    // not the state its own element shows (it opened as the tag's chat was open).
+    const nextBody = document.createElement('body');
+    const last = document.createElement('indigo-chat');
+    last.setAttribute('relay', nextRelay.path);
+    nextBody.append(last);
+    document.body.replaceWith(nextBody);
+    expect(g.element).to.equal(last);
+    expect([last.hasAttribute('open'), last.getAttribute('lang')], 'lang filled in, not open').to.deep.equal([false, 'it']);
     script.remove();
   });
 });

@@ -106,7 +106,8 @@ export function mountShell(el: HTMLElement, o: ShellOptions): Shell {
   const speak = () => {
     button.lang = said.lang = pickLang(lang, (b) => b in TEXT);
     button.setAttribute('aria-label', launcherText(lang, count));
-    if (mark) said.textContent = textOf(lang)[1];
+    // Said again only when its words change (a live region announces each write).
+    if (mark && said.textContent !== textOf(lang)[1]) said.textContent = textOf(lang)[1];
   };
   const follow = new MutationObserver(() => {
     lang = el.getAttribute('lang') ?? 'en';
