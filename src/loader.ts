@@ -13,7 +13,7 @@
 import { elementFromScript, findScript } from './loader/script-config.js';
 import { importLocale, importSaved, importWidget, prefetchUrls } from './loader/import-widget.js';
 import { launch, queuedAnswer, showsConversation } from './loader/launch.js';
-import { watchElements } from './loader/watch.js';
+import { watchElements, type Watch } from './loader/watch.js';
 import { hasSavedConversation } from './controllers/storage.js';
 
 export interface IndigoChatGlobal {
@@ -25,6 +25,11 @@ export interface IndigoChatGlobal {
   sendPayload(payload: string, label?: string): boolean;
   setProfile(record: Readonly<Record<string, unknown>>): boolean;
   restart(): void;
+  /**
+   * Watch a shadow root of the page's own (web components) for `<indigo-chat>` elements,
+   * as the tag watches the document: the page-wide watch cannot see into it.
+   */
+  watch(root: ShadowRoot): void;
   /**
    * The `<indigo-chat>` element the tag drives (the same element before and after the
    * widget loads): its own, or, from when it attaches, a launcher the page wrote.
@@ -96,6 +101,8 @@ function mount(): IndigoChatGlobal | null {
   // launcher); calls made before wait here in order, as the launch's queue keeps them after.
   type Launched = ReturnType<typeof launch>;
   let launched: Launched | null = null;
+  let watch: Watch | null = null;
+  const roots: ShadowRoot[] = [];
   const early: Parameters<Launched['call']>[] = [];
   function run(command: unknown) {
     const [name, ...args] = [command].flat() as [string, ...unknown[]];
@@ -117,6 +124,7 @@ function mount(): IndigoChatGlobal | null {
     sendPayload: (payload, label) => call('sendPayload', ...(label === undefined ? [payload] : [payload, label])) === true,
     setProfile: (record) => call('setProfile', record) === true,
     restart: () => void call('restart'),
+    watch: (root) => void (watch ? watch.add(root) : roots.push(root)),
     q: { push: (...commands) => commands.forEach(run) },
   };
   const queued = (g.IndigoChat as { q?: unknown } | undefined)?.q;
@@ -175,12 +183,13 @@ function mount(): IndigoChatGlobal | null {
     // launcher the page adds later (a single-page app's route) takes the tag's place as at
     // attach while the tag's own is only the shell (nobody opened it, nothing queued):
     // one launcher in the corner, not two.
-    watchElements((found) => {
+    watch = watchElements((found) => {
       if (el === tagOwn && isLauncher(el) && found !== el && isLauncher(found) && !(launched?.started?.() ?? true)) {
         adopt(found);
         launched = launchOne(el);
       } else launchOne(found);
-    }).add(document);
+    });
+    for (const root of [document, ...roots]) watch.add(root);
     // With a saved conversation, the code that reads it too (it is imported beside the widget).
     prefetchWhenIdle(() => prefetchUrls(base, hasSavedConversation(el), el.getAttribute('lang')));
   };

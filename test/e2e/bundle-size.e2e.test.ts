@@ -102,13 +102,14 @@ const m = measureBundles();
  * +0.05 KB, all of it the loader's (5.2 KB), for the launcher shell saying its name, unread count and failure in the element's `lang` when the page changes it before the widget loads (it kept the first language; launcher-first-loading.md): 56.2 KB, 67.7 KB.
  * +0.11 KB, all of it the loader's (5.3 KB), from the review of the single-page-app handover: calls waiting for a launcher a route removes go to the one that takes its place, also when the app calls in the same task (they were lost), the tag's own launcher comes back when the page removes it too, a launch whose widget failed to load is not handed over with calls waiting, and a launcher back in the page reads its saved badge (script-tag-and-markup.md): 56.3 KB, 67.8 KB.
  * +0.09 KB, all of it the loader's (5.4 KB), from a second review of that handover: a close made before anything loaded handed over once (it closed every later route's panel), close() and toggle() reaching an element the browser upgraded, the tag's data-* as made filled in (not the live element's `open`), the tag's own not flashing in the corner during an out-in route transition, and a launcher in a detached shadow root still reading its badge: 56.4 KB, 67.9 KB.
+ * +0.04 KB, all of it the loader's (5.4 KB), for `IndigoChat.watch(shadowRoot)`: the script tag's elements in a shadow root of the page's (web components) were never seen (an inline chat there stayed an empty box; script-tag-and-markup.md): 56.4 KB, 68.0 KB.
  * Until it is under, these ceilings keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 56_380;
+const FULL_WIDGET_CEILING_GZIP = 56_420;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 67_950;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 67_980;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
