@@ -152,22 +152,24 @@ function mount(): IndigoChatGlobal | null {
    * `IndigoChat.element` (an app may remove it and call in the same task).
    */
   function sync() {
-    if (!launched || el.isConnected || !document.body) return;
-    const old = launched;
-    const next = isLauncher(tagOwn) && pageLauncher();
-    if (next) adopt(next);
+    if (launched && !el.isConnected && document.body) drive(isLauncher(tagOwn) && pageLauncher());
+  }
+  /**
+   * Drive `page`, a launcher the page wrote, else the tag's own (in the page): the calls
+   * made before the first launch, and those still waiting for the element driven before,
+   * go along in order.
+   */
+  function drive(page: Element | false | undefined) {
+    if (page) adopt(page);
     else document.body.append((el = tagOwn));
+    const old = launched;
     launched = launchOne(el);
-    if (launched !== old) for (const [m, args] of old.take?.() ?? []) launched.call(m, args);
+    if (launched !== old) for (const [m, args] of [...early.splice(0), ...(old?.take?.() ?? [])]) launched.call(m, args);
   }
   const attach = () => {
     // A launcher the page wrote itself (`<indigo-chat>` in its markup) is the one the tag
     // drives, not a second launcher in the same corner.
-    const page = pageLauncher();
-    if (page && isLauncher(el)) adopt(page);
-    else document.body.append(el);
-    launched = launchOne(el);
-    for (const [m, args] of early.splice(0)) launched.call(m, args);
+    drive(isLauncher(el) && pageLauncher());
     // Created before the watch below: a route that swaps one page launcher for another is
     // followed here first (the watch then finds the new one launched).
     // With no page launcher to take its place, the tag's own comes back a moment later: a
@@ -184,10 +186,8 @@ function mount(): IndigoChatGlobal | null {
     // attach while the tag's own is only the shell (nobody opened it, nothing queued):
     // one launcher in the corner, not two.
     watch = watchElements((found) => {
-      if (el === tagOwn && isLauncher(el) && found !== el && isLauncher(found) && !(launched?.started?.() ?? true)) {
-        adopt(found);
-        launched = launchOne(el);
-      } else launchOne(found);
+      if (el === tagOwn && isLauncher(el) && found !== el && isLauncher(found) && !(launched?.started?.() ?? true)) drive(found);
+      else launchOne(found);
     });
     for (const root of [document, ...roots]) watch.add(root);
     // With a saved conversation, the code that reads it too (it is imported beside the widget).

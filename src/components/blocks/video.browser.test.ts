@@ -8,12 +8,11 @@ import { botMessage, mount, type Mounted } from './blocks.test-helper.js';
 
 const video = (src: string, alt = ''): Block => ({ kind: 'video', id: 'v1', src, alt });
 
-/** The <video> either failed or was replaced: whichever comes first. */
+/** The failed <video> has been replaced by its link. Not "the <video> has an error": the
+ * engine sets `error` a task before the `error` event the block listens to, so a check
+ * made in between still finds the player (a Firefox and WebKit flake). */
 async function settled(m: Mounted): Promise<void> {
-  await waitUntil(
-    () => m.all('a[part~="link"]').length > 0 || (m.all('video') as HTMLVideoElement[]).some((v) => v.error !== null),
-    'the video failed to load',
-  );
+  await waitUntil(() => m.all('a[part~="link"]').length > 0, 'the failed <video> became a link');
 }
 
 afterEach(() => {
