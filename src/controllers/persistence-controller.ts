@@ -22,7 +22,10 @@
  * Another tab of the site holds the same key (localStorage): when it saves, the browser
  * tells this page (`storage` event) and `onOtherTab` gets the conversation it wrote, so
  * this tab can show it instead of writing its older copy back over it on its next save
- * (docs/decisions/two-tabs-one-conversation.md).
+ * (docs/decisions/two-tabs-one-conversation.md). When a tab moves the conversation out of
+ * localStorage (a consent tool switching `storage` to `none` or `session`), it says so on
+ * a BroadcastChannel and every other tab holding that key switches the same way, so none
+ * writes back the copy the visitor had removed.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DeltaUnit, Transcript } from '../core/index.js';
@@ -54,7 +57,8 @@ export interface SavedState {
 }
 
 export interface PersistenceHost extends ReactiveControllerHost {
-  readonly storage: StorageKind;
+  /** Set by the controller when another tab moved this conversation out of localStorage. */
+  storage: StorageKind;
   readonly relay: string;
   readonly id: string;
   readonly deltaUnit: DeltaUnit;
@@ -96,6 +100,7 @@ export class PersistenceController implements ReactiveController {
   /** The key another instance held when this one asked for it. */
   #refused: string | null = null;
   #connected = false;
+  #channel: BroadcastChannel | null = null;
   /** Disconnected after being connected (not yet connected at all: it loads, and claims). */
   #removed = false;
   /** Saves are waiting for the stored format to arrive. */
@@ -120,6 +125,11 @@ export class PersistenceController implements ReactiveController {
     this.#removed = false;
     globalThis.addEventListener?.('pagehide', this.#flush);
     globalThis.addEventListener?.('storage', this.#otherTab);
+    if (typeof BroadcastChannel === 'function') {
+      // Where the site's tabs say that a conversation left localStorage: `{ left: key, to }`.
+      this.#channel = new BroadcastChannel('indigo-chat');
+      this.#channel.onmessage = this.#left;
+    }
   }
 
   hostDisconnected(): void {
@@ -127,6 +137,8 @@ export class PersistenceController implements ReactiveController {
     this.#removed = true;
     globalThis.removeEventListener?.('pagehide', this.#flush);
     globalThis.removeEventListener?.('storage', this.#otherTab);
+    this.#channel?.close();
+    this.#channel = null;
     this.#flush();
     this.#release();
   }
@@ -234,6 +246,17 @@ export class PersistenceController implements ReactiveController {
     );
   };
 
+  /**
+   * Another tab moved this conversation out of localStorage (a withdrawal there): this tab
+   * switches the same way, as if the consent tool had set `storage` here too, so its next
+   * save does not put back what the visitor had removed. A tab that is not on `local` has
+   * nothing there to write back.
+   */
+  readonly #left = (e: MessageEvent): void => {
+    const { left, to } = (e.data ?? {}) as { left?: unknown; to?: StorageKind };
+    if (left === this.key && this.#host.storage === 'local' && (to === 'none' || to === 'session')) this.#host.storage = to;
+  };
+
   #fail(e: unknown): void {
     if (!this.failed)
       console.warn(
@@ -281,12 +304,17 @@ export class PersistenceController implements ReactiveController {
     // nothing may be stored yet): it stays where it is, unless the move is to nowhere.
     const rewritable = !this.failed && this.#host.mayStore !== false;
     if (old && old !== now && (rewritable || !now) && (key === this.key ? this.#claim() : this.#claimed === key)) {
+      // The votes kept beside it (feedback-controller.ts's key) go along.
+      const votes = `${key}:feedback`;
       try {
-        old.removeItem(key);
-        old.removeItem(launcherKey(relay, id));
+        const kept = old.getItem(votes);
+        for (const k of [key, launcherKey(relay, id), votes]) old.removeItem(k);
+        if (kept !== null && rewritable) now?.setItem(votes, kept);
       } catch (e) {
         this.lastError = e;
       }
+      // Other tabs holding it there follow (localStorage is theirs too).
+      if (from === 'local') this.#channel?.postMessage({ left: key, to: this.#host.storage });
     }
     this.#save(relay, id);
   }

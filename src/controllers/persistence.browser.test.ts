@@ -485,6 +485,62 @@ describe('two tabs of the site holding one conversation', () => {
     }
   });
 
+  /**
+   * Another tab with the widget itself in it (a same-origin iframe loading the element's
+   * module): its own document, module state and BroadcastChannel, the page's storage.
+   */
+  async function tabWithWidget(relay: string, id: string): Promise<{ el: IndigoChat; close(): void }> {
+    const frame = document.createElement('iframe');
+    frame.srcdoc = `<script type="module" src="${new URL('../define.ts', import.meta.url).href}"></script>`;
+    document.body.append(frame);
+    await waitUntil(() => frame.contentWindow?.customElements?.get('indigo-chat') !== undefined, 'the widget defined in the other tab');
+    const doc = frame.contentDocument!;
+    // A closed launcher: it restores the conversation and asks the relay nothing.
+    const el = doc.createElement('indigo-chat');
+    el.setAttribute('relay', relay);
+    el.id = id;
+    doc.body.append(el);
+    await el.updateComplete;
+    return { el, close: () => frame.remove() };
+  }
+
+  it('follows a withdrawal in the other tab: it switches `storage` too and writes nothing back', async () => {
+    const r = relays.relay().queue(welcomeChunks('Withdrawn'));
+    const id = `tabs-${++n}`;
+    const key = storageKey(r.path, id);
+    const older = await savedConversation(r, id);
+    const el = await pageAt(r, id, older, 1);
+    const tab = await tabWithWidget(r.path, id);
+    try {
+      await waitUntil(() => tab.el.conversation.transcript.messages.length === 3, 'the other tab restored it');
+      // The consent tool there withdraws: the conversation leaves localStorage.
+      tab.el.setAttribute('storage', 'none');
+      await tab.el.updateComplete;
+      expect(localStorage.getItem(key)).to.equal(null);
+      await waitUntil(() => el.storage === 'none', 'this tab follows');
+      expect(el.getAttribute('storage')).to.equal('none');
+      await exchange(el, 'after the withdrawal');
+      globalThis.dispatchEvent(new Event('pagehide'));
+      expect(
+        Object.keys(localStorage).filter((k) => k.startsWith(key)),
+        'nothing written back',
+      ).to.deep.equal([]);
+      expect(userMessages(el)).to.have.length(2);
+      expect(userMessages(el)[1]!.textContent, 'the chat keeps what it shows').to.contain('after the withdrawal');
+      // A switch back to local here is this page's own consent: it stores again.
+      el.setAttribute('storage', 'local');
+      await el.updateComplete;
+      expect(localStorage.getItem(key)).to.contain('after the withdrawal');
+      // The other tab, on `none`, does not follow that (only moves out of localStorage are followed).
+      await aTimeout(50);
+      expect(tab.el.storage).to.equal('none');
+    } finally {
+      tab.close();
+      el.remove();
+      localStorage.removeItem(key);
+    }
+  });
+
   it('follows a new conversation the other tab started (another sender)', async () => {
     const r = relays.relay().queue(welcomeChunks('First conversation'));
     const id = `tabs-${++n}`;

@@ -89,11 +89,17 @@ describe('another id or relay on a connected element', () => {
     first.remove(); // flushes; the next page restores it
     expect(localStorage.getItem(key)).to.contain('Hi kept');
 
+    // The votes an earlier page kept beside it (feedback-controller.ts's key).
+    localStorage.setItem(`${key}:feedback`, JSON.stringify({ v: 1, sender: null, votes: {}, csat: { state: 'done' }, outbox: [] }));
+
     const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} open></indigo-chat>`);
     await waitUntil(() => idle(el, 1), 'restored');
     el.setAttribute('storage', 'none');
     await el.updateComplete;
-    expect([localStorage.getItem(key), localStorage.getItem(launcherKey(r.path, id))]).to.deep.equal([null, null]);
+    expect(
+      Object.keys(localStorage).filter((k) => k.startsWith(key)),
+      'the conversation, its launcher state and its votes',
+    ).to.deep.equal([]);
     await typeAndEnter(el, 'asked after the switch');
     await waitUntil(() => idle(el, 2), 'answer');
     globalThis.dispatchEvent(new Event('pagehide'));
@@ -110,6 +116,26 @@ describe('another id or relay on a connected element', () => {
     expect(r.sessions, 'one conversation throughout').to.equal(1);
     next.remove();
     sessionStorage.removeItem(key);
+  });
+
+  it('another storage: the votes kept beside the conversation move with it', async () => {
+    const r = relays.relay().queue(welcomeChunks('Votes move'));
+    const id = `storage-votes-${++n}`;
+    const key = storageKey(r.path, id);
+    const votes = JSON.stringify({ v: 1, sender: null, votes: {}, csat: { state: 'done' }, outbox: [] });
+    localStorage.setItem(`${key}:feedback`, votes);
+    const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} open></indigo-chat>`);
+    await waitUntil(() => idle(el, 1), 'welcome');
+    el.setAttribute('storage', 'session');
+    await el.updateComplete;
+    try {
+      expect(localStorage.getItem(`${key}:feedback`)).to.equal(null);
+      expect(sessionStorage.getItem(`${key}:feedback`)).to.equal(votes);
+      expect(sessionStorage.getItem(key)).to.contain('Votes move');
+    } finally {
+      el.remove();
+      for (const k of [key, `${key}:feedback`, launcherKey(r.path, id)]) sessionStorage.removeItem(k);
+    }
   });
 
   it('another storage when this page cannot write it again (the stored format failed to load): the saved copy stays, unless the move is to `none`', () => {

@@ -136,12 +136,12 @@ export class FeedbackBinding {
     this.#timer = setTimeout(() => this.#once((s) => s.maybeAskCsat()), this.el.csatIdleMs);
   }
 
-  /** A new conversation: forget votes and CSAT (stored ones too, so load first if needed). */
   /** This tab now shows the conversation another tab started (another sender). */
   followed(): void {
     this.#s?.ctl.followed();
   }
 
+  /** A new conversation: forget votes and CSAT (stored ones too, so load first if needed). */
   reset(): void {
     if (this.#s) this.#s.ctl.reset();
     else if (this.el.conversation.sender)
