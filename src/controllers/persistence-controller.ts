@@ -31,7 +31,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DeltaUnit, Transcript } from '../core/index.js';
 import { lazyModule } from '../components/blocks/lazy-part.js';
 import type * as Codec from './persist-codec.js';
-import { launcherKey, pickStorage, readLauncherState, storageKey } from './storage.js';
+import { feedbackKey, launcherKey, pickStorage, readLauncherState, storageKey, teaserKey } from './storage.js';
 import type { StorageKind } from './storage.js';
 
 export { pickStorage, storageKey };
@@ -84,6 +84,32 @@ export type Snapshot = () => {
 /** Keys held by a connected instance (module-wide: one page, one owner per key). */
 const owners = new Map<string, object>();
 
+/**
+ * Conversations moved out of localStorage (key -> where to), by another tab or this one,
+ * and the controllers that follow such a move (docs/decisions/two-tabs-one-conversation.md).
+ */
+const withdrawn = new Map<string, StorageKind>();
+const followers = new Set<() => void>();
+let channel: BroadcastChannel | null | undefined;
+
+/** The site's tabs' channel, opened once per page; null where there is none or storage is denied (Firefox throws). */
+function tabs(): BroadcastChannel | null {
+  if (channel === undefined) {
+    try {
+      channel = new BroadcastChannel('indigo-chat');
+      channel.onmessage = ({ data }: MessageEvent) => {
+        const { left, to } = (data ?? {}) as { left?: unknown; to?: StorageKind };
+        if (typeof left !== 'string' || (to !== 'none' && to !== 'session')) return;
+        withdrawn.set(left, to);
+        followers.forEach((follow) => follow());
+      };
+    } catch {
+      channel = null;
+    }
+  }
+  return channel;
+}
+
 export class PersistenceController implements ReactiveController {
   readonly #host: PersistenceHost;
   readonly #snapshot: Snapshot;
@@ -100,7 +126,6 @@ export class PersistenceController implements ReactiveController {
   /** The key another instance held when this one asked for it. */
   #refused: string | null = null;
   #connected = false;
-  #channel: BroadcastChannel | null = null;
   /** Disconnected after being connected (not yet connected at all: it loads, and claims). */
   #removed = false;
   /** Saves are waiting for the stored format to arrive. */
@@ -125,11 +150,9 @@ export class PersistenceController implements ReactiveController {
     this.#removed = false;
     globalThis.addEventListener?.('pagehide', this.#flush);
     globalThis.addEventListener?.('storage', this.#otherTab);
-    if (typeof BroadcastChannel === 'function') {
-      // Where the site's tabs say that a conversation left localStorage: `{ left: key, to }`.
-      this.#channel = new BroadcastChannel('indigo-chat');
-      this.#channel.onmessage = this.#left;
-    }
+    tabs();
+    followers.add(this.#follow);
+    this.#follow();
   }
 
   hostDisconnected(): void {
@@ -137,8 +160,7 @@ export class PersistenceController implements ReactiveController {
     this.#removed = true;
     globalThis.removeEventListener?.('pagehide', this.#flush);
     globalThis.removeEventListener?.('storage', this.#otherTab);
-    this.#channel?.close();
-    this.#channel = null;
+    followers.delete(this.#follow);
     this.#flush();
     this.#release();
   }
@@ -247,14 +269,14 @@ export class PersistenceController implements ReactiveController {
   };
 
   /**
-   * Another tab moved this conversation out of localStorage (a withdrawal there): this tab
-   * switches the same way, as if the consent tool had set `storage` here too, so its next
-   * save does not put back what the visitor had removed. A tab that is not on `local` has
-   * nothing there to write back.
+   * This conversation was moved out of localStorage (a withdrawal in another tab): the
+   * element switches the same way, as if the consent tool had set `storage` here too, so
+   * it does not put back what the visitor removed. Its key, or the one it still holds
+   * while it moves to another. A tab that is not on `local` has nothing there to write back.
    */
-  readonly #left = (e: MessageEvent): void => {
-    const { left, to } = (e.data ?? {}) as { left?: unknown; to?: StorageKind };
-    if (left === this.key && this.#host.storage === 'local' && (to === 'none' || to === 'session')) this.#host.storage = to;
+  readonly #follow = (): void => {
+    const to = withdrawn.get(this.key) ?? withdrawn.get(this.#claimed ?? '');
+    if (to && this.#host.storage === 'local') this.#host.storage = to;
   };
 
   #fail(e: unknown): void {
@@ -303,18 +325,24 @@ export class PersistenceController implements ReactiveController {
     // holds. Not when this page cannot write it again (the stored format failed to load, or
     // nothing may be stored yet): it stays where it is, unless the move is to nowhere.
     const rewritable = !this.failed && this.#host.mayStore !== false;
+    // Into `local`: this page's consent tool said so, whatever another tab did before.
+    if (this.#host.storage === 'local') withdrawn.delete(key);
     if (old && old !== now && (rewritable || !now) && (key === this.key ? this.#claim() : this.#claimed === key)) {
-      // The votes kept beside it (feedback-controller.ts's key) go along.
-      const votes = `${key}:feedback`;
+      // The votes kept beside it go along; the teaser's day goes too.
+      const votes = feedbackKey(key);
       try {
         const kept = old.getItem(votes);
-        for (const k of [key, launcherKey(relay, id), votes]) old.removeItem(k);
+        for (const k of [key, launcherKey(relay, id), votes, teaserKey(relay, id)]) old.removeItem(k);
         if (kept !== null && rewritable) now?.setItem(votes, kept);
       } catch (e) {
         this.lastError = e;
       }
-      // Other tabs holding it there follow (localStorage is theirs too).
-      if (from === 'local') this.#channel?.postMessage({ left: key, to: this.#host.storage });
+      // Other tabs holding it there follow (localStorage is theirs too), and so does an
+      // element of this page that holds it later.
+      if (from === 'local') {
+        withdrawn.set(key, this.#host.storage);
+        tabs()?.postMessage({ left: key, to: this.#host.storage });
+      }
     }
     this.#save(relay, id);
   }
@@ -330,6 +358,8 @@ export class PersistenceController implements ReactiveController {
     const store = pickStorage(this.#host.storage);
     const key = storageKey(relay, id);
     const own = key === this.key;
+    // Moved out of localStorage meanwhile (this element was out of the page, or its key changing).
+    if (this.#host.storage === 'local' && withdrawn.has(key)) return this.#follow();
     if (!store || (own ? !this.#claim() : this.#claimed !== key)) return;
     const codec = persistCodec.mod;
     if (!codec) {

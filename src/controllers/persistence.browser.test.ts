@@ -495,7 +495,7 @@ describe('two tabs of the site holding one conversation', () => {
     document.body.append(frame);
     await waitUntil(() => frame.contentWindow?.customElements?.get('indigo-chat') !== undefined, 'the widget defined in the other tab');
     const doc = frame.contentDocument!;
-    // A closed launcher: it restores the conversation and asks the relay nothing.
+    // It restores the conversation (its panel open, as saved) and asks the relay nothing.
     const el = doc.createElement('indigo-chat');
     el.setAttribute('relay', relay);
     el.id = id;
@@ -534,6 +534,35 @@ describe('two tabs of the site holding one conversation', () => {
       // The other tab, on `none`, does not follow that (only moves out of localStorage are followed).
       await aTimeout(50);
       expect(tab.el.storage).to.equal('none');
+    } finally {
+      tab.close();
+      el.remove();
+      localStorage.removeItem(key);
+    }
+  });
+
+  it('an element out of the page when the other tab withdrew follows once it is back, and writes nothing back', async () => {
+    const r = relays.relay().queue(welcomeChunks('Away'));
+    const id = `tabs-${++n}`;
+    const key = storageKey(r.path, id);
+    const older = await savedConversation(r, id);
+    const el = await pageAt(r, id, older, 1);
+    const tab = await tabWithWidget(r.path, id);
+    try {
+      await waitUntil(() => tab.el.conversation.transcript.messages.length === 3, 'the other tab restored it');
+      el.remove(); // a single-page app's route without the chat
+      tab.el.setAttribute('storage', 'none');
+      await tab.el.updateComplete;
+      await aTimeout(100); // the message has arrived here
+      expect(el.storage, 'out of the page: not switched yet').to.equal('local');
+      document.body.append(el); // the route with the chat again
+      await waitUntil(() => el.storage === 'none', 'it follows when back');
+      globalThis.dispatchEvent(new Event('pagehide'));
+      expect(
+        Object.keys(localStorage).filter((k) => k.startsWith(key)),
+        'nothing written back',
+      ).to.deep.equal([]);
+      expect(userMessages(el)[0]!.textContent, 'the chat keeps what it shows').to.contain('remember this');
     } finally {
       tab.close();
       el.remove();

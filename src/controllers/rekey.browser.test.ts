@@ -6,7 +6,7 @@ import { waitUntil } from '../../test/support/wait-until.js';
 import '../define.js';
 import type { IndigoChat } from '../components/indigo-chat/indigo-chat.js';
 import { botMessages, sseResponse, typeAndEnter, useFakeRelays, welcomeChunks } from '../components/indigo-chat/fake-relay.test-helper.js';
-import { launcherKey, storageKey, type StorageKind } from './storage.js';
+import { launcherKey, storageKey, teaserKey, type StorageKind } from './storage.js';
 import { PersistenceController } from './persistence-controller.js';
 
 const relays = useFakeRelays('rekey');
@@ -91,6 +91,7 @@ describe('another id or relay on a connected element', () => {
 
     // The votes an earlier page kept beside it (feedback-controller.ts's key).
     localStorage.setItem(`${key}:feedback`, JSON.stringify({ v: 1, sender: null, votes: {}, csat: { state: 'done' }, outbox: [] }));
+    localStorage.setItem(teaserKey(r.path, id), '2026-12-03'); // and the teaser's day
 
     const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id} open></indigo-chat>`);
     await waitUntil(() => idle(el, 1), 'restored');
@@ -100,6 +101,7 @@ describe('another id or relay on a connected element', () => {
       Object.keys(localStorage).filter((k) => k.startsWith(key)),
       'the conversation, its launcher state and its votes',
     ).to.deep.equal([]);
+    expect(localStorage.getItem(teaserKey(r.path, id)), 'the teaser’s day').to.equal(null);
     await typeAndEnter(el, 'asked after the switch');
     await waitUntil(() => idle(el, 2), 'answer');
     globalThis.dispatchEvent(new Event('pagehide'));

@@ -16,6 +16,12 @@ export function launcherKey(relay: string, id: string): string {
   return `${storageKey(relay, id)}:launcher`;
 }
 
+/** The visitor's thumbs and CSAT for the conversation kept under `key` (feedback-controller.ts). */
+export const feedbackKey = (key: string): string => `${key}:feedback`;
+
+/** The day the visitor last acted on the teaser (teaser.ts). */
+export const teaserKey = (relay: string, id: string): string => `indigo-chat:teaser:${relay}#${id}`;
+
 export interface LauncherState {
   readonly open: boolean;
   readonly unread: number;

@@ -12,7 +12,7 @@ import type { FetchLike } from '../../transport/transport.js';
 import type { Vote } from './feedback-controller.js';
 import type { FeedbackSession } from './feedback-session.js';
 import { adoptStyles, lazyModule } from '../blocks/lazy-part.js';
-import { readStored } from '../../controllers/storage.js';
+import { feedbackKey, readStored } from '../../controllers/storage.js';
 
 // The feedback UI (controller, thumbs, strings, styles) is its own chunk, loaded only
 // once it can be needed; nothing of it runs at open.
@@ -109,7 +109,7 @@ export class FeedbackBinding {
   shown(): void {
     if (this.#s || this.#checked) return;
     this.#checked = true;
-    if (readStored(this.el.storage, `${this.own.storageKey()}:feedback`)?.includes('"outbox":[{')) this.#load().catch(() => {});
+    if (readStored(this.el.storage, feedbackKey(this.own.storageKey()))?.includes('"outbox":[{')) this.#load().catch(() => {});
   }
 
   /** First render: a CSAT question left open before a reload is shown again. */
@@ -139,6 +139,11 @@ export class FeedbackBinding {
   /** This tab now shows the conversation another tab started (another sender). */
   followed(): void {
     this.#s?.ctl.followed();
+  }
+
+  /** `storage` moved: the votes in memory are written where it stores now (another tab may have removed them). */
+  moved(): void {
+    this.#s?.ctl.save();
   }
 
   /** A new conversation: forget votes and CSAT (stored ones too, so load first if needed). */

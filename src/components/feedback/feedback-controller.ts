@@ -10,7 +10,7 @@ import { COMMENT_CONTROL, CSAT_MAX, CSAT_MIN, FEEDBACK_COMMENT_MAX, FEEDBACK_REA
 import { stableMessageId } from '../../core/platform/message-id.js';
 import type { Message } from '../../core/conversation/types.js';
 import { pickStorage, type StorageKind } from '../../controllers/persistence-controller.js';
-import { readStored } from '../../controllers/storage.js';
+import { feedbackKey, readStored } from '../../controllers/storage.js';
 import type { FetchLike } from '../../transport/transport.js';
 
 export interface Vote {
@@ -157,7 +157,7 @@ export class FeedbackController implements ReactiveController {
   }
 
   get #key(): string {
-    return `${this.host.storageKey}:feedback`;
+    return feedbackKey(this.host.storageKey);
   }
 
   hostConnected(): void {
@@ -214,7 +214,8 @@ export class FeedbackController implements ReactiveController {
     if (changed) this.host.requestUpdate();
   };
 
-  #save(): void {
+  /** Writes votes, CSAT and outbox where the element stores now (also once `storage` moved). */
+  save(): void {
     const store = this.host.mayStore ? pickStorage(this.host.storage) : null;
     if (!store) return;
     const votes = Object.fromEntries([...this.votes].slice(-MAX_VOTES));
@@ -238,7 +239,7 @@ export class FeedbackController implements ReactiveController {
   reset(): void {
     this.votes = new Map();
     this.csat = NO_CSAT;
-    this.#save();
+    this.save();
     this.host.requestUpdate();
   }
 
@@ -297,7 +298,7 @@ export class FeedbackController implements ReactiveController {
   askCsat(): void {
     if (this.csat.state !== 'none') return;
     this.csat = { ...this.csat, state: 'asking' };
-    this.#save();
+    this.save();
     this.host.requestUpdate();
   }
 
@@ -321,14 +322,14 @@ export class FeedbackController implements ReactiveController {
     const sent = score !== null && lastAnswerId !== null;
     // Dismissed: no thanks for a score that was never sent.
     this.csat = { ...this.csat, state: 'done', score: sent ? score : null };
-    this.#save();
+    this.save();
     this.host.requestUpdate();
     if (sent) this.#emit({ kind: 'csat', value: score, reasons: [], comment: comment.trim(), messageId: lastAnswerId });
   }
 
   #set(messageId: string, vote: Vote): void {
     this.votes.set(messageId, vote);
-    this.#save();
+    this.save();
     this.host.requestUpdate();
   }
 
@@ -340,7 +341,7 @@ export class FeedbackController implements ReactiveController {
     this.#outbox = this.#outbox.filter((o) => !(o.detail.messageId === detail.messageId && o.detail.kind === detail.kind));
     this.#outbox.push({ detail, sender });
     if (this.#outbox.length > MAX_OUTBOX) this.#outbox.shift();
-    this.#save();
+    this.save();
     this.#attempt = 0;
     this.#schedule(0);
   }
@@ -383,7 +384,7 @@ export class FeedbackController implements ReactiveController {
         if (sent >= 0) this.#outbox.splice(sent, 1);
         this.#delivered.add(JSON.stringify(item));
         this.#attempt = 0;
-        this.#save();
+        this.save();
       }
     } finally {
       this.#sending = false;

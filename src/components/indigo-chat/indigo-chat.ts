@@ -869,6 +869,7 @@ export class IndigoChat extends LitElement {
       if (!STORAGE_KINDS.includes(this.storage)) this.storage = 'local';
       this.#persistence.move(this.#storedIn, ...this.#identity);
       this.#storedIn = this.storage;
+      this.#feedback.moved();
     }
     if (this.#restored && (this.relay !== this.#identity[0] || this.id !== this.#identity[1])) this.#rekey();
     this.#focused = this.shadowRoot?.activeElement;

@@ -12,6 +12,7 @@ import { sanitizerStatus } from '../../html/sanitize.js';
 import { answerPart, isCopyable } from './answer-part.js';
 import { closeIcon } from './icons.js';
 import { dayKey } from './time-format.js';
+import { teaserKey } from '../../controllers/storage.js';
 import type { TeaserHost } from './teaser-controller.js';
 import { teaserStrings } from './teaser-strings.js';
 
@@ -61,7 +62,7 @@ export class Teaser {
   }
 
   get #key(): string {
-    return `indigo-chat:teaser:${this.#host.relay}#${this.#host.id}`;
+    return teaserKey(this.#host.relay, this.#host.id);
   }
 
   #store(): Storage | null {
