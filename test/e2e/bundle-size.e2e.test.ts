@@ -103,14 +103,14 @@ const m = measureBundles();
  * +0.11 KB, all of it the loader's (5.3 KB), from the review of the single-page-app handover: calls waiting for a launcher a route removes go to the one that takes its place, also when the app calls in the same task (they were lost), the tag's own launcher comes back when the page removes it too, a launch whose widget failed to load is not handed over with calls waiting, and a launcher back in the page reads its saved badge (script-tag-and-markup.md): 56.3 KB, 67.8 KB.
  * +0.09 KB, all of it the loader's (5.4 KB), from a second review of that handover: a close made before anything loaded handed over once (it closed every later route's panel), close() and toggle() reaching an element the browser upgraded, the tag's data-* as made filled in (not the live element's `open`), the tag's own not flashing in the corner during an out-in route transition, and a launcher in a detached shadow root still reading its badge: 56.4 KB, 67.9 KB.
  * +0.04 KB, all of it the loader's (5.4 KB), for `IndigoChat.watch(shadowRoot)`: the script tag's elements in a shadow root of the page's (web components) were never seen (an inline chat there stayed an empty box; script-tag-and-markup.md): 56.4 KB, 68.0 KB.
- * +0.17 KB for a consent withdrawal that holds in every tab: the site's other open tabs holding the conversation switch `storage` too (a BroadcastChannel), so none writes back what the visitor removed, and the votes kept beside the conversation move and are removed with it (they stayed): 56.6 KB, 68.1 KB (the loader's drive() took 0.01 KB off before).
+ * +0.35 KB for a consent withdrawal that holds in every tab: the site's other open tabs holding the conversation switch `storage` too (one BroadcastChannel per page, what it heard kept for elements out of the page), so none writes back what the visitor removed, and the votes and the teaser's day kept beside the conversation move or are removed with it (they stayed): 56.7 KB, 68.3 KB (the loader's drive() took 0.01 KB off before).
  * Until it is under, these ceilings keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 56_580;
+const FULL_WIDGET_CEILING_GZIP = 56_760;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 68_150;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 68_330;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
