@@ -29,6 +29,12 @@ export interface BotpressMockOptions {
    * tag name (Botpress bots may set message tags; none does this by itself). Default: none.
    */
   replyTag?: string;
+  /**
+   * The user and conversation tags the bot declares: get-or-create with any other answers
+   * 400 InvalidPayload, as Botpress restricts tags "to the list of Tags defined previously
+   * by the Bot". Default: any tag.
+   */
+  declaredTags?: readonly string[];
   /** Test hook: answer a request with this status (and headers) instead. */
   fault?: (request: { method: string; path: string }) =>
     | {
@@ -86,6 +92,10 @@ const ERRORS: Readonly<Record<number, [string, string]>> = {
   403: ['Forbidden', "The requested action can't be peform by this resource."],
   404: ['ResourceNotFound', 'The requested resource does not exist.'],
   405: ['MethodNotFound', 'The requested method does not exist.'],
+  409: [
+    'RelationConflict',
+    "The resource is not related with another resource. This is usually caused when providing two resources that aren't linked together.",
+  ],
   413: ['PayloadTooLarge', 'The request payload is too large.'],
   415: ['UnsupportedMediaType', 'The request is invalid because the content-type is not supported.'],
   429: ['RateLimited', 'The request has been rate limited.'],
@@ -147,6 +157,8 @@ export function createBotpressMock(options: BotpressMockOptions = {}): BotpressM
     lastTime = Math.max(Date.now(), lastTime + 1);
     return new Date(lastTime).toISOString();
   };
+  const undeclared = (tags: Record<string, string>) =>
+    options.declaredTags !== undefined && Object.keys(tags).some((k) => !options.declaredTags!.includes(k));
   const matches = (tags: Record<string, string>, wanted: Record<string, string>) =>
     Object.keys(wanted).length > 0 && Object.entries(wanted).every(([k, v]) => tags[k] === v);
 
@@ -204,7 +216,7 @@ export function createBotpressMock(options: BotpressMockOptions = {}): BotpressM
         const b = await body(request);
         if (b instanceof Response) return b;
         const tags = stringTags(b['tags']);
-        if (!tags) return error(400);
+        if (!tags || undeclared(tags)) return error(400);
         let user = [...users.values()].find((u) => matches(u.tags, tags));
         if (!user) {
           const at = stamp();
@@ -244,11 +256,12 @@ export function createBotpressMock(options: BotpressMockOptions = {}): BotpressM
         const b = await body(request);
         if (b instanceof Response) return b;
         const tags = stringTags(b['tags']);
-        if (!tags || typeof b['channel'] !== 'string' || b['channel'] === '') return error(400);
+        if (!tags || undeclared(tags) || typeof b['channel'] !== 'string' || b['channel'] === '') return error(400);
         let conversation = [...conversations.values()].find((c) => c.channel === b['channel'] && matches(c.tags, tags));
         if (!conversation) {
           const at = stamp();
-          conversation = { id: id('conv'), createdAt: at, updatedAt: at, channel: b['channel'], integration: 'chat', tags };
+          const integration = typeof b['integrationName'] === 'string' && b['integrationName'] ? b['integrationName'] : 'chat';
+          conversation = { id: id('conv'), createdAt: at, updatedAt: at, channel: b['channel'], integration, tags };
           conversations.set(conversation.id, conversation);
         }
         return json({ conversation });

@@ -3,7 +3,7 @@ import { parseChunk } from '../../core/protocol/parse.js';
 import { createBotpressMock, type BotpressMockOptions } from '../../mock-platform/botpress/index.js';
 import { RelayConfigError } from '../config-error.js';
 import { botpressChunks, markdownToHtml } from './botpress-payloads.js';
-import { botpressUpstream } from './botpress.js';
+import { botpressUpstream, type BotpressSettings } from './botpress.js';
 import { botpressFromEnv } from './env.js';
 import { chunksOf, pollsAfterAbort, quietLog } from './answers.test-helper.js';
 import { isRefusal } from './types.js';
@@ -13,7 +13,7 @@ const BASE = 'http://botpress.test';
 const TOKEN = 'bp_pat_Q7mX2kLw9RtY4vNc8ZpS';
 const SENDER = 'c2VuZGVyLWlkLWZvci10ZXN0cw.c2lnbmF0dXJl';
 
-function setup(mockOptions: BotpressMockOptions = {}, quietMs = 40) {
+function setup(mockOptions: BotpressMockOptions = {}, quietMs = 40, settings: Partial<BotpressSettings> = {}) {
   const mock = createBotpressMock({ token: TOKEN, botId: 'bot-1', realtime: false, mediaBase: `${BASE}/media`, ...mockOptions });
   const { log, lines } = quietLog();
   const requests: Request[] = [];
@@ -24,6 +24,7 @@ function setup(mockOptions: BotpressMockOptions = {}, quietMs = 40) {
     integrationId: 'int-9',
     replyQuietMs: quietMs,
     replyMaxMs: 3000,
+    ...settings,
   }).create({
     fetch: (r) => {
       requests.push(r.clone());
@@ -440,6 +441,49 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     expect(isRefusal(refused) && refused.refused).toMatchObject({ status: 400, code: 'profile_not_supported' });
   });
 
+  it('tags the visitor with the tag the bot declares, names the integration and the channel; an undeclared tag is refused and logged as such', async () => {
+    // A bot declaring a `visitor` tag only (Botpress restricts tags to those the bot defines).
+    const mock = { declaredTags: ['visitor'] };
+    const t = setup(mock, 40, { visitorTag: 'visitor', integrationName: 'webchat', channel: 'web' });
+    expect(kinds(await chunksOf(await t.send({ type: 'text', text: 'hi' })))).toContain('text');
+    const bodies = await Promise.all(
+      t.requests.filter((r) => r.url.endsWith('/get-or-create')).map(async (r) => [new URL(r.url).pathname, await r.json()] as const),
+    );
+    expect(
+      bodies.map(([path, b]: readonly [string, { tags: Record<string, string>; integrationName?: string; channel?: string }]) => [
+        path,
+        Object.keys(b.tags),
+        b.integrationName,
+        b.channel,
+      ]),
+    ).toEqual([
+      ['/v1/chat/users/get-or-create', ['visitor'], 'webchat', undefined],
+      ['/v1/chat/conversations/get-or-create', ['visitor'], 'webchat', 'web'],
+    ]);
+    const [conversation] = [...t.mock.state.conversations.values()];
+    expect([conversation!.channel, conversation!.integration]).toEqual(['web', 'webchat']);
+
+    // The default tag `id` against that bot: refused before anything is sent, and the log
+    // says which call and Botpress's error type (never an id of the path, nor a body).
+    const wrong = setup(mock);
+    const answer = await wrong.send({ type: 'text', text: 'hi' });
+    expect(!isRefusal(answer) && answer.status).toBe(400);
+    expect(wrong.mock.state.messages).toEqual([]);
+    expect(wrong.lines.filter((l) => l.includes('Botpress refused a call'))).toEqual([
+      'warn relay: Botpress refused a call {"call":"POST /v1/chat/users/get-or-create","status":400,"type":"InvalidPayload"}',
+    ]);
+  });
+
+  it('logs a refused call by its path without the ids in it', async () => {
+    const t = setup({
+      fault: ({ method, path }) => (method === 'PUT' && path.startsWith('/v1/chat/users/') ? { status: 409 } : undefined),
+    });
+    await t.upstream.send({ sender: SENDER, data: { type: 'profile', profile: { name: 'Ada' } }, signal: new AbortController().signal });
+    expect(t.lines.filter((l) => l.includes('Botpress refused a call'))).toEqual([
+      'warn relay: Botpress refused a call {"call":"PUT /v1/chat/users/{id}","status":409,"type":"RelationConflict"}',
+    ]);
+  });
+
   it('reads its settings from the env names of the issue; a missing one stops with one clear line', () => {
     expect(() => botpressFromEnv({})).toThrow(new RelayConfigError('RELAY_UPSTREAM=botpress needs BOTPRESS_TOKEN.'));
     expect(() => botpressFromEnv({ BOTPRESS_TOKEN: 't' })).toThrow(/BOTPRESS_BOT_ID/);
@@ -449,5 +493,26 @@ describe('Botpress adapter against the Botpress-compatible mock', () => {
     expect(() => botpressFromEnv({ BOTPRESS_TOKEN: 't', BOTPRESS_BOT_ID: 'b', BOTPRESS_API_BASE: 'ftp://x' })).toThrow(/BOTPRESS_API_BASE/);
     const spec = botpressFromEnv({ BOTPRESS_TOKEN: TOKEN, BOTPRESS_BOT_ID: 'b' });
     expect([spec.name, spec.secrets]).toEqual(['botpress', [TOKEN]]);
+    for (const bad of ['x', 'has space', '1id', 'é'])
+      expect(() => botpressFromEnv({ BOTPRESS_TOKEN: 't', BOTPRESS_BOT_ID: 'b', BOTPRESS_VISITOR_TAG: bad })).toThrow(
+        /BOTPRESS_VISITOR_TAG/,
+      );
+  });
+
+  it('BOTPRESS_CHANNEL, BOTPRESS_INTEGRATION_NAME and BOTPRESS_VISITOR_TAG reach Botpress', async () => {
+    const mock = createBotpressMock({ token: TOKEN, botId: 'b', realtime: false, declaredTags: ['visitor'] });
+    const { log } = quietLog();
+    const upstream = botpressFromEnv({
+      BOTPRESS_API_BASE: BASE,
+      BOTPRESS_TOKEN: TOKEN,
+      BOTPRESS_BOT_ID: 'b',
+      BOTPRESS_CHANNEL: 'web',
+      BOTPRESS_INTEGRATION_NAME: 'webchat',
+      BOTPRESS_VISITOR_TAG: 'visitor',
+      BOTPRESS_REPLY_QUIET_MS: '40',
+    }).create({ fetch: (r) => mock.fetch(r), log });
+    await chunksOf(await upstream.send({ sender: SENDER, data: { type: 'text', text: 'hi' }, signal: new AbortController().signal }));
+    const [conversation] = [...mock.state.conversations.values()];
+    expect([conversation!.channel, conversation!.integration, Object.keys(conversation!.tags)]).toEqual(['web', 'webchat', ['visitor']]);
   });
 });

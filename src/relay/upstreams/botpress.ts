@@ -31,6 +31,17 @@ export interface BotpressSettings {
   readonly replyMaxMs?: number;
   /** The conversation's channel. Default `channel` (the Chat integration's). */
   readonly channel?: string;
+  /**
+   * Sent as `integrationName` when the user and the conversation are created: the
+   * integration their creation is delegated to (the seed's get-or-create bodies). Default: none.
+   */
+  readonly integrationName?: string;
+  /**
+   * The user and conversation tag that holds our visitor key. Botpress accepts only tags the
+   * bot declares ("restricted by the list of Tags defined previously by the Bot"): declare
+   * `id` on users and conversations, or name one the bot has. Default `id`.
+   */
+  readonly visitorTag?: string;
   /** Visitors remembered (sender -> user/conversation ids). Default 10,000. */
   readonly cacheSize?: number;
 }
@@ -41,8 +52,18 @@ export const BOTPRESS_DEFAULTS = Object.freeze({
   replyMaxMs: 30_000,
 });
 
-/** Tag that ties a Botpress user and conversation to our visitor key. */
+/** Tag that ties a Botpress user and conversation to our visitor key (`visitorTag`'s default). */
 export const BOTPRESS_VISITOR_TAG = 'id';
+
+/** A tag name as Botpress takes identifiers (a letter first, 2-100 characters), with an integration's `name:` prefix. */
+const TAG_NAME = /^[a-zA-Z][\w.:-]{1,99}$/;
+
+/** The error types the seed lists: one of these is logged as Botpress's reason, any other string not at all. */
+const ERROR_TYPES = new Set(
+  'AlreadyExists Forbidden Internal InvalidDataFormat InvalidIdentifier InvalidJsonSchema InvalidPayload InvalidQuery LimitExceeded MethodNotFound PayloadTooLarge PaymentRequired QuotaExceeded RateLimited ReferenceNotFound RelationConflict ResourceNotFound Runtime Unauthorized Unknown UnsupportedMediaType'.split(
+    ' ',
+  ),
+);
 
 /** Profile keys a Botpress user can take (everything else is refused, not silently dropped). */
 const PROFILE_FIELDS: Readonly<Record<string, 'name' | 'pictureUrl'>> = {
@@ -101,6 +122,8 @@ export function botpressUpstream(settings: BotpressSettings): UpstreamSpec {
   const base = httpBase('BOTPRESS_API_BASE', settings.apiBase ?? BOTPRESS_DEFAULTS.apiBase);
   const t = timing(settings);
   if (!(t.quietMs > 0) || !(t.maxMs > 0)) throw new RelayConfigError('BOTPRESS_REPLY_QUIET_MS and BOTPRESS_REPLY_MAX_MS must be positive.');
+  if (settings.visitorTag !== undefined && !TAG_NAME.test(settings.visitorTag))
+    throw new RelayConfigError('BOTPRESS_VISITOR_TAG must be a tag name the bot declares: a letter, then 1-99 letters, digits or _ . : -.');
   const bare = settings.token.replace(/^bearer\s+/i, '');
   return {
     name: 'botpress',
@@ -112,6 +135,8 @@ export function botpressUpstream(settings: BotpressSettings): UpstreamSpec {
 function createBotpress(settings: BotpressSettings, base: string, token: string, t: PollTiming, { fetch, log }: UpstreamContext) {
   const visitors = new BoundedMap<string, Visitor>(settings.cacheSize ?? 10_000);
   const channel = settings.channel ?? 'channel';
+  const visitorTag = settings.visitorTag ?? BOTPRESS_VISITOR_TAG;
+  const delegated = settings.integrationName ? { integrationName: settings.integrationName } : {};
   // The seed: "The API endpoints will expect the Content-type: application/json HTTP header
   // to be present in the request": on every request, GETs included (a server that checks
   // it would refuse every poll with 415 otherwise).
@@ -138,6 +163,15 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
       if (res.status >= 400 && res.status < 500) {
         const body: unknown = await readJson(res).catch(() => undefined);
         type = isRec(body) ? str(body['type']) : undefined;
+        // The owner's lead (an undeclared tag is an InvalidPayload on get-or-create): which
+        // call, without the ids in its path, and the seed's error type. Not for the token,
+        // the plan and rate limits, which are logged as such.
+        if (![401, 402, 403, 413, 429].includes(res.status))
+          log('warn', 'relay: Botpress refused a call', {
+          call: `${method} ${path.replace(/^(\/v1\/chat\/\w+\/)(?!get-or-create)[^?]*/, '$1{id}').split('?')[0]}`,
+          status: res.status,
+          ...(type && ERROR_TYPES.has(type) ? { type } : {}),
+        });
       } else res.body?.cancel().catch(() => {});
       throw new PlatformStatus(res.status, res.headers, type);
     }
@@ -155,10 +189,10 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
     const known = visitors.get(sender);
     if (known) return known;
     const key = await uuidV5(sender);
-    const tags = { [BOTPRESS_VISITOR_TAG]: key };
-    const u = await call('POST', '/v1/chat/users/get-or-create', { tags }, signal);
+    const tags = { [visitorTag]: key };
+    const u = await call('POST', '/v1/chat/users/get-or-create', { tags, ...delegated }, signal);
     const userId = isRec(u['user']) ? str(u['user']['id']) : undefined;
-    const c = await call('POST', '/v1/chat/conversations/get-or-create', { channel, tags }, signal);
+    const c = await call('POST', '/v1/chat/conversations/get-or-create', { channel, tags, ...delegated }, signal);
     const conversationId = isRec(c['conversation']) ? str(c['conversation']['id']) : undefined;
     if (!userId || !conversationId) throw new PlatformStatus(502, new Headers());
     const v = { userId, conversationId };

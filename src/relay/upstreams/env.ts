@@ -37,11 +37,17 @@ export function botpressFromEnv(env: Env): UpstreamSpec {
   const integrationId = get(env, 'BOTPRESS_INTEGRATION_ID');
   const replyQuietMs = ms(env, 'BOTPRESS_REPLY_QUIET_MS');
   const replyMaxMs = ms(env, 'BOTPRESS_REPLY_MAX_MS');
+  const channel = get(env, 'BOTPRESS_CHANNEL');
+  const integrationName = get(env, 'BOTPRESS_INTEGRATION_NAME');
+  const visitorTag = get(env, 'BOTPRESS_VISITOR_TAG');
   return botpressUpstream({
     token,
     botId,
     ...(apiBase ? { apiBase } : {}),
     ...(integrationId ? { integrationId } : {}),
+    ...(channel ? { channel } : {}),
+    ...(integrationName ? { integrationName } : {}),
+    ...(visitorTag ? { visitorTag } : {}),
     ...(replyQuietMs ? { replyQuietMs } : {}),
     ...(replyMaxMs ? { replyMaxMs } : {}),
   });
