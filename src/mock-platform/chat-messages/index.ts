@@ -2,8 +2,9 @@
  * A chat-messages mock (../../../../shared/seeds/chat-messages-api.txt): `GET` and `POST
  * /api/v1/chat-messages` with the `authorization` API key, the seed's field rules (UUID
  * ids, `content` <= 4,000, `externalId` 3–250 or null, `chatThreadId` required but
- * nullable), a chat opened by its first message, a repeated `externalId` answered with the
- * message already stored, and a scripted assistant that answers in plain text.
+ * nullable), a chat opened by its first message, and a scripted assistant that answers in
+ * plain text. The seed promises nothing for a repeated `externalId`: stored again, unless
+ * `dedupeExternalId` answers it with the message already stored.
  */
 
 export interface ChatMessagesMockOptions {
@@ -13,8 +14,16 @@ export interface ChatMessagesMockOptions {
   realtime?: boolean;
   /** With `realtime`: the assistant's pause before each message, between min and max ms. Default [300, 800]. */
   replyDelayMs?: readonly [number, number];
-  /** Test hook: answer a request with this status instead. */
-  fault?: (request: { method: string; search: string }) => { status: number; headers?: Record<string, string> } | undefined;
+  /** A repeated `externalId` in a chat gets the message already stored (not in the seed). Default false. */
+  dedupeExternalId?: boolean;
+  /**
+   * Test hook: answer a request with this status instead; with `after`, once the request was
+   * carried out (a server that stored the message, then failed).
+   */
+  fault?: (request: {
+    method: string;
+    search: string;
+  }) => { status: number; headers?: Record<string, string>; after?: boolean } | undefined;
 }
 
 export interface ChatMessage {
@@ -121,7 +130,7 @@ export function createChatMessagesMock(options: ChatMessagesMockOptions = {}): C
       return problem(400, 'externalId must be 3 to 250 characters or null.');
     if (typeof senderId !== 'string' || !UUID_V4.test(senderId)) return problem(400, 'senderId must be a UUID v4.');
     if (role !== 'user') return problem(400, 'role must be "user".');
-    if (externalId !== null) {
+    if (externalId !== null && options.dedupeExternalId) {
       const again = messages.find((m) => m.chatId === chatId && m.externalId === externalId);
       if (again) return reply(200, again);
     }
@@ -139,8 +148,11 @@ export function createChatMessagesMock(options: ChatMessagesMockOptions = {}): C
         if (!ROUTE.test(url.pathname)) return problem(404, 'Not found.');
         if (request.headers.get('authorization') !== apiKey) return problem(401, 'Invalid API key.');
         const fault = options.fault?.({ method: request.method, search: url.search });
-        if (fault) return problem(fault.status, `Mock fault ${fault.status}.`, fault.headers);
-        if (request.method === 'POST') return await create(request);
+        if (fault && !fault.after) return problem(fault.status, `Mock fault ${fault.status}.`, fault.headers);
+        if (request.method === 'POST') {
+          const created = await create(request);
+          return fault ? problem(fault.status, `Mock fault ${fault.status}.`, fault.headers) : created;
+        }
         if (request.method === 'GET') {
           const chatId = url.searchParams.get('chatId');
           if (!chatId || !UUID_V4.test(chatId)) return problem(400, 'chatId must be a UUID v4.');

@@ -101,6 +101,24 @@ describe('chat-messages adapter against the chat-messages mock', () => {
     expect(posts[0]).toBe(posts[1]);
   });
 
+  it('a send the server stored before failing is not posted again: the retry finds it by its externalId', async () => {
+    let failed = 0;
+    const t = setup({ fault: ({ method }) => (method === 'POST' && failed++ === 0 ? { status: 502, after: true } : undefined) });
+    const chunks = await chunksOf(await t.send({ type: 'text', text: 'hello' }));
+    expect(chunks.map((c) => c.type)).toEqual(['processing.start', 'text', 'processing.end']);
+    expect(t.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(t.mock.messages.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['hello']);
+    expect(t.lines.join('\n')).toContain('the message was stored; not sending it again');
+  });
+
+  it('a resolveChatId that gives another UUID version is refused before anything is posted', async () => {
+    const t = setup({}, { resolveChatId: () => '3f0b5f8e-2c1d-1a8e-9b7f-6a5c4d3e2f10' }); // v1
+    const answer = await t.send({ type: 'text', text: 'hi' });
+    expect(isRefusal(answer) && answer.refused.code).toBe('chat_unresolved');
+    expect(t.requests).toEqual([]);
+    expect(t.lines.join('\n')).toContain('resolveChatId must give a UUID v4');
+  });
+
   it.each([
     [401, null],
     [403, null],

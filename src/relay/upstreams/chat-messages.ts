@@ -2,7 +2,7 @@ import { RelayConfigError, httpBase } from '../config-error.js';
 import { pollingAnswer, type PollItem, type PollResult, type PollTiming } from './polling.js';
 import { refuse, type UpstreamContext, type UpstreamMessage, type UpstreamSpec } from './types.js';
 import { TurnMemory, botMessagesOfTurn, type Turn } from './turn-memory.js';
-import { isUuid, isUuidV4, stableUuidV4, uuidV4 } from './uuid.js';
+import { isUuidV4, stableUuidV4, uuidV4 } from './uuid.js';
 import { readJson } from './json-body.js';
 import { plainTextToHtml } from './plain-text-html.js';
 
@@ -91,8 +91,13 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
     ...(json ? { 'content-type': 'application/json' } : {}),
   });
 
-  const post = async (body: object, signal: AbortSignal): Promise<Response> => {
-    // One retry on a network error or a 5xx, with the same externalId: the platform can tell.
+  /**
+   * One retry on a network error or a 5xx. The seed promises no dedupe by `externalId`, and
+   * a server may have stored the message before failing: the chat's list is read first,
+   * and a message already there with this `externalId` is the receipt (the visitor's
+   * message is not posted twice, so the bot does not answer it twice).
+   */
+  const post = async (body: { chatId: string; externalId: string; [field: string]: unknown }, signal: AbortSignal): Promise<Response> => {
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await fetch(new Request(endpoint, { method: 'POST', headers: headers(true), body: JSON.stringify(body), signal }));
@@ -100,6 +105,11 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
         res.body?.cancel().catch(() => {});
       } catch (e) {
         if (signal.aborted || attempt >= 1) throw e;
+      }
+      const stored = (await listed(body.chatId, signal))?.find((m) => m['externalId'] === body.externalId);
+      if (stored) {
+        log('info', 'relay: the chat-messages send failed but the message was stored; not sending it again');
+        return Response.json(stored);
       }
       log('info', 'relay: retrying the chat-messages send once');
     }
@@ -163,7 +173,11 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
       if (codePoints(content) > CHAT_MESSAGES_MAX_CONTENT)
         return refuse(413, 'message_too_large', `Messages can be at most ${CHAT_MESSAGES_MAX_CONTENT} characters.`);
       const chatId = await resolve(sender);
-      if (!isUuid(chatId)) return refuse(500, 'chat_unresolved', 'The relay could not find this conversation.');
+      // The seed's GET takes "A UUID v4 string" only: any other id would post, then fail every poll.
+      if (!isUuidV4(chatId)) {
+        log('warn', 'relay: resolveChatId must give a UUID v4 (the chat-messages GET takes no other)');
+        return refuse(500, 'chat_unresolved', 'The relay could not find this conversation.');
+      }
       const externalId = `indigo-${uuidV4()}`;
       const res = await post({ chatId, chatThreadId: null, content, externalId, senderId: settings.senderId, role: USER_ROLE }, signal);
       if (res.status < 200 || res.status > 299) return res;
