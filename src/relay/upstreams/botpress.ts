@@ -168,10 +168,10 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
         // the plan and rate limits, which are logged as such.
         if (![401, 402, 403, 413, 429].includes(res.status))
           log('warn', 'relay: Botpress refused a call', {
-          call: `${method} ${path.replace(/^(\/v1\/chat\/\w+\/)(?!get-or-create)[^?]*/, '$1{id}').split('?')[0]}`,
-          status: res.status,
-          ...(type && ERROR_TYPES.has(type) ? { type } : {}),
-        });
+            call: `${method} ${path.replace(/^(\/v1\/chat\/\w+\/)(?!get-or-create)[^?]*/, '$1{id}').split('?')[0]}`,
+            status: res.status,
+            ...(type && ERROR_TYPES.has(type) ? { type } : {}),
+          });
       } else res.body?.cancel().catch(() => {});
       throw new PlatformStatus(res.status, res.headers, type);
     }
