@@ -504,15 +504,28 @@ describe('two tabs of the site holding one conversation', () => {
     return { el, close: () => frame.remove() };
   }
 
-  it('follows a withdrawal in the other tab: it switches `storage` too and writes nothing back', async () => {
+  /** What is kept under `key` (the conversation, its launcher state, its votes). */
+  const keptUnder = (key: string) => Object.keys(localStorage).filter((k) => k.startsWith(key));
+
+  /** This tab and another running the widget, both showing one saved conversation; cleaned up after `run`. */
+  async function twoTabs(run: (t: { el: IndigoChat; tab: { el: IndigoChat }; key: string }) => Promise<void>): Promise<void> {
     const r = relays.relay().queue(welcomeChunks('Withdrawn'));
     const id = `tabs-${++n}`;
     const key = storageKey(r.path, id);
-    const older = await savedConversation(r, id);
-    const el = await pageAt(r, id, older, 1);
+    const el = await pageAt(r, id, await savedConversation(r, id), 1);
     const tab = await tabWithWidget(r.path, id);
     try {
       await waitUntil(() => tab.el.conversation.transcript.messages.length === 3, 'the other tab restored it');
+      await run({ el, tab, key });
+    } finally {
+      tab.close();
+      el.remove();
+      localStorage.removeItem(key);
+    }
+  }
+
+  it('follows a withdrawal in the other tab: it switches `storage` too and writes nothing back', () =>
+    twoTabs(async ({ el, tab, key }) => {
       // The consent tool there withdraws: the conversation leaves localStorage.
       tab.el.setAttribute('storage', 'none');
       await tab.el.updateComplete;
@@ -521,35 +534,18 @@ describe('two tabs of the site holding one conversation', () => {
       expect(el.getAttribute('storage')).to.equal('none');
       await exchange(el, 'after the withdrawal');
       globalThis.dispatchEvent(new Event('pagehide'));
-      expect(
-        Object.keys(localStorage).filter((k) => k.startsWith(key)),
-        'nothing written back',
-      ).to.deep.equal([]);
+      expect(keptUnder(key), 'nothing written back').to.deep.equal([]);
       expect(userMessages(el)).to.have.length(2);
       expect(userMessages(el)[1]!.textContent, 'the chat keeps what it shows').to.contain('after the withdrawal');
       // A switch back to local here is this page's own consent: it stores again.
       el.setAttribute('storage', 'local');
       await el.updateComplete;
       expect(localStorage.getItem(key)).to.contain('after the withdrawal');
-      // The other tab, on `none`, does not follow that (only moves out of localStorage are followed).
-      await aTimeout(50);
-      expect(tab.el.storage).to.equal('none');
-    } finally {
-      tab.close();
-      el.remove();
-      localStorage.removeItem(key);
-    }
-  });
+      expect(tab.el.storage, 'a move into local is not followed').to.equal('none');
+    }));
 
-  it('an element out of the page when the other tab withdrew follows once it is back, and writes nothing back', async () => {
-    const r = relays.relay().queue(welcomeChunks('Away'));
-    const id = `tabs-${++n}`;
-    const key = storageKey(r.path, id);
-    const older = await savedConversation(r, id);
-    const el = await pageAt(r, id, older, 1);
-    const tab = await tabWithWidget(r.path, id);
-    try {
-      await waitUntil(() => tab.el.conversation.transcript.messages.length === 3, 'the other tab restored it');
+  it('an element out of the page when the other tab withdrew follows once it is back, and writes nothing back', () =>
+    twoTabs(async ({ el, tab, key }) => {
       el.remove(); // a single-page app's route without the chat
       tab.el.setAttribute('storage', 'none');
       await tab.el.updateComplete;
@@ -558,17 +554,9 @@ describe('two tabs of the site holding one conversation', () => {
       document.body.append(el); // the route with the chat again
       await waitUntil(() => el.storage === 'none', 'it follows when back');
       globalThis.dispatchEvent(new Event('pagehide'));
-      expect(
-        Object.keys(localStorage).filter((k) => k.startsWith(key)),
-        'nothing written back',
-      ).to.deep.equal([]);
+      expect(keptUnder(key), 'nothing written back').to.deep.equal([]);
       expect(userMessages(el)[0]!.textContent, 'the chat keeps what it shows').to.contain('remember this');
-    } finally {
-      tab.close();
-      el.remove();
-      localStorage.removeItem(key);
-    }
-  });
+    }));
 
   it('follows a new conversation the other tab started (another sender)', async () => {
     const r = relays.relay().queue(welcomeChunks('First conversation'));
