@@ -343,6 +343,40 @@ describe('console error states and figures (fourth review)', () => {
     // 1 response of 1 and 9 of 5: (1 + 45) / 10 = 4.6, not (1 + 5) / 2 = 3.
     expect(el.shadowRoot!.querySelector('#chart-csat svg.plot')!.getAttribute('aria-label')).to.contain('average 4.60');
   });
+
+  it('the AI quality summary is weighted by each day’s total too', async () => {
+    const el = await withAnalytics({
+      ai_quality: [
+        { date: '2026-01-01', total: 1, avg_score: 10 },
+        { date: '2026-01-02', total: 3, avg_score: 90 },
+      ],
+    });
+    await waitUntil(() => el.shadowRoot!.querySelector('#chart-quality svg.plot'), 'the AI quality chart');
+    // (10 + 270) / 4 = 70, not (10 + 90) / 2 = 50.
+    expect(el.shadowRoot!.querySelector('#chart-quality svg.plot')!.getAttribute('aria-label')).to.contain('average 70');
+  });
+});
+
+describe('console figures an owner can trust (audit against the seeds)', () => {
+  it('a feedback value read as neither thumb says what it is, not 👎', async () => {
+    const el = await openConsole();
+    conversationButton(el, '101').click();
+    const bot = (id: string, feedback: unknown): MessageNode => ({
+      ...message('101', id),
+      sender: null,
+      content: { text: 'Hi' },
+      feedback,
+    });
+    (await request('/conversations/101/messages')).answer({
+      edges: [bot('m3', { value: 'meh' }), bot('m2', { value: 'negative' }), bot('m1', { value: 'positive' })].map((node) => ({ node })),
+      pageInfo: { endCursor: null, hasNextPage: false },
+      totalCount: 3,
+    });
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('.feedback-badge').length === 3, 'three badges');
+    const badges = [...el.shadowRoot!.querySelectorAll<HTMLElement>('.feedback-badge')];
+    expect(badges.map((b) => b.dataset['feedback'])).to.deep.equal(['positive', 'negative', 'other']);
+    expect(badges[2]!.textContent).to.contain('Feedback: {"value":"meh"}');
+  });
 });
 
 describe('console keyboard focus at the end of paging (fourth review)', () => {

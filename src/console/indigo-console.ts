@@ -40,6 +40,9 @@ interface RelayAnswer {
 }
 
 type Tab = 'analytics' | 'conversations' | 'relay';
+/** Feedback values read as a thumb up or down (the platform's, or the relay's `up`/`down`). */
+const POSITIVE: readonly unknown[] = ['positive', 'up', 1, true];
+const NEGATIVE: readonly unknown[] = ['negative', 'down', -1, 0, false];
 const TABS: readonly [Tab, string][] = [
   ['analytics', 'Analytics'],
   ['conversations', 'Conversations'],
@@ -271,7 +274,7 @@ export class IndigoConsole extends LitElement {
       chart('users', 'Returning users', 'bar', 'users', [['Returning users', 'returning_users', COLORS.b]]),
       chart('csat', 'CSAT (1–5)', 'line', 'csat', [['Average score', 'avg_score', COLORS.c, 'total']], 5),
       chart('csat-count', 'CSAT responses', 'bar', 'csat', [['Responses', 'total', COLORS.c]]),
-      chart('quality', 'AI quality (0–100)', 'line', 'ai_quality', [['AI quality', 'avg_score', COLORS.a]], 100),
+      chart('quality', 'AI quality (0–100)', 'line', 'ai_quality', [['AI quality', 'avg_score', COLORS.a, 'total']], 100),
       chart('errors', 'Technical errors', 'bar', 'errors', [['API errors', 'api_errors', COLORS.down]]),
     ];
   }
@@ -341,11 +344,15 @@ export class IndigoConsole extends LitElement {
   private renderFeedback(f: unknown): TemplateResult | typeof nothing {
     if (!f || typeof f !== 'object') return nothing;
     const r = f as { value?: unknown; reasons?: unknown; comment?: unknown };
-    const positive = r.value === 'positive' || r.value === 'up' || r.value === 1;
+    // The seed shows only `"feedback": null`: a value read as neither says what it is, never a guessed 👎.
+    const kind = POSITIVE.includes(r.value) ? 'positive' : NEGATIVE.includes(r.value) ? 'negative' : 'other';
+    const label = { positive: '👍 Helpful', negative: '👎 Not helpful', other: `Feedback: ${JSON.stringify(f).slice(0, 120)}` }[kind];
     const reasons = Array.isArray(r.reasons) ? r.reasons.map(String).join(', ') : '';
     const comment = typeof r.comment === 'string' ? r.comment : '';
-    return html`<span class="feedback-badge ${positive ? 'positive' : 'negative'}" data-feedback=${positive ? 'positive' : 'negative'}
-      >${positive ? '👍 Helpful' : '👎 Not helpful'}${reasons ? html` · ${reasons}` : nothing}${comment ? html` · “${comment}”` : nothing}</span
+    return html`<span class="feedback-badge ${kind}" data-feedback=${kind}
+      >${label}${kind !== 'other' && reasons ? html` · ${reasons}` : nothing}${
+        kind !== 'other' && comment ? html` · “${comment}”` : nothing
+      }</span
     >`;
   }
 

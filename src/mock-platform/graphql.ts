@@ -119,6 +119,8 @@ export const MOCK_SCHEMA_SDL = /* GraphQL */ `
 `;
 
 const schema = buildSchema(MOCK_SCHEMA_SDL);
+/** The seed's Conversation: `conversationId` and nothing to date it by (GraphqlOptions.conversationDates). */
+let undatedSchema: ReturnType<typeof buildSchema> | undefined;
 export const MAX_PAGE = 100;
 
 const encodeCursor = (kind: string, id: string) => btoa(`${kind}:${id}`);
@@ -175,6 +177,12 @@ const USERS = [
 export interface GraphqlOptions {
   history: MockHistory;
   pat: string;
+  /**
+   * Default true: a Conversation has `insertedAt`. false: only what the seed's query shows
+   * (`conversationId`), so a query asking for `insertedAt` fails validation, as it would on
+   * a platform without that field.
+   */
+  conversationDates?: boolean;
 }
 
 /**
@@ -247,7 +255,12 @@ export function createGraphqlRoute(options: GraphqlOptions): (request: Request) 
     if (!body || typeof body.query !== 'string') return json(400, { errors: [{ message: 'Missing query' }] });
     const variables = body.variables && typeof body.variables === 'object' ? (body.variables as Record<string, unknown>) : undefined;
     const result = await graphql({
-      schema,
+      schema:
+        options.conversationDates === false
+          ? (undatedSchema ??= buildSchema(
+              MOCK_SCHEMA_SDL.replace(/(type Conversation \{\n\s*conversationId: Int_ID!\n)\s*insertedAt: String!\n/, '$1'),
+            ))
+          : schema,
       source: body.query,
       rootValue,
       variableValues: variables ?? null,

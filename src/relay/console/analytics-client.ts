@@ -6,7 +6,11 @@
  * - at most 100 requests per 60 s per PAT: requests wait in a queue for a free slot, and a
  *   429 is honoured by waiting its `retry_after` seconds before trying again;
  * - historical days are stable: cached (per endpoint and day) and never fetched again;
- *   only today is refetched;
+ *   only yesterday and today are refetched (the seed does not say in which time zone a day
+ *   ends, nor how soon its aggregate closes: a day closed by the relay's UTC clock may
+ *   still be partial there, and was then kept partial for good);
+ * - rows without the endpoint's fields, or without a date, are an error for that endpoint,
+ *   not zeros (the seed's examples are empty: a field named otherwise showed as 0);
  * - the seed's error bodies (400/401/403/429/500) become an `AnalyticsError` carrying the
  *   status and the platform's message, for the console to show as they are.
  */
@@ -132,10 +136,9 @@ export function createAnalyticsClient(options: AnalyticsClientOptions): Analytic
       const data = body?.['data'];
       const meta = body?.['metadata'] as { next_cursor?: unknown } | undefined;
       if (!Array.isArray(data) || !meta) throw new AnalyticsError(res.status, 'The analytics API sent an unexpected body.');
-      return {
-        data: data.filter((r): r is AnalyticsRow => !!r && typeof r === 'object' && typeof (r as AnalyticsRow).date === 'string'),
-        next: typeof meta.next_cursor === 'string' ? meta.next_cursor : null,
-      };
+      const rows = data.filter((r): r is AnalyticsRow => !!r && typeof r === 'object' && typeof (r as AnalyticsRow).date === 'string');
+      if (rows.length < data.length) throw new AnalyticsError(502, 'The analytics API sent rows without a date.');
+      return { data: rows, next: typeof meta.next_cursor === 'string' ? meta.next_cursor : null };
     }
   };
 
@@ -151,7 +154,12 @@ export function createAnalyticsClient(options: AnalyticsClientOptions): Analytic
       if (cursor) url.searchParams.set(cursorParam(endpoint), cursor);
       const { data, next } = await get(url);
       rows.push(...data);
-      if (!next) return rows;
+      if (!next) {
+        const fields = ANALYTICS_FIELDS[endpoint];
+        if (rows.length > 0 && !rows.some((r) => fields.some((f) => f in r)))
+          throw new AnalyticsError(502, `The analytics API's rows lack the expected fields (${fields.join(', ')}).`);
+        return rows;
+      }
       cursor = next;
     }
     throw new AnalyticsError(0, 'The analytics API kept paging; stopped after 1000 pages.');
@@ -170,19 +178,20 @@ export function createAnalyticsClient(options: AnalyticsClientOptions): Analytic
       const start = Date.parse(`${from}T00:00:00Z`);
       const end = Date.parse(`${to}T00:00:00Z`);
       if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) throw new AnalyticsError(400, 'Invalid params: from, to');
-      const today = Math.floor(now() / DAY_MS) * DAY_MS;
+      // Yesterday and today (and later) are never kept: see the header.
+      const open = Math.floor(now() / DAY_MS) * DAY_MS - DAY_MS;
       const days = cache.get(endpoint) ?? new Map<string, AnalyticsRow>();
       cache.set(endpoint, days);
-      // The first day that is not cached (today and later never are): fetch from there.
+      // The first day that is not cached: fetch from there.
       let firstMissing = end;
       for (let d = start; d < end; d += DAY_MS) {
-        if (d >= today || !days.has(isoDay(d))) {
+        if (d >= open || !days.has(isoDay(d))) {
           firstMissing = d;
           break;
         }
       }
       if (firstMissing < end) {
-        // Today's row is kept for this answer only and dropped below, so it is refetched.
+        // Yesterday's and today's rows are kept for this answer only and dropped below, so they are refetched.
         for (const row of await fetchRange(endpoint, isoDay(firstMissing), to)) {
           days.delete(row.date); // re-inserted last: the Map's order is least recently fetched first
           days.set(row.date, row);
@@ -193,7 +202,7 @@ export function createAnalyticsClient(options: AnalyticsClientOptions): Analytic
       for (let d = start; d < end; d += DAY_MS) {
         const date = isoDay(d);
         out.push(days.get(date) ?? { date, ...zero });
-        if (d >= today) days.delete(date);
+        if (d >= open) days.delete(date);
       }
       // Bounded: at most MAX_CACHED_DAYS per endpoint, the least recently fetched go first.
       for (const date of days.keys()) {

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DAY_MS, DEFAULT_ANALYTICS_PATHS, isoDay } from '../../core/platform/analytics.js';
 import type { MockPlatformOptions } from '../../mock-platform/index.js';
+import { createGraphqlRoute } from '../../mock-platform/graphql.js';
+import { MockHistory } from '../../mock-platform/history.js';
 import { startRelayServer, type RelayServer } from '../node.js';
 import { createAnalyticsClient, type AnalyticsError } from './analytics-client.js';
 import { createGraphqlClient, GraphqlError, MESSAGES_QUERY, type GraphqlClient } from './graphql-client.js';
@@ -283,6 +285,50 @@ describe('console API bounds', () => {
     const lines = (await res.text()).trim().split('\n');
     expect(lines).toHaveLength(5000);
     expect(p.calls.length).toBeLessThanOrEqual(1 + 50);
+    // Cut short, and it says so: in the file's name and a header (a spreadsheet has no place for a marker).
+    expect([res.headers.get('x-export-truncated'), res.headers.get('content-disposition')]).toEqual([
+      '5000',
+      'attachment; filename="conversations-first-5000-messages.jsonl"',
+    ]);
+  });
+
+  it('a whole export says nothing of a cut', async () => {
+    const graphql = createGraphqlClient({
+      endpoint: 'https://platform.test/graphql',
+      pat: 'pat-x',
+      fetch: createGraphqlRoute({ history: new MockHistory(), pat: 'x' }),
+    });
+    const get = await signedIn(bareHandler(graphql));
+    const list = (await (await get('/conversations'))!.json()) as { edges: { node: { conversationId: string } }[] };
+    const res = (await get(`/conversations/${list.edges[0]!.node.conversationId}/export?format=csv`))!;
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-export-truncated')).toBe(null);
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="conversation-\d+\.csv"$/);
+  });
+
+  it('lists conversations on a platform whose Conversation has no insertedAt (the seed shows conversationId only): undated, after one refusal', async () => {
+    const route = createGraphqlRoute({ history: new MockHistory(), pat: 'x', conversationDates: false });
+    const queries: string[] = [];
+    const graphql = createGraphqlClient({
+      endpoint: 'https://platform.test/graphql',
+      pat: 'pat-x',
+      fetch: async (r) => {
+        queries.push(((await r.clone().json()) as { query: string }).query);
+        return route(r);
+      },
+    });
+    const get = await signedIn(bareHandler(graphql));
+    for (let i = 0; i < 2; i++) {
+      const res = (await get('/conversations'))!;
+      expect(res.status).toBe(200);
+      const list = (await res.json()) as { edges: { node: Record<string, unknown> }[] };
+      expect(list.edges.length).toBeGreaterThan(0);
+      expect(Object.keys(list.edges[0]!.node)).toEqual(['conversationId']);
+    }
+    // The dated query once, then the seed's for the rest of the process.
+    expect(queries.map((q) => q.includes('insertedAt'))).toEqual([true, false, false]);
+    const exported = (await get('/conversations/export?format=jsonl'))!;
+    expect(exported.status).toBe(200);
   });
 
   it('a malformed cursor is a 400, not the first page', async () => {
@@ -464,22 +510,56 @@ describe('Analytics client', () => {
     expect(new URL(urls[3]!).searchParams.get('cursor')).toBeNull();
   });
 
-  it('caches past days and refetches only today', async () => {
+  it('caches past days and refetches only yesterday and today (a day the relay’s UTC clock closed may still be partial there)', async () => {
     const { make, urls } = await platform();
     const client = make();
     const from = isoDay(NOW - 9 * DAY_MS);
     const to = isoDay(NOW + DAY_MS);
+    const yesterday = isoDay(NOW - DAY_MS);
     const first = await client.daily('chats', from, to);
     expect(urls).toHaveLength(1);
     const again = await client.daily('chats', from, to);
     expect(again).toEqual(first);
     expect(urls).toHaveLength(2);
     const u = new URL(urls[1]!);
-    expect([u.searchParams.get('from'), u.searchParams.get('to')]).toEqual([today, to]);
-    // A range entirely in the past: no request at all.
-    await client.daily('chats', from, today);
+    expect([u.searchParams.get('from'), u.searchParams.get('to')]).toEqual([yesterday, to]);
+    // A range that ends before yesterday: no request at all.
+    await client.daily('chats', from, yesterday);
     expect(urls).toHaveLength(2);
-    expect(client.cachedDays).toBe(9);
+    expect(client.cachedDays).toBe(8);
+    // A range that takes yesterday in: asked for again.
+    await client.daily('chats', from, today);
+    expect(urls).toHaveLength(3);
+  });
+
+  it('rows named otherwise than the endpoint’s fields, or without a date, are an error for that endpoint, not zeros', async () => {
+    const body = (data: unknown[]) => Response.json({ data, metadata: { next_cursor: null, total_count: data.length } });
+    const client = (data: unknown[]) =>
+      createAnalyticsClient({
+        base: 'https://platform.test',
+        projectId: '39',
+        pat: 'pat-x',
+        paths: DEFAULT_ANALYTICS_PATHS,
+        now: () => NOW,
+        fetch: async () => body(data),
+      });
+    const range = [isoDay(NOW - 2 * DAY_MS), isoDay(NOW)] as const;
+    const err = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: AnalyticsError) => [e.status, e.message],
+      );
+    expect(await err(client([{ date: range[0], sessions: 4 }]).daily('chats', ...range))).toEqual([
+      502,
+      "The analytics API's rows lack the expected fields (chats).",
+    ]);
+    expect(await err(client([{ day: range[0], chats: 4 }]).daily('chats', ...range))).toEqual([
+      502,
+      'The analytics API sent rows without a date.',
+    ]);
+    // The seed's own shapes pass: a CSAT day without responses (avg_score null), an empty range.
+    expect(await client([{ date: range[0], total: 0, avg_score: null }]).daily('csat', ...range)).toHaveLength(2);
+    expect(await client([]).daily('csat', ...range)).toHaveLength(2);
   });
 
   it('keeps the cache bounded (least recently fetched days go first) and still answers whole ranges', async () => {

@@ -82,16 +82,23 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
 import type { Connection, ConversationNode, MessageNode } from '../../core/platform/graphql-types.js';
 export type { Connection, ConversationNode, MessageNode };
 
-export const CONVERSATIONS_QUERY = `query Conversations($projectId: Int_ID!, $order: SortType, $cursor: String, $first: Int) {
-  conversations(projectId: $projectId, env: PRODUCTION, order: $order, first: $first, after: $cursor) {
-    edges { node { conversationId insertedAt } }
-    pageInfo { endCursor hasNextPage }
-    totalCount
-  }
-}` as TypedDocument<
+type ConversationsQuery = TypedDocument<
   { conversations: Connection<ConversationNode> },
   { projectId: string; order: 'ASC' | 'DESC'; cursor: string | null; first: number }
 >;
+const conversationsQuery = (node: string) =>
+  `query Conversations($projectId: Int_ID!, $order: SortType, $cursor: String, $first: Int) {
+  conversations(projectId: $projectId, env: PRODUCTION, order: $order, first: $first, after: $cursor) {
+    edges { node { ${node} } }
+    pageInfo { endCursor hasNextPage }
+    totalCount
+  }
+}` as ConversationsQuery;
+
+/** The list with each conversation's start (`insertedAt`: not in the seed's query, see CONVERSATIONS_SEED_QUERY). */
+export const CONVERSATIONS_QUERY = conversationsQuery('conversationId insertedAt');
+/** The seed's own query: `conversationId` only, for a platform that has no `insertedAt` on a conversation. */
+export const CONVERSATIONS_SEED_QUERY = conversationsQuery('conversationId');
 
 export const MESSAGES_QUERY = `query Messages($conversationId: Int_ID!, $before: String, $last: Int) {
   messages(conversationId: $conversationId, env: PRODUCTION, showFeedback: true, last: $last, before: $before) {

@@ -14,7 +14,14 @@ import type { RelayFigures } from '../figures.js';
 import { AnalyticsError, type AnalyticsClient } from './analytics-client.js';
 import { createConsoleAuth } from './auth.js';
 import { toCsv, toJsonl, toRows } from './export.js';
-import { CONVERSATIONS_QUERY, GraphqlError, MESSAGES_QUERY, type GraphqlClient, type MessageNode } from './graphql-client.js';
+import {
+  CONVERSATIONS_QUERY,
+  CONVERSATIONS_SEED_QUERY,
+  GraphqlError,
+  MESSAGES_QUERY,
+  type GraphqlClient,
+  type MessageNode,
+} from './graphql-client.js';
 import { appPage, CONSOLE_CSP, CONSOLE_CSS, FAVICON_SVG, loginPage } from './pages.js';
 
 export interface ConsoleOptions {
@@ -138,26 +145,60 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
   const messagesPage = (id: string, before: string | null, last = pageSize) =>
     options.graphql.request(MESSAGES_QUERY, { conversationId: id, before, last });
 
-  /** A conversation's messages, newest `max` at most (MAX_EXPORT_MESSAGES for one export in all). */
-  const allMessages = async (id: string, max = MAX_EXPORT_MESSAGES): Promise<MessageNode[]> => {
+  /**
+   * A conversation's messages, newest `max` at most (MAX_EXPORT_MESSAGES for one export in
+   * all), and whether older ones were left out.
+   */
+  const allMessages = async (id: string, max = MAX_EXPORT_MESSAGES): Promise<{ nodes: MessageNode[]; cut: boolean }> => {
     const out: MessageNode[] = [];
     let before: string | null = null;
+    let more = false;
     while (out.length < max) {
       const page = await messagesPage(id, before, 100);
       out.push(...page.messages.edges.map((e) => e.node));
-      if (!page.messages.pageInfo.hasNextPage || !page.messages.pageInfo.endCursor) break;
+      more = page.messages.pageInfo.hasNextPage && !!page.messages.pageInfo.endCursor;
+      if (!more) break;
       before = page.messages.pageInfo.endCursor;
     }
-    return out.slice(0, max).reverse(); // chronological in a file
+    return { nodes: out.slice(0, max).reverse(), cut: more || out.length > max }; // chronological in a file
   };
 
-  const download = (format: string | null, name: string, nodes: MessageNode[]): Response => {
+  /**
+   * The file. One cut at MAX_EXPORT_MESSAGES says so in its name (`-first-5000-messages`)
+   * and in `x-export-truncated`: a spreadsheet has no place for a marker row.
+   */
+  const download = (format: string | null, name: string, nodes: MessageNode[], cut: boolean): Response => {
     const rows = toRows(nodes);
+    const file = cut ? `${name}-first-${MAX_EXPORT_MESSAGES}-messages` : name;
+    const headers: Record<string, string> = cut ? { 'x-export-truncated': String(MAX_EXPORT_MESSAGES) } : {};
     if (format === 'csv')
-      return respond(200, toCsv(rows), 'text/csv; charset=utf-8', { 'content-disposition': `attachment; filename="${name}.csv"` });
+      return respond(200, toCsv(rows), 'text/csv; charset=utf-8', {
+        'content-disposition': `attachment; filename="${file}.csv"`,
+        ...headers,
+      });
     return respond(200, toJsonl(rows), 'application/x-ndjson; charset=utf-8', {
-      'content-disposition': `attachment; filename="${name}.jsonl"`,
+      'content-disposition': `attachment; filename="${file}.jsonl"`,
+      ...headers,
     });
+  };
+
+  /**
+   * A page of conversations, dated (`insertedAt`) until the platform says a conversation has
+   * no such field: the seed's query asks for `conversationId` only, and a field the schema
+   * lacks fails the whole query. Then the seed's query, for the rest of the process.
+   */
+  let dated = true;
+  const conversationsPage = async (after: string | null) => {
+    const vars = { projectId: options.projectId, order: 'DESC' as const, cursor: after, first: pageSize };
+    if (dated) {
+      try {
+        return await options.graphql.request(CONVERSATIONS_QUERY, vars);
+      } catch (e) {
+        if (!(e instanceof GraphqlError && e.messages.some((m) => m.includes('insertedAt')))) throw e;
+        dated = false;
+      }
+    }
+    return options.graphql.request(CONVERSATIONS_SEED_QUERY, vars);
   };
 
   const api = async (path: string, url: URL): Promise<Response> => {
@@ -178,37 +219,31 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
         retentionDays: options.feedback.retentionDays,
       });
     }
-    if (path === '/conversations') {
-      const r = await options.graphql.request(CONVERSATIONS_QUERY, {
-        projectId: options.projectId,
-        order: 'DESC',
-        cursor: cursor('after'),
-        first: pageSize,
-      });
-      return json(200, r.conversations);
-    }
+    if (path === '/conversations') return json(200, (await conversationsPage(cursor('after'))).conversations);
     if (path === '/conversations/export') {
       const format = q.get('format');
-      const r = await options.graphql.request(CONVERSATIONS_QUERY, {
-        projectId: options.projectId,
-        order: 'DESC',
-        cursor: cursor('after'),
-        first: pageSize,
-      });
+      const r = await conversationsPage(cursor('after'));
       const nodes: MessageNode[] = [];
+      let cut = false;
       // MAX_EXPORT_MESSAGES for the whole file, not per conversation (a page of 20 long ones
       // was 20 times that, and as many platform requests).
       for (const e of r.conversations.edges) {
-        if (nodes.length >= MAX_EXPORT_MESSAGES) break;
-        nodes.push(...(await allMessages(e.node.conversationId, MAX_EXPORT_MESSAGES - nodes.length)));
+        if (nodes.length >= MAX_EXPORT_MESSAGES) {
+          cut = true;
+          break;
+        }
+        const got = await allMessages(e.node.conversationId, MAX_EXPORT_MESSAGES - nodes.length);
+        nodes.push(...got.nodes);
+        cut ||= got.cut;
       }
-      return download(format, 'conversations', nodes);
+      return download(format, 'conversations', nodes, cut);
     }
     const m = /^\/conversations\/([^/]+)\/(messages|export)$/.exec(path);
     if (m && ID_RE.test(m[1] ?? '')) {
       const id = m[1] as string;
       if (m[2] === 'messages') return json(200, (await messagesPage(id, cursor('before'))).messages);
-      return download(q.get('format'), `conversation-${id}`, await allMessages(id));
+      const got = await allMessages(id);
+      return download(q.get('format'), `conversation-${id}`, got.nodes, got.cut);
     }
     return apiError(404, 'not_found', 'No such console route.');
   };
