@@ -384,6 +384,21 @@ describe('relay handler (called directly, as an edge runtime would)', () => {
     });
   }
 
+  it("the platform's own error chunk reaches the visitor as the relay's fixed one, never in its words", async () => {
+    const leak = { type: 'error', error: { code: 'db_down', message: 'db01.internal:5432 connection refused at Pool.query' } };
+    const t = setup(() => ({
+      body: ['data: {"type":"processing.start"}\n\n', `data: ${JSON.stringify(leak)}\n\n`, 'data: {"type":"processing.end"}\n\n'],
+    }));
+    const out = await emitted.response(await t.send(await t.session()));
+    expect(out.text).not.toContain('db01');
+    expect(out.text).not.toContain('db_down');
+    expect(sseEvents(out.text).map((e) => JSON.parse(e) as unknown)).toEqual([
+      { type: 'processing.start' },
+      { type: 'error', error: { code: 'upstream_error', message: 'The assistant could not answer.' } },
+      { type: 'processing.end' },
+    ]);
+  });
+
   it('enforces the total timeout even when the upstream keeps trickling', async () => {
     const trickle: Behaviour['body'] = ['data: {"type":"processing.start"}\n\n'];
     for (let i = 0; i < 200; i++) trickle.push(50, `data: {"type":"text","data":{"text":"${i}"}}\n\n`);

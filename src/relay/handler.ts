@@ -510,6 +510,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
           },
           ...(config.shutdownSignal ? { shutdownSignal: config.shutdownSignal } : {}),
           onChunk: createGenerationWatch(() => figures.degraded()),
+          ...(upstreamSpec.platformChunks ? { platformChunks: true } : {}),
           ...(obs?.chunkForwarded ? { onForwarded: (seconds: number) => obs.chunkForwarded?.(seconds) } : {}),
         },
         upstreamBody,

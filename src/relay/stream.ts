@@ -232,7 +232,17 @@ export interface AnswerOptions {
   readonly onChunk?: (chunk: WireChunk) => void;
   /** Seconds from upstream bytes received to their SSE handed to the browser's connection. */
   readonly onForwarded?: (seconds: number) => void;
+  /**
+   * The chunks are the platform's own (indigo.ai's stream), not ones an adapter built: an
+   * `error` chunk in them is replaced by the relay's fixed one. Error chunks are the relay's
+   * to say (docs/protocol.md); the widget shows their `message` as it is, and a platform's
+   * or a proxy's own words (an internal host, a stack) must not reach the visitor.
+   */
+  readonly platformChunks?: boolean;
 }
+
+/** What a platform's own `error` chunk becomes (AnswerOptions.platformChunks). */
+const PLATFORM_ERROR = { type: 'error', error: { code: 'upstream_error', message: 'The assistant could not answer.' } } as const;
 
 const clock = () => performance.now();
 
@@ -369,6 +379,10 @@ export class AnswerPipe implements ByteSink {
   private chunk(chunk: WireChunk): void {
     if (this.complete || this.finished) return;
     if (typeof chunk !== 'object' || chunk === null || Array.isArray(chunk)) return;
+    if (this.o.platformChunks && chunk.type === 'error') {
+      this.o.log('warn', 'relay: the platform sent an error chunk; the visitor gets the relay’s own', { chunks: this.chunks });
+      chunk = PLATFORM_ERROR;
+    }
     let event: string;
     try {
       event = encodeSSE(chunk);

@@ -32,6 +32,7 @@ export function indigoUpstream(settings: IndigoSettings): UpstreamSpec {
   return {
     name: 'indigo',
     secrets: [token, token.slice('pat-'.length)],
+    platformChunks: true,
     create: ({ fetch }) => ({
       // Built from config and validated fields only: client data never reaches a URL or header.
       send: ({ sender, data, signal }) =>

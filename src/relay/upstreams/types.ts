@@ -61,6 +61,11 @@ export interface UpstreamSpec {
   readonly secrets: readonly string[];
   /** The platform's own limit on a visitor's text, in characters, when it has one. */
   readonly maxTextChars?: number;
+  /**
+   * The answer is the platform's own chunk stream, passed through (indigo.ai), not chunks
+   * the adapter built: the relay replaces any `error` chunk in it with its own.
+   */
+  readonly platformChunks?: boolean;
   create(context: UpstreamContext): Upstream;
 }
 
