@@ -331,6 +331,23 @@ describe('generations', () => {
     expect(lastBot(t).blocks[1]).toMatchObject({ generated: true, html: '<p>Something else</p>' });
     expect(lastBot(t).blocks[0]).toBe(lastBot(t0).blocks[0]);
   });
+  it('a generation whose chunks came without deltas shows its text plain at its end, not an empty bubble', () => {
+    const noDeltas = (text: string) => chunk(parseChunk({ type: 'generation.chunk', data: { chunk: text, generation_id: 'g1' } }));
+    const t1 = run(asked(), [chunk(c.genStart('g1')), noDeltas('Hello '), noDeltas('**world**')]);
+    expect(gen(t1).state, 'a chunk without deltas is not refused by itself').toBe('streaming');
+    expect(generationHtml(gen(t1))).toBe('');
+    const t2 = reduce(t1, chunk(c.genEnd('g1')));
+    expect([gen(t2).state, gen(t2).degradedReason, gen(t2).markdown]).toEqual(['degraded', 'no-deltas', 'Hello **world**']);
+    expect(codes(t2)).toEqual(['degraded-generation']);
+    // The platform's final text, if it sends one, then takes its place rendered.
+    const t3 = reduce(t2, chunk(c.text('<p>Hello <strong>world</strong></p>', { generated: true })));
+    expect(lastBot(t3).blocks.map((b) => b.kind)).toEqual(['generation']);
+    expect(generationHtml(gen(t3))).toBe('<p>Hello <strong>world</strong></p>');
+    // Deltas that made HTML: ended as it was.
+    const ok = run(streamed(['<p>Hi</p>']), [chunk(c.genEnd('g1'))]);
+    expect([gen(ok).state, codes(ok)]).toEqual(['done', []]);
+  });
+
   describe('an is_generated text after a degraded generation (the answer shown twice)', () => {
     // Streamed, then a delta the applier refuses: the generation shows its markdown as
     // plain text and its HTML is stale, so the platform's final text cannot match it.

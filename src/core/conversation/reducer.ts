@@ -716,12 +716,24 @@ function onGenerationEnd(t: Transcript, c: ChunkOf<'generation.end'>, at: number
   if (!f.ok) return f.t;
   const g = f.block;
   const turn = turnOf(t);
-  const next = finishBlock(g); // degraded stays degraded
-  return {
+  // Text came but no delta ever made HTML of it (a platform that leaves `deltas` out): its
+  // text is shown plain, as after an invalid delta, not an empty bubble. A chunk without
+  // deltas is not refused by itself, since it may add text that changes no HTML.
+  const blank = g.state !== 'degraded' && g.markdown.trim() !== '' && String(g.live) === '';
+  const next = finishBlock(blank ? { ...g, state: 'degraded', degradedReason: 'no-deltas' } : g); // degraded stays degraded
+  const out: Transcript = {
     ...t,
     messages: next === g ? t.messages : withBlock(t, f, next),
     turn: { ...turn, endedGenerations: [...turn.endedGenerations, g.id] },
   };
+  if (!blank) return out;
+  return warn(
+    out,
+    'degraded-generation',
+    `Generation ${key(g.generationId)} ended with text but no deltas; showing its text as plain text.`,
+    at,
+    `degraded:${g.id}`,
+  );
 }
 
 function onCarouselStart(t: Transcript, c: ChunkOf<'carousel.start'>, at: number): Transcript {
