@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Chunk } from '../core/protocol/types.js';
-import { createSession, retryAfterOf, sessionUrl, streamReply, TransportError } from './transport.js';
+import { createSession, DEFAULT_TIMEOUTS, retryAfterOf, sessionUrl, streamReply, TransportError } from './transport.js';
+import { DEFAULT_RELAY_LIMITS } from '../relay/handler.js';
 import type { FetchLike } from './transport.js';
 
 const enc = new TextEncoder();
@@ -172,6 +173,31 @@ describe('streamReply', () => {
       new Promise((_res, rej) => init.signal?.addEventListener('abort', () => rej(new DOMException('aborted', 'AbortError'))));
     const out = await streamReply('/r', 's', { type: 'text', text: 'x' }, { fetch, onChunk: () => {}, timeouts: { firstByteMs: 30 } });
     expect(out).toEqual({ kind: 'timeout', chunks: 0 });
+  });
+
+  it('waits for a first byte longer than the relay does (its 20 s), so an answer the platform starts late is read, not cut', async () => {
+    const relayWaits = DEFAULT_RELAY_LIMITS.firstByteMs;
+    expect(DEFAULT_TIMEOUTS.firstByteMs).toBeGreaterThan(relayWaits);
+    vi.useFakeTimers();
+    try {
+      // The relay forwards the platform's first byte just inside its own limit.
+      const fetch: FetchLike = (_u, init) =>
+        new Promise((res, rej) => {
+          const t = setTimeout(
+            () => res(new Response(body(sse({ type: 'processing.start' }, { type: 'processing.end' })), { headers: sseHeaders })),
+            relayWaits + 500,
+          );
+          init.signal?.addEventListener('abort', () => {
+            clearTimeout(t);
+            rej(new DOMException('aborted', 'AbortError'));
+          });
+        });
+      const out = streamReply('/r', 's', { type: 'text', text: 'x' }, { fetch, onChunk: () => {} });
+      await vi.advanceTimersByTimeAsync(relayWaits + 1000);
+      expect(await out).toEqual({ kind: 'ended', chunks: 2 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('times out when the body stalls after some chunks, keeping what arrived', async () => {

@@ -18,7 +18,14 @@ export interface Timeouts {
   readonly idleMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = { firstByteMs: 20_000, idleMs: 45_000 };
+/**
+ * The first byte waits longer than the relay's own 20 s (`RELAY_FIRST_BYTE_TIMEOUT_MS`),
+ * which counts from when the relay calls the platform: an answer the platform starts at
+ * 19.5 s reaches the visitor, and one later gets the relay's `upstream_timeout`. With the
+ * same 20 s the widget gave up first, threw away an answer on its way that the platform
+ * had recorded, and a retry asked twice.
+ */
+export const DEFAULT_TIMEOUTS: Timeouts = { firstByteMs: 25_000, idleMs: 45_000 };
 
 /**
  * The widget's cap on the bytes of one reply on the wire: a runaway-stream guard only.
