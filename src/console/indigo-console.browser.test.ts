@@ -368,7 +368,7 @@ describe('console figures an owner can trust (audit against the seeds)', () => {
       feedback,
     });
     (await request('/conversations/101/messages')).answer({
-      edges: [bot('m3', { value: 'meh' }), bot('m2', { value: 'negative' }), bot('m1', { value: 'positive' })].map((node) => ({ node })),
+      edges: [bot('m3', { value: 'meh' }), bot('m2', { value: 'negative' }), bot('m1', { value: 'POSITIVE' })].map((node) => ({ node })),
       pageInfo: { endCursor: null, hasNextPage: false },
       totalCount: 3,
     });

@@ -345,7 +345,8 @@ export class IndigoConsole extends LitElement {
     if (!f || typeof f !== 'object') return nothing;
     const r = f as { value?: unknown; reasons?: unknown; comment?: unknown };
     // The seed shows only `"feedback": null`: a value read as neither says what it is, never a guessed 👎.
-    const kind = POSITIVE.includes(r.value) ? 'positive' : NEGATIVE.includes(r.value) ? 'negative' : 'other';
+    const value = typeof r.value === 'string' ? r.value.toLowerCase() : r.value;
+    const kind = POSITIVE.includes(value) ? 'positive' : NEGATIVE.includes(value) ? 'negative' : 'other';
     const label = { positive: '👍 Helpful', negative: '👎 Not helpful', other: `Feedback: ${JSON.stringify(f).slice(0, 120)}` }[kind];
     const reasons = Array.isArray(r.reasons) ? r.reasons.map(String).join(', ') : '';
     const comment = typeof r.comment === 'string' ? r.comment : '';

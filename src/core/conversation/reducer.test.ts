@@ -346,6 +346,14 @@ describe('generations', () => {
     // Deltas that made HTML: ended as it was.
     const ok = run(streamed(['<p>Hi</p>']), [chunk(c.genEnd('g1'))]);
     expect([gen(ok).state, codes(ok)]).toEqual(['done', []]);
+    // Any other end too (processing.end without generation.end, Stop, a timeout): the text plain.
+    expect(gen(reduce(t1, chunk(c.end()))).state).toBe('degraded');
+    expect(gen(reduce(t1, { type: 'stream-aborted', at: 1, reason: 'stopped' })).state).toBe('degraded');
+    // The final text before the generation's end: it takes the blank generation's place, once.
+    const early = run(t1, [chunk(c.text('<p>Hello <strong>world</strong></p>', { generated: true })), chunk(c.genEnd('g1'))]);
+    expect(lastBot(early).blocks.map((b) => b.kind)).toEqual(['generation']);
+    expect([gen(early).state, generationHtml(gen(early))]).toEqual(['done', '<p>Hello <strong>world</strong></p>']);
+    expect(codes(early)).toEqual([]);
   });
 
   describe('an is_generated text after a degraded generation (the answer shown twice)', () => {

@@ -36,6 +36,7 @@ import type {
 import {
   INITIAL_TURN,
   MAX_ID_CHARS,
+  blankGeneration,
   blockSize,
   cleanOutgoing,
   finalizeMessage,
@@ -531,9 +532,11 @@ function replaceGeneration(t: Transcript, html: string, at: number): Transcript 
     msg,
     'generation',
     (g) =>
-      turn.endedGenerations.includes(g.id) &&
+      // Ended, or blank: an is_generated text may come before the end of a generation
+      // without deltas, and it would then show twice (its own block, and the text plain).
+      (turn.endedGenerations.includes(g.id) || blankGeneration(g)) &&
       !turn.replacedGenerations.includes(g.id) &&
-      (g.state === 'degraded' ? repeats(g.markdown, `${html} ${target}`) : readableText(String(g.live)) === target),
+      (g.state === 'degraded' || blankGeneration(g) ? repeats(g.markdown, `${html} ${target}`) : readableText(String(g.live)) === target),
   );
   if (!found) return null;
   const g = found.block;
@@ -547,6 +550,8 @@ function replaceGeneration(t: Transcript, html: string, at: number): Transcript 
   };
   return commit(t, { t, msg }, replaceBlock(msg.blocks, found.index, next), [[g, next]], at, {
     replacedGenerations: [...turn.replacedGenerations, g.id],
+    // Its later chunks and end (if it had not ended) edit nothing the text replaced.
+    endedGenerations: turn.endedGenerations.includes(g.id) ? turn.endedGenerations : [...turn.endedGenerations, g.id],
   });
 }
 
@@ -717,10 +722,10 @@ function onGenerationEnd(t: Transcript, c: ChunkOf<'generation.end'>, at: number
   const g = f.block;
   const turn = turnOf(t);
   // Text came but no delta ever made HTML of it (a platform that leaves `deltas` out): its
-  // text is shown plain, as after an invalid delta, not an empty bubble. A chunk without
-  // deltas is not refused by itself, since it may add text that changes no HTML.
-  const blank = g.state !== 'degraded' && g.markdown.trim() !== '' && String(g.live) === '';
-  const next = finishBlock(blank ? { ...g, state: 'degraded', degradedReason: 'no-deltas' } : g); // degraded stays degraded
+  // text is shown plain (finishBlock), as after an invalid delta, not an empty bubble. A
+  // chunk without deltas is not refused by itself, since it may add text that changes no HTML.
+  const blank = blankGeneration(g);
+  const next = finishBlock(g); // degraded stays degraded
   const out: Transcript = {
     ...t,
     messages: next === g ? t.messages : withBlock(t, f, next),

@@ -155,10 +155,20 @@ export function blockSize(b: Block | null): { shown: number; total: number } {
   return { shown: b.state === 'degraded' ? b.markdown.length : html, total: b.markdown.length + html };
 }
 
-/** A block that can still be streaming, finished (a degraded generation stays degraded); any other as it is. */
+/** A generation that got text but whose deltas never made any HTML (a platform leaving `deltas` out). */
+export const blankGeneration = (b: Block): boolean =>
+  b.kind === 'generation' && b.state !== 'degraded' && b.markdown.trim() !== '' && String(b.live) === '';
+
+/**
+ * A block that can still be streaming, finished (a degraded generation stays degraded, a
+ * blank one degrades: its text shows plain, not an empty bubble); any other as it is.
+ */
 export function finishBlock<B extends Block>(b: B): B {
   const block: Block = b;
-  if (block.kind === 'generation') return (block.state === 'streaming' ? { ...block, state: 'done' } : b) as B;
+  if (block.kind === 'generation') {
+    if (block.state !== 'streaming') return b;
+    return (blankGeneration(block) ? { ...block, state: 'degraded', degradedReason: 'no-deltas' } : { ...block, state: 'done' }) as B;
+  }
   return (block.kind === 'carousel' ? finishCarousel(block) : b) as B;
 }
 

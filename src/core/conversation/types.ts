@@ -264,7 +264,7 @@ export type ConversationEvent =
    * visitor pressed Stop; the answer is kept and marked `stopped`, and no notice shows.
    */
   | { readonly type: 'stream-aborted'; readonly at: number; readonly reason?: 'stopped' }
-  /** No first byte in 20 s, or 45 s idle. */
+  /** No first byte in 25 s, or 45 s idle (src/transport/transport.ts DEFAULT_TIMEOUTS). */
   | { readonly type: 'stream-timeout'; readonly at: number }
   /** Browser went offline/online. */
   | { readonly type: 'connectivity'; readonly online: boolean; readonly at: number };

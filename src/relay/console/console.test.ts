@@ -288,7 +288,7 @@ describe('console API bounds', () => {
     // Cut short, and it says so: in the file's name and a header (a spreadsheet has no place for a marker).
     expect([res.headers.get('x-export-truncated'), res.headers.get('content-disposition')]).toEqual([
       '5000',
-      'attachment; filename="conversations-first-5000-messages.jsonl"',
+      'attachment; filename="conversations-newest-5000-messages.jsonl"',
     ]);
   });
 

@@ -164,12 +164,12 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
   };
 
   /**
-   * The file. One cut at MAX_EXPORT_MESSAGES says so in its name (`-first-5000-messages`)
+   * The file. One cut at MAX_EXPORT_MESSAGES (the newest kept) says so in its name (`-newest-5000-messages`)
    * and in `x-export-truncated`: a spreadsheet has no place for a marker row.
    */
   const download = (format: string | null, name: string, nodes: MessageNode[], cut: boolean): Response => {
     const rows = toRows(nodes);
-    const file = cut ? `${name}-first-${MAX_EXPORT_MESSAGES}-messages` : name;
+    const file = cut ? `${name}-newest-${MAX_EXPORT_MESSAGES}-messages` : name;
     const headers: Record<string, string> = cut ? { 'x-export-truncated': String(MAX_EXPORT_MESSAGES) } : {};
     if (format === 'csv')
       return respond(200, toCsv(rows), 'text/csv; charset=utf-8', {
@@ -194,7 +194,9 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
       try {
         return await options.graphql.request(CONVERSATIONS_QUERY, vars);
       } catch (e) {
-        if (!(e instanceof GraphqlError && e.messages.some((m) => m.includes('insertedAt')))) throw e;
+        // Only the schema's refusal (graphql-js: `Cannot query field "insertedAt" on type
+        // "Conversation"`), not an error about one row's value.
+        if (!(e instanceof GraphqlError && e.messages.some((m) => /cannot query field "?insertedAt/i.test(m)))) throw e;
         dated = false;
       }
     }

@@ -166,7 +166,8 @@ function createBotpress(settings: BotpressSettings, base: string, token: string,
         // The owner's lead (an undeclared tag is an InvalidPayload on get-or-create): which
         // call, without the ids in its path, and the seed's error type. Not for the token,
         // the plan and rate limits, which are logged as such.
-        if (![401, 402, 403, 413, 429].includes(res.status))
+        // Nor for a visitor Botpress no longer knows (recreated) or a poll (polling.ts says it).
+        if (method !== 'GET' && ![401, 402, 403, 404, 413, 429].includes(res.status) && type !== 'ReferenceNotFound')
           log('warn', 'relay: Botpress refused a call', {
             call: `${method} ${path.replace(/^(\/v1\/chat\/\w+\/)(?!get-or-create)[^?]*/, '$1{id}').split('?')[0]}`,
             status: res.status,

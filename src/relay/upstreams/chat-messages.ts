@@ -54,6 +54,9 @@ function listOf(body: unknown): Rec[] {
   return list.filter(isRec).map((m) => (typeof m['id'] === 'number' ? { ...m, id: idOf(m['id']) } : m));
 }
 
+/** How long a failed send waits before looking for its message in the chat's list. */
+const LOOKUP_DELAY_MS = 500;
+
 function codePoints(s: string): number {
   let n = 0;
   for (const _ of s) n++;
@@ -106,6 +109,10 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
       } catch (e) {
         if (signal.aborted || attempt >= 1) throw e;
       }
+      // A moment first: a gateway's 502/504 or a dropped connection can come while the
+      // server is still storing it.
+      await new Promise((resolve) => setTimeout(resolve, LOOKUP_DELAY_MS));
+      if (signal.aborted) throw signal.reason;
       const stored = (await listed(body.chatId, signal))?.find((m) => m['externalId'] === body.externalId);
       if (stored) {
         log('info', 'relay: the chat-messages send failed but the message was stored; not sending it again');
@@ -116,6 +123,7 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
   };
 
   const turns = new TurnMemory();
+  let warnedChatId = false;
 
   /** The chat's messages (GET), or what went wrong: its status, 502 for an unreadable body. */
   const list = async (chatId: string, signal: AbortSignal): Promise<Rec[] | { status: number; headers?: Headers }> => {
@@ -175,7 +183,8 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
       const chatId = await resolve(sender);
       // The seed's GET takes "A UUID v4 string" only: any other id would post, then fail every poll.
       if (!isUuidV4(chatId)) {
-        log('warn', 'relay: resolveChatId must give a UUID v4 (the chat-messages GET takes no other)');
+        if (!warnedChatId) log('warn', 'relay: resolveChatId must give a UUID v4 (the chat-messages GET takes no other)');
+        warnedChatId = true;
         return refuse(500, 'chat_unresolved', 'The relay could not find this conversation.');
       }
       const externalId = `indigo-${uuidV4()}`;
