@@ -24,4 +24,20 @@ describe('createGenerationWatch (the console figure of degraded generations)', (
     watch({ type: 'generation.chunk', data: { generation_id: 2, chunk: 'y', deltas: after(99, 'y') } });
     expect(degraded).toBe(1);
   });
+
+  it('counts a generation whose text never became HTML (its chunks came without deltas), as the widget degrades it', () => {
+    let degraded = 0;
+    const watch = createGenerationWatch(() => degraded++);
+    watch({ type: 'generation.start', data: { generation_id: 7 } });
+    watch({ type: 'generation.chunk', data: { generation_id: 7, chunk: 'Hello' } });
+    watch({ type: 'generation.end', data: { generation_id: 7 } });
+    expect(degraded).toBe(1);
+    // Text that became HTML, and a generation with no text at all: not degraded.
+    watch({ type: 'generation.start', data: { generation_id: 8 } });
+    watch({ type: 'generation.chunk', data: { generation_id: 8, chunk: 'Hi', deltas: ins('<p>Hi</p>') } });
+    watch({ type: 'generation.end', data: { generation_id: 8 } });
+    watch({ type: 'generation.start', data: { generation_id: 9 } });
+    watch({ type: 'generation.end', data: { generation_id: 9 } });
+    expect(degraded).toBe(1);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * Counts degraded generations for the console's relay figures: the relay applies each
  * generation's deltas as the widget would (graphemes, the platform's unit) and reports a
- * generation whose deltas stop applying. Observation only: chunks are forwarded unchanged.
+ * generation whose deltas stop applying, or whose text never became HTML (no deltas). Observation only: chunks are forwarded unchanged.
  */
 import { createLiveText } from '../core/delta/live-text.js';
 import type { DeltaUnit, LiveText } from '../core/delta/types.js';
@@ -13,10 +13,12 @@ export function createGenerationWatch(
   unit: DeltaUnit = 'grapheme',
 ): (chunk: { type?: unknown; data?: unknown; generation_id?: unknown }) => void {
   const live = new Map<string, LiveText | null>();
+  /** Generations that got text (the widget shows a blank one's text plain at its end: degraded too). */
+  const said = new Set<string>();
   return (chunk) => {
     const type = chunk.type;
     if (typeof type !== 'string' || !type.startsWith('generation.')) return;
-    const data = (chunk.data ?? {}) as { generation_id?: unknown; deltas?: unknown };
+    const data = (chunk.data ?? {}) as { generation_id?: unknown; deltas?: unknown; chunk?: unknown };
     // Numbers or strings, in `data` or at the top level (docs/protocol.md: read both places).
     const rawId = chunk.generation_id ?? data.generation_id;
     const id = typeof rawId === 'string' || typeof rawId === 'number' ? String(rawId) : '';
@@ -25,6 +27,7 @@ export function createGenerationWatch(
     } else if (type === 'generation.chunk') {
       const cur = live.get(id);
       if (!cur) return;
+      if (typeof data.chunk === 'string' && data.chunk.trim() !== '') said.add(id);
       try {
         live.set(id, cur.apply(data.deltas ?? []));
       } catch {
@@ -32,7 +35,10 @@ export function createGenerationWatch(
         onDegraded();
       }
     } else if (type === 'generation.end') {
+      const cur = live.get(id);
+      if (cur && said.has(id) && String(cur) === '') onDegraded();
       live.delete(id);
+      said.delete(id);
     }
   };
 }
