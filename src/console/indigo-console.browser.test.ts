@@ -379,6 +379,27 @@ describe('console figures an owner can trust (audit against the seeds)', () => {
   });
 });
 
+describe('console transcript paging that stops short', () => {
+  it('says how many messages it shows of the total when the platform offers no older page', async () => {
+    const el = await openConsole();
+    conversationButton(el, '101').click();
+    (await request('/conversations/101/messages')).answer(page('101', ['m1', 'm2'], null, 5));
+    await waitUntil(() => shown(el).length === 2, 'the page');
+    await settle(el);
+    expect(loadOlderButton(el)).to.equal(null);
+    expect(el.shadowRoot!.querySelector('.paging-note')!.textContent).to.contain('Showing the newest 2 of 5');
+  });
+
+  it('says nothing when every message is shown', async () => {
+    const el = await openConsole();
+    conversationButton(el, '101').click();
+    (await request('/conversations/101/messages')).answer(page('101', ['m1', 'm2']));
+    await waitUntil(() => shown(el).length === 2, 'the page');
+    await settle(el);
+    expect(el.shadowRoot!.querySelector('.paging-note')).to.equal(null);
+  });
+});
+
 describe('console keyboard focus at the end of paging (fourth review)', () => {
   it('"Load older" answering with the last page leaves focus in the transcript', async () => {
     const el = await openConsole();

@@ -469,7 +469,13 @@ export class IndigoConsole extends LitElement {
                       >
                         Load older messages
                       </button>`
-                    : nothing
+                    : typeof this.totalMessages === 'number' && this.messages.length < this.totalMessages
+                      ? // The seed pages back with `before`/`endCursor`/`hasNextPage`; a platform
+                        // paging otherwise ends here: say what is missing, not a whole transcript.
+                        html`<p class="paging-note" role="note">
+                          Showing the newest ${this.messages.length} of ${this.totalMessages}: the platform offered no older page.
+                        </p>`
+                      : nothing
                 }
                 <ol class="transcript" aria-label="Messages, oldest first">
                   ${this.messages.map((m) => this.renderMessage(m))}
