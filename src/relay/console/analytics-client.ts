@@ -4,7 +4,8 @@
  * - `from`/`to` (to exclusive), `limit` <= 365, page through `metadata.next_cursor` until
  *   null (`after` instead of `cursor` for users/unique-daily);
  * - at most 100 requests per 60 s per PAT: requests wait in a queue for a free slot, and a
- *   429 is honoured by waiting its `retry_after` seconds before trying again;
+ *   429 is honoured by waiting its `retry_after` seconds before trying again when that is
+ *   10 s or less, else it is the endpoint's error with its `retryAfter`;
  * - historical days are stable: cached (per endpoint and day) and never fetched again;
  *   only yesterday and today are refetched (the seed does not say in which time zone a day
  *   ends, nor how soon its aggregate closes: a day closed by the relay's UTC clock may
@@ -24,6 +25,9 @@ import {
   type AnalyticsRow,
 } from '../../core/platform/analytics.js';
 import { withDeadline } from '../deadline.js';
+
+/** The longest 429 `retry_after` the client waits out itself, in seconds. */
+const MAX_429_WAIT_S = 10;
 
 /** Per endpoint: two years of days, a few hundred KB at most. */
 export const MAX_CACHED_DAYS = 731;
@@ -122,7 +126,10 @@ export function createAnalyticsClient(options: AnalyticsClientOptions): Analytic
       if (res.status === 429) {
         const ra = Number(body?.['retry_after'] ?? res.headers.get('retry-after'));
         const wait = Number.isFinite(ra) && ra > 0 ? Math.min(ra, 3600) : 60;
-        if (attempt < retries) {
+        // A short wait is waited here; a longer one (the seed's example: 60 s, up to three
+        // times) is told to the owner's page at once ("retry after N s"), not a page that
+        // hangs for minutes.
+        if (attempt < retries && wait <= MAX_429_WAIT_S) {
           await sleep(wait * 1000);
           continue;
         }

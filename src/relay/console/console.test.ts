@@ -576,13 +576,25 @@ describe('Analytics client', () => {
     expect(client.cachedDays).toBe(731);
   });
 
-  it('honours 429 retry_after, then succeeds', async () => {
-    const { make, sleeps } = await platform({ analyticsRateLimit: { max: 1, windowMs: 30_000 } });
+  it('honours a short 429 retry_after, then succeeds', async () => {
+    const { make, sleeps } = await platform({ analyticsRateLimit: { max: 1, windowMs: 8_000 } });
     const client = make();
     await client.daily('errors', isoDay(NOW - DAY_MS), isoDay(NOW));
     const rows = await client.daily('csat', isoDay(NOW - DAY_MS), isoDay(NOW));
     expect(rows).toHaveLength(1);
-    expect(sleeps).toEqual([30_000]);
+    expect(sleeps).toEqual([8_000]);
+  });
+
+  it('a long 429 retry_after (the seed says 60 s) is the endpoint’s error at once, with its retryAfter, not a page that hangs', async () => {
+    const { make, sleeps } = await platform({ analyticsRateLimit: { max: 1, windowMs: 60_000 } });
+    const client = make();
+    await client.daily('errors', isoDay(NOW - DAY_MS), isoDay(NOW));
+    const error = await client.daily('csat', isoDay(NOW - DAY_MS), isoDay(NOW)).then(
+      () => null,
+      (e: AnalyticsError) => [e.status, e.retryAfter],
+    );
+    expect(error).toEqual([429, 60]);
+    expect(sleeps).toEqual([]);
   });
 
   it('queues requests to stay within 100 per 60 s (here 3 per 60 s)', async () => {
