@@ -1,6 +1,7 @@
 import { exactOrigin, wholeNumber } from './config-error.js';
 import { DEFAULT_LIMITS, DEFAULT_RELAY_LIMITS, mediaOriginOf, RelayConfigError, type RelayConfig, type RelayLimits } from './handler.js';
 import { botpressFromEnv, chatMessagesFromEnv, upstreamName } from './upstreams/env.js';
+import { DELTA_UNITS, isDeltaUnit } from '../core/delta/types.js';
 
 /** Env variable -> limit. Documented in README.md; keep the two in step. */
 export const ENV_LIMITS: Readonly<Record<string, keyof RelayLimits>> = Object.freeze({
@@ -64,6 +65,11 @@ export function relayConfigFromEnv(env: Record<string, string | undefined>): Rel
   const basePath = get('RELAY_BASE_PATH');
   if (basePath !== undefined && !/^\/?[A-Za-z0-9._~!$&'()*+,;=@%/-]*$/.test(basePath))
     throw new RelayConfigError('RELAY_BASE_PATH must be a path such as /api/chat (no scheme, host, query or spaces).');
+  const unit = get('RELAY_DELTA_UNIT')?.toLowerCase();
+  if (unit !== undefined) {
+    if (!isDeltaUnit(unit)) throw new RelayConfigError(`RELAY_DELTA_UNIT must be one of ${DELTA_UNITS.join(', ')}.`);
+    config.deltaUnit = unit;
+  }
   const self = get('RELAY_SELF_ORIGIN');
   if (self !== undefined) config.selfOrigin = exactOrigin('RELAY_SELF_ORIGIN', self);
   const feedback = feedbackFromEnv(get);

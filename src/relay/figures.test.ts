@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRelay } from './handler.js';
+import { relayConfigFromEnv } from './env.js';
 import { createRelayMiddleware } from './node.js';
 import { BASE, ORIGIN, PAT, fakeUpstream, frame } from './fake-platform.test-helper.js';
 
@@ -91,5 +92,53 @@ describe('relay figures', () => {
     expect(f.firstChunkMs.count).toBe(2);
     expect(f.firstChunkMs.p50).toBeGreaterThanOrEqual(0);
     expect(f.degradedGenerations).toBe(1);
+  });
+
+  it('applies deltas in the platform unit the owner set (RELAY_DELTA_UNIT), as the widget with that delta-unit does', async () => {
+    // "👍" is 2 UTF-16 units and 1 grapheme: a move of 5 after "<p>👍" is its end in utf16, past it in graphemes.
+    const emoji = [
+      { type: 'processing.start' },
+      { type: 'generation.start', data: { generation_id: 3 } },
+      { type: 'generation.chunk', data: { chunk: '👍', deltas: [{ command: 'ins', value: '<p>👍</p>' }], generation_id: 3 } },
+      {
+        type: 'generation.chunk',
+        data: {
+          chunk: '!',
+          deltas: [
+            { command: 'mov', value: 5 },
+            { command: 'ins', value: '!' },
+            { command: 'mov', value: 4 },
+          ],
+          generation_id: 3,
+        },
+      },
+      { type: 'generation.end', data: { generation_id: 3 } },
+      { type: 'processing.end' },
+    ];
+    const degraded = async (env: Record<string, string>) => {
+      const relay = createRelay({
+        ...relayConfigFromEnv({ INDIGO_PAT: PAT, INDIGO_PROJECT_TOKEN: 'p', RELAY_SECRET: 's', ...env }),
+        allowedOrigins: [ORIGIN],
+        fetch: fakeUpstream(() => ({ body: [frame(emoji, 'sse')] })).fetch,
+        log: () => {},
+      });
+      const request = (path: string, body: unknown) =>
+        relay(
+          new Request(`https://relay.test/api/chat${path}`, {
+            method: 'POST',
+            headers: { origin: ORIGIN, 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          }),
+          { ip: '10.0.0.1' },
+        );
+      const { sender } = (await (await request('/session', {})).json()) as { sender: string };
+      await (await request('', { sender, data: { type: 'text', text: 'hi' } })).text();
+      return relay.figures.snapshot().degradedGenerations;
+    };
+    expect(await degraded({ RELAY_DELTA_UNIT: 'utf16' })).toBe(0);
+    expect(await degraded({})).toBe(1); // graphemes: the move goes past the end
+    expect(() => relayConfigFromEnv({ INDIGO_PAT: PAT, INDIGO_PROJECT_TOKEN: 'p', RELAY_DELTA_UNIT: 'bytes' })).toThrow(
+      'RELAY_DELTA_UNIT must be one of grapheme, codepoint, utf16.',
+    );
   });
 });

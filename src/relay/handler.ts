@@ -1,3 +1,4 @@
+import type { DeltaUnit } from '../core/delta/types.js';
 import type { OutgoingData } from '../core/protocol/types.js';
 import { createRedactor, redactFields } from './redact.js';
 import { createSenderSigner, parseSecrets, randomSecret } from './sender.js';
@@ -76,6 +77,11 @@ export interface RelayConfig {
   pat?: string;
   /** indigo.ai only: default `web`. */
   source?: string;
+  /**
+   * The unit of the platform's generation deltas, as the widget's `delta-unit` (default
+   * `grapheme`): the console's count of degraded generations applies them alike.
+   */
+  deltaUnit?: DeltaUnit;
   /**
    * HMAC key(s) for sender ids: a string (a comma-separated list is split) or a list. The
    * first signs, all verify (rotation). Absent: the relay refuses to start, unless
@@ -509,7 +515,7 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
             obs?.streamFinished?.(outcome);
           },
           ...(config.shutdownSignal ? { shutdownSignal: config.shutdownSignal } : {}),
-          onChunk: createGenerationWatch(() => figures.degraded()),
+          onChunk: createGenerationWatch(() => figures.degraded(), config.deltaUnit),
           ...(upstreamSpec.platformChunks ? { platformChunks: true } : {}),
           ...(obs?.chunkForwarded ? { onForwarded: (seconds: number) => obs.chunkForwarded?.(seconds) } : {}),
         },

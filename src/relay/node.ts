@@ -662,7 +662,8 @@ repository, Configuration):
               MOCK_SEED (the built-in mocks)
   security    RELAY_SECRET, ALLOWED_ORIGINS, RELAY_MEDIA_ORIGINS, RELAY_SELF_ORIGIN,
               RELAY_TRUST_PROXY
-  relay       RELAY_BASE_PATH, RELAY_SOURCE and RELAY_* limits and timeouts
+  relay       RELAY_BASE_PATH, RELAY_SOURCE, RELAY_DELTA_UNIT and RELAY_* limits and
+              timeouts
   operations  PORT, HOST, REDIS_URL, RELAY_REDIS_PREFIX, RELAY_METRICS,
               RELAY_METRICS_PORT, RELAY_DRAIN_MS, LOG_LEVEL
   feedback    RELAY_DATA_DIR, RELAY_FEEDBACK_DAYS, FEEDBACK_WEBHOOK_URL
