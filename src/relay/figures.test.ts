@@ -13,24 +13,19 @@ afterEach(async () => {
   }
 });
 
-const GOOD = [
+/** An answer of one generation: `text` inserted as `html`, then "!" edited in with `deltas`. */
+const generation = (id: number, text: string, html: string, deltas: { command: string; value: number | string }[]) => [
   { type: 'processing.start' },
-  { type: 'generation.start', data: { generation_id: 1 } },
-  { type: 'generation.chunk', data: { chunk: 'Hi', deltas: [{ command: 'ins', value: '<p>Hi</p>' }], generation_id: 1 } },
-  {
-    type: 'generation.chunk',
-    data: {
-      chunk: '!',
-      deltas: [
-        { command: 'mov', value: 5 },
-        { command: 'ins', value: '!' },
-      ],
-      generation_id: 1,
-    },
-  },
-  { type: 'generation.end', data: { generation_id: 1 } },
+  { type: 'generation.start', data: { generation_id: id } },
+  { type: 'generation.chunk', data: { chunk: text, deltas: [{ command: 'ins', value: html }], generation_id: id } },
+  { type: 'generation.chunk', data: { chunk: '!', deltas, generation_id: id } },
+  { type: 'generation.end', data: { generation_id: id } },
   { type: 'processing.end' },
 ];
+const GOOD = generation(1, 'Hi', '<p>Hi</p>', [
+  { command: 'mov', value: 5 },
+  { command: 'ins', value: '!' },
+]);
 const BAD = [
   { type: 'processing.start' },
   { type: 'generation.start', data: { generation_id: 2 } },
@@ -96,25 +91,11 @@ describe('relay figures', () => {
 
   it('applies deltas in the platform unit the owner set (RELAY_DELTA_UNIT), as the widget with that delta-unit does', async () => {
     // "👍" is 2 UTF-16 units and 1 grapheme: a move of 5 after "<p>👍" is its end in utf16, past it in graphemes.
-    const emoji = [
-      { type: 'processing.start' },
-      { type: 'generation.start', data: { generation_id: 3 } },
-      { type: 'generation.chunk', data: { chunk: '👍', deltas: [{ command: 'ins', value: '<p>👍</p>' }], generation_id: 3 } },
-      {
-        type: 'generation.chunk',
-        data: {
-          chunk: '!',
-          deltas: [
-            { command: 'mov', value: 5 },
-            { command: 'ins', value: '!' },
-            { command: 'mov', value: 4 },
-          ],
-          generation_id: 3,
-        },
-      },
-      { type: 'generation.end', data: { generation_id: 3 } },
-      { type: 'processing.end' },
-    ];
+    const emoji = generation(3, '👍', '<p>👍</p>', [
+      { command: 'mov', value: 5 },
+      { command: 'ins', value: '!' },
+      { command: 'mov', value: 4 },
+    ]);
     const degraded = async (env: Record<string, string>) => {
       const relay = createRelay({
         ...relayConfigFromEnv({ INDIGO_PAT: PAT, INDIGO_PROJECT_TOKEN: 'p', RELAY_SECRET: 's', ...env }),
