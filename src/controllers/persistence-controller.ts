@@ -130,6 +130,8 @@ export class PersistenceController implements ReactiveController {
   #removed = false;
   /** Saves are waiting for the stored format to arrive. */
   #arrival: Promise<void> | null = null;
+  /** A save waits for the stored format (cleared by the write it was waiting for). */
+  #waiting = false;
 
   readonly #onOtherTab: (saved: SavedState) => void;
 
@@ -366,6 +368,7 @@ export class PersistenceController implements ReactiveController {
       if (own) this.#await();
       return;
     }
+    this.#waiting = false;
     const snapshot = this.#snapshot();
     // Quota exceeded or storage disabled: keep going in memory.
     const write = (key: string, value: () => string): void => {
@@ -387,7 +390,10 @@ export class PersistenceController implements ReactiveController {
    * started) fetches it at once; an open panel with nothing in it yet, at idle.
    */
   #await(): void {
-    const fetch = () => void (this.#arrival ??= persistCodec.load().then(this.#arrived, (e: unknown) => this.#fail(e)));
+    this.#waiting = true;
+    // Only while a save still waits: idle time can come after the code arrived and wrote
+    // (a loaded machine), and a second write of the same state is work for nothing.
+    const fetch = () => void (this.#waiting && (this.#arrival ??= persistCodec.load().then(this.#arrived, (e: unknown) => this.#fail(e))));
     if (this.#snapshot().transcript.messages.length > 0) fetch();
     else (globalThis.requestIdleCallback ?? setTimeout)(fetch);
   }

@@ -135,6 +135,48 @@ describe('persistence with its code loaded on demand', () => {
     el.remove();
   });
 
+  it('writes once, too, when the browser is idle only after the code arrived (a loaded machine)', async () => {
+    const r = relays.relay().queue(welcomeChunks('Hello there'));
+    const id = `save-late-idle-${++n}`;
+    const key = storageKey(r.path, id);
+    const gate = held();
+    lazyTesting.override('persistence', gate.importer);
+    // Idle time comes late: the callbacks asked for run only after the code is here.
+    const idle: (() => void)[] = [];
+    const ric = globalThis.requestIdleCallback; // WebKit has none: setTimeout is used there
+    const restoreIdle = () =>
+      ric ? (globalThis.requestIdleCallback = ric) : delete (globalThis as { requestIdleCallback?: unknown }).requestIdleCallback;
+    globalThis.requestIdleCallback = (cb: IdleRequestCallback) => idle.push(() => cb({ didTimeout: false, timeRemaining: () => 50 }));
+    const writes: string[] = [];
+    const proto = Storage.prototype;
+    const setItem = Object.getOwnPropertyDescriptor(proto, 'setItem')!;
+    try {
+      const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${id}></indigo-chat>`);
+      $<HTMLButtonElement>(el, '[part~="launcher"]')!.click();
+      await waitUntil(() => botMessages(el).length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
+      el.send('first');
+      await waitUntil(() => botMessages(el).length === 2 && el.conversation.transcript.status === 'idle', 'answer');
+      expect(idle.length).to.be.greaterThan(0); // saves asked for with the panel still empty
+      Object.defineProperty(proto, 'setItem', {
+        ...setItem,
+        value(this: Storage, k: string, v: string) {
+          if (k === key) writes.push(v);
+          (setItem.value as (this: Storage, k: string, v: string) => void).call(this, k, v);
+        },
+      });
+      gate.release();
+      await waitUntil(() => writes.length > 0, 'written when the code arrived');
+      restoreIdle();
+      for (const run of idle.splice(0)) run();
+      await aTimeout(50);
+      expect(writes).to.have.length(1);
+      el.remove();
+    } finally {
+      restoreIdle();
+      Object.defineProperty(proto, 'setItem', setItem);
+    }
+  });
+
   it('keeps the saved conversation intact and says so when its code fails to load', async () => {
     const r = relays.relay().queue(welcomeChunks('Old one'), welcomeChunks('New one'));
     const id = `fail-${++n}`;
