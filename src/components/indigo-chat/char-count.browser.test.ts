@@ -24,6 +24,10 @@ async function opened(lang = 'en', announce: Record<string, unknown> = {}, stora
     html`<indigo-chat relay=${r.path} id=${`count-${++n}`} mode="inline" lang=${lang} storage=${storage}></indigo-chat>`,
   );
   await until(() => r.sent.length === 1 && el.conversation.transcript.status === 'idle', 'welcome');
+  // The element takes in the finished welcome at its next render: were the paste's focus
+  // already in the chat then, the welcome would be said (the visitor is there) after the
+  // count, in its place in the live region (seen on a loaded machine).
+  await el.updateComplete;
   return { el, r };
 }
 
