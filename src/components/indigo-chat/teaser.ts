@@ -12,7 +12,7 @@ import { sanitizerStatus } from '../../html/sanitize.js';
 import { answerPart, isCopyable } from './answer-part.js';
 import { closeIcon } from './icons.js';
 import { dayKey } from './time-format.js';
-import { teaserKey } from '../../controllers/storage.js';
+import { pickStorage, teaserKey } from '../../controllers/storage.js';
 import type { TeaserHost } from './teaser-controller.js';
 import { teaserStrings } from './teaser-strings.js';
 
@@ -65,22 +65,12 @@ export class Teaser {
     return teaserKey(this.#host.relay, this.#host.id);
   }
 
-  #store(): Storage | null {
-    try {
-      if (this.#host.storage === 'local') return localStorage;
-      if (this.#host.storage === 'session') return sessionStorage;
-    } catch {
-      // storage blocked (privacy settings): memory only
-    }
-    return null;
-  }
-
   #shownToday(): boolean {
     const today = dayKey(Date.now());
     // Either note: a day stored earlier (yesterday's dismissal) must not hide this page's.
     if (memory.get(this.#key) === today) return true;
     try {
-      return this.#store()?.getItem(this.#key) === today;
+      return pickStorage(this.#host.storage)?.getItem(this.#key) === today;
     } catch {
       return false;
     }
@@ -95,7 +85,7 @@ export class Teaser {
   #persist(): void {
     const today = dayKey(Date.now());
     try {
-      this.#store()?.setItem(this.#key, today);
+      pickStorage(this.#host.storage)?.setItem(this.#key, today);
     } catch {
       // quota or blocked: the in-memory note still stops a repeat on this page
     }
