@@ -17,6 +17,16 @@ export interface ChatMessagesMockOptions {
   /** A repeated `externalId` in a chat gets the message already stored (not in the seed). Default false. */
   dedupeExternalId?: boolean;
   /**
+   * How `content`'s 4,000 are counted: code points (default, as the relay counts) or UTF-16
+   * units (a server validating with `.length`; the seed gives no unit).
+   */
+  contentUnit?: 'codepoint' | 'utf16';
+  /**
+   * Who the answers come from. Default `{ role: 'assistant', senderId: null }`; the seed lists
+   * no role values, and human agents may well answer as `user` with their own sender id.
+   */
+  answerAs?: { role: 'user' | 'assistant'; senderId: string | null };
+  /**
    * Test hook: answer a request with this status instead; with `after`, once the request was
    * carried out (a server that stored the message, then failed).
    */
@@ -94,8 +104,7 @@ export function createChatMessagesMock(options: ChatMessagesMockOptions = {}): C
         content,
         rawContent: content,
         externalId: null,
-        role: 'assistant',
-        senderId: null,
+        ...(options.answerAs ?? { role: 'assistant', senderId: null }),
       });
     if (!realtime) return parts.forEach(post);
     let delay = 0;
@@ -122,7 +131,8 @@ export function createChatMessagesMock(options: ChatMessagesMockOptions = {}): C
     if (!('chatThreadId' in b) || (chatThreadId !== null && (typeof chatThreadId !== 'string' || !UUID.test(chatThreadId))))
       return problem(400, 'chatThreadId must be a UUID or null.');
     if (typeof content !== 'string') return problem(400, 'content must be a string.');
-    if ([...content].length > 4000) return problem(400, 'content must be at most 4000 characters.');
+    if ((options.contentUnit === 'utf16' ? content.length : [...content].length) > 4000)
+      return problem(400, 'content must be at most 4000 characters.');
     if (
       !('externalId' in b) ||
       (externalId !== null && (typeof externalId !== 'string' || externalId.length < 3 || externalId.length > 250))

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseChunk } from '../../core/protocol/parse.js';
 import { createChatMessagesMock, type ChatMessagesMockOptions } from '../../mock-platform/chat-messages/index.js';
 import { chatMessagesUpstream } from './chat-messages.js';
@@ -109,6 +109,55 @@ describe('chat-messages adapter against the chat-messages mock', () => {
     expect(t.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     expect(t.mock.messages.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['hello']);
     expect(t.lines.join('\n')).toContain('the message was stored; not sending it again');
+  });
+
+  it('a visitor who leaves while a failed send waits to look for its message stops it at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const t = setup({ fault: ({ method }) => (method === 'POST' ? { status: 503 } : undefined) });
+      const abort = new AbortController();
+      let outcome = 'pending';
+      void t.send({ type: 'text', text: 'hello' }, abort.signal).then(
+        () => (outcome = 'answered'),
+        () => (outcome = 'stopped'),
+      );
+      const ticks = async (n: number, until = () => false) => {
+        for (let i = 0; i < n && !until(); i++) await new Promise((r) => setImmediate(r));
+      };
+      // The POST failed and the 0.5 s wait has begun (a timer that never elapses here).
+      await ticks(1000, () => vi.getTimerCount() > 0);
+      expect(vi.getTimerCount()).toBe(1);
+      expect(t.requests.map((r) => r.method)).toEqual(['POST']);
+      abort.abort();
+      await ticks(20);
+      expect(outcome).toBe('stopped');
+      expect(t.requests.map((r) => r.method)).toEqual(['POST']); // no lookup, no second POST
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a server counting UTF-16 units that refuses a long emoji message: told as too long, not as a refusal', async () => {
+    const t = setup({ contentUnit: 'utf16' });
+    const answer = await t.send({ type: 'text', text: '😀'.repeat(2001) }); // 2,001 characters, 4,002 units
+    expect(isRefusal(answer) && answer.refused).toMatchObject({ status: 413, code: 'message_too_large' });
+    // Any other 400 stays the platform's.
+    const other = await setup({ contentUnit: 'utf16' }, { resolveChatId: () => '3f0b5f8e-2c1d-4a8e-9b7f-6a5c4d3e2f10' }).send({
+      type: 'text',
+      text: 'short',
+    });
+    expect(isRefusal(other)).toBe(false);
+  });
+
+  it('answers from a human agent posting as `user` under its own sender id are shown', async () => {
+    const AGENT = '9d2c7a10-5b3e-4f6a-8c1d-2e3f4a5b6c7d';
+    const t = setup({ answerAs: { role: 'user', senderId: AGENT } });
+    const chunks = await chunksOf(await t.send({ type: 'text', text: 'What about returns?' }));
+    expect(chunks.filter((c) => c.type === 'text')).toHaveLength(3);
+    // The visitor's own message (this relay's sender id) is never shown back as an answer.
+    const next = await chunksOf(await t.send({ type: 'text', text: 'hours' }));
+    const texts = next.filter((c) => c.type === 'text').map((c) => (c['data'] as { text: string }).text);
+    expect(texts).toEqual(['<p>We are open Monday to Friday, 9 to 19.<br>Saturday 10 to 13.</p>']);
   });
 
   it('a resolveChatId that gives another UUID version is refused before anything is posted', async () => {

@@ -1,5 +1,5 @@
 import { RelayConfigError, httpBase } from '../config-error.js';
-import { pollingAnswer, type PollItem, type PollResult, type PollTiming } from './polling.js';
+import { defaultSleep, pollingAnswer, type PollItem, type PollResult, type PollTiming } from './polling.js';
 import { refuse, type UpstreamContext, type UpstreamMessage, type UpstreamSpec } from './types.js';
 import { TurnMemory, botMessagesOfTurn, type Turn } from './turn-memory.js';
 import { isUuidV4, stableUuidV4, uuidV4 } from './uuid.js';
@@ -111,9 +111,11 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
       }
       // A moment first: a gateway's 502/504 or a dropped connection can come while the
       // server is still storing it.
-      await new Promise((resolve) => setTimeout(resolve, LOOKUP_DELAY_MS));
-      if (signal.aborted) throw signal.reason;
+      // The visitor gone meanwhile (a closed tab, Stop): nothing more, at once.
+      await defaultSleep(LOOKUP_DELAY_MS, signal);
+      signal.throwIfAborted();
       const stored = (await listed(body.chatId, signal))?.find((m) => m['externalId'] === body.externalId);
+      signal.throwIfAborted();
       if (stored) {
         log('info', 'relay: the chat-messages send failed but the message was stored; not sending it again');
         return Response.json(stored);
@@ -143,6 +145,14 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
     return Array.isArray(got) ? got : undefined;
   };
 
+  /**
+   * The visitor's own messages: those posted with this relay's sender id. The seed lists no
+   * role values, and its senders include "agents, squads, users or external users": a human
+   * agent answering as `user` is still an answer. A message without a sender id goes by role.
+   */
+  const isVisitor = (m: Rec): boolean =>
+    typeof m['senderId'] === 'string' ? m['senderId'].toLowerCase() === settings.senderId.toLowerCase() : m['role'] === USER_ROLE;
+
   const poll =
     (chatId: string, turn: Turn) =>
     async (signal: AbortSignal): Promise<PollResult> => {
@@ -158,12 +168,7 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
         mine >= 0 ? all.slice(mine + 1) : all.filter((x) => Number.isFinite(x.at) && x.at >= after.at && x.m['id'] !== after.id);
       const items: PollItem[] = [];
       const listed = later.map((x) => x.m);
-      for (const { message: m, carried } of botMessagesOfTurn(
-        listed,
-        turn.current,
-        (x) => x['id'],
-        (x) => x['role'] === USER_ROLE,
-      )) {
+      for (const { message: m, carried } of botMessagesOfTurn(listed, turn.current, (x) => x['id'], isVisitor)) {
         if (typeof m['id'] !== 'string' || skip.has(m['id'])) continue;
         const content = typeof m['content'] === 'string' ? m['content'] : '';
         const html = plainTextToHtml(content);
@@ -189,6 +194,16 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
       }
       const externalId = `indigo-${uuidV4()}`;
       const res = await post({ chatId, chatThreadId: null, content, externalId, senderId: settings.senderId, role: USER_ROLE }, signal);
+      // The seed gives the 4,000 no unit: a server counting UTF-16 units refuses what the
+      // relay let through (emoji count twice there). Said as too long, not as a refusal.
+      if (res.status === 400 && content.length > CHAT_MESSAGES_MAX_CONTENT) {
+        res.body?.cancel().catch(() => {});
+        return refuse(
+          413,
+          'message_too_large',
+          `Messages can be at most ${CHAT_MESSAGES_MAX_CONTENT} characters here; emoji count as two.`,
+        );
+      }
       if (res.status < 200 || res.status > 299) return res;
       let created: unknown;
       try {
