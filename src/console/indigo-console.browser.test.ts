@@ -116,6 +116,8 @@ describe('owner console transcript', () => {
     expect(shown(el)).to.deep.equal(['b1', 'b2']);
     expect(el.shadowRoot!.querySelector('#transcript-title')!.textContent).to.contain('(2 messages)');
     expect(loadOlderButton(el)).to.equal(null);
+    // The platform's times (no zone in the seed: UTC) say which clock they are.
+    expect(el.shadowRoot!.querySelector('.transcript .who')!.textContent).to.equal('Visitor · 2026-01-02 10:00:00 UTC');
   });
 
   it('the count of the conversation shown before is not kept beside the next one while it loads', async () => {
@@ -268,6 +270,38 @@ describe('owner console conversation list', () => {
     // Newer goes back to the first page in one step.
     listButton(el, 'Newer').click();
     await request('/conversations');
+  });
+});
+
+describe('owner console pager on a platform that repeats itself', () => {
+  const older = (el: IndigoConsole) =>
+    [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('.pager button')].find((b) => b.textContent.includes('Older'))!;
+
+  it('"Older" stays off when a page says there is more but gives no cursor, or the one it came from', async () => {
+    const el = await openConsole('c1');
+    older(el).click();
+    (await request('/conversations?after=c1')).answer({
+      edges: [{ node: { conversationId: '100' } }],
+      pageInfo: { endCursor: 'c1', hasNextPage: true },
+      totalCount: 3,
+    });
+    await waitUntil(() => el.shadowRoot!.querySelector('.pager span')!.textContent === 'Page 2', 'page 2');
+    await settle(el);
+    expect(older(el).getAttribute('aria-disabled')).to.equal('true');
+    older(el).click();
+    await settle(el);
+    expect(held.filter((h) => h.url.startsWith(`${API}/conversations?`))).to.have.length(1);
+
+    const again = await openConsole('c1');
+    older(again).click();
+    (await request('/conversations?after=c1')).answer({
+      edges: [{ node: { conversationId: '100' } }],
+      pageInfo: { endCursor: null, hasNextPage: true },
+      totalCount: 3,
+    });
+    await waitUntil(() => again.shadowRoot!.querySelector('.pager span')!.textContent === 'Page 2', 'page 2');
+    await settle(again);
+    expect(older(again).getAttribute('aria-disabled')).to.equal('true');
   });
 });
 

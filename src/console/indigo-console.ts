@@ -51,6 +51,14 @@ const TABS: readonly [Tab, string][] = [
 
 const COLORS = { a: '#3a2ecc', b: '#0f8b8d', up: '#1a7f37', down: '#c62828', c: '#b35c00' };
 const noop = () => {};
+/**
+ * A platform time as shown: the seed's `insertedAt` carries no zone and is UTC (its example
+ * matches the message's epoch `timestamp`), so it says so; one with a zone stays as written.
+ */
+const shownTime = (at: string): string => {
+  const t = at.replace('T', ' ');
+  return /(Z|[+-]\d\d:?\d\d)$/i.test(at) ? t : `${t} UTC`;
+};
 
 export class IndigoConsole extends LitElement {
   static override get styles(): CSSResultGroup {
@@ -293,7 +301,7 @@ export class IndigoConsole extends LitElement {
         }}
       >
         <label
-          >From
+          >From (UTC)
           <input
             type="date"
             name="from"
@@ -302,7 +310,7 @@ export class IndigoConsole extends LitElement {
             @change=${(e: Event) => (this.from = (e.target as HTMLInputElement).value)}
         /></label>
         <label
-          >To (included)
+          >To (included, UTC)
           <input
             type="date"
             name="until"
@@ -358,7 +366,7 @@ export class IndigoConsole extends LitElement {
   }
 
   private renderMessage(m: MessageNode): TemplateResult {
-    const time = m.insertedAt.replace('T', ' ');
+    const time = shownTime(m.insertedAt);
     if (m.sender) {
       const c = (m.content ?? {}) as { text?: unknown; hidden?: unknown };
       const text = typeof c.text === 'string' ? c.text : '';
@@ -393,6 +401,10 @@ export class IndigoConsole extends LitElement {
     const c = this.conversations;
     const after = this.cursors.at(-1) ?? null;
     const q = (format: string) => `format=${format}${after ? `&after=${encodeURIComponent(after)}` : ''}`;
+    // Older only with a cursor not met before: without one (or with one again) it showed the
+    // same page once more, counted as the next.
+    const next = c?.pageInfo.hasNextPage ? c.pageInfo.endCursor : null;
+    const olderCursor = next && !this.cursors.includes(next) ? next : null;
     return html`<div class="split">
       <section class="box" aria-labelledby="conv-title">
         <h3 id="conv-title">Conversations ${c ? html`<small>(${c.totalCount})</small>` : nothing}</h3>
@@ -407,7 +419,7 @@ export class IndigoConsole extends LitElement {
                           aria-current=${this.openId === node.conversationId ? 'true' : 'false'}
                           @click=${() => this.openConversation(node.conversationId)}
                         >
-                          #${node.conversationId}<small>${node.insertedAt?.replace('T', ' ') ?? ''}</small>
+                          #${node.conversationId}<small>${node.insertedAt ? shownTime(node.insertedAt) : ''}</small>
                         </button>
                       </li>`,
                   )}
@@ -425,8 +437,8 @@ export class IndigoConsole extends LitElement {
                   <button
                     class="btn secondary"
                     type="button"
-                    aria-disabled=${this.loadingList || !c.pageInfo.hasNextPage ? 'true' : nothing}
-                    @click=${() => c.pageInfo.hasNextPage && this.pageList([...this.cursors, c.pageInfo.endCursor])}
+                    aria-disabled=${this.loadingList || !olderCursor ? 'true' : nothing}
+                    @click=${() => olderCursor && this.pageList([...this.cursors, olderCursor])}
                   >
                     Older
                   </button>

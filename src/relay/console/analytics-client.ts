@@ -143,7 +143,13 @@ export function createAnalyticsClient(options: AnalyticsClientOptions): Analytic
       const data = body?.['data'];
       const meta = body?.['metadata'] as { next_cursor?: unknown } | undefined;
       if (!Array.isArray(data) || !meta) throw new AnalyticsError(res.status, 'The analytics API sent an unexpected body.');
-      const rows = data.filter((r): r is AnalyticsRow => !!r && typeof r === 'object' && typeof (r as AnalyticsRow).date === 'string');
+      // A day as `YYYY-MM-DD`; a timestamp (`2026-06-01T00:00:00Z`, or with the platform's
+      // offset) is read as its day: the seed shows no row, and an unmatched date was a zero.
+      const rows = data.flatMap((r: unknown) => {
+        const date = (r as AnalyticsRow | null)?.date;
+        const day = typeof date === 'string' ? /^\d{4}-\d{2}-\d{2}(?=$|[T ])/.exec(date)?.[0] : undefined;
+        return day && typeof r === 'object' ? [{ ...(r as AnalyticsRow), date: day }] : [];
+      });
       if (rows.length < data.length) throw new AnalyticsError(502, 'The analytics API sent rows without a date.');
       return { data: rows, next: typeof meta.next_cursor === 'string' ? meta.next_cursor : null };
     }
@@ -153,6 +159,7 @@ export function createAnalyticsClient(options: AnalyticsClientOptions): Analytic
     const path = options.paths[endpoint].replace('{project_id}', encodeURIComponent(options.projectId));
     const rows: AnalyticsRow[] = [];
     let cursor: string | null = null;
+    const cursors = new Set<string>();
     for (let page = 0; page < 1000; page++) {
       const url = new URL(`${base}${path}`);
       url.searchParams.set('from', from);
@@ -167,6 +174,9 @@ export function createAnalyticsClient(options: AnalyticsClientOptions): Analytic
           throw new AnalyticsError(502, `The analytics API's rows lack the expected fields (${fields.join(', ')}).`);
         return rows;
       }
+      // The same cursor again would page forever (and spend the PAT's shared allowance).
+      if (cursors.has(next)) throw new AnalyticsError(502, 'The analytics API repeated a page cursor; stopped paging.');
+      cursors.add(next);
       cursor = next;
     }
     throw new AnalyticsError(0, 'The analytics API kept paging; stopped after 1000 pages.');

@@ -292,6 +292,40 @@ describe('console API bounds', () => {
     ]);
   });
 
+  it('a platform that gives the same page cursor again is not paged until the cap: each message once', async () => {
+    const calls: unknown[] = [];
+    const graphql = {
+      request: async (_doc: unknown, vars: Record<string, unknown>) => {
+        calls.push(vars);
+        return {
+          messages: {
+            edges: Array.from({ length: 100 }, (_, i) => ({
+              node: {
+                id: String(i + 1),
+                content: { text: 'x' },
+                sender: null,
+                insertedAt: '2026-11-01T00:00:00Z',
+                conversationId: '7',
+                feedback: null,
+              },
+            })),
+            pageInfo: { hasNextPage: true, endCursor: 'c2FtZQ' },
+          },
+        };
+      },
+    } as unknown as GraphqlClient;
+    const get = await signedIn(bareHandler(graphql));
+    const res = (await get('/conversations/7/export?format=jsonl'))!;
+    expect(res.status).toBe(200);
+    const ids = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { id: string }).id);
+    expect(ids).toHaveLength(100);
+    expect(new Set(ids).size).toBe(100);
+    expect(calls.length).toBeLessThanOrEqual(2);
+  });
+
   it('a whole export says nothing of a cut', async () => {
     const graphql = createGraphqlClient({
       endpoint: 'https://platform.test/graphql',
@@ -560,6 +594,36 @@ describe('Analytics client', () => {
     // The seed's own shapes pass: a CSAT day without responses (avg_score null), an empty range.
     expect(await client([{ date: range[0], total: 0, avg_score: null }]).daily('csat', ...range)).toHaveLength(2);
     expect(await client([]).daily('csat', ...range)).toHaveLength(2);
+  });
+
+  it('rows dated with a timestamp count on their day; a cursor given twice stops paging with an error', async () => {
+    const range = [isoDay(NOW - 2 * DAY_MS), isoDay(NOW)] as const;
+    let requests = 0;
+    const client = (page: (n: number) => { data: unknown[]; next: string | null }) =>
+      createAnalyticsClient({
+        base: 'https://platform.test',
+        projectId: '39',
+        pat: 'pat-x',
+        paths: DEFAULT_ANALYTICS_PATHS,
+        now: () => NOW,
+        fetch: async () => {
+          const { data, next } = page(requests++);
+          return Response.json({ data, metadata: { next_cursor: next, total_count: data.length } });
+        },
+      });
+    const stamped = await client(() => ({
+      data: [
+        { date: `${range[0]}T00:00:00Z`, chats: 4 },
+        { date: `${isoDay(NOW - DAY_MS)}T00:00:00+10:00`, chats: 3 },
+      ],
+      next: null,
+    })).daily('chats', ...range);
+    expect(stamped.map((r) => r['chats'])).toEqual([4, 3]);
+    expect(stamped.map((r) => r.date)).toEqual([range[0], isoDay(NOW - DAY_MS)]);
+    requests = 0;
+    const looping = client(() => ({ data: [{ date: range[0], chats: 1 }], next: 'c2FtZQ' }));
+    await expect(looping.daily('chats', ...range)).rejects.toMatchObject({ status: 502, message: expect.stringContaining('repeated') });
+    expect(requests).toBe(2);
   });
 
   it('keeps the cache bounded (least recently fetched days go first) and still answers whole ranges', async () => {

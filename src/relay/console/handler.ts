@@ -151,14 +151,21 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
    */
   const allMessages = async (id: string, max = MAX_EXPORT_MESSAGES): Promise<{ nodes: MessageNode[]; cut: boolean }> => {
     const out: MessageNode[] = [];
+    const ids = new Set<string>();
+    const cursors = new Set<string>();
     let before: string | null = null;
     let more = false;
     while (out.length < max) {
       const page = await messagesPage(id, before, 100);
-      out.push(...page.messages.edges.map((e) => e.node));
-      more = page.messages.pageInfo.hasNextPage && !!page.messages.pageInfo.endCursor;
+      const fresh = page.messages.edges.map((e) => e.node).filter((m) => !ids.has(m.id) && ids.add(m.id));
+      out.push(...fresh);
+      const next = page.messages.pageInfo.endCursor;
+      // A platform that gives the same cursor (or the same messages) again would be paged
+      // until the cap, the file full of copies: what it gave once is the whole.
+      more = page.messages.pageInfo.hasNextPage && !!next && !cursors.has(next) && fresh.length > 0;
       if (!more) break;
-      before = page.messages.pageInfo.endCursor;
+      cursors.add(next!);
+      before = next;
     }
     return { nodes: out.slice(0, max).reverse(), cut: more || out.length > max }; // chronological in a file
   };
