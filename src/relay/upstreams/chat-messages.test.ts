@@ -274,4 +274,23 @@ describe('chat-messages adapter against the chat-messages mock', () => {
     );
     expect(chunks.map((c) => parseChunk(c).type)).toEqual(['processing.start', 'text', 'text', 'text', 'processing.end']);
   });
+
+  it('a receipt without a body and a failed lookup still shows the answer (from the time of the send)', async () => {
+    const mock = createChatMessagesMock({ apiKey: KEY, realtime: false });
+    const { log } = quietLog();
+    let gets = 0;
+    const upstream = chatMessagesUpstream({ apiBase: BASE, apiKey: KEY, senderId: SENDER_ID, replyQuietMs: 40, replyMaxMs: 600 }).create({
+      fetch: async (r) => {
+        // The lookup (the first GET) fails too; the polls after it do not.
+        if (r.method === 'GET' && gets++ === 0) return new Response('busy', { status: 503 });
+        const res = await mock.fetch(r);
+        return r.method === 'POST' && res.status === 200 ? new Response(null, { status: 200 }) : res;
+      },
+      log,
+    });
+    const chunks = await chunksOf(
+      await upstream.send({ sender: SENDER, data: { type: 'text', text: 'What about returns?' }, signal: new AbortController().signal }),
+    );
+    expect(chunks.map((c) => parseChunk(c).type)).toEqual(['processing.start', 'text', 'text', 'text', 'processing.end']);
+  });
 });

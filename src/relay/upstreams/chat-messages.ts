@@ -54,6 +54,9 @@ function listOf(body: unknown): Rec[] {
   return list.filter(isRec).map((m) => (typeof m['id'] === 'number' ? { ...m, id: idOf(m['id']) } : m));
 }
 
+/** How far behind the relay's the server's clock may be, for a send whose time is unknown. */
+const CLOCK_SLACK_MS = 5000;
+
 /** How long a failed send waits before looking for its message in the chat's list. */
 const LOOKUP_DELAY_MS = 500;
 
@@ -193,6 +196,7 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
         return refuse(500, 'chat_unresolved', 'The relay could not find this conversation.');
       }
       const externalId = `indigo-${uuidV4()}`;
+      const sentAt = Date.now();
       const res = await post({ chatId, chatThreadId: null, content, externalId, senderId: settings.senderId, role: USER_ROLE }, signal);
       // The seed gives the 4,000 no unit: a server counting UTF-16 units refuses what the
       // relay let through (emoji count twice there). Said as too long, not as a refusal.
@@ -216,7 +220,10 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
       // carries the externalId this relay chose, so the turn still starts at its message.
       if (idOf(m['id']) === undefined) m = (await listed(chatId, signal))?.find((x) => x['externalId'] === externalId) ?? m;
       const id = idOf(m['id']) ?? '';
-      const at = timeOf(m['createdAt']);
+      // No time of its own (no receipt, and the lookup failed too): answers from the send on,
+      // with a little room for the server's clock (the visitor's own message is never one).
+      const stamped = timeOf(m['createdAt']);
+      const at = Number.isFinite(stamped) ? stamped : sentAt - CLOCK_SLACK_MS;
       const turn = turns.begin(chatId, { id, at }, stopped);
       // Recorded as shown once delivered, not once fetched: a dropped connection carries the rest.
       return pollingAnswer({ poll: poll(chatId, turn), timing: t, signal, log, delivered: (id) => turn.record([id]) });
