@@ -566,17 +566,22 @@ describe('Analytics client', () => {
     expect(urls).toHaveLength(3);
   });
 
+  /** A client whose platform answers every request with `page()`'s rows and next cursor. */
+  const scripted = (page: () => { data: unknown[]; next?: string | null }) =>
+    createAnalyticsClient({
+      base: 'https://platform.test',
+      projectId: '39',
+      pat: 'pat-x',
+      paths: DEFAULT_ANALYTICS_PATHS,
+      now: () => NOW,
+      fetch: async () => {
+        const { data, next = null } = page();
+        return Response.json({ data, metadata: { next_cursor: next, total_count: data.length } });
+      },
+    });
+
   it('rows named otherwise than the endpoint’s fields, or without a date, are an error for that endpoint, not zeros', async () => {
-    const body = (data: unknown[]) => Response.json({ data, metadata: { next_cursor: null, total_count: data.length } });
-    const client = (data: unknown[]) =>
-      createAnalyticsClient({
-        base: 'https://platform.test',
-        projectId: '39',
-        pat: 'pat-x',
-        paths: DEFAULT_ANALYTICS_PATHS,
-        now: () => NOW,
-        fetch: async () => body(data),
-      });
+    const client = (data: unknown[]) => scripted(() => ({ data }));
     const range = [isoDay(NOW - 2 * DAY_MS), isoDay(NOW)] as const;
     const err = (p: Promise<unknown>) =>
       p.then(
@@ -599,18 +604,7 @@ describe('Analytics client', () => {
   it('rows dated with a timestamp count on their day; a cursor given twice stops paging with an error', async () => {
     const range = [isoDay(NOW - 2 * DAY_MS), isoDay(NOW)] as const;
     let requests = 0;
-    const client = (page: (n: number) => { data: unknown[]; next: string | null }) =>
-      createAnalyticsClient({
-        base: 'https://platform.test',
-        projectId: '39',
-        pat: 'pat-x',
-        paths: DEFAULT_ANALYTICS_PATHS,
-        now: () => NOW,
-        fetch: async () => {
-          const { data, next } = page(requests++);
-          return Response.json({ data, metadata: { next_cursor: next, total_count: data.length } });
-        },
-      });
+    const client = (page: () => { data: unknown[]; next: string | null }) => scripted(() => (requests++, page()));
     const stamped = await client(() => ({
       data: [
         { date: `${range[0]}T00:00:00Z`, chats: 4 },
