@@ -305,6 +305,30 @@ describe('owner console pager on a platform that repeats itself', () => {
   });
 });
 
+describe('owner console transcript on a platform that repeats itself', () => {
+  it('"Load older" goes when the page after gives its own cursor back or nothing new', async () => {
+    const el = await openConsole();
+    conversationButton(el, '101').click();
+    (await request('/conversations/101/messages')).answer(page('101', ['a3', 'a4'], 'm1', 4));
+    await waitUntil(() => loadOlderButton(el), 'the Load older button');
+    loadOlderButton(el)!.click();
+    (await request('/conversations/101/messages?before=m1')).answer(page('101', ['a1', 'a2'], 'm1', 4));
+    await waitUntil(() => shown(el).length === 4, 'the older page');
+    await settle(el);
+    expect(loadOlderButton(el)).to.equal(null);
+
+    conversationButton(el, '102').click();
+    (await request('/conversations/102/messages')).answer(page('102', ['b3', 'b4'], 'n1', 4));
+    await waitUntil(() => loadOlderButton(el), 'the Load older button');
+    loadOlderButton(el)!.click();
+    (await request('/conversations/102/messages?before=n1')).answer(page('102', ['b3', 'b4'], 'n2', 4));
+    await settle(el);
+    await settle(el);
+    expect(shown(el)).to.deep.equal(['b3', 'b4']);
+    expect(loadOlderButton(el)).to.equal(null);
+  });
+});
+
 describe('console error states and figures (fourth review)', () => {
   /** A console whose first Analytics request is answered with `series` (and `errors`). */
   async function withAnalytics(series: Record<string, unknown[]>, errors: Record<string, unknown> = {}): Promise<IndigoConsole> {

@@ -198,7 +198,10 @@ export class IndigoConsole extends LitElement {
       const shown = new Set(this.messages.map((m) => m.id));
       const older = page.edges.map((e) => e.node).filter((m) => !shown.has(m.id));
       this.messages = [...older.reverse(), ...this.messages];
-      this.olderCursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      // The same cursor back, or a page with nothing new: a platform repeating itself (the
+      // button would fetch the same page for ever).
+      const next = page.pageInfo.endCursor;
+      this.olderCursor = page.pageInfo.hasNextPage && next !== before && older.length > 0 ? next : null;
       this.totalMessages = page.totalCount;
       this.error = '';
     } catch (e) {
@@ -301,7 +304,7 @@ export class IndigoConsole extends LitElement {
         }}
       >
         <label
-          >From (UTC)
+          >From
           <input
             type="date"
             name="from"
@@ -310,7 +313,7 @@ export class IndigoConsole extends LitElement {
             @change=${(e: Event) => (this.from = (e.target as HTMLInputElement).value)}
         /></label>
         <label
-          >To (included, UTC)
+          >To (included)
           <input
             type="date"
             name="until"

@@ -141,12 +141,12 @@ describe('chat-messages adapter against the chat-messages mock', () => {
     const t = setup({ contentUnit: 'utf16' });
     const answer = await t.send({ type: 'text', text: '😀'.repeat(2001) }); // 2,001 characters, 4,002 units
     expect(isRefusal(answer) && answer.refused).toMatchObject({ status: 413, code: 'message_too_large' });
-    // Any other 400 stays the platform's.
-    const other = await setup({ contentUnit: 'utf16' }, { resolveChatId: () => '3f0b5f8e-2c1d-4a8e-9b7f-6a5c4d3e2f10' }).send({
+    // A 400 about something else, for the same long text, stays the platform's.
+    const other = await setup({ fault: ({ method }) => (method === 'POST' ? { status: 400 } : undefined) }).send({
       type: 'text',
-      text: 'short',
+      text: '😀'.repeat(2001),
     });
-    expect(isRefusal(other)).toBe(false);
+    expect(isRefusal(other) ? other.refused : other.status).toBe(400);
   });
 
   it('answers from a human agent posting as `user` under its own sender id are shown', async () => {
@@ -158,6 +158,12 @@ describe('chat-messages adapter against the chat-messages mock', () => {
     const next = await chunksOf(await t.send({ type: 'text', text: 'hours' }));
     const texts = next.filter((c) => c.type === 'text').map((c) => (c['data'] as { text: string }).text);
     expect(texts).toEqual(['<p>We are open Monday to Friday, 9 to 19.<br>Saturday 10 to 13.</p>']);
+  });
+
+  it('a server stamping the chat’s sender id on the assistant’s answers: still answers', async () => {
+    const t = setup({ answerAs: { role: 'assistant', senderId: SENDER_ID.toUpperCase() } });
+    const chunks = await chunksOf(await t.send({ type: 'text', text: 'What about returns?' }));
+    expect(chunks.filter((c) => c.type === 'text')).toHaveLength(3);
   });
 
   it('a resolveChatId that gives another UUID version is refused before anything is posted', async () => {

@@ -4,6 +4,7 @@ import { refuse, type UpstreamContext, type UpstreamMessage, type UpstreamSpec }
 import { TurnMemory, botMessagesOfTurn, type Turn } from './turn-memory.js';
 import { isUuidV4, stableUuidV4, uuidV4 } from './uuid.js';
 import { readJson } from './json-body.js';
+import { readCapped } from '../read-capped.js';
 import { plainTextToHtml } from './plain-text-html.js';
 
 /**
@@ -149,12 +150,13 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
   };
 
   /**
-   * The visitor's own messages: those posted with this relay's sender id. The seed lists no
-   * role values, and its senders include "agents, squads, users or external users": a human
-   * agent answering as `user` is still an answer. A message without a sender id goes by role.
+   * The visitor's own messages: `user` ones posted with this relay's sender id (or with none).
+   * The seed lists no role values, and its senders include "agents, squads, users or external
+   * users": a human agent answering as `user` is still an answer, and so is an `assistant`
+   * message a server stamps with the chat's sender id.
    */
   const isVisitor = (m: Rec): boolean =>
-    typeof m['senderId'] === 'string' ? m['senderId'].toLowerCase() === settings.senderId.toLowerCase() : m['role'] === USER_ROLE;
+    m['role'] === USER_ROLE && (typeof m['senderId'] !== 'string' || m['senderId'].toLowerCase() === settings.senderId.toLowerCase());
 
   const poll =
     (chatId: string, turn: Turn) =>
@@ -199,14 +201,17 @@ function createChatMessages(settings: ChatMessagesSettings, base: string, t: Pol
       const sentAt = Date.now();
       const res = await post({ chatId, chatThreadId: null, content, externalId, senderId: settings.senderId, role: USER_ROLE }, signal);
       // The seed gives the 4,000 no unit: a server counting UTF-16 units refuses what the
-      // relay let through (emoji count twice there). Said as too long, not as a refusal.
+      // relay let through (emoji count twice there). Said as too long, not as a refusal, when
+      // the server's 400 names the content (any other 400 is the platform's, as it came).
       if (res.status === 400 && content.length > CHAT_MESSAGES_MAX_CONTENT) {
-        res.body?.cancel().catch(() => {});
-        return refuse(
-          413,
-          'message_too_large',
-          `Messages can be at most ${CHAT_MESSAGES_MAX_CONTENT} characters here; emoji count as two.`,
-        );
+        const body = await readCapped(res.body, 4096).catch(() => 'too-large' as const);
+        if (body !== 'too-large' && /content/i.test(new TextDecoder().decode(body)))
+          return refuse(
+            413,
+            'message_too_large',
+            `Messages can be at most ${CHAT_MESSAGES_MAX_CONTENT} characters here; emoji count as two.`,
+          );
+        return new Response(null, { status: 400, headers: res.headers }); // only its status is read
       }
       if (res.status < 200 || res.status > 299) return res;
       let created: unknown;
