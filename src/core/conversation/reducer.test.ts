@@ -356,6 +356,35 @@ describe('generations', () => {
     expect(codes(early)).toEqual([]);
   });
 
+  it('an is_generated text does not replace a generation that showed only emoji or signs, unless it is the same', () => {
+    const noDeltas = (text: string) => chunk(parseChunk({ type: 'generation.chunk', data: { chunk: text, generation_id: 'g1' } }));
+    const emoji = run(asked(), [chunk(c.genStart('g1')), noDeltas('👍 🎉'), chunk(c.genEnd('g1'))]);
+    expect(gen(emoji).state).toBe('degraded');
+    const other = reduce(emoji, chunk(c.text('<p>Anything else?</p>', { generated: true })));
+    expect(lastBot(other).blocks.map((b) => b.kind)).toEqual(['generation', 'text']);
+    expect(gen(other).markdown).toBe('👍 🎉');
+    const same = reduce(emoji, chunk(c.text('<p>👍🎉</p>', { generated: true })));
+    expect(lastBot(same).blocks.map((b) => b.kind)).toEqual(['generation']);
+    expect(generationHtml(gen(same))).toBe('<p>👍🎉</p>');
+  });
+  it('a generation degraded with empty chunk texts keeps showing what its deltas had made (as plain text)', () => {
+    const t0 = run(asked(), [chunk(c.genStart('g1')), chunk(c.genChunk('g1', '', append(0, '<p>Hello world</p>')))]);
+    expect(generationHtml(gen(t0))).toBe('<p>Hello world</p>');
+    const t = reduce(t0, chunk(c.genChunk('g1', '', [{ command: 'mov', value: 99 }])));
+    expect(gen(t).state).toBe('degraded');
+    expect(gen(t).markdown).toBe('Hello world');
+  });
+  it('a generation without deltas keeps to maxMessageChars too (its text is what shows)', () => {
+    const noDeltas = (text: string) => chunk(parseChunk({ type: 'generation.chunk', data: { chunk: text, generation_id: 'g1' } }));
+    const t = run(asked(createTranscript({ maxMessageChars: 100 })), [
+      chunk(c.genStart('g1')),
+      ...Array.from({ length: 10 }, () => noDeltas('x'.repeat(50))),
+      chunk(c.genEnd('g1')),
+    ]);
+    expect(gen(t).markdown.length).toBeLessThanOrEqual(100);
+    expect(codes(t)).toContain('cap-reached');
+  });
+
   describe('an is_generated text after a degraded generation (the answer shown twice)', () => {
     // Streamed, then a delta the applier refuses: the generation shows its markdown as
     // plain text and its HTML is stale, so the platform's final text cannot match it.

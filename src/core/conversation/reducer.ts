@@ -563,6 +563,11 @@ function replaceGeneration(t: Transcript, html: string, at: number): Transcript 
 function repeats(markdown: string, text: string): boolean {
   const words = (s: string) => s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   const shown = words(markdown);
+  if (shown.length === 0) {
+    // Only emoji or signs: the same ones, or nothing was shown.
+    const bare = (s: string) => s.replace(/\s+/g, '');
+    return bare(text).includes(bare(markdown));
+  }
   const final = new Set(words(text));
   return shown.filter((w) => final.has(w)).length >= shown.length * 0.7;
 }
@@ -696,7 +701,8 @@ function onGenerationChunk(t: Transcript, c: ChunkOf<'generation.chunk'>, at: nu
       if (c.chunk === '' && live === g.live) return t;
       next = { ...g, markdown, live };
     } else {
-      next = { ...g, markdown, state: 'degraded', degradedReason: reason };
+      // Its text from now on; chunks that carried none (deltas only) start from what showed.
+      next = { ...g, markdown: markdown.trim() ? markdown : readableText(String(g.live)), state: 'degraded', degradedReason: reason };
       degradedNow = true;
     }
   }

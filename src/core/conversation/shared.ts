@@ -143,7 +143,8 @@ function chars(b: Exclude<Block, GenerationBlock>): number {
 
 /**
  * `shown`: characters a block puts on screen (for maxMessageChars); `total`: markdown + HTML
- * characters it holds (for maxReplyChars). A generation shows its markdown as plain text once degraded.
+ * characters it holds (for maxReplyChars). A generation shows its markdown as plain text once
+ * degraded, or at its end when no delta made HTML.
  */
 export function blockSize(b: Block | null): { shown: number; total: number } {
   if (!b) return { shown: 0, total: 0 };
@@ -152,7 +153,8 @@ export function blockSize(b: Block | null): { shown: number; total: number } {
     return { shown: n, total: n };
   }
   const html = b.live.utf16Length;
-  return { shown: b.state === 'degraded' ? b.markdown.length : html, total: b.markdown.length + html };
+  // No HTML yet (a platform without deltas): its text is what will show.
+  return { shown: b.state === 'degraded' || html === 0 ? b.markdown.length : html, total: b.markdown.length + html };
 }
 
 /** A generation that got text but whose deltas never made any HTML (a platform leaving `deltas` out). */
