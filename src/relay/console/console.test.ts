@@ -228,6 +228,19 @@ describe('console auth', () => {
     expect(JSON.parse(text)).toMatchObject({ totalCount: expect.any(Number), pageInfo: { hasNextPage: true } });
     expect(text).not.toContain('mock-pat');
   });
+
+  it('answers the console’s fetches and downloads, not media: an <img> in a transcript cannot run an export', async () => {
+    const s = await server();
+    const cookie = await signIn(s);
+    const get = (dest: string) =>
+      fetch(`${s.url}/console/api/conversations/export?format=csv`, { headers: { cookie, 'sec-fetch-dest': dest } });
+    expect((await get('empty')).status).toBe(200);
+    expect((await get('document')).status).toBe(200);
+    for (const dest of ['image', 'video', 'iframe', 'script']) {
+      const res = await get(dest);
+      expect([dest, res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([dest, 403, 'not_a_fetch']);
+    }
+  });
 });
 
 describe('console API bounds', () => {

@@ -314,6 +314,12 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
       if (rest.startsWith('/api/')) {
         if (!nonce) return apiError(401, 'unauthenticated', 'Sign in first.');
         // A cross-site page cannot read these (SameSite=Strict, no CORS, CORP same-origin).
+        // Nor may the console's own pages load them as media: an <img> in a bot's answer
+        // shown in a transcript would run an export with the PAT at every view. The console's
+        // own reads are fetches (`empty`), its downloads navigations (`document`).
+        const dest = request.headers.get('sec-fetch-dest');
+        if (dest && dest !== 'empty' && dest !== 'document')
+          return apiError(403, 'not_a_fetch', 'The console API answers the console, not embedded content.');
         return await api(rest.slice('/api'.length), url);
       }
       return apiError(404, 'not_found', 'No such console page.');
