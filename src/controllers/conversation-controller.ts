@@ -19,7 +19,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { createTranscript, reduce } from '../core/index.js';
-import type { BotMessage, Chunk, ConversationEvent, DeltaUnit, OutgoingData, Transcript } from '../core/index.js';
+import type { BotMessage, Chunk, ConversationEvent, DeltaUnit, Notice, OutgoingData, Transcript } from '../core/index.js';
 import { cleanOutgoing, sameOutgoing } from '../core/conversation/shared.js';
 import { createSession, streamReply, TransportError } from '../transport/transport.js';
 import type { FetchLike, StreamOutcome, Timeouts } from '../transport/transport.js';
@@ -115,9 +115,21 @@ export class ConversationController implements ReactiveController {
     return this.#busy && !this.#currentHidden;
   }
 
+  /**
+   * A hidden send whose answer came in part (the welcome cut, then a notice): that notice,
+   * and the send its retry is. The reducer saw no send for it, so the notice's own retry is
+   * an earlier turn's, or none.
+   */
+  #hiddenCut: { notice: Notice; data: OutgoingData } | null = null;
+
   /** What the retry button sends: a failed hidden send, or the reducer's notice. */
   get retryData(): OutgoingData | null {
-    return this.hiddenFailure?.data ?? this.transcript.notice?.retry ?? null;
+    return this.hiddenFailure?.data ?? this.#hiddenRetry() ?? this.transcript.notice?.retry ?? null;
+  }
+
+  #hiddenRetry(): OutgoingData | null {
+    const cut = this.#hiddenCut;
+    return cut && cut.notice === this.transcript.notice ? cut.data : null;
   }
 
   hostConnected(): void {
@@ -213,7 +225,7 @@ export class ConversationController implements ReactiveController {
   retry(): SendResult {
     const data = this.retryData;
     if (!data) return 'rejected';
-    return this.send(data, this.hiddenFailure !== null);
+    return this.send(data, this.hiddenFailure !== null || this.#hiddenRetry() !== null);
   }
 
   /** New conversation: abort, forget the sender, empty transcript, welcome again. */
@@ -237,6 +249,7 @@ export class ConversationController implements ReactiveController {
     this.#busy = false;
     this.hiddenPending = false;
     this.hiddenFailure = null;
+    this.#hiddenCut = null;
     this.queued = [];
     this.sender = null;
     this.transcript = createTranscript({ deltaUnit: this.#host.deltaUnit });
@@ -266,6 +279,7 @@ export class ConversationController implements ReactiveController {
     this.#busy = true;
     this.#currentHidden = hidden;
     this.hiddenFailure = null;
+    this.#hiddenCut = null;
     const stale = () => id !== this.#run;
     if (hidden) {
       this.hiddenPending = true;
@@ -327,6 +341,14 @@ export class ConversationController implements ReactiveController {
   }
 
   #finish(outcome: StreamOutcome, data: OutgoingData, hidden: boolean): void {
+    const notice = this.transcript.notice;
+    this.#settle(outcome, data, hidden);
+    // Its answer came in part and a notice says so: its retry is this hidden send again.
+    const now = this.transcript.notice;
+    if (hidden && now && now !== notice && now.kind !== 'offline') this.#hiddenCut = { notice: now, data };
+  }
+
+  #settle(outcome: StreamOutcome, data: OutgoingData, hidden: boolean): void {
     const at = this.#now();
     if (hidden && outcome.chunks === 0 && (outcome.kind === 'failed' || outcome.kind === 'timeout')) {
       // Nothing of the hidden send's answer exists in the transcript: report it here only.

@@ -134,6 +134,19 @@ describe('<indigo-chat> review fixes', () => {
     }
   });
 
+  it('a welcome cut after its first chunk offers a retry that sends the welcome again, unseen', async () => {
+    const r = relay().queue([{ type: 'processing.start' }, { type: 'text', data: { text: '<p>Hel</p>' } }], welcomeChunks('Hello again'));
+    const el = await fixture<IndigoChat>(html`<indigo-chat relay=${r.path} id=${`cut-welcome-${++n}`} mode="inline"></indigo-chat>`);
+    await waitUntil(() => $(el, '[part~="retry"]') !== null && idle(el), 'the notice with its retry');
+    expect(botMessages(el)[0]!.textContent).to.contain('Hel');
+    $<HTMLButtonElement>(el, '[part~="retry"]')!.click();
+    await waitUntil(() => r.sent.length === 2 && idle(el), 'the welcome sent again');
+    expect(r.sent[1]!.data).to.deep.equal(r.sent[0]!.data);
+    await el.updateComplete;
+    expect(userMessages(el)).to.have.length(0);
+    expect(botMessages(el).at(-1)!.textContent).to.contain('Hello again');
+  });
+
   it('a failed hidden send (profile) never marks the previous visitor message as failed', async () => {
     const r = relay().queue(
       welcomeChunks(),
