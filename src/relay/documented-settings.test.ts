@@ -123,6 +123,17 @@ describe('documented settings are the ones the code reads', () => {
     expect([...documentedVariables()].filter((v) => !named.has(v) && !family(v)).sort()).toEqual([]);
   });
 
+  it("the root README's settings table names every feedback setting (the webhook's key among them)", () => {
+    const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+    const start = readme.indexOf('| variable | default | meaning |\n|---|---|---|\n| `INDIGO_API_BASE`');
+    expect(start, 'the settings table').toBeGreaterThan(0);
+    const table = readme.slice(start, readme.indexOf('\n\n', start));
+    const named = new Set([...table.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1] as string));
+    const feedback = ['RELAY_DATA_DIR', 'RELAY_FEEDBACK_DAYS', ...[...documentedVariables()].filter((v) => v.startsWith('FEEDBACK_'))];
+    expect(feedback).toContain('FEEDBACK_WEBHOOK_SECRET');
+    expect(feedback.filter((v) => !named.has(v)).sort()).toEqual([]);
+  });
+
   it("the script tag's data-* attributes are exactly the README's list", () => {
     const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
     const sentence = readme.slice(

@@ -110,7 +110,10 @@ export function trustProxyHops(raw: string): number {
   return Number(v);
 }
 
-/** FEEDBACK_WEBHOOK_URL and RELAY_FEEDBACK_DAYS (the store itself is chosen by the Node server). */
+/**
+ * FEEDBACK_WEBHOOK_URL, FEEDBACK_WEBHOOK_SECRET and RELAY_FEEDBACK_DAYS (the store itself is
+ * chosen by the Node server). createRelay checks the secret against the URL and RELAY_SECRET.
+ */
 function feedbackFromEnv(get: (name: string) => string | undefined): RelayConfig['feedback'] {
   const out: NonNullable<RelayConfig['feedback']> = {};
   const days = get('RELAY_FEEDBACK_DAYS');
@@ -128,5 +131,8 @@ function feedbackFromEnv(get: (name: string) => string | undefined): RelayConfig
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RelayConfigError('FEEDBACK_WEBHOOK_URL must be an http(s) URL.');
     out.webhookUrl = url.href;
   }
+  // Read whether or not the URL is set (the settings test sees every variable read).
+  const hookSecret = get('FEEDBACK_WEBHOOK_SECRET');
+  if (hookSecret !== undefined && out.webhookUrl !== undefined) out.webhookSecret = hookSecret;
   return Object.keys(out).length ? out : undefined;
 }

@@ -597,7 +597,9 @@ export function createRelay(config: RelayConfig): MountedRelayHandler {
     limits,
     limit: (key, max) => limitWindow(store, key, max, 60_000),
     now,
-    secret: secretList[0]!,
+    // Only to refuse a webhook key equal to one: webhooks are signed with FEEDBACK_WEBHOOK_SECRET.
+    secret: secretList,
+    allowRandomSecret: config.allowRandomSecret === true,
     log,
   });
   return Object.assign(handler, { basePath, feedback, figures });

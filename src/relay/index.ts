@@ -15,6 +15,7 @@ export {
   type MountedRelayHandler,
 } from './handler.js';
 export { relayConfigFromEnv, ENV_LIMITS } from './env.js';
+export { MISSING_WEBHOOK_SECRET } from './feedback/route.js';
 export {
   indigoUpstream,
   botpressUpstream,

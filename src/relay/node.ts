@@ -666,7 +666,8 @@ repository, Configuration):
               timeouts
   operations  PORT, HOST, REDIS_URL, RELAY_REDIS_PREFIX, RELAY_METRICS,
               RELAY_METRICS_PORT, RELAY_DRAIN_MS, LOG_LEVEL
-  feedback    RELAY_DATA_DIR, RELAY_FEEDBACK_DAYS, FEEDBACK_WEBHOOK_URL
+  feedback    RELAY_DATA_DIR, RELAY_FEEDBACK_DAYS, FEEDBACK_WEBHOOK_URL,
+              FEEDBACK_WEBHOOK_SECRET (required with the URL; not a RELAY_SECRET)
   console     RELAY_CONSOLE_TOKEN, INDIGO_PROJECT_ID, INDIGO_ANALYTICS_PATHS`;
 
 /** The CLI. Returns the running server (or null after --help). */

@@ -12,6 +12,7 @@ import { main, startRelayServer, type RelayServer } from './node.js';
 import { contentSecurityPolicy } from './security-headers.js';
 import { relayConfigFromEnv } from './env.js';
 import { PAT, listenOnLoopback } from './fake-platform.test-helper.js';
+import { MISSING_WEBHOOK_SECRET } from './feedback/route.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -97,6 +98,86 @@ describe('RELAY_SECRET is required with a real PAT', () => {
     closers.push(() => server.close());
     const { sender } = await session(server);
     expect(await send(server, sender)).toBe(200);
+  });
+});
+
+describe('FEEDBACK_WEBHOOK_SECRET: the webhook is signed with a key of its own, required with FEEDBACK_WEBHOOK_URL', () => {
+  const RELAY_SECRET = 'relay-secret-relay-secret-relay-secret';
+  const HOOK_SECRET = 'hook-secret-hook-secret-hook-secret-0';
+  // Loopback's discard port: a delivery is refused at once, never sent off this machine.
+  const HOOK = { FEEDBACK_WEBHOOK_URL: 'http://127.0.0.1:9/feedback' };
+  const real = async (env: Record<string, string>) => ({
+    INDIGO_PAT: PAT,
+    INDIGO_PROJECT_TOKEN: 'proj',
+    INDIGO_API_BASE: await fakePlatform(),
+    MOCK_REALTIME: '0',
+    RELAY_DATA_DIR: mkdtempSync(join(tmpdir(), 'hook-')),
+    ...env,
+  });
+
+  it('without it the CLI and the Node server refuse to start, with one line naming it', async () => {
+    const env = await real({ RELAY_SECRET, ...HOOK });
+    let error: unknown;
+    try {
+      const server = await main(['--port', '0'], env);
+      if (server) closers.push(() => server.close());
+    } catch (e) {
+      error = e;
+    }
+    expect(error, 'the CLI refused to start').toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(MISSING_WEBHOOK_SECRET);
+    expect(MISSING_WEBHOOK_SECRET).not.toMatch(/\n/);
+    expect(MISSING_WEBHOOK_SECRET).toMatch(/^FEEDBACK_WEBHOOK_URL is set but FEEDBACK_WEBHOOK_SECRET is not/);
+    await expect(startRelayServer({ port: 0, env, log: quiet })).rejects.toThrow(MISSING_WEBHOOK_SECRET);
+  });
+
+  it('refuses one under 32 characters or equal to a RELAY_SECRET entry (the rotated-out one too), naming it, never its value', async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ RELAY_SECRET, FEEDBACK_WEBHOOK_SECRET: 'short-hook-secret' }, /FEEDBACK_WEBHOOK_SECRET must be at least 32 characters/],
+      [{ RELAY_SECRET, FEEDBACK_WEBHOOK_SECRET: RELAY_SECRET }, /FEEDBACK_WEBHOOK_SECRET must differ from every RELAY_SECRET entry/],
+      [
+        { RELAY_SECRET: `${RELAY_SECRET}, ${HOOK_SECRET}`, FEEDBACK_WEBHOOK_SECRET: HOOK_SECRET },
+        /must differ from every RELAY_SECRET entry/,
+      ],
+    ];
+    for (const [env, message] of cases) {
+      const error = await startRelayServer({ port: 0, env: await real({ ...HOOK, ...env }), log: quiet }).then(
+        (server) => {
+          closers.push(() => server.close());
+          return null;
+        },
+        (e: unknown) => e as Error,
+      );
+      expect(error, `refused at start: ${String(message)}`).toBeInstanceOf(Error);
+      expect(error?.message).toMatch(message);
+      expect(error?.message).not.toContain(env['FEEDBACK_WEBHOOK_SECRET']!);
+    }
+  });
+
+  it('createRelay refuses a webhookUrl without webhookSecret too; with one, it starts', () => {
+    const config = { apiBase: 'https://p.test', projectToken: 'p', pat: PAT, secret: RELAY_SECRET };
+    expect(() => createRelay({ ...config, feedback: { webhookUrl: 'https://hooks.example/x' } })).toThrow(MISSING_WEBHOOK_SECRET);
+    const relay = createRelay({ ...config, log: quiet, feedback: { webhookUrl: 'https://hooks.example/x', webhookSecret: HOOK_SECRET } });
+    expect(relay.feedback.webhook).not.toBeNull();
+  });
+
+  it('with it, a real relay starts; the offline mock keeps the demo convenience without it (a random key, warned)', async () => {
+    await realRelay({ RELAY_SECRET, ...HOOK, FEEDBACK_WEBHOOK_SECRET: HOOK_SECRET, RELAY_DATA_DIR: mkdtempSync(join(tmpdir(), 'hook-')) });
+    const warnings: string[] = [];
+    const server = await startRelayServer({
+      port: 0,
+      env: { MOCK_REALTIME: '0', RELAY_DATA_DIR: mkdtempSync(join(tmpdir(), 'hook-')), ...HOOK },
+      log: (level, message) => void (level === 'warn' && warnings.push(message)),
+    });
+    closers.push(() => server.close());
+    expect(warnings.filter((w) => w.includes('FEEDBACK_WEBHOOK_SECRET'))).toHaveLength(1);
+    const { sender } = await session(server);
+    const res = await fetch(`${server.url}/api/chat/feedback`, {
+      method: 'POST',
+      headers: { origin: server.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ sender, kind: 'thumbs', value: 'up', reasons: [], comment: '', messageId: `${sender.split('.')[0]}.1.0` }),
+    });
+    expect(await res.json()).toEqual({ ok: true, result: 'created' });
   });
 });
 

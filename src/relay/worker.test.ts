@@ -98,7 +98,8 @@ describe('the Worker entry under workerd', () => {
 describe('the feedback webhook under workerd (no timer between requests)', () => {
   let hooked: Workerd;
   let receiver: http.Server;
-  const got: { body: string; signature: string | undefined }[] = [];
+  const got: { body: string; signature: string | undefined; timestamp: string | undefined }[] = [];
+  const HOOK_SECRET = 'worker-webhook-key-0123456789abcdefghij';
 
   beforeAll(async () => {
     // The first delivery is refused (503), the retry accepted.
@@ -106,7 +107,11 @@ describe('the feedback webhook under workerd (no timer between requests)', () =>
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
       req.on('end', () => {
-        got.push({ body, signature: req.headers['x-indigo-signature'] as string | undefined });
+        got.push({
+          body,
+          signature: req.headers['x-indigo-signature'] as string | undefined,
+          timestamp: req.headers['x-indigo-timestamp'] as string | undefined,
+        });
         res.writeHead(got.length === 1 ? 503 : 204).end();
       });
     });
@@ -115,6 +120,7 @@ describe('the feedback webhook under workerd (no timer between requests)', () =>
     hooked = await startWorkerd(file, {
       ...platform(),
       FEEDBACK_WEBHOOK_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+      FEEDBACK_WEBHOOK_SECRET: HOOK_SECRET,
     });
   }, 60_000);
 
@@ -131,7 +137,14 @@ describe('the feedback webhook under workerd (no timer between requests)', () =>
     // Delivered in the request's waitUntil: without it the runtime may end the fetch with the response.
     await eventually(() => got.length === 1, 10_000, 'the first delivery');
     expect(JSON.parse(got[0]!.body)).toMatchObject({ type: 'indigo-chat-feedback', kind: 'thumbs', value: 'down', reasons: ['wrong'] });
-    expect(got[0]!.signature).toMatch(/^sha256=[0-9a-f]{64}$/);
+    // Signed with the webhook's own key (the receiver's), not RELAY_SECRET.
+    const signature = async (key: string) => {
+      const k = await crypto.subtle.importKey('raw', new TextEncoder().encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+      const mac = new Uint8Array(await crypto.subtle.sign('HMAC', k, new TextEncoder().encode(`${got[0]!.timestamp}.${got[0]!.body}`)));
+      return `sha256=${[...mac].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
+    };
+    expect(got[0]!.signature).toBe(await signature(HOOK_SECRET));
+    expect(got[0]!.signature).not.toBe(await signature(platform().RELAY_SECRET));
     // Refused: due again after the backoff (2 s, +-20 %). The next request of this isolate delivers it.
     await new Promise((r) => setTimeout(r, 2_600));
     expect(got.length).toBe(1);

@@ -5,8 +5,11 @@
  */
 import { expect } from 'vitest';
 import { createFeedbackService } from './route.js';
-import type { FeedbackStore } from './store.js';
+import { MAX_VOTES_PER_CONVERSATION, type FeedbackInput, type FeedbackStore } from './store.js';
 import { createWebhookWorker } from './webhook.js';
+
+/** A FEEDBACK_WEBHOOK_SECRET for tests (32+ characters). */
+export const WEBHOOK_SECRET = 'webhook-secret-webhook-secret-0123456789';
 
 export function feedbackService(store: FeedbackStore, now: () => number) {
   const delivered: string[] = [];
@@ -14,6 +17,7 @@ export function feedbackService(store: FeedbackStore, now: () => number) {
     {
       store,
       webhookUrl: 'https://hooks.example/feedback',
+      webhookSecret: WEBHOOK_SECRET,
       webhookFetch: async (request) => {
         delivered.push(await request.text());
         return new Response(null, { status: 204 });
@@ -95,4 +99,44 @@ export async function expectRetriedForADay(store: FeedbackStore, step: number): 
   const gaps = calls.slice(1).map((c, i) => c - calls[i]!);
   expect(Math.max(...gaps)).toBeLessThanOrEqual(HOUR + step);
   expect(calls.length).toBeGreaterThan(30);
+}
+
+/**
+ * A conversation keeps at most MAX_VOTES_PER_CONVERSATION thumbs votes: one on a new answer
+ * past it is `full` and not stored; changing a stored one, the CSAT, another conversation
+ * and (after retention removed some) new votes still work.
+ */
+export async function expectVotesCappedPerConversation(store: FeedbackStore): Promise<void> {
+  const cap = 200; // as documented
+  const vote = (conversation: string, turn: number, value: 'up' | 'down' = 'up'): FeedbackInput => ({
+    kind: 'thumbs',
+    value,
+    reasons: [],
+    comment: '',
+    conversation,
+    origin: 'https://shop.example',
+    messageId: `${conversation}.${turn}.0`,
+  });
+  for (let turn = 1; turn <= cap; turn++) expect((await store.put(vote('c', turn), turn === 1 ? 1000 : 5000, 1)).result).toBe('created');
+  const over = await store.put(vote('c', cap + 1), 6000, 1);
+  expect(over.result).toBe('full');
+  expect((await store.put(vote('c', 999_999), 6000, 1)).result).toBe('full');
+  // Nothing of the refused votes is kept.
+  expect((await store.list({ limit: 10_000 })).filter((f) => f.conversation === 'c')).toHaveLength(cap);
+  // At the cap, a stored vote still changes, and the CSAT (one per conversation) is taken.
+  expect((await store.put(vote('c', cap, 'down'), 6000, 1)).result).toBe('updated');
+  expect(
+    (await store.put({ kind: 'csat', value: 4, reasons: [], comment: '', conversation: 'c', origin: 'o', messageId: 'c.1.0' }, 6000, 1))
+      .result,
+  ).toBe('created');
+  // Another conversation has its own room; a lower cap given by the caller holds too.
+  expect((await store.put(vote('d', 1), 6000, 1)).result).toBe('created');
+  expect((await store.put(vote('d', 2), 6000, 1, 1)).result).toBe('full');
+  // Retention deleted the oldest vote of `c`: room for one more.
+  expect(await store.prune(2000)).toBe(1);
+  expect((await store.put(vote('c', cap + 1), 7000, 1)).result).toBe('created');
+  expect((await store.put(vote('c', cap + 2), 7000, 1)).result).toBe('full');
+  const summary = await store.summary(0);
+  expect([summary.up, summary.down, summary.csatCount]).toEqual([cap, 1, 1]);
+  expect(MAX_VOTES_PER_CONVERSATION).toBe(cap);
 }

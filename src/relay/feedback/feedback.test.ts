@@ -2,16 +2,35 @@ import http from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startRelayServer, type RelayServer } from '../node.js';
 import { loadSqlite, openSqliteFeedbackStore } from './sqlite-store.js';
-import { MemoryFeedbackStore, type FeedbackStore } from './store.js';
+import {
+  MAX_VOTES_PER_CONVERSATION,
+  MEMORY_MAX_VOTES,
+  MemoryFeedbackStore,
+  summarize,
+  type FeedbackInput,
+  type FeedbackStore,
+} from './store.js';
+
+/** The documented bounds, written out (the constants are checked against them). */
+const VOTES_PER_CONVERSATION = 200;
+const MEMORY_VOTES = 10_000;
 import { createWebhookWorker, signWebhook } from './webhook.js';
 import { validateFeedbackBody } from './validate.js';
 import { relayConfigFromEnv } from '../env.js';
 import { createRelay, type RelayRequestInfo } from '../handler.js';
 import { PAT } from '../fake-platform.test-helper.js';
-import { expectRetriedForADay, expectSameMillisecondChangesDelivered, feedbackService, SENDER } from './feedback-route.test-helper.js';
+import { toBase64Url } from '../sender.js';
+import {
+  expectRetriedForADay,
+  expectSameMillisecondChangesDelivered,
+  expectVotesCappedPerConversation,
+  feedbackService,
+  SENDER,
+  WEBHOOK_SECRET,
+} from './feedback-route.test-helper.js';
 
 const closers: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -175,7 +194,7 @@ describe('POST {relay}/feedback', () => {
     });
   });
 
-  it('forwards to FEEDBACK_WEBHOOK_URL with an HMAC signature from the first RELAY_SECRET', async () => {
+  it('forwards to FEEDBACK_WEBHOOK_URL signed with FEEDBACK_WEBHOOK_SECRET, never RELAY_SECRET: the receiver cannot mint the sender', async () => {
     const got: { headers: http.IncomingHttpHeaders; body: string }[] = [];
     const hook = http.createServer((req, res) => {
       let body = '';
@@ -188,7 +207,7 @@ describe('POST {relay}/feedback', () => {
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     closers.push(() => new Promise((r) => hook.close(r)));
     const port = (hook.address() as { port: number }).port;
-    const { s } = await server({ FEEDBACK_WEBHOOK_URL: `http://127.0.0.1:${port}/hook` });
+    const { s } = await server({ FEEDBACK_WEBHOOK_URL: `http://127.0.0.1:${port}/hook`, FEEDBACK_WEBHOOK_SECRET: WEBHOOK_SECRET });
     const sender = await session(s);
     const res = await vote(s, { sender, kind: 'csat', value: 4, reasons: [], comment: 'good', messageId: `${sender.split('.')[0]}.1.0` });
     expect(res.status).toBe(200);
@@ -196,11 +215,60 @@ describe('POST {relay}/feedback', () => {
     await expect.poll(() => got.length, { timeout: 5000 }).toBeGreaterThanOrEqual(1);
     const first = got[0]!;
     const ts = Number(first.headers['x-indigo-timestamp']);
-    expect(first.headers['x-indigo-signature']).toBe(await signWebhook('fb-secret', ts, first.body));
-    expect(first.headers['x-indigo-signature']).not.toBe(await signWebhook('older-secret', ts, first.body));
-    const payload = JSON.parse(first.body) as Record<string, unknown>;
+    expect(first.headers['x-indigo-signature']).toBe(await signWebhook(WEBHOOK_SECRET, ts, first.body));
+    for (const relaySecret of ['fb-secret', 'older-secret'])
+      expect(first.headers['x-indigo-signature']).not.toBe(await signWebhook(relaySecret, ts, first.body));
+    const payload = JSON.parse(first.body) as { conversation: string; origin: string };
     expect(payload).toMatchObject({ type: 'indigo-chat-feedback', kind: 'csat', value: 4, comment: 'good' });
     expect(first.body).not.toContain(sender.split('.')[1]!);
+    // The body names the conversation and origin: with RELAY_SECRET, that is the sender id
+    // (what a receiver holding the signing key could compute before). With the key the
+    // receiver holds now, it is a forgery the relay refuses.
+    const mint = async (key: string) => {
+      const hmac = await crypto.subtle.importKey('raw', new TextEncoder().encode(key), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+      const sig = await crypto.subtle.sign(
+        'HMAC',
+        hmac,
+        new TextEncoder().encode(`indigo-sender\n${payload.conversation}\n${payload.origin}`),
+      );
+      return `${payload.conversation}.${toBase64Url(new Uint8Array(sig))}`;
+    };
+    expect(await mint('fb-secret')).toBe(sender);
+    const forged = await mint(WEBHOOK_SECRET);
+    expect(forged).not.toBe(sender);
+    const attempt = await vote(s, {
+      sender: forged,
+      kind: 'csat',
+      value: 1,
+      reasons: [],
+      comment: '',
+      messageId: `${payload.conversation}.1.0`,
+    });
+    expect(attempt.status).toBe(403);
+  });
+
+  it('keeps 200 votes per conversation: a vote on one more answer is 409 too_many_votes, a change still works', async () => {
+    const { s } = await server({ RELAY_SENDER_RATE_PER_MINUTE: '1000' });
+    const sender = await session(s);
+    const conversation = sender.split('.')[0]!;
+    const thumbs = (turn: number, value = 'up') =>
+      vote(s, { sender, kind: 'thumbs', value, reasons: [], comment: '', messageId: `${conversation}.${turn}.0` });
+    const statuses = new Set<number>();
+    for (let turn = 1; turn <= VOTES_PER_CONVERSATION; turn++) statuses.add((await thumbs(turn)).status);
+    expect([...statuses]).toEqual([200]);
+    const refused = await thumbs(999_999);
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('too_many_votes');
+    expect(await (await thumbs(7, 'down')).json()).toEqual({ ok: true, result: 'updated' });
+    expect((await vote(s, { sender, kind: 'csat', value: 5, reasons: [], comment: '', messageId: `${conversation}.1.0` })).status).toBe(
+      200,
+    );
+    // Another visitor is not affected.
+    const other = await session(s);
+    expect(
+      (await vote(s, { sender: other, kind: 'thumbs', value: 'up', reasons: [], comment: '', messageId: `${other.split('.')[0]}.1.0` }))
+        .status,
+    ).toBe(200);
   });
 });
 
@@ -225,6 +293,29 @@ describe('feedback route', () => {
     await store.enqueue({ id: 'a', body: '{"n":1}', attempts: 0, dueAt: 0 });
     await store.enqueue({ id: 'a', body: '{"n":2}', attempts: 0, dueAt: 0 });
     expect((await store.claimDue(0, 10, 1000)).map((o) => o.body)).toEqual(['{"n":1}']);
+  });
+
+  it.each(stores)(
+    '%s: a conversation keeps at most MAX_VOTES_PER_CONVERSATION votes (new answers past it are full)',
+    async (_name, make) => {
+      const store = make();
+      closers.push(() => store.close());
+      await expectVotesCappedPerConversation(store);
+    },
+  );
+
+  it('the route answers a vote past the cap 409 too_many_votes, and stores nothing for it', async () => {
+    const store = new MemoryFeedbackStore();
+    const { service, post, delivered } = feedbackService(store, Date.now);
+    expect((await post({ ...base, value: 'up', messageId: `${conversation}.1.0` })).status).toBe(200);
+    for (let turn = 2; turn <= VOTES_PER_CONVERSATION; turn++) await post({ ...base, value: 'up', messageId: `${conversation}.${turn}.0` });
+    const res = await post({ ...base, value: 'up', messageId: `${conversation}.${VOTES_PER_CONVERSATION + 1}.0` });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toEqual({ error: 'too_many_votes', message: expect.stringMatching(/200 answers/) });
+    await service.webhook!.tick();
+    expect(delivered).toHaveLength(VOTES_PER_CONVERSATION);
+    expect((await store.summary(0)).up).toBe(VOTES_PER_CONVERSATION);
+    expect(MAX_VOTES_PER_CONVERSATION).toBe(VOTES_PER_CONVERSATION);
   });
 
   it('one vote per answer: a block other than 0 is refused, not a second vote on the same answer', async () => {
@@ -381,7 +472,12 @@ describe('webhook outbox', () => {
       pat: PAT,
       secret: 'test-secret-test-secret-test-secret',
       now: () => t,
-      feedback: { store, webhookUrl: 'https://hooks.example/feedback', webhookFetch: async () => new Response(null, { status: 204 }) },
+      feedback: {
+        store,
+        webhookUrl: 'https://hooks.example/feedback',
+        webhookSecret: WEBHOOK_SECRET,
+        webhookFetch: async () => new Response(null, { status: 204 }),
+      },
     });
     const handed: Promise<unknown>[] = [];
     const info: RelayRequestInfo = { waitUntil: (work) => void handed.push(work) };
@@ -411,14 +507,140 @@ describe('webhook outbox', () => {
 
 describe('feedback settings from the environment', () => {
   const base = { INDIGO_PAT: 'x', INDIGO_PROJECT_TOKEN: 'p' };
-  it('reads FEEDBACK_WEBHOOK_URL and RELAY_FEEDBACK_DAYS, refusing bad values by name', () => {
+  it('reads FEEDBACK_WEBHOOK_URL, FEEDBACK_WEBHOOK_SECRET and RELAY_FEEDBACK_DAYS, refusing bad values by name', () => {
     expect(relayConfigFromEnv({ ...base, FEEDBACK_WEBHOOK_URL: 'https://hooks.example/x', RELAY_FEEDBACK_DAYS: '30' }).feedback).toEqual({
       webhookUrl: 'https://hooks.example/x',
       retentionDays: 30,
     });
+    expect(
+      relayConfigFromEnv({ ...base, FEEDBACK_WEBHOOK_URL: 'https://hooks.example/x', FEEDBACK_WEBHOOK_SECRET: ` ${WEBHOOK_SECRET} ` })
+        .feedback,
+    ).toEqual({ webhookUrl: 'https://hooks.example/x', webhookSecret: WEBHOOK_SECRET });
     expect(relayConfigFromEnv(base).feedback).toBeUndefined();
     expect(() => relayConfigFromEnv({ ...base, RELAY_FEEDBACK_DAYS: '0' })).toThrow(/RELAY_FEEDBACK_DAYS/);
     expect(() => relayConfigFromEnv({ ...base, FEEDBACK_WEBHOOK_URL: 'ftp://x' })).toThrow(/FEEDBACK_WEBHOOK_URL/);
     expect(() => relayConfigFromEnv({ ...base, FEEDBACK_WEBHOOK_URL: 'not a url' })).toThrow(/FEEDBACK_WEBHOOK_URL/);
+  });
+});
+
+describe('bounded storage', () => {
+  const vote = (conversation: string, turn: number, comment = ''): FeedbackInput => ({
+    kind: 'thumbs',
+    value: turn % 3 ? 'up' : 'down',
+    reasons: turn % 3 ? [] : ['wrong'],
+    comment,
+    conversation,
+    origin: 'https://shop.example',
+    messageId: `${conversation}.${turn}.0`,
+  });
+
+  it('MemoryFeedbackStore keeps at most maxVotes votes in all (default MEMORY_MAX_VOTES): the least recently stored go first', async () => {
+    const store = new MemoryFeedbackStore({ maxVotes: 5 });
+    for (let i = 1; i <= 5; i++) await store.put(vote(`c${i}`, 1), i, 1);
+    // c1's vote changes: stored again, so it is now the newest.
+    expect((await store.put({ ...vote('c1', 1), value: 'down' }, 6, 1)).result).toBe('updated');
+    for (let i = 6; i <= 8; i++) await store.put(vote(`c${i}`, 1), i + 1, 1);
+    expect((await store.list({})).map((f) => f.conversation).sort()).toEqual(['c1', 'c5', 'c6', 'c7', 'c8']);
+    // A dropped vote no longer counts against its conversation's cap.
+    const capped = new MemoryFeedbackStore({ maxVotes: 3 });
+    await capped.put(vote('a', 1), 1, 1, 2);
+    await capped.put(vote('a', 2), 2, 1, 2);
+    expect((await capped.put(vote('a', 3), 3, 1, 2)).result).toBe('full');
+    for (let i = 1; i <= 3; i++) await capped.put(vote(`b${i}`, 1), 3 + i, 1);
+    expect((await capped.put(vote('a', 3), 7, 1, 2)).result).toBe('created');
+  });
+
+  it('the default bound holds against a flood of fabricated conversations', async () => {
+    const store = new MemoryFeedbackStore();
+    for (let i = 0; i < MEMORY_VOTES + 500; i++) await store.put(vote(`f${i}`, 1), i, 1);
+    const kept = await store.list({ limit: Number.MAX_SAFE_INTEGER });
+    expect(kept).toHaveLength(MEMORY_VOTES);
+    expect(kept.at(-1)!.conversation).toBe('f500'); // the 500 oldest went
+    expect(MEMORY_MAX_VOTES).toBe(MEMORY_VOTES);
+  });
+
+  it('MemoryFeedbackStore keeps at most maxOutbox webhook items: a delivered one leaves at once, then the oldest failed, then the oldest pending', async () => {
+    const store = new MemoryFeedbackStore({ maxOutbox: 3 });
+    const item = (id: string) => ({ id, body: `{"id":"${id}"}`, attempts: 0, dueAt: 0 });
+    for (const id of ['a', 'b', 'c']) await store.enqueue(item(id));
+    await store.complete('a');
+    await store.retry('b', 1, null, 'HTTP 500', 0); // given up
+    await store.enqueue(item('d'));
+    expect((await store.summary(0)).outbox).toEqual({ pending: 2, failed: 1 });
+    await store.enqueue(item('e')); // full: the failed `b` goes
+    expect((await store.summary(0)).outbox).toEqual({ pending: 3, failed: 0 });
+    await store.enqueue(item('f')); // full, nothing failed: the oldest pending `c` goes
+    expect((await store.claimDue(0, 10, 1000)).map((o) => o.id)).toEqual(['d', 'e', 'f']);
+  });
+
+  it('SQLite: the console summary is aggregated in SQL, not one parsed object per vote, and says what summarize says', async () => {
+    const store = openSqliteFeedbackStore(mkdtempSync(join(tmpdir(), 'sum-')));
+    closers.push(() => store.close());
+    let t = 1000;
+    for (let c = 0; c < 25; c++) {
+      for (let turn = 1; turn <= 120; turn++) await store.put(vote(`c${c}`, turn, turn % 40 === 0 ? `note ${c}.${turn}` : ''), t++, 1);
+      await store.put(
+        {
+          kind: 'csat',
+          value: (c % 5) + 1,
+          reasons: [],
+          comment: c === 3 ? 'csat note' : '',
+          conversation: `c${c}`,
+          origin: 'o',
+          messageId: `c${c}.1.0`,
+        },
+        t++,
+        1,
+      );
+    }
+    const all = await store.list({ limit: 1_000_000 });
+    expect(all).toHaveLength(25 * 121);
+    for (const since of [0, 2000]) {
+      const parse = vi.spyOn(JSON, 'parse');
+      let summary;
+      let parsed: number;
+      try {
+        summary = await store.summary(since, 7);
+        parsed = parse.mock.calls.length;
+      } finally {
+        parse.mockRestore();
+      }
+      // Only the comments shown are read back as objects.
+      expect(parsed).toBeLessThanOrEqual(7);
+      const expected = summarize(
+        all.filter((f) => f.updatedAt >= since),
+        summary.outbox,
+        7,
+      );
+      expect(summary).toEqual(expected);
+    }
+  });
+
+  it('SQLite: a summary over many votes lets the event loop run while it is computed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sum-'));
+    const store = openSqliteFeedbackStore(dir);
+    closers.push(() => store.close());
+    await store.list({}); // the table exists
+    // Written in one transaction beside the store (12,000 puts would take seconds).
+    const Database = loadSqlite();
+    const db = new Database(join(dir, 'feedback.sqlite'));
+    const insert = db.prepare('INSERT INTO feedback (key, updated_at, data) VALUES (?, ?, ?)');
+    db.transaction(() => {
+      for (let i = 0; i < 12_000; i++) {
+        const comment = i % 997 === 0 ? `note ${i}` : '';
+        const v = { ...vote(`v${Math.floor(i / 100)}`, (i % 100) + 1, comment), createdAt: i, updatedAt: i, changes: 0, revision: 1 };
+        insert.run(`${v.conversation}|thumbs|${v.messageId}`, i, JSON.stringify(v));
+      }
+    })();
+    db.close();
+    let ran = false;
+    setImmediate(() => (ran = true));
+    const summary = await store.summary(0, 5);
+    // Computed in one synchronous go, the summary would resolve before any timer ran.
+    expect(ran).toBe(true);
+    // Slice by slice, it adds up to the same (the newest comments across slices too).
+    expect(summary.up + summary.down).toBe(12_000);
+    expect(summary).toEqual(summarize(await store.list({ limit: 1_000_000 }), summary.outbox, 5));
+    expect(summary.comments.map((c) => c.comment)).toEqual(['note 11964', 'note 10967', 'note 9970', 'note 8973', 'note 7976']);
   });
 });

@@ -7,7 +7,12 @@ import { startRedisServer, type TestRedisServer } from '../../../test/support/re
 import { startRelayServer, type RelayServer } from '../node.js';
 import { openRedisFeedbackStore } from './redis-store.js';
 import { createWebhookWorker } from './webhook.js';
-import { expectRetriedForADay, expectSameMillisecondChangesDelivered } from './feedback-route.test-helper.js';
+import {
+  expectRetriedForADay,
+  expectSameMillisecondChangesDelivered,
+  expectVotesCappedPerConversation,
+} from './feedback-route.test-helper.js';
+import { summarize } from './store.js';
 
 let redis: TestRedisServer;
 beforeAll(async () => {
@@ -129,6 +134,62 @@ describe('Redis feedback store (REDIS_URL)', () => {
     }
     expect(got.sort()).toEqual([0, 1, 2, 3, 4, 5].map((n) => `{"n":${n}}`));
     expect((await s2.summary(0)).outbox).toEqual({ pending: 0, failed: 0 });
+  });
+
+  it('a conversation keeps at most MAX_VOTES_PER_CONVERSATION votes (new answers past it are full)', async () => {
+    const store = openRedisFeedbackStore(redis.url, { prefix: prefix() });
+    closers.push(() => store.close());
+    await expectVotesCappedPerConversation(store);
+  });
+
+  it('the cap holds when two instances race on one conversation (checked in the same script as the write)', async () => {
+    const p = prefix();
+    const stores = [openRedisFeedbackStore(redis.url, { prefix: p }), openRedisFeedbackStore(redis.url, { prefix: p })];
+    for (const s of stores) closers.push(() => s.close());
+    const vote = (turn: number) => ({
+      kind: 'thumbs' as const,
+      value: 'up' as const,
+      reasons: [],
+      comment: '',
+      conversation: 'race',
+      origin: 'o',
+      messageId: `race.${turn}.0`,
+    });
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => stores[i % 2]!.put(vote(i + 1), 1000, 1, 25)));
+    expect(results.filter((r) => r.result === 'created')).toHaveLength(25);
+    expect(results.filter((r) => r.result === 'full')).toHaveLength(15);
+    expect(await stores[0]!.list({})).toHaveLength(25);
+  });
+
+  it('a summary over more votes than one page says what summarize says', async () => {
+    const store = openRedisFeedbackStore(redis.url, { prefix: prefix() });
+    closers.push(() => store.close());
+    for (let i = 0; i < 2_100; i++) {
+      const down = i % 4 === 0;
+      await store.put(
+        {
+          kind: 'thumbs',
+          value: down ? 'down' : 'up',
+          reasons: down ? ['wrong'] : [],
+          comment: i % 300 === 0 ? `note ${i}` : '',
+          conversation: `s${i % 30}`,
+          origin: 'o',
+          messageId: `s${i % 30}.${i + 1}.0`,
+        },
+        1000 + i,
+        1,
+      );
+    }
+    const all = await store.list({ limit: 10_000 });
+    expect(all).toHaveLength(2_100);
+    const summary = await store.summary(1500, 5);
+    expect(summary).toEqual(
+      summarize(
+        all.filter((f) => f.updatedAt >= 1500),
+        summary.outbox,
+        5,
+      ),
+    );
   });
 
   it('every change of one vote stored in the same millisecond reaches the webhook', async () => {

@@ -7,17 +7,40 @@
  * claim expires.
  *
  * Keys (prefix default `indigo:`): `fb:item:<key>` (JSON), `fb:time` (zset by updatedAt),
- * `fb:out:<id>` (JSON), `fb:due` (zset by due time), `fb:failed`, `fb:done` (zsets by time).
+ * `fb:conv:<conversation>` (set of that conversation's thumbs keys, for the per-conversation
+ * cap), `fb:out:<id>` (JSON), `fb:due` (zset by due time), `fb:failed`, `fb:done` (zsets by time).
  */
 import { Redis } from 'ioredis';
-import { feedbackKey, mergeFeedback, summarize, type FeedbackStore, type OutboxItem, type StoredFeedback } from './store.js';
+import {
+  feedbackKey,
+  MAX_VOTES_PER_CONVERSATION,
+  mergeFeedback,
+  SummaryTally,
+  thumbsConversation,
+  type FeedbackStore,
+  type OutboxItem,
+  type StoredFeedback,
+} from './store.js';
 
+// ARGV[5]: the cap of thumbs votes in the conversation (0: no cap, a CSAT). A new vote past it
+// is -1, in the same step as the write, so instances racing on one conversation cannot pass
+// it. A vote already stored joins the set when written again (one stored before the set existed).
 const CAS = `
 local cur = redis.call('GET', KEYS[1])
 if (cur or '') ~= ARGV[1] then return 0 end
+local cap = tonumber(ARGV[5])
+if cap > 0 and redis.call('SISMEMBER', KEYS[3], ARGV[4]) == 0 then
+  if ARGV[1] == '' and redis.call('SCARD', KEYS[3]) >= cap then return -1 end
+  redis.call('SADD', KEYS[3], ARGV[4])
+end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
 return 1`;
+
+/** Votes read per round trip for the console's summary (a page at a time, never all at once). */
+const SUMMARY_PAGE = 1000;
+/** The summary counts at most this many votes, the newest (as before paging). */
+const SUMMARY_MAX = 1_000_000;
 
 const CLAIM = `
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
@@ -37,6 +60,7 @@ export function openRedisFeedbackStore(url: string, options: RedisFeedbackOption
   const k = {
     item: (key: string) => `${p}fb:item:${key}`,
     time: `${p}fb:time`,
+    conv: (conversation: string) => `${p}fb:conv:${conversation}`,
     out: (id: string) => `${p}fb:out:${id}`,
     due: `${p}fb:due`,
     failed: `${p}fb:failed`,
@@ -51,23 +75,45 @@ export function openRedisFeedbackStore(url: string, options: RedisFeedbackOption
   };
 
   return {
-    async put(item, now, maxChanges) {
+    async put(item, now, maxChanges, maxPerConversation = MAX_VOTES_PER_CONVERSATION) {
       const key = feedbackKey(item);
+      const cap = item.kind === 'thumbs' ? Math.max(1, maxPerConversation) : 0;
       for (let attempt = 0; attempt < 50; attempt++) {
         // Lost a race: wait a random moment so concurrent writers spread out.
         if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 * attempt)));
         const raw = await redis.get(k.item(key));
         const merged = mergeFeedback(raw ? (JSON.parse(raw) as StoredFeedback) : undefined, item, now, maxChanges);
         if (merged.result !== 'created' && merged.result !== 'updated') return merged;
-        const ok = await redis.eval(CAS, 2, k.item(key), k.time, raw ?? '', JSON.stringify(merged.stored), merged.stored.updatedAt, key);
+        const ok = await redis.eval(
+          CAS,
+          3,
+          k.item(key),
+          k.time,
+          k.conv(item.conversation),
+          raw ?? '',
+          JSON.stringify(merged.stored),
+          merged.stored.updatedAt,
+          key,
+          cap,
+        );
         if (ok === 1) return merged;
+        if (ok === -1) return { result: 'full' as const, stored: merged.stored };
       }
       throw new Error('feedback store: too much contention on one vote');
     },
     list: ({ since = 0, limit = 1000 }) => list(since, limit),
     async summary(since, commentLimit) {
       const [pending, failed] = await Promise.all([redis.zcard(k.due), redis.zcard(k.failed)]);
-      return summarize(await list(since, 1_000_000), { pending, failed }, commentLimit);
+      // A page at a time: memory stays one page and the newest comments, and the event loop
+      // runs between pages. The work still grows with the votes (no aggregate in Redis).
+      const tally = new SummaryTally(commentLimit);
+      for (let offset = 0; offset < SUMMARY_MAX; offset += SUMMARY_PAGE) {
+        const keys = await redis.zrevrangebyscore(k.time, '+inf', since, 'LIMIT', offset, SUMMARY_PAGE);
+        if (keys.length === 0) break;
+        for (const r of await redis.mget(keys.map((key) => k.item(key)))) if (r) tally.add(JSON.parse(r) as StoredFeedback);
+        if (keys.length < SUMMARY_PAGE) break;
+      }
+      return tally.result({ pending, failed });
     },
     async prune(before) {
       const old = await redis.zrangebyscore(k.time, '-inf', `(${before}`);
@@ -77,6 +123,10 @@ export function openRedisFeedbackStore(url: string, options: RedisFeedbackOption
       ];
       const m = redis.multi();
       if (old.length) m.del(...old.map(k.item)).zrem(k.time, ...old);
+      for (const key of old) {
+        const conversation = thumbsConversation(key);
+        if (conversation !== null) m.srem(k.conv(conversation), key);
+      }
       if (deadOut.length)
         m.del(...deadOut.map(k.out))
           .zrem(k.done, ...deadOut)

@@ -4,10 +4,12 @@
  * validation, the sender's signature, idempotent storage, then the webhook outbox.
  * The visitor gets 200 as soon as the vote is stored; the webhook never delays it.
  */
-import { MemoryFeedbackStore, type FeedbackStore, type StoredFeedback } from './store.js';
+import { MAX_VOTES_PER_CONVERSATION, MemoryFeedbackStore, type FeedbackStore, type StoredFeedback } from './store.js';
 import { FEEDBACK_BODY_BYTES, validateFeedbackBody } from './validate.js';
 import { createWebhookWorker, type WebhookWorker } from './webhook.js';
 import type { FeedbackDetail } from '../../core/platform/feedback.js';
+import { RelayConfigError } from '../config-error.js';
+import { randomSecret } from '../sender.js';
 
 type Log = (level: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 
@@ -16,12 +18,20 @@ export interface FeedbackConfig {
   store?: FeedbackStore;
   /** FEEDBACK_WEBHOOK_URL. */
   webhookUrl?: string;
+  /**
+   * FEEDBACK_WEBHOOK_SECRET: the HMAC key every delivery is signed with, the one the receiver
+   * holds. Required with `webhookUrl` (32+ characters, none of the RELAY_SECRET entries: the
+   * receiver must not hold the key that signs visitors' sender ids).
+   */
+  webhookSecret?: string;
   /** Fetch for the webhook (default globalThis.fetch). */
   webhookFetch?: (request: Request) => Promise<Response>;
   /** RELAY_FEEDBACK_DAYS, default 90. */
   retentionDays?: number;
   /** Value changes allowed per answer (default 1: the widget lets a visitor change their mind once). */
   maxChanges?: number;
+  /** Answers rated per conversation (default MAX_VOTES_PER_CONVERSATION, 200); past it a new one is 409 `too_many_votes`. */
+  maxVotesPerConversation?: number;
   /** Called after a vote is stored (the Node server tells the mock platform, for its analytics). */
   onStored?: (sender: string, detail: FeedbackDetail) => void;
 }
@@ -35,7 +45,13 @@ export interface FeedbackDeps {
   /** A fixed window of `max` hits a minute for `key`, in the relay's (possibly shared) store. */
   limit(key: string, max: number): Promise<{ ok: boolean; retryAfter: number }>;
   now: () => number;
-  secret: string;
+  /**
+   * The sender-signing secret(s) (RELAY_SECRET, every entry). Never used to sign a webhook:
+   * a `webhookSecret` equal to one is refused.
+   */
+  secret: string | readonly string[];
+  /** Without `webhookSecret`, sign webhooks with a random per-process key (warned) instead of refusing: the offline demo's convenience, as for RELAY_SECRET. */
+  allowRandomSecret?: boolean;
   log: Log;
 }
 
@@ -51,16 +67,52 @@ export interface FeedbackService {
 
 const HOUR = 3_600_000;
 
+/** The one line the relay refuses to start with when it has a webhook and no key of its own to sign it. */
+export const MISSING_WEBHOOK_SECRET =
+  'FEEDBACK_WEBHOOK_URL is set but FEEDBACK_WEBHOOK_SECRET is not: refusing to start, because webhook deliveries are signed with a key of their own, the one the receiver holds (set FEEDBACK_WEBHOOK_SECRET to 32+ random characters, not a RELAY_SECRET entry).';
+
+/** The shortest FEEDBACK_WEBHOOK_SECRET taken. */
+export const WEBHOOK_SECRET_MIN_CHARS = 32;
+
+/**
+ * The key webhooks are signed with. Never RELAY_SECRET: the body names the conversation and
+ * origin, from which whoever holds the sender key computes the visitor's sender id.
+ */
+function webhookKey(config: FeedbackConfig, deps: FeedbackDeps): string {
+  const secret = config.webhookSecret?.trim() ?? '';
+  if (!secret) {
+    if (!deps.allowRandomSecret) throw new RelayConfigError(MISSING_WEBHOOK_SECRET);
+    deps.log(
+      'warn',
+      'relay: FEEDBACK_WEBHOOK_SECRET is not set; webhook deliveries are signed with a random key, so no receiver can check them (set it to what the receiver holds)',
+    );
+    return randomSecret();
+  }
+  if (secret.length < WEBHOOK_SECRET_MIN_CHARS)
+    throw new RelayConfigError(
+      `FEEDBACK_WEBHOOK_SECRET must be at least ${WEBHOOK_SECRET_MIN_CHARS} characters (openssl rand -base64 32).`,
+    );
+  const senderKeys = typeof deps.secret === 'string' ? deps.secret.split(',') : deps.secret;
+  if (senderKeys.some((s) => s.trim() === secret))
+    throw new RelayConfigError(
+      'FEEDBACK_WEBHOOK_SECRET must differ from every RELAY_SECRET entry: whoever holds the webhook key could otherwise forge visitor sender ids.',
+    );
+  return secret;
+}
+
 export function createFeedbackService(config: FeedbackConfig, deps: FeedbackDeps): FeedbackService {
+  // Checked first: a refused setting stops the start before anything else is said.
+  const webhookSecret = config.webhookUrl ? webhookKey(config, deps) : '';
   const store = config.store ?? new MemoryFeedbackStore();
   if (!config.store) deps.log('warn', 'relay: feedback is kept in memory only; the Node server stores it in SQLite (RELAY_DATA_DIR)');
   const retentionDays = config.retentionDays && config.retentionDays > 0 ? config.retentionDays : 90;
   const maxChanges = config.maxChanges ?? 1;
+  const maxVotes = Math.max(1, config.maxVotesPerConversation ?? MAX_VOTES_PER_CONVERSATION);
   const webhook = config.webhookUrl
     ? createWebhookWorker({
         store,
         url: config.webhookUrl,
-        secret: deps.secret,
+        secret: webhookSecret,
         now: deps.now,
         log: deps.log,
         ...(config.webhookFetch ? { fetch: config.webhookFetch } : {}),
@@ -92,8 +144,11 @@ export function createFeedbackService(config: FeedbackConfig, deps: FeedbackDeps
         'retry-after': String(senderRate.retryAfter),
       });
     const now = deps.now();
-    const { result, stored } = await store.put({ ...valid.detail, conversation: valid.conversation, origin }, now, maxChanges);
+    const { result, stored } = await store.put({ ...valid.detail, conversation: valid.conversation, origin }, now, maxChanges, maxVotes);
     if (result === 'locked') return deps.error(409, 'feedback_locked', 'This answer was already rated and changed once.', origin);
+    // Fixed text (the cap is the relay's, not something the client sent).
+    if (result === 'full')
+      return deps.error(409, 'too_many_votes', `This conversation already rated ${maxVotes} answers, as many as the relay keeps.`, origin);
     if (result !== 'unchanged') {
       if (webhook) {
         await store.enqueue({

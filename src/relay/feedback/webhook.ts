@@ -9,8 +9,9 @@
  * than a day gets everything once it is back (retries are at most 72 min apart). The time
  * of the first attempt is kept in the outbox, so a restart does not reset the budget.
  *
- * Each POST carries `x-indigo-signature: sha256=<hex>`, an HMAC-SHA256 with the relay
- * secret (the first of a comma-separated RELAY_SECRET list) over `<timestamp>.<body>`,
+ * Each POST carries `x-indigo-signature: sha256=<hex>`, an HMAC-SHA256 with the webhook's
+ * own key (FEEDBACK_WEBHOOK_SECRET, never RELAY_SECRET: the receiver holds it, and the body
+ * names the conversation and origin a sender id is computed from) over `<timestamp>.<body>`,
  * and `x-indigo-timestamp` (Unix seconds) so a receiver can refuse replays.
  * Web Crypto only: edge-safe.
  */
@@ -20,6 +21,7 @@ import { withDeadline } from '../deadline.js';
 export interface WebhookOptions {
   store: FeedbackStore;
   url: string;
+  /** FEEDBACK_WEBHOOK_SECRET, used whole (no comma list). */
   secret: string;
   fetch?: (request: Request) => Promise<Response>;
   now?: () => number;
@@ -39,10 +41,6 @@ export interface WebhookOptions {
 }
 
 const encoder = new TextEncoder();
-
-export function firstSecret(secret: string): string {
-  return secret.split(',')[0]?.trim() ?? '';
-}
 
 export async function signWebhook(secret: string, timestamp: number, body: string): Promise<string> {
   const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
@@ -70,7 +68,7 @@ export function createWebhookWorker(options: WebhookOptions): WebhookWorker {
   const maxAttempts = options.maxAttempts ?? Infinity;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const random = options.random ?? Math.random;
-  const secret = firstSecret(options.secret);
+  const secret = options.secret.trim();
   let timer: ReturnType<typeof setInterval> | undefined;
   let running: Promise<number> | null = null;
   /** The one round asked for while another runs: it starts when that one ends. */
