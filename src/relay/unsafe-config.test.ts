@@ -68,6 +68,17 @@ async function send(relay: RelayServer, sender: string, origin = relay.url): Pro
   return res.status;
 }
 
+/** What the CLI threw when started with `env` (undefined: it started, and is closed after the test). */
+async function cliError(env: Record<string, string>): Promise<unknown> {
+  try {
+    const server = await main(['--port', '0'], env);
+    if (server) closers.push(() => server.close());
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 describe('RELAY_SECRET is required with a real PAT', () => {
   it('createRelay refuses, with one line saying why', () => {
     expect(() => createRelay({ apiBase: 'https://p.test', projectToken: 'p', pat: PAT })).toThrow(MISSING_SECRET);
@@ -81,13 +92,7 @@ describe('RELAY_SECRET is required with a real PAT', () => {
   it('the CLI and the Node server refuse to start, and leave no port open', async () => {
     const api = await fakePlatform();
     const env = { INDIGO_PAT: PAT, INDIGO_PROJECT_TOKEN: 'proj', INDIGO_API_BASE: api, MOCK_REALTIME: '0' };
-    let error: unknown;
-    try {
-      const server = await main(['--port', '0'], env);
-      if (server) closers.push(() => server.close());
-    } catch (e) {
-      error = e;
-    }
+    const error = await cliError(env);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toBe(MISSING_SECRET);
     await expect(startRelayServer({ port: 0, env, log: quiet })).rejects.toThrow(MISSING_SECRET);
@@ -117,13 +122,7 @@ describe('FEEDBACK_WEBHOOK_SECRET: the webhook is signed with a key of its own, 
 
   it('without it the CLI and the Node server refuse to start, with one line naming it', async () => {
     const env = await real({ RELAY_SECRET, ...HOOK });
-    let error: unknown;
-    try {
-      const server = await main(['--port', '0'], env);
-      if (server) closers.push(() => server.close());
-    } catch (e) {
-      error = e;
-    }
+    const error = await cliError(env);
     expect(error, 'the CLI refused to start').toBeInstanceOf(Error);
     expect((error as Error).message).toBe(MISSING_WEBHOOK_SECRET);
     expect(MISSING_WEBHOOK_SECRET).not.toMatch(/\n/);
