@@ -2,7 +2,8 @@ import http from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Redis } from 'ioredis';
 import { startRedisServer, type TestRedisServer } from '../../../test/support/redis-server.js';
 import { startRelayServer, type RelayServer } from '../node.js';
 import { openRedisFeedbackStore } from './redis-store.js';
@@ -190,6 +191,37 @@ describe('Redis feedback store (REDIS_URL)', () => {
         5,
       ),
     );
+  });
+
+  it('a summary counts each vote once when votes are written while it reads its pages', async () => {
+    const store = openRedisFeedbackStore(redis.url, { prefix: prefix() });
+    closers.push(() => store.close());
+    const vote = (i: number, value: 'up' | 'down') => ({
+      kind: 'thumbs' as const,
+      value,
+      reasons: [],
+      comment: '',
+      conversation: `w${i % 30}`,
+      origin: 'o',
+      messageId: `w${i % 30}.${i + 1}.0`,
+    });
+    for (let i = 0; i < 1_500; i++) await store.put(vote(i, 'up'), 1000 + i, 1);
+    // Between the first page and the second, 50 of the oldest votes (not read yet) change.
+    const mget = Reflect.get(Redis.prototype, 'mget') as (this: Redis, ...a: unknown[]) => Promise<(string | null)[]>;
+    let pages = 0;
+    const spy = vi.spyOn(Redis.prototype, 'mget').mockImplementation(async function (this: Redis, ...args: unknown[]) {
+      const got = await mget.apply(this, args);
+      if (++pages === 1) for (let i = 0; i < 50; i++) await store.put(vote(i, 'down'), 5000 + i, 1);
+      return got;
+    });
+    try {
+      const summary = await store.summary(0);
+      expect(pages).toBeGreaterThan(1);
+      // Each vote once, with the value it had when its page was read: all 1,500, 50 of them down.
+      expect([summary.up + summary.down, summary.down]).toEqual([1_500, 50]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('every change of one vote stored in the same millisecond reaches the webhook', async () => {

@@ -104,14 +104,15 @@ export function openRedisFeedbackStore(url: string, options: RedisFeedbackOption
     list: ({ since = 0, limit = 1000 }) => list(since, limit),
     async summary(since, commentLimit) {
       const [pending, failed] = await Promise.all([redis.zcard(k.due), redis.zcard(k.failed)]);
-      // A page at a time: memory stays one page and the newest comments, and the event loop
-      // runs between pages. The work still grows with the votes (no aggregate in Redis).
+      // The keys once (a vote written meanwhile moves to the head of the set: pages read by
+      // offset counted one twice and skipped another), then the votes a page at a time:
+      // memory stays the keys, one page and the newest comments, and the event loop runs
+      // between pages. The work still grows with the votes (no aggregate in Redis).
       const tally = new SummaryTally(commentLimit);
-      for (let offset = 0; offset < SUMMARY_MAX; offset += SUMMARY_PAGE) {
-        const keys = await redis.zrevrangebyscore(k.time, '+inf', since, 'LIMIT', offset, SUMMARY_PAGE);
-        if (keys.length === 0) break;
-        for (const r of await redis.mget(keys.map((key) => k.item(key)))) if (r) tally.add(JSON.parse(r) as StoredFeedback);
-        if (keys.length < SUMMARY_PAGE) break;
+      const keys = await redis.zrevrangebyscore(k.time, '+inf', since, 'LIMIT', 0, SUMMARY_MAX);
+      for (let at = 0; at < keys.length; at += SUMMARY_PAGE) {
+        const page = keys.slice(at, at + SUMMARY_PAGE);
+        for (const r of await redis.mget(page.map((key) => k.item(key)))) if (r) tally.add(JSON.parse(r) as StoredFeedback);
       }
       return tally.result({ pending, failed });
     },

@@ -52,8 +52,10 @@ export function validateFeedbackBody(body: unknown): ValidFeedback {
   if (parsed.conversation !== conversation) return { ok: false, message: '`messageId` belongs to another conversation.' };
   // One vote per answer: the store keys a vote by its whole id, so `<conv>.2.0` … `<conv>.2.999`
   // would be a thousand votes on one answer. The widget shows one bubble per turn and only
-  // ever sends block 0 (stableMessageId(sender, turn)); any other block is refused.
-  if (parsed.block !== 0) return { ok: false, message: '`messageId` is malformed: feedback names an answer as `<conversation>.<turn>.0`.' };
+  // ever sends block 0 (stableMessageId(sender, turn)); any other block is refused, and so is
+  // `.00` or `.000` (the same block spelled otherwise: three keys, three votes).
+  if (parsed.block !== 0 || !messageId.endsWith('.0'))
+    return { ok: false, message: '`messageId` is malformed: feedback names an answer as `<conversation>.<turn>.0`.' };
   return {
     ok: true,
     sender,
