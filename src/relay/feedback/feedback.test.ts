@@ -561,7 +561,8 @@ describe('bounded storage', () => {
   });
 
   it('MemoryFeedbackStore keeps at most maxOutbox webhook items: a delivered one leaves at once, then the oldest failed, then the oldest pending', async () => {
-    const store = new MemoryFeedbackStore({ maxOutbox: 3 });
+    const dropped: boolean[] = [];
+    const store = new MemoryFeedbackStore({ maxOutbox: 3, onOutboxDrop: (failed) => dropped.push(failed) });
     const item = (id: string) => ({ id, body: `{"id":"${id}"}`, attempts: 0, dueAt: 0 });
     for (const id of ['a', 'b', 'c']) await store.enqueue(item(id));
     await store.complete('a');
@@ -572,6 +573,7 @@ describe('bounded storage', () => {
     expect((await store.summary(0)).outbox).toEqual({ pending: 3, failed: 0 });
     await store.enqueue(item('f')); // full, nothing failed: the oldest pending `c` goes
     expect((await store.claimDue(0, 10, 1000)).map((o) => o.id)).toEqual(['d', 'e', 'f']);
+    expect(dropped, 'each drop told (the relay logs it)').toEqual([true, false]);
   });
 
   it('SQLite: the console summary is aggregated in SQL, not one parsed object per vote, and says what summarize says', async () => {

@@ -103,7 +103,17 @@ function webhookKey(config: FeedbackConfig, deps: FeedbackDeps): string {
 export function createFeedbackService(config: FeedbackConfig, deps: FeedbackDeps): FeedbackService {
   // Checked first: a refused setting stops the start before anything else is said.
   const webhookSecret = config.webhookUrl ? webhookKey(config, deps) : '';
-  const store = config.store ?? new MemoryFeedbackStore();
+  // A receiver down long enough fills the in-memory outbox: what is dropped is said, once an hour.
+  let droppedSaid = -Infinity;
+  const store =
+    config.store ??
+    new MemoryFeedbackStore({
+      onOutboxDrop: (failed) => {
+        if (deps.now() - droppedSaid < HOUR) return;
+        droppedSaid = deps.now();
+        deps.log('warn', `relay: the in-memory webhook outbox is full; dropped the oldest ${failed ? 'failed' : 'undelivered'} delivery`);
+      },
+    });
   if (!config.store) deps.log('warn', 'relay: feedback is kept in memory only; the Node server stores it in SQLite (RELAY_DATA_DIR)');
   const retentionDays = config.retentionDays && config.retentionDays > 0 ? config.retentionDays : 90;
   const maxChanges = config.maxChanges ?? 1;

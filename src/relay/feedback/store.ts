@@ -199,6 +199,8 @@ export interface MemoryFeedbackOptions {
    * dropped, else the oldest pending one. A delivered item is dropped at once.
    */
   maxOutbox?: number;
+  /** Told when a webhook item not yet delivered is dropped for room (the relay logs it). */
+  onOutboxDrop?: (failed: boolean) => void;
 }
 
 export const MEMORY_MAX_VOTES = 10_000;
@@ -216,10 +218,12 @@ export class MemoryFeedbackStore implements FeedbackStore {
   readonly #outbox = new Map<string, OutboxItem & { leaseUntil: number; failed: boolean }>();
   readonly #maxVotes: number;
   readonly #maxOutbox: number;
+  readonly #onOutboxDrop: ((failed: boolean) => void) | undefined;
 
   constructor(options: MemoryFeedbackOptions = {}) {
     this.#maxVotes = Math.max(1, options.maxVotes ?? MEMORY_MAX_VOTES);
     this.#maxOutbox = Math.max(1, options.maxOutbox ?? MEMORY_MAX_OUTBOX);
+    this.#onOutboxDrop = options.onOutboxDrop;
   }
 
   async put(item: FeedbackInput, now: number, maxChanges: number, maxPerConversation = MAX_VOTES_PER_CONVERSATION) {
@@ -288,6 +292,7 @@ export class MemoryFeedbackStore implements FeedbackStore {
           break;
         }
       this.#outbox.delete(drop ?? this.#outbox.keys().next().value!);
+      this.#onOutboxDrop?.(drop !== undefined);
     }
     this.#outbox.set(item.id, { ...item, leaseUntil: 0, failed: false });
   }
