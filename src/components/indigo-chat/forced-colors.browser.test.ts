@@ -223,6 +223,22 @@ describe('forced colors', () => {
     }
   });
 
+  it("the header's buttons ring in the header's text colour when focused from the keyboard (the accent ring on the accent header was invisible)", async () => {
+    const el = await chat([], { mode: 'launcher' }); // open: menu, restart and close
+    const header = $(el, '[part~="header"]')!;
+    const rings: string[] = [];
+    $(el, '[part~="menu"]')!.focus();
+    for (const part of ['menu', 'restart', 'close']) {
+      await waitUntil(() => el.shadowRoot!.activeElement?.getAttribute('part') === part, `${part} focused`);
+      const s = getComputedStyle(el.shadowRoot!.activeElement!);
+      rings.push(
+        `${part}: ${s.outlineStyle} ${s.outlineColor === getComputedStyle(header).color ? "the header's text colour" : s.outlineColor}`,
+      );
+      await sendKeys({ press: 'Tab' });
+    }
+    expect(rings).to.deep.equal(['menu', 'restart', 'close'].map((p) => `${p}: solid the header's text colour`));
+  });
+
   it('every control reached with Tab shows a focus ring that forced colors keep (an outline, not a shadow)', async () => {
     const el = await chat([
       [

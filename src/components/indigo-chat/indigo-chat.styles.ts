@@ -206,6 +206,10 @@ export const indigoChatStyles = css`
   .icon-button:hover {
     background: rgb(255 255 255 / 0.15);
   }
+  /* The accent ring is invisible on the accent header: its text colour there (WCAG 2.4.7). */
+  [part~='header'] button:focus-visible {
+    outline-color: var(--_on-accent);
+  }
   .icon-button svg {
     width: 20px;
     height: 20px;
