@@ -142,6 +142,19 @@ describe('consent notice on demand', () => {
     $<HTMLButtonElement>(el, '[part~="consent-accept"]')!.click();
     await waitUntil(() => botMessages(el).length === 1, 'welcome after Accept');
   });
+
+  it("the failed import's plain buttons speak the chat's language, in a named group", async () => {
+    lazyTesting.override('consent', () => Promise.reject(new Error('chunk failed')));
+    const el = await mount({ consent: 'required', lang: 'it' });
+    $<HTMLButtonElement>(el, '[part~="launcher"]')!.click();
+    await waitUntil(() => $(el, '[part~="consent-accept"]'), 'fallback notice');
+    const group = $(el, '[part~="consent"]')!;
+    expect([
+      group.getAttribute('aria-label'),
+      $(el, '[part~="consent-accept"]')!.textContent.trim(),
+      $(el, '[part~="consent-decline"]')!.textContent.trim(),
+    ]).to.deep.equal(['Prima di iniziare', 'Accetto', 'Rifiuto']);
+  });
 });
 
 describe('copy on demand', () => {

@@ -23,7 +23,7 @@ export type ConsentState = 'not-required' | 'pending' | 'accepted' | 'declined';
 export type DeclineAction = 'memory' | 'close';
 
 /** What the open path needs; the consent notice's own strings load with it (consent.ts). */
-export type DisclosureStrings = Pick<PrivacyStrings, 'disclosure' | 'aiGenerated' | 'memoryOnly'>;
+export type DisclosureStrings = Pick<PrivacyStrings, 'disclosure' | 'aiGenerated' | 'memoryOnly' | 'consentTitle' | 'accept' | 'decline'>;
 
 export interface PrivacyStrings {
   /** The AI disclosure line. */
@@ -45,6 +45,10 @@ const en: DisclosureStrings = {
   disclosure: "You're chatting with an AI assistant. Answers are generated automatically and may contain mistakes.",
   aiGenerated: 'AI-generated',
   memoryOnly: 'Nothing is saved on this device: the conversation ends when you leave the page.',
+  // The consent notice's fallback (its own chunk failed to load) names itself and its buttons too.
+  consentTitle: 'Before you start',
+  accept: 'Accept',
+  decline: 'Decline',
 };
 
 const it: DisclosureStrings = {
@@ -52,6 +56,9 @@ const it: DisclosureStrings = {
     'Stai parlando con un assistente basato su intelligenza artificiale. Le risposte sono generate automaticamente e possono contenere errori.',
   aiGenerated: "generato dall'IA",
   memoryOnly: 'Niente viene salvato su questo dispositivo: la conversazione finisce quando lasci la pagina.',
+  consentTitle: 'Prima di iniziare',
+  accept: 'Accetto',
+  decline: 'Rifiuto',
 };
 
 // Other languages carry theirs in their locale pack (loaded on demand; English until then).
@@ -113,14 +120,16 @@ export function renderConsent(v: ConsentView, lang: string): unknown {
     consentPart,
     (m) => m.renderConsent(v, lang),
     () => html`<div class="consent" aria-busy="true"></div>`,
-    () =>
-      html`<div part="consent" class="consent" role="group">
-        <p class="consent-text">${v.text.trim() || privacyStrings(lang).disclosure}</p>
+    () => {
+      const s = privacyStrings(lang);
+      return html`<div part="consent" class="consent" role="group" aria-label=${s.consentTitle}>
+        <p class="consent-text">${v.text.trim() || s.disclosure}</p>
         <div class="consent-actions">
-          <button part="consent-accept" type="button" @click=${v.onAccept}>Accept</button>
-          <button part="consent-decline" type="button" @click=${v.onDecline}>Decline</button>
+          <button part="consent-accept" type="button" @click=${v.onAccept}>${s.accept}</button>
+          <button part="consent-decline" type="button" @click=${v.onDecline}>${s.decline}</button>
         </div>
-      </div>`,
+      </div>`;
+    },
   );
 }
 
