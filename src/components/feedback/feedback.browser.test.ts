@@ -123,6 +123,20 @@ describe('thumbs feedback', () => {
     expect($(el, '[part~="feedback"] [role="status"]')!.textContent).to.contain('Thanks');
   });
 
+  it('thumbs keep a 24 px target on a page whose root font is small (html { font-size: 62.5% })', async () => {
+    const root = document.documentElement.style.fontSize;
+    document.documentElement.style.fontSize = '62.5%';
+    try {
+      const { r } = relay();
+      const el = await mount(r);
+      await ask(el, 'hello', 2);
+      const sizes = (['up', 'down'] as const).map((w) => thumb(botMessages(el)[1]!, w).getBoundingClientRect());
+      expect(sizes.map((b) => Math.min(b.width, b.height) >= 24)).to.deep.equal([true, true]);
+    } finally {
+      document.documentElement.style.fontSize = root;
+    }
+  });
+
   it('a thumb down opens reasons and a comment; the choice can change once; all survives a reload', async () => {
     const { r, votes } = relay();
     const el = await mount(r, { id: `reload-${n}` });

@@ -6,29 +6,29 @@ export const feedbackStyles = css`
     display: flex;
     flex-wrap: wrap;
     align-items: center;
-    gap: 0.25rem;
-    margin-top: 0.25rem;
+    gap: 4px;
+    margin-top: 4px;
   }
   .thumbs {
     display: flex;
-    gap: 0.125rem;
+    gap: 2px;
   }
   .thumb {
     display: inline-grid;
     place-items: center;
-    inline-size: 1.75rem;
-    block-size: 1.75rem;
+    inline-size: 28px;
+    block-size: 28px;
     padding: 0;
     border: 1px solid transparent;
-    border-radius: 0.375rem;
+    border-radius: 6px;
     background: transparent;
     color: inherit;
     opacity: 0.6;
     cursor: pointer;
   }
   .thumb svg {
-    inline-size: 1.05rem;
-    block-size: 1.05rem;
+    inline-size: 16.8px;
+    block-size: 16.8px;
   }
   .thumb svg.flip {
     transform: rotate(180deg);
@@ -53,38 +53,38 @@ export const feedbackStyles = css`
     outline-offset: 1px;
   }
   .feedback-status {
-    font-size: 0.75rem;
+    font-size: 12px;
   }
   .feedback-details,
   .csat {
     display: grid;
-    gap: 0.375rem;
+    gap: 6px;
     inline-size: 100%;
-    margin: 0.25rem 0 0;
+    margin: 4px 0 0;
   }
   .csat {
-    padding: 0.625rem 0.75rem;
+    padding: 10px 12px;
     border-top: 1px solid #0002;
     background: var(--indigo-chat-surface, #fff);
   }
   .legend {
     margin: 0;
-    font-size: 0.8125rem;
+    font-size: 13px;
   }
   .reasons,
   .scores,
   .csat-actions {
     display: flex;
     flex-wrap: wrap;
-    gap: 0.25rem;
+    gap: 4px;
   }
   [part~='feedback-reason'],
   [part~='csat-score'],
   .feedback-submit,
   .csat-later {
     font: inherit;
-    font-size: 0.8125rem;
-    padding: 0.25rem 0.625rem;
+    font-size: 13px;
+    padding: 4px 10px;
     border-radius: 999px;
     cursor: pointer;
     border: 1px solid #0004;
@@ -92,7 +92,7 @@ export const feedbackStyles = css`
     color: inherit;
   }
   [part~='csat-score'] {
-    min-inline-size: 2.25rem;
+    min-inline-size: 36px;
   }
   [part~='feedback-reason'][aria-pressed='true'],
   [part~='csat-score'][aria-pressed='true'],
@@ -122,10 +122,10 @@ export const feedbackStyles = css`
   }
   [part~='feedback-comment'] {
     font: inherit;
-    font-size: 0.8125rem;
+    font-size: 13px;
     resize: vertical;
-    padding: 0.375rem;
-    border-radius: 0.375rem;
+    padding: 6px;
+    border-radius: 6px;
     border: 1px solid #0005;
     background: transparent;
     color: inherit;
