@@ -106,13 +106,14 @@ const m = measureBundles();
  * +0.35 KB for a consent withdrawal that holds in every tab: the site's other open tabs holding the conversation switch `storage` too (one BroadcastChannel per page, what it heard kept for elements out of the page), so none writes back what the visitor removed, and the votes and the teaser's day kept beside the conversation move or are removed with it (they stayed): 56.7 KB, 68.3 KB (the loader's drive() took 0.01 KB off before).
  * +0.11 KB for a generation whose chunks came without deltas: degraded at its end however it ends, its text shown plain (it was an empty bubble), and an is_generated text before its end taking its place (docs/decisions/is-generated-replaces-degraded.md): 56.9 KB, 68.4 KB.
  * +0.14 KB from audits against protocol.md and a load flake: a welcome cut after its first chunk offering its retry (hidden; it had none), an is_generated text replacing an emoji-only generation only when it repeats it (any text did), a generation degraded with empty chunk texts keeping what it showed (it went blank), one without deltas kept to maxMessageChars, and a save waiting for its code written once however late idle time comes (2-3 writes): 57.0 KB, 68.6 KB.
+ * +0.08 KB from an accessibility audit: the header's buttons ring in the header's text colour when focused (the accent ring on the accent header was invisible, WCAG 2.4.7), and the consent notice's fallback (its chunk failed) names its group and buttons in the chat's language (they were English): 57.1 KB, 68.7 KB.
  * Until it is under, these ceilings keep it
  * from growing: new features go behind import(); lower them when it shrinks, raise them
  * only with a reason in the commit.
  */
-const FULL_WIDGET_CEILING_GZIP = 57_010;
+const FULL_WIDGET_CEILING_GZIP = 57_090;
 /** The same widget where the browser lacks the Sanitizer API (WebKit/Safari): + the DOMPurify chunk. */
-const FULL_WIDGET_FALLBACK_CEILING_GZIP = 68_580;
+const FULL_WIDGET_FALLBACK_CEILING_GZIP = 68_660;
 
 describe('bundle size (gzip)', () => {
   it(`first load (the script tag's loader) <= ${BUDGETS.firstLoadGzip} B`, () => {
